@@ -1,0 +1,163 @@
+"""PynamoDB models of the three tables defined in infra/template.json.
+
+The cases table is a single table per case: the case record (`sk = META`), its timeline
+events (`EV#<time>#<n>`) and its tasks (`TASK#<id>`) share the case number as partition
+key, so one Query returns a case with everything about it. A discriminator attribute
+(`rt`) tells the record types apart. Open tasks carry `inboxDept`, which puts them in the
+sparse `inbox` index ordered by deadline; deciding a task removes it from there.
+"""
+from pynamodb.attributes import (DiscriminatorAttribute, JSONAttribute, MapAttribute,
+                                 NumberAttribute, UnicodeAttribute, VersionAttribute)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from .. import config
+
+
+class Applicant(MapAttribute):
+    type = UnicodeAttribute()              # natural | legal
+    name = UnicodeAttribute()
+    idType = UnicodeAttribute()            # 111 ID card, 001 USCC
+    idNumber = UnicodeAttribute()
+    phone = UnicodeAttribute(null=True)
+    sub = UnicodeAttribute(null=True)      # the identity that applied (owner)
+
+
+class CasesTableRecord(Model):
+    class Meta:
+        table_name = "ow-cases"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    rt = DiscriminatorAttribute()
+
+
+class CaseRecord(CasesTableRecord, discriminator="case"):
+    status = NumberAttribute()
+    # The workflow's own updates `ADD version :one`, so optimistic locking holds across
+    # the API and Step Functions.
+    version = VersionAttribute()
+    itemCode = UnicodeAttribute()
+    itemVersion = UnicodeAttribute()
+    itemName = UnicodeAttribute()
+    applicant = Applicant()
+    form = JSONAttribute()
+    materials = JSONAttribute()
+    appliedVia = UnicodeAttribute()
+    createdAt = UnicodeAttribute()
+    promisedBy = UnicodeAttribute()
+    # The last transition (the stream turns each into a timeline event).
+    updatedAt = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    actorRole = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    opinion = UnicodeAttribute(null=True)
+    licenseId = UnicodeAttribute(null=True)
+
+
+class TimelineEvent(CasesTableRecord, discriminator="event"):
+    at = UnicodeAttribute()
+    action = UnicodeAttribute()            # status | decision
+    status = NumberAttribute(null=True)
+    fromStatus = NumberAttribute(null=True)
+    actor = UnicodeAttribute()
+    actorRole = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    opinion = UnicodeAttribute(null=True)
+    taskId = UnicodeAttribute(null=True)
+    decision = UnicodeAttribute(null=True)
+    dept = UnicodeAttribute(null=True)
+
+
+class InboxIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "inbox"
+        projection = AllProjection()
+
+    inboxDept = UnicodeAttribute(hash_key=True)
+    deadline = UnicodeAttribute(range_key=True)
+
+
+class TaskRecord(CasesTableRecord, discriminator="task"):
+    taskId = UnicodeAttribute()
+    taskKind = UnicodeAttribute()          # acceptance | review | supplement
+    caseNo = UnicodeAttribute()
+    itemCode = UnicodeAttribute()
+    dept = UnicodeAttribute()
+    stage = NumberAttribute(null=True)
+    deadline = UnicodeAttribute()
+    token = UnicodeAttribute()
+    state = UnicodeAttribute()             # open | decided
+    inboxDept = UnicodeAttribute(null=True)
+    createdAt = UnicodeAttribute()
+    decision = UnicodeAttribute(null=True)
+    opinion = UnicodeAttribute(null=True)
+    decidedBy = UnicodeAttribute(null=True)
+    decidedRole = UnicodeAttribute(null=True)
+    decidedVia = UnicodeAttribute(null=True)
+    decidedAt = UnicodeAttribute(null=True)
+    inbox = InboxIndex()
+
+
+class DailyCounter(CasesTableRecord, discriminator="counter"):
+    value = NumberAttribute(default=0)
+
+
+class IdempotencyRecord(CasesTableRecord, discriminator="idempotency"):
+    requestHash = UnicodeAttribute()
+    caseNo = UnicodeAttribute()
+    createdAt = UnicodeAttribute()
+
+
+class ListingIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "listing"
+        projection = AllProjection()
+
+    listing = UnicodeAttribute(hash_key=True)
+    code = UnicodeAttribute(range_key=True)
+
+
+class ItemRecord(Model):
+    """A service item version; `sk = CURRENT` is the published guide, `V#<version>` the
+    immutable versions cases pin."""
+    class Meta:
+        table_name = "ow-items"
+
+    code = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    listing = UnicodeAttribute(null=True)  # "published" on the CURRENT record only
+    name = UnicodeAttribute()
+    version = UnicodeAttribute()
+    document = JSONAttribute()
+    by_listing = ListingIndex()
+
+
+class LicenseRecord(Model):
+    class Meta:
+        table_name = "ow-licenses"
+
+    licenseId = UnicodeAttribute(hash_key=True)
+    caseNo = UnicodeAttribute()
+    document = JSONAttribute()
+    signature = JSONAttribute()
+    state = UnicodeAttribute(default="valid")   # valid | revoked
+    issuedAt = UnicodeAttribute()
+    holderSub = UnicodeAttribute(null=True)  # the identity that may read it as holder
+
+
+ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, DailyCounter,
+              IdempotencyRecord, ItemRecord, LicenseRecord)
+
+
+def bind(cfg: config.Config | None = None) -> None:
+    """Point the models at the configured tables, region and endpoint."""
+    cfg = cfg or config.get()
+    tables = {CasesTableRecord: cfg.cases_table, ItemRecord: cfg.items_table,
+              LicenseRecord: cfg.licenses_table}
+    for model in ALL_MODELS:
+        base = next(b for b in tables if issubclass(model, b))
+        model.Meta.table_name = tables[base]
+        model.Meta.region = cfg.region
+        model.Meta.host = cfg.endpoint_url
+        model._connection = None

@@ -1,0 +1,69 @@
+"""What every route shares: the caller, the JSON body, the JSON error shape."""
+import json
+import logging
+
+from chalice import Response
+
+from .. import config
+from ..adapters import tokens
+from ..domain.errors import DomainError, ValidationError
+from ..domain.masking import mask_text
+
+log = logging.getLogger("onewindow")
+
+
+def principal(request):
+    return tokens.verify(config.get().token_secret, request.headers.get("authorization"))
+
+
+def json_body(request):
+    raw = request.raw_body
+    if not raw:
+        raise ValidationError("a JSON request body is required", field="body")
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationError(f"the request body is not valid JSON: {exc}",
+                              field="body") from None
+
+
+def query_param(request, name: str) -> str | None:
+    return (request.query_params or {}).get(name)
+
+
+def int_param(request, name: str, default: int, low: int, high: int) -> int:
+    raw = query_param(request, name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise ValidationError(f"{name} must be a whole number from {low} to {high}",
+                              field=name)
+    return int(raw)
+
+
+def error_response(error: DomainError) -> Response:
+    return Response(body=error.to_json(), status_code=error.status,
+                    headers={"Content-Type": "application/json"})
+
+
+def handle_errors(event, get_response):
+    """Chalice http middleware: domain errors -> JSON error with status, code, field."""
+    try:
+        response = get_response(event)
+    except DomainError as error:
+        log.info("rejected %s %s: %s", event.method, event.path, mask_text(error.message))
+        return error_response(error)
+    if response.status_code == 500 and isinstance(response.body, dict) \
+            and "Code" in response.body:
+        response.body = {"error": {"code": "internal_error",
+                                   "message": "an internal error occurred"}}
+    return response
+
+
+class MaskingFilter(logging.Filter):
+    """Masks ID and mobile numbers in every log line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = mask_text(record.getMessage())
+        record.args = None
+        return True

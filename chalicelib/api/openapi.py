@@ -1,0 +1,151 @@
+"""The OpenAPI 3 document of API v1 (served at GET /openapi.json)."""
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str = "OK") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+ERRORS = {str(status): {"$ref": f"#/components/responses/{name}"} for status, name in
+          ((400, "BadRequest"), (401, "Unauthorized"), (403, "Forbidden"), (404, "NotFound"),
+           (409, "Conflict"))}
+
+
+def _errors(*statuses: int) -> dict:
+    return {str(s): ERRORS[str(s)] for s in statuses}
+
+
+def _path_param(name: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+DOCUMENT = {
+    "openapi": "3.0.3",
+    "info": {"title": "OneWindow API", "version": "1.0.0",
+             "description": "一网通办: apply for government services, approve across "
+                            "departments, verify e-licenses."},
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                       "bearerFormat": "JWT"}},
+        "schemas": {
+            "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+                "type": "object", "required": ["code", "message"],
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                               "field": {"type": "string"}}}}},
+            "Application": {
+                "type": "object", "required": ["itemCode", "applicant"],
+                "properties": {
+                    "itemCode": {"type": "string"},
+                    "channel": {"type": "string",
+                                "enum": ["web", "miniprogram", "api", "counter"]},
+                    "applicant": {"type": "object", "required": ["type", "name", "idNumber"],
+                                  "properties": {
+                                      "type": {"type": "string", "enum": ["natural", "legal"]},
+                                      "name": {"type": "string"},
+                                      "idNumber": {"type": "string"},
+                                      "phone": {"type": "string"}}},
+                    "form": {"type": "object"},
+                    "materials": {"type": "array", "items": {
+                        "type": "object", "required": ["name", "ref"],
+                        "properties": {"name": {"type": "string"},
+                                       "ref": {"type": "string"}}}}}},
+            "CaseCreated": {"type": "object", "properties": {
+                "caseNo": {"type": "string"}, "queryPassword": {"type": "string"},
+                "status": {"type": "integer"}, "statusLabel": {"type": "string"},
+                "itemCode": {"type": "string"}, "itemVersion": {"type": "string"},
+                "createdAt": {"type": "string"}, "promisedBy": {"type": "string"}}},
+            "Case": {"type": "object", "properties": {
+                "caseNo": {"type": "string"}, "status": {"type": "integer"},
+                "statusLabel": {"type": "string"}, "itemCode": {"type": "string"},
+                "applicant": {"type": "object"}, "licenseId": {"type": "string",
+                                                               "nullable": True},
+                "timeline": {"type": "array", "items": {"type": "object"}},
+                "tasks": {"type": "array", "items": _ref("Task")}}},
+            "Task": {"type": "object", "properties": {
+                "taskId": {"type": "string"},
+                "kind": {"type": "string", "enum": ["acceptance", "review", "supplement"]},
+                "caseNo": {"type": "string"}, "dept": {"type": "string"},
+                "deadline": {"type": "string"}, "state": {"type": "string"}}},
+            "Decision": {"type": "object", "required": ["decision"], "properties": {
+                "decision": {"type": "string", "enum": [
+                    "accept", "refuse", "not_accept", "supplement", "approve", "deny",
+                    "supply"]},
+                "opinion": {"type": "string"}}},
+            "SignedLicense": {"type": "object", "required": ["license", "signature"],
+                              "properties": {
+                                  "license": {"type": "object"},
+                                  "signature": {"type": "object", "properties": {
+                                      "alg": {"type": "string"}, "keyId": {"type": "string"},
+                                      "value": {"type": "string"}}},
+                                  "state": {"type": "string"}}},
+            "Verification": {"type": "object", "properties": {
+                "valid": {"type": "boolean"}, "reason": {"type": "string", "nullable": True},
+                "identifier": {"type": "string"}}},
+        },
+        "responses": {name: _json(_ref("Error"), description) for name, description in (
+            ("BadRequest", "invalid input; nothing was changed"),
+            ("Unauthorized", "no or invalid bearer token"),
+            ("Forbidden", "not allowed for this caller"), ("NotFound", "no such resource"),
+            ("Conflict", "illegal transition or already decided"))},
+    },
+    "security": [{"bearer": []}],
+    "paths": {
+        "/health": {"get": {"summary": "liveness", "security": [],
+                            "responses": {"200": _json({"type": "object"})}}},
+        "/items": {"get": {
+            "summary": "published service items", "security": [],
+            "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                           {"name": "cursor", "in": "query", "schema": {"type": "string"}}],
+            "responses": {"200": _json({"type": "object"}), **_errors(400)}}},
+        "/items/{code}": {"get": {
+            "summary": "a service item with its guide", "security": [],
+            "parameters": [_path_param("code")],
+            "responses": {"200": _json({"type": "object"}), **_errors(404)}}},
+        "/cases": {"post": {
+            "summary": "apply (统一申报)",
+            "parameters": [{"name": "Idempotency-Key", "in": "header",
+                            "schema": {"type": "string"}}],
+            "requestBody": {"required": True,
+                            "content": {"application/json": {"schema": _ref("Application")}}},
+            "responses": {"201": _json(_ref("CaseCreated"), "created (or replayed)"),
+                          **_errors(400, 401, 403)}}},
+        "/cases/{caseNo}": {"get": {
+            "summary": "a case with its full timeline",
+            "parameters": [_path_param("caseNo"),
+                           {"name": "X-Query-Password", "in": "header",
+                            "schema": {"type": "string"}}],
+            "responses": {"200": _json(_ref("Case")), **_errors(401, 403, 404)}}},
+        "/tasks": {"get": {
+            "summary": "a department's open tasks, by deadline",
+            "parameters": [{"name": "dept", "in": "query", "required": True,
+                            "schema": {"type": "string"}},
+                           {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                           {"name": "cursor", "in": "query", "schema": {"type": "string"}}],
+            "responses": {"200": _json({"type": "object"}), **_errors(400, 401, 403)}}},
+        "/tasks/{taskId}/decision": {"post": {
+            "summary": "decide a task once; resumes the workflow",
+            "parameters": [_path_param("taskId")],
+            "requestBody": {"required": True,
+                            "content": {"application/json": {"schema": _ref("Decision")}}},
+            "responses": {"200": _json({"type": "object"}),
+                          **_errors(400, 401, 403, 404, 409)}}},
+        "/licenses/keys": {"get": {
+            "summary": "this region's public license-signing keys", "security": [],
+            "responses": {"200": _json({"type": "object"})}}},
+        "/licenses/verify": {"post": {
+            "summary": "verify a signed e-license", "security": [],
+            "requestBody": {"required": True, "content": {
+                "application/json": {"schema": _ref("SignedLicense")}}},
+            "responses": {"200": _json(_ref("Verification")), **_errors(400)}}},
+        "/licenses/{licenseId}": {"get": {
+            "summary": "a signed e-license (holder and staff)",
+            "parameters": [_path_param("licenseId")],
+            "responses": {"200": _json(_ref("SignedLicense")), **_errors(401, 403, 404)}}},
+        "/auth/dev-token": {"post": {
+            "summary": "demo bearer token (local stack only)", "security": [],
+            "responses": {"200": _json({"type": "object"}), **_errors(400, 404)}}},
+    },
+}

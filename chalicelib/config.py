@@ -1,0 +1,67 @@
+"""The one place that reads the environment.
+
+A deployment sets these from the stack (infra/template.json outputs, merged by `make
+package`); the local stack and the tests set them from the same stack's outputs. Only
+endpoints and credentials differ between the three, and boto3/PynamoDB take the endpoint
+from AWS_ENDPOINT_URL.
+"""
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Config:
+    region: str
+    cases_table: str
+    items_table: str
+    licenses_table: str
+    state_machine_arn: str
+    tasks_queue_url: str
+    issue_queue_url: str
+    notifications_topic_arn: str
+    signing_key_id: str
+    area_code: str
+    issuer_uscc: str
+    issuer_name: str
+    token_secret: str
+    dev_tokens: bool
+    endpoint_url: str | None
+
+
+def load() -> Config:
+    env = os.environ
+    return Config(
+        region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION", "cn-north-1"),
+        cases_table=env.get("OW_CASES_TABLE", "ow-cases"),
+        items_table=env.get("OW_ITEMS_TABLE", "ow-items"),
+        licenses_table=env.get("OW_LICENSES_TABLE", "ow-licenses"),
+        state_machine_arn=env.get("OW_STATE_MACHINE_ARN", ""),
+        tasks_queue_url=env.get("OW_TASKS_QUEUE_URL", ""),
+        issue_queue_url=env.get("OW_ISSUE_QUEUE_URL", ""),
+        notifications_topic_arn=env.get("OW_NOTIFICATIONS_TOPIC_ARN", ""),
+        signing_key_id=env.get("OW_SIGNING_KEY_ID", ""),
+        # 440300: 深圳市 — the demo region; every deployment sets its own.
+        area_code=env.get("OW_AREA_CODE", "440300"),
+        # The issuing authority of this region's e-licenses (its USCC and name).
+        issuer_uscc=env.get("OW_ISSUER_USCC", "11440300MB2C92138B"),
+        issuer_name=env.get("OW_ISSUER_NAME", "深圳市政务服务数据管理局"),
+        token_secret=env.get("OW_TOKEN_SECRET", ""),
+        dev_tokens=env.get("OW_DEV_TOKENS", "") == "1",
+        endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
+    )
+
+
+_current: Config | None = None
+
+
+def get() -> Config:
+    global _current
+    if _current is None:
+        _current = load()
+    return _current
+
+
+def reset() -> None:
+    """Forget the cached configuration (tests and the local stack change the environment)."""
+    global _current
+    _current = None

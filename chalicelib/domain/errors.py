@@ -1,0 +1,55 @@
+"""Errors the domain raises; the API turns each into a JSON error with its status.
+
+They subclass Chalice's ChaliceUnhandledError only so that Chalice lets them reach our
+error middleware (it swallows every other exception into a bare 500); the domain never
+imports anything else from Chalice.
+"""
+from chalice.app import ChaliceUnhandledError
+
+
+class DomainError(ChaliceUnhandledError):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code:
+            self.code = code
+
+    def to_json(self) -> dict:
+        error = {"code": self.code, "message": self.message}
+        if self.field:
+            error["field"] = self.field
+        return {"error": error}
+
+
+class ValidationError(DomainError):
+    status = 400
+    code = "validation_error"
+
+
+class Unauthorized(DomainError):
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class UnprocessableEntity(DomainError):
+    status = 422
+    code = "unprocessable"

@@ -1,0 +1,79 @@
+"""Case numbers and e-license identifiers (DESIGN §1, §4), with their check characters.
+
+Case number: 6-digit area code + yyyymmdd + 7-digit daily sequence + ISO 7064 MOD 11-2
+check character (the same scheme as the 18-digit ID number), e.g. `440300202611240000001X`
+-> 22 characters, human-readable, carrying region and date.
+
+License identifier (GB/T 36904 as used by provincial license libraries):
+`1.2.156.3005.2.<type code>.<issuer USCC>.<serial>.<version>.<check>` where the check is
+ISO 7064 MOD 37,36 over type + issuer + serial + version.
+"""
+import re
+from datetime import date
+
+from stdnum.cn import uscc
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.iso7064 import mod_11_2, mod_37_36
+
+from .errors import ValidationError
+
+AREA_RE = re.compile(r"^\d{6}$")
+CASE_NO_RE = re.compile(r"^(\d{6})(\d{8})(\d{7})([0-9X])$")
+
+
+def make_case_number(area: str, day: date, sequence: int) -> str:
+    if not AREA_RE.match(area):
+        raise ValidationError("area code must be 6 digits", field="area")
+    if not 0 < sequence < 10**7:
+        raise ValidationError("daily case sequence out of range", field="sequence")
+    body = f"{area}{day:%Y%m%d}{sequence:07d}"
+    return body + mod_11_2.calc_check_digit(body)
+
+
+def is_valid_case_number(case_no: str) -> bool:
+    return bool(CASE_NO_RE.match(case_no or "")) and mod_11_2.is_valid(case_no)
+
+
+LICENSE_PREFIX = "1.2.156.3005.2"
+_SERIAL_RE = re.compile(r"^[0-9A-Z]{20,}$")
+_TYPE_RE = re.compile(r"^[0-9A-Z]{18}\d{3}$")
+_VERSION_RE = re.compile(r"^\d{3}$")
+
+
+def _check_uscc(value: str, field: str) -> None:
+    try:
+        uscc.validate(value)
+    except StdnumError as exc:
+        raise ValidationError(f"{field} is not a valid USCC: {exc}", field=field) from exc
+
+
+def make_license_identifier(type_code: str, issuer_uscc: str, serial: str,
+                            version: str = "001") -> str:
+    if not _TYPE_RE.match(type_code):
+        raise ValidationError("license type code must be an 18-char USCC + 3 digits",
+                              field="typeCode")
+    _check_uscc(type_code[:18], "typeCode")
+    _check_uscc(issuer_uscc, "issuer")
+    if not _SERIAL_RE.match(serial):
+        raise ValidationError("serial must be 20+ uppercase alphanumerics", field="serial")
+    if not _VERSION_RE.match(version):
+        raise ValidationError("version must be 3 digits", field="version")
+    check = mod_37_36.calc_check_digit(type_code + issuer_uscc + serial + version)
+    return ".".join([LICENSE_PREFIX, type_code, issuer_uscc, serial, version, check])
+
+
+def parse_license_identifier(identifier: str) -> dict:
+    """Split and check an identifier; raises ValidationError naming what is wrong."""
+    if not isinstance(identifier, str) or not identifier.startswith(LICENSE_PREFIX + "."):
+        raise ValidationError("identifier must start with " + LICENSE_PREFIX,
+                              field="identifier")
+    parts = identifier[len(LICENSE_PREFIX) + 1:].split(".")
+    if len(parts) != 5:
+        raise ValidationError("identifier must have type, issuer, serial, version, check",
+                              field="identifier")
+    type_code, issuer, serial, version, check = parts
+    rebuilt = make_license_identifier(type_code, issuer, serial, version)
+    if not rebuilt.endswith("." + check):
+        raise ValidationError("identifier check character is wrong", field="identifier",
+                              code="bad_check_character")
+    return {"typeCode": type_code, "issuer": issuer, "serial": serial, "version": version}

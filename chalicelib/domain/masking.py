@@ -1,0 +1,23 @@
+"""Masking of personal data (ID and phone numbers) for logs and for non-owners."""
+import re
+
+_ID_RE = re.compile(r"\b(\d{6})\d{8}(\d{3}[0-9Xx])\b")
+_PHONE_RE = re.compile(r"\b(1\d{2})\d{4}(\d{4})\b")
+
+
+def mask_id(value: str | None) -> str | None:
+    if not value or len(value) < 8:
+        return value
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def mask_phone(value: str | None) -> str | None:
+    if not value or len(value) < 7:
+        return value
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_text(text: str) -> str:
+    """Mask every ID or mobile number found in free text (log lines)."""
+    text = _ID_RE.sub(lambda m: m.group(1)[:4] + "*" * 10 + m.group(2), text)
+    return _PHONE_RE.sub(lambda m: m.group(1) + "****" + m.group(2), text)

@@ -1,0 +1,62 @@
+"""Event handlers: queue and stream records to the services, as Lambda delivers them.
+
+The queue names and stream ARN in the decorators are placeholders Chalice needs at
+import; `make package` points each event source at the real resource of the stack
+(infra/package.py), and the local event pump delivers to these same functions.
+"""
+import json
+import logging
+from decimal import Decimal
+
+from boto3.dynamodb.types import TypeDeserializer
+from chalice import Blueprint
+
+from ..services import licenses, tasks, timeline
+
+bp = Blueprint(__name__)
+log = logging.getLogger("onewindow")  # the masking filter sits on this logger
+_deserializer = TypeDeserializer()
+
+TASKS_QUEUE = "onewindow-tasks"
+ISSUE_QUEUE = "onewindow-issue"
+CASES_STREAM = "arn:aws:dynamodb:cn-north-1:000000000000:table/onewindow-cases/stream/x"
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, set)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def image(raw: dict | None) -> dict | None:
+    """A stream image (DynamoDB JSON) as plain Python values."""
+    if not raw:
+        return None
+    return _plain({k: _deserializer.deserialize(v) for k, v in raw.items()})
+
+
+@bp.on_sqs_message(queue=TASKS_QUEUE, batch_size=1)
+def record_task(event):
+    for record in event:
+        message = json.loads(record.body)
+        created = tasks.record(message)
+        log.info("task %s for %s %s", message["taskId"], message["dept"],
+                 "recorded" if created else "already recorded")
+
+
+@bp.on_sqs_message(queue=ISSUE_QUEUE, batch_size=1)
+def issue_license(event):
+    for record in event:
+        message = json.loads(record.body)
+        license_id = licenses.issue_for_case(message["caseNo"], message.get("token"))
+        log.info("license %s issued for %s", license_id, message["caseNo"])
+
+
+@bp.on_dynamodb_record(stream_arn=CASES_STREAM, batch_size=100, starting_position="TRIM_HORIZON")
+def case_timeline(event):
+    for record in event:
+        timeline.record_change(image(record.old_image), image(record.new_image))

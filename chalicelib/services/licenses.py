@@ -1,0 +1,143 @@
+"""E-licenses: issue (signed by the region's KMS key), read, verify (DESIGN §4)."""
+import base64
+from datetime import date, datetime, timezone
+
+from pynamodb.exceptions import PutError
+
+from .. import config
+from ..adapters import signer, workflow
+from ..adapters.models import CaseRecord, LicenseRecord
+from ..domain import identity
+from ..domain.canonical import canonical_bytes
+from ..domain.errors import Forbidden, NotFound, ValidationError
+from ..domain.identifiers import make_license_identifier, parse_license_identifier
+from ..domain.lifecycle import Status
+from . import catalogue
+from .cases import META
+
+VALID_YEARS = 5
+
+
+def _build_document(case: CaseRecord, item: dict, cfg: config.Config, today: date) -> dict:
+    result = item["result"]
+    identifier = make_license_identifier(result["licenseType"], cfg.issuer_uscc, case.pk)
+    valid_to = today.replace(year=today.year + VALID_YEARS)
+    return {
+        "identifier": identifier,
+        "name": result["licenseName"],
+        "number": f"{result.get('numberPrefix', 'ZZ')}{case.pk}",
+        "typeCode": result["licenseType"],
+        "holder": case.applicant.name,
+        "holderId": case.applicant.idNumber,
+        "holderIdType": case.applicant.idType,
+        "issuer": cfg.issuer_name,
+        "issuerCode": cfg.issuer_uscc,
+        "issueDate": today.isoformat(),
+        "validFrom": today.isoformat(),
+        "validTo": valid_to.isoformat(),
+        "area": cfg.area_code,
+        "trustLevel": "A",
+        "caseNo": case.pk,
+        "itemCode": case.itemCode,
+    }
+
+
+def issue_for_case(case_no: str, token: str | None = None) -> str:
+    """Issue the license a concluded-approved case earns, then resume its workflow.
+
+    The identifier is derived from the case number, so a redelivered request finds the
+    license already issued and only resumes the workflow again.
+    """
+    cfg = config.get()
+    case = CaseRecord.get(case_no, META)
+    if case.status != Status.IN_REVIEW:
+        raise ValidationError(f"case {case_no} is not in review", field="caseNo")
+    item = catalogue.get_item_version(case.itemCode, case.itemVersion)
+    document = _build_document(case, item, cfg, datetime.now(timezone.utc).date())
+    license_id = document["identifier"]
+    try:
+        LicenseRecord.get(license_id)
+    except LicenseRecord.DoesNotExist:
+        record = LicenseRecord(
+            license_id, caseNo=case_no, document=document,
+            signature=signer.sign(cfg.signing_key_id, canonical_bytes(document)),
+            issuedAt=datetime.now(timezone.utc).isoformat(), holderSub=case.applicant.sub)
+        try:
+            record.save(condition=LicenseRecord.licenseId.does_not_exist())
+        except PutError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+    if token:
+        workflow.resume(token, {"licenseId": license_id})
+    return license_id
+
+
+def signed_license(record: LicenseRecord) -> dict:
+    return {"license": record.document, "signature": record.signature,
+            "state": record.state}
+
+
+def get(principal: identity.Principal | None, license_id: str) -> dict:
+    principal = identity.require(principal)
+    try:
+        record = LicenseRecord.get(license_id)
+    except LicenseRecord.DoesNotExist:
+        raise NotFound(f"no license {license_id}", field="licenseId") from None
+    if not (principal.is_staff or principal.sub == record.holderSub):
+        raise Forbidden("only the holder and authorised staff can read this license")
+    return signed_license(record)
+
+
+def public_keys() -> dict:
+    cfg = config.get()
+    return {"issuer": cfg.issuer_name, "issuerCode": cfg.issuer_uscc,
+            "keys": [{"keyId": key_id, "alg": signer.ALGORITHM,
+                      "publicKeyPem": signer.public_key_pem(key_id)}
+                     for key_id in _trusted_keys(cfg)]}
+
+
+def _trusted_keys(cfg: config.Config) -> list[str]:
+    # This region's key. Recognising other regions' keys is the mutual-recognition issue.
+    key_arn = signer.key_arn(cfg.signing_key_id)
+    return [key_arn]
+
+
+def verify(body) -> dict:
+    """Answer valid / invalid with the reason; anyone may ask, no login needed."""
+    if not isinstance(body, dict):
+        raise ValidationError("the request body must be a JSON object", field="body")
+    document, signature = body.get("license"), body.get("signature")
+    if not isinstance(document, dict):
+        raise ValidationError("license must be the license object", field="license")
+    if not isinstance(signature, dict) or not isinstance(signature.get("value"), str) \
+            or not isinstance(signature.get("keyId"), str):
+        raise ValidationError("signature must carry keyId and value", field="signature")
+    identifier = document.get("identifier")
+
+    def answer(valid: bool, reason: str | None) -> dict:
+        return {"valid": valid, "reason": reason, "identifier": identifier}
+
+    try:
+        parse_license_identifier(identifier)
+    except ValidationError:
+        return answer(False, "bad_identifier")
+    cfg = config.get()
+    if signature.get("alg") != signer.ALGORITHM:
+        return answer(False, "unsupported_algorithm")
+    if signature["keyId"] not in _trusted_keys(cfg):
+        return answer(False, "unknown_key")
+    try:
+        base64.b64decode(signature["value"], validate=True)
+    except ValueError:
+        return answer(False, "signature_mismatch")
+    if not signer.verify(signer.public_key_der(signature["keyId"]),
+                         canonical_bytes(document), signature["value"]):
+        return answer(False, "signature_mismatch")
+    try:
+        if LicenseRecord.get(identifier).state == "revoked":
+            return answer(False, "revoked")
+    except LicenseRecord.DoesNotExist:
+        return answer(False, "not_in_library")
+    if str(document.get("validTo", "")) < date.today().isoformat():
+        return answer(False, "expired")
+    return answer(True, None)

@@ -1,0 +1,56 @@
+"""The one resource definition: infra/template.json with the ASL files of statemachines/
+inlined where the template says `{{asl:NAME}}`.
+
+The local stack and the tests create their resources from `render()`; `make package`
+merges the same output into `chalice package`'s template for a deployment.
+"""
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "infra" / "template.json"
+STATEMACHINES = ROOT / "statemachines"
+
+# Stack outputs -> the environment variables chalicelib/config.py reads.
+OUTPUT_ENV = {
+    "CasesTable": "OW_CASES_TABLE",
+    "ItemsTable": "OW_ITEMS_TABLE",
+    "LicensesTable": "OW_LICENSES_TABLE",
+    "TasksQueueUrl": "OW_TASKS_QUEUE_URL",
+    "IssueQueueUrl": "OW_ISSUE_QUEUE_URL",
+    "NotificationsTopicArn": "OW_NOTIFICATIONS_TOPIC_ARN",
+    "LicenseSigningKeyId": "OW_SIGNING_KEY_ID",
+    "CaseApprovalStateMachineArn": "OW_STATE_MACHINE_ARN",
+}
+
+
+def asl(name: str) -> str:
+    """An ASL file as compact JSON text (what DefinitionString carries)."""
+    definition = json.loads((STATEMACHINES / f"{name}.asl.json").read_text("utf-8"))
+    return json.dumps(definition, separators=(",", ":"), ensure_ascii=False)
+
+
+def _inline(node):
+    if isinstance(node, dict):
+        return {key: _inline(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_inline(value) for value in node]
+    if isinstance(node, str) and node.startswith("{{asl:") and node.endswith("}}"):
+        return asl(node[len("{{asl:"):-2])
+    return node
+
+
+def render() -> dict:
+    return _inline(json.loads(TEMPLATE.read_text("utf-8")))
+
+
+def main() -> None:
+    import sys
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "build" / "template.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(render(), indent=1, ensure_ascii=False), "utf-8")
+    print(out)
+
+
+if __name__ == "__main__":
+    main()
