@@ -43,7 +43,7 @@ def load() -> Config:
         # 440300: 深圳市 — the demo region; every deployment sets its own.
         area_code=env.get("OW_AREA_CODE", "440300"),
         # The issuing authority of this region's e-licenses (its USCC and name).
-        issuer_uscc=env.get("OW_ISSUER_USCC", "11440300MB2C92138B"),
+        issuer_uscc=env.get("OW_ISSUER_USCC", "11440300MB2C92138W"),
         issuer_name=env.get("OW_ISSUER_NAME", "深圳市政务服务数据管理局"),
         token_secret=env.get("OW_TOKEN_SECRET", ""),
         dev_tokens=env.get("OW_DEV_TOKENS", "") == "1",

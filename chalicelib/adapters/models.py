@@ -161,3 +161,11 @@ def bind(cfg: config.Config | None = None) -> None:
         model.Meta.region = cfg.region
         model.Meta.host = cfg.endpoint_url
         model._connection = None
+
+
+def transact_write() -> "TransactWrite":
+    """A write transaction on the configured region and endpoint."""
+    from pynamodb.connection import Connection
+    from pynamodb.transactions import TransactWrite
+    return TransactWrite(connection=Connection(region=CasesTableRecord.Meta.region,
+                                               host=CasesTableRecord.Meta.host))

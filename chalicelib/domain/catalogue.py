@@ -47,7 +47,7 @@ def workflow_input(case_no: str, item: dict, applied_on: date) -> dict:
         "caseNo": case_no,
         "itemCode": item["code"],
         "itemVersion": item["version"],
-        "round": 1,
+        "attempt": {"n": 1},  # acceptance rounds (a supplement starts another)
         "acceptance": {"dept": process["acceptanceDept"], "deadline": accept_by.isoformat()},
         "stages": stages,
         "issueLicense": bool(item.get("result", {}).get("licenseType")),

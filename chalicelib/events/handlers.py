@@ -20,6 +20,9 @@ _deserializer = TypeDeserializer()
 TASKS_QUEUE = "onewindow-tasks"
 ISSUE_QUEUE = "onewindow-issue"
 CASES_STREAM = "arn:aws:dynamodb:cn-north-1:000000000000:table/onewindow-cases/stream/x"
+# Each placeholder -> the infra/template.json resource it stands for.
+SOURCE_RESOURCES = {TASKS_QUEUE: "TasksQueue", ISSUE_QUEUE: "IssueQueue",
+                    CASES_STREAM: "CasesTable"}
 
 
 def _plain(value):

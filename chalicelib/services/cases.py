@@ -2,11 +2,11 @@
 from datetime import datetime, timezone
 
 from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
 
 from .. import config
 from ..adapters import workflow
 from ..adapters.models import (CaseRecord, CasesTableRecord, DailyCounter, IdempotencyRecord,
+                               transact_write,
                                TaskRecord, TimelineEvent)
 from ..domain import applications, identity
 from ..domain.catalogue import validate_form, workflow_input
@@ -69,7 +69,7 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
         promisedBy=promised_by, updatedAt=started.isoformat(), actor=principal.sub,
         actorRole=principal.role, channel=application.channel, opinion="申请已提交")
     try:
-        with TransactWrite() as transaction:
+        with transact_write() as transaction:
             transaction.save(record, condition=CaseRecord.pk.does_not_exist())
             if idem_pk:
                 transaction.save(

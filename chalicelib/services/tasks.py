@@ -1,9 +1,8 @@
 """Department inboxes and decisions: the human steps of the approval workflow."""
 from pynamodb.exceptions import PutError, TransactWriteError
-from pynamodb.transactions import TransactWrite
 
 from ..adapters import workflow
-from ..adapters.models import CaseRecord, TaskRecord
+from ..adapters.models import CaseRecord, TaskRecord, transact_write
 from ..domain import identity
 from ..domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from ..domain.identifiers import is_valid_case_number
@@ -120,7 +119,7 @@ def decide(principal: identity.Principal | None, task_id: str, body,
         check_transition(case.status, target)
     decided_at = now().isoformat()
     try:
-        with TransactWrite() as transaction:
+        with transact_write() as transaction:
             transaction.update(task, actions=[
                 TaskRecord.state.set("decided"), TaskRecord.decision.set(decision),
                 TaskRecord.opinion.set(opinion), TaskRecord.decidedBy.set(principal.sub),

@@ -1,0 +1,98 @@
+"""An in-process OneWindow on moto: the real template, ASL, models and handlers."""
+import json
+import os
+from dataclasses import dataclass
+
+from chalice.test import Client
+
+from chalicelib import wiring
+from chalicelib.adapters import tokens
+from chalicelib.local import demo
+from chalicelib.local.stack import EventPump, create_resources
+
+REGION = "cn-north-1"
+# In-process, the streams client needs moto's generic host (STACK-NOTES).
+STREAMS_ENDPOINT = f"https://streams.dynamodb.{REGION}.amazonaws.com.cn"
+
+
+@dataclass
+class Stack:
+    app: object
+    client: Client
+    pump: EventPump
+    env: dict
+
+    def token(self, user: str) -> str:
+        claims = demo.USERS[user]
+        return tokens.issue(os.environ["OW_TOKEN_SECRET"], sub=claims["sub"],
+                            role=claims["role"], dept=claims.get("dept"),
+                            name=claims.get("name"), id_number=claims.get("idNumber"))
+
+    def call(self, method: str, path: str, user: str | None = None, body=None,
+             headers: dict | None = None):
+        headers = dict(headers or {})
+        if user:
+            headers["Authorization"] = f"Bearer {self.token(user)}"
+        kwargs = {"headers": headers}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+            kwargs["body"] = body if isinstance(body, (str, bytes)) else json.dumps(body)
+        response = getattr(self.client.http, method.lower())(path, **kwargs)
+        response.data = json.loads(response.body) if response.body else None
+        return response
+
+    # -- flow helpers ----------------------------------------------------------------
+    def case(self, case_no: str, user: str = "clerk") -> dict:
+        return self.call("GET", f"/cases/{case_no}", user).data
+
+    def wait_status(self, case_no: str, status: int, timeout: float = 20) -> dict:
+        assert self.pump.run_until(lambda: self.case(case_no)["status"] == status, timeout), \
+            f"case {case_no} did not reach {status}: {self.case(case_no)}"
+        return self.case(case_no)
+
+    def open_task(self, case_no: str, dept: str, user: str, timeout: float = 20) -> dict:
+        found = {}
+
+        def appeared():
+            inbox = self.call("GET", f"/tasks?dept={dept}", user).data["tasks"]
+            mine = [t for t in inbox if t["caseNo"] == case_no]
+            if mine:
+                found.update(mine[0])
+            return bool(mine)
+
+        assert self.pump.run_until(appeared, timeout), f"no {dept} task for {case_no}"
+        return found
+
+    def decide(self, task_id: str, user: str, decision: str, opinion: str | None = None):
+        body = {"decision": decision}
+        if opinion is not None:
+            body["opinion"] = opinion
+        return self.call("POST", f"/tasks/{task_id}/decision", user, body)
+
+
+def start_stack() -> Stack:
+    env = create_resources(REGION)
+    os.environ.update(env)
+    wiring.configure()
+    import app as app_module
+    demo.load_catalogue()
+    pump = EventPump(app_module.app, env, REGION, streams_endpoint_url=STREAMS_ENDPOINT)
+    return Stack(app=app_module.app, client=Client(app_module.app), pump=pump, env=env)
+
+
+FOOD = "11440300FOOD001"
+HYGIENE = "11440300HYGN002"
+COMPANY = {"type": "legal", "name": "深圳小吃有限公司", "idNumber": "91440300MA5FXK7Q3T",
+           "phone": "13800138000"}
+
+
+def application(item: str = HYGIENE, **overrides) -> dict:
+    forms = {FOOD: {"businessName": "小吃店", "address": "深圳市南山区科技园1号",
+                    "category": "餐饮服务"},
+             HYGIENE: {"placeName": "悦来宾馆", "address": "深圳市福田区深南大道2号",
+                       "placeType": "住宿"}}
+    body = {"itemCode": item, "applicant": dict(COMPANY), "form": forms[item],
+            "materials": [{"name": "申请表", "ref": "s3://materials/form.pdf"}],
+            "channel": "web"}
+    body.update(overrides)
+    return body
