@@ -1,0 +1,41 @@
+# OneWindow — `make run` serves the local embedded stack; `make test` runs every check.
+# Both set themselves up (a .venv with the pinned requirements) on first use.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+API_PORT ?= 8000
+MOTO_PORT ?= 5000
+
+.PHONY: setup run test lint bench package clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "OneWindow needs Python 3.11, found " + sys.version' 
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -c "import chalice, moto, pynamodb, stdnum, jwt, cfnlint" 
+	@rm -f $(VENV)/.installed-* && touch $@
+
+run: setup
+	$(BIN)/python -m chalicelib.local.server --port $(API_PORT) --moto-port $(MOTO_PORT)
+
+lint: setup
+	$(BIN)/python -m infra.template build/template.json >/dev/null
+	$(BIN)/cfn-lint build/template.json
+	@for f in statemachines/*.asl.json; do $(BIN)/statelint $$f || exit 1; done
+	@echo "lint: template and state machines OK"
+
+test: setup lint
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	@$(BIN)/python -m bench.run
+
+package: setup
+	$(BIN)/python -m infra.package
+
+clean:
+	rm -rf build .pytest_cache

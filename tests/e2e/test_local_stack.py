@@ -1,0 +1,135 @@
+"""Start the local stack as `make run` does (a subprocess on free ports) and drive one
+case over HTTP, through the moto server, the event pump and the Step Functions executor."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Api:
+    def __init__(self, url: str):
+        self.url = url
+
+    def call(self, method: str, path: str, body=None, token: str | None = None,
+             headers: dict | None = None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.url + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json",
+                                                  **(headers or {})})
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def token(self, **claims) -> str:
+        status, body = self.call("POST", "/auth/dev-token", claims)
+        assert status == 200, body
+        return body["token"]
+
+    def until(self, fetch, check, timeout: float = 30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = fetch()
+            if check(value):
+                return value
+            time.sleep(0.2)
+        raise AssertionError(f"timed out; last value: {value}")
+
+
+@pytest.fixture(scope="module")
+def api():
+    port, moto_port = _free_port(), _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "OW_"))}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "chalicelib.local.server", "--port", str(port),
+         "--moto-port", str(moto_port)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    try:
+        deadline = time.monotonic() + 90
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("READY "):
+                break
+            if time.monotonic() > deadline:
+                break
+        else:
+            pytest.fail("local stack exited:\n" + "".join(lines))
+        assert lines and lines[-1].startswith("READY "), "".join(lines)
+        yield Api(lines[-1].split()[1])
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    assert process.returncode == 0, "".join(lines)
+
+
+def test_a_case_runs_from_application_to_verified_license_over_http(api):
+    status, body = api.call("GET", "/health")
+    assert (status, body) == (200, {"status": "ok"})
+    company = api.token(sub="org:e2e", role="applicant", idNumber="91440300MA5FXK7Q3T")
+    clerk = api.token(sub="staff:e2e-clerk", role="clerk", dept="ZWFW")
+    reviewer = api.token(sub="staff:e2e-scjg", role="reviewer", dept="SCJG")
+
+    status, created = api.call("POST", "/cases", {
+        "itemCode": "11440300FOOD001",
+        "applicant": {"type": "legal", "name": "端到端餐饮有限公司",
+                      "idNumber": "91440300MA5FXK7Q3T"},
+        "form": {"businessName": "端到端小馆", "address": "深圳市南山区粤海街道1号",
+                 "category": "餐饮服务"}}, token=company, headers={"Idempotency-Key": "e2e-1"})
+    assert status == 201, created
+    case_no = created["caseNo"]
+
+    def case():
+        return api.call("GET", f"/cases/{case_no}", token=clerk)[1]
+
+    # The stream-driven timeline entry for "received" appears via the event pump.
+    api.until(case, lambda c: [e.get("status") for e in c["timeline"]] == [1])
+
+    def task_for(dept, token):
+        def fetch():
+            return [t for t in api.call("GET", f"/tasks?dept={dept}", token=token)[1]["tasks"]
+                    if t["caseNo"] == case_no]
+        return api.until(fetch, bool)[0]
+
+    accept = task_for("ZWFW", clerk)
+    assert api.call("POST", f"/tasks/{accept['taskId']}/decision",
+                    {"decision": "accept", "opinion": "受理"}, token=clerk)[0] == 200
+    review = task_for("SCJG", reviewer)
+    assert api.call("POST", f"/tasks/{review['taskId']}/decision",
+                    {"decision": "approve", "opinion": "同意"}, token=reviewer)[0] == 200
+
+    done = api.until(case, lambda c: c["status"] == 11 and
+                     [e.get("status") for e in c["timeline"] if e["action"] == "status"]
+                     == [1, 3, 8, 11])
+    status, signed = api.call("GET", f"/licenses/{done['licenseId']}", token=company)
+    assert status == 200
+    assert api.call("POST", "/licenses/verify", signed)[1]["valid"] is True
+
+    # Anyone with the case number and query password sees the status, masked.
+    status, public = api.call("GET", f"/cases/{case_no}",
+                              headers={"X-Query-Password": created["queryPassword"]})
+    assert status == 200 and public["status"] == 11
+    assert public["applicant"]["idNumber"] == "9144" + "*" * 10 + "7Q3T"
+    assert "form" not in public and "tasks" not in public
