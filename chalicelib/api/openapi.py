@@ -95,6 +95,8 @@ DOCUMENT = {
     "paths": {
         "/health": {"get": {"summary": "liveness", "security": [],
                             "responses": {"200": _json({"type": "object"})}}},
+        "/openapi.json": {"get": {"summary": "this document", "security": [],
+                                  "responses": {"200": _json({"type": "object"})}}},
         "/items": {"get": {
             "summary": "published service items", "security": [],
             "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}},

@@ -1,0 +1,134 @@
+"""Applying: idempotency, validation (nothing written), who may see what."""
+import boto3
+
+from .harness import FOOD, HYGIENE, REGION, application
+
+
+def _case_records(stack) -> list[dict]:
+    table = boto3.resource("dynamodb", region_name=REGION).Table(stack.env["OW_CASES_TABLE"])
+    return [r for r in table.scan()["Items"] if r.get("rt") == "case"]
+
+
+def _executions(stack) -> list[dict]:
+    sfn = boto3.client("stepfunctions", region_name=REGION)
+    return sfn.list_executions(stateMachineArn=stack.env["OW_STATE_MACHINE_ARN"])["executions"]
+
+
+def test_same_idempotency_key_and_body_returns_the_same_case(stack):
+    key = {"Idempotency-Key": "client-retry-42"}
+    first = stack.call("POST", "/cases", "company", application(FOOD), headers=key)
+    again = stack.call("POST", "/cases", "company", application(FOOD), headers=key)
+    assert first.status_code == again.status_code == 201
+    assert again.data == first.data
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    assert len(_case_records(stack)) == 1
+    assert [e["name"] for e in _executions(stack)] == [first.data["caseNo"]]
+
+
+def test_reusing_an_idempotency_key_for_another_body_is_rejected(stack):
+    key = {"Idempotency-Key": "k-1"}
+    assert stack.call("POST", "/cases", "company", application(FOOD), headers=key).status_code == 201
+    other = stack.call("POST", "/cases", "company", application(HYGIENE), headers=key)
+    assert other.status_code == 422
+    assert other.data["error"]["code"] == "idempotency_key_reused"
+    assert other.data["error"]["field"] == "Idempotency-Key"
+    assert len(_case_records(stack)) == 1
+
+
+def test_without_a_key_each_application_is_a_new_case(stack):
+    one = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
+    two = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
+    assert one != two and int(two[14:21]) == int(one[14:21]) + 1
+
+
+def _error(response):
+    return response.status_code, response.data["error"]["code"], response.data["error"].get("field")
+
+
+def test_bad_input_gets_a_json_error_naming_the_field_and_writes_nothing(stack):
+    bad_id = application(FOOD)
+    bad_id["applicant"] = {**bad_id["applicant"], "idNumber": "91440300MA5FXK7Q3X"}
+    bad_form = application(FOOD)
+    bad_form["form"] = {**bad_form["form"], "category": "火锅"}
+    missing = application(FOOD)
+    del missing["form"]["address"]
+    cases = [
+        ("{not json", (400, "validation_error", "body")),
+        (application(FOOD, itemCode=""), (400, "validation_error", "itemCode")),
+        (application(FOOD, itemCode="NO-SUCH-ITEM"), (400, "validation_error", "itemCode")),
+        (bad_id, (400, "validation_error", "applicant.idNumber")),
+        (bad_form, (400, "validation_error", "form.category")),
+        (missing, (400, "validation_error", "form.address")),
+        (application(FOOD, channel="fax"), (400, "validation_error", "channel")),
+        (application(FOOD, materials=[{"name": "x"}]), (400, "validation_error", "materials.0.ref")),
+    ]
+    for body, expected in cases:
+        assert _error(stack.call("POST", "/cases", "company", body)) == expected, body
+    assert _case_records(stack) == []
+    assert _executions(stack) == []
+
+
+def test_applying_needs_a_token_and_ones_own_name(stack):
+    assert _error(stack.call("POST", "/cases", None, application(FOOD))) == \
+        (401, "unauthorized", "Authorization")
+    other = application(FOOD)
+    other["applicant"] = {"type": "natural", "name": "李四", "idNumber": "11010119900307803X"}
+    status, code, _ = _error(stack.call("POST", "/cases", "company", other))
+    assert (status, code) == (403, "forbidden")
+    forged = stack.call("POST", "/cases", None, application(FOOD),
+                        headers={"Authorization": "Bearer not.a.token"})
+    assert forged.status_code == 401
+
+
+def test_who_sees_a_case(stack):
+    created = stack.call("POST", "/cases", "company", application(FOOD)).data
+    case_no = created["caseNo"]
+    owner = stack.call("GET", f"/cases/{case_no}", "company")
+    assert owner.status_code == 200
+    assert owner.data["applicant"]["idNumber"] == "91440300MA5FXK7Q3T"
+    assert owner.data["applicant"]["phone"] == "13800138000"
+    staff = stack.call("GET", f"/cases/{case_no}", "scjg")
+    assert staff.status_code == 200 and staff.data["form"]["businessName"] == "小吃店"
+
+    assert _error(stack.call("GET", f"/cases/{case_no}", "applicant"))[:2] == (403, "forbidden")
+    assert _error(stack.call("GET", f"/cases/{case_no}"))[:2] == (401, "unauthorized")
+    wrong = stack.call("GET", f"/cases/{case_no}", headers={"X-Query-Password": "000000"
+                       if created["queryPassword"] != "000000" else "111111"})
+    assert _error(wrong) == (403, "forbidden", "password")
+    public = stack.call("GET", f"/cases/{case_no}",
+                        headers={"X-Query-Password": created["queryPassword"]})
+    assert public.status_code == 200
+    assert public.data["applicant"]["idNumber"] == "9144**********7Q3T"
+    assert public.data["applicant"]["phone"] == "138****8000"
+    assert "form" not in public.data and "tasks" not in public.data
+
+
+def test_unknown_ids_are_404(stack):
+    assert _error(stack.call("GET", "/cases/440300202611240000001X", "clerk"))[:2] == \
+        (404, "not_found")
+    assert _error(stack.call("GET", "/cases/nonsense", "clerk"))[:2] == (404, "not_found")
+    assert _error(stack.call("GET", "/items/NOPE"))[:2] == (404, "not_found")
+    assert _error(stack.call("POST", "/tasks/440300202611240000001X-A1/decision", "clerk",
+                             {"decision": "accept"}))[:2] == (404, "not_found")
+    assert _error(stack.call("GET", "/licenses/1.2.156.3005.2.x", "clerk"))[:2] == \
+        (404, "not_found")
+
+
+def test_catalogue_reads(stack):
+    page = stack.call("GET", "/items?limit=1")
+    assert page.status_code == 200 and [i["code"] for i in page.data["items"]] == [FOOD]
+    rest = stack.call("GET", f"/items?limit=5&cursor={page.data['next']}")
+    assert [i["code"] for i in rest.data["items"]] == [HYGIENE]
+    assert rest.data["next"] is None
+    assert stack.call("GET", "/items?limit=0").status_code == 400
+    assert stack.call("GET", "/items?cursor=%%%").data["error"]["field"] == "cursor"
+    guide = stack.call("GET", f"/items/{HYGIENE}").data
+    assert guide["process"]["stages"][0]["departments"] == ["WSJK", "XFJY"]
+
+
+def test_openapi_document_lists_every_route(stack):
+    document = stack.call("GET", "/openapi.json").data
+    assert document["openapi"].startswith("3.")
+    routes = {path.replace("{case_no}", "{caseNo}").replace("{task_id}", "{taskId}")
+              .replace("{license_id}", "{licenseId}") for path in stack.app.routes}
+    assert routes == set(document["paths"])

@@ -1,0 +1,132 @@
+"""Inboxes and decisions: once only, by the right people, with the lifecycle enforced."""
+import boto3
+
+from chalicelib.events.handlers import record_task
+from chalicelib.services import tasks, timeline
+
+from .harness import FOOD, HYGIENE, REGION, application
+
+
+def _apply(stack, item=FOOD):
+    return stack.call("POST", "/cases", "company", application(item)).data["caseNo"]
+
+
+def test_a_task_is_decided_once(stack):
+    case_no = _apply(stack)
+    task = stack.open_task(case_no, "ZWFW", "clerk")
+    assert stack.decide(task["taskId"], "clerk", "accept", "受理").status_code == 200
+    stack.wait_status(case_no, 8)
+    before = stack.case(case_no)
+    again = stack.decide(task["taskId"], "clerk", "refuse", "改主意了")
+    assert again.status_code == 409
+    assert again.data["error"]["code"] == "task_already_decided"
+    after = stack.case(case_no)
+    assert after["status"] == 8
+    decided = [t for t in after["tasks"] if t["taskId"] == task["taskId"]][0]
+    assert decided["decision"] == "accept" and decided["opinion"] == "受理"
+    assert len(after["timeline"]) >= len(before["timeline"])
+    assert all(e.get("decision") != "refuse" for e in after["timeline"])
+
+
+def test_inbox_is_sorted_by_deadline_and_decided_tasks_leave_it(stack):
+    food, hygiene = _apply(stack, FOOD), _apply(stack, HYGIENE)
+    stack.open_task(food, "ZWFW", "clerk")
+    stack.open_task(hygiene, "ZWFW", "clerk")
+    inbox = stack.call("GET", "/tasks?dept=ZWFW", "clerk").data["tasks"]
+    assert [t["deadline"] for t in inbox] == sorted(t["deadline"] for t in inbox)
+    assert {t["caseNo"] for t in inbox} == {food, hygiene}
+    assert all("token" not in t for t in inbox)
+    first = [t for t in inbox if t["caseNo"] == food][0]
+    stack.decide(first["taskId"], "clerk", "accept", "受理")
+    left = stack.call("GET", "/tasks?dept=ZWFW", "clerk").data["tasks"]
+    assert [t["caseNo"] for t in left] == [hygiene]
+    page = stack.call("GET", "/tasks?dept=ZWFW&limit=1", "clerk").data
+    assert len(page["tasks"]) == 1
+
+
+def test_only_the_tasks_department_and_role_may_decide(stack):
+    case_no = _apply(stack)
+    task = stack.open_task(case_no, "ZWFW", "clerk")
+    assert stack.call("GET", "/tasks?dept=ZWFW", "scjg").status_code == 403
+    assert stack.call("GET", "/tasks?dept=ZWFW", "company").status_code == 403
+    assert stack.call("GET", "/tasks", "clerk").data["error"]["field"] == "dept"
+    assert stack.decide(task["taskId"], "scjg", "accept", "x").status_code == 403
+    assert stack.decide(task["taskId"], "company", "accept", "x").status_code == 403
+    assert stack.call("POST", f"/tasks/{task['taskId']}/decision", None,
+                      {"decision": "accept"}).status_code == 401
+    wrong = stack.decide(task["taskId"], "clerk", "approve", "x")
+    assert wrong.status_code == 400 and wrong.data["error"]["field"] == "decision"
+    no_reason = stack.decide(task["taskId"], "clerk", "refuse")
+    assert no_reason.status_code == 400 and no_reason.data["error"]["field"] == "opinion"
+    assert stack.case(case_no)["status"] == 1
+    assert stack.call("GET", "/tasks?dept=ZWFW", "clerk").data["tasks"][0]["state"] == "open"
+
+
+def test_refusal_ends_the_case_at_5_and_the_workflow(stack):
+    case_no = _apply(stack)
+    task = stack.open_task(case_no, "ZWFW", "clerk")
+    refused = stack.decide(task["taskId"], "clerk", "refuse", "不属于本部门职权范围")
+    assert refused.status_code == 200 and refused.data["caseStatus"] == 5
+    sfn = boto3.client("stepfunctions", region_name=REGION)
+    arn = stack.env["OW_STATE_MACHINE_ARN"].replace(":stateMachine:", ":execution:") + ":" + case_no
+    assert stack.pump.run_until(
+        lambda: sfn.describe_execution(executionArn=arn)["status"] == "SUCCEEDED", 15)
+    stack.pump.run_until(lambda: 5 in [e.get("status") for e in stack.case(case_no)["timeline"]])
+    assert [e.get("status") for e in stack.case(case_no)["timeline"] if e["action"] == "status"] \
+        == [1, 5]
+
+
+def test_supplement_loops_back_to_the_applicant_then_the_counter(stack):
+    case_no = _apply(stack)
+    first = stack.open_task(case_no, "ZWFW", "clerk")
+    asked = stack.decide(first["taskId"], "clerk", "supplement", "请补充经营场所平面图")
+    assert asked.data["caseStatus"] == 6
+    supply = stack.open_task(case_no, "APPLICANT", "admin")
+    assert supply["taskId"] == f"{case_no}-S1"
+    assert stack.decide(supply["taskId"], "applicant", "supply").status_code == 403
+    supplied = stack.decide(supply["taskId"], "company", "supply", "已上传平面图")
+    assert supplied.status_code == 200 and supplied.data["caseStatus"] == 7
+    second = stack.open_task(case_no, "ZWFW", "clerk")
+    assert second["taskId"] == f"{case_no}-A2"
+    stack.decide(second["taskId"], "clerk", "accept", "补正后受理")
+    stack.wait_status(case_no, 8)
+    stack.pump.run_until(lambda: 8 in [e.get("status") for e in stack.case(case_no)["timeline"]])
+    assert [e.get("status") for e in stack.case(case_no)["timeline"] if e["action"] == "status"] \
+        == [1, 6, 7, 3, 8]
+
+
+def test_illegal_transition_is_409_and_changes_nothing(stack):
+    case_no = _apply(stack)
+    task = stack.open_task(case_no, "ZWFW", "clerk")
+    # The case leaves "received" behind the workflow's back (e.g. an operator fix-up).
+    table = boto3.resource("dynamodb", region_name=REGION).Table(stack.env["OW_CASES_TABLE"])
+    table.update_item(Key={"pk": case_no, "sk": "META"}, UpdateExpression="SET #s = :s",
+                      ExpressionAttributeNames={"#s": "status"},
+                      ExpressionAttributeValues={":s": 2})
+    answer = stack.decide(task["taskId"], "clerk", "accept", "受理")
+    assert answer.status_code == 409 and answer.data["error"]["code"] == "illegal_transition"
+    assert stack.case(case_no)["status"] == 2
+    assert [t for t in stack.case(case_no)["tasks"] if t["taskId"] == task["taskId"]][0][
+        "state"] == "open"
+
+
+def test_redelivered_events_never_duplicate(stack):
+    case_no = _apply(stack)
+    task = stack.open_task(case_no, "ZWFW", "clerk")
+    message = {"taskId": task["taskId"], "kind": "acceptance", "caseNo": case_no,
+               "itemCode": FOOD, "dept": "ZWFW", "deadline": task["deadline"], "token": "t"}
+    assert tasks.record(message) is False  # the queue delivered it before
+    event = {"Records": [{"messageId": "m", "receiptHandle": "r", "body": __import__("json")
+                          .dumps(message), "attributes": {}, "messageAttributes": {},
+                          "md5OfBody": "", "eventSource": "aws:sqs",
+                          "eventSourceARN": "arn:aws-cn:sqs:cn-north-1:1:q",
+                          "awsRegion": REGION}]}
+    record_task(event, None)
+    assert len([t for t in stack.case(case_no)["tasks"]]) == 1
+
+    stack.pump.run_until(lambda: len(stack.case(case_no)["timeline"]) == 1)
+    new = {"pk": case_no, "sk": "META", "rt": "case", "status": 1, "version": 1,
+           "updatedAt": stack.case(case_no)["createdAt"], "actor": "org:shenzhen-xiaochi",
+           "actorRole": "applicant", "channel": "web", "opinion": "申请已提交"}
+    assert timeline.record_change(None, new) is False
+    assert len(stack.case(case_no)["timeline"]) == 1
