@@ -1,0 +1,63 @@
+import pytest
+
+from chalicelib.domain.applications import parse_application, password_matches, query_password
+from chalicelib.domain.canonical import canonical_bytes
+from chalicelib.domain.catalogue import validate_form
+from chalicelib.domain.errors import ValidationError
+from chalicelib.domain.masking import mask_id, mask_phone, mask_text
+
+GOOD = {"itemCode": "X", "applicant": {"type": "natural", "name": "张三",
+                                       "idNumber": "11010519491231002x"}}
+
+
+def test_a_good_application_is_normalised():
+    application = parse_application(GOOD)
+    assert application.applicant == {"type": "natural", "name": "张三", "idType": "111",
+                                     "idNumber": "11010519491231002X"}
+    assert application.channel == "api"
+
+
+@pytest.mark.parametrize("change,field", [
+    ({"itemCode": 5}, "itemCode"),
+    ({"applicant": None}, "applicant"),
+    ({"applicant": {"type": "robot", "name": "x", "idNumber": "1"}}, "applicant.type"),
+    ({"applicant": {"type": "legal", "name": "x", "idNumber": "11010519491231002X"}},
+     "applicant.idNumber"),
+    ({"applicant": {"type": "natural", "name": "", "idNumber": "11010519491231002X"}},
+     "applicant.name"),
+    ({"applicant": {**GOOD["applicant"], "phone": "12345"}}, "applicant.phone"),
+    ({"form": []}, "form"), ({"materials": {}}, "materials"), ({"channel": "x"}, "channel")])
+def test_each_bad_field_is_named(change, field):
+    with pytest.raises(ValidationError) as raised:
+        parse_application({**GOOD, **change})
+    assert raised.value.field == field
+
+
+def test_form_errors_name_the_form_field():
+    schema = {"type": "object", "required": ["a"],
+              "properties": {"a": {"type": "string"}, "b": {"type": "integer"}}}
+    validate_form(schema, {"a": "ok", "b": 1})
+    for form, field in (({}, "form.a"), ({"a": "x", "b": "y"}, "form.b")):
+        with pytest.raises(ValidationError) as raised:
+            validate_form(schema, form)
+        assert raised.value.field == field
+
+
+def test_canonical_bytes_ignore_key_order_but_not_content():
+    a = canonical_bytes({"b": 1, "a": "证照"})
+    assert a == canonical_bytes({"a": "证照", "b": 1}) == '{"a":"证照","b":1}'.encode()
+    assert a != canonical_bytes({"a": "证照 ", "b": 1})
+
+
+def test_query_password_is_six_digits_and_tied_to_the_case():
+    password = query_password("s", "C1")
+    assert len(password) == 6 and password.isdigit()
+    assert password == query_password("s", "C1") != query_password("s", "C2")
+    assert password_matches("s", "C1", password) and not password_matches("s", "C1", None)
+
+
+def test_masking():
+    assert mask_id("11010519491231002X") == "1101**********002X"
+    assert mask_phone("13800138000") == "138****8000"
+    assert mask_text("id 11010519491231002X tel 13800138000") == \
+        "id 1101**********002X tel 138****8000"
