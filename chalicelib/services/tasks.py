@@ -137,5 +137,7 @@ def decide(principal: identity.Principal | None, task_id: str, body,
         raise Conflict(f"task {task_id} was decided or its case changed meanwhile",
                        code="task_already_decided") from None
     workflow.resume(task.token, _workflow_output(task, decision, opinion))
-    task.refresh()
+    # What the transaction wrote, without reading it back.
+    task.state, task.decision, task.opinion, task.decidedAt = \
+        "decided", decision, opinion, decided_at
     return {"task": task_view(task), "caseStatus": int(target or case.status)}

@@ -1,0 +1,142 @@
+"""`make bench`: one JSON object of the numbers that shape cost and latency.
+
+- DynamoDB calls per API route and per event-handler invocation, counted with a botocore
+  `before-call.dynamodb` event hook on every session (boto3's and PynamoDB's alike), only
+  on the thread serving the request (the Step Functions executor's own calls run on
+  other threads and are the workflow's, counted as state transitions instead);
+- state transitions (`*StateEntered` events in the execution history) per reference case,
+  with the Step Functions Standard price of that many transitions;
+- `import app` next to `import boto3`, each in a fresh interpreter, same run.
+No thresholds here: targets are read off this output, never asserted in tests.
+"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRICE_PER_TRANSITION = 0.025 / 1000  # USD, Standard workflows, us-east-1 list price
+
+_label = threading.local()
+_counts: dict[str, list[int]] = defaultdict(list)
+
+
+def _count_dynamodb_call(**_):
+    label = getattr(_label, "name", None)
+    if label is not None:
+        _label.calls += 1
+
+
+def _install_hook():
+    import botocore.handlers
+    botocore.handlers.BUILTIN_HANDLERS.append(("before-call.dynamodb", _count_dynamodb_call))
+
+
+class measure:
+    def __init__(self, name: str):
+        self.name = name
+
+    def __enter__(self):
+        _label.name, _label.calls = self.name, 0
+
+    def __exit__(self, *exc):
+        _counts[self.name].append(_label.calls)
+        _label.name = None
+
+
+def _import_seconds(statement: str, env: dict) -> float:
+    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+    runs = [float(subprocess.check_output([sys.executable, "-c", code], cwd=ROOT, env=env))
+            for _ in range(3)]
+    return round(min(runs), 4)
+
+
+def _transitions(stack, case_no: str) -> int:
+    import boto3
+    sfn = boto3.client("stepfunctions", region_name="cn-north-1")
+    arn = stack.env["OW_STATE_MACHINE_ARN"].replace(":stateMachine:", ":execution:")
+    events = sfn.get_execution_history(executionArn=f"{arn}:{case_no}",
+                                       maxResults=1000)["events"]
+    return sum(1 for e in events if e["type"].endswith("StateEntered"))
+
+
+def _reference_case(stack, item: str, reviewers: list[tuple[str, str]]) -> str:
+    from tests.integration.harness import application
+    with measure("POST /cases"):
+        case_no = stack.call("POST", "/cases", "company", application(item)).data["caseNo"]
+    task = stack.open_task(case_no, "ZWFW", "clerk")
+    with measure("GET /tasks"):
+        stack.call("GET", "/tasks?dept=ZWFW", "clerk")
+    with measure("POST /tasks/{id}/decision (acceptance)"):
+        stack.decide(task["taskId"], "clerk", "accept", "受理")
+    for dept, user in reviewers:
+        review = stack.open_task(case_no, dept, user)
+        with measure("POST /tasks/{id}/decision (review)"):
+            stack.decide(review["taskId"], user, "approve", "同意")
+    stack.wait_status(case_no, 11)
+    stack.pump.run_until(lambda: False, timeout=1.0)  # let the timeline catch up
+    with measure("GET /cases/{caseNo}"):
+        case = stack.case(case_no)
+    with measure("GET /licenses/{id}"):
+        signed = stack.call("GET", f"/licenses/{case['licenseId']}", "company").data
+    with measure("POST /licenses/verify"):
+        stack.call("POST", "/licenses/verify", body=signed)
+    return case_no
+
+
+def _route_and_workflow_numbers() -> dict:
+    sys.path.insert(0, str(ROOT))
+    import tests.conftest  # noqa: F401  (fake credentials, region)
+    _install_hook()
+    from moto import mock_aws
+
+    from chalicelib.local.stack import EventPump
+    from tests.integration.harness import FOOD, HYGIENE, start_stack
+
+    original_invoke = EventPump._invoke
+
+    def counted_invoke(self, source, event):
+        with measure(f"event {source.name} (per batch)"):
+            return original_invoke(self, source, event)
+
+    EventPump._invoke = counted_invoke
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        stack = start_stack()
+        with measure("GET /items"):
+            stack.call("GET", "/items")
+        with measure("GET /items/{code}"):
+            stack.call("GET", f"/items/{FOOD}")
+        single = _reference_case(stack, FOOD, [("SCJG", "scjg")])
+        parallel = _reference_case(stack, HYGIENE, [("WSJK", "wsjk"), ("XFJY", "xfjy")])
+        transitions = {"one department (食品经营许可)": _transitions(stack, single),
+                       "two departments in parallel (公共场所卫生许可)":
+                           _transitions(stack, parallel)}
+    routes = {name: max(calls) for name, calls in sorted(_counts.items())
+              if not name.startswith("event ")}
+    events = {name[len("event "):]: round(statistics.mean(calls), 2)
+              for name, calls in sorted(_counts.items()) if name.startswith("event ")}
+    return {
+        "dynamodb_calls_per_route": routes,
+        "dynamodb_calls_per_event_batch_mean": events,
+        "state_transitions_per_case": transitions,
+        "workflow_cost_usd_per_1000_cases": {
+            name: round(count * PRICE_PER_TRANSITION * 1000, 4)
+            for name, count in transitions.items()},
+    }
+
+
+def main() -> None:
+    env = {**os.environ, "AWS_DEFAULT_REGION": "cn-north-1", "AWS_XRAY_SDK_ENABLED": "false"}
+    imports = {"import boto3_s": _import_seconds("import boto3", env),
+               "import app_s": _import_seconds("import app", env)}
+    result = _route_and_workflow_numbers()
+    result["import_seconds"] = imports
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
