@@ -22,11 +22,15 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: setup
 	$(BIN)/python -m chalicelib.local.server --port $(API_PORT) --moto-port $(MOTO_PORT)
 
+# statelint on every ASL file; cfn-lint on the stack template and on the deployable
+# template that `chalice package --merge-template` makes of the app and infra/.
 lint: setup
-	$(BIN)/python -m infra.template build/template.json >/dev/null
-	$(BIN)/cfn-lint build/template.json
 	@for f in statemachines/*.asl.json; do $(BIN)/statelint $$f || exit 1; done
-	@echo "lint: template and state machines OK"
+	@$(BIN)/python -m infra.template build/template.json >/dev/null
+	$(BIN)/cfn-lint build/template.json
+	@AWS_DEFAULT_REGION=cn-north-1 $(BIN)/python -m infra.package >/dev/null
+	$(BIN)/cfn-lint build/package/sam.json
+	@echo "lint: state machines, stack template and merged deployment template OK"
 
 test: setup lint
 	$(BIN)/python -m pytest -q
@@ -35,7 +39,7 @@ bench: setup
 	@$(BIN)/python -m bench.run
 
 package: setup
-	$(BIN)/python -m infra.package
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-cn-north-1} $(BIN)/python -m infra.package
 
 clean:
 	rm -rf build .pytest_cache

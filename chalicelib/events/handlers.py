@@ -1,6 +1,6 @@
 """Event handlers: queue and stream records to the services, as Lambda delivers them.
 
-The queue names and stream ARN in the decorators are placeholders Chalice needs at
+The queue and stream ARNs in the decorators are placeholders Chalice needs at
 import; `make package` points each event source at the real resource of the stack
 (infra/package.py), and the local event pump delivers to these same functions.
 """
@@ -17,8 +17,8 @@ bp = Blueprint(__name__)
 log = logging.getLogger("onewindow")  # the masking filter sits on this logger
 _deserializer = TypeDeserializer()
 
-TASKS_QUEUE = "onewindow-tasks"
-ISSUE_QUEUE = "onewindow-issue"
+TASKS_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-tasks"
+ISSUE_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-issue"
 CASES_STREAM = "arn:aws:dynamodb:cn-north-1:000000000000:table/onewindow-cases/stream/x"
 # Each placeholder -> the infra/template.json resource it stands for.
 SOURCE_RESOURCES = {TASKS_QUEUE: "TasksQueue", ISSUE_QUEUE: "IssueQueue",
@@ -42,7 +42,7 @@ def image(raw: dict | None) -> dict | None:
     return _plain({k: _deserializer.deserialize(v) for k, v in raw.items()})
 
 
-@bp.on_sqs_message(queue=TASKS_QUEUE, batch_size=1)
+@bp.on_sqs_message(queue_arn=TASKS_QUEUE, batch_size=1)
 def record_task(event):
     for record in event:
         message = json.loads(record.body)
@@ -51,7 +51,7 @@ def record_task(event):
                  "recorded" if created else "already recorded")
 
 
-@bp.on_sqs_message(queue=ISSUE_QUEUE, batch_size=1)
+@bp.on_sqs_message(queue_arn=ISSUE_QUEUE, batch_size=1)
 def issue_license(event):
     for record in event:
         message = json.loads(record.body)

@@ -125,8 +125,8 @@ class EventPump:
                     "CasesTable": env["OW_CASES_STREAM_ARN"]}
         self.queues, self.tables = [], []
         for source in app.event_sources:
-            if getattr(source, "queue", None) in SOURCE_RESOURCES:
-                url = physical[SOURCE_RESOURCES[source.queue]]
+            if getattr(source, "queue_arn", None) in SOURCE_RESOURCES:
+                url = physical[SOURCE_RESOURCES[source.queue_arn]]
                 self.queues.append((url, source))
             elif getattr(source, "stream_arn", None) in SOURCE_RESOURCES:
                 arn = physical[SOURCE_RESOURCES[source.stream_arn]]
