@@ -18,6 +18,18 @@ def start(state_machine_arn: str, case_no: str, workflow_input: dict) -> None:
         pass
 
 
-def resume(token: str, output: dict) -> None:
-    aws.client("stepfunctions").send_task_success(
-        taskToken=token, output=json.dumps(output, ensure_ascii=False))
+# What Step Functions answers for a token that was already redeemed (or whose execution
+# ended): a redelivered resume has nothing left to do.
+SPENT_TOKEN_ERRORS = ("TaskTimedOut", "InvalidToken", "TaskDoesNotExist")
+
+
+def resume(token: str, output: dict) -> bool:
+    """Resume the workflow waiting on `token`; False if the token was already spent."""
+    sfn = aws.client("stepfunctions")
+    try:
+        sfn.send_task_success(taskToken=token, output=json.dumps(output, ensure_ascii=False))
+    except sfn.exceptions.ClientError as error:
+        if error.response["Error"]["Code"] in SPENT_TOKEN_ERRORS:
+            return False
+        raise
+    return True

@@ -61,5 +61,8 @@ def issue_license(event):
 
 @bp.on_dynamodb_record(stream_arn=CASES_STREAM, batch_size=100, starting_position="TRIM_HORIZON")
 def case_timeline(event):
+    """Every change of the cases table: timeline event, then resume a decided task."""
     for record in event:
-        timeline.record_change(image(record.old_image), image(record.new_image))
+        old, new = image(record.old_image), image(record.new_image)
+        timeline.record_change(old, new)
+        tasks.resume_decided(old, new)

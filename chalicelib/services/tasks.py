@@ -98,8 +98,8 @@ def _target_status(task: TaskRecord, decision: str) -> Status | None:
     return None  # reviews conclude through the workflow once the stage is complete
 
 
-def _workflow_output(task: TaskRecord, decision: str, opinion: str | None) -> dict:
-    if task.taskKind == "review":
+def _workflow_output(kind: str, decision: str, opinion: str | None) -> dict:
+    if kind == "review":
         return {"approved": REVIEW_DECISIONS[decision], "opinion": opinion or ""}
     return {"decision": decision}
 
@@ -136,8 +136,23 @@ def decide(principal: identity.Principal | None, task_id: str, body,
     except TransactWriteError:
         raise Conflict(f"task {task_id} was decided or its case changed meanwhile",
                        code="task_already_decided") from None
-    workflow.resume(task.token, _workflow_output(task, decision, opinion))
+    # The workflow is resumed from the table's stream (resume_decided): the decision
+    # above is the one record of it, and the stream retries until the workflow has it.
     # What the transaction wrote, without reading it back.
     task.state, task.decision, task.opinion, task.decidedAt = \
         "decided", decision, opinion, decided_at
     return {"task": task_view(task), "caseStatus": int(target or case.status)}
+
+
+def resume_decided(old: dict | None, new: dict | None) -> bool:
+    """A task just decided (a change on the cases table's stream) resumes its workflow.
+
+    A transactional outbox: `decide` only writes, and this runs for every committed
+    decision, retried with the stream until it succeeds. A redelivered change finds the
+    token spent and does nothing. Returns whether the workflow was resumed now.
+    """
+    if not (old and new and new.get("rt") == "task" and old.get("state") == "open"
+            and new.get("state") == "decided"):
+        return False
+    output = _workflow_output(new["taskKind"], new["decision"], new.get("opinion"))
+    return workflow.resume(new["token"], output)

@@ -130,3 +130,23 @@ def test_redelivered_events_never_duplicate(stack):
            "actorRole": "applicant", "channel": "web", "opinion": "申请已提交"}
     assert timeline.record_change(None, new) is False
     assert len(stack.case(case_no)["timeline"]) == 1
+
+
+def test_a_redelivered_decision_does_not_resume_the_workflow_twice(stack):
+    case_no = _apply(stack)
+    task = stack.open_task(case_no, "ZWFW", "clerk")
+    stack.decide(task["taskId"], "clerk", "accept", "受理")
+    stack.wait_status(case_no, 8)
+    table = boto3.resource("dynamodb", region_name=REGION).Table(stack.env["OW_CASES_TABLE"])
+    decided = table.get_item(Key={"pk": case_no, "sk": f"TASK#{task['taskId']}"})["Item"]
+    decided = {k: int(v) if k == "stage" and v is not None else v for k, v in decided.items()}
+    assert decided["state"] == "decided"
+    review = stack.open_task(case_no, "SCJG", "scjg")
+    # The stream delivers the same change again. AWS answers a spent token with
+    # TaskTimedOut (mapped to False, see tests/unit/test_workflow_adapter.py); moto accepts
+    # it silently. Either way the workflow must not move twice.
+    tasks.resume_decided({**decided, "state": "open"}, decided)
+    stack.pump.run_until(lambda: False, timeout=1.0)
+    case = stack.case(case_no)
+    assert case["status"] == 8
+    assert [t["taskId"] for t in case["tasks"]] == [task["taskId"], review["taskId"]]
