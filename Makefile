@@ -14,7 +14,7 @@ setup: $(STAMP)
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "OneWindow needs Python 3.11, found " + sys.version' 
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "pip>=23,<26.3" 2>&1 | grep -v "^WARNING: Location" || true
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt 2>&1 | grep -v "^WARNING: Location" || true
 	$(BIN)/python -c "import chalice, moto, pynamodb, stdnum, jwt, cfnlint" 
 	@rm -f $(VENV)/.installed-* && touch $@

@@ -26,6 +26,7 @@ class Config:
     token_secret: str
     dev_tokens: bool
     endpoint_url: str | None
+    dead_letter_queue_urls: tuple[str, ...] = ()
 
 
 def load() -> Config:
@@ -48,6 +49,8 @@ def load() -> Config:
         token_secret=env.get("OW_TOKEN_SECRET", ""),
         dev_tokens=env.get("OW_DEV_TOKENS", "") == "1",
         endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
+        dead_letter_queue_urls=tuple(
+            url for url in env.get("OW_DEAD_LETTER_QUEUE_URLS", "").split(",") if url),
     )
 
 

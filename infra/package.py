@@ -16,7 +16,7 @@ from chalicelib.events import handlers
 from infra.template import ROOT, render
 
 BUILD = ROOT / "build"
-FUNCTIONS = ("APIHandler", "RecordTask", "IssueLicense", "CaseTimeline")
+FUNCTIONS = ("APIHandler", "RecordTask", "IssueLicense", "CaseTimeline", "DeadLetterWatch")
 # Chalice's names for the event sources of each handler, and the resource each reads.
 EVENT_SOURCES = {
     ("RecordTask", "RecordTaskSqsEventSource", "Queue"):
@@ -39,6 +39,9 @@ def _environment() -> dict:
         "OW_SIGNING_KEY_ID": {"Ref": "LicenseSigningKey"},
         "OW_STATE_MACHINE_ARN": {"Ref": "CaseApprovalStateMachine"},
         "OW_TOKEN_SECRET": {"Ref": "TokenSecret"},
+        "OW_DEAD_LETTER_QUEUE_URLS": {"Fn::Join": [",", [
+            {"Ref": "TasksDeadLetterQueue"}, {"Ref": "IssueDeadLetterQueue"},
+            {"Ref": "TimelineDeadLetterQueue"}]]},
     }
 
 
@@ -66,6 +69,11 @@ def _function_policy() -> dict:
              "Resource": [arn("TasksQueue"), arn("IssueQueue")]},
             {"Effect": "Allow", "Action": "sqs:SendMessage",
              "Resource": arn("TimelineDeadLetterQueue")},
+            {"Effect": "Allow", "Action": "sqs:GetQueueAttributes",
+             "Resource": [arn("TasksDeadLetterQueue"), arn("IssueDeadLetterQueue"),
+                          arn("TimelineDeadLetterQueue")]},
+            {"Effect": "Allow", "Action": "sns:Publish",
+             "Resource": {"Ref": "NotificationsTopic"}},
             {"Effect": "Allow", "Action": "states:StartExecution",
              "Resource": {"Ref": "CaseApprovalStateMachine"}},
             {"Effect": "Allow", "Action": ["states:SendTaskSuccess", "states:SendTaskFailure",

@@ -21,6 +21,7 @@ OUTPUT_ENV = {
     "NotificationsTopicArn": "OW_NOTIFICATIONS_TOPIC_ARN",
     "LicenseSigningKeyId": "OW_SIGNING_KEY_ID",
     "CaseApprovalStateMachineArn": "OW_STATE_MACHINE_ARN",
+    "DeadLetterQueueUrls": "OW_DEAD_LETTER_QUEUE_URLS",
 }
 
 

@@ -9,9 +9,9 @@ import logging
 from decimal import Decimal
 
 from boto3.dynamodb.types import TypeDeserializer
-from chalice import Blueprint
+from chalice import Blueprint, Rate
 
-from ..services import licenses, tasks, timeline
+from ..services import licenses, operations, tasks, timeline
 
 bp = Blueprint(__name__)
 log = logging.getLogger("onewindow")  # the masking filter sits on this logger
@@ -66,3 +66,11 @@ def case_timeline(event):
         old, new = image(record.old_image), image(record.new_image)
         timeline.record_change(old, new)
         tasks.resume_decided(old, new)
+
+
+@bp.schedule(Rate(5, unit=Rate.MINUTES))
+def dead_letter_watch(event):
+    """Every five minutes: alert operators when any dead-letter queue holds messages."""
+    waiting = operations.report_dead_letters()
+    if waiting:
+        log.warning("dead-letter queues hold messages: %s", waiting)

@@ -36,6 +36,9 @@ def create_resources(region: str, endpoint_url: str | None = None,
     outputs["LicenseSigningKeyId"] = _signing_key(template, outputs, region, endpoint_url)
     _state_machines(template, cfn, stack_name, region, endpoint_url)
     env = {var: outputs[key] for key, var in infra_template.OUTPUT_ENV.items()}
+    # moto's Fn::Join output keeps the list; a deployment's is the joined string.
+    if isinstance(env["OW_DEAD_LETTER_QUEUE_URLS"], list):
+        env["OW_DEAD_LETTER_QUEUE_URLS"] = ",".join(env["OW_DEAD_LETTER_QUEUE_URLS"])
     env["OW_CASES_STREAM_ARN"] = outputs["CasesTableStreamArn"]
     return env
 
@@ -103,14 +106,27 @@ class LambdaContext:
         return int((self._deadline - time.monotonic()) * 1000)
 
 
+_RATE_UNITS = {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 86400,
+               "days": 86400}
+
+
+def _rate_seconds(expression) -> int:
+    """Seconds between runs of a `rate(N unit)` schedule (Chalice Rate or its string)."""
+    text = expression.to_string() if hasattr(expression, "to_string") else str(expression)
+    match = re.fullmatch(r"rate\((\d+) (\w+)\)", text.strip())
+    if not match or match.group(2) not in _RATE_UNITS:
+        raise ValueError(f"the local pump runs rate() schedules only, not {text!r}")
+    return int(match.group(1)) * _RATE_UNITS[match.group(2)]
+
+
 def _handler(handler_string: str):
     module, _, name = handler_string.rpartition(".")
     return getattr(importlib.import_module(module), name)
 
 
 class EventPump:
-    """Delivers SQS messages and DynamoDB stream records to the app's event handlers, as
-    Lambda's event source mappings do: in order, a batch at a time, deleting a message or
+    """Delivers SQS messages, DynamoDB stream records and scheduled events to the app's
+    event handlers, as Lambda's event source mappings and EventBridge schedules do: in order, a batch at a time, deleting a message or
     advancing a stream only after its handler succeeded (a failure is retried, and SQS
     moves a message that keeps failing to its dead-letter queue)."""
 
@@ -131,6 +147,12 @@ class EventPump:
             elif getattr(source, "stream_arn", None) in SOURCE_RESOURCES:
                 arn = physical[SOURCE_RESOURCES[source.stream_arn]]
                 self.tables.append((arn, source))
+        self.schedules = []  # [source, seconds between runs, next due (monotonic)]
+        for source in app.event_sources:
+            expression = getattr(source, "schedule_expression", None)
+            if expression is not None:
+                seconds = _rate_seconds(expression)
+                self.schedules.append([source, seconds, time.monotonic() + seconds])
         self._iterators: dict[str, str | None] = {}
         self.delivered = 0
         self.failures = 0
@@ -199,6 +221,27 @@ class EventPump:
                 "eventSource": "aws:dynamodb", "awsRegion": self.region,
                 "dynamodb": change, "eventSourceARN": arn}
 
+    # -- schedules -------------------------------------------------------------------
+    def _scheduled_event(self, source) -> dict:
+        now = datetime.now(timezone.utc)
+        return {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event",
+                "source": "aws.events", "account": "123456789012",
+                "time": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "region": self.region,
+                "resources": [f"arn:aws:events:{self.region}:123456789012:rule/"
+                              f"{source.name}"], "detail": {}}
+
+    def fire_schedules(self, due_only: bool = False) -> int:
+        """Deliver one scheduled event to every scheduled handler (or to those due)."""
+        fired = 0
+        for entry in self.schedules:
+            source, seconds, due = entry
+            if due_only and time.monotonic() < due:
+                continue
+            if self._invoke(source, self._scheduled_event(source)):
+                entry[2] = time.monotonic() + seconds
+                fired += 1
+        return fired
+
     # -- delivery --------------------------------------------------------------------
     def _invoke(self, source, event: dict) -> bool:
         try:
@@ -216,6 +259,7 @@ class EventPump:
             count += self._pump_queue(url, source)
         for arn, source in self.tables:
             count += self._pump_stream(arn, source)
+        count += self.fire_schedules(due_only=True)
         self.delivered += count
         return count
 
