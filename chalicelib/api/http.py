@@ -1,6 +1,7 @@
 """What every route shares: the caller, the JSON body, the JSON error shape."""
 import json
 import logging
+import re
 
 from chalice import Response
 
@@ -42,8 +43,9 @@ def int_param(request, name: str, default: int, low: int, high: int) -> int:
 
 
 def error_response(error: DomainError) -> Response:
-    return Response(body=error.to_json(), status_code=error.status,
-                    headers={"Content-Type": "application/json"})
+    return Response(body=json.dumps(error.to_json(), ensure_ascii=False),
+                    status_code=error.status,
+                    headers={"Content-Type": "application/json; charset=utf-8"})
 
 
 def handle_errors(event, get_response):
@@ -53,10 +55,19 @@ def handle_errors(event, get_response):
     except DomainError as error:
         log.info("rejected %s %s: %s", event.method, event.path, mask_text(error.message))
         return error_response(error)
-    if response.status_code == 500 and isinstance(response.body, dict) \
+    if response.status_code >= 400 and isinstance(response.body, dict) \
             and "Code" in response.body:
-        response.body = {"error": {"code": "internal_error",
-                                   "message": "an internal error occurred"}}
+        # Chalice's own errors (415 unsupported media type, 500 …) in our error shape.
+        if response.status_code == 500:
+            code, message = "internal_error", "an internal error occurred"
+        else:
+            code = re.sub(r"(?<!^)(?=[A-Z])", "_", response.body["Code"]).lower()
+            message = response.body.get("Message", "")
+        response.body = {"error": {"code": code, "message": message}}
+    if isinstance(response.body, (dict, list)):
+        # UTF-8 JSON: names and opinions stay readable Chinese, not \uXXXX escapes.
+        response.body = json.dumps(response.body, ensure_ascii=False, separators=(",", ":"))
+        response.headers["Content-Type"] = "application/json; charset=utf-8"
     return response
 
 

@@ -92,7 +92,7 @@ def main(argv=None) -> int:
 OneWindow local stack is up.
   API         {url}   (OpenAPI: {url}/openapi.json)
   AWS (moto)  {endpoint}
-  Demo tokens: curl -s -X POST {url}/auth/dev-token -d '{{"sub": "staff:li-clerk", "role": "clerk", "dept": "ZWFW"}}'
+  Demo tokens: curl -s -X POST {url}/auth/dev-token -H 'Content-Type: application/json' -d '{{"sub": "staff:li-clerk", "role": "clerk", "dept": "ZWFW"}}'
   Demo users:  {", ".join(f"{k} ({v['role']}{'/' + v['dept'] if v.get('dept') else ''})" for k, v in demo.USERS.items())}
   See README.md for the walk-through. Ctrl-C stops.
 READY {url}""", flush=True)

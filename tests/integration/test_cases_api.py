@@ -132,3 +132,11 @@ def test_openapi_document_lists_every_route(stack):
     routes = {path.replace("{case_no}", "{caseNo}").replace("{task_id}", "{taskId}")
               .replace("{license_id}", "{licenseId}") for path in stack.app.routes}
     assert routes == set(document["paths"])
+
+
+def test_chalices_own_errors_come_in_the_same_json_shape(stack):
+    response = stack.client.http.post("/cases", body="a=b", headers={
+        "Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 415
+    import json
+    assert json.loads(response.body)["error"]["code"] == "unsupported_media_type"
