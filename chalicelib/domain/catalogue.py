@@ -7,14 +7,13 @@ working days so the workflow itself does no calendar arithmetic.
 """
 from datetime import date
 
-import jsonschema
-
 from .errors import ValidationError
 from .workdays import add_workdays
 
 
 def validate_form(schema: dict, form: dict) -> None:
     """Validate an application form against the item version's JSON Schema."""
+    import jsonschema  # only applications need it; keeps it off every cold start
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(form), key=lambda e: list(e.absolute_path))
     if errors:

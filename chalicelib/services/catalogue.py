@@ -1,6 +1,4 @@
 """Reading and loading the service catalogue (issue 3 grows the admin side)."""
-import jsonschema
-
 from ..adapters.models import ItemRecord
 from ..domain.errors import NotFound, ValidationError
 from ..services.pagination import decode_cursor, encode_cursor
@@ -50,6 +48,7 @@ def check_item(item: dict) -> None:
     if not process.get("stages") or any(not s.get("departments") for s in process["stages"]):
         raise ValidationError("every review stage needs at least one department",
                               field="item.process.stages")
+    import jsonschema
     try:
         jsonschema.Draft202012Validator.check_schema(item["formSchema"])
     except jsonschema.SchemaError as exc:
