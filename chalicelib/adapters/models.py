@@ -169,3 +169,19 @@ def transact_write() -> "TransactWrite":
     from pynamodb.transactions import TransactWrite
     return TransactWrite(connection=Connection(region=CasesTableRecord.Meta.region,
                                                host=CasesTableRecord.Meta.host))
+
+
+def put_if_absent(record: Model) -> bool:
+    """Save a record only if its key is new; False if it was already there.
+
+    The one way writes are made idempotent against redelivery: the record's key is derived
+    from what it records, so a second delivery finds it and changes nothing."""
+    from pynamodb.exceptions import PutError
+    hash_key = type(record)._hash_key_attribute()
+    try:
+        record.save(condition=hash_key.does_not_exist())
+    except PutError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True

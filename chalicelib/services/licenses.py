@@ -2,11 +2,9 @@
 import base64
 from datetime import date, datetime, timezone
 
-from pynamodb.exceptions import PutError
-
 from .. import config
 from ..adapters import signer, workflow
-from ..adapters.models import CaseRecord, LicenseRecord
+from ..adapters.models import CaseRecord, LicenseRecord, put_if_absent
 from ..domain import identity
 from ..domain.canonical import canonical_bytes
 from ..domain.errors import Forbidden, NotFound, ValidationError
@@ -62,11 +60,7 @@ def issue_for_case(case_no: str, token: str | None = None) -> str:
             license_id, caseNo=case_no, document=document,
             signature=signer.sign(cfg.signing_key_id, canonical_bytes(document)),
             issuedAt=datetime.now(timezone.utc).isoformat(), holderSub=case.applicant.sub)
-        try:
-            record.save(condition=LicenseRecord.licenseId.does_not_exist())
-        except PutError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
-                raise
+        put_if_absent(record)  # a concurrent delivery may have issued it meanwhile
     if token:
         workflow.resume(token, {"licenseId": license_id})
     return license_id

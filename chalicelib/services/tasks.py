@@ -1,8 +1,8 @@
 """Department inboxes and decisions: the human steps of the approval workflow."""
-from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.exceptions import TransactWriteError
 
 from ..adapters import workflow
-from ..adapters.models import CaseRecord, TaskRecord, transact_write
+from ..adapters.models import CaseRecord, TaskRecord, put_if_absent, transact_write
 from ..domain import identity
 from ..domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from ..domain.identifiers import is_valid_case_number
@@ -32,13 +32,7 @@ def record(message: dict) -> bool:
         taskKind=message["kind"], caseNo=message["caseNo"], itemCode=message["itemCode"],
         dept=message["dept"], stage=message.get("stage"), deadline=message["deadline"],
         token=message["token"], state="open", inboxDept=message["dept"], createdAt=created)
-    try:
-        task.save(condition=TaskRecord.pk.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return put_if_absent(task)
 
 
 def inbox(principal: identity.Principal | None, dept: str | None, limit: int = 50,

@@ -7,9 +7,7 @@ second event.
 """
 from datetime import datetime, timezone
 
-from pynamodb.exceptions import PutError
-
-from ..adapters.models import TimelineEvent
+from ..adapters.models import TimelineEvent, put_if_absent
 
 
 def utc_timestamp(value: str) -> str:
@@ -51,10 +49,4 @@ def record_change(old: dict | None, new: dict | None) -> bool:
     event = _event_for(old, new)
     if event is None:
         return False
-    try:
-        event.save(condition=TimelineEvent.pk.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return put_if_absent(event)
