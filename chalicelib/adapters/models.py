@@ -6,8 +6,9 @@ key, so one Query returns a case with everything about it. A discriminator attri
 (`rt`) tells the record types apart. Open tasks carry `inboxDept`, which puts them in the
 sparse `inbox` index ordered by deadline; deciding a task removes it from there.
 """
-from pynamodb.attributes import (DiscriminatorAttribute, JSONAttribute, MapAttribute,
-                                 NumberAttribute, UnicodeAttribute, VersionAttribute)
+from pynamodb.attributes import (DiscriminatorAttribute, JSONAttribute, ListAttribute,
+                                 MapAttribute, NumberAttribute, UnicodeAttribute,
+                                 VersionAttribute)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -109,28 +110,76 @@ class IdempotencyRecord(CasesTableRecord, discriminator="idempotency"):
     createdAt = UnicodeAttribute()
 
 
-class ListingIndex(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "listing"
-        projection = AllProjection()
-
-    listing = UnicodeAttribute(hash_key=True)
-    code = UnicodeAttribute(range_key=True)
-
-
-class ItemRecord(Model):
-    """A service item version; `sk = CURRENT` is the published guide, `V#<version>` the
-    immutable versions cases pin."""
+class ItemsTableRecord(Model):
+    """The catalogue table: per implementation code, its versions (`V#0001`…), the
+    current public record (`CURRENT`), search-index entries (`IX#<facet>`), history
+    (`H#<time>#…`) and lineage (`L#<relation>#<code>`); departments under code `DEPT`."""
     class Meta:
         table_name = "ow-items"
 
     code = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
-    listing = UnicodeAttribute(null=True)  # "published" on the CURRENT record only
-    name = UnicodeAttribute()
-    version = UnicodeAttribute()
+    rt = DiscriminatorAttribute()
+
+
+class ItemVersionRecord(ItemsTableRecord, discriminator="version"):
+    version = NumberAttribute()
+    status = UnicodeAttribute()            # draft | published | superseded | cancelled
     document = JSONAttribute()
-    by_listing = ListingIndex()
+    createdAt = UnicodeAttribute()
+    createdBy = UnicodeAttribute()
+    updatedAt = UnicodeAttribute()
+
+
+class ItemCurrentRecord(ItemsTableRecord, discriminator="current"):
+    """The version new cases apply under, and what the public guide shows."""
+    version = NumberAttribute()
+    status = UnicodeAttribute()            # published | suspended | cancelled
+    document = JSONAttribute()
+    updatedAt = UnicodeAttribute()
+
+
+class FacetIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "facet"
+        projection = AllProjection()
+
+    facet = UnicodeAttribute(hash_key=True)
+    code = UnicodeAttribute(range_key=True)
+
+
+class ItemIndexRecord(ItemsTableRecord, discriminator="index"):
+    """One search facet of a published item, carrying the summary a list shows."""
+    facet = UnicodeAttribute()
+    name = UnicodeAttribute()
+    initials = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    depts = ListAttribute(of=UnicodeAttribute)
+    audience = ListAttribute(of=UnicodeAttribute)
+    themes = ListAttribute(of=UnicodeAttribute, default=list)
+    summary = JSONAttribute()
+    by_facet = FacetIndex()
+
+
+class ItemHistoryRecord(ItemsTableRecord, discriminator="history"):
+    at = UnicodeAttribute()
+    action = UnicodeAttribute()
+    version = NumberAttribute(null=True)
+    actor = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    detail = JSONAttribute(null=True)
+
+
+class LineageRecord(ItemsTableRecord, discriminator="lineage"):
+    relation = UnicodeAttribute()          # split_into | split_from | merged_into | merged_from
+    other = UnicodeAttribute()
+    at = UnicodeAttribute()
+    reason = UnicodeAttribute()
+
+
+class DepartmentRecord(ItemsTableRecord, discriminator="department"):
+    name = UnicodeAttribute()
+    uscc = UnicodeAttribute()
 
 
 class LicenseRecord(Model):
@@ -147,13 +196,15 @@ class LicenseRecord(Model):
 
 
 ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, DailyCounter,
-              IdempotencyRecord, ItemRecord, LicenseRecord)
+              IdempotencyRecord, ItemsTableRecord, ItemVersionRecord, ItemCurrentRecord,
+              ItemIndexRecord, ItemHistoryRecord, LineageRecord, DepartmentRecord,
+              LicenseRecord)
 
 
 def bind(cfg: config.Config | None = None) -> None:
     """Point the models at the configured tables, region and endpoint."""
     cfg = cfg or config.get()
-    tables = {CasesTableRecord: cfg.cases_table, ItemRecord: cfg.items_table,
+    tables = {CasesTableRecord: cfg.cases_table, ItemsTableRecord: cfg.items_table,
               LicenseRecord: cfg.licenses_table}
     for model in ALL_MODELS:
         base = next(b for b in tables if issubclass(model, b))
@@ -164,7 +215,7 @@ def bind(cfg: config.Config | None = None) -> None:
 
 
 def transact_write() -> "TransactWrite":
-    """A write transaction on the configured region and endpoint."""
+    """A write transaction on the configured region and endpoint (any of our tables)."""
     from pynamodb.connection import Connection
     from pynamodb.transactions import TransactWrite
     return TransactWrite(connection=Connection(region=CasesTableRecord.Meta.region,

@@ -22,6 +22,41 @@ def _path_param(name: str) -> dict:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
 
 
+def _admin(summary: str, *params: str, body: bool = True, created: bool = False) -> dict:
+    operation = {"summary": summary + " (admin)",
+                 "parameters": [_path_param(p) for p in params],
+                 "responses": {("201" if created else "200"): _json({"type": "object"}),
+                               **_errors(400, 401, 403, 404, 409)}}
+    if body:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {
+            "schema": {"type": "object", "properties": {"reason": {"type": "string"}}}}}}
+    return operation
+
+
+ADMIN_PATHS = {
+    "/admin/departments": {"get": _admin("the department registry", body=False)},
+    "/admin/items": {"post": _admin("create a draft implementation", created=True)},
+    "/admin/items/merge": {"post": _admin("merge items into a new draft", created=True)},
+    "/admin/items/{code}/versions": {
+        "get": _admin("all versions", "code", body=False),
+        "post": _admin("new draft version from the latest", "code", created=True)},
+    "/admin/items/{code}/versions/{version}": {
+        "get": _admin("a version, drafts included", "code", "version", body=False),
+        "put": _admin("change a draft", "code", "version")},
+    "/admin/items/{code}/versions/{version}/publish": {
+        "post": _admin("publish a draft", "code", "version")},
+    "/admin/items/{code}/versions/{version}/simulate": {
+        "post": _admin("diff against the published version and dry-run the process",
+                       "code", "version")},
+    "/admin/items/{code}/suspend": {"post": _admin("suspend", "code")},
+    "/admin/items/{code}/resume": {"post": _admin("resume a suspended item", "code")},
+    "/admin/items/{code}/cancel": {"post": _admin("cancel", "code")},
+    "/admin/items/{code}/split": {"post": _admin("split into new drafts", "code",
+                                                 created=True)},
+    "/admin/items/{code}/history": {"get": _admin("who changed what, when and why", "code",
+                                                  body=False)},
+}
+
 DOCUMENT = {
     "openapi": "3.0.3",
     "info": {"title": "OneWindow API", "version": "1.0.0",
@@ -98,14 +133,28 @@ DOCUMENT = {
         "/openapi.json": {"get": {"summary": "this document", "security": [],
                                   "responses": {"200": _json({"type": "object"})}}},
         "/items": {"get": {
-            "summary": "published service items", "security": [],
-            "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}},
-                           {"name": "cursor", "in": "query", "schema": {"type": "string"}}],
+            "summary": "published service items: filter by facet, search Chinese or pinyin "
+                       "initials", "security": [],
+            "parameters": [{"name": n, "in": "query", "schema": {"type": t}} for n, t in (
+                ("dept", "string"), ("kind", "string"), ("audience", "string"),
+                ("theme", "string"), ("q", "string"), ("limit", "integer"),
+                ("cursor", "string"))],
             "responses": {"200": _json({"type": "object"}), **_errors(400)}}},
         "/items/{code}": {"get": {
-            "summary": "a service item with its guide", "security": [],
+            "summary": "a service item's current guide", "security": [],
             "parameters": [_path_param("code")],
             "responses": {"200": _json({"type": "object"}), **_errors(404)}}},
+        "/items/{code}/versions/{version}": {"get": {
+            "summary": "a published (or superseded) version", "security": [],
+            "parameters": [_path_param("code"), _path_param("version")],
+            "responses": {"200": _json({"type": "object"}), **_errors(404)}}},
+        "/items/{code}/guide.html": {"get": {
+            "summary": "printable service guide (办事指南)", "security": [],
+            "parameters": [_path_param("code")],
+            "responses": {"200": {"description": "HTML",
+                                  "content": {"text/html": {"schema": {"type": "string"}}}},
+                          **_errors(404)}}},
+        **ADMIN_PATHS,
         "/cases": {"post": {
             "summary": "apply (统一申报)",
             "parameters": [{"name": "Idempotency-Key", "in": "header",

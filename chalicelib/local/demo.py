@@ -1,10 +1,16 @@
-"""Demo data for the local stack and the tests: the shipped catalogue and demo identities."""
+"""Demo data for the local stack and the tests: the shipped catalogue and demo identities.
+
+The catalogue files under data/ are loaded through the same service functions (and so the
+same validation and lifecycle) as the admin API.
+"""
 import json
 from pathlib import Path
 
+from ..domain.catalogue import implementation_code
 from ..services import catalogue
 
 DATA = Path(__file__).resolve().parent / "data"
+AREA = "440300000000"
 
 # Demo identities (the ID numbers are valid by checksum, not real people).
 USERS = {
@@ -16,16 +22,28 @@ USERS = {
     "scjg": {"sub": "staff:wang-scjg", "role": "reviewer", "dept": "SCJG", "name": "王审查"},
     "wsjk": {"sub": "staff:zhao-wsjk", "role": "reviewer", "dept": "WSJK", "name": "赵卫健"},
     "xfjy": {"sub": "staff:qian-xfjy", "role": "reviewer", "dept": "XFJY", "name": "钱消防"},
+    "cgj": {"sub": "staff:sun-cgj", "role": "reviewer", "dept": "CGJ", "name": "孙城管"},
+    "rsj": {"sub": "staff:zhou-rsj", "role": "clerk", "dept": "RSJ", "name": "周人社"},
     "admin": {"sub": "staff:admin", "role": "admin", "name": "管理员"},
 }
+
+
+def departments() -> list[dict]:
+    return json.loads((DATA / "departments.json").read_text("utf-8"))
 
 
 def items() -> list[dict]:
     return json.loads((DATA / "items.json").read_text("utf-8"))
 
 
+def code_of(base_code: str, dept: str, sequence: str = "01") -> str:
+    """The implementation code of a shipped item (base code + area + dept USCC + seq)."""
+    uscc = next(d["uscc"] for d in departments() if d["code"] == dept)
+    return implementation_code(base_code, AREA, uscc, sequence)
+
+
 def load_catalogue() -> int:
-    loaded = items()
-    for item in loaded:
-        catalogue.publish(item)
-    return len(loaded)
+    for dept in departments():
+        catalogue.save_department(dept["code"], dept["name"], dept["uscc"])
+    return len(catalogue.import_published(items(), actor="system:demo-loader",
+                                          reason="shipped demo catalogue"))

@@ -9,7 +9,7 @@ from ..adapters.models import (CaseRecord, CasesTableRecord, DailyCounter, Idemp
                                transact_write,
                                TaskRecord, TimelineEvent)
 from ..domain import applications, identity
-from ..domain.catalogue import validate_form, workflow_input
+from ..domain.catalogue import promised_by, validate_form, workflow_input
 from ..domain.errors import Forbidden, NotFound, Unauthorized, UnprocessableEntity, ValidationError
 from ..domain.identifiers import is_valid_case_number, make_case_number
 from ..domain.lifecycle import LABELS, Status
@@ -38,11 +38,7 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
             principal.id_number != application.applicant["idNumber"]:
         raise Forbidden("applicants may only apply in their own name",
                         field="applicant.idNumber")
-    try:
-        item = catalogue.get_item(application.item_code)
-    except NotFound:
-        raise ValidationError(f"no published service item {application.item_code}",
-                              field="itemCode") from None
+    item = catalogue.published_item(application.item_code)
     validate_form(item.get("formSchema", {}), application.form)
 
     idem_pk = None
@@ -59,14 +55,13 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
     case_no = make_case_number(cfg.area_code, started.date(),
                                _next_sequence(cfg.area_code, started.strftime("%Y%m%d")))
     plan = workflow_input(case_no, item, started.date())
-    promised_by = plan["stages"][-1]["departments"][0]["deadline"]
     record = CaseRecord(
         case_no, META, status=int(Status.RECEIVED), itemCode=item["code"],
-        itemVersion=item["version"], itemName=item["name"],
+        itemVersion=str(item["version"]), itemName=item["name"],
         applicant={**application.applicant, "sub": principal.sub},
         form=application.form, materials=application.materials,
         appliedVia=application.channel, createdAt=started.isoformat(),
-        promisedBy=promised_by, updatedAt=started.isoformat(), actor=principal.sub,
+        promisedBy=promised_by(plan), updatedAt=started.isoformat(), actor=principal.sub,
         actorRole=principal.role, channel=application.channel, opinion="申请已提交")
     try:
         with transact_write() as transaction:
@@ -99,7 +94,7 @@ def _replay(idem_pk: str, body_hash: str) -> dict | None:
     # A retry after a crash between the write and the start still gets its workflow:
     # the start is idempotent by execution name.
     if record.status == Status.RECEIVED:
-        item = catalogue.get_item_version(record.itemCode, record.itemVersion)
+        item = catalogue.pinned_version(record.itemCode, record.itemVersion)
         workflow.start(config.get().state_machine_arn, record.pk,
                        workflow_input(record.pk, item, datetime.fromisoformat(
                            record.createdAt).date()))

@@ -50,7 +50,7 @@ def issue_for_case(case_no: str, token: str | None = None) -> str:
     case = CaseRecord.get(case_no, META)
     if case.status != Status.IN_REVIEW:
         raise ValidationError(f"case {case_no} is not in review", field="caseNo")
-    item = catalogue.get_item_version(case.itemCode, case.itemVersion)
+    item = catalogue.pinned_version(case.itemCode, case.itemVersion)
     document = _build_document(case, item, cfg, datetime.now(timezone.utc).date())
     license_id = document["identifier"]
     try:

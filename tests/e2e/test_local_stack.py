@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from chalicelib.local import demo
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -93,7 +95,7 @@ def test_a_case_runs_from_application_to_verified_license_over_http(api):
     reviewer = api.token(sub="staff:e2e-scjg", role="reviewer", dept="SCJG")
 
     status, created = api.call("POST", "/cases", {
-        "itemCode": "11440300FOOD001",
+        "itemCode": demo.code_of("000201012000", "SCJG"),
         "applicant": {"type": "legal", "name": "端到端餐饮有限公司",
                       "idNumber": "91440300MA5FXK7Q3T"},
         "form": {"businessName": "端到端小馆", "address": "深圳市南山区粤海街道1号",

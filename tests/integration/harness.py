@@ -80,8 +80,10 @@ def start_stack() -> Stack:
     return Stack(app=app_module.app, client=Client(app_module.app), pump=pump, env=env)
 
 
-FOOD = "11440300FOOD001"
-HYGIENE = "11440300HYGN002"
+FOOD = demo.code_of("000201012000", "SCJG")         # 食品经营许可, one department
+HYGIENE = demo.code_of("000201025000", "WSJK")      # 公共场所卫生许可, two in parallel
+RESTAURANT = demo.code_of("000201099000", "ZWFW")   # 开办餐厅一件事, three stages
+INSURANCE_PROOF = demo.code_of("000220016000", "RSJ")  # 个人参保证明打印, immediate
 COMPANY = {"type": "legal", "name": "深圳小吃有限公司", "idNumber": "91440300MA5FXK7Q3T",
            "phone": "13800138000"}
 

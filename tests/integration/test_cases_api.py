@@ -114,16 +114,13 @@ def test_unknown_ids_are_404(stack):
         (404, "not_found")
 
 
-def test_catalogue_reads(stack):
-    page = stack.call("GET", "/items?limit=1")
-    assert page.status_code == 200 and [i["code"] for i in page.data["items"]] == [FOOD]
-    rest = stack.call("GET", f"/items?limit=5&cursor={page.data['next']}")
-    assert [i["code"] for i in rest.data["items"]] == [HYGIENE]
-    assert rest.data["next"] is None
-    assert stack.call("GET", "/items?limit=0").status_code == 400
-    assert stack.call("GET", "/items?cursor=%%%").data["error"]["field"] == "cursor"
-    guide = stack.call("GET", f"/items/{HYGIENE}").data
-    assert guide["process"]["stages"][0]["departments"] == ["WSJK", "XFJY"]
+def test_applications_take_only_published_items(stack):
+    admin = stack.token("admin")
+    stack.call("POST", f"/admin/items/{FOOD}/suspend", "admin", {"reason": "整改期间暂停"})
+    refused = stack.call("POST", "/cases", "company", application(FOOD))
+    assert refused.status_code == 400 and refused.data["error"]["field"] == "itemCode"
+    assert "suspended" in refused.data["error"]["message"]
+    assert admin
 
 
 def test_openapi_document_lists_every_route(stack):

@@ -30,8 +30,17 @@ ITEM = {"code": "X", "version": "2", "process": {
 def test_workflow_input_plans_cumulative_stage_deadlines_in_working_days():
     plan = workflow_input("C1", ITEM, date(2026, 11, 20))
     assert plan["acceptance"] == {"dept": "ZWFW", "deadline": "2026-11-23"}
-    assert plan["stages"][0]["departments"] == [{"dept": "A", "deadline": "2026-11-25"}]
-    assert plan["stages"][1]["departments"] == [{"dept": "B", "deadline": "2026-11-30"},
-                                                {"dept": "C", "deadline": "2026-11-30"}]
+    assert plan["stages"][0]["departments"] == [
+        {"dept": "A", "deadline": "2026-11-25", "veto": True}]
+    assert plan["stages"][1]["departments"] == [
+        {"dept": "B", "deadline": "2026-11-30", "veto": True},
+        {"dept": "C", "deadline": "2026-11-30", "veto": True}]
     assert plan["issueLicense"] is True and plan["attempt"] == {"n": 1}
     assert workflow_input("C1", {**ITEM, "result": {}}, date(2026, 11, 20))["issueLicense"] is False
+
+
+def test_under_the_lead_rule_only_the_lead_department_can_end_review():
+    lead = {**ITEM, "process": {**ITEM["process"], "stages": [
+        {"name": "joint", "days": 2, "departments": ["B", "C"], "rule": "lead", "lead": "C"}]}}
+    departments = workflow_input("C1", lead, date(2026, 11, 20))["stages"][0]["departments"]
+    assert [(d["dept"], d["veto"]) for d in departments] == [("B", False), ("C", True)]
