@@ -1,0 +1,133 @@
+"""Each rule of an implementation document, and the field its error names."""
+import copy
+
+import pytest
+
+from chalicelib.domain.catalogue import (check_implementation, diff, dry_run,
+                                         implementation_code, split_implementation_code)
+from chalicelib.domain.errors import ValidationError
+from chalicelib.local import demo
+
+DEPARTMENTS = {d["code"]: {"name": d["name"], "uscc": d["uscc"]} for d in demo.departments()}
+FOOD = next(i for i in demo.items() if i["baseCode"] == "000201012000")
+
+
+def test_every_shipped_item_passes_and_gets_its_code():
+    for item in demo.items():
+        checked = check_implementation(item, DEPARTMENTS)
+        uscc = DEPARTMENTS[item["implementingDept"]]["uscc"]
+        assert checked["code"] == item["baseCode"] + "440300000000" + uscc + "01"
+
+
+def test_implementation_code_round_trip():
+    code = implementation_code("000201012000", "440300000000", "11440300007542808J", "01")
+    assert split_implementation_code(code) == ("000201012000", "440300000000",
+                                               "11440300007542808J", "01")
+    with pytest.raises(ValidationError):
+        split_implementation_code("SHORT")
+
+
+def _set(doc, path, value):
+    *parents, last = path.split(".")
+    node = doc
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    if isinstance(node, list):
+        node[int(last)] = value
+    elif value is _DELETE:
+        del node[last]
+    else:
+        node[last] = value
+
+
+_DELETE = object()
+BROKEN = [
+    ("baseCode", "bad code!", "item.baseCode"),
+    ("areaCode", "4403", "item.areaCode"),
+    ("implementingDept", "NOPE", "item.implementingDept"),
+    ("sequence", "1", "item.sequence"),
+    ("code", "000201012000440300000000X", "item.code"),
+    ("name", "", "item.name"),
+    ("kind", "99", "item.kind"),
+    ("legalBasis", _DELETE, "item.legalBasis"),
+    ("parentCode", "000201012000", "item.parentCode"),
+    ("coDepts", ["SCJG"], "item.coDepts.0"),
+    ("coDepts", ["GHOST"], "item.coDepts.0"),
+    ("audience", ["robots"], "item.audience.0"),
+    ("audience", [], "item.audience"),
+    ("channels", ["fax"], "item.channels.0"),
+    ("statutoryLimit", {"value": 20, "unit": "weeks"}, "item.statutoryLimit.unit"),
+    ("promisedLimit", {"value": 0, "unit": "workdays"}, "item.promisedLimit.value"),
+    ("promisedLimit", {"value": 25, "unit": "workdays"}, "item.promisedLimit"),
+    ("fees", {"charged": True, "standard": "100元"}, "item.fees.basis"),
+    ("fees", {}, "item.fees.charged"),
+    ("onlineDepth", 5, "item.onlineDepth"),
+    ("visits", 3, "item.visits"),
+    ("contacts", "", "item.contacts"),
+    ("faq", [{"q": "只有问题"}], "item.faq"),
+    ("materials.0.mandatory", "yes", "item.materials.0.mandatory"),
+    ("materials.0.form", "fax", "item.materials.0.form"),
+    ("materials.1.replacedBy", [{"licenseType": "X", "trustLevels": ["A"]}],
+     "item.materials.1.replacedBy.0.licenseType"),
+    ("materials.1.replacedBy", [{"licenseType": "11100000MB0143028R002",
+                                 "trustLevels": ["E"]}],
+     "item.materials.1.replacedBy.0.trustLevels"),
+    ("process.acceptanceDept", "GHOST", "item.process.acceptanceDept"),
+    ("process.stages", [], "item.process.stages"),
+    ("process.stages.0.departments", [], "item.process.stages.0.departments"),
+    ("process.stages.0.departments", ["GHOST"], "item.process.stages.0.departments.0"),
+    ("process.stages.0.departments", ["SCJG", "SCJG"], "item.process.stages.0.departments"),
+    ("process.stages.0.days", 0, "item.process.stages.0.days"),
+    ("process.stages.0.days", 9, "item.process.stages"),  # 1 + 9 > promised 5
+    ("process.stages.0.rule", "majority", "item.process.stages.0.rule"),
+    ("process.stages.0.rule", "lead", "item.process.stages.0.lead"),
+    ("formSchema", {"type": "array"}, "item.formSchema"),
+    ("formSchema", {"type": "object", "properties": {"x": {"type": "nonsense"}}},
+     "item.formSchema"),
+    ("result", {"licenseType": "12", "licenseName": "x"}, "item.result.licenseType"),
+    ("result", {"licenseType": "11100000MB0143028R001"}, "item.result.licenseName"),
+]
+
+
+@pytest.mark.parametrize("path,value,field", BROKEN, ids=[f"{b[0]}->{b[2]}" for b in BROKEN])
+def test_each_rule_names_its_field(path, value, field):
+    doc = copy.deepcopy(FOOD)
+    _set(doc, path, value)
+    with pytest.raises(ValidationError) as raised:
+        check_implementation(doc, DEPARTMENTS)
+    assert raised.value.field == field, raised.value.message
+
+
+def test_an_immediate_item_may_have_no_review_stage_and_zero_promised_days():
+    immediate = copy.deepcopy(FOOD)
+    immediate.update(immediate=True, promisedLimit={"value": 0, "unit": "workdays"})
+    immediate["process"] = {"acceptanceDept": "ZWFW", "acceptanceDays": 0, "stages": []}
+    check_implementation(immediate, DEPARTMENTS)
+
+
+def test_working_hours_count_as_eighths_of_a_day():
+    doc = copy.deepcopy(FOOD)
+    doc["promisedLimit"] = {"value": 40, "unit": "workhours"}  # 5 working days
+    check_implementation(doc, DEPARTMENTS)
+    doc["promisedLimit"] = {"value": 200, "unit": "workhours"}  # 25 days > statutory 20
+    with pytest.raises(ValidationError) as raised:
+        check_implementation(doc, DEPARTMENTS)
+    assert raised.value.field == "item.promisedLimit"
+
+
+def test_diff_reports_changed_fields_and_ignores_bookkeeping():
+    new = copy.deepcopy(FOOD)
+    new["process"]["stages"][0]["days"] = 3
+    new["name"] = "食品经营许可（新办）（试行）"
+    assert diff({**FOOD, "version": 1}, {**new, "version": 2}) == [
+        {"field": "name", "from": FOOD["name"], "to": new["name"]},
+        {"field": "process.stages", "from": FOOD["process"]["stages"],
+         "to": new["process"]["stages"]}]
+
+
+def test_dry_run_lays_out_deadlines_in_working_days():
+    from datetime import date
+    run = dry_run({**FOOD, "code": "X", "version": 1}, date(2026, 9, 30))
+    assert run["acceptance"]["deadline"] == "2026-10-08"   # over the National Day holiday
+    assert run["stages"][0]["departments"][0]["deadline"] == "2026-10-13"
+    assert run["promisedBy"] == "2026-10-13" and run["issuesLicense"] is True
