@@ -26,6 +26,7 @@ class Config:
     token_secret: str
     dev_tokens: bool
     endpoint_url: str | None
+    timezone: str = "Asia/Shanghai"
     dead_letter_queue_urls: tuple[str, ...] = ()
 
 
@@ -49,6 +50,8 @@ def load() -> Config:
         token_secret=env.get("OW_TOKEN_SECRET", ""),
         dev_tokens=env.get("OW_DEV_TOKENS", "") == "1",
         endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
+        # The region's office time: case-number dates and working-day deadlines use it.
+        timezone=env.get("OW_TIMEZONE", "Asia/Shanghai"),
         dead_letter_queue_urls=tuple(
             url for url in env.get("OW_DEAD_LETTER_QUEUE_URLS", "").split(",") if url),
     )

@@ -1,5 +1,5 @@
 """Use cases of a case: apply, read (with timeline), and the view each caller may see."""
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from pynamodb.exceptions import TransactWriteError
 
@@ -21,6 +21,12 @@ META = "META"
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def local_date(moment: datetime) -> date:
+    """The region's calendar date of a moment (offices count days in local time)."""
+    from zoneinfo import ZoneInfo
+    return moment.astimezone(ZoneInfo(config.get().timezone)).date()
 
 
 def _next_sequence(area: str, day: str) -> int:
@@ -52,9 +58,10 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
             return replay, True
 
     started = now()
-    case_no = make_case_number(cfg.area_code, started.date(),
-                               _next_sequence(cfg.area_code, started.strftime("%Y%m%d")))
-    plan = workflow_input(case_no, item, started.date())
+    today = local_date(started)
+    case_no = make_case_number(cfg.area_code, today,
+                               _next_sequence(cfg.area_code, today.strftime("%Y%m%d")))
+    plan = workflow_input(case_no, item, today)
     record = CaseRecord(
         case_no, META, status=int(Status.RECEIVED), itemCode=item["code"],
         itemVersion=str(item["version"]), itemName=item["name"],
@@ -96,8 +103,8 @@ def _replay(idem_pk: str, body_hash: str) -> dict | None:
     if record.status == Status.RECEIVED:
         item = catalogue.pinned_version(record.itemCode, record.itemVersion)
         workflow.start(config.get().state_machine_arn, record.pk,
-                       workflow_input(record.pk, item, datetime.fromisoformat(
-                           record.createdAt).date()))
+                       workflow_input(record.pk, item, local_date(
+                           datetime.fromisoformat(record.createdAt))))
     return _created(record)
 
 
