@@ -106,10 +106,18 @@ def _route_and_workflow_numbers() -> dict:
     EventPump._invoke = counted_invoke
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         stack = start_stack()
-        with measure("GET /items"):
-            stack.call("GET", "/items")
-        with measure("GET /items/{code}"):
-            stack.call("GET", f"/items/{FOOD}")
+        catalogue_reads = {
+            "GET /items (page of 20)": "/items",
+            "GET /items?q=spjy (pinyin initials)": "/items?q=spjy",
+            "GET /items?q=食品经营 (Chinese)": "/items?q=食品经营",
+            "GET /items?dept=RSJ&kind=20": "/items?dept=RSJ&kind=20",
+            "GET /items/{code} (guide)": f"/items/{FOOD}",
+            "GET /items/{code}/versions/{v}": f"/items/{FOOD}/versions/1",
+            "GET /items/{code}/guide.html": f"/items/{FOOD}/guide.html",
+        }
+        for name, path in catalogue_reads.items():
+            with measure(name):
+                assert stack.client.http.get(path).status_code == 200, path
         single = _reference_case(stack, FOOD, [("SCJG", "scjg")])
         parallel = _reference_case(stack, HYGIENE, [("WSJK", "wsjk"), ("XFJY", "xfjy")])
         transitions = {"one department (食品经营许可)": _transitions(stack, single),
