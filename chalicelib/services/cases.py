@@ -45,6 +45,11 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
         raise Forbidden("applicants may only apply in their own name",
                         field="applicant.idNumber")
     item = catalogue.published_item(application.item_code)
+    if application.applicant["type"] not in item.get("audience", ()):
+        who = {"natural": "natural persons", "legal": "legal persons"}
+        raise ValidationError(
+            f"{item['name']} is for {' and '.join(who[a] for a in item['audience'])} only",
+            field="applicant.type")
     validate_form(item.get("formSchema", {}), application.form)
 
     idem_pk = None

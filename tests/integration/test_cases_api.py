@@ -64,6 +64,11 @@ def test_bad_input_gets_a_json_error_naming_the_field_and_writes_nothing(stack):
     ]
     for body, expected in cases:
         assert _error(stack.call("POST", "/cases", "company", body)) == expected, body
+    # 食品经营许可 is for legal persons: 张三 applying in his own name is turned away.
+    person = application(FOOD, applicant={"type": "natural", "name": "张三",
+                                          "idNumber": "11010519491231002X"})
+    assert _error(stack.call("POST", "/cases", "applicant", person)) == \
+        (400, "validation_error", "applicant.type")
     assert _case_records(stack) == []
     assert _executions(stack) == []
 
