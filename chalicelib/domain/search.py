@@ -12,6 +12,7 @@ import re
 from .catalogue import BASE_CODE_RE
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+IMPLEMENTATION_CODE_RE = re.compile(r"^[0-9A-Z]{1,12}\d{12}[0-9A-Z]{18}\d{2}$")
 TOKEN = 2
 
 
@@ -55,6 +56,8 @@ def keyword_facet(q: str) -> tuple[str, str | None, str | None]:
     q = normalise_query(q)
     if BASE_CODE_RE.match(q.upper()) and any(c.isdigit() for c in q):
         return f"base#{q.upper()}", None, None
+    if IMPLEMENTATION_CODE_RE.match(q.upper()):
+        return f"base#{q.upper()[:-32]}", None, None  # lists the base item's implementations
     chinese = "".join(c for c in q if _CJK.match(c))
     if chinese:
         return (f"zh#{chinese[:TOKEN]}" if len(chinese) >= TOKEN else "all"), q, None

@@ -26,6 +26,7 @@ def test_search_by_chinese_and_pinyin_initials(stack):
     assert _bases(stack.call("GET", "/items?q=gsrd")) == {"000107001000"}  # 工伤认定
     assert _bases(stack.call("GET", "/items?q=证")) == {"000220016000", "000220030000"}
     assert _codes(stack.call("GET", "/items?q=000201012000")) == {FOOD}
+    assert _codes(stack.call("GET", f"/items?q={FOOD}")) == {FOOD}
     assert _codes(stack.call("GET", "/items?q=不存在的事项")) == set()
 
 
