@@ -25,12 +25,13 @@ run: setup
 # statelint on every ASL file; cfn-lint on the stack template and on the deployable
 # template that `chalice package --merge-template` makes of the app and infra/.
 lint: setup
+	$(BIN)/ruff check --quiet app.py chalicelib infra bench tests
 	@for f in statemachines/*.asl.json; do $(BIN)/statelint $$f || exit 1; done
 	@$(BIN)/python -m infra.template build/template.json >/dev/null
 	$(BIN)/cfn-lint build/template.json
 	@AWS_DEFAULT_REGION=cn-north-1 $(BIN)/python -m infra.package >/dev/null
 	$(BIN)/cfn-lint build/package/sam.json
-	@echo "lint: state machines, stack template and merged deployment template OK"
+	@echo "lint: code, state machines, stack template and merged deployment template OK"
 
 test: setup lint
 	$(BIN)/python -m pytest -q

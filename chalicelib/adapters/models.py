@@ -10,7 +10,10 @@ from pynamodb.attributes import (DiscriminatorAttribute, JSONAttribute, ListAttr
                                  MapAttribute, NumberAttribute, UnicodeAttribute,
                                  VersionAttribute)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.connection import Connection
+from pynamodb.exceptions import PutError
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from .. import config
 
@@ -214,10 +217,8 @@ def bind(cfg: config.Config | None = None) -> None:
         model._connection = None
 
 
-def transact_write() -> "TransactWrite":
+def transact_write() -> TransactWrite:
     """A write transaction on the configured region and endpoint (any of our tables)."""
-    from pynamodb.connection import Connection
-    from pynamodb.transactions import TransactWrite
     return TransactWrite(connection=Connection(region=CasesTableRecord.Meta.region,
                                                host=CasesTableRecord.Meta.host))
 
@@ -227,7 +228,6 @@ def put_if_absent(record: Model) -> bool:
 
     The one way writes are made idempotent against redelivery: the record's key is derived
     from what it records, so a second delivery finds it and changes nothing."""
-    from pynamodb.exceptions import PutError
     hash_key = type(record)._hash_key_attribute()
     try:
         record.save(condition=hash_key.does_not_exist())
