@@ -180,6 +180,17 @@ class LineageRecord(ItemsTableRecord, discriminator="lineage"):
     reason = UnicodeAttribute()
 
 
+class CatalogueEntryRecord(ItemsTableRecord, discriminator="entry"):
+    """A catalogue entry (事项目录) under code `CATALOGUE`, sorted by base code."""
+    name = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    legalBasis = UnicodeAttribute()
+    definingDept = UnicodeAttribute()
+    parentCode = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()
+    updatedAt = UnicodeAttribute()
+
+
 class DepartmentRecord(ItemsTableRecord, discriminator="department"):
     name = UnicodeAttribute()
     uscc = UnicodeAttribute()
@@ -200,7 +211,8 @@ class LicenseRecord(Model):
 
 ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, DailyCounter,
               IdempotencyRecord, ItemsTableRecord, ItemVersionRecord, ItemCurrentRecord,
-              ItemIndexRecord, ItemHistoryRecord, LineageRecord, DepartmentRecord,
+              ItemIndexRecord, ItemHistoryRecord, LineageRecord, CatalogueEntryRecord,
+              DepartmentRecord,
               LicenseRecord)
 
 

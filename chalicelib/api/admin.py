@@ -24,6 +24,18 @@ def departments():
                             for code, dept in sorted(catalogue.departments().items())]}
 
 
+@bp.route("/admin/catalogue", methods=["POST"])
+def create_entry():
+    admin = _admin()
+    return Response(body=catalogue.save_entry(admin, _body()), status_code=201)
+
+
+@bp.route("/admin/catalogue/{base_code}", methods=["PUT"])
+def update_entry(base_code):
+    admin = _admin()
+    return catalogue.save_entry(admin, _body(), base_code)
+
+
 @bp.route("/admin/items", methods=["POST"])
 def create_item():
     admin = _admin()

@@ -9,6 +9,18 @@ from . import http
 bp = Blueprint(__name__)
 
 
+@bp.route("/catalogue", methods=["GET"])
+def list_entries():
+    request = bp.current_request
+    return catalogue.list_entries(limit=http.int_param(request, "limit", 50, 1, 100),
+                                  cursor=http.query_param(request, "cursor"))
+
+
+@bp.route("/catalogue/{base_code}", methods=["GET"])
+def get_entry(base_code):
+    return catalogue.get_entry(base_code)
+
+
 @bp.route("/items", methods=["GET"])
 def list_items():
     request = bp.current_request

@@ -35,6 +35,8 @@ def _admin(summary: str, *params: str, body: bool = True, created: bool = False)
 
 ADMIN_PATHS = {
     "/admin/departments": {"get": _admin("the department registry", body=False)},
+    "/admin/catalogue": {"post": _admin("create a catalogue entry (事项目录)", created=True)},
+    "/admin/catalogue/{baseCode}": {"put": _admin("change a catalogue entry", "baseCode")},
     "/admin/items": {"post": _admin("create a draft implementation", created=True)},
     "/admin/items/merge": {"post": _admin("merge items into a new draft", created=True)},
     "/admin/items/{code}/versions": {
@@ -132,6 +134,16 @@ DOCUMENT = {
                             "responses": {"200": _json({"type": "object"})}}},
         "/openapi.json": {"get": {"summary": "this document", "security": [],
                                   "responses": {"200": _json({"type": "object"})}}},
+        "/catalogue": {"get": {
+            "summary": "catalogue entries (事项目录): base code, kind, main/sub items",
+            "security": [],
+            "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                           {"name": "cursor", "in": "query", "schema": {"type": "string"}}],
+            "responses": {"200": _json({"type": "object"}), **_errors(400)}}},
+        "/catalogue/{baseCode}": {"get": {
+            "summary": "a catalogue entry, its sub-items and published implementations",
+            "security": [], "parameters": [_path_param("baseCode")],
+            "responses": {"200": _json({"type": "object"}), **_errors(404)}}},
         "/items": {"get": {
             "summary": "published service items: filter by facet, search Chinese or pinyin "
                        "initials", "security": [],

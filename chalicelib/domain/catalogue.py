@@ -174,10 +174,49 @@ def _check_process(process, departments: set, promised_days: float, immediate: b
               f"promised limit ({promised_days:g})", "process.stages")
 
 
-def check_implementation(doc, departments: dict) -> dict:
+ENTRY_STATUSES = ("active", "abolished")
+
+
+def check_entry(doc, entries: dict) -> dict:
+    """Validate a catalogue entry (事项目录: the item every region implements).
+
+    `entries` maps base code -> entry, for the main-item reference of a sub-item.
+    Raises ValidationError naming the field (as `entry.<field>`).
+    """
+    def fail(message, field):
+        raise ValidationError(message, field=f"entry.{field}")
+
+    if not isinstance(doc, dict):
+        raise ValidationError("the entry must be a JSON object", field="entry")
+    base = doc.get("baseCode")
+    if not isinstance(base, str) or not BASE_CODE_RE.match(base):
+        fail("baseCode must be 1–12 uppercase letters or digits", "baseCode")
+    for field, max_len in (("name", 200), ("legalBasis", 4000), ("definingDept", 100)):
+        value = doc.get(field)
+        if not isinstance(value, str) or not value.strip() or len(value) > max_len:
+            fail(f"{field} is required text of at most {max_len} characters", field)
+    if doc.get("kind") not in KINDS:
+        fail(f"kind must be one of {', '.join(KINDS)}", "kind")
+    parent = doc.get("parentCode")
+    if parent is not None:
+        main = entries.get(parent)
+        if parent == base or main is None or main.get("parentCode"):
+            fail("parentCode must be the base code of an existing main item", "parentCode")
+        if main["kind"] != doc["kind"]:
+            fail("a sub-item has the kind of its main item", "kind")
+    if doc.get("status", "active") not in ENTRY_STATUSES:
+        fail("status must be active or abolished", "status")
+    return {"baseCode": base, "name": doc["name"].strip(), "kind": doc["kind"],
+            "legalBasis": doc["legalBasis"], "definingDept": doc["definingDept"],
+            "parentCode": parent, "status": doc.get("status", "active")}
+
+
+def check_implementation(doc, departments: dict, entries: dict) -> dict:
     """Validate an implementation document; return it normalised (derived code set).
 
-    `departments` maps department code -> {"name", "uscc"} (the region's registry).
+    `departments` maps department code -> {"name", "uscc"} (the region's registry) and
+    `entries` base code -> catalogue entry: an implementation implements an active entry
+    and has its kind; its main/sub relation is the entry's.
     Raises ValidationError naming the first offending field (as `item.<path>`).
     """
     if not isinstance(doc, dict):
@@ -185,6 +224,11 @@ def check_implementation(doc, departments: dict) -> dict:
     base = doc.get("baseCode")
     if not isinstance(base, str) or not BASE_CODE_RE.match(base):
         _fail("baseCode must be 1–12 uppercase letters or digits", "baseCode")
+    entry = entries.get(base)
+    if entry is None or entry.get("status") != "active":
+        _fail(f"baseCode {base} is not an active catalogue entry", "baseCode")
+    if doc.get("kind") != entry["kind"]:
+        _fail(f"kind must be the catalogue entry's kind ({entry['kind']})", "kind")
     if not AREA_CODE_RE.match(str(doc.get("areaCode", ""))):
         _fail("areaCode must be 12 digits", "areaCode")
     dept = doc.get("implementingDept")
@@ -197,14 +241,8 @@ def check_implementation(doc, departments: dict) -> dict:
     if doc.get("code") not in (None, code):
         _fail(f"code does not match its parts (expected {code})", "code")
     _text(doc, "name", max_len=200)
-    if doc.get("kind") not in KINDS:
-        _fail(f"kind must be one of {', '.join(KINDS)}", "kind")
     _text(doc, "legalBasis")
     _text(doc, "definingDept", max_len=100)
-    parent = doc.get("parentCode")
-    if parent is not None and (not isinstance(parent, str) or not BASE_CODE_RE.match(parent)
-                               or parent == base):
-        _fail("parentCode must be the base code of the main item", "parentCode")
     for index, co in enumerate(_string_list(doc, "coDepts", required=False)):
         if co not in departments or co == dept:
             _fail(f"coDepts.{index} {co!r} is not another known department",
@@ -255,7 +293,7 @@ def check_implementation(doc, departments: dict) -> dict:
             _fail("result.licenseType must be a license type code (USCC + 3 digits)",
                   "result.licenseType")
         _text(result, "licenseName", max_len=100, prefix="result")
-    return {**doc, "code": code}
+    return {**doc, "code": code, "parentCode": entry.get("parentCode")}
 
 
 def validate_form(schema: dict, form: dict) -> None:
@@ -327,17 +365,19 @@ def dry_run(item: dict, start: date) -> dict:
 _BOOKKEEPING = ("version", "status", "createdAt", "createdBy", "publishedAt", "publishedBy")
 
 
-def diff(old: dict | None, new: dict, path: str = "") -> list[dict]:
-    """Field-by-field changes from `old` to `new` (objects recursed, lists compared whole)."""
+def diff(old: dict | None, new: dict, path: str = "",
+         ignore: tuple[str, ...] = _BOOKKEEPING) -> list[dict]:
+    """Field-by-field changes from `old` to `new` (objects recursed, lists compared whole),
+    leaving out the top-level fields in `ignore` (by default the version bookkeeping)."""
     old = old or {}
     changes = []
     for key in sorted(set(old) | set(new)):
-        if not path and key in _BOOKKEEPING:
+        if not path and key in ignore:
             continue
         where = f"{path}.{key}" if path else key
         before, after = old.get(key), new.get(key)
         if isinstance(before, dict) and isinstance(after, dict):
-            changes.extend(diff(before, after, where))
+            changes.extend(diff(before, after, where, ignore))
         elif before != after:
             changes.append({"field": where, "from": before, "to": after})
     return changes

@@ -32,6 +32,10 @@ def departments() -> list[dict]:
     return json.loads((DATA / "departments.json").read_text("utf-8"))
 
 
+def catalogue_entries() -> list[dict]:
+    return json.loads((DATA / "catalogue.json").read_text("utf-8"))
+
+
 def items() -> list[dict]:
     return json.loads((DATA / "items.json").read_text("utf-8"))
 
@@ -45,5 +49,7 @@ def code_of(base_code: str, dept: str, sequence: str = "01") -> str:
 def load_catalogue() -> int:
     for dept in departments():
         catalogue.save_department(dept["code"], dept["name"], dept["uscc"])
+    catalogue.import_entries(catalogue_entries(), actor="system:demo-loader",
+                             reason="shipped demo catalogue")
     return len(catalogue.import_published(items(), actor="system:demo-loader",
                                           reason="shipped demo catalogue"))

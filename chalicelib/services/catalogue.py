@@ -10,15 +10,17 @@ from datetime import date, datetime, timezone
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
-from ..adapters.models import (DepartmentRecord, ItemCurrentRecord, ItemHistoryRecord,
+from ..adapters.models import (CatalogueEntryRecord, DepartmentRecord, ItemCurrentRecord,
+                               ItemHistoryRecord,
                                ItemIndexRecord, ItemsTableRecord, ItemVersionRecord,
                                LineageRecord, transact_write)
 from ..domain import identity, search
-from ..domain.catalogue import check_implementation, diff, dry_run
+from ..domain.catalogue import check_entry, check_implementation, diff, dry_run
 from ..domain.errors import Conflict, NotFound, ValidationError
 from .pagination import decode_cursor, encode_cursor
 
 DEPARTMENTS = "DEPT"
+CATALOGUE = "CATALOGUE"
 CURRENT = "CURRENT"
 PUBLIC_VERSION_STATUSES = ("published", "superseded", "cancelled")
 SUMMARY_FIELDS = ("code", "baseCode", "version", "name", "kind", "implementingDept",
@@ -61,6 +63,74 @@ def save_department(code: str, name: str, uscc_code: str) -> None:
     if not uscc.is_valid(uscc_code):
         raise ValidationError(f"department {code}: not a valid USCC", field="uscc")
     DepartmentRecord(DEPARTMENTS, code, name=name, uscc=uscc_code).save()
+
+
+# -- catalogue entries (事项目录) -----------------------------------------------------
+
+def _entry_view(record: CatalogueEntryRecord) -> dict:
+    return {"baseCode": record.sk, "name": record.name, "kind": record.kind,
+            "legalBasis": record.legalBasis, "definingDept": record.definingDept,
+            "parentCode": record.parentCode, "status": record.status,
+            "updatedAt": record.updatedAt}
+
+
+def entries() -> dict:
+    """Every catalogue entry by base code (one Query)."""
+    return {r.sk: _entry_view(r) for r in ItemsTableRecord.query(CATALOGUE)
+            if isinstance(r, CatalogueEntryRecord)}
+
+
+def list_entries(limit: int = 50, cursor: str | None = None) -> dict:
+    page = ItemsTableRecord.query(CATALOGUE, limit=limit,
+                                  last_evaluated_key=decode_cursor(cursor))
+    found = [_entry_view(r) for r in page if isinstance(r, CatalogueEntryRecord)]
+    return {"entries": found, "next": encode_cursor(page.last_evaluated_key)}
+
+
+def get_entry(base_code: str) -> dict:
+    """A catalogue entry with its sub-items and its published implementations."""
+    everything = entries()
+    if base_code not in everything:
+        raise NotFound(f"no catalogue entry {base_code}", field="baseCode")
+    implementations = list_items(q=base_code, limit=100)["items"]
+    return {**everything[base_code],
+            "subItems": sorted(code for code, e in everything.items()
+                               if e["parentCode"] == base_code),
+            "implementations": implementations}
+
+
+def save_entry(principal: identity.Principal, body, base_code: str | None = None) -> dict:
+    """Create an entry (base_code None) or change one; recorded in its history."""
+    body = _body(body)
+    reason = _reason(body)
+    existing = entries()
+    raw = body.get("entry")
+    if base_code is not None:
+        if base_code not in existing:
+            raise NotFound(f"no catalogue entry {base_code}", field="baseCode")
+        if isinstance(raw, dict) and raw.get("baseCode", base_code) != base_code:
+            raise ValidationError("an entry keeps its base code", field="entry.baseCode")
+        raw = {**existing[base_code], **(raw if isinstance(raw, dict) else {})}
+        raw["baseCode"] = base_code
+    entry = check_entry(raw, existing)
+    if base_code is None and entry["baseCode"] in existing:
+        raise Conflict(f"catalogue entry {entry['baseCode']} exists", code="entry_exists",
+                       field="entry.baseCode")
+    at = _now()
+    record = CatalogueEntryRecord(CATALOGUE, entry["baseCode"], name=entry["name"],
+                                  kind=entry["kind"], legalBasis=entry["legalBasis"],
+                                  definingDept=entry["definingDept"],
+                                  parentCode=entry["parentCode"], status=entry["status"],
+                                  updatedAt=at)
+    changes = None
+    if base_code:
+        changes = diff(existing[base_code], entry, ignore=("updatedAt",))
+    with transact_write() as transaction:
+        transaction.save(record)
+        transaction.save(_history(entry["baseCode"], "update" if base_code else "create",
+                                  None, principal.sub, reason,
+                                  {"changes": changes} if changes else None, at=at))
+    return _entry_view(record)
 
 
 # -- reads ---------------------------------------------------------------------------
@@ -163,13 +233,14 @@ def list_items(*, dept: str | None = None, kind: str | None = None,
 
 
 def history(code: str, limit: int = 50, cursor: str | None = None) -> dict:
-    _current_or_draft(code)
+    if code not in entries():
+        _current_or_draft(code)
     page = ItemsTableRecord.query(code, ItemsTableRecord.sk.startswith("H#"), limit=limit,
                                   last_evaluated_key=decode_cursor(cursor))
-    entries = [{"at": r.at, "action": r.action, "version": r.version, "actor": r.actor,
+    changes = [{"at": r.at, "action": r.action, "version": r.version, "actor": r.actor,
                 "reason": r.reason, **({"detail": r.detail} if r.detail else {})}
                for r in page if isinstance(r, ItemHistoryRecord)]
-    return {"code": code, "history": entries, "next": encode_cursor(page.last_evaluated_key)}
+    return {"code": code, "history": changes, "next": encode_cursor(page.last_evaluated_key)}
 
 
 def versions(code: str) -> dict:
@@ -215,7 +286,7 @@ def create_draft(principal: identity.Principal, body) -> dict:
     """A new implementation (version 1, draft)."""
     body = _body(body)
     reason = _reason(body)
-    doc = check_implementation(body.get("item"), departments())
+    doc = check_implementation(body.get("item"), departments(), entries())
     at = _now()
     draft = _new_draft(doc, 1, principal.sub, at)
     try:
@@ -235,7 +306,7 @@ def update_draft(principal: identity.Principal, code: str, version, body) -> dic
     if record.status != "draft":
         raise Conflict(f"version {version} of {code} is {record.status}; only drafts change "
                        "(create a new version)", code="not_a_draft")
-    doc = check_implementation(body.get("item"), departments())
+    doc = check_implementation(body.get("item"), departments(), entries())
     if doc["code"] != code:
         raise ValidationError("a draft cannot change its implementation code (split or "
                               "create a new item)", field="item.code")
@@ -291,7 +362,8 @@ def publish(principal: identity.Principal, code: str, version, body) -> dict:
         return {"code": code, "version": record.version, "status": "published"}
     if record.status != "draft":
         raise Conflict(f"version {version} of {code} is {record.status}", code="not_a_draft")
-    doc = check_implementation(record.document, departments())  # departments may change
+    # the registry and the catalogue may have changed since the draft was written
+    doc = check_implementation(record.document, departments(), entries())
     try:
         current = ItemCurrentRecord.get(code, CURRENT)
     except DoesNotExist:
@@ -371,7 +443,7 @@ def cancel(principal, code, body) -> dict:
 
 def _derived_drafts(principal, sources: list[str], targets, reason: str, relation: str):
     """New drafts from existing items, with lineage recorded on both sides."""
-    registry = departments()
+    registry, catalogue_entries = departments(), entries()
     base = get_item(sources[0])
     drafts = []
     for index, target in enumerate(targets):
@@ -381,7 +453,7 @@ def _derived_drafts(principal, sources: list[str], targets, reason: str, relatio
         doc = {k: v for k, v in base.items() if k not in ("code", "status", "lineage")}
         doc.update(target)
         try:
-            drafts.append(check_implementation(doc, registry))
+            drafts.append(check_implementation(doc, registry, catalogue_entries))
         except ValidationError as error:
             raise ValidationError(error.message, field=f"into.{index}." +
                                   (error.field or "").removeprefix("item.")) from None
@@ -492,13 +564,34 @@ def reindex(code: str) -> None:
             batch.save(record)
 
 
+def import_entries(docs: list[dict], actor: str, reason: str) -> int:
+    """Import shipped catalogue entries (main items before their sub-items), checked by
+    the same `check_entry` as the admin API. Existing entries are left as they are."""
+    known = entries()
+    imported = 0
+    at = _now()
+    with ItemsTableRecord.batch_write() as batch:
+        for doc in sorted(docs, key=lambda d: d.get("parentCode") is not None):
+            entry = check_entry(doc, known)
+            if entry["baseCode"] in known:
+                continue
+            known[entry["baseCode"]] = entry
+            batch.save(CatalogueEntryRecord(
+                CATALOGUE, entry["baseCode"], name=entry["name"], kind=entry["kind"],
+                legalBasis=entry["legalBasis"], definingDept=entry["definingDept"],
+                parentCode=entry["parentCode"], status=entry["status"], updatedAt=at))
+            batch.save(_history(entry["baseCode"], "import", None, actor, reason, at=at))
+            imported += 1
+    return imported
+
+
 def import_published(docs: list[dict], actor: str, reason: str) -> list[str]:
     """Import shipped implementations as published version 1, in bulk: each is checked
     by the same `check_implementation` as the admin API and stored as the same records
     creating and publishing it would leave (version, current, history, search entries).
     An item already in the table is left as it is. Returns the imported codes."""
-    registry = departments()
-    checked = [check_implementation(doc, registry) for doc in docs]
+    registry, catalogue_entries = departments(), entries()
+    checked = [check_implementation(doc, registry, catalogue_entries) for doc in docs]
     codes = [doc["code"] for doc in checked]
     if len(set(codes)) != len(codes):
         raise ValidationError("the shipped catalogue lists an item twice", field="item.code")

@@ -132,7 +132,7 @@ def test_openapi_document_lists_every_route(stack):
     document = stack.call("GET", "/openapi.json").data
     assert document["openapi"].startswith("3.")
     routes = {path.replace("{case_no}", "{caseNo}").replace("{task_id}", "{taskId}")
-              .replace("{license_id}", "{licenseId}") for path in stack.app.routes}
+              .replace("{license_id}", "{licenseId}").replace("{base_code}", "{baseCode}") for path in stack.app.routes}
     assert routes == set(document["paths"])
 
 

@@ -249,3 +249,45 @@ def test_nothing_in_the_catalogue_is_read_by_scan(stack):
     finally:
         botocore.handlers.BUILTIN_HANDLERS.remove(hook)
     assert calls == []
+
+
+def test_catalogue_entries_link_main_items_sub_items_and_implementations(stack):
+    listed = stack.call("GET", "/catalogue?limit=100").data["entries"]
+    assert len(listed) == len(demo.catalogue_entries())
+    main = stack.call("GET", "/catalogue/000201012000").data
+    assert main["name"] == "食品经营许可" and main["parentCode"] is None
+    assert main["subItems"] == ["000201012001", "000201012002"]
+    assert [i["code"] for i in main["implementations"]] == [FOOD]
+    sub = stack.call("GET", "/catalogue/000201012001").data
+    assert sub["parentCode"] == "000201012000" and sub["implementations"] == []
+    assert stack.call("GET", "/catalogue/000999999000").status_code == 404
+
+
+def test_entries_are_administered_and_gate_implementations(stack):
+    entry = {"baseCode": "000201012003", "name": "食品经营许可（注销）", "kind": "01",
+             "legalBasis": "《食品经营许可和备案管理办法》第三十七条",
+             "definingDept": "国家市场监督管理总局", "parentCode": "000201012000"}
+    assert stack.call("POST", "/admin/catalogue", "clerk",
+                      {"entry": entry, "reason": "x"}).status_code == 403
+    created = stack.call("POST", "/admin/catalogue", "admin",
+                         {"entry": entry, "reason": "新增注销子项"})
+    assert created.status_code == 201 and created.data["status"] == "active"
+    assert stack.call("POST", "/admin/catalogue", "admin",
+                      {"entry": entry, "reason": "重复"}).status_code == 409
+    bad = stack.call("POST", "/admin/catalogue", "admin",
+                     {"entry": {**entry, "baseCode": "000201012004", "kind": "07"},
+                      "reason": "x"})
+    assert bad.status_code == 400 and bad.data["error"]["field"] == "entry.kind"
+
+    # An implementation of an abolished entry is refused.
+    abolished = stack.call("PUT", "/admin/catalogue/000201012003", "admin",
+                           {"entry": {"status": "abolished"}, "reason": "国家目录调整"})
+    assert abolished.status_code == 200 and abolished.data["status"] == "abolished"
+    doc = copy.deepcopy(next(i for i in demo.items() if i["baseCode"] == "000201012000"))
+    doc.update(baseCode="000201012003", name="食品经营许可（注销）")
+    refused = stack.call("POST", "/admin/items", "admin", {"item": doc, "reason": "x"})
+    assert refused.status_code == 400 and refused.data["error"]["field"] == "item.baseCode"
+    history = stack.call("GET", "/admin/items/000201012003/history", "admin").data["history"]
+    assert [h["action"] for h in history] == ["create", "update"]
+    assert history[1].get("detail") == {"changes": [
+        {"field": "status", "from": "active", "to": "abolished"}]}

@@ -3,18 +3,24 @@ import copy
 
 import pytest
 
-from chalicelib.domain.catalogue import (check_implementation, diff, dry_run,
+from chalicelib.domain.catalogue import (check_entry, check_implementation, diff, dry_run,
                                          implementation_code, split_implementation_code)
 from chalicelib.domain.errors import ValidationError
 from chalicelib.local import demo
 
 DEPARTMENTS = {d["code"]: {"name": d["name"], "uscc": d["uscc"]} for d in demo.departments()}
+ENTRIES = {e["baseCode"]: {**e, "status": "active", "parentCode": e.get("parentCode")}
+           for e in demo.catalogue_entries()}
 FOOD = next(i for i in demo.items() if i["baseCode"] == "000201012000")
+
+
+def check(doc):
+    return check_implementation(doc, DEPARTMENTS, ENTRIES)
 
 
 def test_every_shipped_item_passes_and_gets_its_code():
     for item in demo.items():
-        checked = check_implementation(item, DEPARTMENTS)
+        checked = check(item)
         uscc = DEPARTMENTS[item["implementingDept"]]["uscc"]
         assert checked["code"] == item["baseCode"] + "440300000000" + uscc + "01"
 
@@ -48,9 +54,9 @@ BROKEN = [
     ("sequence", "1", "item.sequence"),
     ("code", "000201012000440300000000X", "item.code"),
     ("name", "", "item.name"),
-    ("kind", "99", "item.kind"),
+    ("kind", "07", "item.kind"),                    # not the entry's kind
     ("legalBasis", _DELETE, "item.legalBasis"),
-    ("parentCode", "000201012000", "item.parentCode"),
+    ("baseCode", "000999999000", "item.baseCode"),   # not in the catalogue
     ("coDepts", ["SCJG"], "item.coDepts.0"),
     ("coDepts", ["GHOST"], "item.coDepts.0"),
     ("audience", ["robots"], "item.audience.0"),
@@ -94,7 +100,7 @@ def test_each_rule_names_its_field(path, value, field):
     doc = copy.deepcopy(FOOD)
     _set(doc, path, value)
     with pytest.raises(ValidationError) as raised:
-        check_implementation(doc, DEPARTMENTS)
+        check(doc)
     assert raised.value.field == field, raised.value.message
 
 
@@ -102,16 +108,16 @@ def test_an_immediate_item_may_have_no_review_stage_and_zero_promised_days():
     immediate = copy.deepcopy(FOOD)
     immediate.update(immediate=True, promisedLimit={"value": 0, "unit": "workdays"})
     immediate["process"] = {"acceptanceDept": "ZWFW", "acceptanceDays": 0, "stages": []}
-    check_implementation(immediate, DEPARTMENTS)
+    check(immediate)
 
 
 def test_working_hours_count_as_eighths_of_a_day():
     doc = copy.deepcopy(FOOD)
     doc["promisedLimit"] = {"value": 40, "unit": "workhours"}  # 5 working days
-    check_implementation(doc, DEPARTMENTS)
+    check(doc)
     doc["promisedLimit"] = {"value": 200, "unit": "workhours"}  # 25 days > statutory 20
     with pytest.raises(ValidationError) as raised:
-        check_implementation(doc, DEPARTMENTS)
+        check(doc)
     assert raised.value.field == "item.promisedLimit"
 
 
@@ -131,3 +137,41 @@ def test_dry_run_lays_out_deadlines_in_working_days():
     assert run["acceptance"]["deadline"] == "2026-10-08"   # over the National Day holiday
     assert run["stages"][0]["departments"][0]["deadline"] == "2026-10-13"
     assert run["promisedBy"] == "2026-10-13" and run["issuesLicense"] is True
+
+
+def test_an_abolished_entry_takes_no_implementation():
+    entries = {**ENTRIES, "000201012000": {**ENTRIES["000201012000"], "status": "abolished"}}
+    with pytest.raises(ValidationError) as raised:
+        check_implementation(copy.deepcopy(FOOD), DEPARTMENTS, entries)
+    assert raised.value.field == "item.baseCode"
+
+
+def test_a_sub_item_inherits_its_entry_relation():
+    assert check(copy.deepcopy(FOOD))["parentCode"] is None
+    sub_entries = {**ENTRIES, "000201012000": {**ENTRIES["000201012000"],
+                                               "parentCode": "000201012001"}}
+    assert check_implementation(copy.deepcopy(FOOD), DEPARTMENTS, sub_entries)[
+        "parentCode"] == "000201012001"
+
+
+GOOD_ENTRY = {"baseCode": "000201012003", "name": "食品经营许可（注销）", "kind": "01",
+              "legalBasis": "《食品经营许可和备案管理办法》", "definingDept": "国家市场监督管理总局",
+              "parentCode": "000201012000"}
+
+
+@pytest.mark.parametrize("change,field", [
+    ({"baseCode": "x y"}, "entry.baseCode"),
+    ({"name": ""}, "entry.name"),
+    ({"kind": "42"}, "entry.kind"),
+    ({"kind": "07"}, "entry.kind"),                 # a sub-item has its main item's kind
+    ({"legalBasis": None}, "entry.legalBasis"),
+    ({"definingDept": ""}, "entry.definingDept"),
+    ({"parentCode": "000999999000"}, "entry.parentCode"),
+    ({"parentCode": "000201012001"}, "entry.parentCode"),   # a sub-item is not a main item
+    ({"parentCode": "000201012003"}, "entry.parentCode"),   # not its own main item
+    ({"status": "paused"}, "entry.status")])
+def test_entry_rules(change, field):
+    assert check_entry(GOOD_ENTRY, ENTRIES)["status"] == "active"
+    with pytest.raises(ValidationError) as raised:
+        check_entry({**GOOD_ENTRY, **change}, ENTRIES)
+    assert raised.value.field == field
