@@ -135,3 +135,16 @@ def test_a_case_runs_from_application_to_verified_license_over_http(api):
     assert status == 200 and public["status"] == 11
     assert public["applicant"]["idNumber"] == "9144" + "*" * 10 + "7Q3T"
     assert "form" not in public and "tasks" not in public
+
+
+def test_the_catalogue_over_http(api):
+    from urllib.parse import quote
+    food = demo.code_of("000201012000", "SCJG")
+    status, found = api.call("GET", "/items?q=" + quote("食品经营"))
+    assert status == 200 and [i["code"] for i in found["items"]] == [food]
+    assert [i["code"] for i in api.call("GET", "/items?q=spjy")[1]["items"]] == [food]
+    with urllib.request.urlopen(f"{api.url}/items/{food}/guide.html", timeout=10) as response:
+        assert response.headers["Content-Type"].startswith("text/html")
+        assert "食品经营许可（新办）" in response.read().decode("utf-8")
+    status, entry = api.call("GET", "/catalogue/000201012000")
+    assert status == 200 and entry["subItems"] == ["000201012001", "000201012002"]
