@@ -8,6 +8,8 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 UNITS = {"workdays": "个工作日", "workhours": "个工作小时"}
 FORMS = {"electronic": "电子", "paper": "纸质", "both": "纸质和电子"}
 AUDIENCE = {"natural": "自然人", "legal": "法人"}
+SOURCES = {"applicant": "申请人自备", "department": "政府部门核发", "third_party": "第三方出具",
+           "intermediary": "中介机构出具"}
 CHANNELS = {"web": "网上办事大厅", "miniprogram": "小程序", "api": "开放接口",
             "counter": "窗口"}
 
@@ -24,4 +26,5 @@ def _environment():
 def render(item: dict, departments: dict) -> str:
     return _environment().get_template("guide.html").render(
         item=item, kinds=KINDS, forms=FORMS, audience=AUDIENCE, channels=CHANNELS,
+        sources=SOURCES,
         dept=lambda code: departments.get(code, {}).get("name", code))

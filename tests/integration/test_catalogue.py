@@ -217,7 +217,8 @@ def test_printable_guide(stack):
     assert response.headers["Content-Type"].startswith("text/html")
     html = response.body.decode("utf-8")
     for text in ("开办餐厅“一件事”", "深圳市市场监督管理局牵头决定", "户外招牌设置审查",
-                 "食品经营许可证", "12345 政务服务便民热线", "承诺件"):
+                 "食品经营许可证", "12345 政务服务便民热线", "承诺件", "申请人自备",
+                 "协办：深圳市市场监督管理局、深圳市卫生健康委员会"):
         assert text in html, text
     # Item text is escaped, never markup.
     doc = copy.deepcopy(next(i for i in demo.items() if i["baseCode"] == "000201012000"))
