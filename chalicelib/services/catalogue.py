@@ -232,8 +232,17 @@ def list_items(*, dept: str | None = None, kind: str | None = None,
     return {"items": items, "next": encode_cursor(page.last_evaluated_key)}
 
 
+def _is_entry(code: str) -> bool:
+    try:
+        CatalogueEntryRecord.get(CATALOGUE, code)
+        return True
+    except DoesNotExist:
+        return False
+
+
 def history(code: str, limit: int = 50, cursor: str | None = None) -> dict:
-    if code not in entries():
+    """The change history of an implementation or a catalogue entry, oldest first."""
+    if not _is_entry(code):
         _current_or_draft(code)
     page = ItemsTableRecord.query(code, ItemsTableRecord.sk.startswith("H#"), limit=limit,
                                   last_evaluated_key=decode_cursor(cursor))
