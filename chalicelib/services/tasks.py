@@ -138,6 +138,12 @@ def decide(principal: identity.Principal | None, task_id: str, body,
     return {"task": task_view(task), "caseStatus": int(target or case.status)}
 
 
+def task_decided(old: dict | None, new: dict | None) -> bool:
+    """Whether a change of the cases table (stream images) is a task being decided."""
+    return bool(old and new and new.get("rt") == "task" and old.get("state") == "open"
+                and new.get("state") == "decided")
+
+
 def resume_decided(old: dict | None, new: dict | None) -> bool:
     """A task just decided (a change on the cases table's stream) resumes its workflow.
 
@@ -145,8 +151,7 @@ def resume_decided(old: dict | None, new: dict | None) -> bool:
     decision, retried with the stream until it succeeds. A redelivered change finds the
     token spent and does nothing. Returns whether the workflow was resumed now.
     """
-    if not (old and new and new.get("rt") == "task" and old.get("state") == "open"
-            and new.get("state") == "decided"):
+    if not task_decided(old, new):
         return False
     output = _workflow_output(new["taskKind"], new["decision"], new.get("opinion"))
     return workflow.resume(new["token"], output)

@@ -8,6 +8,7 @@ second event.
 from datetime import datetime, timezone
 
 from ..adapters.models import TimelineEvent, put_if_absent
+from .tasks import task_decided
 
 
 def utc_timestamp(value: str) -> str:
@@ -34,7 +35,7 @@ def _event_for(old: dict | None, new: dict | None) -> TimelineEvent | None:
             fromStatus=int(old["status"]) if old else None,
             actor=new.get("actor", "system"), actorRole=new.get("actorRole", "system"),
             channel=new.get("channel", "system"), opinion=new.get("opinion"))
-    if kind == "task" and old and old.get("state") == "open" and new.get("state") == "decided":
+    if task_decided(old, new):
         at = utc_timestamp(new["decidedAt"])
         return TimelineEvent(
             new["pk"], f"EV#{at}#{new['taskId']}", at=at,
