@@ -3,6 +3,7 @@
 Used by the local embedded stack (`make run`) and by the tests, against moto; the same
 template is what a deployment creates.
 """
+import functools
 import importlib
 import json
 import logging
@@ -158,6 +159,11 @@ class EventPump:
         self.failures = 0
 
     # -- SQS -----------------------------------------------------------------------
+    @functools.lru_cache(maxsize=None)
+    def _queue_arn(self, url: str) -> str:
+        return self.sqs.get_queue_attributes(
+            QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
     def _pump_queue(self, url: str, source) -> int:
         answer = self.sqs.receive_message(
             QueueUrl=url, MaxNumberOfMessages=min(source.batch_size, 10),
@@ -165,8 +171,7 @@ class EventPump:
         messages = answer.get("Messages", [])
         if not messages:
             return 0
-        arn = self.sqs.get_queue_attributes(
-            QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        arn = self._queue_arn(url)
         event = {"Records": [{
             "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"],
             "body": m["Body"], "attributes": m.get("Attributes", {}),

@@ -242,8 +242,8 @@ def _is_entry(code: str) -> bool:
 
 def history(code: str, limit: int = 50, cursor: str | None = None) -> dict:
     """The change history of an implementation or a catalogue entry, oldest first."""
-    if not _is_entry(code):
-        _current_or_draft(code)
+    if not _is_entry(code) and _latest_version(code) is None:
+        raise NotFound(f"no service item {code}", field="code")
     page = ItemsTableRecord.query(code, ItemsTableRecord.sk.startswith("H#"), limit=limit,
                                   last_evaluated_key=decode_cursor(cursor))
     changes = [{"at": r.at, "action": r.action, "version": r.version, "actor": r.actor,
@@ -260,12 +260,6 @@ def versions(code: str) -> dict:
     return {"code": code, "versions": [
         {"version": r.version, "status": r.status, "createdAt": r.createdAt,
          "createdBy": r.createdBy, "updatedAt": r.updatedAt} for r in records]}
-
-
-def _current_or_draft(code: str) -> None:
-    if not any(True for _ in ItemsTableRecord.query(
-            code, ItemsTableRecord.sk.startswith("V#"), limit=1)):
-        raise NotFound(f"no service item {code}", field="code")
 
 
 def _latest_version(code: str) -> ItemVersionRecord | None:
