@@ -1,12 +1,15 @@
 """OneWindow API and event handlers: wiring only (logic lives in chalicelib/)."""
 from chalice import Chalice
 
-from chalicelib import wiring
+from chalicelib import logs, wiring
 from chalicelib.api import admin, cases, catalogue, licenses, meta, tasks
 from chalicelib.api.http import handle_errors
 from chalicelib.events import handlers
 
-app = Chalice(app_name="onewindow")
+# Chalice would set the app logger to ERROR and drop every info and warning line:
+# chalicelib/logs.py configures it instead (structured JSON, masked).
+app = Chalice(app_name="onewindow", configure_logs=False)
+app.register_middleware(logs.middleware, "all")
 app.register_middleware(handle_errors, "http")
 for blueprint in (meta.bp, catalogue.bp, admin.bp, cases.bp, tasks.bp, licenses.bp,
                   handlers.bp):

@@ -94,16 +94,16 @@ def _route_and_workflow_numbers() -> dict:
     _install_hook()
     from moto import mock_aws
 
-    from chalicelib.local.stack import EventPump
+    from chalicelib.local.pump import EventPump
     from tests.integration.harness import FOOD, HYGIENE, start_stack
 
-    original_invoke = EventPump._invoke
+    original_invoke = EventPump.invoke
 
     def counted_invoke(self, source, event):
         with measure(f"event {source.name} (per batch)"):
             return original_invoke(self, source, event)
 
-    EventPump._invoke = counted_invoke
+    EventPump.invoke = counted_invoke
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         stack = start_stack()
         catalogue_reads = {

@@ -1,10 +1,8 @@
 """The composition root: read the configuration and point the adapters at it."""
-import logging
 import os
 
-from . import config
+from . import config, logs
 from .adapters import aws, models, signer
-from .api.http import MaskingFilter
 
 
 def configure() -> config.Config:
@@ -14,9 +12,7 @@ def configure() -> config.Config:
     signer.public_key_der.cache_clear()
     cfg = config.get()
     models.bind(cfg)
-    logger = logging.getLogger("onewindow")
-    if not any(isinstance(f, MaskingFilter) for f in logger.filters):
-        logger.addFilter(MaskingFilter())
+    logs.configure()
     _trace_aws_calls()
     return cfg
 

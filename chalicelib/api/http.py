@@ -69,12 +69,3 @@ def handle_errors(event, get_response):
         response.body = json.dumps(response.body, ensure_ascii=False, separators=(",", ":"))
         response.headers["Content-Type"] = "application/json; charset=utf-8"
     return response
-
-
-class MaskingFilter(logging.Filter):
-    """Masks ID and mobile numbers in every log line."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = mask_text(record.getMessage())
-        record.args = None
-        return True

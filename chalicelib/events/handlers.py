@@ -11,6 +11,7 @@ from decimal import Decimal
 from boto3.dynamodb.types import TypeDeserializer
 from chalice import Blueprint, Rate
 
+from .. import logs
 from ..services import licenses, operations, tasks, timeline
 
 bp = Blueprint(__name__)
@@ -46,6 +47,7 @@ def image(raw: dict | None) -> dict | None:
 def record_task(event):
     for record in event:
         message = json.loads(record.body)
+        logs.bind(case_no=message.get("caseNo"))
         created = tasks.record(message)
         log.info("task %s for %s %s", message["taskId"], message["dept"],
                  "recorded" if created else "already recorded")
@@ -55,6 +57,7 @@ def record_task(event):
 def issue_license(event):
     for record in event:
         message = json.loads(record.body)
+        logs.bind(case_no=message.get("caseNo"))
         license_id = licenses.issue_for_case(message["caseNo"], message.get("token"))
         log.info("license %s issued for %s", license_id, message["caseNo"])
 
@@ -64,6 +67,7 @@ def case_timeline(event):
     """Every change of the cases table: timeline event, then resume a decided task."""
     for record in event:
         old, new = image(record.old_image), image(record.new_image)
+        logs.bind(case_no=(new or old or {}).get("pk"))
         timeline.record_change(old, new)
         tasks.resume_decided(old, new)
 

@@ -1,29 +1,33 @@
 """The local embedded stack: `make run`.
 
-On 127.0.0.1 only: a moto server with Step Functions execution, the resources of
-infra/template.json + statemachines/, the Chalice app over HTTP, an event pump that
-delivers queue messages and stream records to the app's own handlers, and demo data.
-Ctrl-C (or SIGTERM) stops everything.
+On 127.0.0.1 only: moto in a process of its own (chalicelib/local/moto_process.py, with
+Step Functions execution and the DynamoDB shim), the resources of infra/template.json +
+statemachines/, the Chalice app over HTTP, an event pump that delivers queue messages,
+stream records and schedules to the app's own handlers (one thread per source), and demo
+data. Ctrl-C (or SIGTERM) stops everything within a few seconds, however many workflows
+are waiting.
 """
 import argparse
-import json
 import logging
 import os
 import secrets
 import signal
+import subprocess
 import sys
 import threading
-import urllib.request
+import time
 
 HOST = "127.0.0.1"
 REGION = "cn-north-1"
+# Clients a burst may open at once before the kernel refuses connections (the standard
+# library's default backlog is 5).
+LISTEN_BACKLOG = 512
+log = logging.getLogger("onewindow.local")
 
 
 def _configure_environment(moto_port: int) -> str:
     endpoint = f"http://{HOST}:{moto_port}"
     os.environ.update({
-        # The Step Functions executor calls services back on localhost:$MOTO_PORT.
-        "MOTO_PORT": str(moto_port),
         "AWS_ENDPOINT_URL": endpoint,
         "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION,
@@ -36,12 +40,48 @@ def _configure_environment(moto_port: int) -> str:
     return endpoint
 
 
-def _enable_step_functions_execution(endpoint: str) -> None:
-    request = urllib.request.Request(
-        f"{endpoint}/moto-api/config", method="POST",
-        data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode(),
-        headers={"Content-Type": "application/json"})
-    urllib.request.urlopen(request, timeout=10).read()
+class MotoProcess:
+    """moto on its own core: started, awaited, its output passed on, and stopped."""
+
+    def __init__(self, port: int):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "chalicelib.local.moto_process", "--port", str(port)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+        lines = []
+        for line in self.process.stdout:
+            if line.startswith("MOTO READY"):
+                break
+            lines.append(line)
+        else:
+            raise RuntimeError("moto did not start:\n" + "".join(lines))
+        # Keep reading, so moto never blocks on a full pipe.
+        threading.Thread(target=self._relay, name="moto-output", daemon=True).start()
+
+    def _relay(self) -> None:
+        for line in self.process.stdout:
+            sys.stdout.write(f"moto: {line}")
+
+    def stop(self, timeout: float = 5.0) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def _http_server(app, port: int):
+    from chalice.config import Config
+    from chalice.local import ChaliceRequestHandler, create_local_server
+    from chalice.local import ThreadedHTTPServer
+    # The stock handler writes headers and body separately; with Nagle on, every
+    # keep-alive response waits ~40 ms for the delayed ACK.
+    ChaliceRequestHandler.disable_nagle_algorithm = True
+    ThreadedHTTPServer.request_queue_size = LISTEN_BACKLOG
+    config = Config.create(chalice_app=app, app_name="onewindow", chalice_stage="local")
+    return create_local_server(app, config, HOST, port)
 
 
 def main(argv=None) -> int:
@@ -50,42 +90,37 @@ def main(argv=None) -> int:
     parser.add_argument("--moto-port", type=int,
                         default=int(os.environ.get("OW_MOTO_PORT", 5000)))
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    for noisy in ("werkzeug", "botocore", "moto", "urllib3"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
 
     endpoint = _configure_environment(args.moto_port)
-    from moto.server import ThreadedMotoServer
-    moto_server = ThreadedMotoServer(ip_address=HOST, port=args.moto_port, verbose=False)
-    moto_server.start()
-    _enable_step_functions_execution(endpoint)
+    moto = MotoProcess(args.moto_port)
+    try:
+        return _serve(args, endpoint, stop)
+    finally:
+        moto.stop()
 
+
+def _serve(args, endpoint: str, stop: threading.Event) -> int:
     from chalicelib import wiring
     from chalicelib.local import demo
-    from chalicelib.local.stack import EventPump, create_resources
+    from chalicelib.local.pump import EventPump
+    from chalicelib.local.stack import create_resources
     env = create_resources(REGION, endpoint)
     os.environ.update(env)
     wiring.configure()
     import app as app_module
     demo.load_catalogue()
 
-    stop = threading.Event()
     pump = EventPump(app_module.app, env, REGION, endpoint_url=endpoint)
-    pump_thread = threading.Thread(target=pump.run_forever, args=(stop,), name="event-pump",
-                                   daemon=True)
-    pump_thread.start()
-
-    from chalice.config import Config
-    from chalice.local import ChaliceRequestHandler, create_local_server
-    # The stock handler writes headers and body separately; with Nagle on, every
-    # keep-alive response waits ~40 ms for the delayed ACK.
-    ChaliceRequestHandler.disable_nagle_algorithm = True
-    config = Config.create(chalice_app=app_module.app, app_name="onewindow",
-                           chalice_stage="local")
-    server = create_local_server(app_module.app, config, HOST, args.port)
-    server_thread = threading.Thread(target=server.server.serve_forever, name="api",
-                                     daemon=True)
-    server_thread.start()
+    pump_threads = pump.threads(stop)
+    for thread in pump_threads:
+        thread.start()
+    server = _http_server(app_module.app, args.port)
+    threading.Thread(target=server.server.serve_forever, name="api", daemon=True).start()
 
     url = f"http://{HOST}:{args.port}"
     print(f"""
@@ -97,16 +132,13 @@ OneWindow local stack is up.
   See README.md for the walk-through. Ctrl-C stops.
 READY {url}""", flush=True)
 
-    def _stop(*_):
-        stop.set()
-
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
     stop.wait()
     print("stopping…", flush=True)
-    server.shutdown()
-    pump_thread.join(timeout=5)
-    moto_server.stop()
+    started = time.monotonic()
+    server.server.shutdown()
+    server.server.server_close()
+    for thread in pump_threads:
+        thread.join(timeout=max(0.1, 3 - (time.monotonic() - started)))
     return 0
 
 

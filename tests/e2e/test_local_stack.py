@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -57,34 +58,63 @@ class Api:
         raise AssertionError(f"timed out; last value: {value}")
 
 
-@pytest.fixture(scope="module")
-def api():
-    port, moto_port = _free_port(), _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "OW_"))}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "chalicelib.local.server", "--port", str(port),
-         "--moto-port", str(moto_port)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines = []
-    try:
-        deadline = time.monotonic() + 90
-        for line in process.stdout:
-            lines.append(line)
+class LocalStack:
+    """`make run` as a subprocess on free ports; its output is read all along (a full
+    pipe would block it) and kept for the failure message."""
+
+    def __init__(self):
+        port, moto_port = _free_port(), _free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "OW_"))}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "chalicelib.local.server", "--port", str(port),
+             "--moto-port", str(moto_port)],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.lines: list[str] = []
+        self.ready = threading.Event()
+        self.url = None
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line)
             if line.startswith("READY "):
-                break
-            if time.monotonic() > deadline:
-                break
-        else:
-            pytest.fail("local stack exited:\n" + "".join(lines))
-        assert lines and lines[-1].startswith("READY "), "".join(lines)
-        yield Api(lines[-1].split()[1])
+                self.url = line.split()[1]
+                self.ready.set()
+        self.ready.set()  # the process ended
+
+    def output(self) -> str:
+        return "".join(self.lines[-200:])
+
+    def stop(self, signum=signal.SIGINT, timeout: float = 20) -> float:
+        """Signal the stack and wait for it; the seconds it took to exit."""
+        started = time.monotonic()
+        if self.process.poll() is None:
+            self.process.send_signal(signum)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._reader.join(timeout=5)
+        return time.monotonic() - started
+
+
+@pytest.fixture(scope="module")
+def local_stack():
+    stack = LocalStack()
+    try:
+        assert stack.ready.wait(120) and stack.url, "local stack did not start:\n" + \
+            stack.output()
+        yield stack
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-    assert process.returncode == 0, "".join(lines)
+        stack.stop()
+    assert stack.process.returncode == 0, stack.output()
+
+
+@pytest.fixture(scope="module")
+def api(local_stack):
+    return Api(local_stack.url)
 
 
 def test_a_case_runs_from_application_to_verified_license_over_http(api):

@@ -7,8 +7,9 @@ from chalice.test import Client
 
 from chalicelib import wiring
 from chalicelib.adapters import tokens
-from chalicelib.local import demo
-from chalicelib.local.stack import EventPump, create_resources
+from chalicelib.local import demo, dynamodb_shim
+from chalicelib.local.pump import EventPump
+from chalicelib.local.stack import create_resources
 
 REGION = "cn-north-1"
 # In-process, the streams client needs moto's generic host (STACK-NOTES).
@@ -71,6 +72,7 @@ class Stack:
 
 
 def start_stack() -> Stack:
+    dynamodb_shim.install()
     env = create_resources(REGION)
     os.environ.update(env)
     wiring.configure()

@@ -1,0 +1,403 @@
+"""The local event pump: what Lambda's event source mappings and EventBridge schedules do
+in AWS, for the local stack and the tests.
+
+It delivers SQS messages, DynamoDB stream records and scheduled events to the app's own
+handlers, a batch at a time, deleting a message or advancing a stream only after its
+handler succeeded. It never stops silently:
+
+- a failed delivery is retried with exponential backoff and jitter; a queue message is
+  hidden for the backoff delay (SQS moves one that keeps failing to its dead-letter
+  queue), a stream batch is retried up to `MAX_STREAM_RETRIES` times and then, as the
+  deployed mapping does (infra/package.py), recorded on the on-failure queue and skipped;
+- the stream's shards are re-described every few seconds and whenever reading fails: a
+  new shard is read from its start, a known shard resumes after the last sequence number
+  delivered, so an expired iterator, a closed shard or a replaced one never stalls it;
+- failures and lag (age of the newest record or message delivered) are logged.
+"""
+import functools
+import importlib
+import json
+import logging
+import random
+import re
+import threading
+import time
+import uuid
+from datetime import datetime, timezone
+
+import boto3
+from botocore.exceptions import ClientError
+
+from ..events.handlers import SOURCE_RESOURCES
+
+log = logging.getLogger("onewindow.local.pump")
+
+MAX_STREAM_RETRIES = 10      # the deployed stream mapping's MaximumRetryAttempts
+LAG_WARNING_SECONDS = 10.0
+LAG_LOG_EVERY_SECONDS = 30.0
+
+
+class LambdaContext:
+    """What a handler may read of a Lambda context."""
+
+    def __init__(self, name: str):
+        self.function_name = name
+        self.aws_request_id = str(uuid.uuid4())
+        self.memory_limit_in_mb = 512
+        self._deadline = time.monotonic() + 60
+
+    def get_remaining_time_in_millis(self) -> int:
+        return int((self._deadline - time.monotonic()) * 1000)
+
+
+class Backoff:
+    """Exponential backoff with jitter: half the delay fixed, half random."""
+
+    def __init__(self, base: float = 0.1, cap: float = 10.0):
+        self.base, self.cap = base, cap
+        self.failures = 0
+        self.not_before = 0.0
+
+    def failed(self) -> float:
+        self.failures += 1
+        delay = min(self.cap, self.base * 2 ** (self.failures - 1))
+        delay = delay / 2 + random.uniform(0, delay / 2)
+        self.not_before = time.monotonic() + delay
+        return delay
+
+    def succeeded(self) -> None:
+        self.failures, self.not_before = 0, 0.0
+
+    def ready(self) -> bool:
+        return time.monotonic() >= self.not_before
+
+
+_RATE_UNITS = {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 86400,
+               "days": 86400}
+
+
+def rate_seconds(expression) -> int:
+    """Seconds between runs of a `rate(N unit)` schedule (Chalice Rate or its string)."""
+    text = expression.to_string() if hasattr(expression, "to_string") else str(expression)
+    match = re.fullmatch(r"rate\((\d+) (\w+)\)", text.strip())
+    if not match or match.group(2) not in _RATE_UNITS:
+        raise ValueError(f"the local pump runs rate() schedules only, not {text!r}")
+    return int(match.group(1)) * _RATE_UNITS[match.group(2)]
+
+
+def _handler(handler_string: str):
+    module, _, name = handler_string.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+class _Lag:
+    """The age of what was last delivered, logged when it grows large."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.seconds = 0.0
+        self._logged = 0.0
+
+    def observe(self, created: float) -> None:
+        self.seconds = max(0.0, time.time() - created)
+        if self.seconds > LAG_WARNING_SECONDS and \
+                time.monotonic() - self._logged > LAG_LOG_EVERY_SECONDS:
+            self._logged = time.monotonic()
+            log.warning("%s is %.1f s behind", self.name, self.seconds)
+
+
+class QueueSource:
+    def __init__(self, pump: "EventPump", url: str, source):
+        self.pump, self.url, self.source = pump, url, source
+        self.name = f"queue {url.rsplit('/', 1)[-1]} -> {source.name}"
+        self.backoff = Backoff()
+        self.lag = _Lag(self.name)
+
+    @functools.cached_property
+    def arn(self) -> str:
+        return self.pump.sqs.get_queue_attributes(
+            QueueUrl=self.url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+    def _record(self, message: dict) -> dict:
+        return {"messageId": message["MessageId"], "receiptHandle": message["ReceiptHandle"],
+                "body": message["Body"], "attributes": message.get("Attributes", {}),
+                "messageAttributes": message.get("MessageAttributes", {}),
+                "md5OfBody": message.get("MD5OfBody", ""), "eventSource": "aws:sqs",
+                "eventSourceARN": self.arn, "awsRegion": self.pump.region}
+
+    def pump_once(self) -> int:
+        messages = self.pump.sqs.receive_message(
+            QueueUrl=self.url, MaxNumberOfMessages=10, AttributeNames=["All"],
+            MessageAttributeNames=["All"]).get("Messages", [])
+        done, size = [], max(1, self.source.batch_size)
+        for start in range(0, len(messages), size):
+            batch = messages[start:start + size]
+            if self.pump.invoke(self.source, {"Records": [self._record(m) for m in batch]}):
+                done.extend(batch)
+                self.backoff.succeeded()
+                sent = batch[-1].get("Attributes", {}).get("SentTimestamp")
+                if sent:
+                    self.lag.observe(int(sent) / 1000)
+            else:
+                # Hidden for the backoff delay, then retried; SQS counts the receives and
+                # moves a message that keeps failing to the dead-letter queue.
+                delay = max(1, round(self.backoff.failed()))
+                self.pump.sqs.change_message_visibility_batch(QueueUrl=self.url, Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"],
+                     "VisibilityTimeout": delay} for i, m in enumerate(batch)])
+        if done:
+            self.pump.sqs.delete_message_batch(QueueUrl=self.url, Entries=[
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)])
+        return len(done)
+
+
+class _Shard:
+    def __init__(self, shard_id: str, parent: str | None):
+        self.id, self.parent = shard_id, parent
+        self.iterator: str | None = None
+        self.last_sequence: str | None = None
+        self.closed = False
+        self.attempts = 0
+        self.backoff = Backoff()
+
+
+class StreamSource:
+    def __init__(self, pump: "EventPump", arn: str, source,
+                 on_failure_queue_url: str | None = None, refresh_seconds: float = 5.0):
+        self.pump, self.arn, self.source = pump, arn, source
+        self.on_failure_queue_url = on_failure_queue_url
+        self.refresh_seconds = refresh_seconds
+        self.name = f"stream {arn.split('/')[1]} -> {source.name}"
+        self.shards: dict[str, _Shard] = {}
+        self._refreshed = float("-inf")
+        self.lag = _Lag(self.name)
+
+    # -- shards ----------------------------------------------------------------------
+    def _describe(self) -> list[dict]:
+        shards, start = [], None
+        while True:
+            kwargs = {"StreamArn": self.arn}
+            if start:
+                kwargs["ExclusiveStartShardId"] = start
+            description = self.pump.streams.describe_stream(**kwargs)["StreamDescription"]
+            shards.extend(description.get("Shards", []))
+            start = description.get("LastEvaluatedShardId")
+            if not start:
+                return shards
+
+    def _iterator(self, shard: _Shard) -> str:
+        kwargs = {"StreamArn": self.arn, "ShardId": shard.id}
+        if shard.last_sequence:
+            kwargs.update(ShardIteratorType="AFTER_SEQUENCE_NUMBER",
+                          SequenceNumber=shard.last_sequence)
+        else:
+            kwargs["ShardIteratorType"] = "TRIM_HORIZON"
+        return self.pump.streams.get_shard_iterator(**kwargs)["ShardIterator"]
+
+    def refresh(self) -> None:
+        """Re-describe the stream: new shards from their start, known ones resume after
+        the last record delivered (a fresh iterator also replaces an expired one)."""
+        described = self._describe()
+        ids = {s["ShardId"] for s in described}
+        for gone in [i for i in self.shards if i not in ids]:
+            log.warning("%s: shard %s is gone; reading the stream's current shards",
+                        self.name, gone)
+            del self.shards[gone]
+        for entry in described:
+            shard = self.shards.get(entry["ShardId"])
+            if shard is None:
+                shard = self.shards[entry["ShardId"]] = _Shard(entry["ShardId"],
+                                                              entry.get("ParentShardId"))
+            if not shard.closed:
+                shard.iterator = self._iterator(shard)
+        self._refreshed = time.monotonic()
+
+    # -- delivery --------------------------------------------------------------------
+    def _event_record(self, record: dict) -> dict:
+        change = dict(record["dynamodb"])
+        created = change.get("ApproximateCreationDateTime")
+        if isinstance(created, datetime):
+            change["ApproximateCreationDateTime"] = created.replace(
+                tzinfo=created.tzinfo or timezone.utc).timestamp()
+        return {"eventID": record["eventID"], "eventName": record["eventName"],
+                "eventVersion": record.get("eventVersion", "1.1"),
+                "eventSource": "aws:dynamodb", "awsRegion": self.pump.region,
+                "dynamodb": change, "eventSourceARN": self.arn}
+
+    def _give_up(self, shard: _Shard, records: list[dict]) -> None:
+        """What the deployed mapping does once retries are exhausted: record the batch on
+        the on-failure destination and go on."""
+        first, last = records[0]["dynamodb"], records[-1]["dynamodb"]
+        log.error("%s: batch %s..%s failed %d times; recorded on the on-failure queue and "
+                  "skipped", self.name, first["SequenceNumber"], last["SequenceNumber"],
+                  shard.attempts)
+        if self.on_failure_queue_url:
+            self.pump.sqs.send_message(QueueUrl=self.on_failure_queue_url, MessageBody=json.dumps({
+                "requestContext": {"requestId": str(uuid.uuid4()),
+                                   "condition": "RetryAttemptsExhausted",
+                                   "approximateInvokeCount": shard.attempts},
+                "responseContext": {"functionError": "Unhandled"},
+                "version": "1.0", "timestamp": datetime.now(timezone.utc).isoformat(),
+                "DDBStreamBatchInfo": {
+                    "shardId": shard.id, "streamArn": self.arn, "batchSize": len(records),
+                    "startSequenceNumber": first["SequenceNumber"],
+                    "endSequenceNumber": last["SequenceNumber"]}}))
+
+    def _pump_shard(self, shard: _Shard) -> int:
+        # An expired or trimmed iterator, a vanished shard, a 5xx: re-describe and
+        # resume after the last record delivered.
+        try:
+            answer = self.pump.streams.get_records(ShardIterator=shard.iterator,
+                                                   Limit=self.source.batch_size)
+        except Exception as error:  # in-process moto raises its own errors unwrapped
+            code = error.response["Error"]["Code"] if isinstance(error, ClientError) \
+                else repr(error)
+            log.warning("%s: reading shard %s failed (%s); resuming after %s", self.name,
+                        shard.id, code, shard.last_sequence or "its start")
+            shard.iterator = None
+            self._refreshed = float("-inf")
+            return 0
+        records = answer.get("Records", [])
+        if records:
+            event = {"Records": [self._event_record(r) for r in records]}
+            if not self.pump.invoke(self.source, event):
+                shard.attempts += 1
+                if shard.attempts <= MAX_STREAM_RETRIES:
+                    delay = shard.backoff.failed()
+                    log.warning("%s: batch failed (attempt %d); retrying in %.1f s",
+                                self.name, shard.attempts, delay)
+                    return 0  # the same iterator: the batch is retried
+                self._give_up(shard, records)
+            shard.attempts = 0
+            shard.backoff.succeeded()
+            shard.last_sequence = records[-1]["dynamodb"]["SequenceNumber"]
+            created = records[-1]["dynamodb"].get("ApproximateCreationDateTime")
+            if isinstance(created, datetime):
+                self.lag.observe(created.replace(tzinfo=created.tzinfo or timezone.utc)
+                                 .timestamp())
+        shard.iterator = answer.get("NextShardIterator")
+        if shard.iterator is None:
+            shard.closed = True  # drained; its children are read from their start
+            self._refreshed = float("-inf")
+        return len(records) if shard.attempts == 0 else 0
+
+    def pump_once(self) -> int:
+        if time.monotonic() - self._refreshed > self.refresh_seconds:
+            self.refresh()
+        delivered = 0
+        for shard in list(self.shards.values()):
+            parent = self.shards.get(shard.parent) if shard.parent else None
+            if shard.closed or shard.iterator is None or not shard.backoff.ready() or \
+                    (parent is not None and not parent.closed):
+                continue
+            delivered += self._pump_shard(shard)
+        return delivered
+
+
+class EventPump:
+    """All of the app's event sources, each pumped as its mapping would be."""
+
+    def __init__(self, app, env: dict, region: str, endpoint_url: str | None = None,
+                 streams_endpoint_url: str | None = None, refresh_seconds: float = 5.0):
+        self.region = region
+        self.sqs = boto3.client("sqs", region_name=region, endpoint_url=endpoint_url)
+        self.streams = boto3.client("dynamodbstreams", region_name=region,
+                                    endpoint_url=streams_endpoint_url or endpoint_url)
+        physical = {"TasksQueue": env["OW_TASKS_QUEUE_URL"],
+                    "IssueQueue": env["OW_ISSUE_QUEUE_URL"],
+                    "CasesTable": env["OW_CASES_STREAM_ARN"]}
+        self.sources: list = []
+        for source in app.event_sources:
+            if getattr(source, "queue_arn", None) in SOURCE_RESOURCES:
+                self.sources.append(QueueSource(
+                    self, physical[SOURCE_RESOURCES[source.queue_arn]], source))
+            elif getattr(source, "stream_arn", None) in SOURCE_RESOURCES:
+                self.sources.append(StreamSource(
+                    self, physical[SOURCE_RESOURCES[source.stream_arn]], source,
+                    env.get("OW_STREAM_FAILURE_QUEUE_URL"), refresh_seconds))
+        self.schedules = []  # [source, seconds between runs, next due (monotonic)]
+        for source in app.event_sources:
+            expression = getattr(source, "schedule_expression", None)
+            if expression is not None:
+                seconds = rate_seconds(expression)
+                self.schedules.append([source, seconds, time.monotonic() + seconds])
+        self._counts = threading.Lock()
+        self.delivered = 0
+        self.failures = 0
+
+    def stream(self) -> StreamSource:
+        return next(s for s in self.sources if isinstance(s, StreamSource))
+
+    def invoke(self, source, event: dict) -> bool:
+        try:
+            _handler(source.handler_string)(event, LambdaContext(source.name))
+            return True
+        except Exception:  # a failed handler is retried, as Lambda would
+            with self._counts:
+                self.failures += 1
+            log.exception("handler %s failed; the batch will be retried", source.name)
+            return False
+
+    def _scheduled_event(self, source) -> dict:
+        now = datetime.now(timezone.utc)
+        return {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event",
+                "source": "aws.events", "account": "123456789012",
+                "time": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "region": self.region,
+                "resources": [f"arn:aws:events:{self.region}:123456789012:rule/"
+                              f"{source.name}"], "detail": {}}
+
+    def fire_schedules(self, due_only: bool = False) -> int:
+        """Deliver one scheduled event to every scheduled handler (or to those due)."""
+        fired = 0
+        for entry in self.schedules:
+            source, seconds, due = entry
+            if due_only and time.monotonic() < due:
+                continue
+            if self.invoke(source, self._scheduled_event(source)):
+                entry[2] = time.monotonic() + seconds
+                fired += 1
+        return fired
+
+    def _count(self, delivered: int) -> int:
+        with self._counts:
+            self.delivered += delivered
+        return delivered
+
+    def pump_once(self) -> int:
+        """Deliver what is waiting now, once around every source; the count delivered."""
+        count = sum(source.pump_once() for source in self.sources)
+        return self._count(count + self.fire_schedules(due_only=True))
+
+    def run_until(self, condition, timeout: float = 15.0, interval: float = 0.05) -> bool:
+        """Pump until `condition()` holds (True) or the timeout passes (False)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.pump_once()
+            if condition():
+                return True
+            time.sleep(interval)
+        return False
+
+    # -- the local stack: one thread per source, as separate mappings run ------------
+    def _loop(self, pump, stop: threading.Event, interval: float, name: str) -> None:
+        idle = interval
+        while not stop.is_set():
+            try:
+                delivered = self._count(pump())
+            except Exception:
+                if stop.is_set():
+                    return
+                log.exception("event pump: %s failed; retrying", name)
+                delivered = 0
+                idle = 1.0
+            if delivered:
+                idle = interval
+            else:
+                stop.wait(idle)
+                idle = min(idle * 2, 0.5)  # idle sources are polled less often
+
+    def threads(self, stop: threading.Event, interval: float = 0.05) -> list[threading.Thread]:
+        loops = [(source.pump_once, source.name) for source in self.sources]
+        loops.append((lambda: self.fire_schedules(due_only=True), "schedules"))
+        return [threading.Thread(target=self._loop, args=(pump, stop, interval, name),
+                                 name=f"pump: {name}", daemon=True) for pump, name in loops]

@@ -1,0 +1,85 @@
+"""Structured logs: one JSON object per line (Powertools Logger), at OW_LOG_LEVEL (INFO by
+default), with the request id, correlation id and case number of what is being handled.
+
+Chalice would configure the app's logger at ERROR and stop it propagating, dropping every
+info and warning line; app.py turns that off (`configure_logs=False`) and this module owns
+the `onewindow` logger instead. Every logger below it (`onewindow.local.pump`, …) writes
+through the same handler, and the handler masks ID and mobile numbers, so no line leaves
+unmasked whichever logger wrote it.
+"""
+import logging
+import os
+import sys
+
+from .domain.masking import mask_text
+
+SERVICE = "onewindow"
+
+_logger = None
+
+
+class MaskingFilter(logging.Filter):
+    """Masks ID and mobile numbers in the message of every record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = mask_text(record.getMessage())
+        record.args = None
+        return True
+
+
+def configure(stream=None):
+    """The app's logger (configured once; `stream` only for the first call)."""
+    global _logger
+    if _logger is None:
+        from aws_lambda_powertools import Logger
+        _logger = Logger(service=SERVICE, level=os.environ.get("OW_LOG_LEVEL", "INFO"),
+                         stream=stream or sys.stdout, use_rfc3339=True)
+        _logger.registered_handler.addFilter(MaskingFilter())
+        # Lambda's runtime puts a handler on the root logger: without this every line
+        # would be written twice.
+        logging.getLogger(SERVICE).propagate = False
+    return _logger
+
+
+def bind(**keys) -> None:
+    """Add keys (request_id, correlation_id, case_no …) to this thread's log lines."""
+    values = {k: v for k, v in keys.items() if v is not None}
+    if values:
+        configure().thread_safe_append_keys(**values)
+
+
+def clear() -> None:
+    """Forget this thread's keys (at the end of a request or an event)."""
+    configure().thread_safe_clear_keys()
+
+
+def _correlation_id(value: str | None) -> str | None:
+    """A caller's X-Correlation-Id, if it is a sane one (printable ASCII, 1–128 chars)."""
+    if value and len(value) <= 128 and value.isascii() and value.isprintable():
+        return value
+    return None
+
+
+def middleware(event, get_response):
+    """Chalice middleware for every kind of event: log lines carry the request id (the
+    API Gateway or Lambda request id), a correlation id (the caller's X-Correlation-Id
+    or else the request id, echoed on HTTP responses) and, where the path names one, the
+    case number."""
+    import uuid
+    http = hasattr(event, "headers")
+    if http:
+        request_id = (event.context or {}).get("requestId") or str(uuid.uuid4())
+        correlation = _correlation_id(event.headers.get("x-correlation-id")) or request_id
+        params = event.uri_params or {}
+        case_no = params.get("case_no") or (params.get("task_id") or "").split("-")[0] or None
+        bind(request_id=request_id, correlation_id=correlation, case_no=case_no)
+    else:
+        request_id = getattr(getattr(event, "context", None), "aws_request_id", None)
+        bind(request_id=request_id, correlation_id=request_id)
+    try:
+        response = get_response(event)
+        if http:
+            response.headers["X-Correlation-Id"] = correlation
+        return response
+    finally:
+        clear()

@@ -1,0 +1,153 @@
+"""The local stack's DynamoDB keeps DynamoDB's promises under concurrency
+(chalicelib/local/dynamodb_shim.py on moto, driven through boto3 as the app drives it)."""
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+
+from chalicelib.local import dynamodb_shim
+
+REGION = "cn-north-1"
+STREAMS_ENDPOINT = f"https://streams.dynamodb.{REGION}.amazonaws.com.cn"
+
+
+@pytest.fixture
+def table():
+    dynamodb_shim.install()
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name=REGION)
+        client.create_table(
+            TableName="t", BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                  {"AttributeName": "sk", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                       {"AttributeName": "sk", "KeyType": "RANGE"}],
+            StreamSpecification={"StreamEnabled": True,
+                                 "StreamViewType": "NEW_AND_OLD_IMAGES"})
+        yield client
+
+
+def _put(pk: str, condition: str | None = None, **attributes) -> dict:
+    item = {"pk": {"S": pk}, "sk": {"S": "META"},
+            **{k: {"S": v} for k, v in attributes.items()}}
+    put = {"TableName": "t", "Item": item}
+    if condition:
+        put["ConditionExpression"] = condition
+    return {"Put": put}
+
+
+def _stream_records(client) -> list[dict]:
+    arn = client.describe_table(TableName="t")["Table"]["LatestStreamArn"]
+    streams = boto3.client("dynamodbstreams", region_name=REGION,
+                           endpoint_url=STREAMS_ENDPOINT)
+    records = []
+    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+        iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"],
+                                              ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        while iterator:
+            answer = streams.get_records(ShardIterator=iterator, Limit=1000)
+            records.extend(answer["Records"])
+            if not answer["Records"]:
+                break
+            iterator = answer["NextShardIterator"]
+    return records
+
+
+def _keys(client) -> set[str]:
+    return {i["pk"]["S"] for i in client.scan(TableName="t")["Items"]}
+
+
+def test_a_cancelled_transaction_writes_nothing_and_reports_reasons_per_operation(table):
+    table.put_item(TableName="t", Item={"pk": {"S": "taken"}, "sk": {"S": "META"},
+                                        "v": {"S": "1"}})
+    with pytest.raises(ClientError) as raised:
+        table.transact_write_items(TransactItems=[
+            _put("new"),
+            {**_put("taken", "attribute_not_exists(pk)"),
+             "Put": {**_put("taken", "attribute_not_exists(pk)")["Put"],
+                     "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}}])
+    error = raised.value.response
+    assert error["Error"]["Code"] == "TransactionCanceledException"
+    reasons = error["CancellationReasons"]
+    assert reasons[0] == {"Code": "None"}
+    assert reasons[1]["Code"] == "ConditionalCheckFailed"
+    assert reasons[1]["Message"] == "The conditional request failed"
+    assert reasons[1]["Item"]["v"] == {"S": "1"}
+    assert _keys(table) == {"taken"}
+    assert len(_stream_records(table)) == 1
+
+
+def test_an_operation_failing_while_applied_undoes_those_before_it(table):
+    table.put_item(TableName="t", Item={"pk": {"S": "counter"}, "sk": {"S": "META"},
+                                        "n": {"S": "not a number"}})
+    with pytest.raises(ClientError) as raised:
+        table.transact_write_items(TransactItems=[
+            _put("first"),
+            {"Update": {"TableName": "t", "Key": {"pk": {"S": "counter"}, "sk": {"S": "META"}},
+                        "UpdateExpression": "ADD n :one",
+                        "ExpressionAttributeValues": {":one": {"N": "1"}}}}])
+    assert raised.value.response["Error"]["Code"] in ("TransactionCanceledException",
+                                                      "ValidationException")
+    assert _keys(table) == {"counter"}
+    assert [r["eventName"] for r in _stream_records(table)] == ["INSERT"]
+    # The table keeps working and streaming afterwards.
+    table.transact_write_items(TransactItems=[_put("after")])
+    assert _keys(table) == {"counter", "after"}
+    assert len(_stream_records(table)) == 2
+
+
+def test_racing_transactions_lose_no_acknowledged_write_and_the_stream_keeps_flowing(table):
+    """Each transaction writes its own record and claims one shared slot; exactly one
+    claim per slot wins. Every transaction answered OK must have left its record."""
+    shard_before = _shard_object(table)
+    acknowledged, cancelled, errors = [], [], []
+    lock = threading.Lock()
+
+    def attempt(n: int):
+        try:
+            table.transact_write_items(TransactItems=[
+                _put(f"case-{n}", "attribute_not_exists(pk)"),
+                _put(f"slot-{n % 10}", "attribute_not_exists(pk)", owner=str(n))])
+            with lock:
+                acknowledged.append(n)
+        except ClientError as error:
+            code = error.response["Error"]["Code"]
+            with lock:
+                (cancelled if code == "TransactionCanceledException" else errors).append(code)
+        except Exception as error:  # a 500 from inside the mock
+            with lock:
+                errors.append(repr(error))
+        # Plain writes race the transactions too.
+        table.put_item(TableName="t", Item={"pk": {"S": f"plain-{n}"}, "sk": {"S": "META"}})
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(attempt, range(200)))
+
+    assert errors == []
+    assert len(acknowledged) == 10 and len(cancelled) == 190
+    keys = _keys(table)
+    assert {f"case-{n}" for n in acknowledged} <= keys
+    assert {f"plain-{n}" for n in range(200)} <= keys
+    assert not {f"case-{n}" for n in range(200) if n not in acknowledged} & keys
+    owners = {i["pk"]["S"]: i["owner"]["S"] for i in table.scan(TableName="t")["Items"]
+              if i["pk"]["S"].startswith("slot-")}
+    assert sorted(int(o) for o in owners.values()) == sorted(acknowledged)
+    # The shard is the same one a reader started on, and holds exactly the committed writes.
+    assert _shard_object(table) is shard_before
+    assert len(_stream_records(table)) == 200 + 2 * len(acknowledged)
+
+
+def _shard_object(client):
+    from moto.dynamodb.models import dynamodb_backends
+    return dynamodb_backends["123456789012"][REGION].get_table("t").stream_shard
+
+
+def test_install_refuses_another_moto_version(monkeypatch):
+    import moto
+    monkeypatch.setattr(dynamodb_shim, "_installed", False)
+    monkeypatch.setattr(moto, "__version__", "9.9.9")
+    with pytest.raises(RuntimeError, match="5.2.5"):
+        dynamodb_shim.install()

@@ -1,0 +1,155 @@
+"""The event pump never stops silently: shard changes, dead iterators, failing handlers."""
+import json
+import logging
+
+import boto3
+import pytest
+
+from chalicelib.local import pump as pump_module
+from chalicelib.services import tasks, timeline
+
+from .harness import FOOD, REGION, application
+
+
+def _moto_table(stack):
+    from moto.dynamodb.models import dynamodb_backends
+    return dynamodb_backends["123456789012"][REGION].get_table(stack.env["OW_CASES_TABLE"])
+
+
+def _kill_iterators():
+    """Every shard iterator handed out so far stops working (as after 15 minutes)."""
+    from moto.dynamodbstreams.models import dynamodbstreams_backends
+    dynamodbstreams_backends["123456789012"][REGION].shard_iterators.clear()
+
+
+@pytest.fixture
+def stream_log(stack, monkeypatch):
+    """Every stream record the pump hands to a handler, in delivery order."""
+    seen = []
+    original = stack.pump.invoke
+
+    def recording(source, event):
+        ok = original(source, event)
+        if ok and event.get("Records") and event["Records"][0].get("eventSource") == \
+                "aws:dynamodb":
+            seen.extend(r["dynamodb"]["SequenceNumber"] for r in event["Records"])
+        return ok
+
+    monkeypatch.setattr(stack.pump, "invoke", recording)
+    return seen
+
+
+class _Capture(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.lines = []
+
+    def emit(self, record):
+        self.lines.append(record.getMessage())
+
+
+@pytest.fixture
+def pump_log():
+    handler = _Capture()
+    logger = logging.getLogger("onewindow.local.pump")
+    logger.addHandler(handler)
+    yield handler.lines
+    logger.removeHandler(handler)
+
+
+def _apply(stack) -> str:
+    return stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
+
+
+def _statuses(stack, case_no):
+    return [e["status"] for e in stack.case(case_no)["timeline"] if e["action"] == "status"]
+
+
+def test_delivery_resumes_on_a_new_shard_after_the_old_one_is_replaced(stack, stream_log,
+                                                                       pump_log):
+    from moto.dynamodb.models.table import StreamShard
+    first = _apply(stack)
+    assert stack.pump.run_until(lambda: _statuses(stack, first) == [1])
+    table = _moto_table(stack)
+    old = table.stream_shard
+    # The shard is closed and replaced by a new one (as AWS rolls shards over); every
+    # iterator the pump held dies with it.
+    new = StreamShard(old.account_id, table)
+    new.id = "shardId-00000002000000000000-replaced"
+    new.starting_sequence_number = old.starting_sequence_number + len(old.items) + 1000
+    table.stream_shard = new
+    _kill_iterators()
+
+    second = _apply(stack)
+    assert stack.pump.run_until(lambda: _statuses(stack, second) == [1], timeout=15), \
+        "no delivery after the shard was replaced"
+    assert new.id in stack.pump.stream().shards
+    assert len(stream_log) == len(set(stream_log))
+    assert any("gone" in line or "failed" in line for line in pump_log)
+
+
+def test_dead_iterators_resume_after_the_last_delivered_record_exactly_once(stack,
+                                                                          stream_log):
+    cases = [_apply(stack) for _ in range(3)]
+    assert stack.pump.run_until(lambda: all(_statuses(stack, c) == [1] for c in cases))
+    delivered_before = list(stream_log)
+    _kill_iterators()
+    more = [_apply(stack) for _ in range(3)]
+    assert stack.pump.run_until(lambda: all(_statuses(stack, c) == [1] for c in more))
+    # No record twice, none skipped: the sequence numbers delivered are consecutive.
+    numbers = [int(n) for n in stream_log]
+    assert len(numbers) == len(set(numbers))
+    assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    assert len(stream_log) > len(delivered_before)
+
+
+def test_a_failing_stream_batch_is_retried_with_backoff_then_set_aside(stack, monkeypatch,
+                                                                      pump_log):
+    monkeypatch.setattr(pump_module, "MAX_STREAM_RETRIES", 3)
+    stack.pump.pump_once()
+    for shard in stack.pump.stream().shards.values():
+        shard.backoff.base = 0.01
+    calls = []
+
+    def broken(old, new):
+        calls.append(new)
+        raise RuntimeError("handler bug")
+
+    monkeypatch.setattr(timeline, "record_change", broken)
+    case_no = _apply(stack)
+    stack.pump.run_until(lambda: False, timeout=2)
+    # The batch (the case's first changes) was tried once and retried three times, then
+    # recorded on the on-failure queue.
+    assert len(calls) == 4 and all(c == calls[0] for c in calls)
+    assert calls[0]["pk"] in (case_no, f"SEQ#440300#{case_no[6:14]}")
+    failure_queue = stack.env["OW_STREAM_FAILURE_QUEUE_URL"]
+    sqs = boto3.client("sqs", region_name=REGION)
+    parked = [json.loads(m["Body"]) for m in sqs.receive_message(
+        QueueUrl=failure_queue, MaxNumberOfMessages=10).get("Messages", [])]
+    assert len(parked) == 1
+    assert parked[0]["requestContext"]["condition"] == "RetryAttemptsExhausted"
+    assert parked[0]["DDBStreamBatchInfo"]["streamArn"] == stack.env["OW_CASES_STREAM_ARN"]
+    assert any("retrying in" in line for line in pump_log)
+    assert any("on-failure queue" in line for line in pump_log)
+
+    # The stream moved on: once the handler is fixed, new changes flow again.
+    monkeypatch.undo()
+    later = _apply(stack)
+    assert stack.pump.run_until(lambda: _statuses(stack, later) == [1])
+
+
+def test_a_failing_queue_message_is_retried_until_it_succeeds_once(stack, monkeypatch):
+    original = tasks.record
+    failures = []
+
+    def flaky(message):
+        if len(failures) < 2:
+            failures.append(message["taskId"])
+            raise RuntimeError("transient")
+        return original(message)
+
+    monkeypatch.setattr(tasks, "record", flaky)
+    case_no = _apply(stack)
+    task = stack.open_task(case_no, "ZWFW", "clerk", timeout=20)
+    assert failures == [task["taskId"]] * 2
+    assert [t["taskId"] for t in stack.case(case_no)["tasks"]] == [task["taskId"]]
