@@ -6,6 +6,8 @@ key, so one Query returns a case with everything about it. A discriminator attri
 (`rt`) tells the record types apart. Open tasks carry `inboxDept`, which puts them in the
 sparse `inbox` index ordered by deadline; deciding a task removes it from there.
 """
+import threading
+
 from pynamodb.attributes import (DiscriminatorAttribute, JSONAttribute, ListAttribute,
                                  MapAttribute, NumberAttribute, UnicodeAttribute,
                                  VersionAttribute)
@@ -27,7 +29,24 @@ class Applicant(MapAttribute):
     sub = UnicodeAttribute(null=True)      # the identity that applied (owner)
 
 
-class CasesTableRecord(Model):
+class _SharedClient:
+    """Every model's connection uses the one botocore client of `connection()`.
+
+    PynamoDB gives each model class a Connection of its own, and each builds a client on
+    first use (~150 ms of CPU and megabytes): a cold start paid it for every record type
+    a request touched, and concurrent first uses each built one."""
+
+    @classmethod
+    def _get_connection(cls):
+        table_connection = super()._get_connection()
+        if table_connection.connection._client is None:
+            # PynamoDB's own hook on its client only adds configured extra headers
+            # (none here), so one client serves every connection.
+            table_connection.connection._client = connection().client
+        return table_connection
+
+
+class CasesTableRecord(_SharedClient, Model):
     class Meta:
         table_name = "ow-cases"
 
@@ -113,7 +132,7 @@ class IdempotencyRecord(CasesTableRecord, discriminator="idempotency"):
     createdAt = UnicodeAttribute()
 
 
-class ItemsTableRecord(Model):
+class ItemsTableRecord(_SharedClient, Model):
     """The catalogue table: per implementation code, its versions (`V#0001`…), the
     current public record (`CURRENT`), search-index entries (`IX#<facet>`), history
     (`H#<time>#…`) and lineage (`L#<relation>#<code>`); departments under code `DEPT`."""
@@ -196,7 +215,7 @@ class DepartmentRecord(ItemsTableRecord, discriminator="department"):
     uscc = UnicodeAttribute()
 
 
-class LicenseRecord(Model):
+class LicenseRecord(_SharedClient, Model):
     class Meta:
         table_name = "ow-licenses"
 
@@ -227,12 +246,30 @@ def bind(cfg: config.Config | None = None) -> None:
         model.Meta.region = cfg.region
         model.Meta.host = cfg.endpoint_url
         model._connection = None
+    global _connection
+    _connection = None
+
+
+_connection: Connection | None = None
+_connection_lock = threading.Lock()
+
+
+def connection() -> Connection:
+    """The process's one DynamoDB connection, for the bound region and endpoint; its
+    client is built once, under a lock (concurrent first uses would each build one)."""
+    global _connection
+    with _connection_lock:
+        if _connection is None:
+            shared = Connection(region=CasesTableRecord.Meta.region,
+                                host=CasesTableRecord.Meta.host)
+            shared.client  # noqa: B018 (built now, once)
+            _connection = shared
+        return _connection
 
 
 def transact_write() -> TransactWrite:
     """A write transaction on the configured region and endpoint (any of our tables)."""
-    return TransactWrite(connection=Connection(region=CasesTableRecord.Meta.region,
-                                               host=CasesTableRecord.Meta.host))
+    return TransactWrite(connection=connection())
 
 
 def put_if_absent(record: Model) -> bool:

@@ -36,8 +36,8 @@ def main(argv=None) -> int:
     from moto.core.config import default_user_config
     from moto.server import ThreadedMotoServer
 
-    from chalicelib.local import dynamodb_shim
-    dynamodb_shim.install()
+    from chalicelib.local import moto_shim
+    moto_shim.install()
     default_user_config["stepfunctions"] = {"execute_state_machine": True}
 
     # Executions wait on daemon threads; nothing here needs an orderly shutdown (moto's

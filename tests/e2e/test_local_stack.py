@@ -1,28 +1,15 @@
 """Start the local stack as `make run` does (a subprocess on free ports) and drive one
 case over HTTP, through the moto server, the event pump and the Step Functions executor."""
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import threading
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from chalicelib.local import demo
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from .local_stack import LocalStack
 
 
 class Api:
@@ -56,48 +43,6 @@ class Api:
                 return value
             time.sleep(0.2)
         raise AssertionError(f"timed out; last value: {value}")
-
-
-class LocalStack:
-    """`make run` as a subprocess on free ports; its output is read all along (a full
-    pipe would block it) and kept for the failure message."""
-
-    def __init__(self):
-        port, moto_port = _free_port(), _free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "OW_"))}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "chalicelib.local.server", "--port", str(port),
-             "--moto-port", str(moto_port)],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.lines: list[str] = []
-        self.ready = threading.Event()
-        self.url = None
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        for line in self.process.stdout:
-            self.lines.append(line)
-            if line.startswith("READY "):
-                self.url = line.split()[1]
-                self.ready.set()
-        self.ready.set()  # the process ended
-
-    def output(self) -> str:
-        return "".join(self.lines[-200:])
-
-    def stop(self, signum=signal.SIGINT, timeout: float = 20) -> float:
-        """Signal the stack and wait for it; the seconds it took to exit."""
-        started = time.monotonic()
-        if self.process.poll() is None:
-            self.process.send_signal(signum)
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._reader.join(timeout=5)
-        return time.monotonic() - started
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from chalice.test import Client
 
 from chalicelib import wiring
 from chalicelib.adapters import tokens
-from chalicelib.local import demo, dynamodb_shim
+from chalicelib.local import demo, moto_shim
 from chalicelib.local.pump import EventPump
 from chalicelib.local.stack import create_resources
 
@@ -72,7 +72,7 @@ class Stack:
 
 
 def start_stack() -> Stack:
-    dynamodb_shim.install()
+    moto_shim.install()
     env = create_resources(REGION)
     os.environ.update(env)
     wiring.configure()

@@ -1,5 +1,5 @@
 """The local stack's DynamoDB keeps DynamoDB's promises under concurrency
-(chalicelib/local/dynamodb_shim.py on moto, driven through boto3 as the app drives it)."""
+(chalicelib/local/moto_shim.py on moto, driven through boto3 as the app drives it)."""
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from chalicelib.local import dynamodb_shim
+from chalicelib.local import moto_shim
 
 REGION = "cn-north-1"
 STREAMS_ENDPOINT = f"https://streams.dynamodb.{REGION}.amazonaws.com.cn"
@@ -16,7 +16,7 @@ STREAMS_ENDPOINT = f"https://streams.dynamodb.{REGION}.amazonaws.com.cn"
 
 @pytest.fixture
 def table():
-    dynamodb_shim.install()
+    moto_shim.install()
     with mock_aws():
         client = boto3.client("dynamodb", region_name=REGION)
         client.create_table(
@@ -147,7 +147,7 @@ def _shard_object(client):
 
 def test_install_refuses_another_moto_version(monkeypatch):
     import moto
-    monkeypatch.setattr(dynamodb_shim, "_installed", False)
+    monkeypatch.setattr(moto_shim, "_installed", False)
     monkeypatch.setattr(moto, "__version__", "9.9.9")
     with pytest.raises(RuntimeError, match="5.2.5"):
-        dynamodb_shim.install()
+        moto_shim.install()

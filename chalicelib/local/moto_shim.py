@@ -1,5 +1,6 @@
-"""Make moto's DynamoDB keep DynamoDB's promises under concurrency (local stack and tests).
+"""Make moto keep AWS's promises under concurrency and load (local stack and tests).
 
+Part 1, DynamoDB. 
 moto 5.2.5 (`moto/dynamodb/models/__init__.py`, `transact_write_items`) runs a
 transaction by deep-copying every table it touches, applying the operations one by one
 and, when one fails, putting the copies back. With concurrent requests that
@@ -22,6 +23,17 @@ This shim, installed into moto before it serves anything, changes two things and
    fails while being applied (an item over 400 KB, a type error in an update), the
    operations already applied are undone item by item and their stream records removed.
    Nothing is copied but the items touched.
+
+Part 2, the Step Functions executor. For every Task state it runs, moto's executor
+(`moto/stepfunctions/parser/asl/utils/boto_client.py`) builds a new boto3 client: ~30 ms
+of CPU and megabytes each, so a burst of applications spent most of its time and memory
+building clients. The shim hands the executor one client per region, service and
+endpoint (boto3 clients are thread-safe; the executor's credentials are fixed dummies).
+
+It also parses the whole ASL definition with ANTLR for every execution it starts
+(`moto/stepfunctions/parser/asl/parse/asl_parser.py`), ~40 ms each; the shim keeps the
+parse tree of each definition (it is only read afterwards) and builds each execution's
+evaluation components from it afresh, as moto does.
 
 It is tied to moto's internals and so to one moto version: `install` refuses any other.
 """
@@ -50,7 +62,7 @@ def install() -> None:
     import moto
     if moto.__version__ != PINNED_MOTO:
         raise RuntimeError(
-            f"chalicelib/local/dynamodb_shim.py is written against moto {PINNED_MOTO}, "
+            f"chalicelib/local/moto_shim.py is written against moto {PINNED_MOTO}, "
             f"found {moto.__version__}: re-check moto's transact_write_items and update "
             "the shim and its pin together")
     from moto.dynamodb.models import DynamoDBBackend
@@ -60,7 +72,51 @@ def install() -> None:
     DynamoHandler.call_action = _serialised(DynamoHandler.call_action)
     DynamoDBStreamsHandler.call_action = _serialised(DynamoDBStreamsHandler.call_action)
     DynamoDBBackend.transact_write_items = transact_write_items
+
+    from moto.stepfunctions.parser.asl.utils import boto_client
+    boto_client.boto3 = _CachedClients(boto_client.boto3)
+    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+    AmazonStateLanguageParser.parse = staticmethod(
+        _parse_once(AmazonStateLanguageParser.parse))
     _installed = True
+
+
+def _parse_once(parse):
+    """moto's parse, with the (read-only) ANTLR tree of each definition kept."""
+    trees: dict[str, object] = {}
+    lock = threading.Lock()
+
+    def parse_cached(definition: str):
+        from moto.stepfunctions.parser.asl.parse.preprocessor import Preprocessor
+        with lock:
+            tree = trees.get(definition)
+        if tree is None:
+            program, tree = parse(definition)
+            with lock:
+                trees[definition] = tree
+            return program, tree
+        return Preprocessor().visit(tree), tree
+    return parse_cached
+
+
+class _CachedClients:
+    """Stands in for the `boto3` module inside moto's executor: `client` is cached."""
+
+    def __init__(self, boto3_module):
+        self._boto3 = boto3_module
+        self._clients: dict = {}
+        self._lock = threading.Lock()
+
+    def client(self, **kwargs):
+        key = (kwargs.get("region_name"), kwargs.get("service_name"),
+               kwargs.get("endpoint_url"))
+        with self._lock:
+            if key not in self._clients:
+                self._clients[key] = self._boto3.client(**kwargs)
+            return self._clients[key]
+
+    def __getattr__(self, name):
+        return getattr(self._boto3, name)
 
 
 def _plan(backend, transact_items: list[dict]) -> list[tuple]:

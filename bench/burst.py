@@ -1,0 +1,155 @@
+"""Burst intake on the local stack: many applications at once, as when a popular service
+opens. Starts the stack as `make run` does, fires N POST /cases (distinct Idempotency-Keys)
+from C concurrent keep-alive clients, then counts what the stack holds.
+
+    python -m bench.burst [--applications 2000] [--concurrency 32]   # prints JSON
+"""
+import argparse
+import http.client
+import json
+import threading
+import time
+import uuid
+from collections import Counter
+from urllib.parse import urlsplit
+
+from chalicelib.local import demo
+
+FOOD = demo.code_of("000201012000", "SCJG")
+COMPANY = {"type": "legal", "name": "深圳小吃有限公司", "idNumber": "91440300MA5FXK7Q3T"}
+
+
+def _body(n: int) -> bytes:
+    return json.dumps({"itemCode": FOOD, "channel": "web", "applicant": COMPANY,
+                       "form": {"businessName": f"小吃店{n}", "address": "深圳市南山区科技园1号",
+                                "category": "餐饮服务"}}, ensure_ascii=False).encode()
+
+
+def _token(url: str) -> str:
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    connection.request("POST", "/auth/dev-token", json.dumps(
+        {"sub": "org:burst", "role": "applicant", "idNumber": COMPANY["idNumber"]}),
+        {"Content-Type": "application/json"})
+    return json.loads(connection.getresponse().read())["token"]
+
+
+def fire(url: str, applications: int, concurrency: int) -> dict:
+    """POST the applications; statuses, connection errors, case numbers, seconds."""
+    parts, token, run = urlsplit(url), _token(url), uuid.uuid4().hex[:8]
+    statuses, errors, case_numbers = Counter(), Counter(), []
+    lock, next_index = threading.Lock(), iter(range(applications))
+
+    def client():
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+        while True:
+            with lock:
+                n = next(next_index, None)
+            if n is None:
+                break
+            try:
+                connection.request("POST", "/cases", _body(n), {
+                    "Content-Type": "application/json", "Authorization": f"Bearer {token}",
+                    "Idempotency-Key": f"burst-{run}-{n}"})
+                response = connection.getresponse()
+                answer = response.read()
+            except (OSError, http.client.HTTPException) as error:
+                with lock:
+                    errors[type(error).__name__] += 1
+                connection.close()
+                connection = http.client.HTTPConnection(parts.hostname, parts.port,
+                                                        timeout=120)
+                continue
+            with lock:
+                statuses[response.status] += 1
+                if response.status == 201:
+                    case_numbers.append(json.loads(answer)["caseNo"])
+        connection.close()
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {"statuses": dict(statuses), "errors": dict(errors), "caseNumbers": case_numbers,
+            "seconds": time.monotonic() - started, "started": started}
+
+
+def _count(fetch) -> int:
+    return sum(1 for _ in fetch())
+
+
+def stack_counts(moto_endpoint: str, env: dict) -> dict:
+    """Cases in the table, workflows started, acceptance tasks waiting (read from moto)."""
+    import boto3
+    kwargs = {"region_name": "cn-north-1", "endpoint_url": moto_endpoint,
+              "aws_access_key_id": "local", "aws_secret_access_key": "local"}
+    dynamodb, sfn = boto3.client("dynamodb", **kwargs), boto3.client("stepfunctions", **kwargs)
+    table = dynamodb.list_tables()["TableNames"]
+    cases_table = next(t for t in table if "CasesTable" in t)
+
+    def cases():
+        for page in dynamodb.get_paginator("scan").paginate(
+                TableName=cases_table, FilterExpression="rt = :case",
+                ExpressionAttributeValues={":case": {"S": "case"}}, ProjectionExpression="pk"):
+            yield from page["Items"]
+
+    machine = sfn.list_state_machines()["stateMachines"][0]["stateMachineArn"]
+
+    def executions():
+        for page in sfn.get_paginator("list_executions").paginate(stateMachineArn=machine):
+            yield from page["executions"]
+
+    waiting = dynamodb.query(TableName=cases_table, IndexName="inbox", Select="COUNT",
+                             KeyConditionExpression="inboxDept = :d",
+                             ExpressionAttributeValues={":d": {"S": "ZWFW"}})["Count"]
+    return {"cases": _count(cases), "executions": _count(executions),
+            "waiting_at_acceptance": waiting}
+
+
+def run(applications: int = 2000, concurrency: int = 32) -> dict:
+    from tests.e2e.local_stack import LocalStack, peak_rss_mb
+    stack = LocalStack()
+    try:
+        if not stack.ready.wait(180) or not stack.url:
+            raise RuntimeError("the local stack did not start:\n" + stack.output())
+        burst = fire(stack.url, applications, concurrency)
+        accepted = len(set(burst["caseNumbers"]))
+        deadline = time.monotonic() + 600
+        counts = stack_counts(stack.moto_endpoint, {})
+        while counts["waiting_at_acceptance"] < accepted and time.monotonic() < deadline:
+            time.sleep(1)
+            counts = stack_counts(stack.moto_endpoint, {})
+        all_waiting = time.monotonic() - burst["started"]
+        memory = peak_rss_mb(stack.process.pid)
+    finally:
+        stop_seconds = stack.stop(timeout=30)
+    return {
+        "applications": applications, "concurrency": concurrency,
+        "created_201": burst["statuses"].get(201, 0),
+        "other_statuses": {str(k): v for k, v in burst["statuses"].items() if k != 201},
+        "connection_errors": burst["errors"],
+        "distinct_case_numbers": accepted,
+        "duplicate_case_numbers": len(burst["caseNumbers"]) - accepted,
+        "cases_in_table": counts["cases"],
+        "workflows_started": counts["executions"],
+        "workflows_waiting_at_acceptance": counts["waiting_at_acceptance"],
+        "seconds_to_accept_all": round(burst["seconds"], 1),
+        "seconds_until_every_workflow_waits_at_acceptance": round(all_waiting, 1),
+        "peak_memory_mb_stack_and_moto": memory,
+        "seconds_to_stop_on_sigterm": round(stop_seconds, 1),
+        "stack_exit_code": stack.process.returncode,
+    }
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--applications", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    args = parser.parse_args(argv)
+    print(json.dumps(run(args.applications, args.concurrency), indent=2))
+
+
+if __name__ == "__main__":
+    main()

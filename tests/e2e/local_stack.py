@@ -1,0 +1,79 @@
+"""The local stack as `make run` starts it: a subprocess on free ports (e2e tests, bench)."""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The peak resident memory (VmHWM) of a process and its children, in MB."""
+    total = 0
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    for each in pids + [int(c) for c in children]:
+        try:
+            status = Path(f"/proc/{each}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                total += int(line.split()[1])
+    return round(total / 1024, 1)
+
+
+class LocalStack:
+    """`make run` as a subprocess on free ports; its output is read all along (a full
+    pipe would block it) and kept for the failure message."""
+
+    def __init__(self):
+        port, moto_port = _free_port(), _free_port()
+        self.moto_endpoint = f"http://127.0.0.1:{moto_port}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "OW_"))}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "chalicelib.local.server", "--port", str(port),
+             "--moto-port", str(moto_port)],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.lines: list[str] = []
+        self.ready = threading.Event()
+        self.url = None
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line)
+            if line.startswith("READY "):
+                self.url = line.split()[1]
+                self.ready.set()
+        self.ready.set()  # the process ended
+
+    def output(self) -> str:
+        return "".join(self.lines[-200:])
+
+    def stop(self, signum=signal.SIGINT, timeout: float = 20) -> float:
+        """Signal the stack and wait for it; the seconds it took to exit."""
+        started = time.monotonic()
+        if self.process.poll() is None:
+            self.process.send_signal(signum)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._reader.join(timeout=5)
+        return time.monotonic() - started
