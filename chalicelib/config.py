@@ -28,6 +28,9 @@ class Config:
     endpoint_url: str | None
     timezone: str = "Asia/Shanghai"
     dead_letter_queue_urls: tuple[str, ...] = ()
+    # HTTP connections each AWS client keeps open. A Lambda serves one request at a time;
+    # the local server serves many on threads and sets more.
+    max_pool_connections: int = 10
 
 
 def load() -> Config:
@@ -54,6 +57,7 @@ def load() -> Config:
         timezone=env.get("OW_TIMEZONE", "Asia/Shanghai"),
         dead_letter_queue_urls=tuple(
             url for url in env.get("OW_DEAD_LETTER_QUEUE_URLS", "").split(",") if url),
+        max_pool_connections=int(env.get("OW_MAX_POOL_CONNECTIONS", "10")),
     )
 
 

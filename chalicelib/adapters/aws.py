@@ -7,8 +7,10 @@ from .. import config
 @functools.lru_cache(maxsize=None)
 def client(service: str):
     import boto3
+    from botocore.config import Config
     cfg = config.get()
-    return boto3.client(service, region_name=cfg.region, endpoint_url=cfg.endpoint_url)
+    return boto3.client(service, region_name=cfg.region, endpoint_url=cfg.endpoint_url,
+                        config=Config(max_pool_connections=cfg.max_pool_connections))
 
 
 def reset() -> None:

@@ -246,11 +246,12 @@ def bind(cfg: config.Config | None = None) -> None:
         model.Meta.region = cfg.region
         model.Meta.host = cfg.endpoint_url
         model._connection = None
-    global _connection
-    _connection = None
+    global _connection, _pool_size
+    _connection, _pool_size = None, cfg.max_pool_connections
 
 
 _connection: Connection | None = None
+_pool_size = 10
 _connection_lock = threading.Lock()
 
 
@@ -261,7 +262,8 @@ def connection() -> Connection:
     with _connection_lock:
         if _connection is None:
             shared = Connection(region=CasesTableRecord.Meta.region,
-                                host=CasesTableRecord.Meta.host)
+                                host=CasesTableRecord.Meta.host,
+                                max_pool_connections=_pool_size)
             shared.client  # noqa: B018 (built now, once)
             _connection = shared
         return _connection

@@ -33,6 +33,9 @@ def main(argv=None) -> int:
     # The Step Functions executor calls services back on localhost:$MOTO_PORT.
     os.environ["MOTO_PORT"] = str(args.port)
 
+    import logging
+    # werkzeug logs every request at INFO: a tenth of moto's CPU in a burst.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     from moto.core.config import default_user_config
     from moto.server import ThreadedMotoServer
 

@@ -30,10 +30,22 @@ of CPU and megabytes each, so a burst of applications spent most of its time and
 building clients. The shim hands the executor one client per region, service and
 endpoint (boto3 clients are thread-safe; the executor's credentials are fixed dummies).
 
-It also parses the whole ASL definition with ANTLR for every execution it starts
-(`moto/stepfunctions/parser/asl/parse/asl_parser.py`), ~40 ms each; the shim keeps the
-parse tree of each definition (it is only read afterwards) and builds each execution's
-evaluation components from it afresh, as moto does.
+It also parses the whole ASL definition with ANTLR and builds its evaluation components
+for every execution it starts (`moto/stepfunctions/parser/asl/parse/asl_parser.py`),
+~45 ms each. Components keep no state of an execution (that lives in each execution's
+Environment; checked over moto's source: the one attribute set during evaluation is a
+component's lazily drawn `heap_key`, which the shim draws under a lock), so the shim
+builds the program of each definition once and lets every execution run it.
+
+Part 3, SQS. Every SendMessage computes all of the queue's attributes
+(`moto/sqs/models.py`, `send_message` reads `queue.attributes` for one flag), and with
+them three approximate message counts, each a pass over every message: O(queue length)
+per message sent, half of moto's CPU in a burst. While a message is sent, the shim
+answers that one flag alone.
+
+Part 4, the server. To route each request moto lists its own package directory
+(`moto/backends.py`, `list_of_moto_modules`, a listdir and a stat per module); the shim
+lists it once.
 
 It is tied to moto's internals and so to one moto version: `install` refuses any other.
 """
@@ -78,25 +90,73 @@ def install() -> None:
     from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
     AmazonStateLanguageParser.parse = staticmethod(
         _parse_once(AmazonStateLanguageParser.parse))
+    from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
+    EvalComponent.heap_key = _heap_key_once()
+
+    from moto.sqs.models import Queue, SQSBackend
+    Queue.attributes = property(_attributes_unless_sending(Queue.attributes.fget))
+    SQSBackend.send_message = _sending(SQSBackend.send_message)
+
+    from moto import backends
+    modules = tuple(backends.list_of_moto_modules())
+    backends.list_of_moto_modules = lambda: modules
     _installed = True
 
 
+_send = threading.local()
+
+
+def _sending(send_message):
+    @functools.wraps(send_message)
+    def sending(*args, **kwargs):
+        _send.active = True
+        try:
+            return send_message(*args, **kwargs)
+        finally:
+            _send.active = False
+    return sending
+
+
+def _attributes_unless_sending(attributes):
+    @functools.wraps(attributes)
+    def queue_attributes(queue):
+        if getattr(_send, "active", False):
+            # All send_message reads of them (FIFO queues only).
+            if queue.fifo_queue:
+                return {"ContentBasedDeduplication":
+                        str(bool(queue.content_based_deduplication)).lower()}
+            return {}
+        return attributes(queue)
+    return queue_attributes
+
+
 def _parse_once(parse):
-    """moto's parse, with the (read-only) ANTLR tree of each definition kept."""
-    trees: dict[str, object] = {}
+    """moto's parse, once per definition."""
+    parsed: dict[str, tuple] = {}
     lock = threading.Lock()
 
     def parse_cached(definition: str):
-        from moto.stepfunctions.parser.asl.parse.preprocessor import Preprocessor
         with lock:
-            tree = trees.get(definition)
-        if tree is None:
-            program, tree = parse(definition)
-            with lock:
-                trees[definition] = tree
-            return program, tree
-        return Preprocessor().visit(tree), tree
+            if definition not in parsed:
+                parsed[definition] = parse(definition)
+            return parsed[definition]
     return parse_cached
+
+
+def _heap_key_once():
+    """EvalComponent.heap_key, drawn once even when executions race to draw it."""
+    from moto.stepfunctions.parser.utils import long_uid
+    lock = threading.Lock()
+
+    def heap_key(component) -> str:
+        key = component.__dict__.get("_EvalComponent__heap_key")
+        if key is None:
+            with lock:
+                key = component.__dict__.get("_EvalComponent__heap_key")
+                if key is None:
+                    key = component._EvalComponent__heap_key = long_uid()
+        return key
+    return property(heap_key)
 
 
 class _CachedClients:

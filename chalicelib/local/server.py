@@ -33,6 +33,8 @@ def _configure_environment(moto_port: int) -> str:
         "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION,
         "AWS_XRAY_SDK_ENABLED": "false",
         "OW_DEV_TOKENS": "1",
+        # As many connections to moto as the server has request threads at a burst.
+        "OW_MAX_POOL_CONNECTIONS": "64",
     })
     os.environ.setdefault("OW_TOKEN_SECRET", secrets.token_urlsafe(32))
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
