@@ -37,7 +37,7 @@ test: setup lint
 	$(BIN)/python -m pytest -q
 
 bench: setup
-	@$(BIN)/python -m bench.run
+	@$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 package: setup
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-cn-north-1} $(BIN)/python -m infra.package

@@ -80,7 +80,7 @@ def _count(fetch) -> int:
     return sum(1 for _ in fetch())
 
 
-def stack_counts(moto_endpoint: str, env: dict) -> dict:
+def stack_counts(moto_endpoint: str) -> dict:
     """Cases in the table, workflows started, acceptance tasks waiting (read from moto)."""
     import boto3
     kwargs = {"region_name": "cn-north-1", "endpoint_url": moto_endpoint,
@@ -117,10 +117,10 @@ def run(applications: int = 2000, concurrency: int = 32) -> dict:
         burst = fire(stack.url, applications, concurrency)
         accepted = len(set(burst["caseNumbers"]))
         deadline = time.monotonic() + 600
-        counts = stack_counts(stack.moto_endpoint, {})
+        counts = stack_counts(stack.moto_endpoint)
         while counts["waiting_at_acceptance"] < accepted and time.monotonic() < deadline:
             time.sleep(1)
-            counts = stack_counts(stack.moto_endpoint, {})
+            counts = stack_counts(stack.moto_endpoint)
         all_waiting = time.monotonic() - burst["started"]
         memory = peak_rss_mb(stack.process.pid)
     finally:

@@ -6,7 +6,9 @@
   other threads and are the workflow's, counted as state transitions instead);
 - state transitions (`*StateEntered` events in the execution history) per reference case,
   with the Step Functions Standard price of that many transitions;
-- `import app` next to `import boto3`, each in a fresh interpreter, same run.
+- `import app` next to `import boto3`, each in a fresh interpreter, same run;
+- a burst on the local stack (bench/burst.py): N applications at concurrency C
+  (`make bench BENCH_ARGS="--applications 5000 --concurrency 64"`).
 No thresholds here: targets are read off this output, never asserted in tests.
 """
 import json
@@ -137,12 +139,21 @@ def _route_and_workflow_numbers() -> dict:
     }
 
 
-def main() -> None:
+def main(argv=None) -> None:
+    import argparse
+    parser = argparse.ArgumentParser(description="OneWindow benchmarks (JSON on stdout)")
+    parser.add_argument("--applications", type=int, default=2000,
+                        help="applications in the burst run (default 2000)")
+    parser.add_argument("--concurrency", type=int, default=32,
+                        help="concurrent clients in the burst run (default 32)")
+    args = parser.parse_args(argv)
     env = {**os.environ, "AWS_DEFAULT_REGION": "cn-north-1", "AWS_XRAY_SDK_ENABLED": "false"}
     imports = {"import boto3_s": _import_seconds("import boto3", env),
                "import app_s": _import_seconds("import app", env)}
     result = _route_and_workflow_numbers()
     result["import_seconds"] = imports
+    from bench import burst
+    result["burst"] = burst.run(args.applications, args.concurrency)
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
 

@@ -23,6 +23,7 @@ import re
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
 import boto3
@@ -107,8 +108,13 @@ class _Lag:
 
 
 class QueueSource:
+    """A queue's mapping: up to 10 messages a receive, their batches handled at once (as
+    Lambda runs concurrent invocations of a queue's function)."""
+
     def __init__(self, pump: "EventPump", url: str, source):
         self.pump, self.url, self.source = pump, url, source
+        self.workers = ThreadPoolExecutor(max_workers=10,
+                                          thread_name_prefix=f"pump {source.name}")
         self.name = f"queue {url.rsplit('/', 1)[-1]} -> {source.name}"
         self.backoff = Backoff()
         self.lag = _Lag(self.name)
@@ -129,10 +135,13 @@ class QueueSource:
         messages = self.pump.sqs.receive_message(
             QueueUrl=self.url, MaxNumberOfMessages=10, AttributeNames=["All"],
             MessageAttributeNames=["All"]).get("Messages", [])
-        done, size = [], max(1, self.source.batch_size)
-        for start in range(0, len(messages), size):
-            batch = messages[start:start + size]
-            if self.pump.invoke(self.source, {"Records": [self._record(m) for m in batch]}):
+        size = max(1, self.source.batch_size)
+        batches = [messages[start:start + size] for start in range(0, len(messages), size)]
+        outcomes = self.workers.map(lambda batch: self.pump.invoke(
+            self.source, {"Records": [self._record(m) for m in batch]}), batches)
+        done = []
+        for batch, ok in zip(batches, outcomes):
+            if ok:
                 done.extend(batch)
                 self.backoff.succeeded()
                 sent = batch[-1].get("Attributes", {}).get("SentTimestamp")
