@@ -119,6 +119,7 @@ class TaskRecord(CasesTableRecord, discriminator="task"):
     decidedRole = UnicodeAttribute(null=True)
     decidedVia = UnicodeAttribute(null=True)
     decidedAt = UnicodeAttribute(null=True)
+    resumedAt = UnicodeAttribute(null=True)  # when the workflow got the decision
     inbox = InboxIndex()
 
 

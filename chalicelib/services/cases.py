@@ -1,5 +1,5 @@
 """Use cases of a case: apply, read (with timeline), and the view each caller may see."""
-from datetime import date, datetime, timezone
+from datetime import datetime
 
 from pynamodb.exceptions import TransactWriteError
 
@@ -15,18 +15,9 @@ from ..domain.identifiers import is_valid_case_number, make_case_number
 from ..domain.lifecycle import LABELS, Status
 from ..domain.masking import mask_id, mask_phone
 from . import catalogue
+from .clock import local_date, now
 
 META = "META"
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def local_date(moment: datetime) -> date:
-    """The region's calendar date of a moment (offices count days in local time)."""
-    from zoneinfo import ZoneInfo
-    return moment.astimezone(ZoneInfo(config.get().timezone)).date()
 
 
 def _next_sequence(area: str, day: str) -> int:

@@ -17,6 +17,7 @@ from ..adapters.models import (CatalogueEntryRecord, DepartmentRecord, ItemCurre
 from ..domain import identity, search
 from ..domain.catalogue import check_entry, check_implementation, diff, dry_run
 from ..domain.errors import Conflict, NotFound, ValidationError
+from . import clock
 from .pagination import decode_cursor, encode_cursor
 
 DEPARTMENTS = "DEPT"
@@ -520,7 +521,7 @@ def simulate(code: str, version, body) -> dict:
     version's process on a start date. Publishes nothing, writes nothing."""
     body = _body(body) if body is not None else {}
     record = _version(code, version)
-    raw_start = body.get("startDate") or date.today().isoformat()
+    raw_start = body.get("startDate") or clock.today().isoformat()
     try:
         start = date.fromisoformat(raw_start)
     except (TypeError, ValueError):

@@ -1,6 +1,7 @@
-"""E-licenses: issue (signed by the region's KMS key), read, verify (DESIGN §4)."""
+"""E-licenses: issue (signed by the region's KMS key), read, verify."""
 import base64
-from datetime import date, datetime, timezone
+import logging
+from datetime import date
 
 from .. import config
 from ..adapters import signer, workflow
@@ -12,6 +13,9 @@ from ..domain.identifiers import make_license_identifier, parse_license_identifi
 from ..domain.lifecycle import Status
 from . import catalogue
 from .cases import META
+from .clock import local_date, now
+
+log = logging.getLogger("onewindow")
 
 VALID_YEARS = 5
 
@@ -19,7 +23,9 @@ VALID_YEARS = 5
 def _build_document(case: CaseRecord, item: dict, cfg: config.Config, today: date) -> dict:
     result = item["result"]
     identifier = make_license_identifier(result["licenseType"], cfg.issuer_uscc, case.pk)
-    valid_to = today.replace(year=today.year + VALID_YEARS)
+    # 29 February has no twin five years on: such a license runs to 28 February.
+    valid_to = date(today.year + VALID_YEARS, today.month,
+                    min(today.day, 28 if today.month == 2 else 31))
     return {
         "identifier": identifier,
         "name": result["licenseName"],
@@ -40,26 +46,35 @@ def _build_document(case: CaseRecord, item: dict, cfg: config.Config, today: dat
     }
 
 
-def issue_for_case(case_no: str, token: str | None = None) -> str:
-    """Issue the license a concluded-approved case earns, then resume its workflow.
+def issue_for_case(case_no: str, token: str | None = None) -> str | None:
+    """Issue the license a case approved in review earns, then resume its workflow.
 
-    The identifier is derived from the case number, so a redelivered request finds the
-    license already issued and only resumes the workflow again.
+    Safe to deliver any number of times, at any time: the identifier is derived from the
+    case number, so a redelivered request finds the license issued and only resumes the
+    workflow again (a spent token is ignored); once the workflow has recorded the license
+    on the case it is not resumed again at all. A request for a case that left review
+    without a license (withdrawn meanwhile) issues nothing. Returns the license id, or
+    None when there is none to issue.
     """
     cfg = config.get()
     case = CaseRecord.get(case_no, META)
-    if case.status != Status.IN_REVIEW:
-        raise ValidationError(f"case {case_no} is not in review", field="caseNo")
+    if case.licenseId:
+        return case.licenseId  # the workflow recorded it: it is past this step
     item = catalogue.pinned_version(case.itemCode, case.itemVersion)
-    document = _build_document(case, item, cfg, datetime.now(timezone.utc).date())
+    issued_at = now()
+    document = _build_document(case, item, cfg, local_date(issued_at))
     license_id = document["identifier"]
     try:
         LicenseRecord.get(license_id)
     except LicenseRecord.DoesNotExist:
+        if case.status != Status.IN_REVIEW:
+            log.warning("case %s is %s, not in review: no license issued", case_no,
+                        case.status)
+            return None
         record = LicenseRecord(
             license_id, caseNo=case_no, document=document,
             signature=signer.sign(cfg.signing_key_id, canonical_bytes(document)),
-            issuedAt=datetime.now(timezone.utc).isoformat(), holderSub=case.applicant.sub)
+            issuedAt=issued_at.isoformat(), holderSub=case.applicant.sub)
         put_if_absent(record)  # a concurrent delivery may have issued it meanwhile
     if token:
         workflow.resume(token, {"licenseId": license_id})
@@ -132,6 +147,6 @@ def verify(body) -> dict:
             return answer(False, "revoked")
     except LicenseRecord.DoesNotExist:
         return answer(False, "not_in_library")
-    if str(document.get("validTo", "")) < date.today().isoformat():
+    if str(document.get("validTo", "")) < local_date(now()).isoformat():
         return answer(False, "expired")
     return answer(True, None)

@@ -7,7 +7,8 @@ from ..domain import identity
 from ..domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from ..domain.identifiers import is_valid_case_number
 from ..domain.lifecycle import ACCEPTANCE_DECISIONS, REVIEW_DECISIONS, Status, check_transition
-from .cases import META, now, task_view
+from .cases import META, task_view
+from .clock import now
 from .pagination import decode_cursor, encode_cursor
 
 APPLICANT_INBOX = "APPLICANT"
@@ -148,10 +149,19 @@ def resume_decided(old: dict | None, new: dict | None) -> bool:
     """A task just decided (a change on the cases table's stream) resumes its workflow.
 
     A transactional outbox: `decide` only writes, and this runs for every committed
-    decision, retried with the stream until it succeeds. A redelivered change finds the
-    token spent and does nothing. Returns whether the workflow was resumed now.
+    decision, retried with the stream until it succeeds. It resumes once: after the
+    workflow has the decision the task records `resumedAt`, and a redelivered change
+    finds it and does nothing (AWS also refuses a spent token; moto does not, so our
+    own record is what makes this hold everywhere). Returns whether it resumed now.
     """
     if not task_decided(old, new):
         return False
+    task = TaskRecord.get(new["pk"], new["sk"], consistent_read=True)
+    if task.resumedAt:
+        return False
     output = _workflow_output(new["taskKind"], new["decision"], new.get("opinion"))
-    return workflow.resume(new["token"], output)
+    resumed = workflow.resume(new["token"], output)
+    # Recorded after the resume: a crash in between is retried by the stream, and the
+    # token (spent by then) is refused.
+    task.update(actions=[TaskRecord.resumedAt.set(now().isoformat())])
+    return resumed

@@ -24,7 +24,8 @@ def test_a_task_is_decided_once(stack):
     assert after["status"] == 8
     decided = [t for t in after["tasks"] if t["taskId"] == task["taskId"]][0]
     assert decided["decision"] == "accept" and decided["opinion"] == "受理"
-    assert len(after["timeline"]) >= len(before["timeline"])
+    stack.pump.run_until(lambda: False, timeout=0.5)
+    assert stack.case(case_no)["timeline"] == before["timeline"]
     assert all(e.get("decision") != "refuse" for e in after["timeline"])
 
 
@@ -130,23 +131,3 @@ def test_redelivered_events_never_duplicate(stack):
            "actorRole": "applicant", "channel": "web", "opinion": "申请已提交"}
     assert timeline.record_change(None, new) is False
     assert len(stack.case(case_no)["timeline"]) == 1
-
-
-def test_a_redelivered_decision_does_not_resume_the_workflow_twice(stack):
-    case_no = _apply(stack)
-    task = stack.open_task(case_no, "ZWFW", "clerk")
-    stack.decide(task["taskId"], "clerk", "accept", "受理")
-    stack.wait_status(case_no, 8)
-    table = boto3.resource("dynamodb", region_name=REGION).Table(stack.env["OW_CASES_TABLE"])
-    decided = table.get_item(Key={"pk": case_no, "sk": f"TASK#{task['taskId']}"})["Item"]
-    decided = {k: int(v) if k == "stage" and v is not None else v for k, v in decided.items()}
-    assert decided["state"] == "decided"
-    review = stack.open_task(case_no, "SCJG", "scjg")
-    # The stream delivers the same change again. AWS answers a spent token with
-    # TaskTimedOut (mapped to False, see tests/unit/test_workflow_adapter.py); moto accepts
-    # it silently. Either way the workflow must not move twice.
-    tasks.resume_decided({**decided, "state": "open"}, decided)
-    stack.pump.run_until(lambda: False, timeout=1.0)
-    case = stack.case(case_no)
-    assert case["status"] == 8
-    assert [t["taskId"] for t in case["tasks"]] == [task["taskId"], review["taskId"]]

@@ -12,6 +12,8 @@ def sfn(monkeypatch):
     monkeypatch.setattr(aws, "client", lambda service: client)
     with Stubber(client) as stubber:
         yield stubber
+        # Every stubbed answer was asked for: a test passes only if the call was made.
+        stubber.assert_no_pending_responses()
 
 
 @pytest.mark.parametrize("code", workflow.SPENT_TOKEN_ERRORS)

@@ -1,0 +1,88 @@
+"""Every event handler, given each event twice and again after the case has moved on:
+no error, no duplicate, no change, and no workflow resumed twice."""
+import copy
+
+import boto3
+import pytest
+
+from chalicelib.adapters import aws
+from chalicelib.local.pump import LambdaContext, _handler
+
+from .harness import HYGIENE, REGION, application
+
+
+@pytest.fixture
+def delivered(stack, monkeypatch):
+    """Every (source, event) the pump handed to a handler, in order."""
+    seen = []
+    original = stack.pump.invoke
+
+    def recording(source, event):
+        ok = original(source, event)
+        if ok:
+            seen.append((source, copy.deepcopy(event)))
+        return ok
+
+    monkeypatch.setattr(stack.pump, "invoke", recording)
+    return seen
+
+
+@pytest.fixture
+def resumes(stack):
+    """SendTaskSuccess calls the app makes (through its own Step Functions client)."""
+    calls = []
+    aws.client("stepfunctions").meta.events.register(
+        "before-call.states.SendTaskSuccess", lambda **kw: calls.append(kw["params"]))
+    return calls
+
+
+def _snapshot(stack, case_no):
+    case = stack.case(case_no)
+    licenses = boto3.resource("dynamodb", region_name=REGION).Table(
+        stack.env["OW_LICENSES_TABLE"]).scan()["Items"]
+    return case, licenses
+
+
+def _replay(events):
+    for source, event in events:
+        _handler(source.handler_string)(copy.deepcopy(event), LambdaContext(source.name))
+
+
+def test_every_event_delivered_again_after_the_case_concluded_changes_nothing(
+        stack, delivered, resumes):
+    case_no = stack.call("POST", "/cases", "company", application(HYGIENE)).data["caseNo"]
+    accept = stack.open_task(case_no, "ZWFW", "clerk")
+    stack.decide(accept["taskId"], "clerk", "accept", "受理")
+    for dept, user in (("WSJK", "wsjk"), ("XFJY", "xfjy")):
+        review = stack.open_task(case_no, dept, user)
+        stack.decide(review["taskId"], user, "approve", "同意")
+    stack.wait_status(case_no, 11)
+    assert stack.pump.run_until(
+        lambda: [e["status"] for e in stack.case(case_no)["timeline"]
+                 if e["action"] == "status"] == [1, 3, 8, 11])
+    stack.pump.run_until(lambda: False, timeout=0.5)  # let the last changes through
+    kinds = {source.name for source, _ in delivered}
+    assert {"record_task", "issue_license", "case_timeline"} <= kinds
+    resumed_once = len(resumes)
+    assert resumed_once == 4  # acceptance, two reviews, the license
+    before = _snapshot(stack, case_no)
+
+    _replay(delivered)  # each event a second time ...
+    _replay(delivered)  # ... and a third, all after the case moved on
+
+    assert _snapshot(stack, case_no) == before
+    assert len(resumes) == resumed_once
+
+
+def test_a_redelivered_decision_resumes_the_workflow_once(stack, resumes):
+    case_no = stack.call("POST", "/cases", "company", application(HYGIENE)).data["caseNo"]
+    task = stack.open_task(case_no, "ZWFW", "clerk")
+    stack.decide(task["taskId"], "clerk", "accept", "受理")
+    stack.wait_status(case_no, 8)
+    assert len(resumes) == 1
+    table = boto3.resource("dynamodb", region_name=REGION).Table(stack.env["OW_CASES_TABLE"])
+    decided = table.get_item(Key={"pk": case_no, "sk": f"TASK#{task['taskId']}"})["Item"]
+    decided = {k: (int(v) if k == "stage" and v is not None else v) for k, v in decided.items()}
+    from chalicelib.services import tasks
+    assert tasks.resume_decided({**decided, "state": "open"}, decided) is False
+    assert len(resumes) == 1
