@@ -79,9 +79,19 @@ def _state_machines(template: dict, cfn, stack_name: str, region: str,
         props = resource["Properties"]
         body, variables = props["DefinitionString"]["Fn::Sub"]
         values = {name: physical[ref["Ref"]] for name, ref in variables.items()}
-        definition = re.sub(r"\$\{(\w+)\}", lambda m: values[m.group(1)], body)
+        values.update(_pseudo_parameters(region, stack_name, endpoint_url))
+        definition = re.sub(r"\$\{([\w:]+)\}", lambda m: values[m.group(1)], body)
         role_name = physical[props["RoleArn"]["Fn::GetAtt"][0]]
         sfn.create_state_machine(
             name=physical[logical].rsplit(":", 1)[1], definition=definition,
             roleArn=iam.get_role(RoleName=role_name)["Role"]["Arn"],
             type=props.get("StateMachineType", "STANDARD"))
+
+
+def _pseudo_parameters(region: str, stack_name: str, endpoint_url: str | None) -> dict:
+    """What CloudFormation substitutes for AWS::… in an Fn::Sub string."""
+    account = boto3.client("sts", region_name=region, endpoint_url=endpoint_url) \
+        .get_caller_identity()["Account"]
+    return {"AWS::Partition": boto3.session.Session().get_partition_for_region(region),
+            "AWS::Region": region, "AWS::AccountId": account, "AWS::StackName": stack_name}
+

@@ -1,0 +1,66 @@
+"""The deployment template runs in every partition: packaged for a China region and for a
+global one, every ARN it holds (IAM policies and the state machine's Task resources
+included) is in that region's partition once CloudFormation substitutes AWS::Partition."""
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PSEUDO = re.compile(r"\$\{AWS::(Partition|Region|URLSuffix)\}")
+
+
+def _package(region: str, tmp_path: Path) -> dict:
+    env = {**os.environ, "AWS_DEFAULT_REGION": region}
+    subprocess.run([sys.executable, "-m", "infra.package"], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL, timeout=300)
+    return json.loads((ROOT / "build" / "package" / "sam.json").read_text("utf-8"))
+
+
+def _substitute(node, values: dict):
+    """Fn::Sub's pseudo parameters replaced as CloudFormation would."""
+    if isinstance(node, dict):
+        if set(node) == {"Fn::Sub"}:
+            body = node["Fn::Sub"]
+            text = body if isinstance(body, str) else body[0]
+            return PSEUDO.sub(lambda m: values[m.group(1)], text)
+        return {k: _substitute(v, values) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_substitute(v, values) for v in node]
+    return node
+
+
+def _policy_resources(template: dict):
+    for name, resource in template["Resources"].items():
+        for policy in resource.get("Properties", {}).get("Policies", []) or []:
+            for statement in policy["PolicyDocument"]["Statement"]:
+                resources = statement.get("Resource", [])
+                for each in resources if isinstance(resources, list) else [resources]:
+                    yield name, each
+
+
+@pytest.mark.parametrize("region,partition,suffix", [
+    ("cn-north-1", "aws-cn", "amazonaws.com.cn"), ("us-east-1", "aws", "amazonaws.com")])
+def test_every_arn_is_in_the_regions_partition(region, partition, suffix, tmp_path):
+    raw = _package(region, tmp_path)
+    text = json.dumps(_substitute(raw, {"Partition": partition, "Region": region,
+                                        "URLSuffix": suffix}), ensure_ascii=False)
+    partitions = set(re.findall(r"arn:([a-z-]*):", text))
+    assert partitions == {partition}, f"ARNs outside {partition}: {partitions - {partition}}"
+    # The state machine's Task resources are among them, in the partition.
+    definition = _substitute(raw["Resources"]["CaseApprovalStateMachine"]["Properties"]
+                             ["DefinitionString"], {"Partition": partition, "Region": region,
+                                                    "URLSuffix": suffix})
+    tasks = re.findall(r'"Resource":"(arn:[^"]+)"', definition)
+    assert tasks and all(t.startswith(f"arn:{partition}:states:::") for t in tasks)
+    # IAM resources are references to the stack's own resources, "*", or in-partition ARNs.
+    for name, resource in _policy_resources(raw):
+        if isinstance(resource, str):
+            assert resource == "*" or resource.startswith(f"arn:{partition}:"), \
+                (name, resource)
+        else:
+            assert set(resource) <= {"Ref", "Fn::GetAtt", "Fn::Sub"}, (name, resource)
