@@ -7,10 +7,21 @@ from chalice import Response
 
 from .. import config
 from ..adapters import tokens
-from ..domain.errors import DomainError, ValidationError
+from ..domain import payload
+from ..domain.errors import DomainError, PayloadTooLarge, ValidationError
 from ..domain.masking import mask_text
 
 log = logging.getLogger("onewindow")
+
+# The largest request body taken (413 above it): a case record with its form and
+# materials must stay well inside DynamoDB's 400 KB item limit.
+MAX_BODY_BYTES = 256 * 1024
+MAX_PARAM_CHARS = 200
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def _no_constants(name: str):
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def principal(request):
@@ -18,25 +29,42 @@ def principal(request):
 
 
 def json_body(request):
-    raw = request.raw_body
+    """The request's JSON body: at most MAX_BODY_BYTES, strict JSON (no NaN or Infinity),
+    nested at most payload.MAX_DEPTH levels, every string valid Unicode."""
+    return parse_json_body(request.raw_body)
+
+
+def parse_json_body(raw: bytes | None):
     if not raw:
         raise ValidationError("a JSON request body is required", field="body")
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"the request body is larger than {MAX_BODY_BYTES} bytes",
+                              field="body")
     try:
-        return json.loads(raw)
+        value = json.loads(raw, parse_constant=_no_constants)
+    except RecursionError:
+        raise ValidationError(f"the request body is nested deeper than {payload.MAX_DEPTH} "
+                              "levels", field="body") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValidationError(f"the request body is not valid JSON: {exc}",
                               field="body") from None
+    payload.check(value)
+    return value
 
 
 def query_param(request, name: str) -> str | None:
-    return (request.query_params or {}).get(name)
+    value = (request.query_params or {}).get(name)
+    if value is not None and (len(value) > MAX_PARAM_CHARS or payload.has_surrogate(value)):
+        raise ValidationError(f"{name} must be text of at most {MAX_PARAM_CHARS} characters",
+                              field=name)
+    return value
 
 
 def int_param(request, name: str, default: int, low: int, high: int) -> int:
     raw = query_param(request, name)
     if raw is None:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not _WHOLE_NUMBER.fullmatch(raw) or not low <= int(raw) <= high:
         raise ValidationError(f"{name} must be a whole number from {low} to {high}",
                               field=name)
     return int(raw)

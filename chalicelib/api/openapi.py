@@ -11,7 +11,7 @@ def _json(schema: dict, description: str = "OK") -> dict:
 
 ERRORS = {str(status): {"$ref": f"#/components/responses/{name}"} for status, name in
           ((400, "BadRequest"), (401, "Unauthorized"), (403, "Forbidden"), (404, "NotFound"),
-           (409, "Conflict"))}
+           (409, "Conflict"), (413, "PayloadTooLarge"))}
 
 
 def _errors(*statuses: int) -> dict:
@@ -126,7 +126,8 @@ DOCUMENT = {
             ("BadRequest", "invalid input; nothing was changed"),
             ("Unauthorized", "no or invalid bearer token"),
             ("Forbidden", "not allowed for this caller"), ("NotFound", "no such resource"),
-            ("Conflict", "illegal transition or already decided"))},
+            ("Conflict", "illegal transition or already decided"),
+            ("PayloadTooLarge", "request body over 256 KB; nothing was changed"))},
     },
     "security": [{"bearer": []}],
     "paths": {
@@ -174,7 +175,7 @@ DOCUMENT = {
             "requestBody": {"required": True,
                             "content": {"application/json": {"schema": _ref("Application")}}},
             "responses": {"201": _json(_ref("CaseCreated"), "created (or replayed)"),
-                          **_errors(400, 401, 403)}}},
+                          **_errors(400, 401, 403, 413)}}},
         "/cases/{caseNo}": {"get": {
             "summary": "a case with its full timeline",
             "parameters": [_path_param("caseNo"),
@@ -194,7 +195,7 @@ DOCUMENT = {
             "requestBody": {"required": True,
                             "content": {"application/json": {"schema": _ref("Decision")}}},
             "responses": {"200": _json({"type": "object"}),
-                          **_errors(400, 401, 403, 404, 409)}}},
+                          **_errors(400, 401, 403, 404, 409, 413)}}},
         "/licenses/keys": {"get": {
             "summary": "this region's public license-signing keys", "security": [],
             "responses": {"200": _json({"type": "object"})}}},
@@ -202,7 +203,7 @@ DOCUMENT = {
             "summary": "verify a signed e-license", "security": [],
             "requestBody": {"required": True, "content": {
                 "application/json": {"schema": _ref("SignedLicense")}}},
-            "responses": {"200": _json(_ref("Verification")), **_errors(400)}}},
+            "responses": {"200": _json(_ref("Verification")), **_errors(400, 413)}}},
         "/licenses/{licenseId}": {"get": {
             "summary": "a signed e-license (holder and staff)",
             "parameters": [_path_param("licenseId")],

@@ -88,4 +88,5 @@ def query_password(secret: str, case_no: str) -> str:
 
 
 def password_matches(secret: str, case_no: str, given: str | None) -> bool:
-    return bool(given) and hmac.compare_digest(query_password(secret, case_no), given)
+    return bool(given) and given.isascii() and \
+        hmac.compare_digest(query_password(secret, case_no), given)

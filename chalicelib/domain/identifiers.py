@@ -34,8 +34,17 @@ def is_valid_case_number(case_no: str) -> bool:
     return bool(CASE_NO_RE.match(case_no or "")) and mod_11_2.is_valid(case_no)
 
 
+# <case no>-A<n> (acceptance), -S<n> (supplement), -R<stage>-<dept> (review)
+TASK_ID_RE = re.compile(r"^(\d{21}[0-9X])-(A\d{1,3}|S\d{1,3}|R\d{1,3}-[A-Z][A-Z0-9_]{1,15})$")
+
+
+def is_valid_task_id(task_id: str) -> bool:
+    match = TASK_ID_RE.match(task_id or "")
+    return bool(match) and is_valid_case_number(match.group(1))
+
+
 LICENSE_PREFIX = "1.2.156.3005.2"
-_SERIAL_RE = re.compile(r"^[0-9A-Z]{20,}$")
+_SERIAL_RE = re.compile(r"^[0-9A-Z]{20,64}$")
 _TYPE_RE = re.compile(r"^[0-9A-Z]{18}\d{3}$")
 _VERSION_RE = re.compile(r"^\d{3}$")
 
@@ -55,7 +64,8 @@ def make_license_identifier(type_code: str, issuer_uscc: str, serial: str,
     _check_uscc(type_code[:18], "typeCode")
     _check_uscc(issuer_uscc, "issuer")
     if not _SERIAL_RE.match(serial):
-        raise ValidationError("serial must be 20+ uppercase alphanumerics", field="serial")
+        raise ValidationError("serial must be 20 to 64 uppercase alphanumerics",
+                              field="serial")
     if not _VERSION_RE.match(version):
         raise ValidationError("version must be 3 digits", field="version")
     check = mod_37_36.calc_check_digit(type_code + issuer_uscc + serial + version)

@@ -6,6 +6,7 @@ demo data goes through the same functions), records who, when and why in the ite
 history, and leaves published versions immutable: a change is a new draft version, and
 publishing it supersedes the old one for new cases only (cases pin their version).
 """
+import re
 from datetime import date, datetime, timezone
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
@@ -90,6 +91,7 @@ def list_entries(limit: int = 50, cursor: str | None = None) -> dict:
 
 def get_entry(base_code: str) -> dict:
     """A catalogue entry with its sub-items and its published implementations."""
+    _known_code(base_code, "catalogue entry")
     everything = entries()
     if base_code not in everything:
         raise NotFound(f"no catalogue entry {base_code}", field="baseCode")
@@ -136,7 +138,18 @@ def save_entry(principal: identity.Principal, body, base_code: str | None = None
 
 # -- reads ---------------------------------------------------------------------------
 
+_CODE = re.compile(r"[0-9A-Z]{1,44}")
+
+
+def _known_code(code: str, what: str = "service item") -> str:
+    """A path's code, refused (404) before it becomes a key if it cannot be one."""
+    if not isinstance(code, str) or not _CODE.fullmatch(code):
+        raise NotFound(f"no {what} with that code", field="code")
+    return code
+
+
 def _current(code: str) -> ItemCurrentRecord:
+    _known_code(code)
     try:
         return ItemCurrentRecord.get(code, CURRENT)
     except DoesNotExist:
@@ -144,8 +157,11 @@ def _current(code: str) -> ItemCurrentRecord:
 
 
 def _version(code: str, version) -> ItemVersionRecord:
+    _known_code(code)
     try:
-        number = int(version)
+        number = int(version) if str(version).isascii() else None
+        if number is None or not 0 < number < 10000:
+            raise ValueError
     except (TypeError, ValueError):
         raise NotFound(f"service item {code} has no version {version}",
                        field="version") from None
@@ -243,6 +259,7 @@ def _is_entry(code: str) -> bool:
 
 def history(code: str, limit: int = 50, cursor: str | None = None) -> dict:
     """The change history of an implementation or a catalogue entry, oldest first."""
+    _known_code(code)
     if not _is_entry(code) and _latest_version(code) is None:
         raise NotFound(f"no service item {code}", field="code")
     page = ItemsTableRecord.query(code, ItemsTableRecord.sk.startswith("H#"), limit=limit,
@@ -254,6 +271,7 @@ def history(code: str, limit: int = 50, cursor: str | None = None) -> dict:
 
 
 def versions(code: str) -> dict:
+    _known_code(code)
     records = [r for r in ItemsTableRecord.query(code, ItemsTableRecord.sk.startswith("V#"))
                if isinstance(r, ItemVersionRecord)]
     if not records:

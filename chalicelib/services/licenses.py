@@ -89,6 +89,10 @@ def signed_license(record: LicenseRecord) -> dict:
 def get(principal: identity.Principal | None, license_id: str) -> dict:
     principal = identity.require(principal)
     try:
+        parse_license_identifier(license_id)
+    except ValidationError:
+        raise NotFound("no license with that identifier", field="licenseId") from None
+    try:
         record = LicenseRecord.get(license_id)
     except LicenseRecord.DoesNotExist:
         raise NotFound(f"no license {license_id}", field="licenseId") from None

@@ -5,7 +5,7 @@ from ..adapters import workflow
 from ..adapters.models import CaseRecord, TaskRecord, put_if_absent, transact_write
 from ..domain import identity
 from ..domain.errors import Conflict, Forbidden, NotFound, ValidationError
-from ..domain.identifiers import is_valid_case_number
+from ..domain.identifiers import is_valid_task_id
 from ..domain.lifecycle import ACCEPTANCE_DECISIONS, REVIEW_DECISIONS, Status, check_transition
 from .cases import META, task_view
 from .clock import now
@@ -48,9 +48,9 @@ def inbox(principal: identity.Principal | None, dept: str | None, limit: int = 5
 
 
 def _load_task(task_id: str) -> TaskRecord:
+    if not is_valid_task_id(task_id):
+        raise NotFound("no task with that id", field="taskId")
     case_no = task_id.split("-", 1)[0]
-    if not is_valid_case_number(case_no):
-        raise NotFound(f"no task {task_id}", field="taskId")
     try:
         return TaskRecord.get(case_no, f"TASK#{task_id}")
     except TaskRecord.DoesNotExist:

@@ -9,6 +9,8 @@ import pytest
 
 from chalicelib.local import demo
 
+from tests.hostile import CASES, COMPANY_ID
+
 from .local_stack import LocalStack
 
 
@@ -17,8 +19,9 @@ class Api:
         self.url = url
 
     def call(self, method: str, path: str, body=None, token: str | None = None,
-             headers: dict | None = None):
-        data = json.dumps(body).encode() if body is not None else None
+             headers: dict | None = None, raw: bytes | None = None):
+        data = raw if raw is not None else \
+            (json.dumps(body).encode() if body is not None else None)
         request = urllib.request.Request(self.url + path, data=data, method=method,
                                          headers={"Content-Type": "application/json",
                                                   **(headers or {})})
@@ -123,3 +126,17 @@ def test_the_catalogue_over_http(api):
         assert "食品经营许可（新办）" in response.read().decode("utf-8")
     status, entry = api.call("GET", "/catalogue/000201012000")
     assert status == 200 and entry["subItems"] == ["000201012001", "000201012002"]
+
+
+@pytest.mark.parametrize("method,path,body,headers,user,status,field", CASES,
+                         ids=[f"{c[0]} {c[1][:40]}" for c in CASES])
+def test_hostile_input_over_http_gets_a_json_4xx(api, method, path, body, headers, user,
+                                                 status, field):
+    tokens = {"company": dict(sub="org:e2e", role="applicant", idNumber=COMPANY_ID),
+              "clerk": dict(sub="staff:e2e-clerk", role="clerk", dept="ZWFW")}
+    token = api.token(**tokens[user]) if user else None
+    # On the wire a header is bytes: send non-Latin-1 text as its UTF-8 bytes.
+    headers = {k: v.encode("utf-8").decode("latin-1") for k, v in headers.items()}
+    answer, error = api.call(method, path, token=token, headers=headers,
+                             raw=body.encode("utf-8") if body else None)
+    assert (answer, error["error"].get("field")) == (status, field), error

@@ -1,0 +1,125 @@
+"""Property tests of what parses untrusted input: whatever arrives, the answer is a value
+the system can store and serve, or a DomainError (a JSON 4xx) naming the field — never
+any other exception."""
+import json
+import os
+from types import SimpleNamespace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+os.environ.setdefault("OW_TOKEN_SECRET", "test-secret-not-for-production-use-000000")
+
+from chalicelib.adapters import tokens  # noqa: E402
+from chalicelib.api import http  # noqa: E402
+from chalicelib.domain import applications, payload  # noqa: E402
+from chalicelib.domain.errors import DomainError  # noqa: E402
+from chalicelib.services import pagination  # noqa: E402
+
+SETTINGS = settings(max_examples=300, deadline=None)
+# Text including lone surrogates, control characters and every plane.
+ANY_TEXT = st.text(alphabet=st.characters(exclude_categories=()) |
+                   st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), max_size=40)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | ANY_TEXT,
+    lambda children: st.lists(children, max_size=4) |
+    st.dictionaries(ANY_TEXT, children, max_size=4), max_leaves=30)
+
+
+def _servable(value) -> None:
+    """What the API stores it serves back as UTF-8 JSON: this must not raise."""
+    json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+@SETTINGS
+@given(st.binary(max_size=300))
+def test_any_bytes_as_a_body_parse_or_get_a_json_error(raw):
+    try:
+        value = http.parse_json_body(raw)
+    except DomainError as error:
+        assert error.status in (400, 413) and error.field
+        return
+    _servable(value)
+
+
+@SETTINGS
+@given(JSON)
+def test_any_json_value_is_accepted_only_if_it_can_be_stored_and_served(value):
+    raw = json.dumps(value, ensure_ascii=True).encode()  # escapes carry lone surrogates
+    try:
+        parsed = http.parse_json_body(raw)
+    except DomainError as error:
+        assert error.status in (400, 413) and error.field
+        return
+    _servable(parsed)
+    assert parsed == value
+
+
+@SETTINGS
+@given(st.integers(min_value=33, max_value=3000))
+def test_nesting_past_the_limit_is_a_400_not_a_crash(depth):
+    for raw in ("[" * depth + "]" * depth, '{"a":' * depth + "1" + "}" * depth):
+        try:
+            http.parse_json_body(raw.encode())
+        except DomainError as error:
+            assert error.status == 400 and error.field
+        else:
+            raise AssertionError(f"depth {depth} accepted")
+
+
+@SETTINGS
+@given(ANY_TEXT)
+def test_query_integers_take_ascii_digits_in_range_only(raw):
+    request = SimpleNamespace(query_params={"limit": raw})
+    try:
+        value = http.int_param(request, "limit", 20, 1, 100)
+    except DomainError as error:
+        assert error.status == 400 and error.field == "limit"
+        return
+    assert 1 <= value <= 100 and raw == str(int(raw)).zfill(len(raw))
+
+
+@SETTINGS
+@given(ANY_TEXT | st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                          "0123456789-_.=", max_size=200))
+def test_cursors_we_did_not_issue_are_refused(cursor):
+    try:
+        key = pagination.decode_cursor(cursor)
+    except DomainError as error:
+        assert error.status == 400 and error.field == "cursor"
+        return
+    assert key is None  # only the empty cursor gets through unsigned
+
+
+@SETTINGS
+@given(st.dictionaries(st.text(max_size=10), st.dictionaries(
+    st.sampled_from(["S", "N"]), st.text(max_size=20), min_size=1, max_size=1), min_size=1,
+    max_size=4))
+def test_cursors_we_issued_come_back_as_issued(key):
+    assert pagination.decode_cursor(pagination.encode_cursor(key)) == key
+
+
+@SETTINGS
+@given(ANY_TEXT)
+def test_any_query_password_header_is_just_wrong(given_password):
+    assert applications.password_matches("secret", "440300202611240000001X",
+                                         given_password) in (True, False)
+
+
+@SETTINGS
+@given(ANY_TEXT)
+def test_any_authorization_header_is_a_principal_or_a_401(header):
+    try:
+        tokens.verify("secret", header)
+    except DomainError as error:
+        assert error.status == 401 and error.field == "Authorization"
+
+
+@SETTINGS
+@given(JSON)
+def test_any_application_body_is_an_application_or_a_400(body):
+    try:
+        payload.check(body)
+        applications.parse_application(body)
+    except DomainError as error:
+        assert error.status == 400 and error.field
