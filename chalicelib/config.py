@@ -31,6 +31,8 @@ class Config:
     # HTTP connections each AWS client keeps open. A Lambda serves one request at a time;
     # the local server serves many on threads and sets more.
     max_pool_connections: int = 10
+    # A JSON file of holiday schedules announced after this release (domain/workdays.py).
+    calendar_file: str | None = None
 
 
 def load() -> Config:
@@ -58,6 +60,7 @@ def load() -> Config:
         dead_letter_queue_urls=tuple(
             url for url in env.get("OW_DEAD_LETTER_QUEUE_URLS", "").split(",") if url),
         max_pool_connections=int(env.get("OW_MAX_POOL_CONNECTIONS", "10")),
+        calendar_file=env.get("OW_CALENDAR_FILE") or None,
     )
 
 

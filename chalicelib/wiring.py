@@ -12,9 +12,21 @@ def configure() -> config.Config:
     signer.public_key_der.cache_clear()
     cfg = config.get()
     models.bind(cfg)
+    _load_calendar(cfg)
     logs.configure()
     _trace_aws_calls()
     return cfg
+
+
+def _load_calendar(cfg: config.Config) -> None:
+    import json
+
+    from .domain import workdays
+    if cfg.calendar_file:
+        with open(cfg.calendar_file, encoding="utf-8") as file:
+            workdays.set_schedules(json.load(file))
+    else:
+        workdays.set_schedules(None)
 
 
 _traced = False

@@ -69,6 +69,7 @@ class CaseRecord(CasesTableRecord, discriminator="case"):
     appliedVia = UnicodeAttribute()
     createdAt = UnicodeAttribute()
     promisedBy = UnicodeAttribute()
+    deadlineBasis = UnicodeAttribute(null=True)  # official | provisional (workdays.py)
     # The last transition (the stream turns each into a timeline event).
     updatedAt = UnicodeAttribute()
     actor = UnicodeAttribute()

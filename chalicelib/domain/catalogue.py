@@ -11,7 +11,7 @@ import re
 from datetime import date
 
 from .errors import ValidationError
-from .workdays import add_workdays
+from .workdays import add_workdays, span_basis
 
 KINDS = {"01": "行政许可", "02": "行政处罚", "03": "行政强制", "04": "行政征收",
          "05": "行政给付", "06": "行政检查", "07": "行政确认", "08": "行政奖励",
@@ -335,8 +335,12 @@ def workflow_input(case_no: str, item: dict, applied_on: date) -> dict:
                              "veto": rule == "all" or dept == stage.get("lead")}
                             for dept in stage["departments"]],
         })
+    last = date.fromisoformat(stages[-1]["departments"][0]["deadline"]) if stages else accept_by
     return {
         "caseNo": case_no,
+        # official: every deadline follows an announced holiday schedule; provisional:
+        # one crosses a year whose schedule is computed (see domain/workdays.py).
+        "calendar": span_basis(applied_on, last),
         "itemCode": item["code"],
         "itemVersion": str(item["version"]),
         "attempt": {"n": 1},  # acceptance rounds (a supplement starts another)
@@ -358,6 +362,7 @@ def dry_run(item: dict, start: date) -> dict:
     plan = workflow_input("SIMULATION", item, start)
     return {"startDate": start.isoformat(), "acceptance": plan["acceptance"],
             "stages": plan["stages"], "promisedBy": promised_by(plan),
+            "calendar": plan["calendar"],
             "issuesLicense": plan["issueLicense"]}
 
 

@@ -1,20 +1,68 @@
 """Working-day arithmetic for time limits (法定/承诺时限 are counted in 工作日).
 
-Uses the State Council holiday schedule from `chinesecalendar` (public holidays and the
-weekend days moved to working days, 调休). For a year the library does not know yet (the
-schedule is published each December) we fall back to Monday–Friday and say so, rather
-than failing a case.
+The calendar, for any year:
+- statutory holidays (New Year, Spring Festival, Qingming, Labour Day, Dragon Boat,
+  Mid-Autumn, National Day) are computed by `holidays` (China), lunar dates included;
+- the official schedule, make-up working days (调休) included, is used for every year whose
+  State Council notice the library ships;
+- a region's override (`set_schedules`, loaded from OW_CALENDAR_FILE) adds the schedule of
+  a year announced after this release, and takes precedence for that year.
+A year with neither official schedule nor override is counted on the computed holidays
+alone: its dates are `provisional`, and so is every deadline that crosses it.
 """
+import functools
 from datetime import date, timedelta
 
-import chinese_calendar
+import holidays
+from holidays.countries.china import ChinaStaticHolidays
+
+from .errors import ValidationError
+
+OFFICIAL, PROVISIONAL = "official", "provisional"
+# The years whose official schedule (with make-up days) the library ships.
+_SHIPPED_YEARS = frozenset(ChinaStaticHolidays.special_public_holidays)
+_schedules: dict[int, dict[str, frozenset[date]]] = {}
+
+
+def set_schedules(document: dict | None) -> None:
+    """A region's announced schedules: {"2027": {"holidays": ["2027-01-01", …],
+    "workdays": ["2027-02-14", …]}} — every day off of the year, and every weekend day
+    that is worked. Raises ValidationError naming a malformed entry."""
+    parsed = {}
+    for year_text, schedule in (document or {}).items():
+        try:
+            year = int(year_text)
+            days = {kind: frozenset(date.fromisoformat(d) for d in schedule.get(kind, []))
+                    for kind in ("holidays", "workdays")}
+        except (TypeError, ValueError, AttributeError):
+            raise ValidationError(f"calendar override {year_text!r} must list ISO dates under "
+                                  "holidays and workdays", field=f"calendar.{year_text}") \
+                from None
+        if any(d.year != year for kind in days.values() for d in kind):
+            raise ValidationError(f"calendar override {year} lists a date of another year",
+                                  field=f"calendar.{year_text}")
+        parsed[year] = days
+    _schedules.clear()
+    _schedules.update(parsed)
+
+
+@functools.lru_cache(maxsize=64)
+def _computed(year: int) -> holidays.HolidayBase:
+    return holidays.China(years=year)
+
+
+def basis(year: int) -> str:
+    """Whether a year's working days follow an announced schedule or a computed one."""
+    return OFFICIAL if year in _schedules or year in _SHIPPED_YEARS else PROVISIONAL
 
 
 def is_workday(day: date) -> bool:
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        return day.weekday() < 5
+    schedule = _schedules.get(day.year)
+    if schedule is not None:
+        if day in schedule["workdays"]:
+            return True
+        return day not in schedule["holidays"] and day.weekday() < 5
+    return _computed(day.year).is_working_day(day)
 
 
 def add_workdays(start: date, days: int) -> date:
@@ -28,3 +76,10 @@ def add_workdays(start: date, days: int) -> date:
         if is_workday(current):
             remaining -= 1
     return current
+
+
+def span_basis(start: date, end: date) -> str:
+    """The basis of a deadline counted from `start` to `end`: provisional if any year it
+    crosses is."""
+    years = range(start.year, max(start.year, end.year) + 1)
+    return PROVISIONAL if any(basis(y) == PROVISIONAL for y in years) else OFFICIAL

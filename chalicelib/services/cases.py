@@ -1,4 +1,5 @@
 """Use cases of a case: apply, read (with timeline), and the view each caller may see."""
+import logging
 from datetime import datetime
 
 from pynamodb.exceptions import TransactWriteError
@@ -14,10 +15,10 @@ from ..domain.errors import Forbidden, NotFound, Unauthorized, UnprocessableEnti
 from ..domain.identifiers import is_valid_case_number, make_case_number
 from ..domain.lifecycle import LABELS, Status
 from ..domain.masking import mask_id, mask_phone
-from . import catalogue
-from .clock import local_date, now
+from . import catalogue, clock
 
 META = "META"
+log = logging.getLogger("onewindow")
 
 
 def _next_sequence(area: str, day: str) -> int:
@@ -53,8 +54,8 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
         if replay:
             return replay, True
 
-    started = now()
-    today = local_date(started)
+    started = clock.now()
+    today = clock.local_date(started)
     case_no = make_case_number(cfg.area_code, today,
                                _next_sequence(cfg.area_code, today.strftime("%Y%m%d")))
     plan = workflow_input(case_no, item, today)
@@ -64,7 +65,8 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
         applicant={**application.applicant, "sub": principal.sub},
         form=application.form, materials=application.materials,
         appliedVia=application.channel, createdAt=started.isoformat(),
-        promisedBy=promised_by(plan), updatedAt=started.isoformat(), actor=principal.sub,
+        promisedBy=promised_by(plan), deadlineBasis=plan["calendar"],
+        updatedAt=started.isoformat(), actor=principal.sub,
         actorRole=principal.role, channel=application.channel, opinion="申请已提交")
     try:
         with transact_write() as transaction:
@@ -81,6 +83,10 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
         if replay:
             return replay, True
         raise
+    if plan["calendar"] != "official":
+        log.warning("case %s: deadlines up to %s follow a provisional holiday calendar "
+                    "(no announced schedule for a year they cross)", case_no,
+                    record.promisedBy)
     workflow.start(cfg.state_machine_arn, case_no, plan)
     return _created(record), False
 
@@ -99,7 +105,7 @@ def _replay(idem_pk: str, body_hash: str) -> dict | None:
     if record.status == Status.RECEIVED:
         item = catalogue.pinned_version(record.itemCode, record.itemVersion)
         workflow.start(config.get().state_machine_arn, record.pk,
-                       workflow_input(record.pk, item, local_date(
+                       workflow_input(record.pk, item, clock.local_date(
                            datetime.fromisoformat(record.createdAt))))
     return _created(record)
 
@@ -109,7 +115,8 @@ def _created(record: CaseRecord) -> dict:
             "queryPassword": applications.query_password(config.get().token_secret, record.pk),
             "status": record.status, "statusLabel": LABELS[Status(record.status)],
             "itemCode": record.itemCode, "itemVersion": record.itemVersion,
-            "createdAt": record.createdAt, "promisedBy": record.promisedBy}
+            "createdAt": record.createdAt, "promisedBy": record.promisedBy,
+            "deadlineBasis": record.deadlineBasis}
 
 
 def load(case_no: str) -> tuple[CaseRecord, list[TimelineEvent], list[TaskRecord]]:
@@ -158,7 +165,8 @@ def case_view(case: CaseRecord, events, tasks, full: bool) -> dict:
         "itemCode": case.itemCode, "itemVersion": case.itemVersion, "itemName": case.itemName,
         "applicant": {k: v for k, v in applicant.items() if v is not None},
         "appliedVia": case.appliedVia, "createdAt": case.createdAt,
-        "promisedBy": case.promisedBy, "updatedAt": case.updatedAt,
+        "promisedBy": case.promisedBy, "deadlineBasis": case.deadlineBasis,
+        "updatedAt": case.updatedAt,
         "licenseId": case.licenseId,
         "timeline": [event_view(e) for e in sorted(events, key=lambda e: e.sk)],
     }

@@ -11,9 +11,8 @@ from ..domain.canonical import canonical_bytes
 from ..domain.errors import Forbidden, NotFound, ValidationError
 from ..domain.identifiers import make_license_identifier, parse_license_identifier
 from ..domain.lifecycle import Status
-from . import catalogue
+from . import catalogue, clock
 from .cases import META
-from .clock import local_date, now
 
 log = logging.getLogger("onewindow")
 
@@ -61,8 +60,8 @@ def issue_for_case(case_no: str, token: str | None = None) -> str | None:
     if case.licenseId:
         return case.licenseId  # the workflow recorded it: it is past this step
     item = catalogue.pinned_version(case.itemCode, case.itemVersion)
-    issued_at = now()
-    document = _build_document(case, item, cfg, local_date(issued_at))
+    issued_at = clock.now()
+    document = _build_document(case, item, cfg, clock.local_date(issued_at))
     license_id = document["identifier"]
     try:
         LicenseRecord.get(license_id)
@@ -151,6 +150,6 @@ def verify(body) -> dict:
             return answer(False, "revoked")
     except LicenseRecord.DoesNotExist:
         return answer(False, "not_in_library")
-    if str(document.get("validTo", "")) < local_date(now()).isoformat():
+    if str(document.get("validTo", "")) < clock.local_date(clock.now()).isoformat():
         return answer(False, "expired")
     return answer(True, None)

@@ -8,7 +8,7 @@ from ..domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from ..domain.identifiers import is_valid_task_id
 from ..domain.lifecycle import ACCEPTANCE_DECISIONS, REVIEW_DECISIONS, Status, check_transition
 from .cases import META, task_view
-from .clock import now
+from . import clock
 from .pagination import decode_cursor, encode_cursor
 
 APPLICANT_INBOX = "APPLICANT"
@@ -27,7 +27,7 @@ def record(message: dict) -> bool:
     Called for every tasks-queue message; a redelivered message finds the task already
     there and changes nothing. Returns whether the task was new.
     """
-    created = now().isoformat()
+    created = clock.now().isoformat()
     task = TaskRecord(
         message["caseNo"], f"TASK#{message['taskId']}", taskId=message["taskId"],
         taskKind=message["kind"], caseNo=message["caseNo"], itemCode=message["itemCode"],
@@ -112,7 +112,7 @@ def decide(principal: identity.Principal | None, task_id: str, body,
     target = _target_status(task, decision)
     if target is not None:
         check_transition(case.status, target)
-    decided_at = now().isoformat()
+    decided_at = clock.now().isoformat()
     try:
         with transact_write() as transaction:
             transaction.update(task, actions=[
@@ -163,5 +163,5 @@ def resume_decided(old: dict | None, new: dict | None) -> bool:
     resumed = workflow.resume(new["token"], output)
     # Recorded after the resume: a crash in between is retried by the stream, and the
     # token (spent by then) is refused.
-    task.update(actions=[TaskRecord.resumedAt.set(now().isoformat())])
+    task.update(actions=[TaskRecord.resumedAt.set(clock.now().isoformat())])
     return resumed

@@ -1,7 +1,18 @@
 from datetime import date
 
+import pytest
+
+from chalicelib.domain import workdays
 from chalicelib.domain.catalogue import workflow_input
-from chalicelib.domain.workdays import add_workdays, is_workday
+from chalicelib.domain.errors import ValidationError
+from chalicelib.domain.workdays import add_workdays, is_workday, span_basis
+
+
+@pytest.fixture(autouse=True)
+def no_overrides():
+    workdays.set_schedules(None)
+    yield
+    workdays.set_schedules(None)
 
 
 def test_weekends_are_skipped():
@@ -16,8 +27,46 @@ def test_national_day_holidays_and_make_up_days_follow_the_state_council_schedul
     assert add_workdays(date(2026, 10, 9), 1) == date(2026, 10, 10)
 
 
-def test_unknown_years_fall_back_to_monday_to_friday():
-    assert add_workdays(date(2031, 1, 3), 1) == date(2031, 1, 6)
+def test_statutory_holidays_are_computed_for_years_without_a_published_schedule():
+    # A deadline crossing into 2027 does not count New Year's Day as a working day.
+    assert not is_workday(date(2027, 1, 1))
+    assert add_workdays(date(2026, 12, 31), 1) == date(2027, 1, 4)
+    # Lunar holidays of any year: Spring Festival 2035 falls on 8 February, Mid-Autumn
+    # 2031 on 1 October (with National Day), Dragon Boat 2030 on 5 June.
+    assert not is_workday(date(2035, 2, 8))
+    assert not is_workday(date(2030, 6, 5))
+    assert not is_workday(date(2031, 10, 2))
+    assert is_workday(date(2031, 1, 3))
+
+
+def test_a_deadline_is_official_only_where_every_year_it_crosses_has_a_schedule():
+    assert workdays.basis(2026) == "official" and workdays.basis(2027) == "provisional"
+    assert span_basis(date(2026, 11, 20), date(2026, 12, 30)) == "official"
+    assert span_basis(date(2026, 12, 28), date(2027, 1, 8)) == "provisional"
+    plan = workflow_input("C1", ITEM, date(2026, 12, 28))
+    assert plan["calendar"] == "provisional"
+    assert workflow_input("C1", ITEM, date(2026, 11, 20))["calendar"] == "official"
+
+
+def test_a_regions_override_makes_an_announced_year_official_with_its_make_up_days():
+    workdays.set_schedules({"2027": {
+        "holidays": ["2027-01-01", "2027-02-05", "2027-02-08", "2027-02-09", "2027-02-10",
+                     "2027-02-11", "2027-02-12"],
+        "workdays": ["2027-02-13"]}})
+    assert workdays.basis(2027) == "official"
+    assert span_basis(date(2026, 12, 28), date(2027, 1, 8)) == "official"
+    assert is_workday(date(2027, 2, 13))          # a Saturday worked (调休)
+    assert not is_workday(date(2027, 2, 12))      # a Friday off
+    assert is_workday(date(2027, 10, 4)) is True  # not in the override: Monday, worked
+    assert add_workdays(date(2027, 2, 4), 1) == date(2027, 2, 13)
+
+
+def test_a_malformed_override_names_its_year():
+    with pytest.raises(ValidationError) as raised:
+        workdays.set_schedules({"2027": {"holidays": ["27-1-1"]}})
+    assert raised.value.field == "calendar.2027"
+    with pytest.raises(ValidationError):
+        workdays.set_schedules({"2027": {"holidays": ["2028-01-01"]}})
 
 
 ITEM = {"code": "X", "version": "2", "process": {
