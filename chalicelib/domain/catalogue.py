@@ -1,4 +1,4 @@
-"""The service catalogue's rules (DESIGN §1; issue 3), as pure functions.
+"""The service catalogue's rules (docs/architecture.md), as pure functions.
 
 An *implementation* is one region's version of a catalogue item: its guide, materials,
 form schema and process definition. `check_implementation` is the one validation every

@@ -1,4 +1,4 @@
-"""Case numbers and e-license identifiers (DESIGN §1, §4), with their check characters.
+"""Case numbers and e-license identifiers with their check characters.
 
 Case number: 6-digit area code + yyyymmdd + 7-digit daily sequence + ISO 7064 MOD 11-2
 check character (the same scheme as the 18-digit ID number), e.g. `440300202611240000001X`

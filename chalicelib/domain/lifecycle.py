@@ -1,4 +1,4 @@
-"""Case status codes and the transitions between them (DESIGN §2).
+"""Case status codes and the transitions between them (docs/architecture.md).
 
 The codes are the ones provincial platforms exchange; every status change goes through
 `check_transition`, so an illegal one is refused before anything is written.
