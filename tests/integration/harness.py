@@ -1,8 +1,10 @@
 """An in-process OneWindow on moto: the real template, ASL, models and handlers."""
+import copy
 import json
 import os
 from dataclasses import dataclass
 
+import boto3
 from chalice.test import Client
 
 from chalicelib import wiring
@@ -22,6 +24,8 @@ class Stack:
     client: Client
     pump: EventPump
     env: dict
+    catalogue: dict | None = None   # the items table as loaded (reset restores it)
+    queues: set | None = None       # the stack's own queues
 
     def token(self, user: str) -> str:
         claims = demo.USERS[user]
@@ -79,7 +83,56 @@ def start_stack() -> Stack:
     import app as app_module
     demo.load_catalogue()
     pump = EventPump(app_module.app, env, REGION, streams_endpoint_url=STREAMS_ENDPOINT)
-    return Stack(app=app_module.app, client=Client(app_module.app), pump=pump, env=env)
+    stack = Stack(app=app_module.app, client=Client(app_module.app), pump=pump, env=env)
+    stack.catalogue = copy.deepcopy(_moto_table(env["OW_ITEMS_TABLE"]).items)
+    stack.queues = set(boto3.client("sqs", region_name=REGION).list_queues()["QueueUrls"])
+    return stack
+
+
+ACCOUNT = "123456789012"
+
+
+def _moto_table(name: str):
+    from moto.dynamodb.models import dynamodb_backends
+    return dynamodb_backends[ACCOUNT][REGION].get_table(name)
+
+
+def reset(stack: Stack) -> None:
+    """Per-test isolation on the session's stack: every workflow stopped and forgotten,
+    cases and licenses gone (the day's case-number counter kept, so numbers and execution
+    names never repeat), the shipped catalogue as loaded, queues empty, subscriptions and
+    queues a test made removed, and a pump reading a fresh stream."""
+    from moto.dynamodb.models.table import StreamShard
+    from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+    sfn = boto3.client("stepfunctions", region_name=REGION)
+    machine = stack.env["OW_STATE_MACHINE_ARN"]
+    for page in sfn.get_paginator("list_executions").paginate(stateMachineArn=machine,
+                                                              statusFilter="RUNNING"):
+        for execution in page["executions"]:
+            sfn.stop_execution(executionArn=execution["executionArn"])
+    for state_machine in stepfunctions_parser_backends[ACCOUNT][REGION].state_machines:
+        state_machine.executions.clear()
+    with moto_shim.LOCK:
+        cases = _moto_table(stack.env["OW_CASES_TABLE"])
+        for pk in [pk for pk in cases.items if not str(pk.value).startswith("SEQ#")]:
+            del cases.items[pk]
+        cases.stream_shard = StreamShard(ACCOUNT, cases)
+        _moto_table(stack.env["OW_LICENSES_TABLE"]).items.clear()
+        _moto_table(stack.env["OW_ITEMS_TABLE"]).items = copy.deepcopy(stack.catalogue)
+    sqs, sns = boto3.client("sqs", region_name=REGION), boto3.client("sns", region_name=REGION)
+    for url in sqs.list_queues().get("QueueUrls", []):
+        if url in stack.queues:
+            _empty(url)
+        else:
+            sqs.delete_queue(QueueUrl=url)
+    for subscription in sns.list_subscriptions()["Subscriptions"]:
+        sns.unsubscribe(SubscriptionArn=subscription["SubscriptionArn"])
+    stack.pump = EventPump(stack.app, stack.env, REGION, streams_endpoint_url=STREAMS_ENDPOINT)
+
+
+def _empty(url: str) -> None:
+    from moto.sqs.models import sqs_backends
+    sqs_backends[ACCOUNT][REGION].get_queue(url.rsplit("/", 1)[-1])._messages.clear()
 
 
 FOOD = demo.code_of("000201012000", "SCJG")         # 食品经营许可, one department

@@ -28,6 +28,7 @@ def table():
             StreamSpecification={"StreamEnabled": True,
                                  "StreamViewType": "NEW_AND_OLD_IMAGES"})
         yield client
+        client.delete_table(TableName="t")  # the session's stack may share the backend
 
 
 def _put(pk: str, condition: str | None = None, **attributes) -> dict:
