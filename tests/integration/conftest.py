@@ -1,3 +1,5 @@
+import logging
+
 import pytest
 from moto import mock_aws
 
@@ -16,3 +18,45 @@ def session_stack():
 def stack(session_stack):
     reset(session_stack)
     return session_stack
+
+
+@pytest.fixture
+def delivered(stack, monkeypatch):
+    """Every (source, event) the pump handed to a handler and it took, in order."""
+    import copy
+    seen = []
+    original = stack.pump.invoke
+
+    def recording(source, event):
+        ok = original(source, event)
+        if ok:
+            seen.append((source, copy.deepcopy(event)))
+        return ok
+
+    monkeypatch.setattr(stack.pump, "invoke", recording)
+    return seen
+
+
+class _Lines(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.lines = []
+
+    def emit(self, record):
+        self.lines.append(record.getMessage())
+
+
+@pytest.fixture
+def log_lines():
+    """log_lines(name): the messages logged under `name` during the test."""
+    attached = []
+
+    def lines(name: str = "onewindow") -> list[str]:
+        handler = _Lines()
+        logging.getLogger(name).addHandler(handler)
+        attached.append((name, handler))
+        return handler.lines
+
+    yield lines
+    for name, handler in attached:
+        logging.getLogger(name).removeHandler(handler)

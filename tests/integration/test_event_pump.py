@@ -1,6 +1,5 @@
 """The event pump never stops silently: shard changes, dead iterators, failing handlers."""
 import json
-import logging
 
 import boto3
 import pytest
@@ -22,39 +21,28 @@ def _kill_iterators():
     dynamodbstreams_backends["123456789012"][REGION].shard_iterators.clear()
 
 
-@pytest.fixture
-def stream_log(stack, monkeypatch):
-    """Every stream record the pump hands to a handler, in delivery order."""
-    seen = []
-    original = stack.pump.invoke
+class _StreamLog:
+    """The sequence numbers of the stream records delivered so far, in delivery order."""
 
-    def recording(source, event):
-        ok = original(source, event)
-        if ok and event.get("Records") and event["Records"][0].get("eventSource") == \
-                "aws:dynamodb":
-            seen.extend(r["dynamodb"]["SequenceNumber"] for r in event["Records"])
-        return ok
+    def __init__(self, delivered):
+        self.delivered = delivered
 
-    monkeypatch.setattr(stack.pump, "invoke", recording)
-    return seen
+    def __iter__(self):
+        return iter([r["dynamodb"]["SequenceNumber"] for _, event in self.delivered
+                     for r in event.get("Records", []) if r.get("eventSource") == "aws:dynamodb"])
 
-
-class _Capture(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.DEBUG)
-        self.lines = []
-
-    def emit(self, record):
-        self.lines.append(record.getMessage())
+    def __len__(self):
+        return len(list(iter(self)))
 
 
 @pytest.fixture
-def pump_log():
-    handler = _Capture()
-    logger = logging.getLogger("onewindow.local.pump")
-    logger.addHandler(handler)
-    yield handler.lines
-    logger.removeHandler(handler)
+def stream_log(delivered):
+    return _StreamLog(delivered)
+
+
+@pytest.fixture
+def pump_log(log_lines):
+    return log_lines("onewindow.local.pump")
 
 
 def _apply(stack) -> str:

@@ -1,7 +1,6 @@
 """Business dates are the region's (Asia/Shanghai), whatever the server's clock zone:
 at 00:30 Beijing time it is already tomorrow for case numbers and licenses. Deadlines
 counted on a provisional holiday calendar say so, and are logged."""
-import logging
 from datetime import datetime, timezone
 
 import pytest
@@ -36,26 +35,13 @@ def test_at_half_past_midnight_beijing_time_case_and_license_carry_the_local_dat
     assert signed["license"]["validTo"] == "2031-11-25"
 
 
-class _Lines(logging.Handler):
-    def __init__(self):
-        super().__init__()
-        self.lines = []
-
-    def emit(self, record):
-        self.lines.append(record.getMessage())
-
-
-def test_deadlines_on_a_provisional_calendar_are_shown_and_logged(stack, at):
-    lines = _Lines()
-    logging.getLogger("onewindow").addHandler(lines)
-    try:
-        at(datetime(2026, 12, 28, 2, 0, tzinfo=timezone.utc))
-        created = stack.call("POST", "/cases", "company", application(FOOD)).data
-    finally:
-        logging.getLogger("onewindow").removeHandler(lines)
+def test_deadlines_on_a_provisional_calendar_are_shown_and_logged(stack, at, log_lines):
+    lines = log_lines("onewindow")
+    at(datetime(2026, 12, 28, 2, 0, tzinfo=timezone.utc))
+    created = stack.call("POST", "/cases", "company", application(FOOD)).data
     assert created["deadlineBasis"] == "provisional"
     assert stack.case(created["caseNo"])["deadlineBasis"] == "provisional"
-    assert any(created["caseNo"] in line and "provisional" in line for line in lines.lines)
+    assert any(created["caseNo"] in line and "provisional" in line for line in lines)
 
     at(datetime(2026, 11, 2, 2, 0, tzinfo=timezone.utc))
     assert stack.call("POST", "/cases", "company", application(FOOD)).data[

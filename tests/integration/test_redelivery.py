@@ -12,22 +12,6 @@ from .harness import HYGIENE, REGION, application
 
 
 @pytest.fixture
-def delivered(stack, monkeypatch):
-    """Every (source, event) the pump handed to a handler, in order."""
-    seen = []
-    original = stack.pump.invoke
-
-    def recording(source, event):
-        ok = original(source, event)
-        if ok:
-            seen.append((source, copy.deepcopy(event)))
-        return ok
-
-    monkeypatch.setattr(stack.pump, "invoke", recording)
-    return seen
-
-
-@pytest.fixture
 def resumes(stack):
     """SendTaskSuccess calls the app makes (through its own Step Functions client)."""
     calls = []
