@@ -82,8 +82,11 @@ def _http_server(app, port: int):
     # keep-alive response waits ~40 ms for the delayed ACK.
     ChaliceRequestHandler.disable_nagle_algorithm = True
     ThreadedHTTPServer.request_queue_size = LISTEN_BACKLOG
+    from chalicelib.local.threads import thread_local_requests
     config = Config.create(chalice_app=app, app_name="onewindow", chalice_stage="local")
-    return create_local_server(app, config, HOST, port)
+    server = create_local_server(app, config, HOST, port)
+    thread_local_requests(app)  # after create_local_server, which swaps the app's class
+    return server
 
 
 def main(argv=None) -> int:

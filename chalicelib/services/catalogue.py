@@ -128,11 +128,19 @@ def save_entry(principal: identity.Principal, body, base_code: str | None = None
     changes = None
     if base_code:
         changes = diff(existing[base_code], entry, ignore=("updatedAt",))
-    with transact_write() as transaction:
-        transaction.save(record)
-        transaction.save(_history(entry["baseCode"], "update" if base_code else "create",
-                                  None, principal.sub, reason,
-                                  {"changes": changes} if changes else None, at=at))
+    # Created only if new; changed only if unchanged since read (a racing admin gets 409).
+    condition = CatalogueEntryRecord.sk.does_not_exist() if base_code is None else \
+        CatalogueEntryRecord.updatedAt == existing[base_code]["updatedAt"]
+    try:
+        with transact_write() as transaction:
+            transaction.save(record, condition=condition)
+            transaction.save(_history(entry["baseCode"], "update" if base_code else "create",
+                                      None, principal.sub, reason,
+                                      {"changes": changes} if changes else None, at=at))
+    except TransactWriteError:
+        raise Conflict(f"catalogue entry {entry['baseCode']} was created or changed "
+                       "meanwhile", code="entry_exists" if base_code is None else
+                       "entry_changed", field="entry.baseCode") from None
     return _entry_view(record)
 
 

@@ -47,13 +47,17 @@ def inbox(principal: identity.Principal | None, dept: str | None, limit: int = 5
     return {"dept": dept, "tasks": tasks, "next": encode_cursor(page.last_evaluated_key)}
 
 
-def _load_task(task_id: str) -> TaskRecord:
+def _load_task(task_id: str) -> tuple[TaskRecord, CaseRecord]:
+    """The task and its case. The case is read first: a decision racing this one then
+    shows as the task decided (409 task_already_decided), never as a case that seems to
+    have moved on by itself."""
     if not is_valid_task_id(task_id):
         raise NotFound("no task with that id", field="taskId")
     case_no = task_id.split("-", 1)[0]
     try:
-        return TaskRecord.get(case_no, f"TASK#{task_id}")
-    except TaskRecord.DoesNotExist:
+        case = CaseRecord.get(case_no, META)
+        return TaskRecord.get(case_no, f"TASK#{task_id}"), case
+    except (TaskRecord.DoesNotExist, CaseRecord.DoesNotExist):
         raise NotFound(f"no task {task_id}", field="taskId") from None
 
 
@@ -103,8 +107,7 @@ def decide(principal: identity.Principal | None, task_id: str, body,
            channel: str = "api") -> dict:
     """Decide a task once; the task's token then resumes the workflow."""
     principal = identity.require(principal)
-    task = _load_task(task_id)
-    case = CaseRecord.get(task.caseNo, META)
+    task, case = _load_task(task_id)
     _authorise(principal, task, case)
     decision, opinion = _parse_decision(task, body)
     if task.state != "open":

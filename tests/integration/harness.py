@@ -12,6 +12,7 @@ from chalicelib.adapters import tokens
 from chalicelib.local import demo, moto_shim
 from chalicelib.local.pump import EventPump
 from chalicelib.local.stack import create_resources
+from chalicelib.local.threads import thread_local_requests
 
 REGION = "cn-north-1"
 # In-process, the streams client needs moto's generic host (STACK-NOTES).
@@ -83,6 +84,7 @@ def start_stack() -> Stack:
     import app as app_module
     demo.load_catalogue()
     pump = EventPump(app_module.app, env, REGION, streams_endpoint_url=STREAMS_ENDPOINT)
+    thread_local_requests(app_module.app)  # tests send concurrent requests
     stack = Stack(app=app_module.app, client=Client(app_module.app), pump=pump, env=env)
     stack.catalogue = copy.deepcopy(_moto_table(env["OW_ITEMS_TABLE"]).items)
     stack.queues = set(boto3.client("sqs", region_name=REGION).list_queues()["QueueUrls"])
