@@ -93,6 +93,8 @@ def _reference_case(stack, item: str, reviewers: list[tuple[str, str]]) -> str:
 def _route_and_workflow_numbers() -> dict:
     sys.path.insert(0, str(ROOT))
     import tests.conftest  # noqa: F401  (fake credentials, region)
+    from chalicelib import logs
+    logs.configure(stream=sys.stderr)  # stdout carries the JSON result only
     _install_hook()
     from moto import mock_aws
 

@@ -41,7 +41,8 @@ Part 3, SQS. Every SendMessage computes all of the queue's attributes
 (`moto/sqs/models.py`, `send_message` reads `queue.attributes` for one flag), and with
 them three approximate message counts, each a pass over every message: O(queue length)
 per message sent, half of moto's CPU in a burst. While a message is sent, the shim
-answers that one flag alone.
+answers that one flag alone. ReceiveMessage does the same three times for every message
+it returns (to read the retention period): the shim reads the period itself.
 
 Part 4, the server. To route each request moto lists its own package directory
 (`moto/backends.py`, `list_of_moto_modules`, a listdir and a stat per module); the shim
@@ -96,6 +97,7 @@ def install() -> None:
     from moto.sqs.models import Queue, SQSBackend
     Queue.attributes = property(_attributes_unless_sending(Queue.attributes.fget))
     SQSBackend.send_message = _sending(SQSBackend.send_message)
+    SQSBackend.is_message_valid_based_on_retention_period = _within_retention
 
     from moto import backends
     modules = tuple(backends.list_of_moto_modules())
@@ -128,6 +130,13 @@ def _attributes_unless_sending(attributes):
             return {}
         return attributes(queue)
     return queue_attributes
+
+
+def _within_retention(backend, queue_name: str, message) -> bool:
+    """moto's retention check without computing every attribute of the queue."""
+    from moto.core.utils import unix_time
+    period = int(backend.get_queue(queue_name).message_retention_period)
+    return period + message.sent_timestamp / 1000 > unix_time()
 
 
 def _parse_once(parse):

@@ -152,3 +152,29 @@ def test_install_refuses_another_moto_version(monkeypatch):
     monkeypatch.setattr(moto, "__version__", "9.9.9")
     with pytest.raises(RuntimeError, match="5.2.5"):
         moto_shim.install()
+
+
+def test_sqs_keeps_retention_and_fifo_deduplication_with_the_shortcuts():
+    """The shim reads two queue attributes directly instead of computing all of them:
+    what they decide must not change."""
+    from moto.sqs.models import sqs_backends
+    moto_shim.install()
+    with mock_aws():
+        sqs = boto3.client("sqs", region_name=REGION)
+        url = sqs.create_queue(QueueName="short", Attributes={
+            "MessageRetentionPeriod": "60"})["QueueUrl"]
+        sqs.send_message(QueueUrl=url, MessageBody="fresh")
+        assert [m["Body"] for m in sqs.receive_message(
+            QueueUrl=url, VisibilityTimeout=0).get("Messages", [])] == ["fresh"]
+        queue = sqs_backends["123456789012"][REGION].get_queue("short")
+        queue._messages[0].sent_timestamp -= 120_000  # sent two minutes ago: expired
+        assert sqs.receive_message(QueueUrl=url).get("Messages", []) == []
+
+        fifo = sqs.create_queue(QueueName="dedup.fifo", Attributes={
+            "FifoQueue": "true", "ContentBasedDeduplication": "true"})["QueueUrl"]
+        for _ in range(2):
+            sqs.send_message(QueueUrl=fifo, MessageBody="same", MessageGroupId="g")
+        assert sqs.get_queue_attributes(QueueUrl=fifo, AttributeNames=[
+            "ApproximateNumberOfMessages"])["Attributes"]["ApproximateNumberOfMessages"] == "1"
+        sqs.delete_queue(QueueUrl=url)
+        sqs.delete_queue(QueueUrl=fifo)
