@@ -160,6 +160,11 @@ class QueueSource:
         return len(done)
 
 
+def _epoch(moment: datetime) -> float:
+    """Seconds since the epoch (boto3 parses stream times naive or aware; UTC either way)."""
+    return moment.replace(tzinfo=moment.tzinfo or timezone.utc).timestamp()
+
+
 class _Shard:
     def __init__(self, shard_id: str, parent: str | None):
         self.id, self.parent = shard_id, parent
@@ -226,8 +231,7 @@ class StreamSource:
         change = dict(record["dynamodb"])
         created = change.get("ApproximateCreationDateTime")
         if isinstance(created, datetime):
-            change["ApproximateCreationDateTime"] = created.replace(
-                tzinfo=created.tzinfo or timezone.utc).timestamp()
+            change["ApproximateCreationDateTime"] = _epoch(created)
         return {"eventID": record["eventID"], "eventName": record["eventName"],
                 "eventVersion": record.get("eventVersion", "1.1"),
                 "eventSource": "aws:dynamodb", "awsRegion": self.pump.region,
@@ -282,13 +286,12 @@ class StreamSource:
             shard.last_sequence = records[-1]["dynamodb"]["SequenceNumber"]
             created = records[-1]["dynamodb"].get("ApproximateCreationDateTime")
             if isinstance(created, datetime):
-                self.lag.observe(created.replace(tzinfo=created.tzinfo or timezone.utc)
-                                 .timestamp())
+                self.lag.observe(_epoch(created))
         shard.iterator = answer.get("NextShardIterator")
         if shard.iterator is None:
             shard.closed = True  # drained; its children are read from their start
             self._refreshed = float("-inf")
-        return len(records) if shard.attempts == 0 else 0
+        return len(records)
 
     def pump_once(self) -> int:
         if time.monotonic() - self._refreshed > self.refresh_seconds:
