@@ -68,7 +68,8 @@ def _serialised(method):
 
 
 def install() -> None:
-    """Patch moto's DynamoDB (idempotent). Raises if moto is not the pinned version."""
+    """Patch moto as the module docstring says (idempotent). Raises if moto is not the
+    pinned version."""
     global _installed
     if _installed:
         return
@@ -76,8 +77,8 @@ def install() -> None:
     if moto.__version__ != PINNED_MOTO:
         raise RuntimeError(
             f"chalicelib/local/moto_shim.py is written against moto {PINNED_MOTO}, "
-            f"found {moto.__version__}: re-check moto's transact_write_items and update "
-            "the shim and its pin together")
+            f"found {moto.__version__}: re-check each part against the new moto source "
+            "and update the shim and its pin together")
     from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.responses import DynamoHandler
     from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
