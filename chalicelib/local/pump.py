@@ -113,8 +113,6 @@ class QueueSource:
 
     def __init__(self, pump: "EventPump", url: str, source):
         self.pump, self.url, self.source = pump, url, source
-        self.workers = ThreadPoolExecutor(max_workers=10,
-                                          thread_name_prefix=f"pump {source.name}")
         self.name = f"queue {url.rsplit('/', 1)[-1]} -> {source.name}"
         self.backoff = Backoff()
         self.lag = _Lag(self.name)
@@ -137,7 +135,7 @@ class QueueSource:
             MessageAttributeNames=["All"]).get("Messages", [])
         size = max(1, self.source.batch_size)
         batches = [messages[start:start + size] for start in range(0, len(messages), size)]
-        outcomes = self.workers.map(lambda batch: self.pump.invoke(
+        outcomes = self.pump.workers.map(lambda batch: self.pump.invoke(
             self.source, {"Records": [self._record(m) for m in batch]}), batches)
         done = []
         for batch, ok in zip(batches, outcomes):
@@ -336,6 +334,12 @@ class EventPump:
         self._counts = threading.Lock()
         self.delivered = 0
         self.failures = 0
+        # Queue batches run on these, as concurrent invocations of a function would.
+        self.workers = ThreadPoolExecutor(max_workers=10, thread_name_prefix="pump worker")
+
+    def close(self) -> None:
+        """Let the workers go (after the pump's own threads have stopped)."""
+        self.workers.shutdown(wait=False, cancel_futures=True)
 
     def stream(self) -> StreamSource:
         return next(s for s in self.sources if isinstance(s, StreamSource))

@@ -144,6 +144,7 @@ READY {url}""", flush=True)
     server.server.server_close()
     for thread in pump_threads:
         thread.join(timeout=max(0.1, 3 - (time.monotonic() - started)))
+    pump.close()
     return 0
 
 

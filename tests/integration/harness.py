@@ -129,6 +129,7 @@ def reset(stack: Stack) -> None:
             sqs.delete_queue(QueueUrl=url)
     for subscription in sns.list_subscriptions()["Subscriptions"]:
         sns.unsubscribe(SubscriptionArn=subscription["SubscriptionArn"])
+    stack.pump.close()
     stack.pump = EventPump(stack.app, stack.env, REGION, streams_endpoint_url=STREAMS_ENDPOINT)
 
 
