@@ -323,19 +323,18 @@ def workflow_input(case_no: str, item: dict, applied_on: date) -> dict:
     process = item["process"]
     acceptance_days = process.get("acceptanceDays", 1)
     accept_by = add_workdays(applied_on, acceptance_days)
-    stages, elapsed = [], acceptance_days
+    stages, elapsed, last = [], acceptance_days, accept_by
     for index, stage in enumerate(process["stages"], start=1):
         elapsed += stage["days"]
-        deadline = add_workdays(applied_on, elapsed).isoformat()
+        last = add_workdays(applied_on, elapsed)
         rule = stage.get("rule", "all")
         stages.append({
             "stage": index,
             "name": stage["name"],
-            "departments": [{"dept": dept, "deadline": deadline,
+            "departments": [{"dept": dept, "deadline": last.isoformat(),
                              "veto": rule == "all" or dept == stage.get("lead")}
                             for dept in stage["departments"]],
         })
-    last = date.fromisoformat(stages[-1]["departments"][0]["deadline"]) if stages else accept_by
     return {
         "caseNo": case_no,
         # official: every deadline follows an announced holiday schedule; provisional:
