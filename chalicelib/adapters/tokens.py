@@ -5,8 +5,6 @@ only ever sees a `Principal`, so swapping the verifier changes nothing else.
 """
 import time
 
-import jwt
-
 from ..domain.errors import Unauthorized, ValidationError
 from ..domain.identity import ROLES, Principal
 
@@ -28,6 +26,7 @@ def issue(secret: str, sub: str, role: str, dept: str | None = None,
         claims["name"] = name
     if id_number:
         claims["idn"] = id_number
+    import jwt
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
@@ -40,6 +39,8 @@ def verify(secret: str, authorization: str | None) -> Principal | None:
         raise Unauthorized("Authorization must be 'Bearer <token>'", field="Authorization")
     if not secret:
         raise Unauthorized("token verification is not configured", field="Authorization")
+    # Imported here: PyJWT loads `cryptography` (~20 ms), which public reads never need.
+    import jwt
     try:
         claims = jwt.decode(token, secret, algorithms=["HS256"], issuer=ISSUER,
                             options={"require": ["exp", "sub", "iss"]})

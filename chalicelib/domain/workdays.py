@@ -13,14 +13,9 @@ alone: its dates are `provisional`, and so is every deadline that crosses it.
 import functools
 from datetime import date, timedelta
 
-import holidays
-from holidays.countries.china import ChinaStaticHolidays
-
 from .errors import ValidationError
 
 OFFICIAL, PROVISIONAL = "official", "provisional"
-# The years whose official schedule (with make-up days) the library ships.
-_SHIPPED_YEARS = frozenset(ChinaStaticHolidays.special_public_holidays)
 _schedules: dict[int, dict[str, frozenset[date]]] = {}
 
 
@@ -46,14 +41,24 @@ def set_schedules(document: dict | None) -> None:
     _schedules.update(parsed)
 
 
+# `holidays` is imported on first use: importing its China calendar loads every country
+# (~50 ms), and most requests (catalogue reads above all) never count a working day.
+@functools.lru_cache(maxsize=1)
+def _shipped_years() -> frozenset[int]:
+    """The years whose official schedule (with make-up days) the library ships."""
+    from holidays.countries.china import ChinaStaticHolidays
+    return frozenset(ChinaStaticHolidays.special_public_holidays)
+
+
 @functools.lru_cache(maxsize=64)
-def _computed(year: int) -> holidays.HolidayBase:
+def _computed(year: int):
+    import holidays
     return holidays.China(years=year)
 
 
 def basis(year: int) -> str:
     """Whether a year's working days follow an announced schedule or a computed one."""
-    return OFFICIAL if year in _schedules or year in _SHIPPED_YEARS else PROVISIONAL
+    return OFFICIAL if year in _schedules or year in _shipped_years() else PROVISIONAL
 
 
 def is_workday(day: date) -> bool:

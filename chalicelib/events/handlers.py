@@ -4,11 +4,11 @@ The queue and stream ARNs in the decorators are placeholders Chalice needs at
 import; `make package` points each event source at the real resource of the stack
 (infra/package.py), and the local event pump delivers to these same functions.
 """
+import functools
 import json
 import logging
 from decimal import Decimal
 
-from boto3.dynamodb.types import TypeDeserializer
 from chalice import Blueprint, Rate
 
 from .. import logs
@@ -16,7 +16,6 @@ from ..services import licenses, operations, tasks, timeline
 
 bp = Blueprint(__name__)
 log = logging.getLogger("onewindow")  # the masking filter sits on this logger
-_deserializer = TypeDeserializer()
 
 TASKS_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-tasks"
 ISSUE_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-issue"
@@ -24,6 +23,13 @@ CASES_STREAM = "arn:aws:dynamodb:cn-north-1:000000000000:table/onewindow-cases/s
 # Each placeholder -> the infra/template.json resource it stands for.
 SOURCE_RESOURCES = {TASKS_QUEUE: "TasksQueue", ISSUE_QUEUE: "IssueQueue",
                     CASES_STREAM: "CasesTable"}
+
+
+@functools.cache
+def _deserializer():
+    # boto3.dynamodb loads boto3 and s3transfer (~15 ms): only stream handlers need it.
+    from boto3.dynamodb.types import TypeDeserializer
+    return TypeDeserializer()
 
 
 def _plain(value):
@@ -40,7 +46,8 @@ def image(raw: dict | None) -> dict | None:
     """A stream image (DynamoDB JSON) as plain Python values."""
     if not raw:
         return None
-    return _plain({k: _deserializer.deserialize(v) for k, v in raw.items()})
+    deserializer = _deserializer()
+    return _plain({k: deserializer.deserialize(v) for k, v in raw.items()})
 
 
 @bp.on_sqs_message(queue_arn=TASKS_QUEUE, batch_size=1)
