@@ -20,7 +20,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@rm -f $(VENV)/.installed-* && touch $@
 
 run: setup
-	$(BIN)/python -m chalicelib.local.server --port $(API_PORT) --moto-port $(MOTO_PORT)
+	$(BIN)/python -m infra.local.server --port $(API_PORT) --moto-port $(MOTO_PORT)
 
 # statelint on every ASL file; cfn-lint on the stack template and on the deployable
 # template that `chalice package --merge-template` makes of the app and infra/.

@@ -3,7 +3,7 @@ from chalice import Chalice
 
 from chalicelib import logs, wiring
 from chalicelib.api import admin, cases, catalogue, licenses, meta, tasks
-from chalicelib.api.http import handle_errors
+from chalicelib.api.http import answer_domain_errors, handle_errors
 from chalicelib.events import handlers
 
 # Chalice would set the app logger to ERROR and drop every info and warning line:
@@ -14,5 +14,6 @@ app.register_middleware(handle_errors, "http")
 for blueprint in (meta.bp, catalogue.bp, admin.bp, cases.bp, tasks.bp, licenses.bp,
                   handlers.bp):
     app.register_blueprint(blueprint)
+answer_domain_errors(app)
 
 wiring.configure()

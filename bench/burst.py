@@ -13,7 +13,7 @@ import uuid
 from collections import Counter
 from urllib.parse import urlsplit
 
-from chalicelib.local import demo
+from infra.local import demo
 
 FOOD = demo.code_of("000201012000", "SCJG")
 COMPANY = {"type": "legal", "name": "深圳小吃有限公司", "idNumber": "91440300MA5FXK7Q3T"}

@@ -119,7 +119,7 @@ def _route_and_workflow_numbers() -> dict:
     _install_hook()
     from moto import mock_aws
 
-    from chalicelib.local.pump import EventPump
+    from infra.local.pump import EventPump
     from tests.integration.harness import FOOD, HYGIENE, start_stack
 
     original_invoke = EventPump.invoke

@@ -4,7 +4,7 @@ integration test and the e2e test against the local stack."""
 import base64
 import json
 
-from chalicelib.local import demo
+from infra.local import demo
 
 FOOD = demo.code_of("000201012000", "SCJG")
 COMPANY_ID = "91440300MA5FXK7Q3T"

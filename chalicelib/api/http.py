@@ -76,13 +76,36 @@ def error_response(error: DomainError) -> Response:
                     headers={"Content-Type": "application/json; charset=utf-8"})
 
 
+def answer_domain_errors(app) -> None:
+    """Wrap every route's view so that a DomainError becomes its JSON error response.
+
+    Chalice turns any exception a view raises into a bare 500 before middleware sees it
+    (bar its own ChaliceUnhandledError); converting here keeps the domain free of Chalice.
+    """
+    for methods in app.routes.values():
+        for entry in methods.values():
+            entry.view_function = _answering_domain_errors(app, entry.view_function)
+
+
+def _answering_domain_errors(app, view):
+    import functools
+
+    @functools.wraps(view)
+    def answering(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except DomainError as error:
+            request = app.current_request
+            log.info("rejected %s %s: %s", request.method, request.path,
+                     mask_text(error.message))
+            return error_response(error)
+    return answering
+
+
 def handle_errors(event, get_response):
-    """Chalice http middleware: domain errors -> JSON error with status, code, field."""
-    try:
-        response = get_response(event)
-    except DomainError as error:
-        log.info("rejected %s %s: %s", event.method, event.path, mask_text(error.message))
-        return error_response(error)
+    """Chalice http middleware: Chalice's own errors in our JSON error shape, JSON bodies
+    as UTF-8."""
+    response = get_response(event)
     if response.status_code >= 400 and isinstance(response.body, dict) \
             and "Code" in response.body:
         # Chalice's own errors (415 unsupported media type, 500 …) in our error shape.

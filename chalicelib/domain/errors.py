@@ -1,13 +1,8 @@
-"""Errors the domain raises; the API turns each into a JSON error with its status.
-
-They subclass Chalice's ChaliceUnhandledError only so that Chalice lets them reach our
-error middleware (it swallows every other exception into a bare 500); the domain never
-imports anything else from Chalice.
-"""
-from chalice.app import ChaliceUnhandledError
+"""Errors the domain raises; the API turns each into a JSON error with its status
+(chalicelib/api/http.py)."""
 
 
-class DomainError(ChaliceUnhandledError):
+class DomainError(Exception):
     status = 400
     code = "bad_request"
 

@@ -45,7 +45,7 @@ class LocalStack:
         self.moto_endpoint = f"http://127.0.0.1:{moto_port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "OW_"))}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "chalicelib.local.server", "--port", str(port),
+            [sys.executable, "-m", "infra.local.server", "--port", str(port),
              "--moto-port", str(moto_port)],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.lines: list[str] = []

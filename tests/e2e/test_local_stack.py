@@ -7,7 +7,7 @@ import urllib.request
 
 import pytest
 
-from chalicelib.local import demo
+from infra.local import demo
 
 from tests.hostile import CASES, COMPANY_ID
 

@@ -9,10 +9,10 @@ from chalice.test import Client
 
 from chalicelib import wiring
 from chalicelib.adapters import tokens
-from chalicelib.local import demo, moto_shim
-from chalicelib.local.pump import EventPump
-from chalicelib.local.stack import create_resources
-from chalicelib.local.threads import thread_local_requests
+from infra.local import demo, moto_shim
+from infra.local.pump import EventPump
+from infra.local.stack import create_resources
+from infra.local.threads import thread_local_requests
 
 REGION = "cn-north-1"
 # In-process, the streams client needs moto's generic host (STACK-NOTES).

@@ -1,7 +1,7 @@
 """The catalogue through its API: search, pagination, admin lifecycle, lineage, guide."""
 import copy
 
-from chalicelib.local import demo
+from infra.local import demo
 
 from .harness import FOOD, HYGIENE, RESTAURANT
 

@@ -1,7 +1,7 @@
 """Cases run on the exact process of the item version they applied under."""
 import copy
 
-from chalicelib.local import demo
+from infra.local import demo
 
 from .harness import FOOD, INSURANCE_PROOF, RESTAURANT, application
 

@@ -4,7 +4,7 @@ import json
 import boto3
 import pytest
 
-from chalicelib.local import pump as pump_module
+from infra.local import pump as pump_module
 from chalicelib.services import tasks, timeline
 
 from .harness import FOOD, REGION, application

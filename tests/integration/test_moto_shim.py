@@ -1,5 +1,5 @@
 """The local stack's DynamoDB keeps DynamoDB's promises under concurrency
-(chalicelib/local/moto_shim.py on moto, driven through boto3 as the app drives it)."""
+(infra/local/moto_shim.py on moto, driven through boto3 as the app drives it)."""
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from chalicelib.local import moto_shim
+from infra.local import moto_shim
 
 REGION = "cn-north-1"
 STREAMS_ENDPOINT = f"https://streams.dynamodb.{REGION}.amazonaws.com.cn"

@@ -6,7 +6,7 @@ import boto3
 import pytest
 
 from chalicelib.adapters import aws
-from chalicelib.local.pump import LambdaContext, _handler
+from infra.local.pump import LambdaContext, _handler
 
 from .harness import HYGIENE, REGION, application
 

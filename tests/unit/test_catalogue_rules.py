@@ -6,7 +6,7 @@ import pytest
 from chalicelib.domain.catalogue import (check_entry, check_implementation, diff, dry_run,
                                          implementation_code, split_implementation_code)
 from chalicelib.domain.errors import ValidationError
-from chalicelib.local import demo
+from infra.local import demo
 
 DEPARTMENTS = {d["code"]: {"name": d["name"], "uscc": d["uscc"]} for d in demo.departments()}
 ENTRIES = {e["baseCode"]: {**e, "status": "active", "parentCode": e.get("parentCode")}

@@ -29,7 +29,7 @@ from datetime import datetime, timezone
 import boto3
 from botocore.exceptions import ClientError
 
-from ..events.handlers import SOURCE_RESOURCES
+from chalicelib.events.handlers import SOURCE_RESOURCES
 
 log = logging.getLogger("onewindow.local.pump")
 

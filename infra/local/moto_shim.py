@@ -76,7 +76,7 @@ def install() -> None:
     import moto
     if moto.__version__ != PINNED_MOTO:
         raise RuntimeError(
-            f"chalicelib/local/moto_shim.py is written against moto {PINNED_MOTO}, "
+            f"infra/local/moto_shim.py is written against moto {PINNED_MOTO}, "
             f"found {moto.__version__}: re-check each part against the new moto source "
             "and update the shim and its pin together")
     from moto.dynamodb.models import DynamoDBBackend

@@ -7,7 +7,7 @@ Functions execution is switched on, and the process ends with its parent: on SIG
 SIGINT, or as soon as the parent is gone. Waiting executions are threads of this process,
 so ending it ends them at once, however many there are.
 
-    python -m chalicelib.local.moto_process --port 5000   # prints "MOTO READY <url>"
+    python -m infra.local.moto_process --port 5000   # prints "MOTO READY <url>"
 """
 import argparse
 import os
@@ -39,7 +39,7 @@ def main(argv=None) -> int:
     from moto.core.config import default_user_config
     from moto.server import ThreadedMotoServer
 
-    from chalicelib.local import moto_shim
+    from infra.local import moto_shim
     moto_shim.install()
     default_user_config["stepfunctions"] = {"execute_state_machine": True}
 

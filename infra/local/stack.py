@@ -1,6 +1,6 @@
 """Create the stack's resources from infra/template.json (the local stack and the tests,
 against moto; the same template is what a deployment creates). Events are delivered by
-chalicelib/local/pump.py.
+infra/local/pump.py.
 """
 import json
 import re

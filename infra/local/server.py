@@ -1,6 +1,6 @@
 """The local embedded stack: `make run`.
 
-On 127.0.0.1 only: moto in a process of its own (chalicelib/local/moto_process.py, with
+On 127.0.0.1 only: moto in a process of its own (infra/local/moto_process.py, with
 Step Functions execution and the DynamoDB shim), the resources of infra/template.json +
 statemachines/, the Chalice app over HTTP, an event pump that delivers queue messages,
 stream records and schedules to the app's own handlers (one thread per source), and demo
@@ -47,7 +47,7 @@ class MotoProcess:
 
     def __init__(self, port: int):
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "chalicelib.local.moto_process", "--port", str(port)],
+            [sys.executable, "-m", "infra.local.moto_process", "--port", str(port)],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
         lines = []
@@ -82,7 +82,7 @@ def _http_server(app, port: int):
     # keep-alive response waits ~40 ms for the delayed ACK.
     ChaliceRequestHandler.disable_nagle_algorithm = True
     ThreadedHTTPServer.request_queue_size = LISTEN_BACKLOG
-    from chalicelib.local.threads import thread_local_requests
+    from infra.local.threads import thread_local_requests
     config = Config.create(chalice_app=app, app_name="onewindow", chalice_stage="local")
     server = create_local_server(app, config, HOST, port)
     thread_local_requests(app)  # after create_local_server, which swaps the app's class
@@ -111,9 +111,9 @@ def main(argv=None) -> int:
 
 def _serve(args, endpoint: str, stop: threading.Event) -> int:
     from chalicelib import wiring
-    from chalicelib.local import demo
-    from chalicelib.local.pump import EventPump
-    from chalicelib.local.stack import create_resources
+    from infra.local import demo
+    from infra.local.pump import EventPump
+    from infra.local.stack import create_resources
     env = create_resources(REGION, endpoint)
     os.environ.update(env)
     wiring.configure()

@@ -6,8 +6,8 @@ same validation and lifecycle) as the admin API.
 import json
 from pathlib import Path
 
-from ..domain.catalogue import implementation_code
-from ..services import catalogue
+from chalicelib.domain.catalogue import implementation_code
+from chalicelib.services import catalogue
 
 DATA = Path(__file__).resolve().parent / "data"
 AREA = "440300000000"
