@@ -33,6 +33,9 @@ class Config:
     max_pool_connections: int = 10
     # A JSON file of holiday schedules announced after this release (domain/workdays.py).
     calendar_file: str | None = None
+    # Browser origins allowed to call the API (CORS): the portal and mini-program back
+    # ends of this region, exact `scheme://host[:port]`.
+    cors_origins: tuple[str, ...] = ()
 
 
 def load() -> Config:
@@ -61,6 +64,8 @@ def load() -> Config:
             url for url in env.get("OW_DEAD_LETTER_QUEUE_URLS", "").split(",") if url),
         max_pool_connections=int(env.get("OW_MAX_POOL_CONNECTIONS", "10")),
         calendar_file=env.get("OW_CALENDAR_FILE") or None,
+        cors_origins=tuple(origin.strip().rstrip("/") for origin in
+                           env.get("OW_CORS_ORIGINS", "").split(",") if origin.strip()),
     )
 
 

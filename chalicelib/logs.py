@@ -10,12 +10,19 @@ unmasked whichever logger wrote it.
 import logging
 import os
 import sys
+import threading
 
 from .domain.masking import mask_text
 
 SERVICE = "onewindow"
 
 _logger = None
+_current = threading.local()
+
+
+def current_request_id() -> str | None:
+    """The id of the request (or event) this thread is handling."""
+    return getattr(_current, "request_id", None)
 
 
 class MaskingFilter(logging.Filter):
@@ -62,9 +69,9 @@ def _correlation_id(value: str | None) -> str | None:
 
 def middleware(event, get_response):
     """Chalice middleware for every kind of event: log lines carry the request id (the
-    API Gateway or Lambda request id), a correlation id (the caller's X-Correlation-Id
-    or else the request id, echoed on HTTP responses) and, where the path names one, the
-    case number."""
+    API Gateway or Lambda request id, returned as X-Request-Id), a correlation id (the
+    caller's X-Correlation-Id or else the request id, echoed on HTTP responses) and,
+    where the path names one, the case number."""
     import uuid
     http = hasattr(event, "headers")
     if http:
@@ -76,10 +83,13 @@ def middleware(event, get_response):
     else:
         request_id = getattr(getattr(event, "context", None), "aws_request_id", None)
         bind(request_id=request_id, correlation_id=request_id)
+    _current.request_id = request_id
     try:
         response = get_response(event)
         if http:
+            response.headers["X-Request-Id"] = request_id
             response.headers["X-Correlation-Id"] = correlation
         return response
     finally:
+        _current.request_id = None
         clear()

@@ -1,115 +1,157 @@
-"""Catalogue administration (admin role only): drafts, versions, lifecycle, lineage,
-simulation, history."""
+"""Catalogue administration (admin role only): entries, drafts, versions, lifecycle,
+lineage, simulation, history."""
 from chalice import Blueprint, Response
 
+from ..contract import models
 from ..domain import identity
 from ..services import catalogue
 from . import http
 
 bp = Blueprint(__name__)
+TAG = "catalogue administration"
 
 
 def _admin():
     return identity.require_role(http.principal(bp.current_request), identity.ADMIN)
 
 
-def _body():
-    return http.json_body(bp.current_request)
+def _body(model):
+    return http.body(bp.current_request, model)
 
 
-@bp.route("/admin/departments", methods=["GET"])
+def _admin_route(method: str, path: str, op: str, summary: str, returns, **spec):
+    return http.route(bp, method, path, op=op, summary=summary, tag=TAG, returns=returns,
+                      **spec)
+
+
+@_admin_route("GET", "/admin/departments", "listDepartments", "the department registry",
+              models.Departments)
 def departments():
     _admin()
     return {"departments": [{"code": code, **dept}
                             for code, dept in sorted(catalogue.departments().items())]}
 
 
-@bp.route("/admin/catalogue", methods=["POST"])
+@_admin_route("POST", "/admin/catalogue", "createCatalogueEntry",
+              "create a catalogue entry (事项目录)", models.CatalogueEntry, status=201,
+              body=models.EntryChange, errors=(409,))
 def create_entry():
     admin = _admin()
-    return Response(body=catalogue.save_entry(admin, _body()), status_code=201)
+    return Response(body=catalogue.save_entry(admin, _body(models.EntryChange)),
+                    status_code=201)
 
 
-@bp.route("/admin/catalogue/{base_code}", methods=["PUT"])
+@_admin_route("PUT", "/admin/catalogue/{base_code}", "updateCatalogueEntry",
+              "change a catalogue entry", models.CatalogueEntry, body=models.EntryChange,
+              errors=(404, 409))
 def update_entry(base_code):
     admin = _admin()
-    return catalogue.save_entry(admin, _body(), base_code)
+    return catalogue.save_entry(admin, _body(models.EntryChange), base_code)
 
 
-@bp.route("/admin/items", methods=["POST"])
+@_admin_route("POST", "/admin/items", "createItem", "create a draft implementation",
+              models.VersionState, status=201, body=models.ItemChange, errors=(409,))
 def create_item():
     admin = _admin()
-    return Response(body=catalogue.create_draft(admin, _body()), status_code=201)
+    return Response(body=catalogue.create_draft(admin, _body(models.ItemChange)),
+                    status_code=201)
 
 
-@bp.route("/admin/items/merge", methods=["POST"])
+@_admin_route("POST", "/admin/items/merge", "mergeItems", "merge items into a new draft",
+              models.Derived, status=201, body=models.Merge, errors=(404, 409))
 def merge_items():
     admin = _admin()
-    return Response(body=catalogue.merge(admin, _body()), status_code=201)
+    return Response(body=catalogue.merge(admin, _body(models.Merge)), status_code=201)
 
 
-@bp.route("/admin/items/{code}/versions", methods=["GET"])
+@_admin_route("GET", "/admin/items/{code}/versions", "listItemVersions",
+              "every version of an item", models.Versions, errors=(404,))
 def list_versions(code):
     _admin()
     return catalogue.versions(code)
 
 
-@bp.route("/admin/items/{code}/versions", methods=["POST"])
+@_admin_route("POST", "/admin/items/{code}/versions", "createItemVersion",
+              "a new draft version, copied from the latest", models.VersionState,
+              status=201, body=models.ReasonOnly, errors=(404, 409))
 def new_version(code):
     admin = _admin()
-    return Response(body=catalogue.new_version(admin, code, _body()), status_code=201)
+    return Response(body=catalogue.new_version(admin, code, _body(models.ReasonOnly)),
+                    status_code=201)
 
 
-@bp.route("/admin/items/{code}/versions/{version}", methods=["GET"])
+@_admin_route("GET", "/admin/items/{code}/versions/{version}", "getItemVersionAdmin",
+              "a version, drafts included; its ETag guards changes (If-Match)",
+              models.ItemView, errors=(404,), response_headers=("ETag",))
 def get_version(code, version):
     _admin()
-    return catalogue.get_item_version(code, version, include_drafts=True)
+    view, etag = catalogue.version_for_edit(code, version)
+    return Response(body=view, status_code=200, headers={"ETag": etag})
 
 
-@bp.route("/admin/items/{code}/versions/{version}", methods=["PUT"])
+@_admin_route("PUT", "/admin/items/{code}/versions/{version}", "updateItemDraft",
+              "change a draft (If-Match: the ETag read; 412 when someone changed it since)",
+              models.VersionState, body=models.ItemChange, errors=(404, 409, 412),
+              response_headers=("ETag",),
+              headers=(("If-Match", {"type": "string"},
+                        "the ETag of the draft as read"),))
 def update_version(code, version):
     admin = _admin()
-    return catalogue.update_draft(admin, code, version, _body())
+    request = bp.current_request
+    answer, etag = catalogue.update_draft(admin, code, version, _body(models.ItemChange),
+                                          if_match=request.headers.get("if-match"))
+    return Response(body=answer, status_code=200, headers={"ETag": etag})
 
 
-@bp.route("/admin/items/{code}/versions/{version}/publish", methods=["POST"])
+@_admin_route("POST", "/admin/items/{code}/versions/{version}/publish", "publishItemVersion",
+              "publish a draft", models.VersionState, body=models.ReasonOnly,
+              errors=(404, 409))
 def publish(code, version):
     admin = _admin()
-    return catalogue.publish(admin, code, version, _body())
+    return catalogue.publish(admin, code, version, _body(models.ReasonOnly))
 
 
-@bp.route("/admin/items/{code}/versions/{version}/simulate", methods=["POST"])
+@_admin_route("POST", "/admin/items/{code}/versions/{version}/simulate", "simulateItemVersion",
+              "diff against the published version and dry-run the process",
+              models.SimulationResult, body=models.Simulation, body_required=False,
+              errors=(404,))
 def simulate(code, version):
     _admin()
     raw = bp.current_request.raw_body
-    return catalogue.simulate(code, version, _body() if raw else None)
+    return catalogue.simulate(code, version, _body(models.Simulation) if raw else None)
 
 
-@bp.route("/admin/items/{code}/suspend", methods=["POST"])
+@_admin_route("POST", "/admin/items/{code}/suspend", "suspendItem", "suspend an item",
+              models.VersionState, body=models.ReasonOnly, errors=(404, 409))
 def suspend(code):
     admin = _admin()
-    return catalogue.suspend(admin, code, _body())
+    return catalogue.suspend(admin, code, _body(models.ReasonOnly))
 
 
-@bp.route("/admin/items/{code}/resume", methods=["POST"])
+@_admin_route("POST", "/admin/items/{code}/resume", "resumeItem", "resume a suspended item",
+              models.VersionState, body=models.ReasonOnly, errors=(404, 409))
 def resume(code):
     admin = _admin()
-    return catalogue.resume(admin, code, _body())
+    return catalogue.resume(admin, code, _body(models.ReasonOnly))
 
 
-@bp.route("/admin/items/{code}/cancel", methods=["POST"])
+@_admin_route("POST", "/admin/items/{code}/cancel", "cancelItem", "cancel an item",
+              models.VersionState, body=models.ReasonOnly, errors=(404, 409))
 def cancel(code):
     admin = _admin()
-    return catalogue.cancel(admin, code, _body())
+    return catalogue.cancel(admin, code, _body(models.ReasonOnly))
 
 
-@bp.route("/admin/items/{code}/split", methods=["POST"])
+@_admin_route("POST", "/admin/items/{code}/split", "splitItem", "split into new drafts",
+              models.Derived, status=201, body=models.Split, errors=(404, 409))
 def split(code):
     admin = _admin()
-    return Response(body=catalogue.split(admin, code, _body()), status_code=201)
+    return Response(body=catalogue.split(admin, code, _body(models.Split)), status_code=201)
 
 
-@bp.route("/admin/items/{code}/history", methods=["GET"])
+@_admin_route("GET", "/admin/items/{code}/history", "getItemHistory",
+              "who changed what, when and why", models.History, errors=(404,),
+              query=(http.limit_query(50), http.CURSOR_QUERY))
 def history(code):
     _admin()
     request = bp.current_request

@@ -7,6 +7,7 @@ from chalice import Response
 
 from .. import config
 from ..adapters import tokens
+from ..contract.openapi import OPERATIONS, Operation
 from ..domain import payload
 from ..domain.errors import DomainError, PayloadTooLarge, ValidationError
 from ..domain.masking import mask_text
@@ -22,6 +23,27 @@ _WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
 
 def _no_constants(name: str):
     raise ValueError(f"{name} is not a JSON number")
+
+
+def route(bp, method: str, path: str, *, op: str, summary: str, tag: str, returns,
+          **spec):
+    """Register a view with Chalice and its operation in the OpenAPI document: what it
+    takes (`body` model, `query`, `headers`), what it answers (`returns` model at
+    `status`) and which `errors` beyond those every route can give."""
+    def register(view):
+        OPERATIONS.append(Operation(method=method.lower(), path=path, operation_id=op,
+                                    summary=summary, tag=tag, returns=returns, **spec))
+        return bp.route(path, methods=[method.upper()])(view)
+    return register
+
+
+def limit_query(default: int, high: int = 100) -> tuple:
+    return ("limit", {"type": "integer", "minimum": 1, "maximum": high, "default": default},
+            False, "page size")
+
+
+CURSOR_QUERY = ("cursor", {"type": "string", "maxLength": MAX_PARAM_CHARS}, False,
+                "the `next` of the previous page")
 
 
 def principal(request):
@@ -70,10 +92,54 @@ def int_param(request, name: str, default: int, low: int, high: int) -> int:
     return int(raw)
 
 
-def error_response(error: DomainError) -> Response:
-    return Response(body=json.dumps(error.to_json(), ensure_ascii=False),
-                    status_code=error.status,
-                    headers={"Content-Type": "application/json; charset=utf-8"})
+def body(request, model):
+    """The request's JSON body, checked against its contract model (chalicelib/contract):
+    a ValidationError naming the first offending field, or the parsed value."""
+    value = json_body(request)
+    import msgspec
+    try:
+        msgspec.convert(value, model)
+    except msgspec.ValidationError as exc:
+        field, detail = contract_field(str(exc))
+        raise ValidationError(detail, field=field) from None
+    return value
+
+
+_AT = re.compile(r"^(?P<what>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
+_NAMED = re.compile(r"(?:required|unknown) field `(?P<name>[^`]+)`")
+
+
+def contract_field(message: str) -> tuple[str, str]:
+    """msgspec's "Object missing required field `name` - at `$.applicant`" as the dotted
+    field it names ("applicant.name") and the message without the path."""
+    match = _AT.match(message)
+    what, path = match.group("what"), match.group("path") or ""
+    parts = [p for p in re.split(r"[.\[\]]+", path) if p]
+    named = _NAMED.search(what)
+    if named:
+        parts.append(named.group("name"))
+    field = ".".join(parts) or "body"
+    return field, f"{field}: {what}" if parts else what
+
+
+def error_response(error: DomainError, headers=None) -> Response:
+    return error_json(error.status, error.code, field=error.field, detail=error.message,
+                      headers=headers)
+
+
+def error_json(status: int, code: str, *, field=None, detail=None, headers=None) -> Response:
+    """The JSON error: the catalogue's message in the caller's language, the field, what
+    exactly is wrong, and the request id."""
+    from ..contract import errors
+    from .. import logs
+    request_headers = headers or {}
+    lang = errors.language(request_headers.get("accept-language"))
+    answer = errors.body(code, lang, field=field, detail=detail,
+                         request_id=logs.current_request_id())
+    return Response(body=json.dumps(answer, ensure_ascii=False, separators=(",", ":")),
+                    status_code=status,
+                    headers={"Content-Type": "application/json; charset=utf-8",
+                             "Content-Language": "zh-CN" if lang == "zh" else "en"})
 
 
 def answer_domain_errors(app) -> None:
@@ -98,23 +164,26 @@ def _answering_domain_errors(app, view):
             request = app.current_request
             log.info("rejected %s %s: %s", request.method, request.path,
                      mask_text(error.message))
-            return error_response(error)
+            return error_response(error, request.headers)
     return answering
 
 
 def handle_errors(event, get_response):
-    """Chalice http middleware: Chalice's own errors in our JSON error shape, JSON bodies
-    as UTF-8."""
+    """Chalice http middleware: Chalice's own errors (405, 415, 500 …) in our JSON error
+    shape, JSON bodies as UTF-8."""
     response = get_response(event)
     if response.status_code >= 400 and isinstance(response.body, dict) \
             and "Code" in response.body:
-        # Chalice's own errors (415 unsupported media type, 500 …) in our error shape.
-        if response.status_code == 500:
-            code, message = "internal_error", "an internal error occurred"
-        else:
-            code = re.sub(r"(?<!^)(?=[A-Z])", "_", response.body["Code"]).lower()
-            message = response.body.get("Message", "")
-        response.body = {"error": {"code": code, "message": message}}
+        from ..contract.errors import BY_STATUS
+        status = response.status_code if response.status_code in BY_STATUS else 500
+        detail = None if status == 500 else response.body.get("Message")
+        if status == 500:
+            log.error("internal error on %s %s", event.method, event.path)
+        headers = {k: v for k, v in response.headers.items()
+                   if k.lower() not in ("content-type", "content-length")}
+        error = error_json(status, BY_STATUS[status], detail=detail, headers=event.headers)
+        error.headers.update(headers)
+        return error
     if isinstance(response.body, (dict, list)):
         # UTF-8 JSON: names and opinions stay readable Chinese, not \uXXXX escapes.
         response.body = json.dumps(response.body, ensure_ascii=False, separators=(",", ":"))

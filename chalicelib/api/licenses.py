@@ -1,21 +1,29 @@
+"""Electronic licenses: the holder's copy, public verification and keys."""
 from chalice import Blueprint
 
+from ..contract import models
 from ..services import licenses
 from . import http
 
 bp = Blueprint(__name__)
 
 
-@bp.route("/licenses/keys", methods=["GET"])
+@http.route(bp, "GET", "/licenses/keys", op="listLicenseKeys",
+            summary="this region's public license-signing keys", tag="licenses",
+            returns=models.PublicKeys, public=True)
 def public_keys():
     return licenses.public_keys()
 
 
-@bp.route("/licenses/verify", methods=["POST"])
+@http.route(bp, "POST", "/licenses/verify", op="verifyLicense",
+            summary="verify a signed e-license (anyone, no login)", tag="licenses",
+            returns=models.Verification, body=models.VerificationRequest, public=True)
 def verify():
-    return licenses.verify(http.json_body(bp.current_request))
+    return licenses.verify(http.body(bp.current_request, models.VerificationRequest))
 
 
-@bp.route("/licenses/{license_id}", methods=["GET"])
+@http.route(bp, "GET", "/licenses/{license_id}", op="getLicense",
+            summary="a signed e-license (its holder and staff)", tag="licenses",
+            returns=models.SignedLicense, errors=(404,))
 def get_license(license_id):
     return licenses.get(http.principal(bp.current_request), license_id)

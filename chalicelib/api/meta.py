@@ -1,34 +1,38 @@
+"""Health, the OpenAPI document and the local stack's demo tokens."""
 from chalice import Blueprint
 
 from .. import config
-from ..domain.errors import NotFound
 from ..adapters import tokens
+from ..contract import models
+from ..domain.errors import NotFound
 from . import http
-from .openapi import DOCUMENT
 
 bp = Blueprint(__name__)
 
 
-@bp.route("/health", methods=["GET"])
+@http.route(bp, "GET", "/health", op="getHealth", summary="liveness", tag="meta",
+            returns=models.Health, public=True, example={"status": "ok"})
 def health():
     return {"status": "ok"}
 
 
-@bp.route("/openapi.json", methods=["GET"])
+@http.route(bp, "GET", "/openapi.json", op="getOpenApi", summary="this document (OpenAPI 3.1)",
+            tag="meta", returns=None, public=True, description="the OpenAPI 3.1 document",
+            media_type="application/json")
 def openapi():
-    return DOCUMENT
+    from ..contract.openapi import document
+    return document()
 
 
-@bp.route("/auth/dev-token", methods=["POST"])
+@http.route(bp, "POST", "/auth/dev-token", op="issueDevToken",
+            summary="demo bearer token (the local stack only; 404 elsewhere)", tag="meta",
+            returns=models.DevToken, public=True, body=models.DevTokenRequest, errors=(404,))
 def dev_token():
-    """Issue a demo bearer token; exists only where OW_DEV_TOKENS=1 (the local stack)."""
     cfg = config.get()
     if not cfg.dev_tokens:
         raise NotFound("dev tokens are only issued by the local stack", field="path")
-    body = http.json_body(bp.current_request)
-    if not isinstance(body, dict):
-        body = {}
-    token = tokens.issue(cfg.token_secret, sub=body.get("sub", ""), role=body.get("role", ""),
+    body = http.body(bp.current_request, models.DevTokenRequest)
+    token = tokens.issue(cfg.token_secret, sub=body["sub"], role=body["role"],
                          dept=body.get("dept"), name=body.get("name"),
                          id_number=body.get("idNumber"))
     return {"token": token, "expiresIn": tokens.LIFETIME}

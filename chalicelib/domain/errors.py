@@ -4,7 +4,7 @@
 
 class DomainError(Exception):
     status = 400
-    code = "bad_request"
+    code = "validation_error"
 
     def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
         super().__init__(message)
@@ -43,6 +43,11 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     status = 409
     code = "conflict"
+
+
+class PreconditionFailed(DomainError):
+    status = 412
+    code = "precondition_failed"
 
 
 class PayloadTooLarge(DomainError):

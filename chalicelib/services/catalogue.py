@@ -17,7 +17,7 @@ from ..adapters.models import (CatalogueEntryRecord, DepartmentRecord, ItemCurre
                                LineageRecord, transact_write)
 from ..domain import identity, search
 from ..domain.catalogue import check_entry, check_implementation, diff, dry_run
-from ..domain.errors import Conflict, NotFound, ValidationError
+from ..domain.errors import Conflict, NotFound, PreconditionFailed, ValidationError
 from . import clock
 from .pagination import decode_cursor, encode_cursor
 
@@ -329,10 +329,30 @@ def create_draft(principal: identity.Principal, body) -> dict:
     return {"code": doc["code"], "version": 1, "status": "draft"}
 
 
-def update_draft(principal: identity.Principal, code: str, version, body) -> dict:
+def version_etag(record: ItemVersionRecord) -> str:
+    """The entity tag of a version as stored: it changes with every write to it."""
+    import hashlib
+    stamp = f"{record.status}|{record.updatedAt}".encode()
+    return f'"{record.version}-{hashlib.sha256(stamp).hexdigest()[:20]}"'
+
+
+def version_for_edit(code: str, version) -> tuple[dict, str]:
+    """A version, drafts included, and its ETag (what If-Match must quote to change it)."""
+    record = _version(code, version)
+    return _public(record.document, record.status), version_etag(record)
+
+
+def update_draft(principal: identity.Principal, code: str, version, body,
+                 if_match: str | None = None) -> tuple[dict, str]:
+    """Change a draft. With `if_match` (the ETag the editor read), a draft changed since
+    is refused with 412 instead of being overwritten; the write itself is conditional on
+    the version being as read, so two editors racing cannot both win."""
     body = _body(body)
     reason = _reason(body)
     record = _version(code, version)
+    if if_match is not None and if_match.strip() not in ("*", version_etag(record)):
+        raise PreconditionFailed(f"version {version} of {code} changed since it was read "
+                                 f"(ETag now {version_etag(record)})", field="If-Match")
     if record.status != "draft":
         raise Conflict(f"version {version} of {code} is {record.status}; only drafts change "
                        "(create a new version)", code="not_a_draft")
@@ -347,13 +367,19 @@ def update_draft(principal: identity.Principal, code: str, version, body) -> dic
             transaction.update(record, actions=[
                 ItemVersionRecord.document.set({**doc, "version": record.version}),
                 ItemVersionRecord.updatedAt.set(at)],
-                condition=ItemVersionRecord.status == "draft")
+                condition=(ItemVersionRecord.status == "draft") &
+                          (ItemVersionRecord.updatedAt == record.updatedAt))
             transaction.save(_history(code, "update", record.version, principal.sub, reason,
                                       {"changes": changes}, at=at))
     except TransactWriteError:
+        if if_match is not None:
+            raise PreconditionFailed(f"version {version} of {code} changed since it was "
+                                     "read", field="If-Match") from None
         raise Conflict(f"version {version} of {code} changed meanwhile",
                        code="not_a_draft") from None
-    return {"code": code, "version": record.version, "status": "draft", "changes": changes}
+    record.updatedAt, record.status = at, "draft"
+    return ({"code": code, "version": record.version, "status": "draft", "changes": changes},
+            version_etag(record))
 
 
 def new_version(principal: identity.Principal, code: str, body) -> dict:

@@ -74,18 +74,73 @@ class MotoProcess:
                 self.process.wait()
 
 
+def _request_handler():
+    """Chalice's request handler, answering any method it has no `do_` for (TRACE,
+    CONNECT, made-up ones) as API Gateway does: a JSON 405, not the standard library's
+    HTML 501."""
+    from chalice.local import ChaliceRequestHandler
+
+    from chalicelib.contract import errors
+
+    class RequestHandler(ChaliceRequestHandler):
+        # The stock handler writes headers and body separately; with Nagle on, every
+        # keep-alive response waits ~40 ms for the delayed ACK.
+        disable_nagle_algorithm = True
+
+        def __getattr__(self, name: str):
+            if name.startswith("do_"):
+                return self._method_not_allowed
+            raise AttributeError(name)
+
+        def _method_not_allowed(self) -> None:
+            import json
+            import uuid
+            request_id = str(uuid.uuid4())
+            lang = errors.language(self.headers.get("accept-language"))
+            body = json.dumps(errors.body("method_not_allowed", lang, field="method",
+                                          detail=f"Unsupported method: {self.command}",
+                                          request_id=request_id),
+                              ensure_ascii=False).encode()
+            length = int(self.headers.get("content-length") or 0)
+            if 0 < length <= 1 << 20:
+                self.rfile.read(length)
+            else:
+                self.close_connection = True
+            self.send_response(405)
+            allow = self._allowed_methods()
+            if allow:
+                self.send_header("Allow", allow)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("X-Request-Id", request_id)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _allowed_methods(self) -> str | None:
+            # Chalice's own gateway keeps its route matcher and app private; this is
+            # development-only code, pinned with Chalice in requirements-dev.txt.
+            gateway = self.local_gateway
+            try:
+                route = gateway.event_converter._route_matcher.match_route(self.path).route
+            except ValueError:
+                return None
+            return ", ".join(sorted(gateway._app_object.routes[route]))
+
+    return RequestHandler
+
+
 def _http_server(app, port: int):
     from chalice.config import Config
-    from chalice.local import ChaliceRequestHandler, create_local_server
-    from chalice.local import ThreadedHTTPServer
-    # The stock handler writes headers and body separately; with Nagle on, every
-    # keep-alive response waits ~40 ms for the delayed ACK.
-    ChaliceRequestHandler.disable_nagle_algorithm = True
+    from chalice.local import (CustomLocalChalice, LocalChalice, LocalDevServer,
+                               ThreadedHTTPServer)
     ThreadedHTTPServer.request_queue_size = LISTEN_BACKLOG
     from infra.local.threads import thread_local_requests
     config = Config.create(chalice_app=app, app_name="onewindow", chalice_stage="local")
-    server = create_local_server(app, config, HOST, port)
-    thread_local_requests(app)  # after create_local_server, which swaps the app's class
+    # What chalice.local.create_local_server does, with our request handler.
+    CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
+    app.__class__ = CustomLocalChalice
+    server = LocalDevServer(app, config, HOST, port, handler_cls=_request_handler())
+    thread_local_requests(app)  # after the class swap above
     return server
 
 

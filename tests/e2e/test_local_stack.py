@@ -140,3 +140,19 @@ def test_hostile_input_over_http_gets_a_json_4xx(api, method, path, body, header
     answer, error = api.call(method, path, token=token, headers=headers,
                              raw=body.encode("utf-8") if body else None)
     assert (answer, error["error"].get("field")) == (status, field), error
+
+
+def test_the_local_server_answers_any_unknown_method_with_a_json_405(local_stack):
+    import http.client
+    from urllib.parse import urlparse
+    url = urlparse(local_stack.url)
+    for method in ("FOO", "TRACE", "DELETE"):
+        connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+        connection.request(method, "/items", headers={"Accept-Language": "en"})
+        answer = connection.getresponse()
+        body = json.loads(answer.read())
+        connection.close()
+        assert answer.status == 405, (method, body)
+        assert answer.getheader("Allow") == "GET, OPTIONS"
+        assert body["error"]["code"] == "method_not_allowed"
+        assert body["error"]["message"] == "This method is not allowed on this path"

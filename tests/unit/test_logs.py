@@ -22,6 +22,7 @@ with Client(app.app) as client:
     answer = client.http.get("/cases/440300202611240000001X",
                              headers={"X-Correlation-Id": "trace-42"})
     print("HEADER", answer.headers.get("X-Correlation-Id"))
+    print("REQUEST", answer.headers.get("X-Request-Id"))
 """
 
 
@@ -44,6 +45,7 @@ def test_warnings_and_info_reach_the_output_as_masked_json_with_request_ids():
     rejected = next(r for r in records if r["message"].startswith("rejected GET"))
     assert rejected["correlation_id"] == "trace-42"
     assert rejected["case_no"] == "440300202611240000001X"
-    assert rejected["request_id"]
+    # … and the request id the response gave the caller.
+    assert f"REQUEST {rejected['request_id']}" in lines
     assert "HEADER trace-42" in lines
     assert not any("11010519491231002X" in line for line in lines)

@@ -1,0 +1,105 @@
+"""The error catalogue: every code the API answers with, its status and its message in
+Chinese and English. docs/errors.md is the same table for readers; a test keeps the two
+and the codes the code raises in step.
+
+The `message` of an error is the catalogue's, in the language the caller asks for with
+Accept-Language (zh-CN unless English is preferred); `detail` says exactly what is wrong
+(English, for integrators); `field` names the offending field.
+"""
+from typing import NamedTuple
+
+
+class ErrorKind(NamedTuple):
+    status: int
+    zh: str
+    en: str
+
+
+CATALOGUE: dict[str, ErrorKind] = {
+    # 400
+    "validation_error": ErrorKind(400, "请求参数不符合要求", "The request is not valid"),
+    "bad_check_character": ErrorKind(400, "标识的校验码错误",
+                                     "The identifier's check character is wrong"),
+    # 401 / 403 / 404 / 405
+    "unauthorized": ErrorKind(401, "未登录或登录凭证无效",
+                              "No valid bearer token was presented"),
+    "forbidden": ErrorKind(403, "无权进行此操作", "You may not do this"),
+    "not_found": ErrorKind(404, "请求的资源不存在", "No such resource"),
+    "method_not_allowed": ErrorKind(405, "该地址不支持此请求方法",
+                                    "This method is not allowed on this path"),
+    # 409: the resource moved on
+    "conflict": ErrorKind(409, "资源状态已变化，请刷新后重试",
+                          "The resource changed; reload and retry"),
+    "illegal_transition": ErrorKind(409, "当前状态下不允许此操作",
+                                    "Not allowed in the current state"),
+    "task_already_decided": ErrorKind(409, "该任务已办理", "The task is already decided"),
+    "entry_exists": ErrorKind(409, "事项目录已存在", "The catalogue entry already exists"),
+    "entry_changed": ErrorKind(409, "事项目录已被他人修改",
+                               "The catalogue entry was changed meanwhile"),
+    "item_exists": ErrorKind(409, "实施清单编码已存在", "The item code already exists"),
+    "draft_exists": ErrorKind(409, "已有未发布的草稿版本", "An unpublished draft exists"),
+    "not_a_draft": ErrorKind(409, "该版本已发布，不能修改",
+                             "The version is not a draft"),
+    "publish_conflict": ErrorKind(409, "事项已被他人发布或修改",
+                                  "The item was published or changed meanwhile"),
+    "item_cancelled": ErrorKind(409, "事项已取消", "The item is cancelled"),
+    # 412 / 413 / 415 / 422
+    "precondition_failed": ErrorKind(412, "资源已被修改（版本标识不匹配），请刷新后重试",
+                                     "The resource changed since the ETag given in If-Match"),
+    "payload_too_large": ErrorKind(413, "请求内容过大（不超过256KB）",
+                                   "The request body is larger than 256 KB"),
+    "unsupported_media_type": ErrorKind(415, "请求内容须为 application/json",
+                                        "The request body must be application/json"),
+    "idempotency_key_reused": ErrorKind(422, "幂等键已用于另一个不同的请求",
+                                        "The Idempotency-Key was used with another request"),
+    "unprocessable": ErrorKind(422, "请求无法处理", "The request cannot be processed"),
+    # 5xx
+    "internal_error": ErrorKind(500, "系统内部错误，请稍后重试",
+                                "An internal error occurred; retry later"),
+}
+
+# The code a bare status maps to when nothing more specific was raised.
+BY_STATUS = {400: "validation_error", 401: "unauthorized", 403: "forbidden",
+             404: "not_found", 405: "method_not_allowed", 409: "conflict",
+             412: "precondition_failed", 413: "payload_too_large",
+             415: "unsupported_media_type", 422: "unprocessable", 500: "internal_error"}
+
+
+def language(accept_language: str | None) -> str:
+    """'en' when the caller prefers English over Chinese, else 'zh' (RFC 9110 q-values)."""
+    best, best_q = "zh", -1.0
+    for part in (accept_language or "").split(",")[:20]:
+        tag, _, params = part.strip().partition(";")
+        tag = tag.strip().lower()
+        q = 1.0
+        params = params.strip()
+        if params.startswith("q="):
+            try:
+                q = float(params[2:])
+            except ValueError:
+                q = 0.0
+        lang = "en" if tag.startswith("en") else "zh" if tag.startswith("zh") else None
+        # q=0 means "not this one"; ties go to the earlier tag (a browser lists its
+        # preferences in order).
+        if lang and q > 0 and q > best_q:
+            best, best_q = lang, q
+    return best
+
+
+def message(code: str, lang: str) -> str:
+    kind = CATALOGUE.get(code) or CATALOGUE["validation_error"]
+    return kind.zh if lang == "zh" else kind.en
+
+
+def body(code: str, lang: str, *, field: str | None = None, detail: str | None = None,
+         request_id: str | None = None) -> dict:
+    """The JSON error body."""
+    error = {"code": code, "message": message(code, lang)}
+    if field:
+        error["field"] = field
+    if detail:
+        error["detail"] = detail
+    answer = {"error": error}
+    if request_id:
+        answer["requestId"] = request_id
+    return answer

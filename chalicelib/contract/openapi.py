@@ -1,0 +1,212 @@
+"""The OpenAPI 3.1 document of API v1, generated from the operations the API registers
+(chalicelib/api/http.py `route`) and the models in chalicelib/contract/models.py.
+
+Built on the first request for it, never at import: a cold start does not pay for it.
+"""
+import functools
+import re
+from dataclasses import dataclass, field
+
+from . import errors
+
+# Statuses every operation can answer, whatever it does.
+ALWAYS = (500,)
+# … and those any operation that reads a JSON body can answer.
+WITH_BODY = (400, 413, 415)
+WITH_TOKEN = (401, 403)
+
+
+@dataclass
+class Operation:
+    method: str
+    path: str               # OpenAPI style: /items/{code}
+    operation_id: str
+    summary: str
+    tag: str
+    returns: type | None    # response model; None: no JSON body (HTML, 204, 304)
+    status: int = 200
+    body: type | None = None
+    body_required: bool = True
+    public: bool = False    # no bearer token needed
+    errors: tuple[int, ...] = ()
+    query: tuple[tuple[str, dict, bool, str], ...] = ()   # (name, schema, required, what)
+    headers: tuple[tuple[str, dict, str], ...] = ()       # request headers
+    response_headers: tuple[str, ...] = ()
+    media_type: str = "application/json"
+    example: dict | None = None
+    description: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+OPERATIONS: list[Operation] = []
+
+INFO = {
+    "title": "OneWindow API (一网通办)",
+    "version": "1.0.0",
+    "description": (
+        "一网通办: apply for government services through one window, approve across "
+        "departments, verify electronic licenses.\n\n"
+        "Errors are JSON `{error: {code, message, field?, detail?}, requestId}`; `message` "
+        "follows Accept-Language (zh-CN by default, en). Every response carries "
+        "X-Request-Id. The error catalogue, status codes and events are in the "
+        "repository's docs/."),
+    "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
+}
+
+RESPONSE_HEADERS = {
+    "X-Request-Id": {"description": "this request's id (also in every log line)",
+                     "schema": {"type": "string"}},
+    "ETag": {"description": "entity tag of the representation", "schema": {"type": "string"}},
+    "Cache-Control": {"description": "how long shared caches may keep it",
+                      "schema": {"type": "string"}},
+    "Location": {"description": "the created resource", "schema": {"type": "string"}},
+    "Idempotent-Replayed": {"description": "true when an earlier answer is replayed",
+                            "schema": {"type": "string", "enum": ["true"]}},
+}
+
+_ERROR_DESCRIPTIONS = {
+    400: "invalid input; nothing was changed", 401: "no or invalid bearer token",
+    403: "not allowed for this caller", 404: "no such resource",
+    405: "method not allowed on this path", 409: "the resource moved on (see code)",
+    412: "If-Match does not match the current ETag; nothing was changed",
+    413: "request body over 256 KB; nothing was changed",
+    415: "request body is not application/json", 422: "cannot be processed (see code)",
+    500: "internal error; retry later"}
+
+
+def _codes_for(status: int) -> list[str]:
+    return sorted(code for code, kind in errors.CATALOGUE.items() if kind.status == status)
+
+
+def _error_response(status: int) -> dict:
+    codes = _codes_for(status)
+    example_code = errors.BY_STATUS.get(status, codes[0])
+    return {
+        "description": _ERROR_DESCRIPTIONS[status] + " — codes: " + ", ".join(codes),
+        "headers": {"X-Request-Id": {"$ref": "#/components/headers/X-Request-Id"}},
+        "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/Error"},
+            "example": errors.body(example_code, "zh", request_id="c0ffee00-0000-4000-8000-"
+                                                                  "000000000000")}}}
+
+
+def _parameters(op: Operation) -> list[dict]:
+    params = []
+    for name in _path_names(documented_path(op.path)):
+        params.append({"name": name, "in": "path", "required": True,
+                       "schema": {"type": "string", "minLength": 1, "maxLength": 200}})
+    for name, schema, required, what in op.query:
+        params.append({"name": name, "in": "query", "required": required,
+                       "description": what, "schema": schema})
+    for name, schema, what in op.headers:
+        params.append({"name": name, "in": "header", "required": False,
+                       "description": what, "schema": schema})
+    params.append({"name": "Accept-Language", "in": "header", "required": False,
+                   "description": "zh-CN (default) or en: the language of error messages",
+                   "schema": {"type": "string"}})
+    return params
+
+
+def _path_names(path: str) -> list[str]:
+    return [part[1:-1] for part in path.split("/") if part.startswith("{")]
+
+
+def documented_path(path: str) -> str:
+    """A route's path as documented: parameters in camelCase ({case_no} -> {caseNo})."""
+    return re.sub(r"_([a-z])", lambda m: m.group(1).upper(), path)
+
+
+def _preflight(path: str) -> dict:
+    return {"operationId": "preflight" + "".join(
+                part.strip("{}")[:1].upper() + part.strip("{}")[1:]
+                for part in path.split("/") if part) .replace(".", ""),
+            "summary": "CORS preflight: 204, with the CORS headers for an allowed origin",
+            "tags": ["meta"], "security": [],
+            "parameters": [{"name": name, "in": "path", "required": True,
+                            "schema": {"type": "string", "minLength": 1}}
+                           for name in _path_names(path)],
+            "responses": {"204": {"description": "the methods the path takes, in Allow",
+                                  "headers": {"X-Request-Id": {
+                                      "$ref": "#/components/headers/X-Request-Id"}}}}}
+
+
+def _operation(op: Operation, ref) -> dict:
+    statuses = set(op.errors) | set(ALWAYS)
+    if op.body is not None:
+        statuses |= set(WITH_BODY)
+    if not op.public:
+        statuses |= set(WITH_TOKEN)
+    if op.query:
+        statuses.add(400)
+    success_headers = {"X-Request-Id": {"$ref": "#/components/headers/X-Request-Id"}}
+    for name in op.response_headers:
+        success_headers[name] = {"$ref": f"#/components/headers/{name}"}
+    if op.returns is None:
+        success = {"description": op.description or "OK", "headers": success_headers}
+        if op.media_type != "application/json":
+            success["content"] = {op.media_type: {"schema": {"type": "string"}}}
+    else:
+        content = {"schema": ref(op.returns)}
+        if op.example is not None:
+            content["example"] = op.example
+        success = {"description": op.description or "OK", "headers": success_headers,
+                   "content": {"application/json": content}}
+    responses = {str(op.status): success}
+    if "ETag" in op.response_headers and op.method == "get":
+        responses["304"] = {"description": "not modified (If-None-Match matched)",
+                            "headers": {"X-Request-Id": {
+                                "$ref": "#/components/headers/X-Request-Id"}}}
+    for status in sorted(statuses):
+        responses[str(status)] = {"$ref": f"#/components/responses/E{status}"}
+    operation = {"operationId": op.operation_id, "summary": op.summary, "tags": [op.tag],
+                 "parameters": _parameters(op), "responses": responses}
+    if op.public:
+        operation["security"] = []
+    if op.body is not None:
+        operation["requestBody"] = {"required": op.body_required, "content": {
+            "application/json": {"schema": ref(op.body)}}}
+    operation.update(op.extra)
+    return operation
+
+
+@functools.cache
+def document() -> dict:
+    import msgspec
+    models = sorted({m for op in OPERATIONS for m in (op.body, op.returns) if m} |
+                    {_error_model()}, key=lambda m: m.__name__)
+    refs, components = msgspec.json.schema_components(
+        models, ref_template="#/components/schemas/{name}")
+    by_model = dict(zip(models, refs))
+
+    def ref(model):
+        return by_model[model]
+
+    paths: dict[str, dict] = {}
+    for op in OPERATIONS:
+        paths.setdefault(documented_path(op.path), {})[op.method] = _operation(op, ref)
+    for path, operations in paths.items():
+        operations["options"] = _preflight(path)
+    statuses = sorted({int(s) for item in paths.values() for o in item.values()
+                       for s in o["responses"] if s not in ("200", "201", "204", "304")})
+    return {
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "info": INFO,
+        "servers": [{"url": "/", "description": "this deployment (API Gateway stage)"}],
+        "tags": [{"name": t} for t in dict.fromkeys(op.tag for op in OPERATIONS)],
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"bearer": {
+                "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                "description": "the caller's access token"}},
+            "headers": RESPONSE_HEADERS,
+            "responses": {f"E{s}": _error_response(s) for s in statuses},
+        },
+    }
+
+
+def _error_model():
+    from .models import Error
+    return Error

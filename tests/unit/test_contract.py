@@ -1,0 +1,115 @@
+"""The contract's pure parts: the error catalogue (code, status, messages, docs), the
+language choice, msgspec's error paths as field names, and the OpenAPI document's shape."""
+import ast
+import re
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from chalicelib.api.http import contract_field
+from chalicelib.contract import errors, models
+from chalicelib.domain import errors as domain_errors
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("header, expected", [
+    (None, "zh"), ("", "zh"), ("zh-CN", "zh"), ("en", "en"), ("en-US,en;q=0.9", "en"),
+    ("zh-CN,zh;q=0.9,en;q=0.8", "zh"), ("en;q=0.3, zh-TW;q=0.9", "zh"),
+    ("fr-FR, en;q=0.5", "en"), ("fr", "zh"), ("en;q=abc", "zh"), ("*", "zh"),
+    (",,,;;;q=", "zh"), ("EN-gb", "en"),
+])
+def test_the_language_is_chinese_unless_english_is_preferred(header, expected):
+    assert errors.language(header) == expected
+
+
+@pytest.mark.parametrize("message, field", [
+    ("Object missing required field `itemCode`", "itemCode"),
+    ("Object missing required field `ref` - at `$.materials[0]`", "materials.0.ref"),
+    ("Expected `str`, got `int` - at `$.applicant.idNumber`", "applicant.idNumber"),
+    ("Object contains unknown field `opnion`", "opnion"),
+    ("Invalid enum value 'x' - at `$.item.process.stages[2].rule`",
+     "item.process.stages.2.rule"),
+    ("Expected `object`, got `array`", "body"),
+])
+def test_msgspec_errors_name_the_field_as_a_dotted_path(message, field):
+    assert contract_field(message)[0] == field
+
+
+def test_contract_errors_from_real_models_name_their_field():
+    with pytest.raises(msgspec.ValidationError) as raised:
+        msgspec.convert({"itemCode": "X" * 40, "applicant": {
+            "type": "legal", "name": "a", "idNumber": "1", "phone": "123"}},
+            models.Application)
+    assert contract_field(str(raised.value))[0] == "applicant.phone"
+
+
+def _raised_codes() -> dict[str, int]:
+    """Every error code the package raises (explicit `code=` or the class's own), with
+    the status of the class raising it."""
+    classes = {cls.__name__: cls for cls in vars(domain_errors).values()
+               if isinstance(cls, type) and issubclass(cls, domain_errors.DomainError)}
+    found = {cls.code: cls.status for cls in classes.values()}
+    for path in (ROOT / "chalicelib").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                    node.func.id in classes:
+                for keyword in node.keywords:
+                    if keyword.arg == "code" and isinstance(keyword.value, ast.Constant):
+                        found[keyword.value.value] = classes[node.func.id].status
+    return found
+
+
+def test_every_code_raised_is_in_the_catalogue_with_its_status():
+    raised = _raised_codes()
+    assert len(raised) > 15
+    for code, status in raised.items():
+        assert code in errors.CATALOGUE, code
+        assert errors.CATALOGUE[code].status == status, code
+
+
+def test_the_catalogue_has_both_languages_and_a_code_per_status():
+    for code, kind in errors.CATALOGUE.items():
+        assert re.fullmatch(r"[a-z_]+", code)
+        assert re.search(r"[\u4e00-\u9fff]", kind.zh), code
+        assert kind.en.isascii() and kind.en[0].isupper(), code
+    for status, code in errors.BY_STATUS.items():
+        assert errors.CATALOGUE[code].status == status
+
+
+def test_docs_list_exactly_the_catalogue():
+    rows = re.findall(r"^\| (\d{3}) \| `([a-z_]+)` \| (.+?) \| (.+?) \|$",
+                      (ROOT / "docs" / "errors.md").read_text("utf-8"), re.M)
+    documented = {code: (int(status), zh, en) for status, code, zh, en in rows}
+    assert documented == {code: tuple(kind) for code, kind in errors.CATALOGUE.items()}
+
+
+def test_an_error_body_matches_the_error_model():
+    body = errors.body("not_found", "en", field="caseNo", detail="no case", request_id="r")
+    error = msgspec.convert(body, models.Error)
+    assert (error.error.code, error.error.message, error.requestId) == \
+        ("not_found", "No such resource", "r")
+
+
+def test_the_openapi_document_names_every_operation_once_and_declares_500():
+    import app  # noqa: F401  (registers the routes)
+    from chalicelib.contract.openapi import document
+    doc = document()
+    assert doc["openapi"] == "3.1.0"
+    ids = [op["operationId"] for item in doc["paths"].values() for op in item.values()]
+    assert len(ids) == len(set(ids))
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            success = [s for s in op["responses"] if s.startswith("2")]
+            assert len(success) == 1, (method, path)
+            if method != "options":
+                assert "500" in op["responses"], (method, path)
+            if "requestBody" in op:
+                assert {"400", "413", "415"} <= set(op["responses"]), (method, path)
+            if op.get("security") != []:
+                assert {"401", "403"} <= set(op["responses"]), (method, path)
+    # Every schema the document names exists.
+    text = str(doc)
+    for name in set(re.findall(r"#/components/schemas/(\w+)", text)):
+        assert name in doc["components"]["schemas"], name
