@@ -7,6 +7,8 @@
 - state transitions (`*StateEntered` events in the execution history) per reference case,
   with the Step Functions Standard price of that many transitions;
 - `import app` against `import boto3`: median ratio of alternating fresh-process pairs;
+- the public read path (bench/read_path.py): GET /items/{code} against the barest route
+  at concurrency 16, alternating rounds, median ratio;
 - a burst on the local stack (bench/burst.py): N applications at concurrency C
   (`make bench BENCH_ARGS="--applications 5000 --concurrency 64"`).
 No thresholds here: targets are read off this output, never asserted in tests.
@@ -174,7 +176,8 @@ def main(argv=None) -> None:
     imports = import_ratio(env)
     result = _route_and_workflow_numbers()
     result["import_app_vs_boto3"] = imports
-    from bench import burst
+    from bench import burst, read_path
+    result["read_path_get_item_vs_bare_route"] = read_path.run()
     result["burst"] = burst.run(args.applications, args.concurrency)
     print(json.dumps(result, ensure_ascii=False, indent=2))
 

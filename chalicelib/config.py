@@ -36,6 +36,9 @@ class Config:
     # Browser origins allowed to call the API (CORS): the portal and mini-program back
     # ends of this region, exact `scheme://host[:port]`.
     cors_origins: tuple[str, ...] = ()
+    # How long public catalogue reads are kept in the function and may be kept by shared
+    # caches (Cache-Control max-age); 0 turns both off.
+    catalogue_cache_seconds: int = 30
 
 
 def load() -> Config:
@@ -64,6 +67,7 @@ def load() -> Config:
             url for url in env.get("OW_DEAD_LETTER_QUEUE_URLS", "").split(",") if url),
         max_pool_connections=int(env.get("OW_MAX_POOL_CONNECTIONS", "10")),
         calendar_file=env.get("OW_CALENDAR_FILE") or None,
+        catalogue_cache_seconds=int(env.get("OW_CATALOGUE_CACHE_SECONDS", "30")),
         cors_origins=tuple(origin.strip().rstrip("/") for origin in
                            env.get("OW_CORS_ORIGINS", "").split(",") if origin.strip()),
     )

@@ -3,6 +3,7 @@ import os
 
 from . import config, logs
 from .adapters import aws, models, signer
+from .services import read_cache
 
 
 def configure() -> config.Config:
@@ -12,6 +13,7 @@ def configure() -> config.Config:
     signer.public_key_der.cache_clear()
     cfg = config.get()
     models.bind(cfg)
+    read_cache.configure(cfg.catalogue_cache_seconds)
     _load_calendar(cfg)
     logs.configure()
     _trace_aws_calls()

@@ -46,6 +46,20 @@ CURSOR_QUERY = ("cursor", {"type": "string", "maxLength": MAX_PARAM_CHARS}, Fals
                 "the `next` of the previous page")
 
 
+def cached(request, representation, max_age: int) -> Response:
+    """A public representation: 304 when the caller's If-None-Match names its ETag,
+    else 200 with it; Cache-Control lets API Gateway, a CDN or the browser serve repeats
+    for `max_age` seconds."""
+    headers = {"ETag": representation.etag,
+               "Cache-Control": f"public, max-age={max_age}" if max_age > 0 else "no-cache"}
+    asked = request.headers.get("if-none-match")
+    if asked and (asked.strip() == "*" or representation.etag in
+                  [tag.strip().removeprefix("W/") for tag in asked.split(",")]):
+        return Response(body="", status_code=304, headers=headers)
+    headers["Content-Type"] = representation.content_type
+    return Response(body=representation.body, status_code=200, headers=headers)
+
+
 def principal(request):
     return tokens.verify(config.get().token_secret, request.headers.get("authorization"))
 
@@ -183,7 +197,11 @@ def handle_errors(event, get_response):
                    if k.lower() not in ("content-type", "content-length")}
         error = error_json(status, BY_STATUS[status], detail=detail, headers=event.headers)
         error.headers.update(headers)
+        error.headers["Cache-Control"] = "no-store"
         return error
+    # Anything not marked cacheable (cases, tasks, licenses: personal data) is kept by
+    # no shared or browser cache.
+    response.headers.setdefault("Cache-Control", "no-store")
     if isinstance(response.body, (dict, list)):
         # UTF-8 JSON: names and opinions stay readable Chinese, not \uXXXX escapes.
         response.body = json.dumps(response.body, ensure_ascii=False, separators=(",", ":"))

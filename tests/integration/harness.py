@@ -8,6 +8,7 @@ import boto3
 from chalice.test import Client
 
 from chalicelib import wiring
+from chalicelib.services import read_cache
 from chalicelib.adapters import tokens
 from infra.local import demo, moto_shim
 from infra.local.pump import EventPump
@@ -121,6 +122,7 @@ def reset(stack: Stack) -> None:
         cases.stream_shard = StreamShard(ACCOUNT, cases)
         _moto_table(stack.env["OW_LICENSES_TABLE"]).items.clear()
         _moto_table(stack.env["OW_ITEMS_TABLE"]).items = copy.deepcopy(stack.catalogue)
+    read_cache.catalogue.clear()  # the table changed under the app's feet
     sqs, sns = boto3.client("sqs", region_name=REGION), boto3.client("sns", region_name=REGION)
     for url in sqs.list_queues().get("QueueUrls", []):
         if url in stack.queues:
