@@ -1,7 +1,7 @@
 """OneWindow API and event handlers: wiring only (logic lives in chalicelib/)."""
 from chalice import Chalice
 
-from chalicelib import logs, wiring
+from chalicelib import logs, tracing, wiring
 from chalicelib.api import admin, cases, catalogue, cors, licenses, meta, tasks
 from chalicelib.api.http import answer_domain_errors, handle_errors
 from chalicelib.events import handlers
@@ -10,6 +10,7 @@ from chalicelib.events import handlers
 # chalicelib/logs.py configures it instead (structured JSON, masked).
 app = Chalice(app_name="onewindow", configure_logs=False)
 app.register_middleware(logs.middleware, "all")
+app.register_middleware(tracing.middleware, "all")
 app.register_middleware(handle_errors, "http")
 app.register_middleware(cors.middleware, "http")
 for blueprint in (meta.bp, catalogue.bp, admin.bp, cases.bp, tasks.bp, licenses.bp,

@@ -118,6 +118,8 @@ def _route_and_workflow_numbers() -> dict:
     import tests.conftest  # noqa: F401  (fake credentials, region)
     from chalicelib import logs
     logs.configure(stream=sys.stderr)  # stdout carries the JSON result only
+    from chalicelib import metrics
+    metrics.set_stream(sys.stderr)
     _install_hook()
     from moto import mock_aws
 

@@ -18,6 +18,7 @@ SERVICE = "onewindow"
 
 _logger = None
 _current = threading.local()
+_cold = True
 
 
 def current_request_id() -> str | None:
@@ -73,6 +74,12 @@ def middleware(event, get_response):
     caller's X-Correlation-Id or else the request id, echoed on HTTP responses) and,
     where the path names one, the case number."""
     import uuid
+    global _cold
+    if _cold:
+        _cold = False
+        from . import metrics
+        metrics.emit("ColdStart", 1, "Count",
+                     function=os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "local"))
     http = hasattr(event, "headers")
     if http:
         request_id = (event.context or {}).get("requestId") or str(uuid.uuid4())

@@ -1,7 +1,5 @@
 """The composition root: read the configuration and point the adapters at it."""
-import os
-
-from . import config, logs
+from . import config, logs, tracing
 from .adapters import aws, models, signer
 from .services import read_cache
 
@@ -38,8 +36,8 @@ def _trace_aws_calls() -> None:
     """In Lambda, trace every AWS call (boto3 and PynamoDB both go through botocore) with
     X-Ray. Elsewhere the SDK stays unimported: it costs ~0.2 s at import."""
     global _traced
-    if _traced or not os.environ.get("AWS_LAMBDA_FUNCTION_NAME") or \
-            os.environ.get("AWS_XRAY_SDK_ENABLED", "").lower() == "false":
+    tracing.reset()
+    if _traced or not tracing.enabled():
         return
     from aws_xray_sdk.core import patch
     patch(["botocore"])

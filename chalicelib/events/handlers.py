@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from chalice import Blueprint, Rate
 
-from .. import logs
+from .. import logs, metrics
 from ..services import licenses, operations, tasks, timeline
 
 bp = Blueprint(__name__)
@@ -75,13 +75,19 @@ def case_timeline(event):
     for record in event:
         old, new = image(record.old_image), image(record.new_image)
         logs.bind(case_no=(new or old or {}).get("pk"))
-        timeline.record_change(old, new)
+        if timeline.record_change(old, new):
+            # Only the delivery that added the timeline event counts it.
+            for name, value, unit, dimensions in metrics.for_timeline_change(old, new):
+                metrics.emit(name, value, unit, **dimensions)
         tasks.resume_decided(old, new)
 
 
 @bp.schedule(Rate(5, unit=Rate.MINUTES))
 def dead_letter_watch(event):
     """Every five minutes: alert operators when any dead-letter queue holds messages."""
-    waiting = operations.report_dead_letters()
+    depths = operations.dead_letter_depths()
+    for url, count in depths.items():
+        metrics.emit("DeadLetterMessages", count, "Count", queue=url.rsplit("/", 1)[-1])
+    waiting = operations.report_dead_letters(depths)
     if waiting:
         log.warning("dead-letter queues hold messages: %s", waiting)

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from pynamodb.exceptions import TransactWriteError
 
-from .. import config
+from .. import config, tracing
 from ..adapters import workflow
 from ..adapters.models import (CaseRecord, CasesTableRecord, DailyCounter, IdempotencyRecord,
                                transact_write,
@@ -87,6 +87,7 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
         log.warning("case %s: deadlines up to %s follow a provisional holiday calendar "
                     "(no announced schedule for a year they cross)", case_no,
                     record.promisedBy)
+    tracing.annotate(case_no=case_no, item_code=application.item_code)
     workflow.start(cfg.state_machine_arn, case_no, plan)
     return _created(record), False
 

@@ -1,6 +1,7 @@
 """Department inboxes and decisions: the human steps of the approval workflow."""
 from pynamodb.exceptions import TransactWriteError
 
+from .. import tracing
 from ..adapters import workflow
 from ..adapters.models import CaseRecord, TaskRecord, put_if_absent, transact_write
 from ..domain import identity
@@ -108,6 +109,7 @@ def decide(principal: identity.Principal | None, task_id: str, body,
     """Decide a task once; the task's token then resumes the workflow."""
     principal = identity.require(principal)
     task, case = _load_task(task_id)
+    tracing.annotate(case_no=task.pk, item_code=case.itemCode, dept=task.dept)
     _authorise(principal, task, case)
     decision, opinion = _parse_decision(task, body)
     if task.state != "open":

@@ -70,3 +70,31 @@ def test_a_redelivered_decision_resumes_the_workflow_once(stack, resumes):
     from chalicelib.services import tasks
     assert tasks.resume_decided({**decided, "state": "open"}, decided) is False
     assert len(resumes) == 1
+
+
+def test_lifecycle_metrics_are_counted_once_however_often_events_arrive(stack, delivered):
+    import io
+    import json
+
+    from chalicelib import metrics
+    out = io.StringIO()
+    metrics.set_stream(out)
+    try:
+        case_no = stack.call("POST", "/cases", "company",
+                             application(HYGIENE)).data["caseNo"]
+        accept = stack.open_task(case_no, "ZWFW", "clerk")
+        stack.decide(accept["taskId"], "clerk", "accept", "受理")
+        for dept, user in (("WSJK", "wsjk"), ("XFJY", "xfjy")):
+            review = stack.open_task(case_no, dept, user)
+            stack.decide(review["taskId"], user, "approve", "同意")
+        stack.wait_status(case_no, 11)
+        stack.pump.run_until(lambda: False, timeout=0.5)
+        _replay(delivered)
+        _replay(delivered)
+    finally:
+        metrics.set_stream(None)
+    names = [name for line in out.getvalue().splitlines()
+             for name in [m["Name"] for m in
+                          json.loads(line)["_aws"]["CloudWatchMetrics"][0]["Metrics"]]]
+    assert sorted(n for n in names if n != "ColdStart") == sorted(
+        ["CasesReceived", "CasesAccepted", "CasesConcluded"] + ["DecisionLatency"] * 3)

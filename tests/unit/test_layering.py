@@ -10,9 +10,11 @@ PACKAGE = ROOT / "chalicelib"
 ALLOWED = {
     "domain": {"domain"},
     "adapters": {"domain", "adapters", "config"},
-    "services": {"domain", "adapters", "services", "config", "logs"},
-    "events": {"domain", "adapters", "services", "events", "config", "logs"},
+    "services": {"domain", "adapters", "services", "config", "logs", "tracing"},
+    "events": {"domain", "adapters", "services", "events", "config", "logs", "metrics"},
     "api": {"domain", "adapters", "services", "api", "config", "logs", "contract"},
+    "metrics": {"config"},
+    "tracing": set(),
     "contract": {"domain", "contract"},
 }
 FRAMEWORKS = {"chalice", "boto3", "botocore", "pynamodb"}

@@ -35,7 +35,10 @@ def _run() -> list[str]:
 
 def test_warnings_and_info_reach_the_output_as_masked_json_with_request_ids():
     lines = _run()
-    records = [json.loads(line) for line in lines if line.startswith("{")]
+    documents = [json.loads(line) for line in lines if line.startswith("{")]
+    records = [d for d in documents if "_aws" not in d]
+    # Metrics share stdout as EMF documents (CloudWatch reads both): the cold start one.
+    assert [d["ColdStart"] for d in documents if "_aws" in d] == [1]
     warning = next(r for r in records if r["message"].startswith("dead-letter"))
     assert warning["level"] == "WARNING" and warning["service"] == "onewindow"
     pump = next(r for r in records if r["message"].startswith("applicant"))
