@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 API_PORT ?= 8000
 MOTO_PORT ?= 5000
+# A stage of .chalice/config.json (one region's copy), or `all`.
+STAGE ?= beijing
 
 .PHONY: setup run test lint bench package clean
 
@@ -23,15 +25,16 @@ run: setup
 	$(BIN)/python -m infra.local.server --port $(API_PORT) --moto-port $(MOTO_PORT)
 
 # statelint on every ASL file; cfn-lint on the stack template and on the deployable
-# template that `chalice package --merge-template` makes of the app and infra/.
+# template that `chalice package --merge-template` makes of the app and infra/, for every
+# stage.
 lint: setup
 	$(BIN)/ruff check --quiet app.py chalicelib infra bench tests
 	@for f in statemachines/*.asl.json; do $(BIN)/statelint $$f || exit 1; done
 	@$(BIN)/python -m infra.template build/template.json >/dev/null
 	$(BIN)/cfn-lint build/template.json
-	@AWS_DEFAULT_REGION=cn-north-1 $(BIN)/python -m infra.package >/dev/null
-	$(BIN)/cfn-lint build/package/sam.json
-	@echo "lint: code, state machines, stack template and merged deployment template OK"
+	@$(BIN)/python -m infra.package --stage all >/dev/null
+	$(BIN)/cfn-lint build/package/*/sam.json
+	@echo "lint: code, state machines, stack template and every stage's deployment template OK"
 
 test: setup lint
 	$(BIN)/python -m pytest -q
@@ -40,7 +43,7 @@ bench: setup
 	@$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 package: setup
-	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-cn-north-1} $(BIN)/python -m infra.package
+	$(BIN)/python -m infra.package --stage $(STAGE)
 
 clean:
 	rm -rf build .pytest_cache

@@ -39,6 +39,12 @@ class Config:
     # How long public catalogue reads are kept in the function and may be kept by shared
     # caches (Cache-Control max-age); 0 turns both off.
     catalogue_cache_seconds: int = 30
+    # The stage's identity provider (OIDC): its issuer, the audience our tokens carry and
+    # its key set. Set per stage now; verified against once OIDC replaces the interim
+    # tokens (the identity issue).
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_jwks_url: str | None = None
 
 
 def load() -> Config:
@@ -67,6 +73,9 @@ def load() -> Config:
             url for url in env.get("OW_DEAD_LETTER_QUEUE_URLS", "").split(",") if url),
         max_pool_connections=int(env.get("OW_MAX_POOL_CONNECTIONS", "10")),
         calendar_file=env.get("OW_CALENDAR_FILE") or None,
+        oidc_issuer=env.get("OW_OIDC_ISSUER") or None,
+        oidc_audience=env.get("OW_OIDC_AUDIENCE") or None,
+        oidc_jwks_url=env.get("OW_OIDC_JWKS_URL") or None,
         catalogue_cache_seconds=int(env.get("OW_CATALOGUE_CACHE_SECONDS", "30")),
         cors_origins=tuple(origin.strip().rstrip("/") for origin in
                            env.get("OW_CORS_ORIGINS", "").split(",") if origin.strip()),

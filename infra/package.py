@@ -1,21 +1,38 @@
-"""`make package`: a deployable template = `chalice package` + infra/template.json.
+"""`make package STAGE=<stage>`: the deployable template of one region's copy =
+`chalice package` + infra/template.json.
 
-The merge template adds the stateful resources and points what Chalice generated at
-them: every function's environment (the variables chalicelib/config.py reads), each event
-source at its queue or stream (the decorators in chalicelib/events carry placeholders),
-a dead-letter destination for the stream handler, and a least-privilege policy for the
-functions' role (Chalice's policy generator cannot see PynamoDB's calls).
+A stage is one region's deployment: `.chalice/config.json` holds its settings (area code,
+issuer, identity provider, allowed origins, …) and its AWS region (the stage's
+`onewindow:region` tag). The merge template adds the stateful resources and points what
+Chalice generated at them:
+- every function's environment (the variables chalicelib/config.py reads);
+- each event source at its queue or stream (the decorators carry placeholders), and a
+  dead-letter destination for the stream handler;
+- one IAM role per function, granting exactly the actions on exactly the resources that
+  function's code uses (`FUNCTION_ACCESS`; tests/integration/test_least_privilege.py
+  checks it against the calls the code really makes);
+- log groups kept `LogRetentionDays` (180 by default: 等保 2.0 keeps logs six months),
+  API Gateway tracing, and the alarms of docs/runbook.md.
+The app's code goes into the package compiled (unchecked-hash .pyc): Lambda's file system
+is read-only, so uncompiled code would be compiled again at every cold start.
 """
+import argparse
 import json
 import os
+import py_compile
 import subprocess
 import sys
+import tempfile
+import zipfile
 from pathlib import Path
 
 from chalicelib.events import handlers
 from infra.template import ROOT, render
 
 BUILD = ROOT / "build"
+CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
+REGION_TAG = "onewindow:region"
+API_NAME = "onewindow"
 FUNCTIONS = ("APIHandler", "RecordTask", "IssueLicense", "CaseTimeline", "DeadLetterWatch")
 # Chalice's names for the event sources of each handler, and the resource each reads.
 EVENT_SOURCES = {
@@ -26,6 +43,108 @@ EVENT_SOURCES = {
     ("CaseTimeline", "CaseTimelineDynamodbEventSource", "Stream"):
         {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.CASES_STREAM], "StreamArn"]},
 }
+
+QUEUE_CONSUME = ("ReceiveMessage", "DeleteMessage", "GetQueueAttributes")
+STREAM_READ = ("DescribeStream", "GetRecords", "GetShardIterator", "ListStreams")
+DEAD_LETTER_QUEUES = ("TasksDeadLetterQueue", "IssueDeadLetterQueue",
+                      "TimelineDeadLetterQueue")
+# function -> (service, actions, resources by logical id): exactly what each function's
+# code calls (tests/integration/test_least_privilege.py records the calls and compares),
+# plus what Lambda itself does with the function's role: poll its queue or stream, and
+# send a stream batch that kept failing to the on-failure queue.
+FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
+    "APIHandler": [
+        ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem"), ("CasesTable",)),
+        ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem"),
+         ("ItemsTable",)),
+        ("dynamodb", ("GetItem",), ("LicensesTable",)),
+        ("states", ("StartExecution",), ("CaseApprovalStateMachine",)),
+        ("kms", ("DescribeKey", "GetPublicKey"), ("LicenseSigningKey",)),
+    ],
+    "RecordTask": [
+        ("dynamodb", ("PutItem",), ("CasesTable",)),
+        ("sqs", QUEUE_CONSUME, ("TasksQueue",)),
+    ],
+    "IssueLicense": [
+        ("dynamodb", ("GetItem",), ("CasesTable", "ItemsTable")),
+        ("dynamodb", ("GetItem", "PutItem"), ("LicensesTable",)),
+        ("kms", ("Sign",), ("LicenseSigningKey",)),
+        ("states", ("SendTaskSuccess",), ("CaseApprovalStateMachine",)),
+        ("sqs", QUEUE_CONSUME, ("IssueQueue",)),
+    ],
+    "CaseTimeline": [
+        ("dynamodb", ("GetItem", "PutItem", "UpdateItem"), ("CasesTable",)),
+        ("dynamodb", STREAM_READ, ("CasesTable.Stream",)),
+        ("states", ("SendTaskSuccess",), ("CaseApprovalStateMachine",)),
+        ("sqs", ("SendMessage",), ("TimelineDeadLetterQueue",)),
+    ],
+    "DeadLetterWatch": [
+        ("sqs", ("GetQueueAttributes",), DEAD_LETTER_QUEUES),
+        ("sns", ("Publish",), ("NotificationsTopic",)),
+    ],
+}
+
+
+def stages() -> dict[str, dict]:
+    return json.loads(CHALICE_CONFIG.read_text("utf-8"))["stages"]
+
+
+def stage_region(stage: str) -> str:
+    known = stages()
+    if stage not in known:
+        raise SystemExit(f"unknown stage {stage!r}; .chalice/config.json has "
+                         f"{', '.join(sorted(known))}")
+    return known[stage]["tags"][REGION_TAG]
+
+
+def _resource_arn(logical_id: str):
+    """The ARN expression of a resource the policies name."""
+    if logical_id.endswith(".Stream"):
+        return {"Fn::GetAtt": [logical_id.removesuffix(".Stream"), "StreamArn"]}
+    if logical_id in ("NotificationsTopic", "CaseApprovalStateMachine"):
+        return {"Ref": logical_id}
+    return {"Fn::GetAtt": [logical_id, "Arn"]}
+
+
+def _statements(function: str) -> list[dict]:
+    statements = []
+    for service, actions, resources in FUNCTION_ACCESS[function]:
+        arns = [_resource_arn(r) for r in resources]
+        if service == "dynamodb" and any(r.endswith("Table") for r in resources):
+            arns += [{"Fn::Sub": f"${{{r}.Arn}}/index/*"} for r in resources
+                     if r.endswith("Table") and "Query" in actions]
+        statements.append({"Effect": "Allow",
+                           "Action": [f"{service}:{a}" for a in actions],
+                           "Resource": arns})
+    statements.append({
+        "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+        "Resource": {"Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:"
+                                f"${{AWS::AccountId}}:log-group:{_log_group(function)}:*"}})
+    # X-Ray's write actions take no resource: "*" is the only form IAM accepts.
+    statements.append({"Effect": "Allow", "Action": ["xray:PutTraceSegments",
+                                                     "xray:PutTelemetryRecords"],
+                       "Resource": "*"})
+    return statements
+
+
+def _function_name(function: str) -> str:
+    return f"${{AWS::StackName}}-{function}"
+
+
+def _log_group(function: str) -> str:
+    # Named from the stack, not from a Ref to the function: the function's role grants
+    # writing to it, and the function depends on the role.
+    return f"/aws/lambda/{_function_name(function)}"
+
+
+def _role(function: str) -> dict:
+    return {"Type": "AWS::IAM::Role", "Properties": {
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+            "Action": "sts:AssumeRole"}]},
+        "Policies": [{"PolicyName": f"onewindow-{function}",
+                      "PolicyDocument": {"Version": "2012-10-17",
+                                         "Statement": _statements(function)}}]}}
 
 
 def _environment() -> dict:
@@ -40,61 +159,65 @@ def _environment() -> dict:
         "OW_STATE_MACHINE_ARN": {"Ref": "CaseApprovalStateMachine"},
         "OW_TOKEN_SECRET": {"Ref": "TokenSecret"},
         "OW_DEAD_LETTER_QUEUE_URLS": {"Fn::Join": [",", [
-            {"Ref": "TasksDeadLetterQueue"}, {"Ref": "IssueDeadLetterQueue"},
-            {"Ref": "TimelineDeadLetterQueue"}]]},
+            {"Ref": queue} for queue in DEAD_LETTER_QUEUES]]},
     }
 
 
-def _function_policy() -> dict:
-    def arn(resource):
-        return {"Fn::GetAtt": [resource, "Arn"]}
-
-    tables = ["CasesTable", "ItemsTable", "LicensesTable"]
-    return {
-        "PolicyName": "onewindow-functions",
-        "PolicyDocument": {"Version": "2012-10-17", "Statement": [
-            {"Effect": "Allow",
-             "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
-                        "dynamodb:Query", "dynamodb:BatchWriteItem",
-                        "dynamodb:ConditionCheckItem"],
-             "Resource": [arn(t) for t in tables] +
-                         [{"Fn::Sub": f"${{{t}.Arn}}/index/*"} for t in tables]},
-            {"Effect": "Allow",
-             "Action": ["dynamodb:DescribeStream", "dynamodb:GetRecords",
-                        "dynamodb:GetShardIterator", "dynamodb:ListStreams"],
-             "Resource": {"Fn::GetAtt": ["CasesTable", "StreamArn"]}},
-            {"Effect": "Allow",
-             "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage",
-                        "sqs:GetQueueAttributes"],
-             "Resource": [arn("TasksQueue"), arn("IssueQueue")]},
-            {"Effect": "Allow", "Action": "sqs:SendMessage",
-             "Resource": arn("TimelineDeadLetterQueue")},
-            {"Effect": "Allow", "Action": "sqs:GetQueueAttributes",
-             "Resource": [arn("TasksDeadLetterQueue"), arn("IssueDeadLetterQueue"),
-                          arn("TimelineDeadLetterQueue")]},
-            {"Effect": "Allow", "Action": "sns:Publish",
-             "Resource": {"Ref": "NotificationsTopic"}},
-            {"Effect": "Allow", "Action": "states:StartExecution",
-             "Resource": {"Ref": "CaseApprovalStateMachine"}},
-            {"Effect": "Allow", "Action": ["states:SendTaskSuccess", "states:SendTaskFailure",
-                                           "states:SendTaskHeartbeat"],
-             "Resource": {"Ref": "CaseApprovalStateMachine"}},
-            {"Effect": "Allow", "Action": ["kms:Sign", "kms:GetPublicKey", "kms:DescribeKey"],
-             "Resource": arn("LicenseSigningKey")},
-            {"Effect": "Allow",
-             "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-             "Resource": {"Fn::Sub": "arn:${AWS::Partition}:logs:*:*:*"}},
-            {"Effect": "Allow", "Action": ["xray:PutTraceSegments",
-                                           "xray:PutTelemetryRecords"], "Resource": "*"},
-        ]},
-    }
+def _alarm(name: str, description: str, metric: dict, threshold: float,
+           comparison: str = "GreaterThanThreshold", periods: int = 1) -> dict:
+    return {"Type": "AWS::CloudWatch::Alarm", "Properties": {
+        "AlarmName": {"Fn::Sub": f"${{AWS::StackName}}-{name}"},
+        "AlarmDescription": description, **metric, "EvaluationPeriods": periods,
+        "Threshold": threshold, "ComparisonOperator": comparison,
+        "TreatMissingData": "notBreaching",
+        "AlarmActions": [{"Ref": "NotificationsTopic"}],
+        "OKActions": [{"Ref": "NotificationsTopic"}]}}
 
 
-def merge_template() -> dict:
+def _alarms() -> dict:
+    """The alarms docs/runbook.md explains: each notifies the operators' topic."""
+    alarms = {}
+    for queue in DEAD_LETTER_QUEUES:
+        alarms[f"{queue}Alarm"] = _alarm(
+            f"{queue}-not-empty", f"{queue} holds messages: redrive them (runbook)",
+            {"Namespace": "AWS/SQS", "MetricName": "ApproximateNumberOfMessagesVisible",
+             "Dimensions": [{"Name": "QueueName",
+                             "Value": {"Fn::GetAtt": [queue, "QueueName"]}}],
+             "Statistic": "Maximum", "Period": 300}, 0)
+    alarms["Api5xxAlarm"] = _alarm(
+        "api-5xx-rate", "More than 1% of API requests answered 5xx over 5 minutes",
+        {"Namespace": "AWS/ApiGateway", "MetricName": "5XXError",
+         "Dimensions": [{"Name": "ApiName", "Value": API_NAME},
+                        {"Name": "Stage", "Value": "v1"}],
+         "Statistic": "Average", "Period": 300}, 0.01)
+    alarms["FailedExecutionsAlarm"] = _alarm(
+        "failed-executions", "An approval workflow failed, timed out or was aborted",
+        {"Namespace": "AWS/States", "MetricName": "ExecutionsFailed",
+         "Dimensions": [{"Name": "StateMachineArn",
+                         "Value": {"Ref": "CaseApprovalStateMachine"}}],
+         "Statistic": "Sum", "Period": 300}, 0)
+    alarms["OverdueAlarm"] = _alarm(
+        "overdue-decisions", "Decisions taken after their deadline (OneWindow metric)",
+        {"Namespace": "OneWindow", "MetricName": "OverdueDecisions",
+         "Dimensions": [{"Name": "service", "Value": "onewindow"},
+                        {"Name": "area", "Value": {"Ref": "AreaCode"}}],
+         "Statistic": "Sum", "Period": 86400}, {"Ref": "OverdueAlarmThreshold"})
+    return alarms
+
+
+def merge_template(stage: str) -> dict:
     infra = render()
     resources = dict(infra["Resources"])
     for name in FUNCTIONS:
-        resources[name] = {"Properties": {"Environment": {"Variables": _environment()}}}
+        # The log group exists (with its retention) before the function can write.
+        resources[name] = {"DependsOn": [f"{name}LogGroup"], "Properties": {
+            "FunctionName": {"Fn::Sub": _function_name(name)},
+            "Environment": {"Variables": _environment()},
+            "Role": {"Fn::GetAtt": [f"{name}Role", "Arn"]}}}
+        resources[f"{name}Role"] = _role(name)
+        resources[f"{name}LogGroup"] = {"Type": "AWS::Logs::LogGroup", "Properties": {
+            "LogGroupName": {"Fn::Sub": _log_group(name)},
+            "RetentionInDays": {"Ref": "LogRetentionDays"}}}
     for (function, event, key), target in EVENT_SOURCES.items():
         properties = {key: target}
         if key == "Stream":
@@ -102,30 +225,103 @@ def merge_template() -> dict:
                 "MaximumRetryAttempts": 10, "BisectBatchOnFunctionError": True,
                 "DestinationConfig": {"OnFailure": {"Type": "SQS", "Destination": {
                     "Fn::GetAtt": ["TimelineDeadLetterQueue", "Arn"]}}}})
-        resources[function].setdefault("Properties", {})["Events"] = {
-            event: {"Properties": properties}}
-    resources["DefaultRole"] = {"Properties": {"Policies": [_function_policy()]}}
+        resources[function]["Properties"]["Events"] = {event: {"Properties": properties}}
+    # Named as the 5xx alarm's ApiName dimension says.
+    resources["RestAPI"] = {"Properties": {"TracingEnabled": True, "Name": API_NAME}}
+    resources.update(_alarms())
+    area = stages()[stage]["environment_variables"]["OW_AREA_CODE"]
     return {
-        "Parameters": {"TokenSecret": {
-            "Type": "String", "NoEcho": True, "MinLength": 32,
-            "Description": "Signing secret of the interim bearer tokens (until OIDC)"}},
+        "Parameters": {
+            "TokenSecret": {
+                "Type": "String", "NoEcho": True, "MinLength": 32,
+                "Description": "Signing secret of the interim bearer tokens (until OIDC)"},
+            "LogRetentionDays": {
+                "Type": "Number", "Default": 180,
+                "AllowedValues": [180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+                                  3288, 3653],
+                "Description": "Days the functions' logs are kept (at least 180)"},
+            "AreaCode": {"Type": "String", "Default": area, "AllowedPattern": r"^\d{6}$",
+                         "Description": "The region's area code (metric dimension)"},
+            "OverdueAlarmThreshold": {
+                "Type": "Number", "Default": 0, "MinValue": 0,
+                "Description": "Overdue decisions a day before the alarm fires"},
+        },
         "Resources": resources,
         "Outputs": infra["Outputs"],
     }
 
 
-def main() -> int:
-    BUILD.mkdir(exist_ok=True)
-    merge = BUILD / "merge.json"
-    merge.write_text(json.dumps(merge_template(), indent=1, ensure_ascii=False), "utf-8")
-    env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION",
-                                                              "cn-north-1")}
-    out = BUILD / "package"
+def _compile_into(package: Path) -> int:
+    """Add the app's bytecode to the deployment package; the number of modules."""
+    compiled = 0
+    with tempfile.TemporaryDirectory() as scratch, \
+            zipfile.ZipFile(package, "a", zipfile.ZIP_DEFLATED) as archive:
+        names = set(archive.namelist())
+        for name in sorted(names):
+            if not name.endswith(".py") or not (name == "app.py" or
+                                                name.startswith("chalicelib/")):
+                continue
+            source = Path(scratch) / name
+            source.parent.mkdir(parents=True, exist_ok=True)
+            source.write_bytes(archive.read(name))
+            folder, _, stem = name.rpartition("/")
+            target = f"{folder + '/' if folder else ''}__pycache__/" \
+                     f"{stem[:-3]}.{sys.implementation.cache_tag}.pyc"
+            if target in names:
+                continue
+            out = Path(scratch) / "out.pyc"
+            py_compile.compile(str(source), cfile=str(out), dfile=name, doraise=True,
+                               invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+            archive.writestr(target, out.read_bytes())
+            compiled += 1
+    return compiled
+
+
+def build(stage: str) -> Path:
+    """Package one stage: build/package/<stage>/{sam.json, deployment.zip}."""
+    region = stage_region(stage)
+    out = BUILD / "package" / stage
+    out.mkdir(parents=True, exist_ok=True)
+    merge = out.parent / f"merge-{stage}.json"
+    merge.write_text(json.dumps(merge_template(stage), indent=1, ensure_ascii=False), "utf-8")
+    env = {**os.environ, "AWS_DEFAULT_REGION": region, "AWS_REGION": region}
     chalice = Path(sys.executable).with_name("chalice")
-    subprocess.run([str(chalice), "package", "--stage", "prod", "--merge-template",
+    subprocess.run([str(chalice), "package", "--stage", stage, "--merge-template",
                     str(merge), str(out)], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)
-    print(out / "sam.json")
+    _compile_into(out / "deployment.zip")
+    return out / "sam.json"
+
+
+def to_cloudformation(sam: dict, region: str, bucket: str, key: str) -> dict:
+    """The SAM template as plain CloudFormation (what the SAM transform would make of it),
+    with the code at s3://bucket/key — for CloudFormation implementations without the
+    transform (moto's, in tests)."""
+    from samtranslator.public.translator import ManagedPolicyLoader  # noqa: F401
+    from samtranslator.translator.transform import transform
+    sam = json.loads(json.dumps(sam))
+    for resource in sam["Resources"].values():
+        if resource["Type"] == "AWS::Serverless::Function":
+            resource["Properties"]["CodeUri"] = {"Bucket": bucket, "Key": key}
+    partition = "aws-cn" if region.startswith("cn-") else "aws"
+
+    class NoManagedPolicies:
+        def load(self):
+            return {}
+
+    from samtranslator.translator.arn_generator import ArnGenerator
+    ArnGenerator.BOTO_SESSION_REGION_NAME = region
+    return transform(sam, {"AWS::Region": region, "AWS::Partition": partition},
+                     NoManagedPolicies())
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Package one stage (or all) for deploying")
+    parser.add_argument("--stage", default=os.environ.get("STAGE", "beijing"),
+                        help="a stage of .chalice/config.json, or 'all'")
+    args = parser.parse_args(argv)
+    for stage in (sorted(stages()) if args.stage == "all" else [args.stage]):
+        print(f"{stage} ({stage_region(stage)}): {build(stage)}")
     return 0
 
 

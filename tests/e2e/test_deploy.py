@@ -1,0 +1,116 @@
+"""Every example stage packages (`make package STAGE=<stage>`) into a template that deploys
+into moto's CloudFormation in its own region and partition, with one least-privilege role
+per function, logs kept at least 180 days, tracing on, and the operators' alarms."""
+import json
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from infra import package
+
+ROOT = package.ROOT
+STAGES = sorted(package.stages())
+
+
+@pytest.fixture(scope="module")
+def built():
+    return {stage: package.build(stage) for stage in STAGES}
+
+
+def _template(built, stage) -> dict:
+    return json.loads(built[stage].read_text("utf-8"))
+
+
+def test_there_are_stages_in_both_china_regions_and_one_outside(built):
+    regions = {package.stage_region(stage) for stage in STAGES}
+    assert {"cn-north-1", "cn-northwest-1"} <= regions
+    assert any(not region.startswith("cn-") for region in regions)
+    settings = [package.stages()[s]["environment_variables"] for s in STAGES]
+    for key in ("OW_AREA_CODE", "OW_ISSUER_USCC", "OW_CORS_ORIGINS", "OW_OIDC_ISSUER"):
+        assert len({s[key] for s in settings}) == len(STAGES), key
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_a_stage_deploys_into_cloudformation(built, stage):
+    done = subprocess.run([sys.executable, "-m", "tests.e2e.deploy_in_moto", stage],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-5000:]
+    deployed = json.loads(done.stdout)
+    region = package.stage_region(stage)
+    partition = "aws-cn" if region.startswith("cn-") else "aws"
+    assert deployed["status"] == "CREATE_COMPLETE"
+    # moto has no CloudFormation for these: checked in the template below instead.
+    assert set(deployed["skipped_by_moto"]) <= {
+        "AWS::ApiGateway::Deployment", "AWS::ApiGateway::Stage", "AWS::CloudWatch::Alarm"}
+
+    functions = deployed["functions"]
+    assert set(functions) == set(package.FUNCTIONS)
+    roles = {f["role"] for f in functions.values()}
+    assert len(roles) == len(functions)                 # one role per function
+    area = package.stages()[stage]["environment_variables"]["OW_AREA_CODE"]
+    for function in functions.values():
+        assert function["runtime"] == "python3.11"
+        assert function["role"].startswith(f"arn:{partition}:iam::")
+        environment = function["environment"]
+        assert environment["OW_AREA_CODE"] == area
+        assert environment["OW_CASES_TABLE"].startswith(f"onewindow-{stage}-CasesTable")
+        assert environment["OW_STATE_MACHINE_ARN"].startswith(f"arn:{partition}:states:"
+                                                              f"{region}:")
+    sources = {m["function"].rsplit("-", 1)[-1]: m["source"] for m in deployed["mappings"]}
+    assert set(sources) == {"RecordTask", "IssueLicense", "CaseTimeline"}
+    assert "TasksQueue" in sources["RecordTask"] and "IssueQueue" in sources["IssueLicense"]
+    assert "/stream/" in sources["CaseTimeline"]
+    assert deployed["log_groups"] == {
+        f"/aws/lambda/onewindow-{stage}-{name}": 180 for name in package.FUNCTIONS}
+
+    import app
+    served = {path for path in app.app.routes}
+    assert set(deployed["api_paths"]) == served
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_template_grants_no_wildcards_and_carries_alarms_and_tracing(built, stage):
+    template = _template(built, stage)
+    resources = template["Resources"]
+    assert "DefaultRole" not in resources
+    for name in package.FUNCTIONS:
+        role = resources[f"{name}Role"]["Properties"]
+        for statement in role["Policies"][0]["PolicyDocument"]["Statement"]:
+            actions = statement["Action"]
+            assert all("*" not in action for action in actions), (name, actions)
+            if statement["Resource"] == "*":
+                assert all(a.startswith("xray:") for a in actions), (name, actions)
+        function = resources[name]["Properties"]
+        assert function["Tracing"] == "Active"
+        assert function["Role"] == {"Fn::GetAtt": [f"{name}Role", "Arn"]}
+    text = json.dumps(template)
+    assert "arn:aws:" not in text and "arn:aws-cn:" not in text   # ${AWS::Partition}
+    api = resources["RestAPI"]["Properties"]
+    assert api["TracingEnabled"] is True and api["EndpointConfiguration"] == "REGIONAL"
+    assert resources["CaseApprovalStateMachine"]["Properties"]["TracingConfiguration"] == \
+        {"Enabled": True}
+    alarms = {k: v["Properties"] for k, v in resources.items()
+              if v["Type"] == "AWS::CloudWatch::Alarm"}
+    metrics = {a["MetricName"] for a in alarms.values()}
+    assert metrics == {"ApproximateNumberOfMessagesVisible", "5XXError", "ExecutionsFailed",
+                       "OverdueDecisions"}
+    assert len(alarms) == 6
+    for alarm in alarms.values():
+        assert alarm["AlarmActions"] == [{"Ref": "NotificationsTopic"}]
+    retention = template["Parameters"]["LogRetentionDays"]
+    assert retention["Default"] == 180 and min(retention["AllowedValues"]) >= 180
+
+
+def test_the_package_holds_the_app_compiled_and_no_development_code(built):
+    with zipfile.ZipFile(built[STAGES[0]].parent / "deployment.zip") as archive:
+        names = set(archive.namelist())
+    assert not any(n.startswith(("infra/", "tests/", "bench/", "docs/")) for n in names)
+    sources = [n for n in names if n.startswith("chalicelib/") and n.endswith(".py")]
+    assert sources
+    for source in sources + ["app.py"]:
+        folder, _, stem = source.rpartition("/")
+        compiled = f"{folder + '/' if folder else ''}__pycache__/{stem[:-3]}." \
+                   f"{sys.implementation.cache_tag}.pyc"
+        assert compiled in names, source

@@ -1,0 +1,177 @@
+"""Each function's IAM role (infra/package.py FUNCTION_ACCESS) allows every AWS call that
+function's code makes — recorded here on a whole case, the catalogue's administration
+and the operators' watch — and nothing is granted that no code path uses.
+
+moto does not enforce IAM, so the calls are recorded (a botocore hook on the threads
+running each function) and checked against the policy the template will carry.
+"""
+import threading
+
+import botocore.handlers
+import pytest
+
+from infra.local.pump import EventPump
+from infra.package import FUNCTION_ACCESS
+
+from .harness import FOOD, HYGIENE, application
+
+HANDLER_FUNCTIONS = {"record_task": "RecordTask", "issue_license": "IssueLicense",
+                     "case_timeline": "CaseTimeline", "dead_letter_watch": "DeadLetterWatch"}
+# Per-item actions IAM checks inside a transaction.
+TRANSACT_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
+                    "ConditionCheck": "ConditionCheckItem"}
+
+_label = threading.local()
+
+
+class Recorder:
+    def __init__(self, stack):
+        env = stack.env
+        self.tables = {env["OW_CASES_TABLE"]: "CasesTable", env["OW_ITEMS_TABLE"]: "ItemsTable",
+                       env["OW_LICENSES_TABLE"]: "LicensesTable"}
+        dead = env["OW_DEAD_LETTER_QUEUE_URLS"].split(",")
+        self.queues = {env["OW_TASKS_QUEUE_URL"]: "TasksQueue",
+                       env["OW_ISSUE_QUEUE_URL"]: "IssueQueue",
+                       dead[0]: "TasksDeadLetterQueue", dead[1]: "IssueDeadLetterQueue",
+                       dead[2]: "TimelineDeadLetterQueue"}
+        self.topic = env["OW_NOTIFICATIONS_TOPIC_ARN"]
+        self.machine = env["OW_STATE_MACHINE_ARN"]
+        self.calls: set[tuple[str, str, str]] = set()
+
+    def __call__(self, model, params, **_):
+        function = getattr(_label, "function", None)
+        if function is None:
+            return
+        service = model.service_model.signing_name
+        for action, resource in self._resolve(service, model.name, params):
+            self.calls.add((function, f"{service}:{action}", resource))
+
+    def _resolve(self, service, operation, params):
+        if service == "dynamodb":
+            if operation == "TransactWriteItems":
+                for item in params["TransactItems"]:
+                    (kind, body), = item.items()
+                    yield TRANSACT_ACTIONS[kind], self.tables[body["TableName"]]
+            elif operation == "TransactGetItems":
+                for item in params["TransactItems"]:
+                    yield "GetItem", self.tables[item["Get"]["TableName"]]
+            elif operation == "BatchWriteItem":
+                for table in params["RequestItems"]:
+                    yield "BatchWriteItem", self.tables[table]
+            elif operation == "BatchGetItem":
+                for table in params["RequestItems"]:
+                    yield "BatchGetItem", self.tables[table]
+            else:
+                yield operation, self.tables[params["TableName"]]
+        elif service == "sqs":
+            yield operation, self.queues[params["QueueUrl"]]
+        elif service == "sns":
+            assert params["TopicArn"] == self.topic
+            yield operation, "NotificationsTopic"
+        elif service == "states":
+            if operation == "StartExecution":
+                assert params["stateMachineArn"] == self.machine
+            yield operation, "CaseApprovalStateMachine"
+        elif service == "kms":
+            yield operation, "LicenseSigningKey"
+        else:
+            yield operation, "?"
+
+
+@pytest.fixture
+def recorded(stack, monkeypatch):
+    recorder = Recorder(stack)
+    botocore.handlers.BUILTIN_HANDLERS.append(("before-parameter-build", recorder))
+    import boto3
+
+    from chalicelib import wiring
+    boto3.DEFAULT_SESSION = None  # a new session (and clients) taking the hook just added
+    wiring.configure()
+    original = EventPump.invoke
+
+    def labelled(self, source, event):
+        _label.function = HANDLER_FUNCTIONS[source.name]
+        try:
+            return original(self, source, event)
+        finally:
+            _label.function = None
+
+    monkeypatch.setattr(EventPump, "invoke", labelled)
+    call = stack.call
+
+    def api_call(*args, **kwargs):
+        _label.function = "APIHandler"
+        try:
+            return call(*args, **kwargs)
+        finally:
+            _label.function = None
+
+    monkeypatch.setattr(stack, "call", api_call)
+    yield recorder
+    botocore.handlers.BUILTIN_HANDLERS.remove(("before-parameter-build", recorder))
+    boto3.DEFAULT_SESSION = None
+    wiring.configure()
+
+
+def _exercise(stack):
+    """A case through two parallel reviews to a verified license, the catalogue's
+    administration, and the dead-letter watch."""
+    case_no = stack.call("POST", "/cases", "company", application(HYGIENE)).data["caseNo"]
+    accept = stack.open_task(case_no, "ZWFW", "clerk")
+    stack.decide(accept["taskId"], "clerk", "accept", "受理")
+    for dept, user in (("WSJK", "wsjk"), ("XFJY", "xfjy")):
+        review = stack.open_task(case_no, dept, user)
+        stack.decide(review["taskId"], user, "approve", "同意")
+    case = stack.wait_status(case_no, 11)
+    stack.pump.run_until(lambda: False, timeout=0.5)
+    signed = stack.call("GET", f"/licenses/{case['licenseId']}", "company").data
+    assert stack.call("POST", "/licenses/verify", body=signed).data["valid"] is True
+    stack.call("GET", "/licenses/keys")
+    for path in ("/items", f"/items/{FOOD}", "/catalogue",
+                 "/catalogue/000201012000", f"/admin/items/{FOOD}/history"):
+        stack.call("GET", path, "admin")
+    stack.call("POST", f"/admin/items/{FOOD}/versions", "admin", {"reason": "新版"})
+    version = stack.call("GET", f"/admin/items/{FOOD}/versions/2", "admin")
+    item = {k: v for k, v in version.data.items() if k not in ("status", "lineage",
+                                                              "version")}
+    stack.call("PUT", f"/admin/items/{FOOD}/versions/2", "admin",
+               {"item": item, "reason": "改"}, headers={"If-Match": version.headers["ETag"]})
+    stack.call("POST", f"/admin/items/{FOOD}/versions/2/publish", "admin", {"reason": "发"})
+    stack.call("POST", f"/admin/items/{FOOD}/suspend", "admin", {"reason": "停"})
+    stack.call("POST", f"/admin/items/{FOOD}/resume", "admin", {"reason": "复"})
+    # The dead-letter watch, through the pump, with a message set aside to alert about.
+    import boto3
+    dead = stack.env["OW_DEAD_LETTER_QUEUE_URLS"].split(",")[0]
+    boto3.client("sqs", region_name="cn-north-1").send_message(QueueUrl=dead,
+                                                               MessageBody="{}")
+    assert stack.pump.fire_schedules() >= 1
+
+
+def _granted() -> set[tuple[str, str, str]]:
+    return {(function, f"{service}:{action}", resource)
+            for function, grants in FUNCTION_ACCESS.items()
+            for service, actions, resources in grants
+            for action in actions for resource in resources}
+
+
+def test_every_call_a_function_makes_is_granted_to_it(stack, recorded):
+    _exercise(stack)
+    calls = {c for c in recorded.calls if not c[2].endswith(".Stream")}
+    assert {c[0] for c in calls} == set(FUNCTION_ACCESS)
+    assert calls - _granted() == set()
+
+
+def test_nothing_is_granted_that_no_code_path_uses(stack, recorded):
+    _exercise(stack)
+    unused = _granted() - recorded.calls
+    # Lambda itself uses these with the function's role: its pollers read the queue or
+    # stream, and a stream batch that keeps failing goes to the on-failure queue.
+    expected_unused = {
+        *{(f, f"sqs:{a}", q) for f, q in (("RecordTask", "TasksQueue"),
+                                         ("IssueLicense", "IssueQueue"))
+          for a in ("ReceiveMessage", "DeleteMessage", "GetQueueAttributes")},
+        *{("CaseTimeline", f"dynamodb:{a}", "CasesTable.Stream")
+          for a in ("DescribeStream", "GetRecords", "GetShardIterator", "ListStreams")},
+        ("CaseTimeline", "sqs:SendMessage", "TimelineDeadLetterQueue"),
+    }
+    assert unused - expected_unused == set(), sorted(unused - expected_unused)
