@@ -16,7 +16,8 @@ from infra.local.stack import create_resources
 from infra.local.threads import thread_local_requests
 
 REGION = "cn-north-1"
-# In-process, the streams client needs moto's generic host (STACK-NOTES).
+# In-process, the streams client needs moto's generic host: moto routes DynamoDB Streams
+# requests by that host name.
 STREAMS_ENDPOINT = f"https://streams.dynamodb.{REGION}.amazonaws.com.cn"
 
 
