@@ -8,7 +8,7 @@ from chalice import Response
 from .. import config
 from ..adapters import tokens
 from ..contract.openapi import OPERATIONS, Operation
-from ..domain import payload
+from ..domain import documents, payload
 from ..domain.errors import DomainError, PayloadTooLarge, ValidationError
 from ..domain.masking import mask_text
 
@@ -110,30 +110,8 @@ def body(request, model):
     """The request's JSON body, checked against its contract model (chalicelib/contract):
     a ValidationError naming the first offending field, or the parsed value."""
     value = json_body(request)
-    import msgspec
-    try:
-        msgspec.convert(value, model)
-    except msgspec.ValidationError as exc:
-        field, detail = contract_field(str(exc))
-        raise ValidationError(detail, field=field) from None
+    documents.conform(value, model)
     return value
-
-
-_AT = re.compile(r"^(?P<what>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
-_NAMED = re.compile(r"(?:required|unknown) field `(?P<name>[^`]+)`")
-
-
-def contract_field(message: str) -> tuple[str, str]:
-    """msgspec's "Object missing required field `name` - at `$.applicant`" as the dotted
-    field it names ("applicant.name") and the message without the path."""
-    match = _AT.match(message)
-    what, path = match.group("what"), match.group("path") or ""
-    parts = [p for p in re.split(r"[.\[\]]+", path) if p]
-    named = _NAMED.search(what)
-    if named:
-        parts.append(named.group("name"))
-    field = ".".join(parts) or "body"
-    return field, f"{field}: {what}" if parts else what
 
 
 def error_response(error: DomainError, headers=None) -> Response:

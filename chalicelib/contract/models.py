@@ -15,10 +15,12 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta, Struct
 
+from ..domain import documents
+from ..domain.documents import Implementation
+
 # -- shared pieces ----------------------------------------------------------------------
 
-Text = Annotated[str, Meta(min_length=1, max_length=4000)]
-Name = Annotated[str, Meta(min_length=1, max_length=200)]
+Text, Name, ShortText = documents.Text, documents.Name, documents.ShortText
 Reason = Annotated[str, Meta(min_length=1, max_length=500,
                              description="why the change is made (kept in the history)",
                              examples=["根据2026年新修订的实施办法调整材料清单"])]
@@ -27,13 +29,8 @@ Timestamp = Annotated[str, Meta(description="ISO 8601 with offset",
                                 examples=["2026-11-25T09:41:54.673848+00:00"])]
 CaseNo = Annotated[str, Meta(pattern=r"^\d{6}\d{8}\d{7}[0-9X]$",
                              examples=["4403002026112500000019"])]
-ItemCode = Annotated[str, Meta(min_length=33, max_length=44, pattern=r"^[0-9A-Z]+$",
-                               examples=["00020101200044030000000011440300007542808J01"])]
-BaseCode = Annotated[str, Meta(pattern=r"^[0-9A-Z]{1,12}$", examples=["000201012000"])]
-Dept = Annotated[str, Meta(pattern=r"^[A-Z][A-Z0-9_]{1,15}$", examples=["SCJG"])]
-LicenseType = Annotated[str, Meta(pattern=r"^[0-9A-Z]{18}\d{3}$",
-                                  examples=["11100000MB0143028R001"])]
-Channel = Literal["web", "miniprogram", "api", "counter"]
+ItemCode, BaseCode, Dept = documents.ItemCode, documents.BaseCode, documents.Dept
+Channel, Kind = documents.Channel, documents.Kind
 DeadlineBasis = Annotated[Literal["official", "provisional"], Meta(
     description="official: every day counted follows a published holiday schedule; "
                 "provisional: a year without one was counted on computed holidays")]
@@ -88,11 +85,6 @@ class DevToken(Response):
 
 # -- catalogue: public reads ---------------------------------------------------------------
 
-class Limit(Struct, forbid_unknown_fields=True):
-    value: Annotated[int, Meta(ge=0, le=100000)]
-    unit: Literal["workdays", "workhours"]
-
-
 class CatalogueEntry(Response):
     baseCode: BaseCode
     name: str
@@ -135,89 +127,6 @@ class ItemPage(Response):
     next: Cursor
 
 
-class Replacement(Struct, forbid_unknown_fields=True):
-    licenseType: LicenseType
-    trustLevels: Annotated[list[Literal["A", "B", "C", "D"]], Meta(min_length=1)]
-
-
-class Material(Struct, forbid_unknown_fields=True, omit_defaults=True):
-    name: Name
-    mandatory: bool
-    form: Literal["electronic", "paper", "both"]
-    copies: Annotated[int, Meta(ge=0, le=20)] = 1
-    source: Literal["applicant", "department", "third_party", "intermediary"] = "applicant"
-    blankForm: str | None = None
-    sample: str | None = None
-    acceptanceStandard: str | None = None
-    replacedBy: list[Replacement] = []
-
-
-class Stage(Struct, forbid_unknown_fields=True, omit_defaults=True):
-    name: Annotated[str, Meta(min_length=1, max_length=100)]
-    days: Annotated[int, Meta(ge=1, le=10000)]
-    departments: Annotated[list[Dept], Meta(min_length=1)]
-    rule: Literal["all", "lead"] = "all"
-    lead: Dept | None = None
-
-
-class Process(Struct, forbid_unknown_fields=True):
-    acceptanceDept: Dept
-    acceptanceDays: Annotated[int, Meta(ge=0, le=10000)]
-    stages: list[Stage]
-
-
-class Fees(Struct, forbid_unknown_fields=True, omit_defaults=True):
-    charged: bool
-    basis: Text | None = None
-    standard: Text | None = None
-
-
-class Faq(Struct, forbid_unknown_fields=True):
-    q: Text
-    a: Text
-
-
-class Result(Struct, forbid_unknown_fields=True, omit_defaults=True):
-    licenseType: LicenseType
-    licenseName: Annotated[str, Meta(min_length=1, max_length=100)]
-    numberPrefix: Annotated[str, Meta(max_length=10)] | None = None
-    validYears: Annotated[int, Meta(ge=1, le=100)] | None = None
-
-
-class Implementation(Struct, forbid_unknown_fields=True, omit_defaults=True):
-    """One region's implementation of a catalogue item (办事指南 + process)."""
-    baseCode: BaseCode
-    areaCode: Annotated[str, Meta(pattern=r"^\d{12}$", examples=["440300000000"])]
-    implementingDept: Dept
-    sequence: Annotated[str, Meta(pattern=r"^\d{2}$", examples=["01"])]
-    name: Name
-    kind: str
-    legalBasis: Text
-    definingDept: Annotated[str, Meta(min_length=1, max_length=100)]
-    audience: Annotated[list[Literal["natural", "legal"]], Meta(min_length=1)]
-    channels: Annotated[list[Channel], Meta(min_length=1)]
-    conditions: Text
-    statutoryLimit: Limit
-    promisedLimit: Limit
-    fees: Fees
-    onlineDepth: Annotated[int, Meta(ge=1, le=4, description="网上办理深度 1–4")]
-    visits: Annotated[int, Meta(ge=0, le=2, description="到现场次数 0–2")]
-    where: Annotated[str, Meta(min_length=1, max_length=500)]
-    when: Annotated[str, Meta(min_length=1, max_length=500)]
-    contacts: Annotated[str, Meta(min_length=1, max_length=500)]
-    complaint: Annotated[str, Meta(min_length=1, max_length=500)]
-    materials: list[Material]
-    process: Process
-    formSchema: Annotated[dict[str, Any], Meta(
-        description="JSON Schema (2020-12, type object) of the application form")]
-    code: ItemCode | None = None
-    coDepts: list[Dept] = []
-    themes: list[Annotated[str, Meta(min_length=1, max_length=100)]] = []
-    immediate: bool = False
-    faq: list[Faq] = []
-    result: Result | None = None
-
-
 class ItemView(Response):
     """A published (or superseded) implementation, as the public reads it."""
     code: ItemCode
@@ -236,11 +145,13 @@ class ItemView(Response):
 # -- catalogue: administration -------------------------------------------------------------
 
 class EntryDocument(Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """A catalogue entry to create (every field but parentCode and status), or the fields
+    of one to change; the result is checked as a whole (domain/documents.py Entry)."""
     baseCode: BaseCode | None = None
     name: Name | None = None
-    kind: str | None = None
+    kind: Kind | None = None
     legalBasis: Text | None = None
-    definingDept: Annotated[str, Meta(min_length=1, max_length=100)] | None = None
+    definingDept: ShortText | None = None
     parentCode: BaseCode | None = None
     status: Literal["active", "abolished"] | None = None
 
@@ -338,30 +249,8 @@ class SimulationResult(Response):
 
 # -- cases --------------------------------------------------------------------------------
 
-class Applicant(Struct, forbid_unknown_fields=True, omit_defaults=True):
-    type: Annotated[Literal["natural", "legal"], Meta(
-        description="natural: 公民身份号码; legal: 统一社会信用代码")]
-    name: Annotated[str, Meta(min_length=1, max_length=100, examples=["深圳小吃有限公司"])]
-    idNumber: Annotated[str, Meta(min_length=1, max_length=18,
-                                  examples=["91440300MA5FXK7Q3T"])]
-    phone: Annotated[str, Meta(pattern=r"^1\d{10}$", examples=["13800138000"])] | None = None
-
-
-class MaterialRef(Struct, forbid_unknown_fields=True):
-    name: Annotated[str, Meta(min_length=1, max_length=200, examples=["营业执照"])]
-    ref: Annotated[str, Meta(min_length=1, max_length=500,
-                             examples=["s3://materials/440300/yyzz.pdf"])]
-
-
-class Application(Request):
-    itemCode: ItemCode
-    applicant: Applicant
-    channel: Channel = "api"
-    form: Annotated[dict[str, Any], Meta(
-        description="checked against the item version's formSchema",
-        examples=[{"businessName": "深圳小吃", "address": "深圳市福田区福华路1号",
-                   "category": "餐饮服务"}])] = {}
-    materials: list[MaterialRef] = []
+# The application is the domain's document (domain/documents.py), published as is.
+Application = documents.Application
 
 
 class CaseCreated(Response):

@@ -11,9 +11,6 @@ ISO 7064 MOD 37,36 over type + issuer + serial + version.
 import re
 from datetime import date
 
-from stdnum.cn import uscc
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.iso7064 import mod_11_2, mod_37_36
 
 from .errors import ValidationError
 
@@ -27,10 +24,12 @@ def make_case_number(area: str, day: date, sequence: int) -> str:
     if not 0 < sequence < 10**7:
         raise ValidationError("daily case sequence out of range", field="sequence")
     body = f"{area}{day:%Y%m%d}{sequence:07d}"
+    from stdnum.iso7064 import mod_11_2  # python-stdnum loads pydoc: only when needed
     return body + mod_11_2.calc_check_digit(body)
 
 
 def is_valid_case_number(case_no: str) -> bool:
+    from stdnum.iso7064 import mod_11_2
     return bool(CASE_NO_RE.match(case_no or "")) and mod_11_2.is_valid(case_no)
 
 
@@ -50,6 +49,8 @@ _VERSION_RE = re.compile(r"^\d{3}$")
 
 
 def _check_uscc(value: str, field: str) -> None:
+    from stdnum.cn import uscc
+    from stdnum.exceptions import ValidationError as StdnumError
     try:
         uscc.validate(value)
     except StdnumError as exc:
@@ -68,6 +69,7 @@ def make_license_identifier(type_code: str, issuer_uscc: str, serial: str,
                               field="serial")
     if not _VERSION_RE.match(version):
         raise ValidationError("version must be 3 digits", field="version")
+    from stdnum.iso7064 import mod_37_36
     check = mod_37_36.calc_check_digit(type_code + issuer_uscc + serial + version)
     return ".".join([LICENSE_PREFIX, type_code, issuer_uscc, serial, version, check])
 

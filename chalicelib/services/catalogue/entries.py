@@ -56,7 +56,8 @@ def save_entry(principal: identity.Principal, body, base_code: str | None = None
             raise NotFound(f"no catalogue entry {base_code}", field="baseCode")
         if isinstance(raw, dict) and raw.get("baseCode", base_code) != base_code:
             raise ValidationError("an entry keeps its base code", field="entry.baseCode")
-        raw = {**existing[base_code], **(raw if isinstance(raw, dict) else {})}
+        stored = {k: v for k, v in existing[base_code].items() if k != "updatedAt"}
+        raw = {**stored, **(raw if isinstance(raw, dict) else {})}
         raw["baseCode"] = base_code
     entry = check_entry(raw, existing)
     if base_code is None and entry["baseCode"] in existing:

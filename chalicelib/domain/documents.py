@@ -1,0 +1,210 @@
+"""The shapes of the documents the domain takes — an application, a catalogue entry, an
+implementation — declared once (msgspec) and used twice: the domain checks every document
+against them (`conform`), whoever sends it (the API, the shipped catalogue loader), and the
+API's contract (chalicelib/contract) publishes them in the OpenAPI document.
+
+What a shape cannot say — check digits, a department that exists, limits that add up, a
+stage's lead among its departments — the domain's rules check after `conform`.
+"""
+import re
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import Meta, Struct
+
+from .errors import ValidationError
+
+# Text must hold something other than spaces.
+Text = Annotated[str, Meta(min_length=1, max_length=4000, pattern=r"\S")]
+Name = Annotated[str, Meta(min_length=1, max_length=200, pattern=r"\S")]
+ShortText = Annotated[str, Meta(min_length=1, max_length=100, pattern=r"\S")]
+Line = Annotated[str, Meta(min_length=1, max_length=500, pattern=r"\S")]
+BaseCode = Annotated[str, Meta(pattern=r"^[0-9A-Z]{1,12}$", examples=["000201012000"])]
+ItemCode = Annotated[str, Meta(min_length=33, max_length=44, pattern=r"^[0-9A-Z]+$",
+                               examples=["00020101200044030000000011440300007542808J01"])]
+Dept = Annotated[str, Meta(pattern=r"^[A-Z][A-Z0-9_]{1,15}$", examples=["SCJG"])]
+LicenseType = Annotated[str, Meta(pattern=r"^[0-9A-Z]{18}\d{3}$",
+                                  examples=["11100000MB0143028R001"])]
+Kind = Annotated[Literal["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "20"],
+                 Meta(description="事项类型: 01 行政许可 … 10 其他行政权力, 20 公共服务")]
+Channel = Literal["web", "miniprogram", "api", "counter"]
+
+
+READ_ONLY = Meta(description="set by the service; ignored when sent",
+                 extra_json_schema={"readOnly": True})
+
+
+class Document(Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """Base of the documents: a misspelt field is an error, not ignored."""
+
+
+# -- the catalogue -------------------------------------------------------------------------
+
+class Entry(Document):
+    """A catalogue entry (事项目录)."""
+    baseCode: BaseCode
+    name: Name
+    kind: Kind
+    legalBasis: Text
+    definingDept: ShortText
+    parentCode: BaseCode | None = None
+    status: Literal["active", "abolished"] = "active"
+
+
+class Limit(Document):
+    value: Annotated[int, Meta(ge=0, le=100000)]
+    unit: Literal["workdays", "workhours"]
+
+
+class Replacement(Document):
+    """An e-license that replaces a paper material (“免提交”), at these trust levels."""
+    licenseType: LicenseType
+    trustLevels: Annotated[list[Literal["A", "B", "C", "D"]], Meta(min_length=1)]
+
+
+class Material(Document):
+    name: Name
+    mandatory: bool
+    form: Literal["electronic", "paper", "both"]
+    copies: Annotated[int, Meta(ge=0, le=20)] = 1
+    source: Literal["applicant", "department", "third_party", "intermediary"] = "applicant"
+    blankForm: str | None = None
+    sample: str | None = None
+    acceptanceStandard: str | None = None
+    replacedBy: list[Replacement] = []
+
+
+class Stage(Document):
+    name: ShortText
+    days: Annotated[int, Meta(ge=1, le=10000)]
+    departments: Annotated[list[Dept], Meta(min_length=1)]
+    rule: Literal["all", "lead"] = "all"
+    lead: Dept | None = None
+
+
+class Process(Document):
+    acceptanceDept: Dept
+    acceptanceDays: Annotated[int, Meta(ge=0, le=10000)]
+    stages: list[Stage]
+
+
+class Fees(Document):
+    charged: bool
+    basis: Text | None = None
+    standard: Text | None = None
+
+
+class Faq(Document):
+    q: Text
+    a: Text
+
+
+class Result(Document):
+    licenseType: LicenseType
+    licenseName: ShortText
+    numberPrefix: Annotated[str, Meta(max_length=10)] | None = None
+    validYears: Annotated[int, Meta(ge=1, le=100)] | None = None
+
+
+class Implementation(Document):
+    """One region's implementation of a catalogue entry (办事指南 + process)."""
+    baseCode: BaseCode
+    areaCode: Annotated[str, Meta(pattern=r"^\d{12}$", examples=["440300000000"])]
+    implementingDept: Dept
+    sequence: Annotated[str, Meta(pattern=r"^\d{2}$", examples=["01"])]
+    name: Name
+    kind: Kind
+    legalBasis: Text
+    definingDept: ShortText
+    audience: Annotated[list[Literal["natural", "legal"]], Meta(min_length=1)]
+    channels: Annotated[list[Channel], Meta(min_length=1)]
+    conditions: Text
+    statutoryLimit: Limit
+    promisedLimit: Limit
+    fees: Fees
+    onlineDepth: Annotated[int, Meta(ge=1, le=4, description="网上办理深度 1–4")]
+    visits: Annotated[int, Meta(ge=0, le=2, description="到现场次数 0–2")]
+    where: Line
+    when: Line
+    contacts: Line
+    complaint: Line
+    materials: list[Material]
+    process: Process
+    formSchema: Annotated[dict[str, Any], Meta(
+        description="JSON Schema (2020-12, type object) of the application form")]
+    code: ItemCode | None = None
+    coDepts: list[Dept] = []
+    themes: list[ShortText] = []
+    immediate: bool = False
+    faq: list[Faq] = []
+    result: Result | None = None
+    # What a read of the item adds, accepted back (a client may PUT what it GOT) and
+    # ignored: the entry decides parentCode, the store the rest.
+    parentCode: Annotated[str | None, READ_ONLY] = None
+    version: Annotated[int | None, READ_ONLY] = None
+    status: Annotated[str | None, READ_ONLY] = None
+    lineage: Annotated[list[dict[str, Any]] | None, READ_ONLY] = None
+
+
+# What a read adds that is no part of the stored document (the store keeps version).
+BOOKKEEPING = ("status", "lineage")
+
+
+# -- applications --------------------------------------------------------------------------
+
+class Applicant(Document):
+    type: Annotated[Literal["natural", "legal"], Meta(
+        description="natural: 公民身份号码; legal: 统一社会信用代码")]
+    name: Annotated[str, Meta(min_length=1, max_length=100, pattern=r"\S",
+                              examples=["深圳小吃有限公司"])]
+    idNumber: Annotated[str, Meta(min_length=1, max_length=18,
+                                  examples=["91440300MA5FXK7Q3T"])]
+    phone: Annotated[str, Meta(pattern=r"^1\d{10}$", examples=["13800138000"])] | None = None
+
+
+class MaterialRef(Document):
+    name: Annotated[str, Meta(min_length=1, max_length=200, pattern=r"\S",
+                              examples=["营业执照"])]
+    ref: Annotated[str, Meta(min_length=1, max_length=500, pattern=r"\S",
+                             examples=["s3://materials/440300/yyzz.pdf"])]
+
+
+class Application(Document):
+    itemCode: Annotated[str, Meta(min_length=1, max_length=64, pattern=r"\S",
+                                  examples=["00020101200044030000000011440300007542808J01"])]
+    applicant: Applicant
+    channel: Channel = "api"
+    form: Annotated[dict[str, Any], Meta(
+        description="checked against the item version's formSchema",
+        examples=[{"businessName": "深圳小吃", "address": "深圳市福田区福华路1号",
+                   "category": "餐饮服务"}])] = {}
+    materials: list[MaterialRef] = []
+
+
+# -- checking ---------------------------------------------------------------------------
+
+_AT = re.compile(r"^(?P<what>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
+_NAMED = re.compile(r"(?:required|unknown) field `(?P<name>[^`]+)`")
+
+
+def field_of(message: str) -> tuple[str | None, str]:
+    """msgspec's "Object missing required field `name` - at `$.applicant`" as the dotted
+    field it names ("applicant.name", None for the document itself) and what is wrong."""
+    match = _AT.match(message)
+    what, path = match.group("what"), match.group("path") or ""
+    parts = [p for p in re.split(r"[.\[\]]+", path) if p]
+    named = _NAMED.search(what)
+    if named:
+        parts.append(named.group("name"))
+    return (".".join(parts) or None), what
+
+
+def conform(value, model: type, prefix: str | None = None):
+    """`value` as `model`, or a ValidationError naming the first field that does not fit
+    (under `prefix`: "item" -> "item.materials.0.form")."""
+    try:
+        return msgspec.convert(value, model)
+    except msgspec.ValidationError as exc:
+        field, what = field_of(str(exc))
+        named = ".".join(p for p in (prefix, field) if p) or "body"
+        raise ValidationError(f"{named}: {what}", field=named) from None
