@@ -68,14 +68,9 @@ def compare(url: str, concurrency: int = 16, seconds: float = 2.0, pairs: int = 
 
 
 def run(concurrency: int = 16, seconds: float = 2.0, pairs: int = 5) -> dict:
-    from tests.e2e.local_stack import LocalStack
-    stack = LocalStack()
-    try:
-        if not stack.ready.wait(120) or not stack.url:
-            raise RuntimeError("local stack did not start:\n" + stack.output())
+    from tests.e2e.local_stack import started
+    with started() as stack:
         return compare(stack.url, concurrency, seconds, pairs)
-    finally:
-        stack.stop()
 
 
 def main() -> None:

@@ -142,9 +142,10 @@ def _operation(op: Operation, ref) -> dict:
     for name in op.response_headers:
         success_headers[name] = {"$ref": f"#/components/headers/{name}"}
     if op.returns is None:
-        success = {"description": op.description or "OK", "headers": success_headers}
-        if op.media_type != "application/json":
-            success["content"] = {op.media_type: {"schema": {"type": "string"}}}
+        success = {"description": op.description or "OK", "headers": success_headers,
+                   "content": {op.media_type: {"schema": {"type": "string"} if
+                                               op.media_type != "application/json" else
+                                               {"type": "object"}}}}
     else:
         content = {"schema": ref(op.returns)}
         if op.example is not None:

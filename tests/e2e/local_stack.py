@@ -1,4 +1,5 @@
 """The local stack as `make run` starts it: a subprocess on free ports (e2e tests, bench)."""
+import contextlib
 import os
 import signal
 import socket
@@ -77,3 +78,15 @@ class LocalStack:
                 self.process.wait()
         self._reader.join(timeout=5)
         return time.monotonic() - started
+
+
+@contextlib.contextmanager
+def started():
+    """A LocalStack that is up (or a failure with its output), stopped afterwards."""
+    stack = LocalStack()
+    try:
+        assert stack.ready.wait(120) and stack.url, "local stack did not start:\n" + \
+            stack.output()
+        yield stack
+    finally:
+        stack.stop()

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from infra.local import demo
-from tests.e2e.local_stack import LocalStack
+from tests.e2e.local_stack import started
 from tests.e2e.test_local_stack import Api
 
 CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,"
@@ -33,13 +33,8 @@ FOOD = demo.code_of("000201012000", "SCJG")
 
 @pytest.fixture(scope="module")
 def served():
-    stack = LocalStack()
-    try:
-        assert stack.ready.wait(120) and stack.url, "local stack did not start:\n" + \
-            stack.output()
+    with started() as stack:
         yield stack, Api(stack.url)
-    finally:
-        stack.stop()
 
 
 def _token(api: Api, user: str) -> str:

@@ -11,7 +11,7 @@ from infra.local import demo
 
 from tests.hostile import CASES, COMPANY_ID
 
-from .local_stack import LocalStack
+from .local_stack import started
 
 
 class Api:
@@ -50,13 +50,8 @@ class Api:
 
 @pytest.fixture(scope="module")
 def local_stack():
-    stack = LocalStack()
-    try:
-        assert stack.ready.wait(120) and stack.url, "local stack did not start:\n" + \
-            stack.output()
+    with started() as stack:
         yield stack
-    finally:
-        stack.stop()
     assert stack.process.returncode == 0, stack.output()
 
 

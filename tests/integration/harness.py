@@ -71,6 +71,17 @@ class Stack:
         assert self.pump.run_until(appeared, timeout), f"no {dept} task for {case_no}"
         return found
 
+    def approve_in_parallel(self, user: str = "company") -> dict:
+        """A 公共场所卫生许可 case applied, accepted and approved by both departments:
+        the concluded case (status 11)."""
+        case_no = self.call("POST", "/cases", user, application(HYGIENE)).data["caseNo"]
+        accept = self.open_task(case_no, "ZWFW", "clerk")
+        self.decide(accept["taskId"], "clerk", "accept", "受理")
+        for dept, reviewer in (("WSJK", "wsjk"), ("XFJY", "xfjy")):
+            review = self.open_task(case_no, dept, reviewer)
+            self.decide(review["taskId"], reviewer, "approve", "同意")
+        return self.wait_status(case_no, 11)
+
     def decide(self, task_id: str, user: str, decision: str, opinion: str | None = None):
         body = {"decision": decision}
         if opinion is not None:

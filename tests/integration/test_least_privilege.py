@@ -13,7 +13,7 @@ import pytest
 from infra.local.pump import EventPump
 from infra.package import FUNCTION_ACCESS
 
-from .harness import FOOD, HYGIENE, application
+from .harness import FOOD
 
 HANDLER_FUNCTIONS = {"record_task": "RecordTask", "issue_license": "IssueLicense",
                      "case_timeline": "CaseTimeline", "dead_letter_watch": "DeadLetterWatch"}
@@ -116,13 +116,7 @@ def recorded(stack, monkeypatch):
 def _exercise(stack):
     """A case through two parallel reviews to a verified license, the catalogue's
     administration, and the dead-letter watch."""
-    case_no = stack.call("POST", "/cases", "company", application(HYGIENE)).data["caseNo"]
-    accept = stack.open_task(case_no, "ZWFW", "clerk")
-    stack.decide(accept["taskId"], "clerk", "accept", "受理")
-    for dept, user in (("WSJK", "wsjk"), ("XFJY", "xfjy")):
-        review = stack.open_task(case_no, dept, user)
-        stack.decide(review["taskId"], user, "approve", "同意")
-    case = stack.wait_status(case_no, 11)
+    case = stack.approve_in_parallel()
     stack.pump.run_until(lambda: False, timeout=0.5)
     signed = stack.call("GET", f"/licenses/{case['licenseId']}", "company").data
     assert stack.call("POST", "/licenses/verify", body=signed).data["valid"] is True

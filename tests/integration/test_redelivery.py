@@ -34,13 +34,7 @@ def _replay(events):
 
 def test_every_event_delivered_again_after_the_case_concluded_changes_nothing(
         stack, delivered, resumes):
-    case_no = stack.call("POST", "/cases", "company", application(HYGIENE)).data["caseNo"]
-    accept = stack.open_task(case_no, "ZWFW", "clerk")
-    stack.decide(accept["taskId"], "clerk", "accept", "受理")
-    for dept, user in (("WSJK", "wsjk"), ("XFJY", "xfjy")):
-        review = stack.open_task(case_no, dept, user)
-        stack.decide(review["taskId"], user, "approve", "同意")
-    stack.wait_status(case_no, 11)
+    case_no = stack.approve_in_parallel()["caseNo"]
     assert stack.pump.run_until(
         lambda: [e["status"] for e in stack.case(case_no)["timeline"]
                  if e["action"] == "status"] == [1, 3, 8, 11])
@@ -80,14 +74,7 @@ def test_lifecycle_metrics_are_counted_once_however_often_events_arrive(stack, d
     out = io.StringIO()
     metrics.set_stream(out)
     try:
-        case_no = stack.call("POST", "/cases", "company",
-                             application(HYGIENE)).data["caseNo"]
-        accept = stack.open_task(case_no, "ZWFW", "clerk")
-        stack.decide(accept["taskId"], "clerk", "accept", "受理")
-        for dept, user in (("WSJK", "wsjk"), ("XFJY", "xfjy")):
-            review = stack.open_task(case_no, dept, user)
-            stack.decide(review["taskId"], user, "approve", "同意")
-        stack.wait_status(case_no, 11)
+        stack.approve_in_parallel()
         stack.pump.run_until(lambda: False, timeout=0.5)
         _replay(delivered)
         _replay(delivered)
