@@ -2,7 +2,6 @@
 global one, every ARN it holds (IAM policies and the state machine's Task resources
 included) is in that region's partition once CloudFormation substitutes AWS::Partition."""
 import json
-import os
 import re
 import subprocess
 import sys
@@ -14,11 +13,10 @@ ROOT = Path(__file__).resolve().parents[2]
 PSEUDO = re.compile(r"\$\{AWS::(Partition|Region|URLSuffix)\}")
 
 
-def _package(region: str, tmp_path: Path) -> dict:
-    env = {**os.environ, "AWS_DEFAULT_REGION": region}
-    subprocess.run([sys.executable, "-m", "infra.package"], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL, timeout=300)
-    return json.loads((ROOT / "build" / "package" / "sam.json").read_text("utf-8"))
+def _package(stage: str) -> dict:
+    subprocess.run([sys.executable, "-m", "infra.package", "--stage", stage], cwd=ROOT,
+                   check=True, stdout=subprocess.DEVNULL, timeout=300)
+    return json.loads((ROOT / "build" / "package" / stage / "sam.json").read_text("utf-8"))
 
 
 def _substitute(node, values: dict):
@@ -43,10 +41,12 @@ def _policy_resources(template: dict):
                     yield name, each
 
 
-@pytest.mark.parametrize("region,partition,suffix", [
-    ("cn-north-1", "aws-cn", "amazonaws.com.cn"), ("us-east-1", "aws", "amazonaws.com")])
-def test_every_arn_is_in_the_regions_partition(region, partition, suffix, tmp_path):
-    raw = _package(region, tmp_path)
+@pytest.mark.parametrize("stage,region,partition,suffix", [
+    ("beijing", "cn-north-1", "aws-cn", "amazonaws.com.cn"),
+    ("ningxia", "cn-northwest-1", "aws-cn", "amazonaws.com.cn"),
+    ("global-demo", "ap-southeast-1", "aws", "amazonaws.com")])
+def test_every_arn_is_in_the_regions_partition(stage, region, partition, suffix):
+    raw = _package(stage)
     text = json.dumps(_substitute(raw, {"Partition": partition, "Region": region,
                                         "URLSuffix": suffix}), ensure_ascii=False)
     partitions = set(re.findall(r"arn:([a-z-]*):", text))
