@@ -106,8 +106,8 @@ class ItemSummary(Response):
     audience: list[str]
     themes: list[str]
     immediate: bool
-    promisedLimit: dict[str, Any]
-    statutoryLimit: dict[str, Any]
+    promisedLimit: documents.Limit
+    statutoryLimit: documents.Limit
     onlineDepth: int
     visits: int
 
@@ -127,19 +127,9 @@ class ItemPage(Response):
     next: Cursor
 
 
-class ItemView(Response):
-    """A published (or superseded) implementation, as the public reads it."""
-    code: ItemCode
-    baseCode: str
-    version: int
-    status: str
-    name: str
-    kind: str
-    implementingDept: str
-    process: dict[str, Any]
-    materials: list[dict[str, Any]]
-    formSchema: dict[str, Any]
-    lineage: list[dict[str, Any]] = []
+# An item as read: the implementation document with what the service adds (code,
+# version, status, lineage, parentCode), every field of the guide described.
+ItemView = Implementation
 
 
 # -- catalogue: administration -------------------------------------------------------------
