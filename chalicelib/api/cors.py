@@ -22,9 +22,12 @@ def middleware(event, get_response):
     """Chalice http middleware: the CORS headers on every answer to an allowed origin."""
     response = get_response(event)
     origin = event.headers.get("origin")
+    # The answer depends on the Origin asked with, for every cache on the way.
     vary = response.headers.get("Vary")
-    response.headers["Vary"] = f"{vary}, Origin" if vary and "Origin" not in vary else \
-        vary or "Origin"
+    if not vary:
+        response.headers["Vary"] = "Origin"
+    elif "Origin" not in vary:
+        response.headers["Vary"] = f"{vary}, Origin"
     if allowed(origin):
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Access-Control-Expose-Headers"] = EXPOSE_HEADERS

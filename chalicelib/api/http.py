@@ -5,8 +5,9 @@ import re
 
 from chalice import Response
 
-from .. import config
+from .. import config, logs
 from ..adapters import tokens
+from ..contract import errors
 from ..contract.openapi import OPERATIONS, Operation
 from ..domain import documents, payload
 from ..domain.errors import DomainError, PayloadTooLarge, ValidationError
@@ -122,8 +123,6 @@ def error_response(error: DomainError, headers=None) -> Response:
 def error_json(status: int, code: str, *, field=None, detail=None, headers=None) -> Response:
     """The JSON error: the catalogue's message in the caller's language, the field, what
     exactly is wrong, and the request id."""
-    from ..contract import errors
-    from .. import logs
     request_headers = headers or {}
     lang = errors.language(request_headers.get("accept-language"))
     answer = errors.body(code, lang, field=field, detail=detail,
@@ -166,14 +165,14 @@ def handle_errors(event, get_response):
     response = get_response(event)
     if response.status_code >= 400 and isinstance(response.body, dict) \
             and "Code" in response.body:
-        from ..contract.errors import BY_STATUS
-        status = response.status_code if response.status_code in BY_STATUS else 500
+        status = response.status_code if response.status_code in errors.BY_STATUS else 500
         detail = None if status == 500 else response.body.get("Message")
         if status == 500:
             log.error("internal error on %s %s", event.method, event.path)
         headers = {k: v for k, v in response.headers.items()
                    if k.lower() not in ("content-type", "content-length")}
-        error = error_json(status, BY_STATUS[status], detail=detail, headers=event.headers)
+        error = error_json(status, errors.BY_STATUS[status], detail=detail,
+                           headers=event.headers)
         error.headers.update(headers)
         error.headers["Cache-Control"] = "no-store"
         return error
