@@ -86,18 +86,9 @@ def test_real_resources_answer_as_documented(served, tmp_path):
     case_no = created["caseNo"]
     reviewer = _token(api, "scjg")
 
-    def task_of(dept, token):
-        return api.until(lambda: [t for t in api.call("GET", f"/tasks?dept={dept}",
-                                                      token=token)[1]["tasks"]
-                                  if t["caseNo"] == case_no], bool)[0]
-
     # One case all the way to its license; a second left waiting in the clerk's inbox.
-    accept = task_of("ZWFW", clerk)
-    assert api.call("POST", f"/tasks/{accept['taskId']}/decision",
-                    {"decision": "accept", "opinion": "受理"}, token=clerk)[0] == 200
-    review = task_of("SCJG", reviewer)
-    assert api.call("POST", f"/tasks/{review['taskId']}/decision",
-                    {"decision": "approve", "opinion": "同意"}, token=reviewer)[0] == 200
+    api.decide(api.task_of(case_no, "ZWFW", clerk), "accept", "受理", clerk)
+    api.decide(api.task_of(case_no, "SCJG", reviewer), "approve", "同意", reviewer)
     done = api.until(lambda: api.call("GET", f"/cases/{case_no}", token=company)[1],
                      lambda case: case.get("licenseId"))
     status, waiting = api.call("POST", "/cases", {
@@ -107,7 +98,7 @@ def test_real_resources_answer_as_documented(served, tmp_path):
                  "category": "餐饮服务"}}, token=company)
     assert status == 201, waiting
     case_no = waiting["caseNo"]
-    task = task_of("ZWFW", clerk)
+    task = api.task_of(case_no, "ZWFW", clerk)
     base = {"code": FOOD, "version": "1", "baseCode": "000201012000",
             "caseNo": done["caseNo"], "licenseId": done["licenseId"]}
     _schemathesis(stack.url, _token(api, "admin"), tmp_path, "catalogue",

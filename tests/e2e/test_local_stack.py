@@ -38,6 +38,17 @@ class Api:
         assert status == 200, body
         return body["token"]
 
+    def task_of(self, case_no: str, dept: str, token: str) -> dict:
+        """The case's task in the department's inbox, once it is there."""
+        return self.until(lambda: [t for t in self.call("GET", f"/tasks?dept={dept}",
+                                                        token=token)[1]["tasks"]
+                                   if t["caseNo"] == case_no], bool)[0]
+
+    def decide(self, task: dict, decision: str, opinion: str, token: str) -> None:
+        status, body = self.call("POST", f"/tasks/{task['taskId']}/decision",
+                                 {"decision": decision, "opinion": opinion}, token=token)
+        assert status == 200, body
+
     def until(self, fetch, check, timeout: float = 30):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -82,18 +93,8 @@ def test_a_case_runs_from_application_to_verified_license_over_http(api):
     # The stream-driven timeline entry for "received" appears via the event pump.
     api.until(case, lambda c: [e.get("status") for e in c["timeline"]] == [1])
 
-    def task_for(dept, token):
-        def fetch():
-            return [t for t in api.call("GET", f"/tasks?dept={dept}", token=token)[1]["tasks"]
-                    if t["caseNo"] == case_no]
-        return api.until(fetch, bool)[0]
-
-    accept = task_for("ZWFW", clerk)
-    assert api.call("POST", f"/tasks/{accept['taskId']}/decision",
-                    {"decision": "accept", "opinion": "受理"}, token=clerk)[0] == 200
-    review = task_for("SCJG", reviewer)
-    assert api.call("POST", f"/tasks/{review['taskId']}/decision",
-                    {"decision": "approve", "opinion": "同意"}, token=reviewer)[0] == 200
+    api.decide(api.task_of(case_no, "ZWFW", clerk), "accept", "受理", clerk)
+    api.decide(api.task_of(case_no, "SCJG", reviewer), "approve", "同意", reviewer)
 
     done = api.until(case, lambda c: c["status"] == 11 and
                      [e.get("status") for e in c["timeline"] if e["action"] == "status"]
