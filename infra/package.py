@@ -11,7 +11,8 @@ Chalice generated at them:
 - one IAM role per function, granting exactly the actions on exactly the resources that
   function's code uses (`FUNCTION_ACCESS`; tests/integration/test_least_privilege.py
   checks it against the calls the code really makes);
-- log groups kept `LogRetentionDays` (180 by default: 等保 2.0 keeps logs six months),
+- log groups (functions and workflow) kept `LogRetentionDays` (180 by default: 等保 2.0
+  keeps logs six months),
   API Gateway tracing, and the alarms of docs/runbook.md.
 The app's code goes into the package compiled (unchecked-hash .pyc): Lambda's file system
 is read-only, so uncompiled code would be compiled again at every cold start.
@@ -229,6 +230,9 @@ def merge_template(stage: str) -> dict:
     # Named as the 5xx alarm's ApiName dimension says.
     resources["RestAPI"] = {"Properties": {"TracingEnabled": True, "Name": API_NAME}}
     resources.update(_alarms())
+    # The workflow's own log group (infra/template.json) kept as long as the functions'.
+    resources["CaseApprovalLogGroup"]["Properties"]["RetentionInDays"] = \
+        {"Ref": "LogRetentionDays"}
     area = stages()[stage]["environment_variables"]["OW_AREA_CODE"]
     return {
         "Parameters": {

@@ -63,7 +63,8 @@ def test_a_stage_deploys_into_cloudformation(built, stage):
     assert "TasksQueue" in sources["RecordTask"] and "IssueQueue" in sources["IssueLicense"]
     assert "/stream/" in sources["CaseTimeline"]
     assert deployed["log_groups"] == {
-        f"/aws/lambda/onewindow-{stage}-{name}": 180 for name in package.FUNCTIONS}
+        **{f"/aws/lambda/onewindow-{stage}-{name}": 180 for name in package.FUNCTIONS},
+        f"/aws/vendedlogs/states/onewindow-{stage}-case-approval": 180}
 
     import app
     served = {path for path in app.app.routes}
@@ -89,8 +90,11 @@ def test_the_template_grants_no_wildcards_and_carries_alarms_and_tracing(built, 
     assert "arn:aws:" not in text and "arn:aws-cn:" not in text   # ${AWS::Partition}
     api = resources["RestAPI"]["Properties"]
     assert api["TracingEnabled"] is True and api["EndpointConfiguration"] == "REGIONAL"
-    assert resources["CaseApprovalStateMachine"]["Properties"]["TracingConfiguration"] == \
-        {"Enabled": True}
+    workflow = resources["CaseApprovalStateMachine"]["Properties"]
+    assert workflow["TracingConfiguration"] == {"Enabled": True}
+    assert workflow["LoggingConfiguration"]["Level"] == "ERROR"
+    assert resources["CaseApprovalLogGroup"]["Properties"]["RetentionInDays"] == \
+        {"Ref": "LogRetentionDays"}
     alarms = {k: v["Properties"] for k, v in resources.items()
               if v["Type"] == "AWS::CloudWatch::Alarm"}
     metrics = {a["MetricName"] for a in alarms.values()}
