@@ -16,6 +16,10 @@ def test_a_task_is_decided_once(stack):
     task = stack.open_task(case_no, "ZWFW", "clerk")
     assert stack.decide(task["taskId"], "clerk", "accept", "受理").status_code == 200
     stack.wait_status(case_no, 8)
+    # The timeline follows the case through the stream: wait until it has caught up.
+    assert stack.pump.run_until(
+        lambda: [e["status"] for e in stack.case(case_no)["timeline"]
+                 if e["action"] == "status"] == [1, 3, 8])
     before = stack.case(case_no)
     again = stack.decide(task["taskId"], "clerk", "refuse", "改主意了")
     assert again.status_code == 409
