@@ -37,6 +37,11 @@ Environment; checked over moto's source: the one attribute set during evaluation
 component's lazily drawn `heap_key`, which the shim draws under a lock), so the shim
 builds the program of each definition once and lets every execution run it.
 
+Starting executions: moto checks for an execution of the same name and appends the new
+one without a lock, so two StartExecution calls racing with one name both start one.
+AWS makes a start idempotent by name (a case's workflow is named by its case number, and
+a retried application re-starts it safely); the shim starts one execution at a time.
+
 Part 3, SQS. Every SendMessage computes all of the queue's attributes
 (`moto/sqs/models.py`, `send_message` reads `queue.attributes` for one flag), and with
 them three approximate message counts, each a pass over every message: O(queue length)
@@ -59,10 +64,10 @@ LOCK = threading.RLock()
 _installed = False
 
 
-def _serialised(method):
+def _serialised(method, lock=LOCK):
     @functools.wraps(method)
     def serialised(*args, **kwargs):
-        with LOCK:
+        with lock:
             return method(*args, **kwargs)
     return serialised
 
@@ -94,6 +99,9 @@ def install() -> None:
         _parse_once(AmazonStateLanguageParser.parse))
     from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
     EvalComponent.heap_key = _heap_key_once()
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+    StepFunctionsParserBackend.start_execution = _serialised(
+        StepFunctionsParserBackend.start_execution, threading.Lock())
 
     from moto.sqs.models import Queue, SQSBackend
     Queue.attributes = property(_attributes_unless_sending(Queue.attributes.fget))

@@ -1,6 +1,8 @@
 """The local stack's DynamoDB keeps DynamoDB's promises under concurrency
 (infra/local/moto_shim.py on moto, driven through boto3 as the app drives it)."""
+import json
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import boto3
@@ -178,3 +180,45 @@ def test_sqs_keeps_retention_and_fifo_deduplication_with_the_shortcuts():
             "ApproximateNumberOfMessages"])["Attributes"]["ApproximateNumberOfMessages"] == "1"
         sqs.delete_queue(QueueUrl=url)
         sqs.delete_queue(QueueUrl=fifo)
+
+
+def test_racing_starts_with_one_name_make_one_execution_as_in_aws(monkeypatch):
+    """AWS makes StartExecution idempotent by name and input; moto checked and appended
+    without a lock, so a retried application racing its original started two workflows
+    (seen in a full run: three executions of one case)."""
+    import copy as real_copy
+
+    from moto.stepfunctions.parser import models as parser_models
+    moto_shim.install()
+
+    class SlowCopy:
+        # Between its check for the name and adding the execution, moto copies the state
+        # machine: a few ms for a real one on a loaded machine, made 50 ms here so that
+        # the starts below all fall into the window.
+        @staticmethod
+        def deepcopy(value, memo=None):
+            time.sleep(0.05)
+            return real_copy.deepcopy(value, memo)
+
+    monkeypatch.setattr(parser_models, "copy", SlowCopy)
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        sfn = boto3.client("stepfunctions", region_name=REGION)
+        states = {"Hold": {"Type": "Wait", "Seconds": 2, "End": True}}
+        arn = sfn.create_state_machine(
+            name="one-name", roleArn="arn:aws-cn:iam::123456789012:role/r",
+            definition=json.dumps({"StartAt": "Hold", "States": states}))["stateMachineArn"]
+        barrier = threading.Barrier(16)
+
+        def start(_):
+            barrier.wait()
+            try:
+                return sfn.start_execution(
+                    stateMachineArn=arn, name="4403002026112500000019",
+                    input='{"caseNo": "4403002026112500000019"}')["executionArn"]
+            except sfn.exceptions.ExecutionAlreadyExists:
+                return "already exists"   # AWS's answer once that execution has ended
+        with ThreadPoolExecutor(16) as pool:
+            answers = list(pool.map(start, range(16)))
+        assert len(set(answers) - {"already exists"}) == 1
+        assert len(sfn.list_executions(stateMachineArn=arn)["executions"]) == 1
+        sfn.delete_state_machine(stateMachineArn=arn)
