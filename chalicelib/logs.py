@@ -12,6 +12,7 @@ import os
 import sys
 import threading
 
+from .domain.identifiers import case_number_in_path
 from .domain.masking import mask_text
 
 SERVICE = "onewindow"
@@ -84,9 +85,8 @@ def middleware(event, get_response):
     if http:
         request_id = (event.context or {}).get("requestId") or str(uuid.uuid4())
         correlation = _correlation_id(event.headers.get("x-correlation-id")) or request_id
-        params = event.uri_params or {}
-        case_no = params.get("case_no") or (params.get("task_id") or "").split("-")[0] or None
-        bind(request_id=request_id, correlation_id=correlation, case_no=case_no)
+        bind(request_id=request_id, correlation_id=correlation,
+             case_no=case_number_in_path(event.uri_params))
     else:
         request_id = getattr(getattr(event, "context", None), "aws_request_id", None)
         bind(request_id=request_id, correlation_id=request_id)

@@ -8,6 +8,9 @@ imported: it costs ~0.2 s.
 """
 import os
 
+from . import config
+from .domain.identifiers import case_number_in_path
+
 _enabled = None
 
 
@@ -45,7 +48,6 @@ def middleware(event, get_response):
     from aws_xray_sdk.core import xray_recorder
     name = getattr(event, "path", None) or type(event).__name__
     with xray_recorder.in_subsegment(f"onewindow {name}"[:200]):
-        params = getattr(event, "uri_params", None) or {}
-        case_no = params.get("case_no") or (params.get("task_id") or "").split("-")[0]
-        annotate(case_no=case_no or None, area=os.environ.get("OW_AREA_CODE"))
+        annotate(case_no=case_number_in_path(getattr(event, "uri_params", None)),
+                 area=config.get().area_code)
         return get_response(event)

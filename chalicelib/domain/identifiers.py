@@ -89,3 +89,10 @@ def parse_license_identifier(identifier: str) -> dict:
         raise ValidationError("identifier check character is wrong", field="identifier",
                               code="bad_check_character")
     return {"typeCode": type_code, "issuer": issuer, "serial": serial, "version": version}
+
+
+def case_number_in_path(params: dict | None) -> str | None:
+    """The case a request's path names: `{case_no}`, or the case of a `{task_id}`
+    (`<caseNo>-A1`, `<caseNo>-R1-SCJG`)."""
+    params = params or {}
+    return params.get("case_no") or (params.get("task_id") or "").split("-")[0] or None

@@ -77,7 +77,7 @@ def case_timeline(event):
         logs.bind(case_no=(new or old or {}).get("pk"))
         if timeline.record_change(old, new):
             # Only the delivery that added the timeline event counts it.
-            for name, value, unit, dimensions in metrics.for_timeline_change(old, new):
+            for name, value, unit, dimensions in timeline.metrics_of(old, new):
                 metrics.emit(name, value, unit, **dimensions)
         tasks.resume_decided(old, new)
 

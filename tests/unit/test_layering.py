@@ -14,7 +14,7 @@ ALLOWED = {
     "events": {"domain", "adapters", "services", "events", "config", "logs", "metrics"},
     "api": {"domain", "adapters", "services", "api", "config", "logs", "contract"},
     "metrics": {"config"},
-    "tracing": set(),
+    "tracing": {"config", "domain"},
     "contract": {"domain", "contract"},
 }
 FRAMEWORKS = {"chalice", "boto3", "botocore", "pynamodb"}

@@ -1,10 +1,12 @@
-"""Which metrics a change of the cases table stands for, and the EMF document shape."""
+"""Which metrics a change of the cases table stands for (services/timeline.py), and the EMF
+document shape."""
 import io
 import json
 
 import pytest
 
-from chalicelib import metrics
+from chalicelib import config, metrics
+from chalicelib.services.timeline import metrics_of
 
 
 def _case(status, via="web"):
@@ -28,31 +30,34 @@ def _task(state, **extra):
     (_case(1), None, []),
 ])
 def test_case_status_changes(old, new, expected):
-    assert metrics.for_timeline_change(old, new) == expected
+    assert metrics_of(old, new) == expected
 
 
 def test_a_decision_reports_its_latency_and_whether_it_was_late_in_office_time():
-    on_time = metrics.for_timeline_change(
+    on_time = metrics_of(
         _task("open"), _task("decided", decidedAt="2026-11-26T09:30:00+00:00"))
     assert on_time == [("DecisionLatency", 117000.0, "Seconds", {"dept": "SCJG"})]
     # 16:30 UTC on the 26th is already the 27th in Shanghai: a day late.
-    late = metrics.for_timeline_change(
+    late = metrics_of(
         _task("open"), _task("decided", decidedAt="2026-11-26T16:30:00Z"))
     assert ("OverdueDecisions", 1, "Count", {"dept": "SCJG"}) in late
     # A task already decided, seen again: nothing.
-    assert metrics.for_timeline_change(
+    assert metrics_of(
         _task("decided", decidedAt="2026-11-26T09:30:00Z"),
         _task("decided", decidedAt="2026-11-26T09:30:00Z")) == []
 
 
 def test_an_emf_line_declares_its_metric_and_dimensions(monkeypatch):
     monkeypatch.setenv("OW_AREA_CODE", "640000")
+    config.reset()
     out = io.StringIO()
     metrics.set_stream(out)
     try:
         metrics.emit("DecisionLatency", 12.5, "Seconds", dept="SCJG")
     finally:
         metrics.set_stream(None)
+        monkeypatch.delenv("OW_AREA_CODE")
+        config.reset()
     document = json.loads(out.getvalue())
     declared = document["_aws"]["CloudWatchMetrics"][0]
     assert declared["Namespace"] == "OneWindow"

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from chalicelib import tracing
+from chalicelib import config, tracing
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,6 +30,7 @@ def recorder(monkeypatch):
     monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "onewindow-test-APIHandler")
     monkeypatch.delenv("AWS_XRAY_SDK_ENABLED", raising=False)
     monkeypatch.setenv("OW_AREA_CODE", "110000")
+    config.reset()
     emitter = Emitter()
     xray_recorder.configure(context=Context(), emitter=emitter, sampling=False,
                             context_missing="LOG_ERROR")
@@ -38,6 +39,8 @@ def recorder(monkeypatch):
     yield xray_recorder
     xray_recorder.end_segment()
     tracing.reset()
+    monkeypatch.delenv("OW_AREA_CODE")
+    config.reset()
 
 
 def test_a_request_runs_in_an_annotated_subsegment(recorder):
