@@ -301,7 +301,6 @@ def to_cloudformation(sam: dict, region: str, bucket: str, key: str) -> dict:
     """The SAM template as plain CloudFormation (what the SAM transform would make of it),
     with the code at s3://bucket/key — for CloudFormation implementations without the
     transform (moto's, in tests)."""
-    from samtranslator.public.translator import ManagedPolicyLoader  # noqa: F401
     from samtranslator.translator.transform import transform
     sam = json.loads(json.dumps(sam))
     for resource in sam["Resources"].values():

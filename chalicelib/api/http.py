@@ -1,4 +1,5 @@
 """What every route shares: the caller, the JSON body, the JSON error shape."""
+import functools
 import json
 import logging
 import re
@@ -145,8 +146,6 @@ def answer_domain_errors(app) -> None:
 
 
 def _answering_domain_errors(app, view):
-    import functools
-
     @functools.wraps(view)
     def answering(*args, **kwargs):
         try:

@@ -1,12 +1,15 @@
 """Departments' inboxes and decisions."""
+import typing
+
 from chalice import Blueprint
 
 from ..contract import models
+from ..domain import documents
 from ..services import tasks
 from . import http
 
 bp = Blueprint(__name__)
-CHANNELS = ("web", "miniprogram", "api", "counter")
+CHANNELS = typing.get_args(documents.Channel)
 
 
 @http.route(bp, "GET", "/tasks", op="listTasks",

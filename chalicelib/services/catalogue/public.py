@@ -15,24 +15,26 @@ from .entries import get_entry, list_entries
 from .reads import get_item, get_item_version, list_items
 
 
+JSON = "application/json; charset=utf-8"
+HTML = "text/html; charset=utf-8"
+
+
 class Representation(NamedTuple):
     body: str
     etag: str
-    content_type: str = "application/json; charset=utf-8"
+    content_type: str
 
 
-def _represent(value, content_type: str | None = None) -> Representation:
-    if content_type is None:
-        body = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-        content_type = Representation._field_defaults["content_type"]
-    else:
-        body = value
+def _represent(value, content_type: str) -> Representation:
+    """The answer as text (a JSON value serialised, HTML as it is) with its entity tag."""
+    body = json.dumps(value, ensure_ascii=False, separators=(",", ":")) \
+        if content_type == JSON else value
     digest = hashlib.blake2b(body.encode(), digest_size=12).hexdigest()
     return Representation(body, f'"{digest}"', content_type)
 
 
-def _cached(key: tuple, load) -> Representation:
-    return read_cache.catalogue.get(key, lambda: _represent(load()))
+def _cached(key: tuple, load, content_type: str = JSON) -> Representation:
+    return read_cache.catalogue.get(key, lambda: _represent(load(), content_type))
 
 
 def item(code: str) -> Representation:
@@ -57,5 +59,5 @@ def entry(base_code: str) -> Representation:
 
 
 def guide(code: str) -> Representation:
-    return read_cache.catalogue.get(("guide", code), lambda: _represent(
-        guides.render(get_item(code), departments()), "text/html; charset=utf-8"))
+    return _cached(("guide", code),
+                   lambda: guides.render(get_item(code), departments()), HTML)

@@ -1,11 +1,11 @@
 """The catalogue's storage plumbing shared by its modules: keys, the records of one item, the
 history record every change writes, and forgetting cached reads after a change."""
+import functools
 import re
-from datetime import datetime, timezone
 
 from pynamodb.exceptions import DoesNotExist
 
-from .. import read_cache
+from .. import clock, read_cache
 from ...adapters.models import (ItemCurrentRecord, ItemHistoryRecord, ItemVersionRecord,
                                 ItemsTableRecord, LineageRecord)
 from ...domain.errors import NotFound, ValidationError
@@ -29,7 +29,8 @@ SUMMARY_FIELDS = ("code", "baseCode", "version", "name", "kind", "implementingDe
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat()
+    """The time a catalogue change is recorded at (services/clock.py), as ISO text."""
+    return clock.now().isoformat()
 
 
 def version_key(version: int) -> str:
@@ -121,8 +122,6 @@ def new_draft(doc: dict, version: int, actor: str, at: str) -> ItemVersionRecord
 def changes_catalogue(write):
     """Decorates a write: once it has run (or failed part-way), this container's cached
     public reads are forgotten, so its next read sees the change."""
-    import functools
-
     @functools.wraps(write)
     def writing(*args, **kwargs):
         try:
