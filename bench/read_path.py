@@ -8,7 +8,6 @@ per-pair ratios. Clients are keep-alive connections on threads of this process.
 import argparse
 import http.client
 import json
-import statistics
 import threading
 import time
 from urllib.parse import urlsplit
@@ -51,20 +50,12 @@ def rate(url: str, path: str, concurrency: int, seconds: float) -> float:
 
 
 def compare(url: str, concurrency: int = 16, seconds: float = 2.0, pairs: int = 5) -> dict:
-    item, bare, ratios = [], [], []
+    from bench.paired import alternate
     rate(url, f"/items/{FOOD}", concurrency, 0.5)   # warm: the first read fills the cache
-    for n in range(pairs):
-        order = ("item", "bare") if n % 2 else ("bare", "item")
-        measured = {name: rate(url, f"/items/{FOOD}" if name == "item" else "/health",
-                               concurrency, seconds) for name in order}
-        item.append(measured["item"])
-        bare.append(measured["bare"])
-        ratios.append(measured["item"] / measured["bare"])
-    return {"concurrency": concurrency, "pairs": pairs, "seconds_per_round": seconds,
-            "get_item_rps_median": round(statistics.median(item), 1),
-            "bare_route_rps_median": round(statistics.median(bare), 1),
-            "ratio_median": round(statistics.median(ratios), 3),
-            "ratio_min": round(min(ratios), 3), "ratio_max": round(max(ratios), 3)}
+    return {"concurrency": concurrency, "seconds_per_round": seconds, **alternate(
+        ("get_item_rps", lambda: rate(url, f"/items/{FOOD}", concurrency, seconds)),
+        ("bare_route_rps", lambda: rate(url, "/health", concurrency, seconds)), pairs,
+        digits=1)}
 
 
 def run(concurrency: int = 16, seconds: float = 2.0, pairs: int = 5) -> dict:

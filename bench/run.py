@@ -66,18 +66,9 @@ def import_ratio(env: dict, pairs: int = 11) -> dict:
     subprocess.run([sys.executable, "-m", "compileall", "-q", "app.py", "chalicelib"],
                    cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     env = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    apps, boto3s, ratios = [], [], []
-    for n in range(pairs):
-        order = ("app", "boto3") if n % 2 else ("boto3", "app")
-        seconds = {name: _import_seconds(f"import {name}", env) for name in order}
-        apps.append(seconds["app"])
-        boto3s.append(seconds["boto3"])
-        ratios.append(seconds["app"] / seconds["boto3"])
-    return {"pairs": pairs,
-            "import_app_median_s": round(statistics.median(apps), 4),
-            "import_boto3_median_s": round(statistics.median(boto3s), 4),
-            "ratio_median": round(statistics.median(ratios), 3),
-            "ratio_min": round(min(ratios), 3), "ratio_max": round(max(ratios), 3)}
+    from bench.paired import alternate
+    return alternate(("import_app_s", lambda: _import_seconds("import app", env)),
+                     ("import_boto3_s", lambda: _import_seconds("import boto3", env)), pairs)
 
 
 def _transitions(stack, case_no: str) -> int:
