@@ -17,7 +17,7 @@ class Config:
     licenses_table: str
     state_machine_arn: str
     tasks_queue_url: str
-    issue_queue_url: str
+    conclude_queue_url: str
     notifications_topic_arn: str
     signing_key_id: str
     area_code: str
@@ -56,7 +56,7 @@ def load() -> Config:
         licenses_table=env.get("OW_LICENSES_TABLE", "ow-licenses"),
         state_machine_arn=env.get("OW_STATE_MACHINE_ARN", ""),
         tasks_queue_url=env.get("OW_TASKS_QUEUE_URL", ""),
-        issue_queue_url=env.get("OW_ISSUE_QUEUE_URL", ""),
+        conclude_queue_url=env.get("OW_CONCLUDE_QUEUE_URL", ""),
         notifications_topic_arn=env.get("OW_NOTIFICATIONS_TOPIC_ARN", ""),
         signing_key_id=env.get("OW_SIGNING_KEY_ID", ""),
         # 440300: 深圳市 — the demo region; every deployment sets its own.

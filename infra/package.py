@@ -34,20 +34,20 @@ BUILD = ROOT / "build"
 CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
 REGION_TAG = "onewindow:region"
 API_NAME = "onewindow"
-FUNCTIONS = ("APIHandler", "RecordTask", "IssueLicense", "CaseTimeline", "DeadLetterWatch")
+FUNCTIONS = ("APIHandler", "RecordTask", "ConcludeCase", "CaseTimeline", "DeadLetterWatch")
 # Chalice's names for the event sources of each handler, and the resource each reads.
 EVENT_SOURCES = {
     ("RecordTask", "RecordTaskSqsEventSource", "Queue"):
         {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.TASKS_QUEUE], "Arn"]},
-    ("IssueLicense", "IssueLicenseSqsEventSource", "Queue"):
-        {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.ISSUE_QUEUE], "Arn"]},
+    ("ConcludeCase", "ConcludeCaseSqsEventSource", "Queue"):
+        {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.CONCLUDE_QUEUE], "Arn"]},
     ("CaseTimeline", "CaseTimelineDynamodbEventSource", "Stream"):
         {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.CASES_STREAM], "StreamArn"]},
 }
 
 QUEUE_CONSUME = ("ReceiveMessage", "DeleteMessage", "GetQueueAttributes")
 STREAM_READ = ("DescribeStream", "GetRecords", "GetShardIterator", "ListStreams")
-DEAD_LETTER_QUEUES = ("TasksDeadLetterQueue", "IssueDeadLetterQueue",
+DEAD_LETTER_QUEUES = ("TasksDeadLetterQueue", "ConcludeDeadLetterQueue",
                       "TimelineDeadLetterQueue")
 # function -> (service, actions, resources by logical id): exactly what each function's
 # code calls (tests/integration/test_least_privilege.py records the calls and compares),
@@ -66,12 +66,12 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("dynamodb", ("PutItem",), ("CasesTable",)),
         ("sqs", QUEUE_CONSUME, ("TasksQueue",)),
     ],
-    "IssueLicense": [
+    "ConcludeCase": [
         ("dynamodb", ("GetItem",), ("CasesTable", "ItemsTable")),
         ("dynamodb", ("GetItem", "PutItem"), ("LicensesTable",)),
         ("kms", ("Sign",), ("LicenseSigningKey",)),
         ("states", ("SendTaskSuccess",), ("CaseApprovalStateMachine",)),
-        ("sqs", QUEUE_CONSUME, ("IssueQueue",)),
+        ("sqs", QUEUE_CONSUME, ("ConcludeQueue",)),
     ],
     "CaseTimeline": [
         ("dynamodb", ("GetItem", "PutItem", "UpdateItem"), ("CasesTable",)),
@@ -154,7 +154,7 @@ def _environment() -> dict:
         "OW_ITEMS_TABLE": {"Ref": "ItemsTable"},
         "OW_LICENSES_TABLE": {"Ref": "LicensesTable"},
         "OW_TASKS_QUEUE_URL": {"Ref": "TasksQueue"},
-        "OW_ISSUE_QUEUE_URL": {"Ref": "IssueQueue"},
+        "OW_CONCLUDE_QUEUE_URL": {"Ref": "ConcludeQueue"},
         "OW_NOTIFICATIONS_TOPIC_ARN": {"Ref": "NotificationsTopic"},
         "OW_SIGNING_KEY_ID": {"Ref": "LicenseSigningKey"},
         "OW_STATE_MACHINE_ARN": {"Ref": "CaseApprovalStateMachine"},

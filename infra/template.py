@@ -17,7 +17,7 @@ OUTPUT_ENV = {
     "ItemsTable": "OW_ITEMS_TABLE",
     "LicensesTable": "OW_LICENSES_TABLE",
     "TasksQueueUrl": "OW_TASKS_QUEUE_URL",
-    "IssueQueueUrl": "OW_ISSUE_QUEUE_URL",
+    "ConcludeQueueUrl": "OW_CONCLUDE_QUEUE_URL",
     "NotificationsTopicArn": "OW_NOTIFICATIONS_TOPIC_ARN",
     "LicenseSigningKeyId": "OW_SIGNING_KEY_ID",
     "CaseApprovalStateMachineArn": "OW_STATE_MACHINE_ARN",

@@ -37,22 +37,42 @@ LABELS = {
 }
 
 S = Status
+# Withdrawal (2 before acceptance, 14 after) and revocation (15, by a supervisor) end a
+# case from anywhere it is still open; a supplement (6 -> 7) happens at intake (then the
+# clerk decides again) or in review (then back to that department, 8); a special
+# procedure (9 -> 10) pauses review; 容缺 (12) concludes with materials to follow, and
+# becomes 11 once they are in.
+_OPEN_BEFORE_ACCEPTANCE = {S.WITHDRAWN_BEFORE_ACCEPTANCE, S.REVOKED}
+_OPEN_AFTER_ACCEPTANCE = {S.WITHDRAWN, S.REVOKED}
 TRANSITIONS: dict[Status, frozenset[Status]] = {
-    S.RECEIVED: frozenset({S.WITHDRAWN_BEFORE_ACCEPTANCE, S.ACCEPTED, S.NOT_ACCEPTED,
-                           S.REFUSED, S.SUPPLEMENT_REQUESTED}),
-    S.SUPPLEMENT_REQUESTED: frozenset({S.SUPPLEMENT_SUPPLIED, S.WITHDRAWN_BEFORE_ACCEPTANCE}),
+    S.RECEIVED: frozenset({S.ACCEPTED, S.NOT_ACCEPTED, S.REFUSED, S.SUPPLEMENT_REQUESTED,
+                           *_OPEN_BEFORE_ACCEPTANCE}),
+    S.SUPPLEMENT_REQUESTED: frozenset({S.SUPPLEMENT_SUPPLIED, *_OPEN_BEFORE_ACCEPTANCE,
+                                       *_OPEN_AFTER_ACCEPTANCE}),
     S.SUPPLEMENT_SUPPLIED: frozenset({S.ACCEPTED, S.NOT_ACCEPTED, S.REFUSED,
-                                      S.SUPPLEMENT_REQUESTED, S.WITHDRAWN_BEFORE_ACCEPTANCE}),
-    S.ACCEPTED: frozenset({S.IN_REVIEW, S.WITHDRAWN}),
-    S.IN_REVIEW: frozenset({S.SPECIAL_PROCEDURE, S.APPROVED, S.APPROVED_PENDING_MATERIALS,
-                            S.DENIED, S.WITHDRAWN}),
-    S.SPECIAL_PROCEDURE: frozenset({S.SPECIAL_PROCEDURE_ENDED}),
+                                      S.SUPPLEMENT_REQUESTED, S.IN_REVIEW,
+                                      *_OPEN_BEFORE_ACCEPTANCE, *_OPEN_AFTER_ACCEPTANCE}),
+    # An item without review stages (即办件) concludes straight from acceptance.
+    S.ACCEPTED: frozenset({S.IN_REVIEW, S.APPROVED, *_OPEN_AFTER_ACCEPTANCE}),
+    S.IN_REVIEW: frozenset({S.SUPPLEMENT_REQUESTED, S.SPECIAL_PROCEDURE, S.APPROVED,
+                            S.APPROVED_PENDING_MATERIALS, S.DENIED,
+                            *_OPEN_AFTER_ACCEPTANCE}),
+    S.SPECIAL_PROCEDURE: frozenset({S.SPECIAL_PROCEDURE_ENDED, *_OPEN_AFTER_ACCEPTANCE}),
     S.SPECIAL_PROCEDURE_ENDED: frozenset({S.IN_REVIEW, S.APPROVED,
-                                          S.APPROVED_PENDING_MATERIALS, S.DENIED}),
+                                          S.APPROVED_PENDING_MATERIALS, S.DENIED,
+                                          *_OPEN_AFTER_ACCEPTANCE}),
     S.APPROVED: frozenset({S.REVOKED}),
     S.APPROVED_PENDING_MATERIALS: frozenset({S.APPROVED, S.REVOKED}),
 }
 TERMINAL = frozenset(s for s in Status if not TRANSITIONS.get(s))
+# Concluded: the case's clock has stopped for good (a revocation may still follow).
+CONCLUDED = frozenset({S.APPROVED, S.APPROVED_PENDING_MATERIALS, S.DENIED})
+# Closed: nothing more happens in the workflow (its execution has ended or is stopped).
+CLOSED = TERMINAL | CONCLUDED
+# The statuses that stop a running workflow from outside it.
+STOPS_WORKFLOW = frozenset({S.WITHDRAWN_BEFORE_ACCEPTANCE, S.WITHDRAWN, S.REVOKED})
+# Statuses the case passes through on its own: the stream moves it on to review.
+MOVES_TO_REVIEW = frozenset({S.ACCEPTED, S.SPECIAL_PROCEDURE_ENDED})
 
 
 def allowed_from(target: Status) -> frozenset[Status]:
@@ -77,6 +97,13 @@ ACCEPTANCE_DECISIONS = {
     "not_accept": Status.NOT_ACCEPTED,
     "supplement": Status.SUPPLEMENT_REQUESTED,
 }
-# The reviewer's decisions: they do not move the case by themselves; the workflow
-# concludes once every department of the stage has decided.
-REVIEW_DECISIONS = {"approve": True, "deny": False}
+# The reviewer's decisions. An approval (with or without materials to follow) and a
+# denial without veto leave the case in review; the workflow concludes once every
+# department of every stage has decided. A denial with veto concludes at once (13); a
+# supplement asks the applicant (6) and keeps the task waiting.
+REVIEW_DECISIONS = ("approve", "deny", "supplement")
+
+
+def withdrawal_status(accepted: bool) -> Status:
+    """What a withdrawal makes of a case: 2 before acceptance, 14 after."""
+    return S.WITHDRAWN if accepted else S.WITHDRAWN_BEFORE_ACCEPTANCE

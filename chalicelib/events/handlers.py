@@ -18,10 +18,10 @@ bp = Blueprint(__name__)
 log = logging.getLogger("onewindow")  # the masking filter sits on this logger
 
 TASKS_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-tasks"
-ISSUE_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-issue"
+CONCLUDE_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-conclude"
 CASES_STREAM = "arn:aws:dynamodb:cn-north-1:000000000000:table/onewindow-cases/stream/x"
 # Each placeholder -> the infra/template.json resource it stands for.
-SOURCE_RESOURCES = {TASKS_QUEUE: "TasksQueue", ISSUE_QUEUE: "IssueQueue",
+SOURCE_RESOURCES = {TASKS_QUEUE: "TasksQueue", CONCLUDE_QUEUE: "ConcludeQueue",
                     CASES_STREAM: "CasesTable"}
 
 
@@ -60,8 +60,8 @@ def record_task(event):
                  "recorded" if created else "already recorded")
 
 
-@bp.on_sqs_message(queue_arn=ISSUE_QUEUE, batch_size=1)
-def issue_license(event):
+@bp.on_sqs_message(queue_arn=CONCLUDE_QUEUE, batch_size=1)
+def conclude_case(event):
     for record in event:
         message = json.loads(record.body)
         logs.bind(case_no=message.get("caseNo"))

@@ -314,7 +314,7 @@ class EventPump:
         self.streams = boto3.client("dynamodbstreams", region_name=region,
                                     endpoint_url=streams_endpoint_url or endpoint_url)
         physical = {"TasksQueue": env["OW_TASKS_QUEUE_URL"],
-                    "IssueQueue": env["OW_ISSUE_QUEUE_URL"],
+                    "ConcludeQueue": env["OW_CONCLUDE_QUEUE_URL"],
                     "CasesTable": env["OW_CASES_STREAM_ARN"]}
         self.sources: list = []
         for source in app.event_sources:

@@ -59,8 +59,8 @@ def test_a_stage_deploys_into_cloudformation(built, stage):
         assert environment["OW_STATE_MACHINE_ARN"].startswith(f"arn:{partition}:states:"
                                                               f"{region}:")
     sources = {m["function"].rsplit("-", 1)[-1]: m["source"] for m in deployed["mappings"]}
-    assert set(sources) == {"RecordTask", "IssueLicense", "CaseTimeline"}
-    assert "TasksQueue" in sources["RecordTask"] and "IssueQueue" in sources["IssueLicense"]
+    assert set(sources) == {"RecordTask", "ConcludeCase", "CaseTimeline"}
+    assert "TasksQueue" in sources["RecordTask"] and "ConcludeQueue" in sources["ConcludeCase"]
     assert "/stream/" in sources["CaseTimeline"]
     assert deployed["log_groups"] == {
         **{f"/aws/lambda/onewindow-{stage}-{name}": 180 for name in package.FUNCTIONS},

@@ -15,7 +15,7 @@ from infra.package import FUNCTION_ACCESS
 
 from .harness import FOOD
 
-HANDLER_FUNCTIONS = {"record_task": "RecordTask", "issue_license": "IssueLicense",
+HANDLER_FUNCTIONS = {"record_task": "RecordTask", "conclude_case": "ConcludeCase",
                      "case_timeline": "CaseTimeline", "dead_letter_watch": "DeadLetterWatch"}
 # Per-item actions IAM checks inside a transaction.
 TRANSACT_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
@@ -31,8 +31,8 @@ class Recorder:
                        env["OW_LICENSES_TABLE"]: "LicensesTable"}
         dead = env["OW_DEAD_LETTER_QUEUE_URLS"].split(",")
         self.queues = {env["OW_TASKS_QUEUE_URL"]: "TasksQueue",
-                       env["OW_ISSUE_QUEUE_URL"]: "IssueQueue",
-                       dead[0]: "TasksDeadLetterQueue", dead[1]: "IssueDeadLetterQueue",
+                       env["OW_CONCLUDE_QUEUE_URL"]: "ConcludeQueue",
+                       dead[0]: "TasksDeadLetterQueue", dead[1]: "ConcludeDeadLetterQueue",
                        dead[2]: "TimelineDeadLetterQueue"}
         self.topic = env["OW_NOTIFICATIONS_TOPIC_ARN"]
         self.machine = env["OW_STATE_MACHINE_ARN"]
@@ -162,7 +162,7 @@ def test_nothing_is_granted_that_no_code_path_uses(stack, recorded):
     # stream, and a stream batch that keeps failing goes to the on-failure queue.
     expected_unused = {
         *{(f, f"sqs:{a}", q) for f, q in (("RecordTask", "TasksQueue"),
-                                         ("IssueLicense", "IssueQueue"))
+                                         ("ConcludeCase", "ConcludeQueue"))
           for a in ("ReceiveMessage", "DeleteMessage", "GetQueueAttributes")},
         *{("CaseTimeline", f"dynamodb:{a}", "CasesTable.Stream")
           for a in ("DescribeStream", "GetRecords", "GetShardIterator", "ListStreams")},

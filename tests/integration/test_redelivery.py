@@ -40,7 +40,7 @@ def test_every_event_delivered_again_after_the_case_concluded_changes_nothing(
                  if e["action"] == "status"] == [1, 3, 8, 11])
     stack.pump.run_until(lambda: False, timeout=0.5)  # let the last changes through
     kinds = {source.name for source, _ in delivered}
-    assert {"record_task", "issue_license", "case_timeline"} <= kinds
+    assert {"record_task", "conclude_case", "case_timeline"} <= kinds
     resumed_once = len(resumes)
     assert resumed_once == 4  # acceptance, two reviews, the license
     before = _snapshot(stack, case_no)
