@@ -27,6 +27,10 @@ class Config:
     dev_tokens: bool
     endpoint_url: str | None
     timezone: str = "Asia/Shanghai"
+    # The queue new cases wait in for their workflow's start, and the project's event bus
+    # lifecycle events go to (none: not published).
+    starts_queue_url: str = ""
+    event_bus_name: str | None = None
     dead_letter_queue_urls: tuple[str, ...] = ()
     # HTTP connections each AWS client keeps open. A Lambda serves one request at a time;
     # the local server serves many on threads and sets more.
@@ -69,6 +73,8 @@ def load() -> Config:
         endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
         # The region's office time: case-number dates and working-day deadlines use it.
         timezone=env.get("OW_TIMEZONE", "Asia/Shanghai"),
+        starts_queue_url=env.get("OW_STARTS_QUEUE_URL", ""),
+        event_bus_name=env.get("OW_EVENT_BUS_NAME") or None,
         dead_letter_queue_urls=tuple(
             url for url in env.get("OW_DEAD_LETTER_QUEUE_URLS", "").split(",") if url),
         max_pool_connections=int(env.get("OW_MAX_POOL_CONNECTIONS", "10")),

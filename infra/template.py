@@ -18,6 +18,8 @@ OUTPUT_ENV = {
     "LicensesTable": "OW_LICENSES_TABLE",
     "TasksQueueUrl": "OW_TASKS_QUEUE_URL",
     "ConcludeQueueUrl": "OW_CONCLUDE_QUEUE_URL",
+    "StartsQueueUrl": "OW_STARTS_QUEUE_URL",
+    "CaseEventBusName": "OW_EVENT_BUS_NAME",
     "NotificationsTopicArn": "OW_NOTIFICATIONS_TOPIC_ARN",
     "LicenseSigningKeyId": "OW_SIGNING_KEY_ID",
     "CaseApprovalStateMachineArn": "OW_STATE_MACHINE_ARN",

@@ -6,9 +6,10 @@ key, so one Query returns a case with everything about it. A discriminator attri
 (`rt`) tells the record types apart. Open tasks carry `inboxDept`, which puts them in the
 sparse `inbox` index ordered by deadline; deciding a task removes it from there.
 """
+import json
 import threading
 
-from pynamodb.attributes import (DiscriminatorAttribute, JSONAttribute, ListAttribute,
+from pynamodb.attributes import (BooleanAttribute, DiscriminatorAttribute, JSONAttribute, ListAttribute,
                                  MapAttribute, NumberAttribute, UnicodeAttribute,
                                  VersionAttribute)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
@@ -55,6 +56,15 @@ class CasesTableRecord(_SharedClient, Model):
     rt = DiscriminatorAttribute()
 
 
+class InboxIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "inbox"
+        projection = AllProjection()
+
+    inboxDept = UnicodeAttribute(hash_key=True)
+    deadline = UnicodeAttribute(range_key=True)
+
+
 class CaseRecord(CasesTableRecord, discriminator="case"):
     status = NumberAttribute()
     # The workflow's own updates `ADD version :one`, so optimistic locking holds across
@@ -77,6 +87,26 @@ class CaseRecord(CasesTableRecord, discriminator="case"):
     channel = UnicodeAttribute()
     opinion = UnicodeAttribute(null=True)
     licenseId = UnicodeAttribute(null=True)
+    # queued: the start waits in the starts queue; started: the execution exists.
+    workflow = UnicodeAttribute(null=True)
+    acceptedAt = UnicodeAttribute(null=True)
+    closedAt = UnicodeAttribute(null=True)   # concluded or closed: the clock stopped
+    # The legal clock (domain/worktime.py): planned deadlines {"promised", "statutory"}
+    # and every pause [{"kind", "since", "until", "minutes", "taskId"}].
+    due = JSONAttribute(null=True)
+    pauses = JSONAttribute(null=True)
+    overdue = ListAttribute(of=UnicodeAttribute, null=True)  # promised, statutory
+    overdueAt = UnicodeAttribute(null=True)  # when the sweep last found one missed
+    # While open, the case sits in the `inbox` index under a CASES shard, ordered by its
+    # next deadline: the overdue sweep finds it there without a Scan.
+    inboxDept = UnicodeAttribute(null=True)
+    deadline = UnicodeAttribute(null=True)
+    # What the applicant was asked for (context intake | review) and, once given, when.
+    supplement = JSONAttribute(null=True)
+    procedures = JSONAttribute(null=True)    # special procedures, in order
+    pendingMaterials = ListAttribute(of=UnicodeAttribute, null=True)  # 容缺
+    materialsDueBy = UnicodeAttribute(null=True)
+    inbox = InboxIndex()
 
 
 class TimelineEvent(CasesTableRecord, discriminator="event"):
@@ -91,29 +121,34 @@ class TimelineEvent(CasesTableRecord, discriminator="event"):
     taskId = UnicodeAttribute(null=True)
     decision = UnicodeAttribute(null=True)
     dept = UnicodeAttribute(null=True)
-
-
-class InboxIndex(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "inbox"
-        projection = AllProjection()
-
-    inboxDept = UnicodeAttribute(hash_key=True)
-    deadline = UnicodeAttribute(range_key=True)
+    detail = JSONAttribute(null=True)      # what else the event says (type, reason…)
 
 
 class TaskRecord(CasesTableRecord, discriminator="task"):
     taskId = UnicodeAttribute()
-    taskKind = UnicodeAttribute()          # acceptance | review | supplement
+    taskKind = UnicodeAttribute()          # acceptance | review
     caseNo = UnicodeAttribute()
     itemCode = UnicodeAttribute()
     dept = UnicodeAttribute()
     stage = NumberAttribute(null=True)
-    deadline = UnicodeAttribute()
+    veto = BooleanAttribute(null=True)     # a denial ends review (the stage's rule)
+    planned = UnicodeAttribute(null=True)  # deadline as planned (before any pause)
+    deadline = UnicodeAttribute()          # the deadline now (pauses added)
     token = UnicodeAttribute()
-    state = UnicodeAttribute()             # open | decided
+    # open | supplement (waits on the applicant) | special (special procedure) |
+    # decided | cancelled. Until decided or cancelled it is in its department's inbox.
+    state = UnicodeAttribute()
     inboxDept = UnicodeAttribute(null=True)
     createdAt = UnicodeAttribute()
+    claimedBy = UnicodeAttribute(null=True)
+    claimedAt = UnicodeAttribute(null=True)  # when the claim last changed
+    claimAction = UnicodeAttribute(null=True)  # claimed | released | assigned
+    claimActor = UnicodeAttribute(null=True)
+    overdue = UnicodeAttribute(null=True)  # when the sweep found it past its deadline
+    pendingMaterials = ListAttribute(of=UnicodeAttribute, null=True)
+    resumeWith = UnicodeAttribute(null=True)  # the named error a decision fails it with
+    cancelledAt = UnicodeAttribute(null=True)
+    cancelReason = UnicodeAttribute(null=True)
     decision = UnicodeAttribute(null=True)
     opinion = UnicodeAttribute(null=True)
     decidedBy = UnicodeAttribute(null=True)
@@ -237,6 +272,25 @@ ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, DailyCoun
               LicenseRecord)
 
 
+def _json_attributes() -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for model in (CaseRecord, TimelineEvent, TaskRecord):
+        discriminator = model._get_discriminator_attribute().get_discriminator(model)
+        found[discriminator] = {name for name, attribute in model.get_attributes().items()
+                                if isinstance(attribute, JSONAttribute)}
+    return {rt: frozenset(names) for rt, names in found.items()}
+
+
+def decode_image(image: dict | None) -> dict | None:
+    """A stream image of the cases table with its JSON attributes (stored as strings)
+    decoded, as the models read them."""
+    if not image:
+        return image
+    names = JSON_ATTRIBUTES.get(image.get("rt"), ())
+    return {k: json.loads(v) if k in names and isinstance(v, str) else v
+            for k, v in image.items()}
+
+
 def bind(cfg: config.Config | None = None) -> None:
     """Point the models at the configured tables, region and endpoint."""
     cfg = cfg or config.get()
@@ -289,3 +343,6 @@ def put_if_absent(record: Model) -> bool:
             return False
         raise
     return True
+
+
+JSON_ATTRIBUTES = _json_attributes()

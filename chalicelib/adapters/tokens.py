@@ -13,7 +13,8 @@ LIFETIME = 8 * 3600
 
 
 def issue(secret: str, sub: str, role: str, dept: str | None = None,
-          name: str | None = None, id_number: str | None = None) -> str:
+          name: str | None = None, id_number: str | None = None,
+          lead: bool = False) -> str:
     if role not in ROLES:
         raise ValidationError(f"role must be one of {', '.join(ROLES)}", field="role")
     if not sub:
@@ -26,6 +27,8 @@ def issue(secret: str, sub: str, role: str, dept: str | None = None,
         claims["name"] = name
     if id_number:
         claims["idn"] = id_number
+    if lead:
+        claims["lead"] = True
     import jwt
     return jwt.encode(claims, secret, algorithm="HS256")
 
@@ -49,4 +52,5 @@ def verify(secret: str, authorization: str | None) -> Principal | None:
     if claims.get("role") not in ROLES:
         raise Unauthorized("token carries no valid role", field="Authorization")
     return Principal(sub=claims["sub"], role=claims["role"], dept=claims.get("dept"),
-                     name=claims.get("name"), id_number=claims.get("idn"))
+                     name=claims.get("name"), id_number=claims.get("idn"),
+                     lead=claims.get("lead") is True)

@@ -1,11 +1,17 @@
-"""Applications (统一申报) and the case view."""
+"""Applications (统一申报), the case view, and what the applicant or a supervisor does to a
+case outside the departments' tasks: withdrawal, supplement, revocation."""
+import typing
+
 from chalice import Blueprint, Response
 
 from ..contract import models
-from ..services import cases
+from ..domain import documents
+from ..services import cases, supplements, withdrawals
 from . import http
 
 bp = Blueprint(__name__)
+CHANNELS = typing.get_args(documents.Channel)
+CHANNEL_HEADER = (("X-Channel", {"type": "string"}, "web, miniprogram, api or counter"),)
 
 
 @http.route(bp, "POST", "/cases", op="apply", summary="apply for a service (统一申报)",
@@ -37,3 +43,39 @@ def get_case(case_no):
     request = bp.current_request
     return cases.view(http.principal(request), case_no,
                       password=request.headers.get("x-query-password"))
+
+
+def channel_of(request) -> str:
+    channel = request.headers.get("x-channel", "api")
+    return channel if channel in CHANNELS else "api"
+
+
+@http.route(bp, "POST", "/cases/{case_no}/withdraw", op="withdrawCase",
+            summary="the applicant withdraws (撤件 2 before acceptance, 撤回 14 after)",
+            tag="cases", returns=models.Closed, body=models.CaseClosing, errors=(404, 409),
+            headers=CHANNEL_HEADER)
+def withdraw(case_no):
+    request = bp.current_request
+    return withdrawals.withdraw(http.principal(request), case_no,
+                                http.body(request, models.CaseClosing), channel_of(request))
+
+
+@http.route(bp, "POST", "/cases/{case_no}/revoke", op="revokeCase",
+            summary="a supervisor revokes a case (撤销 15), its license with it",
+            tag="cases", returns=models.Closed, body=models.CaseClosing, errors=(404, 409),
+            headers=CHANNEL_HEADER)
+def revoke(case_no):
+    request = bp.current_request
+    return withdrawals.revoke(http.principal(request), case_no,
+                              http.body(request, models.CaseClosing), channel_of(request))
+
+
+@http.route(bp, "POST", "/cases/{case_no}/supplement", op="supplyMaterials",
+            summary="the applicant supplies what was asked for (补正 6 -> 7) or the "
+                    "materials an approval let follow (容缺 12 -> 11)",
+            tag="cases", returns=models.Supplied, body=models.Supply, errors=(404, 409),
+            headers=CHANNEL_HEADER)
+def supply(case_no):
+    request = bp.current_request
+    return supplements.supply(http.principal(request), case_no,
+                              http.body(request, models.Supply), channel_of(request))

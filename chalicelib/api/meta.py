@@ -34,5 +34,5 @@ def dev_token():
     body = http.body(bp.current_request, models.DevTokenRequest)
     token = tokens.issue(cfg.token_secret, sub=body["sub"], role=body["role"],
                          dept=body.get("dept"), name=body.get("name"),
-                         id_number=body.get("idNumber"))
+                         id_number=body.get("idNumber"), lead=body.get("lead", False))
     return {"token": token, "expiresIn": tokens.LIFETIME}

@@ -1,37 +1,98 @@
-"""Departments' inboxes and decisions."""
-import typing
-
+"""Departments' inboxes, claims, decisions and special procedures."""
 from chalice import Blueprint
 
 from ..contract import models
-from ..domain import documents
+from ..domain.errors import ValidationError
 from ..services import tasks
 from . import http
+from .cases import CHANNEL_HEADER, channel_of
 
 bp = Blueprint(__name__)
-CHANNELS = typing.get_args(documents.Channel)
+
+
+def _flag(request, name: str) -> bool | None:
+    raw = http.query_param(request, name)
+    if raw is None:
+        return None
+    if raw not in ("true", "false"):
+        raise ValidationError(f"{name} must be true or false", field=name)
+    return raw == "true"
 
 
 @http.route(bp, "GET", "/tasks", op="listTasks",
-            summary="a department's open tasks, by deadline", tag="tasks",
-            returns=models.TaskPage,
-            query=(("dept", {"type": "string", "maxLength": http.MAX_PARAM_CHARS}, True,
-                    "the department (the caller's own)"),
+            summary="a department's tasks still to be done, soonest deadline first",
+            tag="tasks", returns=models.TaskPage,
+            query=(("dept", {"type": "string", "maxLength": http.MAX_PARAM_CHARS}, False,
+                    "the department (default: the caller's own)"),
+                   ("state", {"type": "string", "enum": list(tasks.STATES)}, False,
+                    "only tasks in this state"),
+                   ("item", {"type": "string", "maxLength": http.MAX_PARAM_CHARS}, False,
+                    "only tasks of this item (implementation code)"),
+                   ("overdue", {"type": "string", "enum": ["true", "false"]}, False,
+                    "only overdue (true) or only not overdue (false) tasks"),
+                   ("mine", {"type": "string", "enum": ["true", "false"]}, False,
+                    "only tasks the caller has claimed"),
                    http.limit_query(50), http.CURSOR_QUERY))
 def inbox():
     request = bp.current_request
     return tasks.inbox(http.principal(request), http.query_param(request, "dept"),
+                       state=http.query_param(request, "state"),
+                       item=http.query_param(request, "item"),
+                       overdue=_flag(request, "overdue"), mine=bool(_flag(request, "mine")),
                        limit=http.int_param(request, "limit", 50, 1, 100),
                        cursor=http.query_param(request, "cursor"))
 
 
+@http.route(bp, "POST", "/tasks/{task_id}/claim", op="claimTask",
+            summary="claim a task: from now on only the claimant decides it", tag="tasks",
+            returns=models.Decided, errors=(404, 409))
+def claim(task_id):
+    return tasks.claim(http.principal(bp.current_request), task_id)
+
+
+@http.route(bp, "POST", "/tasks/{task_id}/release", op="releaseTask",
+            summary="give a claimed task back (the claimant, or the department's lead)",
+            tag="tasks", returns=models.Decided, errors=(404, 409))
+def release(task_id):
+    return tasks.release(http.principal(bp.current_request), task_id)
+
+
+@http.route(bp, "POST", "/tasks/{task_id}/assign", op="assignTask",
+            summary="the department's lead hands a task to one of its staff", tag="tasks",
+            returns=models.Decided, body=models.Assignment, errors=(404, 409))
+def assign(task_id):
+    request = bp.current_request
+    return tasks.assign(http.principal(request), task_id,
+                        http.body(request, models.Assignment))
+
+
 @http.route(bp, "POST", "/tasks/{task_id}/decision", op="decideTask",
             summary="decide a task once; resumes the workflow", tag="tasks",
-            returns=models.Decided, body=models.Decision, errors=(404, 409),
-            headers=(("X-Channel", {"type": "string"}, "web, miniprogram, api or counter"),))
+            returns=models.Decided, body=models.Decision, errors=(404, 409, 422),
+            headers=CHANNEL_HEADER)
 def decide(task_id):
     request = bp.current_request
-    channel = request.headers.get("x-channel", "api")
     return tasks.decide(http.principal(request), task_id,
-                        http.body(request, models.Decision),
-                        channel=channel if channel in CHANNELS else "api")
+                        http.body(request, models.Decision), channel=channel_of(request))
+
+
+@http.route(bp, "POST", "/tasks/{task_id}/special-procedure", op="startSpecialProcedure",
+            summary="start a special procedure (听证, 专家评审, 现场勘验…): case 9, clock stopped",
+            tag="tasks", returns=models.Decided, body=models.SpecialProcedureStart,
+            errors=(404, 409, 422), headers=CHANNEL_HEADER)
+def start_special_procedure(task_id):
+    request = bp.current_request
+    return tasks.start_special_procedure(http.principal(request), task_id,
+                                         http.body(request, models.SpecialProcedureStart),
+                                         channel=channel_of(request))
+
+
+@http.route(bp, "POST", "/tasks/{task_id}/special-procedure/end", op="endSpecialProcedure",
+            summary="record the special procedure's result: case 10, back in review",
+            tag="tasks", returns=models.Decided, body=models.SpecialProcedureEnd,
+            errors=(404, 409), headers=CHANNEL_HEADER)
+def end_special_procedure(task_id):
+    request = bp.current_request
+    return tasks.end_special_procedure(http.principal(request), task_id,
+                                       http.body(request, models.SpecialProcedureEnd),
+                                       channel=channel_of(request))

@@ -72,10 +72,12 @@ class Health(Response):
 
 class DevTokenRequest(Request):
     sub: Annotated[str, Meta(min_length=1, max_length=200, examples=["staff:li-clerk"])]
-    role: Literal["applicant", "clerk", "reviewer", "admin"]
+    role: Literal["applicant", "clerk", "reviewer", "supervisor", "admin"]
     dept: Dept | None = None
     name: Name | None = None
     idNumber: Annotated[str, Meta(max_length=18)] | None = None
+    lead: Annotated[bool, Meta(description="leads the department: may reassign its "
+                                           "tasks")] = False
 
 
 class DevToken(Response):
@@ -257,7 +259,10 @@ class CaseCreated(Response):
 
 class TimelineEntry(Response):
     at: Timestamp
-    action: str
+    action: Annotated[str, Meta(description="status | decision | task_created | task_claimed "
+                                            "| task_released | task_assigned | "
+                                            "task_cancelled | clock_paused | clock_resumed "
+                                            "| overdue (docs/events.md)")]
     actor: str
     actorRole: str
     channel: str
@@ -268,21 +273,56 @@ class TimelineEntry(Response):
     taskId: str | None = None
     decision: str | None = None
     dept: str | None = None
+    detail: dict[str, Any] | None = None
+
+
+TaskState = Annotated[Literal["open", "supplement", "special", "decided", "cancelled"], Meta(
+    description="open: to be decided; supplement: waits on the applicant; special: in a "
+                "special procedure; decided; cancelled (the case closed)")]
 
 
 class Task(Response):
     taskId: str
-    kind: Literal["acceptance", "review", "supplement"]
+    kind: Literal["acceptance", "review"]
     caseNo: CaseNo
     itemCode: str
     dept: str
-    deadline: Date
-    state: str
+    deadline: Annotated[Timestamp, Meta(description="UTC; moves on while the case's clock "
+                                                    "is stopped")]
+    state: TaskState
     createdAt: Timestamp
     stage: int | None = None
+    claimedBy: str | None = None
+    overdue: Annotated[Timestamp, Meta(description="when it was found past its "
+                                                   "deadline")] | None = None
+    pendingMaterials: list[str] | None = None
     decision: str | None = None
     opinion: str | None = None
     decidedAt: Timestamp | None = None
+    cancelledAt: Timestamp | None = None
+
+
+class Pause(Response):
+    kind: Literal["supplement", "special_procedure"]
+    since: Timestamp
+    until: Timestamp | None = None
+    minutes: Annotated[int, Meta(description="working minutes")] | None = None
+    taskId: str | None = None
+
+
+class Clock(Response):
+    """The legal clock in working minutes (480 make a working day)."""
+    running: bool
+    elapsedMinutes: int
+    pausedMinutes: int
+    pauses: list[Pause]
+    promisedDueAt: Timestamp | None = None
+    promisedRemainingMinutes: Annotated[int, Meta(
+        description="negative once the deadline has passed")] | None = None
+    statutoryDueAt: Timestamp | None = None
+    statutoryRemainingMinutes: int | None = None
+    pausedSince: Timestamp | None = None
+    pauseKind: str | None = None
 
 
 class CaseApplicant(Response):
@@ -309,9 +349,42 @@ class Case(Response):
     deadlineBasis: DeadlineBasis | None = None
     updatedAt: Timestamp | None = None
     licenseId: str | None = None
+    workflow: Annotated[Literal["queued", "started", "none"], Meta(
+        description="queued: the workflow's start waits in the starts queue")] | None = None
+    clock: Clock | None = None
+    overdue: Annotated[list[Literal["promised", "statutory"]], Meta(
+        description="the deadlines the case has missed")] | None = None
+    supplement: Annotated[dict[str, Any], Meta(
+        description="what the applicant was asked for (taskId, dept, context, materials, "
+                    "opinion, requestedAt, suppliedAt)")] | None = None
+    pendingMaterials: Annotated[list[str], Meta(description="容缺: materials to follow")] \
+        | None = None
+    materialsDueBy: Date | None = None
+    specialProcedures: list[dict[str, Any]] | None = None
     form: dict[str, Any] | None = None
     materials: list[dict[str, Any]] | None = None
     tasks: list[Task] | None = None
+
+
+class CaseClosing(Request):
+    reason: Annotated[str, Meta(min_length=1, max_length=500, pattern=r"\S",
+                                examples=["申请人主动撤回"])]
+
+
+class Closed(Response):
+    caseNo: CaseNo
+    status: int
+    cancelledTasks: list[str]
+
+
+class Supply(Request):
+    materials: Annotated[list[documents.MaterialRef], Meta(min_length=1)]
+    note: Annotated[str, Meta(max_length=500)] | None = None
+
+
+class Supplied(Response):
+    caseNo: CaseNo
+    status: int
 
 
 # -- tasks -------------------------------------------------------------------------------
@@ -322,14 +395,39 @@ class TaskPage(Response):
     next: Cursor
 
 
+MaterialName = Annotated[str, Meta(min_length=1, max_length=200, examples=["营业执照"])]
+
+
 class Decision(Request):
     decision: Annotated[Literal["accept", "refuse", "not_accept", "supplement", "approve",
-                                "deny", "supply"], Meta(
+                                "deny"], Meta(
         description="acceptance: accept | refuse | not_accept | supplement; "
-                    "review: approve | deny; supplement: supply")]
+                    "review: approve | deny | supplement")]
     opinion: Annotated[str, Meta(max_length=1000, examples=["材料齐全，予以受理"],
                                  description="required to refuse, deny or ask for a "
                                              "supplement")] | None = None
+    materials: Annotated[list[MaterialName], Meta(
+        max_length=50, description="supplement: the materials the applicant must give")] \
+        | None = None
+    pendingMaterials: Annotated[list[MaterialName], Meta(
+        max_length=50, description="approve: materials that may follow (容缺), where the "
+                                   "item version allows it")] | None = None
+
+
+class Assignment(Request):
+    to: Annotated[str, Meta(min_length=1, max_length=200, pattern=r"\S",
+                            examples=["staff:wu-scjg"], description="the staff member")]
+
+
+class SpecialProcedureStart(Request):
+    type: documents.SpecialProcedureType
+    reason: Annotated[str, Meta(min_length=1, max_length=1000, pattern=r"\S",
+                                examples=["需现场核查经营场所"])]
+
+
+class SpecialProcedureEnd(Request):
+    result: Annotated[str, Meta(min_length=1, max_length=1000, pattern=r"\S",
+                                examples=["现场勘验合格"])]
 
 
 class Decided(Response):

@@ -194,7 +194,6 @@ def workflow_input(case_no: str, item: dict, applied_on: date) -> dict:
         "calendar": span_basis(applied_on, last),
         "itemCode": item["code"],
         "itemVersion": str(item["version"]),
-        "attempt": {"n": 1},  # acceptance rounds (a supplement starts another)
         "acceptance": {"dept": process["acceptanceDept"], "deadline": accept_by.isoformat()},
         "stages": stages,
         "issueLicense": bool((item.get("result") or {}).get("licenseType")),

@@ -86,6 +86,22 @@ class Process(Document):
     acceptanceDept: Dept
     acceptanceDays: Annotated[int, Meta(ge=0, le=10000)]
     stages: list[Stage]
+    materialsToFollowDays: Annotated[int, Meta(
+        ge=1, le=365, description="容缺: a reviewer may approve with materials to follow, "
+                                  "due this many working days after conclusion")] | None = None
+
+
+SpecialProcedureType = Annotated[
+    Literal["hearing", "expert_review", "inspection", "testing", "quarantine", "appraisal",
+            "other"],
+    Meta(description="听证, 专家评审, 现场勘验, 检验检测, 检疫, 鉴定, 其他")]
+
+
+class SpecialProcedure(Document):
+    """A special procedure the item's law allows (its time is not counted)."""
+    type: SpecialProcedureType
+    name: ShortText
+    limit: Limit
 
 
 class Fees(Document):
@@ -138,6 +154,7 @@ class Implementation(Document):
     immediate: bool = False
     faq: list[Faq] = []
     result: Result | None = None
+    specialProcedures: list[SpecialProcedure] = []
     # What a read of the item adds, accepted back (a client may PUT what it GOT) and
     # ignored: the entry decides parentCode, the store the rest.
     parentCode: Annotated[str | None, READ_ONLY] = None

@@ -3,9 +3,10 @@ from dataclasses import dataclass
 
 from .errors import Forbidden, Unauthorized
 
-APPLICANT, CLERK, REVIEWER, ADMIN = "applicant", "clerk", "reviewer", "admin"
-ROLES = (APPLICANT, CLERK, REVIEWER, ADMIN)
-STAFF = (CLERK, REVIEWER, ADMIN)
+APPLICANT, CLERK, REVIEWER, SUPERVISOR, ADMIN = (
+    "applicant", "clerk", "reviewer", "supervisor", "admin")
+ROLES = (APPLICANT, CLERK, REVIEWER, SUPERVISOR, ADMIN)
+STAFF = (CLERK, REVIEWER, SUPERVISOR, ADMIN)
 
 
 @dataclass(frozen=True)
@@ -15,10 +16,14 @@ class Principal:
     dept: str | None = None
     name: str | None = None
     id_number: str | None = None
+    lead: bool = False  # leads their department: may hand its tasks to someone else
 
     @property
     def is_staff(self) -> bool:
         return self.role in STAFF
+
+    def leads(self, dept: str) -> bool:
+        return self.role == ADMIN or (self.lead and self.dept == dept)
 
 
 def require(principal: Principal | None) -> Principal:

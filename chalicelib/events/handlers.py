@@ -12,17 +12,20 @@ from decimal import Decimal
 from chalice import Blueprint, Rate
 
 from .. import logs, metrics
-from ..services import licenses, operations, tasks, timeline
+from ..adapters import models
+from ..services import (conclusion, operations, overdue, progress, starts, tasks,
+                        timeline)
 
 bp = Blueprint(__name__)
 log = logging.getLogger("onewindow")  # the masking filter sits on this logger
 
 TASKS_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-tasks"
 CONCLUDE_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-conclude"
+STARTS_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-starts"
 CASES_STREAM = "arn:aws:dynamodb:cn-north-1:000000000000:table/onewindow-cases/stream/x"
 # Each placeholder -> the infra/template.json resource it stands for.
 SOURCE_RESOURCES = {TASKS_QUEUE: "TasksQueue", CONCLUDE_QUEUE: "ConcludeQueue",
-                    CASES_STREAM: "CasesTable"}
+                    STARTS_QUEUE: "StartsQueue", CASES_STREAM: "CasesTable"}
 
 
 @functools.cache
@@ -65,21 +68,47 @@ def conclude_case(event):
     for record in event:
         message = json.loads(record.body)
         logs.bind(case_no=message.get("caseNo"))
-        license_id = licenses.issue_for_case(message["caseNo"], message.get("token"))
-        log.info("license %s issued for %s", license_id, message["caseNo"])
+        status = conclusion.conclude(message["caseNo"])
+        log.info("case %s %s", message["caseNo"],
+                 f"concluded {status}" if status else "needed no conclusion")
+
+
+# At most 5 batches at once: 50 starts in flight stay well inside StartExecution's
+# refill rate (150 per second outside the largest regions) together with the API's
+# other calls, and botocore's adaptive retries slow down further when throttled.
+@bp.on_sqs_message(queue_arn=STARTS_QUEUE, batch_size=10, maximum_concurrency=5)
+def start_workflow(event):
+    """Queued starts (services/starts.py). A start that fails fails the batch: its
+    messages return to the queue (the started ones are no-ops the next time)."""
+    for record in event:
+        message = json.loads(record.body)
+        logs.bind(case_no=message.get("caseNo"))
+        outcome = starts.start_queued(message["caseNo"])
+        log.info("workflow of %s: %s", message["caseNo"], outcome)
 
 
 @bp.on_dynamodb_record(stream_arn=CASES_STREAM, batch_size=100, starting_position="TRIM_HORIZON")
 def case_timeline(event):
-    """Every change of the cases table: timeline event, then resume a decided task."""
+    """Every change of the cases table: its timeline and lifecycle events, then what
+    follows from it (services/progress.py)."""
     for record in event:
-        old, new = image(record.old_image), image(record.new_image)
+        old, new = models.decode_image(image(record.old_image)), \
+            models.decode_image(image(record.new_image))
         logs.bind(case_no=(new or old or {}).get("pk"))
         if timeline.record_change(old, new):
-            # Only the delivery that added the timeline event counts it.
+            # Only the delivery that added the timeline events counts them.
             for name, value, unit, dimensions in timeline.metrics_of(old, new):
                 metrics.emit(name, value, unit, **dimensions)
-        tasks.resume_decided(old, new)
+        progress.after_change(old, new)
+
+
+@bp.schedule(Rate(15, unit=Rate.MINUTES))
+def overdue_sweep(event):
+    """Every fifteen minutes: mark what has passed its deadline (services/overdue.py)."""
+    counts = overdue.sweep()
+    for kind, count in counts.items():
+        if count:
+            metrics.emit("OverdueMarked", count, "Count", kind=kind)
 
 
 @bp.schedule(Rate(5, unit=Rate.MINUTES))

@@ -1,21 +1,20 @@
 """Use cases of a case: apply, read (with timeline), and the view each caller may see."""
 import logging
-from datetime import datetime
+from datetime import date, datetime
 
 from pynamodb.exceptions import TransactWriteError
 
 from .. import config, tracing
-from ..adapters import workflow
 from ..adapters.models import (CaseRecord, CasesTableRecord, DailyCounter, IdempotencyRecord,
                                transact_write,
                                TaskRecord, TimelineEvent)
-from ..domain import applications, identity
+from ..domain import applications, identity, worktime
 from ..domain.catalogue import promised_by, validate_form, workflow_input
 from ..domain.errors import Forbidden, NotFound, Unauthorized, UnprocessableEntity, ValidationError
 from ..domain.identifiers import is_valid_case_number, make_case_number
 from ..domain.lifecycle import LABELS, Status
 from ..domain.masking import mask_id, mask_phone
-from . import catalogue, clock
+from . import casefile, catalogue, clock
 
 META = "META"
 log = logging.getLogger("onewindow")
@@ -59,6 +58,7 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
     case_no = make_case_number(cfg.area_code, today,
                                _next_sequence(cfg.area_code, today.strftime("%Y%m%d")))
     plan = workflow_input(case_no, item, today)
+    due = planned_due(item, plan, started)
     record = CaseRecord(
         case_no, META, status=int(Status.RECEIVED), itemCode=item["code"],
         itemVersion=str(item["version"]), itemName=item["name"],
@@ -67,7 +67,9 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
         appliedVia=application.channel, createdAt=started.isoformat(),
         promisedBy=promised_by(plan), deadlineBasis=plan["calendar"],
         updatedAt=started.isoformat(), actor=principal.sub,
-        actorRole=principal.role, channel=application.channel, opinion="申请已提交")
+        actorRole=principal.role, channel=application.channel, opinion="申请已提交",
+        workflow="queued", due=due, pauses=[], inboxDept=casefile.case_shard(case_no),
+        deadline=due["promised"])
     try:
         with transact_write() as transaction:
             transaction.save(record, condition=CaseRecord.pk.does_not_exist())
@@ -88,8 +90,20 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
                     "(no announced schedule for a year they cross)", case_no,
                     record.promisedBy)
     tracing.annotate(case_no=case_no, item_code=application.item_code)
-    workflow.start(cfg.state_machine_arn, case_no, plan)
+    # The workflow starts from the starts queue (services/starts.py): the stream hands
+    # every new case to it, so a burst never meets Step Functions' start quota here.
     return _created(record), False
+
+
+def planned_due(item: dict, plan: dict, applied_at: datetime) -> dict:
+    """The case's deadlines as planned (before any pause): promised, at the close of the
+    day its last stage is due; statutory, the item version's statutory limit."""
+    zone = clock.zone()
+    limit = item["statutoryLimit"]
+    return {"promised": worktime.utc_text(worktime.close_of(
+                date.fromisoformat(promised_by(plan)), zone)),
+            "statutory": worktime.utc_text(worktime.limit_due(
+                applied_at, limit["value"], limit["unit"], zone))}
 
 
 def _replay(idem_pk: str, body_hash: str) -> dict | None:
@@ -100,15 +114,7 @@ def _replay(idem_pk: str, body_hash: str) -> dict | None:
     if seen.requestHash != body_hash:
         raise UnprocessableEntity("this Idempotency-Key was used with a different request",
                                   field="Idempotency-Key", code="idempotency_key_reused")
-    record = CaseRecord.get(seen.caseNo, META)
-    # A retry after a crash between the write and the start still gets its workflow:
-    # the start is idempotent by execution name.
-    if record.status == Status.RECEIVED:
-        item = catalogue.pinned_version(record.itemCode, record.itemVersion)
-        workflow.start(config.get().state_machine_arn, record.pk,
-                       workflow_input(record.pk, item, clock.local_date(
-                           datetime.fromisoformat(record.createdAt))))
-    return _created(record)
+    return _created(CaseRecord.get(seen.caseNo, META))
 
 
 def _created(record: CaseRecord) -> dict:
@@ -169,13 +175,31 @@ def case_view(case: CaseRecord, events, tasks, full: bool) -> dict:
         "promisedBy": case.promisedBy, "deadlineBasis": case.deadlineBasis,
         "updatedAt": case.updatedAt,
         "licenseId": case.licenseId,
+        "workflow": case.workflow or "started",
+        "clock": clock_of(case),
+        "overdue": list(case.overdue or []),
         "timeline": [event_view(e) for e in sorted(events, key=lambda e: e.sk)],
     }
+    if case.supplement:
+        result["supplement"] = case.supplement
+    if case.pendingMaterials:
+        result["pendingMaterials"] = list(case.pendingMaterials)
+        result["materialsDueBy"] = case.materialsDueBy
+    if case.procedures:
+        result["specialProcedures"] = case.procedures
     if full:
         result["form"] = case.form
         result["materials"] = case.materials
         result["tasks"] = [task_view(t) for t in sorted(tasks, key=lambda t: t.createdAt)]
     return result
+
+
+def clock_of(case: CaseRecord) -> dict:
+    """Elapsed and remaining working time, every pause (domain/worktime.py)."""
+    return worktime.clock_view(worktime.utc_text(datetime.fromisoformat(case.createdAt)),
+                               case.due or {}, case.pauses or [], case.closedAt and
+                               worktime.utc_text(datetime.fromisoformat(case.closedAt)),
+                               clock.now(), clock.zone())
 
 
 def event_view(event: TimelineEvent) -> dict:
@@ -186,6 +210,8 @@ def event_view(event: TimelineEvent) -> dict:
                      fromStatus=event.fromStatus)
     if event.taskId:
         view_.update(taskId=event.taskId, decision=event.decision, dept=event.dept)
+    if event.detail:
+        view_["detail"] = event.detail
     return {k: v for k, v in view_.items() if v is not None}
 
 
@@ -193,5 +219,8 @@ def task_view(task: TaskRecord) -> dict:
     view_ = {"taskId": task.taskId, "kind": task.taskKind, "caseNo": task.caseNo,
              "itemCode": task.itemCode, "dept": task.dept, "stage": task.stage,
              "deadline": task.deadline, "state": task.state, "createdAt": task.createdAt,
-             "decision": task.decision, "opinion": task.opinion, "decidedAt": task.decidedAt}
+             "claimedBy": task.claimedBy, "overdue": task.overdue,
+             "pendingMaterials": task.pendingMaterials,
+             "decision": task.decision, "opinion": task.opinion, "decidedAt": task.decidedAt,
+             "cancelledAt": task.cancelledAt}
     return {k: v for k, v in view_.items() if v is not None}

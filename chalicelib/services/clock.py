@@ -22,5 +22,10 @@ def _zone(name: str):
     return ZoneInfo(name)
 
 
+def zone():
+    """The region's time zone (OW_TIMEZONE)."""
+    return _zone(config.get().timezone)
+
+
 def today() -> date:
     return local_date(now())

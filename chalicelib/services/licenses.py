@@ -3,16 +3,16 @@ import base64
 import logging
 from datetime import date
 
+from pynamodb.exceptions import UpdateError
+
 from .. import config
-from ..adapters import signer, workflow
+from ..adapters import signer
 from ..adapters.models import CaseRecord, LicenseRecord, put_if_absent
 from ..domain import identity
 from ..domain.canonical import canonical_bytes
 from ..domain.errors import Forbidden, NotFound, ValidationError
 from ..domain.identifiers import make_license_identifier, parse_license_identifier
-from ..domain.lifecycle import Status
-from . import catalogue, clock
-from .cases import META
+from . import clock
 
 log = logging.getLogger("onewindow")
 
@@ -45,39 +45,40 @@ def _build_document(case: CaseRecord, item: dict, cfg: config.Config, today: dat
     }
 
 
-def issue_for_case(case_no: str, token: str | None = None) -> str | None:
-    """Issue the license a case approved in review earns, then resume its workflow.
-
-    Safe to deliver any number of times, at any time: the identifier is derived from the
-    case number, so a redelivered request finds the license issued and only resumes the
-    workflow again (a spent token is ignored); once the workflow has recorded the license
-    on the case it is not resumed again at all. A request for a case that left review
-    without a license (withdrawn meanwhile) issues nothing. Returns the license id, or
-    None when there is none to issue.
-    """
+def issue(case: CaseRecord, item: dict) -> str | None:
+    """Sign and store the e-license a concluded case earns; None when the item issues
+    none. Safe to call any number of times: the identifier is derived from the case
+    number, so a second call finds the license issued and returns its identifier."""
+    if not (item.get("result") or {}).get("licenseType"):
+        return None
     cfg = config.get()
-    case = CaseRecord.get(case_no, META)
-    if case.licenseId:
-        return case.licenseId  # the workflow recorded it: it is past this step
-    item = catalogue.pinned_version(case.itemCode, case.itemVersion)
     issued_at = clock.now()
     document = _build_document(case, item, cfg, clock.local_date(issued_at))
     license_id = document["identifier"]
     try:
-        LicenseRecord.get(license_id)
+        LicenseRecord.get(license_id, consistent_read=True)
     except LicenseRecord.DoesNotExist:
-        if case.status != Status.IN_REVIEW:
-            log.warning("case %s is %s, not in review: no license issued", case_no,
-                        case.status)
-            return None
         record = LicenseRecord(
-            license_id, caseNo=case_no, document=document,
+            license_id, caseNo=case.pk, document=document,
             signature=signer.sign(cfg.signing_key_id, canonical_bytes(document)),
             issuedAt=issued_at.isoformat(), holderSub=case.applicant.sub)
         put_if_absent(record)  # a concurrent delivery may have issued it meanwhile
-    if token:
-        workflow.resume(token, {"licenseId": license_id})
     return license_id
+
+
+def revoke_for_case(case: dict) -> bool:
+    """A revoked case's license is revoked with it; True if it was valid until now."""
+    if not case.get("licenseId"):
+        return False
+    try:
+        LicenseRecord(case["licenseId"]).update(
+            actions=[LicenseRecord.state.set("revoked")],
+            condition=LicenseRecord.state == "valid")
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
 
 
 def signed_license(record: LicenseRecord) -> dict:

@@ -1,57 +1,90 @@
-"""Department inboxes and decisions: the human steps of the approval workflow."""
-from pynamodb.exceptions import TransactWriteError
+"""Department inboxes, claims and decisions: the human steps of the approval workflow.
+
+A task is what the workflow waits on (acceptance by the counter, review by a department).
+Its token never leaves the server: a decision is written here, in one transaction with the
+case it changes, and the stream handler (services/progress.py) redeems the token once.
+"""
+from datetime import date
+
+from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from .. import tracing
-from ..adapters import workflow
 from ..adapters.models import CaseRecord, TaskRecord, put_if_absent, transact_write
-from ..domain import identity
-from ..domain.errors import Conflict, Forbidden, NotFound, ValidationError
+from ..domain import identity, worktime
+from ..domain.errors import Conflict, Forbidden, NotFound, UnprocessableEntity, ValidationError
 from ..domain.identifiers import is_valid_task_id
-from ..domain.lifecycle import ACCEPTANCE_DECISIONS, REVIEW_DECISIONS, Status, check_transition
-from .cases import META, task_view
-from . import clock
+from ..domain.lifecycle import ACCEPTANCE_DECISIONS, CLOSED, REVIEW_DECISIONS, Status
+from . import casefile, catalogue, clock
+from .cases import META, load, task_view
 from .pagination import decode_cursor, encode_cursor
 
-APPLICANT_INBOX = "APPLICANT"
-DECISIONS = {
-    "acceptance": tuple(ACCEPTANCE_DECISIONS),
-    "review": tuple(REVIEW_DECISIONS),
-    "supplement": ("supply",),
-}
+DECISIONS = {"acceptance": tuple(ACCEPTANCE_DECISIONS), "review": REVIEW_DECISIONS}
 # Decisions that must say why (the applicant is told).
 NEEDS_OPINION = {"refuse", "not_accept", "supplement", "deny"}
+# The named errors a decision fails its task with; the state machine catches them.
+NOT_ACCEPTED, DENIED = "Case.NotAccepted", "Review.Denied"
+STATES = ("open", "supplement", "special")
 
 
 def record(message: dict) -> bool:
     """Put a task the workflow is waiting on into its department's inbox.
 
     Called for every tasks-queue message; a redelivered message finds the task already
-    there and changes nothing. Returns whether the task was new.
+    there and changes nothing. The planned deadline (a date) ends at the close of that
+    day; the task's deadline adds the working time the case has spent paused. A task for
+    a case that closed meanwhile (withdrawn while the message travelled) is recorded
+    cancelled: its execution is being stopped. Returns whether the task was new.
     """
-    created = clock.now().isoformat()
+    created = clock.now()
+    case = CaseRecord.get(message["caseNo"], META)
+    planned = worktime.utc_text(worktime.close_of(date.fromisoformat(message["deadline"]),
+                                                  clock.zone()))
+    closed = case.status in CLOSED
     task = TaskRecord(
         message["caseNo"], f"TASK#{message['taskId']}", taskId=message["taskId"],
         taskKind=message["kind"], caseNo=message["caseNo"], itemCode=message["itemCode"],
-        dept=message["dept"], stage=message.get("stage"), deadline=message["deadline"],
-        token=message["token"], state="open", inboxDept=message["dept"], createdAt=created)
+        dept=message["dept"], stage=message.get("stage"), veto=message.get("veto"),
+        planned=planned, deadline=worktime.shifted(planned, case.pauses or [], clock.zone()),
+        token=message["token"], state="cancelled" if closed else "open",
+        inboxDept=None if closed else message["dept"], createdAt=created.isoformat())
+    if closed:
+        task.cancelledAt, task.cancelReason = created.isoformat(), "case closed"
     return put_if_absent(task)
 
 
-def inbox(principal: identity.Principal | None, dept: str | None, limit: int = 50,
-          cursor: str | None = None) -> dict:
+# -- the inbox -------------------------------------------------------------------------
+
+def inbox(principal: identity.Principal | None, dept: str | None, *, state: str | None = None,
+          item: str | None = None, overdue: bool | None = None, mine: bool = False,
+          limit: int = 50, cursor: str | None = None) -> dict:
+    """A department's tasks still to be done, soonest deadline first, with filters."""
     principal = identity.require_role(principal, *identity.STAFF)
+    dept = dept or principal.dept
     if not dept:
         raise ValidationError("dept is required", field="dept")
     identity.require_department(principal, dept)
-    page = TaskRecord.inbox.query(dept, limit=limit, last_evaluated_key=decode_cursor(cursor))
+    if state is not None and state not in STATES:
+        raise ValidationError(f"state must be one of {', '.join(STATES)}", field="state")
+    condition = None
+    for part in ((TaskRecord.state == state) if state else None,
+                 (TaskRecord.itemCode == item) if item else None,
+                 None if overdue is None else TaskRecord.overdue.exists() if overdue
+                 else TaskRecord.overdue.does_not_exist(),
+                 (TaskRecord.claimedBy == principal.sub) if mine else None):
+        if part is not None:
+            condition = part if condition is None else condition & part
+    page = TaskRecord.inbox.query(dept, filter_condition=condition, limit=limit,
+                                  last_evaluated_key=decode_cursor(cursor))
     tasks = [task_view(task) for task in page]
     return {"dept": dept, "tasks": tasks, "next": encode_cursor(page.last_evaluated_key)}
 
 
+# -- loading and authorising -----------------------------------------------------------
+
 def _load_task(task_id: str) -> tuple[TaskRecord, CaseRecord]:
     """The task and its case. The case is read first: a decision racing this one then
-    shows as the task decided (409 task_already_decided), never as a case that seems to
-    have moved on by itself."""
+    shows as the task decided (409), never as a case that seems to have moved on by
+    itself."""
     if not is_valid_task_id(task_id):
         raise NotFound("no task with that id", field="taskId")
     case_no = task_id.split("-", 1)[0]
@@ -62,111 +95,323 @@ def _load_task(task_id: str) -> tuple[TaskRecord, CaseRecord]:
         raise NotFound(f"no task {task_id}", field="taskId") from None
 
 
-def _authorise(principal: identity.Principal, task: TaskRecord, case: CaseRecord) -> None:
-    if task.taskKind == "supplement":
-        if principal.sub != case.applicant.sub:
-            raise Forbidden("only the applicant can supply what was asked for")
-        return
+def _authorise(principal: identity.Principal, task: TaskRecord) -> None:
     role = identity.CLERK if task.taskKind == "acceptance" else identity.REVIEWER
-    if principal.role != role:
-        raise Forbidden(f"a {task.taskKind} task is decided by a {role}")
+    if principal.role != role and not principal.leads(task.dept):
+        raise Forbidden(f"a {task.taskKind} task is handled by a {role}")
     identity.require_department(principal, task.dept)
 
 
-def _parse_decision(task: TaskRecord, body) -> tuple[str, str | None]:
-    if not isinstance(body, dict):
-        raise ValidationError("the request body must be a JSON object", field="body")
+def _require_state(task: TaskRecord, *states: str) -> None:
+    if task.state in states:
+        return
+    if task.state == "decided":
+        raise Conflict(f"task {task.taskId} was already decided", code="task_already_decided")
+    if task.state == "cancelled":
+        raise Conflict(f"task {task.taskId} was cancelled ({task.cancelReason})",
+                       code="task_cancelled")
+    waiting = {"supplement": "waits on the applicant's supplement",
+               "special": "is in a special procedure"}[task.state]
+    raise Conflict(f"task {task.taskId} {waiting}", code="task_waiting")
+
+
+def _require_claim(principal: identity.Principal, task: TaskRecord) -> None:
+    if task.claimedBy not in (None, principal.sub):
+        raise Conflict(f"task {task.taskId} is claimed by {task.claimedBy}",
+                       code="task_claimed", field="taskId")
+
+
+def _claimed_condition(principal: identity.Principal):
+    return TaskRecord.claimedBy.does_not_exist() | (TaskRecord.claimedBy == principal.sub)
+
+
+def _raced(task_id: str) -> Conflict:
+    return Conflict(f"task {task_id} or its case changed meanwhile; read it again",
+                    code="task_changed")
+
+
+def _answer(task: TaskRecord, case_status: int) -> dict:
+    return {"task": task_view(task), "caseStatus": int(case_status)}
+
+
+# -- claims ----------------------------------------------------------------------------
+
+def claim(principal: identity.Principal | None, task_id: str) -> dict:
+    """Take a task: from now on only the claimant decides it (claiming again is a no-op)."""
+    principal = identity.require(principal)
+    task, case = _load_task(task_id)
+    _authorise(principal, task)
+    _require_state(task, *STATES)
+    _require_claim(principal, task)
+    if task.claimedBy != principal.sub:
+        _set_claim(task, principal.sub, "claimed", principal,
+                   condition=TaskRecord.claimedBy.does_not_exist())
+    return _answer(task, case.status)
+
+
+def release(principal: identity.Principal | None, task_id: str) -> dict:
+    """Give a claimed task back to the department (the claimant, or its lead)."""
+    principal = identity.require(principal)
+    task, case = _load_task(task_id)
+    _authorise(principal, task)
+    _require_state(task, *STATES)
+    if task.claimedBy is None:
+        return _answer(task, case.status)
+    if task.claimedBy != principal.sub and not principal.leads(task.dept):
+        raise Forbidden("only the claimant or the department's lead releases a task")
+    _set_claim(task, None, "released", principal,
+               condition=TaskRecord.claimedBy == task.claimedBy)
+    return _answer(task, case.status)
+
+
+def assign(principal: identity.Principal | None, task_id: str, body: dict) -> dict:
+    """The department's lead hands a task to one of its staff."""
+    principal = identity.require(principal)
+    task, case = _load_task(task_id)
+    identity.require_department(principal, task.dept)
+    if not principal.leads(task.dept):
+        raise Forbidden(f"only the lead of {task.dept} reassigns its tasks")
+    _require_state(task, *STATES)
+    to = body["to"].strip()
+    if task.claimedBy != to:
+        condition = TaskRecord.claimedBy.does_not_exist() if task.claimedBy is None \
+            else TaskRecord.claimedBy == task.claimedBy
+        _set_claim(task, to, "assigned", principal, condition=condition)
+    return _answer(task, case.status)
+
+
+def _set_claim(task: TaskRecord, to: str | None, action: str,
+               principal: identity.Principal, condition) -> None:
+    at = clock.now().isoformat()
+    actions = [TaskRecord.claimedAt.set(at), TaskRecord.claimAction.set(action),
+               TaskRecord.claimActor.set(principal.sub),
+               TaskRecord.claimedBy.set(to) if to else TaskRecord.claimedBy.remove()]
+    try:
+        task.update(actions=actions,
+                    condition=condition & TaskRecord.state.is_in(*STATES))
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise Conflict(f"task {task.taskId} was claimed or closed meanwhile",
+                           code="task_claimed", field="taskId") from None
+        raise
+
+
+# -- decisions -------------------------------------------------------------------------
+
+def _parse_decision(task: TaskRecord, body: dict) -> tuple[str, str | None]:
     decision = body.get("decision")
     allowed = DECISIONS[task.taskKind]
     if decision not in allowed:
         raise ValidationError(f"decision must be one of {', '.join(allowed)} for a "
                               f"{task.taskKind} task", field="decision")
     opinion = body.get("opinion")
-    if opinion is not None and (not isinstance(opinion, str) or len(opinion) > 1000):
-        raise ValidationError("opinion must be text of at most 1000 characters",
-                              field="opinion")
     if decision in NEEDS_OPINION and not (opinion or "").strip():
         raise ValidationError(f"an opinion is required to {decision}", field="opinion")
+    if body.get("materials") and decision != "supplement":
+        raise ValidationError("materials are named only when asking for a supplement",
+                              field="materials")
+    if body.get("pendingMaterials") and decision != "approve":
+        raise ValidationError("pendingMaterials go only with an approval",
+                              field="pendingMaterials")
     return decision, opinion
 
 
-def _target_status(task: TaskRecord, decision: str) -> Status | None:
-    if task.taskKind == "acceptance":
-        return ACCEPTANCE_DECISIONS[decision]
-    if task.taskKind == "supplement":
-        return Status.SUPPLEMENT_SUPPLIED
-    return None  # reviews conclude through the workflow once the stage is complete
+def _item_materials(case: CaseRecord) -> tuple[dict, set[str]]:
+    item = catalogue.pinned_version(case.itemCode, case.itemVersion)
+    return item, {m["name"] for m in item.get("materials", [])}
 
 
-def _workflow_output(kind: str, decision: str, opinion: str | None) -> dict:
-    if kind == "review":
-        return {"approved": REVIEW_DECISIONS[decision], "opinion": opinion or ""}
-    return {"decision": decision}
+def _named_materials(case: CaseRecord, names: list[str], field: str) -> list[str]:
+    _, known = _item_materials(case)
+    for index, name in enumerate(names):
+        if name not in known:
+            raise ValidationError(f"{name!r} is not a material of this item version",
+                                  field=f"{field}.{index}")
+    return list(dict.fromkeys(names))
 
 
-def decide(principal: identity.Principal | None, task_id: str, body,
+def decide(principal: identity.Principal | None, task_id: str, body: dict,
            channel: str = "api") -> dict:
-    """Decide a task once; the task's token then resumes the workflow."""
+    """Decide a task once. The decider claims it if nobody has; only the claimant decides.
+
+    acceptance: accept (3), refuse (5) / not_accept (4) — the workflow ends —, or
+    supplement (6): the applicant is asked, the clock stops and the task waits.
+    review: approve (optionally with materials to follow, 容缺, where the item version
+    allows it), deny (with veto: 13 at once, the stage's other tasks cancelled; without:
+    an advisory opinion), or supplement (6, as at acceptance, back to this department).
+    """
     principal = identity.require(principal)
     task, case = _load_task(task_id)
     tracing.annotate(case_no=task.pk, item_code=case.itemCode, dept=task.dept)
-    _authorise(principal, task, case)
+    _authorise(principal, task)
     decision, opinion = _parse_decision(task, body)
-    if task.state != "open":
-        raise Conflict(f"task {task_id} was already decided", code="task_already_decided")
-    target = _target_status(task, decision)
+    _require_state(task, "open")
+    _require_claim(principal, task)
+    now = clock.now()
+    at = now.isoformat()
+    claim_actions = [] if task.claimedBy else [
+        TaskRecord.claimedBy.set(principal.sub), TaskRecord.claimedAt.set(at),
+        TaskRecord.claimAction.set("claimed"), TaskRecord.claimActor.set(principal.sub)]
+    task_condition = (TaskRecord.state == "open") & _claimed_condition(principal)
+    actor = (principal.sub, principal.role, channel, opinion, now)
+
+    if decision == "supplement":
+        materials = _named_materials(case, body.get("materials") or [], "materials")
+        target = Status.SUPPLEMENT_REQUESTED
+        case_actions = casefile.status_actions(case, target, *actor) + \
+            casefile.pause_actions(case, "supplement", task.taskId, now) + [
+                CaseRecord.supplement.set({
+                    "taskId": task.taskId, "dept": task.dept, "context":
+                    "intake" if task.taskKind == "acceptance" else "review",
+                    "materials": materials, "opinion": opinion, "requestedAt": at})]
+        task_actions = [TaskRecord.state.set("supplement")]
+        _commit(task, task_actions + claim_actions, task_condition, case, case_actions)
+        task.state = "supplement"
+        return _answer(task, target)
+
+    decided = [TaskRecord.state.set("decided"), TaskRecord.decision.set(decision),
+               TaskRecord.opinion.set(opinion), TaskRecord.decidedBy.set(principal.sub),
+               TaskRecord.decidedRole.set(principal.role), TaskRecord.decidedVia.set(channel),
+               TaskRecord.decidedAt.set(at), TaskRecord.inboxDept.remove()]
+    target, cancel, tasks = None, False, []
+    if task.taskKind == "acceptance":
+        target = ACCEPTANCE_DECISIONS[decision]
+        if target != Status.ACCEPTED:
+            decided.append(TaskRecord.resumeWith.set(NOT_ACCEPTED))
+    elif decision == "deny" and task.veto:
+        target, cancel = Status.DENIED, True
+        decided.append(TaskRecord.resumeWith.set(DENIED))
+    elif decision == "approve" and body.get("pendingMaterials"):
+        item, _ = _item_materials(case)
+        if not item["process"].get("materialsToFollowDays"):
+            raise UnprocessableEntity("this item version does not accept materials to "
+                                      "follow (容缺)", field="pendingMaterials",
+                                      code="materials_to_follow_not_allowed")
+        decided.append(TaskRecord.pendingMaterials.set(
+            _named_materials(case, body["pendingMaterials"], "pendingMaterials")))
+    case_actions = None
     if target is not None:
-        check_transition(case.status, target)
-    decided_at = clock.now().isoformat()
+        case_actions = casefile.status_actions(case, target, *actor)
+    with_cancel = None
+    if cancel:
+        _, _, tasks = load(case.pk)
+        with_cancel = lambda transaction: casefile.cancel_open_tasks(  # noqa: E731
+            tasks, "a department with veto denied", now, transaction, keep=task.taskId)
+    _commit(task, decided + claim_actions, task_condition, case, case_actions, with_cancel)
+    task.state, task.decision, task.opinion, task.decidedAt = "decided", decision, opinion, at
+    task.claimedBy = task.claimedBy or principal.sub
+    return _answer(task, target if target is not None else case.status)
+
+
+def _commit(task: TaskRecord, task_actions: list, task_condition, case: CaseRecord,
+            case_actions: list | None, more=None) -> None:
+    """One transaction: the task, and the case changed (version-checked) or, when it is
+    not changed, checked unchanged — a withdrawal racing a decision makes it a 409."""
     try:
         with transact_write() as transaction:
-            transaction.update(task, actions=[
-                TaskRecord.state.set("decided"), TaskRecord.decision.set(decision),
-                TaskRecord.opinion.set(opinion), TaskRecord.decidedBy.set(principal.sub),
-                TaskRecord.decidedRole.set(principal.role), TaskRecord.decidedVia.set(channel),
-                TaskRecord.decidedAt.set(decided_at), TaskRecord.inboxDept.remove()],
-                condition=TaskRecord.state == "open")
-            if target is not None:
-                # The version condition (added by PynamoDB) refuses a case that moved on.
-                transaction.update(case, actions=[
-                    CaseRecord.status.set(int(target)), CaseRecord.updatedAt.set(decided_at),
-                    CaseRecord.actor.set(principal.sub),
-                    CaseRecord.actorRole.set(principal.role),
-                    CaseRecord.channel.set(channel), CaseRecord.opinion.set(opinion)])
+            transaction.update(task, actions=task_actions, condition=task_condition)
+            if case_actions:
+                # PynamoDB adds the version condition: a case that moved on refuses.
+                transaction.update(case, actions=case_actions)
+            else:
+                transaction.condition_check(CaseRecord, case.pk, META,
+                                            condition=CaseRecord.version == case.version)
+            if more:
+                more(transaction)
     except TransactWriteError:
-        raise Conflict(f"task {task_id} was decided or its case changed meanwhile",
-                       code="task_already_decided") from None
-    # The workflow is resumed from the table's stream (resume_decided): the decision
-    # above is the one record of it, and the stream retries until the workflow has it.
-    # What the transaction wrote, without reading it back.
-    task.state, task.decision, task.opinion, task.decidedAt = \
-        "decided", decision, opinion, decided_at
-    return {"task": task_view(task), "caseStatus": int(target or case.status)}
+        raise _raced(task.taskId) from None
 
+
+# -- special procedures ----------------------------------------------------------------
+
+def start_special_procedure(principal: identity.Principal | None, task_id: str, body: dict,
+                            channel: str = "api") -> dict:
+    """A department starts a special procedure (听证, 专家评审, 现场勘验, 检验检测…) of a
+    type the item version lists: the case goes to 9 and its clock stops; the procedure
+    has its own statutory limit."""
+    principal = identity.require(principal)
+    task, case = _load_task(task_id)
+    if task.taskKind != "review":
+        raise Conflict("special procedures happen in department review",
+                       code="not_in_review", field="taskId")
+    _authorise(principal, task)
+    _require_state(task, "open")
+    _require_claim(principal, task)
+    item = catalogue.pinned_version(case.itemCode, case.itemVersion)
+    kinds = {p["type"]: p for p in item.get("specialProcedures", [])}
+    kind = body["type"]
+    if kind not in kinds:
+        raise UnprocessableEntity(
+            f"this item version has no special procedure {kind!r} "
+            f"(it has: {', '.join(kinds) or 'none'})", field="type",
+            code="special_procedure_not_allowed")
+    now = clock.now()
+    limit = kinds[kind]["limit"]
+    procedure = {"taskId": task.taskId, "dept": task.dept, "type": kind,
+                 "name": kinds[kind]["name"], "reason": body["reason"],
+                 "startedAt": now.isoformat(), "dueAt": worktime.utc_text(
+                     worktime.limit_due(now, limit["value"], limit["unit"], clock.zone()))}
+    case_actions = casefile.status_actions(
+        case, Status.SPECIAL_PROCEDURE, principal.sub, principal.role, channel,
+        f"{kinds[kind]['name']}：{body['reason']}", now) + \
+        casefile.pause_actions(case, "special_procedure", task.taskId, now) + \
+        [CaseRecord.procedures.set([*(case.procedures or []), procedure])]
+    claim_actions = [] if task.claimedBy else [
+        TaskRecord.claimedBy.set(principal.sub), TaskRecord.claimedAt.set(now.isoformat()),
+        TaskRecord.claimAction.set("claimed"), TaskRecord.claimActor.set(principal.sub)]
+    _commit(task, [TaskRecord.state.set("special")] + claim_actions,
+            (TaskRecord.state == "open") & _claimed_condition(principal), case, case_actions)
+    task.state = "special"
+    return _answer(task, Status.SPECIAL_PROCEDURE)
+
+
+def end_special_procedure(principal: identity.Principal | None, task_id: str, body: dict,
+                          channel: str = "api") -> dict:
+    """The department records the procedure's result: 10, the clock runs again (every
+    deadline moved on by the time it took), and the task is back in review."""
+    principal = identity.require(principal)
+    task, case = _load_task(task_id)
+    _authorise(principal, task)
+    _require_state(task, "special")
+    _require_claim(principal, task)
+    now = clock.now()
+    procedures = [dict(p) for p in case.procedures or []]
+    procedures[-1].update(endedAt=now.isoformat(), result=body["result"])
+    _, _, tasks = load(case.pk)
+    moved = reopen(task, case, tasks, now, Status.SPECIAL_PROCEDURE_ENDED,
+                   (principal.sub, principal.role, channel, body["result"]),
+                   [CaseRecord.procedures.set(procedures)],
+                   condition=(TaskRecord.state == "special") & _claimed_condition(principal))
+    task.state, task.deadline = "open", moved
+    return _answer(task, Status.SPECIAL_PROCEDURE_ENDED)
+
+
+def reopen(task: TaskRecord, case: CaseRecord, tasks: list[TaskRecord], now, target: Status,
+           actor: tuple, case_extra: list, condition) -> str:
+    """The wait a task was in is over (a supplement given, a special procedure ended): in
+    one transaction the case moves to `target`, its clock resumes (every open task's
+    deadline moved on by the pause), and the task is open again. Returns the task's new
+    deadline."""
+    zone = clock.zone()
+    moved = worktime.shifted(task.planned, worktime.end_pause(case.pauses or [], now, zone),
+                             zone)
+    try:
+        with transact_write() as transaction:
+            transaction.update(task, actions=[TaskRecord.state.set("open"),
+                                              TaskRecord.deadline.set(moved)],
+                               condition=condition)
+            others = [t for t in tasks if t.taskId != task.taskId]
+            transaction.update(case, actions=casefile.status_actions(case, target, *actor, now)
+                               + casefile.resume_actions(case, others, now, transaction)
+                               + case_extra)
+    except TransactWriteError:
+        raise _raced(task.taskId) from None
+    return moved
+
+
+# -- the stream's view of tasks -----------------------------------------------------------
 
 def task_decided(old: dict | None, new: dict | None) -> bool:
     """Whether a change of the cases table (stream images) is a task being decided."""
-    return bool(old and new and new.get("rt") == "task" and old.get("state") == "open"
+    return bool(old and new and new.get("rt") == "task" and old.get("state") != "decided"
                 and new.get("state") == "decided")
-
-
-def resume_decided(old: dict | None, new: dict | None) -> bool:
-    """A task just decided (a change on the cases table's stream) resumes its workflow.
-
-    A transactional outbox: `decide` only writes, and this runs for every committed
-    decision, retried with the stream until it succeeds. It resumes once: after the
-    workflow has the decision the task records `resumedAt`, and a redelivered change
-    finds it and does nothing (AWS also refuses a spent token; moto does not, so our
-    own record is what makes this hold everywhere). Returns whether it resumed now.
-    """
-    if not task_decided(old, new):
-        return False
-    task = TaskRecord.get(new["pk"], new["sk"], consistent_read=True)
-    if task.resumedAt:
-        return False
-    output = _workflow_output(new["taskKind"], new["decision"], new.get("opinion"))
-    resumed = workflow.resume(new["token"], output)
-    # Recorded after the resume: a crash in between is retried by the stream, and the
-    # token (spent by then) is refused.
-    task.update(actions=[TaskRecord.resumedAt.set(clock.now().isoformat())])
-    return resumed

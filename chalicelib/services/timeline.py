@@ -1,21 +1,29 @@
-"""The case timeline, built from the cases table's stream.
+"""The case timeline and its lifecycle events, built from the cases table's stream.
 
-Every status change of a case record and every task decision becomes one timeline event.
-The event's sort key is derived from the change itself (time + case version, or time +
-task id), and it is written only if absent, so a redelivered stream record never adds a
-second event.
+Every change of a case or task record stands for one or more things that happened: a
+status change, a task created, claimed, released, assigned, decided or cancelled, the
+clock paused or resumed, a deadline missed. Each becomes one timeline event whose sort
+key is derived from the change itself, and is published once on the project's event bus
+(detail-type `onewindow.case.<type>`, docs/events.md).
+
+Once: the event is published only if the timeline does not hold it yet, and written to
+the timeline after it was published. A redelivered stream record finds it and does
+nothing; a crash between the two publishes it again with the same `eventId`, which
+consumers use to drop the repeat.
 """
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
+from .. import config
+from ..adapters import bus, notifier
 from ..adapters.models import TimelineEvent, put_if_absent
-from ..domain.lifecycle import Status
-from . import clock
+from ..domain.lifecycle import CONCLUDED, Status
 from .tasks import task_decided
 
-CONCLUDED = {Status.APPROVED: "approved",
-             Status.APPROVED_PENDING_MATERIALS: "approved_pending_materials",
-             Status.DENIED: "denied"}
+CONCLUSIONS = {Status.APPROVED: "approved",
+               Status.APPROVED_PENDING_MATERIALS: "approved_pending_materials",
+               Status.DENIED: "denied"}
 NOT_ACCEPTED = (Status.NOT_ACCEPTED, Status.REFUSED)
+DETAIL_TYPE = "onewindow.case.{}"
 
 
 def _moment(value: str) -> datetime:
@@ -25,8 +33,7 @@ def _moment(value: str) -> datetime:
 
 
 def utc_timestamp(value: str) -> str:
-    """One sortable form for every writer's timestamps (Step Functions writes `…Z` with
-    milliseconds, Python `+00:00` with microseconds): `YYYY-MM-DDTHH:MM:SS.ffffffZ`."""
+    """One sortable form for every writer's timestamps: `YYYY-MM-DDTHH:MM:SS.ffffffZ`."""
     return _moment(value).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -34,40 +41,134 @@ def _status_changed(old: dict | None, new: dict) -> bool:
     return new.get("rt") == "case" and not (old and old.get("status") == new.get("status"))
 
 
-def _event_for(old: dict | None, new: dict | None) -> TimelineEvent | None:
-    if not new:
-        return None
+def event_type(event: TimelineEvent) -> str:
+    """The lifecycle event's name: the status reached (`accepted`, `withdrawn`…) or what
+    happened to a task or the clock (`task_claimed`, `clock_paused`, `overdue`…)."""
+    if event.action == "status":
+        return Status(event.status).name.lower()
+    if event.action == "decision":
+        return "task_decided"
+    return event.action
+
+
+def _event(new: dict, at: str, suffix: str, action: str, **fields) -> TimelineEvent:
+    at = utc_timestamp(at)
+    return TimelineEvent(new["pk"], f"EV#{at}#{suffix}", at=at, action=action,
+                         **{"actor": "system", "actorRole": "system", "channel": "system",
+                            **{k: v for k, v in fields.items() if v is not None}})
+
+
+def _case_events(old: dict | None, new: dict) -> list[TimelineEvent]:
+    found = []
     if _status_changed(old, new):
-        version = int(new.get("version", 0))
-        at = utc_timestamp(new["updatedAt"])
-        return TimelineEvent(
-            new["pk"], f"EV#{at}#v{version:05d}", at=at,
-            action="status", status=int(new["status"]),
-            fromStatus=int(old["status"]) if old else None,
+        found.append(_event(
+            new, new["updatedAt"], f"v{int(new.get('version', 0)):05d}", "status",
+            status=int(new["status"]), fromStatus=int(old["status"]) if old else None,
             actor=new.get("actor", "system"), actorRole=new.get("actorRole", "system"),
-            channel=new.get("channel", "system"), opinion=new.get("opinion"))
+            channel=new.get("channel", "system"), opinion=new.get("opinion")))
+    before = {p["since"]: p for p in (old or {}).get("pauses") or []}
+    for pause in new.get("pauses") or []:
+        earlier = before.get(pause["since"])
+        if earlier is None:
+            found.append(_event(new, pause["since"], f"pause#{pause.get('taskId')}",
+                                "clock_paused", taskId=pause.get("taskId"),
+                                detail={"kind": pause["kind"]}))
+        if pause.get("until") and not (earlier and earlier.get("until")):
+            found.append(_event(new, pause["until"], f"resume#{pause.get('taskId')}",
+                                "clock_resumed", taskId=pause.get("taskId"),
+                                detail={"kind": pause["kind"], "minutes": pause["minutes"]}))
+    missed = set((old or {}).get("overdue") or ())
+    for kind in new.get("overdue") or ():
+        if kind not in missed:
+            found.append(_event(new, new.get("overdueAt") or new["updatedAt"],
+                                f"overdue#{kind}", "overdue", detail={"deadline": kind}))
+    return found
+
+
+def _task_events(old: dict | None, new: dict) -> list[TimelineEvent]:
+    task_id, dept = new["taskId"], new.get("dept")
+    if old is None:
+        if new.get("state") != "open":
+            return []
+        return [_event(new, new["createdAt"], f"{task_id}#created", "task_created",
+                       taskId=task_id, dept=dept, detail={"kind": new["taskKind"],
+                                                          "deadline": new["deadline"]})]
     if task_decided(old, new):
-        at = utc_timestamp(new["decidedAt"])
-        return TimelineEvent(
-            new["pk"], f"EV#{at}#{new['taskId']}", at=at,
-            action="decision", actor=new.get("decidedBy"), actorRole=new.get("decidedRole"),
-            channel=new.get("decidedVia", "api"), opinion=new.get("opinion"),
-            taskId=new["taskId"], decision=new.get("decision"), dept=new.get("dept"))
-    return None
+        return [_event(new, new["decidedAt"], task_id, "decision", taskId=task_id,
+                       dept=dept, decision=new.get("decision"), opinion=new.get("opinion"),
+                       actor=new.get("decidedBy"), actorRole=new.get("decidedRole"),
+                       channel=new.get("decidedVia", "api"))]
+    found = []
+    if new.get("state") == "cancelled" and old.get("state") != "cancelled":
+        found.append(_event(new, new["cancelledAt"], f"{task_id}#cancelled",
+                            "task_cancelled", taskId=task_id, dept=dept,
+                            opinion=new.get("cancelReason")))
+    if new.get("claimedAt") and new.get("claimedAt") != old.get("claimedAt"):
+        action = new.get("claimAction", "claimed")
+        found.append(_event(new, new["claimedAt"], f"{task_id}#{action}", f"task_{action}",
+                            taskId=task_id, dept=dept, actor=new.get("claimActor"),
+                            actorRole="staff", detail={"claimedBy": new.get("claimedBy")}))
+    if new.get("overdue") and not old.get("overdue"):
+        found.append(_event(new, new["overdue"], f"{task_id}#overdue", "overdue",
+                            taskId=task_id, dept=dept,
+                            detail={"deadline": new["deadline"]}))
+    return found
 
 
-def record_change(old: dict | None, new: dict | None) -> bool:
-    """Turn one change of the cases table into a timeline event; True if one was added."""
-    event = _event_for(old, new)
-    if event is None:
-        return False
-    return put_if_absent(event)
+def events_for(old: dict | None, new: dict | None) -> list[TimelineEvent]:
+    """What one change of the cases table stands for, as timeline events."""
+    if not new:
+        return []
+    if new.get("rt") == "case":
+        return _case_events(old, new)
+    if new.get("rt") == "task":
+        return _task_events(old, new)
+    return []
+
+
+def detail_of(event: TimelineEvent, new: dict) -> dict:
+    """The published event: what happened to which case, never personal data."""
+    detail = {"eventId": f"{event.pk}/{event.sk}", "caseNo": event.pk,
+              "itemCode": new.get("itemCode"), "at": event.at, "actor": event.actor,
+              "actorRole": event.actorRole, "channel": event.channel}
+    for name in ("status", "fromStatus", "taskId", "dept", "decision", "opinion"):
+        value = getattr(event, name)
+        if value is not None:
+            detail[name] = value
+    if new.get("rt") == "case":
+        detail["caseStatus"] = int(new["status"])
+    if event.detail:
+        detail.update(event.detail)
+    return detail
+
+
+def record_change(old: dict | None, new: dict | None) -> list[TimelineEvent]:
+    """Publish and record what one change stands for; returns the events added now (a
+    redelivery adds none)."""
+    added = []
+    cfg = config.get()
+    for event in events_for(old, new):
+        try:
+            TimelineEvent.get(event.pk, event.sk, consistent_read=True)
+            continue  # published and recorded by an earlier delivery
+        except TimelineEvent.DoesNotExist:
+            pass
+        if cfg.event_bus_name:
+            bus.put(cfg.event_bus_name, DETAIL_TYPE.format(event_type(event)),
+                    detail_of(event, new))
+        if event.action == "status" and event.status in CONCLUDED:
+            notifier.publish(cfg.notifications_topic_arn, {
+                "type": "case.concluded", "caseNo": event.pk, "status": event.status,
+                "itemCode": new.get("itemCode")})
+        if put_if_absent(event):
+            added.append(event)
+    return added
 
 
 def metrics_of(old: dict | None, new: dict | None) -> list[tuple]:
-    """The metrics (name, value, unit, dimensions) the timeline event of a change stands
+    """The metrics (name, value, unit, dimensions) the timeline events of a change stand
     for: cases received / accepted / not accepted / concluded, and for a decision its
-    latency and whether it came after the deadline (a day in office time)."""
+    latency and whether it came after the task's deadline."""
     if not new:
         return []
     if _status_changed(old, new):
@@ -78,8 +179,8 @@ def metrics_of(old: dict | None, new: dict | None) -> list[tuple]:
             return [("CasesAccepted", 1, "Count", {})]
         if status in NOT_ACCEPTED:
             return [("CasesNotAccepted", 1, "Count", {})]
-        if status in CONCLUDED:
-            return [("CasesConcluded", 1, "Count", {"outcome": CONCLUDED[status]})]
+        if status in CONCLUSIONS:
+            return [("CasesConcluded", 1, "Count", {"outcome": CONCLUSIONS[status]})]
         return []
     if not task_decided(old, new):
         return []
@@ -90,7 +191,6 @@ def metrics_of(old: dict | None, new: dict | None) -> list[tuple]:
         seconds = (_moment(decided) - _moment(created)).total_seconds()
         found.append(("DecisionLatency", round(max(seconds, 0.0), 3), "Seconds", dept))
     deadline = new.get("deadline")
-    if deadline and decided and \
-            clock.local_date(_moment(decided)) > date.fromisoformat(deadline):
+    if deadline and decided and _moment(decided) > _moment(deadline):
         found.append(("OverdueDecisions", 1, "Count", dept))
     return found

@@ -20,10 +20,14 @@ USERS = {
                 "idNumber": "91440300MA5FXK7Q3T"},
     "clerk": {"sub": "staff:li-clerk", "role": "clerk", "dept": "ZWFW", "name": "李窗口"},
     "scjg": {"sub": "staff:wang-scjg", "role": "reviewer", "dept": "SCJG", "name": "王审查"},
+    "scjg2": {"sub": "staff:wu-scjg", "role": "reviewer", "dept": "SCJG", "name": "吴审查"},
+    "scjg_lead": {"sub": "staff:zheng-scjg", "role": "reviewer", "dept": "SCJG",
+                  "name": "郑科长", "lead": True},
     "wsjk": {"sub": "staff:zhao-wsjk", "role": "reviewer", "dept": "WSJK", "name": "赵卫健"},
     "xfjy": {"sub": "staff:qian-xfjy", "role": "reviewer", "dept": "XFJY", "name": "钱消防"},
     "cgj": {"sub": "staff:sun-cgj", "role": "reviewer", "dept": "CGJ", "name": "孙城管"},
     "rsj": {"sub": "staff:zhou-rsj", "role": "clerk", "dept": "RSJ", "name": "周人社"},
+    "supervisor": {"sub": "staff:feng-jc", "role": "supervisor", "name": "冯监察"},
     "admin": {"sub": "staff:admin", "role": "admin", "name": "管理员"},
 }
 

@@ -129,11 +129,23 @@ class QueueSource:
                 "md5OfBody": message.get("MD5OfBody", ""), "eventSource": "aws:sqs",
                 "eventSourceARN": self.arn, "awsRegion": self.pump.region}
 
+    def _receive(self, wanted: int) -> list[dict]:
+        messages: list[dict] = []
+        while len(messages) < wanted:
+            got = self.pump.sqs.receive_message(
+                QueueUrl=self.url, MaxNumberOfMessages=min(10, wanted - len(messages)),
+                AttributeNames=["All"], MessageAttributeNames=["All"]).get("Messages", [])
+            messages.extend(got)
+            if not got:
+                break
+        return messages
+
     def pump_once(self) -> int:
-        messages = self.pump.sqs.receive_message(
-            QueueUrl=self.url, MaxNumberOfMessages=10, AttributeNames=["All"],
-            MessageAttributeNames=["All"]).get("Messages", [])
         size = max(1, self.source.batch_size)
+        # As many batches at once as the mapping's maximum concurrency allows (Lambda's
+        # own scaling otherwise: what one receive of ten brings).
+        concurrency = getattr(self.source, "maximum_concurrency", None)
+        messages = self._receive(size * concurrency if concurrency else 10)
         batches = [messages[start:start + size] for start in range(0, len(messages), size)]
         outcomes = self.pump.workers.map(lambda batch: self.pump.invoke(
             self.source, {"Records": [self._record(m) for m in batch]}), batches)
@@ -315,6 +327,7 @@ class EventPump:
                                     endpoint_url=streams_endpoint_url or endpoint_url)
         physical = {"TasksQueue": env["OW_TASKS_QUEUE_URL"],
                     "ConcludeQueue": env["OW_CONCLUDE_QUEUE_URL"],
+                    "StartsQueue": env["OW_STARTS_QUEUE_URL"],
                     "CasesTable": env["OW_CASES_STREAM_ARN"]}
         self.sources: list = []
         for source in app.event_sources:

@@ -34,7 +34,8 @@ class Stack:
         claims = demo.USERS[user]
         return tokens.issue(os.environ["OW_TOKEN_SECRET"], sub=claims["sub"],
                             role=claims["role"], dept=claims.get("dept"),
-                            name=claims.get("name"), id_number=claims.get("idNumber"))
+                            name=claims.get("name"), id_number=claims.get("idNumber"),
+                            lead=claims.get("lead", False))
 
     def call(self, method: str, path: str, user: str | None = None, body=None,
              headers: dict | None = None):

@@ -1,0 +1,95 @@
+"""What follows a change of the cases table, off the request path (the stream handler):
+
+- a decided task resumes its workflow, once — with the decision, or failed with the named
+  error the decision carries (Case.NotAccepted, Review.Denied) — the transactional outbox
+  of `tasks.decide`;
+- a case accepted, back from a supplement asked in review, or back from a special
+  procedure moves on to department review (8);
+- a case withdrawn or revoked has its execution stopped (and a revoked case its license);
+- a new case is handed to the starts queue.
+"""
+import json
+import logging
+
+from pynamodb.exceptions import UpdateError
+
+from .. import config
+from ..adapters import aws, workflow
+from ..adapters.models import CaseRecord, TaskRecord
+from ..domain.lifecycle import MOVES_TO_REVIEW, STOPS_WORKFLOW, Status
+from . import casefile, clock, licenses
+from .cases import META
+from .tasks import task_decided
+
+log = logging.getLogger("onewindow")
+
+
+def after_change(old: dict | None, new: dict | None) -> None:
+    resume_decided(old, new)
+    if not new or new.get("rt") != "case":
+        return
+    if old is None and new.get("workflow") == "queued":
+        enqueue_start(new["pk"])
+    if old is not None and old.get("status") != new.get("status"):
+        status = Status(int(new["status"]))
+        if _moves_to_review(status, new):
+            move_to_review(new["pk"], status, int(new["version"]))
+        if status in STOPS_WORKFLOW:
+            stopped = workflow.stop(config.get().state_machine_arn, new["pk"],
+                                    f"case {int(status)}")
+            log.info("case %s closed (%s): workflow %s", new["pk"], int(status),
+                     "stopped" if stopped else "was not running")
+        if status == Status.REVOKED and licenses.revoke_for_case(new):
+            log.info("license %s of case %s revoked", new.get("licenseId"), new["pk"])
+
+
+def _moves_to_review(status: Status, new: dict) -> bool:
+    if status in MOVES_TO_REVIEW:
+        return True
+    return status == Status.SUPPLEMENT_SUPPLIED and \
+        (new.get("supplement") or {}).get("context") == "review"
+
+
+def move_to_review(case_no: str, status: Status, version: int) -> bool:
+    """Move the case on to department review, if it is still where the change left it."""
+    case = CaseRecord.get(case_no, META, consistent_read=True)
+    if case.status != status or case.version != version:
+        return False  # it moved on meanwhile (or this is a redelivery)
+    try:
+        case.update(actions=casefile.status_actions(
+            case, Status.IN_REVIEW, "workflow", "workflow", "system", "进入部门办理",
+            clock.now()))
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False  # someone else moved it (a withdrawal, a concurrent delivery)
+        raise
+    return True
+
+
+def resume_decided(old: dict | None, new: dict | None) -> bool:
+    """A task just decided resumes its workflow, once.
+
+    Runs for every committed decision, retried with the stream until it succeeds. After
+    the workflow has the decision the task records `resumedAt`, and a redelivered change
+    finds it and does nothing (AWS also refuses a spent token; moto does not, so our own
+    record is what makes this hold everywhere). Returns whether it resumed now.
+    """
+    if not task_decided(old, new):
+        return False
+    task = TaskRecord.get(new["pk"], new["sk"], consistent_read=True)
+    if task.resumedAt:
+        return False
+    if new.get("resumeWith"):
+        resumed = workflow.fail(new["token"], new["resumeWith"])
+    else:
+        resumed = workflow.resume(new["token"], {"decision": new["decision"]})
+    # Recorded after the resume: a crash in between is retried by the stream, and the
+    # token (spent by then) is refused.
+    task.update(actions=[TaskRecord.resumedAt.set(clock.now().isoformat())])
+    return resumed
+
+
+def enqueue_start(case_no: str) -> None:
+    """Hand a new case to the starts queue (services/starts.py starts its workflow)."""
+    aws.client("sqs").send_message(QueueUrl=config.get().starts_queue_url,
+                                   MessageBody=json.dumps({"caseNo": case_no}))

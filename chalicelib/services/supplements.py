@@ -1,0 +1,56 @@
+"""The applicant supplies what was asked for (补正, 6 -> 7) or the materials an approval
+let follow (容缺, 12 -> 11): `POST /cases/{caseNo}/supplement`."""
+from pynamodb.exceptions import UpdateError
+
+from ..adapters.models import CaseRecord, TaskRecord
+from ..domain import identity
+from ..domain.errors import Conflict, Forbidden, ValidationError
+from ..domain.lifecycle import Status
+from . import casefile, clock
+from .cases import load
+from .tasks import reopen
+
+
+def supply(principal: identity.Principal | None, case_no: str, body: dict,
+           channel: str = "api") -> dict:
+    principal = identity.require(principal)
+    case, _, tasks = load(case_no)
+    counter = principal.role == identity.CLERK and channel == "counter"
+    if principal.sub != case.applicant.sub and not counter:
+        raise Forbidden("only the applicant (or a clerk at the counter for them) supplies "
+                        "materials")
+    given = [{"name": m["name"], "ref": m["ref"]} for m in body["materials"]]
+    names = {m["name"] for m in given}
+    actor = (principal.sub, principal.role, channel, body.get("note") or "已补正")
+    now = clock.now()
+    if case.status == Status.SUPPLEMENT_REQUESTED:
+        asked = case.supplement or {}
+        _covers(asked.get("materials", []), names)
+        task = next(t for t in tasks if t.taskId == asked["taskId"])
+        reopen(task, case, tasks, now, Status.SUPPLEMENT_SUPPLIED, actor, [
+            CaseRecord.materials.set([*(case.materials or []), *given]),
+            CaseRecord.supplement.set({**asked, "suppliedAt": now.isoformat(),
+                                       "supplied": sorted(names)})],
+            condition=TaskRecord.state == "supplement")
+        return {"caseNo": case_no, "status": int(Status.SUPPLEMENT_SUPPLIED)}
+    if case.status == Status.APPROVED_PENDING_MATERIALS:
+        _covers(case.pendingMaterials or [], names)
+        try:
+            case.update(actions=casefile.status_actions(case, Status.APPROVED, *actor, now) + [
+                CaseRecord.materials.set([*(case.materials or []), *given]),
+                CaseRecord.pendingMaterials.remove()])
+        except UpdateError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                raise Conflict(f"case {case_no} changed meanwhile", code="case_changed") \
+                    from None
+            raise
+        return {"caseNo": case_no, "status": int(Status.APPROVED)}
+    raise Conflict(f"case {case_no} is not waiting for materials (status {case.status})",
+                   code="nothing_to_supply", field="caseNo")
+
+
+def _covers(asked: list[str], names: set[str]) -> None:
+    missing = [name for name in asked if name not in names]
+    if missing:
+        raise ValidationError(f"materials must include {', '.join(missing)}",
+                              field="materials")
