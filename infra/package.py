@@ -34,13 +34,16 @@ BUILD = ROOT / "build"
 CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
 REGION_TAG = "onewindow:region"
 API_NAME = "onewindow"
-FUNCTIONS = ("APIHandler", "RecordTask", "ConcludeCase", "CaseTimeline", "DeadLetterWatch")
+FUNCTIONS = ("APIHandler", "RecordTask", "ConcludeCase", "StartWorkflow", "CaseTimeline",
+             "OverdueSweep", "DeadLetterWatch")
 # Chalice's names for the event sources of each handler, and the resource each reads.
 EVENT_SOURCES = {
     ("RecordTask", "RecordTaskSqsEventSource", "Queue"):
         {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.TASKS_QUEUE], "Arn"]},
     ("ConcludeCase", "ConcludeCaseSqsEventSource", "Queue"):
         {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.CONCLUDE_QUEUE], "Arn"]},
+    ("StartWorkflow", "StartWorkflowSqsEventSource", "Queue"):
+        {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.STARTS_QUEUE], "Arn"]},
     ("CaseTimeline", "CaseTimelineDynamodbEventSource", "Stream"):
         {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.CASES_STREAM], "StreamArn"]},
 }
@@ -48,36 +51,51 @@ EVENT_SOURCES = {
 QUEUE_CONSUME = ("ReceiveMessage", "DeleteMessage", "GetQueueAttributes")
 STREAM_READ = ("DescribeStream", "GetRecords", "GetShardIterator", "ListStreams")
 DEAD_LETTER_QUEUES = ("TasksDeadLetterQueue", "ConcludeDeadLetterQueue",
-                      "TimelineDeadLetterQueue")
+                      "StartsDeadLetterQueue", "TimelineDeadLetterQueue")
 # function -> (service, actions, resources by logical id): exactly what each function's
 # code calls (tests/integration/test_least_privilege.py records the calls and compares),
 # plus what Lambda itself does with the function's role: poll its queue or stream, and
 # send a stream batch that kept failing to the on-failure queue.
 FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
     "APIHandler": [
-        ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem"), ("CasesTable",)),
+        ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem", "ConditionCheckItem"),
+         ("CasesTable",)),
         ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem"),
          ("ItemsTable",)),
         ("dynamodb", ("GetItem",), ("LicensesTable",)),
-        ("states", ("StartExecution",), ("CaseApprovalStateMachine",)),
         ("kms", ("DescribeKey", "GetPublicKey"), ("LicenseSigningKey",)),
     ],
     "RecordTask": [
-        ("dynamodb", ("PutItem",), ("CasesTable",)),
+        ("dynamodb", ("GetItem", "PutItem"), ("CasesTable",)),
         ("sqs", QUEUE_CONSUME, ("TasksQueue",)),
     ],
     "ConcludeCase": [
-        ("dynamodb", ("GetItem",), ("CasesTable", "ItemsTable")),
+        ("dynamodb", ("Query", "UpdateItem"), ("CasesTable",)),
+        ("dynamodb", ("GetItem",), ("ItemsTable",)),
         ("dynamodb", ("GetItem", "PutItem"), ("LicensesTable",)),
         ("kms", ("Sign",), ("LicenseSigningKey",)),
-        ("states", ("SendTaskSuccess",), ("CaseApprovalStateMachine",)),
         ("sqs", QUEUE_CONSUME, ("ConcludeQueue",)),
+    ],
+    "StartWorkflow": [
+        ("dynamodb", ("GetItem", "UpdateItem"), ("CasesTable",)),
+        ("dynamodb", ("GetItem",), ("ItemsTable",)),
+        ("states", ("StartExecution",), ("CaseApprovalStateMachine",)),
+        ("sqs", QUEUE_CONSUME, ("StartsQueue",)),
     ],
     "CaseTimeline": [
         ("dynamodb", ("GetItem", "PutItem", "UpdateItem"), ("CasesTable",)),
+        ("dynamodb", ("UpdateItem",), ("LicensesTable",)),
         ("dynamodb", STREAM_READ, ("CasesTable.Stream",)),
-        ("states", ("SendTaskSuccess",), ("CaseApprovalStateMachine",)),
-        ("sqs", ("SendMessage",), ("TimelineDeadLetterQueue",)),
+        ("states", ("SendTaskSuccess", "SendTaskFailure"), ("CaseApprovalStateMachine",)),
+        ("states", ("DescribeExecution", "StopExecution"),
+         ("CaseApprovalStateMachine.Executions",)),
+        ("events", ("PutEvents",), ("CaseEventBus",)),
+        ("sns", ("Publish",), ("NotificationsTopic",)),
+        ("sqs", ("SendMessage",), ("StartsQueue", "TimelineDeadLetterQueue")),
+    ],
+    "OverdueSweep": [
+        ("dynamodb", ("GetItem", "Query", "UpdateItem"), ("CasesTable",)),
+        ("dynamodb", ("Query",), ("ItemsTable",)),
     ],
     "DeadLetterWatch": [
         ("sqs", ("GetQueueAttributes",), DEAD_LETTER_QUEUES),
@@ -102,6 +120,10 @@ def _resource_arn(logical_id: str):
     """The ARN expression of a resource the policies name."""
     if logical_id.endswith(".Stream"):
         return {"Fn::GetAtt": [logical_id.removesuffix(".Stream"), "StreamArn"]}
+    if logical_id.endswith(".Executions"):
+        machine = logical_id.removesuffix(".Executions")
+        return {"Fn::Sub": "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:"
+                           f"execution:${{{machine}.Name}}:*"}
     if logical_id in ("NotificationsTopic", "CaseApprovalStateMachine"):
         return {"Ref": logical_id}
     return {"Fn::GetAtt": [logical_id, "Arn"]}

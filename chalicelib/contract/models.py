@@ -255,6 +255,8 @@ class CaseCreated(Response):
     createdAt: Timestamp
     promisedBy: Date
     deadlineBasis: DeadlineBasis
+    workflow: Annotated[Literal["queued", "started", "none"], Meta(
+        description="queued: the workflow's start waits in the starts queue")] = "queued"
 
 
 class TimelineEntry(Response):

@@ -123,7 +123,7 @@ def _created(record: CaseRecord) -> dict:
             "status": record.status, "statusLabel": LABELS[Status(record.status)],
             "itemCode": record.itemCode, "itemVersion": record.itemVersion,
             "createdAt": record.createdAt, "promisedBy": record.promisedBy,
-            "deadlineBasis": record.deadlineBasis}
+            "deadlineBasis": record.deadlineBasis, "workflow": record.workflow or "started"}
 
 
 def load(case_no: str) -> tuple[CaseRecord, list[TimelineEvent], list[TaskRecord]]:

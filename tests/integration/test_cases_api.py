@@ -22,6 +22,10 @@ def test_same_idempotency_key_and_body_returns_the_same_case(stack):
     assert again.data == first.data
     assert again.headers.get("Idempotent-Replayed") == "true"
     assert len(_case_records(stack)) == 1
+    assert first.data["workflow"] == "queued"
+    # The workflow starts from the starts queue: once, whatever the retries.
+    assert stack.pump.run_until(lambda: _executions(stack))
+    stack.pump.run_until(lambda: False, timeout=0.5)
     assert [e["name"] for e in _executions(stack)] == [first.data["caseNo"]]
 
 

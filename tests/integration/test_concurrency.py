@@ -70,8 +70,13 @@ def test_the_same_application_sent_twenty_times_at_once_is_one_case(stack):
     assert len({a.data["caseNo"] for a in answers}) == 1
     assert len(_items(stack, "case")) == 1
     sfn = boto3.client("stepfunctions", region_name=REGION)
-    assert len(sfn.list_executions(stateMachineArn=stack.env["OW_STATE_MACHINE_ARN"])[
-        "executions"]) == 1
+
+    def executions():
+        return sfn.list_executions(stateMachineArn=stack.env["OW_STATE_MACHINE_ARN"])[
+            "executions"]
+    assert stack.pump.run_until(executions)
+    stack.pump.run_until(lambda: False, timeout=0.5)
+    assert len(executions()) == 1
 
 
 def test_concurrent_applications_without_keys_are_distinct_cases(stack):

@@ -6,6 +6,7 @@ moto does not enforce IAM, so the calls are recorded (a botocore hook on the thr
 running each function) and checked against the policy the template will carry.
 """
 import threading
+from datetime import timedelta
 
 import botocore.handlers
 import pytest
@@ -13,10 +14,13 @@ import pytest
 from infra.local.pump import EventPump
 from infra.package import FUNCTION_ACCESS
 
-from .harness import FOOD
+from chalicelib.services import clock
+
+from .harness import FOOD, application
 
 HANDLER_FUNCTIONS = {"record_task": "RecordTask", "conclude_case": "ConcludeCase",
-                     "case_timeline": "CaseTimeline", "dead_letter_watch": "DeadLetterWatch"}
+                     "start_workflow": "StartWorkflow", "case_timeline": "CaseTimeline",
+                     "overdue_sweep": "OverdueSweep", "dead_letter_watch": "DeadLetterWatch"}
 # Per-item actions IAM checks inside a transaction.
 TRANSACT_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
                     "ConditionCheck": "ConditionCheckItem"}
@@ -32,8 +36,10 @@ class Recorder:
         dead = env["OW_DEAD_LETTER_QUEUE_URLS"].split(",")
         self.queues = {env["OW_TASKS_QUEUE_URL"]: "TasksQueue",
                        env["OW_CONCLUDE_QUEUE_URL"]: "ConcludeQueue",
+                       env["OW_STARTS_QUEUE_URL"]: "StartsQueue",
                        dead[0]: "TasksDeadLetterQueue", dead[1]: "ConcludeDeadLetterQueue",
-                       dead[2]: "TimelineDeadLetterQueue"}
+                       dead[2]: "StartsDeadLetterQueue", dead[3]: "TimelineDeadLetterQueue"}
+        self.bus = env["OW_EVENT_BUS_NAME"]
         self.topic = env["OW_NOTIFICATIONS_TOPIC_ARN"]
         self.machine = env["OW_STATE_MACHINE_ARN"]
         self.calls: set[tuple[str, str, str]] = set()
@@ -71,7 +77,15 @@ class Recorder:
         elif service == "states":
             if operation == "StartExecution":
                 assert params["stateMachineArn"] == self.machine
-            yield operation, "CaseApprovalStateMachine"
+            if "executionArn" in params:
+                assert params["executionArn"].startswith(
+                    self.machine.replace(":stateMachine:", ":execution:") + ":")
+                yield operation, "CaseApprovalStateMachine.Executions"
+            else:
+                yield operation, "CaseApprovalStateMachine"
+        elif service == "events":
+            assert {e["EventBusName"] for e in params["Entries"]} == {self.bus}
+            yield operation, "CaseEventBus"
         elif service == "kms":
             yield operation, "LicenseSigningKey"
         else:
@@ -113,10 +127,20 @@ def recorded(stack, monkeypatch):
     wiring.configure()
 
 
-def _exercise(stack):
-    """A case through two parallel reviews to a verified license, the catalogue's
-    administration, and the dead-letter watch."""
+def _exercise(stack, monkeypatch):
+    """A case through two parallel reviews to a verified license and then revoked, one
+    refused, one withdrawn, one left overdue; the catalogue's administration; the
+    overdue sweep and the dead-letter watch."""
     case = stack.approve_in_parallel()
+    refused = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
+    task = stack.open_task(refused, "ZWFW", "clerk")
+    stack.decide(task["taskId"], "clerk", "refuse", "不属于本部门职权范围")
+    withdrawn = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
+    stack.open_task(withdrawn, "ZWFW", "clerk")
+    stack.call("POST", f"/cases/{withdrawn}/withdraw", "company", {"reason": "不办了"})
+    stack.wait_status(withdrawn, 2)
+    late = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
+    stack.open_task(late, "ZWFW", "clerk")
     stack.pump.run_until(lambda: False, timeout=0.5)
     signed = stack.call("GET", f"/licenses/{case['licenseId']}", "company").data
     assert stack.call("POST", "/licenses/verify", body=signed).data["valid"] is True
@@ -133,12 +157,19 @@ def _exercise(stack):
     stack.call("POST", f"/admin/items/{FOOD}/versions/2/publish", "admin", {"reason": "发"})
     stack.call("POST", f"/admin/items/{FOOD}/suspend", "admin", {"reason": "停"})
     stack.call("POST", f"/admin/items/{FOOD}/resume", "admin", {"reason": "复"})
-    # The dead-letter watch, through the pump, with a message set aside to alert about.
+    stack.call("POST", f"/cases/{case['caseNo']}/revoke", "supervisor", {"reason": "以欺骗手段取得"})
+    stack.wait_status(case["caseNo"], 15)
+    # The dead-letter watch, through the pump, with a message set aside to alert about;
+    # the sweep a month on, when the last case is overdue.
     import boto3
     dead = stack.env["OW_DEAD_LETTER_QUEUE_URLS"].split(",")[0]
     boto3.client("sqs", region_name="cn-north-1").send_message(QueueUrl=dead,
                                                                MessageBody="{}")
-    assert stack.pump.fire_schedules() >= 1
+    later = clock.now() + timedelta(days=30)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert stack.pump.fire_schedules() == 2
+    stack.pump.run_until(lambda: "overdue" in [
+        e["action"] for e in stack.case(late)["timeline"]])
 
 
 def _granted() -> set[tuple[str, str, str]]:
@@ -148,21 +179,22 @@ def _granted() -> set[tuple[str, str, str]]:
             for action in actions for resource in resources}
 
 
-def test_every_call_a_function_makes_is_granted_to_it(stack, recorded):
-    _exercise(stack)
+def test_every_call_a_function_makes_is_granted_to_it(stack, recorded, monkeypatch):
+    _exercise(stack, monkeypatch)
     calls = {c for c in recorded.calls if not c[2].endswith(".Stream")}
     assert {c[0] for c in calls} == set(FUNCTION_ACCESS)
     assert calls - _granted() == set()
 
 
-def test_nothing_is_granted_that_no_code_path_uses(stack, recorded):
-    _exercise(stack)
+def test_nothing_is_granted_that_no_code_path_uses(stack, recorded, monkeypatch):
+    _exercise(stack, monkeypatch)
     unused = _granted() - recorded.calls
     # Lambda itself uses these with the function's role: its pollers read the queue or
     # stream, and a stream batch that keeps failing goes to the on-failure queue.
     expected_unused = {
         *{(f, f"sqs:{a}", q) for f, q in (("RecordTask", "TasksQueue"),
-                                         ("ConcludeCase", "ConcludeQueue"))
+                                         ("ConcludeCase", "ConcludeQueue"),
+                                         ("StartWorkflow", "StartsQueue"))
           for a in ("ReceiveMessage", "DeleteMessage", "GetQueueAttributes")},
         *{("CaseTimeline", f"dynamodb:{a}", "CasesTable.Stream")
           for a in ("DescribeStream", "GetRecords", "GetShardIterator", "ListStreams")},

@@ -25,12 +25,12 @@ def _received(url: str) -> list[dict]:
 
 def test_dead_letters_raise_an_operator_alert_and_empty_queues_do_not(stack):
     inbox = _subscribe(stack)
-    assert stack.pump.fire_schedules() == 1
+    assert stack.pump.fire_schedules() == 2
     assert _received(inbox) == []
 
     dead = stack.env["OW_DEAD_LETTER_QUEUE_URLS"].split(",")
-    assert len(dead) == 3
+    assert len(dead) == 4
     boto3.client("sqs", region_name=REGION).send_message(QueueUrl=dead[1], MessageBody="{}")
-    assert stack.pump.fire_schedules() == 1
+    assert stack.pump.fire_schedules() == 2
     alerts = _received(inbox)
     assert alerts == [{"type": "ops.dead_letters", "queues": {dead[1]: 1}}]

@@ -13,10 +13,13 @@ from .harness import HYGIENE, REGION, application
 
 @pytest.fixture
 def resumes(stack):
-    """SendTaskSuccess calls the app makes (through its own Step Functions client)."""
+    """SendTaskSuccess / SendTaskFailure and StartExecution calls the app makes (through
+    its own Step Functions client)."""
     calls = []
-    aws.client("stepfunctions").meta.events.register(
-        "before-call.states.SendTaskSuccess", lambda **kw: calls.append(kw["params"]))
+    for operation in ("SendTaskSuccess", "SendTaskFailure", "StartExecution"):
+        aws.client("stepfunctions").meta.events.register(
+            f"before-call.states.{operation}",
+            lambda operation=operation, **kw: calls.append((operation, kw["params"])))
     return calls
 
 
@@ -40,9 +43,11 @@ def test_every_event_delivered_again_after_the_case_concluded_changes_nothing(
                  if e["action"] == "status"] == [1, 3, 8, 11])
     stack.pump.run_until(lambda: False, timeout=0.5)  # let the last changes through
     kinds = {source.name for source, _ in delivered}
-    assert {"record_task", "conclude_case", "case_timeline"} <= kinds
+    assert {"record_task", "conclude_case", "case_timeline", "start_workflow"} <= kinds
     resumed_once = len(resumes)
-    assert resumed_once == 4  # acceptance, two reviews, the license
+    # One start; acceptance and two reviews resumed (conclusion needs no resume).
+    assert [operation for operation, _ in resumes].count("StartExecution") == 1
+    assert resumed_once == 4
     before = _snapshot(stack, case_no)
 
     _replay(delivered)  # each event a second time ...
@@ -57,13 +62,13 @@ def test_a_redelivered_decision_resumes_the_workflow_once(stack, resumes):
     task = stack.open_task(case_no, "ZWFW", "clerk")
     stack.decide(task["taskId"], "clerk", "accept", "受理")
     stack.wait_status(case_no, 8)
-    assert len(resumes) == 1
+    assert [operation for operation, _ in resumes] == ["StartExecution", "SendTaskSuccess"]
     table = boto3.resource("dynamodb", region_name=REGION).Table(stack.env["OW_CASES_TABLE"])
     decided = table.get_item(Key={"pk": case_no, "sk": f"TASK#{task['taskId']}"})["Item"]
     decided = {k: (int(v) if k == "stage" and v is not None else v) for k, v in decided.items()}
-    from chalicelib.services import tasks
-    assert tasks.resume_decided({**decided, "state": "open"}, decided) is False
-    assert len(resumes) == 1
+    from chalicelib.services import progress
+    assert progress.resume_decided({**decided, "state": "open"}, decided) is False
+    assert len(resumes) == 2
 
 
 def test_lifecycle_metrics_are_counted_once_however_often_events_arrive(stack, delivered):

@@ -15,7 +15,7 @@ def _case(status, via="web"):
 
 def _task(state, **extra):
     return {"rt": "task", "pk": "C", "state": state, "dept": "SCJG",
-            "createdAt": "2026-11-25T01:00:00+00:00", "deadline": "2026-11-26", **extra}
+            "createdAt": "2026-11-25T01:00:00+00:00", "deadline": "2026-11-26T10:00:00Z", **extra}
 
 
 @pytest.mark.parametrize("old, new, expected", [
@@ -33,13 +33,13 @@ def test_case_status_changes(old, new, expected):
     assert metrics_of(old, new) == expected
 
 
-def test_a_decision_reports_its_latency_and_whether_it_was_late_in_office_time():
+def test_a_decision_reports_its_latency_and_whether_it_came_after_its_deadline():
     on_time = metrics_of(
         _task("open"), _task("decided", decidedAt="2026-11-26T09:30:00+00:00"))
     assert on_time == [("DecisionLatency", 117000.0, "Seconds", {"dept": "SCJG"})]
-    # 16:30 UTC on the 26th is already the 27th in Shanghai: a day late.
+    # The deadline is 18:00 in Shanghai (10:00 UTC): 10:30 UTC is half an hour late.
     late = metrics_of(
-        _task("open"), _task("decided", decidedAt="2026-11-26T16:30:00Z"))
+        _task("open"), _task("decided", decidedAt="2026-11-26T10:30:00Z"))
     assert ("OverdueDecisions", 1, "Count", {"dept": "SCJG"}) in late
     # A task already decided, seen again: nothing.
     assert metrics_of(
