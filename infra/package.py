@@ -178,7 +178,7 @@ def _environment() -> dict:
         "OW_TASKS_QUEUE_URL": {"Ref": "TasksQueue"},
         "OW_CONCLUDE_QUEUE_URL": {"Ref": "ConcludeQueue"},
         "OW_STARTS_QUEUE_URL": {"Ref": "StartsQueue"},
-        "OW_EVENT_BUS_NAME": {"Ref": "CaseEventBus"},
+        "OW_EVENT_BUS_NAME": {"Fn::GetAtt": ["CaseEventBus", "Name"]},
         "OW_NOTIFICATIONS_TOPIC_ARN": {"Ref": "NotificationsTopic"},
         "OW_SIGNING_KEY_ID": {"Ref": "LicenseSigningKey"},
         "OW_STATE_MACHINE_ARN": {"Ref": "CaseApprovalStateMachine"},

@@ -42,6 +42,8 @@ CATALOGUE: dict[str, ErrorKind] = {
                               "The task or its case changed; reload and retry"),
     "case_changed": ErrorKind(409, "办件已变化，请刷新后重试",
                               "The case changed; reload and retry"),
+    "no_special_procedure": ErrorKind(409, "该任务未处于特别程序中",
+                                      "The task is in no special procedure"),
     "not_in_review": ErrorKind(409, "特别程序只能在部门办理环节启动",
                                "Special procedures happen in department review"),
     "nothing_to_supply": ErrorKind(409, "该办件当前无需补交材料",

@@ -110,6 +110,9 @@ def _require_state(task: TaskRecord, *states: str) -> None:
     if task.state == "cancelled":
         raise Conflict(f"task {task.taskId} was cancelled ({task.cancelReason})",
                        code="task_cancelled")
+    if task.state == "open":
+        raise Conflict(f"task {task.taskId} is in no special procedure",
+                       code="no_special_procedure")
     waiting = {"supplement": "waits on the applicant's supplement",
                "special": "is in a special procedure"}[task.state]
     raise Conflict(f"task {task.taskId} {waiting}", code="task_waiting")

@@ -25,7 +25,6 @@ def create_resources(region: str, endpoint_url: str | None = None,
                            f"{stack.get('StackStatusReason', '')}")
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
     outputs["LicenseSigningKeyId"] = _signing_key(template, outputs, region, endpoint_url)
-    outputs["CaseEventBusName"] = _event_bus_name(template, stack_name, region, endpoint_url)
     _state_machines(template, cfn, stack_name, region, endpoint_url)
     env = {var: outputs[key] for key, var in infra_template.OUTPUT_ENV.items()}
     # moto's Fn::Join output keeps the list; a deployment's is the joined string.
@@ -56,15 +55,6 @@ def _signing_key(template: dict, outputs: dict, region: str, endpoint_url: str |
     except kms.exceptions.NotFoundException:
         kms.create_alias(AliasName=alias, TargetKeyId=key_id)
     return key_id
-
-
-def _event_bus_name(template: dict, stack_name: str, region: str,
-                    endpoint_url: str | None) -> str:
-    """moto's CloudFormation creates the bus but answers its Ref with an object's repr:
-    the name is the template's own, its Fn::Sub resolved."""
-    name = template["Resources"]["CaseEventBus"]["Properties"]["Name"]["Fn::Sub"]
-    values = _pseudo_parameters(region, stack_name, endpoint_url)
-    return re.sub(r"\$\{([\w:]+)\}", lambda m: values[m.group(1)], name)
 
 
 def _state_machines(template: dict, cfn, stack_name: str, region: str,

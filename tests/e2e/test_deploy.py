@@ -59,8 +59,9 @@ def test_a_stage_deploys_into_cloudformation(built, stage):
         assert environment["OW_STATE_MACHINE_ARN"].startswith(f"arn:{partition}:states:"
                                                               f"{region}:")
     sources = {m["function"].rsplit("-", 1)[-1]: m["source"] for m in deployed["mappings"]}
-    assert set(sources) == {"RecordTask", "ConcludeCase", "CaseTimeline"}
+    assert set(sources) == {"RecordTask", "ConcludeCase", "StartWorkflow", "CaseTimeline"}
     assert "TasksQueue" in sources["RecordTask"] and "ConcludeQueue" in sources["ConcludeCase"]
+    assert "StartsQueue" in sources["StartWorkflow"]
     assert "/stream/" in sources["CaseTimeline"]
     assert deployed["log_groups"] == {
         **{f"/aws/lambda/onewindow-{stage}-{name}": 180 for name in package.FUNCTIONS},
@@ -100,7 +101,8 @@ def test_the_template_grants_no_wildcards_and_carries_alarms_and_tracing(built, 
     metrics = {a["MetricName"] for a in alarms.values()}
     assert metrics == {"ApproximateNumberOfMessagesVisible", "5XXError", "ExecutionsFailed",
                        "OverdueDecisions"}
-    assert len(alarms) == 6
+    # One per dead-letter queue, and the API, workflow and overdue alarms.
+    assert len(alarms) == len(package.DEAD_LETTER_QUEUES) + 3
     for alarm in alarms.values():
         assert alarm["AlarmActions"] == [{"Ref": "NotificationsTopic"}]
     retention = template["Parameters"]["LogRetentionDays"]
