@@ -42,6 +42,11 @@ one without a lock, so two StartExecution calls racing with one name both start 
 AWS makes a start idempotent by name (a case's workflow is named by its case number, and
 a retried application re-starts it safely); the shim starts one execution at a time.
 
+Stopping executions: StopExecution marks the execution's program stopped but leaves a
+task waiting on a callback token waiting for ever (its wait has no timeout), so the
+execution never ends and stays RUNNING. AWS aborts it at once; the shim wakes every
+callback the stopped execution waits on, and it ends ABORTED.
+
 Part 3, SQS. Every SendMessage computes all of the queue's attributes
 (`moto/sqs/models.py`, `send_message` reads `queue.attributes` for one flag), and with
 them three approximate message counts, each a pass over every message: O(queue length)
@@ -102,6 +107,9 @@ def install() -> None:
     from moto.stepfunctions.parser.models import StepFunctionsParserBackend
     StepFunctionsParserBackend.start_execution = _serialised(
         StepFunctionsParserBackend.start_execution, threading.Lock())
+    from moto.stepfunctions.parser.asl.eval.environment import Environment
+    Environment.set_stop = _waking_callbacks(Environment.set_stop)
+    Environment.program_state = _stopped_stays_stopped(Environment.program_state)
 
     from moto.sqs.models import Queue, SQSBackend
     Queue.attributes = property(_attributes_unless_sending(Queue.attributes.fget))
@@ -112,6 +120,25 @@ def install() -> None:
     modules = tuple(backends.list_of_moto_modules())
     backends.list_of_moto_modules = lambda: modules
     _installed = True
+
+
+def _waking_callbacks(set_stop):
+    @functools.wraps(set_stop)
+    def stopping(self, stop_date, cause, error):
+        set_stop(self, stop_date=stop_date, cause=cause, error=error)
+        self._stopped_state = self._program_state
+        for endpoint in list(self.callback_pool_manager._pool.values()):
+            endpoint.interrupt_all()
+    return stopping
+
+
+def _stopped_stays_stopped(program_state):
+    # A woken callback ends its task with an error; the execution was stopped before
+    # that, and reports ABORTED as AWS does.
+    @functools.wraps(program_state)
+    def state(self):
+        return getattr(self, "_stopped_state", None) or program_state(self)
+    return state
 
 
 _send = threading.local()
