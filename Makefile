@@ -9,7 +9,7 @@ MOTO_PORT ?= 5000
 # A stage of .chalice/config.json (one region's copy), or `all`.
 STAGE ?= beijing
 
-.PHONY: setup run test lint bench package clean
+.PHONY: setup run test lint bench package redrive clean
 
 setup: $(STAMP)
 
@@ -41,6 +41,11 @@ test: setup lint
 
 bench: setup
 	@$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Move dead-lettered messages back to their queues (the local stack's, or the stage's
+# whose environment is set): docs/runbook.md.
+redrive: setup
+	@$(BIN)/python -m infra.redrive
 
 package: setup
 	$(BIN)/python -m infra.package --stage $(STAGE)

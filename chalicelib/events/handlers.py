@@ -78,13 +78,22 @@ def conclude_case(event):
 # other calls, and botocore's adaptive retries slow down further when throttled.
 @bp.on_sqs_message(queue_arn=STARTS_QUEUE, batch_size=10, maximum_concurrency=5)
 def start_workflow(event):
-    """Queued starts (services/starts.py). A start that fails fails the batch: its
-    messages return to the queue (the started ones are no-ops the next time)."""
+    """Queued starts (services/starts.py). Each message is tried; if any failed (after
+    the client's own backoff) the batch fails and returns to the queue, where the ones
+    started meanwhile are no-ops the next time."""
+    failed = None
     for record in event:
         message = json.loads(record.body)
         logs.bind(case_no=message.get("caseNo"))
-        outcome = starts.start_queued(message["caseNo"])
+        try:
+            outcome = starts.start_queued(message["caseNo"])
+        except Exception as error:  # noqa: BLE001 - the others still get their start
+            log.warning("workflow of %s not started: %s", message["caseNo"], error)
+            failed = error
+            continue
         log.info("workflow of %s: %s", message["caseNo"], outcome)
+    if failed is not None:
+        raise failed
 
 
 @bp.on_dynamodb_record(stream_arn=CASES_STREAM, batch_size=100, starting_position="TRIM_HORIZON")

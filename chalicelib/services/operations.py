@@ -24,3 +24,29 @@ def report_dead_letters(depths: dict[str, int] | None = None) -> dict[str, int]:
         notifier.publish(cfg.notifications_topic_arn,
                          {"type": "ops.dead_letters", "queues": waiting})
     return waiting
+
+
+def redrive() -> dict[str, int]:
+    """Move every message of each dead-letter queue back to the queue it came from (the
+    queue whose redrive policy names it); returns the counts moved, by dead-letter queue.
+    The stream's on-failure queue holds records of stream batches, not messages of a
+    queue: it has no source to return to (docs/runbook.md says what to do with them)."""
+    sqs = aws.client("sqs")
+    moved = {}
+    for url in config.get().dead_letter_queue_urls:
+        sources = sqs.list_dead_letter_source_queues(QueueUrl=url).get("queueUrls", [])
+        if len(sources) != 1:
+            continue
+        count = 0
+        while True:
+            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
+                                           MessageAttributeNames=["All"]).get("Messages", [])
+            if not messages:
+                break
+            for message in messages:
+                sqs.send_message(QueueUrl=sources[0], MessageBody=message["Body"])
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+                count += 1
+        if count:
+            moved[url] = count
+    return moved

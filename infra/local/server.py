@@ -8,6 +8,7 @@ data. Ctrl-C (or SIGTERM) stops everything within a few seconds, however many wo
 are waiting.
 """
 import argparse
+import json
 import logging
 import os
 import secrets
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 HOST = "127.0.0.1"
 REGION = "cn-north-1"
@@ -164,6 +166,18 @@ def main(argv=None) -> int:
         moto.stop()
 
 
+LOCAL_ENV = Path(__file__).resolve().parent.parent.parent / "build" / "local-stack.json"
+
+
+def _write_environment(env: dict) -> None:
+    """What `make redrive` (infra/redrive.py) needs to reach this stack's queues."""
+    keep = ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+            "AWS_DEFAULT_REGION", "AWS_REGION")
+    LOCAL_ENV.parent.mkdir(parents=True, exist_ok=True)
+    LOCAL_ENV.write_text(json.dumps({**{k: os.environ[k] for k in keep}, **env}, indent=1),
+                         "utf-8")
+
+
 def _serve(args, endpoint: str, stop: threading.Event) -> int:
     from chalicelib import wiring
     from infra.local import demo
@@ -171,6 +185,7 @@ def _serve(args, endpoint: str, stop: threading.Event) -> int:
     from infra.local.stack import create_resources
     env = create_resources(REGION, endpoint)
     os.environ.update(env)
+    _write_environment(env)
     wiring.configure()
     import app as app_module
     demo.load_catalogue()
