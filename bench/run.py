@@ -19,7 +19,7 @@ import statistics
 import subprocess
 import sys
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,17 +27,34 @@ PRICE_PER_TRANSITION = 0.025 / 1000  # USD, Standard workflows, us-east-1 list p
 
 _label = threading.local()
 _counts: dict[str, list[int]] = defaultdict(list)
+# Every AWS call of one reference case (API and handlers), by service:operation.
+_case_calls: Counter = Counter()
+_case = {"collect": False, "invocations": 0}
+_case_lock = threading.Lock()
 
 
-def _count_dynamodb_call(**_):
+def _count_call(model, params, **_):
     label = getattr(_label, "name", None)
-    if label is not None:
+    if label is None:
+        return
+    service = model.service_model.signing_name
+    if service == "dynamodb":
         _label.calls += 1
+    if not _case["collect"]:
+        return
+    with _case_lock:
+        if model.name == "TransactWriteItems":
+            for item in params["TransactItems"]:
+                _case_calls[f"dynamodb:transact:{next(iter(item))}"] += 1
+        elif model.name == "PutEvents":
+            _case_calls["events:PutEvents"] += len(params["Entries"])
+        else:
+            _case_calls[f"{service}:{model.name}"] += 1
 
 
 def _install_hook():
     import botocore.handlers
-    botocore.handlers.BUILTIN_HANDLERS.append(("before-call.dynamodb", _count_dynamodb_call))
+    botocore.handlers.BUILTIN_HANDLERS.append(("before-parameter-build", _count_call))
 
 
 class measure:
@@ -80,28 +97,41 @@ def _transitions(stack, case_no: str) -> int:
     return sum(1 for e in events if e["type"].endswith("StateEntered"))
 
 
-def _reference_case(stack, item: str, reviewers: list[tuple[str, str]]) -> str:
+def _reference_case(stack, item: str, stages: list[list[tuple[str, str]]],
+                    body: dict | None = None) -> tuple[str, dict]:
+    """One case from application to license, stage by stage; returns its number and what
+    it cost in calls (API requests, handler invocations, AWS calls)."""
     from tests.integration.harness import application
+    _case_calls.clear()
+    _case.update(collect=True, invocations=0)
     with measure("POST /cases"):
-        case_no = stack.call("POST", "/cases", "company", application(item)).data["caseNo"]
+        case_no = stack.call("POST", "/cases", "company",
+                             body or application(item)).data["caseNo"]
     task = stack.open_task(case_no, "ZWFW", "clerk")
-    with measure("GET /tasks"):
-        stack.call("GET", "/tasks?dept=ZWFW", "clerk")
     with measure("POST /tasks/{id}/decision (acceptance)"):
         stack.decide(task["taskId"], "clerk", "accept", "受理")
-    for dept, user in reviewers:
-        review = stack.open_task(case_no, dept, user)
-        with measure("POST /tasks/{id}/decision (review)"):
-            stack.decide(review["taskId"], user, "approve", "同意")
+    reviews = 0
+    for stage in stages:
+        for dept, user in stage:
+            review = stack.open_task(case_no, dept, user)
+            with measure("POST /tasks/{id}/decision (review)"):
+                stack.decide(review["taskId"], user, "approve", "同意")
+            reviews += 1
     stack.wait_status(case_no, 11)
     stack.pump.run_until(lambda: False, timeout=1.0)  # let the timeline catch up
     with measure("GET /cases/{caseNo}"):
         case = stack.case(case_no)
+    _case["collect"] = False
+    spent = {"calls": dict(_case_calls), "api_requests": 3 + reviews,
+             "invocations": _case["invocations"] + 3 + reviews,
+             "callback_states": 2 + reviews}
+    with measure("GET /tasks"):
+        stack.call("GET", "/tasks?dept=ZWFW", "clerk")
     with measure("GET /licenses/{id}"):
         signed = stack.call("GET", f"/licenses/{case['licenseId']}", "company").data
     with measure("POST /licenses/verify"):
         stack.call("POST", "/licenses/verify", body=signed)
-    return case_no
+    return case_no, spent
 
 
 def _route_and_workflow_numbers() -> dict:
@@ -115,11 +145,15 @@ def _route_and_workflow_numbers() -> dict:
     from moto import mock_aws
 
     from infra.local.pump import EventPump
-    from tests.integration.harness import FOOD, HYGIENE, start_stack
+    from bench import cost
+    from tests.integration.harness import FOOD, HYGIENE, RESTAURANT, start_stack
 
     original_invoke = EventPump.invoke
 
     def counted_invoke(self, source, event):
+        if _case["collect"]:
+            with _case_lock:
+                _case["invocations"] += 1
         with measure(f"event {source.name} (per batch)"):
             return original_invoke(self, source, event)
 
@@ -138,11 +172,17 @@ def _route_and_workflow_numbers() -> dict:
         for name, path in catalogue_reads.items():
             with measure(name):
                 assert stack.client.http.get(path).status_code == 200, path
-        single = _reference_case(stack, FOOD, [("SCJG", "scjg")])
-        parallel = _reference_case(stack, HYGIENE, [("WSJK", "wsjk"), ("XFJY", "xfjy")])
+        single, _ = _reference_case(stack, FOOD, [[("SCJG", "scjg")]])
+        parallel, spent = _reference_case(stack, HYGIENE, [[("WSJK", "wsjk"),
+                                                            ("XFJY", "xfjy")]])
+        one_thing, one_thing_spent = _reference_case(
+            stack, RESTAURANT, [[("SCJG", "scjg")], [("SCJG", "scjg"), ("WSJK", "wsjk"),
+                                                     ("XFJY", "xfjy")], [("CGJ", "cgj")]])
         transitions = {"one department (食品经营许可)": _transitions(stack, single),
-                       "two departments in parallel (公共场所卫生许可)":
-                           _transitions(stack, parallel)}
+                       "reference: two departments in parallel + license (公共场所卫生许可)":
+                           _transitions(stack, parallel),
+                       "one thing: three stages, five reviews (开办餐厅一件事)":
+                           _transitions(stack, one_thing)}
     routes = {name: max(calls) for name, calls in sorted(_counts.items())
               if not name.startswith("event ")}
     events = {name[len("event "):]: round(statistics.mean(calls), 2)
@@ -154,6 +194,15 @@ def _route_and_workflow_numbers() -> dict:
         "workflow_cost_usd_per_1000_cases": {
             name: round(count * PRICE_PER_TRANSITION * 1000, 4)
             for name, count in transitions.items()},
+        "cost_reference_case": {**cost.per_case(
+            spent["calls"], spent["api_requests"], spent["invocations"],
+            transitions["reference: two departments in parallel + license (公共场所卫生许可)"],
+            spent["callback_states"]), "aws_calls": spent["calls"]},
+        "cost_one_thing_case": cost.per_case(
+            one_thing_spent["calls"], one_thing_spent["api_requests"],
+            one_thing_spent["invocations"],
+            transitions["one thing: three stages, five reviews (开办餐厅一件事)"],
+            one_thing_spent["callback_states"]),
     }
 
 

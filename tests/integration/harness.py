@@ -165,7 +165,9 @@ def application(item: str = HYGIENE, **overrides) -> dict:
     forms = {FOOD: {"businessName": "小吃店", "address": "深圳市南山区科技园1号",
                     "category": "餐饮服务"},
              HYGIENE: {"placeName": "悦来宾馆", "address": "深圳市福田区深南大道2号",
-                       "placeType": "住宿"}}
+                       "placeType": "住宿"},
+             RESTAURANT: {"restaurantName": "深圳小吃", "address": "深圳市南山区科技园1号",
+                          "seats": 40}}
     body = {"itemCode": item, "applicant": dict(COMPANY), "form": forms[item],
             "materials": [{"name": "申请表", "ref": "s3://materials/form.pdf"}],
             "channel": "web"}
