@@ -330,6 +330,11 @@ def transact_write() -> TransactWrite:
     return TransactWrite(connection=connection())
 
 
+def condition_failed(error) -> bool:
+    """Whether a PynamoDB write error is its condition not holding (not a fault)."""
+    return error.cause_response_code == "ConditionalCheckFailedException"
+
+
 def put_if_absent(record: Model) -> bool:
     """Save a record only if its key is new; False if it was already there.
 
@@ -339,7 +344,7 @@ def put_if_absent(record: Model) -> bool:
     try:
         record.save(condition=hash_key.does_not_exist())
     except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
+        if condition_failed(exc):
             return False
         raise
     return True

@@ -5,7 +5,7 @@ import logging
 
 from pynamodb.exceptions import UpdateError
 
-from ..adapters.models import CaseRecord
+from ..adapters.models import CaseRecord, condition_failed
 from ..domain.lifecycle import CLOSED, Status
 from ..domain.workdays import add_workdays
 from . import casefile, catalogue, clock, licenses
@@ -48,7 +48,7 @@ def conclude(case_no: str) -> int | None:
     try:
         case.update(actions=actions)
     except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if condition_failed(error):
             raise NotYet(f"case {case_no} changed while concluding; again") from None
         raise
     log.info("case %s concluded %s%s", case_no, int(target),

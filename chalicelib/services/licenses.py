@@ -7,7 +7,7 @@ from pynamodb.exceptions import UpdateError
 
 from .. import config
 from ..adapters import signer
-from ..adapters.models import CaseRecord, LicenseRecord, put_if_absent
+from ..adapters.models import CaseRecord, LicenseRecord, condition_failed, put_if_absent
 from ..domain import identity
 from ..domain.canonical import canonical_bytes
 from ..domain.errors import Forbidden, NotFound, ValidationError
@@ -75,7 +75,7 @@ def revoke_for_case(case: dict) -> bool:
             actions=[LicenseRecord.state.set("revoked")],
             condition=LicenseRecord.state == "valid")
     except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if condition_failed(error):
             return False
         raise
     return True

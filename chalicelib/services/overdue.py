@@ -12,7 +12,7 @@ import logging
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import size
 
-from ..adapters.models import CaseRecord, TaskRecord
+from ..adapters.models import CaseRecord, TaskRecord, condition_failed
 from ..domain import worktime
 from . import casefile, catalogue, clock
 from .cases import META
@@ -56,7 +56,7 @@ def _mark_task(task: TaskRecord, text: str) -> int:
                     condition=TaskRecord.overdue.does_not_exist()
                     & (TaskRecord.state == "open"))
     except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if condition_failed(error):
             return 0  # decided, or marked by a concurrent sweep
         raise
     return 1
@@ -86,7 +86,7 @@ def _mark_case(case: CaseRecord, now, text: str) -> int:
         CaseRecord._get_connection().update_item(case.pk, META, actions=actions,
                                  condition=unchanged & CaseRecord.closedAt.does_not_exist())
     except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if condition_failed(error):
             return 0
         raise
     return 1

@@ -15,7 +15,7 @@ from pynamodb.exceptions import UpdateError
 
 from .. import config
 from ..adapters import aws, workflow
-from ..adapters.models import CaseRecord, TaskRecord
+from ..adapters.models import CaseRecord, TaskRecord, condition_failed
 from ..domain.lifecycle import MOVES_TO_REVIEW, STOPS_WORKFLOW, Status
 from . import casefile, clock, licenses
 from .cases import META
@@ -60,7 +60,7 @@ def move_to_review(case_no: str, status: Status, version: int) -> bool:
             case, Status.IN_REVIEW, "workflow", "workflow", "system", "进入部门办理",
             clock.now()))
     except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if condition_failed(error):
             return False  # someone else moved it (a withdrawal, a concurrent delivery)
         raise
     return True

@@ -15,7 +15,7 @@ from pynamodb.exceptions import UpdateError
 
 from .. import config
 from ..adapters import workflow
-from ..adapters.models import CaseRecord
+from ..adapters.models import CaseRecord, condition_failed
 from ..domain.catalogue import workflow_input
 from ..domain.lifecycle import CLOSED
 from . import catalogue, clock
@@ -50,5 +50,5 @@ def _mark(case_no: str, state: str) -> None:
             actions=[CaseRecord.workflow.set(state)],
             condition=CaseRecord.workflow == "queued")
     except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if not condition_failed(error):
             raise

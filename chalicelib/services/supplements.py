@@ -2,7 +2,7 @@
 let follow (容缺, 12 -> 11): `POST /cases/{caseNo}/supplement`."""
 from pynamodb.exceptions import UpdateError
 
-from ..adapters.models import CaseRecord, TaskRecord
+from ..adapters.models import CaseRecord, TaskRecord, condition_failed
 from ..domain import identity
 from ..domain.errors import Conflict, Forbidden, ValidationError
 from ..domain.lifecycle import Status
@@ -40,7 +40,7 @@ def supply(principal: identity.Principal | None, case_no: str, body: dict,
                 CaseRecord.materials.set([*(case.materials or []), *given]),
                 CaseRecord.pendingMaterials.remove()])
         except UpdateError as error:
-            if error.cause_response_code == "ConditionalCheckFailedException":
+            if condition_failed(error):
                 raise Conflict(f"case {case_no} changed meanwhile", code="case_changed") \
                     from None
             raise

@@ -9,7 +9,8 @@ from datetime import date
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from .. import tracing
-from ..adapters.models import CaseRecord, TaskRecord, put_if_absent, transact_write
+from ..adapters.models import (CaseRecord, TaskRecord, condition_failed, put_if_absent,
+                               transact_write)
 from ..domain import identity, worktime
 from ..domain.errors import Conflict, Forbidden, NotFound, UnprocessableEntity, ValidationError
 from ..domain.identifiers import is_valid_task_id
@@ -128,6 +129,14 @@ def _claimed_condition(principal: identity.Principal):
     return TaskRecord.claimedBy.does_not_exist() | (TaskRecord.claimedBy == principal.sub)
 
 
+def _claimed_by_decider(task: TaskRecord, principal: identity.Principal, at: str) -> list:
+    """An unclaimed task is claimed by whoever acts on it, in the same write."""
+    if task.claimedBy:
+        return []
+    return [TaskRecord.claimedBy.set(principal.sub), TaskRecord.claimedAt.set(at),
+            TaskRecord.claimAction.set("claimed"), TaskRecord.claimActor.set(principal.sub)]
+
+
 def _raced(task_id: str) -> Conflict:
     return Conflict(f"task {task_id} or its case changed meanwhile; read it again",
                     code="task_changed")
@@ -193,7 +202,7 @@ def _set_claim(task: TaskRecord, to: str | None, action: str,
         task.update(actions=actions,
                     condition=condition & TaskRecord.state.is_in(*STATES))
     except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        if condition_failed(error):
             raise Conflict(f"task {task.taskId} was claimed or closed meanwhile",
                            code="task_claimed", field="taskId") from None
         raise
@@ -252,9 +261,7 @@ def decide(principal: identity.Principal | None, task_id: str, body: dict,
     _require_claim(principal, task)
     now = clock.now()
     at = now.isoformat()
-    claim_actions = [] if task.claimedBy else [
-        TaskRecord.claimedBy.set(principal.sub), TaskRecord.claimedAt.set(at),
-        TaskRecord.claimAction.set("claimed"), TaskRecord.claimActor.set(principal.sub)]
+    claim_actions = _claimed_by_decider(task, principal, at)
     task_condition = (TaskRecord.state == "open") & _claimed_condition(principal)
     actor = (principal.sub, principal.role, channel, opinion, now)
 
@@ -359,9 +366,7 @@ def start_special_procedure(principal: identity.Principal | None, task_id: str, 
         f"{kinds[kind]['name']}：{body['reason']}", now) + \
         casefile.pause_actions(case, "special_procedure", task.taskId, now) + \
         [CaseRecord.procedures.set([*(case.procedures or []), procedure])]
-    claim_actions = [] if task.claimedBy else [
-        TaskRecord.claimedBy.set(principal.sub), TaskRecord.claimedAt.set(now.isoformat()),
-        TaskRecord.claimAction.set("claimed"), TaskRecord.claimActor.set(principal.sub)]
+    claim_actions = _claimed_by_decider(task, principal, now.isoformat())
     _commit(task, [TaskRecord.state.set("special")] + claim_actions,
             (TaskRecord.state == "open") & _claimed_condition(principal), case, case_actions)
     task.state = "special"

@@ -11,11 +11,12 @@ the timeline after it was published. A redelivered stream record finds it and do
 nothing; a crash between the two publishes it again with the same `eventId`, which
 consumers use to drop the repeat.
 """
-from datetime import datetime, timezone
+from datetime import timezone
 
 from .. import config
 from ..adapters import bus, notifier
 from ..adapters.models import TimelineEvent, put_if_absent
+from ..domain import worktime
 from ..domain.lifecycle import CONCLUDED, Status
 from .tasks import task_decided
 
@@ -26,15 +27,9 @@ NOT_ACCEPTED = (Status.NOT_ACCEPTED, Status.REFUSED)
 DETAIL_TYPE = "onewindow.case.{}"
 
 
-def _moment(value: str) -> datetime:
-    """A timestamp of any writer (Step Functions writes `…Z`), as an aware datetime."""
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def utc_timestamp(value: str) -> str:
     """One sortable form for every writer's timestamps: `YYYY-MM-DDTHH:MM:SS.ffffffZ`."""
-    return _moment(value).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return worktime.parse(value).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _status_changed(old: dict | None, new: dict) -> bool:
@@ -188,9 +183,9 @@ def metrics_of(old: dict | None, new: dict | None) -> list[tuple]:
     found = []
     created, decided = new.get("createdAt"), new.get("decidedAt")
     if created and decided:
-        seconds = (_moment(decided) - _moment(created)).total_seconds()
+        seconds = (worktime.parse(decided) - worktime.parse(created)).total_seconds()
         found.append(("DecisionLatency", round(max(seconds, 0.0), 3), "Seconds", dept))
     deadline = new.get("deadline")
-    if deadline and decided and _moment(decided) > _moment(deadline):
+    if deadline and decided and worktime.parse(decided) > worktime.parse(deadline):
         found.append(("OverdueDecisions", 1, "Count", dept))
     return found
