@@ -137,8 +137,16 @@ def _claimed_by_decider(task: TaskRecord, principal: identity.Principal, at: str
             TaskRecord.claimAction.set("claimed"), TaskRecord.claimActor.set(principal.sub)]
 
 
-def _raced(task_id: str) -> Conflict:
-    return Conflict(f"task {task_id} or its case changed meanwhile; read it again",
+def _raced(task: TaskRecord) -> Conflict:
+    """What a write that lost a race answers: what happened to the task meanwhile (decided,
+    cancelled, waiting, claimed by someone else), or, when the task is as it was, that its
+    case changed."""
+    now = TaskRecord.get(task.pk, task.sk, consistent_read=True)
+    _require_state(now, task.state)
+    if now.claimedBy != task.claimedBy:
+        return Conflict(f"task {task.taskId} was claimed by {now.claimedBy} meanwhile",
+                        code="task_claimed", field="taskId")
+    return Conflict(f"task {task.taskId} or its case changed meanwhile; read it again",
                     code="task_changed")
 
 
@@ -329,7 +337,7 @@ def _commit(task: TaskRecord, task_actions: list, task_condition, case: CaseReco
             if more:
                 more(transaction)
     except TransactWriteError:
-        raise _raced(task.taskId) from None
+        raise _raced(task) from None
 
 
 # -- special procedures ----------------------------------------------------------------
@@ -413,7 +421,7 @@ def reopen(task: TaskRecord, case: CaseRecord, tasks: list[TaskRecord], now, tar
                                + casefile.resume_actions(case, others, now, transaction)
                                + case_extra)
     except TransactWriteError:
-        raise _raced(task.taskId) from None
+        raise _raced(task) from None
     return moved
 
 
