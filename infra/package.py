@@ -83,7 +83,8 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("sqs", QUEUE_CONSUME, ("StartsQueue",)),
     ],
     "CaseTimeline": [
-        ("dynamodb", ("GetItem", "PutItem", "UpdateItem"), ("CasesTable",)),
+        ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem"), ("CasesTable",)),
+        ("dynamodb", ("GetItem",), ("ItemsTable",)),
         ("dynamodb", ("UpdateItem",), ("LicensesTable",)),
         ("dynamodb", STREAM_READ, ("CasesTable.Stream",)),
         ("states", ("SendTaskSuccess", "SendTaskFailure"), ("CaseApprovalStateMachine",)),
@@ -91,7 +92,7 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
          ("CaseApprovalStateMachine.Executions",)),
         ("events", ("PutEvents",), ("CaseEventBus",)),
         ("sns", ("Publish",), ("NotificationsTopic",)),
-        ("sqs", ("SendMessage",), ("StartsQueue", "TimelineDeadLetterQueue")),
+        ("sqs", ("SendMessage",), ("StartsQueue", "ConcludeQueue", "TimelineDeadLetterQueue")),
     ],
     "OverdueSweep": [
         ("dynamodb", ("GetItem", "Query", "UpdateItem"), ("CasesTable",)),

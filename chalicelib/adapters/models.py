@@ -135,11 +135,14 @@ class TaskRecord(CasesTableRecord, discriminator="task"):
     planned = UnicodeAttribute(null=True)  # deadline as planned (before any pause)
     deadline = UnicodeAttribute()          # the deadline now (pauses added)
     token = UnicodeAttribute()
-    # open | supplement (waits on the applicant) | special (special procedure) |
-    # decided | cancelled. Until decided or cancelled it is in its department's inbox.
+    # upcoming (a later stage's review, not in the inbox until the stages before it are
+    # decided) | open | supplement (waits on the applicant) | special (special procedure) |
+    # decided | cancelled. From open until decided or cancelled it is in its department's
+    # inbox.
     state = UnicodeAttribute()
     inboxDept = UnicodeAttribute(null=True)
     createdAt = UnicodeAttribute()
+    openedAt = UnicodeAttribute(null=True)  # when an upcoming task's turn came
     claimedBy = UnicodeAttribute(null=True)
     claimedAt = UnicodeAttribute(null=True)  # when the claim last changed
     claimAction = UnicodeAttribute(null=True)  # claimed | released | assigned

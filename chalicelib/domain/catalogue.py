@@ -169,6 +169,10 @@ def validate_form(schema: dict, form: dict) -> None:
 def workflow_input(case_no: str, item: dict, applied_on: date) -> dict:
     """The state machine input for one case: who reviews, in which order, by when.
 
+    `reviews` is every department review of every stage, in one list: the workflow waits
+    on all of them at once (one Map, no state per stage), and a review of a later stage
+    stays `upcoming` — out of the inbox — until the stages before it are decided
+    (services/stages.py). `stages` is the same plan grouped, for people to read.
     `veto` marks the departments whose denial ends review: every department under the
     rule "all", only the lead under "lead" (the others' opinions are advisory).
     """
@@ -196,8 +200,16 @@ def workflow_input(case_no: str, item: dict, applied_on: date) -> dict:
         "itemVersion": str(item["version"]),
         "acceptance": {"dept": process["acceptanceDept"], "deadline": accept_by.isoformat()},
         "stages": stages,
+        "reviews": [{"stage": stage["stage"], **department}
+                    for stage in stages for department in stage["departments"]],
         "issueLicense": bool((item.get("result") or {}).get("licenseType")),
     }
+
+
+def review_plan(item: dict) -> dict[int, list[str]]:
+    """The departments of each review stage of an item version, by stage number."""
+    return {index: list(stage["departments"])
+            for index, stage in enumerate(item["process"]["stages"], start=1)}
 
 
 def promised_by(plan: dict) -> str:

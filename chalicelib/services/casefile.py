@@ -15,7 +15,8 @@ from ..domain.lifecycle import CLOSED, Status, check_transition
 from . import clock
 
 CASE_SHARDS = 8
-OPEN_TASK_STATES = ("open", "supplement", "special")
+# Not decided or cancelled yet: what a closing case cancels, what a resumed clock moves on.
+OPEN_TASK_STATES = ("upcoming", "open", "supplement", "special")
 
 
 def case_shard(case_no: str) -> str:

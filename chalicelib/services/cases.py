@@ -126,12 +126,13 @@ def _created(record: CaseRecord) -> dict:
             "deadlineBasis": record.deadlineBasis, "workflow": record.workflow or "started"}
 
 
-def load(case_no: str) -> tuple[CaseRecord, list[TimelineEvent], list[TaskRecord]]:
+def load(case_no: str, consistent: bool = False
+         ) -> tuple[CaseRecord, list[TimelineEvent], list[TaskRecord]]:
     """The case with its timeline and tasks: one Query."""
     if not is_valid_case_number(case_no):
         raise NotFound(f"no case {case_no}", field="caseNo")
     case, events, tasks = None, [], []
-    for record in CasesTableRecord.query(case_no):
+    for record in CasesTableRecord.query(case_no, consistent_read=consistent):
         if isinstance(record, CaseRecord):
             case = record
         elif isinstance(record, TimelineEvent):

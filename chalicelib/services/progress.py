@@ -6,7 +6,9 @@
 - a case accepted, back from a supplement asked in review, or back from a special
   procedure moves on to department review (8);
 - a case withdrawn or revoked has its execution stopped (and a revoked case its license);
-- a new case is handed to the starts queue.
+- a new case is handed to the starts queue;
+- a review decided (or an upcoming one recorded, or a case accepted) opens the next
+  stage's reviews or hands the case to the conclude queue (services/stages.py).
 """
 import json
 import logging
@@ -17,7 +19,7 @@ from .. import config
 from ..adapters import aws, workflow
 from ..adapters.models import CaseRecord, TaskRecord, condition_failed
 from ..domain.lifecycle import MOVES_TO_REVIEW, STOPS_WORKFLOW, Status
-from . import casefile, clock, licenses
+from . import casefile, clock, licenses, stages
 from .cases import META
 from .tasks import task_decided
 
@@ -26,6 +28,9 @@ log = logging.getLogger("onewindow")
 
 def after_change(old: dict | None, new: dict | None) -> None:
     resume_decided(old, new)
+    if stages.moves_on(old, new):
+        outcome = stages.advance(new["pk"])
+        log.info("case %s review: %s", new["pk"], outcome)
     if not new or new.get("rt") != "case":
         return
     if old is None and new.get("workflow") == "queued":

@@ -31,7 +31,7 @@ def record(message: dict) -> bool:
     """Put a task the workflow is waiting on into its department's inbox.
 
     Called for every tasks-queue message; a redelivered message finds the task already
-    there and changes nothing. The planned deadline (a date) ends at the close of that
+    there and changes nothing. A review of a stage after the first is recorded upcoming. The planned deadline (a date) ends at the close of that
     day; the task's deadline adds the working time the case has spent paused. A task for
     a case that closed meanwhile (withdrawn while the message travelled) is recorded
     cancelled: its execution is being stopped. Returns whether the task was new.
@@ -41,13 +41,17 @@ def record(message: dict) -> bool:
     planned = worktime.utc_text(worktime.close_of(date.fromisoformat(message["deadline"]),
                                                   clock.zone()))
     closed = case.status in CLOSED
+    # A later stage's review waits, out of the inbox, for the stages before it
+    # (services/stages.py opens it): the workflow asks for every review at once.
+    state = "cancelled" if closed else "upcoming" if (message.get("stage") or 1) > 1 \
+        else "open"
     task = TaskRecord(
         message["caseNo"], f"TASK#{message['taskId']}", taskId=message["taskId"],
         taskKind=message["kind"], caseNo=message["caseNo"], itemCode=message["itemCode"],
         dept=message["dept"], stage=message.get("stage"), veto=message.get("veto"),
         planned=planned, deadline=worktime.shifted(planned, case.pauses or [], clock.zone()),
-        token=message["token"], state="cancelled" if closed else "open",
-        inboxDept=None if closed else message["dept"], createdAt=created.isoformat())
+        token=message["token"], state=state,
+        inboxDept=message["dept"] if state == "open" else None, createdAt=created.isoformat())
     if closed:
         task.cancelledAt, task.cancelReason = created.isoformat(), "case closed"
     return put_if_absent(task)
@@ -115,7 +119,9 @@ def _require_state(task: TaskRecord, *states: str) -> None:
         raise Conflict(f"task {task.taskId} is in no special procedure",
                        code="no_special_procedure")
     waiting = {"supplement": "waits on the applicant's supplement",
-               "special": "is in a special procedure"}[task.state]
+               "special": "is in a special procedure",
+               "upcoming": f"waits for the review stages before stage {task.stage}"
+               }[task.state]
     raise Conflict(f"task {task.taskId} {waiting}", code="task_waiting")
 
 

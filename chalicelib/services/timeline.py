@@ -82,12 +82,15 @@ def _case_events(old: dict | None, new: dict) -> list[TimelineEvent]:
 
 def _task_events(old: dict | None, new: dict) -> list[TimelineEvent]:
     task_id, dept = new["taskId"], new.get("dept")
+    # A task is created for its department when it lands in the inbox: recorded open,
+    # or, for a later stage's review, when its turn comes.
+    if (old is None and new.get("state") == "open") or \
+            (old is not None and old.get("state") == "upcoming" and new.get("state") == "open"):
+        return [_event(new, new.get("openedAt") or new["createdAt"], f"{task_id}#created",
+                       "task_created", taskId=task_id, dept=dept,
+                       detail={"kind": new["taskKind"], "deadline": new["deadline"]})]
     if old is None:
-        if new.get("state") != "open":
-            return []
-        return [_event(new, new["createdAt"], f"{task_id}#created", "task_created",
-                       taskId=task_id, dept=dept, detail={"kind": new["taskKind"],
-                                                          "deadline": new["deadline"]})]
+        return []
     if task_decided(old, new):
         return [_event(new, new["decidedAt"], task_id, "decision", taskId=task_id,
                        dept=dept, decision=new.get("decision"), opinion=new.get("opinion"),

@@ -67,6 +67,20 @@ def test_one_thing_item_runs_three_stages_and_the_lead_department_decides(stack)
     _accept(stack, case_no)
     first = stack.open_task(case_no, "SCJG", "scjg")
     assert first["stage"] == 1
+    # Every review is asked for at once; the later stages' wait, upcoming, out of the
+    # inbox, and cannot be decided before their turn.
+    assert stack.pump.run_until(lambda: len(stack.case(case_no)["tasks"]) == 6, timeout=10)
+    case = stack.case(case_no)
+    assert {t["taskId"].split("-", 1)[1]: t["state"] for t in case["tasks"]} == {
+        "A1": "decided", "R1-SCJG": "open", "R2-SCJG": "upcoming", "R2-WSJK": "upcoming",
+        "R2-XFJY": "upcoming", "R3-CGJ": "upcoming"}
+    assert [t for t in stack.call("GET", "/tasks?dept=WSJK", "wsjk").data["tasks"]
+            if t["caseNo"] == case_no] == []
+    early = stack.call("POST", f"/tasks/{case_no}-R3-CGJ/decision", "cgj",
+                       {"decision": "approve", "opinion": "提前"})
+    assert early.status_code == 409 and early.data["error"]["code"] == "task_waiting"
+    created = [e for e in case["timeline"] if e.get("action") == "task_created"]
+    assert [e["taskId"].split("-", 1)[1] for e in created] == ["A1", "R1-SCJG"]
     stack.decide(first["taskId"], "scjg", "approve", "营业执照准予登记")
 
     joint = {dept: stack.open_task(case_no, dept, user)
@@ -98,7 +112,12 @@ def test_the_lead_departments_denial_ends_the_one_thing_item(stack):
     stack.decide(joint["SCJG"]["taskId"], "scjg", "deny", "经营场所不符合食品安全要求")
     case = stack.wait_status(case_no, 13)
     assert case["licenseId"] is None
-    assert "CGJ" not in [t["dept"] for t in case["tasks"]]
+    # The last stage's review never reached the inbox: it waited, upcoming, and closed
+    # with the case.
+    assert stack.pump.run_until(lambda: any(t["dept"] == "CGJ" and t["state"] == "cancelled"
+                                     for t in stack.case(case_no)["tasks"]), timeout=10)
+    assert "CGJ" not in [t["dept"] for t in stack.call("GET", "/tasks?dept=CGJ", "cgj")
+                         .data["tasks"] if t["caseNo"] == case_no]
 
 
 def test_an_immediate_item_concludes_on_acceptance(stack):

@@ -1,0 +1,108 @@
+"""Review stages, kept by the tasks rather than by the state machine.
+
+The workflow asks for every department review of every stage at once (one Map: a state
+per stage would cost transitions on every case). A review of a later stage is recorded
+`upcoming`, out of the inbox; when every review of the stages before it is decided, its
+turn comes and it opens. When every review is decided, the case is handed to the
+conclude queue (services/conclusion.py).
+
+`advance` runs from the stream handler after each change that can move a case on (a
+task recorded, a review decided, a case accepted). It reads the case and its
+tasks consistently and every write is conditional, so deliveries in any order, twice, or
+at the same time open each task once and conclude the case once.
+"""
+import json
+import logging
+
+from pynamodb.exceptions import UpdateError
+
+from .. import config
+from ..adapters import aws
+from ..adapters.models import TaskRecord, condition_failed
+from ..domain import worktime
+from ..domain.catalogue import review_plan
+from ..domain.lifecycle import CLOSED, Status
+from . import casefile, catalogue, clock
+from .cases import load
+
+log = logging.getLogger("onewindow")
+
+
+def turn(plan: dict[int, list[str]], states: dict[tuple[int, str], str]) -> int | None:
+    """The stage whose turn it is: the first with a review not decided yet (None when
+    every review of every stage is). `states` maps (stage, dept) to the task's state;
+    a review not recorded yet counts as not decided."""
+    for stage in sorted(plan):
+        if any(states.get((stage, dept)) != "decided" for dept in plan[stage]):
+            return stage
+    return None
+
+
+def moves_on(old: dict | None, new: dict | None) -> bool:
+    """Whether a change of the cases table (stream images) can move the case's review on."""
+    if not new:
+        return False
+    if new.get("rt") == "task":
+        if old is None:
+            return new.get("state") != "cancelled"  # recorded: its turn, or a closed case
+        return new.get("taskKind") == "review" and old.get("state") != "decided" and \
+            new.get("state") == "decided"
+    return new.get("rt") == "case" and old is not None and \
+        old.get("status") != new.get("status") and int(new["status"]) == Status.ACCEPTED
+
+
+def advance(case_no: str) -> str:
+    """Open the reviews whose turn has come, or hand a fully reviewed case to the
+    conclude queue. Returns what it did: closed, waiting, opened N, or concluding."""
+    case, _, tasks = load(case_no, consistent=True)
+    if case.status in CLOSED:
+        # A task recorded while its case was closing (the message was on its way when
+        # the case was withdrawn or denied) is cancelled here.
+        cancelled = sum(_cancel(task, case.status) for task in tasks
+                        if task.state in casefile.OPEN_TASK_STATES)
+        return f"closed, {cancelled} cancelled" if cancelled else "closed"
+    plan = review_plan(catalogue.pinned_version(case.itemCode, case.itemVersion))
+    reviews = {(task.stage, task.dept): task for task in tasks if task.taskKind == "review"}
+    stage = turn(plan, {key: task.state for key, task in reviews.items()})
+    if stage is None:
+        if case.status == Status.RECEIVED:
+            return "waiting"  # not accepted yet: nothing to conclude
+        aws.client("sqs").send_message(QueueUrl=config.get().conclude_queue_url,
+                                       MessageBody=json.dumps({"caseNo": case_no}))
+        return "concluding"
+    opened = sum(_open(reviews[(stage, dept)], case.pauses or [])
+                 for dept in plan[stage]
+                 if (stage, dept) in reviews and reviews[(stage, dept)].state == "upcoming")
+    return f"opened {opened}" if opened else "waiting"
+
+
+def _cancel(task: TaskRecord, status: int) -> bool:
+    now = clock.now().isoformat()
+    try:
+        task.update(actions=[TaskRecord.state.set("cancelled"), TaskRecord.cancelledAt.set(now),
+                             TaskRecord.cancelReason.set(f"case closed ({int(status)})"),
+                             TaskRecord.inboxDept.remove()],
+                    condition=TaskRecord.state.is_in(*casefile.OPEN_TASK_STATES))
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def _open(task: TaskRecord, pauses: list[dict]) -> bool:
+    """An upcoming review's turn: into its department's inbox, its deadline moved on by
+    the working time the case has spent paused."""
+    now = clock.now().isoformat()
+    deadline = worktime.shifted(task.planned, pauses, clock.zone()) if task.planned \
+        else task.deadline
+    try:
+        task.update(actions=[TaskRecord.state.set("open"), TaskRecord.inboxDept.set(task.dept),
+                             TaskRecord.openedAt.set(now), TaskRecord.deadline.set(deadline)],
+                    condition=TaskRecord.state == "upcoming")
+    except UpdateError as error:
+        if condition_failed(error):
+            return False  # opened by another delivery, or cancelled meanwhile
+        raise
+    log.info("task %s opened: stage %s's turn", task.taskId, task.stage)
+    return True
