@@ -1,13 +1,23 @@
 """The all-in cost of a case at list prices, from what the bench measured for it.
 
-Measured (bench/run.py): the API requests a case needs, every event-handler invocation,
-each AWS call the API and the handlers make (by service and operation, transaction items
-counted one by one), and the state transitions in the execution history. Assumed, and
-printed with the result: item sizes under 1 KB (1 write unit per write, plus 1 for the
-`inbox` index that open tasks and open cases are in), eventually consistent reads half a
-unit, 100 ms per Lambda invocation at the configured memory, and one SQS send per
-callback or conclusion state the workflow enters (its service integrations).
+Measured (bench/run.py) while one case goes from application to license: the API
+requests it takes (the applicant's, the clerk's, each department's), every event-handler
+invocation, each AWS call the API and the handlers make (by service and operation), the
+DynamoDB capacity units of those calls from the real items before and after each write
+(bench/capacity.py), the CPU time our own code spent, and the state transitions in the
+execution history.
+
+Assumed, and printed with the result: the time a Lambda function waits on each AWS call
+(in-region latency, LATENCY_MS), Lambda CPU in proportion to memory (one vCPU at 1,769
+MB, so our measured CPU time stretches by 1,769 / memory below that), the functions'
+memory (.chalice/config.json), and one SQS send per callback state the workflow enters
+(its service integration) with the consumer's receive and delete.
 """
+import json
+from pathlib import Path
+
+from bench.capacity import TOKEN_BYTES
+
 PRICES_USD = {  # us-east-1 list prices
     "api_gateway_rest_per_million": 3.50,
     "lambda_request_per_million": 0.20,
@@ -20,31 +30,37 @@ PRICES_USD = {  # us-east-1 list prices
     "eventbridge_event_per_million": 1.00,
     "kms_asymmetric_sign_per_ten_thousand": 0.15,
 }
-LAMBDA_SECONDS, LAMBDA_GB = 0.1, 0.5
-WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"}
-READS = {"GetItem", "Query", "BatchGetItem", "Scan"}
+# Milliseconds a function waits on one call, in region (typical, not worst case).
+LATENCY_MS = {"dynamodb": 6, "sqs": 10, "states": 25, "events": 20, "sns": 20, "kms": 15}
+FULL_VCPU_MB = 1769
+CHALICE_CONFIG = Path(__file__).resolve().parent.parent / ".chalice" / "config.json"
 
 
-def per_case(calls: dict[str, int], api_requests: int, invocations: int,
-             transitions: int, callback_states: int) -> dict:
-    """US dollars per case by service, from the counts of one case."""
-    write_units = sum(n * 2 for op, n in calls.items() if op.startswith("dynamodb:transact:")
-                      and not op.endswith(":ConditionCheck")) + \
-        sum(n * 2 for op, n in calls.items() if op == "dynamodb:transact:ConditionCheck") + \
-        sum(n * 2 for op, n in calls.items()  # the item and its index entry
-            if op.split(":")[0] == "dynamodb" and op.split(":")[-1] in WRITES)
-    read_units = sum(n * 0.5 for op, n in calls.items()
-                     if op.split(":")[0] == "dynamodb" and op.split(":")[-1] in READS)
+def memory_mb() -> int:
+    return int(json.loads(CHALICE_CONFIG.read_text("utf-8"))["lambda_memory_size"])
+
+
+def lambda_seconds(calls: dict[str, int], own_cpu_s: float, memory: int) -> float:
+    """Billed function time: our CPU time stretched to the memory's share of a vCPU,
+    plus the wait on every AWS call."""
+    waiting = sum(n * LATENCY_MS[op.split(":")[0]] for op, n in calls.items()) / 1000
+    return own_cpu_s * max(1.0, FULL_VCPU_MB / memory) + waiting
+
+
+def per_case(spent: dict, transitions: int) -> dict:
+    """US cents per 1,000 cases by service, from what one case spent."""
+    calls, memory = spent["calls"], memory_mb()
     sqs_requests = sum(n for op, n in calls.items() if op.startswith("sqs:")) + \
-        callback_states * 3  # the workflow's send, and the consumer's receive and delete
+        spent["callback_states"] * 3  # the workflow's send, the consumer's receive, delete
+    seconds = lambda_seconds(calls, spent["own_cpu_s"], memory)
     p = PRICES_USD
     cost = {
-        "api_gateway": api_requests * p["api_gateway_rest_per_million"] / 1e6,
-        "lambda": invocations * (p["lambda_request_per_million"] / 1e6
-                                 + LAMBDA_SECONDS * LAMBDA_GB * p["lambda_gb_second"]),
+        "api_gateway": spent["api_requests"] * p["api_gateway_rest_per_million"] / 1e6,
+        "lambda": spent["invocations"] * p["lambda_request_per_million"] / 1e6
+        + seconds * memory / 1024 * p["lambda_gb_second"],
         "step_functions": transitions * p["step_functions_transition_per_thousand"] / 1e3,
-        "dynamodb": write_units * p["dynamodb_write_unit_per_million"] / 1e6
-        + read_units * p["dynamodb_read_unit_per_million"] / 1e6,
+        "dynamodb": spent["write_units"] * p["dynamodb_write_unit_per_million"] / 1e6
+        + spent["read_units"] * p["dynamodb_read_unit_per_million"] / 1e6,
         "sns": calls.get("sns:Publish", 0) * p["sns_publish_per_million"] / 1e6,
         "sqs": sqs_requests * p["sqs_request_per_million"] / 1e6,
         "eventbridge": calls.get("events:PutEvents", 0) * p["eventbridge_event_per_million"]
@@ -58,12 +74,16 @@ def per_case(calls: dict[str, int], api_requests: int, invocations: int,
         "us_cents_per_1000_cases_api_gateway_lambda_step_functions_dynamodb_sns":
             round(sum(cents[k] for k in listed), 3),
         "us_cents_per_1000_cases_everything": round(sum(cents.values()), 3),
-        "units_per_case": {"api_requests": api_requests, "lambda_invocations": invocations,
+        "units_per_case": {"api_requests": spent["api_requests"],
+                           "lambda_invocations": spent["invocations"],
+                           "lambda_seconds": round(seconds, 3),
+                           "our_cpu_seconds_measured": round(spent["own_cpu_s"], 3),
                            "state_transitions": transitions,
-                           "dynamodb_write_units": write_units,
-                           "dynamodb_read_units": read_units, "sqs_requests": sqs_requests},
-        "assumed": {"lambda_seconds_per_invocation": LAMBDA_SECONDS,
-                    "lambda_memory_gb": LAMBDA_GB, "item_size": "< 1 KB",
-                    "writes": "2 units (the item and its inbox-index entry); in a "
-                              "transaction 2 per item"},
+                           "dynamodb_write_units": spent["write_units"],
+                           "dynamodb_read_units": spent["read_units"],
+                           "sqs_requests": sqs_requests},
+        "assumed": {"lambda_memory_mb": memory, "aws_call_latency_ms": LATENCY_MS,
+                    "lambda_vcpu_at_mb": FULL_VCPU_MB,
+                    "task_token_bytes": TOKEN_BYTES,
+                    "conditionchecks_in_transactions": "billed as transactional writes"},
     }

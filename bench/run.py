@@ -6,6 +6,8 @@
   other threads and are the workflow's, counted as state transitions instead);
 - state transitions (`*StateEntered` events in the execution history) per reference case,
   with the Step Functions Standard price of that many transitions;
+- the all-in cost of the reference case and of the "one thing" item per 1,000 cases, from
+  what one case measurably spends (bench/cost.py, bench/capacity.py);
 - `import app` against `import boto3`: median ratio of alternating fresh-process pairs;
 - the public read path (bench/read_path.py): GET /items/{code} against the barest route
   at concurrency 16, alternating rounds, median ratio;
@@ -19,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -29,7 +32,8 @@ _label = threading.local()
 _counts: dict[str, list[int]] = defaultdict(list)
 # Every AWS call of one reference case (API and handlers), by service:operation.
 _case_calls: Counter = Counter()
-_case = {"collect": False, "invocations": 0}
+_case = {"collect": False, "invocations": 0, "own_cpu_s": 0.0}
+_meter = None  # bench.capacity.Meter, installed with the hooks
 _case_lock = threading.Lock()
 
 
@@ -52,20 +56,47 @@ def _count_call(model, params, **_):
             _case_calls[f"{service}:{model.name}"] += 1
 
 
+def _call_started(**_):
+    _label.call_started = time.thread_time()
+
+
+def _call_ended(**_):
+    started = getattr(_label, "call_started", None)
+    if started is not None:
+        _label.in_calls = getattr(_label, "in_calls", 0.0) + time.thread_time() - started
+        _label.call_started = None
+
+
 def _install_hook():
+    global _meter
     import botocore.handlers
+
+    from bench.capacity import Meter
     botocore.handlers.BUILTIN_HANDLERS.append(("before-parameter-build", _count_call))
+    botocore.handlers.BUILTIN_HANDLERS.append(("before-call", _call_started))
+    botocore.handlers.BUILTIN_HANDLERS.append(("after-call", _call_ended))
+    _meter = Meter()
+    _meter.install(lambda event, handler: botocore.handlers.BUILTIN_HANDLERS.append(
+        (event, handler)))
 
 
 class measure:
+    """DynamoDB calls of one request or handler invocation, and — while a reference case
+    is collected — the CPU time our own code spent in it: the thread's CPU time less
+    what it spent inside AWS calls (moto answers them in this process)."""
     def __init__(self, name: str):
         self.name = name
 
     def __enter__(self):
         _label.name, _label.calls = self.name, 0
+        _label.in_calls, _label.started = 0.0, time.thread_time()
 
     def __exit__(self, *exc):
         _counts[self.name].append(_label.calls)
+        if _case["collect"]:
+            own = time.thread_time() - _label.started - _label.in_calls
+            with _case_lock:
+                _case["own_cpu_s"] += max(own, 0.0)
         _label.name = None
 
 
@@ -103,7 +134,9 @@ def _reference_case(stack, item: str, stages: list[list[tuple[str, str]]],
     it cost in calls (API requests, handler invocations, AWS calls)."""
     from tests.integration.harness import application
     _case_calls.clear()
-    _case.update(collect=True, invocations=0)
+    _meter.reset()
+    _case.update(collect=True, invocations=0, own_cpu_s=0.0)
+    _meter.active = True
     with measure("POST /cases"):
         case_no = stack.call("POST", "/cases", "company",
                              body or application(item)).data["caseNo"]
@@ -119,12 +152,15 @@ def _reference_case(stack, item: str, stages: list[list[tuple[str, str]]],
             reviews += 1
     stack.wait_status(case_no, 11)
     stack.pump.run_until(lambda: False, timeout=1.0)  # let the timeline catch up
+    # What moving the case from application to license took: the applicant's, the
+    # clerk's and each department's request, and everything that followed from them.
+    _case["collect"] = _meter.active = False
+    spent = {"calls": dict(_case_calls), "api_requests": 2 + reviews,
+             "invocations": _case["invocations"] + 2 + reviews,
+             "callback_states": 1 + reviews, "write_units": _meter.write_units,
+             "read_units": _meter.read_units, "own_cpu_s": _case["own_cpu_s"]}
     with measure("GET /cases/{caseNo}"):
         case = stack.case(case_no)
-    _case["collect"] = False
-    spent = {"calls": dict(_case_calls), "api_requests": 3 + reviews,
-             "invocations": _case["invocations"] + 3 + reviews,
-             "callback_states": 2 + reviews}
     with measure("GET /tasks"):
         stack.call("GET", "/tasks?dept=ZWFW", "clerk")
     with measure("GET /licenses/{id}"):
@@ -195,14 +231,10 @@ def _route_and_workflow_numbers() -> dict:
             name: round(count * PRICE_PER_TRANSITION * 1000, 4)
             for name, count in transitions.items()},
         "cost_reference_case": {**cost.per_case(
-            spent["calls"], spent["api_requests"], spent["invocations"],
-            transitions["reference: two departments in parallel + license (公共场所卫生许可)"],
-            spent["callback_states"]), "aws_calls": spent["calls"]},
+            spent, transitions["reference: two departments in parallel + license (公共场所卫生许可)"]),
+            "aws_calls": spent["calls"]},
         "cost_one_thing_case": cost.per_case(
-            one_thing_spent["calls"], one_thing_spent["api_requests"],
-            one_thing_spent["invocations"],
-            transitions["one thing: three stages, five reviews (开办餐厅一件事)"],
-            one_thing_spent["callback_states"]),
+            one_thing_spent, transitions["one thing: three stages, five reviews (开办餐厅一件事)"]),
     }
 
 

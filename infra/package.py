@@ -58,8 +58,7 @@ DEAD_LETTER_QUEUES = ("TasksDeadLetterQueue", "ConcludeDeadLetterQueue",
 # send a stream batch that kept failing to the on-failure queue.
 FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
     "APIHandler": [
-        ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem", "ConditionCheckItem"),
-         ("CasesTable",)),
+        ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem"), ("CasesTable",)),
         ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem"),
          ("ItemsTable",)),
         ("dynamodb", ("GetItem",), ("LicensesTable",)),

@@ -134,7 +134,7 @@ class TaskRecord(CasesTableRecord, discriminator="task"):
     veto = BooleanAttribute(null=True)     # a denial ends review (the stage's rule)
     planned = UnicodeAttribute(null=True)  # deadline as planned (before any pause)
     deadline = UnicodeAttribute()          # the deadline now (pauses added)
-    token = UnicodeAttribute()
+    token = UnicodeAttribute(null=True)    # tasks recorded before TaskToken held it here
     # upcoming (a later stage's review, not in the inbox until the stages before it are
     # decided) | open | supplement (waits on the applicant) | special (special procedure) |
     # decided | cancelled. From open until decided or cancelled it is in its department's
@@ -160,6 +160,14 @@ class TaskRecord(CasesTableRecord, discriminator="task"):
     decidedAt = UnicodeAttribute(null=True)
     resumedAt = UnicodeAttribute(null=True)  # when the workflow got the decision
     inbox = InboxIndex()
+
+
+class TaskToken(CasesTableRecord, discriminator="token"):
+    """The workflow's task token for one task (sk `TOKEN#<taskId>`), apart from the task:
+    a token is long (up to 2 KB) and the task is written several times and sits in the
+    inbox index, so keeping the token out of it keeps each of those writes small. Read
+    only by the stream handler that redeems it."""
+    token = UnicodeAttribute()
 
 
 class DailyCounter(CasesTableRecord, discriminator="counter"):

@@ -17,11 +17,11 @@ from pynamodb.exceptions import UpdateError
 
 from .. import config
 from ..adapters import aws, workflow
-from ..adapters.models import CaseRecord, TaskRecord, condition_failed
+from ..adapters.models import CaseRecord, TaskRecord, TaskToken, condition_failed
 from ..domain.lifecycle import MOVES_TO_REVIEW, STOPS_WORKFLOW, Status
 from . import casefile, clock, licenses, stages
 from .cases import META
-from .tasks import task_decided
+from .tasks import task_decided, token_key
 
 log = logging.getLogger("onewindow")
 
@@ -84,10 +84,12 @@ def resume_decided(old: dict | None, new: dict | None) -> bool:
     task = TaskRecord.get(new["pk"], new["sk"], consistent_read=True)
     if task.resumedAt:
         return False
+    token = new.get("token") or TaskToken.get(new["pk"], token_key(new["taskId"]),
+                                              consistent_read=True).token
     if new.get("resumeWith"):
-        resumed = workflow.fail(new["token"], new["resumeWith"])
+        resumed = workflow.fail(token, new["resumeWith"])
     else:
-        resumed = workflow.resume(new["token"], {"decision": new["decision"]})
+        resumed = workflow.resume(token, {"decision": new["decision"]})
     # Recorded after the resume: a crash in between is retried by the stream, and the
     # token (spent by then) is refused.
     task.update(actions=[TaskRecord.resumedAt.set(clock.now().isoformat())])

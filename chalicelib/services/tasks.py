@@ -1,16 +1,17 @@
 """Department inboxes, claims and decisions: the human steps of the approval workflow.
 
 A task is what the workflow waits on (acceptance by the counter, review by a department).
-Its token never leaves the server: a decision is written here, in one transaction with the
-case it changes, and the stream handler (services/progress.py) redeems the token once.
+Its token never leaves the server (it is kept apart from the task, models.TaskToken): a
+decision is written here, in one transaction with the case it changes, and the stream
+handler (services/progress.py) redeems the token once.
 """
 from datetime import date
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from .. import tracing
-from ..adapters.models import (CaseRecord, TaskRecord, condition_failed, put_if_absent,
-                               transact_write)
+from ..adapters.models import (CaseRecord, TaskRecord, TaskToken, condition_failed,
+                               put_if_absent, transact_write)
 from ..domain import identity, worktime
 from ..domain.errors import Conflict, Forbidden, NotFound, UnprocessableEntity, ValidationError
 from ..domain.identifiers import is_valid_task_id
@@ -50,11 +51,18 @@ def record(message: dict) -> bool:
         taskKind=message["kind"], caseNo=message["caseNo"], itemCode=message["itemCode"],
         dept=message["dept"], stage=message.get("stage"), veto=message.get("veto"),
         planned=planned, deadline=worktime.shifted(planned, case.pauses or [], clock.zone()),
-        token=message["token"], state=state,
+        state=state,
         inboxDept=message["dept"] if state == "open" else None, createdAt=created.isoformat())
     if closed:
         task.cancelledAt, task.cancelReason = created.isoformat(), "case closed"
+    # The token first: a task in the inbox always has one to redeem.
+    put_if_absent(TaskToken(message["caseNo"], token_key(message["taskId"]),
+                            token=message["token"]))
     return put_if_absent(task)
+
+
+def token_key(task_id: str) -> str:
+    return f"TOKEN#{task_id}"
 
 
 # -- the inbox -------------------------------------------------------------------------
@@ -329,19 +337,26 @@ def decide(principal: identity.Principal | None, task_id: str, body: dict,
 
 def _commit(task: TaskRecord, task_actions: list, task_condition, case: CaseRecord,
             case_actions: list | None, more=None) -> None:
-    """One transaction: the task, and the case changed (version-checked) or, when it is
-    not changed, checked unchanged — a withdrawal racing a decision makes it a 409."""
+    """The task, with the case when the decision changes it: one transaction, the case
+    version-checked. A decision that leaves the case as it is (an approval, an advisory
+    opinion) writes the task alone, on the task's own condition: a withdrawal racing it
+    cancels the task in its transaction, so whichever commits second fails — the
+    decision with 409, the withdrawal with case_changed."""
     try:
+        if not case_actions and not more:
+            task.update(actions=task_actions, condition=task_condition)
+            return
         with transact_write() as transaction:
             transaction.update(task, actions=task_actions, condition=task_condition)
             if case_actions:
                 # PynamoDB adds the version condition: a case that moved on refuses.
                 transaction.update(case, actions=case_actions)
-            else:
-                transaction.condition_check(CaseRecord, case.pk, META,
-                                            condition=CaseRecord.version == case.version)
             if more:
                 more(transaction)
+    except UpdateError as error:
+        if condition_failed(error):
+            raise _raced(task) from None
+        raise
     except TransactWriteError:
         raise _raced(task) from None
 

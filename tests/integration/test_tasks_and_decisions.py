@@ -148,6 +148,11 @@ def test_redelivered_events_never_duplicate(stack):
     message = {"taskId": task["taskId"], "kind": "acceptance", "caseNo": case_no,
                "itemCode": FOOD, "dept": "ZWFW", "deadline": "2026-12-01", "token": "t"}
     assert tasks.record(message) is False  # the queue delivered it before
+    # The token the workflow sent first is the one kept, apart from the task (and so out
+    # of the inbox index).
+    from chalicelib.adapters.models import TaskRecord, TaskToken
+    assert TaskRecord.get(case_no, f"TASK#{task['taskId']}").token is None
+    assert TaskToken.get(case_no, tasks.token_key(task["taskId"])).token != "t"
     event = {"Records": [{"messageId": "m", "receiptHandle": "r", "body": __import__("json")
                           .dumps(message), "attributes": {}, "messageAttributes": {},
                           "md5OfBody": "", "eventSource": "aws:sqs",
