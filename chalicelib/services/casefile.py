@@ -7,7 +7,7 @@ the overdue watch (`inbox` index, CASES shard) and its open tasks' deadlines in 
 the clock.
 """
 import zlib
-from datetime import datetime
+from datetime import date, datetime
 
 from ..adapters.models import CaseRecord, TaskRecord
 from ..domain import worktime
@@ -24,21 +24,61 @@ def case_shard(case_no: str) -> str:
     return f"CASES#{zlib.crc32(case_no.encode()) % CASE_SHARDS}"
 
 
-def next_watch(case: CaseRecord, pauses: list[dict] | None = None) -> str | None:
-    """The next deadline the sweep must watch for this case: promised until it is missed,
-    then statutory; none once both are (or when the case has none)."""
-    due = case.due or {}
+def deadlines(case: CaseRecord, pauses: list[dict] | None = None,
+              procedures: list[dict] | None = None, open_case: bool | None = None
+              ) -> dict[str, str]:
+    """Every deadline of the case still to watch, by kind, as UTC moments:
+
+    - `promised` and `statutory`: the case's own, moved on by the working time it spent
+      paused — while the case is open;
+    - `special_procedure#<n>`: the open special procedure's own statutory limit (the
+      case's clock is stopped meanwhile, the procedure's is not);
+    - `materials`: the close of the day materials approved to follow (容缺) are due.
+    A kind already marked overdue is not watched again."""
     missed = set(case.overdue or ())
-    for kind in ("promised", "statutory"):
-        if kind in due and kind not in missed:
-            return worktime.shifted(due[kind], pauses if pauses is not None
-                                    else case.pauses or [], clock.zone())
-    return None
+    found = {}
+    if open_case if open_case is not None else case.closedAt is None:
+        due = case.due or {}
+        for kind in ("promised", "statutory"):
+            if kind in due and kind not in missed:
+                found[kind] = worktime.shifted(due[kind], pauses if pauses is not None
+                                               else case.pauses or [], clock.zone())
+    procedures = procedures if procedures is not None else list(case.procedures or [])
+    if procedures and not procedures[-1].get("endedAt"):
+        kind = f"special_procedure#{len(procedures)}"
+        if kind not in missed and procedures[-1].get("dueAt"):
+            found[kind] = procedures[-1]["dueAt"]
+    if case.pendingMaterials and case.materialsDueBy and "materials" not in missed:
+        found["materials"] = materials_due(case.materialsDueBy)
+    return found
+
+
+def materials_due(day: str) -> str:
+    return worktime.utc_text(worktime.close_of(date.fromisoformat(day), clock.zone()))
+
+
+def next_watch(case: CaseRecord, pauses: list[dict] | None = None, **changes) -> str | None:
+    """The soonest deadline the sweep must watch for this case (`deadlines`); none once
+    every one is missed or done. `changes` (procedures, open_case) describe the case as a
+    write in progress leaves it."""
+    found = deadlines(case, pauses, **changes)
+    return min(found.values()) if found else None
+
+
+def watch_actions(case: CaseRecord, **changes) -> list:
+    """Keep the case's place in the overdue watch in step with a change: its soonest
+    deadline, or out of the watch when there is none."""
+    watch = next_watch(case, **changes)
+    if watch:
+        return [CaseRecord.inboxDept.set(case_shard(case.pk)), CaseRecord.deadline.set(watch)]
+    return [CaseRecord.inboxDept.remove()]
 
 
 def status_actions(case: CaseRecord, target: Status, actor: str, role: str, channel: str,
-                   opinion: str | None, at: datetime) -> list:
-    """Move the case to `target` (409 if the lifecycle forbids it) and record who did it."""
+                   opinion: str | None, at: datetime, watched: bool = False) -> list:
+    """Move the case to `target` (409 if the lifecycle forbids it) and record who did it.
+    Closing it stops its clock for good and takes it out of the overdue watch, unless it
+    is still `watched` (materials to follow: the caller adds its watch)."""
     check_transition(case.status, target)
     when = at.isoformat()
     actions = [CaseRecord.status.set(int(target)), CaseRecord.updatedAt.set(when),
@@ -46,10 +86,11 @@ def status_actions(case: CaseRecord, target: Status, actor: str, role: str, chan
                CaseRecord.channel.set(channel), CaseRecord.opinion.set(opinion)]
     if target == Status.ACCEPTED:
         actions.append(CaseRecord.acceptedAt.set(when))
+    if target in CLOSED and not watched:
+        actions.append(CaseRecord.inboxDept.remove())
     if target in CLOSED and case.closedAt is None:
         # The clock stops for good; a pause still open ends here.
         actions.append(CaseRecord.closedAt.set(when))
-        actions.append(CaseRecord.inboxDept.remove())
         if worktime.open_pause(case.pauses or []):
             actions.append(CaseRecord.pauses.set(
                 worktime.end_pause(case.pauses, at, clock.zone())))
@@ -63,13 +104,14 @@ def pause_actions(case: CaseRecord, kind: str, task_id: str, at: datetime) -> li
 
 
 def resume_actions(case: CaseRecord, tasks: list[TaskRecord], at: datetime,
-                   transaction) -> list:
+                   transaction, **changes) -> list:
     """End the open pause: the case's watch and every open task's deadline move on by the
-    working time it lasted. Adds the task updates to `transaction`; returns the case's."""
+    working time it lasted. Adds the task updates to `transaction`; returns the case's.
+    `changes`: as for `next_watch` (a special procedure ending with the pause)."""
     zone = clock.zone()
     pauses = worktime.end_pause(case.pauses or [], at, zone)
     actions = [CaseRecord.pauses.set(pauses)]
-    watch = next_watch(case, pauses)
+    watch = next_watch(case, pauses, **changes)
     if watch:
         actions.append(CaseRecord.deadline.set(watch))
     for task in tasks:

@@ -37,14 +37,17 @@ def conclude(case_no: str) -> int | None:
     opinion = "准予许可" + ("，已核发电子证照" if license_id else "") + \
         ("；容缺材料待补" if pending else "")
     actions = casefile.status_actions(case, target, "workflow", "workflow", "system",
-                                      opinion, now)
+                                      opinion, now, watched=bool(pending))
     if license_id:
         actions.append(CaseRecord.licenseId.set(license_id))
     if pending:
+        # The materials have their own due date; the overdue sweep watches it.
         days = item["process"].get("materialsToFollowDays") or 0
+        due_by = add_workdays(clock.local_date(now), days).isoformat()
         actions += [CaseRecord.pendingMaterials.set(pending),
-                    CaseRecord.materialsDueBy.set(
-                        add_workdays(clock.local_date(now), days).isoformat())]
+                    CaseRecord.materialsDueBy.set(due_by),
+                    CaseRecord.inboxDept.set(casefile.case_shard(case.pk)),
+                    CaseRecord.deadline.set(casefile.materials_due(due_by))]
     try:
         case.update(actions=actions)
     except UpdateError as error:

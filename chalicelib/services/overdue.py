@@ -1,5 +1,7 @@
 """The overdue sweep (a scheduled event): every task and case past a deadline is marked
-overdue once, and the mark becomes a lifecycle event (`onewindow.case.overdue`). A missed
+overdue once, and the mark becomes a lifecycle event (`onewindow.case.overdue`). A case's
+deadlines are its own (promised, then statutory), an open special procedure's own limit,
+and the due date of materials approved to follow (容缺, watched after conclusion 12). A missed
 deadline never fails a workflow: it is escalated to supervision, and the work goes on.
 
 No Scan: open tasks sit in their department's inbox and open cases in the CASES shards
@@ -63,28 +65,25 @@ def _mark_task(task: TaskRecord, text: str) -> int:
 
 
 def _mark_case(case: CaseRecord, now, text: str) -> int:
-    """Mark the deadlines the case has missed; keep it in the watch for the next one."""
-    zone = clock.zone()
-    pauses = worktime.end_pause(case.pauses or [], now, zone)
+    """Mark the deadlines the case has missed (its own, an open special procedure's,
+    materials to follow); keep it in the watch for the next one."""
+    pauses = worktime.end_pause(case.pauses or [], now, clock.zone())
     before = list(case.overdue or [])
-    missed = list(before)
-    for kind in ("promised", "statutory"):
-        due = (case.due or {}).get(kind)
-        if due and kind not in missed and worktime.shifted(due, pauses, zone) < text:
-            missed.append(kind)
+    missed = before + sorted(kind for kind, moment in
+                             casefile.deadlines(case, pauses).items() if moment < text)
     if missed == before:
         return 0  # paused: its deadlines have moved on
     case.overdue = missed
     watch = casefile.next_watch(case)
     actions = [CaseRecord.overdue.set(missed), CaseRecord.overdueAt.set(text),
                CaseRecord.deadline.set(watch) if watch else CaseRecord.inboxDept.remove()]
-    # Only over what this sweep read: still open, no mark added meanwhile.
+    # Only over what this sweep read: still watched, no mark added meanwhile.
     unchanged = size(CaseRecord.overdue) == len(before) if before \
         else CaseRecord.overdue.does_not_exist()
     try:
         # Not a transition: the case's version stays (a decision racing the sweep stands).
         CaseRecord._get_connection().update_item(case.pk, META, actions=actions,
-                                 condition=unchanged & CaseRecord.closedAt.does_not_exist())
+                                 condition=unchanged & CaseRecord.inboxDept.exists())
     except UpdateError as error:
         if condition_failed(error):
             return 0

@@ -393,8 +393,11 @@ def start_special_procedure(principal: identity.Principal | None, task_id: str, 
     case_actions = casefile.status_actions(
         case, Status.SPECIAL_PROCEDURE, principal.sub, principal.role, channel,
         f"{kinds[kind]['name']}：{body['reason']}", now) + \
-        casefile.pause_actions(case, "special_procedure", task.taskId, now) + \
-        [CaseRecord.procedures.set([*(case.procedures or []), procedure])]
+        casefile.pause_actions(case, "special_procedure", task.taskId, now)
+    procedures = [*(case.procedures or []), procedure]
+    # The procedure's own limit joins the overdue watch (the case's clock stops).
+    case_actions += [CaseRecord.procedures.set(procedures),
+                     CaseRecord.deadline.set(casefile.next_watch(case, procedures=procedures))]
     claim_actions = _claimed_by_decider(task, principal, now.isoformat())
     _commit(task, [TaskRecord.state.set("special")] + claim_actions,
             (TaskRecord.state == "open") & _claimed_condition(principal), case, case_actions)
@@ -418,13 +421,14 @@ def end_special_procedure(principal: identity.Principal | None, task_id: str, bo
     moved = reopen(task, case, tasks, now, Status.SPECIAL_PROCEDURE_ENDED,
                    (principal.sub, principal.role, channel, body["result"]),
                    [CaseRecord.procedures.set(procedures)],
-                   condition=(TaskRecord.state == "special") & _claimed_condition(principal))
+                   condition=(TaskRecord.state == "special") & _claimed_condition(principal),
+                   procedures=procedures)
     task.state, task.deadline = "open", moved
     return _answer(task, Status.SPECIAL_PROCEDURE_ENDED)
 
 
 def reopen(task: TaskRecord, case: CaseRecord, tasks: list[TaskRecord], now, target: Status,
-           actor: tuple, case_extra: list, condition) -> str:
+           actor: tuple, case_extra: list, condition, **changes) -> str:
     """The wait a task was in is over (a supplement given, a special procedure ended): in
     one transaction the case moves to `target`, its clock resumes (every open task's
     deadline moved on by the pause), and the task is open again. Returns the task's new
@@ -439,7 +443,8 @@ def reopen(task: TaskRecord, case: CaseRecord, tasks: list[TaskRecord], now, tar
                                condition=condition)
             others = [t for t in tasks if t.taskId != task.taskId]
             transaction.update(case, actions=casefile.status_actions(case, target, *actor, now)
-                               + casefile.resume_actions(case, others, now, transaction)
+                               + casefile.resume_actions(case, others, now, transaction,
+                                                         **changes)
                                + case_extra)
     except TransactWriteError:
         raise _raced(task) from None

@@ -8,6 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from chalicelib.adapters import aws
+from chalicelib.domain import worktime
 from chalicelib.services import clock, overdue
 
 from .harness import FOOD, HYGIENE, REGION, application
@@ -100,6 +101,44 @@ def test_the_sweep_marks_overdue_tasks_and_cases_once_and_paused_ones_not(stack,
     # The workflow never failed: the late task is still decided as usual.
     stack.decide(late_task["taskId"], "scjg", "approve", "同意")
     stack.wait_status(late_case, 11)
+
+
+def test_the_sweep_watches_a_special_procedures_own_limit_and_materials_to_follow(
+        stack, monkeypatch):
+    # 现场勘验 has 5 working days of its own; the case's clock stops meanwhile.
+    inspected, task = _review(stack)
+    started = stack.call("POST", f"/tasks/{task['taskId']}/special-procedure", "scjg",
+                         {"type": "inspection", "reason": "需现场核查经营场所"})
+    assert started.status_code == 200
+    due_at = stack.case(inspected)["specialProcedures"][0]["dueAt"]
+    # 容缺: approved with a material to follow within 10 working days; concluded 12.
+    following, review = _review(stack)
+    assert stack.call("POST", f"/tasks/{review['taskId']}/decision", "scjg", {
+        "decision": "approve", "opinion": "容缺受理",
+        "pendingMaterials": ["食品安全管理制度文本"]}).status_code == 200
+    stack.wait_status(following, 12)
+    now = clock.now()
+    assert overdue.sweep(now) == {"tasks": 0, "cases": 0}
+
+    later = now + timedelta(days=20)  # past both, but the case clock of the first stopped
+    assert worktime.utc_text(later) > due_at
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert overdue.sweep(later) == {"tasks": 0, "cases": 2}
+    assert overdue.sweep(later) == {"tasks": 0, "cases": 0}  # once
+    assert stack.case(inspected)["overdue"] == ["special_procedure#1"]
+    assert stack.case(following)["overdue"] == ["materials"]
+    assert stack.pump.run_until(lambda: [
+        e.get("detail", {}).get("deadline") for e in stack.case(following)["timeline"]
+        if e["action"] == "overdue"] == ["materials"])
+    # The procedure ends: the case's own deadlines are watched again, moved on by the
+    # pause; the materials come in: nothing is watched any more.
+    assert stack.call("POST", f"/tasks/{task['taskId']}/special-procedure/end", "scjg",
+                      {"result": "现场勘验合格"}).status_code == 200
+    assert stack.call("POST", f"/cases/{following}/supplement", "company", {
+        "materials": [{"name": "食品安全管理制度文本", "ref": "s3://materials/rules.pdf"}]
+    }).data["status"] == 11
+    assert overdue.sweep(later) == {"tasks": 0, "cases": 0}
+    assert stack.case(inspected)["overdue"] == ["special_procedure#1"]
 
 
 def _sfn_throttled(times: int):
