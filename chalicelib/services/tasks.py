@@ -143,12 +143,19 @@ def _claimed_condition(principal: identity.Principal):
     return TaskRecord.claimedBy.does_not_exist() | (TaskRecord.claimedBy == principal.sub)
 
 
+def _claim_actions(to: str | None, action: str, actor: str, at: str) -> list:
+    """The task's claim as one change: who holds it now (none: released), what was done
+    (claimed, released, assigned), by whom, when — what its `task_<action>` event says."""
+    return [TaskRecord.claimedAt.set(at), TaskRecord.claimAction.set(action),
+            TaskRecord.claimActor.set(actor),
+            TaskRecord.claimedBy.set(to) if to else TaskRecord.claimedBy.remove()]
+
+
 def _claimed_by_decider(task: TaskRecord, principal: identity.Principal, at: str) -> list:
     """An unclaimed task is claimed by whoever acts on it, in the same write."""
     if task.claimedBy:
         return []
-    return [TaskRecord.claimedBy.set(principal.sub), TaskRecord.claimedAt.set(at),
-            TaskRecord.claimAction.set("claimed"), TaskRecord.claimActor.set(principal.sub)]
+    return _claim_actions(principal.sub, "claimed", principal.sub, at)
 
 
 def _raced(task: TaskRecord) -> Conflict:
@@ -216,10 +223,7 @@ def assign(principal: identity.Principal | None, task_id: str, body: dict) -> di
 
 def _set_claim(task: TaskRecord, to: str | None, action: str,
                principal: identity.Principal, condition) -> None:
-    at = clock.now().isoformat()
-    actions = [TaskRecord.claimedAt.set(at), TaskRecord.claimAction.set(action),
-               TaskRecord.claimActor.set(principal.sub),
-               TaskRecord.claimedBy.set(to) if to else TaskRecord.claimedBy.remove()]
+    actions = _claim_actions(to, action, principal.sub, clock.now().isoformat())
     try:
         task.update(actions=actions,
                     condition=condition & TaskRecord.state.is_in(*STATES))
@@ -282,57 +286,85 @@ def decide(principal: identity.Principal | None, task_id: str, body: dict,
     _require_state(task, "open")
     _require_claim(principal, task)
     now = clock.now()
-    at = now.isoformat()
-    claim_actions = _claimed_by_decider(task, principal, at)
-    task_condition = (TaskRecord.state == "open") & _claimed_condition(principal)
-    actor = (principal.sub, principal.role, channel, opinion, now)
-
+    step = _Decision(task, case, principal, (principal.sub, principal.role, channel, opinion,
+                                             now))
     if decision == "supplement":
-        materials = _named_materials(case, body.get("materials") or [], "materials")
+        return step.ask_supplement(body.get("materials") or [])
+    if task.taskKind == "acceptance":
+        return step.accept_or_not(decision)
+    return step.review(decision, body.get("pendingMaterials"))
+
+
+class _Decision:
+    """One decision on one open task: what it writes to the task and the case."""
+
+    def __init__(self, task: TaskRecord, case: CaseRecord, principal: identity.Principal,
+                 actor: tuple):
+        self.task, self.case, self.principal, self.actor = task, case, principal, actor
+        self.at = actor[-1].isoformat()
+        self.claim = _claimed_by_decider(task, principal, self.at)
+        self.condition = (TaskRecord.state == "open") & _claimed_condition(principal)
+
+    def ask_supplement(self, names: list[str]) -> dict:
+        """The applicant is asked for materials: 6, the clock stops, the task waits."""
+        task, case, now = self.task, self.case, self.actor[-1]
+        materials = _named_materials(case, names, "materials")
         target = Status.SUPPLEMENT_REQUESTED
-        case_actions = casefile.status_actions(case, target, *actor) + \
+        case_actions = casefile.status_actions(case, target, *self.actor) + \
             casefile.pause_actions(case, "supplement", task.taskId, now) + [
                 CaseRecord.supplement.set({
                     "taskId": task.taskId, "dept": task.dept, "context":
                     "intake" if task.taskKind == "acceptance" else "review",
-                    "materials": materials, "opinion": opinion, "requestedAt": at})]
-        task_actions = [TaskRecord.state.set("supplement")]
-        _commit(task, task_actions + claim_actions, task_condition, case, case_actions)
+                    "materials": materials, "opinion": self.actor[3],
+                    "requestedAt": self.at})]
+        _commit(task, [TaskRecord.state.set("supplement")] + self.claim, self.condition,
+                case, case_actions)
         task.state = "supplement"
         return _answer(task, target)
 
-    decided = [TaskRecord.state.set("decided"), TaskRecord.decision.set(decision),
-               TaskRecord.opinion.set(opinion), TaskRecord.decidedBy.set(principal.sub),
-               TaskRecord.decidedRole.set(principal.role), TaskRecord.decidedVia.set(channel),
-               TaskRecord.decidedAt.set(at), TaskRecord.inboxDept.remove()]
-    target, cancel, tasks = None, False, []
-    if task.taskKind == "acceptance":
+    def accept_or_not(self, decision: str) -> dict:
+        """Accept (3) resumes the workflow; refusing or not accepting fails its task."""
         target = ACCEPTANCE_DECISIONS[decision]
-        if target != Status.ACCEPTED:
-            decided.append(TaskRecord.resumeWith.set(NOT_ACCEPTED))
-    elif decision == "deny" and task.veto:
-        target, cancel = Status.DENIED, True
-        decided.append(TaskRecord.resumeWith.set(DENIED))
-    elif decision == "approve" and body.get("pendingMaterials"):
-        item, _ = _item_materials(case)
-        if not item["process"].get("materialsToFollowDays"):
-            raise UnprocessableEntity("this item version does not accept materials to "
-                                      "follow (容缺)", field="pendingMaterials",
-                                      code="materials_to_follow_not_allowed")
-        decided.append(TaskRecord.pendingMaterials.set(
-            _named_materials(case, body["pendingMaterials"], "pendingMaterials")))
-    case_actions = None
-    if target is not None:
-        case_actions = casefile.status_actions(case, target, *actor)
-    with_cancel = None
-    if cancel:
-        _, _, tasks = load(case.pk)
-        with_cancel = lambda transaction: casefile.cancel_open_tasks(  # noqa: E731
-            tasks, "a department with veto denied", now, transaction, keep=task.taskId)
-    _commit(task, decided + claim_actions, task_condition, case, case_actions, with_cancel)
-    task.state, task.decision, task.opinion, task.decidedAt = "decided", decision, opinion, at
-    task.claimedBy = task.claimedBy or principal.sub
-    return _answer(task, target if target is not None else case.status)
+        extra = [] if target == Status.ACCEPTED else [TaskRecord.resumeWith.set(NOT_ACCEPTED)]
+        return self._decided(decision, extra, target)
+
+    def review(self, decision: str, pending: list[str] | None) -> dict:
+        """Approve (with materials to follow where allowed), or deny: a department with
+        veto ends review (13, the other tasks cancelled); without, it is an opinion."""
+        if decision == "deny" and self.task.veto:
+            return self._decided(decision, [TaskRecord.resumeWith.set(DENIED)],
+                                 Status.DENIED, cancel_others=True)
+        extra = []
+        if decision == "approve" and pending:
+            item, _ = _item_materials(self.case)
+            if not item["process"].get("materialsToFollowDays"):
+                raise UnprocessableEntity("this item version does not accept materials to "
+                                          "follow (容缺)", field="pendingMaterials",
+                                          code="materials_to_follow_not_allowed")
+            extra.append(TaskRecord.pendingMaterials.set(
+                _named_materials(self.case, pending, "pendingMaterials")))
+        return self._decided(decision, extra, None)
+
+    def _decided(self, decision: str, extra: list, target: Status | None,
+                 cancel_others: bool = False) -> dict:
+        task, case, principal = self.task, self.case, self.principal
+        sub, role, channel, opinion, now = self.actor
+        actions = [TaskRecord.state.set("decided"), TaskRecord.decision.set(decision),
+                   TaskRecord.opinion.set(opinion), TaskRecord.decidedBy.set(sub),
+                   TaskRecord.decidedRole.set(role), TaskRecord.decidedVia.set(channel),
+                   TaskRecord.decidedAt.set(self.at), TaskRecord.inboxDept.remove()] + extra
+        case_actions = casefile.status_actions(case, target, *self.actor) \
+            if target is not None else None
+        more = None
+        if cancel_others:
+            _, _, tasks = load(case.pk)
+            more = lambda transaction: casefile.cancel_open_tasks(  # noqa: E731
+                tasks, "a department with veto denied", now, transaction, keep=task.taskId)
+        _commit(task, actions + self.claim, self.condition, case, case_actions, more)
+        task.state, task.decision, task.opinion, task.decidedAt = \
+            "decided", decision, opinion, self.at
+        task.claimedBy = task.claimedBy or principal.sub
+        return _answer(task, target if target is not None else case.status)
 
 
 def _commit(task: TaskRecord, task_actions: list, task_condition, case: CaseRecord,
