@@ -1,0 +1,168 @@
+"""Run the README's curl walk-through against a running local stack, command by command.
+
+The README's `sh` blocks are read as a small shell: `NAME=$(tok '<claims>')` mints a dev
+token, `NAME=value` sets a variable, `curl …` is sent over HTTP (method, headers, body,
+`-d @file`, `> file`), everything else (comments, the `tok` function) is skipped. What a
+command's comment promises is checked: `409 <code>` an error with that code, `status <n>`
+/ `-> <n>` the case's status; otherwise a 2xx. The workflow runs asynchronously, so an
+answer that is not yet the promised one is asked again for a while, as a reader would.
+The README's placeholders: `CASE=4403002026…` takes the case number the last
+`POST /cases` returned, `X-Query-Password: 123456` its query password, `<licenseId>` the
+license of the case.
+"""
+import json
+import re
+import shlex
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def blocks(after_heading: str) -> str:
+    """The first ```sh block after a heading of the README."""
+    text = README.read_text("utf-8")
+    start = text.index(after_heading)
+    body = text.index("```sh", start) + len("```sh")
+    return text[body:text.index("```", body)]
+
+
+def commands(block: str) -> list[tuple[str, str]]:
+    """Each command of a block (continuations and multi-line quotes joined), with the
+    comment that follows it on its last line."""
+    found, buffer = [], ""
+    for line in block.splitlines():
+        buffer = f"{buffer}\n{line}" if buffer else line
+        if buffer.rstrip().endswith("\\"):
+            buffer = buffer.rstrip()[:-1]
+            continue
+        try:
+            shlex.split(buffer, comments=True)
+        except ValueError:
+            continue  # a quote is still open
+        code, _, comment = _split_comment(buffer)
+        if code.strip():
+            found.append((code.strip(), comment.strip()))
+        buffer = ""
+    return found
+
+
+def _split_comment(line: str) -> tuple[str, str, str]:
+    quote = None
+    for index, char in enumerate(line):
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and (index == 0 or line[index - 1].isspace()):
+            return line[:index], "#", line[index + 1:]
+    return line, "", ""
+
+
+class Walk:
+    def __init__(self, url: str):
+        self.vars = {"API": url}
+        self.files: dict[str, bytes] = {}
+        self.last_case: str | None = None
+        self.query_password = ""
+        self.answers: list[tuple[str, int, dict]] = []
+
+    def expand(self, text: str) -> str:
+        return re.sub(r"\$\{?(\w+)\}?", lambda m: self.vars.get(m.group(1), m.group(0)), text)
+
+    def run(self, steps: list[tuple[str, str]]) -> None:
+        for code, comment in steps:
+            self.do(code, comment)
+
+    def do(self, code: str, comment: str) -> None:
+        token = re.fullmatch(r"(\w+)=\$\(tok '(.*)'\)", code, re.S)
+        if token:
+            claims = json.loads(token.group(2))
+            self.vars[token.group(1)] = self._send("POST", self.vars["API"] + "/auth/dev-token",
+                                                   {"Content-Type": "application/json"},
+                                                   json.dumps(claims).encode())[1]["token"]
+            return
+        if code.startswith("CASE=") and "…" in code:
+            self.vars["CASE"] = self.last_case
+            return
+        assign = re.fullmatch(r"(\w+)=(.+)", code, re.S)
+        if assign and assign.group(1) == "API":
+            return  # the stack under test runs on a port of its own
+        if assign:
+            self.vars[assign.group(1)] = self.expand(shlex.split(assign.group(2))[0])
+            return
+        if code.startswith("curl "):
+            self.curl(code, comment)
+
+    def curl(self, code: str, comment: str) -> tuple[int, dict]:
+        code = code.replace("<licenseId>", "$LICENSE")
+        if "$LICENSE" in code:
+            self.vars["LICENSE"] = self._case()["licenseId"]
+        redirect = None
+        if ">" in code.split("'")[-1]:
+            code, redirect = [part.strip() for part in code.rsplit(">", 1)]
+        words = shlex.split(code)[1:]
+        method, headers, data, url = "GET", {}, None, None
+        it = iter(words)
+        for word in it:
+            if word == "-X":
+                method = next(it)
+            elif word == "-H":
+                name, value = self.expand(next(it)).split(":", 1)
+                if name == "X-Query-Password":
+                    value = self.query_password  # the README's 123456 stands for it
+                headers[name.strip()] = value.strip()
+            elif word == "-d":
+                raw = next(it)
+                data = self.files[raw[1:]] if raw.startswith("@") else \
+                    self.expand(raw).encode("utf-8")
+                method = "POST" if method == "GET" else method
+            elif word == "-s":
+                continue
+            else:
+                url = self.expand(word)
+        if data is not None and "Content-Type" not in headers:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"  # as curl does
+        expected = _expectation(comment)
+        deadline = time.monotonic() + 30
+        while True:
+            status, body = self._send(method, url, headers, data)
+            if expected(status, body) or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+        self.answers.append((f"{method} {url}", status, body))
+        assert expected(status, body), (code, comment, status, body)
+        if method == "POST" and url.endswith("/cases") and status == 201:
+            self.last_case, self.query_password = body["caseNo"], body["queryPassword"]
+        if redirect:
+            self.files[redirect] = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        return status, body
+
+    def _case(self) -> dict:
+        return self._send("GET", f"{self.vars['API']}/cases/{self.vars['CASE']}",
+                          {"Authorization": f"Bearer {self.vars['COMPANY']}"}, None)[1]
+
+    @staticmethod
+    def _send(method, url, headers, data) -> tuple[int, dict]:
+        request = urllib.request.Request(url.replace("…", ""), data=data, method=method,
+                                         headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+
+def _expectation(comment: str):
+    conflict = re.search(r"\b(4\d\d) (\w+)", comment)
+    if conflict:
+        status, code = int(conflict.group(1)), conflict.group(2)
+        return lambda s, b: s == status and b["error"]["code"] == code
+    case_status = re.search(r"(?:status|->) (\d+)\b", comment)
+    if case_status:
+        wanted = int(case_status.group(1))
+        return lambda s, b: 200 <= s < 300 and isinstance(b, dict) and \
+            b.get("status", b.get("caseStatus")) == wanted
+    return lambda s, b: 200 <= s < 300
