@@ -27,7 +27,9 @@ class Applicant(MapAttribute):
     idType = UnicodeAttribute()            # 111 ID card, 001 USCC
     idNumber = UnicodeAttribute()
     phone = UnicodeAttribute(null=True)
-    sub = UnicodeAttribute(null=True)      # the identity that applied (owner)
+    # The identity that applied (owner); none when a clerk entered it at the counter: the
+    # person or company it names owns it by ID number (identity.owns).
+    sub = UnicodeAttribute(null=True)
 
 
 class _SharedClient:
@@ -276,7 +278,7 @@ class LicenseRecord(_SharedClient, Model):
     holderSub = UnicodeAttribute(null=True)  # the identity that may read it as holder
 
 
-ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, DailyCounter,
+ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken, DailyCounter,
               IdempotencyRecord, ItemsTableRecord, ItemVersionRecord, ItemCurrentRecord,
               ItemIndexRecord, ItemHistoryRecord, LineageRecord, CatalogueEntryRecord,
               DepartmentRecord,

@@ -26,6 +26,20 @@ class Principal:
         return self.role == ADMIN or (self.lead and self.dept == dept)
 
 
+def owns(principal: Principal | None, owner_sub: str | None,
+         owner_id_number: str | None) -> bool:
+    """Whether the principal is the applicant a case (or its license) belongs to: the
+    identity that applied, or an applicant signed in with the ID number the application
+    names — which is how an application a clerk entered at the counter (no applicant
+    identity on it) reaches its applicant."""
+    if principal is None:
+        return False
+    if owner_sub and principal.sub == owner_sub:
+        return True
+    return principal.role == APPLICANT and bool(principal.id_number) and \
+        principal.id_number == owner_id_number
+
+
 def require(principal: Principal | None) -> Principal:
     if principal is None:
         raise Unauthorized("a bearer token is required", field="Authorization")

@@ -35,6 +35,11 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
             principal.id_number != application.applicant["idNumber"]:
         raise Forbidden("applicants may only apply in their own name",
                         field="applicant.idNumber")
+    counter = application.channel == "counter"
+    if counter != (principal.role == identity.CLERK):
+        raise ValidationError("a clerk enters an application at the counter (channel "
+                              "counter) for its applicant; only a clerk uses that channel",
+                              field="channel")
     item = catalogue.published_item(application.item_code)
     if application.applicant["type"] not in item.get("audience", ()):
         who = {"natural": "natural persons", "legal": "legal persons"}
@@ -62,7 +67,9 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
     record = CaseRecord(
         case_no, META, status=int(Status.RECEIVED), itemCode=item["code"],
         itemVersion=str(item["version"]), itemName=item["name"],
-        applicant={**application.applicant, "sub": principal.sub},
+        # At the counter the applicant, not the clerk, owns the case (by ID number); the
+        # clerk is its first actor on the timeline.
+        applicant={**application.applicant, "sub": None if counter else principal.sub},
         form=application.form, materials=application.materials,
         appliedVia=application.channel, createdAt=started.isoformat(),
         promisedBy=promised_by(plan), deadlineBasis=plan["calendar"],
@@ -147,7 +154,7 @@ def load(case_no: str, consistent: bool = False
 def view(principal: identity.Principal | None, case_no: str,
          password: str | None = None) -> dict:
     case, events, tasks = load(case_no)
-    owner = principal is not None and principal.sub == case.applicant.sub
+    owner = identity.owns(principal, case.applicant.sub, case.applicant.idNumber)
     staff = principal is not None and principal.is_staff
     if not (owner or staff):
         if password is not None:

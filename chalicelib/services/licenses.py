@@ -96,7 +96,8 @@ def get(principal: identity.Principal | None, license_id: str) -> dict:
         record = LicenseRecord.get(license_id)
     except LicenseRecord.DoesNotExist:
         raise NotFound(f"no license {license_id}", field="licenseId") from None
-    if not (principal.is_staff or principal.sub == record.holderSub):
+    if not (principal.is_staff or identity.owns(principal, record.holderSub,
+                                                 record.document.get("holderId"))):
         raise Forbidden("only the holder and authorised staff can read this license")
     return signed_license(record)
 

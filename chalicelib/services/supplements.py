@@ -16,7 +16,8 @@ def supply(principal: identity.Principal | None, case_no: str, body: dict,
     principal = identity.require(principal)
     case, _, tasks = load(case_no)
     counter = principal.role == identity.CLERK and channel == "counter"
-    if principal.sub != case.applicant.sub and not counter:
+    if not identity.owns(principal, case.applicant.sub, case.applicant.idNumber) and \
+            not counter:
         raise Forbidden("only the applicant (or a clerk at the counter for them) supplies "
                         "materials")
     given = [{"name": m["name"], "ref": m["ref"]} for m in body["materials"]]

@@ -18,7 +18,7 @@ def withdraw(principal: identity.Principal | None, case_no: str, body: dict,
              channel: str = "api") -> dict:
     principal = identity.require(principal)
     case, _, tasks = load(case_no)
-    if principal.sub != case.applicant.sub:
+    if not identity.owns(principal, case.applicant.sub, case.applicant.idNumber):
         raise Forbidden("only the applicant withdraws an application")
     target = withdrawal_status(accepted=case.acceptedAt is not None)
     return _close(case, tasks, target, principal, channel, body["reason"],

@@ -181,3 +181,25 @@ def test_materials_to_follow_only_where_the_item_version_allows_them(stack):
     assert answer.status_code == 422
     assert answer.data["error"]["code"] == "materials_to_follow_not_allowed"
     assert _task(stack, case_no, review["taskId"])["state"] == "open"
+
+
+def test_a_counter_application_belongs_to_its_applicant_not_the_clerk(stack):
+    body = {**application(FOOD), "channel": "counter"}
+    assert stack.call("POST", "/cases", "company", body).data["error"]["field"] == "channel"
+    web = stack.call("POST", "/cases", "clerk", application(FOOD))
+    assert web.status_code == 400 and web.data["error"]["field"] == "channel"
+    created = stack.call("POST", "/cases", "clerk", body, headers={"X-Channel": "counter"})
+    assert created.status_code == 201, created.data
+    case_no = created.data["caseNo"]
+    # The company (signed in with the ID number the application names) owns it: the full
+    # view, and it may withdraw; the clerk entered it and is its first actor.
+    mine = stack.case(case_no, "company")
+    assert mine["applicant"]["idNumber"] == application(FOOD)["applicant"]["idNumber"]
+    assert mine["appliedVia"] == "counter"
+    assert stack.pump.run_until(lambda: stack.case(case_no)["timeline"][:1] and
+                                stack.case(case_no)["timeline"][0]["actorRole"] == "clerk")
+    other = stack.call("POST", f"/cases/{case_no}/withdraw", "applicant", {"reason": "x"})
+    assert other.status_code == 403
+    withdrawn = stack.call("POST", f"/cases/{case_no}/withdraw", "company",
+                           {"reason": "改日再办"})
+    assert withdrawn.status_code == 200 and withdrawn.data["status"] == 2
