@@ -130,3 +130,45 @@ def test_racing_changes_of_one_catalogue_entry_apply_one_at_a_time(stack):
     final = stack.call("GET", f"/catalogue/{base}").data["name"]
     winners = [i for i, a in enumerate(answers) if a.status_code == 200]
     assert final in {f"食品经营许可{i}" for i in winners}
+
+
+def test_parallel_departments_approving_at_once_conclude_the_case_once(stack):
+    from .harness import HYGIENE
+    case_no = stack.call("POST", "/cases", "company", application(HYGIENE)).data["caseNo"]
+    stack.decide(stack.open_task(case_no, "ZWFW", "clerk")["taskId"], "clerk", "accept",
+                 "受理")
+    reviews = [stack.open_task(case_no, dept, user)
+               for dept, user in (("WSJK", "wsjk"), ("XFJY", "xfjy"))]
+    answers = race(2, lambda i: stack.decide(reviews[i]["taskId"], ("wsjk", "xfjy")[i],
+                                             "approve", "同意"))
+    assert _statuses(answers) == {200: 2}
+    stack.wait_status(case_no, 11)
+    stack.pump.run_until(lambda: False, timeout=1.0)
+    case = stack.case(case_no)
+    assert [e["status"] for e in case["timeline"] if e["action"] == "status"] == [1, 3, 8, 11]
+    licenses = boto3.resource("dynamodb", region_name=REGION).Table(
+        stack.env["OW_LICENSES_TABLE"]).scan()["Items"]
+    assert [item["licenseId"] for item in licenses if item["caseNo"] == case_no] == \
+        [case["licenseId"]]
+
+
+def test_racing_deliveries_open_the_next_stage_once(stack):
+    from chalicelib.services import stages
+
+    from .harness import RESTAURANT
+    case_no = stack.call("POST", "/cases", "company", application(RESTAURANT)).data["caseNo"]
+    stack.decide(stack.open_task(case_no, "ZWFW", "clerk")["taskId"], "clerk", "accept",
+                 "受理")
+    first = stack.open_task(case_no, "SCJG", "scjg")
+    assert stack.pump.run_until(lambda: len(stack.case(case_no)["tasks"]) == 6)
+    # The decision is committed; before the stream handler gets to it, eight deliveries
+    # of "a review decided" race to move the case on: the second stage opens once.
+    stack.decide(first["taskId"], "scjg", "approve", "同意")
+    outcomes = race(8, lambda i: stages.advance(case_no))
+    opened = [int(o.split()[1]) for o in outcomes if o.startswith("opened")]
+    assert sum(opened) == 3 and all(o == "waiting" or o.startswith("opened")
+                                    for o in outcomes)
+    stack.pump.run_until(lambda: False, timeout=1.0)
+    created = [e["taskId"].split("-", 1)[1] for e in stack.case(case_no)["timeline"]
+               if e["action"] == "task_created"]
+    assert sorted(created) == ["A1", "R1-SCJG", "R2-SCJG", "R2-WSJK", "R2-XFJY"]
