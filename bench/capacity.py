@@ -15,7 +15,7 @@ import math
 import threading
 from decimal import Decimal
 
-TOKEN_BYTES = 1024  # assumed size of a real task token (attribute `token`)
+TOKEN_BYTES = 1024  # assumed size of a real task token (attributes `token`, `tokens`)
 WRITES = ("PutItem", "UpdateItem", "DeleteItem")
 
 
@@ -47,7 +47,12 @@ def item_size(item: dict | None) -> int:
     size = 0
     for name, value in item.items():
         size += len(name.encode("utf-8"))
-        size += TOKEN_BYTES if name == "token" and "S" in value else value_size(value)
+        if name == "token" and "S" in value:
+            size += TOKEN_BYTES
+        elif name == "tokens" and "SS" in value:
+            size += TOKEN_BYTES * len(value["SS"])
+        else:
+            size += value_size(value)
     return size
 
 

@@ -65,7 +65,7 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("kms", ("DescribeKey", "GetPublicKey"), ("LicenseSigningKey",)),
     ],
     "RecordTask": [
-        ("dynamodb", ("GetItem", "PutItem"), ("CasesTable",)),
+        ("dynamodb", ("GetItem", "PutItem", "UpdateItem"), ("CasesTable",)),
         ("sqs", QUEUE_CONSUME, ("TasksQueue",)),
     ],
     "ConcludeCase": [

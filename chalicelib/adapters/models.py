@@ -9,9 +9,9 @@ sparse `inbox` index ordered by deadline; deciding a task removes it from there.
 import json
 import threading
 
-from pynamodb.attributes import (BooleanAttribute, DiscriminatorAttribute, JSONAttribute, ListAttribute,
-                                 MapAttribute, NumberAttribute, UnicodeAttribute,
-                                 VersionAttribute)
+from pynamodb.attributes import (BooleanAttribute, DiscriminatorAttribute, JSONAttribute,
+                                 ListAttribute, MapAttribute, NumberAttribute,
+                                 UnicodeAttribute, UnicodeSetAttribute, VersionAttribute)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PutError
@@ -165,11 +165,13 @@ class TaskRecord(CasesTableRecord, discriminator="task"):
 
 
 class TaskToken(CasesTableRecord, discriminator="token"):
-    """The workflow's task token for one task (sk `TOKEN#<taskId>`), apart from the task:
+    """The workflow's task tokens for one task (sk `TOKEN#<taskId>`), apart from the task:
     a token is long (up to 2 KB) and the task is written several times and sits in the
-    inbox index, so keeping the token out of it keeps each of those writes small. Read
-    only by the stream handler that redeems it."""
-    token = UnicodeAttribute()
+    inbox index, so keeping the token out of it keeps each of those writes small. Every
+    token a message brought is kept: a callback state the workflow retried (its send
+    failed as far as it knew) sends the same task again with a new token, and only the
+    live one resumes it. Read only by the stream handler that redeems them."""
+    tokens = UnicodeSetAttribute()
 
 
 class DailyCounter(CasesTableRecord, discriminator="counter"):

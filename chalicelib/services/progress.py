@@ -84,12 +84,15 @@ def resume_decided(old: dict | None, new: dict | None) -> bool:
     task = TaskRecord.get(new["pk"], new["sk"], consistent_read=True)
     if task.resumedAt:
         return False
-    token = new.get("token") or TaskToken.get(new["pk"], token_key(new["taskId"]),
-                                              consistent_read=True).token
+    tokens = [new["token"]] if new.get("token") else sorted(TaskToken.get(
+        new["pk"], token_key(new["taskId"]), consistent_read=True).tokens)
+    # Every token the task was sent with: the live one resumes the workflow, a stale one
+    # (a retried callback state's first) is refused as spent.
     if new.get("resumeWith"):
-        resumed = workflow.fail(token, new["resumeWith"])
+        outcomes = [workflow.fail(token, new["resumeWith"]) for token in tokens]
     else:
-        resumed = workflow.resume(token, {"decision": new["decision"]})
+        outcomes = [workflow.resume(token, {"decision": new["decision"]}) for token in tokens]
+    resumed = any(outcomes)
     # Recorded after the resume: a crash in between is retried by the stream, and the
     # token (spent by then) is refused.
     task.update(actions=[TaskRecord.resumedAt.set(clock.now().isoformat())])

@@ -55,9 +55,11 @@ def record(message: dict) -> bool:
         inboxDept=message["dept"] if state == "open" else None, createdAt=created.isoformat())
     if closed:
         task.cancelledAt, task.cancelReason = created.isoformat(), "case closed"
-    # The token first: a task in the inbox always has one to redeem.
-    put_if_absent(TaskToken(message["caseNo"], token_key(message["taskId"]),
-                            token=message["token"]))
+    # The token first: a task in the inbox always has one to redeem. Added to the
+    # task's set (an upsert): a retried callback state's new token joins the first.
+    TaskToken._get_connection().update_item(
+        message["caseNo"], token_key(message["taskId"]),
+        actions=[TaskToken.tokens.add({message["token"]}), TaskToken.rt.set(TaskToken)])
     return put_if_absent(task)
 
 

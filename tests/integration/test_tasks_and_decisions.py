@@ -148,11 +148,12 @@ def test_redelivered_events_never_duplicate(stack):
     message = {"taskId": task["taskId"], "kind": "acceptance", "caseNo": case_no,
                "itemCode": FOOD, "dept": "ZWFW", "deadline": "2026-12-01", "token": "t"}
     assert tasks.record(message) is False  # the queue delivered it before
-    # The token the workflow sent first is the one kept, apart from the task (and so out
-    # of the inbox index).
+    # Tokens are kept apart from the task (so out of the inbox index), every one the
+    # task came with: a retried callback state brings a new one.
     from chalicelib.adapters.models import TaskRecord, TaskToken
     assert TaskRecord.get(case_no, f"TASK#{task['taskId']}").token is None
-    assert TaskToken.get(case_no, tasks.token_key(task["taskId"])).token != "t"
+    kept = TaskToken.get(case_no, tasks.token_key(task["taskId"])).tokens
+    assert "t" in kept and len(kept) == 2
     event = {"Records": [{"messageId": "m", "receiptHandle": "r", "body": __import__("json")
                           .dumps(message), "attributes": {}, "messageAttributes": {},
                           "md5OfBody": "", "eventSource": "aws:sqs",
@@ -168,3 +169,6 @@ def test_redelivered_events_never_duplicate(stack):
            "actorRole": "applicant", "channel": "web", "opinion": "申请已提交"}
     assert timeline.record_change(None, new) == []
     assert len(stack.case(case_no)["timeline"]) == 2
+    # Decided: the stale token is refused, the live one moves the workflow on.
+    stack.decide(task["taskId"], "clerk", "accept", "受理")
+    assert stack.open_task(case_no, "SCJG", "scjg")["taskId"] == f"{case_no}-R1-SCJG"

@@ -14,6 +14,7 @@ def test_sizes_follow_dynamodbs_rules():
     assert value_size({"M": {"k": {"S": "v"}}}) == 3 + 1 + 1 + 1
     assert item_size({"pk": {"S": "C1"}, "rt": {"S": "case"}}) == 2 + 2 + 2 + 4
     assert item_size({"token": {"S": "short-in-moto"}}) == 5 + TOKEN_BYTES
+    assert item_size({"tokens": {"SS": ["a", "b"]}}) == 6 + 2 * TOKEN_BYTES
 
 
 def _item(extra_bytes=0, **attrs):
