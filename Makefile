@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 API_PORT ?= 8000
 MOTO_PORT ?= 5000
+OIDC_PORT ?= 8001
 # A stage of .chalice/config.json (one region's copy), or `all`.
 STAGE ?= beijing
 
@@ -22,7 +23,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@rm -f $(VENV)/.installed-* && touch $@
 
 run: setup
-	$(BIN)/python -m infra.local.server --port $(API_PORT) --moto-port $(MOTO_PORT)
+	$(BIN)/python -m infra.local.server --port $(API_PORT) --moto-port $(MOTO_PORT) --oidc-port $(OIDC_PORT)
 
 # statelint on every ASL file; cfn-lint on the stack template and on the deployable
 # template that `chalice package --merge-template` makes of the app and infra/, for every

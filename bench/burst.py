@@ -26,18 +26,22 @@ def _body(n: int) -> bytes:
                                 "category": "餐饮服务"}}, ensure_ascii=False).encode()
 
 
-def _token(url: str) -> str:
-    parts = urlsplit(url)
+def _token(issuer: str) -> str:
+    """The demo company's access token from the stack's OIDC issuer (password grant)."""
+    from urllib.parse import urlencode
+
+    from infra.local.oidc import DEMO_PASSWORD
+    parts = urlsplit(issuer)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-    connection.request("POST", "/auth/dev-token", json.dumps(
-        {"sub": "org:burst", "role": "applicant", "idNumber": COMPANY["idNumber"]}),
-        {"Content-Type": "application/json"})
-    return json.loads(connection.getresponse().read())["token"]
+    connection.request("POST", "/token", urlencode({
+        "grant_type": "password", "username": "company", "password": DEMO_PASSWORD}),
+        {"Content-Type": "application/x-www-form-urlencoded"})
+    return json.loads(connection.getresponse().read())["access_token"]
 
 
-def fire(url: str, applications: int, concurrency: int) -> dict:
+def fire(url: str, issuer: str, applications: int, concurrency: int) -> dict:
     """POST the applications; statuses, connection errors, case numbers, seconds."""
-    parts, token, run = urlsplit(url), _token(url), uuid.uuid4().hex[:8]
+    parts, token, run = urlsplit(url), _token(issuer), uuid.uuid4().hex[:8]
     statuses, errors, case_numbers = Counter(), Counter(), []
     lock, next_index = threading.Lock(), iter(range(applications))
 
@@ -115,7 +119,7 @@ def run(applications: int = 2000, concurrency: int = 32) -> dict:
     try:
         if not stack.ready.wait(180) or not stack.url:
             raise RuntimeError("the local stack did not start:\n" + stack.output())
-        burst = fire(stack.url, applications, concurrency)
+        burst = fire(stack.url, stack.issuer, applications, concurrency)
         accepted = len(set(burst["caseNumbers"]))
         deadline = time.monotonic() + 600
         counts = stack_counts(stack.moto_endpoint)

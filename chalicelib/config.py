@@ -24,7 +24,6 @@ class Config:
     issuer_uscc: str
     issuer_name: str
     token_secret: str
-    dev_tokens: bool
     endpoint_url: str | None
     timezone: str = "Asia/Shanghai"
     # The queue new cases wait in for their workflow's start, and the project's event bus
@@ -43,12 +42,15 @@ class Config:
     # How long public catalogue reads are kept in the function and may be kept by shared
     # caches (Cache-Control max-age); 0 turns both off.
     catalogue_cache_seconds: int = 30
-    # The stage's identity provider (OIDC): its issuer, the audience our tokens carry and
-    # its key set. Set per stage now; verified against once OIDC replaces the interim
-    # tokens (the identity issue).
+    # The stage's identity provider (OIDC): its issuer, the audience our tokens carry, its
+    # key set (JWKS; default: the issuer's /.well-known/jwks.json), the claim names where
+    # they differ from ours (JSON: {"role": "custom:role", ...}, adapters/tokens.py), and
+    # how often an unknown key id may make us fetch the key set again.
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
     oidc_jwks_url: str | None = None
+    oidc_claims: str | None = None
+    oidc_jwks_refresh_seconds: float = 30.0
 
 
 def load() -> Config:
@@ -69,7 +71,6 @@ def load() -> Config:
         issuer_uscc=env.get("OW_ISSUER_USCC", "11440300MB2C92138W"),
         issuer_name=env.get("OW_ISSUER_NAME", "深圳市政务服务数据管理局"),
         token_secret=env.get("OW_TOKEN_SECRET", ""),
-        dev_tokens=env.get("OW_DEV_TOKENS", "") == "1",
         endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
         # The region's office time: case-number dates and working-day deadlines use it.
         timezone=env.get("OW_TIMEZONE", "Asia/Shanghai"),
@@ -81,7 +82,11 @@ def load() -> Config:
         calendar_file=env.get("OW_CALENDAR_FILE") or None,
         oidc_issuer=env.get("OW_OIDC_ISSUER") or None,
         oidc_audience=env.get("OW_OIDC_AUDIENCE") or None,
-        oidc_jwks_url=env.get("OW_OIDC_JWKS_URL") or None,
+        oidc_jwks_url=env.get("OW_OIDC_JWKS_URL") or (
+            env["OW_OIDC_ISSUER"].rstrip("/") + "/.well-known/jwks.json"
+            if env.get("OW_OIDC_ISSUER") else None),
+        oidc_claims=env.get("OW_OIDC_CLAIMS") or None,
+        oidc_jwks_refresh_seconds=float(env.get("OW_OIDC_JWKS_REFRESH_SECONDS", "30")),
         catalogue_cache_seconds=int(env.get("OW_CATALOGUE_CACHE_SECONDS", "30")),
         cors_origins=tuple(origin.strip().rstrip("/") for origin in
                            env.get("OW_CORS_ORIGINS", "").split(",") if origin.strip()),

@@ -1,56 +1,68 @@
-"""Minimal bearer tokens (HS256 JWT carrying role and department).
+"""Bearer tokens: OIDC access tokens (JWT), verified against the issuer's published keys.
 
-A stand-in issuer for the local stack until the identity issue brings OIDC; the API
-only ever sees a `Principal`, so swapping the verifier changes nothing else.
+The issuer, audience, JWKS URL and claim names come from the stage's configuration
+(docs/configuration.md): Cognito in one region, a provincial identity platform in
+another, the local issuer (infra/local/oidc.py) under `make run` and the tests — one code
+path, only the URLs differ. Keys are fetched from the JWKS and cached; a token signed with
+a key id the cache does not know makes one refresh (at most every `jwks_refresh_seconds`),
+so the issuer rotates keys without us restarting. Only asymmetric algorithms are accepted:
+`alg: none`, and HS256 signed with the public key as a secret, are refused.
 """
-import time
+import functools
+import json
 
-from ..domain.errors import Unauthorized, ValidationError
+from .. import config
+from ..domain.errors import Unauthorized
 from ..domain.identity import ROLES, Principal
 
-ISSUER = "onewindow-local"
-LIFETIME = 8 * 3600
+ALGORITHMS = ("RS256", "ES256")
+LEEWAY_SECONDS = 30
+# Principal field -> claim name, unless the stage maps it elsewhere (OW_OIDC_CLAIMS).
+DEFAULT_CLAIMS = {"role": "role", "dept": "dept", "name": "name", "id_number": "idn",
+                  "lead": "lead"}
 
 
-def issue(secret: str, sub: str, role: str, dept: str | None = None,
-          name: str | None = None, id_number: str | None = None,
-          lead: bool = False) -> str:
-    if role not in ROLES:
-        raise ValidationError(f"role must be one of {', '.join(ROLES)}", field="role")
-    if not sub:
-        raise ValidationError("sub is required", field="sub")
-    now = int(time.time())
-    claims = {"iss": ISSUER, "sub": sub, "role": role, "iat": now, "exp": now + LIFETIME}
-    if dept:
-        claims["dept"] = dept
-    if name:
-        claims["name"] = name
-    if id_number:
-        claims["idn"] = id_number
-    if lead:
-        claims["lead"] = True
+@functools.lru_cache(maxsize=4)
+def _keys(jwks_url: str, refresh_seconds: float):
+    # Imported here: PyJWT loads `cryptography` (~20 ms), which public reads never need.
     import jwt
-    return jwt.encode(claims, secret, algorithm="HS256")
+    return jwt.PyJWKClient(jwks_url, cache_keys=False, lifespan=3600, timeout=5,
+                           cooldown_duration=refresh_seconds)
 
 
-def verify(secret: str, authorization: str | None) -> Principal | None:
+@functools.lru_cache(maxsize=4)
+def claim_names(mapping: str | None) -> dict[str, str]:
+    return {**DEFAULT_CLAIMS, **(json.loads(mapping) if mapping else {})}
+
+
+def verify(authorization: str | None, cfg: config.Config | None = None) -> Principal | None:
     """The caller of a request, or None when it carries no token."""
     if not authorization:
         return None
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise Unauthorized("Authorization must be 'Bearer <token>'", field="Authorization")
-    if not secret:
+    cfg = cfg or config.get()
+    if not (cfg.oidc_issuer and cfg.oidc_audience and cfg.oidc_jwks_url):
         raise Unauthorized("token verification is not configured", field="Authorization")
-    # Imported here: PyJWT loads `cryptography` (~20 ms), which public reads never need.
     import jwt
     try:
-        claims = jwt.decode(token, secret, algorithms=["HS256"], issuer=ISSUER,
-                            options={"require": ["exp", "sub", "iss"]})
-    except jwt.PyJWTError as exc:
+        header = jwt.get_unverified_header(token)
+        if header.get("alg") not in ALGORITHMS:
+            raise jwt.InvalidAlgorithmError(f"algorithm {header.get('alg')!r} not allowed")
+        key = _keys(cfg.oidc_jwks_url, cfg.oidc_jwks_refresh_seconds) \
+            .get_signing_key_from_jwt(token)
+        claims = jwt.decode(token, key.key, algorithms=list(ALGORITHMS),
+                            issuer=cfg.oidc_issuer, audience=cfg.oidc_audience,
+                            leeway=LEEWAY_SECONDS,
+                            options={"require": ["exp", "iat", "sub", "iss", "aud"]})
+    except (jwt.PyJWTError, jwt.PyJWKClientError) as exc:
         raise Unauthorized(f"invalid token: {exc}", field="Authorization") from exc
-    if claims.get("role") not in ROLES:
+    names = claim_names(cfg.oidc_claims)
+    role = claims.get(names["role"])
+    if role not in ROLES:
         raise Unauthorized("token carries no valid role", field="Authorization")
-    return Principal(sub=claims["sub"], role=claims["role"], dept=claims.get("dept"),
-                     name=claims.get("name"), id_number=claims.get("idn"),
-                     lead=claims.get("lead") is True)
+    return Principal(sub=claims["sub"], role=role, dept=claims.get(names["dept"]),
+                     name=claims.get(names["name"]),
+                     id_number=claims.get(names["id_number"]),
+                     lead=claims.get(names["lead"]) is True)

@@ -6,7 +6,7 @@ import re
 
 from chalice import Response
 
-from .. import config, logs
+from .. import logs
 from ..adapters import tokens
 from ..contract import errors
 from ..contract.openapi import OPERATIONS, Operation
@@ -63,7 +63,7 @@ def cached(request, representation, max_age: int) -> Response:
 
 
 def principal(request):
-    return tokens.verify(config.get().token_secret, request.headers.get("authorization"))
+    return tokens.verify(request.headers.get("authorization"))
 
 
 def json_body(request):

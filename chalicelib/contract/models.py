@@ -70,21 +70,6 @@ class Health(Response):
     status: Literal["ok"]
 
 
-class DevTokenRequest(Request):
-    sub: Annotated[str, Meta(min_length=1, max_length=200, examples=["staff:li-clerk"])]
-    role: Literal["applicant", "clerk", "reviewer", "supervisor", "admin"]
-    dept: Dept | None = None
-    name: Name | None = None
-    idNumber: Annotated[str, Meta(max_length=18)] | None = None
-    lead: Annotated[bool, Meta(description="leads the department: may reassign its "
-                                           "tasks")] = False
-
-
-class DevToken(Response):
-    token: str
-    expiresIn: int
-
-
 # -- catalogue: public reads ---------------------------------------------------------------
 
 class CatalogueEntry(Response):

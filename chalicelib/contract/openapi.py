@@ -171,7 +171,9 @@ def _operation(op: Operation, ref) -> dict:
 
 
 @functools.cache
-def document() -> dict:
+def document(oidc_issuer: str | None = None) -> dict:
+    """The OpenAPI document; `oidc_issuer`: the stage's identity provider, named in the
+    security schemes."""
     import msgspec
     models = sorted({m for op in OPERATIONS for m in (op.body, op.returns) if m} |
                     {_error_model()}, key=lambda m: m.__name__)
@@ -199,13 +201,26 @@ def document() -> dict:
         "paths": paths,
         "components": {
             "schemas": components,
-            "securitySchemes": {"bearer": {
-                "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-                "description": "the caller's access token"}},
+            "securitySchemes": _security_schemes(oidc_issuer),
             "headers": RESPONSE_HEADERS,
             "responses": {f"E{s}": _error_response(s) for s in statuses},
         },
     }
+
+
+def _security_schemes(issuer: str | None) -> dict:
+    """The bearer token every protected operation takes: an OIDC access token (JWT, RS256
+    or ES256) from the stage's identity provider, whose discovery document is named too
+    so that clients can sign users in."""
+    schemes = {"bearer": {
+        "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+        "description": "an OIDC access token from this stage's identity provider"
+                       + (f" ({issuer})" if issuer else "")}}
+    if issuer:
+        schemes["oidc"] = {"type": "openIdConnect", "openIdConnectUrl":
+                           issuer.rstrip("/") + "/.well-known/openid-configuration",
+                           "description": "how to obtain the bearer token"}
+    return schemes
 
 
 def _error_model():

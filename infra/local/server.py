@@ -34,7 +34,6 @@ def _configure_environment(moto_port: int) -> str:
         "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION,
         "AWS_XRAY_SDK_ENABLED": "false",
-        "OW_DEV_TOKENS": "1",
         # As many connections to moto as the server has request threads at a burst.
         "OW_MAX_POOL_CONNECTIONS": "64",
     })
@@ -151,6 +150,9 @@ def main(argv=None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("OW_API_PORT", 8000)))
     parser.add_argument("--moto-port", type=int,
                         default=int(os.environ.get("OW_MOTO_PORT", 5000)))
+    parser.add_argument("--oidc-port", type=int,
+                        default=int(os.environ.get("OW_OIDC_PORT", 8001)),
+                        help="the local OIDC issuer (0: any free port)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
 
@@ -181,9 +183,14 @@ def _write_environment(env: dict) -> None:
 def _serve(args, endpoint: str, stop: threading.Event) -> int:
     from chalicelib import wiring
     from infra.local import demo
+    from infra.local.oidc import AUDIENCE, DEMO_PASSWORD, LocalIssuer
     from infra.local.pump import EventPump
     from infra.local.stack import create_resources
     env = create_resources(REGION, endpoint)
+    issuer = LocalIssuer(demo.USERS, HOST, args.oidc_port).start()
+    # The API trusts the local issuer exactly as a deployment trusts its provider.
+    env.update({"OW_OIDC_ISSUER": issuer.url, "OW_OIDC_AUDIENCE": AUDIENCE,
+                "OW_OIDC_JWKS_URL": f"{issuer.url}/.well-known/jwks.json"})
     os.environ.update(env)
     _write_environment(env)
     wiring.configure()
@@ -202,9 +209,11 @@ def _serve(args, endpoint: str, stop: threading.Event) -> int:
 OneWindow local stack is up.
   API         {url}   (OpenAPI: {url}/openapi.json)
   AWS (moto)  {endpoint}
-  Demo tokens: curl -s -X POST {url}/auth/dev-token -H 'Content-Type: application/json' -d '{{"sub": "staff:li-clerk", "role": "clerk", "dept": "ZWFW"}}'
-  Demo users:  {", ".join(f"{k} ({v['role']}{'/' + v['dept'] if v.get('dept') else ''})" for k, v in demo.USERS.items())}
+  OIDC issuer {issuer.url}   (discovery: {issuer.url}/.well-known/openid-configuration)
+  A token:    curl -s -X POST {issuer.url}/token -d grant_type=password -d username=clerk -d password={DEMO_PASSWORD}
+  Demo users: {", ".join(f"{k} ({v['role']}{'/' + v['dept'] if v.get('dept') else ''})" for k, v in demo.USERS.items())}
   See README.md for the walk-through. Ctrl-C stops.
+ISSUER {issuer.url}
 READY {url}""", flush=True)
 
     stop.wait()
@@ -212,6 +221,7 @@ READY {url}""", flush=True)
     started = time.monotonic()
     server.server.shutdown()
     server.server.server_close()
+    issuer.stop()
     for thread in pump_threads:
         thread.join(timeout=max(0.1, 3 - (time.monotonic() - started)))
     pump.close()

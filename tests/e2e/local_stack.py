@@ -42,22 +42,25 @@ class LocalStack:
     pipe would block it) and kept for the failure message."""
 
     def __init__(self):
-        port, moto_port = _free_port(), _free_port()
+        port, moto_port, oidc_port = _free_port(), _free_port(), _free_port()
         self.moto_endpoint = f"http://127.0.0.1:{moto_port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "OW_"))}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "infra.local.server", "--port", str(port),
-             "--moto-port", str(moto_port)],
+             "--moto-port", str(moto_port), "--oidc-port", str(oidc_port)],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.lines: list[str] = []
         self.ready = threading.Event()
         self.url = None
+        self.issuer = None  # the local OIDC issuer's URL
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
     def _read(self) -> None:
         for line in self.process.stdout:
             self.lines.append(line)
+            if line.startswith("ISSUER "):
+                self.issuer = line.split()[1]
             if line.startswith("READY "):
                 self.url = line.split()[1]
                 self.ready.set()

@@ -1,7 +1,7 @@
 """Run the README's curl walk-through against a running local stack, command by command.
 
-The README's `sh` blocks are read as a small shell: `NAME=$(tok '<claims>')` mints a dev
-token, `NAME=value` sets a variable, `curl …` is sent over HTTP (method, headers, body,
+The README's `sh` blocks are read as a small shell: `NAME=$(tok <user>)` gets a demo
+user's token from the local OIDC issuer (password grant), `NAME=value` sets a variable, `curl …` is sent over HTTP (method, headers, body,
 `-d @file`, `> file`), everything else (comments, the `tok` function) is skipped. What a
 command's comment promises is checked: `409 <code>` an error with that code, `status <n>`
 / `-> <n>` the case's status; otherwise a 2xx. The workflow runs asynchronously, so an
@@ -17,6 +17,9 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlencode
+
+from infra.local.oidc import DEMO_PASSWORD
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -62,8 +65,8 @@ def _split_comment(line: str) -> tuple[str, str, str]:
 
 
 class Walk:
-    def __init__(self, url: str):
-        self.vars = {"API": url}
+    def __init__(self, url: str, issuer: str):
+        self.vars, self.issuer = {"API": url, "ISSUER": issuer}, issuer
         self.files: dict[str, bytes] = {}
         self.last_case: str | None = None
         self.query_password = ""
@@ -77,19 +80,20 @@ class Walk:
             self.do(code, comment)
 
     def do(self, code: str, comment: str) -> None:
-        token = re.fullmatch(r"(\w+)=\$\(tok '(.*)'\)", code, re.S)
+        token = re.fullmatch(r"(\w+)=\$\(tok (\w+)\)", code)
         if token:
-            claims = json.loads(token.group(2))
-            self.vars[token.group(1)] = self._send("POST", self.vars["API"] + "/auth/dev-token",
-                                                   {"Content-Type": "application/json"},
-                                                   json.dumps(claims).encode())[1]["token"]
+            form = urlencode({"grant_type": "password", "username": token.group(2),
+                              "password": DEMO_PASSWORD}).encode()
+            self.vars[token.group(1)] = self._send(
+                "POST", f"{self.issuer}/token",
+                {"Content-Type": "application/x-www-form-urlencoded"}, form)[1]["access_token"]
             return
         if code.startswith("CASE=") and "…" in code:
             self.vars["CASE"] = self.last_case
             return
         assign = re.fullmatch(r"(\w+)=(.+)", code, re.S)
-        if assign and assign.group(1) == "API":
-            return  # the stack under test runs on a port of its own
+        if assign and assign.group(1) in ("API", "ISSUER"):
+            return  # the stack under test runs on ports of its own
         if assign:
             self.vars[assign.group(1)] = self.expand(shlex.split(assign.group(2))[0])
             return

@@ -22,7 +22,7 @@ def fresh_stack():
 
 
 def test_a_burst_is_taken_whole_and_the_stack_stops_promptly(fresh_stack):
-    fired = burst.fire(fresh_stack.url, APPLICATIONS, CLIENTS)
+    fired = burst.fire(fresh_stack.url, fresh_stack.issuer, APPLICATIONS, CLIENTS)
     assert fired["errors"] == {}, "connections refused or reset"
     assert fired["statuses"] == {201: APPLICATIONS}
     numbers = fired["caseNumbers"]

@@ -34,11 +34,11 @@ FOOD = demo.code_of("000201012000", "SCJG")
 @pytest.fixture(scope="module")
 def served():
     with started() as stack:
-        yield stack, Api(stack.url)
+        yield stack, Api(stack.url, stack.issuer)
 
 
 def _token(api: Api, user: str) -> str:
-    return api.token(**{k: v for k, v in demo.USERS[user].items()})
+    return api.token(user)
 
 
 def _schemathesis(url: str, token: str, tmp_path: Path, name: str, *, parameters=None,

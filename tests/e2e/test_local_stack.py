@@ -8,16 +8,17 @@ import urllib.request
 import pytest
 
 from infra.local import demo
+from infra.local.oidc import CLIENT_ID, DEMO_PASSWORD
 
-from tests.hostile import CASES, COMPANY_ID
+from tests.hostile import CASES
 
 from .local_stack import started
 from .readme_walk import Walk, blocks, commands
 
 
 class Api:
-    def __init__(self, url: str):
-        self.url = url
+    def __init__(self, url: str, issuer: str | None = None):
+        self.url, self.issuer = url, issuer
 
     def call(self, method: str, path: str, body=None, token: str | None = None,
              headers: dict | None = None, raw: bytes | None = None):
@@ -34,10 +35,15 @@ class Api:
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"null")
 
-    def token(self, **claims) -> str:
-        status, body = self.call("POST", "/auth/dev-token", claims)
-        assert status == 200, body
-        return body["token"]
+    def token(self, user: str) -> str:
+        """A demo user's access token from the stack's OIDC issuer (password grant)."""
+        from urllib.parse import urlencode
+        request = urllib.request.Request(
+            f"{self.issuer}/token", method="POST", data=urlencode({
+                "grant_type": "password", "username": user, "password": DEMO_PASSWORD,
+                "client_id": CLIENT_ID}).encode())
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())["access_token"]
 
     def task_of(self, case_no: str, dept: str, token: str) -> dict:
         """The case's task in the department's inbox, once it is there."""
@@ -69,15 +75,13 @@ def local_stack():
 
 @pytest.fixture(scope="module")
 def api(local_stack):
-    return Api(local_stack.url)
+    return Api(local_stack.url, local_stack.issuer)
 
 
 def test_a_case_runs_from_application_to_verified_license_over_http(api):
     status, body = api.call("GET", "/health")
     assert (status, body) == (200, {"status": "ok"})
-    company = api.token(sub="org:e2e", role="applicant", idNumber="91440300MA5FXK7Q3T")
-    clerk = api.token(sub="staff:e2e-clerk", role="clerk", dept="ZWFW")
-    reviewer = api.token(sub="staff:e2e-scjg", role="reviewer", dept="SCJG")
+    company, clerk, reviewer = api.token("company"), api.token("clerk"), api.token("scjg")
 
     status, created = api.call("POST", "/cases", {
         "itemCode": demo.code_of("000201012000", "SCJG"),
@@ -129,9 +133,7 @@ def test_the_catalogue_over_http(api):
                          ids=[f"{c[0]} {c[1][:40]}" for c in CASES])
 def test_hostile_input_over_http_gets_a_json_4xx(api, method, path, body, headers, user,
                                                  status, field):
-    tokens = {"company": dict(sub="org:e2e", role="applicant", idNumber=COMPANY_ID),
-              "clerk": dict(sub="staff:e2e-clerk", role="clerk", dept="ZWFW")}
-    token = api.token(**tokens[user]) if user else None
+    token = api.token(user) if user else None
     # On the wire a header is bytes: send non-Latin-1 text as its UTF-8 bytes.
     headers = {k: v.encode("utf-8").decode("latin-1") for k, v in headers.items()}
     answer, error = api.call(method, path, token=token, headers=headers,
@@ -159,7 +161,7 @@ def test_the_readme_walk_through_works_as_written(local_stack):
     """Every curl of the README's walk-through, in order, answered as its comment says:
     one case to a verified license; then, from a fresh accepted case, a claim, a
     reviewer's supplement, a special procedure and a withdrawal."""
-    walk = Walk(local_stack.url)
+    walk = Walk(local_stack.url, local_stack.issuer)
     one_case = commands(blocks("## Walk through one case with curl"))
     walk.run(one_case)
     assert walk._case()["status"] == 11
@@ -175,7 +177,7 @@ def test_the_readme_walk_through_works_as_written(local_stack):
     def statuses(case):
         return [e["status"] for e in case["timeline"] if e["action"] == "status"]
     # Withdrawn from 8, or from 10 when it came before the stream moved the case on.
-    case = Api(local_stack.url).until(walk._case, lambda c: statuses(c) in (
+    case = Api(local_stack.url, local_stack.issuer).until(walk._case, lambda c: statuses(c) in (
         [1, 3, 8, 6, 7, 8, 9, 10, 8, 14], [1, 3, 8, 6, 7, 8, 9, 10, 14]))
     assert [p["kind"] for p in case["clock"]["pauses"]] == ["supplement", "special_procedure"]
     assert {t["taskId"].split("-", 1)[1]: t["state"] for t in case["tasks"]} == {

@@ -9,8 +9,8 @@ from chalice.test import Client
 
 from chalicelib import wiring
 from chalicelib.services import read_cache
-from chalicelib.adapters import tokens
 from infra.local import demo, moto_shim
+from infra.local.oidc import AUDIENCE, LocalIssuer
 from infra.local.pump import EventPump
 from infra.local.stack import create_resources
 from infra.local.threads import thread_local_requests
@@ -30,12 +30,11 @@ class Stack:
     catalogue: dict | None = None   # the items table as loaded (reset restores it)
     queues: set | None = None       # the stack's own queues
 
-    def token(self, user: str) -> str:
-        claims = demo.USERS[user]
-        return tokens.issue(os.environ["OW_TOKEN_SECRET"], sub=claims["sub"],
-                            role=claims["role"], dept=claims.get("dept"),
-                            name=claims.get("name"), id_number=claims.get("idNumber"),
-                            lead=claims.get("lead", False))
+    issuer: LocalIssuer | None = None  # the local OIDC issuer the API verifies against
+
+    def token(self, user: str, **overrides) -> str:
+        """A demo user's access token from the local issuer (`overrides`: any claim)."""
+        return self.issuer.mint(demo.USERS[user], **overrides)
 
     def call(self, method: str, path: str, user: str | None = None, body=None,
              headers: dict | None = None):
@@ -93,13 +92,20 @@ class Stack:
 def start_stack() -> Stack:
     moto_shim.install()
     env = create_resources(REGION)
+    issuer = LocalIssuer(demo.USERS).start()
     os.environ.update(env)
+    # The API verifies tokens against the local issuer as it would against any OIDC
+    # provider; a key it has not seen is fetched at once (tests rotate keys).
+    os.environ.update({"OW_OIDC_ISSUER": issuer.url, "OW_OIDC_AUDIENCE": AUDIENCE,
+                       "OW_OIDC_JWKS_REFRESH_SECONDS": "0"})
+    os.environ.pop("OW_OIDC_JWKS_URL", None)
     wiring.configure()
     import app as app_module
     demo.load_catalogue()
     pump = EventPump(app_module.app, env, REGION, streams_endpoint_url=STREAMS_ENDPOINT)
     thread_local_requests(app_module.app)  # tests send concurrent requests
-    stack = Stack(app=app_module.app, client=Client(app_module.app), pump=pump, env=env)
+    stack = Stack(app=app_module.app, client=Client(app_module.app), pump=pump, env=env,
+                  issuer=issuer)
     stack.catalogue = copy.deepcopy(_moto_table(env["OW_ITEMS_TABLE"]).items)
     stack.queues = set(boto3.client("sqs", region_name=REGION).list_queues()["QueueUrls"])
     return stack

@@ -113,3 +113,17 @@ def test_the_openapi_document_names_every_operation_once_and_declares_500():
     text = str(doc)
     for name in set(re.findall(r"#/components/schemas/(\w+)", text)):
         assert name in doc["components"]["schemas"], name
+
+
+def test_the_openapi_document_declares_the_bearer_token_and_the_stages_provider():
+    import app  # noqa: F401  (registers the routes)
+    from chalicelib.contract.openapi import document
+    doc = document("https://uias.example.gov.cn/oidc")
+    schemes = doc["components"]["securitySchemes"]
+    assert schemes["bearer"] == {**schemes["bearer"], "type": "http", "scheme": "bearer",
+                                 "bearerFormat": "JWT"}
+    assert schemes["oidc"]["openIdConnectUrl"] == \
+        "https://uias.example.gov.cn/oidc/.well-known/openid-configuration"
+    assert doc["security"] == [{"bearer": []}]
+    assert doc["paths"]["/health"]["get"]["security"] == []
+    assert "oidc" not in document()["components"]["securitySchemes"]

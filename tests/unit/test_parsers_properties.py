@@ -1,6 +1,7 @@
 """Property tests of what parses untrusted input: whatever arrives, the answer is a value
 the system can store and serve, or a DomainError (a JSON 4xx) naming the field — never
 any other exception."""
+import dataclasses
 import json
 import os
 from types import SimpleNamespace
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 os.environ.setdefault("OW_TOKEN_SECRET", "test-secret-not-for-production-use-000000")
 
+from chalicelib import config  # noqa: E402
 from chalicelib.adapters import tokens  # noqa: E402
 from chalicelib.api import http  # noqa: E402
 from chalicelib.domain import applications, payload  # noqa: E402
@@ -106,11 +108,16 @@ def test_any_query_password_header_is_just_wrong(given_password):
                                          given_password) in (True, False)
 
 
+# Configured, with a key set nobody serves: no header gets past its own checks.
+OIDC = dataclasses.replace(config.load(), oidc_issuer="https://idp.example",
+                           oidc_audience="onewindow", oidc_jwks_url="http://127.0.0.1:9/jwks")
+
+
 @SETTINGS
 @given(ANY_TEXT)
 def test_any_authorization_header_is_a_principal_or_a_401(header):
     try:
-        tokens.verify("secret", header)
+        tokens.verify(header, OIDC)
     except DomainError as error:
         assert error.status == 401 and error.field == "Authorization"
 
