@@ -49,6 +49,8 @@ CASES = [
     ("POST", "/tasks/440300202611240000001X-A" + "1" * 2000 + "/decision",
      '{"decision": "accept"}', {}, "clerk", 404, "taskId"),
     ("GET", "/items?q=" + "%E9%A3%9F" * 300, None, {}, None, 400, "q"),
+    # Anonymous callers never learn whether a case exists: a missing one is a wrong
+    # password too.
     ("GET", "/cases/440300202611240000001X", None, {"X-Query-Password": "１２３４５６"}, None,
-     404, "caseNo"),
+     403, "password"),
 ]

@@ -329,7 +329,8 @@ class Case(Response):
     itemVersion: str
     applicant: CaseApplicant
     createdAt: Timestamp
-    timeline: list[TimelineEntry]
+    timeline: Annotated[list[TimelineEntry], Meta(
+        description="not in the public (query-password) view")] | None = None
     itemName: str | None = None
     appliedVia: str | None = None
     promisedBy: Date | None = None
@@ -339,8 +340,9 @@ class Case(Response):
     workflow: Annotated[Literal["queued", "started", "none"], Meta(
         description="queued: the workflow's start waits in the starts queue")] | None = None
     clock: Clock | None = None
-    overdue: Annotated[list[Literal["promised", "statutory"]], Meta(
-        description="the deadlines the case has missed")] | None = None
+    overdue: Annotated[list[str], Meta(
+        description="the deadlines the case has missed: promised, statutory, "
+                    "special_procedure#<n>, materials")] | None = None
     supplement: Annotated[dict[str, Any], Meta(
         description="what the applicant was asked for (taskId, dept, context, materials, "
                     "opinion, requestedAt, suppliedAt)")] | None = None

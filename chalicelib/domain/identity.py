@@ -3,10 +3,13 @@ from dataclasses import dataclass
 
 from .errors import Forbidden, Unauthorized
 
-APPLICANT, CLERK, REVIEWER, SUPERVISOR, ADMIN = (
-    "applicant", "clerk", "reviewer", "supervisor", "admin")
-ROLES = (APPLICANT, CLERK, REVIEWER, SUPERVISOR, ADMIN)
+APPLICANT, CLERK, REVIEWER, SUPERVISOR, ADMIN, EVALUATOR = (
+    "applicant", "clerk", "reviewer", "supervisor", "admin", "evaluator")
+ROLES = (APPLICANT, CLERK, REVIEWER, SUPERVISOR, ADMIN, EVALUATOR)
 STAFF = (CLERK, REVIEWER, SUPERVISOR, ADMIN)
+# Staff who read every case of the area; clerks and reviewers read only the cases their
+# department holds or held a task on. An evaluator (third party) reads statistics only.
+READS_EVERY_CASE = (SUPERVISOR, ADMIN)
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,17 @@ def owns(principal: Principal | None, owner_sub: str | None,
         return True
     return principal.role == APPLICANT and bool(principal.id_number) and \
         principal.id_number == owner_id_number
+
+
+def reads_case(principal: Principal | None, task_departments: set[str]) -> bool:
+    """Whether a member of staff may read a case (in full) whose tasks went to
+    `task_departments`: a supervisor or admin always, a clerk or reviewer only when their
+    department holds or held a task on it."""
+    if principal is None:
+        return False
+    if principal.role in READS_EVERY_CASE:
+        return True
+    return principal.role in (CLERK, REVIEWER) and principal.dept in task_departments
 
 
 def require(principal: Principal | None) -> Principal:

@@ -17,6 +17,14 @@ def mask_phone(value: str | None) -> str | None:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+def mask_name(value: str | None) -> str | None:
+    """A natural person's name as public views show it: the family name, the rest
+    hidden (张三 -> 张*)."""
+    if not value:
+        return value
+    return value[0] + "*" * (len(value) - 1)
+
+
 def mask_text(text: str) -> str:
     """Mask every ID or mobile number found in free text (log lines)."""
     text = _ID_RE.sub(lambda m: m.group(1)[:4] + "*" * 10 + m.group(2), text)

@@ -13,7 +13,7 @@ from ..domain.catalogue import promised_by, validate_form, workflow_input
 from ..domain.errors import Forbidden, NotFound, Unauthorized, UnprocessableEntity, ValidationError
 from ..domain.identifiers import is_valid_case_number, make_case_number
 from ..domain.lifecycle import LABELS, Status
-from ..domain.masking import mask_id, mask_phone
+from ..domain.masking import mask_id, mask_name, mask_phone
 from . import casefile, catalogue, clock
 
 META = "META"
@@ -31,7 +31,12 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
     principal = identity.require(principal)
     cfg = config.get()
     application = applications.parse_application(body)
-    if principal.role == identity.APPLICANT and principal.id_number and \
+    if principal.role == identity.APPLICANT and not principal.id_number:
+        # An applicant's identity comes only from the token: without its ID number there
+        # is no telling whose application this is.
+        raise Forbidden("the token names no ID number (claim idn): sign in with a "
+                        "verified identity to apply", field="Authorization")
+    if principal.role == identity.APPLICANT and \
             principal.id_number != application.applicant["idNumber"]:
         raise Forbidden("applicants may only apply in their own name",
                         field="applicant.idNumber")
@@ -153,20 +158,48 @@ def load(case_no: str, consistent: bool = False
 
 def view(principal: identity.Principal | None, case_no: str,
          password: str | None = None) -> dict:
-    case, events, tasks = load(case_no)
-    owner = identity.owns(principal, case.applicant.sub, case.applicant.idNumber)
-    staff = principal is not None and principal.is_staff
-    if not (owner or staff):
-        if password is not None:
-            if not applications.password_matches(config.get().token_secret, case_no,
-                                                 password):
-                raise Forbidden("the query password does not match", field="password")
-        elif principal is None:
+    """The case as the caller may see it: in full for its owner and the staff who may
+    read it; with the query password, the public view. Nobody else learns whether it
+    exists: a stranger gets 404, an anonymous caller 401, a wrong password 403."""
+    if principal is None:
+        if password is None:
             raise Unauthorized("sign in or give the case's query password",
                                field="Authorization")
-        else:
-            raise Forbidden("this case belongs to someone else")
-    return case_view(case, events, tasks, full=owner or staff)
+        return public_view(case_no, password)
+    try:
+        case, events, tasks = load(case_no)
+    except NotFound:
+        case = None
+    if case is not None and (
+            identity.owns(principal, case.applicant.sub, case.applicant.idNumber)
+            or identity.reads_case(principal, {task.dept for task in tasks})):
+        return case_view(case, events, tasks, full=True)
+    if password is not None:
+        return public_view(case_no, password)
+    raise NotFound(f"no case {case_no}", field="caseNo")
+
+
+def public_view(case_no: str, password: str) -> dict:
+    """What the query password shows anyone: status, item, dates, the holder masked —
+    no staff, no opinions, no form. A wrong password and a case that does not exist get
+    the same 403."""
+    refused = Forbidden("the case number or query password does not match", field="password")
+    if not is_valid_case_number(case_no) or \
+            not applications.password_matches(config.get().token_secret, case_no, password):
+        raise refused
+    try:
+        case = CaseRecord.get(case_no, META)
+    except CaseRecord.DoesNotExist:
+        raise refused from None
+    applicant = case.applicant
+    holder = {"type": applicant.type, "idType": applicant.idType,
+              "name": mask_name(applicant.name) if applicant.type == "natural"
+              else applicant.name, "idNumber": mask_id(applicant.idNumber)}
+    return {"caseNo": case.pk, "status": case.status,
+            "statusLabel": LABELS[Status(case.status)], "itemCode": case.itemCode,
+            "itemVersion": case.itemVersion, "itemName": case.itemName,
+            "applicant": holder, "createdAt": case.createdAt, "promisedBy": case.promisedBy,
+            "updatedAt": case.updatedAt}
 
 
 def case_view(case: CaseRecord, events, tasks, full: bool) -> dict:

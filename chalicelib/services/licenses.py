@@ -10,7 +10,7 @@ from ..adapters import signer
 from ..adapters.models import CaseRecord, LicenseRecord, condition_failed, put_if_absent
 from ..domain import identity
 from ..domain.canonical import canonical_bytes
-from ..domain.errors import Forbidden, NotFound, ValidationError
+from ..domain.errors import NotFound, ValidationError
 from ..domain.identifiers import make_license_identifier, parse_license_identifier
 from . import clock
 
@@ -96,9 +96,12 @@ def get(principal: identity.Principal | None, license_id: str) -> dict:
         record = LicenseRecord.get(license_id)
     except LicenseRecord.DoesNotExist:
         raise NotFound(f"no license {license_id}", field="licenseId") from None
-    if not (principal.is_staff or identity.owns(principal, record.holderSub,
-                                                 record.document.get("holderId"))):
-        raise Forbidden("only the holder and authorised staff can read this license")
+    if not identity.owns(principal, record.holderSub, record.document.get("holderId")):
+        # Staff read it as they read its case; to anyone else it does not exist.
+        from .cases import load
+        _, _, tasks = load(record.caseNo)
+        if not identity.reads_case(principal, {task.dept for task in tasks}):
+            raise NotFound(f"no license {license_id}", field="licenseId")
     return signed_license(record)
 
 

@@ -82,6 +82,7 @@ def test_a_case_runs_from_application_to_verified_license_over_http(api):
     status, body = api.call("GET", "/health")
     assert (status, body) == (200, {"status": "ok"})
     company, clerk, reviewer = api.token("company"), api.token("clerk"), api.token("scjg")
+    supervisor = api.token("supervisor")  # reads every case (a clerk only once it has a task)
 
     status, created = api.call("POST", "/cases", {
         "itemCode": demo.code_of("000201012000", "SCJG"),
@@ -93,7 +94,7 @@ def test_a_case_runs_from_application_to_verified_license_over_http(api):
     case_no = created["caseNo"]
 
     def case():
-        return api.call("GET", f"/cases/{case_no}", token=clerk)[1]
+        return api.call("GET", f"/cases/{case_no}", token=supervisor)[1]
 
     # The stream-driven timeline entry for "received" appears via the event pump.
     api.until(case, lambda c: [e.get("status") for e in c["timeline"]] == [1])

@@ -50,7 +50,7 @@ class Stack:
         return response
 
     # -- flow helpers ----------------------------------------------------------------
-    def case(self, case_no: str, user: str = "clerk") -> dict:
+    def case(self, case_no: str, user: str = "supervisor") -> dict:
         return self.call("GET", f"/cases/{case_no}", user).data
 
     def wait_status(self, case_no: str, status: int, timeout: float = 20) -> dict:

@@ -96,20 +96,37 @@ def test_who_sees_a_case(stack):
     assert owner.status_code == 200
     assert owner.data["applicant"]["idNumber"] == "91440300MA5FXK7Q3T"
     assert owner.data["applicant"]["phone"] == "13800138000"
-    staff = stack.call("GET", f"/cases/{case_no}", "scjg")
-    assert staff.status_code == 200 and staff.data["form"]["businessName"] == "小吃店"
+    # Staff read a case only when their department holds or held a task on it (the
+    # supervisor every case); to the others it does not exist.
+    stack.open_task(case_no, "ZWFW", "clerk")
+    clerk = stack.call("GET", f"/cases/{case_no}", "clerk")
+    assert clerk.status_code == 200 and clerk.data["form"]["businessName"] == "小吃店"
+    assert stack.call("GET", f"/cases/{case_no}", "supervisor").status_code == 200
+    for outsider in ("scjg", "rsj", "applicant"):  # not yet involved, unrelated, stranger
+        assert _error(stack.call("GET", f"/cases/{case_no}", outsider))[:2] == \
+            (404, "not_found"), outsider
+    stack.decide(f"{case_no}-A1", "clerk", "accept", "受理")
+    stack.open_task(case_no, "SCJG", "scjg")
+    assert stack.call("GET", f"/cases/{case_no}", "scjg").status_code == 200
 
-    assert _error(stack.call("GET", f"/cases/{case_no}", "applicant"))[:2] == (403, "forbidden")
+    # Anonymous: 401 without a password, 403 with a wrong one — the same for a case that
+    # does not exist.
+    missing = "440300202611240000001X"
     assert _error(stack.call("GET", f"/cases/{case_no}"))[:2] == (401, "unauthorized")
-    wrong = stack.call("GET", f"/cases/{case_no}", headers={"X-Query-Password": "000000"
-                       if created["queryPassword"] != "000000" else "111111"})
-    assert _error(wrong) == (403, "forbidden", "password")
+    assert _error(stack.call("GET", f"/cases/{missing}"))[:2] == (401, "unauthorized")
+    wrong = "000000" if created["queryPassword"] != "000000" else "111111"
+    for number in (case_no, missing):
+        answer = stack.call("GET", f"/cases/{number}", headers={"X-Query-Password": wrong})
+        assert _error(answer) == (403, "forbidden", "password")
     public = stack.call("GET", f"/cases/{case_no}",
                         headers={"X-Query-Password": created["queryPassword"]})
     assert public.status_code == 200
-    assert public.data["applicant"]["idNumber"] == "9144**********7Q3T"
-    assert public.data["applicant"]["phone"] == "138****8000"
-    assert "form" not in public.data and "tasks" not in public.data
+    # Status, item, dates, the holder masked: no staff, no opinions, no form.
+    assert public.data["applicant"] == {"type": "legal", "idType": "001",
+                                        "name": "深圳小吃有限公司",
+                                        "idNumber": "9144**********7Q3T"}
+    assert public.data["status"] == 8
+    assert not {"form", "tasks", "timeline", "materials", "supplement"} & set(public.data)
 
 
 def test_unknown_ids_are_404(stack):
@@ -150,3 +167,21 @@ def test_chalices_own_errors_come_in_the_same_json_shape(stack):
     assert response.status_code == 415
     import json
     assert json.loads(response.body)["error"]["code"] == "unsupported_media_type"
+
+
+def test_an_applicant_applies_only_in_the_name_its_token_carries(stack):
+    # No ID number in the token: no telling whose application it is.
+    nameless = stack.call("POST", "/cases", body=application(FOOD),
+                          headers={"Authorization": f"Bearer {stack.token('company', idn=None)}"})
+    assert _error(nameless) == (403, "forbidden", "Authorization")
+    other = stack.call("POST", "/cases", "applicant", application(FOOD))  # the company's USCC
+    assert _error(other)[:2] == (403, "forbidden")
+
+
+def test_a_license_is_read_by_its_holder_and_the_staff_of_its_case_only(stack):
+    case = stack.approve_in_parallel()
+    path = f"/licenses/{case['licenseId']}"
+    for reader in ("company", "wsjk", "xfjy", "clerk", "supervisor"):
+        assert stack.call("GET", path, reader).status_code == 200, reader
+    for outsider in ("applicant", "scjg", "rsj"):
+        assert _error(stack.call("GET", path, outsider))[:2] == (404, "not_found"), outsider
