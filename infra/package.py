@@ -183,6 +183,7 @@ def _environment() -> dict:
         "OW_SIGNING_KEY_ID": {"Ref": "LicenseSigningKey"},
         "OW_STATE_MACHINE_ARN": {"Ref": "CaseApprovalStateMachine"},
         "OW_TOKEN_SECRET": {"Ref": "TokenSecret"},
+        "OW_QUERY_PASSWORD_SECRET": {"Ref": "QueryPasswordSecret"},
         "OW_DEAD_LETTER_QUEUE_URLS": {"Fn::Join": [",", [
             {"Ref": queue} for queue in DEAD_LETTER_QUEUES]]},
     }
@@ -262,7 +263,10 @@ def merge_template(stage: str) -> dict:
         "Parameters": {
             "TokenSecret": {
                 "Type": "String", "NoEcho": True, "MinLength": 32,
-                "Description": "Signing secret of the interim bearer tokens (until OIDC)"},
+                "Description": "Signing secret of page cursors"},
+            "QueryPasswordSecret": {
+                "Type": "String", "NoEcho": True, "MinLength": 32,
+                "Description": "Secret each case's query password is derived from"},
             "LogRetentionDays": {
                 "Type": "Number", "Default": 180,
                 "AllowedValues": [180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,

@@ -174,6 +174,13 @@ class TaskToken(CasesTableRecord, discriminator="token"):
     tokens = UnicodeSetAttribute()
 
 
+class PasswordAttempts(CasesTableRecord, discriminator="attempts"):
+    """Wrong query passwords for one case number (pk `QPW#<caseNo>`) in one 15-minute
+    window (sk `W#<n>`), whether or not the case exists; gone after a day (TTL)."""
+    count = NumberAttribute(default=0)
+    expiresAt = NumberAttribute()
+
+
 class DailyCounter(CasesTableRecord, discriminator="counter"):
     value = NumberAttribute(default=0)
 
@@ -280,7 +287,8 @@ class LicenseRecord(_SharedClient, Model):
     holderSub = UnicodeAttribute(null=True)  # the identity that may read it as holder
 
 
-ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken, DailyCounter,
+ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken,
+              PasswordAttempts, DailyCounter,
               IdempotencyRecord, ItemsTableRecord, ItemVersionRecord, ItemCurrentRecord,
               ItemIndexRecord, ItemHistoryRecord, LineageRecord, CatalogueEntryRecord,
               DepartmentRecord,

@@ -36,7 +36,7 @@ def apply():
 @http.route(bp, "GET", "/cases/{case_no}", op="getCase",
             summary="a case with its full timeline (owner, staff, or anyone with the "
                     "query password: masked)", tag="cases", returns=models.Case,
-            public=True, errors=(401, 403, 404),
+            public=True, errors=(401, 403, 404, 429),
             headers=(("X-Query-Password", {"type": "string"},
                       "the case's 6-digit query password (查询密码), for anonymous callers"),))
 def get_case(case_no):

@@ -73,6 +73,10 @@ CATALOGUE: dict[str, ErrorKind] = {
         "The item version allows no special procedure of this type"),
     "materials_to_follow_not_allowed": ErrorKind(
         422, "该事项版本不允许容缺办理", "The item version allows no materials to follow"),
+    # 429
+    "too_many_attempts": ErrorKind(429, "查询密码错误次数过多，请15分钟后再试",
+                                   "Too many wrong query passwords for this case; retry in "
+                                   "15 minutes"),
     # 5xx
     "internal_error": ErrorKind(500, "系统内部错误，请稍后重试",
                                 "An internal error occurred; retry later"),
@@ -82,7 +86,8 @@ CATALOGUE: dict[str, ErrorKind] = {
 BY_STATUS = {400: "validation_error", 401: "unauthorized", 403: "forbidden",
              404: "not_found", 405: "method_not_allowed", 409: "conflict",
              412: "precondition_failed", 413: "payload_too_large",
-             415: "unsupported_media_type", 422: "unprocessable", 500: "internal_error"}
+             415: "unsupported_media_type", 422: "unprocessable",
+             429: "too_many_attempts", 500: "internal_error"}
 
 
 def language(accept_language: str | None) -> str:

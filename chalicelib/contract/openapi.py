@@ -71,6 +71,7 @@ _ERROR_DESCRIPTIONS = {
     412: "If-Match does not match the current ETag; nothing was changed",
     413: "request body over 256 KB; nothing was changed",
     415: "request body is not application/json", 422: "cannot be processed (see code)",
+    429: "too many attempts; retry later (see code)",
     500: "internal error; retry later"}
 
 

@@ -55,6 +55,11 @@ class PayloadTooLarge(DomainError):
     code = "payload_too_large"
 
 
+class TooManyRequests(DomainError):
+    status = 429
+    code = "too_many_attempts"
+
+
 class UnprocessableEntity(DomainError):
     status = 422
     code = "unprocessable"

@@ -14,7 +14,7 @@ from ..domain.errors import Forbidden, NotFound, Unauthorized, UnprocessableEnti
 from ..domain.identifiers import is_valid_case_number, make_case_number
 from ..domain.lifecycle import LABELS, Status
 from ..domain.masking import mask_id, mask_name, mask_phone
-from . import casefile, catalogue, clock
+from . import casefile, catalogue, clock, query_passwords
 
 META = "META"
 log = logging.getLogger("onewindow")
@@ -131,7 +131,7 @@ def _replay(idem_pk: str, body_hash: str) -> dict | None:
 
 def _created(record: CaseRecord) -> dict:
     return {"caseNo": record.pk,
-            "queryPassword": applications.query_password(config.get().token_secret, record.pk),
+            "queryPassword": query_passwords.issue(record.pk),
             "status": record.status, "statusLabel": LABELS[Status(record.status)],
             "itemCode": record.itemCode, "itemVersion": record.itemVersion,
             "createdAt": record.createdAt, "promisedBy": record.promisedBy,
@@ -183,14 +183,12 @@ def public_view(case_no: str, password: str) -> dict:
     """What the query password shows anyone: status, item, dates, the holder masked —
     no staff, no opinions, no form. A wrong password and a case that does not exist get
     the same 403."""
-    refused = Forbidden("the case number or query password does not match", field="password")
-    if not is_valid_case_number(case_no) or \
-            not applications.password_matches(config.get().token_secret, case_no, password):
-        raise refused
+    query_passwords.check(case_no, password)
     try:
         case = CaseRecord.get(case_no, META)
-    except CaseRecord.DoesNotExist:
-        raise refused from None
+    except CaseRecord.DoesNotExist:  # a password that matches a number never issued
+        raise Forbidden("the case number or query password does not match",
+                        field="password") from None
     applicant = case.applicant
     holder = {"type": applicant.type, "idType": applicant.idType,
               "name": mask_name(applicant.name) if applicant.type == "natural"

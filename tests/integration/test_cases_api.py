@@ -185,3 +185,30 @@ def test_a_license_is_read_by_its_holder_and_the_staff_of_its_case_only(stack):
         assert stack.call("GET", path, reader).status_code == 200, reader
     for outsider in ("applicant", "scjg", "rsj"):
         assert _error(stack.call("GET", path, outsider))[:2] == (404, "not_found"), outsider
+
+
+def test_wrong_query_passwords_are_limited_per_case_number(stack, monkeypatch):
+    from collections import Counter
+    from datetime import timedelta
+
+    from chalicelib.services import clock
+
+    from .test_concurrency import race
+    created = stack.call("POST", "/cases", "company", application(FOOD)).data
+    case_no, right = created["caseNo"], created["queryPassword"]
+    wrong = next(p for p in ("000000", "111111") if p != right)
+
+    def ask(number, password):
+        return stack.call("GET", f"/cases/{number}", headers={"X-Query-Password": password})
+    # Twelve guesses at once: five are answered (wrong), the rest locked out.
+    answers = race(12, lambda i: ask(case_no, wrong))
+    assert Counter(a.status_code for a in answers) == {403: 5, 429: 7}
+    assert _error(answers[[a.status_code for a in answers].index(429)]) == \
+        (429, "too_many_attempts", "password")
+    assert ask(case_no, right).status_code == 429  # locked for everyone until the window ends
+    # A number that was never issued: the same answers, the same limit.
+    missing = "440300202611240000001X"
+    assert [ask(missing, wrong).status_code for _ in range(6)] == [403] * 5 + [429]
+    later = clock.now() + timedelta(minutes=16)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert ask(case_no, right).status_code == 200
