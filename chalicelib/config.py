@@ -52,6 +52,8 @@ class Config:
     oidc_claims: str | None = None
     # Derives each case's query password (its own secret, not the cursors').
     query_password_secret: str = ""
+    # Keys the hashes personal identifiers are looked up by (domain/lookup.py).
+    lookup_secret: str = ""
     oidc_jwks_refresh_seconds: float = 30.0
 
 
@@ -89,6 +91,7 @@ def load() -> Config:
             if env.get("OW_OIDC_ISSUER") else None),
         oidc_claims=env.get("OW_OIDC_CLAIMS") or None,
         query_password_secret=env.get("OW_QUERY_PASSWORD_SECRET", ""),
+        lookup_secret=env.get("OW_LOOKUP_SECRET", ""),
         oidc_jwks_refresh_seconds=float(env.get("OW_OIDC_JWKS_REFRESH_SECONDS", "30")),
         catalogue_cache_seconds=int(env.get("OW_CATALOGUE_CACHE_SECONDS", "30")),
         cors_origins=tuple(origin.strip().rstrip("/") for origin in

@@ -184,6 +184,7 @@ def _environment() -> dict:
         "OW_STATE_MACHINE_ARN": {"Ref": "CaseApprovalStateMachine"},
         "OW_TOKEN_SECRET": {"Ref": "TokenSecret"},
         "OW_QUERY_PASSWORD_SECRET": {"Ref": "QueryPasswordSecret"},
+        "OW_LOOKUP_SECRET": {"Ref": "LookupSecret"},
         "OW_DEAD_LETTER_QUEUE_URLS": {"Fn::Join": [",", [
             {"Ref": queue} for queue in DEAD_LETTER_QUEUES]]},
     }
@@ -267,6 +268,10 @@ def merge_template(stage: str) -> dict:
             "QueryPasswordSecret": {
                 "Type": "String", "NoEcho": True, "MinLength": 32,
                 "Description": "Secret each case's query password is derived from"},
+            "LookupSecret": {
+                "Type": "String", "NoEcho": True, "MinLength": 32,
+                "Description": "Key of the hashes ID numbers are looked up by (never "
+                               "change it: cases would no longer be found)"},
             "LogRetentionDays": {
                 "Type": "Number", "Default": 180,
                 "AllowedValues": [180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,

@@ -12,7 +12,7 @@ import threading
 from pynamodb.attributes import (BooleanAttribute, DiscriminatorAttribute, JSONAttribute,
                                  ListAttribute, MapAttribute, NumberAttribute,
                                  UnicodeAttribute, UnicodeSetAttribute, VersionAttribute)
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PutError
 from pynamodb.models import Model
@@ -67,6 +67,18 @@ class InboxIndex(GlobalSecondaryIndex):
     deadline = UnicodeAttribute(range_key=True)
 
 
+class OwnerIndex(GlobalSecondaryIndex):
+    """An applicant's cases, newest first (`GET /me/cases`), by the keyed hash of the ID
+    number the application names (domain/lookup.py)."""
+    class Meta:
+        index_name = "owner"
+        projection = IncludeProjection(["rt", "status", "itemCode", "itemName",
+                                        "updatedAt"])
+
+    owner = UnicodeAttribute(hash_key=True)
+    createdAt = UnicodeAttribute(range_key=True)
+
+
 class CaseRecord(CasesTableRecord, discriminator="case"):
     status = NumberAttribute()
     # The workflow's own updates `ADD version :one`, so optimistic locking holds across
@@ -108,7 +120,9 @@ class CaseRecord(CasesTableRecord, discriminator="case"):
     procedures = JSONAttribute(null=True)    # special procedures, in order
     pendingMaterials = ListAttribute(of=UnicodeAttribute, null=True)  # 容缺
     materialsDueBy = UnicodeAttribute(null=True)
+    owner = UnicodeAttribute(null=True)      # lookup key of the applicant's ID number
     inbox = InboxIndex()
+    by_owner = OwnerIndex()
 
 
 class TimelineEvent(CasesTableRecord, discriminator="event"):

@@ -20,6 +20,9 @@ log = logging.getLogger("onewindow")
 # materials must stay well inside DynamoDB's 400 KB item limit.
 MAX_BODY_BYTES = 256 * 1024
 MAX_PARAM_CHARS = 200
+# A cursor carries an index's whole key (an applicant's lookup hash, a timestamp, the
+# table key) and its signature.
+MAX_CURSOR_CHARS = 512
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
@@ -44,7 +47,7 @@ def limit_query(default: int, high: int = 100) -> tuple:
             False, "page size")
 
 
-CURSOR_QUERY = ("cursor", {"type": "string", "maxLength": MAX_PARAM_CHARS}, False,
+CURSOR_QUERY = ("cursor", {"type": "string", "maxLength": MAX_CURSOR_CHARS}, False,
                 "the `next` of the previous page")
 
 
@@ -92,8 +95,9 @@ def parse_json_body(raw: bytes | None):
 
 def query_param(request, name: str) -> str | None:
     value = (request.query_params or {}).get(name)
-    if value is not None and (len(value) > MAX_PARAM_CHARS or payload.has_surrogate(value)):
-        raise ValidationError(f"{name} must be text of at most {MAX_PARAM_CHARS} characters",
+    limit = MAX_CURSOR_CHARS if name == "cursor" else MAX_PARAM_CHARS
+    if value is not None and (len(value) > limit or payload.has_surrogate(value)):
+        raise ValidationError(f"{name} must be text of at most {limit} characters",
                               field=name)
     return value
 

@@ -378,6 +378,31 @@ class Supplied(Response):
 
 # -- tasks -------------------------------------------------------------------------------
 
+class Me(Response):
+    sub: str
+    role: str
+    departments: list[str]
+    leads: Annotated[list[str], Meta(description="departments whose tasks the caller may "
+                                                 "reassign")]
+    name: str | None = None
+    idNumber: Annotated[str, Meta(description="the caller's own, unmasked")] | None = None
+
+
+class MyCase(Response):
+    caseNo: CaseNo
+    status: int
+    statusLabel: str
+    itemCode: ItemCode
+    createdAt: Timestamp
+    itemName: str | None = None
+    updatedAt: Timestamp | None = None
+
+
+class MyCases(Response):
+    cases: list[MyCase]
+    next: Cursor
+
+
 class TaskPage(Response):
     dept: str
     tasks: list[Task]

@@ -8,7 +8,7 @@ from .. import config, tracing
 from ..adapters.models import (CaseRecord, CasesTableRecord, DailyCounter, IdempotencyRecord,
                                transact_write,
                                TaskRecord, TimelineEvent)
-from ..domain import applications, identity, worktime
+from ..domain import applications, identity, lookup, worktime
 from ..domain.catalogue import promised_by, validate_form, workflow_input
 from ..domain.errors import Forbidden, NotFound, Unauthorized, UnprocessableEntity, ValidationError
 from ..domain.identifiers import is_valid_case_number, make_case_number
@@ -81,6 +81,7 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
         updatedAt=started.isoformat(), actor=principal.sub,
         actorRole=principal.role, channel=application.channel, opinion="申请已提交",
         workflow="queued", due=due, pauses=[], inboxDept=casefile.case_shard(case_no),
+        owner=lookup.id_key(cfg.lookup_secret, application.applicant["idNumber"]),
         deadline=due["promised"])
     try:
         with transact_write() as transaction:

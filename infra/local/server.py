@@ -39,6 +39,7 @@ def _configure_environment(moto_port: int) -> str:
     })
     os.environ.setdefault("OW_TOKEN_SECRET", secrets.token_urlsafe(32))
     os.environ.setdefault("OW_QUERY_PASSWORD_SECRET", secrets.token_urlsafe(32))
+    os.environ.setdefault("OW_LOOKUP_SECRET", secrets.token_urlsafe(32))
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
         os.environ.pop(name, None)
     return endpoint

@@ -49,7 +49,9 @@ def main(stage: str) -> dict:
                          Parameters=[{"ParameterKey": "TokenSecret",
                                       "ParameterValue": "t" * 40},
                                      {"ParameterKey": "QueryPasswordSecret",
-                                      "ParameterValue": "q" * 40}],
+                                      "ParameterValue": "q" * 40},
+                                     {"ParameterKey": "LookupSecret",
+                                      "ParameterValue": "l" * 40}],
                          Capabilities=["CAPABILITY_IAM"])
         stack = cfn.describe_stacks(StackName=f"onewindow-{stage}")["Stacks"][0]
         created = [r for r in cfn.describe_stack_resources(

@@ -212,3 +212,22 @@ def test_wrong_query_passwords_are_limited_per_case_number(stack, monkeypatch):
     later = clock.now() + timedelta(minutes=16)
     monkeypatch.setattr(clock, "now", lambda: later)
     assert ask(case_no, right).status_code == 200
+
+
+def test_me_and_my_cases_newest_first_by_the_id_number_in_the_token(stack):
+    me = stack.call("GET", "/me", "scjg_lead").data
+    assert me == {"sub": "staff:zheng-scjg", "role": "reviewer", "name": "郑科长",
+                  "departments": ["SCJG"], "leads": ["SCJG"]}
+    assert stack.call("GET", "/me").status_code == 401
+    mine = [stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
+            for _ in range(3)]
+    # Entered at the counter for the company: the company's too.
+    counter = stack.call("POST", "/cases", "clerk", {**application(FOOD), "channel": "counter"})
+    mine.append(counter.data["caseNo"])
+    first = stack.call("GET", "/me/cases?limit=3", "company").data
+    rest = stack.call("GET", f"/me/cases?limit=3&cursor={first['next']}", "company").data
+    listed = [c["caseNo"] for c in first["cases"] + rest["cases"]]
+    assert listed == sorted(mine, reverse=True) and rest["next"] is None
+    assert first["cases"][0]["statusLabel"] and first["cases"][0]["itemName"]
+    assert stack.call("GET", "/me/cases", "applicant").data["cases"] == []  # not theirs
+    assert _error(stack.call("GET", "/me/cases", "clerk"))[:2] == (403, "forbidden")

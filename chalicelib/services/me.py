@@ -1,0 +1,32 @@
+"""Who am I (`GET /me`) and my cases (`GET /me/cases`): what the token says, and the
+cases an applicant's ID number names, newest first, from the `owner` index (no Scan)."""
+from .. import config
+from ..adapters.models import CaseRecord
+from ..domain import identity, lookup
+from ..domain.errors import Forbidden
+from ..domain.lifecycle import LABELS, Status
+from .pagination import decode_cursor, encode_cursor
+
+
+def me(principal: identity.Principal | None) -> dict:
+    principal = identity.require(principal)
+    view = {"sub": principal.sub, "role": principal.role, "name": principal.name,
+            "idNumber": principal.id_number,
+            "departments": [principal.dept] if principal.dept else [],
+            "leads": [principal.dept] if principal.lead and principal.dept else []}
+    return {k: v for k, v in view.items() if v is not None}
+
+
+def my_cases(principal: identity.Principal | None, limit: int = 20,
+             cursor: str | None = None) -> dict:
+    principal = identity.require(principal)
+    if principal.role != identity.APPLICANT or not principal.id_number:
+        raise Forbidden("only an applicant signed in with its ID number has cases")
+    owner = lookup.id_key(config.get().lookup_secret, principal.id_number)
+    page = CaseRecord.by_owner.query(owner, scan_index_forward=False, limit=limit,
+                                     last_evaluated_key=decode_cursor(cursor))
+    cases = [{"caseNo": case.pk, "status": case.status,
+              "statusLabel": LABELS[Status(case.status)], "itemCode": case.itemCode,
+              "itemName": case.itemName, "createdAt": case.createdAt,
+              "updatedAt": case.updatedAt} for case in page]
+    return {"cases": cases, "next": encode_cursor(page.last_evaluated_key)}
