@@ -54,6 +54,8 @@ class Config:
     query_password_secret: str = ""
     # Keys the hashes personal identifiers are looked up by (domain/lookup.py).
     lookup_secret: str = ""
+    # Refused accesses (services/audit.py).
+    audit_table: str = "ow-audit"
     oidc_jwks_refresh_seconds: float = 30.0
 
 
@@ -92,6 +94,7 @@ def load() -> Config:
         oidc_claims=env.get("OW_OIDC_CLAIMS") or None,
         query_password_secret=env.get("OW_QUERY_PASSWORD_SECRET", ""),
         lookup_secret=env.get("OW_LOOKUP_SECRET", ""),
+        audit_table=env.get("OW_AUDIT_TABLE", "ow-audit"),
         oidc_jwks_refresh_seconds=float(env.get("OW_OIDC_JWKS_REFRESH_SECONDS", "30")),
         catalogue_cache_seconds=int(env.get("OW_CATALOGUE_CACHE_SECONDS", "30")),
         cors_origins=tuple(origin.strip().rstrip("/") for origin in

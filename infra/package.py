@@ -62,6 +62,7 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem"),
          ("ItemsTable",)),
         ("dynamodb", ("GetItem",), ("LicensesTable",)),
+        ("dynamodb", ("PutItem", "Query"), ("AuditTable",)),
         ("kms", ("DescribeKey", "GetPublicKey"), ("LicenseSigningKey",)),
     ],
     "RecordTask": [
@@ -175,6 +176,7 @@ def _environment() -> dict:
         "OW_CASES_TABLE": {"Ref": "CasesTable"},
         "OW_ITEMS_TABLE": {"Ref": "ItemsTable"},
         "OW_LICENSES_TABLE": {"Ref": "LicensesTable"},
+        "OW_AUDIT_TABLE": {"Ref": "AuditTable"},
         "OW_TASKS_QUEUE_URL": {"Ref": "TasksQueue"},
         "OW_CONCLUDE_QUEUE_URL": {"Ref": "ConcludeQueue"},
         "OW_STARTS_QUEUE_URL": {"Ref": "StartsQueue"},

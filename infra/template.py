@@ -16,6 +16,7 @@ OUTPUT_ENV = {
     "CasesTable": "OW_CASES_TABLE",
     "ItemsTable": "OW_ITEMS_TABLE",
     "LicensesTable": "OW_LICENSES_TABLE",
+    "AuditTable": "OW_AUDIT_TABLE",
     "TasksQueueUrl": "OW_TASKS_QUEUE_URL",
     "ConcludeQueueUrl": "OW_CONCLUDE_QUEUE_URL",
     "StartsQueueUrl": "OW_STARTS_QUEUE_URL",

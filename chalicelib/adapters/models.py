@@ -301,12 +301,33 @@ class LicenseRecord(_SharedClient, Model):
     holderSub = UnicodeAttribute(null=True)  # the identity that may read it as holder
 
 
+class AuditRecord(_SharedClient, Model):
+    """One refused access (services/audit.py): by day, in time order."""
+    class Meta:
+        table_name = "ow-audit"
+        billing_mode = "PAY_PER_REQUEST"
+
+    day = UnicodeAttribute(hash_key=True)      # YYYY-MM-DD (UTC)
+    at = UnicodeAttribute(range_key=True)      # UTC timestamp + request id
+    status = NumberAttribute()
+    code = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    method = UnicodeAttribute()
+    path = UnicodeAttribute()
+    sub = UnicodeAttribute(null=True)          # none: no (valid) token
+    role = UnicodeAttribute(null=True)
+    sourceIp = UnicodeAttribute(null=True)
+    userAgent = UnicodeAttribute(null=True)
+    requestId = UnicodeAttribute(null=True)
+    expiresAt = NumberAttribute()
+
+
 ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken,
               PasswordAttempts, DailyCounter,
               IdempotencyRecord, ItemsTableRecord, ItemVersionRecord, ItemCurrentRecord,
               ItemIndexRecord, ItemHistoryRecord, LineageRecord, CatalogueEntryRecord,
               DepartmentRecord,
-              LicenseRecord)
+              LicenseRecord, AuditRecord)
 
 
 def _json_attributes() -> dict[str, frozenset[str]]:
@@ -332,7 +353,7 @@ def bind(cfg: config.Config | None = None) -> None:
     """Point the models at the configured tables, region and endpoint."""
     cfg = cfg or config.get()
     tables = {CasesTableRecord: cfg.cases_table, ItemsTableRecord: cfg.items_table,
-              LicenseRecord: cfg.licenses_table}
+              LicenseRecord: cfg.licenses_table, AuditRecord: cfg.audit_table}
     for model in ALL_MODELS:
         base = next(b for b in tables if issubclass(model, b))
         model.Meta.table_name = tables[base]

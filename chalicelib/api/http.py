@@ -8,6 +8,7 @@ from chalice import Response
 
 from .. import logs
 from ..adapters import tokens
+from ..services import audit
 from ..contract import errors
 from ..contract.openapi import OPERATIONS, Operation
 from ..domain import documents, payload
@@ -158,8 +159,26 @@ def _answering_domain_errors(app, view):
             request = app.current_request
             log.info("rejected %s %s: %s", request.method, request.path,
                      mask_text(error.message))
+            if audit.audited(error):
+                _audit(request, error)
             return error_response(error, request.headers)
     return answering
+
+
+def _audit(request, error: DomainError) -> None:
+    """Write a refused access down (services/audit.py): who, if the token was good."""
+    try:
+        caller = principal(request)
+    except DomainError:
+        caller = None
+    identity_context = (request.context or {}).get("identity") or {}
+    path = request.path  # the route's template: the concrete path is what was asked for
+    for name, value in (request.uri_params or {}).items():
+        path = path.replace("{" + name + "}", value)
+    audit.record(error, method=request.method, path=path, principal=caller,
+                 source_ip=identity_context.get("sourceIp"),
+                 user_agent=request.headers.get("user-agent"),
+                 request_id=logs.current_request_id())
 
 
 def handle_errors(event, get_response):

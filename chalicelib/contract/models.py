@@ -403,6 +403,26 @@ class MyCases(Response):
     next: Cursor
 
 
+class AuditEntry(Response):
+    at: Timestamp
+    status: int
+    code: str
+    reason: str
+    method: str
+    path: str
+    sub: str | None = None
+    role: str | None = None
+    sourceIp: str | None = None
+    userAgent: str | None = None
+    requestId: str | None = None
+
+
+class AuditPage(Response):
+    day: str
+    entries: list[AuditEntry]
+    next: Cursor
+
+
 class TaskPage(Response):
     dept: str
     tasks: list[Task]

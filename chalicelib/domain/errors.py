@@ -40,6 +40,11 @@ class NotFound(DomainError):
     code = "not_found"
 
 
+class Concealed(NotFound):
+    """It exists, but not for this caller: answered exactly as a missing one (404), and
+    written to the audit trail."""
+
+
 class Conflict(DomainError):
     status = 409
     code = "conflict"

@@ -10,7 +10,8 @@ from ..adapters.models import (CaseRecord, CasesTableRecord, DailyCounter, Idemp
                                TaskRecord, TimelineEvent)
 from ..domain import applications, identity, lookup, worktime
 from ..domain.catalogue import promised_by, validate_form, workflow_input
-from ..domain.errors import Forbidden, NotFound, Unauthorized, UnprocessableEntity, ValidationError
+from ..domain.errors import (Concealed, Forbidden, NotFound, Unauthorized,
+                             UnprocessableEntity, ValidationError)
 from ..domain.identifiers import is_valid_case_number, make_case_number
 from ..domain.lifecycle import LABELS, Status
 from ..domain.masking import mask_id, mask_name, mask_phone
@@ -177,7 +178,9 @@ def view(principal: identity.Principal | None, case_no: str,
         return case_view(case, events, tasks, full=True)
     if password is not None:
         return public_view(case_no, password)
-    raise NotFound(f"no case {case_no}", field="caseNo")
+    if case is None:
+        raise NotFound(f"no case {case_no}", field="caseNo")
+    raise Concealed(f"no case {case_no}", field="caseNo")
 
 
 def public_view(case_no: str, password: str) -> dict:

@@ -10,7 +10,7 @@ from ..adapters import signer
 from ..adapters.models import CaseRecord, LicenseRecord, condition_failed, put_if_absent
 from ..domain import identity
 from ..domain.canonical import canonical_bytes
-from ..domain.errors import NotFound, ValidationError
+from ..domain.errors import Concealed, NotFound, ValidationError
 from ..domain.identifiers import make_license_identifier, parse_license_identifier
 from . import clock
 
@@ -101,7 +101,7 @@ def get(principal: identity.Principal | None, license_id: str) -> dict:
         from .cases import load
         _, _, tasks = load(record.caseNo)
         if not identity.reads_case(principal, {task.dept for task in tasks}):
-            raise NotFound(f"no license {license_id}", field="licenseId")
+            raise Concealed(f"no license {license_id}", field="licenseId")
     return signed_license(record)
 
 

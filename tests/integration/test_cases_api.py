@@ -1,4 +1,5 @@
 """Applying: idempotency, validation (nothing written), who may see what."""
+import json
 import boto3
 
 from .harness import FOOD, HYGIENE, REGION, application
@@ -231,3 +232,33 @@ def test_me_and_my_cases_newest_first_by_the_id_number_in_the_token(stack):
     assert first["cases"][0]["statusLabel"] and first["cases"][0]["itemName"]
     assert stack.call("GET", "/me/cases", "applicant").data["cases"] == []  # not theirs
     assert _error(stack.call("GET", "/me/cases", "clerk"))[:2] == (403, "forbidden")
+
+
+def test_refused_accesses_are_audited_and_supervisors_read_them(stack):
+    from chalicelib.services import clock
+    created = stack.call("POST", "/cases", "company", application(FOOD)).data
+    case_no = created["caseNo"]
+    refused = [
+        stack.call("GET", f"/cases/{case_no}", "applicant"),           # 404, but it exists
+        stack.call("GET", f"/cases/{case_no}", headers={
+            "Authorization": "Bearer not.a.token", "User-Agent": "probe/1.0"}),  # 401
+        stack.call("GET", f"/cases/{case_no}", headers={"X-Query-Password": "999999"
+                   if created["queryPassword"] != "999999" else "888888"}),      # 403
+        stack.call("POST", "/cases/{}/revoke".format(case_no), "clerk", {"reason": "x"}),
+    ]
+    assert [r.status_code for r in refused] == [404, 401, 403, 403]
+    missing = stack.call("GET", "/cases/440300202611240000001X", "applicant")
+    assert missing.status_code == 404   # nothing hidden: not audited
+    day = clock.now().strftime("%Y-%m-%d")
+    assert _error(stack.call("GET", f"/audit?day={day}", "clerk"))[:2] == (403, "forbidden")
+    entries = stack.call("GET", f"/audit?day={day}", "supervisor").data["entries"]
+    mine = [e for e in entries if case_no in e["path"]]
+    assert [(e["status"], e.get("sub")) for e in mine] == [
+        (404, "person:zhang-san"), (401, None), (403, None), (403, "staff:li-clerk")]
+    assert mine[1]["userAgent"] == "probe/1.0"
+    assert all("not.a.token" not in json.dumps(e) for e in entries)
+    assert not [e for e in entries if e["path"] == f"/cases/{'440300202611240000001X'}"
+                and e["status"] == 404]
+    # The supervisor's own refused read of the trail was written down too.
+    assert any(e["path"] == "/audit" and e.get("sub") == "staff:li-clerk" for e in
+               stack.call("GET", f"/audit?day={day}", "supervisor").data["entries"])

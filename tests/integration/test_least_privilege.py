@@ -32,7 +32,8 @@ class Recorder:
     def __init__(self, stack):
         env = stack.env
         self.tables = {env["OW_CASES_TABLE"]: "CasesTable", env["OW_ITEMS_TABLE"]: "ItemsTable",
-                       env["OW_LICENSES_TABLE"]: "LicensesTable"}
+                       env["OW_LICENSES_TABLE"]: "LicensesTable",
+                       env["OW_AUDIT_TABLE"]: "AuditTable"}
         dead = env["OW_DEAD_LETTER_QUEUE_URLS"].split(",")
         self.queues = {env["OW_TASKS_QUEUE_URL"]: "TasksQueue",
                        env["OW_CONCLUDE_QUEUE_URL"]: "ConcludeQueue",
@@ -158,6 +159,9 @@ def _exercise(stack, monkeypatch):
     stack.call("POST", f"/admin/items/{FOOD}/suspend", "admin", {"reason": "停"})
     stack.call("POST", f"/admin/items/{FOOD}/resume", "admin", {"reason": "复"})
     stack.call("POST", f"/cases/{case['caseNo']}/revoke", "supervisor", {"reason": "以欺骗手段取得"})
+    # A refused access is audited; the supervisor reads the trail.
+    stack.call("GET", f"/cases/{case['caseNo']}", "applicant")
+    stack.call("GET", "/audit?day=2026-11-25", "supervisor")
     stack.wait_status(case["caseNo"], 15)
     # The dead-letter watch, through the pump, with a message set aside to alert about;
     # the sweep a month on, when the last case is overdue.

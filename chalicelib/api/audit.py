@@ -1,0 +1,20 @@
+"""The audit trail of refused access, for supervisors."""
+from chalice import Blueprint
+
+from ..contract import models
+from ..services import audit as audit_service
+from . import http
+
+bp = Blueprint(__name__)
+
+
+@http.route(bp, "GET", "/audit", op="listAudit",
+            summary="refused accesses of one day, in time order (supervisors)",
+            tag="supervision", returns=models.AuditPage, errors=(403,),
+            query=(("day", {"type": "string", "format": "date"}, True,
+                    "the day (UTC), YYYY-MM-DD"), http.limit_query(50), http.CURSOR_QUERY))
+def audit():
+    request = bp.current_request
+    return audit_service.entries(http.principal(request), http.query_param(request, "day"),
+                                 limit=http.int_param(request, "limit", 50, 1, 100),
+                                 cursor=http.query_param(request, "cursor"))
