@@ -121,6 +121,7 @@ class CaseRecord(CasesTableRecord, discriminator="case"):
     pendingMaterials = ListAttribute(of=UnicodeAttribute, null=True)  # 容缺
     materialsDueBy = UnicodeAttribute(null=True)
     owner = UnicodeAttribute(null=True)      # lookup key of the applicant's ID number
+    agent = JSONAttribute(null=True)         # 代办: {sub, name, idNumber} of the agent
     inbox = InboxIndex()
     by_owner = OwnerIndex()
 

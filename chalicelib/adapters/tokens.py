@@ -19,7 +19,7 @@ ALGORITHMS = ("RS256", "ES256")
 LEEWAY_SECONDS = 30
 # Principal field -> claim name, unless the stage maps it elsewhere (OW_OIDC_CLAIMS).
 DEFAULT_CLAIMS = {"role": "role", "dept": "dept", "name": "name", "id_number": "idn",
-                  "lead": "lead"}
+                  "lead": "lead", "assurance": "acr", "acts_for": "acts_for"}
 
 
 @functools.lru_cache(maxsize=4)
@@ -62,7 +62,21 @@ def verify(authorization: str | None, cfg: config.Config | None = None) -> Princ
     role = claims.get(names["role"])
     if role not in ROLES:
         raise Unauthorized("token carries no valid role", field="Authorization")
+    acts_for = claims.get(names["acts_for"]) or []
+    if not isinstance(acts_for, list) or not all(isinstance(x, str) for x in acts_for):
+        raise Unauthorized("acts_for must be a list of USCCs", field="Authorization")
     return Principal(sub=claims["sub"], role=role, dept=claims.get(names["dept"]),
                      name=claims.get(names["name"]),
                      id_number=claims.get(names["id_number"]),
-                     lead=claims.get(names["lead"]) is True)
+                     lead=claims.get(names["lead"]) is True,
+                     assurance=_level(claims.get(names["assurance"])),
+                     acts_for=tuple(acts_for))
+
+
+def _level(value) -> int:
+    """实名等级 from the provider's `acr` (1–4, as a number or text); 1 when absent."""
+    try:
+        level = int(str(value).rsplit(":", 1)[-1]) if value is not None else 1
+    except ValueError:
+        return 1
+    return min(max(level, 1), 4)

@@ -350,6 +350,9 @@ class Case(Response):
         | None = None
     materialsDueBy: Date | None = None
     specialProcedures: list[dict[str, Any]] | None = None
+    agent: Annotated[dict[str, Any], Meta(
+        description="代办: the natural person who applied for the company (sub, name, "
+                    "idNumber)")] | None = None
     form: dict[str, Any] | None = None
     materials: list[dict[str, Any]] | None = None
     tasks: list[Task] | None = None
@@ -384,6 +387,9 @@ class Me(Response):
     departments: list[str]
     leads: Annotated[list[str], Meta(description="departments whose tasks the caller may "
                                                  "reassign")]
+    actsFor: Annotated[list[str], Meta(
+        description="the companies (USCC) the caller is an authorised agent of")] = []
+    assurance: Annotated[int, Meta(description="实名等级 of this sign-in (1–4)")] = 1
     name: str | None = None
     idNumber: Annotated[str, Meta(description="the caller's own, unmasked")] | None = None
 

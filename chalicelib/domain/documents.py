@@ -155,6 +155,8 @@ class Implementation(Document):
     faq: list[Faq] = []
     result: Result | None = None
     specialProcedures: list[SpecialProcedure] = []
+    minAssurance: Annotated[int, Meta(
+        ge=1, le=4, description="实名等级 an applicant must be signed in with (1–4)")] = 1
     # What a read of the item adds, accepted back (a client may PUT what it GOT) and
     # ignored: the entry decides parentCode, the store the rest.
     parentCode: Annotated[str | None, READ_ONLY] = None

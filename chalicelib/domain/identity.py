@@ -20,6 +20,11 @@ class Principal:
     name: str | None = None
     id_number: str | None = None
     lead: bool = False  # leads their department: may hand its tasks to someone else
+    # 实名等级: how strongly the identity provider verified who this is (1–4).
+    assurance: int = 1
+    # The legal persons (USCCs) this natural person is an authorised agent of (代办 /
+    # 法人授权), as the identity provider's delegation records say.
+    acts_for: tuple[str, ...] = ()
 
     @property
     def is_staff(self) -> bool:
@@ -39,8 +44,8 @@ def owns(principal: Principal | None, owner_sub: str | None,
         return False
     if owner_sub and principal.sub == owner_sub:
         return True
-    return principal.role == APPLICANT and bool(principal.id_number) and \
-        principal.id_number == owner_id_number
+    return principal.role == APPLICANT and bool(owner_id_number) and (
+        principal.id_number == owner_id_number or owner_id_number in principal.acts_for)
 
 
 def reads_case(principal: Principal | None, task_departments: set[str]) -> bool:

@@ -37,10 +37,16 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
         # is no telling whose application this is.
         raise Forbidden("the token names no ID number (claim idn): sign in with a "
                         "verified identity to apply", field="Authorization")
+    agent = None
     if principal.role == identity.APPLICANT and \
             principal.id_number != application.applicant["idNumber"]:
-        raise Forbidden("applicants may only apply in their own name",
-                        field="applicant.idNumber")
+        if application.applicant["type"] != "legal" or \
+                application.applicant["idNumber"] not in principal.acts_for:
+            raise Forbidden("applicants apply in their own name, or for a company they are "
+                            "an authorised agent of", field="applicant.idNumber")
+        # 代办: the company is the holder, the natural person its agent.
+        agent = {"sub": principal.sub, "name": principal.name,
+                 "idNumber": principal.id_number}
     counter = application.channel == "counter"
     if counter != (principal.role == identity.CLERK):
         raise ValidationError("a clerk enters an application at the counter (channel "
@@ -53,6 +59,11 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
             f"{item['name']} is for {' and '.join(who[a] for a in item['audience'])} only",
             field="applicant.type")
     validate_form(item.get("formSchema", {}), application.form)
+    if principal.role == identity.APPLICANT and principal.assurance < item.get("minAssurance", 1):
+        raise Forbidden(f"{item['name']} needs an identity verified to level "
+                        f"{item['minAssurance']} (实名等级); this sign-in is level "
+                        f"{principal.assurance}", field="Authorization",
+                        code="assurance_too_low")
 
     idem_pk = None
     if idempotency_key is not None:
@@ -83,6 +94,7 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
         actorRole=principal.role, channel=application.channel, opinion="申请已提交",
         workflow="queued", due=due, pauses=[], inboxDept=casefile.case_shard(case_no),
         owner=lookup.id_key(cfg.lookup_secret, application.applicant["idNumber"]),
+        agent=agent,
         deadline=due["promised"])
     try:
         with transact_write() as transaction:
@@ -231,6 +243,8 @@ def case_view(case: CaseRecord, events, tasks, full: bool) -> dict:
     if case.procedures:
         result["specialProcedures"] = case.procedures
     if full:
+        if case.agent:
+            result["agent"] = case.agent
         result["form"] = case.form
         result["materials"] = case.materials
         result["tasks"] = [task_view(t) for t in sorted(tasks, key=lambda t: t.createdAt)]

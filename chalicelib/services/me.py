@@ -13,16 +13,20 @@ def me(principal: identity.Principal | None) -> dict:
     view = {"sub": principal.sub, "role": principal.role, "name": principal.name,
             "idNumber": principal.id_number,
             "departments": [principal.dept] if principal.dept else [],
-            "leads": [principal.dept] if principal.lead and principal.dept else []}
+            "leads": [principal.dept] if principal.lead and principal.dept else [],
+            "actsFor": list(principal.acts_for), "assurance": principal.assurance}
     return {k: v for k, v in view.items() if v is not None}
 
 
 def my_cases(principal: identity.Principal | None, limit: int = 20,
-             cursor: str | None = None) -> dict:
+             cursor: str | None = None, for_company: str | None = None) -> dict:
+    """The caller's cases, or (`for_company`) those of a company it is an agent of."""
     principal = identity.require(principal)
     if principal.role != identity.APPLICANT or not principal.id_number:
         raise Forbidden("only an applicant signed in with its ID number has cases")
-    owner = lookup.id_key(config.get().lookup_secret, principal.id_number)
+    if for_company and for_company not in principal.acts_for:
+        raise Forbidden(f"not an authorised agent of {for_company}", field="for")
+    owner = lookup.id_key(config.get().lookup_secret, for_company or principal.id_number)
     page = CaseRecord.by_owner.query(owner, scan_index_forward=False, limit=limit,
                                      last_evaluated_key=decode_cursor(cursor))
     cases = [{"caseNo": case.pk, "status": case.status,

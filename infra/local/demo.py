@@ -17,7 +17,13 @@ USERS = {
     "applicant": {"sub": "person:zhang-san", "role": "applicant", "name": "张三",
                   "idNumber": "11010519491231002X"},
     "company": {"sub": "org:shenzhen-xiaochi", "role": "applicant", "name": "深圳小吃有限公司",
-                "idNumber": "91440300MA5FXK7Q3T"},
+                "idNumber": "91440300MA5FXK7Q3T", "assurance": 3},
+    # A second natural person, and the company's authorised agent (代办).
+    "lisi": {"sub": "person:li-si", "role": "applicant", "name": "李四",
+             "idNumber": "440305199003070014"},
+    "agent": {"sub": "person:chen-dai", "role": "applicant", "name": "陈代办",
+              "idNumber": "440305198807150023", "actsFor": ["91440300MA5FXK7Q3T"],
+              "assurance": 3},
     "clerk": {"sub": "staff:li-clerk", "role": "clerk", "dept": "ZWFW", "name": "李窗口"},
     "scjg": {"sub": "staff:wang-scjg", "role": "reviewer", "dept": "SCJG", "name": "王审查"},
     "scjg2": {"sub": "staff:wu-scjg", "role": "reviewer", "dept": "SCJG", "name": "吴审查"},
@@ -29,6 +35,7 @@ USERS = {
     "rsj": {"sub": "staff:zhou-rsj", "role": "clerk", "dept": "RSJ", "name": "周人社"},
     "supervisor": {"sub": "staff:feng-jc", "role": "supervisor", "name": "冯监察"},
     "admin": {"sub": "staff:admin", "role": "admin", "name": "管理员"},
+    "evaluator": {"sub": "ext:pingjia", "role": "evaluator", "name": "第三方评估"},
 }
 
 

@@ -33,7 +33,8 @@ AUDIENCE = "onewindow-local"
 CLIENT_ID = "onewindow-local"
 DEMO_PASSWORD = "demo"
 LIFETIME = 8 * 3600
-CLAIMS = {"dept": "dept", "name": "name", "idNumber": "idn", "lead": "lead"}
+CLAIMS = {"dept": "dept", "name": "name", "idNumber": "idn", "lead": "lead",
+          "assurance": "acr", "actsFor": "acts_for"}
 
 
 class LocalIssuer:

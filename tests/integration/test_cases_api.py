@@ -218,7 +218,7 @@ def test_wrong_query_passwords_are_limited_per_case_number(stack, monkeypatch):
 def test_me_and_my_cases_newest_first_by_the_id_number_in_the_token(stack):
     me = stack.call("GET", "/me", "scjg_lead").data
     assert me == {"sub": "staff:zheng-scjg", "role": "reviewer", "name": "郑科长",
-                  "departments": ["SCJG"], "leads": ["SCJG"]}
+                  "departments": ["SCJG"], "leads": ["SCJG"], "actsFor": [], "assurance": 1}
     assert stack.call("GET", "/me").status_code == 401
     mine = [stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
             for _ in range(3)]
@@ -262,3 +262,49 @@ def test_refused_accesses_are_audited_and_supervisors_read_them(stack):
     # The supervisor's own refused read of the trail was written down too.
     assert any(e["path"] == "/audit" and e.get("sub") == "staff:li-clerk" for e in
                stack.call("GET", f"/audit?day={day}", "supervisor").data["entries"])
+
+
+def test_an_agent_applies_for_its_company_and_the_case_records_both(stack):
+    created = stack.call("POST", "/cases", "agent", application(FOOD))  # the company's USCC
+    assert created.status_code == 201, created.data
+    case_no = created.data["caseNo"]
+    case = stack.call("GET", f"/cases/{case_no}", "agent").data
+    assert case["applicant"]["idNumber"] == "91440300MA5FXK7Q3T"   # the holder
+    assert case["agent"] == {"sub": "person:chen-dai", "name": "陈代办",
+                             "idNumber": "440305198807150023"}
+    assert stack.call("GET", f"/cases/{case_no}", "company").status_code == 200
+    # Not an agent of this one: refused.
+    other = {**application(FOOD), "applicant": {**application(FOOD)["applicant"],
+                                                "idNumber": "91110108MA01A2B3CF"}}
+    assert _error(stack.call("POST", "/cases", "agent", other))[:2] == (403, "forbidden")
+    assert _error(stack.call("POST", "/cases", "lisi", application(FOOD)))[:2] == \
+        (403, "forbidden")
+    me = stack.call("GET", "/me", "agent").data
+    assert me["actsFor"] == ["91440300MA5FXK7Q3T"] and me["assurance"] == 3
+    listed = stack.call("GET", "/me/cases?for=91440300MA5FXK7Q3T", "agent").data["cases"]
+    assert case_no in [c["caseNo"] for c in listed]
+    assert _error(stack.call("GET", "/me/cases?for=91110108MA01A2B3CF", "agent"))[:3] == \
+        (403, "forbidden", "for")
+
+
+def test_an_item_may_require_a_stronger_verified_identity(stack):
+    from chalicelib.services import catalogue as catalogue_service  # noqa: F401
+    weak = stack.call("POST", "/cases", body=application(FOOD), headers={
+        "Authorization": f"Bearer {stack.token('company', acr=1)}"})
+    assert weak.status_code == 201  # the food item asks for level 1
+    item = stack.call("GET", f"/admin/items/{FOOD}/versions/1", "admin").data
+    draft = stack.call("POST", f"/admin/items/{FOOD}/versions", "admin", {"reason": "实名"})
+    assert draft.status_code == 201, draft.data
+    version = draft.data["version"]
+    current = stack.call("GET", f"/admin/items/{FOOD}/versions/{version}", "admin")
+    changed = {**{k: v for k, v in current.data.items() if k in item}, "minAssurance": 3}
+    put = stack.call("PUT", f"/admin/items/{FOOD}/versions/{version}", "admin",
+                     {"item": changed, "reason": "需三级实名"},
+                     headers={"If-Match": current.headers["ETag"]})
+    assert put.status_code == 200, put.data
+    assert stack.call("POST", f"/admin/items/{FOOD}/versions/{version}/publish", "admin",
+                      {"reason": "发布"}).status_code == 200
+    refused = stack.call("POST", "/cases", body=application(FOOD), headers={
+        "Authorization": f"Bearer {stack.token('company', acr=2)}"})
+    assert _error(refused) == (403, "assurance_too_low", "Authorization")
+    assert stack.call("POST", "/cases", "company", application(FOOD)).status_code == 201
