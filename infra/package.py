@@ -256,7 +256,13 @@ def merge_template(stage: str) -> dict:
                     "Fn::GetAtt": ["TimelineDeadLetterQueue", "Arn"]}}}})
         resources[function]["Properties"]["Events"] = {event: {"Properties": properties}}
     # Named as the 5xx alarm's ApiName dimension says.
-    resources["RestAPI"] = {"Properties": {"TracingEnabled": True, "Name": API_NAME}}
+    # Stage throttling: a client hammering the API (query-password guessing, a runaway
+    # script) meets API Gateway's 429 before it reaches a function.
+    resources["RestAPI"] = {"Properties": {
+        "TracingEnabled": True, "Name": API_NAME,
+        "MethodSettings": [{"ResourcePath": "/*", "HttpMethod": "*",
+                            "ThrottlingRateLimit": {"Ref": "ApiThrottleRate"},
+                            "ThrottlingBurstLimit": {"Ref": "ApiThrottleBurst"}}]}}
     resources.update(_alarms())
     # The workflow's own log group (infra/template.json) kept as long as the functions'.
     resources["CaseApprovalLogGroup"]["Properties"]["RetentionInDays"] = \
@@ -274,6 +280,12 @@ def merge_template(stage: str) -> dict:
                 "Type": "String", "NoEcho": True, "MinLength": 32,
                 "Description": "Key of the hashes ID numbers are looked up by (never "
                                "change it: cases would no longer be found)"},
+            "ApiThrottleRate": {
+                "Type": "Number", "Default": 500, "MinValue": 1,
+                "Description": "Requests per second the API stage takes (then 429)"},
+            "ApiThrottleBurst": {
+                "Type": "Number", "Default": 1000, "MinValue": 1,
+                "Description": "Requests the API stage takes at once"},
             "LogRetentionDays": {
                 "Type": "Number", "Default": 180,
                 "AllowedValues": [180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,

@@ -91,6 +91,9 @@ def test_the_template_grants_no_wildcards_and_carries_alarms_and_tracing(built, 
     assert "arn:aws:" not in text and "arn:aws-cn:" not in text   # ${AWS::Partition}
     api = resources["RestAPI"]["Properties"]
     assert api["TracingEnabled"] is True and api["EndpointConfiguration"] == "REGIONAL"
+    assert api["MethodSettings"] == [{
+        "ResourcePath": "/*", "HttpMethod": "*", "ThrottlingRateLimit": {"Ref": "ApiThrottleRate"},
+        "ThrottlingBurstLimit": {"Ref": "ApiThrottleBurst"}}]
     workflow = resources["CaseApprovalStateMachine"]["Properties"]
     assert workflow["TracingConfiguration"] == {"Enabled": True}
     assert workflow["LoggingConfiguration"]["Level"] == "ERROR"
