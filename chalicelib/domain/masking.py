@@ -6,9 +6,13 @@ _PHONE_RE = re.compile(r"\b(1\d{2})\d{4}(\d{4})\b")
 
 
 def mask_id(value: str | None) -> str | None:
+    """First 6 (the region: 行政区划 or the USCC's registering authority and area) and last
+    4 shown, the rest hidden; shorter numbers keep only 2 and 2."""
     if not value or len(value) < 8:
         return value
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+    shown = 6 if len(value) >= 14 else 2
+    tail = 4 if len(value) >= 14 else 2
+    return value[:shown] + "*" * (len(value) - shown - tail) + value[-tail:]
 
 
 def mask_phone(value: str | None) -> str | None:
@@ -27,5 +31,5 @@ def mask_name(value: str | None) -> str | None:
 
 def mask_text(text: str) -> str:
     """Mask every ID or mobile number found in free text (log lines)."""
-    text = _ID_RE.sub(lambda m: m.group(1)[:4] + "*" * 10 + m.group(2), text)
+    text = _ID_RE.sub(lambda m: m.group(1) + "*" * 8 + m.group(2), text)
     return _PHONE_RE.sub(lambda m: m.group(1) + "****" + m.group(2), text)

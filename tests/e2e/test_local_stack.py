@@ -113,7 +113,7 @@ def test_a_case_runs_from_application_to_verified_license_over_http(api):
     status, public = api.call("GET", f"/cases/{case_no}",
                               headers={"X-Query-Password": created["queryPassword"]})
     assert status == 200 and public["status"] == 11
-    assert public["applicant"]["idNumber"] == "9144" + "*" * 10 + "7Q3T"
+    assert public["applicant"]["idNumber"] == "914403" + "*" * 8 + "7Q3T"
     assert "form" not in public and "tasks" not in public
 
 

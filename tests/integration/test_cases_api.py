@@ -125,7 +125,7 @@ def test_who_sees_a_case(stack):
     # Status, item, dates, the holder masked: no staff, no opinions, no form.
     assert public.data["applicant"] == {"type": "legal", "idType": "001",
                                         "name": "深圳小吃有限公司",
-                                        "idNumber": "9144**********7Q3T"}
+                                        "idNumber": "914403********7Q3T"}
     assert public.data["status"] == 8
     assert not {"form", "tasks", "timeline", "materials", "supplement"} & set(public.data)
 

@@ -42,7 +42,7 @@ def test_warnings_and_info_reach_the_output_as_masked_json_with_request_ids():
     warning = next(r for r in records if r["message"].startswith("dead-letter"))
     assert warning["level"] == "WARNING" and warning["service"] == "onewindow"
     pump = next(r for r in records if r["message"].startswith("applicant"))
-    assert pump["message"] == "applicant 1101**********002X phone 138****8000"
+    assert pump["message"] == "applicant 110105********002X phone 138****8000"
     assert not any("not at INFO" in r["message"] for r in records)
     # The rejected request's line carries its correlation id and case number.
     rejected = next(r for r in records if r["message"].startswith("rejected GET"))

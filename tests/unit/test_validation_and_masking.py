@@ -57,7 +57,7 @@ def test_query_password_is_six_digits_and_tied_to_the_case():
 
 
 def test_masking():
-    assert mask_id("11010519491231002X") == "1101**********002X"
+    assert mask_id("11010519491231002X") == "110105********002X"
     assert mask_phone("13800138000") == "138****8000"
     assert mask_text("id 11010519491231002X tel 13800138000") == \
-        "id 1101**********002X tel 138****8000"
+        "id 110105********002X tel 138****8000"
