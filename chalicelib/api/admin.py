@@ -21,7 +21,7 @@ def _body(model):
 
 def _admin_route(method: str, path: str, op: str, summary: str, returns, **spec):
     return http.route(bp, method, path, op=op, summary=summary, tag=TAG, returns=returns,
-                      **spec)
+                      roles=(identity.ADMIN,), **spec)
 
 
 @_admin_route("GET", "/admin/departments", "listDepartments", "the department registry",

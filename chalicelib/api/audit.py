@@ -2,6 +2,7 @@
 from chalice import Blueprint
 
 from ..contract import models
+from ..domain import identity
 from ..services import audit as audit_service
 from . import http
 
@@ -11,6 +12,7 @@ bp = Blueprint(__name__)
 @http.route(bp, "GET", "/audit", op="listAudit",
             summary="refused accesses of one day, in time order (supervisors)",
             tag="supervision", returns=models.AuditPage, errors=(403,),
+            roles=(identity.SUPERVISOR, identity.ADMIN),
             query=(("day", {"type": "string", "format": "date"}, True,
                     "the day (UTC), YYYY-MM-DD"), http.limit_query(50), http.CURSOR_QUERY))
 def audit():

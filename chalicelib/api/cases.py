@@ -5,7 +5,7 @@ import typing
 from chalice import Blueprint, Response
 
 from ..contract import models
-from ..domain import documents
+from ..domain import documents, identity
 from ..services import cases, supplements, withdrawals
 from . import http
 
@@ -63,7 +63,7 @@ def withdraw(case_no):
 @http.route(bp, "POST", "/cases/{case_no}/revoke", op="revokeCase",
             summary="a supervisor revokes a case (撤销 15), its license with it",
             tag="cases", returns=models.Closed, body=models.CaseClosing, errors=(404, 409),
-            headers=CHANNEL_HEADER)
+            headers=CHANNEL_HEADER, roles=(identity.SUPERVISOR, identity.ADMIN))
 def revoke(case_no):
     request = bp.current_request
     return withdrawals.revoke(http.principal(request), case_no,

@@ -11,8 +11,8 @@ from ..adapters import tokens
 from ..services import audit
 from ..contract import errors
 from ..contract.openapi import OPERATIONS, Operation
-from ..domain import documents, payload
-from ..domain.errors import DomainError, PayloadTooLarge, ValidationError
+from ..domain import documents, identity, payload
+from ..domain.errors import DomainError, PayloadTooLarge, Unauthorized, ValidationError
 from ..domain.masking import mask_text
 
 log = logging.getLogger("onewindow")
@@ -32,14 +32,30 @@ def _no_constants(name: str):
 
 
 def route(bp, method: str, path: str, *, op: str, summary: str, tag: str, returns,
-          **spec):
+          roles: tuple[str, ...] = (), **spec):
     """Register a view with Chalice and its operation in the OpenAPI document: what it
     takes (`body` model, `query`, `headers`), what it answers (`returns` model at
-    `status`) and which `errors` beyond those every route can give."""
+    `status`) and which `errors` beyond those every route can give.
+
+    Who may call it is checked before the view reads anything: a route that is not
+    `public` needs a valid token (401), and one with `roles` a caller in one of them
+    (403) — so no caller learns more than that from a body or an id it sends."""
+    public = spec.get("public", False)
+
     def register(view):
         OPERATIONS.append(Operation(method=method.lower(), path=path, operation_id=op,
                                     summary=summary, tag=tag, returns=returns, **spec))
-        return bp.route(path, methods=[method.upper()])(view)
+
+        @functools.wraps(view)
+        def guarded(*args, **kwargs):
+            if not public or roles:
+                caller = principal(bp.current_request)
+                if caller is None and not public:
+                    raise Unauthorized("a bearer token is required", field="Authorization")
+                if roles:
+                    identity.require_role(caller, *roles)
+            return view(*args, **kwargs)
+        return bp.route(path, methods=[method.upper()])(guarded)
     return register
 
 
@@ -66,8 +82,16 @@ def cached(request, representation, max_age: int) -> Response:
     return Response(body=representation.body, status_code=200, headers=headers)
 
 
+_UNSET = object()
+
+
 def principal(request):
-    return tokens.verify(request.headers.get("authorization"))
+    """The caller of this request (None without a token), verified once per request."""
+    known = getattr(request, "_onewindow_principal", _UNSET)
+    if known is _UNSET:
+        known = tokens.verify(request.headers.get("authorization"))
+        request._onewindow_principal = known
+    return known
 
 
 def json_body(request):

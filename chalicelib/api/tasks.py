@@ -1,13 +1,18 @@
 """Departments' inboxes, claims, decisions and special procedures."""
+import functools
+
 from chalice import Blueprint
 
 from ..contract import models
+from ..domain import identity
 from ..domain.errors import ValidationError
 from ..services import tasks
 from . import http
 from .cases import CHANNEL_HEADER, channel_of
 
 bp = Blueprint(__name__)
+# Every task route is for staff (clerks, reviewers, leads, supervisors, admins).
+staff_route = functools.partial(http.route, roles=identity.STAFF)
 
 
 def _flag(request, name: str) -> bool | None:
@@ -19,7 +24,7 @@ def _flag(request, name: str) -> bool | None:
     return raw == "true"
 
 
-@http.route(bp, "GET", "/tasks", op="listTasks",
+@staff_route(bp, "GET", "/tasks", op="listTasks",
             summary="a department's tasks still to be done, soonest deadline first",
             tag="tasks", returns=models.TaskPage,
             query=(("dept", {"type": "string", "maxLength": http.MAX_PARAM_CHARS}, False,
@@ -43,21 +48,21 @@ def inbox():
                        cursor=http.query_param(request, "cursor"))
 
 
-@http.route(bp, "POST", "/tasks/{task_id}/claim", op="claimTask",
+@staff_route(bp, "POST", "/tasks/{task_id}/claim", op="claimTask",
             summary="claim a task: from now on only the claimant decides it", tag="tasks",
             returns=models.Decided, errors=(404, 409))
 def claim(task_id):
     return tasks.claim(http.principal(bp.current_request), task_id)
 
 
-@http.route(bp, "POST", "/tasks/{task_id}/release", op="releaseTask",
+@staff_route(bp, "POST", "/tasks/{task_id}/release", op="releaseTask",
             summary="give a claimed task back (the claimant, or the department's lead)",
             tag="tasks", returns=models.Decided, errors=(404, 409))
 def release(task_id):
     return tasks.release(http.principal(bp.current_request), task_id)
 
 
-@http.route(bp, "POST", "/tasks/{task_id}/assign", op="assignTask",
+@staff_route(bp, "POST", "/tasks/{task_id}/assign", op="assignTask",
             summary="the department's lead hands a task to one of its staff", tag="tasks",
             returns=models.Decided, body=models.Assignment, errors=(404, 409))
 def assign(task_id):
@@ -66,7 +71,7 @@ def assign(task_id):
                         http.body(request, models.Assignment))
 
 
-@http.route(bp, "POST", "/tasks/{task_id}/decision", op="decideTask",
+@staff_route(bp, "POST", "/tasks/{task_id}/decision", op="decideTask",
             summary="decide a task once; resumes the workflow", tag="tasks",
             returns=models.Decided, body=models.Decision, errors=(404, 409, 422),
             headers=CHANNEL_HEADER)
@@ -76,7 +81,7 @@ def decide(task_id):
                         http.body(request, models.Decision), channel=channel_of(request))
 
 
-@http.route(bp, "POST", "/tasks/{task_id}/special-procedure", op="startSpecialProcedure",
+@staff_route(bp, "POST", "/tasks/{task_id}/special-procedure", op="startSpecialProcedure",
             summary="start a special procedure (听证, 专家评审, 现场勘验…): case 9, clock stopped",
             tag="tasks", returns=models.Decided, body=models.SpecialProcedureStart,
             errors=(404, 409, 422), headers=CHANNEL_HEADER)
@@ -87,7 +92,7 @@ def start_special_procedure(task_id):
                                          channel=channel_of(request))
 
 
-@http.route(bp, "POST", "/tasks/{task_id}/special-procedure/end", op="endSpecialProcedure",
+@staff_route(bp, "POST", "/tasks/{task_id}/special-procedure/end", op="endSpecialProcedure",
             summary="record the special procedure's result: case 10, back in review",
             tag="tasks", returns=models.Decided, body=models.SpecialProcedureEnd,
             errors=(404, 409), headers=CHANNEL_HEADER)
