@@ -56,6 +56,8 @@ class Config:
     lookup_secret: str = ""
     # Refused accesses (services/audit.py).
     audit_table: str = "ow-audit"
+    # The KMS key that wraps the data keys personal data is encrypted with.
+    personal_data_key_id: str = ""
     oidc_jwks_refresh_seconds: float = 30.0
 
 
@@ -95,6 +97,7 @@ def load() -> Config:
         query_password_secret=env.get("OW_QUERY_PASSWORD_SECRET", ""),
         lookup_secret=env.get("OW_LOOKUP_SECRET", ""),
         audit_table=env.get("OW_AUDIT_TABLE", "ow-audit"),
+        personal_data_key_id=env.get("OW_PERSONAL_DATA_KEY_ID", ""),
         oidc_jwks_refresh_seconds=float(env.get("OW_OIDC_JWKS_REFRESH_SECONDS", "30")),
         catalogue_cache_seconds=int(env.get("OW_CATALOGUE_CACHE_SECONDS", "30")),
         cors_origins=tuple(origin.strip().rstrip("/") for origin in

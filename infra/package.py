@@ -64,6 +64,7 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("dynamodb", ("GetItem",), ("LicensesTable",)),
         ("dynamodb", ("PutItem", "Query"), ("AuditTable",)),
         ("kms", ("DescribeKey", "GetPublicKey"), ("LicenseSigningKey",)),
+        ("kms", ("GenerateDataKey", "Decrypt"), ("PersonalDataKey",)),
     ],
     "RecordTask": [
         ("dynamodb", ("GetItem", "PutItem", "UpdateItem"), ("CasesTable",)),
@@ -74,6 +75,7 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("dynamodb", ("GetItem",), ("ItemsTable",)),
         ("dynamodb", ("GetItem", "PutItem"), ("LicensesTable",)),
         ("kms", ("Sign",), ("LicenseSigningKey",)),
+        ("kms", ("Decrypt",), ("PersonalDataKey",)),
         ("sqs", QUEUE_CONSUME, ("ConcludeQueue",)),
     ],
     "StartWorkflow": [
@@ -183,6 +185,7 @@ def _environment() -> dict:
         "OW_EVENT_BUS_NAME": {"Fn::GetAtt": ["CaseEventBus", "Name"]},
         "OW_NOTIFICATIONS_TOPIC_ARN": {"Ref": "NotificationsTopic"},
         "OW_SIGNING_KEY_ID": {"Ref": "LicenseSigningKey"},
+        "OW_PERSONAL_DATA_KEY_ID": {"Ref": "PersonalDataKey"},
         "OW_STATE_MACHINE_ARN": {"Ref": "CaseApprovalStateMachine"},
         "OW_TOKEN_SECRET": {"Ref": "TokenSecret"},
         "OW_QUERY_PASSWORD_SECRET": {"Ref": "QueryPasswordSecret"},

@@ -23,6 +23,7 @@ OUTPUT_ENV = {
     "CaseEventBusName": "OW_EVENT_BUS_NAME",
     "NotificationsTopicArn": "OW_NOTIFICATIONS_TOPIC_ARN",
     "LicenseSigningKeyId": "OW_SIGNING_KEY_ID",
+    "PersonalDataKeyId": "OW_PERSONAL_DATA_KEY_ID",
     "CaseApprovalStateMachineArn": "OW_STATE_MACHINE_ARN",
     "DeadLetterQueueUrls": "OW_DEAD_LETTER_QUEUE_URLS",
 }

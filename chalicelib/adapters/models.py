@@ -122,6 +122,9 @@ class CaseRecord(CasesTableRecord, discriminator="case"):
     materialsDueBy = UnicodeAttribute(null=True)
     owner = UnicodeAttribute(null=True)      # lookup key of the applicant's ID number
     agent = JSONAttribute(null=True)         # 代办: {sub, name, idNumber} of the agent
+    # The applicant's clear ID and phone numbers, sealed (adapters/sealing.py); the
+    # `applicant` map holds them masked.
+    sealedApplicant = JSONAttribute(null=True)
     inbox = InboxIndex()
     by_owner = OwnerIndex()
 

@@ -1,4 +1,5 @@
 """Who is calling, and what each role may do."""
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .errors import Forbidden, Unauthorized
@@ -35,17 +36,21 @@ class Principal:
 
 
 def owns(principal: Principal | None, owner_sub: str | None,
-         owner_id_number: str | None) -> bool:
+         is_owner_id: Callable[[str], bool]) -> bool:
     """Whether the principal is the applicant a case (or its license) belongs to: the
     identity that applied, or an applicant signed in with the ID number the application
     names — which is how an application a clerk entered at the counter (no applicant
-    identity on it) reaches its applicant."""
+    identity on it) reaches its applicant — or an authorised agent of the company it
+    names. `is_owner_id` tells whether an ID number is the owner's (the case keeps only a
+    keyed hash of it for this)."""
     if principal is None:
         return False
     if owner_sub and principal.sub == owner_sub:
         return True
-    return principal.role == APPLICANT and bool(owner_id_number) and (
-        principal.id_number == owner_id_number or owner_id_number in principal.acts_for)
+    if principal.role != APPLICANT:
+        return False
+    return any(is_owner_id(id_number) for id_number in
+               (principal.id_number, *principal.acts_for) if id_number)
 
 
 def reads_case(principal: Principal | None, task_departments: set[str]) -> bool:

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from pynamodb.exceptions import TransactWriteError
 
 from .. import config, tracing
+from ..adapters import sealing
 from ..adapters.models import (CaseRecord, CasesTableRecord, DailyCounter, IdempotencyRecord,
                                transact_write,
                                TaskRecord, TimelineEvent)
@@ -86,7 +87,12 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
         itemVersion=str(item["version"]), itemName=item["name"],
         # At the counter the applicant, not the clerk, owns the case (by ID number); the
         # clerk is its first actor on the timeline.
-        applicant={**application.applicant, "sub": None if counter else principal.sub},
+        applicant={**application.applicant, "sub": None if counter else principal.sub,
+                   "idNumber": mask_id(application.applicant["idNumber"]),
+                   "phone": mask_phone(application.applicant.get("phone"))},
+        sealedApplicant=sealing.seal(
+            {"idNumber": application.applicant["idNumber"],
+             "phone": application.applicant.get("phone")}, case_no),
         form=application.form, materials=application.materials,
         appliedVia=application.channel, createdAt=started.isoformat(),
         promisedBy=promised_by(plan), deadlineBasis=plan["calendar"],
@@ -185,7 +191,7 @@ def view(principal: identity.Principal | None, case_no: str,
     except NotFound:
         case = None
     if case is not None and (
-            identity.owns(principal, case.applicant.sub, case.applicant.idNumber)
+            identity.owns(principal, case.applicant.sub, owner_id(case))
             or identity.reads_case(principal, {task.dept for task in tasks})):
         return case_view(case, events, tasks, full=True)
     if password is not None:
@@ -216,8 +222,28 @@ def public_view(case_no: str, password: str) -> dict:
             "updatedAt": case.updatedAt}
 
 
-def case_view(case: CaseRecord, events, tasks, full: bool) -> dict:
+def owner_id(case: CaseRecord):
+    """Whether an ID number is the one the case's application names (by its keyed hash;
+    cases from before the hash, by the stored number)."""
+    if case.owner:
+        secret = config.get().lookup_secret
+        return lambda id_number: lookup.id_key(secret, id_number) == case.owner
+    return lambda id_number: id_number == case.applicant.idNumber
+
+
+def applicant_in_clear(case: CaseRecord) -> dict:
+    """The applicant with its ID and phone numbers opened (only for those who may see
+    them)."""
     applicant = case.applicant.as_dict()
+    if case.sealedApplicant:
+        applicant.update({k: v for k, v in
+                          sealing.open_sealed(case.sealedApplicant, case.pk).items()
+                          if v is not None})
+    return applicant
+
+
+def case_view(case: CaseRecord, events, tasks, full: bool) -> dict:
+    applicant = applicant_in_clear(case) if full else case.applicant.as_dict()
     applicant.pop("sub", None)
     if not full:
         applicant["idNumber"] = mask_id(applicant.get("idNumber"))

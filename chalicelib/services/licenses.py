@@ -31,7 +31,7 @@ def _build_document(case: CaseRecord, item: dict, cfg: config.Config, today: dat
         "number": f"{result.get('numberPrefix', 'ZZ')}{case.pk}",
         "typeCode": result["licenseType"],
         "holder": case.applicant.name,
-        "holderId": case.applicant.idNumber,
+        "holderId": _holder_id(case),
         "holderIdType": case.applicant.idType,
         "issuer": cfg.issuer_name,
         "issuerCode": cfg.issuer_uscc,
@@ -81,6 +81,11 @@ def revoke_for_case(case: dict) -> bool:
     return True
 
 
+def _holder_id(case: CaseRecord) -> str:
+    from .cases import applicant_in_clear  # the case module reads licenses' callers
+    return applicant_in_clear(case)["idNumber"]
+
+
 def signed_license(record: LicenseRecord) -> dict:
     return {"license": record.document, "signature": record.signature,
             "state": record.state}
@@ -96,7 +101,8 @@ def get(principal: identity.Principal | None, license_id: str) -> dict:
         record = LicenseRecord.get(license_id)
     except LicenseRecord.DoesNotExist:
         raise NotFound(f"no license {license_id}", field="licenseId") from None
-    if not identity.owns(principal, record.holderSub, record.document.get("holderId")):
+    holder_id = record.document.get("holderId")
+    if not identity.owns(principal, record.holderSub, lambda id_number: id_number == holder_id):
         # Staff read it as they read its case; to anyone else it does not exist.
         from .cases import load
         _, _, tasks = load(record.caseNo)

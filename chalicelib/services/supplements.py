@@ -7,7 +7,7 @@ from ..domain import identity
 from ..domain.errors import Conflict, Forbidden, ValidationError
 from ..domain.lifecycle import Status
 from . import casefile, clock
-from .cases import load
+from .cases import load, owner_id
 from .tasks import reopen
 
 
@@ -16,7 +16,7 @@ def supply(principal: identity.Principal | None, case_no: str, body: dict,
     principal = identity.require(principal)
     case, _, tasks = load(case_no)
     counter = principal.role == identity.CLERK and channel == "counter"
-    if not identity.owns(principal, case.applicant.sub, case.applicant.idNumber) and \
+    if not identity.owns(principal, case.applicant.sub, owner_id(case)) and \
             not counter:
         raise Forbidden("only the applicant (or a clerk at the counter for them) supplies "
                         "materials")

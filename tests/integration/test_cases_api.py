@@ -308,3 +308,23 @@ def test_an_item_may_require_a_stronger_verified_identity(stack):
         "Authorization": f"Bearer {stack.token('company', acr=2)}"})
     assert _error(refused) == (403, "assurance_too_low", "Authorization")
     assert stack.call("POST", "/cases", "company", application(FOOD)).status_code == 201
+
+
+def test_id_and_phone_numbers_are_stored_sealed_and_shown_in_clear_only_to_who_may(stack):
+    created = stack.call("POST", "/cases", "company", application(FOOD)).data
+    raw = json.dumps([i for i in _case_records(stack) if i["pk"] == created["caseNo"]],
+                     default=str, ensure_ascii=False)
+    assert "91440300MA5FXK7Q3T" not in raw and "13800138000" not in raw
+    assert "914403********7Q3T" in raw and "sealedApplicant" in raw
+    owner = stack.call("GET", f"/cases/{created['caseNo']}", "company").data["applicant"]
+    assert (owner["idNumber"], owner["phone"]) == ("91440300MA5FXK7Q3T", "13800138000")
+    # Sealed for this case only: moved to another case it does not open.
+    from chalicelib.adapters import sealing
+    record = [i for i in _case_records(stack) if i["pk"] == created["caseNo"]][0]
+    sealed = json.loads(record["sealedApplicant"]) if isinstance(
+        record["sealedApplicant"], str) else record["sealedApplicant"]
+    assert sealing.open_sealed(sealed, created["caseNo"])["idNumber"] == "91440300MA5FXK7Q3T"
+    import pytest
+    from cryptography.exceptions import InvalidTag
+    with pytest.raises(InvalidTag):
+        sealing.open_sealed(sealed, "440300202611240000001X")
