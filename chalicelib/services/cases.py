@@ -47,7 +47,7 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
                             "an authorised agent of", field="applicant.idNumber")
         # 代办: the company is the holder, the natural person its agent.
         agent = {"sub": principal.sub, "name": principal.name,
-                 "idNumber": principal.id_number}
+                 "idNumber": mask_id(principal.id_number)}
     counter = application.channel == "counter"
     if counter != (principal.role == identity.CLERK):
         raise ValidationError("a clerk enters an application at the counter (channel "
@@ -92,7 +92,8 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
                    "phone": mask_phone(application.applicant.get("phone"))},
         sealedApplicant=sealing.seal(
             {"idNumber": application.applicant["idNumber"],
-             "phone": application.applicant.get("phone")}, case_no),
+             "phone": application.applicant.get("phone"),
+             "agentIdNumber": principal.id_number if agent else None}, case_no),
         form=application.form, materials=application.materials,
         appliedVia=application.channel, createdAt=started.isoformat(),
         promisedBy=promised_by(plan), deadlineBasis=plan["calendar"],
@@ -236,15 +237,18 @@ def applicant_in_clear(case: CaseRecord) -> dict:
     them)."""
     applicant = case.applicant.as_dict()
     if case.sealedApplicant:
-        applicant.update({k: v for k, v in
-                          sealing.open_sealed(case.sealedApplicant, case.pk).items()
-                          if v is not None})
+        opened = sealing.open_sealed(case.sealedApplicant, case.pk)
+        applicant.update({k: v for k, v in opened.items()
+                          if v is not None and k in ("idNumber", "phone")})
+        if opened.get("agentIdNumber"):
+            applicant["agentIdNumber"] = opened["agentIdNumber"]
     return applicant
 
 
 def case_view(case: CaseRecord, events, tasks, full: bool) -> dict:
     applicant = applicant_in_clear(case) if full else case.applicant.as_dict()
     applicant.pop("sub", None)
+    agent_id = applicant.pop("agentIdNumber", None)
     if not full:
         applicant["idNumber"] = mask_id(applicant.get("idNumber"))
         applicant["phone"] = mask_phone(applicant.get("phone"))
@@ -270,7 +274,7 @@ def case_view(case: CaseRecord, events, tasks, full: bool) -> dict:
         result["specialProcedures"] = case.procedures
     if full:
         if case.agent:
-            result["agent"] = case.agent
+            result["agent"] = {**case.agent, **({"idNumber": agent_id} if agent_id else {})}
         result["form"] = case.form
         result["materials"] = case.materials
         result["tasks"] = [task_view(t) for t in sorted(tasks, key=lambda t: t.createdAt)]

@@ -273,6 +273,8 @@ def test_an_agent_applies_for_its_company_and_the_case_records_both(stack):
     assert case["agent"] == {"sub": "person:chen-dai", "name": "陈代办",
                              "idNumber": "440305198807150023"}
     assert stack.call("GET", f"/cases/{case_no}", "company").status_code == 200
+    stored = json.dumps([i for i in _case_records(stack) if i["pk"] == case_no], default=str)
+    assert "440305198807150023" not in stored  # the agent's number is sealed too
     # Not an agent of this one: refused.
     other = {**application(FOOD), "applicant": {**application(FOOD)["applicant"],
                                                 "idNumber": "91110108MA01A2B3CF"}}
