@@ -13,7 +13,8 @@ from .. import tracing
 from ..adapters.models import (CaseRecord, TaskRecord, TaskToken, condition_failed,
                                put_if_absent, transact_write)
 from ..domain import identity, worktime
-from ..domain.errors import Conflict, Forbidden, NotFound, UnprocessableEntity, ValidationError
+from ..domain.errors import (Concealed, Conflict, Forbidden, NotFound, UnprocessableEntity,
+                             ValidationError)
 from ..domain.identifiers import is_valid_task_id
 from ..domain.lifecycle import ACCEPTANCE_DECISIONS, CLOSED, REVIEW_DECISIONS, Status
 from . import casefile, catalogue, clock
@@ -110,7 +111,15 @@ def _load_task(task_id: str) -> tuple[TaskRecord, CaseRecord]:
         raise NotFound(f"no task {task_id}", field="taskId") from None
 
 
+def _conceal_from_other_departments(principal: identity.Principal, task: TaskRecord) -> None:
+    """Another department's task does not exist for a clerk or reviewer (404, audited);
+    supervisors and admins, who read every case, are told they may not act (403)."""
+    if principal.role not in identity.READS_EVERY_CASE and principal.dept != task.dept:
+        raise Concealed(f"no task {task.taskId}", field="taskId")
+
+
 def _authorise(principal: identity.Principal, task: TaskRecord) -> None:
+    _conceal_from_other_departments(principal, task)
     role = identity.CLERK if task.taskKind == "acceptance" else identity.REVIEWER
     if principal.role != role and not principal.leads(task.dept):
         raise Forbidden(f"a {task.taskKind} task is handled by a {role}")
@@ -211,6 +220,7 @@ def assign(principal: identity.Principal | None, task_id: str, body: dict) -> di
     """The department's lead hands a task to one of its staff."""
     principal = identity.require(principal)
     task, case = _load_task(task_id)
+    _conceal_from_other_departments(principal, task)
     identity.require_department(principal, task.dept)
     if not principal.leads(task.dept):
         raise Forbidden(f"only the lead of {task.dept} reassigns its tasks")

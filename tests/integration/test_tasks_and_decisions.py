@@ -60,8 +60,11 @@ def test_only_the_tasks_department_and_role_may_decide(stack):
     assert stack.call("GET", "/tasks?dept=ZWFW", "company").status_code == 403
     assert stack.call("GET", "/tasks", "admin").data["error"]["field"] == "dept"
     assert stack.call("GET", "/tasks", "clerk").data["dept"] == "ZWFW"  # their own
-    assert stack.decide(task["taskId"], "scjg", "accept", "x").status_code == 403
+    # Another department's task does not exist for its staff (404); an applicant may not
+    # decide at all (403); a supervisor sees the case but may not act on its tasks (403).
+    assert stack.decide(task["taskId"], "scjg", "accept", "x").status_code == 404
     assert stack.decide(task["taskId"], "company", "accept", "x").status_code == 403
+    assert stack.decide(task["taskId"], "supervisor", "accept", "x").status_code == 403
     assert stack.call("POST", f"/tasks/{task['taskId']}/decision", None,
                       {"decision": "accept"}).status_code == 401
     wrong = stack.decide(task["taskId"], "clerk", "approve", "x")
