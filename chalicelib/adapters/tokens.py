@@ -10,6 +10,7 @@ so the issuer rotates keys without us restarting. Only asymmetric algorithms are
 """
 import functools
 import json
+import time
 
 from .. import config
 from ..domain.errors import Unauthorized
@@ -62,15 +63,33 @@ def verify(authorization: str | None, cfg: config.Config | None = None) -> Princ
     role = claims.get(names["role"])
     if role not in ROLES:
         raise Unauthorized("token carries no valid role", field="Authorization")
-    acts_for = claims.get(names["acts_for"]) or []
-    if not isinstance(acts_for, list) or not all(isinstance(x, str) for x in acts_for):
-        raise Unauthorized("acts_for must be a list of USCCs", field="Authorization")
+    acts_for = _delegations(claims.get(names["acts_for"]) or [])
     return Principal(sub=claims["sub"], role=role, dept=claims.get(names["dept"]),
                      name=claims.get(names["name"]),
                      id_number=claims.get(names["id_number"]),
                      lead=claims.get(names["lead"]) is True,
                      assurance=_level(claims.get(names["assurance"])),
                      acts_for=tuple(acts_for))
+
+
+def _delegations(value) -> list[str]:
+    """The companies an agent acts for now: `acts_for` lists USCCs, or delegation records
+    `{"uscc": ..., "until": "YYYY-MM-DD"}` of which the lapsed ones are dropped."""
+    if not isinstance(value, list):
+        raise Unauthorized("acts_for must be a list", field="Authorization")
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    found = []
+    for entry in value:
+        if isinstance(entry, str):
+            found.append(entry)
+        elif isinstance(entry, dict) and isinstance(entry.get("uscc"), str):
+            until = entry.get("until")
+            if until is None or (isinstance(until, str) and until >= today):
+                found.append(entry["uscc"])
+        else:
+            raise Unauthorized("acts_for entries are USCCs or {uscc, until}",
+                               field="Authorization")
+    return found
 
 
 def _level(value) -> int:

@@ -170,3 +170,14 @@ def test_a_front_end_signs_in_with_the_authorization_code_and_pkce(issuer, cfg):
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
+
+
+def test_an_agents_delegations_count_only_while_valid(issuer, cfg):
+    agent = demo.USERS["agent"]
+    token = issuer.mint(agent, acts_for=[
+        "91440300MA5FXK7Q3T", {"uscc": "91110108MA01A2B3CF", "until": "2999-12-31"},
+        {"uscc": "91440300MA5G00001X", "until": "2020-01-01"}])
+    principal = tokens.verify(f"Bearer {token}", cfg)
+    assert principal.acts_for == ("91440300MA5FXK7Q3T", "91110108MA01A2B3CF")
+    _refused(issuer.mint(agent, acts_for="91440300MA5FXK7Q3T"), cfg)
+    _refused(issuer.mint(agent, acts_for=[{"until": "2999-12-31"}]), cfg)
