@@ -25,8 +25,7 @@ def case_shard(case_no: str) -> str:
 
 
 def deadlines(case: CaseRecord, pauses: list[dict] | None = None,
-              procedures: list[dict] | None = None, open_case: bool | None = None
-              ) -> dict[str, str]:
+              procedures: list[dict] | None = None) -> dict[str, str]:
     """Every deadline of the case still to watch, by kind, as UTC moments:
 
     - `promised` and `statutory`: the case's own, moved on by the working time it spent
@@ -37,7 +36,7 @@ def deadlines(case: CaseRecord, pauses: list[dict] | None = None,
     A kind already marked overdue is not watched again."""
     missed = set(case.overdue or ())
     found = {}
-    if open_case if open_case is not None else case.closedAt is None:
+    if case.closedAt is None:
         due = case.due or {}
         for kind in ("promised", "statutory"):
             if kind in due and kind not in missed:
@@ -59,19 +58,10 @@ def materials_due(day: str) -> str:
 
 def next_watch(case: CaseRecord, pauses: list[dict] | None = None, **changes) -> str | None:
     """The soonest deadline the sweep must watch for this case (`deadlines`); none once
-    every one is missed or done. `changes` (procedures, open_case) describe the case as a
-    write in progress leaves it."""
+    every one is missed or done. `changes` (procedures) describe the case as a write in
+    progress leaves it."""
     found = deadlines(case, pauses, **changes)
     return min(found.values()) if found else None
-
-
-def watch_actions(case: CaseRecord, **changes) -> list:
-    """Keep the case's place in the overdue watch in step with a change: its soonest
-    deadline, or out of the watch when there is none."""
-    watch = next_watch(case, **changes)
-    if watch:
-        return [CaseRecord.inboxDept.set(case_shard(case.pk)), CaseRecord.deadline.set(watch)]
-    return [CaseRecord.inboxDept.remove()]
 
 
 def status_actions(case: CaseRecord, target: Status, actor: str, role: str, channel: str,
@@ -123,15 +113,19 @@ def resume_actions(case: CaseRecord, tasks: list[TaskRecord], at: datetime,
     return actions
 
 
+def cancel_actions(reason: str, at: datetime) -> list:
+    """A task closed without a decision: out of the inbox, with why and when."""
+    return [TaskRecord.state.set("cancelled"), TaskRecord.cancelledAt.set(at.isoformat()),
+            TaskRecord.cancelReason.set(reason), TaskRecord.inboxDept.remove()]
+
+
 def cancel_open_tasks(tasks: list[TaskRecord], reason: str, at: datetime, transaction,
                       keep: str | None = None) -> list[str]:
     """Close every task still open (but `keep`): out of the inbox, never decided."""
     cancelled = []
     for task in tasks:
         if task.state in OPEN_TASK_STATES and task.taskId != keep:
-            transaction.update(task, actions=[
-                TaskRecord.state.set("cancelled"), TaskRecord.cancelledAt.set(at.isoformat()),
-                TaskRecord.cancelReason.set(reason), TaskRecord.inboxDept.remove()],
-                condition=TaskRecord.state.is_in(*OPEN_TASK_STATES))
+            transaction.update(task, actions=cancel_actions(reason, at),
+                               condition=TaskRecord.state.is_in(*OPEN_TASK_STATES))
             cancelled.append(task.taskId)
     return cancelled

@@ -194,7 +194,7 @@ def view(principal: identity.Principal | None, case_no: str,
     if case is not None and (
             identity.owns(principal, case.applicant.sub, owner_id(case))
             or identity.reads_case(principal, {task.dept for task in tasks})):
-        return case_view(case, events, tasks, full=True)
+        return case_view(case, events, tasks)
     if password is not None:
         return public_view(case_no, password)
     if case is None:
@@ -210,8 +210,7 @@ def public_view(case_no: str, password: str) -> dict:
     try:
         case = CaseRecord.get(case_no, META)
     except CaseRecord.DoesNotExist:  # a password that matches a number never issued
-        raise Forbidden("the case number or query password does not match",
-                        field="password") from None
+        raise query_passwords.refused() from None
     applicant = case.applicant
     holder = {"type": applicant.type, "idType": applicant.idType,
               "name": mask_name(applicant.name) if applicant.type == "natural"
@@ -245,13 +244,12 @@ def applicant_in_clear(case: CaseRecord) -> dict:
     return applicant
 
 
-def case_view(case: CaseRecord, events, tasks, full: bool) -> dict:
-    applicant = applicant_in_clear(case) if full else case.applicant.as_dict()
+def case_view(case: CaseRecord, events, tasks) -> dict:
+    """The whole case, for its owner and the staff who may read it (the public view is
+    `public_view`)."""
+    applicant = applicant_in_clear(case)
     applicant.pop("sub", None)
     agent_id = applicant.pop("agentIdNumber", None)
-    if not full:
-        applicant["idNumber"] = mask_id(applicant.get("idNumber"))
-        applicant["phone"] = mask_phone(applicant.get("phone"))
     result = {
         "caseNo": case.pk, "status": case.status, "statusLabel": LABELS[Status(case.status)],
         "itemCode": case.itemCode, "itemVersion": case.itemVersion, "itemName": case.itemName,
@@ -272,12 +270,11 @@ def case_view(case: CaseRecord, events, tasks, full: bool) -> dict:
         result["materialsDueBy"] = case.materialsDueBy
     if case.procedures:
         result["specialProcedures"] = case.procedures
-    if full:
-        if case.agent:
-            result["agent"] = {**case.agent, **({"idNumber": agent_id} if agent_id else {})}
-        result["form"] = case.form
-        result["materials"] = case.materials
-        result["tasks"] = [task_view(t) for t in sorted(tasks, key=lambda t: t.createdAt)]
+    if case.agent:
+        result["agent"] = {**case.agent, **({"idNumber": agent_id} if agent_id else {})}
+    result["form"] = case.form
+    result["materials"] = case.materials
+    result["tasks"] = [task_view(t) for t in sorted(tasks, key=lambda t: t.createdAt)]
     return result
 
 

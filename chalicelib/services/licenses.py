@@ -13,6 +13,7 @@ from ..domain.canonical import canonical_bytes
 from ..domain.errors import Concealed, NotFound, ValidationError
 from ..domain.identifiers import make_license_identifier, parse_license_identifier
 from . import clock
+from .cases import applicant_in_clear, load
 
 log = logging.getLogger("onewindow")
 
@@ -31,7 +32,7 @@ def _build_document(case: CaseRecord, item: dict, cfg: config.Config, today: dat
         "number": f"{result.get('numberPrefix', 'ZZ')}{case.pk}",
         "typeCode": result["licenseType"],
         "holder": case.applicant.name,
-        "holderId": _holder_id(case),
+        "holderId": applicant_in_clear(case)["idNumber"],
         "holderIdType": case.applicant.idType,
         "issuer": cfg.issuer_name,
         "issuerCode": cfg.issuer_uscc,
@@ -81,11 +82,6 @@ def revoke_for_case(case: dict) -> bool:
     return True
 
 
-def _holder_id(case: CaseRecord) -> str:
-    from .cases import applicant_in_clear  # the case module reads licenses' callers
-    return applicant_in_clear(case)["idNumber"]
-
-
 def signed_license(record: LicenseRecord) -> dict:
     return {"license": record.document, "signature": record.signature,
             "state": record.state}
@@ -104,7 +100,6 @@ def get(principal: identity.Principal | None, license_id: str) -> dict:
     holder_id = record.document.get("holderId")
     if not identity.owns(principal, record.holderSub, lambda id_number: id_number == holder_id):
         # Staff read it as they read its case; to anyone else it does not exist.
-        from .cases import load
         _, _, tasks = load(record.caseNo)
         if not identity.reads_case(principal, {task.dept for task in tasks}):
             raise Concealed(f"no license {license_id}", field="licenseId")

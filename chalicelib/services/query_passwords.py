@@ -31,7 +31,7 @@ def check(case_no: str, password: str) -> None:
     wrong password (or a case number that does not exist)."""
     if not WELL_FORMED.fullmatch(password or ""):
         # Never a password we issued: refused without counting (nothing is written).
-        raise Forbidden("the case number or query password does not match", field="password")
+        raise refused()
     window = int(clock.now().timestamp()) // WINDOW_SECONDS
     key = (f"QPW#{case_no}", f"W#{window}")
     if _used(*key) >= ATTEMPTS:
@@ -50,7 +50,12 @@ def check(case_no: str, password: str) -> None:
         if condition_failed(error):
             raise _locked() from None
         raise
-    raise Forbidden("the case number or query password does not match", field="password")
+    raise refused()
+
+
+def refused() -> Forbidden:
+    """One answer for a wrong password and a case number that does not exist."""
+    return Forbidden("the case number or query password does not match", field="password")
 
 
 def _used(pk: str, sk: str) -> int:

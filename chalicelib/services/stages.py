@@ -77,11 +77,9 @@ def advance(case_no: str) -> str:
 
 
 def _cancel(task: TaskRecord, status: int) -> bool:
-    now = clock.now().isoformat()
     try:
-        task.update(actions=[TaskRecord.state.set("cancelled"), TaskRecord.cancelledAt.set(now),
-                             TaskRecord.cancelReason.set(f"case closed ({int(status)})"),
-                             TaskRecord.inboxDept.remove()],
+        task.update(actions=casefile.cancel_actions(f"case closed ({int(status)})",
+                                                    clock.now()),
                     condition=TaskRecord.state.is_in(*casefile.OPEN_TASK_STATES))
     except UpdateError as error:
         if condition_failed(error):
