@@ -23,7 +23,6 @@ class Config:
     area_code: str
     issuer_uscc: str
     issuer_name: str
-    token_secret: str
     endpoint_url: str | None
     timezone: str = "Asia/Shanghai"
     # The queue new cases wait in for their workflow's start, and the project's event bus
@@ -50,10 +49,11 @@ class Config:
     oidc_audience: str | None = None
     oidc_jwks_url: str | None = None
     oidc_claims: str | None = None
-    # Derives each case's query password (its own secret, not the cursors').
-    query_password_secret: str = ""
-    # Keys the hashes personal identifiers are looked up by (domain/lookup.py).
-    lookup_secret: str = ""
+    # Where the stage's secrets are kept (adapters/secrets.py): Secrets Manager names or
+    # ARNs, or `ssm:<parameter>`. The values never pass through the environment.
+    cursor_secret_id: str = ""
+    query_password_secret_id: str = ""
+    lookup_secret_id: str = ""
     # Refused accesses (services/audit.py).
     audit_table: str = "ow-audit"
     # The KMS key that wraps the data keys personal data is encrypted with.
@@ -78,7 +78,6 @@ def load() -> Config:
         # The issuing authority of this region's e-licenses (its USCC and name).
         issuer_uscc=env.get("OW_ISSUER_USCC", "11440300MB2C92138W"),
         issuer_name=env.get("OW_ISSUER_NAME", "深圳市政务服务数据管理局"),
-        token_secret=env.get("OW_TOKEN_SECRET", ""),
         endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
         # The region's office time: case-number dates and working-day deadlines use it.
         timezone=env.get("OW_TIMEZONE", "Asia/Shanghai"),
@@ -94,8 +93,9 @@ def load() -> Config:
             env["OW_OIDC_ISSUER"].rstrip("/") + "/.well-known/jwks.json"
             if env.get("OW_OIDC_ISSUER") else None),
         oidc_claims=env.get("OW_OIDC_CLAIMS") or None,
-        query_password_secret=env.get("OW_QUERY_PASSWORD_SECRET", ""),
-        lookup_secret=env.get("OW_LOOKUP_SECRET", ""),
+        cursor_secret_id=env.get("OW_CURSOR_SECRET_ID", ""),
+        query_password_secret_id=env.get("OW_QUERY_PASSWORD_SECRET_ID", ""),
+        lookup_secret_id=env.get("OW_LOOKUP_SECRET_ID", ""),
         audit_table=env.get("OW_AUDIT_TABLE", "ow-audit"),
         personal_data_key_id=env.get("OW_PERSONAL_DATA_KEY_ID", ""),
         oidc_jwks_refresh_seconds=float(env.get("OW_OIDC_JWKS_REFRESH_SECONDS", "30")),

@@ -1,12 +1,13 @@
 """The composition root: read the configuration and point the adapters at it."""
 from . import config, logs, tracing
-from .adapters import aws, models, signer
+from .adapters import aws, models, secrets, signer
 from .services import read_cache
 
 
 def configure() -> config.Config:
     config.reset()
     aws.reset()
+    secrets.forget()
     signer.key_arn.cache_clear()
     signer.public_key_der.cache_clear()
     cfg = config.get()

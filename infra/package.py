@@ -28,7 +28,7 @@ import zipfile
 from pathlib import Path
 
 from chalicelib.events import handlers
-from infra.template import ROOT, render
+from infra.template import OUTPUT_ENV, ROOT, SECRETS, render
 
 BUILD = ROOT / "build"
 CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
@@ -65,6 +65,7 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("dynamodb", ("PutItem", "Query"), ("AuditTable",)),
         ("kms", ("DescribeKey", "GetPublicKey"), ("LicenseSigningKey",)),
         ("kms", ("GenerateDataKey", "Decrypt"), ("PersonalDataKey",)),
+        ("secretsmanager", ("GetSecretValue",), SECRETS),
     ],
     "RecordTask": [
         ("dynamodb", ("GetItem", "PutItem", "UpdateItem"), ("CasesTable",)),
@@ -127,6 +128,11 @@ def _resource_arn(logical_id: str):
         machine = logical_id.removesuffix(".Executions")
         return {"Fn::Sub": "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:"
                            f"execution:${{{machine}.Name}}:*"}
+    if logical_id in SECRETS:
+        # Secrets Manager ends a secret's ARN with six random characters.
+        name = render()["Resources"][logical_id]["Properties"]["Name"]["Fn::Sub"]
+        return {"Fn::Sub": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:"
+                           f"${{AWS::AccountId}}:secret:{name}-??????"}
     if logical_id in ("NotificationsTopic", "CaseApprovalStateMachine"):
         return {"Ref": logical_id}
     return {"Fn::GetAtt": [logical_id, "Arn"]}
@@ -187,9 +193,9 @@ def _environment() -> dict:
         "OW_SIGNING_KEY_ID": {"Ref": "LicenseSigningKey"},
         "OW_PERSONAL_DATA_KEY_ID": {"Ref": "PersonalDataKey"},
         "OW_STATE_MACHINE_ARN": {"Ref": "CaseApprovalStateMachine"},
-        "OW_TOKEN_SECRET": {"Ref": "TokenSecret"},
-        "OW_QUERY_PASSWORD_SECRET": {"Ref": "QueryPasswordSecret"},
-        "OW_LOOKUP_SECRET": {"Ref": "LookupSecret"},
+        # Names, not values: adapters/secrets.py reads them from Secrets Manager.
+        **{OUTPUT_ENV[f"{secret}Id"]: render()["Outputs"][f"{secret}Id"]["Value"]
+           for secret in SECRETS},
         "OW_DEAD_LETTER_QUEUE_URLS": {"Fn::Join": [",", [
             {"Ref": queue} for queue in DEAD_LETTER_QUEUES]]},
     }
@@ -273,16 +279,6 @@ def merge_template(stage: str) -> dict:
     area = stages()[stage]["environment_variables"]["OW_AREA_CODE"]
     return {
         "Parameters": {
-            "TokenSecret": {
-                "Type": "String", "NoEcho": True, "MinLength": 32,
-                "Description": "Signing secret of page cursors"},
-            "QueryPasswordSecret": {
-                "Type": "String", "NoEcho": True, "MinLength": 32,
-                "Description": "Secret each case's query password is derived from"},
-            "LookupSecret": {
-                "Type": "String", "NoEcho": True, "MinLength": 32,
-                "Description": "Key of the hashes ID numbers are looked up by (never "
-                               "change it: cases would no longer be found)"},
             "ApiThrottleRate": {
                 "Type": "Number", "Default": 500, "MinValue": 1,
                 "Description": "Requests per second the API stage takes (then 429)"},

@@ -26,7 +26,12 @@ OUTPUT_ENV = {
     "PersonalDataKeyId": "OW_PERSONAL_DATA_KEY_ID",
     "CaseApprovalStateMachineArn": "OW_STATE_MACHINE_ARN",
     "DeadLetterQueueUrls": "OW_DEAD_LETTER_QUEUE_URLS",
+    "CursorSecretId": "OW_CURSOR_SECRET_ID",
+    "QueryPasswordSecretId": "OW_QUERY_PASSWORD_SECRET_ID",
+    "LookupSecretId": "OW_LOOKUP_SECRET_ID",
 }
+# The stage's secrets (adapters/secrets.py), by logical id.
+SECRETS = ("CursorSecret", "QueryPasswordSecret", "LookupSecret")
 
 
 def asl(name: str) -> str:

@@ -5,8 +5,5 @@ os.environ.update({
     "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "cn-north-1",
     "AWS_REGION": "cn-north-1", "AWS_XRAY_SDK_ENABLED": "false",
-    "OW_TOKEN_SECRET": "test-secret-not-for-production-use-000000",
-    "OW_QUERY_PASSWORD_SECRET": "test-query-password-secret-not-for-production",
-    "OW_LOOKUP_SECRET": "test-lookup-secret-not-for-production-use-00",
 })
 os.environ.pop("AWS_ENDPOINT_URL", None)

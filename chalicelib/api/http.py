@@ -44,7 +44,8 @@ def route(bp, method: str, path: str, *, op: str, summary: str, tag: str, return
 
     def register(view):
         OPERATIONS.append(Operation(method=method.lower(), path=path, operation_id=op,
-                                    summary=summary, tag=tag, returns=returns, **spec))
+                                    summary=summary, tag=tag, returns=returns,
+                                    roles=roles, **spec))
 
         @functools.wraps(view)
         def guarded(*args, **kwargs):

@@ -36,6 +36,7 @@ class Operation:
     example: dict | None = None
     description: str = ""
     extra: dict = field(default_factory=dict)
+    roles: tuple[str, ...] = ()   # who may call it (none: any signed-in caller)
 
 
 OPERATIONS: list[Operation] = []
@@ -164,6 +165,9 @@ def _operation(op: Operation, ref) -> dict:
                  "parameters": _parameters(op), "responses": responses}
     if op.public:
         operation["security"] = []
+    if op.roles:
+        # Callers in other roles get 403 before anything is read.
+        operation["x-roles"] = list(op.roles)
     if op.body is not None:
         operation["requestBody"] = {"required": op.body_required, "content": {
             "application/json": {"schema": ref(op.body)}}}

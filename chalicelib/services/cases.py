@@ -5,7 +5,7 @@ from datetime import date, datetime
 from pynamodb.exceptions import TransactWriteError
 
 from .. import config, tracing
-from ..adapters import sealing
+from ..adapters import sealing, secrets
 from ..adapters.models import (CaseRecord, CasesTableRecord, DailyCounter, IdempotencyRecord,
                                transact_write,
                                TaskRecord, TimelineEvent)
@@ -100,7 +100,7 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
         updatedAt=started.isoformat(), actor=principal.sub,
         actorRole=principal.role, channel=application.channel, opinion="申请已提交",
         workflow="queued", due=due, pauses=[], inboxDept=casefile.case_shard(case_no),
-        owner=lookup.id_key(cfg.lookup_secret, application.applicant["idNumber"]),
+        owner=lookup.id_key(secrets.lookup(), application.applicant["idNumber"]),
         agent=agent,
         deadline=due["promised"])
     try:
@@ -226,7 +226,7 @@ def owner_id(case: CaseRecord):
     """Whether an ID number is the one the case's application names (by its keyed hash;
     cases from before the hash, by the stored number)."""
     if case.owner:
-        secret = config.get().lookup_secret
+        secret = secrets.lookup()
         return lambda id_number: lookup.id_key(secret, id_number) == case.owner
     return lambda id_number: id_number == case.applicant.idNumber
 

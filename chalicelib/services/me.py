@@ -1,6 +1,6 @@
 """Who am I (`GET /me`) and my cases (`GET /me/cases`): what the token says, and the
 cases an applicant's ID number names, newest first, from the `owner` index (no Scan)."""
-from .. import config
+from ..adapters import secrets
 from ..adapters.models import CaseRecord
 from ..domain import identity, lookup
 from ..domain.errors import Forbidden
@@ -26,7 +26,7 @@ def my_cases(principal: identity.Principal | None, limit: int = 20,
         raise Forbidden("only an applicant signed in with its ID number has cases")
     if for_company and for_company not in principal.acts_for:
         raise Forbidden(f"not an authorised agent of {for_company}", field="for")
-    owner = lookup.id_key(config.get().lookup_secret, for_company or principal.id_number)
+    owner = lookup.id_key(secrets.lookup(), for_company or principal.id_number)
     page = CaseRecord.by_owner.query(owner, scan_index_forward=False, limit=limit,
                                      last_evaluated_key=decode_cursor(cursor))
     cases = [{"caseNo": case.pk, "status": case.status,

@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import json
 
-from .. import config
+from ..adapters import secrets
 from ..domain.errors import ValidationError
 
 _MAX_CHARS = 2048
@@ -24,7 +24,7 @@ def _unb64(text: str) -> bytes:
 
 
 def _mac(raw: bytes) -> bytes:
-    secret = (config.get().token_secret or "onewindow-cursor").encode()
+    secret = secrets.cursor().encode()
     return hmac.new(secret, b"cursor:" + raw, hashlib.sha256).digest()[:16]
 
 

@@ -10,7 +10,7 @@ import re
 
 from pynamodb.exceptions import UpdateError
 
-from .. import config
+from ..adapters import secrets
 from ..adapters.models import PasswordAttempts, condition_failed
 from ..domain import applications
 from ..domain.errors import Forbidden, TooManyRequests
@@ -71,7 +71,4 @@ def _locked() -> TooManyRequests:
 
 
 def _secret() -> str:
-    secret = config.get().query_password_secret
-    if not secret:
-        raise RuntimeError("OW_QUERY_PASSWORD_SECRET is not set")
-    return secret
+    return secrets.query_password()

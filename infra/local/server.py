@@ -11,7 +11,6 @@ import argparse
 import json
 import logging
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -37,9 +36,6 @@ def _configure_environment(moto_port: int) -> str:
         # As many connections to moto as the server has request threads at a burst.
         "OW_MAX_POOL_CONNECTIONS": "64",
     })
-    os.environ.setdefault("OW_TOKEN_SECRET", secrets.token_urlsafe(32))
-    os.environ.setdefault("OW_QUERY_PASSWORD_SECRET", secrets.token_urlsafe(32))
-    os.environ.setdefault("OW_LOOKUP_SECRET", secrets.token_urlsafe(32))
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
         os.environ.pop(name, None)
     return endpoint

@@ -4,6 +4,7 @@ infra/local/pump.py.
 """
 import json
 import re
+import warnings
 
 import boto3
 
@@ -15,6 +16,14 @@ STACK_NAME = "onewindow"
 def create_resources(region: str, endpoint_url: str | None = None,
                      stack_name: str = STACK_NAME) -> dict:
     """Create the stack; return the environment the app reads (chalicelib/config.py)."""
+    with warnings.catch_warnings():
+        # moto's CloudFormation skips Secrets Manager secrets (warning each time it reads
+        # the template); _secrets makes them.
+        warnings.filterwarnings("ignore", message=".*AWS::SecretsManager::Secret")
+        return _create(region, endpoint_url, stack_name)
+
+
+def _create(region: str, endpoint_url: str | None, stack_name: str) -> dict:
     cfn = boto3.client("cloudformation", region_name=region, endpoint_url=endpoint_url)
     template = infra_template.render()
     cfn.create_stack(StackName=stack_name, TemplateBody=json.dumps(template),
@@ -26,6 +35,7 @@ def create_resources(region: str, endpoint_url: str | None = None,
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
     outputs["LicenseSigningKeyId"] = _signing_key(template, outputs, region, endpoint_url)
     _state_machines(template, cfn, stack_name, region, endpoint_url)
+    _secrets(template, stack_name, region, endpoint_url)
     env = {var: outputs[key] for key, var in infra_template.OUTPUT_ENV.items()}
     # moto's Fn::Join output keeps the list; a deployment's is the joined string.
     if isinstance(env["OW_DEAD_LETTER_QUEUE_URLS"], list):
@@ -67,7 +77,8 @@ def _state_machines(template: dict, cfn, stack_name: str, region: str,
     sfn = boto3.client("stepfunctions", region_name=region, endpoint_url=endpoint_url)
     iam = boto3.client("iam", region_name=region, endpoint_url=endpoint_url)
     resources = cfn.describe_stack_resources(StackName=stack_name)["StackResources"]
-    physical = {r["LogicalResourceId"]: r.get("PhysicalResourceId") for r in resources}
+    physical = {r["LogicalResourceId"]: r.get("PhysicalResourceId") for r in resources
+                if "LogicalResourceId" in r}
     for logical, resource in template["Resources"].items():
         if resource["Type"] != "AWS::StepFunctions::StateMachine":
             continue
@@ -86,6 +97,27 @@ def _state_machines(template: dict, cfn, stack_name: str, region: str,
             name=physical[logical].rsplit(":", 1)[1], definition=definition,
             roleArn=iam.get_role(RoleName=role_name)["Role"]["Arn"],
             type=props.get("StateMachineType", "STANDARD"))
+
+
+def _secrets(template: dict, stack_name: str, region: str, endpoint_url: str | None) -> None:
+    """moto's CloudFormation has no Secrets Manager secrets: create each secret the
+    template defines, under the template's name and with a value generated as its
+    GenerateSecretString says. A secret already there (a restarted local stack keeps its
+    data) is kept, as CloudFormation would."""
+    sm = boto3.client("secretsmanager", region_name=region, endpoint_url=endpoint_url)
+    for logical in infra_template.SECRETS:
+        props = template["Resources"][logical]["Properties"]
+        name = props["Name"]["Fn::Sub"].replace("${AWS::StackName}", stack_name)
+        try:
+            sm.describe_secret(SecretId=name)
+            continue
+        except sm.exceptions.ResourceNotFoundException:
+            pass
+        generate = props["GenerateSecretString"]
+        secret = sm.get_random_password(
+            PasswordLength=generate["PasswordLength"],
+            ExcludePunctuation=generate.get("ExcludePunctuation", False))["RandomPassword"]
+        sm.create_secret(Name=name, Description=props["Description"], SecretString=secret)
 
 
 def _pseudo_parameters(region: str, stack_name: str, endpoint_url: str | None) -> dict:

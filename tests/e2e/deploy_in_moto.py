@@ -46,12 +46,6 @@ def main(stage: str) -> dict:
                 del template["Resources"][logical]
         cfn = boto3.client("cloudformation", region_name=region)
         cfn.create_stack(StackName=f"onewindow-{stage}", TemplateBody=json.dumps(template),
-                         Parameters=[{"ParameterKey": "TokenSecret",
-                                      "ParameterValue": "t" * 40},
-                                     {"ParameterKey": "QueryPasswordSecret",
-                                      "ParameterValue": "q" * 40},
-                                     {"ParameterKey": "LookupSecret",
-                                      "ParameterValue": "l" * 40}],
                          Capabilities=["CAPABILITY_IAM"])
         stack = cfn.describe_stacks(StackName=f"onewindow-{stage}")["Stacks"][0]
         created = [r for r in cfn.describe_stack_resources(

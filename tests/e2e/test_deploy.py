@@ -43,7 +43,8 @@ def test_a_stage_deploys_into_cloudformation(built, stage):
     assert deployed["status"] == "CREATE_COMPLETE"
     # moto has no CloudFormation for these: checked in the template below instead.
     assert set(deployed["skipped_by_moto"]) <= {
-        "AWS::ApiGateway::Deployment", "AWS::ApiGateway::Stage", "AWS::CloudWatch::Alarm"}
+        "AWS::ApiGateway::Deployment", "AWS::ApiGateway::Stage", "AWS::CloudWatch::Alarm",
+        "AWS::SecretsManager::Secret"}
 
     functions = deployed["functions"]
     assert set(functions) == set(package.FUNCTIONS)
@@ -58,6 +59,9 @@ def test_a_stage_deploys_into_cloudformation(built, stage):
         assert environment["OW_CASES_TABLE"].startswith(f"onewindow-{stage}-CasesTable")
         assert environment["OW_STATE_MACHINE_ARN"].startswith(f"arn:{partition}:states:"
                                                               f"{region}:")
+        # Secrets by name only; no value anywhere in the function's configuration.
+        assert environment["OW_QUERY_PASSWORD_SECRET_ID"] == f"onewindow-{stage}/query-password"
+        assert not [v for k, v in environment.items() if "SECRET" in k and "/" not in v]
     sources = {m["function"].rsplit("-", 1)[-1]: m["source"] for m in deployed["mappings"]}
     assert set(sources) == {"RecordTask", "ConcludeCase", "StartWorkflow", "CaseTimeline"}
     assert "TasksQueue" in sources["RecordTask"] and "ConcludeQueue" in sources["ConcludeCase"]
@@ -108,6 +112,14 @@ def test_the_template_grants_no_wildcards_and_carries_alarms_and_tracing(built, 
     assert len(alarms) == len(package.DEAD_LETTER_QUEUES) + 3
     for alarm in alarms.values():
         assert alarm["AlarmActions"] == [{"Ref": "NotificationsTopic"}]
+    secrets = {k: v["Properties"] for k, v in resources.items()
+               if v["Type"] == "AWS::SecretsManager::Secret"}
+    assert set(secrets) == {"CursorSecret", "QueryPasswordSecret", "LookupSecret"}
+    assert all(s["GenerateSecretString"]["PasswordLength"] >= 32 for s in secrets.values())
+    assert not [p for p in template["Parameters"].values() if p.get("NoEcho")]
+    api_grants = [s for s in resources["APIHandlerRole"]["Properties"]["Policies"][0][
+        "PolicyDocument"]["Statement"] if s["Action"] == ["secretsmanager:GetSecretValue"]]
+    assert len(api_grants) == 1 and len(api_grants[0]["Resource"]) == 3
     retention = template["Parameters"]["LogRetentionDays"]
     assert retention["Default"] == 180 and min(retention["AllowedValues"]) >= 180
 

@@ -45,6 +45,9 @@ class Recorder:
         self.bus = env["OW_EVENT_BUS_NAME"]
         self.topic = env["OW_NOTIFICATIONS_TOPIC_ARN"]
         self.machine = env["OW_STATE_MACHINE_ARN"]
+        self.secrets = {env["OW_CURSOR_SECRET_ID"]: "CursorSecret",
+                        env["OW_QUERY_PASSWORD_SECRET_ID"]: "QueryPasswordSecret",
+                        env["OW_LOOKUP_SECRET_ID"]: "LookupSecret"}
         self.calls: set[tuple[str, str, str]] = set()
 
     def __call__(self, model, params, **_):
@@ -93,6 +96,8 @@ class Recorder:
             personal = os.environ["OW_PERSONAL_DATA_KEY_ID"]
             key = params.get("KeyId") or personal  # Decrypt may name none: the blob says
             yield operation, "PersonalDataKey" if personal in key else "LicenseSigningKey"
+        elif service == "secretsmanager":
+            yield operation, self.secrets[params["SecretId"]]
         else:
             yield operation, "?"
 
@@ -168,6 +173,8 @@ def _exercise(stack, monkeypatch):
     # A refused access is audited; the supervisor reads the trail.
     stack.call("GET", f"/cases/{case['caseNo']}", "applicant")
     stack.call("GET", "/audit?day=2026-11-25", "supervisor")
+    # A page with a next one: its cursor is signed with the cursor secret.
+    assert stack.call("GET", "/me/cases?limit=1", "company").data["next"]
     stack.wait_status(case["caseNo"], 15)
     # The dead-letter watch, through the pump, with a message set aside to alert about;
     # the sweep a month on, when the last case is overdue.

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = r"""
 import json, logging, os
 os.environ.update({"AWS_DEFAULT_REGION": "cn-north-1", "AWS_XRAY_SDK_ENABLED": "false",
-                   "OW_TOKEN_SECRET": "s" * 32})
+                   })
 import app
 from chalice.test import Client
 logging.getLogger("onewindow").warning("dead-letter queues hold messages: %s", {"q": 1})
