@@ -76,7 +76,7 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("dynamodb", ("GetItem",), ("ItemsTable",)),
         ("dynamodb", ("GetItem", "PutItem"), ("LicensesTable",)),
         ("kms", ("Sign",), ("LicenseSigningKey",)),
-        ("kms", ("Decrypt",), ("PersonalDataKey",)),
+        ("kms", ("GenerateDataKey", "Decrypt"), ("PersonalDataKey",)),
         ("sqs", QUEUE_CONSUME, ("ConcludeQueue",)),
     ],
     "StartWorkflow": [

@@ -303,6 +303,11 @@ class LicenseRecord(_SharedClient, Model):
     state = UnicodeAttribute(default="valid")   # valid | revoked
     issuedAt = UnicodeAttribute()
     holderSub = UnicodeAttribute(null=True)  # the identity that may read it as holder
+    # The document is stored with the holder's ID number masked; the clear number is
+    # sealed (adapters/sealing.py, bound to the license id) and its keyed hash tells the
+    # holder (domain/lookup.py). Licenses from before have neither and a clear number.
+    sealedHolder = JSONAttribute(null=True)
+    holderKey = UnicodeAttribute(null=True)
 
 
 class AuditRecord(_SharedClient, Model):

@@ -1,8 +1,10 @@
 """Masking of personal data (ID and phone numbers) for logs and for non-owners."""
 import re
 
-_ID_RE = re.compile(r"\b(\d{6})\d{8}(\d{3}[0-9Xx])\b")
-_PHONE_RE = re.compile(r"\b(1\d{2})\d{4}(\d{4})\b")
+# Bounded by non-digits, not by \b: in Chinese text a number follows a character (联系电话
+# 13800138000), and \b sees no boundary between two word characters.
+_ID_RE = re.compile(r"(?<![0-9])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+_PHONE_RE = re.compile(r"(?<![0-9])(1\d{2})\d{4}(\d{4})(?![0-9])")
 
 
 def mask_id(value: str | None) -> str | None:
@@ -33,3 +35,40 @@ def mask_text(text: str) -> str:
     """Mask every ID or mobile number found in free text (log lines)."""
     text = _ID_RE.sub(lambda m: m.group(1) + "*" * 8 + m.group(2), text)
     return _PHONE_RE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
+
+
+def split_personal(value, pointer: str = "") -> tuple[object, dict[str, str]]:
+    """`value` (an application form: any JSON) with every string that holds an ID or
+    mobile number masked, and those strings in clear by JSON pointer — the stored case
+    keeps the first and seals the second."""
+    if isinstance(value, dict):
+        masked, found = {}, {}
+        for key, item in value.items():
+            masked[key], inner = split_personal(
+                item, f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}")
+            found.update(inner)
+        return masked, found
+    if isinstance(value, list):
+        masked, found = [], {}
+        for index, item in enumerate(value):
+            item_masked, inner = split_personal(item, f"{pointer}/{index}")
+            masked.append(item_masked)
+            found.update(inner)
+        return masked, found
+    if isinstance(value, str) and mask_text(value) != value:
+        return mask_text(value), {pointer: value}
+    return value, {}
+
+
+def restore_personal(value, found: dict[str, str] | None, pointer: str = ""):
+    """The form `split_personal` masked, with its strings put back in clear."""
+    if not found:
+        return value
+    if isinstance(value, dict):
+        return {key: restore_personal(
+            item, found, f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}")
+            for key, item in value.items()}
+    if isinstance(value, list):
+        return [restore_personal(item, found, f"{pointer}/{index}")
+                for index, item in enumerate(value)]
+    return found.get(pointer, value)

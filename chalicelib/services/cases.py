@@ -15,7 +15,7 @@ from ..domain.errors import (Concealed, Forbidden, NotFound, Unauthorized,
                              UnprocessableEntity, ValidationError)
 from ..domain.identifiers import is_valid_case_number, make_case_number
 from ..domain.lifecycle import LABELS, Status
-from ..domain.masking import mask_id, mask_name, mask_phone
+from ..domain.masking import mask_id, mask_name, mask_phone, restore_personal, split_personal
 from . import casefile, catalogue, clock, query_passwords
 
 META = "META"
@@ -82,6 +82,9 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
                                _next_sequence(cfg.area_code, today.strftime("%Y%m%d")))
     plan = workflow_input(case_no, item, today)
     due = planned_due(item, plan, started)
+    # Personal data typed into the form (a contact's phone, a representative's ID number)
+    # is kept as the applicant's is: masked in the item, sealed in clear.
+    form_masked, form_clear = split_personal(application.form)
     record = CaseRecord(
         case_no, META, status=int(Status.RECEIVED), itemCode=item["code"],
         itemVersion=str(item["version"]), itemName=item["name"],
@@ -93,8 +96,9 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
         sealedApplicant=sealing.seal(
             {"idNumber": application.applicant["idNumber"],
              "phone": application.applicant.get("phone"),
-             "agentIdNumber": principal.id_number if agent else None}, case_no),
-        form=application.form, materials=application.materials,
+             "agentIdNumber": principal.id_number if agent else None,
+             **({"form": form_clear} if form_clear else {})}, case_no),
+        form=form_masked, materials=application.materials,
         appliedVia=application.channel, createdAt=started.isoformat(),
         promisedBy=promised_by(plan), deadlineBasis=plan["calendar"],
         updatedAt=started.isoformat(), actor=principal.sub,
@@ -191,15 +195,28 @@ def view(principal: identity.Principal | None, case_no: str,
         case, events, tasks = load(case_no)
     except NotFound:
         case = None
-    if case is not None and (
-            identity.owns(principal, case.applicant.sub, owner_id(case))
-            or identity.reads_case(principal, {task.dept for task in tasks})):
+    if case is not None and may_read(principal, case, tasks):
         return case_view(case, events, tasks)
     if password is not None:
         return public_view(case_no, password)
     if case is None:
         raise NotFound(f"no case {case_no}", field="caseNo")
     raise Concealed(f"no case {case_no}", field="caseNo")
+
+
+def may_read(principal: identity.Principal | None, case: CaseRecord,
+             tasks: list[TaskRecord]) -> bool:
+    """Its owner (or the owner's agent), and the staff who may read it."""
+    return (identity.owns(principal, case.applicant.sub, owner_id(case))
+            or identity.reads_case(principal, {task.dept for task in tasks}))
+
+
+def require_readable(principal: identity.Principal | None, case: CaseRecord,
+                     tasks: list[TaskRecord]) -> None:
+    """A case the caller may not read does not exist for it: 404, whatever it asked to
+    do (audited as concealed), before any rule about what it may do tells it otherwise."""
+    if not may_read(principal, case, tasks):
+        raise Concealed(f"no case {case.pk}", field="caseNo")
 
 
 def public_view(case_no: str, password: str) -> dict:
@@ -231,23 +248,27 @@ def owner_id(case: CaseRecord):
     return lambda id_number: id_number == case.applicant.idNumber
 
 
-def applicant_in_clear(case: CaseRecord) -> dict:
+def _opened(case: CaseRecord) -> dict:
+    return sealing.open_sealed(case.sealedApplicant, case.pk) if case.sealedApplicant else {}
+
+
+def applicant_in_clear(case: CaseRecord, opened: dict | None = None) -> dict:
     """The applicant with its ID and phone numbers opened (only for those who may see
     them)."""
     applicant = case.applicant.as_dict()
-    if case.sealedApplicant:
-        opened = sealing.open_sealed(case.sealedApplicant, case.pk)
-        applicant.update({k: v for k, v in opened.items()
-                          if v is not None and k in ("idNumber", "phone")})
-        if opened.get("agentIdNumber"):
-            applicant["agentIdNumber"] = opened["agentIdNumber"]
+    opened = _opened(case) if opened is None else opened
+    applicant.update({k: v for k, v in opened.items()
+                      if v is not None and k in ("idNumber", "phone")})
+    if opened.get("agentIdNumber"):
+        applicant["agentIdNumber"] = opened["agentIdNumber"]
     return applicant
 
 
 def case_view(case: CaseRecord, events, tasks) -> dict:
     """The whole case, for its owner and the staff who may read it (the public view is
     `public_view`)."""
-    applicant = applicant_in_clear(case)
+    opened = _opened(case)
+    applicant = applicant_in_clear(case, opened)
     applicant.pop("sub", None)
     agent_id = applicant.pop("agentIdNumber", None)
     result = {
@@ -272,7 +293,7 @@ def case_view(case: CaseRecord, events, tasks) -> dict:
         result["specialProcedures"] = case.procedures
     if case.agent:
         result["agent"] = {**case.agent, **({"idNumber": agent_id} if agent_id else {})}
-    result["form"] = case.form
+    result["form"] = restore_personal(case.form, opened.get("form"))
     result["materials"] = case.materials
     result["tasks"] = [task_view(t) for t in sorted(tasks, key=lambda t: t.createdAt)]
     return result

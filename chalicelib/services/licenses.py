@@ -6,12 +6,13 @@ from datetime import date
 from pynamodb.exceptions import UpdateError
 
 from .. import config
-from ..adapters import signer
+from ..adapters import sealing, secrets, signer
 from ..adapters.models import CaseRecord, LicenseRecord, condition_failed, put_if_absent
-from ..domain import identity
+from ..domain import identity, lookup
 from ..domain.canonical import canonical_bytes
 from ..domain.errors import Concealed, NotFound, ValidationError
 from ..domain.identifiers import make_license_identifier, parse_license_identifier
+from ..domain.masking import mask_id
 from . import clock
 from .cases import applicant_in_clear, load
 
@@ -20,7 +21,8 @@ log = logging.getLogger("onewindow")
 VALID_YEARS = 5
 
 
-def _build_document(case: CaseRecord, item: dict, cfg: config.Config, today: date) -> dict:
+def _build_document(case: CaseRecord, item: dict, cfg: config.Config, today: date,
+                    holder_id: str) -> dict:
     result = item["result"]
     identifier = make_license_identifier(result["licenseType"], cfg.issuer_uscc, case.pk)
     # 29 February has no twin five years on: such a license runs to 28 February.
@@ -32,7 +34,7 @@ def _build_document(case: CaseRecord, item: dict, cfg: config.Config, today: dat
         "number": f"{result.get('numberPrefix', 'ZZ')}{case.pk}",
         "typeCode": result["licenseType"],
         "holder": case.applicant.name,
-        "holderId": applicant_in_clear(case)["idNumber"],
+        "holderId": holder_id,
         "holderIdType": case.applicant.idType,
         "issuer": cfg.issuer_name,
         "issuerCode": cfg.issuer_uscc,
@@ -54,15 +56,19 @@ def issue(case: CaseRecord, item: dict) -> str | None:
         return None
     cfg = config.get()
     issued_at = clock.now()
-    document = _build_document(case, item, cfg, clock.local_date(issued_at))
+    holder_id = applicant_in_clear(case)["idNumber"]
+    document = _build_document(case, item, cfg, clock.local_date(issued_at), holder_id)
     license_id = document["identifier"]
     try:
         LicenseRecord.get(license_id, consistent_read=True)
     except LicenseRecord.DoesNotExist:
+        # Signed as issued (with the clear number); stored masked, the number sealed.
         record = LicenseRecord(
-            license_id, caseNo=case.pk, document=document,
+            license_id, caseNo=case.pk, document={**document, "holderId": mask_id(holder_id)},
             signature=signer.sign(cfg.signing_key_id, canonical_bytes(document)),
-            issuedAt=issued_at.isoformat(), holderSub=case.applicant.sub)
+            issuedAt=issued_at.isoformat(), holderSub=case.applicant.sub,
+            sealedHolder=sealing.seal({"holderId": holder_id}, license_id),
+            holderKey=case.owner)  # the keyed hash of the same number
         put_if_absent(record)  # a concurrent delivery may have issued it meanwhile
     return license_id
 
@@ -83,8 +89,20 @@ def revoke_for_case(case: dict) -> bool:
 
 
 def signed_license(record: LicenseRecord) -> dict:
-    return {"license": record.document, "signature": record.signature,
-            "state": record.state}
+    """The license as signed (the holder's number opened), for its holder and the staff
+    who may read it."""
+    document = record.document
+    if record.sealedHolder:
+        opened = sealing.open_sealed(record.sealedHolder, record.licenseId)
+        document = {**document, "holderId": opened["holderId"]}
+    return {"license": document, "signature": record.signature, "state": record.state}
+
+
+def _is_holder_id(record: LicenseRecord):
+    if record.holderKey:
+        secret = secrets.lookup()
+        return lambda id_number: lookup.id_key(secret, id_number) == record.holderKey
+    return lambda id_number: id_number == record.document.get("holderId")
 
 
 def get(principal: identity.Principal | None, license_id: str) -> dict:
@@ -97,8 +115,7 @@ def get(principal: identity.Principal | None, license_id: str) -> dict:
         record = LicenseRecord.get(license_id)
     except LicenseRecord.DoesNotExist:
         raise NotFound(f"no license {license_id}", field="licenseId") from None
-    holder_id = record.document.get("holderId")
-    if not identity.owns(principal, record.holderSub, lambda id_number: id_number == holder_id):
+    if not identity.owns(principal, record.holderSub, _is_holder_id(record)):
         # Staff read it as they read its case; to anyone else it does not exist.
         _, _, tasks = load(record.caseNo)
         if not identity.reads_case(principal, {task.dept for task in tasks}):

@@ -7,7 +7,7 @@ from ..domain import identity
 from ..domain.errors import Conflict, Forbidden, ValidationError
 from ..domain.lifecycle import Status
 from . import casefile, clock
-from .cases import load, owner_id
+from .cases import load, owner_id, require_readable
 from .tasks import reopen
 
 
@@ -15,6 +15,7 @@ def supply(principal: identity.Principal | None, case_no: str, body: dict,
            channel: str = "api") -> dict:
     principal = identity.require(principal)
     case, _, tasks = load(case_no)
+    require_readable(principal, case, tasks)
     counter = principal.role == identity.CLERK and channel == "counter"
     if not identity.owns(principal, case.applicant.sub, owner_id(case)) and \
             not counter:

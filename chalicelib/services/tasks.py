@@ -97,18 +97,22 @@ def inbox(principal: identity.Principal | None, dept: str | None, *, state: str 
 
 # -- loading and authorising -----------------------------------------------------------
 
-def _load_task(task_id: str) -> tuple[TaskRecord, CaseRecord]:
-    """The task and its case. The case is read first: a decision racing this one then
-    shows as the task decided (409), never as a case that seems to have moved on by
-    itself."""
+def _load_task(task_id: str, principal: identity.Principal
+               ) -> tuple[TaskRecord, CaseRecord]:
+    """The task and its case, if the caller may know of it (another department's task does
+    not exist for a clerk or reviewer: 404 before anything else is said of it). The case
+    is read first: a decision racing this one then shows as the task decided (409), never
+    as a case that seems to have moved on by itself."""
     if not is_valid_task_id(task_id):
         raise NotFound("no task with that id", field="taskId")
     case_no = task_id.split("-", 1)[0]
     try:
         case = CaseRecord.get(case_no, META)
-        return TaskRecord.get(case_no, f"TASK#{task_id}"), case
+        task = TaskRecord.get(case_no, f"TASK#{task_id}")
     except (TaskRecord.DoesNotExist, CaseRecord.DoesNotExist):
         raise NotFound(f"no task {task_id}", field="taskId") from None
+    _conceal_from_other_departments(principal, task)
+    return task, case
 
 
 def _conceal_from_other_departments(principal: identity.Principal, task: TaskRecord) -> None:
@@ -119,7 +123,6 @@ def _conceal_from_other_departments(principal: identity.Principal, task: TaskRec
 
 
 def _authorise(principal: identity.Principal, task: TaskRecord) -> None:
-    _conceal_from_other_departments(principal, task)
     role = identity.CLERK if task.taskKind == "acceptance" else identity.REVIEWER
     if principal.role != role and not principal.leads(task.dept):
         raise Forbidden(f"a {task.taskKind} task is handled by a {role}")
@@ -191,7 +194,7 @@ def _answer(task: TaskRecord, case_status: int) -> dict:
 def claim(principal: identity.Principal | None, task_id: str) -> dict:
     """Take a task: from now on only the claimant decides it (claiming again is a no-op)."""
     principal = identity.require(principal)
-    task, case = _load_task(task_id)
+    task, case = _load_task(task_id, principal)
     _authorise(principal, task)
     _require_state(task, *STATES)
     _require_claim(principal, task)
@@ -204,7 +207,7 @@ def claim(principal: identity.Principal | None, task_id: str) -> dict:
 def release(principal: identity.Principal | None, task_id: str) -> dict:
     """Give a claimed task back to the department (the claimant, or its lead)."""
     principal = identity.require(principal)
-    task, case = _load_task(task_id)
+    task, case = _load_task(task_id, principal)
     _authorise(principal, task)
     _require_state(task, *STATES)
     if task.claimedBy is None:
@@ -219,8 +222,7 @@ def release(principal: identity.Principal | None, task_id: str) -> dict:
 def assign(principal: identity.Principal | None, task_id: str, body: dict) -> dict:
     """The department's lead hands a task to one of its staff."""
     principal = identity.require(principal)
-    task, case = _load_task(task_id)
-    _conceal_from_other_departments(principal, task)
+    task, case = _load_task(task_id, principal)
     identity.require_department(principal, task.dept)
     if not principal.leads(task.dept):
         raise Forbidden(f"only the lead of {task.dept} reassigns its tasks")
@@ -291,7 +293,7 @@ def decide(principal: identity.Principal | None, task_id: str, body: dict,
     an advisory opinion), or supplement (6, as at acceptance, back to this department).
     """
     principal = identity.require(principal)
-    task, case = _load_task(task_id)
+    task, case = _load_task(task_id, principal)
     tracing.annotate(case_no=task.pk, item_code=case.itemCode, dept=task.dept)
     _authorise(principal, task)
     decision, opinion = _parse_decision(task, body)
@@ -413,7 +415,7 @@ def start_special_procedure(principal: identity.Principal | None, task_id: str, 
     type the item version lists: the case goes to 9 and its clock stops; the procedure
     has its own statutory limit."""
     principal = identity.require(principal)
-    task, case = _load_task(task_id)
+    task, case = _load_task(task_id, principal)
     if task.taskKind != "review":
         raise Conflict("special procedures happen in department review",
                        code="not_in_review", field="taskId")
@@ -454,7 +456,7 @@ def end_special_procedure(principal: identity.Principal | None, task_id: str, bo
     """The department records the procedure's result: 10, the clock runs again (every
     deadline moved on by the time it took), and the task is back in review."""
     principal = identity.require(principal)
-    task, case = _load_task(task_id)
+    task, case = _load_task(task_id, principal)
     _authorise(principal, task)
     _require_state(task, "special")
     _require_claim(principal, task)

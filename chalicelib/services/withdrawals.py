@@ -11,13 +11,14 @@ from ..domain import identity
 from ..domain.errors import Conflict, Forbidden
 from ..domain.lifecycle import Status, withdrawal_status
 from . import casefile, clock
-from .cases import load, owner_id
+from .cases import load, owner_id, require_readable
 
 
 def withdraw(principal: identity.Principal | None, case_no: str, body: dict,
              channel: str = "api") -> dict:
     principal = identity.require(principal)
     case, _, tasks = load(case_no)
+    require_readable(principal, case, tasks)
     if not identity.owns(principal, case.applicant.sub, owner_id(case)):
         raise Forbidden("only the applicant withdraws an application")
     target = withdrawal_status(accepted=case.acceptedAt is not None)

@@ -53,6 +53,16 @@ class Stack:
     def case(self, case_no: str, user: str = "supervisor") -> dict:
         return self.call("GET", f"/cases/{case_no}", user).data
 
+    def audit(self, day: str) -> list[dict]:
+        """Every audit entry of a day, all pages."""
+        entries, cursor = [], ""
+        while cursor is not None:
+            page = self.call("GET", f"/audit?day={day}&limit=100&cursor={cursor}",
+                             "supervisor").data
+            entries += page["entries"]
+            cursor = page["next"]
+        return entries
+
     def wait_status(self, case_no: str, status: int, timeout: float = 20) -> dict:
         assert self.pump.run_until(lambda: self.case(case_no)["status"] == status, timeout), \
             f"case {case_no} did not reach {status}: {self.case(case_no)}"

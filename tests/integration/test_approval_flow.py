@@ -1,4 +1,6 @@
 """The real ASL on moto's Step Functions executor, driven through the API and the pump."""
+import pytest
+
 from .harness import FOOD, HYGIENE, application
 
 
@@ -53,3 +55,38 @@ def test_denial_ends_at_13_without_license(stack):
     stack.pump.run_until(lambda: 13 in [e.get("status") for e in stack.case(case_no)["timeline"]])
     assert [e.get("status") for e in stack.case(case_no)["timeline"]
             if e["action"] == "status"] == [1, 3, 8, 13]
+
+
+def test_a_license_keeps_its_holders_id_number_sealed_and_shows_it_to_who_may_read_it(stack):
+    """The license is signed with the holder's ID number; the license library stores it
+    masked with the number sealed, and the holder (and the staff who may read the case)
+    get the document exactly as signed — it verifies."""
+    import json
+
+    import boto3
+    from cryptography.exceptions import InvalidTag
+
+    from chalicelib.adapters import sealing
+
+    from .harness import REGION
+    case = stack.approve_in_parallel()
+    number = application(HYGIENE)["applicant"]["idNumber"]
+    table = boto3.resource("dynamodb", region_name=REGION).Table(stack.env["OW_LICENSES_TABLE"])
+    stored = table.get_item(Key={"licenseId": case["licenseId"]})["Item"]
+    raw = json.dumps(stored, default=str, ensure_ascii=False)
+    assert number not in raw
+    assert json.loads(stored["document"])["holderId"] == number[:6] + "*" * 8 + number[-4:]
+    for reader in ("company", "agent", "wsjk", "supervisor"):
+        signed = stack.call("GET", f"/licenses/{case['licenseId']}", reader).data
+        assert signed["license"]["holderId"] == number, reader
+        assert stack.call("POST", "/licenses/verify", body=signed).data == {
+            "valid": True, "reason": None, "identifier": case["licenseId"]}
+    # The masked document as stored does not verify: the signature is over the number.
+    masked = {**signed, "license": json.loads(stored["document"])}
+    assert stack.call("POST", "/licenses/verify", body=masked).data["reason"] == \
+        "signature_mismatch"
+    sealed = json.loads(stored["sealedHolder"])
+    with pytest.raises(InvalidTag):   # bound to its license: moved, it does not open
+        sealing.open_sealed(sealed, case["caseNo"])
+    # Another natural person's token is not the holder, whatever it carries.
+    assert stack.call("GET", f"/licenses/{case['licenseId']}", "lisi").status_code == 404

@@ -8,7 +8,7 @@ import pytest
 import app  # noqa: F401  (registers the routes)
 from chalicelib.contract.openapi import OPERATIONS
 
-from .harness import FOOD
+from .harness import FOOD, application
 
 PROTECTED = [op for op in OPERATIONS if not op.public]
 # Values for path parameters that exist in shape (a route must not answer 404 first).
@@ -47,3 +47,65 @@ def test_an_applicant_is_refused_on_every_staff_route(stack, op):
     answer = _call(stack, op, {"Authorization": f"Bearer {stack.token('company')}"})
     assert answer.status_code == 403, (op.path, answer.data)
     assert answer.data["error"]["code"] == "forbidden"
+
+
+# Every route that names a case, a task or a license, with a body it would take.
+OBJECT_ROUTES = [op for op in PROTECTED
+                 if re.search(r"\{(case_no|task_id|license_id)\}", op.path)]
+BODIES = {
+    "/cases/{case_no}/withdraw": {"reason": "不办了"},
+    "/cases/{case_no}/revoke": {"reason": "以欺骗手段取得"},
+    "/cases/{case_no}/supplement": {"materials": [{"name": "营业执照",
+                                                   "ref": "s3://materials/yyzz.pdf"}]},
+    "/tasks/{task_id}/assign": {"to": "staff:zhou-rsj"},
+    "/tasks/{task_id}/decision": {"decision": "accept", "opinion": "受理"},
+    "/tasks/{task_id}/special-procedure": {"type": "inspection", "reason": "需现场核查"},
+    "/tasks/{task_id}/special-procedure/end": {"result": "合格"},
+}
+# Signed in, and nothing to do with the case: another applicant, a clerk and a reviewer of
+# departments the case never reached.
+STRANGERS = ("lisi", "rsj", "cgj")
+
+
+def _objects(stack, op) -> tuple[str, dict]:
+    """The path of an existing object of the company's for `op`, and the case it is of."""
+    if "{license_id}" in op.path:
+        case = stack.approve_in_parallel()
+        return op.path.replace("{license_id}", case["licenseId"]), case
+    case_no = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
+    task = stack.open_task(case_no, "ZWFW", "clerk")
+    return (op.path.replace("{case_no}", case_no).replace("{task_id}", task["taskId"]),
+            stack.case(case_no))
+
+
+def _state(stack, case_no: str) -> tuple:
+    case = stack.case(case_no)
+    return case["status"], [(t["taskId"], t["state"], t.get("claimedBy"))
+                            for t in case["tasks"]]
+
+
+@pytest.mark.parametrize("op", OBJECT_ROUTES,
+                         ids=[f"{o.method} {o.path}" for o in OBJECT_ROUTES])
+def test_someone_elses_case_task_or_license_does_not_exist_for_a_stranger(stack, op):
+    """Another subject's object, or one of a department the caller's never worked on, is
+    404 — as a missing one would be — on every route that names one; a stranger whose role
+    may not call the route at all is 403 first. Nothing changes, and every 404 that hid
+    something is in the audit trail."""
+    from chalicelib.services import clock
+    path, case = _objects(stack, op)
+    before = _state(stack, case["caseNo"])
+    body = BODIES.get(op.path, {}) if op.method == "post" else None
+    for user in STRANGERS:
+        role = stack.issuer.users[user]["role"]
+        answer = stack.call(op.method.upper(), path, user, body)
+        expected = 403 if op.roles and role not in op.roles else 404
+        assert answer.status_code == expected, (user, path, answer.data)
+        code = answer.data["error"]["code"]
+        assert code == ("forbidden" if expected == 403 else "not_found"), (user, code)
+    assert _state(stack, case["caseNo"]) == before
+    audited = {(e["path"], e.get("sub"), e["status"])
+               for e in stack.audit(clock.now().strftime("%Y-%m-%d"))}
+    for user in STRANGERS:
+        role = stack.issuer.users[user]["role"]
+        status = 403 if op.roles and role not in op.roles else 404
+        assert (path, stack.issuer.users[user]["sub"], status) in audited, user

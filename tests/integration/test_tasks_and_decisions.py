@@ -109,7 +109,7 @@ def test_supplement_loops_back_to_the_applicant_then_the_counter(stack):
     supply = {"materials": [{"name": PLAN, "ref": "s3://materials/plan.pdf"}],
               "note": "已上传平面图"}
     assert stack.call("POST", f"/cases/{case_no}/supplement", "applicant",
-                      supply).status_code == 403
+                      supply).status_code == 404
     partial = stack.call("POST", f"/cases/{case_no}/supplement", "company",
                          {"materials": [{"name": "申请表", "ref": "s3://x"}]})
     assert partial.status_code == 400 and partial.data["error"]["field"] == "materials"

@@ -4,6 +4,7 @@ from chalicelib.domain.applications import parse_application, password_matches, 
 from chalicelib.domain.canonical import canonical_bytes
 from chalicelib.domain.catalogue import validate_form
 from chalicelib.domain.errors import ValidationError
+from chalicelib.domain import masking
 from chalicelib.domain.masking import mask_id, mask_phone, mask_text
 
 GOOD = {"itemCode": "X", "applicant": {"type": "natural", "name": "张三",
@@ -61,3 +62,19 @@ def test_masking():
     assert mask_phone("13800138000") == "138****8000"
     assert mask_text("id 11010519491231002X tel 13800138000") == \
         "id 110105********002X tel 138****8000"
+
+
+def test_personal_data_typed_into_a_form_is_masked_and_put_back_by_pointer():
+    form = {"address": "深圳市南山区科技园1号 联系电话13800138000",
+            "people": [{"name": "王五", "id": "11010519491231002X"}, {"name": "赵六"}],
+            "a/b": "负责人 440305199003070014", "seats": 40, "ok": "没有号码"}
+    masked, found = masking.split_personal(form)
+    assert masked == {"address": "深圳市南山区科技园1号 联系电话138****8000",
+                      "people": [{"name": "王五", "id": "110105********002X"}, {"name": "赵六"}],
+                      "a/b": "负责人 440305********0014", "seats": 40, "ok": "没有号码"}
+    assert found == {"/address": form["address"], "/people/0/id": "11010519491231002X",
+                     "/a~1b": form["a/b"]}
+    assert masking.restore_personal(masked, found) == form
+    assert masking.restore_personal(masked, None) == masked
+    assert masking.split_personal({"seats": 40, "name": "小吃店"}) == (
+        {"seats": 40, "name": "小吃店"}, {})
