@@ -181,3 +181,51 @@ def test_an_agents_delegations_count_only_while_valid(issuer, cfg):
     assert principal.acts_for == ("91440300MA5FXK7Q3T", "91110108MA01A2B3CF")
     _refused(issuer.mint(agent, acts_for="91440300MA5FXK7Q3T"), cfg)
     _refused(issuer.mint(agent, acts_for=[{"until": "2999-12-31"}]), cfg)
+
+
+def test_a_standard_oidc_client_works_against_the_local_issuer_by_discovery(issuer, cfg):
+    """authlib, as a front end would use it: discovery, the authorization URL with PKCE
+    (S256) and a nonce, the user signs in on the issuer's form, the code is exchanged and
+    the ID token validated against the JWKS; and a script's password grant. The access
+    tokens are what the API takes."""
+    import requests
+    from authlib.common.security import generate_token
+    from authlib.integrations.requests_client import OAuth2Session
+    from joserfc import jwt as jose_jwt
+    from joserfc.jwk import KeySet
+    from urllib.parse import parse_qsl
+
+    from infra.local.oidc import CLIENT_ID
+
+    meta = requests.get(f"{issuer.url}/.well-known/openid-configuration", timeout=5).json()
+    client = OAuth2Session(CLIENT_ID, scope="openid", redirect_uri="https://portal.example/cb",
+                           code_challenge_method="S256", token_endpoint_auth_method="none")
+    verifier, nonce = generate_token(48), generate_token(20)
+    url, state = client.create_authorization_url(meta["authorization_endpoint"],
+                                                 code_verifier=verifier, nonce=nonce)
+    # The user's browser: the login page, then the form posted with the user's password.
+    assert "登录" in requests.get(url, timeout=5).text
+    signed_in = requests.post(meta["authorization_endpoint"], timeout=5, allow_redirects=False,
+                              data={**dict(parse_qsl(urlsplit(url).query)),
+                                    "username": "agent", "password": "demo"})
+    assert signed_in.status_code == 302
+    token = client.fetch_token(meta["token_endpoint"],
+                               authorization_response=signed_in.headers["Location"],
+                               state=state, code_verifier=verifier)
+    keys = KeySet.import_key_set(requests.get(meta["jwks_uri"], timeout=5).json())
+    id_token = jose_jwt.decode(token["id_token"], keys,
+                               algorithms=meta["id_token_signing_alg_values_supported"])
+    jose_jwt.JWTClaimsRegistry(
+        iss={"essential": True, "value": meta["issuer"]},
+        aud={"essential": True, "value": CLIENT_ID},
+        nonce={"essential": True, "value": nonce},
+        exp={"essential": True}).validate(id_token.claims)
+    assert id_token.claims["sub"] == "person:chen-dai"
+    principal = tokens.verify(f"Bearer {token['access_token']}", cfg)
+    assert principal.acts_for == ("91440300MA5FXK7Q3T",)
+    # A script signs in with one call (local issuer only: the password grant).
+    script = OAuth2Session(CLIENT_ID, token_endpoint_auth_method="none")
+    token = script.fetch_token(meta["token_endpoint"], username="clerk", password="demo")
+    assert tokens.verify(f"Bearer {token['access_token']}", cfg).dept == "ZWFW"
+    client.close()
+    script.close()
