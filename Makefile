@@ -10,7 +10,7 @@ OIDC_PORT ?= 8001
 # A stage of .chalice/config.json (one region's copy), or `all`.
 STAGE ?= beijing
 
-.PHONY: setup run test lint bench package redrive clean
+.PHONY: setup run test lint bench package redrive verify-audit clean
 
 setup: $(STAMP)
 
@@ -47,6 +47,10 @@ bench: setup
 # whose environment is set): docs/runbook.md.
 redrive: setup
 	@$(BIN)/python -m infra.redrive
+
+# The supervision record's chains and seals (infra/verify_audit.py); ARGS="--from … --to …".
+verify-audit: setup
+	@$(BIN)/python -m infra.verify_audit $(ARGS)
 
 package: setup
 	$(BIN)/python -m infra.package --stage $(STAGE)

@@ -56,6 +56,8 @@ class Config:
     lookup_secret_id: str = ""
     # Refused accesses (services/audit.py).
     audit_table: str = "ow-audit"
+    # The append-only, hash-chained supervision record (services/supervision_record.py).
+    supervision_table: str = "ow-supervision"
     # The KMS key that wraps the data keys personal data is encrypted with.
     personal_data_key_id: str = ""
     oidc_jwks_refresh_seconds: float = 30.0
@@ -97,6 +99,7 @@ def load() -> Config:
         query_password_secret_id=env.get("OW_QUERY_PASSWORD_SECRET_ID", ""),
         lookup_secret_id=env.get("OW_LOOKUP_SECRET_ID", ""),
         audit_table=env.get("OW_AUDIT_TABLE", "ow-audit"),
+        supervision_table=env.get("OW_SUPERVISION_TABLE", "ow-supervision"),
         personal_data_key_id=env.get("OW_PERSONAL_DATA_KEY_ID", ""),
         oidc_jwks_refresh_seconds=float(env.get("OW_OIDC_JWKS_REFRESH_SECONDS", "30")),
         catalogue_cache_seconds=int(env.get("OW_CATALOGUE_CACHE_SECONDS", "30")),

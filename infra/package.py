@@ -185,6 +185,7 @@ def _environment() -> dict:
         "OW_ITEMS_TABLE": {"Ref": "ItemsTable"},
         "OW_LICENSES_TABLE": {"Ref": "LicensesTable"},
         "OW_AUDIT_TABLE": {"Ref": "AuditTable"},
+        "OW_SUPERVISION_TABLE": {"Ref": "SupervisionTable"},
         "OW_TASKS_QUEUE_URL": {"Ref": "TasksQueue"},
         "OW_CONCLUDE_QUEUE_URL": {"Ref": "ConcludeQueue"},
         "OW_STARTS_QUEUE_URL": {"Ref": "StartsQueue"},

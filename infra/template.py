@@ -17,6 +17,7 @@ OUTPUT_ENV = {
     "ItemsTable": "OW_ITEMS_TABLE",
     "LicensesTable": "OW_LICENSES_TABLE",
     "AuditTable": "OW_AUDIT_TABLE",
+    "SupervisionTable": "OW_SUPERVISION_TABLE",
     "TasksQueueUrl": "OW_TASKS_QUEUE_URL",
     "ConcludeQueueUrl": "OW_CONCLUDE_QUEUE_URL",
     "StartsQueueUrl": "OW_STARTS_QUEUE_URL",

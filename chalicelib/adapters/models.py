@@ -331,12 +331,31 @@ class AuditRecord(_SharedClient, Model):
     expiresAt = NumberAttribute()
 
 
+class SupervisionEntry(_SharedClient, Model):
+    """One entry of the supervision record's chain of an area's day (domain/chain.py):
+    seq 1, 2, … in order; seq 0 is the chain's seal (how many entries it covers, the last
+    one's hash, the KMS signature over both)."""
+    class Meta:
+        table_name = "ow-supervision"
+        billing_mode = "PAY_PER_REQUEST"
+
+    chain = UnicodeAttribute(hash_key=True)    # <area>#<YYYY-MM-DD>
+    seq = NumberAttribute(range_key=True)
+    body = JSONAttribute(null=True)
+    prevHash = UnicodeAttribute(null=True)
+    hash = UnicodeAttribute(null=True)
+    key = UnicodeAttribute(null=True)          # what was recorded (one entry per key)
+    sealSeq = NumberAttribute(null=True)
+    sealHash = UnicodeAttribute(null=True)
+    signature = JSONAttribute(null=True)
+
+
 ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken,
               PasswordAttempts, DailyCounter,
               IdempotencyRecord, ItemsTableRecord, ItemVersionRecord, ItemCurrentRecord,
               ItemIndexRecord, ItemHistoryRecord, LineageRecord, CatalogueEntryRecord,
               DepartmentRecord,
-              LicenseRecord, AuditRecord)
+              LicenseRecord, AuditRecord, SupervisionEntry)
 
 
 def _json_attributes() -> dict[str, frozenset[str]]:
@@ -362,7 +381,8 @@ def bind(cfg: config.Config | None = None) -> None:
     """Point the models at the configured tables, region and endpoint."""
     cfg = cfg or config.get()
     tables = {CasesTableRecord: cfg.cases_table, ItemsTableRecord: cfg.items_table,
-              LicenseRecord: cfg.licenses_table, AuditRecord: cfg.audit_table}
+              LicenseRecord: cfg.licenses_table, AuditRecord: cfg.audit_table,
+              SupervisionEntry: cfg.supervision_table}
     for model in ALL_MODELS:
         base = next(b for b in tables if issubclass(model, b))
         model.Meta.table_name = tables[base]

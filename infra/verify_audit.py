@@ -1,0 +1,55 @@
+"""`make verify-audit`: check the supervision record — every chain of the days asked for,
+entry by entry, and each chain's KMS-signed seal — and name the first entry that is not as
+it was written. Exit 0 when every chain holds, 1 when one does not.
+
+    python -m infra.verify_audit [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--area CODE]
+
+Against a deployment, run it with the stage's environment (OW_SUPERVISION_TABLE,
+OW_SIGNING_KEY_ID, OW_AREA_CODE, AWS credentials and region) and read access to both;
+against `make run`, it reads the environment the local stack wrote. Days default to the
+last 31 up to today (the region's office date).
+"""
+import argparse
+import json
+import os
+import sys
+from datetime import date, timedelta
+
+from infra.redrive import LOCAL_ENV
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="verify-audit", description=__doc__.split("\n")[0])
+    parser.add_argument("--from", dest="start", type=date.fromisoformat)
+    parser.add_argument("--to", dest="end", type=date.fromisoformat)
+    parser.add_argument("--area")
+    args = parser.parse_args(argv)
+    if "OW_SUPERVISION_TABLE" not in os.environ:
+        if not LOCAL_ENV.exists():
+            print("set the stage's environment (OW_SUPERVISION_TABLE, OW_SIGNING_KEY_ID…) "
+                  "or start `make run` first", file=sys.stderr)
+            return 2
+        os.environ.update(json.loads(LOCAL_ENV.read_text("utf-8")))
+    from chalicelib import wiring
+    from chalicelib.services import clock, supervision_record
+    wiring.configure()
+    end = args.end or clock.local_date(clock.now())
+    start = args.start or end - timedelta(days=30)
+    if start > end:
+        parser.error("--from is after --to")
+    chains = []
+    day = start
+    while day <= end:
+        checked = supervision_record.verify(day, args.area)
+        if checked["entries"] or checked["sealed"]:
+            chains.append(checked)
+        day += timedelta(days=1)
+    broken = [c for c in chains if c["broken"]]
+    print(json.dumps({"from": start.isoformat(), "to": end.isoformat(), "chains": chains,
+                      "entries": sum(c["entries"] for c in chains),
+                      "holds": not broken}, ensure_ascii=False, indent=1))
+    return 1 if broken else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
