@@ -11,11 +11,10 @@ last 31 up to today (the region's office date).
 """
 import argparse
 import json
-import os
 import sys
 from datetime import date, timedelta
 
-from infra.redrive import LOCAL_ENV
+from infra import stage_env
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,12 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--to", dest="end", type=date.fromisoformat)
     parser.add_argument("--area")
     args = parser.parse_args(argv)
-    if "OW_SUPERVISION_TABLE" not in os.environ:
-        if not LOCAL_ENV.exists():
-            print("set the stage's environment (OW_SUPERVISION_TABLE, OW_SIGNING_KEY_ID…) "
-                  "or start `make run` first", file=sys.stderr)
-            return 2
-        os.environ.update(json.loads(LOCAL_ENV.read_text("utf-8")))
+    if not stage_env.load("OW_SUPERVISION_TABLE", "OW_SUPERVISION_TABLE, OW_SIGNING_KEY_ID…"):
+        return 2
     from chalicelib import wiring
     from chalicelib.services import clock, supervision_record
     wiring.configure()

@@ -16,7 +16,8 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
+
+from infra.stage_env import LOCAL_ENV  # what operators' commands read
 
 HOST = "127.0.0.1"
 REGION = "cn-north-1"
@@ -164,9 +165,6 @@ def main(argv=None) -> int:
         return _serve(args, endpoint, stop)
     finally:
         moto.stop()
-
-
-LOCAL_ENV = Path(__file__).resolve().parent.parent.parent / "build" / "local-stack.json"
 
 
 def _write_environment(env: dict) -> None:

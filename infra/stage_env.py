@@ -1,0 +1,21 @@
+"""The environment an operator's command runs with: the stage's (set by the operator, with
+AWS credentials and region), or else the one `make run` wrote for the local stack."""
+import json
+import os
+import sys
+from pathlib import Path
+
+LOCAL_ENV = Path(__file__).resolve().parent.parent / "build" / "local-stack.json"
+
+
+def load(required: str, hint: str) -> bool:
+    """True when `required` is set or the local stack's environment was loaded; else
+    say what to set (`hint`) and return False."""
+    if required in os.environ:
+        return True
+    if not LOCAL_ENV.exists():
+        print(f"set the stage's environment ({hint}) or start `make run` first",
+              file=sys.stderr)
+        return False
+    os.environ.update(json.loads(LOCAL_ENV.read_text("utf-8")))
+    return True
