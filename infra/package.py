@@ -28,7 +28,7 @@ import zipfile
 from pathlib import Path
 
 from chalicelib.events import handlers
-from infra.template import OUTPUT_ENV, ROOT, SECRETS, render
+from infra.template import OUTPUT_ENV, ROOT, SECRETS, render, secret_names
 
 BUILD = ROOT / "build"
 CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
@@ -130,9 +130,8 @@ def _resource_arn(logical_id: str):
                            f"execution:${{{machine}.Name}}:*"}
     if logical_id in SECRETS:
         # Secrets Manager ends a secret's ARN with six random characters.
-        name = render()["Resources"][logical_id]["Properties"]["Name"]["Fn::Sub"]
         return {"Fn::Sub": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:"
-                           f"${{AWS::AccountId}}:secret:{name}-??????"}
+                           f"${{AWS::AccountId}}:secret:{secret_names()[logical_id]}-??????"}
     if logical_id in ("NotificationsTopic", "CaseApprovalStateMachine"):
         return {"Ref": logical_id}
     return {"Fn::GetAtt": [logical_id, "Arn"]}
@@ -195,8 +194,8 @@ def _environment() -> dict:
         "OW_PERSONAL_DATA_KEY_ID": {"Ref": "PersonalDataKey"},
         "OW_STATE_MACHINE_ARN": {"Ref": "CaseApprovalStateMachine"},
         # Names, not values: adapters/secrets.py reads them from Secrets Manager.
-        **{OUTPUT_ENV[f"{secret}Id"]: render()["Outputs"][f"{secret}Id"]["Value"]
-           for secret in SECRETS},
+        **{OUTPUT_ENV[f"{secret}Id"]: {"Fn::Sub": name}
+           for secret, name in secret_names().items()},
         "OW_DEAD_LETTER_QUEUE_URLS": {"Fn::Join": [",", [
             {"Ref": queue} for queue in DEAD_LETTER_QUEUES]]},
     }

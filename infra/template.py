@@ -4,6 +4,7 @@ inlined where the template says `{{asl:NAME}}`.
 The local stack and the tests create their resources from `render()`; `make package`
 merges the same output into `chalice package`'s template for a deployment.
 """
+import functools
 import json
 from pathlib import Path
 
@@ -33,6 +34,16 @@ OUTPUT_ENV = {
 }
 # The stage's secrets (adapters/secrets.py), by logical id.
 SECRETS = ("CursorSecret", "QueryPasswordSecret", "LookupSecret")
+
+
+@functools.cache
+def secret_names() -> dict[str, str]:
+    """Each secret's name as the template defines it (`${AWS::StackName}/…`, an Fn::Sub
+    string): what the functions are told, what their role may read, what the local stack
+    creates."""
+    resources = json.loads(TEMPLATE.read_text("utf-8"))["Resources"]
+    return {logical: resources[logical]["Properties"]["Name"]["Fn::Sub"]
+            for logical in SECRETS}
 
 
 def asl(name: str) -> str:

@@ -44,14 +44,13 @@ def split_personal(value, pointer: str = "") -> tuple[object, dict[str, str]]:
     if isinstance(value, dict):
         masked, found = {}, {}
         for key, item in value.items():
-            masked[key], inner = split_personal(
-                item, f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}")
+            masked[key], inner = split_personal(item, _step(pointer, key))
             found.update(inner)
         return masked, found
     if isinstance(value, list):
         masked, found = [], {}
         for index, item in enumerate(value):
-            item_masked, inner = split_personal(item, f"{pointer}/{index}")
+            item_masked, inner = split_personal(item, _step(pointer, index))
             masked.append(item_masked)
             found.update(inner)
         return masked, found
@@ -65,10 +64,14 @@ def restore_personal(value, found: dict[str, str] | None, pointer: str = ""):
     if not found:
         return value
     if isinstance(value, dict):
-        return {key: restore_personal(
-            item, found, f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}")
-            for key, item in value.items()}
+        return {key: restore_personal(item, found, _step(pointer, key))
+                for key, item in value.items()}
     if isinstance(value, list):
-        return [restore_personal(item, found, f"{pointer}/{index}")
+        return [restore_personal(item, found, _step(pointer, index))
                 for index, item in enumerate(value)]
     return found.get(pointer, value)
+
+
+def _step(pointer: str, key) -> str:
+    """The JSON pointer (RFC 6901) of `key` under `pointer`."""
+    return f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"

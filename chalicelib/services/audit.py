@@ -8,10 +8,10 @@ Writing it never changes the answer: a failed write is logged and the refusal st
 """
 import logging
 import uuid
-from datetime import date, timezone
+from datetime import date
 
 from ..adapters.models import AuditRecord
-from ..domain import identity
+from ..domain import identity, worktime
 from ..domain.errors import Concealed, DomainError, ValidationError
 from ..domain.masking import mask_text
 from . import clock
@@ -30,7 +30,7 @@ def record(error: DomainError, *, method: str, path: str,
            principal: identity.Principal | None, source_ip: str | None,
            user_agent: str | None, request_id: str | None) -> None:
     now = clock.now()
-    stamp = now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    stamp = worktime.utc_precise_text(now)
     try:
         AuditRecord(stamp[:10], f"{stamp}#{request_id or uuid.uuid4().hex}",
                     status=error.status, code=error.code, reason=mask_text(error.message),

@@ -240,12 +240,17 @@ def public_view(case_no: str, password: str) -> dict:
 
 
 def owner_id(case: CaseRecord):
-    """Whether an ID number is the one the case's application names (by its keyed hash;
-    cases from before the hash, by the stored number)."""
-    if case.owner:
+    """Whether an ID number is the one the case's application names."""
+    return names_id(case.owner, case.applicant.idNumber)
+
+
+def names_id(key: str | None, stored: str | None):
+    """Whether an ID number is the one a record names: by the record's keyed hash of it
+    (domain/lookup.py), or — records from before the hash — by the number it stores."""
+    if key:
         secret = secrets.lookup()
-        return lambda id_number: lookup.id_key(secret, id_number) == case.owner
-    return lambda id_number: id_number == case.applicant.idNumber
+        return lambda id_number: lookup.id_key(secret, id_number) == key
+    return lambda id_number: id_number == stored
 
 
 def _opened(case: CaseRecord) -> dict:

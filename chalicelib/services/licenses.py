@@ -6,15 +6,15 @@ from datetime import date
 from pynamodb.exceptions import UpdateError
 
 from .. import config
-from ..adapters import sealing, secrets, signer
+from ..adapters import sealing, signer
 from ..adapters.models import CaseRecord, LicenseRecord, condition_failed, put_if_absent
-from ..domain import identity, lookup
+from ..domain import identity
 from ..domain.canonical import canonical_bytes
 from ..domain.errors import Concealed, NotFound, ValidationError
 from ..domain.identifiers import make_license_identifier, parse_license_identifier
 from ..domain.masking import mask_id
 from . import clock
-from .cases import applicant_in_clear, load
+from .cases import applicant_in_clear, load, names_id
 
 log = logging.getLogger("onewindow")
 
@@ -98,12 +98,6 @@ def signed_license(record: LicenseRecord) -> dict:
     return {"license": document, "signature": record.signature, "state": record.state}
 
 
-def _is_holder_id(record: LicenseRecord):
-    if record.holderKey:
-        secret = secrets.lookup()
-        return lambda id_number: lookup.id_key(secret, id_number) == record.holderKey
-    return lambda id_number: id_number == record.document.get("holderId")
-
 
 def get(principal: identity.Principal | None, license_id: str) -> dict:
     principal = identity.require(principal)
@@ -115,7 +109,8 @@ def get(principal: identity.Principal | None, license_id: str) -> dict:
         record = LicenseRecord.get(license_id)
     except LicenseRecord.DoesNotExist:
         raise NotFound(f"no license {license_id}", field="licenseId") from None
-    if not identity.owns(principal, record.holderSub, _is_holder_id(record)):
+    if not identity.owns(principal, record.holderSub,
+                         names_id(record.holderKey, record.document.get("holderId"))):
         # Staff read it as they read its case; to anyone else it does not exist.
         _, _, tasks = load(record.caseNo)
         if not identity.reads_case(principal, {task.dept for task in tasks}):

@@ -33,10 +33,11 @@ def record(message: dict) -> bool:
     """Put a task the workflow is waiting on into its department's inbox.
 
     Called for every tasks-queue message; a redelivered message finds the task already
-    there and changes nothing. A review of a stage after the first is recorded upcoming. The planned deadline (a date) ends at the close of that
-    day; the task's deadline adds the working time the case has spent paused. A task for
-    a case that closed meanwhile (withdrawn while the message travelled) is recorded
-    cancelled: its execution is being stopped. Returns whether the task was new.
+    there and changes nothing. A review of a stage after the first is recorded upcoming.
+    The planned deadline (a date) ends at the close of that day; the task's deadline adds
+    the working time the case has spent paused. A task for a case that closed meanwhile
+    (withdrawn while the message travelled) is recorded cancelled: its execution is being
+    stopped. Returns whether the task was new.
     """
     created = clock.now()
     case = CaseRecord.get(message["caseNo"], META)

@@ -11,8 +11,6 @@ the timeline after it was published. A redelivered stream record finds it and do
 nothing; a crash between the two publishes it again with the same `eventId`, which
 consumers use to drop the repeat.
 """
-from datetime import timezone
-
 from .. import config
 from ..adapters import bus, notifier
 from ..adapters.models import TimelineEvent, put_if_absent
@@ -29,7 +27,7 @@ DETAIL_TYPE = "onewindow.case.{}"
 
 def utc_timestamp(value: str) -> str:
     """One sortable form for every writer's timestamps: `YYYY-MM-DDTHH:MM:SS.ffffffZ`."""
-    return worktime.parse(value).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return worktime.utc_precise_text(worktime.parse(value))
 
 
 def _status_changed(old: dict | None, new: dict) -> bool:

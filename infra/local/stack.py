@@ -105,9 +105,9 @@ def _secrets(template: dict, stack_name: str, region: str, endpoint_url: str | N
     GenerateSecretString says. A secret already there (a restarted local stack keeps its
     data) is kept, as CloudFormation would."""
     sm = boto3.client("secretsmanager", region_name=region, endpoint_url=endpoint_url)
-    for logical in infra_template.SECRETS:
+    for logical, name in infra_template.secret_names().items():
         props = template["Resources"][logical]["Properties"]
-        name = props["Name"]["Fn::Sub"].replace("${AWS::StackName}", stack_name)
+        name = name.replace("${AWS::StackName}", stack_name)
         try:
             sm.describe_secret(SecretId=name)
             continue
