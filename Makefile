@@ -10,7 +10,7 @@ OIDC_PORT ?= 8001
 # A stage of .chalice/config.json (one region's copy), or `all`.
 STAGE ?= beijing
 
-.PHONY: setup run test lint bench package redrive verify-audit clean
+.PHONY: setup run test lint bench package redrive verify-audit clock sweep clean
 
 setup: $(STAMP)
 
@@ -51,6 +51,10 @@ redrive: setup
 # The supervision record's chains and seals (infra/verify_audit.py); ARGS="--from … --to …".
 verify-audit: setup
 	@$(BIN)/python -m infra.verify_audit $(ARGS)
+
+# The local stack's clock: `make clock ARGS="advance 2d"` (or show, reset).
+clock: setup
+	@$(BIN)/python -m infra.local.clock $(ARGS)
 
 package: setup
 	$(BIN)/python -m infra.package --stage $(STAGE)

@@ -61,6 +61,11 @@ class Config:
     # The KMS key that wraps the data keys personal data is encrypted with.
     personal_data_key_id: str = ""
     oidc_jwks_refresh_seconds: float = 30.0
+    # The region's card rules (domain/cards.py: when to warn, when a red card follows).
+    card_rules: str | None = None
+    # The local stack only: a file holding how far its clock is set ahead (`make clock`);
+    # refused in Lambda (services/clock.py).
+    clock_file: str | None = None
 
 
 def load() -> Config:
@@ -102,6 +107,8 @@ def load() -> Config:
         supervision_table=env.get("OW_SUPERVISION_TABLE", "ow-supervision"),
         personal_data_key_id=env.get("OW_PERSONAL_DATA_KEY_ID", ""),
         oidc_jwks_refresh_seconds=float(env.get("OW_OIDC_JWKS_REFRESH_SECONDS", "30")),
+        card_rules=env.get("OW_CARD_RULES") or None,
+        clock_file=env.get("OW_CLOCK_FILE") or None,
         catalogue_cache_seconds=int(env.get("OW_CATALOGUE_CACHE_SECONDS", "30")),
         cors_origins=tuple(origin.strip().rstrip("/") for origin in
                            env.get("OW_CORS_ORIGINS", "").split(",") if origin.strip()),

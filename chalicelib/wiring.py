@@ -1,4 +1,6 @@
 """The composition root: read the configuration and point the adapters at it."""
+import os
+
 from . import config, logs, tracing
 from .adapters import aws, models, secrets, signer
 from .services import read_cache
@@ -11,6 +13,8 @@ def configure() -> config.Config:
     signer.key_arn.cache_clear()
     signer.public_key_der.cache_clear()
     cfg = config.get()
+    if cfg.clock_file and os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+        raise RuntimeError("OW_CLOCK_FILE sets the local stack's clock ahead: never in Lambda")
     models.bind(cfg)
     read_cache.configure(cfg.catalogue_cache_seconds)
     _load_calendar(cfg)

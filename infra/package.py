@@ -98,8 +98,8 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("sqs", ("SendMessage",), ("StartsQueue", "ConcludeQueue", "TimelineDeadLetterQueue")),
     ],
     "OverdueSweep": [
-        ("dynamodb", ("GetItem", "Query", "UpdateItem"), ("CasesTable",)),
-        ("dynamodb", ("Query",), ("ItemsTable",)),
+        ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem"), ("CasesTable",)),
+        ("dynamodb", ("GetItem",), ("ItemsTable",)),
     ],
     "DeadLetterWatch": [
         ("sqs", ("GetQueueAttributes",), DEAD_LETTER_QUEUES),

@@ -49,6 +49,18 @@ class _SharedClient:
         return table_connection
 
 
+class WatchIndex(GlobalSecondaryIndex):
+    """What the overdue sweep must look at, by when (services/overdue.py): open cases and
+    tasks, each at the next moment one of its deadlines or card levels comes, spread over
+    `W#<n>` shards. Keys (and record type) only: the sweep reads the case consistently."""
+    class Meta:
+        index_name = "watch"
+        projection = IncludeProjection(["rt"])
+
+    watchShard = UnicodeAttribute(hash_key=True)
+    watchAt = UnicodeAttribute(range_key=True)
+
+
 class CasesTableRecord(_SharedClient, Model):
     class Meta:
         table_name = "ow-cases"
@@ -56,6 +68,7 @@ class CasesTableRecord(_SharedClient, Model):
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     rt = DiscriminatorAttribute()
+    watch = WatchIndex()  # cases and tasks alike
 
 
 class InboxIndex(GlobalSecondaryIndex):
@@ -65,6 +78,16 @@ class InboxIndex(GlobalSecondaryIndex):
 
     inboxDept = UnicodeAttribute(hash_key=True)
     deadline = UnicodeAttribute(range_key=True)
+
+
+class CardsIndex(GlobalSecondaryIndex):
+    """A department's cards, in the order they were issued (`GET /supervision/cards`)."""
+    class Meta:
+        index_name = "cards"
+        projection = AllProjection()
+
+    cardDept = UnicodeAttribute(hash_key=True)
+    cardAt = UnicodeAttribute(range_key=True)
 
 
 class OwnerIndex(GlobalSecondaryIndex):
@@ -111,10 +134,12 @@ class CaseRecord(CasesTableRecord, discriminator="case"):
     pauses = JSONAttribute(null=True)
     overdue = ListAttribute(of=UnicodeAttribute, null=True)  # promised, statutory
     overdueAt = UnicodeAttribute(null=True)  # when the sweep last found one missed
-    # While open, the case sits in the `inbox` index under a CASES shard, ordered by its
-    # next deadline: the overdue sweep finds it there without a Scan.
-    inboxDept = UnicodeAttribute(null=True)
-    deadline = UnicodeAttribute(null=True)
+    # While open (or materials to follow are watched), the case sits in the `watch` index
+    # at the next moment the sweep must look at it: no Scan finds what is due.
+    watchShard = UnicodeAttribute(null=True)
+    watchAt = UnicodeAttribute(null=True)
+    cardLevel = UnicodeAttribute(null=True)  # the highest card the case itself has had
+    carded = BooleanAttribute(null=True)     # any of its work has had a card
     # What the applicant was asked for (context intake | review) and, once given, when.
     supplement = JSONAttribute(null=True)
     procedures = JSONAttribute(null=True)    # special procedures, in order
@@ -125,7 +150,6 @@ class CaseRecord(CasesTableRecord, discriminator="case"):
     # The applicant's clear ID and phone numbers, sealed (adapters/sealing.py); the
     # `applicant` map holds them masked.
     sealedApplicant = JSONAttribute(null=True)
-    inbox = InboxIndex()
     by_owner = OwnerIndex()
 
 
@@ -168,6 +192,10 @@ class TaskRecord(CasesTableRecord, discriminator="task"):
     claimAction = UnicodeAttribute(null=True)  # claimed | released | assigned
     claimActor = UnicodeAttribute(null=True)
     overdue = UnicodeAttribute(null=True)  # when the sweep found it past its deadline
+    # From open until decided, the task is in the `watch` index too (as the case is).
+    watchShard = UnicodeAttribute(null=True)
+    watchAt = UnicodeAttribute(null=True)
+    cardLevel = UnicodeAttribute(null=True)  # the highest card the task has had
     pendingMaterials = ListAttribute(of=UnicodeAttribute, null=True)
     resumeWith = UnicodeAttribute(null=True)  # the named error a decision fails it with
     cancelledAt = UnicodeAttribute(null=True)
@@ -180,6 +208,32 @@ class TaskRecord(CasesTableRecord, discriminator="task"):
     decidedAt = UnicodeAttribute(null=True)
     resumedAt = UnicodeAttribute(null=True)  # when the workflow got the decision
     inbox = InboxIndex()
+
+
+class CardRecord(CasesTableRecord, discriminator="card"):
+    """A warning or card (domain/cards.py) for one piece of the case's work and one level
+    (sk `CARD#<scope key>#<level>`): issued once by the sweep, then acknowledged, appealed,
+    resolved or withdrawn. It is in the `cards` index under the department it is charged
+    to."""
+    cardId = UnicodeAttribute()
+    scope = UnicodeAttribute()             # task | stage | case
+    level = UnicodeAttribute()             # warning | yellow | red
+    caseNo = UnicodeAttribute()
+    itemCode = UnicodeAttribute()
+    dept = UnicodeAttribute()
+    taskId = UnicodeAttribute(null=True)
+    stage = NumberAttribute(null=True)
+    dueAt = UnicodeAttribute()             # the deadline, as it stood when issued
+    issuedAt = UnicodeAttribute()
+    state = UnicodeAttribute()             # issued | acknowledged | resolved | withdrawn
+    updatedAt = UnicodeAttribute()
+    updatedBy = UnicodeAttribute()
+    updatedRole = UnicodeAttribute(default="system")
+    note = UnicodeAttribute(null=True)     # the department's, when it acknowledged
+    appeal = JSONAttribute(null=True)      # {reason, by, at[, decision, opinion, …]}
+    cardDept = UnicodeAttribute()
+    cardAt = UnicodeAttribute()            # issuedAt#cardId
+    by_dept = CardsIndex()
 
 
 class TaskToken(CasesTableRecord, discriminator="token"):
@@ -350,7 +404,7 @@ class SupervisionEntry(_SharedClient, Model):
     signature = JSONAttribute(null=True)
 
 
-ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken,
+ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken, CardRecord,
               PasswordAttempts, DailyCounter,
               IdempotencyRecord, ItemsTableRecord, ItemVersionRecord, ItemCurrentRecord,
               ItemIndexRecord, ItemHistoryRecord, LineageRecord, CatalogueEntryRecord,
@@ -360,7 +414,7 @@ ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken
 
 def _json_attributes() -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
-    for model in (CaseRecord, TimelineEvent, TaskRecord):
+    for model in (CaseRecord, TimelineEvent, TaskRecord, CardRecord):
         discriminator = model._get_discriminator_attribute().get_discriminator(model)
         found[discriminator] = {name for name, attribute in model.get_attributes().items()
                                 if isinstance(attribute, JSONAttribute)}

@@ -63,6 +63,26 @@ def add_minutes(start: datetime, minutes: int, zone: tzinfo) -> datetime:
         day += timedelta(days=1)
 
 
+def sub_minutes(end: datetime, minutes: int, zone: tzinfo) -> datetime:
+    """The moment `minutes` working minutes before `end` (`end` itself when 0)."""
+    if minutes < 0:
+        raise ValueError("minutes must be >= 0")
+    if minutes == 0:
+        return end
+    end = end.astimezone(zone)
+    remaining = timedelta(minutes=minutes)
+    day = end.date()
+    while True:
+        for open_, close in reversed(list(_segments(day, zone))):
+            finish = min(close, end)
+            if finish <= open_:
+                continue
+            if finish - remaining >= open_:
+                return finish - remaining
+            remaining -= finish - open_
+        day -= timedelta(days=1)
+
+
 def close_of(day: date, zone: tzinfo) -> datetime:
     """The end of office hours on `day`: when a limit counted in days runs out."""
     return datetime.combine(day, CLOSE, zone)

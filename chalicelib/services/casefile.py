@@ -3,25 +3,77 @@ update actions that a caller puts into one transaction with whatever else it cha
 
 Every status change goes through `status_actions` (the lifecycle checked first); every
 pause and resume through `pause_actions` / `resume_actions`, which keep the case's place in
-the overdue watch (`inbox` index, CASES shard) and its open tasks' deadlines in step with
-the clock.
+the overdue watch (`watch` index) and its open tasks' deadlines in step with the clock.
+
+The watch holds each open case and task at the next moment the sweep must look at it:
+its next deadline or card level (domain/cards.py). A moment found too early costs one
+look (the sweep works it out again and moves it on); never too late.
 """
+import functools
 import zlib
 from datetime import date, datetime
 
+from .. import config
 from ..adapters.models import CaseRecord, TaskRecord
-from ..domain import worktime
+from ..domain import cards, worktime
 from ..domain.lifecycle import CLOSED, Status, check_transition
 from . import clock
 
-CASE_SHARDS = 8
+WATCH_SHARDS = 8
 # Not decided or cancelled yet: what a closing case cancels, what a resumed clock moves on.
 OPEN_TASK_STATES = ("upcoming", "open", "supplement", "special")
 
 
-def case_shard(case_no: str) -> str:
-    """The CASES shard of the overdue watch a case sits in (spreads the index's writes)."""
-    return f"CASES#{zlib.crc32(case_no.encode()) % CASE_SHARDS}"
+def watch_shard(case_no: str) -> str:
+    """The shard of the watch a case and its tasks sit in (spreads the index's writes)."""
+    return f"W#{zlib.crc32(case_no.encode()) % WATCH_SHARDS}"
+
+
+@functools.cache
+def _rules(text: str | None) -> cards.Rules:
+    return cards.Rules.parse(text)
+
+
+def card_rules() -> cards.Rules:
+    """The region's card rules (OW_CARD_RULES)."""
+    return _rules(config.get().card_rules)
+
+
+def case_moments(case: CaseRecord, pauses: list[dict]) -> dict[str, datetime] | None:
+    """When the case itself reaches each card level: warned before its promised deadline,
+    yellow at it, red some working days later or at its statutory deadline. None once it
+    is closed."""
+    due = case.due or {}
+    if case.closedAt is not None or "promised" not in due:
+        return None
+    zone = clock.zone()
+    limit = worktime.minutes_between(worktime.parse(case.createdAt),
+                                     worktime.parse(due["promised"]), zone)
+    hard = worktime.parse(worktime.shifted(due["statutory"], pauses, zone)) \
+        if "statutory" in due else None
+    return cards.moments(worktime.parse(worktime.shifted(due["promised"], pauses, zone)),
+                         limit, zone, card_rules(), hard)
+
+
+def task_moments(task: TaskRecord, pauses: list[dict]) -> dict[str, datetime] | None:
+    """When a task reaches each card level: its limit runs from when it opened to its
+    planned deadline; its deadline moves on with the case's pauses."""
+    if not task.planned:
+        return None
+    zone = clock.zone()
+    limit = worktime.minutes_between(worktime.parse(task.openedAt or task.createdAt),
+                                     worktime.parse(task.planned), zone)
+    return cards.moments(worktime.parse(worktime.shifted(task.planned, pauses, zone)),
+                         limit, zone, card_rules())
+
+
+def first_watch(task: TaskRecord, pauses: list[dict]) -> dict[str, str]:
+    """A task opening joins the watch at its first card moment: its attributes."""
+    found = task_moments(task, pauses)
+    if found is None:
+        return {}
+    return {"watchShard": watch_shard(task.pk),
+            "watchAt": worktime.utc_text(found["warning"])}
 
 
 def deadlines(case: CaseRecord, pauses: list[dict] | None = None,
@@ -57,11 +109,15 @@ def materials_due(day: str) -> str:
 
 
 def next_watch(case: CaseRecord, pauses: list[dict] | None = None, **changes) -> str | None:
-    """The soonest deadline the sweep must watch for this case (`deadlines`); none once
-    every one is missed or done. `changes` (procedures) describe the case as a write in
-    progress leaves it."""
-    found = deadlines(case, pauses, **changes)
-    return min(found.values()) if found else None
+    """The soonest moment the sweep must look at this case: a deadline still watched
+    (`deadlines`) or a card level it has not had; none once every one has come. `changes`
+    (procedures) describe the case as a write in progress leaves it."""
+    pauses = pauses if pauses is not None else case.pauses or []
+    found = list(deadlines(case, pauses, **changes).values())
+    levels = case_moments(case, pauses) or {}
+    found += [worktime.utc_text(moment) for level, moment in levels.items()
+              if cards.rank(level) > cards.rank(case.cardLevel)]
+    return min(found) if found else None
 
 
 def status_actions(case: CaseRecord, target: Status, actor: str, role: str, channel: str,
@@ -77,7 +133,7 @@ def status_actions(case: CaseRecord, target: Status, actor: str, role: str, chan
     if target == Status.ACCEPTED:
         actions.append(CaseRecord.acceptedAt.set(when))
     if target in CLOSED and not watched:
-        actions.append(CaseRecord.inboxDept.remove())
+        actions.append(CaseRecord.watchShard.remove())
     if target in CLOSED and case.closedAt is None:
         # The clock stops for good; a pause still open ends here.
         actions.append(CaseRecord.closedAt.set(when))
@@ -103,20 +159,30 @@ def resume_actions(case: CaseRecord, tasks: list[TaskRecord], at: datetime,
     actions = [CaseRecord.pauses.set(pauses)]
     watch = next_watch(case, pauses, **changes)
     if watch:
-        actions.append(CaseRecord.deadline.set(watch))
+        actions.append(CaseRecord.watchAt.set(watch))
     for task in tasks:
         if task.state in OPEN_TASK_STATES and task.planned:
             moved = worktime.shifted(task.planned, pauses, zone)
-            if moved != task.deadline:
-                transaction.update(task, actions=[TaskRecord.deadline.set(moved)],
+            updates = [TaskRecord.deadline.set(moved)] if moved != task.deadline else []
+            updates += rewatch(task, at)
+            if updates:
+                transaction.update(task, actions=updates,
                                    condition=TaskRecord.state.is_in(*OPEN_TASK_STATES))
     return actions
 
 
+def rewatch(task: TaskRecord, at: datetime) -> list:
+    """The clock resumes: a sweep while it stood put the task in the watch as if the pause
+    ended then, so the next sweep works its moments out again."""
+    return [TaskRecord.watchAt.set(worktime.utc_text(at))] if task.watchShard else []
+
+
 def cancel_actions(reason: str, at: datetime) -> list:
-    """A task closed without a decision: out of the inbox, with why and when."""
+    """A task closed without a decision: out of the inbox and the watch, with why and
+    when."""
     return [TaskRecord.state.set("cancelled"), TaskRecord.cancelledAt.set(at.isoformat()),
-            TaskRecord.cancelReason.set(reason), TaskRecord.inboxDept.remove()]
+            TaskRecord.cancelReason.set(reason), TaskRecord.inboxDept.remove(),
+            TaskRecord.watchShard.remove()]
 
 
 def cancel_open_tasks(tasks: list[TaskRecord], reason: str, at: datetime, transaction,

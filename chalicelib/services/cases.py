@@ -103,10 +103,10 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
         promisedBy=promised_by(plan), deadlineBasis=plan["calendar"],
         updatedAt=started.isoformat(), actor=principal.sub,
         actorRole=principal.role, channel=application.channel, opinion="申请已提交",
-        workflow="queued", due=due, pauses=[], inboxDept=casefile.case_shard(case_no),
+        workflow="queued", due=due, pauses=[], watchShard=casefile.watch_shard(case_no),
         owner=lookup.id_key(secrets.lookup(), application.applicant["idNumber"]),
-        agent=agent,
-        deadline=due["promised"])
+        agent=agent)
+    record.watchAt = casefile.next_watch(record, [])
     try:
         with transact_write() as transaction:
             transaction.save(record, condition=CaseRecord.pk.does_not_exist())
@@ -196,7 +196,7 @@ def view(principal: identity.Principal | None, case_no: str,
     except NotFound:
         case = None
     if case is not None and may_read(principal, case, tasks):
-        return case_view(case, events, tasks)
+        return case_view(case, events, tasks, staff=principal.role in identity.STAFF)
     if password is not None:
         return public_view(case_no, password)
     if case is None:
@@ -269,9 +269,9 @@ def applicant_in_clear(case: CaseRecord, opened: dict | None = None) -> dict:
     return applicant
 
 
-def case_view(case: CaseRecord, events, tasks) -> dict:
+def case_view(case: CaseRecord, events, tasks, staff: bool = True) -> dict:
     """The whole case, for its owner and the staff who may read it (the public view is
-    `public_view`)."""
+    `public_view`). Supervision cards are internal: only staff see them on the timeline."""
     opened = _opened(case)
     applicant = applicant_in_clear(case, opened)
     applicant.pop("sub", None)
@@ -287,7 +287,8 @@ def case_view(case: CaseRecord, events, tasks) -> dict:
         "workflow": case.workflow or "started",
         "clock": clock_of(case),
         "overdue": list(case.overdue or []),
-        "timeline": [event_view(e) for e in sorted(events, key=lambda e: e.sk)],
+        "timeline": [event_view(e) for e in sorted(events, key=lambda e: e.sk)
+                     if staff or not e.action.startswith(CARD_EVENTS)],
     }
     if case.supplement:
         result["supplement"] = case.supplement
@@ -312,6 +313,9 @@ def clock_of(case: CaseRecord) -> dict:
                                clock.now(), clock.zone())
 
 
+CARD_EVENTS = "card_"
+
+
 def event_view(event: TimelineEvent) -> dict:
     view_ = {"at": event.at, "action": event.action, "actor": event.actor,
              "actorRole": event.actorRole, "channel": event.channel, "opinion": event.opinion}
@@ -319,7 +323,9 @@ def event_view(event: TimelineEvent) -> dict:
         view_.update(status=event.status, statusLabel=LABELS[Status(event.status)],
                      fromStatus=event.fromStatus)
     if event.taskId:
-        view_.update(taskId=event.taskId, decision=event.decision, dept=event.dept)
+        view_.update(taskId=event.taskId, decision=event.decision)
+    if event.dept:
+        view_["dept"] = event.dept
     if event.detail:
         view_["detail"] = event.detail
     return {k: v for k, v in view_.items() if v is not None}

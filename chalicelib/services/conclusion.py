@@ -46,8 +46,8 @@ def conclude(case_no: str) -> int | None:
         due_by = add_workdays(clock.local_date(now), days).isoformat()
         actions += [CaseRecord.pendingMaterials.set(pending),
                     CaseRecord.materialsDueBy.set(due_by),
-                    CaseRecord.inboxDept.set(casefile.case_shard(case.pk)),
-                    CaseRecord.deadline.set(casefile.materials_due(due_by))]
+                    CaseRecord.watchShard.set(casefile.watch_shard(case.pk)),
+                    CaseRecord.watchAt.set(casefile.materials_due(due_by))]
     try:
         case.update(actions=actions)
     except UpdateError as error:

@@ -1,91 +1,164 @@
-"""The overdue sweep (a scheduled event): every task and case past a deadline is marked
-overdue once, and the mark becomes a lifecycle event (`onewindow.case.overdue`). A case's
-deadlines are its own (promised, then statutory), an open special procedure's own limit,
-and the due date of materials approved to follow (容缺, watched after conclusion 12). A missed
-deadline never fails a workflow: it is escalated to supervision, and the work goes on.
+"""The overdue sweep (a scheduled event): warnings, cards and missed deadlines.
 
-No Scan: open tasks sit in their department's inbox and open cases in the CASES shards
-of the same index, each ordered by its deadline, so the sweep reads only what is due.
-Whether a deadline has really passed is decided with the case's clock as it stands now
-(a paused case's deadlines move on), not from the stored order alone.
+Each run reads what the `watch` index holds at or before now — the open cases and tasks
+whose next moment has come, never a Scan — and for each, as of now:
+
+- a task (its own deadline), its department's part of a review stage (the stage's
+  latest deadline) and the case (its promised deadline, the statutory one bringing the
+  red card sooner) get the card level they have reached (domain/cards.py): a warning,
+  a yellow or a red card, each issued once (services/supervision.py);
+- a task past its deadline is marked overdue once, and so is each deadline of the case
+  it has missed: its own, an open special procedure's, the due date of materials
+  approved to follow (容缺, watched after conclusion 12). Each mark becomes a lifecycle
+  event (`onewindow.case.overdue`).
+
+Then each moves on to its next moment in the watch, or leaves it when nothing is left to
+come. A missed deadline never fails a workflow: it is escalated to supervision, and the
+work goes on. Whether a moment has really come is decided with the case's clock as it
+stands now (a paused case's deadlines move on; a task waiting on the applicant or a
+special procedure gets no card), not from the stored order alone.
 """
 import logging
+from datetime import datetime
 
 from pynamodb.exceptions import UpdateError
-from pynamodb.expressions.condition import size
 
-from ..adapters.models import CaseRecord, TaskRecord, condition_failed
-from ..domain import worktime
-from . import casefile, catalogue, clock
+from ..adapters.models import (CaseRecord, CasesTableRecord, TaskRecord, WatchIndex,
+                               condition_failed)
+from ..domain import cards, worktime
+from . import casefile, catalogue, clock, supervision
 from .cases import META
 
 log = logging.getLogger("onewindow")
 
 
-def sweep(now=None) -> dict:
-    """Mark what is overdue at `now` (the service clock's time by default)."""
+def sweep(now: datetime | None = None) -> dict:
+    """Mark what is due at `now` (the service clock's time by default)."""
     now = now or clock.now()
     text = worktime.utc_text(now)
-    cases: dict[str, CaseRecord] = {}
-    counts = {"tasks": 0, "cases": 0}
-
-    def case_of(case_no: str) -> CaseRecord:
-        if case_no not in cases:
-            cases[case_no] = CaseRecord.get(case_no, META, consistent_read=True)
-        return cases[case_no]
-
-    zone = clock.zone()
-    for dept in catalogue.departments():
-        for task in TaskRecord.inbox.query(dept, TaskRecord.deadline < text,
-                                           filter_condition=TaskRecord.overdue
-                                           .does_not_exist()):
-            if task.state != "open" or not task.planned:
-                continue  # waiting on the applicant or a special procedure: clock stopped
-            pauses = worktime.end_pause(case_of(task.pk).pauses or [], now, zone)
-            if worktime.shifted(task.planned, pauses, zone) < text:
-                counts["tasks"] += _mark_task(task, text)
-    for shard in range(casefile.CASE_SHARDS):
-        for record in CaseRecord.inbox.query(f"CASES#{shard}", CaseRecord.deadline < text):
-            counts["cases"] += _mark_case(record, now, text)
+    due: dict[str, None] = {}
+    for shard in range(casefile.WATCH_SHARDS):
+        for record in CasesTableRecord.watch.query(f"W#{shard}", WatchIndex.watchAt <= text):
+            due[record.pk] = None
+    counts = {"tasks": 0, "cases": 0, "cards": 0}
+    for case_no in due:
+        for kind, count in _supervise(case_no, now, text).items():
+            counts[kind] += count
     if any(counts.values()):
         log.info("overdue sweep at %s: %s", text, counts)
     return counts
 
 
-def _mark_task(task: TaskRecord, text: str) -> int:
+def _supervise(case_no: str, now: datetime, text: str) -> dict:
+    counts = {"tasks": 0, "cases": 0, "cards": 0}
     try:
-        task.update(actions=[TaskRecord.overdue.set(text)],
-                    condition=TaskRecord.overdue.does_not_exist()
-                    & (TaskRecord.state == "open"))
+        case = CaseRecord.get(case_no, META, consistent_read=True)
+    except CaseRecord.DoesNotExist:
+        return counts
+    tasks = list(TaskRecord.query(case_no, TaskRecord.sk.startswith("TASK#"),
+                                  consistent_read=True))
+    found = supervision.cards_of(case_no)
+    pauses = worktime.end_pause(case.pauses or [], now, clock.zone())
+    for task in tasks:
+        if task.watchShard and task.watchAt and task.watchAt <= text:
+            _watch_task(case, task, tasks, found, pauses, now, text, counts)
+    if case.watchShard and case.watchAt and case.watchAt <= text:
+        _watch_case(case, found, pauses, now, text, counts)
+    elif counts["cards"] and not case.carded:
+        _update_case(case, [CaseRecord.carded.set(True)], CaseRecord.pk.exists())
+    return counts
+
+
+def _stage_moments(task: TaskRecord, tasks: list[TaskRecord], pauses: list[dict]):
+    """A review stage is due when its latest review is, and had the longest limit."""
+    if task.taskKind != "review" or not task.stage:
+        return None
+    members = [casefile.task_moments(other, pauses) for other in tasks
+               if other.taskKind == "review" and other.stage == task.stage
+               and other.state != "cancelled" and other.planned]
+    members = [found for found in members if found]
+    if not members:
+        return None
+    return max(members, key=lambda found: found["yellow"])
+
+
+def _watch_task(case: CaseRecord, task: TaskRecord, tasks: list[TaskRecord],
+                found: list, pauses: list[dict], now: datetime, text: str,
+                counts: dict) -> None:
+    own = casefile.task_moments(task, pauses)
+    stage = _stage_moments(task, tasks, pauses)
+    actions, marked = [], False
+    # Waiting on the applicant or a special procedure: its clock stands, no card.
+    if task.state == "open" and own:
+        level = cards.reached(own, now)
+        if cards.rank(level) > cards.rank(task.cardLevel):
+            counts["cards"] += supervision.issue(
+                case.pk, task.itemCode, "task", level, task.dept, own["yellow"], now,
+                subject=task.taskId, task_id=task.taskId, stage=task.stage)
+            actions.append(TaskRecord.cardLevel.set(level))
+        if cards.rank(level) >= cards.rank("yellow") and not task.overdue:
+            actions.append(TaskRecord.overdue.set(text))
+            marked = True
+    if task.state == "open" and stage:
+        level = cards.reached(stage, now)
+        part = f"{task.stage}.{task.dept}"
+        if cards.rank(level) > cards.rank(
+                supervision.highest(found, supervision.scope_key("stage", part))):
+            counts["cards"] += supervision.issue(
+                case.pk, task.itemCode, "stage", level, task.dept, stage["yellow"], now,
+                subject=part, task_id=task.taskId, stage=task.stage)
+    upcoming = [moment for moment in (cards.next_moment(m, now) for m in (own, stage) if m)
+                if moment]
+    actions.append(TaskRecord.watchAt.set(worktime.utc_text(min(upcoming))) if upcoming
+                   else TaskRecord.watchShard.remove())
+    try:
+        # Only over what this sweep read: still watched at that moment, in that state.
+        task.update(actions=actions, condition=(TaskRecord.watchAt == task.watchAt)
+                    & (TaskRecord.state == task.state))
     except UpdateError as error:
         if condition_failed(error):
-            return 0  # decided, or marked by a concurrent sweep
+            return  # decided or moved meanwhile: the next run looks again if need be
         raise
-    return 1
+    counts["tasks"] += marked
 
 
-def _mark_case(case: CaseRecord, now, text: str) -> int:
+def _watch_case(case: CaseRecord, found: list, pauses: list[dict], now: datetime, text: str,
+                counts: dict) -> None:
     """Mark the deadlines the case has missed (its own, an open special procedure's,
-    materials to follow); keep it in the watch for the next one."""
-    pauses = worktime.end_pause(case.pauses or [], now, clock.zone())
+    materials to follow) and the card it has reached; keep it in the watch for what
+    comes next."""
     before = list(case.overdue or [])
     missed = before + sorted(kind for kind, moment in
                              casefile.deadlines(case, pauses).items() if moment < text)
-    if missed == before:
-        return 0  # paused: its deadlines have moved on
+    actions = []
+    if missed != before:
+        actions += [CaseRecord.overdue.set(missed), CaseRecord.overdueAt.set(text)]
+        counts["cases"] += 1
+    moments = casefile.case_moments(case, pauses)
+    level = cards.reached(moments, now) if moments else None
+    if cards.rank(level) > cards.rank(case.cardLevel):
+        dept = catalogue.pinned_version(case.itemCode, case.itemVersion)["implementingDept"]
+        counts["cards"] += supervision.issue(case.pk, case.itemCode, "case", level, dept,
+                                             moments["yellow"], now)
+        actions.append(CaseRecord.cardLevel.set(level))
+        case.cardLevel = level
+    if counts["cards"] and not case.carded:
+        actions.append(CaseRecord.carded.set(True))
     case.overdue = missed
-    watch = casefile.next_watch(case)
-    actions = [CaseRecord.overdue.set(missed), CaseRecord.overdueAt.set(text),
-               CaseRecord.deadline.set(watch) if watch else CaseRecord.inboxDept.remove()]
-    # Only over what this sweep read: still watched, no mark added meanwhile.
-    unchanged = size(CaseRecord.overdue) == len(before) if before \
-        else CaseRecord.overdue.does_not_exist()
+    watch = casefile.next_watch(case, pauses)
+    actions.append(CaseRecord.watchAt.set(watch) if watch else CaseRecord.watchShard.remove())
+    if not _update_case(case, actions, (CaseRecord.watchAt == case.watchAt)
+                        & CaseRecord.watchShard.exists()) and missed != before:
+        counts["cases"] -= 1
+
+
+def _update_case(case: CaseRecord, actions: list, condition) -> bool:
     try:
         # Not a transition: the case's version stays (a decision racing the sweep stands).
         CaseRecord._get_connection().update_item(case.pk, META, actions=actions,
-                                 condition=unchanged & CaseRecord.inboxDept.exists())
+                                                 condition=condition)
     except UpdateError as error:
         if condition_failed(error):
-            return 0
+            return False
         raise
-    return 1
+    return True

@@ -8,7 +8,9 @@
 - a case withdrawn or revoked has its execution stopped (and a revoked case its license);
 - a new case is handed to the starts queue;
 - a review decided (or an upcoming one recorded, or a case accepted) opens the next
-  stage's reviews or hands the case to the conclude queue (services/stages.py).
+  stage's reviews or hands the case to the conclude queue (services/stages.py);
+- carded work done (a task decided or cancelled, the case closed) resolves its cards
+  (services/supervision.py).
 """
 import json
 import logging
@@ -19,7 +21,7 @@ from .. import config
 from ..adapters import aws, workflow
 from ..adapters.models import CaseRecord, TaskRecord, TaskToken, condition_failed
 from ..domain.lifecycle import MOVES_TO_REVIEW, STOPS_WORKFLOW, Status
-from . import casefile, clock, licenses, stages
+from . import casefile, clock, licenses, stages, supervision
 from .cases import META
 from .tasks import task_decided, token_key
 
@@ -28,6 +30,7 @@ log = logging.getLogger("onewindow")
 
 def after_change(old: dict | None, new: dict | None) -> None:
     resume_decided(old, new)
+    supervision.settle(old, new)
     if stages.moves_on(old, new):
         outcome = stages.advance(new["pk"])
         log.info("case %s review: %s", new["pk"], outcome)

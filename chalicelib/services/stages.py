@@ -94,9 +94,12 @@ def _open(task: TaskRecord, pauses: list[dict]) -> bool:
     now = clock.now().isoformat()
     deadline = worktime.shifted(task.planned, pauses, clock.zone()) if task.planned \
         else task.deadline
+    task.openedAt = now
     try:
         task.update(actions=[TaskRecord.state.set("open"), TaskRecord.inboxDept.set(task.dept),
-                             TaskRecord.openedAt.set(now), TaskRecord.deadline.set(deadline)],
+                             TaskRecord.openedAt.set(now), TaskRecord.deadline.set(deadline),
+                             *(getattr(TaskRecord, name).set(value) for name, value
+                               in casefile.first_watch(task, pauses).items())],
                     condition=TaskRecord.state == "upcoming")
     except UpdateError as error:
         if condition_failed(error):

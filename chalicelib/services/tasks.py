@@ -55,6 +55,9 @@ def record(message: dict) -> bool:
         planned=planned, deadline=worktime.shifted(planned, case.pauses or [], clock.zone()),
         state=state,
         inboxDept=message["dept"] if state == "open" else None, createdAt=created.isoformat())
+    if state == "open":
+        for name, value in casefile.first_watch(task, case.pauses or []).items():
+            setattr(task, name, value)
     if closed:
         task.cancelledAt, task.cancelReason = created.isoformat(), "case closed"
     # The token first: a task in the inbox always has one to redeem. Added to the
@@ -367,7 +370,8 @@ class _Decision:
         actions = [TaskRecord.state.set("decided"), TaskRecord.decision.set(decision),
                    TaskRecord.opinion.set(opinion), TaskRecord.decidedBy.set(sub),
                    TaskRecord.decidedRole.set(role), TaskRecord.decidedVia.set(channel),
-                   TaskRecord.decidedAt.set(self.at), TaskRecord.inboxDept.remove()] + extra
+                   TaskRecord.decidedAt.set(self.at), TaskRecord.inboxDept.remove(),
+                   TaskRecord.watchShard.remove()] + extra
         case_actions = casefile.status_actions(case, target, *self.actor) \
             if target is not None else None
         more = None
@@ -444,7 +448,7 @@ def start_special_procedure(principal: identity.Principal | None, task_id: str, 
     procedures = [*(case.procedures or []), procedure]
     # The procedure's own limit joins the overdue watch (the case's clock stops).
     case_actions += [CaseRecord.procedures.set(procedures),
-                     CaseRecord.deadline.set(casefile.next_watch(case, procedures=procedures))]
+                     CaseRecord.watchAt.set(casefile.next_watch(case, procedures=procedures))]
     claim_actions = _claimed_by_decider(task, principal, now.isoformat())
     _commit(task, [TaskRecord.state.set("special")] + claim_actions,
             (TaskRecord.state == "open") & _claimed_condition(principal), case, case_actions)
@@ -486,7 +490,8 @@ def reopen(task: TaskRecord, case: CaseRecord, tasks: list[TaskRecord], now, tar
     try:
         with transact_write() as transaction:
             transaction.update(task, actions=[TaskRecord.state.set("open"),
-                                              TaskRecord.deadline.set(moved)],
+                                              TaskRecord.deadline.set(moved),
+                                              *casefile.rewatch(task, now)],
                                condition=condition)
             others = [t for t in tasks if t.taskId != task.taskId]
             transaction.update(case, actions=casefile.status_actions(case, target, *actor, now)

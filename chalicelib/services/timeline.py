@@ -111,6 +111,36 @@ def _task_events(old: dict | None, new: dict) -> list[TimelineEvent]:
     return found
 
 
+def _card_events(old: dict | None, new: dict) -> list[TimelineEvent]:
+    """A card issued (`card_issued`), acknowledged, resolved or withdrawn
+    (`card_<state>`), appealed (`card_appealed`) and the appeal decided
+    (`card_appeal_decided`)."""
+    card = new["cardId"]
+    fields = {"taskId": new.get("taskId"), "dept": new.get("dept")}
+    about = {"cardId": card, "level": new["level"], "scope": new["scope"],
+             "dueAt": new["dueAt"], **({"stage": new["stage"]} if new.get("stage") else {})}
+    if old is None:
+        return [_event(new, new["issuedAt"], f"{card}#issued", "card_issued",
+                       detail=about, **fields)]
+    found = []
+    appeal, before = new.get("appeal") or {}, old.get("appeal") or {}
+    if appeal and not before:
+        found.append(_event(new, appeal["at"], f"{card}#appealed", "card_appealed",
+                            actor=appeal["by"], actorRole="staff", opinion=appeal["reason"],
+                            detail=about, **fields))
+    if appeal.get("decision") and not before.get("decision"):
+        found.append(_event(new, appeal["decidedAt"], f"{card}#appeal_decided",
+                            "card_appeal_decided", actor=appeal["decidedBy"],
+                            actorRole="supervisor", opinion=appeal.get("opinion"),
+                            detail={**about, "decision": appeal["decision"]}, **fields))
+    if new["state"] != old.get("state"):
+        found.append(_event(new, new["updatedAt"], f"{card}#{new['state']}",
+                            f"card_{new['state']}", actor=new.get("updatedBy"),
+                            actorRole=new.get("updatedRole", "system"), opinion=new.get("note") if new["state"] == "acknowledged"
+                            else None, detail=about, **fields))
+    return found
+
+
 def events_for(old: dict | None, new: dict | None) -> list[TimelineEvent]:
     """What one change of the cases table stands for, as timeline events."""
     if not new:
@@ -119,6 +149,8 @@ def events_for(old: dict | None, new: dict | None) -> list[TimelineEvent]:
         return _case_events(old, new)
     if new.get("rt") == "task":
         return _task_events(old, new)
+    if new.get("rt") == "card":
+        return _card_events(old, new)
     return []
 
 

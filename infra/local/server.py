@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import timedelta
 
 from infra.stage_env import LOCAL_ENV  # what operators' commands read
 
@@ -179,10 +180,14 @@ def _write_environment(env: dict) -> None:
 def _serve(args, endpoint: str, stop: threading.Event) -> int:
     from chalicelib import wiring
     from infra.local import demo
+    from infra.local.clock import LOCAL_CLOCK, set_offset
     from infra.local.oidc import AUDIENCE, DEMO_PASSWORD, LocalIssuer
     from infra.local.pump import EventPump
     from infra.local.stack import create_resources
     env = create_resources(REGION, endpoint)
+    # A fresh stack starts at the real time; `make clock` moves it on (infra/local/clock.py).
+    set_offset(timedelta(0))
+    env["OW_CLOCK_FILE"] = str(LOCAL_CLOCK)
     issuer = LocalIssuer(demo.USERS, HOST, args.oidc_port).start()
     # The API trusts the local issuer exactly as a deployment trusts its provider.
     env.update({"OW_OIDC_ISSUER": issuer.url, "OW_OIDC_AUDIENCE": AUDIENCE,

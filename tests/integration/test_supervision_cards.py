@@ -1,0 +1,131 @@
+"""Supervision cards: the sweep warns, then cards yellow and red — the task, its
+department's part of the stage and the case, each once — on a clock the test controls;
+a task waiting on the applicant gets none; done work resolves its cards."""
+import json
+
+import pytest
+
+from chalicelib import config
+from chalicelib.adapters import aws
+from chalicelib.adapters.models import CardRecord
+from chalicelib.domain import worktime
+from chalicelib.services import casefile, clock, overdue
+
+from .test_claims_and_clock import _review
+from .test_concurrency import race
+
+
+def _cards(case_no: str) -> dict[tuple[str, str], str]:
+    return {(card.scope, card.level): card.state for card in
+            CardRecord.query(case_no, CardRecord.sk.startswith("CARD#"), consistent_read=True)}
+
+
+def _moment(due, minutes: int):
+    """`minutes` working minutes after (or, negative, before) `due`."""
+    zone = clock.zone()
+    return worktime.add_minutes(due, minutes, zone) if minutes >= 0 \
+        else worktime.sub_minutes(due, -minutes, zone)
+
+
+@pytest.fixture
+def region_rules(monkeypatch):
+    """This region warns one working day ahead (never by share) and cards red two working
+    days past the deadline."""
+    monkeypatch.setenv("OW_CARD_RULES", json.dumps({"warning_share": 0,
+                                                    "red_working_days": 2}))
+    config.reset()
+    yield
+    monkeypatch.undo()
+    config.reset()
+
+
+def test_a_review_left_undecided_is_warned_then_carded_yellow_then_red(stack, region_rules):
+    # 食品经营许可: the review and the case are both due at the close of the fifth
+    # working day; a working day before, both are warned.
+    case_no, task = _review(stack)
+    due = worktime.parse(task["deadline"])
+    assert stack.case(case_no)["clock"]["promisedDueAt"] == task["deadline"]
+    assert overdue.sweep(_moment(due, -481)) == {"tasks": 0, "cases": 0, "cards": 0}
+    assert _cards(case_no) == {}
+
+    warned = overdue.sweep(_moment(due, -480))
+    assert warned == {"tasks": 0, "cases": 0, "cards": 3}
+    assert _cards(case_no) == {("task", "warning"): "issued", ("stage", "warning"): "issued",
+                               ("case", "warning"): "issued"}
+    assert overdue.sweep(_moment(due, -1)) == {"tasks": 0, "cases": 0, "cards": 0}
+
+    # Past the deadline, four sweeps at once: each card once, the task and the case
+    # marked overdue once.
+    late = _moment(due, 10)
+    runs = race(4, lambda i: overdue.sweep(late))
+    assert sum(run["cards"] for run in runs) == 3
+    assert sum(run["tasks"] for run in runs) == 1 and sum(run["cases"] for run in runs) == 1
+    view = stack.case(case_no)
+    assert view["overdue"] == ["promised"]
+    assert [t["overdue"] for t in view["tasks"] if t["taskId"] == task["taskId"]] == \
+        [worktime.utc_text(late)]
+    red = _moment(due, 2 * 480 + 1)
+    assert overdue.sweep(_moment(due, 2 * 480 - 1))["cards"] == 0
+    assert overdue.sweep(red)["cards"] == 3
+    assert set(_cards(case_no)) == {(scope, level) for scope in ("task", "stage", "case")
+                                    for level in ("warning", "yellow", "red")}
+    # What is left to come is the statutory deadline; then the case leaves the watch.
+    assert overdue.sweep(_moment(due, 100 * 480)) == {"tasks": 0, "cases": 1, "cards": 0}
+    assert stack.case(case_no)["overdue"] == ["promised", "statutory"]
+    assert overdue.sweep(_moment(due, 200 * 480)) == {"tasks": 0, "cases": 0, "cards": 0}
+
+    # Each card is on the timeline, for staff only; the applicant does not see them.
+    assert stack.pump.run_until(lambda: len([e for e in stack.case(case_no)["timeline"]
+                                             if e["action"] == "card_issued"]) == 9)
+    issued = [e for e in stack.case(case_no)["timeline"] if e["action"] == "card_issued"]
+    assert {(e["detail"]["scope"], e["detail"]["level"]) for e in issued} == set(_cards(case_no))
+    assert {e["dept"] for e in issued} == {"SCJG"}
+    assert not [e for e in stack.case(case_no, "company")["timeline"]
+                if e["action"].startswith("card_")]
+
+    # The work gets done: the task's and the stage's cards are resolved with the
+    # decision, the case's when it concludes.
+    stack.decide(task["taskId"], "scjg", "approve", "同意")
+    stack.wait_status(case_no, 11)
+    assert stack.pump.run_until(lambda: set(_cards(case_no).values()) == {"resolved"})
+    assert stack.pump.run_until(lambda: len([e for e in stack.case(case_no)["timeline"]
+                                             if e["action"] == "card_resolved"]) == 9)
+
+
+def test_a_task_waiting_on_the_applicant_is_not_carded(stack):
+    case_no, task = _review(stack)
+    stack.call("POST", f"/tasks/{task['taskId']}/decision", "scjg", {
+        "decision": "supplement", "opinion": "补正", "materials": ["营业执照"]})
+    due = worktime.parse(task["deadline"])
+    assert overdue.sweep(_moment(due, 30 * 480)) == {"tasks": 0, "cases": 0, "cards": 0}
+    assert _cards(case_no) == {}
+    # Back with the materials: its clock runs on from where it stopped (its deadline
+    # moved on by the working time the pause lasted), and the sweep cards it once late —
+    # yellow straight away, the warning it never needed left out.
+    assert stack.call("POST", f"/cases/{case_no}/supplement", "company", {
+        "materials": [{"name": "营业执照", "ref": "s3://materials/licence.pdf"}]
+    }).status_code == 200
+    stack.pump.run_until(lambda: stack.case(case_no)["status"] == 8)
+    moved = worktime.parse(stack.case(case_no)["clock"]["promisedDueAt"])
+    assert overdue.sweep(_moment(moved, 10))["cards"] == 3
+    assert _cards(case_no) == {(scope, "yellow"): "issued" for scope in ("task", "stage", "case")}
+
+
+def test_the_sweep_reads_only_what_is_due(stack):
+    for _ in range(3):
+        _review(stack)
+    calls = []
+
+    def count(model, **_):
+        calls.append(model.name)
+    client = aws.client("dynamodb")
+    from chalicelib.adapters import models
+    shared = models.connection().client
+    shared.meta.events.register("before-call.dynamodb", count)
+    try:
+        assert overdue.sweep(clock.now()) == {"tasks": 0, "cases": 0, "cards": 0}
+    finally:
+        shared.meta.events.unregister("before-call.dynamodb", count)
+    del client
+    # One query of each watch shard, nothing else: no case read, no Scan.
+    assert calls == ["Query"] * casefile.WATCH_SHARDS

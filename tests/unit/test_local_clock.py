@@ -1,0 +1,49 @@
+"""The local stack's clock set ahead (`make clock`): read by services/clock.py whenever
+its file changes, refused in Lambda."""
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from chalicelib import config, wiring
+from chalicelib.services import clock
+from infra.local import clock as local_clock
+
+
+@pytest.fixture
+def clock_file(tmp_path, monkeypatch):
+    path = tmp_path / "clock.json"
+    monkeypatch.setenv("OW_CLOCK_FILE", str(path))
+    config.reset()
+    yield path
+    monkeypatch.undo()
+    config.reset()
+
+
+def test_spans():
+    assert local_clock.parse_span("2d") == timedelta(days=2)
+    assert local_clock.parse_span("1d12h30m") == timedelta(days=1, hours=12, minutes=30)
+    for bad in ("", "2", "2w", "d2", "2d 3h", "-1d"):
+        with pytest.raises(ValueError):
+            local_clock.parse_span(bad)
+
+
+def test_the_service_clock_follows_the_file(clock_file, monkeypatch, capsys):
+    monkeypatch.setattr(local_clock, "LOCAL_CLOCK", clock_file)
+    real = datetime.now(timezone.utc)
+    assert abs(clock.now() - real) < timedelta(seconds=5)  # no file yet: the real time
+    assert local_clock.main(["advance", "3d"]) == 0
+    assert abs(clock.now() - real - timedelta(days=3)) < timedelta(seconds=5)
+    assert local_clock.main(["advance", "6h"]) == 0
+    assert json.loads(clock_file.read_text())["offsetSeconds"] == 3 * 86400 + 6 * 3600
+    assert abs(clock.now() - real - timedelta(days=3, hours=6)) < timedelta(seconds=5)
+    shown = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert shown["offsetSeconds"] == 3 * 86400 + 6 * 3600
+    assert local_clock.main(["reset"]) == 0
+    assert abs(clock.now() - real) < timedelta(seconds=5)
+
+
+def test_a_function_in_lambda_refuses_the_local_clock(clock_file, monkeypatch):
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "onewindow-dev-OverdueSweep")
+    with pytest.raises(RuntimeError, match="never in Lambda"):
+        wiring.configure()
