@@ -231,6 +231,7 @@ class CardRecord(CasesTableRecord, discriminator="card"):
     updatedRole = UnicodeAttribute(default="system")
     note = UnicodeAttribute(null=True)     # the department's, when it acknowledged
     appeal = JSONAttribute(null=True)      # {reason, by, at[, decision, opinion, …]}
+    appealState = UnicodeAttribute(null=True)  # pending | upheld | rejected
     cardDept = UnicodeAttribute()
     cardAt = UnicodeAttribute()            # issuedAt#cardId
     by_dept = CardsIndex()

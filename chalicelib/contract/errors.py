@@ -53,6 +53,8 @@ CATALOGUE: dict[str, ErrorKind] = {
     "not_appealable": ErrorKind(409, "预警不是督办牌，无需申诉",
                                 "A warning is not a card: nothing to appeal"),
     "card_closed": ErrorKind(409, "督办牌已办结或已撤销", "The card is resolved or withdrawn"),
+    "card_acknowledged": ErrorKind(409, "该督办牌已确认", "The card was acknowledged already"),
+    "card_changed": ErrorKind(409, "督办牌已变化，请刷新后重试", "The card changed; reload and retry"),
     "already_appealed": ErrorKind(409, "该督办牌已申诉", "The card was appealed already"),
     "no_appeal": ErrorKind(409, "该督办牌没有待裁决的申诉", "The card has no appeal to decide"),
     "appeal_decided": ErrorKind(409, "申诉已裁决", "The appeal was decided already"),

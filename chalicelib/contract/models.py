@@ -475,6 +475,86 @@ class Decided(Response):
     caseStatus: int
 
 
+# -- supervision ---------------------------------------------------------------------------
+
+CardLevel = Annotated[Literal["warning", "yellow", "red"], Meta(
+    description="warning 预警 | yellow 黄牌 (due, not done) | red 红牌 (long overdue)")]
+CardState = Literal["issued", "acknowledged", "resolved", "withdrawn"]
+
+
+class Appeal(Response):
+    reason: str
+    by: str
+    at: Timestamp
+    decision: Literal["upheld", "rejected"] | None = None
+    opinion: str | None = None
+    decidedBy: str | None = None
+    decidedAt: Timestamp | None = None
+
+
+class Card(Response):
+    cardId: Annotated[str, Meta(description="<caseNo>~<scope>[.<subject>]~<level>",
+                                examples=["4403002026112500000019~task.4403002026112500000019"
+                                          "-R1-SCJG~yellow"])]
+    caseNo: CaseNo
+    itemCode: str
+    scope: Annotated[Literal["task", "stage", "case"], Meta(
+        description="what is carded: a task, a department's part of a review stage, the "
+                    "case")]
+    level: CardLevel
+    dept: Annotated[str, Meta(description="the department it is charged to")]
+    dueAt: Annotated[Timestamp, Meta(description="the deadline, as it stood when issued")]
+    issuedAt: Timestamp
+    state: CardState
+    updatedAt: Timestamp
+    updatedBy: str
+    taskId: str | None = None
+    stage: int | None = None
+    note: str | None = None
+    appeal: Appeal | None = None
+
+
+class CardPage(Response):
+    dept: str
+    cards: list[Card]
+    next: Cursor
+
+
+class SupervisedTask(Response):
+    taskId: str
+    dept: str
+    state: Annotated[str, Meta(description="upcoming (a later stage's) or as a task's")]
+    deadline: Timestamp
+    overdue: Timestamp | None = None
+    cardLevel: CardLevel | None = None
+
+
+class CaseSupervision(Response):
+    caseNo: CaseNo
+    itemCode: str
+    status: int
+    overdue: Annotated[list[str], Meta(description="deadlines missed: promised, statutory, "
+                                                   "special_procedure#<n>, materials")]
+    tasks: list[SupervisedTask]
+    cards: list[Card]
+    cardLevel: CardLevel | None = None
+
+
+class CardAcknowledgement(Request):
+    note: Annotated[str, Meta(max_length=1000, examples=["已督促经办人今日办结"])] | None = None
+
+
+class CardAppeal(Request):
+    reason: Annotated[str, Meta(min_length=1, max_length=1000, pattern=r"\S",
+                                examples=["系统故障导致超期，已附运维记录"])]
+
+
+class AppealDecision(Request):
+    decision: Literal["upheld", "rejected"]
+    opinion: Annotated[str, Meta(min_length=1, max_length=1000, pattern=r"\S",
+                                 examples=["情况属实，撤销黄牌"])]
+
+
 # -- licenses ------------------------------------------------------------------------------
 
 class Signature(Struct):

@@ -13,8 +13,11 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 
 from ..adapters.models import CardRecord, condition_failed, put_if_absent
-from ..domain import cards, worktime
+from ..domain import cards, identity, worktime
+from ..domain.errors import Concealed, Conflict, Forbidden, NotFound, ValidationError
 from . import clock
+from .cases import load
+from .pagination import decode_cursor, encode_cursor
 
 log = logging.getLogger("onewindow")
 
@@ -96,3 +99,128 @@ def resolve_done(case_no: str, prefixes: tuple[str, ...] | None = None) -> int:
     if resolved:
         log.info("case %s: %d card(s) resolved", case_no, resolved)
     return resolved
+
+
+# -- reading and acting on cards (the supervision routes) ------------------------------------
+
+def card_view(card: CardRecord) -> dict:
+    view = {"cardId": card.cardId, "caseNo": card.caseNo, "itemCode": card.itemCode,
+            "scope": card.scope, "level": card.level, "dept": card.dept,
+            "taskId": card.taskId, "stage": card.stage, "dueAt": card.dueAt,
+            "issuedAt": card.issuedAt, "state": card.state, "updatedAt": card.updatedAt,
+            "updatedBy": card.updatedBy, "note": card.note, "appeal": card.appeal}
+    return {k: v for k, v in view.items() if v is not None}
+
+
+def list_cards(principal: identity.Principal | None, dept: str | None, *,
+               item: str | None = None, state: str | None = None, level: str | None = None,
+               limit: int = 50, cursor: str | None = None) -> dict:
+    """A department's cards, newest first, with filters: its own staff see theirs,
+    supervisors and admins any department's."""
+    principal = identity.require_role(principal, *identity.STAFF)
+    dept = dept or principal.dept
+    if not dept:
+        raise ValidationError("dept is required", field="dept")
+    if principal.role not in identity.READS_EVERY_CASE:
+        identity.require_department(principal, dept)
+    for name, value, allowed in (("state", state, cards.STATES),
+                                 ("level", level, cards.LEVELS)):
+        if value is not None and value not in allowed:
+            raise ValidationError(f"{name} must be one of {', '.join(allowed)}", field=name)
+    condition = None
+    for part in ((CardRecord.itemCode == item) if item else None,
+                 (CardRecord.state == state) if state else None,
+                 (CardRecord.level == level) if level else None):
+        if part is not None:
+            condition = part if condition is None else condition & part
+    page = CardRecord.by_dept.query(dept, filter_condition=condition, limit=limit,
+                                    scan_index_forward=False,
+                                    last_evaluated_key=decode_cursor(cursor))
+    found = [card_view(card) for card in page]
+    return {"dept": dept, "cards": found, "next": encode_cursor(page.last_evaluated_key)}
+
+
+def case_supervision(principal: identity.Principal | None, case_no: str) -> dict:
+    """One case as supervision sees it: its cards, the deadlines it missed, the clock.
+    For staff who may read the case; nobody else learns it exists."""
+    principal = identity.require_role(principal, *identity.STAFF)
+    case, _, tasks = load(case_no)
+    if not identity.reads_case(principal, {task.dept for task in tasks}):
+        raise Concealed(f"no case {case_no}", field="caseNo")
+    found = sorted(cards_of(case_no, consistent=False), key=lambda card: card.issuedAt)
+    return {"caseNo": case_no, "itemCode": case.itemCode, "status": case.status,
+            "overdue": list(case.overdue or []),
+            "tasks": [{"taskId": task.taskId, "dept": task.dept, "state": task.state,
+                       "deadline": task.deadline, "overdue": task.overdue,
+                       "cardLevel": task.cardLevel}
+                      for task in sorted(tasks, key=lambda task: task.createdAt)],
+            "cardLevel": case.cardLevel,
+            "cards": [card_view(card) for card in found]}
+
+
+def _load_card(card_id: str, principal: identity.Principal) -> CardRecord:
+    """The card, if the caller may know of it: another department's card does not exist
+    for its clerks and reviewers (404, audited)."""
+    try:
+        case_no, key, level = cards.parse_card_id(card_id)
+        card = CardRecord.get(case_no, card_key(key, level))
+    except (ValidationError, CardRecord.DoesNotExist):
+        raise NotFound(f"no card {card_id}", field="cardId") from None
+    if principal.role not in identity.READS_EVERY_CASE and principal.dept != card.dept:
+        raise Concealed(f"no card {card_id}", field="cardId")
+    return card
+
+
+def _commit(card: CardRecord, actions: list, condition: Condition, principal) -> dict:
+    now = worktime.utc_precise_text(clock.now())
+    actions += [CardRecord.updatedAt.set(now), CardRecord.updatedBy.set(principal.sub),
+                CardRecord.updatedRole.set(principal.role)]
+    if not _change(card, actions, condition):
+        raise Conflict(f"card {card.cardId} changed meanwhile; reload it",
+                       code="card_changed")
+    return card_view(CardRecord.get(card.pk, card.sk, consistent_read=True))
+
+
+def acknowledge(principal: identity.Principal | None, card_id: str, body: dict) -> dict:
+    """The department has seen the card (with a note of what it does about it)."""
+    principal = identity.require_role(principal, *identity.STAFF)
+    card = _load_card(card_id, principal)
+    if principal.dept != card.dept:
+        raise Forbidden(f"the card is {card.dept}'s to acknowledge")
+    if card.state != "issued":
+        raise Conflict(f"the card is {card.state}", code="card_closed"
+                       if card.state not in cards.OPEN_STATES else "card_acknowledged")
+    return _commit(card, [CardRecord.state.set("acknowledged"),
+                          CardRecord.note.set(body.get("note"))],
+                   CardRecord.state == "issued", principal)
+
+
+def appeal(principal: identity.Principal | None, card_id: str, body: dict) -> dict:
+    """The department's lead contests a card, with its reason; a supervisor decides."""
+    principal = identity.require_role(principal, *identity.STAFF)
+    card = _load_card(card_id, principal)
+    if principal.dept != card.dept or not principal.leads(card.dept):
+        raise Forbidden(f"the lead of {card.dept} appeals its cards")
+    cards.check_appeal({"level": card.level, "state": card.state, "appeal": card.appeal})
+    at = worktime.utc_precise_text(clock.now())
+    return _commit(card, [CardRecord.appeal.set({"reason": body["reason"], "by": principal.sub,
+                                                 "at": at}),
+                          CardRecord.appealState.set("pending")],
+                   CardRecord.appealState.does_not_exist()
+                   & CardRecord.state.is_in(*cards.OPEN_STATES), principal)
+
+
+def decide_appeal(principal: identity.Principal | None, card_id: str, body: dict) -> dict:
+    """A supervisor upholds the appeal (the card is withdrawn) or rejects it (it stands)."""
+    principal = identity.require_role(principal, identity.SUPERVISOR)
+    card = _load_card(card_id, principal)
+    cards.check_appeal_decision({"appeal": card.appeal})
+    decision = body["decision"]
+    at = worktime.utc_precise_text(clock.now())
+    actions = [CardRecord.appeal.set({**card.appeal, "decision": decision,
+                                      "opinion": body.get("opinion"),
+                                      "decidedBy": principal.sub, "decidedAt": at}),
+               CardRecord.appealState.set(decision)]
+    if decision == "upheld":
+        actions.append(CardRecord.state.set("withdrawn"))
+    return _commit(card, actions, CardRecord.appealState == "pending", principal)

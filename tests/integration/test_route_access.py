@@ -2,11 +2,13 @@
 from): every route that is not public refuses a missing or bad token with 401, and every
 staff or admin route refuses an applicant with 403 — before it reads or writes anything."""
 import re
+from datetime import timedelta
 
 import pytest
 
 import app  # noqa: F401  (registers the routes)
 from chalicelib.contract.openapi import OPERATIONS
+from chalicelib.services import clock, overdue
 
 from .harness import FOOD, application
 
@@ -51,7 +53,7 @@ def test_an_applicant_is_refused_on_every_staff_route(stack, op):
 
 # Every route that names a case, a task or a license, with a body it would take.
 OBJECT_ROUTES = [op for op in PROTECTED
-                 if re.search(r"\{(case_no|task_id|license_id)\}", op.path)]
+                 if re.search(r"\{(case_no|task_id|license_id|card_id)\}", op.path)]
 BODIES = {
     "/cases/{case_no}/withdraw": {"reason": "不办了"},
     "/cases/{case_no}/revoke": {"reason": "以欺骗手段取得"},
@@ -61,6 +63,9 @@ BODIES = {
     "/tasks/{task_id}/decision": {"decision": "accept", "opinion": "受理"},
     "/tasks/{task_id}/special-procedure": {"type": "inspection", "reason": "需现场核查"},
     "/tasks/{task_id}/special-procedure/end": {"result": "合格"},
+    "/supervision/cards/{card_id}/acknowledge": {"note": "已阅"},
+    "/supervision/cards/{card_id}/appeal": {"reason": "系统故障"},
+    "/supervision/cards/{card_id}/appeal/decision": {"decision": "upheld", "opinion": "属实"},
 }
 # Signed in, and nothing to do with the case: another applicant, a clerk and a reviewer of
 # departments the case never reached.
@@ -74,14 +79,21 @@ def _objects(stack, op) -> tuple[str, dict]:
         return op.path.replace("{license_id}", case["licenseId"]), case
     case_no = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
     task = stack.open_task(case_no, "ZWFW", "clerk")
-    return (op.path.replace("{case_no}", case_no).replace("{task_id}", task["taskId"]),
-            stack.case(case_no))
+    card = ""
+    if "{card_id}" in op.path:  # the acceptance a month late: red cards
+        overdue.sweep(clock.now() + timedelta(days=30))
+        card = next(c["cardId"] for c in stack.call("GET", "/supervision/cards?level=red",
+                                                     "clerk").data["cards"]
+                    if c["caseNo"] == case_no and c["scope"] == "task")
+    return (op.path.replace("{case_no}", case_no).replace("{task_id}", task["taskId"])
+            .replace("{card_id}", card), stack.case(case_no))
 
 
 def _state(stack, case_no: str) -> tuple:
     case = stack.case(case_no)
+    cards = stack.call("GET", f"/cases/{case_no}/supervision", "supervisor").data["cards"]
     return case["status"], [(t["taskId"], t["state"], t.get("claimedBy"))
-                            for t in case["tasks"]]
+                            for t in case["tasks"]], cards
 
 
 @pytest.mark.parametrize("op", OBJECT_ROUTES,
@@ -91,7 +103,6 @@ def test_someone_elses_case_task_or_license_does_not_exist_for_a_stranger(stack,
     404 — as a missing one would be — on every route that names one; a stranger whose role
     may not call the route at all is 403 first. Nothing changes, and every 404 that hid
     something is in the audit trail."""
-    from chalicelib.services import clock
     path, case = _objects(stack, op)
     before = _state(stack, case["caseNo"])
     body = BODIES.get(op.path, {}) if op.method == "post" else None

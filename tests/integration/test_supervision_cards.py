@@ -11,6 +11,7 @@ from chalicelib.adapters.models import CardRecord
 from chalicelib.domain import worktime
 from chalicelib.services import casefile, clock, overdue
 
+from .harness import FOOD
 from .test_claims_and_clock import _review
 from .test_concurrency import race
 
@@ -129,3 +130,103 @@ def test_the_sweep_reads_only_what_is_due(stack):
     del client
     # One query of each watch shard, nothing else: no case read, no Scan.
     assert calls == ["Query"] * casefile.WATCH_SHARDS
+
+
+def _carded(stack):
+    """A food case whose review is a working day late: yellow cards for the review, the
+    stage and the case (and the warnings before them)."""
+    case_no, task = _review(stack)
+    due = worktime.parse(task["deadline"])
+    overdue.sweep(_moment(due, -480))
+    overdue.sweep(_moment(due, 10))
+    return case_no, task
+
+
+def test_cards_by_department_item_state_and_level(stack):
+    case_no, _ = _carded(stack)
+    mine = stack.call("GET", "/supervision/cards", "scjg").data
+    assert mine["dept"] == "SCJG" and mine["next"] is None
+    assert {(c["scope"], c["level"]) for c in mine["cards"]} == {
+        (scope, level) for scope in ("task", "stage", "case") for level in ("warning", "yellow")}
+    assert [c["issuedAt"] for c in mine["cards"]] == sorted(
+        [c["issuedAt"] for c in mine["cards"]], reverse=True)  # newest first
+    yellow = stack.call("GET", f"/supervision/cards?level=yellow&state=issued&item={FOOD}",
+                        "scjg").data["cards"]
+    assert {c["scope"] for c in yellow} == {"task", "stage", "case"}
+    assert stack.call("GET", "/supervision/cards?item=X", "scjg").data["cards"] == []
+    # Paged: two at a time, all of them once.
+    seen, cursor = [], ""
+    while cursor is not None:
+        page = stack.call("GET", f"/supervision/cards?limit=2&cursor={cursor}", "scjg").data
+        seen += [c["cardId"] for c in page["cards"]]
+        cursor = page["next"]
+    assert sorted(seen) == sorted(c["cardId"] for c in mine["cards"])
+    # Another department's cards are not a reviewer's to read; a supervisor's, named.
+    assert stack.call("GET", "/supervision/cards?dept=SCJG", "wsjk").status_code == 403
+    assert len(stack.call("GET", "/supervision/cards?dept=SCJG", "supervisor")
+               .data["cards"]) == 6
+    refused = stack.call("GET", "/supervision/cards", "supervisor")
+    assert refused.status_code == 400 and refused.data["error"]["field"] == "dept"
+    assert stack.call("GET", "/supervision/cards?state=lost", "scjg").status_code == 400
+    assert stack.call("GET", "/supervision/cards", "company").status_code == 403
+
+    view = stack.call("GET", f"/cases/{case_no}/supervision", "supervisor").data
+    assert view["overdue"] == ["promised"] and view["cardLevel"] == "yellow"
+    assert len(view["cards"]) == 6
+    assert [t["cardLevel"] for t in view["tasks"] if t["dept"] == "SCJG"] == ["yellow"]
+    assert stack.call("GET", f"/cases/{case_no}/supervision", "scjg").status_code == 200
+    assert stack.call("GET", f"/cases/{case_no}/supervision", "rsj").status_code == 404
+    assert stack.call("GET", f"/cases/{case_no}/supervision", "company").status_code == 403
+
+
+def test_acknowledged_appealed_and_decided_once_however_many_try_at_once(stack):
+    case_no, task = _carded(stack)
+    cards = {(c["scope"], c["level"]): c["cardId"] for c in
+             stack.call("GET", "/supervision/cards", "scjg").data["cards"]}
+    card = cards[("task", "yellow")]
+    base = f"/supervision/cards/{card}"
+
+    answers = race(6, lambda i: stack.call("POST", f"{base}/acknowledge", ("scjg", "scjg2")[
+        i % 2], {"note": "已督促经办人今日办结"}))
+    assert sorted(a.status_code for a in answers) == [200] + [409] * 5
+    assert {a.data["error"]["code"] for a in answers if a.status_code == 409} <= {
+        "card_acknowledged", "card_changed"}
+    assert stack.call("POST", f"{base}/acknowledge", "wsjk", {}).status_code == 404
+    assert stack.call("POST", f"{base}/acknowledge", "supervisor", {}).status_code == 403
+
+    # Only the department's lead appeals, with a reason; a warning is not appealable.
+    reason = {"reason": "系统故障导致超期，已附运维记录"}
+    assert stack.call("POST", f"{base}/appeal", "scjg", reason).status_code == 403
+    empty = stack.call("POST", f"{base}/appeal", "scjg_lead", {"reason": " "})
+    assert empty.status_code == 400 and empty.data["error"]["field"] == "reason"
+    warning = stack.call("POST", f"/supervision/cards/{cards[('task', 'warning')]}/appeal",
+                         "scjg_lead", reason)
+    assert warning.status_code == 409 and warning.data["error"]["code"] == "not_appealable"
+    answers = race(4, lambda i: stack.call("POST", f"{base}/appeal", "scjg_lead", reason))
+    assert sorted(a.status_code for a in answers) == [200, 409, 409, 409]
+
+    # A supervisor decides, once: racing decisions have one winner and it is what stands.
+    bad = stack.call("POST", f"{base}/appeal/decision", "supervisor", {"decision": "maybe",
+                                                                       "opinion": "x"})
+    assert bad.status_code == 400 and bad.data["error"]["field"] == "decision"
+    assert stack.call("POST", f"{base}/appeal/decision", "scjg_lead", {
+        "decision": "upheld", "opinion": "自己裁决"}).status_code == 403
+    answers = race(4, lambda i: stack.call("POST", f"{base}/appeal/decision", "supervisor", {
+        "decision": ("upheld", "rejected")[i % 2], "opinion": "经核查"}))
+    won = [a for a in answers if a.status_code == 200]
+    assert len(won) == 1 and {a.status_code for a in answers} == {200, 409}
+    decided = won[0].data
+    assert decided["appeal"]["decision"] in ("upheld", "rejected")
+    assert decided["state"] == ("withdrawn" if decided["appeal"]["decision"] == "upheld"
+                                else "acknowledged")
+    other = stack.call("POST", f"/supervision/cards/{cards[('stage', 'yellow')]}/appeal/decision",
+                       "supervisor", {"decision": "upheld", "opinion": "x"})
+    assert other.status_code == 409 and other.data["error"]["code"] == "no_appeal"
+    assert stack.call("POST", "/supervision/cards/nonsense/acknowledge", "scjg",
+                      {}).status_code == 404
+
+    expected = ["card_acknowledged", "card_appealed", "card_appeal_decided"] + (
+        ["card_withdrawn"] if decided["state"] == "withdrawn" else [])
+    assert stack.pump.run_until(lambda: [e["action"] for e in stack.case(case_no)["timeline"]
+                                         if e.get("detail", {}).get("cardId") == card
+                                         and e["action"] != "card_issued"] == expected)

@@ -1,0 +1,70 @@
+"""Supervision (电子监察): cards by department, one case's supervision view, a
+department's acknowledgement and appeal, a supervisor's decision on it."""
+import functools
+
+from chalice import Blueprint
+
+from ..contract import models
+from ..domain import cards, identity
+from ..services import supervision
+from . import http
+
+bp = Blueprint(__name__)
+staff_route = functools.partial(http.route, roles=identity.STAFF, tag="supervision")
+
+
+@staff_route(bp, "GET", "/supervision/cards", op="listCards",
+             summary="a department's warnings and cards, newest first",
+             returns=models.CardPage,
+             query=(("dept", {"type": "string", "maxLength": http.MAX_PARAM_CHARS}, False,
+                     "the department (default: the caller's own; supervisors name one)"),
+                    ("item", {"type": "string", "maxLength": http.MAX_PARAM_CHARS}, False,
+                     "only cards of this item (implementation code)"),
+                    ("state", {"type": "string", "enum": list(cards.STATES)}, False,
+                     "only cards in this state"),
+                    ("level", {"type": "string", "enum": list(cards.LEVELS)}, False,
+                     "only warnings, yellow or red cards"),
+                    http.limit_query(50), http.CURSOR_QUERY))
+def list_cards():
+    request = bp.current_request
+    return supervision.list_cards(http.principal(request), http.query_param(request, "dept"),
+                                  item=http.query_param(request, "item"),
+                                  state=http.query_param(request, "state"),
+                                  level=http.query_param(request, "level"),
+                                  limit=http.int_param(request, "limit", 50, 1, 100),
+                                  cursor=http.query_param(request, "cursor"))
+
+
+@staff_route(bp, "GET", "/cases/{case_no}/supervision", op="getCaseSupervision",
+             summary="one case as supervision sees it: cards, missed deadlines, tasks",
+             returns=models.CaseSupervision, errors=(404,))
+def case_supervision(case_no):
+    return supervision.case_supervision(http.principal(bp.current_request), case_no)
+
+
+@staff_route(bp, "POST", "/supervision/cards/{card_id}/acknowledge", op="acknowledgeCard",
+             summary="the department has seen the card (and says what it does about it)",
+             returns=models.Card, body=models.CardAcknowledgement, errors=(404, 409))
+def acknowledge(card_id):
+    request = bp.current_request
+    return supervision.acknowledge(http.principal(request), card_id,
+                                   http.body(request, models.CardAcknowledgement))
+
+
+@staff_route(bp, "POST", "/supervision/cards/{card_id}/appeal", op="appealCard",
+             summary="the department's lead appeals a yellow or red card, with its reason",
+             returns=models.Card, body=models.CardAppeal, errors=(404, 409))
+def appeal(card_id):
+    request = bp.current_request
+    return supervision.appeal(http.principal(request), card_id,
+                              http.body(request, models.CardAppeal))
+
+
+@http.route(bp, "POST", "/supervision/cards/{card_id}/appeal/decision",
+            op="decideCardAppeal", tag="supervision", roles=(identity.SUPERVISOR,),
+            summary="a supervisor upholds the appeal (the card is withdrawn) or rejects it",
+            returns=models.Card, body=models.AppealDecision, errors=(404, 409))
+def decide_appeal(card_id):
+    request = bp.current_request
+    return supervision.decide_appeal(http.principal(request), card_id,
+                                     http.body(request, models.AppealDecision))
