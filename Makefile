@@ -56,6 +56,10 @@ verify-audit: setup
 clock: setup
 	@$(BIN)/python -m infra.local.clock $(ARGS)
 
+# The overdue sweep now, on the local stack (or the stage whose environment is set).
+sweep: setup
+	@$(BIN)/python -m infra.sweep
+
 package: setup
 	$(BIN)/python -m infra.package --stage $(STAGE)
 

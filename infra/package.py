@@ -35,7 +35,7 @@ CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
 REGION_TAG = "onewindow:region"
 API_NAME = "onewindow"
 FUNCTIONS = ("APIHandler", "RecordTask", "ConcludeCase", "StartWorkflow", "CaseTimeline",
-             "OverdueSweep", "DeadLetterWatch")
+             "RecordSupervision", "OverdueSweep", "DeadLetterWatch")
 # Chalice's names for the event sources of each handler, and the resource each reads.
 EVENT_SOURCES = {
     ("RecordTask", "RecordTaskSqsEventSource", "Queue"):
@@ -44,6 +44,8 @@ EVENT_SOURCES = {
         {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.CONCLUDE_QUEUE], "Arn"]},
     ("StartWorkflow", "StartWorkflowSqsEventSource", "Queue"):
         {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.STARTS_QUEUE], "Arn"]},
+    ("RecordSupervision", "RecordSupervisionSqsEventSource", "Queue"):
+        {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.SUPERVISION_QUEUE], "Arn"]},
     ("CaseTimeline", "CaseTimelineDynamodbEventSource", "Stream"):
         {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.CASES_STREAM], "StreamArn"]},
 }
@@ -51,7 +53,8 @@ EVENT_SOURCES = {
 QUEUE_CONSUME = ("ReceiveMessage", "DeleteMessage", "GetQueueAttributes")
 STREAM_READ = ("DescribeStream", "GetRecords", "GetShardIterator", "ListStreams")
 DEAD_LETTER_QUEUES = ("TasksDeadLetterQueue", "ConcludeDeadLetterQueue",
-                      "StartsDeadLetterQueue", "TimelineDeadLetterQueue")
+                      "StartsDeadLetterQueue", "TimelineDeadLetterQueue",
+                      "SupervisionDeadLetterQueue")
 # function -> (service, actions, resources by logical id): exactly what each function's
 # code calls (tests/integration/test_least_privilege.py records the calls and compares),
 # plus what Lambda itself does with the function's role: poll its queue or stream, and
@@ -97,9 +100,15 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("sns", ("Publish",), ("NotificationsTopic",)),
         ("sqs", ("SendMessage",), ("StartsQueue", "ConcludeQueue", "TimelineDeadLetterQueue")),
     ],
+    "RecordSupervision": [
+        ("dynamodb", ("Query", "PutItem"), ("SupervisionTable",)),
+        ("sqs", QUEUE_CONSUME, ("SupervisionQueue",)),
+    ],
     "OverdueSweep": [
         ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem"), ("CasesTable",)),
         ("dynamodb", ("GetItem",), ("ItemsTable",)),
+        ("dynamodb", ("GetItem", "Query", "PutItem"), ("SupervisionTable",)),
+        ("kms", ("Sign",), ("LicenseSigningKey",)),
     ],
     "DeadLetterWatch": [
         ("sqs", ("GetQueueAttributes",), DEAD_LETTER_QUEUES),

@@ -13,8 +13,8 @@ from chalice import Blueprint, Rate
 
 from .. import logs, metrics
 from ..adapters import models
-from ..services import (conclusion, operations, overdue, progress, starts, tasks,
-                        timeline)
+from ..services import (conclusion, operations, overdue, progress, starts,
+                        supervision_record, tasks, timeline)
 
 bp = Blueprint(__name__)
 log = logging.getLogger("onewindow")  # the masking filter sits on this logger
@@ -22,10 +22,12 @@ log = logging.getLogger("onewindow")  # the masking filter sits on this logger
 TASKS_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-tasks"
 CONCLUDE_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-conclude"
 STARTS_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-starts"
+SUPERVISION_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-supervision"
 CASES_STREAM = "arn:aws:dynamodb:cn-north-1:000000000000:table/onewindow-cases/stream/x"
 # Each placeholder -> the infra/template.json resource it stands for.
 SOURCE_RESOURCES = {TASKS_QUEUE: "TasksQueue", CONCLUDE_QUEUE: "ConcludeQueue",
-                    STARTS_QUEUE: "StartsQueue", CASES_STREAM: "CasesTable"}
+                    STARTS_QUEUE: "StartsQueue", SUPERVISION_QUEUE: "SupervisionQueue",
+                    CASES_STREAM: "CasesTable"}
 
 
 @functools.cache
@@ -96,6 +98,20 @@ def start_workflow(event):
         raise failed
 
 
+# Appends to one chain a day take turns (services/supervision_record.py): two batches at
+# once keep the record's partition from contending with itself.
+@bp.on_sqs_message(queue_arn=SUPERVISION_QUEUE, batch_size=10, maximum_concurrency=2)
+def record_supervision(event):
+    """Every lifecycle event from the bus (LifecycleRule) into the supervision record,
+    once: a redelivered event appends nothing."""
+    for record in event:
+        envelope = json.loads(record.body)
+        logs.bind(case_no=envelope.get("detail", {}).get("caseNo"))
+        appended = supervision_record.record_event(envelope)
+        log.info("%s %s", envelope.get("detail-type"),
+                 "recorded" if appended else "recorded before")
+
+
 @bp.on_dynamodb_record(stream_arn=CASES_STREAM, batch_size=100, starting_position="TRIM_HORIZON")
 def case_timeline(event):
     """Every change of the cases table: its timeline and lifecycle events, then what
@@ -113,8 +129,9 @@ def case_timeline(event):
 
 @bp.schedule(Rate(15, unit=Rate.MINUTES))
 def overdue_sweep(event):
-    """Every fifteen minutes: mark what has passed its deadline (services/overdue.py)."""
-    counts = overdue.sweep()
+    """Every fifteen minutes: warn, card and mark what has passed its deadline, and seal
+    the supervision record (services/overdue.py)."""
+    counts = overdue.run()
     for kind, count in counts.items():
         if count:
             metrics.emit("OverdueMarked", count, "Count", kind=kind)

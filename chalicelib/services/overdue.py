@@ -19,17 +19,28 @@ stands now (a paused case's deadlines move on; a task waiting on the applicant o
 special procedure gets no card), not from the stored order alone.
 """
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pynamodb.exceptions import UpdateError
 
 from ..adapters.models import (CaseRecord, CasesTableRecord, TaskRecord, WatchIndex,
                                condition_failed)
 from ..domain import cards, worktime
-from . import casefile, catalogue, clock, supervision
+from . import casefile, catalogue, clock, supervision, supervision_record
 from .cases import META
 
 log = logging.getLogger("onewindow")
+
+
+def run() -> dict:
+    """One scheduled run: the sweep at the service clock's time, then the supervision
+    record's chains of today and yesterday sealed as they stand (an event of yesterday's
+    late evening may land after midnight)."""
+    counts = sweep()
+    today = clock.today()
+    for day in (today - timedelta(days=1), today):
+        supervision_record.seal(day)
+    return counts
 
 
 def sweep(now: datetime | None = None) -> dict:

@@ -65,6 +65,17 @@ def record(kind: str, key: str, body: dict, at: datetime | None = None) -> bool:
     raise RuntimeError(f"supervision record {chain}: no free place after {ATTEMPTS} tries")
 
 
+EVENT_PREFIX = "onewindow."
+
+
+def record_event(envelope: dict) -> bool:
+    """A lifecycle event as EventBridge delivers it (docs/events.md): appended to today's
+    chain under its `eventId`; False if it was recorded before."""
+    detail = envelope["detail"]
+    kind = envelope["detail-type"].removeprefix(EVENT_PREFIX)
+    return record(kind, detail["eventId"], {"event": detail})
+
+
 def seal(day: date, area: str | None = None) -> int:
     """Sign the chain's head as it stands; the number of entries the seal covers."""
     chain = _chain(day, area)

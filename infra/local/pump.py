@@ -328,6 +328,7 @@ class EventPump:
         physical = {"TasksQueue": env["OW_TASKS_QUEUE_URL"],
                     "ConcludeQueue": env["OW_CONCLUDE_QUEUE_URL"],
                     "StartsQueue": env["OW_STARTS_QUEUE_URL"],
+                    "SupervisionQueue": env["OW_SUPERVISION_QUEUE_URL"],
                     "CasesTable": env["OW_CASES_STREAM_ARN"]}
         self.sources: list = []
         for source in app.event_sources:

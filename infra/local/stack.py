@@ -20,6 +20,8 @@ def create_resources(region: str, endpoint_url: str | None = None,
         # moto's CloudFormation skips Secrets Manager secrets (warning each time it reads
         # the template); _secrets makes them.
         warnings.filterwarnings("ignore", message=".*AWS::SecretsManager::Secret")
+        # Nor queue policies (moto's EventBridge delivers to any queue).
+        warnings.filterwarnings("ignore", message=".*AWS::SQS::QueuePolicy")
         return _create(region, endpoint_url, stack_name)
 
 
@@ -41,6 +43,8 @@ def _create(region: str, endpoint_url: str | None, stack_name: str) -> dict:
     if isinstance(env["OW_DEAD_LETTER_QUEUE_URLS"], list):
         env["OW_DEAD_LETTER_QUEUE_URLS"] = ",".join(env["OW_DEAD_LETTER_QUEUE_URLS"])
     env["OW_CASES_STREAM_ARN"] = outputs["CasesTableStreamArn"]
+    # The queues lifecycle events reach their consumers by (the local pump reads them).
+    env["OW_SUPERVISION_QUEUE_URL"] = outputs["SupervisionQueueUrl"]
     # Where the local pump records a stream batch that kept failing (the deployed
     # mapping's on-failure destination, infra/package.py).
     env["OW_STREAM_FAILURE_QUEUE_URL"] = outputs["TimelineDeadLetterQueueUrl"]

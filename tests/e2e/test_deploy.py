@@ -44,7 +44,7 @@ def test_a_stage_deploys_into_cloudformation(built, stage):
     # moto has no CloudFormation for these: checked in the template below instead.
     assert set(deployed["skipped_by_moto"]) <= {
         "AWS::ApiGateway::Deployment", "AWS::ApiGateway::Stage", "AWS::CloudWatch::Alarm",
-        "AWS::SecretsManager::Secret"}
+        "AWS::SecretsManager::Secret", "AWS::SQS::QueuePolicy"}
 
     functions = deployed["functions"]
     assert set(functions) == set(package.FUNCTIONS)
@@ -63,9 +63,11 @@ def test_a_stage_deploys_into_cloudformation(built, stage):
         assert environment["OW_QUERY_PASSWORD_SECRET_ID"] == f"onewindow-{stage}/query-password"
         assert not [v for k, v in environment.items() if "SECRET" in k and "/" not in v]
     sources = {m["function"].rsplit("-", 1)[-1]: m["source"] for m in deployed["mappings"]}
-    assert set(sources) == {"RecordTask", "ConcludeCase", "StartWorkflow", "CaseTimeline"}
+    assert set(sources) == {"RecordTask", "ConcludeCase", "StartWorkflow", "CaseTimeline",
+                            "RecordSupervision"}
     assert "TasksQueue" in sources["RecordTask"] and "ConcludeQueue" in sources["ConcludeCase"]
     assert "StartsQueue" in sources["StartWorkflow"]
+    assert "SupervisionQueue" in sources["RecordSupervision"]
     assert "/stream/" in sources["CaseTimeline"]
     assert deployed["log_groups"] == {
         **{f"/aws/lambda/onewindow-{stage}-{name}": 180 for name in package.FUNCTIONS},
@@ -120,6 +122,19 @@ def test_the_template_grants_no_wildcards_and_carries_alarms_and_tracing(built, 
     api_grants = [s for s in resources["APIHandlerRole"]["Properties"]["Policies"][0][
         "PolicyDocument"]["Statement"] if s["Action"] == ["secretsmanager:GetSecretValue"]]
     assert len(api_grants) == 1 and len(api_grants[0]["Resource"]) == 3
+    # The lifecycle rule may deliver to its consumers' queues (and their dead letters),
+    # and nothing else may.
+    rule = resources["LifecycleRule"]["Properties"]
+    targets = {t["Arn"]["Fn::GetAtt"][0] for t in rule["Targets"]}
+    policy = resources["LifecycleQueuesPolicy"]["Properties"]
+    (statement,) = policy["PolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+    assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": {
+        "Fn::GetAtt": ["LifecycleRule", "Arn"]}}}
+    allowed = {r["Fn::GetAtt"][0] for r in statement["Resource"]}
+    assert allowed == targets | {t["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0]
+                                 for t in rule["Targets"]}
+    assert {q["Ref"] for q in policy["Queues"]} == allowed
     retention = template["Parameters"]["LogRetentionDays"]
     assert retention["Default"] == 180 and min(retention["AllowedValues"]) >= 180
 

@@ -16,13 +16,13 @@ import pytest
 from infra.local.pump import EventPump
 from infra.package import FUNCTION_ACCESS
 
-from chalicelib.services import clock
+from chalicelib.services import clock, supervision_record
 
 from .harness import FOOD, application
 
 HANDLER_FUNCTIONS = {"record_task": "RecordTask", "conclude_case": "ConcludeCase",
                      "start_workflow": "StartWorkflow", "case_timeline": "CaseTimeline",
-                     "overdue_sweep": "OverdueSweep", "dead_letter_watch": "DeadLetterWatch"}
+                     "record_supervision": "RecordSupervision", "overdue_sweep": "OverdueSweep", "dead_letter_watch": "DeadLetterWatch"}
 # Per-item actions IAM checks inside a transaction.
 TRANSACT_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
                     "ConditionCheck": "ConditionCheckItem"}
@@ -35,13 +35,16 @@ class Recorder:
         env = stack.env
         self.tables = {env["OW_CASES_TABLE"]: "CasesTable", env["OW_ITEMS_TABLE"]: "ItemsTable",
                        env["OW_LICENSES_TABLE"]: "LicensesTable",
-                       env["OW_AUDIT_TABLE"]: "AuditTable"}
+                       env["OW_AUDIT_TABLE"]: "AuditTable",
+                       env["OW_SUPERVISION_TABLE"]: "SupervisionTable"}
         dead = env["OW_DEAD_LETTER_QUEUE_URLS"].split(",")
         self.queues = {env["OW_TASKS_QUEUE_URL"]: "TasksQueue",
                        env["OW_CONCLUDE_QUEUE_URL"]: "ConcludeQueue",
                        env["OW_STARTS_QUEUE_URL"]: "StartsQueue",
+                       env["OW_SUPERVISION_QUEUE_URL"]: "SupervisionQueue",
                        dead[0]: "TasksDeadLetterQueue", dead[1]: "ConcludeDeadLetterQueue",
-                       dead[2]: "StartsDeadLetterQueue", dead[3]: "TimelineDeadLetterQueue"}
+                       dead[2]: "StartsDeadLetterQueue", dead[3]: "TimelineDeadLetterQueue",
+                       dead[4]: "SupervisionDeadLetterQueue"}
         self.bus = env["OW_EVENT_BUS_NAME"]
         self.topic = env["OW_NOTIFICATIONS_TOPIC_ARN"]
         self.machine = env["OW_STATE_MACHINE_ARN"]
@@ -182,6 +185,9 @@ def _exercise(stack, monkeypatch):
     dead = stack.env["OW_DEAD_LETTER_QUEUE_URLS"].split(",")[0]
     boto3.client("sqs", region_name="cn-north-1").send_message(QueueUrl=dead,
                                                                MessageBody="{}")
+    # The sweep today: it seals the supervision record's chain the lifecycle events went to.
+    assert stack.pump.run_until(lambda: supervision_record.verify(clock.today())["entries"] > 20)
+    assert stack.pump.fire_schedules() == 2
     later = clock.now() + timedelta(days=30)
     monkeypatch.setattr(clock, "now", lambda: later)
     assert stack.pump.fire_schedules() == 2
@@ -211,7 +217,8 @@ def test_nothing_is_granted_that_no_code_path_uses(stack, recorded, monkeypatch)
     expected_unused = {
         *{(f, f"sqs:{a}", q) for f, q in (("RecordTask", "TasksQueue"),
                                          ("ConcludeCase", "ConcludeQueue"),
-                                         ("StartWorkflow", "StartsQueue"))
+                                         ("StartWorkflow", "StartsQueue"),
+                                         ("RecordSupervision", "SupervisionQueue"))
           for a in ("ReceiveMessage", "DeleteMessage", "GetQueueAttributes")},
         *{("CaseTimeline", f"dynamodb:{a}", "CasesTable.Stream")
           for a in ("DescribeStream", "GetRecords", "GetShardIterator", "ListStreams")},

@@ -1,6 +1,7 @@
 """The supervision record in DynamoDB: appends at once take distinct places, redelivery
 appends nothing, and the verifier finds an edit, a deletion, a reordering and a cut tail
 made directly in the table, naming the first broken entry."""
+import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
@@ -106,3 +107,57 @@ def test_the_operators_command_passes_then_names_a_hand_edit(stack, capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["holds"] is False
     assert report["chains"][0]["broken"] == {"seq": 1, "reason": "its content was changed"}
+
+
+def test_every_lifecycle_event_reaches_the_record_once_and_the_sweep_seals_it(stack):
+    """From the bus (the stack's LifecycleRule and queue) to today's chain: each event of
+    a case approved by two departments once, redeliveries of every message appending
+    nothing; the scheduled sweep seals the chain and it verifies."""
+    from chalicelib.adapters.models import TimelineEvent
+    from chalicelib.services import clock
+    started = clock.today()
+    case = stack.approve_in_parallel()
+
+    def entries() -> list[dict]:   # the chains of the office days the test ran in
+        return [e for day in sorted({started, clock.today()}) for e in _chain_of(stack, day)
+                if int(e["seq"]) > 0]
+
+    def published() -> set[str]:
+        return {f"{e.pk}/{e.sk}" for e in TimelineEvent.query(case["caseNo"])}
+
+    def recorded() -> dict[str, str]:
+        return {e["key"]: json.loads(e["body"])["kind"] for e in entries()}
+    assert stack.pump.run_until(lambda: "case.approved" in recorded().values()
+                                and set(recorded()) == published())
+    kinds = recorded()
+    assert {kinds[key] for key in published()} >= {
+        "case.received", "case.accepted", "case.task_created", "case.task_decided",
+        "case.in_review", "case.approved"}
+    # Every message delivered again, straight onto the queue as the rule would.
+    sqs = boto3.client("sqs", region_name=REGION)
+    for entry in entries():
+        body = json.loads(entry["body"])
+        sqs.send_message(QueueUrl=stack.env["OW_SUPERVISION_QUEUE_URL"],
+                         MessageBody=json.dumps({"source": "onewindow", "detail": body["event"],
+                                                 "detail-type": f"onewindow.{body['kind']}"}))
+    before = len(recorded())
+    assert stack.pump.run_until(lambda: int(sqs.get_queue_attributes(
+        QueueUrl=stack.env["OW_SUPERVISION_QUEUE_URL"], AttributeNames=[
+            "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])[
+        "Attributes"]["ApproximateNumberOfMessages"]) == 0)
+    assert len(recorded()) == before
+    assert stack.pump.fire_schedules() == 2   # the sweep seals today's (and yesterday's)
+    checked = [supervision_record.verify(day) for day in sorted({started, clock.today()})]
+    assert sum(c["entries"] for c in checked) == before
+    assert all(c["sealed"] == c["entries"] and c["broken"] is None for c in checked)
+
+
+def _chain_of(stack, day) -> list[dict]:
+    items, key = [], {}
+    while True:
+        page = _table(stack).query(KeyConditionExpression="chain = :c",
+                                   ExpressionAttributeValues={":c": f"440300#{day}"}, **key)
+        items += page["Items"]
+        if "LastEvaluatedKey" not in page:
+            return items
+        key = {"ExclusiveStartKey": page["LastEvaluatedKey"]}
