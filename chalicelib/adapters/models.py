@@ -405,7 +405,24 @@ class SupervisionEntry(_SharedClient, Model):
     signature = JSONAttribute(null=True)
 
 
+class BreachRecord(CasesTableRecord, discriminator="breach"):
+    """A rule breach the timeline showed (domain/breaches.py), once per kind and what it
+    is about (sk `BREACH#<kind>#<ref>`); in the `cards` index under its department."""
+    kind = UnicodeAttribute()
+    ref = UnicodeAttribute()
+    caseNo = UnicodeAttribute()
+    itemCode = UnicodeAttribute(null=True)
+    dept = UnicodeAttribute()
+    taskId = UnicodeAttribute(null=True)
+    at = UnicodeAttribute()
+    detail = JSONAttribute(null=True)
+    cardDept = UnicodeAttribute()
+    cardAt = UnicodeAttribute()            # at#BREACH#kind#ref
+    by_dept = CardsIndex()
+
+
 ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken, CardRecord,
+              BreachRecord,
               PasswordAttempts, DailyCounter,
               IdempotencyRecord, ItemsTableRecord, ItemVersionRecord, ItemCurrentRecord,
               ItemIndexRecord, ItemHistoryRecord, LineageRecord, CatalogueEntryRecord,
@@ -415,7 +432,7 @@ ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken
 
 def _json_attributes() -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
-    for model in (CaseRecord, TimelineEvent, TaskRecord, CardRecord):
+    for model in (CaseRecord, TimelineEvent, TaskRecord, CardRecord, BreachRecord):
         discriminator = model._get_discriminator_attribute().get_discriminator(model)
         found[discriminator] = {name for name, attribute in model.get_attributes().items()
                                 if isinstance(attribute, JSONAttribute)}

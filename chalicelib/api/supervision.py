@@ -1,11 +1,11 @@
-"""Supervision (电子监察): cards by department, one case's supervision view, a
-department's acknowledgement and appeal, a supervisor's decision on it."""
+"""Supervision (电子监察): cards and rule breaches by department, one case's supervision
+view, a department's acknowledgement and appeal, a supervisor's decision on it."""
 import functools
 
 from chalice import Blueprint
 
 from ..contract import models
-from ..domain import cards, identity
+from ..domain import breaches, cards, identity
 from ..services import supervision
 from . import http
 
@@ -33,6 +33,22 @@ def list_cards():
                                   level=http.query_param(request, "level"),
                                   limit=http.int_param(request, "limit", 50, 1, 100),
                                   cursor=http.query_param(request, "cursor"))
+
+
+@staff_route(bp, "GET", "/supervision/breaches", op="listBreaches",
+             summary="a department's rule breaches, newest first", returns=models.BreachPage,
+             query=(("dept", {"type": "string", "maxLength": http.MAX_PARAM_CHARS}, False,
+                     "the department (default: the caller's own; supervisors name one)"),
+                    ("kind", {"type": "string", "enum": list(breaches.KINDS)}, False,
+                     "only breaches of this kind"),
+                    http.limit_query(50), http.CURSOR_QUERY))
+def list_breaches():
+    request = bp.current_request
+    return supervision.list_breaches(http.principal(request),
+                                     http.query_param(request, "dept"),
+                                     kind=http.query_param(request, "kind"),
+                                     limit=http.int_param(request, "limit", 50, 1, 100),
+                                     cursor=http.query_param(request, "cursor"))
 
 
 @staff_route(bp, "GET", "/cases/{case_no}/supervision", op="getCaseSupervision",

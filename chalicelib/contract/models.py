@@ -529,10 +529,30 @@ class SupervisedTask(Response):
     cardLevel: CardLevel | None = None
 
 
+class Breach(Response):
+    caseNo: CaseNo
+    kind: Annotated[Literal["second_supplement", "late_acceptance", "no_opinion"], Meta(
+        description="second_supplement: materials asked for a second time (一次性告知 "
+                    "broken); late_acceptance: accepted after its limit; no_opinion: a "
+                    "review approved without an opinion")]
+    dept: str
+    at: Timestamp
+    itemCode: str | None = None
+    taskId: str | None = None
+    detail: dict[str, Any] | None = None
+
+
+class BreachPage(Response):
+    dept: str
+    breaches: list[Breach]
+    next: Cursor
+
+
 class CaseSupervision(Response):
     caseNo: CaseNo
     itemCode: str
     status: int
+    breaches: list[Breach]
     overdue: Annotated[list[str], Meta(description="deadlines missed: promised, statutory, "
                                                    "special_procedure#<n>, materials")]
     tasks: list[SupervisedTask]

@@ -271,7 +271,8 @@ def applicant_in_clear(case: CaseRecord, opened: dict | None = None) -> dict:
 
 def case_view(case: CaseRecord, events, tasks, staff: bool = True) -> dict:
     """The whole case, for its owner and the staff who may read it (the public view is
-    `public_view`). Supervision cards are internal: only staff see them on the timeline."""
+    `public_view`). Supervision's cards and breaches are internal: only staff see them on
+    the timeline."""
     opened = _opened(case)
     applicant = applicant_in_clear(case, opened)
     applicant.pop("sub", None)
@@ -313,7 +314,8 @@ def clock_of(case: CaseRecord) -> dict:
                                clock.now(), clock.zone())
 
 
-CARD_EVENTS = "card_"
+# Supervision's own events: staff see them on the timeline, applicants do not.
+CARD_EVENTS = ("card_", "rule_breach")
 
 
 def event_view(event: TimelineEvent) -> dict:

@@ -9,8 +9,8 @@
 - a new case is handed to the starts queue;
 - a review decided (or an upcoming one recorded, or a case accepted) opens the next
   stage's reviews or hands the case to the conclude queue (services/stages.py);
-- carded work done (a task decided or cancelled, the case closed) resolves its cards
-  (services/supervision.py).
+- carded work done (a task decided or cancelled, the case closed) resolves its cards, and
+  a rule breach the change shows is flagged (services/supervision.py).
 """
 import json
 import logging
@@ -31,6 +31,7 @@ log = logging.getLogger("onewindow")
 def after_change(old: dict | None, new: dict | None) -> None:
     resume_decided(old, new)
     supervision.settle(old, new)
+    supervision.flag_breaches(old, new)
     if stages.moves_on(old, new):
         outcome = stages.advance(new["pk"])
         log.info("case %s review: %s", new["pk"], outcome)

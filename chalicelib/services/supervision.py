@@ -12,8 +12,8 @@ from datetime import datetime
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 
-from ..adapters.models import CardRecord, condition_failed, put_if_absent
-from ..domain import cards, identity, worktime
+from ..adapters.models import BreachRecord, CardRecord, condition_failed, put_if_absent
+from ..domain import breaches, cards, identity, worktime
 from ..domain.errors import Concealed, Conflict, Forbidden, NotFound, ValidationError
 from . import clock
 from .cases import load
@@ -82,6 +82,54 @@ def settle(old: dict | None, new: dict | None) -> int:
     return 0
 
 
+def flag_breaches(old: dict | None, new: dict | None) -> int:
+    """Record the rule breaches one change shows (domain/breaches.py), each once."""
+    flagged = 0
+    for breach in breaches.found(old, new):
+        at = worktime.utc_precise_text(worktime.parse(breach.at))
+        key = f"BREACH#{breach.kind}#{breach.ref}"
+        flagged += put_if_absent(BreachRecord(
+            new["pk"], key, kind=breach.kind, ref=breach.ref, caseNo=new["pk"],
+            itemCode=new.get("itemCode"), dept=breach.dept, taskId=breach.taskId, at=at,
+            detail=breach.detail, cardDept=breach.dept, cardAt=f"{at}#{key}"))
+    if flagged:
+        log.info("case %s: %d rule breach(es) flagged", new["pk"], flagged)
+    return flagged
+
+
+def breach_view(breach: BreachRecord) -> dict:
+    view = {"caseNo": breach.caseNo, "kind": breach.kind, "dept": breach.dept,
+            "at": breach.at, "itemCode": breach.itemCode, "taskId": breach.taskId,
+            "detail": breach.detail}
+    return {k: v for k, v in view.items() if v is not None}
+
+
+def list_breaches(principal: identity.Principal | None, dept: str | None, *,
+                  kind: str | None = None, limit: int = 50,
+                  cursor: str | None = None) -> dict:
+    """A department's rule breaches, newest first."""
+    principal = identity.require_role(principal, *identity.STAFF)
+    dept = _department(principal, dept)
+    if kind is not None and kind not in breaches.KINDS:
+        raise ValidationError(f"kind must be one of {', '.join(breaches.KINDS)}",
+                              field="kind")
+    page = BreachRecord.by_dept.query(
+        dept, filter_condition=(BreachRecord.kind == kind) if kind else None, limit=limit,
+        scan_index_forward=False, last_evaluated_key=decode_cursor(cursor))
+    found = [breach_view(breach) for breach in page]
+    return {"dept": dept, "breaches": found, "next": encode_cursor(page.last_evaluated_key)}
+
+
+def _department(principal: identity.Principal, dept: str | None) -> str:
+    """The department a listing is of: the caller's own, or any for supervisors."""
+    dept = dept or principal.dept
+    if not dept:
+        raise ValidationError("dept is required", field="dept")
+    if principal.role not in identity.READS_EVERY_CASE:
+        identity.require_department(principal, dept)
+    return dept
+
+
 def resolve_done(case_no: str, prefixes: tuple[str, ...] | None = None) -> int:
     """The work a card stood for is done: its cards still open are resolved. `prefixes`:
     the scope keys done (a task, a department's part of a stage); None: the whole case."""
@@ -118,11 +166,7 @@ def list_cards(principal: identity.Principal | None, dept: str | None, *,
     """A department's cards, newest first, with filters: its own staff see theirs,
     supervisors and admins any department's."""
     principal = identity.require_role(principal, *identity.STAFF)
-    dept = dept or principal.dept
-    if not dept:
-        raise ValidationError("dept is required", field="dept")
-    if principal.role not in identity.READS_EVERY_CASE:
-        identity.require_department(principal, dept)
+    dept = _department(principal, dept)
     for name, value, allowed in (("state", state, cards.STATES),
                                  ("level", level, cards.LEVELS)):
         if value is not None and value not in allowed:
@@ -148,7 +192,10 @@ def case_supervision(principal: identity.Principal | None, case_no: str) -> dict
     if not identity.reads_case(principal, {task.dept for task in tasks}):
         raise Concealed(f"no case {case_no}", field="caseNo")
     found = sorted(cards_of(case_no, consistent=False), key=lambda card: card.issuedAt)
+    flagged = sorted(BreachRecord.query(case_no, BreachRecord.sk.startswith("BREACH#")),
+                     key=lambda breach: breach.at)
     return {"caseNo": case_no, "itemCode": case.itemCode, "status": case.status,
+            "breaches": [breach_view(breach) for breach in flagged],
             "overdue": list(case.overdue or []),
             "tasks": [{"taskId": task.taskId, "dept": task.dept, "state": task.state,
                        "deadline": task.deadline, "overdue": task.overdue,

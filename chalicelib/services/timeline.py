@@ -151,6 +151,10 @@ def events_for(old: dict | None, new: dict | None) -> list[TimelineEvent]:
         return _task_events(old, new)
     if new.get("rt") == "card":
         return _card_events(old, new)
+    if new.get("rt") == "breach" and old is None:
+        return [_event(new, new["at"], f"{new['sk']}", "rule_breach", taskId=new.get("taskId"),
+                       dept=new["dept"], detail={"kind": new["kind"],
+                                                 **(new.get("detail") or {})})]
     return []
 
 

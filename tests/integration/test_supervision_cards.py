@@ -230,3 +230,53 @@ def test_acknowledged_appealed_and_decided_once_however_many_try_at_once(stack):
     assert stack.pump.run_until(lambda: [e["action"] for e in stack.case(case_no)["timeline"]
                                          if e.get("detail", {}).get("cardId") == card
                                          and e["action"] != "card_issued"] == expected)
+
+
+def test_rule_breaches_the_timeline_shows_are_flagged_once(stack, monkeypatch):
+    from datetime import timedelta
+
+    from chalicelib.services import supervision
+    from .harness import application
+    # Materials asked for twice at acceptance: 一次性告知 broken, by the acceptance office.
+    case_no = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
+    accept = stack.open_task(case_no, "ZWFW", "clerk")
+    for materials in (["营业执照"], ["经营场所平面图和设备布局图"]):
+        stack.call("POST", f"/tasks/{accept['taskId']}/decision", "clerk", {
+            "decision": "supplement", "opinion": "请补正", "materials": materials})
+        stack.call("POST", f"/cases/{case_no}/supplement", "company", {
+            "materials": [{"name": materials[0], "ref": "s3://materials/m.pdf"}]})
+    # Accepted days after its limit, then approved without an opinion.
+    late = clock.now() + timedelta(days=8)
+    monkeypatch.setattr(clock, "now", lambda: late)
+    stack.decide(accept["taskId"], "clerk", "accept")
+    review = stack.open_task(case_no, "SCJG", "scjg")
+    stack.decide(review["taskId"], "scjg", "approve")
+    stack.wait_status(case_no, 11)
+
+    def kinds(user="supervisor"):
+        view = stack.call("GET", f"/cases/{case_no}/supervision", user).data
+        return sorted((b["kind"], b["dept"]) for b in view["breaches"])
+    expected = [("late_acceptance", "ZWFW"), ("no_opinion", "SCJG"),
+                ("second_supplement", "ZWFW")]
+    assert stack.pump.run_until(lambda: kinds() == expected)
+    listed = stack.call("GET", "/supervision/breaches?kind=second_supplement", "clerk").data
+    assert [(b["caseNo"], b["kind"]) for b in listed["breaches"]] == [
+        (case_no, "second_supplement")]
+    assert [b["kind"] for b in stack.call("GET", "/supervision/breaches?dept=SCJG",
+                                          "supervisor").data["breaches"]] == ["no_opinion"]
+    assert stack.call("GET", "/supervision/breaches?dept=SCJG", "clerk").status_code == 403
+    assert stack.call("GET", "/supervision/breaches?kind=rude", "clerk").status_code == 400
+    assert stack.pump.run_until(lambda: sorted(
+        e["detail"]["kind"] for e in stack.case(case_no)["timeline"]
+        if e["action"] == "rule_breach") == [k for k, _ in expected])
+    assert not [e for e in stack.case(case_no, "company")["timeline"]
+                if e["action"] == "rule_breach"]
+    # The same change delivered again flags nothing more.
+    decided = stack.case(case_no)["tasks"]
+    review_task = next(t for t in decided if t["kind"] == "review")
+    old = {"rt": "task", "pk": case_no, "state": "open", "taskKind": "review",
+           "taskId": review_task["taskId"], "dept": "SCJG"}
+    new = {**old, "state": "decided", "decision": "approve",
+           "decidedAt": review_task["decidedAt"]}
+    assert supervision.flag_breaches(old, new) == 0
+    assert kinds() == expected
