@@ -35,7 +35,7 @@ CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
 REGION_TAG = "onewindow:region"
 API_NAME = "onewindow"
 FUNCTIONS = ("APIHandler", "RecordTask", "ConcludeCase", "StartWorkflow", "CaseTimeline",
-             "RecordSupervision", "OverdueSweep", "DeadLetterWatch")
+             "RecordSupervision", "SendNotifications", "OverdueSweep", "DeadLetterWatch")
 # Chalice's names for the event sources of each handler, and the resource each reads.
 EVENT_SOURCES = {
     ("RecordTask", "RecordTaskSqsEventSource", "Queue"):
@@ -46,6 +46,8 @@ EVENT_SOURCES = {
         {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.STARTS_QUEUE], "Arn"]},
     ("RecordSupervision", "RecordSupervisionSqsEventSource", "Queue"):
         {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.SUPERVISION_QUEUE], "Arn"]},
+    ("SendNotifications", "SendNotificationsSqsEventSource", "Queue"):
+        {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.NOTIFICATIONS_QUEUE], "Arn"]},
     ("CaseTimeline", "CaseTimelineDynamodbEventSource", "Stream"):
         {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.CASES_STREAM], "StreamArn"]},
 }
@@ -54,7 +56,7 @@ QUEUE_CONSUME = ("ReceiveMessage", "DeleteMessage", "GetQueueAttributes")
 STREAM_READ = ("DescribeStream", "GetRecords", "GetShardIterator", "ListStreams")
 DEAD_LETTER_QUEUES = ("TasksDeadLetterQueue", "ConcludeDeadLetterQueue",
                       "StartsDeadLetterQueue", "TimelineDeadLetterQueue",
-                      "SupervisionDeadLetterQueue")
+                      "SupervisionDeadLetterQueue", "NotificationsDeadLetterQueue")
 # function -> (service, actions, resources by logical id): exactly what each function's
 # code calls (tests/integration/test_least_privilege.py records the calls and compares),
 # plus what Lambda itself does with the function's role: poll its queue or stream, and
@@ -66,6 +68,7 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
          ("ItemsTable",)),
         ("dynamodb", ("GetItem",), ("LicensesTable",)),
         ("dynamodb", ("PutItem", "Query"), ("AuditTable",)),
+        ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem"), ("NotificationsTable",)),
         ("kms", ("DescribeKey", "GetPublicKey"), ("LicenseSigningKey",)),
         ("kms", ("GenerateDataKey", "Decrypt"), ("PersonalDataKey",)),
         ("secretsmanager", ("GetSecretValue",), SECRETS),
@@ -97,12 +100,17 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("states", ("DescribeExecution", "StopExecution"),
          ("CaseApprovalStateMachine.Executions",)),
         ("events", ("PutEvents",), ("CaseEventBus",)),
-        ("sns", ("Publish",), ("NotificationsTopic",)),
         ("sqs", ("SendMessage",), ("StartsQueue", "ConcludeQueue", "TimelineDeadLetterQueue")),
     ],
     "RecordSupervision": [
         ("dynamodb", ("Query", "PutItem"), ("SupervisionTable",)),
         ("sqs", QUEUE_CONSUME, ("SupervisionQueue",)),
+    ],
+    "SendNotifications": [
+        ("dynamodb", ("GetItem",), ("CasesTable",)),
+        ("dynamodb", ("GetItem", "PutItem", "UpdateItem"), ("NotificationsTable",)),
+        ("sns", ("Publish",), ("NotificationsTopic",)),
+        ("sqs", QUEUE_CONSUME, ("NotificationsQueue",)),
     ],
     "OverdueSweep": [
         ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem"), ("CasesTable",)),
@@ -194,6 +202,7 @@ def _environment() -> dict:
         "OW_LICENSES_TABLE": {"Ref": "LicensesTable"},
         "OW_AUDIT_TABLE": {"Ref": "AuditTable"},
         "OW_SUPERVISION_TABLE": {"Ref": "SupervisionTable"},
+        "OW_NOTIFICATIONS_TABLE": {"Ref": "NotificationsTable"},
         "OW_TASKS_QUEUE_URL": {"Ref": "TasksQueue"},
         "OW_CONCLUDE_QUEUE_URL": {"Ref": "ConcludeQueue"},
         "OW_STARTS_QUEUE_URL": {"Ref": "StartsQueue"},

@@ -19,6 +19,7 @@ OUTPUT_ENV = {
     "LicensesTable": "OW_LICENSES_TABLE",
     "AuditTable": "OW_AUDIT_TABLE",
     "SupervisionTable": "OW_SUPERVISION_TABLE",
+    "NotificationsTable": "OW_NOTIFICATIONS_TABLE",
     "TasksQueueUrl": "OW_TASKS_QUEUE_URL",
     "ConcludeQueueUrl": "OW_CONCLUDE_QUEUE_URL",
     "StartsQueueUrl": "OW_STARTS_QUEUE_URL",

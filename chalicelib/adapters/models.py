@@ -421,13 +421,46 @@ class BreachRecord(CasesTableRecord, discriminator="breach"):
     by_dept = CardsIndex()
 
 
+class NotificationsTableRecord(_SharedClient, Model):
+    """The notifications table: per recipient (`sub:<subject>`, `owner:<ID lookup key>`,
+    `dept:<code>`, `ops`), its notifications by id (time-ordered) and its preferences."""
+    class Meta:
+        table_name = "ow-notifications"
+        billing_mode = "PAY_PER_REQUEST"
+
+    recipient = UnicodeAttribute(hash_key=True)
+    id = UnicodeAttribute(range_key=True)
+
+
+class NotificationRecord(NotificationsTableRecord):
+    caseNo = UnicodeAttribute()
+    template = UnicodeAttribute()
+    event = UnicodeAttribute()
+    eventId = UnicodeAttribute()
+    text = UnicodeAttribute()              # masked
+    channels = ListAttribute(of=UnicodeAttribute)
+    audience = UnicodeAttribute()
+    createdAt = UnicodeAttribute()
+    claimedAt = UnicodeAttribute(null=True)  # a delivery is publishing it (a lease)
+    sentAt = UnicodeAttribute(null=True)     # published on the topic
+    readAt = UnicodeAttribute(null=True)
+    expiresAt = NumberAttribute()
+
+
+class NotificationPrefs(NotificationsTableRecord):
+    """A recipient's channels (sk `PREFS`)."""
+    channels = ListAttribute(of=UnicodeAttribute)
+    updatedAt = UnicodeAttribute()
+
+
 ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken, CardRecord,
               BreachRecord,
               PasswordAttempts, DailyCounter,
               IdempotencyRecord, ItemsTableRecord, ItemVersionRecord, ItemCurrentRecord,
               ItemIndexRecord, ItemHistoryRecord, LineageRecord, CatalogueEntryRecord,
               DepartmentRecord,
-              LicenseRecord, AuditRecord, SupervisionEntry)
+              LicenseRecord, AuditRecord, SupervisionEntry, NotificationsTableRecord,
+              NotificationRecord, NotificationPrefs)
 
 
 def _json_attributes() -> dict[str, frozenset[str]]:
@@ -454,7 +487,8 @@ def bind(cfg: config.Config | None = None) -> None:
     cfg = cfg or config.get()
     tables = {CasesTableRecord: cfg.cases_table, ItemsTableRecord: cfg.items_table,
               LicenseRecord: cfg.licenses_table, AuditRecord: cfg.audit_table,
-              SupervisionEntry: cfg.supervision_table}
+              SupervisionEntry: cfg.supervision_table,
+              NotificationsTableRecord: cfg.notifications_table}
     for model in ALL_MODELS:
         base = next(b for b in tables if issubclass(model, b))
         model.Meta.table_name = tables[base]

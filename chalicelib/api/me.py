@@ -3,6 +3,8 @@ from chalice import Blueprint
 
 from ..contract import models
 from ..services import me as me_service
+from ..services import notices
+from ..domain.errors import ValidationError
 from . import http
 
 bp = Blueprint(__name__)
@@ -26,3 +28,42 @@ def my_cases():
                                limit=http.int_param(request, "limit", 20, 1, 100),
                                cursor=http.query_param(request, "cursor"),
                                for_company=http.query_param(request, "for"))
+
+
+@http.route(bp, "GET", "/me/notifications", op="listMyNotifications",
+            summary="my in-app notifications (a department's staff: the department's), "
+                    "newest first", tag="me", returns=models.NotificationPage,
+            query=(("unread", {"type": "string", "enum": ["true", "false"]}, False,
+                    "only those not read yet"), http.limit_query(20), http.CURSOR_QUERY))
+def my_notifications():
+    request = bp.current_request
+    unread = http.query_param(request, "unread")
+    if unread not in (None, "true", "false"):
+        raise ValidationError("unread must be true or false", field="unread")
+    return notices.my_notifications(http.principal(request), unread=unread == "true",
+                                    limit=http.int_param(request, "limit", 20, 1, 100),
+                                    cursor=http.query_param(request, "cursor"))
+
+
+@http.route(bp, "POST", "/me/notifications/{notification_id}/read", op="readNotification",
+            summary="mark one of my notifications read", tag="me",
+            returns=models.Notification, errors=(404,))
+def read_notification(notification_id):
+    return notices.mark_read(http.principal(bp.current_request), notification_id)
+
+
+@http.route(bp, "GET", "/me/notification-preferences", op="getNotificationPreferences",
+            summary="the channels my notifications go out on", tag="me",
+            returns=models.NotificationPreferences)
+def notification_preferences():
+    return notices.preferences(http.principal(bp.current_request))
+
+
+@http.route(bp, "PUT", "/me/notification-preferences", op="setNotificationPreferences",
+            summary="choose the channels my notifications go out on (in-app always)",
+            tag="me", returns=models.NotificationPreferences,
+            body=models.NotificationChoice)
+def set_notification_preferences():
+    request = bp.current_request
+    return notices.set_preferences(http.principal(request),
+                                   http.body(request, models.NotificationChoice))

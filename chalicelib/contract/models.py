@@ -409,6 +409,39 @@ class MyCases(Response):
     next: Cursor
 
 
+NotificationChannel = Literal["sms", "miniprogram", "email", "inapp"]
+
+
+class Notification(Response):
+    id: str
+    caseNo: CaseNo
+    type: Annotated[str, Meta(description="its template: received, accepted, refused, "
+                                          "supplement, concluded, task_created, warning, "
+                                          "card, red_card")]
+    event: str
+    text: Annotated[str, Meta(description="Chinese, ID and phone numbers masked",
+                              examples=["【一网通办】您的办件 4403002026112500000019（食品经营"
+                                        "许可（新办））已受理，承诺于 2026-12-02 前办结。"])]
+    channels: list[NotificationChannel]
+    createdAt: Timestamp
+    read: bool
+    readAt: Timestamp | None = None
+
+
+class NotificationPage(Response):
+    notifications: list[Notification]
+    next: Cursor
+
+
+class NotificationPreferences(Response):
+    channels: list[NotificationChannel]
+
+
+class NotificationChoice(Request):
+    channels: Annotated[list[NotificationChannel], Meta(
+        max_length=4, description="in-app is always kept")]
+
+
 class AuditEntry(Response):
     at: Timestamp
     status: int

@@ -13,7 +13,7 @@ from chalice import Blueprint, Rate
 
 from .. import logs, metrics
 from ..adapters import models
-from ..services import (conclusion, operations, overdue, progress, starts,
+from ..services import (conclusion, notices, operations, overdue, progress, starts,
                         supervision_record, tasks, timeline)
 
 bp = Blueprint(__name__)
@@ -23,10 +23,12 @@ TASKS_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-tasks"
 CONCLUDE_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-conclude"
 STARTS_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-starts"
 SUPERVISION_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-supervision"
+NOTIFICATIONS_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-notifications"
 CASES_STREAM = "arn:aws:dynamodb:cn-north-1:000000000000:table/onewindow-cases/stream/x"
 # Each placeholder -> the infra/template.json resource it stands for.
 SOURCE_RESOURCES = {TASKS_QUEUE: "TasksQueue", CONCLUDE_QUEUE: "ConcludeQueue",
                     STARTS_QUEUE: "StartsQueue", SUPERVISION_QUEUE: "SupervisionQueue",
+                    NOTIFICATIONS_QUEUE: "NotificationsQueue",
                     CASES_STREAM: "CasesTable"}
 
 
@@ -110,6 +112,18 @@ def record_supervision(event):
         appended = supervision_record.record_event(envelope)
         log.info("%s %s", envelope.get("detail-type"),
                  "recorded" if appended else "recorded before")
+
+
+@bp.on_sqs_message(queue_arn=NOTIFICATIONS_QUEUE, batch_size=10)
+def send_notifications(event):
+    """Every lifecycle event from the bus (LifecycleRule): the notifications it becomes,
+    each once (services/notices.py)."""
+    for record in event:
+        envelope = json.loads(record.body)
+        logs.bind(case_no=envelope.get("detail", {}).get("caseNo"))
+        sent = notices.deliver(envelope)
+        if sent:
+            log.info("%s: %d notification(s) sent", envelope.get("detail-type"), sent)
 
 
 @bp.on_dynamodb_record(stream_arn=CASES_STREAM, batch_size=100, starting_position="TRIM_HORIZON")

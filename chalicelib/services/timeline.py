@@ -12,10 +12,10 @@ nothing; a crash between the two publishes it again with the same `eventId`, whi
 consumers use to drop the repeat.
 """
 from .. import config
-from ..adapters import bus, notifier
+from ..adapters import bus
 from ..adapters.models import TimelineEvent, put_if_absent
 from ..domain import worktime
-from ..domain.lifecycle import CONCLUDED, Status
+from ..domain.lifecycle import Status
 from .tasks import task_decided
 
 CONCLUSIONS = {Status.APPROVED: "approved",
@@ -188,10 +188,6 @@ def record_change(old: dict | None, new: dict | None) -> list[TimelineEvent]:
         if cfg.event_bus_name:
             bus.put(cfg.event_bus_name, DETAIL_TYPE.format(event_type(event)),
                     detail_of(event, new))
-        if event.action == "status" and event.status in CONCLUDED:
-            notifier.publish(cfg.notifications_topic_arn, {
-                "type": "case.concluded", "caseNo": event.pk, "status": event.status,
-                "itemCode": new.get("itemCode")})
         if put_if_absent(event):
             added.append(event)
     return added

@@ -329,6 +329,7 @@ class EventPump:
                     "ConcludeQueue": env["OW_CONCLUDE_QUEUE_URL"],
                     "StartsQueue": env["OW_STARTS_QUEUE_URL"],
                     "SupervisionQueue": env["OW_SUPERVISION_QUEUE_URL"],
+                    "NotificationsQueue": env["OW_NOTIFICATIONS_QUEUE_URL"],
                     "CasesTable": env["OW_CASES_STREAM_ARN"]}
         self.sources: list = []
         for source in app.event_sources:

@@ -133,7 +133,7 @@ def reset(stack: Stack) -> None:
     """Per-test isolation on the session's stack: every workflow stopped and forgotten,
     cases and licenses gone (the day's case-number counter kept, so numbers and execution
     names never repeat), the shipped catalogue as loaded, queues empty, subscriptions and
-    queues a test made removed, the supervision record empty, and a pump reading a fresh
+    queues a test made removed, the supervision record and notifications empty, and a pump reading a fresh
     stream."""
     from moto.dynamodb.models.table import StreamShard
     from moto.stepfunctions.parser.models import stepfunctions_parser_backends
@@ -152,6 +152,7 @@ def reset(stack: Stack) -> None:
         cases.stream_shard = StreamShard(ACCOUNT, cases)
         _moto_table(stack.env["OW_LICENSES_TABLE"]).items.clear()
         _moto_table(stack.env["OW_SUPERVISION_TABLE"]).items.clear()
+        _moto_table(stack.env["OW_NOTIFICATIONS_TABLE"]).items.clear()
         _moto_table(stack.env["OW_ITEMS_TABLE"]).items = copy.deepcopy(stack.catalogue)
     read_cache.catalogue.clear()  # the table changed under the app's feet
     sqs, sns = boto3.client("sqs", region_name=REGION), boto3.client("sns", region_name=REGION)

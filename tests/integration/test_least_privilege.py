@@ -22,7 +22,8 @@ from .harness import FOOD, application
 
 HANDLER_FUNCTIONS = {"record_task": "RecordTask", "conclude_case": "ConcludeCase",
                      "start_workflow": "StartWorkflow", "case_timeline": "CaseTimeline",
-                     "record_supervision": "RecordSupervision", "overdue_sweep": "OverdueSweep", "dead_letter_watch": "DeadLetterWatch"}
+                     "record_supervision": "RecordSupervision",
+                     "send_notifications": "SendNotifications", "overdue_sweep": "OverdueSweep", "dead_letter_watch": "DeadLetterWatch"}
 # Per-item actions IAM checks inside a transaction.
 TRANSACT_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
                     "ConditionCheck": "ConditionCheckItem"}
@@ -36,15 +37,18 @@ class Recorder:
         self.tables = {env["OW_CASES_TABLE"]: "CasesTable", env["OW_ITEMS_TABLE"]: "ItemsTable",
                        env["OW_LICENSES_TABLE"]: "LicensesTable",
                        env["OW_AUDIT_TABLE"]: "AuditTable",
-                       env["OW_SUPERVISION_TABLE"]: "SupervisionTable"}
+                       env["OW_SUPERVISION_TABLE"]: "SupervisionTable",
+                       env["OW_NOTIFICATIONS_TABLE"]: "NotificationsTable"}
         dead = env["OW_DEAD_LETTER_QUEUE_URLS"].split(",")
         self.queues = {env["OW_TASKS_QUEUE_URL"]: "TasksQueue",
                        env["OW_CONCLUDE_QUEUE_URL"]: "ConcludeQueue",
                        env["OW_STARTS_QUEUE_URL"]: "StartsQueue",
                        env["OW_SUPERVISION_QUEUE_URL"]: "SupervisionQueue",
+                       env["OW_NOTIFICATIONS_QUEUE_URL"]: "NotificationsQueue",
                        dead[0]: "TasksDeadLetterQueue", dead[1]: "ConcludeDeadLetterQueue",
                        dead[2]: "StartsDeadLetterQueue", dead[3]: "TimelineDeadLetterQueue",
-                       dead[4]: "SupervisionDeadLetterQueue"}
+                       dead[4]: "SupervisionDeadLetterQueue",
+                       dead[5]: "NotificationsDeadLetterQueue"}
         self.bus = env["OW_EVENT_BUS_NAME"]
         self.topic = env["OW_NOTIFICATIONS_TOPIC_ARN"]
         self.machine = env["OW_STATE_MACHINE_ARN"]
@@ -178,6 +182,13 @@ def _exercise(stack, monkeypatch):
     stack.call("GET", "/audit?day=2026-11-25", "supervisor")
     # A page with a next one: its cursor is signed with the cursor secret.
     assert stack.call("GET", "/me/cases?limit=1", "company").data["next"]
+    # The in-app inbox: read, one marked read, the channels chosen.
+    assert stack.pump.run_until(lambda: stack.call("GET", "/me/notifications",
+                                                   "company").data["notifications"])
+    note = stack.call("GET", "/me/notifications", "company").data["notifications"][0]
+    stack.call("POST", f"/me/notifications/{note['id']}/read", "company")
+    stack.call("GET", "/me/notification-preferences", "company")
+    stack.call("PUT", "/me/notification-preferences", "company", {"channels": ["sms"]})
     stack.wait_status(case["caseNo"], 15)
     # The dead-letter watch, through the pump, with a message set aside to alert about;
     # the sweep a month on, when the last case is overdue.
@@ -218,7 +229,8 @@ def test_nothing_is_granted_that_no_code_path_uses(stack, recorded, monkeypatch)
         *{(f, f"sqs:{a}", q) for f, q in (("RecordTask", "TasksQueue"),
                                          ("ConcludeCase", "ConcludeQueue"),
                                          ("StartWorkflow", "StartsQueue"),
-                                         ("RecordSupervision", "SupervisionQueue"))
+                                         ("RecordSupervision", "SupervisionQueue"),
+                                         ("SendNotifications", "NotificationsQueue"))
           for a in ("ReceiveMessage", "DeleteMessage", "GetQueueAttributes")},
         *{("CaseTimeline", f"dynamodb:{a}", "CasesTable.Stream")
           for a in ("DescribeStream", "GetRecords", "GetShardIterator", "ListStreams")},

@@ -1,0 +1,51 @@
+"""Who is told what (消息通知): the notifications one lifecycle event becomes. Pure rules.
+
+Applicants (and their agents) hear of their case — received, accepted, refused with the
+reason, asked for materials (named), concluded (with the license); a department of a new
+task in its inbox, a warning and a card; operators of a red card. Each notice names its
+template (chalicelib/templates/notifications/<template>.txt).
+"""
+from dataclasses import dataclass
+
+APPLICANT, DEPARTMENT, OPERATORS = "applicant", "department", "operators"
+CHANNELS = ("sms", "miniprogram", "email", "inapp")
+DEFAULT_CHANNELS = {APPLICANT: ("sms", "inapp"), DEPARTMENT: ("inapp",),
+                    OPERATORS: ("email", "inapp")}
+STATUS_TEMPLATES = {"received": "received", "accepted": "accepted", "refused": "refused",
+                    "not_accepted": "refused", "supplement_requested": "supplement",
+                    "approved": "concluded", "approved_pending_materials": "concluded",
+                    "denied": "concluded"}
+LEVEL_NAMES = {"warning": "预警", "yellow": "黄牌", "red": "红牌"}
+SCOPE_NAMES = {"task": "办理环节", "stage": "审查阶段", "case": "整体办理时限"}
+TASK_KINDS = {"acceptance": "受理", "review": "审查"}
+
+
+@dataclass(frozen=True)
+class Notice:
+    audience: str          # applicant | department | operators
+    template: str
+    dept: str | None = None
+
+
+def notices_for(kind: str, detail: dict) -> list[Notice]:
+    """The notices a lifecycle event of type `kind` (docs/events.md) becomes."""
+    if kind in STATUS_TEMPLATES:
+        return [Notice(APPLICANT, STATUS_TEMPLATES[kind])]
+    if kind == "task_created":
+        return [Notice(DEPARTMENT, "task_created", detail["dept"])]
+    if kind == "card_issued":
+        if detail["level"] == "warning":
+            return [Notice(DEPARTMENT, "warning", detail["dept"])]
+        found = [Notice(DEPARTMENT, "card", detail["dept"])]
+        if detail["level"] == "red":
+            found.append(Notice(OPERATORS, "red_card", detail["dept"]))
+        return found
+    return []
+
+
+def channels_for(audience: str, preferred: list[str] | None) -> list[str]:
+    """The channels a notice goes out on: the person's choice, in-app always kept (the
+    inbox is the record of what was said)."""
+    chosen = [c for c in (preferred if preferred is not None else
+                          DEFAULT_CHANNELS[audience]) if c in CHANNELS]
+    return sorted(set(chosen) | {"inapp"})

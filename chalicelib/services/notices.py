@@ -1,0 +1,224 @@
+"""Notifications (消息通知): each lifecycle event that matters to a person becomes one
+notification per recipient, exactly once, kept in their in-app inbox and published on the
+notifications topic for the channels they chose (SMS, mini-program, e-mail).
+
+Once: a notification's id is derived from the event and the recipient, so a redelivered
+event finds it. Publishing is claimed first (a lease of a minute): deliveries at once
+publish it once, and a delivery that died between claim and publish leaves it to the next
+one after the lease. Subscribers drop a repeat by `notificationId`. Every text is masked
+(ID and phone numbers) before it is stored or sent.
+"""
+import hashlib
+import logging
+from datetime import timedelta
+from functools import cache
+from pathlib import Path
+from string import Template
+
+from pynamodb.exceptions import UpdateError
+
+from .. import config
+from ..adapters import notifier
+from ..adapters.models import (CaseRecord, NotificationPrefs, NotificationRecord,
+                               condition_failed, put_if_absent)
+from ..domain import identity, notices, worktime
+from ..domain.errors import NotFound
+from ..domain.masking import mask_text
+from . import clock
+from .cases import META
+from .pagination import decode_cursor, encode_cursor
+
+log = logging.getLogger("onewindow")
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "notifications"
+KEEP_DAYS = 400
+LEASE = timedelta(minutes=1)
+EVENT_PREFIX = "onewindow.case."
+
+
+@cache
+def template(name: str) -> Template:
+    return Template((TEMPLATES / f"{name}.txt").read_text("utf-8").strip())
+
+
+def notification_id(at: str, event_id: str, recipient: str) -> str:
+    """Sortable by time, the same for the same event and recipient, safe in a URL."""
+    moment = worktime.parse(at).strftime("%Y%m%dT%H%M%S%fZ")
+    digest = hashlib.sha256(f"{event_id}|{recipient}".encode()).hexdigest()[:16]
+    return f"{moment}-{digest}"
+
+
+def deliver(envelope: dict) -> int:
+    """The notifications one lifecycle event (as EventBridge delivers it) becomes; how
+    many were published now."""
+    detail = envelope["detail"]
+    kind = envelope["detail-type"].removeprefix(EVENT_PREFIX)
+    wanted = notices.notices_for(kind, detail)
+    if not wanted:
+        return 0
+    case = CaseRecord.get(detail["caseNo"], META)
+    values = _values(case, detail)
+    sent = 0
+    for notice in wanted:
+        for recipient in _recipients(notice, case):
+            sent += _send(recipient, notice, kind, values, detail)
+    return sent
+
+
+def _local(moment: str | None) -> str:
+    if not moment:
+        return ""
+    return worktime.parse(moment).astimezone(clock.zone()).strftime("%Y-%m-%d %H:%M")
+
+
+def _values(case: CaseRecord, detail: dict) -> dict:
+    materials = (case.supplement or {}).get("materials") or []
+    license_line = f"电子证照编号 {case.licenseId}，可在“我的证照”中查看和出示。" \
+        if case.licenseId and detail.get("status") in (11, 12) else ""
+    return {"caseNo": case.pk, "itemName": case.itemName, "promisedBy": case.promisedBy,
+            "opinion": detail.get("opinion") or case.opinion or "",
+            "materials": "、".join(m if isinstance(m, str) else m.get("name", "")
+                                  for m in materials),
+            "licenseLine": license_line, "dept": detail.get("dept") or "",
+            "taskKind": notices.TASK_KINDS.get(detail.get("kind"), ""),
+            "deadline": _local(detail.get("deadline")),
+            "scopeName": notices.SCOPE_NAMES.get(detail.get("scope"), ""),
+            "levelName": notices.LEVEL_NAMES.get(detail.get("level"), ""),
+            "dueAt": _local(detail.get("dueAt"))}
+
+
+def _recipients(notice: notices.Notice, case: CaseRecord) -> list[str]:
+    """Inbox keys: a signed-in applicant or agent by subject (a counter applicant who
+    never signed in by the keyed hash of the ID number), a department, the operators."""
+    if notice.audience == notices.APPLICANT:
+        found = [f"sub:{case.applicant.sub}" if case.applicant.sub else f"owner:{case.owner}"]
+        if case.agent and case.agent.get("sub"):
+            found.append(f"sub:{case.agent['sub']}")
+        return found
+    if notice.audience == notices.DEPARTMENT:
+        return [f"dept:{notice.dept}"]
+    return ["ops"]
+
+
+def _preferred(recipient: str) -> list[str] | None:
+    try:
+        return list(NotificationPrefs.get(recipient, PREFS).channels)
+    except NotificationPrefs.DoesNotExist:
+        return None
+
+
+PREFS = "PREFS"
+
+
+def _send(recipient: str, notice: notices.Notice, kind: str, values: dict,
+          detail: dict) -> int:
+    note_id = notification_id(detail["at"], detail["eventId"], recipient)
+    now = clock.now()
+    record = NotificationRecord(
+        recipient, note_id, caseNo=detail["caseNo"], template=notice.template, event=kind,
+        eventId=detail["eventId"], text=mask_text(template(notice.template)
+                                                  .safe_substitute(values)),
+        channels=notices.channels_for(notice.audience, _preferred(recipient)),
+        audience=notice.audience, createdAt=worktime.utc_precise_text(now),
+        expiresAt=int((now + timedelta(days=KEEP_DAYS)).timestamp()))
+    if not put_if_absent(record):
+        record = NotificationRecord.get(recipient, note_id, consistent_read=True)
+        if record.sentAt:
+            return 0  # published by an earlier delivery
+    if not _claim(record, now):
+        return 0  # another delivery is publishing it
+    notifier.publish(config.get().notifications_topic_arn, {
+        "type": f"notification.{record.template}", "notificationId": note_id,
+        "recipient": recipient, "caseNo": record.caseNo, "event": kind,
+        "text": record.text, "channels": list(record.channels)},
+        channels=list(record.channels), audience=record.audience)
+    record.update(actions=[NotificationRecord.sentAt.set(worktime.utc_precise_text(
+        clock.now()))])
+    return 1
+
+
+def _claim(record: NotificationRecord, now) -> bool:
+    stale = worktime.utc_precise_text(now - LEASE)
+    try:
+        record.update(actions=[NotificationRecord.claimedAt.set(
+            worktime.utc_precise_text(now))],
+            condition=NotificationRecord.sentAt.does_not_exist()
+            & (NotificationRecord.claimedAt.does_not_exist()
+               | (NotificationRecord.claimedAt < stale)))
+    except UpdateError as error:
+        if condition_failed(error):
+            return False
+        raise
+    return True
+
+
+# -- the in-app inbox (GET /me/notifications) -----------------------------------------------
+
+def inbox_key(principal: identity.Principal) -> str:
+    """Whose notifications a caller reads: a department's staff their department's,
+    supervisors and admins the operators', anyone else their own."""
+    if principal.role in (identity.CLERK, identity.REVIEWER) and principal.dept:
+        return f"dept:{principal.dept}"
+    if principal.role in identity.READS_EVERY_CASE:
+        return "ops"
+    return f"sub:{principal.sub}"
+
+
+def view(record: NotificationRecord) -> dict:
+    found = {"id": record.id, "caseNo": record.caseNo, "type": record.template,
+             "event": record.event, "text": record.text, "channels": list(record.channels),
+             "createdAt": record.createdAt, "read": record.readAt is not None,
+             "readAt": record.readAt}
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def my_notifications(principal: identity.Principal | None, *, unread: bool = False,
+                     limit: int = 20, cursor: str | None = None) -> dict:
+    """The caller's inbox, newest first, paged."""
+    principal = identity.require(principal)
+    key = inbox_key(principal)
+    page = NotificationRecord.query(
+        key, NotificationRecord.id < PREFS, scan_index_forward=False, limit=limit,
+        filter_condition=NotificationRecord.readAt.does_not_exist() if unread else None,
+        last_evaluated_key=decode_cursor(cursor))
+    found = [view(record) for record in page]
+    return {"notifications": found, "next": encode_cursor(page.last_evaluated_key)}
+
+
+def mark_read(principal: identity.Principal | None, note_id: str) -> dict:
+    """Mark one of the caller's notifications read (again: it stays as first read)."""
+    principal = identity.require(principal)
+    key = inbox_key(principal)
+    try:
+        record = NotificationRecord.get(key, note_id)
+    except NotificationRecord.DoesNotExist:
+        raise NotFound(f"no notification {note_id}", field="id") from None
+    if record.readAt is None:
+        try:
+            record.update(actions=[NotificationRecord.readAt.set(
+                worktime.utc_precise_text(clock.now()))],
+                condition=NotificationRecord.readAt.does_not_exist())
+        except UpdateError as error:
+            if not condition_failed(error):
+                raise
+        record.refresh(consistent_read=True)
+    return view(record)
+
+
+def set_preferences(principal: identity.Principal | None, body: dict) -> dict:
+    """The channels the caller's notifications go out on (in-app always)."""
+    principal = identity.require(principal)
+    key = inbox_key(principal)
+    channels = sorted(set(body["channels"]) | {"inapp"})
+    NotificationPrefs(key, PREFS, channels=channels,
+                      updatedAt=worktime.utc_precise_text(clock.now())).save()
+    return {"channels": channels}
+
+
+def preferences(principal: identity.Principal | None) -> dict:
+    principal = identity.require(principal)
+    key = inbox_key(principal)
+    chosen = _preferred(key)
+    audience = notices.APPLICANT if key.startswith("sub:") else \
+        notices.DEPARTMENT if key.startswith("dept:") else notices.OPERATORS
+    return {"channels": notices.channels_for(audience, chosen)}
