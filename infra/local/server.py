@@ -181,6 +181,7 @@ def _serve(args, endpoint: str, stop: threading.Event) -> int:
     from chalicelib import wiring
     from infra.local import demo
     from infra.local.clock import LOCAL_CLOCK, set_offset
+    from infra.local.outbox import Outbox
     from infra.local.oidc import AUDIENCE, DEMO_PASSWORD, LocalIssuer
     from infra.local.pump import EventPump
     from infra.local.stack import create_resources
@@ -199,7 +200,8 @@ def _serve(args, endpoint: str, stop: threading.Event) -> int:
     demo.load_catalogue()
 
     pump = EventPump(app_module.app, env, REGION, endpoint_url=endpoint)
-    pump_threads = pump.threads(stop)
+    outbox = Outbox(env["OW_NOTIFICATIONS_TOPIC_ARN"], REGION, endpoint)
+    pump_threads = pump.threads(stop) + [outbox.thread(stop)]
     for thread in pump_threads:
         thread.start()
     server = _http_server(app_module.app, args.port)
@@ -213,6 +215,7 @@ OneWindow local stack is up.
   OIDC issuer {issuer.url}   (discovery: {issuer.url}/.well-known/openid-configuration)
   A token:    curl -s -X POST {issuer.url}/token -d grant_type=password -d username=clerk -d password={DEMO_PASSWORD}
   Demo users: {", ".join(f"{k} ({v['role']}{'/' + v['dept'] if v.get('dept') else ''})" for k, v in demo.USERS.items())}
+  Notifications that would be sent: build/local-outbox.jsonl
   See README.md for the walk-through. Ctrl-C stops.
 ISSUER {issuer.url}
 READY {url}""", flush=True)

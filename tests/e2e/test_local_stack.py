@@ -9,6 +9,7 @@ import pytest
 
 from infra.local import demo
 from infra.local.oidc import CLIENT_ID, DEMO_PASSWORD
+from infra.local.outbox import LOCAL_OUTBOX
 
 from tests.hostile import CASES
 
@@ -115,6 +116,15 @@ def test_a_case_runs_from_application_to_verified_license_over_http(api):
     assert status == 200 and public["status"] == 11
     assert public["applicant"]["idNumber"] == "914403" + "*" * 8 + "7Q3T"
     assert "form" not in public and "tasks" not in public
+
+    # What would have been sent is recorded by the stack's own subscriber.
+    def sent():
+        lines = LOCAL_OUTBOX.read_text("utf-8").splitlines()
+        return sorted(json.loads(line)["type"] for line in lines
+                      if json.loads(line).get("caseNo") == case_no)
+    api.until(sent, lambda types: types == [
+        "notification.accepted", "notification.concluded", "notification.received",
+        "notification.task_created", "notification.task_created"])
 
 
 def test_the_catalogue_over_http(api):
