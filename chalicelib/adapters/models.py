@@ -14,7 +14,7 @@ from pynamodb.attributes import (BooleanAttribute, DiscriminatorAttribute, JSONA
                                  UnicodeAttribute, UnicodeSetAttribute, VersionAttribute)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.connection import Connection
-from pynamodb.exceptions import PutError
+from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -526,6 +526,27 @@ def transact_write() -> TransactWrite:
 def condition_failed(error) -> bool:
     """Whether a PynamoDB write error is its condition not holding (not a fault)."""
     return error.cause_response_code == "ConditionalCheckFailedException"
+
+
+def update_if(record: Model, actions: list, condition=None) -> bool:
+    """Update a record only if `condition` holds; False if it did not (another writer got
+    there first: not a fault)."""
+    try:
+        record.update(actions=actions, condition=condition)
+    except UpdateError as exc:
+        if condition_failed(exc):
+            return False
+        raise
+    return True
+
+
+def all_of(*conditions):
+    """The conditions given (None: left out) joined with AND; None when there are none."""
+    joined = None
+    for condition in conditions:
+        if condition is not None:
+            joined = condition if joined is None else joined & condition
+    return joined
 
 
 def put_if_absent(record: Model) -> bool:

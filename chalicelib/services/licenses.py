@@ -3,11 +3,10 @@ import base64
 import logging
 from datetime import date
 
-from pynamodb.exceptions import UpdateError
 
 from .. import config
 from ..adapters import sealing, signer
-from ..adapters.models import CaseRecord, LicenseRecord, condition_failed, put_if_absent
+from ..adapters.models import CaseRecord, LicenseRecord, put_if_absent, update_if
 from ..domain import identity
 from ..domain.canonical import canonical_bytes
 from ..domain.errors import Concealed, NotFound, ValidationError
@@ -77,15 +76,8 @@ def revoke_for_case(case: dict) -> bool:
     """A revoked case's license is revoked with it; True if it was valid until now."""
     if not case.get("licenseId"):
         return False
-    try:
-        LicenseRecord(case["licenseId"]).update(
-            actions=[LicenseRecord.state.set("revoked")],
-            condition=LicenseRecord.state == "valid")
-    except UpdateError as error:
-        if condition_failed(error):
-            return False
-        raise
-    return True
+    return update_if(LicenseRecord(case["licenseId"]), [LicenseRecord.state.set("revoked")],
+                     LicenseRecord.state == "valid")
 
 
 def signed_license(record: LicenseRecord) -> dict:

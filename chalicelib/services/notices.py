@@ -15,16 +15,15 @@ from functools import cache
 from pathlib import Path
 from string import Template
 
-from pynamodb.exceptions import UpdateError
 
 from .. import config
 from ..adapters import notifier
 from ..adapters.models import (CaseRecord, NotificationPrefs, NotificationRecord,
-                               condition_failed, put_if_absent)
+                               put_if_absent, update_if)
 from ..domain import identity, notices, worktime
 from ..domain.errors import NotFound
 from ..domain.masking import mask_text
-from . import clock
+from . import clock, timeline
 from .cases import META
 from .pagination import decode_cursor, encode_cursor
 
@@ -33,7 +32,8 @@ log = logging.getLogger("onewindow")
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "notifications"
 KEEP_DAYS = 400
 LEASE = timedelta(minutes=1)
-EVENT_PREFIX = "onewindow.case."
+EVENT_PREFIX = timeline.DETAIL_TYPE.format("")  # onewindow.case.
+PREFS = "PREFS"  # the sort key of a recipient's preferences
 
 
 @cache
@@ -107,9 +107,6 @@ def _preferred(recipient: str) -> list[str] | None:
         return None
 
 
-PREFS = "PREFS"
-
-
 def _send(recipient: str, notice: notices.Notice, kind: str, values: dict,
           detail: dict) -> int:
     note_id = notification_id(detail["at"], detail["eventId"], recipient)
@@ -139,17 +136,10 @@ def _send(recipient: str, notice: notices.Notice, kind: str, values: dict,
 
 def _claim(record: NotificationRecord, now) -> bool:
     stale = worktime.utc_precise_text(now - LEASE)
-    try:
-        record.update(actions=[NotificationRecord.claimedAt.set(
-            worktime.utc_precise_text(now))],
-            condition=NotificationRecord.sentAt.does_not_exist()
-            & (NotificationRecord.claimedAt.does_not_exist()
-               | (NotificationRecord.claimedAt < stale)))
-    except UpdateError as error:
-        if condition_failed(error):
-            return False
-        raise
-    return True
+    return update_if(record, [NotificationRecord.claimedAt.set(worktime.utc_precise_text(now))],
+                     NotificationRecord.sentAt.does_not_exist()
+                     & (NotificationRecord.claimedAt.does_not_exist()
+                        | (NotificationRecord.claimedAt < stale)))
 
 
 # -- the in-app inbox (GET /me/notifications) -----------------------------------------------
@@ -194,13 +184,9 @@ def mark_read(principal: identity.Principal | None, note_id: str) -> dict:
     except NotificationRecord.DoesNotExist:
         raise NotFound(f"no notification {note_id}", field="id") from None
     if record.readAt is None:
-        try:
-            record.update(actions=[NotificationRecord.readAt.set(
-                worktime.utc_precise_text(clock.now()))],
-                condition=NotificationRecord.readAt.does_not_exist())
-        except UpdateError as error:
-            if not condition_failed(error):
-                raise
+        # Read at once elsewhere: it stays as first read.
+        update_if(record, [NotificationRecord.readAt.set(worktime.utc_precise_text(
+            clock.now()))], NotificationRecord.readAt.does_not_exist())
         record.refresh(consistent_read=True)
     return view(record)
 

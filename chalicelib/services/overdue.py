@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from pynamodb.exceptions import UpdateError
 
 from ..adapters.models import (CaseRecord, CasesTableRecord, TaskRecord, WatchIndex,
-                               condition_failed)
+                               condition_failed, update_if)
 from ..domain import cards, worktime
 from . import casefile, catalogue, clock, supervision, supervision_record
 from .cases import META
@@ -122,15 +122,11 @@ def _watch_task(case: CaseRecord, task: TaskRecord, tasks: list[TaskRecord],
                 if moment]
     actions.append(TaskRecord.watchAt.set(worktime.utc_text(min(upcoming))) if upcoming
                    else TaskRecord.watchShard.remove())
-    try:
-        # Only over what this sweep read: still watched at that moment, in that state.
-        task.update(actions=actions, condition=(TaskRecord.watchAt == task.watchAt)
-                    & (TaskRecord.state == task.state))
-    except UpdateError as error:
-        if condition_failed(error):
-            return  # decided or moved meanwhile: the next run looks again if need be
-        raise
-    counts["tasks"] += marked
+    # Only over what this sweep read: still watched at that moment, in that state (decided
+    # or moved meanwhile: the next run looks again if need be).
+    if update_if(task, actions, (TaskRecord.watchAt == task.watchAt)
+                 & (TaskRecord.state == task.state)):
+        counts["tasks"] += marked
 
 
 def _watch_case(case: CaseRecord, found: list, pauses: list[dict], now: datetime, text: str,
@@ -144,7 +140,6 @@ def _watch_case(case: CaseRecord, found: list, pauses: list[dict], now: datetime
     actions = []
     if missed != before:
         actions += [CaseRecord.overdue.set(missed), CaseRecord.overdueAt.set(text)]
-        counts["cases"] += 1
     moments = casefile.case_moments(case, pauses)
     level = cards.reached(moments, now) if moments else None
     if cards.rank(level) > cards.rank(case.cardLevel):
@@ -158,9 +153,9 @@ def _watch_case(case: CaseRecord, found: list, pauses: list[dict], now: datetime
     case.overdue = missed
     watch = casefile.next_watch(case, pauses)
     actions.append(CaseRecord.watchAt.set(watch) if watch else CaseRecord.watchShard.remove())
-    if not _update_case(case, actions, (CaseRecord.watchAt == case.watchAt)
-                        & CaseRecord.watchShard.exists()) and missed != before:
-        counts["cases"] -= 1
+    if _update_case(case, actions, (CaseRecord.watchAt == case.watchAt)
+                    & CaseRecord.watchShard.exists()):
+        counts["cases"] += missed != before
 
 
 def _update_case(case: CaseRecord, actions: list, condition) -> bool:

@@ -15,11 +15,10 @@
 import json
 import logging
 
-from pynamodb.exceptions import UpdateError
 
 from .. import config
 from ..adapters import aws, workflow
-from ..adapters.models import CaseRecord, TaskRecord, TaskToken, condition_failed
+from ..adapters.models import CaseRecord, TaskRecord, TaskToken, update_if
 from ..domain.lifecycle import MOVES_TO_REVIEW, STOPS_WORKFLOW, Status
 from . import casefile, clock, licenses, stages, supervision
 from .cases import META
@@ -64,15 +63,10 @@ def move_to_review(case_no: str, status: Status, version: int) -> bool:
     case = CaseRecord.get(case_no, META, consistent_read=True)
     if case.status != status or case.version != version:
         return False  # it moved on meanwhile (or this is a redelivery)
-    try:
-        case.update(actions=casefile.status_actions(
-            case, Status.IN_REVIEW, "workflow", "workflow", "system", "进入部门办理",
-            clock.now()))
-    except UpdateError as error:
-        if condition_failed(error):
-            return False  # someone else moved it (a withdrawal, a concurrent delivery)
-        raise
-    return True
+    # False: someone else moved it (a withdrawal, a concurrent delivery).
+    return update_if(case, casefile.status_actions(
+        case, Status.IN_REVIEW, "workflow", "workflow", "system", "进入部门办理",
+        clock.now()))
 
 
 def resume_decided(old: dict | None, new: dict | None) -> bool:

@@ -14,11 +14,10 @@ at the same time open each task once and conclude the case once.
 import json
 import logging
 
-from pynamodb.exceptions import UpdateError
 
 from .. import config
 from ..adapters import aws
-from ..adapters.models import TaskRecord, condition_failed
+from ..adapters.models import TaskRecord, update_if
 from ..domain import worktime
 from ..domain.catalogue import review_plan
 from ..domain.lifecycle import CLOSED, Status
@@ -77,15 +76,9 @@ def advance(case_no: str) -> str:
 
 
 def _cancel(task: TaskRecord, status: int) -> bool:
-    try:
-        task.update(actions=casefile.cancel_actions(f"case closed ({int(status)})",
-                                                    clock.now()),
-                    condition=TaskRecord.state.is_in(*casefile.OPEN_TASK_STATES))
-    except UpdateError as error:
-        if condition_failed(error):
-            return False
-        raise
-    return True
+    return update_if(task, casefile.cancel_actions(f"case closed ({int(status)})",
+                                                   clock.now()),
+                     TaskRecord.state.is_in(*casefile.OPEN_TASK_STATES))
 
 
 def _open(task: TaskRecord, pauses: list[dict]) -> bool:
@@ -95,15 +88,11 @@ def _open(task: TaskRecord, pauses: list[dict]) -> bool:
     deadline = worktime.shifted(task.planned, pauses, clock.zone()) if task.planned \
         else task.deadline
     task.openedAt = now
-    try:
-        task.update(actions=[TaskRecord.state.set("open"), TaskRecord.inboxDept.set(task.dept),
-                             TaskRecord.openedAt.set(now), TaskRecord.deadline.set(deadline),
-                             *(getattr(TaskRecord, name).set(value) for name, value
-                               in casefile.first_watch(task, pauses).items())],
-                    condition=TaskRecord.state == "upcoming")
-    except UpdateError as error:
-        if condition_failed(error):
-            return False  # opened by another delivery, or cancelled meanwhile
-        raise
+    if not update_if(task, [TaskRecord.state.set("open"), TaskRecord.inboxDept.set(task.dept),
+                            TaskRecord.openedAt.set(now), TaskRecord.deadline.set(deadline),
+                            *(getattr(TaskRecord, name).set(value) for name, value
+                              in casefile.first_watch(task, pauses).items())],
+                     TaskRecord.state == "upcoming"):
+        return False  # opened by another delivery, or cancelled meanwhile
     log.info("task %s opened: stage %s's turn", task.taskId, task.stage)
     return True

@@ -9,10 +9,9 @@ stream (services/timeline.py), like everything else that happens to a case.
 import logging
 from datetime import datetime
 
-from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 
-from ..adapters.models import BreachRecord, CardRecord, condition_failed, put_if_absent
+from ..adapters.models import BreachRecord, CardRecord, all_of, put_if_absent, update_if
 from ..domain import breaches, cards, identity, worktime
 from ..domain.errors import Concealed, Conflict, Forbidden, NotFound, ValidationError
 from . import clock
@@ -55,16 +54,6 @@ def highest(found: list[CardRecord], prefix: str) -> str | None:
     """The highest level among the cards of one piece of work."""
     levels = [card.level for card in found if card.sk.startswith(CARD_PREFIX + prefix + "#")]
     return max(levels, key=cards.rank) if levels else None
-
-
-def _change(card: CardRecord, actions: list, condition: Condition | None) -> bool:
-    try:
-        card.update(actions=actions, condition=condition)
-    except UpdateError as error:
-        if condition_failed(error):
-            return False
-        raise
-    return True
 
 
 def settle(old: dict | None, new: dict | None) -> int:
@@ -140,7 +129,7 @@ def resolve_done(case_no: str, prefixes: tuple[str, ...] | None = None) -> int:
         if card.state not in cards.OPEN_STATES or \
                 (prefixes is not None and key not in prefixes):
             continue
-        resolved += _change(card, [CardRecord.state.set("resolved"),
+        resolved += update_if(card, [CardRecord.state.set("resolved"),
                                    CardRecord.updatedAt.set(now),
                                    CardRecord.updatedBy.set("system")],
                             CardRecord.state.is_in(*cards.OPEN_STATES))
@@ -171,12 +160,9 @@ def list_cards(principal: identity.Principal | None, dept: str | None, *,
                                  ("level", level, cards.LEVELS)):
         if value is not None and value not in allowed:
             raise ValidationError(f"{name} must be one of {', '.join(allowed)}", field=name)
-    condition = None
-    for part in ((CardRecord.itemCode == item) if item else None,
-                 (CardRecord.state == state) if state else None,
-                 (CardRecord.level == level) if level else None):
-        if part is not None:
-            condition = part if condition is None else condition & part
+    condition = all_of((CardRecord.itemCode == item) if item else None,
+                       (CardRecord.state == state) if state else None,
+                       (CardRecord.level == level) if level else None)
     page = CardRecord.by_dept.query(dept, filter_condition=condition, limit=limit,
                                     scan_index_forward=False,
                                     last_evaluated_key=decode_cursor(cursor))
@@ -222,7 +208,7 @@ def _commit(card: CardRecord, actions: list, condition: Condition, principal) ->
     now = worktime.utc_precise_text(clock.now())
     actions += [CardRecord.updatedAt.set(now), CardRecord.updatedBy.set(principal.sub),
                 CardRecord.updatedRole.set(principal.role)]
-    if not _change(card, actions, condition):
+    if not update_if(card, actions, condition):
         raise Conflict(f"card {card.cardId} changed meanwhile; reload it",
                        code="card_changed")
     return card_view(CardRecord.get(card.pk, card.sk, consistent_read=True))

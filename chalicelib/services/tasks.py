@@ -10,7 +10,7 @@ from datetime import date
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from .. import tracing
-from ..adapters.models import (CaseRecord, TaskRecord, TaskToken, condition_failed,
+from ..adapters.models import (CaseRecord, TaskRecord, TaskToken, all_of, condition_failed,
                                put_if_absent, transact_write)
 from ..domain import identity, worktime
 from ..domain.errors import (Concealed, Conflict, Forbidden, NotFound, UnprocessableEntity,
@@ -85,14 +85,11 @@ def inbox(principal: identity.Principal | None, dept: str | None, *, state: str 
     identity.require_department(principal, dept)
     if state is not None and state not in STATES:
         raise ValidationError(f"state must be one of {', '.join(STATES)}", field="state")
-    condition = None
-    for part in ((TaskRecord.state == state) if state else None,
-                 (TaskRecord.itemCode == item) if item else None,
-                 None if overdue is None else TaskRecord.overdue.exists() if overdue
-                 else TaskRecord.overdue.does_not_exist(),
-                 (TaskRecord.claimedBy == principal.sub) if mine else None):
-        if part is not None:
-            condition = part if condition is None else condition & part
+    condition = all_of((TaskRecord.state == state) if state else None,
+                       (TaskRecord.itemCode == item) if item else None,
+                       None if overdue is None else TaskRecord.overdue.exists() if overdue
+                       else TaskRecord.overdue.does_not_exist(),
+                       (TaskRecord.claimedBy == principal.sub) if mine else None)
     page = TaskRecord.inbox.query(dept, filter_condition=condition, limit=limit,
                                   last_evaluated_key=decode_cursor(cursor))
     tasks = [task_view(task) for task in page]

@@ -2,7 +2,7 @@
 served through the in-function cache (services/read_cache.py)."""
 from pynamodb.exceptions import DoesNotExist
 
-from ...adapters.models import ItemCurrentRecord, ItemIndexRecord
+from ...adapters.models import ItemCurrentRecord, ItemIndexRecord, all_of
 from ...domain import search
 from ...domain.errors import NotFound, ValidationError
 from ..pagination import decode_cursor, encode_cursor
@@ -58,16 +58,13 @@ def list_items(*, dept: str | None = None, kind: str | None = None,
         facet, audience = f"audience#{audience}", None
     else:
         facet = "all"
-    condition = None
-    for part in (
-            ItemIndexRecord.depts.contains(dept) if dept else None,
-            ItemIndexRecord.kind == kind if kind else None,
-            ItemIndexRecord.audience.contains(audience) if audience else None,
-            ItemIndexRecord.themes.contains(theme) if theme else None,
-            ItemIndexRecord.name.contains(name_has) if name_has else None,
-            ItemIndexRecord.initials.contains(initials_have) if initials_have else None):
-        if part is not None:
-            condition = part if condition is None else condition & part
+    condition = all_of(
+        ItemIndexRecord.depts.contains(dept) if dept else None,
+        ItemIndexRecord.kind == kind if kind else None,
+        ItemIndexRecord.audience.contains(audience) if audience else None,
+        ItemIndexRecord.themes.contains(theme) if theme else None,
+        ItemIndexRecord.name.contains(name_has) if name_has else None,
+        ItemIndexRecord.initials.contains(initials_have) if initials_have else None)
     page = ItemIndexRecord.by_facet.query(facet, filter_condition=condition, limit=limit,
                                           last_evaluated_key=decode_cursor(cursor))
     items = [record.summary for record in page]
