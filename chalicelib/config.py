@@ -65,6 +65,8 @@ class Config:
     oidc_jwks_refresh_seconds: float = 30.0
     # The region's card rules (domain/cards.py: when to warn, when a red card follows).
     card_rules: str | None = None
+    # The region's rating rules (domain/ratings.py: invitation, rectification deadlines).
+    rating_rules: str | None = None
     # The local stack only: a file holding how far its clock is set ahead (`make clock`);
     # refused in Lambda (services/clock.py).
     clock_file: str | None = None
@@ -111,6 +113,7 @@ def load() -> Config:
         personal_data_key_id=env.get("OW_PERSONAL_DATA_KEY_ID", ""),
         oidc_jwks_refresh_seconds=float(env.get("OW_OIDC_JWKS_REFRESH_SECONDS", "30")),
         card_rules=env.get("OW_CARD_RULES") or None,
+        rating_rules=env.get("OW_RATING_RULES") or None,
         clock_file=env.get("OW_CLOCK_FILE") or None,
         catalogue_cache_seconds=int(env.get("OW_CATALOGUE_CACHE_SECONDS", "30")),
         cors_origins=tuple(origin.strip().rstrip("/") for origin in

@@ -140,6 +140,7 @@ class CaseRecord(CasesTableRecord, discriminator="case"):
     watchAt = UnicodeAttribute(null=True)
     cardLevel = UnicodeAttribute(null=True)  # the highest card the case itself has had
     carded = BooleanAttribute(null=True)     # any of its work has had a card
+    invitedAt = UnicodeAttribute(null=True)  # invited to rate (unrated days after)
     # What the applicant was asked for (context intake | review) and, once given, when.
     supplement = JSONAttribute(null=True)
     procedures = JSONAttribute(null=True)    # special procedures, in order
@@ -421,6 +422,38 @@ class BreachRecord(CasesTableRecord, discriminator="breach"):
     by_dept = CardsIndex()
 
 
+class RatingRecord(CasesTableRecord, discriminator="rating"):
+    """A rating (好差评, domain/ratings.py) of one scope of the case by one rater (sk
+    `RATING#<scope key>#<rater>`), with the rectification a bad one opened. It is in the
+    `cards` index under the department it rates, and while a rectification deadline is
+    to come, in the `watch` index at that moment."""
+    ratingId = UnicodeAttribute()
+    version = VersionAttribute()           # every step of the rectification is one
+    scope = UnicodeAttribute()             # case | acceptance | stage
+    scopeKey = UnicodeAttribute()          # case | acceptance | stage.<n>.<dept>
+    stage = NumberAttribute(null=True)
+    caseNo = UnicodeAttribute()
+    itemCode = UnicodeAttribute()
+    dept = UnicodeAttribute()
+    rater = UnicodeAttribute()             # applicant | agent
+    raterSub = UnicodeAttribute()
+    level = NumberAttribute()              # 1..5
+    indicators = JSONAttribute(null=True)  # {indicator: 1..5}
+    comment = UnicodeAttribute(null=True)  # masked
+    channel = UnicodeAttribute()
+    at = UnicodeAttribute()
+    # Open while a rectification is under way: {state, callbackDue, rectifyDue, late,
+    # callback, rectified, response, review, contest, step, updatedAt, updatedBy, …}.
+    rectification = JSONAttribute(null=True)
+    rectState = UnicodeAttribute(null=True)
+    excluded = BooleanAttribute(null=True)  # voided on a contest: it no longer counts
+    watchShard = UnicodeAttribute(null=True)
+    watchAt = UnicodeAttribute(null=True)
+    cardDept = UnicodeAttribute()
+    cardAt = UnicodeAttribute()            # at#ratingId
+    by_dept = CardsIndex()
+
+
 class NotificationsTableRecord(_SharedClient, Model):
     """The notifications table: per recipient (`sub:<subject>`, `owner:<ID lookup key>`,
     `dept:<code>`, `ops`), its notifications by id (time-ordered) and its preferences."""
@@ -454,7 +487,7 @@ class NotificationPrefs(NotificationsTableRecord):
 
 
 ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken, CardRecord,
-              BreachRecord,
+              BreachRecord, RatingRecord,
               PasswordAttempts, DailyCounter,
               IdempotencyRecord, ItemsTableRecord, ItemVersionRecord, ItemCurrentRecord,
               ItemIndexRecord, ItemHistoryRecord, LineageRecord, CatalogueEntryRecord,
@@ -465,7 +498,8 @@ ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken
 
 def _json_attributes() -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
-    for model in (CaseRecord, TimelineEvent, TaskRecord, CardRecord, BreachRecord):
+    for model in (CaseRecord, TimelineEvent, TaskRecord, CardRecord, BreachRecord,
+                  RatingRecord):
         discriminator = model._get_discriminator_attribute().get_discriminator(model)
         found[discriminator] = {name for name, attribute in model.get_attributes().items()
                                 if isinstance(attribute, JSONAttribute)}

@@ -2,7 +2,10 @@
 
 Applicants (and their agents) hear of their case — received, accepted, refused with the
 reason, asked for materials (named), concluded (with the license); a department of a new
-task in its inbox, a warning and a card; operators of a red card. Each notice names its
+task in its inbox, a warning and a card; operators of a red card. Ratings (好差评): the
+applicant is invited to rate and hears the rectification's answer and its re-review; the
+department of a rectification opened, re-reviewed, contested or late; operators of what
+waits for a supervisor and of a late rectification. Each notice names its
 template (chalicelib/templates/notifications/<template>.txt).
 """
 from dataclasses import dataclass
@@ -18,6 +21,22 @@ STATUS_TEMPLATES = {"received": "received", "accepted": "accepted", "refused": "
 LEVEL_NAMES = {"warning": "预警", "yellow": "黄牌", "red": "红牌"}
 SCOPE_NAMES = {"task": "办理环节", "stage": "审查阶段", "case": "整体办理时限"}
 TASK_KINDS = {"acceptance": "受理", "review": "审查"}
+# 好差评: the invitation to rate, and who hears of each step of a rectification.
+RATING_NOTICES = {
+    "rating_invited": ((APPLICANT, "rating_invitation"),),
+    "rectification_opened": ((DEPARTMENT, "rectification_opened"),),
+    "rectification_rectified": ((APPLICANT, "rectification_answer"),),
+    "rectification_review_requested": ((DEPARTMENT, "rectification_review"),
+                                       (OPERATORS, "rectification_review")),
+    "rectification_review_decided": ((DEPARTMENT, "rectification_review_decided"),
+                                     (APPLICANT, "rectification_review_decided")),
+    "rating_contested": ((OPERATORS, "rating_contested"),),
+    "rating_contest_decided": ((DEPARTMENT, "rating_contest_decided"),),
+    "rectification_overdue": ((DEPARTMENT, "rectification_overdue"),
+                              (OPERATORS, "rectification_overdue")),
+}
+DECISIONS = {"upheld": "维持", "redo": "重新整改", "rejected": "驳回"}
+DEADLINES = {"callback": "核实回访", "rectify": "整改"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +59,9 @@ def notices_for(kind: str, detail: dict) -> list[Notice]:
         if detail["level"] == "red":
             found.append(Notice(OPERATORS, "red_card", detail["dept"]))
         return found
+    if kind in RATING_NOTICES:
+        return [Notice(audience, template, detail.get("dept"))
+                for audience, template in RATING_NOTICES[kind]]
     return []
 
 

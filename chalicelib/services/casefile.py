@@ -15,8 +15,8 @@ from datetime import date, datetime
 
 from .. import config
 from ..adapters.models import CaseRecord, TaskRecord
-from ..domain import cards, worktime
-from ..domain.lifecycle import CLOSED, Status, check_transition
+from ..domain import cards, ratings, worktime
+from ..domain.lifecycle import CLOSED, CONCLUDED, Status, check_transition
 from . import clock
 
 WATCH_SHARDS = 8
@@ -37,6 +37,25 @@ def _rules(text: str | None) -> cards.Rules:
 def card_rules() -> cards.Rules:
     """The region's card rules (OW_CARD_RULES)."""
     return _rules(config.get().card_rules)
+
+
+@functools.cache
+def _rating_rules(text: str | None) -> ratings.Rules:
+    return ratings.Rules.parse(text)
+
+
+def rating_rules() -> ratings.Rules:
+    """The region's rating rules (OW_RATING_RULES)."""
+    return _rating_rules(config.get().rating_rules)
+
+
+def invitation_at(case: CaseRecord, closed_at: str | None = None) -> str | None:
+    """When a concluded case not rated yet is invited to be (none: not one, or done)."""
+    closed_at = case.closedAt or closed_at
+    if case.invitedAt is not None or closed_at is None:
+        return None
+    return worktime.utc_text(ratings.invitation_moment(worktime.parse(closed_at),
+                                                       rating_rules()))
 
 
 def case_moments(case: CaseRecord, pauses: list[dict]) -> dict[str, datetime] | None:
@@ -108,12 +127,16 @@ def materials_due(day: str) -> str:
     return worktime.utc_text(worktime.close_of(date.fromisoformat(day), clock.zone()))
 
 
-def next_watch(case: CaseRecord, pauses: list[dict] | None = None, **changes) -> str | None:
+def next_watch(case: CaseRecord, pauses: list[dict] | None = None, invite: bool = True,
+               **changes) -> str | None:
     """The soonest moment the sweep must look at this case: a deadline still watched
-    (`deadlines`) or a card level it has not had; none once every one has come. `changes`
-    (procedures) describe the case as a write in progress leaves it."""
+    (`deadlines`), a card level it has not had, or (concluded) its invitation to rate
+    unless `invite` is done with; none once every one has come. `changes` (procedures)
+    describe the case as a write in progress leaves it."""
     pauses = pauses if pauses is not None else case.pauses or []
     found = list(deadlines(case, pauses, **changes).values())
+    if invite and case.status in CONCLUDED and invitation_at(case):
+        found.append(invitation_at(case))
     levels = case_moments(case, pauses) or {}
     found += [worktime.utc_text(moment) for level, moment in levels.items()
               if cards.rank(level) > cards.rank(case.cardLevel)]
@@ -124,7 +147,8 @@ def status_actions(case: CaseRecord, target: Status, actor: str, role: str, chan
                    opinion: str | None, at: datetime, watched: bool = False) -> list:
     """Move the case to `target` (409 if the lifecycle forbids it) and record who did it.
     Closing it stops its clock for good and takes it out of the overdue watch, unless it
-    is still `watched` (materials to follow: the caller adds its watch)."""
+    is still `watched` (materials to follow: the caller adds its watch); a conclusion
+    stays in it until its invitation to rate."""
     check_transition(case.status, target)
     when = at.isoformat()
     actions = [CaseRecord.status.set(int(target)), CaseRecord.updatedAt.set(when),
@@ -132,7 +156,10 @@ def status_actions(case: CaseRecord, target: Status, actor: str, role: str, chan
                CaseRecord.channel.set(channel), CaseRecord.opinion.set(opinion)]
     if target == Status.ACCEPTED:
         actions.append(CaseRecord.acceptedAt.set(when))
-    if target in CLOSED and not watched:
+    if target in CONCLUDED and not watched and invitation_at(case, when):
+        actions += [CaseRecord.watchShard.set(watch_shard(case.pk)),
+                    CaseRecord.watchAt.set(invitation_at(case, when))]
+    elif target in CLOSED and not watched:
         actions.append(CaseRecord.watchShard.remove())
     if target in CLOSED and case.closedAt is None:
         # The clock stops for good; a pause still open ends here.

@@ -314,8 +314,9 @@ def clock_of(case: CaseRecord) -> dict:
                                clock.now(), clock.zone())
 
 
-# Supervision's own events: staff see them on the timeline, applicants do not.
-CARD_EVENTS = ("card_", "rule_breach")
+# Supervision's own events — cards, breaches, a contested rating, a rectification deadline
+# missed: staff see them on the timeline, applicants do not.
+CARD_EVENTS = ("card_", "rule_breach", "rating_contest", "rectification_overdue")
 
 
 def event_view(event: TimelineEvent) -> dict:

@@ -47,7 +47,8 @@ def conclude(case_no: str) -> int | None:
         actions += [CaseRecord.pendingMaterials.set(pending),
                     CaseRecord.materialsDueBy.set(due_by),
                     CaseRecord.watchShard.set(casefile.watch_shard(case.pk)),
-                    CaseRecord.watchAt.set(casefile.materials_due(due_by))]
+                    CaseRecord.watchAt.set(min(casefile.materials_due(due_by),
+                                               casefile.invitation_at(case, now.isoformat())))]
     try:
         case.update(actions=actions)
     except UpdateError as error:

@@ -20,7 +20,7 @@ from .. import config
 from ..adapters import notifier
 from ..adapters.models import (CaseRecord, NotificationPrefs, NotificationRecord,
                                put_if_absent, update_if)
-from ..domain import identity, notices, worktime
+from ..domain import identity, notices, ratings, worktime
 from ..domain.errors import NotFound
 from ..domain.masking import mask_text
 from . import clock, timeline
@@ -83,8 +83,13 @@ def _values(case: CaseRecord, detail: dict) -> dict:
             "taskKind": notices.TASK_KINDS.get(detail.get("kind"), ""),
             "deadline": _local(detail.get("deadline")),
             "scopeName": notices.SCOPE_NAMES.get(detail.get("scope"), ""),
-            "levelName": notices.LEVEL_NAMES.get(detail.get("level"), ""),
-            "dueAt": _local(detail.get("dueAt"))}
+            "dueAt": _local(detail.get("dueAt")),
+            "levelName": notices.LEVEL_NAMES.get(detail.get("level"))
+            or ratings.LEVELS.get(detail.get("level"), ""),
+            "callbackDue": _local(detail.get("callbackDue")),
+            "rectifyDue": _local(detail.get("rectifyDue")),
+            "decisionName": notices.DECISIONS.get(detail.get("decision"), ""),
+            "deadlineName": notices.DEADLINES.get(detail.get("missed"), "")}
 
 
 def _recipients(notice: notices.Notice, case: CaseRecord) -> list[str]:

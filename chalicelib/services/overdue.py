@@ -12,6 +12,10 @@ whose next moment has come, never a Scan — and for each, as of now:
   approved to follow (容缺, watched after conclusion 12). Each mark becomes a lifecycle
   event (`onewindow.case.overdue`).
 
+The same look sends a concluded case not rated by then its invitation to rate
+(`rating_invited`), and marks a bad rating's rectification deadlines missed
+(services/ratings.py).
+
 Then each moves on to its next moment in the watch, or leaves it when nothing is left to
 come. A missed deadline never fails a workflow: it is escalated to supervision, and the
 work goes on. Whether a moment has really come is decided with the case's clock as it
@@ -26,10 +30,13 @@ from pynamodb.exceptions import UpdateError
 from ..adapters.models import (CaseRecord, CasesTableRecord, TaskRecord, WatchIndex,
                                condition_failed, update_if)
 from ..domain import cards, worktime
-from . import casefile, catalogue, clock, supervision, supervision_record
+from . import casefile, catalogue, clock, ratings, supervision, supervision_record
 from .cases import META
 
 log = logging.getLogger("onewindow")
+# What a sweep counts: tasks and cases newly overdue, cards issued, invitations to rate
+# sent, rectification deadlines missed.
+COUNTS = ("tasks", "cases", "cards", "invitations", "rectifications")
 
 
 def run() -> dict:
@@ -47,21 +54,25 @@ def sweep(now: datetime | None = None) -> dict:
     """Mark what is due at `now` (the service clock's time by default)."""
     now = now or clock.now()
     text = worktime.utc_text(now)
-    due: dict[str, None] = {}
+    due: dict[str, list[str]] = {}
     for shard in range(casefile.WATCH_SHARDS):
         for record in CasesTableRecord.watch.query(f"W#{shard}", WatchIndex.watchAt <= text):
-            due[record.pk] = None
-    counts = {"tasks": 0, "cases": 0, "cards": 0}
-    for case_no in due:
-        for kind, count in _supervise(case_no, now, text).items():
-            counts[kind] += count
+            due.setdefault(record.pk, []).append(record.sk)
+    counts = dict.fromkeys(COUNTS, 0)
+    for case_no, keys in due.items():
+        ratings_due = [sk for sk in keys if sk.startswith(ratings.PREFIX)]
+        if len(ratings_due) < len(keys):
+            for kind, count in _supervise(case_no, now, text).items():
+                counts[kind] += count
+        for sk in ratings_due:
+            counts["rectifications"] += ratings.mark_late(case_no, sk, text)
     if any(counts.values()):
         log.info("overdue sweep at %s: %s", text, counts)
     return counts
 
 
 def _supervise(case_no: str, now: datetime, text: str) -> dict:
-    counts = {"tasks": 0, "cases": 0, "cards": 0}
+    counts = dict.fromkeys(COUNTS, 0)
     try:
         case = CaseRecord.get(case_no, META, consistent_read=True)
     except CaseRecord.DoesNotExist:
@@ -150,12 +161,19 @@ def _watch_case(case: CaseRecord, found: list, pauses: list[dict], now: datetime
         case.cardLevel = level
     if counts["cards"] and not case.carded:
         actions.append(CaseRecord.carded.set(True))
+    invite, invited = True, False
+    if ratings.invitation_due(case, now):
+        invite = False  # sent now, or rated already: either way done with
+        if not ratings.rated(case.pk):
+            actions.append(CaseRecord.invitedAt.set(text))
+            invited = True
     case.overdue = missed
-    watch = casefile.next_watch(case, pauses)
+    watch = casefile.next_watch(case, pauses, invite=invite)
     actions.append(CaseRecord.watchAt.set(watch) if watch else CaseRecord.watchShard.remove())
     if _update_case(case, actions, (CaseRecord.watchAt == case.watchAt)
                     & CaseRecord.watchShard.exists()):
         counts["cases"] += missed != before
+        counts["invitations"] += invited
 
 
 def _update_case(case: CaseRecord, actions: list, condition) -> bool:

@@ -98,7 +98,7 @@ def list_breaches(principal: identity.Principal | None, dept: str | None, *,
                   cursor: str | None = None) -> dict:
     """A department's rule breaches, newest first."""
     principal = identity.require_role(principal, *identity.STAFF)
-    dept = _department(principal, dept)
+    dept = department_of(principal, dept)
     if kind is not None and kind not in breaches.KINDS:
         raise ValidationError(f"kind must be one of {', '.join(breaches.KINDS)}",
                               field="kind")
@@ -109,7 +109,7 @@ def list_breaches(principal: identity.Principal | None, dept: str | None, *,
     return {"dept": dept, "breaches": found, "next": encode_cursor(page.last_evaluated_key)}
 
 
-def _department(principal: identity.Principal, dept: str | None) -> str:
+def department_of(principal: identity.Principal, dept: str | None) -> str:
     """The department a listing is of: the caller's own, or any for supervisors."""
     dept = dept or principal.dept
     if not dept:
@@ -155,7 +155,7 @@ def list_cards(principal: identity.Principal | None, dept: str | None, *,
     """A department's cards, newest first, with filters: its own staff see theirs,
     supervisors and admins any department's."""
     principal = identity.require_role(principal, *identity.STAFF)
-    dept = _department(principal, dept)
+    dept = department_of(principal, dept)
     for name, value, allowed in (("state", state, cards.STATES),
                                  ("level", level, cards.LEVELS)):
         if value is not None and value not in allowed:

@@ -70,6 +70,8 @@ def _case_events(old: dict | None, new: dict) -> list[TimelineEvent]:
             found.append(_event(new, pause["until"], f"resume#{pause.get('taskId')}",
                                 "clock_resumed", taskId=pause.get("taskId"),
                                 detail={"kind": pause["kind"], "minutes": pause["minutes"]}))
+    if new.get("invitedAt") and not (old or {}).get("invitedAt"):
+        found.append(_event(new, new["invitedAt"], "rating_invited", "rating_invited"))
     missed = set((old or {}).get("overdue") or ())
     for kind in new.get("overdue") or ():
         if kind not in missed:
@@ -141,6 +143,82 @@ def _card_events(old: dict | None, new: dict) -> list[TimelineEvent]:
     return found
 
 
+# A rectification step (domain/ratings.py) -> its event.
+RECTIFICATION_EVENTS = {"callback": "rectification_called_back",
+                        "rectify": "rectification_rectified",
+                        "accept": "rectification_accepted",
+                        "review": "rectification_review_requested",
+                        "review_decision": "rectification_review_decided",
+                        "contest": "rating_contested",
+                        "contest_decision": "rating_contest_decided"}
+
+
+def _rating_events(old: dict | None, new: dict) -> list[TimelineEvent]:
+    """A rating submitted (`rating_submitted`), the rectification it opened
+    (`rectification_opened`), each step of it and each of its deadlines missed
+    (`rectification_overdue`)."""
+    rating, rectification = new["ratingId"], new.get("rectification")
+    about = {"ratingId": rating, "scope": new["scope"], "level": int(new["level"]),
+             **({"stage": new["stage"]} if new.get("stage") else {})}
+    fields = {"dept": new["dept"]}
+    found = []
+    if old is None:
+        found.append(_event(new, new["at"], f"{rating}#0", "rating_submitted",
+                            actor=new["raterSub"], actorRole=new["rater"],
+                            channel=new.get("channel", "api"),
+                            detail={**about, "indicators": new.get("indicators") or {}},
+                            **fields))
+        if rectification:
+            found.append(_event(new, new["at"], f"{rating}#1", "rectification_opened",
+                                detail={**about, "callbackDue": rectification["callbackDue"],
+                                        "rectifyDue": rectification["rectifyDue"]},
+                                **fields))
+        return found
+    before = old.get("rectification") or {}
+    if not rectification:
+        return found
+    if rectification.get("step") != before.get("step") and \
+            rectification.get("action") in RECTIFICATION_EVENTS:
+        action = rectification["action"]
+        said = _said(action, rectification)
+        found.append(_event(new, rectification["updatedAt"], f"{rating}#{rectification['step']}",
+                            RECTIFICATION_EVENTS[action], actor=rectification.get("updatedBy"),
+                            actorRole=rectification.get("updatedRole", "system"),
+                            opinion=said.get("text"),
+                            detail={**about, "state": rectification["state"],
+                                    **{k: v for k, v in said.items() if k != "text"}},
+                            **fields))
+    earlier = set(before.get("late") or ())
+    for kind in rectification.get("late") or ():
+        if kind not in earlier:
+            found.append(_event(new, rectification.get("lateAt") or rectification["updatedAt"],
+                                f"{rating}#late#{kind}#{rectification.get('round', 1)}",
+                                "rectification_overdue",
+                                detail={**about, "missed": kind,
+                                        "dueAt": rectification[f"{kind}Due"]}, **fields))
+    return found
+
+
+def _said(action: str, rectification: dict) -> dict:
+    """What a step said (its text; a decision and what else it names)."""
+    if action == "callback":
+        step = rectification["callback"]
+        return {"text": step.get("note"), "verified": step["verified"]}
+    if action == "rectify":
+        step = rectification["rectified"]
+        return {"text": step.get("answer") or step.get("measures")}
+    if action in ("accept", "review"):
+        return {"text": rectification["response"].get("reason")}
+    if action == "review_decision":
+        step = rectification["review"]
+        return {"text": step.get("opinion"), "decision": step["decision"],
+                "rectifyDue": rectification["rectifyDue"]}
+    if action == "contest":
+        return {"text": rectification["contest"]["reason"]}
+    step = rectification["contest"]
+    return {"text": step.get("opinion"), "decision": step["decision"]}
+
+
 def events_for(old: dict | None, new: dict | None) -> list[TimelineEvent]:
     """What one change of the cases table stands for, as timeline events."""
     if not new:
@@ -151,6 +229,8 @@ def events_for(old: dict | None, new: dict | None) -> list[TimelineEvent]:
         return _task_events(old, new)
     if new.get("rt") == "card":
         return _card_events(old, new)
+    if new.get("rt") == "rating":
+        return _rating_events(old, new)
     if new.get("rt") == "breach" and old is None:
         return [_event(new, new["at"], f"{new['sk']}", "rule_breach", taskId=new.get("taskId"),
                        dept=new["dept"], detail={"kind": new["kind"],

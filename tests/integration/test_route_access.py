@@ -53,7 +53,8 @@ def test_an_applicant_is_refused_on_every_staff_route(stack, op):
 
 # Every route that names a case, a task or a license, with a body it would take.
 OBJECT_ROUTES = [op for op in PROTECTED
-                 if re.search(r"\{(case_no|task_id|license_id|card_id)\}", op.path)]
+                 if re.search(r"\{(case_no|task_id|license_id|card_id|rating_id)\}",
+                              op.path)]
 BODIES = {
     "/cases/{case_no}/withdraw": {"reason": "不办了"},
     "/cases/{case_no}/revoke": {"reason": "以欺骗手段取得"},
@@ -66,6 +67,13 @@ BODIES = {
     "/supervision/cards/{card_id}/acknowledge": {"note": "已阅"},
     "/supervision/cards/{card_id}/appeal": {"reason": "系统故障"},
     "/supervision/cards/{card_id}/appeal/decision": {"decision": "upheld", "opinion": "属实"},
+    "/cases/{case_no}/ratings": {"scope": "acceptance", "level": 1},
+    "/ratings/{rating_id}/callback": {"verified": True, "note": "已回访"},
+    "/ratings/{rating_id}/rectification": {"measures": "培训", "answer": "已整改"},
+    "/ratings/{rating_id}/response": {"accept": True},
+    "/ratings/{rating_id}/review/decision": {"decision": "upheld", "opinion": "维持"},
+    "/ratings/{rating_id}/contest": {"reason": "恶意差评", "evidence": ["录音"]},
+    "/ratings/{rating_id}/contest/decision": {"decision": "upheld", "opinion": "属实"},
 }
 # Signed in, and nothing to do with the case: another applicant, a clerk and a reviewer of
 # departments the case never reached.
@@ -79,6 +87,11 @@ def _objects(stack, op) -> tuple[str, dict]:
         return op.path.replace("{license_id}", case["licenseId"]), case
     case_no = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
     task = stack.open_task(case_no, "ZWFW", "clerk")
+    if "{rating_id}" in op.path:  # the acceptance rated 1: a rectification is open
+        stack.decide(task["taskId"], "clerk", "accept", "受理")
+        rating = stack.call("POST", f"/cases/{case_no}/ratings", "company",
+                            {"scope": "acceptance", "level": 1}).data["ratingId"]
+        return op.path.replace("{rating_id}", rating), stack.case(case_no)
     card = ""
     if "{card_id}" in op.path:  # the acceptance a month late: red cards
         overdue.sweep(clock.now() + timedelta(days=30))
@@ -92,8 +105,9 @@ def _objects(stack, op) -> tuple[str, dict]:
 def _state(stack, case_no: str) -> tuple:
     case = stack.case(case_no)
     cards = stack.call("GET", f"/cases/{case_no}/supervision", "supervisor").data["cards"]
+    rated = stack.call("GET", f"/cases/{case_no}/ratings", "supervisor").data["ratings"]
     return case["status"], [(t["taskId"], t["state"], t.get("claimedBy"))
-                            for t in case["tasks"]], cards
+                            for t in case["tasks"]], cards, rated
 
 
 @pytest.mark.parametrize("op", OBJECT_ROUTES,

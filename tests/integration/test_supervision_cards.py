@@ -12,7 +12,7 @@ from chalicelib.domain import worktime
 from chalicelib.services import casefile, clock, overdue
 
 from .harness import FOOD
-from .test_claims_and_clock import _review
+from .test_claims_and_clock import NOTHING_ELSE, _review
 from .test_concurrency import race
 
 
@@ -46,14 +46,14 @@ def test_a_review_left_undecided_is_warned_then_carded_yellow_then_red(stack, re
     case_no, task = _review(stack)
     due = worktime.parse(task["deadline"])
     assert stack.case(case_no)["clock"]["promisedDueAt"] == task["deadline"]
-    assert overdue.sweep(_moment(due, -481)) == {"tasks": 0, "cases": 0, "cards": 0}
+    assert overdue.sweep(_moment(due, -481)) == {"tasks": 0, "cases": 0, "cards": 0, **NOTHING_ELSE}
     assert _cards(case_no) == {}
 
     warned = overdue.sweep(_moment(due, -480))
-    assert warned == {"tasks": 0, "cases": 0, "cards": 3}
+    assert warned == {"tasks": 0, "cases": 0, "cards": 3, **NOTHING_ELSE}
     assert _cards(case_no) == {("task", "warning"): "issued", ("stage", "warning"): "issued",
                                ("case", "warning"): "issued"}
-    assert overdue.sweep(_moment(due, -1)) == {"tasks": 0, "cases": 0, "cards": 0}
+    assert overdue.sweep(_moment(due, -1)) == {"tasks": 0, "cases": 0, "cards": 0, **NOTHING_ELSE}
 
     # Past the deadline, four sweeps at once: each card once, the task and the case
     # marked overdue once.
@@ -71,9 +71,9 @@ def test_a_review_left_undecided_is_warned_then_carded_yellow_then_red(stack, re
     assert set(_cards(case_no)) == {(scope, level) for scope in ("task", "stage", "case")
                                     for level in ("warning", "yellow", "red")}
     # What is left to come is the statutory deadline; then the case leaves the watch.
-    assert overdue.sweep(_moment(due, 100 * 480)) == {"tasks": 0, "cases": 1, "cards": 0}
+    assert overdue.sweep(_moment(due, 100 * 480)) == {"tasks": 0, "cases": 1, "cards": 0, **NOTHING_ELSE}
     assert stack.case(case_no)["overdue"] == ["promised", "statutory"]
-    assert overdue.sweep(_moment(due, 200 * 480)) == {"tasks": 0, "cases": 0, "cards": 0}
+    assert overdue.sweep(_moment(due, 200 * 480)) == {"tasks": 0, "cases": 0, "cards": 0, **NOTHING_ELSE}
 
     # Each card is on the timeline, for staff only; the applicant does not see them.
     assert stack.pump.run_until(lambda: len([e for e in stack.case(case_no)["timeline"]
@@ -98,7 +98,7 @@ def test_a_task_waiting_on_the_applicant_is_not_carded(stack):
     stack.call("POST", f"/tasks/{task['taskId']}/decision", "scjg", {
         "decision": "supplement", "opinion": "补正", "materials": ["营业执照"]})
     due = worktime.parse(task["deadline"])
-    assert overdue.sweep(_moment(due, 30 * 480)) == {"tasks": 0, "cases": 0, "cards": 0}
+    assert overdue.sweep(_moment(due, 30 * 480)) == {"tasks": 0, "cases": 0, "cards": 0, **NOTHING_ELSE}
     assert _cards(case_no) == {}
     # Back with the materials: its clock runs on from where it stopped (its deadline
     # moved on by the working time the pause lasted), and the sweep cards it once late —
@@ -124,7 +124,7 @@ def test_the_sweep_reads_only_what_is_due(stack):
     shared = models.connection().client
     shared.meta.events.register("before-call.dynamodb", count)
     try:
-        assert overdue.sweep(clock.now()) == {"tasks": 0, "cases": 0, "cards": 0}
+        assert overdue.sweep(clock.now()) == {"tasks": 0, "cases": 0, "cards": 0, **NOTHING_ELSE}
     finally:
         shared.meta.events.unregister("before-call.dynamodb", count)
     del client

@@ -1,0 +1,166 @@
+"""Statistics (统计分析): what each lifecycle event adds to the monthly counters, and the
+figures read from them. Pure rules: no AWS.
+
+Counters are kept per month and per dimension — everything (`all`), a department
+(`dept#<code>`), an item (`item#<code>`), an application channel (`channel#<name>`) — so
+any figure of a month and dimension is one read, and a range of months one query. Each
+event adds to the counters of the month it belongs to (a rating's later steps to the
+rating's month) under the department it is charged to (a case's: its item's implementing
+department; a card's, a rating's: theirs), the case's item and its channel.
+
+Working days taken are kept as a histogram in tenths of a working day, so the average
+and the 90th percentile come out of the counters alone.
+"""
+import math
+from dataclasses import dataclass, field
+
+from . import worktime
+
+COUNTERS = ("received", "accepted", "refused", "concluded", "onTime", "workMinutes",
+            "overdue", "cardsWarning", "cardsYellow", "cardsRed", "rated", "satisfied",
+            "ratingSum", "excluded", "rectOpened", "rectRectified", "rectVoided", "rectLate",
+            "fullyOnline")
+HISTOGRAM = "wd"          # wd<tenths>: concluded cases that took that many tenths of a day
+MAX_TENTHS = 9999         # 999.9 working days and more share the last bucket
+CONCLUDED = {"approved", "approved_pending_materials", "denied"}
+REFUSED = {"not_accepted", "refused"}
+ONLINE = ("web", "miniprogram", "api")
+DIMENSIONS = ("dept", "item", "channel")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What an event's counters need beyond the event: the case's item, its
+    implementing department and its application channel; for a conclusion, the working
+    minutes it took, whether in time, whether every step was online."""
+    item: str
+    dept: str
+    channel: str
+    minutes: int | None = None
+    on_time: bool | None = None
+    fully_online: bool | None = None
+
+
+@dataclass
+class Contribution:
+    month: str
+    dept: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def month_of(moment: str, zone) -> str:
+    """The month (YYYY-MM, the region's time) a moment falls in."""
+    return worktime.parse(moment).astimezone(zone).strftime("%Y-%m")
+
+
+def tenths(minutes: int) -> int:
+    """Working minutes as tenths of a working day, rounded up (the histogram's bucket)."""
+    return min(math.ceil(minutes * 10 / worktime.DAY_MINUTES), MAX_TENTHS)
+
+
+def needs_conclusion_facts(kind: str, detail: dict) -> bool:
+    return kind in CONCLUDED and detail.get("fromStatus") != 12
+
+
+def contribution(kind: str, detail: dict, facts: Facts, zone) -> Contribution | None:
+    """What one lifecycle event (docs/events.md) adds, or None."""
+    month = month_of(detail["at"], zone)
+    rated_month = month_of(detail.get("ratedAt") or detail["at"], zone)
+    counts: dict[str, int] = {}
+    dept = facts.dept
+    if kind == "received":
+        counts["received"] = 1
+    elif kind == "accepted":
+        counts["accepted"] = 1
+    elif kind in REFUSED:
+        counts["refused"] = 1
+    elif kind in CONCLUDED:
+        # 12 becoming 11 (the materials in) is the same conclusion.
+        if detail.get("fromStatus") == 12:
+            return None
+        counts.update(concluded=1, onTime=int(bool(facts.on_time)),
+                      workMinutes=facts.minutes or 0,
+                      fullyOnline=int(bool(facts.fully_online)))
+        counts[f"{HISTOGRAM}{tenths(facts.minutes or 0)}"] = 1
+    elif kind == "overdue" and not detail.get("taskId") and detail.get("deadline") == "promised":
+        counts["overdue"] = 1
+    elif kind == "card_issued":
+        counts["cards" + detail["level"].capitalize()] = 1
+        dept = detail["dept"]
+    elif kind == "rating_submitted":
+        level = int(detail["level"])
+        counts.update(rated=1, satisfied=int(level >= 4), ratingSum=level)
+        dept = detail["dept"]
+    elif kind == "rectification_opened":
+        counts["rectOpened"] = 1
+        dept, month = detail["dept"], rated_month
+    elif kind == "rectification_rectified" and detail.get("round", 1) == 1:
+        counts["rectRectified"] = 1
+        dept, month = detail["dept"], rated_month
+    elif kind == "rectification_overdue":
+        counts["rectLate"] = 1
+        dept, month = detail["dept"], rated_month
+    elif kind == "rating_contest_decided" and detail.get("decision") == "upheld":
+        counts.update(excluded=1, rectVoided=1)
+        dept, month = detail["dept"], rated_month
+    if not counts:
+        return None
+    return Contribution(month, dept, counts)
+
+
+def keys(contribution: Contribution, facts: Facts) -> list[str]:
+    """The dimensions a contribution is counted under."""
+    return ["all", f"dept#{contribution.dept}", f"item#{facts.item}",
+            f"channel#{facts.channel}"]
+
+
+def add(total: dict[str, int], counts: dict[str, int]) -> dict[str, int]:
+    for name, value in counts.items():
+        total[name] = total.get(name, 0) + value
+    return total
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def percentile_tenths(counts: dict[str, int], share: float) -> int | None:
+    """The smallest bucket at or below which `share` of the concluded cases fall."""
+    buckets = sorted((int(name[len(HISTOGRAM):]), value) for name, value in counts.items()
+                     if name.startswith(HISTOGRAM) and value)
+    total = sum(value for _, value in buckets)
+    if not total:
+        return None
+    seen = 0
+    for bucket, value in buckets:
+        seen += value
+        if seen >= share * total:
+            return bucket
+    return buckets[-1][0]
+
+
+def figures(counts: dict[str, int]) -> dict:
+    """The figures of a set of counters (one month and dimension, or a sum of them)."""
+    c = {name: counts.get(name, 0) for name in COUNTERS}
+    concluded, counted = c["concluded"], c["rated"] - c["excluded"]
+    p90 = percentile_tenths(counts, 0.9)
+    opened = c["rectOpened"] - c["rectVoided"]
+    return {
+        "received": c["received"], "accepted": c["accepted"], "refused": c["refused"],
+        "concluded": concluded, "onTime": c["onTime"],
+        "onTimeRate": _share(c["onTime"], concluded),
+        "averageWorkingDays": round(c["workMinutes"] / worktime.DAY_MINUTES / concluded, 2)
+        if concluded else None,
+        "p90WorkingDays": p90 / 10 if p90 is not None else None,
+        "overdue": c["overdue"],
+        "cards": {"warning": c["cardsWarning"], "yellow": c["cardsYellow"],
+                  "red": c["cardsRed"]},
+        "ratings": counted, "satisfied": c["satisfied"],
+        "satisfaction": _share(c["satisfied"], counted),
+        "excludedRatings": c["excluded"],
+        "rectifications": opened, "rectified": c["rectRectified"],
+        "rectificationRate": _share(c["rectRectified"], opened),
+        "rectificationsLate": c["rectLate"],
+        "fullyOnline": c["fullyOnline"],
+        "fullyOnlineShare": _share(c["fullyOnline"], concluded),
+    }
