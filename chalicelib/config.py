@@ -60,6 +60,8 @@ class Config:
     supervision_table: str = "ow-supervision"
     # Notifications sent to people, their in-app inbox and preferences (services/notices.py).
     notifications_table: str = "ow-notifications"
+    # Monthly counters per department, item and channel (services/statistics.py).
+    statistics_table: str = "ow-statistics"
     # The KMS key that wraps the data keys personal data is encrypted with.
     personal_data_key_id: str = ""
     oidc_jwks_refresh_seconds: float = 30.0
@@ -110,6 +112,7 @@ def load() -> Config:
         audit_table=env.get("OW_AUDIT_TABLE", "ow-audit"),
         supervision_table=env.get("OW_SUPERVISION_TABLE", "ow-supervision"),
         notifications_table=env.get("OW_NOTIFICATIONS_TABLE", "ow-notifications"),
+        statistics_table=env.get("OW_STATISTICS_TABLE", "ow-statistics"),
         personal_data_key_id=env.get("OW_PERSONAL_DATA_KEY_ID", ""),
         oidc_jwks_refresh_seconds=float(env.get("OW_OIDC_JWKS_REFRESH_SECONDS", "30")),
         card_rules=env.get("OW_CARD_RULES") or None,

@@ -35,7 +35,8 @@ CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
 REGION_TAG = "onewindow:region"
 API_NAME = "onewindow"
 FUNCTIONS = ("APIHandler", "RecordTask", "ConcludeCase", "StartWorkflow", "CaseTimeline",
-             "RecordSupervision", "SendNotifications", "OverdueSweep", "DeadLetterWatch")
+             "RecordSupervision", "SendNotifications", "CountStatistics", "OverdueSweep",
+             "DeadLetterWatch")
 # Chalice's names for the event sources of each handler, and the resource each reads.
 EVENT_SOURCES = {
     ("RecordTask", "RecordTaskSqsEventSource", "Queue"):
@@ -48,6 +49,8 @@ EVENT_SOURCES = {
         {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.SUPERVISION_QUEUE], "Arn"]},
     ("SendNotifications", "SendNotificationsSqsEventSource", "Queue"):
         {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.NOTIFICATIONS_QUEUE], "Arn"]},
+    ("CountStatistics", "CountStatisticsSqsEventSource", "Queue"):
+        {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.STATISTICS_QUEUE], "Arn"]},
     ("CaseTimeline", "CaseTimelineDynamodbEventSource", "Stream"):
         {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.CASES_STREAM], "StreamArn"]},
 }
@@ -56,7 +59,8 @@ QUEUE_CONSUME = ("ReceiveMessage", "DeleteMessage", "GetQueueAttributes")
 STREAM_READ = ("DescribeStream", "GetRecords", "GetShardIterator", "ListStreams")
 DEAD_LETTER_QUEUES = ("TasksDeadLetterQueue", "ConcludeDeadLetterQueue",
                       "StartsDeadLetterQueue", "TimelineDeadLetterQueue",
-                      "SupervisionDeadLetterQueue", "NotificationsDeadLetterQueue")
+                      "SupervisionDeadLetterQueue", "NotificationsDeadLetterQueue",
+                      "StatisticsDeadLetterQueue")
 # function -> (service, actions, resources by logical id): exactly what each function's
 # code calls (tests/integration/test_least_privilege.py records the calls and compares),
 # plus what Lambda itself does with the function's role: poll its queue or stream, and
@@ -69,6 +73,7 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("dynamodb", ("GetItem",), ("LicensesTable",)),
         ("dynamodb", ("PutItem", "Query"), ("AuditTable",)),
         ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem"), ("NotificationsTable",)),
+        ("dynamodb", ("BatchGetItem", "Query"), ("StatisticsTable",)),
         ("kms", ("DescribeKey", "GetPublicKey"), ("LicenseSigningKey",)),
         ("kms", ("GenerateDataKey", "Decrypt"), ("PersonalDataKey",)),
         ("secretsmanager", ("GetSecretValue",), SECRETS),
@@ -111,6 +116,12 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("dynamodb", ("GetItem", "PutItem", "UpdateItem"), ("NotificationsTable",)),
         ("sns", ("Publish",), ("NotificationsTopic",)),
         ("sqs", QUEUE_CONSUME, ("NotificationsQueue",)),
+    ],
+    "CountStatistics": [
+        ("dynamodb", ("GetItem", "Query"), ("CasesTable",)),
+        ("dynamodb", ("GetItem",), ("ItemsTable",)),
+        ("dynamodb", ("PutItem", "UpdateItem"), ("StatisticsTable",)),
+        ("sqs", QUEUE_CONSUME, ("StatisticsQueue",)),
     ],
     "OverdueSweep": [
         ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem"), ("CasesTable",)),
@@ -203,6 +214,7 @@ def _environment() -> dict:
         "OW_AUDIT_TABLE": {"Ref": "AuditTable"},
         "OW_SUPERVISION_TABLE": {"Ref": "SupervisionTable"},
         "OW_NOTIFICATIONS_TABLE": {"Ref": "NotificationsTable"},
+        "OW_STATISTICS_TABLE": {"Ref": "StatisticsTable"},
         "OW_TASKS_QUEUE_URL": {"Ref": "TasksQueue"},
         "OW_CONCLUDE_QUEUE_URL": {"Ref": "ConcludeQueue"},
         "OW_STARTS_QUEUE_URL": {"Ref": "StartsQueue"},

@@ -20,6 +20,7 @@ OUTPUT_ENV = {
     "AuditTable": "OW_AUDIT_TABLE",
     "SupervisionTable": "OW_SUPERVISION_TABLE",
     "NotificationsTable": "OW_NOTIFICATIONS_TABLE",
+    "StatisticsTable": "OW_STATISTICS_TABLE",
     "TasksQueueUrl": "OW_TASKS_QUEUE_URL",
     "ConcludeQueueUrl": "OW_CONCLUDE_QUEUE_URL",
     "StartsQueueUrl": "OW_STARTS_QUEUE_URL",

@@ -725,6 +725,60 @@ class ContestDecision(Request):
     opinion: Remark
 
 
+# -- statistics ---------------------------------------------------------------------------
+
+Share = Annotated[float, Meta(ge=0, le=1, description="null when there is nothing to "
+                                                      "divide by")] | None
+
+
+class CardCounts(Response):
+    warning: int
+    yellow: int
+    red: int
+
+
+class Figures(Response):
+    received: int
+    accepted: int
+    refused: Annotated[int, Meta(description="not accepted (4) and refused (5)")]
+    concluded: Annotated[int, Meta(description="approved, approved with materials to "
+                                               "follow, denied")]
+    onTime: Annotated[int, Meta(description="concluded within the promised time")]
+    onTimeRate: Share
+    averageWorkingDays: Annotated[float | None, Meta(description="working days taken, "
+                                                                 "pauses left out")]
+    p90WorkingDays: Annotated[float | None, Meta(description="90th percentile, to a tenth "
+                                                             "of a working day")]
+    overdue: Annotated[int, Meta(description="cases found past their promised deadline")]
+    cards: CardCounts
+    ratings: Annotated[int, Meta(description="ratings counted (voided ones left out)")]
+    satisfied: Annotated[int, Meta(description="ratings of 4 or 5")]
+    satisfaction: Share
+    excludedRatings: int
+    rectifications: Annotated[int, Meta(description="opened by ratings of 1–2, voided left "
+                                                    "out")]
+    rectified: int
+    rectificationRate: Share
+    rectificationsLate: Annotated[int, Meta(description="rectification deadlines missed")]
+    fullyOnline: Annotated[int, Meta(description="concluded cases applied online with no "
+                                                 "step at a counter (全程网办)")]
+    fullyOnlineShare: Share
+
+
+class MonthFigures(Figures):
+    month: Annotated[str, Meta(examples=["2026-11"])]
+
+
+class Stats(Response):
+    dimension: Annotated[str, Meta(description="all | dept#<code> | item#<code> | "
+                                               "channel#<name>", examples=["dept#SCJG"])]
+    months: list[MonthFigures]
+    total: Figures
+    # "from" is a keyword: the field is renamed in JSON.
+    start: Annotated[str, Meta(examples=["2026-01"])] = msgspec.field(name="from")
+    to: Annotated[str, Meta(examples=["2026-11"])]
+
+
 # -- licenses ------------------------------------------------------------------------------
 
 class Signature(Struct):

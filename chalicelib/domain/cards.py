@@ -12,12 +12,12 @@ it was given (its limit). Three moments follow from them and the region's rules:
 A card moves issued → acknowledged (the department has seen it) → resolved (the work got
 done) or withdrawn (a supervisor upheld the department's appeal). Pure rules: no AWS.
 """
-import json
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from . import worktime
 from .errors import Conflict, ValidationError
+from .regional import RegionalRules
 
 LEVELS = ("warning", "yellow", "red")
 SCOPES = ("task", "stage", "case")
@@ -28,25 +28,16 @@ APPEAL_DECISIONS = ("upheld", "rejected")
 
 
 @dataclass(frozen=True)
-class Rules:
+class Rules(RegionalRules):
     """A region's card rules (OW_CARD_RULES, JSON with these names)."""
     warning_working_days: float = 1.0
     warning_share: float = 0.2
     red_working_days: int = 3
+    label = "card rules"
 
-    @classmethod
-    def parse(cls, text: str | None) -> "Rules":
-        if not text:
-            return cls()
-        given = json.loads(text)
-        unknown = set(given) - set(cls.__dataclass_fields__)
-        if unknown:
-            raise ValueError(f"unknown card rules: {', '.join(sorted(unknown))}")
-        rules = cls(**given)
-        if rules.warning_working_days < 0 or not 0 <= rules.warning_share <= 1 or \
-                rules.red_working_days < 0:
-            raise ValueError(f"card rules out of range: {given}")
-        return rules
+    def in_range(self) -> bool:
+        return self.warning_working_days >= 0 and 0 <= self.warning_share <= 1 and \
+            self.red_working_days >= 0
 
 
 def moments(due: datetime, limit: int, zone: tzinfo, rules: Rules,

@@ -25,12 +25,12 @@ within `rectify_working_days` (a redo: again from the decision); each deadline m
 marked once. Contesting does not stop the clock: a rejected contest finds the deadlines
 where they were.
 """
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from . import worktime
 from .errors import Conflict, ValidationError
+from .regional import RegionalRules
 
 LEVELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 SATISFIED = (4, 5)
@@ -58,25 +58,16 @@ ACTIONS = {
 
 
 @dataclass(frozen=True)
-class Rules:
+class Rules(RegionalRules):
     """A region's rating rules (OW_RATING_RULES, JSON with these names)."""
     invite_days: int = 3
     callback_working_days: float = 1.0
     rectify_working_days: float = 5.0
+    label = "rating rules"
 
-    @classmethod
-    def parse(cls, text: str | None) -> "Rules":
-        if not text:
-            return cls()
-        given = json.loads(text)
-        unknown = set(given) - set(cls.__dataclass_fields__)
-        if unknown:
-            raise ValueError(f"unknown rating rules: {', '.join(sorted(unknown))}")
-        rules = cls(**given)
-        if rules.invite_days < 0 or rules.callback_working_days <= 0 or \
-                rules.rectify_working_days < rules.callback_working_days:
-            raise ValueError(f"rating rules out of range: {given}")
-        return rules
+    def in_range(self) -> bool:
+        return self.invite_days >= 0 and self.callback_working_days > 0 and \
+            self.rectify_working_days >= self.callback_working_days
 
 
 def scope_key(scope: str, stage: int | None = None, dept: str | None = None) -> str:
@@ -152,6 +143,9 @@ def check_action(rectification: dict | None, action: str) -> str:
                        code="no_rectification")
     allowed, target = ACTIONS[action]
     state = rectification["state"]
+    if action == "contest" and rectification.get("round", 1) > 1:
+        raise Conflict("a rectification sent back on re-review is not contested any more",
+                       code="rectification_state")
     if state not in allowed:
         raise Conflict(f"the rectification is {state}; {action} needs it "
                        f"{' or '.join(allowed)}", code="rectification_state")

@@ -25,7 +25,12 @@ MAX_TENTHS = 9999         # 999.9 working days and more share the last bucket
 CONCLUDED = {"approved", "approved_pending_materials", "denied"}
 REFUSED = {"not_accepted", "refused"}
 ONLINE = ("web", "miniprogram", "api")
+CHANNELS = (*ONLINE, "counter")
 DIMENSIONS = ("dept", "item", "channel")
+# The event types that may count for something.
+KINDS = frozenset({"received", "accepted", *REFUSED, *CONCLUDED, "overdue", "card_issued",
+                   "rating_submitted", "rectification_opened", "rectification_rectified",
+                   "rectification_overdue", "rating_contest_decided"})
 
 
 @dataclass(frozen=True)
@@ -164,3 +169,18 @@ def figures(counts: dict[str, int]) -> dict:
         "fullyOnline": c["fullyOnline"],
         "fullyOnlineShare": _share(c["fullyOnline"], concluded),
     }
+
+
+FLAT_FIELDS = ("received", "accepted", "refused", "concluded", "onTime", "onTimeRate",
+               "averageWorkingDays", "p90WorkingDays", "overdue", "cardsWarning",
+               "cardsYellow", "cardsRed", "ratings", "satisfied", "satisfaction",
+               "excludedRatings", "rectifications", "rectified", "rectificationRate",
+               "rectificationsLate", "fullyOnline", "fullyOnlineShare")
+
+
+def flat(found: dict) -> dict:
+    """Figures with the cards spread out (one column each: CSV)."""
+    cards = found["cards"]
+    return {**{k: v for k, v in found.items() if k != "cards"},
+            "cardsWarning": cards["warning"], "cardsYellow": cards["yellow"],
+            "cardsRed": cards["red"]}

@@ -14,7 +14,7 @@ from chalice import Blueprint, Rate
 from .. import logs, metrics
 from ..adapters import models
 from ..services import (conclusion, notices, operations, overdue, progress, starts,
-                        supervision_record, tasks, timeline)
+                        statistics, supervision_record, tasks, timeline)
 
 bp = Blueprint(__name__)
 log = logging.getLogger("onewindow")  # the masking filter sits on this logger
@@ -24,11 +24,13 @@ CONCLUDE_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-conclude"
 STARTS_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-starts"
 SUPERVISION_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-supervision"
 NOTIFICATIONS_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-notifications"
+STATISTICS_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-statistics"
 CASES_STREAM = "arn:aws:dynamodb:cn-north-1:000000000000:table/onewindow-cases/stream/x"
 # Each placeholder -> the infra/template.json resource it stands for.
 SOURCE_RESOURCES = {TASKS_QUEUE: "TasksQueue", CONCLUDE_QUEUE: "ConcludeQueue",
                     STARTS_QUEUE: "StartsQueue", SUPERVISION_QUEUE: "SupervisionQueue",
                     NOTIFICATIONS_QUEUE: "NotificationsQueue",
+                    STATISTICS_QUEUE: "StatisticsQueue",
                     CASES_STREAM: "CasesTable"}
 
 
@@ -124,6 +126,16 @@ def send_notifications(event):
         sent = notices.deliver(envelope)
         if sent:
             log.info("%s: %d notification(s) sent", envelope.get("detail-type"), sent)
+
+
+@bp.on_sqs_message(queue_arn=STATISTICS_QUEUE, batch_size=10)
+def count_statistics(event):
+    """Every lifecycle event from the bus (LifecycleRule): what it adds to the monthly
+    counters, once (services/statistics.py)."""
+    for record in event:
+        envelope = json.loads(record.body)
+        logs.bind(case_no=envelope.get("detail", {}).get("caseNo"))
+        statistics.count(envelope)
 
 
 @bp.on_dynamodb_record(stream_arn=CASES_STREAM, batch_size=100, starting_position="TRIM_HORIZON")

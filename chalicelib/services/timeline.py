@@ -159,7 +159,7 @@ def _rating_events(old: dict | None, new: dict) -> list[TimelineEvent]:
     (`rectification_overdue`)."""
     rating, rectification = new["ratingId"], new.get("rectification")
     about = {"ratingId": rating, "scope": new["scope"], "level": int(new["level"]),
-             **({"stage": new["stage"]} if new.get("stage") else {})}
+             "ratedAt": new["at"], **({"stage": new["stage"]} if new.get("stage") else {})}
     fields = {"dept": new["dept"]}
     found = []
     if old is None:
@@ -186,6 +186,7 @@ def _rating_events(old: dict | None, new: dict) -> list[TimelineEvent]:
                             actorRole=rectification.get("updatedRole", "system"),
                             opinion=said.get("text"),
                             detail={**about, "state": rectification["state"],
+                                    "round": rectification.get("round", 1),
                                     **{k: v for k, v in said.items() if k != "text"}},
                             **fields))
     earlier = set(before.get("late") or ())

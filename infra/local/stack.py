@@ -46,6 +46,7 @@ def _create(region: str, endpoint_url: str | None, stack_name: str) -> dict:
     # The queues lifecycle events reach their consumers by (the local pump reads them).
     env["OW_SUPERVISION_QUEUE_URL"] = outputs["SupervisionQueueUrl"]
     env["OW_NOTIFICATIONS_QUEUE_URL"] = outputs["NotificationsQueueUrl"]
+    env["OW_STATISTICS_QUEUE_URL"] = outputs["StatisticsQueueUrl"]
     # Where the local pump records a stream batch that kept failing (the deployed
     # mapping's on-failure destination, infra/package.py).
     env["OW_STREAM_FAILURE_QUEUE_URL"] = outputs["TimelineDeadLetterQueueUrl"]

@@ -64,11 +64,12 @@ def test_a_stage_deploys_into_cloudformation(built, stage):
         assert not [v for k, v in environment.items() if "SECRET" in k and "/" not in v]
     sources = {m["function"].rsplit("-", 1)[-1]: m["source"] for m in deployed["mappings"]}
     assert set(sources) == {"RecordTask", "ConcludeCase", "StartWorkflow", "CaseTimeline",
-                            "RecordSupervision", "SendNotifications"}
+                            "RecordSupervision", "SendNotifications", "CountStatistics"}
     assert "TasksQueue" in sources["RecordTask"] and "ConcludeQueue" in sources["ConcludeCase"]
     assert "StartsQueue" in sources["StartWorkflow"]
     assert "SupervisionQueue" in sources["RecordSupervision"]
     assert "NotificationsQueue" in sources["SendNotifications"]
+    assert "StatisticsQueue" in sources["CountStatistics"]
     assert "/stream/" in sources["CaseTimeline"]
     assert deployed["log_groups"] == {
         **{f"/aws/lambda/onewindow-{stage}-{name}": 180 for name in package.FUNCTIONS},

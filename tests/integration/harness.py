@@ -46,7 +46,9 @@ class Stack:
             headers["Content-Type"] = "application/json"
             kwargs["body"] = body if isinstance(body, (str, bytes)) else json.dumps(body)
         response = getattr(self.client.http, method.lower())(path, **kwargs)
-        response.data = json.loads(response.body) if response.body else None
+        kind = response.headers.get("Content-Type", "")
+        response.data = json.loads(response.body) if response.body and \
+            kind.startswith("application/json") else None
         return response
 
     # -- flow helpers ----------------------------------------------------------------
@@ -153,6 +155,7 @@ def reset(stack: Stack) -> None:
         _moto_table(stack.env["OW_LICENSES_TABLE"]).items.clear()
         _moto_table(stack.env["OW_SUPERVISION_TABLE"]).items.clear()
         _moto_table(stack.env["OW_NOTIFICATIONS_TABLE"]).items.clear()
+        _moto_table(stack.env["OW_STATISTICS_TABLE"]).items.clear()
         _moto_table(stack.env["OW_ITEMS_TABLE"]).items = copy.deepcopy(stack.catalogue)
     read_cache.catalogue.clear()  # the table changed under the app's feet
     sqs, sns = boto3.client("sqs", region_name=REGION), boto3.client("sns", region_name=REGION)

@@ -23,7 +23,9 @@ from .harness import FOOD, application
 HANDLER_FUNCTIONS = {"record_task": "RecordTask", "conclude_case": "ConcludeCase",
                      "start_workflow": "StartWorkflow", "case_timeline": "CaseTimeline",
                      "record_supervision": "RecordSupervision",
-                     "send_notifications": "SendNotifications", "overdue_sweep": "OverdueSweep", "dead_letter_watch": "DeadLetterWatch"}
+                     "send_notifications": "SendNotifications",
+                     "count_statistics": "CountStatistics", "overdue_sweep": "OverdueSweep",
+                     "dead_letter_watch": "DeadLetterWatch"}
 # Per-item actions IAM checks inside a transaction.
 TRANSACT_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
                     "ConditionCheck": "ConditionCheckItem"}
@@ -38,17 +40,20 @@ class Recorder:
                        env["OW_LICENSES_TABLE"]: "LicensesTable",
                        env["OW_AUDIT_TABLE"]: "AuditTable",
                        env["OW_SUPERVISION_TABLE"]: "SupervisionTable",
-                       env["OW_NOTIFICATIONS_TABLE"]: "NotificationsTable"}
+                       env["OW_NOTIFICATIONS_TABLE"]: "NotificationsTable",
+                       env["OW_STATISTICS_TABLE"]: "StatisticsTable"}
         dead = env["OW_DEAD_LETTER_QUEUE_URLS"].split(",")
         self.queues = {env["OW_TASKS_QUEUE_URL"]: "TasksQueue",
                        env["OW_CONCLUDE_QUEUE_URL"]: "ConcludeQueue",
                        env["OW_STARTS_QUEUE_URL"]: "StartsQueue",
                        env["OW_SUPERVISION_QUEUE_URL"]: "SupervisionQueue",
                        env["OW_NOTIFICATIONS_QUEUE_URL"]: "NotificationsQueue",
+                       env["OW_STATISTICS_QUEUE_URL"]: "StatisticsQueue",
                        dead[0]: "TasksDeadLetterQueue", dead[1]: "ConcludeDeadLetterQueue",
                        dead[2]: "StartsDeadLetterQueue", dead[3]: "TimelineDeadLetterQueue",
                        dead[4]: "SupervisionDeadLetterQueue",
-                       dead[5]: "NotificationsDeadLetterQueue"}
+                       dead[5]: "NotificationsDeadLetterQueue",
+                       dead[6]: "StatisticsDeadLetterQueue"}
         self.bus = env["OW_EVENT_BUS_NAME"]
         self.topic = env["OW_NOTIFICATIONS_TOPIC_ARN"]
         self.machine = env["OW_STATE_MACHINE_ARN"]
@@ -189,6 +194,15 @@ def _exercise(stack, monkeypatch):
     stack.call("POST", f"/me/notifications/{note['id']}/read", "company")
     stack.call("GET", "/me/notification-preferences", "company")
     stack.call("PUT", "/me/notification-preferences", "company", {"channels": ["sms"]})
+    # A bad rating and its callback; the figures and the evaluators' export.
+    rating = stack.call("POST", f"/cases/{refused}/ratings", "company",
+                        {"scope": "case", "level": 1}).data["ratingId"]
+    stack.call("POST", f"/ratings/{rating}/callback", "scjg", {"verified": True, "note": "回访"})
+    stack.call("GET", "/ratings", "scjg")
+    stack.call("GET", f"/cases/{refused}/ratings", "company")
+    assert stack.pump.run_until(lambda: stack.call("GET", "/stats", "supervisor").data[
+        "total"]["ratings"] == 1)
+    stack.call("GET", f"/stats/{clock.now():%Y-%m}/export.csv", "evaluator")
     stack.wait_status(case["caseNo"], 15)
     # The dead-letter watch, through the pump, with a message set aside to alert about;
     # the sweep a month on, when the last case is overdue.
@@ -230,7 +244,8 @@ def test_nothing_is_granted_that_no_code_path_uses(stack, recorded, monkeypatch)
                                          ("ConcludeCase", "ConcludeQueue"),
                                          ("StartWorkflow", "StartsQueue"),
                                          ("RecordSupervision", "SupervisionQueue"),
-                                         ("SendNotifications", "NotificationsQueue"))
+                                         ("SendNotifications", "NotificationsQueue"),
+                                         ("CountStatistics", "StatisticsQueue"))
           for a in ("ReceiveMessage", "DeleteMessage", "GetQueueAttributes")},
         *{("CaseTimeline", f"dynamodb:{a}", "CasesTable.Stream")
           for a in ("DescribeStream", "GetRecords", "GetShardIterator", "ListStreams")},

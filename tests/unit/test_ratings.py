@@ -67,6 +67,8 @@ def test_each_step_follows_only_where_it_may():
         with pytest.raises(Conflict) as refused:
             ratings.check_action(_rectification(state), action)
         assert refused.value.code == "rectification_state"
+    with pytest.raises(Conflict):  # sent back on re-review: no contest any more
+        ratings.check_action(_rectification("called_back", round=2), "contest")
     with pytest.raises(Conflict) as refused:
         ratings.check_action(None, "callback")
     assert refused.value.code == "no_rectification"

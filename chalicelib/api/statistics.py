@@ -1,0 +1,56 @@
+"""Statistics (统计分析): figures by month and dimension; a month's export for
+third-party evaluators (JSON Lines, CSV)."""
+from chalice import Blueprint, Response
+
+from ..contract import models
+from ..domain import identity
+from ..services import statistics
+from . import http
+
+bp = Blueprint(__name__)
+READERS = (*identity.STAFF, identity.EVALUATOR)
+MONTH = {"type": "string", "pattern": r"^\d{4}-\d{2}$"}
+
+
+@http.route(bp, "GET", "/stats", op="getStatistics",
+            summary="figures per month for everything, a department, an item or a channel",
+            tag="statistics", roles=READERS, returns=models.Stats,
+            query=(("from", MONTH, False, "the first month (default: this one)"),
+                   ("to", MONTH, False, "the last month (default: from); at most 24"),
+                   ("dept", {"type": "string", "maxLength": http.MAX_PARAM_CHARS}, False,
+                    "a department (its own staff: theirs only)"),
+                   ("item", {"type": "string", "maxLength": http.MAX_PARAM_CHARS}, False,
+                    "an item (implementation code)"),
+                   ("channel", {"type": "string", "enum": ["web", "miniprogram", "api",
+                                                           "counter"]}, False,
+                    "an application channel")))
+def figures():
+    request = bp.current_request
+    return statistics.figures(http.principal(request),
+                              start=http.query_param(request, "from"),
+                              end=http.query_param(request, "to"),
+                              dept=http.query_param(request, "dept"),
+                              item=http.query_param(request, "item"),
+                              channel=http.query_param(request, "channel"))
+
+
+def _export(path: str, op: str, media_type: str, what: str):
+    return http.route(bp, "GET", path, op=op, tag="statistics", returns=None,
+                      roles=statistics.READS_ALL, media_type=media_type, errors=(400,),
+                      summary=f"a month's figures of every dimension ({what}), for "
+                              "evaluators", description=what)
+
+
+@_export("/stats/{month}/export.jsonl", "exportStatisticsJsonl", "application/x-ndjson",
+         "one JSON object per line")
+def export_jsonl(month):
+    return Response(body=statistics.export_jsonl(http.principal(bp.current_request), month),
+                    headers={"Content-Type": "application/x-ndjson; charset=utf-8"})
+
+
+@_export("/stats/{month}/export.csv", "exportStatisticsCsv", "text/csv", "CSV, header first")
+def export_csv(month):
+    return Response(body=statistics.export_csv(http.principal(bp.current_request), month),
+                    headers={"Content-Type": "text/csv; charset=utf-8",
+                             "Content-Disposition": f'attachment; filename="onewindow-'
+                                                    f'{month}.csv"'})

@@ -1,0 +1,167 @@
+"""Statistics (统计分析) and third-party evaluation: lifecycle events counted into monthly
+counters per department, item and channel (rules in domain/statistics.py), read by
+`GET /stats` and exported per month for evaluators.
+
+Once: each event's counters are added in one transaction with a marker of its `eventId`,
+so a redelivered event adds nothing. Nothing is ever scanned: a figure is one read of its
+(month, dimension), a range of months one batch read, a month's export one query.
+"""
+import csv
+import io
+import json
+import logging
+from datetime import timedelta
+
+from .. import config
+from ..adapters import counters
+from ..adapters.models import CaseRecord, TimelineEvent
+from ..domain import identity, statistics, worktime
+from ..domain.errors import ValidationError
+from . import catalogue, clock, timeline
+from .cases import META
+
+log = logging.getLogger("onewindow")
+EVENT_PREFIX = timeline.DETAIL_TYPE.format("")
+MARKER_DAYS = 30   # longer than any redelivery (queues keep messages 4 days, DLQs 14)
+MAX_MONTHS = 24
+# Who reads which figures: a department's own staff their department's; supervisors,
+# admins and third-party evaluators everything.
+READS_ALL = (*identity.READS_EVERY_CASE, identity.EVALUATOR)
+
+
+def _facts(kind: str, detail: dict) -> statistics.Facts:
+    case = CaseRecord.get(detail["caseNo"], META, consistent_read=True)
+    dept = catalogue.pinned_version(case.itemCode, case.itemVersion)["implementingDept"]
+    facts = statistics.Facts(item=case.itemCode, dept=dept, channel=case.appliedVia)
+    if not statistics.needs_conclusion_facts(kind, detail) or case.closedAt is None:
+        return facts
+    zone = clock.zone()
+    taken = worktime.clock_view(worktime.utc_text(worktime.parse(case.createdAt)),
+                                case.due or {}, case.pauses or [],
+                                worktime.utc_text(worktime.parse(case.closedAt)),
+                                clock.now(), zone)
+    remaining = taken.get("promisedRemainingMinutes")
+    return statistics.Facts(item=facts.item, dept=dept, channel=facts.channel,
+                            minutes=taken["elapsedMinutes"],
+                            on_time=remaining is None or remaining >= 0,
+                            fully_online=fully_online(case))
+
+
+def fully_online(case: CaseRecord) -> bool:
+    """全程网办: applied online and nothing of it done at a counter."""
+    if case.appliedVia not in statistics.ONLINE:
+        return False
+    at_counter = TimelineEvent.query(case.pk, TimelineEvent.sk.startswith("EV#"),
+                                     filter_condition=TimelineEvent.channel == "counter",
+                                     consistent_read=True)
+    return not any(True for _ in at_counter)
+
+
+def count(envelope: dict) -> bool:
+    """Add what one lifecycle event (as EventBridge delivers it) counts for; False when
+    it counts for nothing or was counted before."""
+    kind = envelope["detail-type"].removeprefix(EVENT_PREFIX)
+    detail = envelope["detail"]
+    if kind not in statistics.KINDS:
+        return False
+    facts = _facts(kind, detail)
+    found = statistics.contribution(kind, detail, facts, clock.zone())
+    if found is None:
+        return False
+    updates = {(found.month, key): found.counts for key in statistics.keys(found, facts)}
+    expires = int((clock.now() + timedelta(days=MARKER_DAYS)).timestamp())
+    added = counters.add_once(config.get().statistics_table, detail["eventId"], updates,
+                              expires)
+    if added:
+        log.info("%s counted in %s", kind, found.month)
+    return added
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+def check_month(value: str, name: str) -> str:
+    if len(value) != 7 or value[4] != "-" or not value.replace("-", "").isdigit() or \
+            not 1 <= int(value[5:]) <= 12:
+        raise ValidationError(f"{name} must be a month, YYYY-MM", field=name)
+    return value
+
+
+def _months(start: str, end: str) -> list[str]:
+    check_month(start, "from")
+    check_month(end, "to")
+    if start > end:
+        raise ValidationError("from must not be after to", field="from")
+    months, year, month = [], int(start[:4]), int(start[5:])
+    while f"{year:04d}-{month:02d}" <= end:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        if len(months) > MAX_MONTHS:
+            raise ValidationError(f"at most {MAX_MONTHS} months at once", field="to")
+    return months
+
+
+def dimension(principal: identity.Principal, dept: str | None, item: str | None,
+              channel: str | None) -> str:
+    """The dimension asked for (at most one of dept, item, channel; none: everything),
+    if the caller may read it."""
+    given = [(name, value) for name, value in (("dept", dept), ("item", item),
+                                                ("channel", channel)) if value]
+    if len(given) > 1:
+        raise ValidationError("filter by one of dept, item or channel", field=given[1][0])
+    if channel and channel not in statistics.CHANNELS:
+        raise ValidationError(f"channel must be one of {', '.join(statistics.CHANNELS)}",
+                              field="channel")
+    if principal.role not in READS_ALL:
+        # A department's staff read their own department's figures.
+        if given and given[0][0] != "dept":
+            raise ValidationError("a department's staff read their department's figures",
+                                  field=given[0][0])
+        identity.require_department(principal, given[0][1] if given else principal.dept)
+        return f"dept#{given[0][1] if given else principal.dept}"
+    return f"{given[0][0]}#{given[0][1]}" if given else "all"
+
+
+def figures(principal: identity.Principal | None, *, start: str | None = None,
+            end: str | None = None, dept: str | None = None, item: str | None = None,
+            channel: str | None = None) -> dict:
+    """The figures of one dimension for each month of a range, and over the range."""
+    principal = identity.require_role(principal, *identity.STAFF, identity.EVALUATOR)
+    this_month = clock.local_date(clock.now()).strftime("%Y-%m")
+    if start is None and end is None:
+        start = end = this_month
+    months = _months(start if start is not None else end, end if end is not None else start)
+    key = dimension(principal, dept, item, channel)
+    found = counters.get_many(config.get().statistics_table, [(m, key) for m in months])
+    total: dict[str, int] = {}
+    rows = []
+    for month in months:
+        counts = found.get((month, key), {})
+        statistics.add(total, counts)
+        rows.append({"month": month, **statistics.figures(counts)})
+    return {"dimension": key, "from": months[0], "to": months[-1], "months": rows,
+            "total": statistics.figures(total)}
+
+
+def _export_rows(principal: identity.Principal | None, month: str) -> list[dict]:
+    identity.require_role(principal, *READS_ALL)
+    check_month(month, "month")
+    rows = counters.month(config.get().statistics_table, month)
+    return [{"month": month, "dimension": row["dimension"],
+             **statistics.flat(statistics.figures(row))}
+            for row in sorted(rows, key=lambda row: row["dimension"])]
+
+
+def export_jsonl(principal: identity.Principal | None, month: str) -> str:
+    """A month's figures of every dimension, one JSON object per line."""
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n"
+                   for row in _export_rows(principal, month))
+
+
+def export_csv(principal: identity.Principal | None, month: str) -> str:
+    """A month's figures of every dimension as CSV (header first)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=["month", "dimension", *statistics.FLAT_FIELDS],
+                            lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(_export_rows(principal, month))
+    return out.getvalue()

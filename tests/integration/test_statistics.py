@@ -1,0 +1,275 @@
+"""Statistics: lifecycle events counted into monthly counters per department, item and
+channel, once each under redelivery; every aggregate equals a recount from the raw
+records after a random workload; GET /stats and the evaluators' export."""
+import csv
+import io
+import json
+import random
+from collections import defaultdict
+from datetime import timedelta
+
+import boto3
+
+from chalicelib.adapters.models import (CaseRecord, CasesTableRecord, CardRecord, RatingRecord,
+                                        TimelineEvent)
+from chalicelib.domain import statistics as rules
+from chalicelib.domain import worktime
+from chalicelib.services import catalogue, clock, overdue, statistics
+
+from .harness import FOOD, HYGIENE, REGION, application
+from .test_concurrency import race
+
+
+def _month() -> str:
+    return clock.local_date(clock.now()).strftime("%Y-%m")
+
+
+def _drained(stack) -> bool:
+    """Nothing left in the statistics queue (the pump ran it all)."""
+    sqs = boto3.client("sqs", region_name=REGION)
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=stack.env["OW_STATISTICS_QUEUE_URL"],
+        AttributeNames=["ApproximateNumberOfMessages",
+                        "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+    return not any(int(v) for v in attributes.values())
+
+
+def test_figures_follow_the_cases_and_only_their_readers_see_them(stack):
+    # Two 食品经营许可 cases on the mini-program: one approved, one refused at acceptance;
+    # a 公共场所卫生许可 case approved; the approved food case rated 5, the other 1.
+    approved = stack.call("POST", "/cases", "company", application(FOOD, channel="miniprogram")).data["caseNo"]
+    accept = stack.open_task(approved, "ZWFW", "clerk")
+    stack.decide(accept["taskId"], "clerk", "accept", "受理")
+    review = stack.open_task(approved, "SCJG", "scjg")
+    stack.decide(review["taskId"], "scjg", "approve", "同意")
+    refused = stack.call("POST", "/cases", "company", application(FOOD, channel="miniprogram")).data["caseNo"]
+    stack.decide(stack.open_task(refused, "ZWFW", "clerk")["taskId"], "clerk", "refuse",
+                 "不属于本机关职权范围")
+    hygiene = stack.approve_in_parallel()["caseNo"]
+    stack.wait_status(approved, 11)
+    stack.wait_status(refused, 5)
+    for case_no, level in ((approved, 5), (hygiene, 1)):
+        assert stack.call("POST", f"/cases/{case_no}/ratings", "company",
+                          {"scope": "case", "level": level}).status_code == 201
+    month = _month()
+
+    def food():
+        return stack.call("GET", f"/stats?item={FOOD}", "supervisor").data
+    assert stack.pump.run_until(lambda: food()["total"]["ratings"] == 1)
+    figures = food()
+    assert figures["dimension"] == f"item#{FOOD}" and figures["from"] == month
+    total = figures["total"]
+    assert (total["received"], total["accepted"], total["refused"], total["concluded"]) == \
+        (2, 1, 1, 1)
+    assert (total["onTime"], total["onTimeRate"], total["satisfaction"]) == (1, 1.0, 1.0)
+    assert total["averageWorkingDays"] is not None and total["p90WorkingDays"] is not None
+    assert figures["months"] == [{"month": month, **total}]
+    assert stack.pump.run_until(lambda: stack.call("GET", "/stats", "evaluator").data[
+        "total"]["rectifications"] == 1)
+    everything = stack.call("GET", "/stats", "evaluator").data["total"]
+    assert (everything["received"], everything["concluded"], everything["ratings"],
+            everything["satisfied"], everything["satisfaction"]) == (3, 2, 2, 1, 0.5)
+    assert (everything["rectifications"], everything["rectified"],
+            everything["rectificationRate"]) == (1, 0, 0.0)
+    # The channel and the department are dimensions of their own.
+    mini = stack.call("GET", "/stats?channel=miniprogram", "admin").data["total"]
+    assert (mini["received"], mini["refused"]) == (2, 1)
+    mine = stack.call("GET", "/stats", "scjg").data
+    assert mine["dimension"] == "dept#SCJG" and mine["total"]["received"] == 2
+    # Who may read what.
+    assert stack.call("GET", "/stats?dept=WSJK", "scjg").status_code == 403
+    assert stack.call("GET", f"/stats?item={FOOD}", "scjg").status_code == 400
+    assert stack.call("GET", "/stats", "company").status_code == 403
+    assert stack.call("GET", "/stats?dept=SCJG&item=x", "supervisor").status_code == 400
+    for query, field in (("from=2026-13", "from"), ("from=2026-11&to=2026-01", "from"),
+                         ("from=2020-01&to=2026-01", "to")):
+        refused_query = stack.call("GET", f"/stats?{query}", "supervisor")
+        assert (refused_query.status_code, refused_query.data["error"]["field"]) == (400, field)
+
+    # The evaluators' export: every dimension of the month, JSON Lines and CSV alike.
+    lines = stack.call("GET", f"/stats/{month}/export.jsonl", "evaluator")
+    assert lines.headers["Content-Type"].startswith("application/x-ndjson")
+    rows = [json.loads(line) for line in lines.body.decode().splitlines()]
+    by_dimension = {row["dimension"]: row for row in rows}
+    assert {"all", "dept#SCJG", f"item#{FOOD}", f"item#{HYGIENE}", "channel#miniprogram"} <= \
+        set(by_dimension)
+    assert by_dimension["all"]["received"] == 3
+    table = stack.call("GET", f"/stats/{month}/export.csv", "evaluator")
+    parsed = list(csv.DictReader(io.StringIO(table.body.decode())))
+    assert [(r["dimension"], int(r["received"])) for r in parsed] == \
+        [(r["dimension"], r["received"]) for r in rows]
+    assert stack.call("GET", f"/stats/{month}/export.csv", "scjg").status_code == 403
+
+
+# -- the recount -----------------------------------------------------------------------------
+
+def _capture(stack) -> tuple[str, str]:
+    """A queue that receives every lifecycle event of the bus, as the statistics queue
+    does (a rule of the test's own)."""
+    sqs, events = boto3.client("sqs", region_name=REGION), boto3.client("events",
+                                                                         region_name=REGION)
+    url = sqs.create_queue(QueueName="statistics-capture")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    bus = stack.env["OW_EVENT_BUS_NAME"]
+    events.put_rule(Name="capture", EventBusName=bus,
+                    EventPattern=json.dumps({"source": ["onewindow"]}))
+    events.put_targets(Rule="capture", EventBusName=bus, Targets=[{"Id": "q", "Arn": arn}])
+    return url, bus
+
+
+def _release(bus: str) -> None:
+    events = boto3.client("events", region_name=REGION)
+    events.remove_targets(Rule="capture", EventBusName=bus, Ids=["q"])
+    events.delete_rule(Name="capture", EventBusName=bus)
+
+
+def _envelopes(url: str) -> list[dict]:
+    sqs, found = boto3.client("sqs", region_name=REGION), []
+    while True:
+        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+        if not got:
+            return found
+        for message in got:
+            found.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def _workload(stack, rng: random.Random) -> list[str]:
+    """Cases on random paths and channels, rated at random."""
+    case_nos = []
+    paths = ["refuse", "refuse", "deny", "deny", "open", "open", *["approve"] * 5]
+    rng.shuffle(paths)
+    levels = iter(rng.sample([1, 1, 2, 2, 3, 4, 5, 5, 4], 9))
+    steps = iter(["rectified", "voided", "open", "rectified", "voided", "open"])
+    for path in paths:
+        item = rng.choice((FOOD, HYGIENE))
+        channel = rng.choice(("web", "miniprogram"))
+        case_no = stack.call("POST", "/cases", "company", application(item, channel=channel)).data["caseNo"]
+        case_nos.append(case_no)
+        accept = stack.open_task(case_no, "ZWFW", "clerk")
+        if path == "refuse":
+            stack.decide(accept["taskId"], "clerk", "refuse", "材料不符合法定形式")
+            stack.wait_status(case_no, 5)
+            continue
+        stack.decide(accept["taskId"], "clerk", "accept", "受理")
+        if path == "open":  # left with its reviewers
+            stack.open_task(case_no, "SCJG" if item == FOOD else "WSJK",
+                            "scjg" if item == FOOD else "wsjk")
+            continue
+        reviews = (("SCJG", "scjg"),) if item == FOOD else (("WSJK", "wsjk"), ("XFJY", "xfjy"))
+        for dept, user in reviews:
+            stack.decide(stack.open_task(case_no, dept, user)["taskId"], user,
+                         path if path == "approve" else "deny", "审查意见")
+            if path == "deny":
+                break
+        stack.wait_status(case_no, 11 if path == "approve" else 13)
+        level = next(levels)
+        rating = stack.call("POST", f"/cases/{case_no}/ratings", "company",
+                            {"scope": "case", "level": level}).data
+        if level > 2:
+            continue
+        rid, dept_user = rating["ratingId"], {"SCJG": "scjg", "WSJK": "wsjk"}[rating["dept"]]
+        step = next(steps)
+        if step == "rectified":
+            stack.call("POST", f"/ratings/{rid}/callback", dept_user,
+                       {"verified": True, "note": "已回访"})
+            stack.call("POST", f"/ratings/{rid}/rectification", dept_user,
+                       {"measures": "整改", "answer": "已整改"})
+        elif step == "voided":
+            lead = "scjg_lead" if rating["dept"] == "SCJG" else "admin"
+            stack.call("POST", f"/ratings/{rid}/contest", lead,
+                       {"reason": "恶意差评", "evidence": ["录音"]})
+            stack.call("POST", f"/ratings/{rid}/contest/decision", "supervisor",
+                       {"decision": "upheld", "opinion": "属实"})
+    return case_nos
+
+
+def _recount(case_nos: list[str]) -> dict[tuple[str, str], dict[str, int]]:
+    """The counters as the raw records of the cases say they should be."""
+    zone = clock.zone()
+    expected: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+
+    def add(moment: str, dept: str, case: CaseRecord, **counts):
+        month = rules.month_of(moment, zone)
+        for key in ("all", f"dept#{dept}", f"item#{case.itemCode}",
+                    f"channel#{case.appliedVia}"):
+            rules.add(expected[(month, key)], counts)
+
+    for case_no in case_nos:
+        records = list(CasesTableRecord.query(case_no, consistent_read=True))
+        case = next(r for r in records if isinstance(r, CaseRecord))
+        events = [r for r in records if isinstance(r, TimelineEvent)]
+        dept = catalogue.pinned_version(case.itemCode, case.itemVersion)["implementingDept"]
+        add(case.createdAt, dept, case, received=1)
+        if case.acceptedAt:
+            add(case.acceptedAt, dept, case, accepted=1)
+        if case.status in (4, 5):
+            add(case.closedAt, dept, case, refused=1)
+        if case.status in (11, 12, 13):
+            taken = worktime.clock_view(
+                worktime.utc_text(worktime.parse(case.createdAt)), case.due, case.pauses or [],
+                worktime.utc_text(worktime.parse(case.closedAt)), clock.now(), zone)
+            online = case.appliedVia in rules.ONLINE and \
+                not [e for e in events if e.channel == "counter"]
+            add(case.closedAt, dept, case, concluded=1,
+                onTime=int(taken["promisedRemainingMinutes"] >= 0),
+                workMinutes=taken["elapsedMinutes"], fullyOnline=int(online),
+                **{f"wd{rules.tenths(taken['elapsedMinutes'])}": 1})
+        for event in events:
+            if event.action == "overdue" and not event.taskId and \
+                    event.detail["deadline"] == "promised":
+                add(event.at, dept, case, overdue=1)
+        for card in (r for r in records if isinstance(r, CardRecord)):
+            add(card.issuedAt, card.dept, case, **{"cards" + card.level.capitalize(): 1})
+        for rating in (r for r in records if isinstance(r, RatingRecord)):
+            add(rating.at, rating.dept, case, rated=1, satisfied=int(rating.level >= 4),
+                ratingSum=rating.level)
+            rectification = rating.rectification
+            if rectification:
+                add(rating.at, rating.dept, case, rectOpened=1,
+                    rectRectified=int("rectified" in rectification),
+                    rectVoided=int(rectification["state"] == "voided"),
+                    excluded=int(bool(rating.excluded)))
+            late = [e for e in events if e.action == "rectification_overdue"
+                    and e.detail["ratingId"] == rating.ratingId]
+            if late:
+                add(rating.at, rating.dept, case, rectLate=len(late))
+    return {key: {k: v for k, v in counts.items() if v} for key, counts in expected.items()}
+
+
+def _counted(stack) -> dict[tuple[str, str], dict[str, int]]:
+    """Every counter row of the statistics table (markers left out)."""
+    table = boto3.resource("dynamodb", region_name=REGION).Table(
+        stack.env["OW_STATISTICS_TABLE"])
+    rows = table.scan()["Items"]
+    return {(row["month"], row["dimension"]):
+            {k: int(v) for k, v in row.items() if k not in ("month", "dimension") and int(v)}
+            for row in rows if not row["month"].startswith("EVENT#")}
+
+
+def test_every_aggregate_equals_a_recount_after_a_random_workload_and_redeliveries(stack):
+    url, bus = _capture(stack)
+    try:
+        rng = random.Random(20261125)
+        case_nos = _workload(stack, rng)
+        # The open ones are carded and marked overdue a month on.
+        assert overdue.sweep(clock.now() + timedelta(days=30))["cards"]
+        assert stack.pump.run_until(lambda: _counted(stack) == _recount(case_nos), 60), (
+            _counted(stack), _recount(case_nos))
+        envelopes = _envelopes(url)
+    finally:
+        _release(bus)
+    assert len(envelopes) > 50
+    # Every event delivered again — once each straight to the consumer, four at once for
+    # some, and through the queue again — adds nothing.
+    counted = _counted(stack)
+    assert not [e for e in envelopes if statistics.count(e)]
+    assert not [added for added in race(4, lambda i: statistics.count(envelopes[i % 3]))
+                if added]
+    sqs = boto3.client("sqs", region_name=REGION)
+    for envelope in envelopes[:20]:
+        sqs.send_message(QueueUrl=stack.env["OW_STATISTICS_QUEUE_URL"],
+                         MessageBody=json.dumps(envelope))
+    assert stack.pump.run_until(lambda: _drained(stack))
+    assert _counted(stack) == counted == _recount(case_nos)
