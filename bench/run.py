@@ -8,6 +8,8 @@
   with the Step Functions Standard price of that many transitions;
 - the all-in cost of the reference case and of the "one thing" item per 1,000 cases, from
   what one case measurably spends (bench/cost.py, bench/capacity.py);
+- supervision (bench/supervision.py): DynamoDB calls of one overdue sweep over 10,000 open
+  cases with 1 % due, notifications per reference case, GET /stats over 24 months;
 - `import app` against `import boto3`: median ratio of alternating fresh-process pairs;
 - the public read path (bench/read_path.py): GET /items/{code} against the barest route
   at concurrency 16, alternating rounds, median ratio;
@@ -181,8 +183,8 @@ def _route_and_workflow_numbers() -> dict:
     from moto import mock_aws
 
     from infra.local.pump import EventPump
-    from bench import cost
-    from tests.integration.harness import FOOD, HYGIENE, RESTAURANT, start_stack
+    from bench import cost, supervision
+    from tests.integration.harness import FOOD, HYGIENE, RESTAURANT, application, start_stack
 
     original_invoke = EventPump.invoke
 
@@ -214,6 +216,10 @@ def _route_and_workflow_numbers() -> dict:
         one_thing, one_thing_spent = _reference_case(
             stack, RESTAURANT, [[("SCJG", "scjg")], [("SCJG", "scjg"), ("WSJK", "wsjk"),
                                                      ("XFJY", "xfjy")], [("CGJ", "cgj")]])
+        stack.pump.run_until(lambda: False, timeout=2)
+        notifications = supervision.notifications_per_case(parallel)
+        supervision.stats_read(stack, measure)
+        sweep = supervision.sweep_calls(stack, measure, _counts, application, FOOD)
         transitions = {"one department (食品经营许可)": _transitions(stack, single),
                        "reference: two departments in parallel + license (公共场所卫生许可)":
                            _transitions(stack, parallel),
@@ -233,6 +239,8 @@ def _route_and_workflow_numbers() -> dict:
         "cost_reference_case": {**cost.per_case(
             spent, transitions["reference: two departments in parallel + license (公共场所卫生许可)"]),
             "aws_calls": spent["calls"]},
+        "notifications_per_reference_case": notifications,
+        "overdue_sweep": sweep,
         "cost_one_thing_case": cost.per_case(
             one_thing_spent, transitions["one thing: three stages, five reviews (开办餐厅一件事)"]),
     }
