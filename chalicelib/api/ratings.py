@@ -5,6 +5,7 @@ from chalice import Blueprint, Response
 
 from ..contract import models
 from ..domain import identity
+from ..domain import ratings as rating_rules
 from ..services import ratings
 from . import http
 from .cases import CHANNEL_HEADER, channel_of
@@ -39,9 +40,7 @@ def case_ratings(case_no):
                     "the department (default: the caller's own; supervisors name one)"),
                    ("level", {"type": "integer", "minimum": 1, "maximum": 5}, False,
                     "only ratings of this level"),
-                   ("state", {"type": "string", "enum": ["open", "called_back", "rectified",
-                                                          "review_requested", "contested",
-                                                          "closed", "voided"]}, False,
+                   ("state", {"type": "string", "enum": list(rating_rules.STATES)}, False,
                     "only ratings whose rectification is in this state"),
                    http.limit_query(50), http.CURSOR_QUERY))
 def list_ratings():

@@ -4,6 +4,7 @@ from chalice import Blueprint, Response
 
 from ..contract import models
 from ..domain import identity
+from ..domain import statistics as stats_rules
 from ..services import statistics
 from . import http
 
@@ -21,8 +22,7 @@ MONTH = {"type": "string", "pattern": r"^\d{4}-\d{2}$"}
                     "a department (its own staff: theirs only)"),
                    ("item", {"type": "string", "maxLength": http.MAX_PARAM_CHARS}, False,
                     "an item (implementation code)"),
-                   ("channel", {"type": "string", "enum": ["web", "miniprogram", "api",
-                                                           "counter"]}, False,
+                   ("channel", {"type": "string", "enum": list(stats_rules.CHANNELS)}, False,
                     "an application channel")))
 def figures():
     request = bp.current_request

@@ -12,9 +12,10 @@ Working days taken are kept as a histogram in tenths of a working day, so the av
 and the 90th percentile come out of the counters alone.
 """
 import math
+import typing
 from dataclasses import dataclass, field
 
-from . import worktime
+from . import documents, worktime
 
 COUNTERS = ("received", "accepted", "refused", "concluded", "onTime", "workMinutes",
             "overdue", "cardsWarning", "cardsYellow", "cardsRed", "rated", "satisfied",
@@ -24,8 +25,8 @@ HISTOGRAM = "wd"          # wd<tenths>: concluded cases that took that many tent
 MAX_TENTHS = 9999         # 999.9 working days and more share the last bucket
 CONCLUDED = {"approved", "approved_pending_materials", "denied"}
 REFUSED = {"not_accepted", "refused"}
-ONLINE = ("web", "miniprogram", "api")
-CHANNELS = (*ONLINE, "counter")
+CHANNELS = typing.get_args(documents.Channel)
+ONLINE = tuple(channel for channel in CHANNELS if channel != "counter")
 DIMENSIONS = ("dept", "item", "channel")
 # The event types that may count for something.
 KINDS = frozenset({"received", "accepted", *REFUSED, *CONCLUDED, "overdue", "card_issued",

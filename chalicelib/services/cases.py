@@ -163,22 +163,29 @@ def _created(record: CaseRecord) -> dict:
             "deadlineBasis": record.deadlineBasis, "workflow": record.workflow or "started"}
 
 
-def load(case_no: str, consistent: bool = False
-         ) -> tuple[CaseRecord, list[TimelineEvent], list[TaskRecord]]:
-    """The case with its timeline and tasks: one Query."""
+def load_records(case_no: str, consistent: bool = False
+                 ) -> tuple[CaseRecord, list[CasesTableRecord]]:
+    """The case and every other record of it (timeline, tasks, cards, ratings…): one
+    Query."""
     if not is_valid_case_number(case_no):
         raise NotFound(f"no case {case_no}", field="caseNo")
-    case, events, tasks = None, [], []
+    case, others = None, []
     for record in CasesTableRecord.query(case_no, consistent_read=consistent):
         if isinstance(record, CaseRecord):
             case = record
-        elif isinstance(record, TimelineEvent):
-            events.append(record)
-        elif isinstance(record, TaskRecord):
-            tasks.append(record)
+        else:
+            others.append(record)
     if case is None:
         raise NotFound(f"no case {case_no}", field="caseNo")
-    return case, events, tasks
+    return case, others
+
+
+def load(case_no: str, consistent: bool = False
+         ) -> tuple[CaseRecord, list[TimelineEvent], list[TaskRecord]]:
+    """The case with its timeline and tasks: one Query."""
+    case, others = load_records(case_no, consistent)
+    return case, [r for r in others if isinstance(r, TimelineEvent)], \
+        [r for r in others if isinstance(r, TaskRecord)]
 
 
 def view(principal: identity.Principal | None, case_no: str,

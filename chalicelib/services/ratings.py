@@ -11,13 +11,14 @@ sends the invitation to rate.
 import logging
 from datetime import datetime
 
-from ..adapters.models import CaseRecord, RatingRecord, put_if_absent, update_if
+from ..adapters.models import (CaseRecord, RatingRecord, TaskRecord, all_of, put_if_absent,
+                               update_if)
 from ..domain import identity, ratings, worktime
 from ..domain.errors import Concealed, Conflict, Forbidden, NotFound, ValidationError
 from ..domain.lifecycle import CONCLUDED, STOPS_WORKFLOW
 from ..domain.masking import mask_text
 from . import casefile, catalogue, clock
-from .cases import load, may_read, owner_id
+from .cases import load, load_records, may_read, owner_id
 from .pagination import decode_cursor, encode_cursor
 from .supervision import department_of
 
@@ -132,10 +133,12 @@ def view(record: RatingRecord, staff: bool) -> dict:
 def case_ratings(principal: identity.Principal | None, case_no: str) -> dict:
     """The ratings of one case: for its owner and agent, and the staff who may read it."""
     principal = identity.require(principal)
-    case, _, tasks = load(case_no)
+    case, others = load_records(case_no)
+    tasks = [record for record in others if isinstance(record, TaskRecord)]
     if not may_read(principal, case, tasks) and _rater(principal, case) is None:
         raise Concealed(f"no case {case_no}", field="caseNo")
-    found = RatingRecord.query(case_no, RatingRecord.sk.startswith(PREFIX))
+    found = sorted((record for record in others if isinstance(record, RatingRecord)),
+                   key=lambda record: record.sk)
     return {"caseNo": case_no,
             "ratings": [view(record, staff=principal.is_staff) for record in found]}
 
@@ -150,12 +153,8 @@ def list_ratings(principal: identity.Principal | None, dept: str | None, *,
     if state is not None and state not in ratings.STATES:
         raise ValidationError(f"state must be one of {', '.join(ratings.STATES)}",
                               field="state")
-    condition = None
-    if level is not None:
-        condition = RatingRecord.level == level
-    if state is not None:
-        by_state = RatingRecord.rectState == state
-        condition = by_state if condition is None else condition & by_state
+    condition = all_of((RatingRecord.level == level) if level is not None else None,
+                       (RatingRecord.rectState == state) if state is not None else None)
     page = RatingRecord.by_dept.query(dept, filter_condition=condition, limit=limit,
                                       scan_index_forward=False,
                                       last_evaluated_key=decode_cursor(cursor))
@@ -180,11 +179,9 @@ def _load(rating_id: str, principal: identity.Principal) -> RatingRecord:
 
 
 def _step(record: RatingRecord, principal: identity.Principal, action: str, target: str,
-          changes: dict, now: datetime | None = None) -> dict:
-    """Move the rectification on, once: a change meanwhile (another step, the sweep)
-    fails it with 409."""
-    now = now or clock.now()
-    at = worktime.utc_precise_text(now)
+          changes: dict, at: str) -> dict:
+    """Move the rectification on, once, as of `at` (when the step says it was taken): a
+    change meanwhile (another step, the sweep) fails it with 409."""
     rectification = {**record.rectification, **changes, "state": target,
                      "step": record.rectification["step"] + 1, "action": action,
                      "updatedAt": at, "updatedBy": principal.sub,
@@ -228,7 +225,7 @@ def callback(principal: identity.Principal | None, rating_id: str, body: dict) -
     target = ratings.check_action(record.rectification, "callback")
     at = worktime.utc_precise_text(clock.now())
     return _step(record, principal, "callback", target, {"callback": {
-        **_by(principal, at, "note", body), "verified": body["verified"]}})
+        **_by(principal, at, "note", body), "verified": body["verified"]}}, at)
 
 
 def rectify(principal: identity.Principal | None, rating_id: str, body: dict) -> dict:
@@ -239,7 +236,7 @@ def rectify(principal: identity.Principal | None, rating_id: str, body: dict) ->
     target = ratings.check_action(record.rectification, "rectify")
     at = worktime.utc_precise_text(clock.now())
     return _step(record, principal, "rectify", target,
-                 {"rectified": _by(principal, at, "measures", body, "answer")})
+                 {"rectified": _by(principal, at, "measures", body, "answer")}, at)
 
 
 def respond(principal: identity.Principal | None, rating_id: str, body: dict) -> dict:
@@ -254,7 +251,8 @@ def respond(principal: identity.Principal | None, rating_id: str, body: dict) ->
     target = ratings.check_action(record.rectification, action)
     at = worktime.utc_precise_text(clock.now())
     return _step(record, principal, action, target,
-                 {"response": _by(principal, at, "reason", body) | {"accept": body["accept"]}})
+                 {"response": _by(principal, at, "reason", body) | {"accept": body["accept"]}},
+                 at)
 
 
 def decide_review(principal: identity.Principal | None, rating_id: str,
@@ -269,12 +267,12 @@ def decide_review(principal: identity.Principal | None, rating_id: str,
     decided = {"review": {**_by(principal, at, "opinion", body),
                           "decision": body["decision"]}}
     if body["decision"] == "upheld":
-        return _step(record, principal, "review_decision", "closed", decided, now)
+        return _step(record, principal, "review_decision", "closed", decided, at)
     rectification = record.rectification
     decided.update(ratings.due_dates(now, clock.zone(), rules(), callback=False),
                    round=rectification["round"] + 1,
                    late=[kind for kind in rectification.get("late") or () if kind != "rectify"])
-    return _step(record, principal, "review_decision", "called_back", decided, now)
+    return _step(record, principal, "review_decision", "called_back", decided, at)
 
 
 def contest(principal: identity.Principal | None, rating_id: str, body: dict) -> dict:
@@ -287,7 +285,7 @@ def contest(principal: identity.Principal | None, rating_id: str, body: dict) ->
     at = worktime.utc_precise_text(clock.now())
     return _step(record, principal, "contest", target, {"contest": {
         **_by(principal, at, "reason", body), "evidence": list(body.get("evidence") or []),
-        "from": record.rectification["state"]}})
+        "from": record.rectification["state"]}}, at)
 
 
 def decide_contest(principal: identity.Principal | None, rating_id: str,
@@ -303,7 +301,7 @@ def decide_contest(principal: identity.Principal | None, rating_id: str,
                            "opinion": mask_text(body["opinion"]), "decidedBy": principal.sub,
                            "decidedAt": at}}
     target = "voided" if body["decision"] == "upheld" else contested["from"]
-    return _step(record, principal, "contest_decision", target, decided)
+    return _step(record, principal, "contest_decision", target, decided, at)
 
 
 # -- what the sweep does -------------------------------------------------------------------

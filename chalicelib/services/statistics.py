@@ -7,6 +7,7 @@ so a redelivered event adds nothing. Nothing is ever scanned: a figure is one re
 (month, dimension), a range of months one batch read, a month's export one query.
 """
 import csv
+import dataclasses
 import io
 import json
 import logging
@@ -41,10 +42,9 @@ def _facts(kind: str, detail: dict) -> statistics.Facts:
                                 worktime.utc_text(worktime.parse(case.closedAt)),
                                 clock.now(), zone)
     remaining = taken.get("promisedRemainingMinutes")
-    return statistics.Facts(item=facts.item, dept=dept, channel=facts.channel,
-                            minutes=taken["elapsedMinutes"],
-                            on_time=remaining is None or remaining >= 0,
-                            fully_online=fully_online(case))
+    return dataclasses.replace(facts, minutes=taken["elapsedMinutes"],
+                               on_time=remaining is None or remaining >= 0,
+                               fully_online=fully_online(case))
 
 
 def fully_online(case: CaseRecord) -> bool:

@@ -11,11 +11,12 @@ from datetime import datetime
 
 from pynamodb.expressions.condition import Condition
 
-from ..adapters.models import BreachRecord, CardRecord, all_of, put_if_absent, update_if
+from ..adapters.models import (BreachRecord, CardRecord, TaskRecord, all_of, put_if_absent,
+                               update_if)
 from ..domain import breaches, cards, identity, worktime
 from ..domain.errors import Concealed, Conflict, Forbidden, NotFound, ValidationError
 from . import clock
-from .cases import load
+from .cases import load_records
 from .pagination import decode_cursor, encode_cursor
 
 log = logging.getLogger("onewindow")
@@ -44,10 +45,10 @@ def issue(case_no: str, item_code: str, scope: str, level: str, dept: str, due: 
         updatedAt=issued, updatedBy="sweep", cardDept=dept, cardAt=f"{issued}#{card}"))
 
 
-def cards_of(case_no: str, prefix: str = "", consistent: bool = True) -> list[CardRecord]:
-    """The case's cards (those whose scope key starts with `prefix`)."""
-    return list(CardRecord.query(case_no, CardRecord.sk.startswith(CARD_PREFIX + prefix),
-                                 consistent_read=consistent))
+def cards_of(case_no: str) -> list[CardRecord]:
+    """The case's cards, as they stand now (a consistent read)."""
+    return list(CardRecord.query(case_no, CardRecord.sk.startswith(CARD_PREFIX),
+                                 consistent_read=True))
 
 
 def highest(found: list[CardRecord], prefix: str) -> str | None:
@@ -174,11 +175,13 @@ def case_supervision(principal: identity.Principal | None, case_no: str) -> dict
     """One case as supervision sees it: its cards, the deadlines it missed, the clock.
     For staff who may read the case; nobody else learns it exists."""
     principal = identity.require_role(principal, *identity.STAFF)
-    case, _, tasks = load(case_no)
+    case, others = load_records(case_no)
+    tasks = [record for record in others if isinstance(record, TaskRecord)]
     if not identity.reads_case(principal, {task.dept for task in tasks}):
         raise Concealed(f"no case {case_no}", field="caseNo")
-    found = sorted(cards_of(case_no, consistent=False), key=lambda card: card.issuedAt)
-    flagged = sorted(BreachRecord.query(case_no, BreachRecord.sk.startswith("BREACH#")),
+    found = sorted((record for record in others if isinstance(record, CardRecord)),
+                   key=lambda card: card.issuedAt)
+    flagged = sorted((record for record in others if isinstance(record, BreachRecord)),
                      key=lambda breach: breach.at)
     return {"caseNo": case_no, "itemCode": case.itemCode, "status": case.status,
             "breaches": [breach_view(breach) for breach in flagged],

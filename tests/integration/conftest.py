@@ -1,9 +1,11 @@
+import json
 import logging
 
+import boto3
 import pytest
 from moto import mock_aws
 
-from .harness import reset, start_stack
+from .harness import REGION, reset, start_stack
 
 
 @pytest.fixture(scope="session")
@@ -35,6 +37,36 @@ def delivered(stack, monkeypatch):
 
     monkeypatch.setattr(stack.pump, "invoke", recording)
     return seen
+
+
+@pytest.fixture
+def bus_events(stack):
+    """Every event on the project's bus, through a rule to a queue (as a subscriber
+    would get them)."""
+    events, sqs = boto3.client("events", region_name=REGION), boto3.client(
+        "sqs", region_name=REGION)
+    url = sqs.create_queue(QueueName="bus-subscriber")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    bus = stack.env["OW_EVENT_BUS_NAME"]
+    events.put_rule(Name="all-cases", EventBusName=bus,
+                    EventPattern=json.dumps({"source": ["onewindow"]}))
+    events.put_targets(Rule="all-cases", EventBusName=bus, Targets=[{"Id": "q", "Arn": arn}])
+    seen = []
+
+    def drain():
+        while True:
+            got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get(
+                "Messages", [])
+            if not got:
+                return seen
+            for message in got:
+                seen.append(json.loads(message["Body"]))
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+    yield drain
+    events.remove_targets(Rule="all-cases", EventBusName=bus, Ids=["q"])
+    events.delete_rule(Name="all-cases", EventBusName=bus)
 
 
 class _Lines(logging.Handler):

@@ -4,7 +4,6 @@ import json
 from datetime import timedelta
 
 import boto3
-import pytest
 from botocore.exceptions import ClientError
 
 from chalicelib.adapters import aws
@@ -211,36 +210,6 @@ def test_a_start_that_keeps_failing_lands_in_the_dead_letter_queue_and_is_redriv
     assert moved == {dead: 1}
     stack.open_task(case_no, "ZWFW", "clerk")
     assert waiting() == 0 and stack.case(case_no)["workflow"] == "started"
-
-
-@pytest.fixture
-def bus_events(stack):
-    """Every event on the project's bus, through a rule to a queue (as a subscriber
-    would get them)."""
-    events, sqs = boto3.client("events", region_name=REGION), boto3.client(
-        "sqs", region_name=REGION)
-    url = sqs.create_queue(QueueName="bus-subscriber")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
-        "Attributes"]["QueueArn"]
-    bus = stack.env["OW_EVENT_BUS_NAME"]
-    events.put_rule(Name="all-cases", EventBusName=bus,
-                    EventPattern=json.dumps({"source": ["onewindow"]}))
-    events.put_targets(Rule="all-cases", EventBusName=bus, Targets=[{"Id": "q", "Arn": arn}])
-    seen = []
-
-    def drain():
-        while True:
-            got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get(
-                "Messages", [])
-            if not got:
-                return seen
-            for message in got:
-                seen.append(json.loads(message["Body"]))
-                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-
-    yield drain
-    events.remove_targets(Rule="all-cases", EventBusName=bus, Ids=["q"])
-    events.delete_rule(Name="all-cases", EventBusName=bus)
 
 
 def test_every_change_is_published_once_on_the_bus(stack, bus_events, delivered):

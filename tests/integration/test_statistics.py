@@ -103,38 +103,6 @@ def test_figures_follow_the_cases_and_only_their_readers_see_them(stack):
 
 # -- the recount -----------------------------------------------------------------------------
 
-def _capture(stack) -> tuple[str, str]:
-    """A queue that receives every lifecycle event of the bus, as the statistics queue
-    does (a rule of the test's own)."""
-    sqs, events = boto3.client("sqs", region_name=REGION), boto3.client("events",
-                                                                         region_name=REGION)
-    url = sqs.create_queue(QueueName="statistics-capture")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
-        "Attributes"]["QueueArn"]
-    bus = stack.env["OW_EVENT_BUS_NAME"]
-    events.put_rule(Name="capture", EventBusName=bus,
-                    EventPattern=json.dumps({"source": ["onewindow"]}))
-    events.put_targets(Rule="capture", EventBusName=bus, Targets=[{"Id": "q", "Arn": arn}])
-    return url, bus
-
-
-def _release(bus: str) -> None:
-    events = boto3.client("events", region_name=REGION)
-    events.remove_targets(Rule="capture", EventBusName=bus, Ids=["q"])
-    events.delete_rule(Name="capture", EventBusName=bus)
-
-
-def _envelopes(url: str) -> list[dict]:
-    sqs, found = boto3.client("sqs", region_name=REGION), []
-    while True:
-        got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
-        if not got:
-            return found
-        for message in got:
-            found.append(json.loads(message["Body"]))
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-
-
 def _workload(stack, rng: random.Random) -> list[str]:
     """Cases on random paths and channels, rated at random."""
     case_nos = []
@@ -248,18 +216,15 @@ def _counted(stack) -> dict[tuple[str, str], dict[str, int]]:
             for row in rows if not row["month"].startswith("EVENT#")}
 
 
-def test_every_aggregate_equals_a_recount_after_a_random_workload_and_redeliveries(stack):
-    url, bus = _capture(stack)
-    try:
-        rng = random.Random(20261125)
-        case_nos = _workload(stack, rng)
-        # The open ones are carded and marked overdue a month on.
-        assert overdue.sweep(clock.now() + timedelta(days=30))["cards"]
-        assert stack.pump.run_until(lambda: _counted(stack) == _recount(case_nos), 60), (
-            _counted(stack), _recount(case_nos))
-        envelopes = _envelopes(url)
-    finally:
-        _release(bus)
+def test_every_aggregate_equals_a_recount_after_a_random_workload_and_redeliveries(
+        stack, bus_events):
+    rng = random.Random(20261125)
+    case_nos = _workload(stack, rng)
+    # The open ones are carded and marked overdue a month on.
+    assert overdue.sweep(clock.now() + timedelta(days=30))["cards"]
+    assert stack.pump.run_until(lambda: _counted(stack) == _recount(case_nos), 60), (
+        _counted(stack), _recount(case_nos))
+    envelopes = bus_events()
     assert len(envelopes) > 50
     # Every event delivered again — once each straight to the consumer, four at once for
     # some, and through the queue again — adds nothing.
