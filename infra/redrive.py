@@ -11,9 +11,8 @@ from infra import stage_env
 def main() -> int:
     if not stage_env.load("OW_DEAD_LETTER_QUEUE_URLS", "OW_DEAD_LETTER_QUEUE_URLS…"):
         return 2
-    from chalicelib import wiring
     from chalicelib.services import operations
-    wiring.configure()
+    stage_env.configure()
     print(json.dumps({"moved": operations.redrive()}, indent=1))
     return 0
 

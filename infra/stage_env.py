@@ -19,3 +19,11 @@ def load(required: str, hint: str) -> bool:
         return False
     os.environ.update(json.loads(LOCAL_ENV.read_text("utf-8")))
     return True
+
+
+def configure():
+    """The app wired for an operator's command: what it found on stdout, the app's logs on
+    stderr (a pipe into `jq` gets only the answer)."""
+    from chalicelib import logs, wiring
+    logs.configure(stream=sys.stderr)
+    return wiring.configure()

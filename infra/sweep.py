@@ -14,9 +14,8 @@ from infra import stage_env
 def main() -> int:
     if not stage_env.load("OW_CASES_TABLE", "OW_CASES_TABLE, OW_SUPERVISION_TABLE…"):
         return 2
-    from chalicelib import wiring
     from chalicelib.services import clock, overdue
-    wiring.configure()
+    stage_env.configure()
     counts = overdue.run()
     print(json.dumps({"asOf": clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"), **counts}))
     return 0

@@ -25,9 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not stage_env.load("OW_SUPERVISION_TABLE", "OW_SUPERVISION_TABLE, OW_SIGNING_KEY_ID…"):
         return 2
-    from chalicelib import wiring
     from chalicelib.services import clock, supervision_record
-    wiring.configure()
+    stage_env.configure()
     end = args.end or clock.local_date(clock.now())
     start = args.start or end - timedelta(days=30)
     if start > end:

@@ -126,10 +126,9 @@ def figures(principal: identity.Principal | None, *, start: str | None = None,
             channel: str | None = None) -> dict:
     """The figures of one dimension for each month of a range, and over the range."""
     principal = identity.require_role(principal, *identity.STAFF, identity.EVALUATOR)
-    this_month = clock.local_date(clock.now()).strftime("%Y-%m")
-    if start is None and end is None:
-        start = end = this_month
-    months = _months(start if start is not None else end, end if end is not None else start)
+    # `from` alone reads up to this month, `to` alone that one month.
+    end = end if end is not None else clock.local_date(clock.now()).strftime("%Y-%m")
+    months = _months(start if start is not None else end, end)
     key = dimension(principal, dept, item, channel)
     found = counters.get_many(config.get().statistics_table, [(m, key) for m in months])
     total: dict[str, int] = {}

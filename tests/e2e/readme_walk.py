@@ -1,18 +1,25 @@
-"""Run the README's curl walk-through against a running local stack, command by command.
+"""Run the README's walk-through against a running local stack, command by command.
 
 The README's `sh` blocks are read as a small shell: `NAME=$(tok <user>)` gets a demo
-user's token from the local OIDC issuer (password grant), `NAME=value` sets a variable, `curl …` is sent over HTTP (method, headers, body,
-`-d @file`, `> file`), everything else (comments, the `tok` function) is skipped. What a
-command's comment promises is checked: `409 <code>` an error with that code, `status <n>`
-/ `-> <n>` the case's status; otherwise a 2xx. The workflow runs asynchronously, so an
+user's token from the local OIDC issuer (password grant), `NAME=$(date +FORMAT)` the date,
+`NAME=value` sets a variable, `curl …` is sent over HTTP (method, headers, body,
+`-d @file`, `> file`), `make …` and `.venv/bin/python -m …` run as the reader would run
+them (in the repository, with the environment the local stack wrote), the `tok` function
+is skipped and anything else is an error. What a command's comment promises is checked:
+`409 <code>` an error with that code, `status <n>` / `-> <n>` the case's status, text in
+backquotes a 2xx answer showing it (variables expanded), `exit <n>` a command's exit
+status; otherwise a 2xx (or 0). The workflow runs asynchronously, so an
 answer that is not yet the promised one is asked again for a while, as a reader would.
-The README's placeholders: `CASE=4403002026…` takes the case number the last
-`POST /cases` returned, `X-Query-Password: 123456` its query password, `<licenseId>` the
+The README's placeholders: `NAME=…` with a `…` in it and the comment "the <field> from
+above" takes that field of the last answer that had it (`CASE=4403002026…` the case
+number), `X-Query-Password: 123456` the last case's query password, `<licenseId>` the
 license of the case.
 """
 import json
+import os
 import re
 import shlex
+import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -21,7 +28,8 @@ from urllib.parse import urlencode
 
 from infra.local.oidc import DEMO_PASSWORD
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+ROOT = Path(__file__).resolve().parents[2]
+README = ROOT / "README.md"
 
 
 def blocks(after_heading: str) -> str:
@@ -68,9 +76,9 @@ class Walk:
     def __init__(self, url: str, issuer: str):
         self.vars, self.issuer = {"API": url, "ISSUER": issuer}, issuer
         self.files: dict[str, bytes] = {}
-        self.last_case: str | None = None
         self.query_password = ""
         self.answers: list[tuple[str, int, dict]] = []
+        self.runs: list[tuple[str, int, str]] = []  # command, exit status, output
 
     def expand(self, text: str) -> str:
         return re.sub(r"\$\{?(\w+)\}?", lambda m: self.vars.get(m.group(1), m.group(0)), text)
@@ -88,10 +96,16 @@ class Walk:
                 "POST", f"{self.issuer}/token",
                 {"Content-Type": "application/x-www-form-urlencoded"}, form)[1]["access_token"]
             return
-        if code.startswith("CASE=") and "…" in code:
-            self.vars["CASE"] = self.last_case
+        today = re.fullmatch(r"(\w+)=\$\(date \+([^)]+)\)", code)
+        if today:
+            self.vars[today.group(1)] = time.strftime(today.group(2))
             return
         assign = re.fullmatch(r"(\w+)=(.+)", code, re.S)
+        if assign and "…" in assign.group(2):
+            field = re.fullmatch(r"the (\w+) from above", comment)
+            assert field, (code, "a placeholder says which field of an answer it takes")
+            self.vars[assign.group(1)] = self.last(field.group(1))
+            return
         if assign and assign.group(1) in ("API", "ISSUER"):
             return  # the stack under test runs on ports of its own
         if assign:
@@ -99,6 +113,33 @@ class Walk:
             return
         if code.startswith("curl "):
             self.curl(code, comment)
+        elif code.startswith(("make ", ".venv/bin/python -m ")):
+            self.command(code, comment)
+        elif not code.startswith("tok()"):
+            raise AssertionError(f"the walk does not know how to run: {code}")
+
+    def last(self, field: str) -> str:
+        """`field` of the last answer that had it."""
+        for _, _, body in reversed(self.answers):
+            if isinstance(body, dict) and field in body:
+                return body[field]
+        raise AssertionError(f"no answer so far had {field!r}")
+
+    def command(self, code: str, comment: str) -> str:
+        """A `make` target or module run as the README shows it; its output."""
+        words = shlex.split(self.expand(code))
+        if words[0] == ".venv/bin/python":
+            words[0] = str(ROOT / ".venv" / "bin" / "python")
+        # The environment the stack wrote is what these commands read, not the tests'.
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("AWS_", "OW_", "MAKE")) and k != "MFLAGS"}
+        done = subprocess.run(words, cwd=ROOT, env=env, capture_output=True, text=True,
+                              timeout=300)
+        output = done.stdout + done.stderr
+        self.runs.append((code, done.returncode, done.stdout))
+        wanted = re.search(r"\bexit (\d+)\b", comment)
+        assert done.returncode == (int(wanted.group(1)) if wanted else 0), (code, output)
+        return done.stdout
 
     def curl(self, code: str, comment: str) -> tuple[int, dict]:
         code = code.replace("<licenseId>", "$LICENSE")
@@ -129,7 +170,7 @@ class Walk:
                 url = self.expand(word)
         if data is not None and "Content-Type" not in headers:
             headers["Content-Type"] = "application/x-www-form-urlencoded"  # as curl does
-        expected = _expectation(comment)
+        expected = _expectation(self.expand(comment))
         deadline = time.monotonic() + 30
         while True:
             status, body = self._send(method, url, headers, data)
@@ -139,7 +180,7 @@ class Walk:
         self.answers.append((f"{method} {url}", status, body))
         assert expected(status, body), (code, comment, status, body)
         if method == "POST" and url.endswith("/cases") and status == 201:
-            self.last_case, self.query_password = body["caseNo"], body["queryPassword"]
+            self.query_password = body["queryPassword"]
         if redirect:
             self.files[redirect] = json.dumps(body, ensure_ascii=False).encode("utf-8")
         return status, body
@@ -160,6 +201,10 @@ class Walk:
 
 
 def _expectation(comment: str):
+    shown = re.search(r"`([^`]+)`", comment)
+    if shown:
+        return lambda s, b: 200 <= s < 300 and shown.group(1) in json.dumps(
+            b, ensure_ascii=False)
     conflict = re.search(r"\b(4\d\d) (\w+)", comment)
     if conflict:
         status, code = int(conflict.group(1)), conflict.group(2)

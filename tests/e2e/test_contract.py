@@ -20,8 +20,7 @@ from pathlib import Path
 import pytest
 
 from infra.local import demo
-from tests.e2e.local_stack import started
-from tests.e2e.test_local_stack import Api
+from tests.e2e.local_stack import Api, started
 
 CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,"
           "response_headers_conformance,response_schema_conformance,"

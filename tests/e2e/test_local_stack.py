@@ -1,70 +1,18 @@
 """Start the local stack as `make run` does (a subprocess on free ports) and drive one
 case over HTTP, through the moto server, the event pump and the Step Functions executor."""
 import json
-import time
 import urllib.error
 import urllib.request
 
 import pytest
 
 from infra.local import demo
-from infra.local.oidc import CLIENT_ID, DEMO_PASSWORD
 from infra.local.outbox import LOCAL_OUTBOX
 
 from tests.hostile import CASES
 
-from .local_stack import started
+from .local_stack import Api, started
 from .readme_walk import Walk, blocks, commands
-
-
-class Api:
-    def __init__(self, url: str, issuer: str | None = None):
-        self.url, self.issuer = url, issuer
-
-    def call(self, method: str, path: str, body=None, token: str | None = None,
-             headers: dict | None = None, raw: bytes | None = None):
-        data = raw if raw is not None else \
-            (json.dumps(body).encode() if body is not None else None)
-        request = urllib.request.Request(self.url + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json",
-                                                  **(headers or {})})
-        if token:
-            request.add_header("Authorization", f"Bearer {token}")
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, json.loads(response.read() or b"null")
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"null")
-
-    def token(self, user: str) -> str:
-        """A demo user's access token from the stack's OIDC issuer (password grant)."""
-        from urllib.parse import urlencode
-        request = urllib.request.Request(
-            f"{self.issuer}/token", method="POST", data=urlencode({
-                "grant_type": "password", "username": user, "password": DEMO_PASSWORD,
-                "client_id": CLIENT_ID}).encode())
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read())["access_token"]
-
-    def task_of(self, case_no: str, dept: str, token: str) -> dict:
-        """The case's task in the department's inbox, once it is there."""
-        return self.until(lambda: [t for t in self.call("GET", f"/tasks?dept={dept}",
-                                                        token=token)[1]["tasks"]
-                                   if t["caseNo"] == case_no], bool)[0]
-
-    def decide(self, task: dict, decision: str, opinion: str, token: str) -> None:
-        status, body = self.call("POST", f"/tasks/{task['taskId']}/decision",
-                                 {"decision": decision, "opinion": opinion}, token=token)
-        assert status == 200, body
-
-    def until(self, fetch, check, timeout: float = 30):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = fetch()
-            if check(value):
-                return value
-            time.sleep(0.2)
-        raise AssertionError(f"timed out; last value: {value}")
 
 
 @pytest.fixture(scope="module")

@@ -64,6 +64,14 @@ def test_figures_follow_the_cases_and_only_their_readers_see_them(stack):
     assert (total["onTime"], total["onTimeRate"], total["satisfaction"]) == (1, 1.0, 1.0)
     assert total["averageWorkingDays"] is not None and total["p90WorkingDays"] is not None
     assert figures["months"] == [{"month": month, **total}]
+    # `from` alone reads up to this month; `to` alone that month only.
+    year, number = int(month[:4]), int(month[5:])
+    before = f"{year - (number == 1):04d}-{(number - 2) % 12 + 1:02d}"
+    since = stack.call("GET", f"/stats?item={FOOD}&from={before}", "supervisor").data
+    assert [m["month"] for m in since["months"]] == [before, month]
+    assert since["total"] == total and since["months"][0]["received"] == 0
+    assert [m["month"] for m in stack.call("GET", f"/stats?to={before}", "supervisor")
+            .data["months"]] == [before]
     assert stack.pump.run_until(lambda: stack.call("GET", "/stats", "evaluator").data[
         "total"]["rectifications"] == 1)
     everything = stack.call("GET", "/stats", "evaluator").data["total"]

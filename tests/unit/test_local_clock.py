@@ -47,3 +47,34 @@ def test_a_function_in_lambda_refuses_the_local_clock(clock_file, monkeypatch):
     monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "onewindow-dev-OverdueSweep")
     with pytest.raises(RuntimeError, match="never in Lambda"):
         wiring.configure()
+
+
+def test_working_days_land_mid_morning_past_weekends_and_holidays():
+    from zoneinfo import ZoneInfo
+    shanghai = ZoneInfo("Asia/Shanghai")
+    friday_evening = datetime(2026, 11, 27, 21, 30, tzinfo=shanghai)
+    assert local_clock.workdays_on(friday_evening, 1, shanghai) == \
+        datetime(2026, 11, 30, 10, tzinfo=shanghai)  # Monday
+    # 23:30 UTC on Thursday is Friday in Shanghai: days count from the region's date.
+    assert local_clock.workdays_on(datetime(2026, 11, 26, 23, 30, tzinfo=timezone.utc), 2,
+                                   shanghai) == datetime(2026, 12, 1, 10, tzinfo=shanghai)
+    # National Day (1-7 October 2026) is skipped.
+    assert local_clock.workdays_on(datetime(2026, 9, 30, 9, tzinfo=shanghai), 1, shanghai) \
+        .date() > datetime(2026, 10, 7).date()
+    assert local_clock.parse_advance("4wd") == 4
+    assert local_clock.parse_advance("1d") == timedelta(days=1)
+    for bad in ("wd", "4w", "1.5wd", "4wd2h"):
+        with pytest.raises(ValueError):
+            local_clock.parse_advance(bad)
+
+
+def test_advancing_working_days_moves_the_service_clock(clock_file, monkeypatch, capsys):
+    monkeypatch.setattr(local_clock, "LOCAL_CLOCK", clock_file)
+    monkeypatch.setenv("OW_TIMEZONE", "Asia/Shanghai")
+    assert local_clock.main(["advance", "3wd"]) == 0
+    moved = clock.now().astimezone(clock.zone())
+    from chalicelib.domain.workdays import add_workdays
+    today = datetime.now(timezone.utc).astimezone(clock.zone()).date()
+    assert (moved.date(), moved.hour) == (add_workdays(today, 3), 10)
+    assert local_clock.main(["advance", "0wd"]) == 0  # never back
+    assert clock.now() >= moved
