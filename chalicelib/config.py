@@ -69,6 +69,14 @@ class Config:
     card_rules: str | None = None
     # The region's rating rules (domain/ratings.py: invitation, rectification deadlines).
     rating_rules: str | None = None
+    # License keys this region recognises besides its signing key (services/licenses.py):
+    # a JSON file with its own retired keys and other regions' published keys (JWKs), and
+    # the date the signing key signs from (its JWK's validFrom).
+    trust_list_file: str | None = None
+    signing_key_valid_from: str | None = None
+    # Where a license is verified by anyone: the base URL of this region's public API,
+    # printed on licenses and in their QR code.
+    public_base_url: str = ""
     # The local stack only: a file holding how far its clock is set ahead (`make clock`);
     # refused in Lambda (services/clock.py).
     clock_file: str | None = None
@@ -118,6 +126,9 @@ def load() -> Config:
         card_rules=env.get("OW_CARD_RULES") or None,
         rating_rules=env.get("OW_RATING_RULES") or None,
         clock_file=env.get("OW_CLOCK_FILE") or None,
+        trust_list_file=env.get("OW_TRUST_LIST_FILE") or None,
+        signing_key_valid_from=env.get("OW_SIGNING_KEY_VALID_FROM") or None,
+        public_base_url=env.get("OW_PUBLIC_BASE_URL", "").rstrip("/"),
         catalogue_cache_seconds=int(env.get("OW_CATALOGUE_CACHE_SECONDS", "30")),
         cors_origins=tuple(origin.strip().rstrip("/") for origin in
                            env.get("OW_CORS_ORIGINS", "").split(",") if origin.strip()),

@@ -86,7 +86,8 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("dynamodb", ("Query", "UpdateItem"), ("CasesTable",)),
         ("dynamodb", ("GetItem",), ("ItemsTable",)),
         ("dynamodb", ("GetItem", "PutItem"), ("LicensesTable",)),
-        ("kms", ("Sign",), ("LicenseSigningKey",)),
+        # GetPublicKey: the signature names its key by the public key's thumbprint.
+        ("kms", ("Sign", "GetPublicKey"), ("LicenseSigningKey",)),
         ("kms", ("GenerateDataKey", "Decrypt"), ("PersonalDataKey",)),
         ("sqs", QUEUE_CONSUME, ("ConcludeQueue",)),
     ],

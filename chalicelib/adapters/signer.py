@@ -29,13 +29,6 @@ def public_key_der(key_id: str) -> bytes:
     return aws.client("kms").get_public_key(KeyId=key_id)["PublicKey"]
 
 
-def public_key_pem(key_id: str) -> str:
-    from cryptography.hazmat.primitives import serialization
-    key = serialization.load_der_public_key(public_key_der(key_id))
-    return key.public_bytes(serialization.Encoding.PEM,
-                            serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
-
-
 def verify(public_der: bytes, message: bytes, signature_b64: str) -> bool:
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives import hashes

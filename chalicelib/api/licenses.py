@@ -15,6 +15,13 @@ def public_keys():
     return licenses.public_keys()
 
 
+@http.route(bp, "GET", "/.well-known/license-keys", op="getLicenseKeySet",
+            summary="the keys this region's licenses are signed with, as a JWKS (RFC 7517)",
+            tag="licenses", returns=models.Jwks, public=True)
+def license_key_set():
+    return licenses.jwks()
+
+
 @http.route(bp, "POST", "/licenses/verify", op="verifyLicense",
             summary="verify a signed e-license (anyone, no login)", tag="licenses",
             returns=models.Verification, body=models.VerificationRequest, public=True)

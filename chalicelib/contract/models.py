@@ -781,16 +781,21 @@ class Stats(Response):
 
 # -- licenses ------------------------------------------------------------------------------
 
-class Signature(Struct):
+class Signature(Struct, omit_defaults=True):
     alg: str
     keyId: str
     value: str
+    kid: Annotated[str | None, Meta(description="the key's JWK thumbprint (RFC 7638)")] = None
+    canonicalization: Annotated[str | None, Meta(
+        description="RFC8785; absent on licenses signed before (sorted-keys JSON)")] = None
 
 
 class SignatureIn(Struct, forbid_unknown_fields=True):
     keyId: Annotated[str, Meta(min_length=1, max_length=2048)]
     value: Annotated[str, Meta(min_length=1, max_length=4096)]
     alg: str = "ECDSA_SHA_256"
+    kid: Annotated[str, Meta(min_length=1, max_length=128)] | None = None
+    canonicalization: Annotated[str, Meta(max_length=32)] | None = None
 
 
 class SignedLicense(Response):
@@ -807,17 +812,42 @@ class VerificationRequest(Request):
 
 class Verification(Response):
     valid: bool
-    reason: Annotated[Literal["bad_identifier", "unsupported_algorithm", "unknown_key",
-                              "signature_mismatch", "revoked", "not_in_library",
-                              "expired"] | None, Meta(description="why it is not valid")]
+    reason: Annotated[Literal["malformed", "bad_identifier", "unsupported_algorithm",
+                              "unknown_key", "signature_mismatch", "key_not_valid_then",
+                              "revoked", "not_in_library", "expired"] | None,
+                      Meta(description="why it is not valid")]
     identifier: Annotated[str | None, Meta(
         description="the license's identifier, null when the document carries none")]
+    kid: Annotated[str | None, Meta(description="the key that signed it, when known")] = None
+    area: Annotated[str | None, Meta(
+        description="the area code of the region whose key signed it")] = None
 
 
 class PublicKey(Response):
     keyId: str
+    kid: str
     alg: str
     publicKeyPem: str
+
+
+class Jwk(Struct, omit_defaults=True):
+    kty: str
+    crv: str
+    x: str
+    y: str
+    kid: str
+    use: str
+    alg: str
+    issuer: str | None = None
+    issuerCode: str | None = None
+    area: str | None = None
+    keyArn: str | None = None
+    validFrom: Annotated[str | None, Meta(description="signs licenses issued from")] = None
+    validTo: Annotated[str | None, Meta(description="signed licenses issued until")] = None
+
+
+class Jwks(Response):
+    keys: list[Jwk]
 
 
 class PublicKeys(Response):

@@ -1,14 +1,15 @@
-"""E-licenses: issue (signed by the region's KMS key), read, verify."""
-import base64
+"""E-licenses: issue (signed by the region's KMS key), read, verify; the keys they are
+verified with (this region's published key set, and the keys it recognises)."""
+import functools
+import json
 import logging
 from datetime import date
-
 
 from .. import config
 from ..adapters import sealing, signer
 from ..adapters.models import CaseRecord, LicenseRecord, put_if_absent, update_if
 from ..domain import identity
-from ..domain.canonical import canonical_bytes
+from ..domain import license_proof
 from ..domain.errors import Concealed, NotFound, ValidationError
 from ..domain.identifiers import make_license_identifier, parse_license_identifier
 from ..domain.masking import mask_id
@@ -64,7 +65,7 @@ def issue(case: CaseRecord, item: dict) -> str | None:
         # Signed as issued (with the clear number); stored masked, the number sealed.
         record = LicenseRecord(
             license_id, caseNo=case.pk, document={**document, "holderId": mask_id(holder_id)},
-            signature=signer.sign(cfg.signing_key_id, canonical_bytes(document)),
+            signature=sign(document),
             issuedAt=issued_at.isoformat(), holderSub=case.applicant.sub,
             sealedHolder=sealing.seal({"holderId": holder_id}, license_id),
             holderKey=case.owner)  # the keyed hash of the same number
@@ -110,22 +111,63 @@ def get(principal: identity.Principal | None, license_id: str) -> dict:
     return signed_license(record)
 
 
+def sign(document: dict) -> dict:
+    """The region's signature over the document's RFC 8785 form, naming its key by kid."""
+    cfg = config.get()
+    signature = {**signer.sign(cfg.signing_key_id, license_proof.signed_bytes(
+        document, {"canonicalization": license_proof.CANONICALIZATION})),
+        "canonicalization": license_proof.CANONICALIZATION}
+    return {**signature, "kid": _current_key(signature["keyId"])["kid"]}
+
+
+def _current_key(key_arn: str | None = None) -> dict:
+    cfg = config.get()
+    key_arn = key_arn or signer.key_arn(cfg.signing_key_id)
+    return license_proof.jwk_of(signer.public_key_der(key_arn), keyArn=key_arn,
+                                issuer=cfg.issuer_name, issuerCode=cfg.issuer_uscc,
+                                area=cfg.area_code, validFrom=cfg.signing_key_valid_from)
+
+
+@functools.lru_cache(maxsize=4)
+def _trust_list(path: str | None) -> tuple[list[dict], list[dict]]:
+    if not path:
+        return [], []
+    with open(path, encoding="utf-8") as file:
+        return license_proof.trust_list(json.load(file))
+
+
+def own_keys() -> list[dict]:
+    """This region's keys: the signing key, then the retired ones older licenses name."""
+    cfg = config.get()
+    retired, _ = _trust_list(cfg.trust_list_file)
+    own = {"issuer": cfg.issuer_name, "issuerCode": cfg.issuer_uscc, "area": cfg.area_code}
+    return [_current_key(), *({**own, **key} for key in retired)]
+
+
+def known_keys() -> list[dict]:
+    """Every key a license is verified with here: this region's and the regions it
+    recognises (证照互认)."""
+    _, regions = _trust_list(config.get().trust_list_file)
+    return own_keys() + regions
+
+
+def jwks() -> dict:
+    """The published key set (/.well-known/license-keys): anyone verifies offline with it."""
+    return {"keys": own_keys()}
+
+
 def public_keys() -> dict:
     cfg = config.get()
     return {"issuer": cfg.issuer_name, "issuerCode": cfg.issuer_uscc,
-            "keys": [{"keyId": key_id, "alg": signer.ALGORITHM,
-                      "publicKeyPem": signer.public_key_pem(key_id)}
-                     for key_id in _trusted_keys(cfg)]}
-
-
-def _trusted_keys(cfg: config.Config) -> list[str]:
-    # This region's key. Recognising other regions' keys is the mutual-recognition issue.
-    key_arn = signer.key_arn(cfg.signing_key_id)
-    return [key_arn]
+            "keys": [{"keyId": key.get("keyArn") or key["kid"], "kid": key["kid"],
+                      "alg": signer.ALGORITHM,
+                      "publicKeyPem": license_proof.pem_of(key)} for key in own_keys()]}
 
 
 def verify(body) -> dict:
-    """Answer valid / invalid with the reason; anyone may ask, no login needed."""
+    """Answer valid / invalid with the reason; anyone may ask, no login needed. The
+    signature is checked as anyone would offline (domain/license_proof.py); a license of
+    this region is then looked up in its library."""
     if not isinstance(body, dict):
         raise ValidationError("the request body must be a JSON object", field="body")
     document, signature = body.get("license"), body.get("signature")
@@ -134,32 +176,15 @@ def verify(body) -> dict:
     if not isinstance(signature, dict) or not isinstance(signature.get("value"), str) \
             or not isinstance(signature.get("keyId"), str):
         raise ValidationError("signature must carry keyId and value", field="signature")
-    identifier = document.get("identifier")
-
-    def answer(valid: bool, reason: str | None) -> dict:
-        return {"valid": valid, "reason": reason, "identifier": identifier}
-
+    keys = known_keys()
+    verdict = license_proof.verify(body, keys, clock.local_date(clock.now()))
+    key = license_proof.find_key(keys, signature)
+    answer = {**verdict.as_dict(), "area": key.get("area") if key else None}
+    if not verdict.valid or answer["area"] != config.get().area_code:
+        return answer
     try:
-        parse_license_identifier(identifier)
-    except ValidationError:
-        return answer(False, "bad_identifier")
-    cfg = config.get()
-    if signature.get("alg") != signer.ALGORITHM:
-        return answer(False, "unsupported_algorithm")
-    if signature["keyId"] not in _trusted_keys(cfg):
-        return answer(False, "unknown_key")
-    try:
-        base64.b64decode(signature["value"], validate=True)
-    except ValueError:
-        return answer(False, "signature_mismatch")
-    if not signer.verify(signer.public_key_der(signature["keyId"]),
-                         canonical_bytes(document), signature["value"]):
-        return answer(False, "signature_mismatch")
-    try:
-        if LicenseRecord.get(identifier).state == "revoked":
-            return answer(False, "revoked")
+        if LicenseRecord.get(verdict.identifier).state == "revoked":
+            return {**answer, "valid": False, "reason": "revoked"}
     except LicenseRecord.DoesNotExist:
-        return answer(False, "not_in_library")
-    if str(document.get("validTo", "")) < clock.local_date(clock.now()).isoformat():
-        return answer(False, "expired")
-    return answer(True, None)
+        return {**answer, "valid": False, "reason": "not_in_library"}
+    return answer

@@ -36,7 +36,11 @@ def test_two_department_case_goes_1_3_8_11_with_a_verifiable_license(stack):
     assert signed.status_code == 200
     assert signed.data["license"]["holder"] == "深圳小吃有限公司"
     verdict = stack.call("POST", "/licenses/verify", body=signed.data)
-    assert verdict.data == {"valid": True, "reason": None, "identifier": license_id}
+    kid = stack.call("GET", "/.well-known/license-keys").data["keys"][0]["kid"]
+    assert verdict.data == {"valid": True, "reason": None, "identifier": license_id,
+                            "kid": kid, "area": "440300"}
+    assert signed.data["signature"]["kid"] == kid
+    assert signed.data["signature"]["canonicalization"] == "RFC8785"
 
     tampered = {**signed.data, "license": {**signed.data["license"], "holder": "深圳大吃有限公司"}}
     verdict = stack.call("POST", "/licenses/verify", body=tampered)
@@ -80,7 +84,8 @@ def test_a_license_keeps_its_holders_id_number_sealed_and_shows_it_to_who_may_re
         signed = stack.call("GET", f"/licenses/{case['licenseId']}", reader).data
         assert signed["license"]["holderId"] == number, reader
         assert stack.call("POST", "/licenses/verify", body=signed).data == {
-            "valid": True, "reason": None, "identifier": case["licenseId"]}
+            "valid": True, "reason": None, "identifier": case["licenseId"],
+            "kid": signed["signature"]["kid"], "area": "440300"}
     # The masked document as stored does not verify: the signature is over the number.
     masked = {**signed, "license": json.loads(stored["document"])}
     assert stack.call("POST", "/licenses/verify", body=masked).data["reason"] == \

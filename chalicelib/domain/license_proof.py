@@ -1,0 +1,173 @@
+"""How a signed e-license proves itself, with nothing but the license and a key set.
+
+The procedure (docs/licenses.md writes it out for other languages and for `openssl`):
+
+1. The signed bytes are the license document in the JSON Canonicalization Scheme
+   (RFC 8785): keys sorted, no white space, strings as UTF-8 with the minimal escapes.
+   Signatures carry `"canonicalization": "RFC8785"`. Signatures from before carry no
+   marker: they were made over Python's sorted-keys JSON, which for a license document
+   (ASCII keys, string values) is the same bytes — they are checked that way all the same.
+2. The key is the JWK whose `kid` the signature names (RFC 7638 thumbprint); a signature
+   from before names the key's ARN only (`keyId`), matched to the JWK's `keyArn`.
+3. The signature `value` is base64 of an ASN.1 DER ECDSA signature over SHA-256 of those
+   bytes (KMS `ECDSA_SHA_256`; JOSE calls the key's algorithm ES256).
+4. The key must have been valid on the license's issue date (`validFrom`/`validTo` of the
+   JWK, when given), and the license must not have run out (`validTo`).
+
+Whether the issuer has since suspended or revoked it is not in the document: the
+issuer's verification service answers that (services/licenses.py).
+"""
+import base64
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+
+import rfc8785
+
+from .canonical import canonical_bytes
+from .errors import ValidationError
+from .identifiers import parse_license_identifier
+
+CANONICALIZATION = "RFC8785"
+KMS_ALGORITHM = "ECDSA_SHA_256"
+JOSE_ALGORITHM = "ES256"
+CURVE = "P-256"
+
+
+def signed_bytes(document: dict, signature: dict) -> bytes:
+    """The bytes a signature covers: RFC 8785, or the older sorted-keys form for a
+    signature without the marker."""
+    if signature.get("canonicalization") == CANONICALIZATION:
+        return rfc8785.dumps(document)
+    return canonical_bytes(document)
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def thumbprint(jwk: dict) -> str:
+    """RFC 7638: SHA-256 over the required members in lexical order, base64url."""
+    required = {name: jwk[name] for name in ("crv", "kty", "x", "y")}
+    return _b64url(hashlib.sha256(json.dumps(required, sort_keys=True, separators=(",", ":"))
+                                  .encode("ascii")).digest())
+
+
+def jwk_of(public_der: bytes, **extra) -> dict:
+    """The JWK of a P-256 public key (DER SubjectPublicKeyInfo, as KMS gives it), its kid
+    the thumbprint, with `extra` members (keyArn, issuer, area, validFrom, validTo)."""
+    from cryptography.hazmat.primitives.serialization import load_der_public_key
+    numbers = load_der_public_key(public_der).public_numbers()
+    jwk = {"kty": "EC", "crv": CURVE, "x": _b64url(numbers.x.to_bytes(32, "big")),
+           "y": _b64url(numbers.y.to_bytes(32, "big"))}
+    return {**jwk, "kid": thumbprint(jwk), "use": "sig", "alg": JOSE_ALGORITHM,
+            **{k: v for k, v in extra.items() if v is not None}}
+
+
+def public_key_of(jwk: dict):
+    """The cryptography public key of a P-256 JWK (ValueError if it is not one)."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+    if jwk.get("kty") != "EC" or jwk.get("crv") != CURVE:
+        raise ValueError("not a P-256 key")
+    x, y = (int.from_bytes(_b64url_decode(jwk[n]), "big") for n in ("x", "y"))
+    return ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1()).public_key()
+
+
+def find_key(keys: list[dict], signature: dict) -> dict | None:
+    """The key a signature names: by kid, or (signatures from before) by the key's ARN."""
+    kid, arn = signature.get("kid"), signature.get("keyId")
+    for key in keys:
+        if (kid and key.get("kid") == kid) or (not kid and arn and key.get("keyArn") == arn):
+            return key
+    return None
+
+
+def signature_holds(jwk: dict, message: bytes, value: str) -> bool:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    try:
+        public_key_of(jwk).verify(base64.b64decode(value, validate=True), message,
+                                  ec.ECDSA(hashes.SHA256()))
+        return True
+    except (InvalidSignature, ValueError, KeyError, TypeError):
+        return False
+
+
+@dataclass(frozen=True)
+class Verdict:
+    valid: bool
+    reason: str | None       # why not; None when valid
+    identifier: str | None
+    kid: str | None = None   # the key that signed it, when found
+
+    def as_dict(self) -> dict:
+        return {"valid": self.valid, "reason": self.reason, "identifier": self.identifier,
+                "kid": self.kid}
+
+
+def verify(signed: dict, keys: list[dict], today: date) -> Verdict:
+    """A signed license ({"license", "signature"}) checked against a key set, offline."""
+    document, signature = signed.get("license"), signed.get("signature")
+    if not isinstance(document, dict) or not isinstance(signature, dict):
+        return Verdict(False, "malformed", None)
+    identifier = document.get("identifier")
+    identifier = identifier if isinstance(identifier, str) else None
+    try:
+        parse_license_identifier(identifier)
+    except ValidationError:
+        return Verdict(False, "bad_identifier", identifier)
+    if signature.get("alg", KMS_ALGORITHM) != KMS_ALGORITHM:
+        return Verdict(False, "unsupported_algorithm", identifier)
+    key = find_key(keys, signature)
+    if key is None:
+        return Verdict(False, "unknown_key", identifier)
+    kid = key.get("kid")
+    if not isinstance(signature.get("value"), str) or not signature_holds(
+            key, signed_bytes(document, signature), signature["value"]):
+        return Verdict(False, "signature_mismatch", identifier, kid)
+    issued = str(document.get("issueDate", ""))
+    if (key.get("validFrom") and issued < key["validFrom"]) or \
+            (key.get("validTo") and issued > key["validTo"]):
+        return Verdict(False, "key_not_valid_then", identifier, kid)
+    if str(document.get("validTo", "")) < today.isoformat():
+        return Verdict(False, "expired", identifier, kid)
+    return Verdict(True, None, identifier, kid)
+
+
+def trust_list(document: dict) -> tuple[list[dict], list[dict]]:
+    """A region's trust list (docs/licenses.md): its own retired keys and other regions'
+    keys, each a checked JWK; other regions' carry their `area` and `issuer`. A key whose
+    kid is not its thumbprint, or that is not P-256, is refused (ValueError)."""
+    def checked(jwk: dict, where: str, **extra) -> dict:
+        try:
+            public_key_of(jwk)
+        except (ValueError, KeyError, TypeError) as error:
+            raise ValueError(f"{where}: not a P-256 public key ({error})") from None
+        if jwk.get("kid") != thumbprint(jwk):
+            raise ValueError(f"{where}: kid is not the key's RFC 7638 thumbprint")
+        return {**jwk, **extra}
+    retired = [checked(jwk, f"retired[{n}]") for n, jwk in
+               enumerate(document.get("retired", []))]
+    regions = []
+    for n, region in enumerate(document.get("regions", [])):
+        if not region.get("area") or not region.get("issuer"):
+            raise ValueError(f"regions[{n}]: area and issuer are required")
+        regions += [checked(jwk, f"regions[{n}].keys[{m}]", area=region["area"],
+                            issuer=region["issuer"],
+                            issuerCode=region.get("issuerCode", jwk.get("issuerCode")))
+                    for m, jwk in enumerate(region.get("keys", []))]
+    return retired, regions
+
+
+def pem_of(jwk: dict) -> str:
+    """The key as PEM (SubjectPublicKeyInfo), what `openssl` reads."""
+    from cryptography.hazmat.primitives import serialization
+    return public_key_of(jwk).public_bytes(
+        serialization.Encoding.PEM,
+        serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")

@@ -1,0 +1,45 @@
+"""Verify a signed e-license offline: nothing but the license and a key set.
+
+    python -m infra.verify_license signed.json --keys jwks.json
+    python -m infra.verify_license signed.json --keys https://<region>/.well-known/license-keys
+
+`signed.json` is the license as its holder downloads it ({"license", "signature"}); the
+keys are a JWKS (a region's published key set, or several regions' merged). It prints the
+verdict (valid, reason, identifier, kid) and exits 0 when the license is valid, 1 when it
+is not. Whether the issuer has since suspended or revoked it is answered online only, by
+the issuer's `POST /licenses/verify`. The procedure, for other languages and for
+`openssl`: docs/licenses.md.
+"""
+import argparse
+import json
+import sys
+import urllib.request
+from datetime import date
+
+from chalicelib.domain import license_proof
+
+
+def _keys(where: str) -> list[dict]:
+    if where.startswith(("https://", "http://")):
+        with urllib.request.urlopen(where, timeout=10) as answer:
+            return json.load(answer)["keys"]
+    with open(where, encoding="utf-8") as file:
+        return json.load(file)["keys"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="verify_license",
+                                     description=__doc__.split("\n")[0])
+    parser.add_argument("signed", help="the signed license (JSON file, - for stdin)")
+    parser.add_argument("--keys", required=True, help="a JWKS file or URL")
+    parser.add_argument("--today", type=date.fromisoformat, default=date.today(),
+                        help="the date the license must still be valid on")
+    args = parser.parse_args(argv)
+    text = sys.stdin.read() if args.signed == "-" else open(args.signed, encoding="utf-8").read()
+    verdict = license_proof.verify(json.loads(text), _keys(args.keys), args.today)
+    print(json.dumps(verdict.as_dict(), ensure_ascii=False))
+    return 0 if verdict.valid else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

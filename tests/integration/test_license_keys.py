@@ -1,0 +1,111 @@
+"""Licenses verify by the published standard: the docs' openssl procedure and the offline
+command on a license issued by the real flow; signatures from before RFC 8785 still
+verify; after a key rotation the old key's licenses verify from its published JWK."""
+import json
+import subprocess
+from pathlib import Path
+
+import boto3
+import pytest
+
+from chalicelib import config
+from chalicelib.adapters import signer
+from chalicelib.domain import license_proof
+from chalicelib.domain.canonical import canonical_bytes
+from chalicelib.services import clock
+
+from .harness import REGION
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "licenses.md"
+
+
+def _openssl_steps() -> str:
+    text = DOCS.read_text("utf-8")
+    start = text.index("```sh", text.index("With `openssl` and `python3` alone"))
+    return text[start + len("```sh"):text.index("```", start + 5)]
+
+
+def _issued(stack) -> tuple[dict, dict]:
+    case = stack.approve_in_parallel()
+    signed = stack.call("GET", f"/licenses/{case['licenseId']}", "company").data
+    return signed, stack.call("GET", "/.well-known/license-keys").data
+
+
+def _openssl(folder: Path, signed: dict, jwks: dict) -> str:
+    (folder / "signed.json").write_text(json.dumps(signed, ensure_ascii=False), "utf-8")
+    (folder / "jwks.json").write_text(json.dumps(jwks, ensure_ascii=False), "utf-8")
+    done = subprocess.run(["bash", "-eo", "pipefail", "-c", _openssl_steps()], cwd=folder,
+                          capture_output=True, text=True, timeout=60)
+    return done.stdout + done.stderr
+
+
+def test_openssl_verifies_a_license_as_the_docs_say(stack, tmp_path):
+    signed, jwks = _issued(stack)
+    assert [key["kid"] for key in jwks["keys"]] == [signed["signature"]["kid"]]
+    assert "Verified OK" in _openssl(tmp_path, signed, jwks)
+    changed = {**signed, "license": {**signed["license"], "validTo": "2099-12-31"}}
+    assert "Verification failure" in _openssl(tmp_path, changed, jwks)
+
+
+def test_the_offline_command_verifies_the_issued_license(stack, tmp_path, capsys):
+    from infra import verify_license
+    signed, jwks = _issued(stack)
+    (tmp_path / "signed.json").write_text(json.dumps(signed, ensure_ascii=False), "utf-8")
+    (tmp_path / "jwks.json").write_text(json.dumps(jwks), "utf-8")
+    assert verify_license.main([str(tmp_path / "signed.json"), "--keys",
+                                str(tmp_path / "jwks.json")]) == 0
+    verdict = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert verdict == {"valid": True, "reason": None,
+                       "identifier": signed["license"]["identifier"],
+                       "kid": signed["signature"]["kid"]}
+
+
+def test_a_signature_from_before_rfc8785_still_verifies(stack):
+    signed, _ = _issued(stack)
+    legacy = signer.sign(config.get().signing_key_id, canonical_bytes(signed["license"]))
+    assert set(legacy) == {"alg", "keyId", "value"}   # no marker, no kid
+    verdict = stack.call("POST", "/licenses/verify",
+                         body={"license": signed["license"], "signature": legacy}).data
+    assert (verdict["valid"], verdict["kid"]) == (True, signed["signature"]["kid"])
+
+
+@pytest.fixture
+def rotate(stack, tmp_path, monkeypatch):
+    """Rotate the signing key as docs/licenses.md says: the old key's JWK (valid until
+    today) retired into the trust list, a new KMS key signing. Returns the old JWK."""
+    def rotate_now() -> dict:
+        old = stack.call("GET", "/.well-known/license-keys").data["keys"][0]
+        trust = tmp_path / "trust.json"
+        trust.write_text(json.dumps({"retired": [{**old, "validTo": _today()}]}), "utf-8")
+        new_key = boto3.client("kms", region_name=REGION).create_key(
+            KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+        monkeypatch.setenv("OW_SIGNING_KEY_ID", new_key)
+        monkeypatch.setenv("OW_TRUST_LIST_FILE", str(trust))
+        config.reset()
+        return old
+    yield rotate_now
+    monkeypatch.undo()
+    config.reset()
+
+
+def _today() -> str:
+    return clock.local_date(clock.now()).isoformat()
+
+
+def test_after_a_key_rotation_older_licenses_verify_from_the_published_key(stack, rotate):
+    before, _ = _issued(stack)
+    old = rotate()
+    assert old["kid"] == before["signature"]["kid"]
+    after, jwks = _issued(stack)
+    assert after["signature"]["kid"] != old["kid"]
+    assert [k["kid"] for k in jwks["keys"]] == [after["signature"]["kid"], old["kid"]]
+    assert jwks["keys"][1]["validTo"] == _today()
+    for signed in (before, after):
+        verdict = stack.call("POST", "/licenses/verify", body=signed).data
+        assert (verdict["valid"], verdict["kid"]) == (True, signed["signature"]["kid"])
+    # The retired key signs nothing dated after it retired.
+    later = {**before["license"], "issueDate": "2099-01-01"}
+    signature = {**before["signature"], **signer.sign(old["keyArn"], license_proof.signed_bytes(
+        later, before["signature"]))}
+    assert stack.call("POST", "/licenses/verify", body={
+        "license": later, "signature": signature}).data["reason"] == "key_not_valid_then"

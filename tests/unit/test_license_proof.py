@@ -1,0 +1,132 @@
+"""A signed license proves itself offline (domain/license_proof.py): RFC 8785 bytes, the
+key named by its RFC 7638 thumbprint, a DER ECDSA P-256 signature; the older sorted-keys
+signatures still verify; a trust list is checked key by key."""
+import base64
+from datetime import date
+
+import pytest
+import rfc8785
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from chalicelib.domain import license_proof
+from chalicelib.domain.canonical import canonical_bytes
+from chalicelib.domain.identifiers import make_license_identifier
+
+TODAY = date(2026, 11, 25)
+LICENSE = {
+    "identifier": make_license_identifier("11100000000013127D001", "11440300MB2C92138W",
+                                          "4403002026112500000019"),
+    "name": "食品经营许可证", "holder": "深圳小吃有限公司", "holderId": "91440300MA5FXK7Q3T",
+    "issueDate": "2026-11-25", "validFrom": "2026-11-25", "validTo": "2031-11-25",
+    "area": "440300", "trustLevel": "A"}
+
+
+def _key(**extra):
+    private = ec.generate_private_key(ec.SECP256R1())
+    der = private.public_key().public_bytes(serialization.Encoding.DER,
+                                            serialization.PublicFormat.SubjectPublicKeyInfo)
+    return private, license_proof.jwk_of(der, **extra)
+
+
+def _sign(private, jwk, document, canonicalization="RFC8785"):
+    signature = {"alg": "ECDSA_SHA_256", "keyId": jwk.get("keyArn", "arn:key"),
+                 "kid": jwk["kid"], "canonicalization": canonicalization}
+    if canonicalization is None:   # a signature from before: no marker, no kid
+        signature = {"alg": "ECDSA_SHA_256", "keyId": jwk["keyArn"]}
+    value = private.sign(license_proof.signed_bytes(document, signature),
+                         ec.ECDSA(hashes.SHA256()))
+    return {"license": document, "signature": {**signature,
+                                               "value": base64.b64encode(value).decode()}}
+
+
+def test_a_license_verifies_offline_and_any_changed_byte_breaks_it():
+    private, jwk = _key()
+    signed = _sign(private, jwk, LICENSE)
+    assert license_proof.verify(signed, [jwk], TODAY).as_dict() == {
+        "valid": True, "reason": None, "identifier": LICENSE["identifier"],
+        "kid": jwk["kid"]}
+    changed = {**signed, "license": {**LICENSE, "holder": "深圳大吃有限公司"}}
+    assert license_proof.verify(changed, [jwk], TODAY).reason == "signature_mismatch"
+    # The bytes signed are RFC 8785's, whatever the key order of the JSON received.
+    reordered = {**signed, "license": dict(reversed(list(LICENSE.items())))}
+    assert license_proof.verify(reordered, [jwk], TODAY).valid
+
+
+def test_why_a_license_does_not_verify():
+    private, jwk = _key(validFrom="2026-01-01", validTo="2026-06-30")
+    other_private, other = _key()
+    signed = _sign(private, jwk, LICENSE)
+    assert license_proof.verify(signed, [other], TODAY).reason == "unknown_key"
+    assert license_proof.verify(signed, [jwk], TODAY).reason == "key_not_valid_then"
+    lasting = _key()
+    assert license_proof.verify(_sign(lasting[0], lasting[1], LICENSE), [lasting[1]],
+                                date(2031, 11, 26)).reason == "expired"
+    assert license_proof.verify({**signed, "license": {**LICENSE, "identifier": "x"}},
+                                [jwk], TODAY).reason == "bad_identifier"
+    wrong_alg = {**signed, "signature": {**signed["signature"], "alg": "RSASSA_PSS_SHA_256"}}
+    assert license_proof.verify(wrong_alg, [jwk], TODAY).reason == "unsupported_algorithm"
+    # Signed by another key that claims this one's kid.
+    forged = _sign(other_private, {**other, "kid": jwk["kid"]}, LICENSE)
+    assert license_proof.verify(forged, [jwk, other], TODAY).reason == "signature_mismatch"
+    not_base64 = {**signed, "signature": {**signed["signature"], "value": "%%%"}}
+    assert license_proof.verify(not_base64, [jwk], TODAY).reason == "signature_mismatch"
+    assert license_proof.verify({"license": LICENSE}, [jwk], TODAY).reason == "malformed"
+
+
+def test_signatures_from_before_the_marker_verify_by_the_key_arn():
+    private, jwk = _key(keyArn="arn:aws-cn:kms:cn-north-1:123456789012:key/old")
+    legacy = _sign(private, jwk, LICENSE, canonicalization=None)
+    verdict = license_proof.verify(legacy, [jwk], TODAY)
+    assert verdict.valid and verdict.kid == jwk["kid"]
+    # For a license document the two forms are the same bytes.
+    assert rfc8785.dumps(LICENSE) == canonical_bytes(LICENSE)
+
+
+def test_the_kid_is_the_rfc7638_thumbprint_of_the_key_alone():
+    _, jwk = _key(issuer="深圳市政务服务数据管理局", area="440300")
+    assert jwk["kid"] == license_proof.thumbprint({k: jwk[k] for k in ("kty", "crv", "x",
+                                                                        "y")})
+    assert (jwk["kty"], jwk["crv"], jwk["alg"], jwk["use"]) == ("EC", "P-256", "ES256", "sig")
+    _, other = _key()
+    assert other["kid"] != jwk["kid"] and len(jwk["kid"]) == 43
+    # The PEM form is what openssl reads, and it is the same key.
+    pem = license_proof.pem_of(jwk)
+    assert pem.startswith("-----BEGIN PUBLIC KEY-----")
+    loaded = serialization.load_pem_public_key(pem.encode()).public_numbers()
+    assert loaded == license_proof.public_key_of(jwk).public_numbers()
+
+
+def test_a_trust_list_is_checked_key_by_key():
+    _, retired = _key(validTo="2026-06-30")
+    _, theirs = _key()
+    own, regions = license_proof.trust_list({
+        "retired": [retired],
+        "regions": [{"area": "110000", "issuer": "北京市政务服务和数据管理局",
+                     "issuerCode": "11110000MB0000000X", "keys": [theirs]}]})
+    assert own == [retired]
+    assert regions == [{**theirs, "area": "110000", "issuer": "北京市政务服务和数据管理局",
+                        "issuerCode": "11110000MB0000000X"}]
+    with pytest.raises(ValueError, match="thumbprint"):
+        license_proof.trust_list({"retired": [{**retired, "kid": "made-up"}]})
+    with pytest.raises(ValueError, match="P-256"):
+        license_proof.trust_list({"retired": [{**retired, "crv": "P-384"}]})
+    with pytest.raises(ValueError, match="area and issuer"):
+        license_proof.trust_list({"regions": [{"keys": [theirs]}]})
+
+
+def test_the_offline_command_needs_only_the_license_and_a_key_set(tmp_path, capsys):
+    import json
+
+    from infra import verify_license
+    private, jwk = _key()
+    (tmp_path / "signed.json").write_text(json.dumps(_sign(private, jwk, LICENSE),
+                                                     ensure_ascii=False), "utf-8")
+    (tmp_path / "jwks.json").write_text(json.dumps({"keys": [jwk]}), "utf-8")
+    argv = [str(tmp_path / "signed.json"), "--keys", str(tmp_path / "jwks.json"),
+            "--today", "2026-11-25"]
+    assert verify_license.main(argv) == 0
+    assert json.loads(capsys.readouterr().out)["valid"] is True
+    (tmp_path / "jwks.json").write_text(json.dumps({"keys": [_key()[1]]}), "utf-8")
+    assert verify_license.main(argv) == 1
+    assert json.loads(capsys.readouterr().out)["reason"] == "unknown_key"
