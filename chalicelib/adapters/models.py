@@ -356,8 +356,16 @@ class LicenseRecord(_SharedClient, Model):
     caseNo = UnicodeAttribute()
     document = JSONAttribute()
     signature = JSONAttribute()
-    state = UnicodeAttribute(default="valid")   # valid | revoked
+    state = UnicodeAttribute(default="valid")   # domain/license_states.STATES
     issuedAt = UnicodeAttribute()
+    # The issuing department (the item's implementing one): only it changes the state.
+    dept = UnicodeAttribute(null=True)
+    # The last change of state: why (masked), when, by whom; and every change in order.
+    stateReason = UnicodeAttribute(null=True)
+    stateSince = UnicodeAttribute(null=True)
+    history = JSONAttribute(null=True)
+    supersededBy = UnicodeAttribute(null=True)   # the next version's identifier
+    supersedes = UnicodeAttribute(null=True)     # the version it replaced
     holderSub = UnicodeAttribute(null=True)  # the identity that may read it as holder
     # The document is stored with the holder's ID number masked; the clear number is
     # sealed (adapters/sealing.py, bound to the license id) and its keyed hash tells the

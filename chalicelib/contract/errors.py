@@ -63,6 +63,8 @@ CATALOGUE: dict[str, ErrorKind] = {
     "no_rectification": ErrorKind(409, "该评价未启动整改（仅1–2分启动）", "The rating opened no rectification (only 1 or 2 does)"),
     "rectification_state": ErrorKind(409, "整改当前状态不允许此操作", "The rectification is not where this step may follow"),
     "rating_changed": ErrorKind(409, "评价已变化，请刷新后重试", "The rating changed; reload and retry"),
+    "license_state": ErrorKind(409, "证照当前状态不允许此操作", "The license's status does not allow this"),
+    "license_changed": ErrorKind(409, "证照已变化，请刷新后重试", "The license changed; reload and retry"),
     "entry_exists": ErrorKind(409, "事项目录已存在", "The catalogue entry already exists"),
     "entry_changed": ErrorKind(409, "事项目录已被他人修改",
                                "The catalogue entry was changed meanwhile"),

@@ -798,10 +798,41 @@ class SignatureIn(Struct, forbid_unknown_fields=True):
     canonicalization: Annotated[str, Meta(max_length=32)] | None = None
 
 
-class SignedLicense(Response):
+LicenseState = Literal["valid", "suspended", "revoked", "superseded"]
+LicenseStatusName = Literal["valid", "suspended", "revoked", "superseded", "expired"]
+
+
+class SignedLicense(Response, omit_defaults=True):
     license: dict[str, Any]
     signature: Signature
-    state: Literal["valid", "revoked", "expired"] | None = None
+    state: LicenseState | None = None
+    supersededBy: str | None = None
+
+
+class LicenseStatus(Response, omit_defaults=True):
+    identifier: str
+    status: LicenseStatusName
+    name: str | None = None
+    issuer: str | None = None
+    area: str | None = None
+    validTo: str | None = None
+    statusReason: Annotated[str | None, Meta(description="the issuing department's reason")] = None
+    statusSince: str | None = None
+    supersededBy: Annotated[str | None, Meta(description="the version that replaced it")] = None
+
+
+class LicenseStateChange(Request):
+    reason: Annotated[str, Meta(min_length=1, max_length=500)]
+
+
+class LicenseChanges(Request):
+    holder: Annotated[str, Meta(min_length=1, max_length=200)] | None = None
+    validTo: Annotated[str, Meta(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = None
+
+
+class LicenseReissue(Request):
+    changes: LicenseChanges
+    reason: Annotated[str, Meta(min_length=1, max_length=500)]
 
 
 class VerificationRequest(Request):
@@ -814,13 +845,19 @@ class Verification(Response):
     valid: bool
     reason: Annotated[Literal["malformed", "bad_identifier", "unsupported_algorithm",
                               "unknown_key", "signature_mismatch", "key_not_valid_then",
-                              "revoked", "not_in_library", "expired"] | None,
+                              "suspended", "revoked", "superseded", "not_in_library",
+                              "expired"] | None,
                       Meta(description="why it is not valid")]
     identifier: Annotated[str | None, Meta(
         description="the license's identifier, null when the document carries none")]
     kid: Annotated[str | None, Meta(description="the key that signed it, when known")] = None
     area: Annotated[str | None, Meta(
         description="the area code of the region whose key signed it")] = None
+    status: Annotated[LicenseStatusName | None, Meta(
+        description="its status in this region's library (its own licenses)")] = None
+    statusReason: str | None = None
+    statusSince: str | None = None
+    supersededBy: str | None = None
 
 
 class PublicKey(Response):

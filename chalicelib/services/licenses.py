@@ -5,14 +5,16 @@ import json
 import logging
 from datetime import date
 
+from pynamodb.exceptions import TransactWriteError
+
 from .. import config
 from ..adapters import sealing, signer
-from ..adapters.models import CaseRecord, LicenseRecord, put_if_absent, update_if
-from ..domain import identity
-from ..domain import license_proof
-from ..domain.errors import Concealed, NotFound, ValidationError
+from ..adapters.models import (CaseRecord, LicenseRecord, put_if_absent, transact_write,
+                               update_if)
+from ..domain import identity, license_proof, license_states
+from ..domain.errors import Concealed, Conflict, Forbidden, NotFound, ValidationError
 from ..domain.identifiers import make_license_identifier, parse_license_identifier
-from ..domain.masking import mask_id
+from ..domain.masking import mask_id, mask_text
 from . import clock
 from .cases import applicant_in_clear, load, names_id
 
@@ -62,23 +64,33 @@ def issue(case: CaseRecord, item: dict) -> str | None:
     try:
         LicenseRecord.get(license_id, consistent_read=True)
     except LicenseRecord.DoesNotExist:
-        # Signed as issued (with the clear number); stored masked, the number sealed.
-        record = LicenseRecord(
-            license_id, caseNo=case.pk, document={**document, "holderId": mask_id(holder_id)},
-            signature=sign(document),
-            issuedAt=issued_at.isoformat(), holderSub=case.applicant.sub,
-            sealedHolder=sealing.seal({"holderId": holder_id}, license_id),
-            holderKey=case.owner)  # the keyed hash of the same number
+        record = _signed_record(document, holder_id, case.pk, issued_at, case.applicant.sub,
+                                case.owner, item.get("implementingDept"))
         put_if_absent(record)  # a concurrent delivery may have issued it meanwhile
     return license_id
+
+
+def _signed_record(document: dict, holder_id: str, case_no: str, issued_at, holder_sub,
+                   holder_key, dept: str | None) -> LicenseRecord:
+    """A license record: signed as issued (with the clear number), stored masked, the
+    number sealed and its keyed hash kept (to tell the holder)."""
+    license_id = document["identifier"]
+    return LicenseRecord(
+        license_id, caseNo=case_no, document={**document, "holderId": mask_id(holder_id)},
+        signature=sign(document), issuedAt=issued_at.isoformat(), holderSub=holder_sub,
+        sealedHolder=sealing.seal({"holderId": holder_id}, license_id), holderKey=holder_key,
+        dept=dept)
 
 
 def revoke_for_case(case: dict) -> bool:
     """A revoked case's license is revoked with it; True if it was valid until now."""
     if not case.get("licenseId"):
         return False
-    return update_if(LicenseRecord(case["licenseId"]), [LicenseRecord.state.set("revoked")],
-                     LicenseRecord.state == "valid")
+    return update_if(LicenseRecord(case["licenseId"]), [
+        LicenseRecord.state.set("revoked"),
+        LicenseRecord.stateReason.set("办件已被撤销 (the case was revoked)"),
+        LicenseRecord.stateSince.set(clock.now().isoformat())],
+        LicenseRecord.state.is_in("valid", "suspended"))
 
 
 def signed_license(record: LicenseRecord) -> dict:
@@ -88,20 +100,25 @@ def signed_license(record: LicenseRecord) -> dict:
     if record.sealedHolder:
         opened = sealing.open_sealed(record.sealedHolder, record.licenseId)
         document = {**document, "holderId": opened["holderId"]}
-    return {"license": document, "signature": record.signature, "state": record.state}
+    return {"license": document, "signature": record.signature, "state": record.state,
+            **({"supersededBy": record.supersededBy} if record.supersededBy else {})}
 
 
 
-def get(principal: identity.Principal | None, license_id: str) -> dict:
-    principal = identity.require(principal)
+def _load(license_id: str, consistent: bool = False) -> LicenseRecord:
     try:
         parse_license_identifier(license_id)
     except ValidationError:
         raise NotFound("no license with that identifier", field="licenseId") from None
     try:
-        record = LicenseRecord.get(license_id)
+        return LicenseRecord.get(license_id, consistent_read=consistent)
     except LicenseRecord.DoesNotExist:
         raise NotFound(f"no license {license_id}", field="licenseId") from None
+
+
+def get(principal: identity.Principal | None, license_id: str) -> dict:
+    principal = identity.require(principal)
+    record = _load(license_id)
     if not identity.owns(principal, record.holderSub,
                          names_id(record.holderKey, record.document.get("holderId"))):
         # Staff read it as they read its case; to anyone else it does not exist.
@@ -109,6 +126,93 @@ def get(principal: identity.Principal | None, license_id: str) -> dict:
         if not identity.reads_case(principal, {task.dept for task in tasks}):
             raise Concealed(f"no license {license_id}", field="licenseId")
     return signed_license(record)
+
+
+def public_status(record: LicenseRecord) -> dict:
+    """What anyone is told of a license: its status and why, never who holds it."""
+    today = clock.local_date(clock.now())
+    found = {"identifier": record.licenseId, "name": record.document.get("name"),
+             "issuer": record.document.get("issuer"), "area": record.document.get("area"),
+             "validTo": record.document.get("validTo"),
+             "status": license_states.status(record.state, record.document.get("validTo", ""),
+                                             today),
+             "statusReason": record.stateReason, "statusSince": record.stateSince,
+             "supersededBy": record.supersededBy}
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def status_of(license_id: str) -> dict:
+    """GET /licenses/{id}/status: public, what the QR code on a printed license opens."""
+    return public_status(_load(license_id))
+
+
+def _issuing_department(principal: identity.Principal, record: LicenseRecord) -> None:
+    """Only the issuing department (or an admin) changes a license; to staff who may not
+    even read it, it does not exist."""
+    if principal.role == identity.ADMIN or (record.dept and principal.dept == record.dept):
+        return
+    _, _, tasks = load(record.caseNo)
+    if not identity.reads_case(principal, {task.dept for task in tasks}):
+        raise Concealed(f"no license {record.licenseId}", field="licenseId")
+    raise Forbidden(f"only the issuing department ({record.dept}) changes this license")
+
+
+def _change(principal: identity.Principal, record: LicenseRecord, action: str,
+            reason: str, at: str, **fields) -> dict:
+    after = license_states.target(action, record.state)
+    reason = mask_text(reason)
+    step = {"action": action, "from": record.state, "to": after, "reason": reason,
+            "by": principal.sub, "at": at, **fields}
+    return {"state": after, "step": step,
+            "actions": [LicenseRecord.state.set(after), LicenseRecord.stateReason.set(reason),
+                        LicenseRecord.stateSince.set(at),
+                        LicenseRecord.history.set((record.history or []) + [step])]}
+
+
+def change_state(principal: identity.Principal | None, license_id: str, action: str,
+                 reason: str) -> dict:
+    """Suspend, resume or revoke a license (its issuing department, with a reason)."""
+    principal = identity.require_role(principal, identity.CLERK, identity.REVIEWER,
+                                      identity.ADMIN)
+    record = _load(license_id, consistent=True)
+    _issuing_department(principal, record)
+    change = _change(principal, record, action, reason, clock.now().isoformat())
+    if not update_if(record, change["actions"], LicenseRecord.state == record.state):
+        raise Conflict(f"license {license_id} changed meanwhile; reload it",
+                       code="license_changed")
+    log.info("license %s %s -> %s by %s", license_id, record.state, change["state"],
+             principal.sub)
+    return public_status(_load(license_id, consistent=True))
+
+
+def reissue(principal: identity.Principal | None, license_id: str, changes: dict,
+            reason: str) -> dict:
+    """A new version of the license (a renamed holder, a renewal): signed and stored,
+    the old version superseded, both in one transaction."""
+    principal = identity.require_role(principal, identity.CLERK, identity.REVIEWER,
+                                      identity.ADMIN)
+    record = _load(license_id, consistent=True)
+    _issuing_department(principal, record)
+    now = clock.now()
+    signed = signed_license(record)["license"]
+    document = license_states.reissued(signed, changes, clock.local_date(now))
+    new_id = document["identifier"]
+    change = _change(principal, record, "reissue", reason, now.isoformat(),
+                     supersededBy=new_id)
+    successor = _signed_record(document, signed["holderId"], record.caseNo, now,
+                               record.holderSub, record.holderKey, record.dept)
+    successor.supersedes = license_id
+    try:
+        with transact_write() as transaction:
+            transaction.save(successor, condition=LicenseRecord.licenseId.does_not_exist())
+            transaction.update(record, change["actions"] + [
+                LicenseRecord.supersededBy.set(new_id)],
+                condition=LicenseRecord.state == record.state)
+    except TransactWriteError:
+        raise Conflict(f"license {license_id} changed meanwhile; reload it",
+                       code="license_changed") from None
+    log.info("license %s superseded by %s", license_id, new_id)
+    return signed_license(LicenseRecord.get(new_id, consistent_read=True))
 
 
 def sign(document: dict) -> dict:
@@ -183,8 +287,12 @@ def verify(body) -> dict:
     if not verdict.valid or answer["area"] != config.get().area_code:
         return answer
     try:
-        if LicenseRecord.get(verdict.identifier).state == "revoked":
-            return {**answer, "valid": False, "reason": "revoked"}
+        record = LicenseRecord.get(verdict.identifier)
     except LicenseRecord.DoesNotExist:
         return {**answer, "valid": False, "reason": "not_in_library"}
+    status = public_status(record)
+    answer.update({k: status[k] for k in ("status", "statusReason", "statusSince",
+                                          "supersededBy") if k in status})
+    if status["status"] != "valid":
+        return {**answer, "valid": False, "reason": status["status"]}
     return answer

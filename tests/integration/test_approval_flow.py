@@ -38,7 +38,7 @@ def test_two_department_case_goes_1_3_8_11_with_a_verifiable_license(stack):
     verdict = stack.call("POST", "/licenses/verify", body=signed.data)
     kid = stack.call("GET", "/.well-known/license-keys").data["keys"][0]["kid"]
     assert verdict.data == {"valid": True, "reason": None, "identifier": license_id,
-                            "kid": kid, "area": "440300"}
+                            "kid": kid, "area": "440300", "status": "valid"}
     assert signed.data["signature"]["kid"] == kid
     assert signed.data["signature"]["canonicalization"] == "RFC8785"
 
@@ -85,7 +85,7 @@ def test_a_license_keeps_its_holders_id_number_sealed_and_shows_it_to_who_may_re
         assert signed["license"]["holderId"] == number, reader
         assert stack.call("POST", "/licenses/verify", body=signed).data == {
             "valid": True, "reason": None, "identifier": case["licenseId"],
-            "kid": signed["signature"]["kid"], "area": "440300"}
+            "kid": signed["signature"]["kid"], "area": "440300", "status": "valid"}
     # The masked document as stored does not verify: the signature is over the number.
     masked = {**signed, "license": json.loads(stored["document"])}
     assert stack.call("POST", "/licenses/verify", body=masked).data["reason"] == \

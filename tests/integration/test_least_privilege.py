@@ -184,6 +184,13 @@ def _exercise(stack, monkeypatch):
     stack.call("POST", f"/admin/items/{FOOD}/versions/2/publish", "admin", {"reason": "发"})
     stack.call("POST", f"/admin/items/{FOOD}/suspend", "admin", {"reason": "停"})
     stack.call("POST", f"/admin/items/{FOOD}/resume", "admin", {"reason": "复"})
+    # The issuing department suspends, resumes and reissues the license.
+    license_path = f"/licenses/{case['licenseId']}"
+    stack.call("POST", f"{license_path}/suspend", "wsjk", {"reason": "停业整顿"})
+    stack.call("POST", f"{license_path}/resume", "wsjk", {"reason": "整改完成"})
+    assert stack.call("POST", f"{license_path}/reissue", "wsjk", {
+        "changes": {"holder": "深圳大吃有限公司"}, "reason": "名称变更"}).status_code == 201
+    stack.call("GET", f"{license_path}/status")
     stack.call("POST", f"/cases/{case['caseNo']}/revoke", "supervisor", {"reason": "以欺骗手段取得"})
     # A refused access is audited; the supervisor reads the trail.
     stack.call("GET", f"/cases/{case['caseNo']}", "applicant")

@@ -74,6 +74,11 @@ BODIES = {
     "/ratings/{rating_id}/review/decision": {"decision": "upheld", "opinion": "维持"},
     "/ratings/{rating_id}/contest": {"reason": "恶意差评", "evidence": ["录音"]},
     "/ratings/{rating_id}/contest/decision": {"decision": "upheld", "opinion": "属实"},
+    "/licenses/{license_id}/suspend": {"reason": "停业整顿"},
+    "/licenses/{license_id}/resume": {"reason": "整改完成"},
+    "/licenses/{license_id}/revoke": {"reason": "以欺骗手段取得"},
+    "/licenses/{license_id}/reissue": {"changes": {"holder": "深圳大吃有限公司"},
+                                       "reason": "名称变更"},
 }
 # Signed in, and nothing to do with the case: another applicant, a clerk and a reviewer of
 # departments the case never reached.

@@ -1,0 +1,109 @@
+"""A license's status: the issuing department suspends, resumes, revokes and reissues it
+with a reason; verification and the public status answer the status and why, never who
+holds it; racing changes leave one."""
+from concurrent.futures import ThreadPoolExecutor
+
+
+def _licensed(stack) -> tuple[dict, str]:
+    case = stack.approve_in_parallel()   # 公共场所卫生许可: issued by WSJK
+    license_id = case["licenseId"]
+    return stack.call("GET", f"/licenses/{license_id}", "company").data, license_id
+
+
+def _verify(stack, signed) -> dict:
+    return stack.call("POST", "/licenses/verify", body=signed).data
+
+
+PERSONAL = ("holder", "holderId", "深圳小吃", "91440300MA5FXK7Q3T")
+
+
+def _no_personal_data(answer: dict) -> None:
+    text = str(answer)
+    assert not any(value in text for value in PERSONAL), answer
+
+
+def test_suspend_resume_revoke_and_what_verification_says(stack):
+    signed, license_id = _licensed(stack)
+    path = f"/licenses/{license_id}"
+    suspended = stack.call("POST", f"{path}/suspend", "wsjk",
+                           {"reason": "停业整顿，联系人电话13812345678"})
+    assert suspended.status_code == 200, suspended.data
+    assert suspended.data["status"] == "suspended"
+    assert "13812345678" not in suspended.data["statusReason"]   # masked
+    verdict = _verify(stack, signed)
+    assert (verdict["valid"], verdict["reason"], verdict["status"]) == \
+        (False, "suspended", "suspended")
+    assert verdict["statusReason"] == suspended.data["statusReason"]
+    _no_personal_data(verdict)
+    public = stack.call("GET", f"{path}/status")      # no login: what the QR code opens
+    assert public.status_code == 200 and public.data["status"] == "suspended"
+    _no_personal_data(public.data)
+
+    assert stack.call("POST", f"{path}/resume", "wsjk", {"reason": "整改完成"}).data[
+        "status"] == "valid"
+    assert _verify(stack, signed)["valid"] is True
+    assert stack.call("POST", f"{path}/revoke", "wsjk", {"reason": "以欺骗手段取得"}).data[
+        "status"] == "revoked"
+    assert _verify(stack, signed)["reason"] == "revoked"
+    for action in ("resume", "suspend", "revoke"):
+        again = stack.call("POST", f"{path}/{action}", "wsjk", {"reason": "再试"})
+        assert (again.status_code, again.data["error"]["code"]) == (409, "license_state")
+    assert stack.call("GET", path, "company").data["state"] == "revoked"
+
+
+def test_only_the_issuing_department_changes_a_license(stack):
+    _, license_id = _licensed(stack)
+    path = f"/licenses/{license_id}/suspend"
+    # XFJY reviewed the case but did not issue the license; SCJG never saw it; the
+    # applicant is no staff.
+    for user, status in (("xfjy", 403), ("scjg", 404), ("company", 403)):
+        answer = stack.call("POST", path, user, {"reason": "停业"})
+        assert answer.status_code == status, (user, answer.data)
+    missing_reason = stack.call("POST", path, "wsjk", {})
+    assert (missing_reason.status_code, missing_reason.data["error"]["field"]) == \
+        (400, "reason")
+    assert stack.call("GET", f"/licenses/{license_id}/status").data["status"] == "valid"
+
+
+def test_a_new_version_supersedes_the_old(stack):
+    signed, license_id = _licensed(stack)
+    answer = stack.call("POST", f"/licenses/{license_id}/reissue", "wsjk", {
+        "changes": {"holder": "深圳大吃有限公司"}, "reason": "企业名称变更"})
+    assert answer.status_code == 201, answer.data
+    new = answer.data
+    new_id = new["license"]["identifier"]
+    assert new_id.split(".")[-3:-1] == [license_id.split(".")[-3], "002"]  # same serial
+    assert new["license"]["holder"] == "深圳大吃有限公司"
+    assert new["license"]["holderId"] == signed["license"]["holderId"]
+    assert _verify(stack, new)["valid"] is True
+    old = _verify(stack, signed)
+    assert (old["valid"], old["reason"], old["supersededBy"]) == \
+        (False, "superseded", new_id)
+    assert stack.call("GET", f"/licenses/{new_id}", "company").status_code == 200
+    again = stack.call("POST", f"/licenses/{license_id}/reissue", "wsjk", {
+        "changes": {"holder": "x"}, "reason": "再变更"})
+    assert (again.status_code, again.data["error"]["code"]) == (409, "license_state")
+    bad = stack.call("POST", f"/licenses/{new_id}/reissue", "wsjk", {
+        "changes": {"validTo": "2020-01-01"}, "reason": "延续"})
+    assert (bad.status_code, bad.data["error"]["field"]) == (400, "changes.validTo")
+
+
+def test_racing_changes_leave_one(stack):
+    _, license_id = _licensed(stack)
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(lambda n: stack.call(
+            "POST", f"/licenses/{license_id}/suspend", "wsjk", {"reason": f"停业{n}"}),
+            range(6)))
+    assert sorted(a.status_code for a in answers) == [200] + [409] * 5
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda n: stack.call(
+            "POST", f"/licenses/{license_id}/resume", "wsjk", {"reason": "复"}), range(4)))
+    assert sorted(a.status_code for a in answers) == [200] + [409] * 3
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda n: stack.call(
+            "POST", f"/licenses/{license_id}/reissue", "wsjk",
+            {"changes": {"holder": f"深圳{n}号有限公司"}, "reason": "变更"}), range(4)))
+    assert sorted(a.status_code for a in answers) == [201] + [409] * 3
+    status = stack.call("GET", f"/licenses/{license_id}/status").data
+    winner = next(a.data for a in answers if a.status_code == 201)
+    assert status["supersededBy"] == winner["license"]["identifier"]
