@@ -10,6 +10,9 @@
   what one case measurably spends (bench/cost.py, bench/capacity.py);
 - supervision (bench/supervision.py): DynamoDB calls of one overdue sweep over 10,000 open
   cases with 1 % due, notifications per reference case, GET /stats over 24 months;
+- license verification (bench/licenses.py): offline and API verifications per second
+  (alternating rounds, medians and their ratio); DynamoDB calls per verification are the
+  route's;
 - `import app` against `import boto3`: median ratio of alternating fresh-process pairs;
 - the public read path (bench/read_path.py): GET /items/{code} against the barest route
   at concurrency 16, alternating rounds, median ratio;
@@ -168,7 +171,8 @@ def _reference_case(stack, item: str, stages: list[list[tuple[str, str]]],
     with measure("GET /licenses/{id}"):
         signed = stack.call("GET", f"/licenses/{case['licenseId']}", "company").data
     with measure("POST /licenses/verify"):
-        stack.call("POST", "/licenses/verify", body=signed)
+        assert stack.call("POST", "/licenses/verify",
+                          body={**signed, "purpose": "bench"}).data["valid"]
     return case_no, spent
 
 
@@ -183,7 +187,7 @@ def _route_and_workflow_numbers() -> dict:
     from moto import mock_aws
 
     from infra.local.pump import EventPump
-    from bench import cost, supervision
+    from bench import cost, licenses, supervision
     from tests.integration.harness import FOOD, HYGIENE, RESTAURANT, application, start_stack
 
     original_invoke = EventPump.invoke
@@ -220,6 +224,9 @@ def _route_and_workflow_numbers() -> dict:
         notifications = supervision.notifications_per_case(parallel)
         supervision.stats_read(stack, measure)
         sweep = supervision.sweep_calls(stack, measure, _counts, application, FOOD)
+        case = stack.case(parallel)
+        verifications = licenses.verification_rates(stack, stack.call(
+            "GET", f"/licenses/{case['licenseId']}", "company").data)
         transitions = {"one department (食品经营许可)": _transitions(stack, single),
                        "reference: two departments in parallel + license (公共场所卫生许可)":
                            _transitions(stack, parallel),
@@ -241,6 +248,7 @@ def _route_and_workflow_numbers() -> dict:
             "aws_calls": spent["calls"]},
         "notifications_per_reference_case": notifications,
         "overdue_sweep": sweep,
+        "license_verification": verifications,
         "cost_one_thing_case": cost.per_case(
             one_thing_spent, transitions["one thing: three stages, five reviews (开办餐厅一件事)"]),
     }

@@ -62,6 +62,9 @@ class Config:
     notifications_table: str = "ow-notifications"
     # Monthly counters per department, item and channel (services/statistics.py).
     statistics_table: str = "ow-statistics"
+    # Every view, verification and use of a license and a holder's data (用证记录),
+    # by holder (services/usage.py).
+    usage_table: str = "ow-usage"
     # The KMS key that wraps the data keys personal data is encrypted with.
     personal_data_key_id: str = ""
     oidc_jwks_refresh_seconds: float = 30.0
@@ -121,6 +124,7 @@ def load() -> Config:
         supervision_table=env.get("OW_SUPERVISION_TABLE", "ow-supervision"),
         notifications_table=env.get("OW_NOTIFICATIONS_TABLE", "ow-notifications"),
         statistics_table=env.get("OW_STATISTICS_TABLE", "ow-statistics"),
+        usage_table=env.get("OW_USAGE_TABLE", "ow-usage"),
         personal_data_key_id=env.get("OW_PERSONAL_DATA_KEY_ID", ""),
         oidc_jwks_refresh_seconds=float(env.get("OW_OIDC_JWKS_REFRESH_SECONDS", "30")),
         card_rules=env.get("OW_CARD_RULES") or None,

@@ -70,8 +70,11 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem"), ("CasesTable",)),
         ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem"),
          ("ItemsTable",)),
-        # The issuing department suspends, resumes, revokes and reissues (signs) licenses.
-        ("dynamodb", ("GetItem", "PutItem", "UpdateItem"), ("LicensesTable",)),
+        # The issuing department suspends, resumes, revokes and reissues (signs) licenses;
+        # a holder lists theirs (the holder index).
+        ("dynamodb", ("GetItem", "PutItem", "UpdateItem", "Query"), ("LicensesTable",)),
+        # Every view, verification and use of a license, for its holder to read.
+        ("dynamodb", ("PutItem", "Query"), ("UsageTable",)),
         ("dynamodb", ("PutItem", "Query"), ("AuditTable",)),
         ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem"), ("NotificationsTable",)),
         ("dynamodb", ("BatchGetItem", "Query"), ("StatisticsTable",)),
@@ -217,6 +220,7 @@ def _environment() -> dict:
         "OW_SUPERVISION_TABLE": {"Ref": "SupervisionTable"},
         "OW_NOTIFICATIONS_TABLE": {"Ref": "NotificationsTable"},
         "OW_STATISTICS_TABLE": {"Ref": "StatisticsTable"},
+        "OW_USAGE_TABLE": {"Ref": "UsageTable"},
         "OW_TASKS_QUEUE_URL": {"Ref": "TasksQueue"},
         "OW_CONCLUDE_QUEUE_URL": {"Ref": "ConcludeQueue"},
         "OW_STARTS_QUEUE_URL": {"Ref": "StartsQueue"},

@@ -21,6 +21,7 @@ OUTPUT_ENV = {
     "SupervisionTable": "OW_SUPERVISION_TABLE",
     "NotificationsTable": "OW_NOTIFICATIONS_TABLE",
     "StatisticsTable": "OW_STATISTICS_TABLE",
+    "UsageTable": "OW_USAGE_TABLE",
     "TasksQueueUrl": "OW_TASKS_QUEUE_URL",
     "ConcludeQueueUrl": "OW_CONCLUDE_QUEUE_URL",
     "StartsQueueUrl": "OW_STARTS_QUEUE_URL",

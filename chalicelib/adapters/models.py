@@ -348,9 +348,22 @@ class DepartmentRecord(ItemsTableRecord, discriminator="department"):
     uscc = UnicodeAttribute()
 
 
+class HolderIndex(GlobalSecondaryIndex):
+    """A holder's licenses, newest first (`GET /me/licenses`), by the keyed hash of the
+    holder's ID number (domain/lookup.py)."""
+    class Meta:
+        index_name = "holder"
+        projection = AllProjection()
+
+    holderKey = UnicodeAttribute(hash_key=True)
+    issuedAt = UnicodeAttribute(range_key=True)
+
+
 class LicenseRecord(_SharedClient, Model):
     class Meta:
         table_name = "ow-licenses"
+
+    holder = HolderIndex()
 
     licenseId = UnicodeAttribute(hash_key=True)
     caseNo = UnicodeAttribute()
@@ -372,6 +385,25 @@ class LicenseRecord(_SharedClient, Model):
     # holder (domain/lookup.py). Licenses from before have neither and a clear number.
     sealedHolder = JSONAttribute(null=True)
     holderKey = UnicodeAttribute(null=True)
+
+
+class UsageRecord(_SharedClient, Model):
+    """One use of a holder's license or data (用证记录): who, for which organisation, when,
+    why (services/usage.py). By holder (the keyed hash of their ID number), in time order."""
+    class Meta:
+        table_name = "ow-usage"
+        billing_mode = "PAY_PER_REQUEST"
+
+    holder = UnicodeAttribute(hash_key=True)
+    at = UnicodeAttribute(range_key=True)        # UTC timestamp + a random suffix
+    action = UnicodeAttribute()                  # view | verify | use
+    licenseId = UnicodeAttribute(null=True)
+    caseNo = UnicodeAttribute(null=True)         # the case it was used in, or viewed on
+    sub = UnicodeAttribute(null=True)            # who (a signed-in caller)
+    role = UnicodeAttribute(null=True)
+    organisation = UnicodeAttribute(null=True)   # their department, or what they stated
+    purpose = UnicodeAttribute(null=True)        # 用证事由
+    source = UnicodeAttribute(null=True)         # the caller's address (an anonymous one)
 
 
 class AuditRecord(_SharedClient, Model):
@@ -500,7 +532,8 @@ ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken
               IdempotencyRecord, ItemsTableRecord, ItemVersionRecord, ItemCurrentRecord,
               ItemIndexRecord, ItemHistoryRecord, LineageRecord, CatalogueEntryRecord,
               DepartmentRecord,
-              LicenseRecord, AuditRecord, SupervisionEntry, NotificationsTableRecord,
+              LicenseRecord, UsageRecord, AuditRecord, SupervisionEntry,
+              NotificationsTableRecord,
               NotificationRecord, NotificationPrefs)
 
 
@@ -530,7 +563,8 @@ def bind(cfg: config.Config | None = None) -> None:
     tables = {CasesTableRecord: cfg.cases_table, ItemsTableRecord: cfg.items_table,
               LicenseRecord: cfg.licenses_table, AuditRecord: cfg.audit_table,
               SupervisionEntry: cfg.supervision_table,
-              NotificationsTableRecord: cfg.notifications_table}
+              NotificationsTableRecord: cfg.notifications_table,
+              UsageRecord: cfg.usage_table}
     for model in ALL_MODELS:
         base = next(b for b in tables if issubclass(model, b))
         model.Meta.table_name = tables[base]

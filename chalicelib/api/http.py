@@ -95,6 +95,11 @@ def principal(request):
     return known
 
 
+def source_ip(request) -> str | None:
+    """The caller's address as API Gateway saw it."""
+    return ((request.context or {}).get("identity") or {}).get("sourceIp")
+
+
 def json_body(request):
     """The request's JSON body: at most MAX_BODY_BYTES, strict JSON (no NaN or Infinity),
     nested at most payload.MAX_DEPTH levels, every string valid Unicode."""
@@ -196,12 +201,11 @@ def _audit(request, error: DomainError) -> None:
         caller = principal(request)
     except DomainError:
         caller = None
-    identity_context = (request.context or {}).get("identity") or {}
     path = request.path  # the route's template: the concrete path is what was asked for
     for name, value in (request.uri_params or {}).items():
         path = path.replace("{" + name + "}", value)
     audit.record(error, method=request.method, path=path, principal=caller,
-                 source_ip=identity_context.get("sourceIp"),
+                 source_ip=source_ip(request),
                  user_agent=request.headers.get("user-agent"),
                  request_id=logs.current_request_id())
 

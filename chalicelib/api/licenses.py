@@ -3,10 +3,12 @@ from chalice import Blueprint, Response
 
 from ..contract import models
 from ..domain import identity
+from ..domain.errors import ValidationError
 from ..services import licenses
 from . import http
 
 bp = Blueprint(__name__)
+PURPOSE_CHARS = 200
 
 
 @http.route(bp, "GET", "/licenses/keys", op="listLicenseKeys",
@@ -24,17 +26,36 @@ def license_key_set():
 
 
 @http.route(bp, "POST", "/licenses/verify", op="verifyLicense",
-            summary="verify a signed e-license (anyone, no login)", tag="licenses",
-            returns=models.Verification, body=models.VerificationRequest, public=True)
+            summary="verify a signed e-license (anyone, no login; a purpose unless the "
+                    "holder asks); logged for the holder", tag="licenses",
+            returns=models.Verification, body=models.VerificationRequest, public=True,
+            query=(("purpose", {"type": "string", "maxLength": PURPOSE_CHARS}, False,
+                    "the purpose, when the body (the license as downloaded) has none"),))
 def verify():
-    return licenses.verify(http.body(bp.current_request, models.VerificationRequest))
+    request = bp.current_request
+    body = http.body(request, models.VerificationRequest)
+    stated = _purpose(request)
+    if body.get("purpose") is None and stated is not None:
+        body["purpose"] = stated
+    return licenses.verify(body, http.principal(request), http.source_ip(request))
 
 
 @http.route(bp, "GET", "/licenses/{license_id}", op="getLicense",
-            summary="a signed e-license (its holder and staff)", tag="licenses",
-            returns=models.SignedLicense, errors=(404,))
+            summary="a signed e-license (its holder; staff with a purpose, logged for the "
+                    "holder)", tag="licenses", returns=models.SignedLicense, errors=(404,),
+            query=(("purpose", {"type": "string", "maxLength": PURPOSE_CHARS}, False,
+                    "why staff read it (用证事由): required but from its holder"),))
 def get_license(license_id):
-    return licenses.get(http.principal(bp.current_request), license_id)
+    request = bp.current_request
+    return licenses.get(http.principal(request), license_id, _purpose(request))
+
+
+def _purpose(request) -> str | None:
+    """`?purpose=` (用证事由) as the contract bounds it."""
+    stated = http.query_param(request, "purpose")
+    if stated is not None and len(stated) > PURPOSE_CHARS:
+        raise ValidationError(f"at most {PURPOSE_CHARS} characters", field="purpose")
+    return stated
 
 
 @http.route(bp, "GET", "/licenses/{license_id}/status", op="getLicenseStatus",

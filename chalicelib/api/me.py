@@ -30,6 +30,34 @@ def my_cases():
                                for_company=http.query_param(request, "for"))
 
 
+FOR_COMPANY = ("for", {"type": "string", "maxLength": 18}, False,
+               "a company (USCC) the caller is an authorised agent of")
+
+
+@http.route(bp, "GET", "/me/licenses", op="listMyLicenses",
+            summary="the licenses I hold (or a company I am an agent of), newest first, "
+                    "with their status", tag="me", returns=models.MyLicenses, errors=(403,),
+            query=(FOR_COMPANY, http.limit_query(20), http.CURSOR_QUERY))
+def my_licenses():
+    request = bp.current_request
+    return me_service.my_licenses(http.principal(request),
+                                  limit=http.int_param(request, "limit", 20, 1, 100),
+                                  cursor=http.query_param(request, "cursor"),
+                                  for_company=http.query_param(request, "for"))
+
+
+@http.route(bp, "GET", "/me/access-log", op="listMyAccessLog",
+            summary="who viewed, verified or used my licenses and data, for what, when "
+                    "(用证记录), newest first", tag="me", returns=models.AccessLog,
+            errors=(403,), query=(FOR_COMPANY, http.limit_query(50), http.CURSOR_QUERY))
+def my_access_log():
+    request = bp.current_request
+    return me_service.my_access_log(http.principal(request),
+                                    limit=http.int_param(request, "limit", 50, 1, 100),
+                                    cursor=http.query_param(request, "cursor"),
+                                    for_company=http.query_param(request, "for"))
+
+
 @http.route(bp, "GET", "/me/notifications", op="listMyNotifications",
             summary="my in-app notifications (a department's staff: the department's), "
                     "newest first", tag="me", returns=models.NotificationPage,

@@ -821,6 +821,33 @@ class LicenseStatus(Response, omit_defaults=True):
     supersededBy: Annotated[str | None, Meta(description="the version that replaced it")] = None
 
 
+class MyLicense(LicenseStatus, omit_defaults=True):
+    caseNo: str | None = None
+    issueDate: str | None = None
+    typeCode: str | None = None
+
+
+class MyLicenses(Response):
+    licenses: list[MyLicense]
+    next: str | None
+
+
+class AccessLogEntry(Response, omit_defaults=True):
+    at: str
+    action: Literal["view", "verify", "use"]
+    licenseId: str | None = None
+    caseNo: Annotated[str | None, Meta(description="the case it was used in")] = None
+    by: Annotated[str | None, Meta(description="who (absent: an anonymous verifier)")] = None
+    role: str | None = None
+    organisation: str | None = None
+    purpose: Annotated[str | None, Meta(description="用证事由, as stated")] = None
+
+
+class AccessLog(Response):
+    entries: list[AccessLogEntry]
+    next: str | None
+
+
 class LicenseStateChange(Request):
     reason: Annotated[str, Meta(min_length=1, max_length=500)]
 
@@ -839,6 +866,11 @@ class VerificationRequest(Request):
     license: dict[str, Any]
     signature: SignatureIn
     state: str | None = None
+    supersededBy: str | None = None
+    purpose: Annotated[str, Meta(min_length=1, max_length=200, description=(
+        "why the license is verified (用证事由): required but from its holder"))] | None = None
+    organisation: Annotated[str, Meta(max_length=200, description=(
+        "the organisation verifying it, as the verifier states it"))] | None = None
 
 
 class Verification(Response):

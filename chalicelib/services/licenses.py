@@ -15,7 +15,7 @@ from ..domain import identity, license_proof, license_states
 from ..domain.errors import Concealed, Conflict, Forbidden, NotFound, ValidationError
 from ..domain.identifiers import make_license_identifier, parse_license_identifier
 from ..domain.masking import mask_id, mask_text
-from . import clock
+from . import clock, usage
 from .cases import applicant_in_clear, load, names_id
 
 log = logging.getLogger("onewindow")
@@ -116,15 +116,24 @@ def _load(license_id: str, consistent: bool = False) -> LicenseRecord:
         raise NotFound(f"no license {license_id}", field="licenseId") from None
 
 
-def get(principal: identity.Principal | None, license_id: str) -> dict:
+def _holds(principal: identity.Principal | None, record: LicenseRecord) -> bool:
+    return identity.owns(principal, record.holderSub,
+                         names_id(record.holderKey, record.document.get("holderId")))
+
+
+def get(principal: identity.Principal | None, license_id: str,
+        purpose: str | None = None) -> dict:
+    """The signed license: for its holder, and for the staff who read its case, who
+    state why (用证事由) and are logged for the holder to see."""
     principal = identity.require(principal)
     record = _load(license_id)
-    if not identity.owns(principal, record.holderSub,
-                         names_id(record.holderKey, record.document.get("holderId"))):
+    if not _holds(principal, record):
         # Staff read it as they read its case; to anyone else it does not exist.
         _, _, tasks = load(record.caseNo)
         if not identity.reads_case(principal, {task.dept for task in tasks}):
             raise Concealed(f"no license {license_id}", field="licenseId")
+        usage.record(record, "view", principal=principal,
+                     purpose=usage.stated_purpose(purpose))
     return signed_license(record)
 
 
@@ -268,10 +277,12 @@ def public_keys() -> dict:
                       "publicKeyPem": license_proof.pem_of(key)} for key in own_keys()]}
 
 
-def verify(body) -> dict:
+def verify(body, principal: identity.Principal | None = None,
+           source: str | None = None) -> dict:
     """Answer valid / invalid with the reason; anyone may ask, no login needed. The
     signature is checked as anyone would offline (domain/license_proof.py); a license of
-    this region is then looked up in its library."""
+    this region is then looked up in its library, and the verification logged for its
+    holder with the purpose the verifier states (not needed from the holder)."""
     if not isinstance(body, dict):
         raise ValidationError("the request body must be a JSON object", field="body")
     document, signature = body.get("license"), body.get("signature")
@@ -280,6 +291,12 @@ def verify(body) -> dict:
     if not isinstance(signature, dict) or not isinstance(signature.get("value"), str) \
             or not isinstance(signature.get("keyId"), str):
         raise ValidationError("signature must carry keyId and value", field="signature")
+    purpose = organisation = None
+    # Anyone but the holder states a purpose; an anonymous caller cannot be the holder.
+    if body.get("purpose") is not None or principal is None:
+        purpose = usage.stated_purpose(body.get("purpose"))
+    if body.get("organisation"):
+        organisation = mask_text(str(body["organisation"]))
     keys = known_keys()
     verdict = license_proof.verify(body, keys, clock.local_date(clock.now()))
     key = license_proof.find_key(keys, signature)
@@ -290,6 +307,10 @@ def verify(body) -> dict:
         record = LicenseRecord.get(verdict.identifier)
     except LicenseRecord.DoesNotExist:
         return {**answer, "valid": False, "reason": "not_in_library"}
+    if not _holds(principal, record):
+        usage.record(record, "verify", principal=principal,
+                     purpose=purpose or usage.stated_purpose(None),
+                     organisation=organisation, source=source)
     status = public_status(record)
     answer.update({k: status[k] for k in ("status", "statusReason", "statusSince",
                                           "supersededBy") if k in status})

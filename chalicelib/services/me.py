@@ -1,10 +1,11 @@
 """Who am I (`GET /me`) and my cases (`GET /me/cases`): what the token says, and the
 cases an applicant's ID number names, newest first, from the `owner` index (no Scan)."""
 from ..adapters import secrets
-from ..adapters.models import CaseRecord
+from ..adapters.models import CaseRecord, LicenseRecord
 from ..domain import identity, lookup
 from ..domain.errors import Forbidden
 from ..domain.lifecycle import LABELS, Status
+from . import licenses, usage
 from .pagination import decode_cursor, encode_cursor
 
 
@@ -18,15 +19,22 @@ def me(principal: identity.Principal | None) -> dict:
     return {k: v for k, v in view.items() if v is not None}
 
 
+def holder_key(principal: identity.Principal | None, for_company: str | None,
+               what: str = "cases") -> str:
+    """The keyed hash of the ID number whose cases, licenses and use log the caller
+    reads: its own, or a company's it is an authorised agent of."""
+    principal = identity.require(principal)
+    if principal.role != identity.APPLICANT or not principal.id_number:
+        raise Forbidden(f"only an applicant signed in with its ID number has {what}")
+    if for_company and for_company not in principal.acts_for:
+        raise Forbidden(f"not an authorised agent of {for_company}", field="for")
+    return lookup.id_key(secrets.lookup(), for_company or principal.id_number)
+
+
 def my_cases(principal: identity.Principal | None, limit: int = 20,
              cursor: str | None = None, for_company: str | None = None) -> dict:
     """The caller's cases, or (`for_company`) those of a company it is an agent of."""
-    principal = identity.require(principal)
-    if principal.role != identity.APPLICANT or not principal.id_number:
-        raise Forbidden("only an applicant signed in with its ID number has cases")
-    if for_company and for_company not in principal.acts_for:
-        raise Forbidden(f"not an authorised agent of {for_company}", field="for")
-    owner = lookup.id_key(secrets.lookup(), for_company or principal.id_number)
+    owner = holder_key(principal, for_company)
     page = CaseRecord.by_owner.query(owner, scan_index_forward=False, limit=limit,
                                      last_evaluated_key=decode_cursor(cursor))
     cases = [{"caseNo": case.pk, "status": case.status,
@@ -34,3 +42,22 @@ def my_cases(principal: identity.Principal | None, limit: int = 20,
               "itemName": case.itemName, "createdAt": case.createdAt,
               "updatedAt": case.updatedAt} for case in page]
     return {"cases": cases, "next": encode_cursor(page.last_evaluated_key)}
+
+
+def my_licenses(principal: identity.Principal | None, limit: int = 20,
+                cursor: str | None = None, for_company: str | None = None) -> dict:
+    """The licenses the caller (or a company it is an agent of) holds, newest first, each
+    with its status; from the licenses' `holder` index."""
+    holder = holder_key(principal, for_company, "licenses")
+    page = LicenseRecord.holder.query(holder, scan_index_forward=False, limit=limit,
+                                      last_evaluated_key=decode_cursor(cursor))
+    found = [{**licenses.public_status(record), "caseNo": record.caseNo,
+              "issueDate": record.document.get("issueDate"),
+              "typeCode": record.document.get("typeCode")} for record in page]
+    return {"licenses": found, "next": encode_cursor(page.last_evaluated_key)}
+
+
+def my_access_log(principal: identity.Principal | None, limit: int = 50,
+                  cursor: str | None = None, for_company: str | None = None) -> dict:
+    """Who used the caller's licenses and data, for what, when (用证记录), newest first."""
+    return usage.entries(holder_key(principal, for_company, "an access log"), limit, cursor)

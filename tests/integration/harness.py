@@ -156,6 +156,7 @@ def reset(stack: Stack) -> None:
         _moto_table(stack.env["OW_SUPERVISION_TABLE"]).items.clear()
         _moto_table(stack.env["OW_NOTIFICATIONS_TABLE"]).items.clear()
         _moto_table(stack.env["OW_STATISTICS_TABLE"]).items.clear()
+        _moto_table(stack.env["OW_USAGE_TABLE"]).items.clear()
         _moto_table(stack.env["OW_ITEMS_TABLE"]).items = copy.deepcopy(stack.catalogue)
     read_cache.catalogue.clear()  # the table changed under the app's feet
     sqs, sns = boto3.client("sqs", region_name=REGION), boto3.client("sns", region_name=REGION)

@@ -35,7 +35,7 @@ def test_two_department_case_goes_1_3_8_11_with_a_verifiable_license(stack):
     signed = stack.call("GET", f"/licenses/{license_id}", "company")
     assert signed.status_code == 200
     assert signed.data["license"]["holder"] == "深圳小吃有限公司"
-    verdict = stack.call("POST", "/licenses/verify", body=signed.data)
+    verdict = stack.call("POST", "/licenses/verify", body={**signed.data, "purpose": "开户核验"})
     kid = stack.call("GET", "/.well-known/license-keys").data["keys"][0]["kid"]
     assert verdict.data == {"valid": True, "reason": None, "identifier": license_id,
                             "kid": kid, "area": "440300", "status": "valid"}
@@ -43,7 +43,7 @@ def test_two_department_case_goes_1_3_8_11_with_a_verifiable_license(stack):
     assert signed.data["signature"]["canonicalization"] == "RFC8785"
 
     tampered = {**signed.data, "license": {**signed.data["license"], "holder": "深圳大吃有限公司"}}
-    verdict = stack.call("POST", "/licenses/verify", body=tampered)
+    verdict = stack.call("POST", "/licenses/verify", body={**tampered, "purpose": "开户核验"})
     assert verdict.data["valid"] is False and verdict.data["reason"] == "signature_mismatch"
 
 
@@ -81,15 +81,16 @@ def test_a_license_keeps_its_holders_id_number_sealed_and_shows_it_to_who_may_re
     assert number not in raw
     assert json.loads(stored["document"])["holderId"] == number[:6] + "*" * 8 + number[-4:]
     for reader in ("company", "agent", "wsjk", "supervisor"):
-        signed = stack.call("GET", f"/licenses/{case['licenseId']}", reader).data
+        signed = stack.call("GET", f"/licenses/{case['licenseId']}?purpose=核验", reader).data
         assert signed["license"]["holderId"] == number, reader
-        assert stack.call("POST", "/licenses/verify", body=signed).data == {
+        assert stack.call("POST", "/licenses/verify",
+                          body={**signed, "purpose": "开户核验"}).data == {
             "valid": True, "reason": None, "identifier": case["licenseId"],
             "kid": signed["signature"]["kid"], "area": "440300", "status": "valid"}
     # The masked document as stored does not verify: the signature is over the number.
     masked = {**signed, "license": json.loads(stored["document"])}
-    assert stack.call("POST", "/licenses/verify", body=masked).data["reason"] == \
-        "signature_mismatch"
+    assert stack.call("POST", "/licenses/verify", body={
+        **masked, "purpose": "开户核验"}).data["reason"] == "signature_mismatch"
     sealed = json.loads(stored["sealedHolder"])
     with pytest.raises(InvalidTag):   # bound to its license: moved, it does not open
         sealing.open_sealed(sealed, case["caseNo"])

@@ -182,8 +182,11 @@ def test_an_applicant_applies_only_in_the_name_its_token_carries(stack):
 def test_a_license_is_read_by_its_holder_and_the_staff_of_its_case_only(stack):
     case = stack.approve_in_parallel()
     path = f"/licenses/{case['licenseId']}"
-    for reader in ("company", "wsjk", "xfjy", "clerk", "supervisor"):
-        assert stack.call("GET", path, reader).status_code == 200, reader
+    assert stack.call("GET", path, "company").status_code == 200
+    for reader in ("wsjk", "xfjy", "clerk", "supervisor"):   # staff: with a purpose
+        assert _error(stack.call("GET", path, reader))[:3] == (400, "validation_error",
+                                                               "purpose"), reader
+        assert stack.call("GET", f"{path}?purpose=复核", reader).status_code == 200, reader
     for outsider in ("applicant", "scjg", "rsj"):
         assert _error(stack.call("GET", path, outsider))[:2] == (404, "not_found"), outsider
 

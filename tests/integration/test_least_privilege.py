@@ -41,7 +41,8 @@ class Recorder:
                        env["OW_AUDIT_TABLE"]: "AuditTable",
                        env["OW_SUPERVISION_TABLE"]: "SupervisionTable",
                        env["OW_NOTIFICATIONS_TABLE"]: "NotificationsTable",
-                       env["OW_STATISTICS_TABLE"]: "StatisticsTable"}
+                       env["OW_STATISTICS_TABLE"]: "StatisticsTable",
+                       env["OW_USAGE_TABLE"]: "UsageTable"}
         dead = env["OW_DEAD_LETTER_QUEUE_URLS"].split(",")
         self.queues = {env["OW_TASKS_QUEUE_URL"]: "TasksQueue",
                        env["OW_CONCLUDE_QUEUE_URL"]: "ConcludeQueue",
@@ -167,7 +168,7 @@ def _exercise(stack, monkeypatch):
     stack.open_task(late, "ZWFW", "clerk")
     stack.pump.run_until(lambda: False, timeout=0.5)
     signed = stack.call("GET", f"/licenses/{case['licenseId']}", "company").data
-    assert stack.call("POST", "/licenses/verify", body=signed).data["valid"] is True
+    assert stack.call("POST", "/licenses/verify", body={**signed, "purpose": "开户核验"}).data["valid"] is True
     # The public key is cached per process: here one process plays every function.
     signer.public_key_der.cache_clear()
     stack.call("GET", "/licenses/keys")
@@ -191,6 +192,9 @@ def _exercise(stack, monkeypatch):
     assert stack.call("POST", f"{license_path}/reissue", "wsjk", {
         "changes": {"holder": "深圳大吃有限公司"}, "reason": "名称变更"}).status_code == 201
     stack.call("GET", f"{license_path}/status")
+    stack.call("GET", f"{license_path}?purpose=复核", "wsjk")
+    assert stack.call("GET", "/me/licenses", "company").data["licenses"]
+    assert stack.call("GET", "/me/access-log", "company").data["entries"]
     stack.call("POST", f"/cases/{case['caseNo']}/revoke", "supervisor", {"reason": "以欺骗手段取得"})
     # A refused access is audited; the supervisor reads the trail.
     stack.call("GET", f"/cases/{case['caseNo']}", "applicant")

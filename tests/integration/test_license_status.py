@@ -11,7 +11,7 @@ def _licensed(stack) -> tuple[dict, str]:
 
 
 def _verify(stack, signed) -> dict:
-    return stack.call("POST", "/licenses/verify", body=signed).data
+    return stack.call("POST", "/licenses/verify", body={**signed, "purpose": "开户核验"}).data
 
 
 PERSONAL = ("holder", "holderId", "深圳小吃", "91440300MA5FXK7Q3T")

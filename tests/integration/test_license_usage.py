@@ -1,0 +1,83 @@
+"""The use log (用证记录): every view by staff and every verification by someone else is
+logged with who, which organisation, when and why; staff and third parties must state a
+purpose; the holder (and its agent) reads the log and its licenses, nobody else does."""
+from concurrent.futures import ThreadPoolExecutor
+
+from .harness import HYGIENE, application
+
+USCC = application(HYGIENE)["applicant"]["idNumber"]   # the company's
+
+
+def _licensed(stack) -> tuple[dict, str]:
+    case = stack.approve_in_parallel()
+    signed = stack.call("GET", f"/licenses/{case['licenseId']}", "company").data
+    return signed, case["licenseId"]
+
+
+def _log(stack, user: str = "company", query: str = "") -> list[dict]:
+    answer = stack.call("GET", f"/me/access-log{query}", user)
+    assert answer.status_code == 200, answer.data
+    return answer.data["entries"]
+
+
+def test_views_and_verifications_are_logged_for_the_holder(stack):
+    signed, license_id = _licensed(stack)
+    assert _log(stack) == []   # the holder's own read is not logged
+    viewed = stack.call("GET", f"/licenses/{license_id}?purpose=复核许可，电话13812345678",
+                        "wsjk")
+    assert viewed.status_code == 200
+    anonymous = stack.call("POST", "/licenses/verify", body={
+        **signed, "purpose": "开立对公账户", "organisation": "某某银行深圳分行"})
+    assert anonymous.data["valid"] is True
+    # The holder verifying its own license states nothing and is not logged.
+    assert stack.call("POST", "/licenses/verify", "company", body=signed).data["valid"]
+    # A third party without a purpose is refused, and nothing is logged.
+    refused = stack.call("POST", "/licenses/verify", body=signed)
+    assert (refused.status_code, refused.data["error"]["field"]) == (400, "purpose")
+
+    entries = _log(stack)
+    assert [(e["action"], e.get("by"), e.get("role"), e["organisation"]) for e in entries] == [
+        ("verify", None, None, "某某银行深圳分行"),             # newest first
+        ("view", "staff:zhao-wsjk", "reviewer", "WSJK")]
+    assert entries[0]["purpose"] == "开立对公账户" and "by" not in entries[0]
+    assert entries[1]["by"] == "staff:zhao-wsjk" and entries[1]["organisation"] == "WSJK"
+    assert "13812345678" not in entries[1]["purpose"]   # masked
+    assert {e["licenseId"] for e in entries} == {license_id}
+    # The company's agent reads the company's log; another applicant has none of it.
+    assert _log(stack, "agent", f"?for={USCC}") == entries
+    assert _log(stack, "lisi") == []
+    assert stack.call("GET", f"/me/access-log?for={USCC}", "lisi").status_code == 403
+    assert stack.call("GET", "/me/access-log", "wsjk").status_code == 403
+
+
+def test_the_holder_lists_its_licenses_with_their_status(stack):
+    _, license_id = _licensed(stack)
+    mine = stack.call("GET", "/me/licenses", "company").data["licenses"]
+    assert [(m["identifier"], m["status"]) for m in mine] == [(license_id, "valid")]
+    assert "holder" not in mine[0] and mine[0]["caseNo"]
+    stack.call("POST", f"/licenses/{license_id}/suspend", "wsjk", {"reason": "停业整顿"})
+    mine = stack.call("GET", "/me/licenses", "company").data["licenses"]
+    assert (mine[0]["status"], mine[0]["statusReason"]) == ("suspended", "停业整顿")
+    assert stack.call("GET", "/me/licenses", "lisi").data["licenses"] == []
+
+
+def test_concurrent_verifications_are_each_logged(stack):
+    signed, _ = _licensed(stack)
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda n: stack.call("POST", "/licenses/verify", body={
+            **signed, "purpose": f"核验{n}"}), range(8)))
+    assert all(a.data["valid"] for a in answers)
+    assert sorted(e["purpose"] for e in _log(stack)) == sorted(f"核验{n}" for n in range(8))
+
+
+def test_a_signed_in_caller_who_is_not_the_holder_states_a_purpose_too(stack):
+    signed, _ = _licensed(stack)
+    for user in ("wsjk", "lisi"):
+        refused = stack.call("POST", "/licenses/verify", user, body=signed)
+        assert (refused.status_code, refused.data["error"]["field"]) == (400, "purpose"), user
+    long = stack.call("POST", f"/licenses/verify?purpose={'很' * 201}", body=signed)
+    assert (long.status_code, long.data["error"]["field"]) == (400, "purpose")
+    assert stack.call("POST", "/licenses/verify?purpose=%E5%BC%80%E6%88%B7", "lisi",
+                      body=signed).data["valid"] is True
+    assert [(e["action"], e.get("by"), e["purpose"]) for e in _log(stack)] == [
+        ("verify", "person:li-si", "开户")]
