@@ -18,6 +18,7 @@ def configure() -> config.Config:
     models.bind(cfg)
     read_cache.configure(cfg.catalogue_cache_seconds)
     _load_calendar(cfg)
+    _check_trust_list(cfg)
     logs.configure()
     _trace_aws_calls()
     return cfg
@@ -32,6 +33,14 @@ def _load_calendar(cfg: config.Config) -> None:
             workdays.set_schedules(json.load(file))
     else:
         workdays.set_schedules(None)
+
+
+def _check_trust_list(cfg: config.Config) -> None:
+    """A trust list with a bad key stops the function here, not at the first verification
+    (services/licenses.py reads the same cached list)."""
+    if cfg.trust_list_file:
+        from .services import licenses
+        licenses.check_trust_list(cfg.trust_list_file)
 
 
 _traced = False

@@ -1,6 +1,7 @@
 """Electronic licenses: the holder's copy, public verification and keys."""
 from chalice import Blueprint, Response
 
+from .. import config
 from ..contract import models
 from ..domain import identity
 from ..domain.errors import ValidationError
@@ -48,6 +49,32 @@ def verify():
 def get_license(license_id):
     request = bp.current_request
     return licenses.get(http.principal(request), license_id, _purpose(request))
+
+
+@http.route(bp, "GET", "/licenses/{license_id}/print.html", op="printLicense",
+            summary="the license as a printable page, with the QR code of its status "
+                    "address (its holder; staff with a purpose)", tag="licenses",
+            returns=None, media_type="text/html", errors=(404,),
+            description="the license as an HTML page",
+            query=(("purpose", {"type": "string", "maxLength": PURPOSE_CHARS}, False,
+                    "why staff print it (用证事由): required but from its holder"),))
+def print_license(license_id):
+    request = bp.current_request
+    page = licenses.printable(http.principal(request), license_id, _purpose(request),
+                              _base_url(request))
+    return Response(body=page, status_code=200,
+                    headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+def _base_url(request) -> str:
+    """Where this API is reached from outside: the configured public address, else the
+    host the request came to."""
+    configured = config.get().public_base_url
+    if configured:
+        return configured
+    host = request.headers.get("host", "localhost")
+    scheme = request.headers.get("x-forwarded-proto", "https")
+    return f"{scheme}://{host}"
 
 
 def _purpose(request) -> str | None:

@@ -15,7 +15,8 @@ CHANNELS = {"web": "网上办事大厅", "miniprogram": "小程序", "api": "开
 
 
 @functools.lru_cache(maxsize=1)
-def _environment():
+def environment():
+    """The Jinja2 environment of the printable pages (chalicelib/templates)."""
     import jinja2
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                                      autoescape=jinja2.select_autoescape(["html"]))
@@ -24,7 +25,7 @@ def _environment():
 
 
 def render(item: dict, departments: dict) -> str:
-    return _environment().get_template("guide.html").render(
+    return environment().get_template("guide.html").render(
         item=item, kinds=KINDS, forms=FORMS, audience=AUDIENCE, channels=CHANNELS,
         sources=SOURCES,
         dept=lambda code: departments.get(code, {}).get("name", code))

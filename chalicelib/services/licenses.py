@@ -15,7 +15,7 @@ from ..domain import identity, license_proof, license_states
 from ..domain.errors import Concealed, Conflict, Forbidden, NotFound, ValidationError
 from ..domain.identifiers import make_license_identifier, parse_license_identifier
 from ..domain.masking import mask_id, mask_text
-from . import clock, usage
+from . import clock, license_print, usage
 from .cases import applicant_in_clear, load, names_id
 
 log = logging.getLogger("onewindow")
@@ -137,6 +137,14 @@ def get(principal: identity.Principal | None, license_id: str,
     return signed_license(record)
 
 
+def printable(principal: identity.Principal | None, license_id: str,
+              purpose: str | None, base_url: str) -> str:
+    """The license as a printable page with its verification QR code, for whoever may
+    read it (a staff member's read is logged, as for the JSON)."""
+    signed = get(principal, license_id, purpose)
+    return license_print.render(signed, public_status(_load(license_id)), base_url)
+
+
 def public_status(record: LicenseRecord) -> dict:
     """What anyone is told of a license: its status and why, never who holds it."""
     today = clock.local_date(clock.now())
@@ -247,6 +255,12 @@ def _trust_list(path: str | None) -> tuple[list[dict], list[dict]]:
         return [], []
     with open(path, encoding="utf-8") as file:
         return license_proof.trust_list(json.load(file))
+
+
+def check_trust_list(path: str) -> None:
+    """Read and check the trust list now (ValueError naming the bad key)."""
+    _trust_list.cache_clear()
+    _trust_list(path)
 
 
 def own_keys() -> list[dict]:

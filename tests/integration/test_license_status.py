@@ -107,3 +107,37 @@ def test_racing_changes_leave_one(stack):
     status = stack.call("GET", f"/licenses/{license_id}/status").data
     winner = next(a.data for a in answers if a.status_code == 201)
     assert status["supersededBy"] == winner["license"]["identifier"]
+
+
+def test_the_printable_license_carries_the_qr_code_of_its_status_address(stack, monkeypatch):
+    import segno
+
+    from chalicelib import config
+    monkeypatch.setenv("OW_PUBLIC_BASE_URL", "https://zwfw.sz.gov.cn/api/")
+    config.reset()
+    try:
+        signed, license_id = _licensed(stack)
+        page = stack.call("GET", f"/licenses/{license_id}/print.html", "company")
+        assert page.status_code == 200
+        assert page.headers["Content-Type"].startswith("text/html")
+        html = page.body.decode("utf-8")
+        url = f"https://zwfw.sz.gov.cn/api/licenses/{license_id}/status"
+        assert url in html and signed["license"]["number"] in html
+        assert signed["license"]["holder"] in html and "已暂停" not in html
+        expected = segno.make(url, error="m").svg_inline(scale=3, title="核验二维码")
+        assert expected in html   # the QR code of exactly that address
+        # Staff print it with a purpose (logged for the holder), strangers not at all.
+        assert stack.call("GET", f"/licenses/{license_id}/print.html", "wsjk") \
+            .status_code == 400
+        assert stack.call("GET", f"/licenses/{license_id}/print.html?purpose=存档",
+                          "wsjk").status_code == 200
+        assert [e["purpose"] for e in stack.call("GET", "/me/access-log", "company").data[
+            "entries"]] == ["存档"]
+        assert stack.call("GET", f"/licenses/{license_id}/print.html", "lisi") \
+            .status_code == 404
+        stack.call("POST", f"/licenses/{license_id}/suspend", "wsjk", {"reason": "停业整顿"})
+        suspended = stack.call("GET", f"/licenses/{license_id}/print.html", "company")
+        assert "已暂停：停业整顿" in suspended.body.decode("utf-8")
+    finally:
+        monkeypatch.undo()
+        config.reset()

@@ -78,3 +78,18 @@ def test_a_license_of_a_region_in_the_trust_list_verifies_here(stack, trusting):
     # This region's key set stays its own: the trusted keys are not republished.
     published = stack.call("GET", "/.well-known/license-keys").data["keys"]
     assert jwk["kid"] not in {key["kid"] for key in published}
+
+
+def test_a_trust_list_with_a_bad_key_stops_the_function_at_start(stack, tmp_path, monkeypatch):
+    from chalicelib import wiring
+    _, jwk = _region_key()
+    path = tmp_path / "trust.json"
+    path.write_text(json.dumps({"regions": [{**BEIJING, "keys": [{**jwk, "kid": "x"}]}]}),
+                    "utf-8")
+    monkeypatch.setenv("OW_TRUST_LIST_FILE", str(path))
+    try:
+        with pytest.raises(ValueError, match="thumbprint"):
+            wiring.configure()
+    finally:
+        monkeypatch.undo()
+        wiring.configure()
