@@ -16,46 +16,38 @@ def me():
     return me_service.me(http.principal(bp.current_request))
 
 
-@http.route(bp, "GET", "/me/cases", op="listMyCases",
-            summary="my cases (an applicant's, by the ID number of its token), newest first",
-            tag="me", returns=models.MyCases, errors=(403,),
-            query=(("for", {"type": "string", "maxLength": 18}, False,
-                    "a company (USCC) the caller is an authorised agent of"),
-                   http.limit_query(20), http.CURSOR_QUERY))
-def my_cases():
-    request = bp.current_request
-    return me_service.my_cases(http.principal(request),
-                               limit=http.int_param(request, "limit", 20, 1, 100),
-                               cursor=http.query_param(request, "cursor"),
-                               for_company=http.query_param(request, "for"))
-
-
 FOR_COMPANY = ("for", {"type": "string", "maxLength": 18}, False,
                "a company (USCC) the caller is an authorised agent of")
 
 
-@http.route(bp, "GET", "/me/licenses", op="listMyLicenses",
-            summary="the licenses I hold (or a company I am an agent of), newest first, "
-                    "with their status", tag="me", returns=models.MyLicenses, errors=(403,),
-            query=(FOR_COMPANY, http.limit_query(20), http.CURSOR_QUERY))
-def my_licenses():
-    request = bp.current_request
-    return me_service.my_licenses(http.principal(request),
-                                  limit=http.int_param(request, "limit", 20, 1, 100),
-                                  cursor=http.query_param(request, "cursor"),
-                                  for_company=http.query_param(request, "for"))
+def _holders_page(path: str, op: str, summary: str, returns, page_size: int, list_page):
+    """GET /me/<what>: a page of what the caller (or the company of `?for=`) holds,
+    newest first."""
+    @http.route(bp, "GET", path, op=op, summary=summary, tag="me", returns=returns,
+                errors=(403,), query=(FOR_COMPANY, http.limit_query(page_size),
+                                      http.CURSOR_QUERY))
+    def view():
+        request = bp.current_request
+        return list_page(http.principal(request),
+                         limit=http.int_param(request, "limit", page_size, 1, 100),
+                         cursor=http.query_param(request, "cursor"),
+                         for_company=http.query_param(request, "for"))
+    view.__name__ = op
+    return view
 
 
-@http.route(bp, "GET", "/me/access-log", op="listMyAccessLog",
-            summary="who viewed, verified or used my licenses and data, for what, when "
-                    "(用证记录), newest first", tag="me", returns=models.AccessLog,
-            errors=(403,), query=(FOR_COMPANY, http.limit_query(50), http.CURSOR_QUERY))
-def my_access_log():
-    request = bp.current_request
-    return me_service.my_access_log(http.principal(request),
-                                    limit=http.int_param(request, "limit", 50, 1, 100),
-                                    cursor=http.query_param(request, "cursor"),
-                                    for_company=http.query_param(request, "for"))
+my_cases = _holders_page(
+    "/me/cases", "listMyCases",
+    "my cases (an applicant's, by the ID number of its token), newest first",
+    models.MyCases, 20, me_service.my_cases)
+my_licenses = _holders_page(
+    "/me/licenses", "listMyLicenses",
+    "the licenses I hold (or a company I am an agent of), newest first, with their status",
+    models.MyLicenses, 20, me_service.my_licenses)
+my_access_log = _holders_page(
+    "/me/access-log", "listMyAccessLog",
+    "who viewed, verified or used my licenses and data, for what, when (用证记录), "
+    "newest first", models.AccessLog, 50, me_service.my_access_log)
 
 
 @http.route(bp, "GET", "/me/notifications", op="listMyNotifications",
