@@ -66,6 +66,17 @@ def print_license(license_id):
                     headers={"Content-Type": "text/html; charset=utf-8"})
 
 
+@http.route(bp, "POST", "/licenses/{license_id}/annotated-copy", op="annotateLicense",
+            summary="a copy annotated with its purpose and term, signed (加注件; its "
+                    "holder)", tag="licenses", returns=models.AnnotatedCopy,
+            body=models.AnnotatedCopyRequest, errors=(404, 409))
+def annotated_copy(license_id):
+    request = bp.current_request
+    body = http.body(request, models.AnnotatedCopyRequest)
+    return licenses.annotated_copy(http.principal(request), license_id, body["purpose"],
+                                   body["validUntil"])
+
+
 def _base_url(request) -> str:
     """Where this API is reached from outside: the configured public address, else the
     host the request came to."""

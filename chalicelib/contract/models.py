@@ -865,6 +865,8 @@ class LicenseReissue(Request):
 class VerificationRequest(Request):
     license: dict[str, Any]
     signature: SignatureIn
+    annotation: Annotated[dict[str, Any] | None, Meta(
+        description="an annotated copy's annotation (加注件): signed with the license")] = None
     state: str | None = None
     supersededBy: str | None = None
     purpose: Annotated[str, Meta(min_length=1, max_length=200, description=(
@@ -878,7 +880,7 @@ class Verification(Response):
     reason: Annotated[Literal["malformed", "bad_identifier", "unsupported_algorithm",
                               "unknown_key", "signature_mismatch", "key_not_valid_then",
                               "suspended", "revoked", "superseded", "not_in_library",
-                              "expired"] | None,
+                              "expired", "annotation_expired"] | None,
                       Meta(description="why it is not valid")]
     identifier: Annotated[str | None, Meta(
         description="the license's identifier, null when the document carries none")]
@@ -890,6 +892,19 @@ class Verification(Response):
     statusReason: str | None = None
     statusSince: str | None = None
     supersededBy: str | None = None
+    annotation: Annotated[dict[str, Any] | None, Meta(
+        description="an annotated copy's purpose and validUntil")] = None
+
+
+class AnnotatedCopyRequest(Request):
+    purpose: Annotated[str, Meta(min_length=1, max_length=200)]
+    validUntil: Annotated[str, Meta(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+class AnnotatedCopy(Response):
+    license: dict[str, Any]
+    annotation: dict[str, Any]
+    signature: Signature
 
 
 class PublicKey(Response):

@@ -43,6 +43,14 @@ def signed_bytes(document: dict, signature: dict) -> bytes:
     return canonical_bytes(document)
 
 
+def signed_content(signed: dict) -> dict:
+    """What a signature covers: the license, or for an annotated copy (加注件) the license
+    and its annotation together, as one object."""
+    if "annotation" in signed:
+        return {"annotation": signed["annotation"], "license": signed["license"]}
+    return signed["license"]
+
+
 def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
@@ -105,16 +113,21 @@ class Verdict:
     reason: str | None       # why not; None when valid
     identifier: str | None
     kid: str | None = None   # the key that signed it, when found
+    annotation: dict | None = None  # an annotated copy's purpose and term
 
     def as_dict(self) -> dict:
-        return {"valid": self.valid, "reason": self.reason, "identifier": self.identifier,
-                "kid": self.kid}
+        found = {"valid": self.valid, "reason": self.reason, "identifier": self.identifier,
+                 "kid": self.kid}
+        return {**found, "annotation": self.annotation} if self.annotation else found
 
 
 def verify(signed: dict, keys: list[dict], today: date) -> Verdict:
-    """A signed license ({"license", "signature"}) checked against a key set, offline."""
+    """A signed license ({"license", "signature"}), or an annotated copy of one
+    ({"license", "annotation", "signature"}), checked against a key set, offline."""
     document, signature = signed.get("license"), signed.get("signature")
-    if not isinstance(document, dict) or not isinstance(signature, dict):
+    annotation = signed.get("annotation")
+    if not isinstance(document, dict) or not isinstance(signature, dict) or \
+            ("annotation" in signed and not _annotation_ok(annotation, signature)):
         return Verdict(False, "malformed", None)
     identifier = document.get("identifier")
     identifier = identifier if isinstance(identifier, str) else None
@@ -129,15 +142,28 @@ def verify(signed: dict, keys: list[dict], today: date) -> Verdict:
         return Verdict(False, "unknown_key", identifier)
     kid = key.get("kid")
     if not isinstance(signature.get("value"), str) or not signature_holds(
-            key, signed_bytes(document, signature), signature["value"]):
-        return Verdict(False, "signature_mismatch", identifier, kid)
-    issued = str(document.get("issueDate", ""))
-    if (key.get("validFrom") and issued < key["validFrom"]) or \
-            (key.get("validTo") and issued > key["validTo"]):
-        return Verdict(False, "key_not_valid_then", identifier, kid)
+            key, signed_bytes(signed_content(signed), signature), signature["value"]):
+        return Verdict(False, "signature_mismatch", identifier, kid, annotation)
+    # The key must have been valid when it signed: the issue date, or the annotation's.
+    signed_on = str(annotation["annotatedAt"])[:10] if annotation else \
+        str(document.get("issueDate", ""))
+    if (key.get("validFrom") and signed_on < key["validFrom"]) or \
+            (key.get("validTo") and signed_on > key["validTo"]):
+        return Verdict(False, "key_not_valid_then", identifier, kid, annotation)
     if str(document.get("validTo", "")) < today.isoformat():
-        return Verdict(False, "expired", identifier, kid)
-    return Verdict(True, None, identifier, kid)
+        return Verdict(False, "expired", identifier, kid, annotation)
+    if annotation and annotation["validUntil"] < today.isoformat():
+        return Verdict(False, "annotation_expired", identifier, kid, annotation)
+    return Verdict(True, None, identifier, kid, annotation)
+
+
+def _annotation_ok(annotation, signature: dict) -> bool:
+    """An annotated copy is new: RFC 8785 only, and its annotation says for what and
+    until when."""
+    return isinstance(annotation, dict) and \
+        signature.get("canonicalization") == CANONICALIZATION and \
+        all(isinstance(annotation.get(name), str) and annotation[name]
+            for name in ("purpose", "validUntil", "annotatedAt"))
 
 
 def trust_list(document: dict) -> tuple[list[dict], list[dict]]:

@@ -137,6 +137,33 @@ def get(principal: identity.Principal | None, license_id: str,
     return signed_license(record)
 
 
+def annotated_copy(principal: identity.Principal | None, license_id: str, purpose: str,
+                   valid_until: str) -> dict:
+    """A copy of the license annotated with what it is for and until when (加注件),
+    signed over the license and the annotation together: its holder hands it to one
+    recipient, who verifies that it was given for this purpose and has not run out."""
+    principal = identity.require(principal)
+    record = _load(license_id)
+    if not _holds(principal, record):
+        _, _, tasks = load(record.caseNo)
+        if identity.reads_case(principal, {task.dept for task in tasks}):
+            raise Forbidden("only the holder makes an annotated copy of its license")
+        raise Concealed(f"no license {license_id}", field="licenseId")
+    status = public_status(record)
+    if status["status"] != "valid":
+        raise Conflict(f"a {status['status']} license has no copies made",
+                       code="license_state")
+    signed = signed_license(record)
+    today = clock.local_date(clock.now()).isoformat()
+    if not today <= valid_until <= signed["license"]["validTo"]:
+        raise ValidationError("validUntil must be from today to the license's validTo",
+                              field="validUntil")
+    annotation = {"purpose": usage.stated_purpose(purpose), "validUntil": valid_until,
+                  "annotatedAt": clock.now().isoformat(), "copyOf": license_id}
+    copy = {"license": signed["license"], "annotation": annotation}
+    return {**copy, "signature": sign(license_proof.signed_content(copy))}
+
+
 def printable(principal: identity.Principal | None, license_id: str,
               purpose: str | None, base_url: str) -> str:
     """The license as a printable page with its verification QR code, for whoever may
@@ -306,8 +333,9 @@ def verify(body, principal: identity.Principal | None = None,
             or not isinstance(signature.get("keyId"), str):
         raise ValidationError("signature must carry keyId and value", field="signature")
     purpose = organisation = None
-    # Anyone but the holder states a purpose; an anonymous caller cannot be the holder.
-    if body.get("purpose") is not None or principal is None:
+    # Anyone but the holder states a purpose (an annotated copy carries one); an
+    # anonymous caller cannot be the holder.
+    if body.get("purpose") is not None or (principal is None and "annotation" not in body):
         purpose = usage.stated_purpose(body.get("purpose"))
     if body.get("organisation"):
         organisation = mask_text(str(body["organisation"]))
@@ -315,6 +343,8 @@ def verify(body, principal: identity.Principal | None = None,
     verdict = license_proof.verify(body, keys, clock.local_date(clock.now()))
     key = license_proof.find_key(keys, signature)
     answer = {**verdict.as_dict(), "area": key.get("area") if key else None}
+    if verdict.annotation:
+        answer["annotation"] = {k: verdict.annotation[k] for k in ("purpose", "validUntil")}
     if not verdict.valid or answer["area"] != config.get().area_code:
         return answer
     try:
@@ -322,8 +352,10 @@ def verify(body, principal: identity.Principal | None = None,
     except LicenseRecord.DoesNotExist:
         return {**answer, "valid": False, "reason": "not_in_library"}
     if not _holds(principal, record):
+        # An annotated copy says what it was given for; a verifier may say more.
+        given = (verdict.annotation or {}).get("purpose")
         usage.record(record, "verify", principal=principal,
-                     purpose=purpose or usage.stated_purpose(None),
+                     purpose=purpose or given or usage.stated_purpose(None),
                      organisation=organisation, source=source)
     status = public_status(record)
     answer.update({k: status[k] for k in ("status", "statusReason", "statusSince",

@@ -81,3 +81,46 @@ def test_a_signed_in_caller_who_is_not_the_holder_states_a_purpose_too(stack):
                       body=signed).data["valid"] is True
     assert [(e["action"], e.get("by"), e["purpose"]) for e in _log(stack)] == [
         ("verify", "person:li-si", "开户")]
+
+
+def test_an_annotated_copy_says_what_it_is_for_and_until_when(stack):
+    from datetime import date, timedelta
+
+    from chalicelib.domain import license_proof
+    from chalicelib.services import clock
+    _, license_id = _licensed(stack)
+    today = clock.local_date(clock.now())
+    until = (today + timedelta(days=7)).isoformat()
+    path = f"/licenses/{license_id}/annotated-copy"
+    made = stack.call("POST", path, "company", {"purpose": "仅供某某银行开户使用",
+                                                 "validUntil": until})
+    assert made.status_code == 200, made.data
+    copy = made.data
+    assert copy["annotation"]["purpose"] == "仅供某某银行开户使用"
+    assert copy["annotation"]["copyOf"] == license_id
+    # The recipient verifies it without stating a purpose: the copy carries one.
+    verdict = stack.call("POST", "/licenses/verify", body=copy).data
+    assert (verdict["valid"], verdict["annotation"]) == (
+        True, {"purpose": "仅供某某银行开户使用", "validUntil": until})
+    assert [(e["action"], e["purpose"]) for e in _log(stack)] == [
+        ("verify", "仅供某某银行开户使用")]
+    # The annotation is signed with the license: changed, the copy does not verify.
+    stretched = {**copy, "annotation": {**copy["annotation"], "validUntil": "2031-01-01"}}
+    assert stack.call("POST", "/licenses/verify", body=stretched).data["reason"] == \
+        "signature_mismatch"
+    # Offline, with the published keys: valid until its term, then not.
+    keys = stack.call("GET", "/.well-known/license-keys").data["keys"]
+    assert license_proof.verify(copy, keys, today).valid
+    assert license_proof.verify(copy, keys, date.fromisoformat(until) + timedelta(days=1)) \
+        .reason == "annotation_expired"
+    # Only the holder makes one, for a term within the license's, of a valid license.
+    assert stack.call("POST", path, "company", {"purpose": "开户", "validUntil": "2099-01-01"}
+                      ).data["error"]["field"] == "validUntil"
+    assert stack.call("POST", path, "wsjk", {"purpose": "开户", "validUntil": until}) \
+        .status_code == 403
+    assert stack.call("POST", path, "lisi", {"purpose": "开户", "validUntil": until}) \
+        .status_code == 404
+    stack.call("POST", f"/licenses/{license_id}/suspend", "wsjk", {"reason": "停业整顿"})
+    refused = stack.call("POST", path, "company", {"purpose": "开户", "validUntil": until})
+    assert (refused.status_code, refused.data["error"]["code"]) == (409, "license_state")
+    assert stack.call("POST", "/licenses/verify", body=copy).data["reason"] == "suspended"

@@ -79,6 +79,7 @@ BODIES = {
     "/licenses/{license_id}/revoke": {"reason": "以欺骗手段取得"},
     "/licenses/{license_id}/reissue": {"changes": {"holder": "深圳大吃有限公司"},
                                        "reason": "名称变更"},
+    "/licenses/{license_id}/annotated-copy": {"purpose": "开户", "validUntil": "2030-01-01"},
 }
 # Signed in, and nothing to do with the case: another applicant, a clerk and a reviewer of
 # departments the case never reached.
