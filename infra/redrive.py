@@ -1,7 +1,7 @@
 """`make redrive`: move what the dead-letter queues hold back to the queues it came from,
 once the cause is fixed (docs/runbook.md). Against a deployment, run it with the stage's
 environment (OW_DEAD_LETTER_QUEUE_URLS, AWS credentials and region); against `make run`,
-it reads the environment the local stack wrote to build/local-stack.json."""
+it reads the environment the local stack wrote (infra/local/paths.py)."""
 import json
 import sys
 

@@ -3,9 +3,8 @@ AWS credentials and region), or else the one `make run` wrote for the local stac
 import json
 import os
 import sys
-from pathlib import Path
 
-LOCAL_ENV = Path(__file__).resolve().parent.parent / "build" / "local-stack.json"
+from infra.local import paths
 
 
 def load(required: str, hint: str) -> bool:
@@ -13,11 +12,12 @@ def load(required: str, hint: str) -> bool:
     say what to set (`hint`) and return False."""
     if required in os.environ:
         return True
-    if not LOCAL_ENV.exists():
+    local_env = paths.env_file()
+    if not local_env.exists():
         print(f"set the stage's environment ({hint}) or start `make run` first",
               file=sys.stderr)
         return False
-    os.environ.update(json.loads(LOCAL_ENV.read_text("utf-8")))
+    os.environ.update(json.loads(local_env.read_text("utf-8")))
     return True
 
 

@@ -11,8 +11,8 @@ after an acceptance today lands on the last working day of a 4-day review, mid-m
 wherever the weekends and holidays fall.
 
 Everything the running stack does after this (the API, the event handlers, the overdue
-sweep) sees the moved clock: services/clock.py adds the offset kept in LOCAL_CLOCK, the
-file `make run` points OW_CLOCK_FILE at and clears when it starts. Local only: a function
+sweep) sees the moved clock: services/clock.py adds the offset kept in the stack's clock
+file (infra/local/paths.py), the file `make run` points OW_CLOCK_FILE at and clears when it starts. Local only: a function
 in Lambda refuses to start with OW_CLOCK_FILE set.
 """
 import argparse
@@ -22,7 +22,8 @@ import sys
 from datetime import datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 
-LOCAL_CLOCK = Path(__file__).resolve().parent.parent.parent / "build" / "local-clock.json"
+from infra.local import paths
+
 _UNITS = {"d": 86400, "h": 3600, "m": 60}
 _WORKDAYS = re.compile(r"(\d+)wd")
 MID_MORNING = time(10)  # inside office hours, an hour after they open
@@ -52,7 +53,7 @@ def workdays_on(moment: datetime, days: int, zone: tzinfo) -> datetime:
 def _region_zone() -> tzinfo:
     """The region's time zone, its calendar loaded (the local stack's environment)."""
     from infra import stage_env
-    if stage_env.LOCAL_ENV.exists():
+    if paths.env_file().exists():
         stage_env.load("OW_TIMEZONE", "OW_TIMEZONE, OW_CALENDAR_FILE")
     from chalicelib.services import clock
     stage_env.configure()
@@ -60,14 +61,14 @@ def _region_zone() -> tzinfo:
 
 
 def offset(path: Path | None = None) -> timedelta:
-    path = path or LOCAL_CLOCK
+    path = path or paths.clock_file()
     if not path.exists():
         return timedelta(0)
     return timedelta(seconds=json.loads(path.read_text("utf-8"))["offsetSeconds"])
 
 
 def set_offset(span: timedelta, path: Path | None = None) -> None:
-    path = path or LOCAL_CLOCK
+    path = path or paths.clock_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps({"offsetSeconds": span.total_seconds()}), "utf-8")

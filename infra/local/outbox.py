@@ -1,6 +1,7 @@
 """What the local stack would send: a queue subscribed to the notifications topic (as an SMS
-gateway or the mini-program's message sender would be), drained into LOCAL_OUTBOX — one
-JSON object a line — and echoed on the console, so a person sees every notification.
+gateway or the mini-program's message sender would be), drained into the stack's outbox
+file (infra/local/paths.py) — one JSON object a line — and echoed on the console, so a
+person sees every notification.
 
     tail -f build/local-outbox.jsonl
 """
@@ -10,13 +11,14 @@ from pathlib import Path
 
 import boto3
 
-LOCAL_OUTBOX = Path(__file__).resolve().parent.parent.parent / "build" / "local-outbox.jsonl"
+from infra.local import paths
+
 QUEUE = "onewindow-local-outbox"
 
 
 class Outbox:
     def __init__(self, topic_arn: str, region: str, endpoint_url: str | None = None,
-                 path: Path = LOCAL_OUTBOX):
+                 path: Path | None = None):
         self.sqs = boto3.client("sqs", region_name=region, endpoint_url=endpoint_url)
         self.url = self.sqs.create_queue(QueueName=QUEUE)["QueueUrl"]
         arn = self.sqs.get_queue_attributes(QueueUrl=self.url, AttributeNames=["QueueArn"])[
@@ -24,7 +26,7 @@ class Outbox:
         boto3.client("sns", region_name=region, endpoint_url=endpoint_url).subscribe(
             TopicArn=topic_arn, Protocol="sqs", Endpoint=arn,
             Attributes={"RawMessageDelivery": "true"})
-        self.path = path
+        self.path = path = path or paths.outbox_file()
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("", "utf-8")  # a fresh stack, a fresh outbox
 

@@ -18,7 +18,7 @@ import threading
 import time
 from datetime import timedelta
 
-from infra.stage_env import LOCAL_ENV  # what operators' commands read
+from infra.local import paths  # where this stack's files go (OW_LOCAL_DIR)
 
 HOST = "127.0.0.1"
 REGION = "cn-north-1"
@@ -172,15 +172,16 @@ def _write_environment(env: dict) -> None:
     """What `make redrive` (infra/redrive.py) needs to reach this stack's queues."""
     keep = ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
             "AWS_DEFAULT_REGION", "AWS_REGION")
-    LOCAL_ENV.parent.mkdir(parents=True, exist_ok=True)
-    LOCAL_ENV.write_text(json.dumps({**{k: os.environ[k] for k in keep}, **env}, indent=1),
+    env_file = paths.env_file()
+    env_file.parent.mkdir(parents=True, exist_ok=True)
+    env_file.write_text(json.dumps({**{k: os.environ[k] for k in keep}, **env}, indent=1),
                          "utf-8")
 
 
 def _serve(args, endpoint: str, stop: threading.Event) -> int:
     from chalicelib import wiring
     from infra.local import demo
-    from infra.local.clock import LOCAL_CLOCK, set_offset
+    from infra.local.clock import set_offset
     from infra.local.outbox import Outbox
     from infra.local.oidc import AUDIENCE, DEMO_PASSWORD, LocalIssuer
     from infra.local.pump import EventPump
@@ -188,7 +189,7 @@ def _serve(args, endpoint: str, stop: threading.Event) -> int:
     env = create_resources(REGION, endpoint)
     # A fresh stack starts at the real time; `make clock` moves it on (infra/local/clock.py).
     set_offset(timedelta(0))
-    env["OW_CLOCK_FILE"] = str(LOCAL_CLOCK)
+    env["OW_CLOCK_FILE"] = str(paths.clock_file())
     issuer = LocalIssuer(demo.USERS, HOST, args.oidc_port).start()
     # The API trusts the local issuer exactly as a deployment trusts its provider.
     env.update({"OW_OIDC_ISSUER": issuer.url, "OW_OIDC_AUDIENCE": AUDIENCE,
@@ -215,7 +216,7 @@ OneWindow local stack is up.
   OIDC issuer {issuer.url}   (discovery: {issuer.url}/.well-known/openid-configuration)
   A token:    curl -s -X POST {issuer.url}/token -d grant_type=password -d username=clerk -d password={DEMO_PASSWORD}
   Demo users: {", ".join(f"{k} ({v['role']}{'/' + v['dept'] if v.get('dept') else ''})" for k, v in demo.USERS.items())}
-  Notifications that would be sent: build/local-outbox.jsonl
+  Notifications that would be sent: {outbox.path}
   See README.md for the walk-through. Ctrl-C stops.
 ISSUER {issuer.url}
 READY {url}""", flush=True)

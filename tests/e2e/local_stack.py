@@ -3,11 +3,13 @@ and a small HTTP client of its API."""
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import threading
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -52,6 +54,9 @@ class LocalStack:
         port, moto_port, oidc_port = _free_port(), _free_port(), _free_port()
         self.moto_endpoint = f"http://127.0.0.1:{moto_port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "OW_"))}
+        # Its own files (environment, clock, outbox): never a developer's `make run`'s.
+        self.local_dir = Path(tempfile.mkdtemp(prefix="onewindow-stack-"))
+        env["OW_LOCAL_DIR"] = str(self.local_dir)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "infra.local.server", "--port", str(port),
              "--moto-port", str(moto_port), "--oidc-port", str(oidc_port)],
@@ -100,6 +105,7 @@ def started():
         yield stack
     finally:
         stack.stop()
+        shutil.rmtree(stack.local_dir, ignore_errors=True)
 
 
 class Api:

@@ -73,12 +73,13 @@ def _split_comment(line: str) -> tuple[str, str, str]:
 
 
 class Walk:
-    def __init__(self, url: str, issuer: str):
+    def __init__(self, url: str, issuer: str, local_dir=None):
         self.vars, self.issuer = {"API": url, "ISSUER": issuer}, issuer
         self.files: dict[str, bytes] = {}
         self.query_password = ""
         self.answers: list[tuple[str, int, dict]] = []
         self.runs: list[tuple[str, int, str]] = []  # command, exit status, output
+        self.local_dir = local_dir  # the stack's files (infra/local/paths.py)
 
     def expand(self, text: str) -> str:
         return re.sub(r"\$\{?(\w+)\}?", lambda m: self.vars.get(m.group(1), m.group(0)), text)
@@ -133,6 +134,8 @@ class Walk:
         # The environment the stack wrote is what these commands read, not the tests'.
         env = {k: v for k, v in os.environ.items()
                if not k.startswith(("AWS_", "OW_", "MAKE")) and k != "MFLAGS"}
+        if self.local_dir:
+            env["OW_LOCAL_DIR"] = str(self.local_dir)
         done = subprocess.run(words, cwd=ROOT, env=env, capture_output=True, text=True,
                               timeout=300)
         output = done.stdout + done.stderr

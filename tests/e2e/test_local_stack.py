@@ -7,7 +7,6 @@ import urllib.request
 import pytest
 
 from infra.local import demo
-from infra.local.outbox import LOCAL_OUTBOX
 
 from tests.hostile import CASES
 
@@ -27,7 +26,7 @@ def api(local_stack):
     return Api(local_stack.url, local_stack.issuer)
 
 
-def test_a_case_runs_from_application_to_verified_license_over_http(api):
+def test_a_case_runs_from_application_to_verified_license_over_http(api, local_stack):
     status, body = api.call("GET", "/health")
     assert (status, body) == (200, {"status": "ok"})
     company, clerk, reviewer = api.token("company"), api.token("clerk"), api.token("scjg")
@@ -68,7 +67,7 @@ def test_a_case_runs_from_application_to_verified_license_over_http(api):
 
     # What would have been sent is recorded by the stack's own subscriber.
     def sent():
-        lines = LOCAL_OUTBOX.read_text("utf-8").splitlines()
+        lines = (local_stack.local_dir / "local-outbox.jsonl").read_text("utf-8").splitlines()
         return sorted(json.loads(line)["type"] for line in lines
                       if json.loads(line).get("caseNo") == case_no)
     api.until(sent, lambda types: types == [

@@ -23,7 +23,7 @@ def _json(output: str) -> dict:
 
 
 def test_the_readme_supervision_walk_through_works_as_written(local_stack):
-    walk = Walk(local_stack.url, local_stack.issuer)
+    walk = Walk(local_stack.url, local_stack.issuer, local_stack.local_dir)
     intake = [(code, comment) for code, comment in
               commands(blocks("## Walk through one case with curl"))
               if "$(tok" in code or code.startswith(("J=", "CASE=", "tok()"))

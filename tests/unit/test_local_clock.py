@@ -12,7 +12,8 @@ from infra.local import clock as local_clock
 
 @pytest.fixture
 def clock_file(tmp_path, monkeypatch):
-    path = tmp_path / "clock.json"
+    monkeypatch.setenv("OW_LOCAL_DIR", str(tmp_path))   # this stack's files (paths.py)
+    path = tmp_path / "local-clock.json"
     monkeypatch.setenv("OW_CLOCK_FILE", str(path))
     config.reset()
     yield path
@@ -29,7 +30,6 @@ def test_spans():
 
 
 def test_the_service_clock_follows_the_file(clock_file, monkeypatch, capsys):
-    monkeypatch.setattr(local_clock, "LOCAL_CLOCK", clock_file)
     real = datetime.now(timezone.utc)
     assert abs(clock.now() - real) < timedelta(seconds=5)  # no file yet: the real time
     assert local_clock.main(["advance", "3d"]) == 0
@@ -69,7 +69,6 @@ def test_working_days_land_mid_morning_past_weekends_and_holidays():
 
 
 def test_advancing_working_days_moves_the_service_clock(clock_file, monkeypatch, capsys):
-    monkeypatch.setattr(local_clock, "LOCAL_CLOCK", clock_file)
     monkeypatch.setenv("OW_TIMEZONE", "Asia/Shanghai")
     assert local_clock.main(["advance", "3wd"]) == 0
     moved = clock.now().astimezone(clock.zone())
