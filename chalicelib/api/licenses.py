@@ -5,11 +5,11 @@ from .. import config
 from ..contract import models
 from ..domain import identity
 from ..domain.errors import ValidationError
-from ..services import licenses
+from ..services import licenses, usage
 from . import http
 
 bp = Blueprint(__name__)
-PURPOSE_CHARS = 200
+PURPOSE_CHARS = usage.MAX_PURPOSE
 
 
 @http.route(bp, "GET", "/licenses/keys", op="listLicenseKeys",
@@ -108,16 +108,17 @@ ISSUING_STAFF = (identity.CLERK, identity.REVIEWER, identity.ADMIN)
 
 
 def _state_change(action: str, op: str, summary: str):
-    @http.route(bp, "POST", f"/licenses/{{license_id}}/{action}", op=op, summary=summary,
-                tag="licenses", roles=ISSUING_STAFF, returns=models.LicenseStatus,
-                body=models.LicenseStateChange, errors=(404, 409))
+    """POST /licenses/{license_id}/<action> with a reason (the issuing department)."""
     def change(license_id):
         request = bp.current_request
         body = http.body(request, models.LicenseStateChange)
         return licenses.change_state(http.principal(request), license_id, action,
                                      body["reason"])
-    change.__name__ = f"{action}_license"
-    return change
+    change.__name__ = f"{action}_license"  # the name Chalice registers the view by
+    return http.route(bp, "POST", f"/licenses/{{license_id}}/{action}", op=op,
+                      summary=summary, tag="licenses", roles=ISSUING_STAFF,
+                      returns=models.LicenseStatus, body=models.LicenseStateChange,
+                      errors=(404, 409))(change)
 
 
 suspend_license = _state_change("suspend", "suspendLicense",

@@ -23,17 +23,16 @@ FOR_COMPANY = ("for", {"type": "string", "maxLength": 18}, False,
 def _holders_page(path: str, op: str, summary: str, returns, page_size: int, list_page):
     """GET /me/<what>: a page of what the caller (or the company of `?for=`) holds,
     newest first."""
-    @http.route(bp, "GET", path, op=op, summary=summary, tag="me", returns=returns,
-                errors=(403,), query=(FOR_COMPANY, http.limit_query(page_size),
-                                      http.CURSOR_QUERY))
     def view():
         request = bp.current_request
         return list_page(http.principal(request),
                          limit=http.int_param(request, "limit", page_size, 1, 100),
                          cursor=http.query_param(request, "cursor"),
                          for_company=http.query_param(request, "for"))
-    view.__name__ = op
-    return view
+    view.__name__ = list_page.__name__  # the name Chalice registers the view by
+    return http.route(bp, "GET", path, op=op, summary=summary, tag="me", returns=returns,
+                      errors=(403,), query=(FOR_COMPANY, http.limit_query(page_size),
+                                            http.CURSOR_QUERY))(view)
 
 
 my_cases = _holders_page(

@@ -53,56 +53,32 @@ def list_ratings():
         cursor=http.query_param(request, "cursor"))
 
 
-def _step(path: str, op: str, summary: str, body, roles: tuple[str, ...]):
-    """One step of a rectification: POST /ratings/{rating_id}/<path>."""
+def _step(path: str, op: str, summary: str, body, roles: tuple[str, ...], action):
+    """One step of a rectification: POST /ratings/{rating_id}/<path> with a `body` model,
+    handed to `action(principal, rating_id, body)`."""
+    def step(rating_id):
+        request = bp.current_request
+        return action(http.principal(request), rating_id, http.body(request, body))
+    step.__name__ = action.__name__
     return http.route(bp, "POST", f"/ratings/{{rating_id}}/{path}", op=op, summary=summary,
                       tag="ratings", roles=roles, returns=models.Rating, body=body,
-                      errors=(404, 409))
+                      errors=(404, 409))(step)
 
 
-@_step("callback", "callBackRating", "the department verified the complaint and called "
-       "the rater back (回访)", models.Callback, identity.STAFF)
-def callback(rating_id):
-    request = bp.current_request
-    return ratings.callback(http.principal(request), rating_id,
-                            http.body(request, models.Callback))
-
-
-@_step("rectification", "rectifyRating", "the department rectified and answers the rater",
-       models.RectificationDone, identity.STAFF)
-def rectify(rating_id):
-    request = bp.current_request
-    return ratings.rectify(http.principal(request), rating_id,
-                           http.body(request, models.RectificationDone))
-
-
-@_step("response", "respondToRectification", "the rater accepts the rectification or "
-       "asks for a re-review (复核)", models.RectificationResponse, (identity.APPLICANT,))
-def respond(rating_id):
-    request = bp.current_request
-    return ratings.respond(http.principal(request), rating_id,
-                           http.body(request, models.RectificationResponse))
-
-
-@_step("review/decision", "decideRatingReview", "a supervisor decides a re-review: "
-       "upheld (closed) or redo", models.ReviewDecision, (identity.SUPERVISOR,))
-def decide_review(rating_id):
-    request = bp.current_request
-    return ratings.decide_review(http.principal(request), rating_id,
-                                 http.body(request, models.ReviewDecision))
-
-
-@_step("contest", "contestRating", "the department's lead contests an abusive rating "
-       "with evidence", models.RatingContest, identity.STAFF)
-def contest(rating_id):
-    request = bp.current_request
-    return ratings.contest(http.principal(request), rating_id,
-                           http.body(request, models.RatingContest))
-
-
-@_step("contest/decision", "decideRatingContest", "a supervisor decides a contest: upheld "
-       "(the rating is voided) or rejected", models.ContestDecision, (identity.SUPERVISOR,))
-def decide_contest(rating_id):
-    request = bp.current_request
-    return ratings.decide_contest(http.principal(request), rating_id,
-                                  http.body(request, models.ContestDecision))
+callback = _step("callback", "callBackRating", "the department verified the complaint and "
+                 "called the rater back (回访)", models.Callback, identity.STAFF,
+                 ratings.callback)
+rectify = _step("rectification", "rectifyRating", "the department rectified and answers "
+                "the rater", models.RectificationDone, identity.STAFF, ratings.rectify)
+respond = _step("response", "respondToRectification", "the rater accepts the rectification "
+                "or asks for a re-review (复核)", models.RectificationResponse,
+                (identity.APPLICANT,), ratings.respond)
+decide_review = _step("review/decision", "decideRatingReview", "a supervisor decides a "
+                      "re-review: upheld (closed) or redo", models.ReviewDecision,
+                      (identity.SUPERVISOR,), ratings.decide_review)
+contest = _step("contest", "contestRating", "the department's lead contests an abusive "
+                "rating with evidence", models.RatingContest, identity.STAFF,
+                ratings.contest)
+decide_contest = _step("contest/decision", "decideRatingContest", "a supervisor decides a "
+                       "contest: upheld (the rating is voided) or rejected",
+                       models.ContestDecision, (identity.SUPERVISOR,), ratings.decide_contest)

@@ -93,17 +93,16 @@ def revoke_for_case(case: dict) -> bool:
         LicenseRecord.state.is_in("valid", "suspended"))
 
 
-def signed_license(record: LicenseRecord) -> dict:
+def signed_license(record: LicenseRecord, document: dict | None = None) -> dict:
     """The license as signed (the holder's number opened), for its holder and the staff
-    who may read it."""
-    document = record.document
-    if record.sealedHolder:
-        opened = sealing.open_sealed(record.sealedHolder, record.licenseId)
-        document = {**document, "holderId": opened["holderId"]}
+    who may read it; `document`: the signed document when the caller has it already."""
+    if document is None:
+        document = record.document
+        if record.sealedHolder:
+            opened = sealing.open_sealed(record.sealedHolder, record.licenseId)
+            document = {**document, "holderId": opened["holderId"]}
     return {"license": document, "signature": record.signature, "state": record.state,
             **({"supersededBy": record.supersededBy} if record.supersededBy else {})}
-
-
 
 def _load(license_id: str, consistent: bool = False) -> LicenseRecord:
     try:
@@ -121,20 +120,34 @@ def _holds(principal: identity.Principal | None, record: LicenseRecord) -> bool:
                          names_id(record.holderKey, record.document.get("holderId")))
 
 
-def get(principal: identity.Principal | None, license_id: str,
-        purpose: str | None = None) -> dict:
-    """The signed license: for its holder, and for the staff who read its case, who
-    state why (用证事由) and are logged for the holder to see."""
+def _reads_case(principal: identity.Principal, record: LicenseRecord) -> bool:
+    """Whether staff read the license's case (and so may know the license exists)."""
+    _, _, tasks = load(record.caseNo)
+    return identity.reads_case(principal, {task.dept for task in tasks})
+
+
+def _concealed(record: LicenseRecord) -> Concealed:
+    return Concealed(f"no license {record.licenseId}", field="licenseId")
+
+
+def _read(principal: identity.Principal | None, license_id: str,
+          purpose: str | None) -> LicenseRecord:
+    """The license record for its holder, and for the staff who read its case, who state
+    why (用证事由) and are logged for the holder to see; to anyone else it does not exist."""
     principal = identity.require(principal)
     record = _load(license_id)
     if not _holds(principal, record):
-        # Staff read it as they read its case; to anyone else it does not exist.
-        _, _, tasks = load(record.caseNo)
-        if not identity.reads_case(principal, {task.dept for task in tasks}):
-            raise Concealed(f"no license {license_id}", field="licenseId")
+        if not _reads_case(principal, record):
+            raise _concealed(record)
         usage.record(record, "view", principal=principal,
                      purpose=usage.stated_purpose(purpose))
-    return signed_license(record)
+    return record
+
+
+def get(principal: identity.Principal | None, license_id: str,
+        purpose: str | None = None) -> dict:
+    """The signed license (who may read it: `_read`)."""
+    return signed_license(_read(principal, license_id, purpose))
 
 
 def annotated_copy(principal: identity.Principal | None, license_id: str, purpose: str,
@@ -145,10 +158,9 @@ def annotated_copy(principal: identity.Principal | None, license_id: str, purpos
     principal = identity.require(principal)
     record = _load(license_id)
     if not _holds(principal, record):
-        _, _, tasks = load(record.caseNo)
-        if identity.reads_case(principal, {task.dept for task in tasks}):
+        if _reads_case(principal, record):
             raise Forbidden("only the holder makes an annotated copy of its license")
-        raise Concealed(f"no license {license_id}", field="licenseId")
+        raise _concealed(record)
     status = public_status(record)
     if status["status"] != "valid":
         raise Conflict(f"a {status['status']} license has no copies made",
@@ -168,8 +180,8 @@ def printable(principal: identity.Principal | None, license_id: str,
               purpose: str | None, base_url: str) -> str:
     """The license as a printable page with its verification QR code, for whoever may
     read it (a staff member's read is logged, as for the JSON)."""
-    signed = get(principal, license_id, purpose)
-    return license_print.render(signed, public_status(_load(license_id)), base_url)
+    record = _read(principal, license_id, purpose)
+    return license_print.render(signed_license(record), public_status(record), base_url)
 
 
 def public_status(record: LicenseRecord) -> dict:
@@ -195,9 +207,8 @@ def _issuing_department(principal: identity.Principal, record: LicenseRecord) ->
     even read it, it does not exist."""
     if principal.role == identity.ADMIN or (record.dept and principal.dept == record.dept):
         return
-    _, _, tasks = load(record.caseNo)
-    if not identity.reads_case(principal, {task.dept for task in tasks}):
-        raise Concealed(f"no license {record.licenseId}", field="licenseId")
+    if not _reads_case(principal, record):
+        raise _concealed(record)
     raise Forbidden(f"only the issuing department ({record.dept}) changes this license")
 
 
@@ -224,9 +235,9 @@ def change_state(principal: identity.Principal | None, license_id: str, action: 
     if not update_if(record, change["actions"], LicenseRecord.state == record.state):
         raise Conflict(f"license {license_id} changed meanwhile; reload it",
                        code="license_changed")
-    log.info("license %s %s -> %s by %s", license_id, record.state, change["state"],
-             principal.sub)
-    return public_status(_load(license_id, consistent=True))
+    log.info("license %s %s -> %s by %s", license_id, change["step"]["from"],
+             change["state"], principal.sub)
+    return public_status(record)  # the update read the record back (ALL_NEW)
 
 
 def reissue(principal: identity.Principal | None, license_id: str, changes: dict,
@@ -256,7 +267,7 @@ def reissue(principal: identity.Principal | None, license_id: str, changes: dict
         raise Conflict(f"license {license_id} changed meanwhile; reload it",
                        code="license_changed") from None
     log.info("license %s superseded by %s", license_id, new_id)
-    return signed_license(LicenseRecord.get(new_id, consistent_read=True))
+    return signed_license(successor, document)
 
 
 def sign(document: dict) -> dict:
@@ -270,10 +281,17 @@ def sign(document: dict) -> dict:
 
 def _current_key(key_arn: str | None = None) -> dict:
     cfg = config.get()
-    key_arn = key_arn or signer.key_arn(cfg.signing_key_id)
+    return _jwk(key_arn or signer.key_arn(cfg.signing_key_id), cfg.issuer_name,
+                cfg.issuer_uscc, cfg.area_code, cfg.signing_key_valid_from)
+
+
+@functools.lru_cache(maxsize=16)
+def _jwk(key_arn: str, issuer: str, issuer_code: str, area: str,
+         valid_from: str | None) -> dict:
+    # Every verification and signature needs it: the key parsed and hashed once.
     return license_proof.jwk_of(signer.public_key_der(key_arn), keyArn=key_arn,
-                                issuer=cfg.issuer_name, issuerCode=cfg.issuer_uscc,
-                                area=cfg.area_code, validFrom=cfg.signing_key_valid_from)
+                                issuer=issuer, issuerCode=issuer_code, area=area,
+                                validFrom=valid_from)
 
 
 @functools.lru_cache(maxsize=4)

@@ -155,7 +155,11 @@ def _exercise(stack, monkeypatch):
     refused, one withdrawn, one left overdue; the catalogue's administration; the
     overdue sweep and the dead-letter watch."""
     from chalicelib.adapters import sealing, signer
+    from chalicelib.services import licenses
     monkeypatch.setattr(sealing, "CACHE", False)  # each function asks KMS itself
+    # The license key is cached per process: start as a cold function would.
+    signer.public_key_der.cache_clear()
+    licenses._jwk.cache_clear()
     case = stack.approve_in_parallel()
     refused = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
     task = stack.open_task(refused, "ZWFW", "clerk")
@@ -171,6 +175,7 @@ def _exercise(stack, monkeypatch):
     assert stack.call("POST", "/licenses/verify", body={**signed, "purpose": "开户核验"}).data["valid"] is True
     # The public key is cached per process: here one process plays every function.
     signer.public_key_der.cache_clear()
+    licenses._jwk.cache_clear()
     stack.call("GET", "/licenses/keys")
     stack.call("GET", "/.well-known/license-keys")
     for path in ("/items", f"/items/{FOOD}", "/catalogue",
