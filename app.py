@@ -2,8 +2,8 @@
 from chalice import Chalice
 
 from chalicelib import logs, tracing, wiring
-from chalicelib.api import (admin, audit, cases, catalogue, cors, licenses, me, meta,
-                            ratings, statistics, supervision, tasks)
+from chalicelib.api import (admin, audit, cases, catalogue, cors, licenses, materials, me,
+                            meta, ratings, statistics, supervision, tasks)
 from chalicelib.api.http import answer_domain_errors, handle_errors
 from chalicelib.events import handlers
 
@@ -15,7 +15,7 @@ app.register_middleware(tracing.middleware, "all")
 app.register_middleware(handle_errors, "http")
 app.register_middleware(cors.middleware, "http")
 for blueprint in (meta.bp, me.bp, audit.bp, catalogue.bp, admin.bp, cases.bp, tasks.bp,
-                  licenses.bp, supervision.bp, ratings.bp, statistics.bp, handlers.bp):
+                  licenses.bp, materials.bp, supervision.bp, ratings.bp, statistics.bp, handlers.bp):
     app.register_blueprint(blueprint)
 cors.add_preflight(app)
 answer_domain_errors(app)

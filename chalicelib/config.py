@@ -65,6 +65,10 @@ class Config:
     # Every view, verification and use of a license and a holder's data (用证记录),
     # by holder (services/usage.py).
     usage_table: str = "ow-usage"
+    # Uploaded materials (申请材料): their records, and the bucket their bytes go to
+    # straight from the applicant (presigned POST; services/materials.py).
+    materials_table: str = "ow-materials"
+    materials_bucket: str = ""
     # The KMS key that wraps the data keys personal data is encrypted with.
     personal_data_key_id: str = ""
     oidc_jwks_refresh_seconds: float = 30.0
@@ -125,6 +129,8 @@ def load() -> Config:
         notifications_table=env.get("OW_NOTIFICATIONS_TABLE", "ow-notifications"),
         statistics_table=env.get("OW_STATISTICS_TABLE", "ow-statistics"),
         usage_table=env.get("OW_USAGE_TABLE", "ow-usage"),
+        materials_table=env.get("OW_MATERIALS_TABLE", "ow-materials"),
+        materials_bucket=env.get("OW_MATERIALS_BUCKET", ""),
         personal_data_key_id=env.get("OW_PERSONAL_DATA_KEY_ID", ""),
         oidc_jwks_refresh_seconds=float(env.get("OW_OIDC_JWKS_REFRESH_SECONDS", "30")),
         card_rules=env.get("OW_CARD_RULES") or None,

@@ -35,8 +35,8 @@ CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
 REGION_TAG = "onewindow:region"
 API_NAME = "onewindow"
 FUNCTIONS = ("APIHandler", "RecordTask", "ConcludeCase", "StartWorkflow", "CaseTimeline",
-             "RecordSupervision", "SendNotifications", "CountStatistics", "OverdueSweep",
-             "DeadLetterWatch")
+             "RecordSupervision", "SendNotifications", "CountStatistics", "RecordMaterial",
+             "OverdueSweep", "DeadLetterWatch")
 # Chalice's names for the event sources of each handler, and the resource each reads.
 EVENT_SOURCES = {
     ("RecordTask", "RecordTaskSqsEventSource", "Queue"):
@@ -51,6 +51,8 @@ EVENT_SOURCES = {
         {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.NOTIFICATIONS_QUEUE], "Arn"]},
     ("CountStatistics", "CountStatisticsSqsEventSource", "Queue"):
         {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.STATISTICS_QUEUE], "Arn"]},
+    ("RecordMaterial", "RecordMaterialSqsEventSource", "Queue"):
+        {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.MATERIALS_QUEUE], "Arn"]},
     ("CaseTimeline", "CaseTimelineDynamodbEventSource", "Stream"):
         {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.CASES_STREAM], "StreamArn"]},
 }
@@ -60,7 +62,7 @@ STREAM_READ = ("DescribeStream", "GetRecords", "GetShardIterator", "ListStreams"
 DEAD_LETTER_QUEUES = ("TasksDeadLetterQueue", "ConcludeDeadLetterQueue",
                       "StartsDeadLetterQueue", "TimelineDeadLetterQueue",
                       "SupervisionDeadLetterQueue", "NotificationsDeadLetterQueue",
-                      "StatisticsDeadLetterQueue")
+                      "StatisticsDeadLetterQueue", "MaterialsDeadLetterQueue")
 # function -> (service, actions, resources by logical id): exactly what each function's
 # code calls (tests/integration/test_least_privilege.py records the calls and compares),
 # plus what Lambda itself does with the function's role: poll its queue or stream, and
@@ -75,6 +77,11 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("dynamodb", ("GetItem", "PutItem", "UpdateItem", "Query"), ("LicensesTable",)),
         # Every view, verification and use of a license, for its holder to read.
         ("dynamodb", ("PutItem", "Query"), ("UsageTable",)),
+        # Materials: declared, named in applications, listed. Their upload forms and
+        # download links (of the version checked) are signed with this role: S3 checks
+        # these grants when the client uses them.
+        ("dynamodb", ("GetItem", "PutItem", "UpdateItem", "Query"), ("MaterialsTable",)),
+        ("s3", ("PutObject", "GetObjectVersion"), ("MaterialsBucket.Objects",)),
         ("dynamodb", ("PutItem", "Query"), ("AuditTable",)),
         ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem"), ("NotificationsTable",)),
         ("dynamodb", ("BatchGetItem", "Query"), ("StatisticsTable",)),
@@ -134,6 +141,12 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("dynamodb", ("GetItem", "Query", "PutItem"), ("SupervisionTable",)),
         ("kms", ("Sign",), ("LicenseSigningKey",)),
     ],
+    "RecordMaterial": [
+        ("dynamodb", ("GetItem", "UpdateItem"), ("MaterialsTable",)),
+        ("s3", ("GetObject", "GetObjectVersion", "DeleteObjectVersion"),
+         ("MaterialsBucket.Objects",)),
+        ("sqs", QUEUE_CONSUME, ("MaterialsQueue",)),
+    ],
     "DeadLetterWatch": [
         ("sqs", ("GetQueueAttributes",), DEAD_LETTER_QUEUES),
         ("sns", ("Publish",), ("NotificationsTopic",)),
@@ -157,6 +170,9 @@ def _resource_arn(logical_id: str):
     """The ARN expression of a resource the policies name."""
     if logical_id.endswith(".Stream"):
         return {"Fn::GetAtt": [logical_id.removesuffix(".Stream"), "StreamArn"]}
+    if logical_id.endswith(".Objects"):
+        bucket = logical_id.removesuffix(".Objects")
+        return {"Fn::Sub": f"${{{bucket}.Arn}}/materials/*"}
     if logical_id.endswith(".Executions"):
         machine = logical_id.removesuffix(".Executions")
         return {"Fn::Sub": "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:"
@@ -221,6 +237,8 @@ def _environment() -> dict:
         "OW_NOTIFICATIONS_TABLE": {"Ref": "NotificationsTable"},
         "OW_STATISTICS_TABLE": {"Ref": "StatisticsTable"},
         "OW_USAGE_TABLE": {"Ref": "UsageTable"},
+        "OW_MATERIALS_TABLE": {"Ref": "MaterialsTable"},
+        "OW_MATERIALS_BUCKET": {"Ref": "MaterialsBucket"},
         "OW_TASKS_QUEUE_URL": {"Ref": "TasksQueue"},
         "OW_CONCLUDE_QUEUE_URL": {"Ref": "ConcludeQueue"},
         "OW_STARTS_QUEUE_URL": {"Ref": "StartsQueue"},

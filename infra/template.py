@@ -22,6 +22,8 @@ OUTPUT_ENV = {
     "NotificationsTable": "OW_NOTIFICATIONS_TABLE",
     "StatisticsTable": "OW_STATISTICS_TABLE",
     "UsageTable": "OW_USAGE_TABLE",
+    "MaterialsTable": "OW_MATERIALS_TABLE",
+    "MaterialsBucketName": "OW_MATERIALS_BUCKET",
     "TasksQueueUrl": "OW_TASKS_QUEUE_URL",
     "ConcludeQueueUrl": "OW_CONCLUDE_QUEUE_URL",
     "StartsQueueUrl": "OW_STARTS_QUEUE_URL",

@@ -35,8 +35,8 @@ CASES = [
     ("GET", "/items?cursor=" + FORGED_CURSOR, None, {}, None, 400, "cursor"),
     ("GET", "/tasks?dept=ZWFW&cursor=" + FORGED_CURSOR, None, {}, "clerk", 400, "cursor"),
     ("GET", "/catalogue?cursor=" + FORGED_CURSOR, None, {}, None, 400, "cursor"),
-    ("POST", "/cases", _text(application(materials=[{"name": "材料" * 50, "ref": "r" * 500}]
-                                         * 600)), {}, "company", 413, "body"),
+    ("POST", "/cases", _text(application(materials=[{"name": "材料" * 50, "licenseId": "L" * 64}]
+                                         * 1000)), {}, "company", 413, "body"),
     ("POST", "/cases", _text(application()).replace('"小吃店"', "NaN"),
      {"Idempotency-Key": "nan"}, "company", 400, "body"),
     ("POST", "/cases", _text(application()).replace("深圳小吃有限公司", "\\ud800"), {},

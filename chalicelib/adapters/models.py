@@ -398,12 +398,48 @@ class UsageRecord(_SharedClient, Model):
     at = UnicodeAttribute(range_key=True)        # UTC timestamp + a random suffix
     action = UnicodeAttribute()                  # view | verify | use
     licenseId = UnicodeAttribute(null=True)
+    materialId = UnicodeAttribute(null=True)     # or the material (the holder's data)
     caseNo = UnicodeAttribute(null=True)         # the case it was used in, or viewed on
     sub = UnicodeAttribute(null=True)            # who (a signed-in caller)
     role = UnicodeAttribute(null=True)
     organisation = UnicodeAttribute(null=True)   # their department, or what they stated
     purpose = UnicodeAttribute(null=True)        # 用证事由
     source = UnicodeAttribute(null=True)         # the caller's address (an anonymous one)
+
+
+class OwnerIndex(GlobalSecondaryIndex):
+    """An owner's materials, newest first (`GET /me/materials`)."""
+    class Meta:
+        index_name = "owner"
+        projection = AllProjection()
+
+    owner = UnicodeAttribute(hash_key=True)
+    createdAt = UnicodeAttribute(range_key=True)
+
+
+class MaterialRecord(_SharedClient, Model):
+    """An uploaded material (申请材料, services/materials.py): what was declared when the
+    upload was asked for, and what the bucket was found to hold."""
+    class Meta:
+        table_name = "ow-materials"
+        billing_mode = "PAY_PER_REQUEST"
+
+    by_owner = OwnerIndex()
+
+    materialId = UnicodeAttribute(hash_key=True)
+    owner = UnicodeAttribute()                   # keyed hash of the owner's ID number
+    uploader = UnicodeAttribute()                # who asked for the upload (sub)
+    name = UnicodeAttribute()                    # the file's name
+    material = UnicodeAttribute(null=True)       # the catalogue material it is for
+    contentType = UnicodeAttribute()
+    size = NumberAttribute()
+    sha256 = UnicodeAttribute()                  # hex, as declared
+    state = UnicodeAttribute(default="pending")  # pending | stored | rejected
+    reason = UnicodeAttribute(null=True)         # why it was rejected
+    createdAt = UnicodeAttribute()
+    storedAt = UnicodeAttribute(null=True)
+    versionId = UnicodeAttribute(null=True)      # the object version that was checked
+    usedIn = ListAttribute(of=UnicodeAttribute, null=True)  # case numbers, in order
 
 
 class AuditRecord(_SharedClient, Model):
@@ -532,7 +568,7 @@ ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken
               IdempotencyRecord, ItemsTableRecord, ItemVersionRecord, ItemCurrentRecord,
               ItemIndexRecord, ItemHistoryRecord, LineageRecord, CatalogueEntryRecord,
               DepartmentRecord,
-              LicenseRecord, UsageRecord, AuditRecord, SupervisionEntry,
+              LicenseRecord, UsageRecord, MaterialRecord, AuditRecord, SupervisionEntry,
               NotificationsTableRecord,
               NotificationRecord, NotificationPrefs)
 
@@ -564,7 +600,7 @@ def bind(cfg: config.Config | None = None) -> None:
               LicenseRecord: cfg.licenses_table, AuditRecord: cfg.audit_table,
               SupervisionEntry: cfg.supervision_table,
               NotificationsTableRecord: cfg.notifications_table,
-              UsageRecord: cfg.usage_table}
+              UsageRecord: cfg.usage_table, MaterialRecord: cfg.materials_table}
     for model in ALL_MODELS:
         base = next(b for b in tables if issubclass(model, b))
         model.Meta.table_name = tables[base]

@@ -73,7 +73,7 @@ def revoke(case_no):
 @http.route(bp, "POST", "/cases/{case_no}/supplement", op="supplyMaterials",
             summary="the applicant supplies what was asked for (补正 6 -> 7) or the "
                     "materials an approval let follow (容缺 12 -> 11)",
-            tag="cases", returns=models.Supplied, body=models.Supply, errors=(404, 409),
+            tag="cases", returns=models.Supplied, body=models.Supply, errors=(404, 409, 422),
             headers=CHANNEL_HEADER)
 def supply(case_no):
     request = bp.current_request

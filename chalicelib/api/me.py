@@ -3,7 +3,7 @@ from chalice import Blueprint
 
 from ..contract import models
 from ..services import me as me_service
-from ..services import notices
+from ..services import materials, notices
 from ..domain.errors import ValidationError
 from . import http
 
@@ -43,6 +43,10 @@ my_licenses = _holders_page(
     "/me/licenses", "listMyLicenses",
     "the licenses I hold (or a company I am an agent of), newest first, with their status",
     models.MyLicenses, 20, me_service.my_licenses)
+my_materials = _holders_page(
+    "/me/materials", "listMyMaterials",
+    "my materials (我的材料), or a company's I am an agent of, newest first",
+    models.MyMaterials, 20, materials.mine)
 my_access_log = _holders_page(
     "/me/access-log", "listMyAccessLog",
     "who viewed, verified or used my licenses and data, for what, when (用证记录), "

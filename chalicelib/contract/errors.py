@@ -65,6 +65,8 @@ CATALOGUE: dict[str, ErrorKind] = {
     "rating_changed": ErrorKind(409, "评价已变化，请刷新后重试", "The rating changed; reload and retry"),
     "license_state": ErrorKind(409, "证照当前状态不允许此操作", "The license's status does not allow this"),
     "license_changed": ErrorKind(409, "证照已变化，请刷新后重试", "The license changed; reload and retry"),
+    "license_not_valid": ErrorKind(422, "该证照未通过核验或当前无效，不能替代材料",
+                                   "The license does not verify or is not valid: it cannot stand in for a material"),
     "entry_exists": ErrorKind(409, "事项目录已存在", "The catalogue entry already exists"),
     "entry_changed": ErrorKind(409, "事项目录已被他人修改",
                                "The catalogue entry was changed meanwhile"),

@@ -836,6 +836,7 @@ class AccessLogEntry(Response, omit_defaults=True):
     at: str
     action: Literal["view", "verify", "use"]
     licenseId: str | None = None
+    materialId: Annotated[str | None, Meta(description="a material of the holder's")] = None
     caseNo: Annotated[str | None, Meta(description="the case it was used in")] = None
     by: Annotated[str | None, Meta(description="who (absent: an anonymous verifier)")] = None
     role: str | None = None
@@ -846,6 +847,50 @@ class AccessLogEntry(Response, omit_defaults=True):
 class AccessLog(Response):
     entries: list[AccessLogEntry]
     next: str | None
+
+
+MaterialUpload = documents.MaterialUpload
+MaterialState = Literal["pending", "stored", "rejected"]
+
+
+class StoredMaterial(Response, omit_defaults=True):
+    materialId: documents.MaterialId
+    name: str
+    contentType: documents.ContentType
+    size: int
+    sha256: str
+    state: Annotated[MaterialState, Meta(
+        description="pending: not uploaded (or not checked) yet; stored: the bucket holds "
+                    "the file declared; rejected: it held another (see reason)")]
+    createdAt: str
+    material: Annotated[str | None, Meta(description="the catalogue material it is for")] \
+        = None
+    reason: str | None = None
+    storedAt: str | None = None
+    usedIn: Annotated[list[str] | None, Meta(description="the cases it was named in")] = None
+
+
+class UploadForm(Response):
+    url: Annotated[str, Meta(description="POST the form here (multipart/form-data)")]
+    fields: Annotated[dict[str, str], Meta(
+        description="every field, as given, before the `file` field (the last one)")]
+    expiresAt: str
+
+
+class MaterialUploadAnswer(StoredMaterial, omit_defaults=True):
+    upload: Annotated[UploadForm | None, Meta(
+        description="absent when the material is stored already (the same file)")] = None
+
+
+class MyMaterials(Response):
+    materials: list[StoredMaterial]
+    next: str | None
+
+
+class MaterialDownload(Response):
+    materialId: documents.MaterialId
+    url: Annotated[str, Meta(description="a short-lived link to the file")]
+    expiresIn: int
 
 
 class LicenseStateChange(Request):

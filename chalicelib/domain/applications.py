@@ -37,9 +37,17 @@ def parse_application(body) -> Application:
                  "idNumber": id_number}
     if raw.phone is not None:
         applicant["phone"] = raw.phone
-    materials = [{"name": m.name, "ref": m.ref} for m in document.materials]
+    materials = [material_ref(m) for m in document.materials]
     return Application(document.itemCode.strip(), applicant, document.form, materials,
                        document.channel)
+
+
+def material_ref(ref: documents.MaterialRef) -> dict:
+    """A material as named in an application or supplement: its name and what stands for
+    it (an upload's id, a license's identifier, or a signed license)."""
+    return {k: v for k, v in (("name", ref.name.strip()), ("materialId", ref.materialId),
+                              ("licenseId", ref.licenseId), ("license", ref.license))
+            if v is not None}
 
 
 def request_hash(body: dict) -> str:

@@ -72,6 +72,11 @@ class Material(Document):
     sample: str | None = None
     acceptanceStandard: str | None = None
     replacedBy: list[Replacement] = []
+    reusableForDays: Annotated[int, Meta(
+        ge=0, le=36500, description="我的材料: an upload used in an earlier case may be used "
+                                    "again if it is at most this many days old (0: every "
+                                    "case needs its own upload; absent: no limit)")] \
+        | None = None
 
 
 class Stage(Document):
@@ -181,11 +186,44 @@ class Applicant(Document):
     phone: Annotated[str, Meta(pattern=r"^1\d{10}$", examples=["13800138000"])] | None = None
 
 
+MaterialId = Annotated[str, Meta(pattern=r"^M[0-9a-f]{32}$",
+                                 examples=["M3f9c2a7d41b84e0c9a5e1d7b2c6f8a04"])]
+# What the bucket takes: what a government archive keeps (OFD: 版式文档, GB/T 33190).
+ContentType = Literal["application/pdf", "application/ofd", "image/jpeg", "image/png"]
+MAX_MATERIAL_BYTES = 20 * 1024 * 1024
+
+
 class MaterialRef(Document):
+    """One material of an application or supplement: an upload (materialId), or in its
+    place a license the item version accepts (免提交): this region's by its identifier
+    (licenseId), any region's as signed (license)."""
     name: Annotated[str, Meta(min_length=1, max_length=200, pattern=r"\S",
                               examples=["营业执照"])]
-    ref: Annotated[str, Meta(min_length=1, max_length=500, pattern=r"\S",
-                             examples=["s3://materials/440300/yyzz.pdf"])]
+    materialId: MaterialId | None = None
+    licenseId: Annotated[str, Meta(min_length=1, max_length=128, pattern=r"\S",
+                                   examples=["11100000MB0143028R0021144030000000001001X"])] \
+        | None = None
+    license: Annotated[dict[str, Any], Meta(
+        description="a signed license {license, signature} (another region's, 证照互认)")] \
+        | None = None
+
+
+class MaterialUpload(Document):
+    """What an applicant declares before uploading a material (POST /materials)."""
+    name: Annotated[str, Meta(min_length=1, max_length=200, pattern=r"\S",
+                              examples=["营业执照.pdf"])]
+    contentType: ContentType
+    size: Annotated[int, Meta(ge=1, le=MAX_MATERIAL_BYTES, description="bytes")]
+    sha256: Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$",
+                                description="the file's SHA-256, lowercase hex")]
+    material: Annotated[str, Meta(min_length=1, max_length=200, pattern=r"\S",
+                                  description="the catalogue material it is for",
+                                  examples=["食品安全管理制度文本"])] | None = None
+    holder: Annotated[str, Meta(
+        min_length=15, max_length=18,
+        description="whose material: a company the caller is an agent of (USCC), or at "
+                    "the counter the applicant's ID number; default the caller")] \
+        | None = None
 
 
 class Application(Document):

@@ -13,8 +13,8 @@ from chalice import Blueprint, Rate
 
 from .. import logs, metrics
 from ..adapters import models
-from ..services import (conclusion, notices, operations, overdue, progress, starts,
-                        statistics, supervision_record, tasks, timeline)
+from ..services import (conclusion, materials, notices, operations, overdue, progress,
+                        starts, statistics, supervision_record, tasks, timeline)
 
 bp = Blueprint(__name__)
 log = logging.getLogger("onewindow")  # the masking filter sits on this logger
@@ -25,12 +25,14 @@ STARTS_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-starts"
 SUPERVISION_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-supervision"
 NOTIFICATIONS_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-notifications"
 STATISTICS_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-statistics"
+MATERIALS_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-materials"
 CASES_STREAM = "arn:aws:dynamodb:cn-north-1:000000000000:table/onewindow-cases/stream/x"
 # Each placeholder -> the infra/template.json resource it stands for.
 SOURCE_RESOURCES = {TASKS_QUEUE: "TasksQueue", CONCLUDE_QUEUE: "ConcludeQueue",
                     STARTS_QUEUE: "StartsQueue", SUPERVISION_QUEUE: "SupervisionQueue",
                     NOTIFICATIONS_QUEUE: "NotificationsQueue",
                     STATISTICS_QUEUE: "StatisticsQueue",
+                    MATERIALS_QUEUE: "MaterialsQueue",
                     CASES_STREAM: "CasesTable"}
 
 
@@ -67,6 +69,19 @@ def record_task(event):
         created = tasks.record(message)
         log.info("task %s for %s %s", message["taskId"], message["dept"],
                  "recorded" if created else "already recorded")
+
+
+@bp.on_sqs_message(queue_arn=MATERIALS_QUEUE, batch_size=5)
+def record_material(event):
+    """The bucket's word that a material was uploaded (an S3 event notification): check
+    it against what was declared (services/materials.py)."""
+    from urllib.parse import unquote_plus
+    for record in event:
+        message = json.loads(record.body)
+        for notice in message.get("Records", ()):   # none in S3's s3:TestEvent
+            found = notice["s3"]["object"]
+            outcome = materials.arrived(unquote_plus(found["key"]), found.get("versionId"))
+            log.info("upload %s: %s", found["key"], outcome)
 
 
 @bp.on_sqs_message(queue_arn=CONCLUDE_QUEUE, batch_size=1)

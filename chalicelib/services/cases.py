@@ -16,7 +16,7 @@ from ..domain.errors import (Concealed, Forbidden, NotFound, Unauthorized,
 from ..domain.identifiers import is_valid_case_number, make_case_number
 from ..domain.lifecycle import LABELS, Status
 from ..domain.masking import mask_id, mask_name, mask_phone, restore_personal, split_personal
-from . import casefile, catalogue, clock, query_passwords
+from . import casefile, catalogue, clock, materials, query_passwords
 
 META = "META"
 log = logging.getLogger("onewindow")
@@ -76,6 +76,9 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
         if replay:
             return replay, True
 
+    owner_key = lookup.id_key(secrets.lookup(), application.applicant["idNumber"])
+    given = materials.given_in_case(item, application.materials,
+                                    application.applicant["idNumber"], owner_key)
     started = clock.now()
     today = clock.local_date(started)
     case_no = make_case_number(cfg.area_code, today,
@@ -98,13 +101,13 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
              "phone": application.applicant.get("phone"),
              "agentIdNumber": principal.id_number if agent else None,
              **({"form": form_clear} if form_clear else {})}, case_no),
-        form=form_masked, materials=application.materials,
+        form=form_masked, materials=given.entries,
         appliedVia=application.channel, createdAt=started.isoformat(),
         promisedBy=promised_by(plan), deadlineBasis=plan["calendar"],
         updatedAt=started.isoformat(), actor=principal.sub,
         actorRole=principal.role, channel=application.channel, opinion="申请已提交",
         workflow="queued", due=due, pauses=[], watchShard=casefile.watch_shard(case_no),
-        owner=lookup.id_key(secrets.lookup(), application.applicant["idNumber"]),
+        owner=owner_key,
         agent=agent)
     record.watchAt = casefile.next_watch(record, [])
     try:
@@ -122,6 +125,7 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
         if replay:
             return replay, True
         raise
+    materials.record_uses(given, principal, case_no, item, owner_key)
     if plan["calendar"] != "official":
         log.warning("case %s: deadlines up to %s follow a provisional holiday calendar "
                     "(no announced schedule for a year they cross)", case_no,

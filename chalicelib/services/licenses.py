@@ -11,8 +11,9 @@ from .. import config
 from ..adapters import sealing, signer
 from ..adapters.models import (CaseRecord, LicenseRecord, put_if_absent, transact_write,
                                update_if)
-from ..domain import identity, license_proof, license_states
-from ..domain.errors import Concealed, Conflict, Forbidden, NotFound, ValidationError
+from ..domain import identity, license_proof, license_states, materials
+from ..domain.errors import (Concealed, Conflict, Forbidden, NotFound, UnprocessableEntity,
+                             ValidationError)
 from ..domain.identifiers import make_license_identifier, parse_license_identifier
 from ..domain.masking import mask_id, mask_text
 from . import clock, license_print, usage
@@ -195,6 +196,57 @@ def public_status(record: LicenseRecord) -> dict:
              "statusReason": record.stateReason, "statusSince": record.stateSince,
              "supersededBy": record.supersededBy}
     return {k: v for k, v in found.items() if v is not None}
+
+
+def accepted_in_case(ref: dict, spec: dict, holder_id: str, field: str) -> dict:
+    """A license standing in for a material (免提交, 证照互认): this region's named by its
+    identifier, or any recognised region's as signed. It must verify now, be valid, be
+    held by the applicant and be of a type and trust level the version's material takes.
+    What the case keeps of it (the reviewer's proof it was verified)."""
+    record = None
+    if ref.get("licenseId") is not None:
+        field = f"{field}.licenseId"
+        try:
+            record = _load(ref["licenseId"], consistent=True)
+        except NotFound:
+            pass
+        if record is None or not names_id(record.holderKey,
+                                          record.document.get("holderId"))(holder_id):
+            raise ValidationError(f"the applicant holds no license {ref['licenseId']}",
+                                  field=field)
+        signed = signed_license(record)
+    else:
+        field = f"{field}.license"
+        signed = ref["license"]
+    keys = known_keys()
+    verdict = license_proof.verify(signed, keys, clock.local_date(clock.now()))
+    if not verdict.valid:
+        raise UnprocessableEntity(f"the license does not verify: {verdict.reason}",
+                                  field=field, code="license_not_valid")
+    document = signed["license"]
+    area = (license_proof.find_key(keys, signed["signature"]) or {}).get("area")
+    if record is None and area == config.get().area_code:
+        try:  # this region's license, given as signed: its library says how it stands
+            record = _load(verdict.identifier, consistent=True)
+        except NotFound:
+            raise UnprocessableEntity("the license is not in this region's library",
+                                      field=field, code="license_not_valid") from None
+    if record is None and str(document.get("holderId", "")).upper() != holder_id:
+        raise ValidationError("the license is not the applicant's", field=field)
+    if record is not None:
+        status = public_status(record)["status"]
+        if status != "valid":
+            raise UnprocessableEntity(f"the license is {status}", field=field,
+                                      code="license_not_valid")
+    why = materials.replacement_refused(spec, document.get("typeCode"),
+                                        document.get("trustLevel"))
+    if why:
+        raise ValidationError(why, field=field)
+    return {"name": spec["name"], "license": {
+        "identifier": verdict.identifier, "name": document.get("name"),
+        "typeCode": document.get("typeCode"), "trustLevel": document.get("trustLevel"),
+        "issuer": document.get("issuer"), "area": area, "validTo": document.get("validTo"),
+        "kid": verdict.kid, "verified": True, "verifiedAt": clock.now().isoformat()}}
 
 
 def status_of(license_id: str) -> dict:

@@ -6,8 +6,8 @@ from ..adapters.models import CaseRecord, TaskRecord, condition_failed
 from ..domain import identity
 from ..domain.errors import Conflict, Forbidden, ValidationError
 from ..domain.lifecycle import Status
-from . import casefile, clock
-from .cases import load, owner_id, require_readable
+from . import casefile, catalogue, clock, materials
+from .cases import applicant_in_clear, load, owner_id, require_readable
 from .tasks import reopen
 
 
@@ -21,7 +21,17 @@ def supply(principal: identity.Principal | None, case_no: str, body: dict,
             not counter:
         raise Forbidden("only the applicant (or a clerk at the counter for them) supplies "
                         "materials")
-    given = [{"name": m["name"], "ref": m["ref"]} for m in body["materials"]]
+    refs = [{k: v for k, v in m.items()
+             if k in ("name", "materialId", "licenseId", "license") and v is not None}
+            for m in body["materials"]]
+    item = catalogue.pinned_version(case.itemCode, case.itemVersion)
+    # What a reviewer asked for by name may be no material of the version's list.
+    asked_names = [*((case.supplement or {}).get("materials") or ()),
+                   *(case.pendingMaterials or ())]
+    holder_id = applicant_in_clear(case)["idNumber"] if any(
+        "licenseId" in r or "license" in r for r in refs) else ""
+    supplied = materials.given_in_case(item, refs, holder_id, case.owner, also=asked_names)
+    given = supplied.entries
     names = {m["name"] for m in given}
     actor = (principal.sub, principal.role, channel, body.get("note") or "已补正")
     now = clock.now()
@@ -34,6 +44,7 @@ def supply(principal: identity.Principal | None, case_no: str, body: dict,
             CaseRecord.supplement.set({**asked, "suppliedAt": now.isoformat(),
                                        "supplied": sorted(names)})],
             condition=TaskRecord.state == "supplement")
+        materials.record_uses(supplied, principal, case_no, item, case.owner)
         return {"caseNo": case_no, "status": int(Status.SUPPLEMENT_SUPPLIED)}
     if case.status == Status.APPROVED_PENDING_MATERIALS:
         _covers(case.pendingMaterials or [], names)
@@ -46,6 +57,7 @@ def supply(principal: identity.Principal | None, case_no: str, body: dict,
                 raise Conflict(f"case {case_no} changed meanwhile", code="case_changed") \
                     from None
             raise
+        materials.record_uses(supplied, principal, case_no, item, case.owner)
         return {"caseNo": case_no, "status": int(Status.APPROVED)}
     raise Conflict(f"case {case_no} is not waiting for materials (status {case.status})",
                    code="nothing_to_supply", field="caseNo")

@@ -16,7 +16,7 @@ from ..domain.masking import mask_text
 from . import clock
 from .pagination import decode_cursor, encode_cursor
 
-log = logging.getLogger("onewindow")
+logger = logging.getLogger("onewindow")
 ACTIONS = ("view", "verify", "use")
 MAX_PURPOSE = 200
 
@@ -39,16 +39,27 @@ def record(license_record: LicenseRecord, action: str, *,
     key (issued before holders were keyed) and so has no log to go to."""
     if not license_record.holderKey:
         return False
+    log(license_record.holderKey, action, license_id=license_record.licenseId,
+        principal=principal, purpose=purpose, organisation=organisation, case_no=case_no,
+        source=source)
+    return True
+
+
+def log(holder_key: str, action: str, *, license_id: str | None = None,
+        material_id: str | None = None, principal: identity.Principal | None = None,
+        purpose: str | None = None, organisation: str | None = None,
+        case_no: str | None = None, source: str | None = None) -> None:
+    """Log one use of a holder's license or material under the holder."""
     at = clock.now().strftime("%Y-%m-%dT%H:%M:%S.%fZ") + "#" + random.token_hex(4)
-    UsageRecord(license_record.holderKey, at, action=action,
-                licenseId=license_record.licenseId, caseNo=case_no,
+    UsageRecord(holder_key, at, action=action, licenseId=license_id,
+                materialId=material_id, caseNo=case_no,
                 sub=principal.sub if principal else None,
                 role=principal.role if principal else None,
                 organisation=organisation or (principal.dept if principal else None),
                 purpose=purpose, source=None if principal else source).save()
-    log.info("license %s: %s by %s", license_record.licenseId, action,
-             principal.sub if principal else "anonymous")
-    return True
+    logger.info("%s %s: %s by %s", "license" if license_id else "material",
+                license_id or material_id, action,
+                principal.sub if principal else "anonymous")
 
 
 def entries(holder_key: str, limit: int, cursor: str | None) -> dict:
@@ -56,7 +67,8 @@ def entries(holder_key: str, limit: int, cursor: str | None) -> dict:
     page = UsageRecord.query(holder_key, scan_index_forward=False, limit=limit,
                              last_evaluated_key=decode_cursor(cursor))
     found = [{"at": entry.at.split("#")[0], "action": entry.action,
-              "licenseId": entry.licenseId, "caseNo": entry.caseNo, "by": entry.sub,
+              "licenseId": entry.licenseId, "materialId": entry.materialId,
+              "caseNo": entry.caseNo, "by": entry.sub,
               "role": entry.role, "organisation": entry.organisation,
               "purpose": entry.purpose} for entry in page]
     return {"entries": [{k: v for k, v in e.items() if v is not None} for e in found],

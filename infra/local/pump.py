@@ -331,6 +331,7 @@ class EventPump:
                     "SupervisionQueue": env["OW_SUPERVISION_QUEUE_URL"],
                     "NotificationsQueue": env["OW_NOTIFICATIONS_QUEUE_URL"],
                     "StatisticsQueue": env["OW_STATISTICS_QUEUE_URL"],
+                    "MaterialsQueue": env["OW_MATERIALS_QUEUE_URL"],
                     "CasesTable": env["OW_CASES_STREAM_ARN"]}
         self.sources: list = []
         for source in app.event_sources:

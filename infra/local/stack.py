@@ -38,6 +38,7 @@ def _create(region: str, endpoint_url: str | None, stack_name: str) -> dict:
     outputs["LicenseSigningKeyId"] = _signing_key(template, outputs, region, endpoint_url)
     _state_machines(template, cfn, stack_name, region, endpoint_url)
     _secrets(template, stack_name, region, endpoint_url)
+    _materials_bucket(template, outputs, region, endpoint_url)
     env = {var: outputs[key] for key, var in infra_template.OUTPUT_ENV.items()}
     # moto's Fn::Join output keeps the list; a deployment's is the joined string.
     if isinstance(env["OW_DEAD_LETTER_QUEUE_URLS"], list):
@@ -47,6 +48,8 @@ def _create(region: str, endpoint_url: str | None, stack_name: str) -> dict:
     env["OW_SUPERVISION_QUEUE_URL"] = outputs["SupervisionQueueUrl"]
     env["OW_NOTIFICATIONS_QUEUE_URL"] = outputs["NotificationsQueueUrl"]
     env["OW_STATISTICS_QUEUE_URL"] = outputs["StatisticsQueueUrl"]
+    # Where the materials bucket tells of each upload.
+    env["OW_MATERIALS_QUEUE_URL"] = outputs["MaterialsQueueUrl"]
     # Where the local pump records a stream batch that kept failing (the deployed
     # mapping's on-failure destination, infra/package.py).
     env["OW_STREAM_FAILURE_QUEUE_URL"] = outputs["TimelineDeadLetterQueueUrl"]
@@ -124,6 +127,47 @@ def _secrets(template: dict, stack_name: str, region: str, endpoint_url: str | N
             PasswordLength=generate["PasswordLength"],
             ExcludePunctuation=generate.get("ExcludePunctuation", False))["RandomPassword"]
         sm.create_secret(Name=name, Description=props["Description"], SecretString=secret)
+
+
+def _materials_bucket(template: dict, outputs: dict, region: str,
+                      endpoint_url: str | None) -> None:
+    """moto's CloudFormation makes the bucket with its encryption only: apply the rest of
+    the template's own bucket properties (public access block, versioning, lifecycle,
+    CORS, the upload notification to the materials queue) through the S3 API. Against
+    AWS, CloudFormation has applied them and this sets them to the same values."""
+    s3 = boto3.client("s3", region_name=region, endpoint_url=endpoint_url)
+    sqs = boto3.client("sqs", region_name=region, endpoint_url=endpoint_url)
+    props = template["Resources"]["MaterialsBucket"]["Properties"]
+    bucket = outputs["MaterialsBucketName"]
+    s3.put_public_access_block(
+        Bucket=bucket, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"])
+    s3.put_bucket_versioning(Bucket=bucket,
+                             VersioningConfiguration=props["VersioningConfiguration"])
+    rules = []
+    for rule in props["LifecycleConfiguration"]["Rules"]:
+        api = {"ID": rule["Id"], "Status": rule["Status"], "Filter": {"Prefix": rule["Prefix"]}}
+        if "AbortIncompleteMultipartUpload" in rule:
+            api["AbortIncompleteMultipartUpload"] = rule["AbortIncompleteMultipartUpload"]
+        if "Transitions" in rule:
+            api["Transitions"] = [{"Days": t["TransitionInDays"],
+                                   "StorageClass": t["StorageClass"]}
+                                  for t in rule["Transitions"]]
+        if "NoncurrentVersionExpiration" in rule:
+            api["NoncurrentVersionExpiration"] = rule["NoncurrentVersionExpiration"]
+        rules.append(api)
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket,
+                                          LifecycleConfiguration={"Rules": rules})
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [
+        {"AllowedMethods": rule["AllowedMethods"], "AllowedOrigins": rule["AllowedOrigins"],
+         "AllowedHeaders": rule["AllowedHeaders"], "MaxAgeSeconds": rule["MaxAge"]}
+        for rule in props["CorsConfiguration"]["CorsRules"]]})
+    queue_arn = sqs.get_queue_attributes(QueueUrl=outputs["MaterialsQueueUrl"],
+                                         AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={
+        "QueueConfigurations": [
+            {"QueueArn": queue_arn, "Events": [notice["Event"]],
+             "Filter": {"Key": {"FilterRules": notice["Filter"]["S3Key"]["Rules"]}}}
+            for notice in props["NotificationConfiguration"]["QueueConfigurations"]]})
 
 
 def _pseudo_parameters(region: str, stack_name: str, endpoint_url: str | None) -> dict:

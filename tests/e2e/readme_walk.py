@@ -4,11 +4,14 @@ The README's `sh` blocks are read as a small shell: `NAME=$(tok <user>)` gets a 
 user's token from the local OIDC issuer (password grant), `NAME=$(date +FORMAT)` the date,
 `NAME=value` sets a variable, `curl …` is sent over HTTP (method, headers, body,
 `-d @file`, `> file`), `make …` and `.venv/bin/python -m …` run as the reader would run
-them (in the repository, with the environment the local stack wrote), the `tok` function
-is skipped and anything else is an error. What a command's comment promises is checked:
+them (with the environment the local stack wrote), the `tok` function is skipped, and any
+other line (`openssl`, `python3`, `printf`, `NAME=$(…)`) runs in bash with the walk's
+variables, in a directory of the walk's own where the files it writes are. What a
+command's comment promises is checked:
 `409 <code>` an error with that code, `status <n>` / `-> <n>` the case's status, text in
 backquotes a 2xx answer showing it (variables expanded), `exit <n>` a command's exit
-status; otherwise a 2xx (or 0). The workflow runs asynchronously, so an
+status; otherwise a 2xx (or 0). A command that prints a JSON object is an answer like a
+curl's. The workflow runs asynchronously, so an
 answer that is not yet the promised one is asked again for a while, as a reader would.
 The README's placeholders: `NAME=…` with a `…` in it and the comment "the <field> from
 above" takes that field of the last answer that had it (`CASE=4403002026…` the case
@@ -20,6 +23,7 @@ import os
 import re
 import shlex
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -80,6 +84,8 @@ class Walk:
         self.answers: list[tuple[str, int, dict]] = []
         self.runs: list[tuple[str, int, str]] = []  # command, exit status, output
         self.local_dir = local_dir  # the stack's files (infra/local/paths.py)
+        # Where the reader's files go (what curl saves, what the shell lines write).
+        self.workdir = Path(tempfile.mkdtemp(prefix="readme-walk-"))
 
     def expand(self, text: str) -> str:
         return re.sub(r"\$\{?(\w+)\}?", lambda m: self.vars.get(m.group(1), m.group(0)), text)
@@ -109,6 +115,10 @@ class Walk:
             return
         if assign and assign.group(1) in ("API", "ISSUER"):
             return  # the stack under test runs on ports of its own
+        if assign and assign.group(2).startswith("$("):
+            self.vars[assign.group(1)] = self.shell(f"printf %s {assign.group(2)}",
+                                                    comment).strip()
+            return
         if assign:
             self.vars[assign.group(1)] = self.expand(shlex.split(assign.group(2))[0])
             return
@@ -117,7 +127,7 @@ class Walk:
         elif code.startswith(("make ", ".venv/bin/python -m ")):
             self.command(code, comment)
         elif not code.startswith("tok()"):
-            raise AssertionError(f"the walk does not know how to run: {code}")
+            self.shell(code, comment)
 
     def last(self, field: str) -> str:
         """`field` of the last answer that had it."""
@@ -126,22 +136,46 @@ class Walk:
                 return body[field]
         raise AssertionError(f"no answer so far had {field!r}")
 
-    def command(self, code: str, comment: str) -> str:
-        """A `make` target or module run as the README shows it; its output."""
-        words = shlex.split(self.expand(code))
-        if words[0] == ".venv/bin/python":
-            words[0] = str(ROOT / ".venv" / "bin" / "python")
+    def _env(self) -> dict:
         # The environment the stack wrote is what these commands read, not the tests'.
         env = {k: v for k, v in os.environ.items()
                if not k.startswith(("AWS_", "OW_", "MAKE")) and k != "MFLAGS"}
         if self.local_dir:
             env["OW_LOCAL_DIR"] = str(self.local_dir)
-        done = subprocess.run(words, cwd=ROOT, env=env, capture_output=True, text=True,
-                              timeout=300)
+        return env
+
+    def command(self, code: str, comment: str) -> str:
+        """A `make` target (in the repository) or a module (where the reader's files
+        are) run as the README shows it; its output."""
+        words = shlex.split(self.expand(code))
+        env = self._env()
+        if words[0] == ".venv/bin/python":
+            words[0] = str(ROOT / ".venv" / "bin" / "python")
+            env["PYTHONPATH"] = str(ROOT)
+        return self._finish(code, comment, subprocess.run(
+            words, cwd=ROOT if words[0] == "make" else self.workdir, env=env,
+            capture_output=True, text=True, timeout=300))
+
+    def shell(self, code: str, comment: str) -> str:
+        """Any other line, in bash (errors stop it), as the reader's shell would."""
+        env = {**self._env(), **self.vars}
+        return self._finish(code, comment, subprocess.run(
+            ["bash", "-eo", "pipefail", "-c", code], cwd=self.workdir, env=env,
+            capture_output=True, text=True, timeout=120))
+
+    def _finish(self, code: str, comment: str, done) -> str:
         output = done.stdout + done.stderr
         self.runs.append((code, done.returncode, done.stdout))
         wanted = re.search(r"\bexit (\d+)\b", comment)
         assert done.returncode == (int(wanted.group(1)) if wanted else 0), (code, output)
+        for shown in re.findall(r"`([^`]+)`", self.expand(comment)):
+            assert shown in done.stdout, (code, shown, output)
+        try:
+            answer = json.loads(done.stdout)
+        except ValueError:
+            answer = None
+        if isinstance(answer, dict):
+            self.answers.append((code, done.returncode, answer))
         return done.stdout
 
     def curl(self, code: str, comment: str) -> tuple[int, dict]:
@@ -186,6 +220,7 @@ class Walk:
             self.query_password = body["queryPassword"]
         if redirect:
             self.files[redirect] = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            (self.workdir / redirect).write_bytes(self.files[redirect])
         return status, body
 
     def _case(self) -> dict:

@@ -64,7 +64,9 @@ def test_a_stage_deploys_into_cloudformation(built, stage):
         assert not [v for k, v in environment.items() if "SECRET" in k and "/" not in v]
     sources = {m["function"].rsplit("-", 1)[-1]: m["source"] for m in deployed["mappings"]}
     assert set(sources) == {"RecordTask", "ConcludeCase", "StartWorkflow", "CaseTimeline",
-                            "RecordSupervision", "SendNotifications", "CountStatistics"}
+                            "RecordSupervision", "SendNotifications", "CountStatistics",
+                            "RecordMaterial"}
+    assert "MaterialsQueue" in sources["RecordMaterial"]
     assert "TasksQueue" in sources["RecordTask"] and "ConcludeQueue" in sources["ConcludeCase"]
     assert "StartsQueue" in sources["StartWorkflow"]
     assert "SupervisionQueue" in sources["RecordSupervision"]

@@ -141,3 +141,29 @@ def test_the_readme_walk_through_works_as_written(local_stack):
     assert [p["kind"] for p in case["clock"]["pauses"]] == ["supplement", "special_procedure"]
     assert {t["taskId"].split("-", 1)[1]: t["state"] for t in case["tasks"]} == {
         "A1": "decided", "R1-SCJG": "cancelled"}
+
+
+def test_the_readme_materials_and_licenses_walk_through_works_as_written(local_stack):
+    """Upload a material, get a 营业执照, apply naming both, verify the license with
+    openssl from the published keys, revoke it and see verification say so, read the
+    holder's access log: as the README's section says, each answer as its comment says."""
+    walk = Walk(local_stack.url, local_stack.issuer, local_stack.local_dir)
+    walk.run([(code, comment) for code, comment in
+              commands(blocks("## Walk through one case with curl"))
+              if "$(tok" in code or code.startswith(("J=", "tok()"))])
+    walk.run(commands(blocks("### Materials and e-licenses")))
+    answers = {what: body for what, _, body in walk.answers}
+    food = answers[f"GET {local_stack.url}/cases/{walk.vars['FOOD']}"]
+    named = {m["name"]: m for m in food["materials"]}
+    assert named["营业执照"]["license"]["identifier"] == walk.vars["YZ"]
+    assert named["营业执照"]["license"]["trustLevel"] == "A"
+    assert named["经营场所平面图和设备布局图"]["materialId"] == walk.vars["PLAN"]
+    verdict = answers[f"POST {local_stack.url}/licenses/verify?purpose="
+                      "%E5%BC%80%E6%88%B7%E6%A0%B8%E9%AA%8C"]
+    assert (verdict["valid"], verdict["status"]) == (False, "revoked")
+    # The company's log (its other licenses' uses too, when other walks ran first).
+    log = [e for e in answers[f"GET {local_stack.url}/me/access-log"]["entries"]
+           if e.get("licenseId") == walk.vars["YZ"]]
+    assert [(e["action"], e.get("caseNo"), e.get("purpose")) for e in log] == [
+        ("verify", None, "开户核验"),
+        ("use", walk.vars["FOOD"], "食品经营许可（新办）：营业执照（免提交）")]

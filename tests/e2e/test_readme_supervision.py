@@ -33,7 +33,7 @@ def test_the_readme_supervision_walk_through_works_as_written(local_stack):
     case = walk.vars["CASE"]
     api = Api(local_stack.url, local_stack.issuer)
     answers = {what.split("127.0.0.1")[1].split("/", 1)[1]: body
-               for what, _, body in walk.answers}
+               for what, _, body in walk.answers if "127.0.0.1" in what}
 
     # Three sweeps, each at 10:00 of a working day: warnings, then yellow, then red cards
     # for the review task, its stage and the case.

@@ -48,8 +48,8 @@ def test_unknown_and_missing_fields_are_named(stack):
     nested = stack.call("POST", "/cases", "company", {
         "itemCode": FOOD, "applicant": {"type": "legal", "name": "某公司",
                                         "idNumber": "91440300MA5FXK7Q3T"},
-        "materials": [{"name": "营业执照"}]})
-    assert nested.status_code == 400 and nested.data["error"]["field"] == "materials.0.ref"
+        "materials": [{"materialId": "M" + "0" * 32}]})
+    assert nested.status_code == 400 and nested.data["error"]["field"] == "materials.0.name"
     extra = stack.call("POST", "/tasks/440300202611250000001X-A1/decision", "clerk",
                        {"decision": "accept", "opnion": "typo"})
     assert extra.status_code == 400 and extra.data["error"]["field"] == "opnion"

@@ -139,7 +139,8 @@ def test_the_sweep_watches_a_special_procedures_own_limit_and_materials_to_follo
     assert stack.call("POST", f"/tasks/{task['taskId']}/special-procedure/end", "scjg",
                       {"result": "现场勘验合格"}).status_code == 200
     assert stack.call("POST", f"/cases/{following}/supplement", "company", {
-        "materials": [{"name": "食品安全管理制度文本", "ref": "s3://materials/rules.pdf"}]
+        "materials": [{"name": "食品安全管理制度文本",
+                       "materialId": stack.upload("company")["materialId"]}]
     }).data["status"] == 11
     assert overdue.sweep(later) == {"tasks": 0, "cases": 0, "cards": 0, **NOTHING_ELSE}
     assert stack.case(inspected)["overdue"] == ["special_procedure#1"]

@@ -25,6 +25,7 @@ HANDLER_FUNCTIONS = {"record_task": "RecordTask", "conclude_case": "ConcludeCase
                      "record_supervision": "RecordSupervision",
                      "send_notifications": "SendNotifications",
                      "count_statistics": "CountStatistics", "overdue_sweep": "OverdueSweep",
+                     "record_material": "RecordMaterial",
                      "dead_letter_watch": "DeadLetterWatch"}
 # Per-item actions IAM checks inside a transaction.
 TRANSACT_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
@@ -42,7 +43,8 @@ class Recorder:
                        env["OW_SUPERVISION_TABLE"]: "SupervisionTable",
                        env["OW_NOTIFICATIONS_TABLE"]: "NotificationsTable",
                        env["OW_STATISTICS_TABLE"]: "StatisticsTable",
-                       env["OW_USAGE_TABLE"]: "UsageTable"}
+                       env["OW_USAGE_TABLE"]: "UsageTable",
+                       env["OW_MATERIALS_TABLE"]: "MaterialsTable"}
         dead = env["OW_DEAD_LETTER_QUEUE_URLS"].split(",")
         self.queues = {env["OW_TASKS_QUEUE_URL"]: "TasksQueue",
                        env["OW_CONCLUDE_QUEUE_URL"]: "ConcludeQueue",
@@ -50,11 +52,14 @@ class Recorder:
                        env["OW_SUPERVISION_QUEUE_URL"]: "SupervisionQueue",
                        env["OW_NOTIFICATIONS_QUEUE_URL"]: "NotificationsQueue",
                        env["OW_STATISTICS_QUEUE_URL"]: "StatisticsQueue",
+                       env["OW_MATERIALS_QUEUE_URL"]: "MaterialsQueue",
                        dead[0]: "TasksDeadLetterQueue", dead[1]: "ConcludeDeadLetterQueue",
                        dead[2]: "StartsDeadLetterQueue", dead[3]: "TimelineDeadLetterQueue",
                        dead[4]: "SupervisionDeadLetterQueue",
                        dead[5]: "NotificationsDeadLetterQueue",
-                       dead[6]: "StatisticsDeadLetterQueue"}
+                       dead[6]: "StatisticsDeadLetterQueue",
+                       dead[7]: "MaterialsDeadLetterQueue"}
+        self.bucket = env["OW_MATERIALS_BUCKET"]
         self.bus = env["OW_EVENT_BUS_NAME"]
         self.topic = env["OW_NOTIFICATIONS_TOPIC_ARN"]
         self.machine = env["OW_STATE_MACHINE_ARN"]
@@ -109,6 +114,17 @@ class Recorder:
             personal = os.environ["OW_PERSONAL_DATA_KEY_ID"]
             key = params.get("KeyId") or personal  # Decrypt may name none: the blob says
             yield operation, "PersonalDataKey" if personal in key else "LicenseSigningKey"
+        elif service == "s3":
+            # A presigned POST names no key here: its form binds one under materials/.
+            assert params["Bucket"] == self.bucket and \
+                params.get("Key", "materials/").startswith("materials/")
+            # IAM's actions for S3's operations: HEAD is a read; a version is named apart;
+            # botocore presigns a POST under the name CreateBucket: it puts an object.
+            action = {"HeadObject": "GetObject", "CreateBucket": "PutObject"}.get(
+                operation, operation)
+            if params.get("VersionId"):
+                action += "Version"
+            yield action, "MaterialsBucket.Objects"
         elif service == "secretsmanager":
             yield operation, self.secrets[params["SecretId"]]
         else:
@@ -171,6 +187,17 @@ def _exercise(stack, monkeypatch):
     late = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
     stack.open_task(late, "ZWFW", "clerk")
     stack.pump.run_until(lambda: False, timeout=0.5)
+    # A material: declared, uploaded to the bucket, checked, named in an application,
+    # opened by the clerk who accepts it, listed for its owner.
+    plan = stack.upload("company", material="经营场所平面图和设备布局图")["materialId"]
+    with_plan = stack.call("POST", "/cases", "company", application(FOOD, materials=[
+        {"name": "经营场所平面图和设备布局图", "materialId": plan}])).data["caseNo"]
+    stack.open_task(with_plan, "ZWFW", "clerk")
+    assert stack.call("GET", f"/materials/{plan}/download?purpose=受理",
+                      "clerk").status_code == 200
+    assert stack.call("GET", "/me/materials", "company").data["materials"]
+    # One whose upload is not the file declared: rejected, the object deleted.
+    assert stack.upload("company", b"%PDF-1.7 declared", size=3)["state"] == "rejected"
     signed = stack.call("GET", f"/licenses/{case['licenseId']}", "company").data
     assert stack.call("POST", "/licenses/verify", body={**signed, "purpose": "开户核验"}).data["valid"] is True
     # The public key is cached per process: here one process plays every function.
@@ -264,7 +291,8 @@ def test_nothing_is_granted_that_no_code_path_uses(stack, recorded, monkeypatch)
                                          ("StartWorkflow", "StartsQueue"),
                                          ("RecordSupervision", "SupervisionQueue"),
                                          ("SendNotifications", "NotificationsQueue"),
-                                         ("CountStatistics", "StatisticsQueue"))
+                                         ("CountStatistics", "StatisticsQueue"),
+                                         ("RecordMaterial", "MaterialsQueue"))
           for a in ("ReceiveMessage", "DeleteMessage", "GetQueueAttributes")},
         *{("CaseTimeline", f"dynamodb:{a}", "CasesTable.Stream")
           for a in ("DescribeStream", "GetRecords", "GetShardIterator", "ListStreams")},

@@ -96,7 +96,8 @@ def test_a_reviewer_asks_for_a_supplement_and_gets_the_case_back(stack):
     waiting = stack.case(case_no, "company")
     assert waiting["supplement"]["context"] == "review" and not waiting["clock"]["running"]
     supplied = stack.call("POST", f"/cases/{case_no}/supplement", "company", {
-        "materials": [{"name": "食品安全管理制度文本", "ref": "s3://materials/rules.pdf"}]})
+        "materials": [{"name": "食品安全管理制度文本",
+                       "materialId": stack.upload("company")["materialId"]}]})
     assert supplied.data["status"] == 7
     stack.wait_status(case_no, 8)  # back to the department, by itself
     again = stack.open_task(case_no, "SCJG", "scjg")
@@ -167,7 +168,8 @@ def test_approval_with_materials_to_follow_is_12_until_they_are_in(stack):
     assert case["pendingMaterials"] == ["食品安全管理制度文本"] and case["materialsDueBy"]
     assert case["licenseId"]
     done = stack.call("POST", f"/cases/{case_no}/supplement", "company", {
-        "materials": [{"name": "食品安全管理制度文本", "ref": "s3://materials/rules.pdf"}]})
+        "materials": [{"name": "食品安全管理制度文本",
+                       "materialId": stack.upload("company")["materialId"]}]})
     assert done.data["status"] == 11
     stack.pump.run_until(lambda: 11 in _statuses(stack, case_no))
     assert _statuses(stack, case_no) == [1, 3, 8, 12, 11]

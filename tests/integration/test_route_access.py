@@ -59,7 +59,7 @@ BODIES = {
     "/cases/{case_no}/withdraw": {"reason": "不办了"},
     "/cases/{case_no}/revoke": {"reason": "以欺骗手段取得"},
     "/cases/{case_no}/supplement": {"materials": [{"name": "营业执照",
-                                                   "ref": "s3://materials/yyzz.pdf"}]},
+                                                   "materialId": "M" + "0" * 32}]},
     "/tasks/{task_id}/assign": {"to": "staff:zhou-rsj"},
     "/tasks/{task_id}/decision": {"decision": "accept", "opinion": "受理"},
     "/tasks/{task_id}/special-procedure": {"type": "inspection", "reason": "需现场核查"},

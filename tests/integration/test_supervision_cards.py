@@ -104,7 +104,8 @@ def test_a_task_waiting_on_the_applicant_is_not_carded(stack):
     # moved on by the working time the pause lasted), and the sweep cards it once late —
     # yellow straight away, the warning it never needed left out.
     assert stack.call("POST", f"/cases/{case_no}/supplement", "company", {
-        "materials": [{"name": "营业执照", "ref": "s3://materials/licence.pdf"}]
+        "materials": [{"name": "营业执照",
+                       "materialId": stack.upload("company")["materialId"]}]
     }).status_code == 200
     stack.pump.run_until(lambda: stack.case(case_no)["status"] == 8)
     moved = worktime.parse(stack.case(case_no)["clock"]["promisedDueAt"])
@@ -244,7 +245,8 @@ def test_rule_breaches_the_timeline_shows_are_flagged_once(stack, monkeypatch):
         stack.call("POST", f"/tasks/{accept['taskId']}/decision", "clerk", {
             "decision": "supplement", "opinion": "请补正", "materials": materials})
         stack.call("POST", f"/cases/{case_no}/supplement", "company", {
-            "materials": [{"name": materials[0], "ref": "s3://materials/m.pdf"}]})
+            "materials": [{"name": materials[0],
+                           "materialId": stack.upload("company")["materialId"]}]})
     # Accepted days after its limit, then approved without an opinion.
     late = clock.now() + timedelta(days=8)
     monkeypatch.setattr(clock, "now", lambda: late)

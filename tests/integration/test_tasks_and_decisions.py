@@ -1,4 +1,6 @@
 """Inboxes and decisions: once only, by the right people, with the lifecycle enforced."""
+import hashlib
+
 import boto3
 
 from chalicelib.events.handlers import record_task
@@ -106,12 +108,13 @@ def test_supplement_loops_back_to_the_applicant_then_the_counter(stack):
     # what was asked for, and nobody else may give it.
     assert stack.decide(first["taskId"], "clerk", "accept", "受理").data["error"]["code"] \
         == "task_waiting"
-    supply = {"materials": [{"name": PLAN, "ref": "s3://materials/plan.pdf"}],
-              "note": "已上传平面图"}
+    plan = stack.upload("company", b"%PDF-1.7 plan", material=PLAN)["materialId"]
+    supply = {"materials": [{"name": PLAN, "materialId": plan}], "note": "已上传平面图"}
     assert stack.call("POST", f"/cases/{case_no}/supplement", "applicant",
                       supply).status_code == 404
     partial = stack.call("POST", f"/cases/{case_no}/supplement", "company",
-                         {"materials": [{"name": "申请表", "ref": "s3://x"}]})
+                         {"materials": [{"name": "食品安全管理制度文本",
+                                         "materialId": stack.upload("company")["materialId"]}]})
     assert partial.status_code == 400 and partial.data["error"]["field"] == "materials"
     supplied = stack.call("POST", f"/cases/{case_no}/supplement", "company", supply)
     assert supplied.status_code == 200 and supplied.data["status"] == 7
@@ -127,7 +130,10 @@ def test_supplement_loops_back_to_the_applicant_then_the_counter(stack):
     assert [e["action"] for e in case["timeline"] if e["action"].startswith("clock")] == [
         "clock_paused", "clock_resumed"]
     assert case["clock"]["running"] is True and len(case["clock"]["pauses"]) == 1
-    assert {"name": PLAN, "ref": "s3://materials/plan.pdf"} in case["materials"]
+    assert [m for m in case["materials"] if m["name"] == PLAN] == [{
+        "name": PLAN, "materialId": plan, "fileName": "material.pdf",
+        "contentType": "application/pdf", "size": len(b"%PDF-1.7 plan"),
+        "sha256": hashlib.sha256(b"%PDF-1.7 plan").hexdigest()}]
 
 
 def test_illegal_transition_is_409_and_changes_nothing(stack):

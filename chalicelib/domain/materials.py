@@ -1,0 +1,89 @@
+"""Materials (申请材料) as pure rules: a material's identity, where its bytes live, whether
+what the bucket holds is what was declared, and what an item version accepts for one of
+its materials — an upload (again, if it allows reuse) or a license in its place (免提交).
+"""
+import base64
+import hashlib
+from datetime import datetime, timedelta
+
+PREFIX = "materials/"
+# How long a presigned upload form stays good.
+UPLOAD_SECONDS = 15 * 60
+# How long a download link stays good.
+DOWNLOAD_SECONDS = 5 * 60
+
+
+def material_id(owner_key: str, sha256_hex: str) -> str:
+    """The same file of the same owner is the same material: asking twice (a retry, a
+    second application) finds it rather than storing it again. The owner key is already a
+    keyed hash, so the id tells nothing of the owner."""
+    return "M" + hashlib.sha256(f"{owner_key}:{sha256_hex}".encode()).hexdigest()[:32]
+
+
+def object_key(identifier: str) -> str:
+    return PREFIX + identifier
+
+
+def id_of_key(key: str) -> str | None:
+    """The material an object key holds; None for a key that is no material's."""
+    if not key.startswith(PREFIX):
+        return None
+    identifier = key[len(PREFIX):]
+    if len(identifier) == 33 and identifier[0] == "M" and \
+            all(c in "0123456789abcdef" for c in identifier[1:]):
+        return identifier
+    return None
+
+
+def checksum_base64(sha256_hex: str) -> str:
+    """The SHA-256 as S3 takes and returns it (x-amz-checksum-sha256)."""
+    return base64.b64encode(bytes.fromhex(sha256_hex)).decode()
+
+
+def mismatch(declared: dict, found: dict) -> str | None:
+    """Why what was stored is not what was declared (size, contentType, sha256 hex), or
+    None. The upload form makes S3 refuse such a file; this is checked again because not
+    every S3 (nor every form a client builds) enforces it."""
+    if found["size"] != declared["size"]:
+        return f"the file has {found['size']} bytes, {declared['size']} were declared"
+    if found["contentType"] != declared["contentType"]:
+        return (f"the file was sent as {found['contentType']}, "
+                f"{declared['contentType']} was declared")
+    if found["sha256"] != declared["sha256"]:
+        return "the file's SHA-256 is not the one declared"
+    return None
+
+
+def spec_of(item: dict, name: str) -> dict | None:
+    """The item version's material of that name."""
+    return next((m for m in item.get("materials", ()) if m["name"] == name), None)
+
+
+def reuse_refused(spec: dict, created_at: str, used_before: bool,
+                  now: datetime) -> str | None:
+    """Why an upload used in an earlier case may not be used again here, or None."""
+    if not used_before:
+        return None
+    days = spec.get("reusableForDays")
+    if days is None:
+        return None
+    if days == 0:
+        return f"{spec['name']} must be uploaded anew for each application"
+    if datetime.fromisoformat(created_at) < now - timedelta(days=days):
+        return f"{spec['name']} may be reused for {days} days after its upload; upload it anew"
+    return None
+
+
+def replacement_refused(spec: dict, type_code: str, trust_level: str | None) -> str | None:
+    """Why a license of this type and trust level may not stand in for the material, or
+    None (免提交: the version's `replacedBy`)."""
+    accepted = [r for r in spec.get("replacedBy", ()) if r["licenseType"] == type_code]
+    if not accepted:
+        kinds = ", ".join(r["licenseType"] for r in spec.get("replacedBy", ())) or "none"
+        return f"{spec['name']} cannot be replaced by a license of type {type_code} " \
+               f"(accepted: {kinds})"
+    levels = sorted({level for r in accepted for level in r["trustLevels"]})
+    if trust_level not in levels:
+        return f"{spec['name']} takes that license at trust level {'/'.join(levels)}; " \
+               f"this one is {trust_level or 'unstated'}"
+    return None

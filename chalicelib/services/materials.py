@@ -1,0 +1,298 @@
+"""Materials (申请材料): uploaded once straight to the bucket, checked when S3 says they
+arrived, kept per owner (我的材料), named by id in applications and supplements.
+
+1. `POST /materials` declares the file (name, type, size, SHA-256) and answers a presigned
+   POST for exactly that file; the bytes never pass through the API.
+2. The bucket tells the materials queue; `arrived` checks the object against what was
+   declared and marks the material stored (or rejected, and the object deleted).
+3. An application names stored materials by id (`resolve`); the case keeps what they
+   were, and each material lists the cases it was used in.
+"""
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from ..adapters import secrets, storage
+from ..adapters.models import MaterialRecord, put_if_absent, update_if
+from ..domain import identity, lookup
+from ..domain import materials as rules
+from ..domain.documents import MaterialUpload, conform
+from ..domain.errors import Forbidden, NotFound, ValidationError
+from . import clock, usage
+from .pagination import decode_cursor, encode_cursor
+
+log = logging.getLogger("onewindow")
+
+
+def _valid_id(id_number: str) -> bool:
+    from stdnum.cn import ric, uscc  # python-stdnum loads pydoc: only when needed
+    return ric.is_valid(id_number) or uscc.is_valid(id_number)
+
+
+def _owner_key(principal: identity.Principal, holder: str | None) -> str:
+    """Whose material it will be: the applicant's own, a company's it is an agent of, or
+    at the counter the applicant's the clerk names."""
+    if principal.role == identity.APPLICANT:
+        if not principal.id_number:
+            raise Forbidden("the token names no ID number (claim idn): sign in with a "
+                            "verified identity to upload", field="Authorization")
+        holder = (holder or principal.id_number).strip().upper()
+        if holder != principal.id_number and holder not in principal.acts_for:
+            raise Forbidden(f"not an authorised agent of {holder}", field="holder")
+    elif principal.role == identity.CLERK:
+        if not holder:
+            raise ValidationError("at the counter, name the applicant's ID number whose "
+                                  "material this is", field="holder")
+        holder = holder.strip().upper()
+        if not _valid_id(holder):
+            raise ValidationError("holder is not a valid 公民身份号码 or 统一社会信用代码",
+                                  field="holder")
+    else:
+        raise Forbidden("applicants upload their materials (and clerks at the counter)")
+    return lookup.id_key(secrets.lookup(), holder)
+
+
+def view(record: MaterialRecord) -> dict:
+    found = {"materialId": record.materialId, "name": record.name,
+             "material": record.material, "contentType": record.contentType,
+             "size": int(record.size), "sha256": record.sha256, "state": record.state,
+             "reason": record.reason, "createdAt": record.createdAt,
+             "storedAt": record.storedAt, "usedIn": list(record.usedIn or []) or None}
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def request_upload(principal: identity.Principal | None, body) -> tuple[dict, bool]:
+    """Declare a file and get the form to upload it with; (answer, created). The same
+    file of the same owner is one material: a stored one is answered as it is (nothing
+    to upload), a pending or rejected one gets a fresh form for what is declared now."""
+    principal = identity.require(principal)
+    document = conform(body, MaterialUpload)
+    owner = _owner_key(principal, document.holder)
+    identifier = rules.material_id(owner, document.sha256)
+    declared = dict(name=document.name, material=document.material,
+                    contentType=document.contentType, size=document.size)
+    record = MaterialRecord(identifier, owner=owner, uploader=principal.sub,
+                            sha256=document.sha256, state="pending",
+                            createdAt=clock.now().isoformat(), **declared)
+    created = put_if_absent(record)
+    if not created:
+        redeclared = update_if(record, [
+            *(getattr(MaterialRecord, k).set(v) for k, v in declared.items() if v is not None),
+            MaterialRecord.state.set("pending"), MaterialRecord.reason.remove(),
+            MaterialRecord.uploader.set(principal.sub)],
+            MaterialRecord.state.is_in("pending", "rejected"))
+        record = MaterialRecord.get(identifier, consistent_read=True)
+        if not redeclared:   # stored already: nothing to upload
+            return view(record), False
+    form = storage.upload_form(rules.object_key(identifier), document.contentType,
+                               document.size, rules.checksum_base64(document.sha256),
+                               rules.UPLOAD_SECONDS)
+    expires = clock.now().timestamp() + rules.UPLOAD_SECONDS
+    return {**view(record), "upload": {
+        "url": form["url"], "fields": form["fields"],
+        "expiresAt": datetime.fromtimestamp(expires, timezone.utc).isoformat()}}, created
+
+
+def arrived(key: str, version_id: str | None = None) -> str:
+    """The bucket says an object arrived: check it against what was declared. Returns
+    what became of it (stored, rejected, duplicate, dropped, unknown); safe to repeat."""
+    identifier = rules.id_of_key(key)
+    if identifier is None:
+        log.warning("an object %s in the materials bucket is no material's", key)
+        return "unknown"
+    try:
+        record = MaterialRecord.get(identifier, consistent_read=True)
+    except MaterialRecord.DoesNotExist:
+        log.warning("object %s: no material %s was asked for", key, identifier)
+        return "unknown"
+    found = storage.head(key, version_id)
+    if record.state == "stored":
+        return _second_upload(record, key, found)
+    sha256 = found.sha256 or storage.sha256_of(key, found.version_id)
+    why = rules.mismatch(
+        {"size": int(record.size), "contentType": record.contentType,
+         "sha256": record.sha256},
+        {"size": found.size, "contentType": found.content_type, "sha256": sha256})
+    if why:
+        storage.delete_version(key, found.version_id)
+        update_if(record, [MaterialRecord.state.set("rejected"),
+                           MaterialRecord.reason.set(why)],
+                  MaterialRecord.state == "pending")
+        log.info("material %s rejected: %s", identifier, why)
+        return "rejected"
+    if update_if(record, [MaterialRecord.state.set("stored"),
+                          MaterialRecord.storedAt.set(clock.now().isoformat()),
+                          MaterialRecord.versionId.set(found.version_id),
+                          MaterialRecord.reason.remove()],
+                 MaterialRecord.state.is_in("pending", "rejected")):
+        log.info("material %s stored (%s bytes)", identifier, found.size)
+        return "stored"
+    return _second_upload(MaterialRecord.get(identifier, consistent_read=True), key, found)
+
+
+def _second_upload(record: MaterialRecord, key: str, found: storage.Stored) -> str:
+    """A material is stored once: the version checked stays; another upload with the same
+    form (a retried POST, a race) is deleted, so it never becomes what the key serves."""
+    if found.version_id == record.versionId:
+        return "duplicate"
+    storage.delete_version(key, found.version_id)
+    log.info("material %s: a second upload (version %s) was dropped", record.materialId,
+             found.version_id)
+    return "dropped"
+
+
+def _load(identifier: str) -> MaterialRecord:
+    if rules.id_of_key(rules.object_key(identifier)) is None:
+        raise NotFound("no material with that id", field="materialId")
+    try:
+        return MaterialRecord.get(identifier)
+    except MaterialRecord.DoesNotExist:
+        raise NotFound(f"no material {identifier}", field="materialId") from None
+
+
+def _owns(principal: identity.Principal | None, record: MaterialRecord) -> bool:
+    """Its owner (or the owner's agent), and the clerk who uploaded it at the counter."""
+    if principal is None:
+        return False
+    if principal.role == identity.CLERK:
+        return principal.sub == record.uploader
+    secret = secrets.lookup()
+    return identity.owns(principal, None,
+                         lambda id_number: lookup.id_key(secret, id_number) == record.owner)
+
+
+def get(principal: identity.Principal | None, identifier: str) -> dict:
+    principal = identity.require(principal)
+    record = _load(identifier)
+    if not _owns(principal, record):
+        raise NotFound(f"no material {identifier}", field="materialId")
+    return view(record)
+
+
+def download(principal: identity.Principal | None, identifier: str,
+             purpose: str | None = None) -> dict:
+    """A short-lived link to the file: for its owner, and for the staff who may read a
+    case it was used in — with a purpose, logged for the owner (who used my data)."""
+    from . import cases
+    principal = identity.require(principal)
+    record = _load(identifier)
+    used_in = None
+    if not _owns(principal, record):
+        if principal.role not in identity.STAFF:
+            raise NotFound(f"no material {identifier}", field="materialId")
+        used_in = next((case_no for case_no in record.usedIn or ()
+                        if _reads(principal, case_no, cases)), None)
+        if used_in is None:
+            raise NotFound(f"no material {identifier}", field="materialId")
+        usage.log(record.owner, "view", principal=principal,
+                  purpose=usage.stated_purpose(purpose), case_no=used_in,
+                  material_id=identifier)
+    if record.state != "stored":
+        raise NotFound(f"material {identifier} is {record.state}: nothing to download",
+                       field="materialId")
+    return {"materialId": identifier, "url": storage.download_link(
+        rules.object_key(identifier), record.versionId, record.name, rules.DOWNLOAD_SECONDS),
+        "expiresIn": rules.DOWNLOAD_SECONDS}
+
+
+def _reads(principal: identity.Principal, case_no: str, cases) -> bool:
+    try:
+        case, _, tasks = cases.load(case_no)
+    except NotFound:
+        return False
+    return cases.may_read(principal, case, tasks)
+
+
+def mine(principal: identity.Principal | None, limit: int = 20, cursor: str | None = None,
+         for_company: str | None = None) -> dict:
+    """My materials (or a company's I am an agent of), newest first."""
+    from .me import holder_key
+    owner = holder_key(principal, for_company, "materials")
+    page = MaterialRecord.by_owner.query(owner, scan_index_forward=False, limit=limit,
+                                         last_evaluated_key=decode_cursor(cursor))
+    return {"materials": [view(record) for record in page],
+            "next": encode_cursor(page.last_evaluated_key)}
+
+
+# -- in an application ----------------------------------------------------------------
+
+@dataclass
+class Given:
+    """The materials of an application as the case keeps them, and the uses to record
+    once the case exists: uploads to mark used, licenses to log for their holder."""
+    entries: list[dict] = field(default_factory=list)
+    uploads: list[str] = field(default_factory=list)
+    licenses: list[tuple[str, str]] = field(default_factory=list)   # (identifier, name)
+
+
+def given_in_case(item: dict, refs: list[dict], holder_id: str, owner_key: str,
+                  where: str = "materials", also: list[str] = ()) -> Given:
+    """Check each named material against the item version and the applicant: an upload
+    of theirs (stored, for this material, reusable here) or a license the version takes
+    in its place (services/licenses.py). `also`: names a reviewer asked for beyond the
+    version's list (a supplement)."""
+    from . import licenses
+    given = Given()
+    for index, ref in enumerate(refs):
+        at = f"{where}[{index}]"
+        spec = rules.spec_of(item, ref["name"]) or \
+            ({"name": ref["name"]} if ref["name"] in also else None)
+        if spec is None:
+            raise ValidationError(f"{item['name']} asks for no material named {ref['name']}",
+                                  field=f"{at}.name")
+        chosen = [k for k in ("materialId", "licenseId", "license") if k in ref]
+        if len(chosen) != 1:
+            raise ValidationError("name each material by exactly one of materialId, "
+                                  "licenseId and license", field=at)
+        if "materialId" in ref:
+            entry, _ = uploaded(ref["materialId"], spec, owner_key, f"{at}.materialId")
+            given.uploads.append(ref["materialId"])
+        else:
+            entry = licenses.accepted_in_case(ref, spec, holder_id, at)
+            given.licenses.append((entry["license"]["identifier"], spec["name"]))
+        given.entries.append(entry)
+    return given
+
+
+def record_uses(given: Given, principal: identity.Principal, case_no: str, item: dict,
+                owner_key: str) -> None:
+    """After the case is written: each upload lists the case, each license's use is in
+    its holder's log (用证记录: which department used it, in which case, for what)."""
+    for identifier in given.uploads:
+        mark_used(identifier, case_no)
+    for license_id, name in given.licenses:
+        usage.log(owner_key, "use", license_id=license_id, principal=principal,
+                  purpose=f"{item['name']}：{name}（免提交）",
+                  organisation=item.get("implementingDept"), case_no=case_no)
+
+
+def uploaded(identifier: str, spec: dict, owner_key: str, field: str) -> tuple[dict, bool]:
+    """A stored upload of the owner that the version's material takes: (what the case
+    keeps of it, whether it was used before)."""
+    try:
+        record = MaterialRecord.get(identifier, consistent_read=True)
+    except MaterialRecord.DoesNotExist:
+        record = None
+    if record is None or record.owner != owner_key:
+        raise ValidationError(f"the applicant has no material {identifier}", field=field)
+    if record.state != "stored":
+        raise ValidationError(f"material {identifier} is {record.state}"
+                              + (f" ({record.reason})" if record.reason else "")
+                              + ": only a stored upload can be named", field=field)
+    if record.material and record.material != spec["name"]:
+        raise ValidationError(f"material {identifier} was uploaded for {record.material}, "
+                              f"not {spec['name']}", field=field)
+    why = rules.reuse_refused(spec, record.createdAt, bool(record.usedIn), clock.now())
+    if why:
+        raise ValidationError(why, field=field)
+    return {"name": spec["name"], "materialId": identifier, "fileName": record.name,
+            "contentType": record.contentType, "size": int(record.size),
+            "sha256": record.sha256}, bool(record.usedIn)
+
+
+def mark_used(identifier: str, case_no: str) -> None:
+    """List the case on the material (once, however often it is retried)."""
+    update_if(MaterialRecord(identifier),
+              [MaterialRecord.usedIn.set((MaterialRecord.usedIn | []).append([case_no]))],
+              MaterialRecord.usedIn.does_not_exist()
+              | ~MaterialRecord.usedIn.contains(case_no))

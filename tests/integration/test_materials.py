@@ -1,0 +1,250 @@
+"""Materials (申请材料) end to end on moto: declared, uploaded straight to the bucket with
+the presigned form, checked when the bucket's notice arrives, listed for their owner,
+named by id in an application — and a license named in place of one (免提交)."""
+import hashlib
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import boto3
+import requests
+
+from chalicelib.services import materials
+from infra.local import demo
+
+from .harness import FOOD, REGION, application
+
+USCC = application(FOOD)["applicant"]["idNumber"]   # the company's
+PLAN = "经营场所平面图和设备布局图"
+BUSINESS_LICENSE = "营业执照"
+REGISTRATION = demo.code_of("000201001000", "SCJG")  # 企业设立登记: issues 营业执照
+
+
+def _declare(stack, user: str, data: bytes, **extra):
+    return stack.call("POST", "/materials", user, {
+        "name": "plan.pdf", "contentType": "application/pdf", "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(), **extra})
+
+
+def _post(form: dict, data: bytes, content_type: str = "application/pdf"):
+    return requests.post(form["url"], data=form["fields"],
+                         files={"file": ("plan.pdf", data, content_type)})
+
+
+def _versions(stack, identifier: str) -> list[dict]:
+    return boto3.client("s3", region_name=REGION).list_object_versions(
+        Bucket=stack.env["OW_MATERIALS_BUCKET"], Prefix=f"materials/{identifier}"
+    ).get("Versions", [])
+
+
+def test_a_material_is_uploaded_to_the_bucket_checked_and_listed_for_its_owner(stack):
+    data = b"%PDF-1.7 floor plan"
+    declared = _declare(stack, "company", data, material=PLAN)
+    assert declared.status_code == 201 and declared.data["state"] == "pending"
+    form = declared.data["upload"]
+    # The form binds the file: its key, type, exact size and SHA-256; encrypted at rest.
+    policy = json.loads(__import__("base64").b64decode(form["fields"]["policy"]))
+    assert ["content-length-range", len(data), len(data)] in policy["conditions"]
+    assert {"x-amz-checksum-sha256": materials.rules.checksum_base64(
+        hashlib.sha256(data).hexdigest())} in policy["conditions"]
+    assert {"x-amz-server-side-encryption": "AES256"} in policy["conditions"]
+    assert form["fields"]["key"] == f"materials/{declared.data['materialId']}"
+
+    assert _post(form, data).status_code == 204
+    identifier = declared.data["materialId"]
+    assert stack.pump.run_until(lambda: stack.material("company", identifier)["state"]
+                                == "stored")
+    material = stack.material("company", identifier)
+    assert (material["size"], material["material"], material["contentType"]) == (
+        len(data), PLAN, "application/pdf")
+    # Its owner (and the owner's agent) list it and fetch it; nobody else sees it.
+    mine = stack.call("GET", "/me/materials", "company").data["materials"]
+    assert [m["materialId"] for m in mine] == [identifier]
+    assert stack.call("GET", f"/me/materials?for={USCC}", "agent").data["materials"] == mine
+    link = stack.call("GET", f"/materials/{identifier}/download", "agent").data["url"]
+    assert requests.get(link).content == data
+    for stranger in ("lisi", "scjg"):
+        assert stack.call("GET", f"/materials/{identifier}", stranger).status_code == 404
+        assert stack.call("GET", f"/materials/{identifier}/download?purpose=x",
+                          stranger).status_code == 404
+    # The same file again is the same material: nothing more to upload.
+    again = _declare(stack, "company", data)
+    assert (again.status_code, again.data["materialId"], "upload" in again.data) == (
+        200, identifier, False)
+
+
+def test_a_file_other_than_declared_is_rejected_and_deleted(stack):
+    declared = _declare(stack, "company", b"%PDF-1.7 the declared file")
+    identifier = declared.data["materialId"]
+    # moto's S3 does not enforce the form's checksum (AWS does): our check must.
+    assert _post(declared.data["upload"], b"%PDF-1.7 another file!!!!").status_code == 204
+    assert stack.pump.run_until(lambda: stack.material("company", identifier)["state"]
+                                == "rejected")
+    material = stack.material("company", identifier)
+    assert material["reason"] == "the file has 25 bytes, 26 were declared"
+    assert _versions(stack, identifier) == []
+    # Declared again, it gets a fresh form; the right file is then stored.
+    retry = _declare(stack, "company", b"%PDF-1.7 the declared file")
+    assert retry.status_code == 200 and retry.data["state"] == "pending"
+    assert _post(retry.data["upload"], b"%PDF-1.7 the declared file").status_code == 204
+    assert stack.pump.run_until(lambda: stack.material("company", identifier)["state"]
+                                == "stored")
+    assert "reason" not in stack.material("company", identifier)
+
+
+def test_wrong_type_or_bad_declarations_are_refused(stack):
+    data = b"%PDF-1.7"
+    declared = _declare(stack, "company", data)
+    # A client that changes the form's type (AWS refuses it by the form's policy).
+    form = declared.data["upload"]
+    form = {**form, "fields": {**form["fields"], "Content-Type": "image/png"}}
+    assert _post(form, data, "image/png").status_code == 204
+    identifier = declared.data["materialId"]
+    assert stack.pump.run_until(lambda: stack.material("company", identifier)["state"]
+                                == "rejected")
+    assert "image/png" in stack.material("company", identifier)["reason"]
+    for body, field in (({"contentType": "text/html"}, "contentType"),
+                        ({"size": 20 * 1024 * 1024 + 1}, "size"),
+                        ({"sha256": "XYZ"}, "sha256")):
+        refused = stack.call("POST", "/materials", "company", {
+            "name": "a.pdf", "contentType": "application/pdf", "size": 1,
+            "sha256": "0" * 64, **body})
+        assert (refused.status_code, refused.data["error"]["field"]) == (400, field)
+    assert stack.call("POST", "/materials", "agent", {
+        "name": "a.pdf", "contentType": "application/pdf", "size": 1, "sha256": "0" * 64,
+        "holder": "91440300MA5FXK7Q3U"}).status_code in (400, 403)
+    assert stack.call("POST", "/materials", "scjg", {
+        "name": "a.pdf", "contentType": "application/pdf", "size": 1,
+        "sha256": "0" * 64}).status_code == 403
+    assert len(stack.call("GET", "/me/materials", "company").data["materials"]) == 1
+
+
+def test_concurrent_declarations_and_repeated_notices_make_one_material(stack):
+    data = b"%PDF-1.7 once"
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: _declare(stack, "company", data), range(8)))
+    assert {a.status_code for a in answers} <= {200, 201}
+    assert len({a.data["materialId"] for a in answers}) == 1
+    assert sum(a.status_code == 201 for a in answers) == 1
+    identifier = answers[0].data["materialId"]
+    # Two uploads with the same form, and the bucket's notice delivered twice over.
+    assert _post(answers[0].data["upload"], data).status_code == 204
+    assert stack.pump.run_until(lambda: stack.material("company", identifier)["state"]
+                                == "stored")
+    stored = stack.material("company", identifier)
+    key = f"materials/{identifier}"
+    assert materials.arrived(key) == "duplicate"
+    assert _post(answers[1].data["upload"], data).status_code == 204
+    stack.pump.run_until(lambda: len(_versions(stack, identifier)) == 1)
+    assert [v["IsLatest"] for v in _versions(stack, identifier)] == [True]
+    assert stack.material("company", identifier) == stored
+    assert len(stack.call("GET", "/me/materials", "company").data["materials"]) == 1
+
+
+def test_an_application_names_uploads_by_id(stack):
+    plan = stack.upload("company", b"%PDF-1.7 plan", material=PLAN)["materialId"]
+    rules = stack.upload("agent", b"%PDF-1.7 rules", holder=USCC)["materialId"]
+    body = application(FOOD, materials=[{"name": PLAN, "materialId": plan},
+                                        {"name": "食品安全管理制度文本", "materialId": rules}])
+    created = stack.call("POST", "/cases", "company", body)
+    assert created.status_code == 201, created.data
+    case_no = created.data["caseNo"]
+    case = stack.case(case_no)
+    assert [(m["name"], m["materialId"], m["sha256"]) for m in case["materials"]] == [
+        (PLAN, plan, hashlib.sha256(b"%PDF-1.7 plan").hexdigest()),
+        ("食品安全管理制度文本", rules, hashlib.sha256(b"%PDF-1.7 rules").hexdigest())]
+    assert stack.material("company", plan)["usedIn"] == [case_no]
+    # Reused in a second application (the version sets no limit): listed there too.
+    second = stack.call("POST", "/cases", "company", application(
+        FOOD, materials=[{"name": PLAN, "materialId": plan}])).data["caseNo"]
+    assert stack.material("company", plan)["usedIn"] == [case_no, second]
+    # The accepting clerk opens the file with a purpose; the owner's log shows it.
+    stack.open_task(case_no, "ZWFW", "clerk")
+    assert stack.call("GET", f"/materials/{plan}/download", "clerk").status_code == 400
+    opened = stack.call("GET", f"/materials/{plan}/download?purpose=受理审查", "clerk")
+    assert requests.get(opened.data["url"]).content == b"%PDF-1.7 plan"
+    log = stack.call("GET", "/me/access-log", "company").data["entries"]
+    assert [(e["action"], e["materialId"], e["caseNo"], e["purpose"]) for e in log] == [
+        ("view", plan, case_no, "受理审查")]
+
+
+def test_an_application_refuses_materials_that_are_not_the_applicants_or_not_ready(stack):
+    theirs = stack.upload("lisi", b"%PDF-1.7 lisi")["materialId"]
+    pending = _declare(stack, "company", b"%PDF-1.7 never sent").data["materialId"]
+    other = stack.upload("company", b"%PDF-1.7 rules", material="食品安全管理制度文本")
+    for ref, field in (({"name": PLAN, "materialId": theirs}, "materials[0].materialId"),
+                       ({"name": PLAN, "materialId": pending}, "materials[0].materialId"),
+                       ({"name": PLAN, "materialId": other["materialId"]},
+                        "materials[0].materialId"),
+                       ({"name": "不存在的材料", "materialId": theirs}, "materials[0].name"),
+                       ({"name": PLAN}, "materials[0]"),
+                       ({"name": PLAN, "materialId": theirs, "licenseId": "x"},
+                        "materials[0]")):
+        refused = stack.call("POST", "/cases", "company", application(FOOD, materials=[ref]))
+        assert (refused.status_code, refused.data["error"]["field"]) == (400, field), ref
+    assert stack.call("GET", "/me/cases", "company").data["cases"] == []
+
+
+def test_an_upload_the_version_lets_be_used_once_is_not_reused(stack):
+    owner = stack.material("company", stack.upload("company")["materialId"])
+    from chalicelib.adapters.models import MaterialRecord
+    record = MaterialRecord.get(owner["materialId"])
+    once = {"name": PLAN, "reusableForDays": 0}
+    assert materials.uploaded(record.materialId, once, record.owner, "f")[1] is False
+    materials.mark_used(record.materialId, "44030020261125000001")
+    materials.mark_used(record.materialId, "44030020261125000001")   # a retry: once
+    assert MaterialRecord.get(record.materialId).usedIn == ["44030020261125000001"]
+    try:
+        materials.uploaded(record.materialId, once, record.owner, "f")
+    except materials.ValidationError as refused:
+        assert "anew" in refused.message and refused.field == "f"
+    else:
+        raise AssertionError("a used upload was taken again")
+
+
+def _business_license(stack) -> str:
+    """企业设立登记 for the company, accepted and approved: its 营业执照's identifier."""
+    body = {"itemCode": REGISTRATION, "applicant": application(FOOD)["applicant"],
+            "form": {"companyName": "深圳小吃有限公司", "address": "深圳市南山区科技园1号",
+                     "registeredCapital": 100000, "scope": "餐饮服务"}, "channel": "web"}
+    case_no = stack.call("POST", "/cases", "company", body).data["caseNo"]
+    accept = stack.open_task(case_no, "ZWFW", "clerk")
+    stack.decide(accept["taskId"], "clerk", "accept", "受理")
+    review = stack.open_task(case_no, "SCJG", "scjg")
+    stack.decide(review["taskId"], "scjg", "approve", "同意")
+    return stack.wait_status(case_no, 11)["licenseId"]
+
+
+def test_a_license_stands_in_for_a_material_verified_and_logged(stack):
+    license_id = _business_license(stack)
+    body = application(FOOD, materials=[{"name": BUSINESS_LICENSE, "licenseId": license_id}])
+    created = stack.call("POST", "/cases", "agent", body)
+    assert created.status_code == 201, created.data
+    case_no = created.data["caseNo"]
+    named = stack.case(case_no, "supervisor")["materials"]
+    assert len(named) == 1 and named[0]["name"] == BUSINESS_LICENSE
+    assert {k: named[0]["license"][k] for k in ("identifier", "trustLevel", "verified",
+                                                "area")} == {
+        "identifier": license_id, "trustLevel": "A", "verified": True, "area": "440300"}
+    log = stack.call("GET", "/me/access-log", "company").data["entries"]
+    assert [(e["action"], e["licenseId"], e["caseNo"], e["by"], e["organisation"])
+            for e in log] == [("use", license_id, case_no, "person:chen-dai", "SCJG")]
+    # Not for a material the version does not let it replace, not another's, not revoked.
+    wrong = stack.call("POST", "/cases", "company", application(
+        FOOD, materials=[{"name": PLAN, "licenseId": license_id}]))
+    assert (wrong.status_code, wrong.data["error"]["field"]) == (
+        400, "materials[0].licenseId")
+    not_theirs = stack.call("POST", "/cases", "lisi", application(
+        FOOD, applicant={"type": "legal", "name": "别的公司", "idNumber": "91440300MA5FXK7Q3T"},
+        materials=[{"name": BUSINESS_LICENSE, "licenseId": license_id}]))
+    assert not_theirs.status_code == 403
+    stack.call("POST", f"/licenses/{license_id}/revoke", "scjg", {"reason": "吊销"})
+    revoked = stack.call("POST", "/cases", "company", body)
+    assert (revoked.status_code, revoked.data["error"]["code"]) == (422, "license_not_valid")
+    # The signed license itself, as another region would be given it, is checked the
+    # same way: this region's library says it is revoked.
+    signed = stack.call("GET", f"/licenses/{license_id}", "company").data
+    as_signed = stack.call("POST", "/cases", "company", application(FOOD, materials=[
+        {"name": BUSINESS_LICENSE, "license": {"license": signed["license"],
+                                               "signature": signed["signature"]}}]))
+    assert (as_signed.status_code, as_signed.data["error"]["field"]) == (
+        422, "materials[0].license")

@@ -1,0 +1,60 @@
+"""The materials rules, without AWS: identity, keys, the stored-vs-declared check, reuse
+and replacement by a license (免提交)."""
+import base64
+import hashlib
+from datetime import datetime, timedelta, timezone
+
+from chalicelib.domain import materials as rules
+
+SHA = hashlib.sha256(b"file").hexdigest()
+NOW = datetime(2026, 11, 25, 10, tzinfo=timezone.utc)
+LICENSE_SPEC = {"name": "营业执照", "replacedBy": [
+    {"licenseType": "11100000MB0143028R002", "trustLevels": ["A"]}]}
+
+
+def test_one_file_of_one_owner_is_one_material():
+    assert rules.material_id("owner-a", SHA) == rules.material_id("owner-a", SHA)
+    assert rules.material_id("owner-a", SHA) != rules.material_id("owner-b", SHA)
+    assert rules.material_id("owner-a", SHA) != rules.material_id("owner-a", "0" * 64)
+    identifier = rules.material_id("owner-a", SHA)
+    assert rules.id_of_key(rules.object_key(identifier)) == identifier
+
+
+def test_only_material_keys_name_a_material():
+    assert rules.id_of_key("materials/Mzz") is None
+    assert rules.id_of_key("other/" + rules.material_id("o", SHA)) is None
+    assert rules.id_of_key("materials/" + "M" + "A" * 32) is None  # uppercase hex
+
+
+def test_checksum_is_the_base64_of_the_digest():
+    assert rules.checksum_base64(SHA) == base64.b64encode(
+        hashlib.sha256(b"file").digest()).decode()
+
+
+def test_what_was_stored_must_be_what_was_declared():
+    declared = {"size": 4, "contentType": "application/pdf", "sha256": SHA}
+    assert rules.mismatch(declared, dict(declared)) is None
+    assert "5 bytes" in rules.mismatch(declared, {**declared, "size": 5})
+    assert "image/png" in rules.mismatch(declared, {**declared, "contentType": "image/png"})
+    assert "SHA-256" in rules.mismatch(declared, {**declared, "sha256": "0" * 64})
+
+
+def test_reuse_follows_the_item_versions_rule():
+    recent, old = (NOW - timedelta(days=10)).isoformat(), (NOW - timedelta(days=200)).isoformat()
+    anytime, never, half_year = ({"name": "照片"}, {"name": "照片", "reusableForDays": 0},
+                                 {"name": "照片", "reusableForDays": 180})
+    assert rules.reuse_refused(anytime, old, True, NOW) is None
+    assert rules.reuse_refused(never, recent, False, NOW) is None   # first use
+    assert "anew" in rules.reuse_refused(never, recent, True, NOW)
+    assert rules.reuse_refused(half_year, recent, True, NOW) is None
+    assert "180 days" in rules.reuse_refused(half_year, old, True, NOW)
+
+
+def test_a_license_replaces_a_material_only_of_its_type_and_trust_level():
+    assert rules.replacement_refused(LICENSE_SPEC, "11100000MB0143028R002", "A") is None
+    assert "trust level A" in rules.replacement_refused(
+        LICENSE_SPEC, "11100000MB0143028R002", "B")
+    assert "cannot be replaced" in rules.replacement_refused(
+        LICENSE_SPEC, "11100000MB0142836T001", "A")
+    assert "accepted: none" in rules.replacement_refused(
+        {"name": "申请表"}, "11100000MB0143028R002", "A")
