@@ -36,10 +36,18 @@ def upload_form(key: str, content_type: str, size: int, checksum_b64: str,
         _bucket(), key, Fields=fields, Conditions=conditions, ExpiresIn=expires_in)
 
 
-def head(key: str, version_id: str | None = None) -> Stored:
+def head(key: str, version_id: str | None = None) -> Stored | None:
+    """What the bucket holds under the key (that version); None when nothing (deleted)."""
+    from botocore.exceptions import ClientError
     extra = {"VersionId": version_id} if version_id else {}
-    found = aws.client("s3").head_object(Bucket=_bucket(), Key=key, ChecksumMode="ENABLED",
-                                         **extra)
+    try:
+        found = aws.client("s3").head_object(Bucket=_bucket(), Key=key,
+                                             ChecksumMode="ENABLED", **extra)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey",
+                                                           "NoSuchVersion", "405"):
+            return None
+        raise
     checksum = found.get("ChecksumSHA256")
     return Stored(size=found["ContentLength"], content_type=found.get("ContentType", ""),
                   version_id=found.get("VersionId"),

@@ -95,7 +95,9 @@ def request_upload(principal: identity.Principal | None, body) -> tuple[dict, bo
 
 def arrived(key: str, version_id: str | None = None) -> str:
     """The bucket says an object arrived: check it against what was declared. Returns
-    what became of it (stored, rejected, duplicate, dropped, unknown); safe to repeat."""
+    what became of it (stored, rejected, duplicate, dropped, gone, unknown); safe to
+    repeat: a notice of an object deleted since (a rejected or dropped upload, delivered
+    again) finds it gone."""
     identifier = rules.id_of_key(key)
     if identifier is None:
         log.warning("an object %s in the materials bucket is no material's", key)
@@ -106,6 +108,8 @@ def arrived(key: str, version_id: str | None = None) -> str:
         log.warning("object %s: no material %s was asked for", key, identifier)
         return "unknown"
     found = storage.head(key, version_id)
+    if found is None:
+        return "gone"
     if record.state == "stored":
         return _second_upload(record, key, found)
     sha256 = found.sha256 or storage.sha256_of(key, found.version_id)

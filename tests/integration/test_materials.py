@@ -82,6 +82,9 @@ def test_a_file_other_than_declared_is_rejected_and_deleted(stack):
     material = stack.material("company", identifier)
     assert material["reason"] == "the file has 25 bytes, 26 were declared"
     assert _versions(stack, identifier) == []
+    # The bucket's notice delivered again finds the object gone and changes nothing.
+    assert materials.arrived(f"materials/{identifier}") == "gone"
+    assert stack.material("company", identifier)["state"] == "rejected"
     # Declared again, it gets a fresh form; the right file is then stored.
     retry = _declare(stack, "company", b"%PDF-1.7 the declared file")
     assert retry.status_code == 200 and retry.data["state"] == "pending"

@@ -26,16 +26,19 @@ def _region_key() -> tuple[str, dict]:
     return key["KeyId"], license_proof.jwk_of(der, keyArn=key["Arn"], **BEIJING)
 
 
-def _license_of(key_id: str, jwk: dict) -> dict:
-    """A license as the other region issues and signs it (its identifier, its key)."""
+def _license_of(key_id: str, jwk: dict, **changes) -> dict:
+    """A license as the other region issues and signs it (its identifier, its key);
+    `changes`: fields other than the default 食品经营许可证's."""
     document = {
-        "identifier": make_license_identifier("11100000000013127D001",
+        "identifier": make_license_identifier(changes.get("typeCode",
+                                                          "11100000000013127D001"),
                                               BEIJING["issuerCode"], "1100002026112500000007"),
         "name": "食品经营许可证", "holder": "北京小吃有限公司",
         "holderId": "91110000MA0000000X", "holderIdType": "001",
         "issuer": BEIJING["issuer"], "issuerCode": BEIJING["issuerCode"],
         "issueDate": "2026-11-25", "validFrom": "2026-11-25", "validTo": "2031-11-24",
-        "area": "110000", "trustLevel": "A"}
+        "area": "110000", "trustLevel": "A", "typeCode": "11100000000013127D001",
+        **changes}
     signature = {"canonicalization": "RFC8785"}
     signed = boto3.client("kms", region_name=REGION).sign(
         KeyId=key_id, Message=license_proof.signed_bytes(document, signature),
@@ -93,3 +96,36 @@ def test_a_trust_list_with_a_bad_key_stops_the_function_at_start(stack, tmp_path
     finally:
         monkeypatch.undo()
         wiring.configure()
+
+
+def test_a_region_b_case_accepts_a_license_issued_in_region_a(stack, trusting):
+    """证照互认 in a case: Beijing's 营业执照 of the company, given as signed, stands in
+    for the paper copy in a Shenzhen application once Beijing's key is trusted here."""
+    from .harness import FOOD, application
+    key_id, jwk = _region_key()
+    company = application(FOOD)["applicant"]
+    business = _license_of(key_id, jwk, typeCode="11100000MB0143028R002", name="营业执照",
+                           holder=company["name"], holderId=company["idNumber"])
+    named = application(FOOD, materials=[{"name": "营业执照", "license": business}])
+    refused = stack.call("POST", "/cases", "company", named)
+    assert (refused.status_code, refused.data["error"]["code"]) == (422, "license_not_valid")
+    trusting({**BEIJING, "keys": [{k: v for k, v in jwk.items()
+                                   if k not in ("area", "issuer", "issuerCode")}]})
+    created = stack.call("POST", "/cases", "agent", named)
+    assert created.status_code == 201, created.data
+    case = stack.case(created.data["caseNo"])
+    recorded = case["materials"][0]["license"]
+    assert (recorded["area"], recorded["kid"], recorded["verified"], recorded["trustLevel"]) \
+        == ("110000", jwk["kid"], True, "A")
+    log = stack.call("GET", "/me/access-log", "company").data["entries"]
+    assert [(e["action"], e["licenseId"], e["caseNo"]) for e in log] == [
+        ("use", business["license"]["identifier"], created.data["caseNo"])]
+    # Another holder's license, or a changed one, is not the company's to give.
+    theirs = _license_of(key_id, jwk, typeCode="11100000MB0143028R002", name="营业执照")
+    other = stack.call("POST", "/cases", "company", application(
+        FOOD, materials=[{"name": "营业执照", "license": theirs}]))
+    assert (other.status_code, other.data["error"]["field"]) == (400, "materials[0].license")
+    changed = {**business, "license": {**business["license"], "trustLevel": "A+"}}
+    tampered = stack.call("POST", "/cases", "company", application(
+        FOOD, materials=[{"name": "营业执照", "license": changed}]))
+    assert (tampered.status_code, tampered.data["error"]["code"]) == (422, "license_not_valid")
