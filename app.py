@@ -10,6 +10,9 @@ from chalicelib.events import handlers
 # Chalice would set the app logger to ERROR and drop every info and warning line:
 # chalicelib/logs.py configures it instead (structured JSON, masked).
 app = Chalice(app_name="onewindow", configure_logs=False)
+# The printed license (GET /licenses/{id}/print.pdf) is bytes: API Gateway passes them
+# through when the caller's Accept names the type.
+app.api.binary_types.append("application/pdf")
 app.register_middleware(logs.middleware, "all")
 app.register_middleware(tracing.middleware, "all")
 app.register_middleware(handle_errors, "http")

@@ -12,7 +12,8 @@ from ..services import audit
 from ..contract import errors
 from ..contract.openapi import OPERATIONS, Operation
 from ..domain import documents, identity, payload
-from ..domain.errors import DomainError, PayloadTooLarge, Unauthorized, ValidationError
+from ..domain.errors import (DomainError, NotAcceptable, PayloadTooLarge, Unauthorized,
+                             ValidationError)
 from ..domain.masking import mask_text
 
 log = logging.getLogger("onewindow")
@@ -98,6 +99,16 @@ def principal(request):
 def source_ip(request) -> str | None:
     """The caller's address as API Gateway saw it."""
     return ((request.context or {}).get("identity") or {}).get("sourceIp")
+
+
+def require_accept(request, media_type: str) -> None:
+    """A binary representation goes out only to a caller whose Accept names its type:
+    API Gateway hands a Lambda's bytes through as bytes only then (else base64 text)."""
+    listed = {part.split(";")[0].strip().lower()
+              for part in (request.headers.get("accept") or "").split(",")}
+    if media_type not in listed:
+        raise NotAcceptable(f"send Accept: {media_type} to receive this representation",
+                            field="Accept")
 
 
 def json_body(request):

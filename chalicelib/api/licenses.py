@@ -51,19 +51,32 @@ def get_license(license_id):
     return licenses.get(http.principal(request), license_id, _purpose(request))
 
 
-@http.route(bp, "GET", "/licenses/{license_id}/print.html", op="printLicense",
-            summary="the license as a printable page, with the QR code of its status "
-                    "address (its holder; staff with a purpose)", tag="licenses",
-            returns=None, media_type="text/html", errors=(404,),
-            description="the license as an HTML page",
-            query=(("purpose", {"type": "string", "maxLength": PURPOSE_CHARS}, False,
-                    "why staff print it (用证事由): required but from its holder"),))
-def print_license(license_id):
-    request = bp.current_request
-    page = licenses.printable(http.principal(request), license_id, _purpose(request),
-                              _base_url(request))
-    return Response(body=page, status_code=200,
-                    headers={"Content-Type": "text/html; charset=utf-8"})
+def _printed(kind: str, op: str, media_type: str, content_type: str, description: str):
+    """GET /licenses/{license_id}/print.<kind>: the license rendered as `kind`, with the
+    QR code of its status address; read as GET /licenses/{license_id} is (and logged)."""
+    def printed(license_id):
+        request = bp.current_request
+        if not content_type.startswith("text/"):
+            http.require_accept(request, content_type)
+        body = licenses.printable(http.principal(request), license_id, _purpose(request),
+                                  _base_url(request), kind)
+        return Response(body=body, status_code=200, headers={"Content-Type": content_type})
+    printed.__name__ = f"print_license_{kind}"
+    return http.route(bp, "GET", f"/licenses/{{license_id}}/print.{kind}", op=op,
+                      summary=f"the license as {description}, with the QR code of its "
+                              "status address (its holder; staff with a purpose)",
+                      tag="licenses", returns=None, media_type=media_type,
+                      errors=(404,) if media_type.startswith("text/") else (404, 406),
+                      description=f"the license as {description}",
+                      query=(("purpose", {"type": "string", "maxLength": PURPOSE_CHARS},
+                              False, "why staff print it (用证事由): required but from its "
+                              "holder"),))(printed)
+
+
+print_html = _printed("html", "printLicense", "text/html", "text/html; charset=utf-8",
+                      "a printable page")
+print_pdf = _printed("pdf", "printLicensePdf", "application/pdf", "application/pdf",
+                     "an A4 PDF (the font embedded)")
 
 
 @http.route(bp, "POST", "/licenses/{license_id}/annotated-copy", op="annotateLicense",
@@ -79,12 +92,15 @@ def annotated_copy(license_id):
 
 def _base_url(request) -> str:
     """Where this API is reached from outside: the configured public address, else the
-    host the request came to."""
+    host the request came to (with the stage, on API Gateway's own execute-api host)."""
     configured = config.get().public_base_url
     if configured:
         return configured
     host = request.headers.get("host", "localhost")
     scheme = request.headers.get("x-forwarded-proto", "https")
+    stage = (request.context or {}).get("stage")
+    if stage and ".execute-api." in host:
+        return f"{scheme}://{host}/{stage}"
     return f"{scheme}://{host}"
 
 

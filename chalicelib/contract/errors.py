@@ -20,7 +20,7 @@ CATALOGUE: dict[str, ErrorKind] = {
     "validation_error": ErrorKind(400, "请求参数不符合要求", "The request is not valid"),
     "bad_check_character": ErrorKind(400, "标识的校验码错误",
                                      "The identifier's check character is wrong"),
-    # 401 / 403 / 404 / 405
+    # 401 / 403 / 404 / 405 / 406
     "unauthorized": ErrorKind(401, "未登录或登录凭证无效",
                               "No valid bearer token was presented"),
     "forbidden": ErrorKind(403, "无权进行此操作", "You may not do this"),
@@ -29,6 +29,9 @@ CATALOGUE: dict[str, ErrorKind] = {
     "not_found": ErrorKind(404, "请求的资源不存在", "No such resource"),
     "method_not_allowed": ErrorKind(405, "该地址不支持此请求方法",
                                     "This method is not allowed on this path"),
+    "not_acceptable": ErrorKind(406, "请在 Accept 请求头中声明可接收的格式（如 application/pdf）",
+                                "The Accept header must name this representation's type "
+                                "(e.g. application/pdf)"),
     # 409: the resource moved on
     "conflict": ErrorKind(409, "资源状态已变化，请刷新后重试",
                           "The resource changed; reload and retry"),
@@ -103,7 +106,8 @@ CATALOGUE: dict[str, ErrorKind] = {
 
 # The code a bare status maps to when nothing more specific was raised.
 BY_STATUS = {400: "validation_error", 401: "unauthorized", 403: "forbidden",
-             404: "not_found", 405: "method_not_allowed", 409: "conflict",
+             404: "not_found", 405: "method_not_allowed", 406: "not_acceptable",
+             409: "conflict",
              412: "precondition_failed", 413: "payload_too_large",
              415: "unsupported_media_type", 422: "unprocessable",
              429: "too_many_attempts", 500: "internal_error"}

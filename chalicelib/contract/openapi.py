@@ -68,7 +68,8 @@ RESPONSE_HEADERS = {
 _ERROR_DESCRIPTIONS = {
     400: "invalid input; nothing was changed", 401: "no or invalid bearer token",
     403: "not allowed for this caller", 404: "no such resource",
-    405: "method not allowed on this path", 409: "the resource moved on (see code)",
+    405: "method not allowed on this path",
+    406: "the Accept header does not name the representation's type", 409: "the resource moved on (see code)",
     412: "If-Match does not match the current ETag; nothing was changed",
     413: "request body over 256 KB; nothing was changed",
     415: "request body is not application/json", 422: "cannot be processed (see code)",
@@ -132,6 +133,15 @@ def _preflight(path: str) -> dict:
                                       "$ref": "#/components/headers/X-Request-Id"}}}}}
 
 
+def _body_schema(media_type: str) -> dict:
+    """A body that is not a model: any object for JSON, text for text, bytes otherwise."""
+    if media_type == "application/json":
+        return {"type": "object"}
+    if media_type.startswith("text/"):
+        return {"type": "string"}
+    return {"type": "string", "contentMediaType": media_type}
+
+
 def _operation(op: Operation, ref) -> dict:
     statuses = set(op.errors) | set(ALWAYS)
     if op.body is not None:
@@ -145,9 +155,7 @@ def _operation(op: Operation, ref) -> dict:
         success_headers[name] = {"$ref": f"#/components/headers/{name}"}
     if op.returns is None:
         success = {"description": op.description or "OK", "headers": success_headers,
-                   "content": {op.media_type: {"schema": {"type": "string"} if
-                                               op.media_type != "application/json" else
-                                               {"type": "object"}}}}
+                   "content": {op.media_type: {"schema": _body_schema(op.media_type)}}}
     else:
         content = {"schema": ref(op.returns)}
         if op.example is not None:

@@ -45,6 +45,12 @@ class Concealed(NotFound):
     written to the audit trail."""
 
 
+class NotAcceptable(DomainError):
+    """The caller's Accept header does not take the only representation there is."""
+    status = 406
+    code = "not_acceptable"
+
+
 class Conflict(DomainError):
     status = 409
     code = "conflict"

@@ -178,11 +178,12 @@ def annotated_copy(principal: identity.Principal | None, license_id: str, purpos
 
 
 def printable(principal: identity.Principal | None, license_id: str,
-              purpose: str | None, base_url: str) -> str:
-    """The license as a printable page with its verification QR code, for whoever may
-    read it (a staff member's read is logged, as for the JSON)."""
+              purpose: str | None, base_url: str, kind: str = "html") -> str | bytes:
+    """The license as a printable page or PDF (`kind`) with its verification QR code,
+    for whoever may read it (a staff member's read is logged, as for the JSON)."""
     record = _read(principal, license_id, purpose)
-    return license_print.render(signed_license(record), public_status(record), base_url)
+    render = license_print.RENDERERS[kind]
+    return render(signed_license(record), public_status(record), base_url)
 
 
 def public_status(record: LicenseRecord) -> dict:

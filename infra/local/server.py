@@ -193,7 +193,10 @@ def _serve(args, endpoint: str, stop: threading.Event) -> int:
     issuer = LocalIssuer(demo.USERS, HOST, args.oidc_port).start()
     # The API trusts the local issuer exactly as a deployment trusts its provider.
     env.update({"OW_OIDC_ISSUER": issuer.url, "OW_OIDC_AUDIENCE": AUDIENCE,
-                "OW_OIDC_JWKS_URL": f"{issuer.url}/.well-known/jwks.json"})
+                "OW_OIDC_JWKS_URL": f"{issuer.url}/.well-known/jwks.json",
+                # What printed licenses' QR codes open: this server, over plain HTTP.
+                "OW_PUBLIC_BASE_URL": os.environ.get("OW_PUBLIC_BASE_URL")
+                or f"http://{HOST}:{args.port}"})
     os.environ.update(env)
     _write_environment(env)
     wiring.configure()

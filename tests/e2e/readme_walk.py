@@ -3,7 +3,7 @@
 The README's `sh` blocks are read as a small shell: `NAME=$(tok <user>)` gets a demo
 user's token from the local OIDC issuer (password grant), `NAME=$(date +FORMAT)` the date,
 `NAME=value` sets a variable, `curl …` is sent over HTTP (method, headers, body,
-`-d @file`, `> file`), `make …` and `.venv/bin/python -m …` run as the reader would run
+`-d @file`, `> file`, `-o file` for bytes such as a PDF), `make …` and `.venv/bin/python -m …` run as the reader would run
 them (with the environment the local stack wrote), the `tok` function is skipped, and any
 other line (`openssl`, `python3`, `printf`, `NAME=$(…)`) runs in bash with the walk's
 variables, in a directory of the walk's own where the files it writes are. What a
@@ -186,7 +186,7 @@ class Walk:
         if ">" in code.split("'")[-1]:
             code, redirect = [part.strip() for part in code.rsplit(">", 1)]
         words = shlex.split(code)[1:]
-        method, headers, data, url = "GET", {}, None, None
+        method, headers, data, url, output = "GET", {}, None, None, None
         it = iter(words)
         for word in it:
             if word == "-X":
@@ -201,6 +201,8 @@ class Walk:
                 data = self.files[raw[1:]] if raw.startswith("@") else \
                     self.expand(raw).encode("utf-8")
                 method = "POST" if method == "GET" else method
+            elif word == "-o":
+                output = next(it)
             elif word == "-s":
                 continue
             else:
@@ -218,6 +220,8 @@ class Walk:
         assert expected(status, body), (code, comment, status, body)
         if method == "POST" and url.endswith("/cases") and status == 201:
             self.query_password = body["queryPassword"]
+        if output:
+            (self.workdir / output).write_bytes(body)
         if redirect:
             self.files[redirect] = json.dumps(body, ensure_ascii=False).encode("utf-8")
             (self.workdir / redirect).write_bytes(self.files[redirect])
@@ -233,7 +237,11 @@ class Walk:
                                          headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, json.loads(response.read() or b"null")
+                raw = response.read()
+                if not response.headers.get("Content-Type", "").startswith(
+                        "application/json") and raw:
+                    return response.status, raw     # a PDF, a page: what curl -o saves
+                return response.status, json.loads(raw or b"null")
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"null")
 
@@ -241,8 +249,9 @@ class Walk:
 def _expectation(comment: str):
     shown = re.search(r"`([^`]+)`", comment)
     if shown:
-        return lambda s, b: 200 <= s < 300 and shown.group(1) in json.dumps(
-            b, ensure_ascii=False)
+        return lambda s, b: 200 <= s < 300 and shown.group(1) in (
+            b.decode("utf-8", "replace") if isinstance(b, bytes) else
+            json.dumps(b, ensure_ascii=False))
     conflict = re.search(r"\b(4\d\d) (\w+)", comment)
     if conflict:
         status, code = int(conflict.group(1)), conflict.group(2)

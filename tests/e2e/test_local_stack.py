@@ -9,6 +9,7 @@ import pytest
 from infra.local import demo
 
 from tests.hostile import CASES
+from tests.pdfs import read_pdf
 
 from .local_stack import Api, started
 from .readme_walk import Walk, blocks, commands
@@ -167,3 +168,7 @@ def test_the_readme_materials_and_licenses_walk_through_works_as_written(local_s
     assert [(e["action"], e.get("caseNo"), e.get("purpose")) for e in log] == [
         ("verify", None, "开户核验"),
         ("use", walk.vars["FOOD"], "食品经营许可（新办）：营业执照（免提交）")]
+    # The PDF the company saved: the license's text, and the QR code of its status.
+    printed = read_pdf((walk.workdir / "营业执照.pdf").read_bytes())
+    assert "营业执照" in printed.flat and walk.vars["YZ"] in printed.flat
+    assert printed.scanned == [f"{local_stack.url}/licenses/{walk.vars['YZ']}/status"]

@@ -3,6 +3,8 @@ with a reason; verification and the public status answer the status and why, nev
 holds it; racing changes leave one."""
 from concurrent.futures import ThreadPoolExecutor
 
+from tests.pdfs import read_pdf
+
 
 def _licensed(stack) -> tuple[dict, str]:
     case = stack.approve_in_parallel()   # 公共场所卫生许可: issued by WSJK
@@ -138,6 +140,55 @@ def test_the_printable_license_carries_the_qr_code_of_its_status_address(stack, 
         stack.call("POST", f"/licenses/{license_id}/suspend", "wsjk", {"reason": "停业整顿"})
         suspended = stack.call("GET", f"/licenses/{license_id}/print.html", "company")
         assert "已暂停：停业整顿" in suspended.body.decode("utf-8")
+    finally:
+        monkeypatch.undo()
+        config.reset()
+
+
+def test_the_license_as_pdf_reads_as_signed_and_its_qr_code_scans_to_the_status_address(
+        stack, monkeypatch):
+    from chalicelib import config
+    monkeypatch.setenv("OW_PUBLIC_BASE_URL", "https://zwfw.sz.gov.cn/api/")
+    config.reset()
+    try:
+        signed, license_id = _licensed(stack)
+        path = f"/licenses/{license_id}/print.pdf"
+        pdf = {"Accept": "application/pdf"}
+        printed = stack.call("GET", path, "company", headers=pdf)
+        assert printed.status_code == 200
+        assert printed.headers["Content-Type"] == "application/pdf"
+        assert printed.body.startswith(b"%PDF-")
+        read = read_pdf(printed.body)
+        flat = read.flat
+        found = signed["license"]
+        for value in (found["name"], found["number"], found["holder"], found["holderId"],
+                      found["issuer"], found["identifier"], found["validTo"]):
+            assert value in flat, value
+        url = f"https://zwfw.sz.gov.cn/api/licenses/{license_id}/status"
+        assert read.scanned == [url] and url in flat
+        assert "已暂停" not in flat
+        # The font travels with the file (a subset: only the glyphs used), so the page
+        # prints the same where no Chinese font is installed.
+        assert [name.split("+")[1] for name in read.fonts] == ["NotoSansCJKSC"]
+        # A caller that does not ask for a PDF is told how to, and nothing is read.
+        refused = stack.call("GET", f"{path}?purpose=存档", "wsjk",
+                             headers={"Accept": "application/json"})
+        assert refused.status_code == 406
+        assert (refused.data["error"]["code"], refused.data["error"]["field"]) == \
+            ("not_acceptable", "Accept")
+        assert stack.call("GET", "/me/access-log", "company").data["entries"] == []
+        # Staff print with a purpose, each print logged for the holder; strangers never.
+        assert stack.call("GET", path, "wsjk", headers=pdf).status_code == 400
+        with ThreadPoolExecutor(4) as pool:
+            prints = list(pool.map(lambda _: stack.call(
+                "GET", f"{path}?purpose=存档", "wsjk", headers=pdf), range(4)))
+        assert [p.status_code for p in prints] == [200] * 4
+        assert [e["purpose"] for e in stack.call("GET", "/me/access-log", "company").data[
+            "entries"]] == ["存档"] * 4
+        assert stack.call("GET", path, "lisi", headers=pdf).status_code == 404
+        stack.call("POST", f"/licenses/{license_id}/suspend", "wsjk", {"reason": "停业整顿"})
+        read = read_pdf(stack.call("GET", path, "company", headers=pdf).body)
+        assert "已暂停：停业整顿" in read.pages[0] and read.scanned == [url]
     finally:
         monkeypatch.undo()
         config.reset()
