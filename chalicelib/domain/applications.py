@@ -3,13 +3,13 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from . import documents
+from . import documents, identifiers
 from .canonical import canonical_bytes
 from .documents import conform
 from .errors import ValidationError
 
-# applicant type -> (ID type code on the case, python-stdnum scheme of its ID number)
-APPLICANT_TYPES = {"natural": ("111", "ric"), "legal": ("001", "uscc")}
+# applicant type -> the type code of its ID number on the case
+ID_TYPES = {"natural": "111", "legal": "001"}
 
 
 @dataclass(frozen=True)
@@ -26,14 +26,12 @@ def parse_application(body) -> Application:
     then the applicant's ID number by its own check digit."""
     document = conform(body, documents.Application)
     raw = document.applicant
-    id_type, scheme_name = APPLICANT_TYPES[raw.type]
     id_number = raw.idNumber.strip().upper()
-    from stdnum.cn import ric, uscc  # python-stdnum loads pydoc: only when needed
-    if not {"ric": ric, "uscc": uscc}[scheme_name].is_valid(id_number):
+    if not identifiers.is_valid_id_number(id_number, raw.type):
         what = "公民身份号码" if raw.type == "natural" else "统一社会信用代码"
         raise ValidationError(f"applicant.idNumber is not a valid {what}",
                               field="applicant.idNumber")
-    applicant = {"type": raw.type, "name": raw.name.strip(), "idType": id_type,
+    applicant = {"type": raw.type, "name": raw.name.strip(), "idType": ID_TYPES[raw.type],
                  "idNumber": id_number}
     if raw.phone is not None:
         applicant["phone"] = raw.phone

@@ -48,6 +48,15 @@ _TYPE_RE = re.compile(r"^[0-9A-Z]{18}\d{3}$")
 _VERSION_RE = re.compile(r"^\d{3}$")
 
 
+def is_valid_id_number(value: str, applicant_type: str | None = None) -> bool:
+    """A 公民身份号码 (a natural person's) or 统一社会信用代码 (a legal person's) by its
+    check character (python-stdnum): of `applicant_type`'s kind, or of either."""
+    from stdnum.cn import ric, uscc  # python-stdnum loads pydoc: only when needed
+    schemes = {"natural": ric, "legal": uscc}
+    chosen = [schemes[applicant_type]] if applicant_type else schemes.values()
+    return any(scheme.is_valid(value) for scheme in chosen)
+
+
 def _check_uscc(value: str, field: str) -> None:
     from stdnum.cn import uscc
     from stdnum.exceptions import ValidationError as StdnumError

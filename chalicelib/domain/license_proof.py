@@ -114,10 +114,11 @@ class Verdict:
     identifier: str | None
     kid: str | None = None   # the key that signed it, when found
     annotation: dict | None = None  # an annotated copy's purpose and term
+    area: str | None = None  # the region of that key (its JWK's area), when it says
 
     def as_dict(self) -> dict:
         found = {"valid": self.valid, "reason": self.reason, "identifier": self.identifier,
-                 "kid": self.kid}
+                 "kid": self.kid, "area": self.area}
         return {**found, "annotation": self.annotation} if self.annotation else found
 
 
@@ -140,21 +141,24 @@ def verify(signed: dict, keys: list[dict], today: date) -> Verdict:
     key = find_key(keys, signature)
     if key is None:
         return Verdict(False, "unknown_key", identifier)
-    kid = key.get("kid")
+
+    def verdict(reason: str | None) -> Verdict:
+        return Verdict(reason is None, reason, identifier, key.get("kid"), annotation,
+                       key.get("area"))
     if not isinstance(signature.get("value"), str) or not signature_holds(
             key, signed_bytes(signed_content(signed), signature), signature["value"]):
-        return Verdict(False, "signature_mismatch", identifier, kid, annotation)
+        return verdict("signature_mismatch")
     # The key must have been valid when it signed: the issue date, or the annotation's.
     signed_on = str(annotation["annotatedAt"])[:10] if annotation else \
         str(document.get("issueDate", ""))
     if (key.get("validFrom") and signed_on < key["validFrom"]) or \
             (key.get("validTo") and signed_on > key["validTo"]):
-        return Verdict(False, "key_not_valid_then", identifier, kid, annotation)
+        return verdict("key_not_valid_then")
     if str(document.get("validTo", "")) < today.isoformat():
-        return Verdict(False, "expired", identifier, kid, annotation)
+        return verdict("expired")
     if annotation and annotation["validUntil"] < today.isoformat():
-        return Verdict(False, "annotation_expired", identifier, kid, annotation)
-    return Verdict(True, None, identifier, kid, annotation)
+        return verdict("annotation_expired")
+    return verdict(None)
 
 
 def _annotation_ok(annotation, signature: dict) -> bool:

@@ -219,13 +219,11 @@ def accepted_in_case(ref: dict, spec: dict, holder_id: str, field: str) -> dict:
     else:
         field = f"{field}.license"
         signed = ref["license"]
-    keys = known_keys()
-    verdict = license_proof.verify(signed, keys, clock.local_date(clock.now()))
+    verdict = license_proof.verify(signed, known_keys(), clock.local_date(clock.now()))
     if not verdict.valid:
         raise UnprocessableEntity(f"the license does not verify: {verdict.reason}",
                                   field=field, code="license_not_valid")
-    document = signed["license"]
-    area = (license_proof.find_key(keys, signed["signature"]) or {}).get("area")
+    document, area = signed["license"], verdict.area
     if record is None and area == config.get().area_code:
         try:  # this region's license, given as signed: its library says how it stands
             record = _load(verdict.identifier, consistent=True)
@@ -410,10 +408,8 @@ def verify(body, principal: identity.Principal | None = None,
         purpose = usage.stated_purpose(body.get("purpose"))
     if body.get("organisation"):
         organisation = mask_text(str(body["organisation"]))
-    keys = known_keys()
-    verdict = license_proof.verify(body, keys, clock.local_date(clock.now()))
-    key = license_proof.find_key(keys, signature)
-    answer = {**verdict.as_dict(), "area": key.get("area") if key else None}
+    verdict = license_proof.verify(body, known_keys(), clock.local_date(clock.now()))
+    answer = verdict.as_dict()
     if verdict.annotation:
         answer["annotation"] = {k: verdict.annotation[k] for k in ("purpose", "validUntil")}
     if not verdict.valid or answer["area"] != config.get().area_code:

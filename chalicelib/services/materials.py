@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 
 from ..adapters import secrets, storage
 from ..adapters.models import MaterialRecord, put_if_absent, update_if
-from ..domain import identity, lookup
+from ..domain import identifiers, identity, lookup
 from ..domain import materials as rules
 from ..domain.documents import MaterialUpload, conform
 from ..domain.errors import Forbidden, NotFound, ValidationError
@@ -24,27 +24,18 @@ from .pagination import decode_cursor, encode_cursor
 log = logging.getLogger("onewindow")
 
 
-def _valid_id(id_number: str) -> bool:
-    from stdnum.cn import ric, uscc  # python-stdnum loads pydoc: only when needed
-    return ric.is_valid(id_number) or uscc.is_valid(id_number)
-
-
 def _owner_key(principal: identity.Principal, holder: str | None) -> str:
     """Whose material it will be: the applicant's own, a company's it is an agent of, or
     at the counter the applicant's the clerk names."""
     if principal.role == identity.APPLICANT:
-        if not principal.id_number:
-            raise Forbidden("the token names no ID number (claim idn): sign in with a "
-                            "verified identity to upload", field="Authorization")
-        holder = (holder or principal.id_number).strip().upper()
-        if holder != principal.id_number and holder not in principal.acts_for:
-            raise Forbidden(f"not an authorised agent of {holder}", field="holder")
-    elif principal.role == identity.CLERK:
+        from .me import holder_key  # me -> licenses -> cases -> materials: import late
+        return holder_key(principal, holder, "materials", field="holder")
+    if principal.role == identity.CLERK:
         if not holder:
             raise ValidationError("at the counter, name the applicant's ID number whose "
                                   "material this is", field="holder")
         holder = holder.strip().upper()
-        if not _valid_id(holder):
+        if not identifiers.is_valid_id_number(holder):
             raise ValidationError("holder is not a valid 公民身份号码 or 统一社会信用代码",
                                   field="holder")
     else:

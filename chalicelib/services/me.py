@@ -20,15 +20,17 @@ def me(principal: identity.Principal | None) -> dict:
 
 
 def holder_key(principal: identity.Principal | None, for_company: str | None,
-               what: str = "cases") -> str:
-    """The keyed hash of the ID number whose cases, licenses and use log the caller
-    reads: its own, or a company's it is an authorised agent of."""
+               what: str = "cases", field: str = "for") -> str:
+    """The keyed hash of the ID number whose cases, licenses, materials and use log the
+    caller has: its own, or a company's (named in `field`) it is an authorised agent of."""
     principal = identity.require(principal)
     if principal.role != identity.APPLICANT or not principal.id_number:
-        raise Forbidden(f"only an applicant signed in with its ID number has {what}")
-    if for_company and for_company not in principal.acts_for:
-        raise Forbidden(f"not an authorised agent of {for_company}", field="for")
-    return lookup.id_key(secrets.lookup(), for_company or principal.id_number)
+        raise Forbidden(f"only an applicant signed in with its ID number (claim idn) has "
+                        f"{what}", field="Authorization")
+    named = (for_company or "").strip().upper() or principal.id_number
+    if named != principal.id_number and named not in principal.acts_for:
+        raise Forbidden(f"not an authorised agent of {named}", field=field)
+    return lookup.id_key(secrets.lookup(), named)
 
 
 def my_cases(principal: identity.Principal | None, limit: int = 20,

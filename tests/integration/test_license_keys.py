@@ -57,7 +57,7 @@ def test_the_offline_command_verifies_the_issued_license(stack, tmp_path, capsys
     verdict = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert verdict == {"valid": True, "reason": None,
                        "identifier": signed["license"]["identifier"],
-                       "kid": signed["signature"]["kid"]}
+                       "kid": signed["signature"]["kid"], "area": "440300"}
 
 
 def test_a_signature_from_before_rfc8785_still_verifies(stack):

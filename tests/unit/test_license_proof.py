@@ -41,11 +41,11 @@ def _sign(private, jwk, document, canonicalization="RFC8785"):
 
 
 def test_a_license_verifies_offline_and_any_changed_byte_breaks_it():
-    private, jwk = _key()
+    private, jwk = _key(area="440300")
     signed = _sign(private, jwk, LICENSE)
     assert license_proof.verify(signed, [jwk], TODAY).as_dict() == {
         "valid": True, "reason": None, "identifier": LICENSE["identifier"],
-        "kid": jwk["kid"]}
+        "kid": jwk["kid"], "area": "440300"}
     changed = {**signed, "license": {**LICENSE, "holder": "深圳大吃有限公司"}}
     assert license_proof.verify(changed, [jwk], TODAY).reason == "signature_mismatch"
     # The bytes signed are RFC 8785's, whatever the key order of the JSON received.
