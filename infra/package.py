@@ -112,6 +112,9 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem"), ("CasesTable",)),
         ("dynamodb", ("GetItem",), ("ItemsTable",)),
         ("dynamodb", ("UpdateItem",), ("LicensesTable",)),
+        # The uses of the materials a change added to a case (services/materials.py).
+        ("dynamodb", ("UpdateItem",), ("MaterialsTable",)),
+        ("dynamodb", ("PutItem",), ("UsageTable",)),
         ("dynamodb", STREAM_READ, ("CasesTable.Stream",)),
         ("states", ("SendTaskSuccess", "SendTaskFailure"), ("CaseApprovalStateMachine",)),
         ("states", ("DescribeExecution", "StopExecution"),

@@ -20,6 +20,12 @@ def material_id(owner_key: str, sha256_hex: str) -> str:
     return "M" + hashlib.sha256(f"{owner_key}:{sha256_hex}".encode()).hexdigest()[:32]
 
 
+def use_entry(case_no: str, license_id: str, name: str) -> str:
+    """What one license's use in a case is called in its holder's log: the same however
+    often that use is recorded (the request, then the cases stream)."""
+    return hashlib.sha256(f"{case_no}|{license_id}|{name}".encode()).hexdigest()[:16]
+
+
 def object_key(identifier: str) -> str:
     return PREFIX + identifier
 

@@ -125,7 +125,7 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
         if replay:
             return replay, True
         raise
-    materials.record_uses(given, principal, case_no, item, owner_key)
+    materials.record_uses(given, principal, case_no, item, owner_key, started)
     if plan["calendar"] != "official":
         log.warning("case %s: deadlines up to %s follow a provisional holiday calendar "
                     "(no announced schedule for a year they cross)", case_no,

@@ -250,15 +250,38 @@ def given_in_case(item: dict, refs: list[dict], holder_id: str, owner_key: str,
 
 
 def record_uses(given: Given, principal: identity.Principal, case_no: str, item: dict,
-                owner_key: str) -> None:
-    """After the case is written: each upload lists the case, each license's use is in
-    its holder's log (用证记录: which department used it, in which case, for what)."""
+                owner_key: str, at: datetime) -> None:
+    """After the case is written (`at`, the moment of that write): each upload lists the
+    case, each license's use is in its holder's log (用证记录: which department used it,
+    in which case, for what). The cases stream does it again (uses_added), with the same
+    keys: a function that dies after the case write loses none, and none is doubled."""
     for identifier in given.uploads:
         mark_used(identifier, case_no)
     for license_id, name in given.licenses:
         usage.log(owner_key, "use", license_id=license_id, principal=principal,
                   purpose=f"{item['name']}：{name}（免提交）",
-                  organisation=item.get("implementingDept"), case_no=case_no)
+                  organisation=item.get("implementingDept"), case_no=case_no, at=at,
+                  entry=rules.use_entry(case_no, license_id, name))
+
+
+def uses_added(old: dict | None, new: dict) -> bool:
+    """From the cases stream: the uses of the materials a change added to a case (an
+    application, a supplement), recorded as the request recorded them — by the case's
+    actor, at the change's updatedAt. True when there were any."""
+    given = Given()
+    for entry in (new.get("materials") or [])[len((old or {}).get("materials") or []):]:
+        if isinstance(entry, dict) and entry.get("materialId"):
+            given.uploads.append(entry["materialId"])
+        elif isinstance(entry, dict) and isinstance(entry.get("license"), dict):
+            given.licenses.append((entry["license"]["identifier"], entry["name"]))
+    if not given.uploads and not given.licenses:
+        return False
+    from . import catalogue
+    item = catalogue.pinned_version(new["itemCode"], new["itemVersion"])
+    actor = identity.Principal(sub=new.get("actor") or "", role=new.get("actorRole") or "")
+    record_uses(given, actor, new["pk"], item, new["owner"],
+                datetime.fromisoformat(new["updatedAt"]))
+    return True
 
 
 def uploaded(identifier: str, spec: dict, owner_key: str, field: str) -> tuple[dict, bool]:

@@ -20,7 +20,7 @@ from .. import config
 from ..adapters import aws, workflow
 from ..adapters.models import CaseRecord, TaskRecord, TaskToken, update_if
 from ..domain.lifecycle import MOVES_TO_REVIEW, STOPS_WORKFLOW, Status
-from . import casefile, clock, licenses, stages, supervision
+from . import casefile, clock, licenses, materials, stages, supervision
 from .cases import META
 from .tasks import task_decided, token_key
 
@@ -36,6 +36,7 @@ def after_change(old: dict | None, new: dict | None) -> None:
         log.info("case %s review: %s", new["pk"], outcome)
     if not new or new.get("rt") != "case":
         return
+    materials.uses_added(old, new)
     if old is None and new.get("workflow") == "queued":
         enqueue_start(new["pk"])
     if old is not None and old.get("status") != new.get("status"):

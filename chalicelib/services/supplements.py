@@ -44,7 +44,7 @@ def supply(principal: identity.Principal | None, case_no: str, body: dict,
             CaseRecord.supplement.set({**asked, "suppliedAt": now.isoformat(),
                                        "supplied": sorted(names)})],
             condition=TaskRecord.state == "supplement")
-        materials.record_uses(supplied, principal, case_no, item, case.owner)
+        materials.record_uses(supplied, principal, case_no, item, case.owner, now)
         return {"caseNo": case_no, "status": int(Status.SUPPLEMENT_SUPPLIED)}
     if case.status == Status.APPROVED_PENDING_MATERIALS:
         _covers(case.pendingMaterials or [], names)
@@ -57,7 +57,7 @@ def supply(principal: identity.Principal | None, case_no: str, body: dict,
                 raise Conflict(f"case {case_no} changed meanwhile", code="case_changed") \
                     from None
             raise
-        materials.record_uses(supplied, principal, case_no, item, case.owner)
+        materials.record_uses(supplied, principal, case_no, item, case.owner, now)
         return {"caseNo": case_no, "status": int(Status.APPROVED)}
     raise Conflict(f"case {case_no} is not waiting for materials (status {case.status})",
                    code="nothing_to_supply", field="caseNo")

@@ -7,6 +7,7 @@ hold is one that was refused. Staff and third parties state a purpose (用证事
 holder's own reads are not logged.
 """
 import logging
+from datetime import datetime, timezone
 import secrets as random
 
 from ..adapters.models import LicenseRecord, UsageRecord
@@ -48,10 +49,13 @@ def record(license_record: LicenseRecord, action: str, *,
 def log(holder_key: str, action: str, *, license_id: str | None = None,
         material_id: str | None = None, principal: identity.Principal | None = None,
         purpose: str | None = None, organisation: str | None = None,
-        case_no: str | None = None, source: str | None = None) -> None:
-    """Log one use of a holder's license or material under the holder."""
-    at = clock.now().strftime("%Y-%m-%dT%H:%M:%S.%fZ") + "#" + random.token_hex(4)
-    UsageRecord(holder_key, at, action=action, licenseId=license_id,
+        case_no: str | None = None, source: str | None = None,
+        at: datetime | None = None, entry: str | None = None) -> None:
+    """Log one use of a holder's license or material under the holder. A use recorded
+    more than once (`at` the moment it happened, `entry` what it was) is one entry."""
+    when = (at or clock.now()).astimezone(timezone.utc)
+    key = when.strftime("%Y-%m-%dT%H:%M:%S.%fZ") + "#" + (entry or random.token_hex(4))
+    UsageRecord(holder_key, key, action=action, licenseId=license_id,
                 materialId=material_id, caseNo=case_no,
                 sub=principal.sub if principal else None,
                 role=principal.role if principal else None,

@@ -125,6 +125,19 @@ class Stack:
             self.decide(review["taskId"], reviewer, "approve", "同意")
         return self.wait_status(case_no, 11)
 
+    def business_license(self) -> str:
+        """企业设立登记 for the company, accepted and approved: its 营业执照's identifier
+        (a license the demo's 食品经营许可 takes in place of a paper copy)."""
+        body = {"itemCode": REGISTRATION, "applicant": application(FOOD)["applicant"],
+                "form": {"companyName": "深圳小吃有限公司", "address": "深圳市南山区科技园1号",
+                         "registeredCapital": 100000, "scope": "餐饮服务"}, "channel": "web"}
+        case_no = self.call("POST", "/cases", "company", body).data["caseNo"]
+        accept = self.open_task(case_no, "ZWFW", "clerk")
+        self.decide(accept["taskId"], "clerk", "accept", "受理")
+        review = self.open_task(case_no, "SCJG", "scjg")
+        self.decide(review["taskId"], "scjg", "approve", "同意")
+        return self.wait_status(case_no, 11)["licenseId"]
+
     def decide(self, task_id: str, user: str, decision: str, opinion: str | None = None):
         body = {"decision": decision}
         if opinion is not None:
@@ -220,6 +233,7 @@ def _empty(url: str) -> None:
 
 FOOD = demo.code_of("000201012000", "SCJG")         # 食品经营许可, one department
 HYGIENE = demo.code_of("000201025000", "WSJK")      # 公共场所卫生许可, two in parallel
+REGISTRATION = demo.code_of("000201001000", "SCJG")  # 企业设立登记: issues 营业执照
 RESTAURANT = demo.code_of("000201099000", "ZWFW")   # 开办餐厅一件事, three stages
 INSURANCE_PROOF = demo.code_of("000220016000", "RSJ")  # 个人参保证明打印, immediate
 COMPANY = {"type": "legal", "name": "深圳小吃有限公司", "idNumber": "91440300MA5FXK7Q3T",

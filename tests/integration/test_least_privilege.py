@@ -187,11 +187,13 @@ def _exercise(stack, monkeypatch):
     late = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
     stack.open_task(late, "ZWFW", "clerk")
     stack.pump.run_until(lambda: False, timeout=0.5)
-    # A material: declared, uploaded to the bucket, checked, named in an application,
-    # opened by the clerk who accepts it, listed for its owner.
+    # A material: declared, uploaded to the bucket, checked, named in an application
+    # with a license in place of a paper copy (the uses recorded by the request, then by
+    # the cases stream), opened by the clerk who accepts it, listed for its owner.
     plan = stack.upload("company", material="经营场所平面图和设备布局图")["materialId"]
     with_plan = stack.call("POST", "/cases", "company", application(FOOD, materials=[
-        {"name": "经营场所平面图和设备布局图", "materialId": plan}])).data["caseNo"]
+        {"name": "经营场所平面图和设备布局图", "materialId": plan},
+        {"name": "营业执照", "licenseId": stack.business_license()}])).data["caseNo"]
     stack.open_task(with_plan, "ZWFW", "clerk")
     assert stack.call("GET", f"/materials/{plan}/download?purpose=受理",
                       "clerk").status_code == 200

@@ -9,14 +9,12 @@ import boto3
 import requests
 
 from chalicelib.services import materials
-from infra.local import demo
 
 from .harness import FOOD, REGION, application
 
 USCC = application(FOOD)["applicant"]["idNumber"]   # the company's
 PLAN = "经营场所平面图和设备布局图"
 BUSINESS_LICENSE = "营业执照"
-REGISTRATION = demo.code_of("000201001000", "SCJG")  # 企业设立登记: issues 营业执照
 
 
 def _declare(stack, user: str, data: bytes, **extra):
@@ -204,21 +202,8 @@ def test_an_upload_the_version_lets_be_used_once_is_not_reused(stack):
         raise AssertionError("a used upload was taken again")
 
 
-def _business_license(stack) -> str:
-    """企业设立登记 for the company, accepted and approved: its 营业执照's identifier."""
-    body = {"itemCode": REGISTRATION, "applicant": application(FOOD)["applicant"],
-            "form": {"companyName": "深圳小吃有限公司", "address": "深圳市南山区科技园1号",
-                     "registeredCapital": 100000, "scope": "餐饮服务"}, "channel": "web"}
-    case_no = stack.call("POST", "/cases", "company", body).data["caseNo"]
-    accept = stack.open_task(case_no, "ZWFW", "clerk")
-    stack.decide(accept["taskId"], "clerk", "accept", "受理")
-    review = stack.open_task(case_no, "SCJG", "scjg")
-    stack.decide(review["taskId"], "scjg", "approve", "同意")
-    return stack.wait_status(case_no, 11)["licenseId"]
-
-
 def test_a_license_stands_in_for_a_material_verified_and_logged(stack):
-    license_id = _business_license(stack)
+    license_id = stack.business_license()
     body = application(FOOD, materials=[{"name": BUSINESS_LICENSE, "licenseId": license_id}])
     created = stack.call("POST", "/cases", "agent", body)
     assert created.status_code == 201, created.data
@@ -251,3 +236,41 @@ def test_a_license_stands_in_for_a_material_verified_and_logged(stack):
                                                "signature": signed["signature"]}}]))
     assert (as_signed.status_code, as_signed.data["error"]["field"]) == (
         422, "materials[0].license")
+
+
+def test_uses_a_dying_function_left_unrecorded_come_from_the_cases_stream_once(
+        stack, delivered, monkeypatch):
+    """The function writes the case, then dies before the uses: the upload's usedIn and
+    the license's use are recorded from the cases stream. The request's own record and
+    the stream's, and the stream's delivered again, are one entry."""
+    from .test_redelivery import _replay
+    license_id = stack.business_license()
+    plan = stack.upload("company", b"%PDF-1.7 plan for a crash", material=PLAN)["materialId"]
+    real, calls = materials.record_uses, []
+
+    def dies_the_first_time(*args, **kwargs):
+        calls.append(args[2])
+        if len(calls) == 1:
+            raise RuntimeError("the function died after writing the case")
+        return real(*args, **kwargs)
+    monkeypatch.setattr(materials, "record_uses", dies_the_first_time)
+    body = application(FOOD, materials=[{"name": BUSINESS_LICENSE, "licenseId": license_id},
+                                        {"name": PLAN, "materialId": plan}])
+    assert stack.call("POST", "/cases", "company", body).status_code == 500
+    case_no = calls[0]
+    assert stack.case(case_no)["status"] == 1          # the case was written
+    assert "usedIn" not in stack.material("company", plan)
+
+    def uses() -> list:
+        return [(e["action"], e["licenseId"], e["caseNo"]) for e in stack.call(
+            "GET", "/me/access-log", "company").data["entries"]]
+    assert stack.pump.run_until(lambda: stack.material("company", plan).get("usedIn")
+                                == [case_no] and uses())
+    assert uses() == [("use", license_id, case_no)]
+    # A normal application: the request records the uses, the stream again; one each.
+    monkeypatch.setattr(materials, "record_uses", real)
+    second = stack.call("POST", "/cases", "company", body).data["caseNo"]
+    stack.pump.run_until(lambda: False, timeout=1)
+    _replay(delivered)
+    assert uses() == [("use", license_id, second), ("use", license_id, case_no)]
+    assert stack.material("company", plan)["usedIn"] == [case_no, second]
