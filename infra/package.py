@@ -79,9 +79,10 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("dynamodb", ("PutItem", "Query"), ("UsageTable",)),
         # Materials: declared, named in applications, listed. Their upload forms and
         # download links (of the version checked) are signed with this role: S3 checks
-        # these grants when the client uses them.
+        # these grants when the client uses them. A case's first use tags the object.
         ("dynamodb", ("GetItem", "PutItem", "UpdateItem", "Query"), ("MaterialsTable",)),
-        ("s3", ("PutObject", "GetObjectVersion"), ("MaterialsBucket.Objects",)),
+        ("s3", ("PutObject", "GetObjectVersion", "PutObjectVersionTagging"),
+         ("MaterialsBucket.Objects",)),
         ("dynamodb", ("PutItem", "Query"), ("AuditTable",)),
         ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem"), ("NotificationsTable",)),
         ("dynamodb", ("BatchGetItem", "Query"), ("StatisticsTable",)),
@@ -113,8 +114,9 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("dynamodb", ("GetItem",), ("ItemsTable",)),
         ("dynamodb", ("UpdateItem",), ("LicensesTable",)),
         # The uses of the materials a change added to a case (services/materials.py).
-        ("dynamodb", ("UpdateItem",), ("MaterialsTable",)),
+        ("dynamodb", ("GetItem", "UpdateItem"), ("MaterialsTable",)),
         ("dynamodb", ("PutItem",), ("UsageTable",)),
+        ("s3", ("PutObjectVersionTagging",), ("MaterialsBucket.Objects",)),
         ("dynamodb", STREAM_READ, ("CasesTable.Stream",)),
         ("states", ("SendTaskSuccess", "SendTaskFailure"), ("CaseApprovalStateMachine",)),
         ("states", ("DescribeExecution", "StopExecution"),
@@ -146,8 +148,8 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
     ],
     "RecordMaterial": [
         ("dynamodb", ("GetItem", "UpdateItem"), ("MaterialsTable",)),
-        ("s3", ("GetObject", "GetObjectVersion", "DeleteObjectVersion"),
-         ("MaterialsBucket.Objects",)),
+        ("s3", ("GetObject", "GetObjectVersion", "DeleteObjectVersion",
+                "PutObjectVersionTagging"), ("MaterialsBucket.Objects",)),
         ("sqs", QUEUE_CONSUME, ("MaterialsQueue",)),
     ],
     "DeadLetterWatch": [

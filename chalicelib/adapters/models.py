@@ -440,6 +440,8 @@ class MaterialRecord(_SharedClient, Model):
     storedAt = UnicodeAttribute(null=True)
     versionId = UnicodeAttribute(null=True)      # the object version that was checked
     usedIn = ListAttribute(of=UnicodeAttribute, null=True)  # case numbers, in order
+    # Until a case names it: when it expires (epoch seconds; the table's TTL attribute).
+    expiresAt = NumberAttribute(null=True)
 
 
 class AuditRecord(_SharedClient, Model):

@@ -65,6 +65,13 @@ def sha256_of(key: str, version_id: str | None) -> str:
     return digest.hexdigest()
 
 
+def tag(key: str, version_id: str | None, name: str, value: str) -> None:
+    """Set the object version's one tag (the bucket's lifecycle rules read it)."""
+    extra = {"VersionId": version_id} if version_id else {}
+    aws.client("s3").put_object_tagging(Bucket=_bucket(), Key=key, Tagging={
+        "TagSet": [{"Key": name, "Value": value}]}, **extra)
+
+
 def delete_version(key: str, version_id: str | None) -> None:
     extra = {"VersionId": version_id} if version_id else {}
     aws.client("s3").delete_object(Bucket=_bucket(), Key=key, **extra)

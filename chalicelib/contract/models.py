@@ -850,7 +850,7 @@ class AccessLog(Response):
 
 
 MaterialUpload = documents.MaterialUpload
-MaterialState = Literal["pending", "stored", "rejected"]
+MaterialState = Literal["pending", "stored", "rejected", "expired"]
 
 
 class StoredMaterial(Response, omit_defaults=True):
@@ -861,13 +861,16 @@ class StoredMaterial(Response, omit_defaults=True):
     sha256: str
     state: Annotated[MaterialState, Meta(
         description="pending: not uploaded (or not checked) yet; stored: the bucket holds "
-                    "the file declared; rejected: it held another (see reason)")]
+                    "the file declared; rejected: it held another (see reason); expired: "
+                    "no case named it before expiresAt (declare it again to upload anew)")]
     createdAt: str
     material: Annotated[str | None, Meta(description="the catalogue material it is for")] \
         = None
     reason: str | None = None
     storedAt: str | None = None
     usedIn: Annotated[list[str] | None, Meta(description="the cases it was named in")] = None
+    expiresAt: Annotated[str | None, Meta(
+        description="until a case names it: when it expires and is deleted")] = None
 
 
 class UploadForm(Response):

@@ -11,6 +11,23 @@ PREFIX = "materials/"
 UPLOAD_SECONDS = 15 * 60
 # How long a download link stays good.
 DOWNLOAD_SECONDS = 5 * 60
+# An upload that no case names is personal data kept for nothing: this many days after
+# it was asked for, the table's TTL deletes its record and the bucket's
+# ExpireUnusedUploads rule its bytes (the object tagged USE_TAG=unused; a case's first
+# use tags it used). Before either runs, the API already treats it as gone.
+UNUSED_DAYS = 30
+USE_TAG = "onewindow-use"
+
+
+def unused_until(asked_at: datetime) -> int:
+    """When an upload asked for at `asked_at` expires unless a case names it (epoch
+    seconds, as DynamoDB's TTL reads them)."""
+    return int((asked_at + timedelta(days=UNUSED_DAYS)).timestamp())
+
+
+def expired(expires_at: int | float | None, now: datetime) -> bool:
+    """An unused upload past its term (a used one has no term)."""
+    return expires_at is not None and now.timestamp() >= expires_at
 
 
 def material_id(owner_key: str, sha256_hex: str) -> str:

@@ -44,34 +44,44 @@ def _owner_key(principal: identity.Principal, holder: str | None) -> str:
 
 
 def view(record: MaterialRecord) -> dict:
+    expires = record.expiresAt
     found = {"materialId": record.materialId, "name": record.name,
              "material": record.material, "contentType": record.contentType,
-             "size": int(record.size), "sha256": record.sha256, "state": record.state,
+             "size": int(record.size), "sha256": record.sha256,
+             "state": "expired" if rules.expired(expires, clock.now()) else record.state,
              "reason": record.reason, "createdAt": record.createdAt,
-             "storedAt": record.storedAt, "usedIn": list(record.usedIn or []) or None}
+             "storedAt": record.storedAt, "usedIn": list(record.usedIn or []) or None,
+             "expiresAt": None if expires is None else
+             datetime.fromtimestamp(int(expires), timezone.utc).isoformat()}
     return {k: v for k, v in found.items() if v is not None}
 
 
 def request_upload(principal: identity.Principal | None, body) -> tuple[dict, bool]:
     """Declare a file and get the form to upload it with; (answer, created). The same
     file of the same owner is one material: a stored one is answered as it is (nothing
-    to upload), a pending or rejected one gets a fresh form for what is declared now."""
+    to upload), a pending, rejected or expired one gets a fresh form for what is declared
+    now, and a new term (rules.UNUSED_DAYS) until a case names it."""
     principal = identity.require(principal)
     document = conform(body, MaterialUpload)
     owner = _owner_key(principal, document.holder)
     identifier = rules.material_id(owner, document.sha256)
     declared = dict(name=document.name, material=document.material,
                     contentType=document.contentType, size=document.size)
+    now = clock.now()
     record = MaterialRecord(identifier, owner=owner, uploader=principal.sub,
                             sha256=document.sha256, state="pending",
-                            createdAt=clock.now().isoformat(), **declared)
+                            createdAt=now.isoformat(), expiresAt=rules.unused_until(now),
+                            **declared)
     created = put_if_absent(record)
     if not created:
         redeclared = update_if(record, [
             *(getattr(MaterialRecord, k).set(v) for k, v in declared.items() if v is not None),
             MaterialRecord.state.set("pending"), MaterialRecord.reason.remove(),
-            MaterialRecord.uploader.set(principal.sub)],
-            MaterialRecord.state.is_in("pending", "rejected"))
+            MaterialRecord.uploader.set(principal.sub),
+            MaterialRecord.createdAt.set(now.isoformat()),
+            MaterialRecord.expiresAt.set(rules.unused_until(now))],
+            MaterialRecord.state.is_in("pending", "rejected")
+            | (MaterialRecord.expiresAt <= int(now.timestamp())))
         record = MaterialRecord.get(identifier, consistent_read=True)
         if not redeclared:   # stored already: nothing to upload
             return view(record), False
@@ -115,6 +125,9 @@ def arrived(key: str, version_id: str | None = None) -> str:
                   MaterialRecord.state == "pending")
         log.info("material %s rejected: %s", identifier, why)
         return "rejected"
+    # Tagged before it is stored: no upload a case can name lacks its tag, and the bucket
+    # deletes it at its term unless a case names it (mark_used).
+    storage.tag(key, found.version_id, rules.USE_TAG, "unused")
     if update_if(record, [MaterialRecord.state.set("stored"),
                           MaterialRecord.storedAt.set(clock.now().isoformat()),
                           MaterialRecord.versionId.set(found.version_id),
@@ -122,7 +135,12 @@ def arrived(key: str, version_id: str | None = None) -> str:
                  MaterialRecord.state.is_in("pending", "rejected")):
         log.info("material %s stored (%s bytes)", identifier, found.size)
         return "stored"
-    return _second_upload(MaterialRecord.get(identifier, consistent_read=True), key, found)
+    # Another delivery of this notice stored it, and a case may have named it since:
+    # this delivery's "unused" must not be the tag that stays (mark_used tags after).
+    latest = MaterialRecord.get(identifier, consistent_read=True)
+    if latest.usedIn and latest.versionId == found.version_id:
+        storage.tag(key, found.version_id, rules.USE_TAG, "used")
+    return _second_upload(latest, key, found)
 
 
 def _second_upload(record: MaterialRecord, key: str, found: storage.Stored) -> str:
@@ -182,8 +200,9 @@ def download(principal: identity.Principal | None, identifier: str,
         usage.log(record.owner, "view", principal=principal,
                   purpose=usage.stated_purpose(purpose), case_no=used_in,
                   material_id=identifier)
-    if record.state != "stored":
-        raise NotFound(f"material {identifier} is {record.state}: nothing to download",
+    state = view(record)["state"]
+    if state != "stored":
+        raise NotFound(f"material {identifier} is {state}: nothing to download",
                        field="materialId")
     return {"materialId": identifier, "url": storage.download_link(
         rules.object_key(identifier), record.versionId, record.name, rules.DOWNLOAD_SECONDS),
@@ -293,6 +312,9 @@ def uploaded(identifier: str, spec: dict, owner_key: str, field: str) -> tuple[d
         record = None
     if record is None or record.owner != owner_key:
         raise ValidationError(f"the applicant has no material {identifier}", field=field)
+    if rules.expired(record.expiresAt, clock.now()):
+        raise ValidationError(f"material {identifier} expired unused: upload it again",
+                              field=field)
     if record.state != "stored":
         raise ValidationError(f"material {identifier} is {record.state}"
                               + (f" ({record.reason})" if record.reason else "")
@@ -309,8 +331,21 @@ def uploaded(identifier: str, spec: dict, owner_key: str, field: str) -> tuple[d
 
 
 def mark_used(identifier: str, case_no: str) -> None:
-    """List the case on the material (once, however often it is retried)."""
-    update_if(MaterialRecord(identifier),
-              [MaterialRecord.usedIn.set((MaterialRecord.usedIn | []).append([case_no]))],
+    """List the case on the material (once, however often it is retried); its first use
+    ends its term. The object is tagged used before the record says so, and again after
+    (a late "unused" of a notice delivered twice, arrived(), may land in between): the
+    bucket never deletes bytes a case names."""
+    record = MaterialRecord.get(identifier, consistent_read=True)
+    if case_no in (record.usedIn or ()):
+        return
+    first = not record.usedIn
+    key = rules.object_key(identifier)
+    if first:
+        storage.tag(key, record.versionId, rules.USE_TAG, "used")
+    update_if(record,
+              [MaterialRecord.usedIn.set((MaterialRecord.usedIn | []).append([case_no])),
+               MaterialRecord.expiresAt.remove()],
               MaterialRecord.usedIn.does_not_exist()
               | ~MaterialRecord.usedIn.contains(case_no))
+    if first:
+        storage.tag(key, record.versionId, rules.USE_TAG, "used")

@@ -145,7 +145,12 @@ def _materials_bucket(template: dict, outputs: dict, region: str,
                              VersioningConfiguration=props["VersioningConfiguration"])
     rules = []
     for rule in props["LifecycleConfiguration"]["Rules"]:
-        api = {"ID": rule["Id"], "Status": rule["Status"], "Filter": {"Prefix": rule["Prefix"]}}
+        tags = [{"Key": f["Key"], "Value": f["Value"]} for f in rule.get("TagFilters", ())]
+        api = {"ID": rule["Id"], "Status": rule["Status"],
+               "Filter": {"And": {"Prefix": rule["Prefix"], "Tags": tags}} if tags
+               else {"Prefix": rule["Prefix"]}}
+        if "ExpirationInDays" in rule:
+            api["Expiration"] = {"Days": rule["ExpirationInDays"]}
         if "AbortIncompleteMultipartUpload" in rule:
             api["AbortIncompleteMultipartUpload"] = rule["AbortIncompleteMultipartUpload"]
         if "Transitions" in rule:

@@ -16,7 +16,7 @@ import pytest
 from infra.local.pump import EventPump
 from infra.package import FUNCTION_ACCESS
 
-from chalicelib.services import clock, supervision_record
+from chalicelib.services import clock, materials, supervision_record
 
 from .harness import FOOD, application
 
@@ -122,8 +122,9 @@ class Recorder:
             # botocore presigns a POST under the name CreateBucket: it puts an object.
             action = {"HeadObject": "GetObject", "CreateBucket": "PutObject"}.get(
                 operation, operation)
-            if params.get("VersionId"):
-                action += "Version"
+            if params.get("VersionId"):   # GetObjectVersion, PutObjectVersionTagging
+                action = action.replace("Tagging", "VersionTagging") \
+                    if action.endswith("Tagging") else action + "Version"
             yield action, "MaterialsBucket.Objects"
         elif service == "secretsmanager":
             yield operation, self.secrets[params["SecretId"]]
@@ -191,9 +192,20 @@ def _exercise(stack, monkeypatch):
     # with a license in place of a paper copy (the uses recorded by the request, then by
     # the cases stream), opened by the clerk who accepts it, listed for its owner.
     plan = stack.upload("company", material="经营场所平面图和设备布局图")["materialId"]
+    business_license = stack.business_license()
     with_plan = stack.call("POST", "/cases", "company", application(FOOD, materials=[
         {"name": "经营场所平面图和设备布局图", "materialId": plan},
-        {"name": "营业执照", "licenseId": stack.business_license()}])).data["caseNo"]
+        {"name": "营业执照", "licenseId": business_license}])).data["caseNo"]
+    # Another, whose request dies after writing the case: the stream records its uses.
+    recorded_by_request = materials.record_uses
+    monkeypatch.setattr(materials, "record_uses", lambda *a, **k: 1 / 0)
+    rules = stack.upload("company", b"%PDF-1.7 rules", material="食品安全管理制度文本")
+    assert stack.call("POST", "/cases", "company", application(FOOD, materials=[
+        {"name": "食品安全管理制度文本", "materialId": rules["materialId"]},
+        {"name": "营业执照", "licenseId": business_license}])).status_code == 500
+    monkeypatch.setattr(materials, "record_uses", recorded_by_request)
+    assert stack.pump.run_until(lambda: stack.material(
+        "company", rules["materialId"]).get("usedIn"))
     stack.open_task(with_plan, "ZWFW", "clerk")
     assert stack.call("GET", f"/materials/{plan}/download?purpose=受理",
                       "clerk").status_code == 200

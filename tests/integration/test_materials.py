@@ -274,3 +274,96 @@ def test_uses_a_dying_function_left_unrecorded_come_from_the_cases_stream_once(
     _replay(delivered)
     assert uses() == [("use", license_id, second), ("use", license_id, case_no)]
     assert stack.material("company", plan)["usedIn"] == [case_no, second]
+
+
+def _tag(stack, identifier: str, version_id: str | None = None) -> dict:
+    extra = {"VersionId": version_id} if version_id else {}
+    found = boto3.client("s3", region_name=REGION).get_object_tagging(
+        Bucket=stack.env["OW_MATERIALS_BUCKET"], Key=f"materials/{identifier}", **extra)
+    return {t["Key"]: t["Value"] for t in found["TagSet"]}
+
+
+def test_an_upload_no_case_names_expires_and_one_a_case_names_is_kept(stack, monkeypatch):
+    from datetime import datetime, timedelta
+
+    from chalicelib.domain import materials as rules
+    from chalicelib.services import clock
+    kept_bytes, idle_bytes = b"%PDF-1.7 plan, named", b"%PDF-1.7 plan, never named"
+    kept = stack.upload("company", kept_bytes, material=PLAN)
+    idle = stack.upload("company", idle_bytes, material=PLAN)
+    term = datetime.fromisoformat(idle["createdAt"]) + timedelta(days=rules.UNUSED_DAYS)
+    assert abs(datetime.fromisoformat(idle["expiresAt"]) - term) < timedelta(seconds=1)
+    assert _tag(stack, idle["materialId"]) == {rules.USE_TAG: "unused"}
+    # Named in cases at once: each case listed once, the object tagged used, no term.
+    with ThreadPoolExecutor(4) as pool:
+        created = list(pool.map(lambda _: stack.call("POST", "/cases", "company", application(
+            FOOD, materials=[{"name": PLAN, "materialId": kept["materialId"]}])), range(4)))
+    assert [c.status_code for c in created] == [201] * 4
+    named = stack.material("company", kept["materialId"])
+    assert sorted(named["usedIn"]) == sorted(c.data["caseNo"] for c in created)
+    assert "expiresAt" not in named
+    assert _tag(stack, kept["materialId"]) == {rules.USE_TAG: "used"}
+    stack.pump.run_until(lambda: False, timeout=0.5)   # the stream records them again
+    assert len(stack.material("company", kept["materialId"])["usedIn"]) == 4
+    # Past its term the idle one is gone for the API (before TTL and lifecycle delete it).
+    later = clock.now() + timedelta(days=rules.UNUSED_DAYS, minutes=1)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert stack.material("company", idle["materialId"])["state"] == "expired"
+    assert stack.call("GET", f"/materials/{idle['materialId']}/download",
+                      "company").status_code == 404
+    refused = stack.call("POST", "/cases", "company", application(
+        FOOD, materials=[{"name": PLAN, "materialId": idle["materialId"]}]))
+    assert (refused.status_code, refused.data["error"]["field"]) == (
+        400, "materials[0].materialId")
+    assert stack.material("company", kept["materialId"])["state"] == "stored"
+    assert stack.call("GET", f"/materials/{kept['materialId']}/download",
+                      "company").status_code == 200
+    # The same file declared again is a fresh upload with a fresh term.
+    again = stack.upload("company", idle_bytes, material=PLAN)
+    assert (again["materialId"], again["state"]) == (idle["materialId"], "stored")
+    assert datetime.fromisoformat(again["expiresAt"]) > later + timedelta(days=29)
+
+
+def test_the_bucket_deletes_unused_uploads_at_the_term_the_api_keeps(stack):
+    """The lifecycle rule and the table's TTL are the template's, applied to the local
+    bucket as to a deployment, with the term and the tag the code uses."""
+    from chalicelib.domain import materials as rules
+    from infra.template import render
+    template = render()["Resources"]
+    rule = next(r for r in template["MaterialsBucket"]["Properties"][
+        "LifecycleConfiguration"]["Rules"] if r["Id"] == "ExpireUnusedUploads")
+    assert (rule["TagFilters"], rule["ExpirationInDays"]) == (
+        [{"Key": rules.USE_TAG, "Value": "unused"}], rules.UNUSED_DAYS)
+    assert template["MaterialsTable"]["Properties"]["TimeToLiveSpecification"] == {
+        "AttributeName": "expiresAt", "Enabled": True}
+    applied = boto3.client("s3", region_name=REGION).get_bucket_lifecycle_configuration(
+        Bucket=stack.env["OW_MATERIALS_BUCKET"])["Rules"]
+    local = next(r for r in applied if r["ID"] == "ExpireUnusedUploads")
+    assert local["Filter"]["And"]["Tags"] == [{"Key": rules.USE_TAG, "Value": "unused"}]
+    assert local["Expiration"]["Days"] == rules.UNUSED_DAYS
+
+
+def test_a_late_unused_tag_of_a_notice_delivered_twice_never_outlives_a_use(
+        stack, monkeypatch):
+    """Two deliveries of one bucket notice: while the first is tagging the object unused,
+    the second stores the material and a case names it; the first's tag lands last. The
+    object still ends tagged used: the bucket will not delete what a case names."""
+    from chalicelib.adapters import storage
+    from chalicelib.domain import materials as rules
+    identifier = stack.upload("company", b"%PDF-1.7 twice noticed", material=PLAN,
+                              wait=False)["materialId"]
+    key = f"materials/{identifier}"
+    version = _versions(stack, identifier)[0]["VersionId"]
+    real_tag, meanwhile = storage.tag, []
+
+    def lands_late(k, version_id, name, value):
+        if value == "unused" and not meanwhile:
+            meanwhile.append("the other delivery")
+            meanwhile.append(materials.arrived(k, version_id))
+            meanwhile.append(stack.call("POST", "/cases", "company", application(
+                FOOD, materials=[{"name": PLAN, "materialId": identifier}])).status_code)
+        real_tag(k, version_id, name, value)
+    monkeypatch.setattr(storage, "tag", lands_late)
+    assert materials.arrived(key, version) == "duplicate"
+    assert meanwhile == ["the other delivery", "stored", 201]
+    assert _tag(stack, identifier, version) == {rules.USE_TAG: "used"}
