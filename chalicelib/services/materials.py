@@ -96,8 +96,8 @@ def request_upload(principal: identity.Principal | None, body) -> tuple[dict, bo
 
 def arrived(key: str, version_id: str | None = None) -> str:
     """The bucket says an object arrived: check it against what was declared. Returns
-    what became of it (stored, rejected, duplicate, dropped, gone, unknown); safe to
-    repeat: a notice of an object deleted since (a rejected or dropped upload, delivered
+    what became of it (stored, rejected, duplicate, dropped, orphan, gone, unknown); safe
+    to repeat: a notice of an object deleted since (a rejected or dropped upload, delivered
     again) finds it gone."""
     identifier = rules.id_of_key(key)
     if identifier is None:
@@ -106,8 +106,16 @@ def arrived(key: str, version_id: str | None = None) -> str:
     try:
         record = MaterialRecord.get(identifier, consistent_read=True)
     except MaterialRecord.DoesNotExist:
-        log.warning("object %s: no material %s was asked for", key, identifier)
-        return "unknown"
+        # Every form is signed after its record is written: no record means it expired
+        # unused (the table's TTL) before this notice came (from the dead-letter queue):
+        # its bytes go too, or the bucket would keep them untagged, for ever.
+        found = storage.head(key, version_id)
+        if found is None:
+            return "gone"
+        storage.delete_version(key, found.version_id)
+        log.warning("object %s: material %s has expired; its upload was deleted", key,
+                    identifier)
+        return "orphan"
     found = storage.head(key, version_id)
     if found is None:
         return "gone"

@@ -367,3 +367,17 @@ def test_a_late_unused_tag_of_a_notice_delivered_twice_never_outlives_a_use(
     assert materials.arrived(key, version) == "duplicate"
     assert meanwhile == ["the other delivery", "stored", 201]
     assert _tag(stack, identifier, version) == {rules.USE_TAG: "used"}
+
+
+def test_an_upload_whose_record_expired_before_its_notice_came_is_deleted(stack):
+    """A notice back from the dead-letter queue after the table's TTL deleted the record:
+    the bytes go too (twice delivered, the second finds them gone)."""
+    from chalicelib.adapters.models import MaterialRecord
+    identifier = stack.upload("company", b"%PDF-1.7 noticed too late", material=PLAN,
+                              wait=False)["materialId"]
+    version = _versions(stack, identifier)[0]["VersionId"]
+    MaterialRecord(identifier).delete()                   # as DynamoDB's TTL would
+    key = f"materials/{identifier}"
+    assert materials.arrived(key, version) == "orphan"
+    assert _versions(stack, identifier) == []
+    assert materials.arrived(key, version) == "gone"
