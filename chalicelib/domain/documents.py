@@ -162,6 +162,11 @@ class Implementation(Document):
     specialProcedures: list[SpecialProcedure] = []
     minAssurance: Annotated[int, Meta(
         ge=1, le=4, description="实名等级 an applicant must be signed in with (1–4)")] = 1
+    completeAtSubmission: Annotated[bool, Meta(
+        description="网上申报材料齐全: an application made online (web, mini-program, API) "
+                    "must name every mandatory material that is submitted electronically "
+                    "(form electronic or both), as an upload or a license in its place; at "
+                    "the counter the clerk checks")] = False
     # What a read of the item adds, accepted back (a client may PUT what it GOT) and
     # ignored: the entry decides parentCode, the store the rest.
     parentCode: Annotated[str | None, READ_ONLY] = None

@@ -82,6 +82,17 @@ def spec_of(item: dict, name: str) -> dict | None:
     return next((m for m in item.get("materials", ()) if m["name"] == name), None)
 
 
+def missing_at_submission(item: dict, named: set[str], channel: str) -> list[str]:
+    """The mandatory electronic materials an application through `channel` lacks, where
+    the item version wants them complete when it is made (completeAtSubmission); none at
+    the counter, where the clerk checks what is handed over."""
+    if not item.get("completeAtSubmission") or channel == "counter":
+        return []
+    return [m["name"] for m in item.get("materials", ())
+            if m.get("mandatory") and m.get("form") in ("electronic", "both")
+            and m["name"] not in named]
+
+
 def reuse_refused(spec: dict, created_at: str, used_before: bool,
                   now: datetime) -> str | None:
     """Why an upload used in an earlier case may not be used again here, or None."""

@@ -10,6 +10,7 @@ from ..adapters.models import (CaseRecord, CasesTableRecord, DailyCounter, Idemp
                                transact_write,
                                TaskRecord, TimelineEvent)
 from ..domain import applications, identity, lookup, worktime
+from ..domain import materials as material_rules
 from ..domain.catalogue import promised_by, validate_form, workflow_input
 from ..domain.errors import (Concealed, Forbidden, NotFound, Unauthorized,
                              UnprocessableEntity, ValidationError)
@@ -65,6 +66,11 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
                         f"{item['minAssurance']} (实名等级); this sign-in is level "
                         f"{principal.assurance}", field="Authorization",
                         code="assurance_too_low")
+    missing = material_rules.missing_at_submission(
+        item, {m["name"] for m in application.materials}, application.channel)
+    if missing:
+        raise ValidationError(f"{item['name']} is applied for online with every mandatory "
+                              f"material: {'、'.join(missing)} missing", field="materials")
 
     idem_pk = None
     if idempotency_key is not None:

@@ -58,3 +58,17 @@ def test_a_license_replaces_a_material_only_of_its_type_and_trust_level():
         LICENSE_SPEC, "11100000MB0142836T001", "A")
     assert "accepted: none" in rules.replacement_refused(
         {"name": "申请表"}, "11100000MB0143028R002", "A")
+
+
+def test_online_applications_name_every_mandatory_electronic_material_where_the_version_says():
+    item = {"completeAtSubmission": True, "materials": [
+        {"name": "申请书", "mandatory": True, "form": "electronic"},
+        {"name": "营业执照", "mandatory": True, "form": "both"},
+        {"name": "原件", "mandatory": True, "form": "paper"},        # handed over, not uploaded
+        {"name": "补充说明", "mandatory": False, "form": "electronic"}]}
+    assert rules.missing_at_submission(item, set(), "web") == ["申请书", "营业执照"]
+    assert rules.missing_at_submission(item, {"营业执照"}, "miniprogram") == ["申请书"]
+    assert rules.missing_at_submission(item, {"申请书", "营业执照"}, "api") == []
+    assert rules.missing_at_submission(item, set(), "counter") == []     # the clerk checks
+    assert rules.missing_at_submission({**item, "completeAtSubmission": False}, set(),
+                                       "web") == []
