@@ -500,6 +500,22 @@ class BreachRecord(CasesTableRecord, discriminator="breach"):
     by_dept = CardsIndex()
 
 
+class LicenseChangeRecord(CasesTableRecord, discriminator="license"):
+    """A change of the license a case issued (services/licenses.py: suspended, resumed,
+    revoked, reissued), written with it so the case's timeline shows it (sk
+    `LICENSE#<at>#<licenseId>#<action>`)."""
+    licenseId = UnicodeAttribute()
+    action = UnicodeAttribute()                 # suspend | resume | revoke | reissue
+    fromState = UnicodeAttribute()
+    toState = UnicodeAttribute()
+    reason = UnicodeAttribute(null=True)        # masked
+    by = UnicodeAttribute()
+    byRole = UnicodeAttribute()
+    dept = UnicodeAttribute(null=True)          # the issuing department
+    at = UnicodeAttribute()
+    supersededBy = UnicodeAttribute(null=True)  # a reissue's new version
+
+
 class RatingRecord(CasesTableRecord, discriminator="rating"):
     """A rating (好差评, domain/ratings.py) of one scope of the case by one rater (sk
     `RATING#<scope key>#<rater>`), with the rectification a bad one opened. It is in the
@@ -565,7 +581,7 @@ class NotificationPrefs(NotificationsTableRecord):
 
 
 ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken, CardRecord,
-              BreachRecord, RatingRecord,
+              BreachRecord, LicenseChangeRecord, RatingRecord,
               PasswordAttempts, DailyCounter,
               IdempotencyRecord, ItemsTableRecord, ItemVersionRecord, ItemCurrentRecord,
               ItemIndexRecord, ItemHistoryRecord, LineageRecord, CatalogueEntryRecord,

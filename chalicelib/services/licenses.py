@@ -9,8 +9,8 @@ from pynamodb.exceptions import TransactWriteError
 
 from .. import config
 from ..adapters import sealing, signer
-from ..adapters.models import (CaseRecord, LicenseRecord, put_if_absent, transact_write,
-                               update_if)
+from ..adapters.models import (CaseRecord, LicenseChangeRecord, LicenseRecord, put_if_absent,
+                               transact_write, update_if)
 from ..domain import identity, license_proof, license_states, materials
 from ..domain.errors import (Concealed, Conflict, Forbidden, NotFound, UnprocessableEntity,
                              ValidationError)
@@ -275,6 +275,33 @@ def _change(principal: identity.Principal, record: LicenseRecord, action: str,
                         LicenseRecord.history.set((record.history or []) + [step])]}
 
 
+def _on_timeline(record: LicenseRecord, step: dict, principal: identity.Principal):
+    """The change as its case's timeline shows it (written in the same transaction)."""
+    return LicenseChangeRecord(
+        record.caseNo, f"LICENSE#{step['at']}#{record.licenseId}#{step['action']}",
+        licenseId=record.licenseId, action=step["action"], fromState=step["from"],
+        toState=step["to"], reason=step["reason"], by=principal.sub, byRole=principal.role,
+        dept=record.dept, at=step["at"], supersededBy=step.get("supersededBy"))
+
+
+def _write_change(record: LicenseRecord, change: dict, principal: identity.Principal,
+                  *also) -> None:
+    """The license's change and its line on the case's timeline, in one transaction;
+    409 when the license changed meanwhile. `also`: more to save with them."""
+    try:
+        with transact_write() as transaction:
+            for model in also:
+                transaction.save(model, condition=LicenseRecord.licenseId.does_not_exist())
+            transaction.update(record, change["actions"],
+                               condition=LicenseRecord.state == record.state)
+            if record.caseNo:
+                transaction.save(_on_timeline(record, change["step"], principal),
+                                 condition=LicenseChangeRecord.sk.does_not_exist())
+    except TransactWriteError:
+        raise Conflict(f"license {record.licenseId} changed meanwhile; reload it",
+                       code="license_changed") from None
+
+
 def change_state(principal: identity.Principal | None, license_id: str, action: str,
                  reason: str) -> dict:
     """Suspend, resume or revoke a license (its issuing department, with a reason)."""
@@ -283,12 +310,13 @@ def change_state(principal: identity.Principal | None, license_id: str, action: 
     record = _load(license_id, consistent=True)
     _issuing_department(principal, record)
     change = _change(principal, record, action, reason, clock.now().isoformat())
-    if not update_if(record, change["actions"], LicenseRecord.state == record.state):
-        raise Conflict(f"license {license_id} changed meanwhile; reload it",
-                       code="license_changed")
+    _write_change(record, change, principal)
     log.info("license %s %s -> %s by %s", license_id, change["step"]["from"],
              change["state"], principal.sub)
-    return public_status(record)  # the update read the record back (ALL_NEW)
+    step = change["step"]
+    record.state, record.stateReason, record.stateSince = step["to"], step["reason"], \
+        step["at"]
+    return public_status(record)
 
 
 def reissue(principal: identity.Principal | None, license_id: str, changes: dict,
@@ -305,18 +333,11 @@ def reissue(principal: identity.Principal | None, license_id: str, changes: dict
     new_id = document["identifier"]
     change = _change(principal, record, "reissue", reason, now.isoformat(),
                      supersededBy=new_id)
+    change["actions"].append(LicenseRecord.supersededBy.set(new_id))
     successor = _signed_record(document, signed["holderId"], record.caseNo, now,
                                record.holderSub, record.holderKey, record.dept)
     successor.supersedes = license_id
-    try:
-        with transact_write() as transaction:
-            transaction.save(successor, condition=LicenseRecord.licenseId.does_not_exist())
-            transaction.update(record, change["actions"] + [
-                LicenseRecord.supersededBy.set(new_id)],
-                condition=LicenseRecord.state == record.state)
-    except TransactWriteError:
-        raise Conflict(f"license {license_id} changed meanwhile; reload it",
-                       code="license_changed") from None
+    _write_change(record, change, principal, successor)
     log.info("license %s superseded by %s", license_id, new_id)
     return signed_license(successor, document)
 

@@ -143,6 +143,10 @@ def _card_events(old: dict | None, new: dict) -> list[TimelineEvent]:
     return found
 
 
+# A change of the case's license (services/licenses.py) -> its event.
+LICENSE_EVENTS = {"suspend": "license_suspended", "resume": "license_resumed",
+                  "revoke": "license_revoked", "reissue": "license_reissued"}
+
 # A rectification step (domain/ratings.py) -> its event.
 RECTIFICATION_EVENTS = {"callback": "rectification_called_back",
                         "rectify": "rectification_rectified",
@@ -232,6 +236,12 @@ def events_for(old: dict | None, new: dict | None) -> list[TimelineEvent]:
         return _card_events(old, new)
     if new.get("rt") == "rating":
         return _rating_events(old, new)
+    if new.get("rt") == "license" and old is None:
+        return [_event(new, new["at"], new["sk"], LICENSE_EVENTS[new["action"]],
+                       actor=new["by"], actorRole=new["byRole"], channel="api",
+                       opinion=new.get("reason"), dept=new.get("dept"),
+                       detail={k: new[k] for k in ("licenseId", "fromState", "toState",
+                                                   "supersededBy") if new.get(k)})]
     if new.get("rt") == "breach" and old is None:
         return [_event(new, new["at"], f"{new['sk']}", "rule_breach", taskId=new.get("taskId"),
                        dept=new["dept"], detail={"kind": new["kind"],

@@ -192,3 +192,38 @@ def test_the_license_as_pdf_reads_as_signed_and_its_qr_code_scans_to_the_status_
     finally:
         monkeypatch.undo()
         config.reset()
+
+
+def test_the_case_timeline_shows_what_became_of_its_license(stack, bus_events):
+    """Each change of the license a case issued is a line on that case's timeline, for
+    its applicant as for staff, and an event on the bus; racing changes make one line."""
+    case = stack.approve_in_parallel()
+    case_no, license_id = case["caseNo"], case["licenseId"]
+    path = f"/licenses/{license_id}"
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: stack.call(
+            "POST", f"{path}/suspend", "wsjk", {"reason": "停业整顿，联系人13812345678"}),
+            range(4)))
+    assert sorted(a.status_code for a in answers) == [200] + [409] * 3
+    stack.call("POST", f"{path}/resume", "wsjk", {"reason": "整改完成"})
+    reissued = stack.call("POST", f"{path}/reissue", "wsjk",
+                          {"changes": {"holder": "深圳大吃有限公司"}, "reason": "名称变更"})
+    new_id = reissued.data["license"]["identifier"]
+
+    def lines(user):
+        return [e for e in stack.case(case_no, user)["timeline"]
+                if e["action"].startswith("license_")]
+    assert stack.pump.run_until(lambda: len(lines("supervisor")) == 3)
+    assert [(e["action"], e["actor"], e["dept"], e["detail"]) for e in lines("company")] == [
+        ("license_suspended", "staff:zhao-wsjk", "WSJK",
+         {"licenseId": license_id, "fromState": "valid", "toState": "suspended"}),
+        ("license_resumed", "staff:zhao-wsjk", "WSJK",
+         {"licenseId": license_id, "fromState": "suspended", "toState": "valid"}),
+        ("license_reissued", "staff:zhao-wsjk", "WSJK",
+         {"licenseId": license_id, "fromState": "valid", "toState": "superseded",
+          "supersededBy": new_id})]
+    assert "13812345678" not in lines("company")[0]["opinion"]      # masked
+    published = [e["detail-type"] for e in bus_events()
+                 if e["detail"]["caseNo"] == case_no and "license_" in e["detail-type"]]
+    assert published == ["onewindow.case.license_suspended",
+                         "onewindow.case.license_resumed", "onewindow.case.license_reissued"]
