@@ -54,6 +54,16 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
         raise ValidationError("a clerk enters an application at the counter (channel "
                               "counter) for its applicant; only a clerk uses that channel",
                               field="channel")
+    # A retried request answers as the first did, whatever the catalogue says now.
+    idem_pk = None
+    if idempotency_key is not None:
+        if not 1 <= len(idempotency_key) <= 128:
+            raise ValidationError("Idempotency-Key must be 1 to 128 characters",
+                                  field="Idempotency-Key")
+        idem_pk = f"IDEMP#{principal.sub}#{idempotency_key}"
+        replay = _replay(idem_pk, applications.request_hash(body))
+        if replay:
+            return replay, True
     item = catalogue.published_item(application.item_code)
     if application.applicant["type"] not in item.get("audience", ()):
         who = {"natural": "natural persons", "legal": "legal persons"}
@@ -71,16 +81,6 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
     if missing:
         raise ValidationError(f"{item['name']} is applied for online with every mandatory "
                               f"material: {'、'.join(missing)} missing", field="materials")
-
-    idem_pk = None
-    if idempotency_key is not None:
-        if not 1 <= len(idempotency_key) <= 128:
-            raise ValidationError("Idempotency-Key must be 1 to 128 characters",
-                                  field="Idempotency-Key")
-        idem_pk = f"IDEMP#{principal.sub}#{idempotency_key}"
-        replay = _replay(idem_pk, applications.request_hash(body))
-        if replay:
-            return replay, True
 
     owner_key = lookup.id_key(secrets.lookup(), application.applicant["idNumber"])
     given = materials.given_in_case(item, application.materials,

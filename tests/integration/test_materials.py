@@ -388,6 +388,9 @@ def test_a_version_that_wants_materials_complete_refuses_an_online_application_w
     import copy
 
     from infra.local import demo
+    first = stack.call("POST", "/cases", "company", application(FOOD),
+                       headers={"Idempotency-Key": "before-v2"})
+    assert first.status_code == 201
     stack.call("POST", f"/admin/items/{FOOD}/versions", "admin", {"reason": "网上申报须齐全"})
     v2 = copy.deepcopy(next(i for i in demo.items() if i["baseCode"] == "000201012000"))
     v2["completeAtSubmission"] = True
@@ -396,6 +399,11 @@ def test_a_version_that_wants_materials_complete_refuses_an_online_application_w
     assert stack.call("POST", f"/admin/items/{FOOD}/versions/2/publish", "admin",
                       {"reason": "发布"}).status_code == 200
     mandatory = [m["name"] for m in v2["materials"] if m["mandatory"]]
+    # A retry of the request made under v1 answers as it did, not by v2's rule.
+    retried = stack.call("POST", "/cases", "company", application(FOOD),
+                         headers={"Idempotency-Key": "before-v2"})
+    assert (retried.status_code, retried.data["caseNo"]) == (201, first.data["caseNo"])
+    assert retried.headers.get("Idempotent-Replayed") == "true"
     refused = stack.call("POST", "/cases", "company", application(FOOD))
     assert (refused.status_code, refused.data["error"]["field"]) == (400, "materials")
     assert all(name in refused.data["error"]["detail"] for name in mandatory)
