@@ -23,9 +23,8 @@ def qr_svg(text: str) -> str:
     return segno.make(text, error="m").svg_inline(scale=3, title="核验二维码")
 
 
-def fields(signed_license: dict) -> list[tuple[str, str]]:
-    """The printed rows, in order, for the page and the PDF alike."""
-    found = signed_license
+def fields(found: dict) -> list[tuple[str, str]]:
+    """The printed rows of a license, in order, for the page and the PDF alike."""
     return [("证照编号", found.get("number", "")), ("持证主体", found.get("holder", "")),
             ("证件号码", found.get("holderId", "")), ("发证机关", found.get("issuer", "")),
             ("发证日期", found.get("issueDate", "")),

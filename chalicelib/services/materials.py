@@ -43,12 +43,16 @@ def _owner_key(principal: identity.Principal, holder: str | None) -> str:
     return lookup.id_key(secrets.lookup(), holder)
 
 
+def _state(record: MaterialRecord) -> str:
+    """pending, stored or rejected as recorded; expired once an unused one's term passed."""
+    return "expired" if rules.expired(record.expiresAt, clock.now()) else record.state
+
+
 def view(record: MaterialRecord) -> dict:
     expires = record.expiresAt
     found = {"materialId": record.materialId, "name": record.name,
              "material": record.material, "contentType": record.contentType,
-             "size": int(record.size), "sha256": record.sha256,
-             "state": "expired" if rules.expired(expires, clock.now()) else record.state,
+             "size": int(record.size), "sha256": record.sha256, "state": _state(record),
              "reason": record.reason, "createdAt": record.createdAt,
              "storedAt": record.storedAt, "usedIn": list(record.usedIn or []) or None,
              "expiresAt": None if expires is None else
@@ -88,7 +92,7 @@ def request_upload(principal: identity.Principal | None, body) -> tuple[dict, bo
     form = storage.upload_form(rules.object_key(identifier), document.contentType,
                                document.size, rules.checksum_base64(document.sha256),
                                rules.UPLOAD_SECONDS)
-    expires = clock.now().timestamp() + rules.UPLOAD_SECONDS
+    expires = now.timestamp() + rules.UPLOAD_SECONDS
     return {**view(record), "upload": {
         "url": form["url"], "fields": form["fields"],
         "expiresAt": datetime.fromtimestamp(expires, timezone.utc).isoformat()}}, created
@@ -208,7 +212,7 @@ def download(principal: identity.Principal | None, identifier: str,
         usage.log(record.owner, "view", principal=principal,
                   purpose=usage.stated_purpose(purpose), case_no=used_in,
                   material_id=identifier)
-    state = view(record)["state"]
+    state = _state(record)
     if state != "stored":
         raise NotFound(f"material {identifier} is {state}: nothing to download",
                        field="materialId")
