@@ -57,6 +57,8 @@ EVENT_SOURCES = {
         {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.CASES_STREAM], "StreamArn"]},
 }
 
+# What the functions may touch in each bucket: objects under this prefix only.
+BUCKET_PREFIXES = {"MaterialsBucket": "materials/", "SupervisionSealsBucket": "seals/"}
 QUEUE_CONSUME = ("ReceiveMessage", "DeleteMessage", "GetQueueAttributes")
 STREAM_READ = ("DescribeStream", "GetRecords", "GetShardIterator", "ListStreams")
 DEAD_LETTER_QUEUES = ("TasksDeadLetterQueue", "ConcludeDeadLetterQueue",
@@ -125,7 +127,8 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("sqs", ("SendMessage",), ("StartsQueue", "ConcludeQueue", "TimelineDeadLetterQueue")),
     ],
     "RecordSupervision": [
-        ("dynamodb", ("Query", "PutItem"), ("SupervisionTable",)),
+        # An append: the chain's last entry and head read, then written with its marker.
+        ("dynamodb", ("Query", "GetItem", "PutItem"), ("SupervisionTable",)),
         ("sqs", QUEUE_CONSUME, ("SupervisionQueue",)),
     ],
     "SendNotifications": [
@@ -143,8 +146,14 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
     "OverdueSweep": [
         ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem"), ("CasesTable",)),
         ("dynamodb", ("GetItem",), ("ItemsTable",)),
-        ("dynamodb", ("GetItem", "Query", "PutItem"), ("SupervisionTable",)),
-        ("kms", ("Sign",), ("LicenseSigningKey",)),
+        # The supervision record sealed: new entries and their markers read, the table's
+        # copies of the seal written, days sealed for good taken off the open ones; each
+        # seal created in the write-once bucket, the last one read back and its
+        # signature checked (services/supervision_record.py).
+        ("dynamodb", ("GetItem", "Query", "BatchGetItem", "PutItem", "DeleteItem"),
+         ("SupervisionTable",)),
+        ("s3", ("GetObject", "PutObject"), ("SupervisionSealsBucket.Objects",)),
+        ("kms", ("Sign", "DescribeKey", "GetPublicKey"), ("LicenseSigningKey",)),
     ],
     "RecordMaterial": [
         ("dynamodb", ("GetItem", "UpdateItem"), ("MaterialsTable",)),
@@ -177,7 +186,7 @@ def _resource_arn(logical_id: str):
         return {"Fn::GetAtt": [logical_id.removesuffix(".Stream"), "StreamArn"]}
     if logical_id.endswith(".Objects"):
         bucket = logical_id.removesuffix(".Objects")
-        return {"Fn::Sub": f"${{{bucket}.Arn}}/materials/*"}
+        return {"Fn::Sub": f"${{{bucket}.Arn}}/{BUCKET_PREFIXES[bucket]}*"}
     if logical_id.endswith(".Executions"):
         machine = logical_id.removesuffix(".Executions")
         return {"Fn::Sub": "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:"
@@ -244,6 +253,7 @@ def _environment() -> dict:
         "OW_USAGE_TABLE": {"Ref": "UsageTable"},
         "OW_MATERIALS_TABLE": {"Ref": "MaterialsTable"},
         "OW_MATERIALS_BUCKET": {"Ref": "MaterialsBucket"},
+        "OW_SUPERVISION_SEALS_BUCKET": {"Ref": "SupervisionSealsBucket"},
         "OW_TASKS_QUEUE_URL": {"Ref": "TasksQueue"},
         "OW_CONCLUDE_QUEUE_URL": {"Ref": "ConcludeQueue"},
         "OW_STARTS_QUEUE_URL": {"Ref": "StartsQueue"},

@@ -23,7 +23,7 @@ stands now (a paused case's deadlines move on; a task waiting on the applicant o
 special procedure gets no card), not from the stored order alone.
 """
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from pynamodb.exceptions import UpdateError
 
@@ -41,12 +41,10 @@ COUNTS = ("tasks", "cases", "cards", "invitations", "rectifications")
 
 def run() -> dict:
     """One scheduled run: the sweep at the service clock's time, then the supervision
-    record's chains of today and yesterday sealed as they stand (an event of yesterday's
-    late evening may land after midnight)."""
+    record sealed as it stands — every chain not sealed for good, each day's for good
+    once it is over (services/supervision_record.py)."""
     counts = sweep()
-    today = clock.today()
-    for day in (today - timedelta(days=1), today):
-        supervision_record.seal(day)
+    supervision_record.seal()
     return counts
 
 

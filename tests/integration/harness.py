@@ -205,6 +205,11 @@ def reset(stack: Stack) -> None:
         _moto_table(stack.env["OW_ITEMS_TABLE"]).items = copy.deepcopy(stack.catalogue)
     read_cache.catalogue.clear()  # the table changed under the app's feet
     _empty_bucket(stack.env["OW_MATERIALS_BUCKET"])
+    # The seals' bucket is write-once (Object Lock): a test's new stack starts it empty.
+    from moto.s3.models import s3_backends
+    for backend in s3_backends[ACCOUNT].values():
+        if stack.env["OW_SUPERVISION_SEALS_BUCKET"] in backend.buckets:
+            backend.buckets[stack.env["OW_SUPERVISION_SEALS_BUCKET"]].keys.clear()
     sqs, sns = boto3.client("sqs", region_name=REGION), boto3.client("sns", region_name=REGION)
     for url in sqs.list_queues().get("QueueUrls", []):
         if url in stack.queues:
