@@ -268,7 +268,7 @@ def _copy_to_table(area: str, document: dict) -> None:
     """The table's pointer to the last seal, each chain's copy of its seal, and the days
     sealed for good out of the open ones. Only a convenience: the store is the record."""
     n = document["n"]
-    _put_unless_newer(SupervisionEntry(_pointer(area), SEAL, sealSeq=n,
+    _put_unless_newer(SupervisionEntry(_pointer(area), SEAL, sealSeq=n, sealN=n,
                                        sealHash=chains.seal_digest(document)), n)
     for day, part in document["chains"].items():
         if part["hashes"] or part["final"]:
