@@ -201,15 +201,16 @@ def _window(area: str, latest: dict | None, today: date) -> dict[date, dict]:
     """The days to seal and how far each is sealed: every chain the last seal left open,
     every day recorded as opened since (its first append), and — before the first seal —
     today and yesterday."""
-    window = {date.fromisoformat(day): part for day, part in (latest or {}).get(
-        "chains", {}).items() if not part.get("final")}
+    listed = (latest or {}).get("chains", {})
+    window = {date.fromisoformat(day): part for day, part in listed.items()
+              if not part.get("final")}
     for item in SupervisionEntry.query(_open(area), consistent_read=True):
         day = date.fromisoformat(item.body["day"])
         if day in window:
             continue
         sealed = _table_seal(_chain(day, area)) if latest else None
-        if sealed is not None and sealed.final:
-            item.delete()   # sealed for good; its deletion from the open days was lost
+        if listed.get(day.isoformat(), {}).get("final") or (sealed and sealed.final):
+            item.delete()   # sealed for good; taking it off the open days was lost
             continue
         window[day] = None
     if latest is None:

@@ -185,6 +185,12 @@ def test_two_sweeps_at_once_write_one_seal_of_each_number(stack):
 
 
 def test_a_seal_is_write_once_and_an_overwrite_is_found(stack, capsys):
+    from infra import template
+    resource = template.render()["Resources"]["SupervisionSealsBucket"]
+    assert (resource["DeletionPolicy"], resource["UpdateReplacePolicy"]) == ("Retain", "Retain")
+    assert resource["Properties"]["ObjectLockEnabled"] is True
+    assert resource["Properties"]["ObjectLockConfiguration"]["Rule"]["DefaultRetention"][
+        "Mode"] == "COMPLIANCE"
     _built(stack, 12)
     s3 = boto3.client("s3", region_name=REGION)
     bucket = stack.env["OW_SUPERVISION_SEALS_BUCKET"]
@@ -202,6 +208,23 @@ def test_a_seal_is_write_once_and_an_overwrite_is_found(stack, capsys):
     assert "overwritten" in report["seals"]["broken"]["reason"]
     # The chains are still checked against the seal as first written: they hold.
     assert [c["broken"] for c in report["chains"]] == [None]
+
+
+def test_a_sweep_stopped_after_storing_its_seal_is_finished_by_the_next(stack, monkeypatch):
+    """The seal is in the store but the table's copies are not: the next sweep reads
+    the store, and does not seal the day sealed for good again."""
+    _built(stack, 12)
+    copy_to_table = supervision_record._copy_to_table
+    monkeypatch.setattr(supervision_record, "_copy_to_table", lambda *_: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        supervision_record.seal(NEXT_DAY)            # seal 2: the day for good
+    monkeypatch.setattr(supervision_record, "_copy_to_table", copy_to_table)
+    _record(100, at=NEXT_DAY)
+    assert supervision_record.seal(NEXT_DAY + timedelta(minutes=15)) == 3
+    checked = supervision_record.verify_days(DAY, DAY + timedelta(days=1))
+    assert checked["seals"] == {"count": 3, "last": 3, "broken": None}
+    assert [(c["sealed"], c["final"], c["broken"]) for c in checked["chains"]] == [
+        (12, True, None), (1, False, None)]
 
 
 def test_the_operators_command_passes_on_a_record_as_written(stack, capsys):
