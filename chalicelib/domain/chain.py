@@ -57,11 +57,14 @@ class Broken:
 
 @dataclass
 class Sealed:
-    """What the seals say of one chain: every sealed entry's hash in order, the last seal
-    that listed it, and whether that seal was its final one."""
+    """What the seals say of one chain: every sealed entry's hash in order (kept for the
+    days asked for; of the others only how many and the last), the last seal that listed
+    it, and whether that seal was its final one."""
     hashes: list[str] = field(default_factory=list)
     seal: int = 0
     final: bool = False
+    count: int = 0
+    head: str = GENESIS
 
 
 @dataclass(frozen=True)
@@ -70,10 +73,12 @@ class BrokenSeal:
     reason: str
 
 
-def read_seals(seals: list[dict], is_genuine) -> tuple[dict[str, Sealed], BrokenSeal | None]:
-    """The chains the seals (all of an area's, in order of their number) describe, by day, and the first seal that is not genuine or
-    does not follow the one before; the chains as the seals before it described them.
-    `is_genuine(message, signature)` checks a signature."""
+def read_seals(seals: list[dict], is_genuine,
+               keep=lambda day: True) -> tuple[dict[str, Sealed], BrokenSeal | None]:
+    """The chains the seals (all of an area's, in order of their number) describe, by
+    day, and the first seal that is not genuine or does not follow the one before; the
+    chains as the seals before it described them. `is_genuine(message, signature)` checks
+    a signature; the hashes of a day are kept if `keep(day)`."""
     chains: dict[str, Sealed] = {}
     previous = None
     for seal in seals:
@@ -89,13 +94,17 @@ def read_seals(seals: list[dict], is_genuine) -> tuple[dict[str, Sealed], Broken
             known = chains.setdefault(day, Sealed())
             if known.final:
                 return chains, BrokenSeal(n, f"lists {day} after its final seal")
-            if part["from"] != len(known.hashes):
+            if part["from"] != known.count:
                 return chains, BrokenSeal(n, f"does not continue {day} where seal "
                                              f"{known.seal} left it")
-            hashes = known.hashes + list(part["hashes"])
-            if len(hashes) != part["seq"] or (hashes[-1] if hashes else GENESIS) != part["head"]:
+            added = list(part["hashes"])
+            head = added[-1] if added else known.head
+            if known.count + len(added) != part["seq"] or head != part["head"]:
                 return chains, BrokenSeal(n, f"its hashes of {day} do not reach its head")
-            known.hashes, known.seal, known.final = hashes, n, bool(part.get("final"))
+            if keep(day):
+                known.hashes += added
+            known.count, known.head = part["seq"], head
+            known.seal, known.final = n, bool(part.get("final"))
         previous = seal
     return chains, None
 

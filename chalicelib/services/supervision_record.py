@@ -319,7 +319,8 @@ def verify_days(start: date, end: date, area: str | None = None) -> dict:
     (its length, how much of it is sealed, the first break or None)."""
     area = area or config.get().area_code
     seals, problem = _stored_seals(area)
-    sealed, broken_seal = chains.read_seals(seals, _genuine())
+    sealed, broken_seal = chains.read_seals(
+        seals, _genuine(), lambda day: start.isoformat() <= day <= end.isoformat())
     problem = problem or broken_seal
     last_at = worktime.parse(seals[-1]["at"]) if seals else None
     checked = []

@@ -152,3 +152,15 @@ def test_the_tables_copy_of_the_seal_missing_or_different_is_named_at_0():
     assert _verify(entries, sealed, 25, table_seal=None) == chain.Broken(
         CHAIN, 0, "the chain's seal is missing from the table (seal 1 covers 25 entries)")
     assert _verify(entries, sealed, 25, table_seal=_table_seal(entries, 24)).seq == 0
+
+
+def test_only_the_days_asked_for_keep_their_hashes_the_others_still_follow():
+    entries = _written(30)
+    seals = _seals(entries, 10, 20, 25)
+    found, broken = chain.read_seals(seals, _genuine, keep=lambda day: day != DAY)
+    assert broken is None
+    assert (found[DAY].hashes, found[DAY].count, found[DAY].head) == (
+        [], 25, entries[24]["hash"])
+    seals[2]["chains"][DAY]["from"] = 19
+    assert chain.read_seals(seals, _genuine, keep=lambda day: False)[1] == \
+        chain.BrokenSeal(3, f"does not continue {DAY} where seal 2 left it")
