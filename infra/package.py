@@ -148,11 +148,13 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("dynamodb", ("GetItem",), ("ItemsTable",)),
         # The supervision record sealed: new entries and their markers read, the table's
         # copies of the seal written, days sealed for good taken off the open ones; each
-        # seal created in the write-once bucket, the last one read back and its
-        # signature checked (services/supervision_record.py).
+        # seal created in the write-once bucket, the ones stored since the last known
+        # listed, the last read back and its signature checked
+        # (services/supervision_record.py).
         ("dynamodb", ("GetItem", "Query", "BatchGetItem", "PutItem", "DeleteItem"),
          ("SupervisionTable",)),
         ("s3", ("GetObject", "PutObject"), ("SupervisionSealsBucket.Objects",)),
+        ("s3", ("ListBucket",), ("SupervisionSealsBucket",)),
         ("kms", ("Sign", "DescribeKey", "GetPublicKey"), ("LicenseSigningKey",)),
     ],
     "RecordMaterial": [

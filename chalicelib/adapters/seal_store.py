@@ -52,14 +52,21 @@ def read(area: str, n: int, version_id: str | None = None) -> dict | None:
     return json.loads(answer["Body"].read())
 
 
-def exists(area: str, n: int) -> bool:
-    try:
-        aws.client("s3").head_object(Bucket=_bucket(), Key=key(area, n))
-    except ClientError as error:
-        if error.response["Error"]["Code"] in ("NoSuchKey", "404", "NotFound"):
-            return False
-        raise
-    return True
+def last_after(area: str, n: int) -> int:
+    """The last seal number stored after `n` (`n` itself when none is): seals are
+    numbered on without gaps, so after the last one known this lists nothing, or the few
+    another sweep stored since. (Listing also lets S3 answer a missing key with 404, not
+    403.)"""
+    extra = {"StartAfter": key(area, n)} if n else {}
+    last = n
+    pages = aws.client("s3").get_paginator("list_objects_v2").paginate(
+        Bucket=_bucket(), Prefix=f"{PREFIX}{area}/", **extra)
+    for page in pages:
+        for stored in page.get("Contents", []):
+            name = stored["Key"].rsplit("/", 1)[-1].removesuffix(".json")
+            if name.isdigit():
+                last = max(last, int(name))
+    return last
 
 
 def versions(area: str) -> dict[int, dict]:

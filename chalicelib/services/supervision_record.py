@@ -135,36 +135,23 @@ def _genuine():
     return genuine
 
 
-def _last_number(area: str, known: int) -> int:
-    """The last seal's number in the store, from a number known to be there (or 0):
-    seals are numbered without gaps, so look ahead doubling, then halve."""
-    low, step = known, 1
-    while seal_store.exists(area, low + step):
-        low, step = low + step, step * 2
-    high = low + step
-    while high - low > 1:
-        middle = (low + high) // 2
-        low, high = (middle, high) if seal_store.exists(area, middle) else (low, middle)
-    return low
-
-
-def _latest(area: str, look: bool) -> dict | None:
-    """The area's last seal, checked genuine. The table's pointer says which it is; when
-    `look`, the store is asked (the pointer may be behind, or gone)."""
+def _latest(area: str) -> dict | None:
+    """The area's last seal, checked genuine: the table's pointer says which it was, the
+    store what was stored since (the pointer may be behind, or gone)."""
     try:
         known = SupervisionEntry.get(_pointer(area), SEAL, consistent_read=True).sealSeq
     except SupervisionEntry.DoesNotExist:
         known = 0
-    if look:
-        known = _last_number(area, known if known and seal_store.exists(area, known) else 0)
-    if not known:
+    last = seal_store.last_after(area, known)
+    document = seal_store.read(area, last) if last else None
+    if last and document is None:
+        last = seal_store.last_after(area, 0)   # the pointer named a seal never stored
+        document = seal_store.read(area, last) if last else None
+    if not last:
         return None
-    document = seal_store.read(area, known)
-    if document is None and not look:
-        return _latest(area, True)
-    if document is None or document.get("n") != known \
+    if document is None or document.get("n") != last \
             or not _genuine()(chains.seal_message(document), document.get("signature")):
-        raise RuntimeError(f"supervision seal {known} of {area} in the write-once store "
+        raise RuntimeError(f"supervision seal {last} of {area} in the write-once store "
                            f"does not verify: not sealing (docs/runbook.md)")
     return document
 
@@ -250,9 +237,8 @@ def seal(now: datetime | None = None, area: str | None = None) -> int:
     clock's time by default): the number of the seal written, or of the last one when
     nothing changed since."""
     now, area = now or clock.now(), area or config.get().area_code
-    look = False
     for _ in range(3):
-        latest = _latest(area, look)
+        latest = _latest(area)
         document, changed = _next(area, latest, now)
         if not changed:
             return latest["n"] if latest else 0
@@ -261,7 +247,7 @@ def seal(now: datetime | None = None, area: str | None = None) -> int:
         if seal_store.create(area, document["n"], document):
             _copy_to_table(area, document)
             return document["n"]
-        look = True   # sealed meanwhile, or the pointer is behind: ask the store
+        # Another sweep stored this number meanwhile: look again.
     raise RuntimeError(f"supervision seals of {area}: no free number after 3 tries")
 
 

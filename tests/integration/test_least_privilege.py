@@ -120,6 +120,10 @@ class Recorder:
             # A presigned POST names no key here: its form binds one under materials/.
             bucket, prefix = self.buckets[params["Bucket"]]
             assert params.get("Key", prefix).startswith(prefix)
+            if operation == "ListObjectsV2":   # a listing is of the bucket
+                assert params["Prefix"].startswith(prefix)
+                yield "ListBucket", bucket
+                return
             # IAM's actions for S3's operations: HEAD is a read; a version is named apart;
             # botocore presigns a POST under the name CreateBucket: it puts an object.
             action = {"HeadObject": "GetObject", "CreateBucket": "PutObject"}.get(
