@@ -135,9 +135,10 @@ def _genuine():
     return genuine
 
 
-def _latest(area: str) -> dict | None:
-    """The area's last seal, checked genuine: the table's pointer says which it was, the
-    store what was stored since (the pointer may be behind, or gone)."""
+def _latest(area: str) -> tuple[dict | None, int]:
+    """The area's last seal, checked genuine, and the number the table's pointer named:
+    the pointer says which it was, the store what was stored since (the pointer may be
+    behind, or gone)."""
     try:
         known = SupervisionEntry.get(_pointer(area), SEAL, consistent_read=True).sealSeq
     except SupervisionEntry.DoesNotExist:
@@ -148,12 +149,12 @@ def _latest(area: str) -> dict | None:
         last = seal_store.last_after(area, 0)   # the pointer named a seal never stored
         document = seal_store.read(area, last) if last else None
     if not last:
-        return None
+        return None, known
     if document is None or document.get("n") != last \
             or not _genuine()(chains.seal_message(document), document.get("signature")):
         raise RuntimeError(f"supervision seal {last} of {area} in the write-once store "
                            f"does not verify: not sealing (docs/runbook.md)")
-    return document
+    return document, known
 
 
 def _end_of(day: date) -> datetime:
@@ -238,9 +239,11 @@ def seal(now: datetime | None = None, area: str | None = None) -> int:
     nothing changed since."""
     now, area = now or clock.now(), area or config.get().area_code
     for _ in range(3):
-        latest = _latest(area)
+        latest, pointer = _latest(area)
         document, changed = _next(area, latest, now)
         if not changed:
+            if latest and pointer != latest["n"]:
+                _copy_to_table(area, latest)   # a sweep stopped before its copies
             return latest["n"] if latest else 0
         document["signature"] = signer.sign(config.get().signing_key_id,
                                             chains.seal_message(document))
@@ -257,11 +260,12 @@ def _copy_to_table(area: str, document: dict) -> None:
     n = document["n"]
     _put_unless_newer(SupervisionEntry(_pointer(area), SEAL, sealSeq=n, sealN=n,
                                        sealHash=chains.seal_digest(document)), n)
+    # Every chain the seal lists, changed or not: a copy a stopped sweep did not write
+    # is written by the next.
     for day, part in document["chains"].items():
-        if part["hashes"] or part["final"]:
-            _put_unless_newer(SupervisionEntry(
-                _chain(date.fromisoformat(day), area), SEAL, sealSeq=part["seq"],
-                sealHash=part["head"], sealN=n, final=part["final"]), n)
+        _put_unless_newer(SupervisionEntry(
+            _chain(date.fromisoformat(day), area), SEAL, sealSeq=part["seq"],
+            sealHash=part["head"], sealN=n, final=part["final"]), n)
         if part["final"]:
             SupervisionEntry(_open(area), _day_number(date.fromisoformat(day))).delete()
 

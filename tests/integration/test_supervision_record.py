@@ -212,19 +212,27 @@ def test_a_seal_is_write_once_and_an_overwrite_is_found(stack, capsys):
 
 def test_a_sweep_stopped_after_storing_its_seal_is_finished_by_the_next(stack, monkeypatch):
     """The seal is in the store but the table's copies are not: the next sweep reads
-    the store, and does not seal the day sealed for good again."""
+    the store, writes the copies, and does not seal the day sealed for good again."""
     _built(stack, 12)
     copy_to_table = supervision_record._copy_to_table
     monkeypatch.setattr(supervision_record, "_copy_to_table", lambda *_: 1 / 0)
+    _record(12, at=SWEEP_LATER)
     with pytest.raises(ZeroDivisionError):
-        supervision_record.seal(NEXT_DAY)            # seal 2: the day for good
+        supervision_record.seal(SWEEP_LATER)         # seal 2: entry 13
+    monkeypatch.setattr(supervision_record, "_copy_to_table", copy_to_table)
+    assert supervision_record.verify(DAY)["broken"]["seq"] == 0   # the copy is behind
+    assert supervision_record.seal(SWEEP_LATER) == 2              # nothing new: copied
+    assert supervision_record.verify(DAY)["broken"] is None
+    monkeypatch.setattr(supervision_record, "_copy_to_table", lambda *_: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        supervision_record.seal(NEXT_DAY)            # seal 3: the day for good
     monkeypatch.setattr(supervision_record, "_copy_to_table", copy_to_table)
     _record(100, at=NEXT_DAY)
-    assert supervision_record.seal(NEXT_DAY + timedelta(minutes=15)) == 3
+    assert supervision_record.seal(NEXT_DAY + timedelta(minutes=15)) == 4
     checked = supervision_record.verify_days(DAY, DAY + timedelta(days=1))
-    assert checked["seals"] == {"count": 3, "last": 3, "broken": None}
+    assert checked["seals"] == {"count": 4, "last": 4, "broken": None}
     assert [(c["sealed"], c["final"], c["broken"]) for c in checked["chains"]] == [
-        (12, True, None), (1, False, None)]
+        (13, True, None), (1, False, None)]
 
 
 def test_the_operators_command_passes_on_a_record_as_written(stack, capsys):
