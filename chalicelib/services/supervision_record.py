@@ -79,11 +79,14 @@ def _last(chain: str) -> tuple[int, str]:
 def record(kind: str, key: str, body: dict, at: datetime | None = None) -> bool:
     """Append one entry for `key` (what happened, derived from the event: its id); False
     if that key was recorded already."""
-    at = at or clock.now()
-    area, day = config.get().area_code, clock.local_date(at)
-    chain = _chain(day, area)
-    content = {"kind": kind, "key": key, "at": worktime.utc_text(at), **body}
+    given, area = at, config.get().area_code
     for _ in range(ATTEMPTS):
+        # Read again each try: an entry goes to the chain of the day it is written on,
+        # never to one a sweep may have sealed for good meanwhile.
+        at = given or clock.now()
+        day = clock.local_date(at)
+        chain = _chain(day, area)
+        content = {"kind": kind, "key": key, "at": worktime.utc_text(at), **body}
         last, previous = _last(chain)
         seq = last + 1
         digest = chains.entry_hash(previous, seq, content)
@@ -109,7 +112,7 @@ def record(kind: str, key: str, body: dict, at: datetime | None = None) -> bool:
             if not {"ConditionalCheckFailed", "TransactionConflict"} & set(codes):
                 raise
             # Another append took this place (or is taking it): read the chain again.
-    raise RuntimeError(f"supervision record {chain}: no free place after {ATTEMPTS} tries")
+    raise RuntimeError(f"supervision record of {key}: no free place after {ATTEMPTS} tries")
 
 
 EVENT_PREFIX = "onewindow."
