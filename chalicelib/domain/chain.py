@@ -73,18 +73,25 @@ class BrokenSeal:
     reason: str
 
 
-def read_seals(seals: list[dict], is_genuine,
-               keep=lambda day: True) -> tuple[dict[str, Sealed], BrokenSeal | None]:
-    """The chains the seals (all of an area's, in order of their number) describe, by
-    day, and the first seal that is not genuine or does not follow the one before; the
-    chains as the seals before it described them. `is_genuine(message, signature)` checks
-    a signature; the hashes of a day are kept if `keep(day)`."""
+def read_seals(seals: list[dict], is_genuine, keep=lambda day: True,
+               anchored: bool = False) -> tuple[dict[str, Sealed], BrokenSeal | None]:
+    """The chains the seals (an area's, in order of their number: from the first, or when
+    `anchored` from any one, taken as it stands) describe, by day, and the first seal that
+    is not genuine or does not follow the one before; the chains as the seals before it
+    described them. `is_genuine(message, signature)` checks a signature; the hashes of a
+    day are kept if `keep(day)` (from the anchor on)."""
     chains: dict[str, Sealed] = {}
     previous = None
     for seal in seals:
         n = seal.get("n")
         if not is_genuine(seal_message(seal), seal.get("signature")):
             return chains, BrokenSeal(n, "its signature does not verify")
+        if previous is None and n != 1 and anchored:
+            for day, part in seal.get("chains", {}).items():
+                chains[day] = Sealed(seal=n, final=bool(part.get("final")),
+                                     count=part["seq"], head=part["head"])
+            previous = seal
+            continue
         if previous is None and n != 1:
             return chains, BrokenSeal(n, "the seals before it are missing")
         if previous is not None and (n != previous["n"] + 1

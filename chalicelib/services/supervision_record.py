@@ -284,9 +284,11 @@ def _put_unless_newer(item: SupervisionEntry, n: int) -> None:
 
 # --- verifying -----------------------------------------------------------------------
 
-def _stored_seals(area: str) -> tuple[list[dict], chains.BrokenSeal | None]:
-    """Every seal of the area, each as first written, and the first one the store shows
-    was overwritten, deleted or missing."""
+def _stored_seals(area: str, since: datetime | None) -> tuple[
+        list[dict], chains.BrokenSeal | None]:
+    """The area's seals, each as first written — every one, or from the last written
+    before `since` on (found by halving: seals are numbered in the order written) — and
+    the first one the store shows was overwritten, deleted or missing."""
     stored = seal_store.versions(area)
     problem = None
     numbers = sorted(stored)
@@ -294,12 +296,25 @@ def _stored_seals(area: str) -> tuple[list[dict], chains.BrokenSeal | None]:
         if problem is None and (len(stored[n]["versions"]) != 1 or stored[n]["deleted"]):
             problem = chains.BrokenSeal(n, "was overwritten or deleted in the write-once "
                                            "store (its first version is read)")
+
+    def first_version(n: int) -> dict | None:
+        return seal_store.read(area, n, stored[n]["versions"][0]) \
+            if stored[n]["versions"] else None
+    low = 0
+    if since is not None:
+        high = len(numbers)
+        while low < high:
+            middle = (low + high) // 2
+            found = first_version(numbers[middle])
+            if found is None or worktime.parse(found["at"]) >= since:
+                high = middle
+            else:
+                low = middle + 1
+        low = max(low - 1, 0)
     with ThreadPoolExecutor(8) as pool:
-        documents = list(pool.map(
-            lambda n: seal_store.read(area, n, stored[n]["versions"][0])
-            if stored[n]["versions"] else None, numbers))
+        documents = list(pool.map(first_version, numbers[low:]))
     seals = []
-    for n, document in zip(numbers, documents):
+    for n, document in zip(numbers[low:], documents):
         if document is None or document.get("n") != n:
             return seals, problem or chains.BrokenSeal(n, "is not in the store as numbered")
         seals.append(document)
@@ -307,13 +322,21 @@ def _stored_seals(area: str) -> tuple[list[dict], chains.BrokenSeal | None]:
 
 
 def verify_days(start: date, end: date, area: str | None = None) -> dict:
-    """The record of the days from `start` to `end` checked against every seal: the
-    seals (how many, the last, the first that is not genuine or intact) and each chain
-    (its length, how much of it is sealed, the first break or None)."""
+    """The record of the days from `start` to `end` checked against the seals: the seals
+    read (how many, the last, the first that is not genuine or intact) and each chain (its
+    length, how much of it is sealed, the first break or None). Seals written before the
+    first day began cannot list its chains: they are not read, but for the last one, which
+    the next must follow."""
     area = area or config.get().area_code
-    seals, problem = _stored_seals(area)
-    sealed, broken_seal = chains.read_seals(
-        seals, _genuine(), lambda day: start.isoformat() <= day <= end.isoformat())
+
+    def asked(day: str) -> bool:
+        return start.isoformat() <= day <= end.isoformat()
+    seals, problem = _stored_seals(area, datetime.combine(start, time(0), tzinfo=clock.zone()))
+    sealed, broken_seal = chains.read_seals(seals, _genuine(), asked, anchored=True)
+    if any(asked(day) and len(found.hashes) != found.count for day, found in sealed.items()):
+        # A chain of those days listed before they began (a local clock set back): all.
+        seals, problem = _stored_seals(area, None)
+        sealed, broken_seal = chains.read_seals(seals, _genuine(), asked)
     problem = problem or broken_seal
     last_at = worktime.parse(seals[-1]["at"]) if seals else None
     checked = []

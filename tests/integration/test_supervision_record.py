@@ -243,6 +243,40 @@ def test_the_operators_command_passes_on_a_record_as_written(stack, capsys):
                                  "final": False, "broken": None}]
 
 
+def test_verify_audit_reads_the_seals_from_the_days_asked_for_on(stack, capsys):
+    """Seals written before the first day asked for cannot list its chains: of those,
+    only the last is read, which the next must follow."""
+    earlier = AT - timedelta(days=2)
+    for n in range(3):
+        _record(n, at=earlier)
+    assert supervision_record.seal(earlier + timedelta(hours=1)) == 1
+    assert supervision_record.seal(earlier + timedelta(days=1)) == 2   # for good
+    for n in range(3, 8):
+        _record(n)
+    assert supervision_record.seal(SWEEP) == 3
+    assert supervision_record.verify_days(DAY, DAY)["seals"] == {
+        "count": 2, "last": 3, "broken": None}
+    assert supervision_record.verify_days(earlier.date(), DAY)["seals"]["count"] == 3
+    _put(stack, _edited(_entries(stack)[2], kind="warning"))
+    assert _named(capsys) == (CHAIN, 2, "its content was changed")
+
+
+def test_a_chain_sealed_before_its_day_began_is_checked_from_its_first_seal(stack):
+    """A local clock set back seals a day before it began: all seals are read then."""
+    earlier = AT - timedelta(days=2)
+    _record(0, at=earlier)
+    assert supervision_record.seal(earlier + timedelta(hours=1)) == 1
+    for n in range(1, 4):
+        _record(n)
+    assert supervision_record.seal(AT - timedelta(days=1)) == 2   # the clock set back
+    _record(4, at=SWEEP)
+    assert supervision_record.seal(SWEEP) == 3
+    checked = supervision_record.verify_days(DAY, DAY)
+    assert checked["seals"] == {"count": 3, "last": 3, "broken": None}
+    assert [(c["entries"], c["sealed"], c["broken"]) for c in checked["chains"]] == [
+        (4, 4, None)]
+
+
 # --- the tester's sixteen tampers, each named by `make verify-audit` -------------------
 
 @pytest.mark.parametrize("seq", [5, 200], ids=["entry-5", "entry-200"])

@@ -164,3 +164,16 @@ def test_only_the_days_asked_for_keep_their_hashes_the_others_still_follow():
     seals[2]["chains"][DAY]["from"] = 19
     assert chain.read_seals(seals, _genuine, keep=lambda day: False)[1] == \
         chain.BrokenSeal(3, f"does not continue {DAY} where seal 2 left it")
+
+
+def test_seals_read_from_an_anchor_follow_it_and_keep_the_hashes_after_it():
+    entries = _written(30)
+    seals = _seals(entries, 10, 20, 25)
+    found, broken = chain.read_seals(seals[1:], _genuine, anchored=True)
+    assert broken is None
+    assert (found[DAY].count, found[DAY].hashes) == (25, [e["hash"] for e in entries[20:25]])
+    seals[2]["prev"] = chain.GENESIS
+    assert chain.read_seals(seals[1:], _genuine, anchored=True)[1] == chain.BrokenSeal(
+        3, "does not follow seal 2")
+    assert chain.read_seals(seals[1:], _genuine)[1] == chain.BrokenSeal(
+        2, "the seals before it are missing")
