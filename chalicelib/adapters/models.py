@@ -569,6 +569,7 @@ class NotificationRecord(NotificationsTableRecord):
     audience = UnicodeAttribute()
     createdAt = UnicodeAttribute()
     claimedAt = UnicodeAttribute(null=True)  # a delivery is publishing it (a lease)
+    claimedBy = UnicodeAttribute(null=True)  # which delivery: the queue message's id
     sentAt = UnicodeAttribute(null=True)     # published on the topic
     readAt = UnicodeAttribute(null=True)
     expiresAt = NumberAttribute()

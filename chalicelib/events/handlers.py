@@ -135,12 +135,21 @@ def record_supervision(event):
 def send_notifications(event):
     """Every lifecycle event from the bus (LifecycleRule): the notifications it becomes,
     each once (services/notices.py)."""
+    failed = None
     for record in event:
         envelope = json.loads(record.body)
         logs.bind(case_no=envelope.get("detail", {}).get("caseNo"))
-        sent = notices.deliver(envelope)
+        try:
+            # The message's id is the same on each of its deliveries: its own claims.
+            sent = notices.deliver(envelope, record.to_dict().get("messageId"))
+        except Exception as error:  # noqa: BLE001 - the others still get theirs
+            log.warning("%s not sent: %s", envelope.get("detail-type"), error)
+            failed = error
+            continue
         if sent:
             log.info("%s: %d notification(s) sent", envelope.get("detail-type"), sent)
+    if failed is not None:
+        raise failed  # the batch comes back (then its dead-letter queue): sent ones are no-ops
 
 
 @bp.on_sqs_message(queue_arn=STATISTICS_QUEUE, batch_size=10)

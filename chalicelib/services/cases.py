@@ -31,7 +31,9 @@ def _next_sequence(area: str, day: str) -> int:
 
 def apply(principal: identity.Principal | None, body, idempotency_key: str | None = None):
     """Create a case and start its workflow. Returns (response, replayed)."""
-    principal = identity.require(principal)
+    # Only the applicant (for itself or a company it acts for) and the counter clerk (for
+    # the person at the counter) apply; no other member of staff ever owns a case.
+    principal = identity.require_role(principal, identity.APPLICANT, identity.CLERK)
     cfg = config.get()
     application = applications.parse_application(body)
     if principal.role == identity.APPLICANT and not principal.id_number:
