@@ -198,9 +198,9 @@ def my_notifications(principal: identity.Principal | None, *, unread: bool = Fal
     page = NotificationRecord.query(
         key, NotificationRecord.id < PREFS, scan_index_forward=False, limit=limit,
         filter_condition=NotificationRecord.readAt.does_not_exist() if unread else None,
-        last_evaluated_key=decode_cursor(cursor))
+        last_evaluated_key=decode_cursor(cursor, f"notifications/{key}"))
     found = [view(record) for record in page]
-    return {"notifications": found, "next": encode_cursor(page.last_evaluated_key)}
+    return {"notifications": found, "next": encode_cursor(page.last_evaluated_key, f"notifications/{key}")}
 
 
 def mark_read(principal: identity.Principal | None, note_id: str) -> dict:

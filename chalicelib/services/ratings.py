@@ -157,9 +157,9 @@ def list_ratings(principal: identity.Principal | None, dept: str | None, *,
                        (RatingRecord.rectState == state) if state is not None else None)
     page = RatingRecord.by_dept.query(dept, filter_condition=condition, limit=limit,
                                       scan_index_forward=False,
-                                      last_evaluated_key=decode_cursor(cursor))
+                                      last_evaluated_key=decode_cursor(cursor, f"ratings/{dept}"))
     found = [view(record, staff=True) for record in page]
-    return {"dept": dept, "ratings": found, "next": encode_cursor(page.last_evaluated_key)}
+    return {"dept": dept, "ratings": found, "next": encode_cursor(page.last_evaluated_key, f"ratings/{dept}")}
 
 
 # -- the rectification's steps ---------------------------------------------------------------

@@ -105,9 +105,9 @@ def list_breaches(principal: identity.Principal | None, dept: str | None, *,
                               field="kind")
     page = BreachRecord.by_dept.query(
         dept, filter_condition=(BreachRecord.kind == kind) if kind else None, limit=limit,
-        scan_index_forward=False, last_evaluated_key=decode_cursor(cursor))
+        scan_index_forward=False, last_evaluated_key=decode_cursor(cursor, f"breaches/{dept}"))
     found = [breach_view(breach) for breach in page]
-    return {"dept": dept, "breaches": found, "next": encode_cursor(page.last_evaluated_key)}
+    return {"dept": dept, "breaches": found, "next": encode_cursor(page.last_evaluated_key, f"breaches/{dept}")}
 
 
 def department_of(principal: identity.Principal, dept: str | None) -> str:
@@ -166,9 +166,9 @@ def list_cards(principal: identity.Principal | None, dept: str | None, *,
                        (CardRecord.level == level) if level else None)
     page = CardRecord.by_dept.query(dept, filter_condition=condition, limit=limit,
                                     scan_index_forward=False,
-                                    last_evaluated_key=decode_cursor(cursor))
+                                    last_evaluated_key=decode_cursor(cursor, f"cards/{dept}"))
     found = [card_view(card) for card in page]
-    return {"dept": dept, "cards": found, "next": encode_cursor(page.last_evaluated_key)}
+    return {"dept": dept, "cards": found, "next": encode_cursor(page.last_evaluated_key, f"cards/{dept}")}
 
 
 def case_supervision(principal: identity.Principal | None, case_no: str) -> dict:

@@ -91,9 +91,9 @@ def inbox(principal: identity.Principal | None, dept: str | None, *, state: str 
                        else TaskRecord.overdue.does_not_exist(),
                        (TaskRecord.claimedBy == principal.sub) if mine else None)
     page = TaskRecord.inbox.query(dept, filter_condition=condition, limit=limit,
-                                  last_evaluated_key=decode_cursor(cursor))
+                                  last_evaluated_key=decode_cursor(cursor, f"tasks/{dept}"))
     tasks = [task_view(task) for task in page]
-    return {"dept": dept, "tasks": tasks, "next": encode_cursor(page.last_evaluated_key)}
+    return {"dept": dept, "tasks": tasks, "next": encode_cursor(page.last_evaluated_key, f"tasks/{dept}")}
 
 
 # -- loading and authorising -----------------------------------------------------------
