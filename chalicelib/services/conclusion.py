@@ -43,7 +43,7 @@ def conclude(case_no: str) -> int | None:
     if pending:
         # The materials have their own due date; the overdue sweep watches it.
         days = item["process"].get("materialsToFollowDays") or 0
-        due_by = add_workdays(clock.local_date(now), days).isoformat()
+        due_by = add_workdays(clock.counting_day(now), days).isoformat()
         actions += [CaseRecord.pendingMaterials.set(pending),
                     CaseRecord.materialsDueBy.set(due_by),
                     CaseRecord.watchShard.set(casefile.watch_shard(case.pk)),
