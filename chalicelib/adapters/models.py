@@ -348,6 +348,15 @@ class DepartmentRecord(ItemsTableRecord, discriminator="department"):
     uscc = UnicodeAttribute()
 
 
+class StaffMemberRecord(ItemsTableRecord, discriminator="staff"):
+    """One of a department's staff as their verified tokens showed them (code
+    `STAFF#<dept>`, sk their subject): who a lead may hand the department's tasks to."""
+    role = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    lead = BooleanAttribute(default=False)
+    seenAt = UnicodeAttribute()
+
+
 class HolderIndex(GlobalSecondaryIndex):
     """A holder's licenses, newest first (`GET /me/licenses`), by the keyed hash of the
     holder's ID number (domain/lookup.py)."""
@@ -586,7 +595,7 @@ ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken
               PasswordAttempts, DailyCounter,
               IdempotencyRecord, ItemsTableRecord, ItemVersionRecord, ItemCurrentRecord,
               ItemIndexRecord, ItemHistoryRecord, LineageRecord, CatalogueEntryRecord,
-              DepartmentRecord,
+              DepartmentRecord, StaffMemberRecord,
               LicenseRecord, UsageRecord, MaterialRecord, AuditRecord, SupervisionEntry,
               NotificationsTableRecord,
               NotificationRecord, NotificationPrefs)

@@ -219,7 +219,7 @@ def _commit(card: CardRecord, actions: list, condition: Condition, principal) ->
 
 def acknowledge(principal: identity.Principal | None, card_id: str, body: dict) -> dict:
     """The department has seen the card (with a note of what it does about it)."""
-    principal = identity.require_role(principal, *identity.STAFF)
+    principal = identity.require_role(principal, *identity.DEPARTMENT_STAFF)
     card = _load_card(card_id, principal)
     if principal.dept != card.dept:
         raise Forbidden(f"the card is {card.dept}'s to acknowledge")
@@ -233,7 +233,7 @@ def acknowledge(principal: identity.Principal | None, card_id: str, body: dict) 
 
 def appeal(principal: identity.Principal | None, card_id: str, body: dict) -> dict:
     """The department's lead contests a card, with its reason; a supervisor decides."""
-    principal = identity.require_role(principal, *identity.STAFF)
+    principal = identity.require_role(principal, *identity.DEPARTMENT_STAFF)
     card = _load_card(card_id, principal)
     if principal.dept != card.dept or not principal.leads(card.dept):
         raise Forbidden(f"the lead of {card.dept} appeals its cards")
