@@ -12,14 +12,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 from chalicelib.adapters import aws
-from chalicelib.adapters.models import SettleMarker, TimelineEvent
+from chalicelib.adapters.models import SettleMarker, TaskRecord, TimelineEvent
 from chalicelib.services import clock, settlement
 from infra.local import pump as pump_module
 
 from .harness import FOOD, REGION, application
-
-SERVICES = {"events": "events", "sqs": "sqs", "stepfunctions": "stepfunctions"}
-
 
 class Outage:
     """The app's own client of a service refuses the named operations while `down`."""
@@ -86,6 +83,14 @@ def _reconcile(stack, monkeypatch) -> None:
         assert stack.pump.fire_schedules() == 2
 
 
+def _recorded(case_no: str, task_id: str) -> bool:
+    try:
+        TaskRecord.get(case_no, f"TASK#{task_id}", consistent_read=True)
+    except TaskRecord.DoesNotExist:
+        return False
+    return True
+
+
 def _statuses(stack, case_no):
     return [e["status"] for e in stack.case(case_no)["timeline"] if e["action"] == "status"]
 
@@ -134,6 +139,11 @@ def test_a_case_applied_while_a_service_is_down_completes(stack, outage, bus_eve
     case_no = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
     assert stack.pump.run_until(lambda: _given_up(stack), timeout=30)
     assert outage.refused
+    # Meanwhile the effects that do not need the service happened all the same.
+    if service == "events":     # the start was queued: the workflow asked for acceptance
+        assert stack.pump.run_until(lambda: _recorded(case_no, f"{case_no}-A1"), 30)
+    else:                       # the application is on the timeline and the bus
+        assert _statuses(stack, case_no) == [1]
     outage.end()
     # What the stream gave up on waits for the reconciliation: on main, forever.
     assert _unsettled(case_no)
@@ -167,6 +177,12 @@ def test_a_review_approved_while_a_service_is_down_concludes(stack, outage, bus_
     assert stack.decide(review["taskId"], "scjg", "approve", "同意").status_code == 200
     assert stack.pump.run_until(lambda: _given_up(stack), timeout=30)
     assert outage.refused
+    # Meanwhile the effects that do not need the service happened all the same.
+    if service in ("events", "stepfunctions"):   # handed to the conclude queue: 11
+        assert stack.pump.run_until(lambda: stack.case(case_no)["status"] == 11, 30)
+    if service != "events":                      # the decision is on the timeline
+        assert [e["taskId"] for e in stack.case(case_no)["timeline"]
+                if e["action"] == "decision"] == [accept["taskId"], review["taskId"]]
     outage.end()
     assert _unsettled(case_no)
     _reconcile(stack, monkeypatch)
