@@ -17,7 +17,7 @@ from ..domain.errors import (Concealed, Conflict, Forbidden, NotFound, Unprocess
                              ValidationError)
 from ..domain.identifiers import is_valid_task_id
 from ..domain.lifecycle import ACCEPTANCE_DECISIONS, CLOSED, REVIEW_DECISIONS, Status
-from . import casefile, catalogue, clock, roster
+from . import casefile, catalogue, clock, review_entry, roster
 from .cases import META, load, task_view
 from .pagination import decode_cursor, encode_cursor
 
@@ -189,6 +189,19 @@ def _raced(task: TaskRecord) -> Conflict:
                     code="task_changed")
 
 
+def _in_review(task: TaskRecord, case: CaseRecord) -> CaseRecord:
+    """The case as a review decision finds it, in review (8). The workflow asks for a
+    review as soon as acceptance resumes it, so its task can be in the inbox while the
+    case is still accepted (3) — or back from a supplement (7) or a special procedure
+    (10) — waiting for the stream to move it on: the decision moves it itself
+    (services/review_entry.py), and so is never refused as an illegal transition."""
+    if task.taskKind != "review" or not review_entry.passes_through(case.status,
+                                                                    case.supplement):
+        return case
+    review_entry.enter(case)  # False: the stream (or another decision) moved it first
+    return CaseRecord.get(case.pk, META, consistent_read=True)
+
+
 def _answer(task: TaskRecord, case_status: int) -> dict:
     return {"task": task_view(task), "caseStatus": int(case_status)}
 
@@ -319,6 +332,7 @@ def decide(principal: identity.Principal | None, task_id: str, body: dict,
     decision, opinion = _parse_decision(task, body)
     _require_state(task, "open")
     _require_claim(principal, task)
+    case = _in_review(task, case)
     now = clock.now()
     step = _Decision(task, case, principal, (principal.sub, principal.role, channel, opinion,
                                              now))
@@ -443,6 +457,7 @@ def start_special_procedure(principal: identity.Principal | None, task_id: str, 
     _authorise(principal, task)
     _require_state(task, "open")
     _require_claim(principal, task)
+    case = _in_review(task, case)
     item = catalogue.pinned_version(case.itemCode, case.itemVersion)
     kinds = {p["type"]: p for p in item.get("specialProcedures", [])}
     kind = body["type"]

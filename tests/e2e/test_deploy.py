@@ -113,9 +113,11 @@ def test_the_template_grants_no_wildcards_and_carries_alarms_and_tracing(built, 
               if v["Type"] == "AWS::CloudWatch::Alarm"}
     metrics = {a["MetricName"] for a in alarms.values()}
     assert metrics == {"ApproximateNumberOfMessagesVisible", "5XXError", "ExecutionsFailed",
-                       "OverdueDecisions"}
-    # One per dead-letter queue, and the API, workflow and overdue alarms.
-    assert len(alarms) == len(package.DEAD_LETTER_QUEUES) + 3
+                       "OverdueDecisions", "UnsettledChanges"}
+    # One per dead-letter queue, and the API, workflow, overdue and reconciliation alarms.
+    assert len(alarms) == len(package.DEAD_LETTER_QUEUES) + 4
+    unsettled = next(a for a in alarms.values() if a["MetricName"] == "UnsettledChanges")
+    assert unsettled["EvaluationPeriods"] == 2 and unsettled["Threshold"] == 0
     for alarm in alarms.values():
         assert alarm["AlarmActions"] == [{"Ref": "NotificationsTopic"}]
     secrets = {k: v["Properties"] for k, v in resources.items()
