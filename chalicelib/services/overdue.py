@@ -30,7 +30,7 @@ from pynamodb.exceptions import UpdateError
 from ..adapters.models import (CaseRecord, CasesTableRecord, TaskRecord, WatchIndex,
                                condition_failed, update_if)
 from ..domain import cards, worktime
-from . import casefile, catalogue, clock, ratings, supervision, supervision_record
+from . import casefile, catalogue, clock, ratings, settlement, supervision, supervision_record
 from .cases import META
 
 log = logging.getLogger("onewindow")
@@ -40,10 +40,12 @@ COUNTS = ("tasks", "cases", "cards", "invitations", "rectifications")
 
 
 def run() -> dict:
-    """One scheduled run: the sweep at the service clock's time, then the supervision
-    record sealed as it stands — every chain not sealed for good, each day's for good
-    once it is over (services/supervision_record.py)."""
+    """One scheduled run: the sweep at the service clock's time, the reconciliation of
+    the changes not settled (`unsettled`: how many were replayed, services/settlement.py),
+    then the supervision record sealed as it stands — every chain not sealed for good,
+    each day's for good once it is over (services/supervision_record.py)."""
     counts = sweep()
+    counts["unsettled"] = settlement.touch_due()
     supervision_record.seal()
     return counts
 

@@ -4,7 +4,7 @@ import pytest
 
 from tests.hostile import CASES
 
-from .harness import REGION
+from .harness import REGION, application
 
 
 @pytest.mark.parametrize("method,path,body,headers,user,status,field", CASES,
@@ -20,3 +20,27 @@ def test_hostile_input_gets_a_json_4xx_and_writes_nothing(stack, method, path, b
     assert response.data["error"]["code"] and response.data["error"]["message"]
     # Nothing written, not even a case number drawn from the day's counter.
     assert table.scan()["Items"] == before
+
+
+def test_a_cursor_pages_only_the_listing_that_returned_it(stack):
+    """A genuine cursor of one listing handed to another (another index, another
+    department, another facet) is a 400 naming the cursor, never a 500."""
+    for n in range(3):
+        body = application()
+        body["form"]["placeName"] += str(n)   # three different cases
+        assert stack.call("POST", "/cases", "company", body).status_code == 201
+    assert stack.pump.run_until(lambda: len(stack.call(
+        "GET", "/tasks?dept=ZWFW", "clerk").data["tasks"]) == 3)
+    tasks_cursor = stack.call("GET", "/tasks?dept=ZWFW&limit=1", "clerk").data["next"]
+    items_cursor = stack.call("GET", "/items?limit=1").data["next"]
+    assert tasks_cursor and items_cursor
+    for path, user in ((f"/items?cursor={tasks_cursor}", None),
+                       (f"/items?dept=SCJG&cursor={items_cursor}", None),
+                       (f"/tasks?dept=ZWFW&cursor={items_cursor}", "clerk"),
+                       (f"/me/cases?cursor={tasks_cursor}", "company")):
+        answer = stack.call("GET", path, user)
+        assert (answer.status_code, answer.data["error"]["field"]) == (400, "cursor"), path
+    # Each still pages its own listing.
+    assert stack.call("GET", f"/tasks?dept=ZWFW&limit=1&cursor={tasks_cursor}",
+                      "clerk").status_code == 200
+    assert stack.call("GET", f"/items?limit=1&cursor={items_cursor}").status_code == 200
