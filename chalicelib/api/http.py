@@ -112,7 +112,7 @@ def require_accept(request, media_type: str) -> None:
 
 
 def json_body(request):
-    """The request's JSON body: at most MAX_BODY_BYTES, strict JSON (no NaN or Infinity),
+    """The request's JSON body: at most MAX_BODY_BYTES, strict JSON (no NaN or Infinity, no number too large for a float),
     nested at most payload.MAX_DEPTH levels, every string valid Unicode."""
     return parse_json_body(request.raw_body)
 

@@ -3,8 +3,11 @@
 Python's JSON parser accepts things DynamoDB, UTF-8 and our own serialisers cannot take:
 a lone surrogate (`"\\ud800"`) cannot be encoded as UTF-8, so a record holding one can
 never be written or, worse, never be read back. Deep nesting exhausts the recursion of
-every serialiser on the way. `check` refuses both, naming the field.
+every serialiser on the way. A number too large for a float (`1e999`, `-1E400`) parses
+as an infinity, which is stored as `Infinity` and then can never be served as JSON again.
+`check` refuses all three, naming the field.
 """
+import math
 import re
 
 from .errors import ValidationError
@@ -23,10 +26,14 @@ def _path(parts: tuple) -> str:
 
 def check(value, max_depth: int = MAX_DEPTH) -> None:
     """Raise ValidationError (naming the field) unless `value` is nested at most
-    `max_depth` levels and every string and key is valid Unicode text."""
+    `max_depth` levels, every string and key is valid Unicode text and every number is
+    finite."""
     stack = [(value, (), 0)]
     while stack:
         node, path, depth = stack.pop()
+        if isinstance(node, float) and not math.isfinite(node):
+            raise ValidationError(f"{_path(path)} is not a finite number (too large for "
+                                  "a 64-bit float)", field=_path(path))
         if isinstance(node, str):
             if has_surrogate(node):
                 raise ValidationError(f"{_path(path)} holds an unpaired surrogate (not "
