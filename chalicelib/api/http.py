@@ -141,6 +141,8 @@ def query_param(request, name: str) -> str | None:
     if value is not None and (len(value) > limit or payload.has_surrogate(value)):
         raise ValidationError(f"{name} must be text of at most {limit} characters",
                               field=name)
+    if value is not None:
+        payload.check_text(value, name, payload.NAME_ALLOWS)
     return value
 
 

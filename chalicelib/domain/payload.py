@@ -5,19 +5,49 @@ a lone surrogate (`"\\ud800"`) cannot be encoded as UTF-8, so a record holding o
 never be written or, worse, never be read back. Deep nesting exhausts the recursion of
 every serialiser on the way. A number too large for a float (`1e999`, `-1E400`) parses
 as an infinity, which is stored as `Infinity` and then can never be served as JSON again.
-`check` refuses all three, naming the field.
+Control characters (NUL, ESC …) and format characters (the bidirectional overrides such as
+U+202E that make a name read otherwise than it is stored, zero-width spaces) have no place
+in a name, an opinion or a form value: they hide what a text says from whoever reads it.
+`check` refuses all of these, naming the field.
 """
 import math
 import re
+import unicodedata
 
 from .errors import ValidationError
 
 MAX_DEPTH = 32
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Unicode categories Cc (control) and Cf (format) are refused, bar what free text needs:
+# tab and line breaks, and the zero-width (non-)joiners that emoji and some scripts need.
+HIDDEN = ("Cc", "Cf")
+FREE_TEXT_ALLOWS = frozenset("\t\n\r\u200c\u200d")
+NAME_ALLOWS = frozenset()
 
 
 def has_surrogate(text: str) -> bool:
     return bool(_SURROGATE.search(text))
+
+
+def hidden_character(text: str, allowed: frozenset = FREE_TEXT_ALLOWS) -> str | None:
+    """The first control or format character of `text` not `allowed`, or None."""
+    if text.isprintable():  # the common case, in C: no character of any category C or Z
+        return None
+    for character in text:
+        if character not in allowed and unicodedata.category(character) in HIDDEN:
+            return character
+    return None
+
+
+def check_text(text: str, field: str, allowed: frozenset = FREE_TEXT_ALLOWS) -> None:
+    """Raise ValidationError naming `field` if `text` holds a control or format character
+    (a name: `allowed` NAME_ALLOWS, not even a line break)."""
+    found = hidden_character(text, allowed)
+    if found is not None:
+        named = unicodedata.name(found, "")
+        raise ValidationError(f"{field} holds a control or format character: "
+                              f"U+{ord(found):04X}{' ' + named if named else ''}",
+                              field=field)
 
 
 def _path(parts: tuple) -> str:
@@ -38,6 +68,7 @@ def check(value, max_depth: int = MAX_DEPTH) -> None:
             if has_surrogate(node):
                 raise ValidationError(f"{_path(path)} holds an unpaired surrogate (not "
                                       "valid Unicode text)", field=_path(path))
+            check_text(node, _path(path))
             continue
         if not isinstance(node, (dict, list)):
             continue
@@ -49,6 +80,9 @@ def check(value, max_depth: int = MAX_DEPTH) -> None:
                 if has_surrogate(key):
                     raise ValidationError(f"a key of {_path(path)} holds an unpaired "
                                           "surrogate", field=_path(path))
+                if hidden_character(key, NAME_ALLOWS) is not None:
+                    raise ValidationError(f"a key of {_path(path)} holds a control or "
+                                          "format character", field=_path(path))
                 stack.append((child, path + (key,), depth + 1))
         else:
             stack.extend((child, path + (index,), depth + 1)
