@@ -20,6 +20,10 @@ logging.getLogger("onewindow.local.pump").info("applicant %s phone %s",
 logging.getLogger("onewindow.local.pump").info("individual business %s, tel %s",
                                                "92440300MA5FXK7Q3T", "+86 138 0013 8000")
 logging.getLogger("onewindow").debug("not at INFO")
+try:
+    raise ValueError("holder 92440300MA5FXK7Q3T, id 11010519491231002X")
+except ValueError:
+    logging.getLogger("onewindow").exception("handler failed")
 with Client(app.app) as client:
     answer = client.http.get("/cases/440300202611240000001X",
                              headers={"X-Correlation-Id": "trace-42"})
@@ -49,6 +53,9 @@ def test_warnings_and_info_reach_the_output_as_masked_json_with_request_ids():
     business = next(r for r in records if r["message"].startswith("individual business"))
     assert business["message"] == "individual business 92440300********3T, tel +86 138 **** 8000"
     assert not any("not at INFO" in r["message"] for r in records)
+    failed = next(r for r in records if r["message"] == "handler failed")
+    assert "holder 92440300********3T, id 110105********002X" in failed["exception"]
+    assert failed["exception_name"] == "ValueError" and "timestamp" in failed
     # The rejected request's line carries its correlation id and case number.
     rejected = next(r for r in records if r["message"].startswith("rejected GET"))
     assert rejected["correlation_id"] == "trace-42"
