@@ -482,7 +482,8 @@ class Decision(Request):
                                 "deny"], Meta(
         description="acceptance: accept | refuse | not_accept | supplement; "
                     "review: approve | deny | supplement")]
-    opinion: Annotated[str, Meta(extra=FREE_TEXT, max_length=1000, examples=["材料齐全，予以受理"],
+    opinion: Annotated[str, Meta(extra=FREE_TEXT, max_length=1000,
+                                 examples=["材料齐全，予以受理"],
                                  description="required to refuse, deny or ask for a "
                                              "supplement")] | None = None
     materials: Annotated[list[MaterialName], Meta(
@@ -600,7 +601,8 @@ class CaseSupervision(Response):
 
 
 class CardAcknowledgement(Request):
-    note: Annotated[str, Meta(extra=FREE_TEXT, max_length=1000, examples=["已督促经办人今日办结"])] | None = None
+    note: Annotated[str, Meta(extra=FREE_TEXT, max_length=1000,
+                              examples=["已督促经办人今日办结"])] | None = None
 
 
 class CardAppeal(Request):
@@ -639,7 +641,8 @@ class RatingIn(Request):
     indicators: Annotated[dict[str, RatingLevel], Meta(max_length=10,
         description="attitude 服务态度, efficiency 办事效率, once 一次办成, guidance 办事指南"
                     "清晰, convenience 办事便捷")] | None = None
-    comment: Annotated[str, Meta(extra=FREE_TEXT, max_length=500, examples=["窗口人员态度很好"])] | None = None
+    comment: Annotated[str, Meta(extra=FREE_TEXT, max_length=500,
+                                 examples=["窗口人员态度很好"])] | None = None
 
 
 class Rectification(Response):
@@ -719,7 +722,8 @@ class ReviewDecision(Request):
 
 class RatingContest(Request):
     reason: Remark
-    evidence: Annotated[list[Annotated[str, Meta(extra=FREE_TEXT, min_length=1, max_length=500)]], Meta(
+    evidence: Annotated[list[Annotated[str, Meta(extra=FREE_TEXT, min_length=1,
+                                                 max_length=500)]], Meta(
         min_length=1, max_length=20, description="what shows the rating is abusive "
                                                  "(references to recordings, messages…)")]
 
