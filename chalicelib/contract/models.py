@@ -21,10 +21,8 @@ from ..domain.documents import Implementation
 
 # -- shared pieces ----------------------------------------------------------------------
 
-# Marks a field as free text (an opinion, a reason, a note, a purpose): what staff or an
-# applicant write there is masked (ID, phone numbers) as it comes in, before anything
-# stores or publishes it (api/http.body, domain/masking.mask_text).
-FREE_TEXT = {"freeText": True}
+# Free text (an opinion, a reason, a note, a purpose): masked as it comes in.
+FREE_TEXT = documents.FREE_TEXT
 
 Text, Name, ShortText = documents.Text, documents.Name, documents.ShortText
 Reason = Annotated[str, Meta(extra=FREE_TEXT, min_length=1, max_length=500,

@@ -103,3 +103,10 @@ def test_every_free_text_written_by_staff_or_applicants_is_masked(stack):
     assert any("139****5678" in t for t in texts) and any("139 **** 5678" in t for t in texts)
     assert _in_clear(records, ["13912345678"]) == set()
     assert _in_clear(stack.case(case_no, "company"), ["13912345678"]) == set()
+
+
+def test_a_files_name_is_masked_as_it_is_declared(stack):
+    material = stack.upload("company", name="法人身份证11010519491231002X.pdf")
+    assert material["name"] == "法人身份证110105********002X.pdf", material
+    stored = _scan(stack, "OW_MATERIALS_TABLE")
+    assert stored and _in_clear(stored) == set()
