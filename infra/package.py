@@ -299,6 +299,15 @@ def _alarms() -> dict:
          "Dimensions": [{"Name": "service", "Value": "onewindow"},
                         {"Name": "area", "Value": {"Ref": "AreaCode"}}],
          "Statistic": "Sum", "Period": 86400}, {"Ref": "OverdueAlarmThreshold"})
+    # Each sweep counts the changes it found unsettled and asked to replay: one sweep may
+    # find an outage's changes; the next finding them still means a replay keeps failing.
+    alarms["UnsettledChangesAlarm"] = _alarm(
+        "unsettled-changes", "Changes of cases whose effects stay undone across two sweeps "
+        "(OneWindow metric UnsettledChanges): see the runbook",
+        {"Namespace": "OneWindow", "MetricName": "UnsettledChanges",
+         "Dimensions": [{"Name": "service", "Value": "onewindow"},
+                        {"Name": "area", "Value": {"Ref": "AreaCode"}}],
+         "Statistic": "Minimum", "Period": 900}, 0, periods=2)
     return alarms
 
 

@@ -248,6 +248,23 @@ class TaskToken(CasesTableRecord, discriminator="token"):
     tokens = UnicodeSetAttribute()
 
 
+class SettleMarker(CasesTableRecord, discriminator="settle"):
+    """A change of the cases table some of whose effects failed (sk `SETTLE#<stream
+    sequence number>`), holding the change itself (`change`: its old and new images) for
+    the reconciliation to replay (services/settlement.py). Until it settles it is in the
+    `watch` index under shards of its own (`S#<n>`), at the moment it is due; settled, it
+    leaves the index and expires (TTL)."""
+    change = JSONAttribute()
+    failed = ListAttribute(of=UnicodeAttribute)   # the effects that failed first
+    failedAt = UnicodeAttribute()
+    attempts = NumberAttribute(default=0)        # replays asked for by the sweep
+    touchedAt = UnicodeAttribute(null=True)
+    settledAt = UnicodeAttribute(null=True)
+    watchShard = UnicodeAttribute(null=True)
+    watchAt = UnicodeAttribute(null=True)
+    expiresAt = NumberAttribute(null=True)
+
+
 class PasswordAttempts(CasesTableRecord, discriminator="attempts"):
     """Wrong query passwords for one case number (pk `QPW#<caseNo>`) in one 15-minute
     window (sk `W#<n>`), whether or not the case exists; gone after a day (TTL)."""
@@ -346,6 +363,15 @@ class CatalogueEntryRecord(ItemsTableRecord, discriminator="entry"):
 class DepartmentRecord(ItemsTableRecord, discriminator="department"):
     name = UnicodeAttribute()
     uscc = UnicodeAttribute()
+
+
+class StaffMemberRecord(ItemsTableRecord, discriminator="staff"):
+    """One of a department's staff as their verified tokens showed them (code
+    `STAFF#<dept>`, sk their subject): who a lead may hand the department's tasks to."""
+    role = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    lead = BooleanAttribute(default=False)
+    seenAt = UnicodeAttribute()
 
 
 class HolderIndex(GlobalSecondaryIndex):
@@ -569,6 +595,7 @@ class NotificationRecord(NotificationsTableRecord):
     audience = UnicodeAttribute()
     createdAt = UnicodeAttribute()
     claimedAt = UnicodeAttribute(null=True)  # a delivery is publishing it (a lease)
+    claimedBy = UnicodeAttribute(null=True)  # which delivery: the queue message's id
     sentAt = UnicodeAttribute(null=True)     # published on the topic
     readAt = UnicodeAttribute(null=True)
     expiresAt = NumberAttribute()
@@ -581,11 +608,11 @@ class NotificationPrefs(NotificationsTableRecord):
 
 
 ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken, CardRecord,
-              BreachRecord, LicenseChangeRecord, RatingRecord,
+              BreachRecord, LicenseChangeRecord, RatingRecord, SettleMarker,
               PasswordAttempts, DailyCounter,
               IdempotencyRecord, ItemsTableRecord, ItemVersionRecord, ItemCurrentRecord,
               ItemIndexRecord, ItemHistoryRecord, LineageRecord, CatalogueEntryRecord,
-              DepartmentRecord,
+              DepartmentRecord, StaffMemberRecord,
               LicenseRecord, UsageRecord, MaterialRecord, AuditRecord, SupervisionEntry,
               NotificationsTableRecord,
               NotificationRecord, NotificationPrefs)
@@ -594,7 +621,7 @@ ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken
 def _json_attributes() -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
     for model in (CaseRecord, TimelineEvent, TaskRecord, CardRecord, BreachRecord,
-                  RatingRecord):
+                  RatingRecord, SettleMarker):
         discriminator = model._get_discriminator_attribute().get_discriminator(model)
         found[discriminator] = {name for name, attribute in model.get_attributes().items()
                                 if isinstance(attribute, JSONAttribute)}

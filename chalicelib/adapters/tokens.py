@@ -17,6 +17,9 @@ from ..domain.errors import Unauthorized
 from ..domain.identity import ROLES, Principal
 
 ALGORITHMS = ("RS256", "ES256")
+# The JWK key type each algorithm verifies with: a token naming ES256 over an RSA key's
+# kid (or RS256 over an EC key) is refused before any verification is tried.
+KEY_TYPES = {"RS256": "RSA", "ES256": "EC"}
 LEEWAY_SECONDS = 30
 # Principal field -> claim name, unless the stage maps it elsewhere (OW_OIDC_CLAIMS).
 DEFAULT_CLAIMS = {"role": "role", "dept": "dept", "name": "name", "id_number": "idn",
@@ -53,12 +56,21 @@ def verify(authorization: str | None, cfg: config.Config | None = None) -> Princ
             raise jwt.InvalidAlgorithmError(f"algorithm {header.get('alg')!r} not allowed")
         key = _keys(cfg.oidc_jwks_url, cfg.oidc_jwks_refresh_seconds) \
             .get_signing_key_from_jwt(token)
-        claims = jwt.decode(token, key.key, algorithms=list(ALGORITHMS),
+        algorithm = header["alg"]
+        if key.key_type != KEY_TYPES[algorithm] or key.algorithm_name != algorithm:
+            raise jwt.InvalidAlgorithmError(
+                f"algorithm {algorithm} does not match key {header.get('kid')!r} "
+                f"({key.key_type}, {key.algorithm_name})")
+        claims = jwt.decode(token, key.key, algorithms=[algorithm],
                             issuer=cfg.oidc_issuer, audience=cfg.oidc_audience,
                             leeway=LEEWAY_SECONDS,
                             options={"require": ["exp", "iat", "sub", "iss", "aud"]})
     except (jwt.PyJWTError, jwt.PyJWKClientError) as exc:
         raise Unauthorized(f"invalid token: {exc}", field="Authorization") from exc
+    except (TypeError, ValueError, KeyError) as exc:
+        # A malformed header or key the library trips over: still the caller's token.
+        raise Unauthorized("invalid token: it cannot be verified", field="Authorization") \
+            from exc
     names = claim_names(cfg.oidc_claims)
     role = claims.get(names["role"])
     if role not in ROLES:

@@ -92,6 +92,9 @@ CATALOGUE: dict[str, ErrorKind] = {
     "idempotency_key_reused": ErrorKind(422, "幂等键已用于另一个不同的请求",
                                         "The Idempotency-Key was used with another request"),
     "unprocessable": ErrorKind(422, "请求无法处理", "The request cannot be processed"),
+    "assignee_not_in_department": ErrorKind(
+        422, "只能将任务转交给本部门可办理该任务的人员",
+        "A task goes only to one of its department's staff who handles its kind"),
     "special_procedure_not_allowed": ErrorKind(
         422, "该事项版本未规定此类特别程序",
         "The item version allows no special procedure of this type"),

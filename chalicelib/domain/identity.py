@@ -9,6 +9,10 @@ APPLICANT, CLERK, REVIEWER, SUPERVISOR, ADMIN, EVALUATOR = (
     "applicant", "clerk", "reviewer", "supervisor", "admin", "evaluator")
 ROLES = (APPLICANT, CLERK, REVIEWER, SUPERVISOR, ADMIN, EVALUATOR)
 STAFF = (CLERK, REVIEWER, SUPERVISOR, ADMIN)
+# A department's own staff: they (and only they) decide its tasks, change the licenses it
+# issued, call back and rectify its ratings, acknowledge and appeal its cards. Supervisors
+# and the catalogue admin read every case but act on none of a department's work.
+DEPARTMENT_STAFF = (CLERK, REVIEWER)
 # Staff who read every case of the area; clerks and reviewers read only the cases their
 # department holds or held a task on. An evaluator (third party) reads statistics only.
 READS_EVERY_CASE = (SUPERVISOR, ADMIN)
@@ -36,7 +40,8 @@ class Principal:
         return self.role in STAFF
 
     def leads(self, dept: str) -> bool:
-        return self.role == ADMIN or (self.lead and self.dept == dept)
+        """Leads `dept`: a member of its staff the identity provider marks as its lead."""
+        return self.lead and self.dept == dept and self.role in DEPARTMENT_STAFF
 
 
 def owns(principal: Principal | None, owner_sub: str | None,
@@ -103,6 +108,14 @@ def require_role(principal: Principal | None, *roles: str) -> Principal:
     if principal.role not in roles:
         raise Forbidden(f"role {principal.role} may not do this; needs {' or '.join(roles)}")
     return principal
+
+
+def require_own_department(principal: Principal, dept: str) -> None:
+    """The caller is one of `dept`'s own staff (acting on its work: no one else, not even
+    an admin)."""
+    if principal.role not in DEPARTMENT_STAFF or principal.dept != dept:
+        raise Forbidden(f"this is department {dept}'s to do; only its own staff act on it",
+                        field="dept")
 
 
 def require_department(principal: Principal, dept: str) -> None:

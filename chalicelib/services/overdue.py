@@ -30,7 +30,7 @@ from pynamodb.exceptions import UpdateError
 from ..adapters.models import (CaseRecord, CasesTableRecord, TaskRecord, WatchIndex,
                                condition_failed, update_if)
 from ..domain import cards, worktime
-from . import casefile, catalogue, clock, ratings, supervision, supervision_record
+from . import casefile, catalogue, clock, ratings, settlement, supervision, supervision_record
 from .cases import META
 
 log = logging.getLogger("onewindow")
@@ -40,10 +40,12 @@ COUNTS = ("tasks", "cases", "cards", "invitations", "rectifications")
 
 
 def run() -> dict:
-    """One scheduled run: the sweep at the service clock's time, then the supervision
-    record's chains of today and yesterday sealed as they stand (an event of yesterday's
-    late evening may land after midnight)."""
+    """One scheduled run: the sweep at the service clock's time, the reconciliation of
+    the changes not settled (`unsettled`: how many were replayed, services/settlement.py),
+    then the supervision record's chains of today and yesterday sealed as they stand (an
+    event of yesterday's late evening may land after midnight)."""
     counts = sweep()
+    counts["unsettled"] = settlement.touch_due()
     today = clock.today()
     for day in (today - timedelta(days=1), today):
         supervision_record.seal(day)

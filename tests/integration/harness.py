@@ -8,7 +8,7 @@ import boto3
 from chalice.test import Client
 
 from chalicelib import wiring
-from chalicelib.services import read_cache
+from chalicelib.services import read_cache, roster
 from infra.local import demo, moto_shim
 from infra.local.oidc import AUDIENCE, LocalIssuer
 from infra.local.pump import EventPump
@@ -204,6 +204,7 @@ def reset(stack: Stack) -> None:
         _moto_table(stack.env["OW_MATERIALS_TABLE"]).items.clear()
         _moto_table(stack.env["OW_ITEMS_TABLE"]).items = copy.deepcopy(stack.catalogue)
     read_cache.catalogue.clear()  # the table changed under the app's feet
+    roster._entered.clear()       # so did the departments' rosters
     _empty_bucket(stack.env["OW_MATERIALS_BUCKET"])
     sqs, sns = boto3.client("sqs", region_name=REGION), boto3.client("sns", region_name=REGION)
     for url in sqs.list_queues().get("QueueUrls", []):

@@ -4,9 +4,10 @@ import json
 import boto3
 import pytest
 
-from tests.hostile import CASES, application
+from tests.hostile import CASES
+from tests.hostile import application as food_application
 
-from .harness import REGION
+from .harness import REGION, application
 
 
 @pytest.mark.parametrize("method,path,body,headers,user,status,field", CASES,
@@ -30,7 +31,7 @@ OVERFLOWING = ("1e999", "-1e999", "1E400")
 def _with_number(place: str, literal: str) -> str:
     """An application whose number at `place` is the literal `literal` (JSON text: Python's
     json.dumps cannot write a number it would read back as an infinity)."""
-    body = application()
+    body = food_application()
     marker = "__NUMBER__"
     if place == "form.areaSqm":
         body["form"]["areaSqm"] = marker
@@ -71,3 +72,27 @@ def test_every_json_body_refuses_a_number_too_large_for_a_float(stack, path, use
     response = stack.call("POST", path, user, raw.encode())
     assert (response.status_code, response.data["error"]["field"]) == (400, field), \
         response.data
+
+
+def test_a_cursor_pages_only_the_listing_that_returned_it(stack):
+    """A genuine cursor of one listing handed to another (another index, another
+    department, another facet) is a 400 naming the cursor, never a 500."""
+    for n in range(3):
+        body = application()
+        body["form"]["placeName"] += str(n)   # three different cases
+        assert stack.call("POST", "/cases", "company", body).status_code == 201
+    assert stack.pump.run_until(lambda: len(stack.call(
+        "GET", "/tasks?dept=ZWFW", "clerk").data["tasks"]) == 3)
+    tasks_cursor = stack.call("GET", "/tasks?dept=ZWFW&limit=1", "clerk").data["next"]
+    items_cursor = stack.call("GET", "/items?limit=1").data["next"]
+    assert tasks_cursor and items_cursor
+    for path, user in ((f"/items?cursor={tasks_cursor}", None),
+                       (f"/items?dept=SCJG&cursor={items_cursor}", None),
+                       (f"/tasks?dept=ZWFW&cursor={items_cursor}", "clerk"),
+                       (f"/me/cases?cursor={tasks_cursor}", "company")):
+        answer = stack.call("GET", path, user)
+        assert (answer.status_code, answer.data["error"]["field"]) == (400, "cursor"), path
+    # Each still pages its own listing.
+    assert stack.call("GET", f"/tasks?dept=ZWFW&limit=1&cursor={tasks_cursor}",
+                      "clerk").status_code == 200
+    assert stack.call("GET", f"/items?limit=1&cursor={items_cursor}").status_code == 200

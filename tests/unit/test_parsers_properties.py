@@ -92,7 +92,7 @@ def test_query_integers_take_ascii_digits_in_range_only(raw):
 def test_cursors_we_did_not_issue_are_refused(cursor):
     try:
         with _cursor_secret():
-            key = pagination.decode_cursor(cursor)
+            key = pagination.decode_cursor(cursor, "tasks/SCJG")
     except DomainError as error:
         assert error.status == 400 and error.field == "cursor"
         return
@@ -103,9 +103,17 @@ def test_cursors_we_did_not_issue_are_refused(cursor):
 @given(st.dictionaries(st.text(max_size=10), st.dictionaries(
     st.sampled_from(["S", "N"]), st.text(max_size=20), min_size=1, max_size=1), min_size=1,
     max_size=4))
-def test_cursors_we_issued_come_back_as_issued(key):
+def test_cursors_we_issued_come_back_as_issued_to_their_listing_only(key):
     with _cursor_secret():
-        assert pagination.decode_cursor(pagination.encode_cursor(key)) == key
+        cursor = pagination.encode_cursor(key, "tasks/SCJG")
+        assert pagination.decode_cursor(cursor, "tasks/SCJG") == key
+        for other in ("tasks/WSJK", "items/all", "audit/2026-12-03"):
+            try:
+                pagination.decode_cursor(cursor, other)
+            except DomainError as error:
+                assert error.status == 400 and error.field == "cursor"
+            else:
+                raise AssertionError(f"a cursor of tasks/SCJG paged {other}")
 
 
 @SETTINGS
