@@ -75,31 +75,35 @@ def verify(authorization: str | None, cfg: config.Config | None = None) -> Princ
     role = claims.get(names["role"])
     if role not in ROLES:
         raise Unauthorized("token carries no valid role", field="Authorization")
-    acts_for = _delegations(claims.get(names["acts_for"]) or [])
+    delegations = _delegations(claims.get(names["acts_for"]) or [])
     return Principal(sub=claims["sub"], role=role, dept=claims.get(names["dept"]),
                      name=claims.get(names["name"]),
                      id_number=claims.get(names["id_number"]),
                      lead=claims.get(names["lead"]) is True,
                      assurance=_level(claims.get(names["assurance"])),
-                     acts_for=tuple(acts_for))
+                     acts_for=tuple(uscc for uscc, _ in delegations),
+                     company_names=tuple((uscc, name) for uscc, name in delegations if name))
 
 
-def _delegations(value) -> list[str]:
-    """The companies an agent acts for now: `acts_for` lists USCCs, or delegation records
-    `{"uscc": ..., "until": "YYYY-MM-DD"}` of which the lapsed ones are dropped."""
+def _delegations(value) -> list[tuple[str, str | None]]:
+    """The companies an agent acts for now, as (USCC, the company's name if the record
+    gives it): `acts_for` lists USCCs, or delegation records `{"uscc": ..., "name": ...,
+    "until": "YYYY-MM-DD"}` (name and until optional) of which the lapsed ones are
+    dropped."""
     if not isinstance(value, list):
         raise Unauthorized("acts_for must be a list", field="Authorization")
     today = time.strftime("%Y-%m-%d", time.gmtime())
     found = []
     for entry in value:
         if isinstance(entry, str):
-            found.append(entry)
-        elif isinstance(entry, dict) and isinstance(entry.get("uscc"), str):
+            found.append((entry, None))
+        elif isinstance(entry, dict) and isinstance(entry.get("uscc"), str) and \
+                isinstance(entry.get("name"), (str, type(None))):
             until = entry.get("until")
             if until is None or (isinstance(until, str) and until >= today):
-                found.append(entry["uscc"])
+                found.append((entry["uscc"], entry.get("name")))
         else:
-            raise Unauthorized("acts_for entries are USCCs or {uscc, until}",
+            raise Unauthorized("acts_for entries are USCCs or {uscc, name, until}",
                                field="Authorization")
     return found
 

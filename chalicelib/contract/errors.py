@@ -26,6 +26,8 @@ CATALOGUE: dict[str, ErrorKind] = {
     "forbidden": ErrorKind(403, "无权进行此操作", "You may not do this"),
     "assurance_too_low": ErrorKind(403, "该事项要求更高的实名认证等级",
                                    "The item needs a more strongly verified identity"),
+    "unverified_holder_name": ErrorKind(403, "登录身份未提供经核验的申请人名称",
+                                        "The sign-in gives no verified name to apply in"),
     "not_found": ErrorKind(404, "请求的资源不存在", "No such resource"),
     "method_not_allowed": ErrorKind(405, "该地址不支持此请求方法",
                                     "This method is not allowed on this path"),

@@ -2,6 +2,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from . import payload
 from .errors import Forbidden, Unauthorized
 
 APPLICANT, CLERK, REVIEWER, SUPERVISOR, ADMIN, EVALUATOR = (
@@ -30,6 +31,9 @@ class Principal:
     # The legal persons (USCCs) this natural person is an authorised agent of (代办 /
     # 法人授权), as the identity provider's delegation records say.
     acts_for: tuple[str, ...] = ()
+    # (USCC, name) of the companies whose delegation record names them: the verified name a
+    # company's case and license carry when its agent applies.
+    company_names: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_staff(self) -> bool:
@@ -56,6 +60,30 @@ def owns(principal: Principal | None, owner_sub: str | None,
         return False
     return any(is_owner_id(id_number) for id_number in
                (principal.id_number, *principal.acts_for) if id_number)
+
+
+def holder_name(principal: Principal, applicant: dict) -> str:
+    """The name a case (and the license it earns) carries for `applicant`: never the name
+    an applicant typed, but the verified one — the token's name for an applicant applying
+    in its own name (a person, or a company signed in as itself), the delegation's for a
+    company its agent applies for. At the counter the clerk, who has seen the applicant's
+    papers, enters the name (its characters are checked with every other text).
+
+    An applicant whose identity names no usable name cannot apply: 403
+    unverified_holder_name (the identity provider must send it)."""
+    if principal.role != APPLICANT:
+        return applicant["name"]
+    if applicant["idNumber"] == principal.id_number:
+        verified, whose = principal.name, "the token names no name (claim name)"
+    else:
+        verified = dict(principal.company_names).get(applicant["idNumber"])
+        whose = (f"the delegation for {applicant['idNumber']} names no company name (claim "
+                 "acts_for: {uscc, name})")
+    if not isinstance(verified, str) or not verified.strip() or \
+            payload.hidden_character(verified, payload.NAME_ALLOWS) is not None:
+        raise Forbidden(f"{whose}: a case is made out only in a verified name",
+                        field="applicant.name", code="unverified_holder_name")
+    return verified.strip()
 
 
 def reads_case(principal: Principal | None, task_departments: set[str]) -> bool:

@@ -84,6 +84,7 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
         raise ValidationError(f"{item['name']} is applied for online with every mandatory "
                               f"material: {'、'.join(missing)} missing", field="materials")
 
+    holder = identity.holder_name(principal, application.applicant)  # not as typed
     owner_key = lookup.id_key(secrets.lookup(), application.applicant["idNumber"])
     given = materials.given_in_case(item, application.materials,
                                     application.applicant["idNumber"], owner_key)
@@ -103,7 +104,8 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
         itemVersion=str(item["version"]), itemName=item["name"],
         # At the counter the applicant, not the clerk, owns the case (by ID number); the
         # clerk is its first actor on the timeline.
-        applicant={**application.applicant, "sub": None if counter else principal.sub,
+        applicant={**application.applicant, "name": holder,
+                   "sub": None if counter else principal.sub,
                    "idNumber": mask_id(application.applicant["idNumber"]),
                    "phone": mask_phone(application.applicant.get("phone"))},
         sealedApplicant=sealing.seal(

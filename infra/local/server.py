@@ -88,6 +88,12 @@ def _request_handler():
         # keep-alive response waits ~40 ms for the delayed ACK.
         disable_nagle_algorithm = True
 
+        def log_message(self, format: str, *args) -> None:
+            # The standard library prints each request line as sent: its query string
+            # (?for=<USCC>, ?q=, a phone number) would reach the terminal unmasked.
+            sys.stderr.write(access_line(self.address_string(), self.log_date_time_string(),
+                                         format % args))
+
         def __getattr__(self, name: str):
             if name.startswith("do_"):
                 return self._method_not_allowed
@@ -128,6 +134,19 @@ def _request_handler():
             return ", ".join(sorted(gateway._app_object.routes[route]))
 
     return RequestHandler
+
+
+def access_line(address: str, when: str, message: str) -> str:
+    """One line of the local access log: the request line decoded (percent-escapes, so a
+    number cannot hide in %31%33%38…), its personal data masked as in every log line, and
+    anything unprintable escaped (a %0A cannot forge a second line)."""
+    from urllib.parse import unquote_plus
+
+    from chalicelib.domain.masking import mask_text
+    shown = mask_text(unquote_plus(message, errors="replace"))
+    shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256
+                    else f"\\u{ord(c):04x}" for c in shown)
+    return f"{address} - - [{when}] {shown}\n"
 
 
 def _http_server(app, port: int):
