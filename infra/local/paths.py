@@ -22,3 +22,8 @@ def clock_file() -> Path:
 
 def outbox_file() -> Path:
     return local_dir() / "local-outbox.jsonl"
+
+
+def keys_file() -> Path:
+    """The local KMS keys' ids and material, kept across restarts (infra/local/kms_keys.py)."""
+    return local_dir() / "local-keys.json"
