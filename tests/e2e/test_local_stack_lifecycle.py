@@ -102,10 +102,11 @@ def test_stopping_a_busy_stack_stops_the_pump_before_moto_without_errors():
                     accepted.append(_apply(api, token)[0])
                 except OSError:
                     return  # the server stopped listening
-        clients = [threading.Thread(target=apply_while_running) for _ in range(6)]
+        clients = [threading.Thread(target=apply_while_running) for _ in range(8)]
         for client in clients:
             client.start()
-        api.until(lambda: len(accepted), lambda n: n >= 24, timeout=120)
+        # Enough that the stream handler has a batch of a hundred records in hand.
+        api.until(lambda: len(accepted), lambda n: n >= 80, timeout=180)
         took = stack.stop(signal.SIGTERM, timeout=STOP_BOUND_SECONDS)
         sending.clear()
         for client in clients:
