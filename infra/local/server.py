@@ -58,7 +58,11 @@ class MotoProcess:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "infra.local.moto_process", "--port", str(port), *keys],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+            cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+            # Out of the terminal's process group: Ctrl-C reaches the stack, which stops
+            # moto last (infra/local/stop_signal.py), not moto at once under the pump's
+            # feet. moto still ends with its parent, however that ends.
+            start_new_session=True)
         lines = []
         for line in self.process.stdout:
             if line.startswith("MOTO READY"):

@@ -61,7 +61,10 @@ class LocalStack:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "infra.local.server", "--port", str(port),
              "--moto-port", str(moto_port), "--oidc-port", str(oidc_port)],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            # A process group of its own, as `make run` in a terminal has: a test can send
+            # it Ctrl-C (os.killpg) as the terminal would.
+            start_new_session=True)
         self.lines: list[str] = []
         self.ready = threading.Event()
         self.url = None
