@@ -6,7 +6,7 @@ everything — a JSON error in the catalogue's shape (chalicelib/contract/errors
   with `Allow`, as API Gateway does, not the standard library's HTML 501;
 - a request line over 64 KB: 414 `uri_too_long`; a header line over 64 KB or more than 100
   headers: 431 `headers_too_large` (the standard library's limits; it answered in HTML);
-- a `Content-Length` that is not a whole number of bytes (`abc`, `-5`, `1_0`, ` 7`), two
+- a `Content-Length` that is not a whole number of bytes (`abc`, `-5`, `1_0`, `+7`), two
   that differ, a `Transfer-Encoding` (this server reads bodies by length only): 400
   naming the header (Chalice's `int()` raised, and the connection dropped without an
   answer; a negative length read until the client gave up);
