@@ -130,7 +130,9 @@ def test_stopping_a_busy_stack_stops_the_pump_before_moto_without_errors(stop):
         sending.clear()
         for client in clients:
             client.join()
-    assert took < STOP_BOUND_SECONDS and stack.process.returncode == 0, stack.output()
+    output = stack.output(last=0)
+    assert took < STOP_BOUND_SECONDS and stack.process.returncode == 0, \
+        (took, stack.process.returncode, output[output.find("stopping…") - 2000:][-6000:])
     assert 201 in accepted
     stopping = _stop_output(stack)
     assert "ERROR" not in stopping and "Traceback" not in stopping, stopping
