@@ -87,6 +87,8 @@ CATALOGUE: dict[str, ErrorKind] = {
                                      "The resource changed since the ETag given in If-Match"),
     "payload_too_large": ErrorKind(413, "请求内容过大（不超过256KB）",
                                    "The request body is larger than 256 KB"),
+    "uri_too_long": ErrorKind(414, "请求地址过长（不超过64KB）",
+                              "The request line (method, path and query) is longer than 64 KB"),
     "unsupported_media_type": ErrorKind(415, "请求内容须为 application/json",
                                         "The request body must be application/json"),
     "idempotency_key_reused": ErrorKind(422, "幂等键已用于另一个不同的请求",
@@ -100,6 +102,9 @@ CATALOGUE: dict[str, ErrorKind] = {
         "The item version allows no special procedure of this type"),
     "materials_to_follow_not_allowed": ErrorKind(
         422, "该事项版本不允许容缺办理", "The item version allows no materials to follow"),
+    "headers_too_large": ErrorKind(431, "请求头过大（每行不超过64KB，不超过100个）",
+                                   "A request header is longer than 64 KB, or there are more "
+                                   "than 100"),
     # 429
     "too_many_attempts": ErrorKind(429, "查询密码错误次数过多，请15分钟后再试",
                                    "Too many wrong query passwords for this case; retry in "
@@ -113,8 +118,8 @@ CATALOGUE: dict[str, ErrorKind] = {
 BY_STATUS = {400: "validation_error", 401: "unauthorized", 403: "forbidden",
              404: "not_found", 405: "method_not_allowed", 406: "not_acceptable",
              409: "conflict",
-             412: "precondition_failed", 413: "payload_too_large",
-             415: "unsupported_media_type", 422: "unprocessable",
+             412: "precondition_failed", 413: "payload_too_large", 414: "uri_too_long",
+             415: "unsupported_media_type", 431: "headers_too_large", 422: "unprocessable",
              429: "too_many_attempts", 500: "internal_error"}
 
 

@@ -112,8 +112,8 @@ def _state_machines(template: dict, cfn, stack_name: str, region: str,
 def _secrets(template: dict, stack_name: str, region: str, endpoint_url: str | None) -> None:
     """moto's CloudFormation has no Secrets Manager secrets: create each secret the
     template defines, under the template's name and with a value generated as its
-    GenerateSecretString says. A secret already there (a restarted local stack keeps its
-    data) is kept, as CloudFormation would."""
+    GenerateSecretString says. A secret already there (the stack created again in the same
+    moto) is kept, as CloudFormation would."""
     sm = boto3.client("secretsmanager", region_name=region, endpoint_url=endpoint_url)
     for logical, name in infra_template.secret_names().items():
         props = template["Resources"][logical]["Properties"]

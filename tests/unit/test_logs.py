@@ -69,9 +69,9 @@ def test_warnings_and_info_reach_the_output_as_masked_json_with_request_ids():
 def test_the_local_access_log_masks_the_query_string(capsys):
     """`make run` prints every request line: ?for=<a person's business>, a phone number
     percent-encoded in ?q=, a forged line break — masked, decoded and escaped."""
-    from infra.local.server import _request_handler
+    from infra.local.request_handler import handler_class
 
-    handler = _request_handler().__new__(_request_handler())
+    handler = handler_class().__new__(handler_class())
     handler.client_address = ("127.0.0.1", 50000)
     handler.requestline = ("GET /me/materials?for=92440300MA5FXK7Q3T&q=%2B86%20138%200013%208000"
                            "&id=11010519491231002X&x=%0Aforged HTTP/1.1")
