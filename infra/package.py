@@ -320,6 +320,16 @@ def _alarms() -> dict:
          "Dimensions": [{"Name": "service", "Value": "onewindow"},
                         {"Name": "area", "Value": {"Ref": "AreaCode"}}],
          "Statistic": "Minimum", "Period": 900}, 0, periods=2)
+    # The sweep stops sealing a chain at a bad entry (edited, deleted, forged): someone
+    # rewrote the supervision record.
+    alarms["SupervisionRecordAlarm"] = _alarm(
+        "supervision-record-refused", "The sweep found a bad entry in the supervision "
+        "record and sealed nothing past it (OneWindow metric SupervisionRecordRefused): "
+        "run make verify-audit, see the runbook",
+        {"Namespace": "OneWindow", "MetricName": "SupervisionRecordRefused",
+         "Dimensions": [{"Name": "service", "Value": "onewindow"},
+                        {"Name": "area", "Value": {"Ref": "AreaCode"}}],
+         "Statistic": "Maximum", "Period": 900}, 0)
     return alarms
 
 

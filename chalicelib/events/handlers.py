@@ -193,6 +193,7 @@ def overdue_sweep(event):
     record (services/overdue.py)."""
     counts = overdue.run()
     metrics.emit("UnsettledChanges", counts.pop("unsettled", 0), "Count")
+    metrics.emit("SupervisionRecordRefused", counts.pop("refusedToSeal", 0), "Count")
     for kind, count in counts.items():
         if count:
             metrics.emit("OverdueMarked", count, "Count", kind=kind)

@@ -46,7 +46,7 @@ def run() -> dict:
     each day's for good once it is over (services/supervision_record.py)."""
     counts = sweep()
     counts["unsettled"] = settlement.touch_due()
-    supervision_record.seal()
+    counts["refusedToSeal"] = supervision_record.sealing()[1]
     return counts
 
 

@@ -210,9 +210,10 @@ def _window(area: str, latest: dict | None, today: date) -> dict[date, dict]:
     return window
 
 
-def _next(area: str, latest: dict | None, now: datetime) -> tuple[dict, bool]:
-    """The next seal (unsigned) and whether it says anything the last one did not."""
-    parts, changed = {}, False
+def _next(area: str, latest: dict | None, now: datetime) -> tuple[dict, bool, int]:
+    """The next seal (unsigned), whether it says anything the last one did not, and how
+    many chains it stops short of a bad entry in."""
+    parts, changed, refused = {}, False, 0
     for day, part in sorted(_window(area, latest, clock.local_date(now)).items()):
         sealed_seq, sealed_head = (part["seq"], part["head"]) if part else (0, chains.GENESIS)
         chain = _chain(day, area)
@@ -220,6 +221,7 @@ def _next(area: str, latest: dict | None, now: datetime) -> tuple[dict, bool]:
         good, broken = chains.check_new(chain, sealed_seq, sealed_head,
                                         [_plain(e) for e in new], _markers(new))
         if broken:
+            refused += 1
             log.error("supervision record %s: entry %d %s; not sealed past it "
                       "(docs/runbook.md)", chain, broken.seq, broken.reason)
         if not good and not part:
@@ -233,26 +235,32 @@ def _next(area: str, latest: dict | None, now: datetime) -> tuple[dict, bool]:
     n = latest["n"] + 1 if latest else 1
     return {"area": area, "n": n, "at": worktime.utc_text(now),
             "prev": chains.seal_digest(latest) if latest else chains.GENESIS,
-            "chains": parts}, changed
+            "chains": parts}, changed, refused
 
 
 def seal(now: datetime | None = None, area: str | None = None) -> int:
     """The sweep's seal of the area's open chains as they stand (at `now`, the service
     clock's time by default): the number of the seal written, or of the last one when
     nothing changed since."""
+    return sealing(now, area)[0]
+
+
+def sealing(now: datetime | None = None, area: str | None = None) -> tuple[int, int]:
+    """`seal`, and how many chains it stopped short of a bad entry in (the sweep's metric
+    SupervisionRecordRefused: anything but 0 means the record was tampered with)."""
     now, area = now or clock.now(), area or config.get().area_code
     for _ in range(3):
         latest, pointer = _latest(area)
-        document, changed = _next(area, latest, now)
+        document, changed, refused = _next(area, latest, now)
         if not changed:
             if latest and pointer != latest["n"]:
                 _copy_to_table(area, latest)   # a sweep stopped before its copies
-            return latest["n"] if latest else 0
+            return (latest["n"] if latest else 0), refused
         document["signature"] = signer.sign(config.get().signing_key_id,
                                             chains.seal_message(document))
         if seal_store.create(area, document["n"], document):
             _copy_to_table(area, document)
-            return document["n"]
+            return document["n"], refused
         # Another sweep stored this number meanwhile: look again.
     raise RuntimeError(f"supervision seals of {area}: no free number after 3 tries")
 

@@ -114,8 +114,10 @@ def test_the_template_grants_no_wildcards_and_carries_alarms_and_tracing(built, 
     metrics = {a["MetricName"] for a in alarms.values()}
     assert metrics == {"ApproximateNumberOfMessagesVisible", "5XXError", "ExecutionsFailed",
                        "OverdueDecisions", "UnsettledChanges"}
-    # One per dead-letter queue, and the API, workflow, overdue and reconciliation alarms.
-    assert len(alarms) == len(package.DEAD_LETTER_QUEUES) + 4
+    # One per dead-letter queue, and the API, workflow, overdue, reconciliation and
+    # supervision-record alarms.
+    assert len(alarms) == len(package.DEAD_LETTER_QUEUES) + 5
+    assert "SupervisionRecordRefused" in metrics
     unsettled = next(a for a in alarms.values() if a["MetricName"] == "UnsettledChanges")
     assert unsettled["EvaluationPeriods"] == 2 and unsettled["Threshold"] == 0
     for alarm in alarms.values():
