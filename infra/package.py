@@ -106,7 +106,8 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("sqs", QUEUE_CONSUME, ("ConcludeQueue",)),
     ],
     "StartWorkflow": [
-        ("dynamodb", ("GetItem", "UpdateItem"), ("CasesTable",)),
+        # PutItem: the marker of a start it could not make (services/settlement.unstarted).
+        ("dynamodb", ("GetItem", "PutItem", "UpdateItem"), ("CasesTable",)),
         ("dynamodb", ("GetItem",), ("ItemsTable",)),
         ("states", ("StartExecution",), ("CaseApprovalStateMachine",)),
         ("sqs", QUEUE_CONSUME, ("StartsQueue",)),

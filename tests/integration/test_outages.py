@@ -204,3 +204,28 @@ def test_a_replay_that_fails_again_stays_due_for_the_next_sweep(stack, outage, m
     assert stack.pump.run_until(lambda: stack.case(case_no)["workflow"] == "started", 30)
     assert stack.pump.run_until(lambda: not _unsettled(case_no), 30)
     stack.open_task(case_no, "ZWFW", "clerk", timeout=30)
+
+
+def test_a_start_that_runs_out_of_its_queues_receives_is_queued_again(stack, outage,
+                                                                       bus_events, monkeypatch):
+    """Step Functions refuses starts until the start has been received as often as the
+    starts queue allows and sits in its dead-letter queue: the reconciliation queues it
+    again, and the case completes — without anyone redriving it."""
+    sqs = boto3.client("sqs", region_name=REGION)
+    dead = next(u for u in stack.env["OW_DEAD_LETTER_QUEUE_URLS"].split(",")
+                if "Starts" in u or "starts" in u)
+
+    def dead_lettered() -> int:
+        return int(sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=[
+            "ApproximateNumberOfMessages"])["Attributes"]["ApproximateNumberOfMessages"])
+
+    outage.start("stepfunctions", "StartExecution")
+    case_no = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
+    assert stack.pump.run_until(lambda: dead_lettered() == 1, timeout=120)
+    outage.end()
+    stack.pump.run_until(lambda: False, timeout=1.0)
+    assert stack.case(case_no)["workflow"] == "queued"      # on main: for good
+    _reconcile(stack, monkeypatch)
+    _accept_and_approve(stack, case_no)
+    _assert_complete(stack, case_no, bus_events)
+    assert _unsettled(case_no) == []     # its marker settled with the start queued
