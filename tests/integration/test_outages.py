@@ -12,11 +12,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 from chalicelib.adapters import aws
-from chalicelib.adapters.models import SettleMarker, TaskRecord, TimelineEvent
+from chalicelib.adapters.models import SettleMarker, TimelineEvent
 from chalicelib.services import clock, settlement
 from infra.local import pump as pump_module
 
-from .harness import FOOD, REGION, application
+from .harness import FOOD, REGION, application, task_recorded
 
 class Outage:
     """The app's own client of a service refuses the named operations while `down`."""
@@ -83,14 +83,6 @@ def _reconcile(stack, monkeypatch) -> None:
         assert stack.pump.fire_schedules() == 2
 
 
-def _recorded(case_no: str, task_id: str) -> bool:
-    try:
-        TaskRecord.get(case_no, f"TASK#{task_id}", consistent_read=True)
-    except TaskRecord.DoesNotExist:
-        return False
-    return True
-
-
 def _statuses(stack, case_no):
     return [e["status"] for e in stack.case(case_no)["timeline"] if e["action"] == "status"]
 
@@ -141,7 +133,7 @@ def test_a_case_applied_while_a_service_is_down_completes(stack, outage, bus_eve
     assert outage.refused
     # Meanwhile the effects that do not need the service happened all the same.
     if service == "events":     # the start was queued: the workflow asked for acceptance
-        assert stack.pump.run_until(lambda: _recorded(case_no, f"{case_no}-A1"), 30)
+        assert stack.pump.run_until(lambda: task_recorded(case_no, f"{case_no}-A1"), 30)
     else:                       # the application is on the timeline and the bus
         assert _statuses(stack, case_no) == [1]
     outage.end()

@@ -8,18 +8,9 @@ import time
 
 import boto3
 
-from chalicelib.adapters.models import TaskRecord
 from chalicelib.services import progress, review_entry
 
-from .harness import FOOD, REGION, application
-
-
-def _recorded(case_no: str, task_id: str) -> bool:
-    try:
-        TaskRecord.get(case_no, f"TASK#{task_id}", consistent_read=True)
-    except TaskRecord.DoesNotExist:
-        return False
-    return True
+from .harness import FOOD, REGION, application, task_recorded
 
 
 def _wait_for_task(stack, case_no: str, dept: str, user: str, timeout: float = 30) -> dict:
@@ -42,7 +33,7 @@ def test_a_review_decided_as_soon_as_it_appears_is_never_an_illegal_transition(
 
     def late_move(case_no, status, version):
         deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and not _recorded(case_no, f"{case_no}-R1-SCJG"):
+        while time.monotonic() < deadline and not task_recorded(case_no, f"{case_no}-R1-SCJG"):
             time.sleep(0.01)
         time.sleep(random.uniform(0, 0.2))
         return move(case_no, status, version)
