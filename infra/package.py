@@ -274,12 +274,13 @@ def _environment() -> dict:
 
 
 def _alarm(name: str, description: str, metric: dict, threshold: float,
-           comparison: str = "GreaterThanThreshold", periods: int = 1) -> dict:
+           comparison: str = "GreaterThanThreshold", periods: int = 1,
+           missing: str = "notBreaching") -> dict:
     return {"Type": "AWS::CloudWatch::Alarm", "Properties": {
         "AlarmName": {"Fn::Sub": f"${{AWS::StackName}}-{name}"},
         "AlarmDescription": description, **metric, "EvaluationPeriods": periods,
         "Threshold": threshold, "ComparisonOperator": comparison,
-        "TreatMissingData": "notBreaching",
+        "TreatMissingData": missing,
         "AlarmActions": [{"Ref": "NotificationsTopic"}],
         "OKActions": [{"Ref": "NotificationsTopic"}]}}
 
@@ -325,12 +326,13 @@ def _alarms() -> dict:
     # rewrote the supervision record.
     alarms["SupervisionRecordAlarm"] = _alarm(
         "supervision-record-refused", "The sweep found a bad entry in the supervision "
-        "record and sealed nothing past it (OneWindow metric SupervisionRecordRefused): "
-        "run make verify-audit, see the runbook",
+        "record and sealed nothing past it, or could not seal, or did not run for half an "
+        "hour (OneWindow metric SupervisionRecordRefused): run make verify-audit, see the "
+        "runbook",
         {"Namespace": "OneWindow", "MetricName": "SupervisionRecordRefused",
          "Dimensions": [{"Name": "service", "Value": "onewindow"},
                         {"Name": "area", "Value": {"Ref": "AreaCode"}}],
-         "Statistic": "Maximum", "Period": 900}, 0)
+         "Statistic": "Maximum", "Period": 1800}, 0, missing="breaching")
     return alarms
 
 

@@ -297,6 +297,7 @@ def _exercise(stack, monkeypatch):
     # function would, and seals the day for good.
     signer.public_key_der.cache_clear()
     signer.key_arn.cache_clear()
+    licenses._jwk.cache_clear()
     later = clock.now() + timedelta(days=30)
     monkeypatch.setattr(clock, "now", lambda: later)
     assert stack.pump.fire_schedules() == 2
