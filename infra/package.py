@@ -97,7 +97,8 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("sqs", QUEUE_CONSUME, ("TasksQueue",)),
     ],
     "ConcludeCase": [
-        ("dynamodb", ("Query", "UpdateItem"), ("CasesTable",)),
+        # PutItem: the marker of a conclusion it could not make (settlement.requeue_later).
+        ("dynamodb", ("PutItem", "Query", "UpdateItem"), ("CasesTable",)),
         ("dynamodb", ("GetItem",), ("ItemsTable",)),
         ("dynamodb", ("GetItem", "PutItem"), ("LicensesTable",)),
         # GetPublicKey: the signature names its key by the public key's thumbprint.

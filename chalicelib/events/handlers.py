@@ -89,7 +89,17 @@ def conclude_case(event):
     for record in event:
         message = json.loads(record.body)
         logs.bind(case_no=message.get("caseNo"))
-        status = conclusion.conclude(message["caseNo"])
+        try:
+            status = conclusion.conclude(message["caseNo"])
+        except Exception:
+            # Should the queue give up on it (KMS down while signing the license), the
+            # reconciliation asks for the conclusion again.
+            try:
+                settlement.requeue_later(message["caseNo"], settlement.CONCLUDE)
+            except Exception as also:  # noqa: BLE001 - the queue still has the message
+                log.warning("conclusion of %s not marked for the reconciliation: %r",
+                            message["caseNo"], also)
+            raise
         log.info("case %s %s", message["caseNo"],
                  f"concluded {status}" if status else "needed no conclusion")
 
@@ -113,7 +123,7 @@ def start_workflow(event):
             failed = error
             try:
                 # Should the queue give up on it, the reconciliation queues it again.
-                settlement.unstarted(message["caseNo"])
+                settlement.requeue_later(message["caseNo"], settlement.START)
             except Exception as also:  # noqa: BLE001 - the queue still has the message
                 log.warning("start of %s not marked for the reconciliation: %r",
                             message["caseNo"], also)

@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 
 from ..adapters.models import SettleMarker, WatchIndex, put_if_absent, update_if
 from ..domain import worktime
-from . import clock, progress, timeline
+from . import clock, progress, stages, timeline
 
 log = logging.getLogger("onewindow")
 
@@ -42,7 +42,8 @@ SHARDS = 8
 FIRST_REPLAY_AFTER = timedelta(minutes=5)
 KEEP_SETTLED_DAYS = 30
 PREFIX = "SETTLE#"
-START = "start"   # the marker of a workflow start that failed in its consumer
+# The work of a queue consumer a marker may ask for again (requeue_later).
+REQUEUE, START, CONCLUDE = "requeue", "start", "conclude"
 
 
 @dataclass
@@ -94,37 +95,43 @@ def _mark(old: dict | None, new: dict | None, key: str, failed: list[str]) -> No
                     "if the stream gives up", case_no, key, ", ".join(failed))
 
 
-def unstarted(case_no: str) -> None:
-    """A queued workflow start its consumer could not make (services/starts.py): a marker
-    (or the one this case has, due again) the reconciliation replays by queuing the start
-    once more — so a start that runs out of its queue's receives (its dead-letter queue)
-    while Step Functions is down does not strand the case at `workflow: queued`."""
+def requeue_later(case_no: str, work: str) -> None:
+    """A queue consumer's work for the case failed (`start`: its workflow's start,
+    services/starts.py; `conclude`: its conclusion, services/conclusion.py): a marker (or
+    the one this case has for it, due again) the reconciliation replays by asking for the
+    work once more — so work that runs out of its queue's receives (its dead-letter
+    queue) while Step Functions or KMS is down does not strand the case."""
     now = clock.now()
     due = worktime.utc_text(now + FIRST_REPLAY_AFTER)
-    marker = SettleMarker(case_no, PREFIX + START, change={START: case_no}, failed=[START],
+    marker = SettleMarker(case_no, PREFIX + work, change={REQUEUE: work}, failed=[work],
                           failedAt=now.isoformat(), attempts=0, watchShard=shard(case_no),
                           watchAt=due)
     if put_if_absent(marker):
-        log.warning("case %s: workflow start failed; the reconciliation queues it again "
-                    "if the starts queue gives up", case_no)
+        log.warning("case %s: %s failed; the reconciliation asks for it again if its queue "
+                    "gives up", case_no, work)
         return
-    # Replayed and settled before (the start was queued, then failed again), or waiting:
-    # due again either way.
-    update_if(SettleMarker(case_no, PREFIX + START),
+    # Replayed and settled before (asked for again, then failed again), or waiting: due
+    # again either way.
+    update_if(SettleMarker(case_no, PREFIX + work),
               [SettleMarker.watchShard.set(shard(case_no)), SettleMarker.watchAt.set(due),
                SettleMarker.failedAt.set(now.isoformat()), SettleMarker.settledAt.remove(),
                SettleMarker.expiresAt.remove()])
 
 
-def _start_again(case_no: str) -> Outcome:
-    """A replayed start: queued again if the case still waits for its workflow."""
+def _ask_again(case_no: str, work: str) -> Outcome:
+    """A replayed queue consumer's work: the start queued again if the case still waits
+    for its workflow; the conclusion asked for again if every review is decided (the
+    same check a decided review makes, services/stages.py)."""
     outcome = Outcome()
     try:
-        if progress.start_pending(case_no):
-            progress.enqueue_start(case_no)
+        if work == START:
+            if progress.start_pending(case_no):
+                progress.enqueue_start(case_no)
+        else:
+            stages.advance(case_no)
     except Exception as error:  # noqa: BLE001 - due again at the next sweep
-        log.warning("case %s: start not queued again: %r", case_no, error)
-        outcome.failed.append(START)
+        log.warning("case %s: %s not asked for again: %r", case_no, work, error)
+        outcome.failed.append(work)
     return outcome
 
 
@@ -135,7 +142,7 @@ def replay(old: dict | None, new: dict | None) -> Outcome:
     if not new or int(new.get("attempts") or 0) <= int((old or {}).get("attempts") or 0):
         return Outcome()  # written, settled or expired: nothing asked
     change = new["change"]
-    outcome = _start_again(change[START]) if START in change else \
+    outcome = _ask_again(new["pk"], change[REQUEUE]) if REQUEUE in change else \
         _effects(change.get("old"), change.get("new"))
     marker = SettleMarker(new["pk"], new["sk"])
     if outcome.failed:

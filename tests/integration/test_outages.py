@@ -221,3 +221,30 @@ def test_a_start_that_runs_out_of_its_queues_receives_is_queued_again(stack, out
     _accept_and_approve(stack, case_no)
     _assert_complete(stack, case_no, bus_events)
     assert _unsettled(case_no) == []     # its marker settled with the start queued
+
+
+def test_a_conclusion_that_runs_out_of_its_queues_receives_is_asked_for_again(
+        stack, outage, bus_events, monkeypatch):
+    """KMS refuses to sign while the case's last review is approved, until the conclude
+    message sits in its dead-letter queue: the reconciliation asks for the conclusion
+    again, and the case concludes with its license — nobody redrives anything."""
+    sqs = boto3.client("sqs", region_name=REGION)
+    dead = next(u for u in stack.env["OW_DEAD_LETTER_QUEUE_URLS"].split(",")
+                if "onclude" in u)
+
+    def dead_lettered() -> int:
+        return int(sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=[
+            "ApproximateNumberOfMessages"])["Attributes"]["ApproximateNumberOfMessages"])
+
+    case_no = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
+    accept = stack.open_task(case_no, "ZWFW", "clerk", timeout=30)
+    assert stack.decide(accept["taskId"], "clerk", "accept", "受理").status_code == 200
+    review = stack.open_task(case_no, "SCJG", "scjg", timeout=30)
+    outage.start("kms", "Sign")
+    assert stack.decide(review["taskId"], "scjg", "approve", "同意").status_code == 200
+    assert stack.pump.run_until(lambda: dead_lettered() == 1, timeout=120)
+    outage.end()
+    stack.pump.run_until(lambda: False, timeout=1.0)
+    assert stack.case(case_no)["status"] == 8                # on main: for good
+    _reconcile(stack, monkeypatch)
+    _assert_complete(stack, case_no, bus_events)
