@@ -249,9 +249,11 @@ class TaskToken(CasesTableRecord, discriminator="token"):
 
 
 class PasswordAttempts(CasesTableRecord, discriminator="attempts"):
-    """Wrong query passwords for one case number (pk `QPW#<caseNo>`) in one 15-minute
-    window (sk `W#<n>`), whether or not the case exists; gone after a day (TTL)."""
-    count = NumberAttribute(default=0)
+    """One slot of a sliding window of wrong query passwords for a case number (pk
+    `QPW#<caseNo>`, sk `S#<address>#<i>` per caller address or `C#<i>` for the number):
+    when (epoch seconds) its wrong guess was made, whether or not the case exists
+    (services/query_passwords.py); gone a day after it leaves the window (TTL)."""
+    at = NumberAttribute(null=True)
     expiresAt = NumberAttribute()
 
 

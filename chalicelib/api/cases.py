@@ -42,7 +42,8 @@ def apply():
 def get_case(case_no):
     request = bp.current_request
     return cases.view(http.principal(request), case_no,
-                      password=request.headers.get("x-query-password"))
+                      password=request.headers.get("x-query-password"),
+                      source=http.source_ip(request))
 
 
 def channel_of(request) -> str:

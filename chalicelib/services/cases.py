@@ -199,7 +199,7 @@ def load(case_no: str, consistent: bool = False
 
 
 def view(principal: identity.Principal | None, case_no: str,
-         password: str | None = None) -> dict:
+         password: str | None = None, source: str | None = None) -> dict:
     """The case as the caller may see it: in full for its owner and the staff who may
     read it; with the query password, the public view. Nobody else learns whether it
     exists: a stranger gets 404, an anonymous caller 401, a wrong password 403."""
@@ -207,7 +207,7 @@ def view(principal: identity.Principal | None, case_no: str,
         if password is None:
             raise Unauthorized("sign in or give the case's query password",
                                field="Authorization")
-        return public_view(case_no, password)
+        return public_view(case_no, password, source)
     try:
         case, events, tasks = load(case_no)
     except NotFound:
@@ -215,7 +215,7 @@ def view(principal: identity.Principal | None, case_no: str,
     if case is not None and may_read(principal, case, tasks):
         return case_view(case, events, tasks, staff=principal.role in identity.STAFF)
     if password is not None:
-        return public_view(case_no, password)
+        return public_view(case_no, password, source)
     if case is None:
         raise NotFound(f"no case {case_no}", field="caseNo")
     raise Concealed(f"no case {case_no}", field="caseNo")
@@ -236,11 +236,11 @@ def require_readable(principal: identity.Principal | None, case: CaseRecord,
         raise Concealed(f"no case {case.pk}", field="caseNo")
 
 
-def public_view(case_no: str, password: str) -> dict:
+def public_view(case_no: str, password: str, source: str | None = None) -> dict:
     """What the query password shows anyone: status, item, dates, the holder masked —
     no staff, no opinions, no form. A wrong password and a case that does not exist get
-    the same 403."""
-    query_passwords.check(case_no, password)
+    the same 403; wrong ones are limited per caller address (`source`)."""
+    query_passwords.check(case_no, password, source)
     try:
         case = CaseRecord.get(case_no, META)
     except CaseRecord.DoesNotExist:  # a password that matches a number never issued

@@ -192,31 +192,71 @@ def test_a_license_is_read_by_its_holder_and_the_staff_of_its_case_only(stack):
         assert _error(stack.call("GET", path, outsider))[:2] == (404, "not_found"), outsider
 
 
-def test_wrong_query_passwords_are_limited_per_case_number(stack, monkeypatch):
+def test_wrong_query_passwords_are_limited_per_address_in_a_sliding_window(stack, monkeypatch):
     from collections import Counter
-    from datetime import timedelta
+    from datetime import datetime, timedelta, timezone
 
-    from chalicelib.services import clock
+    from chalicelib.api import http
+    from chalicelib.services import clock, query_passwords
 
     from .test_concurrency import race
     created = stack.call("POST", "/cases", "company", application(FOOD)).data
     case_no, right = created["caseNo"], created["queryPassword"]
     wrong = next(p for p in ("000000", "111111") if p != right)
+    # The caller's address, as API Gateway would give it, from a test header.
+    monkeypatch.setattr(http, "source_ip", lambda request: request.headers.get("x-test-ip"))
+    window = query_passwords.WINDOW_SECONDS
+    boundary = (int(clock.now().timestamp()) // window + 1) * window
+    moment = {"now": datetime.fromtimestamp(boundary - 2, timezone.utc)}
+    monkeypatch.setattr(clock, "now", lambda: moment["now"])
 
-    def ask(number, password):
-        return stack.call("GET", f"/cases/{number}", headers={"X-Query-Password": password})
-    # Twelve guesses at once: five are answered (wrong), the rest locked out.
+    def ask(number, password, ip="203.0.113.7"):
+        return stack.call("GET", f"/cases/{number}",
+                          headers={"X-Query-Password": password, "X-Test-Ip": ip})
+    # Twelve guesses at once just before a fixed window would end: five answered (wrong),
+    # the rest locked out...
     answers = race(12, lambda i: ask(case_no, wrong))
     assert Counter(a.status_code for a in answers) == {403: 5, 429: 7}
     assert _error(answers[[a.status_code for a in answers].index(429)]) == \
         (429, "too_many_attempts", "password")
-    assert ask(case_no, right).status_code == 429  # locked for everyone until the window ends
+    # ...and twelve more just after it: the window slides, nothing more gets through.
+    moment["now"] += timedelta(seconds=4)
+    assert Counter(a.status_code for a in race(12, lambda i: ask(case_no, wrong))) == {429: 12}
+    assert ask(case_no, right).status_code == 429   # the guesser is locked, right or wrong
+    # The stranger's guesses do not lock the holder out, asking from elsewhere.
+    assert ask(case_no, right, ip="198.51.100.20").status_code == 200
     # A number that was never issued: the same answers, the same limit.
     missing = "440300202611240000001X"
     assert [ask(missing, wrong).status_code for _ in range(6)] == [403] * 5 + [429]
-    later = clock.now() + timedelta(minutes=16)
-    monkeypatch.setattr(clock, "now", lambda: later)
+    moment["now"] += timedelta(seconds=window)
     assert ask(case_no, right).status_code == 200
+
+
+def test_guesses_from_many_addresses_only_slow_a_case_they_never_lock_the_holder(
+        stack, monkeypatch):
+    from collections import Counter
+
+    from chalicelib.api import http
+    from chalicelib.services import query_passwords
+
+    from .test_concurrency import race
+    created = stack.call("POST", "/cases", "company", application(FOOD)).data
+    case_no, right = created["caseNo"], created["queryPassword"]
+    wrong = next(p for p in ("000000", "111111") if p != right)
+    monkeypatch.setattr(http, "source_ip", lambda request: request.headers.get("x-test-ip"))
+
+    def ask(password, ip):
+        return stack.call("GET", f"/cases/{case_no}",
+                          headers={"X-Query-Password": password, "X-Test-Ip": ip})
+    spread = query_passwords.CASE_CEILING // query_passwords.ATTEMPTS
+    answers = race(spread * query_passwords.ATTEMPTS,
+                   lambda i: ask(wrong, f"192.0.2.{i % spread}"))
+    assert Counter(a.status_code for a in answers) == {403: spread * query_passwords.ATTEMPTS}
+    # The case's ceiling is reached: a new address gets one wrong guess, not five...
+    assert Counter(a.status_code for a in race(6, lambda i: ask(wrong, "192.0.2.200"))) \
+        == {403: 1, 429: 5}
+    # ...and the holder, who has not guessed wrong, still gets in.
+    assert ask(right, "198.51.100.20").status_code == 200
 
 
 def test_me_and_my_cases_newest_first_by_the_id_number_in_the_token(stack):
