@@ -102,13 +102,34 @@ def source_ip(request) -> str | None:
 
 
 def require_accept(request, media_type: str) -> None:
-    """A binary representation goes out only to a caller whose Accept names its type:
-    API Gateway hands a Lambda's bytes through as bytes only then (else base64 text)."""
-    listed = {part.split(";")[0].strip().lower()
-              for part in (request.headers.get("accept") or "").split(",")}
-    if media_type not in listed:
+    """A binary representation goes out only to a caller whose Accept names its type
+    (a wildcard is not enough: API Gateway hands a Lambda's bytes through as bytes only
+    then, else as base64 text) with a quality above 0 (`;q=0` means "not this")."""
+    if not accepts(request.headers.get("accept"), media_type):
         raise NotAcceptable(f"send Accept: {media_type} to receive this representation",
                             field="Accept")
+
+
+_QUALITY = re.compile(r"0(\.[0-9]{0,3})?|1(\.0{0,3})?")
+
+
+def accepts(header: str | None, media_type: str) -> bool:
+    """Whether an Accept header (RFC 9110 §12.5.1) names `media_type` itself with a
+    quality above 0. Any entry naming it with q=0 refuses it; an entry with a malformed
+    q counts for nothing."""
+    qualities = []
+    for entry in (header or "").split(","):
+        name, *parameters = [part.strip() for part in entry.split(";")]
+        if name.lower() != media_type:
+            continue
+        quality = 1.0
+        for parameter in parameters:
+            key, _, value = parameter.partition("=")
+            if key.strip().lower() == "q":
+                value = value.strip()
+                quality = float(value) if _QUALITY.fullmatch(value) else 0.0
+        qualities.append(quality)
+    return bool(qualities) and min(qualities) > 0
 
 
 def json_body(request):

@@ -176,6 +176,10 @@ def test_the_license_as_pdf_reads_as_signed_and_its_qr_code_scans_to_the_status_
         assert refused.status_code == 406
         assert (refused.data["error"]["code"], refused.data["error"]["field"]) == \
             ("not_acceptable", "Accept")
+        # Nor one that names it only to say "not this".
+        for declined in ("application/pdf;q=0", "application/json, application/pdf; q=0.0"):
+            assert stack.call("GET", f"{path}?purpose=存档", "wsjk", headers={
+                "Accept": declined}).status_code == 406, declined
         assert stack.call("GET", "/me/access-log", "company").data["entries"] == []
         # Staff print with a purpose, each print logged for the holder; strangers never.
         assert stack.call("GET", path, "wsjk", headers=pdf).status_code == 400
