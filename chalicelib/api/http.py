@@ -8,7 +8,7 @@ from chalice import Response
 
 from .. import logs
 from ..adapters import tokens
-from ..services import audit
+from ..services import audit, guides
 from ..contract import errors
 from ..contract.openapi import OPERATIONS, Operation
 from ..domain import documents, identity, payload
@@ -258,7 +258,13 @@ def handle_errors(event, get_response):
                            headers=event.headers)
         error.headers.update(headers)
         error.headers["Cache-Control"] = "no-store"
+        error.headers["X-Content-Type-Options"] = "nosniff"
         return error
+    # No answer is taken for another type than it says (an upload's name, a form value
+    # shown back): browsers must not sniff.
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if response.headers.get("Content-Type", "").lower().startswith("text/html"):
+        response.headers.update(guides.page_headers())
     # Anything not marked cacheable (cases, tasks, licenses: personal data) is kept by
     # no shared or browser cache.
     response.headers.setdefault("Cache-Control", "no-store")
