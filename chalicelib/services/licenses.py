@@ -1,5 +1,6 @@
 """E-licenses: issue (signed by the region's KMS key), read, verify; the keys they are
 verified with (this region's published key set, and the keys it recognises)."""
+import base64
 import functools
 import json
 import logging
@@ -102,7 +103,7 @@ def signed_license(record: LicenseRecord, document: dict | None = None) -> dict:
         if record.sealedHolder:
             opened = sealing.open_sealed(record.sealedHolder, record.licenseId)
             document = {**document, "holderId": opened["holderId"]}
-    return {"license": document, "signature": record.signature, "state": record.state,
+    return {"license": document, "signature": _low_s(record.signature), "state": record.state,
             **({"supersededBy": record.supersededBy} if record.supersededBy else {})}
 
 def _load(license_id: str, consistent: bool = False) -> LicenseRecord:
@@ -340,6 +341,17 @@ def reissue(principal: identity.Principal | None, license_id: str, changes: dict
     _write_change(record, change, principal, successor)
     log.info("license %s superseded by %s", license_id, new_id)
     return signed_license(successor, document)
+
+
+def _low_s(signature: dict) -> dict:
+    """A stored signature as verifiers accept it: one signed before signatures were
+    normalised may be the high-S twin, served as its low-S one (the same proof)."""
+    try:
+        der = base64.b64decode(signature["value"], validate=True)
+        return {**signature, "value": base64.b64encode(
+            license_proof.low_s(der)).decode("ascii")}
+    except (KeyError, TypeError, ValueError):
+        return signature
 
 
 def sign(document: dict) -> dict:
