@@ -257,6 +257,21 @@ class PasswordAttempts(CasesTableRecord, discriminator="attempts"):
     expiresAt = NumberAttribute()
 
 
+class VerifierEntry(CasesTableRecord, discriminator="verifier"):
+    """Which use-log entry one anonymous verifier's repeats of a day go to (pk
+    `VFY#<licenseId>`, sk `D#<day>#<verifier digest>`): the entry's `at` key
+    (services/usage.py); gone two days after (TTL)."""
+    usageAt = UnicodeAttribute()
+    expiresAt = NumberAttribute()
+
+
+class VerifierAllowance(CasesTableRecord, discriminator="verifier_allowance"):
+    """How many distinct anonymous verifiers of one license a day has logged (pk
+    `VFY#<licenseId>`, sk `N#<day>`), never past the day's limit."""
+    count = NumberAttribute(default=0)
+    expiresAt = NumberAttribute()
+
+
 class DailyCounter(CasesTableRecord, discriminator="counter"):
     value = NumberAttribute(default=0)
 
@@ -407,6 +422,11 @@ class UsageRecord(_SharedClient, Model):
     organisation = UnicodeAttribute(null=True)   # their department, or what they stated
     purpose = UnicodeAttribute(null=True)        # 用证事由
     source = UnicodeAttribute(null=True)         # the caller's address (an anonymous one)
+    # An anonymous verifier's repeats of a day are one entry: how many, the last one, and
+    # whether it merges the verifiers past the day's limit (services/usage.py).
+    count = NumberAttribute(null=True)
+    lastAt = UnicodeAttribute(null=True)
+    merged = BooleanAttribute(null=True)
 
 
 class OwnerIndex(GlobalSecondaryIndex):
@@ -584,7 +604,7 @@ class NotificationPrefs(NotificationsTableRecord):
 
 ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken, CardRecord,
               BreachRecord, LicenseChangeRecord, RatingRecord,
-              PasswordAttempts, DailyCounter,
+              PasswordAttempts, VerifierEntry, VerifierAllowance, DailyCounter,
               IdempotencyRecord, ItemsTableRecord, ItemVersionRecord, ItemCurrentRecord,
               ItemIndexRecord, ItemHistoryRecord, LineageRecord, CatalogueEntryRecord,
               DepartmentRecord,

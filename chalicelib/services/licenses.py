@@ -454,9 +454,13 @@ def verify(body, principal: identity.Principal | None = None,
     if not _holds(principal, record):
         # An annotated copy says what it was given for; a verifier may say more.
         given = (verdict.annotation or {}).get("purpose")
-        usage.record(record, "verify", principal=principal,
-                     purpose=purpose or given or usage.stated_purpose(None),
-                     organisation=organisation, source=source)
+        stated = purpose or given or usage.stated_purpose(None)
+        if principal is None:   # repeats folded, bounded per day (services/usage.py)
+            usage.anonymous_verification(record, purpose=stated, organisation=organisation,
+                                         source=source)
+        else:
+            usage.record(record, "verify", principal=principal, purpose=stated,
+                         organisation=organisation, source=source)
     status = public_status(record)
     answer.update({k: status[k] for k in ("status", "statusReason", "statusSince",
                                           "supersededBy") if k in status})
