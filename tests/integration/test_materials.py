@@ -420,3 +420,66 @@ def test_a_version_that_wants_materials_complete_refuses_an_online_application_w
     assert short.status_code == 400 and BUSINESS_LICENSE in short.data["error"]["detail"]
     counter = stack.call("POST", "/cases", "clerk", {**application(FOOD), "channel": "counter"})
     assert counter.status_code == 201, counter.data
+
+
+def _ofd(entries: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def test_an_upload_is_checked_for_what_it_is_not_only_what_it_was_declared(stack):
+    import io
+
+    import segno
+    from fpdf import FPDF
+    pdf = FPDF()
+    pdf.add_page()
+    real_pdf = bytes(pdf.output())
+    png = io.BytesIO()
+    segno.make("平面图").save(png, kind="png")
+    ofd = _ofd({"OFD.xml": b"<ofd:OFD xmlns:ofd='http://www.ofdspec.org/2016'/>",
+                "Doc_0/Document.xml": b"<ofd:Document/>"})
+    for data, name, kind in ((real_pdf, "plan.pdf", "application/pdf"),
+                             (png.getvalue(), "plan.png", "image/png"),
+                             (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00 photo", "p.jpg", "image/jpeg"),
+                             (ofd, "plan.ofd", "application/ofd")):
+        assert stack.upload("company", data, name=name, content_type=kind)["state"] == \
+            "stored", kind
+    # A Windows executable declared as a PDF: rejected, its bytes deleted.
+    exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
+    for data, name, kind, why in (
+            (exe, "plan.pdf", "application/pdf", "Windows executable"),
+            (b"%PDF-1.7 not a picture", "plan.png", "image/png", "not image/png"),
+            (_ofd({"word/document.xml": b"<w/>"}), "plan.ofd", "application/ofd",
+             "not application/ofd"),
+            (b"PK\x03\x04 a broken zip", "plan.ofd", "application/ofd", "not a readable ZIP")):
+        material = stack.upload("company", data, name=name, content_type=kind)
+        assert material["state"] == "rejected" and why in material["reason"], (kind, material)
+        assert _versions(stack, material["materialId"]) == []
+
+
+def flag_eicar(bucket: str, key: str, version_id: str | None, content_type: str):
+    """A stand-in malware scanner (OW_MATERIAL_SCANNER): the EICAR test string."""
+    body = boto3.client("s3", region_name=REGION).get_object(
+        Bucket=bucket, Key=key, **({"VersionId": version_id} if version_id else {}))
+    return "EICAR test file found" if b"EICAR-STANDARD" in body["Body"].read() else None
+
+
+def test_the_configured_malware_scanner_sees_every_upload_before_it_is_stored(
+        stack, monkeypatch):
+    from chalicelib import config
+    monkeypatch.setenv("OW_MATERIAL_SCANNER", f"{__name__}:flag_eicar")
+    config.reset()
+    try:
+        infected = stack.upload("company", b"%PDF-1.7 EICAR-STANDARD-ANTIVIRUS-TEST-FILE")
+        assert (infected["state"], infected["reason"]) == ("rejected", "EICAR test file found")
+        assert _versions(stack, infected["materialId"]) == []
+        assert stack.upload("company", b"%PDF-1.7 clean")["state"] == "stored"
+    finally:
+        monkeypatch.undo()
+        config.reset()
