@@ -257,6 +257,13 @@ class PasswordAttempts(CasesTableRecord, discriminator="attempts"):
     expiresAt = NumberAttribute()
 
 
+class OpenApplication(CasesTableRecord, discriminator="open_application"):
+    """The case an application is open in (pk `OPEN#<application key>`, sk `OPEN`: the
+    keyed hash of owner, item and form, services/open_applications.py). Written with the
+    case; a case closed since frees it to be overwritten."""
+    caseNo = UnicodeAttribute()
+
+
 class VerifierEntry(CasesTableRecord, discriminator="verifier"):
     """Which use-log entry one anonymous verifier's repeats of a day go to (pk
     `VFY#<licenseId>`, sk `D#<day>#<verifier digest>`): the entry's `at` key
@@ -604,7 +611,7 @@ class NotificationPrefs(NotificationsTableRecord):
 
 ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken, CardRecord,
               BreachRecord, LicenseChangeRecord, RatingRecord,
-              PasswordAttempts, VerifierEntry, VerifierAllowance, DailyCounter,
+              PasswordAttempts, OpenApplication, VerifierEntry, VerifierAllowance, DailyCounter,
               IdempotencyRecord, ItemsTableRecord, ItemVersionRecord, ItemCurrentRecord,
               ItemIndexRecord, ItemHistoryRecord, LineageRecord, CatalogueEntryRecord,
               DepartmentRecord,

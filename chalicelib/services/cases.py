@@ -12,12 +12,12 @@ from ..adapters.models import (CaseRecord, CasesTableRecord, DailyCounter, Idemp
 from ..domain import applications, identity, lookup, worktime
 from ..domain import materials as material_rules
 from ..domain.catalogue import promised_by, validate_form, workflow_input
-from ..domain.errors import (Concealed, Forbidden, NotFound, Unauthorized,
+from ..domain.errors import (Concealed, Conflict, Forbidden, NotFound, Unauthorized,
                              UnprocessableEntity, ValidationError)
 from ..domain.identifiers import is_valid_case_number, make_case_number
 from ..domain.lifecycle import LABELS, Status
 from ..domain.masking import mask_id, mask_name, mask_phone, restore_personal, split_personal
-from . import casefile, catalogue, clock, materials, query_passwords
+from . import casefile, catalogue, clock, materials, open_applications, query_passwords
 
 META = "META"
 log = logging.getLogger("onewindow")
@@ -85,6 +85,14 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
     owner_key = lookup.id_key(secrets.lookup(), application.applicant["idNumber"])
     given = materials.given_in_case(item, application.materials,
                                     application.applicant["idNumber"], owner_key)
+    # One open case per identical application, unless the item allows parallel ones.
+    try:
+        one_open = open_applications.guard(item, owner_key, application.form)
+    except Conflict:   # its own retry (the same key) that won meanwhile is a replay
+        replay = _replay(idem_pk, applications.request_hash(body)) if idem_pk else None
+        if replay:
+            return replay, True
+        raise
     started = clock.now()
     today = clock.local_date(started)
     case_no = make_case_number(cfg.area_code, today,
@@ -119,6 +127,8 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
     try:
         with transact_write() as transaction:
             transaction.save(record, condition=CaseRecord.pk.does_not_exist())
+            if one_open:
+                transaction.save(*one_open.claim(case_no))
             if idem_pk:
                 transaction.save(
                     IdempotencyRecord(idem_pk, "IDEMP", caseNo=case_no,
@@ -130,6 +140,7 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
         replay = _replay(idem_pk, applications.request_hash(body)) if idem_pk else None
         if replay:
             return replay, True
+        open_applications.refuse_if_taken(one_open)
         raise
     materials.record_uses(given, principal, case_no, item, owner_key, started)
     if plan["calendar"] != "official":

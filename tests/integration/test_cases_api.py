@@ -42,8 +42,57 @@ def test_reusing_an_idempotency_key_for_another_body_is_rejected(stack):
 
 def test_without_a_key_each_application_is_a_new_case(stack):
     one = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
-    two = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
+    other = application(FOOD)
+    other["form"] = {**other["form"], "businessName": "小吃二店"}
+    two = stack.call("POST", "/cases", "company", other).data["caseNo"]
     assert one != two and int(two[14:21]) == int(one[14:21]) + 1
+
+
+def _publish(stack, code: str, **changes) -> None:
+    """A new version of an item with `changes`, published."""
+    item = stack.call("GET", f"/admin/items/{code}/versions/1", "admin").data
+    draft = stack.call("POST", f"/admin/items/{code}/versions", "admin", {"reason": "改"})
+    assert draft.status_code == 201, draft.data
+    path = f"/admin/items/{code}/versions/{draft.data['version']}"
+    current = stack.call("GET", path, "admin")
+    changed = {**{k: v for k, v in current.data.items() if k in item}, **changes}
+    assert stack.call("PUT", path, "admin", {"item": changed, "reason": "改"}, headers={
+        "If-Match": current.headers["ETag"]}).status_code == 200
+    assert stack.call("POST", f"{path}/publish", "admin", {"reason": "发布"}).status_code == 200
+
+
+def test_an_identical_application_while_one_is_open_is_told_which_case_is_open(stack):
+    from collections import Counter
+
+    from .test_concurrency import race
+
+    def twenty():
+        return race(20, lambda i: stack.call("POST", "/cases", "company", application(FOOD)))
+    answers = twenty()
+    assert Counter(a.status_code for a in answers) == {201: 1, 409: 19}
+    open_case = next(a.data["caseNo"] for a in answers if a.status_code == 201)
+    refused = next(a for a in answers if a.status_code == 409)
+    assert _error(refused) == (409, "duplicate_open_case", "itemCode")
+    assert open_case in refused.data["error"]["detail"]
+    assert [r["pk"] for r in _case_records(stack)] == [open_case]
+    # Another form, or another applicant, is another application.
+    other = application(FOOD)
+    other["form"] = {**other["form"], "address": "深圳市福田区深南大道2号"}
+    assert stack.call("POST", "/cases", "company", other).status_code == 201
+    # Once the open case is closed (here withdrawn), the same application is taken —
+    # once, however many arrive together.
+    assert stack.call("POST", f"/cases/{open_case}/withdraw", "company",
+                      {"reason": "重新申请"}).status_code == 200
+    again = twenty()
+    assert Counter(a.status_code for a in again) == {201: 1, 409: 19}
+    renewed = next(a.data["caseNo"] for a in again if a.status_code == 201)
+    assert renewed != open_case
+    assert renewed in next(a for a in again if a.status_code == 409).data["error"]["detail"]
+    # An item whose version allows parallel cases takes them.
+    _publish(stack, FOOD, allowParallelCases=True)
+    parallel = [stack.call("POST", "/cases", "company", application(FOOD)) for _ in range(2)]
+    assert [p.status_code for p in parallel] == [201, 201]
+    assert len(_case_records(stack)) == 5
 
 
 def _error(response):
@@ -264,8 +313,9 @@ def test_me_and_my_cases_newest_first_by_the_id_number_in_the_token(stack):
     assert me == {"sub": "staff:zheng-scjg", "role": "reviewer", "name": "郑科长",
                   "departments": ["SCJG"], "leads": ["SCJG"], "actsFor": [], "assurance": 1}
     assert stack.call("GET", "/me").status_code == 401
-    mine = [stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
-            for _ in range(3)]
+    mine = [stack.call("POST", "/cases", "company", application(
+        FOOD, form={**application(FOOD)["form"], "businessName": f"小吃{n}店"})).data["caseNo"]
+        for n in range(3)]
     # Entered at the counter for the company: the company's too.
     counter = stack.call("POST", "/cases", "clerk", {**application(FOOD), "channel": "counter"})
     mine.append(counter.data["caseNo"])
@@ -355,7 +405,8 @@ def test_an_item_may_require_a_stronger_verified_identity(stack):
     refused = stack.call("POST", "/cases", body=application(FOOD), headers={
         "Authorization": f"Bearer {stack.token('company', acr=2)}"})
     assert _error(refused) == (403, "assurance_too_low", "Authorization")
-    assert stack.call("POST", "/cases", "company", application(FOOD)).status_code == 201
+    another = application(FOOD, form={**application(FOOD)["form"], "businessName": "二店"})
+    assert stack.call("POST", "/cases", "company", another).status_code == 201
 
 
 def test_id_and_phone_numbers_are_stored_sealed_and_shown_in_clear_only_to_who_may(stack):

@@ -10,7 +10,7 @@ import requests
 
 from chalicelib.services import materials
 
-from .harness import FOOD, REGION, application
+from .harness import FOOD, REGION, another, application
 
 USCC = application(FOOD)["applicant"]["idNumber"]   # the company's
 PLAN = "经营场所平面图和设备布局图"
@@ -155,7 +155,7 @@ def test_an_application_names_uploads_by_id(stack):
         ("食品安全管理制度文本", rules, hashlib.sha256(b"%PDF-1.7 rules").hexdigest())]
     assert stack.material("company", plan)["usedIn"] == [case_no]
     # Reused in a second application (the version sets no limit): listed there too.
-    second = stack.call("POST", "/cases", "company", application(
+    second = stack.call("POST", "/cases", "company", another(
         FOOD, materials=[{"name": PLAN, "materialId": plan}])).data["caseNo"]
     assert stack.material("company", plan)["usedIn"] == [case_no, second]
     # The accepting clerk opens the file with a purpose; the owner's log shows it.
@@ -269,7 +269,8 @@ def test_uses_a_dying_function_left_unrecorded_come_from_the_cases_stream_once(
     assert uses() == [("use", license_id, case_no)]
     # A normal application: the request records the uses, the stream again; one each.
     monkeypatch.setattr(materials, "record_uses", real)
-    second = stack.call("POST", "/cases", "company", body).data["caseNo"]
+    second = stack.call("POST", "/cases", "company", {**body, "form": another(FOOD)["form"]}
+                        ).data["caseNo"]
     stack.pump.run_until(lambda: False, timeout=1)
     _replay(delivered)
     assert uses() == [("use", license_id, second), ("use", license_id, case_no)]
@@ -296,8 +297,8 @@ def test_an_upload_no_case_names_expires_and_one_a_case_names_is_kept(stack, mon
     assert _tag(stack, idle["materialId"]) == {rules.USE_TAG: "unused"}
     # Named in cases at once: each case listed once, the object tagged used, no term.
     with ThreadPoolExecutor(4) as pool:
-        created = list(pool.map(lambda _: stack.call("POST", "/cases", "company", application(
-            FOOD, materials=[{"name": PLAN, "materialId": kept["materialId"]}])), range(4)))
+        created = list(pool.map(lambda n: stack.call("POST", "/cases", "company", another(
+            FOOD, n, materials=[{"name": PLAN, "materialId": kept["materialId"]}])), range(4)))
     assert [c.status_code for c in created] == [201] * 4
     named = stack.material("company", kept["materialId"])
     assert sorted(named["usedIn"]) == sorted(c.data["caseNo"] for c in created)
@@ -412,13 +413,13 @@ def test_a_version_that_wants_materials_complete_refuses_an_online_application_w
         {"name": name, "materialId": stack.upload(
             "company", f"%PDF-1.7 {name}".encode(), material=name)["materialId"]}
         for name in mandatory if name != BUSINESS_LICENSE]
-    complete = stack.call("POST", "/cases", "company", application(FOOD, materials=named))
+    complete = stack.call("POST", "/cases", "company", another(FOOD, 1, materials=named))
     assert complete.status_code == 201, complete.data
     assert stack.case(complete.data["caseNo"])["itemVersion"] == "2"
     # One short is refused, naming what is missing; at the counter the clerk checks.
     short = stack.call("POST", "/cases", "company", application(FOOD, materials=named[1:]))
     assert short.status_code == 400 and BUSINESS_LICENSE in short.data["error"]["detail"]
-    counter = stack.call("POST", "/cases", "clerk", {**application(FOOD), "channel": "counter"})
+    counter = stack.call("POST", "/cases", "clerk", {**another(FOOD, 2), "channel": "counter"})
     assert counter.status_code == 201, counter.data
 
 

@@ -16,7 +16,7 @@ from chalicelib.domain import statistics as rules
 from chalicelib.domain import worktime
 from chalicelib.services import catalogue, clock, overdue, statistics
 
-from .harness import FOOD, HYGIENE, REGION, application
+from .harness import FOOD, HYGIENE, REGION, another, application
 from .test_concurrency import race
 
 
@@ -42,7 +42,7 @@ def test_figures_follow_the_cases_and_only_their_readers_see_them(stack):
     stack.decide(accept["taskId"], "clerk", "accept", "受理")
     review = stack.open_task(approved, "SCJG", "scjg")
     stack.decide(review["taskId"], "scjg", "approve", "同意")
-    refused = stack.call("POST", "/cases", "company", application(FOOD, channel="miniprogram")).data["caseNo"]
+    refused = stack.call("POST", "/cases", "company", another(FOOD, channel="miniprogram")).data["caseNo"]
     stack.decide(stack.open_task(refused, "ZWFW", "clerk")["taskId"], "clerk", "refuse",
                  "不属于本机关职权范围")
     hygiene = stack.approve_in_parallel()["caseNo"]
@@ -140,7 +140,7 @@ def _workload(stack, rng: random.Random) -> list[str]:
     for path in paths:
         item = rng.choice((FOOD, HYGIENE))
         channel = rng.choice(("web", "miniprogram"))
-        case_no = stack.call("POST", "/cases", "company", application(item, channel=channel)).data["caseNo"]
+        case_no = stack.call("POST", "/cases", "company", another(item, len(case_nos), channel=channel)).data["caseNo"]
         case_nos.append(case_no)
         accept = stack.open_task(case_no, "ZWFW", "clerk")
         if path == "refuse":
