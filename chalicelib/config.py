@@ -58,6 +58,8 @@ class Config:
     audit_table: str = "ow-audit"
     # The append-only, hash-chained supervision record (services/supervision_record.py).
     supervision_table: str = "ow-supervision"
+    # Its seals' write-once store: an S3 bucket with Object Lock in compliance mode.
+    supervision_seals_bucket: str = ""
     # Notifications sent to people, their in-app inbox and preferences (services/notices.py).
     notifications_table: str = "ow-notifications"
     # Monthly counters per department, item and channel (services/statistics.py).
@@ -130,6 +132,7 @@ def load() -> Config:
         lookup_secret_id=env.get("OW_LOOKUP_SECRET_ID", ""),
         audit_table=env.get("OW_AUDIT_TABLE", "ow-audit"),
         supervision_table=env.get("OW_SUPERVISION_TABLE", "ow-supervision"),
+        supervision_seals_bucket=env.get("OW_SUPERVISION_SEALS_BUCKET", ""),
         notifications_table=env.get("OW_NOTIFICATIONS_TABLE", "ow-notifications"),
         statistics_table=env.get("OW_STATISTICS_TABLE", "ow-statistics"),
         usage_table=env.get("OW_USAGE_TABLE", "ow-usage"),

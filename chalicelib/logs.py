@@ -4,7 +4,8 @@ default), with the request id, correlation id and case number of what is being h
 Chalice would configure the app's logger at ERROR and stop it propagating, dropping every
 info and warning line; app.py turns that off (`configure_logs=False`) and this module owns
 the `onewindow` logger instead. Every logger below it (`onewindow.local.pump`, …) writes
-through the same handler, and the handler masks ID and mobile numbers, so no line leaves
+through the same handler, and the handler masks ID and mobile numbers (and a person's
+business code: domain/masking.mask_text) in messages and tracebacks, so no line leaves
 unmasked whichever logger wrote it.
 """
 import logging
@@ -41,8 +42,20 @@ def configure(stream=None):
     global _logger
     if _logger is None:
         from aws_lambda_powertools import Logger
+        from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+
+        class MaskingFormatter(LambdaPowertoolsFormatter):
+            """Tracebacks masked too: an exception's message may quote what it was given.
+            (The traceback is the `exception` text alone: Powertools' structured
+            `stack_trace` would repeat the message and each statement unmasked.)"""
+
+            def formatException(self, exc_info) -> str:
+                return mask_text(super().formatException(exc_info))
+
         _logger = Logger(service=SERVICE, level=os.environ.get("OW_LOG_LEVEL", "INFO"),
-                         stream=stream or sys.stdout, use_rfc3339=True)
+                         stream=stream or sys.stdout,
+                         logger_formatter=MaskingFormatter(use_rfc3339=True,
+                                                           serialize_stacktrace=False))
         _logger.registered_handler.addFilter(MaskingFilter())
         # Lambda's runtime puts a handler on the root logger: without this every line
         # would be written twice.

@@ -57,6 +57,8 @@ EVENT_SOURCES = {
         {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.CASES_STREAM], "StreamArn"]},
 }
 
+# What the functions may touch in each bucket: objects under this prefix only.
+BUCKET_PREFIXES = {"MaterialsBucket": "materials/", "SupervisionSealsBucket": "seals/"}
 QUEUE_CONSUME = ("ReceiveMessage", "DeleteMessage", "GetQueueAttributes")
 STREAM_READ = ("DescribeStream", "GetRecords", "GetShardIterator", "ListStreams")
 DEAD_LETTER_QUEUES = ("TasksDeadLetterQueue", "ConcludeDeadLetterQueue",
@@ -126,7 +128,8 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("sqs", ("SendMessage",), ("StartsQueue", "ConcludeQueue", "TimelineDeadLetterQueue")),
     ],
     "RecordSupervision": [
-        ("dynamodb", ("Query", "PutItem"), ("SupervisionTable",)),
+        # An append: the chain's last entry and head read, then written with its marker.
+        ("dynamodb", ("Query", "GetItem", "PutItem"), ("SupervisionTable",)),
         ("sqs", QUEUE_CONSUME, ("SupervisionQueue",)),
     ],
     "SendNotifications": [
@@ -144,8 +147,16 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
     "OverdueSweep": [
         ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem"), ("CasesTable",)),
         ("dynamodb", ("GetItem",), ("ItemsTable",)),
-        ("dynamodb", ("GetItem", "Query", "PutItem"), ("SupervisionTable",)),
-        ("kms", ("Sign",), ("LicenseSigningKey",)),
+        # The supervision record sealed: new entries and their markers read, the table's
+        # copies of the seal written, days sealed for good taken off the open ones; each
+        # seal created in the write-once bucket, the ones stored since the last known
+        # listed, the last read back and its signature checked
+        # (services/supervision_record.py).
+        ("dynamodb", ("GetItem", "Query", "BatchGetItem", "PutItem", "DeleteItem"),
+         ("SupervisionTable",)),
+        ("s3", ("GetObject", "PutObject"), ("SupervisionSealsBucket.Objects",)),
+        ("s3", ("ListBucket",), ("SupervisionSealsBucket",)),
+        ("kms", ("Sign", "DescribeKey", "GetPublicKey"), ("LicenseSigningKey",)),
     ],
     "RecordMaterial": [
         ("dynamodb", ("GetItem", "UpdateItem"), ("MaterialsTable",)),
@@ -178,7 +189,7 @@ def _resource_arn(logical_id: str):
         return {"Fn::GetAtt": [logical_id.removesuffix(".Stream"), "StreamArn"]}
     if logical_id.endswith(".Objects"):
         bucket = logical_id.removesuffix(".Objects")
-        return {"Fn::Sub": f"${{{bucket}.Arn}}/materials/*"}
+        return {"Fn::Sub": f"${{{bucket}.Arn}}/{BUCKET_PREFIXES[bucket]}*"}
     if logical_id.endswith(".Executions"):
         machine = logical_id.removesuffix(".Executions")
         return {"Fn::Sub": "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:"
@@ -245,6 +256,7 @@ def _environment() -> dict:
         "OW_USAGE_TABLE": {"Ref": "UsageTable"},
         "OW_MATERIALS_TABLE": {"Ref": "MaterialsTable"},
         "OW_MATERIALS_BUCKET": {"Ref": "MaterialsBucket"},
+        "OW_SUPERVISION_SEALS_BUCKET": {"Ref": "SupervisionSealsBucket"},
         "OW_TASKS_QUEUE_URL": {"Ref": "TasksQueue"},
         "OW_CONCLUDE_QUEUE_URL": {"Ref": "ConcludeQueue"},
         "OW_STARTS_QUEUE_URL": {"Ref": "StartsQueue"},
@@ -300,6 +312,25 @@ def _alarms() -> dict:
          "Dimensions": [{"Name": "service", "Value": "onewindow"},
                         {"Name": "area", "Value": {"Ref": "AreaCode"}}],
          "Statistic": "Sum", "Period": 86400}, {"Ref": "OverdueAlarmThreshold"})
+    # Each sweep counts the changes it found unsettled and asked to replay: one sweep may
+    # find an outage's changes; the next finding them still means a replay keeps failing.
+    alarms["UnsettledChangesAlarm"] = _alarm(
+        "unsettled-changes", "Changes of cases whose effects stay undone across two sweeps "
+        "(OneWindow metric UnsettledChanges): see the runbook",
+        {"Namespace": "OneWindow", "MetricName": "UnsettledChanges",
+         "Dimensions": [{"Name": "service", "Value": "onewindow"},
+                        {"Name": "area", "Value": {"Ref": "AreaCode"}}],
+         "Statistic": "Minimum", "Period": 900}, 0, periods=2)
+    # The sweep stops sealing a chain at a bad entry (edited, deleted, forged): someone
+    # rewrote the supervision record.
+    alarms["SupervisionRecordAlarm"] = _alarm(
+        "supervision-record-refused", "The sweep found a bad entry in the supervision "
+        "record and sealed nothing past it (OneWindow metric SupervisionRecordRefused): "
+        "run make verify-audit, see the runbook",
+        {"Namespace": "OneWindow", "MetricName": "SupervisionRecordRefused",
+         "Dimensions": [{"Name": "service", "Value": "onewindow"},
+                        {"Name": "area", "Value": {"Ref": "AreaCode"}}],
+         "Statistic": "Maximum", "Period": 900}, 0)
     return alarms
 
 

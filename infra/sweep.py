@@ -1,5 +1,7 @@
 """`make sweep`: run the overdue sweep now — warnings, cards, missed deadlines, the
-supervision record sealed — as the scheduled `OverdueSweep` would, and print what it did.
+changes left unsettled replayed (the reconciliation, services/settlement.py; `unsettled`
+counts them), the supervision record sealed — as the scheduled `OverdueSweep` would, and
+print what it did.
 
 Against `make run` it reads the environment the local stack wrote (with its clock, set
 ahead by `make clock`); against a deployment, with the stage's environment set (or invoke

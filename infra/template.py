@@ -24,6 +24,7 @@ OUTPUT_ENV = {
     "UsageTable": "OW_USAGE_TABLE",
     "MaterialsTable": "OW_MATERIALS_TABLE",
     "MaterialsBucketName": "OW_MATERIALS_BUCKET",
+    "SupervisionSealsBucketName": "OW_SUPERVISION_SEALS_BUCKET",
     "TasksQueueUrl": "OW_TASKS_QUEUE_URL",
     "ConcludeQueueUrl": "OW_CONCLUDE_QUEUE_URL",
     "StartsQueueUrl": "OW_STARTS_QUEUE_URL",

@@ -1,11 +1,13 @@
-"""`make verify-audit`: check the supervision record — every chain of the days asked for,
-entry by entry, and each chain's KMS-signed seal — and name the first entry that is not as
-it was written. Exit 0 when every chain holds, 1 when one does not.
+"""`make verify-audit`: check the supervision record — every KMS-signed seal in the
+write-once store, and every chain of the days asked for (those the seals list and those the
+table holds) entry by entry against them — and name, per chain, the first entry that is not
+as it was sealed or recorded. Exit 0 when every seal and chain holds, 1 when one does not.
 
     python -m infra.verify_audit [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--area CODE]
 
 Against a deployment, run it with the stage's environment (OW_SUPERVISION_TABLE,
-OW_SIGNING_KEY_ID, OW_AREA_CODE, AWS credentials and region) and read access to both;
+OW_SUPERVISION_SEALS_BUCKET, OW_SIGNING_KEY_ID, OW_AREA_CODE, AWS credentials and region)
+and read access to them (docs/runbook.md);
 against `make run`, it reads the environment the local stack wrote. Days default to the
 last 31 up to today (the region's office date).
 """
@@ -31,18 +33,13 @@ def main(argv: list[str] | None = None) -> int:
     start = args.start or end - timedelta(days=30)
     if start > end:
         parser.error("--from is after --to")
-    chains = []
-    day = start
-    while day <= end:
-        checked = supervision_record.verify(day, args.area)
-        if checked["entries"] or checked["sealed"]:
-            chains.append(checked)
-        day += timedelta(days=1)
-    broken = [c for c in chains if c["broken"]]
-    print(json.dumps({"from": start.isoformat(), "to": end.isoformat(), "chains": chains,
-                      "entries": sum(c["entries"] for c in chains),
-                      "holds": not broken}, ensure_ascii=False, indent=1))
-    return 1 if broken else 0
+    checked = supervision_record.verify_days(start, end, args.area)
+    chains, seals = checked["chains"], checked["seals"]
+    holds = seals["broken"] is None and not any(c["broken"] for c in chains)
+    print(json.dumps({"from": start.isoformat(), "to": end.isoformat(), "seals": seals,
+                      "chains": chains, "entries": sum(c["entries"] for c in chains),
+                      "holds": holds}, ensure_ascii=False, indent=1))
+    return 0 if holds else 1
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ the issuer's `POST /licenses/verify`. The procedure, for other languages and for
 """
 import argparse
 import json
+import math
 import sys
 import urllib.request
 from datetime import date
@@ -27,6 +28,24 @@ def _keys(where: str) -> list[dict]:
         return json.load(file)["keys"]
 
 
+def _signed(text: str) -> dict:
+    """The license as given, or {} (malformed) for what no issuer signs: not JSON, NaN, or
+    a number too large for a float (Python would read 1e999 as an infinity)."""
+    def no_constant(name: str):
+        raise ValueError(f"{name} is not a JSON number")
+
+    def finite(literal: str) -> float:
+        value = float(literal)
+        if not math.isfinite(value):
+            raise ValueError(f"{literal} is too large for a float")
+        return value
+    try:
+        value = json.loads(text, parse_constant=no_constant, parse_float=finite)
+    except (ValueError, RecursionError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="verify_license",
                                      description=__doc__.split("\n")[0])
@@ -36,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="the date the license must still be valid on")
     args = parser.parse_args(argv)
     text = sys.stdin.read() if args.signed == "-" else open(args.signed, encoding="utf-8").read()
-    verdict = license_proof.verify(json.loads(text), _keys(args.keys), args.today)
+    verdict = license_proof.verify(_signed(text), _keys(args.keys), args.today)
     print(json.dumps(verdict.as_dict(), ensure_ascii=False))
     return 0 if verdict.valid else 1
 

@@ -43,6 +43,16 @@ CASES = [
      "company", 400, "applicant.name"),
     ("POST", "/cases", _text(application()).replace("小吃店", "小吃\\udfff店"), {},
      "company", 400, "form.businessName"),
+    # A number too large for a float read as an infinity was stored as Infinity (201), and
+    # the case could not be served again; the retry with its key was a 500.
+    ("POST", "/cases", _text(application(form={**application()["form"], "areaSqm": 0}))
+     .replace('"areaSqm": 0', '"areaSqm": 1e999'), {"Idempotency-Key": "overflow"},
+     "company", 400, "form.areaSqm"),
+    # Control and format characters (NUL, a right-to-left override) in a name.
+    ("POST", "/cases", _text(application()).replace("深圳小吃有限公司", "深圳小吃\\u0000"), {},
+     "company", 400, "applicant.name"),
+    ("POST", "/cases", _text(application()).replace("深圳小吃有限公司", "深圳\u202e司公"), {},
+     "company", 400, "applicant.name"),
     ("GET", "/items/" + "A" * 3000, None, {}, None, 404, "code"),
     ("GET", "/items/" + FOOD + "/versions/%EF%BC%91", None, {}, None, 404, "version"),
     ("GET", "/licenses/1.2.156.3005.2." + "X" * 3000, None, {}, "company", 404, "licenseId"),

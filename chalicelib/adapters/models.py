@@ -248,6 +248,23 @@ class TaskToken(CasesTableRecord, discriminator="token"):
     tokens = UnicodeSetAttribute()
 
 
+class SettleMarker(CasesTableRecord, discriminator="settle"):
+    """A change of the cases table some of whose effects failed (sk `SETTLE#<stream
+    sequence number>`), holding the change itself (`change`: its old and new images) for
+    the reconciliation to replay (services/settlement.py). Until it settles it is in the
+    `watch` index under shards of its own (`S#<n>`), at the moment it is due; settled, it
+    leaves the index and expires (TTL)."""
+    change = JSONAttribute()
+    failed = ListAttribute(of=UnicodeAttribute)   # the effects that failed first
+    failedAt = UnicodeAttribute()
+    attempts = NumberAttribute(default=0)        # replays asked for by the sweep
+    touchedAt = UnicodeAttribute(null=True)
+    settledAt = UnicodeAttribute(null=True)
+    watchShard = UnicodeAttribute(null=True)
+    watchAt = UnicodeAttribute(null=True)
+    expiresAt = NumberAttribute(null=True)
+
+
 class PasswordAttempts(CasesTableRecord, discriminator="attempts"):
     """One slot of a sliding window of wrong query passwords for a case number (pk
     `QPW#<caseNo>`, sk `S#<address>#<i>` per caller address or `C#<i>` for the number):
@@ -370,6 +387,15 @@ class CatalogueEntryRecord(ItemsTableRecord, discriminator="entry"):
 class DepartmentRecord(ItemsTableRecord, discriminator="department"):
     name = UnicodeAttribute()
     uscc = UnicodeAttribute()
+
+
+class StaffMemberRecord(ItemsTableRecord, discriminator="staff"):
+    """One of a department's staff as their verified tokens showed them (code
+    `STAFF#<dept>`, sk their subject): who a lead may hand the department's tasks to."""
+    role = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    lead = BooleanAttribute(default=False)
+    seenAt = UnicodeAttribute()
 
 
 class HolderIndex(GlobalSecondaryIndex):
@@ -496,8 +522,11 @@ class AuditRecord(_SharedClient, Model):
 
 class SupervisionEntry(_SharedClient, Model):
     """One entry of the supervision record's chain of an area's day (domain/chain.py):
-    seq 1, 2, … in order; seq 0 is the chain's seal (how many entries it covers, the last
-    one's hash, the KMS signature over both)."""
+    seq 1, 2, … in order; seq 0 is the table's copy of the chain's seal (how many entries
+    the last write-once seal covers, the last one's hash, that seal's number); seq -1 the
+    chain's head (the place and hash of the last append). Beside the chains: `KEY#<key>`
+    (seq 0) marks what was recorded where, `OPEN#<area>` (seq YYYYMMDD) the days whose
+    chains are not sealed for good, `SEALS#<area>` (seq 0) the last seal's number."""
     class Meta:
         table_name = "ow-supervision"
         billing_mode = "PAY_PER_REQUEST"
@@ -511,6 +540,10 @@ class SupervisionEntry(_SharedClient, Model):
     sealSeq = NumberAttribute(null=True)
     sealHash = UnicodeAttribute(null=True)
     signature = JSONAttribute(null=True)
+    sealN = NumberAttribute(null=True)         # the write-once seal the copy is of
+    final = BooleanAttribute(null=True)        # that seal was the chain's last
+    lastSeq = NumberAttribute(null=True)       # the chain's head (seq -1): how far the
+    lastHash = UnicodeAttribute(null=True)     # appends took it
 
 
 class BreachRecord(CasesTableRecord, discriminator="breach"):
@@ -598,6 +631,7 @@ class NotificationRecord(NotificationsTableRecord):
     audience = UnicodeAttribute()
     createdAt = UnicodeAttribute()
     claimedAt = UnicodeAttribute(null=True)  # a delivery is publishing it (a lease)
+    claimedBy = UnicodeAttribute(null=True)  # which delivery: the queue message's id
     sentAt = UnicodeAttribute(null=True)     # published on the topic
     readAt = UnicodeAttribute(null=True)
     expiresAt = NumberAttribute()
@@ -610,11 +644,11 @@ class NotificationPrefs(NotificationsTableRecord):
 
 
 ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken, CardRecord,
-              BreachRecord, LicenseChangeRecord, RatingRecord,
+              BreachRecord, LicenseChangeRecord, RatingRecord, SettleMarker,
               PasswordAttempts, OpenApplication, VerifierEntry, VerifierAllowance, DailyCounter,
               IdempotencyRecord, ItemsTableRecord, ItemVersionRecord, ItemCurrentRecord,
               ItemIndexRecord, ItemHistoryRecord, LineageRecord, CatalogueEntryRecord,
-              DepartmentRecord,
+              DepartmentRecord, StaffMemberRecord,
               LicenseRecord, UsageRecord, MaterialRecord, AuditRecord, SupervisionEntry,
               NotificationsTableRecord,
               NotificationRecord, NotificationPrefs)
@@ -623,7 +657,7 @@ ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken
 def _json_attributes() -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
     for model in (CaseRecord, TimelineEvent, TaskRecord, CardRecord, BreachRecord,
-                  RatingRecord):
+                  RatingRecord, SettleMarker):
         discriminator = model._get_discriminator_attribute().get_discriminator(model)
         found[discriminator] = {name for name, attribute in model.get_attributes().items()
                                 if isinstance(attribute, JSONAttribute)}

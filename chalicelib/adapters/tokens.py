@@ -17,6 +17,9 @@ from ..domain.errors import Unauthorized
 from ..domain.identity import ROLES, Principal
 
 ALGORITHMS = ("RS256", "ES256")
+# The JWK key type each algorithm verifies with: a token naming ES256 over an RSA key's
+# kid (or RS256 over an EC key) is refused before any verification is tried.
+KEY_TYPES = {"RS256": "RSA", "ES256": "EC"}
 LEEWAY_SECONDS = 30
 # Principal field -> claim name, unless the stage maps it elsewhere (OW_OIDC_CLAIMS).
 DEFAULT_CLAIMS = {"role": "role", "dept": "dept", "name": "name", "id_number": "idn",
@@ -53,41 +56,54 @@ def verify(authorization: str | None, cfg: config.Config | None = None) -> Princ
             raise jwt.InvalidAlgorithmError(f"algorithm {header.get('alg')!r} not allowed")
         key = _keys(cfg.oidc_jwks_url, cfg.oidc_jwks_refresh_seconds) \
             .get_signing_key_from_jwt(token)
-        claims = jwt.decode(token, key.key, algorithms=list(ALGORITHMS),
+        algorithm = header["alg"]
+        if key.key_type != KEY_TYPES[algorithm] or key.algorithm_name != algorithm:
+            raise jwt.InvalidAlgorithmError(
+                f"algorithm {algorithm} does not match key {header.get('kid')!r} "
+                f"({key.key_type}, {key.algorithm_name})")
+        claims = jwt.decode(token, key.key, algorithms=[algorithm],
                             issuer=cfg.oidc_issuer, audience=cfg.oidc_audience,
                             leeway=LEEWAY_SECONDS,
                             options={"require": ["exp", "iat", "sub", "iss", "aud"]})
     except (jwt.PyJWTError, jwt.PyJWKClientError) as exc:
         raise Unauthorized(f"invalid token: {exc}", field="Authorization") from exc
+    except (TypeError, ValueError, KeyError) as exc:
+        # A malformed header or key the library trips over: still the caller's token.
+        raise Unauthorized("invalid token: it cannot be verified", field="Authorization") \
+            from exc
     names = claim_names(cfg.oidc_claims)
     role = claims.get(names["role"])
     if role not in ROLES:
         raise Unauthorized("token carries no valid role", field="Authorization")
-    acts_for = _delegations(claims.get(names["acts_for"]) or [])
+    delegations = _delegations(claims.get(names["acts_for"]) or [])
     return Principal(sub=claims["sub"], role=role, dept=claims.get(names["dept"]),
                      name=claims.get(names["name"]),
                      id_number=claims.get(names["id_number"]),
                      lead=claims.get(names["lead"]) is True,
                      assurance=_level(claims.get(names["assurance"])),
-                     acts_for=tuple(acts_for))
+                     acts_for=tuple(uscc for uscc, _ in delegations),
+                     company_names=tuple((uscc, name) for uscc, name in delegations if name))
 
 
-def _delegations(value) -> list[str]:
-    """The companies an agent acts for now: `acts_for` lists USCCs, or delegation records
-    `{"uscc": ..., "until": "YYYY-MM-DD"}` of which the lapsed ones are dropped."""
+def _delegations(value) -> list[tuple[str, str | None]]:
+    """The companies an agent acts for now, as (USCC, the company's name if the record
+    gives it): `acts_for` lists USCCs, or delegation records `{"uscc": ..., "name": ...,
+    "until": "YYYY-MM-DD"}` (name and until optional) of which the lapsed ones are
+    dropped."""
     if not isinstance(value, list):
         raise Unauthorized("acts_for must be a list", field="Authorization")
     today = time.strftime("%Y-%m-%d", time.gmtime())
     found = []
     for entry in value:
         if isinstance(entry, str):
-            found.append(entry)
-        elif isinstance(entry, dict) and isinstance(entry.get("uscc"), str):
+            found.append((entry, None))
+        elif isinstance(entry, dict) and isinstance(entry.get("uscc"), str) and \
+                isinstance(entry.get("name"), (str, type(None))):
             until = entry.get("until")
             if until is None or (isinstance(until, str) and until >= today):
-                found.append(entry["uscc"])
+                found.append((entry["uscc"], entry.get("name")))
         else:
-            raise Unauthorized("acts_for entries are USCCs or {uscc, until}",
+            raise Unauthorized("acts_for entries are USCCs or {uscc, name, until}",
                                field="Authorization")
     return found
 

@@ -16,7 +16,8 @@ CHANNEL_HEADER = (("X-Channel", {"type": "string"}, "web, miniprogram, api or co
 
 @http.route(bp, "POST", "/cases", op="apply", summary="apply for a service (统一申报)",
             tag="cases", returns=models.CaseCreated, status=201, body=models.Application,
-            errors=(409, 422), response_headers=("Location", "Idempotent-Replayed"),
+            errors=(409, 422), roles=(identity.APPLICANT, identity.CLERK),
+            response_headers=("Location", "Idempotent-Replayed"),
             headers=(("Idempotency-Key", {"type": "string", "minLength": 1,
                                           "maxLength": 128},
                       "a retry with the same key and body answers the same case"),

@@ -10,8 +10,9 @@ from .. import logs
 from ..adapters import tokens
 from ..services import audit, guides
 from ..contract import errors
+from ..contract.models import free_text_fields
 from ..contract.openapi import OPERATIONS, Operation
-from ..domain import documents, identity, payload
+from ..domain import documents, identity, masking, payload
 from ..domain.errors import (DomainError, NotAcceptable, PayloadTooLarge, Unauthorized,
                              ValidationError)
 from ..domain.masking import mask_text
@@ -133,7 +134,7 @@ def accepts(header: str | None, media_type: str) -> bool:
 
 
 def json_body(request):
-    """The request's JSON body: at most MAX_BODY_BYTES, strict JSON (no NaN or Infinity),
+    """The request's JSON body: at most MAX_BODY_BYTES, strict JSON (no NaN or Infinity, no number too large for a float),
     nested at most payload.MAX_DEPTH levels, every string valid Unicode."""
     return parse_json_body(request.raw_body)
 
@@ -162,6 +163,8 @@ def query_param(request, name: str) -> str | None:
     if value is not None and (len(value) > limit or payload.has_surrogate(value)):
         raise ValidationError(f"{name} must be text of at most {limit} characters",
                               field=name)
+    if value is not None:
+        payload.check_text(value, name, payload.NAME_ALLOWS)
     return value
 
 
@@ -177,10 +180,12 @@ def int_param(request, name: str, default: int, low: int, high: int) -> int:
 
 def body(request, model):
     """The request's JSON body, checked against its contract model (chalicelib/contract):
-    a ValidationError naming the first offending field, or the parsed value."""
+    a ValidationError naming the first offending field, or the parsed value with its free
+    text (the model's FREE_TEXT fields: opinions, reasons, notes…) masked, so that no ID or
+    phone number typed into one is stored or published in clear."""
     value = json_body(request)
     documents.conform(value, model)
-    return value
+    return masking.mask_fields(value, free_text_fields(model))
 
 
 def error_response(error: DomainError, headers=None) -> Response:

@@ -120,7 +120,7 @@ def license_status(license_id):
     return licenses.status_of(license_id)
 
 
-ISSUING_STAFF = (identity.CLERK, identity.REVIEWER, identity.ADMIN)
+ISSUING_STAFF = identity.DEPARTMENT_STAFF
 
 
 def _state_change(action: str, op: str, summary: str):

@@ -66,10 +66,11 @@ def _step(path: str, op: str, summary: str, body, roles: tuple[str, ...], action
 
 
 callback = _step("callback", "callBackRating", "the department verified the complaint and "
-                 "called the rater back (回访)", models.Callback, identity.STAFF,
+                 "called the rater back (回访)", models.Callback, identity.DEPARTMENT_STAFF,
                  ratings.callback)
 rectify = _step("rectification", "rectifyRating", "the department rectified and answers "
-                "the rater", models.RectificationDone, identity.STAFF, ratings.rectify)
+                "the rater", models.RectificationDone, identity.DEPARTMENT_STAFF,
+                ratings.rectify)
 respond = _step("response", "respondToRectification", "the rater accepts the rectification "
                 "or asks for a re-review (复核)", models.RectificationResponse,
                 (identity.APPLICANT,), ratings.respond)
@@ -77,7 +78,7 @@ decide_review = _step("review/decision", "decideRatingReview", "a supervisor dec
                       "re-review: upheld (closed) or redo", models.ReviewDecision,
                       (identity.SUPERVISOR,), ratings.decide_review)
 contest = _step("contest", "contestRating", "the department's lead contests an abusive "
-                "rating with evidence", models.RatingContest, identity.STAFF,
+                "rating with evidence", models.RatingContest, identity.DEPARTMENT_STAFF,
                 ratings.contest)
 decide_contest = _step("contest/decision", "decideRatingContest", "a supervisor decides a "
                        "contest: upheld (the rating is voided) or rejected",

@@ -11,6 +11,9 @@ from . import http
 
 bp = Blueprint(__name__)
 staff_route = functools.partial(http.route, roles=identity.STAFF, tag="supervision")
+# A card is acknowledged and appealed by the department it is charged to.
+department_route = functools.partial(http.route, roles=identity.DEPARTMENT_STAFF,
+                                     tag="supervision")
 
 
 @staff_route(bp, "GET", "/supervision/cards", op="listCards",
@@ -58,7 +61,7 @@ def case_supervision(case_no):
     return supervision.case_supervision(http.principal(bp.current_request), case_no)
 
 
-@staff_route(bp, "POST", "/supervision/cards/{card_id}/acknowledge", op="acknowledgeCard",
+@department_route(bp, "POST", "/supervision/cards/{card_id}/acknowledge", op="acknowledgeCard",
              summary="the department has seen the card (and says what it does about it)",
              returns=models.Card, body=models.CardAcknowledgement, errors=(404, 409))
 def acknowledge(card_id):
@@ -67,7 +70,7 @@ def acknowledge(card_id):
                                    http.body(request, models.CardAcknowledgement))
 
 
-@staff_route(bp, "POST", "/supervision/cards/{card_id}/appeal", op="appealCard",
+@department_route(bp, "POST", "/supervision/cards/{card_id}/appeal", op="appealCard",
              summary="the department's lead appeals a yellow or red card, with its reason",
              returns=models.Card, body=models.CardAppeal, errors=(404, 409))
 def appeal(card_id):

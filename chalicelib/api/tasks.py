@@ -11,8 +11,10 @@ from . import http
 from .cases import CHANNEL_HEADER, channel_of
 
 bp = Blueprint(__name__)
-# Every task route is for staff (clerks, reviewers, leads, supervisors, admins).
+# The inbox is read by staff (an admin any department's); a task is acted on only by its
+# department's own clerks and reviewers (and their lead).
 staff_route = functools.partial(http.route, roles=identity.STAFF)
+department_route = functools.partial(http.route, roles=identity.DEPARTMENT_STAFF)
 
 
 def _flag(request, name: str) -> bool | None:
@@ -48,21 +50,21 @@ def inbox():
                        cursor=http.query_param(request, "cursor"))
 
 
-@staff_route(bp, "POST", "/tasks/{task_id}/claim", op="claimTask",
+@department_route(bp, "POST", "/tasks/{task_id}/claim", op="claimTask",
             summary="claim a task: from now on only the claimant decides it", tag="tasks",
             returns=models.Decided, errors=(404, 409))
 def claim(task_id):
     return tasks.claim(http.principal(bp.current_request), task_id)
 
 
-@staff_route(bp, "POST", "/tasks/{task_id}/release", op="releaseTask",
+@department_route(bp, "POST", "/tasks/{task_id}/release", op="releaseTask",
             summary="give a claimed task back (the claimant, or the department's lead)",
             tag="tasks", returns=models.Decided, errors=(404, 409))
 def release(task_id):
     return tasks.release(http.principal(bp.current_request), task_id)
 
 
-@staff_route(bp, "POST", "/tasks/{task_id}/assign", op="assignTask",
+@department_route(bp, "POST", "/tasks/{task_id}/assign", op="assignTask",
             summary="the department's lead hands a task to one of its staff", tag="tasks",
             returns=models.Decided, body=models.Assignment, errors=(404, 409))
 def assign(task_id):
@@ -71,7 +73,7 @@ def assign(task_id):
                         http.body(request, models.Assignment))
 
 
-@staff_route(bp, "POST", "/tasks/{task_id}/decision", op="decideTask",
+@department_route(bp, "POST", "/tasks/{task_id}/decision", op="decideTask",
             summary="decide a task once; resumes the workflow", tag="tasks",
             returns=models.Decided, body=models.Decision, errors=(404, 409, 422),
             headers=CHANNEL_HEADER)
@@ -81,7 +83,7 @@ def decide(task_id):
                         http.body(request, models.Decision), channel=channel_of(request))
 
 
-@staff_route(bp, "POST", "/tasks/{task_id}/special-procedure", op="startSpecialProcedure",
+@department_route(bp, "POST", "/tasks/{task_id}/special-procedure", op="startSpecialProcedure",
             summary="start a special procedure (听证, 专家评审, 现场勘验…): case 9, clock stopped",
             tag="tasks", returns=models.Decided, body=models.SpecialProcedureStart,
             errors=(404, 409, 422), headers=CHANNEL_HEADER)
@@ -92,7 +94,7 @@ def start_special_procedure(task_id):
                                          channel=channel_of(request))
 
 
-@staff_route(bp, "POST", "/tasks/{task_id}/special-procedure/end", op="endSpecialProcedure",
+@department_route(bp, "POST", "/tasks/{task_id}/special-procedure/end", op="endSpecialProcedure",
             summary="record the special procedure's result: case 10, back in review",
             tag="tasks", returns=models.Decided, body=models.SpecialProcedureEnd,
             errors=(404, 409), headers=CHANNEL_HEADER)

@@ -26,6 +26,8 @@ CATALOGUE: dict[str, ErrorKind] = {
     "forbidden": ErrorKind(403, "无权进行此操作", "You may not do this"),
     "assurance_too_low": ErrorKind(403, "该事项要求更高的实名认证等级",
                                    "The item needs a more strongly verified identity"),
+    "unverified_holder_name": ErrorKind(403, "登录身份未提供经核验的申请人名称",
+                                        "The sign-in gives no verified name to apply in"),
     "not_found": ErrorKind(404, "请求的资源不存在", "No such resource"),
     "method_not_allowed": ErrorKind(405, "该地址不支持此请求方法",
                                     "This method is not allowed on this path"),
@@ -87,16 +89,24 @@ CATALOGUE: dict[str, ErrorKind] = {
                                      "The resource changed since the ETag given in If-Match"),
     "payload_too_large": ErrorKind(413, "请求内容过大（不超过256KB）",
                                    "The request body is larger than 256 KB"),
+    "uri_too_long": ErrorKind(414, "请求地址过长（不超过64KB）",
+                              "The request line (method, path and query) is longer than 64 KB"),
     "unsupported_media_type": ErrorKind(415, "请求内容须为 application/json",
                                         "The request body must be application/json"),
     "idempotency_key_reused": ErrorKind(422, "幂等键已用于另一个不同的请求",
                                         "The Idempotency-Key was used with another request"),
     "unprocessable": ErrorKind(422, "请求无法处理", "The request cannot be processed"),
+    "assignee_not_in_department": ErrorKind(
+        422, "只能将任务转交给本部门可办理该任务的人员",
+        "A task goes only to one of its department's staff who handles its kind"),
     "special_procedure_not_allowed": ErrorKind(
         422, "该事项版本未规定此类特别程序",
         "The item version allows no special procedure of this type"),
     "materials_to_follow_not_allowed": ErrorKind(
         422, "该事项版本不允许容缺办理", "The item version allows no materials to follow"),
+    "headers_too_large": ErrorKind(431, "请求头过大（每行不超过64KB，不超过100个）",
+                                   "A request header is longer than 64 KB, or there are more "
+                                   "than 100"),
     # 429
     "too_many_attempts": ErrorKind(429, "查询密码错误次数过多，请15分钟后再试",
                                    "Too many wrong query passwords for this case; retry in "
@@ -110,8 +120,8 @@ CATALOGUE: dict[str, ErrorKind] = {
 BY_STATUS = {400: "validation_error", 401: "unauthorized", 403: "forbidden",
              404: "not_found", 405: "method_not_allowed", 406: "not_acceptable",
              409: "conflict",
-             412: "precondition_failed", 413: "payload_too_large",
-             415: "unsupported_media_type", 422: "unprocessable",
+             412: "precondition_failed", 413: "payload_too_large", 414: "uri_too_long",
+             415: "unsupported_media_type", 431: "headers_too_large", 422: "unprocessable",
              429: "too_many_attempts", 500: "internal_error"}
 
 

@@ -10,6 +10,7 @@ silently ignored value); response models allow fields added later. Rules a schem
 say (ID-number check digits, a stage's lead among its departments, limits that add up)
 stay in the domain, which answers them with the same error shape.
 """
+import functools
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -20,8 +21,11 @@ from ..domain.documents import Implementation
 
 # -- shared pieces ----------------------------------------------------------------------
 
+# Free text (an opinion, a reason, a note, a purpose): masked as it comes in.
+FREE_TEXT = documents.FREE_TEXT
+
 Text, Name, ShortText = documents.Text, documents.Name, documents.ShortText
-Reason = Annotated[str, Meta(min_length=1, max_length=500,
+Reason = Annotated[str, Meta(extra=FREE_TEXT, min_length=1, max_length=500,
                              description="why the change is made (kept in the history)",
                              examples=["根据2026年新修订的实施办法调整材料清单"])]
 Date = Annotated[str, Meta(pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2026-12-02"])]
@@ -359,7 +363,7 @@ class Case(Response):
 
 
 class CaseClosing(Request):
-    reason: Annotated[str, Meta(min_length=1, max_length=500, pattern=r"\S",
+    reason: Annotated[str, Meta(extra=FREE_TEXT, min_length=1, max_length=500, pattern=r"\S",
                                 examples=["申请人主动撤回"])]
 
 
@@ -371,7 +375,7 @@ class Closed(Response):
 
 class Supply(Request):
     materials: Annotated[list[documents.MaterialRef], Meta(min_length=1)]
-    note: Annotated[str, Meta(max_length=500)] | None = None
+    note: Annotated[str, Meta(extra=FREE_TEXT, max_length=500)] | None = None
 
 
 class Supplied(Response):
@@ -476,7 +480,8 @@ class Decision(Request):
                                 "deny"], Meta(
         description="acceptance: accept | refuse | not_accept | supplement; "
                     "review: approve | deny | supplement")]
-    opinion: Annotated[str, Meta(max_length=1000, examples=["材料齐全，予以受理"],
+    opinion: Annotated[str, Meta(extra=FREE_TEXT, max_length=1000,
+                                 examples=["材料齐全，予以受理"],
                                  description="required to refuse, deny or ask for a "
                                              "supplement")] | None = None
     materials: Annotated[list[MaterialName], Meta(
@@ -494,12 +499,12 @@ class Assignment(Request):
 
 class SpecialProcedureStart(Request):
     type: documents.SpecialProcedureType
-    reason: Annotated[str, Meta(min_length=1, max_length=1000, pattern=r"\S",
+    reason: Annotated[str, Meta(extra=FREE_TEXT, min_length=1, max_length=1000, pattern=r"\S",
                                 examples=["需现场核查经营场所"])]
 
 
 class SpecialProcedureEnd(Request):
-    result: Annotated[str, Meta(min_length=1, max_length=1000, pattern=r"\S",
+    result: Annotated[str, Meta(extra=FREE_TEXT, min_length=1, max_length=1000, pattern=r"\S",
                                 examples=["现场勘验合格"])]
 
 
@@ -594,17 +599,18 @@ class CaseSupervision(Response):
 
 
 class CardAcknowledgement(Request):
-    note: Annotated[str, Meta(max_length=1000, examples=["已督促经办人今日办结"])] | None = None
+    note: Annotated[str, Meta(extra=FREE_TEXT, max_length=1000,
+                              examples=["已督促经办人今日办结"])] | None = None
 
 
 class CardAppeal(Request):
-    reason: Annotated[str, Meta(min_length=1, max_length=1000, pattern=r"\S",
+    reason: Annotated[str, Meta(extra=FREE_TEXT, min_length=1, max_length=1000, pattern=r"\S",
                                 examples=["系统故障导致超期，已附运维记录"])]
 
 
 class AppealDecision(Request):
     decision: Literal["upheld", "rejected"]
-    opinion: Annotated[str, Meta(min_length=1, max_length=1000, pattern=r"\S",
+    opinion: Annotated[str, Meta(extra=FREE_TEXT, min_length=1, max_length=1000, pattern=r"\S",
                                  examples=["情况属实，撤销黄牌"])]
 
 
@@ -618,7 +624,7 @@ RectificationState = Annotated[Literal[
                      "accepts, or a supervisor upholds a re-review) | review_requested "
                      "(复核); contested (the department says the rating is abusive) → "
                      "voided (upheld) or back")]
-Remark = Annotated[str, Meta(min_length=1, max_length=1000, pattern=r"\S")]
+Remark = Annotated[str, Meta(extra=FREE_TEXT, min_length=1, max_length=1000, pattern=r"\S")]
 
 
 class RatingIn(Request):
@@ -633,7 +639,8 @@ class RatingIn(Request):
     indicators: Annotated[dict[str, RatingLevel], Meta(max_length=10,
         description="attitude 服务态度, efficiency 办事效率, once 一次办成, guidance 办事指南"
                     "清晰, convenience 办事便捷")] | None = None
-    comment: Annotated[str, Meta(max_length=500, examples=["窗口人员态度很好"])] | None = None
+    comment: Annotated[str, Meta(extra=FREE_TEXT, max_length=500,
+                                 examples=["窗口人员态度很好"])] | None = None
 
 
 class Rectification(Response):
@@ -686,14 +693,14 @@ class RatingPage(Response):
 
 class Callback(Request):
     verified: Annotated[bool, Meta(description="whether the complaint proved true")]
-    note: Annotated[str, Meta(min_length=1, max_length=1000, pattern=r"\S",
+    note: Annotated[str, Meta(extra=FREE_TEXT, min_length=1, max_length=1000, pattern=r"\S",
                               examples=["已电话回访，情况属实"])]
 
 
 class RectificationDone(Request):
-    measures: Annotated[str, Meta(min_length=1, max_length=1000, pattern=r"\S",
+    measures: Annotated[str, Meta(extra=FREE_TEXT, min_length=1, max_length=1000, pattern=r"\S",
                                   examples=["已对窗口人员开展服务规范培训"])]
-    answer: Annotated[str, Meta(min_length=1, max_length=1000, pattern=r"\S",
+    answer: Annotated[str, Meta(extra=FREE_TEXT, min_length=1, max_length=1000, pattern=r"\S",
                                 description="what the rater is told",
                                 examples=["感谢您的监督，我们已完成整改"])]
 
@@ -713,7 +720,8 @@ class ReviewDecision(Request):
 
 class RatingContest(Request):
     reason: Remark
-    evidence: Annotated[list[Annotated[str, Meta(min_length=1, max_length=500)]], Meta(
+    evidence: Annotated[list[Annotated[str, Meta(extra=FREE_TEXT, min_length=1,
+                                                 max_length=500)]], Meta(
         min_length=1, max_length=20, description="what shows the rating is abusive "
                                                  "(references to recordings, messages…)")]
 
@@ -902,7 +910,7 @@ class MaterialDownload(Response):
 
 
 class LicenseStateChange(Request):
-    reason: Annotated[str, Meta(min_length=1, max_length=500)]
+    reason: Annotated[str, Meta(extra=FREE_TEXT, min_length=1, max_length=500)]
 
 
 class LicenseChanges(Request):
@@ -912,7 +920,7 @@ class LicenseChanges(Request):
 
 class LicenseReissue(Request):
     changes: LicenseChanges
-    reason: Annotated[str, Meta(min_length=1, max_length=500)]
+    reason: Annotated[str, Meta(extra=FREE_TEXT, min_length=1, max_length=500)]
 
 
 class VerificationRequest(Request):
@@ -922,9 +930,9 @@ class VerificationRequest(Request):
         description="an annotated copy's annotation (加注件): signed with the license")] = None
     state: str | None = None
     supersededBy: str | None = None
-    purpose: Annotated[str, Meta(min_length=1, max_length=200, description=(
+    purpose: Annotated[str, Meta(extra=FREE_TEXT, min_length=1, max_length=200, description=(
         "why the license is verified (用证事由): required but from its holder"))] | None = None
-    organisation: Annotated[str, Meta(max_length=200, description=(
+    organisation: Annotated[str, Meta(extra=FREE_TEXT, max_length=200, description=(
         "the organisation verifying it, as the verifier states it"))] | None = None
 
 
@@ -950,7 +958,7 @@ class Verification(Response):
 
 
 class AnnotatedCopyRequest(Request):
-    purpose: Annotated[str, Meta(min_length=1, max_length=200)]
+    purpose: Annotated[str, Meta(extra=FREE_TEXT, min_length=1, max_length=200)]
     validUntil: Annotated[str, Meta(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
 
@@ -991,3 +999,31 @@ class PublicKeys(Response):
     issuer: str
     issuerCode: str
     keys: list[PublicKey]
+
+
+# -- free text ----------------------------------------------------------------------------
+
+@functools.cache
+def free_text_fields(model: type) -> tuple[tuple[str, ...], ...]:
+    """Where `model` holds free text (fields marked FREE_TEXT): each a path of the JSON
+    names of the fields to it, "*" standing for every item of a list."""
+    from msgspec import inspect
+
+    found = []
+
+    def walk(kind, path, marked, seen):
+        if isinstance(kind, inspect.Metadata):
+            walk(kind.type, path, marked or bool((kind.extra or {}).get("freeText")), seen)
+        elif isinstance(kind, inspect.StructType) and kind.cls not in seen:
+            for field in kind.fields:
+                walk(field.type, path + (field.encode_name,), False, seen | {kind.cls})
+        elif isinstance(kind, inspect.ListType):
+            walk(kind.item_type, path + ("*",), False, seen)
+        elif isinstance(kind, inspect.UnionType):
+            for member in kind.types:
+                walk(member, path, marked, seen)
+        elif isinstance(kind, inspect.StrType) and marked:
+            found.append(path)
+
+    walk(inspect.type_info(model), (), False, frozenset())
+    return tuple(dict.fromkeys(found))

@@ -3,7 +3,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from . import documents, identifiers
+from . import documents, identifiers, payload
 from .canonical import canonical_bytes
 from .documents import conform
 from .errors import ValidationError
@@ -26,6 +26,9 @@ def parse_application(body) -> Application:
     then the applicant's ID number by its own check digit."""
     document = conform(body, documents.Application)
     raw = document.applicant
+    # A name is one line of visible text: not even a line break (any body's text refuses
+    # the other control and format characters).
+    payload.check_text(raw.name, "applicant.name", payload.NAME_ALLOWS)
     id_number = raw.idNumber.strip().upper()
     if not identifiers.is_valid_id_number(id_number, raw.type):
         what = "公民身份号码" if raw.type == "natural" else "统一社会信用代码"

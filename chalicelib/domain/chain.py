@@ -1,15 +1,27 @@
-"""The supervision record's tamper evidence (电子监察记录): entries of one chain (an area's
-day) each carry the hash of the entry before them, and the chain's head is sealed with a
-signature. Pure functions: what an entry's hash is, and where a chain read back from the
-store stops being the chain that was written.
+"""The supervision record's tamper evidence (电子监察记录). Pure functions: what an entry's
+hash is, what a seal says, and where the record read back from the store stops being the
+record that was written.
 
-An edited entry no longer hashes to what the next one names; a deleted one leaves a gap in
-the sequence; a reordered pair breaks both; a tail cut off after sealing leaves the seal
-naming an entry that is not there, and an entry slipped in after sealing is past the seal
-(allowed only until the next seal, which then covers it).
+Entries of one chain (an area's office day) each carry the hash of the entry before them.
+A seal is one signed document per sweep, numbered 1, 2, … per area and each naming the
+digest of the seal before it (so seals chain across days); it lists every chain still open
+(its day not sealed for good) with its length and head and the hash of every entry added
+since the previous seal, and marks a chain `final` once its day is over. Seals are kept in
+a write-once store, so the hash of every sealed entry is known from outside the table:
+
+- a sealed entry that was edited, deleted, moved, or rewritten and re-hashed with all the
+  entries after it, differs from its sealed hash at its own place, which is named;
+- a chain deleted whole (its seal too) is still listed by the seals, and a seal deleted
+  from the table is still in the store;
+- past the last seal (the unsealed tail, at most one sweep long), each entry must follow
+  the one before, hash as it says, and agree with the marker written in the same
+  transaction (its chain, place and hash), and the chain must reach the head that
+  transaction moved on: an entry slipped in without a marker, changed and re-hashed, or
+  the last one deleted, is named;
+- an entry after a chain's final seal was not written by the record.
 """
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .canonical import canonical_bytes
 
@@ -26,40 +38,158 @@ def entry_hash(prev_hash: str, seq: int, body: dict) -> str:
                           + b"\n" + canonical_bytes(body)).hexdigest()
 
 
-def seal_message(chain: str, seq: int, head_hash: str) -> bytes:
-    """What a chain's seal signs: its id, how many entries and the last one's hash."""
-    return canonical_bytes({"chain": chain, "seq": seq, "hash": head_hash})
+def seal_message(document: dict) -> bytes:
+    """What a seal's signature covers: the seal without its signature."""
+    return canonical_bytes({k: v for k, v in document.items() if k != "signature"})
+
+
+def seal_digest(document: dict) -> str:
+    """What the next seal names as its `prev`: the hash of the whole seal, signed."""
+    return hashlib.sha256(canonical_bytes(document)).hexdigest()
 
 
 @dataclass(frozen=True)
 class Broken:
     chain: str
-    seq: int          # the first entry that is not as written (0: the seal itself)
+    seq: int          # the first entry that is not as written (0: the chain's seal)
     reason: str
 
 
-def verify(chain: str, entries: list[dict], seal: dict | None,
-           seal_is_genuine) -> Broken | None:
-    """The first break in `entries` (each {"seq", "prevHash", "hash", "body"}, in stored
-    order), or None. `seal` is {"seq", "hash", "signature"} or None (a chain not sealed
-    yet); `seal_is_genuine(message, signature)` checks the signature."""
-    previous = GENESIS
-    for expected, entry in enumerate(entries, start=1):
+@dataclass
+class Sealed:
+    """What the seals say of one chain: every sealed entry's hash in order (kept for the
+    days asked for; of the others only how many and the last), the last seal that listed
+    it, and whether that seal was its final one."""
+    hashes: list[str] = field(default_factory=list)
+    seal: int = 0
+    final: bool = False
+    count: int = 0
+    head: str = GENESIS
+
+
+@dataclass(frozen=True)
+class BrokenSeal:
+    n: int
+    reason: str
+
+
+def read_seals(seals: list[dict], is_genuine, keep=lambda day: True,
+               anchored: bool = False) -> tuple[dict[str, Sealed], BrokenSeal | None]:
+    """The chains the seals (an area's, in order of their number: from the first, or when
+    `anchored` from any one, taken as it stands) describe, by day, and the first seal that
+    is not genuine or does not follow the one before; the chains as the seals before it
+    described them. `is_genuine(message, signature)` checks a signature; the hashes of a
+    day are kept if `keep(day)` (from the anchor on)."""
+    chains: dict[str, Sealed] = {}
+    previous = None
+    for seal in seals:
+        n = seal.get("n")
+        if not is_genuine(seal_message(seal), seal.get("signature")):
+            return chains, BrokenSeal(n, "its signature does not verify")
+        if previous is None and n != 1 and anchored:
+            for day, part in seal.get("chains", {}).items():
+                chains[day] = Sealed(seal=n, final=bool(part.get("final")),
+                                     count=part["seq"], head=part["head"])
+            previous = seal
+            continue
+        if previous is None and n != 1:
+            return chains, BrokenSeal(n, "the seals before it are missing")
+        if previous is not None and (n != previous["n"] + 1
+                                     or seal.get("prev") != seal_digest(previous)):
+            return chains, BrokenSeal(n, f"does not follow seal {previous['n']}")
+        for day, part in sorted(seal.get("chains", {}).items()):
+            known = chains.setdefault(day, Sealed())
+            if known.final:
+                return chains, BrokenSeal(n, f"lists {day} after its final seal")
+            if part["from"] != known.count:
+                return chains, BrokenSeal(n, f"does not continue {day} where seal "
+                                             f"{known.seal} left it")
+            added = list(part["hashes"])
+            head = added[-1] if added else known.head
+            if known.count + len(added) != part["seq"] or head != part["head"]:
+                return chains, BrokenSeal(n, f"its hashes of {day} do not reach its head")
+            if keep(day):
+                known.hashes += added
+            known.count, known.head = part["seq"], head
+            known.seal, known.final = n, bool(part.get("final"))
+        previous = seal
+    return chains, None
+
+
+def check_new(chain: str, sealed_seq: int, sealed_head: str, entries: list[dict],
+              markers: dict[int, dict | None]) -> tuple[list[dict], Broken | None]:
+    """Entries past a chain's last seal (each {"seq", "prevHash", "hash", "body"}, in
+    order), as the sweep and the verifier check them: the ones that hold, up to the first
+    that does not (and why). `markers[seq]` is the marker the entry's key names ({"chain",
+    "seq", "hash"}), None when there is none."""
+    good, previous = [], sealed_head
+    for expected, entry in enumerate(entries, start=sealed_seq + 1):
         if entry["seq"] != expected:
-            return Broken(chain, expected, f"entry {expected} is missing or out of order "
-                                           f"(found {entry['seq']})")
+            return good, Broken(chain, expected, f"is missing or out of order "
+                                                 f"(found {entry['seq']})")
         if entry["prevHash"] != previous:
-            return Broken(chain, expected, "does not follow the entry before it")
+            return good, Broken(chain, expected, "does not follow the entry before it")
         if entry_hash(previous, expected, entry["body"]) != entry["hash"]:
-            return Broken(chain, expected, "its content was changed")
+            return good, Broken(chain, expected, "its content was changed")
+        marker = markers.get(expected)
+        if not marker or marker.get("chain") != chain or marker.get("seq") != expected:
+            return good, Broken(chain, expected, "no marker records it here: the record "
+                                                 "did not write it")
+        if marker.get("hash") != entry["hash"]:
+            return good, Broken(chain, expected, "differs from its marker: changed and "
+                                                 "re-hashed after it was recorded")
+        good.append(entry)
         previous = entry["hash"]
-    if seal is None:
-        return None
-    if not seal_is_genuine(seal_message(chain, seal["seq"], seal["hash"]), seal["signature"]):
-        return Broken(chain, 0, "the seal's signature does not verify")
-    if seal["seq"] > len(entries):
-        return Broken(chain, len(entries) + 1, f"the seal covers {seal['seq']} entries, "
-                                               f"{len(entries)} are there")
-    if seal["seq"] and entries[seal["seq"] - 1]["hash"] != seal["hash"]:
-        return Broken(chain, seal["seq"], "differs from the entry the seal covers")
+    return good, None
+
+
+def verify(chain: str, entries: list[dict], sealed: Sealed | None,
+           markers: dict[int, dict | None], head: dict | None = None,
+           table_seal: dict | None = None, overdue: bool = False) -> Broken | None:
+    """The first break in one chain, or None.
+
+    `entries` as stored (each {"seq", "prevHash", "hash", "body"}, in order); `sealed`
+    what the write-once seals say of it (None: never sealed); `markers` the markers of the
+    entries past the seals, by place; `head` the chain's head ({"seq", "hash"}: how far the
+    appends took it); `table_seal` the table's copy of its seal ({"seq", "hash"});
+    `overdue` whether a seal was written after its day was over (so every entry should
+    be sealed)."""
+    expected = sealed.hashes if sealed else []
+    by_seq = {e["seq"]: e for e in entries}
+    previous = GENESIS
+    for seq in range(1, len(expected) + 1):
+        entry, want = by_seq.get(seq), expected[seq - 1]
+        if entry is None:
+            return Broken(chain, seq, f"is missing: seal {sealed.seal} covers "
+                                      f"{len(expected)} entries")
+        if entry_hash(previous, seq, entry["body"]) != want:
+            return Broken(chain, seq, "its content was changed" if entry["hash"] == want
+                          else "is not the entry that was sealed: changed and re-hashed, "
+                               "moved or replaced")
+        if entry["hash"] != want or entry["prevHash"] != previous:
+            return Broken(chain, seq, "its stored hashes were changed")
+        previous = want
+    tail = [e for e in entries if e["seq"] > len(expected)]
+    if tail and sealed and sealed.final:
+        return Broken(chain, len(expected) + 1, f"was added after the chain's final seal "
+                                                f"({sealed.seal})")
+    if tail and overdue:
+        return Broken(chain, len(expected) + 1, "was never sealed, though a seal was "
+                                                "written after its day was over")
+    _, broken = check_new(chain, len(expected), previous, tail, markers)
+    if broken:
+        return broken
+    last = max((e["seq"] for e in entries), default=0)
+    if head and head["seq"] > last:
+        return Broken(chain, last + 1, f"is missing: the chain's head says {head['seq']} "
+                                       f"entries were recorded")
+    if sealed and expected:
+        if table_seal is None:
+            return Broken(chain, 0, f"the chain's seal is missing from the table (seal "
+                                    f"{sealed.seal} covers {len(expected)} entries)")
+        if (table_seal["seq"], table_seal["hash"]) != (len(expected), expected[-1]):
+            return Broken(chain, 0, f"the chain's seal in the table differs from seal "
+                                    f"{sealed.seal}")
+    elif table_seal is not None and table_seal["seq"]:
+        return Broken(chain, 0, "the table has a seal no write-once seal made")
     return None

@@ -30,6 +30,11 @@ Kind = Annotated[Literal["01", "02", "03", "04", "05", "06", "07", "08", "09", "
 Channel = Literal["web", "miniprogram", "api", "counter"]
 
 
+# Marks a field as free text, typed by staff or an applicant (an opinion, a reason, a
+# note, a file's name): whatever ID or phone number it holds is masked as the request comes
+# in, before anything stores or publishes it (api/http.body, masking.mask_text).
+FREE_TEXT = {"freeText": True}
+
 READ_ONLY = Meta(description="set by the service; ignored when sent",
                  extra_json_schema={"readOnly": True})
 
@@ -220,7 +225,8 @@ class MaterialRef(Document):
 class MaterialUpload(Document):
     """What an applicant declares before uploading a material (POST /materials)."""
     name: Annotated[str, Meta(min_length=1, max_length=200, pattern=r"\S",
-                              examples=["营业执照.pdf"])]
+                              examples=["营业执照.pdf"], extra=FREE_TEXT,
+                              description="the file's name, as typed (free text)")]
     contentType: ContentType
     size: Annotated[int, Meta(ge=1, le=MAX_MATERIAL_BYTES, description="bytes")]
     sha256: Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$",

@@ -2,12 +2,17 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from . import payload
 from .errors import Forbidden, Unauthorized
 
 APPLICANT, CLERK, REVIEWER, SUPERVISOR, ADMIN, EVALUATOR = (
     "applicant", "clerk", "reviewer", "supervisor", "admin", "evaluator")
 ROLES = (APPLICANT, CLERK, REVIEWER, SUPERVISOR, ADMIN, EVALUATOR)
 STAFF = (CLERK, REVIEWER, SUPERVISOR, ADMIN)
+# A department's own staff: they (and only they) decide its tasks, change the licenses it
+# issued, call back and rectify its ratings, acknowledge and appeal its cards. Supervisors
+# and the catalogue admin read every case but act on none of a department's work.
+DEPARTMENT_STAFF = (CLERK, REVIEWER)
 # Staff who read every case of the area; clerks and reviewers read only the cases their
 # department holds or held a task on. An evaluator (third party) reads statistics only.
 READS_EVERY_CASE = (SUPERVISOR, ADMIN)
@@ -26,13 +31,17 @@ class Principal:
     # The legal persons (USCCs) this natural person is an authorised agent of (代办 /
     # 法人授权), as the identity provider's delegation records say.
     acts_for: tuple[str, ...] = ()
+    # (USCC, name) of the companies whose delegation record names them: the verified name a
+    # company's case and license carry when its agent applies.
+    company_names: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_staff(self) -> bool:
         return self.role in STAFF
 
     def leads(self, dept: str) -> bool:
-        return self.role == ADMIN or (self.lead and self.dept == dept)
+        """Leads `dept`: a member of its staff the identity provider marks as its lead."""
+        return self.lead and self.dept == dept and self.role in DEPARTMENT_STAFF
 
 
 def owns(principal: Principal | None, owner_sub: str | None,
@@ -51,6 +60,30 @@ def owns(principal: Principal | None, owner_sub: str | None,
         return False
     return any(is_owner_id(id_number) for id_number in
                (principal.id_number, *principal.acts_for) if id_number)
+
+
+def holder_name(principal: Principal, applicant: dict) -> str:
+    """The name a case (and the license it earns) carries for `applicant`: never the name
+    an applicant typed, but the verified one — the token's name for an applicant applying
+    in its own name (a person, or a company signed in as itself), the delegation's for a
+    company its agent applies for. At the counter the clerk, who has seen the applicant's
+    papers, enters the name (its characters are checked with every other text).
+
+    An applicant whose identity names no usable name cannot apply: 403
+    unverified_holder_name (the identity provider must send it)."""
+    if principal.role != APPLICANT:
+        return applicant["name"]
+    if applicant["idNumber"] == principal.id_number:
+        verified, whose = principal.name, "the token names no name (claim name)"
+    else:
+        verified = dict(principal.company_names).get(applicant["idNumber"])
+        whose = (f"the delegation for {applicant['idNumber']} names no company name (claim "
+                 "acts_for: {uscc, name})")
+    if not isinstance(verified, str) or not verified.strip() or \
+            payload.hidden_character(verified, payload.NAME_ALLOWS) is not None:
+        raise Forbidden(f"{whose}: a case is made out only in a verified name",
+                        field="applicant.name", code="unverified_holder_name")
+    return verified.strip()
 
 
 def reads_case(principal: Principal | None, task_departments: set[str]) -> bool:
@@ -75,6 +108,14 @@ def require_role(principal: Principal | None, *roles: str) -> Principal:
     if principal.role not in roles:
         raise Forbidden(f"role {principal.role} may not do this; needs {' or '.join(roles)}")
     return principal
+
+
+def require_own_department(principal: Principal, dept: str) -> None:
+    """The caller is one of `dept`'s own staff (acting on its work: no one else, not even
+    an admin)."""
+    if principal.role not in DEPARTMENT_STAFF or principal.dept != dept:
+        raise Forbidden(f"this is department {dept}'s to do; only its own staff act on it",
+                        field="dept")
 
 
 def require_department(principal: Principal, dept: str) -> None:

@@ -7,6 +7,7 @@ department changes a license's state, always with a reason.
 """
 from datetime import date
 
+from . import payload
 from .errors import Conflict, ValidationError
 from .identifiers import make_license_identifier, parse_license_identifier
 
@@ -66,5 +67,7 @@ def reissued(document: dict, changes: dict, today: date) -> dict:
             raise ValidationError("validTo must be after today", field="changes.validTo")
     if "holder" in changes and not str(changes["holder"]).strip():
         raise ValidationError("holder must not be empty", field="changes.holder")
+    if "holder" in changes:
+        payload.check_text(str(changes["holder"]), "changes.holder", payload.NAME_ALLOWS)
     return {**document, **changes, "identifier": next_version(document["identifier"]),
             "issueDate": today.isoformat(), "validFrom": today.isoformat()}

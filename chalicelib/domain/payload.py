@@ -3,18 +3,51 @@
 Python's JSON parser accepts things DynamoDB, UTF-8 and our own serialisers cannot take:
 a lone surrogate (`"\\ud800"`) cannot be encoded as UTF-8, so a record holding one can
 never be written or, worse, never be read back. Deep nesting exhausts the recursion of
-every serialiser on the way. `check` refuses both, naming the field.
+every serialiser on the way. A number too large for a float (`1e999`, `-1E400`) parses
+as an infinity, which is stored as `Infinity` and then can never be served as JSON again.
+Control characters (NUL, ESC …) and format characters (the bidirectional overrides such as
+U+202E that make a name read otherwise than it is stored, zero-width spaces) have no place
+in a name, an opinion or a form value: they hide what a text says from whoever reads it.
+`check` refuses all of these, naming the field.
 """
+import math
 import re
+import unicodedata
 
 from .errors import ValidationError
 
 MAX_DEPTH = 32
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Unicode categories Cc (control) and Cf (format) are refused, bar what free text needs:
+# tab and line breaks, and the zero-width (non-)joiners that emoji and some scripts need.
+HIDDEN = ("Cc", "Cf")
+FREE_TEXT_ALLOWS = frozenset("\t\n\r\u200c\u200d")
+NAME_ALLOWS = frozenset()
 
 
 def has_surrogate(text: str) -> bool:
     return bool(_SURROGATE.search(text))
+
+
+def hidden_character(text: str, allowed: frozenset = FREE_TEXT_ALLOWS) -> str | None:
+    """The first control or format character of `text` not `allowed`, or None."""
+    if text.isprintable():  # the common case, in C: no character of any category C or Z
+        return None
+    for character in text:
+        if character not in allowed and unicodedata.category(character) in HIDDEN:
+            return character
+    return None
+
+
+def check_text(text: str, field: str, allowed: frozenset = FREE_TEXT_ALLOWS) -> None:
+    """Raise ValidationError naming `field` if `text` holds a control or format character
+    (a name: `allowed` NAME_ALLOWS, not even a line break)."""
+    found = hidden_character(text, allowed)
+    if found is not None:
+        named = unicodedata.name(found, "")
+        raise ValidationError(f"{field} holds a control or format character: "
+                              f"U+{ord(found):04X}{' ' + named if named else ''}",
+                              field=field)
 
 
 def _path(parts: tuple) -> str:
@@ -23,14 +56,19 @@ def _path(parts: tuple) -> str:
 
 def check(value, max_depth: int = MAX_DEPTH) -> None:
     """Raise ValidationError (naming the field) unless `value` is nested at most
-    `max_depth` levels and every string and key is valid Unicode text."""
+    `max_depth` levels, every string and key is valid Unicode text and every number is
+    finite."""
     stack = [(value, (), 0)]
     while stack:
         node, path, depth = stack.pop()
+        if isinstance(node, float) and not math.isfinite(node):
+            raise ValidationError(f"{_path(path)} is not a finite number (too large for "
+                                  "a 64-bit float)", field=_path(path))
         if isinstance(node, str):
             if has_surrogate(node):
                 raise ValidationError(f"{_path(path)} holds an unpaired surrogate (not "
                                       "valid Unicode text)", field=_path(path))
+            check_text(node, _path(path))
             continue
         if not isinstance(node, (dict, list)):
             continue
@@ -42,6 +80,9 @@ def check(value, max_depth: int = MAX_DEPTH) -> None:
                 if has_surrogate(key):
                     raise ValidationError(f"a key of {_path(path)} holds an unpaired "
                                           "surrogate", field=_path(path))
+                if hidden_character(key, NAME_ALLOWS) is not None:
+                    raise ValidationError(f"a key of {_path(path)} holds a control or "
+                                          "format character", field=_path(path))
                 stack.append((child, path + (key,), depth + 1))
         else:
             stack.extend((child, path + (index,), depth + 1)

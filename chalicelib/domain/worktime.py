@@ -88,11 +88,26 @@ def close_of(day: date, zone: tzinfo) -> datetime:
     return datetime.combine(day, CLOSE, zone)
 
 
+def counting_day(received: datetime, zone: tzinfo) -> date:
+    """The day a limit in working days counts from: the day something was received, if
+    that is a working day and it came before the close; else the next working day — an
+    application sent at 20:38, on a Sunday or a holiday is received as the office opens,
+    as a counter would have received it. So no limit ends before it started: an immediate
+    item (0 days) received out of hours is due at the close of the next working day."""
+    local = received.astimezone(zone)
+    day = local.date()
+    if is_workday(day) and local < close_of(day, zone):
+        return day
+    return add_workdays(day, 1)
+
+
 def limit_due(started: datetime, value: int, unit: str, zone: tzinfo) -> datetime:
-    """When a limit of `value` working days or hours, started at `started`, runs out."""
+    """When a limit of `value` working days or hours, started at `started`, runs out:
+    never before `started` (limits in days count from `counting_day`; in hours, office
+    hours only)."""
     if unit == "workhours":
         return add_minutes(started, value * 60, zone)
-    return close_of(add_workdays(started.astimezone(zone).date(), value), zone)
+    return close_of(add_workdays(counting_day(started, zone), value), zone)
 
 
 def utc_text(moment: datetime) -> str:

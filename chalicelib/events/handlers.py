@@ -13,8 +13,8 @@ from chalice import Blueprint, Rate
 
 from .. import logs, metrics
 from ..adapters import models
-from ..services import (conclusion, materials, notices, operations, overdue, progress,
-                        starts, statistics, supervision_record, tasks, timeline)
+from ..services import (conclusion, materials, notices, operations, overdue, settlement,
+                        starts, statistics, supervision_record, tasks)
 
 bp = Blueprint(__name__)
 log = logging.getLogger("onewindow")  # the masking filter sits on this logger
@@ -135,12 +135,21 @@ def record_supervision(event):
 def send_notifications(event):
     """Every lifecycle event from the bus (LifecycleRule): the notifications it becomes,
     each once (services/notices.py)."""
+    failed = None
     for record in event:
         envelope = json.loads(record.body)
         logs.bind(case_no=envelope.get("detail", {}).get("caseNo"))
-        sent = notices.deliver(envelope)
+        try:
+            # The message's id is the same on each of its deliveries: its own claims.
+            sent = notices.deliver(envelope, record.to_dict().get("messageId"))
+        except Exception as error:  # noqa: BLE001 - the others still get theirs
+            log.warning("%s not sent: %s", envelope.get("detail-type"), error)
+            failed = error
+            continue
         if sent:
             log.info("%s: %d notification(s) sent", envelope.get("detail-type"), sent)
+    if failed is not None:
+        raise failed  # the batch comes back (then its dead-letter queue): sent ones are no-ops
 
 
 @bp.on_sqs_message(queue_arn=STATISTICS_QUEUE, batch_size=10)
@@ -153,26 +162,38 @@ def count_statistics(event):
         statistics.count(envelope)
 
 
+class ChangesUnsettled(Exception):
+    """Some effects of a stream batch failed: the batch is delivered again."""
+
+
 @bp.on_dynamodb_record(stream_arn=CASES_STREAM, batch_size=100, starting_position="TRIM_HORIZON")
 def case_timeline(event):
-    """Every change of the cases table: its timeline and lifecycle events, then what
-    follows from it (services/progress.py)."""
+    """Every change of the cases table: its timeline and lifecycle events, and what
+    follows from it, each effect on its own (services/settlement.py). If any failed, the
+    batch fails once every change was tried, and is delivered again; the change's marker
+    lets the reconciliation finish it if the stream gives up."""
+    unsettled = []
     for record in event:
         old, new = models.decode_image(image(record.old_image)), \
             models.decode_image(image(record.new_image))
         logs.bind(case_no=(new or old or {}).get("pk"))
-        if timeline.record_change(old, new):
-            # Only the delivery that added the timeline events counts them.
-            for name, value, unit, dimensions in timeline.metrics_of(old, new):
-                metrics.emit(name, value, unit, **dimensions)
-        progress.after_change(old, new)
+        outcome = settlement.settle(old, new, record.sequence_number)
+        for name, value, unit, dimensions in outcome.metrics:
+            metrics.emit(name, value, unit, **dimensions)
+        if outcome.failed:
+            unsettled.append(f"{(new or old or {}).get('pk')}: {', '.join(outcome.failed)}")
+    if unsettled:
+        raise ChangesUnsettled("; ".join(unsettled))
 
 
 @bp.schedule(Rate(15, unit=Rate.MINUTES))
 def overdue_sweep(event):
-    """Every fifteen minutes: warn, card and mark what has passed its deadline, and seal
-    the supervision record (services/overdue.py)."""
+    """Every fifteen minutes: warn, card and mark what has passed its deadline, ask for a
+    replay of the changes not settled (services/settlement.py), and seal the supervision
+    record (services/overdue.py)."""
     counts = overdue.run()
+    metrics.emit("UnsettledChanges", counts.pop("unsettled", 0), "Count")
+    metrics.emit("SupervisionRecordRefused", counts.pop("refusedToSeal", 0), "Count")
     for kind, count in counts.items():
         if count:
             metrics.emit("OverdueMarked", count, "Count", kind=kind)

@@ -31,7 +31,9 @@ def _next_sequence(area: str, day: str) -> int:
 
 def apply(principal: identity.Principal | None, body, idempotency_key: str | None = None):
     """Create a case and start its workflow. Returns (response, replayed)."""
-    principal = identity.require(principal)
+    # Only the applicant (for itself or a company it acts for) and the counter clerk (for
+    # the person at the counter) apply; no other member of staff ever owns a case.
+    principal = identity.require_role(principal, identity.APPLICANT, identity.CLERK)
     cfg = config.get()
     application = applications.parse_application(body)
     if principal.role == identity.APPLICANT and not principal.id_number:
@@ -82,6 +84,7 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
         raise ValidationError(f"{item['name']} is applied for online with every mandatory "
                               f"material: {'、'.join(missing)} missing", field="materials")
 
+    holder = identity.holder_name(principal, application.applicant)  # not as typed
     owner_key = lookup.id_key(secrets.lookup(), application.applicant["idNumber"])
     given = materials.given_in_case(item, application.materials,
                                     application.applicant["idNumber"], owner_key)
@@ -97,7 +100,9 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
     today = clock.local_date(started)
     case_no = make_case_number(cfg.area_code, today,
                                _next_sequence(cfg.area_code, today.strftime("%Y%m%d")))
-    plan = workflow_input(case_no, item, today)
+    # Deadlines count from the day the office receives it (the next working day when
+    # applied for out of office hours); the case number carries the calendar date.
+    plan = workflow_input(case_no, item, clock.counting_day(started))
     due = planned_due(item, plan, started)
     # Personal data typed into the form (a contact's phone, a representative's ID number)
     # is kept as the applicant's is: masked in the item, sealed in clear.
@@ -107,7 +112,8 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
         itemVersion=str(item["version"]), itemName=item["name"],
         # At the counter the applicant, not the clerk, owns the case (by ID number); the
         # clerk is its first actor on the timeline.
-        applicant={**application.applicant, "sub": None if counter else principal.sub,
+        applicant={**application.applicant, "name": holder,
+                   "sub": None if counter else principal.sub,
                    "idNumber": mask_id(application.applicant["idNumber"]),
                    "phone": mask_phone(application.applicant.get("phone"))},
         sealedApplicant=sealing.seal(

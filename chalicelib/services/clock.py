@@ -54,5 +54,12 @@ def zone():
     return _zone(config.get().timezone)
 
 
+def counting_day(moment: datetime) -> date:
+    """The day limits in working days count from for something received at `moment`
+    (domain/worktime.counting_day: out of office hours, the next working day)."""
+    from ..domain import worktime
+    return worktime.counting_day(moment, zone())
+
+
 def today() -> date:
     return local_date(now())

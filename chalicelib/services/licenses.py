@@ -255,9 +255,10 @@ def status_of(license_id: str) -> dict:
 
 
 def _issuing_department(principal: identity.Principal, record: LicenseRecord) -> None:
-    """Only the issuing department (or an admin) changes a license; to staff who may not
+    """Only the issuing department's own staff change a license; to staff who may not
     even read it, it does not exist."""
-    if principal.role == identity.ADMIN or (record.dept and principal.dept == record.dept):
+    if principal.role in identity.DEPARTMENT_STAFF and record.dept and \
+            principal.dept == record.dept:
         return
     if not _reads_case(principal, record):
         raise _concealed(record)
@@ -306,8 +307,7 @@ def _write_change(record: LicenseRecord, change: dict, principal: identity.Princ
 def change_state(principal: identity.Principal | None, license_id: str, action: str,
                  reason: str) -> dict:
     """Suspend, resume or revoke a license (its issuing department, with a reason)."""
-    principal = identity.require_role(principal, identity.CLERK, identity.REVIEWER,
-                                      identity.ADMIN)
+    principal = identity.require_role(principal, *identity.DEPARTMENT_STAFF)
     record = _load(license_id, consistent=True)
     _issuing_department(principal, record)
     change = _change(principal, record, action, reason, clock.now().isoformat())
@@ -324,8 +324,7 @@ def reissue(principal: identity.Principal | None, license_id: str, changes: dict
             reason: str) -> dict:
     """A new version of the license (a renamed holder, a renewal): signed and stored,
     the old version superseded, both in one transaction."""
-    principal = identity.require_role(principal, identity.CLERK, identity.REVIEWER,
-                                      identity.ADMIN)
+    principal = identity.require_role(principal, *identity.DEPARTMENT_STAFF)
     record = _load(license_id, consistent=True)
     _issuing_department(principal, record)
     now = clock.now()

@@ -38,12 +38,12 @@ def my_cases(principal: identity.Principal | None, limit: int = 20,
     """The caller's cases, or (`for_company`) those of a company it is an agent of."""
     owner = holder_key(principal, for_company)
     page = CaseRecord.by_owner.query(owner, scan_index_forward=False, limit=limit,
-                                     last_evaluated_key=decode_cursor(cursor))
+                                     last_evaluated_key=decode_cursor(cursor, f"cases/{owner}"))
     cases = [{"caseNo": case.pk, "status": case.status,
               "statusLabel": LABELS[Status(case.status)], "itemCode": case.itemCode,
               "itemName": case.itemName, "createdAt": case.createdAt,
               "updatedAt": case.updatedAt} for case in page]
-    return {"cases": cases, "next": encode_cursor(page.last_evaluated_key)}
+    return {"cases": cases, "next": encode_cursor(page.last_evaluated_key, f"cases/{owner}")}
 
 
 def my_licenses(principal: identity.Principal | None, limit: int = 20,
@@ -52,11 +52,11 @@ def my_licenses(principal: identity.Principal | None, limit: int = 20,
     with its status; from the licenses' `holder` index."""
     holder = holder_key(principal, for_company, "licenses")
     page = LicenseRecord.holder.query(holder, scan_index_forward=False, limit=limit,
-                                      last_evaluated_key=decode_cursor(cursor))
+                                      last_evaluated_key=decode_cursor(cursor, f"licenses/{holder}"))
     found = [{**licenses.public_status(record), "caseNo": record.caseNo,
               "issueDate": record.document.get("issueDate"),
               "typeCode": record.document.get("typeCode")} for record in page]
-    return {"licenses": found, "next": encode_cursor(page.last_evaluated_key)}
+    return {"licenses": found, "next": encode_cursor(page.last_evaluated_key, f"licenses/{holder}")}
 
 
 def my_access_log(principal: identity.Principal | None, limit: int = 50,

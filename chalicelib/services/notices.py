@@ -3,13 +3,17 @@ notification per recipient, exactly once, kept in their in-app inbox and publish
 notifications topic for the channels they chose (SMS, mini-program, e-mail).
 
 Once: a notification's id is derived from the event and the recipient, so a redelivered
-event finds it. Publishing is claimed first (a lease of a minute): deliveries at once
-publish it once, and a delivery that died between claim and publish leaves it to the next
-one after the lease. Subscribers drop a repeat by `notificationId`. Every text is masked
+event finds it. Publishing is claimed first, by the delivering queue message (a lease of a
+minute): deliveries of other messages at once leave it to the claimant; a publish that
+fails releases the claim and fails the delivery, so the queue delivers that message again
+(and, after repeated failures, to its dead-letter queue); the same message delivered again
+is the claimant and publishes at once, even after a delivery that died between claim and
+publish. Subscribers drop a repeat by `notificationId`. Every text is masked
 (ID and phone numbers) before it is stored or sent.
 """
 import hashlib
 import logging
+import uuid
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
@@ -48,9 +52,11 @@ def notification_id(at: str, event_id: str, recipient: str) -> str:
     return f"{moment}-{digest}"
 
 
-def deliver(envelope: dict) -> int:
+def deliver(envelope: dict, delivery: str | None = None) -> int:
     """The notifications one lifecycle event (as EventBridge delivers it) becomes; how
-    many were published now."""
+    many were published now. `delivery` names the queue message delivering it (the same
+    on every delivery of that message): its claims are its own to publish."""
+    delivery = delivery or uuid.uuid4().hex
     detail = envelope["detail"]
     kind = envelope["detail-type"].removeprefix(EVENT_PREFIX)
     wanted = notices.notices_for(kind, detail)
@@ -61,7 +67,7 @@ def deliver(envelope: dict) -> int:
     sent = 0
     for notice in wanted:
         for recipient in _recipients(notice, case):
-            sent += _send(recipient, notice, kind, values, detail)
+            sent += _send(recipient, notice, kind, values, detail, delivery)
     return sent
 
 
@@ -113,7 +119,7 @@ def _preferred(recipient: str) -> list[str] | None:
 
 
 def _send(recipient: str, notice: notices.Notice, kind: str, values: dict,
-          detail: dict) -> int:
+          detail: dict, delivery: str) -> int:
     note_id = notification_id(detail["at"], detail["eventId"], recipient)
     now = clock.now()
     record = NotificationRecord(
@@ -127,24 +133,41 @@ def _send(recipient: str, notice: notices.Notice, kind: str, values: dict,
         record = NotificationRecord.get(recipient, note_id, consistent_read=True)
         if record.sentAt:
             return 0  # published by an earlier delivery
-    if not _claim(record, now):
+    if not _claim(record, now, delivery):
         return 0  # another delivery is publishing it
-    notifier.publish(config.get().notifications_topic_arn, {
-        "type": f"notification.{record.template}", "notificationId": note_id,
-        "recipient": recipient, "caseNo": record.caseNo, "event": kind,
-        "text": record.text, "channels": list(record.channels)},
-        channels=list(record.channels), audience=record.audience)
+    try:
+        notifier.publish(config.get().notifications_topic_arn, {
+            "type": f"notification.{record.template}", "notificationId": note_id,
+            "recipient": recipient, "caseNo": record.caseNo, "event": kind,
+            "text": record.text, "channels": list(record.channels)},
+            channels=list(record.channels), audience=record.audience)
+    except Exception:
+        _release(record, delivery)
+        raise
     record.update(actions=[NotificationRecord.sentAt.set(worktime.utc_precise_text(
         clock.now()))])
     return 1
 
 
-def _claim(record: NotificationRecord, now) -> bool:
+def _claim(record: NotificationRecord, now, delivery: str) -> bool:
+    """Claim the publishing for `delivery`: unclaimed, its lease run out, or claimed by
+    this same delivery before (a retry of the message that claimed it)."""
     stale = worktime.utc_precise_text(now - LEASE)
-    return update_if(record, [NotificationRecord.claimedAt.set(worktime.utc_precise_text(now))],
+    return update_if(record, [NotificationRecord.claimedAt.set(worktime.utc_precise_text(now)),
+                              NotificationRecord.claimedBy.set(delivery)],
                      NotificationRecord.sentAt.does_not_exist()
                      & (NotificationRecord.claimedAt.does_not_exist()
-                        | (NotificationRecord.claimedAt < stale)))
+                        | (NotificationRecord.claimedAt < stale)
+                        | (NotificationRecord.claimedBy == delivery)))
+
+
+def _release(record: NotificationRecord, delivery: str) -> None:
+    """Give the claim back after a failed publish, if it is still this delivery's: the
+    next delivery of any message publishes at once instead of waiting out the lease."""
+    update_if(record, [NotificationRecord.claimedAt.remove(),
+                       NotificationRecord.claimedBy.remove()],
+              NotificationRecord.sentAt.does_not_exist()
+              & (NotificationRecord.claimedBy == delivery))
 
 
 # -- the in-app inbox (GET /me/notifications) -----------------------------------------------
@@ -175,9 +198,9 @@ def my_notifications(principal: identity.Principal | None, *, unread: bool = Fal
     page = NotificationRecord.query(
         key, NotificationRecord.id < PREFS, scan_index_forward=False, limit=limit,
         filter_condition=NotificationRecord.readAt.does_not_exist() if unread else None,
-        last_evaluated_key=decode_cursor(cursor))
+        last_evaluated_key=decode_cursor(cursor, f"notifications/{key}"))
     found = [view(record) for record in page]
-    return {"notifications": found, "next": encode_cursor(page.last_evaluated_key)}
+    return {"notifications": found, "next": encode_cursor(page.last_evaluated_key, f"notifications/{key}")}
 
 
 def mark_read(principal: identity.Principal | None, note_id: str) -> dict:

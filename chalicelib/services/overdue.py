@@ -23,14 +23,14 @@ stands now (a paused case's deadlines move on; a task waiting on the applicant o
 special procedure gets no card), not from the stored order alone.
 """
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from pynamodb.exceptions import UpdateError
 
 from ..adapters.models import (CaseRecord, CasesTableRecord, TaskRecord, WatchIndex,
                                condition_failed, update_if)
 from ..domain import cards, worktime
-from . import casefile, catalogue, clock, ratings, supervision, supervision_record
+from . import casefile, catalogue, clock, ratings, settlement, supervision, supervision_record
 from .cases import META
 
 log = logging.getLogger("onewindow")
@@ -40,13 +40,13 @@ COUNTS = ("tasks", "cases", "cards", "invitations", "rectifications")
 
 
 def run() -> dict:
-    """One scheduled run: the sweep at the service clock's time, then the supervision
-    record's chains of today and yesterday sealed as they stand (an event of yesterday's
-    late evening may land after midnight)."""
+    """One scheduled run: the sweep at the service clock's time, the reconciliation of
+    the changes not settled (`unsettled`: how many were replayed, services/settlement.py),
+    then the supervision record sealed as it stands — every chain not sealed for good,
+    each day's for good once it is over (services/supervision_record.py)."""
     counts = sweep()
-    today = clock.today()
-    for day in (today - timedelta(days=1), today):
-        supervision_record.seal(day)
+    counts["unsettled"] = settlement.touch_due()
+    counts["refusedToSeal"] = supervision_record.sealing()[1]
     return counts
 
 

@@ -1,8 +1,10 @@
 """Opaque page cursors: DynamoDB's LastEvaluatedKey as base64url JSON, signed.
 
 A cursor is handed straight back to DynamoDB as ExclusiveStartKey, so one we did not issue
-(a forged `{"foo": "bar"}`, a key of another index) must never get that far: each cursor
-carries an HMAC of its content, and one that does not verify is a 400.
+(a forged `{"foo": "bar"}`) or issued for another listing (a key of another index, another
+department's inbox, another facet) must never get that far: each cursor carries an HMAC of
+its content and of the listing it pages (`listing`: what is queried and its partition), and
+one that does not verify for the listing asked is a 400.
 """
 import base64
 import hashlib
@@ -23,19 +25,21 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode((text + "=" * (-len(text) % 4)).encode("ascii"))
 
 
-def _mac(raw: bytes) -> bytes:
+def _mac(raw: bytes, listing: str) -> bytes:
     secret = secrets.cursor().encode()
-    return hmac.new(secret, b"cursor:" + raw, hashlib.sha256).digest()[:16]
+    bound = b"cursor:" + json.dumps(listing).encode() + b":" + raw
+    return hmac.new(secret, bound, hashlib.sha256).digest()[:16]
 
 
-def encode_cursor(last_evaluated_key: dict | None) -> str | None:
+def encode_cursor(last_evaluated_key: dict | None, listing: str) -> str | None:
+    """The next page of `listing` (e.g. `tasks/SCJG`) as an opaque cursor."""
     if not last_evaluated_key:
         return None
     raw = json.dumps(last_evaluated_key, separators=(",", ":"), sort_keys=True).encode()
-    return f"{_b64(raw)}.{_b64(_mac(raw))}"
+    return f"{_b64(raw)}.{_b64(_mac(raw, listing))}"
 
 
-def decode_cursor(cursor: str | None) -> dict | None:
+def decode_cursor(cursor: str | None, listing: str) -> dict | None:
     if not cursor:
         return None
     try:
@@ -43,11 +47,12 @@ def decode_cursor(cursor: str | None) -> dict | None:
             raise ValueError
         body, _, mac = cursor.partition(".")
         raw = _unb64(body)
-        if not hmac.compare_digest(_unb64(mac), _mac(raw)):
+        if not hmac.compare_digest(_unb64(mac), _mac(raw, listing)):
             raise ValueError
         key = json.loads(raw)
         if not isinstance(key, dict):
             raise ValueError
         return key
-    except ValueError:  # bad base64, bad signature, not JSON: not one of ours
-        raise ValidationError("cursor is not one this API returned", field="cursor") from None
+    except ValueError:  # bad base64, bad signature, not JSON, another listing's
+        raise ValidationError("cursor is not one this listing returned", field="cursor") \
+            from None

@@ -18,56 +18,74 @@ import logging
 
 from .. import config
 from ..adapters import aws, workflow
-from ..adapters.models import CaseRecord, TaskRecord, TaskToken, update_if
-from ..domain.lifecycle import MOVES_TO_REVIEW, STOPS_WORKFLOW, Status
-from . import casefile, clock, licenses, materials, stages, supervision
+from ..adapters.models import CaseRecord, TaskRecord, TaskToken
+from ..domain.lifecycle import STOPS_WORKFLOW, Status
+from . import clock, licenses, materials, review_entry, stages, supervision
 from .cases import META
 from .tasks import task_decided, token_key
 
 log = logging.getLogger("onewindow")
 
 
-def after_change(old: dict | None, new: dict | None) -> None:
-    resume_decided(old, new)
-    supervision.settle(old, new)
-    supervision.flag_breaches(old, new)
+def after_change(old: dict | None, new: dict | None) -> list[str]:
+    """Do what follows from one change. Each effect runs whether or not another failed
+    (a bus or queue that is down must not keep the workflow from being resumed); returns
+    the names of the effects that failed, each logged, for the caller to retry the
+    change (services/settlement.py). Every effect is idempotent, so a retry redoes only
+    what is still missing."""
+    failed = []
+    for name, effect in effects(old, new):
+        try:
+            effect()
+        except Exception as error:  # noqa: BLE001 - the other effects still run
+            log.warning("case %s: %s failed: %r", (new or old or {}).get("pk"), name, error)
+            failed.append(name)
+    return failed
+
+
+def effects(old: dict | None, new: dict | None) -> list[tuple[str, object]]:
+    """The effects of one change, by name, in the order they run."""
+    found = [("resume", lambda: resume_decided(old, new)),
+             ("cards", lambda: supervision.settle(old, new)),
+             ("breaches", lambda: supervision.flag_breaches(old, new))]
     if stages.moves_on(old, new):
-        outcome = stages.advance(new["pk"])
-        log.info("case %s review: %s", new["pk"], outcome)
+        found.append(("review", lambda: log.info("case %s review: %s", new["pk"],
+                                                  stages.advance(new["pk"]))))
     if not new or new.get("rt") != "case":
-        return
-    materials.uses_added(old, new)
+        return found
+    found.append(("materials", lambda: materials.uses_added(old, new)))
     if old is None and new.get("workflow") == "queued":
-        enqueue_start(new["pk"])
+        found.append(("start", lambda: enqueue_start(new["pk"])))
     if old is not None and old.get("status") != new.get("status"):
         status = Status(int(new["status"]))
-        if _moves_to_review(status, new):
-            move_to_review(new["pk"], status, int(new["version"]))
+        if review_entry.passes_through(status, new.get("supplement")):
+            found.append(("move_to_review",
+                          lambda: move_to_review(new["pk"], status, int(new["version"]))))
         if status in STOPS_WORKFLOW:
-            stopped = workflow.stop(config.get().state_machine_arn, new["pk"],
-                                    f"case {int(status)}")
-            log.info("case %s closed (%s): workflow %s", new["pk"], int(status),
-                     "stopped" if stopped else "was not running")
-        if status == Status.REVOKED and licenses.revoke_for_case(new):
-            log.info("license %s of case %s revoked", new.get("licenseId"), new["pk"])
+            found.append(("stop", lambda: _stop(new["pk"], status)))
+        if status == Status.REVOKED:
+            found.append(("revoke_license", lambda: _revoke_license(new)))
+    return found
 
 
-def _moves_to_review(status: Status, new: dict) -> bool:
-    if status in MOVES_TO_REVIEW:
-        return True
-    return status == Status.SUPPLEMENT_SUPPLIED and \
-        (new.get("supplement") or {}).get("context") == "review"
+def _stop(case_no: str, status: Status) -> None:
+    stopped = workflow.stop(config.get().state_machine_arn, case_no, f"case {int(status)}")
+    log.info("case %s closed (%s): workflow %s", case_no, int(status),
+             "stopped" if stopped else "was not running")
+
+
+def _revoke_license(new: dict) -> None:
+    if licenses.revoke_for_case(new):
+        log.info("license %s of case %s revoked", new.get("licenseId"), new["pk"])
 
 
 def move_to_review(case_no: str, status: Status, version: int) -> bool:
     """Move the case on to department review, if it is still where the change left it."""
     case = CaseRecord.get(case_no, META, consistent_read=True)
     if case.status != status or case.version != version:
-        return False  # it moved on meanwhile (or this is a redelivery)
-    # False: someone else moved it (a withdrawal, a concurrent delivery).
-    return update_if(case, casefile.status_actions(
-        case, Status.IN_REVIEW, "workflow", "workflow", "system", "进入部门办理",
-        clock.now()))
+        return False  # it moved on meanwhile (a review decision, or this is a redelivery)
+    # False: someone else moved it (a withdrawal, a decision, a concurrent delivery).
+    return review_entry.enter(case)
 
 
 def resume_decided(old: dict | None, new: dict | None) -> bool:

@@ -157,9 +157,9 @@ def list_ratings(principal: identity.Principal | None, dept: str | None, *,
                        (RatingRecord.rectState == state) if state is not None else None)
     page = RatingRecord.by_dept.query(dept, filter_condition=condition, limit=limit,
                                       scan_index_forward=False,
-                                      last_evaluated_key=decode_cursor(cursor))
+                                      last_evaluated_key=decode_cursor(cursor, f"ratings/{dept}"))
     found = [view(record, staff=True) for record in page]
-    return {"dept": dept, "ratings": found, "next": encode_cursor(page.last_evaluated_key)}
+    return {"dept": dept, "ratings": found, "next": encode_cursor(page.last_evaluated_key, f"ratings/{dept}")}
 
 
 # -- the rectification's steps ---------------------------------------------------------------
@@ -207,7 +207,7 @@ def _step(record: RatingRecord, principal: identity.Principal, action: str, targ
 def _department_staff(principal, record: RatingRecord, lead: bool = False) -> None:
     if lead and not principal.leads(record.dept):
         raise Forbidden(f"the lead of {record.dept} contests its ratings")
-    if principal.role != identity.ADMIN and principal.dept != record.dept:
+    if principal.role not in identity.DEPARTMENT_STAFF or principal.dept != record.dept:
         raise Forbidden(f"the rectification is {record.dept}'s")
 
 
@@ -219,7 +219,7 @@ def _by(principal, at: str, text_field: str, body: dict, *names: str) -> dict:
 
 def callback(principal: identity.Principal | None, rating_id: str, body: dict) -> dict:
     """The department has verified the complaint and called the rater back (回访)."""
-    principal = identity.require_role(principal, *identity.STAFF)
+    principal = identity.require_role(principal, *identity.DEPARTMENT_STAFF)
     record = _load(rating_id, principal)
     _department_staff(principal, record)
     target = ratings.check_action(record.rectification, "callback")
@@ -230,7 +230,7 @@ def callback(principal: identity.Principal | None, rating_id: str, body: dict) -
 
 def rectify(principal: identity.Principal | None, rating_id: str, body: dict) -> dict:
     """The department has rectified (what it did) and answers the rater."""
-    principal = identity.require_role(principal, *identity.STAFF)
+    principal = identity.require_role(principal, *identity.DEPARTMENT_STAFF)
     record = _load(rating_id, principal)
     _department_staff(principal, record)
     target = ratings.check_action(record.rectification, "rectify")
@@ -278,7 +278,7 @@ def decide_review(principal: identity.Principal | None, rating_id: str,
 def contest(principal: identity.Principal | None, rating_id: str, body: dict) -> dict:
     """The department's lead contests an abusive rating with evidence; a supervisor
     decides."""
-    principal = identity.require_role(principal, *identity.STAFF)
+    principal = identity.require_role(principal, *identity.DEPARTMENT_STAFF)
     record = _load(rating_id, principal)
     _department_staff(principal, record, lead=True)
     target = ratings.check_action(record.rectification, "contest")

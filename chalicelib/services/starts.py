@@ -35,7 +35,7 @@ def start_queued(case_no: str) -> str:
         return "skipped"
     item = catalogue.pinned_version(case.itemCode, case.itemVersion)
     plan = workflow_input(case_no, item,
-                          clock.local_date(datetime.fromisoformat(case.createdAt)))
+                          clock.counting_day(datetime.fromisoformat(case.createdAt)))
     started = workflow.start(config.get().state_machine_arn, case_no, plan)
     _mark(case_no, "started")
     return "started" if started else "already"

@@ -105,9 +105,9 @@ def list_breaches(principal: identity.Principal | None, dept: str | None, *,
                               field="kind")
     page = BreachRecord.by_dept.query(
         dept, filter_condition=(BreachRecord.kind == kind) if kind else None, limit=limit,
-        scan_index_forward=False, last_evaluated_key=decode_cursor(cursor))
+        scan_index_forward=False, last_evaluated_key=decode_cursor(cursor, f"breaches/{dept}"))
     found = [breach_view(breach) for breach in page]
-    return {"dept": dept, "breaches": found, "next": encode_cursor(page.last_evaluated_key)}
+    return {"dept": dept, "breaches": found, "next": encode_cursor(page.last_evaluated_key, f"breaches/{dept}")}
 
 
 def department_of(principal: identity.Principal, dept: str | None) -> str:
@@ -166,9 +166,9 @@ def list_cards(principal: identity.Principal | None, dept: str | None, *,
                        (CardRecord.level == level) if level else None)
     page = CardRecord.by_dept.query(dept, filter_condition=condition, limit=limit,
                                     scan_index_forward=False,
-                                    last_evaluated_key=decode_cursor(cursor))
+                                    last_evaluated_key=decode_cursor(cursor, f"cards/{dept}"))
     found = [card_view(card) for card in page]
-    return {"dept": dept, "cards": found, "next": encode_cursor(page.last_evaluated_key)}
+    return {"dept": dept, "cards": found, "next": encode_cursor(page.last_evaluated_key, f"cards/{dept}")}
 
 
 def case_supervision(principal: identity.Principal | None, case_no: str) -> dict:
@@ -219,7 +219,7 @@ def _commit(card: CardRecord, actions: list, condition: Condition, principal) ->
 
 def acknowledge(principal: identity.Principal | None, card_id: str, body: dict) -> dict:
     """The department has seen the card (with a note of what it does about it)."""
-    principal = identity.require_role(principal, *identity.STAFF)
+    principal = identity.require_role(principal, *identity.DEPARTMENT_STAFF)
     card = _load_card(card_id, principal)
     if principal.dept != card.dept:
         raise Forbidden(f"the card is {card.dept}'s to acknowledge")
@@ -233,7 +233,7 @@ def acknowledge(principal: identity.Principal | None, card_id: str, body: dict) 
 
 def appeal(principal: identity.Principal | None, card_id: str, body: dict) -> dict:
     """The department's lead contests a card, with its reason; a supervisor decides."""
-    principal = identity.require_role(principal, *identity.STAFF)
+    principal = identity.require_role(principal, *identity.DEPARTMENT_STAFF)
     card = _load_card(card_id, principal)
     if principal.dept != card.dept or not principal.leads(card.dept):
         raise Forbidden(f"the lead of {card.dept} appeals its cards")

@@ -1,20 +1,30 @@
-"""The supervision record (电子监察记录): append-only and tamper-evident.
+"""The supervision record (电子监察记录): append-only, and what is taken from it or slipped
+into it is evidence (domain/chain.py; docs/supervision.md says what is found, from when).
 
-Entries go to the chain of the area's day (its office date), each hashing the one before
-(domain/chain.py). An append reads the chain's last entry and writes the next place only if
-it is free, together with a marker of what it records, in one transaction: two appends at
-once never take one place (the loser reads again and takes the next), and a redelivered
-event finds its marker and appends nothing. A seal (the chain's length and head, signed
-with the region's KMS key) is written by the sweep; `infra/verify_audit.py` checks every
-chain and seal and names the first entry that is not as written.
+Entries go to the chain of the area's day (the office date they are recorded on), each
+hashing the one before. An append reads how far the chain goes and writes the next place
+only if it is free, in one transaction with a marker of what it records (its chain, place
+and hash), the chain's head moved on, and — the day's first — the day among the open
+ones: two appends at once never take one place (the loser reads again and takes the next),
+and a redelivered event finds its marker and appends nothing.
+
+Every sweep seals (`seal`): one document, numbered on from the last, naming its digest,
+listing every chain not sealed for good with its length, head and the hash of each entry
+added since, signed with the region's KMS key and stored in the write-once bucket; a day's
+chain is sealed for good by the first sweep `FINAL_AFTER` past its end. The sweep seals
+only what holds: an entry that does not follow the seal before, or whose marker does not
+name it, stops the chain's seal before it (and is logged, every sweep, until dealt with).
+`verify_days` (`make verify-audit`) reads every seal from the store and names, per chain,
+the first entry that is not as sealed or recorded.
 """
 import logging
-from datetime import date, datetime
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, time, timedelta
 
 from pynamodb.exceptions import PutError, TransactWriteError
 
 from .. import config
-from ..adapters import signer
+from ..adapters import seal_store, signer
 from ..adapters.models import SupervisionEntry, condition_failed, transact_write
 from ..domain import chain as chains
 from ..domain import worktime
@@ -23,37 +33,77 @@ from . import clock
 log = logging.getLogger("onewindow")
 
 ATTEMPTS = 20
-SEAL = 0
+SEAL = 0    # the table's copy of the chain's seal; a marker's place
+HEAD = -1   # the chain's head
+# A day's chain is sealed for good this long after the day ends: an append that read the
+# clock before midnight lands within it.
+FINAL_AFTER = timedelta(minutes=10)
 
 
 def _chain(day: date, area: str | None = None) -> str:
     return chains.chain_id(area or config.get().area_code, day.isoformat())
 
 
-def _last(chain: str) -> SupervisionEntry | None:
+def _open(area: str) -> str:
+    return f"OPEN#{area}"
+
+
+def _pointer(area: str) -> str:
+    return f"SEALS#{area}"
+
+
+def _marker(key: str) -> str:
+    return f"KEY#{key}"
+
+
+def _day_number(day: date) -> int:
+    return int(day.strftime("%Y%m%d"))
+
+
+def _last(chain: str) -> tuple[int, str]:
+    """How far the chain goes: its last entry or its head, whichever is further (a
+    deleted last entry leaves its place taken)."""
     found = list(SupervisionEntry.query(chain, SupervisionEntry.seq > SEAL,
                                         scan_index_forward=False, limit=1,
                                         consistent_read=True))
-    return found[0] if found else None
+    seq, digest = (found[0].seq, found[0].hash) if found else (0, chains.GENESIS)
+    try:
+        head = SupervisionEntry.get(chain, HEAD, consistent_read=True)
+        if head.lastSeq > seq:
+            seq, digest = head.lastSeq, head.lastHash
+    except SupervisionEntry.DoesNotExist:
+        pass
+    return seq, digest
 
 
 def record(kind: str, key: str, body: dict, at: datetime | None = None) -> bool:
     """Append one entry for `key` (what happened, derived from the event: its id); False
     if that key was recorded already."""
-    at = at or clock.now()
-    chain = _chain(clock.local_date(at))
-    content = {"kind": kind, "key": key, "at": worktime.utc_text(at), **body}
+    given, area = at, config.get().area_code
     for _ in range(ATTEMPTS):
-        last = _last(chain)
-        seq = last.seq + 1 if last else 1
-        previous = last.hash if last else chains.GENESIS
+        # Read again each try: an entry goes to the chain of the day it is written on,
+        # never to one a sweep may have sealed for good meanwhile.
+        at = given or clock.now()
+        day = clock.local_date(at)
+        chain = _chain(day, area)
+        content = {"kind": kind, "key": key, "at": worktime.utc_text(at), **body}
+        last, previous = _last(chain)
+        seq = last + 1
+        digest = chains.entry_hash(previous, seq, content)
         entry = SupervisionEntry(chain, seq, body=content, prevHash=previous, key=key,
-                                 hash=chains.entry_hash(previous, seq, content))
-        marker = SupervisionEntry(f"KEY#{key}", SEAL, body={"chain": chain, "seq": seq})
+                                 hash=digest)
+        marker = SupervisionEntry(_marker(key), SEAL,
+                                  body={"chain": chain, "seq": seq, "hash": digest})
+        head = SupervisionEntry(chain, HEAD, lastSeq=seq, lastHash=digest)
         try:
             with transact_write() as transaction:
                 transaction.save(entry, condition=SupervisionEntry.seq.does_not_exist())
                 transaction.save(marker, condition=SupervisionEntry.chain.does_not_exist())
+                transaction.save(head, condition=SupervisionEntry.chain.does_not_exist()
+                                 | (SupervisionEntry.lastSeq < seq))
+                if seq == 1:
+                    transaction.save(SupervisionEntry(_open(area), _day_number(day),
+                                                      body={"day": day.isoformat()}))
             return True
         except TransactWriteError as error:
             codes = [r.code if r else None for r in error.cancellation_reasons or []]
@@ -62,7 +112,7 @@ def record(kind: str, key: str, body: dict, at: datetime | None = None) -> bool:
             if not {"ConditionalCheckFailed", "TransactionConflict"} & set(codes):
                 raise
             # Another append took this place (or is taking it): read the chain again.
-    raise RuntimeError(f"supervision record {chain}: no free place after {ATTEMPTS} tries")
+    raise RuntimeError(f"supervision record of {key}: no free place after {ATTEMPTS} tries")
 
 
 EVENT_PREFIX = "onewindow."
@@ -76,52 +126,264 @@ def record_event(envelope: dict) -> bool:
     return record(kind, detail["eventId"], {"event": detail})
 
 
-def seal(day: date, area: str | None = None) -> int:
-    """Sign the chain's head as it stands; the number of entries the seal covers."""
-    chain = _chain(day, area)
-    last = _last(chain)
-    if last is None:
-        return 0
-    try:
-        current = SupervisionEntry.get(chain, SEAL, consistent_read=True)
-        if current.sealSeq >= last.seq:
-            return current.sealSeq
-        unchanged = SupervisionEntry.sealSeq == current.sealSeq
-    except SupervisionEntry.DoesNotExist:
-        unchanged = SupervisionEntry.chain.does_not_exist()
-    signature = signer.sign(config.get().signing_key_id,
-                            chains.seal_message(chain, last.seq, last.hash))
-    try:
-        SupervisionEntry(chain, SEAL, sealSeq=last.seq, sealHash=last.hash,
-                         signature=signature).save(condition=unchanged)
-    except PutError as error:
-        if condition_failed(error):
-            return seal(day, area)  # sealed meanwhile: look again
-        raise
-    return last.seq
+# --- sealing -------------------------------------------------------------------------
 
-
-def verify(day: date, area: str | None = None) -> dict:
-    """One chain checked: its length, whether sealed, and the first break (or None)."""
-    chain = _chain(day, area)
-    entries, sealed = [], None
-    for item in SupervisionEntry.query(chain, consistent_read=True):
-        if item.seq == SEAL:
-            sealed = {"seq": item.sealSeq, "hash": item.sealHash,
-                      "signature": item.signature}
-        else:
-            entries.append({"seq": item.seq, "prevHash": item.prevHash, "hash": item.hash,
-                            "body": item.body})
+def _genuine():
     trusted = signer.key_arn(config.get().signing_key_id)
 
-    def genuine(message: bytes, signature: dict) -> bool:
+    def genuine(message: bytes, signature) -> bool:
         return (isinstance(signature, dict) and signature.get("keyId") == trusted
                 and signer.verify(signer.public_key_der(trusted), message,
                                   signature.get("value", "")))
+    return genuine
 
-    broken = chains.verify(chain, entries, sealed, genuine)
-    return {"chain": chain, "entries": len(entries),
-            "sealed": sealed["seq"] if sealed else 0,
+
+def _latest(area: str) -> tuple[dict | None, int]:
+    """The area's last seal, checked genuine, and the number the table's pointer named:
+    the pointer says which it was, the store what was stored since (the pointer may be
+    behind, or gone)."""
+    try:
+        known = SupervisionEntry.get(_pointer(area), SEAL, consistent_read=True).sealSeq
+    except SupervisionEntry.DoesNotExist:
+        known = 0
+    last = seal_store.last_after(area, known)
+    document = seal_store.read(area, last) if last else None
+    if last and document is None:
+        last = seal_store.last_after(area, 0)   # the pointer named a seal never stored
+        document = seal_store.read(area, last) if last else None
+    if not last:
+        return None, known
+    if document is None or document.get("n") != last \
+            or not _genuine()(chains.seal_message(document), document.get("signature")):
+        raise RuntimeError(f"supervision seal {last} of {area} in the write-once store "
+                           f"does not verify: not sealing (docs/runbook.md)")
+    return document, known
+
+
+def _end_of(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=clock.zone())
+
+
+def _entries(chain: str, after: int) -> list[SupervisionEntry]:
+    return list(SupervisionEntry.query(chain, SupervisionEntry.seq > after,
+                                       consistent_read=True))
+
+
+def _markers(items: list[SupervisionEntry]) -> dict[int, dict | None]:
+    """Each entry's marker (what its key says was recorded where), by the entry's place."""
+    wanted = {_marker(item.key): item.seq for item in items if item.key}
+    found = {m.chain: m.body for m in SupervisionEntry.batch_get(
+        [(name, SEAL) for name in wanted], consistent_read=True)} if wanted else {}
+    return {item.seq: found.get(_marker(item.key)) if item.key else None for item in items}
+
+
+def _plain(item: SupervisionEntry) -> dict:
+    return {"seq": item.seq, "prevHash": item.prevHash, "hash": item.hash, "body": item.body}
+
+
+def _table_seal(chain: str) -> SupervisionEntry | None:
+    try:
+        return SupervisionEntry.get(chain, SEAL, consistent_read=True)
+    except SupervisionEntry.DoesNotExist:
+        return None
+
+
+def _window(area: str, latest: dict | None, today: date) -> dict[date, dict]:
+    """The days to seal and how far each is sealed: every chain the last seal left open,
+    every day recorded as opened since (its first append), and — before the first seal —
+    today and yesterday."""
+    listed = (latest or {}).get("chains", {})
+    window = {date.fromisoformat(day): part for day, part in listed.items()
+              if not part.get("final")}
+    for item in SupervisionEntry.query(_open(area), consistent_read=True):
+        day = date.fromisoformat(item.body["day"])
+        if day in window:
+            continue
+        sealed = _table_seal(_chain(day, area)) if latest else None
+        if listed.get(day.isoformat(), {}).get("final") or (sealed and sealed.final):
+            item.delete()   # sealed for good; taking it off the open days was lost
+            continue
+        window[day] = None
+    if latest is None:
+        for day in (today - timedelta(days=1), today):
+            window.setdefault(day, None)
+    return window
+
+
+def _next(area: str, latest: dict | None, now: datetime) -> tuple[dict, bool, int]:
+    """The next seal (unsigned), whether it says anything the last one did not, and how
+    many chains it stops short of a bad entry in."""
+    parts, changed, refused = {}, False, 0
+    for day, part in sorted(_window(area, latest, clock.local_date(now)).items()):
+        sealed_seq, sealed_head = (part["seq"], part["head"]) if part else (0, chains.GENESIS)
+        chain = _chain(day, area)
+        new = _entries(chain, sealed_seq)
+        good, broken = chains.check_new(chain, sealed_seq, sealed_head,
+                                        [_plain(e) for e in new], _markers(new))
+        if broken:
+            refused += 1
+            log.error("supervision record %s: entry %d %s; not sealed past it "
+                      "(docs/runbook.md)", chain, broken.seq, broken.reason)
+        if not good and not part:
+            continue    # nothing recorded that day (or nothing that holds)
+        final = broken is None and now >= _end_of(day) + FINAL_AFTER
+        parts[day.isoformat()] = {
+            "from": sealed_seq, "seq": sealed_seq + len(good),
+            "head": good[-1]["hash"] if good else sealed_head,
+            "hashes": [e["hash"] for e in good], "final": final}
+        changed = changed or bool(good) or final
+    n = latest["n"] + 1 if latest else 1
+    return {"area": area, "n": n, "at": worktime.utc_text(now),
+            "prev": chains.seal_digest(latest) if latest else chains.GENESIS,
+            "chains": parts}, changed, refused
+
+
+def seal(now: datetime | None = None, area: str | None = None) -> int:
+    """The sweep's seal of the area's open chains as they stand (at `now`, the service
+    clock's time by default): the number of the seal written, or of the last one when
+    nothing changed since."""
+    return sealing(now, area)[0]
+
+
+def sealing(now: datetime | None = None, area: str | None = None) -> tuple[int, int]:
+    """`seal`, and how many chains it stopped short of a bad entry in (the sweep's metric
+    SupervisionRecordRefused: anything but 0 means the record was tampered with)."""
+    now, area = now or clock.now(), area or config.get().area_code
+    for _ in range(3):
+        latest, pointer = _latest(area)
+        document, changed, refused = _next(area, latest, now)
+        if not changed:
+            if latest and pointer != latest["n"]:
+                _copy_to_table(area, latest)   # a sweep stopped before its copies
+            return (latest["n"] if latest else 0), refused
+        document["signature"] = signer.sign(config.get().signing_key_id,
+                                            chains.seal_message(document))
+        if seal_store.create(area, document["n"], document):
+            _copy_to_table(area, document)
+            return document["n"], refused
+        # Another sweep stored this number meanwhile: look again.
+    raise RuntimeError(f"supervision seals of {area}: no free number after 3 tries")
+
+
+def _copy_to_table(area: str, document: dict) -> None:
+    """The table's pointer to the last seal, each chain's copy of its seal, and the days
+    sealed for good out of the open ones. Only a convenience: the store is the record."""
+    n = document["n"]
+    _put_unless_newer(SupervisionEntry(_pointer(area), SEAL, sealSeq=n, sealN=n,
+                                       sealHash=chains.seal_digest(document)), n)
+    # Every chain the seal lists, changed or not: a copy a stopped sweep did not write
+    # is written by the next.
+    for day, part in document["chains"].items():
+        _put_unless_newer(SupervisionEntry(
+            _chain(date.fromisoformat(day), area), SEAL, sealSeq=part["seq"],
+            sealHash=part["head"], sealN=n, final=part["final"]), n)
+        if part["final"]:
+            SupervisionEntry(_open(area), _day_number(date.fromisoformat(day))).delete()
+
+
+def _put_unless_newer(item: SupervisionEntry, n: int) -> None:
+    try:
+        item.save(condition=SupervisionEntry.chain.does_not_exist()
+                  | SupervisionEntry.sealN.does_not_exist() | (SupervisionEntry.sealN < n))
+    except PutError as error:
+        if not condition_failed(error):
+            raise
+
+
+# --- verifying -----------------------------------------------------------------------
+
+def _stored_seals(area: str, since: datetime | None) -> tuple[
+        list[dict], chains.BrokenSeal | None]:
+    """The area's seals, each as first written — every one, or from the last written
+    before `since` on (found by halving: seals are numbered in the order written) — and
+    the first one the store shows was overwritten, deleted or missing."""
+    stored = seal_store.versions(area)
+    problem = None
+    numbers = sorted(stored)
+    for n in numbers:
+        if problem is None and (len(stored[n]["versions"]) != 1 or stored[n]["deleted"]):
+            problem = chains.BrokenSeal(n, "was overwritten or deleted in the write-once "
+                                           "store (its first version is read)")
+
+    def first_version(n: int) -> dict | None:
+        return seal_store.read(area, n, stored[n]["versions"][0]) \
+            if stored[n]["versions"] else None
+    low = 0
+    if since is not None:
+        high = len(numbers)
+        while low < high:
+            middle = (low + high) // 2
+            found = first_version(numbers[middle])
+            if found is None or worktime.parse(found["at"]) >= since:
+                high = middle
+            else:
+                low = middle + 1
+        low = max(low - 1, 0)
+    with ThreadPoolExecutor(8) as pool:
+        documents = list(pool.map(first_version, numbers[low:]))
+    seals = []
+    for n, document in zip(numbers[low:], documents):
+        if document is None or document.get("n") != n:
+            return seals, problem or chains.BrokenSeal(n, "is not in the store as numbered")
+        seals.append(document)
+    return seals, problem
+
+
+def verify_days(start: date, end: date, area: str | None = None) -> dict:
+    """The record of the days from `start` to `end` checked against the seals: the seals
+    read (how many, the last, the first that is not genuine or intact) and each chain (its
+    length, how much of it is sealed, the first break or None). Seals written before the
+    first day began cannot list its chains: they are not read, but for the last one, which
+    the next must follow."""
+    area = area or config.get().area_code
+
+    def asked(day: str) -> bool:
+        return start.isoformat() <= day <= end.isoformat()
+    seals, problem = _stored_seals(area, datetime.combine(start, time(0), tzinfo=clock.zone()))
+    sealed, broken_seal = chains.read_seals(seals, _genuine(), asked, anchored=True)
+    if any(asked(day) and len(found.hashes) != found.count for day, found in sealed.items()):
+        # A chain of those days listed before they began (a local clock set back): all.
+        seals, problem = _stored_seals(area, None)
+        sealed, broken_seal = chains.read_seals(seals, _genuine(), asked)
+    problem = problem or broken_seal
+    last_at = worktime.parse(seals[-1]["at"]) if seals else None
+    checked = []
+    day = start
+    while day <= end:
+        found = _verify_chain(area, day, sealed.get(day.isoformat()), last_at)
+        if found["entries"] or found["sealed"] or found["broken"]:
+            checked.append(found)
+        day += timedelta(days=1)
+    return {"seals": {"count": len(seals), "last": seals[-1]["n"] if seals else 0,
+                      "broken": None if problem is None else {"n": problem.n,
+                                                              "reason": problem.reason}},
+            "chains": checked}
+
+
+def _verify_chain(area: str, day: date, sealed: chains.Sealed | None,
+                  last_at: datetime | None) -> dict:
+    chain = _chain(day, area)
+    entries, head, table_seal = [], None, None
+    for item in SupervisionEntry.query(chain, consistent_read=True):
+        if item.seq == HEAD:
+            head = {"seq": item.lastSeq, "hash": item.lastHash}
+        elif item.seq == SEAL:
+            table_seal = {"seq": item.sealSeq, "hash": item.sealHash}
+        elif item.seq > 0:
+            entries.append(item)
+    covered = len(sealed.hashes) if sealed else 0
+    markers = _markers([e for e in entries if e.seq > covered])
+    overdue = last_at is not None and last_at >= _end_of(day) + FINAL_AFTER
+    broken = chains.verify(chain, [_plain(e) for e in entries], sealed, markers, head,
+                           table_seal, overdue)
+    return {"chain": chain, "entries": len(entries), "sealed": covered,
+            "final": bool(sealed and sealed.final),
             "broken": None if broken is None else {"seq": broken.seq,
                                                    "reason": broken.reason}}
 
+
+def verify(day: date, area: str | None = None) -> dict:
+    """One day's chain checked against every seal."""
+    found = verify_days(day, day, area)["chains"]
+    return found[0] if found else {"chain": _chain(day, area), "entries": 0, "sealed": 0,
+                                   "final": False, "broken": None}

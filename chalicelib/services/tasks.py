@@ -17,7 +17,7 @@ from ..domain.errors import (Concealed, Conflict, Forbidden, NotFound, Unprocess
                              ValidationError)
 from ..domain.identifiers import is_valid_task_id
 from ..domain.lifecycle import ACCEPTANCE_DECISIONS, CLOSED, REVIEW_DECISIONS, Status
-from . import casefile, catalogue, clock
+from . import casefile, catalogue, clock, review_entry, roster
 from .cases import META, load, task_view
 from .pagination import decode_cursor, encode_cursor
 
@@ -83,6 +83,8 @@ def inbox(principal: identity.Principal | None, dept: str | None, *, state: str 
     if not dept:
         raise ValidationError("dept is required", field="dept")
     identity.require_department(principal, dept)
+    if dept == principal.dept:
+        roster.saw(principal)
     if state is not None and state not in STATES:
         raise ValidationError(f"state must be one of {', '.join(STATES)}", field="state")
     condition = all_of((TaskRecord.state == state) if state else None,
@@ -91,9 +93,9 @@ def inbox(principal: identity.Principal | None, dept: str | None, *, state: str 
                        else TaskRecord.overdue.does_not_exist(),
                        (TaskRecord.claimedBy == principal.sub) if mine else None)
     page = TaskRecord.inbox.query(dept, filter_condition=condition, limit=limit,
-                                  last_evaluated_key=decode_cursor(cursor))
+                                  last_evaluated_key=decode_cursor(cursor, f"tasks/{dept}"))
     tasks = [task_view(task) for task in page]
-    return {"dept": dept, "tasks": tasks, "next": encode_cursor(page.last_evaluated_key)}
+    return {"dept": dept, "tasks": tasks, "next": encode_cursor(page.last_evaluated_key, f"tasks/{dept}")}
 
 
 # -- loading and authorising -----------------------------------------------------------
@@ -127,7 +129,8 @@ def _authorise(principal: identity.Principal, task: TaskRecord) -> None:
     role = identity.CLERK if task.taskKind == "acceptance" else identity.REVIEWER
     if principal.role != role and not principal.leads(task.dept):
         raise Forbidden(f"a {task.taskKind} task is handled by a {role}")
-    identity.require_department(principal, task.dept)
+    identity.require_own_department(principal, task.dept)
+    roster.saw(principal)
 
 
 def _require_state(task: TaskRecord, *states: str) -> None:
@@ -186,6 +189,19 @@ def _raced(task: TaskRecord) -> Conflict:
                     code="task_changed")
 
 
+def _in_review(task: TaskRecord, case: CaseRecord) -> CaseRecord:
+    """The case as a review decision finds it, in review (8). The workflow asks for a
+    review as soon as acceptance resumes it, so its task can be in the inbox while the
+    case is still accepted (3) — or back from a supplement (7) or a special procedure
+    (10) — waiting for the stream to move it on: the decision moves it itself
+    (services/review_entry.py), and so is never refused as an illegal transition."""
+    if task.taskKind != "review" or not review_entry.passes_through(case.status,
+                                                                    case.supplement):
+        return case
+    review_entry.enter(case)  # False: the stream (or another decision) moved it first
+    return CaseRecord.get(case.pk, META, consistent_read=True)
+
+
 def _answer(task: TaskRecord, case_status: int) -> dict:
     return {"task": task_view(task), "caseStatus": int(case_status)}
 
@@ -224,16 +240,32 @@ def assign(principal: identity.Principal | None, task_id: str, body: dict) -> di
     """The department's lead hands a task to one of its staff."""
     principal = identity.require(principal)
     task, case = _load_task(task_id, principal)
-    identity.require_department(principal, task.dept)
+    identity.require_own_department(principal, task.dept)
     if not principal.leads(task.dept):
         raise Forbidden(f"only the lead of {task.dept} reassigns its tasks")
     _require_state(task, *STATES)
     to = body["to"].strip()
+    _require_colleague(task, to)
     if task.claimedBy != to:
         condition = TaskRecord.claimedBy.does_not_exist() if task.claimedBy is None \
             else TaskRecord.claimedBy == task.claimedBy
         _set_claim(task, to, "assigned", principal, condition=condition)
     return _answer(task, case.status)
+
+
+def _require_colleague(task: TaskRecord, to: str) -> None:
+    """Whom a task goes to: one of its department's staff (on its roster), in a role that
+    handles it — a clerk an acceptance, a reviewer a review, a lead either."""
+    colleague = roster.member(task.dept, to)
+    if colleague is None:
+        raise UnprocessableEntity(
+            f"{to} is not one of {task.dept}'s staff (a member is on its roster once they "
+            "have opened its inbox)", field="to", code="assignee_not_in_department")
+    role = identity.CLERK if task.taskKind == "acceptance" else identity.REVIEWER
+    if colleague.role != role and not colleague.lead:
+        raise UnprocessableEntity(f"a {task.taskKind} task is handled by a {role}; {to} is "
+                                  f"a {colleague.role}", field="to",
+                                  code="assignee_not_in_department")
 
 
 def _set_claim(task: TaskRecord, to: str | None, action: str,
@@ -300,6 +332,7 @@ def decide(principal: identity.Principal | None, task_id: str, body: dict,
     decision, opinion = _parse_decision(task, body)
     _require_state(task, "open")
     _require_claim(principal, task)
+    case = _in_review(task, case)
     now = clock.now()
     step = _Decision(task, case, principal, (principal.sub, principal.role, channel, opinion,
                                              now))
@@ -424,6 +457,7 @@ def start_special_procedure(principal: identity.Principal | None, task_id: str, 
     _authorise(principal, task)
     _require_state(task, "open")
     _require_claim(principal, task)
+    case = _in_review(task, case)
     item = catalogue.pinned_version(case.itemCode, case.itemVersion)
     kinds = {p["type"]: p for p in item.get("specialProcedures", [])}
     kind = body["type"]

@@ -153,7 +153,7 @@ def log(holder_key: str, action: str, *, license_id: str | None = None,
 def entries(holder_key: str, limit: int, cursor: str | None) -> dict:
     """A holder's log, newest first, paged."""
     page = UsageRecord.query(holder_key, scan_index_forward=False, limit=limit,
-                             last_evaluated_key=decode_cursor(cursor))
+                             last_evaluated_key=decode_cursor(cursor, f"usage/{holder_key}"))
     found = [{"at": entry.at.split("#")[0], "action": entry.action,
               "licenseId": entry.licenseId, "materialId": entry.materialId,
               "caseNo": entry.caseNo, "by": entry.sub,
@@ -161,4 +161,4 @@ def entries(holder_key: str, limit: int, cursor: str | None) -> dict:
               "purpose": entry.purpose, "count": entry.count, "lastAt": entry.lastAt,
               "merged": entry.merged} for entry in page]
     return {"entries": [{k: v for k, v in e.items() if v is not None} for e in found],
-            "next": encode_cursor(page.last_evaluated_key)}
+            "next": encode_cursor(page.last_evaluated_key, f"usage/{holder_key}")}

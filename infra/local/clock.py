@@ -82,8 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("show")
     commands.add_parser("reset")
     args = parser.parse_args(argv)
+    # One reading of the real time: what is printed is the moment the clock was set to
+    # (10:00 exactly after `advance 4wd`), however long this command took.
+    real = datetime.now(timezone.utc)
     if args.command == "advance" and isinstance(args.span, int):
-        real = datetime.now(timezone.utc)
         target = workdays_on(real + offset(), args.span, _region_zone())
         set_offset(max(target - real, offset()))  # never back
     elif args.command == "advance":
@@ -91,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "reset":
         set_offset(timedelta(0))
     ahead = offset()
-    now = datetime.now(timezone.utc) + ahead
+    now = real + ahead
     print(json.dumps({"offsetSeconds": ahead.total_seconds(),
                       "now": now.strftime("%Y-%m-%dT%H:%M:%SZ")}))
     return 0

@@ -22,7 +22,7 @@ USERS = {
     "lisi": {"sub": "person:li-si", "role": "applicant", "name": "李四",
              "idNumber": "440305199003070014"},
     "agent": {"sub": "person:chen-dai", "role": "applicant", "name": "陈代办",
-              "idNumber": "440305198807150023", "actsFor": ["91440300MA5FXK7Q3T"],
+              "idNumber": "440305198807150023", "actsFor": [{"uscc": "91440300MA5FXK7Q3T", "name": "深圳小吃有限公司"}],
               "assurance": 3},
     "clerk": {"sub": "staff:li-clerk", "role": "clerk", "dept": "ZWFW", "name": "李窗口"},
     "scjg": {"sub": "staff:wang-scjg", "role": "reviewer", "dept": "SCJG", "name": "王审查"},

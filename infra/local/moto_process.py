@@ -7,7 +7,8 @@ Functions execution is switched on, and the process ends with its parent: on SIG
 SIGINT, or as soon as the parent is gone. Waiting executions are threads of this process,
 so ending it ends them at once, however many there are.
 
-    python -m infra.local.moto_process --port 5000   # prints "MOTO READY <url>"
+    python -m infra.local.moto_process --port 5000 [--keys-file build/local-keys.json]
+    # prints "MOTO READY <url>"
 """
 import argparse
 import os
@@ -15,6 +16,7 @@ import signal
 import sys
 import threading
 import time
+from pathlib import Path
 
 HOST = "127.0.0.1"
 
@@ -29,6 +31,8 @@ def _exit_with_parent(parent: int) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="moto for the OneWindow local stack")
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--keys-file", help="the KMS keys kept across restarts "
+                        "(infra/local/kms_keys.py)")
     args = parser.parse_args(argv)
     # The Step Functions executor calls services back on localhost:$MOTO_PORT.
     os.environ["MOTO_PORT"] = str(args.port)
@@ -41,10 +45,14 @@ def main(argv=None) -> int:
 
     from infra.local import moto_shim
     moto_shim.install()
+    if args.keys_file:
+        from infra.local import kms_keys
+        kms_keys.install(Path(args.keys_file))
     default_user_config["stepfunctions"] = {"execute_state_machine": True}
 
     # Executions wait on daemon threads; nothing here needs an orderly shutdown (moto's
-    # state lives in memory and goes with the process).
+    # state lives in memory and goes with the process; only the KMS keys' material is
+    # kept, in the keys file).
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: os._exit(0))
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()

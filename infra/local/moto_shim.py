@@ -58,6 +58,9 @@ Part 4, the server. To route each request moto lists its own package directory
 (`moto/backends.py`, `list_of_moto_modules`, a listdir and a stat per module); the shim
 lists it once.
 
+Part 5, S3: a conditional put (`If-None-Match: *`) runs one at a time, so a key is created
+once however many try at once, as AWS promises.
+
 It is tied to moto's internals and so to one moto version: `install` refuses any other.
 """
 import copy
@@ -115,6 +118,11 @@ def install() -> None:
     Queue.attributes = property(_attributes_unless_sending(Queue.attributes.fget))
     SQSBackend.send_message = _sending(SQSBackend.send_message)
     SQSBackend.is_message_valid_based_on_retention_period = _within_retention
+
+    # moto checks for the key, then puts, unlocked: two at once could both put (the
+    # supervision record's seals rely on a number being created once).
+    from moto.s3.responses import S3Response
+    S3Response.put_object = _serialised(S3Response.put_object, threading.Lock())
 
     from moto import backends
     modules = tuple(backends.list_of_moto_modules())

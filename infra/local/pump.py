@@ -354,9 +354,10 @@ class EventPump:
         # Queue batches run on these, as concurrent invocations of a function would.
         self.workers = ThreadPoolExecutor(max_workers=10, thread_name_prefix="pump worker")
 
-    def close(self) -> None:
-        """Let the workers go (after the pump's own threads have stopped)."""
-        self.workers.shutdown(wait=False, cancel_futures=True)
+    def close(self, wait: bool = False) -> None:
+        """Let the workers go (after the pump's own threads have stopped); `wait` for the
+        batches they run to end (the local stack, before it stops moto)."""
+        self.workers.shutdown(wait=wait, cancel_futures=True)
 
     def stream(self) -> StreamSource:
         return next(s for s in self.sources if isinstance(s, StreamSource))

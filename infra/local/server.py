@@ -4,14 +4,15 @@ On 127.0.0.1 only: moto in a process of its own (infra/local/moto_process.py, wi
 Step Functions execution and the DynamoDB shim), the resources of infra/template.json +
 statemachines/, the Chalice app over HTTP, an event pump that delivers queue messages,
 stream records and schedules to the app's own handlers (one thread per source), and demo
-data. Ctrl-C (or SIGTERM) stops everything within a few seconds, however many workflows
-are waiting.
+data. Ctrl-C (or SIGTERM, once or many times) stops everything in order — the HTTP server
+and the requests it is answering, then the event pump's batches in hand, moto last — within
+a few seconds, however many workflows are waiting (infra/local/stop_signal.py). The KMS
+keys are kept across restarts (infra/local/kms_keys.py); the data is not (docs/local-stack.md).
 """
 import argparse
 import json
 import logging
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -19,6 +20,7 @@ import time
 from datetime import timedelta
 
 from infra.local import paths  # where this stack's files go (OW_LOCAL_DIR)
+from infra.local.stop_signal import StopSignal
 
 HOST = "127.0.0.1"
 REGION = "cn-north-1"
@@ -26,6 +28,11 @@ REGION = "cn-north-1"
 # library's default backlog is 5).
 LISTEN_BACKLOG = 512
 log = logging.getLogger("onewindow.local")
+# How long a stop waits for the requests being answered, then for the event pump's batches
+# in hand (from the stop's start), and at most in all.
+REQUEST_GRACE_SECONDS = 10.0
+PUMP_GRACE_SECONDS = 30.0
+STOP_SECONDS = 50.0
 
 
 def _configure_environment(moto_port: int) -> str:
@@ -46,11 +53,16 @@ def _configure_environment(moto_port: int) -> str:
 class MotoProcess:
     """moto on its own core: started, awaited, its output passed on, and stopped."""
 
-    def __init__(self, port: int):
+    def __init__(self, port: int, keys_file=None):
+        keys = ["--keys-file", str(keys_file)] if keys_file else []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "infra.local.moto_process", "--port", str(port)],
+            [sys.executable, "-m", "infra.local.moto_process", "--port", str(port), *keys],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+            cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+            # Out of the terminal's process group: Ctrl-C reaches the stack, which stops
+            # moto last (infra/local/stop_signal.py), not moto at once under the pump's
+            # feet. moto still ends with its parent, however that ends.
+            start_new_session=True)
         lines = []
         for line in self.process.stdout:
             if line.startswith("MOTO READY"):
@@ -75,61 +87,6 @@ class MotoProcess:
                 self.process.wait()
 
 
-def _request_handler():
-    """Chalice's request handler, answering any method it has no `do_` for (TRACE,
-    CONNECT, made-up ones) as API Gateway does: a JSON 405, not the standard library's
-    HTML 501."""
-    from chalice.local import ChaliceRequestHandler
-
-    from chalicelib.contract import errors
-
-    class RequestHandler(ChaliceRequestHandler):
-        # The stock handler writes headers and body separately; with Nagle on, every
-        # keep-alive response waits ~40 ms for the delayed ACK.
-        disable_nagle_algorithm = True
-
-        def __getattr__(self, name: str):
-            if name.startswith("do_"):
-                return self._method_not_allowed
-            raise AttributeError(name)
-
-        def _method_not_allowed(self) -> None:
-            import json
-            import uuid
-            request_id = str(uuid.uuid4())
-            lang = errors.language(self.headers.get("accept-language"))
-            body = json.dumps(errors.body("method_not_allowed", lang, field="method",
-                                          detail=f"Unsupported method: {self.command}",
-                                          request_id=request_id),
-                              ensure_ascii=False).encode()
-            length = int(self.headers.get("content-length") or 0)
-            if 0 < length <= 1 << 20:
-                self.rfile.read(length)
-            else:
-                self.close_connection = True
-            self.send_response(405)
-            allow = self._allowed_methods()
-            if allow:
-                self.send_header("Allow", allow)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("X-Request-Id", request_id)
-            self.end_headers()
-            self.wfile.write(body)
-
-        def _allowed_methods(self) -> str | None:
-            # Chalice's own gateway keeps its route matcher and app private; this is
-            # development-only code, pinned with Chalice in requirements-dev.txt.
-            gateway = self.local_gateway
-            try:
-                route = gateway.event_converter._route_matcher.match_route(self.path).route
-            except ValueError:
-                return None
-            return ", ".join(sorted(gateway._app_object.routes[route]))
-
-    return RequestHandler
-
-
 def _http_server(app, port: int):
     from chalice.config import Config
     from chalice.local import (CustomLocalChalice, LocalChalice, LocalDevServer,
@@ -140,7 +97,10 @@ def _http_server(app, port: int):
     # What chalice.local.create_local_server does, with our request handler.
     CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
     app.__class__ = CustomLocalChalice
-    server = LocalDevServer(app, config, HOST, port, handler_cls=_request_handler())
+    from infra.local.request_handler import InFlight, handler_class
+    in_flight = InFlight()
+    server = LocalDevServer(app, config, HOST, port, handler_cls=handler_class(in_flight))
+    server.requests_in_flight = in_flight  # a stop waits for them
     thread_local_requests(app)  # after the class swap above
     return server
 
@@ -156,16 +116,14 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
 
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-
+    # Before anything starts: a signal during startup stops the stack once it is up.
+    signals = StopSignal().install()
     endpoint = _configure_environment(args.moto_port)
-    moto = MotoProcess(args.moto_port)
+    moto = MotoProcess(args.moto_port, paths.keys_file())
     try:
-        return _serve(args, endpoint, stop)
+        return _serve(args, endpoint, signals)
     finally:
-        moto.stop()
+        moto.stop()  # last: nothing of the stack's still calls it
 
 
 def _write_environment(env: dict) -> None:
@@ -178,7 +136,7 @@ def _write_environment(env: dict) -> None:
                          "utf-8")
 
 
-def _serve(args, endpoint: str, stop: threading.Event) -> int:
+def _serve(args, endpoint: str, signals: StopSignal) -> int:
     from chalicelib import wiring
     from infra.local import demo
     from infra.local.clock import set_offset
@@ -203,6 +161,7 @@ def _serve(args, endpoint: str, stop: threading.Event) -> int:
     import app as app_module
     demo.load_catalogue()
 
+    stop = threading.Event()
     pump = EventPump(app_module.app, env, REGION, endpoint_url=endpoint)
     outbox = Outbox(env["OW_NOTIFICATIONS_TOPIC_ARN"], REGION, endpoint)
     pump_threads = pump.threads(stop) + [outbox.thread(stop)]
@@ -220,20 +179,50 @@ OneWindow local stack is up.
   A token:    curl -s -X POST {issuer.url}/token -d grant_type=password -d username=clerk -d password={DEMO_PASSWORD}
   Demo users: {", ".join(f"{k} ({v['role']}{'/' + v['dept'] if v.get('dept') else ''})" for k, v in demo.USERS.items())}
   Notifications that would be sent: {outbox.path}
+  Kept across restarts: the KMS keys (licenses signed before still verify), in {paths.keys_file()}
+  NOT kept: every case, license record, upload, task and the supervision record live in
+  moto's memory and are gone when this stack stops; a new `make run` starts empty.
   See README.md for the walk-through. Ctrl-C stops.
 ISSUER {issuer.url}
 READY {url}""", flush=True)
 
-    stop.wait()
+    signals.wait()
     print("stopping…", flush=True)
+    _stop_in_order(server, issuer, stop, pump_threads, pump)
+    return 0
+
+
+def _stop_in_order(server, issuer, stop: threading.Event, pump_threads: list,
+                   pump) -> None:
+    """Everything that calls moto stops before moto does (main() stops it last): no new
+    requests, the requests being answered finish, then the pump and the outbox finish
+    the batch in hand. Each wait is bounded, and the whole stop is too: a stop that
+    still has not ended after STOP_SECONDS ends the process (with a line saying so)."""
+    threading.Thread(target=_exit_after, args=(STOP_SECONDS,), name="stop deadline",
+                     daemon=True).start()
     started = time.monotonic()
+
+    def left(bound: float) -> float:
+        return max(0.1, bound - (time.monotonic() - started))
     server.server.shutdown()
     server.server.server_close()
+    if not server.requests_in_flight.wait_idle(left(REQUEST_GRACE_SECONDS)):
+        log.warning("stopping with requests still being answered")
     issuer.stop()
+    stop.set()
     for thread in pump_threads:
-        thread.join(timeout=max(0.1, 3 - (time.monotonic() - started)))
-    pump.close()
-    return 0
+        thread.join(timeout=left(PUMP_GRACE_SECONDS))
+    busy = [thread.name for thread in pump_threads if thread.is_alive()]
+    if busy:
+        log.warning("stopping while still delivering: %s", ", ".join(busy))
+    pump.close(wait=not busy)
+
+
+def _exit_after(seconds: float) -> None:
+    time.sleep(seconds)
+    sys.stderr.write(f"the local stack did not stop within {seconds:.0f} s; exiting\n")
+    sys.stderr.flush()
+    os._exit(1)
 
 
 if __name__ == "__main__":

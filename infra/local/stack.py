@@ -39,6 +39,7 @@ def _create(region: str, endpoint_url: str | None, stack_name: str) -> dict:
     _state_machines(template, cfn, stack_name, region, endpoint_url)
     _secrets(template, stack_name, region, endpoint_url)
     _materials_bucket(template, outputs, region, endpoint_url)
+    _seals_bucket(template, outputs, region, endpoint_url)
     env = {var: outputs[key] for key, var in infra_template.OUTPUT_ENV.items()}
     # moto's Fn::Join output keeps the list; a deployment's is the joined string.
     if isinstance(env["OW_DEAD_LETTER_QUEUE_URLS"], list):
@@ -111,8 +112,8 @@ def _state_machines(template: dict, cfn, stack_name: str, region: str,
 def _secrets(template: dict, stack_name: str, region: str, endpoint_url: str | None) -> None:
     """moto's CloudFormation has no Secrets Manager secrets: create each secret the
     template defines, under the template's name and with a value generated as its
-    GenerateSecretString says. A secret already there (a restarted local stack keeps its
-    data) is kept, as CloudFormation would."""
+    GenerateSecretString says. A secret already there (the stack created again in the same
+    moto) is kept, as CloudFormation would."""
     sm = boto3.client("secretsmanager", region_name=region, endpoint_url=endpoint_url)
     for logical, name in infra_template.secret_names().items():
         props = template["Resources"][logical]["Properties"]
@@ -173,6 +174,30 @@ def _materials_bucket(template: dict, outputs: dict, region: str,
             {"QueueArn": queue_arn, "Events": [notice["Event"]],
              "Filter": {"Key": {"FilterRules": notice["Filter"]["S3Key"]["Rules"]}}}
             for notice in props["NotificationConfiguration"]["QueueConfigurations"]]})
+
+
+def _seals_bucket(template: dict, outputs: dict, region: str,
+                  endpoint_url: str | None) -> None:
+    """moto's CloudFormation makes the supervision seals' bucket with its encryption only:
+    apply the template's public access block, versioning and Object Lock (compliance
+    mode, its default retention) through the S3 API. Object Lock can be set only on a
+    bucket still empty: one that has it already is left as it is."""
+    s3 = boto3.client("s3", region_name=region, endpoint_url=endpoint_url)
+    props = template["Resources"]["SupervisionSealsBucket"]["Properties"]
+    bucket = outputs["SupervisionSealsBucketName"]
+    s3.put_public_access_block(
+        Bucket=bucket, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"])
+    try:
+        if s3.get_object_lock_configuration(Bucket=bucket)["ObjectLockConfiguration"].get(
+                "Rule"):
+            return
+    except s3.exceptions.ClientError as error:
+        if error.response["Error"]["Code"] != "ObjectLockConfigurationNotFoundError":
+            raise
+    s3.put_bucket_versioning(Bucket=bucket,
+                             VersioningConfiguration=props["VersioningConfiguration"])
+    s3.put_object_lock_configuration(Bucket=bucket,
+                                     ObjectLockConfiguration=props["ObjectLockConfiguration"])
 
 
 def _pseudo_parameters(region: str, stack_name: str, endpoint_url: str | None) -> dict:

@@ -50,17 +50,21 @@ class LocalStack:
     """`make run` as a subprocess on free ports; its output is read all along (a full
     pipe would block it) and kept for the failure message."""
 
-    def __init__(self):
+    def __init__(self, local_dir: Path | None = None):
         port, moto_port, oidc_port = _free_port(), _free_port(), _free_port()
         self.moto_endpoint = f"http://127.0.0.1:{moto_port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "OW_"))}
         # Its own files (environment, clock, outbox): never a developer's `make run`'s.
-        self.local_dir = Path(tempfile.mkdtemp(prefix="onewindow-stack-"))
+        # (A restarted stack: the directory of the one it follows.)
+        self.local_dir = local_dir or Path(tempfile.mkdtemp(prefix="onewindow-stack-"))
         env["OW_LOCAL_DIR"] = str(self.local_dir)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "infra.local.server", "--port", str(port),
              "--moto-port", str(moto_port), "--oidc-port", str(oidc_port)],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            # A process group of its own, as `make run` in a terminal has: a test can send
+            # it Ctrl-C (os.killpg) as the terminal would.
+            start_new_session=True)
         self.lines: list[str] = []
         self.ready = threading.Event()
         self.url = None
@@ -78,8 +82,8 @@ class LocalStack:
                 self.ready.set()
         self.ready.set()  # the process ended
 
-    def output(self) -> str:
-        return "".join(self.lines[-200:])
+    def output(self, last: int = 200) -> str:
+        return "".join(self.lines[-last:] if last else self.lines)
 
     def stop(self, signum=signal.SIGINT, timeout: float = 20) -> float:
         """Signal the stack and wait for it; the seconds it took to exit."""
@@ -96,16 +100,18 @@ class LocalStack:
 
 
 @contextlib.contextmanager
-def started():
-    """A LocalStack that is up (or a failure with its output), stopped afterwards."""
-    stack = LocalStack()
+def started(local_dir: Path | None = None):
+    """A LocalStack that is up (or a failure with its output), stopped afterwards; its
+    directory removed unless it was given (a restart's)."""
+    stack = LocalStack(local_dir)
     try:
         assert stack.ready.wait(120) and stack.url, "local stack did not start:\n" + \
             stack.output()
         yield stack
     finally:
         stack.stop()
-        shutil.rmtree(stack.local_dir, ignore_errors=True)
+        if local_dir is None:
+            shutil.rmtree(stack.local_dir, ignore_errors=True)
 
 
 class Api:

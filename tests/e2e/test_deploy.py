@@ -113,9 +113,13 @@ def test_the_template_grants_no_wildcards_and_carries_alarms_and_tracing(built, 
               if v["Type"] == "AWS::CloudWatch::Alarm"}
     metrics = {a["MetricName"] for a in alarms.values()}
     assert metrics == {"ApproximateNumberOfMessagesVisible", "5XXError", "ExecutionsFailed",
-                       "OverdueDecisions"}
-    # One per dead-letter queue, and the API, workflow and overdue alarms.
-    assert len(alarms) == len(package.DEAD_LETTER_QUEUES) + 3
+                       "OverdueDecisions", "UnsettledChanges"}
+    # One per dead-letter queue, and the API, workflow, overdue, reconciliation and
+    # supervision-record alarms.
+    assert len(alarms) == len(package.DEAD_LETTER_QUEUES) + 5
+    assert "SupervisionRecordRefused" in metrics
+    unsettled = next(a for a in alarms.values() if a["MetricName"] == "UnsettledChanges")
+    assert unsettled["EvaluationPeriods"] == 2 and unsettled["Threshold"] == 0
     for alarm in alarms.values():
         assert alarm["AlarmActions"] == [{"Ref": "NotificationsTopic"}]
     secrets = {k: v["Properties"] for k, v in resources.items()
@@ -154,3 +158,23 @@ def test_the_package_holds_the_app_compiled_and_no_development_code(built):
         compiled = f"{folder + '/' if folder else ''}__pycache__/{stem[:-3]}." \
                    f"{sys.implementation.cache_tag}.pyc"
         assert compiled in names, source
+
+
+STATEFUL = ("AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::KMS::Key",
+            "AWS::SecretsManager::Secret")
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_deleting_or_replacing_the_stack_keeps_every_stateful_resource(built, stage):
+    """Tables (every case), buckets (materials), keys (license signatures, sealed personal
+    data) and secrets (the lookup key of owners' hashes) outlive the stack: deleting it, or
+    an update that replaces one of them, leaves the resource in place."""
+    resources = _template(built, stage)["Resources"]
+    stateful = {name: r for name, r in resources.items() if r["Type"] in STATEFUL}
+    assert {"CasesTable", "LicensesTable", "SupervisionTable", "MaterialsBucket",
+            "LicenseSigningKey", "PersonalDataKey", "LookupSecret"} <= set(stateful)
+    kept_badly = {name: (r.get("DeletionPolicy"), r.get("UpdateReplacePolicy"))
+                  for name, r in stateful.items()
+                  if (r.get("DeletionPolicy"), r.get("UpdateReplacePolicy")) !=
+                  ("Retain", "Retain")}
+    assert kept_badly == {}

@@ -172,3 +172,87 @@ def test_the_readme_materials_and_licenses_walk_through_works_as_written(local_s
     printed = read_pdf((walk.workdir / "营业执照.pdf").read_bytes())
     assert "营业执照" in printed.flat and walk.vars["YZ"] in printed.flat
     assert printed.scanned == [f"{local_stack.url}/licenses/{walk.vars['YZ']}/status"]
+
+
+def _exchange(local_stack, raw: bytes, half_close: bool = True,
+              timeout: float = 60) -> list[tuple[int, dict, dict]]:
+    """Send raw bytes to the local server; every answer it gives until it closes the
+    connection: (status, headers, JSON body) each."""
+    import socket
+    from urllib.parse import urlparse
+    url = urlparse(local_stack.url)
+    with socket.create_connection((url.hostname, url.port), timeout=timeout) as connection:
+        connection.sendall(raw)
+        if half_close:
+            connection.shutdown(socket.SHUT_WR)
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+    answers = []
+    while received:
+        head, _, rest = received.partition(b"\r\n\r\n")
+        status_line, *lines = head.decode("latin-1").split("\r\n")
+        headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
+        length = int(headers["content-length"])
+        answers.append((int(status_line.split()[1]), headers, json.loads(rest[:length])))
+        received = rest[length:]
+    return answers
+
+
+@pytest.mark.parametrize("request_bytes,status,code,field", [
+    (b"GET /items?q=" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+     414, "uri_too_long", "path"),
+    (b"GET /items HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 70_000 + b"\r\n\r\n",
+     431, "headers_too_large", "headers"),
+    (b"GET /items HTTP/1.1\r\nHost: x\r\n" +
+     b"".join(b"X-H%d: 1\r\n" % n for n in range(120)) + b"\r\n",
+     431, "headers_too_large", "headers"),
+    (b"POST /cases HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n{}",
+     400, "validation_error", "Content-Length"),
+    (b"POST /cases HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n{}",
+     400, "validation_error", "Content-Length"),
+    (b"POST /cases HTTP/1.1\r\nHost: x\r\nContent-Length: 1_0\r\n\r\n{}",
+     400, "validation_error", "Content-Length"),
+    (b"POST /cases HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+     400, "validation_error", "Content-Length"),
+    (b"POST /cases HTTP/1.1\r\nHost: x\r\nContent-Length: 20000000\r\n\r\n{}",
+     413, "payload_too_large", "Content-Length"),
+    (b"POST /cases HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+     400, "validation_error", "Transfer-Encoding"),
+    (b"FOO /items HTTP/1.1\r\nHost: x\r\nContent-Length: x\r\n\r\n",
+     400, "validation_error", "Content-Length"),
+    # The body stops short of its Content-Length (the client closed its side).
+    (b"POST /cases HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"a\": 1}",
+     400, "validation_error", "Content-Length"),
+], ids=["414 request line", "431 header line", "431 header count", "length abc",
+        "length -5", "length 1_0", "two lengths", "413 length", "chunked", "405 bad length",
+        "short body"])
+def test_the_local_server_answers_bad_framing_with_one_json_error_and_closes(
+        local_stack, request_bytes, status, code, field):
+    answers = _exchange(local_stack, request_bytes)
+    assert [(s, b["error"]["code"], b["error"].get("field")) for s, _, b in answers] == \
+        [(status, code, field)], answers
+    headers, body = answers[0][1], answers[0][2]
+    assert headers["content-type"].startswith("application/json")
+    assert headers["connection"] == "close" and headers["x-request-id"] == body["requestId"]
+    assert body["error"]["message"]  # the catalogue's, in the caller's language
+
+
+def test_a_body_shorter_than_its_content_length_is_answered_not_waited_for(local_stack):
+    """The client keeps its connection open and sends no more: the server answers (after
+    its body timeout) instead of holding a thread until the client gives up."""
+    answers = _exchange(local_stack, b"POST /cases HTTP/1.1\r\nHost: x\r\nAccept-Language: en"
+                        b"\r\nContent-Length: 100\r\n\r\n{}", half_close=False)
+    assert [(s, b["error"]["field"]) for s, _, b in answers] == [(400, "Content-Length")]
+    assert "2 of the 100 bytes" in answers[0][2]["error"]["detail"]
+    assert answers[0][1]["content-language"] == "en"
+
+
+def test_bytes_beyond_the_content_length_are_answered_as_json_too(local_stack):
+    """Two bytes of body announced, more sent: the rest is read as the next request, and
+    that is answered as a JSON 400 as well (never the standard library's HTML)."""
+    answers = _exchange(local_stack, b"GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: 2"
+                        b"\r\n\r\n{}garbage")
+    assert [s for s, _, _ in answers] == [200, 400]
+    assert answers[1][2]["error"]["code"] == "validation_error"
+    assert all(h["content-type"].startswith("application/json") for _, h, _ in answers)

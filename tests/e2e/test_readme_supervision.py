@@ -3,8 +3,12 @@ a case SCJG leaves undecided is warned, carded yellow and red as the clock moves
 working days; the notifications appear; a bad rating's rectification runs to its end; the
 figures show all of it; `make verify-audit` holds, then names the entry edited by hand."""
 import json
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
+
+from chalicelib.domain import worktime
 
 from .local_stack import Api, started
 from .readme_walk import Walk, blocks, commands
@@ -15,6 +19,14 @@ def local_stack():
     with started() as stack:
         yield stack
     assert stack.process.returncode == 0, stack.output()
+
+
+SHENZHEN = ZoneInfo("Asia/Shanghai")  # the demo region's time zone
+
+
+def _moment(text: str) -> datetime:
+    """A UTC time a command printed (…Z), in the region's time."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(SHENZHEN)
 
 
 def _json(output: str) -> dict:
@@ -28,19 +40,32 @@ def test_the_readme_supervision_walk_through_works_as_written(local_stack):
               commands(blocks("## Walk through one case with curl"))
               if "$(tok" in code or code.startswith(("J=", "CASE=", "tok()"))
               or "POST $API/cases " in code or "-A1/decision" in code]
+    # Received out of office hours, a case counts from the next working day: applied in
+    # office hours (10:00 of the next working day on the stack's clock), the walk-through
+    # runs the same whatever the time of day the test runs at, as the README says.
+    walk.do('make clock ARGS="advance 1wd"', "")
     walk.run(intake)
+    supervision_steps = len(walk.runs)
     walk.run(commands(blocks("### Supervision, notifications, ratings and statistics")))
     case = walk.vars["CASE"]
     api = Api(local_stack.url, local_stack.issuer)
     answers = {what.split("127.0.0.1")[1].split("/", 1)[1]: body
                for what, _, body in walk.answers if "127.0.0.1" in what}
 
-    # Three sweeps, each at 10:00 of a working day: warnings, then yellow, then red cards
-    # for the review task, its stage and the case.
+    # Three sweeps, each on the working day the clock was moved to (10:00 there), however
+    # long the commands took: warnings, then yellow, then red cards for the review task,
+    # its stage and the case.
     sweeps = [_json(out) for code, _, out in walk.runs if code == "make sweep"]
     assert [(s["cards"], s["tasks"], s["cases"]) for s in sweeps] == \
         [(3, 0, 0), (3, 1, 1), (3, 0, 0)]
-    assert [s["asOf"][11:] for s in sweeps] == ["02:00:00Z"] * 3   # 10:00 in Shenzhen
+    moved_to = [_moment(_json(out)["now"]) for code, _, out in walk.runs[supervision_steps:]
+                if code.startswith("make clock ARGS=\"advance")]
+    assert len(moved_to) == len(sweeps) == 3
+    for clock_at, sweep in zip(moved_to, sweeps):
+        swept = _moment(sweep["asOf"])
+        assert clock_at.time() == time(10)              # the clock moves to 10:00 …
+        assert clock_at <= swept < worktime.close_of(clock_at.date(), SHENZHEN)
+    assert len({_moment(s["asOf"]).date() for s in sweeps}) == 3  # … of three days
     levels = {(c["scope"], c["level"])
               for c in answers["supervision/cards?level=warning"]["cards"]
               if c["caseNo"] == case}

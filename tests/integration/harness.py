@@ -8,7 +8,7 @@ import boto3
 from chalice.test import Client
 
 from chalicelib import wiring
-from chalicelib.services import read_cache
+from chalicelib.services import read_cache, roster
 from infra.local import demo, moto_shim
 from infra.local.oidc import AUDIENCE, LocalIssuer
 from infra.local.pump import EventPump
@@ -204,7 +204,13 @@ def reset(stack: Stack) -> None:
         _moto_table(stack.env["OW_MATERIALS_TABLE"]).items.clear()
         _moto_table(stack.env["OW_ITEMS_TABLE"]).items = copy.deepcopy(stack.catalogue)
     read_cache.catalogue.clear()  # the table changed under the app's feet
+    roster._entered.clear()       # so did the departments' rosters
     _empty_bucket(stack.env["OW_MATERIALS_BUCKET"])
+    # The seals' bucket is write-once (Object Lock): a test's new stack starts it empty.
+    from moto.s3.models import s3_backends
+    for backend in s3_backends[ACCOUNT].values():
+        if stack.env["OW_SUPERVISION_SEALS_BUCKET"] in backend.buckets:
+            backend.buckets[stack.env["OW_SUPERVISION_SEALS_BUCKET"]].keys.clear()
     sqs, sns = boto3.client("sqs", region_name=REGION), boto3.client("sns", region_name=REGION)
     for url in sqs.list_queues().get("QueueUrls", []):
         if url in stack.queues:

@@ -441,3 +441,23 @@ def test_personal_data_typed_into_the_form_is_sealed_like_the_applicants(stack):
     stack.open_task(created["caseNo"], "ZWFW", "clerk")
     for reader in ("company", "clerk", "supervisor"):
         assert stack.call("GET", f"/cases/{created['caseNo']}", reader).data["form"] == form
+
+
+def test_only_applicants_and_counter_clerks_apply_and_staff_never_own_a_case(stack):
+    """An evaluator, reviewer, supervisor or admin applying in someone's name (web or
+    counter), even many at once, is refused before anything is read or written."""
+    from concurrent.futures import ThreadPoolExecutor
+    person = {"type": "natural", "name": "张三", "idNumber": "11010519491231002X"}
+    attempts = [(user, application(FOOD, applicant=dict(person), channel=channel))
+                for user in ("evaluator", "scjg", "scjg_lead", "supervisor", "admin")
+                for channel in ("web", "counter")]
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda a: stack.call("POST", "/cases", a[0], a[1]), attempts))
+    assert [(_error(a)[:2]) for a in answers] == [(403, "forbidden")] * len(attempts)
+    assert _case_records(stack) == []
+    # The applicant itself and the counter clerk still apply.
+    assert stack.call("POST", "/cases", "company", application(FOOD)).status_code == 201
+    assert stack.call("POST", "/cases", "clerk",
+                      application(FOOD, channel="counter")).status_code == 201
+    spec = stack.call("GET", "/openapi.json").data["paths"]["/cases"]["post"]
+    assert spec["x-roles"] == ["applicant", "clerk"]

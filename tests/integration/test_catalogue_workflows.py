@@ -120,14 +120,44 @@ def test_the_lead_departments_denial_ends_the_one_thing_item(stack):
                          .data["tasks"] if t["caseNo"] == case_no]
 
 
-def test_an_immediate_item_concludes_on_acceptance(stack):
+def test_an_immediate_item_concludes_on_acceptance(stack, monkeypatch):
+    from datetime import datetime, timezone
+    from chalicelib.services import clock
+    # Wednesday 2026-11-25, 10:00 in Beijing: within office hours, due the same day.
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 25, 2, 0, tzinfo=timezone.utc))
     created = _apply(stack, INSURANCE_PROOF, user="applicant")
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-    applied = datetime.fromisoformat(created["createdAt"]).astimezone(ZoneInfo("Asia/Shanghai"))
-    assert created["promisedBy"] == applied.date().isoformat()
-    assert created["caseNo"][6:14] == applied.strftime("%Y%m%d")
+    assert created["promisedBy"] == "2026-11-25"
+    assert created["caseNo"][6:14] == "20261125"
     _accept(stack, created["caseNo"], dept="RSJ", user="rsj")
     case = stack.wait_status(created["caseNo"], 11)
     assert [t["kind"] for t in case["tasks"]] == ["acceptance"]
     assert case["licenseId"] is None
+
+
+def test_an_immediate_item_applied_out_of_hours_is_due_at_the_next_working_days_close(
+        stack, monkeypatch):
+    """Applied at 20:38 on a Friday evening (Beijing time): the acceptance and the case
+    are due at the close of Monday, not at Friday 18:00 before the receipt — so the sweep
+    cards nobody, accepting it at once breaches no limit and it concludes on time."""
+    from datetime import datetime, timezone
+    from chalicelib.adapters.models import BreachRecord, CardRecord
+    from chalicelib.services import clock, overdue
+    friday_evening = datetime(2026, 11, 27, 12, 38, tzinfo=timezone.utc)
+    monkeypatch.setattr(clock, "now", lambda: friday_evening)
+    created = _apply(stack, INSURANCE_PROOF, user="applicant")
+    assert created["caseNo"][6:14] == "20261127" and created["promisedBy"] == "2026-11-30"
+    case_no = created["caseNo"]
+    task = stack.open_task(case_no, "RSJ", "rsj")
+    assert task["deadline"] == "2026-11-30T10:00:00Z" > created["createdAt"]
+    case = stack.case(case_no)
+    assert case["clock"]["promisedDueAt"] == "2026-11-30T10:00:00Z"
+    assert case["clock"]["statutoryDueAt"] > created["createdAt"]
+    later = datetime(2026, 11, 27, 13, 5, tzinfo=timezone.utc)   # 21:05, the sweep runs
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert not any(overdue.sweep(later).values())
+    _accept(stack, case_no, dept="RSJ", user="rsj")
+    stack.wait_status(case_no, 11)
+    stack.pump.run_until(lambda: False, timeout=0.5)
+    assert list(CardRecord.query(case_no, CardRecord.sk.startswith("CARD#"))) == []
+    assert [b for b in BreachRecord.query(case_no) if getattr(b, "kind", None)] == []
+    assert not [e for e in stack.case(case_no)["timeline"] if e["action"] == "overdue"]

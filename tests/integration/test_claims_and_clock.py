@@ -53,6 +53,7 @@ def test_racing_claims_have_one_winner_and_only_the_claimant_decides(stack):
 def test_the_departments_lead_reassigns_a_claimed_task(stack):
     _, task = _review(stack)
     stack.call("POST", f"/tasks/{task['taskId']}/claim", "scjg")
+    stack.call("GET", "/tasks", "scjg2")   # 吴审查 works SCJG's inbox: on its roster
     body = {"to": "staff:wu-scjg"}
     assert stack.call("POST", f"/tasks/{task['taskId']}/assign", "scjg", body).status_code == 403
     assert stack.call("POST", f"/tasks/{task['taskId']}/assign", "wsjk",
@@ -236,3 +237,44 @@ def test_every_change_is_published_once_on_the_bus(stack, bus_events, delivered)
     from .test_redelivery import _replay
     _replay([(s, e) for s, e in delivered if s.name == "case_timeline"])
     assert bus_events() == published
+
+
+def test_only_the_departments_own_staff_act_on_its_work(stack):
+    """The catalogue admin and a supervisor, racing the clerk and the reviewer, decide no
+    acceptance or review, claim nothing and change no license; the lead hands a task only
+    to a member of the department who handles its kind."""
+    case_no = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
+    accept = stack.open_task(case_no, "ZWFW", "clerk")
+    path = f"/tasks/{accept['taskId']}/decision"
+    callers = ["admin", "supervisor", "admin", "supervisor", "clerk"]
+    answers = race(len(callers), lambda i: stack.call(
+        "POST", path, callers[i], {"decision": "accept", "opinion": "受理"}))
+    assert [a.status_code for a in answers] == [403, 403, 403, 403, 200]
+    review = stack.open_task(case_no, "SCJG", "scjg")
+    for user in ("admin", "supervisor"):
+        for action, body in (("claim", None), ("decision", {"decision": "approve",
+                                                            "opinion": "同意"})):
+            answer = stack.call("POST", f"/tasks/{review['taskId']}/{action}", user, body)
+            assert (answer.status_code, answer.data["error"]["code"]) == (403, "forbidden")
+    assert stack.case(case_no)["status"] == 8
+    # The lead assigns within the department, to a role that handles the task.
+    stack.call("GET", "/tasks", "wsjk")          # a reviewer, but of WSJK
+    stack.call("GET", "/tasks", "clerk")         # ZWFW's clerk
+    for outsider in ("staff:zhao-wsjk", "staff:li-clerk", "staff:nobody", "staff:wu-scjg"):
+        refused = stack.call("POST", f"/tasks/{review['taskId']}/assign", "scjg_lead",
+                             {"to": outsider})
+        assert (refused.status_code, refused.data["error"]["code"],
+                refused.data["error"]["field"]) == (422, "assignee_not_in_department", "to")
+    assert stack.case(case_no)["tasks"][-1].get("claimedBy") is None
+    stack.call("GET", "/tasks", "scjg2")
+    moved = race(4, lambda _: stack.call("POST", f"/tasks/{review['taskId']}/assign",
+                                         "scjg_lead", {"to": "staff:wu-scjg"}))
+    assert {a.status_code for a in moved} <= {200, 409} and \
+        any(a.status_code == 200 for a in moved)
+    assert stack.decide(review["taskId"], "scjg2", "approve", "同意").status_code == 200
+    case = stack.wait_status(case_no, 11)
+    for user in ("admin", "supervisor"):
+        answer = stack.call("POST", f"/licenses/{case['licenseId']}/suspend", user,
+                            {"reason": "停业整顿"})
+        assert answer.status_code == 403
+    assert stack.call("GET", f"/licenses/{case['licenseId']}/status").data["status"] == "valid"

@@ -59,7 +59,9 @@ class Recorder:
                        dead[5]: "NotificationsDeadLetterQueue",
                        dead[6]: "StatisticsDeadLetterQueue",
                        dead[7]: "MaterialsDeadLetterQueue"}
-        self.bucket = env["OW_MATERIALS_BUCKET"]
+        self.buckets = {env["OW_MATERIALS_BUCKET"]: ("MaterialsBucket", "materials/"),
+                        env["OW_SUPERVISION_SEALS_BUCKET"]: ("SupervisionSealsBucket",
+                                                             "seals/")}
         self.bus = env["OW_EVENT_BUS_NAME"]
         self.topic = env["OW_NOTIFICATIONS_TOPIC_ARN"]
         self.machine = env["OW_STATE_MACHINE_ARN"]
@@ -116,8 +118,12 @@ class Recorder:
             yield operation, "PersonalDataKey" if personal in key else "LicenseSigningKey"
         elif service == "s3":
             # A presigned POST names no key here: its form binds one under materials/.
-            assert params["Bucket"] == self.bucket and \
-                params.get("Key", "materials/").startswith("materials/")
+            bucket, prefix = self.buckets[params["Bucket"]]
+            assert params.get("Key", prefix).startswith(prefix)
+            if operation == "ListObjectsV2":   # a listing is of the bucket
+                assert params["Prefix"].startswith(prefix)
+                yield "ListBucket", bucket
+                return
             # IAM's actions for S3's operations: HEAD is a read; a version is named apart;
             # botocore presigns a POST under the name CreateBucket: it puts an object.
             action = {"HeadObject": "GetObject", "CreateBucket": "PutObject"}.get(
@@ -125,7 +131,7 @@ class Recorder:
             if params.get("VersionId"):   # GetObjectVersion, PutObjectVersionTagging
                 action = action.replace("Tagging", "VersionTagging") \
                     if action.endswith("Tagging") else action + "Version"
-            yield action, "MaterialsBucket.Objects"
+            yield action, f"{bucket}.Objects"
         elif service == "secretsmanager":
             yield operation, self.secrets[params["SecretId"]]
         else:
@@ -273,6 +279,10 @@ def _exercise(stack, monkeypatch):
     # The sweep today: it seals the supervision record's chain the lifecycle events went to.
     assert stack.pump.run_until(lambda: supervision_record.verify(clock.today())["entries"] > 20)
     assert stack.pump.fire_schedules() == 2
+    # A month on, it reads back its last seal and checks its signature, as a cold
+    # function would, and seals the day for good.
+    signer.public_key_der.cache_clear()
+    signer.key_arn.cache_clear()
     later = clock.now() + timedelta(days=30)
     monkeypatch.setattr(clock, "now", lambda: later)
     assert stack.pump.fire_schedules() == 2

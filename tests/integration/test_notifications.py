@@ -136,3 +136,70 @@ def test_preferences_reading_and_marking_read(stack):
     assert _inbox(stack, "company", "&unread=true") == []
     assert stack.call("GET", "/me/notifications?unread=maybe", "company").status_code == 400
     assert stack.call("GET", "/me/notifications").status_code == 401
+
+
+def test_a_failed_publish_is_retried_by_its_message_and_sent_once(stack, monkeypatch):
+    """The topic fails the first publish of each notification: the claim is given back,
+    the delivery fails, the queue delivers the message again and it is sent — once,
+    never left claimed-but-unsent, never dropped."""
+    from chalicelib.adapters import notifier
+    sms = _subscribe(stack, "sms-flaky", {"channels": ["sms"]})
+    real, failed = notifier.publish, []
+
+    def flaky(topic, message, **kwargs):
+        if message["notificationId"] not in failed:
+            failed.append(message["notificationId"])
+            raise RuntimeError("SNS unavailable")
+        return real(topic, message, **kwargs)
+
+    monkeypatch.setattr(notifier, "publish", flaky)
+    case_no = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
+    owner = f"sub:{stack.issuer.users['company']['sub']}"
+    assert stack.pump.run_until(
+        lambda: any(r.sentAt for r in NotificationRecord.query(owner)), timeout=30)
+    stack.pump.run_until(lambda: False, timeout=1.0)
+    records = list(NotificationRecord.query(owner))
+    assert len(records) == 1 and records[0].sentAt and failed
+    sent = _drain(sms)
+    assert [m["caseNo"] for m in sent] == [case_no]   # once, after the failure
+    left = boto3.client("sqs", region_name=REGION).get_queue_attributes(
+        QueueUrl=stack.env["OW_NOTIFICATIONS_QUEUE_URL"],
+        AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]
+    assert left["ApproximateNumberOfMessages"] == "0"
+
+
+def test_the_claimant_message_publishes_after_dying_and_others_wait_out_its_lease(
+        stack, monkeypatch):
+    """A delivery that died between its claim and the publish (no release): the same
+    message delivered again publishes at once; another message within the lease does
+    not, nor does a concurrent crowd of them."""
+    from chalicelib.adapters import notifier
+    case_no = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
+    owner = f"sub:{stack.issuer.users['company']['sub']}"
+    assert stack.pump.run_until(
+        lambda: any(r.sentAt for r in NotificationRecord.query(owner)))
+    (record,) = list(NotificationRecord.query(owner))
+    envelope = _envelope(record)
+    fresh = {**envelope, "detail": {**envelope["detail"],
+                                    "eventId": f"{case_no}/EV#test#dying"}}
+
+    class Died(BaseException):
+        pass
+
+    def die(*args, **kwargs):
+        raise Died()
+
+    monkeypatch.setattr(notifier, "publish", die)
+    monkeypatch.setattr(notices, "_release", lambda *a: None)   # died: nothing released
+    try:
+        notices.deliver(fresh, "message-1")
+    except Died:
+        pass
+    monkeypatch.undo()
+    with ThreadPoolExecutor(6) as pool:
+        others = list(pool.map(lambda n: notices.deliver(fresh, f"message-{n + 2}"),
+                               range(6)))
+    assert others == [0] * 6
+    assert notices.deliver(fresh, "message-1") == 1
+    assert notices.deliver(fresh, "message-1") == 0
+    assert all(r.sentAt for r in NotificationRecord.query(owner))

@@ -1,18 +1,26 @@
-"""The supervision record in DynamoDB: appends at once take distinct places, redelivery
-appends nothing, and the verifier finds an edit, a deletion, a reordering and a cut tail
-made directly in the table, naming the first broken entry."""
+"""The supervision record in DynamoDB and its seals in the write-once bucket: appends at
+once take distinct places, redelivery appends nothing, every sweep seals every chain not
+sealed for good, and `make verify-audit` names the first entry that is not as written in
+each of the tester's sixteen tampers made directly in the table (issue 23)."""
 import json
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import boto3
+import pytest
+from boto3.dynamodb.conditions import Key
 
+from chalicelib.domain import chain as chains
 from chalicelib.services import supervision_record
 
 from .harness import REGION
 
 AT = datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)   # 11:00 in Shenzhen
 DAY = AT.date()
+CHAIN = f"440300#{DAY}"
+SWEEP = AT + timedelta(hours=1)                          # a sweep that day
+SWEEP_LATER = AT + timedelta(hours=2)
+NEXT_DAY = datetime(2026, 11, 25, 16, 30, tzinfo=timezone.utc)   # 00:30 the day after
 
 
 def _table(stack):
@@ -20,94 +28,403 @@ def _table(stack):
         stack.env["OW_SUPERVISION_TABLE"])
 
 
-def _chain(stack) -> list[dict]:
-    return _table(stack).query(
-        KeyConditionExpression="chain = :c", ExpressionAttributeValues={
-            ":c": f"{stack.env.get('OW_AREA_CODE', '440300')}#{DAY}"})["Items"]
+def _items(stack, chain: str = CHAIN) -> list[dict]:
+    items, extra = [], {}
+    while True:
+        page = _table(stack).query(KeyConditionExpression=Key("chain").eq(chain),
+                                   ConsistentRead=True, **extra)
+        items += page["Items"]
+        if "LastEvaluatedKey" not in page:
+            return items
+        extra = {"ExclusiveStartKey": page["LastEvaluatedKey"]}
 
 
-def _record(n: int) -> bool:
+def _entries(stack, chain: str = CHAIN) -> dict[int, dict]:
+    return {int(e["seq"]): e for e in _items(stack, chain) if int(e["seq"]) > 0}
+
+
+def _record(n: int, at: datetime = AT) -> bool:
     return supervision_record.record("yellow_card", f"card-{n}",
-                                     {"caseNo": f"44030020261125{n:07d}X"}, at=AT)
+                                     {"caseNo": f"44030020261125{n:07d}X"}, at=at)
+
+
+_BUILT: dict[tuple, tuple[list[dict], dict[str, bytes]]] = {}
+
+
+def _built(stack, sealed: int, tail: int = 0) -> dict[int, dict]:
+    """A chain of `sealed` entries sealed by a sweep that day, then `tail` more not
+    sealed yet: built once per shape (through the service), then restored as it was
+    written, table and store."""
+    shape = (sealed, tail)
+    s3 = boto3.client("s3", region_name=REGION)
+    bucket = stack.env["OW_SUPERVISION_SEALS_BUCKET"]
+    if shape not in _BUILT:
+        for n in range(sealed):
+            _record(n)
+        assert supervision_record.seal(SWEEP) == 1
+        for n in range(sealed, sealed + tail):
+            _record(n)
+        objects = {o["Key"]: s3.get_object(Bucket=bucket, Key=o["Key"])["Body"].read()
+                   for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])}
+        _BUILT[shape] = (_table(stack).scan(ConsistentRead=True)["Items"], objects)
+    else:
+        items, objects = _BUILT[shape]
+        with _table(stack).batch_writer() as batch:
+            for item in items:
+                batch.put_item(Item=item)
+        for key, body in objects.items():
+            s3.put_object(Bucket=bucket, Key=key, Body=body)
+    entries = _entries(stack)
+    assert len(entries) == sealed + tail
+    return entries
+
+
+def _verify_audit(capsys) -> tuple[int, dict]:
+    from infra import verify_audit
+    status = verify_audit.main(["--from", str(DAY), "--to", str(DAY)])
+    return status, json.loads(capsys.readouterr().out)
+
+
+def _named(capsys) -> tuple[str, int, str]:
+    """What `make verify-audit` names: the chain, the first bad entry and what is wrong."""
+    status, report = _verify_audit(capsys)
+    assert status == 1 and report["holds"] is False
+    broken = [c for c in report["chains"] if c["broken"]]
+    assert len(broken) == 1, report
+    return broken[0]["chain"], broken[0]["broken"]["seq"], broken[0]["broken"]["reason"]
+
+
+def _put(stack, entry: dict) -> None:
+    _table(stack).put_item(Item=entry)
+
+
+def _delete(stack, seq: int, chain: str = CHAIN) -> None:
+    _table(stack).delete_item(Key={"chain": chain, "seq": seq})
+
+
+def _body(entry: dict) -> dict:
+    return json.loads(entry["body"])
+
+
+def _edited(entry: dict, **changes) -> dict:
+    return {**entry, "body": json.dumps({**_body(entry), **changes}, ensure_ascii=False)}
+
+
+def _rehash(stack, entries: list[dict], previous: str, first: int) -> None:
+    """Write `entries` back at first, first+1, … each hashed onto the one before, as an
+    editor who knows the hash would; the chain's head follows them."""
+    with _table(stack).batch_writer() as batch:
+        for seq, entry in enumerate(entries, start=first):
+            digest = chains.entry_hash(previous, seq, _body(entry))
+            batch.put_item(Item={**entry, "seq": seq, "prevHash": previous, "hash": digest})
+            previous = digest
+        batch.put_item(Item={"chain": CHAIN, "seq": -1, "lastSeq": first + len(entries) - 1,
+                             "lastHash": previous})
 
 
 def test_appends_at_once_and_redeliveries_make_one_unbroken_chain(stack):
-    _empty(stack)
     with ThreadPoolExecutor(8) as pool:
         first = list(pool.map(_record, range(12)))
         again = list(pool.map(_record, range(12)))   # every event delivered twice
     assert first == [True] * 12 and again == [False] * 12
-    entries = [e for e in _chain(stack) if int(e["seq"]) > 0]
-    assert sorted(int(e["seq"]) for e in entries) == list(range(1, 13))
-    assert sorted(e["key"] for e in entries) == sorted(f"card-{n}" for n in range(12))
-    assert supervision_record.seal(DAY) == 12
+    entries = _entries(stack)
+    assert sorted(entries) == list(range(1, 13))
+    assert sorted(e["key"] for e in entries.values()) == sorted(f"card-{n}" for n in range(12))
+    assert supervision_record.seal(SWEEP) == 1
     assert supervision_record.verify(DAY) == {
-        "chain": f"440300#{DAY}", "entries": 12, "sealed": 12, "broken": None}
+        "chain": CHAIN, "entries": 12, "sealed": 12, "final": False, "broken": None}
 
 
-def _empty(stack):
-    table = _table(stack)
-    for item in table.scan()["Items"]:
-        table.delete_item(Key={"chain": item["chain"], "seq": item["seq"]})
+def test_every_sweep_seals_every_open_chain_until_its_day_is_sealed_for_good(stack):
+    """Seals number on and name the one before; a day stays in them after it ended until
+    a sweep past its end seals it for good; nothing new, no new seal."""
+    s3 = boto3.client("s3", region_name=REGION)
+    bucket = stack.env["OW_SUPERVISION_SEALS_BUCKET"]
 
-
-def _sealed_chain(stack, count: int = 5) -> list[dict]:
-    _empty(stack)
-    for n in range(count):
+    def stored(n: int) -> dict:
+        return json.loads(s3.get_object(Bucket=bucket, Key=f"seals/440300/{n:012d}.json")[
+            "Body"].read())
+    for n in range(3):
         _record(n)
-    supervision_record.seal(DAY)
-    return sorted((e for e in _chain(stack) if int(e["seq"]) > 0), key=lambda e: e["seq"])
+    assert supervision_record.seal(SWEEP) == 1
+    assert supervision_record.seal(SWEEP_LATER) == 1          # nothing new
+    _record(3, at=SWEEP_LATER)
+    assert supervision_record.seal(SWEEP_LATER) == 2
+    _record(4, at=NEXT_DAY - timedelta(minutes=20))            # 00:10 the day after
+    assert supervision_record.seal(NEXT_DAY - timedelta(minutes=25)) == 3   # 00:05
+    assert supervision_record.seal(NEXT_DAY) == 4
+    seals = [stored(n) for n in (1, 2, 3, 4)]
+    assert [s["prev"] for s in seals[1:]] == [chains.seal_digest(s) for s in seals[:-1]]
+    assert [(d, p["from"], p["seq"], p["final"]) for s in seals
+            for d, p in sorted(s["chains"].items())] == [
+        (str(DAY), 0, 3, False),
+        (str(DAY), 3, 4, False),
+        (str(DAY), 4, 4, False), ("2026-11-26", 0, 1, False),  # not over 10 minutes yet
+        (str(DAY), 4, 4, True), ("2026-11-26", 1, 1, False)]
+    assert [s["n"] for s in seals] == [1, 2, 3, 4]
+    assert seals[1]["chains"][str(DAY)]["hashes"] == [_entries(stack)[4]["hash"]]
+    assert supervision_record.seal(NEXT_DAY + timedelta(hours=1)) == 4
+    # The day sealed for good has left the window.
+    _record(5, at=NEXT_DAY + timedelta(hours=1))
+    assert supervision_record.seal(NEXT_DAY + timedelta(hours=1)) == 5
+    assert list(stored(5)["chains"]) == ["2026-11-26"]
+    checked = supervision_record.verify_days(DAY, DAY + timedelta(days=1))
+    assert checked["seals"] == {"count": 5, "last": 5, "broken": None}
+    assert [(c["entries"], c["sealed"], c["final"], c["broken"])
+            for c in checked["chains"]] == [(4, 4, True, None), (2, 2, False, None)]
 
 
-def test_each_kind_of_tampering_in_the_table_is_found(stack):
-    table = _table(stack)
-    entries = _sealed_chain(stack)
-    edited = dict(entries[2])
-    edited["body"] = edited["body"].replace("yellow_card", "warning")
-    table.put_item(Item=edited)
-    assert supervision_record.verify(DAY)["broken"] == {"seq": 3,
-                                                        "reason": "its content was changed"}
-
-    entries = _sealed_chain(stack)
-    table.delete_item(Key={"chain": entries[1]["chain"], "seq": entries[1]["seq"]})
-    assert supervision_record.verify(DAY)["broken"]["seq"] == 2
-
-    entries = _sealed_chain(stack)
-    second, third = dict(entries[1]), dict(entries[2])
-    for item, seq in ((second, entries[2]["seq"]), (third, entries[1]["seq"])):
-        item["seq"] = seq
-        table.put_item(Item=item)
-    assert supervision_record.verify(DAY)["broken"]["seq"] == 2
-
-    entries = _sealed_chain(stack)
-    table.delete_item(Key={"chain": entries[4]["chain"], "seq": entries[4]["seq"]})
-    assert supervision_record.verify(DAY)["broken"] == {
-        "seq": 5, "reason": "the seal covers 5 entries, 4 are there"}
-
-    _sealed_chain(stack)
-    seal = table.get_item(Key={"chain": f"440300#{DAY}", "seq": 0})["Item"]
-    seal["sealSeq"] = 4
-    table.put_item(Item=seal)
-    assert supervision_record.verify(DAY)["broken"]["seq"] == 0   # the signature
+def test_two_sweeps_at_once_write_one_seal_of_each_number(stack):
+    for n in range(5):
+        _record(n)
+    with ThreadPoolExecutor(4) as pool:
+        numbers = list(pool.map(lambda _: supervision_record.seal(SWEEP), range(4)))
+    assert set(numbers) == {1}
+    assert supervision_record.verify_days(DAY, DAY)["seals"] == {
+        "count": 1, "last": 1, "broken": None}
 
 
-def test_the_operators_command_passes_then_names_a_hand_edit(stack, capsys):
-    import json
+def test_a_seal_is_write_once_and_an_overwrite_is_found(stack, capsys):
+    from infra import template
+    resource = template.render()["Resources"]["SupervisionSealsBucket"]
+    assert (resource["DeletionPolicy"], resource["UpdateReplacePolicy"]) == ("Retain", "Retain")
+    assert resource["Properties"]["ObjectLockEnabled"] is True
+    assert resource["Properties"]["ObjectLockConfiguration"]["Rule"]["DefaultRetention"][
+        "Mode"] == "COMPLIANCE"
+    _built(stack, 12)
+    s3 = boto3.client("s3", region_name=REGION)
+    bucket = stack.env["OW_SUPERVISION_SEALS_BUCKET"]
+    lock = s3.get_object_lock_configuration(Bucket=bucket)["ObjectLockConfiguration"]
+    assert lock["Rule"]["DefaultRetention"]["Mode"] == "COMPLIANCE"
+    key = "seals/440300/000000000001.json"
+    first = s3.list_object_versions(Bucket=bucket, Prefix=key)["Versions"][0]["VersionId"]
+    with pytest.raises(s3.exceptions.ClientError, match="AccessDenied"):
+        s3.delete_object(Bucket=bucket, Key=key, VersionId=first)
+    forged = json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+    forged["chains"][str(DAY)]["hashes"][4] = "0" * 64
+    s3.put_object(Bucket=bucket, Key=key, Body=json.dumps(forged).encode())
+    status, report = _verify_audit(capsys)
+    assert status == 1 and report["seals"]["broken"]["n"] == 1
+    assert "overwritten" in report["seals"]["broken"]["reason"]
+    # The chains are still checked against the seal as first written: they hold.
+    assert [c["broken"] for c in report["chains"]] == [None]
 
-    from infra import verify_audit
-    entries = _sealed_chain(stack)
-    argv = ["--from", str(DAY), "--to", str(DAY)]
-    assert verify_audit.main(argv) == 0
-    report = json.loads(capsys.readouterr().out)
-    assert report["holds"] is True and report["entries"] == 5
-    edited = dict(entries[0])
-    edited["body"] = edited["body"].replace("card-0", "card-x")
-    _table(stack).put_item(Item=edited)
-    assert verify_audit.main(argv) == 1
-    report = json.loads(capsys.readouterr().out)
-    assert report["holds"] is False
-    assert report["chains"][0]["broken"] == {"seq": 1, "reason": "its content was changed"}
 
+def test_a_sweep_stopped_after_storing_its_seal_is_finished_by_the_next(stack, monkeypatch):
+    """The seal is in the store but the table's copies are not: the next sweep reads
+    the store, writes the copies, and does not seal the day sealed for good again."""
+    _built(stack, 12)
+    copy_to_table = supervision_record._copy_to_table
+    monkeypatch.setattr(supervision_record, "_copy_to_table", lambda *_: 1 / 0)
+    _record(12, at=SWEEP_LATER)
+    with pytest.raises(ZeroDivisionError):
+        supervision_record.seal(SWEEP_LATER)         # seal 2: entry 13
+    monkeypatch.setattr(supervision_record, "_copy_to_table", copy_to_table)
+    assert supervision_record.verify(DAY)["broken"]["seq"] == 0   # the copy is behind
+    assert supervision_record.seal(SWEEP_LATER) == 2              # nothing new: copied
+    assert supervision_record.verify(DAY)["broken"] is None
+    monkeypatch.setattr(supervision_record, "_copy_to_table", lambda *_: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        supervision_record.seal(NEXT_DAY)            # seal 3: the day for good
+    monkeypatch.setattr(supervision_record, "_copy_to_table", copy_to_table)
+    _record(100, at=NEXT_DAY)
+    assert supervision_record.seal(NEXT_DAY + timedelta(minutes=15)) == 4
+    checked = supervision_record.verify_days(DAY, DAY + timedelta(days=1))
+    assert checked["seals"] == {"count": 4, "last": 4, "broken": None}
+    assert [(c["sealed"], c["final"], c["broken"]) for c in checked["chains"]] == [
+        (13, True, None), (1, False, None)]
+
+
+def test_the_operators_command_passes_on_a_record_as_written(stack, capsys):
+    _built(stack, 12, tail=3)
+    status, report = _verify_audit(capsys)
+    assert status == 0 and report["holds"] is True and report["entries"] == 15
+    assert report["chains"] == [{"chain": CHAIN, "entries": 15, "sealed": 12,
+                                 "final": False, "broken": None}]
+
+
+def test_verify_audit_reads_the_seals_from_the_days_asked_for_on(stack, capsys):
+    """Seals written before the first day asked for cannot list its chains: of those,
+    only the last is read, which the next must follow."""
+    earlier = AT - timedelta(days=2)
+    for n in range(3):
+        _record(n, at=earlier)
+    assert supervision_record.seal(earlier + timedelta(hours=1)) == 1
+    assert supervision_record.seal(earlier + timedelta(days=1)) == 2   # for good
+    for n in range(3, 8):
+        _record(n)
+    assert supervision_record.seal(SWEEP) == 3
+    assert supervision_record.verify_days(DAY, DAY)["seals"] == {
+        "count": 2, "last": 3, "broken": None}
+    assert supervision_record.verify_days(earlier.date(), DAY)["seals"]["count"] == 3
+    _put(stack, _edited(_entries(stack)[2], kind="warning"))
+    assert _named(capsys) == (CHAIN, 2, "its content was changed")
+
+
+def test_a_chain_sealed_before_its_day_began_is_checked_from_its_first_seal(stack):
+    """A local clock set back seals a day before it began: all seals are read then."""
+    earlier = AT - timedelta(days=2)
+    _record(0, at=earlier)
+    assert supervision_record.seal(earlier + timedelta(hours=1)) == 1
+    for n in range(1, 4):
+        _record(n)
+    assert supervision_record.seal(AT - timedelta(days=1)) == 2   # the clock set back
+    _record(4, at=SWEEP)
+    assert supervision_record.seal(SWEEP) == 3
+    checked = supervision_record.verify_days(DAY, DAY)
+    assert checked["seals"] == {"count": 3, "last": 3, "broken": None}
+    assert [(c["entries"], c["sealed"], c["broken"]) for c in checked["chains"]] == [
+        (4, 4, None)]
+
+
+# --- the tester's sixteen tampers, each named by `make verify-audit` -------------------
+
+@pytest.mark.parametrize("seq", [5, 200], ids=["entry-5", "entry-200"])
+def test_an_entry_edited_without_rehashing_is_named(stack, capsys, seq):
+    entries = _built(stack, 210)
+    _put(stack, _edited(entries[seq], kind="warning"))
+    assert _named(capsys) == (CHAIN, seq, "its content was changed")
+
+
+def test_a_deleted_entry_7_is_named(stack, capsys):
+    _built(stack, 210)
+    _delete(stack, 7)
+    chain, seq, reason = _named(capsys)
+    assert (chain, seq) == (CHAIN, 7) and reason.startswith("is missing")
+
+
+def test_a_deleted_first_entry_is_named(stack, capsys):
+    _built(stack, 210)
+    _delete(stack, 1)
+    chain, seq, reason = _named(capsys)
+    assert (chain, seq) == (CHAIN, 1) and reason.startswith("is missing")
+
+
+@pytest.mark.parametrize("one,other", [(10, 11), (3, 150)], ids=["10-11", "3-150"])
+def test_swapped_entries_are_named_at_the_first(stack, capsys, one, other):
+    entries = _built(stack, 210)
+    _put(stack, {**entries[other], "seq": one})
+    _put(stack, {**entries[one], "seq": other})
+    chain, seq, reason = _named(capsys)
+    assert (chain, seq) == (CHAIN, one) and "not the entry that was sealed" in reason
+
+
+def test_a_sealed_tail_cut_off_is_named_at_its_first_entry(stack, capsys):
+    _built(stack, 210)
+    for seq in range(201, 211):
+        _delete(stack, seq)
+    _put(stack, {"chain": CHAIN, "seq": -1, "lastSeq": 200,
+                 "lastHash": _entries(stack)[200]["hash"]})
+    chain, seq, reason = _named(capsys)
+    assert (chain, seq) == (CHAIN, 201) and reason == "is missing: seal 1 covers 210 entries"
+
+
+def test_the_documented_tamper_command_is_named(stack, capsys, monkeypatch, tmp_path):
+    from infra.local import paths, tamper
+    _built(stack, 12)
+    local_env = tmp_path / "local-env.json"
+    local_env.write_text(json.dumps(stack.env))
+    monkeypatch.setattr(paths, "env_file", lambda: local_env)
+    monkeypatch.delenv("OW_SUPERVISION_TABLE")
+    assert tamper.main(["--day", str(DAY)]) == 0
+    assert json.loads(capsys.readouterr().out)["seq"] == 1
+    assert _named(capsys) == (CHAIN, 1, "its content was changed")
+
+
+def test_an_edit_at_20_with_the_rest_rehashed_is_named_at_20(stack, capsys):
+    entries = _built(stack, 210)
+    rest = [_edited(entries[20], kind="warning")] + [entries[s] for s in range(21, 211)]
+    _rehash(stack, rest, entries[19]["hash"], 20)
+    chain, seq, reason = _named(capsys)
+    assert (chain, seq) == (CHAIN, 20) and "changed and re-hashed" in reason
+
+
+def test_entry_30_deleted_and_the_rest_renumbered_and_rehashed_is_named_at_30(stack, capsys):
+    entries = _built(stack, 210)
+    _delete(stack, 210)
+    _rehash(stack, [entries[s] for s in range(31, 211)], entries[29]["hash"], 30)
+    chain, seq, reason = _named(capsys)
+    assert (chain, seq) == (CHAIN, 30) and "changed and re-hashed" in reason
+
+
+def test_the_seal_deleted_then_20_edited_and_rehashed_is_named_at_20_after_a_sweep(
+        stack, capsys, log_lines):
+    entries = _built(stack, 210)
+    _delete(stack, 0)
+    rest = [_edited(entries[20], kind="warning")] + [entries[s] for s in range(21, 211)]
+    _rehash(stack, rest, entries[19]["hash"], 20)
+    errors = log_lines()
+    _record(999, at=SWEEP_LATER)   # a genuine entry after, onto the rewritten chain
+    supervision_record.seal(SWEEP_LATER)   # the sweep does not seal the rewrite
+    assert any(f"{CHAIN}: entry 211 does not follow" in line for line in errors)
+    chain, seq, reason = _named(capsys)
+    assert (chain, seq) == (CHAIN, 20) and "changed and re-hashed" in reason
+
+
+def test_the_seal_deleted_alone_is_named(stack, capsys):
+    _built(stack, 12)
+    _delete(stack, 0)
+    assert _named(capsys) == (CHAIN, 0, "the chain's seal is missing from the table (seal "
+                                        "1 covers 12 entries)")
+
+
+def test_a_whole_days_chain_deleted_with_its_seal_is_named(stack, capsys):
+    _built(stack, 12, tail=2)
+    for item in _items(stack):
+        _delete(stack, item["seq"])
+    assert _named(capsys) == (CHAIN, 1, "is missing: seal 1 covers 12 entries")
+
+
+def test_a_forged_entry_after_the_sealed_head_is_named_and_the_sweep_does_not_seal_it(
+        stack, capsys, log_lines):
+    entries = _built(stack, 12)
+    body = {**_body(entries[12]), "key": "card-forged", "caseNo": "440300202611259999999X"}
+    digest = chains.entry_hash(entries[12]["hash"], 13, body)
+    _put(stack, {"chain": CHAIN, "seq": 13, "body": json.dumps(body), "key": "card-forged",
+                 "prevHash": entries[12]["hash"], "hash": digest})
+    _put(stack, {"chain": CHAIN, "seq": -1, "lastSeq": 13, "lastHash": digest})
+    assert _named(capsys) == (CHAIN, 13, "no marker records it here: the record did not "
+                                         "write it")
+    errors = log_lines()
+    _record(999, at=SWEEP_LATER)   # genuine, after the forgery
+    # Nothing past the forgery sealed, and the sweep says so (its alarm's metric).
+    assert supervision_record.sealing(SWEEP_LATER) == (1, 1)
+    assert supervision_record.sealing(SWEEP_LATER) == (1, 1)   # every sweep, until fixed
+    assert any(f"{CHAIN}: entry 13 no marker" in line for line in errors)
+    assert supervision_record.verify(DAY)["sealed"] == 12
+    assert _named(capsys)[1] == 13
+
+
+def test_an_unsealed_tail_edited_and_rehashed_is_named(stack, capsys):
+    entries = _built(stack, 20, tail=5)
+    rest = [_edited(entries[23], kind="warning"), entries[24], entries[25]]
+    _rehash(stack, rest, entries[22]["hash"], 23)
+    assert _named(capsys) == (CHAIN, 23, "differs from its marker: changed and re-hashed "
+                                         "after it was recorded")
+
+
+def test_the_last_entry_of_an_unsealed_tail_deleted_is_named(stack, capsys):
+    _built(stack, 20, tail=5)
+    _delete(stack, 25)
+    assert _named(capsys) == (CHAIN, 25, "is missing: the chain's head says 25 entries "
+                                         "were recorded")
+
+
+def test_an_entry_added_after_the_days_final_seal_is_named(stack, capsys):
+    """Even written with a marker and the head moved on, as the record would have."""
+    entries = _built(stack, 12)
+    assert supervision_record.seal(NEXT_DAY) == 2     # the day sealed for good
+    body = {**_body(entries[12]), "key": "card-late"}
+    digest = chains.entry_hash(entries[12]["hash"], 13, body)
+    _put(stack, {"chain": CHAIN, "seq": 13, "body": json.dumps(body), "key": "card-late",
+                 "prevHash": entries[12]["hash"], "hash": digest})
+    _put(stack, {"chain": "KEY#card-late", "seq": 0,
+                 "body": json.dumps({"chain": CHAIN, "seq": 13, "hash": digest})})
+    _put(stack, {"chain": CHAIN, "seq": -1, "lastSeq": 13, "lastHash": digest})
+    assert _named(capsys) == (CHAIN, 13, "was added after the chain's final seal (2)")
+
+
+# --- from the bus -----------------------------------------------------------------------
 
 def test_every_lifecycle_event_reaches_the_record_once_and_the_sweep_seals_it(stack):
     """From the bus (the stack's LifecycleRule and queue) to today's chain: each event of
@@ -119,8 +436,8 @@ def test_every_lifecycle_event_reaches_the_record_once_and_the_sweep_seals_it(st
     case = stack.approve_in_parallel()
 
     def entries() -> list[dict]:   # the chains of the office days the test ran in
-        return [e for day in sorted({started, clock.today()}) for e in _chain_of(stack, day)
-                if int(e["seq"]) > 0]
+        return [e for day in sorted({started, clock.today()})
+                for e in _entries(stack, f"440300#{day}").values()]
 
     def published() -> set[str]:
         return {f"{e.pk}/{e.sk}" for e in TimelineEvent.query(case["caseNo"])}
@@ -146,18 +463,8 @@ def test_every_lifecycle_event_reaches_the_record_once_and_the_sweep_seals_it(st
             "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])[
         "Attributes"]["ApproximateNumberOfMessages"]) == 0)
     assert len(recorded()) == before
-    assert stack.pump.fire_schedules() == 2   # the sweep seals today's (and yesterday's)
+    assert stack.pump.fire_schedules() == 2   # the sweep seals every open chain
     checked = [supervision_record.verify(day) for day in sorted({started, clock.today()})]
     assert sum(c["entries"] for c in checked) == before
     assert all(c["sealed"] == c["entries"] and c["broken"] is None for c in checked)
 
-
-def _chain_of(stack, day) -> list[dict]:
-    items, key = [], {}
-    while True:
-        page = _table(stack).query(KeyConditionExpression="chain = :c",
-                                   ExpressionAttributeValues={":c": f"440300#{day}"}, **key)
-        items += page["Items"]
-        if "LastEvaluatedKey" not in page:
-            return items
-        key = {"ExclusiveStartKey": page["LastEvaluatedKey"]}

@@ -181,6 +181,19 @@ def test_an_agents_delegations_count_only_while_valid(issuer, cfg):
     assert principal.acts_for == ("91440300MA5FXK7Q3T", "91110108MA01A2B3CF")
     _refused(issuer.mint(agent, acts_for="91440300MA5FXK7Q3T"), cfg)
     _refused(issuer.mint(agent, acts_for=[{"until": "2999-12-31"}]), cfg)
+    _refused(issuer.mint(agent, acts_for=[{"uscc": "91440300MA5FXK7Q3T", "name": 7}]), cfg)
+
+
+def test_a_delegation_may_name_the_company_its_agent_applies_for(issuer, cfg):
+    """The name a company's case is made out in comes from the delegation record; a bare
+    USCC (the old form) still counts, naming no company."""
+    token = issuer.mint(demo.USERS["agent"], acts_for=[
+        "91440300MA5FXK7Q3T",
+        {"uscc": "91110108MA01A2B3CF", "name": "北京某某科技有限公司", "until": "2999-12-31"},
+        {"uscc": "91440300MA5G00001X", "name": "过期公司", "until": "2020-01-01"}])
+    principal = tokens.verify(f"Bearer {token}", cfg)
+    assert principal.acts_for == ("91440300MA5FXK7Q3T", "91110108MA01A2B3CF")
+    assert principal.company_names == (("91110108MA01A2B3CF", "北京某某科技有限公司"),)
 
 
 def test_a_standard_oidc_client_works_against_the_local_issuer_by_discovery(issuer, cfg):
@@ -229,3 +242,20 @@ def test_a_standard_oidc_client_works_against_the_local_issuer_by_discovery(issu
     assert tokens.verify(f"Bearer {token['access_token']}", cfg).dept == "ZWFW"
     client.close()
     script.close()
+
+
+def test_a_token_whose_algorithm_does_not_fit_its_keys_type_is_a_401(issuer, cfg):
+    """ES256 naming the issuer's RSA key id (signed with an EC key of the attacker's),
+    and RS256 with a header of junk: refused as tokens, never a 500."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+    claims = jwt.decode(issuer.mint(USER), options={"verify_signature": False})
+    kid = issuer.keys[-1][0]
+    ec_key = ec.generate_private_key(ec.SECP256R1())
+    confused = jwt.encode(claims, ec_key, algorithm="ES256", headers={"kid": kid})
+    assert "does not match" in _refused(confused, cfg)
+    rsa_signed = issuer.mint(USER)
+    _, payload, signature = rsa_signed.split(".")
+    for header in ({"alg": "ES256", "kid": kid}, {"alg": "RS256", "kid": ["x"]},
+                   {"alg": "RS256", "kid": {"a": 1}}, {"alg": ["RS256"], "kid": kid}):
+        encoded = base64.urlsafe_b64encode(json.dumps(header).encode()).rstrip(b"=").decode()
+        _refused(f"{encoded}.{payload}.{signature}", cfg)

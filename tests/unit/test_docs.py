@@ -51,3 +51,17 @@ def test_every_environment_variable_the_app_reads_is_documented():
     assert len(read) > 15
     documented = (DOCS / "configuration.md").read_text("utf-8")
     assert sorted(v for v in read if f"`{v}`" not in documented) == []
+
+
+def test_who_may_do_what_is_the_routes_own_rule():
+    """docs/access.md lists every operation once, with exactly the roles its route lets
+    through (anyone / anyone signed in when it names none)."""
+    import app  # noqa: F401 - registers every route
+    from chalicelib.contract.openapi import OPERATIONS
+    rows = re.findall(r"^\| `(\w+) ([^`]+)` \| ([^|]+) \|", (DOCS / "access.md").read_text(
+        "utf-8"), re.M)
+    documented = {f"{method} {path}": who.strip() for method, path, who in rows}
+    assert len(documented) == len(rows)
+    routes = {f"{o.method.upper()} {o.path}": ", ".join(o.roles) if o.roles else
+              "anyone" if o.public else "anyone signed in" for o in OPERATIONS}
+    assert documented == routes

@@ -131,6 +131,12 @@ def test_the_offline_command_needs_only_the_license_and_a_key_set(tmp_path, caps
     (tmp_path / "jwks.json").write_text(json.dumps({"keys": [_key()[1]]}), "utf-8")
     assert verify_license.main(argv) == 1
     assert json.loads(capsys.readouterr().out)["reason"] == "unknown_key"
+    # What no issuer signs is malformed, not a traceback: 1e999 (an infinity), NaN.
+    for text in ('{"license": {"seats": 1e999}, "signature": {}}', '{"license": NaN}',
+                 "[1]", "{"):
+        (tmp_path / "signed.json").write_text(text, "utf-8")
+        assert verify_license.main(argv) == 1
+        assert json.loads(capsys.readouterr().out)["reason"] == "malformed"
 
 
 def _twin(signed: dict) -> dict:

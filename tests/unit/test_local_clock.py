@@ -77,3 +77,23 @@ def test_advancing_working_days_moves_the_service_clock(clock_file, monkeypatch,
     assert (moved.date(), moved.hour) == (add_workdays(today, 3), 10)
     assert local_clock.main(["advance", "0wd"]) == 0  # never back
     assert clock.now() >= moved
+
+
+def test_advancing_working_days_shows_10_00_however_slow_the_command(clock_file,
+                                                                      monkeypatch, capsys):
+    """`make clock ARGS="advance 1wd"` prints the moment it set the clock to — 10:00
+    exactly — even when the machine is so loaded that seconds pass while it runs (each
+    reading of the real time here is 7 s after the one before)."""
+    from zoneinfo import ZoneInfo
+    start = datetime(2026, 12, 1, 1, 0, tzinfo=timezone.utc)   # Tuesday 09:00 in Shanghai
+    readings = iter(start + timedelta(seconds=7 * n) for n in range(100))
+
+    class SlowMachine(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return next(readings)
+    monkeypatch.setattr(local_clock, "datetime", SlowMachine)
+    monkeypatch.setattr(local_clock, "_region_zone", lambda: ZoneInfo("Asia/Shanghai"))
+    assert local_clock.main(["advance", "1wd"]) == 0
+    shown = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert shown["now"] == "2026-12-02T02:00:00Z"   # Wednesday 10:00 in Shanghai

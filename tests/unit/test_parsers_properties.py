@@ -92,7 +92,7 @@ def test_query_integers_take_ascii_digits_in_range_only(raw):
 def test_cursors_we_did_not_issue_are_refused(cursor):
     try:
         with _cursor_secret():
-            key = pagination.decode_cursor(cursor)
+            key = pagination.decode_cursor(cursor, "tasks/SCJG")
     except DomainError as error:
         assert error.status == 400 and error.field == "cursor"
         return
@@ -103,9 +103,17 @@ def test_cursors_we_did_not_issue_are_refused(cursor):
 @given(st.dictionaries(st.text(max_size=10), st.dictionaries(
     st.sampled_from(["S", "N"]), st.text(max_size=20), min_size=1, max_size=1), min_size=1,
     max_size=4))
-def test_cursors_we_issued_come_back_as_issued(key):
+def test_cursors_we_issued_come_back_as_issued_to_their_listing_only(key):
     with _cursor_secret():
-        assert pagination.decode_cursor(pagination.encode_cursor(key)) == key
+        cursor = pagination.encode_cursor(key, "tasks/SCJG")
+        assert pagination.decode_cursor(cursor, "tasks/SCJG") == key
+        for other in ("tasks/WSJK", "items/all", "audit/2026-12-03"):
+            try:
+                pagination.decode_cursor(cursor, other)
+            except DomainError as error:
+                assert error.status == 400 and error.field == "cursor"
+            else:
+                raise AssertionError(f"a cursor of tasks/SCJG paged {other}")
 
 
 @SETTINGS
@@ -137,3 +145,24 @@ def test_any_application_body_is_an_application_or_a_400(body):
         applications.parse_application(body)
     except DomainError as error:
         assert error.status == 400 and error.field
+
+
+@SETTINGS
+@given(st.sampled_from(["1e999", "-1e999", "1E400", "-0.5e309", "123456789e302"]),
+       st.lists(st.sampled_from(["a", "b", 0, 1]), max_size=4))
+def test_a_number_that_overflows_a_float_is_a_400_naming_where_it_is(literal, path):
+    """Python's json reads an overflowing literal as an infinity, which the store would keep
+    as `Infinity` and never serve as JSON again."""
+    marker = "__NUMBER__"
+    value = marker
+    for step in reversed(path):
+        value = {step: value} if isinstance(step, str) else [None] * step + [value]
+    raw = json.dumps(value).replace(f'"{marker}"', literal).encode()
+    try:
+        http.parse_json_body(raw)
+    except DomainError as error:
+        assert error.status == 400
+        assert error.field == (".".join(str(step) for step in path) or "body")
+    else:
+        raise AssertionError(f"{raw!r} accepted")
+    assert http.parse_json_body(raw.replace(literal.encode(), b"1e308")) is not None

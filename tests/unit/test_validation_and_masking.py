@@ -3,8 +3,8 @@ import pytest
 from chalicelib.domain.applications import parse_application, password_matches, query_password
 from chalicelib.domain.canonical import canonical_bytes
 from chalicelib.domain.catalogue import validate_form
-from chalicelib.domain.errors import ValidationError
-from chalicelib.domain import masking
+from chalicelib.domain.errors import Forbidden, ValidationError
+from chalicelib.domain import identity, masking, payload
 from chalicelib.domain.masking import mask_id, mask_phone, mask_text
 
 GOOD = {"itemCode": "X", "applicant": {"type": "natural", "name": "张三",
@@ -78,3 +78,66 @@ def test_personal_data_typed_into_a_form_is_masked_and_put_back_by_pointer():
     assert masking.restore_personal(masked, None) == masked
     assert masking.split_personal({"seats": 40, "name": "小吃店"}) == (
         {"seats": 40, "name": "小吃店"}, {})
+
+
+@pytest.mark.parametrize("text,allowed,found", [
+    ("深圳小吃有限公司", payload.NAME_ALLOWS, None),
+    ("ＡＢＣ　公司（深圳）", payload.NAME_ALLOWS, None),      # full-width, ideographic space
+    ("a\u0000b", payload.FREE_TEXT_ALLOWS, "\u0000"),
+    ("a\u001bb", payload.FREE_TEXT_ALLOWS, "\u001b"),
+    ("a\u0085b", payload.FREE_TEXT_ALLOWS, "\u0085"),           # C1 control
+    ("abc\u202e", payload.FREE_TEXT_ALLOWS, "\u202e"),          # right-to-left override
+    ("\u2066abc\u2069", payload.FREE_TEXT_ALLOWS, "\u2066"),    # isolates
+    ("\u200fabc", payload.FREE_TEXT_ALLOWS, "\u200f"),          # right-to-left mark
+    ("\ufeffabc", payload.FREE_TEXT_ALLOWS, "\ufeff"),          # BOM
+    ("同意\n予以受理\t。", payload.FREE_TEXT_ALLOWS, None),       # free text: lines
+    ("同意\n予以受理", payload.NAME_ALLOWS, "\n"),                 # a name: one line
+    ("👨\u200d👩\u200d👧", payload.FREE_TEXT_ALLOWS, None),        # emoji joiners
+    ("👨\u200d👩", payload.NAME_ALLOWS, "\u200d"),
+])
+def test_control_and_format_characters_are_found(text, allowed, found):
+    assert payload.hidden_character(text, allowed) == found
+
+
+def test_a_body_with_a_hidden_character_is_refused_naming_the_field():
+    with pytest.raises(ValidationError) as refused:
+        payload.check({"form": {"people": ["王五", "赵\u202e六"]}})
+    assert refused.value.field == "form.people.1" and "U+202E" in refused.value.message
+    with pytest.raises(ValidationError) as refused:
+        payload.check({"form": {"a\u0000": 1}})
+    assert refused.value.field == "form"
+    payload.check({"opinion": "材料齐全，\r\n予以受理"})
+
+
+def _principal(**claims):
+    return identity.Principal(**{"sub": "s", "role": "applicant", **claims})
+
+
+@pytest.mark.parametrize("principal,applicant,name", [
+    # Applying in one's own name: the token's name, whatever was typed.
+    (_principal(name="张三", id_number="11010519491231002X"),
+     {"name": "李四", "idNumber": "11010519491231002X"}, "张三"),
+    # For a company: the name its delegation gives.
+    (_principal(name="陈代办", id_number="440305198807150023",
+                acts_for=("91440300MA5FXK7Q3T",),
+                company_names=(("91440300MA5FXK7Q3T", "深圳小吃有限公司"),)),
+     {"name": "<b>别家公司</b>", "idNumber": "91440300MA5FXK7Q3T"}, "深圳小吃有限公司"),
+    # At the counter, the clerk's entry.
+    (_principal(role="clerk", dept="ZWFW", name="李窗口"),
+     {"name": "王五", "idNumber": "11010519491231002X"}, "王五"),
+])
+def test_a_case_is_made_out_in_the_verified_name(principal, applicant, name):
+    assert identity.holder_name(principal, applicant) == name
+
+
+@pytest.mark.parametrize("principal", [
+    _principal(id_number="11010519491231002X"),                       # no name claim
+    _principal(name="张\u202e三", id_number="11010519491231002X"),
+    _principal(name="陈代办", id_number="440305198807150023",
+               acts_for=("11010519491231002X",)),                      # a bare delegation
+])
+def test_without_a_verified_name_there_is_no_case(principal):
+    with pytest.raises(Forbidden) as refused:
+        identity.holder_name(principal, {"name": "张三", "idNumber": "11010519491231002X"})
+    assert (refused.value.code, refused.value.field) == ("unverified_holder_name",
+                                                         "applicant.name")

@@ -4,6 +4,9 @@ Saturday 10 October is a make-up working day."""
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from chalicelib.domain import worktime
 from chalicelib.domain.workdays import is_workday
 
@@ -84,3 +87,29 @@ def test_the_clock_view_counts_elapsed_time_without_pauses():
 
     late = worktime.clock_view(started, planned, [], None, at("2026-11-26 10:00"), SH)
     assert late["promisedRemainingMinutes"] == -60
+
+
+def test_out_of_office_hours_a_limit_counts_from_the_next_working_day():
+    # Friday 20:38 and 21:05, Saturday, the National Day holiday: Monday, 8 October.
+    assert worktime.counting_day(at("2026-11-27 20:38"), SH) == date(2026, 11, 30)
+    assert worktime.counting_day(at("2026-11-28 11:00"), SH) == date(2026, 11, 30)
+    assert worktime.counting_day(at("2026-10-03 10:00"), SH) == date(2026, 10, 8)
+    # Before opening or within office hours on a working day: that day.
+    assert worktime.counting_day(at("2026-11-27 07:30"), SH) == date(2026, 11, 27)
+    assert worktime.counting_day(at("2026-11-27 17:59"), SH) == date(2026, 11, 27)
+    assert worktime.counting_day(at("2026-11-27 18:00"), SH) == date(2026, 11, 30)
+    assert worktime.limit_due(at("2026-11-27 21:05"), 0, "workdays", SH) == \
+        at("2026-11-30 18:00")
+    assert worktime.limit_due(at("2026-11-27 21:05"), 2, "workdays", SH) == \
+        at("2026-12-02 18:00")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31)),
+       st.integers(0, 20), st.sampled_from(["workdays", "workhours"]))
+def test_no_limit_ends_before_it_started(moment, value, unit):
+    started = moment.replace(tzinfo=SH)
+    due = worktime.limit_due(started, value, unit, SH)
+    assert due >= started
+    if unit == "workdays":
+        assert due > started and is_workday(due.date()) and due.time() == worktime.CLOSE

@@ -26,9 +26,9 @@ def entries() -> dict:
 
 def list_entries(limit: int = 50, cursor: str | None = None) -> dict:
     page = ItemsTableRecord.query(CATALOGUE, limit=limit,
-                                  last_evaluated_key=decode_cursor(cursor))
+                                  last_evaluated_key=decode_cursor(cursor, "catalogue"))
     found = [entry_view(r) for r in page if isinstance(r, CatalogueEntryRecord)]
-    return {"entries": found, "next": encode_cursor(page.last_evaluated_key)}
+    return {"entries": found, "next": encode_cursor(page.last_evaluated_key, "catalogue")}
 
 
 def get_entry(base_code: str) -> dict:

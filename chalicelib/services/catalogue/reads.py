@@ -66,6 +66,6 @@ def list_items(*, dept: str | None = None, kind: str | None = None,
         ItemIndexRecord.name.contains(name_has) if name_has else None,
         ItemIndexRecord.initials.contains(initials_have) if initials_have else None)
     page = ItemIndexRecord.by_facet.query(facet, filter_condition=condition, limit=limit,
-                                          last_evaluated_key=decode_cursor(cursor))
+                                          last_evaluated_key=decode_cursor(cursor, f"items/{facet}"))
     items = [record.summary for record in page]
-    return {"items": items, "next": encode_cursor(page.last_evaluated_key)}
+    return {"items": items, "next": encode_cursor(page.last_evaluated_key, f"items/{facet}")}
