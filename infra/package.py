@@ -107,7 +107,8 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("sqs", QUEUE_CONSUME, ("ConcludeQueue",)),
     ],
     "StartWorkflow": [
-        ("dynamodb", ("GetItem", "UpdateItem"), ("CasesTable",)),
+        # PutItem: the marker of a start it could not make (services/settlement.unstarted).
+        ("dynamodb", ("GetItem", "PutItem", "UpdateItem"), ("CasesTable",)),
         ("dynamodb", ("GetItem",), ("ItemsTable",)),
         ("states", ("StartExecution",), ("CaseApprovalStateMachine",)),
         ("sqs", QUEUE_CONSUME, ("StartsQueue",)),
@@ -274,12 +275,13 @@ def _environment() -> dict:
 
 
 def _alarm(name: str, description: str, metric: dict, threshold: float,
-           comparison: str = "GreaterThanThreshold", periods: int = 1) -> dict:
+           comparison: str = "GreaterThanThreshold", periods: int = 1,
+           missing: str = "notBreaching") -> dict:
     return {"Type": "AWS::CloudWatch::Alarm", "Properties": {
         "AlarmName": {"Fn::Sub": f"${{AWS::StackName}}-{name}"},
         "AlarmDescription": description, **metric, "EvaluationPeriods": periods,
         "Threshold": threshold, "ComparisonOperator": comparison,
-        "TreatMissingData": "notBreaching",
+        "TreatMissingData": missing,
         "AlarmActions": [{"Ref": "NotificationsTopic"}],
         "OKActions": [{"Ref": "NotificationsTopic"}]}}
 
@@ -325,12 +327,13 @@ def _alarms() -> dict:
     # rewrote the supervision record.
     alarms["SupervisionRecordAlarm"] = _alarm(
         "supervision-record-refused", "The sweep found a bad entry in the supervision "
-        "record and sealed nothing past it (OneWindow metric SupervisionRecordRefused): "
-        "run make verify-audit, see the runbook",
+        "record and sealed nothing past it, or could not seal, or did not run for half an "
+        "hour (OneWindow metric SupervisionRecordRefused): run make verify-audit, see the "
+        "runbook",
         {"Namespace": "OneWindow", "MetricName": "SupervisionRecordRefused",
          "Dimensions": [{"Name": "service", "Value": "onewindow"},
                         {"Name": "area", "Value": {"Ref": "AreaCode"}}],
-         "Statistic": "Maximum", "Period": 900}, 0)
+         "Statistic": "Maximum", "Period": 1800}, 0, missing="breaching")
     return alarms
 
 

@@ -390,8 +390,9 @@ class DepartmentRecord(ItemsTableRecord, discriminator="department"):
 
 
 class StaffMemberRecord(ItemsTableRecord, discriminator="staff"):
-    """One of a department's staff as their verified tokens showed them (code
-    `STAFF#<dept>`, sk their subject): who a lead may hand the department's tasks to."""
+    """A department's clerk or reviewer as their verified token last showed them (code
+    `STAFF`, sk their subject): who a lead may hand the department's tasks to."""
+    dept = UnicodeAttribute()
     role = UnicodeAttribute()
     name = UnicodeAttribute(null=True)
     lead = BooleanAttribute(default=False)

@@ -41,7 +41,8 @@ def create(area: str, n: int, document: dict) -> bool:
 
 
 def read(area: str, n: int, version_id: str | None = None) -> dict | None:
-    """Seal `n` (the version named, else the current one); None when there is none."""
+    """Seal `n` (the version named, else the current one); None when there is none, or
+    what is stored under its number is not a JSON object (not a seal the sweep wrote)."""
     extra = {"VersionId": version_id} if version_id else {}
     try:
         answer = aws.client("s3").get_object(Bucket=_bucket(), Key=key(area, n), **extra)
@@ -49,7 +50,11 @@ def read(area: str, n: int, version_id: str | None = None) -> dict | None:
         if error.response["Error"]["Code"] in ("NoSuchKey", "404", "NoSuchVersion"):
             return None
         raise
-    return json.loads(answer["Body"].read())
+    try:
+        document = json.loads(answer["Body"].read())
+    except ValueError:
+        return None
+    return document if isinstance(document, dict) else None
 
 
 def last_after(area: str, n: int) -> int:

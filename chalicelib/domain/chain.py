@@ -81,22 +81,28 @@ def read_seals(seals: list[dict], is_genuine, keep=lambda day: True,
     described them. `is_genuine(message, signature)` checks a signature; the hashes of a
     day are kept if `keep(day)` (from the anchor on)."""
     chains: dict[str, Sealed] = {}
-    previous = None
+    previous, forged, passed = None, None, 0
     for seal in seals:
         n = seal.get("n")
         if not is_genuine(seal_message(seal), seal.get("signature")):
-            return chains, BrokenSeal(n, "its signature does not verify")
+            # Named, and passed over: the sweep seals on from the last genuine seal with
+            # the next free number (services/supervision_record.py), so what follows is
+            # still checked against it.
+            forged = forged or BrokenSeal(n, "its signature does not verify")
+            passed += 1
+            continue
         if previous is None and n != 1 and anchored:
             for day, part in seal.get("chains", {}).items():
                 chains[day] = Sealed(seal=n, final=bool(part.get("final")),
                                      count=part["seq"], head=part["head"])
             previous = seal
             continue
-        if previous is None and n != 1:
-            return chains, BrokenSeal(n, "the seals before it are missing")
-        if previous is not None and (n != previous["n"] + 1
+        if previous is None and n != 1 + passed:
+            return chains, forged or BrokenSeal(n, "the seals before it are missing")
+        if previous is not None and (n != previous["n"] + 1 + passed
                                      or seal.get("prev") != seal_digest(previous)):
-            return chains, BrokenSeal(n, f"does not follow seal {previous['n']}")
+            return chains, forged or BrokenSeal(n, f"does not follow seal {previous['n']}")
+        passed = 0
         for day, part in sorted(seal.get("chains", {}).items()):
             known = chains.setdefault(day, Sealed())
             if known.final:
@@ -113,7 +119,7 @@ def read_seals(seals: list[dict], is_genuine, keep=lambda day: True,
             known.count, known.head = part["seq"], head
             known.seal, known.final = n, bool(part.get("final"))
         previous = seal
-    return chains, None
+    return chains, forged
 
 
 def check_new(chain: str, sealed_seq: int, sealed_head: str, entries: list[dict],

@@ -4,7 +4,7 @@ it is stored or published.
 
 `mask_text` finds, in any text:
 - mainland mobile numbers, however written: `13800138000`, `138 0013 8000`,
-  `138-0013-8000`, with a country code (`+86 138 0013 8000`, `8613911112222`,
+  `138-0013-8000`, `138.0013.8000`, after a label (`TEL13800138000`), with a country code (`+86 138 0013 8000`, `8613911112222`,
   `0086 139…`);
 - resident ID numbers: 18 characters (`11010519491231002X`, `110105 19491231 002X`) and
   the old 15 digits (`110105491231002`), with a real-looking birth date;
@@ -20,16 +20,19 @@ USCC's letters) replaced by `*`, of the same length: masking twice changes nothi
 import re
 import unicodedata
 
-_SEP = r"[ \-]?"
+_SEP = r"[ \-.]?"
 # A number stands alone: no ASCII letter or digit right before or after it. So a run of
 # digits inside a longer one (a case number), or among letters (an item code, a license
 # serial or identifier), is never taken for one; in Chinese text (电话13800138000) a
 # number next to a character is.
 _ALONE, _END = r"(?<![0-9A-Za-z])", r"(?![0-9A-Za-z])"
+# ...save after a label people glue to a number (TEL13800138000, ID11010519491231002X,
+# No.138…): the label is a word of its own, so `hotel13800138000` is still not a number.
+_LEAD = _ALONE + r"(?:(?i:tel|phone|mobile|mob|cell|id|idn|idno|no)[:.#]?)?"
 # Mainland mobile numbers: 1[3-9]x, then 8 digits, grouped 3-4-4 by a space or a dash (or
 # not), after an optional country code.
 _PHONE_RE = re.compile(
-    _ALONE + r"(?:(?:\+|00)?86[ \-]?)?"
+    _LEAD + r"(?:(?:\+|00)?86[ \-]?)?"
     r"1[3-9][0-9]" + _SEP + r"(?P<hide>[0-9]{4})" + _SEP + r"[0-9]{4}" + _END)
 _BIRTH8 = r"(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
 _BIRTH6 = r"[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
@@ -37,9 +40,9 @@ _BIRTH6 = r"[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
 # 15-digit numbers), sequence and check; the groups may be spaced or dashed (6 8 4). Its
 # hidden part is the birth date.
 _ID_RE = re.compile(
-    _ALONE + r"[1-8][0-9]{5}" + _SEP + r"(?P<hide>" + _BIRTH8 + r")" + _SEP
+    _LEAD + r"[1-8][0-9]{5}" + _SEP + r"(?P<hide>" + _BIRTH8 + r")" + _SEP
     + r"[0-9]{3}[0-9Xx]" + _END
-    + r"|" + _ALONE + r"[1-8][0-9]{5}(?P<hide15>" + _BIRTH6 + r")[0-9]{3}" + _END)
+    + r"|" + _LEAD + r"[1-8][0-9]{5}(?P<hide15>" + _BIRTH6 + r")[0-9]{3}" + _END)
 # A unified social credit code registered by market regulation (9) for an individual
 # business (2): the code of a person's business. Hidden: its organisation code's middle.
 _PERSONAL_USCC_RE = re.compile(

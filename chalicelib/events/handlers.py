@@ -111,6 +111,12 @@ def start_workflow(event):
         except Exception as error:  # noqa: BLE001 - the others still get their start
             log.warning("workflow of %s not started: %s", message["caseNo"], error)
             failed = error
+            try:
+                # Should the queue give up on it, the reconciliation queues it again.
+                settlement.unstarted(message["caseNo"])
+            except Exception as also:  # noqa: BLE001 - the queue still has the message
+                log.warning("start of %s not marked for the reconciliation: %r",
+                            message["caseNo"], also)
             continue
         log.info("workflow of %s: %s", message["caseNo"], outcome)
     if failed is not None:

@@ -19,7 +19,7 @@ import logging
 from .. import config
 from ..adapters import aws, workflow
 from ..adapters.models import CaseRecord, TaskRecord, TaskToken
-from ..domain.lifecycle import STOPS_WORKFLOW, Status
+from ..domain.lifecycle import CLOSED, STOPS_WORKFLOW, Status
 from . import clock, licenses, materials, review_entry, stages, supervision
 from .cases import META
 from .tasks import task_decided, token_key
@@ -114,6 +114,12 @@ def resume_decided(old: dict | None, new: dict | None) -> bool:
     # token (spent by then) is refused.
     task.update(actions=[TaskRecord.resumedAt.set(clock.now().isoformat())])
     return resumed
+
+
+def start_pending(case_no: str) -> bool:
+    """Whether the case still waits for its workflow to start (queued, and not closed)."""
+    case = CaseRecord.get(case_no, META, consistent_read=True)
+    return case.workflow == "queued" and case.status not in CLOSED
 
 
 def enqueue_start(case_no: str) -> None:

@@ -42,6 +42,7 @@ SHARDS = 8
 FIRST_REPLAY_AFTER = timedelta(minutes=5)
 KEEP_SETTLED_DAYS = 30
 PREFIX = "SETTLE#"
+START = "start"   # the marker of a workflow start that failed in its consumer
 
 
 @dataclass
@@ -93,6 +94,40 @@ def _mark(old: dict | None, new: dict | None, key: str, failed: list[str]) -> No
                     "if the stream gives up", case_no, key, ", ".join(failed))
 
 
+def unstarted(case_no: str) -> None:
+    """A queued workflow start its consumer could not make (services/starts.py): a marker
+    (or the one this case has, due again) the reconciliation replays by queuing the start
+    once more — so a start that runs out of its queue's receives (its dead-letter queue)
+    while Step Functions is down does not strand the case at `workflow: queued`."""
+    now = clock.now()
+    due = worktime.utc_text(now + FIRST_REPLAY_AFTER)
+    marker = SettleMarker(case_no, PREFIX + START, change={START: case_no}, failed=[START],
+                          failedAt=now.isoformat(), attempts=0, watchShard=shard(case_no),
+                          watchAt=due)
+    if put_if_absent(marker):
+        log.warning("case %s: workflow start failed; the reconciliation queues it again "
+                    "if the starts queue gives up", case_no)
+        return
+    # Replayed and settled before (the start was queued, then failed again), or waiting:
+    # due again either way.
+    update_if(SettleMarker(case_no, PREFIX + START),
+              [SettleMarker.watchShard.set(shard(case_no)), SettleMarker.watchAt.set(due),
+               SettleMarker.failedAt.set(now.isoformat()), SettleMarker.settledAt.remove(),
+               SettleMarker.expiresAt.remove()])
+
+
+def _start_again(case_no: str) -> Outcome:
+    """A replayed start: queued again if the case still waits for its workflow."""
+    outcome = Outcome()
+    try:
+        if progress.start_pending(case_no):
+            progress.enqueue_start(case_no)
+    except Exception as error:  # noqa: BLE001 - due again at the next sweep
+        log.warning("case %s: start not queued again: %r", case_no, error)
+        outcome.failed.append(START)
+    return outcome
+
+
 def replay(old: dict | None, new: dict | None) -> Outcome:
     """A marker's change: when the sweep touched it (one more attempt), the change it
     holds is settled again; done, the marker leaves the index. Never fails the delivery:
@@ -100,7 +135,8 @@ def replay(old: dict | None, new: dict | None) -> Outcome:
     if not new or int(new.get("attempts") or 0) <= int((old or {}).get("attempts") or 0):
         return Outcome()  # written, settled or expired: nothing asked
     change = new["change"]
-    outcome = _effects(change.get("old"), change.get("new"))
+    outcome = _start_again(change[START]) if START in change else \
+        _effects(change.get("old"), change.get("new"))
     marker = SettleMarker(new["pk"], new["sk"])
     if outcome.failed:
         log.warning("case %s: change %s still unsettled after %d replay(s): %s", new["pk"],

@@ -19,6 +19,7 @@ the first entry that is not as sealed or recorded.
 """
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from pynamodb.exceptions import PutError, TransactWriteError
@@ -27,7 +28,7 @@ from .. import config
 from ..adapters import seal_store, signer
 from ..adapters.models import SupervisionEntry, condition_failed, transact_write
 from ..domain import chain as chains
-from ..domain import worktime
+from ..domain import license_proof, worktime
 from . import clock
 
 log = logging.getLogger("onewindow")
@@ -129,35 +130,59 @@ def record_event(envelope: dict) -> bool:
 # --- sealing -------------------------------------------------------------------------
 
 def _genuine():
-    trusted = signer.key_arn(config.get().signing_key_id)
+    """Whether a seal is signed by one of this region's keys: its signing key, or one it
+    retired into the trust list (docs/runbook.md, "Rotate keys") — a rotation leaves the
+    seals before it genuine, and the next seal follows them."""
+    from .licenses import own_keys
+    keys = {key["keyArn"]: key for key in own_keys() if key.get("keyArn")}
 
     def genuine(message: bytes, signature) -> bool:
-        return (isinstance(signature, dict) and signature.get("keyId") == trusted
-                and signer.verify(signer.public_key_der(trusted), message,
-                                  signature.get("value", "")))
+        key = keys.get(signature.get("keyId")) if isinstance(signature, dict) else None
+        return key is not None and license_proof.signature_holds(
+            key, message, signature.get("value", ""))
     return genuine
 
 
-def _latest(area: str) -> tuple[dict | None, int]:
-    """The area's last seal, checked genuine, and the number the table's pointer named:
-    the pointer says which it was, the store what was stored since (the pointer may be
-    behind, or gone)."""
+@dataclass
+class Latest:
+    """Where the area's seals stand: the last genuine seal (None before the first), the
+    number the table's pointer named, the last number the store holds (past the last
+    genuine seal only when something not genuine sits there) and how many such objects
+    the sweep passed over to find it."""
+    document: dict | None
+    pointer: int
+    last_number: int
+    not_genuine: int = 0
+
+
+def _latest(area: str) -> Latest:
+    """The area's last genuine seal: the pointer says which was last copied, the store
+    what was stored since (the pointer may be behind, or gone). An object that is not a
+    genuine seal under a number (written by anyone but the sweep: Object Lock keeps it
+    for years) is passed over and counted, never sealed on from: the next seal takes the
+    next free number and follows the last genuine one."""
     try:
         known = SupervisionEntry.get(_pointer(area), SEAL, consistent_read=True).sealSeq
     except SupervisionEntry.DoesNotExist:
         known = 0
     last = seal_store.last_after(area, known)
-    document = seal_store.read(area, last) if last else None
-    if last and document is None:
+    if last and seal_store.read(area, last) is None:
         last = seal_store.last_after(area, 0)   # the pointer named a seal never stored
-        document = seal_store.read(area, last) if last else None
-    if not last:
-        return None, known
-    if document is None or document.get("n") != last \
-            or not _genuine()(chains.seal_message(document), document.get("signature")):
-        raise RuntimeError(f"supervision seal {last} of {area} in the write-once store "
-                           f"does not verify: not sealing (docs/runbook.md)")
-    return document, known
+    genuine, passed = _genuine(), 0
+    for number in range(last, 0, -1):
+        document = seal_store.read(area, number)
+        if document is not None and document.get("n") == number and \
+                genuine(chains.seal_message(document), document.get("signature")):
+            if passed:
+                log.error("supervision seals of %s: %d object(s) after seal %d are not "
+                          "genuine seals; sealing on from %d (docs/runbook.md)", area,
+                          passed, number, number)
+            return Latest(document, known, last, passed)
+        passed += 1
+    if passed:
+        log.error("supervision seals of %s: no genuine seal among %d object(s); sealing "
+                  "from the first (docs/runbook.md)", area, passed)
+    return Latest(None, known, last, passed)
 
 
 def _end_of(day: date) -> datetime:
@@ -200,7 +225,8 @@ def _window(area: str, latest: dict | None, today: date) -> dict[date, dict]:
         if day in window:
             continue
         sealed = _table_seal(_chain(day, area)) if latest else None
-        if listed.get(day.isoformat(), {}).get("final") or (sealed and sealed.final):
+        if listed.get(day.isoformat(), {}).get("final") or \
+                (sealed and sealed.final and _sealed_for_good(area, day, sealed.sealN)):
             item.delete()   # sealed for good; taking it off the open days was lost
             continue
         window[day] = None
@@ -208,6 +234,15 @@ def _window(area: str, latest: dict | None, today: date) -> dict[date, dict]:
         for day in (today - timedelta(days=1), today):
             window.setdefault(day, None)
     return window
+
+
+def _sealed_for_good(area: str, day: date, n: int | None) -> bool:
+    """Whether the store's seal `n` — genuine — seals the day for good (the table's copy
+    only says where to look: a copy claiming it is not taken at its word)."""
+    document = seal_store.read(area, n) if n else None
+    return bool(document and document.get("n") == n
+                and _genuine()(chains.seal_message(document), document.get("signature"))
+                and document.get("chains", {}).get(day.isoformat(), {}).get("final"))
 
 
 def _next(area: str, latest: dict | None, now: datetime) -> tuple[dict, bool, int]:
@@ -250,12 +285,15 @@ def sealing(now: datetime | None = None, area: str | None = None) -> tuple[int, 
     SupervisionRecordRefused: anything but 0 means the record was tampered with)."""
     now, area = now or clock.now(), area or config.get().area_code
     for _ in range(3):
-        latest, pointer = _latest(area)
+        found = _latest(area)
+        latest, pointer = found.document, found.pointer
         document, changed, refused = _next(area, latest, now)
+        refused += found.not_genuine
         if not changed:
             if latest and pointer != latest["n"]:
                 _copy_to_table(area, latest)   # a sweep stopped before its copies
             return (latest["n"] if latest else 0), refused
+        document["n"] = found.last_number + 1
         document["signature"] = signer.sign(config.get().signing_key_id,
                                             chains.seal_message(document))
         if seal_store.create(area, document["n"], document):
@@ -313,8 +351,8 @@ def _stored_seals(area: str, since: datetime | None) -> tuple[
         high = len(numbers)
         while low < high:
             middle = (low + high) // 2
-            found = first_version(numbers[middle])
-            if found is None or worktime.parse(found["at"]) >= since:
+            found = _written_at(first_version(numbers[middle]))
+            if found is None or found >= since:
                 high = middle
             else:
                 low = middle + 1
@@ -324,9 +362,19 @@ def _stored_seals(area: str, since: datetime | None) -> tuple[
     seals = []
     for n, document in zip(numbers[low:], documents):
         if document is None or document.get("n") != n:
-            return seals, problem or chains.BrokenSeal(n, "is not in the store as numbered")
+            # Named, and passed over as not genuine (chain.read_seals): the seals after
+            # it are still read.
+            problem = problem or chains.BrokenSeal(n, "is not a seal as numbered")
+            document = {"n": n}
         seals.append(document)
     return seals, problem
+
+
+def _written_at(document: dict | None) -> datetime | None:
+    try:
+        return worktime.parse(document["at"]) if document else None
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def verify_days(start: date, end: date, area: str | None = None) -> dict:
@@ -345,8 +393,11 @@ def verify_days(start: date, end: date, area: str | None = None) -> dict:
         # A chain of those days listed before they began (a local clock set back): all.
         seals, problem = _stored_seals(area, None)
         sealed, broken_seal = chains.read_seals(seals, _genuine(), asked)
-    problem = problem or broken_seal
-    last_at = worktime.parse(seals[-1]["at"]) if seals else None
+    # The first of the store's and the chain's findings, by number.
+    problem = min((p for p in (problem, broken_seal) if p is not None),
+                  key=lambda p: p.n if isinstance(p.n, int) else 0, default=None)
+    last_at = next((_written_at(seal) for seal in reversed(seals) if _written_at(seal)),
+                   None)
     checked = []
     day = start
     while day <= end:

@@ -256,11 +256,12 @@ def assign(principal: identity.Principal | None, task_id: str, body: dict) -> di
 def _require_colleague(task: TaskRecord, to: str) -> None:
     """Whom a task goes to: one of its department's staff (on its roster), in a role that
     handles it — a clerk an acceptance, a reviewer a review, a lead either."""
-    colleague = roster.member(task.dept, to)
+    colleague = roster.colleague(task.dept, to)
     if colleague is None:
         raise UnprocessableEntity(
-            f"{to} is not one of {task.dept}'s staff (a member is on its roster once they "
-            "have opened its inbox)", field="to", code="assignee_not_in_department")
+            f"{to} is not one of {task.dept}'s staff (someone is, once they have opened its "
+            f"inbox, for {roster.ACTIVE_DAYS} days since they last did)", field="to",
+            code="assignee_not_in_department")
     role = identity.CLERK if task.taskKind == "acceptance" else identity.REVIEWER
     if colleague.role != role and not colleague.lead:
         raise UnprocessableEntity(f"a {task.taskKind} task is handled by a {role}; {to} is "

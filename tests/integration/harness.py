@@ -246,6 +246,16 @@ COMPANY = {"type": "legal", "name": "深圳小吃有限公司", "idNumber": "914
            "phone": "13800138000"}
 
 
+def task_recorded(case_no: str, task_id: str) -> bool:
+    """Whether the task is in the cases table yet (read consistently)."""
+    from chalicelib.adapters.models import TaskRecord
+    try:
+        TaskRecord.get(case_no, f"TASK#{task_id}", consistent_read=True)
+    except TaskRecord.DoesNotExist:
+        return False
+    return True
+
+
 def application(item: str = HYGIENE, **overrides) -> dict:
     forms = {FOOD: {"businessName": "小吃店", "address": "深圳市南山区科技园1号",
                     "category": "餐饮服务"},

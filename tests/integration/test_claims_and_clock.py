@@ -278,3 +278,26 @@ def test_only_the_departments_own_staff_act_on_its_work(stack):
                             {"reason": "停业整顿"})
         assert answer.status_code == 403
     assert stack.call("GET", f"/licenses/{case['licenseId']}/status").data["status"] == "valid"
+
+
+def test_no_task_goes_to_someone_who_has_moved_to_another_department(stack, monkeypatch):
+    """吴审查 worked SCJG's inbox, then signs in as WSJK's (a transfer): the lead of SCJG
+    can no longer hand them a task; nor someone SCJG has not seen for 30 days."""
+    from datetime import timedelta
+    _, task = _review(stack)
+    path = f"/tasks/{task['taskId']}/assign"
+    stack.call("GET", "/tasks", "scjg2")
+    moved = stack.token("scjg2", dept="WSJK")
+    assert stack.call("GET", "/tasks", headers={"Authorization": f"Bearer {moved}"}
+                      ).status_code == 200
+    refused = stack.call("POST", path, "scjg_lead", {"to": "staff:wu-scjg"})
+    assert (refused.status_code, refused.data["error"]["code"]) == \
+        (422, "assignee_not_in_department")
+    stack.call("GET", "/tasks", "scjg")            # 王审查, seen in SCJG today
+    later = clock.now() + timedelta(days=31)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    stale = stack.call("POST", path, "scjg_lead", {"to": "staff:wang-scjg"})
+    assert (stale.status_code, stale.data["error"]["code"]) == \
+        (422, "assignee_not_in_department")
+    stack.call("GET", "/tasks", "scjg")            # seen again: assignable again
+    assert stack.call("POST", path, "scjg_lead", {"to": "staff:wang-scjg"}).status_code == 200

@@ -12,11 +12,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 from chalicelib.adapters import aws
-from chalicelib.adapters.models import SettleMarker, TaskRecord, TimelineEvent
+from chalicelib.adapters.models import SettleMarker, TimelineEvent
 from chalicelib.services import clock, settlement
 from infra.local import pump as pump_module
 
-from .harness import FOOD, REGION, application
+from .harness import FOOD, REGION, application, task_recorded
 
 class Outage:
     """The app's own client of a service refuses the named operations while `down`."""
@@ -83,14 +83,6 @@ def _reconcile(stack, monkeypatch) -> None:
         assert stack.pump.fire_schedules() == 2
 
 
-def _recorded(case_no: str, task_id: str) -> bool:
-    try:
-        TaskRecord.get(case_no, f"TASK#{task_id}", consistent_read=True)
-    except TaskRecord.DoesNotExist:
-        return False
-    return True
-
-
 def _statuses(stack, case_no):
     return [e["status"] for e in stack.case(case_no)["timeline"] if e["action"] == "status"]
 
@@ -141,7 +133,7 @@ def test_a_case_applied_while_a_service_is_down_completes(stack, outage, bus_eve
     assert outage.refused
     # Meanwhile the effects that do not need the service happened all the same.
     if service == "events":     # the start was queued: the workflow asked for acceptance
-        assert stack.pump.run_until(lambda: _recorded(case_no, f"{case_no}-A1"), 30)
+        assert stack.pump.run_until(lambda: task_recorded(case_no, f"{case_no}-A1"), 30)
     else:                       # the application is on the timeline and the bus
         assert _statuses(stack, case_no) == [1]
     outage.end()
@@ -204,3 +196,28 @@ def test_a_replay_that_fails_again_stays_due_for_the_next_sweep(stack, outage, m
     assert stack.pump.run_until(lambda: stack.case(case_no)["workflow"] == "started", 30)
     assert stack.pump.run_until(lambda: not _unsettled(case_no), 30)
     stack.open_task(case_no, "ZWFW", "clerk", timeout=30)
+
+
+def test_a_start_that_runs_out_of_its_queues_receives_is_queued_again(stack, outage,
+                                                                       bus_events, monkeypatch):
+    """Step Functions refuses starts until the start has been received as often as the
+    starts queue allows and sits in its dead-letter queue: the reconciliation queues it
+    again, and the case completes — without anyone redriving it."""
+    sqs = boto3.client("sqs", region_name=REGION)
+    dead = next(u for u in stack.env["OW_DEAD_LETTER_QUEUE_URLS"].split(",")
+                if "Starts" in u or "starts" in u)
+
+    def dead_lettered() -> int:
+        return int(sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=[
+            "ApproximateNumberOfMessages"])["Attributes"]["ApproximateNumberOfMessages"])
+
+    outage.start("stepfunctions", "StartExecution")
+    case_no = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
+    assert stack.pump.run_until(lambda: dead_lettered() == 1, timeout=120)
+    outage.end()
+    stack.pump.run_until(lambda: False, timeout=1.0)
+    assert stack.case(case_no)["workflow"] == "queued"      # on main: for good
+    _reconcile(stack, monkeypatch)
+    _accept_and_approve(stack, case_no)
+    _assert_complete(stack, case_no, bus_events)
+    assert _unsettled(case_no) == []     # its marker settled with the start queued

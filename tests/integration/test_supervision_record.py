@@ -11,6 +11,7 @@ import pytest
 from boto3.dynamodb.conditions import Key
 
 from chalicelib.domain import chain as chains
+from chalicelib.adapters import seal_store
 from chalicelib.services import supervision_record
 
 from .harness import REGION
@@ -468,3 +469,75 @@ def test_every_lifecycle_event_reaches_the_record_once_and_the_sweep_seals_it(st
     assert sum(c["entries"] for c in checked) == before
     assert all(c["sealed"] == c["entries"] and c["broken"] is None for c in checked)
 
+
+
+def test_seals_made_before_a_key_rotation_still_verify_and_the_sweep_seals_on(
+        stack, tmp_path, monkeypatch):
+    """Rotated as docs/runbook.md says (the old JWK retired into the trust list, a new
+    KMS key signing): the sweep checks the last seal with the retired key and seals on;
+    make verify-audit checks both."""
+    from chalicelib import config
+    from chalicelib.services import licenses
+    for n in range(3):
+        _record(n, at=AT)
+    assert supervision_record.sealing(SWEEP_LATER) == (1, 0)
+    old = stack.call("GET", "/.well-known/license-keys").data["keys"][0]
+    trust = tmp_path / "trust.json"
+    trust.write_text(json.dumps({"retired": [{**old, "validTo": DAY.isoformat()}]}), "utf-8")
+    new_key = boto3.client("kms", region_name=REGION).create_key(
+        KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+    monkeypatch.setenv("OW_SIGNING_KEY_ID", new_key)
+    monkeypatch.setenv("OW_TRUST_LIST_FILE", str(trust))
+    config.reset()
+    licenses._trust_list.cache_clear()
+    try:
+        _record(10, at=SWEEP_LATER)
+        assert supervision_record.sealing(SWEEP_LATER + timedelta(minutes=15)) == (2, 0)
+        checked = supervision_record.verify(DAY)
+        assert (checked["broken"], checked["sealed"], checked["entries"]) == (None, 4, 4)
+    finally:
+        monkeypatch.undo()
+        config.reset()
+        licenses._trust_list.cache_clear()
+
+
+def test_an_object_that_is_not_a_genuine_seal_is_passed_over_named_and_alarmed(stack):
+    """Something no key of the region signed, stored under the next seals' numbers
+    (Object Lock keeps it): the sweep that finds it counts it (the alarm's metric), seals
+    on from the last genuine seal with the next free number, and verify-audit names it
+    and checks the chain against the genuine seals after it."""
+    _record(1, at=AT)
+    assert supervision_record.sealing(SWEEP_LATER) == (1, 0)
+    s3 = boto3.client("s3", region_name=REGION)
+    bucket = stack.env["OW_SUPERVISION_SEALS_BUCKET"]
+    s3.put_object(Bucket=bucket, Key=seal_store.key("440300", 2), Body=b'{"n": 2}',
+                  ChecksumAlgorithm="SHA256")
+    s3.put_object(Bucket=bucket, Key=seal_store.key("440300", 3), Body=b"not json",
+                  ChecksumAlgorithm="SHA256")
+    _record(2, at=SWEEP_LATER)
+    assert supervision_record.sealing(SWEEP_LATER + timedelta(minutes=15)) == (4, 2)
+    _record(3, at=SWEEP_LATER)
+    assert supervision_record.sealing(SWEEP_LATER + timedelta(minutes=30)) == (5, 0)
+    checked = supervision_record.verify_days(DAY, DAY)
+    assert checked["seals"]["broken"]["n"] == 2
+    (chain,) = checked["chains"]
+    assert (chain["broken"], chain["sealed"], chain["entries"]) == (None, 3, 3)
+
+
+def test_a_forged_final_copy_in_the_table_keeps_no_day_out_of_the_seals(stack):
+    """A copy in the table claiming a new day was sealed for good (no seal in the store
+    says so): the sweep still seals the day, so an entry edited after is named."""
+    day2 = datetime(2026, 11, 26, 3, 0, tzinfo=timezone.utc)
+    chain2 = "440300#2026-11-26"
+    _record(1, at=AT)
+    assert supervision_record.sealing(SWEEP_LATER) == (1, 0)
+    for n in range(2, 5):
+        _record(n, at=day2)
+    _table(stack).put_item(Item={"chain": chain2, "seq": 0, "sealSeq": 0,
+                                 "sealHash": "0" * 64, "sealN": 1, "final": True})
+    n, refused = supervision_record.sealing(day2 + timedelta(hours=1))
+    assert refused == 0 and "2026-11-26" in seal_store.read("440300", n)["chains"]
+    item = _table(stack).get_item(Key={"chain": chain2, "seq": 2})["Item"]
+    _table(stack).put_item(Item={**item, "body": item["body"].replace("yellow_card",
+                                                                      "nothing")})
+    assert supervision_record.verify(day2.date())["broken"]["seq"] == 2
