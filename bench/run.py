@@ -188,7 +188,7 @@ def _route_and_workflow_numbers() -> dict:
 
     from infra.local.pump import EventPump
     from bench import cost, licenses, supervision
-    from tests.integration.harness import FOOD, HYGIENE, RESTAURANT, application, start_stack
+    from tests.integration.harness import FOOD, HYGIENE, RESTAURANT, another, start_stack
 
     original_invoke = EventPump.invoke
 
@@ -223,7 +223,7 @@ def _route_and_workflow_numbers() -> dict:
         stack.pump.run_until(lambda: False, timeout=2)
         notifications = supervision.notifications_per_case(parallel)
         supervision.stats_read(stack, measure)
-        sweep = supervision.sweep_calls(stack, measure, _counts, application, FOOD)
+        sweep = supervision.sweep_calls(stack, measure, _counts, another, FOOD)
         case = stack.case(parallel)
         verifications = licenses.verification_rates(stack, stack.call(
             "GET", f"/licenses/{case['licenseId']}", "company").data)

@@ -23,8 +23,8 @@ def sweep_calls(stack, measure, counts, application, item: str) -> dict:
     from chalicelib.domain import worktime
     from chalicelib.services import clock, overdue
     due = 100
-    for _ in range(due):
-        assert stack.call("POST", "/cases", "company", application(item)).status_code == 201
+    for n in range(due):   # distinct applications: an identical one is refused while open
+        assert stack.call("POST", "/cases", "company", application(item, n)).status_code == 201
     stack.pump.run_until(lambda: False, timeout=2)
     later = clock.now() + timedelta(days=30)
     _not_due(stack, 10_000 - due, worktime.utc_text(later + timedelta(days=365)))

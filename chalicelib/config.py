@@ -71,6 +71,10 @@ class Config:
     # straight from the applicant (presigned POST; services/materials.py).
     materials_table: str = "ow-materials"
     materials_bucket: str = ""
+    # The malware scanner every arrived upload passes before it is stored: a function
+    # named `package.module:function` (services/materials.py, docs/materials.md); empty:
+    # none.
+    material_scanner: str = ""
     # The KMS key that wraps the data keys personal data is encrypted with.
     personal_data_key_id: str = ""
     oidc_jwks_refresh_seconds: float = 30.0
@@ -134,6 +138,7 @@ def load() -> Config:
         usage_table=env.get("OW_USAGE_TABLE", "ow-usage"),
         materials_table=env.get("OW_MATERIALS_TABLE", "ow-materials"),
         materials_bucket=env.get("OW_MATERIALS_BUCKET", ""),
+        material_scanner=env.get("OW_MATERIAL_SCANNER", ""),
         personal_data_key_id=env.get("OW_PERSONAL_DATA_KEY_ID", ""),
         oidc_jwks_refresh_seconds=float(env.get("OW_OIDC_JWKS_REFRESH_SECONDS", "30")),
         card_rules=env.get("OW_CARD_RULES") or None,

@@ -77,8 +77,9 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         # The issuing department suspends, resumes, revokes and reissues (signs) licenses;
         # a holder lists theirs (the holder index).
         ("dynamodb", ("GetItem", "PutItem", "UpdateItem", "Query"), ("LicensesTable",)),
-        # Every view, verification and use of a license, for its holder to read.
-        ("dynamodb", ("PutItem", "Query"), ("UsageTable",)),
+        # Every view, verification and use of a license, for its holder to read (an
+        # anonymous verifier's repeats add to one entry: UpdateItem).
+        ("dynamodb", ("PutItem", "UpdateItem", "Query"), ("UsageTable",)),
         # Materials: declared, named in applications, listed. Their upload forms and
         # download links (of the version checked) are signed with this role: S3 checks
         # these grants when the client uses them. A case's first use tags the object.

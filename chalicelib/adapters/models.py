@@ -266,8 +266,32 @@ class SettleMarker(CasesTableRecord, discriminator="settle"):
 
 
 class PasswordAttempts(CasesTableRecord, discriminator="attempts"):
-    """Wrong query passwords for one case number (pk `QPW#<caseNo>`) in one 15-minute
-    window (sk `W#<n>`), whether or not the case exists; gone after a day (TTL)."""
+    """One slot of a sliding window of wrong query passwords for a case number (pk
+    `QPW#<caseNo>`, sk `S#<address>#<i>` per caller address or `C#<i>` for the number):
+    when (epoch seconds) its wrong guess was made, whether or not the case exists
+    (services/query_passwords.py); gone a day after it leaves the window (TTL)."""
+    at = NumberAttribute(null=True)
+    expiresAt = NumberAttribute()
+
+
+class OpenApplication(CasesTableRecord, discriminator="open_application"):
+    """The case an application is open in (pk `OPEN#<application key>`, sk `OPEN`: the
+    keyed hash of owner, item and form, services/open_applications.py). Written with the
+    case; a case closed since frees it to be overwritten."""
+    caseNo = UnicodeAttribute()
+
+
+class VerifierEntry(CasesTableRecord, discriminator="verifier"):
+    """Which use-log entry one anonymous verifier's repeats of a day go to (pk
+    `VFY#<licenseId>`, sk `D#<day>#<verifier digest>`): the entry's `at` key
+    (services/usage.py); gone two days after (TTL)."""
+    usageAt = UnicodeAttribute()
+    expiresAt = NumberAttribute()
+
+
+class VerifierAllowance(CasesTableRecord, discriminator="verifier_allowance"):
+    """How many distinct anonymous verifiers of one license a day has logged (pk
+    `VFY#<licenseId>`, sk `N#<day>`), never past the day's limit."""
     count = NumberAttribute(default=0)
     expiresAt = NumberAttribute()
 
@@ -432,6 +456,11 @@ class UsageRecord(_SharedClient, Model):
     organisation = UnicodeAttribute(null=True)   # their department, or what they stated
     purpose = UnicodeAttribute(null=True)        # 用证事由
     source = UnicodeAttribute(null=True)         # the caller's address (an anonymous one)
+    # An anonymous verifier's repeats of a day are one entry: how many, the last one, and
+    # whether it merges the verifiers past the day's limit (services/usage.py).
+    count = NumberAttribute(null=True)
+    lastAt = UnicodeAttribute(null=True)
+    merged = BooleanAttribute(null=True)
 
 
 class OwnerIndex(GlobalSecondaryIndex):
@@ -617,7 +646,7 @@ class NotificationPrefs(NotificationsTableRecord):
 
 ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken, CardRecord,
               BreachRecord, LicenseChangeRecord, RatingRecord, SettleMarker,
-              PasswordAttempts, DailyCounter,
+              PasswordAttempts, OpenApplication, VerifierEntry, VerifierAllowance, DailyCounter,
               IdempotencyRecord, ItemsTableRecord, ItemVersionRecord, ItemCurrentRecord,
               ItemIndexRecord, ItemHistoryRecord, LineageRecord, CatalogueEntryRecord,
               DepartmentRecord, StaffMemberRecord,

@@ -3,6 +3,7 @@ between the client and S3 directly (presigned POST and GET); the functions only 
 """
 import base64
 import hashlib
+import io
 from dataclasses import dataclass
 
 from .. import config
@@ -63,6 +64,57 @@ def sha256_of(key: str, version_id: str | None) -> str:
     for chunk in iter(lambda: body.read(1 << 20), b""):
         digest.update(chunk)
     return digest.hexdigest()
+
+
+def first_bytes(key: str, version_id: str | None, count: int) -> bytes:
+    """The object's first `count` bytes (a ranged read: never the whole file)."""
+    extra = {"VersionId": version_id} if version_id else {}
+    return aws.client("s3").get_object(Bucket=_bucket(), Key=key, Range=f"bytes=0-{count - 1}",
+                                       **extra)["Body"].read()
+
+
+def zip_names(key: str, version_id: str | None, size: int) -> list[str] | None:
+    """The entry names of a ZIP object, read by ranged reads of its central directory
+    (the end of the file), not the whole file; None when it is not a readable ZIP."""
+    import zipfile
+    try:
+        with zipfile.ZipFile(_RangedObject(key, version_id, size)) as archive:
+            return archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+
+
+class _RangedObject(io.RawIOBase):
+    """A seekable, read-only view of one S3 object version, each read a ranged GET."""
+
+    def __init__(self, key: str, version_id: str | None, size: int):
+        self._key, self._version, self._size, self._at = key, version_id, size, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._at
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._at, io.SEEK_END: self._size}[whence]
+        self._at = max(0, base + offset)
+        return self._at
+
+    def readinto(self, buffer) -> int:
+        if self._at >= self._size or not len(buffer):
+            return 0
+        end = min(self._size, self._at + len(buffer)) - 1
+        extra = {"VersionId": self._version} if self._version else {}
+        data = aws.client("s3").get_object(Bucket=_bucket(), Key=self._key,
+                                           Range=f"bytes={self._at}-{end}",
+                                           **extra)["Body"].read()
+        buffer[:len(data)] = data
+        self._at += len(data)
+        return len(data)
 
 
 def tag(key: str, version_id: str | None, name: str, value: str) -> None:

@@ -16,7 +16,8 @@ CHANNEL_HEADER = (("X-Channel", {"type": "string"}, "web, miniprogram, api or co
 
 @http.route(bp, "POST", "/cases", op="apply", summary="apply for a service (统一申报)",
             tag="cases", returns=models.CaseCreated, status=201, body=models.Application,
-            errors=(422,), roles=(identity.APPLICANT, identity.CLERK), response_headers=("Location", "Idempotent-Replayed"),
+            errors=(409, 422), roles=(identity.APPLICANT, identity.CLERK),
+            response_headers=("Location", "Idempotent-Replayed"),
             headers=(("Idempotency-Key", {"type": "string", "minLength": 1,
                                           "maxLength": 128},
                       "a retry with the same key and body answers the same case"),
@@ -42,7 +43,8 @@ def apply():
 def get_case(case_no):
     request = bp.current_request
     return cases.view(http.principal(request), case_no,
-                      password=request.headers.get("x-query-password"))
+                      password=request.headers.get("x-query-password"),
+                      source=http.source_ip(request))
 
 
 def channel_of(request) -> str:

@@ -8,7 +8,7 @@ from chalice import Response
 
 from .. import logs
 from ..adapters import tokens
-from ..services import audit
+from ..services import audit, guides
 from ..contract import errors
 from ..contract.models import free_text_fields
 from ..contract.openapi import OPERATIONS, Operation
@@ -103,13 +103,34 @@ def source_ip(request) -> str | None:
 
 
 def require_accept(request, media_type: str) -> None:
-    """A binary representation goes out only to a caller whose Accept names its type:
-    API Gateway hands a Lambda's bytes through as bytes only then (else base64 text)."""
-    listed = {part.split(";")[0].strip().lower()
-              for part in (request.headers.get("accept") or "").split(",")}
-    if media_type not in listed:
+    """A binary representation goes out only to a caller whose Accept names its type
+    (a wildcard is not enough: API Gateway hands a Lambda's bytes through as bytes only
+    then, else as base64 text) with a quality above 0 (`;q=0` means "not this")."""
+    if not accepts(request.headers.get("accept"), media_type):
         raise NotAcceptable(f"send Accept: {media_type} to receive this representation",
                             field="Accept")
+
+
+_QUALITY = re.compile(r"0(\.[0-9]{0,3})?|1(\.0{0,3})?")
+
+
+def accepts(header: str | None, media_type: str) -> bool:
+    """Whether an Accept header (RFC 9110 §12.5.1) names `media_type` itself with a
+    quality above 0. Any entry naming it with q=0 refuses it; an entry with a malformed
+    q counts for nothing."""
+    qualities = []
+    for entry in (header or "").split(","):
+        name, *parameters = [part.strip() for part in entry.split(";")]
+        if name.lower() != media_type:
+            continue
+        quality = 1.0
+        for parameter in parameters:
+            key, _, value = parameter.partition("=")
+            if key.strip().lower() == "q":
+                value = value.strip()
+                quality = float(value) if _QUALITY.fullmatch(value) else 0.0
+        qualities.append(quality)
+    return bool(qualities) and min(qualities) > 0
 
 
 def json_body(request):
@@ -242,7 +263,13 @@ def handle_errors(event, get_response):
                            headers=event.headers)
         error.headers.update(headers)
         error.headers["Cache-Control"] = "no-store"
+        error.headers["X-Content-Type-Options"] = "nosniff"
         return error
+    # No answer is taken for another type than it says (an upload's name, a form value
+    # shown back): browsers must not sniff.
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if response.headers.get("Content-Type", "").lower().startswith("text/html"):
+        response.headers.update(guides.page_headers())
     # Anything not marked cacheable (cases, tasks, licenses: personal data) is kept by
     # no shared or browser cache.
     response.headers.setdefault("Cache-Control", "no-store")

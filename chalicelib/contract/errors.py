@@ -60,6 +60,8 @@ CATALOGUE: dict[str, ErrorKind] = {
     "card_closed": ErrorKind(409, "督办牌已办结或已撤销", "The card is resolved or withdrawn"),
     "card_acknowledged": ErrorKind(409, "该督办牌已确认", "The card was acknowledged already"),
     "card_changed": ErrorKind(409, "督办牌已变化，请刷新后重试", "The card changed; reload and retry"),
+    "duplicate_open_case": ErrorKind(409, "已有相同的申请正在办理中",
+                                     "An identical application is already open as a case"),
     "already_appealed": ErrorKind(409, "该督办牌已申诉", "The card was appealed already"),
     "no_appeal": ErrorKind(409, "该督办牌没有待裁决的申诉", "The card has no appeal to decide"),
     "appeal_decided": ErrorKind(409, "申诉已裁决", "The appeal was decided already"),

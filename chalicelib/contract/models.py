@@ -850,6 +850,11 @@ class AccessLogEntry(Response, omit_defaults=True):
     role: str | None = None
     organisation: str | None = None
     purpose: Annotated[str | None, Meta(description="用证事由, as stated")] = None
+    count: Annotated[int | None, Meta(description=(
+        "an anonymous verifier's verifications that day, one entry"))] = None
+    lastAt: Annotated[str | None, Meta(description="the last of them")] = None
+    merged: Annotated[bool | None, Meta(description=(
+        "the day's anonymous verifications past its limit of distinct verifiers"))] = None
 
 
 class AccessLog(Response):

@@ -172,6 +172,10 @@ class Implementation(Document):
                     "must name every mandatory material that is submitted electronically "
                     "(form electronic or both), as an upload or a license in its place; at "
                     "the counter the clerk checks")] = False
+    allowParallelCases: Annotated[bool, Meta(
+        description="an applicant may have several open cases of this item with the same "
+                    "form (without it, applying again while an identical case is open is "
+                    "409 duplicate_open_case)")] = False
     # What a read of the item adds, accepted back (a client may PUT what it GOT) and
     # ignored: the entry decides parentCode, the store the rest.
     parentCode: Annotated[str | None, READ_ONLY] = None

@@ -10,7 +10,10 @@ The procedure (docs/licenses.md writes it out for other languages and for `opens
 2. The key is the JWK whose `kid` the signature names (RFC 7638 thumbprint); a signature
    from before names the key's ARN only (`keyId`), matched to the JWK's `keyArn`.
 3. The signature `value` is base64 of an ASN.1 DER ECDSA signature over SHA-256 of those
-   bytes (KMS `ECDSA_SHA_256`; JOSE calls the key's algorithm ES256).
+   bytes (KMS `ECDSA_SHA_256`; JOSE calls the key's algorithm ES256), in its low-S form
+   (s ≤ n/2). For every (r, s) that holds, (r, n − s) holds too: a twin with another
+   value for the same license. Signing keeps the low one (KMS gives either), verifying
+   refuses the high one, so each license has exactly one signature value.
 4. The key must have been valid on the license's issue date (`validFrom`/`validTo` of the
    JWK, when given), and the license must not have run out (`validTo`).
 
@@ -95,13 +98,40 @@ def find_key(keys: list[dict], signature: dict) -> dict | None:
     return None
 
 
+# The order n of P-256's base point (SEC 2 §2.4.2, FIPS 186-4 D.1.2.3).
+P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+
+
+def low_s(der: bytes) -> bytes:
+    """A DER ECDSA P-256 signature in its low-S form: (r, n − s) when s > n/2 — the same
+    signature for any verifier, the one value this service signs with (ValueError if
+    `der` is not a DER signature)."""
+    from cryptography.hazmat.primitives.asymmetric.utils import (decode_dss_signature,
+                                                                 encode_dss_signature)
+    r, s = decode_dss_signature(der)
+    return der if s <= P256_ORDER // 2 else encode_dss_signature(r, P256_ORDER - s)
+
+
+def is_low_s(der: bytes) -> bool:
+    """Whether a DER ECDSA P-256 signature is in its low-S form (False if not DER)."""
+    from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+    try:
+        r, s = decode_dss_signature(der)
+    except ValueError:
+        return False
+    return 0 < r < P256_ORDER and 0 < s <= P256_ORDER // 2
+
+
 def signature_holds(jwk: dict, message: bytes, value: str) -> bool:
+    """The signature holds over `message` and is the low-S one of its twins."""
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec
     try:
-        public_key_of(jwk).verify(base64.b64decode(value, validate=True), message,
-                                  ec.ECDSA(hashes.SHA256()))
+        der = base64.b64decode(value, validate=True)
+        if not is_low_s(der):
+            return False
+        public_key_of(jwk).verify(der, message, ec.ECDSA(hashes.SHA256()))
         return True
     except (InvalidSignature, ValueError, KeyError, TypeError):
         return False

@@ -2,6 +2,7 @@
 ID number without the number itself being an index key anyone could read or enumerate."""
 import hashlib
 import hmac
+import json
 
 
 def id_key(secret: str, id_number: str) -> str:
@@ -11,3 +12,14 @@ def id_key(secret: str, id_number: str) -> str:
         raise RuntimeError("no lookup secret")
     digest = hmac.new(secret.encode(), id_number.strip().upper().encode(), hashlib.sha256)
     return "ID#" + digest.hexdigest()[:40]
+
+
+def application_key(secret: str, owner_key: str, item_code: str, form: dict) -> str:
+    """What makes two applications the same (services/open_applications.py): the same
+    owner, item and form content, as a keyed hash — a form may hold personal data, so
+    its plain hash could be tested against guesses."""
+    if not secret:
+        raise RuntimeError("no lookup secret")
+    content = json.dumps([owner_key, item_code, form], sort_keys=True, ensure_ascii=False,
+                         separators=(",", ":"))
+    return "APP#" + hmac.new(secret.encode(), content.encode(), hashlib.sha256).hexdigest()[:40]

@@ -77,6 +77,48 @@ def mismatch(declared: dict, found: dict) -> str | None:
     return None
 
 
+# How many leading bytes tell a file's kind (a PDF's header may follow up to 1 KB of
+# junk, which readers tolerate; ISO 32000-1 §7.5.2 / Acrobat implementation note 13).
+SNIFF_BYTES = 1024
+ZIP_LOCAL_HEADER = b"PK\x03\x04"
+OFD_ENTRY = "OFD.xml"
+
+
+def content_mismatch(content_type: str, head: bytes, zip_names=None) -> str | None:
+    """Why the leading bytes of a file are not what its declared type says, or None.
+
+    A declared type is only the uploader's word (an MZ executable was stored as a PDF):
+    the file's own magic number must agree. No sniffing library is in the package (the
+    well-kept pure-Python ones are `filetype` and `puremagic`), and four types need four
+    signatures, written down here with their sources:
+    - application/pdf: `%PDF-` within the first 1 KB (ISO 32000-1 §7.5.2);
+    - image/png: the 8-byte PNG signature (RFC 2083 §3.1);
+    - image/jpeg: FF D8 FF, SOI then a marker (ITU T.81 Annex B);
+    - application/ofd: a ZIP container (PKWARE APPNOTE 4.3.7, local header `PK\3\4`)
+      with the root entry OFD.xml (GB/T 33190-2016 §7.1). `zip_names` gives the
+      container's entry names (None: unreadable as a ZIP)."""
+    if content_type == "application/pdf":
+        found = b"%PDF-" in head[:SNIFF_BYTES]
+    elif content_type == "image/png":
+        found = head.startswith(b"\x89PNG\r\n\x1a\n")
+    elif content_type == "image/jpeg":
+        found = head.startswith(b"\xff\xd8\xff")
+    elif content_type == "application/ofd":
+        if not head.startswith(ZIP_LOCAL_HEADER):
+            found = False
+        else:
+            names = zip_names() if zip_names else None
+            if names is None:
+                return "the file declared as OFD is not a readable ZIP container"
+            found = OFD_ENTRY in names
+    else:
+        return f"{content_type} is not a type materials take"
+    if found:
+        return None
+    what = " (a Windows executable)" if head.startswith(b"MZ") else ""
+    return f"the file's content is not {content_type}{what}"
+
+
 def spec_of(item: dict, name: str) -> dict | None:
     """The item version's material of that name."""
     return next((m for m in item.get("materials", ()) if m["name"] == name), None)

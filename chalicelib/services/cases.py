@@ -12,12 +12,12 @@ from ..adapters.models import (CaseRecord, CasesTableRecord, DailyCounter, Idemp
 from ..domain import applications, identity, lookup, worktime
 from ..domain import materials as material_rules
 from ..domain.catalogue import promised_by, validate_form, workflow_input
-from ..domain.errors import (Concealed, Forbidden, NotFound, Unauthorized,
+from ..domain.errors import (Concealed, Conflict, Forbidden, NotFound, Unauthorized,
                              UnprocessableEntity, ValidationError)
 from ..domain.identifiers import is_valid_case_number, make_case_number
 from ..domain.lifecycle import LABELS, Status
 from ..domain.masking import mask_id, mask_name, mask_phone, restore_personal, split_personal
-from . import casefile, catalogue, clock, materials, query_passwords
+from . import casefile, catalogue, clock, materials, open_applications, query_passwords
 
 META = "META"
 log = logging.getLogger("onewindow")
@@ -88,6 +88,14 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
     owner_key = lookup.id_key(secrets.lookup(), application.applicant["idNumber"])
     given = materials.given_in_case(item, application.materials,
                                     application.applicant["idNumber"], owner_key)
+    # One open case per identical application, unless the item allows parallel ones.
+    try:
+        one_open = open_applications.guard(item, owner_key, application.form)
+    except Conflict:   # its own retry (the same key) that won meanwhile is a replay
+        replay = _replay(idem_pk, applications.request_hash(body)) if idem_pk else None
+        if replay:
+            return replay, True
+        raise
     started = clock.now()
     today = clock.local_date(started)
     case_no = make_case_number(cfg.area_code, today,
@@ -125,6 +133,8 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
     try:
         with transact_write() as transaction:
             transaction.save(record, condition=CaseRecord.pk.does_not_exist())
+            if one_open:
+                transaction.save(*one_open.claim(case_no))
             if idem_pk:
                 transaction.save(
                     IdempotencyRecord(idem_pk, "IDEMP", caseNo=case_no,
@@ -136,6 +146,7 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
         replay = _replay(idem_pk, applications.request_hash(body)) if idem_pk else None
         if replay:
             return replay, True
+        open_applications.refuse_if_taken(one_open)
         raise
     materials.record_uses(given, principal, case_no, item, owner_key, started)
     if plan["calendar"] != "official":
@@ -205,7 +216,7 @@ def load(case_no: str, consistent: bool = False
 
 
 def view(principal: identity.Principal | None, case_no: str,
-         password: str | None = None) -> dict:
+         password: str | None = None, source: str | None = None) -> dict:
     """The case as the caller may see it: in full for its owner and the staff who may
     read it; with the query password, the public view. Nobody else learns whether it
     exists: a stranger gets 404, an anonymous caller 401, a wrong password 403."""
@@ -213,7 +224,7 @@ def view(principal: identity.Principal | None, case_no: str,
         if password is None:
             raise Unauthorized("sign in or give the case's query password",
                                field="Authorization")
-        return public_view(case_no, password)
+        return public_view(case_no, password, source)
     try:
         case, events, tasks = load(case_no)
     except NotFound:
@@ -221,7 +232,7 @@ def view(principal: identity.Principal | None, case_no: str,
     if case is not None and may_read(principal, case, tasks):
         return case_view(case, events, tasks, staff=principal.role in identity.STAFF)
     if password is not None:
-        return public_view(case_no, password)
+        return public_view(case_no, password, source)
     if case is None:
         raise NotFound(f"no case {case_no}", field="caseNo")
     raise Concealed(f"no case {case_no}", field="caseNo")
@@ -242,11 +253,11 @@ def require_readable(principal: identity.Principal | None, case: CaseRecord,
         raise Concealed(f"no case {case.pk}", field="caseNo")
 
 
-def public_view(case_no: str, password: str) -> dict:
+def public_view(case_no: str, password: str, source: str | None = None) -> dict:
     """What the query password shows anyone: status, item, dates, the holder masked —
     no staff, no opinions, no form. A wrong password and a case that does not exist get
-    the same 403."""
-    query_passwords.check(case_no, password)
+    the same 403; wrong ones are limited per caller address (`source`)."""
+    query_passwords.check(case_no, password, source)
     try:
         case = CaseRecord.get(case_no, META)
     except CaseRecord.DoesNotExist:  # a password that matches a number never issued

@@ -1,5 +1,6 @@
 """E-licenses: issue (signed by the region's KMS key), read, verify; the keys they are
 verified with (this region's published key set, and the keys it recognises)."""
+import base64
 import functools
 import json
 import logging
@@ -102,7 +103,7 @@ def signed_license(record: LicenseRecord, document: dict | None = None) -> dict:
         if record.sealedHolder:
             opened = sealing.open_sealed(record.sealedHolder, record.licenseId)
             document = {**document, "holderId": opened["holderId"]}
-    return {"license": document, "signature": record.signature, "state": record.state,
+    return {"license": document, "signature": _low_s(record.signature), "state": record.state,
             **({"supersededBy": record.supersededBy} if record.supersededBy else {})}
 
 def _load(license_id: str, consistent: bool = False) -> LicenseRecord:
@@ -341,6 +342,17 @@ def reissue(principal: identity.Principal | None, license_id: str, changes: dict
     return signed_license(successor, document)
 
 
+def _low_s(signature: dict) -> dict:
+    """A stored signature as verifiers accept it: one signed before signatures were
+    normalised may be the high-S twin, served as its low-S one (the same proof)."""
+    try:
+        der = base64.b64decode(signature["value"], validate=True)
+        return {**signature, "value": base64.b64encode(
+            license_proof.low_s(der)).decode("ascii")}
+    except (KeyError, TypeError, ValueError):
+        return signature
+
+
 def sign(document: dict) -> dict:
     """The region's signature over the document's RFC 8785 form, naming its key by kid."""
     cfg = config.get()
@@ -441,9 +453,13 @@ def verify(body, principal: identity.Principal | None = None,
     if not _holds(principal, record):
         # An annotated copy says what it was given for; a verifier may say more.
         given = (verdict.annotation or {}).get("purpose")
-        usage.record(record, "verify", principal=principal,
-                     purpose=purpose or given or usage.stated_purpose(None),
-                     organisation=organisation, source=source)
+        stated = purpose or given or usage.stated_purpose(None)
+        if principal is None:   # repeats folded, bounded per day (services/usage.py)
+            usage.anonymous_verification(record, purpose=stated, organisation=organisation,
+                                         source=source)
+        else:
+            usage.record(record, "verify", principal=principal, purpose=stated,
+                         organisation=organisation, source=source)
     status = public_status(record)
     answer.update({k: status[k] for k in ("status", "statusReason", "statusSince",
                                           "supersededBy") if k in status})

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from .. import config
 from ..adapters import secrets, storage
 from ..adapters.models import MaterialRecord, put_if_absent, update_if
 from ..domain import identifiers, identity, lookup
@@ -129,7 +130,8 @@ def arrived(key: str, version_id: str | None = None) -> str:
     why = rules.mismatch(
         {"size": int(record.size), "contentType": record.contentType,
          "sha256": record.sha256},
-        {"size": found.size, "contentType": found.content_type, "sha256": sha256})
+        {"size": found.size, "contentType": found.content_type, "sha256": sha256}) \
+        or _content_refused(key, found)
     if why:
         storage.delete_version(key, found.version_id)
         update_if(record, [MaterialRecord.state.set("rejected"),
@@ -153,6 +155,31 @@ def arrived(key: str, version_id: str | None = None) -> str:
     if latest.usedIn and latest.versionId == found.version_id:
         storage.tag(key, found.version_id, rules.USE_TAG, "used")
     return _second_upload(latest, key, found)
+
+
+def _content_refused(key: str, found: storage.Stored) -> str | None:
+    """Why the bytes themselves are refused: not what their type says (the file's magic
+    number, domain/materials.py), or what the configured malware scanner finds."""
+    why = rules.content_mismatch(
+        found.content_type, storage.first_bytes(key, found.version_id, rules.SNIFF_BYTES),
+        lambda: storage.zip_names(key, found.version_id, found.size))
+    return why or scan(key, found.version_id, found.content_type)
+
+
+def scan(key: str, version_id: str | None, content_type: str) -> str | None:
+    """The malware-scanner hook: OW_MATERIAL_SCANNER names a function
+    (`package.module:function`) called as function(bucket, key, version_id,
+    content_type) for each arrived upload whose type checked out, before it is stored;
+    it answers None (clean) or why the file is refused. It may raise to have the notice
+    retried (a scanner not ready yet): the material stays pending meanwhile, and the
+    materials queue's redelivery and dead-letter queue apply (docs/materials.md)."""
+    named = config.get().material_scanner
+    if not named:
+        return None
+    import importlib
+    module, _, function = named.partition(":")
+    scanner = getattr(importlib.import_module(module), function)
+    return scanner(config.get().materials_bucket, key, version_id, content_type)
 
 
 def _second_upload(record: MaterialRecord, key: str, found: storage.Stored) -> str:

@@ -1,10 +1,25 @@
 """The query password (查询密码): anyone with a case number and its password reads the
-case's public view. Six digits are guessable, so wrong passwords are limited per case
-number: at most ATTEMPTS in each WINDOW_SECONDS, then 429 for that case number until the
-window ends — counted whether or not the case exists, so the limit tells nothing either.
+case's public view. Six digits are guessable, so wrong passwords are limited — counted
+whether or not the case exists, so the limit tells nothing either.
 
-The count is a conditional increment (never past the limit, however many guesses arrive
-at once), kept in the cases table with a TTL.
+Two sliding windows of WINDOW_SECONDS (not fixed windows: a burst straddling a window
+boundary must not get twice the allowance):
+
+- per caller address and case number: at most ATTEMPTS wrong passwords in any
+  WINDOW_SECONDS; then that address gets 429 for that number, the right password too
+  (else a locked guesser would still learn when it hit), until its oldest wrong guess
+  leaves the window. A stranger's guesses lock the stranger, never the holder asking
+  from elsewhere.
+- per case number, whatever the address: once CASE_CEILING wrong passwords fell in the
+  window, every address gets a single wrong guess (not ATTEMPTS) until they age out.
+  That only slows a guesser spread over many addresses: an address that has not
+  guessed wrong still gets its answer, so the holder is never locked out — and the
+  owner signed in needs no password at all.
+
+Each window is a set of slots (one record each, sk `S#<address>#<i>` or `C#<i>`)
+holding the time of a wrong guess. A wrong guess takes a slot that is free or whose time
+has left the window, by a conditional write; when no slot can be taken, the window is
+full. However many guesses arrive at once, no more than the slots are ever counted.
 """
 import re
 
@@ -18,38 +33,36 @@ from ..domain.identifiers import is_valid_case_number
 from . import clock
 
 ATTEMPTS = 5
+CASE_CEILING = 20
 WELL_FORMED = re.compile(r"[0-9]{6}")
 WINDOW_SECONDS = 15 * 60
+UNKNOWN_SOURCE = "unknown"
 
 
 def issue(case_no: str) -> str:
     return applications.query_password(_secret(), case_no)
 
 
-def check(case_no: str, password: str) -> None:
-    """Pass, or raise: 429 while the case number's wrong attempts are used up, 403 for a
-    wrong password (or a case number that does not exist)."""
+def check(case_no: str, password: str, source: str | None = None) -> None:
+    """Pass, or raise: 429 while this address's wrong attempts at the case number are
+    used up, 403 for a wrong password (or a case number that does not exist)."""
     if not WELL_FORMED.fullmatch(password or ""):
         # Never a password we issued: refused without counting (nothing is written).
         raise refused()
-    window = int(clock.now().timestamp()) // WINDOW_SECONDS
-    key = (f"QPW#{case_no}", f"W#{window}")
-    if _used(*key) >= ATTEMPTS:
+    now = clock.now().timestamp()
+    cutoff = now - WINDOW_SECONDS
+    pk = f"QPW#{case_no}"
+    own_prefix = f"S#{source or UNKNOWN_SOURCE}#"
+    own = _live(pk, own_prefix, cutoff)
+    allowed = 1 if len(_live(pk, "C#", cutoff)) >= CASE_CEILING else ATTEMPTS
+    if len(own) >= allowed:
         raise _locked()
     if is_valid_case_number(case_no) and \
             applications.password_matches(_secret(), case_no, password):
         return
-    try:
-        PasswordAttempts(*key).update(
-            actions=[PasswordAttempts.count.add(1),
-                     PasswordAttempts.expiresAt.set((window + 1) * WINDOW_SECONDS + 86400),
-                     PasswordAttempts.rt.set(PasswordAttempts)],
-            condition=PasswordAttempts.count.does_not_exist()
-            | (PasswordAttempts.count < ATTEMPTS))
-    except UpdateError as error:
-        if condition_failed(error):
-            raise _locked() from None
-        raise
+    if not _take_slot(pk, own_prefix, allowed, own, now, cutoff):
+        raise _locked()   # guesses that arrived at once took the last slots
+    _take_slot(pk, "C#", CASE_CEILING, _live(pk, "C#", cutoff), now, cutoff)
     raise refused()
 
 
@@ -58,11 +71,33 @@ def refused() -> Forbidden:
     return Forbidden("the case number or query password does not match", field="password")
 
 
-def _used(pk: str, sk: str) -> int:
-    try:
-        return int(PasswordAttempts.get(pk, sk, consistent_read=True).count or 0)
-    except PasswordAttempts.DoesNotExist:
-        return 0
+def _live(pk: str, prefix: str, cutoff: float) -> set[str]:
+    """The slots under a prefix whose wrong guess is still inside the window."""
+    return {slot.sk for slot in PasswordAttempts.query(
+        pk, PasswordAttempts.sk.startswith(prefix), consistent_read=True)
+        if slot.at is not None and slot.at > cutoff}
+
+
+def _take_slot(pk: str, prefix: str, slots: int, live: set[str], now: float,
+               cutoff: float) -> bool:
+    """Record a wrong guess in the first slot that is (still) free: False when every
+    slot holds a guess inside the window."""
+    for index in range(slots):
+        sk = f"{prefix}{index}"
+        if sk in live:
+            continue
+        try:
+            PasswordAttempts(pk, sk).update(
+                actions=[PasswordAttempts.at.set(now),
+                         PasswordAttempts.expiresAt.set(int(now) + WINDOW_SECONDS + 86400),
+                         PasswordAttempts.rt.set(PasswordAttempts)],
+                condition=PasswordAttempts.at.does_not_exist()
+                | (PasswordAttempts.at <= cutoff))
+            return True
+        except UpdateError as error:
+            if not condition_failed(error):
+                raise
+    return False
 
 
 def _locked() -> TooManyRequests:

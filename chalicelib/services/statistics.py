@@ -17,7 +17,7 @@ from .. import config
 from ..adapters import counters
 from ..adapters.models import CaseRecord, TimelineEvent
 from ..domain import identity, statistics, worktime
-from ..domain.errors import ValidationError
+from ..domain.errors import Forbidden, NotFound, ValidationError
 from . import catalogue, clock, timeline
 from .cases import META
 
@@ -112,13 +112,27 @@ def dimension(principal: identity.Principal, dept: str | None, item: str | None,
         raise ValidationError(f"channel must be one of {', '.join(statistics.CHANNELS)}",
                               field="channel")
     if principal.role not in READS_ALL:
-        # A department's staff read their own department's figures.
-        if given and given[0][0] != "dept":
-            raise ValidationError("a department's staff read their department's figures",
-                                  field=given[0][0])
+        # A department's staff read their own department's figures, and those of its
+        # own items; anything else is 403 (audited, services/audit.py), as any refusal.
+        if given and given[0][0] == "channel":
+            raise Forbidden("a channel's figures span every department; a department's "
+                            "staff read their department's", field="channel")
+        if given and given[0][0] == "item":
+            if _implementing_dept(item) != principal.dept:
+                raise Forbidden(f"item {item} is not implemented by department "
+                                f"{principal.dept}", field="item")
+            return f"item#{item}"
         identity.require_department(principal, given[0][1] if given else principal.dept)
         return f"dept#{given[0][1] if given else principal.dept}"
     return f"{given[0][0]}#{given[0][1]}" if given else "all"
+
+
+def _implementing_dept(code: str) -> str | None:
+    """The department an item's current version names (None: no such item)."""
+    try:
+        return catalogue.get_item(code).get("implementingDept")
+    except (NotFound, ValidationError):
+        return None
 
 
 def figures(principal: identity.Principal | None, *, start: str | None = None,

@@ -5,12 +5,25 @@ can read who used their license and their data (`GET /me/access-log`).
 A record is written before the answer goes out: a view or verification the log does not
 hold is one that was refused. Staff and third parties state a purpose (用证事由); the
 holder's own reads are not logged.
+
+Anonymous verifiers need no account, so they must not be able to fill a holder's log:
+the same verifier (address, organisation, purpose) verifying a license again the same
+day adds to one entry (`count`, `lastAt`), and a license logs at most
+ANONYMOUS_PER_DAY distinct anonymous verifiers a day — past that, the day's further
+anonymous verifications are merged into one entry (`merged`) with their count. So
+anonymous verifications add at most ANONYMOUS_PER_DAY + 1 entries per license and day,
+however many arrive and however they vary.
 """
+import hashlib
+import json
 import logging
 from datetime import datetime, timezone
 import secrets as random
 
-from ..adapters.models import LicenseRecord, UsageRecord
+from pynamodb.exceptions import TransactWriteError
+
+from ..adapters.models import (LicenseRecord, UsageRecord, VerifierAllowance, VerifierEntry,
+                               transact_write)
 from ..domain import identity
 from ..domain.errors import ValidationError
 from ..domain.masking import mask_text
@@ -20,6 +33,7 @@ from .pagination import decode_cursor, encode_cursor
 logger = logging.getLogger("onewindow")
 ACTIONS = ("view", "verify", "use")
 MAX_PURPOSE = 200
+ANONYMOUS_PER_DAY = 20
 
 
 def stated_purpose(purpose: str | None, field: str = "purpose") -> str:
@@ -44,6 +58,76 @@ def record(license_record: LicenseRecord, action: str, *,
         principal=principal, purpose=purpose, organisation=organisation, case_no=case_no,
         source=source)
     return True
+
+
+def anonymous_verification(license_record: LicenseRecord, *, purpose: str,
+                           organisation: str | None, source: str | None) -> bool:
+    """Log an anonymous verification of a license, folded into the day's entry of the
+    same verifier (or, past the day's limit of verifiers, the day's merged entry)."""
+    if not license_record.holderKey:
+        return False
+    now = clock.now()
+    day = now.astimezone(timezone.utc).date().isoformat()
+    verifier = hashlib.sha256(json.dumps([source, organisation, purpose],
+                                         ensure_ascii=False).encode()).hexdigest()[:32]
+    pk, expires = f"VFY#{license_record.licenseId}", int(now.timestamp()) + 2 * 86400
+    fields = {"organisation": organisation, "purpose": purpose, "source": source}
+    at = _entry_of(pk, f"D#{day}#{verifier}") or \
+        _claim_entry(pk, f"D#{day}#{verifier}", day, now, expires, counted=True)
+    if at is None:   # the day's places for distinct verifiers are taken
+        fields = {"merged": True}
+        at = _entry_of(pk, f"D#{day}#merged") or \
+            _claim_entry(pk, f"D#{day}#merged", day, now, expires, counted=False)
+    stamp = now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # Repeats arriving at once add to the same entry: ADD is atomic, the rest the same.
+    UsageRecord(license_record.holderKey, at).update(actions=[
+        UsageRecord.count.add(1), UsageRecord.lastAt.set(stamp),
+        UsageRecord.action.set("verify"),
+        UsageRecord.licenseId.set(license_record.licenseId),
+        *[getattr(UsageRecord, name).set(value) for name, value in fields.items()
+          if value is not None]])
+    logger.info("license %s: verify by anonymous (%s)", license_record.licenseId,
+                "merged" if fields.get("merged") else "logged")
+    return True
+
+
+def _entry_of(pk: str, sk: str) -> str | None:
+    try:
+        return VerifierEntry.get(pk, sk, consistent_read=True).usageAt
+    except VerifierEntry.DoesNotExist:
+        return None
+
+
+def _claim_entry(pk: str, sk: str, day: str, now: datetime, expires: int, *,
+                 counted: bool) -> str | None:
+    """The log entry a verifier's day goes to: a new one — claimed in one transaction
+    with one of the day's places for a distinct verifier (`counted`) — or the one a
+    verification racing this one claimed first; None when no place is left."""
+    for _ in range(8):
+        at = now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ") + "#" + \
+            random.token_hex(4)
+        try:
+            with transact_write() as transaction:
+                transaction.save(VerifierEntry(pk, sk, usageAt=at, expiresAt=expires),
+                                 condition=VerifierEntry.pk.does_not_exist())
+                if counted:
+                    transaction.update(
+                        VerifierAllowance(pk, f"N#{day}"),
+                        actions=[VerifierAllowance.count.add(1),
+                                 VerifierAllowance.expiresAt.set(expires),
+                                 VerifierAllowance.rt.set(VerifierAllowance)],
+                        condition=VerifierAllowance.count.does_not_exist()
+                        | (VerifierAllowance.count < ANONYMOUS_PER_DAY))
+            return at
+        except TransactWriteError as error:
+            codes = [reason.code if reason else None
+                     for reason in error.cancellation_reasons or []]
+            if codes[:1] == ["ConditionalCheckFailed"]:
+                return _entry_of(pk, sk)   # the same verifier, a moment earlier
+            if codes[1:2] == ["ConditionalCheckFailed"]:
+                return None
+            # A transaction touching the same records at once: look again.
+    raise RuntimeError(f"no use-log entry claimed for {pk} {sk}")
 
 
 def log(holder_key: str, action: str, *, license_id: str | None = None,
@@ -74,6 +158,7 @@ def entries(holder_key: str, limit: int, cursor: str | None) -> dict:
               "licenseId": entry.licenseId, "materialId": entry.materialId,
               "caseNo": entry.caseNo, "by": entry.sub,
               "role": entry.role, "organisation": entry.organisation,
-              "purpose": entry.purpose} for entry in page]
+              "purpose": entry.purpose, "count": entry.count, "lastAt": entry.lastAt,
+              "merged": entry.merged} for entry in page]
     return {"entries": [{k: v for k, v in e.items() if v is not None} for e in found],
             "next": encode_cursor(page.last_evaluated_key, f"usage/{holder_key}")}

@@ -113,11 +113,12 @@ def test_the_template_grants_no_wildcards_and_carries_alarms_and_tracing(built, 
               if v["Type"] == "AWS::CloudWatch::Alarm"}
     metrics = {a["MetricName"] for a in alarms.values()}
     assert metrics == {"ApproximateNumberOfMessagesVisible", "5XXError", "ExecutionsFailed",
-                       "OverdueDecisions", "UnsettledChanges"}
+                       "OverdueDecisions", "UnsettledChanges", "SupervisionRecordRefused"}
     # One per dead-letter queue, and the API, workflow, overdue, reconciliation and
     # supervision-record alarms.
     assert len(alarms) == len(package.DEAD_LETTER_QUEUES) + 5
-    assert "SupervisionRecordRefused" in metrics
+    record = next(a for a in alarms.values() if a["MetricName"] == "SupervisionRecordRefused")
+    assert record["TreatMissingData"] == "breaching"     # a sweep that stopped reporting
     unsettled = next(a for a in alarms.values() if a["MetricName"] == "UnsettledChanges")
     assert unsettled["EvaluationPeriods"] == 2 and unsettled["Threshold"] == 0
     for alarm in alarms.values():

@@ -2,6 +2,7 @@
 before moto), stopped with signals in quick succession it always ends, and restarted it
 keeps its word — its signing key (a license signed before verifies offline against the
 keys it serves after) — and says plainly that it keeps no data."""
+import itertools
 import os
 import shutil
 import signal
@@ -23,12 +24,15 @@ from .local_stack import Api, started
 STOP_BOUND_SECONDS = 60
 
 
+_DISTINCT = itertools.count()   # each a distinct application (an identical one is a 409)
+
+
 def _apply(api: Api, token: str, key: str | None = None) -> tuple[int, dict]:
     return api.call("POST", "/cases", {
         "itemCode": demo.code_of("000201012000", "SCJG"),
         "applicant": {"type": "legal", "name": "重启测试餐饮有限公司",
                       "idNumber": "91440300MA5FXK7Q3T"},
-        "form": {"businessName": "重启小馆", "address": "深圳市南山区粤海街道1号",
+        "form": {"businessName": f"重启小馆{next(_DISTINCT)}", "address": "深圳市南山区粤海街道1号",
                  "category": "餐饮服务"}}, token=token,
         headers={"Idempotency-Key": key} if key else None)
 

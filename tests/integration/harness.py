@@ -267,3 +267,12 @@ def application(item: str = HYGIENE, **overrides) -> dict:
             "channel": "web"}
     body.update(overrides)
     return body
+
+
+def another(item: str = HYGIENE, n: int = 1, **overrides) -> dict:
+    """The n-th of several distinct applications for the same item by the same applicant:
+    its form names another business (identical ones are refused while one is open)."""
+    body = application(item, **overrides)
+    name = {FOOD: "businessName", HYGIENE: "placeName", RESTAURANT: "restaurantName"}[item]
+    body["form"] = {**body["form"], name: f"{body['form'][name]}{n}"}
+    return body

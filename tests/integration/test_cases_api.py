@@ -2,7 +2,7 @@
 import json
 import boto3
 
-from .harness import FOOD, HYGIENE, REGION, application
+from .harness import FOOD, HYGIENE, REGION, another, application
 
 
 def _case_records(stack) -> list[dict]:
@@ -42,8 +42,57 @@ def test_reusing_an_idempotency_key_for_another_body_is_rejected(stack):
 
 def test_without_a_key_each_application_is_a_new_case(stack):
     one = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
-    two = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
+    other = application(FOOD)
+    other["form"] = {**other["form"], "businessName": "小吃二店"}
+    two = stack.call("POST", "/cases", "company", other).data["caseNo"]
     assert one != two and int(two[14:21]) == int(one[14:21]) + 1
+
+
+def _publish(stack, code: str, **changes) -> None:
+    """A new version of an item with `changes`, published."""
+    item = stack.call("GET", f"/admin/items/{code}/versions/1", "admin").data
+    draft = stack.call("POST", f"/admin/items/{code}/versions", "admin", {"reason": "改"})
+    assert draft.status_code == 201, draft.data
+    path = f"/admin/items/{code}/versions/{draft.data['version']}"
+    current = stack.call("GET", path, "admin")
+    changed = {**{k: v for k, v in current.data.items() if k in item}, **changes}
+    assert stack.call("PUT", path, "admin", {"item": changed, "reason": "改"}, headers={
+        "If-Match": current.headers["ETag"]}).status_code == 200
+    assert stack.call("POST", f"{path}/publish", "admin", {"reason": "发布"}).status_code == 200
+
+
+def test_an_identical_application_while_one_is_open_is_told_which_case_is_open(stack):
+    from collections import Counter
+
+    from .test_concurrency import race
+
+    def twenty():
+        return race(20, lambda i: stack.call("POST", "/cases", "company", application(FOOD)))
+    answers = twenty()
+    assert Counter(a.status_code for a in answers) == {201: 1, 409: 19}
+    open_case = next(a.data["caseNo"] for a in answers if a.status_code == 201)
+    refused = next(a for a in answers if a.status_code == 409)
+    assert _error(refused) == (409, "duplicate_open_case", "itemCode")
+    assert open_case in refused.data["error"]["detail"]
+    assert [r["pk"] for r in _case_records(stack)] == [open_case]
+    # Another form, or another applicant, is another application.
+    other = application(FOOD)
+    other["form"] = {**other["form"], "address": "深圳市福田区深南大道2号"}
+    assert stack.call("POST", "/cases", "company", other).status_code == 201
+    # Once the open case is closed (here withdrawn), the same application is taken —
+    # once, however many arrive together.
+    assert stack.call("POST", f"/cases/{open_case}/withdraw", "company",
+                      {"reason": "重新申请"}).status_code == 200
+    again = twenty()
+    assert Counter(a.status_code for a in again) == {201: 1, 409: 19}
+    renewed = next(a.data["caseNo"] for a in again if a.status_code == 201)
+    assert renewed != open_case
+    assert renewed in next(a for a in again if a.status_code == 409).data["error"]["detail"]
+    # An item whose version allows parallel cases takes them.
+    _publish(stack, FOOD, allowParallelCases=True)
+    parallel = [stack.call("POST", "/cases", "company", application(FOOD)) for _ in range(2)]
+    assert [p.status_code for p in parallel] == [201, 201]
+    assert len(_case_records(stack)) == 5
 
 
 def _error(response):
@@ -192,31 +241,71 @@ def test_a_license_is_read_by_its_holder_and_the_staff_of_its_case_only(stack):
         assert _error(stack.call("GET", path, outsider))[:2] == (404, "not_found"), outsider
 
 
-def test_wrong_query_passwords_are_limited_per_case_number(stack, monkeypatch):
+def test_wrong_query_passwords_are_limited_per_address_in_a_sliding_window(stack, monkeypatch):
     from collections import Counter
-    from datetime import timedelta
+    from datetime import datetime, timedelta, timezone
 
-    from chalicelib.services import clock
+    from chalicelib.api import http
+    from chalicelib.services import clock, query_passwords
 
     from .test_concurrency import race
     created = stack.call("POST", "/cases", "company", application(FOOD)).data
     case_no, right = created["caseNo"], created["queryPassword"]
     wrong = next(p for p in ("000000", "111111") if p != right)
+    # The caller's address, as API Gateway would give it, from a test header.
+    monkeypatch.setattr(http, "source_ip", lambda request: request.headers.get("x-test-ip"))
+    window = query_passwords.WINDOW_SECONDS
+    boundary = (int(clock.now().timestamp()) // window + 1) * window
+    moment = {"now": datetime.fromtimestamp(boundary - 2, timezone.utc)}
+    monkeypatch.setattr(clock, "now", lambda: moment["now"])
 
-    def ask(number, password):
-        return stack.call("GET", f"/cases/{number}", headers={"X-Query-Password": password})
-    # Twelve guesses at once: five are answered (wrong), the rest locked out.
+    def ask(number, password, ip="203.0.113.7"):
+        return stack.call("GET", f"/cases/{number}",
+                          headers={"X-Query-Password": password, "X-Test-Ip": ip})
+    # Twelve guesses at once just before a fixed window would end: five answered (wrong),
+    # the rest locked out...
     answers = race(12, lambda i: ask(case_no, wrong))
     assert Counter(a.status_code for a in answers) == {403: 5, 429: 7}
     assert _error(answers[[a.status_code for a in answers].index(429)]) == \
         (429, "too_many_attempts", "password")
-    assert ask(case_no, right).status_code == 429  # locked for everyone until the window ends
+    # ...and twelve more just after it: the window slides, nothing more gets through.
+    moment["now"] += timedelta(seconds=4)
+    assert Counter(a.status_code for a in race(12, lambda i: ask(case_no, wrong))) == {429: 12}
+    assert ask(case_no, right).status_code == 429   # the guesser is locked, right or wrong
+    # The stranger's guesses do not lock the holder out, asking from elsewhere.
+    assert ask(case_no, right, ip="198.51.100.20").status_code == 200
     # A number that was never issued: the same answers, the same limit.
     missing = "440300202611240000001X"
     assert [ask(missing, wrong).status_code for _ in range(6)] == [403] * 5 + [429]
-    later = clock.now() + timedelta(minutes=16)
-    monkeypatch.setattr(clock, "now", lambda: later)
+    moment["now"] += timedelta(seconds=window)
     assert ask(case_no, right).status_code == 200
+
+
+def test_guesses_from_many_addresses_only_slow_a_case_they_never_lock_the_holder(
+        stack, monkeypatch):
+    from collections import Counter
+
+    from chalicelib.api import http
+    from chalicelib.services import query_passwords
+
+    from .test_concurrency import race
+    created = stack.call("POST", "/cases", "company", application(FOOD)).data
+    case_no, right = created["caseNo"], created["queryPassword"]
+    wrong = next(p for p in ("000000", "111111") if p != right)
+    monkeypatch.setattr(http, "source_ip", lambda request: request.headers.get("x-test-ip"))
+
+    def ask(password, ip):
+        return stack.call("GET", f"/cases/{case_no}",
+                          headers={"X-Query-Password": password, "X-Test-Ip": ip})
+    spread = query_passwords.CASE_CEILING // query_passwords.ATTEMPTS
+    answers = race(spread * query_passwords.ATTEMPTS,
+                   lambda i: ask(wrong, f"192.0.2.{i % spread}"))
+    assert Counter(a.status_code for a in answers) == {403: spread * query_passwords.ATTEMPTS}
+    # The case's ceiling is reached: a new address gets one wrong guess, not five...
+    assert Counter(a.status_code for a in race(6, lambda i: ask(wrong, "192.0.2.200"))) \
+        == {403: 1, 429: 5}
+    # ...and the holder, who has not guessed wrong, still gets in.
+    assert ask(right, "198.51.100.20").status_code == 200
 
 
 def test_me_and_my_cases_newest_first_by_the_id_number_in_the_token(stack):
@@ -224,8 +313,9 @@ def test_me_and_my_cases_newest_first_by_the_id_number_in_the_token(stack):
     assert me == {"sub": "staff:zheng-scjg", "role": "reviewer", "name": "郑科长",
                   "departments": ["SCJG"], "leads": ["SCJG"], "actsFor": [], "assurance": 1}
     assert stack.call("GET", "/me").status_code == 401
-    mine = [stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
-            for _ in range(3)]
+    mine = [stack.call("POST", "/cases", "company", application(
+        FOOD, form={**application(FOOD)["form"], "businessName": f"小吃{n}店"})).data["caseNo"]
+        for n in range(3)]
     # Entered at the counter for the company: the company's too.
     counter = stack.call("POST", "/cases", "clerk", {**application(FOOD), "channel": "counter"})
     mine.append(counter.data["caseNo"])
@@ -315,7 +405,8 @@ def test_an_item_may_require_a_stronger_verified_identity(stack):
     refused = stack.call("POST", "/cases", body=application(FOOD), headers={
         "Authorization": f"Bearer {stack.token('company', acr=2)}"})
     assert _error(refused) == (403, "assurance_too_low", "Authorization")
-    assert stack.call("POST", "/cases", "company", application(FOOD)).status_code == 201
+    another = application(FOOD, form={**application(FOOD)["form"], "businessName": "二店"})
+    assert stack.call("POST", "/cases", "company", another).status_code == 201
 
 
 def test_id_and_phone_numbers_are_stored_sealed_and_shown_in_clear_only_to_who_may(stack):
@@ -367,6 +458,6 @@ def test_only_applicants_and_counter_clerks_apply_and_staff_never_own_a_case(sta
     # The applicant itself and the counter clerk still apply.
     assert stack.call("POST", "/cases", "company", application(FOOD)).status_code == 201
     assert stack.call("POST", "/cases", "clerk",
-                      application(FOOD, channel="counter")).status_code == 201
+                      another(FOOD, channel="counter")).status_code == 201
     spec = stack.call("GET", "/openapi.json").data["paths"]["/cases"]["post"]
     assert spec["x-roles"] == ["applicant", "clerk"]

@@ -1,5 +1,6 @@
 """Claimed inboxes, the overdue sweep on a clock the test controls, queued workflow starts
 under throttling, and lifecycle events on the project's event bus."""
+import itertools
 import json
 from datetime import timedelta
 
@@ -10,15 +11,17 @@ from chalicelib.adapters import aws
 from chalicelib.domain import worktime
 from chalicelib.services import clock, overdue
 
-from .harness import FOOD, HYGIENE, REGION, application
+from .harness import FOOD, HYGIENE, REGION, another, application
 from .test_concurrency import race
 
 # What these sweeps find nothing of: invitations to rate, rectification deadlines.
 NOTHING_ELSE = {"invitations": 0, "rectifications": 0}
+_DISTINCT = itertools.count()   # each case a distinct application
 
 
 def _review(stack, item=FOOD, dept="SCJG", user="scjg"):
-    case_no = stack.call("POST", "/cases", "company", application(item)).data["caseNo"]
+    case_no = stack.call("POST", "/cases", "company", another(item, next(_DISTINCT))
+                         ).data["caseNo"]
     accept = stack.open_task(case_no, "ZWFW", "clerk")
     stack.decide(accept["taskId"], "clerk", "accept", "受理")
     return case_no, stack.open_task(case_no, dept, user)
@@ -167,7 +170,7 @@ def test_queued_starts_under_throttling_start_every_case_exactly_once(stack):
     refused, done = _sfn_throttled(15)
     try:
         answers = race(12, lambda i: stack.call("POST", "/cases", "company",
-                                                application(FOOD)))
+                                                another(FOOD, i)))
         cases = {a.data["caseNo"] for a in answers}
         assert len(cases) == 12 and {a.data["workflow"] for a in answers} == {"queued"}
         assert stack.case(next(iter(cases)))["workflow"] == "queued"

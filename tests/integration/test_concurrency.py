@@ -5,7 +5,7 @@ from collections import Counter
 
 import boto3
 
-from .harness import FOOD, REGION, application
+from .harness import FOOD, REGION, another, application
 
 
 def race(n: int, request):
@@ -80,9 +80,18 @@ def test_the_same_application_sent_twenty_times_at_once_is_one_case(stack):
 
 
 def test_concurrent_applications_without_keys_are_distinct_cases(stack):
-    answers = race(16, lambda i: stack.call("POST", "/cases", "company", application(FOOD)))
+    answers = race(16, lambda i: stack.call("POST", "/cases", "company", another(FOOD, i)))
     assert _statuses(answers) == {201: 16}
     assert len({a.data["caseNo"] for a in answers}) == 16 == len(_items(stack, "case"))
+
+
+def test_identical_applications_without_keys_at_once_are_one_case(stack):
+    answers = race(20, lambda i: stack.call("POST", "/cases", "company", application(FOOD)))
+    assert _statuses(answers) == {201: 1, 409: 19}
+    assert {a.data["error"]["code"] for a in answers if a.status_code == 409} == \
+        {"duplicate_open_case"}
+    assert [c["pk"] for c in _items(stack, "case")] == \
+        [next(a.data["caseNo"] for a in answers if a.status_code == 201)]
 
 
 def _history(stack, code: str) -> list[dict]:

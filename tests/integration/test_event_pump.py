@@ -1,4 +1,5 @@
 """The event pump never stops silently: shard changes, dead iterators, failing handlers."""
+import itertools
 import json
 
 import boto3
@@ -7,7 +8,7 @@ import pytest
 from infra.local import pump as pump_module
 from chalicelib.services import tasks, timeline
 
-from .harness import FOOD, REGION, application
+from .harness import FOOD, REGION, another
 
 
 def _moto_table(stack):
@@ -45,8 +46,12 @@ def pump_log(log_lines):
     return log_lines("onewindow.local.pump")
 
 
+_DISTINCT = itertools.count()   # each case a distinct application
+
+
 def _apply(stack) -> str:
-    return stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
+    return stack.call("POST", "/cases", "company",
+                      another(FOOD, next(_DISTINCT))).data["caseNo"]
 
 
 def _statuses(stack, case_no):

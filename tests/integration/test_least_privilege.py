@@ -18,7 +18,7 @@ from infra.package import FUNCTION_ACCESS
 
 from chalicelib.services import clock, materials, supervision_record
 
-from .harness import FOOD, application
+from .harness import FOOD, another
 
 HANDLER_FUNCTIONS = {"record_task": "RecordTask", "conclude_case": "ConcludeCase",
                      "start_workflow": "StartWorkflow", "case_timeline": "CaseTimeline",
@@ -198,10 +198,10 @@ def _exercise(stack, monkeypatch):
     case = stack.approve_in_parallel()
     monkeypatch.setattr(conclusion, "conclude", real_conclude)
     assert failed_once == [case["caseNo"]]
-    refused = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
+    refused = stack.call("POST", "/cases", "company", another(FOOD, 1)).data["caseNo"]
     task = stack.open_task(refused, "ZWFW", "clerk")
     stack.decide(task["taskId"], "clerk", "refuse", "不属于本部门职权范围")
-    withdrawn = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
+    withdrawn = stack.call("POST", "/cases", "company", another(FOOD, 2)).data["caseNo"]
     stack.open_task(withdrawn, "ZWFW", "clerk")
     stack.call("POST", f"/cases/{withdrawn}/withdraw", "company", {"reason": "不办了"})
     stack.wait_status(withdrawn, 2)
@@ -217,7 +217,7 @@ def _exercise(stack, monkeypatch):
         return real_start(case_no)
 
     monkeypatch.setattr(starts, "start_queued", refuse_once)
-    late = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
+    late = stack.call("POST", "/cases", "company", another(FOOD, 3)).data["caseNo"]
     stack.open_task(late, "ZWFW", "clerk")
     monkeypatch.setattr(starts, "start_queued", real_start)
     assert refused_once == [late]
@@ -227,14 +227,14 @@ def _exercise(stack, monkeypatch):
     # the cases stream), opened by the clerk who accepts it, listed for its owner.
     plan = stack.upload("company", material="经营场所平面图和设备布局图")["materialId"]
     business_license = stack.business_license()
-    with_plan = stack.call("POST", "/cases", "company", application(FOOD, materials=[
+    with_plan = stack.call("POST", "/cases", "company", another(FOOD, 4, materials=[
         {"name": "经营场所平面图和设备布局图", "materialId": plan},
         {"name": "营业执照", "licenseId": business_license}])).data["caseNo"]
     # Another, whose request dies after writing the case: the stream records its uses.
     recorded_by_request = materials.record_uses
     monkeypatch.setattr(materials, "record_uses", lambda *a, **k: 1 / 0)
     rules = stack.upload("company", b"%PDF-1.7 rules", material="食品安全管理制度文本")
-    assert stack.call("POST", "/cases", "company", application(FOOD, materials=[
+    assert stack.call("POST", "/cases", "company", another(FOOD, 5, materials=[
         {"name": "食品安全管理制度文本", "materialId": rules["materialId"]},
         {"name": "营业执照", "licenseId": business_license}])).status_code == 500
     monkeypatch.setattr(materials, "record_uses", recorded_by_request)

@@ -176,6 +176,10 @@ def test_the_license_as_pdf_reads_as_signed_and_its_qr_code_scans_to_the_status_
         assert refused.status_code == 406
         assert (refused.data["error"]["code"], refused.data["error"]["field"]) == \
             ("not_acceptable", "Accept")
+        # Nor one that names it only to say "not this".
+        for declined in ("application/pdf;q=0", "application/json, application/pdf; q=0.0"):
+            assert stack.call("GET", f"{path}?purpose=存档", "wsjk", headers={
+                "Accept": declined}).status_code == 406, declined
         assert stack.call("GET", "/me/access-log", "company").data["entries"] == []
         # Staff print with a purpose, each print logged for the holder; strangers never.
         assert stack.call("GET", path, "wsjk", headers=pdf).status_code == 400
@@ -227,3 +231,41 @@ def test_the_case_timeline_shows_what_became_of_its_license(stack, bus_events):
                  if e["detail"]["caseNo"] == case_no and "license_" in e["detail-type"]]
     assert published == ["onewindow.case.license_suspended",
                          "onewindow.case.license_resumed", "onewindow.case.license_reissued"]
+
+
+def _page_policy(response) -> dict[str, list[str]]:
+    """An HTML answer's security headers, checked; its policy's directives."""
+    import base64
+    import hashlib
+    import re
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    policy = {name: values for name, *values in (
+        directive.split() for directive in
+        response.headers["Content-Security-Policy"].split(";") if directive.strip())}
+    assert policy["default-src"] == ["'none'"] and policy["frame-ancestors"] == ["'none'"]
+    assert "script-src" not in policy and "'unsafe-inline'" not in policy["style-src"]
+    # The page's own styles apply: each <style> block is named by its hash.
+    styles = re.findall(r"<style>(.*?)</style>", response.body.decode("utf-8"), re.S)
+    assert styles
+    for style in styles:
+        digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in policy["style-src"]
+    return policy
+
+
+def test_html_pages_load_nothing_foreign_cannot_be_framed_and_nothing_is_sniffed(stack):
+    from .harness import FOOD
+    _, license_id = _licensed(stack)
+    _page_policy(stack.call("GET", f"/licenses/{license_id}/print.html", "company"))
+    _page_policy(stack.client.http.get(f"/items/{FOOD}/guide.html"))
+    # Every other answer, errors included, is not to be sniffed either.
+    for answer in (stack.call("GET", f"/licenses/{license_id}", "company"),
+                   stack.call("GET", f"/licenses/{license_id}/status"),
+                   stack.call("GET", f"/licenses/{license_id}", "lisi"),
+                   stack.client.http.post("/cases", body="a=b", headers={
+                       "Content-Type": "application/x-www-form-urlencoded"})):
+        assert answer.headers.get("X-Content-Type-Options") == "nosniff", answer.status_code
+        assert "Content-Security-Policy" not in answer.headers or \
+            answer.headers["Content-Type"].startswith("text/html")

@@ -70,6 +70,33 @@ def test_concurrent_verifications_are_each_logged(stack):
     assert sorted(e["purpose"] for e in _log(stack)) == sorted(f"核验{n}" for n in range(8))
 
 
+def test_anonymous_verifiers_cannot_grow_the_holders_log_without_bound(stack):
+    from chalicelib.services import usage
+
+    from .test_concurrency import race
+    signed, license_id = _licensed(stack)
+    same = {**signed, "purpose": "开立对公账户", "organisation": "某某银行"}
+    # One verifier, thirty times at once: one entry that counts them.
+    assert all(a.data["valid"] for a in race(30, lambda n: stack.call(
+        "POST", "/licenses/verify", body=same)))
+    assert [(e["purpose"], e["count"], e["licenseId"]) for e in _log(stack)] == \
+        [("开立对公账户", 30, license_id)]
+    # Forty more, each stating something else: the day's places for distinct verifiers
+    # fill, and the rest are merged into one entry — none is lost from the count.
+    assert all(a.data["valid"] for a in race(40, lambda n: stack.call(
+        "POST", "/licenses/verify", body={**signed, "purpose": f"核验{n}"})))
+    entries = _log(stack, query="?limit=100")
+    assert len(entries) == usage.ANONYMOUS_PER_DAY + 1
+    assert sum(e["count"] for e in entries) == 70
+    merged = [e for e in entries if e.get("merged")]
+    assert len(merged) == 1 and merged[0]["count"] == 40 - (usage.ANONYMOUS_PER_DAY - 1)
+    assert "purpose" not in merged[0] and merged[0]["lastAt"][:10] == merged[0]["at"][:10]
+    # Signed-in verifiers are accountable: each of theirs is its own entry still.
+    for _ in range(2):
+        stack.call("POST", "/licenses/verify?purpose=开户", "lisi", body=signed)
+    assert len(_log(stack, query="?limit=100")) == usage.ANONYMOUS_PER_DAY + 3
+
+
 def test_a_signed_in_caller_who_is_not_the_holder_states_a_purpose_too(stack):
     signed, _ = _licensed(stack)
     for user in ("wsjk", "lisi"):

@@ -7,7 +7,7 @@ import pytest
 
 from chalicelib.services import clock
 
-from .harness import FOOD, application
+from .harness import FOOD, application, another
 
 # 2026-11-24 16:30 UTC is 2026-11-25 00:30 in Beijing.
 JUST_AFTER_MIDNIGHT = datetime(2026, 11, 24, 16, 30, tzinfo=timezone.utc)
@@ -44,5 +44,5 @@ def test_deadlines_on_a_provisional_calendar_are_shown_and_logged(stack, at, log
     assert any(created["caseNo"] in line and "provisional" in line for line in lines)
 
     at(datetime(2026, 11, 2, 2, 0, tzinfo=timezone.utc))
-    assert stack.call("POST", "/cases", "company", application(FOOD)).data[
+    assert stack.call("POST", "/cases", "company", another(FOOD)).data[
         "deadlineBasis"] == "official"

@@ -10,7 +10,7 @@ import requests
 
 from chalicelib.services import materials
 
-from .harness import FOOD, REGION, application
+from .harness import FOOD, REGION, another, application
 
 USCC = application(FOOD)["applicant"]["idNumber"]   # the company's
 PLAN = "经营场所平面图和设备布局图"
@@ -155,7 +155,7 @@ def test_an_application_names_uploads_by_id(stack):
         ("食品安全管理制度文本", rules, hashlib.sha256(b"%PDF-1.7 rules").hexdigest())]
     assert stack.material("company", plan)["usedIn"] == [case_no]
     # Reused in a second application (the version sets no limit): listed there too.
-    second = stack.call("POST", "/cases", "company", application(
+    second = stack.call("POST", "/cases", "company", another(
         FOOD, materials=[{"name": PLAN, "materialId": plan}])).data["caseNo"]
     assert stack.material("company", plan)["usedIn"] == [case_no, second]
     # The accepting clerk opens the file with a purpose; the owner's log shows it.
@@ -269,7 +269,8 @@ def test_uses_a_dying_function_left_unrecorded_come_from_the_cases_stream_once(
     assert uses() == [("use", license_id, case_no)]
     # A normal application: the request records the uses, the stream again; one each.
     monkeypatch.setattr(materials, "record_uses", real)
-    second = stack.call("POST", "/cases", "company", body).data["caseNo"]
+    second = stack.call("POST", "/cases", "company", {**body, "form": another(FOOD)["form"]}
+                        ).data["caseNo"]
     stack.pump.run_until(lambda: False, timeout=1)
     _replay(delivered)
     assert uses() == [("use", license_id, second), ("use", license_id, case_no)]
@@ -296,8 +297,8 @@ def test_an_upload_no_case_names_expires_and_one_a_case_names_is_kept(stack, mon
     assert _tag(stack, idle["materialId"]) == {rules.USE_TAG: "unused"}
     # Named in cases at once: each case listed once, the object tagged used, no term.
     with ThreadPoolExecutor(4) as pool:
-        created = list(pool.map(lambda _: stack.call("POST", "/cases", "company", application(
-            FOOD, materials=[{"name": PLAN, "materialId": kept["materialId"]}])), range(4)))
+        created = list(pool.map(lambda n: stack.call("POST", "/cases", "company", another(
+            FOOD, n, materials=[{"name": PLAN, "materialId": kept["materialId"]}])), range(4)))
     assert [c.status_code for c in created] == [201] * 4
     named = stack.material("company", kept["materialId"])
     assert sorted(named["usedIn"]) == sorted(c.data["caseNo"] for c in created)
@@ -412,11 +413,74 @@ def test_a_version_that_wants_materials_complete_refuses_an_online_application_w
         {"name": name, "materialId": stack.upload(
             "company", f"%PDF-1.7 {name}".encode(), material=name)["materialId"]}
         for name in mandatory if name != BUSINESS_LICENSE]
-    complete = stack.call("POST", "/cases", "company", application(FOOD, materials=named))
+    complete = stack.call("POST", "/cases", "company", another(FOOD, 1, materials=named))
     assert complete.status_code == 201, complete.data
     assert stack.case(complete.data["caseNo"])["itemVersion"] == "2"
     # One short is refused, naming what is missing; at the counter the clerk checks.
     short = stack.call("POST", "/cases", "company", application(FOOD, materials=named[1:]))
     assert short.status_code == 400 and BUSINESS_LICENSE in short.data["error"]["detail"]
-    counter = stack.call("POST", "/cases", "clerk", {**application(FOOD), "channel": "counter"})
+    counter = stack.call("POST", "/cases", "clerk", {**another(FOOD, 2), "channel": "counter"})
     assert counter.status_code == 201, counter.data
+
+
+def _ofd(entries: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def test_an_upload_is_checked_for_what_it_is_not_only_what_it_was_declared(stack):
+    import io
+
+    import segno
+    from fpdf import FPDF
+    pdf = FPDF()
+    pdf.add_page()
+    real_pdf = bytes(pdf.output())
+    png = io.BytesIO()
+    segno.make("平面图").save(png, kind="png")
+    ofd = _ofd({"OFD.xml": b"<ofd:OFD xmlns:ofd='http://www.ofdspec.org/2016'/>",
+                "Doc_0/Document.xml": b"<ofd:Document/>"})
+    for data, name, kind in ((real_pdf, "plan.pdf", "application/pdf"),
+                             (png.getvalue(), "plan.png", "image/png"),
+                             (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00 photo", "p.jpg", "image/jpeg"),
+                             (ofd, "plan.ofd", "application/ofd")):
+        assert stack.upload("company", data, name=name, content_type=kind)["state"] == \
+            "stored", kind
+    # A Windows executable declared as a PDF: rejected, its bytes deleted.
+    exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
+    for data, name, kind, why in (
+            (exe, "plan.pdf", "application/pdf", "Windows executable"),
+            (b"%PDF-1.7 not a picture", "plan.png", "image/png", "not image/png"),
+            (_ofd({"word/document.xml": b"<w/>"}), "plan.ofd", "application/ofd",
+             "not application/ofd"),
+            (b"PK\x03\x04 a broken zip", "plan.ofd", "application/ofd", "not a readable ZIP")):
+        material = stack.upload("company", data, name=name, content_type=kind)
+        assert material["state"] == "rejected" and why in material["reason"], (kind, material)
+        assert _versions(stack, material["materialId"]) == []
+
+
+def flag_eicar(bucket: str, key: str, version_id: str | None, content_type: str):
+    """A stand-in malware scanner (OW_MATERIAL_SCANNER): the EICAR test string."""
+    body = boto3.client("s3", region_name=REGION).get_object(
+        Bucket=bucket, Key=key, **({"VersionId": version_id} if version_id else {}))
+    return "EICAR test file found" if b"EICAR-STANDARD" in body["Body"].read() else None
+
+
+def test_the_configured_malware_scanner_sees_every_upload_before_it_is_stored(
+        stack, monkeypatch):
+    from chalicelib import config
+    monkeypatch.setenv("OW_MATERIAL_SCANNER", f"{__name__}:flag_eicar")
+    config.reset()
+    try:
+        infected = stack.upload("company", b"%PDF-1.7 EICAR-STANDARD-ANTIVIRUS-TEST-FILE")
+        assert (infected["state"], infected["reason"]) == ("rejected", "EICAR test file found")
+        assert _versions(stack, infected["materialId"]) == []
+        assert stack.upload("company", b"%PDF-1.7 clean")["state"] == "stored"
+    finally:
+        monkeypatch.undo()
+        config.reset()

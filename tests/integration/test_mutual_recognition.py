@@ -46,7 +46,7 @@ def _license_of(key_id: str, jwk: dict, **changes) -> dict:
     return {"license": document, "signature": {
         "alg": "ECDSA_SHA_256", "keyId": signed["KeyId"], "kid": jwk["kid"],
         "canonicalization": "RFC8785",
-        "value": base64.b64encode(signed["Signature"]).decode()}}
+        "value": base64.b64encode(license_proof.low_s(signed["Signature"])).decode()}}
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import boto3
 
 from chalicelib.services import progress, review_entry
 
-from .harness import FOOD, REGION, application, task_recorded
+from .harness import FOOD, REGION, another, application, task_recorded
 
 
 def _wait_for_task(stack, case_no: str, dept: str, user: str, timeout: float = 30) -> dict:
@@ -58,8 +58,8 @@ def test_a_review_decided_as_soon_as_it_appears_is_never_an_illegal_transition(
     threads = stack.pump.threads(stop, interval=0.01)  # one thread per source, as deployed
     for thread in threads:
         thread.start()
-    cases = [stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]
-             for _ in range(8)]
+    cases = [stack.call("POST", "/cases", "company", another(FOOD, n)).data["caseNo"]
+             for n in range(8)]
     held.update({case_no: threading.Event() for case_no in cases[1::2]})
     decisions = [("deny", "不符合条件") if i % 2 == 0 else ("supplement", "请补充材料")
                  for i in range(len(cases))]

@@ -16,7 +16,7 @@ from chalicelib.domain import statistics as rules
 from chalicelib.domain import worktime
 from chalicelib.services import catalogue, clock, overdue, statistics
 
-from .harness import FOOD, HYGIENE, REGION, application
+from .harness import FOOD, HYGIENE, REGION, another, application
 from .test_concurrency import race
 
 
@@ -42,7 +42,7 @@ def test_figures_follow_the_cases_and_only_their_readers_see_them(stack):
     stack.decide(accept["taskId"], "clerk", "accept", "受理")
     review = stack.open_task(approved, "SCJG", "scjg")
     stack.decide(review["taskId"], "scjg", "approve", "同意")
-    refused = stack.call("POST", "/cases", "company", application(FOOD, channel="miniprogram")).data["caseNo"]
+    refused = stack.call("POST", "/cases", "company", another(FOOD, channel="miniprogram")).data["caseNo"]
     stack.decide(stack.open_task(refused, "ZWFW", "clerk")["taskId"], "clerk", "refuse",
                  "不属于本机关职权范围")
     hygiene = stack.approve_in_parallel()["caseNo"]
@@ -86,7 +86,7 @@ def test_figures_follow_the_cases_and_only_their_readers_see_them(stack):
     assert mine["dimension"] == "dept#SCJG" and mine["total"]["received"] == 2
     # Who may read what.
     assert stack.call("GET", "/stats?dept=WSJK", "scjg").status_code == 403
-    assert stack.call("GET", f"/stats?item={FOOD}", "scjg").status_code == 400
+    assert stack.call("GET", f"/stats?item={FOOD}", "scjg").data["dimension"] == f"item#{FOOD}"
     assert stack.call("GET", "/stats", "company").status_code == 403
     assert stack.call("GET", "/stats?dept=SCJG&item=x", "supervisor").status_code == 400
     for query, field in (("from=2026-13", "from"), ("from=2026-11&to=2026-01", "from"),
@@ -109,6 +109,25 @@ def test_figures_follow_the_cases_and_only_their_readers_see_them(stack):
     assert stack.call("GET", f"/stats/{month}/export.csv", "scjg").status_code == 403
 
 
+def test_another_departments_figures_are_refused_403_and_audited(stack):
+    from chalicelib.services import clock as clock_service
+    asked = [("dept=WSJK", "dept"), (f"item={HYGIENE}", "item"),
+             ("item=000000000000000000000000", "item"), ("channel=web", "channel")]
+    requests = set()
+    for query, field in asked:
+        refused = stack.call("GET", f"/stats?{query}", "scjg")
+        assert (refused.status_code, refused.data["error"]["code"],
+                refused.data["error"]["field"]) == (403, "forbidden", field), query
+        requests.add(refused.data["requestId"])
+    # Its own department's item is its own.
+    assert stack.call("GET", f"/stats?item={FOOD}", "scjg").status_code == 200
+    day = clock_service.now().strftime("%Y-%m-%d")
+    written = [e for e in stack.audit(day) if e.get("requestId") in requests]
+    assert [(e["status"], e["sub"], e["path"]) for e in written] == \
+        [(403, "staff:wang-scjg", "/stats")] * 4
+    assert any(HYGIENE in e["reason"] for e in written)
+
+
 # -- the recount -----------------------------------------------------------------------------
 
 def _workload(stack, rng: random.Random) -> list[str]:
@@ -121,7 +140,7 @@ def _workload(stack, rng: random.Random) -> list[str]:
     for path in paths:
         item = rng.choice((FOOD, HYGIENE))
         channel = rng.choice(("web", "miniprogram"))
-        case_no = stack.call("POST", "/cases", "company", application(item, channel=channel)).data["caseNo"]
+        case_no = stack.call("POST", "/cases", "company", another(item, len(case_nos), channel=channel)).data["caseNo"]
         case_nos.append(case_no)
         accept = stack.open_task(case_no, "ZWFW", "clerk")
         if path == "refuse":

@@ -34,8 +34,9 @@ def _sign(private, jwk, document, canonicalization="RFC8785"):
                  "kid": jwk["kid"], "canonicalization": canonicalization}
     if canonicalization is None:   # a signature from before: no marker, no kid
         signature = {"alg": "ECDSA_SHA_256", "keyId": jwk["keyArn"]}
-    value = private.sign(license_proof.signed_bytes(document, signature),
-                         ec.ECDSA(hashes.SHA256()))
+    # As the issuer signs: the low-S one of the signature's two twins.
+    value = license_proof.low_s(private.sign(license_proof.signed_bytes(document, signature),
+                                             ec.ECDSA(hashes.SHA256())))
     return {"license": document, "signature": {**signature,
                                                "value": base64.b64encode(value).decode()}}
 
@@ -136,3 +137,55 @@ def test_the_offline_command_needs_only_the_license_and_a_key_set(tmp_path, caps
         (tmp_path / "signed.json").write_text(text, "utf-8")
         assert verify_license.main(argv) == 1
         assert json.loads(capsys.readouterr().out)["reason"] == "malformed"
+
+
+def _twin(signed: dict) -> dict:
+    """The same signature with s replaced by n − s: it holds over the same bytes."""
+    from cryptography.hazmat.primitives.asymmetric.utils import (decode_dss_signature,
+                                                                 encode_dss_signature)
+    r, s = decode_dss_signature(base64.b64decode(signed["signature"]["value"]))
+    twin = encode_dss_signature(r, license_proof.P256_ORDER - s)
+    return {**signed, "signature": {**signed["signature"],
+                                    "value": base64.b64encode(twin).decode()}}
+
+
+def test_the_high_s_twin_of_a_valid_signature_is_refused_offline_and_by_the_command(
+        tmp_path, capsys):
+    import json
+
+    from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+
+    from infra import verify_license
+    private, jwk = _key()
+    signed = _sign(private, jwk, LICENSE)
+    twin = _twin(signed)
+    # The twin is a valid ECDSA signature (the curve cannot tell them apart)...
+    private.public_key().verify(base64.b64decode(twin["signature"]["value"]),
+                                license_proof.signed_bytes(LICENSE, signed["signature"]),
+                                ec.ECDSA(hashes.SHA256()))
+    assert decode_dss_signature(base64.b64decode(twin["signature"]["value"]))[1] > \
+        license_proof.P256_ORDER // 2
+    # ...and refused all the same: one license, one signature value.
+    assert license_proof.verify(signed, [jwk], TODAY).valid
+    assert license_proof.verify(twin, [jwk], TODAY).reason == "signature_mismatch"
+    (tmp_path / "jwks.json").write_text(json.dumps({"keys": [jwk]}), "utf-8")
+    for name, document, code in (("signed.json", signed, 0), ("twin.json", twin, 1)):
+        (tmp_path / name).write_text(json.dumps(document, ensure_ascii=False), "utf-8")
+        assert verify_license.main([str(tmp_path / name), "--keys",
+                                    str(tmp_path / "jwks.json"), "--today", "2026-11-25"]) \
+            == code
+        assert json.loads(capsys.readouterr().out)["valid"] is (code == 0)
+
+
+def test_low_s_keeps_the_signature_and_picks_the_lower_twin():
+    from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+    private, _ = _key()
+    message = b"the same bytes"
+    for _ in range(40):   # ECDSA is randomised: about half come out high
+        raw = private.sign(message, ec.ECDSA(hashes.SHA256()))
+        normal = license_proof.low_s(raw)
+        r, s = decode_dss_signature(normal)
+        assert s <= license_proof.P256_ORDER // 2 and r == decode_dss_signature(raw)[0]
+        assert license_proof.is_low_s(normal) and license_proof.low_s(normal) == normal
+        private.public_key().verify(normal, message, ec.ECDSA(hashes.SHA256()))
+    assert not license_proof.is_low_s(b"not DER")

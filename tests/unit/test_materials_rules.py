@@ -72,3 +72,20 @@ def test_online_applications_name_every_mandatory_electronic_material_where_the_
     assert rules.missing_at_submission(item, set(), "counter") == []     # the clerk checks
     assert rules.missing_at_submission({**item, "completeAtSubmission": False}, set(),
                                        "web") == []
+
+
+def test_the_bytes_must_be_what_the_declared_type_says():
+    assert rules.content_mismatch("application/pdf", b"%PDF-1.7\n") is None
+    assert rules.content_mismatch("application/pdf", b"\xef\xbb\xbf junk %PDF-1.4") is None
+    assert "Windows executable" in rules.content_mismatch("application/pdf", b"MZ\x90\x00")
+    assert rules.content_mismatch("application/pdf", b" " * 1100 + b"%PDF-1.7")
+    assert rules.content_mismatch("image/png", b"\x89PNG\r\n\x1a\n\x00") is None
+    assert rules.content_mismatch("image/png", b"\xff\xd8\xff\xe0")
+    assert rules.content_mismatch("image/jpeg", b"\xff\xd8\xff\xdb") is None
+    assert rules.content_mismatch("image/jpeg", b"GIF89a")
+    zipped = b"PK\x03\x04rest"
+    assert rules.content_mismatch("application/ofd", zipped, lambda: ["OFD.xml"]) is None
+    assert rules.content_mismatch("application/ofd", zipped, lambda: ["Doc_0/OFD.xml"])
+    assert "readable ZIP" in rules.content_mismatch("application/ofd", zipped, lambda: None)
+    assert rules.content_mismatch("application/ofd", b"%PDF-1.7", lambda: ["OFD.xml"])
+    assert rules.content_mismatch("text/html", b"<html>")
