@@ -84,6 +84,15 @@ def record_material(event):
             log.info("upload %s: %s", found["key"], outcome)
 
 
+def _requeue_later(case_no: str, work: str) -> None:
+    """Work of a queue that failed: should the queue give up on its message (its
+    dead-letter queue), the reconciliation asks for it again (services/settlement.py)."""
+    try:
+        settlement.requeue_later(case_no, work)
+    except Exception as also:  # noqa: BLE001 - the queue still has the message
+        log.warning("%s of %s not marked for the reconciliation: %r", work, case_no, also)
+
+
 @bp.on_sqs_message(queue_arn=CONCLUDE_QUEUE, batch_size=1)
 def conclude_case(event):
     for record in event:
@@ -92,13 +101,8 @@ def conclude_case(event):
         try:
             status = conclusion.conclude(message["caseNo"])
         except Exception:
-            # Should the queue give up on it (KMS down while signing the license), the
-            # reconciliation asks for the conclusion again.
-            try:
-                settlement.requeue_later(message["caseNo"], settlement.CONCLUDE)
-            except Exception as also:  # noqa: BLE001 - the queue still has the message
-                log.warning("conclusion of %s not marked for the reconciliation: %r",
-                            message["caseNo"], also)
+            # KMS down while signing the license, say: should the queue give up on it.
+            _requeue_later(message["caseNo"], settlement.CONCLUDE)
             raise
         log.info("case %s %s", message["caseNo"],
                  f"concluded {status}" if status else "needed no conclusion")
@@ -121,12 +125,7 @@ def start_workflow(event):
         except Exception as error:  # noqa: BLE001 - the others still get their start
             log.warning("workflow of %s not started: %s", message["caseNo"], error)
             failed = error
-            try:
-                # Should the queue give up on it, the reconciliation queues it again.
-                settlement.requeue_later(message["caseNo"], settlement.START)
-            except Exception as also:  # noqa: BLE001 - the queue still has the message
-                log.warning("start of %s not marked for the reconciliation: %r",
-                            message["caseNo"], also)
+            _requeue_later(message["caseNo"], settlement.START)
             continue
         log.info("workflow of %s: %s", message["caseNo"], outcome)
     if failed is not None:

@@ -5,6 +5,7 @@ and the operators' watch — and nothing is granted that no code path uses.
 moto does not enforce IAM, so the calls are recorded (a botocore hook on the threads
 running each function) and checked against the policy the template will carry.
 """
+import contextlib
 import threading
 from datetime import timedelta
 
@@ -173,6 +174,25 @@ def recorded(stack, monkeypatch):
     wiring.configure()
 
 
+@contextlib.contextmanager
+def _failing_once(monkeypatch, module, name: str):
+    """`module.name(case_no)` fails the first time it is called (a downstream service
+    down for a moment); yields the case numbers it failed for."""
+    real, failed = getattr(module, name), []
+
+    def once(case_no):
+        if not failed:
+            failed.append(case_no)
+            raise RuntimeError(f"{name}: service unavailable")
+        return real(case_no)
+
+    monkeypatch.setattr(module, name, once)
+    try:
+        yield failed
+    finally:
+        monkeypatch.setattr(module, name, real)
+
+
 def _exercise(stack, monkeypatch):
     """A case through two parallel reviews to a verified license and then revoked, one
     refused, one withdrawn, one left overdue; the catalogue's administration; the
@@ -185,19 +205,10 @@ def _exercise(stack, monkeypatch):
     licenses._jwk.cache_clear()
     # Its conclusion fails once (KMS, say): marked for the reconciliation, then made by
     # the queue's next delivery.
-    from chalicelib.services import conclusion
-    real_conclude, failed_once = conclusion.conclude, []
-
-    def fail_once(case_no):
-        if not failed_once:
-            failed_once.append(case_no)
-            raise RuntimeError("KMS unavailable")
-        return real_conclude(case_no)
-
-    monkeypatch.setattr(conclusion, "conclude", fail_once)
-    case = stack.approve_in_parallel()
-    monkeypatch.setattr(conclusion, "conclude", real_conclude)
-    assert failed_once == [case["caseNo"]]
+    from chalicelib.services import conclusion, starts
+    with _failing_once(monkeypatch, conclusion, "conclude") as failed:
+        case = stack.approve_in_parallel()
+    assert failed == [case["caseNo"]]
     refused = stack.call("POST", "/cases", "company", another(FOOD, 1)).data["caseNo"]
     task = stack.open_task(refused, "ZWFW", "clerk")
     stack.decide(task["taskId"], "clerk", "refuse", "不属于本部门职权范围")
@@ -207,20 +218,10 @@ def _exercise(stack, monkeypatch):
     stack.wait_status(withdrawn, 2)
     # A start Step Functions refuses once: marked for the reconciliation, then made by
     # the queue's next delivery.
-    from chalicelib.services import starts
-    real_start, refused_once = starts.start_queued, []
-
-    def refuse_once(case_no):
-        if not refused_once:
-            refused_once.append(case_no)
-            raise RuntimeError("StartExecution unavailable")
-        return real_start(case_no)
-
-    monkeypatch.setattr(starts, "start_queued", refuse_once)
-    late = stack.call("POST", "/cases", "company", another(FOOD, 3)).data["caseNo"]
-    stack.open_task(late, "ZWFW", "clerk")
-    monkeypatch.setattr(starts, "start_queued", real_start)
-    assert refused_once == [late]
+    with _failing_once(monkeypatch, starts, "start_queued") as failed:
+        late = stack.call("POST", "/cases", "company", another(FOOD, 3)).data["caseNo"]
+        stack.open_task(late, "ZWFW", "clerk")
+    assert failed == [late]
     stack.pump.run_until(lambda: False, timeout=0.5)
     # A material: declared, uploaded to the bucket, checked, named in an application
     # with a license in place of a paper copy (the uses recorded by the request, then by
