@@ -13,6 +13,7 @@ from chalicelib.adapters import signer
 from chalicelib.domain import license_proof
 from chalicelib.domain.canonical import canonical_bytes
 from chalicelib.services import clock
+from tests.signatures import high_s_twin
 
 from .harness import REGION
 
@@ -46,20 +47,8 @@ def test_openssl_verifies_a_license_as_the_docs_say(stack, tmp_path):
     assert "Verified OK" in checked and "Low-S OK" in checked
     changed = {**signed, "license": {**signed["license"], "validTo": "2099-12-31"}}
     assert "Verification failure" in _openssl(tmp_path, changed, jwks)
-    twin = _openssl(tmp_path, _twin(signed), jwks)
+    twin = _openssl(tmp_path, high_s_twin(signed), jwks)
     assert "Verified OK" in twin and "High-S: refused" in twin
-
-
-def _twin(signed: dict) -> dict:
-    """The signature's high-S twin: s replaced by n − s, which holds over the same bytes."""
-    import base64
-
-    from cryptography.hazmat.primitives.asymmetric.utils import (decode_dss_signature,
-                                                                 encode_dss_signature)
-    r, s = decode_dss_signature(base64.b64decode(signed["signature"]["value"]))
-    value = encode_dss_signature(r, license_proof.P256_ORDER - s)
-    return {**signed, "signature": {**signed["signature"],
-                                    "value": base64.b64encode(value).decode()}}
 
 
 def test_signatures_are_low_s_and_the_high_s_twin_is_refused_everywhere(stack, tmp_path,
@@ -73,7 +62,7 @@ def test_signatures_are_low_s_and_the_high_s_twin_is_refused_everywhere(stack, t
         value = base64.b64decode(signer.sign(key_id, f"message {n}".encode())["value"])
         assert license_proof.is_low_s(value), n
     signed, jwks = _issued(stack)
-    twin = _twin(signed)
+    twin = high_s_twin(signed)
     assert not license_proof.is_low_s(base64.b64decode(twin["signature"]["value"]))
     verified = stack.call("POST", "/licenses/verify", body={**twin, "purpose": "开户核验"})
     assert (verified.status_code, verified.data["valid"], verified.data["reason"]) == \
@@ -85,7 +74,7 @@ def test_signatures_are_low_s_and_the_high_s_twin_is_refused_everywhere(stack, t
     assert verify_license.main([str(tmp_path / "twin.json"), "--keys",
                                 str(tmp_path / "jwks.json")]) == 1
     assert not signer.verify(signer.public_key_der(key_id), b"seal",
-                             _twin({"signature": signer.sign(key_id, b"seal")})
+                             high_s_twin({"signature": signer.sign(key_id, b"seal")})
                              ["signature"]["value"])
 
 

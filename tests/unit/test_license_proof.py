@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from chalicelib.domain import license_proof
 from chalicelib.domain.canonical import canonical_bytes
 from chalicelib.domain.identifiers import make_license_identifier
+from tests.signatures import high_s_twin
 
 TODAY = date(2026, 11, 25)
 LICENSE = {
@@ -139,16 +140,6 @@ def test_the_offline_command_needs_only_the_license_and_a_key_set(tmp_path, caps
         assert json.loads(capsys.readouterr().out)["reason"] == "malformed"
 
 
-def _twin(signed: dict) -> dict:
-    """The same signature with s replaced by n − s: it holds over the same bytes."""
-    from cryptography.hazmat.primitives.asymmetric.utils import (decode_dss_signature,
-                                                                 encode_dss_signature)
-    r, s = decode_dss_signature(base64.b64decode(signed["signature"]["value"]))
-    twin = encode_dss_signature(r, license_proof.P256_ORDER - s)
-    return {**signed, "signature": {**signed["signature"],
-                                    "value": base64.b64encode(twin).decode()}}
-
-
 def test_the_high_s_twin_of_a_valid_signature_is_refused_offline_and_by_the_command(
         tmp_path, capsys):
     import json
@@ -158,7 +149,7 @@ def test_the_high_s_twin_of_a_valid_signature_is_refused_offline_and_by_the_comm
     from infra import verify_license
     private, jwk = _key()
     signed = _sign(private, jwk, LICENSE)
-    twin = _twin(signed)
+    twin = high_s_twin(signed)
     # The twin is a valid ECDSA signature (the curve cannot tell them apart)...
     private.public_key().verify(base64.b64decode(twin["signature"]["value"]),
                                 license_proof.signed_bytes(LICENSE, signed["signature"]),
@@ -177,7 +168,7 @@ def test_the_high_s_twin_of_a_valid_signature_is_refused_offline_and_by_the_comm
         assert json.loads(capsys.readouterr().out)["valid"] is (code == 0)
 
 
-def test_low_s_keeps_the_signature_and_picks_the_lower_twin():
+def test_low_s_keeps_the_signature_and_picks_the_lowerhigh_s_twin():
     from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
     private, _ = _key()
     message = b"the same bytes"
