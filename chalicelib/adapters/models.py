@@ -717,6 +717,11 @@ def transact_write() -> TransactWrite:
     return TransactWrite(connection=connection())
 
 
+def cancellation_codes(error) -> list[str | None]:
+    """Why each write of a cancelled transaction failed (None: it did not), in order."""
+    return [reason.code if reason else None for reason in error.cancellation_reasons or []]
+
+
 def condition_failed(error) -> bool:
     """Whether a PynamoDB write error is its condition not holding (not a fault)."""
     return error.cause_response_code == "ConditionalCheckFailedException"

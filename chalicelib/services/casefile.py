@@ -24,9 +24,10 @@ WATCH_SHARDS = 8
 OPEN_TASK_STATES = ("upcoming", "open", "supplement", "special")
 
 
-def watch_shard(case_no: str) -> str:
-    """The shard of the watch a case and its tasks sit in (spreads the index's writes)."""
-    return f"W#{zlib.crc32(case_no.encode()) % WATCH_SHARDS}"
+def watch_shard(case_no: str, part: str = "W") -> str:
+    """The shard of the watch a case and its tasks sit in (spreads the index's writes);
+    `part` names the part of the index (`S`: changes not settled, services/settlement)."""
+    return f"{part}#{zlib.crc32(case_no.encode()) % WATCH_SHARDS}"
 
 
 @functools.cache

@@ -26,17 +26,16 @@ touches are counted (metric `UnsettledChanges`; its alarm fires when changes sta
 unsettled across sweeps).
 """
 import logging
-import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from ..adapters.models import SettleMarker, WatchIndex, put_if_absent, update_if
 from ..domain import worktime
-from . import clock, progress, stages, timeline
+from . import casefile, clock, progress, stages, timeline
 
 log = logging.getLogger("onewindow")
 
-SHARDS = 8
+SHARDS = casefile.WATCH_SHARDS
 # The stream retries a failed change for a while first (10 times, backing off): a replay
 # before then would only race it.
 FIRST_REPLAY_AFTER = timedelta(minutes=5)
@@ -55,7 +54,7 @@ class Outcome:
 
 
 def shard(case_no: str) -> str:
-    return f"S#{zlib.crc32(case_no.encode()) % SHARDS}"
+    return casefile.watch_shard(case_no, "S")
 
 
 def settle(old: dict | None, new: dict | None, key: str) -> Outcome:
@@ -82,15 +81,18 @@ def _effects(old: dict | None, new: dict | None) -> Outcome:
     return outcome
 
 
+def _marker(case_no: str, key: str, change: dict, failed: list[str],
+            now: datetime) -> SettleMarker:
+    """A new marker, due `FIRST_REPLAY_AFTER` from `now`."""
+    return SettleMarker(case_no, PREFIX + key, change=change, failed=failed,
+                        failedAt=now.isoformat(), attempts=0, watchShard=shard(case_no),
+                        watchAt=worktime.utc_text(now + FIRST_REPLAY_AFTER))
+
+
 def _mark(old: dict | None, new: dict | None, key: str, failed: list[str]) -> None:
     """Leave the change's marker, once (a retried delivery finds it there)."""
     case_no = (new or old)["pk"]
-    now = clock.now()
-    marker = SettleMarker(case_no, PREFIX + key, change={"old": old, "new": new},
-                          failed=failed, failedAt=now.isoformat(), attempts=0,
-                          watchShard=shard(case_no),
-                          watchAt=worktime.utc_text(now + FIRST_REPLAY_AFTER))
-    if put_if_absent(marker):
+    if put_if_absent(_marker(case_no, key, {"old": old, "new": new}, failed, clock.now())):
         log.warning("case %s: change %s left unsettled (%s); the reconciliation replays it "
                     "if the stream gives up", case_no, key, ", ".join(failed))
 
@@ -102,10 +104,7 @@ def requeue_later(case_no: str, work: str) -> None:
     work once more — so work that runs out of its queue's receives (its dead-letter
     queue) while Step Functions or KMS is down does not strand the case."""
     now = clock.now()
-    due = worktime.utc_text(now + FIRST_REPLAY_AFTER)
-    marker = SettleMarker(case_no, PREFIX + work, change={REQUEUE: work}, failed=[work],
-                          failedAt=now.isoformat(), attempts=0, watchShard=shard(case_no),
-                          watchAt=due)
+    marker = _marker(case_no, work, {REQUEUE: work}, [work], now)
     if put_if_absent(marker):
         log.warning("case %s: %s failed; the reconciliation asks for it again if its queue "
                     "gives up", case_no, work)
@@ -113,8 +112,9 @@ def requeue_later(case_no: str, work: str) -> None:
     # Replayed and settled before (asked for again, then failed again), or waiting: due
     # again either way.
     update_if(SettleMarker(case_no, PREFIX + work),
-              [SettleMarker.watchShard.set(shard(case_no)), SettleMarker.watchAt.set(due),
-               SettleMarker.failedAt.set(now.isoformat()), SettleMarker.settledAt.remove(),
+              [SettleMarker.watchShard.set(marker.watchShard),
+               SettleMarker.watchAt.set(marker.watchAt),
+               SettleMarker.failedAt.set(marker.failedAt), SettleMarker.settledAt.remove(),
                SettleMarker.expiresAt.remove()])
 
 

@@ -26,7 +26,8 @@ from pynamodb.exceptions import PutError, TransactWriteError
 
 from .. import config
 from ..adapters import seal_store, signer
-from ..adapters.models import SupervisionEntry, condition_failed, transact_write
+from ..adapters.models import (SupervisionEntry, cancellation_codes, condition_failed,
+                               transact_write)
 from ..domain import chain as chains
 from ..domain import license_proof, worktime
 from . import clock
@@ -107,7 +108,7 @@ def record(kind: str, key: str, body: dict, at: datetime | None = None) -> bool:
                                                       body={"day": day.isoformat()}))
             return True
         except TransactWriteError as error:
-            codes = [r.code if r else None for r in error.cancellation_reasons or []]
+            codes = cancellation_codes(error)
             if codes[1:2] == ["ConditionalCheckFailed"]:
                 return False  # recorded before
             if not {"ConditionalCheckFailed", "TransactionConflict"} & set(codes):

@@ -23,8 +23,8 @@ import secrets as random
 from pynamodb.exceptions import TransactWriteError
 
 from ..adapters.models import (LicenseRecord, UsageRecord, VerifierAllowance, VerifierEntry,
-                               transact_write)
-from ..domain import identity
+                               cancellation_codes, transact_write)
+from ..domain import identity, worktime
 from ..domain.errors import ValidationError
 from ..domain.masking import mask_text
 from . import clock
@@ -78,7 +78,7 @@ def anonymous_verification(license_record: LicenseRecord, *, purpose: str,
         fields = {"merged": True}
         at = _entry_of(pk, f"D#{day}#merged") or \
             _claim_entry(pk, f"D#{day}#merged", day, now, expires, counted=False)
-    stamp = now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    stamp = worktime.utc_precise_text(now)
     # Repeats arriving at once add to the same entry: ADD is atomic, the rest the same.
     UsageRecord(license_record.holderKey, at).update(actions=[
         UsageRecord.count.add(1), UsageRecord.lastAt.set(stamp),
@@ -104,8 +104,7 @@ def _claim_entry(pk: str, sk: str, day: str, now: datetime, expires: int, *,
     with one of the day's places for a distinct verifier (`counted`) — or the one a
     verification racing this one claimed first; None when no place is left."""
     for _ in range(8):
-        at = now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ") + "#" + \
-            random.token_hex(4)
+        at = _entry_key(now)
         try:
             with transact_write() as transaction:
                 transaction.save(VerifierEntry(pk, sk, usageAt=at, expiresAt=expires),
@@ -120,14 +119,19 @@ def _claim_entry(pk: str, sk: str, day: str, now: datetime, expires: int, *,
                         | (VerifierAllowance.count < ANONYMOUS_PER_DAY))
             return at
         except TransactWriteError as error:
-            codes = [reason.code if reason else None
-                     for reason in error.cancellation_reasons or []]
+            codes = cancellation_codes(error)
             if codes[:1] == ["ConditionalCheckFailed"]:
                 return _entry_of(pk, sk)   # the same verifier, a moment earlier
             if codes[1:2] == ["ConditionalCheckFailed"]:
                 return None
             # A transaction touching the same records at once: look again.
     raise RuntimeError(f"no use-log entry claimed for {pk} {sk}")
+
+
+def _entry_key(moment: datetime, entry: str | None = None) -> str:
+    """A log entry's sort key: when (UTC, to the microsecond), then what it was (a random
+    suffix when the same moment may log several)."""
+    return worktime.utc_precise_text(moment) + "#" + (entry or random.token_hex(4))
 
 
 def log(holder_key: str, action: str, *, license_id: str | None = None,
@@ -137,9 +141,7 @@ def log(holder_key: str, action: str, *, license_id: str | None = None,
         at: datetime | None = None, entry: str | None = None) -> None:
     """Log one use of a holder's license or material under the holder. A use recorded
     more than once (`at` the moment it happened, `entry` what it was) is one entry."""
-    when = (at or clock.now()).astimezone(timezone.utc)
-    key = when.strftime("%Y-%m-%dT%H:%M:%S.%fZ") + "#" + (entry or random.token_hex(4))
-    UsageRecord(holder_key, key, action=action, licenseId=license_id,
+    UsageRecord(holder_key, _entry_key(at or clock.now(), entry), action=action, licenseId=license_id,
                 materialId=material_id, caseNo=case_no,
                 sub=principal.sub if principal else None,
                 role=principal.role if principal else None,
