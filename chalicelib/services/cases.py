@@ -57,13 +57,14 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
                               "counter) for its applicant; only a clerk uses that channel",
                               field="channel")
     # A retried request answers as the first did, whatever the catalogue says now.
-    idem_pk = None
+    idem_pk, body_hash = None, None
     if idempotency_key is not None:
         if not 1 <= len(idempotency_key) <= 128:
             raise ValidationError("Idempotency-Key must be 1 to 128 characters",
                                   field="Idempotency-Key")
         idem_pk = f"IDEMP#{principal.sub}#{idempotency_key}"
-        replay = _replay(idem_pk, applications.request_hash(body))
+        body_hash = applications.request_hash(body)
+        replay = _replay(idem_pk, body_hash)
         if replay:
             return replay, True
     item = catalogue.published_item(application.item_code)
@@ -92,7 +93,7 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
     try:
         one_open = open_applications.guard(item, owner_key, application.form)
     except Conflict:   # its own retry (the same key) that won meanwhile is a replay
-        replay = _replay(idem_pk, applications.request_hash(body)) if idem_pk else None
+        replay = _replay(idem_pk, body_hash)
         if replay:
             return replay, True
         raise
@@ -138,12 +139,12 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
             if idem_pk:
                 transaction.save(
                     IdempotencyRecord(idem_pk, "IDEMP", caseNo=case_no,
-                                      requestHash=applications.request_hash(body),
+                                      requestHash=body_hash,
                                       createdAt=started.isoformat()),
                     condition=IdempotencyRecord.pk.does_not_exist())
     except TransactWriteError:
         # A concurrent request with the same key won the race: answer with its case.
-        replay = _replay(idem_pk, applications.request_hash(body)) if idem_pk else None
+        replay = _replay(idem_pk, body_hash)
         if replay:
             return replay, True
         open_applications.refuse_if_taken(one_open)
@@ -170,7 +171,10 @@ def planned_due(item: dict, plan: dict, applied_at: datetime) -> dict:
                 applied_at, limit["value"], limit["unit"], zone))}
 
 
-def _replay(idem_pk: str, body_hash: str) -> dict | None:
+def _replay(idem_pk: str | None, body_hash: str | None) -> dict | None:
+    """The case a request with this Idempotency-Key made before (None: none, or no key)."""
+    if idem_pk is None:
+        return None
     try:
         seen = IdempotencyRecord.get(idem_pk, "IDEMP")
     except IdempotencyRecord.DoesNotExist:
