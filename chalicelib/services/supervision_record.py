@@ -167,11 +167,14 @@ def _latest(area: str) -> Latest:
     except SupervisionEntry.DoesNotExist:
         known = 0
     last = seal_store.last_after(area, known)
-    if last and seal_store.read(area, last) is None:
+    document = seal_store.read(area, last) if last else None
+    if last and document is None:
         last = seal_store.last_after(area, 0)   # the pointer named a seal never stored
+        document = seal_store.read(area, last) if last else None
     genuine, passed = _genuine(), 0
     for number in range(last, 0, -1):
-        document = seal_store.read(area, number)
+        if number != last:
+            document = seal_store.read(area, number)
         if document is not None and document.get("n") == number and \
                 genuine(chains.seal_message(document), document.get("signature")):
             if passed:
