@@ -3,18 +3,19 @@ free text staff or applicants write (opinions, reasons, notes, purposes, comment
 it is stored or published.
 
 `mask_text` finds, in any text:
-- mainland mobile numbers, however written: `13800138000`, `138 0013 8000`,
-  `138-0013-8000`, `138.0013.8000`, after a label (`TEL13800138000`), with a country code (`+86 138 0013 8000`, `8613911112222`,
-  `0086 139…`);
+- mainland mobile numbers, whole or grouped 3-4-4 (`13800138000`, `138 0013 8000`,
+  `138-0013-8000`, `138.0013.8000`), with a country code (`+86 138 0013 8000`,
+  `8613911112222`, `0086 139…`);
 - resident ID numbers: 18 characters (`11010519491231002X`, `110105 19491231 002X`) and
   the old 15 digits (`110105491231002`), with a real-looking birth date;
 - unified social credit codes of individual businesses (个体工商户, `92…`): a person's;
 - all of these in full-width digits too (`１３８…`): each character is read through NFKC
   for matching only, so the text keeps its own characters and its length.
 
-What it never touches: a number glued to other ASCII letters or digits (case numbers, 22
-digits; item codes, license serials and identifiers, digits among letters), dates, or a
-company's USCC (`91…`, public). A masked text is the original with some digits (and a
+Each alone, among Chinese text, or after a label glued to it (`TEL13800138000`,
+`ID11010519491231002X`). What it never touches: a number glued into a longer run of ASCII
+letters or digits (case numbers, 22 digits; item codes, license serials and identifiers,
+digits among letters), dates, or a company's USCC (`91…`, public). A masked text is the original with some digits (and a
 USCC's letters) replaced by `*`, of the same length: masking twice changes nothing more.
 """
 import re
@@ -29,8 +30,8 @@ _ALONE, _END = r"(?<![0-9A-Za-z])", r"(?![0-9A-Za-z])"
 # ...save after a label people glue to a number (TEL13800138000, ID11010519491231002X,
 # No.138…): the label is a word of its own, so `hotel13800138000` is still not a number.
 _LEAD = _ALONE + r"(?:(?i:tel|phone|mobile|mob|cell|id|idn|idno|no)[:.#]?)?"
-# Mainland mobile numbers: 1[3-9]x, then 8 digits, grouped 3-4-4 by a space or a dash (or
-# not), after an optional country code.
+# Mainland mobile numbers: 1[3-9]x, then 8 digits, grouped 3-4-4 by a space, a dash or a
+# dot (or not), after an optional country code.
 _PHONE_RE = re.compile(
     _LEAD + r"(?:(?:\+|00)?86[ \-]?)?"
     r"1[3-9][0-9]" + _SEP + r"(?P<hide>[0-9]{4})" + _SEP + r"[0-9]{4}" + _END)
