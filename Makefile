@@ -4,6 +4,8 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+# web/'s node_modules, as web/package-lock.json pins them (Node 20+ and npm on the PATH).
+WEB_STAMP := web/node_modules/.installed-$(shell cksum < web/package-lock.json | cut -d' ' -f1)
 API_PORT ?= 8000
 MOTO_PORT ?= 5000
 OIDC_PORT ?= 8001
@@ -12,7 +14,12 @@ STAGE ?= beijing
 
 .PHONY: setup run test lint bench package redrive verify-audit clock sweep clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(WEB_STAMP)
+
+$(WEB_STAMP): web/package-lock.json
+	@command -v npm >/dev/null || { echo "OneWindow's web/ needs Node 20+ and npm"; exit 1; }
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "OneWindow needs Python 3.11, found " + sys.version' 

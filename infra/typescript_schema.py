@@ -1,0 +1,42 @@
+"""The TypeScript types of API v1, web/src/api/schema.d.ts: openapi-typescript's output for
+the OpenAPI document the contract's models produce (what `GET /openapi.json` serves), made
+without a server.
+
+    .venv/bin/python -m infra.typescript_schema            # rewrite web/src/api/schema.d.ts
+    .venv/bin/python -m infra.typescript_schema OUT.d.ts   # write it elsewhere
+
+openapi-typescript runs with its defaults, as an integrator would run it: what the
+document leaves loose shows as loose (or `never`) types here, not papered over by flags.
+tests/e2e/test_typescript_client.py fails while the committed file is stale.
+"""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WEB = ROOT / "web"
+SCHEMA = WEB / "src" / "api" / "schema.d.ts"
+OPENAPI_TYPESCRIPT = WEB / "node_modules" / ".bin" / "openapi-typescript"
+
+
+def openapi_document() -> dict:
+    """The document as served, less the stage's identity provider (a deployment's, not
+    the contract's)."""
+    import app  # noqa: F401  (registers the routes the document lists)
+    from chalicelib.contract.openapi import document
+    return document()
+
+
+def generate(output: Path = SCHEMA) -> Path:
+    if not OPENAPI_TYPESCRIPT.exists():
+        raise SystemExit(f"{OPENAPI_TYPESCRIPT.relative_to(ROOT)} is missing: run `make setup`")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run([str(OPENAPI_TYPESCRIPT), "--output", str(output)], cwd=WEB, check=True,
+                   input=json.dumps(openapi_document(), ensure_ascii=False), text=True,
+                   capture_output=True)
+    return output
+
+
+if __name__ == "__main__":
+    print(generate(Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else SCHEMA))
