@@ -32,9 +32,12 @@ def generate(output: Path = SCHEMA) -> Path:
     if not OPENAPI_TYPESCRIPT.exists():
         raise SystemExit(f"{OPENAPI_TYPESCRIPT.relative_to(ROOT)} is missing: run `make setup`")
     output.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run([str(OPENAPI_TYPESCRIPT), "--output", str(output)], cwd=WEB, check=True,
-                   input=json.dumps(openapi_document(), ensure_ascii=False), text=True,
-                   capture_output=True)
+    # The document on stdin: nothing written beside the output, even on a failure.
+    result = subprocess.run([str(OPENAPI_TYPESCRIPT), "--output", str(output)], cwd=WEB,
+                            input=json.dumps(openapi_document(), ensure_ascii=False),
+                            text=True, capture_output=True)
+    if result.returncode:
+        raise SystemExit(f"openapi-typescript failed:\n{result.stdout}{result.stderr}")
     return output
 
 
