@@ -55,7 +55,7 @@ async function read(caseNo: string): Promise<void> {
   const decisions = (data.timeline ?? []).flatMap((entry) => entry.decision ? [entry.decision] : []);
   console.log(JSON.stringify({
     step: "read", caseNo: data.caseNo, status: data.status, statusLabel: data.statusLabel,
-    itemCode: data.itemCode, itemVersion: data.itemVersion, licenseId: data.licenseId,
+    itemCode: data.itemCode, itemVersion: data.itemVersion, licenseId: data.licenseId ?? null,
     applicant: data.applicant.name, decisions,
   }));
 }

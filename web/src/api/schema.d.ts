@@ -1373,46 +1373,46 @@ export interface components {
             /** @enum {unknown} */
             action: "use" | "verify" | "view";
             /** @default null */
-            licenseId: string | null;
+            licenseId?: string | null;
             /**
              * @description a material of the holder's
              * @default null
              */
-            materialId: string | null;
+            materialId?: string | null;
             /**
              * @description the case it was used in
              * @default null
              */
-            caseNo: string | null;
+            caseNo?: string | null;
             /**
              * @description who (absent: an anonymous verifier)
              * @default null
              */
-            by: string | null;
+            by?: string | null;
             /** @default null */
-            role: string | null;
+            role?: string | null;
             /** @default null */
-            organisation: string | null;
+            organisation?: string | null;
             /**
              * @description 用证事由, as stated
              * @default null
              */
-            purpose: string | null;
+            purpose?: string | null;
             /**
              * @description an anonymous verifier's verifications that day, one entry
              * @default null
              */
-            count: number | null;
+            count?: number | null;
             /**
              * @description the last of them
              * @default null
              */
-            lastAt: string | null;
+            lastAt?: string | null;
             /**
              * @description the day's anonymous verifications past its limit of distinct verifiers
              * @default null
              */
-            merged: boolean | null;
+            merged?: boolean | null;
         };
         /** AnnotatedCopy */
         AnnotatedCopy: {
@@ -1429,12 +1429,12 @@ export interface components {
              * @description the key's JWK thumbprint (RFC 7638)
              * @default null
              */
-            kid: string | null;
+            kid?: string | null;
             /**
              * @description RFC8785; absent on licenses signed before (sorted-keys JSON)
              * @default null
              */
-            canonicalization: string | null;
+            canonicalization?: string | null;
         };
         /** AnnotatedCopyRequest */
         AnnotatedCopyRequest: {
@@ -1457,7 +1457,7 @@ export interface components {
              * @default api
              * @enum {unknown}
              */
-            channel: "api" | "counter" | "miniprogram" | "web";
+            channel?: "api" | "counter" | "miniprogram" | "web";
             /**
              * @description checked against the item version's formSchema
              * @default {}
@@ -1467,9 +1467,9 @@ export interface components {
              *       "category": "餐饮服务"
              *     }
              */
-            form: Record<string, never>;
+            form?: Record<string, never>;
             /** @default [] */
-            materials: components["schemas"]["MaterialRef"][];
+            materials?: components["schemas"]["MaterialRef"][];
         };
         /** Applicant */
         Applicant: {
@@ -1483,7 +1483,7 @@ export interface components {
             /** @example 91440300MA5FXK7Q3T */
             idNumber: string;
             /** @default null */
-            phone: string | null;
+            phone?: string | null;
         };
         /**
          * MaterialRef
@@ -1495,11 +1495,11 @@ export interface components {
             /** @example 营业执照 */
             name: string;
             /** @default null */
-            materialId: string | null;
+            materialId?: string | null;
             /** @default null */
-            licenseId: string | null;
+            licenseId?: string | null;
             /** @default null */
-            license: Record<string, never> | null;
+            license?: Record<string, never> | null;
         };
         /** Assignment */
         Assignment: {
@@ -1529,15 +1529,15 @@ export interface components {
             method: string;
             path: string;
             /** @default null */
-            sub: string | null;
+            sub?: string | null;
             /** @default null */
-            role: string | null;
+            role?: string | null;
             /** @default null */
-            sourceIp: string | null;
+            sourceIp?: string | null;
             /** @default null */
-            userAgent: string | null;
+            userAgent?: string | null;
             /** @default null */
-            requestId: string | null;
+            requestId?: string | null;
         };
         /** BreachPage */
         BreachPage: {
@@ -1562,11 +1562,11 @@ export interface components {
              */
             at: string;
             /** @default null */
-            itemCode: string | null;
+            itemCode?: string | null;
             /** @default null */
-            taskId: string | null;
+            taskId?: string | null;
             /** @default null */
-            detail: Record<string, never> | null;
+            detail?: Record<string, never> | null;
         };
         /** Callback */
         Callback: {
@@ -1616,13 +1616,13 @@ export interface components {
             updatedAt: string;
             updatedBy: string;
             /** @default null */
-            taskId: string | null;
+            taskId?: string | null;
             /** @default null */
-            stage: number | null;
+            stage?: number | null;
             /** @default null */
-            note: string | null;
+            note?: string | null;
             /** @default null */
-            appeal: components["schemas"]["Appeal"] | null;
+            appeal?: components["schemas"]["Appeal"] | null;
         };
         /** Appeal */
         Appeal: {
@@ -1634,18 +1634,18 @@ export interface components {
              */
             at: string;
             /** @default null */
-            decision: ("rejected" | "upheld") | null;
+            decision?: ("rejected" | "upheld") | null;
             /** @default null */
-            opinion: string | null;
+            opinion?: string | null;
             /** @default null */
-            decidedBy: string | null;
+            decidedBy?: string | null;
             /** @default null */
-            decidedAt: string | null;
+            decidedAt?: string | null;
         };
         /** CardAcknowledgement */
         CardAcknowledgement: {
             /** @default null */
-            note: string | null;
+            note?: string | null;
         };
         /** CardAppeal */
         CardAppeal: {
@@ -1676,41 +1676,41 @@ export interface components {
              */
             createdAt: string;
             /** @default null */
-            timeline: components["schemas"]["TimelineEntry"][] | null;
+            timeline?: components["schemas"]["TimelineEntry"][] | null;
             /** @default null */
-            itemName: string | null;
+            itemName?: string | null;
             /** @default null */
-            appliedVia: string | null;
+            appliedVia?: string | null;
             /** @default null */
-            promisedBy: string | null;
+            promisedBy?: string | null;
             /** @default null */
-            deadlineBasis: ("official" | "provisional") | null;
+            deadlineBasis?: ("official" | "provisional") | null;
             /** @default null */
-            updatedAt: string | null;
+            updatedAt?: string | null;
             /** @default null */
-            licenseId: string | null;
+            licenseId?: string | null;
             /** @default null */
-            workflow: ("none" | "queued" | "started") | null;
+            workflow?: ("none" | "queued" | "started") | null;
             /** @default null */
-            clock: components["schemas"]["Clock"] | null;
+            clock?: components["schemas"]["Clock"] | null;
             /** @default null */
-            overdue: string[] | null;
+            overdue?: string[] | null;
             /** @default null */
-            supplement: Record<string, never> | null;
+            supplement?: Record<string, never> | null;
             /** @default null */
-            pendingMaterials: string[] | null;
+            pendingMaterials?: string[] | null;
             /** @default null */
-            materialsDueBy: string | null;
+            materialsDueBy?: string | null;
             /** @default null */
-            specialProcedures: Record<string, never>[] | null;
+            specialProcedures?: Record<string, never>[] | null;
             /** @default null */
-            agent: Record<string, never> | null;
+            agent?: Record<string, never> | null;
             /** @default null */
-            form: Record<string, never> | null;
+            form?: Record<string, never> | null;
             /** @default null */
-            materials: Record<string, never>[] | null;
+            materials?: Record<string, never>[] | null;
             /** @default null */
-            tasks: components["schemas"]["Task"][] | null;
+            tasks?: components["schemas"]["Task"][] | null;
         };
         /** CaseApplicant */
         CaseApplicant: {
@@ -1720,7 +1720,7 @@ export interface components {
             /** @description masked unless the caller owns the case or is authorised staff */
             idNumber: string;
             /** @default null */
-            phone: string | null;
+            phone?: string | null;
         };
         /** TimelineEntry */
         TimelineEntry: {
@@ -1735,21 +1735,21 @@ export interface components {
             actorRole: string;
             channel: string;
             /** @default null */
-            opinion: string | null;
+            opinion?: string | null;
             /** @default null */
-            status: number | null;
+            status?: number | null;
             /** @default null */
-            statusLabel: string | null;
+            statusLabel?: string | null;
             /** @default null */
-            fromStatus: number | null;
+            fromStatus?: number | null;
             /** @default null */
-            taskId: string | null;
+            taskId?: string | null;
             /** @default null */
-            decision: string | null;
+            decision?: string | null;
             /** @default null */
-            dept: string | null;
+            dept?: string | null;
             /** @default null */
-            detail: Record<string, never> | null;
+            detail?: Record<string, never> | null;
         };
         /**
          * Clock
@@ -1761,17 +1761,17 @@ export interface components {
             pausedMinutes: number;
             pauses: components["schemas"]["Pause"][];
             /** @default null */
-            promisedDueAt: string | null;
+            promisedDueAt?: string | null;
             /** @default null */
-            promisedRemainingMinutes: number | null;
+            promisedRemainingMinutes?: number | null;
             /** @default null */
-            statutoryDueAt: string | null;
+            statutoryDueAt?: string | null;
             /** @default null */
-            statutoryRemainingMinutes: number | null;
+            statutoryRemainingMinutes?: number | null;
             /** @default null */
-            pausedSince: string | null;
+            pausedSince?: string | null;
             /** @default null */
-            pauseKind: string | null;
+            pauseKind?: string | null;
         };
         /** Pause */
         Pause: {
@@ -1783,11 +1783,11 @@ export interface components {
              */
             since: string;
             /** @default null */
-            until: string | null;
+            until?: string | null;
             /** @default null */
-            minutes: number | null;
+            minutes?: number | null;
             /** @default null */
-            taskId: string | null;
+            taskId?: string | null;
         };
         /** Task */
         Task: {
@@ -1814,21 +1814,21 @@ export interface components {
              */
             createdAt: string;
             /** @default null */
-            stage: number | null;
+            stage?: number | null;
             /** @default null */
-            claimedBy: string | null;
+            claimedBy?: string | null;
             /** @default null */
-            overdue: string | null;
+            overdue?: string | null;
             /** @default null */
-            pendingMaterials: string[] | null;
+            pendingMaterials?: string[] | null;
             /** @default null */
-            decision: string | null;
+            decision?: string | null;
             /** @default null */
-            opinion: string | null;
+            opinion?: string | null;
             /** @default null */
-            decidedAt: string | null;
+            decidedAt?: string | null;
             /** @default null */
-            cancelledAt: string | null;
+            cancelledAt?: string | null;
         };
         /** CaseClosing */
         CaseClosing: {
@@ -1864,7 +1864,7 @@ export interface components {
              * @default queued
              * @enum {unknown}
              */
-            workflow: "none" | "queued" | "started";
+            workflow?: "none" | "queued" | "started";
         };
         /** CaseRatings */
         CaseRatings: {
@@ -1900,15 +1900,15 @@ export interface components {
             /** @description voided on a contest: not counted */
             excluded: boolean;
             /** @default null */
-            stage: number | null;
+            stage?: number | null;
             /** @default null */
-            indicators: {
+            indicators?: {
                 [key: string]: number;
             } | null;
             /** @default null */
-            comment: string | null;
+            comment?: string | null;
             /** @default null */
-            rectification: components["schemas"]["Rectification"] | null;
+            rectification?: components["schemas"]["Rectification"] | null;
         };
         /** Rectification */
         Rectification: {
@@ -1938,22 +1938,22 @@ export interface components {
             updatedAt: string;
             updatedBy: string;
             /** @default null */
-            updatedRole: string | null;
+            updatedRole?: string | null;
             /** @default null */
-            lateAt: string | null;
+            lateAt?: string | null;
             /** @default null */
-            callback: Record<string, never> | null;
+            callback?: Record<string, never> | null;
             /** @default null */
-            rectified: Record<string, never> | null;
+            rectified?: Record<string, never> | null;
             /** @default null */
-            response: Record<string, never> | null;
+            response?: Record<string, never> | null;
             /** @default null */
-            review: Record<string, never> | null;
+            review?: Record<string, never> | null;
             /**
              * @description staff only
              * @default null
              */
-            contest: Record<string, never> | null;
+            contest?: Record<string, never> | null;
         };
         /** CaseSupervision */
         CaseSupervision: {
@@ -1967,7 +1967,7 @@ export interface components {
             tasks: components["schemas"]["SupervisedTask"][];
             cards: components["schemas"]["Card"][];
             /** @default null */
-            cardLevel: ("red" | "warning" | "yellow") | null;
+            cardLevel?: ("red" | "warning" | "yellow") | null;
         };
         /** SupervisedTask */
         SupervisedTask: {
@@ -1981,9 +1981,9 @@ export interface components {
              */
             deadline: string;
             /** @default null */
-            overdue: string | null;
+            overdue?: string | null;
             /** @default null */
-            cardLevel: ("red" | "warning" | "yellow") | null;
+            cardLevel?: ("red" | "warning" | "yellow") | null;
         };
         /** CatalogueEntry */
         CatalogueEntry: {
@@ -2001,7 +2001,7 @@ export interface components {
             /** @enum {unknown} */
             status: "abolished" | "active";
             /** @default null */
-            updatedAt: string | null;
+            updatedAt?: string | null;
         };
         /** CatalogueEntryDetail */
         CatalogueEntryDetail: {
@@ -2019,11 +2019,11 @@ export interface components {
             /** @enum {unknown} */
             status: "abolished" | "active";
             /** @default null */
-            updatedAt: string | null;
+            updatedAt?: string | null;
             /** @default [] */
-            subItems: string[];
+            subItems?: string[];
             /** @default [] */
-            implementations: components["schemas"]["ItemSummary"][];
+            implementations?: components["schemas"]["ItemSummary"][];
         };
         /** ItemSummary */
         ItemSummary: {
@@ -2083,11 +2083,11 @@ export interface components {
              */
             decision: "accept" | "approve" | "deny" | "not_accept" | "refuse" | "supplement";
             /** @default null */
-            opinion: string | null;
+            opinion?: string | null;
             /** @default null */
-            materials: string[] | null;
+            materials?: string[] | null;
             /** @default null */
-            pendingMaterials: string[] | null;
+            pendingMaterials?: string[] | null;
         };
         /** Departments */
         Departments: {
@@ -2103,9 +2103,9 @@ export interface components {
         Derived: {
             from: string[];
             /** @default [] */
-            drafts: components["schemas"]["VersionState"][];
+            drafts?: components["schemas"]["VersionState"][];
             /** @default null */
-            draft: components["schemas"]["VersionState"] | null;
+            draft?: components["schemas"]["VersionState"] | null;
         };
         /** VersionState */
         VersionState: {
@@ -2114,9 +2114,9 @@ export interface components {
             version: number;
             status: string;
             /** @default null */
-            supersedes: number | null;
+            supersedes?: number | null;
             /** @default null */
-            changes: Record<string, never>[] | null;
+            changes?: Record<string, never>[] | null;
         };
         /** EntryChange */
         EntryChange: {
@@ -2134,19 +2134,19 @@ export interface components {
          */
         EntryDocument: {
             /** @default null */
-            baseCode: string | null;
+            baseCode?: string | null;
             /** @default null */
-            name: string | null;
+            name?: string | null;
             /** @default null */
-            kind: ("01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | "20") | null;
+            kind?: ("01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | "20") | null;
             /** @default null */
-            legalBasis: string | null;
+            legalBasis?: string | null;
             /** @default null */
-            definingDept: string | null;
+            definingDept?: string | null;
             /** @default null */
-            parentCode: string | null;
+            parentCode?: string | null;
             /** @default null */
-            status: ("abolished" | "active") | null;
+            status?: ("abolished" | "active") | null;
         };
         /** Error */
         Error: {
@@ -2155,7 +2155,7 @@ export interface components {
              * @description as in X-Request-Id
              * @default null
              */
-            requestId: string | null;
+            requestId?: string | null;
         };
         /** ErrorDetail */
         ErrorDetail: {
@@ -2174,12 +2174,12 @@ export interface components {
              * @default null
              * @example applicant.idNumber
              */
-            field: string | null;
+            field?: string | null;
             /**
              * @description what exactly is wrong (English)
              * @default null
              */
-            detail: string | null;
+            detail?: string | null;
         };
         /** Health */
         Health: {
@@ -2204,7 +2204,7 @@ export interface components {
             actor: string;
             reason: string;
             /** @default null */
-            version: number | null;
+            version?: number | null;
         };
         /**
          * Implementation
@@ -2246,62 +2246,62 @@ export interface components {
             /** @description JSON Schema (2020-12, type object) of the application form */
             formSchema: Record<string, never>;
             /** @default null */
-            code: string | null;
+            code?: string | null;
             /** @default [] */
-            coDepts: string[];
+            coDepts?: string[];
             /** @default [] */
-            themes: string[];
+            themes?: string[];
             /** @default false */
-            immediate: boolean;
+            immediate?: boolean;
             /** @default [] */
-            faq: components["schemas"]["Faq"][];
+            faq?: components["schemas"]["Faq"][];
             /** @default null */
-            result: components["schemas"]["Result"] | null;
+            result?: components["schemas"]["Result"] | null;
             /** @default [] */
-            specialProcedures: components["schemas"]["SpecialProcedure"][];
+            specialProcedures?: components["schemas"]["SpecialProcedure"][];
             /**
              * @description 实名等级 an applicant must be signed in with (1–4)
              * @default 1
              */
-            minAssurance: number;
+            minAssurance?: number;
             /**
              * @description 网上申报材料齐全: an application made online (web, mini-program, API) must name every mandatory material that is submitted electronically (form electronic or both), as an upload or a license in its place; at the counter the clerk checks
              * @default false
              */
-            completeAtSubmission: boolean;
+            completeAtSubmission?: boolean;
             /**
              * @description an applicant may have several open cases of this item with the same form (without it, applying again while an identical case is open is 409 duplicate_open_case)
              * @default false
              */
-            allowParallelCases: boolean;
+            allowParallelCases?: boolean;
             /**
              * @description set by the service; ignored when sent
              * @default null
              */
-            readonly parentCode: string | null;
+            readonly parentCode?: string | null;
             /**
              * @description set by the service; ignored when sent
              * @default null
              */
-            readonly version: number | null;
+            readonly version?: number | null;
             /**
              * @description set by the service; ignored when sent
              * @default null
              */
-            readonly status: string | null;
+            readonly status?: string | null;
             /**
              * @description set by the service; ignored when sent
              * @default null
              */
-            readonly lineage: Record<string, never>[] | null;
+            readonly lineage?: Record<string, never>[] | null;
         };
         /** Fees */
         Fees: {
             charged: boolean;
             /** @default null */
-            basis: string | null;
+            basis?: string | null;
             /** @default null */
-            standard: string | null;
+            standard?: string | null;
         };
         /** Material */
         Material: {
@@ -2310,22 +2310,22 @@ export interface components {
             /** @enum {unknown} */
             form: "both" | "electronic" | "paper";
             /** @default 1 */
-            copies: number;
+            copies?: number;
             /**
              * @default applicant
              * @enum {unknown}
              */
-            source: "applicant" | "department" | "intermediary" | "third_party";
+            source?: "applicant" | "department" | "intermediary" | "third_party";
             /** @default null */
-            blankForm: string | null;
+            blankForm?: string | null;
             /** @default null */
-            sample: string | null;
+            sample?: string | null;
             /** @default null */
-            acceptanceStandard: string | null;
+            acceptanceStandard?: string | null;
             /** @default [] */
-            replacedBy: components["schemas"]["Replacement"][];
+            replacedBy?: components["schemas"]["Replacement"][];
             /** @default null */
-            reusableForDays: number | null;
+            reusableForDays?: number | null;
         };
         /**
          * Replacement
@@ -2343,7 +2343,7 @@ export interface components {
             acceptanceDays: number;
             stages: components["schemas"]["Stage"][];
             /** @default null */
-            materialsToFollowDays: number | null;
+            materialsToFollowDays?: number | null;
         };
         /** Stage */
         Stage: {
@@ -2354,9 +2354,9 @@ export interface components {
              * @default all
              * @enum {unknown}
              */
-            rule: "all" | "lead";
+            rule?: "all" | "lead";
             /** @default null */
-            lead: string | null;
+            lead?: string | null;
         };
         /** Faq */
         Faq: {
@@ -2369,9 +2369,9 @@ export interface components {
             licenseType: string;
             licenseName: string;
             /** @default null */
-            numberPrefix: string | null;
+            numberPrefix?: string | null;
             /** @default null */
-            validYears: number | null;
+            validYears?: number | null;
         };
         /**
          * SpecialProcedure
@@ -2415,23 +2415,23 @@ export interface components {
             use: string;
             alg: string;
             /** @default null */
-            issuer: string | null;
+            issuer?: string | null;
             /** @default null */
-            issuerCode: string | null;
+            issuerCode?: string | null;
             /** @default null */
-            area: string | null;
+            area?: string | null;
             /** @default null */
-            keyArn: string | null;
+            keyArn?: string | null;
             /**
              * @description signs licenses issued from
              * @default null
              */
-            validFrom: string | null;
+            validFrom?: string | null;
             /**
              * @description signed licenses issued until
              * @default null
              */
-            validTo: string | null;
+            validTo?: string | null;
         };
         /** LicenseReissue */
         LicenseReissue: {
@@ -2441,9 +2441,9 @@ export interface components {
         /** LicenseChanges */
         LicenseChanges: {
             /** @default null */
-            holder: string | null;
+            holder?: string | null;
             /** @default null */
-            validTo: string | null;
+            validTo?: string | null;
         };
         /** LicenseStateChange */
         LicenseStateChange: {
@@ -2455,25 +2455,25 @@ export interface components {
             /** @enum {unknown} */
             status: "expired" | "revoked" | "superseded" | "suspended" | "valid";
             /** @default null */
-            name: string | null;
+            name?: string | null;
             /** @default null */
-            issuer: string | null;
+            issuer?: string | null;
             /** @default null */
-            area: string | null;
+            area?: string | null;
             /** @default null */
-            validTo: string | null;
+            validTo?: string | null;
             /**
              * @description the issuing department's reason
              * @default null
              */
-            statusReason: string | null;
+            statusReason?: string | null;
             /** @default null */
-            statusSince: string | null;
+            statusSince?: string | null;
             /**
              * @description the version that replaced it
              * @default null
              */
-            supersededBy: string | null;
+            supersededBy?: string | null;
         };
         /** MaterialDownload */
         MaterialDownload: {
@@ -2500,9 +2500,9 @@ export interface components {
             /** @description the file's SHA-256, lowercase hex */
             sha256: string;
             /** @default null */
-            material: string | null;
+            material?: string | null;
             /** @default null */
-            holder: string | null;
+            holder?: string | null;
         };
         /** MaterialUploadAnswer */
         MaterialUploadAnswer: {
@@ -2523,26 +2523,26 @@ export interface components {
              * @description the catalogue material it is for
              * @default null
              */
-            material: string | null;
+            material?: string | null;
             /** @default null */
-            reason: string | null;
+            reason?: string | null;
             /** @default null */
-            storedAt: string | null;
+            storedAt?: string | null;
             /**
              * @description the cases it was named in
              * @default null
              */
-            usedIn: string[] | null;
+            usedIn?: string[] | null;
             /**
              * @description until a case names it: when it expires and is deleted
              * @default null
              */
-            expiresAt: string | null;
+            expiresAt?: string | null;
             /**
              * @description absent when the material is stored already (the same file)
              * @default null
              */
-            upload: components["schemas"]["UploadForm"] | null;
+            upload?: components["schemas"]["UploadForm"] | null;
         };
         /** UploadForm */
         UploadForm: {
@@ -2565,16 +2565,16 @@ export interface components {
              * @description the companies (USCC) the caller is an authorised agent of
              * @default []
              */
-            actsFor: string[];
+            actsFor?: string[];
             /**
              * @description 实名等级 of this sign-in (1–4)
              * @default 1
              */
-            assurance: number;
+            assurance?: number;
             /** @default null */
-            name: string | null;
+            name?: string | null;
             /** @default null */
-            idNumber: string | null;
+            idNumber?: string | null;
         };
         /** Merge */
         Merge: {
@@ -2585,7 +2585,7 @@ export interface components {
             reason: string;
             from: string[];
             /** @default {} */
-            into: Record<string, never>;
+            into?: Record<string, never>;
         };
         /** MyCases */
         MyCases: {
@@ -2607,9 +2607,9 @@ export interface components {
              */
             createdAt: string;
             /** @default null */
-            itemName: string | null;
+            itemName?: string | null;
             /** @default null */
-            updatedAt: string | null;
+            updatedAt?: string | null;
         };
         /** MyLicenses */
         MyLicenses: {
@@ -2622,31 +2622,31 @@ export interface components {
             /** @enum {unknown} */
             status: "expired" | "revoked" | "superseded" | "suspended" | "valid";
             /** @default null */
-            name: string | null;
+            name?: string | null;
             /** @default null */
-            issuer: string | null;
+            issuer?: string | null;
             /** @default null */
-            area: string | null;
+            area?: string | null;
             /** @default null */
-            validTo: string | null;
+            validTo?: string | null;
             /**
              * @description the issuing department's reason
              * @default null
              */
-            statusReason: string | null;
+            statusReason?: string | null;
             /** @default null */
-            statusSince: string | null;
+            statusSince?: string | null;
             /**
              * @description the version that replaced it
              * @default null
              */
-            supersededBy: string | null;
+            supersededBy?: string | null;
             /** @default null */
-            caseNo: string | null;
+            caseNo?: string | null;
             /** @default null */
-            issueDate: string | null;
+            issueDate?: string | null;
             /** @default null */
-            typeCode: string | null;
+            typeCode?: string | null;
         };
         /** MyMaterials */
         MyMaterials: {
@@ -2672,21 +2672,21 @@ export interface components {
              * @description the catalogue material it is for
              * @default null
              */
-            material: string | null;
+            material?: string | null;
             /** @default null */
-            reason: string | null;
+            reason?: string | null;
             /** @default null */
-            storedAt: string | null;
+            storedAt?: string | null;
             /**
              * @description the cases it was named in
              * @default null
              */
-            usedIn: string[] | null;
+            usedIn?: string[] | null;
             /**
              * @description until a case names it: when it expires and is deleted
              * @default null
              */
-            expiresAt: string | null;
+            expiresAt?: string | null;
         };
         /** Notification */
         Notification: {
@@ -2709,7 +2709,7 @@ export interface components {
             createdAt: string;
             read: boolean;
             /** @default null */
-            readAt: string | null;
+            readAt?: string | null;
         };
         /** NotificationChoice */
         NotificationChoice: {
@@ -2755,18 +2755,18 @@ export interface components {
             /** @description 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意 */
             level: number;
             /** @default null */
-            stage: number | null;
+            stage?: number | null;
             /**
              * @description a stage's department rated (needed when the stage has several)
              * @default null
              */
-            dept: string | null;
+            dept?: string | null;
             /** @default null */
-            indicators: {
+            indicators?: {
                 [key: string]: number;
             } | null;
             /** @default null */
-            comment: string | null;
+            comment?: string | null;
         };
         /** RatingPage */
         RatingPage: {
@@ -2798,7 +2798,7 @@ export interface components {
             /** @description true: satisfied (closed); false: ask for a re-review (复核), with a reason */
             accept: boolean;
             /** @default null */
-            reason: string | null;
+            reason?: string | null;
         };
         /** ReviewDecision */
         ReviewDecision: {
@@ -2814,14 +2814,14 @@ export interface components {
             license: Record<string, never>;
             signature: components["schemas"]["Signature"];
             /** @default null */
-            state: ("revoked" | "superseded" | "suspended" | "valid") | null;
+            state?: ("revoked" | "superseded" | "suspended" | "valid") | null;
             /** @default null */
-            supersededBy: string | null;
+            supersededBy?: string | null;
         };
         /** Simulation */
         Simulation: {
             /** @default null */
-            startDate: string | null;
+            startDate?: string | null;
         };
         /** SimulationResult */
         SimulationResult: {
@@ -2833,7 +2833,7 @@ export interface components {
             changes: Record<string, never>[];
             dryRun: Record<string, never>;
             /** @default null */
-            publishedDryRun: Record<string, never> | null;
+            publishedDryRun?: Record<string, never> | null;
         };
         /** SpecialProcedureEnd */
         SpecialProcedureEnd: {
@@ -2960,7 +2960,7 @@ export interface components {
         Supply: {
             materials: components["schemas"]["MaterialRef"][];
             /** @default null */
-            note: string | null;
+            note?: string | null;
         };
         /** TaskPage */
         TaskPage: {
@@ -2980,28 +2980,28 @@ export interface components {
              * @description the key that signed it, when known
              * @default null
              */
-            kid: string | null;
+            kid?: string | null;
             /**
              * @description the area code of the region whose key signed it
              * @default null
              */
-            area: string | null;
+            area?: string | null;
             /**
              * @description its status in this region's library (its own licenses)
              * @default null
              */
-            status: ("expired" | "revoked" | "superseded" | "suspended" | "valid") | null;
+            status?: ("expired" | "revoked" | "superseded" | "suspended" | "valid") | null;
             /** @default null */
-            statusReason: string | null;
+            statusReason?: string | null;
             /** @default null */
-            statusSince: string | null;
+            statusSince?: string | null;
             /** @default null */
-            supersededBy: string | null;
+            supersededBy?: string | null;
             /**
              * @description an annotated copy's purpose and validUntil
              * @default null
              */
-            annotation: Record<string, never> | null;
+            annotation?: Record<string, never> | null;
         };
         /** VerificationRequest */
         VerificationRequest: {
@@ -3011,26 +3011,26 @@ export interface components {
              * @description an annotated copy's annotation (加注件): signed with the license
              * @default null
              */
-            annotation: Record<string, never> | null;
+            annotation?: Record<string, never> | null;
             /** @default null */
-            state: string | null;
+            state?: string | null;
             /** @default null */
-            supersededBy: string | null;
+            supersededBy?: string | null;
             /** @default null */
-            purpose: string | null;
+            purpose?: string | null;
             /** @default null */
-            organisation: string | null;
+            organisation?: string | null;
         };
         /** SignatureIn */
         SignatureIn: {
             keyId: string;
             value: string;
             /** @default ECDSA_SHA_256 */
-            alg: string;
+            alg?: string;
             /** @default null */
-            kid: string | null;
+            kid?: string | null;
             /** @default null */
-            canonicalization: string | null;
+            canonicalization?: string | null;
         };
         /** Versions */
         Versions: {
@@ -3049,7 +3049,7 @@ export interface components {
             createdAt: string;
             createdBy: string;
             /** @default null */
-            updatedAt: string | null;
+            updatedAt?: string | null;
         };
     };
     responses: {
