@@ -31,8 +31,10 @@ def test_the_committed_typescript_types_are_the_contracts(tmp_path):
 
 
 def test_the_api_layer_and_the_integrator_compile_under_strict():
-    options = json.loads((WEB / "tsconfig.json").read_text("utf-8"))["compilerOptions"]
+    config = json.loads((WEB / "tsconfig.json").read_text("utf-8"))
+    options = config["compilerOptions"]
     assert options["strict"] is True and options["noUncheckedIndexedAccess"] is True
+    assert {"src", "tests"} <= set(config["include"]) and options["skipLibCheck"] is False
     result = subprocess.run([str(BIN / "tsc"), "--noEmit", "-p", str(WEB)], cwd=WEB,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
