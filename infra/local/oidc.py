@@ -33,6 +33,7 @@ import base64
 import hashlib
 import html
 import json
+import logging
 import re
 import secrets
 import threading
@@ -415,6 +416,8 @@ class LocalIssuer:
                               options={"verify_exp": expiry, "verify_aud": bool(audience)})
         except jwt.PyJWTError as exc:
             raise OAuthError("invalid_token", str(exc), 401) from exc
+        except (TypeError, ValueError, KeyError) as exc:  # a header of junk (kid a list …)
+            raise OAuthError("invalid_token", "the token cannot be read", 401) from exc
 
     def userinfo(self, authorization: str | None) -> dict:
         scheme, _, token = (authorization or "").partition(" ")
@@ -526,6 +529,19 @@ def _handler(issuer: LocalIssuer):
             self._send(204, b"", "text/plain", headers)
 
         def do_GET(self):
+            self._answer(self._get)
+
+        def do_POST(self):
+            self._answer(self._post)
+
+        def _answer(self, handle):
+            try:
+                handle()
+            except Exception:  # a bug here: still an answer, as a real platform gives
+                logging.getLogger("onewindow.local.oidc").exception("issuer error")
+                self._send(500, {"error": "server_error"})
+
+        def _get(self):
             path = urlsplit(self.path).path
             if path == "/.well-known/openid-configuration":
                 return self._send(200, issuer.discovery())
@@ -543,7 +559,7 @@ def _handler(issuer: LocalIssuer):
                                   headers={"Allow": "POST"})
             return self._send(404, {"error": "not_found"})
 
-        def do_POST(self):
+        def _post(self):
             path, form = urlsplit(self.path).path, self._form()
             if path == "/authorize":
                 return self._authorize(form, signing_in=True)

@@ -426,3 +426,13 @@ def test_the_front_ends_origins_are_the_stacks_to_choose(issuer):
             ("http://127.0.0.1:9000/",)
     finally:
         moved.stop()
+
+
+def test_junk_tokens_at_userinfo_and_end_session_are_refused_not_crashed_on(issuer):
+    header = base64.urlsafe_b64encode(b'{"alg":"RS256","typ":"at+jwt","kid":["x"]}') \
+        .rstrip(b"=").decode()
+    for junk in (f"{header}.e30.sig", "a.b.c", "x"):
+        response = _userinfo(issuer, junk)
+        assert response.status_code == 401 and response.json()["error"] == "invalid_token"
+        assert requests.get(f"{issuer.url}/logout", params={"id_token_hint": junk},
+                            timeout=5).status_code == 400
