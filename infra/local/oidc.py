@@ -15,9 +15,10 @@ the access token's type. What it offers:
   challenge, works once and for CODE_SECONDS;
 - refresh tokens for the `offline_access` scope, rotated on every use: a spent one
   presented again ends its whole session (its every refresh token);
-- `/userinfo` (a live session's access token → the user's claims) and `/logout`, the
+- `/userinfo` (a live session's access token → the user's claims), `/logout`, the
   end-session endpoint (`id_token_hint`, `post_logout_redirect_uri` among the client's,
-  `state`), which ends the session's refresh tokens;
+  `state`), which ends the session's refresh tokens, and `/revoke` (RFC 7009), which
+  does the same for a token the front end hands back;
 - access tokens per RFC 9068 (`typ: at+jwt`, `aud` the API's AUDIENCE), ID tokens for
   the client (`aud` its client id), so the API can refuse an ID token;
 - MAX_FAILURES wrong passwords for a user within FAILURE_WINDOW seconds lock that user's
@@ -193,6 +194,8 @@ class LocalIssuer:
                 "token_endpoint": f"{self.url}/token",
                 "userinfo_endpoint": f"{self.url}/userinfo",
                 "end_session_endpoint": f"{self.url}/logout",
+                "revocation_endpoint": f"{self.url}/revoke",
+                "revocation_endpoint_auth_methods_supported": ["none"],
                 "jwks_uri": f"{self.url}/.well-known/jwks.json",
                 "response_types_supported": ["code"],
                 "response_modes_supported": ["query"],
@@ -455,6 +458,25 @@ class LocalIssuer:
         return _with_query(target, {"state": params["state"]} if params.get("state")
                            else {}), client.client_id
 
+    def revoke(self, form: dict) -> None:
+        """RFC 7009: a refresh or access token of the client's ends its session (what a
+        front end does on sign-out with `revokeTokensOnSignout`). An unknown token is no
+        error; another client's is not revoked."""
+        client = self._client(form)
+        token = form.get("token") or ""
+        with self._lock:
+            held = self._refresh.get(token)
+        if held is not None:
+            if held["client_id"] == client.client_id:
+                self.end_session(held["sid"])
+            return
+        try:
+            claims = self._verify(token, "at+jwt", AUDIENCE, expiry=False)
+        except OAuthError:
+            return
+        if claims.get("client_id") == client.client_id and claims.get("sid"):
+            self.end_session(claims["sid"])
+
     def cors_origins(self) -> set[str]:
         return set().union(*(client.origins() for client in self.clients.values()))
 
@@ -553,9 +575,9 @@ def _handler(issuer: LocalIssuer):
                 return self._userinfo()
             if path == "/logout":
                 return self._logout(self._query())
-            if path == "/token":
+            if path in ("/token", "/revoke"):
                 return self._send(405, {"error": "invalid_request",
-                                        "error_description": "the token endpoint takes POST"},
+                                        "error_description": f"{path} takes POST"},
                                   headers={"Allow": "POST"})
             return self._send(404, {"error": "not_found"})
 
@@ -573,6 +595,12 @@ def _handler(issuer: LocalIssuer):
                 return self._userinfo()
             if path == "/logout":
                 return self._logout(form)
+            if path == "/revoke":
+                try:
+                    issuer.revoke(form)
+                except OAuthError as error:
+                    return self._send(error.status, error.body())
+                return self._send(200, b"", "text/plain")
             return self._send(404, {"error": "not_found"})
 
         def _authorize(self, params: dict, signing_in: bool):

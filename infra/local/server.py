@@ -163,6 +163,9 @@ def _serve(args, endpoint: str, signals: StopSignal) -> int:
     # The API trusts the local issuer exactly as a deployment trusts its provider.
     env.update({"OW_OIDC_ISSUER": issuer.url, "OW_OIDC_AUDIENCE": AUDIENCE,
                 "OW_OIDC_JWKS_URL": f"{issuer.url}/.well-known/jwks.json",
+                # The front ends signing in there call the API from their origins.
+                "OW_CORS_ORIGINS": os.environ.get("OW_CORS_ORIGINS")
+                or ",".join(sorted(issuer.cors_origins())),
                 # What printed licenses' QR codes open: this server, over plain HTTP.
                 "OW_PUBLIC_BASE_URL": os.environ.get("OW_PUBLIC_BASE_URL")
                 or f"http://{HOST}:{args.port}"})

@@ -174,7 +174,7 @@ def test_the_discovery_document_lists_what_the_issuer_offers_and_each_endpoint_a
     assert {"openid", "profile", "offline_access"} <= set(meta["scopes_supported"])
     assert meta["code_challenge_methods_supported"] == ["S256"]
     for name in ("userinfo_endpoint", "end_session_endpoint", "token_endpoint",
-                 "authorization_endpoint", "jwks_uri"):
+                 "authorization_endpoint", "jwks_uri", "revocation_endpoint"):
         assert meta[name].startswith(issuer.url)
         assert requests.get(meta[name], timeout=5).status_code != 404, name
 
@@ -436,3 +436,29 @@ def test_junk_tokens_at_userinfo_and_end_session_are_refused_not_crashed_on(issu
         assert response.status_code == 401 and response.json()["error"] == "invalid_token"
         assert requests.get(f"{issuer.url}/logout", params={"id_token_hint": junk},
                             timeout=5).status_code == 400
+
+
+def test_a_revoked_token_ends_its_session_but_only_for_its_own_client(issuer):
+    """RFC 7009, as oidc-client-ts's revokeTokensOnSignout uses it: the refresh (or the
+    access) token handed back ends the session; another client cannot revoke it; an
+    unknown token is answered 200 and changes nothing."""
+    meta = requests.get(f"{issuer.url}/.well-known/openid-configuration", timeout=5).json()
+    revoke = meta["revocation_endpoint"]
+    held = _signed_in(issuer)
+    assert requests.post(revoke, timeout=5, data={"token": "unknown",
+                                                  "client_id": PORTAL_CLIENT_ID}).ok
+    assert requests.post(revoke, timeout=5, data={"token": held["refresh_token"],
+                                                  "client_id": WORKBENCH_CLIENT_ID}).ok
+    assert requests.post(revoke, timeout=5, data={"token": held["access_token"],
+                                                  "client_id": WORKBENCH_CLIENT_ID}).ok
+    renewed = _refresh(issuer, held["refresh_token"])
+    assert renewed.status_code == 200
+    assert requests.post(revoke, timeout=5, data={"token": renewed.json()["refresh_token"],
+                                                  "client_id": PORTAL_CLIENT_ID}).ok
+    assert _refresh(issuer, renewed.json()["refresh_token"]).status_code == 400
+    assert _userinfo(issuer, renewed.json()["access_token"]).status_code == 401
+    other = _signed_in(issuer, "lisi")
+    assert requests.post(revoke, timeout=5, data={"token": other["access_token"],
+                                                  "client_id": PORTAL_CLIENT_ID}).ok
+    assert _refresh(issuer, other["refresh_token"]).status_code == 400
+
