@@ -130,6 +130,10 @@ class LocalIssuer:
         self.server.daemon_threads = True
         self.url = f"http://{host}:{self.server.server_address[1]}"
 
+    def now(self) -> int:
+        """The time tokens are stamped with (seconds since the epoch)."""
+        return int(time.time())
+
     def clock(self) -> float:
         """Seconds on a monotonic clock (codes, refresh tokens, the attempt limit); the
         tests move it on instead of waiting."""
@@ -158,7 +162,7 @@ class LocalIssuer:
     def mint(self, user: dict, lifetime: int = LIFETIME, **overrides) -> str:
         """An access token (RFC 9068) for a demo user's claims (`overrides` replace any
         claim; None removes it)."""
-        now = int(time.time())
+        now = self.now()
         claims = {"iss": self.url, "aud": AUDIENCE, "sub": user["sub"], "role": user["role"],
                   "client_id": CLIENT_ID, "jti": uuid.uuid4().hex,
                   "iat": now, "nbf": now, "exp": now + lifetime,
@@ -180,10 +184,13 @@ class LocalIssuer:
         return claims
 
     def id_token(self, user: dict, client: Client, scopes: set[str], sid: str | None,
-                 nonce: str | None = None) -> str:
-        now = int(time.time())
+                 nonce: str | None = None, auth_time: int | None = None) -> str:
+        """`auth_time` is when the user signed in: a refreshed ID token keeps it (OIDC
+        Core §12.2; oidc-client-ts refuses a renewal that changes it)."""
+        now = self.now()
         claims = {"iss": self.url, "aud": client.client_id, "azp": client.client_id,
-                  "iat": now, "exp": now + client.access_lifetime, "auth_time": now,
+                  "iat": now, "exp": now + client.access_lifetime,
+                  "auth_time": auth_time or now,
                   **self.released_claims(user, scopes),
                   **({"sid": sid} if sid else {}), **({"nonce": nonce} if nonce else {})}
         return self._sign(claims, "JWT")
@@ -373,15 +380,17 @@ class LocalIssuer:
     def _tokens(self, user: dict, client: Client, scopes: set[str], sid: str,
                 nonce: str | None = None, granted: set[str] | None = None) -> dict:
         with self._lock:
-            self._sessions.setdefault(sid, {"ended": False, "client_id": client.client_id,
-                                            "sub": user["sub"]})
+            session = self._sessions.setdefault(sid, {"ended": False,
+                                                      "client_id": client.client_id,
+                                                      "sub": user["sub"]})
+            auth_time = session.setdefault("auth_time", self.now())
         scope = " ".join(sorted(scopes))
         tokens = {"access_token": self.mint(user, client.access_lifetime, sid=sid,
                                             client_id=client.client_id, scope=scope),
                   "token_type": "Bearer", "expires_in": client.access_lifetime,
                   "scope": scope}
         if "openid" in scopes:
-            tokens["id_token"] = self.id_token(user, client, scopes, sid, nonce)
+            tokens["id_token"] = self.id_token(user, client, scopes, sid, nonce, auth_time)
         if "offline_access" in (granted or scopes):
             refresh = secrets.token_urlsafe(32)
             with self._lock:
