@@ -122,7 +122,7 @@ class LocalIssuer:
         self.rotate()
         self._lock = threading.Lock()
         self._codes: dict[str, dict] = {}
-        self._spent_codes: dict[str, str] = {}         # code -> the session it started
+        self._spent_codes: dict[str, tuple] = {}       # code -> (the session it started, at)
         self._refresh: dict[str, dict] = {}
         self._sessions: dict[str, dict] = {}           # sid -> {"ended": bool, ...}
         self._failures: dict[str, deque] = {}          # username -> monotonic times
@@ -286,11 +286,22 @@ class LocalIssuer:
                    params: dict) -> str:
         code = secrets.token_urlsafe(32)
         with self._lock:
+            self._forget_the_expired()
             self._codes[code] = {"user": user, "at": self.clock(), "client_id": client.client_id,
                                  "redirect_uri": redirect_uri, "scopes": scopes,
                                  "code_challenge": params["code_challenge"],
                                  "nonce": params.get("nonce")}
         return code
+
+    def _forget_the_expired(self) -> None:
+        """Codes, spent codes and refresh tokens past any use (under the lock): a stack
+        left running for days does not pile them up."""
+        now = self.clock()
+        for store, at in ((self._codes, lambda held: held["at"] + CODE_SECONDS),
+                          (self._spent_codes, lambda held: held[1] + REFRESH_LIFETIME),
+                          (self._refresh, lambda held: held["at"] + REFRESH_LIFETIME)):
+            for key in [key for key, held in store.items() if at(held) < now]:
+                del store[key]
 
     # -- the token endpoint --------------------------------------------------------------
 
@@ -315,9 +326,9 @@ class LocalIssuer:
         sid = uuid.uuid4().hex  # the session this code starts
         with self._lock:
             grant = self._codes.pop(code, None)  # once, whoever asks first
-            replayed = self._spent_codes.get(code) if grant is None else None
+            replayed = self._spent_codes.get(code, (None,))[0] if grant is None else None
             if grant is not None:
-                self._spent_codes[code] = sid
+                self._spent_codes[code] = (sid, self.clock())
         if replayed:
             # A code presented twice was stolen (or its first use was): what it started
             # ends (RFC 6749 §4.1.2).

@@ -19,7 +19,7 @@ from chalicelib.adapters import tokens
 from chalicelib.domain.errors import Unauthorized
 from infra.local import demo
 from infra.local.oidc import (AUDIENCE, CLIENT_ID, CODE_SECONDS, FAILURE_WINDOW, MAX_FAILURES,
-                              PORTAL_CLIENT_ID, WORKBENCH_CLIENT_ID, LocalIssuer,
+                              PORTAL_CLIENT_ID, REFRESH_LIFETIME, WORKBENCH_CLIENT_ID, LocalIssuer,
                               demo_clients)
 
 PORTAL = "http://127.0.0.1:5173"
@@ -267,6 +267,19 @@ def test_a_code_is_short_lived(issuer, monkeypatch):
     monkeypatch.setattr(issuer, "clock", lambda: started + CODE_SECONDS + 1)
     refused = _redeem(issuer, code, verifier)
     assert refused.status_code == 400 and "expired" in refused.json()["error_description"]
+
+
+def test_what_has_expired_is_forgotten(issuer, monkeypatch):
+    """A stack left running does not pile up codes and refresh tokens."""
+    _, response = _sign_in(issuer)
+    held = _signed_in(issuer)
+    assert len(issuer._codes) == 1 and len(issuer._refresh) == 1
+    started = issuer.clock()
+    monkeypatch.setattr(issuer, "clock", lambda: started + REFRESH_LIFETIME + 1)
+    _, later = _sign_in(issuer)
+    assert list(issuer._codes) == [_code(later)]
+    assert not issuer._refresh and not issuer._spent_codes
+    assert _refresh(issuer, held["refresh_token"]).status_code == 400
 
 
 def _at_once(call) -> list:
