@@ -107,19 +107,20 @@ def _check_access_token(header: dict, claims: dict, rule: str) -> None:
     if rule.lower() == "at+jwt":
         found = str(header.get("typ") or "").lower()
         if found not in ACCESS_TOKEN_TYPES:
-            raise Unauthorized(f"not an access token: its JOSE header typ is {found or 'absent'!r}, "
-                               "an access token's is 'at+jwt' (an ID token is no API credential)",
-                               field="Authorization", code="not_an_access_token")
+            raise Unauthorized(
+                f"not an access token: its JOSE header typ is {found or 'absent'!r}, an "
+                "access token's is 'at+jwt' (an ID token is no API credential)",
+                field="Authorization", code="not_an_access_token")
         return
-    name, equals, value = rule.partition("=")
-    if not (equals and name.strip()):
+    name, equals, value = (part.strip() for part in rule.partition("="))
+    if not (equals and name):
         raise Unauthorized("token verification is misconfigured (OW_OIDC_ACCESS_TOKEN_TYPE)",
                            field="Authorization")
-    if claims.get(name.strip()) != value.strip():
-        raise Unauthorized(f"not an access token: its {name.strip()!r} claim is "
-                           f"{claims.get(name.strip())!r}, an access token's is {value.strip()!r} "
-                           "(an ID token is no API credential)",
-                           field="Authorization", code="not_an_access_token")
+    if claims.get(name) != value:
+        raise Unauthorized(
+            f"not an access token: its {name!r} claim is {claims.get(name)!r}, an access "
+            f"token's is {value!r} (an ID token is no API credential)",
+            field="Authorization", code="not_an_access_token")
 
 
 def _check_audience(claims: dict, cfg: config.Config) -> None:
