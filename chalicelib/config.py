@@ -78,6 +78,11 @@ class Config:
     # The KMS key that wraps the data keys personal data is encrypted with.
     personal_data_key_id: str = ""
     oidc_jwks_refresh_seconds: float = 30.0
+    # How the provider's access tokens are told from its ID tokens (adapters/tokens.py):
+    # `at+jwt` (RFC 9068 header), `claim=value` (Cognito: `token_use=access`) or
+    # `audience`; and the claim the audience is read from (Cognito: `client_id`).
+    oidc_access_token_type: str = "at+jwt"
+    oidc_audience_claim: str = "aud"
     # The region's card rules (domain/cards.py: when to warn, when a red card follows).
     card_rules: str | None = None
     # The region's rating rules (domain/ratings.py: invitation, rectification deadlines).
@@ -141,6 +146,8 @@ def load() -> Config:
         material_scanner=env.get("OW_MATERIAL_SCANNER", ""),
         personal_data_key_id=env.get("OW_PERSONAL_DATA_KEY_ID", ""),
         oidc_jwks_refresh_seconds=float(env.get("OW_OIDC_JWKS_REFRESH_SECONDS", "30")),
+        oidc_access_token_type=env.get("OW_OIDC_ACCESS_TOKEN_TYPE") or "at+jwt",
+        oidc_audience_claim=env.get("OW_OIDC_AUDIENCE_CLAIM") or "aud",
         card_rules=env.get("OW_CARD_RULES") or None,
         rating_rules=env.get("OW_RATING_RULES") or None,
         clock_file=env.get("OW_CLOCK_FILE") or None,

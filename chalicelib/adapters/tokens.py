@@ -7,6 +7,14 @@ path, only the URLs differ. Keys are fetched from the JWKS and cached; a token s
 a key id the cache does not know makes one refresh (at most every `jwks_refresh_seconds`),
 so the issuer rotates keys without us restarting. Only asymmetric algorithms are accepted:
 `alg: none`, and HS256 signed with the public key as a secret, are refused.
+
+Only access tokens are taken: an ID token is signed by the same issuer with the same keys,
+but it tells a client who signed in, it is no credential for an API (OIDC Core 1.0 §2).
+How a stage's provider tells them apart differs (`OW_OIDC_ACCESS_TOKEN_TYPE`): RFC 9068's
+`typ: at+jwt` header (the local issuer), a claim (Cognito's `token_use: access`,
+Keycloak's `typ: Bearer`), or the audience alone (ID tokens carry the client's id).
+Cognito's access tokens have no `aud`: the audience is then read from another claim
+(`OW_OIDC_AUDIENCE_CLAIM=client_id`); `OW_OIDC_AUDIENCE` may list several, comma-separated.
 """
 import functools
 import json
@@ -21,6 +29,8 @@ ALGORITHMS = ("RS256", "ES256")
 # kid (or RS256 over an EC key) is refused before any verification is tried.
 KEY_TYPES = {"RS256": "RSA", "ES256": "EC"}
 LEEWAY_SECONDS = 30
+# RFC 9068 §2.1: the JOSE `typ` of a JWT access token (media type, "application/" optional).
+ACCESS_TOKEN_TYPES = ("at+jwt", "application/at+jwt")
 # Principal field -> claim name, unless the stage maps it elsewhere (OW_OIDC_CLAIMS).
 DEFAULT_CLAIMS = {"role": "role", "dept": "dept", "name": "name", "id_number": "idn",
                   "lead": "lead", "assurance": "acr", "acts_for": "acts_for"}
@@ -61,16 +71,19 @@ def verify(authorization: str | None, cfg: config.Config | None = None) -> Princ
             raise jwt.InvalidAlgorithmError(
                 f"algorithm {algorithm} does not match key {header.get('kid')!r} "
                 f"({key.key_type}, {key.algorithm_name})")
+        # The audience is checked below: its claim and the accepted values are the stage's.
         claims = jwt.decode(token, key.key, algorithms=[algorithm],
-                            issuer=cfg.oidc_issuer, audience=cfg.oidc_audience,
-                            leeway=LEEWAY_SECONDS,
-                            options={"require": ["exp", "iat", "sub", "iss", "aud"]})
+                            issuer=cfg.oidc_issuer, leeway=LEEWAY_SECONDS,
+                            options={"require": ["exp", "iat", "sub", "iss"],
+                                     "verify_aud": False})
     except (jwt.PyJWTError, jwt.PyJWKClientError) as exc:
         raise Unauthorized(f"invalid token: {exc}", field="Authorization") from exc
     except (TypeError, ValueError, KeyError) as exc:
         # A malformed header or key the library trips over: still the caller's token.
         raise Unauthorized("invalid token: it cannot be verified", field="Authorization") \
             from exc
+    _check_access_token(header, claims, cfg.oidc_access_token_type)
+    _check_audience(claims, cfg)
     names = claim_names(cfg.oidc_claims)
     role = claims.get(names["role"])
     if role not in ROLES:
@@ -83,6 +96,41 @@ def verify(authorization: str | None, cfg: config.Config | None = None) -> Princ
                      assurance=_level(claims.get(names["assurance"])),
                      acts_for=tuple(uscc for uscc, _ in delegations),
                      company_names=tuple((uscc, name) for uscc, name in delegations if name))
+
+
+def _check_access_token(header: dict, claims: dict, rule: str) -> None:
+    """Refuse an ID token (or any token that is not an access token) by the stage's rule:
+    `at+jwt` (the JOSE header's typ), `claim=value`, or `audience` (the audience alone)."""
+    rule = (rule or "at+jwt").strip()
+    if rule == "audience":
+        return
+    if rule.lower() == "at+jwt":
+        found = str(header.get("typ") or "").lower()
+        if found not in ACCESS_TOKEN_TYPES:
+            raise Unauthorized(
+                f"not an access token: its JOSE header typ is {found or 'absent'!r}, an "
+                "access token's is 'at+jwt' (an ID token is no API credential)",
+                field="Authorization", code="not_an_access_token")
+        return
+    name, equals, value = (part.strip() for part in rule.partition("="))
+    if not (equals and name):
+        raise Unauthorized("token verification is misconfigured (OW_OIDC_ACCESS_TOKEN_TYPE)",
+                           field="Authorization")
+    if claims.get(name) != value:
+        raise Unauthorized(
+            f"not an access token: its {name!r} claim is {claims.get(name)!r}, an access "
+            f"token's is {value!r} (an ID token is no API credential)",
+            field="Authorization", code="not_an_access_token")
+
+
+def _check_audience(claims: dict, cfg: config.Config) -> None:
+    claim = cfg.oidc_audience_claim or "aud"
+    found = claims.get(claim)
+    values = found if isinstance(found, list) else [found]
+    accepted = {audience.strip() for audience in cfg.oidc_audience.split(",")}
+    if not any(isinstance(value, str) and value in accepted for value in values):
+        raise Unauthorized(f"invalid token: its audience ({claim}) is not this API's",
+                           field="Authorization")
 
 
 def _delegations(value) -> list[tuple[str, str | None]]:

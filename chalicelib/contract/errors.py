@@ -23,6 +23,9 @@ CATALOGUE: dict[str, ErrorKind] = {
     # 401 / 403 / 404 / 405 / 406
     "unauthorized": ErrorKind(401, "未登录或登录凭证无效",
                               "No valid bearer token was presented"),
+    "not_an_access_token": ErrorKind(401, "登录凭证不是访问令牌（ID 令牌不能用于调用接口）",
+                                     "The bearer token is not an access token (an ID token "
+                                     "is no API credential)"),
     "forbidden": ErrorKind(403, "无权进行此操作", "You may not do this"),
     "assurance_too_low": ErrorKind(403, "该事项要求更高的实名认证等级",
                                    "The item needs a more strongly verified identity"),

@@ -113,6 +113,13 @@ def main(argv=None) -> int:
     parser.add_argument("--oidc-port", type=int,
                         default=int(os.environ.get("OW_OIDC_PORT", 8001)),
                         help="the local OIDC issuer (0: any free port)")
+    for app_name, port in (("portal", 5173), ("workbench", 5174)):
+        parser.add_argument(f"--{app_name}-origins",
+                            default=os.environ.get(f"OW_{app_name.upper()}_ORIGINS"),
+                            help=f"where the {app_name}'s dev server runs, comma-separated "
+                                 f"(default: http://127.0.0.1:{port},http://localhost:{port}); "
+                                 "the issuer redirects to <origin>/callback and, after "
+                                 "sign-out, to <origin>/")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
 
@@ -141,17 +148,24 @@ def _serve(args, endpoint: str, signals: StopSignal) -> int:
     from infra.local import demo
     from infra.local.clock import set_offset
     from infra.local.outbox import Outbox
-    from infra.local.oidc import AUDIENCE, DEMO_PASSWORD, LocalIssuer
+    from infra.local.oidc import (AUDIENCE, DEMO_PASSWORD, PORTAL_ORIGINS, WORKBENCH_ORIGINS,
+                                  LocalIssuer, demo_clients)
     from infra.local.pump import EventPump
     from infra.local.stack import create_resources
     env = create_resources(REGION, endpoint)
     # A fresh stack starts at the real time; `make clock` moves it on (infra/local/clock.py).
     set_offset(timedelta(0))
     env["OW_CLOCK_FILE"] = str(paths.clock_file())
-    issuer = LocalIssuer(demo.USERS, HOST, args.oidc_port).start()
+    clients = demo_clients(
+        args.portal_origins.split(",") if args.portal_origins else PORTAL_ORIGINS,
+        args.workbench_origins.split(",") if args.workbench_origins else WORKBENCH_ORIGINS)
+    issuer = LocalIssuer(demo.USERS, HOST, args.oidc_port, clients).start()
     # The API trusts the local issuer exactly as a deployment trusts its provider.
     env.update({"OW_OIDC_ISSUER": issuer.url, "OW_OIDC_AUDIENCE": AUDIENCE,
                 "OW_OIDC_JWKS_URL": f"{issuer.url}/.well-known/jwks.json",
+                # The front ends signing in there call the API from their origins.
+                "OW_CORS_ORIGINS": os.environ.get("OW_CORS_ORIGINS")
+                or ",".join(sorted(issuer.cors_origins())),
                 # What printed licenses' QR codes open: this server, over plain HTTP.
                 "OW_PUBLIC_BASE_URL": os.environ.get("OW_PUBLIC_BASE_URL")
                 or f"http://{HOST}:{args.port}"})
@@ -177,6 +191,7 @@ OneWindow local stack is up.
   AWS (moto)  {endpoint}
   OIDC issuer {issuer.url}   (discovery: {issuer.url}/.well-known/openid-configuration)
   A token:    curl -s -X POST {issuer.url}/token -d grant_type=password -d username=clerk -d password={DEMO_PASSWORD}
+  Clients:    {"; ".join(f"{c.client_id} ({', '.join(c.redirect_uris) or 'password grant'})" for c in clients.values())}
   Demo users: {", ".join(f"{k} ({v['role']}{'/' + v['dept'] if v.get('dept') else ''})" for k, v in demo.USERS.items())}
   Notifications that would be sent: {outbox.path}
   Kept across restarts: the KMS keys (licenses signed before still verify), in {paths.keys_file()}

@@ -256,3 +256,41 @@ def test_bytes_beyond_the_content_length_are_answered_as_json_too(local_stack):
     assert [s for s, _, _ in answers] == [200, 400]
     assert answers[1][2]["error"]["code"] == "validation_error"
     assert all(h["content-type"].startswith("application/json") for _, h, _ in answers)
+
+
+def test_the_portal_signs_in_at_the_stacks_issuer_and_calls_its_api_from_its_origin(
+        local_stack):
+    """`make run` registers the portal (code + PKCE at 127.0.0.1:5173/callback) and lets
+    its origin call the API; its access token works there, its ID token is a 401."""
+    import base64
+    import hashlib
+    import secrets
+    from urllib.parse import parse_qs, urlsplit
+
+    import requests
+
+    from infra.local.oidc import DEMO_PASSWORD
+    portal = "http://127.0.0.1:5173"
+    meta = requests.get(f"{local_stack.issuer}/.well-known/openid-configuration",
+                        timeout=10).json()
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()) \
+        .rstrip(b"=").decode()
+    signed_in = requests.post(meta["authorization_endpoint"], timeout=10, allow_redirects=False,
+                              data={"response_type": "code", "client_id": "onewindow-portal",
+                                    "redirect_uri": f"{portal}/callback", "scope": "openid",
+                                    "code_challenge": challenge,
+                                    "code_challenge_method": "S256",
+                                    "username": "company", "password": DEMO_PASSWORD})
+    code = parse_qs(urlsplit(signed_in.headers["Location"]).query)["code"][0]
+    tokens = requests.post(meta["token_endpoint"], timeout=10, data={
+        "grant_type": "authorization_code", "code": code, "code_verifier": verifier,
+        "client_id": "onewindow-portal", "redirect_uri": f"{portal}/callback"}).json()
+    mine = requests.get(f"{local_stack.url}/me/cases", timeout=10, headers={
+        "Origin": portal, "Authorization": f"Bearer {tokens['access_token']}"})
+    assert mine.status_code == 200
+    assert mine.headers["Access-Control-Allow-Origin"] == portal
+    refused = requests.get(f"{local_stack.url}/me/cases", timeout=10, headers={
+        "Authorization": f"Bearer {tokens['id_token']}"})
+    assert refused.status_code == 401
+    assert refused.json()["error"]["code"] == "not_an_access_token"

@@ -1,15 +1,13 @@
 """Access tokens against a real OIDC issuer over HTTP (the local one): signature by the
 issuer's JWKS, issuer, audience, lifetime, allowed algorithms, key rotation without a
-restart, the stage's claim names. Every refusal is a 401 naming Authorization."""
+restart, the stage's claim names, and the stage's rule that tells an access token from an
+ID token. Every refusal is a 401 naming Authorization. (The issuer's own behaviour:
+test_local_issuer.py.)"""
 import base64
 import dataclasses
 import hashlib
 import json
-import secrets
 import time
-import urllib.error
-import urllib.request
-from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jwt
 import pytest
@@ -118,60 +116,6 @@ def test_unconfigured_verification_refuses_every_token(issuer, cfg):
     _refused(issuer.mint(USER), bare)
 
 
-def test_a_front_end_signs_in_with_the_authorization_code_and_pkce(issuer, cfg):
-    """What a standard OIDC client does, by discovery: authorize (the login form), code,
-    token with the PKCE verifier; the code works once and only with its verifier."""
-    def fetch(url, form=None):
-        request = urllib.request.Request(url, data=urlencode(form).encode() if form else None)
-        opener = urllib.request.build_opener(_NoRedirect)
-        try:
-            with opener.open(request, timeout=5) as response:
-                return response.status, dict(response.headers), response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read()
-
-    status, _, body = fetch(f"{issuer.url}/.well-known/openid-configuration")
-    found = json.loads(body)
-    assert status == 200 and found["issuer"] == issuer.url
-    assert "S256" in found["code_challenge_methods_supported"]
-    verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()) \
-        .rstrip(b"=").decode()
-    params = {"response_type": "code", "client_id": "portal", "state": "s1",
-              "redirect_uri": "https://portal.example/cb", "code_challenge": challenge,
-              "code_challenge_method": "S256"}
-    status, _, page = fetch(f"{found['authorization_endpoint']}?{urlencode(params)}")
-    assert status == 200 and "登录" in page.decode()
-    status, _, _ = fetch(found["authorization_endpoint"], {**params, "username": "company",
-                                                           "password": "wrong"})
-    assert status == 400
-    status, headers, _ = fetch(found["authorization_endpoint"],
-                               {**params, "username": "company", "password": "demo"})
-    assert status == 302
-    query = parse_qs(urlsplit(headers["Location"]).query)
-    assert query["state"] == ["s1"]
-    code = query["code"][0]
-    exchange = {"grant_type": "authorization_code", "code": code,
-                "redirect_uri": params["redirect_uri"], "code_verifier": "not-the-verifier"}
-    assert fetch(found["token_endpoint"], exchange)[0] == 400   # and the code is spent
-    status, _, _ = fetch(found["token_endpoint"], {**exchange, "code_verifier": verifier})
-    assert status == 400
-    status, headers, _ = fetch(found["authorization_endpoint"],
-                               {**params, "username": "company", "password": "demo"})
-    code = parse_qs(urlsplit(headers["Location"]).query)["code"][0]
-    status, _, body = fetch(found["token_endpoint"], {**exchange, "code": code,
-                                                      "code_verifier": verifier})
-    assert status == 200
-    principal = tokens.verify(f"Bearer {json.loads(body)['access_token']}", cfg)
-    assert (principal.sub, principal.id_number) == ("org:shenzhen-xiaochi",
-                                                    "91440300MA5FXK7Q3T")
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
 def test_an_agents_delegations_count_only_while_valid(issuer, cfg):
     agent = demo.USERS["agent"]
     token = issuer.mint(agent, acts_for=[
@@ -196,52 +140,58 @@ def test_a_delegation_may_name_the_company_its_agent_applies_for(issuer, cfg):
     assert principal.company_names == (("91110108MA01A2B3CF", "北京某某科技有限公司"),)
 
 
-def test_a_standard_oidc_client_works_against_the_local_issuer_by_discovery(issuer, cfg):
-    """authlib, as a front end would use it: discovery, the authorization URL with PKCE
-    (S256) and a nonce, the user signs in on the issuer's form, the code is exchanged and
-    the ID token validated against the JWKS; and a script's password grant. The access
-    tokens are what the API takes."""
-    import requests
-    from authlib.common.security import generate_token
-    from authlib.integrations.requests_client import OAuth2Session
-    from joserfc import jwt as jose_jwt
-    from joserfc.jwk import KeySet
-    from urllib.parse import parse_qsl
+def test_an_id_token_is_refused_as_an_access_token(issuer, cfg):
+    """Signed by the same issuer with the same key, but an ID token (typ JWT, aud the
+    client's id) is no credential for the API: 401 not_an_access_token."""
+    client = issuer.clients["onewindow-portal"]
+    id_token = issuer.id_token(USER, client, {"openid", "profile"}, sid=None)
+    with pytest.raises(Unauthorized) as raised:
+        tokens.verify(f"Bearer {id_token}", cfg)
+    assert (raised.value.code, raised.value.status) == ("not_an_access_token", 401)
+    assert "at+jwt" in str(raised.value)
+    # Even given the API's audience, a token without the access token's typ is refused.
+    claims = jwt.decode(issuer.mint(USER), options={"verify_signature": False})
+    with pytest.raises(Unauthorized) as raised:
+        tokens.verify(f"Bearer {issuer._sign(claims, 'JWT')}", cfg)
+    assert raised.value.code == "not_an_access_token"
+    assert jwt.get_unverified_header(issuer.mint(USER))["typ"] == "at+jwt"
+    assert tokens.verify(f"Bearer {issuer.mint(USER)}", cfg).sub == USER["sub"]
 
-    from infra.local.oidc import CLIENT_ID
 
-    meta = requests.get(f"{issuer.url}/.well-known/openid-configuration", timeout=5).json()
-    client = OAuth2Session(CLIENT_ID, scope="openid", redirect_uri="https://portal.example/cb",
-                           code_challenge_method="S256", token_endpoint_auth_method="none")
-    verifier, nonce = generate_token(48), generate_token(20)
-    url, state = client.create_authorization_url(meta["authorization_endpoint"],
-                                                 code_verifier=verifier, nonce=nonce)
-    # The user's browser: the login page, then the form posted with the user's password.
-    assert "登录" in requests.get(url, timeout=5).text
-    signed_in = requests.post(meta["authorization_endpoint"], timeout=5, allow_redirects=False,
-                              data={**dict(parse_qsl(urlsplit(url).query)),
-                                    "username": "agent", "password": "demo"})
-    assert signed_in.status_code == 302
-    token = client.fetch_token(meta["token_endpoint"],
-                               authorization_response=signed_in.headers["Location"],
-                               state=state, code_verifier=verifier)
-    keys = KeySet.import_key_set(requests.get(meta["jwks_uri"], timeout=5).json())
-    id_token = jose_jwt.decode(token["id_token"], keys,
-                               algorithms=meta["id_token_signing_alg_values_supported"])
-    jose_jwt.JWTClaimsRegistry(
-        iss={"essential": True, "value": meta["issuer"]},
-        aud={"essential": True, "value": CLIENT_ID},
-        nonce={"essential": True, "value": nonce},
-        exp={"essential": True}).validate(id_token.claims)
-    assert id_token.claims["sub"] == "person:chen-dai"
-    principal = tokens.verify(f"Bearer {token['access_token']}", cfg)
-    assert principal.acts_for == ("91440300MA5FXK7Q3T",)
-    # A script signs in with one call (local issuer only: the password grant).
-    script = OAuth2Session(CLIENT_ID, token_endpoint_auth_method="none")
-    token = script.fetch_token(meta["token_endpoint"], username="clerk", password="demo")
-    assert tokens.verify(f"Bearer {token['access_token']}", cfg).dept == "ZWFW"
-    client.close()
-    script.close()
+def test_a_stage_tells_access_tokens_by_its_providers_rule(issuer, cfg):
+    """Cognito: access tokens carry `token_use: access` and `client_id`, no `aud`; its ID
+    tokens `token_use: id` and the client id as `aud`. Keycloak-like: a `typ` claim. And a
+    provider that marks neither: the audience alone (an ID token's is the client's)."""
+    cognito = dataclasses.replace(cfg, oidc_access_token_type="token_use=access",
+                                  oidc_audience_claim="client_id",
+                                  oidc_audience="portal-app, workbench-app")
+    access = issuer.mint(USER, aud=None, token_use="access", client_id="workbench-app")
+    assert tokens.verify(f"Bearer {access}", cognito).sub == USER["sub"]
+    id_token = issuer.mint(USER, aud="workbench-app", token_use="id", client_id=None)
+    with pytest.raises(Unauthorized) as raised:
+        tokens.verify(f"Bearer {id_token}", cognito)
+    assert raised.value.code == "not_an_access_token"
+    foreign = issuer.mint(USER, aud=None, token_use="access", client_id="another-app")
+    assert "audience" in _refused(foreign, cognito)
+    keycloak = dataclasses.replace(cfg, oidc_access_token_type="typ=Bearer")
+    assert tokens.verify(f"Bearer {issuer.mint(USER, typ='Bearer')}", keycloak)
+    _refused(issuer.mint(USER, typ="ID"), keycloak)
+    by_audience = dataclasses.replace(cfg, oidc_access_token_type="audience")
+    assert tokens.verify(f"Bearer {issuer.mint(USER)}", by_audience)
+    assert "audience" in _refused(issuer.mint(USER, aud="onewindow-portal"), by_audience)
+    _refused(issuer.mint(USER), dataclasses.replace(cfg, oidc_access_token_type="nonsense"))
+
+
+def test_an_id_token_presented_to_the_api_is_a_401(stack):
+    """Through the API: the caller gets 401 with the code saying what is wrong."""
+    client = stack.issuer.clients["onewindow-portal"]
+    id_token = stack.issuer.id_token(demo.USERS["company"], client, {"openid", "profile"},
+                                     sid=None)
+    response = stack.call("GET", "/me/cases", headers={"Authorization": f"Bearer {id_token}"})
+    assert response.status_code == 401
+    assert response.data["error"]["code"] == "not_an_access_token"
+    assert response.data["error"]["field"] == "Authorization"
+    assert stack.call("GET", "/me/cases", "company").status_code == 200
 
 
 def test_a_token_whose_algorithm_does_not_fit_its_keys_type_is_a_401(issuer, cfg):
