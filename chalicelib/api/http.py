@@ -26,11 +26,21 @@ MAX_PARAM_CHARS = 200
 # A cursor carries an index's whole key (an applicant's lookup hash, a timestamp, the
 # table key) and its signature.
 MAX_CURSOR_CHARS = 512
-_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+# A whole number in a query: digits, or as a JSON Schema client may write an integer it
+# holds as a float ("2.0": JSON Schema counts a number without a fraction an integer).
+_WHOLE_NUMBER = re.compile(r"(?P<digits>[0-9]{1,9})(?:\.0+)?")
 
 
 def _no_constants(name: str):
     raise ValueError(f"{name} is not a JSON number")
+
+
+def _json_number(text: str) -> int | float:
+    """A JSON number with a fraction or exponent: an int when it is whole (`2.0`, `1e3`),
+    as JSON Schema counts it an integer, so that a field declared integer takes it; else
+    the float (an infinity is refused later, by payload.check)."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
 
 
 def route(bp, method: str, path: str, *, op: str, summary: str, tag: str, returns,
@@ -146,7 +156,7 @@ def parse_json_body(raw: bytes | None):
         raise PayloadTooLarge(f"the request body is larger than {MAX_BODY_BYTES} bytes",
                               field="body")
     try:
-        value = json.loads(raw, parse_constant=_no_constants)
+        value = json.loads(raw, parse_constant=_no_constants, parse_float=_json_number)
     except RecursionError:
         raise ValidationError(f"the request body is nested deeper than {payload.MAX_DEPTH} "
                               "levels", field="body") from None
@@ -172,10 +182,11 @@ def int_param(request, name: str, default: int, low: int, high: int) -> int:
     raw = query_param(request, name)
     if raw is None:
         return default
-    if not _WHOLE_NUMBER.fullmatch(raw) or not low <= int(raw) <= high:
+    whole = _WHOLE_NUMBER.fullmatch(raw)
+    if not whole or not low <= int(whole["digits"]) <= high:
         raise ValidationError(f"{name} must be a whole number from {low} to {high}",
                               field=name)
-    return int(raw)
+    return int(whole["digits"])
 
 
 def body(request, model):
