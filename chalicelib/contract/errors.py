@@ -111,9 +111,13 @@ CATALOGUE: dict[str, ErrorKind] = {
     "too_many_attempts": ErrorKind(429, "查询密码错误次数过多，请15分钟后再试",
                                    "Too many wrong query passwords for this case; retry in "
                                    "15 minutes"),
+    "too_many_requests": ErrorKind(429, "请求过于频繁，请稍后再试",
+                                   "Too many requests; retry after the Retry-After seconds"),
     # 5xx
     "internal_error": ErrorKind(500, "系统内部错误，请稍后重试",
                                 "An internal error occurred; retry later"),
+    "gateway_timeout": ErrorKind(504, "系统处理超时，请稍后重试",
+                                 "The service did not answer in time; retry later"),
 }
 
 # The code a bare status maps to when nothing more specific was raised.
@@ -122,7 +126,7 @@ BY_STATUS = {400: "validation_error", 401: "unauthorized", 403: "forbidden",
              409: "conflict",
              412: "precondition_failed", 413: "payload_too_large", 414: "uri_too_long",
              415: "unsupported_media_type", 431: "headers_too_large", 422: "unprocessable",
-             429: "too_many_attempts", 500: "internal_error"}
+             429: "too_many_attempts", 500: "internal_error", 504: "gateway_timeout"}
 
 
 def language(accept_language: str | None) -> str:
