@@ -6,6 +6,7 @@ The `message` of an error is the catalogue's, in the language the caller asks fo
 Accept-Language (zh-CN unless English is preferred); `detail` says exactly what is wrong
 (English, for integrators); `field` names the offending field.
 """
+import re
 from typing import NamedTuple
 
 
@@ -155,14 +156,34 @@ def message(code: str, lang: str) -> str:
     return kind.zh if lang == "zh" else kind.en
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _escaped(character: str) -> str:
+    """A character as JSON writes it escaped (astral ones as a surrogate pair)."""
+    point = ord(character)
+    if point > 0xFFFF:
+        point -= 0x10000
+        return f"\\u{0xD800 + (point >> 10):04x}\\u{0xDC00 + (point & 0x3FF):04x}"
+    return f"\\u{point:04x}"
+
+
+def english_detail(detail: str) -> str:
+    """`detail` for a caller who asked for English: what it quotes of the request or the
+    catalogue (a material's, an item's or a person's name in Chinese) escaped as \\uXXXX,
+    so that the text is ASCII English and nothing of it is lost."""
+    return _NON_ASCII.sub(lambda match: _escaped(match.group()), detail)
+
+
 def body(code: str, lang: str, *, field: str | None = None, detail: str | None = None,
          request_id: str | None = None) -> dict:
-    """The JSON error body."""
+    """The JSON error body. `field` is a dotted path (`materials.0.materialId`: object keys
+    and array indexes joined by dots) or a parameter's or header's name."""
     error = {"code": code, "message": message(code, lang)}
     if field:
         error["field"] = field
     if detail:
-        error["detail"] = detail
+        error["detail"] = english_detail(detail) if lang == "en" else detail
     answer = {"error": error}
     if request_id:
         answer["requestId"] = request_id

@@ -114,8 +114,8 @@ def test_bad_input_gets_a_json_error_naming_the_field_and_writes_nothing(stack):
         (bad_form, (400, "validation_error", "form.category")),
         (missing, (400, "validation_error", "form.address")),
         (application(FOOD, channel="fax"), (400, "validation_error", "channel")),
-        (application(FOOD, materials=[{"name": "x"}]), (400, "validation_error", "materials[0].name")),
-        (application(FOOD, materials=[{"name": "营业执照"}]), (400, "validation_error", "materials[0]")),
+        (application(FOOD, materials=[{"name": "x"}]), (400, "validation_error", "materials.0.name")),
+        (application(FOOD, materials=[{"name": "营业执照"}]), (400, "validation_error", "materials.0")),
     ]
     for body, expected in cases:
         assert _error(stack.call("POST", "/cases", "company", body)) == expected, body
