@@ -28,6 +28,7 @@ import zipfile
 from pathlib import Path
 
 from chalicelib.events import handlers
+from infra import gateway_responses
 from infra.template import OUTPUT_ENV, ROOT, SECRETS, render, secret_names
 
 BUILD = ROOT / "build"
@@ -362,7 +363,11 @@ def merge_template(stage: str) -> dict:
     # Named as the 5xx alarm's ApiName dimension says.
     # Stage throttling: a client hammering the API (query-password guessing, a runaway
     # script) meets API Gateway's 429 before it reaches a function.
+    # What API Gateway answers itself (an unknown path, throttling …) in the API's error
+    # shape, with the request id and, for a stage with browser origins, CORS.
+    origins = stages()[stage]["environment_variables"].get("OW_CORS_ORIGINS", "")
     resources["RestAPI"] = {"Properties": {
+        "GatewayResponses": gateway_responses.sam(cors=bool(origins.strip())),
         "TracingEnabled": True, "Name": API_NAME,
         "MethodSettings": [{"ResourcePath": "/*", "HttpMethod": "*",
                             "ThrottlingRateLimit": {"Ref": "ApiThrottleRate"},

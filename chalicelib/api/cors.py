@@ -9,8 +9,10 @@ from .. import config
 
 ALLOW_HEADERS = ("Authorization, Content-Type, Accept-Language, Idempotency-Key, If-Match, "
                  "If-None-Match, X-Query-Password, X-Correlation-Id, X-Request-Id, X-Channel")
+# What a browser script may read beyond the safelisted headers: ids to quote, the ETag to
+# send back, a download's file name, when to retry (429), how to authenticate (401).
 EXPOSE_HEADERS = ("X-Request-Id, X-Correlation-Id, ETag, Location, Idempotent-Replayed, "
-                  "Content-Language")
+                  "Content-Language, Content-Disposition, Retry-After, WWW-Authenticate")
 MAX_AGE = "600"
 
 

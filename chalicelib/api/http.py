@@ -26,11 +26,21 @@ MAX_PARAM_CHARS = 200
 # A cursor carries an index's whole key (an applicant's lookup hash, a timestamp, the
 # table key) and its signature.
 MAX_CURSOR_CHARS = 512
-_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+# A whole number in a query: digits, or as a JSON Schema client may write an integer it
+# holds as a float ("2.0": JSON Schema counts a number without a fraction an integer).
+_WHOLE_NUMBER = re.compile(r"(?P<digits>[0-9]{1,9})(?:\.0+)?")
 
 
 def _no_constants(name: str):
     raise ValueError(f"{name} is not a JSON number")
+
+
+def _json_number(text: str) -> int | float:
+    """A JSON number with a fraction or exponent: an int when it is whole (`2.0`, `1e3`),
+    as JSON Schema counts it an integer, so that a field declared integer takes it; else
+    the float (an infinity is refused later, by payload.check)."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
 
 
 def route(bp, method: str, path: str, *, op: str, summary: str, tag: str, returns,
@@ -146,7 +156,7 @@ def parse_json_body(raw: bytes | None):
         raise PayloadTooLarge(f"the request body is larger than {MAX_BODY_BYTES} bytes",
                               field="body")
     try:
-        value = json.loads(raw, parse_constant=_no_constants)
+        value = json.loads(raw, parse_constant=_no_constants, parse_float=_json_number)
     except RecursionError:
         raise ValidationError(f"the request body is nested deeper than {payload.MAX_DEPTH} "
                               "levels", field="body") from None
@@ -172,10 +182,11 @@ def int_param(request, name: str, default: int, low: int, high: int) -> int:
     raw = query_param(request, name)
     if raw is None:
         return default
-    if not _WHOLE_NUMBER.fullmatch(raw) or not low <= int(raw) <= high:
+    whole = _WHOLE_NUMBER.fullmatch(raw)
+    if not whole or not low <= int(whole["digits"]) <= high:
         raise ValidationError(f"{name} must be a whole number from {low} to {high}",
                               field=name)
-    return int(raw)
+    return int(whole["digits"])
 
 
 def body(request, model):
@@ -190,20 +201,46 @@ def body(request, model):
 
 def error_response(error: DomainError, headers=None) -> Response:
     return error_json(error.status, error.code, field=error.field, detail=error.message,
-                      headers=headers)
+                      headers=headers, retry_after=getattr(error, "retry_after", None))
 
 
-def error_json(status: int, code: str, *, field=None, detail=None, headers=None) -> Response:
+# Seconds a 429 asks the caller to wait when its cause names no time of its own.
+DEFAULT_RETRY_AFTER = 1
+
+
+def error_json(status: int, code: str, *, field=None, detail=None, headers=None,
+               retry_after: int | None = None) -> Response:
     """The JSON error: the catalogue's message in the caller's language, the field, what
-    exactly is wrong, and the request id."""
+    exactly is wrong, and the request id. A 401 says how to authenticate
+    (WWW-Authenticate), a 429 when to come back (Retry-After); the message depends on
+    Accept-Language, so every cache keeps one per language (Vary)."""
     request_headers = headers or {}
     lang = errors.language(request_headers.get("accept-language"))
     answer = errors.body(code, lang, field=field, detail=detail,
                          request_id=logs.current_request_id())
+    response_headers = {"Content-Type": "application/json; charset=utf-8",
+                        "Content-Language": "zh-CN" if lang == "zh" else "en",
+                        "Vary": "Accept-Language"}
+    if status == 401:
+        response_headers["WWW-Authenticate"] = bearer_challenge(
+            request_headers.get("authorization"))
+    if status == 429:
+        response_headers["Retry-After"] = str(retry_after or DEFAULT_RETRY_AFTER)
     return Response(body=json.dumps(answer, ensure_ascii=False, separators=(",", ":")),
-                    status_code=status,
-                    headers={"Content-Type": "application/json; charset=utf-8",
-                             "Content-Language": "zh-CN" if lang == "zh" else "en"})
+                    status_code=status, headers=response_headers)
+
+
+def bearer_challenge(authorization: str | None) -> str:
+    """The WWW-Authenticate of a 401 (RFC 6750 §3): no error code when no credentials
+    came, `invalid_token` for a bearer token refused (malformed, expired, not ours),
+    `invalid_request` for another scheme."""
+    challenge = 'Bearer realm="onewindow"'
+    given = (authorization or "").strip()
+    if not given:
+        return challenge
+    if given.lower().startswith("bearer "):
+        return challenge + ', error="invalid_token"'
+    return challenge + ', error="invalid_request"'
 
 
 def answer_domain_errors(app) -> None:
@@ -258,10 +295,13 @@ def handle_errors(event, get_response):
         if status == 500:
             log.error("internal error on %s %s", event.method, event.path)
         headers = {k: v for k, v in response.headers.items()
-                   if k.lower() not in ("content-type", "content-length")}
+                   if k.lower() not in ("content-type", "content-length", "vary")}
         error = error_json(status, errors.BY_STATUS[status], detail=detail,
                            headers=event.headers)
         error.headers.update(headers)
+        varies = [v.strip() for v in (response.headers.get("Vary") or "").split(",")]
+        error.headers["Vary"] = ", ".join(dict.fromkeys(
+            [error.headers["Vary"], *(v for v in varies if v)]))
         error.headers["Cache-Control"] = "no-store"
         error.headers["X-Content-Type-Options"] = "nosniff"
         return error

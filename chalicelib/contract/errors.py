@@ -6,6 +6,7 @@ The `message` of an error is the catalogue's, in the language the caller asks fo
 Accept-Language (zh-CN unless English is preferred); `detail` says exactly what is wrong
 (English, for integrators); `field` names the offending field.
 """
+import re
 from typing import NamedTuple
 
 
@@ -114,9 +115,13 @@ CATALOGUE: dict[str, ErrorKind] = {
     "too_many_attempts": ErrorKind(429, "查询密码错误次数过多，请15分钟后再试",
                                    "Too many wrong query passwords for this case; retry in "
                                    "15 minutes"),
+    "too_many_requests": ErrorKind(429, "请求过于频繁，请稍后再试",
+                                   "Too many requests; retry after the Retry-After seconds"),
     # 5xx
     "internal_error": ErrorKind(500, "系统内部错误，请稍后重试",
                                 "An internal error occurred; retry later"),
+    "gateway_timeout": ErrorKind(504, "系统处理超时，请稍后重试",
+                                 "The service did not answer in time; retry later"),
 }
 
 # The code a bare status maps to when nothing more specific was raised.
@@ -125,7 +130,7 @@ BY_STATUS = {400: "validation_error", 401: "unauthorized", 403: "forbidden",
              409: "conflict",
              412: "precondition_failed", 413: "payload_too_large", 414: "uri_too_long",
              415: "unsupported_media_type", 431: "headers_too_large", 422: "unprocessable",
-             429: "too_many_attempts", 500: "internal_error"}
+             429: "too_many_attempts", 500: "internal_error", 504: "gateway_timeout"}
 
 
 def language(accept_language: str | None) -> str:
@@ -154,14 +159,34 @@ def message(code: str, lang: str) -> str:
     return kind.zh if lang == "zh" else kind.en
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _escaped(character: str) -> str:
+    """A character as JSON writes it escaped (astral ones as a surrogate pair)."""
+    point = ord(character)
+    if point > 0xFFFF:
+        point -= 0x10000
+        return f"\\u{0xD800 + (point >> 10):04x}\\u{0xDC00 + (point & 0x3FF):04x}"
+    return f"\\u{point:04x}"
+
+
+def english_detail(detail: str) -> str:
+    """`detail` for a caller who asked for English: what it quotes of the request or the
+    catalogue (a material's, an item's or a person's name in Chinese) escaped as \\uXXXX,
+    so that the text is ASCII English and nothing of it is lost."""
+    return _NON_ASCII.sub(lambda match: _escaped(match.group()), detail)
+
+
 def body(code: str, lang: str, *, field: str | None = None, detail: str | None = None,
          request_id: str | None = None) -> dict:
-    """The JSON error body."""
+    """The JSON error body. `field` is a dotted path (`materials.0.materialId`: object keys
+    and array indexes joined by dots) or a parameter's or header's name."""
     error = {"code": code, "message": message(code, lang)}
     if field:
         error["field"] = field
     if detail:
-        error["detail"] = detail
+        error["detail"] = english_detail(detail) if lang == "en" else detail
     answer = {"error": error}
     if request_id:
         answer["requestId"] = request_id

@@ -204,7 +204,7 @@ def document(oidc_issuer: str | None = None) -> dict:
         operations["options"] = _preflight(path)
     statuses = sorted({int(s) for item in paths.values() for o in item.values()
                        for s in o["responses"] if s not in ("200", "201", "204", "304")})
-    return {
+    return _with_common_headers({
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "info": INFO,
@@ -218,7 +218,44 @@ def document(oidc_issuer: str | None = None) -> dict:
             "headers": RESPONSE_HEADERS,
             "responses": {f"E{s}": _error_response(s) for s in statuses},
         },
-    }
+    })
+
+
+# Headers of every response, and those of one status, declared in every response of the
+# document (chalicelib/logs.py sends the ids; api/http.py error_json the others).
+COMMON_HEADERS = {
+    "X-Request-Id": RESPONSE_HEADERS["X-Request-Id"],
+    "X-Correlation-Id": {"description": "the caller's X-Correlation-Id echoed, else this "
+                                        "request's id", "schema": {"type": "string"}},
+}
+STATUS_HEADERS = {
+    401: {"WWW-Authenticate": {
+        "description": 'the bearer challenge (RFC 6750): Bearer realm="onewindow", with '
+                       'error="invalid_token" when a token was refused',
+        "schema": {"type": "string"}}},
+    429: {"Retry-After": {"description": "seconds to wait before trying again",
+                          "schema": {"type": "integer", "minimum": 1}}},
+}
+
+
+def _with_common_headers(doc: dict) -> dict:
+    """`doc` with COMMON_HEADERS on every response it holds (and STATUS_HEADERS on the
+    responses of their status), as components every response refers to."""
+    doc["components"]["headers"] = {**doc["components"]["headers"], **COMMON_HEADERS,
+                                    **{name: header for headers in STATUS_HEADERS.values()
+                                       for name, header in headers.items()}}
+    responses = [(int(status), response) for item in doc["paths"].values()
+                 for operation in item.values()
+                 for status, response in operation["responses"].items()]
+    responses += [(int(name[1:]), response)
+                  for name, response in doc["components"]["responses"].items()]
+    for status, response in responses:
+        if "$ref" in response:
+            continue
+        headers = response.setdefault("headers", {})
+        for name in [*COMMON_HEADERS, *STATUS_HEADERS.get(status, {})]:
+            headers[name] = {"$ref": f"#/components/headers/{name}"}
+    return doc
 
 
 def _security_schemes(issuer: str | None) -> dict:

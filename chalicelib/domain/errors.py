@@ -70,6 +70,11 @@ class TooManyRequests(DomainError):
     status = 429
     code = "too_many_attempts"
 
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None,
+                 code: str | None = None):
+        super().__init__(message, field=field, code=code)
+        self.retry_after = max(1, retry_after)  # seconds: the answer's Retry-After
+
 
 class UnprocessableEntity(DomainError):
     status = 422

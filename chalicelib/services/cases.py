@@ -71,18 +71,18 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
     if application.applicant["type"] not in item.get("audience", ()):
         who = {"natural": "natural persons", "legal": "legal persons"}
         raise ValidationError(
-            f"{item['name']} is for {' and '.join(who[a] for a in item['audience'])} only",
+            f"the item is for {' and '.join(who[a] for a in item['audience'])} only",
             field="applicant.type")
     validate_form(item.get("formSchema", {}), application.form)
     if principal.role == identity.APPLICANT and principal.assurance < item.get("minAssurance", 1):
-        raise Forbidden(f"{item['name']} needs an identity verified to level "
-                        f"{item['minAssurance']} (实名等级); this sign-in is level "
+        raise Forbidden(f"the item needs an identity verified to level "
+                        f"{item['minAssurance']}; this sign-in is level "
                         f"{principal.assurance}", field="Authorization",
                         code="assurance_too_low")
     missing = material_rules.missing_at_submission(
         item, {m["name"] for m in application.materials}, application.channel)
     if missing:
-        raise ValidationError(f"{item['name']} is applied for online with every mandatory "
+        raise ValidationError(f"the item is applied for online with every mandatory "
                               f"material: {'、'.join(missing)} missing", field="materials")
 
     holder = identity.holder_name(principal, application.applicant)  # not as typed

@@ -37,7 +37,7 @@ def _owner_key(principal: identity.Principal, holder: str | None) -> str:
                                   "material this is", field="holder")
         holder = holder.strip().upper()
         if not identifiers.is_valid_id_number(holder):
-            raise ValidationError("holder is not a valid 公民身份号码 or 统一社会信用代码",
+            raise ValidationError("holder is not a valid ID number or unified social credit code",
                                   field="holder")
     else:
         raise Forbidden("applicants upload their materials (and clerks at the counter)")
@@ -287,11 +287,11 @@ def given_in_case(item: dict, refs: list[dict], holder_id: str, owner_key: str,
     from . import licenses
     given = Given()
     for index, ref in enumerate(refs):
-        at = f"{where}[{index}]"
+        at = f"{where}.{index}"
         spec = rules.spec_of(item, ref["name"]) or \
             ({"name": ref["name"]} if ref["name"] in also else None)
         if spec is None:
-            raise ValidationError(f"{item['name']} asks for no material named {ref['name']}",
+            raise ValidationError("the item version asks for no material of this name",
                                   field=f"{at}.name")
         chosen = [k for k in ("materialId", "licenseId", "license") if k in ref]
         if len(chosen) != 1:

@@ -21,6 +21,7 @@ holding the time of a wrong guess. A wrong guess takes a slot that is free or wh
 has left the window, by a conditional write; when no slot can be taken, the window is
 full. However many guesses arrive at once, no more than the slots are ever counted.
 """
+import math
 import re
 
 from pynamodb.exceptions import UpdateError
@@ -56,12 +57,13 @@ def check(case_no: str, password: str, source: str | None = None) -> None:
     own = _live(pk, own_prefix, cutoff)
     allowed = 1 if len(_live(pk, "C#", cutoff)) >= CASE_CEILING else ATTEMPTS
     if len(own) >= allowed:
-        raise _locked()
+        raise _locked(own, allowed, now)
     if is_valid_case_number(case_no) and \
             applications.password_matches(_secret(), case_no, password):
         return
     if not _take_slot(pk, own_prefix, allowed, own, now, cutoff):
-        raise _locked()   # guesses that arrived at once took the last slots
+        # guesses that arrived at once took the last slots
+        raise _locked(_live(pk, own_prefix, cutoff), allowed, now)
     _take_slot(pk, "C#", CASE_CEILING, _live(pk, "C#", cutoff), now, cutoff)
     raise refused()
 
@@ -71,14 +73,15 @@ def refused() -> Forbidden:
     return Forbidden("the case number or query password does not match", field="password")
 
 
-def _live(pk: str, prefix: str, cutoff: float) -> set[str]:
-    """The slots under a prefix whose wrong guess is still inside the window."""
-    return {slot.sk for slot in PasswordAttempts.query(
+def _live(pk: str, prefix: str, cutoff: float) -> dict[str, float]:
+    """The slots under a prefix whose wrong guess is still inside the window, with when
+    that guess was made."""
+    return {slot.sk: slot.at for slot in PasswordAttempts.query(
         pk, PasswordAttempts.sk.startswith(prefix), consistent_read=True)
         if slot.at is not None and slot.at > cutoff}
 
 
-def _take_slot(pk: str, prefix: str, slots: int, live: set[str], now: float,
+def _take_slot(pk: str, prefix: str, slots: int, live: dict[str, float], now: float,
                cutoff: float) -> bool:
     """Record a wrong guess in the first slot that is (still) free: False when every
     slot holds a guess inside the window."""
@@ -100,9 +103,16 @@ def _take_slot(pk: str, prefix: str, slots: int, live: set[str], now: float,
     return False
 
 
-def _locked() -> TooManyRequests:
+def _locked(own: dict[str, float], allowed: int, now: float) -> TooManyRequests:
+    """429, with Retry-After the seconds until enough of this address's wrong guesses
+    have left the window for it to have a guess again (fewer than `allowed` left)."""
+    # (A guess made at once by another request may be stamped a moment after `now`.)
+    times = sorted(own.values())
+    frees = times[len(times) - allowed] if len(times) >= allowed else now
     return TooManyRequests(f"too many wrong query passwords for this case number; retry "
-                           f"within {WINDOW_SECONDS // 60} minutes", field="password")
+                           f"within {WINDOW_SECONDS // 60} minutes", field="password",
+                           retry_after=min(WINDOW_SECONDS,
+                                           math.ceil(frees + WINDOW_SECONDS - now)))
 
 
 def _secret() -> str:

@@ -388,7 +388,7 @@ class _Decision:
             item, _ = _item_materials(self.case)
             if not item["process"].get("materialsToFollowDays"):
                 raise UnprocessableEntity("this item version does not accept materials to "
-                                          "follow (容缺)", field="pendingMaterials",
+                                          "follow", field="pendingMaterials",
                                           code="materials_to_follow_not_allowed")
             extra.append(TaskRecord.pendingMaterials.set(
                 _named_materials(self.case, pending, "pendingMaterials")))

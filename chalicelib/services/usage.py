@@ -39,7 +39,7 @@ ANONYMOUS_PER_DAY = 20
 def stated_purpose(purpose: str | None, field: str = "purpose") -> str:
     """The purpose a staff member or third party must state (masked: it is free text)."""
     if not isinstance(purpose, str) or not purpose.strip():
-        raise ValidationError("state the purpose of using this license (用证事由)",
+        raise ValidationError("state the purpose of using this license",
                               field=field)
     if len(purpose) > MAX_PURPOSE:
         raise ValidationError(f"at most {MAX_PURPOSE} characters", field=field)

@@ -17,6 +17,13 @@ everything — a JSON error in the catalogue's shape (chalicelib/contract/errors
 - a `Content-Length` over API Gateway's 10 MB payload limit: 413, without reading it.
 
 After any of these the connection is closed: its framing can no longer be trusted.
+
+What API Gateway answers itself — a path no route takes (Chalice's local gateway says
+403 "Missing Authentication Token", as API Gateway does by default), a body over its
+limit — is answered as the stage's gateway responses answer it (infra/gateway_responses.py:
+the same status, body and headers). Every answer made here carries what the app's errors
+carry: X-Request-Id, `Cache-Control: no-store`, `X-Content-Type-Options: nosniff`, and for
+a stage with browser origins the gateway's CORS headers.
 """
 import json
 import re
@@ -25,9 +32,12 @@ import sys
 import threading
 import uuid
 
-from chalice.local import ChaliceRequestHandler
+from chalice.local import ChaliceRequestHandler, ForbiddenError, NotAuthorizedError
 
+from chalicelib import config
+from chalicelib.api import cors
 from chalicelib.contract import errors
+from infra import gateway_responses
 
 # API Gateway's payload limit: a body over it is refused unread (the app's own limit,
 # 256 KB, is checked by the app as in AWS).
@@ -98,8 +108,7 @@ def handler_class(in_flight: InFlight | None = None):
                 try:
                     ChaliceRequestHandler._generic_handle(self)
                 except FramingError as error:
-                    self._send_json_error(error.status, self._code(error.status),
-                                          error.field, error.detail)
+                    self._send_framing_error(error)
 
         do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _answer
 
@@ -186,8 +195,7 @@ def handler_class(in_flight: InFlight | None = None):
                 try:
                     length = self._content_length()
                 except FramingError as error:
-                    self._send_json_error(error.status, self._code(error.status),
-                                          error.field, error.detail)
+                    self._send_framing_error(error)
                     return
                 if length <= 1 << 20:
                     try:
@@ -210,6 +218,36 @@ def handler_class(in_flight: InFlight | None = None):
             except ValueError:
                 return None
             return ", ".join(sorted(gateway._app_object.routes[route]))
+
+        def _send_framing_error(self, error: FramingError) -> None:
+            if error.status == 413:  # over API Gateway's limit: the gateway answers
+                self.close_connection = True
+                self._send_gateway_answer("REQUEST_TOO_LARGE")
+            else:
+                self._send_json_error(error.status, self._code(error.status), error.field,
+                                      error.detail)
+
+        def _send_error_response(self, error) -> None:
+            """What Chalice's local gateway raises instead of calling the app: a path no
+            route takes (ForbiddenError, API Gateway's MISSING_AUTHENTICATION_TOKEN), or
+            an authorizer's refusal (this API has none)."""
+            kind = "MISSING_AUTHENTICATION_TOKEN" if isinstance(error, ForbiddenError) \
+                else "UNAUTHORIZED" if isinstance(error, NotAuthorizedError) \
+                else "DEFAULT_5XX" if error.CODE >= 500 else "DEFAULT_4XX"
+            self._send_gateway_answer(kind)
+
+        def _send_gateway_answer(self, kind: str) -> None:
+            status, headers, body = gateway_responses.local(
+                kind, str(uuid.uuid4()), cors=bool(config.get().cors_origins))
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            if self.close_connection:
+                self.send_header("Connection", "close")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
 
         @staticmethod
         def _code(status: int) -> str:
@@ -237,6 +275,13 @@ def handler_class(in_flight: InFlight | None = None):
             self.send_header("Content-Language", "zh-CN" if lang == "zh" else "en")
             self.send_header("Content-Length", str(len(body)))
             self.send_header("X-Request-Id", request_id)
+            # As the app's errors: the message follows Accept-Language, nothing is kept.
+            self.send_header("Vary", "Accept-Language")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            if config.get().cors_origins:  # as the gateway's own answers (no Origin check)
+                self.send_header("Access-Control-Allow-Origin", "*")
+                self.send_header("Access-Control-Expose-Headers", cors.EXPOSE_HEADERS)
             if self.close_connection:
                 self.send_header("Connection", "close")
             self.end_headers()

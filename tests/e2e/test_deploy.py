@@ -179,3 +179,29 @@ def test_deleting_or_replacing_the_stack_keeps_every_stateful_resource(built, st
                   if (r.get("DeletionPolicy"), r.get("UpdateReplacePolicy")) !=
                   ("Retain", "Retain")}
     assert kept_badly == {}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_api_as_deployed_answers_its_gateway_errors_in_the_error_shape(built, stage,
+                                                                          monkeypatch):
+    """An unknown path answered 403 {"message":"Missing Authentication Token"}: the API's
+    definition (what the SAM transform deploys) carries every gateway response of
+    infra/gateway_responses.py, so they are redeployed with it."""
+    from infra import gateway_responses
+    region = package.stage_region(stage)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", region)
+    deployed = package.to_cloudformation(_template(built, stage), region, "b", "k")
+    api, = [r for r in deployed["Resources"].values()
+            if r["Type"] == "AWS::ApiGateway::RestApi"]
+    answers = api["Properties"]["Body"]["x-amazon-apigateway-gateway-responses"]
+    assert set(answers) == set(gateway_responses.RESPONSES)
+    missing = answers["MISSING_AUTHENTICATION_TOKEN"]
+    assert missing["statusCode"] == "404"
+    body = json.loads(missing["responseTemplates"]["application/json"])
+    assert body["error"]["code"] == "not_found"
+    assert body["requestId"] == "$context.requestId"
+    headers = missing["responseParameters"]
+    assert headers["gatewayresponse.header.X-Request-Id"] == "context.requestId"
+    assert headers["gatewayresponse.header.Access-Control-Allow-Origin"] == "'*'"
+    assert answers["THROTTLED"]["responseParameters"][
+        "gatewayresponse.header.Retry-After"] == "'1'"

@@ -117,6 +117,26 @@ def test_the_local_server_answers_any_unknown_method_with_a_json_405(local_stack
         assert body["error"]["message"] == "This method is not allowed on this path"
 
 
+def test_the_local_stack_answers_an_unknown_path_with_a_json_404(local_stack):
+    """It answered 403 {"message":"Missing Authentication Token"} with no request id, as
+    API Gateway does by default; now as the stage's gateway responses answer."""
+    import http.client
+    from urllib.parse import urlparse
+    url = urlparse(local_stack.url)
+    for method, path in (("GET", "/no/such/path"), ("POST", "/cases/x/y/z"),
+                         ("GET", "/items/x/nothing-here")):
+        connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+        connection.request(method, path, headers={"Accept-Language": "en"})
+        answer = connection.getresponse()
+        body = json.loads(answer.read())
+        connection.close()
+        assert answer.status == 404, (path, body)
+        assert body["error"]["code"] == "not_found" and body["error"]["field"] == "path"
+        assert answer.getheader("X-Request-Id") == body["requestId"]
+        assert answer.getheader("Content-Type").startswith("application/json")
+        assert answer.getheader("Cache-Control") == "no-store"
+
+
 def test_the_readme_walk_through_works_as_written(local_stack):
     """Every curl of the README's walk-through, in order, answered as its comment says:
     one case to a verified license; then, from a fresh accepted case, a claim, a

@@ -114,8 +114,8 @@ def test_bad_input_gets_a_json_error_naming_the_field_and_writes_nothing(stack):
         (bad_form, (400, "validation_error", "form.category")),
         (missing, (400, "validation_error", "form.address")),
         (application(FOOD, channel="fax"), (400, "validation_error", "channel")),
-        (application(FOOD, materials=[{"name": "x"}]), (400, "validation_error", "materials[0].name")),
-        (application(FOOD, materials=[{"name": "营业执照"}]), (400, "validation_error", "materials[0]")),
+        (application(FOOD, materials=[{"name": "x"}]), (400, "validation_error", "materials.0.name")),
+        (application(FOOD, materials=[{"name": "营业执照"}]), (400, "validation_error", "materials.0")),
     ]
     for body, expected in cases:
         assert _error(stack.call("POST", "/cases", "company", body)) == expected, body
@@ -163,8 +163,10 @@ def test_who_sees_a_case(stack):
     # Anonymous: 401 without a password, 403 with a wrong one — the same for a case that
     # does not exist.
     missing = "440300202611240000001X"
-    assert _error(stack.call("GET", f"/cases/{case_no}"))[:2] == (401, "unauthorized")
-    assert _error(stack.call("GET", f"/cases/{missing}"))[:2] == (401, "unauthorized")
+    for number in (case_no, missing):
+        anonymous = stack.call("GET", f"/cases/{number}")
+        assert _error(anonymous)[:2] == (401, "unauthorized")
+        assert anonymous.headers["WWW-Authenticate"] == 'Bearer realm="onewindow"'
     wrong = "000000" if created["queryPassword"] != "000000" else "111111"
     for number in (case_no, missing):
         answer = stack.call("GET", f"/cases/{number}", headers={"X-Query-Password": wrong})
@@ -241,6 +243,15 @@ def test_a_license_is_read_by_its_holder_and_the_staff_of_its_case_only(stack):
         assert _error(stack.call("GET", path, outsider))[:2] == (404, "not_found"), outsider
 
 
+def _retry_after(answers) -> list[int]:
+    """The Retry-After of every 429 among `answers`: each has one, seconds within the
+    window (never the whole window: the oldest guess counted was already made)."""
+    from chalicelib.services import query_passwords
+    found = [int(a.headers["Retry-After"]) for a in answers if a.status_code == 429]
+    assert all(1 <= seconds <= query_passwords.WINDOW_SECONDS for seconds in found), found
+    return found
+
+
 def test_wrong_query_passwords_are_limited_per_address_in_a_sliding_window(stack, monkeypatch):
     from collections import Counter
     from datetime import datetime, timedelta, timezone
@@ -268,15 +279,23 @@ def test_wrong_query_passwords_are_limited_per_address_in_a_sliding_window(stack
     assert Counter(a.status_code for a in answers) == {403: 5, 429: 7}
     assert _error(answers[[a.status_code for a in answers].index(429)]) == \
         (429, "too_many_attempts", "password")
+    assert len(_retry_after(answers)) == 7
     # ...and twelve more just after it: the window slides, nothing more gets through.
     moment["now"] += timedelta(seconds=4)
-    assert Counter(a.status_code for a in race(12, lambda i: ask(case_no, wrong))) == {429: 12}
-    assert ask(case_no, right).status_code == 429   # the guesser is locked, right or wrong
+    later = race(12, lambda i: ask(case_no, wrong))
+    assert Counter(a.status_code for a in later) == {429: 12}
+    # The lock ends when the oldest guess leaves the window: 4 s later, 4 s sooner.
+    assert max(_retry_after(later)) <= query_passwords.WINDOW_SECONDS - 4
+    locked = ask(case_no, right)
+    assert locked.status_code == 429   # the guesser is locked, right or wrong
+    assert _retry_after([locked])
     # The stranger's guesses do not lock the holder out, asking from elsewhere.
     assert ask(case_no, right, ip="198.51.100.20").status_code == 200
     # A number that was never issued: the same answers, the same limit.
     missing = "440300202611240000001X"
-    assert [ask(missing, wrong).status_code for _ in range(6)] == [403] * 5 + [429]
+    guesses = [ask(missing, wrong) for _ in range(6)]
+    assert [a.status_code for a in guesses] == [403] * 5 + [429]
+    assert _retry_after(guesses)
     moment["now"] += timedelta(seconds=window)
     assert ask(case_no, right).status_code == 200
 
@@ -302,8 +321,9 @@ def test_guesses_from_many_addresses_only_slow_a_case_they_never_lock_the_holder
                    lambda i: ask(wrong, f"192.0.2.{i % spread}"))
     assert Counter(a.status_code for a in answers) == {403: spread * query_passwords.ATTEMPTS}
     # The case's ceiling is reached: a new address gets one wrong guess, not five...
-    assert Counter(a.status_code for a in race(6, lambda i: ask(wrong, "192.0.2.200"))) \
-        == {403: 1, 429: 5}
+    slowed = race(6, lambda i: ask(wrong, "192.0.2.200"))
+    assert Counter(a.status_code for a in slowed) == {403: 1, 429: 5}
+    assert len(_retry_after(slowed)) == 5
     # ...and the holder, who has not guessed wrong, still gets in.
     assert ask(right, "198.51.100.20").status_code == 200
 

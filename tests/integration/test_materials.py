@@ -172,14 +172,14 @@ def test_an_application_refuses_materials_that_are_not_the_applicants_or_not_rea
     theirs = stack.upload("lisi", b"%PDF-1.7 lisi")["materialId"]
     pending = _declare(stack, "company", b"%PDF-1.7 never sent").data["materialId"]
     other = stack.upload("company", b"%PDF-1.7 rules", material="食品安全管理制度文本")
-    for ref, field in (({"name": PLAN, "materialId": theirs}, "materials[0].materialId"),
-                       ({"name": PLAN, "materialId": pending}, "materials[0].materialId"),
+    for ref, field in (({"name": PLAN, "materialId": theirs}, "materials.0.materialId"),
+                       ({"name": PLAN, "materialId": pending}, "materials.0.materialId"),
                        ({"name": PLAN, "materialId": other["materialId"]},
-                        "materials[0].materialId"),
-                       ({"name": "不存在的材料", "materialId": theirs}, "materials[0].name"),
-                       ({"name": PLAN}, "materials[0]"),
+                        "materials.0.materialId"),
+                       ({"name": "不存在的材料", "materialId": theirs}, "materials.0.name"),
+                       ({"name": PLAN}, "materials.0"),
                        ({"name": PLAN, "materialId": theirs, "licenseId": "x"},
-                        "materials[0]")):
+                        "materials.0")):
         refused = stack.call("POST", "/cases", "company", application(FOOD, materials=[ref]))
         assert (refused.status_code, refused.data["error"]["field"]) == (400, field), ref
     assert stack.call("GET", "/me/cases", "company").data["cases"] == []
@@ -220,7 +220,7 @@ def test_a_license_stands_in_for_a_material_verified_and_logged(stack):
     wrong = stack.call("POST", "/cases", "company", application(
         FOOD, materials=[{"name": PLAN, "licenseId": license_id}]))
     assert (wrong.status_code, wrong.data["error"]["field"]) == (
-        400, "materials[0].licenseId")
+        400, "materials.0.licenseId")
     not_theirs = stack.call("POST", "/cases", "lisi", application(
         FOOD, applicant={"type": "legal", "name": "别的公司", "idNumber": "91440300MA5FXK7Q3T"},
         materials=[{"name": BUSINESS_LICENSE, "licenseId": license_id}]))
@@ -235,7 +235,7 @@ def test_a_license_stands_in_for_a_material_verified_and_logged(stack):
         {"name": BUSINESS_LICENSE, "license": {"license": signed["license"],
                                                "signature": signed["signature"]}}]))
     assert (as_signed.status_code, as_signed.data["error"]["field"]) == (
-        422, "materials[0].license")
+        422, "materials.0.license")
 
 
 def test_uses_a_dying_function_left_unrecorded_come_from_the_cases_stream_once(
@@ -315,7 +315,7 @@ def test_an_upload_no_case_names_expires_and_one_a_case_names_is_kept(stack, mon
     refused = stack.call("POST", "/cases", "company", application(
         FOOD, materials=[{"name": PLAN, "materialId": idle["materialId"]}]))
     assert (refused.status_code, refused.data["error"]["field"]) == (
-        400, "materials[0].materialId")
+        400, "materials.0.materialId")
     assert stack.material("company", kept["materialId"])["state"] == "stored"
     assert stack.call("GET", f"/materials/{kept['materialId']}/download",
                       "company").status_code == 200

@@ -32,12 +32,20 @@ def _call(stack, op, headers):
 def test_no_token_or_a_bad_one_is_401_on_every_protected_route(stack, op):
     expired = stack.token("supervisor", exp=1)
     foreign = stack.token("supervisor", iss="https://evil.example")
-    for headers in ({}, {"Authorization": "Bearer not.a.token"},
-                    {"Authorization": f"Bearer {expired}"},
-                    {"Authorization": f"Bearer {foreign}"}):
+    # Each 401 says how to authenticate (RFC 6750 §3): no error code without credentials,
+    # invalid_token for a refused bearer token, invalid_request for another scheme.
+    challenge = 'Bearer realm="onewindow"'
+    for headers, expected in (
+            ({}, challenge),
+            ({"Authorization": "Bearer not.a.token"}, f'{challenge}, error="invalid_token"'),
+            ({"Authorization": f"Bearer {expired}"}, f'{challenge}, error="invalid_token"'),
+            ({"Authorization": f"Bearer {foreign}"}, f'{challenge}, error="invalid_token"'),
+            ({"Authorization": "Basic dXNlcjpwYXNz"}, f'{challenge}, error="invalid_request"')):
         answer = _call(stack, op, headers)
         assert answer.status_code == 401, (op.path, headers, answer.data)
         assert answer.data["error"]["field"] == "Authorization"
+        assert answer.headers["WWW-Authenticate"] == expected, (op.path, headers)
+        assert "Accept-Language" in answer.headers["Vary"]
 
 
 STAFF_ONLY = [op for op in PROTECTED
