@@ -5,6 +5,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from chalicelib.adapters import bus
+from chalicelib.contract import events
+
 from .harness import REGION, reset, start_stack
 
 
@@ -12,14 +15,37 @@ from .harness import REGION, reset, start_stack
 def session_stack():
     """One stack for the whole session: building it (CloudFormation, catalogue) is the
     slow part; each test gets it reset to the state just after building."""
-    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}), \
+            pytest.MonkeyPatch.context() as patched:
+        patched.setattr(bus, "put", _checked(bus.put))
         yield start_stack()
+
+
+# Every lifecycle event published (the bus adapter's put returned) that broke the
+# contract (chalicelib/contract/events.py): (detail-type, detail, violations).
+BROKEN_EVENTS = []
+
+
+def _checked(put):
+    def checked(bus_name: str, detail_type: str, detail: dict) -> None:
+        put(bus_name, detail_type, detail)
+        found = events.violations(detail_type, detail)
+        if found:
+            BROKEN_EVENTS.append((detail_type, detail, found))
+    return checked
 
 
 @pytest.fixture
 def stack(session_stack):
+    """The session's stack, reset; the test fails if it published an event off the
+    contract."""
     reset(session_stack)
-    return session_stack
+    BROKEN_EVENTS.clear()
+    yield session_stack
+    broken, _ = list(BROKEN_EVENTS), BROKEN_EVENTS.clear()
+    assert not broken, "events published off the contract (docs/events.md):\n" + \
+        "\n".join(f"{kind} {json.dumps(detail, ensure_ascii=False)}: {'; '.join(found)}"
+                  for kind, detail, found in broken)
 
 
 @pytest.fixture
