@@ -1,16 +1,20 @@
 """The lifecycle events' contract: the JSON Schema (2020-12) of every event the project's
 bus carries, one variant per event type (docs/events.md, docs/events.schema.json).
 
-The one source of what an event may carry (tests/unit/test_event_schema.py).
+The one source of what an event may carry: docs/events.schema.json and the table of
+types and fields in docs/events.md are written from it (`python -m infra.events_schema`;
+tests/unit/test_event_schema.py fails when they differ), and every event published during
+the integration tests is validated against it (tests/integration/conftest.py).
 """
 import functools
+import json
 
 from ..domain import breaches, cards, license_states, ratings
 from ..domain.lifecycle import Status
 
 SOURCE = "onewindow"
 DETAIL_TYPE = "onewindow.case.{}"
-SCHEMA_ID = "https://github.com/onewindow/onewindow/blob/main/docs/events.schema.json"
+SCHEMA_ID = "urn:onewindow:schema:lifecycle-events"
 
 TEXT = {"type": "string", "minLength": 1}
 TIMESTAMP = {"type": "string", "format": "date-time"}
@@ -179,16 +183,15 @@ def _field(name: str, narrowed: dict | None) -> dict:
     return {**narrowed, **described}
 
 
-def detail_schema(event_type: str) -> dict:
-    """The schema of one event type's `detail`: the common fields, the type's own, and
-    nothing else."""
+def _detail(event_type: str) -> dict:
+    """The schema of one event type's `detail`: the common fields (`$defs/common`), the
+    type's own, and nothing else."""
     variant = TYPES[event_type]
     fields = {**variant["required"], **variant["optional"]}
-    return {"type": "object",
-            "required": [*COMMON, *variant["required"]],
-            "properties": {**COMMON, **{name: _field(name, narrowed)
-                                        for name, narrowed in fields.items()}},
-            "additionalProperties": False,
+    return {"$ref": "#/$defs/common",
+            "required": list(variant["required"]),
+            "properties": {name: _field(name, narrowed) for name, narrowed in fields.items()},
+            "unevaluatedProperties": False,
             **EXTRA.get(event_type, {})}
 
 
@@ -214,8 +217,45 @@ def schema() -> dict:
                           "required": ["detail-type"]},
                    "then": {"properties": {"detail": {"$ref": f"#/$defs/{t}"}}}}
                   for t in TYPES],
-        "$defs": {t: detail_schema(t) for t in TYPES},
+        "$defs": {"common": {"type": "object", "required": list(COMMON),
+                             "properties": COMMON},
+                  **{t: _detail(t) for t in TYPES}},
     }
+
+
+def schema_text() -> str:
+    """docs/events.schema.json, as `python -m infra.events_schema` writes it."""
+    return json.dumps(schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _named(name: str, narrowed: dict | None) -> str:
+    """A field as docs/events.md's table names it: with its values when the type
+    narrows it to a few."""
+    values = (narrowed or {}).get("enum") or (
+        [narrowed["const"]] if narrowed and "const" in narrowed else None)
+    if values:
+        return f"`{name}` ({' or '.join(f'`{v}`' for v in values)})"
+    if narrowed == MISSED_DEADLINE:
+        return f"`{name}` (`task`, `promised`, `statutory`, `materials` or " \
+               "`special_procedure#<n>`)"
+    if narrowed and "maximum" in narrowed:
+        return f"`{name}` ({narrowed['minimum']}–{narrowed['maximum']})"
+    if narrowed == TIMESTAMP:
+        return f"`{name}` (date-time)"
+    return f"`{name}`"
+
+
+def fields_table() -> list[str]:
+    """docs/events.md's table of event types and their fields (beyond the common ones),
+    types with the same fields in one row."""
+    rows: dict[tuple, list[str]] = {}
+    for name, variant in TYPES.items():
+        key = (", ".join(_named(f, n) for f, n in variant["required"].items()) or "—",
+               ", ".join(_named(f, n) for f, n in variant["optional"].items()) or "—")
+        rows.setdefault(key, []).append(name)
+    return ["| type | requires | may carry |", "|---|---|---|"] + [
+        f"| {', '.join(f'`{t}`' for t in types)} | {required} | {optional} |"
+        for (required, optional), types in rows.items()]
 
 
 @functools.cache
