@@ -5,8 +5,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from chalicelib.adapters import bus
-from chalicelib.contract import events
+from chalicelib.adapters import bus, notifier
+from chalicelib.contract import events, notifications
 
 from .harness import REGION, reset, start_stack
 
@@ -17,35 +17,38 @@ def session_stack():
     slow part; each test gets it reset to the state just after building."""
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}), \
             pytest.MonkeyPatch.context() as patched:
-        patched.setattr(bus, "put", _checked(bus.put))
+        patched.setattr(bus, "put", _checked(
+            bus.put, lambda _, kind, detail: events.violations(kind, detail)))
+        patched.setattr(notifier, "publish", _checked(
+            notifier.publish, lambda _, message: notifications.violations(message)))
         yield start_stack()
 
 
-# Every lifecycle event published (the bus adapter's put returned) that broke the
-# contract (chalicelib/contract/events.py): (detail-type, detail, violations).
+# What was published (the adapter's call returned) off its contract (chalicelib/contract/
+# events.py, notifications.py): (what, violations).
 BROKEN_EVENTS = []
 
 
-def _checked(put):
-    def checked(bus_name: str, detail_type: str, detail: dict) -> None:
-        put(bus_name, detail_type, detail)
-        found = events.violations(detail_type, detail)
+def _checked(publish, check):
+    def checked(*args, **kwargs):
+        answer = publish(*args, **kwargs)
+        found = check(*args)
         if found:
-            BROKEN_EVENTS.append((detail_type, detail, found))
+            BROKEN_EVENTS.append((args[1:], found))
+        return answer
     return checked
 
 
 @pytest.fixture
 def stack(session_stack):
-    """The session's stack, reset; the test fails if it published an event off the
-    contract."""
+    """The session's stack, reset; the test fails if it published an event or a
+    notification off the contract."""
     reset(session_stack)
     BROKEN_EVENTS.clear()
     yield session_stack
     broken, _ = list(BROKEN_EVENTS), BROKEN_EVENTS.clear()
-    assert not broken, "events published off the contract (docs/events.md):\n" + \
-        "\n".join(f"{kind} {json.dumps(detail, ensure_ascii=False)}: {'; '.join(found)}"
-                  for kind, detail, found in broken)
+    assert not broken, "published off the contract (docs/events.md):\n" + "\n".join(
+        f"{json.dumps(what, ensure_ascii=False)}: {'; '.join(found)}" for what, found in broken)
 
 
 @pytest.fixture

@@ -144,3 +144,32 @@ def test_the_written_table_changes_with_the_code(monkeypatch):
     monkeypatch.setitem(events.TYPES, "rating_invited",
                         events._variant({"scope": {"const": "case"}}))
     assert events_schema.page_with_table(page) != page
+
+
+NOTIFICATION = {"type": "notification.rating_invitation", "notificationId": "n-1",
+                "recipient": "sub:org:shenzhen-xiaochi", "caseNo": CASE,
+                "event": "rating_invited", "text": "请对办件进行评价", "channels": ["inapp", "sms"]}
+
+
+def test_a_notification_message_keeps_its_contract_and_a_stray_one_is_refused():
+    import jsonschema
+    from chalicelib.contract import notifications
+    jsonschema.Draft202012Validator.check_schema(notifications.schema())
+    assert notifications.violations(NOTIFICATION) == []
+    assert notifications.violations({"type": "ops.dead_letters",
+                                     "queues": {"https://sqs/q-dlq": 2}}) == []
+    for broken, field in (({"event": "teleported"}, "event"),
+                          ({"channels": ["fax"]}, "channels/0"),
+                          ({"recipient": "13800138000"}, "recipient"),
+                          ({"type": "notification.nothing"}, "type")):
+        found = notifications.violations({**NOTIFICATION, **broken})
+        assert any(line.startswith(f"{field}:") for line in found), (broken, found)
+    assert notifications.violations({**NOTIFICATION, "phone": "13800138000"})
+    assert notifications.violations({"type": "ops.dead_letters", "queues": {}})
+
+
+def test_every_notification_template_is_a_type_the_contract_names():
+    from pathlib import Path
+    from chalicelib.contract import notifications
+    shipped = Path(events.__file__).resolve().parents[1] / "templates" / "notifications"
+    assert sorted(p.stem for p in shipped.glob("*.txt")) == notifications.TEMPLATES
