@@ -43,7 +43,9 @@ FIELDS = {
     "dept": {**TEXT, "description": "the department's code"},
     "decision": TEXT,
     "kind": TEXT,
-    "deadline": TEXT,
+    "deadline": {**TEXT, "description": "a task's deadline (task_created, a late "
+                                        "acceptance's rule_breach: the moment); overdue: "
+                                        "which deadline was missed"},
     "dueAt": {**TIMESTAMP, "description": "when it was due"},
     "minutes": {"type": "integer", "minimum": 0,
                 "description": "the working minutes the clock stood"},
@@ -79,7 +81,9 @@ RATING_LEVEL = {"type": "integer", "minimum": 1, "maximum": 5}
 RATING_SCOPE = {"enum": list(ratings.SCOPES)}
 # An `overdue` event's `deadline` names which deadline was missed; its moment is `dueAt`.
 MISSED_DEADLINE = {"type": "string",
-                   "pattern": r"^(task|promised|statutory|materials|special_procedure#\d+)$"}
+                   "pattern": r"^(task|promised|statutory|materials|special_procedure#\d+)$",
+                   "description": "which deadline was missed: the task's own, or the case's "
+                                  "(its moment: dueAt)"}
 
 
 def _variant(required: dict, optional: dict | None = None) -> dict:
@@ -180,7 +184,7 @@ def _field(name: str, narrowed: dict | None) -> dict:
     if narrowed is None:
         return own
     described = {"description": own["description"]} if "description" in own else {}
-    return {**narrowed, **described}
+    return {**described, **narrowed}
 
 
 def _detail(event_type: str) -> dict:
