@@ -577,6 +577,7 @@ class LicenseChangeRecord(CasesTableRecord, discriminator="license"):
     dept = UnicodeAttribute(null=True)          # the issuing department
     at = UnicodeAttribute()
     supersededBy = UnicodeAttribute(null=True)  # a reissue's new version
+    itemCode = UnicodeAttribute(null=True)      # the case's item (absent on older changes)
 
 
 class RatingRecord(CasesTableRecord, discriminator="rating"):

@@ -283,7 +283,14 @@ def _on_timeline(record: LicenseRecord, step: dict, principal: identity.Principa
         record.caseNo, f"LICENSE#{step['at']}#{record.licenseId}#{step['action']}",
         licenseId=record.licenseId, action=step["action"], fromState=step["from"],
         toState=step["to"], reason=step["reason"], by=principal.sub, byRole=principal.role,
-        dept=record.dept, at=step["at"], supersededBy=step.get("supersededBy"))
+        dept=record.dept, at=step["at"], supersededBy=step.get("supersededBy"),
+        itemCode=_item_code(record))
+
+
+def _item_code(record: LicenseRecord) -> str:
+    """The item of the case the license came from (its events name it, as every event
+    does): the signed document says it; one signed before it did, its case."""
+    return record.document.get("itemCode") or load(record.caseNo)[0].itemCode
 
 
 def _write_change(record: LicenseRecord, change: dict, principal: identity.Principal,

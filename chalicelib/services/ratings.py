@@ -43,6 +43,12 @@ def _rater(principal: identity.Principal, case: CaseRecord) -> str | None:
     return None
 
 
+def case_department(item_code: str, item_version) -> str:
+    """The department a rating of the case itself is charged to (and its invitation to
+    rate names): the item's implementing one, as the case applied under it."""
+    return catalogue.pinned_version(item_code, item_version)["implementingDept"]
+
+
 def _rated_part(case: CaseRecord, tasks: list, body: dict) -> tuple[str, int | None]:
     """The department a rating of this scope is charged to (and the stage); 409 if
     there is nothing to rate there yet."""
@@ -50,8 +56,7 @@ def _rated_part(case: CaseRecord, tasks: list, body: dict) -> tuple[str, int | N
     if scope == "case":
         if case.closedAt is None or case.status in STOPS_WORKFLOW:
             raise Conflict("the case is rated once it is concluded", code="not_rateable")
-        return catalogue.pinned_version(case.itemCode, case.itemVersion)["implementingDept"], \
-            None
+        return case_department(case.itemCode, case.itemVersion), None
     if scope == "acceptance":
         decided = sorted((task for task in tasks if task.taskKind == "acceptance"
                           and task.state == "decided"), key=lambda task: task.decidedAt)

@@ -16,6 +16,7 @@ from ..adapters import bus
 from ..adapters.models import TimelineEvent, put_if_absent
 from ..domain import worktime
 from ..domain.lifecycle import Status
+from .ratings import case_department
 from .tasks import task_decided
 
 CONCLUSIONS = {Status.APPROVED: "approved",
@@ -71,7 +72,11 @@ def _case_events(old: dict | None, new: dict) -> list[TimelineEvent]:
                                 "clock_resumed", taskId=pause.get("taskId"),
                                 detail={"kind": pause["kind"], "minutes": pause["minutes"]}))
     if new.get("invitedAt") and not (old or {}).get("invitedAt"):
-        found.append(_event(new, new["invitedAt"], "rating_invited", "rating_invited"))
+        # Not a rating yet: what the applicant is invited to rate (the case itself) and
+        # the department such a rating is charged to.
+        found.append(_event(new, new["invitedAt"], "rating_invited", "rating_invited",
+                            dept=case_department(new["itemCode"], new["itemVersion"]),
+                            detail={"scope": "case"}))
     missed = set((old or {}).get("overdue") or ())
     for kind in new.get("overdue") or ():
         if kind not in missed:
@@ -107,9 +112,11 @@ def _task_events(old: dict | None, new: dict) -> list[TimelineEvent]:
                             taskId=task_id, dept=dept, actor=new.get("claimActor"),
                             actorRole="staff", detail={"claimedBy": new.get("claimedBy")}))
     if new.get("overdue") and not old.get("overdue"):
+        # `deadline` names the deadline missed, as the case's overdue events do; the
+        # moment it fell is `dueAt`, as on cards.
         found.append(_event(new, new["overdue"], f"{task_id}#overdue", "overdue",
                             taskId=task_id, dept=dept,
-                            detail={"deadline": new["deadline"]}))
+                            detail={"deadline": "task", "dueAt": new["deadline"]}))
     return found
 
 

@@ -5,6 +5,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from chalicelib.adapters import bus, notifier
+from chalicelib.contract import events, notifications
+
 from .harness import REGION, reset, start_stack
 
 
@@ -12,14 +15,40 @@ from .harness import REGION, reset, start_stack
 def session_stack():
     """One stack for the whole session: building it (CloudFormation, catalogue) is the
     slow part; each test gets it reset to the state just after building."""
-    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}), \
+            pytest.MonkeyPatch.context() as patched:
+        patched.setattr(bus, "put", _checked(
+            bus.put, lambda _, kind, detail: events.violations(kind, detail)))
+        patched.setattr(notifier, "publish", _checked(
+            notifier.publish, lambda _, message: notifications.violations(message)))
         yield start_stack()
+
+
+# What was published (the adapter's call returned) off its contract (chalicelib/contract/
+# events.py, notifications.py): (what, violations).
+BROKEN_EVENTS = []
+
+
+def _checked(publish, check):
+    def checked(*args, **kwargs):
+        answer = publish(*args, **kwargs)
+        found = check(*args)
+        if found:
+            BROKEN_EVENTS.append((args[1:], found))
+        return answer
+    return checked
 
 
 @pytest.fixture
 def stack(session_stack):
+    """The session's stack, reset; the test fails if it published an event or a
+    notification off the contract."""
     reset(session_stack)
-    return session_stack
+    BROKEN_EVENTS.clear()
+    yield session_stack
+    broken, _ = list(BROKEN_EVENTS), BROKEN_EVENTS.clear()
+    assert not broken, "published off the contract (docs/events.md):\n" + "\n".join(
+        f"{json.dumps(what, ensure_ascii=False)}: {'; '.join(found)}" for what, found in broken)
 
 
 @pytest.fixture

@@ -102,6 +102,12 @@ def test_the_sweep_marks_overdue_tasks_and_cases_once_and_paused_ones_not(stack,
     assert paused["overdue"] == [] and not any(t.get("overdue") for t in paused["tasks"])
     assert stack.pump.run_until(lambda: [e["action"] for e in stack.case(late_case)[
         "timeline"]].count("overdue") == 3)  # the task, promised, statutory
+    # Each names the deadline it missed; the task's, the moment it fell too.
+    task = next(t for t in late["tasks"] if t["taskId"] == late_task["taskId"])
+    assert sorted(((e.get("taskId"), e["detail"]) for e in stack.case(late_case)["timeline"]
+                   if e["action"] == "overdue"), key=lambda e: e[1]["deadline"]) == [
+        (None, {"deadline": "promised"}), (None, {"deadline": "statutory"}),
+        (task["taskId"], {"deadline": "task", "dueAt": task["deadline"]})]
     marked = stack.call("GET", "/tasks?overdue=true", "scjg").data["tasks"]
     assert [t["taskId"] for t in marked] == [late_task["taskId"]]
     # The workflow never failed: the late task is still decided as usual.

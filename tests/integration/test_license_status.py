@@ -227,10 +227,10 @@ def test_the_case_timeline_shows_what_became_of_its_license(stack, bus_events):
          {"licenseId": license_id, "fromState": "valid", "toState": "superseded",
           "supersededBy": new_id})]
     assert "13812345678" not in lines("company")[0]["opinion"]      # masked
-    published = [e["detail-type"] for e in bus_events()
+    published = [(e["detail-type"], e["detail"]["itemCode"]) for e in bus_events()
                  if e["detail"]["caseNo"] == case_no and "license_" in e["detail-type"]]
-    assert published == ["onewindow.case.license_suspended",
-                         "onewindow.case.license_resumed", "onewindow.case.license_reissued"]
+    assert published == [(f"onewindow.case.license_{change}", case["itemCode"])
+                         for change in ("suspended", "resumed", "reissued")]
 
 
 def _page_policy(response) -> dict[str, list[str]]:

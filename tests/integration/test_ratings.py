@@ -219,6 +219,9 @@ def test_an_unrated_case_is_invited_to_rate_three_days_after_conclusion(stack):
         assert CaseRecord.get(number, "META", consistent_read=True).watchShard is None
     assert CaseRecord.get(rated_no, "META").invitedAt is None
     assert stack.pump.run_until(lambda: "rating_invited" in _actions(stack, case_no, "company"))
+    # What it invites to rate: the case, charged to the item's implementing department.
+    assert [(e["dept"], e["detail"]) for e in stack.case(case_no)["timeline"]
+            if e["action"] == "rating_invited"] == [("SCJG", {"scope": "case"})]
     assert stack.pump.run_until(lambda: [n["type"] for n in _inbox(stack, "company")
                                          if n["caseNo"] == case_no and
                                          n["type"] == "rating_invitation"] ==
