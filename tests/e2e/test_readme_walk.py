@@ -172,6 +172,13 @@ def test_supervision_cards_notifications_ratings_figures_and_the_audit_record(
     api.until(lambda: notified("supervisor"), lambda found: found == ["red_card:红牌"] * 3)
     api.until(lambda: notified("company"), lambda found: found == sorted(
         ["received", "accepted", "concluded", "rectification_answer"]))
+    # A department is named by its name, never by its code.
+    texts = [n["text"] for user in ("scjg", "supervisor") for n in api.call(
+        "GET", "/me/notifications?limit=100", token=api.token(user))[1]["notifications"]
+        if n.get("caseNo") == case]
+    named = [text for text in texts if text.startswith(("【红牌督办】", "【差评整改】", "【待办】"))]
+    assert len(named) == 5 and all("深圳市市场监督管理局" in text for text in named), texts
+    assert not [text for text in texts if "SCJG" in text], texts
 
     # The rectification ran to its end.
     rating = by_path[f"ratings/{walk.vars['RATING']}/response"]
