@@ -336,7 +336,9 @@ class Case(Response):
     timeline: Annotated[list[TimelineEntry], Meta(
         description="not in the public (query-password) view")] | None = None
     itemName: str | None = None
-    appliedVia: str | None = None
+    appliedVia: Annotated[str | None, Meta(description="the same as channel")] = None
+    channel: Annotated[Channel | None, Meta(
+        description="where the case came in: the application's channel")] = None
     promisedBy: Date | None = None
     deadlineBasis: DeadlineBasis | None = None
     updatedAt: Timestamp | None = None
