@@ -139,6 +139,8 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
     ],
     "SendNotifications": [
         ("dynamodb", ("GetItem",), ("CasesTable",)),
+        # The department registry: a notice names a department by its name.
+        ("dynamodb", ("Query",), ("ItemsTable",)),
         ("dynamodb", ("GetItem", "PutItem", "UpdateItem"), ("NotificationsTable",)),
         ("sns", ("Publish",), ("NotificationsTopic",)),
         ("sqs", QUEUE_CONSUME, ("NotificationsQueue",)),
