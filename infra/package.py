@@ -57,6 +57,9 @@ EVENT_SOURCES = {
     ("CaseTimeline", "CaseTimelineDynamodbEventSource", "Stream"):
         {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.CASES_STREAM], "StreamArn"]},
 }
+# The queues whose handler answers a partial batch response (events/handlers.py).
+REPORTS_ITEM_FAILURES = {handlers.SOURCE_RESOURCES[arn]
+                         for arn in handlers.REPORTS_ITEM_FAILURES}
 
 # What the functions may touch in each bucket: objects under this prefix only.
 BUCKET_PREFIXES = {"MaterialsBucket": "materials/", "SupervisionSealsBucket": "seals/"}
@@ -137,6 +140,8 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
     ],
     "SendNotifications": [
         ("dynamodb", ("GetItem",), ("CasesTable",)),
+        # The department registry: a notice names a department by its name.
+        ("dynamodb", ("Query",), ("ItemsTable",)),
         ("dynamodb", ("GetItem", "PutItem", "UpdateItem"), ("NotificationsTable",)),
         ("sns", ("Publish",), ("NotificationsTopic",)),
         ("sqs", QUEUE_CONSUME, ("NotificationsQueue",)),
@@ -359,6 +364,8 @@ def merge_template(stage: str) -> dict:
                 "MaximumRetryAttempts": 10, "BisectBatchOnFunctionError": True,
                 "DestinationConfig": {"OnFailure": {"Type": "SQS", "Destination": {
                     "Fn::GetAtt": ["TimelineDeadLetterQueue", "Arn"]}}}})
+        if key == "Queue" and target["Fn::GetAtt"][0] in REPORTS_ITEM_FAILURES:
+            properties["FunctionResponseTypes"] = ["ReportBatchItemFailures"]
         resources[function]["Properties"]["Events"] = {event: {"Properties": properties}}
     # Named as the 5xx alarm's ApiName dimension says.
     # Stage throttling: a client hammering the API (query-password guessing, a runaway

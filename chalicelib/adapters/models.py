@@ -387,6 +387,12 @@ class CatalogueEntryRecord(ItemsTableRecord, discriminator="entry"):
 class DepartmentRecord(ItemsTableRecord, discriminator="department"):
     name = UnicodeAttribute()
     uscc = UnicodeAttribute()
+    # Registered through the admin API (services/catalogue/departments.py); a record of
+    # before has none of these.
+    sealName = UnicodeAttribute(null=True)
+    contacts = JSONAttribute(null=True)
+    parentArea = UnicodeAttribute(null=True)
+    updatedAt = UnicodeAttribute(null=True)
 
 
 class StaffMemberRecord(ItemsTableRecord, discriminator="staff"):

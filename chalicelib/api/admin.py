@@ -25,11 +25,40 @@ def _admin_route(method: str, path: str, op: str, summary: str, returns, **spec)
 
 
 @_admin_route("GET", "/admin/departments", "listDepartments", "the department registry",
-              models.Departments)
+              models.DepartmentRegistry)
 def departments():
     _admin()
-    return {"departments": [{"code": code, **dept}
-                            for code, dept in sorted(catalogue.departments().items())]}
+    return {"departments": catalogue.registry()}
+
+
+@_admin_route("POST", "/admin/departments", "createDepartment",
+              "register a department (name, USCC, seal name, contacts, parent area)",
+              models.RegisteredDepartment, status=201, body=models.DepartmentChange,
+              errors=(409,))
+def create_department():
+    admin = _admin()
+    return Response(body=catalogue.register_department(admin.sub,
+                                                       _body(models.DepartmentChange)),
+                    status_code=201)
+
+
+@_admin_route("PUT", "/admin/departments/{code}", "updateDepartment",
+              "change a registered department (its code and USCC stay)",
+              models.RegisteredDepartment, body=models.DepartmentChange, errors=(404, 409))
+def update_department(code):
+    admin = _admin()
+    return catalogue.register_department(admin.sub, _body(models.DepartmentChange), code)
+
+
+@_admin_route("GET", "/admin/departments/{code}/history", "getDepartmentHistory",
+              "who registered and changed a department, when, why and what",
+              models.History, errors=(404,), query=(http.limit_query(50), http.CURSOR_QUERY))
+def department_history(code):
+    _admin()
+    request = bp.current_request
+    return catalogue.department_history(
+        code, limit=http.int_param(request, "limit", 50, 1, 100),
+        cursor=http.query_param(request, "cursor"))
 
 
 @_admin_route("POST", "/admin/catalogue", "createCatalogueEntry",

@@ -10,20 +10,25 @@ from . import http
 
 bp = Blueprint(__name__)
 PURPOSE_CHARS = usage.MAX_PURPOSE
+# The published keys are public and the same for everyone: verifiers and CDNs may keep
+# them, but briefly, so a rotated-in key reaches every verifier within minutes.
+KEYS_MAX_AGE = 300
+KEYS_CACHED = {"Cache-Control": f"public, max-age={KEYS_MAX_AGE}"}
 
 
 @http.route(bp, "GET", "/licenses/keys", op="listLicenseKeys",
             summary="this region's public license-signing keys", tag="licenses",
-            returns=models.PublicKeys, public=True)
+            returns=models.PublicKeys, public=True, response_headers=("Cache-Control",))
 def public_keys():
-    return licenses.public_keys()
+    return Response(licenses.public_keys(), headers=dict(KEYS_CACHED))
 
 
 @http.route(bp, "GET", "/.well-known/license-keys", op="getLicenseKeySet",
             summary="the keys this region's licenses are signed with, as a JWKS (RFC 7517)",
-            tag="licenses", returns=models.Jwks, public=True)
+            tag="licenses", returns=models.Jwks, public=True,
+            response_headers=("Cache-Control",))
 def license_key_set():
-    return licenses.jwks()
+    return Response(licenses.jwks(), headers=dict(KEYS_CACHED))
 
 
 @http.route(bp, "POST", "/licenses/verify", op="verifyLicense",

@@ -336,7 +336,9 @@ class Case(Response):
     timeline: Annotated[list[TimelineEntry], Meta(
         description="not in the public (query-password) view")] | None = None
     itemName: str | None = None
-    appliedVia: str | None = None
+    appliedVia: Annotated[str | None, Meta(description="the same as channel")] = None
+    channel: Annotated[Channel | None, Meta(
+        description="where the case came in: the application's channel")] = None
     promisedBy: Date | None = None
     deadlineBasis: DeadlineBasis | None = None
     updatedAt: Timestamp | None = None
@@ -1027,3 +1029,55 @@ def free_text_fields(model: type) -> tuple[tuple[str, ...], ...]:
 
     walk(inspect.type_info(model), (), False, frozenset())
     return tuple(dict.fromkeys(found))
+
+
+# -- the department registry (admin) ------------------------------------------------------
+
+DepartmentCode = Annotated[str, Meta(pattern=r"^[A-Z][A-Z0-9]{1,15}$",
+                                     description="the department's code in this region",
+                                     examples=["SCJG"])]
+AreaCode = Annotated[str, Meta(pattern=r"^[0-9]{12}$",
+                               description="a 12-digit administrative area code",
+                               examples=["440300000000"])]
+
+
+class DepartmentContact(Struct, forbid_unknown_fields=True, omit_defaults=True):
+    name: Annotated[str, Meta(min_length=1, max_length=50, examples=["政务服务热线"])]
+    phone: Annotated[str, Meta(pattern=r"^[0-9+() -]{3,30}$", examples=["12345"])] | None = None
+    email: Annotated[str, Meta(pattern=r"^[^@\s]{1,64}@[^@\s]{1,190}$", max_length=254)] \
+        | None = None
+
+
+class DepartmentDocument(Request):
+    name: Annotated[str, Meta(min_length=1, max_length=100, examples=["深圳市市场监督管理局"])]
+    uscc: Annotated[str, Meta(pattern=r"^[0-9A-Z]{18}$", examples=["11440300007542808J"],
+                              description="its unified social credit code (checksum "
+                                          "checked); part of the codes of the items it "
+                                          "implements, so it does not change")]
+    code: Annotated[DepartmentCode | None, Meta(
+        description="required to register; a change keeps the path's")] = None
+    sealName: Annotated[str, Meta(min_length=1, max_length=100,
+                                  description="the name on its official seal (公章)")] \
+        | None = None
+    contacts: Annotated[list[DepartmentContact], Meta(max_length=10)] = []
+    parentArea: Annotated[AreaCode | None, Meta(
+        description="the area it belongs to")] = None
+
+
+class DepartmentChange(Request):
+    reason: Reason
+    department: DepartmentDocument
+
+
+class RegisteredDepartment(Response):
+    code: DepartmentCode
+    name: str
+    uscc: str
+    sealName: str | None = None
+    contacts: list[DepartmentContact] = []
+    parentArea: str | None = None
+    updatedAt: Timestamp | None = None
+
+
+class DepartmentRegistry(Response):
+    departments: list[RegisteredDepartment]

@@ -34,6 +34,10 @@ SOURCE_RESOURCES = {TASKS_QUEUE: "TasksQueue", CONCLUDE_QUEUE: "ConcludeQueue",
                     STATISTICS_QUEUE: "StatisticsQueue",
                     MATERIALS_QUEUE: "MaterialsQueue",
                     CASES_STREAM: "CasesTable"}
+# Queues whose handler answers Lambda's partial batch response (`batchItemFailures`):
+# their mapping is packaged with ReportBatchItemFailures (infra/package.py) and the local
+# pump honours it, so an expected retry is no function error.
+REPORTS_ITEM_FAILURES = (CONCLUDE_QUEUE,)
 
 
 @functools.cache
@@ -95,17 +99,29 @@ def _requeue_later(case_no: str, work: str) -> None:
 
 @bp.on_sqs_message(queue_arn=CONCLUDE_QUEUE, batch_size=1)
 def conclude_case(event):
+    """A case that is not ready yet (conclusion.NotYet: it changed meanwhile, or its
+    status has not caught up) is an expected retry, not an error: its message is reported
+    failed on its own and comes back after the visibility timeout, with a warning. Any
+    other failure (KMS down while signing the license, say) fails the batch: an error."""
+    retry = []
     for record in event:
         message = json.loads(record.body)
         logs.bind(case_no=message.get("caseNo"))
         try:
             status = conclusion.conclude(message["caseNo"])
+        except conclusion.NotYet as not_yet:
+            log.warning("case %s not concluded yet, its message comes back: %s",
+                        message["caseNo"], not_yet)
+            _requeue_later(message["caseNo"], settlement.CONCLUDE)
+            retry.append({"itemIdentifier": record.to_dict()["messageId"]})
+            continue
         except Exception:
-            # KMS down while signing the license, say: should the queue give up on it.
+            # Should the queue give up on it, the reconciliation asks for it again.
             _requeue_later(message["caseNo"], settlement.CONCLUDE)
             raise
         log.info("case %s %s", message["caseNo"],
                  f"concluded {status}" if status else "needed no conclusion")
+    return {"batchItemFailures": retry}
 
 
 # At most 5 batches at once: 50 starts in flight stay well inside StartExecution's

@@ -273,8 +273,8 @@ def public_view(case_no: str, password: str, source: str | None = None) -> dict:
     return {"caseNo": case.pk, "status": case.status,
             "statusLabel": LABELS[Status(case.status)], "itemCode": case.itemCode,
             "itemVersion": case.itemVersion, "itemName": case.itemName,
-            "applicant": holder, "createdAt": case.createdAt, "promisedBy": case.promisedBy,
-            "updatedAt": case.updatedAt}
+            "applicant": holder, "channel": case.appliedVia, "createdAt": case.createdAt,
+            "promisedBy": case.promisedBy, "updatedAt": case.updatedAt}
 
 
 def owner_id(case: CaseRecord):
@@ -319,7 +319,7 @@ def case_view(case: CaseRecord, events, tasks, staff: bool = True) -> dict:
         "caseNo": case.pk, "status": case.status, "statusLabel": LABELS[Status(case.status)],
         "itemCode": case.itemCode, "itemVersion": case.itemVersion, "itemName": case.itemName,
         "applicant": {k: v for k, v in applicant.items() if v is not None},
-        "appliedVia": case.appliedVia, "createdAt": case.createdAt,
+        "appliedVia": case.appliedVia, "channel": case.appliedVia, "createdAt": case.createdAt,
         "promisedBy": case.promisedBy, "deadlineBasis": case.deadlineBasis,
         "updatedAt": case.updatedAt,
         "licenseId": case.licenseId,

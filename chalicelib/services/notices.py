@@ -85,7 +85,7 @@ def _values(case: CaseRecord, detail: dict) -> dict:
             "opinion": detail.get("opinion") or case.opinion or "",
             "materials": "、".join(m if isinstance(m, str) else m.get("name", "")
                                   for m in materials),
-            "licenseLine": license_line, "dept": detail.get("dept") or "",
+            "licenseLine": license_line, "dept": _department_name(detail.get("dept")),
             "taskKind": notices.TASK_KINDS.get(detail.get("kind"), ""),
             "deadline": _local(detail.get("deadline")),
             "scopeName": notices.SCOPE_NAMES.get(detail.get("scope"), ""),
@@ -96,6 +96,15 @@ def _values(case: CaseRecord, detail: dict) -> dict:
             "rectifyDue": _local(detail.get("rectifyDue")),
             "decisionName": notices.DECISIONS.get(detail.get("decision"), ""),
             "deadlineName": notices.DEADLINES.get(detail.get("missed"), "")}
+
+
+def _department_name(code: str | None) -> str:
+    """A department as people know it (深圳市市场监督管理局), not by its code; the code
+    only if the registry does not know it."""
+    if not code:
+        return ""
+    from .catalogue import departments
+    return departments().get(code, {}).get("name") or code
 
 
 def _recipients(notice: notices.Notice, case: CaseRecord) -> list[str]:

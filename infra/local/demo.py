@@ -57,9 +57,26 @@ def code_of(base_code: str, dept: str, sequence: str = "01") -> str:
     return implementation_code(base_code, AREA, uscc, sequence)
 
 
-def load_catalogue() -> int:
+def load_departments() -> int:
+    """Register the shipped departments as the admin API does (POST /admin/departments:
+    the same contract model, the same service); those registered before are left."""
+    from chalicelib.contract import models
+    from chalicelib.domain import documents
+    from chalicelib.domain.errors import Conflict
+    registered = 0
     for dept in departments():
-        catalogue.save_department(dept["code"], dept["name"], dept["uscc"])
+        body = {"department": dept, "reason": "shipped demo departments"}
+        documents.conform(body, models.DepartmentChange)
+        try:
+            catalogue.register_department("system:demo-loader", body)
+        except Conflict:
+            continue
+        registered += 1
+    return registered
+
+
+def load_catalogue() -> int:
+    load_departments()
     catalogue.import_entries(catalogue_entries(), actor="system:demo-loader",
                              reason="shipped demo catalogue")
     return len(catalogue.import_published(items(), actor="system:demo-loader",

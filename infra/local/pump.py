@@ -29,6 +29,7 @@ from datetime import datetime, timezone
 import boto3
 from botocore.exceptions import ClientError
 
+from chalicelib.events import handlers
 from chalicelib.events.handlers import SOURCE_RESOURCES
 
 log = logging.getLogger("onewindow.local.pump")
@@ -150,24 +151,35 @@ class QueueSource:
         outcomes = self.pump.workers.map(lambda batch: self.pump.invoke(
             self.source, {"Records": [self._record(m) for m in batch]}), batches)
         done = []
-        for batch, ok in zip(batches, outcomes):
-            if ok:
+        for batch, outcome in zip(batches, outcomes):
+            if not outcome:      # the function failed: the whole batch again
+                self._retry_later(batch)
+                continue
+            if isinstance(outcome, frozenset):
+                # Reported failed on their own: back after the backoff, the rest done;
+                # not a failure of the function.
+                log.warning("%s: %d message(s) to be delivered again", self.name,
+                            len(outcome))
+                self._retry_later([m for m in batch if m["MessageId"] in outcome])
+                batch = [m for m in batch if m["MessageId"] not in outcome]
+            if batch:
                 done.extend(batch)
                 self.backoff.succeeded()
                 sent = batch[-1].get("Attributes", {}).get("SentTimestamp")
                 if sent:
                     self.lag.observe(int(sent) / 1000)
-            else:
-                # Hidden for the backoff delay, then retried; SQS counts the receives and
-                # moves a message that keeps failing to the dead-letter queue.
-                delay = max(1, round(self.backoff.failed()))
-                self.pump.sqs.change_message_visibility_batch(QueueUrl=self.url, Entries=[
-                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"],
-                     "VisibilityTimeout": delay} for i, m in enumerate(batch)])
         if done:
             self.pump.sqs.delete_message_batch(QueueUrl=self.url, Entries=[
                 {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)])
         return len(done)
+
+    def _retry_later(self, messages: list[dict]) -> None:
+        """Hidden for the backoff delay, then retried; SQS counts the receives and moves
+        a message that keeps failing to the dead-letter queue."""
+        delay = max(1, round(self.backoff.failed()))
+        self.pump.sqs.change_message_visibility_batch(QueueUrl=self.url, Entries=[
+            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"],
+             "VisibilityTimeout": delay} for i, m in enumerate(messages)])
 
 
 def _epoch(moment: datetime) -> float:
@@ -362,15 +374,22 @@ class EventPump:
     def stream(self) -> StreamSource:
         return next(s for s in self.sources if isinstance(s, StreamSource))
 
-    def invoke(self, source, event: dict) -> bool:
+    def invoke(self, source, event: dict) -> bool | frozenset[str]:
+        """Run the source's handler on `event`: True when it took it, False when it failed
+        (the whole batch is retried), or the ids of the messages it reported failed on
+        their own — a partial batch response, honoured only where the mapping reports
+        item failures, as in AWS; the function did not fail, so it is truthy."""
         try:
-            _handler(source.handler_string)(event, LambdaContext(source.name))
-            return True
+            answer = _handler(source.handler_string)(event, LambdaContext(source.name))
         except Exception:  # a failed handler is retried, as Lambda would
             with self._counts:
                 self.failures += 1
             log.exception("handler %s failed; the batch will be retried", source.name)
             return False
+        if getattr(source, "queue_arn", None) in handlers.REPORTS_ITEM_FAILURES and \
+                isinstance(answer, dict) and answer.get("batchItemFailures"):
+            return frozenset(item["itemIdentifier"] for item in answer["batchItemFailures"])
+        return True
 
     def _scheduled_event(self, source) -> dict:
         now = datetime.now(timezone.utc)

@@ -1,23 +1,27 @@
-"""Run the README's walk-through against a running local stack, command by command.
+"""Run the README against a running local stack: every `sh` block, top to bottom, in
+order, command by command (`Walk.readme`; `Walk.unrun` names any block it did not run).
 
-The README's `sh` blocks are read as a small shell: `NAME=$(tok <user>)` gets a demo
-user's token from the local OIDC issuer (password grant), `NAME=$(date +FORMAT)` the date,
-`NAME=value` sets a variable, `curl …` is sent over HTTP (method, headers, body,
-`-d @file`, `> file`, `-o file` for bytes such as a PDF), `make …` and `.venv/bin/python -m …` run as the reader would run
-them (with the environment the local stack wrote), the `tok` function is skipped, and any
-other line (`openssl`, `python3`, `printf`, `NAME=$(…)`) runs in bash with the walk's
-variables, in a directory of the walk's own where the files it writes are. What a
-command's comment promises is checked:
+The README's `sh` blocks are read as a small shell: the `tok` function is defined as
+written and `NAME=$(tok <user>)` runs in bash with it (a token from the local OIDC issuer,
+password grant); `NAME=$(date +FORMAT)` the date; `NAME=value` sets a variable (but `API`
+and `ISSUER`: the stack under test has ports of its own); `make run` is the stack under
+test (started as the Makefile's `run` recipe starts it: checked); `make test` the suite
+this walk belongs to (its recipe checked, not run again from inside itself); `curl …` is
+sent over HTTP (method, headers, body, `-d @file`, `> file`, `-o file` for bytes such as
+a PDF); other `make …` and `.venv/bin/python -m …` run as the reader would run them (with
+the environment the local stack wrote); and any other line (`openssl`, `python3`,
+`printf`, `NAME=$(…)`) runs in bash with the walk's variables, in a directory of the
+walk's own where the files it writes are. What a command's comment promises is checked:
 `409 <code>` an error with that code, `status <n>` / `-> <n>` the case's status, text in
 backquotes a 2xx answer showing it (variables expanded), `exit <n>` a command's exit
 status; otherwise a 2xx (or 0). A command that prints a JSON object is an answer like a
-curl's. The workflow runs asynchronously, so an
-answer that is not yet the promised one is asked again for a while, as a reader would.
-The README's placeholders: `NAME=…` with a `…` in it and the comment "the <field> from
-above" takes that field of the last answer that had it (`CASE=4403002026…` the case
-number), `X-Query-Password: 123456` the last case's query password, `<licenseId>` the
-license of the case.
+curl's. The workflow runs asynchronously, so an answer that is not yet the promised one
+is asked again for a while, as a reader would. The README's placeholders: `NAME=…` with a
+`…` in it and the comment "the <field> from above" takes that field of the last answer
+that had it (`CASE=4403002026…` the case number), `X-Query-Password: 123456` the last
+case's query password, `<licenseId>` the license of the case.
 """
+import itertools
 import json
 import os
 import re
@@ -28,20 +32,32 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlencode
-
-from infra.local.oidc import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 
 
+def sh_blocks() -> list[tuple[str, str]]:
+    """Every ```sh block of the README in order, each with the heading it is under."""
+    found, heading, block = [], "", None
+    for line in README.read_text("utf-8").splitlines():
+        if block is not None:
+            if line.startswith("```"):
+                found.append((heading, "\n".join(block)))
+                block = None
+            else:
+                block.append(line)
+        elif line.startswith("```sh"):
+            block = []
+        elif line.startswith("#"):
+            heading = line
+    assert block is None, "a ```sh block of the README is not closed"
+    return found
+
+
 def blocks(after_heading: str) -> str:
-    """The first ```sh block after a heading of the README."""
-    text = README.read_text("utf-8")
-    start = text.index(after_heading)
-    body = text.index("```sh", start) + len("```sh")
-    return text[body:text.index("```", body)]
+    """The first ```sh block under a heading of the README."""
+    return next(block for heading, block in sh_blocks() if heading.startswith(after_heading))
 
 
 def commands(block: str) -> list[tuple[str, str]]:
@@ -84,6 +100,10 @@ class Walk:
         self.answers: list[tuple[str, int, dict]] = []
         self.runs: list[tuple[str, int, str]] = []  # command, exit status, output
         self.local_dir = local_dir  # the stack's files (infra/local/paths.py)
+        self.functions = ""  # shell functions the README defines (tok)
+        self.ran: list[tuple[str, str]] = []  # the README blocks run, in order
+        # Where each block's answers and runs begin: heading -> (answers, runs).
+        self.marks: dict[str, tuple[int, int]] = {}
         # Where the reader's files go (what curl saves, what the shell lines write).
         self.workdir = Path(tempfile.mkdtemp(prefix="readme-walk-"))
 
@@ -94,14 +114,37 @@ class Walk:
         for code, comment in steps:
             self.do(code, comment)
 
+    def readme(self) -> None:
+        """Every sh block of the README, top to bottom."""
+        for heading, block in sh_blocks():
+            self.marks.setdefault(heading, (len(self.answers), len(self.runs)))
+            self.run(commands(block))
+            self.ran.append((heading, block))
+
+    def unrun(self) -> list[str]:
+        """The headings of README blocks this walk did not run (in full, in order)."""
+        return [heading for (heading, block), ran in
+                zip(sh_blocks(), self.ran + [None] * len(sh_blocks()))
+                if ran != (heading, block)]
+
+    def section(self, heading: str) -> tuple[list, list]:
+        """The answers and the runs of the block under `heading` (up to the next one's)."""
+        starts = sorted(self.marks.values())
+        begin = self.marks[next(h for h in self.marks if h.startswith(heading))]
+        end = next((s for s in starts if s > begin), (len(self.answers), len(self.runs)))
+        return self.answers[begin[0]:end[0]], self.runs[begin[1]:end[1]]
+
     def do(self, code: str, comment: str) -> None:
-        token = re.fullmatch(r"(\w+)=\$\(tok (\w+)\)", code)
-        if token:
-            form = urlencode({"grant_type": "password", "username": token.group(2),
-                              "password": DEMO_PASSWORD}).encode()
-            self.vars[token.group(1)] = self._send(
-                "POST", f"{self.issuer}/token",
-                {"Content-Type": "application/x-www-form-urlencoded"}, form)[1]["access_token"]
+        if code.startswith("tok()"):
+            self.functions += code + "\n"
+            return
+        if code == "make run":
+            # The stack under test: started as the Makefile's run recipe starts it.
+            assert "$(BIN)/python -m infra.local.server " in _recipe("run"), _recipe("run")
+            return
+        if code == "make test":
+            # This walk is part of the suite `make test` runs: its recipe, not a rerun.
+            assert "$(BIN)/python -m pytest" in _recipe("test"), _recipe("test")
             return
         today = re.fullmatch(r"(\w+)=\$\(date \+([^)]+)\)", code)
         if today:
@@ -126,7 +169,7 @@ class Walk:
             self.curl(code, comment)
         elif code.startswith(("make ", ".venv/bin/python -m ")):
             self.command(code, comment)
-        elif not code.startswith("tok()"):
+        else:
             self.shell(code, comment)
 
     def last(self, field: str) -> str:
@@ -160,7 +203,7 @@ class Walk:
         """Any other line, in bash (errors stop it), as the reader's shell would."""
         env = {**self._env(), **self.vars}
         return self._finish(code, comment, subprocess.run(
-            ["bash", "-eo", "pipefail", "-c", code], cwd=self.workdir, env=env,
+            ["bash", "-eo", "pipefail", "-c", self.functions + code], cwd=self.workdir, env=env,
             capture_output=True, text=True, timeout=120))
 
     def _finish(self, code: str, comment: str, done) -> str:
@@ -244,6 +287,14 @@ class Walk:
                 return response.status, json.loads(raw or b"null")
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"null")
+
+
+def _recipe(target: str) -> str:
+    """The recipe of a target of the Makefile."""
+    lines = (ROOT / "Makefile").read_text("utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{target}:"))
+    return "\n".join(itertools.takewhile(lambda line: line.startswith("\t"),
+                                         lines[start + 1:]))
 
 
 def _expectation(comment: str):

@@ -9,10 +9,8 @@ import pytest
 from infra.local import demo
 
 from tests.hostile import CASES
-from tests.pdfs import read_pdf
 
 from .local_stack import Api, started
-from .readme_walk import Walk, blocks, commands
 
 
 @pytest.fixture(scope="module")
@@ -135,63 +133,6 @@ def test_the_local_stack_answers_an_unknown_path_with_a_json_404(local_stack):
         assert answer.getheader("X-Request-Id") == body["requestId"]
         assert answer.getheader("Content-Type").startswith("application/json")
         assert answer.getheader("Cache-Control") == "no-store"
-
-
-def test_the_readme_walk_through_works_as_written(local_stack):
-    """Every curl of the README's walk-through, in order, answered as its comment says:
-    one case to a verified license; then, from a fresh accepted case, a claim, a
-    reviewer's supplement, a special procedure and a withdrawal."""
-    walk = Walk(local_stack.url, local_stack.issuer)
-    one_case = commands(blocks("## Walk through one case with curl"))
-    walk.run(one_case)
-    assert walk._case()["status"] == 11
-    assert [a[1] for a in walk.answers if "/licenses/verify?" in a[0]] == [200]
-    assert walk.answers[-1][2]["valid"] is True
-
-    intake = [(code.replace("demo-1", "demo-2"), comment) for code, comment in one_case
-              if "POST $API/cases " in code or code.startswith("CASE=")
-              or "-A1/decision" in code]
-    assert len(intake) == 3
-    walk.run(intake)
-    walk.run(commands(blocks("### Claim, supplement by a reviewer")))
-    def statuses(case):
-        return [e["status"] for e in case["timeline"] if e["action"] == "status"]
-    # Withdrawn from 8, or from 10 when it came before the stream moved the case on.
-    case = Api(local_stack.url, local_stack.issuer).until(walk._case, lambda c: statuses(c) in (
-        [1, 3, 8, 6, 7, 8, 9, 10, 8, 14], [1, 3, 8, 6, 7, 8, 9, 10, 14]))
-    assert [p["kind"] for p in case["clock"]["pauses"]] == ["supplement", "special_procedure"]
-    assert {t["taskId"].split("-", 1)[1]: t["state"] for t in case["tasks"]} == {
-        "A1": "decided", "R1-SCJG": "cancelled"}
-
-
-def test_the_readme_materials_and_licenses_walk_through_works_as_written(local_stack):
-    """Upload a material, get a 营业执照, apply naming both, verify the license with
-    openssl from the published keys, revoke it and see verification say so, read the
-    holder's access log: as the README's section says, each answer as its comment says."""
-    walk = Walk(local_stack.url, local_stack.issuer, local_stack.local_dir)
-    walk.run([(code, comment) for code, comment in
-              commands(blocks("## Walk through one case with curl"))
-              if "$(tok" in code or code.startswith(("J=", "tok()"))])
-    walk.run(commands(blocks("### Materials and e-licenses")))
-    answers = {what: body for what, _, body in walk.answers}
-    food = answers[f"GET {local_stack.url}/cases/{walk.vars['FOOD']}"]
-    named = {m["name"]: m for m in food["materials"]}
-    assert named["营业执照"]["license"]["identifier"] == walk.vars["YZ"]
-    assert named["营业执照"]["license"]["trustLevel"] == "A"
-    assert named["经营场所平面图和设备布局图"]["materialId"] == walk.vars["PLAN"]
-    verdict = answers[f"POST {local_stack.url}/licenses/verify?purpose="
-                      "%E5%BC%80%E6%88%B7%E6%A0%B8%E9%AA%8C"]
-    assert (verdict["valid"], verdict["status"]) == (False, "revoked")
-    # The company's log (its other licenses' uses too, when other walks ran first).
-    log = [e for e in answers[f"GET {local_stack.url}/me/access-log"]["entries"]
-           if e.get("licenseId") == walk.vars["YZ"]]
-    assert [(e["action"], e.get("caseNo"), e.get("purpose")) for e in log] == [
-        ("verify", None, "开户核验"),
-        ("use", walk.vars["FOOD"], "食品经营许可（新办）：营业执照（免提交）")]
-    # The PDF the company saved: the license's text, and the QR code of its status.
-    printed = read_pdf((walk.workdir / "营业执照.pdf").read_bytes())
-    assert "营业执照" in printed.flat and walk.vars["YZ"] in printed.flat
-    assert printed.scanned == [f"{local_stack.url}/licenses/{walk.vars['YZ']}/status"]
 
 
 def _exchange(local_stack, raw: bytes, half_close: bool = True,

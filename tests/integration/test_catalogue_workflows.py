@@ -131,6 +131,9 @@ def test_an_immediate_item_concludes_on_acceptance(stack, monkeypatch):
     _accept(stack, created["caseNo"], dept="RSJ", user="rsj")
     case = stack.wait_status(created["caseNo"], 11)
     assert [t["kind"] for t in case["tasks"]] == ["acceptance"]
+    # No review stage, yet it passes through 8 as docs/glossary.md says: 3 → 8 → 11.
+    assert stack.pump.run_until(lambda: [e["status"] for e in stack.case(
+        created["caseNo"])["timeline"] if e["action"] == "status"] == [1, 3, 8, 11], 10)
     assert case["licenseId"] is None
 
 

@@ -140,3 +140,18 @@ def test_after_a_key_rotation_older_licenses_verify_from_the_published_key(stack
         later, before["signature"]))}
     assert stack.call("POST", "/licenses/verify", body={
         "license": later, "signature": signature, "purpose": "开户核验"}).data["reason"] == "key_not_valid_then"
+
+
+def test_the_published_keys_are_cacheable_briefly_and_a_license_is_not(stack):
+    """The JWKS (and its PEM listing) is public and the same for everyone: shared caches
+    may keep it for a few minutes; a holder's license stays out of every cache."""
+    signed, _ = _issued(stack)
+    for path in ("/.well-known/license-keys", "/licenses/keys"):
+        answer = stack.call("GET", path)
+        assert answer.status_code == 200
+        assert answer.headers["Cache-Control"] == "public, max-age=300", path
+    held = stack.call("GET", f"/licenses/{signed['license']['identifier']}", "company")
+    assert held.status_code == 200 and held.headers["Cache-Control"] == "no-store"
+    document = stack.call("GET", "/openapi.json").data
+    for path in ("/.well-known/license-keys", "/licenses/keys"):
+        assert "Cache-Control" in document["paths"][path]["get"]["responses"]["200"]["headers"]

@@ -64,8 +64,10 @@ def test_a_case_tells_its_applicant_and_departments_once_each(stack):
     assert mine["received"]["text"].startswith("【一网通办】您申请的“公共场所卫生许可")
     assert case["licenseId"] in mine["concluded"]["text"]
     assert mine["concluded"]["channels"] == ["inapp", "sms"]
-    # Each department that got a task heard of it in its inbox, once.
-    for user, dept in (("clerk", "ZWFW"), ("wsjk", "WSJK"), ("xfjy", "XFJY")):
+    # Each department that got a task heard of it in its inbox, once, named by its name
+    # (the registry's), not its code.
+    for user, dept in (("clerk", "深圳市政务服务数据管理局"), ("wsjk", "深圳市卫生健康委员会"),
+                       ("xfjy", "深圳市消防救援支队")):
         tasks = [n for n in _inbox(stack, user) if n["caseNo"] == case_no]
         assert [n["type"] for n in tasks] == ["task_created"], user
         assert tasks[0]["text"].startswith(f"【待办】{dept} 有新的")

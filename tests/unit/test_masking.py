@@ -152,7 +152,8 @@ NOT_FREE_TEXT = {
                     "materials.*.name", "materials.*.licenseId"},
     "MaterialUpload": {"material", "holder"},
 }
-PUBLIC_TEXT = {"EntryChange", "ItemChange"}
+# The catalogue's and the department registry's public text (its reason is still masked).
+PUBLIC_TEXT = {"EntryChange", "ItemChange", "DepartmentChange", "DepartmentDocument"}
 
 
 def _text_fields(model) -> set[str]:

@@ -93,3 +93,22 @@ def test_under_the_lead_rule_only_the_lead_department_can_end_review():
         {"name": "joint", "days": 2, "departments": ["B", "C"], "rule": "lead", "lead": "C"}]}}
     departments = workflow_input("C1", lead, date(2026, 11, 20))["stages"][0]["departments"]
     assert [(d["dept"], d["veto"]) for d in departments] == [("B", False), ("C", True)]
+
+
+def test_a_region_calendar_ships_under_chalicelib_calendars_and_loads_by_relative_path(
+        tmp_path, monkeypatch):
+    """OW_CALENDAR_FILE names a file of the package (`chalicelib/calendars/…`) relative to
+    its root, as docs/deploy.md and the runbook say, whatever the working directory."""
+    from types import SimpleNamespace
+
+    from chalicelib import wiring
+    assert (wiring.PACKAGE_ROOT / "chalicelib" / "calendars").is_dir()
+    calendars = tmp_path / "chalicelib" / "calendars"
+    calendars.mkdir(parents=True)
+    (calendars / "2027.json").write_text(
+        '{"2027": {"holidays": ["2027-01-01"], "workdays": ["2027-02-13"]}}', "utf-8")
+    monkeypatch.setattr(wiring, "PACKAGE_ROOT", tmp_path)
+    monkeypatch.chdir(tmp_path.parent)  # not the package root
+    wiring._load_calendar(SimpleNamespace(calendar_file="chalicelib/calendars/2027.json"))
+    assert workdays.is_workday(date(2027, 2, 13))       # a Saturday worked (调休)
+    assert not workdays.is_workday(date(2027, 1, 1))

@@ -11,12 +11,18 @@ def history(code: str, limit: int = 50, cursor: str | None = None) -> dict:
     known_code(code)
     if not is_entry(code) and latest_version(code) is None:
         raise NotFound(f"no service item {code}", field="code")
-    page = ItemsTableRecord.query(code, ItemsTableRecord.sk.startswith("H#"), limit=limit,
-                                  last_evaluated_key=decode_cursor(cursor, f"history/{code}"))
-    changes = [{"at": r.at, "action": r.action, "version": r.version, "actor": r.actor,
-                "reason": r.reason, **({"detail": r.detail} if r.detail else {})}
-               for r in page if isinstance(r, ItemHistoryRecord)]
-    return {"code": code, "history": changes, "next": encode_cursor(page.last_evaluated_key, f"history/{code}")}
+    return changes(code, code, limit, cursor)
+
+
+def changes(key: str, code: str, limit: int = 50, cursor: str | None = None) -> dict:
+    """One page of the history records kept under `key`, for `code`, oldest first."""
+    page = ItemsTableRecord.query(key, ItemsTableRecord.sk.startswith("H#"), limit=limit,
+                                  last_evaluated_key=decode_cursor(cursor, f"history/{key}"))
+    found = [{"at": r.at, "action": r.action, "version": r.version, "actor": r.actor,
+              "reason": r.reason, **({"detail": r.detail} if r.detail else {})}
+             for r in page if isinstance(r, ItemHistoryRecord)]
+    return {"code": code, "history": found,
+            "next": encode_cursor(page.last_evaluated_key, f"history/{key}")}
 
 
 def versions(code: str) -> dict:

@@ -1,0 +1,34 @@
+"""A department of the region's registry: what a well-formed one is, what may change."""
+from .errors import ValidationError
+from .identifiers import is_valid_id_number
+
+FIELDS = ("code", "name", "uscc", "sealName", "contacts", "parentArea")
+
+
+def check_department(doc: dict, code: str | None = None,
+                     registered: dict | None = None) -> dict:
+    """The registry's record of a department from a request's `department` (already of
+    the contract's shape). Registering (`code` None) names its code; a change keeps the
+    path's `code` and the USCC `registered` with it — the codes of the items the
+    department implements carry its USCC, so a reorganised department is registered anew."""
+    named = doc.get("code")
+    if code is None and not named:
+        raise ValidationError("a department is registered with its code",
+                              field="department.code")
+    if code is not None and named not in (None, code):
+        raise ValidationError("a department keeps its code", field="department.code")
+    uscc = doc["uscc"]
+    if not is_valid_id_number(uscc, "legal"):
+        raise ValidationError("not a valid unified social credit code (USCC)",
+                              field="department.uscc")
+    if registered is not None and registered["uscc"] != uscc:
+        raise ValidationError("a department keeps its USCC (its items' codes carry it); "
+                              "register a reorganised department under a new code",
+                              field="department.uscc")
+    name = doc["name"].strip()
+    if not name:
+        raise ValidationError("a department needs a name", field="department.name")
+    return {"code": code or named, "name": name, "uscc": uscc,
+            "sealName": (doc.get("sealName") or "").strip() or None,
+            "contacts": list(doc.get("contacts") or []),
+            "parentArea": doc.get("parentArea")}
