@@ -240,7 +240,7 @@ class CaseCreated(Response):
     status: int
     statusLabel: Annotated[str, Meta(examples=["已接件"])]
     itemCode: ItemCode
-    itemVersion: str
+    itemVersion: Annotated[int, Meta(ge=1, description="the item version it applied under (as GET /items/{code}/versions/{version})")]
     createdAt: Timestamp
     promisedBy: Date
     deadlineBasis: DeadlineBasis
@@ -330,7 +330,7 @@ class Case(Response):
     status: Annotated[int, Meta(ge=1, le=15, description="docs/glossary.md lists them")]
     statusLabel: str
     itemCode: ItemCode
-    itemVersion: str
+    itemVersion: Annotated[int, Meta(ge=1, description="the item version it applied under (as GET /items/{code}/versions/{version})")]
     applicant: CaseApplicant
     createdAt: Timestamp
     timeline: Annotated[list[TimelineEntry], Meta(

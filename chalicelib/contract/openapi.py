@@ -42,10 +42,11 @@ class Operation:
 OPERATIONS: list[Operation] = []
 
 INFO = {
-    "title": "OneWindow API (一网通办)",
+    # ASCII: generators name the client package after it (one_window_api_client).
+    "title": "OneWindow API",
     "version": "1.0.0",
     "description": (
-        "一网通办: apply for government services through one window, approve across "
+        "一网通办 (OneWindow): apply for government services through one window, approve across "
         "departments, verify electronic licenses.\n\n"
         "Errors are JSON `{error: {code, message, field?, detail?}, requestId}`; `message` "
         "follows Accept-Language (zh-CN by default, en). Every response carries "
@@ -97,7 +98,7 @@ def _parameters(op: Operation) -> list[dict]:
     params = []
     for name in _path_names(documented_path(op.path)):
         params.append({"name": name, "in": "path", "required": True,
-                       "schema": {"type": "string", "minLength": 1, "maxLength": 200}})
+                       "schema": PATH_SCHEMAS.get(name, PATH_TEXT)})
     for name, schema, required, what in op.query:
         params.append({"name": name, "in": "query", "required": required,
                        "description": what, "schema": schema})
@@ -108,6 +109,11 @@ def _parameters(op: Operation) -> list[dict]:
                    "description": "zh-CN (default) or en: the language of error messages",
                    "schema": {"type": "string"}})
     return params
+
+
+PATH_TEXT = {"type": "string", "minLength": 1, "maxLength": 200}
+# Path parameters that are not text: an item version is the integer its documents carry.
+PATH_SCHEMAS = {"version": {"type": "integer", "minimum": 1, "maximum": 9999}}
 
 
 def _path_names(path: str) -> list[str]:
@@ -126,7 +132,7 @@ def _preflight(path: str) -> dict:
             "summary": "CORS preflight: 204, with the CORS headers for an allowed origin",
             "tags": ["meta"], "security": [],
             "parameters": [{"name": name, "in": "path", "required": True,
-                            "schema": {"type": "string", "minLength": 1}}
+                            "schema": PATH_SCHEMAS.get(name, PATH_TEXT)}
                            for name in _path_names(path)],
             "responses": {"204": {"description": "the methods the path takes, in Allow",
                                   "headers": {"X-Request-Id": {

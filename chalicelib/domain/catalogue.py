@@ -197,7 +197,7 @@ def workflow_input(case_no: str, item: dict, applied_on: date) -> dict:
         # one crosses a year whose schedule is computed (see domain/workdays.py).
         "calendar": span_basis(applied_on, last),
         "itemCode": item["code"],
-        "itemVersion": str(item["version"]),
+        "itemVersion": int(item["version"]),
         "acceptance": {"dept": process["acceptanceDept"], "deadline": accept_by.isoformat()},
         "stages": stages,
         "reviews": [{"stage": stage["stage"], **department}

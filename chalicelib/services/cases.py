@@ -189,7 +189,7 @@ def _created(record: CaseRecord) -> dict:
     return {"caseNo": record.pk,
             "queryPassword": query_passwords.issue(record.pk),
             "status": record.status, "statusLabel": LABELS[Status(record.status)],
-            "itemCode": record.itemCode, "itemVersion": record.itemVersion,
+            "itemCode": record.itemCode, "itemVersion": int(record.itemVersion),
             "createdAt": record.createdAt, "promisedBy": record.promisedBy,
             "deadlineBasis": record.deadlineBasis, "workflow": record.workflow or "started"}
 
@@ -272,7 +272,7 @@ def public_view(case_no: str, password: str, source: str | None = None) -> dict:
               else applicant.name, "idNumber": mask_id(applicant.idNumber)}
     return {"caseNo": case.pk, "status": case.status,
             "statusLabel": LABELS[Status(case.status)], "itemCode": case.itemCode,
-            "itemVersion": case.itemVersion, "itemName": case.itemName,
+            "itemVersion": int(case.itemVersion), "itemName": case.itemName,
             "applicant": holder, "createdAt": case.createdAt, "promisedBy": case.promisedBy,
             "updatedAt": case.updatedAt}
 
@@ -317,8 +317,8 @@ def case_view(case: CaseRecord, events, tasks, staff: bool = True) -> dict:
     agent_id = applicant.pop("agentIdNumber", None)
     result = {
         "caseNo": case.pk, "status": case.status, "statusLabel": LABELS[Status(case.status)],
-        "itemCode": case.itemCode, "itemVersion": case.itemVersion, "itemName": case.itemName,
-        "applicant": {k: v for k, v in applicant.items() if v is not None},
+        "itemCode": case.itemCode, "itemVersion": int(case.itemVersion),
+        "itemName": case.itemName, "applicant": {k: v for k, v in applicant.items() if v is not None},
         "appliedVia": case.appliedVia, "createdAt": case.createdAt,
         "promisedBy": case.promisedBy, "deadlineBasis": case.deadlineBasis,
         "updatedAt": case.updatedAt,

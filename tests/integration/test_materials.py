@@ -415,7 +415,7 @@ def test_a_version_that_wants_materials_complete_refuses_an_online_application_w
         for name in mandatory if name != BUSINESS_LICENSE]
     complete = stack.call("POST", "/cases", "company", another(FOOD, 1, materials=named))
     assert complete.status_code == 201, complete.data
-    assert stack.case(complete.data["caseNo"])["itemVersion"] == "2"
+    assert stack.case(complete.data["caseNo"])["itemVersion"] == 2
     # One short is refused, naming what is missing; at the counter the clerk checks.
     short = stack.call("POST", "/cases", "company", application(FOOD, materials=named[1:]))
     assert short.status_code == 400 and BUSINESS_LICENSE in short.data["error"]["detail"]

@@ -127,3 +127,26 @@ def test_the_openapi_document_declares_the_bearer_token_and_the_stages_provider(
     assert doc["security"] == [{"bearer": []}]
     assert doc["paths"]["/health"]["get"]["security"] == []
     assert "oidc" not in document()["components"]["securitySchemes"]
+
+
+def _document() -> dict:
+    import app  # noqa: F401  (registers the routes)
+    from chalicelib.contract.openapi import document
+    return document()
+
+
+def test_an_item_version_has_one_type_everywhere_and_identifiers_their_real_format():
+    from chalicelib.domain.identifiers import parse_license_identifier
+    doc = _document()
+    schemas = doc["components"]["schemas"]
+    assert schemas["ItemSummary"]["properties"]["version"]["type"] == "integer"
+    for model in ("Case", "CaseCreated"):
+        assert schemas[model]["properties"]["itemVersion"]["type"] == "integer", model
+    versions = [p["schema"] for item in doc["paths"].values() for op in item.values()
+                for p in op.get("parameters", []) if p["name"] == "version"]
+    assert versions and all(s["type"] == "integer" for s in versions)
+    # The example a client copies is an identifier the server could have issued.
+    example = schemas["MaterialRef"]["properties"]["licenseId"]["anyOf"][0]["examples"][0]
+    assert parse_license_identifier(example)["serial"]
+    # Generators name the package after the title: ASCII; the Chinese name is described.
+    assert doc["info"]["title"].isascii() and "一网通办" in doc["info"]["description"]
