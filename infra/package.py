@@ -362,7 +362,12 @@ def merge_template(stage: str) -> dict:
     # Named as the 5xx alarm's ApiName dimension says.
     # Stage throttling: a client hammering the API (query-password guessing, a runaway
     # script) meets API Gateway's 429 before it reaches a function.
+    # Binary media types */*: API Gateway turns a base64 answer (a printed license's PDF)
+    # into bytes whatever the caller's Accept (a generated client sends */*); text answers
+    # (isBase64Encoded false) pass as they are, request bodies reach Chalice base64-encoded
+    # and are decoded by it.
     resources["RestAPI"] = {"Properties": {
+        "DefinitionBody": {"x-amazon-apigateway-binary-media-types": ["*/*"]},
         "TracingEnabled": True, "Name": API_NAME,
         "MethodSettings": [{"ResourcePath": "/*", "HttpMethod": "*",
                             "ThrottlingRateLimit": {"Ref": "ApiThrottleRate"},

@@ -25,6 +25,7 @@ class Operation:
     tag: str
     returns: type | None    # response model; None: no JSON body (HTML, 204, 304)
     status: int = 200
+    also: tuple[tuple[int, str], ...] = ()   # other successes, same body: (status, when)
     body: type | None = None
     body_required: bool = True
     public: bool = False    # no bearer token needed
@@ -112,8 +113,11 @@ def _parameters(op: Operation) -> list[dict]:
 
 
 PATH_TEXT = {"type": "string", "minLength": 1, "maxLength": 200}
-# Path parameters that are not text: an item version is the integer its documents carry.
-PATH_SCHEMAS = {"version": {"type": "integer", "minimum": 1, "maximum": 9999}}
+MONTH = {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "examples": ["2026-11"]}
+# Path parameters that are not any text: an item version is the integer its documents
+# carry; a month is YYYY-MM.
+PATH_SCHEMAS = {"version": {"type": "integer", "minimum": 1, "maximum": 9999},
+                "month": MONTH}
 
 
 def _path_names(path: str) -> list[str]:
@@ -142,10 +146,11 @@ def _preflight(path: str) -> dict:
 def _body_schema(media_type: str) -> dict:
     """A body that is not a model: any object for JSON, text for text, bytes otherwise."""
     if media_type == "application/json":
-        return {"type": "object"}
+        return {"type": "object", "additionalProperties": True}
     if media_type.startswith("text/"):
         return {"type": "string"}
-    return {"type": "string", "contentMediaType": media_type}
+    # format binary as well: what generators (openapi-python-client) read as a file.
+    return {"type": "string", "format": "binary", "contentMediaType": media_type}
 
 
 def _operation(op: Operation, ref) -> dict:
@@ -169,6 +174,8 @@ def _operation(op: Operation, ref) -> dict:
         success = {"description": op.description or "OK", "headers": success_headers,
                    "content": {"application/json": content}}
     responses = {str(op.status): success}
+    for status, when in op.also:
+        responses[str(status)] = {**success, "description": when}
     if "ETag" in op.response_headers and op.method == "get":
         responses["304"] = {"description": "not modified (If-None-Match matched)",
                             "headers": {"X-Request-Id": {
@@ -198,6 +205,7 @@ def document(oidc_issuer: str | None = None) -> dict:
                     {_error_model()}, key=lambda m: m.__name__)
     refs, components = msgspec.json.schema_components(
         models, ref_template="#/components/schemas/{name}")
+    _add_rules(components)
     by_model = dict(zip(models, refs))
 
     def ref(model):
@@ -225,6 +233,28 @@ def document(oidc_issuer: str | None = None) -> dict:
             "responses": {f"E{s}": _error_response(s) for s in statuses},
         },
     }
+
+
+def _add_rules(components: dict) -> None:
+    """The rules msgspec cannot generate (contract/models.py SCHEMA_RULES) into their
+    schemas; every free-form object left declared open (`additionalProperties: true`), so
+    that generated types take its fields instead of none."""
+    from .models import SCHEMA_RULES
+    for name, rule in SCHEMA_RULES.items():
+        components[name].update(rule)
+    _open_free_forms(components)
+
+
+def _open_free_forms(node) -> None:
+    if isinstance(node, dict):
+        if node.get("type") == "object" and "properties" not in node and \
+                "additionalProperties" not in node:
+            node["additionalProperties"] = True
+        for value in node.values():
+            _open_free_forms(value)
+    elif isinstance(node, list):
+        for value in node:
+            _open_free_forms(value)
 
 
 def _security_schemes(issuer: str | None) -> dict:

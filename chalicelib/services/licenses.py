@@ -424,7 +424,7 @@ def verify(body, principal: identity.Principal | None = None,
     """Answer valid / invalid with the reason; anyone may ask, no login needed. The
     signature is checked as anyone would offline (domain/license_proof.py); a license of
     this region is then looked up in its library, and the verification logged for its
-    holder with the purpose the verifier states (not needed from the holder)."""
+    holder with the purpose the verifier states (the holder's own verification is not)."""
     if not isinstance(body, dict):
         raise ValidationError("the request body must be a JSON object", field="body")
     document, signature = body.get("license"), body.get("signature")
@@ -433,11 +433,10 @@ def verify(body, principal: identity.Principal | None = None,
     if not isinstance(signature, dict) or not isinstance(signature.get("value"), str) \
             or not isinstance(signature.get("keyId"), str):
         raise ValidationError("signature must carry keyId and value", field="signature")
-    purpose = organisation = None
-    # Anyone but the holder states a purpose (an annotated copy carries one); an
-    # anonymous caller cannot be the holder.
-    if body.get("purpose") is not None or (principal is None and "annotation" not in body):
-        purpose = usage.stated_purpose(body.get("purpose"))
+    organisation = None
+    # Every verifier states a purpose (api/licenses.py takes it from the query); the
+    # holder's own verification is not logged all the same.
+    purpose = usage.stated_purpose(body.get("purpose"))
     if body.get("organisation"):
         organisation = mask_text(str(body["organisation"]))
     verdict = license_proof.verify(body, known_keys(), clock.local_date(clock.now()))
@@ -451,14 +450,11 @@ def verify(body, principal: identity.Principal | None = None,
     except LicenseRecord.DoesNotExist:
         return {**answer, "valid": False, "reason": "not_in_library"}
     if not _holds(principal, record):
-        # An annotated copy says what it was given for; a verifier may say more.
-        given = (verdict.annotation or {}).get("purpose")
-        stated = purpose or given or usage.stated_purpose(None)
         if principal is None:   # repeats folded, bounded per day (services/usage.py)
-            usage.anonymous_verification(record, purpose=stated, organisation=organisation,
+            usage.anonymous_verification(record, purpose=purpose, organisation=organisation,
                                          source=source)
         else:
-            usage.record(record, "verify", principal=principal, purpose=stated,
+            usage.record(record, "verify", principal=principal, purpose=purpose,
                          organisation=organisation, source=source)
     status = public_status(record)
     answer.update({k: status[k] for k in ("status", "statusReason", "statusSince",

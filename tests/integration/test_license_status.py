@@ -170,6 +170,9 @@ def test_the_license_as_pdf_reads_as_signed_and_its_qr_code_scans_to_the_status_
         # The font travels with the file (a subset: only the glyphs used), so the page
         # prints the same where no Chinese font is installed.
         assert [name.split("+")[1] for name in read.fonts] == ["NotoSansCJKSC"]
+        # A caller that takes anything (a generated client, a browser: */*) gets the PDF.
+        anything = stack.call("GET", path, "company", headers={"Accept": "*/*"})
+        assert anything.status_code == 200 and anything.body.startswith(b"%PDF-")
         # A caller that does not ask for a PDF is told how to, and nothing is read.
         refused = stack.call("GET", f"{path}?purpose=存档", "wsjk",
                              headers={"Accept": "application/json"})
