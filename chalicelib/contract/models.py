@@ -1108,6 +1108,9 @@ def _only_with(field: str, decision: str) -> dict:
             "then": {"properties": {"decision": {"const": decision}}}}
 
 
+# Text fields that are names (no line break or tab either: domain/payload.NAME_ALLOWS).
+NAME_FIELDS = {"Applicant": ("name",), "LicenseChanges": ("holder",)}
+
 # Rules the server checks that the models' own schemas cannot state, added to their schemas
 # in the OpenAPI document (contract/openapi.py) so that a client learns them from it.
 SCHEMA_RULES: dict[str, dict] = {

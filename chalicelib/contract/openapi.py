@@ -102,22 +102,30 @@ def _parameters(op: Operation) -> list[dict]:
                        "schema": PATH_SCHEMAS.get(name, PATH_TEXT)})
     for name, schema, required, what in op.query:
         params.append({"name": name, "in": "query", "required": required,
-                       "description": what, "schema": schema})
+                       "description": what, "schema": _name_text(schema)})
     for name, schema, what in op.headers:
         params.append({"name": name, "in": "header", "required": False,
-                       "description": what, "schema": schema})
+                       "description": what, "schema": _name_text(schema)})
     params.append({"name": "Accept-Language", "in": "header", "required": False,
                    "description": "zh-CN (default) or en: the language of error messages",
                    "schema": {"type": "string"}})
     return params
 
 
-PATH_TEXT = {"type": "string", "minLength": 1, "maxLength": 200}
+PATH_TEXT = {"type": "string", "minLength": 1, "maxLength": 200,
+             "not": {"$ref": "#/components/schemas/HiddenInName"}}
 MONTH = {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "examples": ["2026-11"]}
 # Path parameters that are not any text: an item version is the integer its documents
 # carry; a month is YYYY-MM.
 PATH_SCHEMAS = {"version": {"type": "integer", "minimum": 1, "maximum": 9999},
                 "month": MONTH}
+
+
+def _name_text(schema: dict) -> dict:
+    """A parameter's text refuses control and format characters (api/http.query_param)."""
+    if schema.get("type") == "string" and "enum" not in schema:
+        return {**schema, "not": {"$ref": "#/components/schemas/HiddenInName"}}
+    return schema
 
 
 def _path_names(path: str) -> list[str]:
@@ -238,11 +246,65 @@ def document(oidc_issuer: str | None = None) -> dict:
 def _add_rules(components: dict) -> None:
     """The rules msgspec cannot generate (contract/models.py SCHEMA_RULES) into their
     schemas; every free-form object left declared open (`additionalProperties: true`), so
-    that generated types take its fields instead of none."""
-    from .models import SCHEMA_RULES
+    that generated types take its fields instead of none; no text holds a character the
+    server refuses (domain/payload.py)."""
+    from .models import SCHEMA_RULES, NAME_FIELDS
     for name, rule in SCHEMA_RULES.items():
         components[name].update(rule)
     _open_free_forms(components)
+    _no_hidden(components, "#/components/schemas/HiddenInText")
+    components["HiddenInText"] = {
+        "description": "a control or format character (Unicode Cc, Cf) other than tab, "
+                       "line breaks and the zero-width (non-)joiners: refused in any text",
+        "type": "string", "pattern": hidden_class(in_text=True)}
+    components["HiddenInName"] = {
+        "description": "a control or format character: refused in a name, a query or a "
+                       "header parameter", "type": "string", "pattern": hidden_class(False)}
+    for model, fields in NAME_FIELDS.items():
+        for name in fields:
+            components[model]["properties"][name]["not"] = {
+                "$ref": "#/components/schemas/HiddenInName"}
+
+
+@functools.cache
+def hidden_class(in_text: bool) -> str:
+    """A regular expression matching a character domain/payload.py refuses: Unicode Cc
+    and Cf, bar FREE_TEXT_ALLOWS in text (as literal characters: one pattern for Python
+    and ECMA-262 alike)."""
+    import sys
+    import unicodedata
+    from ..domain import payload
+    allowed = payload.FREE_TEXT_ALLOWS if in_text else payload.NAME_ALLOWS
+    ranges: list[list[int]] = []
+    for point in range(sys.maxunicode + 1):
+        if 0xD800 <= point <= 0xDFFF or chr(point) in allowed or \
+                unicodedata.category(chr(point)) not in payload.HIDDEN:
+            continue
+        if ranges and ranges[-1][1] == point - 1:
+            ranges[-1][1] = point
+        else:
+            ranges.append([point, point])
+    return "[" + "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}"
+                         for a, b in ranges) + "]"
+
+
+def _no_hidden(node, ref: str) -> None:
+    """Every text schema under `node` refuses what `ref` matches (and an open object's
+    keys what a name may not hold)."""
+    if isinstance(node, dict):
+        kinds = node.get("type")
+        if (kinds == "string" or isinstance(kinds, list) and "string" in kinds) and \
+                "enum" not in node and "const" not in node and "not" not in node and \
+                node.get("format") != "binary":
+            node["not"] = {"$ref": ref}
+        if node.get("additionalProperties") is True:
+            node["propertyNames"] = {"not": {"$ref": "#/components/schemas/HiddenInName"}}
+        for key, value in node.items():
+            if key != "not":
+                _no_hidden(value, ref)
+    elif isinstance(node, list):
+        for value in node:
+            _no_hidden(value, ref)
 
 
 def _open_free_forms(node) -> None:

@@ -11,7 +11,7 @@ import re
 from datetime import date
 
 from .documents import BOOKKEEPING, Entry, Implementation, conform
-from .errors import ValidationError
+from .errors import UnprocessableEntity, ValidationError
 from .workdays import add_workdays, span_basis
 
 KINDS = {"01": "行政许可", "02": "行政处罚", "03": "行政强制", "04": "行政征收",
@@ -161,7 +161,9 @@ def validate_form(schema: dict, form: dict) -> None:
             missing = err.message.split("'")[1] if "'" in err.message else ""
             path.append(missing)
         field = ".".join(["form", *[str(p) for p in path]])
-        raise ValidationError(f"{field}: {err.message}", field=field)
+        # The item version's rule, not the API's: the OpenAPI document cannot state it.
+        raise UnprocessableEntity(f"{field}: {err.message}", field=field,
+                                  code="form_not_valid")
 
 
 # -- planning ------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from ..adapters.models import MaterialRecord, put_if_absent, update_if
 from ..domain import identifiers, identity, lookup
 from ..domain import materials as rules
 from ..domain.documents import MaterialUpload, conform
-from ..domain.errors import Forbidden, NotFound, ValidationError
+from ..domain.errors import Forbidden, NotFound, UnprocessableEntity, ValidationError
 from . import clock, usage
 from .pagination import decode_cursor, encode_cursor
 
@@ -37,8 +37,9 @@ def _owner_key(principal: identity.Principal, holder: str | None) -> str:
                                   "material this is", field="holder")
         holder = holder.strip().upper()
         if not identifiers.is_valid_id_number(holder):
-            raise ValidationError("holder is not a valid 公民身份号码 or 统一社会信用代码",
-                                  field="holder")
+            raise UnprocessableEntity("holder is not a valid 公民身份号码 or 统一社会信用代码 "
+                                      "(its check character)", field="holder",
+                                      code="bad_check_character")
     else:
         raise Forbidden("applicants upload their materials (and clerks at the counter)")
     return lookup.id_key(secrets.lookup(), holder)

@@ -315,7 +315,7 @@ def test_each_published_version_serves_its_form_schema_and_applications_are_chec
     applicant = {"type": "legal", "name": "深圳小吃有限公司", "idNumber": "91440300MA5FXK7Q3T"}
     refused = stack.call("POST", "/cases", "company", {"itemCode": FOOD, "applicant": applicant,
                                                        "form": bad})
-    assert (refused.status_code, refused.data["error"]["field"]) == (400, "form.address")
+    assert (refused.status_code, refused.data["error"]["field"]) == (422, "form.address")
     assert stack.call("POST", "/cases", "company", {"itemCode": FOOD, "applicant": applicant,
                                                     "form": good}).status_code == 201
     assert stack.call("GET", f"/items/{FOOD}/versions/9/form-schema").status_code == 404
