@@ -14,7 +14,7 @@ import functools
 from typing import Annotated, Any, Literal
 
 import msgspec
-from msgspec import Meta, Struct
+from msgspec import UNSET, Meta, Struct, UnsetType
 
 from ..domain import documents
 from ..domain.documents import Implementation
@@ -28,7 +28,8 @@ Text, Name, ShortText = documents.Text, documents.Name, documents.ShortText
 Reason = Annotated[str, Meta(extra=FREE_TEXT, min_length=1, max_length=500,
                              description="why the change is made (kept in the history)",
                              examples=["根据2026年新修订的实施办法调整材料清单"])]
-Date = Annotated[str, Meta(pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2026-12-02"])]
+Date = Annotated[str, Meta(pattern=r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$",
+                           examples=["2026-12-02"], extra_json_schema={"format": "date"})]
 Timestamp = Annotated[str, Meta(description="ISO 8601 with offset",
                                 examples=["2026-11-25T09:41:54.673848+00:00"])]
 CaseNo = Annotated[str, Meta(pattern=r"^\d{6}\d{8}\d{7}[0-9X]$",
@@ -128,13 +129,14 @@ ItemView = Implementation
 class EntryDocument(Struct, forbid_unknown_fields=True, omit_defaults=True):
     """A catalogue entry to create (every field but parentCode and status), or the fields
     of one to change; the result is checked as a whole (domain/documents.py Entry)."""
-    baseCode: BaseCode | None = None
-    name: Name | None = None
-    kind: Kind | None = None
-    legalBasis: Text | None = None
-    definingDept: ShortText | None = None
+    # Absent, not null: only a parent may be taken away (null).
+    baseCode: BaseCode | UnsetType = UNSET
+    name: Name | UnsetType = UNSET
+    kind: Kind | UnsetType = UNSET
+    legalBasis: Text | UnsetType = UNSET
+    definingDept: ShortText | UnsetType = UNSET
     parentCode: BaseCode | None = None
-    status: Literal["active", "abolished"] | None = None
+    status: Literal["active", "abolished"] | UnsetType = UNSET
 
 
 class EntryChange(Request):
@@ -169,7 +171,8 @@ class Split(Request):
 
 class Merge(Request):
     reason: Reason
-    from_: Annotated[list[ItemCode], Meta(min_length=2)] = msgspec.field(name="from")
+    from_: Annotated[list[ItemCode], Meta(min_length=2, extra_json_schema={
+        "uniqueItems": True})] = msgspec.field(name="from")
     into: dict[str, Any] = {}
 
 

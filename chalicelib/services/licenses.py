@@ -109,7 +109,7 @@ def signed_license(record: LicenseRecord, document: dict | None = None) -> dict:
 def _load(license_id: str, consistent: bool = False) -> LicenseRecord:
     try:
         parse_license_identifier(license_id)
-    except ValidationError:
+    except (ValidationError, UnprocessableEntity):   # malformed, or a wrong check character
         raise NotFound("no license with that identifier", field="licenseId") from None
     try:
         return LicenseRecord.get(license_id, consistent_read=consistent)

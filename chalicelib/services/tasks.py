@@ -81,7 +81,9 @@ def inbox(principal: identity.Principal | None, dept: str | None, *, state: str 
     principal = identity.require_role(principal, *identity.STAFF)
     dept = dept or principal.dept
     if not dept:
-        raise ValidationError("dept is required", field="dept")
+        # Optional in the document: required only of a caller with no department.
+        raise UnprocessableEntity("dept is required (the caller has no department)",
+                                  field="dept")
     identity.require_department(principal, dept)
     if dept == principal.dept:
         roster.saw(principal)
