@@ -70,7 +70,7 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
     item = catalogue.published_item(application.item_code)
     if application.applicant["type"] not in item.get("audience", ()):
         who = {"natural": "natural persons", "legal": "legal persons"}
-        raise ValidationError(
+        raise UnprocessableEntity(
             f"{item['name']} is for {' and '.join(who[a] for a in item['audience'])} only",
             field="applicant.type")
     validate_form(item.get("formSchema", {}), application.form)
@@ -82,8 +82,9 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
     missing = material_rules.missing_at_submission(
         item, {m["name"] for m in application.materials}, application.channel)
     if missing:
-        raise ValidationError(f"{item['name']} is applied for online with every mandatory "
-                              f"material: {'、'.join(missing)} missing", field="materials")
+        raise UnprocessableEntity(f"{item['name']} is applied for online with every "
+                                  f"mandatory material: {'、'.join(missing)} missing",
+                                  field="materials", code="material_not_accepted")
 
     holder = identity.holder_name(principal, application.applicant)  # not as typed
     owner_key = lookup.id_key(secrets.lookup(), application.applicant["idNumber"])

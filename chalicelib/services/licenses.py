@@ -170,7 +170,7 @@ def annotated_copy(principal: identity.Principal | None, license_id: str, purpos
     signed = signed_license(record)
     today = clock.local_date(clock.now()).isoformat()
     if not today <= valid_until <= signed["license"]["validTo"]:
-        raise ValidationError("validUntil must be from today to the license's validTo",
+        raise UnprocessableEntity("validUntil must be from today to the license's validTo",
                               field="validUntil")
     annotation = {"purpose": usage.stated_purpose(purpose), "validUntil": valid_until,
                   "annotatedAt": clock.now().isoformat(), "copyOf": license_id}
@@ -214,8 +214,8 @@ def accepted_in_case(ref: dict, spec: dict, holder_id: str, field: str) -> dict:
             pass
         if record is None or not names_id(record.holderKey,
                                           record.document.get("holderId"))(holder_id):
-            raise ValidationError(f"the applicant holds no license {ref['licenseId']}",
-                                  field=field)
+            raise UnprocessableEntity(f"the applicant holds no license {ref['licenseId']}",
+                                      field=field, code="material_not_accepted")
         signed = signed_license(record)
     else:
         field = f"{field}.license"
@@ -232,7 +232,8 @@ def accepted_in_case(ref: dict, spec: dict, holder_id: str, field: str) -> dict:
             raise UnprocessableEntity("the license is not in this region's library",
                                       field=field, code="license_not_valid") from None
     if record is None and str(document.get("holderId", "")).upper() != holder_id:
-        raise ValidationError("the license is not the applicant's", field=field)
+        raise UnprocessableEntity("the license is not the applicant's", field=field,
+                                  code="material_not_accepted")
     if record is not None:
         status = public_status(record)["status"]
         if status != "valid":
@@ -241,7 +242,7 @@ def accepted_in_case(ref: dict, spec: dict, holder_id: str, field: str) -> dict:
     why = materials.replacement_refused(spec, document.get("typeCode"),
                                         document.get("trustLevel"))
     if why:
-        raise ValidationError(why, field=field)
+        raise UnprocessableEntity(why, field=field, code="material_not_accepted")
     return {"name": spec["name"], "license": {
         "identifier": verdict.identifier, "name": document.get("name"),
         "typeCode": document.get("typeCode"), "trustLevel": document.get("trustLevel"),

@@ -115,7 +115,8 @@ def test_bad_input_gets_a_json_error_naming_the_field_and_writes_nothing(stack):
         (bad_form, (422, "form_not_valid", "form.category")),
         (missing, (422, "form_not_valid", "form.address")),
         (application(FOOD, channel="fax"), (400, "validation_error", "channel")),
-        (application(FOOD, materials=[{"name": "x"}]), (400, "validation_error", "materials[0].name")),
+        (application(FOOD, materials=[{"name": "x"}]),
+         (422, "material_not_accepted", "materials[0].name")),
         (application(FOOD, materials=[{"name": "营业执照"}]), (400, "validation_error", "materials[0]")),
     ]
     for body, expected in cases:
@@ -124,7 +125,7 @@ def test_bad_input_gets_a_json_error_naming_the_field_and_writes_nothing(stack):
     person = application(FOOD, applicant={"type": "natural", "name": "张三",
                                           "idNumber": "11010519491231002X"})
     assert _error(stack.call("POST", "/cases", "applicant", person)) == \
-        (400, "validation_error", "applicant.type")
+        (422, "unprocessable", "applicant.type")
     assert _case_records(stack) == []
     assert _executions(stack) == []
 
