@@ -102,6 +102,8 @@ CATALOGUE: dict[str, ErrorKind] = {
                                "No published service item takes applications under this code"),
     "material_not_accepted": ErrorKind(422, "该材料不能用于本事项（不属于本事项、非申请人所有或状态不符）",
                                        "The material cannot be used here (not the item's, not the applicant's, or not stored)"),
+    "item_not_valid": ErrorKind(422, "事项实施清单不符合规则（部门、时限、表单等）",
+                                "The item breaks a catalogue rule (departments, limits, form schema)"),
     "form_not_valid": ErrorKind(422, "申请表不符合该事项版本的表单要求",
                                 "The form does not match the item version's form schema"),
     "assignee_not_in_department": ErrorKind(

@@ -42,7 +42,9 @@ def split_implementation_code(code: str) -> tuple[str, str, str, str]:
 # follows are the rules a shape cannot state.
 
 def _fail(message: str, field: str):
-    raise ValidationError(message, field=f"item.{field}")
+    """An implementation's rule beyond its shape (departments that exist, limits that add
+    up, a form schema that is one): what the OpenAPI document cannot state, so 422."""
+    raise UnprocessableEntity(message, field=f"item.{field}", code="item_not_valid")
 
 
 def _limit_days(limit, field: str, allow_zero: bool) -> float:

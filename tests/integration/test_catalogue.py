@@ -287,7 +287,7 @@ def test_entries_are_administered_and_gate_implementations(stack):
     doc = copy.deepcopy(next(i for i in demo.items() if i["baseCode"] == "000201012000"))
     doc.update(baseCode="000201012003", name="食品经营许可（注销）")
     refused = stack.call("POST", "/admin/items", "admin", {"item": doc, "reason": "x"})
-    assert refused.status_code == 400 and refused.data["error"]["field"] == "item.baseCode"
+    assert refused.status_code == 422 and refused.data["error"]["field"] == "item.baseCode"
     history = stack.call("GET", "/admin/items/000201012003/history", "admin").data["history"]
     assert [h["action"] for h in history] == ["create", "update"]
     assert history[1].get("detail") == {"changes": [
