@@ -93,11 +93,12 @@ def check_entry(doc, entries: dict) -> dict:
     if entry.parentCode is not None:
         main = entries.get(entry.parentCode)
         if entry.parentCode == entry.baseCode or main is None or main.get("parentCode"):
-            raise ValidationError("parentCode must be the base code of an existing main "
-                                  "item", field="entry.parentCode")
+            raise UnprocessableEntity("parentCode must be the base code of an existing "
+                                      "main item", field="entry.parentCode",
+                                      code="item_not_valid")
         if main["kind"] != entry.kind:
-            raise ValidationError("a sub-item has the kind of its main item",
-                                  field="entry.kind")
+            raise UnprocessableEntity("a sub-item has the kind of its main item",
+                                      field="entry.kind", code="item_not_valid")
     return {"baseCode": entry.baseCode, "name": entry.name.strip(), "kind": entry.kind,
             "legalBasis": entry.legalBasis, "definingDept": entry.definingDept,
             "parentCode": entry.parentCode, "status": entry.status}

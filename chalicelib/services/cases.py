@@ -53,9 +53,10 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
                  "idNumber": mask_id(principal.id_number)}
     counter = application.channel == "counter"
     if counter != (principal.role == identity.CLERK):
-        raise ValidationError("a clerk enters an application at the counter (channel "
-                              "counter) for its applicant; only a clerk uses that channel",
-                              field="channel")
+        # Every channel is in the document; who may use which is the caller's role's.
+        raise UnprocessableEntity("a clerk enters an application at the counter (channel "
+                                  "counter) for its applicant; only a clerk uses that "
+                                  "channel", field="channel")
     # A retried request answers as the first did, whatever the catalogue says now.
     idem_pk, body_hash = None, None
     if idempotency_key is not None:

@@ -278,7 +278,7 @@ def test_entries_are_administered_and_gate_implementations(stack):
     bad = stack.call("POST", "/admin/catalogue", "admin",
                      {"entry": {**entry, "baseCode": "000201012004", "kind": "07"},
                       "reason": "x"})
-    assert bad.status_code == 400 and bad.data["error"]["field"] == "entry.kind"
+    assert bad.status_code == 422 and bad.data["error"]["field"] == "entry.kind"
 
     # An implementation of an abolished entry is refused.
     abolished = stack.call("PUT", "/admin/catalogue/000201012003", "admin",

@@ -178,6 +178,8 @@ GOOD_ENTRY = {"baseCode": "000201012003", "name": "食品经营许可（注销�
     ({"status": "paused"}, "entry.status")])
 def test_entry_rules(change, field):
     assert check_entry(GOOD_ENTRY, ENTRIES)["status"] == "active"
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(DomainError) as raised:   # 400 for the shape, 422 for a rule
         check_entry({**GOOD_ENTRY, **change}, ENTRIES)
     assert raised.value.field == field
+    assert raised.value.status == (422 if change.get("parentCode") or
+                                   change.get("kind") == "07" else 400)
