@@ -144,6 +144,11 @@ class EntryChange(Request):
     entry: EntryDocument
 
 
+class EntryCreation(Request):
+    reason: Reason
+    entry: documents.Entry
+
+
 class Department(Response):
     code: str
     name: str

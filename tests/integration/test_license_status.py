@@ -130,7 +130,7 @@ def test_the_printable_license_carries_the_qr_code_of_its_status_address(stack, 
         assert expected in html   # the QR code of exactly that address
         # Staff print it with a purpose (logged for the holder), strangers not at all.
         assert stack.call("GET", f"/licenses/{license_id}/print.html", "wsjk") \
-            .status_code == 400
+            .status_code == 422   # a purpose: the document cannot say for whom
         assert stack.call("GET", f"/licenses/{license_id}/print.html?purpose=存档",
                           "wsjk").status_code == 200
         assert [e["purpose"] for e in stack.call("GET", "/me/access-log", "company").data[
@@ -185,7 +185,7 @@ def test_the_license_as_pdf_reads_as_signed_and_its_qr_code_scans_to_the_status_
                 "Accept": declined}).status_code == 406, declined
         assert stack.call("GET", "/me/access-log", "company").data["entries"] == []
         # Staff print with a purpose, each print logged for the holder; strangers never.
-        assert stack.call("GET", path, "wsjk", headers=pdf).status_code == 400
+        assert stack.call("GET", path, "wsjk", headers=pdf).status_code == 422
         with ThreadPoolExecutor(4) as pool:
             prints = list(pool.map(lambda _: stack.call(
                 "GET", f"{path}?purpose=存档", "wsjk", headers=pdf), range(4)))

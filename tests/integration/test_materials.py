@@ -160,7 +160,7 @@ def test_an_application_names_uploads_by_id(stack):
     assert stack.material("company", plan)["usedIn"] == [case_no, second]
     # The accepting clerk opens the file with a purpose; the owner's log shows it.
     stack.open_task(case_no, "ZWFW", "clerk")
-    assert stack.call("GET", f"/materials/{plan}/download", "clerk").status_code == 400
+    assert stack.call("GET", f"/materials/{plan}/download", "clerk").status_code == 422
     opened = stack.call("GET", f"/materials/{plan}/download?purpose=受理审查", "clerk")
     assert requests.get(opened.data["url"]).content == b"%PDF-1.7 plan"
     log = stack.call("GET", "/me/access-log", "company").data["entries"]
