@@ -116,7 +116,7 @@ def test_real_resources_answer_as_documented(served, tmp_path):
     assert status == 201, waiting
     case_no = waiting["caseNo"]
     task = api.task_of(case_no, "ZWFW", clerk)
-    base = {"code": FOOD, "version": "1", "baseCode": "000201012000",
+    base = {"code": FOOD, "version": 1, "baseCode": "000201012000",
             "caseNo": done["caseNo"], "licenseId": done["licenseId"]}
     _schemathesis(stack.url, _token(api, "admin"), tmp_path, "catalogue",
                   parameters=base, include=("catalogue", "catalogue administration"))
