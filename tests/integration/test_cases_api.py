@@ -237,7 +237,7 @@ def test_a_license_is_read_by_its_holder_and_the_staff_of_its_case_only(stack):
     path = f"/licenses/{case['licenseId']}"
     assert stack.call("GET", path, "company").status_code == 200
     for reader in ("wsjk", "xfjy", "clerk", "supervisor"):   # staff: with a purpose
-        assert _error(stack.call("GET", path, reader))[:3] == (400, "validation_error",
+        assert _error(stack.call("GET", path, reader))[:3] == (422, "purpose_required",
                                                                "purpose"), reader
         assert stack.call("GET", f"{path}?purpose=复核", reader).status_code == 200, reader
     for outsider in ("applicant", "scjg", "rsj"):
