@@ -373,8 +373,13 @@ def merge_template(stage: str) -> dict:
     # What API Gateway answers itself (an unknown path, throttling …) in the API's error
     # shape, with the request id and, for a stage with browser origins, CORS.
     origins = stages()[stage]["environment_variables"].get("OW_CORS_ORIGINS", "")
+    # Binary media types */*: API Gateway turns a base64 answer (a printed license's PDF)
+    # into bytes whatever the caller's Accept (a generated client sends */*); text answers
+    # (isBase64Encoded false) pass as they are, request bodies reach Chalice base64-encoded
+    # and are decoded by it.
     resources["RestAPI"] = {"Properties": {
         "GatewayResponses": gateway_responses.sam(cors=bool(origins.strip())),
+        "DefinitionBody": {"x-amazon-apigateway-binary-media-types": ["*/*"]},
         "TracingEnabled": True, "Name": API_NAME,
         "MethodSettings": [{"ResourcePath": "/*", "HttpMethod": "*",
                             "ThrottlingRateLimit": {"Ref": "ApiThrottleRate"},

@@ -63,10 +63,10 @@ def department_history(code):
 
 @_admin_route("POST", "/admin/catalogue", "createCatalogueEntry",
               "create a catalogue entry (事项目录)", models.CatalogueEntry, status=201,
-              body=models.EntryChange, errors=(409,))
+              body=models.EntryCreation, errors=(409,))
 def create_entry():
     admin = _admin()
-    return Response(body=catalogue.save_entry(admin, _body(models.EntryChange)),
+    return Response(body=catalogue.save_entry(admin, _body(models.EntryCreation)),
                     status_code=201)
 
 

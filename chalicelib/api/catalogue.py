@@ -80,6 +80,14 @@ def get_item_version(code, version):
     return _answer(public.item_version(code, version))
 
 
+@_route("/items/{code}/versions/{version}/form-schema", "getItemFormSchema",
+        "a published version's application form, as the JSON Schema (2020-12) its `form` "
+        "is checked against", None, errors=(404,),
+        description="the form's JSON Schema: properties, required, patterns")
+def get_item_form_schema(code, version):
+    return _answer(public.form_schema(code, version))
+
+
 @_route("/items/{code}/guide.html", "getItemGuide", "the printable service guide (办事指南)",
         None, errors=(404,), media_type="text/html", description="the guide as an HTML page")
 def guide(code):

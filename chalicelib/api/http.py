@@ -113,9 +113,11 @@ def source_ip(request) -> str | None:
 
 
 def require_accept(request, media_type: str) -> None:
-    """A binary representation goes out only to a caller whose Accept names its type
-    (a wildcard is not enough: API Gateway hands a Lambda's bytes through as bytes only
-    then, else as base64 text) with a quality above 0 (`;q=0` means "not this")."""
+    """A binary representation goes out to a caller whose Accept takes its type: names it,
+    or a wildcard covering it (`*/*`, what generated clients and browsers send), with a
+    quality above 0 (`;q=0` means "not this"). API Gateway passes the bytes through
+    whatever the Accept (binary media types `*/*`, infra/package.py); Chalice itself needs
+    an Accept header, so a request without one is told to send it."""
     if not accepts(request.headers.get("accept"), media_type):
         raise NotAcceptable(f"send Accept: {media_type} to receive this representation",
                             field="Accept")
@@ -125,13 +127,16 @@ _QUALITY = re.compile(r"0(\.[0-9]{0,3})?|1(\.0{0,3})?")
 
 
 def accepts(header: str | None, media_type: str) -> bool:
-    """Whether an Accept header (RFC 9110 §12.5.1) names `media_type` itself with a
-    quality above 0. Any entry naming it with q=0 refuses it; an entry with a malformed
-    q counts for nothing."""
-    qualities = []
+    """Whether an Accept header (RFC 9110 §12.5.1) takes `media_type` with a quality above
+    0: the most specific entries that cover it decide (the type itself, then `type/*`,
+    then `*/*`); any of those with q=0 refuses it; a malformed q counts as 0."""
+    kind = media_type.split("/")[0]
+    covering = {media_type: 3, f"{kind}/*": 2, "*/*": 1}
+    found: dict[int, list[float]] = {}
     for entry in (header or "").split(","):
         name, *parameters = [part.strip() for part in entry.split(";")]
-        if name.lower() != media_type:
+        rank = covering.get(name.lower())
+        if rank is None:
             continue
         quality = 1.0
         for parameter in parameters:
@@ -139,8 +144,8 @@ def accepts(header: str | None, media_type: str) -> bool:
             if key.strip().lower() == "q":
                 value = value.strip()
                 quality = float(value) if _QUALITY.fullmatch(value) else 0.0
-        qualities.append(quality)
-    return bool(qualities) and min(qualities) > 0
+        found.setdefault(rank, []).append(quality)
+    return bool(found) and min(found[max(found)]) > 0
 
 
 def json_body(request):

@@ -32,17 +32,22 @@ def license_key_set():
 
 
 @http.route(bp, "POST", "/licenses/verify", op="verifyLicense",
-            summary="verify a signed e-license (anyone, no login; a purpose unless the "
-                    "holder asks); logged for the holder", tag="licenses",
+            summary="verify a signed e-license (anyone, no login, with a purpose); logged "
+                    "for the holder", tag="licenses",
             returns=models.Verification, body=models.VerificationRequest, public=True,
-            query=(("purpose", {"type": "string", "maxLength": PURPOSE_CHARS}, False,
-                    "the purpose, when the body (the license as downloaded) has none"),))
+            query=(("purpose", {"type": "string", "minLength": 1,
+                                "maxLength": PURPOSE_CHARS, "pattern": r"\S"}, True,
+                    "why the license is verified (用证事由), e.g. 开户核验"),))
 def verify():
     request = bp.current_request
     body = http.body(request, models.VerificationRequest)
     stated = _purpose(request)
-    if body.get("purpose") is None and stated is not None:
+    if stated is not None:
         body["purpose"] = stated
+    elif body.get("purpose") is None:
+        # The body is the license as downloaded; the purpose goes in the query.
+        raise ValidationError("state the purpose of the verification as "
+                              "?purpose=", field="purpose")
     return licenses.verify(body, http.principal(request), http.source_ip(request))
 
 

@@ -15,7 +15,9 @@ bp = Blueprint(__name__)
                     "uploads exactly that file to the bucket", tag="materials",
             returns=models.MaterialUploadAnswer, status=201, body=models.MaterialUpload,
             errors=(403,), response_headers=("Location",),
-            description="created (200: the same file of the same owner, stored already)")
+            description="declared: the upload form for it",
+            also=((200, "the same file of the same owner, declared before: that material "
+                        "(with an upload form while it is not stored yet)"),))
 def request_upload():
     request = bp.current_request
     answer, created = materials.request_upload(

@@ -2,7 +2,7 @@
 third-party evaluators (JSON Lines, CSV)."""
 from chalice import Blueprint, Response
 
-from ..contract import models
+from ..contract import models, openapi
 from ..domain import identity
 from ..domain import statistics as stats_rules
 from ..services import statistics
@@ -10,7 +10,7 @@ from . import http
 
 bp = Blueprint(__name__)
 READERS = (*identity.STAFF, identity.EVALUATOR)
-MONTH = {"type": "string", "pattern": r"^\d{4}-\d{2}$"}
+MONTH = openapi.MONTH
 
 
 @http.route(bp, "GET", "/stats", op="getStatistics",

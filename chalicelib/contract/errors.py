@@ -19,8 +19,6 @@ class ErrorKind(NamedTuple):
 CATALOGUE: dict[str, ErrorKind] = {
     # 400
     "validation_error": ErrorKind(400, "请求参数不符合要求", "The request is not valid"),
-    "bad_check_character": ErrorKind(400, "标识的校验码错误",
-                                     "The identifier's check character is wrong"),
     # 401 / 403 / 404 / 405 / 406
     "unauthorized": ErrorKind(401, "未登录或登录凭证无效",
                               "No valid bearer token was presented"),
@@ -104,6 +102,19 @@ CATALOGUE: dict[str, ErrorKind] = {
     "idempotency_key_reused": ErrorKind(422, "幂等键已用于另一个不同的请求",
                                         "The Idempotency-Key was used with another request"),
     "unprocessable": ErrorKind(422, "请求无法处理", "The request cannot be processed"),
+    "bad_check_character": ErrorKind(422, "标识的校验码错误",
+                                     "The identifier's check character is wrong"),
+    "invalid_cursor": ErrorKind(422, "分页游标无效，请从第一页重新查询",
+                                "The cursor is not one this listing returned"),
+    "item_not_open": ErrorKind(422, "该事项不存在或当前不受理申请",
+                               "No published service item takes applications under this code"),
+    "material_not_accepted": ErrorKind(422, "该材料不能用于本事项（不属于本事项、非申请人所有或状态不符）",
+                                       "The material cannot be used here (not the item's, not the applicant's, or not stored)"),
+    "item_not_valid": ErrorKind(422, "事项实施清单不符合规则（部门、时限、表单等）",
+                                "The item breaks a catalogue rule (departments, limits, form schema)"),
+    "purpose_required": ErrorKind(422, "请说明用证事由", "State the purpose of using it"),
+    "form_not_valid": ErrorKind(422, "申请表不符合该事项版本的表单要求",
+                                "The form does not match the item version's form schema"),
     "assignee_not_in_department": ErrorKind(
         422, "只能将任务转交给本部门可办理该任务的人员",
         "A task goes only to one of its department's staff who handles its kind"),

@@ -14,7 +14,7 @@ import functools
 from typing import Annotated, Any, Literal
 
 import msgspec
-from msgspec import Meta, Struct
+from msgspec import UNSET, Meta, Struct, UnsetType
 
 from ..domain import documents
 from ..domain.documents import Implementation
@@ -28,7 +28,8 @@ Text, Name, ShortText = documents.Text, documents.Name, documents.ShortText
 Reason = Annotated[str, Meta(extra=FREE_TEXT, min_length=1, max_length=500,
                              description="why the change is made (kept in the history)",
                              examples=["根据2026年新修订的实施办法调整材料清单"])]
-Date = Annotated[str, Meta(pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2026-12-02"])]
+Date = Annotated[str, Meta(pattern=r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$",
+                           examples=["2026-12-02"], extra_json_schema={"format": "date"})]
 Timestamp = Annotated[str, Meta(description="ISO 8601 with offset",
                                 examples=["2026-11-25T09:41:54.673848+00:00"])]
 CaseNo = Annotated[str, Meta(pattern=r"^\d{6}\d{8}\d{7}[0-9X]$",
@@ -128,18 +129,24 @@ ItemView = Implementation
 class EntryDocument(Struct, forbid_unknown_fields=True, omit_defaults=True):
     """A catalogue entry to create (every field but parentCode and status), or the fields
     of one to change; the result is checked as a whole (domain/documents.py Entry)."""
-    baseCode: BaseCode | None = None
-    name: Name | None = None
-    kind: Kind | None = None
-    legalBasis: Text | None = None
-    definingDept: ShortText | None = None
+    # Absent, not null: only a parent may be taken away (null).
+    baseCode: BaseCode | UnsetType = UNSET
+    name: Name | UnsetType = UNSET
+    kind: Kind | UnsetType = UNSET
+    legalBasis: Text | UnsetType = UNSET
+    definingDept: ShortText | UnsetType = UNSET
     parentCode: BaseCode | None = None
-    status: Literal["active", "abolished"] | None = None
+    status: Literal["active", "abolished"] | UnsetType = UNSET
 
 
 class EntryChange(Request):
     reason: Reason
     entry: EntryDocument
+
+
+class EntryCreation(Request):
+    reason: Reason
+    entry: documents.Entry
 
 
 class Department(Response):
@@ -169,7 +176,8 @@ class Split(Request):
 
 class Merge(Request):
     reason: Reason
-    from_: Annotated[list[ItemCode], Meta(min_length=2)] = msgspec.field(name="from")
+    from_: Annotated[list[ItemCode], Meta(min_length=2, extra_json_schema={
+        "uniqueItems": True})] = msgspec.field(name="from")
     into: dict[str, Any] = {}
 
 
@@ -240,7 +248,7 @@ class CaseCreated(Response):
     status: int
     statusLabel: Annotated[str, Meta(examples=["已接件"])]
     itemCode: ItemCode
-    itemVersion: str
+    itemVersion: Annotated[int, Meta(ge=1, description="the item version it applied under (as GET /items/{code}/versions/{version})")]
     createdAt: Timestamp
     promisedBy: Date
     deadlineBasis: DeadlineBasis
@@ -325,12 +333,40 @@ class CaseApplicant(Response):
     phone: str | None = None
 
 
+class LicenseInCase(Response):
+    """A license that stood in for a material (免提交), as the case keeps it: what the
+    reviewer needs to see that it was verified."""
+    identifier: documents.LicenseId
+    verified: Annotated[bool, Meta(description="it verified when the case named it")]
+    verifiedAt: Timestamp
+    name: Annotated[str | None, Meta(examples=["营业执照"])] = None
+    typeCode: str | None = None
+    trustLevel: Annotated[str | None, Meta(description="A (highest) … D")] = None
+    issuer: str | None = None
+    area: Annotated[str | None, Meta(description="the issuing region's area code")] = None
+    validTo: Date | None = None
+    kid: Annotated[str | None, Meta(description="the key that signed it")] = None
+
+
+class CaseMaterial(Response):
+    """A material of the case: an upload (materialId and the file's particulars) or a
+    license in its place (license)."""
+    name: Annotated[str, Meta(description="the item version's material",
+                              examples=["经营场所平面图和设备布局图"])]
+    materialId: documents.MaterialId | None = None
+    fileName: Annotated[str | None, Meta(examples=["plan.pdf"])] = None
+    contentType: documents.ContentType | None = None
+    size: Annotated[int | None, Meta(description="bytes")] = None
+    sha256: str | None = None
+    license: LicenseInCase | None = None
+
+
 class Case(Response):
     caseNo: CaseNo
     status: Annotated[int, Meta(ge=1, le=15, description="docs/glossary.md lists them")]
     statusLabel: str
     itemCode: ItemCode
-    itemVersion: str
+    itemVersion: Annotated[int, Meta(ge=1, description="the item version it applied under (as GET /items/{code}/versions/{version})")]
     applicant: CaseApplicant
     createdAt: Timestamp
     timeline: Annotated[list[TimelineEntry], Meta(
@@ -359,8 +395,10 @@ class Case(Response):
     agent: Annotated[dict[str, Any], Meta(
         description="代办: the natural person who applied for the company (sub, name, "
                     "idNumber)")] | None = None
-    form: dict[str, Any] | None = None
-    materials: list[dict[str, Any]] | None = None
+    form: Annotated[dict[str, Any], Meta(
+        description="as applied, ID and phone numbers masked; its fields are the item "
+                    "version's (GET /items/{code}/versions/{version}/form-schema)")] | None = None
+    materials: list[CaseMaterial] | None = None
     tasks: list[Task] | None = None
 
 
@@ -812,8 +850,42 @@ LicenseState = Literal["valid", "suspended", "revoked", "superseded"]
 LicenseStatusName = Literal["valid", "suspended", "revoked", "superseded", "expired"]
 
 
+class License(Struct, omit_defaults=True):
+    """An e-license as signed (电子证照): every field is signed (RFC 8785 canonical bytes),
+    so none may be added, dropped or reordered in value. Another region's license may
+    carry further fields of its own."""
+    identifier: documents.LicenseId
+    name: Annotated[str, Meta(examples=["食品经营许可证"])]
+    number: Annotated[str, Meta(description="the number printed on it",
+                                examples=["JY4403002026112500000019"])]
+    typeCode: documents.LicenseType
+    holder: Annotated[str, Meta(examples=["深圳小吃有限公司"])]
+    holderId: Annotated[str, Meta(description="the holder's USCC or ID number (masked "
+                                              "for anyone but the holder and staff)")]
+    holderIdType: Annotated[str, Meta(description="001 USCC, 111 公民身份号码",
+                                      examples=["001"])]
+    issuer: Annotated[str, Meta(description="the issuing authority")]
+    issuerCode: Annotated[str, Meta(description="its USCC")]
+    issueDate: Date
+    validFrom: Date
+    validTo: Date
+    area: Annotated[str, Meta(description="the issuing region's area code",
+                              examples=["440300"])]
+    trustLevel: Annotated[str, Meta(description="A (highest) … D", examples=["A"])]
+    caseNo: CaseNo | None = None
+    itemCode: ItemCode | None = None
+
+
+class Annotation(Struct, omit_defaults=True):
+    """What an annotated copy (加注件) was given for, signed with the license."""
+    purpose: str
+    validUntil: Date
+    annotatedAt: Timestamp | None = None
+    copyOf: documents.LicenseId | None = None
+
+
 class SignedLicense(Response, omit_defaults=True):
-    license: dict[str, Any]
+    license: License
     signature: Signature
     state: LicenseState | None = None
     supersededBy: str | None = None
@@ -933,7 +1005,8 @@ class VerificationRequest(Request):
     state: str | None = None
     supersededBy: str | None = None
     purpose: Annotated[str, Meta(extra=FREE_TEXT, min_length=1, max_length=200, description=(
-        "why the license is verified (用证事由): required but from its holder"))] | None = None
+        "deprecated: the purpose goes in the query (?purpose=); taken when the query has "
+        "none"), extra_json_schema={"deprecated": True})] | None = None
     organisation: Annotated[str, Meta(extra=FREE_TEXT, max_length=200, description=(
         "the organisation verifying it, as the verifier states it"))] | None = None
 
@@ -965,8 +1038,8 @@ class AnnotatedCopyRequest(Request):
 
 
 class AnnotatedCopy(Response):
-    license: dict[str, Any]
-    annotation: dict[str, Any]
+    license: License
+    annotation: Annotation
     signature: Signature
 
 
@@ -1081,3 +1154,50 @@ class RegisteredDepartment(Response):
 
 class DepartmentRegistry(Response):
     departments: list[RegisteredDepartment]
+
+
+# -- what msgspec cannot say ----------------------------------------------------------------
+
+def _given(field: str) -> dict:
+    """A field that is present and not null."""
+    return {"required": [field], "properties": {field: {"not": {"type": "null"}}}}
+
+
+def _only_with(field: str, decision: str) -> dict:
+    """A list field that, non-empty, goes only with `decision`."""
+    return {"if": {"required": [field],
+                   "properties": {field: {"type": "array", "minItems": 1}}},
+            "then": {"properties": {"decision": {"const": decision}}}}
+
+
+# Text fields that are names (no line break or tab either: domain/payload.NAME_ALLOWS).
+NAME_FIELDS = {"Applicant": ("name",), "LicenseChanges": ("holder",)}
+
+# Rules the server checks that the models' own schemas cannot state, added to their schemas
+# in the OpenAPI document (contract/openapi.py) so that a client learns them from it.
+SCHEMA_RULES: dict[str, dict] = {
+    # The README's application, whole: what a client sends.
+    "Application": {"examples": [{
+        "itemCode": "00020101200044030000000011440300007542808J01", "channel": "web",
+        "applicant": {"type": "legal", "name": "深圳小吃有限公司",
+                      "idNumber": "91440300MA5FXK7Q3T"},
+        "form": {"businessName": "小吃店", "address": "深圳市南山区科技园1号",
+                 "category": "餐饮服务"},
+        "materials": [
+            {"name": "营业执照", "licenseId": "1.2.156.3005.2.11100000MB0143028R001."
+                                          "11440300MB2C92138W.4403002026112500000019.001.Z"},
+            {"name": "经营场所平面图和设备布局图",
+             "materialId": "M3f9c2a7d41b84e0c9a5e1d7b2c6f8a04"}]}]},
+    # services/materials.given_in_case: exactly one of the three names the material.
+    "MaterialRef": {"oneOf": [_given("materialId"), _given("licenseId"), _given("license")]},
+    # services/tasks._parse_decision: refusing, not accepting, asking for a supplement and
+    # denying need an opinion (not blank); materials and pendingMaterials go with their
+    # decision only.
+    "Decision": {"allOf": [
+        {"if": {"properties": {"decision": {
+            "enum": ["refuse", "not_accept", "supplement", "deny"]}}},
+         "then": {"required": ["opinion"], "properties": {"opinion": {
+             "type": "string", "minLength": 1, "pattern": r"\S"}}}},
+        _only_with("materials", "supplement"),
+        _only_with("pendingMaterials", "approve")]},
+}

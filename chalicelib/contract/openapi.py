@@ -25,6 +25,7 @@ class Operation:
     tag: str
     returns: type | None    # response model; None: no JSON body (HTML, 204, 304)
     status: int = 200
+    also: tuple[tuple[int, str], ...] = ()   # other successes, same body: (status, when)
     body: type | None = None
     body_required: bool = True
     public: bool = False    # no bearer token needed
@@ -42,10 +43,11 @@ class Operation:
 OPERATIONS: list[Operation] = []
 
 INFO = {
-    "title": "OneWindow API (一网通办)",
+    # ASCII: generators name the client package after it (one_window_api_client).
+    "title": "OneWindow API",
     "version": "1.0.0",
     "description": (
-        "一网通办: apply for government services through one window, approve across "
+        "一网通办 (OneWindow): apply for government services through one window, approve across "
         "departments, verify electronic licenses.\n\n"
         "Errors are JSON `{error: {code, message, field?, detail?}, requestId}`; `message` "
         "follows Accept-Language (zh-CN by default, en). Every response carries "
@@ -97,10 +99,10 @@ def _parameters(op: Operation) -> list[dict]:
     params = []
     for name in _path_names(documented_path(op.path)):
         params.append({"name": name, "in": "path", "required": True,
-                       "schema": {"type": "string", "minLength": 1, "maxLength": 200}})
+                       "schema": PATH_SCHEMAS.get(name, PATH_TEXT)})
     for name, schema, required, what in op.query:
         params.append({"name": name, "in": "query", "required": required,
-                       "description": what, "schema": schema})
+                       "description": what, "schema": _name_text(schema)})
     for name, schema, what in op.headers:
         params.append({"name": name, "in": "header", "required": False,
                        "description": what, "schema": schema})
@@ -108,6 +110,22 @@ def _parameters(op: Operation) -> list[dict]:
                    "description": "zh-CN (default) or en: the language of error messages",
                    "schema": {"type": "string"}})
     return params
+
+
+PATH_TEXT = {"type": "string", "minLength": 1, "maxLength": 200,
+             "not": {"$ref": "#/components/schemas/HiddenInName"}}
+MONTH = {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "examples": ["2026-11"]}
+# Path parameters that are not any text: an item version is the integer its documents
+# carry; a month is YYYY-MM.
+PATH_SCHEMAS = {"version": {"type": "integer", "minimum": 1},
+                "month": MONTH}
+
+
+def _name_text(schema: dict) -> dict:
+    """A parameter's text refuses control and format characters (api/http.query_param)."""
+    if schema.get("type") == "string" and "enum" not in schema:
+        return {**schema, "not": {"$ref": "#/components/schemas/HiddenInName"}}
+    return schema
 
 
 def _path_names(path: str) -> list[str]:
@@ -136,10 +154,11 @@ def _preflight(path: str) -> dict:
 def _body_schema(media_type: str) -> dict:
     """A body that is not a model: any object for JSON, text for text, bytes otherwise."""
     if media_type == "application/json":
-        return {"type": "object"}
+        return {"type": "object", "additionalProperties": True}
     if media_type.startswith("text/"):
         return {"type": "string"}
-    return {"type": "string", "contentMediaType": media_type}
+    # format binary as well: what generators (openapi-python-client) read as a file.
+    return {"type": "string", "format": "binary", "contentMediaType": media_type}
 
 
 def _operation(op: Operation, ref) -> dict:
@@ -150,6 +169,10 @@ def _operation(op: Operation, ref) -> dict:
         statuses |= set(WITH_TOKEN)
     if op.query:
         statuses.add(400)
+    if op.body is not None or op.query:
+        # What the document admits but cannot state (a check character, a rule of the
+        # item version, parameters that exclude each other): 422, never 400.
+        statuses.add(422)
     success_headers = {"X-Request-Id": {"$ref": "#/components/headers/X-Request-Id"}}
     for name in op.response_headers:
         success_headers[name] = {"$ref": f"#/components/headers/{name}"}
@@ -163,6 +186,8 @@ def _operation(op: Operation, ref) -> dict:
         success = {"description": op.description or "OK", "headers": success_headers,
                    "content": {"application/json": content}}
     responses = {str(op.status): success}
+    for status, when in op.also:
+        responses[str(status)] = {**success, "description": when}
     if "ETag" in op.response_headers and op.method == "get":
         responses["304"] = {"description": "not modified (If-None-Match matched)",
                             "headers": {"X-Request-Id": {
@@ -192,6 +217,7 @@ def document(oidc_issuer: str | None = None) -> dict:
                     {_error_model()}, key=lambda m: m.__name__)
     refs, components = msgspec.json.schema_components(
         models, ref_template="#/components/schemas/{name}")
+    _add_rules(components)
     by_model = dict(zip(models, refs))
 
     def ref(model):
@@ -256,6 +282,82 @@ def _with_common_headers(doc: dict) -> dict:
         for name in [*COMMON_HEADERS, *STATUS_HEADERS.get(status, {})]:
             headers[name] = {"$ref": f"#/components/headers/{name}"}
     return doc
+
+
+def _add_rules(components: dict) -> None:
+    """The rules msgspec cannot generate (contract/models.py SCHEMA_RULES) into their
+    schemas; every free-form object left declared open (`additionalProperties: true`), so
+    that generated types take its fields instead of none; no text holds a character the
+    server refuses (domain/payload.py)."""
+    from .models import SCHEMA_RULES, NAME_FIELDS
+    for name, rule in SCHEMA_RULES.items():
+        components[name].update(rule)
+    _open_free_forms(components)
+    _no_hidden(components, "#/components/schemas/HiddenInText")
+    components["HiddenInText"] = {
+        "description": "a control or format character (Unicode Cc, Cf) other than tab, "
+                       "line breaks and the zero-width (non-)joiners: refused in any text",
+        "type": "string", "pattern": hidden_class(in_text=True)}
+    components["HiddenInName"] = {
+        "description": "a control or format character: refused in a name, a query or a "
+                       "header parameter", "type": "string", "pattern": hidden_class(False)}
+    for model, fields in NAME_FIELDS.items():
+        for name in fields:
+            components[model]["properties"][name]["not"] = {
+                "$ref": "#/components/schemas/HiddenInName"}
+
+
+@functools.cache
+def hidden_class(in_text: bool) -> str:
+    """A regular expression matching a character domain/payload.py refuses: Unicode Cc
+    and Cf, bar FREE_TEXT_ALLOWS in text (as literal characters: one pattern for Python
+    and ECMA-262 alike)."""
+    import sys
+    import unicodedata
+    from ..domain import payload
+    allowed = payload.FREE_TEXT_ALLOWS if in_text else payload.NAME_ALLOWS
+    ranges: list[list[int]] = []
+    for point in range(sys.maxunicode + 1):
+        if 0xD800 <= point <= 0xDFFF or chr(point) in allowed or \
+                unicodedata.category(chr(point)) not in payload.HIDDEN:
+            continue
+        if ranges and ranges[-1][1] == point - 1:
+            ranges[-1][1] = point
+        else:
+            ranges.append([point, point])
+    return "[" + "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}"
+                         for a, b in ranges) + "]"
+
+
+def _no_hidden(node, ref: str) -> None:
+    """Every text schema under `node` refuses what `ref` matches (and an open object's
+    keys what a name may not hold)."""
+    if isinstance(node, dict):
+        kinds = node.get("type")
+        if (kinds == "string" or isinstance(kinds, list) and "string" in kinds) and \
+                "enum" not in node and "const" not in node and "not" not in node and \
+                node.get("format") != "binary":
+            node["not"] = {"$ref": ref}
+        if node.get("additionalProperties") is True:
+            node["propertyNames"] = {"not": {"$ref": "#/components/schemas/HiddenInName"}}
+        for key, value in node.items():
+            if key != "not":
+                _no_hidden(value, ref)
+    elif isinstance(node, list):
+        for value in node:
+            _no_hidden(value, ref)
+
+
+def _open_free_forms(node) -> None:
+    if isinstance(node, dict):
+        if node.get("type") == "object" and "properties" not in node and \
+                "additionalProperties" not in node:
+            node["additionalProperties"] = True
+        for value in node.values():
+            _open_free_forms(value)
+    elif isinstance(node, list):
+        for value in node:
+            _open_free_forms(value)
 
 
 def _security_schemes(issuer: str | None) -> dict:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from . import documents, identifiers, payload
 from .canonical import canonical_bytes
 from .documents import conform
-from .errors import ValidationError
+from .errors import UnprocessableEntity
 
 # applicant type -> the type code of its ID number on the case
 ID_TYPES = {"natural": "111", "legal": "001"}
@@ -32,8 +32,9 @@ def parse_application(body) -> Application:
     id_number = raw.idNumber.strip().upper()
     if not identifiers.is_valid_id_number(id_number, raw.type):
         what = "公民身份号码" if raw.type == "natural" else "统一社会信用代码"
-        raise ValidationError(f"applicant.idNumber is not a valid {what}",
-                              field="applicant.idNumber")
+        raise UnprocessableEntity(f"applicant.idNumber is not a valid {what} (its check "
+                                  "character)", field="applicant.idNumber",
+                                  code="bad_check_character")
     applicant = {"type": raw.type, "name": raw.name.strip(), "idType": ID_TYPES[raw.type],
                  "idNumber": id_number}
     if raw.phone is not None:

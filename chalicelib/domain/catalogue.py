@@ -11,7 +11,7 @@ import re
 from datetime import date
 
 from .documents import BOOKKEEPING, Entry, Implementation, conform
-from .errors import ValidationError
+from .errors import UnprocessableEntity, ValidationError
 from .workdays import add_workdays, span_basis
 
 KINDS = {"01": "行政许可", "02": "行政处罚", "03": "行政强制", "04": "行政征收",
@@ -42,7 +42,9 @@ def split_implementation_code(code: str) -> tuple[str, str, str, str]:
 # follows are the rules a shape cannot state.
 
 def _fail(message: str, field: str):
-    raise ValidationError(message, field=f"item.{field}")
+    """An implementation's rule beyond its shape (departments that exist, limits that add
+    up, a form schema that is one): what the OpenAPI document cannot state, so 422."""
+    raise UnprocessableEntity(message, field=f"item.{field}", code="item_not_valid")
 
 
 def _limit_days(limit, field: str, allow_zero: bool) -> float:
@@ -91,11 +93,12 @@ def check_entry(doc, entries: dict) -> dict:
     if entry.parentCode is not None:
         main = entries.get(entry.parentCode)
         if entry.parentCode == entry.baseCode or main is None or main.get("parentCode"):
-            raise ValidationError("parentCode must be the base code of an existing main "
-                                  "item", field="entry.parentCode")
+            raise UnprocessableEntity("parentCode must be the base code of an existing "
+                                      "main item", field="entry.parentCode",
+                                      code="item_not_valid")
         if main["kind"] != entry.kind:
-            raise ValidationError("a sub-item has the kind of its main item",
-                                  field="entry.kind")
+            raise UnprocessableEntity("a sub-item has the kind of its main item",
+                                      field="entry.kind", code="item_not_valid")
     return {"baseCode": entry.baseCode, "name": entry.name.strip(), "kind": entry.kind,
             "legalBasis": entry.legalBasis, "definingDept": entry.definingDept,
             "parentCode": entry.parentCode, "status": entry.status}
@@ -161,7 +164,9 @@ def validate_form(schema: dict, form: dict) -> None:
             missing = err.message.split("'")[1] if "'" in err.message else ""
             path.append(missing)
         field = ".".join(["form", *[str(p) for p in path]])
-        raise ValidationError(f"{field}: {err.message}", field=field)
+        # The item version's rule, not the API's: the OpenAPI document cannot state it.
+        raise UnprocessableEntity(f"{field}: {err.message}", field=field,
+                                  code="form_not_valid")
 
 
 # -- planning ------------------------------------------------------------------------
@@ -197,7 +202,7 @@ def workflow_input(case_no: str, item: dict, applied_on: date) -> dict:
         # one crosses a year whose schedule is computed (see domain/workdays.py).
         "calendar": span_basis(applied_on, last),
         "itemCode": item["code"],
-        "itemVersion": str(item["version"]),
+        "itemVersion": int(item["version"]),
         "acceptance": {"dept": process["acceptanceDept"], "deadline": accept_by.isoformat()},
         "stages": stages,
         "reviews": [{"stage": stage["stage"], **department}

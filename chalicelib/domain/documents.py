@@ -200,6 +200,12 @@ class Applicant(Document):
     phone: Annotated[str, Meta(pattern=r"^1\d{10}$", examples=["13800138000"])] | None = None
 
 
+# GB/T 36904: 1.2.156.3005.2.<type code>.<issuer USCC>.<serial>.<version>.<check>
+# (domain/identifiers.py); only the library that issued it knows whether it exists.
+LicenseId = Annotated[str, Meta(
+    min_length=1, max_length=128, pattern=r"\S", description="an e-license identifier",
+    examples=["1.2.156.3005.2.11100000MB0143028R001.11440300MB2C92138W."
+              "4403002026112500000019.001.Z"])]
 MaterialId = Annotated[str, Meta(pattern=r"^M[0-9a-f]{32}$",
                                  examples=["M3f9c2a7d41b84e0c9a5e1d7b2c6f8a04"])]
 # What the bucket takes: what a government archive keeps (OFD: 版式文档, GB/T 33190).
@@ -214,9 +220,7 @@ class MaterialRef(Document):
     name: Annotated[str, Meta(min_length=1, max_length=200, pattern=r"\S",
                               examples=["营业执照"])]
     materialId: MaterialId | None = None
-    licenseId: Annotated[str, Meta(min_length=1, max_length=128, pattern=r"\S",
-                                   examples=["11100000MB0143028R0021144030000000001001X"])] \
-        | None = None
+    licenseId: LicenseId | None = None
     license: Annotated[dict[str, Any], Meta(
         description="a signed license {license, signature} (another region's, 证照互认)")] \
         | None = None

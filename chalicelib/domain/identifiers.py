@@ -12,7 +12,7 @@ import re
 from datetime import date
 
 
-from .errors import ValidationError
+from .errors import UnprocessableEntity, ValidationError
 
 AREA_RE = re.compile(r"^\d{6}$")
 CASE_NO_RE = re.compile(r"^(\d{6})(\d{8})(\d{7})([0-9X])$")
@@ -95,8 +95,8 @@ def parse_license_identifier(identifier: str) -> dict:
     type_code, issuer, serial, version, check = parts
     rebuilt = make_license_identifier(type_code, issuer, serial, version)
     if not rebuilt.endswith("." + check):
-        raise ValidationError("identifier check character is wrong", field="identifier",
-                              code="bad_check_character")
+        raise UnprocessableEntity("identifier check character is wrong", field="identifier",
+                                  code="bad_check_character")
     return {"typeCode": type_code, "issuer": issuer, "serial": serial, "version": version}
 
 

@@ -29,7 +29,7 @@ from datetime import date
 import rfc8785
 
 from .canonical import canonical_bytes
-from .errors import ValidationError
+from .errors import UnprocessableEntity, ValidationError
 from .identifiers import parse_license_identifier
 
 CANONICALIZATION = "RFC8785"
@@ -164,7 +164,7 @@ def verify(signed: dict, keys: list[dict], today: date) -> Verdict:
     identifier = identifier if isinstance(identifier, str) else None
     try:
         parse_license_identifier(identifier)
-    except ValidationError:
+    except (ValidationError, UnprocessableEntity):   # malformed, or a wrong check character
         return Verdict(False, "bad_identifier", identifier)
     if signature.get("alg", KMS_ALGORITHM) != KMS_ALGORITHM:
         return Verdict(False, "unsupported_algorithm", identifier)

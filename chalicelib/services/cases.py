@@ -53,9 +53,10 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
                  "idNumber": mask_id(principal.id_number)}
     counter = application.channel == "counter"
     if counter != (principal.role == identity.CLERK):
-        raise ValidationError("a clerk enters an application at the counter (channel "
-                              "counter) for its applicant; only a clerk uses that channel",
-                              field="channel")
+        # Every channel is in the document; who may use which is the caller's role's.
+        raise UnprocessableEntity("a clerk enters an application at the counter (channel "
+                                  "counter) for its applicant; only a clerk uses that "
+                                  "channel", field="channel")
     # A retried request answers as the first did, whatever the catalogue says now.
     idem_pk, body_hash = None, None
     if idempotency_key is not None:
@@ -70,7 +71,7 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
     item = catalogue.published_item(application.item_code)
     if application.applicant["type"] not in item.get("audience", ()):
         who = {"natural": "natural persons", "legal": "legal persons"}
-        raise ValidationError(
+        raise UnprocessableEntity(
             f"the item is for {' and '.join(who[a] for a in item['audience'])} only",
             field="applicant.type")
     validate_form(item.get("formSchema", {}), application.form)
@@ -82,8 +83,9 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
     missing = material_rules.missing_at_submission(
         item, {m["name"] for m in application.materials}, application.channel)
     if missing:
-        raise ValidationError(f"the item is applied for online with every mandatory "
-                              f"material: {'、'.join(missing)} missing", field="materials")
+        raise UnprocessableEntity(f"the item is applied for online with every "
+                                  f"mandatory material: {'、'.join(missing)} missing",
+                                  field="materials", code="material_not_accepted")
 
     holder = identity.holder_name(principal, application.applicant)  # not as typed
     owner_key = lookup.id_key(secrets.lookup(), application.applicant["idNumber"])
@@ -189,7 +191,7 @@ def _created(record: CaseRecord) -> dict:
     return {"caseNo": record.pk,
             "queryPassword": query_passwords.issue(record.pk),
             "status": record.status, "statusLabel": LABELS[Status(record.status)],
-            "itemCode": record.itemCode, "itemVersion": record.itemVersion,
+            "itemCode": record.itemCode, "itemVersion": int(record.itemVersion),
             "createdAt": record.createdAt, "promisedBy": record.promisedBy,
             "deadlineBasis": record.deadlineBasis, "workflow": record.workflow or "started"}
 
@@ -272,7 +274,7 @@ def public_view(case_no: str, password: str, source: str | None = None) -> dict:
               else applicant.name, "idNumber": mask_id(applicant.idNumber)}
     return {"caseNo": case.pk, "status": case.status,
             "statusLabel": LABELS[Status(case.status)], "itemCode": case.itemCode,
-            "itemVersion": case.itemVersion, "itemName": case.itemName,
+            "itemVersion": int(case.itemVersion), "itemName": case.itemName,
             "applicant": holder, "channel": case.appliedVia, "createdAt": case.createdAt,
             "promisedBy": case.promisedBy, "updatedAt": case.updatedAt}
 
@@ -317,7 +319,8 @@ def case_view(case: CaseRecord, events, tasks, staff: bool = True) -> dict:
     agent_id = applicant.pop("agentIdNumber", None)
     result = {
         "caseNo": case.pk, "status": case.status, "statusLabel": LABELS[Status(case.status)],
-        "itemCode": case.itemCode, "itemVersion": case.itemVersion, "itemName": case.itemName,
+        "itemCode": case.itemCode, "itemVersion": int(case.itemVersion),
+        "itemName": case.itemName,
         "applicant": {k: v for k, v in applicant.items() if v is not None},
         "appliedVia": case.appliedVia, "channel": case.appliedVia, "createdAt": case.createdAt,
         "promisedBy": case.promisedBy, "deadlineBasis": case.deadlineBasis,

@@ -109,7 +109,7 @@ def signed_license(record: LicenseRecord, document: dict | None = None) -> dict:
 def _load(license_id: str, consistent: bool = False) -> LicenseRecord:
     try:
         parse_license_identifier(license_id)
-    except ValidationError:
+    except (ValidationError, UnprocessableEntity):   # malformed, or a wrong check character
         raise NotFound("no license with that identifier", field="licenseId") from None
     try:
         return LicenseRecord.get(license_id, consistent_read=consistent)
@@ -170,7 +170,7 @@ def annotated_copy(principal: identity.Principal | None, license_id: str, purpos
     signed = signed_license(record)
     today = clock.local_date(clock.now()).isoformat()
     if not today <= valid_until <= signed["license"]["validTo"]:
-        raise ValidationError("validUntil must be from today to the license's validTo",
+        raise UnprocessableEntity("validUntil must be from today to the license's validTo",
                               field="validUntil")
     annotation = {"purpose": usage.stated_purpose(purpose), "validUntil": valid_until,
                   "annotatedAt": clock.now().isoformat(), "copyOf": license_id}
@@ -214,8 +214,8 @@ def accepted_in_case(ref: dict, spec: dict, holder_id: str, field: str) -> dict:
             pass
         if record is None or not names_id(record.holderKey,
                                           record.document.get("holderId"))(holder_id):
-            raise ValidationError(f"the applicant holds no license {ref['licenseId']}",
-                                  field=field)
+            raise UnprocessableEntity(f"the applicant holds no license {ref['licenseId']}",
+                                      field=field, code="material_not_accepted")
         signed = signed_license(record)
     else:
         field = f"{field}.license"
@@ -232,7 +232,8 @@ def accepted_in_case(ref: dict, spec: dict, holder_id: str, field: str) -> dict:
             raise UnprocessableEntity("the license is not in this region's library",
                                       field=field, code="license_not_valid") from None
     if record is None and str(document.get("holderId", "")).upper() != holder_id:
-        raise ValidationError("the license is not the applicant's", field=field)
+        raise UnprocessableEntity("the license is not the applicant's", field=field,
+                                  code="material_not_accepted")
     if record is not None:
         status = public_status(record)["status"]
         if status != "valid":
@@ -241,7 +242,7 @@ def accepted_in_case(ref: dict, spec: dict, holder_id: str, field: str) -> dict:
     why = materials.replacement_refused(spec, document.get("typeCode"),
                                         document.get("trustLevel"))
     if why:
-        raise ValidationError(why, field=field)
+        raise UnprocessableEntity(why, field=field, code="material_not_accepted")
     return {"name": spec["name"], "license": {
         "identifier": verdict.identifier, "name": document.get("name"),
         "typeCode": document.get("typeCode"), "trustLevel": document.get("trustLevel"),
@@ -431,7 +432,7 @@ def verify(body, principal: identity.Principal | None = None,
     """Answer valid / invalid with the reason; anyone may ask, no login needed. The
     signature is checked as anyone would offline (domain/license_proof.py); a license of
     this region is then looked up in its library, and the verification logged for its
-    holder with the purpose the verifier states (not needed from the holder)."""
+    holder with the purpose the verifier states (the holder's own verification is not)."""
     if not isinstance(body, dict):
         raise ValidationError("the request body must be a JSON object", field="body")
     document, signature = body.get("license"), body.get("signature")
@@ -440,11 +441,10 @@ def verify(body, principal: identity.Principal | None = None,
     if not isinstance(signature, dict) or not isinstance(signature.get("value"), str) \
             or not isinstance(signature.get("keyId"), str):
         raise ValidationError("signature must carry keyId and value", field="signature")
-    purpose = organisation = None
-    # Anyone but the holder states a purpose (an annotated copy carries one); an
-    # anonymous caller cannot be the holder.
-    if body.get("purpose") is not None or (principal is None and "annotation" not in body):
-        purpose = usage.stated_purpose(body.get("purpose"))
+    organisation = None
+    # Every verifier states a purpose (api/licenses.py takes it from the query); the
+    # holder's own verification is not logged all the same.
+    purpose = usage.stated_purpose(body.get("purpose"))
     if body.get("organisation"):
         organisation = mask_text(str(body["organisation"]))
     verdict = license_proof.verify(body, known_keys(), clock.local_date(clock.now()))
@@ -458,14 +458,11 @@ def verify(body, principal: identity.Principal | None = None,
     except LicenseRecord.DoesNotExist:
         return {**answer, "valid": False, "reason": "not_in_library"}
     if not _holds(principal, record):
-        # An annotated copy says what it was given for; a verifier may say more.
-        given = (verdict.annotation or {}).get("purpose")
-        stated = purpose or given or usage.stated_purpose(None)
         if principal is None:   # repeats folded, bounded per day (services/usage.py)
-            usage.anonymous_verification(record, purpose=stated, organisation=organisation,
+            usage.anonymous_verification(record, purpose=purpose, organisation=organisation,
                                          source=source)
         else:
-            usage.record(record, "verify", principal=principal, purpose=stated,
+            usage.record(record, "verify", principal=principal, purpose=purpose,
                          organisation=organisation, source=source)
     status = public_status(record)
     answer.update({k: status[k] for k in ("status", "statusReason", "statusSince",

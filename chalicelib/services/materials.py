@@ -18,7 +18,7 @@ from ..adapters.models import MaterialRecord, put_if_absent, update_if
 from ..domain import identifiers, identity, lookup
 from ..domain import materials as rules
 from ..domain.documents import MaterialUpload, conform
-from ..domain.errors import Forbidden, NotFound, ValidationError
+from ..domain.errors import Forbidden, NotFound, UnprocessableEntity, ValidationError
 from . import clock, usage
 from .pagination import decode_cursor, encode_cursor
 
@@ -37,8 +37,9 @@ def _owner_key(principal: identity.Principal, holder: str | None) -> str:
                                   "material this is", field="holder")
         holder = holder.strip().upper()
         if not identifiers.is_valid_id_number(holder):
-            raise ValidationError("holder is not a valid ID number or unified social credit code",
-                                  field="holder")
+            raise UnprocessableEntity("holder is not a valid ID number or unified social "
+                                      "credit code (its check character)", field="holder",
+                                      code="bad_check_character")
     else:
         raise Forbidden("applicants upload their materials (and clerks at the counter)")
     return lookup.id_key(secrets.lookup(), holder)
@@ -278,6 +279,12 @@ class Given:
     licenses: list[tuple[str, str]] = field(default_factory=list)   # (identifier, name)
 
 
+def _not_accepted(message: str, field: str) -> UnprocessableEntity:
+    """A material the document admits that this case cannot take: not a material of the
+    item version, not the applicant's, not stored, expired, for another material."""
+    return UnprocessableEntity(message, field=field, code="material_not_accepted")
+
+
 def given_in_case(item: dict, refs: list[dict], holder_id: str, owner_key: str,
                   where: str = "materials", also: list[str] = ()) -> Given:
     """Check each named material against the item version and the applicant: an upload
@@ -291,8 +298,8 @@ def given_in_case(item: dict, refs: list[dict], holder_id: str, owner_key: str,
         spec = rules.spec_of(item, ref["name"]) or \
             ({"name": ref["name"]} if ref["name"] in also else None)
         if spec is None:
-            raise ValidationError("the item version asks for no material of this name",
-                                  field=f"{at}.name")
+            raise _not_accepted("the item version asks for no material of this name",
+                                field=f"{at}.name")
         chosen = [k for k in ("materialId", "licenseId", "license") if k in ref]
         if len(chosen) != 1:
             raise ValidationError("name each material by exactly one of materialId, "
@@ -350,20 +357,20 @@ def uploaded(identifier: str, spec: dict, owner_key: str, field: str) -> tuple[d
     except MaterialRecord.DoesNotExist:
         record = None
     if record is None or record.owner != owner_key:
-        raise ValidationError(f"the applicant has no material {identifier}", field=field)
+        raise _not_accepted(f"the applicant has no material {identifier}", field=field)
     if rules.expired(record.expiresAt, clock.now()):
-        raise ValidationError(f"material {identifier} expired unused: upload it again",
+        raise _not_accepted(f"material {identifier} expired unused: upload it again",
                               field=field)
     if record.state != "stored":
-        raise ValidationError(f"material {identifier} is {record.state}"
+        raise _not_accepted(f"material {identifier} is {record.state}"
                               + (f" ({record.reason})" if record.reason else "")
                               + ": only a stored upload can be named", field=field)
     if record.material and record.material != spec["name"]:
-        raise ValidationError(f"material {identifier} was uploaded for {record.material}, "
+        raise _not_accepted(f"material {identifier} was uploaded for {record.material}, "
                               f"not {spec['name']}", field=field)
     why = rules.reuse_refused(spec, record.createdAt, bool(record.usedIn), clock.now())
     if why:
-        raise ValidationError(why, field=field)
+        raise _not_accepted(why, field=field)
     return {"name": spec["name"], "materialId": identifier, "fileName": record.name,
             "contentType": record.contentType, "size": int(record.size),
             "sha256": record.sha256}, bool(record.usedIn)

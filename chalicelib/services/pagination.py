@@ -12,7 +12,7 @@ import hmac
 import json
 
 from ..adapters import secrets
-from ..domain.errors import ValidationError
+from ..domain.errors import UnprocessableEntity
 
 _MAX_CHARS = 2048
 
@@ -54,5 +54,5 @@ def decode_cursor(cursor: str | None, listing: str) -> dict | None:
             raise ValueError
         return key
     except ValueError:  # bad base64, bad signature, not JSON, another listing's
-        raise ValidationError("cursor is not one this listing returned", field="cursor") \
-            from None
+        raise UnprocessableEntity("cursor is not one this listing returned", field="cursor",
+                                  code="invalid_cursor") from None

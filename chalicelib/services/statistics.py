@@ -17,7 +17,7 @@ from .. import config
 from ..adapters import counters
 from ..adapters.models import CaseRecord, TimelineEvent
 from ..domain import identity, statistics, worktime
-from ..domain.errors import Forbidden, NotFound, ValidationError
+from ..domain.errors import Forbidden, NotFound, UnprocessableEntity, ValidationError
 from . import catalogue, clock, timeline
 from .cases import META
 
@@ -90,13 +90,13 @@ def _months(start: str, end: str) -> list[str]:
     check_month(start, "from")
     check_month(end, "to")
     if start > end:
-        raise ValidationError("from must not be after to", field="from")
+        raise UnprocessableEntity("from must not be after to", field="from")
     months, year, month = [], int(start[:4]), int(start[5:])
     while f"{year:04d}-{month:02d}" <= end:
         months.append(f"{year:04d}-{month:02d}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         if len(months) > MAX_MONTHS:
-            raise ValidationError(f"at most {MAX_MONTHS} months at once", field="to")
+            raise UnprocessableEntity(f"at most {MAX_MONTHS} months at once", field="to")
     return months
 
 
@@ -107,7 +107,8 @@ def dimension(principal: identity.Principal, dept: str | None, item: str | None,
     given = [(name, value) for name, value in (("dept", dept), ("item", item),
                                                 ("channel", channel)) if value]
     if len(given) > 1:
-        raise ValidationError("filter by one of dept, item or channel", field=given[1][0])
+        raise UnprocessableEntity("filter by one of dept, item or channel",
+                                  field=given[1][0])
     if channel and channel not in statistics.CHANNELS:
         raise ValidationError(f"channel must be one of {', '.join(statistics.CHANNELS)}",
                               field="channel")

@@ -14,7 +14,8 @@ from pynamodb.expressions.condition import Condition
 from ..adapters.models import (BreachRecord, CardRecord, TaskRecord, all_of, put_if_absent,
                                update_if)
 from ..domain import breaches, cards, identity, worktime
-from ..domain.errors import Concealed, Conflict, Forbidden, NotFound, ValidationError
+from ..domain.errors import (Concealed, Conflict, Forbidden, NotFound, UnprocessableEntity,
+                             ValidationError)
 from . import clock
 from .cases import load_records
 from .pagination import decode_cursor, encode_cursor
@@ -114,7 +115,9 @@ def department_of(principal: identity.Principal, dept: str | None) -> str:
     """The department a listing is of: the caller's own, or any for supervisors."""
     dept = dept or principal.dept
     if not dept:
-        raise ValidationError("dept is required", field="dept")
+        # Optional in the document: required only of a caller with no department.
+        raise UnprocessableEntity("dept is required (the caller has no department)",
+                                  field="dept")
     if principal.role not in identity.READS_EVERY_CASE:
         identity.require_department(principal, dept)
     return dept

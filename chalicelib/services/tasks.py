@@ -81,7 +81,9 @@ def inbox(principal: identity.Principal | None, dept: str | None, *, state: str 
     principal = identity.require_role(principal, *identity.STAFF)
     dept = dept or principal.dept
     if not dept:
-        raise ValidationError("dept is required", field="dept")
+        # Optional in the document: required only of a caller with no department.
+        raise UnprocessableEntity("dept is required (the caller has no department)",
+                                  field="dept")
     identity.require_department(principal, dept)
     if dept == principal.dept:
         roster.saw(principal)
@@ -288,8 +290,9 @@ def _parse_decision(task: TaskRecord, body: dict) -> tuple[str, str | None]:
     decision = body.get("decision")
     allowed = DECISIONS[task.taskKind]
     if decision not in allowed:
-        raise ValidationError(f"decision must be one of {', '.join(allowed)} for a "
-                              f"{task.taskKind} task", field="decision")
+        # The document lists every decision; which a task takes is its kind's rule.
+        raise UnprocessableEntity(f"decision must be one of {', '.join(allowed)} for a "
+                                  f"{task.taskKind} task", field="decision")
     opinion = body.get("opinion")
     if decision in NEEDS_OPINION and not (opinion or "").strip():
         raise ValidationError(f"an opinion is required to {decision}", field="opinion")

@@ -25,7 +25,7 @@ from pynamodb.exceptions import TransactWriteError
 from ..adapters.models import (LicenseRecord, UsageRecord, VerifierAllowance, VerifierEntry,
                                cancellation_codes, transact_write)
 from ..domain import identity, worktime
-from ..domain.errors import ValidationError
+from ..domain.errors import UnprocessableEntity, ValidationError
 from ..domain.masking import mask_text
 from . import clock
 from .pagination import decode_cursor, encode_cursor
@@ -39,8 +39,9 @@ ANONYMOUS_PER_DAY = 20
 def stated_purpose(purpose: str | None, field: str = "purpose") -> str:
     """The purpose a staff member or third party must state (masked: it is free text)."""
     if not isinstance(purpose, str) or not purpose.strip():
-        raise ValidationError("state the purpose of using this license",
-                              field=field)
+        # Optional where the holder reads (the document cannot say by caller): 422.
+        raise UnprocessableEntity("state the purpose of using this license",
+                                  field=field, code="purpose_required")
     if len(purpose) > MAX_PURPOSE:
         raise ValidationError(f"at most {MAX_PURPOSE} characters", field=field)
     return mask_text(purpose.strip())

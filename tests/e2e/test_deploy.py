@@ -101,6 +101,8 @@ def test_the_template_grants_no_wildcards_and_carries_alarms_and_tracing(built, 
     assert "arn:aws:" not in text and "arn:aws-cn:" not in text   # ${AWS::Partition}
     api = resources["RestAPI"]["Properties"]
     assert api["TracingEnabled"] is True and api["EndpointConfiguration"] == "REGIONAL"
+    # A PDF goes out as bytes to a caller that accepts */* (what generated clients send).
+    assert api["DefinitionBody"]["x-amazon-apigateway-binary-media-types"] == ["*/*"]
     assert api["MethodSettings"] == [{
         "ResourcePath": "/*", "HttpMethod": "*", "ThrottlingRateLimit": {"Ref": "ApiThrottleRate"},
         "ThrottlingBurstLimit": {"Ref": "ApiThrottleBurst"}}]

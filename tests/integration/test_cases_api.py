@@ -109,12 +109,14 @@ def test_bad_input_gets_a_json_error_naming_the_field_and_writes_nothing(stack):
     cases = [
         ("{not json", (400, "validation_error", "body")),
         (application(FOOD, itemCode=""), (400, "validation_error", "itemCode")),
-        (application(FOOD, itemCode="NO-SUCH-ITEM"), (400, "validation_error", "itemCode")),
-        (bad_id, (400, "validation_error", "applicant.idNumber")),
-        (bad_form, (400, "validation_error", "form.category")),
-        (missing, (400, "validation_error", "form.address")),
+        # What the document cannot state (an item, its form, a check character): 422.
+        (application(FOOD, itemCode="NO-SUCH-ITEM"), (422, "item_not_open", "itemCode")),
+        (bad_id, (422, "bad_check_character", "applicant.idNumber")),
+        (bad_form, (422, "form_not_valid", "form.category")),
+        (missing, (422, "form_not_valid", "form.address")),
         (application(FOOD, channel="fax"), (400, "validation_error", "channel")),
-        (application(FOOD, materials=[{"name": "x"}]), (400, "validation_error", "materials.0.name")),
+        (application(FOOD, materials=[{"name": "x"}]),
+         (422, "material_not_accepted", "materials.0.name")),
         (application(FOOD, materials=[{"name": "营业执照"}]), (400, "validation_error", "materials.0")),
     ]
     for body, expected in cases:
@@ -123,7 +125,7 @@ def test_bad_input_gets_a_json_error_naming_the_field_and_writes_nothing(stack):
     person = application(FOOD, applicant={"type": "natural", "name": "张三",
                                           "idNumber": "11010519491231002X"})
     assert _error(stack.call("POST", "/cases", "applicant", person)) == \
-        (400, "validation_error", "applicant.type")
+        (422, "unprocessable", "applicant.type")
     assert _case_records(stack) == []
     assert _executions(stack) == []
 
@@ -198,7 +200,8 @@ def test_applications_take_only_published_items(stack):
                            {"reason": "整改期间暂停"})
     assert suspended.status_code == 200 and suspended.data["status"] == "suspended"
     refused = stack.call("POST", "/cases", "company", application(FOOD))
-    assert refused.status_code == 400 and refused.data["error"]["field"] == "itemCode"
+    assert (refused.status_code, refused.data["error"]["code"], refused.data["error"]["field"]) == \
+        (422, "item_not_open", "itemCode")
     assert "suspended" in refused.data["error"]["detail"]
     assert _case_records(stack) == []
 
@@ -236,7 +239,7 @@ def test_a_license_is_read_by_its_holder_and_the_staff_of_its_case_only(stack):
     path = f"/licenses/{case['licenseId']}"
     assert stack.call("GET", path, "company").status_code == 200
     for reader in ("wsjk", "xfjy", "clerk", "supervisor"):   # staff: with a purpose
-        assert _error(stack.call("GET", path, reader))[:3] == (400, "validation_error",
+        assert _error(stack.call("GET", path, reader))[:3] == (422, "purpose_required",
                                                                "purpose"), reader
         assert stack.call("GET", f"{path}?purpose=复核", reader).status_code == 200, reader
     for outsider in ("applicant", "scjg", "rsj"):

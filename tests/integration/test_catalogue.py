@@ -278,7 +278,7 @@ def test_entries_are_administered_and_gate_implementations(stack):
     bad = stack.call("POST", "/admin/catalogue", "admin",
                      {"entry": {**entry, "baseCode": "000201012004", "kind": "07"},
                       "reason": "x"})
-    assert bad.status_code == 400 and bad.data["error"]["field"] == "entry.kind"
+    assert bad.status_code == 422 and bad.data["error"]["field"] == "entry.kind"
 
     # An implementation of an abolished entry is refused.
     abolished = stack.call("PUT", "/admin/catalogue/000201012003", "admin",
@@ -287,8 +287,36 @@ def test_entries_are_administered_and_gate_implementations(stack):
     doc = copy.deepcopy(next(i for i in demo.items() if i["baseCode"] == "000201012000"))
     doc.update(baseCode="000201012003", name="食品经营许可（注销）")
     refused = stack.call("POST", "/admin/items", "admin", {"item": doc, "reason": "x"})
-    assert refused.status_code == 400 and refused.data["error"]["field"] == "item.baseCode"
+    assert refused.status_code == 422 and refused.data["error"]["field"] == "item.baseCode"
     history = stack.call("GET", "/admin/items/000201012003/history", "admin").data["history"]
     assert [h["action"] for h in history] == ["create", "update"]
     assert history[1].get("detail") == {"changes": [
         {"field": "status", "from": "active", "to": "abolished"}]}
+
+
+def test_each_published_version_serves_its_form_schema_and_applications_are_checked_by_it(
+        stack):
+    import jsonschema
+    path = f"/items/{FOOD}/versions/1/form-schema"
+    served = stack.call("GET", path)      # public, like /items
+    assert served.status_code == 200 and served.headers["ETag"]
+    schema = served.data
+    jsonschema.Draft202012Validator.check_schema(schema)
+    version = stack.call("GET", f"/items/{FOOD}/versions/1").data
+    assert {k: v for k, v in schema.items() if k not in ("$schema", "title")} == \
+        version["formSchema"]
+    assert schema["title"] == version["name"]
+    # The form a client builds from it is the form the server takes; one it refuses, the
+    # server refuses too, naming the same field.
+    good = {"businessName": "小吃店", "address": "深圳市南山区科技园1号", "category": "餐饮服务"}
+    assert jsonschema.Draft202012Validator(schema).is_valid(good)
+    bad = {k: v for k, v in good.items() if k != "address"}
+    assert not jsonschema.Draft202012Validator(schema).is_valid(bad)
+    applicant = {"type": "legal", "name": "深圳小吃有限公司", "idNumber": "91440300MA5FXK7Q3T"}
+    refused = stack.call("POST", "/cases", "company", {"itemCode": FOOD, "applicant": applicant,
+                                                       "form": bad})
+    assert (refused.status_code, refused.data["error"]["field"]) == (422, "form.address")
+    assert stack.call("POST", "/cases", "company", {"itemCode": FOOD, "applicant": applicant,
+                                                    "form": good}).status_code == 201
+    assert stack.call("GET", f"/items/{FOOD}/versions/9/form-schema").status_code == 404
+    assert stack.call("GET", "/items/NOPE/versions/1/form-schema").status_code == 404

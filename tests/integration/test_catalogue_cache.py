@@ -72,7 +72,7 @@ def test_applications_read_the_table_not_the_cache(stack):
         assert stack.call("GET", f"/items/{FOOD}").data["status"] == "published"
         # … but an application is refused at once.
         refused = stack.call("POST", "/cases", "company", application(FOOD))
-        assert refused.status_code == 400 and refused.data["error"]["field"] == "itemCode"
+        assert (refused.status_code, refused.data["error"]["field"]) == (422, "itemCode")
     finally:
         read_cache.catalogue.clear = clear
 

@@ -30,7 +30,7 @@ def _accept(stack, case_no, dept="ZWFW", user="clerk"):
 
 def test_publishing_v2_leaves_a_v1_case_on_v1s_process(stack):
     v1_case = _apply(stack, FOOD)
-    assert v1_case["itemVersion"] == "1"
+    assert v1_case["itemVersion"] == 1  # the type of the item's own version
     _accept(stack, v1_case["caseNo"])
     review = stack.open_task(v1_case["caseNo"], "SCJG", "scjg")
 
@@ -47,14 +47,14 @@ def test_publishing_v2_leaves_a_v1_case_on_v1s_process(stack):
     # The v1 case concludes after SCJG alone, as v1 says.
     stack.decide(review["taskId"], "scjg", "approve", "同意")
     done = stack.wait_status(v1_case["caseNo"], 11)
-    assert done["itemVersion"] == "1"
+    assert done["itemVersion"] == 1
     assert [t["dept"] for t in done["tasks"]] == ["ZWFW", "SCJG"]
     license_ = stack.call("GET", f"/licenses/{done['licenseId']}", "company").data
     assert license_["license"]["name"] == "食品经营许可证"
 
     # A new case applies under v2 and meets the new stage.
     v2_case = _apply(stack, FOOD)
-    assert v2_case["itemVersion"] == "2"
+    assert v2_case["itemVersion"] == 2
     _accept(stack, v2_case["caseNo"])
     scjg = stack.open_task(v2_case["caseNo"], "SCJG", "scjg")
     stack.decide(scjg["taskId"], "scjg", "approve", "同意")

@@ -76,7 +76,7 @@ def test_every_json_body_refuses_a_number_too_large_for_a_float(stack, path, use
 
 def test_a_cursor_pages_only_the_listing_that_returned_it(stack):
     """A genuine cursor of one listing handed to another (another index, another
-    department, another facet) is a 400 naming the cursor, never a 500."""
+    department, another facet) is a 422 naming the cursor, never a 500."""
     for n in range(3):
         body = application()
         body["form"]["placeName"] += str(n)   # three different cases
@@ -91,7 +91,7 @@ def test_a_cursor_pages_only_the_listing_that_returned_it(stack):
                        (f"/tasks?dept=ZWFW&cursor={items_cursor}", "clerk"),
                        (f"/me/cases?cursor={tasks_cursor}", "company")):
         answer = stack.call("GET", path, user)
-        assert (answer.status_code, answer.data["error"]["field"]) == (400, "cursor"), path
+        assert (answer.status_code, answer.data["error"]["field"]) == (422, "cursor"), path
     # Each still pages its own listing.
     assert stack.call("GET", f"/tasks?dept=ZWFW&limit=1&cursor={tasks_cursor}",
                       "clerk").status_code == 200

@@ -130,7 +130,7 @@ def test_the_printable_license_carries_the_qr_code_of_its_status_address(stack, 
         assert expected in html   # the QR code of exactly that address
         # Staff print it with a purpose (logged for the holder), strangers not at all.
         assert stack.call("GET", f"/licenses/{license_id}/print.html", "wsjk") \
-            .status_code == 400
+            .status_code == 422   # a purpose: the document cannot say for whom
         assert stack.call("GET", f"/licenses/{license_id}/print.html?purpose=存档",
                           "wsjk").status_code == 200
         assert [e["purpose"] for e in stack.call("GET", "/me/access-log", "company").data[
@@ -170,6 +170,9 @@ def test_the_license_as_pdf_reads_as_signed_and_its_qr_code_scans_to_the_status_
         # The font travels with the file (a subset: only the glyphs used), so the page
         # prints the same where no Chinese font is installed.
         assert [name.split("+")[1] for name in read.fonts] == ["NotoSansCJKSC"]
+        # A caller that takes anything (a generated client, a browser: */*) gets the PDF.
+        anything = stack.call("GET", path, "company", headers={"Accept": "*/*"})
+        assert anything.status_code == 200 and anything.body.startswith(b"%PDF-")
         # A caller that does not ask for a PDF is told how to, and nothing is read.
         refused = stack.call("GET", f"{path}?purpose=存档", "wsjk",
                              headers={"Accept": "application/json"})
@@ -182,7 +185,7 @@ def test_the_license_as_pdf_reads_as_signed_and_its_qr_code_scans_to_the_status_
                 "Accept": declined}).status_code == 406, declined
         assert stack.call("GET", "/me/access-log", "company").data["entries"] == []
         # Staff print with a purpose, each print logged for the holder; strangers never.
-        assert stack.call("GET", path, "wsjk", headers=pdf).status_code == 400
+        assert stack.call("GET", path, "wsjk", headers=pdf).status_code == 422
         with ThreadPoolExecutor(4) as pool:
             prints = list(pool.map(lambda _: stack.call(
                 "GET", f"{path}?purpose=存档", "wsjk", headers=pdf), range(4)))

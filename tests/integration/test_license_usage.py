@@ -29,11 +29,13 @@ def test_views_and_verifications_are_logged_for_the_holder(stack):
     anonymous = stack.call("POST", "/licenses/verify", body={
         **signed, "purpose": "开立对公账户", "organisation": "某某银行深圳分行"})
     assert anonymous.data["valid"] is True
-    # The holder verifying its own license states nothing and is not logged.
-    assert stack.call("POST", "/licenses/verify", "company", body=signed).data["valid"]
-    # A third party without a purpose is refused, and nothing is logged.
-    refused = stack.call("POST", "/licenses/verify", body=signed)
-    assert (refused.status_code, refused.data["error"]["field"]) == (400, "purpose")
+    # The holder verifying its own license states a purpose too, and is not logged.
+    assert stack.call("POST", "/licenses/verify?purpose=自查", "company",
+                      body=signed).data["valid"]
+    # Anyone without a purpose (the holder too) is refused, and nothing is logged.
+    for user in (None, "company"):
+        refused = stack.call("POST", "/licenses/verify", user, body=signed)
+        assert (refused.status_code, refused.data["error"]["field"]) == (400, "purpose")
 
     entries = _log(stack)
     assert [(e["action"], e.get("by"), e.get("role"), e["organisation"]) for e in entries] == [
@@ -125,15 +127,16 @@ def test_an_annotated_copy_says_what_it_is_for_and_until_when(stack):
     copy = made.data
     assert copy["annotation"]["purpose"] == "仅供某某银行开户使用"
     assert copy["annotation"]["copyOf"] == license_id
-    # The recipient verifies it without stating a purpose: the copy carries one.
-    verdict = stack.call("POST", "/licenses/verify", body=copy).data
+    # The recipient verifies it, stating its purpose as every verifier does.
+    verdict = stack.call("POST", "/licenses/verify?purpose=开户核验", body=copy).data
     assert (verdict["valid"], verdict["annotation"]) == (
         True, {"purpose": "仅供某某银行开户使用", "validUntil": until})
     assert [(e["action"], e["purpose"]) for e in _log(stack)] == [
-        ("verify", "仅供某某银行开户使用")]
+        ("verify", "开户核验")]
     # The annotation is signed with the license: changed, the copy does not verify.
     stretched = {**copy, "annotation": {**copy["annotation"], "validUntil": "2031-01-01"}}
-    assert stack.call("POST", "/licenses/verify", body=stretched).data["reason"] == \
+    assert stack.call("POST", "/licenses/verify?purpose=开户核验",
+                      body=stretched).data["reason"] == \
         "signature_mismatch"
     # Offline, with the published keys: valid until its term, then not.
     keys = stack.call("GET", "/.well-known/license-keys").data["keys"]
@@ -150,4 +153,5 @@ def test_an_annotated_copy_says_what_it_is_for_and_until_when(stack):
     stack.call("POST", f"/licenses/{license_id}/suspend", "wsjk", {"reason": "停业整顿"})
     refused = stack.call("POST", path, "company", {"purpose": "开户", "validUntil": until})
     assert (refused.status_code, refused.data["error"]["code"]) == (409, "license_state")
-    assert stack.call("POST", "/licenses/verify", body=copy).data["reason"] == "suspended"
+    assert stack.call("POST", "/licenses/verify?purpose=开户核验",
+                      body=copy).data["reason"] == "suspended"

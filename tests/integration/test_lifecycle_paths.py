@@ -189,7 +189,7 @@ def test_a_counter_application_belongs_to_its_applicant_not_the_clerk(stack):
     body = {**application(FOOD), "channel": "counter"}
     assert stack.call("POST", "/cases", "company", body).data["error"]["field"] == "channel"
     web = stack.call("POST", "/cases", "clerk", application(FOOD))
-    assert web.status_code == 400 and web.data["error"]["field"] == "channel"
+    assert web.status_code == 422 and web.data["error"]["field"] == "channel"
     created = stack.call("POST", "/cases", "clerk", body, headers={"X-Channel": "counter"})
     assert created.status_code == 201, created.data
     case_no = created.data["caseNo"]

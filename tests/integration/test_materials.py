@@ -160,7 +160,7 @@ def test_an_application_names_uploads_by_id(stack):
     assert stack.material("company", plan)["usedIn"] == [case_no, second]
     # The accepting clerk opens the file with a purpose; the owner's log shows it.
     stack.open_task(case_no, "ZWFW", "clerk")
-    assert stack.call("GET", f"/materials/{plan}/download", "clerk").status_code == 400
+    assert stack.call("GET", f"/materials/{plan}/download", "clerk").status_code == 422
     opened = stack.call("GET", f"/materials/{plan}/download?purpose=受理审查", "clerk")
     assert requests.get(opened.data["url"]).content == b"%PDF-1.7 plan"
     log = stack.call("GET", "/me/access-log", "company").data["entries"]
@@ -172,16 +172,18 @@ def test_an_application_refuses_materials_that_are_not_the_applicants_or_not_rea
     theirs = stack.upload("lisi", b"%PDF-1.7 lisi")["materialId"]
     pending = _declare(stack, "company", b"%PDF-1.7 never sent").data["materialId"]
     other = stack.upload("company", b"%PDF-1.7 rules", material="食品安全管理制度文本")
-    for ref, field in (({"name": PLAN, "materialId": theirs}, "materials.0.materialId"),
-                       ({"name": PLAN, "materialId": pending}, "materials.0.materialId"),
-                       ({"name": PLAN, "materialId": other["materialId"]},
-                        "materials.0.materialId"),
-                       ({"name": "不存在的材料", "materialId": theirs}, "materials.0.name"),
-                       ({"name": PLAN}, "materials.0"),
-                       ({"name": PLAN, "materialId": theirs, "licenseId": "x"},
-                        "materials.0")):
+    # What the document states (exactly one of the three) is a 400; what it cannot (whose
+    # upload, its state, the item's materials) a 422.
+    for ref, field, status in (
+            ({"name": PLAN, "materialId": theirs}, "materials.0.materialId", 422),
+            ({"name": PLAN, "materialId": pending}, "materials.0.materialId", 422),
+            ({"name": PLAN, "materialId": other["materialId"]}, "materials.0.materialId",
+             422),
+            ({"name": "不存在的材料", "materialId": theirs}, "materials.0.name", 422),
+            ({"name": PLAN}, "materials.0", 400),
+            ({"name": PLAN, "materialId": theirs, "licenseId": "x"}, "materials.0", 400)):
         refused = stack.call("POST", "/cases", "company", application(FOOD, materials=[ref]))
-        assert (refused.status_code, refused.data["error"]["field"]) == (400, field), ref
+        assert (refused.status_code, refused.data["error"]["field"]) == (status, field), ref
     assert stack.call("GET", "/me/cases", "company").data["cases"] == []
 
 
@@ -196,7 +198,7 @@ def test_an_upload_the_version_lets_be_used_once_is_not_reused(stack):
     assert MaterialRecord.get(record.materialId).usedIn == ["44030020261125000001"]
     try:
         materials.uploaded(record.materialId, once, record.owner, "f")
-    except materials.ValidationError as refused:
+    except materials.UnprocessableEntity as refused:
         assert "anew" in refused.message and refused.field == "f"
     else:
         raise AssertionError("a used upload was taken again")
@@ -220,7 +222,7 @@ def test_a_license_stands_in_for_a_material_verified_and_logged(stack):
     wrong = stack.call("POST", "/cases", "company", application(
         FOOD, materials=[{"name": PLAN, "licenseId": license_id}]))
     assert (wrong.status_code, wrong.data["error"]["field"]) == (
-        400, "materials.0.licenseId")
+        422, "materials.0.licenseId")
     not_theirs = stack.call("POST", "/cases", "lisi", application(
         FOOD, applicant={"type": "legal", "name": "别的公司", "idNumber": "91440300MA5FXK7Q3T"},
         materials=[{"name": BUSINESS_LICENSE, "licenseId": license_id}]))
@@ -315,7 +317,7 @@ def test_an_upload_no_case_names_expires_and_one_a_case_names_is_kept(stack, mon
     refused = stack.call("POST", "/cases", "company", application(
         FOOD, materials=[{"name": PLAN, "materialId": idle["materialId"]}]))
     assert (refused.status_code, refused.data["error"]["field"]) == (
-        400, "materials.0.materialId")
+        422, "materials.0.materialId")
     assert stack.material("company", kept["materialId"])["state"] == "stored"
     assert stack.call("GET", f"/materials/{kept['materialId']}/download",
                       "company").status_code == 200
@@ -406,7 +408,7 @@ def test_a_version_that_wants_materials_complete_refuses_an_online_application_w
     assert (retried.status_code, retried.data["caseNo"]) == (201, first.data["caseNo"])
     assert retried.headers.get("Idempotent-Replayed") == "true"
     refused = stack.call("POST", "/cases", "company", application(FOOD))
-    assert (refused.status_code, refused.data["error"]["field"]) == (400, "materials")
+    assert (refused.status_code, refused.data["error"]["field"]) == (422, "materials")
     assert all(name in refused.data["error"]["detail"] for name in mandatory)
     # Complete, with a license in place of the 营业执照 copy: accepted under v2.
     named = [{"name": BUSINESS_LICENSE, "licenseId": stack.business_license()}] + [
@@ -415,10 +417,10 @@ def test_a_version_that_wants_materials_complete_refuses_an_online_application_w
         for name in mandatory if name != BUSINESS_LICENSE]
     complete = stack.call("POST", "/cases", "company", another(FOOD, 1, materials=named))
     assert complete.status_code == 201, complete.data
-    assert stack.case(complete.data["caseNo"])["itemVersion"] == "2"
+    assert stack.case(complete.data["caseNo"])["itemVersion"] == 2
     # One short is refused, naming what is missing; at the counter the clerk checks.
     short = stack.call("POST", "/cases", "company", application(FOOD, materials=named[1:]))
-    assert short.status_code == 400 and BUSINESS_LICENSE in short.data["error"]["detail"]
+    assert short.status_code == 422 and BUSINESS_LICENSE in short.data["error"]["detail"]
     counter = stack.call("POST", "/cases", "clerk", {**another(FOOD, 2), "channel": "counter"})
     assert counter.status_code == 201, counter.data
 

@@ -124,7 +124,7 @@ def test_a_region_b_case_accepts_a_license_issued_in_region_a(stack, trusting):
     theirs = _license_of(key_id, jwk, typeCode="11100000MB0143028R002", name="营业执照")
     other = stack.call("POST", "/cases", "company", application(
         FOOD, materials=[{"name": "营业执照", "license": theirs}]))
-    assert (other.status_code, other.data["error"]["field"]) == (400, "materials.0.license")
+    assert (other.status_code, other.data["error"]["field"]) == (422, "materials.0.license")
     changed = {**business, "license": {**business["license"], "trustLevel": "A+"}}
     tampered = stack.call("POST", "/cases", "company", application(
         FOOD, materials=[{"name": "营业执照", "license": changed}]))

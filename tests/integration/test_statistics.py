@@ -88,11 +88,15 @@ def test_figures_follow_the_cases_and_only_their_readers_see_them(stack):
     assert stack.call("GET", "/stats?dept=WSJK", "scjg").status_code == 403
     assert stack.call("GET", f"/stats?item={FOOD}", "scjg").data["dimension"] == f"item#{FOOD}"
     assert stack.call("GET", "/stats", "company").status_code == 403
-    assert stack.call("GET", "/stats?dept=SCJG&item=x", "supervisor").status_code == 400
-    for query, field in (("from=2026-13", "from"), ("from=2026-11&to=2026-01", "from"),
-                         ("from=2020-01&to=2026-01", "to")):
+    # A month the document's pattern refuses is a 400; what it cannot state of the
+    # parameters together (one dimension, from before to, at most 24 months) a 422.
+    assert stack.call("GET", "/stats?dept=SCJG&item=x", "supervisor").status_code == 422
+    for query, field, status in (("from=2026-13", "from", 400),
+                                 ("from=2026-11&to=2026-01", "from", 422),
+                                 ("from=2020-01&to=2026-01", "to", 422)):
         refused_query = stack.call("GET", f"/stats?{query}", "supervisor")
-        assert (refused_query.status_code, refused_query.data["error"]["field"]) == (400, field)
+        assert (refused_query.status_code, refused_query.data["error"]["field"]) == \
+            (status, field)
 
     # The evaluators' export: every dimension of the month, JSON Lines and CSV alike.
     lines = stack.call("GET", f"/stats/{month}/export.jsonl", "evaluator")

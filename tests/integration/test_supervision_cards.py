@@ -167,7 +167,8 @@ def test_cards_by_department_item_state_and_level(stack):
     assert len(stack.call("GET", "/supervision/cards?dept=SCJG", "supervisor")
                .data["cards"]) == 6
     refused = stack.call("GET", "/supervision/cards", "supervisor")
-    assert refused.status_code == 400 and refused.data["error"]["field"] == "dept"
+    # Optional in the document, required of a caller with no department: 422.
+    assert refused.status_code == 422 and refused.data["error"]["field"] == "dept"
     assert stack.call("GET", "/supervision/cards?state=lost", "scjg").status_code == 400
     assert stack.call("GET", "/supervision/cards", "company").status_code == 403
 

@@ -5,7 +5,7 @@ import pytest
 
 from chalicelib.domain.catalogue import (check_entry, check_implementation, diff, dry_run,
                                          implementation_code, split_implementation_code)
-from chalicelib.domain.errors import ValidationError
+from chalicelib.domain.errors import DomainError, ValidationError
 from infra.local import demo
 
 DEPARTMENTS = {d["code"]: {"name": d["name"], "uscc": d["uscc"]} for d in demo.departments()}
@@ -103,9 +103,11 @@ BROKEN = [
 def test_each_rule_names_its_field(path, value, field):
     doc = copy.deepcopy(FOOD)
     _set(doc, path, value)
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(DomainError) as raised:   # 400 for the shape, 422 for a rule
         check(doc)
     assert raised.value.field == field, raised.value.message
+    assert (raised.value.status, raised.value.code) in ((400, "validation_error"),
+                                                        (422, "item_not_valid"))
 
 
 def test_an_immediate_item_may_have_no_review_stage_and_zero_promised_days():
@@ -120,9 +122,9 @@ def test_working_hours_count_as_eighths_of_a_day():
     doc["promisedLimit"] = {"value": 40, "unit": "workhours"}  # 5 working days
     check(doc)
     doc["promisedLimit"] = {"value": 200, "unit": "workhours"}  # 25 days > statutory 20
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(DomainError) as raised:
         check(doc)
-    assert raised.value.field == "item.promisedLimit"
+    assert (raised.value.status, raised.value.field) == (422, "item.promisedLimit")
 
 
 def test_diff_reports_changed_fields_and_ignores_bookkeeping():
@@ -145,9 +147,9 @@ def test_dry_run_lays_out_deadlines_in_working_days():
 
 def test_an_abolished_entry_takes_no_implementation():
     entries = {**ENTRIES, "000201012000": {**ENTRIES["000201012000"], "status": "abolished"}}
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(DomainError) as raised:
         check_implementation(copy.deepcopy(FOOD), DEPARTMENTS, entries)
-    assert raised.value.field == "item.baseCode"
+    assert (raised.value.status, raised.value.field) == (422, "item.baseCode")
 
 
 def test_a_sub_item_inherits_its_entry_relation():
@@ -176,6 +178,8 @@ GOOD_ENTRY = {"baseCode": "000201012003", "name": "食品经营许可（注销�
     ({"status": "paused"}, "entry.status")])
 def test_entry_rules(change, field):
     assert check_entry(GOOD_ENTRY, ENTRIES)["status"] == "active"
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(DomainError) as raised:   # 400 for the shape, 422 for a rule
         check_entry({**GOOD_ENTRY, **change}, ENTRIES)
     assert raised.value.field == field
+    assert raised.value.status == (422 if change.get("parentCode") or
+                                   change.get("kind") == "07" else 400)

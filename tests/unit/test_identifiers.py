@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from stdnum.iso7064 import mod_11_2, mod_37_36
 
-from chalicelib.domain.errors import ValidationError
+from chalicelib.domain.errors import UnprocessableEntity, ValidationError
 from chalicelib.domain.identifiers import (is_valid_case_number, make_case_number,
                                            make_license_identifier, parse_license_identifier)
 
@@ -46,9 +46,10 @@ def test_license_identifier_layout_and_mod_37_36_check():
 def test_a_changed_identifier_fails_its_check():
     identifier = make_license_identifier(TYPE, ISSUER, "4403002026112400000421")
     tampered = identifier.replace("00000421", "00000422")
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(UnprocessableEntity) as raised:
         parse_license_identifier(tampered)
-    assert raised.value.code == "bad_check_character"
+    # A well-formed identifier the document admits: 422, not a 400 validation_error.
+    assert (raised.value.status, raised.value.code) == (422, "bad_check_character")
 
 
 @pytest.mark.parametrize("type_code,issuer,serial,field", [

@@ -180,3 +180,16 @@ def test_low_s_keeps_the_signature_and_picks_the_lowerhigh_s_twin():
         assert license_proof.is_low_s(normal) and license_proof.low_s(normal) == normal
         private.public_key().verify(normal, message, ec.ECDSA(hashes.SHA256()))
     assert not license_proof.is_low_s(b"not DER")
+
+
+def test_an_identifier_with_a_wrong_check_character_is_a_verdict_not_an_error():
+    """The check character answers 422 where an identifier is asked for; in a license
+    being verified it is the verdict bad_identifier."""
+    from chalicelib.domain.identifiers import make_license_identifier
+    identifier = make_license_identifier("11100000MB0143028R001", "11440300MB2C92138W",
+                                         "4403002026112400000421")
+    wrong = identifier[:-1] + ("0" if identifier[-1] != "0" else "1")
+    verdict = license_proof.verify({"license": {"identifier": wrong},
+                                    "signature": {"keyId": "k", "value": "AA=="}}, [],
+                                   date(2026, 12, 3))
+    assert (verdict.valid, verdict.reason) == (False, "bad_identifier")

@@ -136,7 +136,7 @@ def test_only_the_free_text_fields_named_are_masked():
 
 # What a request body carries as text that is not free text: names the catalogue or the
 # applicant gives (a material's, a license holder's), identifiers, signatures. The
-# catalogue's own documents (EntryChange, ItemChange) are public text about a service.
+# catalogue's own documents (EntryChange, EntryCreation, ItemChange) are public text about a service.
 NOT_FREE_TEXT = {
     "Supply": {"materials.*.name", "materials.*.licenseId"},
     "Decision": {"materials.*", "pendingMaterials.*"},
@@ -153,7 +153,8 @@ NOT_FREE_TEXT = {
     "MaterialUpload": {"material", "holder"},
 }
 # The catalogue's and the department registry's public text (its reason is still masked).
-PUBLIC_TEXT = {"EntryChange", "ItemChange", "DepartmentChange", "DepartmentDocument"}
+PUBLIC_TEXT = {"EntryChange", "ItemChange", "DepartmentChange", "DepartmentDocument",
+               "EntryCreation"}
 
 
 def _text_fields(model) -> set[str]:

@@ -94,7 +94,7 @@ def test_cursors_we_did_not_issue_are_refused(cursor):
         with _cursor_secret():
             key = pagination.decode_cursor(cursor, "tasks/SCJG")
     except DomainError as error:
-        assert error.status == 400 and error.field == "cursor"
+        assert (error.status, error.code, error.field) == (422, "invalid_cursor", "cursor")
         return
     assert key is None  # only the empty cursor gets through unsigned
 
@@ -111,7 +111,7 @@ def test_cursors_we_issued_come_back_as_issued_to_their_listing_only(key):
             try:
                 pagination.decode_cursor(cursor, other)
             except DomainError as error:
-                assert error.status == 400 and error.field == "cursor"
+                assert (error.status, error.code, error.field) == (422, "invalid_cursor", "cursor")
             else:
                 raise AssertionError(f"a cursor of tasks/SCJG paged {other}")
 

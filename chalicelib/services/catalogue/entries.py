@@ -4,7 +4,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from ...adapters.models import CatalogueEntryRecord, ItemsTableRecord, transact_write
 from ...domain import identity
 from ...domain.catalogue import check_entry, diff
-from ...domain.errors import Conflict, NotFound, ValidationError
+from ...domain.errors import Conflict, NotFound, UnprocessableEntity
 from ..pagination import decode_cursor, encode_cursor
 from .reads import list_items
 from .store import (CATALOGUE, changes_catalogue, history_record, known_code, now, object_body,
@@ -55,7 +55,8 @@ def save_entry(principal: identity.Principal, body, base_code: str | None = None
         if base_code not in existing:
             raise NotFound(f"no catalogue entry {base_code}", field="baseCode")
         if isinstance(raw, dict) and raw.get("baseCode", base_code) != base_code:
-            raise ValidationError("an entry keeps its base code", field="entry.baseCode")
+            raise UnprocessableEntity("an entry keeps its base code",
+                                      field="entry.baseCode", code="item_not_valid")
         stored = {k: v for k, v in existing[base_code].items() if k != "updatedAt"}
         raw = {**stored, **(raw if isinstance(raw, dict) else {})}
         raw["baseCode"] = base_code

@@ -4,7 +4,7 @@ from pynamodb.exceptions import TransactWriteError
 from ...adapters.models import ItemVersionRecord, LineageRecord, transact_write
 from ...domain import identity
 from ...domain.catalogue import check_implementation
-from ...domain.errors import Conflict, ValidationError
+from ...domain.errors import Conflict, UnprocessableEntity, ValidationError
 from .departments import departments
 from .entries import entries
 from .reads import get_item
@@ -26,13 +26,14 @@ def _derived_drafts(principal, sources: list[str], targets, reason: str, relatio
         doc.update(target)
         try:
             drafts.append(check_implementation(doc, registry, catalogue_entries))
-        except ValidationError as error:
-            raise ValidationError(error.message, field=f"into.{index}." +
-                                  (error.field or "").removeprefix("item.")) from None
+        except (ValidationError, UnprocessableEntity) as error:
+            raise type(error)(error.message, field=f"into.{index}." +
+                              (error.field or "").removeprefix("item."),
+                              code=error.code) from None
     codes = [d["code"] for d in drafts]
     if len(set(codes)) != len(codes) or set(codes) & set(sources):
-        raise ValidationError("targets need codes of their own (change sequence or "
-                              "baseCode)", field="into")
+        raise UnprocessableEntity("targets need codes of their own (change sequence or "
+                                  "baseCode)", field="into", code="item_not_valid")
     at = now()
     inverse = {"split_into": "split_from", "merged_into": "merged_from"}[relation]
     try:

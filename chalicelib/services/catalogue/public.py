@@ -45,6 +45,16 @@ def item_version(code: str, version: str) -> Representation:
     return _cached(("version", code, version), lambda: get_item_version(code, version))
 
 
+def form_schema(code: str, version: str) -> Representation:
+    """A published version's application form as the JSON Schema (2020-12) it is checked
+    against, so that a client can type and validate the `form` it sends."""
+    def load():
+        found = get_item_version(code, version)
+        return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                "title": found["name"], **found["formSchema"]}
+    return _cached(("form-schema", code, version), load)
+
+
 def items(**filters) -> Representation:
     return _cached(("items", tuple(sorted(filters.items()))), lambda: list_items(**filters))
 

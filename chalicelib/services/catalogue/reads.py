@@ -4,7 +4,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from ...adapters.models import ItemCurrentRecord, ItemIndexRecord, all_of
 from ...domain import search
-from ...domain.errors import NotFound, ValidationError
+from ...domain.errors import NotFound, UnprocessableEntity
 from ..pagination import decode_cursor, encode_cursor
 from .store import (CURRENT, PUBLIC_VERSION_STATUSES, current_record, lineage_of, public_view,
                     version_record)
@@ -21,10 +21,11 @@ def published_item(code: str) -> dict:
     try:
         current = ItemCurrentRecord.get(code, CURRENT)
     except DoesNotExist:
-        raise ValidationError(f"no published service item {code}", field="itemCode") from None
+        raise UnprocessableEntity(f"no published service item {code}", field="itemCode",
+                                  code="item_not_open") from None
     if current.status != "published":
-        raise ValidationError(f"service item {code} is {current.status} and takes no "
-                              "applications", field="itemCode")
+        raise UnprocessableEntity(f"service item {code} is {current.status} and takes no "
+                                  "applications", field="itemCode", code="item_not_open")
     return current.document
 
 

@@ -14,10 +14,47 @@ export interface paths {
         /** the department registry */
         get: operations["listDepartments"];
         put?: never;
-        post?: never;
+        /** register a department (name, USCC, seal name, contacts, parent area) */
+        post: operations["createDepartment"];
         delete?: never;
         /** CORS preflight: 204, with the CORS headers for an allowed origin */
         options: operations["preflightAdminDepartments"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/departments/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** change a registered department (its code and USCC stay) */
+        put: operations["updateDepartment"];
+        post?: never;
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightAdminDepartmentsCode"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/departments/{code}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** who registered and changed a department, when, why and what */
+        get: operations["getDepartmentHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightAdminDepartmentsCodeHistory"];
         head?: never;
         patch?: never;
         trace?: never;
@@ -456,6 +493,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/items/{code}/versions/{version}/form-schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** a published version's application form, as the JSON Schema (2020-12) its `form` is checked against */
+        get: operations["getItemFormSchema"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightItemsCodeVersionsVersionForm-schema"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/items/{code}/guide.html": {
         parameters: {
             query?: never;
@@ -519,7 +574,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** verify a signed e-license (anyone, no login; a purpose unless the holder asks); logged for the holder */
+        /** verify a signed e-license (anyone, no login, with a purpose); logged for the holder */
         post: operations["verifyLicense"];
         delete?: never;
         /** CORS preflight: 204, with the CORS headers for an allowed origin */
@@ -1416,9 +1471,89 @@ export interface components {
         };
         /** AnnotatedCopy */
         AnnotatedCopy: {
-            license: Record<string, never>;
-            annotation: Record<string, never>;
+            license: components["schemas"]["License"];
+            annotation: components["schemas"]["Annotation"];
             signature: components["schemas"]["Signature"];
+        };
+        /**
+         * License
+         * @description An e-license as signed (电子证照): every field is signed (RFC 8785 canonical bytes),
+         *         so none may be added, dropped or reordered in value. Another region's license may
+         *         carry further fields of its own.
+         */
+        License: {
+            /**
+             * @description an e-license identifier
+             * @example 1.2.156.3005.2.11100000MB0143028R001.11440300MB2C92138W.4403002026112500000019.001.Z
+             */
+            identifier: string;
+            /** @example 食品经营许可证 */
+            name: string;
+            /**
+             * @description the number printed on it
+             * @example JY4403002026112500000019
+             */
+            number: string;
+            /** @example 11100000MB0143028R001 */
+            typeCode: string;
+            /** @example 深圳小吃有限公司 */
+            holder: string;
+            /** @description the holder's USCC or ID number (masked for anyone but the holder and staff) */
+            holderId: string;
+            /**
+             * @description 001 USCC, 111 公民身份号码
+             * @example 001
+             */
+            holderIdType: string;
+            /** @description the issuing authority */
+            issuer: string;
+            /** @description its USCC */
+            issuerCode: string;
+            /**
+             * Format: date
+             * @example 2026-12-02
+             */
+            issueDate: string;
+            /**
+             * Format: date
+             * @example 2026-12-02
+             */
+            validFrom: string;
+            /**
+             * Format: date
+             * @example 2026-12-02
+             */
+            validTo: string;
+            /**
+             * @description the issuing region's area code
+             * @example 440300
+             */
+            area: string;
+            /**
+             * @description A (highest) … D
+             * @example A
+             */
+            trustLevel: string;
+            /** @default null */
+            caseNo?: string | null;
+            /** @default null */
+            itemCode?: string | null;
+        };
+        /**
+         * Annotation
+         * @description What an annotated copy (加注件) was given for, signed with the license.
+         */
+        Annotation: {
+            purpose: string;
+            /**
+             * Format: date
+             * @example 2026-12-02
+             */
+            validUntil: string;
+            /** @default null */
+            annotatedAt?: string | null;
+            /** @default null */
+            copyOf?: string | null;
         };
         /** Signature */
         Signature: {
@@ -1448,7 +1583,33 @@ export interface components {
             /** @example 情况属实，撤销黄牌 */
             opinion: string;
         };
-        /** Application */
+        /**
+         * Application
+         * @example {
+         *       "itemCode": "00020101200044030000000011440300007542808J01",
+         *       "channel": "web",
+         *       "applicant": {
+         *         "type": "legal",
+         *         "name": "深圳小吃有限公司",
+         *         "idNumber": "91440300MA5FXK7Q3T"
+         *       },
+         *       "form": {
+         *         "businessName": "小吃店",
+         *         "address": "深圳市南山区科技园1号",
+         *         "category": "餐饮服务"
+         *       },
+         *       "materials": [
+         *         {
+         *           "name": "营业执照",
+         *           "licenseId": "1.2.156.3005.2.11100000MB0143028R001.11440300MB2C92138W.4403002026112500000019.001.Z"
+         *         },
+         *         {
+         *           "name": "经营场所平面图和设备布局图",
+         *           "materialId": "M3f9c2a7d41b84e0c9a5e1d7b2c6f8a04"
+         *         }
+         *       ]
+         *     }
+         */
         Application: {
             /** @example 00020101200044030000000011440300007542808J01 */
             itemCode: string;
@@ -1467,7 +1628,9 @@ export interface components {
              *       "category": "餐饮服务"
              *     }
              */
-            form?: Record<string, never>;
+            form?: {
+                [key: string]: unknown;
+            };
             /** @default [] */
             materials?: components["schemas"]["MaterialRef"][];
         };
@@ -1499,8 +1662,16 @@ export interface components {
             /** @default null */
             licenseId?: string | null;
             /** @default null */
-            license?: Record<string, never> | null;
-        };
+            license?: {
+                [key: string]: unknown;
+            } | null;
+        } & ({
+            materialId: unknown;
+        } | {
+            licenseId: unknown;
+        } | {
+            license: unknown;
+        });
         /** Assignment */
         Assignment: {
             /**
@@ -1566,7 +1737,9 @@ export interface components {
             /** @default null */
             taskId?: string | null;
             /** @default null */
-            detail?: Record<string, never> | null;
+            detail?: {
+                [key: string]: unknown;
+            } | null;
         };
         /** Callback */
         Callback: {
@@ -1668,7 +1841,8 @@ export interface components {
             statusLabel: string;
             /** @example 00020101200044030000000011440300007542808J01 */
             itemCode: string;
-            itemVersion: string;
+            /** @description the item version it applied under (as GET /items/{code}/versions/{version}) */
+            itemVersion: number;
             applicant: components["schemas"]["CaseApplicant"];
             /**
              * @description ISO 8601 with offset
@@ -1679,8 +1853,16 @@ export interface components {
             timeline?: components["schemas"]["TimelineEntry"][] | null;
             /** @default null */
             itemName?: string | null;
-            /** @default null */
+            /**
+             * @description the same as channel
+             * @default null
+             */
             appliedVia?: string | null;
+            /**
+             * @description where the case came in: the application's channel
+             * @default null
+             */
+            channel?: ("api" | "counter" | "miniprogram" | "web") | null;
             /** @default null */
             promisedBy?: string | null;
             /** @default null */
@@ -1696,19 +1878,27 @@ export interface components {
             /** @default null */
             overdue?: string[] | null;
             /** @default null */
-            supplement?: Record<string, never> | null;
+            supplement?: {
+                [key: string]: unknown;
+            } | null;
             /** @default null */
             pendingMaterials?: string[] | null;
             /** @default null */
             materialsDueBy?: string | null;
             /** @default null */
-            specialProcedures?: Record<string, never>[] | null;
+            specialProcedures?: {
+                [key: string]: unknown;
+            }[] | null;
             /** @default null */
-            agent?: Record<string, never> | null;
+            agent?: {
+                [key: string]: unknown;
+            } | null;
             /** @default null */
-            form?: Record<string, never> | null;
+            form?: {
+                [key: string]: unknown;
+            } | null;
             /** @default null */
-            materials?: Record<string, never>[] | null;
+            materials?: components["schemas"]["CaseMaterial"][] | null;
             /** @default null */
             tasks?: components["schemas"]["Task"][] | null;
         };
@@ -1749,7 +1939,9 @@ export interface components {
             /** @default null */
             dept?: string | null;
             /** @default null */
-            detail?: Record<string, never> | null;
+            detail?: {
+                [key: string]: unknown;
+            } | null;
         };
         /**
          * Clock
@@ -1788,6 +1980,81 @@ export interface components {
             minutes?: number | null;
             /** @default null */
             taskId?: string | null;
+        };
+        /**
+         * CaseMaterial
+         * @description A material of the case: an upload (materialId and the file's particulars) or a
+         *         license in its place (license).
+         */
+        CaseMaterial: {
+            /**
+             * @description the item version's material
+             * @example 经营场所平面图和设备布局图
+             */
+            name: string;
+            /** @default null */
+            materialId?: string | null;
+            /**
+             * @default null
+             * @example plan.pdf
+             */
+            fileName?: string | null;
+            /** @default null */
+            contentType?: ("application/ofd" | "application/pdf" | "image/jpeg" | "image/png") | null;
+            /**
+             * @description bytes
+             * @default null
+             */
+            size?: number | null;
+            /** @default null */
+            sha256?: string | null;
+            /** @default null */
+            license?: components["schemas"]["LicenseInCase"] | null;
+        };
+        /**
+         * LicenseInCase
+         * @description A license that stood in for a material (免提交), as the case keeps it: what the
+         *         reviewer needs to see that it was verified.
+         */
+        LicenseInCase: {
+            /**
+             * @description an e-license identifier
+             * @example 1.2.156.3005.2.11100000MB0143028R001.11440300MB2C92138W.4403002026112500000019.001.Z
+             */
+            identifier: string;
+            /** @description it verified when the case named it */
+            verified: boolean;
+            /**
+             * @description ISO 8601 with offset
+             * @example 2026-11-25T09:41:54.673848+00:00
+             */
+            verifiedAt: string;
+            /**
+             * @default null
+             * @example 营业执照
+             */
+            name?: string | null;
+            /** @default null */
+            typeCode?: string | null;
+            /**
+             * @description A (highest) … D
+             * @default null
+             */
+            trustLevel?: string | null;
+            /** @default null */
+            issuer?: string | null;
+            /**
+             * @description the issuing region's area code
+             * @default null
+             */
+            area?: string | null;
+            /** @default null */
+            validTo?: string | null;
+            /**
+             * @description the key that signed it
+             * @default null
+             */
+            kid?: string | null;
         };
         /** Task */
         Task: {
@@ -1846,13 +2113,17 @@ export interface components {
             statusLabel: string;
             /** @example 00020101200044030000000011440300007542808J01 */
             itemCode: string;
-            itemVersion: string;
+            /** @description the item version it applied under (as GET /items/{code}/versions/{version}) */
+            itemVersion: number;
             /**
              * @description ISO 8601 with offset
              * @example 2026-11-25T09:41:54.673848+00:00
              */
             createdAt: string;
-            /** @example 2026-12-02 */
+            /**
+             * Format: date
+             * @example 2026-12-02
+             */
             promisedBy: string;
             /**
              * @description official: every day counted follows a published holiday schedule; provisional: a year without one was counted on computed holidays
@@ -1942,18 +2213,28 @@ export interface components {
             /** @default null */
             lateAt?: string | null;
             /** @default null */
-            callback?: Record<string, never> | null;
+            callback?: {
+                [key: string]: unknown;
+            } | null;
             /** @default null */
-            rectified?: Record<string, never> | null;
+            rectified?: {
+                [key: string]: unknown;
+            } | null;
             /** @default null */
-            response?: Record<string, never> | null;
+            response?: {
+                [key: string]: unknown;
+            } | null;
             /** @default null */
-            review?: Record<string, never> | null;
+            review?: {
+                [key: string]: unknown;
+            } | null;
             /**
              * @description staff only
              * @default null
              */
-            contest?: Record<string, never> | null;
+            contest?: {
+                [key: string]: unknown;
+            } | null;
         };
         /** CaseSupervision */
         CaseSupervision: {
@@ -2088,16 +2369,70 @@ export interface components {
             materials?: string[] | null;
             /** @default null */
             pendingMaterials?: string[] | null;
+        } & (unknown & unknown & unknown);
+        /** DepartmentChange */
+        DepartmentChange: {
+            /**
+             * @description why the change is made (kept in the history)
+             * @example 根据2026年新修订的实施办法调整材料清单
+             */
+            reason: string;
+            department: components["schemas"]["DepartmentDocument"];
         };
-        /** Departments */
-        Departments: {
-            departments: components["schemas"]["Department"][];
+        /** DepartmentDocument */
+        DepartmentDocument: {
+            /** @example 深圳市市场监督管理局 */
+            name: string;
+            /**
+             * @description its unified social credit code (checksum checked); part of the codes of the items it implements, so it does not change
+             * @example 11440300007542808J
+             */
+            uscc: string;
+            /**
+             * @description required to register; a change keeps the path's
+             * @default null
+             */
+            code?: string | null;
+            /** @default null */
+            sealName?: string | null;
+            /** @default [] */
+            contacts?: components["schemas"]["DepartmentContact"][];
+            /**
+             * @description the area it belongs to
+             * @default null
+             */
+            parentArea?: string | null;
         };
-        /** Department */
-        Department: {
+        /** DepartmentContact */
+        DepartmentContact: {
+            /** @example 政务服务热线 */
+            name: string;
+            /** @default null */
+            phone?: string | null;
+            /** @default null */
+            email?: string | null;
+        };
+        /** DepartmentRegistry */
+        DepartmentRegistry: {
+            departments: components["schemas"]["RegisteredDepartment"][];
+        };
+        /** RegisteredDepartment */
+        RegisteredDepartment: {
+            /**
+             * @description the department's code in this region
+             * @example SCJG
+             */
             code: string;
             name: string;
             uscc: string;
+            /** @default null */
+            sealName?: string | null;
+            /** @default [] */
+            contacts?: components["schemas"]["DepartmentContact"][];
+            /** @default null */
+            parentArea?: string | null;
+            /** @default null */
+            updatedAt?: string | null;
         };
         /** Derived */
         Derived: {
@@ -2116,7 +2451,9 @@ export interface components {
             /** @default null */
             supersedes?: number | null;
             /** @default null */
-            changes?: Record<string, never>[] | null;
+            changes?: {
+                [key: string]: unknown;
+            }[] | null;
         };
         /** EntryChange */
         EntryChange: {
@@ -2133,20 +2470,52 @@ export interface components {
          *         of one to change; the result is checked as a whole (domain/documents.py Entry).
          */
         EntryDocument: {
-            /** @default null */
-            baseCode?: string | null;
-            /** @default null */
-            name?: string | null;
-            /** @default null */
-            kind?: ("01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | "20") | null;
-            /** @default null */
-            legalBasis?: string | null;
-            /** @default null */
-            definingDept?: string | null;
+            /** @example 000201012000 */
+            baseCode?: string;
+            name?: string;
+            /**
+             * @description 事项类型: 01 行政许可 … 10 其他行政权力, 20 公共服务
+             * @enum {unknown}
+             */
+            kind?: "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | "20";
+            legalBasis?: string;
+            definingDept?: string;
             /** @default null */
             parentCode?: string | null;
+            /** @enum {unknown} */
+            status?: "abolished" | "active";
+        };
+        /** EntryCreation */
+        EntryCreation: {
+            /**
+             * @description why the change is made (kept in the history)
+             * @example 根据2026年新修订的实施办法调整材料清单
+             */
+            reason: string;
+            entry: components["schemas"]["Entry"];
+        };
+        /**
+         * Entry
+         * @description A catalogue entry (事项目录).
+         */
+        Entry: {
+            /** @example 000201012000 */
+            baseCode: string;
+            name: string;
+            /**
+             * @description 事项类型: 01 行政许可 … 10 其他行政权力, 20 公共服务
+             * @enum {unknown}
+             */
+            kind: "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | "20";
+            legalBasis: string;
+            definingDept: string;
             /** @default null */
-            status?: ("abolished" | "active") | null;
+            parentCode?: string | null;
+            /**
+             * @default active
+             * @enum {unknown}
+             */
+            status?: "abolished" | "active";
         };
         /** Error */
         Error: {
@@ -2244,7 +2613,9 @@ export interface components {
             materials: components["schemas"]["Material"][];
             process: components["schemas"]["Process"];
             /** @description JSON Schema (2020-12, type object) of the application form */
-            formSchema: Record<string, never>;
+            formSchema: {
+                [key: string]: unknown;
+            };
             /** @default null */
             code?: string | null;
             /** @default [] */
@@ -2293,7 +2664,9 @@ export interface components {
              * @description set by the service; ignored when sent
              * @default null
              */
-            readonly lineage?: Record<string, never>[] | null;
+            readonly lineage?: {
+                [key: string]: unknown;
+            }[] | null;
         };
         /** Fees */
         Fees: {
@@ -2585,7 +2958,9 @@ export interface components {
             reason: string;
             from: string[];
             /** @default {} */
-            into?: Record<string, never>;
+            into?: {
+                [key: string]: unknown;
+            };
         };
         /** MyCases */
         MyCases: {
@@ -2811,7 +3186,7 @@ export interface components {
         };
         /** SignedLicense */
         SignedLicense: {
-            license: Record<string, never>;
+            license: components["schemas"]["License"];
             signature: components["schemas"]["Signature"];
             /** @default null */
             state?: ("revoked" | "superseded" | "suspended" | "valid") | null;
@@ -2830,10 +3205,16 @@ export interface components {
             version: number;
             status: string;
             comparedWith: number | null;
-            changes: Record<string, never>[];
-            dryRun: Record<string, never>;
+            changes: {
+                [key: string]: unknown;
+            }[];
+            dryRun: {
+                [key: string]: unknown;
+            };
             /** @default null */
-            publishedDryRun?: Record<string, never> | null;
+            publishedDryRun?: {
+                [key: string]: unknown;
+            } | null;
         };
         /** SpecialProcedureEnd */
         SpecialProcedureEnd: {
@@ -2858,7 +3239,9 @@ export interface components {
              */
             reason: string;
             /** @description per new item, the fields that differ from the source */
-            into: Record<string, never>[];
+            into: {
+                [key: string]: unknown;
+            }[];
         };
         /** Stats */
         Stats: {
@@ -3001,17 +3384,23 @@ export interface components {
              * @description an annotated copy's purpose and validUntil
              * @default null
              */
-            annotation?: Record<string, never> | null;
+            annotation?: {
+                [key: string]: unknown;
+            } | null;
         };
         /** VerificationRequest */
         VerificationRequest: {
-            license: Record<string, never>;
+            license: {
+                [key: string]: unknown;
+            };
             signature: components["schemas"]["SignatureIn"];
             /**
              * @description an annotated copy's annotation (加注件): signed with the license
              * @default null
              */
-            annotation?: Record<string, never> | null;
+            annotation?: {
+                [key: string]: unknown;
+            } | null;
             /** @default null */
             state?: string | null;
             /** @default null */
@@ -3051,12 +3440,17 @@ export interface components {
             /** @default null */
             updatedAt?: string | null;
         };
+        /** @description a control or format character (Unicode Cc, Cf) other than tab, line breaks and the zero-width (non-)joiners: refused in any text */
+        HiddenInText: string;
+        /** @description a control or format character: refused in a name, a query or a header parameter */
+        HiddenInName: string;
     };
     responses: {
-        /** @description invalid input; nothing was changed — codes: bad_check_character, validation_error */
+        /** @description invalid input; nothing was changed — codes: validation_error */
         E400: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -3072,10 +3466,12 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description no or invalid bearer token — codes: unauthorized */
+        /** @description no or invalid bearer token — codes: not_an_access_token, unauthorized */
         E401: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                 [name: string]: unknown;
             };
             content: {
@@ -3095,6 +3491,7 @@ export interface components {
         E403: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -3114,6 +3511,7 @@ export interface components {
         E404: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -3133,6 +3531,7 @@ export interface components {
         E406: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -3148,10 +3547,11 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description the resource moved on (see code) — codes: already_appealed, already_rated, appeal_decided, card_acknowledged, card_changed, card_closed, case_changed, conflict, draft_exists, duplicate_open_case, entry_changed, entry_exists, illegal_transition, item_cancelled, item_exists, license_changed, license_state, no_appeal, no_rectification, no_special_procedure, not_a_draft, not_appealable, not_in_review, not_rateable, nothing_to_supply, publish_conflict, rating_changed, rectification_state, task_already_decided, task_cancelled, task_changed, task_claimed, task_waiting */
+        /** @description the resource moved on (see code) — codes: already_appealed, already_rated, appeal_decided, card_acknowledged, card_changed, card_closed, case_changed, conflict, department_changed, department_exists, draft_exists, duplicate_open_case, entry_changed, entry_exists, illegal_transition, item_cancelled, item_exists, license_changed, license_state, no_appeal, no_rectification, no_special_procedure, not_a_draft, not_appealable, not_in_review, not_rateable, nothing_to_supply, publish_conflict, rating_changed, rectification_state, task_already_decided, task_cancelled, task_changed, task_claimed, task_waiting */
         E409: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -3171,6 +3571,7 @@ export interface components {
         E412: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -3190,6 +3591,7 @@ export interface components {
         E413: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -3209,6 +3611,7 @@ export interface components {
         E415: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -3224,10 +3627,11 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description cannot be processed (see code) — codes: assignee_not_in_department, idempotency_key_reused, license_not_valid, materials_to_follow_not_allowed, special_procedure_not_allowed, unprocessable */
+        /** @description cannot be processed (see code) — codes: assignee_not_in_department, bad_check_character, form_not_valid, idempotency_key_reused, invalid_cursor, item_not_open, item_not_valid, license_not_valid, material_not_accepted, materials_to_follow_not_allowed, purpose_required, special_procedure_not_allowed, unprocessable */
         E422: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -3243,10 +3647,12 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description too many attempts; retry later (see code) — codes: too_many_attempts */
+        /** @description too many attempts; retry later (see code) — codes: too_many_attempts, too_many_requests */
         E429: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                "Retry-After": components["headers"]["Retry-After"];
                 [name: string]: unknown;
             };
             content: {
@@ -3266,6 +3672,7 @@ export interface components {
         E500: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                 [name: string]: unknown;
             };
             content: {
@@ -3295,6 +3702,12 @@ export interface components {
         Location: string;
         /** @description true when an earlier answer is replayed */
         "Idempotent-Replayed": "true";
+        /** @description the caller's X-Correlation-Id echoed, else this request's id */
+        "X-Correlation-Id": string;
+        /** @description the bearer challenge (RFC 6750): Bearer realm="onewindow", with error="invalid_token" when a token was refused */
+        "WWW-Authenticate": string;
+        /** @description seconds to wait before trying again */
+        "Retry-After": number;
     };
     pathItems: never;
 }
@@ -3316,14 +3729,52 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Departments"];
+                    "application/json": components["schemas"]["DepartmentRegistry"];
                 };
             };
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
+            500: components["responses"]["E500"];
+        };
+    };
+    createDepartment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DepartmentChange"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegisteredDepartment"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -3340,6 +3791,129 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    updateDepartment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DepartmentChange"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegisteredDepartment"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
+            500: components["responses"]["E500"];
+        };
+    };
+    preflightAdminDepartmentsCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getDepartmentHistory: {
+        parameters: {
+            query?: {
+                /** @description page size */
+                limit?: number;
+                /** @description the `next` of the previous page */
+                cursor?: string;
+            };
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["History"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            422: components["responses"]["E422"];
+            500: components["responses"]["E500"];
+        };
+    };
+    preflightAdminDepartmentsCodeHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3358,7 +3932,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["EntryChange"];
+                "application/json": components["schemas"]["EntryCreation"];
             };
         };
         responses: {
@@ -3366,6 +3940,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3378,6 +3953,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -3394,6 +3970,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3422,6 +3999,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3435,6 +4013,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -3453,6 +4032,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3479,6 +4059,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3491,6 +4072,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -3507,6 +4089,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3533,6 +4116,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3546,6 +4130,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -3562,6 +4147,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3586,6 +4172,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3620,6 +4207,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3633,6 +4221,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -3651,6 +4240,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3666,7 +4256,7 @@ export interface operations {
             };
             path: {
                 code: string;
-                version: string;
+                version: number;
             };
             cookie?: never;
         };
@@ -3677,6 +4267,7 @@ export interface operations {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     ETag: components["headers"]["ETag"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3687,6 +4278,7 @@ export interface operations {
             304: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3708,7 +4300,7 @@ export interface operations {
             };
             path: {
                 code: string;
-                version: string;
+                version: number;
             };
             cookie?: never;
         };
@@ -3723,6 +4315,7 @@ export interface operations {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     ETag: components["headers"]["ETag"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3737,6 +4330,7 @@ export interface operations {
             412: components["responses"]["E412"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -3756,6 +4350,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3771,7 +4366,7 @@ export interface operations {
             };
             path: {
                 code: string;
-                version: string;
+                version: number;
             };
             cookie?: never;
         };
@@ -3785,6 +4380,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3798,6 +4394,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -3817,6 +4414,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3832,7 +4430,7 @@ export interface operations {
             };
             path: {
                 code: string;
-                version: string;
+                version: number;
             };
             cookie?: never;
         };
@@ -3846,6 +4444,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3858,6 +4457,7 @@ export interface operations {
             404: components["responses"]["E404"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -3877,6 +4477,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3905,6 +4506,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3918,6 +4520,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -3936,6 +4539,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3964,6 +4568,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3977,6 +4582,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -3995,6 +4601,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4023,6 +4630,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4036,6 +4644,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -4054,6 +4663,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4082,6 +4692,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4095,6 +4706,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -4113,6 +4725,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4142,6 +4755,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4152,6 +4766,7 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -4170,6 +4785,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4199,6 +4815,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4208,6 +4825,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -4224,6 +4842,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4256,6 +4875,7 @@ export interface operations {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     Location: components["headers"]["Location"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4285,6 +4905,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4311,6 +4932,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4339,6 +4961,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4369,6 +4992,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4382,6 +5006,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -4400,6 +5025,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4430,6 +5056,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4443,6 +5070,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -4461,6 +5089,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4491,6 +5120,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4523,6 +5153,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4554,6 +5185,7 @@ export interface operations {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     ETag: components["headers"]["ETag"];
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4564,11 +5196,13 @@ export interface operations {
             304: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             400: components["responses"]["E400"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -4585,6 +5219,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4613,6 +5248,7 @@ export interface operations {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     ETag: components["headers"]["ETag"];
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4623,6 +5259,7 @@ export interface operations {
             304: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4646,6 +5283,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4687,6 +5325,7 @@ export interface operations {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     ETag: components["headers"]["ETag"];
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4697,11 +5336,13 @@ export interface operations {
             304: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             400: components["responses"]["E400"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -4718,6 +5359,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4746,6 +5388,7 @@ export interface operations {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     ETag: components["headers"]["ETag"];
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4756,6 +5399,7 @@ export interface operations {
             304: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4779,6 +5423,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4796,7 +5441,7 @@ export interface operations {
             };
             path: {
                 code: string;
-                version: string;
+                version: number;
             };
             cookie?: never;
         };
@@ -4808,6 +5453,7 @@ export interface operations {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     ETag: components["headers"]["ETag"];
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4818,6 +5464,7 @@ export interface operations {
             304: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4842,6 +5489,75 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getItemFormSchema: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description an ETag this URL gave: 304 while it still holds */
+                "If-None-Match"?: string;
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path: {
+                code: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the form's JSON Schema: properties, required, patterns */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not modified (If-None-Match matched) */
+            304: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["E404"];
+            500: components["responses"]["E500"];
+        };
+    };
+    "preflightItemsCodeVersionsVersionForm-schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4870,6 +5586,7 @@ export interface operations {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     ETag: components["headers"]["ETag"];
                     "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4880,6 +5597,7 @@ export interface operations {
             304: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4903,6 +5621,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4925,6 +5644,8 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4947,6 +5668,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4969,6 +5691,8 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4991,6 +5715,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4999,9 +5724,9 @@ export interface operations {
     };
     verifyLicense: {
         parameters: {
-            query?: {
-                /** @description the purpose, when the body (the license as downloaded) has none */
-                purpose?: string;
+            query: {
+                /** @description why the license is verified (用证事由), e.g. 开户核验 */
+                purpose: string;
             };
             header?: {
                 /** @description zh-CN (default) or en: the language of error messages */
@@ -5020,6 +5745,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5029,6 +5755,7 @@ export interface operations {
             400: components["responses"]["E400"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -5045,6 +5772,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5072,6 +5800,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5082,6 +5811,7 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -5100,6 +5830,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5127,6 +5858,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5137,6 +5869,7 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -5155,6 +5888,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5182,6 +5916,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5193,6 +5928,7 @@ export interface operations {
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
             406: components["responses"]["E406"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -5211,6 +5947,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5239,6 +5976,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5252,6 +5990,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -5270,6 +6009,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5294,6 +6034,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5319,6 +6060,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5347,6 +6089,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5360,6 +6103,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -5378,6 +6122,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5406,6 +6151,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5419,6 +6165,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -5437,6 +6184,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5465,6 +6213,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5478,6 +6227,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -5496,6 +6246,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5524,6 +6275,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5537,6 +6289,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -5555,6 +6308,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5577,11 +6331,24 @@ export interface operations {
             };
         };
         responses: {
-            /** @description created (200: the same file of the same owner, stored already) */
+            /** @description the same file of the same owner, declared before: that material (with an upload form while it is not stored yet) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    Location: components["headers"]["Location"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaterialUploadAnswer"];
+                };
+            };
+            /** @description declared: the upload form for it */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     Location: components["headers"]["Location"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5593,6 +6360,7 @@ export interface operations {
             403: components["responses"]["E403"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -5609,6 +6377,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5633,6 +6402,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5660,6 +6430,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5687,6 +6458,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5697,6 +6469,7 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -5715,6 +6488,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5737,6 +6511,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5761,6 +6536,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5790,6 +6566,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5799,6 +6576,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -5815,6 +6593,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5844,6 +6623,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5853,6 +6633,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -5869,6 +6650,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5898,6 +6680,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5907,6 +6690,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -5923,6 +6707,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5952,6 +6737,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5961,6 +6747,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -5977,6 +6764,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6006,6 +6794,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6015,6 +6804,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -6031,6 +6821,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6055,6 +6846,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6082,6 +6874,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6104,6 +6897,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6135,6 +6929,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6146,6 +6941,7 @@ export interface operations {
             403: components["responses"]["E403"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -6162,6 +6958,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6184,6 +6981,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6211,6 +7009,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6233,10 +7032,13 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             500: components["responses"]["E500"];
@@ -6255,6 +7057,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6279,6 +7082,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6315,6 +7119,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6328,6 +7133,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -6346,6 +7152,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6379,6 +7186,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6388,6 +7196,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -6404,6 +7213,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6432,6 +7242,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6445,6 +7256,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -6463,6 +7275,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6491,6 +7304,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6504,6 +7318,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -6522,6 +7337,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6550,6 +7366,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6563,6 +7380,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -6581,6 +7399,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6609,6 +7428,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6622,6 +7442,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -6640,6 +7461,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6668,6 +7490,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6681,6 +7504,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -6699,6 +7523,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6727,6 +7552,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6740,6 +7566,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -6758,6 +7585,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6791,6 +7619,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6800,6 +7629,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -6816,6 +7646,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6840,6 +7671,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6867,6 +7699,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6891,6 +7724,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6918,6 +7752,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6953,6 +7788,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6962,6 +7798,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -6978,6 +7815,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7009,6 +7847,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7018,6 +7857,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -7034,6 +7874,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7058,6 +7899,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7085,6 +7927,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7113,6 +7956,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7126,6 +7970,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -7144,6 +7989,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7172,6 +8018,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7185,6 +8032,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -7203,6 +8051,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7231,6 +8080,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7244,6 +8094,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -7262,6 +8113,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7299,6 +8151,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7308,6 +8161,7 @@ export interface operations {
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -7324,6 +8178,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7348,6 +8203,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7376,6 +8232,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7400,6 +8257,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7428,6 +8286,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7456,6 +8315,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7469,6 +8329,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -7487,6 +8348,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7517,6 +8379,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7549,6 +8412,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7579,6 +8443,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7611,6 +8476,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7641,6 +8507,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7654,6 +8521,7 @@ export interface operations {
             409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -7672,6 +8540,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
