@@ -149,16 +149,6 @@ class EntryCreation(Request):
     entry: documents.Entry
 
 
-class Department(Response):
-    code: str
-    name: str
-    uscc: str
-
-
-class Departments(Response):
-    departments: list[Department]
-
-
 class ItemChange(Request):
     reason: Reason
     item: Implementation
