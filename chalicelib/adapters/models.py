@@ -395,6 +395,12 @@ class DepartmentRecord(ItemsTableRecord, discriminator="department"):
     updatedAt = UnicodeAttribute(null=True)
 
 
+class DepartmentUsccRecord(ItemsTableRecord, discriminator="department_uscc"):
+    """A USCC taken by a registered department (code `DEPT#USCC`, sk the USCC): written
+    with the department in one transaction, so two departments never share one."""
+    dept = UnicodeAttribute()
+
+
 class StaffMemberRecord(ItemsTableRecord, discriminator="staff"):
     """A department's clerk or reviewer as their verified token last showed them (code
     `STAFF`, sk their subject): who a lead may hand the department's tasks to."""

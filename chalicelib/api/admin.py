@@ -33,18 +33,18 @@ def departments():
 
 @_admin_route("POST", "/admin/departments", "createDepartment",
               "register a department (name, USCC, seal name, contacts, parent area)",
-              models.RegisteredDepartment, status=201, body=models.DepartmentChange,
-              errors=(409,))
+              models.RegisteredDepartment, status=201, body=models.DepartmentRegistration,
+              errors=(409, 422))
 def create_department():
     admin = _admin()
-    return Response(body=catalogue.register_department(admin.sub,
-                                                       _body(models.DepartmentChange)),
-                    status_code=201)
+    return Response(body=catalogue.register_department(
+        admin.sub, _body(models.DepartmentRegistration)), status_code=201)
 
 
 @_admin_route("PUT", "/admin/departments/{code}", "updateDepartment",
               "change a registered department (its code and USCC stay)",
-              models.RegisteredDepartment, body=models.DepartmentChange, errors=(404, 409))
+              models.RegisteredDepartment, body=models.DepartmentChange,
+              errors=(404, 409, 422))
 def update_department(code):
     admin = _admin()
     return catalogue.register_department(admin.sub, _body(models.DepartmentChange), code)

@@ -1111,15 +1111,21 @@ class DepartmentContact(Struct, forbid_unknown_fields=True, omit_defaults=True):
         | None = None
 
 
-class DepartmentDocument(Request):
-    name: Annotated[str, Meta(min_length=1, max_length=100, examples=["深圳市市场监督管理局"])]
+# Not blank: at least one character that is not white space.
+DepartmentName = Annotated[str, Meta(min_length=1, max_length=100, pattern=r"\S",
+                                     examples=["深圳市市场监督管理局"])]
+
+
+class DepartmentDocument(Request, kw_only=True):
+    name: DepartmentName
     uscc: Annotated[str, Meta(pattern=r"^[0-9A-Z]{18}$", examples=["11440300007542808J"],
                               description="its unified social credit code (checksum "
-                                          "checked); part of the codes of the items it "
-                                          "implements, so it does not change")]
+                                          "checked: 422 bad_check_character); part of the "
+                                          "codes of the items it implements, so it does "
+                                          "not change")]
     code: Annotated[DepartmentCode | None, Meta(
-        description="required to register; a change keeps the path's")] = None
-    sealName: Annotated[str, Meta(min_length=1, max_length=100,
+        description="a change keeps the path's")] = None
+    sealName: Annotated[str, Meta(min_length=1, max_length=100, pattern=r"\S",
                                   description="the name on its official seal (公章)")] \
         | None = None
     contacts: Annotated[list[DepartmentContact], Meta(max_length=10)] = []
@@ -1127,9 +1133,19 @@ class DepartmentDocument(Request):
         description="the area it belongs to")] = None
 
 
+class NewDepartment(DepartmentDocument, kw_only=True):
+    """A department to register: its code is required."""
+    code: DepartmentCode
+
+
 class DepartmentChange(Request):
     reason: Reason
     department: DepartmentDocument
+
+
+class DepartmentRegistration(Request):
+    reason: Reason
+    department: NewDepartment
 
 
 class RegisteredDepartment(Response):

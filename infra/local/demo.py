@@ -66,7 +66,7 @@ def load_departments() -> int:
     registered = 0
     for dept in departments():
         body = {"department": dept, "reason": "shipped demo departments"}
-        documents.conform(body, models.DepartmentChange)
+        documents.conform(body, models.DepartmentRegistration)
         try:
             catalogue.register_department("system:demo-loader", body)
         except Conflict:

@@ -68,8 +68,14 @@ def test_bad_departments_are_refused_with_the_field_named_and_nothing_changes(st
     before = _registry(stack)
     shipped_scjg = {k: before["SCJG"][k] for k in ("name", "uscc")}
     for method, path, body, status, code, field in (
-            ("POST", "/admin/departments", _body(uscc="91440300MA5FXK7Q3X"), 400,
-             "validation_error", "department.uscc"),
+            # The document states the shape (400); a check character and what the registry
+            # holds it cannot (422, 409).
+            ("POST", "/admin/departments", _body(uscc="91440300MA5FXK7Q3X"), 422,
+             "bad_check_character", "department.uscc"),
+            ("POST", "/admin/departments", _body(name="   "), 400, "validation_error",
+             "department.name"),
+            ("POST", "/admin/departments", _body(sealName=" "), 400, "validation_error",
+             "department.sealName"),
             ("POST", "/admin/departments", _body(code=None), 400, "validation_error",
              "department.code"),
             ("POST", "/admin/departments", _body(code="swj"), 400, "validation_error",
@@ -85,9 +91,9 @@ def test_bad_departments_are_refused_with_the_field_named_and_nothing_changes(st
             ("POST", "/admin/departments", _body(uscc="11440300007542808J"), 409,
              "department_exists", "department.uscc"),
             ("PUT", "/admin/departments/SCJG", {"department": {**shipped_scjg,
-             "uscc": FREE_USCC}, "reason": "x"}, 400, "validation_error", "department.uscc"),
+             "uscc": FREE_USCC}, "reason": "x"}, 422, "unprocessable", "department.uscc"),
             ("PUT", "/admin/departments/SCJG", {"department": {**shipped_scjg,
-             "code": "WSJK"}, "reason": "x"}, 400, "validation_error", "department.code"),
+             "code": "WSJK"}, "reason": "x"}, 422, "unprocessable", "department.code"),
             ("PUT", "/admin/departments/NOPE", _body(), 404, "not_found", "code")):
         answer = stack.call(method, path, "admin", body)
         assert (answer.status_code, answer.data["error"]["code"],
@@ -115,6 +121,21 @@ def test_two_admins_registering_one_department_at_once_get_one_201_and_one_409(s
     history = stack.call("GET", "/admin/departments/SWJ/history", "admin").data["history"]
     assert len(history) == 1 + statuses[200]
     assert _registry(stack)["SWJ"]["sealName"] in {"印0", "印1"}
+
+
+def test_two_departments_registered_at_once_with_one_uscc_get_one_201_and_one_409(stack):
+    """The twin check reads before it writes; the USCC's own record, written in the same
+    transaction, is what keeps two racing registrations from sharing one."""
+    for attempt in range(3):
+        codes = (f"SWA{attempt}", f"SWB{attempt}")
+        uscc = ("91440300MA5FXK7Q3T", "91440300MA5G0X0B1R", "91440300MA5DCE7L0G")[attempt]
+        answers = race(2, lambda i: stack.call("POST", "/admin/departments", "admin",
+                                               _body(code=codes[i], uscc=uscc)))
+        assert Counter(a.status_code for a in answers) == {201: 1, 409: 1}, \
+            [a.data for a in answers]
+        refused = next(a for a in answers if a.status_code == 409).data["error"]
+        assert (refused["code"], refused["field"]) == ("department_exists", "department.uscc")
+        assert len([d for d in _registry(stack).values() if d["uscc"] == uscc]) == 1
 
 
 def test_the_deploy_guides_example_is_a_valid_registration(stack):

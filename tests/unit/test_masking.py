@@ -154,7 +154,7 @@ NOT_FREE_TEXT = {
 }
 # The catalogue's and the department registry's public text (its reason is still masked).
 PUBLIC_TEXT = {"EntryChange", "ItemChange", "DepartmentChange", "DepartmentDocument",
-               "EntryCreation"}
+               "DepartmentRegistration", "NewDepartment", "EntryCreation"}
 
 
 def _text_fields(model) -> set[str]:

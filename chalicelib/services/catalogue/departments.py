@@ -6,7 +6,8 @@ its history record (who, when, why, what changed) in one transaction, conditiona
 record as read, so two admins registering one department get one 201 and one 409."""
 from pynamodb.exceptions import TransactWriteError
 
-from ...adapters.models import DepartmentRecord, ItemsTableRecord, transact_write
+from ...adapters.models import (DepartmentRecord, DepartmentUsccRecord, ItemsTableRecord,
+                                transact_write)
 from ...domain.catalogue import diff
 from ...domain.departments import check_department
 from ...domain.errors import Conflict, NotFound
@@ -34,6 +35,10 @@ def department_view(record: DepartmentRecord) -> dict:
 def registry() -> list[dict]:
     """Every department, by code."""
     return [department_view(r) for _, r in sorted(_records().items())]
+
+
+def _uscc_taken(uscc: str, code: str) -> DepartmentUsccRecord:
+    return DepartmentUsccRecord(f"{DEPARTMENTS}#USCC", uscc, dept=code)
 
 
 def history_key(code: str) -> str:
@@ -77,13 +82,18 @@ def register_department(actor: str, body, code: str | None = None) -> dict:
     try:
         with transact_write() as transaction:
             transaction.save(record, condition=condition)
+            if code is None:  # a USCC is one department's (it cannot change after)
+                transaction.save(_uscc_taken(department["uscc"], department["code"]),
+                                 condition=DepartmentUsccRecord.sk.does_not_exist())
             transaction.save(history_record(
                 history_key(department["code"]), "update" if code else "create", None,
                 actor, reason, {"changes": changes} if changes else None, at=at))
     except TransactWriteError:
+        taken = code is None and department["code"] not in _records()
         raise Conflict(f"department {department['code']} was registered or changed "
                        "meanwhile", code="department_exists" if code is None else
-                       "department_changed", field="department.code") from None
+                       "department_changed",
+                       field="department.uscc" if taken else "department.code") from None
     return department_view(record)
 
 

@@ -2384,12 +2384,12 @@ export interface components {
             /** @example 深圳市市场监督管理局 */
             name: string;
             /**
-             * @description its unified social credit code (checksum checked); part of the codes of the items it implements, so it does not change
+             * @description its unified social credit code (checksum checked: 422 bad_check_character); part of the codes of the items it implements, so it does not change
              * @example 11440300007542808J
              */
             uscc: string;
             /**
-             * @description required to register; a change keeps the path's
+             * @description a change keeps the path's
              * @default null
              */
             code?: string | null;
@@ -2411,6 +2411,42 @@ export interface components {
             phone?: string | null;
             /** @default null */
             email?: string | null;
+        };
+        /** DepartmentRegistration */
+        DepartmentRegistration: {
+            /**
+             * @description why the change is made (kept in the history)
+             * @example 根据2026年新修订的实施办法调整材料清单
+             */
+            reason: string;
+            department: components["schemas"]["NewDepartment"];
+        };
+        /**
+         * NewDepartment
+         * @description A department to register: its code is required.
+         */
+        NewDepartment: {
+            /** @example 深圳市市场监督管理局 */
+            name: string;
+            /**
+             * @description its unified social credit code (checksum checked: 422 bad_check_character); part of the codes of the items it implements, so it does not change
+             * @example 11440300007542808J
+             */
+            uscc: string;
+            /**
+             * @description the department's code in this region
+             * @example SCJG
+             */
+            code: string;
+            /** @default null */
+            sealName?: string | null;
+            /** @default [] */
+            contacts?: components["schemas"]["DepartmentContact"][];
+            /**
+             * @description the area it belongs to
+             * @default null
+             */
+            parentArea?: string | null;
         };
         /** DepartmentRegistry */
         DepartmentRegistry: {
@@ -3753,7 +3789,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["DepartmentChange"];
+                "application/json": components["schemas"]["DepartmentRegistration"];
             };
         };
         responses: {
