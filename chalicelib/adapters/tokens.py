@@ -98,10 +98,22 @@ def verify(authorization: str | None, cfg: config.Config | None = None) -> Princ
                      company_names=tuple((uscc, name) for uscc, name in delegations if name))
 
 
+ID_TOKEN_CLAIMS = ("at_hash", "c_hash")
+
+
 def _check_access_token(header: dict, claims: dict, rule: str) -> None:
     """Refuse an ID token (or any token that is not an access token) by the stage's rule:
     `at+jwt` (the JOSE header's typ), `claim=value`, or `audience` (the audience alone)."""
     rule = (rule or "at+jwt").strip()
+    # Claims only an ID token carries (OIDC Core 3.1.3.6, 3.3.2.11): refused whatever the
+    # stage's rule, so a rule or an audience list set too wide still lets no ID token in.
+    # `nonce` too where the audience alone decides (an access token has no use for it).
+    marks = ID_TOKEN_CLAIMS + (("nonce",) if rule == "audience" else ())
+    found = [claim for claim in marks if claim in claims]
+    if found:
+        raise Unauthorized(f"not an access token: it carries {', '.join(found)}, which only "
+                           "an ID token does (an ID token is no API credential)",
+                           field="Authorization", code="not_an_access_token")
     if rule == "audience":
         return
     if rule.lower() == "at+jwt":
@@ -127,7 +139,7 @@ def _check_audience(claims: dict, cfg: config.Config) -> None:
     claim = cfg.oidc_audience_claim or "aud"
     found = claims.get(claim)
     values = found if isinstance(found, list) else [found]
-    accepted = {audience.strip() for audience in cfg.oidc_audience.split(",")}
+    accepted = {audience.strip() for audience in cfg.oidc_audience.split(",")} - {""}
     if not any(isinstance(value, str) and value in accepted for value in values):
         raise Unauthorized(f"invalid token: its audience ({claim}) is not this API's",
                            field="Authorization")

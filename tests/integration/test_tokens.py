@@ -182,6 +182,23 @@ def test_a_stage_tells_access_tokens_by_its_providers_rule(issuer, cfg):
     _refused(issuer.mint(USER), dataclasses.replace(cfg, oidc_access_token_type="nonsense"))
 
 
+def test_an_id_tokens_own_claims_keep_it_out_whatever_the_stages_rule(issuer, cfg):
+    """A rule or an audience list set too wide (the audience rule with the front ends'
+    client ids among the audiences, a trailing comma) still lets no ID token in."""
+    wide = dataclasses.replace(cfg, oidc_access_token_type="audience",
+                               oidc_audience=f"{cfg.oidc_audience}, onewindow-portal,")
+    assert tokens.verify(f"Bearer {issuer.mint(USER)}", wide).sub == USER["sub"]
+    for id_token in (issuer.mint(USER, aud="onewindow-portal", nonce="n-1"),
+                     issuer.mint(USER, aud="onewindow-portal", at_hash="abc")):
+        with pytest.raises(Unauthorized) as raised:
+            tokens.verify(f"Bearer {id_token}", wide)
+        assert raised.value.code == "not_an_access_token"
+    with pytest.raises(Unauthorized) as raised:  # at+jwt in its header, yet a c_hash
+        tokens.verify(f"Bearer {issuer.mint(USER, c_hash='abc')}", cfg)
+    assert raised.value.code == "not_an_access_token"
+    assert "audience" in _refused(issuer.mint(USER, aud=""), wide)
+
+
 def test_an_id_token_presented_to_the_api_is_a_401(stack):
     """Through the API: the caller gets 401 with the code saying what is wrong."""
     client = stack.issuer.clients["onewindow-portal"]
