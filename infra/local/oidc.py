@@ -113,6 +113,15 @@ class OAuthError(Exception):
         return {"error": self.error, "error_description": self.description}
 
 
+def _known_scopes(text: str) -> set[str]:
+    """The scopes of a request's `scope`, or OAuthError naming those this issuer lacks."""
+    scopes = set(text.split())
+    if scopes - set(SCOPES):
+        raise OAuthError("invalid_scope",
+                         f"unknown scopes: {' '.join(sorted(scopes - set(SCOPES)))}")
+    return scopes
+
+
 class LocalIssuer:
     def __init__(self, users: dict[str, dict], host: str = "127.0.0.1", port: int = 0,
                  clients: dict[str, Client] | None = None):
@@ -270,12 +279,9 @@ class LocalIssuer:
                              "code_challenge_method=S256")
         if params.get("response_mode", "query") != "query":
             raise OAuthError("invalid_request", "response_mode must be query")
-        scopes = set((params.get("scope") or "").split())
+        scopes = _known_scopes(params.get("scope") or "")
         if "openid" not in scopes:
             raise OAuthError("invalid_scope", "scope must include openid")
-        if scopes - set(SCOPES):
-            raise OAuthError("invalid_scope",
-                             f"unknown scopes: {' '.join(sorted(scopes - set(SCOPES)))}")
         if params.get("prompt") == "none":
             # No session cookie here: a silent sign-in always needs the user (front ends
             # renew with their refresh token instead).
@@ -354,10 +360,7 @@ class LocalIssuer:
         if not client.password_grant:
             raise OAuthError("unauthorized_client",
                              f"{client.client_id} signs in with the authorization code")
-        scopes = set((form.get("scope") or "openid profile").split())
-        if scopes - set(SCOPES):
-            raise OAuthError("invalid_scope",
-                             f"unknown scopes: {' '.join(sorted(scopes - set(SCOPES)))}")
+        scopes = _known_scopes(form.get("scope") or "openid profile")
         user = self.login(form.get("username", ""), form.get("password", ""))
         return self._tokens(user, client, scopes, uuid.uuid4().hex)
 
