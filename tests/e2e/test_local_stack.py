@@ -10,14 +10,7 @@ from infra.local import demo
 
 from tests.hostile import CASES
 
-from .local_stack import Api, started
-
-
-@pytest.fixture(scope="module")
-def local_stack():
-    with started() as stack:
-        yield stack
-    assert stack.process.returncode == 0, stack.output()
+from .local_stack import Api
 
 
 @pytest.fixture(scope="module")

@@ -23,15 +23,8 @@ from chalicelib.domain.workdays import add_workdays, is_workday
 
 from tests.pdfs import read_pdf
 
-from .local_stack import Api, started
+from .local_stack import Api
 from .readme_walk import Walk, sh_blocks
-
-
-@pytest.fixture(scope="module")
-def local_stack():
-    with started() as stack:
-        yield stack
-    assert stack.process.returncode == 0, stack.output()
 
 
 @pytest.fixture(scope="module")

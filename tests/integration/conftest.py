@@ -1,3 +1,4 @@
+import dataclasses
 import json
 import logging
 
@@ -5,8 +6,11 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from chalicelib import config
 from chalicelib.adapters import bus, notifier
 from chalicelib.contract import events, notifications
+
+from infra.local.oidc import AUDIENCE
 
 from .harness import REGION, reset, start_stack
 
@@ -121,3 +125,12 @@ def log_lines():
     yield lines
     for name, handler in attached:
         logging.getLogger(name).removeHandler(handler)
+
+
+@pytest.fixture
+def cfg(issuer):
+    """The API's configuration verifying against the module's own `issuer` (a fixture of
+    the test module), its keys read afresh on every token."""
+    return dataclasses.replace(config.load(), oidc_issuer=issuer.url, oidc_audience=AUDIENCE,
+                               oidc_jwks_url=f"{issuer.url}/.well-known/jwks.json",
+                               oidc_jwks_refresh_seconds=0.0, oidc_claims=None)

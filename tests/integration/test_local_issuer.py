@@ -5,7 +5,6 @@ a foreign or `javascript:` redirect, an unknown client, a code or refresh token 
 wrong client, twice, or at once by two — is refused; a password guessed too often locks
 the user."""
 import base64
-import dataclasses
 import hashlib
 import secrets
 import threading
@@ -14,11 +13,10 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit
 import pytest
 import requests
 
-from chalicelib import config
 from chalicelib.adapters import tokens
 from chalicelib.domain.errors import Unauthorized
 from infra.local import demo
-from infra.local.oidc import (AUDIENCE, CLIENT_ID, CODE_SECONDS, FAILURE_WINDOW, MAX_FAILURES,
+from infra.local.oidc import (CLIENT_ID, CODE_SECONDS, FAILURE_WINDOW, MAX_FAILURES,
                               PORTAL_CLIENT_ID, REFRESH_LIFETIME, WORKBENCH_CLIENT_ID, LocalIssuer,
                               demo_clients)
 
@@ -34,13 +32,6 @@ def issuer():
     running = LocalIssuer(demo.USERS).start(poll_interval=0.05)
     yield running
     running.stop()
-
-
-@pytest.fixture
-def cfg(issuer):
-    return dataclasses.replace(config.load(), oidc_issuer=issuer.url, oidc_audience=AUDIENCE,
-                               oidc_jwks_url=f"{issuer.url}/.well-known/jwks.json",
-                               oidc_jwks_refresh_seconds=0.0, oidc_claims=None)
 
 
 def _pkce() -> tuple[str, str]:

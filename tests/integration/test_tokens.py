@@ -13,11 +13,10 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from chalicelib import config
 from chalicelib.adapters import tokens
 from chalicelib.domain.errors import Unauthorized
 from infra.local import demo
-from infra.local.oidc import AUDIENCE, LocalIssuer
+from infra.local.oidc import LocalIssuer
 
 USER = demo.USERS["scjg"]
 
@@ -27,13 +26,6 @@ def issuer():
     running = LocalIssuer(demo.USERS).start()
     yield running
     running.stop()
-
-
-@pytest.fixture
-def cfg(issuer):
-    return dataclasses.replace(config.load(), oidc_issuer=issuer.url, oidc_audience=AUDIENCE,
-                               oidc_jwks_url=f"{issuer.url}/.well-known/jwks.json",
-                               oidc_jwks_refresh_seconds=0.0, oidc_claims=None)
 
 
 def _refused(token: str, cfg) -> str:
