@@ -1112,7 +1112,8 @@ class DepartmentContact(Struct, forbid_unknown_fields=True, omit_defaults=True):
 
 
 class DepartmentDocument(Request):
-    name: Annotated[str, Meta(min_length=1, max_length=100, examples=["深圳市市场监督管理局"])]
+    name: Annotated[str, Meta(min_length=1, max_length=100, pattern=r"\S",
+                              examples=["深圳市市场监督管理局"])]
     uscc: Annotated[str, Meta(pattern=r"^[0-9A-Z]{18}$", examples=["11440300007542808J"],
                               description="its unified social credit code (checksum "
                                           "checked); part of the codes of the items it "

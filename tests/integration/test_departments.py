@@ -68,10 +68,12 @@ def test_bad_departments_are_refused_with_the_field_named_and_nothing_changes(st
     before = _registry(stack)
     shipped_scjg = {k: before["SCJG"][k] for k in ("name", "uscc")}
     for method, path, body, status, code, field in (
-            ("POST", "/admin/departments", _body(uscc="91440300MA5FXK7Q3X"), 400,
-             "validation_error", "department.uscc"),
-            ("POST", "/admin/departments", _body(code=None), 400, "validation_error",
+            ("POST", "/admin/departments", _body(uscc="91440300MA5FXK7Q3X"), 422,
+             "bad_check_character", "department.uscc"),
+            ("POST", "/admin/departments", _body(code=None), 422, "unprocessable",
              "department.code"),
+            ("POST", "/admin/departments", _body(name="   "), 400, "validation_error",
+             "department.name"),
             ("POST", "/admin/departments", _body(code="swj"), 400, "validation_error",
              "department.code"),
             ("POST", "/admin/departments", _body(parentArea="4403"), 400, "validation_error",
@@ -85,9 +87,9 @@ def test_bad_departments_are_refused_with_the_field_named_and_nothing_changes(st
             ("POST", "/admin/departments", _body(uscc="11440300007542808J"), 409,
              "department_exists", "department.uscc"),
             ("PUT", "/admin/departments/SCJG", {"department": {**shipped_scjg,
-             "uscc": FREE_USCC}, "reason": "x"}, 400, "validation_error", "department.uscc"),
+             "uscc": FREE_USCC}, "reason": "x"}, 422, "unprocessable", "department.uscc"),
             ("PUT", "/admin/departments/SCJG", {"department": {**shipped_scjg,
-             "code": "WSJK"}, "reason": "x"}, 400, "validation_error", "department.code"),
+             "code": "WSJK"}, "reason": "x"}, 422, "unprocessable", "department.code"),
             ("PUT", "/admin/departments/NOPE", _body(), 404, "not_found", "code")):
         answer = stack.call(method, path, "admin", body)
         assert (answer.status_code, answer.data["error"]["code"],
