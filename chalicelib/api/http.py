@@ -177,7 +177,13 @@ def parse_json_body(raw: bytes | None, model=None):
         payload.check(value)
         return value
     payload.check_structure(value)
-    documents.conform(value, model)
+    try:
+        documents.conform(value, model)
+    except ValidationError:
+        # Not admitted either way: a hidden character is named first, so that no error
+        # quotes one back (a misspelt key holding one).
+        payload.check_texts(value)
+        raise
     payload.check_texts(value, documents.free_form(value, model))
     return value
 
