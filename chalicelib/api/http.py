@@ -148,13 +148,18 @@ def accepts(header: str | None, media_type: str) -> bool:
     return bool(found) and min(found[max(found)]) > 0
 
 
-def json_body(request):
-    """The request's JSON body: at most MAX_BODY_BYTES, strict JSON (no NaN or Infinity, no number too large for a float),
-    nested at most payload.MAX_DEPTH levels, every string valid Unicode."""
-    return parse_json_body(request.raw_body)
+def json_body(request, model=None):
+    """The request's JSON body: at most MAX_BODY_BYTES, strict JSON (no NaN or Infinity, no
+    number too large for a float), nested at most payload.MAX_DEPTH levels, every string
+    valid Unicode, no text holding a control or format character; with `model`, the body
+    conforms to it (parse_json_body)."""
+    return parse_json_body(request.raw_body, model)
 
 
-def parse_json_body(raw: bytes | None):
+def parse_json_body(raw: bytes | None, model=None):
+    """The JSON body of `raw`; with its contract `model`, checked against it too: a hidden
+    character inside what the model leaves free-form (any JSON, by the document) is a 422,
+    not the 400 of a request the document does not admit (domain/payload.py)."""
     if not raw:
         raise ValidationError("a JSON request body is required", field="body")
     if len(raw) > MAX_BODY_BYTES:
@@ -168,7 +173,18 @@ def parse_json_body(raw: bytes | None):
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValidationError(f"the request body is not valid JSON: {exc}",
                               field="body") from None
-    payload.check(value)
+    if model is None:
+        payload.check(value)
+        return value
+    payload.check_structure(value)
+    try:
+        documents.conform(value, model)
+    except ValidationError:
+        # Not admitted either way: a hidden character is named first, so that no error
+        # quotes one back (a misspelt key holding one).
+        payload.check_texts(value)
+        raise
+    payload.check_texts(value, documents.free_form(value, model))
     return value
 
 
@@ -199,8 +215,7 @@ def body(request, model):
     a ValidationError naming the first offending field, or the parsed value with its free
     text (the model's FREE_TEXT fields: opinions, reasons, notes…) masked, so that no ID or
     phone number typed into one is stored or published in clear."""
-    value = json_body(request)
-    documents.conform(value, model)
+    value = json_body(request, model)
     return masking.mask_fields(value, free_text_fields(model))
 
 

@@ -112,6 +112,9 @@ CATALOGUE: dict[str, ErrorKind] = {
                                        "The material cannot be used here (not the item's, not the applicant's, or not stored)"),
     "item_not_valid": ErrorKind(422, "事项实施清单不符合规则（部门、时限、表单等）",
                                 "The item breaks a catalogue rule (departments, limits, form schema)"),
+    "hidden_character": ErrorKind(422, "文本含有控制字符或格式字符（任何文本均不接受）",
+                                  "A text holds a control or format character (refused in "
+                                  "any text)"),
     "purpose_required": ErrorKind(422, "请说明用证事由", "State the purpose of using it"),
     "form_not_valid": ErrorKind(422, "申请表不符合该事项版本的表单要求",
                                 "The form does not match the item version's form schema"),

@@ -18,6 +18,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 
 from ..domain import documents
 from ..domain.documents import Implementation
+from ..domain.ratings import INDICATORS
 
 # -- shared pieces ----------------------------------------------------------------------
 
@@ -25,7 +26,7 @@ from ..domain.documents import Implementation
 FREE_TEXT = documents.FREE_TEXT
 
 Text, Name, ShortText = documents.Text, documents.Name, documents.ShortText
-Reason = Annotated[str, Meta(extra=FREE_TEXT, min_length=1, max_length=500,
+Reason = Annotated[str, Meta(extra=FREE_TEXT, min_length=1, max_length=500, pattern=r"\S",
                              description="why the change is made (kept in the history)",
                              examples=["根据2026年新修订的实施办法调整材料清单"])]
 Date = Annotated[str, Meta(pattern=r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$",
@@ -668,7 +669,8 @@ class RatingIn(Request):
                                                   "when the stage has several)")] = None
     indicators: Annotated[dict[str, RatingLevel], Meta(max_length=10,
         description="attitude 服务态度, efficiency 办事效率, once 一次办成, guidance 办事指南"
-                    "清晰, convenience 办事便捷")] | None = None
+                    "清晰, convenience 办事便捷",
+        extra_json_schema={"propertyNames": {"enum": list(INDICATORS)}})] | None = None
     comment: Annotated[str, Meta(extra=FREE_TEXT, max_length=500,
                                  examples=["窗口人员态度很好"])] | None = None
 
@@ -1206,4 +1208,12 @@ SCHEMA_RULES: dict[str, dict] = {
              "type": "string", "minLength": 1, "pattern": r"\S"}}}},
         _only_with("materials", "supplement"),
         _only_with("pendingMaterials", "approve")]},
+    # services/ratings: a stage's rating names the stage (and, where the stage has several
+    # departments, the one rated: what the document cannot state, a 422).
+    "RatingIn": {"if": {"required": ["scope"], "properties": {"scope": {"const": "stage"}}},
+                 "then": _given("stage")},
+    # services/ratings.respond: a re-review (accept false) names its reason.
+    "RectificationResponse": {"if": {"required": ["accept"],
+                                     "properties": {"accept": {"const": False}}},
+                              "then": _given("reason")},
 }

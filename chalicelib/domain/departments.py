@@ -1,4 +1,8 @@
-"""A department of the region's registry: what a well-formed one is, what may change."""
+"""A department of the region's registry: what a well-formed one is, what may change.
+
+Its shape is the contract's (a 400 for what /openapi.json does not admit); what the
+document cannot state — a USCC's check character, a code the path or the registry
+decides — answers 422 (docs/errors.md)."""
 from .errors import UnprocessableEntity, ValidationError
 from .identifiers import is_valid_id_number
 
@@ -13,20 +17,20 @@ def check_department(doc: dict, code: str | None = None,
     department implements carry its USCC, so a reorganised department is registered anew."""
     named = doc.get("code")
     if code is None and not named:
-        raise ValidationError("a department is registered with its code",
-                              field="department.code")
-    # What the document cannot state (a check character, what the registry holds) is 422.
+        raise UnprocessableEntity("a department is registered with its code",
+                                  field="department.code")
     if code is not None and named not in (None, code):
-        raise UnprocessableEntity("a department keeps its code", field="department.code")
+        raise UnprocessableEntity("a department keeps its code (the path's)",
+                                  field="department.code")
     uscc = doc["uscc"]
     if not is_valid_id_number(uscc, "legal"):
-        raise UnprocessableEntity("not a valid unified social credit code (USCC): its check "
-                                  "character", field="department.uscc",
+        raise UnprocessableEntity("not a valid unified social credit code (USCC): its "
+                                  "check character is wrong", field="department.uscc",
                                   code="bad_check_character")
     if registered is not None and registered["uscc"] != uscc:
-        raise UnprocessableEntity("a department keeps its USCC (its items' codes carry it); "
-                                  "register a reorganised department under a new code",
-                                  field="department.uscc")
+        raise UnprocessableEntity("a department keeps its USCC (its items' codes carry "
+                                  "it); register a reorganised department under a new "
+                                  "code", field="department.uscc")
     name = doc["name"].strip()
     if not name:
         raise ValidationError("a department needs a name", field="department.name")

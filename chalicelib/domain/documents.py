@@ -6,10 +6,12 @@ API's contract (chalicelib/contract) publishes them in the OpenAPI document.
 What a shape cannot say — check digits, a department that exists, limits that add up, a
 stage's lead among its departments — the domain's rules check after `conform`.
 """
+import functools
 import re
 from typing import Annotated, Any, Literal
 
 import msgspec
+import msgspec.inspect
 from msgspec import Meta, Struct
 
 from .errors import ValidationError
@@ -284,3 +286,59 @@ def conform(value, model: type, prefix: str | None = None):
         field, what = field_of(str(exc))
         named = ".".join(p for p in (prefix, field) if p) or "body"
         raise ValidationError(f"{named}: {what}", field=named) from None
+
+
+def free_form(value, model: type) -> set[tuple]:
+    """The paths in `value` (which conforms to `model`) whose contents the model admits
+    as any JSON: each value of an open object (`dict[str, Any]`: an application's form, a
+    license as signed) and each `Any`. The document states nothing inside them but that
+    they are JSON — not even which characters their text may hold (domain/payload.py)."""
+    found: set[tuple] = set()
+    stack = [(value, _type_info(model), ())]
+    while stack:
+        node, info, path = stack.pop()
+        while isinstance(info, msgspec.inspect.Metadata):
+            info = info.type
+        if isinstance(info, msgspec.inspect.UnionType):
+            info = _member_for(node, info)
+            if info is None:
+                continue
+            stack.append((node, info, path))
+        elif isinstance(info, msgspec.inspect.AnyType):
+            found.add(path)
+        elif isinstance(info, msgspec.inspect.StructType) and isinstance(node, dict):
+            stack.extend((node[field.encode_name], field.type, path + (field.encode_name,))
+                         for field in info.fields if field.encode_name in node)
+        elif isinstance(info, msgspec.inspect.DictType) and isinstance(node, dict):
+            stack.extend((child, info.value_type, path + (key,))
+                         for key, child in node.items())
+        elif isinstance(info, (msgspec.inspect.ListType, msgspec.inspect.VarTupleType,
+                               msgspec.inspect.SetType)) and isinstance(node, list):
+            stack.extend((child, info.item_type, path + (index,))
+                         for index, child in enumerate(node))
+    return found
+
+
+@functools.cache
+def _type_info(model: type):
+    return msgspec.inspect.type_info(model)
+
+
+_KINDS = ((dict, (msgspec.inspect.StructType, msgspec.inspect.DictType)),
+          (list, (msgspec.inspect.ListType, msgspec.inspect.VarTupleType,
+                  msgspec.inspect.SetType)))
+
+
+def _member_for(node, union):
+    """The member of a union type a conforming `node` was taken as: the one of its kind
+    (an object, an array), else Any if the union has it; None for a scalar."""
+    for kind, infos in _KINDS:
+        if isinstance(node, kind):
+            for member in union.types:
+                bare = member
+                while isinstance(bare, msgspec.inspect.Metadata):
+                    bare = bare.type
+                if isinstance(bare, infos):
+                    return member
+    return next((member for member in union.types
+                 if isinstance(member, msgspec.inspect.AnyType)), None)

@@ -9,12 +9,18 @@ Control characters (NUL, ESC …) and format characters (the bidirectional overr
 U+202E that make a name read otherwise than it is stored, zero-width spaces) have no place
 in a name, an opinion or a form value: they hide what a text says from whoever reads it.
 `check` refuses all of these, naming the field.
+
+Where the request's document (/openapi.json) states the rule — a declared text field, an
+open object's own keys — a hidden character makes the request one it does not admit: 400.
+Inside an open object's values (an application's form, a license as signed, a merge's
+fields: any JSON, by the document) the document cannot state it, so the same refusal is a
+422 `hidden_character` (docs/errors.md): the character is refused all the same.
 """
 import math
 import re
 import unicodedata
 
-from .errors import ValidationError
+from .errors import UnprocessableEntity, ValidationError
 
 MAX_DEPTH = 32
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -54,7 +60,15 @@ def _path(parts: tuple) -> str:
     return ".".join(str(p) for p in parts) or "body"
 
 
-def check(value, max_depth: int = MAX_DEPTH) -> None:
+def check(value, max_depth: int = MAX_DEPTH, free_form=()) -> None:
+    """Raise ValidationError (naming the field) unless `value` is nested at most
+    `max_depth` levels, every string and key is valid Unicode text and every number is
+    finite (`check_structure`), and no text holds a hidden character (`check_texts`)."""
+    check_structure(value, max_depth)
+    check_texts(value, free_form)
+
+
+def check_structure(value, max_depth: int = MAX_DEPTH) -> None:
     """Raise ValidationError (naming the field) unless `value` is nested at most
     `max_depth` levels, every string and key is valid Unicode text and every number is
     finite."""
@@ -68,7 +82,6 @@ def check(value, max_depth: int = MAX_DEPTH) -> None:
             if has_surrogate(node):
                 raise ValidationError(f"{_path(path)} holds an unpaired surrogate (not "
                                       "valid Unicode text)", field=_path(path))
-            check_text(node, _path(path))
             continue
         if not isinstance(node, (dict, list)):
             continue
@@ -80,10 +93,53 @@ def check(value, max_depth: int = MAX_DEPTH) -> None:
                 if has_surrogate(key):
                     raise ValidationError(f"a key of {_path(path)} holds an unpaired "
                                           "surrogate", field=_path(path))
-                if hidden_character(key, NAME_ALLOWS) is not None:
-                    raise ValidationError(f"a key of {_path(path)} holds a control or "
-                                          "format character", field=_path(path))
                 stack.append((child, path + (key,), depth + 1))
         else:
             stack.extend((child, path + (index,), depth + 1)
                          for index, child in enumerate(node))
+
+
+def check_texts(value, free_form=()) -> None:
+    """Refuse a control or format character in any string or key of `value`, naming its
+    field: a ValidationError (400) where the document states the rule, an
+    UnprocessableEntity `hidden_character` (422) at or below the paths in `free_form`
+    (values the document admits as any JSON). A stated refusal wins over a free-form one,
+    whichever comes first."""
+    free_form = frozenset(free_form)
+    unstated: UnprocessableEntity | None = None
+    stack = [(value, (), () in free_form)]
+    while stack:
+        node, path, free = stack.pop()
+        refusal = None
+        if isinstance(node, str):
+            found = hidden_character(node)
+            if found is not None:
+                refusal = (f"{_path(path)} holds a control or format character: "
+                           f"{_character(found)}", _path(path))
+        elif isinstance(node, dict):
+            for key, child in node.items():
+                found = hidden_character(key, NAME_ALLOWS)
+                if found is not None and refusal is None:
+                    refusal = (f"a key of {_path(path)} holds a control or format "
+                               f"character: {_character(found)}", _path(path))
+                child_path = path + (key,)
+                stack.append((child, child_path, free or child_path in free_form))
+        elif isinstance(node, list):
+            for index, child in enumerate(node):
+                child_path = path + (index,)
+                stack.append((child, child_path, free or child_path in free_form))
+        if refusal is None:
+            continue
+        message, field = refusal
+        if not free:
+            raise ValidationError(message, field=field)
+        if unstated is None:
+            unstated = UnprocessableEntity(message + " (refused in any text)", field=field,
+                                           code="hidden_character")
+    if unstated is not None:
+        raise unstated
+
+
+def _character(found: str) -> str:
+    named = unicodedata.name(found, "")
+    return f"U+{ord(found):04X}{' ' + named if named else ''}"

@@ -14,7 +14,8 @@ from datetime import datetime
 from ..adapters.models import (CaseRecord, RatingRecord, TaskRecord, all_of, put_if_absent,
                                update_if)
 from ..domain import identity, ratings, worktime
-from ..domain.errors import Concealed, Conflict, Forbidden, NotFound, ValidationError
+from ..domain.errors import (Concealed, Conflict, Forbidden, NotFound, UnprocessableEntity,
+                             ValidationError)
 from ..domain.lifecycle import CONCLUDED, STOPS_WORKFLOW
 from ..domain.masking import mask_text
 from . import casefile, catalogue, clock
@@ -71,8 +72,9 @@ def _rated_part(case: CaseRecord, tasks: list, body: dict) -> tuple[str, int | N
     depts = sorted({task.dept for task in reviews})
     dept = body.get("dept") or (depts[0] if len(depts) == 1 else None)
     if dept is None:
-        raise ValidationError(f"stage {stage} has departments {', '.join(depts) or 'none'}; "
-                              "name the one rated", field="dept")
+        raise UnprocessableEntity(f"stage {stage} has departments "
+                                  f"{', '.join(depts) or 'none'}; name the one rated",
+                                  field="dept")
     part = [task for task in reviews if task.dept == dept]
     if not part or any(task.state != "decided" for task in part):
         raise Conflict(f"{dept}'s part of stage {stage} is rated once it is decided",

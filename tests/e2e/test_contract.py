@@ -1,16 +1,18 @@
 """The API keeps its published contract: schemathesis, driven by /openapi.json, against
 the local stack as `make run` serves it.
 
-Checks: no server error, every status documented, every body and header as the document
-says, schema-violating input refused, undeclared methods answered 405 with Allow, routes
-that need a token refuse a request without one. And, in passes of their own,
-`positive_data_acceptance`: a request the document admits is never a 400 — what the
-document cannot state (a check character, an item or a material that does not fit, a
-state) is a 401/403/404/409/422 (docs/errors.md).
+Checks (all of schemathesis's): no server error, every status documented, every body and
+header as the document says, schema-violating input refused, a request the document
+admits never refused as invalid (`positive_data_acceptance`: never a 400 — what the
+document cannot state, a check character, an item or a material that does not fit, a
+control character inside a form, a state, is a 401/403/404/409/422: docs/errors.md),
+undeclared methods answered 405 with Allow, routes that need a token refuse a request
+without one.
 
-Several passes, each with bounded examples: everything fuzzed as the catalogue admin, then
-each role's routes with real path parameters (a real item, case, task, license), so the
-success answers are checked against their schemas too, not only the errors.
+Several passes, each with a seed of the suite's own and bounded examples: everything fuzzed
+as the catalogue admin, then each role's routes with real path parameters (a real item,
+case, task, license), so the success answers are checked against their schemas too, not
+only the errors.
 """
 import json
 import os
@@ -23,10 +25,9 @@ import pytest
 from infra.local import demo
 from tests.e2e.local_stack import Api, started
 
-CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,"
-          "response_headers_conformance,response_schema_conformance,"
-          "negative_data_rejection,missing_required_header,unsupported_method,"
-          "allow_header_conformance,ignored_auth")
+# Every check schemathesis has; those that need the stateful phase (use_after_free,
+# ensure_resource_availability, object_level_authorization) find nothing to check in these.
+CHECKS = "all"
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 FOOD = demo.code_of("000201012000", "SCJG")
 
@@ -41,21 +42,13 @@ def _token(api: Api, user: str) -> str:
     return api.token(user)
 
 
-# What a request the document admits may be answered: never 400 (nor 5xx).
+# What a request the document admits may be answered (positive_data_acceptance): never 400
+# (nor 5xx).
 ADMITTED = ["2XX", "304", "401", "403", "404", "409", "412", "422", "429"]
-# Still refused with a 400 though the document admits them (reported, not yet fixed):
-# whole-valued numbers (2.0) in integer fields (issue 24, item 3), and a control character
-# in a key or text nested inside an open object (a license as signed, a form, a merge's
-# or split's fields), which the document does not state without a recursive schema that
-# generated clients cannot take.
-NOT_YET_ADMITTED = ("requestUpload", "updateItemDraft", "verifyLicense", "supplyMaterials",
-                    "apply", "createItem", "mergeItems", "splitItem")
 
 
 def _schemathesis(url: str, token: str, tmp_path: Path, name: str, *, parameters=None,
-                  include: tuple[str, ...] = (), max_examples: int = 8,
-                  checks: str = CHECKS, exclude_ids: tuple[str, ...] = (),
-                  mode: str = "all") -> str:
+                  include: tuple[str, ...] = (), max_examples: int = 8) -> str:
     config = tmp_path / f"{name}.toml"
     lines = []
     if parameters:
@@ -66,15 +59,13 @@ def _schemathesis(url: str, token: str, tmp_path: Path, name: str, *, parameters
               f"expected-statuses = {json.dumps(ADMITTED)}"]
     config.write_text("\n".join(lines) + "\n", "utf-8")
     command = [str(SCHEMATHESIS), "--config-file", str(config), "run",
-               f"{url}/openapi.json", "--checks", checks, "--mode", mode,
+               f"{url}/openapi.json", "--checks", CHECKS, "--mode", "all",
                "--max-examples", str(max_examples), "--workers", "1",
                "--phases", "examples,coverage,fuzzing", "--seed", "20261125",
                "-H", f"Authorization: Bearer {token}", "--max-failures", "50",
                "--suppress-health-check", "all"]
     for tag in include:
         command += ["--include-tag", tag]
-    for operation in exclude_ids:
-        command += ["--exclude-operation-id", operation]
     env = {**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_TELEMETRY": "false"}
     result = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
     output = result.stdout + result.stderr
@@ -118,47 +109,14 @@ def test_real_resources_answer_as_documented(served, tmp_path):
     task = api.task_of(case_no, "ZWFW", clerk)
     base = {"code": FOOD, "version": 1, "baseCode": "000201012000",
             "caseNo": done["caseNo"], "licenseId": done["licenseId"]}
-    _schemathesis(stack.url, _token(api, "admin"), tmp_path, "catalogue",
-                  parameters=base, include=("catalogue", "catalogue administration"))
-    _schemathesis(stack.url, company, tmp_path, "cases", parameters=base,
-                  include=("cases", "licenses"))
-    _schemathesis(stack.url, clerk, tmp_path, "tasks",
+    _schemathesis(stack.url, company, tmp_path, "company", parameters=base,
+                  include=("cases", "licenses", "materials", "me", "ratings"))
+    _schemathesis(stack.url, clerk, tmp_path, "clerk",
                   parameters={**base, "taskId": task["taskId"], "dept": "ZWFW"},
                   include=("tasks",))
-
-
-def test_a_request_the_document_admits_is_never_refused_as_invalid(served, tmp_path):
-    """positive_data_acceptance: every role on its routes, with real path parameters."""
-    stack, api = served
-    company, clerk, reviewer = (_token(api, user) for user in ("company", "clerk", "scjg"))
-    applicant = {"type": "legal", "name": "契约测试餐饮有限公司",
-                 "idNumber": "91440300MA5FXK7Q3T"}
-    status, created = api.call("POST", "/cases", {
-        "itemCode": FOOD, "applicant": applicant,
-        "form": {"businessName": "契约三店", "address": "深圳市南山区粤海街道3号",
-                 "category": "餐饮服务"}}, token=company)
-    assert status == 201, created
-    api.decide(api.task_of(created["caseNo"], "ZWFW", clerk), "accept", "受理", clerk)
-    api.decide(api.task_of(created["caseNo"], "SCJG", reviewer), "approve", "同意", reviewer)
-    done = api.until(lambda: api.call("GET", f"/cases/{created['caseNo']}",
-                                      token=company)[1], lambda case: case.get("licenseId"))
-    status, waiting = api.call("POST", "/cases", {
-        "itemCode": FOOD, "applicant": applicant,
-        "form": {"businessName": "契约四店", "address": "深圳市南山区粤海街道4号",
-                 "category": "餐饮服务"}}, token=company)
-    assert status == 201, waiting
-    task = api.task_of(waiting["caseNo"], "ZWFW", clerk)
-    base = {"code": FOOD, "version": 1, "baseCode": "000201012000",
-            "caseNo": done["caseNo"], "licenseId": done["licenseId"]}
-    admitted = dict(checks="positive_data_acceptance", mode="positive",
-                    exclude_ids=NOT_YET_ADMITTED, max_examples=5)
-    _schemathesis(stack.url, _token(api, "admin"), tmp_path, "admitted-admin",
-                  parameters=base, **admitted)
-    _schemathesis(stack.url, company, tmp_path, "admitted-company", parameters=base,
-                  include=("cases", "licenses", "materials", "me"), **admitted)
-    _schemathesis(stack.url, clerk, tmp_path, "admitted-clerk",
-                  parameters={**base, "taskId": task["taskId"], "dept": "ZWFW"},
-                  include=("tasks",), **admitted)
-    _schemathesis(stack.url, _token(api, "supervisor"), tmp_path, "admitted-supervisor",
+    _schemathesis(stack.url, _token(api, "supervisor"), tmp_path, "supervisor",
                   parameters={**base, "dept": "SCJG"},
-                  include=("supervision", "statistics", "ratings"), **admitted)
+                  include=("supervision", "statistics", "ratings"))
+    # Last: the admin's pass may suspend or cancel the item the others apply for.
+    _schemathesis(stack.url, _token(api, "admin"), tmp_path, "catalogue", parameters=base,
+                  include=("catalogue", "catalogue administration", "meta"))

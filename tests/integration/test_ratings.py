@@ -227,3 +227,18 @@ def test_an_unrated_case_is_invited_to_rate_three_days_after_conclusion(stack):
                                          n["type"] == "rating_invitation"] ==
                                 ["rating_invitation"])
     assert "rating_invited" not in _actions(stack, rated_no)
+
+
+def test_a_stage_of_several_departments_rated_without_naming_one_is_a_422(stack):
+    """The document states that a stage's rating names the stage (a 400 without it); which
+    departments a stage has it cannot state, so a rating that must name one and does not
+    is a 422, and nothing is rated."""
+    case_no = stack.approve_in_parallel()["caseNo"]
+    answer = stack.call("POST", f"/cases/{case_no}/ratings", "company",
+                        {"scope": "stage", "stage": 1, "level": 4})
+    assert (answer.status_code, answer.data["error"]["code"],
+            answer.data["error"]["field"]) == (422, "unprocessable", "dept"), answer.data
+    assert stack.call("GET", f"/cases/{case_no}/ratings", "company").data["ratings"] == []
+    named = stack.call("POST", f"/cases/{case_no}/ratings", "company",
+                       {"scope": "stage", "stage": 1, "level": 4, "dept": "XFJY"})
+    assert (named.status_code, named.data["dept"]) == (201, "XFJY"), named.data

@@ -207,6 +207,32 @@ def test_the_document_states_the_rules_the_server_checks_on_materials_and_decisi
                                   "pendingMaterials": ["营业执照"]})
 
 
+def test_the_document_states_the_rules_the_server_checks_on_ratings_departments_reasons():
+    """What schemathesis's positive_data_acceptance found the server refusing with a 400
+    though the document admitted it: now stated, so a 400 is the document's own answer."""
+    import jsonschema
+    doc = _document()
+    root = jsonschema.Draft202012Validator(doc)
+
+    def valid(name, value):
+        return root.evolve(schema={"$ref": f"#/components/schemas/{name}"}).is_valid(value)
+
+    assert valid("RatingIn", {"scope": "stage", "stage": 1, "level": 3})
+    assert not valid("RatingIn", {"scope": "stage", "level": 3})
+    assert not valid("RatingIn", {"scope": "stage", "stage": None, "level": 3})
+    assert valid("RatingIn", {"scope": "case", "level": 3, "indicators": {"once": 5}})
+    assert not valid("RatingIn", {"scope": "case", "level": 3, "indicators": {"speed": 5}})
+    assert valid("RectificationResponse", {"accept": True})
+    assert valid("RectificationResponse", {"accept": False, "reason": "未整改"})
+    assert not valid("RectificationResponse", {"accept": False})
+    assert not valid("RectificationResponse", {"accept": False, "reason": None})
+    assert not valid("ReasonOnly", {"reason": "\r"})
+    department = {"name": "深圳市税务局", "uscc": "11440300007542808J", "code": "SWJ"}
+    assert valid("DepartmentChange", {"department": department, "reason": "新设"})
+    assert not valid("DepartmentChange", {"department": {**department, "name": "  "},
+                                          "reason": "新设"})
+
+
 def test_no_object_in_the_document_is_free_form_without_saying_so():
     """`type: object` with no properties and no `additionalProperties: true` becomes
     `Record<string, never>` in generated TypeScript: nothing could be put in it."""

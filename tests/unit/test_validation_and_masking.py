@@ -145,3 +145,30 @@ def test_without_a_verified_name_there_is_no_case(principal):
         identity.holder_name(principal, {"name": "张三", "idNumber": "11010519491231002X"})
     assert (refused.value.code, refused.value.field) == ("unverified_holder_name",
                                                          "applicant.name")
+
+
+def test_a_hidden_character_in_free_form_json_is_a_422_and_in_stated_text_a_400():
+    """domain/payload.check_texts: where the document states the rule (a declared text
+    field, an open object's own keys) a 400; inside what it admits as any JSON a 422."""
+    from chalicelib.domain import documents
+    body = {"itemCode": "X", "applicant": {"type": "legal", "name": "某公司", "idNumber": "1"},
+            "form": {"people": ["王五", "赵\u202e六"], "nested": {"a\u0000": 1}},
+            "materials": [{"name": "营业执照", "license": {"license": {"k": "v\u200b"}}}]}
+    free = documents.free_form(body, documents.Application)
+    assert ("form", "people") in free and ("form", "nested") in free
+    assert ("materials", 0, "license", "license") in free
+    assert ("form",) not in free and ("applicant", "name") not in free
+    with pytest.raises(UnprocessableEntity) as refused:
+        payload.check_texts(body, free)
+    assert refused.value.code == "hidden_character"
+    assert refused.value.field in ("form.people.1", "form.nested",
+                                   "materials.0.license.license.k")
+    # A key of the form itself is stated (propertyNames): a 400, and it wins.
+    with pytest.raises(ValidationError) as refused:
+        payload.check_texts({**body, "form": {**body["form"], "b\u202e": 1}}, free)
+    assert refused.value.field == "form"
+    with pytest.raises(ValidationError) as refused:
+        payload.check_texts({**body, "applicant": {**body["applicant"], "name": "某\u202e"}},
+                            free)
+    assert refused.value.field == "applicant.name"
+    payload.check_texts({**body, "form": {"people": ["王五"]}, "materials": []}, free)

@@ -27,9 +27,11 @@ def _derived_drafts(principal, sources: list[str], targets, reason: str, relatio
         try:
             drafts.append(check_implementation(doc, registry, catalogue_entries))
         except (ValidationError, UnprocessableEntity) as error:
-            raise type(error)(error.message, field=f"into.{index}." +
-                              (error.field or "").removeprefix("item."),
-                              code=error.code) from None
+            # The document admits any object as a target (its fields are the item's that
+            # differ): one that makes no item is refused as a catalogue rule, not a shape.
+            raise UnprocessableEntity(error.message, field=f"into.{index}." +
+                                      (error.field or "").removeprefix("item."),
+                                      code="item_not_valid") from None
     codes = [d["code"] for d in drafts]
     if len(set(codes)) != len(codes) or set(codes) & set(sources):
         raise UnprocessableEntity("targets need codes of their own (change sequence or "

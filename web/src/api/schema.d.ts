@@ -3663,7 +3663,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description cannot be processed (see code) — codes: assignee_not_in_department, bad_check_character, form_not_valid, idempotency_key_reused, invalid_cursor, item_not_open, item_not_valid, license_not_valid, material_not_accepted, materials_to_follow_not_allowed, purpose_required, special_procedure_not_allowed, unprocessable */
+        /** @description cannot be processed (see code) — codes: assignee_not_in_department, bad_check_character, form_not_valid, hidden_character, idempotency_key_reused, invalid_cursor, item_not_open, item_not_valid, license_not_valid, material_not_accepted, materials_to_follow_not_allowed, purpose_required, special_procedure_not_allowed, unprocessable */
         E422: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
