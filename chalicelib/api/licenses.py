@@ -4,7 +4,7 @@ from chalice import Blueprint, Response
 from .. import config
 from ..contract import models
 from ..domain import identity
-from ..domain.errors import ValidationError
+from ..domain.errors import UnprocessableEntity, ValidationError
 from ..services import licenses, usage
 from . import http
 
@@ -35,9 +35,12 @@ def license_key_set():
             summary="verify a signed e-license (anyone, no login, with a purpose); logged "
                     "for the holder", tag="licenses",
             returns=models.Verification, body=models.VerificationRequest, public=True,
+            errors=(422,),
             query=(("purpose", {"type": "string", "minLength": 1,
-                                "maxLength": PURPOSE_CHARS, "pattern": r"\S"}, True,
-                    "why the license is verified (用证事由), e.g. 开户核验"),))
+                                "maxLength": PURPOSE_CHARS, "pattern": r"\S"}, False,
+                    "why the license is verified (用证事由), e.g. 开户核验 — required, here "
+                    "or (deprecated) as the body's `purpose`: without either, 422 "
+                    "purpose_required"),))
 def verify():
     request = bp.current_request
     body = http.body(request, models.VerificationRequest)
@@ -45,9 +48,10 @@ def verify():
     if stated is not None:
         body["purpose"] = stated
     elif body.get("purpose") is None:
-        # The body is the license as downloaded; the purpose goes in the query.
-        raise ValidationError("state the purpose of the verification as "
-                              "?purpose=", field="purpose")
+        # The body is the license as downloaded; the purpose goes in the query. Required
+        # in one of two places, which the document cannot state: 422.
+        raise UnprocessableEntity("state the purpose of the verification as ?purpose=",
+                                  field="purpose", code="purpose_required")
     return licenses.verify(body, http.principal(request), http.source_ip(request))
 
 

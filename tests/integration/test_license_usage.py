@@ -35,7 +35,8 @@ def test_views_and_verifications_are_logged_for_the_holder(stack):
     # Anyone without a purpose (the holder too) is refused, and nothing is logged.
     for user in (None, "company"):
         refused = stack.call("POST", "/licenses/verify", user, body=signed)
-        assert (refused.status_code, refused.data["error"]["field"]) == (400, "purpose")
+        assert (refused.status_code, refused.data["error"]["code"],
+                refused.data["error"]["field"]) == (422, "purpose_required", "purpose")
 
     entries = _log(stack)
     assert [(e["action"], e.get("by"), e.get("role"), e["organisation"]) for e in entries] == [
@@ -103,7 +104,8 @@ def test_a_signed_in_caller_who_is_not_the_holder_states_a_purpose_too(stack):
     signed, _ = _licensed(stack)
     for user in ("wsjk", "lisi"):
         refused = stack.call("POST", "/licenses/verify", user, body=signed)
-        assert (refused.status_code, refused.data["error"]["field"]) == (400, "purpose"), user
+        assert (refused.status_code, refused.data["error"]["code"],
+                refused.data["error"]["field"]) == (422, "purpose_required", "purpose"), user
     long = stack.call("POST", f"/licenses/verify?purpose={'很' * 201}", body=signed)
     assert (long.status_code, long.data["error"]["field"]) == (400, "purpose")
     assert stack.call("POST", "/licenses/verify?purpose=%E5%BC%80%E6%88%B7", "lisi",

@@ -5760,9 +5760,9 @@ export interface operations {
     };
     verifyLicense: {
         parameters: {
-            query: {
-                /** @description why the license is verified (用证事由), e.g. 开户核验 */
-                purpose: string;
+            query?: {
+                /** @description why the license is verified (用证事由), e.g. 开户核验 — required, here or (deprecated) as the body's `purpose`: without either, 422 purpose_required */
+                purpose?: string;
             };
             header?: {
                 /** @description zh-CN (default) or en: the language of error messages */
