@@ -60,12 +60,12 @@ def _path(parts: tuple) -> str:
     return ".".join(str(p) for p in parts) or "body"
 
 
-def check(value, max_depth: int = MAX_DEPTH, free_form=()) -> None:
+def check(value, max_depth: int = MAX_DEPTH) -> None:
     """Raise ValidationError (naming the field) unless `value` is nested at most
     `max_depth` levels, every string and key is valid Unicode text and every number is
     finite (`check_structure`), and no text holds a hidden character (`check_texts`)."""
     check_structure(value, max_depth)
-    check_texts(value, free_form)
+    check_texts(value)
 
 
 def check_structure(value, max_depth: int = MAX_DEPTH) -> None:
