@@ -6,13 +6,18 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 # web/'s node_modules, as web/package-lock.json pins them (Node 20+ and npm on the PATH).
 WEB_STAMP := web/node_modules/.installed-$(shell cksum < web/package-lock.json | cut -d' ' -f1)
+# The built front end, remade when its sources change (web/dist/portal: what `make run`
+# serves and `make package` uploads).
+WEB_SOURCES := $(shell find web/src web/public web/index.html web/vite.config.ts web/tsconfig.json web/tsconfig.app.json web/package-lock.json -type f 2>/dev/null | sort)
+WEB_BUILT := web/dist/.built-$(shell cat $(WEB_SOURCES) /dev/null | cksum | cut -d' ' -f1)
+CHROMIUM ?= /usr/bin/chromium
 API_PORT ?= 8000
 MOTO_PORT ?= 5000
 OIDC_PORT ?= 8001
 # A stage of .chalice/config.json (one region's copy), or `all`.
 STAGE ?= beijing
 
-.PHONY: setup run test lint bench package redrive verify-audit clock sweep clean
+.PHONY: setup web browser run test unit lint bench package redrive verify-audit clock sweep clean
 
 setup: $(STAMP) $(WEB_STAMP)
 
@@ -20,6 +25,24 @@ $(WEB_STAMP): web/package-lock.json
 	@command -v npm >/dev/null || { echo "OneWindow's web/ needs Node 20+ and npm"; exit 1; }
 	cd web && npm ci --no-audit --no-fund
 	@touch $@
+
+web: $(WEB_BUILT)
+
+$(WEB_BUILT): $(WEB_STAMP) $(WEB_SOURCES)
+	cd web && npm run --silent build -- --logLevel warn
+	@rm -f web/dist/.built-* && touch $@
+
+# The browser tests drive Debian's Chromium (never a downloaded one): installed here when
+# missing and we are root (as on CI), otherwise the exact command to run.
+browser:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Chromium for the browser tests (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium: run  sudo apt-get update && sudo apt-get install -y chromium"; exit 1; \
+	  fi; }
+	@test -x $(CHROMIUM) || { echo "Chromium is still missing at $(CHROMIUM)"; exit 1; }
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "OneWindow needs Python 3.11, found " + sys.version' 
@@ -29,7 +52,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -c "import chalice, moto, pynamodb, stdnum, jwt, cfnlint" 
 	@rm -f $(VENV)/.installed-* && touch $@
 
-run: setup
+run: setup web
 	$(BIN)/python -m infra.local.server --port $(API_PORT) --moto-port $(MOTO_PORT) --oidc-port $(OIDC_PORT)
 
 # statelint on every ASL file; cfn-lint on the stack template and on the deployable
@@ -44,8 +67,13 @@ lint: setup
 	$(BIN)/cfn-lint build/package/*/sam.json
 	@echo "lint: code, state machines, stack template and every stage's deployment template OK"
 
-test: setup lint
+test: setup lint web browser
 	$(BIN)/python -m pytest -q
+
+# The fast loop: unit tests (Python and the front end's), no stack, no browser.
+unit: setup
+	$(BIN)/python -m pytest -q tests/unit
+	cd web && npx vitest run
 
 bench: setup
 	@$(BIN)/python -m bench.run $(BENCH_ARGS)
@@ -71,4 +99,4 @@ package: setup
 	$(BIN)/python -m infra.package --stage $(STAGE)
 
 clean:
-	rm -rf build .pytest_cache
+	rm -rf build .pytest_cache web/dist

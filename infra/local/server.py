@@ -113,6 +113,9 @@ def main(argv=None) -> int:
     parser.add_argument("--oidc-port", type=int,
                         default=int(os.environ.get("OW_OIDC_PORT", 8001)),
                         help="the local OIDC issuer (0: any free port)")
+    parser.add_argument("--portal-port", type=int,
+                        default=int(os.environ.get("OW_PORTAL_PORT", 8080)),
+                        help="where the built portal is served (0: any free port)")
     for app_name, port in (("portal", 5173), ("workbench", 5174)):
         parser.add_argument(f"--{app_name}-origins",
                             default=os.environ.get(f"OW_{app_name.upper()}_ORIGINS"),
@@ -148,16 +151,20 @@ def _serve(args, endpoint: str, signals: StopSignal) -> int:
     from infra.local import demo
     from infra.local.clock import set_offset
     from infra.local.outbox import Outbox
-    from infra.local.oidc import (AUDIENCE, DEMO_PASSWORD, PORTAL_ORIGINS, WORKBENCH_ORIGINS,
-                                  LocalIssuer, demo_clients)
+    from infra.local.oidc import (AUDIENCE, DEMO_PASSWORD, PORTAL_CLIENT_ID, PORTAL_ORIGINS,
+                                  WORKBENCH_ORIGINS, LocalIssuer, demo_clients)
     from infra.local.pump import EventPump
     from infra.local.stack import create_resources
+    from infra.local.web import WebApp
+    # Bound first: the issuer registers the portal's address as a client's redirect URI.
+    portal = WebApp("portal", HOST, args.portal_port)
     env = create_resources(REGION, endpoint)
     # A fresh stack starts at the real time; `make clock` moves it on (infra/local/clock.py).
     set_offset(timedelta(0))
     env["OW_CLOCK_FILE"] = str(paths.clock_file())
     clients = demo_clients(
-        args.portal_origins.split(",") if args.portal_origins else PORTAL_ORIGINS,
+        args.portal_origins.split(",") if args.portal_origins
+        else (portal.url, portal.url.replace(HOST, "localhost"), *PORTAL_ORIGINS),
         args.workbench_origins.split(",") if args.workbench_origins else WORKBENCH_ORIGINS)
     issuer = LocalIssuer(demo.USERS, HOST, args.oidc_port, clients).start()
     # The API trusts the local issuer exactly as a deployment trusts its provider.
@@ -185,8 +192,11 @@ def _serve(args, endpoint: str, signals: StopSignal) -> int:
     threading.Thread(target=server.server.serve_forever, name="api", daemon=True).start()
 
     url = f"http://{HOST}:{args.port}"
+    portal.configure({"apiBase": url, "issuer": issuer.url, "clientId": PORTAL_CLIENT_ID,
+                      "uploadOrigins": [endpoint]}).start()
     print(f"""
 OneWindow local stack is up.
+  Portal      {portal.url}/   (网上办事大厅: open it in a browser; sign in as company / demo)
   API         {url}   (OpenAPI: {url}/openapi.json)
   AWS (moto)  {endpoint}
   OIDC issuer {issuer.url}   (discovery: {issuer.url}/.well-known/openid-configuration)
@@ -199,10 +209,12 @@ OneWindow local stack is up.
   moto's memory and are gone when this stack stops; a new `make run` starts empty.
   See README.md for the walk-through. Ctrl-C stops.
 ISSUER {issuer.url}
+PORTAL {portal.url}
 READY {url}""", flush=True)
 
     signals.wait()
     print("stopping…", flush=True)
+    portal.stop()
     _stop_in_order(server, issuer, stop, pump_threads, pump)
     return 0
 

@@ -60,7 +60,8 @@ class LocalStack:
         env["OW_LOCAL_DIR"] = str(self.local_dir)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "infra.local.server", "--port", str(port),
-             "--moto-port", str(moto_port), "--oidc-port", str(oidc_port)],
+             "--moto-port", str(moto_port), "--oidc-port", str(oidc_port),
+             "--portal-port", "0"],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             # A process group of its own, as `make run` in a terminal has: a test can send
             # it Ctrl-C (os.killpg) as the terminal would.
@@ -69,6 +70,7 @@ class LocalStack:
         self.ready = threading.Event()
         self.url = None
         self.issuer = None  # the local OIDC issuer's URL
+        self.portal = None  # the built portal's address
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -77,6 +79,8 @@ class LocalStack:
             self.lines.append(line)
             if line.startswith("ISSUER "):
                 self.issuer = line.split()[1]
+            if line.startswith("PORTAL "):
+                self.portal = line.split()[1]
             if line.startswith("READY "):
                 self.url = line.split()[1]
                 self.ready.set()

@@ -34,9 +34,17 @@ def test_the_api_layer_and_the_integrator_compile_under_strict():
     config = json.loads((WEB / "tsconfig.json").read_text("utf-8"))
     options = config["compilerOptions"]
     assert options["strict"] is True and options["noUncheckedIndexedAccess"] is True
-    assert {"src", "tests"} <= set(config["include"]) and options["skipLibCheck"] is False
+    assert {"src/api", "tests"} <= set(config["include"]) and options["skipLibCheck"] is False
     result = subprocess.run([str(BIN / "tsc"), "--noEmit", "-p", str(WEB)], cwd=WEB,
                             capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_portal_compiles_under_strict_with_its_vue_components():
+    app = json.loads((WEB / "tsconfig.app.json").read_text("utf-8"))
+    assert app["extends"] == "./tsconfig.json" and "src/**/*.vue" in app["include"]
+    result = subprocess.run([str(BIN / "vue-tsc"), "--noEmit", "-p", "tsconfig.app.json"],
+                            cwd=WEB, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -1,0 +1,45 @@
+"""The security headers the web front ends are served with: by CloudFront's response
+headers policy on a stage (infra/web_hosting.py) and by the local stack's static server
+(infra/local/web.py) alike, so a page that breaks the policy breaks on `make run` too.
+
+The Content-Security-Policy allows scripts and styles from the site itself only (TDesign's
+inline `style` attributes need 'unsafe-inline' for styles, never for scripts), and network
+calls to the API and the OIDC issuer of the stage's config.json.
+"""
+from urllib.parse import urlsplit
+
+
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def content_security_policy(api_base: str, issuer: str) -> str:
+    api, idp = origin(api_base), origin(issuer)
+    return "; ".join((
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        f"img-src 'self' data: blob: {api}",
+        "font-src 'self' data:",
+        f"connect-src 'self' {api} {idp}",
+        # Presigned uploads go to the region's S3 endpoint (the API hands out its URL).
+        f"form-action 'self' {idp}",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "object-src 'none'",
+    ))
+
+
+def security_headers(api_base: str, issuer: str, upload_origins: tuple[str, ...] = ()) -> dict:
+    csp = content_security_policy(api_base, issuer)
+    if upload_origins:
+        csp = csp.replace("connect-src 'self'", "connect-src 'self' " + " ".join(upload_origins))
+    return {
+        "Content-Security-Policy": csp,
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+        "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    }

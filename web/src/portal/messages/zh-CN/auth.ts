@@ -1,0 +1,1 @@
+export default { signingIn: "正在登录" };
