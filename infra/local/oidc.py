@@ -623,7 +623,8 @@ def _handler(issuer: LocalIssuer):
                     issuer.revoke(form)
                 except OAuthError as error:
                     return self._send(error.status, error.body())
-                return self._send(200, b"", "text/plain")
+                # An empty 200 (RFC 7009 §2.2), typed as oidc-client-ts accepts it.
+                return self._send(200, b"", "application/json")
             return self._send(404, {"error": "not_found"})
 
         def _authorize(self, params: dict, signing_in: bool):
@@ -674,15 +675,29 @@ def _handler(issuer: LocalIssuer):
     return Handler
 
 
+LOGIN_STYLE = ("body{font-family:sans-serif;margin:0;background:#f3f5f8;color:#1f1f1f}"
+               "main{max-width:420px;margin:32px auto;padding:24px;background:#fff;"
+               "border-radius:8px}label{display:block;font-weight:600;margin:12px 0 4px}"
+               "select,input,button{font-size:1rem;min-height:40px;width:100%;"
+               "box-sizing:border-box}button{margin-top:16px;background:#0052d9;color:#fff;"
+               "border:0;border-radius:4px}.error{color:#c9353f}")
+
+
 def _login_page(issuer: LocalIssuer, params: dict, error: str = "") -> str:
+    """The demo sign-in form: Chinese, labelled, usable on a phone and with the keyboard
+    (the browser tests run axe on it like on the portal's pages)."""
     hidden = "".join(f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
                      for k, v in params.items() if k not in ("username", "password"))
     options = "".join(f'<option value="{html.escape(name)}">{html.escape(name)} — '
                       f'{html.escape(user.get("name", ""))} ({html.escape(user["role"])})</option>'
                       for name, user in issuer.users.items())
-    return (f"<!doctype html><meta charset=utf-8><title>OneWindow 本地登录</title>"
-            f"<h1>OneWindow 本地统一身份认证（演示）</h1><p>{html.escape(error)}</p>"
-            f'<form method=post action="/authorize">{hidden}'
-            f"<select name=username>{options}</select> "
-            f'<input type=password name=password placeholder="{DEMO_PASSWORD}"> '
-            f"<button>登录</button></form>")
+    alert = f'<p class="error" role="alert">{html.escape(error)}</p>' if error else ""
+    return ('<!doctype html><html lang="zh-CN"><meta charset=utf-8>'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>OneWindow 本地登录</title><style>{LOGIN_STYLE}</style>"
+            "<main><h1>OneWindow 本地统一身份认证（演示）</h1>"
+            f'{alert}<form method=post action="/authorize">{hidden}'
+            f'<label for="username">用户</label><select id="username" name="username">{options}</select>'
+            f'<label for="password">密码（演示：{DEMO_PASSWORD}）</label>'
+            '<input id="password" type=password name=password autocomplete="current-password">'
+            "<button>登录</button></form></main></html>")

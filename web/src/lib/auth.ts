@@ -63,8 +63,16 @@ export const useAuth = defineStore("auth", () => {
     return state?.returnTo && state.returnTo.startsWith("/") ? state.returnTo : "/";
   }
 
+  /** The issuer's end-session (which ends the refresh tokens too); should the issuer be
+   * unreachable, the tokens are at least forgotten here. */
   async function signOut(): Promise<void> {
-    await userManager().signoutRedirect();
+    try {
+      await userManager().signoutRedirect();
+    } catch (error) {
+      console.error("sign-out at the issuer failed", error);
+      await userManager().removeUser();
+      user.value = null;
+    }
   }
 
   async function accessToken(): Promise<string | undefined> {

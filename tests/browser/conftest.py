@@ -1,0 +1,116 @@
+"""Browser tests: Debian's Chromium (never a downloaded browser) driven by Playwright against
+the local stack as `make run` serves it, portal included. A missing browser fails loudly —
+`make test` installs it first (Makefile `browser`) — it never skips.
+
+Fixtures: `stack` (one local stack per module), `browser`, `phone` / `desktop` (a fresh
+context at 360 or 1280 px wide and its page), `api` (the stack's API as staff use it in
+a test). Helpers: `check_axe(page, name)` (0 serious or critical violations, the report
+kept), `shoot(page, name)` (a screenshot in build/browser-artifacts/), `sign_in(page,
+user)` (the local issuer's login page, as a person fills it).
+"""
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect, sync_playwright
+
+from infra.local.oidc import DEMO_PASSWORD
+from tests.e2e.local_stack import ROOT, Api, started
+
+CHROMIUM = os.environ.get("OW_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = ROOT / "build" / "browser-artifacts"
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+# What a person waits for at most on this shared machine before a step counts as broken.
+PATIENCE_MS = 30_000
+
+
+@pytest.fixture(scope="session")
+def browser():
+    assert Path(CHROMIUM).exists(), (
+        f"Chromium is missing at {CHROMIUM}: run `make browser` (as root it installs it with "
+        "apt-get), or `sudo apt-get update && sudo apt-get install -y chromium`")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def stack():
+    with started() as running:
+        assert running.portal, "the stack printed no PORTAL line:\n" + running.output()
+        yield running
+    assert running.process.returncode == 0, running.output()
+
+
+@pytest.fixture(scope="module")
+def api(stack):
+    return Api(stack.url, stack.issuer)
+
+
+def _page(browser, viewport: dict, locale: str = "zh-CN"):
+    context = browser.new_context(viewport=viewport, locale=locale,
+                                  accept_downloads=True)
+    context.set_default_timeout(PATIENCE_MS)
+    expect.set_options(timeout=PATIENCE_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.page_errors = errors  # a test may assert none happened
+    return context, page
+
+
+@pytest.fixture
+def phone(browser):
+    context, page = _page(browser, PHONE)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop(browser):
+    context, page = _page(browser, DESKTOP)
+    yield page
+    context.close()
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-")
+
+
+def shoot(page: Page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{_slug(name)}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+_axe = Axe()
+
+
+def check_axe(page: Page, name: str) -> None:
+    """axe-core on the page as it is now: no serious or critical violation. The whole
+    report is kept next to the screenshots."""
+    result = _axe.run(page)
+    violations = result.response["violations"]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / f"{_slug(name)}.axe.json").write_text(json.dumps(violations, indent=1,
+                                                                  ensure_ascii=False))
+    bad = [f"{v['id']} ({v['impact']}): {v['help']} — " +
+           "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+                     for n in v["nodes"][:3])
+           for v in violations if v["impact"] in ("serious", "critical")]
+    assert not bad, f"axe on {name} ({page.url}):\n" + "\n".join(bad)
+
+
+def sign_in(page: Page, user: str) -> None:
+    """On the issuer's login page (where the portal sent the browser): choose the demo user,
+    type the password, submit; back on the portal once it has finished signing in."""
+    page.get_by_label("用户").select_option(user)
+    page.get_by_label(re.compile("密码")).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(re.compile(r"^(?!.*/callback).*$"))

@@ -1,0 +1,45 @@
+"""The portal's frame on a phone and a desktop: it loads from the local stack in Chinese,
+with landmarks, a skip link and a title; a person finds 食品经营许可 by typing `spjy`, signs
+in as the company through the local issuer and out again; the elder mode is remembered."""
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import check_axe, shoot, sign_in
+
+
+def test_a_newcomer_searches_with_pinyin_initials_on_a_phone(stack, phone):
+    phone.goto(stack.portal + "/")
+    expect(phone).to_have_title(re.compile("网上办事大厅"))
+    assert phone.evaluate("document.documentElement.lang") == "zh-CN"
+    check_axe(phone, "frame-home-phone")
+    phone.get_by_role("searchbox", name="搜索事项").fill("spjy")
+    phone.keyboard.press("Enter")
+    expect(phone.get_by_role("link", name="食品经营许可（新办）")).to_be_visible()
+    shoot(phone, "frame-search-phone")
+    assert not phone.page_errors
+
+
+def test_sign_in_and_out_through_the_local_issuer_on_a_desktop(stack, desktop):
+    desktop.goto(stack.portal + "/")
+    desktop.get_by_role("button", name="登录").click()
+    expect(desktop).to_have_title(re.compile("本地登录"))
+    check_axe(desktop, "issuer-login")
+    sign_in(desktop, "company")
+    expect(desktop.get_by_role("link", name="深圳小吃有限公司")).to_be_visible()
+    with desktop.expect_request(lambda r: r.url.startswith(stack.issuer + "/logout")):
+        desktop.get_by_role("button", name="退出").click()
+    desktop.wait_for_url(stack.portal + "/")
+    expect(desktop.get_by_role("button", name="登录")).to_be_visible()
+
+
+def test_the_elder_mode_is_remembered_and_enlarges_the_type(stack, phone):
+    phone.goto(stack.portal + "/")
+    size = lambda: phone.evaluate(  # noqa: E731
+        "parseFloat(getComputedStyle(document.body).fontSize)")
+    before = size()
+    phone.get_by_role("button", name="长辈版").click()
+    assert size() >= 18 > before or size() > before
+    phone.reload()
+    expect(phone.get_by_role("button", name="标准版")).to_have_attribute("aria-pressed", "true")
+    assert size() >= 18
