@@ -21,7 +21,9 @@ STAGE ?= beijing
 
 setup: $(STAMP) $(WEB_STAMP)
 
-$(WEB_STAMP): web/package-lock.json
+# Named by the lock's checksum, so no file-time prerequisite: a fresh checkout (newer
+# mtimes) sharing node_modules does not reinstall.
+$(WEB_STAMP):
 	@command -v npm >/dev/null || { echo "OneWindow's web/ needs Node 20+ and npm"; exit 1; }
 	cd web && npm ci --no-audit --no-fund
 	@touch $@
