@@ -112,6 +112,9 @@ CATALOGUE: dict[str, ErrorKind] = {
                                        "The material cannot be used here (not the item's, not the applicant's, or not stored)"),
     "item_not_valid": ErrorKind(422, "事项实施清单不符合规则（部门、时限、表单等）",
                                 "The item breaks a catalogue rule (departments, limits, form schema)"),
+    "form_title_missing": ErrorKind(422, "表单及其每个字段须有中文标题后才能发布",
+                                    "A published form schema needs a Chinese title on "
+                                    "itself and on every field"),
     "hidden_character": ErrorKind(422, "文本含有控制字符或格式字符（任何文本均不接受）",
                                   "A text holds a control or format character (refused in "
                                   "any text)"),

@@ -3,7 +3,8 @@ import copy
 
 import pytest
 
-from chalicelib.domain.catalogue import (check_entry, check_implementation, diff, dry_run,
+from chalicelib.domain.catalogue import (check_entry, check_form_titles, check_implementation,
+                                         check_publishable, diff, dry_run,
                                          implementation_code, split_implementation_code)
 from chalicelib.domain.errors import DomainError, ValidationError
 from infra.local import demo
@@ -23,6 +24,72 @@ def test_every_shipped_item_passes_and_gets_its_code():
         checked = check(item)
         uscc = DEPARTMENTS[item["implementingDept"]]["uscc"]
         assert checked["code"] == item["baseCode"] + "440300000000" + uscc + "01"
+
+
+def test_every_shipped_item_is_publishable_with_a_chinese_title_on_every_field():
+    for item in demo.items():
+        check_publishable(check(item))
+        schema = item["formSchema"]
+        assert all(field.get("title") for field in schema["properties"].values())
+
+
+NESTED = {"title": "申请表", "type": "object", "properties": {
+    "address": {"title": "地址", "type": "object", "properties": {
+        "street": {"title": "街道", "type": "string"},
+        "room": {"title": "门牌号", "type": "string"}}},
+    "staff": {"title": "从业人员", "type": "array", "items": {
+        "title": "人员", "type": "object", "properties": {
+            "name": {"title": "姓名", "type": "string"}}}},
+    "pair": {"title": "坐标", "type": "array", "prefixItems": [
+        {"title": "经度", "type": "number"}, {"title": "纬度", "type": "number"}]},
+    "extra": {"title": "其他", "type": "object",
+              "additionalProperties": {"title": "说明", "type": "string"}}}}
+
+UNTITLED = [
+    ("title", None, "item.formSchema.title"),
+    ("title", "Application", "item.formSchema.title"),          # not Chinese
+    ("title", "  ", "item.formSchema.title"),
+    ("properties.address.title", None, "item.formSchema.properties.address.title"),
+    ("properties.address.properties.room.title", None,
+     "item.formSchema.properties.address.properties.room.title"),
+    ("properties.address.properties.room.title", 12,
+     "item.formSchema.properties.address.properties.room.title"),
+    ("properties.staff.items.title", None, "item.formSchema.properties.staff.items.title"),
+    ("properties.staff.items.properties.name.title", "name",
+     "item.formSchema.properties.staff.items.properties.name.title"),
+    ("properties.pair.prefixItems.1.title", None,
+     "item.formSchema.properties.pair.prefixItems.1.title"),
+    ("properties.extra.additionalProperties.title", None,
+     "item.formSchema.properties.extra.additionalProperties.title"),
+]
+
+
+@pytest.mark.parametrize("path,value,field", UNTITLED, ids=[u[2] for u in UNTITLED])
+def test_a_form_schema_without_a_chinese_title_somewhere_is_not_publishable(path, value,
+                                                                             field):
+    schema = copy.deepcopy(NESTED)
+    check_form_titles(schema)                  # titled throughout: publishable
+    *parents, last = path.split(".")
+    node = schema
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    if value is None:
+        del node[last]
+    else:
+        node[last] = value
+    with pytest.raises(DomainError) as raised:
+        check_form_titles(schema)
+    assert (raised.value.status, raised.value.code, raised.value.field) == (
+        422, "form_title_missing", field)
+
+
+def test_a_draft_may_lack_titles_but_publishing_refuses_it():
+    doc = copy.deepcopy(FOOD)
+    del doc["formSchema"]["properties"]["address"]["title"]
+    checked = check(doc)                        # a draft: any valid JSON Schema
+    with pytest.raises(DomainError) as raised:
+        check_publishable(checked)
+    assert raised.value.field == "item.formSchema.properties.address.title"
 
 
 def test_implementation_code_round_trip():

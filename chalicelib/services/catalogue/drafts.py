@@ -3,7 +3,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from ...adapters.models import ItemCurrentRecord, ItemVersionRecord, transact_write
 from ...domain import identity
-from ...domain.catalogue import check_implementation, diff
+from ...domain.catalogue import check_implementation, check_publishable, diff
 from ...domain.errors import Conflict, NotFound, PreconditionFailed, ValidationError
 from .departments import departments
 from .entries import entries
@@ -125,6 +125,7 @@ def publish(principal: identity.Principal, code: str, version, body) -> dict:
         raise Conflict(f"version {version} of {code} is {record.status}", code="not_a_draft")
     # the registry and the catalogue may have changed since the draft was written
     doc = check_implementation(record.document, departments(), entries())
+    check_publishable(doc)
     try:
         current = ItemCurrentRecord.get(code, CURRENT)
     except DoesNotExist:

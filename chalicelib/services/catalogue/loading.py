@@ -4,7 +4,7 @@ from pynamodb.exceptions import DoesNotExist
 from ...adapters.models import (CatalogueEntryRecord, ItemCurrentRecord, ItemIndexRecord,
                                 ItemVersionRecord, ItemsTableRecord)
 from ...domain import search
-from ...domain.catalogue import check_entry, check_implementation
+from ...domain.catalogue import check_entry, check_implementation, check_publishable
 from ...domain.errors import ValidationError
 from .departments import departments
 from .entries import entries
@@ -70,6 +70,8 @@ def import_published(docs: list[dict], actor: str, reason: str) -> list[str]:
     An item already in the table is left as it is. Returns the imported codes."""
     registry, catalogue_entries = departments(), entries()
     checked = [check_implementation(doc, registry, catalogue_entries) for doc in docs]
+    for doc in checked:
+        check_publishable(doc)
     codes = [doc["code"] for doc in checked]
     if len(set(codes)) != len(codes):
         raise ValidationError("the shipped catalogue lists an item twice", field="item.code")
