@@ -130,6 +130,21 @@ def accepts(header: str | None, media_type: str) -> bool:
     """Whether an Accept header (RFC 9110 §12.5.1) takes `media_type` with a quality above
     0: the most specific entries that cover it decide (the type itself, then `type/*`,
     then `*/*`); any of those with q=0 refuses it; a malformed q counts as 0."""
+    return _preference(header, media_type)[0] > 0
+
+
+def prefers(header: str | None, media_type: str, over: str) -> bool:
+    """Whether an Accept header asks for `media_type` rather than `over`: a higher quality,
+    or the same one by a more specific entry — a browser's navigation (`text/html, …,
+    */*;q=0.8`) prefers text/html to JSON; `*/*`, no header or `application/json` does
+    not."""
+    wanted = _preference(header, media_type)
+    return wanted[0] > 0 and wanted > _preference(header, over)
+
+
+def _preference(header: str | None, media_type: str) -> tuple[float, int]:
+    """The quality an Accept header gives `media_type` and how specific the entries that
+    decide it are (3: the type named, 2: `type/*`, 1: `*/*`; (0, 0): not covered)."""
     kind = media_type.split("/")[0]
     covering = {media_type: 3, f"{kind}/*": 2, "*/*": 1}
     found: dict[int, list[float]] = {}
@@ -145,7 +160,9 @@ def accepts(header: str | None, media_type: str) -> bool:
                 value = value.strip()
                 quality = float(value) if _QUALITY.fullmatch(value) else 0.0
         found.setdefault(rank, []).append(quality)
-    return bool(found) and min(found[max(found)]) > 0
+    if not found:
+        return 0.0, 0
+    return min(found[max(found)]), max(found)
 
 
 def json_body(request, model=None):

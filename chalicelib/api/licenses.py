@@ -5,7 +5,7 @@ from .. import config
 from ..contract import models
 from ..domain import identity
 from ..domain.errors import UnprocessableEntity, ValidationError
-from ..services import licenses, usage
+from ..services import license_print, licenses, usage
 from . import http
 
 bp = Blueprint(__name__)
@@ -129,9 +129,20 @@ def _purpose(request) -> str | None:
 @http.route(bp, "GET", "/licenses/{license_id}/status", op="getLicenseStatus",
             summary="a license's status and why (anyone: what its QR code opens; no "
                     "personal data)", tag="licenses", returns=models.LicenseStatus,
-            errors=(404,), public=True)
+            errors=(404,), public=True, also_media=("text/html",),
+            response_headers=("Vary",),
+            description="the status as JSON; to a browser (an Accept that prefers "
+                        "text/html) the same as a readable Chinese page")
 def license_status(license_id):
-    return licenses.status_of(license_id)
+    status = licenses.status_of(license_id)
+    # The QR code's address serves people and programs alike: a browser that scanned it
+    # gets a page, an API client (application/json, */*, no Accept) the JSON.
+    if http.prefers(bp.current_request.headers.get("accept"), "text/html",
+                    over="application/json"):
+        return Response(body=license_print.status_page(status), status_code=200,
+                        headers={"Content-Type": "text/html; charset=utf-8",
+                                 "Vary": "Accept"})
+    return Response(body=status, status_code=200, headers={"Vary": "Accept"})
 
 
 ISSUING_STAFF = identity.DEPARTMENT_STAFF

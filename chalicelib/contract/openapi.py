@@ -34,6 +34,7 @@ class Operation:
     headers: tuple[tuple[str, dict, str], ...] = ()       # request headers
     response_headers: tuple[str, ...] = ()
     media_type: str = "application/json"
+    also_media: tuple[str, ...] = ()   # the same answer in other types (by Accept)
     example: dict | None = None
     description: str = ""
     extra: dict = field(default_factory=dict)
@@ -63,6 +64,8 @@ RESPONSE_HEADERS = {
     "Cache-Control": {"description": "how long shared caches may keep it",
                       "schema": {"type": "string"}},
     "Location": {"description": "the created resource", "schema": {"type": "string"}},
+    "Vary": {"description": "the request headers the representation was chosen by "
+                            "(Accept: JSON or a page)", "schema": {"type": "string"}},
     "Idempotent-Replayed": {"description": "true when an earlier answer is replayed",
                             "schema": {"type": "string", "enum": ["true"]}},
 }
@@ -185,6 +188,8 @@ def _operation(op: Operation, ref) -> dict:
             content["example"] = op.example
         success = {"description": op.description or "OK", "headers": success_headers,
                    "content": {"application/json": content}}
+        for media_type in op.also_media:
+            success["content"][media_type] = {"schema": _body_schema(media_type)}
     responses = {str(op.status): success}
     for status, when in op.also:
         responses[str(status)] = {**success, "description": when}

@@ -159,7 +159,9 @@ class Implementation(Document):
     materials: list[Material]
     process: Process
     formSchema: Annotated[dict[str, Any], Meta(
-        description="JSON Schema (2020-12, type object) of the application form")]
+        description="JSON Schema (2020-12, type object) of the application form; a "
+                    "published version's has a Chinese `title` on itself and on every "
+                    "property (422 form_title_missing), fields in the order listed")]
     code: ItemCode | None = None
     coDepts: list[Dept] = []
     themes: list[ShortText] = []

@@ -41,6 +41,26 @@ def status_line(status: dict) -> str | None:
     return LABELS[status["status"]] + (f"：{reason}" if reason else "")
 
 
+# What each status means to a person who scanned the QR code.
+MEANINGS = {"valid": "该证照真实有效", "suspended": "该证照已被发证机关暂停使用，暂停期间不能作为有效证照",
+            "revoked": "该证照已被发证机关撤销，不再有效",
+            "superseded": "该证照已换发新版本，本版本不再使用",
+            "expired": "该证照已超过有效期限，不再有效"}
+
+
+def status_page(status: dict) -> str:
+    """The page the QR code's address shows a browser: the public status of a license
+    (GET /licenses/{id}/status as JSON says it) in words — never who holds it."""
+    rows = [(term, status[key]) for term, key in (
+        ("证照名称", "name"), ("发证机关", "issuer"), ("有效期至", "validTo"),
+        ("状态原因", "statusReason"), ("状态变更时间", "statusSince"),
+        ("替代它的新版本", "supersededBy"), ("证照标识", "identifier"))
+        if status.get(key)]
+    return guides.environment().get_template("license_status.html").render(
+        status=status, label=LABELS[status["status"]], meaning=MEANINGS[status["status"]],
+        rows=rows)
+
+
 def render(signed: dict, status: dict, base_url: str) -> str:
     url = verification_url(base_url, signed["license"]["identifier"])
     return _template().render(license=signed["license"], signature=signed["signature"],

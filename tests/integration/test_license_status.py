@@ -272,3 +272,46 @@ def test_html_pages_load_nothing_foreign_cannot_be_framed_and_nothing_is_sniffed
         assert answer.headers.get("X-Content-Type-Options") == "nosniff", answer.status_code
         assert "Content-Security-Policy" not in answer.headers or \
             answer.headers["Content-Type"].startswith("text/html")
+
+
+BROWSER = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
+           "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7")
+
+
+def test_the_status_address_shows_a_browser_a_page_and_api_clients_the_json(stack):
+    signed, license_id = _licensed(stack)
+    path = f"/licenses/{license_id}/status"
+    stack.call("POST", f"/licenses/{license_id}/suspend", "wsjk",
+               {"reason": "停业整顿，联系人电话13812345678"})
+    # The address a printed license's QR code carries is this one.
+    printed = stack.call("GET", f"/licenses/{license_id}/print.html", "company")
+    assert path in printed.body.decode()
+
+    page = stack.call("GET", path, headers={"Accept": BROWSER})
+    assert page.status_code == 200
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "Accept" in page.headers["Vary"]
+    assert "default-src 'none'" in page.headers["Content-Security-Policy"]
+    html = page.body.decode()
+    assert '<html lang="zh-CN">' in html and "<main>" in html
+    assert '<meta name="viewport" content="width=device-width' in html
+    assert "<title>证照状态：已暂停" in html
+    assert "已暂停：该证照已被发证机关暂停使用" in html
+    status = stack.call("GET", path).data
+    for shown in (status["name"], status["issuer"], status["validTo"], status["statusReason"],
+                  license_id):
+        assert shown in html, shown
+    assert "13812345678" not in html                               # masked as in the JSON
+    holder = signed["license"]
+    for personal in (holder["holder"], holder["holderId"], *PERSONAL[2:]):
+        assert personal not in html, personal
+
+    for accept in ("application/json", "*/*", None, "text/html;q=0.5, application/json",
+                   "application/json, text/html"):
+        answer = stack.call("GET", path, headers={"Accept": accept} if accept else None)
+        assert answer.status_code == 200, accept
+        assert answer.headers["Content-Type"].startswith("application/json"), accept
+        assert "Accept" in answer.headers["Vary"]
+        assert answer.data == status
+    missing = stack.call("GET", "/licenses/NOPE/status", headers={"Accept": BROWSER})
+    assert missing.status_code == 404

@@ -2648,7 +2648,7 @@ export interface components {
             complaint: string;
             materials: components["schemas"]["Material"][];
             process: components["schemas"]["Process"];
-            /** @description JSON Schema (2020-12, type object) of the application form */
+            /** @description JSON Schema (2020-12, type object) of the application form; a published version's has a Chinese `title` on itself and on every property (422 form_title_missing), fields in the order listed */
             formSchema: {
                 [key: string]: unknown;
             };
@@ -3663,7 +3663,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description cannot be processed (see code) — codes: assignee_not_in_department, bad_check_character, form_not_valid, hidden_character, idempotency_key_reused, invalid_cursor, item_not_open, item_not_valid, license_not_valid, material_not_accepted, materials_to_follow_not_allowed, purpose_required, special_procedure_not_allowed, unprocessable */
+        /** @description cannot be processed (see code) — codes: assignee_not_in_department, bad_check_character, form_not_valid, form_title_missing, hidden_character, idempotency_key_reused, invalid_cursor, item_not_open, item_not_valid, license_not_valid, material_not_accepted, materials_to_follow_not_allowed, purpose_required, special_procedure_not_allowed, unprocessable */
         E422: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3736,6 +3736,8 @@ export interface components {
         "Cache-Control": string;
         /** @description the created resource */
         Location: string;
+        /** @description the request headers the representation was chosen by (Accept: JSON or a page) */
+        Vary: string;
         /** @description true when an earlier answer is replayed */
         "Idempotent-Replayed": "true";
         /** @description the caller's X-Correlation-Id echoed, else this request's id */
@@ -6066,15 +6068,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description the status as JSON; to a browser (an Accept that prefers text/html) the same as a readable Chinese page */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    Vary: components["headers"]["Vary"];
                     "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["LicenseStatus"];
+                    "text/html": string;
                 };
             };
             404: components["responses"]["E404"];
