@@ -344,6 +344,17 @@ def _alarms() -> dict:
     return alarms
 
 
+def _front_end_origins(stage: str) -> str:
+    """The stage's browser origins (OW_CORS_ORIGINS): those the API answers with CORS are
+    those that may post an upload to the materials bucket. A stage needs one at least."""
+    origins = [origin.strip() for origin in stages()[stage]["environment_variables"].get(
+        "OW_CORS_ORIGINS", "").split(",") if origin.strip()]
+    if not origins:
+        raise SystemExit(f"stage {stage}: OW_CORS_ORIGINS names no front-end origin "
+                         "(the materials bucket's CORS allows exactly those)")
+    return ",".join(origins)
+
+
 def merge_template(stage: str) -> dict:
     infra = render()
     resources = dict(infra["Resources"])
@@ -404,6 +415,9 @@ def merge_template(stage: str) -> dict:
                 "Description": "Days the functions' logs are kept (at least 180)"},
             "AreaCode": {"Type": "String", "Default": area, "AllowedPattern": r"^\d{6}$",
                          "Description": "The region's area code (metric dimension)"},
+            # The materials bucket's CORS (infra/template.json): the stage's front ends.
+            "FrontEndOrigins": {**infra["Parameters"]["FrontEndOrigins"],
+                                "Default": _front_end_origins(stage)},
             "OverdueAlarmThreshold": {
                 "Type": "Number", "Default": 0, "MinValue": 0,
                 "Description": "Overdue decisions a day before the alarm fires"},

@@ -36,6 +36,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     # The Step Functions executor calls services back on localhost:$MOTO_PORT.
     os.environ["MOTO_PORT"] = str(args.port)
+    # moto's server would answer every origin with CORS headers; S3 answers a browser as
+    # the bucket's CORS rule says (the stage's front-end origins, infra/template.json),
+    # so a browser upload from an origin the rule leaves out fails here as on AWS.
+    os.environ["MOTO_DISABLE_GLOBAL_CORS"] = "true"
 
     import logging
     # werkzeug logs every request at INFO: a tenth of moto's CPU in a burst.

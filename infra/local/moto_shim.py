@@ -59,7 +59,9 @@ Part 4, the server. To route each request moto lists its own package directory
 lists it once.
 
 Part 5, S3: a conditional put (`If-None-Match: *`) runs one at a time, so a key is created
-once however many try at once, as AWS promises.
+once however many try at once, as AWS promises. A browser's POST of a presigned form is
+answered with the bucket's CORS headers for its origin, as S3 answers it (moto adds them
+to other answers, not to that one), so the portal can read the answer of an upload.
 
 It is tied to moto's internals and so to one moto version: `install` refuses any other.
 """
@@ -123,11 +125,22 @@ def install() -> None:
     # supervision record's seals rely on a number being created once).
     from moto.s3.responses import S3Response
     S3Response.put_object = _serialised(S3Response.put_object, threading.Lock())
+    S3Response._bucket_response_post = _with_cors(S3Response._bucket_response_post)
 
     from moto import backends
     modules = tuple(backends.list_of_moto_modules())
     backends.list_of_moto_modules = lambda: modules
     _installed = True
+
+
+def _with_cors(post):
+    """A form POST's answer with the CORS headers the bucket's rule gives its Origin (none
+    for an origin the rule does not name)."""
+    @functools.wraps(post)
+    def posted(self, request, bucket_name):
+        status, headers, body = post(self, request, bucket_name)
+        return status, {**self._get_cors_headers_other(), **headers}, body
+    return posted
 
 
 def _waking_callbacks(set_stop):

@@ -158,21 +158,23 @@ def _serve(args, endpoint: str, signals: StopSignal) -> int:
     from infra.local.web import WebApp
     # Bound first: the issuer registers the portal's address as a client's redirect URI.
     portal = WebApp("portal", HOST, args.portal_port)
-    env = create_resources(REGION, endpoint)
-    # A fresh stack starts at the real time; `make clock` moves it on (infra/local/clock.py).
-    set_offset(timedelta(0))
-    env["OW_CLOCK_FILE"] = str(paths.clock_file())
     clients = demo_clients(
         args.portal_origins.split(",") if args.portal_origins
         else (portal.url, portal.url.replace(HOST, "localhost"), *PORTAL_ORIGINS),
         args.workbench_origins.split(",") if args.workbench_origins else WORKBENCH_ORIGINS)
+    # The front ends signing in at the issuer call the API, and post uploads to the
+    # materials bucket, from their origins (the API's CORS, the bucket's CORS rule).
+    front_ends = os.environ.get("OW_CORS_ORIGINS") or ",".join(sorted(
+        set().union(*(client.origins() for client in clients.values()))))
+    env = create_resources(REGION, endpoint, front_end_origins=front_ends.split(","))
+    # A fresh stack starts at the real time; `make clock` moves it on (infra/local/clock.py).
+    set_offset(timedelta(0))
+    env["OW_CLOCK_FILE"] = str(paths.clock_file())
     issuer = LocalIssuer(demo.USERS, HOST, args.oidc_port, clients).start()
     # The API trusts the local issuer exactly as a deployment trusts its provider.
     env.update({"OW_OIDC_ISSUER": issuer.url, "OW_OIDC_AUDIENCE": AUDIENCE,
                 "OW_OIDC_JWKS_URL": f"{issuer.url}/.well-known/jwks.json",
-                # The front ends signing in there call the API from their origins.
-                "OW_CORS_ORIGINS": os.environ.get("OW_CORS_ORIGINS")
-                or ",".join(sorted(issuer.cors_origins())),
+                "OW_CORS_ORIGINS": front_ends,
                 # What printed licenses' QR codes open: this server, over plain HTTP.
                 "OW_PUBLIC_BASE_URL": os.environ.get("OW_PUBLIC_BASE_URL")
                 or f"http://{HOST}:{args.port}"})

@@ -14,22 +14,30 @@ STACK_NAME = "onewindow"
 
 
 def create_resources(region: str, endpoint_url: str | None = None,
-                     stack_name: str = STACK_NAME) -> dict:
-    """Create the stack; return the environment the app reads (chalicelib/config.py)."""
+                     stack_name: str = STACK_NAME,
+                     front_end_origins: list[str] | None = None) -> dict:
+    """Create the stack; return the environment the app reads (chalicelib/config.py).
+    `front_end_origins`: the template's FrontEndOrigins (its default without)."""
     with warnings.catch_warnings():
         # moto's CloudFormation skips Secrets Manager secrets (warning each time it reads
         # the template); _secrets makes them.
         warnings.filterwarnings("ignore", message=".*AWS::SecretsManager::Secret")
         # Nor queue policies (moto's EventBridge delivers to any queue).
         warnings.filterwarnings("ignore", message=".*AWS::SQS::QueuePolicy")
-        return _create(region, endpoint_url, stack_name)
+        return _create(region, endpoint_url, stack_name, front_end_origins)
 
 
-def _create(region: str, endpoint_url: str | None, stack_name: str) -> dict:
+def _create(region: str, endpoint_url: str | None, stack_name: str,
+            front_end_origins: list[str] | None) -> dict:
     cfn = boto3.client("cloudformation", region_name=region, endpoint_url=endpoint_url)
     template = infra_template.render()
+    parameters = {name: spec["Default"] for name, spec in template["Parameters"].items()}
+    if front_end_origins:
+        parameters["FrontEndOrigins"] = ",".join(front_end_origins)
     cfn.create_stack(StackName=stack_name, TemplateBody=json.dumps(template),
-                     Capabilities=["CAPABILITY_IAM"])
+                     Capabilities=["CAPABILITY_IAM"],
+                     Parameters=[{"ParameterKey": k, "ParameterValue": v}
+                                 for k, v in parameters.items()])
     stack = cfn.describe_stacks(StackName=stack_name)["Stacks"][0]
     if stack["StackStatus"] != "CREATE_COMPLETE":
         raise RuntimeError(f"stack {stack_name}: {stack['StackStatus']} "
@@ -38,7 +46,7 @@ def _create(region: str, endpoint_url: str | None, stack_name: str) -> dict:
     outputs["LicenseSigningKeyId"] = _signing_key(template, outputs, region, endpoint_url)
     _state_machines(template, cfn, stack_name, region, endpoint_url)
     _secrets(template, stack_name, region, endpoint_url)
-    _materials_bucket(template, outputs, region, endpoint_url)
+    _materials_bucket(template, parameters, outputs, region, endpoint_url)
     _seals_bucket(template, outputs, region, endpoint_url)
     env = {var: outputs[key] for key, var in infra_template.OUTPUT_ENV.items()}
     # moto's Fn::Join output keeps the list; a deployment's is the joined string.
@@ -130,7 +138,7 @@ def _secrets(template: dict, stack_name: str, region: str, endpoint_url: str | N
         sm.create_secret(Name=name, Description=props["Description"], SecretString=secret)
 
 
-def _materials_bucket(template: dict, outputs: dict, region: str,
+def _materials_bucket(template: dict, parameters: dict, outputs: dict, region: str,
                       endpoint_url: str | None) -> None:
     """moto's CloudFormation makes the bucket with its encryption only: apply the rest of
     the template's own bucket properties (public access block, versioning, lifecycle,
@@ -163,8 +171,12 @@ def _materials_bucket(template: dict, outputs: dict, region: str,
         rules.append(api)
     s3.put_bucket_lifecycle_configuration(Bucket=bucket,
                                           LifecycleConfiguration={"Rules": rules})
+
+    def origins(value):   # a list, or a Ref to a CommaDelimitedList parameter
+        return parameters[value["Ref"]].split(",") if isinstance(value, dict) else value
     s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [
-        {"AllowedMethods": rule["AllowedMethods"], "AllowedOrigins": rule["AllowedOrigins"],
+        {"AllowedMethods": rule["AllowedMethods"],
+         "AllowedOrigins": origins(rule["AllowedOrigins"]),
          "AllowedHeaders": rule["AllowedHeaders"], "MaxAgeSeconds": rule["MaxAge"]}
         for rule in props["CorsConfiguration"]["CorsRules"]]})
     queue_arn = sqs.get_queue_attributes(QueueUrl=outputs["MaterialsQueueUrl"],
