@@ -437,6 +437,8 @@ class MyCase(Response):
     createdAt: Timestamp
     itemName: str | None = None
     updatedAt: Timestamp | None = None
+    promisedBy: Annotated[str | None, Meta(
+        description="the date promised at application (the case view has the clock)")] = None
 
 
 class MyCases(Response):

@@ -42,7 +42,7 @@ def my_cases(principal: identity.Principal | None, limit: int = 20,
     cases = [{"caseNo": case.pk, "status": case.status,
               "statusLabel": LABELS[Status(case.status)], "itemCode": case.itemCode,
               "itemName": case.itemName, "createdAt": case.createdAt,
-              "updatedAt": case.updatedAt} for case in page]
+              "updatedAt": case.updatedAt, "promisedBy": case.promisedBy} for case in page]
     return {"cases": cases, "next": encode_cursor(page.last_evaluated_key, f"cases/{owner}")}
 
 

@@ -3021,6 +3021,11 @@ export interface components {
             itemName?: string | null;
             /** @default null */
             updatedAt?: string | null;
+            /**
+             * @description the date promised at application (the case view has the clock)
+             * @default null
+             */
+            promisedBy?: string | null;
         };
         /** MyLicenses */
         MyLicenses: {
