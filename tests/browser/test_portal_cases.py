@@ -260,3 +260,25 @@ def test_an_applicant_without_cases_sees_the_empty_list_on_a_phone(stack, phone)
     expect(phone.get_by_role("link", name="去查找要办理的事项")).to_be_visible()
     check_axe(phone, "cases-empty-phone")
     shoot(phone, "cases-empty-phone")
+
+
+def test_an_agent_lists_the_company_it_acts_for_on_a_desktop(stack, cases, desktop):
+    _signed_in_at(desktop, stack, "/me/cases", "agent")
+    expect(desktop.get_by_text("您还没有办件。")).to_be_visible()  # none in its own name
+    desktop.get_by_label("办件主体").select_option(label="深圳小吃有限公司")
+    newest = cases["extra"][-1]["caseNo"]
+    expect(_item_of(desktop, newest)).to_contain_text("已接件")
+    check_axe(desktop, "cases-agent-desktop")
+    shoot(desktop, "cases-agent-desktop")
+
+
+def test_a_case_that_is_not_mine_shows_the_api_error_not_a_blank_page(stack, cases, phone):
+    case_no = cases["approved"]["caseNo"]
+    _signed_in_at(phone, stack, f"/me/cases/{case_no}", "applicant")
+    alert = phone.get_by_role("alert")
+    expect(alert).to_contain_text("请求编号")
+    expect(alert).to_contain_text(re.compile("[\u4e00-\u9fff]"))
+    expect(phone.get_by_role("heading", level=1, name="办件详情")).to_be_visible()
+    expect(phone.get_by_text("办结（准予）")).to_have_count(0)
+    check_axe(phone, "case-not-mine-phone")
+    shoot(phone, "case-not-mine-phone")
