@@ -96,7 +96,7 @@ class OwnerIndex(GlobalSecondaryIndex):
     class Meta:
         index_name = "owner"
         projection = IncludeProjection(["rt", "status", "itemCode", "itemName",
-                                        "updatedAt", "promisedBy"])
+                                        "updatedAt"])
 
     owner = UnicodeAttribute(hash_key=True)
     createdAt = UnicodeAttribute(range_key=True)
