@@ -70,6 +70,7 @@ lint: setup
 	@echo "lint: code, state machines, stack template and every stage's deployment template OK"
 
 test: setup lint web browser
+	cd web && npx vitest run
 	$(BIN)/python -m pytest -q
 
 # The fast loop: unit tests (Python and the front end's), no stack, no browser.
