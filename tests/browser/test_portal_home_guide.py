@@ -161,3 +161,18 @@ def test_an_unknown_item_shows_a_chinese_error_with_the_request_id(stack, reques
     expect(page.get_by_role("link", name="返回首页")).to_be_visible()
     check_axe(page, f"guide-unknown-{size}")
     shoot(page, f"guide-unknown-{size}")
+
+
+def test_a_suspended_item_says_so_and_offers_no_online_application(stack, api, phone):
+    # Last in the module: it changes the catalogue the other tests read.
+    clinic = demo.code_of("000201026000", "WSJK")  # 医疗机构执业登记
+    status, body = api.call("POST", f"/admin/items/{clinic}/suspend", {"reason": "整改"},
+                            token=api.token("admin"))
+    assert status == 200, body
+    phone.goto(f"{stack.portal}/items/{clinic}")
+    expect(phone.get_by_role("heading", level=1, name="医疗机构执业登记")).to_be_visible()
+    expect(phone.get_by_text("本事项暂停办理")).to_be_visible()
+    expect(phone.get_by_role("link", name="打印办事指南")).to_be_visible()
+    expect(phone.get_by_role("link", name="在线办理")).to_have_count(0)
+    check_axe(phone, "guide-suspended-phone")
+    shoot(phone, "guide-suspended-phone")
