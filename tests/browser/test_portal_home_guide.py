@@ -17,10 +17,16 @@ SECTIONS = ("基本信息", "受理条件", "设定依据", "申请材料", "办
             "办理地点和时间", "咨询方式", "监督投诉渠道", "常见问题", "特别程序", "办理结果")
 
 
+def _fits(page: Page) -> None:
+    """Nothing wider than the window: no sideways scrolling on a phone."""
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
 def _find_food_by_pinyin(page: Page, stack, name: str) -> None:
     page.goto(stack.portal + "/")
     expect(page.get_by_role("heading", level=1, name="首页")).to_be_visible()
     expect(page.get_by_role("heading", name="热门事项")).to_be_visible()
+    _fits(page)
     check_axe(page, f"home-{name}")
     shoot(page, f"home-{name}")
     page.get_by_role("searchbox", name="搜索事项").fill("spjy")
@@ -65,6 +71,7 @@ def _reads_the_guide(page: Page, stack, name: str) -> None:
     assert address == f"{stack.url}/items/{FOOD}/guide.html"
     answer = page.request.get(address)
     assert answer.ok and FOOD_NAME in answer.text()
+    _fits(page)
     check_axe(page, f"guide-{name}")
     shoot(page, f"guide-{name}")
     apply.click()
