@@ -11,6 +11,8 @@ WEB_STAMP := web/node_modules/.installed-$(shell cksum < web/package-lock.json |
 WEB_SOURCES := $(shell find web/src web/public web/index.html web/vite.config.ts web/tsconfig.json web/tsconfig.app.json web/package-lock.json -type f 2>/dev/null | sort)
 WEB_BUILT := web/dist/.built-$(shell cat $(WEB_SOURCES) /dev/null | cksum | cut -d' ' -f1)
 CHROMIUM ?= /usr/bin/chromium
+# Without a CJK font the screenshots show boxes for Chinese (and the layout measures wrong).
+CJK_FONT ?= /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 API_PORT ?= 8000
 MOTO_PORT ?= 5000
 OIDC_PORT ?= 8001
@@ -37,12 +39,12 @@ $(WEB_BUILT): $(WEB_STAMP) $(WEB_SOURCES)
 # The browser tests drive Debian's Chromium (never a downloaded one): installed here when
 # missing and we are root (as on CI), otherwise the exact command to run.
 browser:
-	@test -x $(CHROMIUM) || { \
+	@test -x $(CHROMIUM) -a -e $(CJK_FONT) || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing Chromium for the browser tests (apt-get)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    echo "installing Chromium and a Chinese font for the browser tests (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	  else \
-	    echo "The browser tests need Chromium: run  sudo apt-get update && sudo apt-get install -y chromium"; exit 1; \
+	    echo "The browser tests need Chromium and a Chinese font: run  sudo apt-get update && sudo apt-get install -y chromium fonts-wqy-microhei"; exit 1; \
 	  fi; }
 	@test -x $(CHROMIUM) || { echo "Chromium is still missing at $(CHROMIUM)"; exit 1; }
 
