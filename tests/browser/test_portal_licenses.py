@@ -190,8 +190,15 @@ def test_notifications_unread_count_and_channels_on_a_desktop(stack, api, held, 
     expect(inapp).to_be_checked()
     expect(inapp).to_be_disabled()
     wanted = not sms.is_checked()
-    sms.set_checked(wanted)
-    desktop.get_by_role("button", name="保存接收方式").click()
+    # By keyboard alone: Space ticks the box, Tab reaches the button, Enter saves.
+    sms.focus()
+    desktop.keyboard.press("Space")
+    expect(sms).to_be_checked(checked=wanted)
+    desktop.keyboard.press("Tab")
+    desktop.keyboard.press("Tab")
+    desktop.keyboard.press("Tab")
+    expect(desktop.get_by_role("button", name="保存接收方式")).to_be_focused()
+    desktop.keyboard.press("Enter")
     expect(desktop.get_by_role("status")).to_have_text("接收方式已保存")
     desktop.reload()
     expect(desktop.get_by_role("checkbox", name="短信")).to_be_checked(checked=wanted)
@@ -231,4 +238,10 @@ def test_every_page_on_a_phone(stack, held, phone):
         shoot(phone, name)
     phone.goto(stack.portal + f"/me/licenses/{held['licenseId']}")
     assert qr_text(phone) == f"{stack.url}/licenses/{held['licenseId']}/status"
+
+    # A license that is not mine (or not at all): the API's message and request id, no blank page.
+    phone.goto(stack.portal + "/me/licenses/1.2.156.3005.2.nope")
+    expect(phone.get_by_role("alert")).to_contain_text("请求编号")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("证照详情")
+    check_axe(phone, "license-missing-phone")
     assert not phone.page_errors
