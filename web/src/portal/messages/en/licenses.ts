@@ -36,6 +36,7 @@ export default {
     done: "Annotated copy made",
     at: "Annotated at",
     signature: "Signature",
+    onlyValid: "Only a valid license can be copied.",
     download: "Download annotated copy",
   },
   log: {

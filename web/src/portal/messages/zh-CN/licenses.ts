@@ -36,6 +36,7 @@ export default {
     done: "加注件已生成",
     at: "加注时间",
     signature: "签名",
+    onlyValid: "只有有效的证照可以生成加注件。",
     download: "下载加注件",
   },
   log: {
