@@ -97,8 +97,8 @@ clock: setup
 sweep: setup
 	@$(BIN)/python -m infra.sweep
 
-package: setup
-	$(BIN)/python -m infra.package --stage $(STAGE)
+package: setup web
+	$(BIN)/python -m infra.package --stage $(STAGE) --require-portal
 
 clean:
 	rm -rf build .pytest_cache web/dist
