@@ -16,6 +16,7 @@ CJK_FONT ?= /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 API_PORT ?= 8000
 MOTO_PORT ?= 5000
 OIDC_PORT ?= 8001
+PORTAL_PORT ?= 8080
 # A stage of .chalice/config.json (one region's copy), or `all`.
 STAGE ?= beijing
 
@@ -57,7 +58,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@rm -f $(VENV)/.installed-* && touch $@
 
 run: setup web
-	$(BIN)/python -m infra.local.server --port $(API_PORT) --moto-port $(MOTO_PORT) --oidc-port $(OIDC_PORT)
+	$(BIN)/python -m infra.local.server --port $(API_PORT) --moto-port $(MOTO_PORT) --oidc-port $(OIDC_PORT) \
+	  --portal-port $(PORTAL_PORT)
 
 # statelint on every ASL file; cfn-lint on the stack template and on the deployable
 # template that `chalice package --merge-template` makes of the app and infra/, for every
@@ -100,8 +102,8 @@ clock: setup
 sweep: setup
 	@$(BIN)/python -m infra.sweep
 
-package: setup
-	$(BIN)/python -m infra.package --stage $(STAGE)
+package: setup web
+	$(BIN)/python -m infra.package --stage $(STAGE) --require-portal
 
 clean:
 	rm -rf build .pytest_cache web/dist
