@@ -58,6 +58,10 @@ def runtime_config(stage: str) -> dict:
     for key in ("apiBase",):
         if urlsplit(portal[key]).scheme != "https":
             raise SystemExit(f"stage {stage!r}: portal.{key} must be an https:// address")
+    for extra in portal.get("identityOrigins", ()):
+        if urlsplit(extra).scheme != "https":
+            raise SystemExit(f"stage {stage!r}: portal.identityOrigins must be https:// "
+                             f"addresses, not {extra!r}")
     return {"apiBase": portal["apiBase"], "issuer": issuer, "clientId": portal["clientId"]}
 
 
@@ -77,7 +81,8 @@ def stage_headers(stage: str, materials_bucket: str) -> dict:
     from infra.package import stage_region
     config = runtime_config(stage)
     return security_headers(config["apiBase"], config["issuer"],
-                            (upload_origin(stage_region(stage), materials_bucket),))
+                            (upload_origin(stage_region(stage), materials_bucket),),
+                            tuple(_stage(stage)["portal"].get("identityOrigins", ())))
 
 
 def _policy_config(headers: dict) -> dict:

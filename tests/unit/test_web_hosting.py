@@ -57,3 +57,18 @@ def test_the_headers_policy_sends_exactly_the_local_servers_headers(stage):
         ["Permissions-Policy"]
     # CloudFront's limit on a Content-Security-Policy header.
     assert len(sent["Content-Security-Policy"]) <= 1783
+
+
+def test_a_provider_that_signs_in_on_another_host_is_allowed_by_the_policy(stage):
+    """Amazon Cognito's token, revocation and logout endpoints are on its hosted-UI domain,
+    not the issuer's host: without it in connect-src the browser blocks the code exchange."""
+    hosted = "https://demo.auth.ap-southeast-1.amazoncognito.com"
+    assert hosted not in web_hosting.stage_headers("test", "bucket")["Content-Security-Policy"]
+    stage["portal"]["identityOrigins"] = [hosted + "/"]
+    csp = web_hosting.stage_headers("test", "bucket")["Content-Security-Policy"]
+    directives = dict(d.split(" ", 1) for d in csp.split("; "))
+    assert hosted in directives["connect-src"].split()
+    assert hosted in directives["form-action"].split()
+    stage["portal"]["identityOrigins"] = ["http://plain.example.org"]
+    with pytest.raises(SystemExit, match="identityOrigins must be https://"):
+        web_hosting.runtime_config("test")
