@@ -12,10 +12,10 @@ export type MaterialWay = "upload" | "mine" | "license" | "none";
 
 export interface MaterialChoice {
   way: MaterialWay;
-  materialId?: string;
-  fileName?: string;
-  licenseId?: string;
-  licenseName?: string;
+  materialId?: string | undefined;
+  fileName?: string | undefined;
+  licenseId?: string | undefined;
+  licenseName?: string | undefined;
 }
 
 export interface Draft {
