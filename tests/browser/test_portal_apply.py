@@ -326,9 +326,27 @@ def test_an_agent_applies_for_the_company_it_acts_for(stack, api, desktop, label
     license.get_by_label("选择电子证照").select_option(business_license)
     page.get_by_role("button", name="下一步").click()
     step(page, "核对信息")
+
+    # The API makes the case but its answer is lost on the way back: the person sees the
+    # error and submits again — the same draft, the same Idempotency-Key, the same case.
+    before = company_cases(api)
+    lost = []
+
+    def lose_the_answer(route):
+        if route.request.method != "POST" or lost:
+            route.continue_()
+            return
+        lost.append(route.fetch().status)          # it reached the API
+        route.abort("connectionreset")
+    page.route(re.compile(r"/cases$"), lose_the_answer)
+    page.get_by_role("button", name="提交申请").click()
+    expect(page.get_by_role("alert").filter(has_text="无法连接服务")).to_be_visible()
+    assert lost == [201] and len(set(company_cases(api)) - set(before)) == 1
+    shoot(page, "apply-lost-answer-desktop")
     page.get_by_role("button", name="提交申请").click()
     step(page, "提交成功")
     case_no = page.get_by_text(CASE_NO).inner_text()
+    assert sorted(set(company_cases(api)) - set(before)) == [case_no]
     status, case = api.call("GET", f"/cases/{case_no}", token=api.token("company"))
     assert status == 200, case
     assert case["applicant"]["name"] == "深圳小吃有限公司"
