@@ -28,7 +28,7 @@ describe("SchemaForm renders the schema as labelled native inputs", () => {
     expect(address.attributes("aria-describedby")).toBe("form-address-hint");
     expect(form.get("#form-address-hint").text()).toBe("填写到门牌号");
     expect(address.attributes("aria-invalid")).toBeUndefined();
-    expect(form.findAll("input[type=radio][name=form-category]").map((r) => r.element.value))
+    expect(form.findAll("input[type=radio][name=form-category]").map((r) => (r.element as HTMLInputElement).value))
       .toEqual(["食品销售", "餐饮服务"]);
     expect(form.get("fieldset legend").text()).toContain("经营项目");
     expect(form.findAll("#form-level option").map((o) => o.text()))
