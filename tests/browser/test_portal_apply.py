@@ -131,7 +131,8 @@ def test_the_company_applies_with_an_upload_and_its_business_license(stack, api,
                               and r.url.startswith(stack.moto_endpoint)) as posted:
         rules.get_by_label("选择文件").set_input_files(
             {"name": "rules.pdf", "mimeType": "application/pdf", "buffer": PDF})
-    assert posted.value.ok, posted.value.status          # the bucket took it, CORS passed
+    assert posted.value.ok, posted.value.status          # the bucket took it …
+    assert posted.value.headers.get("access-control-allow-origin") in ("*", stack.portal)
     expect(rules.get_by_role("status")).to_have_text("已上传：rules.pdf")
     expect(rules.locator("progress")).to_have_attribute("value", "100")
     license = material(page, "营业执照")
@@ -300,6 +301,17 @@ def test_the_whole_application_by_keyboard_alone_on_a_phone(stack, api, phone, l
     shoot(page, "apply-done-phone")
     tab_to(page, page.get_by_role("link", name="查看办件进度"))
     assert len(set(company_cases(api)) - set(before)) == 1
+
+
+def test_who_i_am_as_the_company_on_a_phone(stack, phone):
+    open_signed_in(phone, stack, "company", "/me")
+    expect(phone.get_by_role("heading", level=1, name="我的身份")).to_be_visible()
+    expect(phone.get_by_role("heading", level=2, name="深圳小吃有限公司")).to_be_visible()
+    expect(phone.get_by_text("法人（单位）")).to_be_visible()
+    expect(phone.get_by_text("91440300MA5FXK7Q3T")).to_be_visible()
+    expect(phone.get_by_role("heading", name="代办")).to_have_count(0)   # acts for no one
+    check_axe(phone, "me-company-phone")
+    shoot(phone, "me-company-phone")
 
 
 def test_an_agent_applies_for_the_company_it_acts_for(stack, api, desktop, labels,

@@ -21,6 +21,8 @@ export default {
   phone: "Phone (optional)",
   phoneHint: "An 11-digit mobile number for progress messages",
   phoneInvalid: "The phone must be an 11-digit mobile number",
+  assuranceLow: "This service needs assurance level {needed}; this sign-in is level {have}. Sign in at a higher level.",
+  keyReused: "This draft was submitted before and made a case; it has changed since. See My cases, or discard the draft to apply again.",
   next: "Next",
   previous: "Back",
   requiredNote: "Fields marked * are required.",

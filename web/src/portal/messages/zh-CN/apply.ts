@@ -21,6 +21,8 @@ export default {
   phone: "联系电话（选填）",
   phoneHint: "11 位手机号码，用于接收办理进度短信",
   phoneInvalid: "联系电话须为 11 位手机号码",
+  assuranceLow: "此事项要求实名等级 {needed} 级，您本次登录为 {have} 级，提交时会被拒绝。请以更高等级的方式登录。",
+  keyReused: "此草稿此前已提交并已生成办件，内容之后又有改动。请到“我的办件”查看；如需再次申请，请放弃草稿重新填写。",
   next: "下一步",
   previous: "上一步",
   requiredNote: "带 * 的为必填项。",
