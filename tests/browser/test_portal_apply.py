@@ -10,6 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from infra.local.oidc import DEMO_PASSWORD
 from tests.browser.conftest import check_axe, shoot, sign_in
 
 FOOD = "00020101200044030000000011440300007542808J01"         # 食品经营许可（新办）
@@ -242,11 +243,29 @@ def arrow_to(page: Page, radio, limit: int = 8) -> None:
     raise AssertionError(f"{radio} never got chosen with the arrow keys")
 
 
+def sign_in_by_keyboard(page: Page, user: str) -> None:
+    """The issuer's login page by keyboard: the user chosen with the arrow keys, the
+    password typed, Enter."""
+    users = page.get_by_label("用户")
+    tab_to(page, users)
+    for _ in range(30):
+        if users.input_value() == user:
+            break
+        page.keyboard.press("ArrowDown")
+    assert users.input_value() == user
+    tab_to(page, page.get_by_label(re.compile("密码")))
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+
+
 def test_the_whole_application_by_keyboard_alone_on_a_phone(stack, api, phone, labels,
                                                              business_license):
     page = phone
     before = company_cases(api)
-    open_signed_in(page, stack, "company", f"/apply/{FOOD}")
+    page.goto(stack.portal + f"/apply/{FOOD}")
+    expect(page).to_have_title(re.compile("本地登录"))
+    sign_in_by_keyboard(page, "company")
+    page.wait_for_url(stack.portal + f"/apply/{FOOD}")
     step(page, "申请人")
     check_axe(page, "apply-applicant-phone")
     tab_to(page, page.get_by_role("button", name="下一步"))
