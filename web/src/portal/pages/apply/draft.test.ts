@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
+import { placeOfApiError } from "./schemaForm";
 import {
-  applicationBody, discardDraft, draftKey, loadDraft, newDraft, oneAtATime, saveDraft,
+  applicationBody, discardDraft, materialOfApiError, draftKey, loadDraft, newDraft, oneAtATime, saveDraft,
   type Draft,
 } from "./draft";
 
@@ -70,6 +71,25 @@ describe("the application body", () => {
                   { name: "经营场所平面图和设备布局图", materialId: "M2" },
                   { name: "营业执照", licenseId: "1.2.156.3005.2.x" }],
     });
+  });
+});
+
+describe("an API error on a material goes to the material it names", () => {
+  it("by its index in the body sent (materials not given are not in it)", () => {
+    const draft = newDraft(CODE);
+    draft.materials = { 食品经营许可申请书: { way: "none" },
+                        营业执照: { way: "license", licenseId: "L" },
+                        食品安全管理制度文本: { way: "upload", materialId: "M1" } };
+    const body = applicationBody(draft, COMPANY, {});
+    const at = (field: string) => {
+      const place = placeOfApiError(field);
+      return place.area === "materials" ? materialOfApiError(body, place.index) : "not a material";
+    };
+    expect(at("materials.0.licenseId")).toBe("营业执照");
+    expect(at("materials.1.materialId")).toBe("食品安全管理制度文本");
+    expect(at("materials.2.materialId")).toBeNull();
+    expect(at("materials")).toBeNull();
+    expect(at("form.address")).toBe("not a material");
   });
 });
 

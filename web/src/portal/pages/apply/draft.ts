@@ -91,6 +91,14 @@ export function applicationBody(draft: Draft, applicant: Schemas["Applicant"],
   return { itemCode: draft.itemCode, channel: "web", applicant, form, materials };
 }
 
+/** The catalogue material an API error names by its place in the application
+ * (`materials.1.materialId` → the second material sent), or null. */
+export function materialOfApiError(application: Schemas["Application"] | null,
+                                   index: number | null): string | null {
+  if (index === null || !application?.materials) return null;
+  return application.materials[index]?.name ?? null;
+}
+
 /** `run`, but while a call is under way a second one gets the same answer instead of
  * starting another (a double click submits once). */
 export function oneAtATime<T>(run: () => Promise<T>): () => Promise<T> {
