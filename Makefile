@@ -11,9 +11,12 @@ WEB_STAMP := web/node_modules/.installed-$(shell cksum < web/package-lock.json |
 WEB_SOURCES := $(shell find web/src web/public web/index.html web/vite.config.ts web/tsconfig.json web/tsconfig.app.json web/package-lock.json -type f 2>/dev/null | sort)
 WEB_BUILT := web/dist/.built-$(shell cat $(WEB_SOURCES) /dev/null | cksum | cut -d' ' -f1)
 CHROMIUM ?= /usr/bin/chromium
+# Without a CJK font the screenshots show boxes for Chinese (and the layout measures wrong).
+CJK_FONT ?= /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 API_PORT ?= 8000
 MOTO_PORT ?= 5000
 OIDC_PORT ?= 8001
+PORTAL_PORT ?= 8080
 # A stage of .chalice/config.json (one region's copy), or `all`.
 STAGE ?= beijing
 
@@ -37,12 +40,12 @@ $(WEB_BUILT): $(WEB_STAMP) $(WEB_SOURCES)
 # The browser tests drive Debian's Chromium (never a downloaded one): installed here when
 # missing and we are root (as on CI), otherwise the exact command to run.
 browser:
-	@test -x $(CHROMIUM) || { \
+	@test -x $(CHROMIUM) -a -e $(CJK_FONT) || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing Chromium for the browser tests (apt-get)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    echo "installing Chromium and a Chinese font for the browser tests (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	  else \
-	    echo "The browser tests need Chromium: run  sudo apt-get update && sudo apt-get install -y chromium"; exit 1; \
+	    echo "The browser tests need Chromium and a Chinese font: run  sudo apt-get update && sudo apt-get install -y chromium fonts-wqy-microhei"; exit 1; \
 	  fi; }
 	@test -x $(CHROMIUM) || { echo "Chromium is still missing at $(CHROMIUM)"; exit 1; }
 
@@ -55,7 +58,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@rm -f $(VENV)/.installed-* && touch $@
 
 run: setup web
-	$(BIN)/python -m infra.local.server --port $(API_PORT) --moto-port $(MOTO_PORT) --oidc-port $(OIDC_PORT)
+	$(BIN)/python -m infra.local.server --port $(API_PORT) --moto-port $(MOTO_PORT) --oidc-port $(OIDC_PORT) \
+	  --portal-port $(PORTAL_PORT)
 
 # statelint on every ASL file; cfn-lint on the stack template and on the deployable
 # template that `chalice package --merge-template` makes of the app and infra/, for every
@@ -70,6 +74,7 @@ lint: setup
 	@echo "lint: code, state machines, stack template and every stage's deployment template OK"
 
 test: setup lint web browser
+	cd web && npx vitest run
 	$(BIN)/python -m pytest -q
 
 # The fast loop: unit tests (Python and the front end's), no stack, no browser.
@@ -97,8 +102,8 @@ clock: setup
 sweep: setup
 	@$(BIN)/python -m infra.sweep
 
-package: setup
-	$(BIN)/python -m infra.package --stage $(STAGE)
+package: setup web
+	$(BIN)/python -m infra.package --stage $(STAGE) --require-portal
 
 clean:
 	rm -rf build .pytest_cache web/dist

@@ -17,7 +17,10 @@
 - the public read path (bench/read_path.py): GET /items/{code} against the barest route
   at concurrency 16, alternating rounds, median ratio;
 - a burst on the local stack (bench/burst.py): N applications at concurrency C
-  (`make bench BENCH_ARGS="--applications 5000 --concurrency 64"`).
+  (`make bench BENCH_ARGS="--applications 5000 --concurrency 64"`);
+- the portal (bench/web.py): compressed JavaScript of the home and guide pages, axe-core
+  on every page, Lighthouse performance and accessibility, each with its target and a
+  pass flag; alone: `make bench BENCH_ARGS=web`.
 No thresholds here: targets are read off this output, never asserted in tests.
 """
 import json
@@ -261,7 +264,13 @@ def main(argv=None) -> None:
                         help="applications in the burst run (default 2000)")
     parser.add_argument("--concurrency", type=int, default=32,
                         help="concurrent clients in the burst run (default 32)")
+    parser.add_argument("only", nargs="?", choices=["web"],
+                        help="run one bench only: web (the portal's quality bars)")
     args = parser.parse_args(argv)
+    from bench import web
+    if args.only == "web":
+        print(json.dumps({"web": web.run()}, ensure_ascii=False, indent=2))
+        return
     env = {**os.environ, "AWS_DEFAULT_REGION": "cn-north-1", "AWS_XRAY_SDK_ENABLED": "false"}
     imports = import_ratio(env)
     result = _route_and_workflow_numbers()
@@ -269,6 +278,7 @@ def main(argv=None) -> None:
     from bench import burst, read_path
     result["read_path_get_item_vs_bare_route"] = read_path.run()
     result["burst"] = burst.run(args.applications, args.concurrency)
+    result["web"] = web.run()
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
 

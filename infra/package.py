@@ -28,7 +28,7 @@ import zipfile
 from pathlib import Path
 
 from chalicelib.events import handlers
-from infra import gateway_responses
+from infra import gateway_responses, web_hosting
 from infra.template import OUTPUT_ENV, ROOT, SECRETS, render, secret_names
 
 BUILD = ROOT / "build"
@@ -399,9 +399,13 @@ def merge_template(stage: str) -> dict:
     # The workflow's own log group (infra/template.json) kept as long as the functions'.
     resources["CaseApprovalLogGroup"]["Properties"]["RetentionInDays"] = \
         {"Ref": "LogRetentionDays"}
+    # The portal: its bucket, distribution and headers (infra/web_hosting.py).
+    resources.update(web_hosting.resources(stage))
     area = stages()[stage]["environment_variables"]["OW_AREA_CODE"]
     return {
+        "Conditions": web_hosting.conditions(),
         "Parameters": {
+            **web_hosting.parameters(),
             "ApiThrottleRate": {
                 "Type": "Number", "Default": 500, "MinValue": 1,
                 "Description": "Requests per second the API stage takes (then 429)"},
@@ -423,7 +427,7 @@ def merge_template(stage: str) -> dict:
                 "Description": "Overdue decisions a day before the alarm fires"},
         },
         "Resources": resources,
-        "Outputs": infra["Outputs"],
+        "Outputs": {**infra["Outputs"], **web_hosting.outputs(stage)},
     }
 
 
@@ -453,8 +457,10 @@ def _compile_into(package: Path) -> int:
     return compiled
 
 
-def build(stage: str) -> Path:
-    """Package one stage: build/package/<stage>/{sam.json, deployment.zip}."""
+def build(stage: str, require_portal: bool = False) -> Path:
+    """Package one stage: build/package/<stage>/{sam.json, deployment.zip, portal/} (the
+    portal's files with the stage's config.json; `require_portal`: refuse without
+    web/dist/portal)."""
     region = stage_region(stage)
     out = BUILD / "package" / stage
     out.mkdir(parents=True, exist_ok=True)
@@ -466,6 +472,7 @@ def build(stage: str) -> Path:
                     str(merge), str(out)], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)
     _compile_into(out / "deployment.zip")
+    web_hosting.write_portal(stage, out, require_built=require_portal)
     return out / "sam.json"
 
 
@@ -494,9 +501,12 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Package one stage (or all) for deploying")
     parser.add_argument("--stage", default=os.environ.get("STAGE", "beijing"),
                         help="a stage of .chalice/config.json, or 'all'")
+    parser.add_argument("--require-portal", action="store_true",
+                        help="stop unless web/dist/portal is built (make package builds it)")
     args = parser.parse_args(argv)
     for stage in (sorted(stages()) if args.stage == "all" else [args.stage]):
-        print(f"{stage} ({stage_region(stage)}): {build(stage)}")
+        sam = build(stage, require_portal=args.require_portal)
+        print(f"{stage} ({stage_region(stage)}): {sam}, {sam.parent / 'portal'}/")
     return 0
 
 

@@ -14,8 +14,13 @@ def origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def content_security_policy(api_base: str, issuer: str) -> str:
-    api, idp = origin(api_base), origin(issuer)
+def content_security_policy(api_base: str, issuer: str,
+                            identity_origins: tuple[str, ...] = ()) -> str:
+    """`identity_origins`: where else sign-in happens, when the provider's token, revocation
+    and end-session endpoints are not on the issuer's host (Amazon Cognito's hosted-UI
+    domain)."""
+    api = origin(api_base)
+    idp = " ".join(dict.fromkeys([origin(issuer), *map(origin, identity_origins)]))
     return "; ".join((
         "default-src 'self'",
         "script-src 'self'",
@@ -31,8 +36,9 @@ def content_security_policy(api_base: str, issuer: str) -> str:
     ))
 
 
-def security_headers(api_base: str, issuer: str, upload_origins: tuple[str, ...] = ()) -> dict:
-    csp = content_security_policy(api_base, issuer)
+def security_headers(api_base: str, issuer: str, upload_origins: tuple[str, ...] = (),
+                     identity_origins: tuple[str, ...] = ()) -> dict:
+    csp = content_security_policy(api_base, issuer, identity_origins)
     if upload_origins:
         csp = csp.replace("connect-src 'self'", "connect-src 'self' " + " ".join(upload_origins))
     return {

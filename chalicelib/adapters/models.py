@@ -309,7 +309,8 @@ class IdempotencyRecord(CasesTableRecord, discriminator="idempotency"):
 class ItemsTableRecord(_SharedClient, Model):
     """The catalogue table: per implementation code, its versions (`V#0001`…), the
     current public record (`CURRENT`), search-index entries (`IX#<facet>`), history
-    (`H#<time>#…`) and lineage (`L#<relation>#<code>`); departments under code `DEPT`."""
+    (`H#<time>#…`) and lineage (`L#<relation>#<code>`); departments under code `DEPT`,
+    "one thing" bundles under `BUNDLE`."""
     class Meta:
         table_name = "ow-items"
 
@@ -393,6 +394,15 @@ class DepartmentRecord(ItemsTableRecord, discriminator="department"):
     contacts = JSONAttribute(null=True)
     parentArea = UnicodeAttribute(null=True)
     updatedAt = UnicodeAttribute(null=True)
+
+
+class BundleRecord(ItemsTableRecord, discriminator="bundle"):
+    """A "one thing" bundle (一件事) under code `BUNDLE`, sorted by its id: the items a
+    person does together for one life or business event, in the order they are done."""
+    name = UnicodeAttribute()
+    description = UnicodeAttribute()
+    items = ListAttribute(of=UnicodeAttribute)
+    updatedAt = UnicodeAttribute()
 
 
 class DepartmentUsccRecord(ItemsTableRecord, discriminator="department_uscc"):

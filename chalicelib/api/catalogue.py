@@ -42,6 +42,14 @@ def get_entry(base_code):
     return _answer(public.entry(base_code))
 
 
+@_route("/directory", "getDirectory",
+        "what a portal's home page browses by: themes, 一件事 bundles, departments (each "
+        "with its number of published items) and the most applied-for items",
+        models.Directory)
+def get_directory():
+    return _answer(public.directory())
+
+
 @_route("/items", "listItems",
         "published service items: filter by facet, search Chinese or pinyin initials",
         models.ItemPage,

@@ -120,6 +120,43 @@ class ItemPage(Response):
     next: Cursor
 
 
+class DirectoryTheme(Response):
+    name: Annotated[str, Meta(description="a theme (主题); GET /items?theme= lists its items",
+                              examples=["开办餐厅"])]
+    itemCount: int
+
+
+class BundleItem(Response):
+    code: ItemCode
+    name: str
+
+
+class DirectoryBundle(Response):
+    """A "one thing" bundle (一件事): the items one life or business event needs, in the
+    order they are done."""
+    id: Annotated[str, Meta(examples=["kaiban-canting"])]
+    name: Annotated[str, Meta(examples=["开办餐厅一件事"])]
+    description: str
+    items: list[BundleItem]
+
+
+class DirectoryDepartment(Response):
+    code: Annotated[str, Meta(description="GET /items?dept= lists its items",
+                              examples=["SCJG"])]
+    name: str
+    itemCount: Annotated[int, Meta(description="published items it implements, co-operates "
+                                               "on or reviews")]
+
+
+class Directory(Response):
+    themes: list[DirectoryTheme]
+    bundles: list[DirectoryBundle]
+    departments: list[DirectoryDepartment]
+    popular: Annotated[list[ItemSummary], Meta(
+        description="up to 8 items, most applied for in the last 12 months first (then by "
+                    "code)")]
+
+
 # An item as read: the implementation document with what the service adds (code,
 # version, status, lineage, parentCode), every field of the guide described.
 ItemView = Implementation
@@ -437,6 +474,8 @@ class MyCase(Response):
     createdAt: Timestamp
     itemName: str | None = None
     updatedAt: Timestamp | None = None
+    promisedBy: Annotated[str | None, Meta(
+        description="the date promised at application (the case view has the clock)")] = None
 
 
 class MyCases(Response):

@@ -6,6 +6,7 @@ from ..domain import identity, lookup
 from ..domain.errors import Forbidden
 from ..domain.lifecycle import LABELS, Status
 from . import licenses, usage
+from .cases import META
 from .pagination import decode_cursor, encode_cursor
 
 
@@ -39,11 +40,24 @@ def my_cases(principal: identity.Principal | None, limit: int = 20,
     owner = holder_key(principal, for_company)
     page = CaseRecord.by_owner.query(owner, scan_index_forward=False, limit=limit,
                                      last_evaluated_key=decode_cursor(cursor, f"cases/{owner}"))
+    found = list(page)
+    promised = _promised_by([case.pk for case in found])
     cases = [{"caseNo": case.pk, "status": case.status,
               "statusLabel": LABELS[Status(case.status)], "itemCode": case.itemCode,
               "itemName": case.itemName, "createdAt": case.createdAt,
-              "updatedAt": case.updatedAt} for case in page]
+              "updatedAt": case.updatedAt, "promisedBy": promised.get(case.pk)}
+             for case in found]
     return {"cases": cases, "next": encode_cursor(page.last_evaluated_key, f"cases/{owner}")}
+
+
+def _promised_by(case_nos: list[str]) -> dict[str, str]:
+    """Each case's promised date, read with the page in one batch: the `owner` index does
+    not project it, and a deployed index's projection cannot be changed in place."""
+    if not case_nos:
+        return {}
+    return {case.pk: case.promisedBy for case in CaseRecord.batch_get(
+        [(case_no, META) for case_no in case_nos],
+        attributes_to_get=["pk", "sk", "rt", "promisedBy"])}
 
 
 def my_licenses(principal: identity.Principal | None, limit: int = 20,

@@ -51,6 +51,11 @@ def items() -> list[dict]:
     return json.loads((DATA / "items.json").read_text("utf-8"))
 
 
+def bundles() -> list[dict]:
+    """The shipped "one thing" bundles (一件事), their items by implementation code."""
+    return json.loads((DATA / "bundles.json").read_text("utf-8"))
+
+
 def code_of(base_code: str, dept: str, sequence: str = "01") -> str:
     """The implementation code of a shipped item (base code + area + dept USCC + seq)."""
     uscc = next(d["uscc"] for d in departments() if d["code"] == dept)
@@ -79,5 +84,8 @@ def load_catalogue() -> int:
     load_departments()
     catalogue.import_entries(catalogue_entries(), actor="system:demo-loader",
                              reason="shipped demo catalogue")
-    return len(catalogue.import_published(items(), actor="system:demo-loader",
-                                          reason="shipped demo catalogue"))
+    imported = catalogue.import_published(items(), actor="system:demo-loader",
+                                          reason="shipped demo catalogue")
+    catalogue.import_bundles(bundles(), actor="system:demo-loader",
+                             reason="shipped demo catalogue")
+    return len(imported)

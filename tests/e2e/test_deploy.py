@@ -1,6 +1,7 @@
 """Every example stage packages (`make package STAGE=<stage>`) into a template that deploys
 into moto's CloudFormation in its own region and partition, with one least-privilege role
-per function, logs kept at least 180 days, tracing on, and the operators' alarms."""
+per function, logs kept at least 180 days, tracing on, and the operators' alarms; and the
+portal's private bucket behind CloudFront with the stage's config.json and headers."""
 import json
 import subprocess
 import sys
@@ -44,7 +45,9 @@ def test_a_stage_deploys_into_cloudformation(built, stage):
     # moto has no CloudFormation for these: checked in the template below instead.
     assert set(deployed["skipped_by_moto"]) <= {
         "AWS::ApiGateway::Deployment", "AWS::ApiGateway::Stage", "AWS::CloudWatch::Alarm",
-        "AWS::SecretsManager::Secret", "AWS::SQS::QueuePolicy"}
+        "AWS::SecretsManager::Secret", "AWS::SQS::QueuePolicy", "AWS::S3::BucketPolicy",
+        "AWS::CloudFront::Distribution", "AWS::CloudFront::OriginAccessControl",
+        "AWS::CloudFront::ResponseHeadersPolicy", "AWS::CloudFront::CachePolicy"}
 
     functions = deployed["functions"]
     assert set(functions) == set(package.FUNCTIONS)
@@ -207,3 +210,96 @@ def test_the_api_as_deployed_answers_its_gateway_errors_in_the_error_shape(built
     assert headers["gatewayresponse.header.Access-Control-Allow-Origin"] == "'*'"
     assert answers["THROTTLED"]["responseParameters"][
         "gatewayresponse.header.Retry-After"] == "'1'"
+
+
+def _portal_expectations(stage: str) -> tuple[dict, str]:
+    """What the stage's portal must say: its config.json, and its domain."""
+    settings = package.stages()[stage]
+    portal = settings["portal"]
+    return ({"apiBase": portal["apiBase"], "issuer":
+             settings["environment_variables"]["OW_OIDC_ISSUER"],
+             "clientId": portal["clientId"]}, portal["domain"])
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_portal_is_a_private_bucket_behind_cloudfront_with_the_local_servers_headers(
+        built, stage):
+    import boto3
+
+    from infra import web_hosting
+    from infra.web_headers import origin, security_headers
+    resources = _template(built, stage)["Resources"]
+    config, domain = _portal_expectations(stage)
+    china = package.stage_region(stage).startswith("cn-")
+
+    bucket = resources["PortalBucket"]["Properties"]
+    assert set(bucket["PublicAccessBlockConfiguration"].values()) == {True}
+    assert bucket["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    access = resources["PortalOriginAccessControl"]["Properties"]["OriginAccessControlConfig"]
+    assert (access["OriginAccessControlOriginType"], access["SigningBehavior"],
+            access["SigningProtocol"]) == ("s3", "always", "sigv4")
+    (reads, tls_only) = resources["PortalBucketPolicy"]["Properties"]["PolicyDocument"][
+        "Statement"]
+    assert reads["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert reads["Action"] == "s3:GetObject"
+    assert "distribution/${PortalDistribution}" in \
+        reads["Condition"]["StringEquals"]["AWS:SourceArn"]["Fn::Sub"]
+    assert tls_only["Effect"] == "Deny" and \
+        tls_only["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+    distribution = resources["PortalDistribution"]["Properties"]["DistributionConfig"]
+    (bucket_origin,) = distribution["Origins"]
+    assert bucket_origin["OriginAccessControlId"] == {
+        "Fn::GetAtt": ["PortalOriginAccessControl", "Id"]}
+    assert bucket_origin["S3OriginConfig"] == {"OriginAccessIdentity": ""}   # no OAI
+    assert bucket_origin["DomainName"] == {"Fn::GetAtt": ["PortalBucket",
+                                                          "RegionalDomainName"]}
+    behaviour = distribution["DefaultCacheBehavior"]
+    assert behaviour["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert behaviour["Compress"] is True
+    assert behaviour["ResponseHeadersPolicyId"] == {"Ref": "PortalHeadersPolicy"}
+    assert distribution["DefaultRootObject"] == "index.html"
+    assert sorted((e["ErrorCode"], e["ResponseCode"], e["ResponsePagePath"])
+                  for e in distribution["CustomErrorResponses"]) == [
+        (403, 200, "/index.html"), (404, 200, "/index.html")]
+    certificate = distribution["ViewerCertificate"]
+    if china:
+        # No *.cloudfront.cn address and no ACM in China: the ICP-filed domain with an
+        # IAM server certificate, and no distribution until the certificate is given.
+        assert distribution["Aliases"] == [domain]
+        assert certificate["IamCertificateId"] == {"Ref": "PortalCertificate"}
+        assert resources["PortalDistribution"]["Condition"] == "PortalCertified"
+    else:
+        assert "Condition" not in resources["PortalDistribution"]
+        certified, uncertified = certificate["Fn::If"][1:]
+        assert certified["AcmCertificateArn"] == {"Ref": "PortalCertificate"}
+        assert uncertified == {"CloudFrontDefaultCertificate": True}
+        assert distribution["Aliases"]["Fn::If"][1] == [domain]
+
+    # The headers: exactly what the local stack's server sends for this stage's API and
+    # issuer (infra/web_headers.py), uploads to this stack's materials bucket allowed.
+    policy = resources["PortalHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+    sent = web_hosting.headers_of_policy(policy, lambda sub: sub["Fn::Sub"].replace(
+        "${MaterialsBucket}", "materials-bucket-name"))
+    presigned = boto3.session.Session(aws_access_key_id="k", aws_secret_access_key="s").client(
+        "s3", region_name=package.stage_region(stage)).generate_presigned_post(
+        "materials-bucket-name", "key")["url"]
+    assert sent == security_headers(config["apiBase"], config["issuer"], (origin(presigned),))
+    csp = sent["Content-Security-Policy"]
+    assert f"connect-src 'self' {origin(presigned)} {origin(config['apiBase'])} " \
+           f"{origin(config['issuer'])}" in csp and "script-src 'self';" in csp
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_each_stage_gets_its_portal_config_json_and_the_api_lets_the_portal_call_it(
+        built, stage):
+    config, domain = _portal_expectations(stage)
+    folder = built[stage].parent / "portal"
+    assert json.loads((folder / "config.json").read_text("utf-8")) == config
+    built_portal = ROOT / "web" / "dist" / "portal" / "index.html"
+    if built_portal.is_file():   # make test builds it first: the files ship beside it
+        assert (folder / "index.html").read_bytes() == built_portal.read_bytes()
+    origins = package.stages()[stage]["environment_variables"]["OW_CORS_ORIGINS"].split(",")
+    assert f"https://{domain}" in origins
+    others = {_portal_expectations(s)[0]["clientId"] for s in STAGES if s != stage}
+    assert config["clientId"] not in others

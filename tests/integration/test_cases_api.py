@@ -347,6 +347,9 @@ def test_me_and_my_cases_newest_first_by_the_id_number_in_the_token(stack):
     listed = [c["caseNo"] for c in first["cases"] + rest["cases"]]
     assert listed == sorted(mine, reverse=True) and rest["next"] is None
     assert first["cases"][0]["statusLabel"] and first["cases"][0]["itemName"]
+    # the deadline a list shows, as the case has it
+    newest = stack.call("GET", f"/cases/{listed[0]}", "company").data
+    assert first["cases"][0]["promisedBy"] == newest["promisedBy"]
     assert stack.call("GET", "/me/cases", "applicant").data["cases"] == []  # not theirs
     assert _error(stack.call("GET", "/me/cases", "clerk"))[:2] == (403, "forbidden")
 

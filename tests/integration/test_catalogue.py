@@ -244,6 +244,7 @@ def test_nothing_in_the_catalogue_is_read_by_scan(stack):
         assert len(calls) == 1  # the hook sees the app's scans
         calls.clear()
         for path in ("/items", "/items?q=spjy", "/items?q=证", "/items?dept=RSJ&kind=20",
+                     "/directory",
                      f"/items/{FOOD}", f"/items/{FOOD}/versions/1",
                      f"/items/{FOOD}/guide.html"):
             assert stack.client.http.get(path).status_code == 200

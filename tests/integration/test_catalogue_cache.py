@@ -29,7 +29,7 @@ def dynamodb_calls():
 
 
 PUBLIC = [f"/items/{FOOD}", f"/items/{FOOD}/versions/1", f"/items/{FOOD}/guide.html",
-          "/items?q=spjy", "/catalogue?limit=5", "/catalogue/000201012000"]
+          "/items?q=spjy", "/catalogue?limit=5", "/catalogue/000201012000", "/directory"]
 
 
 @pytest.mark.parametrize("path", PUBLIC)

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from .. import guides, read_cache
 from .departments import departments
+from .directory import directory as build_directory
 from .entries import get_entry, list_entries
 from .reads import get_item, get_item_version, list_items
 
@@ -71,3 +72,8 @@ def entry(base_code: str) -> Representation:
 def guide(code: str) -> Representation:
     return _cached(("guide", code),
                    lambda: guides.render(get_item(code), departments()), HTML)
+
+
+def directory() -> Representation:
+    """The portal's directory: themes, bundles, departments, the most applied-for items."""
+    return _cached(("directory",), build_directory)

@@ -439,6 +439,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/directory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** what a portal's home page browses by: themes, 一件事 bundles, departments (each with its number of published items) and the most applied-for items */
+        get: operations["getDirectory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightDirectory"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/items": {
         parameters: {
             query?: never;
@@ -2491,6 +2509,53 @@ export interface components {
                 [key: string]: unknown;
             }[] | null;
         };
+        /** Directory */
+        Directory: {
+            themes: components["schemas"]["DirectoryTheme"][];
+            bundles: components["schemas"]["DirectoryBundle"][];
+            departments: components["schemas"]["DirectoryDepartment"][];
+            /** @description up to 8 items, most applied for in the last 12 months first (then by code) */
+            popular: components["schemas"]["ItemSummary"][];
+        };
+        /** DirectoryTheme */
+        DirectoryTheme: {
+            /**
+             * @description a theme (主题); GET /items?theme= lists its items
+             * @example 开办餐厅
+             */
+            name: string;
+            itemCount: number;
+        };
+        /**
+         * DirectoryBundle
+         * @description A "one thing" bundle (一件事): the items one life or business event needs, in the
+         *         order they are done.
+         */
+        DirectoryBundle: {
+            /** @example kaiban-canting */
+            id: string;
+            /** @example 开办餐厅一件事 */
+            name: string;
+            description: string;
+            items: components["schemas"]["BundleItem"][];
+        };
+        /** BundleItem */
+        BundleItem: {
+            /** @example 00020101200044030000000011440300007542808J01 */
+            code: string;
+            name: string;
+        };
+        /** DirectoryDepartment */
+        DirectoryDepartment: {
+            /**
+             * @description GET /items?dept= lists its items
+             * @example SCJG
+             */
+            code: string;
+            name: string;
+            /** @description published items it implements, co-operates on or reviews */
+            itemCount: number;
+        };
         /** EntryChange */
         EntryChange: {
             /**
@@ -3021,6 +3086,11 @@ export interface components {
             itemName?: string | null;
             /** @default null */
             updatedAt?: string | null;
+            /**
+             * @description the date promised at application (the case view has the clock)
+             * @default null
+             */
+            promisedBy?: string | null;
         };
         /** MyLicenses */
         MyLicenses: {
@@ -5313,6 +5383,65 @@ export interface operations {
             path: {
                 baseCode: string;
             };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getDirectory: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description an ETag this URL gave: 304 while it still holds */
+                "If-None-Match"?: string;
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Directory"];
+                };
+            };
+            /** @description not modified (If-None-Match matched) */
+            304: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            500: components["responses"]["E500"];
+        };
+    };
+    preflightDirectory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;

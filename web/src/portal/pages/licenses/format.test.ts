@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { dateTime, fileSize, statusAddress } from "./format";
+import zh from "../../messages/zh-CN/licenses";
+import en from "../../messages/en/licenses";
+
+describe("the status address a license's QR code carries", () => {
+  it("is the API's public status route, as the printed license's (license_print.verification_url)", () => {
+    expect(statusAddress("http://127.0.0.1:8000/", "1.2.156.3005.2.X.001.N"))
+      .toBe("http://127.0.0.1:8000/licenses/1.2.156.3005.2.X.001.N/status");
+    expect(statusAddress("https://api.example.gov.cn/v1", "L1"))
+      .toBe("https://api.example.gov.cn/v1/licenses/L1/status");
+  });
+});
+
+describe("sizes and times", () => {
+  it("reads a size in B, KB or MB", () => {
+    expect(fileSize(512)).toBe("512 B");
+    expect(fileSize(2048)).toBe("2.0 KB");
+    expect(fileSize(3 * 1024 * 1024)).toBe("3.0 MB");
+  });
+  it("shows a time to the minute and leaves what is not a time as it is", () => {
+    expect(dateTime("2026-12-03T08:05:00")).toBe("2026-12-03 08:05");
+    expect(dateTime("not a time")).toBe("not a time");
+    expect(dateTime(null)).toBe("");
+  });
+});
+
+type Tree = { [key: string]: string | Tree };
+const keys = (tree: Tree, prefix = ""): string[] => Object.entries(tree).flatMap(([k, v]) =>
+  typeof v === "string" ? [prefix + k] : keys(v, `${prefix}${k}.`)).sort();
+
+it("has every Chinese message in English too, and no other", () => {
+  expect(keys(en as Tree)).toEqual(keys(zh as Tree));
+});

@@ -1,0 +1,33 @@
+// How dates, times and sizes read on these pages (Chinese conventions, the browser's zone).
+export function dateTime(iso: string | null | undefined): string {
+  if (!iso) return "";
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ` +
+    `${pad(at.getHours())}:${pad(at.getMinutes())}`;
+}
+
+export function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** The address a license's QR code carries: its public status page on the API (the same
+ * address the printed license's QR code carries, GET /licenses/{id}/status). */
+export function statusAddress(apiBase: string, identifier: string): string {
+  return `${apiBase.replace(/\/+$/, "")}/licenses/${identifier}/status`;
+}
+
+/** A blob saved as a file by the browser (a download the person can keep). */
+export function saveBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
