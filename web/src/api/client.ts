@@ -6,7 +6,10 @@ import type { components, paths } from "./schema";
 
 export type { components, operations, paths } from "./schema";
 export type Schemas = components["schemas"];
-export type ApiClient = Client<paths>;
+// Answers typed as their JSON representation: the client's fetch sends `Accept: */*`,
+// which the API answers with JSON (a route that also serves a page, such as a license's
+// status address, gives it only to an Accept that prefers text/html).
+export type ApiClient = Client<paths, "application/json">;
 
 export interface ApiOptions {
   /** where API v1 is served: the stage's URL, or the local stack's (`make run`) */
@@ -17,7 +20,7 @@ export interface ApiOptions {
 }
 
 export function createApiClient({ baseUrl, accessToken }: ApiOptions): ApiClient {
-  const client = createClient<paths>({ baseUrl: baseUrl.replace(/\/+$/, "") });
+  const client = createClient<paths, "application/json">({ baseUrl: baseUrl.replace(/\/+$/, "") });
   if (accessToken) {
     client.use({
       async onRequest({ request }) {
