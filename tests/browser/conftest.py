@@ -114,3 +114,40 @@ def sign_in(page: Page, user: str) -> None:
     page.get_by_label(re.compile("密码")).fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(re.compile(r"^(?!.*/callback).*$"))
+
+
+# The demo items the portal tests apply for, and the company's own 营业执照.
+FOOD = "00020101200044030000000011440300007542808J01"         # 食品经营许可（新办）
+REGISTRATION = "00020100100044030000000011440300007542808J01"  # 企业设立登记
+COMPANY = {"type": "legal", "name": "深圳小吃有限公司", "idNumber": "91440300MA5FXK7Q3T"}
+
+
+@pytest.fixture(scope="module")
+def business_license(stack, api):
+    """The company's 营业执照 as the local stack makes it (README's walk): 企业设立登记
+    applied for, accepted at the counter, approved by market regulation — all through the
+    API; its e-license identifier once the case has concluded."""
+    company, clerk, scjg = api.token("company"), api.token("clerk"), api.token("scjg")
+    status, created = api.call("POST", "/cases", {
+        "itemCode": REGISTRATION, "channel": "web", "applicant": COMPANY,
+        "form": {"companyName": "深圳小吃有限公司", "address": "深圳市南山区科技园1号",
+                 "registeredCapital": 100000, "scope": "餐饮服务"}}, token=company)
+    assert status == 201, created
+    case_no = created["caseNo"]
+    api.decide(api.task_of(case_no, "ZWFW", clerk), "accept", "受理", clerk)
+    api.decide(api.task_of(case_no, "SCJG", scjg), "approve", "准予登记", scjg)
+    case = api.until(lambda: api.call("GET", f"/cases/{case_no}", token=company)[1],
+                     lambda c: c.get("licenseId"))
+    return case["licenseId"]
+
+
+@pytest.fixture(scope="module")
+def labels(api) -> dict[str, str]:
+    """The food item's form labels as the portal shows them: each property's title (its
+    name where the version has none)."""
+    status, item = api.call("GET", f"/items/{FOOD}")
+    assert status == 200, item
+    return {name: spec.get("title", name)
+            for name, spec in item["formSchema"]["properties"].items()}
+
+

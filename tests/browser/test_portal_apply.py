@@ -7,36 +7,13 @@ draft that survives a closed page; the whole flow by keyboard alone; axe on ever
 360 px and 1280 px, screenshots of each."""
 import re
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from infra.local.oidc import DEMO_PASSWORD
-from tests.browser.conftest import check_axe, shoot, sign_in
+from tests.browser.conftest import FOOD, check_axe, shoot, sign_in
 
-FOOD = "00020101200044030000000011440300007542808J01"         # 食品经营许可（新办）
-REGISTRATION = "00020100100044030000000011440300007542808J01"  # 企业设立登记
-COMPANY = {"type": "legal", "name": "深圳小吃有限公司", "idNumber": "91440300MA5FXK7Q3T"}
 CASE_NO = re.compile(r"^4403\d{15,}[0-9X]$")  # the case number (its check character last)
 PDF = b"%PDF-1.7\n% OneWindow browser test\n" + b"0" * 4096 + b"\n%%EOF\n"
-
-
-@pytest.fixture(scope="module")
-def business_license(stack, api):
-    """The company's 营业执照 as the local stack makes it (README's walk): 企业设立登记
-    applied for, accepted at the counter, approved by market regulation — all through the
-    API; its e-license identifier once the case has concluded."""
-    company, clerk, scjg = api.token("company"), api.token("clerk"), api.token("scjg")
-    status, created = api.call("POST", "/cases", {
-        "itemCode": REGISTRATION, "channel": "web", "applicant": COMPANY,
-        "form": {"companyName": "深圳小吃有限公司", "address": "深圳市南山区科技园1号",
-                 "registeredCapital": 100000, "scope": "餐饮服务"}}, token=company)
-    assert status == 201, created
-    case_no = created["caseNo"]
-    api.decide(api.task_of(case_no, "ZWFW", clerk), "accept", "受理", clerk)
-    api.decide(api.task_of(case_no, "SCJG", scjg), "approve", "准予登记", scjg)
-    case = api.until(lambda: api.call("GET", f"/cases/{case_no}", token=company)[1],
-                     lambda c: c.get("licenseId"))
-    return case["licenseId"]
 
 
 def company_cases(api) -> list[str]:
@@ -60,16 +37,6 @@ def step(page: Page, title: str) -> None:
 
 def material(page: Page, name: str):
     return page.get_by_role("group", name=name, exact=True)
-
-
-@pytest.fixture(scope="module")
-def labels(api) -> dict[str, str]:
-    """The food item's form labels as the portal shows them: each property's title (its
-    name where the version has none)."""
-    status, item = api.call("GET", f"/items/{FOOD}")
-    assert status == 200, item
-    return {name: spec.get("title", name)
-            for name, spec in item["formSchema"]["properties"].items()}
 
 
 def field(page: Page, label: str):

@@ -137,6 +137,19 @@ class Api:
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"null")
 
+    def call_text(self, method: str, path: str, token: str | None = None,
+                  accept: str = "text/html") -> tuple[int, str]:
+        """A page of the API (printable guide, license): its status and its text."""
+        request = urllib.request.Request(self.url + path, method=method,
+                                         headers={"Accept": accept})
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8", "replace")
+
     def token(self, user: str) -> str:
         """A demo user's access token from the stack's OIDC issuer (password grant)."""
         request = urllib.request.Request(

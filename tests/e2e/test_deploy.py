@@ -284,7 +284,9 @@ def test_the_portal_is_a_private_bucket_behind_cloudfront_with_the_local_servers
     presigned = boto3.session.Session(aws_access_key_id="k", aws_secret_access_key="s").client(
         "s3", region_name=package.stage_region(stage)).generate_presigned_post(
         "materials-bucket-name", "key")["url"]
-    assert sent == security_headers(config["apiBase"], config["issuer"], (origin(presigned),))
+    identity = tuple(package.stages()[stage]["portal"].get("identityOrigins", ()))
+    assert sent == security_headers(config["apiBase"], config["issuer"], (origin(presigned),),
+                                    identity)
     csp = sent["Content-Security-Policy"]
     assert f"connect-src 'self' {origin(presigned)} {origin(config['apiBase'])} " \
            f"{origin(config['issuer'])}" in csp and "script-src 'self';" in csp
