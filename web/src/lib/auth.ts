@@ -1,18 +1,30 @@
 // Sign-in with the region's OIDC issuer: authorization code + PKCE (oidc-client-ts), silent
 // renew with the rotating refresh token, sign-out through the issuer's end-session. Tokens
 // live in sessionStorage (this tab); nothing else of the user is kept by the front end.
+// oidc-client-ts is loaded only when it is needed — a sign-in, its callback, or a tab that
+// holds a signed-in user — so an anonymous visitor's first page ships without it.
 import { defineStore } from "pinia";
 import { computed, ref } from "vue";
-import { User, UserManager, WebStorageStateStore } from "oidc-client-ts";
+import type { User, UserManager } from "oidc-client-ts";
 import { config } from "./config";
 
-let manager: UserManager | undefined;
+let manager: Promise<UserManager> | undefined;
 
-export function userManager(): UserManager {
-  if (!manager) {
+/** Whether this tab holds a signed-in user (oidc-client-ts keeps it as `oidc.user:…`). */
+function holdsUser(): boolean {
+  return Object.keys(window.sessionStorage).some((key) => key.startsWith("oidc.user:"));
+}
+
+/** Only a path of this app: never `//host` or a full address (no open redirect). */
+export function safeReturnPath(path: unknown): string {
+  return typeof path === "string" && /^\/(?![/\\])/.test(path) ? path : "/";
+}
+
+export function userManager(): Promise<UserManager> {
+  manager ??= import("oidc-client-ts").then(({ UserManager, WebStorageStateStore }) => {
     const { issuer, clientId } = config();
     const origin = window.location.origin;
-    manager = new UserManager({
+    return new UserManager({
       authority: issuer,
       client_id: clientId,
       redirect_uri: `${origin}/callback`,
@@ -23,7 +35,7 @@ export function userManager(): UserManager {
       revokeTokensOnSignout: true,
       userStore: new WebStorageStateStore({ store: window.sessionStorage }),
     });
-  }
+  });
   return manager;
 }
 
@@ -42,50 +54,64 @@ export const useAuth = defineStore("auth", () => {
   const signedIn = computed(() => !!user.value && !user.value.expired);
   const profile = computed(() => (user.value?.profile ?? null) as Profile | null);
 
+  let listening = false;
+  async function manage(): Promise<UserManager> {
+    const um = await userManager();
+    if (!listening) {
+      listening = true;
+      um.events.addUserLoaded((u) => { user.value = u; });
+      um.events.addUserUnloaded(() => { user.value = null; });
+      um.events.addSilentRenewError(() => { user.value = null; });
+    }
+    return um;
+  }
+
+  /** At start-up: the tab's signed-in user, if it holds one (else nothing is loaded). */
   async function load(): Promise<void> {
-    const um = userManager();
-    user.value = await um.getUser();
-    um.events.addUserLoaded((u) => { user.value = u; });
-    um.events.addUserUnloaded(() => { user.value = null; });
-    um.events.addSilentRenewError(() => { user.value = null; });
+    if (!holdsUser()) return;
+    user.value = await (await manage()).getUser();
   }
 
   /** Off to the issuer's login page; back at `returnTo` afterwards. */
   async function signIn(returnTo: string): Promise<void> {
-    await userManager().signinRedirect({ state: { returnTo } });
+    await (await manage()).signinRedirect({ state: { returnTo: safeReturnPath(returnTo) } });
   }
 
   /** The issuer's answer at /callback: the path to go back to. */
   async function completeSignIn(): Promise<string> {
-    const signed = await userManager().signinRedirectCallback();
+    const signed = await (await manage()).signinRedirectCallback();
     user.value = signed;
-    const state = signed.state as { returnTo?: string } | undefined;
-    return state?.returnTo && state.returnTo.startsWith("/") ? state.returnTo : "/";
+    return safeReturnPath((signed.state as { returnTo?: unknown } | undefined)?.returnTo);
   }
 
   /** The issuer's end-session (which ends the refresh tokens too); should the issuer be
    * unreachable, the tokens are at least forgotten here. */
   async function signOut(): Promise<void> {
+    const um = await manage();
     try {
-      await userManager().signoutRedirect();
+      await um.signoutRedirect();
     } catch (error) {
       console.error("sign-out at the issuer failed", error);
-      await userManager().removeUser();
+      await um.removeUser();
       user.value = null;
     }
   }
 
+  // One renewal at a time: the issuer rotates refresh tokens, and a spent one presented
+  // again (two requests renewing at once) would end the whole session.
+  let renewing: Promise<string | undefined> | null = null;
+
   async function accessToken(): Promise<string | undefined> {
-    const current = await userManager().getUser();
+    if (!holdsUser()) return undefined;
+    const um = await manage();
+    const current = await um.getUser();
     if (current && !current.expired) return current.access_token;
-    if (current?.refresh_token) {
-      try {
-        return (await userManager().signinSilent())?.access_token;
-      } catch {
-        user.value = null;
-      }
-    }
-    return undefined;
+    if (!current?.refresh_token) return undefined;
+    renewing ??= um.signinSilent()
+      .then((renewed) => renewed?.access_token)
+      .catch(() => { user.value = null; return undefined; })
+      .finally(() => { renewing = null; });
+    return renewing;
   }
 
   return { user, signedIn, profile, load, signIn, completeSignIn, signOut, accessToken };

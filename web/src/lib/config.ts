@@ -13,7 +13,8 @@ export interface RuntimeConfig {
 let loaded: RuntimeConfig | undefined;
 
 export async function loadConfig(fetchImpl: typeof fetch = fetch): Promise<RuntimeConfig> {
-  const response = await fetchImpl("/config.json", { cache: "no-store" });
+  // Preloaded by index.html; the server answers it `no-store`, so it is never stale.
+  const response = await fetchImpl("/config.json");
   if (!response.ok) throw new Error(`/config.json: HTTP ${response.status}`);
   const body = (await response.json()) as Partial<RuntimeConfig>;
   for (const key of ["apiBase", "issuer", "clientId"] as const) {
