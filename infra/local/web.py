@@ -45,12 +45,16 @@ class WebApp:
         self.server.shutdown()
         self.server.server_close()
 
-    def _file(self, path: str) -> Path:
-        """The file a path names, or index.html (the app's router takes it from there)."""
-        candidate = (self.root / unquote(path).lstrip("/")).resolve()
-        if candidate.is_file() and self.root.resolve() in candidate.parents:
-            return candidate
-        return self.root / "index.html"
+    def _file(self, path: str) -> Path | None:
+        """The file a path names, or index.html (the app's router takes it from there);
+        None for a missing asset (a hashed file of another build: a 404, not a page)."""
+        try:
+            candidate = (self.root / unquote(path).lstrip("/")).resolve()
+            if candidate.is_file() and self.root.resolve() in candidate.parents:
+                return candidate
+        except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+            pass
+        return None if path.startswith("/assets/") else self.root / "index.html"
 
     def _handler(self):
         web = self
@@ -68,6 +72,9 @@ class WebApp:
                     body, kind, cache = web.config, "application/json", "no-store"
                 else:
                     file = web._file(path)
+                    if file is None:
+                        self.send_error(404)
+                        return
                     body = file.read_bytes()
                     kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
                     # Hashed assets never change; index.html must be asked for every time.

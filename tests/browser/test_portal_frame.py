@@ -43,3 +43,26 @@ def test_the_elder_mode_is_remembered_and_enlarges_the_type(stack, phone):
     phone.reload()
     expect(phone.get_by_role("button", name="标准版")).to_have_attribute("aria-pressed", "true")
     assert size() >= 18
+
+
+def test_an_expired_access_token_is_renewed_not_a_new_sign_in(stack, desktop):
+    """A tab left longer than the access token lives (15 minutes): opening a page that
+    needs sign-in renews the token with the refresh token, once, and stays."""
+    desktop.goto(stack.portal + "/me/cases")
+    sign_in(desktop, "company")
+    desktop.wait_for_url(stack.portal + "/me/cases")
+    desktop.evaluate("""() => {
+        for (const key of Object.keys(sessionStorage).filter(k => k.startsWith("oidc.user:"))) {
+            const user = JSON.parse(sessionStorage.getItem(key));
+            user.expires_at = Math.floor(Date.now() / 1000) - 60;
+            sessionStorage.setItem(key, JSON.stringify(user));
+        }
+    }""")
+    renewals = []
+    desktop.on("request", lambda r: renewals.append(r.post_data or "")
+               if r.url == stack.issuer + "/token" else None)
+    desktop.reload()
+    expect(desktop.get_by_role("heading", level=1, name="我的办件")).to_be_visible()
+    assert desktop.url == stack.portal + "/me/cases"
+    assert [body for body in renewals if "grant_type=refresh_token" in body], renewals
+    expect(desktop.get_by_role("button", name="退出")).to_be_visible()

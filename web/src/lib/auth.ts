@@ -1,6 +1,6 @@
 // Sign-in with the region's OIDC issuer: authorization code + PKCE (oidc-client-ts), silent
 // renew with the rotating refresh token, sign-out through the issuer's end-session. Tokens
-// live in sessionStorage (this tab); nothing else of the user is kept by the front end.
+// live in sessionStorage (this tab); application drafts in localStorage until sign-out.
 // oidc-client-ts is loaded only when it is needed — a sign-in, its callback, or a tab that
 // holds a signed-in user — so an anonymous visitor's first page ships without it.
 import { defineStore } from "pinia";
@@ -18,6 +18,15 @@ function holdsUser(): boolean {
 /** Only a path of this app: never `//host` or a full address (no open redirect). */
 export function safeReturnPath(path: unknown): string {
   return typeof path === "string" && /^\/(?![/\\])/.test(path) ? path : "/";
+}
+
+/** What this browser kept of a user (application drafts, `onewindow.apply.<sub>.…`): gone at
+ * sign-out, so the next person at a shared computer finds none of it. */
+export function forgetLocalData(sub: string | undefined): void {
+  if (!sub) return;
+  for (const key of Object.keys(window.localStorage)) {
+    if (key.startsWith(`onewindow.apply.${sub}.`)) window.localStorage.removeItem(key);
+  }
 }
 
 export function userManager(): Promise<UserManager> {
@@ -72,6 +81,15 @@ export const useAuth = defineStore("auth", () => {
     user.value = await (await manage()).getUser();
   }
 
+  /** Signed in now, renewing an expired access token with the refresh token first (a tab
+   * left for more than 15 minutes): only when that fails must the person sign in again. */
+  async function ensureSignedIn(): Promise<boolean> {
+    if (signedIn.value) return true;
+    await load();
+    if (signedIn.value) return true;
+    return !!(await accessToken()) && signedIn.value;
+  }
+
   /** Off to the issuer's login page; back at `returnTo` afterwards. */
   async function signIn(returnTo: string): Promise<void> {
     await (await manage()).signinRedirect({ state: { returnTo: safeReturnPath(returnTo) } });
@@ -87,6 +105,7 @@ export const useAuth = defineStore("auth", () => {
   /** The issuer's end-session (which ends the refresh tokens too); should the issuer be
    * unreachable, the tokens are at least forgotten here. */
   async function signOut(): Promise<void> {
+    forgetLocalData(profile.value?.sub);
     const um = await manage();
     try {
       await um.signoutRedirect();
@@ -114,5 +133,5 @@ export const useAuth = defineStore("auth", () => {
     return renewing;
   }
 
-  return { user, signedIn, profile, load, signIn, completeSignIn, signOut, accessToken };
+  return { user, signedIn, profile, load, ensureSignedIn, signIn, completeSignIn, signOut, accessToken };
 });

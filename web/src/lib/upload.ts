@@ -60,6 +60,13 @@ export async function uploadMaterial(file: File, options: UploadOptions = {}): P
     ...(options.holder ? { holder: options.holder } : {}),
   };
   const answer = await unwrap(api().POST("/materials", { body }));
+  // The same file declared again is the material stored before, for what it was first
+  // declared for: the API would refuse it for another catalogue material, so say so now.
+  if (options.material && answer.material && answer.material !== options.material) {
+    throw new ApiError(422, "material_not_accepted",
+                       `该文件已作为「${answer.material}」上传，不能再用于「${options.material}」，请上传其他文件`,
+                       "file", undefined);
+  }
   if (answer.upload) await postForm(answer.upload.url, answer.upload.fields, file, onProgress);
   else onProgress(1);
   const { upload: _upload, ...material } = answer;

@@ -11,6 +11,15 @@ declare module "vue-router" {
   }
 }
 
+const RELOADED = "onewindow.reloaded";
+
+/** Whether a navigation failed because a page's code could not be loaded. */
+export function isChunkError(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /dynamically imported module|Importing a module script failed|error loading dynamically imported|Failed to fetch/i
+    .test(message);
+}
+
 export function gatherRoutes(modules: Record<string, unknown>): RouteRecordRaw[] {
   return Object.keys(modules).sort()
     .flatMap((path) => (modules[path] as { default: RouteRecordRaw[] }).default);
@@ -26,12 +35,22 @@ export function createPortalRouter(t: (key: string) => string) {
     scrollBehavior: () => ({ top: 0 }),
   });
   router.beforeEach(async (to) => {
-    if (to.meta.signIn && !useAuth().signedIn) {
+    if (to.meta.signIn && !(await useAuth().ensureSignedIn())) {
       await useAuth().signIn(to.fullPath);
       return false;
     }
     return true;
   });
+  // A page's code that no longer loads — a new version deployed while this tab held the old
+  // index.html — is fetched afresh by loading the address anew, once; never a dead click.
+  router.onError((error, to) => {
+    const reloaded = window.sessionStorage.getItem(RELOADED);
+    if (isChunkError(error) && reloaded !== to.fullPath) {
+      window.sessionStorage.setItem(RELOADED, to.fullPath);
+      window.location.assign(to.fullPath);
+    }
+  });
+  router.afterEach(() => window.sessionStorage.removeItem(RELOADED));
   router.afterEach((to) => {
     const site = t("portal.site");
     document.title = to.meta.title ? `${t(to.meta.title)} - ${site}` : site;
