@@ -19,7 +19,7 @@ describe("sizes and times", () => {
     expect(fileSize(3 * 1024 * 1024)).toBe("3.0 MB");
   });
   it("shows a time to the minute and leaves what is not a time as it is", () => {
-    expect(dateTime("2026-12-03T08:05:00")).toBe("2026-12-03 08:05");
+    expect(dateTime("2026-12-03T08:05:00Z")).toBe("2026-12-03 16:05");  // Asia/Shanghai
     expect(dateTime("not a time")).toBe("not a time");
     expect(dateTime(null)).toBe("");
   });

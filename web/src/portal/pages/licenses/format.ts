@@ -1,11 +1,8 @@
-// How dates, times and sizes read on these pages (Chinese conventions, the browser's zone).
+// How dates, times and sizes read on these pages (Chinese conventions, the region's zone).
+import { localTime } from "../../../lib/time";
+
 export function dateTime(iso: string | null | undefined): string {
-  if (!iso) return "";
-  const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) return iso;
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ` +
-    `${pad(at.getHours())}:${pad(at.getMinutes())}`;
+  return localTime(iso);
 }
 
 export function fileSize(bytes: number): string {
