@@ -75,7 +75,9 @@ DEAD_LETTER_QUEUES = ("TasksDeadLetterQueue", "ConcludeDeadLetterQueue",
 # send a stream batch that kept failing to the on-failure queue.
 FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
     "APIHandler": [
-        ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem"), ("CasesTable",)),
+        # GET /me/cases reads each page's promised dates in one batch (services/me.py).
+        ("dynamodb", ("GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem"),
+         ("CasesTable",)),
         ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem"),
          ("ItemsTable",)),
         # The issuing department suspends, resumes, revokes and reissues (signs) licenses;
