@@ -66,3 +66,13 @@ def test_an_expired_access_token_is_renewed_not_a_new_sign_in(stack, desktop):
     assert desktop.url == stack.portal + "/me/cases"
     assert [body for body in renewals if "grant_type=refresh_token" in body], renewals
     expect(desktop.get_by_role("button", name="退出")).to_be_visible()
+
+
+def test_a_new_page_takes_the_focus_and_the_language_switch_says_its_language(stack, phone):
+    phone.goto(stack.portal + "/")
+    expect(phone.get_by_role("button", name="English")).to_have_attribute("lang", "en")
+    phone.get_by_role("link", name="办件查询").click()
+    expect(phone.get_by_role("heading", level=1, name="办件查询")).to_be_visible()
+    expect(phone.get_by_role("main")).to_be_focused()
+    phone.keyboard.press("Tab")   # on from the new page's content, not the link left behind
+    assert phone.evaluate("document.getElementById('main').contains(document.activeElement)")
