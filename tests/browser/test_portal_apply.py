@@ -307,10 +307,12 @@ def test_an_agent_applies_for_the_company_it_acts_for(stack, api, desktop, label
     expect(page.get_by_role("heading", level=1, name="我的身份")).to_be_visible()
     expect(page.get_by_text("自然人")).to_be_visible()
     expect(page.get_by_text("3 级")).to_be_visible()
-    page.get_by_role("radio", name=re.compile("^深圳小吃有限公司")).check()
+    page.get_by_label("当前以谁的身份办事").select_option(label="深圳小吃有限公司")
     expect(page.get_by_role("status")).to_have_text("当前代办单位：深圳小吃有限公司")
     check_axe(page, "me-agent-desktop")
     shoot(page, "me-agent-desktop")
+    page.goto(stack.portal + "/me/cases")      # the choice on /me is every list's default
+    expect(page.get_by_label("办件主体")).to_have_value("91440300MA5FXK7Q3T")
 
     page.goto(stack.portal + f"/apply/{FOOD}")
     step(page, "申请人")

@@ -235,6 +235,10 @@ def test_anonymous_lookup_with_the_query_password(stack, cases, phone, desktop):
         expect(page.get_by_role("heading", level=1, name="办件查询")).to_be_visible()
         expect(page.get_by_role("button", name="登录")).to_be_visible()  # nobody signed in
         check_axe(page, f"lookup-{size}")
+        # The input fills its field (up to 40em, on a phone the whole width), not a stub.
+        share = page.get_by_label("办件编号").evaluate(
+            "e => e.getBoundingClientRect().width / e.closest('form').clientWidth")
+        assert share > 0.8, share
         page.get_by_label("办件编号").fill(case["caseNo"])
         page.get_by_label("查询密码").fill(wrong)
         page.get_by_role("button", name="查询").click()

@@ -1,11 +1,14 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createPinia, setActivePinia } from "pinia";
-import { ref } from "vue";
+import { reactive, ref } from "vue";
 
 const profile = ref<Record<string, unknown> | null>(null);
 vi.mock("./auth", () => ({ useAuth: () => ({ get profile() { return profile.value; } }) }));
+const route = reactive<{ query: Record<string, string> }>({ query: {} });
+const replaced: unknown[] = [];
+vi.mock("vue-router", () => ({ useRoute: () => route, useRouter: () => ({ replace: (to: unknown) => replaced.push(to) }) }));
 
-const { companiesOf, isCitizenId, isUscc, subjectType, useActingFor } = await import("./actingFor");
+const { companiesOf, isCitizenId, isUscc, subjectType, useActingFor, useParty } = await import("./actingFor");
 
 const AGENT = { sub: "person:chen-dai", acts_for: [{ uscc: "91440300MA5FXK7Q3T", name: "深圳小吃有限公司" }] };
 
@@ -52,5 +55,44 @@ describe("the company an agent acts for", () => {
     profile.value = { sub: "person:zhang-san" };
     setActivePinia(createPinia());
     expect(useActingFor().chosen).toBeNull();
+  });
+});
+
+describe("the party a page shows", () => {
+  beforeEach(() => {
+    sessionStorage.clear();
+    setActivePinia(createPinia());
+    profile.value = AGENT;
+    route.query = {};
+    replaced.length = 0;
+  });
+
+  it("is the session's choice where the address names none", () => {
+    useActingFor().choose("91440300MA5FXK7Q3T");
+    const party = useParty();
+    expect(party.chosen.value).toBe("91440300MA5FXK7Q3T");
+    expect(party.forQuery.value).toEqual({ for: "91440300MA5FXK7Q3T" });
+  });
+
+  it("is the address's ?for= where it names one: a company acted for, else oneself", () => {
+    useActingFor().choose("91440300MA5FXK7Q3T");
+    route.query = { for: "" };
+    expect(useParty().forQuery.value).toEqual({});
+    route.query = { for: "91440300MA5FXK7Q3X" };     // not a company the claim names
+    expect(useParty().chosen.value).toBe("");
+  });
+
+  it("is chosen into the address and the session, or the session only", () => {
+    route.query = { page: "2" };
+    useParty().choose("91440300MA5FXK7Q3T");
+    expect(replaced).toEqual([{ query: { page: "2", for: "91440300MA5FXK7Q3T" } }]);
+    expect(useActingFor().chosen).toBe("91440300MA5FXK7Q3T");
+    route.query = { page: "2", for: "91440300MA5FXK7Q3T" };
+    useParty().choose("");
+    expect(replaced[1]).toEqual({ query: { page: "2" } });
+    expect(useActingFor().chosen).toBeNull();
+    useParty({ address: false }).choose("91440300MA5FXK7Q3T");
+    expect(replaced).toHaveLength(2);
+    expect(useActingFor().chosen).toBe("91440300MA5FXK7Q3T");
   });
 });

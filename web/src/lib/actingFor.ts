@@ -1,10 +1,14 @@
 // Who the signed-in applicant acts as: itself, or (an agent, 代办) a company it is an
 // authorised agent of. The choice is the person's, remembered for this tab's session
-// (sessionStorage, per user); pages pass it on (`?for=`, an application's applicant, an
-// upload's holder). Which companies may be chosen is the identity provider's word: the
-// `acts_for` claim ({uscc, name}), checked by the API on every call.
+// (sessionStorage, per user; the store `useActingFor`); pages pass it on (`?for=`, an
+// application's applicant, an upload's holder). A page that lists a party's data takes it
+// from its address (`?for=<USCC>`, so a reload or a link keeps it) and, where the address
+// names none, from the session's choice (`useParty`). Which companies may be chosen is the
+// identity provider's word: the `acts_for` claim ({uscc, name}), checked by the API on
+// every call.
 import { defineStore } from "pinia";
 import { computed, ref, watch } from "vue";
+import { useRoute, useRouter } from "vue-router";
 import { useAuth } from "./auth";
 
 export interface Company {
@@ -72,3 +76,33 @@ export const useActingFor = defineStore("actingFor", () => {
 
   return { companies, chosen, company, choose };
 });
+
+/**
+ * The party a page shows: with `address` (default), the address's `?for=` when it names
+ * one (a company acted for, or empty: oneself), else the session's choice; choosing sets
+ * both. Without `address`, the session's choice only (the /me page).
+ */
+export function useParty(options: { address?: boolean } = {}) {
+  const address = options.address ?? true;
+  const acting = useActingFor();
+  const route = address ? useRoute() : null;
+  const router = address ? useRouter() : null;
+  const companies = computed(() => acting.companies);
+  /** the chosen company's USCC; "" for oneself */
+  const chosen = computed(() => {
+    const asked = route?.query.for;
+    if (typeof asked === "string") return companies.value.some((c) => c.uscc === asked) ? asked : "";
+    return acting.chosen ?? "";
+  });
+  /** the query the API takes: `{ for }` for a company, nothing for oneself */
+  const forQuery = computed<{ for?: string }>(() => (chosen.value ? { for: chosen.value } : {}));
+  function choose(uscc: string): void {
+    acting.choose(uscc || null);
+    if (!route || !router) return;
+    const query = { ...route.query };
+    if (uscc) query.for = uscc;
+    else delete query.for;
+    void router.replace({ query });
+  }
+  return { companies, chosen, forQuery, choose };
+}

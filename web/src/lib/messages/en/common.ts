@@ -11,4 +11,5 @@ export default {
   notFound: "Page not found",
   back: "Back to home",
   errorTitle: "Something went wrong",
+  self: "Myself",
 };

@@ -11,4 +11,5 @@ export default {
   notFound: "页面不存在",
   back: "返回首页",
   errorTitle: "出错了",
+  self: "本人",
 };

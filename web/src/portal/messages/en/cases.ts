@@ -3,7 +3,6 @@ export default {
   caseTitle: "Case",
   lookupTitle: "Case lookup",
   holder: "Cases of",
-  holderSelf: "Myself",
   empty: "You have no cases yet. ",
   findItem: "Find a service",
   caseNo: "Case number",

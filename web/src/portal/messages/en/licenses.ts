@@ -3,7 +3,6 @@ export default {
   one: "License",
   more: "Licenses and materials",
   party: "Showing",
-  self: "Myself",
   loading: "Loading…",
   none: "No licenses yet.",
   loadMore: "Load more",

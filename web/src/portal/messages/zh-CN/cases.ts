@@ -3,7 +3,6 @@ export default {
   caseTitle: "办件详情",
   lookupTitle: "办件查询",
   holder: "办件主体",
-  holderSelf: "本人",
   empty: "您还没有办件。",
   findItem: "去查找要办理的事项",
   caseNo: "办件编号",

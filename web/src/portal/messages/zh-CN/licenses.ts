@@ -3,7 +3,6 @@ export default {
   one: "证照详情",
   more: "证照与材料",
   party: "查看",
-  self: "本人",
   loading: "正在加载…",
   none: "暂无证照。",
   loadMore: "加载更多",
