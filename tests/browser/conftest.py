@@ -122,23 +122,27 @@ REGISTRATION = "00020100100044030000000011440300007542808J01"  # 企业设立登
 COMPANY = {"type": "legal", "name": "深圳小吃有限公司", "idNumber": "91440300MA5FXK7Q3T"}
 
 
-@pytest.fixture(scope="module")
-def business_license(stack, api):
-    """The company's 营业执照 as the local stack makes it (README's walk): 企业设立登记
+def registered_company(api) -> dict:
+    """A new 营业执照 of the company as the local stack makes it (README's walk): 企业设立登记
     applied for, accepted at the counter, approved by market regulation — all through the
-    API; its e-license identifier once the case has concluded."""
+    API; the case once concluded (its `licenseId` the e-license's identifier)."""
     company, clerk, scjg = api.token("company"), api.token("clerk"), api.token("scjg")
     status, created = api.call("POST", "/cases", {
         "itemCode": REGISTRATION, "channel": "web", "applicant": COMPANY,
-        "form": {"companyName": "深圳小吃有限公司", "address": "深圳市南山区科技园1号",
-                 "registeredCapital": 100000, "scope": "餐饮服务"}}, token=company)
+        "form": {"companyName": COMPANY["name"], "address": "深圳市南山区科技园1号",
+                 "registeredCapital": 100, "scope": "餐饮服务"}}, token=company)
     assert status == 201, created
     case_no = created["caseNo"]
     api.decide(api.task_of(case_no, "ZWFW", clerk), "accept", "受理", clerk)
     api.decide(api.task_of(case_no, "SCJG", scjg), "approve", "准予登记", scjg)
-    case = api.until(lambda: api.call("GET", f"/cases/{case_no}", token=company)[1],
-                     lambda c: c.get("licenseId"))
-    return case["licenseId"]
+    return api.until(lambda: api.call("GET", f"/cases/{case_no}", token=company)[1],
+                     lambda c: c.get("status") == 11 and c.get("licenseId"))
+
+
+@pytest.fixture(scope="module")
+def business_license(stack, api):
+    """The company's 营业执照, one per module."""
+    return registered_company(api)["licenseId"]
 
 
 @pytest.fixture(scope="module")

@@ -9,28 +9,7 @@ import urllib.request
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_axe, shoot, sign_in
-
-COMPANY = {"type": "legal", "name": "深圳小吃有限公司", "idNumber": "91440300MA5FXK7Q3T"}
-# 企业设立登记 (its license: the 营业执照), as the README's walk applies for it.
-REGISTRATION = "00020100100044030000000011440300007542808J01"
-
-
-def _licensed(api) -> str:
-    """A license produced through the API, as the README's walk does: the company applies,
-    the counter accepts, market regulation approves."""
-    company, clerk, scjg = api.token("company"), api.token("clerk"), api.token("scjg")
-    status, case = api.call("POST", "/cases", {
-        "itemCode": REGISTRATION, "channel": "web", "applicant": COMPANY,
-        "form": {"companyName": "深圳小吃有限公司", "address": "深圳市南山区科技园1号",
-                 "registeredCapital": 100000, "scope": "餐饮服务"}}, token=company)
-    assert status == 201, case
-    case_no = case["caseNo"]
-    api.decide(api.task_of(case_no, "ZWFW", clerk), "accept", "受理", clerk)
-    api.decide(api.task_of(case_no, "SCJG", scjg), "approve", "准予登记", scjg)
-    return api.until(lambda: api.call("GET", f"/cases/{case_no}", token=company)[1],
-                     lambda c: c.get("licenseId"))["licenseId"]
-
+from tests.browser.conftest import check_axe, registered_company, shoot, sign_in
 
 def _printed_status_address(api, license_id: str) -> str:
     """The status address as the printed license's QR code carries it (print.html)."""
@@ -44,7 +23,7 @@ def _printed_status_address(api, license_id: str) -> str:
 
 def test_the_qr_address_shows_a_phone_the_status_in_words_and_no_personal_data(
         stack, api, phone):
-    license_id = _licensed(api)
+    license_id = registered_company(api)["licenseId"]
     address = _printed_status_address(api, license_id)
     assert address == f"{stack.url}/licenses/{license_id}/status"
     _, public = api.call("GET", f"/licenses/{license_id}/status")   # what a program gets

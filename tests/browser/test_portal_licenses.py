@@ -18,11 +18,9 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from infra.local import demo
 from infra.upload_material import upload
-from tests.browser.conftest import check_axe, shoot, sign_in
+from tests.browser.conftest import COMPANY, check_axe, registered_company, shoot, sign_in
 
-COMPANY = {"type": "legal", "name": "深圳小吃有限公司", "idNumber": "91440300MA5FXK7Q3T"}
 STAFF_PURPOSE = "设立登记档案核查"
 MATERIAL = "门店平面图-浏览器测试.pdf"
 
@@ -31,19 +29,9 @@ MATERIAL = "门店平面图-浏览器测试.pdf"
 def held(stack, api, tmp_path_factory):
     """The company's 营业执照 (企业设立登记 decided through the API), one uploaded material, a
     staff read of the license with a stated purpose, and the company's notifications."""
-    company, clerk, scjg = api.token("company"), api.token("clerk"), api.token("scjg")
-    status, created = api.call("POST", "/cases", {
-        "itemCode": demo.code_of("000201001000", "SCJG"), "channel": "web", "applicant": COMPANY,
-        "form": {"companyName": COMPANY["name"], "address": "深圳市南山区科技园1号",
-                 "registeredCapital": 100000, "scope": "餐饮服务"}},
-        token=company, headers={"Idempotency-Key": "browser-licenses-1"})
-    assert status == 201, created
-    case_no = created["caseNo"]
-    api.decide(api.task_of(case_no, "ZWFW", clerk), "accept", "受理", clerk)
-    api.decide(api.task_of(case_no, "SCJG", scjg), "approve", "准予登记", scjg)
-    done = api.until(lambda: api.call("GET", f"/cases/{case_no}", token=company)[1],
-                     lambda c: c.get("status") == 11 and c.get("licenseId"))
-    license_id = done["licenseId"]
+    company, scjg = api.token("company"), api.token("scjg")
+    registered = registered_company(api)
+    case_no, license_id = registered["caseNo"], registered["licenseId"]
 
     plan = tmp_path_factory.mktemp("materials") / MATERIAL
     plan.write_bytes("%PDF-1.7 经营场所平面图".encode())
