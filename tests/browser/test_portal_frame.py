@@ -43,6 +43,12 @@ def test_the_elder_mode_is_remembered_and_enlarges_the_type(stack, phone):
     phone.reload()
     expect(phone.get_by_role("button", name="标准版")).to_have_attribute("aria-pressed", "true")
     assert size() >= 18
+    # Simpler: the four places as large buttons, the language switch out of the way.
+    expect(phone.get_by_role("button", name="English")).to_be_hidden()
+    nav = phone.get_by_role("navigation", name="主导航").get_by_role("link")
+    expect(nav).to_have_count(4)
+    assert all(box["height"] >= 44 for box in (nav.nth(i).bounding_box() for i in range(4)))
+    check_axe(phone, "frame-elder-phone")
 
 
 def test_an_expired_access_token_is_renewed_not_a_new_sign_in(stack, desktop):
