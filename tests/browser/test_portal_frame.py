@@ -76,6 +76,8 @@ def test_an_expired_access_token_is_renewed_not_a_new_sign_in(stack, desktop):
 
 def test_a_new_page_takes_the_focus_and_the_language_switch_says_its_language(stack, phone):
     phone.goto(stack.portal + "/")
+    # The page the browser opened is shown (its first move done) before a person clicks on.
+    expect(phone.get_by_role("heading", level=1, name="首页")).to_be_visible()
     expect(phone.get_by_role("button", name="English")).to_have_attribute("lang", "en")
     phone.get_by_role("link", name="办件查询").click()
     expect(phone.get_by_role("heading", level=1, name="办件查询")).to_be_visible()
