@@ -14,21 +14,22 @@ def origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def content_security_policy(api_base: str, issuer: str,
+def content_security_policy(api_base: str, issuer: str, upload_origins: tuple[str, ...] = (),
                             identity_origins: tuple[str, ...] = ()) -> str:
-    """`identity_origins`: where else sign-in happens, when the provider's token, revocation
-    and end-session endpoints are not on the issuer's host (Amazon Cognito's hosted-UI
-    domain)."""
+    """`upload_origins`: where the browser posts a material's presigned form (the region's
+    S3 endpoint, as the API hands it out). `identity_origins`: where else sign-in happens,
+    when the provider's token, revocation and end-session endpoints are not on the
+    issuer's host (Amazon Cognito's hosted-UI domain)."""
     api = origin(api_base)
     idp = " ".join(dict.fromkeys([origin(issuer), *map(origin, identity_origins)]))
+    connect = " ".join(["'self'", *upload_origins, api, idp])
     return "; ".join((
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self' 'unsafe-inline'",
         f"img-src 'self' data: blob: {api}",
         "font-src 'self' data:",
-        f"connect-src 'self' {api} {idp}",
-        # Presigned uploads go to the region's S3 endpoint (the API hands out its URL).
+        f"connect-src {connect}",
         f"form-action 'self' {idp}",
         "frame-ancestors 'none'",
         "base-uri 'self'",
@@ -38,11 +39,9 @@ def content_security_policy(api_base: str, issuer: str,
 
 def security_headers(api_base: str, issuer: str, upload_origins: tuple[str, ...] = (),
                      identity_origins: tuple[str, ...] = ()) -> dict:
-    csp = content_security_policy(api_base, issuer, identity_origins)
-    if upload_origins:
-        csp = csp.replace("connect-src 'self'", "connect-src 'self' " + " ".join(upload_origins))
     return {
-        "Content-Security-Policy": csp,
+        "Content-Security-Policy": content_security_policy(api_base, issuer, upload_origins,
+                                                           identity_origins),
         "X-Content-Type-Options": "nosniff",
         "X-Frame-Options": "DENY",
         "Referrer-Policy": "strict-origin-when-cross-origin",
