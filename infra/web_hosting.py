@@ -1,17 +1,20 @@
-"""The portal on a stage: its built files in a private S3 bucket behind CloudFront, and the
+"""The portal and the staff workbench on a stage: their built files (one site: the portal at
+`/`, the workbench at `/staff/`) in a private S3 bucket behind CloudFront, and the
 `config.json` that tells them where the stage's API and issuer are (docs/web.md).
 
 `make package` merges `resources(stage)` into the stage's template (infra/package.py) and
 writes `build/package/<stage>/portal/`: web/dist/portal and that stage's config.json,
 ready for `aws s3 sync`. What a stage says about its portal is the `portal` block of its
 `.chalice/config.json` entry: `domain` (its public host name), `apiBase` (the API's public
-address) and `clientId` (the portal's public client at the stage's issuer,
-`OW_OIDC_ISSUER`).
+address), `clientId` (the portal's public client at the stage's issuer, `OW_OIDC_ISSUER`)
+and `staffClientId` (the workbench's: another client, redirecting to `/staff/callback`).
 
 - The bucket blocks every public access; CloudFront reads it through an origin access
   control (SigV4-signed requests; the bucket policy lets exactly this distribution read).
 - Viewers are redirected to HTTPS; index.html answers `/`, and every path that is no file
-  (403 from a private bucket, 404) — the app's router takes it from there.
+  (403 from a private bucket, 404) — the app's router takes it from there. Every path under
+  `/staff` is answered with staff/index.html by a CloudFront Function (viewer request):
+  the workbench's router takes those.
 - The response headers policy carries infra/web_headers.py's headers for the stage's API
   and issuer: the same function the local stack's server sends them with.
 - aws-cn: CloudFront in China serves no `*.cloudfront.cn` address; a distribution needs
@@ -32,6 +35,13 @@ PORTAL_DIST = ROOT / "web" / "dist" / "portal"
 # A bucket name boto3 signs a presigned upload for, replaced by the stack's own bucket.
 _SENTINEL_BUCKET = "onewindow-materials-bucket-placeholder"
 CERTIFIED = "PortalCertified"
+# CloudFront Function (viewer request): whatever the path under /staff, the workbench's page.
+WORKBENCH_ROUTES = """function handler(event) {
+  var request = event.request;
+  request.uri = '/staff/index.html';
+  return request;
+}
+"""
 
 
 def _stage(stage: str) -> dict:
@@ -55,6 +65,9 @@ def runtime_config(stage: str) -> dict:
     if f"https://{portal['domain']}" not in [o.strip() for o in origins]:
         raise SystemExit(f"stage {stage!r}: OW_CORS_ORIGINS must include the portal's "
                          f"https://{portal['domain']} (its browsers call the API)")
+    if not portal.get("staffClientId"):
+        raise SystemExit(f"stage {stage!r}: portal.staffClientId is missing (the workbench's "
+                         "client at the issuer): docs/web.md")
     for key in ("apiBase",):
         if urlsplit(portal[key]).scheme != "https":
             raise SystemExit(f"stage {stage!r}: portal.{key} must be an https:// address")
@@ -62,7 +75,8 @@ def runtime_config(stage: str) -> dict:
         if urlsplit(extra).scheme != "https":
             raise SystemExit(f"stage {stage!r}: portal.identityOrigins must be https:// "
                              f"addresses, not {extra!r}")
-    return {"apiBase": portal["apiBase"], "issuer": issuer, "clientId": portal["clientId"]}
+    return {"apiBase": portal["apiBase"], "issuer": issuer, "clientId": portal["clientId"],
+            "staffClientId": portal["staffClientId"]}
 
 
 def upload_origin(region: str, bucket: str) -> str:
@@ -170,7 +184,24 @@ def resources(stage: str) -> dict:
     spa_fallback = [{"ErrorCode": code, "ResponseCode": 200,
                      "ResponsePagePath": "/index.html", "ErrorCachingMinTTL": 0}
                     for code in (403, 404)]
+    behaviour = {
+        "TargetOriginId": "portal-bucket",
+        "ViewerProtocolPolicy": "redirect-to-https",
+        "AllowedMethods": ["GET", "HEAD"], "CachedMethods": ["GET", "HEAD"],
+        "Compress": True,
+        "CachePolicyId": {"Ref": "PortalCachePolicy"},
+        "ResponseHeadersPolicyId": {"Ref": "PortalHeadersPolicy"}}
     return {
+        # The workbench's routes are its page's: /staff, /staff/tasks/… all answered with
+        # staff/index.html (its assets are under /assets/, the default behaviour's).
+        "WorkbenchRoutes": {
+            "Type": "AWS::CloudFront::Function", **only_certified,
+            "Properties": {
+                "Name": {"Fn::Sub": "${AWS::StackName}-workbench-routes"},
+                "AutoPublish": True,
+                "FunctionConfig": {"Comment": "every /staff path: the workbench's page",
+                                   "Runtime": "cloudfront-js-2.0"},
+                "FunctionCode": WORKBENCH_ROUTES}},
         "PortalBucket": {
             "Type": "AWS::S3::Bucket",
             # Kept like every bucket of the stack (its files are rebuilt by `make package`
@@ -238,13 +269,13 @@ def resources(stage: str) -> dict:
                     "S3OriginConfig": {"OriginAccessIdentity": ""},
                     "OriginAccessControlId": {"Fn::GetAtt":
                                               ["PortalOriginAccessControl", "Id"]}}],
-                "DefaultCacheBehavior": {
-                    "TargetOriginId": "portal-bucket",
-                    "ViewerProtocolPolicy": "redirect-to-https",
-                    "AllowedMethods": ["GET", "HEAD"], "CachedMethods": ["GET", "HEAD"],
-                    "Compress": True,
-                    "CachePolicyId": {"Ref": "PortalCachePolicy"},
-                    "ResponseHeadersPolicyId": {"Ref": "PortalHeadersPolicy"}},
+                "DefaultCacheBehavior": behaviour,
+                "CacheBehaviors": [{
+                    **behaviour, "PathPattern": "/staff*",
+                    "FunctionAssociations": [{
+                        "EventType": "viewer-request",
+                        "FunctionARN": {"Fn::GetAtt": ["WorkbenchRoutes",
+                                                       "FunctionMetadata.FunctionARN"]}}]}],
                 "CustomErrorResponses": spa_fallback,
                 "ViewerCertificate": certificate}}},
     }

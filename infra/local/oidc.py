@@ -88,17 +88,26 @@ class Client:
                 for uri in self.redirect_uris + self.post_logout_redirect_uris}
 
 
+# Where the workbench lives on the portal's origin (one site, two apps: docs/web.md).
+WORKBENCH_PATH = "/staff/"
+
+
 def demo_clients(portal_origins=PORTAL_ORIGINS,
                  workbench_origins=WORKBENCH_ORIGINS) -> dict[str, Client]:
-    """The portal and the workbench (a browser app each: `/callback` after sign-in, `/`
-    after sign-out, on each of their origins), and the scripts' client."""
-    def browser(client_id: str, origins) -> Client:
-        origins = tuple(origin.strip().rstrip("/") for origin in origins)
-        return Client(client_id, tuple(f"{o}/callback" for o in origins),
-                      tuple(f"{o}/" for o in origins))
+    """The portal and the workbench (a browser app each: `<app>/callback` after sign-in,
+    `<app>/` after sign-out, on each of their origins), and the scripts' client. The
+    workbench is at WORKBENCH_PATH on the portal's origins, and at the root of its own
+    (a dev server of its own)."""
+    def tidy(origins) -> tuple[str, ...]:
+        return tuple(origin.strip().rstrip("/") for origin in origins)
+
+    def browser(client_id: str, homes) -> Client:
+        return Client(client_id, tuple(f"{home}callback" for home in homes), tuple(homes))
+    portal_origins, workbench_origins = tidy(portal_origins), tidy(workbench_origins)
     return {client.client_id: client for client in (
-        browser(PORTAL_CLIENT_ID, portal_origins),
-        browser(WORKBENCH_CLIENT_ID, workbench_origins),
+        browser(PORTAL_CLIENT_ID, [f"{o}/" for o in portal_origins]),
+        browser(WORKBENCH_CLIENT_ID, [f"{o}{WORKBENCH_PATH}" for o in portal_origins]
+                + [f"{o}/" for o in workbench_origins]),
         Client(CLIENT_ID, password_grant=True, access_lifetime=LIFETIME))}
 
 

@@ -152,7 +152,8 @@ def _serve(args, endpoint: str, signals: StopSignal) -> int:
     from infra.local.clock import set_offset
     from infra.local.outbox import Outbox
     from infra.local.oidc import (AUDIENCE, DEMO_PASSWORD, PORTAL_CLIENT_ID, PORTAL_ORIGINS,
-                                  WORKBENCH_ORIGINS, LocalIssuer, demo_clients)
+                                  WORKBENCH_CLIENT_ID, WORKBENCH_ORIGINS, WORKBENCH_PATH,
+                                  LocalIssuer, demo_clients)
     from infra.local.pump import EventPump
     from infra.local.stack import create_resources
     from infra.local.web import WebApp
@@ -195,10 +196,12 @@ def _serve(args, endpoint: str, signals: StopSignal) -> int:
 
     url = f"http://{HOST}:{args.port}"
     portal.configure({"apiBase": url, "issuer": issuer.url, "clientId": PORTAL_CLIENT_ID,
+                      "staffClientId": WORKBENCH_CLIENT_ID,
                       "uploadOrigins": [endpoint]}).start()
     print(f"""
 OneWindow local stack is up.
   Portal      {portal.url}/   (网上办事大厅: open it in a browser; sign in as company / demo)
+  Workbench   {portal.url}{WORKBENCH_PATH}   (政务服务工作台, staff: clerk, scjg, scjg_lead, supervisor, admin / demo)
   API         {url}   (OpenAPI: {url}/openapi.json)
   AWS (moto)  {endpoint}
   OIDC issuer {issuer.url}   (discovery: {issuer.url}/.well-known/openid-configuration)
@@ -212,6 +215,7 @@ OneWindow local stack is up.
   See README.md for the walk-through. Ctrl-C stops.
 ISSUER {issuer.url}
 PORTAL {portal.url}
+WORKBENCH {portal.url}{WORKBENCH_PATH}
 READY {url}""", flush=True)
 
     signals.wait()

@@ -1,5 +1,6 @@
 """The local stack's web server for a built front end (web/dist/<app>): its files, with
-index.html for every path that is no file (the app's own routes, e.g. /callback), the
+index.html for every path that is no file (the app's own routes, e.g. /callback) —
+staff/index.html for those under /staff/, the workbench's — the
 `/config.json` that tells it where the API and the issuer are, and the security headers
 a stage's CloudFront sends (infra/web_headers.py). Text is gzip-compressed for clients
 that accept it, as CloudFront compresses.
@@ -29,8 +30,9 @@ class WebApp:
         self.url = f"http://{host}:{self.server.server_address[1]}"
 
     def configure(self, config: dict) -> "WebApp":
-        """What /config.json answers (apiBase, issuer, clientId; uploadOrigins: where the
-        browser posts uploads), known once the API and the issuer are up."""
+        """What /config.json answers (apiBase, issuer, clientId, staffClientId;
+        uploadOrigins: where the browser posts uploads), known once the API and the issuer
+        are up."""
         self.config = json.dumps({k: v for k, v in config.items() if k != "uploadOrigins"}
                                  ).encode()
         self.headers = security_headers(config["apiBase"], config["issuer"],
@@ -54,7 +56,12 @@ class WebApp:
                 return candidate
         except (OSError, ValueError):  # a name too long for the file system, a NUL byte
             pass
-        return None if path.startswith("/assets/") else self.root / "index.html"
+        if path.startswith("/assets/"):
+            return None
+        # The workbench's own routes (/staff/…) are its page's; every other path the portal's.
+        if path == "/staff" or path.startswith("/staff/"):
+            return self.root / "staff" / "index.html"
+        return self.root / "index.html"
 
     def _handler(self):
         web = self

@@ -6,7 +6,8 @@ Fixtures: `stack` (one local stack per module), `browser`, `phone` / `desktop` (
 context at 360 or 1280 px wide and its page), `api` (the stack's API as staff use it in
 a test). Helpers: `check_axe(page, name)` (0 serious or critical violations, the report
 kept), `shoot(page, name)` (a screenshot in build/browser-artifacts/), `sign_in(page,
-user)` (the local issuer's login page, as a person fills it).
+user)` (the local issuer's login page, as a person fills it), `open_workbench(page,
+stack, user, path)` (the staff workbench at /staff/<path>, signed in as that demo user).
 """
 import json
 import os
@@ -114,6 +115,14 @@ def sign_in(page: Page, user: str) -> None:
     page.get_by_label(re.compile("密码")).fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(re.compile(r"^(?!.*/callback).*$"))
+
+
+def open_workbench(page: Page, stack, user: str, path: str = "") -> None:
+    """The workbench at /staff/<path> as a member of staff opens it: sent to the issuer, signs
+    in as `user`, back on that page with the frame showing who is signed in."""
+    page.goto(f"{stack.workbench}{path.lstrip('/')}")
+    sign_in(page, user)
+    expect(page.get_by_role("button", name="退出")).to_be_visible()
 
 
 # The demo items the portal tests apply for, and the company's own 营业执照.

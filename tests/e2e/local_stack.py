@@ -71,6 +71,7 @@ class LocalStack:
         self.url = None
         self.issuer = None  # the local OIDC issuer's URL
         self.portal = None  # the built portal's address
+        self.workbench = None  # the staff workbench's (the portal's origin, /staff/)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -81,6 +82,8 @@ class LocalStack:
                 self.issuer = line.split()[1]
             if line.startswith("PORTAL "):
                 self.portal = line.split()[1]
+            if line.startswith("WORKBENCH "):
+                self.workbench = line.split()[1]
             if line.startswith("READY "):
                 self.url = line.split()[1]
                 self.ready.set()

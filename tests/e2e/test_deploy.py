@@ -47,7 +47,8 @@ def test_a_stage_deploys_into_cloudformation(built, stage):
         "AWS::ApiGateway::Deployment", "AWS::ApiGateway::Stage", "AWS::CloudWatch::Alarm",
         "AWS::SecretsManager::Secret", "AWS::SQS::QueuePolicy", "AWS::S3::BucketPolicy",
         "AWS::CloudFront::Distribution", "AWS::CloudFront::OriginAccessControl",
-        "AWS::CloudFront::ResponseHeadersPolicy", "AWS::CloudFront::CachePolicy"}
+        "AWS::CloudFront::ResponseHeadersPolicy", "AWS::CloudFront::CachePolicy",
+        "AWS::CloudFront::Function"}
 
     functions = deployed["functions"]
     assert set(functions) == set(package.FUNCTIONS)
@@ -218,7 +219,8 @@ def _portal_expectations(stage: str) -> tuple[dict, str]:
     portal = settings["portal"]
     return ({"apiBase": portal["apiBase"], "issuer":
              settings["environment_variables"]["OW_OIDC_ISSUER"],
-             "clientId": portal["clientId"]}, portal["domain"])
+             "clientId": portal["clientId"], "staffClientId": portal["staffClientId"]},
+            portal["domain"])
 
 
 @pytest.mark.parametrize("stage", STAGES)
@@ -262,6 +264,18 @@ def test_the_portal_is_a_private_bucket_behind_cloudfront_with_the_local_servers
     assert sorted((e["ErrorCode"], e["ResponseCode"], e["ResponsePagePath"])
                   for e in distribution["CustomErrorResponses"]) == [
         (403, 200, "/index.html"), (404, 200, "/index.html")]
+    # The workbench (/staff…): the same bucket, headers and cache, its page for every path.
+    (staff,) = distribution["CacheBehaviors"]
+    assert staff["PathPattern"] == "/staff*"
+    assert {k: v for k, v in staff.items()
+            if k not in ("PathPattern", "FunctionAssociations")} == behaviour
+    (routes,) = staff["FunctionAssociations"]
+    assert routes["EventType"] == "viewer-request"
+    assert routes["FunctionARN"] == {"Fn::GetAtt": ["WorkbenchRoutes",
+                                                    "FunctionMetadata.FunctionARN"]}
+    function = resources["WorkbenchRoutes"]["Properties"]
+    assert function["FunctionConfig"]["Runtime"] == "cloudfront-js-2.0"
+    assert "request.uri = '/staff/index.html'" in function["FunctionCode"]
     certificate = distribution["ViewerCertificate"]
     if china:
         # No *.cloudfront.cn address and no ACM in China: the ICP-filed domain with an
@@ -305,3 +319,4 @@ def test_each_stage_gets_its_portal_config_json_and_the_api_lets_the_portal_call
     assert f"https://{domain}" in origins
     others = {_portal_expectations(s)[0]["clientId"] for s in STAGES if s != stage}
     assert config["clientId"] not in others
+    assert config["staffClientId"] not in others | {config["clientId"]}

@@ -432,8 +432,11 @@ def test_the_front_ends_origins_are_the_stacks_to_choose(issuer):
         _, response = _sign_in(moved, redirect_uri="https://portal.test:8443/callback")
         assert response.headers["Location"].startswith("https://portal.test:8443/callback?")
         assert _sign_in(moved)[1].status_code == 400  # the default's callback
+        # The workbench: at /staff/ on the portal's origins, and at its own dev server's root.
         assert moved.clients[WORKBENCH_CLIENT_ID].post_logout_redirect_uris == \
-            ("http://127.0.0.1:9000/",)
+            ("https://portal.test:8443/staff/", "http://127.0.0.1:9000/")
+        assert moved.clients[WORKBENCH_CLIENT_ID].redirect_uris == \
+            ("https://portal.test:8443/staff/callback", "http://127.0.0.1:9000/callback")
     finally:
         moved.stop()
 

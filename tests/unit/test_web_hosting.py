@@ -10,7 +10,7 @@ from infra.web_headers import security_headers
 STAGE = {
     "tags": {"onewindow:region": "cn-north-1"},
     "portal": {"domain": "zwfw.example.gov.cn", "apiBase": "https://api.example.gov.cn/v1",
-               "clientId": "portal-client"},
+               "clientId": "portal-client", "staffClientId": "workbench-client"},
     "environment_variables": {"OW_OIDC_ISSUER": "https://idp.example.gov.cn/oidc",
                               "OW_CORS_ORIGINS": "https://mp.example.gov.cn,"
                                                  "https://zwfw.example.gov.cn"}}
@@ -27,7 +27,7 @@ def stage(monkeypatch):
 def test_config_json_is_the_stages_api_issuer_and_client(stage):
     assert web_hosting.runtime_config("test") == {
         "apiBase": "https://api.example.gov.cn/v1", "issuer": "https://idp.example.gov.cn/oidc",
-        "clientId": "portal-client"}
+        "clientId": "portal-client", "staffClientId": "workbench-client"}
 
 
 def test_a_portal_the_api_would_refuse_or_an_api_without_https_does_not_package(stage):
@@ -38,6 +38,10 @@ def test_a_portal_the_api_would_refuse_or_an_api_without_https_does_not_package(
     stage["environment_variables"]["OW_CORS_ORIGINS"] = "https://zwfw.example.gov.cn"
     stage["portal"]["apiBase"] = "http://api.example.gov.cn/v1"
     with pytest.raises(SystemExit, match="portal.apiBase must be an https://"):
+        web_hosting.runtime_config("test")
+    stage["portal"]["apiBase"] = "https://api.example.gov.cn/v1"
+    del stage["portal"]["staffClientId"]
+    with pytest.raises(SystemExit, match="portal.staffClientId is missing"):
         web_hosting.runtime_config("test")
     del stage["portal"]
     with pytest.raises(SystemExit, match="no `portal` block"):

@@ -10,9 +10,28 @@ import { config } from "./config";
 
 let manager: Promise<UserManager> | undefined;
 
-/** Whether this tab holds a signed-in user (oidc-client-ts keeps it as `oidc.user:…`). */
+/** Which front end signs in: the portal (its client, at `/`) or the staff workbench (its own
+ * client, at `/staff/`). Both are served from one origin; each keeps its own user. */
+export interface AuthApp {
+  /** the app's registered client id (config.json's `clientId` or `staffClientId`) */
+  clientId: () => string;
+  /** where the app lives: `/` or `/staff/` (its callback is `<base>callback`) */
+  base: string;
+}
+
+let app: AuthApp = { clientId: () => config().clientId, base: "/" };
+
+/** Before the first sign-in: which app this page is (the portal if never called). */
+export function configureAuth(which: AuthApp): void {
+  app = which;
+  manager = undefined;
+}
+
+/** Whether this tab holds a signed-in user of this app (oidc-client-ts keeps it as
+ * `oidc.user:<issuer>:<client id>`). */
 function holdsUser(): boolean {
-  return Object.keys(window.sessionStorage).some((key) => key.startsWith("oidc.user:"));
+  const key = `oidc.user:${config().issuer}:${app.clientId()}`;
+  return window.sessionStorage.getItem(key) !== null;
 }
 
 /** Only a path of this app: never `//host` or a full address (no open redirect). */
@@ -31,13 +50,13 @@ export function forgetLocalData(sub: string | undefined): void {
 
 export function userManager(): Promise<UserManager> {
   manager ??= import("oidc-client-ts").then(({ UserManager, WebStorageStateStore }) => {
-    const { issuer, clientId } = config();
-    const origin = window.location.origin;
+    const { issuer } = config();
+    const home = `${window.location.origin}${app.base}`;
     return new UserManager({
       authority: issuer,
-      client_id: clientId,
-      redirect_uri: `${origin}/callback`,
-      post_logout_redirect_uri: `${origin}/`,
+      client_id: app.clientId(),
+      redirect_uri: `${home}callback`,
+      post_logout_redirect_uri: home,
       response_type: "code",
       scope: "openid profile offline_access",
       automaticSilentRenew: true,

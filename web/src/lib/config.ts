@@ -6,8 +6,10 @@ export interface RuntimeConfig {
   apiBase: string;
   /** the OIDC issuer (authority) the front end signs in at */
   issuer: string;
-  /** this front end's registered public client */
+  /** the portal's registered public client */
   clientId: string;
+  /** the staff workbench's registered public client (served at /staff/ beside the portal) */
+  staffClientId?: string;
 }
 
 let loaded: RuntimeConfig | undefined;

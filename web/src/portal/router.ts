@@ -1,28 +1,15 @@
 // Routes are declared by each page area (`pages/<area>/routes.ts`, default export: a list),
 // gathered here; pages load when first visited (code-split). A route's `meta.title` is an
 // i18n key: the document title is "<title> - 网上办事大厅". `meta.signIn`: only signed in.
-import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router";
+import { createRouter, createWebHistory } from "vue-router";
 import { useAuth } from "../lib/auth";
+import { gatherRoutes, reloadOnChunkError, titleEachPage } from "../lib/router";
 
 declare module "vue-router" {
   interface RouteMeta {
     title?: string;
     signIn?: boolean;
   }
-}
-
-const RELOADED = "onewindow.reloaded";
-
-/** Whether a navigation failed because a page's code could not be loaded. */
-export function isChunkError(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : String(error);
-  return /dynamically imported module|Importing a module script failed|error loading dynamically imported|Failed to fetch/i
-    .test(message);
-}
-
-export function gatherRoutes(modules: Record<string, unknown>): RouteRecordRaw[] {
-  return Object.keys(modules).sort()
-    .flatMap((path) => (modules[path] as { default: RouteRecordRaw[] }).default);
 }
 
 export function createPortalRouter(t: (key: string) => string) {
@@ -41,19 +28,7 @@ export function createPortalRouter(t: (key: string) => string) {
     }
     return true;
   });
-  // A page's code that no longer loads — a new version deployed while this tab held the old
-  // index.html — is fetched afresh by loading the address anew, once; never a dead click.
-  router.onError((error, to) => {
-    const reloaded = window.sessionStorage.getItem(RELOADED);
-    if (isChunkError(error) && reloaded !== to.fullPath) {
-      window.sessionStorage.setItem(RELOADED, to.fullPath);
-      window.location.assign(to.fullPath);
-    }
-  });
-  router.afterEach(() => window.sessionStorage.removeItem(RELOADED));
-  router.afterEach((to) => {
-    const site = t("portal.site");
-    document.title = to.meta.title ? `${t(to.meta.title)} - ${site}` : site;
-  });
+  reloadOnChunkError(router);
+  titleEachPage(router, t, "portal.site");
   return router;
 }

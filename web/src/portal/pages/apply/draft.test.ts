@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { placeOfApiError } from "./schemaForm";
+import { placeOfApiError } from "../../../lib/form/schemaForm";
 import {
   applicationBody, discardDraft, materialOfApiError, draftKey, loadDraft, newDraft, oneAtATime, saveDraft,
   type Draft,

@@ -6,7 +6,7 @@
 // one case of it. The key is never renewed within a draft: the API answers a reused key
 // with another body as 422 idempotency_key_reused, which means a case was made already.
 import type { Schemas } from "../../../lib/api";
-import type { FormValues } from "./schemaForm";
+import type { FormValues } from "../../../lib/form/schemaForm";
 
 export type MaterialWay = "upload" | "mine" | "license" | "none";
 

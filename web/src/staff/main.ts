@@ -1,0 +1,36 @@
+// The staff workbench (政务服务工作台), at /staff/ beside the portal: config, then identity
+// (its own client at the issuer), then the app. Chinese only: staff work in Chinese.
+import { createApp } from "vue";
+import { createPinia } from "pinia";
+import "tdesign-vue-next/es/style/index.css";
+import "../lib/theme.css";
+import "./staff.css";
+import App from "./App.vue";
+import { config, loadConfig } from "../lib/config";
+import { configureAuth, useAuth } from "../lib/auth";
+import { setLanguage, setTokenSource } from "../lib/api";
+import { createMessages } from "../lib/i18n";
+import { BASE, createStaffRouter } from "./router";
+
+async function start(): Promise<void> {
+  const i18n = createMessages(import.meta.glob("./messages/*/*.ts", { eager: true }));
+  i18n.global.locale.value = "zh-CN";
+  document.documentElement.lang = "zh-CN";
+  setLanguage("zh-CN");
+  const app = createApp(App).use(createPinia()).use(i18n);
+  try {
+    await loadConfig();
+    if (!config().staffClientId) throw new Error("/config.json: staffClientId is missing");
+  } catch (error) {
+    document.body.textContent = `政务服务工作台暂时无法使用（${String(error)}），请稍后再试。`;
+    return;
+  }
+  configureAuth({ clientId: () => config().staffClientId ?? "", base: BASE });
+  const auth = useAuth();
+  await auth.load();
+  setTokenSource(() => auth.accessToken());
+  app.use(createStaffRouter(i18n.global.t));
+  app.mount("#app");
+}
+
+void start();
