@@ -94,4 +94,14 @@ export default {
   overdueMark: "已逾期",
   decision: "意见",
   timeline: "办理过程",
+  actions: {
+    task_created: "生成办理任务", task_claimed: "认领任务", task_released: "释放任务",
+    task_assigned: "指派任务", task_cancelled: "取消任务", decision: "作出办理决定",
+    overdue: "超过办理期限", card_issued: "发出预警或亮牌", card_acknowledged: "确认预警或亮牌",
+    card_appealed: "对亮牌提出申诉", card_appeal_decided: "申诉已审理", card_resolved: "预警或亮牌已解除",
+    card_withdrawn: "亮牌已撤销", card_closed: "预警或亮牌已关闭", supplement: "一次性告知补正",
+    special_procedure: "特别程序", rating_submitted: "申请人作出评价", rating_invited: "邀请评价",
+    rating_contested: "对评价提出申诉", rating_contest_decided: "评价申诉已审理", revoked: "办件已撤销",
+    withdrawn: "申请人撤回",
+  },
 };
