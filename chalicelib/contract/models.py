@@ -668,6 +668,46 @@ class CaseSupervision(Response):
     cardLevel: CardLevel | None = None
 
 
+class BrokenSeal(Response):
+    n: Annotated[int, Meta(description="the seal's number")]
+    reason: Annotated[str, Meta(description="what is wrong with it (English)",
+                                examples=["its signature does not verify"])]
+
+
+class SealsStatus(Response):
+    count: Annotated[int, Meta(description="seals read: from the last one written before "
+                                           "the first day asked for")]
+    last: Annotated[int, Meta(description="the last seal's number (0: none yet)")]
+    broken: Annotated[BrokenSeal | None, Meta(
+        description="the first seal that is not genuine or intact; null: all hold")]
+
+
+class BrokenEntry(Response):
+    seq: Annotated[int, Meta(description="the first entry that is not as sealed or "
+                                         "recorded (0: the chain's seal)")]
+    reason: Annotated[str, Meta(description="what is wrong with it (English)",
+                                examples=["its content was changed"])]
+
+
+class ChainStatus(Response):
+    chain: Annotated[str, Meta(description="<area>#<day>", examples=["440300#2026-11-25"])]
+    entries: Annotated[int, Meta(description="entries the table holds")]
+    sealed: Annotated[int, Meta(description="how many of them the seals cover")]
+    final: Annotated[bool, Meta(description="sealed for good (its day is over)")]
+    broken: Annotated[BrokenEntry | None, Meta(description="null: the chain holds")]
+
+
+class RecordStatus(Response):
+    """What `make verify-audit` reports for the days asked for (docs/supervision.md)."""
+    to: Date
+    holds: Annotated[bool, Meta(description="every seal and every chain holds")]
+    entries: Annotated[int, Meta(description="entries in the chains checked")]
+    seals: SealsStatus
+    chains: Annotated[list[ChainStatus], Meta(description="each day with anything "
+                                                          "recorded or sealed, in order")]
+    start: Date = msgspec.field(name="from")
+
+
 class CardAcknowledgement(Request):
     note: Annotated[str, Meta(extra=FREE_TEXT, max_length=1000,
                               examples=["已督促经办人今日办结"])] | None = None

@@ -1305,6 +1305,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/supervision/record-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the supervision record's seals and chains, checked as `make verify-audit` checks them, for a range of days (supervisors) */
+        get: operations["getRecordStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightSupervisionRecord-status"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tasks": {
         parameters: {
             query?: never;
@@ -3261,6 +3279,74 @@ export interface components {
             /**
              * @description why the change is made (kept in the history)
              * @example 根据2026年新修订的实施办法调整材料清单
+             */
+            reason: string;
+        };
+        /**
+         * RecordStatus
+         * @description What `make verify-audit` reports for the days asked for (docs/supervision.md).
+         */
+        RecordStatus: {
+            /**
+             * Format: date
+             * @example 2026-12-02
+             */
+            to: string;
+            /** @description every seal and every chain holds */
+            holds: boolean;
+            /** @description entries in the chains checked */
+            entries: number;
+            seals: components["schemas"]["SealsStatus"];
+            /** @description each day with anything recorded or sealed, in order */
+            chains: components["schemas"]["ChainStatus"][];
+            /**
+             * Format: date
+             * @example 2026-12-02
+             */
+            from: string;
+        };
+        /** SealsStatus */
+        SealsStatus: {
+            /** @description seals read: from the last one written before the first day asked for */
+            count: number;
+            /** @description the last seal's number (0: none yet) */
+            last: number;
+            /** @description the first seal that is not genuine or intact; null: all hold */
+            broken: components["schemas"]["BrokenSeal"] | null;
+        };
+        /** BrokenSeal */
+        BrokenSeal: {
+            /** @description the seal's number */
+            n: number;
+            /**
+             * @description what is wrong with it (English)
+             * @example its signature does not verify
+             */
+            reason: string;
+        };
+        /** ChainStatus */
+        ChainStatus: {
+            /**
+             * @description <area>#<day>
+             * @example 440300#2026-11-25
+             */
+            chain: string;
+            /** @description entries the table holds */
+            entries: number;
+            /** @description how many of them the seals cover */
+            sealed: number;
+            /** @description sealed for good (its day is over) */
+            final: boolean;
+            /** @description null: the chain holds */
+            broken: components["schemas"]["BrokenEntry"] | null;
+        };
+        /** BrokenEntry */
+        BrokenEntry: {
+            /** @description the first entry that is not as sealed or recorded (0: the chain's seal) */
+            seq: number;
+            /**
+             * @description what is wrong with it (English)
+             * @example its content was changed
              */
             reason: string;
         };
@@ -8274,6 +8360,61 @@ export interface operations {
             path: {
                 cardId: string;
             };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getRecordStatus: {
+        parameters: {
+            query?: {
+                /** @description the first day, YYYY-MM-DD (default: 30 days before `to`) */
+                from?: string;
+                /** @description the last day (default: today, the region's office date); at most 31 days from `from` */
+                to?: string;
+            };
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordStatus"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
+            500: components["responses"]["E500"];
+        };
+    };
+    "preflightSupervisionRecord-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
