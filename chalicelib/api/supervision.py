@@ -6,7 +6,7 @@ from chalice import Blueprint
 
 from ..contract import models
 from ..domain import breaches, cards, identity
-from ..services import supervision, supervision_record
+from ..services import open_work, supervision, supervision_record
 from . import http
 
 bp = Blueprint(__name__)
@@ -104,3 +104,14 @@ def record_status():
     return supervision_record.status(http.principal(request),
                                      http.query_param(request, "from"),
                                      http.query_param(request, "to"))
+
+
+@staff_route(bp, "GET", "/supervision/open-work", op="getOpenWork",
+             summary="a department's open tasks by working days left (overdue, today, 1, "
+                     "2, 3-5, 6-10, 11+), each bucket with the deadlines that list it",
+             returns=models.OpenWork,
+             query=(("dept", {"type": "string", "maxLength": http.MAX_PARAM_CHARS}, False,
+                     "the department (default: the caller's own; supervisors name one)"),))
+def open_work_by_days_left():
+    request = bp.current_request
+    return open_work.open_work(http.principal(request), http.query_param(request, "dept"))

@@ -708,6 +708,33 @@ class RecordStatus(Response):
     start: Date = msgspec.field(name="from")
 
 
+class DaysLeftBucket(Response):
+    key: Annotated[Literal["overdue", "0", "1", "2", "3-5", "6-10", "11+"], Meta(
+        description="working days left: overdue (deadline passed), 0 (due later today), "
+                    "1, 2, 3-5, 6-10, 11+ (a deadline on a day off counts as on the next "
+                    "working day)")]
+    label: Annotated[str, Meta(examples=["剩1个工作日"])]
+    count: int
+    dueAfter: Annotated[Timestamp | None, Meta(
+        description="its deadlines are at or after this (null: any before dueBefore); "
+                    "pass as GET /tasks?dueAfter=")]
+    dueBefore: Annotated[Timestamp | None, Meta(
+        description="and before this (null: any later); pass as GET /tasks?dueBefore=")]
+
+
+class OpenWork(Response):
+    dept: str
+    asOf: Annotated[Timestamp, Meta(description="the moment counted at (UTC, to the "
+                                                "second)")]
+    open: Annotated[int, Meta(description="open tasks (the clock running): the buckets' "
+                                          "sum")]
+    overdue: Annotated[int, Meta(description="open tasks past their deadline")]
+    dueToday: Annotated[int, Meta(description="open tasks due later today")]
+    paused: Annotated[int, Meta(description="tasks in the inbox waiting on the applicant "
+                                            "or in a special procedure: in no bucket")]
+    buckets: list[DaysLeftBucket]
+
+
 class CardAcknowledgement(Request):
     note: Annotated[str, Meta(extra=FREE_TEXT, max_length=1000,
                               examples=["已督促经办人今日办结"])] | None = None

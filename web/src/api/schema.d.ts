@@ -1323,6 +1323,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/supervision/open-work": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** a department's open tasks by working days left (overdue, today, 1, 2, 3-5, 6-10, 11+), each bucket with the deadlines that list it */
+        get: operations["getOpenWork"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightSupervisionOpen-work"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tasks": {
         parameters: {
             query?: never;
@@ -1330,7 +1348,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** a department's tasks still to be done, soonest deadline first */
+        /** a department's tasks still to be done, soonest deadline first (supervisors and admins read any department's) */
         get: operations["listTasks"];
         put?: never;
         post?: never;
@@ -3224,6 +3242,39 @@ export interface components {
         /** NotificationPreferences */
         NotificationPreferences: {
             channels: ("email" | "inapp" | "miniprogram" | "sms")[];
+        };
+        /** OpenWork */
+        OpenWork: {
+            dept: string;
+            /**
+             * @description the moment counted at (UTC, to the second)
+             * @example 2026-11-25T09:41:54.673848+00:00
+             */
+            asOf: string;
+            /** @description open tasks (the clock running): the buckets' sum */
+            open: number;
+            /** @description open tasks past their deadline */
+            overdue: number;
+            /** @description open tasks due later today */
+            dueToday: number;
+            /** @description tasks in the inbox waiting on the applicant or in a special procedure: in no bucket */
+            paused: number;
+            buckets: components["schemas"]["DaysLeftBucket"][];
+        };
+        /** DaysLeftBucket */
+        DaysLeftBucket: {
+            /**
+             * @description working days left: overdue (deadline passed), 0 (due later today), 1, 2, 3-5, 6-10, 11+ (a deadline on a day off counts as on the next working day)
+             * @enum {unknown}
+             */
+            key: "0" | "1" | "11+" | "2" | "3-5" | "6-10" | "overdue";
+            /** @example 剩1个工作日 */
+            label: string;
+            count: number;
+            /** @description its deadlines are at or after this (null: any before dueBefore); pass as GET /tasks?dueAfter= */
+            dueAfter: string | null;
+            /** @description and before this (null: any later); pass as GET /tasks?dueBefore= */
+            dueBefore: string | null;
         };
         /** PublicKeys */
         PublicKeys: {
@@ -8430,6 +8481,59 @@ export interface operations {
             };
         };
     };
+    getOpenWork: {
+        parameters: {
+            query?: {
+                /** @description the department (default: the caller's own; supervisors name one) */
+                dept?: string;
+            };
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenWork"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
+            500: components["responses"]["E500"];
+        };
+    };
+    "preflightSupervisionOpen-work": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     listTasks: {
         parameters: {
             query?: {
@@ -8443,6 +8547,10 @@ export interface operations {
                 overdue?: "true" | "false";
                 /** @description only tasks the caller has claimed */
                 mine?: "true" | "false";
+                /** @description only tasks due at or after this moment (ISO 8601 with offset) */
+                dueAfter?: string;
+                /** @description only tasks due before this moment (a bucket of GET /supervision/open-work: its dueAfter and dueBefore) */
+                dueBefore?: string;
                 /** @description page size */
                 limit?: number;
                 /** @description the `next` of the previous page */
