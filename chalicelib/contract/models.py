@@ -925,6 +925,40 @@ class Stats(Response):
     to: Annotated[str, Meta(examples=["2026-11"])]
 
 
+Measure = Annotated[Literal["concluded", "onTime", "late", "online", "overdue"], Meta(
+    description="concluded: every case concluded that month; onTime, late: those within "
+                "or past the promised time; online: fully online (全程网办); overdue: "
+                "cases found past their promised deadline that month")]
+
+
+class CountedCase(Response):
+    caseNo: CaseNo
+    itemCode: str
+    itemName: str
+    dept: Annotated[str, Meta(description="the department it is counted for (its item's "
+                                          "implementing department)")]
+    channel: Channel
+    at: Annotated[Timestamp, Meta(description="when it counted: concluded, or found "
+                                              "overdue")]
+    outcome: Annotated[Literal["approved", "approved_pending_materials", "denied"] | None,
+                       Meta(description="how it concluded (null: an overdue entry)")] = None
+    concludedAt: Timestamp | None = None
+    onTime: Annotated[bool | None, Meta(description="concluded within the promised "
+                                                    "time")] = None
+    workingDays: Annotated[float | None, Meta(description="working days taken, pauses "
+                                                          "left out, to two decimals")] = None
+    online: Annotated[bool | None, Meta(description="fully online (全程网办)")] = None
+
+
+class CountedCases(Response):
+    month: Annotated[str, Meta(examples=["2026-11"])]
+    dimension: Annotated[str, Meta(description="dept#<code> | item#<code>",
+                                   examples=["dept#SCJG"])]
+    measure: Measure
+    cases: list[CountedCase]
+    next: Cursor
+
+
 # -- licenses ------------------------------------------------------------------------------
 
 class Signature(Struct, omit_defaults=True):

@@ -1161,6 +1161,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/stats/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the cases behind a month's figure of a department or an item (concluded, on time, late, fully online, overdue), in time order */
+        get: operations["listCountedCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightStatsCases"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/stats/{month}/export.jsonl": {
         parameters: {
             query?: never;
@@ -2404,6 +2422,62 @@ export interface components {
              */
             decision: "rejected" | "upheld";
             opinion: string;
+        };
+        /** CountedCases */
+        CountedCases: {
+            /** @example 2026-11 */
+            month: string;
+            /**
+             * @description dept#<code> | item#<code>
+             * @example dept#SCJG
+             */
+            dimension: string;
+            /**
+             * @description concluded: every case concluded that month; onTime, late: those within or past the promised time; online: fully online (全程网办); overdue: cases found past their promised deadline that month
+             * @enum {unknown}
+             */
+            measure: "concluded" | "late" | "onTime" | "online" | "overdue";
+            cases: components["schemas"]["CountedCase"][];
+            /** @description opaque; pass as ?cursor= for the next page; null on the last page */
+            next: string | null;
+        };
+        /** CountedCase */
+        CountedCase: {
+            /** @example 4403002026112500000019 */
+            caseNo: string;
+            itemCode: string;
+            itemName: string;
+            /** @description the department it is counted for (its item's implementing department) */
+            dept: string;
+            /** @enum {unknown} */
+            channel: "api" | "counter" | "miniprogram" | "web";
+            /**
+             * @description when it counted: concluded, or found overdue
+             * @example 2026-11-25T09:41:54.673848+00:00
+             */
+            at: string;
+            /**
+             * @description how it concluded (null: an overdue entry)
+             * @default null
+             */
+            outcome?: ("approved" | "approved_pending_materials" | "denied") | null;
+            /** @default null */
+            concludedAt?: string | null;
+            /**
+             * @description concluded within the promised time
+             * @default null
+             */
+            onTime?: boolean | null;
+            /**
+             * @description working days taken, pauses left out, to two decimals
+             * @default null
+             */
+            workingDays?: number | null;
+            /**
+             * @description fully online (全程网办)
+             * @default null
+             */
+            online?: boolean | null;
         };
         /** Decided */
         Decided: {
@@ -7940,6 +8014,69 @@ export interface operations {
         };
     };
     preflightStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listCountedCases: {
+        parameters: {
+            query: {
+                /** @description the month */
+                month: string;
+                /** @description a department (its own staff: theirs only, the default) */
+                dept?: string;
+                /** @description an item (implementation code); one of dept or item */
+                item?: string;
+                /** @description which figure's cases */
+                measure?: "concluded" | "onTime" | "late" | "online" | "overdue";
+                /** @description page size */
+                limit?: number;
+                /** @description the `next` of the previous page */
+                cursor?: string;
+            };
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountedCases"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
+            500: components["responses"]["E500"];
+        };
+    };
+    preflightStatsCases: {
         parameters: {
             query?: never;
             header?: never;
