@@ -23,6 +23,7 @@ from tests.e2e.local_stack import ROOT
 FOOD = "00020101200044030000000011440300007542808J01"  # 食品经营许可（新办）
 COMPANY = {"type": "legal", "name": "深圳小吃有限公司", "idNumber": "91440300MA5FXK7Q3T"}
 LEVELS = {"warning": "预警", "yellow": "黄牌", "red": "红牌"}
+BAR_COLOURS = {"warning": "#0052d9", "yellow": "#c98a00", "red": "#d54941"}  # the chart's
 
 
 def _operator(stack, *args: str) -> dict:
@@ -88,6 +89,30 @@ def test_the_card_of_an_overdue_case_drills_down_to_the_case(stack, api, desktop
     check_axe(desktop, "staff-dashboard")
     shoot(desktop, "staff-dashboard")
 
+    # Overdue now: SCJG's review task, past its deadline; its table drills down to the task.
+    overdue = desktop.get_by_role("region", name="当前逾期与今日到期（按部门）")
+    expect(overdue.get_by_role("img", name=re.compile(f"{carded['scjg']}：已超期1"))).to_be_visible()
+    expect(desktop.get_by_role("region", name="在办件剩余办理时间（按部门）").get_by_role(
+        "img", name=re.compile(f"{carded['scjg']}：已超期1"))).to_be_visible()
+    overdue.get_by_text("查看数据表").click()
+    overdue.get_by_role("link", name=f"查看{carded['scjg']}已超期的任务（1件）").click()
+    expect(desktop.get_by_role("heading", level=1)).to_have_text(f"{carded['scjg']}：已超期")
+    task = desktop.get_by_role("row").filter(has=desktop.get_by_role("link", name=carded["caseNo"]))
+    expect(task).to_contain_text("审查 1")
+    expect(task).to_contain_text("已逾期")
+    check_axe(desktop, "staff-dashboard-tasks")
+    shoot(desktop, "staff-dashboard-tasks")
+    desktop.get_by_role("link", name="返回监察看板").click()
+    section = desktop.get_by_role("region", name="预警与亮牌（按等级和部门）")
+
+    # A click on the bar opens the same drill-down as the table's link.
+    section.locator(f"svg path[fill='{BAR_COLOURS[level]}']").first.click()
+    desktop.wait_for_url(re.compile(r"/staff/dashboard/cards\?"))
+    expect(desktop.get_by_role("heading", level=1)).to_have_text(
+        f"{carded['scjg']}的{LEVELS[level]}")
+    desktop.go_back()
+    section = desktop.get_by_role("region", name="预警与亮牌（按等级和部门）")
+
     # The keyboard's way into the drill-down: the data table, a link per department and level.
     section.get_by_text("查看数据表").click()
     table = section.get_by_role("table", name="预警与亮牌（按等级和部门）")
@@ -148,7 +173,37 @@ def test_a_bad_rating_shows_in_the_distribution_and_drills_down_to_it(stack, api
     expect(row).to_contain_text("待回访")
     check_axe(desktop, "staff-dashboard-ratings")
     shoot(desktop, "staff-dashboard-ratings")
+
+    # The case concluded late: the on-time rate of SCJG's month drills down to it.
+    desktop.get_by_role("link", name="返回监察看板").click()
+    desktop.get_by_label("截止月份").fill(month)
+    desktop.get_by_role("button", name="查询").click()
+    on_time = desktop.get_by_role("region", name="按期办结率（按部门和月份）")
+    expect(on_time.get_by_role("img", name=re.compile(f"{carded['scjg']} .*0%"))).to_be_visible()
+    on_time.get_by_text("查看数据表").click()
+    concluded = api.call("GET", f"/stats?from={month}&to={month}&dept=SCJG",
+                         token=api.token("supervisor"))[1]["total"]["concluded"]
+    on_time.get_by_role("link", name=f"查看{carded['scjg']} {month} 办结的办件（{concluded}件）").click()
+    expect(desktop.get_by_role("heading", level=1)).to_have_text(
+        f"{carded['scjg']} {month} 办结的办件")
+    row = desktop.get_by_role("row").filter(has=desktop.get_by_role("link", name=case_no))
+    expect(row.get_by_role("cell")).to_have_text(
+        ["食品经营许可（新办）", carded["scjg"], "网上办事大厅", re.compile(r"\d{4}-"), "准予许可",
+         re.compile(r"^\d+(\.\d+)?$"), "否", "是"])
+    check_axe(desktop, "staff-dashboard-counted")
+    shoot(desktop, "staff-dashboard-counted")
     assert not desktop.page_errors
+
+
+def test_the_supervision_records_chain_status(stack, desktop):
+    open_workbench(desktop, stack, "supervisor", "dashboard")
+    desktop.get_by_role("link", name="监察记录校验").click()
+    expect(desktop.get_by_role("heading", level=1, name="监察记录校验")).to_be_visible()
+    verdict = desktop.get_by_role("region", name=re.compile("至"))
+    expect(verdict).to_contain_text("完整")
+    expect(desktop.get_by_label("起始日期")).not_to_have_value("")
+    check_axe(desktop, "staff-dashboard-record")
+    shoot(desktop, "staff-dashboard-record")
 
 
 def test_the_months_figures_and_the_csv_export(stack, api, desktop, carded, tmp_path):
@@ -158,8 +213,13 @@ def test_the_months_figures_and_the_csv_export(stack, api, desktop, carded, tmp_
                        token=supervisor)[1]["total"]
     assert figures["received"] >= 1, figures
 
+    scripts: list[str] = []
+    desktop.on("request", lambda request: scripts.append(request.url)
+               if request.resource_type == "script" else None)
     open_workbench(desktop, stack, "supervisor", "statistics")
     expect(desktop.get_by_role("heading", level=1, name="统计报表")).to_be_visible()
+    # The dashboard's chunk (ECharts) is not loaded by the statistics page.
+    assert scripts and not any("/DashboardPage-" in url for url in scripts), scripts
     desktop.get_by_label("起始月份").fill(month)
     desktop.get_by_label("截止月份").fill(month)
     desktop.get_by_label("统计对象").select_option(label="按部门")

@@ -10,4 +10,10 @@ export default [
     meta: { title: "dashboard.ratingsDrillTitle", can: "supervise" } },
   { path: "/dashboard/cases/:caseNo", name: "dashboard-case", component: () => import("./CaseView.vue"),
     meta: { title: "dashboard.caseTitle", can: "supervise" }, props: true },
+  { path: "/dashboard/tasks", name: "dashboard-tasks", component: () => import("./TasksDrill.vue"),
+    meta: { title: "dashboard.tasksDrillTitle", can: "supervise" } },
+  { path: "/dashboard/counted", name: "dashboard-counted", component: () => import("./CountedDrill.vue"),
+    meta: { title: "dashboard.countedTitle", can: "supervise" } },
+  { path: "/dashboard/record", name: "dashboard-record", component: () => import("./RecordStatus.vue"),
+    meta: { title: "dashboard.recordTitle", can: "supervise" } },
 ] satisfies RouteRecordRaw[];

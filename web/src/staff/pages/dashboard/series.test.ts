@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  cardsByLevelAndDept, monthsBefore, monthsBetween, onTimeByDept, percent, ratingDistribution,
+  bucketQuery, cardsByLevelAndDept, monthsBefore, openWorkByDaysLeft, overdueNow, type OpenWork, monthsBetween, onTimeByDept, percent, ratingDistribution,
   ratingsBehind, shareTrend, thisMonth, workingDaysPerItem, type Card, type Rating, type Stats,
 } from "./series";
 
@@ -112,5 +112,44 @@ describe("working days per item", () => {
       { item: { code: "C", name: "丙" }, stats: stats([], { concluded: 5, averageWorkingDays: 3.25, p90WorkingDays: 4.1 }) },
     ]);
     expect(rows.map((r) => [r.item.code, r.average, r.p90, r.concluded])).toEqual([["C", 3.25, 4.1, 5], ["A", 1.5, 2, 2]]);
+  });
+});
+
+describe("open work by working days left", () => {
+  function work(dept: string, counts: Record<string, number>, paused = 0): OpenWork {
+    const keys = ["overdue", "0", "1", "2", "3-5", "6-10", "11+"] as const;
+    const buckets = keys.map((key, i) => ({
+      key, label: `L${key}`, count: counts[key] ?? 0,
+      dueAfter: key === "overdue" ? null : `2026-12-0${i}T00:00:00Z`,
+      dueBefore: key === "11+" ? null : `2026-12-0${i + 1}T00:00:00Z` }));
+    const open = buckets.reduce((sum, b) => sum + b.count, 0);
+    return { dept, asOf: "2026-12-01T02:00:00Z", open, overdue: counts.overdue ?? 0,
+             dueToday: counts["0"] ?? 0, paused, buckets };
+  }
+  const works = [
+    { dept: { code: "SCJG", name: "市场监管局" }, work: work("SCJG", { overdue: 2, "1": 1, "11+": 3 }) },
+    { dept: { code: "WSJK", name: "卫健委" }, work: work("WSJK", {}, 4) },
+    { dept: { code: "XFJY", name: "消防" }, work: work("XFJY", { "0": 1 }) },
+  ];
+
+  it("stacks each department's open tasks by the API's buckets, in its order", () => {
+    const grouped = openWorkByDaysLeft(works);
+    expect(grouped.categories.map((c) => c.code)).toEqual(["SCJG", "XFJY"]);  // WSJK: nothing open
+    expect(grouped.series.map((s) => s.key)).toEqual(["overdue", "0", "1", "2", "3-5", "6-10", "11+"]);
+    expect(grouped.series.map((s) => s.data)).toEqual([[2, 0], [0, 1], [1, 0], [0, 0], [0, 0], [0, 0], [3, 0]]);
+    expect(grouped.series[0]!.name).toBe("Loverdue");
+  });
+
+  it("shows overdue now and due today, departments with neither left out", () => {
+    const grouped = overdueNow(works, { overdue: "已超期", today: "今日到期" });
+    expect(grouped.categories.map((c) => c.code)).toEqual(["SCJG", "XFJY"]);
+    expect(grouped.series).toEqual([
+      { name: "已超期", key: "overdue", data: [2, 0] }, { name: "今日到期", key: "0", data: [0, 1] }]);
+  });
+
+  it("lists a bucket's tasks by its own bounds, an open bound left out", () => {
+    const [overdue, , , , , , last] = works[0]!.work.buckets;
+    expect(bucketQuery("SCJG", overdue!)).toEqual({ dept: "SCJG", bucket: "overdue", dueBefore: "2026-12-01T00:00:00Z" });
+    expect(bucketQuery("SCJG", last!)).toEqual({ dept: "SCJG", bucket: "11+", dueAfter: "2026-12-06T00:00:00Z" });
   });
 });

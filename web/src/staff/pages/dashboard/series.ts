@@ -161,3 +161,41 @@ export function ratingsBehind(ratings: Rating[], filter: RatingFilter): Rating[]
       && (!filter.rectification || !!r.rectification))
     .sort((a, b) => b.at.localeCompare(a.at));
 }
+
+export type OpenWork = Schemas["OpenWork"];
+export type Bucket = OpenWork["buckets"][number];
+
+/** Open tasks by department (axis) and working days left (stack: the API's buckets, overdue
+ * first), departments without open tasks left out. */
+export function openWorkByDaysLeft(works: { dept: Named; work: OpenWork }[]): Grouped & { buckets: Bucket[][] } {
+  const shown = works.filter(({ work }) => work.open > 0);
+  const keys = shown[0]?.work.buckets ?? works[0]?.work.buckets ?? [];
+  return {
+    categories: shown.map(({ dept }) => dept),
+    series: keys.map((bucket) => ({
+      name: bucket.label, key: bucket.key,
+      data: shown.map(({ work }) => work.buckets.find((b) => b.key === bucket.key)?.count ?? 0),
+    })),
+    buckets: shown.map(({ work }) => work.buckets),
+  };
+}
+
+/** Overdue now and due later today, by department: those with either. */
+export function overdueNow(works: { dept: Named; work: OpenWork }[],
+                           names: { overdue: string; today: string }): Grouped & { buckets: Bucket[][] } {
+  const shown = works.filter(({ work }) => work.overdue > 0 || work.dueToday > 0);
+  return {
+    categories: shown.map(({ dept }) => dept),
+    series: [{ name: names.overdue, key: "overdue", data: shown.map(({ work }) => work.overdue) },
+             { name: names.today, key: "0", data: shown.map(({ work }) => work.dueToday) }],
+    buckets: shown.map(({ work }) => work.buckets),
+  };
+}
+
+/** The GET /tasks filter of the tasks behind a bucket: open ones due within its bounds (a
+ * null bound left out). */
+export function bucketQuery(dept: string, bucket: Bucket): Record<string, string> {
+  return { dept, bucket: bucket.key,
+           ...(bucket.dueAfter ? { dueAfter: bucket.dueAfter } : {}),
+           ...(bucket.dueBefore ? { dueBefore: bucket.dueBefore } : {}) };
+}

@@ -1,8 +1,8 @@
 // What the dashboard reads from the API: the departments and items to name things by, and
 // every page of a department's cards or ratings (the API lists a department at a time; a
 // supervisor names it). Read once per visit of the dashboard, not per chart.
-import { api, unwrap } from "../../../lib/api";
-import type { Card, Named, Rating, Stats } from "./series";
+import { api, unwrap, type Schemas } from "../../../lib/api";
+import type { Card, Named, OpenWork, Rating, Stats } from "./series";
 
 /** Pages read at most per department and list: the dashboard is an overview, the drill-down
  * pages the lists in full. */
@@ -75,4 +75,27 @@ export type StatsQuery = { from: string; to: string; dept?: string; item?: strin
 
 export function statsOf(query: StatsQuery): Promise<Stats> {
   return unwrap(api().GET("/stats", { params: { query } }));
+}
+
+/** A department's open tasks by working days left (GET /supervision/open-work). */
+export function openWorkOf(dept: string): Promise<OpenWork> {
+  return unwrap(api().GET("/supervision/open-work", { params: { query: { dept } } }));
+}
+
+export type CountedCase = Schemas["CountedCase"];
+export type Measure = NonNullable<Schemas["CountedCases"]["measure"]>;
+
+/** The cases behind a month's figure of a department or an item (GET /stats/cases), every
+ * page (up to MAX_PAGES). */
+export async function countedCasesOf(query: { month: string; measure: Measure; dept?: string; item?: string }): Promise<CountedCase[]> {
+  const found: CountedCase[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const answer = await unwrap(api().GET("/stats/cases",
+                                          { params: { query: { ...query, limit: 100, ...(cursor ? { cursor } : {}) } } }));
+    found.push(...answer.cases);
+    if (!answer.next) break;
+    cursor = answer.next;
+  }
+  return found;
 }
