@@ -26,17 +26,17 @@ LEVELS = {"warning": "预警", "yellow": "黄牌", "red": "红牌"}
 BAR_COLOURS = {"warning": "#0052d9", "yellow": "#c98a00", "red": "#d54941"}  # the chart's
 
 
-def _operator(stack, *args: str) -> dict:
-    """`make clock ARGS=…` or `make sweep` against this module's stack: the module run with
-    the environment the stack wrote (its own directory), as the reader's command runs; the
-    JSON line it prints."""
+def _operator(stack, *args: str, answer: bool = True) -> dict:
+    """`make clock ARGS=…`, `make sweep` (or the tamper command) against this module's
+    stack: the module run with the environment the stack wrote (its own directory), as the
+    reader's command runs; the JSON line it prints."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("AWS_", "OW_", "MAKE")) and k != "MFLAGS"}
     env["OW_LOCAL_DIR"] = str(stack.local_dir)
     done = subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1]) if answer else {}
 
 
 @pytest.fixture(scope="module")
@@ -195,7 +195,9 @@ def test_a_bad_rating_shows_in_the_distribution_and_drills_down_to_it(stack, api
     assert not desktop.page_errors
 
 
-def test_the_supervision_records_chain_status(stack, desktop):
+def test_the_supervision_records_chain_status(stack, desktop, carded):
+    """The record holds; an entry of today's chain changed in the table (the local tamper
+    command, as `make verify-audit`'s walk-through does) is named at its place."""
     open_workbench(desktop, stack, "supervisor", "dashboard")
     desktop.get_by_role("link", name="监察记录校验").click()
     expect(desktop.get_by_role("heading", level=1, name="监察记录校验")).to_be_visible()
@@ -204,6 +206,13 @@ def test_the_supervision_records_chain_status(stack, desktop):
     expect(desktop.get_by_label("起始日期")).not_to_have_value("")
     check_axe(desktop, "staff-dashboard-record")
     shoot(desktop, "staff-dashboard-record")
+
+    _operator(stack, "infra.local.tamper", answer=False)
+    desktop.get_by_role("button", name="校验").click()
+    expect(verdict).to_contain_text("已被篡改或缺失")
+    expect(desktop.get_by_role("table", name="逐日链条").get_by_role("row").filter(
+        has_text="第 1 条不符")).to_have_count(1)
+    shoot(desktop, "staff-dashboard-record-broken")
 
 
 def test_the_months_figures_and_the_csv_export(stack, api, desktop, carded, tmp_path):
