@@ -273,3 +273,19 @@ def test_an_evaluator_reads_the_statistics_but_not_the_dashboard(stack, desktop)
     expect(desktop.get_by_role("button", name="导出 CSV")).to_be_visible()
     desktop.goto(f"{stack.workbench}dashboard")
     expect(desktop.get_by_role("heading", level=1, name="无权访问此页面")).to_be_visible()
+
+
+@pytest.mark.parametrize("path, heading", [("dashboard", "监察看板"), ("statistics", "统计报表")])
+def test_nothing_breaks_on_a_phone(stack, phone, path, heading):
+    """Desktop first, but at 360 px the page still fits its width (wide tables scroll in
+    their own box) and passes axe."""
+    open_workbench(phone, stack, "supervisor", path)
+    expect(phone.get_by_role("heading", level=1, name=heading)).to_be_visible()
+    expect(phone.get_by_role("button", name="查询")).to_be_enabled()
+    phone.wait_for_load_state("networkidle")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    for summary in phone.get_by_text("查看数据表").all():
+        summary.click()  # the data tables open: still within the width
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    check_axe(phone, f"staff-{path}-phone")
+    shoot(phone, f"staff-{path}-phone")

@@ -12,6 +12,7 @@ export default {
   none: "无",
   nothing: "暂无数据",
   dataTable: "查看数据表",
+  dataTableOf: "{title}数据表",
   back: "返回监察看板",
   more: "加载更多",
   month: "月份",
