@@ -192,6 +192,27 @@ def test_a_bad_rating_shows_in_the_distribution_and_drills_down_to_it(stack, api
          re.compile(r"^\d+(\.\d+)?$"), "否", "是"])
     check_axe(desktop, "staff-dashboard-counted")
     shoot(desktop, "staff-dashboard-counted")
+
+    # Working days per item: the food licence's average and P90 as GET /stats?item= has
+    # them, drilling down to its concluded cases; the fully-online share to the month's.
+    desktop.go_back()
+    item = api.call("GET", f"/stats?from={month}&to={month}&item={FOOD}",
+                    token=api.token("supervisor"))[1]["total"]
+    items = desktop.get_by_role("region", name="各事项办理用时（工作日）")
+    expect(items.get_by_role("img", name=re.compile(
+        f"食品经营许可（新办） 平均用时{item['averageWorkingDays']:g} "
+        f"P90 用时{item['p90WorkingDays']:g}"))).to_be_visible()
+    items.get_by_text("查看数据表").click()
+    items.get_by_role("link", name=f"查看食品经营许可（新办）办结的办件（{item['concluded']}件）").click()
+    expect(desktop.get_by_role("heading", level=1)).to_contain_text("食品经营许可（新办）")
+    expect(desktop.get_by_role("link", name=case_no)).to_be_visible()
+    desktop.go_back()
+    online = desktop.get_by_role("region", name="全程网办占比")
+    online.get_by_text("查看数据表").click()
+    online.get_by_role("row").filter(
+        has=desktop.get_by_role("rowheader", name=month)).get_by_role("link").click()
+    expect(desktop.get_by_role("heading", level=1)).to_have_text(f"全部部门 {month} 全程网办的办件")
+    expect(desktop.get_by_role("link", name=case_no)).to_be_visible()
     assert not desktop.page_errors
 
 
