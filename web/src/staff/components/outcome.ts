@@ -1,6 +1,6 @@
 // What a page says after a step: that it was done (a polite status), or — on a 409 — what
 // happened instead, in the API's Chinese words, with the view reloaded to show it.
-import { ref } from "vue";
+import { nextTick, ref } from "vue";
 import { useI18n } from "vue-i18n";
 import type { ApiError } from "../../lib/api";
 
@@ -27,4 +27,10 @@ export function useOutcome(reload: () => Promise<unknown> | void) {
   }
 
   return { done, conflict, succeeded, conflicted, clear };
+}
+
+/** Focus an element once the page has drawn it (an opened panel's heading: a keyboard or
+ * screen reader user goes on from there). */
+export function focusSoon(id: string): void {
+  void nextTick(() => document.getElementById(id)?.focus());
 }

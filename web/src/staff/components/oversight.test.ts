@@ -106,7 +106,7 @@ describe("lists across pages and departments", () => {
     const found = await acrossDepartments(["A", "B"], async (dept, cursor) => {
       asked.push(`${dept}:${cursor ?? ""}`);
       const index = cursor ? Number(cursor.slice(1)) - 1 : 0;
-      return pages[dept][index];
+      return pages[dept]![index]!;
     });
     expect(found).toEqual([1, 2, 3, 4]);
     expect(asked).toEqual(["A:", "B:", "A:a2", "A:a3"]);
