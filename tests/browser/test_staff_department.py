@@ -4,10 +4,11 @@ the sweep run, as `make clock` / `make sweep` do — and is carded yellow; the l
 (scjg_lead) acknowledges the card and appeals it with a reason (a failed submit keeps the
 reason; a card acknowledged meanwhile is said so, the view reloaded); the supervisor
 upholds the appeal in /supervision; the lead sees the card withdrawn. Then a bad rating's
-rectification (call back, rectify) and the supervisor's re-review decision; a contest of a
-stage rating and its decision; a license suspended and resumed with reasons; a case
-revoked by the supervisor; and each area refused to a role without it. axe on every page
-at 1280 px, each kept as a screenshot."""
+rectification (call back, rectify) and the supervisor's re-review decision; a call back
+raced by a colleague (said so, reloaded), a contest of a stage rating and its decision; a
+license suspended, resumed and reissued with reasons; a case revoked by the supervisor;
+each area refused to a role without it; the cards at 360 px. axe on every page, each kept
+as a screenshot."""
 import os
 import re
 import subprocess
@@ -288,6 +289,20 @@ def test_the_lead_contests_an_abusive_rating_and_the_supervisor_rejects_it(
     row = lead.get_by_role("table", name="本部门收到的评价").get_by_role("row").filter(
         has_text="审查人员态度恶劣")
     row.get_by_role("button", name=f"处理 评价 {case_no}").click()
+    # A colleague called the rater back meanwhile: the lead's call back is refused, said so,
+    # and the rating reloaded — now to be rectified, and still contestable.
+    callback = lead.get_by_role("group", name="核实回访")
+    callback.get_by_label("情况不属实").check()
+    callback.get_by_label("回访记录").fill("评价人拒绝沟通")
+    status, body = api.call("POST", f"/ratings/{rated['stage']}/callback",
+                            {"verified": False, "note": "同事已回访"}, token=api.token("scjg2"))
+    assert status == 200, body
+    callback.get_by_role("button", name="提交回访结果").click()
+    expect(lead.get_by_role("alert").filter(has_text="整改当前状态不允许此操作")).to_contain_text(
+        "页面已重新加载")
+    expect(lead.get_by_text("同事已回访")).to_be_visible()
+    expect(lead.get_by_role("group", name="核实回访")).to_have_count(0)
+    expect(lead.get_by_role("group", name="整改答复")).to_be_visible()
     contest = lead.get_by_role("group", name="恶意差评申辩")
     contest.get_by_label("申辩理由").fill("评价内容与事实不符，审查全程录音")
     contest.get_by_label("证据").fill("录音 SCJG-20261204-01\n窗口监控记录")
@@ -312,7 +327,7 @@ def test_the_lead_contests_an_abusive_rating_and_the_supervisor_rejects_it(
         expect(sup.get_by_role("status")).to_contain_text("已完成：申辩裁决")
     finally:
         context.close()
-    assert _rating(api, rated["stage"])["rectification"]["state"] == "open"
+    assert _rating(api, rated["stage"])["rectification"]["state"] == "called_back"
 
 
 def test_the_lead_suspends_and_resumes_a_license_of_the_department(stack, api, desktop,
@@ -345,6 +360,18 @@ def test_the_lead_suspends_and_resumes_a_license_of_the_department(stack, api, d
     expect(panel.get_by_text("有效", exact=True)).to_be_visible()
     status = api.call("GET", f"/licenses/{business_license}/status")[1]
     assert (status["status"], status["statusReason"]) == ("valid", "核查无误，恢复使用")
+
+    # Reissued under the company's new name: the old version superseded, nothing more to do.
+    reissue = panel.get_by_role("group", name="换发新版本")
+    reissue.get_by_label("新的持证主体名称（选填）").fill("深圳小吃餐饮有限公司")
+    reissue.get_by_label("理由").fill("企业名称变更")
+    _submit_confirmed(lead, "换发新版本", "换发新版本")
+    expect(lead.get_by_role("status")).to_contain_text("已完成：换发新版本")
+    expect(panel.get_by_text("已被新版本替代", exact=True)).to_be_visible()
+    expect(panel.get_by_text("当前状态下没有您可以办理的操作。")).to_be_visible()
+    status = api.call("GET", f"/licenses/{business_license}/status")[1]
+    assert status["status"] == "superseded" and status["supersededBy"]
+    expect(panel.get_by_text(status["supersededBy"])).to_be_visible()
 
 
 def test_the_supervisor_revokes_a_case_after_confirming(stack, api, desktop):
