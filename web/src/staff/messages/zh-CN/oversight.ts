@@ -36,6 +36,9 @@ export default {
   appealOutcome: "裁决",
   opinion: "意见",
   ratingLevel: "评价等级",
+  ratingScope: "评价对象",
+  ratingScopes: { case: "办件整体", acceptance: "受理", stage: "审查环节" },
+  ratedAt: "评价时间",
   comment: "评价内容",
   rectState: {
     open: "待回访", called_back: "已回访待整改", rectified: "已整改待确认",
