@@ -8213,6 +8213,8 @@ export interface operations {
                 state?: "issued" | "acknowledged" | "resolved" | "withdrawn";
                 /** @description only warnings, yellow or red cards */
                 level?: "warning" | "yellow" | "red";
+                /** @description only cards whose appeal waits for a supervisor (pending) or was upheld or rejected */
+                appeal?: "pending" | "upheld" | "rejected";
                 /** @description page size */
                 limit?: number;
                 /** @description the `next` of the previous page */
