@@ -228,4 +228,9 @@ def test_a_double_submit_or_a_retry_makes_one_case_and_a_repeat_names_it(stack, 
         second)
     check_axe(desktop, "staff-counter-duplicate")
     shoot(desktop, "staff-counter-duplicate")
+    # Desktop first, but nothing breaks on a phone: no sideways scrolling.
+    desktop.set_viewport_size({"width": 360, "height": 740})
+    expect(desktop.get_by_role("button", name="提交收件")).to_be_visible()
+    assert desktop.evaluate("document.documentElement.scrollWidth") <= 360
+    shoot(desktop, "staff-counter-duplicate-360")
     assert [c for c in _cases_of(api, "lisi", item) if c not in before] == made
