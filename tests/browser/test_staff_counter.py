@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, check_axe, open_workbench, shoot
+from tests.browser.conftest import DESKTOP, check_axe, open_workbench, shoot, sign_in
 
 ZHANG = "11010519491231002X"   # the demo applicant 张三
 LISI = "440305199003070014"    # the demo applicant 李四
@@ -93,6 +93,15 @@ def test_a_clerk_takes_in_a_walk_in_applicant_who_follows_the_case_in_the_portal
     expect(desktop.get_by_role("heading", name="收件回执")).to_be_visible()
     shoot(desktop, "staff-counter-receipt-print")
     desktop.emulate_media(media="screen")
+    # A reload of the tab still shows it; the same address elsewhere does not show the password.
+    desktop.reload()
+    expect(desktop.get_by_role("definition").nth(1)).to_have_text(password)
+    other = desktop.context.new_page()
+    other.goto(desktop.url)
+    sign_in(other, "clerk")
+    expect(other.get_by_role("status")).to_contain_text("查询密码只在收件时的浏览器标签页中显示")
+    assert password not in other.locator("main").inner_text()
+    other.close()
 
     # The case is the applicant's, came in at the counter, with the clerk's word on each
     # material; it waits in the clerk's acceptance inbox.
