@@ -235,9 +235,10 @@ class MaterialRef(Document):
         description="a signed license {license, signature} (another region's, 证照互认)")] \
         | None = None
     checkedAtCounter: Annotated[CounterCheck, Meta(
-        description="a clerk's application at the counter only: the material was handed "
-                    "over there, its original checked (original) or a paper copy kept "
-                    "(copy)")] | None = None
+        description="a clerk at the counter only (an application with channel counter, "
+                    "a supplement with X-Channel counter): the material was handed over "
+                    "there, its original checked (original) or a paper copy kept (copy)")] \
+        | None = None
 
 
 class MaterialUpload(Document):

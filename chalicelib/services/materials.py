@@ -290,8 +290,8 @@ def given_in_case(item: dict, refs: list[dict], holder_id: str, owner_key: str,
                   at_counter: bool = False) -> Given:
     """Check each named material against the item version and the applicant: an upload
     of theirs (stored, for this material, reusable here) or a license the version takes
-    in its place (services/licenses.py); in a clerk's application at the counter
-    (`at_counter`), also one the clerk checked there. `also`: names a reviewer asked for
+    in its place (services/licenses.py); from a clerk at the counter (`at_counter`),
+    also one the clerk checked there. `also`: names a reviewer asked for
     beyond the version's list (a supplement)."""
     from . import licenses
     given = Given()
@@ -311,8 +311,8 @@ def given_in_case(item: dict, refs: list[dict], holder_id: str, owner_key: str,
             # Only the clerk who took the paper at the counter can say so; the case keeps
             # its word (the clerk is the case's first actor), there is no file behind it.
             if not at_counter:
-                raise _not_accepted("only a clerk's application at the counter names a "
-                                    "material checked there", field=f"{at}.checkedAtCounter")
+                raise _not_accepted("only a clerk at the counter names a material "
+                                    "checked there", field=f"{at}.checkedAtCounter")
             entry = {"name": spec["name"], "checkedAtCounter": ref["checkedAtCounter"]}
         elif "materialId" in ref:
             entry, _ = uploaded(ref["materialId"], spec, owner_key, f"{at}.materialId")
