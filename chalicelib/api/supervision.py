@@ -27,6 +27,9 @@ department_route = functools.partial(http.route, roles=identity.DEPARTMENT_STAFF
                      "only cards in this state"),
                     ("level", {"type": "string", "enum": list(cards.LEVELS)}, False,
                      "only warnings, yellow or red cards"),
+                    ("appeal", {"type": "string", "enum": list(cards.APPEAL_STATES)}, False,
+                     "only cards whose appeal waits for a supervisor (pending) or was "
+                     "upheld or rejected"),
                     http.limit_query(50), http.CURSOR_QUERY))
 def list_cards():
     request = bp.current_request
@@ -34,6 +37,7 @@ def list_cards():
                                   item=http.query_param(request, "item"),
                                   state=http.query_param(request, "state"),
                                   level=http.query_param(request, "level"),
+                                  appeal=http.query_param(request, "appeal"),
                                   limit=http.int_param(request, "limit", 50, 1, 100),
                                   cursor=http.query_param(request, "cursor"))
 

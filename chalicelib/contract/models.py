@@ -377,8 +377,9 @@ class LicenseInCase(Response):
 
 
 class CaseMaterial(Response):
-    """A material of the case: an upload (materialId and the file's particulars) or a
-    license in its place (license)."""
+    """A material of the case: an upload (materialId and the file's particulars), a
+    license in its place (license), or one a clerk checked at the counter
+    (checkedAtCounter)."""
     name: Annotated[str, Meta(description="the item version's material",
                               examples=["经营场所平面图和设备布局图"])]
     materialId: documents.MaterialId | None = None
@@ -387,6 +388,9 @@ class CaseMaterial(Response):
     size: Annotated[int | None, Meta(description="bytes")] = None
     sha256: str | None = None
     license: LicenseInCase | None = None
+    checkedAtCounter: Annotated[documents.CounterCheck | None, Meta(
+        description="handed over at the counter: original checked, or a paper copy kept")] \
+        = None
 
 
 class Case(Response):
@@ -1336,8 +1340,9 @@ SCHEMA_RULES: dict[str, dict] = {
                                           "11440300MB2C92138W.4403002026112500000019.001.Z"},
             {"name": "经营场所平面图和设备布局图",
              "materialId": "M3f9c2a7d41b84e0c9a5e1d7b2c6f8a04"}]}]},
-    # services/materials.given_in_case: exactly one of the three names the material.
-    "MaterialRef": {"oneOf": [_given("materialId"), _given("licenseId"), _given("license")]},
+    # services/materials.given_in_case: exactly one of the four names the material.
+    "MaterialRef": {"oneOf": [_given("materialId"), _given("licenseId"), _given("license"),
+                              _given("checkedAtCounter")]},
     # services/tasks._parse_decision: refusing, not accepting, asking for a supplement and
     # denying need an opinion (not blank); materials and pendingMaterials go with their
     # decision only.

@@ -1724,7 +1724,8 @@ export interface components {
          * MaterialRef
          * @description One material of an application or supplement: an upload (materialId), or in its
          *         place a license the item version accepts (免提交): this region's by its identifier
-         *         (licenseId), any region's as signed (license).
+         *         (licenseId), any region's as signed (license); at the counter, the clerk's word that
+         *         it was checked there (checkedAtCounter).
          */
         MaterialRef: {
             /** @example 营业执照 */
@@ -1737,12 +1738,16 @@ export interface components {
             license?: {
                 [key: string]: unknown;
             } | null;
+            /** @default null */
+            checkedAtCounter?: ("copy" | "original") | null;
         } & ({
             materialId: unknown;
         } | {
             licenseId: unknown;
         } | {
             license: unknown;
+        } | {
+            checkedAtCounter: unknown;
         });
         /** Assignment */
         Assignment: {
@@ -2055,8 +2060,9 @@ export interface components {
         };
         /**
          * CaseMaterial
-         * @description A material of the case: an upload (materialId and the file's particulars) or a
-         *         license in its place (license).
+         * @description A material of the case: an upload (materialId and the file's particulars), a
+         *         license in its place (license), or one a clerk checked at the counter
+         *         (checkedAtCounter).
          */
         CaseMaterial: {
             /**
@@ -2082,6 +2088,11 @@ export interface components {
             sha256?: string | null;
             /** @default null */
             license?: components["schemas"]["LicenseInCase"] | null;
+            /**
+             * @description handed over at the counter: original checked, or a paper copy kept
+             * @default null
+             */
+            checkedAtCounter?: ("copy" | "original") | null;
         };
         /**
          * LicenseInCase
@@ -8213,6 +8224,8 @@ export interface operations {
                 state?: "issued" | "acknowledged" | "resolved" | "withdrawn";
                 /** @description only warnings, yellow or red cards */
                 level?: "warning" | "yellow" | "red";
+                /** @description only cards whose appeal waits for a supervisor (pending) or was upheld or rejected */
+                appeal?: "pending" | "upheld" | "rejected";
                 /** @description page size */
                 limit?: number;
                 /** @description the `next` of the previous page */
