@@ -24,7 +24,7 @@ describe("diffVersions compares two versions field by field", () => {
     next.promisedLimit.value = 3;
     next.channels = ["web"];
     next.formSchema.properties.photo = { title: "照片回执号", type: "string" };
-    delete next.formSchema.properties.phone;
+    delete (next.formSchema.properties as Record<string, unknown>).phone;
     expect(diffVersions(PUBLISHED, next)).toEqual([
       { path: "promisedLimit.value", kind: "changed", from: 5, to: 3 },
       { path: "channels", kind: "changed", from: ["web", "counter"], to: ["web"] },
