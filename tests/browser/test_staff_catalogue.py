@@ -12,12 +12,13 @@ from urllib.parse import quote
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import DESKTOP, check_axe, open_workbench, shoot, sign_in
+from tests.browser.conftest import DESKTOP, PHONE, check_axe, open_workbench, shoot, sign_in
 from tests.browser.test_portal_apply import step
 
 CARD = "社会保障卡申领"        # a natural person applies online (web)
 PROOF = "个人参保证明打印"     # for the two admins
 RESIDENCE = "居住证申领"       # a draft saved without a field title through the API
+INJURY = "工伤认定"            # a draft on a phone
 
 
 def code_of(api, name: str) -> str:
@@ -236,3 +237,22 @@ def test_a_reviewer_is_refused_the_catalogue(stack, desktop):
     assert not desktop.get_by_role("navigation", name="工作台导航").get_by_role(
         "link", name="事项管理").count()
     check_axe(desktop, "staff-catalogue-forbidden")
+
+
+def test_a_draft_is_usable_at_360_px(stack, api, phone):
+    """Desktop first, but nothing breaks on a phone: the editor, the preview under it."""
+    code = code_of(api, INJURY)
+    status, draft = api.call("POST", f"/admin/items/{code}/versions", {"reason": "手机上看"},
+                             token=api.token("admin"))
+    assert status == 201, draft
+    open_workbench(phone, stack, "admin", f"catalogue/items/{code}/versions/{draft['version']}")
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("草稿")
+    phone.get_by_role("button", name="添加字段").click()
+    new_field(phone, 4).get_by_label("标题（中文）").fill("联系电话")
+    preview = phone.get_by_role("region", name="申请人看到的申请表（预览）")
+    expect(preview.get_by_label(re.compile("^联系电话"))).to_be_visible()
+    phone.get_by_role("button", name="运行模拟").click()
+    expect(phone.get_by_role("table", name="模拟运行")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    check_axe(phone, "staff-catalogue-draft-phone")
+    shoot(phone, "staff-catalogue-draft-phone")

@@ -55,7 +55,10 @@ describe("labels in Chinese", () => {
     expect(labelOf("formSchema.required")).toBe("申请表 · 必填字段");
     expect(shown(undefined)).toBe("（无）");
     expect(shown(true)).toBe("是");
-    expect(shown(["web"])).toBe('["web"]');
+    expect(shown(["web", "counter"])).toBe("web、counter");
+    expect(shown({ title: "照片回执编号", type: "string", examples: ["SZ1"] }))
+      .toBe("标题：照片回执编号；类型：文本；示例：SZ1");
+    expect(shown([{ name: "制卡审核", days: 7 }])).toBe("（名称：制卡审核；时限（工作日）：7）");
   });
 });
 

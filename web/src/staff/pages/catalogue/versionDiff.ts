@@ -73,7 +73,8 @@ const PART: Record<string, string> = {
   acceptanceDept: "受理部门", acceptanceDays: "受理时限", stages: "审查环节",
   materialsToFollowDays: "容缺补交时限", title: "标题", description: "说明", examples: "示例",
   enum: "选项", type: "类型", required: "必填字段", format: "格式", minLength: "最少字数",
-  maxLength: "最多字数", pattern: "格式规则",
+  maxLength: "最多字数", pattern: "格式规则", name: "名称", days: "时限（工作日）",
+  departments: "部门", rule: "规则", lead: "牵头部门", dept: "部门",
 };
 
 /** A change's place in Chinese: 承诺办结时限 · 数值, 申请表 · 字段「经营地址」· 标题. */
@@ -113,13 +114,27 @@ export function titlesOf(...docs: unknown[]): Record<string, string> {
   return titles;
 }
 
-/** A value as an admin reads it in the list. */
+/** A value as an admin reads it in the list: words, not JSON — a list joined with 、, an
+ * object as its parts (标题：…；类型：…), a form field's type in Chinese. */
 export function shown(value: Json | undefined): string {
   if (value === undefined) return "（无）";
+  if (value === null) return "（空）";
   if (typeof value === "string") return value || "（空）";
   if (typeof value === "boolean") return value ? "是" : "否";
-  return JSON.stringify(value);
+  if (typeof value === "number") return String(value);
+  if (Array.isArray(value)) {
+    return value.length ? value.map((v) => (isObject(v) ? `（${shown(v)}）` : shown(v))).join("、") : "（空）";
+  }
+  const parts = Object.entries(value).map(([key, part]) => {
+    const text = key === "type" && typeof part === "string" ? TYPES[part] ?? part : shown(part);
+    return `${PART[key] ?? LABELS[key] ?? key}：${text}`;
+  });
+  return parts.join("；") || "（空）";
 }
+
+const TYPES: Record<string, string> = {
+  string: "文本", number: "数字", integer: "整数", boolean: "是/否", object: "对象", array: "列表",
+};
 
 function at(doc: { [key: string]: Json }, parts: string[], create: boolean): { [key: string]: Json } | null {
   let node = doc;
