@@ -19,6 +19,7 @@ CARD = "社会保障卡申领"        # a natural person applies online (web)
 PROOF = "个人参保证明打印"     # for the two admins
 RESIDENCE = "居住证申领"       # a draft saved without a field title through the API
 INJURY = "工伤认定"            # a draft on a phone
+SCHOOL = "民办学校设立审批"    # split in two
 
 
 def code_of(api, name: str) -> str:
@@ -256,3 +257,31 @@ def test_a_draft_is_usable_at_360_px(stack, api, phone):
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     check_axe(phone, "staff-catalogue-draft-phone")
     shoot(phone, "staff-catalogue-draft-phone")
+
+
+def test_a_split_item_links_its_new_drafts_and_they_open(stack, api, desktop):
+    code = code_of(api, SCHOOL)
+    status, split = api.call("POST", f"/admin/items/{code}/split", {
+        "reason": "按办学层次拆分",
+        "into": [{"sequence": "11", "name": "民办学校设立审批（幼儿园）"},
+                 {"sequence": "12", "name": "民办学校设立审批（中小学）"}]},
+        token=api.token("admin"))
+    assert status == 201, split
+    kindergarten = split["drafts"][0]["code"]
+    open_workbench(desktop, stack, "admin", f"catalogue/items/{code}")
+    lineage = desktop.get_by_role("region", name="沿革")
+    expect(lineage.get_by_role("listitem")).to_have_count(2)
+    expect(lineage.get_by_role("listitem").first).to_contain_text("拆分为")
+    expect(lineage).to_contain_text("按办学层次拆分")
+    history = desktop.get_by_role("table", name="变更记录")
+    expect(history.get_by_role("row", name=re.compile("拆分.*按办学层次拆分"))).to_be_visible()
+    lineage.get_by_role("link", name=kindergarten).click()
+    # a draft never published: its name from the draft, its draft to edit
+    expect(desktop.get_by_role("heading", level=1, name="民办学校设立审批（幼儿园）")).to_be_visible()
+    expect(desktop.get_by_text("当前状态：草稿")).to_be_visible()
+    expect(desktop.get_by_role("button", name="暂停事项")).to_have_count(0)
+    desktop.get_by_role("link", name=re.compile("编辑草稿")).click()
+    expect(desktop.get_by_role("heading", level=1)).to_contain_text("第 1 版")
+    expect(desktop.get_by_text("此事项还没有已发布的版本")).to_be_visible()
+    check_axe(desktop, "staff-catalogue-derived-draft")
+    shoot(desktop, "staff-catalogue-derived-draft")

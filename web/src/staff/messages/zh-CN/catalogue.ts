@@ -63,7 +63,7 @@ export default {
     resume: "恢复",
     cancel: "取消",
     split: "拆分",
-    merge: "合并",
+    merged: "合并",
   },
   lineage: "沿革",
   lineageNone: "此事项未经拆分或合并。",
