@@ -123,6 +123,9 @@ def test_the_admin_drafts_a_form_field_publishes_and_the_portal_asks_it(stack, a
     expect(page.get_by_role("status").filter(has_text="已发布第 2 版")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_contain_text("已发布")
     expect(page.get_by_text("此版本为已发布，不能修改")).to_be_visible()
+    expect(page.get_by_role("region", name="申请人看到的申请表（预览）").get_by_label(
+        re.compile(r"^照片回执编号"))).to_be_visible()
+    expect(page.get_by_role("textbox", name="标题（中文）")).to_have_count(0)
     check_axe(page, "staff-catalogue-published")
     shoot(page, "staff-catalogue-published")
 
@@ -148,7 +151,17 @@ def test_the_admin_drafts_a_form_field_publishes_and_the_portal_asks_it(stack, a
     # Suspend, then resume, each with a reason and a confirmation; the history says so.
     page.get_by_role("link", name="返回事项").click()
     expect(page.get_by_role("heading", level=1, name=CARD)).to_be_visible()
-    page.get_by_role("button", name="暂停事项").click()
+    suspend = page.get_by_role("button", name="暂停事项")
+    suspend.click()
+    dialog = page.get_by_role("dialog", name="暂停事项")
+    expect(dialog.get_by_label("原因")).to_be_focused()
+    dialog.get_by_role("button", name="暂停事项").click()               # no reason: asked for
+    expect(dialog.get_by_label("原因")).to_have_accessible_description("请填写原因")
+    page.keyboard.press("Escape")                                      # changed my mind
+    expect(dialog).to_be_hidden()
+    expect(suspend).to_be_focused()
+    expect(page.get_by_text("当前状态：已发布")).to_be_visible()
+    suspend.click()
     confirm(page, "暂停事项", "系统升级，暂停受理")
     expect(page.get_by_text("当前状态：已暂停")).to_be_visible()
     assert api.call("GET", f"/items/{code}")[1]["status"] == "suspended"

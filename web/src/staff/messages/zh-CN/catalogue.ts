@@ -142,6 +142,7 @@ export default {
   simChanges: "服务端比对：{n} 处差异",
   publish: "发布此版本",
   publishHint: "发布后新申请按此版本办理，现行版本被替代；已受理的办件不受影响。",
+  leaveUnsaved: "此草稿有未保存的修改，离开将丢失这些修改。确定离开吗？",
   publishUnsaved: "请先保存草稿再发布",
   published: "已发布第 {n} 版",
   readOnly: "此版本为{status}，不能修改；修改请起草新版本。",
