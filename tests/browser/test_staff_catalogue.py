@@ -126,6 +126,8 @@ def test_the_admin_drafts_a_form_field_publishes_and_the_portal_asks_it(stack, a
     expect(page.get_by_role("region", name="申请人看到的申请表（预览）").get_by_label(
         re.compile(r"^照片回执编号"))).to_be_visible()
     expect(page.get_by_role("textbox", name="标题（中文）")).to_have_count(0)
+    previous = page.get_by_role("table", name="与上一版本的差异")      # now against version 1
+    expect(previous.get_by_role("row", name=re.compile("字段「照片回执编号」.*新增"))).to_be_visible()
     check_axe(page, "staff-catalogue-published")
     shoot(page, "staff-catalogue-published")
 
