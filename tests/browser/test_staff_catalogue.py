@@ -60,7 +60,7 @@ def test_the_admin_drafts_a_form_field_publishes_and_the_portal_asks_it(stack, a
     # The item: published version 1, its history; a new draft with a reason.
     expect(page.get_by_role("heading", level=1, name=CARD)).to_be_visible()
     expect(page.get_by_text("当前状态：已发布")).to_be_visible()
-    versions = page.get_by_role("table", name="版本")
+    versions = page.get_by_role("table", name="版本", exact=True)
     expect(versions.get_by_role("row", name=re.compile("第 1 版.*已发布"))).to_be_visible()
     expect(page.get_by_role("table", name="变更记录").get_by_role("cell", name="导入")).to_be_visible()
     check_axe(page, "staff-catalogue-item")
@@ -253,6 +253,7 @@ def test_a_reviewer_is_refused_the_catalogue(stack, desktop):
     assert not desktop.get_by_role("navigation", name="工作台导航").get_by_role(
         "link", name="事项管理").count()
     check_axe(desktop, "staff-catalogue-forbidden")
+    shoot(desktop, "staff-catalogue-forbidden")
 
 
 def test_a_draft_is_usable_at_360_px(stack, api, phone):
@@ -272,6 +273,20 @@ def test_a_draft_is_usable_at_360_px(stack, api, phone):
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     check_axe(phone, "staff-catalogue-draft-phone")
     shoot(phone, "staff-catalogue-draft-phone")
+    # the field added is not saved: leaving asks first
+    asked: list[str] = []
+    phone.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    phone.get_by_role("link", name="返回事项").click()
+    expect(phone.get_by_role("table", name="版本", exact=True)).to_be_visible()
+    expect(phone.get_by_role("table", name="变更记录").get_by_role("row")).to_have_count(3)  # +header
+    assert asked and "未保存的修改" in asked[0]
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shoot(phone, "staff-catalogue-item-phone")
+    phone.get_by_role("link", name="返回事项列表").click()
+    expect(phone.get_by_role("table", name="事项列表").get_by_role("link").first).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    check_axe(phone, "staff-catalogue-list-phone")
+    shoot(phone, "staff-catalogue-list-phone")
 
 
 def test_a_split_item_links_its_new_drafts_and_they_open(stack, api, desktop):
