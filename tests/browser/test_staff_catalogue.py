@@ -92,6 +92,9 @@ def test_the_admin_drafts_a_form_field_publishes_and_the_portal_asks_it(stack, a
     expect(page.get_by_text("有未保存的修改")).to_be_visible()
     expect(page.get_by_role("button", name="发布此版本")).to_be_disabled()
     page.get_by_role("button", name="保存草稿").click()
+    expect(page.get_by_label("修改原因")).to_have_accessible_description("请填写原因")
+    page.get_by_label("修改原因").fill("增加照片回执编号，制卡审核延长两日")
+    page.get_by_role("button", name="保存草稿").click()
     # the API's rule (the stages within the promised limit) at the input it names
     expect(stage).to_have_attribute("aria-invalid", "true")
     expect(stage).to_have_accessible_description(re.compile("不符合规则"))
@@ -174,7 +177,9 @@ def test_the_admin_drafts_a_form_field_publishes_and_the_portal_asks_it(stack, a
     confirm(page, "恢复事项", "升级完成")
     expect(page.get_by_text("当前状态：已发布")).to_be_visible()
     history = page.get_by_role("table", name="变更记录")
-    for action, reason in (("起草新版本", "社保卡申领增加照片回执编号"), ("发布", "增加照片回执编号"),
+    for action, reason in (("起草新版本", "社保卡申领增加照片回执编号"),
+                           ("修改草稿", "增加照片回执编号，制卡审核延长两日"),
+                           ("发布", "增加照片回执编号"),
                            ("暂停", "系统升级，暂停受理"), ("恢复", "升级完成")):
         expect(history.get_by_role("row", name=re.compile(f"{action}.*{reason}"))).to_be_visible()
     assert api.call("GET", f"/items/{code}")[1]["status"] == "published"
@@ -195,10 +200,12 @@ def test_two_admins_edit_one_draft_and_the_second_keeps_both_changes(stack, api,
             expect(page.get_by_role("heading", level=1)).to_contain_text("草稿")
         # the first renames the form's field and saves
         new_field(first, 1).get_by_label("标题（中文）").fill("证明所属期间")
+        first.get_by_label("修改原因").fill("字段标题更准确")
         first.get_by_role("button", name="保存草稿").click()
         expect(first.get_by_role("status").filter(has_text="草稿已保存")).to_be_visible()
         # the second, holding the draft as it was, changes the item's name and saves: 412
         second.get_by_label("事项名称").fill(PROOF + "（自助）")
+        second.get_by_label("修改原因").fill("自助机办理")
         second.get_by_role("button", name="保存草稿").click()
         conflict = second.get_by_role("alert").filter(has_text="有人在您打开之后修改了此草稿")
         expect(conflict).to_be_visible()
