@@ -302,8 +302,17 @@ def test_a_reviewer_is_refused_the_catalogue(stack, desktop):
 
 
 def test_a_draft_is_usable_at_360_px(stack, api, phone):
-    """Desktop first, but nothing breaks on a phone: the editor, the preview under it."""
+    """Desktop first, but nothing breaks on a phone: the editor, the preview under it, the
+    simulation with an open case of the item."""
     code = code_of(api, INJURY)
+    lisi, clerk = api.token("lisi"), api.token("clerk")
+    status, case = api.call("POST", "/cases", {
+        "itemCode": code, "channel": "web",
+        "applicant": {"type": "natural", "name": "李四", "idNumber": "440305199003070014"},
+        "form": {"workerName": "李四", "accidentDate": "2026-11-02",
+                 "description": "在车间搬运货物时扭伤腰部"}}, token=lisi)
+    assert status == 201, case
+    api.task_of(case["caseNo"], "ZWFW", clerk)
     status, draft = api.call("POST", f"/admin/items/{code}/versions", {"reason": "手机上看"},
                              token=api.token("admin"))
     assert status == 201, draft
@@ -315,6 +324,9 @@ def test_a_draft_is_usable_at_360_px(stack, api, phone):
     expect(preview.get_by_label(re.compile("^联系电话"))).to_be_visible()
     phone.get_by_role("button", name="运行模拟").click()
     expect(phone.get_by_role("table", name="模拟运行")).to_be_visible()
+    # the open case's row scrolls inside its own region, not the page
+    expect(phone.get_by_role("table", name="最近到期的在办件").get_by_role(
+        "row", name=re.compile(case["caseNo"]))).to_be_attached()
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     check_axe(phone, "staff-catalogue-draft-phone")
     shoot(phone, "staff-catalogue-draft-phone")
