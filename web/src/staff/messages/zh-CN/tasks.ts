@@ -70,6 +70,7 @@ export default {
   purposeHint: "用途会记录并告知申请人。",
   purposeDefault: "受理审查",
   purposeRequired: "请填写查阅用途",
+  openFile: "打开",
   openLink: "打开文件（{name}）",
   licenseInPlace: "以电子证照代替：{name}（{identifier}）",
   verified: "已核验",
