@@ -40,6 +40,8 @@ export interface Allowed {
   act: boolean;
   claim: boolean;
   release: boolean;
+  /** hand it to a colleague: the department's lead */
+  assign: boolean;
   decide: boolean;
   startSpecial: boolean;
   endSpecial: boolean;
@@ -58,6 +60,7 @@ export function allowed(me: Pick<Schemas["Me"], "sub" | "role" | "departments" |
     act,
     claim: act && live && !task.claimedBy,
     release: act && live && !!task.claimedBy && (task.claimedBy === me.sub || leads),
+    assign: act && live && leads,
     decide: act && free && task.state === "open",
     startSpecial: act && free && task.kind === "review" && task.state === "open" && specialTypes > 0,
     endSpecial: act && free && task.kind === "review" && task.state === "special",

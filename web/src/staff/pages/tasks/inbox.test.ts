@@ -88,10 +88,11 @@ describe("the case file", () => {
   it("offers only what the role may do in the task's state", () => {
     const reviewer = { sub: "staff:a", role: "reviewer", departments: ["SCJG"], leads: [] };
     expect(allowed(reviewer, task(), 1)).toEqual({ act: true, claim: true, release: false,
-      decide: true, startSpecial: true, endSpecial: false });
+      assign: false, decide: true, startSpecial: true, endSpecial: false });
     expect(allowed(reviewer, task({ claimedBy: "staff:b" }), 1)).toMatchObject({ claim: false,
       release: false, decide: false, startSpecial: false });
-    expect(allowed({ ...reviewer, leads: ["SCJG"] }, task({ claimedBy: "staff:b" }), 1).release).toBe(true);
+    expect(allowed({ ...reviewer, leads: ["SCJG"] }, task({ claimedBy: "staff:b" }), 1)).toMatchObject({
+      release: true, assign: true, decide: false });
     expect(allowed(reviewer, task({ state: "special", claimedBy: "staff:a" }), 1)).toMatchObject({
       decide: false, endSpecial: true, release: true });
     expect(allowed(reviewer, task({ kind: "acceptance" }), 1).act).toBe(false);
