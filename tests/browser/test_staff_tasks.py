@@ -224,8 +224,18 @@ def test_a_claimed_task_is_seen_claimed_and_a_losing_decision_keeps_its_opinion(
     expect(actions.get_by_role("button", name="认领")).to_be_visible()
 
     # The inbox's poll (If-None-Match): 王审查 claims it again, and the inbox says so.
+    inbox_polls = []
+    page.on("response", lambda response: inbox_polls.append(
+        (response.status, response.request.headers.get("if-none-match")))
+        if re.search(r"/tasks(\?|$)", response.url) and response.request.method == "GET"
+        else None)
     page.get_by_role("link", name="返回待办任务").click()
     expect(row_of(page, case_no)).to_contain_text("未认领")
+    # Nothing changed: the next poll quotes the page's ETag and is answered 304.
+    with page.expect_response(lambda r: re.search(r"/tasks(\?|$)", r.url) and r.status == 304,
+                              timeout=POLLED_MS):
+        pass
+    assert inbox_polls[0] == (200, None) and inbox_polls[-1][1], inbox_polls
     assert api.call("POST", f"/tasks/{task['taskId']}/claim", token=scjg)[0] == 200
     expect(page.get_by_role("status").filter(
         has_text=f"任务 {case_no} 已被 staff:wang-scjg 认领")).to_be_visible(timeout=POLLED_MS)
