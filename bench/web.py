@@ -7,7 +7,10 @@
   guide, lookup, and signed in as the demo company: my cases, my licenses) at 360 px and
   1280 px;
 - Lighthouse (npm `lighthouse` from web/node_modules, mobile preset, Debian's Chromium)
-  performance and accessibility scores for home and guide.
+  performance and accessibility scores for home and guide;
+- the workbench's heaviest page, the supervision dashboard (监察看板: ECharts in its own
+  chunk), signed in as the supervisor at 1280 px: its gzip-compressed JavaScript against
+  its own budget of 350 KB (about 300 KB today, 184 KB of it the dashboard's chunk) (a desktop page on an office network, not the portal's phone).
 
 Each figure is printed with its target and a `pass` flag; nothing is asserted here.
 
@@ -24,7 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("OW_CHROMIUM", "/usr/bin/chromium")
 LIGHTHOUSE = ROOT / "web" / "node_modules" / "lighthouse" / "cli" / "index.js"
 JS_BUDGET_KB = 200
-TARGETS = {"javascript_gzip_kb": f"<= {JS_BUDGET_KB}", "lighthouse_performance": ">= 90",
+DASHBOARD_JS_BUDGET_KB = 350
+TARGETS = {"javascript_gzip_kb": f"<= {JS_BUDGET_KB}",
+           "dashboard_javascript_gzip_kb": f"<= {DASHBOARD_JS_BUDGET_KB}",
+           "lighthouse_performance": ">= 90",
            "lighthouse_accessibility": ">= 95", "axe_serious_or_critical": "== 0"}
 VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 900}}
 
@@ -52,6 +58,39 @@ def javascript_shipped(browser, url: str) -> dict:
             if request.resource_type == "script" else None)
     page.goto(url)
     _settle(page)
+    total_kb, files = _script_sizes(scripts)
+    context.close()
+    return {"javascript_gzip_kb": total_kb, "files": files,
+            "target": TARGETS["javascript_gzip_kb"], "pass": total_kb <= JS_BUDGET_KB}
+
+
+def dashboard_javascript(browser, workbench: str) -> dict:
+    """The compressed bytes of every script the supervision dashboard loads: signed in as
+    the supervisor first, then the page loaded afresh (the sign-in kept for the tab)."""
+    from tests.browser.conftest import sign_in
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="zh-CN")
+    page = context.new_page()
+    page.goto(workbench + "dashboard")
+    sign_in(page, "supervisor")
+    page.get_by_role("heading", name="监察看板").wait_for(timeout=30_000)
+    # Afresh: as a first visit would load it, not from the cache the sign-in filled.
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    scripts = []
+    page.on("requestfinished", lambda request: scripts.append(request)
+            if request.resource_type == "script" else None)
+    page.reload()
+    page.get_by_role("heading", name="监察看板").wait_for(timeout=30_000)
+    _settle(page)
+    total_kb, files = _script_sizes(scripts)
+    context.close()
+    return {"javascript_gzip_kb": total_kb, "files": files,
+            "target": TARGETS["dashboard_javascript_gzip_kb"],
+            "pass": total_kb <= DASHBOARD_JS_BUDGET_KB}
+
+
+def _script_sizes(scripts: list) -> tuple[float, dict]:
     files = {}
     for request in scripts:
         response = request.response()
@@ -62,10 +101,7 @@ def javascript_shipped(browser, url: str) -> dict:
             import gzip
             encoded = len(gzip.compress(response.body(), 6))
         files[request.url.rsplit("/", 1)[-1]] = encoded
-    context.close()
-    total_kb = round(sum(files.values()) / 1024, 1)
-    return {"javascript_gzip_kb": total_kb, "files": files,
-            "target": TARGETS["javascript_gzip_kb"], "pass": total_kb <= JS_BUDGET_KB}
+    return round(sum(files.values()) / 1024, 1), files
 
 
 def axe_counts(browser, portal: str, sign_in_as: str = "company") -> dict:
@@ -142,11 +178,12 @@ def run() -> dict:
                                     for name in ("home", "guide")
                                     for path in [pages[name][0]]}
             result["axe"] = axe_counts(browser, stack.portal)
+            result["workbench"] = {"dashboard": dashboard_javascript(browser, stack.workbench)}
         finally:
             browser.close()
         result["lighthouse"] = {name: lighthouse(stack.portal + pages[name][0])
                                 for name in ("home", "guide")}
-    result["pass"] = all(part["pass"] for key in ("javascript", "axe", "lighthouse")
+    result["pass"] = all(part["pass"] for key in ("javascript", "axe", "lighthouse", "workbench")
                          for part in result[key].values())
     return result
 

@@ -95,6 +95,12 @@ FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] =
         ("dynamodb", ("PutItem", "Query"), ("AuditTable",)),
         ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem"), ("NotificationsTable",)),
         ("dynamodb", ("BatchGetItem", "Query"), ("StatisticsTable",)),
+        # A supervisor's record status (GET /supervision/record-status) checks the record
+        # as `make verify-audit` does: the days' chains and their markers read, every
+        # seal's versions listed and each first version read (services/supervision_record.py).
+        ("dynamodb", ("Query", "BatchGetItem"), ("SupervisionTable",)),
+        ("s3", ("GetObjectVersion",), ("SupervisionSealsBucket.Objects",)),
+        ("s3", ("ListBucketVersions",), ("SupervisionSealsBucket",)),
         ("kms", ("DescribeKey", "GetPublicKey", "Sign"), ("LicenseSigningKey",)),
         ("kms", ("GenerateDataKey", "Decrypt"), ("PersonalDataKey",)),
         ("secretsmanager", ("GetSecretValue",), SECRETS),

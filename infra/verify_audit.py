@@ -30,16 +30,12 @@ def main(argv: list[str] | None = None) -> int:
     from chalicelib.services import clock, supervision_record
     stage_env.configure()
     end = args.end or clock.local_date(clock.now())
-    start = args.start or end - timedelta(days=30)
+    start = args.start or end - timedelta(days=supervision_record.MAX_DAYS - 1)
     if start > end:
         parser.error("--from is after --to")
-    checked = supervision_record.verify_days(start, end, args.area)
-    chains, seals = checked["chains"], checked["seals"]
-    holds = seals["broken"] is None and not any(c["broken"] for c in chains)
-    print(json.dumps({"from": start.isoformat(), "to": end.isoformat(), "seals": seals,
-                      "chains": chains, "entries": sum(c["entries"] for c in chains),
-                      "holds": holds}, ensure_ascii=False, indent=1))
-    return 0 if holds else 1
+    found = supervision_record.report(start, end, args.area)
+    print(json.dumps(found, ensure_ascii=False, indent=1))
+    return 0 if found["holds"] else 1
 
 
 if __name__ == "__main__":

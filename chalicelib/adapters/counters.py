@@ -1,5 +1,5 @@
 """The statistics table: monthly counters (month, dimension) added to atomically, once
-per event.
+per event, and beside them the cases behind the figures (`CASES#…` partitions).
 
 Counters are attributes named at run time (the working-days histogram's buckets among
 them), which a model cannot declare: this adapter speaks DynamoDB's own expressions
@@ -15,10 +15,19 @@ def _client():
     return models.connection().client
 
 
+def _typed(value) -> dict:
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, (int, float)):
+        return {"N": str(value)}
+    return {"S": str(value)}
+
+
 def add_once(table: str, event_id: str, updates: dict[tuple[str, str], dict[str, int]],
-             expires_at: int) -> bool:
-    """In one transaction: mark `event_id` counted and ADD each counter of each (month,
-    dimension). False if the event was counted before (nothing changes)."""
+             expires_at: int, entries: dict[tuple[str, str], dict] | None = None) -> bool:
+    """In one transaction: mark `event_id` counted, ADD each counter of each (month,
+    dimension) and put each entry (its keys, then its fields: a case behind a figure).
+    False if the event was counted before (nothing changes)."""
     items = [{"Put": {"TableName": table,
                       "Item": {"month": {"S": MARKER + event_id}, "dimension": {"S": "-"},
                                "expiresAt": {"N": str(expires_at)}},
@@ -31,6 +40,11 @@ def add_once(table: str, event_id: str, updates: dict[tuple[str, str], dict[str,
             "TableName": table, "Key": {"month": {"S": month}, "dimension": {"S": dimension}},
             "UpdateExpression": "ADD " + ", ".join(f"#c{i} :v{i}" for i in range(len(counts))),
             "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}})
+    for (partition, sort), fields in (entries or {}).items():
+        item = {"month": {"S": partition}, "dimension": {"S": sort}}
+        item.update({name: _typed(value) for name, value in fields.items()
+                     if value is not None})
+        items.append({"Put": {"TableName": table, "Item": item}})
     try:
         _client().transact_write_items(TransactItems=items)
     except ClientError as error:
@@ -73,3 +87,26 @@ def month(table: str, month_key: str) -> list[dict]:
         start = answer.get("LastEvaluatedKey")
         if not start:
             return rows
+
+
+def _value(value: dict):
+    if "BOOL" in value:
+        return value["BOOL"]
+    if "N" in value:
+        number = value["N"]
+        return float(number) if "." in number else int(number)
+    return value.get("S")
+
+
+def entries(table: str, partition: str, prefix: str, limit: int,
+            start: dict | None = None) -> tuple[list[dict], dict | None]:
+    """One page of the entries of `partition` whose sort key starts with `prefix`, in
+    order, and the key to go on from (None: the last page)."""
+    kwargs = {"ExclusiveStartKey": start} if start else {}
+    answer = _client().query(
+        TableName=table, KeyConditionExpression="#m = :m AND begins_with(#d, :p)",
+        ExpressionAttributeNames={"#m": "month", "#d": "dimension"},
+        ExpressionAttributeValues={":m": {"S": partition}, ":p": {"S": prefix}},
+        Limit=limit, **kwargs)
+    return ([{name: _value(value) for name, value in item.items()}
+             for item in answer["Items"]], answer.get("LastEvaluatedKey"))

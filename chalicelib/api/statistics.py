@@ -34,6 +34,28 @@ def figures():
                               channel=http.query_param(request, "channel"))
 
 
+@http.route(bp, "GET", "/stats/cases", op="listCountedCases",
+            summary="the cases behind a month's figure of a department or an item "
+                    "(concluded, on time, late, fully online, overdue), in time order",
+            tag="statistics", roles=READERS, returns=models.CountedCases,
+            query=(("month", MONTH, True, "the month"),
+                   ("dept", {"type": "string", "maxLength": http.MAX_PARAM_CHARS}, False,
+                    "a department (its own staff: theirs only, the default)"),
+                   ("item", {"type": "string", "maxLength": http.MAX_PARAM_CHARS}, False,
+                    "an item (implementation code); one of dept or item"),
+                   ("measure", {"type": "string", "enum": list(stats_rules.MEASURES),
+                                "default": "concluded"}, False, "which figure's cases"),
+                   http.limit_query(50), http.CURSOR_QUERY))
+def counted_cases():
+    request = bp.current_request
+    return statistics.cases(http.principal(request), http.query_param(request, "month"),
+                            dept=http.query_param(request, "dept"),
+                            item=http.query_param(request, "item"),
+                            measure=http.query_param(request, "measure"),
+                            limit=http.int_param(request, "limit", 50, 1, 100),
+                            cursor=http.query_param(request, "cursor"))
+
+
 def _export(path: str, op: str, media_type: str, what: str):
     return http.route(bp, "GET", path, op=op, tag="statistics", returns=None,
                       roles=statistics.READS_ALL, media_type=media_type, errors=(400,),

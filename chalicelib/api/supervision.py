@@ -6,7 +6,7 @@ from chalice import Blueprint
 
 from ..contract import models
 from ..domain import breaches, cards, identity
-from ..services import supervision
+from ..services import open_work, supervision, supervision_record
 from . import http
 
 bp = Blueprint(__name__)
@@ -27,6 +27,9 @@ department_route = functools.partial(http.route, roles=identity.DEPARTMENT_STAFF
                      "only cards in this state"),
                     ("level", {"type": "string", "enum": list(cards.LEVELS)}, False,
                      "only warnings, yellow or red cards"),
+                    ("appeal", {"type": "string", "enum": list(cards.APPEAL_STATES)}, False,
+                     "only cards whose appeal waits for a supervisor (pending) or was "
+                     "upheld or rejected"),
                     http.limit_query(50), http.CURSOR_QUERY))
 def list_cards():
     request = bp.current_request
@@ -34,6 +37,7 @@ def list_cards():
                                   item=http.query_param(request, "item"),
                                   state=http.query_param(request, "state"),
                                   level=http.query_param(request, "level"),
+                                  appeal=http.query_param(request, "appeal"),
                                   limit=http.int_param(request, "limit", 50, 1, 100),
                                   cursor=http.query_param(request, "cursor"))
 
@@ -87,3 +91,31 @@ def decide_appeal(card_id):
     request = bp.current_request
     return supervision.decide_appeal(http.principal(request), card_id,
                                      http.body(request, models.AppealDecision))
+
+
+@http.route(bp, "GET", "/supervision/record-status", op="getRecordStatus", tag="supervision",
+            roles=(identity.SUPERVISOR,),
+            summary="the supervision record's seals and chains, checked as `make "
+                    "verify-audit` checks them, for a range of days (supervisors)",
+            returns=models.RecordStatus,
+            query=(("from", {"type": "string", "format": "date"}, False,
+                    "the first day, YYYY-MM-DD (default: 30 days before `to`)"),
+                   ("to", {"type": "string", "format": "date"}, False,
+                    "the last day (default: today, the region's office date); at most "
+                    f"{supervision_record.MAX_DAYS} days from `from`")))
+def record_status():
+    request = bp.current_request
+    return supervision_record.status(http.principal(request),
+                                     http.query_param(request, "from"),
+                                     http.query_param(request, "to"))
+
+
+@staff_route(bp, "GET", "/supervision/open-work", op="getOpenWork",
+             summary="a department's open tasks by working days left (overdue, today, 1, "
+                     "2, 3-5, 6-10, 11+), each bucket with the deadlines that list it",
+             returns=models.OpenWork,
+             query=(("dept", {"type": "string", "maxLength": http.MAX_PARAM_CHARS}, False,
+                     "the department (default: the caller's own; supervisors name one)"),))
+def open_work_by_days_left():
+    request = bp.current_request
+    return open_work.open_work(http.principal(request), http.query_param(request, "dept"))

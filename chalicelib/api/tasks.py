@@ -27,7 +27,8 @@ def _flag(request, name: str) -> bool | None:
 
 
 @staff_route(bp, "GET", "/tasks", op="listTasks",
-            summary="a department's tasks still to be done, soonest deadline first",
+            summary="a department's tasks still to be done, soonest deadline first (supervisors "
+                    "and admins read any department's)",
             tag="tasks", returns=models.TaskPage,
             query=(("dept", {"type": "string", "maxLength": http.MAX_PARAM_CHARS}, False,
                     "the department (default: the caller's own)"),
@@ -39,6 +40,11 @@ def _flag(request, name: str) -> bool | None:
                     "only overdue (true) or only not overdue (false) tasks"),
                    ("mine", {"type": "string", "enum": ["true", "false"]}, False,
                     "only tasks the caller has claimed"),
+                   ("dueAfter", {"type": "string", "format": "date-time"}, False,
+                    "only tasks due at or after this moment (ISO 8601 with offset)"),
+                   ("dueBefore", {"type": "string", "format": "date-time"}, False,
+                    "only tasks due before this moment (a bucket of GET "
+                    "/supervision/open-work: its dueAfter and dueBefore)"),
                    http.limit_query(50), http.CURSOR_QUERY),
             response_headers=("ETag",),
             headers=(("If-None-Match", {"type": "string", "maxLength": http.MAX_PARAM_CHARS},
@@ -51,7 +57,9 @@ def inbox():
                        item=http.query_param(request, "item"),
                        overdue=_flag(request, "overdue"), mine=bool(_flag(request, "mine")),
                        limit=http.int_param(request, "limit", 50, 1, 100),
-                       cursor=http.query_param(request, "cursor"))
+                       cursor=http.query_param(request, "cursor"),
+                       due_after=http.query_param(request, "dueAfter"),
+                       due_before=http.query_param(request, "dueBefore"))
     # Private (no-store: no cache keeps it); the poller quotes the ETag itself.
     asked = request.headers.get("if-none-match")
     if asked and etag in [tag.strip().removeprefix("W/") for tag in asked.split(",")]:

@@ -377,8 +377,9 @@ class LicenseInCase(Response):
 
 
 class CaseMaterial(Response):
-    """A material of the case: an upload (materialId and the file's particulars) or a
-    license in its place (license)."""
+    """A material of the case: an upload (materialId and the file's particulars), a
+    license in its place (license), or one a clerk checked at the counter
+    (checkedAtCounter)."""
     name: Annotated[str, Meta(description="the item version's material",
                               examples=["经营场所平面图和设备布局图"])]
     materialId: documents.MaterialId | None = None
@@ -387,6 +388,9 @@ class CaseMaterial(Response):
     size: Annotated[int | None, Meta(description="bytes")] = None
     sha256: str | None = None
     license: LicenseInCase | None = None
+    checkedAtCounter: Annotated[documents.CounterCheck | None, Meta(
+        description="handed over at the counter: original checked, or a paper copy kept")] \
+        = None
 
 
 class Case(Response):
@@ -668,6 +672,73 @@ class CaseSupervision(Response):
     cardLevel: CardLevel | None = None
 
 
+class BrokenSeal(Response):
+    n: Annotated[int, Meta(description="the seal's number")]
+    reason: Annotated[str, Meta(description="what is wrong with it (English)",
+                                examples=["its signature does not verify"])]
+
+
+class SealsStatus(Response):
+    count: Annotated[int, Meta(description="seals read: from the last one written before "
+                                           "the first day asked for")]
+    last: Annotated[int, Meta(description="the last seal's number (0: none yet)")]
+    broken: Annotated[BrokenSeal | None, Meta(
+        description="the first seal that is not genuine or intact; null: all hold")]
+
+
+class BrokenEntry(Response):
+    seq: Annotated[int, Meta(description="the first entry that is not as sealed or "
+                                         "recorded (0: the chain's seal)")]
+    reason: Annotated[str, Meta(description="what is wrong with it (English)",
+                                examples=["its content was changed"])]
+
+
+class ChainStatus(Response):
+    chain: Annotated[str, Meta(description="<area>#<day>", examples=["440300#2026-11-25"])]
+    entries: Annotated[int, Meta(description="entries the table holds")]
+    sealed: Annotated[int, Meta(description="how many of them the seals cover")]
+    final: Annotated[bool, Meta(description="sealed for good (its day is over)")]
+    broken: Annotated[BrokenEntry | None, Meta(description="null: the chain holds")]
+
+
+class RecordStatus(Response):
+    """What `make verify-audit` reports for the days asked for (docs/supervision.md)."""
+    to: Date
+    holds: Annotated[bool, Meta(description="every seal and every chain holds")]
+    entries: Annotated[int, Meta(description="entries in the chains checked")]
+    seals: SealsStatus
+    chains: Annotated[list[ChainStatus], Meta(description="each day with anything "
+                                                          "recorded or sealed, in order")]
+    start: Date = msgspec.field(name="from")
+
+
+class DaysLeftBucket(Response):
+    key: Annotated[Literal["overdue", "0", "1", "2", "3-5", "6-10", "11+"], Meta(
+        description="working days left: overdue (deadline passed), 0 (due later today), "
+                    "1, 2, 3-5, 6-10, 11+ (a deadline on a day off counts as on the next "
+                    "working day)")]
+    label: Annotated[str, Meta(examples=["剩1个工作日"])]
+    count: int
+    dueAfter: Annotated[Timestamp | None, Meta(
+        description="its deadlines are at or after this (null: any before dueBefore); "
+                    "pass as GET /tasks?dueAfter=")]
+    dueBefore: Annotated[Timestamp | None, Meta(
+        description="and before this (null: any later); pass as GET /tasks?dueBefore=")]
+
+
+class OpenWork(Response):
+    dept: str
+    asOf: Annotated[Timestamp, Meta(description="the moment counted at (UTC, to the "
+                                                "second)")]
+    open: Annotated[int, Meta(description="open tasks (the clock running): the buckets' "
+                                          "sum")]
+    overdue: Annotated[int, Meta(description="open tasks past their deadline")]
+    dueToday: Annotated[int, Meta(description="open tasks due later today")]
+    paused: Annotated[int, Meta(description="tasks in the inbox waiting on the applicant "
+                                            "or in a special procedure: in no bucket")]
+    buckets: list[DaysLeftBucket]
+
+
 class CardAcknowledgement(Request):
     note: Annotated[str, Meta(extra=FREE_TEXT, max_length=1000,
                               examples=["已督促经办人今日办结"])] | None = None
@@ -856,6 +927,40 @@ class Stats(Response):
     # "from" is a keyword: the field is renamed in JSON.
     start: Annotated[str, Meta(examples=["2026-01"])] = msgspec.field(name="from")
     to: Annotated[str, Meta(examples=["2026-11"])]
+
+
+Measure = Annotated[Literal["concluded", "onTime", "late", "online", "overdue"], Meta(
+    description="concluded: every case concluded that month; onTime, late: those within "
+                "or past the promised time; online: fully online (全程网办); overdue: "
+                "cases found past their promised deadline that month")]
+
+
+class CountedCase(Response):
+    caseNo: CaseNo
+    itemCode: str
+    itemName: str
+    dept: Annotated[str, Meta(description="the department it is counted for (its item's "
+                                          "implementing department)")]
+    channel: Channel
+    at: Annotated[Timestamp, Meta(description="when it counted: concluded, or found "
+                                              "overdue")]
+    outcome: Annotated[Literal["approved", "approved_pending_materials", "denied"] | None,
+                       Meta(description="how it concluded (null: an overdue entry)")] = None
+    concludedAt: Timestamp | None = None
+    onTime: Annotated[bool | None, Meta(description="concluded within the promised "
+                                                    "time")] = None
+    workingDays: Annotated[float | None, Meta(description="working days taken, pauses "
+                                                          "left out, to two decimals")] = None
+    online: Annotated[bool | None, Meta(description="fully online (全程网办)")] = None
+
+
+class CountedCases(Response):
+    month: Annotated[str, Meta(examples=["2026-11"])]
+    dimension: Annotated[str, Meta(description="dept#<code> | item#<code>",
+                                   examples=["dept#SCJG"])]
+    measure: Measure
+    cases: list[CountedCase]
+    next: Cursor
 
 
 # -- licenses ------------------------------------------------------------------------------
@@ -1235,8 +1340,9 @@ SCHEMA_RULES: dict[str, dict] = {
                                           "11440300MB2C92138W.4403002026112500000019.001.Z"},
             {"name": "经营场所平面图和设备布局图",
              "materialId": "M3f9c2a7d41b84e0c9a5e1d7b2c6f8a04"}]}]},
-    # services/materials.given_in_case: exactly one of the three names the material.
-    "MaterialRef": {"oneOf": [_given("materialId"), _given("licenseId"), _given("license")]},
+    # services/materials.given_in_case: exactly one of the four names the material.
+    "MaterialRef": {"oneOf": [_given("materialId"), _given("licenseId"), _given("license"),
+                              _given("checkedAtCounter")]},
     # services/tasks._parse_decision: refusing, not accepting, asking for a supplement and
     # denying need an opinion (not blank); materials and pendingMaterials go with their
     # decision only.

@@ -46,9 +46,11 @@ def parse_application(body) -> Application:
 
 def material_ref(ref: documents.MaterialRef) -> dict:
     """A material as named in an application or supplement: its name and what stands for
-    it (an upload's id, a license's identifier, or a signed license)."""
+    it (an upload's id, a license's identifier, a signed license, or how a clerk checked
+    it at the counter)."""
     return {k: v for k, v in (("name", ref.name.strip()), ("materialId", ref.materialId),
-                              ("licenseId", ref.licenseId), ("license", ref.license))
+                              ("licenseId", ref.licenseId), ("license", ref.license),
+                              ("checkedAtCounter", ref.checkedAtCounter))
             if v is not None}
 
 

@@ -25,6 +25,8 @@ STATES = ("issued", "acknowledged", "resolved", "withdrawn")
 OPEN_STATES = ("issued", "acknowledged")
 # An appeal's outcome: upheld withdraws the card, rejected lets it stand.
 APPEAL_DECISIONS = ("upheld", "rejected")
+# Where a card's appeal stands: waiting for a supervisor, or decided.
+APPEAL_STATES = ("pending", *APPEAL_DECISIONS)
 
 
 @dataclass(frozen=True)

@@ -217,16 +217,27 @@ ContentType = Literal["application/pdf", "application/ofd", "image/jpeg", "image
 MAX_MATERIAL_BYTES = 20 * 1024 * 1024
 
 
+# How a clerk took a material at the counter: the original seen and handed back (已核验原件),
+# or a paper copy kept (已收取纸质复印件).
+CounterCheck = Literal["original", "copy"]
+
+
 class MaterialRef(Document):
     """One material of an application or supplement: an upload (materialId), or in its
     place a license the item version accepts (免提交): this region's by its identifier
-    (licenseId), any region's as signed (license)."""
+    (licenseId), any region's as signed (license); at the counter, the clerk's word that
+    it was checked there (checkedAtCounter)."""
     name: Annotated[str, Meta(min_length=1, max_length=200, pattern=r"\S",
                               examples=["营业执照"])]
     materialId: MaterialId | None = None
     licenseId: LicenseId | None = None
     license: Annotated[dict[str, Any], Meta(
         description="a signed license {license, signature} (another region's, 证照互认)")] \
+        | None = None
+    checkedAtCounter: Annotated[CounterCheck, Meta(
+        description="a clerk at the counter only (an application with channel counter, "
+                    "a supplement with X-Channel counter): the material was handed over "
+                    "there, its original checked (original) or a paper copy kept (copy)")] \
         | None = None
 
 

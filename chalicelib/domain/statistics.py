@@ -120,6 +120,43 @@ def keys(contribution: Contribution, facts: Facts) -> list[str]:
             f"channel#{facts.channel}"]
 
 
+# -- the cases behind the figures ------------------------------------------------------------
+#
+# Each concluded case (and each case found past its promised deadline) is listed under the
+# month and the department and item it is counted for, once per measure it counts in, so
+# that the cases behind a figure are one Query: concluded (every one), onTime or late,
+# online (全程网办), overdue.
+MEASURES = ("concluded", "onTime", "late", "online", "overdue")
+LISTED_DIMENSIONS = ("dept", "item")
+CASES_PREFIX = "CASES#"
+
+
+def measures(contribution: Contribution, facts: Facts) -> list[str]:
+    """The measures a contribution lists its case under (none for most events)."""
+    counts = contribution.counts
+    if counts.get("concluded"):
+        return ["concluded", "onTime" if facts.on_time else "late",
+                *(["online"] if facts.fully_online else [])]
+    if counts.get("overdue"):
+        return ["overdue"]
+    return []
+
+
+def case_list_key(month: str, dimension: str) -> str:
+    """The partition of a month's cases under one dimension (`dept#<code>`, `item#<code>`)."""
+    return f"{CASES_PREFIX}{month}#{dimension}"
+
+
+def case_entry_key(measure: str, at: str, case_no: str) -> str:
+    """An entry's place in its list: by measure, then in time order."""
+    return f"{measure}#{at}#{case_no}"
+
+
+def working_days(minutes: int | None) -> float | None:
+    """Working minutes as working days, to two decimals (as the figures' average)."""
+    return None if minutes is None else round(minutes / worktime.DAY_MINUTES, 2)
+
+
 def add(total: dict[str, int], counts: dict[str, int]) -> dict[str, int]:
     for name, value in counts.items():
         total[name] = total.get(name, 0) + value

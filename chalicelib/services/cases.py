@@ -90,7 +90,8 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
     holder = identity.holder_name(principal, application.applicant)  # not as typed
     owner_key = lookup.id_key(secrets.lookup(), application.applicant["idNumber"])
     given = materials.given_in_case(item, application.materials,
-                                    application.applicant["idNumber"], owner_key)
+                                    application.applicant["idNumber"], owner_key,
+                                    at_counter=counter)
     # One open case per identical application, unless the item allows parallel ones.
     try:
         one_open = open_applications.guard(item, owner_key, application.form)

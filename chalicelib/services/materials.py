@@ -286,11 +286,13 @@ def _not_accepted(message: str, field: str) -> UnprocessableEntity:
 
 
 def given_in_case(item: dict, refs: list[dict], holder_id: str, owner_key: str,
-                  where: str = "materials", also: list[str] = ()) -> Given:
+                  where: str = "materials", also: list[str] = (),
+                  at_counter: bool = False) -> Given:
     """Check each named material against the item version and the applicant: an upload
     of theirs (stored, for this material, reusable here) or a license the version takes
-    in its place (services/licenses.py). `also`: names a reviewer asked for beyond the
-    version's list (a supplement)."""
+    in its place (services/licenses.py); from a clerk at the counter (`at_counter`),
+    also one the clerk checked there. `also`: names a reviewer asked for
+    beyond the version's list (a supplement)."""
     from . import licenses
     given = Given()
     for index, ref in enumerate(refs):
@@ -300,11 +302,19 @@ def given_in_case(item: dict, refs: list[dict], holder_id: str, owner_key: str,
         if spec is None:
             raise _not_accepted("the item version asks for no material of this name",
                                 field=f"{at}.name")
-        chosen = [k for k in ("materialId", "licenseId", "license") if k in ref]
+        chosen = [k for k in ("materialId", "licenseId", "license", "checkedAtCounter")
+                  if k in ref]
         if len(chosen) != 1:
             raise ValidationError("name each material by exactly one of materialId, "
-                                  "licenseId and license", field=at)
-        if "materialId" in ref:
+                                  "licenseId, license and checkedAtCounter", field=at)
+        if "checkedAtCounter" in ref:
+            # Only the clerk who took the paper at the counter can say so; the case keeps
+            # its word (the clerk is the case's first actor), there is no file behind it.
+            if not at_counter:
+                raise _not_accepted("only a clerk at the counter names a material "
+                                    "checked there", field=f"{at}.checkedAtCounter")
+            entry = {"name": spec["name"], "checkedAtCounter": ref["checkedAtCounter"]}
+        elif "materialId" in ref:
             entry, _ = uploaded(ref["materialId"], spec, owner_key, f"{at}.materialId")
             given.uploads.append(ref["materialId"])
         else:

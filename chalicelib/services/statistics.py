@@ -20,6 +20,7 @@ from ..domain import identity, statistics, worktime
 from ..domain.errors import Forbidden, NotFound, UnprocessableEntity, ValidationError
 from . import catalogue, clock, timeline
 from .cases import META
+from .pagination import decode_cursor, encode_cursor
 
 log = logging.getLogger("onewindow")
 EVENT_PREFIX = timeline.DETAIL_TYPE.format("")
@@ -30,12 +31,12 @@ MAX_MONTHS = 24
 READS_ALL = (*identity.READS_EVERY_CASE, identity.EVALUATOR)
 
 
-def _facts(kind: str, detail: dict) -> statistics.Facts:
+def _facts(kind: str, detail: dict) -> tuple[statistics.Facts, CaseRecord]:
     case = CaseRecord.get(detail["caseNo"], META, consistent_read=True)
     dept = catalogue.pinned_version(case.itemCode, case.itemVersion)["implementingDept"]
     facts = statistics.Facts(item=case.itemCode, dept=dept, channel=case.appliedVia)
     if not statistics.needs_conclusion_facts(kind, detail) or case.closedAt is None:
-        return facts
+        return facts, case
     zone = clock.zone()
     taken = worktime.clock_view(worktime.utc_text(worktime.parse(case.createdAt)),
                                 case.due or {}, case.pauses or [],
@@ -44,7 +45,7 @@ def _facts(kind: str, detail: dict) -> statistics.Facts:
     remaining = taken.get("promisedRemainingMinutes")
     return dataclasses.replace(facts, minutes=taken["elapsedMinutes"],
                                on_time=remaining is None or remaining >= 0,
-                               fully_online=fully_online(case))
+                               fully_online=fully_online(case)), case
 
 
 def fully_online(case: CaseRecord) -> bool:
@@ -64,17 +65,41 @@ def count(envelope: dict) -> bool:
     detail = envelope["detail"]
     if kind not in statistics.KINDS:
         return False
-    facts = _facts(kind, detail)
+    facts, case = _facts(kind, detail)
     found = statistics.contribution(kind, detail, facts, clock.zone())
     if found is None:
         return False
     updates = {(found.month, key): found.counts for key in statistics.keys(found, facts)}
     expires = int((clock.now() + timedelta(days=MARKER_DAYS)).timestamp())
     added = counters.add_once(config.get().statistics_table, detail["eventId"], updates,
-                              expires)
+                              expires, _case_entries(kind, detail, found, facts, case))
     if added:
         log.info("%s counted in %s", kind, found.month)
     return added
+
+
+def _case_entries(kind: str, detail: dict, found: statistics.Contribution,
+                  facts: statistics.Facts, case: CaseRecord) -> dict[tuple[str, str], dict]:
+    """The case behind the figures an event adds to, listed under its month, department
+    and item for each measure it counts in (written with the counters, so once)."""
+    measures = statistics.measures(found, facts)
+    if not measures:
+        return {}
+    concluded = "concluded" in measures
+    fields = {"caseNo": case.pk, "itemCode": case.itemCode, "itemName": case.itemName,
+              "dept": found.dept, "channel": facts.channel, "at": detail["at"],
+              "outcome": kind if concluded else None,
+              "concludedAt": detail["at"] if concluded else None,
+              "onTime": facts.on_time if concluded else None,
+              "workingDays": statistics.working_days(facts.minutes) if concluded else None,
+              "online": facts.fully_online if concluded else None}
+    entries = {}
+    for dimension in (f"dept#{found.dept}", f"item#{facts.item}"):
+        for measure in measures:
+            key = (statistics.case_list_key(found.month, dimension),
+                   statistics.case_entry_key(measure, detail["at"], case.pk))
+            entries[key] = fields
+    return entries
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -179,3 +204,33 @@ def export_csv(principal: identity.Principal | None, month: str) -> str:
     writer.writeheader()
     writer.writerows(_export_rows(principal, month))
     return out.getvalue()
+
+
+CASE_FIELDS = ("caseNo", "itemCode", "itemName", "dept", "channel", "at", "outcome",
+               "concludedAt", "onTime", "workingDays", "online")
+
+
+def cases(principal: identity.Principal | None, month: str | None, *, dept: str | None = None,
+          item: str | None = None, measure: str | None = None, limit: int = 50,
+          cursor: str | None = None) -> dict:
+    """The cases behind a month's figure of a department or an item, in time order: those
+    concluded (every one, on time, late, fully online) or found overdue that month. Read
+    as `GET /stats` is."""
+    principal = identity.require_role(principal, *identity.STAFF, identity.EVALUATOR)
+    if month is None:
+        raise ValidationError("month is required, YYYY-MM", field="month")
+    check_month(month, "month")
+    measure = measure or "concluded"
+    if measure not in statistics.MEASURES:
+        raise ValidationError(f"measure must be one of {', '.join(statistics.MEASURES)}",
+                              field="measure")
+    key = dimension(principal, dept, item, None)
+    if key == "all":
+        raise UnprocessableEntity("name a dept or an item", field="dept")
+    partition = statistics.case_list_key(month, key)
+    listing = f"stats/cases/{partition}/{measure}"
+    found, last = counters.entries(config.get().statistics_table, partition, f"{measure}#",
+                                   limit, decode_cursor(cursor, listing))
+    return {"month": month, "dimension": key, "measure": measure,
+            "cases": [{name: entry.get(name) for name in CASE_FIELDS} for entry in found],
+            "next": encode_cursor(last, listing)}

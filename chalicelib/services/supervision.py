@@ -155,18 +155,20 @@ def card_view(card: CardRecord) -> dict:
 
 def list_cards(principal: identity.Principal | None, dept: str | None, *,
                item: str | None = None, state: str | None = None, level: str | None = None,
-               limit: int = 50, cursor: str | None = None) -> dict:
+               appeal: str | None = None, limit: int = 50, cursor: str | None = None) -> dict:
     """A department's cards, newest first, with filters: its own staff see theirs,
     supervisors and admins any department's."""
     principal = identity.require_role(principal, *identity.STAFF)
     dept = department_of(principal, dept)
     for name, value, allowed in (("state", state, cards.STATES),
-                                 ("level", level, cards.LEVELS)):
+                                 ("level", level, cards.LEVELS),
+                                 ("appeal", appeal, cards.APPEAL_STATES)):
         if value is not None and value not in allowed:
             raise ValidationError(f"{name} must be one of {', '.join(allowed)}", field=name)
     condition = all_of((CardRecord.itemCode == item) if item else None,
                        (CardRecord.state == state) if state else None,
-                       (CardRecord.level == level) if level else None)
+                       (CardRecord.level == level) if level else None,
+                       (CardRecord.appealState == appeal) if appeal else None)
     page = CardRecord.by_dept.query(dept, filter_condition=condition, limit=limit,
                                     scan_index_forward=False,
                                     last_evaluated_key=decode_cursor(cursor, f"cards/{dept}"))

@@ -14,8 +14,9 @@ added since, signed with the region's KMS key and stored in the write-once bucke
 chain is sealed for good by the first sweep `FINAL_AFTER` past its end. The sweep seals
 only what holds: an entry that does not follow the seal before, or whose marker does not
 name it, stops the chain's seal before it (and is logged, every sweep, until dealt with).
-`verify_days` (`make verify-audit`) reads every seal from the store and names, per chain,
-the first entry that is not as sealed or recorded.
+`verify_days` reads every seal from the store and names, per chain, the first entry that
+is not as sealed or recorded; `report` is what `make verify-audit` prints of it, and
+`GET /supervision/record-status` answers (`status`).
 """
 import logging
 from concurrent.futures import ThreadPoolExecutor
@@ -29,7 +30,8 @@ from ..adapters import seal_store, signer
 from ..adapters.models import (SupervisionEntry, cancellation_codes, condition_failed,
                                transact_write)
 from ..domain import chain as chains
-from ..domain import license_proof, worktime
+from ..domain import identity, license_proof, worktime
+from ..domain.errors import UnprocessableEntity, ValidationError
 from . import clock
 
 log = logging.getLogger("onewindow")
@@ -442,3 +444,41 @@ def verify(day: date, area: str | None = None) -> dict:
     found = verify_days(day, day, area)["chains"]
     return found[0] if found else {"chain": _chain(day, area), "entries": 0, "sealed": 0,
                                    "final": False, "broken": None}
+
+
+# The most days `GET /supervision/record-status` checks at once: verify-audit's default.
+MAX_DAYS = 31
+
+
+def report(start: date, end: date, area: str | None = None) -> dict:
+    """What `make verify-audit` reports of the days from `start` to `end` (and the API's
+    record status): the seals and chains as `verify_days` checked them, how many entries
+    they hold, and whether every seal and chain holds."""
+    checked = verify_days(start, end, area)
+    found, seals = checked["chains"], checked["seals"]
+    holds = seals["broken"] is None and not any(c["broken"] for c in found)
+    return {"from": start.isoformat(), "to": end.isoformat(), "seals": seals,
+            "chains": found, "entries": sum(c["entries"] for c in found), "holds": holds}
+
+
+def _day(value: str, name: str) -> date:
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(f"{name} must be a date, YYYY-MM-DD", field=name) from None
+
+
+def status(principal: identity.Principal | None, start: str | None,
+           end: str | None) -> dict:
+    """The record's chain status for a supervisor: `report` of at most MAX_DAYS days, by
+    default (as verify-audit) the last 31 up to today, the region's office date."""
+    identity.require_role(principal, identity.SUPERVISOR)
+    last = _day(end, "to") if end is not None else clock.local_date(clock.now())
+    first = _day(start, "from") if start is not None else last - timedelta(days=MAX_DAYS - 1)
+    if first > last:
+        raise UnprocessableEntity("from must not be after to", field="from")
+    if (last - first).days >= MAX_DAYS:
+        raise UnprocessableEntity(f"at most {MAX_DAYS} days at once", field="to")
+    return report(first, last)

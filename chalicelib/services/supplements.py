@@ -22,7 +22,8 @@ def supply(principal: identity.Principal | None, case_no: str, body: dict,
         raise Forbidden("only the applicant (or a clerk at the counter for them) supplies "
                         "materials")
     refs = [{k: v for k, v in m.items()
-             if k in ("name", "materialId", "licenseId", "license") and v is not None}
+             if k in ("name", "materialId", "licenseId", "license", "checkedAtCounter")
+             and v is not None}
             for m in body["materials"]]
     item = catalogue.pinned_version(case.itemCode, case.itemVersion)
     # What a reviewer asked for by name may be no material of the version's list.
@@ -30,7 +31,8 @@ def supply(principal: identity.Principal | None, case_no: str, body: dict,
                    *(case.pendingMaterials or ())]
     holder_id = applicant_in_clear(case)["idNumber"] if any(
         "licenseId" in r or "license" in r for r in refs) else ""
-    supplied = materials.given_in_case(item, refs, holder_id, case.owner, also=asked_names)
+    supplied = materials.given_in_case(item, refs, holder_id, case.owner, also=asked_names,
+                                       at_counter=counter)
     given = supplied.entries
     names = {m["name"] for m in given}
     actor = (principal.sub, principal.role, channel, body.get("note") or "已补正")

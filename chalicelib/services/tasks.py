@@ -7,7 +7,7 @@ handler (services/progress.py) redeems the token once.
 """
 import hashlib
 import json
-from datetime import date
+from datetime import date, timedelta
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
@@ -76,34 +76,75 @@ def token_key(task_id: str) -> str:
 
 # -- the inbox -------------------------------------------------------------------------
 
-def inbox(principal: identity.Principal | None, dept: str | None, *, state: str | None = None,
-          item: str | None = None, overdue: bool | None = None, mine: bool = False,
-          limit: int = 50, cursor: str | None = None) -> tuple[dict, str]:
-    """A department's tasks still to be done, soonest deadline first, with filters; and
-    the page's ETag (inbox_etag)."""
-    principal = identity.require_role(principal, *identity.STAFF)
+def inbox_of(principal: identity.Principal, dept: str | None) -> str:
+    """The department whose inbox the caller reads: its own by default; supervisors and
+    admins (who read every case) any, read-only."""
     dept = dept or principal.dept
     if not dept:
         # Optional in the document: required only of a caller with no department.
         raise UnprocessableEntity("dept is required (the caller has no department)",
                                   field="dept")
-    identity.require_department(principal, dept)
+    if principal.role not in identity.READS_EVERY_CASE:
+        identity.require_department(principal, dept)
+    return dept
+
+
+def _due(value: str | None, name: str) -> str | None:
+    """A deadline bound as the inbox index stores deadlines (UTC, to the second), rounded
+    up: `deadline >= bound` holds of a stored one exactly when it holds of the bound."""
+    if value is None:
+        return None
+    try:
+        moment = worktime.parse(value)
+    except ValueError:
+        raise ValidationError(f"{name} must be a timestamp, ISO 8601 with offset",
+                              field=name) from None
+    if moment.microsecond:
+        moment = moment.replace(microsecond=0) + timedelta(seconds=1)
+    return worktime.utc_text(moment)
+
+
+def _deadline_range(after: str | None, before: str | None):
+    """The inbox index's key condition on deadlines: at or after `after`, before
+    `before` (both in the stored form)."""
+    if after is not None and before is not None:
+        if after >= before:
+            raise UnprocessableEntity("dueAfter must be before dueBefore", field="dueAfter")
+        last = worktime.utc_text(worktime.parse(before) - timedelta(seconds=1))
+        return TaskRecord.deadline.between(after, last)
+    if after is not None:
+        return TaskRecord.deadline >= after
+    if before is not None:
+        return TaskRecord.deadline < before
+    return None
+
+
+def inbox(principal: identity.Principal | None, dept: str | None, *, state: str | None = None,
+          item: str | None = None, overdue: bool | None = None, mine: bool = False,
+          limit: int = 50, cursor: str | None = None, due_after: str | None = None,
+          due_before: str | None = None) -> tuple[dict, str]:
+    """A department's tasks still to be done, soonest deadline first, with filters
+    (deadlines `due_after` ≤ deadline < `due_before`: a dashboard's bucket, days_left);
+    and the page's ETag (inbox_etag)."""
+    principal = identity.require_role(principal, *identity.STAFF)
+    dept = inbox_of(principal, dept)
     if dept == principal.dept:
         roster.saw(principal)
     if state is not None and state not in STATES:
         raise ValidationError(f"state must be one of {', '.join(STATES)}", field="state")
+    deadlines = _deadline_range(_due(due_after, "dueAfter"), _due(due_before, "dueBefore"))
     condition = all_of((TaskRecord.state == state) if state else None,
                        (TaskRecord.itemCode == item) if item else None,
                        None if overdue is None else TaskRecord.overdue.exists() if overdue
                        else TaskRecord.overdue.does_not_exist(),
                        (TaskRecord.claimedBy == principal.sub) if mine else None)
-    page = TaskRecord.inbox.query(dept, filter_condition=condition, limit=limit,
+    page = TaskRecord.inbox.query(dept, deadlines, filter_condition=condition, limit=limit,
                                   last_evaluated_key=decode_cursor(cursor, f"tasks/{dept}"))
     records = list(page)
     answer = {"dept": dept, "tasks": [task_view(task) for task in records],
               "next": encode_cursor(page.last_evaluated_key, f"tasks/{dept}")}
-    return answer, inbox_etag(principal.sub, [dept, state, item, overdue, mine, limit, cursor],
-                              records, answer["next"])
+    return answer, inbox_etag(principal.sub, [dept, state, item, overdue, mine, limit, cursor,
+                                              due_after, due_before], records, answer["next"])
 
 
 def inbox_etag(sub: str, asked: list, records: list[TaskRecord], following: str | None) -> str:

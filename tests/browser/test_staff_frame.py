@@ -62,3 +62,16 @@ def test_the_portal_carries_none_of_the_workbenchs_code(stack, desktop):
     staff_entry = re.search(r'src="(/assets/[^"]+)"',
                             desktop.request.get(stack.workbench).text()).group(1)
     assert scripts and not any(url.endswith(staff_entry) for url in scripts)
+
+
+def test_the_workbench_page_opened_as_a_file_goes_on_to_the_address_asked(stack, desktop):
+    """A CDN without the workbench's route function answers /staff/… with the portal's page,
+    which sends the browser to /staff/index.html?to=…: the workbench then shows that address
+    (and never another site's)."""
+    open_workbench(desktop, stack, "clerk")
+    desktop.goto(f"{stack.workbench}index.html?to=/no-such-page")
+    expect(desktop.get_by_role("heading", name="页面不存在")).to_be_visible()
+    assert desktop.url == f"{stack.workbench}no-such-page"
+    desktop.goto(f"{stack.workbench}index.html?to=//evil.example/x")
+    expect(desktop.get_by_role("heading", level=1)).to_contain_text("您好")
+    assert desktop.url == stack.workbench

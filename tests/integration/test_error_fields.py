@@ -67,9 +67,19 @@ def test_a_supplement_names_its_materials_in_the_same_notation(stack):
     for materials, field, status in (
             ([{"name": "食品安全管理制度文本"}], "materials.0", 400),
             ([{"name": "食品安全管理制度文本", "materialId": "M" + "0" * 32}],
-             "materials.0.materialId", 422)):
+             "materials.0.materialId", 422),
+            # only a clerk's application at the counter says a material was checked there
+            ([{"name": "食品安全管理制度文本", "checkedAtCounter": "original"}],
+             "materials.0.checkedAtCounter", 422)):
         answer = stack.call("POST", f"/cases/{case_no}/supplement", "company",
                             {"materials": materials}, headers=ENGLISH)
         assert (answer.status_code, answer.data["error"]["field"]) == (status, field), \
             answer.data
         assert answer.data["error"]["detail"].isascii()
+    # At the counter the clerk takes the paper for the applicant and says how it was checked.
+    supplied = stack.call("POST", f"/cases/{case_no}/supplement", "clerk", {"materials": [
+        {"name": "食品安全管理制度文本", "checkedAtCounter": "original"}]},
+        headers={"X-Channel": "counter"})
+    assert supplied.status_code == 200, supplied.data
+    assert {"name": "食品安全管理制度文本", "checkedAtCounter": "original"} in \
+        stack.case(case_no)["materials"]

@@ -58,7 +58,8 @@ def test_the_etag_is_the_callers_and_the_filters_own(stack):
     assert colleague.data["tasks"] == _poll(stack, "scjg").data["tasks"]  # the same page …
     assert colleague.headers["ETag"] != mine                         # … not the same ETag
     assert _poll(stack, "scjg2", etag=mine).status_code == 200
-    for query in ("?state=open", "?overdue=false", f"?item={FOOD}", "?limit=1", "?mine=true"):
+    for query in ("?state=open", "?overdue=false", f"?item={FOOD}", "?limit=1", "?mine=true",
+                  "?dueAfter=2020-01-01T00:00:00%2B08:00"):
         filtered = _poll(stack, "scjg", query, etag=mine)
         assert filtered.status_code == 200 and filtered.headers["ETag"] != mine, query
         assert _poll(stack, "scjg", query, etag=filtered.headers["ETag"]).status_code == 304

@@ -32,6 +32,9 @@ HANDLER_FUNCTIONS = {"record_task": "RecordTask", "conclude_case": "ConcludeCase
 TRANSACT_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
                     "ConditionCheck": "ConditionCheckItem"}
 
+# IAM's actions for S3's listings, which are of the bucket.
+LISTINGS = {"ListObjectsV2": "ListBucket", "ListObjectVersions": "ListBucketVersions"}
+
 _label = threading.local()
 
 
@@ -121,9 +124,9 @@ class Recorder:
             # A presigned POST names no key here: its form binds one under materials/.
             bucket, prefix = self.buckets[params["Bucket"]]
             assert params.get("Key", prefix).startswith(prefix)
-            if operation == "ListObjectsV2":   # a listing is of the bucket
+            if operation in LISTINGS:   # a listing is of the bucket
                 assert params["Prefix"].startswith(prefix)
-                yield "ListBucket", bucket
+                yield LISTINGS[operation], bucket
                 return
             # IAM's actions for S3's operations: HEAD is a read; a version is named apart;
             # botocore presigns a POST under the name CreateBucket: it puts an object.
@@ -307,7 +310,12 @@ def _exercise(stack, monkeypatch):
                                                                MessageBody="{}")
     # The sweep today: it seals the supervision record's chain the lifecycle events went to.
     assert stack.pump.run_until(lambda: supervision_record.verify(clock.today())["entries"] > 20)
+    # A supervisor reads the record's status: before the sweep, entries not sealed yet
+    # (their markers read); after it, against the seal (its first version read).
+    record_status = f"/supervision/record-status?from={clock.today()}&to={clock.today()}"
+    assert stack.call("GET", record_status, "supervisor").data["holds"] is True
     assert stack.pump.fire_schedules() == 2
+    assert stack.call("GET", record_status, "supervisor").data["seals"]["count"] == 1
     # A month on, it reads back its last seal and checks its signature, as a cold
     # function would, and seals the day for good.
     signer.public_key_der.cache_clear()

@@ -486,3 +486,41 @@ def test_the_configured_malware_scanner_sees_every_upload_before_it_is_stored(
     finally:
         monkeypatch.undo()
         config.reset()
+
+
+def test_a_clerk_records_the_materials_checked_at_the_counter_and_nobody_else_can(stack):
+    # At the counter the applicant hands the papers over: the clerk says, per material, that
+    # the original was checked or a paper copy kept, and the case keeps that word.
+    checked = [{"name": "食品经营许可申请书", "checkedAtCounter": "original"},
+               {"name": BUSINESS_LICENSE, "checkedAtCounter": "copy"}]
+    body = {**another(FOOD, 7, materials=checked), "channel": "counter"}
+    created = stack.call("POST", "/cases", "clerk", body)
+    assert created.status_code == 201, created.data
+    case = stack.case(created.data["caseNo"])
+    assert case["materials"] == [{"name": "食品经营许可申请书", "checkedAtCounter": "original"},
+                                 {"name": BUSINESS_LICENSE, "checkedAtCounter": "copy"}]
+    # The owner reads it as staff do.
+    assert stack.case(created.data["caseNo"], "company")["materials"] == case["materials"]
+
+    def numbers():
+        return {c["caseNo"] for c in stack.call("GET", "/me/cases?limit=100", "company")
+                .data["cases"]}
+    license_id = stack.business_license()   # (a case of its own, concluded)
+    before = numbers()
+    # An applicant online cannot say a material was checked at a counter.
+    online = stack.call("POST", "/cases", "company", another(FOOD, 8, materials=checked[:1]))
+    assert (online.status_code, online.data["error"]["code"], online.data["error"]["field"]) \
+        == (422, "material_not_accepted", "materials.0.checkedAtCounter")
+    # Nor does the clerk name a material the item does not ask for, or one two ways.
+    unknown = stack.call("POST", "/cases", "clerk", {**another(FOOD, 9, materials=[
+        {"name": "户口本", "checkedAtCounter": "original"}]), "channel": "counter"})
+    assert (unknown.status_code, unknown.data["error"]["field"]) == (422, "materials.0.name")
+    both = stack.call("POST", "/cases", "clerk", {**another(FOOD, 10, materials=[
+        {"name": BUSINESS_LICENSE, "checkedAtCounter": "copy",
+         "licenseId": license_id}]), "channel": "counter"})
+    assert both.status_code == 400 and both.data["error"]["field"].startswith("materials.0")
+    unheard = stack.call("POST", "/cases", "clerk", {**another(FOOD, 11, materials=[
+        {"name": BUSINESS_LICENSE, "checkedAtCounter": "seen"}]), "channel": "counter"})
+    assert (unheard.status_code, unheard.data["error"]["field"]) == (
+        400, "materials.0.checkedAtCounter")
+    assert numbers() == before

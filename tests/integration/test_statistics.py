@@ -244,7 +244,7 @@ def _counted(stack) -> dict[tuple[str, str], dict[str, int]]:
     rows = table.scan()["Items"]
     return {(row["month"], row["dimension"]):
             {k: int(v) for k, v in row.items() if k not in ("month", "dimension") and int(v)}
-            for row in rows if not row["month"].startswith("EVENT#")}
+            for row in rows if not row["month"].startswith(("EVENT#", rules.CASES_PREFIX))}
 
 
 def test_every_aggregate_equals_a_recount_after_a_random_workload_and_redeliveries(
@@ -269,3 +269,35 @@ def test_every_aggregate_equals_a_recount_after_a_random_workload_and_redeliveri
                          MessageBody=json.dumps(envelope))
     assert stack.pump.run_until(lambda: _drained(stack))
     assert _counted(stack) == counted == _recount(case_nos)
+    listed = _listed(stack)
+    assert any("late" in m for m in listed.values()) or any(
+        "overdue" in m for m in listed.values())
+    assert listed == _listed_by_counters(counted)
+
+
+def _listed(stack) -> dict[tuple[str, str], dict[str, int]]:
+    """How many cases GET /stats/cases lists per (month, dept or item) and measure."""
+    table = boto3.resource("dynamodb", region_name=REGION).Table(
+        stack.env["OW_STATISTICS_TABLE"])
+    found: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    for row in table.scan()["Items"]:
+        if row["month"].startswith(rules.CASES_PREFIX):
+            month, dimension = row["month"][len(rules.CASES_PREFIX):].split("#", 1)
+            rules.add(found[(month, dimension)], {row["dimension"].split("#")[0]: 1})
+    return dict(found)
+
+
+def _listed_by_counters(counted) -> dict[tuple[str, str], dict[str, int]]:
+    """What the counters say each list should hold: every case concluded, on time, late,
+    fully online, found overdue."""
+    expected = {}
+    for (month, dimension), counts in counted.items():
+        if not dimension.startswith(("dept#", "item#")):
+            continue
+        listed = {"concluded": counts.get("concluded", 0), "onTime": counts.get("onTime", 0),
+                  "late": counts.get("concluded", 0) - counts.get("onTime", 0),
+                  "online": counts.get("fullyOnline", 0), "overdue": counts.get("overdue", 0)}
+        listed = {k: v for k, v in listed.items() if v}
+        if listed:
+            expected[(month, dimension)] = listed
+    return expected

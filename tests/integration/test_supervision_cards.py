@@ -283,3 +283,33 @@ def test_rule_breaches_the_timeline_shows_are_flagged_once(stack, monkeypatch):
            "decidedAt": review_task["decidedAt"]}
     assert supervision.flag_breaches(old, new) == 0
     assert kinds() == expected
+
+
+def test_a_supervisor_lists_the_appeals_waiting_for_a_decision(stack):
+    """`appeal=pending` is the supervisor's worklist (the workbench's 监察处理): the cards
+    appealed and not yet decided, then — once decided — under the decision."""
+    _carded(stack)
+    cards = {(c["scope"], c["level"]): c["cardId"] for c in
+             stack.call("GET", "/supervision/cards", "scjg").data["cards"]}
+    appealed, other = cards[("task", "yellow")], cards[("case", "yellow")]
+
+    def listed(query: str) -> list[str]:
+        answer = stack.call("GET", f"/supervision/cards?dept=SCJG&{query}", "supervisor")
+        assert answer.status_code == 200, answer.data
+        return [c["cardId"] for c in answer.data["cards"]]
+
+    assert listed("appeal=pending") == []
+    for card in (appealed, other):
+        assert stack.call("POST", f"/supervision/cards/{card}/appeal", "scjg_lead",
+                          {"reason": "系统故障导致超期"}).status_code == 200
+    assert sorted(listed("appeal=pending")) == sorted([appealed, other])
+    assert stack.call("POST", f"/supervision/cards/{appealed}/appeal/decision", "supervisor",
+                      {"decision": "upheld", "opinion": "情况属实"}).status_code == 200
+    assert listed("appeal=pending") == [other]
+    assert listed("appeal=upheld") == [appealed]
+    assert listed("appeal=rejected") == []
+    # The department's own staff filter theirs the same way; a state not of an appeal: 400.
+    assert [c["cardId"] for c in stack.call("GET", "/supervision/cards?appeal=pending",
+                                            "scjg").data["cards"]] == [other]
+    bad = stack.call("GET", "/supervision/cards?dept=SCJG&appeal=lost", "supervisor")
+    assert bad.status_code == 400 and bad.data["error"]["field"] == "appeal"

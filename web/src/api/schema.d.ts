@@ -1161,6 +1161,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/stats/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the cases behind a month's figure of a department or an item (concluded, on time, late, fully online, overdue), in time order */
+        get: operations["listCountedCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightStatsCases"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/stats/{month}/export.jsonl": {
         parameters: {
             query?: never;
@@ -1305,6 +1323,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/supervision/record-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the supervision record's seals and chains, checked as `make verify-audit` checks them, for a range of days (supervisors) */
+        get: operations["getRecordStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightSupervisionRecord-status"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/supervision/open-work": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** a department's open tasks by working days left (overdue, today, 1, 2, 3-5, 6-10, 11+), each bucket with the deadlines that list it */
+        get: operations["getOpenWork"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightSupervisionOpen-work"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tasks": {
         parameters: {
             query?: never;
@@ -1312,7 +1366,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** a department's tasks still to be done, soonest deadline first */
+        /** a department's tasks still to be done, soonest deadline first (supervisors and admins read any department's) */
         get: operations["listTasks"];
         put?: never;
         post?: never;
@@ -1670,7 +1724,8 @@ export interface components {
          * MaterialRef
          * @description One material of an application or supplement: an upload (materialId), or in its
          *         place a license the item version accepts (免提交): this region's by its identifier
-         *         (licenseId), any region's as signed (license).
+         *         (licenseId), any region's as signed (license); at the counter, the clerk's word that
+         *         it was checked there (checkedAtCounter).
          */
         MaterialRef: {
             /** @example 营业执照 */
@@ -1683,12 +1738,16 @@ export interface components {
             license?: {
                 [key: string]: unknown;
             } | null;
+            /** @default null */
+            checkedAtCounter?: ("copy" | "original") | null;
         } & ({
             materialId: unknown;
         } | {
             licenseId: unknown;
         } | {
             license: unknown;
+        } | {
+            checkedAtCounter: unknown;
         });
         /** Assignment */
         Assignment: {
@@ -2001,8 +2060,9 @@ export interface components {
         };
         /**
          * CaseMaterial
-         * @description A material of the case: an upload (materialId and the file's particulars) or a
-         *         license in its place (license).
+         * @description A material of the case: an upload (materialId and the file's particulars), a
+         *         license in its place (license), or one a clerk checked at the counter
+         *         (checkedAtCounter).
          */
         CaseMaterial: {
             /**
@@ -2028,6 +2088,11 @@ export interface components {
             sha256?: string | null;
             /** @default null */
             license?: components["schemas"]["LicenseInCase"] | null;
+            /**
+             * @description handed over at the counter: original checked, or a paper copy kept
+             * @default null
+             */
+            checkedAtCounter?: ("copy" | "original") | null;
         };
         /**
          * LicenseInCase
@@ -2368,6 +2433,62 @@ export interface components {
              */
             decision: "rejected" | "upheld";
             opinion: string;
+        };
+        /** CountedCases */
+        CountedCases: {
+            /** @example 2026-11 */
+            month: string;
+            /**
+             * @description dept#<code> | item#<code>
+             * @example dept#SCJG
+             */
+            dimension: string;
+            /**
+             * @description concluded: every case concluded that month; onTime, late: those within or past the promised time; online: fully online (全程网办); overdue: cases found past their promised deadline that month
+             * @enum {unknown}
+             */
+            measure: "concluded" | "late" | "onTime" | "online" | "overdue";
+            cases: components["schemas"]["CountedCase"][];
+            /** @description opaque; pass as ?cursor= for the next page; null on the last page */
+            next: string | null;
+        };
+        /** CountedCase */
+        CountedCase: {
+            /** @example 4403002026112500000019 */
+            caseNo: string;
+            itemCode: string;
+            itemName: string;
+            /** @description the department it is counted for (its item's implementing department) */
+            dept: string;
+            /** @enum {unknown} */
+            channel: "api" | "counter" | "miniprogram" | "web";
+            /**
+             * @description when it counted: concluded, or found overdue
+             * @example 2026-11-25T09:41:54.673848+00:00
+             */
+            at: string;
+            /**
+             * @description how it concluded (null: an overdue entry)
+             * @default null
+             */
+            outcome?: ("approved" | "approved_pending_materials" | "denied") | null;
+            /** @default null */
+            concludedAt?: string | null;
+            /**
+             * @description concluded within the promised time
+             * @default null
+             */
+            onTime?: boolean | null;
+            /**
+             * @description working days taken, pauses left out, to two decimals
+             * @default null
+             */
+            workingDays?: number | null;
+            /**
+             * @description fully online (全程网办)
+             * @default null
+             */
+            online?: boolean | null;
         };
         /** Decided */
         Decided: {
@@ -3207,6 +3328,39 @@ export interface components {
         NotificationPreferences: {
             channels: ("email" | "inapp" | "miniprogram" | "sms")[];
         };
+        /** OpenWork */
+        OpenWork: {
+            dept: string;
+            /**
+             * @description the moment counted at (UTC, to the second)
+             * @example 2026-11-25T09:41:54.673848+00:00
+             */
+            asOf: string;
+            /** @description open tasks (the clock running): the buckets' sum */
+            open: number;
+            /** @description open tasks past their deadline */
+            overdue: number;
+            /** @description open tasks due later today */
+            dueToday: number;
+            /** @description tasks in the inbox waiting on the applicant or in a special procedure: in no bucket */
+            paused: number;
+            buckets: components["schemas"]["DaysLeftBucket"][];
+        };
+        /** DaysLeftBucket */
+        DaysLeftBucket: {
+            /**
+             * @description working days left: overdue (deadline passed), 0 (due later today), 1, 2, 3-5, 6-10, 11+ (a deadline on a day off counts as on the next working day)
+             * @enum {unknown}
+             */
+            key: "0" | "1" | "11+" | "2" | "3-5" | "6-10" | "overdue";
+            /** @example 剩1个工作日 */
+            label: string;
+            count: number;
+            /** @description its deadlines are at or after this (null: any before dueBefore); pass as GET /tasks?dueAfter= */
+            dueAfter: string | null;
+            /** @description and before this (null: any later); pass as GET /tasks?dueBefore= */
+            dueBefore: string | null;
+        };
         /** PublicKeys */
         PublicKeys: {
             issuer: string;
@@ -3261,6 +3415,74 @@ export interface components {
             /**
              * @description why the change is made (kept in the history)
              * @example 根据2026年新修订的实施办法调整材料清单
+             */
+            reason: string;
+        };
+        /**
+         * RecordStatus
+         * @description What `make verify-audit` reports for the days asked for (docs/supervision.md).
+         */
+        RecordStatus: {
+            /**
+             * Format: date
+             * @example 2026-12-02
+             */
+            to: string;
+            /** @description every seal and every chain holds */
+            holds: boolean;
+            /** @description entries in the chains checked */
+            entries: number;
+            seals: components["schemas"]["SealsStatus"];
+            /** @description each day with anything recorded or sealed, in order */
+            chains: components["schemas"]["ChainStatus"][];
+            /**
+             * Format: date
+             * @example 2026-12-02
+             */
+            from: string;
+        };
+        /** SealsStatus */
+        SealsStatus: {
+            /** @description seals read: from the last one written before the first day asked for */
+            count: number;
+            /** @description the last seal's number (0: none yet) */
+            last: number;
+            /** @description the first seal that is not genuine or intact; null: all hold */
+            broken: components["schemas"]["BrokenSeal"] | null;
+        };
+        /** BrokenSeal */
+        BrokenSeal: {
+            /** @description the seal's number */
+            n: number;
+            /**
+             * @description what is wrong with it (English)
+             * @example its signature does not verify
+             */
+            reason: string;
+        };
+        /** ChainStatus */
+        ChainStatus: {
+            /**
+             * @description <area>#<day>
+             * @example 440300#2026-11-25
+             */
+            chain: string;
+            /** @description entries the table holds */
+            entries: number;
+            /** @description how many of them the seals cover */
+            sealed: number;
+            /** @description sealed for good (its day is over) */
+            final: boolean;
+            /** @description null: the chain holds */
+            broken: components["schemas"]["BrokenEntry"] | null;
+        };
+        /** BrokenEntry */
+        BrokenEntry: {
+            /** @description the first entry that is not as sealed or recorded (0: the chain's seal) */
+            seq: number;
+            /**
+             * @description what is wrong with it (English)
+             * @example its content was changed
              */
             reason: string;
         };
@@ -7822,6 +8044,69 @@ export interface operations {
             };
         };
     };
+    listCountedCases: {
+        parameters: {
+            query: {
+                /** @description the month */
+                month: string;
+                /** @description a department (its own staff: theirs only, the default) */
+                dept?: string;
+                /** @description an item (implementation code); one of dept or item */
+                item?: string;
+                /** @description which figure's cases */
+                measure?: "concluded" | "onTime" | "late" | "online" | "overdue";
+                /** @description page size */
+                limit?: number;
+                /** @description the `next` of the previous page */
+                cursor?: string;
+            };
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountedCases"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
+            500: components["responses"]["E500"];
+        };
+    };
+    preflightStatsCases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     exportStatisticsJsonl: {
         parameters: {
             query?: never;
@@ -7939,6 +8224,8 @@ export interface operations {
                 state?: "issued" | "acknowledged" | "resolved" | "withdrawn";
                 /** @description only warnings, yellow or red cards */
                 level?: "warning" | "yellow" | "red";
+                /** @description only cards whose appeal waits for a supervisor (pending) or was upheld or rejected */
+                appeal?: "pending" | "upheld" | "rejected";
                 /** @description page size */
                 limit?: number;
                 /** @description the `next` of the previous page */
@@ -8289,6 +8576,114 @@ export interface operations {
             };
         };
     };
+    getRecordStatus: {
+        parameters: {
+            query?: {
+                /** @description the first day, YYYY-MM-DD (default: 30 days before `to`) */
+                from?: string;
+                /** @description the last day (default: today, the region's office date); at most 31 days from `from` */
+                to?: string;
+            };
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordStatus"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
+            500: components["responses"]["E500"];
+        };
+    };
+    "preflightSupervisionRecord-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getOpenWork: {
+        parameters: {
+            query?: {
+                /** @description the department (default: the caller's own; supervisors name one) */
+                dept?: string;
+            };
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenWork"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
+            500: components["responses"]["E500"];
+        };
+    };
+    "preflightSupervisionOpen-work": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     listTasks: {
         parameters: {
             query?: {
@@ -8302,6 +8697,10 @@ export interface operations {
                 overdue?: "true" | "false";
                 /** @description only tasks the caller has claimed */
                 mine?: "true" | "false";
+                /** @description only tasks due at or after this moment (ISO 8601 with offset) */
+                dueAfter?: string;
+                /** @description only tasks due before this moment (a bucket of GET /supervision/open-work: its dueAfter and dueBefore) */
+                dueBefore?: string;
                 /** @description page size */
                 limit?: number;
                 /** @description the `next` of the previous page */

@@ -14,8 +14,16 @@ declare module "vue-router" {
 
 export function createPortalRouter(t: (key: string) => string) {
   const routes = gatherRoutes(import.meta.glob("./pages/*/routes.ts", { eager: true }));
-  routes.push({ path: "/:rest(.*)*", name: "not-found", component: () => import("./NotFound.vue"),
-                meta: { title: "common.notFound" } });
+  routes.push(
+    // The workbench's address answered with the portal's page: a CDN without the workbench's
+    // route function (docs/web.md). Its own page is a file; it goes on to the address asked.
+    { path: "/staff/:rest(.*)*", name: "workbench", component: () => import("./NotFound.vue"),
+      beforeEnter: (to) => {
+        window.location.replace(`/staff/index.html?to=${encodeURIComponent(to.fullPath.slice("/staff".length))}`);
+        return false;
+      } },
+    { path: "/:rest(.*)*", name: "not-found", component: () => import("./NotFound.vue"),
+      meta: { title: "common.notFound" } });
   const router = createRouter({
     history: createWebHistory(),
     routes,

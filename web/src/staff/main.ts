@@ -7,12 +7,21 @@ import "../lib/theme.css";
 import "./staff.css";
 import App from "./App.vue";
 import { config, loadConfig } from "../lib/config";
-import { configureAuth, useAuth } from "../lib/auth";
+import { configureAuth, safeReturnPath, useAuth } from "../lib/auth";
 import { setLanguage, setTokenSource } from "../lib/api";
 import { createMessages } from "../lib/i18n";
 import { BASE, createStaffRouter } from "./router";
 
+/** Opened as /staff/index.html?to=/tasks (the portal's page sent it here: a CDN without the
+ * workbench's route function): the address becomes /staff/tasks before the router reads it. */
+function comeBackToTheAddressAsked(): void {
+  if (window.location.pathname !== `${BASE}index.html`) return;
+  const to = safeReturnPath(new URLSearchParams(window.location.search).get("to"));
+  window.history.replaceState(null, "", `${BASE.replace(/\/$/, "")}${to}`);
+}
+
 async function start(): Promise<void> {
+  comeBackToTheAddressAsked();
   const i18n = createMessages(import.meta.glob("./messages/*/*.ts", { eager: true }));
   i18n.global.locale.value = "zh-CN";
   document.documentElement.lang = "zh-CN";

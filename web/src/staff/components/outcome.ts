@@ -1,0 +1,36 @@
+// What a page says after a step: that it was done (a polite status), or — on a 409 — what
+// happened instead, in the API's Chinese words, with the view reloaded to show it.
+import { nextTick, ref } from "vue";
+import { useI18n } from "vue-i18n";
+import type { ApiError } from "../../lib/api";
+
+export function useOutcome(reload: () => Promise<unknown> | void) {
+  const { t } = useI18n();
+  const done = ref("");
+  const conflict = ref("");
+
+  function succeeded(action: string): void {
+    conflict.value = "";
+    done.value = t("oversight.done", { action });
+    void reload();
+  }
+
+  function conflicted(error: ApiError): void {
+    done.value = "";
+    conflict.value = t("oversight.conflict", { message: error.message.replace(/[。.]$/, "") });
+    void reload();
+  }
+
+  function clear(): void {
+    done.value = "";
+    conflict.value = "";
+  }
+
+  return { done, conflict, succeeded, conflicted, clear };
+}
+
+/** Focus an element once the page has drawn it (an opened panel's heading: a keyboard or
+ * screen reader user goes on from there). */
+export function focusSoon(id: string): void {
+  void nextTick(() => document.getElementById(id)?.focus());
+}

@@ -1,0 +1,16 @@
+// The departments a supervisor chooses among (the public directory's), loaded once.
+import { ref } from "vue";
+import { api, unwrap, type Schemas } from "../../../lib/api";
+
+const departments = ref<Schemas["DirectoryDepartment"][]>([]);
+let loading: Promise<void> | null = null;
+
+export function useDepartments() {
+  loading ??= unwrap(api().GET("/directory")).then((directory) => {
+    departments.value = directory.departments;
+  }).catch((error: unknown) => {
+    loading = null;
+    throw error;
+  });
+  return { departments, ready: loading };
+}
