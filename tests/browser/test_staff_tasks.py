@@ -291,7 +291,7 @@ def test_a_special_procedure_is_started_and_ended_then_approved_with_materials_t
     expect(clock).to_contain_text("计时中")
     expect(clock.get_by_role("listitem").filter(has_text="特别程序")).to_contain_text("至")
     # 容缺: approved with a material to follow, ticked from the item's list.
-    actions.get_by_role("radio", name=re.compile("容缺受理")).check()
+    actions.get_by_role("radio", name=re.compile("容缺办理")).check()
     actions.get_by_role("group", name="容缺：可后补的材料").get_by_role(
         "checkbox", name="食品安全管理制度文本").check()
     actions.get_by_label("办理意见").fill("准予许可，制度文本后补")
