@@ -1,7 +1,7 @@
 """Departments' inboxes, claims, decisions and special procedures."""
 import functools
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
 from ..contract import models
 from ..domain import identity
@@ -45,10 +45,14 @@ def _flag(request, name: str) -> bool | None:
                    ("dueBefore", {"type": "string", "format": "date-time"}, False,
                     "only tasks due before this moment (a bucket of GET "
                     "/supervision/open-work: its dueAfter and dueBefore)"),
-                   http.limit_query(50), http.CURSOR_QUERY))
+                   http.limit_query(50), http.CURSOR_QUERY),
+            response_headers=("ETag",),
+            headers=(("If-None-Match", {"type": "string", "maxLength": http.MAX_PARAM_CHARS},
+                      "the ETag of the page as last read: 304 while no task on it changed "
+                      "(what a polling inbox sends)"),))
 def inbox():
     request = bp.current_request
-    return tasks.inbox(http.principal(request), http.query_param(request, "dept"),
+    answer, etag = tasks.inbox(http.principal(request), http.query_param(request, "dept"),
                        state=http.query_param(request, "state"),
                        item=http.query_param(request, "item"),
                        overdue=_flag(request, "overdue"), mine=bool(_flag(request, "mine")),
@@ -56,6 +60,11 @@ def inbox():
                        cursor=http.query_param(request, "cursor"),
                        due_after=http.query_param(request, "dueAfter"),
                        due_before=http.query_param(request, "dueBefore"))
+    # Private (no-store: no cache keeps it); the poller quotes the ETag itself.
+    asked = request.headers.get("if-none-match")
+    if asked and etag in [tag.strip().removeprefix("W/") for tag in asked.split(",")]:
+        return Response(body="", status_code=304, headers={"ETag": etag})
+    return Response(body=answer, status_code=200, headers={"ETag": etag})
 
 
 @department_route(bp, "POST", "/tasks/{task_id}/claim", op="claimTask",

@@ -5,6 +5,8 @@ Its token never leaves the server (it is kept apart from the task, models.TaskTo
 decision is written here, in one transaction with the case it changes, and the stream
 handler (services/progress.py) redeems the token once.
 """
+import hashlib
+import json
 from datetime import date, timedelta
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
@@ -120,9 +122,10 @@ def _deadline_range(after: str | None, before: str | None):
 def inbox(principal: identity.Principal | None, dept: str | None, *, state: str | None = None,
           item: str | None = None, overdue: bool | None = None, mine: bool = False,
           limit: int = 50, cursor: str | None = None, due_after: str | None = None,
-          due_before: str | None = None) -> dict:
+          due_before: str | None = None) -> tuple[dict, str]:
     """A department's tasks still to be done, soonest deadline first, with filters
-    (deadlines `due_after` ≤ deadline < `due_before`: a dashboard's bucket, days_left)."""
+    (deadlines `due_after` ≤ deadline < `due_before`: a dashboard's bucket, days_left);
+    and the page's ETag (inbox_etag)."""
     principal = identity.require_role(principal, *identity.STAFF)
     dept = inbox_of(principal, dept)
     if dept == principal.dept:
@@ -137,8 +140,23 @@ def inbox(principal: identity.Principal | None, dept: str | None, *, state: str 
                        (TaskRecord.claimedBy == principal.sub) if mine else None)
     page = TaskRecord.inbox.query(dept, deadlines, filter_condition=condition, limit=limit,
                                   last_evaluated_key=decode_cursor(cursor, f"tasks/{dept}"))
-    tasks = [task_view(task) for task in page]
-    return {"dept": dept, "tasks": tasks, "next": encode_cursor(page.last_evaluated_key, f"tasks/{dept}")}
+    records = list(page)
+    answer = {"dept": dept, "tasks": [task_view(task) for task in records],
+              "next": encode_cursor(page.last_evaluated_key, f"tasks/{dept}")}
+    return answer, inbox_etag(principal.sub, [dept, state, item, overdue, mine, limit, cursor,
+                                              due_after, due_before], records, answer["next"])
+
+
+def inbox_etag(sub: str, asked: list, records: list[TaskRecord], following: str | None) -> str:
+    """The ETag of one page of an inbox as one caller asked for it: every stored attribute
+    of every task on it (a claim, a decision, a new deadline or a sweep's mark, even one the
+    view leaves out, changes it), the next page's cursor, and who asked with which filters
+    — another caller's or another filter's page never shares it (a poller's 304 means "the
+    page you hold is still the page")."""
+    digest = hashlib.sha256(json.dumps(
+        [sub, asked, following, [task.serialize() for task in records]],
+        sort_keys=True, default=str, ensure_ascii=False).encode())
+    return f'"{digest.hexdigest()[:32]}"'
 
 
 # -- loading and authorising -----------------------------------------------------------

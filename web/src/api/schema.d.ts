@@ -8768,6 +8768,8 @@ export interface operations {
                 cursor?: string;
             };
             header?: {
+                /** @description the ETag of the page as last read: 304 while no task on it changed (what a polling inbox sends) */
+                "If-None-Match"?: string;
                 /** @description zh-CN (default) or en: the language of error messages */
                 "Accept-Language"?: string;
             };
@@ -8780,12 +8782,22 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
                     "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TaskPage"];
                 };
+            };
+            /** @description not modified (If-None-Match matched) */
+            304: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["E400"];
             401: components["responses"]["E401"];

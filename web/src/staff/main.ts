@@ -3,6 +3,12 @@
 import { createApp } from "vue";
 import { createPinia } from "pinia";
 import "tdesign-vue-next/es/style/index.css";
+// Native fields in TDesign's look (lib/components/TextField.vue, the schema form, the
+// workbench's filters): their styles, which no TDesign component of these pages brings.
+import "tdesign-vue-next/es/input/style/index.css";
+import "tdesign-vue-next/es/textarea/style/index.css";
+import "tdesign-vue-next/es/radio/style/index.css";
+import "tdesign-vue-next/es/checkbox/style/index.css";
 import "../lib/theme.css";
 import "./staff.css";
 import App from "./App.vue";
