@@ -134,6 +134,7 @@ def test_the_admin_drafts_a_form_field_publishes_and_the_portal_asks_it(stack, a
     expect(page.get_by_role("status").filter(has_text="草稿已保存")).to_be_visible()
     expect(page.get_by_text("有未保存的修改")).to_have_count(0)
     expect(stage).not_to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("修改原因")).to_have_value("")  # the next save gives its own
 
     # The diff against version 1, field by field; the dry run beside the published one.
     diff = page.get_by_role("table", name="与已发布版本的差异")
