@@ -5751,6 +5751,8 @@ export interface operations {
                 audience?: "natural" | "legal";
                 /** @description 主题, e.g. 开办餐厅 */
                 theme?: string;
+                /** @description taken through this channel, e.g. counter (窗口) */
+                channel?: "web" | "miniprogram" | "api" | "counter";
                 /** @description search: Chinese, pinyin initials or an item code */
                 q?: string;
                 /** @description page size */
