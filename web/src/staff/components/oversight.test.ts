@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   acrossDepartments, caseRevocable, cardActions, everyPage, evidenceLines, licenseActions,
-  ratingActions, type Card, type Rating,
+  ratingActions, taskStep, type Card, type Rating,
 } from "./oversight";
 
 const lead = { role: "reviewer", departments: ["SCJG"], leads: ["SCJG"] };
@@ -116,5 +116,14 @@ describe("lists across pages and departments", () => {
     let calls = 0;
     const found = await everyPage(async () => { calls += 1; return { items: [calls], next: "more" }; }, 3);
     expect(found).toEqual([1, 2, 3]);
+  });
+});
+
+describe("taskStep", () => {
+  it("names a task by its step, not its internal id", () => {
+    expect(taskStep("44030020261204000001-A1")).toEqual({ step: "acceptance" });
+    expect(taskStep("44030020261204000001-R1-SCJG")).toEqual({ step: "review", stage: 1 });
+    expect(taskStep("44030020261204000001-R2-WSJK")).toEqual({ step: "review", stage: 2 });
+    expect(taskStep("something-else")).toEqual({ step: "other" });
   });
 });
