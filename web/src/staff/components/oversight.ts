@@ -99,14 +99,6 @@ export function queryValue(value: unknown): string {
   return typeof one === "string" ? one : "";
 }
 
-// Where a supervisor may still revoke a case (撤销 15: docs/glossary.md's statuses): any
-// status from which the lifecycle leads to 15 — open, or concluded with approval.
-const REVOCABLE = new Set([1, 3, 6, 7, 8, 9, 10, 11, 12]);
-
-export function caseRevocable(status: number): boolean {
-  return REVOCABLE.has(status);
-}
-
 export interface Page<T> {
   items: T[];
   next: string | null;
