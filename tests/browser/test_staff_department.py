@@ -255,6 +255,8 @@ def test_a_bad_rating_is_called_back_rectified_and_reviewed(stack, api, browser,
     check_axe(lead, "staff-department-ratings")
     row.get_by_role("button", name=f"处理 评价 {case_no}").click()
     panel = lead.get_by_role("region", name=f"评价：{case_no}")
+    scjg = _names(api)["SCJG"]
+    expect(panel).to_contain_text(f"部门{scjg}")  # by its name, not SCJG
     expect(panel.get_by_role("group", name="整改答复")).to_have_count(0)  # not yet
     callback = panel.get_by_role("group", name="核实回访")
     callback.get_by_label("情况属实").check()
@@ -286,6 +288,7 @@ def test_a_bad_rating_is_called_back_rectified_and_reviewed(stack, api, browser,
         open_workbench(sup, stack, "supervisor", "supervision/ratings")
         expect(sup.get_by_role("heading", level=1, name="监察处理：差评复核与申辩")).to_be_visible()
         waiting = sup.get_by_role("table", name="待裁决的评价")
+        expect(waiting.get_by_role("row").filter(has_text="超期一周才办结")).to_contain_text(scjg)
         waiting.get_by_role("row").filter(has_text="超期一周才办结").get_by_role("button").click()
         expect(sup.get_by_text("整改流于形式")).to_be_visible()
         review = sup.get_by_role("group", name="复核裁决")
