@@ -111,14 +111,16 @@ def limit_due(started: datetime, value: int, unit: str, zone: tzinfo) -> datetim
 
 
 def utc_text(moment: datetime) -> str:
-    """The one stored form of a moment: UTC, second precision, sortable."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """The one stored form of a moment: UTC, second precision, sortable (the year always
+    four digits, which strftime's %Y does not give before the year 1000)."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def utc_precise_text(moment: datetime) -> str:
     """A moment as UTC to the microsecond, sortable: the key form of records written many
     in a second (timeline events, audit entries)."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds").replace(
+        "+00:00", "Z")
 
 
 def parse(text: str) -> datetime:

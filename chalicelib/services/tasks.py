@@ -96,12 +96,12 @@ def _due(value: str | None, name: str) -> str | None:
         return None
     try:
         moment = worktime.parse(value)
-    except ValueError:
+        if moment.microsecond:
+            moment = moment.replace(microsecond=0) + timedelta(seconds=1)
+        return worktime.utc_text(moment)
+    except (ValueError, OverflowError):  # not a moment, or one UTC cannot hold (year 1 + 8h)
         raise ValidationError(f"{name} must be a timestamp, ISO 8601 with offset",
                               field=name) from None
-    if moment.microsecond:
-        moment = moment.replace(microsecond=0) + timedelta(seconds=1)
-    return worktime.utc_text(moment)
 
 
 def _deadline_range(after: str | None, before: str | None):

@@ -109,7 +109,13 @@ def test_only_its_staff_and_supervisors_read_a_departments_open_work(stack):
 def test_bad_deadline_bounds_are_named(stack):
     for query, status, field in (("dueAfter=tomorrow", 400, "dueAfter"),
                                  ("dueBefore=2026-13-01T00:00:00Z", 400, "dueBefore"),
+                                 # a moment UTC cannot hold: refused, not a crash
+                                 ("dueAfter=0001-01-01T00:00:00%2B08:00", 400, "dueAfter"),
                                  ("dueAfter=2026-12-10T00:00:00Z&dueBefore=2026-12-09T00:00:00Z",
                                   422, "dueAfter")):
         refused = stack.call("GET", f"/tasks?{query}", "clerk")
         assert (refused.status_code, refused.data["error"]["field"]) == (status, field), query
+    # Early years are bounds like any other (the fuzzer's: year 519, an odd offset).
+    early = stack.call("GET", "/tasks?dueAfter=0519-04-24T22:53:06-21:25"
+                              "&dueBefore=0860-11-15T05:51:42.1Z", "clerk")
+    assert early.status_code == 200 and early.data["tasks"] == []
