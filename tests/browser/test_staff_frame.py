@@ -33,6 +33,9 @@ def test_each_role_is_offered_only_what_it_can_do(stack, desktop, user):
         expect(main.get_by_role("link", name=name, exact=True)).to_be_visible()
     expect(desktop.get_by_role("heading", level=1)).to_contain_text("您好")
     assert desktop.title() == "工作台首页 - 政务服务工作台"
+    if user.startswith("scjg"):  # the banner names the department, not its code
+        expect(desktop.get_by_role("banner")).to_contain_text("深圳市市场监督管理局")
+        expect(desktop.get_by_role("banner")).not_to_contain_text("SCJG")
     check_axe(desktop, f"staff-home-{user}")
     shoot(desktop, f"staff-home-{user}")
 
