@@ -14,3 +14,8 @@ export function useDepartments() {
   });
   return { departments, ready: loading };
 }
+
+/** The departments as a filter's choices: name and code. */
+export function departmentOptions(list: readonly Schemas["DirectoryDepartment"][]): { value: string; label: string }[] {
+  return list.map((d) => ({ value: d.code, label: `${d.name}（${d.code}）` }));
+}
