@@ -1,18 +1,13 @@
-// The departments a supervisor chooses among (the public directory's), loaded once.
+// The departments a supervisor chooses among (the public directory's, read once).
 import { ref } from "vue";
-import { api, unwrap, type Schemas } from "../../../lib/api";
+import type { Schemas } from "../../../lib/api";
+import { loadDirectory } from "../../../lib/directory";
 
 const departments = ref<Schemas["DirectoryDepartment"][]>([]);
-let loading: Promise<void> | null = null;
 
 export function useDepartments() {
-  loading ??= unwrap(api().GET("/directory")).then((directory) => {
-    departments.value = directory.departments;
-  }).catch((error: unknown) => {
-    loading = null;
-    throw error;
-  });
-  return { departments, ready: loading };
+  const ready = loadDirectory().then((directory) => { departments.value = directory.departments; });
+  return { departments, ready };
 }
 
 /** The departments as a filter's choices: name and code. */
