@@ -7,36 +7,16 @@ shows in the rating distribution and drills down to the rating. The statistics p
 the month's figures as the API counts them, and the evaluators' CSV export downloads with
 its header line. A reviewer is refused both. Every page passes axe and is kept as a
 screenshot at 1280 px."""
-import json
-import os
 import re
-import subprocess
-import sys
 import urllib.parse
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_axe, open_workbench, shoot
-from tests.e2e.local_stack import ROOT
-
-FOOD = "00020101200044030000000011440300007542808J01"  # 食品经营许可（新办）
-COMPANY = {"type": "legal", "name": "深圳小吃有限公司", "idNumber": "91440300MA5FXK7Q3T"}
+from tests.browser.conftest import FOOD, check_axe, open_workbench, shoot
+from tests.browser.staff_cases import local_command, overdue_food_case
 LEVELS = {"warning": "预警", "yellow": "黄牌", "red": "红牌"}
 BAR_COLOURS = {"warning": "#0052d9", "yellow": "#c98a00", "red": "#d54941"}  # the chart's
-
-
-def _operator(stack, *args: str, answer: bool = True) -> dict:
-    """`make clock ARGS=…`, `make sweep` (or the tamper command) against this module's
-    stack: the module run with the environment the stack wrote (its own directory), as the
-    reader's command runs; the JSON line it prints."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("AWS_", "OW_", "MAKE")) and k != "MFLAGS"}
-    env["OW_LOCAL_DIR"] = str(stack.local_dir)
-    done = subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1]) if answer else {}
 
 
 @pytest.fixture(scope="module")
@@ -45,19 +25,9 @@ def carded(stack, api):
     deadline: the clock moved to office hours, the case applied for and accepted, then moved
     on past the promised 5 working days, and the sweep run. The case, SCJG's name and the
     levels of the cards its department got for it."""
-    company, clerk, supervisor = api.token("company"), api.token("clerk"), api.token("supervisor")
-    _operator(stack, "infra.local.clock", "advance", "1wd")
-    status, created = api.call("POST", "/cases", {
-        "itemCode": FOOD, "channel": "web", "applicant": COMPANY,
-        "form": {"businessName": "看板小吃店", "address": "深圳市南山区科技园1号",
-                 "category": "餐饮服务"}}, token=company)
-    assert status == 201, created
-    case_no = created["caseNo"]
-    api.decide(api.task_of(case_no, "ZWFW", clerk), "accept", "材料齐全，予以受理", clerk)
-    api.task_of(case_no, "SCJG", api.token("scjg"))
-    _operator(stack, "infra.local.clock", "advance", "6wd")
-    swept = _operator(stack, "infra.sweep")
+    case_no, swept = overdue_food_case(stack, api, "看板小吃店")
     assert swept["cards"] > 0, swept
+    supervisor = api.token("supervisor")
     cards = api.call("GET", "/supervision/cards?dept=SCJG&limit=100", token=supervisor)[1]["cards"]
     levels = {c["level"] for c in cards if c["caseNo"] == case_no}
     assert levels, cards
@@ -228,7 +198,7 @@ def test_the_supervision_records_chain_status(stack, desktop, carded):
     check_axe(desktop, "staff-dashboard-record")
     shoot(desktop, "staff-dashboard-record")
 
-    _operator(stack, "infra.local.tamper", answer=False)
+    local_command(stack, "infra.local.tamper")
     desktop.get_by_role("button", name="校验").click()
     expect(verdict).to_contain_text("已被篡改或缺失")
     expect(desktop.get_by_role("table", name="逐日链条").get_by_role("row").filter(

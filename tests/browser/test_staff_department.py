@@ -9,35 +9,13 @@ raced by a colleague (said so, reloaded), a contest of a stage rating and its de
 license suspended, resumed and reissued with reasons; a case revoked by the supervisor;
 each area refused to a role without it; the cards at 360 px. axe on every page, each kept
 as a screenshot."""
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PHONE, COMPANY, FOOD, check_axe, open_workbench, shoot
-from tests.e2e.local_stack import ROOT
-
-
-def _local(stack, *command: str) -> str:
-    """A local-stack command (`make clock` / `make sweep`) against this module's stack."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "OW_"))}
-    env["OW_LOCAL_DIR"] = str(stack.local_dir)
-    done = subprocess.run([sys.executable, "-m", *command], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
-
-
-def _apply(api, token: str, name: str) -> str:
-    status, body = api.call("POST", "/cases", {
-        "itemCode": FOOD, "channel": "web", "applicant": COMPANY,
-        "form": {"businessName": name, "address": "深圳市南山区科技园1号", "category": "餐饮服务"}},
-        token=token)
-    assert status == 201, body
-    return body["caseNo"]
+from tests.browser.conftest import PHONE, check_axe, open_workbench, shoot
+from tests.browser.staff_cases import food_case, overdue_food_case
 
 
 def _cards(api, case_no: str, token: str, **query) -> dict[str, dict]:
@@ -50,21 +28,14 @@ def _cards(api, case_no: str, token: str, **query) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def carded(stack, api) -> dict:
-    """A food case accepted and left undecided by SCJG, then carded yellow: the clock on to
-    10:00 of the next working day (to apply in office hours), the case applied for and
-    accepted, the clock on six working days (past the review's and the case's deadline, not
-    yet three days late) and the sweep run."""
-    company, clerk = api.token("company"), api.token("clerk")
-    _local(stack, "infra.local.clock", "advance", "1wd")
-    case_no = _apply(api, company, "督办小吃店")
-    api.decide(api.task_of(case_no, "ZWFW", clerk), "accept", "材料齐全，予以受理", clerk)
-    api.task_of(case_no, "SCJG", api.token("scjg"))
-    _local(stack, "infra.local.clock", "advance", "6wd")
-    assert '"cards"' in _local(stack, "infra.sweep")
+    """A food case accepted and left undecided by SCJG, then carded yellow (staff_cases's
+    overdue_food_case: past the review's and the case's deadline, not yet three days late)."""
+    case_no, swept = overdue_food_case(stack, api, "督办小吃店")
+    assert "cards" in swept, swept
     supervisor = api.token("supervisor")
     yellow = api.until(lambda: _cards(api, case_no, supervisor, level="yellow"),
                        lambda found: set(found) == {"task", "stage", "case"})
-    return {"caseNo": case_no, "yellow": yellow, "company": company}
+    return {"caseNo": case_no, "yellow": yellow, "company": api.token("company")}
 
 
 def _names(api) -> dict[str, str]:
@@ -423,7 +394,7 @@ def test_the_lead_suspends_and_resumes_a_license_of_the_department(stack, api, d
 
 def test_the_supervisor_revokes_a_case_after_confirming(stack, api, desktop):
     company = api.token("company")
-    case_no = _apply(api, company, "撤销小吃店")
+    case_no = food_case(api, company, "撤销小吃店")
     sup = desktop
     open_workbench(sup, stack, "supervisor", "supervision/revoke")
     expect(sup.get_by_role("heading", level=1, name="监察处理：撤销办件")).to_be_visible()

@@ -8,10 +8,7 @@ polling inbox and case file say what someone else did, a supplement asked for by
 materials, a special procedure started and ended, 容缺, filters in the URL, keyboard
 shortcuts, and a role without the inbox refused. axe and a screenshot of every page."""
 import itertools
-import os
 import re
-import subprocess
-import sys
 from urllib.parse import quote
 
 import pytest
@@ -19,8 +16,8 @@ from playwright.sync_api import Page, expect
 
 from infra.local import demo
 
-from tests.browser.conftest import (COMPANY, DESKTOP, FOOD, _page, check_axe, open_workbench,
-                                    shoot, sign_in)
+from tests.browser import staff_cases
+from tests.browser.conftest import DESKTOP, _page, check_axe, open_workbench, shoot, sign_in
 from tests.browser.test_portal_apply import CASE_NO, PDF, field, material, step
 
 _DISTINCT = itertools.count(1)
@@ -38,14 +35,9 @@ def hygiene() -> str:
 def food_case(api, accepted: bool = True) -> str:
     """A new 食品经营许可 case of the company (through the API: the portal's part is
     test_portal_apply's), accepted at the counter unless asked not to."""
-    company = api.token("company")
     n = next(_DISTINCT)
-    status, created = api.call("POST", "/cases", {
-        "itemCode": FOOD, "channel": "web", "applicant": COMPANY,
-        "form": {"businessName": f"任务测试店{n}", "address": f"深圳市南山区科技园{n}号",
-                 "category": "餐饮服务"}}, token=company)
-    assert status == 201, created
-    case_no = created["caseNo"]
+    case_no = staff_cases.food_case(api, api.token("company"), f"任务测试店{n}",
+                                    f"深圳市南山区科技园{n}号")
     clerk = api.token("clerk")
     task = api.task_of(case_no, "ZWFW", clerk)
     if accepted:
@@ -394,11 +386,8 @@ def test_overdue_tasks_are_marked_in_words_and_filtered(stack, api, desktop):
     """Last in the module: the stack's clock moved past the review deadline and swept."""
     case_no = food_case(api)
     api.task_of(case_no, "SCJG", api.token("scjg"))
-    env = {**os.environ, "OW_LOCAL_DIR": str(stack.local_dir)}
-    for command in (["infra.local.clock", "advance", "30wd"], ["infra.sweep"]):
-        done = subprocess.run([sys.executable, "-m", *command], env=env, capture_output=True,
-                              text=True, timeout=120)
-        assert done.returncode == 0, done.stderr
+    staff_cases.local_command(stack, "infra.local.clock", "advance", "30wd")
+    staff_cases.local_command(stack, "infra.sweep")
     open_workbench(desktop, stack, "scjg", "tasks?overdue=true")
     row = row_of(desktop, case_no)
     expect(row).to_contain_text("已逾期")

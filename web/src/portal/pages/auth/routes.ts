@@ -1,6 +1,7 @@
 import type { RouteRecordRaw } from "vue-router";
 
 export default [
-  { path: "/callback", name: "callback", component: () => import("./SignInCallback.vue"),
-    meta: { title: "auth.signingIn" } },
+  { path: "/callback", name: "callback",
+    component: () => import("../../../lib/components/SignInCallback.vue"),
+    props: { card: true }, meta: { title: "auth.signingIn" } },
 ] satisfies RouteRecordRaw[];

@@ -1,6 +1,7 @@
 import type { RouteRecordRaw } from "vue-router";
 
 export default [
-  { path: "/callback", name: "callback", component: () => import("./SignInCallback.vue"),
+  { path: "/callback", name: "callback",
+    component: () => import("../../../lib/components/SignInCallback.vue"),
     meta: { title: "staff.signingIn", public: true } },
 ] satisfies RouteRecordRaw[];

@@ -2,21 +2,18 @@
 // every page of a department's cards or ratings (the API lists a department at a time; a
 // supervisor names it). Read once per visit of the dashboard, not per chart.
 import { api, unwrap, type Schemas } from "../../../lib/api";
+import { loadDirectory } from "../../../lib/directory";
 import type { Card, Named, OpenWork, Rating, Stats } from "./series";
 
 /** Pages read at most per department and list: the dashboard is an overview, the drill-down
  * pages the lists in full. */
 export const MAX_PAGES = 20;
 
-let departments: Promise<Named[]> | null = null;
 let items: Promise<(Named & { dept: string })[]> | null = null;
 
 /** The region's departments (GET /directory: those with published items). */
 export function allDepartments(): Promise<Named[]> {
-  departments ??= unwrap(api().GET("/directory"))
-    .then((d) => d.departments.map(({ code, name }) => ({ code, name })))
-    .catch((error: unknown) => { departments = null; throw error; });
-  return departments;
+  return loadDirectory().then((d) => d.departments.map(({ code, name }) => ({ code, name })));
 }
 
 /** The published items (GET /items, every page), with their implementing department. */

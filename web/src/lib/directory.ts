@@ -1,6 +1,7 @@
 // The directory (GET /directory: themes, 一件事 bundles, departments, most used items), read
-// once per page load and shared by the home, list and guide pages (department names).
-import { api, unwrap, type Schemas } from "../../../lib/api";
+// once per page load and shared by every page that names a department — the portal's home,
+// list and guide pages and the workbench's counter, dashboard and supervision pages.
+import { api, unwrap, type Schemas } from "./api";
 
 let loading: Promise<Schemas["Directory"]> | undefined;
 
