@@ -348,13 +348,14 @@ def test_the_drill_downs_fit_a_phone(stack, api, phone, carded):
     """The drill-down pages and the case view at 360 px: their wide tables scroll in their
     own focusable box, the page itself does not."""
     month = _month(api, api.token("supervisor"))
+    open_workbench(phone, stack, "supervisor", "dashboard")
     for path, heading in (
             ("dashboard/cards?dept=SCJG&level=yellow", f"{carded['scjg']}的黄牌"),
             ("dashboard/tasks?dept=SCJG&bucket=overdue", f"{carded['scjg']}："),
             (f"dashboard/counted?measure=concluded&dept=SCJG&from={month}&to={month}",
              f"{carded['scjg']} {month}"),
             (f"dashboard/cases/{carded['caseNo']}", f"办件 {carded['caseNo']}")):
-        open_workbench(phone, stack, "supervisor", path)
+        phone.goto(f"{stack.workbench}{path}")
         expect(phone.get_by_role("heading", level=1)).to_contain_text(heading)
         expect(phone.get_by_role("table").first).to_be_attached()
         phone.wait_for_load_state("networkidle")
