@@ -4,6 +4,7 @@
 // and `make package` uploads per stage (docs/web.md).
 import { fileURLToPath } from "node:url";
 import vue from "@vitejs/plugin-vue";
+import { searchForWorkspaceRoot } from "vite";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -21,7 +22,9 @@ export default defineConfig({
     chunkSizeWarningLimit: 600,
     sourcemap: false,
   },
-  server: { port: 5173, strictPort: true, host: "127.0.0.1" },
+  // ../docs: the workbench reads the case lifecycle from docs/glossary.md (caseLifecycle.ts).
+  server: { port: 5173, strictPort: true, host: "127.0.0.1",
+            fs: { allow: [searchForWorkspaceRoot(process.cwd()), "../docs"] } },
   test: {
     environment: "jsdom",
     include: ["src/**/*.test.ts"],

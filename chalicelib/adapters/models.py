@@ -354,6 +354,7 @@ class ItemIndexRecord(ItemsTableRecord, discriminator="index"):
     depts = ListAttribute(of=UnicodeAttribute)
     audience = ListAttribute(of=UnicodeAttribute)
     themes = ListAttribute(of=UnicodeAttribute, default=list)
+    channels = ListAttribute(of=UnicodeAttribute, default=list)
     summary = JSONAttribute()
     by_facet = FacetIndex()
 

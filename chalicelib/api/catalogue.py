@@ -3,7 +3,7 @@ from chalice import Blueprint
 
 from .. import config
 from ..contract import models
-from ..domain.catalogue import AUDIENCES, KINDS
+from ..domain.catalogue import AUDIENCES, CHANNELS, KINDS
 from ..domain.errors import ValidationError
 from ..services.catalogue import public
 from . import http
@@ -58,6 +58,8 @@ def get_directory():
                    ("audience", {"type": "string", "enum": list(AUDIENCES)}, False,
                     "natural or legal persons"),
                    ("theme", TEXT, False, "主题, e.g. 开办餐厅"),
+                   ("channel", {"type": "string", "enum": list(CHANNELS)}, False,
+                    "taken through this channel, e.g. counter (窗口)"),
                    ("q", TEXT, False, "search: Chinese, pinyin initials or an item code"),
                    http.limit_query(20), http.CURSOR_QUERY))
 def list_items():
@@ -68,9 +70,13 @@ def list_items():
     audience = http.query_param(request, "audience")
     if audience is not None and audience not in AUDIENCES:
         raise ValidationError("audience must be natural or legal", field="audience")
+    channel = http.query_param(request, "channel")
+    if channel is not None and channel not in CHANNELS:
+        raise ValidationError(f"channel must be one of {', '.join(CHANNELS)}", field="channel")
     return _answer(public.items(
         dept=http.query_param(request, "dept"), kind=kind, audience=audience,
-        theme=http.query_param(request, "theme"), q=http.query_param(request, "q"),
+        theme=http.query_param(request, "theme"), channel=channel,
+        q=http.query_param(request, "q"),
         limit=http.int_param(request, "limit", 20, 1, 100),
         cursor=http.query_param(request, "cursor")))
 

@@ -254,6 +254,47 @@ class Derived(Response):
     draft: VersionState | None = None
 
 
+OpenCaseState = Annotated[Literal["acceptance", "review", "supplement", "special"], Meta(
+    description="受理, 审查, 补正 (waiting on the applicant), 特别程序; a case with several "
+                "open tasks is in the first of supplement, special, review, acceptance")]
+
+
+class OpenCasesByState(Response):
+    acceptance: int
+    review: int
+    supplement: int
+    special: int
+
+
+class OpenCase(Response):
+    caseNo: CaseNo
+    state: OpenCaseState
+    deadline: Annotated[Timestamp, Meta(description="its open tasks' earliest deadline now")]
+    dept: Annotated[Dept, Meta(description="the department whose task that deadline is")]
+    version: Annotated[int, Meta(description="the item version it applied under (kept)")]
+    paused: Annotated[bool, Meta(description="its clock stopped (supplement, special): "
+                                             "the deadline moves on by the pause")]
+    overdue: bool
+
+
+class OpenCases(Response):
+    """The item's open cases (those with a task in a department's inbox) and what
+    publishing means for them: nothing — each keeps the version it applied under."""
+    asOf: Timestamp
+    depts: Annotated[list[Dept], Meta(description="the inboxes read: every department "
+                                                  "a case of a non-draft version has tasks in")]
+    count: int
+    byState: OpenCasesByState
+    byVersion: Annotated[dict[str, int], Meta(description="open cases by the version they "
+                                                          "applied under")]
+    overdue: int
+    soonest: Annotated[list[OpenCase], Meta(description="up to 5: running cases soonest "
+                                                        "deadline first, then paused ones")]
+    keepVersion: Annotated[Literal[True], Meta(
+        description="every open case keeps the version it applied under: publishing moves "
+                    "none of their deadlines")]
+
+
 class SimulationResult(Response):
     code: ItemCode
     version: int
@@ -261,6 +302,7 @@ class SimulationResult(Response):
     comparedWith: int | None
     changes: list[dict[str, Any]]
     dryRun: dict[str, Any]
+    openCases: OpenCases
     publishedDryRun: dict[str, Any] | None = None
 
 

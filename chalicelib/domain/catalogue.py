@@ -8,9 +8,10 @@ working days, so a case runs on exactly the version it applied under.
 """
 import math
 import re
+import typing
 from datetime import date
 
-from .documents import BOOKKEEPING, Entry, Implementation, conform
+from .documents import BOOKKEEPING, Channel, Entry, Implementation, conform
 from .errors import UnprocessableEntity, ValidationError
 from .workdays import add_workdays, span_basis
 
@@ -18,6 +19,7 @@ KINDS = {"01": "行政许可", "02": "行政处罚", "03": "行政强制", "04":
          "05": "行政给付", "06": "行政检查", "07": "行政确认", "08": "行政奖励",
          "09": "行政裁决", "10": "其他行政权力", "20": "公共服务"}
 AUDIENCES = ("natural", "legal")
+CHANNELS = typing.get_args(Channel)   # web, miniprogram, api, counter
 LIMIT_UNITS = {"workdays": 1.0, "workhours": 1 / 8}  # in working days (8-hour days)
 
 BASE_CODE_RE = re.compile(r"^[0-9A-Z]{1,12}$")

@@ -1,5 +1,5 @@
 """Catalogue search without Scan: every published item is written under a set of *facets*
-(department, kind, audience, theme, base code, and keyword tokens), and a query reads the
+(department, kind, audience, theme, channel, base code, and keyword tokens), and a query reads the
 one facet that narrows most, filtering the rest on the index entries themselves.
 
 Keyword tokens: the Chinese bigrams of the name and the bigrams of its pinyin initials,
@@ -43,6 +43,7 @@ def facets(doc: dict, name_initials: str) -> set[str]:
     values |= {f"dept#{d}" for d in departments_of(doc)}
     values |= {f"audience#{a}" for a in doc["audience"]}
     values |= {f"theme#{t}" for t in doc.get("themes", [])}
+    values |= {f"channel#{c}" for c in doc.get("channels", [])}
     return values | keyword_tokens(doc["name"], name_initials)
 
 

@@ -1,7 +1,8 @@
 """事项管理 in the staff workbench, in Chromium against the local stack: the admin finds an
 item that takes web applications, drafts a new version, adds a form field titled in Chinese
 (seen at once in the preview the portal's own renderer draws), saves it, reads the diff
-against the published version and the dry run, publishes; a citizen applying in the portal
+against the published version and the dry run with the item's open cases (which keep
+their version), publishes; a citizen applying in the portal
 is then asked the new field. The item is suspended and resumed, each with a reason and a
 confirmation, and its history says so. Two admins editing one draft: the second is told
 someone changed it (412) and keeps both changes. The API's form_title_missing lands at the
@@ -41,10 +42,30 @@ def new_field(page: Page, number: int):
     return page.get_by_role("group", name=re.compile(rf"^字段 {number}："))
 
 
+def card_cases(api, code: str) -> tuple[str, str]:
+    """Two open cases of the card item, applied under version 1 through the API: one at the
+    counter, one accepted and in RSJ's review (both the case numbers)."""
+    lisi, clerk, rsj = api.token("lisi"), api.token("clerk"), api.token("rsj")
+    applied = []
+    for street in ("福华路1号", "深南大道2号"):
+        status, created = api.call("POST", "/cases", {
+            "itemCode": code, "channel": "web",
+            "applicant": {"type": "natural", "name": "李四", "idNumber": "440305199003070014"},
+            "form": {"mailingAddress": f"深圳市福田区{street}"}}, token=lisi)
+        assert status == 201, created
+        applied.append(created["caseNo"])
+    at_counter, in_review = applied
+    api.decide(api.task_of(in_review, "ZWFW", clerk), "accept", "受理", clerk)
+    api.task_of(in_review, "RSJ", rsj)
+    api.task_of(at_counter, "ZWFW", clerk)
+    return at_counter, in_review
+
+
 def test_the_admin_drafts_a_form_field_publishes_and_the_portal_asks_it(stack, api, desktop,
                                                                        browser):
     page = desktop
     code = code_of(api, CARD)
+    at_counter, in_review = card_cases(api, code)
     open_workbench(page, stack, "admin", "catalogue")
     expect(page.get_by_role("heading", level=1, name="事项管理")).to_be_visible()
     assert page.title() == "事项管理 - 政务服务工作台"
@@ -113,6 +134,7 @@ def test_the_admin_drafts_a_form_field_publishes_and_the_portal_asks_it(stack, a
     expect(page.get_by_role("status").filter(has_text="草稿已保存")).to_be_visible()
     expect(page.get_by_text("有未保存的修改")).to_have_count(0)
     expect(stage).not_to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("修改原因")).to_have_value("")  # the next save gives its own
 
     # The diff against version 1, field by field; the dry run beside the published one.
     diff = page.get_by_role("table", name="与已发布版本的差异")
@@ -126,6 +148,15 @@ def test_the_admin_drafts_a_form_field_publishes_and_the_portal_asks_it(stack, a
     cells = promised.get_by_role("cell")
     expect(cells.nth(1)).not_to_have_text(cells.nth(2).inner_text())  # two days later
     expect(page.get_by_text(re.compile(r"服务端比对：[1-9]\d* 处差异"))).to_be_visible()
+    # … and the cases in flight, which keep version 1: the one at the counter due first.
+    expect(page.get_by_role("heading", level=3, name="在办件")).to_be_visible()
+    expect(page.get_by_text("在办件 2 件（受理 1，审查 1），均按原版本办理，时限不变。")).to_be_visible()
+    expect(page.get_by_text(re.compile("按申请时版本：第 1 版 2 件"))).to_be_visible()
+    soonest = page.get_by_role("table", name="最近到期的在办件")
+    rows = soonest.get_by_role("row")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(1)).to_contain_text(re.compile(f"{at_counter}.*受理.*ZWFW.*第 1 版"))
+    expect(rows.nth(2)).to_contain_text(re.compile(f"{in_review}.*审查.*RSJ.*第 1 版"))
     check_axe(page, "staff-catalogue-draft")
     shoot(page, "staff-catalogue-draft")
 
@@ -272,8 +303,17 @@ def test_a_reviewer_is_refused_the_catalogue(stack, desktop):
 
 
 def test_a_draft_is_usable_at_360_px(stack, api, phone):
-    """Desktop first, but nothing breaks on a phone: the editor, the preview under it."""
+    """Desktop first, but nothing breaks on a phone: the editor, the preview under it, the
+    simulation with an open case of the item."""
     code = code_of(api, INJURY)
+    lisi, clerk = api.token("lisi"), api.token("clerk")
+    status, case = api.call("POST", "/cases", {
+        "itemCode": code, "channel": "web",
+        "applicant": {"type": "natural", "name": "李四", "idNumber": "440305199003070014"},
+        "form": {"workerName": "李四", "accidentDate": "2026-11-02",
+                 "description": "在车间搬运货物时扭伤腰部"}}, token=lisi)
+    assert status == 201, case
+    api.task_of(case["caseNo"], "ZWFW", clerk)
     status, draft = api.call("POST", f"/admin/items/{code}/versions", {"reason": "手机上看"},
                              token=api.token("admin"))
     assert status == 201, draft
@@ -285,6 +325,9 @@ def test_a_draft_is_usable_at_360_px(stack, api, phone):
     expect(preview.get_by_label(re.compile("^联系电话"))).to_be_visible()
     phone.get_by_role("button", name="运行模拟").click()
     expect(phone.get_by_role("table", name="模拟运行")).to_be_visible()
+    # the open case's row scrolls inside its own region, not the page
+    expect(phone.get_by_role("table", name="最近到期的在办件").get_by_role(
+        "row", name=re.compile(case["caseNo"]))).to_be_attached()
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     check_axe(phone, "staff-catalogue-draft-phone")
     shoot(phone, "staff-catalogue-draft-phone")

@@ -67,6 +67,19 @@ def carded(stack, api) -> dict:
     return {"caseNo": case_no, "yellow": yellow, "company": company}
 
 
+def _names(api) -> dict[str, str]:
+    """Department names by code, as the public directory gives them."""
+    status, directory = api.call("GET", "/directory")
+    assert status == 200, directory
+    return {d["code"]: d["name"] for d in directory["departments"]}
+
+
+def _access_log(api, company: str) -> list[dict]:
+    status, log = api.call("GET", "/me/access-log?limit=100", token=company)
+    assert status == 200, log
+    return log["entries"]
+
+
 def _row_button(page: Page, what: str):
     return page.get_by_role("button", name=f"处理 {what}")
 
@@ -85,6 +98,11 @@ def test_the_lead_acknowledges_and_appeals_the_card_and_the_supervisor_upholds_i
     lead = desktop
     open_workbench(lead, stack, "scjg_lead", "department")
     expect(lead.get_by_role("heading", level=1, name="部门督办：预警与督办牌")).to_be_visible()
+    scjg = _names(api)["SCJG"]
+    item_name = api.call("GET", f"/items/{FOOD}")[1]["name"]
+    # The department by its name, never its code.
+    expect(lead.get_by_text(f"本部门（{scjg}）", exact=False)).to_be_visible()
+    expect(lead.get_by_text("（SCJG）")).to_have_count(0)
     # Filters on the server's terms, kept in the address.
     lead.get_by_label("级别").select_option(label="黄牌")
     lead.get_by_role("button", name="筛选").click()
@@ -99,6 +117,11 @@ def test_the_lead_acknowledges_and_appeals_the_card_and_the_supervisor_upholds_i
     _row_button(lead, f"黄牌 {case_no} 任务").click()
     panel = lead.get_by_role("region", name=f"黄牌：{case_no}")
     expect(panel.get_by_role("heading", level=2)).to_be_focused()  # the keyboard goes on there
+    # Names and steps a clerk reads, not codes and internal ids.
+    expect(panel).to_contain_text(f"{item_name}（{FOOD}）")
+    expect(panel).to_contain_text(f"部门{scjg}")
+    expect(panel).to_contain_text("任务（审查第 1 环节）")
+    expect(panel).not_to_contain_text("-R1-SCJG")
     ack = panel.get_by_role("group", name="确认督办牌")
     ack.get_by_label("确认说明（选填）").fill("已督促经办人今日办结")
     ack.get_by_role("button", name="确认督办牌").click()
@@ -119,6 +142,8 @@ def test_the_lead_acknowledges_and_appeals_the_card_and_the_supervisor_upholds_i
     lead.unroute("**/appeal")
     _submit_confirmed(lead, "申诉", "提交申诉")
     expect(lead.get_by_role("status")).to_contain_text("已完成：申诉")
+    # The form and its dialog are gone: the keyboard goes on from the outcome, not <body>.
+    expect(lead.get_by_role("status").get_by_text("已完成：申诉")).to_be_focused()
     expect(panel.get_by_text(reason)).to_be_visible()
     expect(panel.get_by_text("申诉待裁决")).to_be_visible()
     expect(panel.get_by_role("group", name="申诉")).to_have_count(0)  # once only
@@ -159,6 +184,8 @@ def test_the_lead_acknowledges_and_appeals_the_card_and_the_supervisor_upholds_i
         appeals = sup.get_by_role("table", name="督办牌申诉")
         expect(appeals.get_by_role("row").filter(has_text=case_no)).to_have_count(1)
         expect(appeals.get_by_text(reason)).to_be_visible()
+        expect(appeals.get_by_role("row").filter(has_text=case_no)).to_contain_text(scjg)
+        expect(appeals.get_by_role("cell", name="SCJG", exact=True)).to_have_count(0)
         check_axe(sup, "staff-supervision-appeals")
         _row_button(sup, f"黄牌 {case_no} 任务").click()
         decision = sup.get_by_role("group", name="裁决申诉")
@@ -167,6 +194,7 @@ def test_the_lead_acknowledges_and_appeals_the_card_and_the_supervisor_upholds_i
         shoot(sup, "staff-supervision-appeal-open")
         _submit_confirmed(sup, "裁决申诉", "提交裁决")
         expect(sup.get_by_role("status")).to_contain_text("已完成：裁决申诉")
+        expect(sup.get_by_role("status").get_by_text("已完成：裁决申诉")).to_be_focused()
         expect(sup.get_by_text("没有符合条件的记录。")).to_be_visible()  # nothing pending
         sup.get_by_label("申诉状态").select_option(label="申诉成立")
         sup.get_by_label("部门").select_option(value="SCJG")
@@ -227,6 +255,8 @@ def test_a_bad_rating_is_called_back_rectified_and_reviewed(stack, api, browser,
     check_axe(lead, "staff-department-ratings")
     row.get_by_role("button", name=f"处理 评价 {case_no}").click()
     panel = lead.get_by_role("region", name=f"评价：{case_no}")
+    scjg = _names(api)["SCJG"]
+    expect(panel).to_contain_text(f"部门{scjg}")  # by its name, not SCJG
     expect(panel.get_by_role("group", name="整改答复")).to_have_count(0)  # not yet
     callback = panel.get_by_role("group", name="核实回访")
     callback.get_by_label("情况属实").check()
@@ -258,6 +288,7 @@ def test_a_bad_rating_is_called_back_rectified_and_reviewed(stack, api, browser,
         open_workbench(sup, stack, "supervisor", "supervision/ratings")
         expect(sup.get_by_role("heading", level=1, name="监察处理：差评复核与申辩")).to_be_visible()
         waiting = sup.get_by_role("table", name="待裁决的评价")
+        expect(waiting.get_by_role("row").filter(has_text="超期一周才办结")).to_contain_text(scjg)
         waiting.get_by_role("row").filter(has_text="超期一周才办结").get_by_role("button").click()
         expect(sup.get_by_text("整改流于形式")).to_be_visible()
         review = sup.get_by_role("group", name="复核裁决")
@@ -332,15 +363,29 @@ def test_the_lead_contests_an_abusive_rating_and_the_supervisor_rejects_it(
 
 def test_the_lead_suspends_and_resumes_a_license_of_the_department(stack, api, desktop,
                                                                    business_license):
+    """Only the purpose the lead typed reads the license — once: opening a link to it reads
+    nothing (the purpose is asked for), and a change refreshes only its public status; the
+    holder's 用证记录 shows exactly that one read."""
+    company = api.token("company")
+    logged_before = len(_access_log(api, company))
     lead = desktop
-    open_workbench(lead, stack, "scjg_lead", "department/licenses")
+    open_workbench(lead, stack, "scjg_lead", f"department/licenses?id={business_license}")
     expect(lead.get_by_role("heading", level=1, name="部门督办：证照管理")).to_be_visible()
+    expect(lead.get_by_label("证照标识")).to_have_value(business_license)
+    expect(lead.get_by_label("用证事由")).to_have_value("")
+    expect(lead.get_by_text("请填写用证事由后点击“查找证照”")).to_be_visible()
+    expect(lead.get_by_role("region", name=re.compile("营业执照"))).to_have_count(0)
     check_axe(lead, "staff-department-licenses-empty")
-    lead.get_by_label("证照标识").fill(business_license)
+    lead.reload()
+    expect(lead.get_by_label("证照标识")).to_have_value(business_license)
+    expect(lead.get_by_text("请填写用证事由后点击“查找证照”")).to_be_visible()
+    assert len(_access_log(api, company)) == logged_before  # nothing read yet
+    purpose = "核查经营场所（督办）"
+    lead.get_by_label("用证事由").fill(purpose)
     lead.get_by_role("button", name="查找证照").click()
-    lead.wait_for_url(re.compile(r"/staff/department/licenses\?id="))
     panel = lead.get_by_role("region", name=re.compile("营业执照"))
     expect(panel.get_by_text("有效", exact=True)).to_be_visible()
+    expect(panel).to_contain_text(f"发证部门{_names(api)['SCJG']}")
     expect(panel.get_by_role("group", name="撤销证照")).to_be_visible()
     check_axe(lead, "staff-department-license")
     shoot(lead, "staff-department-license")
@@ -360,6 +405,8 @@ def test_the_lead_suspends_and_resumes_a_license_of_the_department(stack, api, d
     expect(panel.get_by_text("有效", exact=True)).to_be_visible()
     status = api.call("GET", f"/licenses/{business_license}/status")[1]
     assert (status["status"], status["statusReason"]) == ("valid", "核查无误，恢复使用")
+    log = _access_log(api, company)
+    assert [e.get("purpose") for e in log[:len(log) - logged_before]] == [purpose]
 
     # Reissued under the company's new name: the old version superseded, nothing more to do.
     reissue = panel.get_by_role("group", name="换发新版本")
@@ -386,6 +433,7 @@ def test_the_supervisor_revokes_a_case_after_confirming(stack, api, desktop):
     sup.wait_for_url(re.compile(rf"/staff/supervision/revoke\?case={case_no}$"))
     panel = sup.get_by_role("region").filter(has_text=case_no)
     expect(panel).to_contain_text("已接件")
+    expect(panel).not_to_contain_text("已接件（1）")  # the status's label, not its code
     form = panel.get_by_role("group", name="撤销办件")
     form.get_by_label("撤销理由").fill("申请材料涉嫌伪造")
     form.get_by_role("button", name="撤销办件").click()

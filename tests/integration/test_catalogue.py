@@ -49,6 +49,28 @@ def test_filters_by_department_kind_audience_and_theme(stack):
     assert stack.call("GET", "/items?kind=99").data["error"]["field"] == "kind"
 
 
+def test_filters_by_channel_on_the_server(stack):
+    """A counter clerk's search lists only the items taken at a counter, full pages of them:
+    the channel is a facet of its own and a filter on a keyword's facet."""
+    assert _bases(stack.call("GET", "/items?channel=counter&limit=100")) == ALL
+    online_only = {**_new_item(sequence="03", channels=["web"]), "name": "食品经营许可（网上专办）"}
+    created = _admin(stack, "POST", "/admin/items", {"item": online_only, "reason": "仅网上办理"})
+    assert created.status_code == 201, created.data
+    code = created.data["code"]
+    _admin(stack, "POST", f"/admin/items/{code}/versions/1/publish", {"reason": "发布"})
+    assert code in _codes(stack.call("GET", "/items?q=食品经营"))
+    assert code not in _codes(stack.call("GET", "/items?q=食品经营&channel=counter"))
+    assert FOOD in _codes(stack.call("GET", "/items?q=食品经营&channel=counter"))
+    assert code in _codes(stack.call("GET", "/items?channel=web&limit=100"))
+    counter = stack.call("GET", "/items?channel=counter&limit=100")
+    assert code not in _codes(counter) and _bases(counter) == ALL
+    # A page of five is five items taken at the counter (no short page from a filter).
+    assert len(stack.call("GET", "/items?channel=counter&limit=5").data["items"]) == 5
+    assert code not in _codes(stack.call("GET", "/items?dept=SCJG&channel=counter&limit=100"))
+    bad = stack.call("GET", "/items?channel=fax")
+    assert bad.status_code == 400 and bad.data["error"]["field"] == "channel"
+
+
 def test_pages_with_opaque_cursors_cover_everything_once(stack):
     seen, cursor, pages = [], None, 0
     while True:

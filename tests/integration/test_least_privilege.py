@@ -266,6 +266,9 @@ def _exercise(stack, monkeypatch):
                                                               "version")}
     stack.call("PUT", f"/admin/items/{FOOD}/versions/2", "admin",
                {"item": item, "reason": "改"}, headers={"If-Match": version.headers["ETag"]})
+    # The simulation reads the open cases' tasks from the inboxes, their versions in a batch.
+    simulated = stack.call("POST", f"/admin/items/{FOOD}/versions/2/simulate", "admin")
+    assert simulated.data["openCases"]["count"] >= 1, simulated.data
     stack.call("POST", f"/admin/items/{FOOD}/versions/2/publish", "admin", {"reason": "发"})
     stack.call("POST", f"/admin/items/{FOOD}/suspend", "admin", {"reason": "停"})
     stack.call("POST", f"/admin/items/{FOOD}/resume", "admin", {"reason": "复"})

@@ -31,7 +31,8 @@ def reindex(code: str) -> None:
             wanted[f"IX#{facet}"] = ItemIndexRecord(
                 code, f"IX#{facet}", facet=facet, name=doc["name"], initials=name_initials,
                 kind=doc["kind"], depts=depts, audience=doc["audience"],
-                themes=doc.get("themes", []), summary=summary)
+                themes=doc.get("themes", []), channels=doc.get("channels", []),
+                summary=summary)
     with ItemsTableRecord.batch_write() as batch:
         for key, record in existing.items():
             if key not in wanted:

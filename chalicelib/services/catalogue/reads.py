@@ -43,7 +43,8 @@ def pinned_version(code: str, version) -> dict:
 
 
 def list_items(*, dept: str | None = None, kind: str | None = None,
-               audience: str | None = None, theme: str | None = None, q: str | None = None,
+               audience: str | None = None, theme: str | None = None,
+               channel: str | None = None, q: str | None = None,
                limit: int = 20, cursor: str | None = None) -> dict:
     """Published items, by facet, one Query per page (never a Scan)."""
     name_has = initials_have = None
@@ -57,6 +58,8 @@ def list_items(*, dept: str | None = None, kind: str | None = None,
         facet, theme = f"theme#{theme}", None
     elif audience:
         facet, audience = f"audience#{audience}", None
+    elif channel:
+        facet, channel = f"channel#{channel}", None
     else:
         facet = "all"
     condition = all_of(
@@ -64,6 +67,7 @@ def list_items(*, dept: str | None = None, kind: str | None = None,
         ItemIndexRecord.kind == kind if kind else None,
         ItemIndexRecord.audience.contains(audience) if audience else None,
         ItemIndexRecord.themes.contains(theme) if theme else None,
+        ItemIndexRecord.channels.contains(channel) if channel else None,
         ItemIndexRecord.name.contains(name_has) if name_has else None,
         ItemIndexRecord.initials.contains(initials_have) if initials_have else None)
     page = ItemIndexRecord.by_facet.query(facet, filter_condition=condition, limit=limit,

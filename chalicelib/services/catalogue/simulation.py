@@ -1,18 +1,29 @@
-"""Change simulation: a draft's diff against the published version and a dry run."""
+"""Change simulation: a draft's diff against the published version, a dry run, and the
+item's open cases (which keep their version)."""
 from datetime import date
 
 from pynamodb.exceptions import DoesNotExist
 
 from .. import clock
-from ...adapters.models import ItemCurrentRecord
+from ...adapters.models import ItemCurrentRecord, ItemsTableRecord, ItemVersionRecord
 from ...domain.catalogue import diff, dry_run
 from ...domain.errors import ValidationError
+from ..open_cases import open_cases_of
 from .store import CURRENT, object_body, version_record
+
+
+def _applied_versions(code: str) -> list[dict]:
+    """Every version of the item a case may have applied under (all but drafts)."""
+    return [record.document
+            for record in ItemsTableRecord.query(code, ItemsTableRecord.sk.startswith("V#"))
+            if isinstance(record, ItemVersionRecord) and record.status != "draft"]
 
 
 def simulate(code: str, version, body) -> dict:
     """Change simulation: the diff against the published version and a dry run of the
-    version's process on a start date. Publishes nothing, writes nothing."""
+    version's process on a start date, and the item's open cases (each keeps the version
+    it applied under: publishing moves none of their deadlines). Publishes nothing,
+    writes nothing."""
     body = object_body(body) if body is not None else {}
     record = version_record(code, version)
     raw_start = body.get("startDate") or clock.today().isoformat()
@@ -30,7 +41,8 @@ def simulate(code: str, version, body) -> dict:
     result = {"code": code, "version": record.version, "status": record.status,
               "comparedWith": published["version"] if published else None,
               "changes": diff(published, proposed),
-              "dryRun": dry_run(proposed, start)}
+              "dryRun": dry_run(proposed, start),
+              "openCases": open_cases_of(code, _applied_versions(code))}
     if published and published["version"] != record.version:
         result["publishedDryRun"] = dry_run(published, start)
     return result

@@ -3557,10 +3557,71 @@ export interface components {
             dryRun: {
                 [key: string]: unknown;
             };
+            openCases: components["schemas"]["OpenCases"];
             /** @default null */
             publishedDryRun?: {
                 [key: string]: unknown;
             } | null;
+        };
+        /**
+         * OpenCases
+         * @description The item's open cases (those with a task in a department's inbox) and what
+         *         publishing means for them: nothing — each keeps the version it applied under.
+         */
+        OpenCases: {
+            /**
+             * @description ISO 8601 with offset
+             * @example 2026-11-25T09:41:54.673848+00:00
+             */
+            asOf: string;
+            /** @description the inboxes read: every department a case of a non-draft version has tasks in */
+            depts: string[];
+            count: number;
+            byState: components["schemas"]["OpenCasesByState"];
+            /** @description open cases by the version they applied under */
+            byVersion: {
+                [key: string]: number;
+            };
+            overdue: number;
+            /** @description up to 5: running cases soonest deadline first, then paused ones */
+            soonest: components["schemas"]["OpenCase"][];
+            /**
+             * @description every open case keeps the version it applied under: publishing moves none of their deadlines
+             * @enum {unknown}
+             */
+            keepVersion: true;
+        };
+        /** OpenCasesByState */
+        OpenCasesByState: {
+            acceptance: number;
+            review: number;
+            supplement: number;
+            special: number;
+        };
+        /** OpenCase */
+        OpenCase: {
+            /** @example 4403002026112500000019 */
+            caseNo: string;
+            /**
+             * @description 受理, 审查, 补正 (waiting on the applicant), 特别程序; a case with several open tasks is in the first of supplement, special, review, acceptance
+             * @enum {unknown}
+             */
+            state: "acceptance" | "review" | "special" | "supplement";
+            /**
+             * @description its open tasks' earliest deadline now
+             * @example 2026-11-25T09:41:54.673848+00:00
+             */
+            deadline: string;
+            /**
+             * @description the department whose task that deadline is
+             * @example SCJG
+             */
+            dept: string;
+            /** @description the item version it applied under (kept) */
+            version: number;
+            /** @description its clock stopped (supplement, special): the deadline moves on by the pause */
+            paused: boolean;
+            overdue: boolean;
         };
         /** SpecialProcedureEnd */
         SpecialProcedureEnd: {
@@ -5734,6 +5795,8 @@ export interface operations {
                 audience?: "natural" | "legal";
                 /** @description 主题, e.g. 开办餐厅 */
                 theme?: string;
+                /** @description taken through this channel, e.g. counter (窗口) */
+                channel?: "web" | "miniprogram" | "api" | "counter";
                 /** @description search: Chinese, pinyin initials or an item code */
                 q?: string;
                 /** @description page size */

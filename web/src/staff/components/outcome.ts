@@ -4,6 +4,10 @@ import { nextTick, ref } from "vue";
 import { useI18n } from "vue-i18n";
 import type { ApiError } from "../../lib/api";
 
+/** The ids of OutcomeNotice's messages (one notice a page). */
+export const OUTCOME_DONE = "ow-outcome-done";
+export const OUTCOME_CONFLICT = "ow-outcome-conflict";
+
 export function useOutcome(reload: () => Promise<unknown> | void) {
   const { t } = useI18n();
   const done = ref("");
@@ -12,12 +16,14 @@ export function useOutcome(reload: () => Promise<unknown> | void) {
   function succeeded(action: string): void {
     conflict.value = "";
     done.value = t("oversight.done", { action });
+    focusSoon(OUTCOME_DONE);  // the step's form is gone: the keyboard goes on from the outcome
     void reload();
   }
 
   function conflicted(error: ApiError): void {
     done.value = "";
     conflict.value = t("oversight.conflict", { message: error.message.replace(/[。.]$/, "") });
+    focusSoon(OUTCOME_CONFLICT);
     void reload();
   }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
-  acrossDepartments, caseRevocable, cardActions, everyPage, evidenceLines, licenseActions,
-  ratingActions, type Card, type Rating,
+  acrossDepartments, cardActions, everyPage, evidenceLines, licenseActions,
+  ratingActions, taskStep, type Card, type Rating,
 } from "./oversight";
 
 const lead = { role: "reviewer", departments: ["SCJG"], leads: ["SCJG"] };
@@ -86,11 +86,6 @@ describe("licenses and cases", () => {
     expect(licenseActions("superseded")).toEqual([]);
   });
 
-  it("revokes a case still open or approved, not one already ended", () => {
-    expect([1, 3, 6, 7, 8, 9, 10, 11, 12].every(caseRevocable)).toBe(true);
-    expect([2, 4, 5, 13, 14, 15].some(caseRevocable)).toBe(false);
-  });
-
   it("takes evidence one item a line", () => {
     expect(evidenceLines(" 录音 0001 \n\n短信记录\r\n")).toEqual(["录音 0001", "短信记录"]);
   });
@@ -116,5 +111,14 @@ describe("lists across pages and departments", () => {
     let calls = 0;
     const found = await everyPage(async () => { calls += 1; return { items: [calls], next: "more" }; }, 3);
     expect(found).toEqual([1, 2, 3]);
+  });
+});
+
+describe("taskStep", () => {
+  it("names a task by its step, not its internal id", () => {
+    expect(taskStep("44030020261204000001-A1")).toEqual({ step: "acceptance" });
+    expect(taskStep("44030020261204000001-R1-SCJG")).toEqual({ step: "review", stage: 1 });
+    expect(taskStep("44030020261204000001-R2-WSJK")).toEqual({ step: "review", stage: 2 });
+    expect(taskStep("something-else")).toEqual({ step: "other" });
   });
 });

@@ -79,6 +79,15 @@ export function licenseActions(status: string): LicenseAction[] {
   }
 }
 
+/** What a task is, as a clerk names it, from its id (`<caseNo>-A1`: 受理;
+ * `<caseNo>-R<n>-<dept>`: the n-th review stage) — never the internal id itself. */
+export function taskStep(taskId: string): { step: "acceptance" | "review" | "other"; stage?: number } {
+  if (/-A\d+$/.test(taskId)) return { step: "acceptance" };
+  const review = /-R(\d+)-[A-Z0-9_]+$/.exec(taskId);
+  if (review) return { step: "review", stage: Number(review[1]) };
+  return { step: "other" };
+}
+
 /** Evidence typed one item a line, as the API takes it (a list, blank lines left out). */
 export function evidenceLines(text: string): string[] {
   return text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
@@ -88,14 +97,6 @@ export function evidenceLines(text: string): string[] {
 export function queryValue(value: unknown): string {
   const one = Array.isArray(value) ? value[0] : value;
   return typeof one === "string" ? one : "";
-}
-
-// Where a supervisor may still revoke a case (撤销 15: docs/glossary.md's statuses): any
-// status from which the lifecycle leads to 15 — open, or concluded with approval.
-const REVOCABLE = new Set([1, 3, 6, 7, 8, 9, 10, 11, 12]);
-
-export function caseRevocable(status: number): boolean {
-  return REVOCABLE.has(status);
 }
 
 export interface Page<T> {

@@ -60,7 +60,7 @@ export default {
   identifier: "证照标识",
   purpose: "用证事由",
   purposeHint: "查阅证照的事由会记入持证人的用证记录。",
-  defaultPurpose: "证照状态管理",
+  purposeFirst: "请填写用证事由后点击“查找证照”：查阅会记入持证人的用证记录。",
   licenseStatus: "证照状态",
   holder: "持证主体",
   issuer: "发证机关",

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Schemas } from "../../../lib/api";
 import {
   applicantErrors, counterApplication, idNumberError, missingMandatory, newIntake, normaliseIdNumber,
-  openCaseOf, takenAtCounter,
+  openCaseOf, takenAtCounter, counterTakes,
 } from "./intake";
 
 const MATERIALS = [
@@ -61,6 +61,12 @@ describe("the intake", () => {
     const noPhone = counterApplication("C1", { ...intake, phone: " ", materials: {} }, {}, MATERIALS);
     expect(noPhone.applicant).not.toHaveProperty("phone");
     expect(noPhone.materials).toEqual([]);
+  });
+
+  it("says what the counter takes of a material: the original and its paper copies", () => {
+    expect(counterTakes({ copies: 2 })).toBe("原件或复印件 2 份");
+    expect(counterTakes({})).toBe("原件或复印件 1 份");
+    expect(counterTakes({ copies: 0 })).toBe("原件（当场核验）");
   });
 
   it("gives each intake its own key", () => {

@@ -88,6 +88,13 @@ export function missingMandatory(materials: Schemas["Material"][], checks: Recor
   return materials.filter((m) => m.mandatory && !checks[m.name]).map((m) => m.name);
 }
 
+/** What the counter takes of a material, on paper whatever its declared `form` (how it is
+ * sent online): the original, checked, or the paper copies the item asks for. */
+export function counterTakes(material: Pick<Schemas["Material"], "copies">): string {
+  const copies = material.copies ?? 1;
+  return copies > 0 ? `原件或复印件 ${copies} 份` : "原件（当场核验）";
+}
+
 /** Whether the item is taken at a counter at all. */
 export function takenAtCounter(item: Pick<Schemas["Implementation"], "channels">): boolean {
   return item.channels.includes("counter");
