@@ -110,3 +110,28 @@ def entries(table: str, partition: str, prefix: str, limit: int,
         Limit=limit, **kwargs)
     return ([{name: _value(value) for name, value in item.items()}
              for item in answer["Items"]], answer.get("LastEvaluatedKey"))
+
+
+def dimensions(table: str, month_key: str, prefix: str, after: str | None,
+               limit: int) -> list[dict]:
+    """Up to `limit` dimensions of one month whose names start with `prefix` (`dept#`,
+    `item#`), in order, from the one after `after` (a name without the prefix) on: one
+    Query (the month is the partition key; no Scan)."""
+    low = prefix + (after or "")
+    # The prefix's `#` raised by one: an upper bound no dimension of another kind reaches.
+    high = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    rows, start = [], None
+    while len(rows) < limit:
+        kwargs = {"ExclusiveStartKey": start} if start else {}
+        answer = _client().query(
+            TableName=table, KeyConditionExpression="#m = :m AND #d BETWEEN :lo AND :hi",
+            ExpressionAttributeNames={"#m": "month", "#d": "dimension"},
+            ExpressionAttributeValues={":m": {"S": month_key}, ":lo": {"S": low},
+                                       ":hi": {"S": high}},
+            Limit=limit + 1, **kwargs)
+        rows += [row for row in map(_plain, answer["Items"])
+                 if after is None or row["dimension"] != low]
+        start = answer.get("LastEvaluatedKey")
+        if not start:
+            break
+    return rows[:limit]

@@ -37,7 +37,7 @@ def figures():
 @http.route(bp, "GET", "/stats/cases", op="listCountedCases",
             summary="the cases behind a month's figure of a department or an item "
                     "(concluded, on time, late, fully online, overdue), in time order",
-            tag="statistics", roles=READERS, returns=models.CountedCases,
+            tag="statistics", roles=identity.STAFF, returns=models.CountedCases,
             query=(("month", MONTH, True, "the month"),
                    ("dept", {"type": "string", "maxLength": http.MAX_PARAM_CHARS}, False,
                     "a department (its own staff: theirs only, the default)"),
@@ -54,6 +54,26 @@ def counted_cases():
                             measure=http.query_param(request, "measure"),
                             limit=http.int_param(request, "limit", 50, 1, 100),
                             cursor=http.query_param(request, "cursor"))
+
+
+@http.route(bp, "GET", "/stats/breakdown", op="getStatisticsBreakdown",
+            summary="the figures of every department (or every item) per month, in one "
+                    "call, a page of rows in code order",
+            tag="statistics", roles=READERS, returns=models.StatsBreakdown,
+            query=(("from", MONTH, False, "the first month (default: `to`)"),
+                   ("to", MONTH, False, "the last month (default: this one); at most 24 from `from`"),
+                   ("by", {"type": "string", "enum": list(statistics.BREAKDOWNS),
+                           "default": "dept"}, False,
+                    "one row per department or per item (a department's staff: theirs only)"),
+                   http.limit_query(100), http.CURSOR_QUERY))
+def breakdown():
+    request = bp.current_request
+    return statistics.breakdown(http.principal(request),
+                                start=http.query_param(request, "from"),
+                                end=http.query_param(request, "to"),
+                                by=http.query_param(request, "by"),
+                                limit=http.int_param(request, "limit", 100, 1, 100),
+                                cursor=http.query_param(request, "cursor"))
 
 
 def _export(path: str, op: str, media_type: str, what: str):

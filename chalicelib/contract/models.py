@@ -944,6 +944,9 @@ class Figures(Response):
     overdue: Annotated[int, Meta(description="cases found past their promised deadline")]
     cards: CardCounts
     ratings: Annotated[int, Meta(description="ratings counted (voided ones left out)")]
+    ratingsByLevel: Annotated[list[int], Meta(
+        description="ratings counted at each level, 1 (非常不满意) to 5 (非常满意), voided "
+                    "ones left out", min_length=5, max_length=5)]
     satisfied: Annotated[int, Meta(description="ratings of 4 or 5")]
     satisfaction: Share
     excludedRatings: int
@@ -967,6 +970,21 @@ class Stats(Response):
     months: list[MonthFigures]
     total: Figures
     # "from" is a keyword: the field is renamed in JSON.
+    start: Annotated[str, Meta(examples=["2026-01"])] = msgspec.field(name="from")
+    to: Annotated[str, Meta(examples=["2026-11"])]
+
+
+class BreakdownRow(Response):
+    code: Annotated[str, Meta(description="the department's or the item's code",
+                              examples=["SCJG"])]
+    months: list[MonthFigures]
+    total: Figures
+
+
+class StatsBreakdown(Response):
+    by: Literal["dept", "item"]
+    rows: list[BreakdownRow]
+    next: Cursor
     start: Annotated[str, Meta(examples=["2026-01"])] = msgspec.field(name="from")
     to: Annotated[str, Meta(examples=["2026-11"])]
 

@@ -20,7 +20,7 @@ from . import documents, worktime
 COUNTERS = ("received", "accepted", "refused", "concluded", "onTime", "workMinutes",
             "overdue", "cardsWarning", "cardsYellow", "cardsRed", "rated", "satisfied",
             "ratingSum", "excluded", "rectOpened", "rectRectified", "rectVoided", "rectLate",
-            "fullyOnline")
+            "fullyOnline", *(f"rating{level}" for level in range(1, 6)))
 HISTOGRAM = "wd"          # wd<tenths>: concluded cases that took that many tenths of a day
 MAX_TENTHS = 9999         # 999.9 working days and more share the last bucket
 CONCLUDED = {"approved", "approved_pending_materials", "denied"}
@@ -96,6 +96,7 @@ def contribution(kind: str, detail: dict, facts: Facts, zone) -> Contribution | 
     elif kind == "rating_submitted":
         level = int(detail["level"])
         counts.update(rated=1, satisfied=int(level >= 4), ratingSum=level)
+        counts[f"rating{level}"] = 1
         dept = detail["dept"]
     elif kind == "rectification_opened":
         counts["rectOpened"] = 1
@@ -107,7 +108,10 @@ def contribution(kind: str, detail: dict, facts: Facts, zone) -> Contribution | 
         counts["rectLate"] = 1
         dept, month = detail["dept"], rated_month
     elif kind == "rating_contest_decided" and detail.get("decision") == "upheld":
+        # A voided rating leaves its level's count (which so counts the ratings that
+        # count, as `ratings` does); the event names the level it voids.
         counts.update(excluded=1, rectVoided=1)
+        counts[f"rating{int(detail['level'])}"] = -1
         dept, month = detail["dept"], rated_month
     if not counts:
         return None
@@ -198,7 +202,9 @@ def figures(counts: dict[str, int]) -> dict:
         "overdue": c["overdue"],
         "cards": {"warning": c["cardsWarning"], "yellow": c["cardsYellow"],
                   "red": c["cardsRed"]},
-        "ratings": counted, "satisfied": c["satisfied"],
+        "ratings": counted,
+        "ratingsByLevel": [c[f"rating{level}"] for level in range(1, 6)],
+        "satisfied": c["satisfied"],
         "satisfaction": _share(c["satisfied"], counted),
         "excludedRatings": c["excluded"],
         "rectifications": opened, "rectified": c["rectRectified"],
@@ -211,7 +217,8 @@ def figures(counts: dict[str, int]) -> dict:
 
 FLAT_FIELDS = ("received", "accepted", "refused", "concluded", "onTime", "onTimeRate",
                "averageWorkingDays", "p90WorkingDays", "overdue", "cardsWarning",
-               "cardsYellow", "cardsRed", "ratings", "satisfied", "satisfaction",
+               "cardsYellow", "cardsRed", "ratings",
+               *(f"ratingsLevel{level}" for level in range(1, 6)), "satisfied", "satisfaction",
                "excludedRatings", "rectifications", "rectified", "rectificationRate",
                "rectificationsLate", "fullyOnline", "fullyOnlineShare")
 
@@ -219,6 +226,8 @@ FLAT_FIELDS = ("received", "accepted", "refused", "concluded", "onTime", "onTime
 def flat(found: dict) -> dict:
     """Figures with the cards spread out (one column each: CSV)."""
     cards = found["cards"]
-    return {**{k: v for k, v in found.items() if k != "cards"},
+    return {**{k: v for k, v in found.items() if k not in ("cards", "ratingsByLevel")},
             "cardsWarning": cards["warning"], "cardsYellow": cards["yellow"],
-            "cardsRed": cards["red"]}
+            "cardsRed": cards["red"],
+            **{f"ratingsLevel{level}": count
+               for level, count in enumerate(found["ratingsByLevel"], start=1)}}

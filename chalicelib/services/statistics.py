@@ -181,6 +181,60 @@ def figures(principal: identity.Principal | None, *, start: str | None = None,
             "total": statistics.figures(total)}
 
 
+BREAKDOWNS = ("dept", "item")
+
+
+def breakdown(principal: identity.Principal | None, *, start: str | None = None,
+              end: str | None = None, by: str | None = None, limit: int = 100,
+              cursor: str | None = None) -> dict:
+    """The figures of every department (or every item) for each month of a range and over
+    it, a page of them in code order: one Query per month, whatever the number of
+    departments or items. Read as `GET /stats`: supervisors, admins and evaluators every
+    row; a department's staff their department's row, or their department's items'."""
+    principal = identity.require_role(principal, *identity.STAFF, identity.EVALUATOR)
+    by = by or "dept"
+    if by not in BREAKDOWNS:
+        raise ValidationError(f"by must be one of {', '.join(BREAKDOWNS)}", field="by")
+    end = end if end is not None else clock.local_date(clock.now()).strftime("%Y-%m")
+    months = _months(start if start is not None else end, end)
+    listing = f"stats/breakdown/{by}/{months[0]}/{months[-1]}"
+    after = (decode_cursor(cursor, listing) or {}).get("after")
+    table = config.get().statistics_table
+    prefix = f"{by}#"
+    found: dict[str, dict[str, dict]] = {}
+    full = False
+    for month in months:
+        rows = counters.dimensions(table, month, prefix, after, limit)
+        full = full or len(rows) == limit
+        for row in rows:
+            row.pop("month")
+            found.setdefault(row.pop("dimension")[len(prefix):], {})[month] = row
+    # Each month gave its first `limit` codes after the cursor: the first `limit` of them
+    # all are complete in every month (a month that stopped early stopped past them).
+    codes = sorted(found)[:limit]
+    more = full or len(found) > limit
+    rows = []
+    for code in codes:
+        if principal.role not in READS_ALL and not _own(principal, by, code):
+            continue
+        total: dict[str, int] = {}
+        per_month = []
+        for month in months:
+            counts = found[code].get(month, {})
+            statistics.add(total, counts)
+            per_month.append({"month": month, **statistics.figures(counts)})
+        rows.append({"code": code, "months": per_month, "total": statistics.figures(total)})
+    return {"by": by, "from": months[0], "to": months[-1], "rows": rows,
+            "next": encode_cursor({"after": codes[-1]}, listing) if more and codes else None}
+
+
+def _own(principal: identity.Principal, by: str, code: str) -> bool:
+    """A department's staff read their department's row and their items' rows."""
+    if by == "dept":
+        return code == principal.dept
+    return _implementing_dept(code) == principal.dept
+
+
 def _export_rows(principal: identity.Principal | None, month: str) -> list[dict]:
     identity.require_role(principal, *READS_ALL)
     check_month(month, "month")
@@ -215,8 +269,9 @@ def cases(principal: identity.Principal | None, month: str | None, *, dept: str 
           cursor: str | None = None) -> dict:
     """The cases behind a month's figure of a department or an item, in time order: those
     concluded (every one, on time, late, fully online) or found overdue that month. Read
-    as `GET /stats` is."""
-    principal = identity.require_role(principal, *identity.STAFF, identity.EVALUATOR)
+    as `GET /stats` is, but not by evaluators: a third party reads the aggregated figures,
+    not the individual cases."""
+    principal = identity.require_role(principal, *identity.STAFF)
     if month is None:
         raise ValidationError("month is required, YYYY-MM", field="month")
     check_month(month, "month")

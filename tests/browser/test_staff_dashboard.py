@@ -84,6 +84,8 @@ def test_the_card_of_an_overdue_case_drills_down_to_the_case(stack, api, desktop
     section = desktop.get_by_role("region", name="预警与亮牌（按等级和部门）")
 
     # The keyboard's way into the drill-down: the data table, a link per department and level.
+    desktop_from = desktop.get_by_label("起始月份").input_value()
+    desktop_to = desktop.get_by_label("截止月份").input_value()
     section.get_by_text("查看数据表").click()
     table = section.get_by_role("table", name="预警与亮牌（按等级和部门）")
     row = table.get_by_role("row").filter(has=desktop.get_by_role("rowheader", name=carded["scjg"]))
@@ -91,14 +93,17 @@ def test_the_card_of_an_overdue_case_drills_down_to_the_case(stack, api, desktop
     link.focus()
     desktop.keyboard.press("Enter")
     desktop.wait_for_url(re.compile(r"/staff/dashboard/cards\?"))
+    shown_range = {"from": [desktop_from], "to": [desktop_to]}
     assert urllib.parse.parse_qs(urllib.parse.urlparse(desktop.url).query) == \
-        {"dept": ["SCJG"], "level": [level]}
+        {"dept": ["SCJG"], "level": [level], **shown_range}
     expect(desktop.get_by_role("heading", level=1)).to_have_text(
         f"{carded['scjg']}的{LEVELS[level]}")
     cards = desktop.get_by_role("table").get_by_role("row").filter(
         has=desktop.get_by_role("link", name=carded["caseNo"]))
     expect(cards).to_have_count(carded["ofCase"][level])
     expect(cards.first).to_contain_text("食品经营许可")
+    # The list is not by month: the page says so.
+    expect(desktop.get_by_text("含统计范围以外的")).to_be_visible()
     check_axe(desktop, "staff-dashboard-cards")
     shoot(desktop, "staff-dashboard-cards")
 
@@ -109,6 +114,17 @@ def test_the_card_of_an_overdue_case_drills_down_to_the_case(stack, api, desktop
         has_text=carded["scjg"])).to_contain_text("已逾期")
     check_axe(desktop, "staff-dashboard-case")
     shoot(desktop, "staff-dashboard-case")
+
+    # The cards chart follows the months asked for: a year before the cards, none.
+    desktop.get_by_role("link", name="返回监察看板").click()
+    year_before = f"{int(desktop_to[:4]) - 1}{desktop_to[4:]}"
+    desktop.get_by_label("起始月份").fill(year_before)
+    desktop.get_by_label("截止月份").fill(year_before)
+    desktop.get_by_role("button", name="查询").click()
+    expect(desktop.get_by_text(f"统计范围：{year_before} 至 {year_before}")).to_be_visible()
+    section = desktop.get_by_role("region", name="预警与亮牌（按等级和部门）")
+    expect(section.get_by_role("img", name=re.compile(carded["scjg"]))).to_have_count(0)
+    expect(section).to_contain_text("暂无预警或亮牌")
     assert not desktop.page_errors
 
 
@@ -160,8 +176,16 @@ def test_a_bad_rating_shows_in_the_distribution_and_drills_down_to_it(stack, api
     expect(row.get_by_role("cell")).to_have_text(
         ["食品经营许可（新办）", carded["scjg"], "网上办事大厅", re.compile(r"\d{4}-"), "准予许可",
          re.compile(r"^\d+(\.\d+)?$"), "否", "是"])
+    expect(desktop.get_by_text("每项最多")).to_have_count(0)
     check_axe(desktop, "staff-dashboard-counted")
     shoot(desktop, "staff-dashboard-counted")
+    # The case is concluded: no time left to count down, the time it took instead.
+    row.get_by_role("link", name=case_no).click()
+    facts = desktop.locator("dl")
+    expect(facts).to_contain_text("已办结")
+    expect(facts).to_contain_text("办理用时")
+    expect(facts).not_to_contain_text(re.compile(r"剩余时间\s*-?\d"))
+    desktop.go_back()
 
     # Working days per item: the food licence's average and P90 as GET /stats?item= has
     # them, drilling down to its concluded cases; the fully-online share to the month's.
@@ -195,6 +219,9 @@ def test_the_supervision_records_chain_status(stack, desktop, carded):
     verdict = desktop.get_by_role("region", name=re.compile("至"))
     expect(verdict).to_contain_text("完整")
     expect(desktop.get_by_label("起始日期")).not_to_have_value("")
+    expect(desktop.get_by_text("make verify-audit")).to_have_count(0)
+    chains = desktop.get_by_role("table", name="逐日链条")
+    expect(chains.get_by_role("rowheader").first).to_have_text(re.compile(r"^\d{4}-\d{2}-\d{2}$"))
     check_axe(desktop, "staff-dashboard-record")
     shoot(desktop, "staff-dashboard-record")
 
@@ -220,6 +247,11 @@ def test_the_months_figures_and_the_csv_export(stack, api, desktop, carded, tmp_
     expect(desktop.get_by_role("heading", level=1, name="统计报表")).to_be_visible()
     # The dashboard's chunk (ECharts) is not loaded by the statistics page.
     assert scripts and not any("/DashboardPage-" in url for url in scripts), scripts
+    # The same range as the dashboard opens with: this month and the five before.
+    to_month = desktop.get_by_label("截止月份").input_value()
+    year, number = int(to_month[:4]), int(to_month[5:])
+    index = year * 12 + number - 1 - 5
+    expect(desktop.get_by_label("起始月份")).to_have_value(f"{index // 12}-{index % 12 + 1:02d}")
     desktop.get_by_label("起始月份").fill(month)
     desktop.get_by_label("截止月份").fill(month)
     desktop.get_by_label("统计对象").select_option(label="按部门")
@@ -280,3 +312,24 @@ def test_nothing_breaks_on_a_phone(stack, phone, path, heading):
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     check_axe(phone, f"staff-{path}-phone")
     shoot(phone, f"staff-{path}-phone")
+
+
+def test_the_drill_downs_fit_a_phone(stack, api, phone, carded):
+    """The drill-down pages and the case view at 360 px: their wide tables scroll in their
+    own focusable box, the page itself does not."""
+    month = _month(api, api.token("supervisor"))
+    open_workbench(phone, stack, "supervisor", "dashboard")
+    for path, heading in (
+            ("dashboard/cards?dept=SCJG&level=yellow", f"{carded['scjg']}的黄牌"),
+            ("dashboard/tasks?dept=SCJG&bucket=overdue", f"{carded['scjg']}："),
+            (f"dashboard/counted?measure=concluded&dept=SCJG&from={month}&to={month}",
+             f"{carded['scjg']} {month}"),
+            (f"dashboard/cases/{carded['caseNo']}", f"办件 {carded['caseNo']}")):
+        phone.goto(f"{stack.workbench}{path}")
+        expect(phone.get_by_role("heading", level=1)).to_contain_text(heading)
+        expect(phone.get_by_role("table").first).to_be_attached()
+        phone.wait_for_load_state("networkidle")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 360, path
+        box = phone.get_by_role("region").filter(has=phone.get_by_role("table")).first
+        expect(box).to_have_attribute("tabindex", "0")
+        check_axe(phone, f"staff-{path.split('?')[0].replace('/', '-')}-phone")

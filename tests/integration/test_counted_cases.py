@@ -127,7 +127,7 @@ def test_a_departments_staff_read_only_their_own_cases(stack):
                if e.get("requestId") in requests]
     assert sorted((e["status"], e["path"]) for e in written) == [(403, "/stats/cases")] * 2
     assert stack.call("GET", f"/stats/cases?month={month}&dept=WSJK",
-                      "evaluator").status_code == 200
+                      "supervisor").status_code == 200
     assert stack.call("GET", f"/stats/cases?month={month}&dept=SCJG",
                       "company").status_code == 403
     for query, status, field in (("", 400, "month"), ("month=2026-13&dept=SCJG", 400, "month"),

@@ -77,6 +77,10 @@ def test_figures_follow_the_cases_and_only_their_readers_see_them(stack):
     everything = stack.call("GET", "/stats", "evaluator").data["total"]
     assert (everything["received"], everything["concluded"], everything["ratings"],
             everything["satisfied"], everything["satisfaction"]) == (3, 2, 2, 1, 0.5)
+    # Ratings by level are counted with the others, so they follow the months asked.
+    assert everything["ratingsByLevel"] == [1, 0, 0, 0, 1]
+    assert stack.call("GET", f"/stats?to={before}", "evaluator").data["total"][
+        "ratingsByLevel"] == [0] * 5
     assert (everything["rectifications"], everything["rectified"],
             everything["rectificationRate"]) == (1, 0, 0.0)
     # The channel and the department are dimensions of their own.
@@ -223,7 +227,8 @@ def _recount(case_nos: list[str]) -> dict[tuple[str, str], dict[str, int]]:
             add(card.issuedAt, card.dept, case, **{"cards" + card.level.capitalize(): 1})
         for rating in (r for r in records if isinstance(r, RatingRecord)):
             add(rating.at, rating.dept, case, rated=1, satisfied=int(rating.level >= 4),
-                ratingSum=rating.level)
+                ratingSum=rating.level,
+                **{f"rating{rating.level}": int(not rating.excluded)})
             rectification = rating.rectification
             if rectification:
                 add(rating.at, rating.dept, case, rectOpened=1,

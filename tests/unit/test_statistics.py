@@ -26,14 +26,15 @@ def test_each_event_counts_in_its_month_and_department():
     assert _add("overdue", deadline="promised", taskId="T") is None
     assert _add("card_issued", level="red", dept="WSJK")[1:] == ("WSJK", {"cardsRed": 1})
     assert _add("rating_submitted", level=4, dept="XFJY")[1:] == (
-        "XFJY", {"rated": 1, "satisfied": 1, "ratingSum": 4})
+        "XFJY", {"rated": 1, "satisfied": 1, "ratingSum": 4, "rating4": 1})
     # A rating's later steps count in the rating's month.
     assert _add("rectification_rectified", round=1, dept="SCJG",
                 ratedAt="2026-10-31T01:00:00Z")[:1] == ("2026-10",)
     assert _add("rectification_rectified", round=2, dept="SCJG") is None
-    assert _add("rating_contest_decided", decision="upheld", dept="SCJG")[2] == {
-        "excluded": 1, "rectVoided": 1}
-    assert _add("rating_contest_decided", decision="rejected", dept="SCJG") is None
+    assert _add("rating_contest_decided", decision="upheld", dept="SCJG", level=2)[2] == {
+        "excluded": 1, "rectVoided": 1, "rating2": -1}
+    assert _add("rating_contest_decided", decision="rejected", dept="SCJG",
+                level=2) is None
     assert _add("task_claimed") is None
 
 
@@ -46,6 +47,9 @@ def test_figures_come_out_of_the_counters_alone():
     assert (found["onTimeRate"], found["averageWorkingDays"], found["p90WorkingDays"]) == \
         (0.9, 1.0, 1.3)
     assert (found["ratings"], found["satisfaction"]) == (4, 0.75)
+    assert statistics.figures({"rating5": 2, "rating1": 1})["ratingsByLevel"] == \
+        [1, 0, 0, 0, 2]
+    assert statistics.flat(statistics.figures({"rating3": 7}))["ratingsLevel3"] == 7
     assert (found["rectifications"], found["rectificationRate"]) == (1, 1.0)
     assert found["cards"] == {"warning": 0, "yellow": 2, "red": 0}
     assert found["fullyOnlineShare"] == 0.4

@@ -1179,6 +1179,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/stats/breakdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the figures of every department (or every item) per month, in one call, a page of rows in code order */
+        get: operations["getStatisticsBreakdown"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightStatsBreakdown"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/stats/{month}/export.jsonl": {
         parameters: {
             query?: never;
@@ -3666,6 +3684,8 @@ export interface components {
             cards: components["schemas"]["CardCounts"];
             /** @description ratings counted (voided ones left out) */
             ratings: number;
+            /** @description ratings counted at each level, 1 (非常不满意) to 5 (非常满意), voided ones left out */
+            ratingsByLevel: number[];
             /** @description ratings of 4 or 5 */
             satisfied: number;
             satisfaction: number | null;
@@ -3708,6 +3728,8 @@ export interface components {
             cards: components["schemas"]["CardCounts"];
             /** @description ratings counted (voided ones left out) */
             ratings: number;
+            /** @description ratings counted at each level, 1 (非常不满意) to 5 (非常满意), voided ones left out */
+            ratingsByLevel: number[];
             /** @description ratings of 4 or 5 */
             satisfied: number;
             satisfaction: number | null;
@@ -3721,6 +3743,28 @@ export interface components {
             /** @description concluded cases applied online with no step at a counter (全程网办) */
             fullyOnline: number;
             fullyOnlineShare: number | null;
+        };
+        /** StatsBreakdown */
+        StatsBreakdown: {
+            /** @enum {unknown} */
+            by: "dept" | "item";
+            rows: components["schemas"]["BreakdownRow"][];
+            /** @description opaque; pass as ?cursor= for the next page; null on the last page */
+            next: string | null;
+            /** @example 2026-01 */
+            from: string;
+            /** @example 2026-11 */
+            to: string;
+        };
+        /** BreakdownRow */
+        BreakdownRow: {
+            /**
+             * @description the department's or the item's code
+             * @example SCJG
+             */
+            code: string;
+            months: components["schemas"]["MonthFigures"][];
+            total: components["schemas"]["Figures"];
         };
         /** Supplied */
         Supplied: {
@@ -8151,6 +8195,67 @@ export interface operations {
         };
     };
     preflightStatsCases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getStatisticsBreakdown: {
+        parameters: {
+            query?: {
+                /** @description the first month (default: `to`) */
+                from?: string;
+                /** @description the last month (default: this one); at most 24 from `from` */
+                to?: string;
+                /** @description one row per department or per item (a department's staff: theirs only) */
+                by?: "dept" | "item";
+                /** @description page size */
+                limit?: number;
+                /** @description the `next` of the previous page */
+                cursor?: string;
+            };
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatsBreakdown"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
+            500: components["responses"]["E500"];
+        };
+    };
+    preflightStatsBreakdown: {
         parameters: {
             query?: never;
             header?: never;

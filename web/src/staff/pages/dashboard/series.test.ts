@@ -1,25 +1,19 @@
 import { describe, expect, it } from "vitest";
 import {
-  bucketQuery, cardsByLevelAndDept, monthsBefore, openWorkByDaysLeft, overdueNow, type OpenWork, monthsBetween, onTimeByDept, percent, ratingDistribution,
-  ratingsBehind, shareTrend, thisMonth, workingDaysPerItem, type Card, type Rating, type Stats,
+  bucketQuery, cardsByLevelAndDept, categoryLabels, monthsBefore, named, openWorkByDaysLeft, overdueNow, type OpenWork, monthsBetween, onTimeByDept, percent, ratingDistribution,
+  ratingsBehind, shareTrend, thisMonth, workingDaysPerItem, type Rating, type Stats,
 } from "./series";
 
 const ZERO = {
   received: 0, accepted: 0, refused: 0, concluded: 0, onTime: 0, onTimeRate: null,
   averageWorkingDays: null, p90WorkingDays: null, overdue: 0, cards: { warning: 0, yellow: 0, red: 0 },
-  ratings: 0, satisfied: 0, satisfaction: null, excludedRatings: 0, rectifications: 0, rectified: 0,
+  ratings: 0, ratingsByLevel: [0, 0, 0, 0, 0], satisfied: 0, satisfaction: null, excludedRatings: 0, rectifications: 0, rectified: 0,
   rectificationRate: null, rectificationsLate: 0, fullyOnline: 0, fullyOnlineShare: null,
 } satisfies Stats["total"];
 
 function stats(months: Partial<Stats["months"][number]>[], total: Partial<Stats["total"]> = {}): Stats {
   return { dimension: "all", from: "2026-10", to: "2026-12", total: { ...ZERO, ...total },
            months: months.map((m) => ({ ...ZERO, month: "2026-10", ...m })) };
-}
-
-function card(dept: string, level: Card["level"]): Card {
-  return { cardId: `${dept}~${level}`, caseNo: "1", itemCode: "I", scope: "task", level, dept,
-           dueAt: "2026-12-01T00:00:00+00:00", issuedAt: "2026-12-01T00:00:00+00:00", state: "issued",
-           updatedAt: "2026-12-01T00:00:00+00:00", updatedBy: "system" };
 }
 
 function rating(dept: string, level: number, at: string, extra: Partial<Rating> = {}): Rating {
@@ -66,13 +60,21 @@ describe("shares", () => {
 
 describe("counted by department and level", () => {
   const depts = [{ code: "SCJG", name: "市场监管局" }, { code: "WSJK", name: "卫健委" }, { code: "XFJY", name: "消防" }];
+  const rows = [
+    { code: "ZWFW", ...stats([], { cards: { warning: 0, yellow: 0, red: 1 } }) },
+    { code: "XFJY", ...stats([]) },
+    { code: "WSJK", ...stats([], { cards: { warning: 0, yellow: 0, red: 1 }, ratingsByLevel: [0, 0, 0, 0, 0] }) },
+    { code: "SCJG", ...stats([], { cards: { warning: 1, yellow: 2, red: 0 }, ratingsByLevel: [1, 0, 0, 0, 1] }) },
+  ];
+  const byDept = named(rows, depts).map(({ named: dept, row }) => ({ dept, stats: row }));
 
-  it("stacks cards by level, departments in the list's order, none without cards", () => {
-    const grouped = cardsByLevelAndDept(
-      [card("WSJK", "red"), card("SCJG", "yellow"), card("SCJG", "yellow"), card("SCJG", "warning"), card("ZWFW", "red")],
-      depts, (level) => level.toUpperCase());
+  it("names the breakdown's rows in the directory's order, an unknown code by itself", () => {
+    expect(byDept.map(({ dept }) => dept)).toEqual([...depts, { code: "ZWFW", name: "ZWFW" }]);
+  });
+
+  it("stacks cards of the range by level from the counters, none without cards", () => {
+    const grouped = cardsByLevelAndDept(byDept, (level) => level.toUpperCase());
     expect(grouped.categories.map((c) => c.code)).toEqual(["SCJG", "WSJK", "ZWFW"]);
-    expect(grouped.categories[2]).toEqual({ code: "ZWFW", name: "ZWFW" });
     expect(grouped.series).toEqual([
       { name: "WARNING", key: "warning", data: [1, 0, 0] },
       { name: "YELLOW", key: "yellow", data: [2, 0, 0] },
@@ -80,9 +82,9 @@ describe("counted by department and level", () => {
     ]);
   });
 
-  it("stacks ratings 5 to 1", () => {
-    const grouped = ratingDistribution([rating("SCJG", 1, "2026-12-01T02:00:00Z"), rating("SCJG", 5, "2026-12-01T02:00:00Z")],
-                                       depts, String);
+  it("stacks ratings 5 to 1 from the counters' levels", () => {
+    const grouped = ratingDistribution(byDept, String);
+    expect(grouped.categories.map((c) => c.code)).toEqual(["SCJG"]);
     expect(grouped.series.map((s) => [s.key, s.data])).toEqual(
       [["5", [1]], ["4", [0]], ["3", [0]], ["2", [0]], ["1", [1]]]);
   });
@@ -151,5 +153,15 @@ describe("open work by working days left", () => {
     const [overdue, , , , , , last] = works[0]!.work.buckets;
     expect(bucketQuery("SCJG", overdue!)).toEqual({ dept: "SCJG", bucket: "overdue", dueBefore: "2026-12-01T00:00:00Z" });
     expect(bucketQuery("SCJG", last!)).toEqual({ dept: "SCJG", bucket: "11+", dueAfter: "2026-12-06T00:00:00Z" });
+  });
+});
+
+describe("a department axis", () => {
+  it("shows every label, each wrapped within its share of the width", () => {
+    const nine = categoryLabels(9);
+    expect(nine.interval).toBe(0);
+    expect(nine.overflow).toBe("break");
+    expect(nine.width * 9).toBeLessThanOrEqual(460);
+    expect(categoryLabels(2).width).toBeGreaterThan(nine.width);
   });
 });

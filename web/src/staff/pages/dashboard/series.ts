@@ -1,5 +1,5 @@
 // The dashboard's figures shaped into what a chart and its data table show: pure functions of
-// the API's answers (GET /stats, /supervision/cards, /ratings), so they are tested without a
+// the API's answers (GET /stats, /stats/breakdown, /ratings), so they are tested without a
 // browser. A share is the API's fraction (0–1, null: nothing to divide by); a chart shows it
 // as a percentage to one decimal, and null as a gap, never as 0.
 import type { Schemas } from "../../../lib/api";
@@ -42,6 +42,17 @@ export function monthsBefore(month: string, count: number): string {
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
 }
 
+/** The months a range covers when a page opens (the dashboard and the statistics alike):
+ * this month and the five before it. */
+export const RANGE_MONTHS = 6;
+
+/** A department axis's labels: every one shown (ECharts would otherwise drop those that do
+ * not fit), each wrapped within its share of the chart's width. */
+export function categoryLabels(count: number, chartWidth = 460): { interval: 0; width: number; overflow: "break"; hideOverlap: false } {
+  return { interval: 0, width: Math.max(40, Math.floor(chartWidth / Math.max(count, 1)) - 8),
+           overflow: "break", hideOverlap: false };
+}
+
 /** This month in the region (Asia/Shanghai), whatever the browser's own zone. */
 export function thisMonth(now: Date = new Date()): string {
   return localDate(now.toISOString()).slice(0, 7);
@@ -55,7 +66,7 @@ export interface Series {
 }
 
 /** One line per department: its on-time rate (%) in each month of the range. */
-export function onTimeByDept(months: string[], byDept: { dept: Named; stats: Stats }[]): Series[] {
+export function onTimeByDept(months: string[], byDept: { dept: Named; stats: Figures }[]): Series[] {
   return byDept
     .filter(({ stats }) => stats.months.some((m) => m.concluded > 0))
     .map(({ dept, stats }) => {
@@ -65,7 +76,7 @@ export function onTimeByDept(months: string[], byDept: { dept: Named; stats: Sta
 }
 
 /** One value per month of one share of the figures (satisfaction, rectification…), in %. */
-export function shareTrend(months: string[], stats: Stats,
+export function shareTrend(months: string[], stats: Figures,
                            pick: (m: Stats["months"][number]) => number | null): (number | null)[] {
   const found = new Map(stats.months.map((m) => [m.month, percent(pick(m))]));
   return months.map((m) => found.get(m) ?? null);
@@ -78,34 +89,44 @@ export interface Grouped {
   series: Series[];
 }
 
-/** Things counted by department (axis) and a level (stack): the departments in the list's
- * order, those without any left out, one unknown to the list named by its code. */
-function countByDeptAndLevel<T extends { dept: string }, L extends string | number>(
-    things: T[], levelOf: (thing: T) => L, levels: readonly L[], depts: Named[],
-    levelName: (level: L) => string): Grouped {
-  const count = new Map<string, number>();
-  for (const thing of things) {
-    const key = `${thing.dept}|${levelOf(thing)}`;
-    count.set(key, (count.get(key) ?? 0) + 1);
-  }
-  const seen = new Set(things.map((t) => t.dept));
-  const known = new Set(depts.map((d) => d.code));
-  const categories = [...depts.filter((d) => seen.has(d.code)),
-                      ...[...seen].filter((code) => !known.has(code)).sort()
-                        .map((code) => ({ code, name: code }))];
+/** Figures of one department (or item) over a range, by month and in total: a row of
+ * GET /stats/breakdown, or a GET /stats answer. */
+export interface Figures {
+  months: Stats["months"];
+  total: Stats["total"];
+}
+
+/** Rows of GET /stats/breakdown named: those in `known`'s order first, then any code the
+ * list does not know (named by its code), sorted. */
+export function named<T extends { code: string }>(rows: T[], known: Named[]): { named: Named; row: T }[] {
+  const byCode = new Map(rows.map((row) => [row.code, row]));
+  const listed = new Set(known.map((k) => k.code));
+  return [
+    ...known.filter((k) => byCode.has(k.code)).map((k) => ({ named: k, row: byCode.get(k.code)! })),
+    ...rows.filter((row) => !listed.has(row.code)).sort((a, b) => a.code.localeCompare(b.code))
+      .map((row) => ({ named: { code: row.code, name: row.code }, row })),
+  ];
+}
+
+/** Counts of a range's figures by department (axis) and level (stack), from the counters:
+ * the departments in the given order, those counting nothing left out. */
+function levelsByDept<L extends string | number>(byDept: { dept: Named; stats: Figures }[], levels: readonly L[],
+                                                 count: (total: Stats["total"], level: L) => number,
+                                                 levelName: (level: L) => string): Grouped {
+  const shown = byDept.filter(({ stats }) => levels.some((level) => count(stats.total, level) > 0));
   return {
-    categories,
+    categories: shown.map(({ dept }) => dept),
     series: levels.map((level) => ({
       name: levelName(level), key: String(level),
-      data: categories.map((d) => count.get(`${d.code}|${level}`) ?? 0),
+      data: shown.map(({ stats }) => count(stats.total, level)),
     })),
   };
 }
 
-/** Cards counted by department (axis) and level (stack). */
-export function cardsByLevelAndDept(cards: Card[], depts: Named[],
+/** Cards issued in the range by department (axis) and level (stack). */
+export function cardsByLevelAndDept(byDept: { dept: Named; stats: Figures }[],
                                     levelName: (level: CardLevel) => string): Grouped {
-  return countByDeptAndLevel(cards, (c) => c.level, CARD_LEVELS, depts, levelName);
+  return levelsByDept(byDept, CARD_LEVELS, (total, level) => total.cards[level], levelName);
 }
 
 /** The month ("YYYY-MM", in the region) a moment falls in. */
@@ -113,15 +134,10 @@ export function monthOf(iso: string): string {
   return localDate(iso).slice(0, 7);
 }
 
-/** Ratings counted in the range (voided ones left out, as the figures do). */
-export function ratingsInRange(ratings: Rating[], from: string, to: string): Rating[] {
-  return ratings.filter((r) => !r.excluded && monthOf(r.at) >= from && monthOf(r.at) <= to);
-}
-
-/** Ratings counted by department (axis) and level 5…1 (stack). */
-export function ratingDistribution(ratings: Rating[], depts: Named[],
+/** Ratings counted in the range (voided left out) by department (axis) and level 5…1. */
+export function ratingDistribution(byDept: { dept: Named; stats: Figures }[],
                                    levelName: (level: number) => string): Grouped {
-  return countByDeptAndLevel(ratings, (r) => r.level, RATING_LEVELS, depts, levelName);
+  return levelsByDept(byDept, RATING_LEVELS, (total, level) => total.ratingsByLevel[level - 1] ?? 0, levelName);
 }
 
 export interface ItemDays {
@@ -133,7 +149,7 @@ export interface ItemDays {
 
 /** Average and p90 working days per item over the range: items that concluded a case, the
  * slowest (by p90) first. */
-export function workingDaysPerItem(byItem: { item: Named; stats: Stats }[]): ItemDays[] {
+export function workingDaysPerItem(byItem: { item: Named; stats: Figures }[]): ItemDays[] {
   return byItem
     .filter(({ stats }) => stats.total.concluded > 0)
     .map(({ item, stats }) => ({ item, concluded: stats.total.concluded,

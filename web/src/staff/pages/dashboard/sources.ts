@@ -1,19 +1,26 @@
-// What the dashboard reads from the API: the departments and items to name things by, and
-// every page of a department's cards or ratings (the API lists a department at a time; a
-// supervisor names it). Read once per visit of the dashboard, not per chart.
+// What the dashboard reads from the API: the departments and items to name things by, every
+// department's and item's figures in one call (GET /stats/breakdown), and for drill-downs the
+// pages of a department's ratings or counted cases (the API lists a department at a time),
+// a few departments at a time.
 import { api, unwrap, type Schemas } from "../../../lib/api";
 import { loadDirectory } from "../../../lib/directory";
-import type { Card, Named, OpenWork, Rating, Stats } from "./series";
+import type { Named, OpenWork, Rating, Stats } from "./series";
+export { mapLimited } from "./limited";
 
 /** Pages read at most per department and list: the dashboard is an overview, the drill-down
  * pages the lists in full. */
 export const MAX_PAGES = 20;
 
+let departments: Promise<Named[]> | null = null;
 let items: Promise<(Named & { dept: string })[]> | null = null;
 
-/** The region's departments (GET /directory: those with published items). */
+/** The region's departments (GET /directory, read once per page load: those with published
+ * items). */
 export function allDepartments(): Promise<Named[]> {
-  return loadDirectory().then((d) => d.departments.map(({ code, name }) => ({ code, name })));
+  departments ??= loadDirectory()
+    .then((d) => d.departments.map(({ code, name }) => ({ code, name })))
+    .catch((error: unknown) => { departments = null; throw error; });
+  return departments;
 }
 
 /** The published items (GET /items, every page), with their implementing department. */
@@ -37,34 +44,51 @@ export function nameOf(list: Named[], code: string): string {
   return list.find((entry) => entry.code === code)?.name ?? code;
 }
 
-type CardQuery = { dept: string; level?: Card["level"]; state?: Card["state"]; item?: string };
+/** At most this many requests at once when a drill-down reads department by department. */
+export const AT_ONCE = 4;
 
-/** A department's cards, every page (up to MAX_PAGES). */
-export async function cardsOf(query: CardQuery): Promise<Card[]> {
-  const found: Card[] = [];
+/** What a list read page by page found, and whether it stopped at MAX_PAGES with more left
+ * (then a page says "仅显示前 N 条", never silently). */
+export interface Found<T> {
+  found: T[];
+  cut: boolean;
+}
+
+async function everyPage<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; next?: string | null }>): Promise<Found<T>> {
+  const found: T[] = [];
   let cursor: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const answer = await unwrap(api().GET("/supervision/cards",
-                                          { params: { query: { ...query, limit: 100, ...(cursor ? { cursor } : {}) } } }));
-    found.push(...answer.cards);
-    if (!answer.next) break;
+  for (let n = 0; n < MAX_PAGES; n++) {
+    const answer = await page(cursor);
+    found.push(...answer.items);
+    if (!answer.next) return { found, cut: false };
     cursor = answer.next;
   }
-  return found;
+  return { found, cut: true };
 }
 
 /** A department's ratings, every page (up to MAX_PAGES), newest first. */
-export async function ratingsOf(query: { dept: string; level?: number }): Promise<Rating[]> {
-  const found: Rating[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page++) {
+export function ratingsOf(query: { dept: string; level?: number }): Promise<Found<Rating>> {
+  return everyPage(async (cursor) => {
     const answer = await unwrap(api().GET("/ratings",
                                           { params: { query: { ...query, limit: 100, ...(cursor ? { cursor } : {}) } } }));
-    found.push(...answer.ratings);
-    if (!answer.next) break;
-    cursor = answer.next;
-  }
-  return found;
+    return { items: answer.ratings, next: answer.next };
+  });
+}
+
+export type BreakdownRow = Schemas["BreakdownRow"];
+
+/** Every department's (or item's) figures for a range (GET /stats/breakdown): one request
+ * per page of 100 rows, whatever the number of departments or items. */
+export async function breakdownOf(range: { from: string; to: string }, by: "dept" | "item"): Promise<BreakdownRow[]> {
+  const rows: BreakdownRow[] = [];
+  let cursor: string | undefined;
+  do {
+    const answer = await unwrap(api().GET("/stats/breakdown",
+                                          { params: { query: { ...range, by, limit: 100, ...(cursor ? { cursor } : {}) } } }));
+    rows.push(...answer.rows);
+    cursor = answer.next ?? undefined;
+  } while (cursor);
+  return rows;
 }
 
 export type StatsQuery = { from: string; to: string; dept?: string; item?: string;
@@ -84,15 +108,10 @@ export type Measure = NonNullable<Schemas["CountedCases"]["measure"]>;
 
 /** The cases behind a month's figure of a department or an item (GET /stats/cases), every
  * page (up to MAX_PAGES). */
-export async function countedCasesOf(query: { month: string; measure: Measure; dept?: string; item?: string }): Promise<CountedCase[]> {
-  const found: CountedCase[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page++) {
+export function countedCasesOf(query: { month: string; measure: Measure; dept?: string; item?: string }): Promise<Found<CountedCase>> {
+  return everyPage(async (cursor) => {
     const answer = await unwrap(api().GET("/stats/cases",
                                           { params: { query: { ...query, limit: 100, ...(cursor ? { cursor } : {}) } } }));
-    found.push(...answer.cases);
-    if (!answer.next) break;
-    cursor = answer.next;
-  }
-  return found;
+    return { items: answer.cases, next: answer.next };
+  });
 }

@@ -4,7 +4,7 @@ import { exportFileName, figureRows, formatValue, MEASURES, type Stats } from ".
 const ZERO = {
   received: 0, accepted: 0, refused: 0, concluded: 0, onTime: 0, onTimeRate: null,
   averageWorkingDays: null, p90WorkingDays: null, overdue: 0, cards: { warning: 0, yellow: 0, red: 0 },
-  ratings: 0, satisfied: 0, satisfaction: null, excludedRatings: 0, rectifications: 0, rectified: 0,
+  ratings: 0, ratingsByLevel: [0, 0, 0, 0, 0], satisfied: 0, satisfaction: null, excludedRatings: 0, rectifications: 0, rectified: 0,
   rectificationRate: null, rectificationsLate: 0, fullyOnline: 0, fullyOnlineShare: null,
 } satisfies Stats["total"];
 
