@@ -25,7 +25,7 @@ export default {
   deadline: "办理时限",
   due: { overdue: "已逾期", today: "今日到期", later: "" },
   claimedBy: "认领人",
-  decidedBy: "办理人",
+  decidedBy: "决定人",
   unclaimed: "未认领",
   me: "我",
   open: "办理",
