@@ -83,3 +83,26 @@ def test_a_lead_lists_the_departments_staff_by_name_and_no_one_else_does(stack):
         refused = stack.call("GET", f"/tasks/assignees{query}", user)
         assert refused.status_code == 403, (user, query, refused.data)
     assert stack.call("GET", "/tasks/assignees").status_code == 401
+
+
+def test_card_steps_and_their_timeline_name_who_took_them(stack):
+    from .test_supervision_cards import _carded
+    case_no, _ = _carded(stack)
+    card = next(c["cardId"] for c in stack.call("GET", "/supervision/cards", "scjg").data[
+        "cards"] if (c["scope"], c["level"]) == ("task", "yellow"))
+    base = f"/supervision/cards/{card}"
+    acknowledged = stack.call("POST", f"{base}/acknowledge", "scjg", {"note": "已督促"}).data
+    assert (acknowledged["updatedBy"], acknowledged["updatedByName"]) == \
+        ("staff:wang-scjg", "王审查")
+    appealed = stack.call("POST", f"{base}/appeal", "scjg_lead", {"reason": "系统故障"}).data
+    assert (appealed["appeal"]["by"], appealed["appeal"]["byName"]) == \
+        ("staff:zheng-scjg", "郑科长")
+    decided = stack.call("POST", f"{base}/appeal/decision", "supervisor",
+                         {"decision": "rejected", "opinion": "经核查"}).data
+    assert decided["appeal"]["decidedByName"] == "冯监察"
+    assert decided["appeal"]["byName"] == "郑科长"
+    wanted = {("card_acknowledged", "王审查"), ("card_appealed", "郑科长"),
+              ("card_appeal_decided", "冯监察")}
+    assert stack.pump.run_until(lambda: wanted <= {
+        (e["action"], e.get("actorName")) for e in stack.case(case_no)["timeline"]
+        if e.get("detail", {}).get("cardId") == card})
