@@ -121,6 +121,7 @@ class CaseRecord(CasesTableRecord, discriminator="case"):
     updatedAt = UnicodeAttribute()
     actor = UnicodeAttribute()
     actorRole = UnicodeAttribute()
+    actorName = UnicodeAttribute(null=True)  # a member of staff's name (identity.staff_name)
     channel = UnicodeAttribute()
     opinion = UnicodeAttribute(null=True)
     licenseId = UnicodeAttribute(null=True)
@@ -161,6 +162,7 @@ class TimelineEvent(CasesTableRecord, discriminator="event"):
     fromStatus = NumberAttribute(null=True)
     actor = UnicodeAttribute()
     actorRole = UnicodeAttribute()
+    actorName = UnicodeAttribute(null=True)  # a member of staff's name, when staff acted
     channel = UnicodeAttribute()
     opinion = UnicodeAttribute(null=True)
     taskId = UnicodeAttribute(null=True)
@@ -192,6 +194,8 @@ class TaskRecord(CasesTableRecord, discriminator="task"):
     claimedAt = UnicodeAttribute(null=True)  # when the claim last changed
     claimAction = UnicodeAttribute(null=True)  # claimed | released | assigned
     claimActor = UnicodeAttribute(null=True)
+    claimedByName = UnicodeAttribute(null=True)   # the names of both, as their tokens
+    claimActorName = UnicodeAttribute(null=True)  # (or the roster) gave them
     overdue = UnicodeAttribute(null=True)  # when the sweep found it past its deadline
     # From open until decided, the task is in the `watch` index too (as the case is).
     watchShard = UnicodeAttribute(null=True)
@@ -205,6 +209,7 @@ class TaskRecord(CasesTableRecord, discriminator="task"):
     opinion = UnicodeAttribute(null=True)
     decidedBy = UnicodeAttribute(null=True)
     decidedRole = UnicodeAttribute(null=True)
+    decidedByName = UnicodeAttribute(null=True)
     decidedVia = UnicodeAttribute(null=True)
     decidedAt = UnicodeAttribute(null=True)
     resumedAt = UnicodeAttribute(null=True)  # when the workflow got the decision
@@ -230,6 +235,7 @@ class CardRecord(CasesTableRecord, discriminator="card"):
     updatedAt = UnicodeAttribute()
     updatedBy = UnicodeAttribute()
     updatedRole = UnicodeAttribute(default="system")
+    updatedByName = UnicodeAttribute(null=True)
     note = UnicodeAttribute(null=True)     # the department's, when it acknowledged
     appeal = JSONAttribute(null=True)      # {reason, by, at[, decision, opinion, …]}
     appealState = UnicodeAttribute(null=True)  # pending | upheld | rejected
@@ -597,6 +603,7 @@ class LicenseChangeRecord(CasesTableRecord, discriminator="license"):
     reason = UnicodeAttribute(null=True)        # masked
     by = UnicodeAttribute()
     byRole = UnicodeAttribute()
+    byName = UnicodeAttribute(null=True)
     dept = UnicodeAttribute(null=True)          # the issuing department
     at = UnicodeAttribute()
     supersededBy = UnicodeAttribute(null=True)  # a reissue's new version

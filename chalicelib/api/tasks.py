@@ -67,6 +67,17 @@ def inbox():
     return Response(body=answer, status_code=200, headers={"ETag": etag})
 
 
+@department_route(bp, "GET", "/tasks/assignees", op="listAssignees",
+                  summary="whom the department's lead may hand its tasks to: its staff seen "
+                          "acting in it lately, with their names", tag="tasks",
+                  returns=models.Assignees,
+                  query=(("dept", {"type": "string", "maxLength": http.MAX_PARAM_CHARS}, False,
+                          "the department (default: the caller's own; only its lead asks)"),))
+def assignees():
+    request = bp.current_request
+    return tasks.assignees(http.principal(request), http.query_param(request, "dept"))
+
+
 @department_route(bp, "POST", "/tasks/{task_id}/claim", op="claimTask",
             summary="claim a task: from now on only the claimant decides it", tag="tasks",
             returns=models.Decided, errors=(404, 409))

@@ -326,6 +326,11 @@ class CaseCreated(Response):
         description="queued: the workflow's start waits in the starts queue")] = "queued"
 
 
+# A member of staff's name beside their account id, as their token named them when they
+# acted (older records have none: null). Never a citizen's.
+STAFF_NAME_NOTE = "the staff member's name (王审查) when they acted; null on older records"
+
+
 class TimelineEntry(Response):
     at: Timestamp
     action: Annotated[str, Meta(description="status | decision | task_created | task_claimed "
@@ -335,6 +340,7 @@ class TimelineEntry(Response):
     actor: str
     actorRole: str
     channel: str
+    actorName: Annotated[str, Meta(description=STAFF_NAME_NOTE)] | None = None
     opinion: str | None = None
     status: int | None = None
     statusLabel: str | None = None
@@ -362,12 +368,15 @@ class Task(Response):
     createdAt: Timestamp
     stage: int | None = None
     claimedBy: str | None = None
+    claimedByName: Annotated[str, Meta(description=STAFF_NAME_NOTE)] | None = None
     overdue: Annotated[Timestamp, Meta(description="when it was found past its "
                                                    "deadline")] | None = None
     pendingMaterials: list[str] | None = None
     decision: str | None = None
     opinion: str | None = None
     decidedAt: Timestamp | None = None
+    decidedBy: str | None = None
+    decidedByName: Annotated[str, Meta(description=STAFF_NAME_NOTE)] | None = None
     cancelledAt: Timestamp | None = None
 
 
@@ -582,6 +591,20 @@ class AuditPage(Response):
     next: Cursor
 
 
+class Assignee(Response):
+    sub: Annotated[str, Meta(description="the account id `to` names (POST "
+                                         "/tasks/{taskId}/assign)")]
+    role: Literal["clerk", "reviewer"]
+    lead: bool
+    seenAt: Annotated[Timestamp, Meta(description="when they last acted in the department")]
+    name: Annotated[str, Meta(description=STAFF_NAME_NOTE)] | None = None
+
+
+class Assignees(Response):
+    dept: str
+    staff: list[Assignee]
+
+
 class TaskPage(Response):
     dept: str
     tasks: list[Task]
@@ -640,9 +663,11 @@ class Appeal(Response):
     reason: str
     by: str
     at: Timestamp
+    byName: Annotated[str, Meta(description=STAFF_NAME_NOTE)] | None = None
     decision: Literal["upheld", "rejected"] | None = None
     opinion: str | None = None
     decidedBy: str | None = None
+    decidedByName: Annotated[str, Meta(description=STAFF_NAME_NOTE)] | None = None
     decidedAt: Timestamp | None = None
 
 
@@ -662,6 +687,7 @@ class Card(Response):
     state: CardState
     updatedAt: Timestamp
     updatedBy: str
+    updatedByName: Annotated[str, Meta(description=STAFF_NAME_NOTE)] | None = None
     taskId: str | None = None
     stage: int | None = None
     note: str | None = None
@@ -836,6 +862,7 @@ class Rectification(Response):
     round: Annotated[int, Meta(description="1, and one more for each re-review sent back")]
     updatedAt: Timestamp
     updatedBy: str
+    updatedByName: Annotated[str, Meta(description=STAFF_NAME_NOTE)] | None = None
     updatedRole: str | None = None
     lateAt: Timestamp | None = None
     callback: dict[str, Any] | None = None

@@ -44,6 +44,15 @@ class Principal:
         return self.lead and self.dept == dept and self.role in DEPARTMENT_STAFF
 
 
+def staff_name(principal: Principal | None) -> str | None:
+    """The name a member of staff's action is recorded under (王审查), so colleagues read
+    who did it; None for anyone else — a citizen's name is never written beside their
+    steps (their case already names them where it may)."""
+    if principal is None or not principal.is_staff or not isinstance(principal.name, str):
+        return None
+    return principal.name.strip() or None
+
+
 def owns(principal: Principal | None, owner_sub: str | None,
          is_owner_id: Callable[[str], bool]) -> bool:
     """Whether the principal is the applicant a case (or its license) belongs to: the

@@ -145,16 +145,20 @@ def next_watch(case: CaseRecord, pauses: list[dict] | None = None, invite: bool 
 
 
 def status_actions(case: CaseRecord, target: Status, actor: str, role: str, channel: str,
-                   opinion: str | None, at: datetime, watched: bool = False) -> list:
+                   opinion: str | None, at: datetime, watched: bool = False,
+                   actor_name: str | None = None) -> list:
     """Move the case to `target` (409 if the lifecycle forbids it) and record who did it.
     Closing it stops its clock for good and takes it out of the overdue watch, unless it
     is still `watched` (materials to follow: the caller adds its watch); a conclusion
-    stays in it until its invitation to rate."""
+    stays in it until its invitation to rate. `actor_name`: a member of staff's name
+    (identity.staff_name), never carried over to the next actor."""
     check_transition(case.status, target)
     when = at.isoformat()
     actions = [CaseRecord.status.set(int(target)), CaseRecord.updatedAt.set(when),
                CaseRecord.actor.set(actor), CaseRecord.actorRole.set(role),
-               CaseRecord.channel.set(channel), CaseRecord.opinion.set(opinion)]
+               CaseRecord.channel.set(channel), CaseRecord.opinion.set(opinion),
+               CaseRecord.actorName.set(actor_name) if actor_name
+               else CaseRecord.actorName.remove()]
     if target == Status.ACCEPTED:
         actions.append(CaseRecord.acceptedAt.set(when))
     if target in CONCLUDED and not watched and invitation_at(case, when):

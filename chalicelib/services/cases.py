@@ -129,7 +129,8 @@ def apply(principal: identity.Principal | None, body, idempotency_key: str | Non
         appliedVia=application.channel, createdAt=started.isoformat(),
         promisedBy=promised_by(plan), deadlineBasis=plan["calendar"],
         updatedAt=started.isoformat(), actor=principal.sub,
-        actorRole=principal.role, channel=application.channel, opinion="申请已提交",
+        actorRole=principal.role, actorName=identity.staff_name(principal),
+        channel=application.channel, opinion="申请已提交",
         workflow="queued", due=due, pauses=[], watchShard=casefile.watch_shard(case_no),
         owner=owner_key,
         agent=agent)
@@ -363,7 +364,7 @@ CARD_EVENTS = ("card_", "rule_breach", "rating_contest", "rectification_overdue"
 
 def event_view(event: TimelineEvent) -> dict:
     view_ = {"at": event.at, "action": event.action, "actor": event.actor,
-             "actorRole": event.actorRole, "channel": event.channel, "opinion": event.opinion}
+             "actorRole": event.actorRole, "actorName": event.actorName, "channel": event.channel, "opinion": event.opinion}
     if event.status is not None:
         view_.update(status=event.status, statusLabel=LABELS[Status(event.status)],
                      fromStatus=event.fromStatus)
@@ -380,7 +381,9 @@ def task_view(task: TaskRecord) -> dict:
     view_ = {"taskId": task.taskId, "kind": task.taskKind, "caseNo": task.caseNo,
              "itemCode": task.itemCode, "dept": task.dept, "stage": task.stage,
              "deadline": task.deadline, "state": task.state, "createdAt": task.createdAt,
-             "claimedBy": task.claimedBy, "overdue": task.overdue,
+             "claimedBy": task.claimedBy, "claimedByName": task.claimedByName,
+             "overdue": task.overdue, "decidedBy": task.decidedBy,
+             "decidedByName": task.decidedByName,
              "pendingMaterials": task.pendingMaterials,
              "decision": task.decision, "opinion": task.opinion, "decidedAt": task.decidedAt,
              "cancelledAt": task.cancelledAt}

@@ -284,6 +284,7 @@ def _on_timeline(record: LicenseRecord, step: dict, principal: identity.Principa
         record.caseNo, f"LICENSE#{step['at']}#{record.licenseId}#{step['action']}",
         licenseId=record.licenseId, action=step["action"], fromState=step["from"],
         toState=step["to"], reason=step["reason"], by=principal.sub, byRole=principal.role,
+        byName=identity.staff_name(principal),
         dept=record.dept, at=step["at"], supersededBy=step.get("supersededBy"),
         itemCode=_item_code(record))
 

@@ -192,6 +192,7 @@ def _step(record: RatingRecord, principal: identity.Principal, action: str, targ
     rectification = {**record.rectification, **changes, "state": target,
                      "step": record.rectification["step"] + 1, "action": action,
                      "updatedAt": at, "updatedBy": principal.sub,
+                     "updatedByName": identity.staff_name(principal),
                      "updatedRole": principal.role}
     actions = [RatingRecord.rectification.set(rectification),
                RatingRecord.rectState.set(target)]

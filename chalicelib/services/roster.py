@@ -48,3 +48,11 @@ def colleague(dept: str, sub: str) -> StaffMemberRecord | None:
         return None
     since = worktime.utc_precise_text(clock.now() - timedelta(days=ACTIVE_DAYS))
     return member if member.dept == dept and member.seenAt >= since else None
+
+
+def members(dept: str) -> list[StaffMemberRecord]:
+    """`dept`'s active staff (as `colleague` finds them), by name then account."""
+    since = worktime.utc_precise_text(clock.now() - timedelta(days=ACTIVE_DAYS))
+    found = StaffMemberRecord.query(STAFF, filter_condition=(StaffMemberRecord.dept == dept)
+                                    & (StaffMemberRecord.seenAt >= since))
+    return sorted(found, key=lambda member: (member.name or "", member.sk))

@@ -149,7 +149,8 @@ def card_view(card: CardRecord) -> dict:
             "scope": card.scope, "level": card.level, "dept": card.dept,
             "taskId": card.taskId, "stage": card.stage, "dueAt": card.dueAt,
             "issuedAt": card.issuedAt, "state": card.state, "updatedAt": card.updatedAt,
-            "updatedBy": card.updatedBy, "note": card.note, "appeal": card.appeal}
+            "updatedBy": card.updatedBy, "updatedByName": card.updatedByName,
+            "note": card.note, "appeal": card.appeal}
     return {k: v for k, v in view.items() if v is not None}
 
 
@@ -214,8 +215,10 @@ def _load_card(card_id: str, principal: identity.Principal) -> CardRecord:
 
 def _commit(card: CardRecord, actions: list, condition: Condition, principal) -> dict:
     now = worktime.utc_precise_text(clock.now())
+    name = identity.staff_name(principal)
     actions += [CardRecord.updatedAt.set(now), CardRecord.updatedBy.set(principal.sub),
-                CardRecord.updatedRole.set(principal.role)]
+                CardRecord.updatedRole.set(principal.role),
+                CardRecord.updatedByName.set(name) if name else CardRecord.updatedByName.remove()]
     if not update_if(card, actions, condition):
         raise Conflict(f"card {card.cardId} changed meanwhile; reload it",
                        code="card_changed")
@@ -245,6 +248,7 @@ def appeal(principal: identity.Principal | None, card_id: str, body: dict) -> di
     cards.check_appeal({"level": card.level, "state": card.state, "appeal": card.appeal})
     at = worktime.utc_precise_text(clock.now())
     return _commit(card, [CardRecord.appeal.set({"reason": body["reason"], "by": principal.sub,
+                                                 "byName": identity.staff_name(principal),
                                                  "at": at}),
                           CardRecord.appealState.set("pending")],
                    CardRecord.appealState.does_not_exist()
@@ -260,7 +264,8 @@ def decide_appeal(principal: identity.Principal | None, card_id: str, body: dict
     at = worktime.utc_precise_text(clock.now())
     actions = [CardRecord.appeal.set({**card.appeal, "decision": decision,
                                       "opinion": body.get("opinion"),
-                                      "decidedBy": principal.sub, "decidedAt": at}),
+                                      "decidedBy": principal.sub, "decidedAt": at,
+                                      "decidedByName": identity.staff_name(principal)}),
                CardRecord.appealState.set(decision)]
     if decision == "upheld":
         actions.append(CardRecord.state.set("withdrawn"))

@@ -222,19 +222,26 @@ def _claimed_condition(principal: identity.Principal):
     return TaskRecord.claimedBy.does_not_exist() | (TaskRecord.claimedBy == principal.sub)
 
 
-def _claim_actions(to: str | None, action: str, actor: str, at: str) -> list:
+def _claim_actions(to: str | None, action: str, actor: str, at: str,
+                   to_name: str | None = None, actor_name: str | None = None) -> list:
     """The task's claim as one change: who holds it now (none: released), what was done
-    (claimed, released, assigned), by whom, when — what its `task_<action>` event says."""
+    (claimed, released, assigned), by whom, when — what its `task_<action>` event says —
+    and both their names where known (old claims have none)."""
     return [TaskRecord.claimedAt.set(at), TaskRecord.claimAction.set(action),
             TaskRecord.claimActor.set(actor),
-            TaskRecord.claimedBy.set(to) if to else TaskRecord.claimedBy.remove()]
+            TaskRecord.claimedBy.set(to) if to else TaskRecord.claimedBy.remove(),
+            TaskRecord.claimedByName.set(to_name) if to and to_name
+            else TaskRecord.claimedByName.remove(),
+            TaskRecord.claimActorName.set(actor_name) if actor_name
+            else TaskRecord.claimActorName.remove()]
 
 
 def _claimed_by_decider(task: TaskRecord, principal: identity.Principal, at: str) -> list:
     """An unclaimed task is claimed by whoever acts on it, in the same write."""
     if task.claimedBy:
         return []
-    return _claim_actions(principal.sub, "claimed", principal.sub, at)
+    name = identity.staff_name(principal)
+    return _claim_actions(principal.sub, "claimed", principal.sub, at, name, name)
 
 
 def _raced(task: TaskRecord) -> Conflict:
@@ -278,7 +285,8 @@ def claim(principal: identity.Principal | None, task_id: str) -> dict:
     _require_claim(principal, task)
     if task.claimedBy != principal.sub:
         _set_claim(task, principal.sub, "claimed", principal,
-                   condition=TaskRecord.claimedBy.does_not_exist())
+                   condition=TaskRecord.claimedBy.does_not_exist(),
+                   to_name=identity.staff_name(principal))
     return _answer(task, case.status)
 
 
@@ -306,15 +314,30 @@ def assign(principal: identity.Principal | None, task_id: str, body: dict) -> di
         raise Forbidden(f"only the lead of {task.dept} reassigns its tasks")
     _require_state(task, *STATES)
     to = body["to"].strip()
-    _require_colleague(task, to)
+    colleague = _require_colleague(task, to)
     if task.claimedBy != to:
         condition = TaskRecord.claimedBy.does_not_exist() if task.claimedBy is None \
             else TaskRecord.claimedBy == task.claimedBy
-        _set_claim(task, to, "assigned", principal, condition=condition)
+        _set_claim(task, to, "assigned", principal, condition=condition,
+                   to_name=colleague.name)
     return _answer(task, case.status)
 
 
-def _require_colleague(task: TaskRecord, to: str) -> None:
+def assignees(principal: identity.Principal | None, dept: str | None) -> dict:
+    """Whom the lead of `dept` may hand its tasks to: its staff on the roster, with their
+    names (the same rule `assign` checks; a role that cannot handle a task is refused
+    there). Only that department's lead asks."""
+    principal = identity.require_role(principal, *identity.DEPARTMENT_STAFF)
+    dept = dept or principal.dept
+    if not dept or not principal.leads(dept):
+        raise Forbidden(f"only the lead of {dept} lists whom its tasks go to", field="dept")
+    roster.saw(principal)
+    return {"dept": dept, "staff": [
+        {"sub": member.sk, "name": member.name, "role": member.role, "lead": member.lead,
+         "seenAt": member.seenAt} for member in roster.members(dept)]}
+
+
+def _require_colleague(task: TaskRecord, to: str) -> roster.StaffMemberRecord:
     """Whom a task goes to: one of its department's staff (on its roster), in a role that
     handles it — a clerk an acceptance, a reviewer a review, a lead either."""
     colleague = roster.colleague(task.dept, to)
@@ -328,11 +351,13 @@ def _require_colleague(task: TaskRecord, to: str) -> None:
         raise UnprocessableEntity(f"a {task.taskKind} task is handled by a {role}; {to} is "
                                   f"a {colleague.role}", field="to",
                                   code="assignee_not_in_department")
+    return colleague
 
 
 def _set_claim(task: TaskRecord, to: str | None, action: str,
-               principal: identity.Principal, condition) -> None:
-    actions = _claim_actions(to, action, principal.sub, clock.now().isoformat())
+               principal: identity.Principal, condition, to_name: str | None = None) -> None:
+    actions = _claim_actions(to, action, principal.sub, clock.now().isoformat(), to_name,
+                             identity.staff_name(principal))
     try:
         task.update(actions=actions,
                     condition=condition & TaskRecord.state.is_in(*STATES))
@@ -413,6 +438,7 @@ class _Decision:
                  actor: tuple):
         self.task, self.case, self.principal, self.actor = task, case, principal, actor
         self.at = actor[-1].isoformat()
+        self.name = identity.staff_name(principal)
         self.claim = _claimed_by_decider(task, principal, self.at)
         self.condition = (TaskRecord.state == "open") & _claimed_condition(principal)
 
@@ -421,7 +447,8 @@ class _Decision:
         task, case, now = self.task, self.case, self.actor[-1]
         materials = _named_materials(case, names, "materials")
         target = Status.SUPPLEMENT_REQUESTED
-        case_actions = casefile.status_actions(case, target, *self.actor) + \
+        case_actions = casefile.status_actions(case, target, *self.actor,
+                                               actor_name=self.name) + \
             casefile.pause_actions(case, "supplement", task.taskId, now) + [
                 CaseRecord.supplement.set({
                     "taskId": task.taskId, "dept": task.dept, "context":
@@ -464,8 +491,11 @@ class _Decision:
                    TaskRecord.opinion.set(opinion), TaskRecord.decidedBy.set(sub),
                    TaskRecord.decidedRole.set(role), TaskRecord.decidedVia.set(channel),
                    TaskRecord.decidedAt.set(self.at), TaskRecord.inboxDept.remove(),
+                   TaskRecord.decidedByName.set(self.name) if self.name
+                   else TaskRecord.decidedByName.remove(),
                    TaskRecord.watchShard.remove()] + extra
-        case_actions = casefile.status_actions(case, target, *self.actor) \
+        case_actions = casefile.status_actions(case, target, *self.actor,
+                                               actor_name=self.name) \
             if target is not None else None
         more = None
         if cancel_others:
@@ -475,7 +505,9 @@ class _Decision:
         _commit(task, actions + self.claim, self.condition, case, case_actions, more)
         task.state, task.decision, task.opinion, task.decidedAt = \
             "decided", decision, opinion, self.at
-        task.claimedBy = task.claimedBy or principal.sub
+        task.decidedBy, task.decidedByName = sub, self.name
+        if not task.claimedBy:
+            task.claimedBy, task.claimedByName = principal.sub, self.name
         return _answer(task, target if target is not None else case.status)
 
 
@@ -537,7 +569,8 @@ def start_special_procedure(principal: identity.Principal | None, task_id: str, 
                      worktime.limit_due(now, limit["value"], limit["unit"], clock.zone()))}
     case_actions = casefile.status_actions(
         case, Status.SPECIAL_PROCEDURE, principal.sub, principal.role, channel,
-        f"{kinds[kind]['name']}：{body['reason']}", now) + \
+        f"{kinds[kind]['name']}：{body['reason']}", now,
+        actor_name=identity.staff_name(principal)) + \
         casefile.pause_actions(case, "special_procedure", task.taskId, now)
     procedures = [*(case.procedures or []), procedure]
     # The procedure's own limit joins the overdue watch (the case's clock stops).
@@ -567,13 +600,14 @@ def end_special_procedure(principal: identity.Principal | None, task_id: str, bo
                    (principal.sub, principal.role, channel, body["result"]),
                    [CaseRecord.procedures.set(procedures)],
                    condition=(TaskRecord.state == "special") & _claimed_condition(principal),
-                   procedures=procedures)
+                   procedures=procedures, actor_name=identity.staff_name(principal))
     task.state, task.deadline = "open", moved
     return _answer(task, Status.SPECIAL_PROCEDURE_ENDED)
 
 
 def reopen(task: TaskRecord, case: CaseRecord, tasks: list[TaskRecord], now, target: Status,
-           actor: tuple, case_extra: list, condition, **changes) -> str:
+           actor: tuple, case_extra: list, condition, actor_name: str | None = None,
+           **changes) -> str:
     """The wait a task was in is over (a supplement given, a special procedure ended): in
     one transaction the case moves to `target`, its clock resumes (every open task's
     deadline moved on by the pause), and the task is open again. Returns the task's new
@@ -588,7 +622,8 @@ def reopen(task: TaskRecord, case: CaseRecord, tasks: list[TaskRecord], now, tar
                                               *casefile.rewatch(task, now)],
                                condition=condition)
             others = [t for t in tasks if t.taskId != task.taskId]
-            transaction.update(case, actions=casefile.status_actions(case, target, *actor, now)
+            transaction.update(case, actions=casefile.status_actions(
+                case, target, *actor, now, actor_name=actor_name)
                                + casefile.resume_actions(case, others, now, transaction,
                                                          **changes)
                                + case_extra)

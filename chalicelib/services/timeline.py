@@ -59,7 +59,8 @@ def _case_events(old: dict | None, new: dict) -> list[TimelineEvent]:
             new, new["updatedAt"], f"v{int(new.get('version', 0)):05d}", "status",
             status=int(new["status"]), fromStatus=int(old["status"]) if old else None,
             actor=new.get("actor", "system"), actorRole=new.get("actorRole", "system"),
-            channel=new.get("channel", "system"), opinion=new.get("opinion")))
+            actorName=new.get("actorName"), channel=new.get("channel", "system"),
+            opinion=new.get("opinion")))
     before = {p["since"]: p for p in (old or {}).get("pauses") or []}
     for pause in new.get("pauses") or []:
         earlier = before.get(pause["since"])
@@ -100,6 +101,7 @@ def _task_events(old: dict | None, new: dict) -> list[TimelineEvent]:
         return [_event(new, new["decidedAt"], task_id, "decision", taskId=task_id,
                        dept=dept, decision=new.get("decision"), opinion=new.get("opinion"),
                        actor=new.get("decidedBy"), actorRole=new.get("decidedRole"),
+                       actorName=new.get("decidedByName"),
                        channel=new.get("decidedVia", "api"))]
     found = []
     if new.get("state") == "cancelled" and old.get("state") != "cancelled":
@@ -110,7 +112,8 @@ def _task_events(old: dict | None, new: dict) -> list[TimelineEvent]:
         action = new.get("claimAction", "claimed")
         found.append(_event(new, new["claimedAt"], f"{task_id}#{action}", f"task_{action}",
                             taskId=task_id, dept=dept, actor=new.get("claimActor"),
-                            actorRole="staff", detail={"claimedBy": new.get("claimedBy")}))
+                            actorRole="staff", actorName=new.get("claimActorName"),
+                            detail={"claimedBy": new.get("claimedBy")}))
     if new.get("overdue") and not old.get("overdue"):
         # `deadline` names the deadline missed, as the case's overdue events do; the
         # moment it fell is `dueAt`, as on cards.
@@ -135,16 +138,19 @@ def _card_events(old: dict | None, new: dict) -> list[TimelineEvent]:
     appeal, before = new.get("appeal") or {}, old.get("appeal") or {}
     if appeal and not before:
         found.append(_event(new, appeal["at"], f"{card}#appealed", "card_appealed",
-                            actor=appeal["by"], actorRole="staff", opinion=appeal["reason"],
+                            actor=appeal["by"], actorRole="staff",
+                            actorName=appeal.get("byName"), opinion=appeal["reason"],
                             detail=about, **fields))
     if appeal.get("decision") and not before.get("decision"):
         found.append(_event(new, appeal["decidedAt"], f"{card}#appeal_decided",
                             "card_appeal_decided", actor=appeal["decidedBy"],
+                            actorName=appeal.get("decidedByName"),
                             actorRole="supervisor", opinion=appeal.get("opinion"),
                             detail={**about, "decision": appeal["decision"]}, **fields))
     if new["state"] != old.get("state"):
         found.append(_event(new, new["updatedAt"], f"{card}#{new['state']}",
                             f"card_{new['state']}", actor=new.get("updatedBy"),
+                            actorName=new.get("updatedByName"),
                             actorRole=new.get("updatedRole", "system"), opinion=new.get("note") if new["state"] == "acknowledged"
                             else None, detail=about, **fields))
     return found
@@ -194,6 +200,7 @@ def _rating_events(old: dict | None, new: dict) -> list[TimelineEvent]:
         said = _said(action, rectification)
         found.append(_event(new, rectification["updatedAt"], f"{rating}#{rectification['step']}",
                             RECTIFICATION_EVENTS[action], actor=rectification.get("updatedBy"),
+                            actorName=rectification.get("updatedByName"),
                             actorRole=rectification.get("updatedRole", "system"),
                             opinion=said.get("text"),
                             detail={**about, "state": rectification["state"],
@@ -245,7 +252,8 @@ def events_for(old: dict | None, new: dict | None) -> list[TimelineEvent]:
         return _rating_events(old, new)
     if new.get("rt") == "license" and old is None:
         return [_event(new, new["at"], new["sk"], LICENSE_EVENTS[new["action"]],
-                       actor=new["by"], actorRole=new["byRole"], channel="api",
+                       actor=new["by"], actorRole=new["byRole"], actorName=new.get("byName"),
+                       channel="api",
                        opinion=new.get("reason"), dept=new.get("dept"),
                        detail={k: new[k] for k in ("licenseId", "fromState", "toState",
                                                    "supersededBy") if new.get(k)})]

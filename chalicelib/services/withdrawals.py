@@ -38,7 +38,7 @@ def _close(case, tasks, target: Status, principal, channel: str, reason: str,
            why: str) -> dict:
     now = clock.now()
     actions = casefile.status_actions(case, target, principal.sub, principal.role, channel,
-                                      reason, now)
+                                      reason, now, actor_name=identity.staff_name(principal))
     try:
         with transact_write() as transaction:
             transaction.update(case, actions=actions)

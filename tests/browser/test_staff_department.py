@@ -14,7 +14,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PHONE, check_axe, open_workbench, shoot
+from tests.browser.conftest import FOOD, PHONE, check_axe, open_workbench, shoot
 from tests.browser.staff_cases import food_case, overdue_food_case
 
 
@@ -117,6 +117,7 @@ def test_the_lead_acknowledges_and_appeals_the_card_and_the_supervisor_upholds_i
     expect(lead.get_by_role("status").get_by_text("已完成：申诉")).to_be_focused()
     expect(panel.get_by_text(reason)).to_be_visible()
     expect(panel.get_by_text("申诉待裁决")).to_be_visible()
+    expect(panel).to_contain_text("郑科长（我）")   # who appealed, by name
     expect(panel.get_by_role("group", name="申诉")).to_have_count(0)  # once only
     shoot(lead, "staff-department-card-appealed")
 
@@ -183,6 +184,7 @@ def test_the_lead_acknowledges_and_appeals_the_card_and_the_supervisor_upholds_i
     expect(row).to_contain_text("已撤销")
     _row_button(lead, f"黄牌 {case_no} 任务").click()
     expect(lead.get_by_text("系统故障属实，撤销黄牌")).to_be_visible()
+    expect(lead.get_by_role("region", name=f"黄牌：{case_no}")).to_contain_text("冯监察")
     assert _cards(api, case_no, api.token("supervisor"), level="yellow")["task"]["state"] == \
         "withdrawn"
 

@@ -200,7 +200,10 @@ def test_a_claimed_task_is_seen_claimed_and_a_losing_decision_keeps_its_opinion(
     assert status == 200
     actions.get_by_role("button", name="提交决定").click()
     expect(page.get_by_role("alert")).to_contain_text("该任务刚刚已由他人认领")
-    expect(actions).to_contain_text("此任务已由 staff:wang-scjg 认领，您不能办理")
+    # Named as a colleague knows them, the account id in the name's title.
+    expect(actions).to_contain_text("此任务已由 王审查 认领，您不能办理")
+    summary = page.get_by_role("region", name="任务概况")
+    expect(summary.get_by_title("账号 staff:wang-scjg")).to_have_text("王审查")
     expect(actions.get_by_label("办理意见")).to_have_value("经审查符合条件，准予许可")
     expect(actions.get_by_role("button", name="提交决定")).to_be_disabled()
     expect(actions.get_by_role("button", name="认领")).to_have_count(0)
@@ -230,8 +233,9 @@ def test_a_claimed_task_is_seen_claimed_and_a_losing_decision_keeps_its_opinion(
     assert inbox_polls[0] == (200, None) and inbox_polls[-1][1], inbox_polls
     assert api.call("POST", f"/tasks/{task['taskId']}/claim", token=scjg)[0] == 200
     expect(page.get_by_role("status").filter(
-        has_text=f"任务 {case_no} 已被 staff:wang-scjg 认领")).to_be_visible(timeout=POLLED_MS)
-    expect(row_of(page, case_no)).to_contain_text("staff:wang-scjg")
+        has_text=f"任务 {case_no} 已被 王审查 认领")).to_be_visible(timeout=POLLED_MS)
+    expect(row_of(page, case_no)).to_contain_text("王审查")
+    expect(row_of(page, case_no)).not_to_contain_text("staff:wang-scjg")
     shoot(page, "staff-tasks-inbox-notice")
     context.close()
 
@@ -344,18 +348,32 @@ def test_the_lead_hands_a_claimed_task_to_a_colleague(stack, api, browser, deskt
     open_workbench(desktop, stack, "scjg_lead", "tasks")
     open_case_file(desktop, case_no)
     actions = desktop.get_by_role("region", name="办理", exact=True)
-    expect(actions).to_contain_text("此任务已由 staff:wang-scjg 认领")
-    actions.get_by_label("指派给").fill("staff:wu-scjg")
+    expect(actions).to_contain_text("此任务已由 王审查 认领")
+    # The lead picks a colleague by name (GET /tasks/assignees); typing an account stays.
+    pick = actions.get_by_label("指派给")
+    expect(pick.get_by_role("option", name="吴审查（staff:wu-scjg）")).to_have_count(1)
+    expect(pick.get_by_role("option", name="赵卫健", exact=False)).to_have_count(0)
+    expect(actions.get_by_label("或填写工作人员账号")).to_be_editable()
+    pick.select_option(label="吴审查（staff:wu-scjg）")
+    expect(actions.get_by_label("或填写工作人员账号")).to_be_disabled()
     check_axe(desktop, "staff-tasks-assign")
     shoot(desktop, "staff-tasks-assign")
     actions.get_by_role("button", name="指派").click()
-    expect(desktop.get_by_role("status").filter(has_text="已指派给 staff:wu-scjg")).to_be_visible()
-    expect(desktop.get_by_role("region", name="任务概况")).to_contain_text("staff:wu-scjg")
+    expect(desktop.get_by_role("status").filter(
+        has_text="已指派给 吴审查（staff:wu-scjg）")).to_be_visible()
+    expect(desktop.get_by_role("region", name="任务概况")).to_contain_text("吴审查")
+    # The case's record of it names who claimed and who assigned (the timeline comes
+    # through the stream: a poll shows it).
+    steps = desktop.get_by_role("table", name="办理过程")
+    expect(steps.get_by_role("row").filter(has_text="王审查")).not_to_have_count(
+        0, timeout=POLLED_MS)
+    expect(steps.get_by_role("row").filter(has_text="郑科长（我）")).not_to_have_count(
+        0, timeout=POLLED_MS)
     # A reviewer who is not the lead is offered no assignment.
     context, page = _page(browser, DESKTOP)
     open_workbench(page, stack, "scjg", f"tasks/{task['taskId']}")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"办件审查：{case_no}")
-    expect(page.get_by_role("region", name="任务概况")).to_contain_text("staff:wu-scjg")
+    expect(page.get_by_role("region", name="任务概况")).to_contain_text("吴审查")
     expect(page.get_by_label("指派给")).to_have_count(0)
     context.close()
 

@@ -1395,6 +1395,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tasks/assignees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** whom the department's lead may hand its tasks to: its staff seen acting in it lately, with their names */
+        get: operations["listAssignees"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightTasksAssignees"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tasks/{taskId}/claim": {
         parameters: {
             query?: never;
@@ -1767,6 +1785,26 @@ export interface components {
         } | {
             checkedAtCounter: unknown;
         });
+        /** Assignees */
+        Assignees: {
+            dept: string;
+            staff: components["schemas"]["Assignee"][];
+        };
+        /** Assignee */
+        Assignee: {
+            /** @description the account id `to` names (POST /tasks/{taskId}/assign) */
+            sub: string;
+            /** @enum {unknown} */
+            role: "clerk" | "reviewer";
+            lead: boolean;
+            /**
+             * @description when they last acted in the department
+             * @example 2026-11-25T09:41:54.673848+00:00
+             */
+            seenAt: string;
+            /** @default null */
+            name?: string | null;
+        };
         /** Assignment */
         Assignment: {
             /**
@@ -1884,6 +1922,8 @@ export interface components {
             updatedAt: string;
             updatedBy: string;
             /** @default null */
+            updatedByName?: string | null;
+            /** @default null */
             taskId?: string | null;
             /** @default null */
             stage?: number | null;
@@ -1902,11 +1942,15 @@ export interface components {
              */
             at: string;
             /** @default null */
+            byName?: string | null;
+            /** @default null */
             decision?: ("rejected" | "upheld") | null;
             /** @default null */
             opinion?: string | null;
             /** @default null */
             decidedBy?: string | null;
+            /** @default null */
+            decidedByName?: string | null;
             /** @default null */
             decidedAt?: string | null;
         };
@@ -2019,6 +2063,8 @@ export interface components {
             actor: string;
             actorRole: string;
             channel: string;
+            /** @default null */
+            actorName?: string | null;
             /** @default null */
             opinion?: string | null;
             /** @default null */
@@ -2186,6 +2232,8 @@ export interface components {
             /** @default null */
             claimedBy?: string | null;
             /** @default null */
+            claimedByName?: string | null;
+            /** @default null */
             overdue?: string | null;
             /** @default null */
             pendingMaterials?: string[] | null;
@@ -2195,6 +2243,10 @@ export interface components {
             opinion?: string | null;
             /** @default null */
             decidedAt?: string | null;
+            /** @default null */
+            decidedBy?: string | null;
+            /** @default null */
+            decidedByName?: string | null;
             /** @default null */
             cancelledAt?: string | null;
         };
@@ -2309,6 +2361,8 @@ export interface components {
              */
             updatedAt: string;
             updatedBy: string;
+            /** @default null */
+            updatedByName?: string | null;
             /** @default null */
             updatedRole?: string | null;
             /** @default null */
@@ -8914,6 +8968,59 @@ export interface operations {
         };
     };
     preflightTasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listAssignees: {
+        parameters: {
+            query?: {
+                /** @description the department (default: the caller's own; only its lead asks) */
+                dept?: string;
+            };
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assignees"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
+            500: components["responses"]["E500"];
+        };
+    };
+    preflightTasksAssignees: {
         parameters: {
             query?: never;
             header?: never;

@@ -36,6 +36,7 @@ export default {
   appeal: "申诉",
   appealReason: "申诉理由",
   appealOutcome: "裁决",
+  lastStepBy: "最近一步办理人",
   opinion: "意见",
   ratingLevel: "评价等级",
   ratingScope: "评价对象",

@@ -60,7 +60,9 @@ describe("shortcuts", () => {
 describe("what someone else did", () => {
   const me = "staff:me";
   it("says claimed, released, decided, cancelled or gone — never what I did", () => {
-    expect(changeBySomeoneElse(task(), task({ claimedBy: "staff:b" }), me)).toEqual({ kind: "claimed", by: "staff:b" });
+    expect(changeBySomeoneElse(task(), task({ claimedBy: "staff:b" }), me)).toEqual({ kind: "claimed", by: "staff:b", byName: null });
+    expect(changeBySomeoneElse(task(), task({ claimedBy: "staff:b", claimedByName: "吴审查" }), me))
+      .toEqual({ kind: "claimed", by: "staff:b", byName: "吴审查" });
     expect(changeBySomeoneElse(task(), task({ claimedBy: me }), me)).toBeNull();
     expect(changeBySomeoneElse(task({ claimedBy: "staff:b" }), task(), me)).toEqual({ kind: "released" });
     expect(changeBySomeoneElse(task({ claimedBy: me }), task(), me)).toBeNull();

@@ -98,7 +98,7 @@ export const RACES: Record<string, string> = {
 };
 
 export type Change =
-  | { kind: "claimed"; by: string }
+  | { kind: "claimed"; by: string; byName?: string | null }
   | { kind: "released" }
   | { kind: "decided" }
   | { kind: "cancelled" }
@@ -113,7 +113,7 @@ export function changeBySomeoneElse(before: Task, after: Task | undefined, me: s
   if (after.state === "cancelled" && before.state !== "cancelled") return { kind: "cancelled" };
   const was = before.claimedBy ?? null, now = after.claimedBy ?? null;
   if (was === now) return null;
-  if (now && now !== me) return { kind: "claimed", by: now };
+  if (now && now !== me) return { kind: "claimed", by: now, byName: after.claimedByName ?? null };
   if (!now && was && was !== me) return { kind: "released" };
   return null;
 }
