@@ -47,7 +47,7 @@ def _flag(request, name: str) -> bool | None:
                     "/supervision/open-work: its dueAfter and dueBefore)"),
                    http.limit_query(50), http.CURSOR_QUERY),
             response_headers=("ETag",),
-            headers=(("If-None-Match", {"type": "string", "maxLength": http.MAX_PARAM_CHARS},
+            headers=(("If-None-Match", {"type": "string"},
                       "the ETag of the page as last read: 304 while no task on it changed "
                       "(what a polling inbox sends)"),))
 def inbox():

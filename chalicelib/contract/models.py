@@ -290,9 +290,11 @@ class OpenCases(Response):
     overdue: int
     soonest: Annotated[list[OpenCase], Meta(description="up to 5: running cases soonest "
                                                         "deadline first, then paused ones")]
-    keepVersion: Annotated[Literal[True], Meta(
-        description="every open case keeps the version it applied under: publishing moves "
-                    "none of their deadlines")]
+    # A plain boolean, not a true-only literal: generated clients (openapi-python-client)
+    # cannot parse a boolean enum and drop the whole simulation result.
+    keepVersion: Annotated[bool, Meta(
+        description="always true: every open case keeps the version it applied under, so "
+                    "publishing moves none of their deadlines")]
 
 
 class SimulationResult(Response):

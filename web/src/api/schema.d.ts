@@ -3639,11 +3639,8 @@ export interface components {
             overdue: number;
             /** @description up to 5: running cases soonest deadline first, then paused ones */
             soonest: components["schemas"]["OpenCase"][];
-            /**
-             * @description every open case keeps the version it applied under: publishing moves none of their deadlines
-             * @enum {unknown}
-             */
-            keepVersion: true;
+            /** @description always true: every open case keeps the version it applied under, so publishing moves none of their deadlines */
+            keepVersion: boolean;
         };
         /** OpenCasesByState */
         OpenCasesByState: {
