@@ -2,8 +2,21 @@
 from chalice import Chalice
 
 from chalicelib import logs, tracing, wiring
-from chalicelib.api import (admin, audit, cases, catalogue, cors, licenses, materials, me,
-                            meta, ratings, statistics, supervision, tasks)
+from chalicelib.api import (
+    admin,
+    audit,
+    cases,
+    catalogue,
+    cors,
+    licenses,
+    materials,
+    me,
+    meta,
+    ratings,
+    statistics,
+    supervision,
+    tasks,
+)
 from chalicelib.api.http import answer_domain_errors, handle_errors
 from chalicelib.events import handlers
 

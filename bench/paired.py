@@ -2,7 +2,7 @@
 which goes first, and report the median of the per-pair ratios (with each side's median),
 never a single timing."""
 import statistics
-from typing import Callable
+from collections.abc import Callable
 
 
 def alternate(first: tuple[str, Callable[[], float]], second: tuple[str, Callable[[], float]],

@@ -189,8 +189,8 @@ def _route_and_workflow_numbers() -> dict:
     _install_hook()
     from moto import mock_aws
 
-    from infra.local.pump import EventPump
     from bench import cost, licenses, supervision
+    from infra.local.pump import EventPump
     from tests.integration.harness import FOOD, HYGIENE, RESTAURANT, another, start_stack
 
     original_invoke = EventPump.invoke

@@ -4,7 +4,7 @@ import functools
 from .. import config
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def client(service: str):
     import boto3
     from botocore.config import Config

@@ -8,14 +8,19 @@ from chalice import Response
 
 from .. import logs
 from ..adapters import tokens
-from ..services import audit, guides
 from ..contract import errors
 from ..contract.models import free_text_fields
 from ..contract.openapi import OPERATIONS, Operation
 from ..domain import documents, identity, masking, payload
-from ..domain.errors import (DomainError, NotAcceptable, PayloadTooLarge, Unauthorized,
-                             ValidationError)
+from ..domain.errors import (
+    DomainError,
+    NotAcceptable,
+    PayloadTooLarge,
+    Unauthorized,
+    ValidationError,
+)
 from ..domain.masking import mask_text
+from ..services import audit, guides
 
 log = logging.getLogger("onewindow")
 

@@ -2,9 +2,9 @@
 from chalice import Blueprint
 
 from ..contract import models
-from ..services import me as me_service
-from ..services import materials, notices
 from ..domain.errors import ValidationError
+from ..services import materials, notices
+from ..services import me as me_service
 from . import http
 
 bp = Blueprint(__name__)

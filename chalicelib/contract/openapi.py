@@ -294,7 +294,7 @@ def _add_rules(components: dict) -> None:
     schemas; every free-form object left declared open (`additionalProperties: true`), so
     that generated types take its fields instead of none; no text holds a character the
     server refuses (domain/payload.py)."""
-    from .models import SCHEMA_RULES, NAME_FIELDS
+    from .models import NAME_FIELDS, SCHEMA_RULES
     for name, rule in SCHEMA_RULES.items():
         components[name].update(rule)
     _open_free_forms(components)
@@ -319,6 +319,7 @@ def hidden_class(in_text: bool) -> str:
     and ECMA-262 alike)."""
     import sys
     import unicodedata
+
     from ..domain import payload
     allowed = payload.FREE_TEXT_ALLOWS if in_text else payload.NAME_ALLOWS
     ranges: list[list[int]] = []

@@ -11,7 +11,6 @@ ISO 7064 MOD 37,36 over type + issuer + serial + version.
 import re
 from datetime import date
 
-
 from .errors import UnprocessableEntity, ValidationError
 
 AREA_RE = re.compile(r"^\d{6}$")

@@ -106,8 +106,10 @@ def low_s(der: bytes) -> bytes:
     """A DER ECDSA P-256 signature in its low-S form: (r, n − s) when s > n/2 — the same
     signature for any verifier, the one value this service signs with (ValueError if
     `der` is not a DER signature)."""
-    from cryptography.hazmat.primitives.asymmetric.utils import (decode_dss_signature,
-                                                                 encode_dss_signature)
+    from cryptography.hazmat.primitives.asymmetric.utils import (
+        decode_dss_signature,
+        encode_dss_signature,
+    )
     r, s = decode_dss_signature(der)
     return der if s <= P256_ORDER // 2 else encode_dss_signature(r, P256_ORDER - s)
 

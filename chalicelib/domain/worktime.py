@@ -12,7 +12,7 @@ working minutes it spent paused; each effective deadline is the planned one plus
 minutes of working time.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from .workdays import add_workdays, is_workday
 
@@ -113,19 +113,19 @@ def limit_due(started: datetime, value: int, unit: str, zone: tzinfo) -> datetim
 def utc_text(moment: datetime) -> str:
     """The one stored form of a moment: UTC, second precision, sortable (the year always
     four digits, which strftime's %Y does not give before the year 1000)."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def utc_precise_text(moment: datetime) -> str:
     """A moment as UTC to the microsecond, sortable: the key form of records written many
     in a second (timeline events, audit entries)."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds").replace(
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace(
         "+00:00", "Z")
 
 
 def parse(text: str) -> datetime:
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)

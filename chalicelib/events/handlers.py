@@ -13,8 +13,18 @@ from chalice import Blueprint, Rate
 
 from .. import logs, metrics
 from ..adapters import models
-from ..services import (conclusion, materials, notices, operations, overdue, settlement,
-                        starts, statistics, supervision_record, tasks)
+from ..services import (
+    conclusion,
+    materials,
+    notices,
+    operations,
+    overdue,
+    settlement,
+    starts,
+    statistics,
+    supervision_record,
+    tasks,
+)
 
 bp = Blueprint(__name__)
 log = logging.getLogger("onewindow")  # the masking filter sits on this logger

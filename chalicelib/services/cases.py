@@ -6,14 +6,27 @@ from pynamodb.exceptions import TransactWriteError
 
 from .. import config, tracing
 from ..adapters import sealing, secrets
-from ..adapters.models import (CaseRecord, CasesTableRecord, DailyCounter, IdempotencyRecord,
-                               transact_write,
-                               TaskRecord, TimelineEvent)
+from ..adapters.models import (
+    CaseRecord,
+    CasesTableRecord,
+    DailyCounter,
+    IdempotencyRecord,
+    TaskRecord,
+    TimelineEvent,
+    transact_write,
+)
 from ..domain import applications, identity, lookup, worktime
 from ..domain import materials as material_rules
 from ..domain.catalogue import promised_by, validate_form, workflow_input
-from ..domain.errors import (Concealed, Conflict, Forbidden, NotFound, Unauthorized,
-                             UnprocessableEntity, ValidationError)
+from ..domain.errors import (
+    Concealed,
+    Conflict,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+    UnprocessableEntity,
+    ValidationError,
+)
 from ..domain.identifiers import is_valid_case_number, make_case_number
 from ..domain.lifecycle import LABELS, Status
 from ..domain.masking import mask_id, mask_name, mask_phone, restore_personal, split_personal

@@ -9,13 +9,13 @@ in Lambda refuses to start with it (wiring.py).
 import functools
 import json
 import os
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from .. import config
 
 
 def now() -> datetime:
-    moment = datetime.now(timezone.utc)
+    moment = datetime.now(UTC)
     path = config.get().clock_file
     return moment + _offset(path) if path else moment
 

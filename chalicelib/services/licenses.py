@@ -10,11 +10,23 @@ from pynamodb.exceptions import TransactWriteError
 
 from .. import config
 from ..adapters import sealing, signer
-from ..adapters.models import (CaseRecord, LicenseChangeRecord, LicenseRecord, put_if_absent,
-                               transact_write, update_if)
+from ..adapters.models import (
+    CaseRecord,
+    LicenseChangeRecord,
+    LicenseRecord,
+    put_if_absent,
+    transact_write,
+    update_if,
+)
 from ..domain import identity, license_proof, license_states, materials
-from ..domain.errors import (Concealed, Conflict, Forbidden, NotFound, UnprocessableEntity,
-                             ValidationError)
+from ..domain.errors import (
+    Concealed,
+    Conflict,
+    Forbidden,
+    NotFound,
+    UnprocessableEntity,
+    ValidationError,
+)
 from ..domain.identifiers import make_license_identifier, parse_license_identifier
 from ..domain.masking import mask_id, mask_text
 from . import clock, license_print, usage

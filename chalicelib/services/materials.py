@@ -10,7 +10,7 @@ arrived, kept per owner (我的材料), named by id in applications and suppleme
 """
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .. import config
 from ..adapters import secrets, storage
@@ -58,7 +58,7 @@ def view(record: MaterialRecord) -> dict:
              "reason": record.reason, "createdAt": record.createdAt,
              "storedAt": record.storedAt, "usedIn": list(record.usedIn or []) or None,
              "expiresAt": None if expires is None else
-             datetime.fromtimestamp(int(expires), timezone.utc).isoformat()}
+             datetime.fromtimestamp(int(expires), UTC).isoformat()}
     return {k: v for k, v in found.items() if v is not None}
 
 
@@ -97,7 +97,7 @@ def request_upload(principal: identity.Principal | None, body) -> tuple[dict, bo
     expires = now.timestamp() + rules.UPLOAD_SECONDS
     return {**view(record), "upload": {
         "url": form["url"], "fields": form["fields"],
-        "expiresAt": datetime.fromtimestamp(expires, timezone.utc).isoformat()}}, created
+        "expiresAt": datetime.fromtimestamp(expires, UTC).isoformat()}}, created
 
 
 def arrived(key: str, version_id: str | None = None) -> str:

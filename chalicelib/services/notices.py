@@ -19,11 +19,15 @@ from functools import cache
 from pathlib import Path
 from string import Template
 
-
 from .. import config
 from ..adapters import notifier
-from ..adapters.models import (CaseRecord, NotificationPrefs, NotificationRecord,
-                               put_if_absent, update_if)
+from ..adapters.models import (
+    CaseRecord,
+    NotificationPrefs,
+    NotificationRecord,
+    put_if_absent,
+    update_if,
+)
 from ..domain import identity, notices, ratings, worktime
 from ..domain.errors import NotFound
 from ..domain.masking import mask_text

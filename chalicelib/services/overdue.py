@@ -27,8 +27,14 @@ from datetime import datetime
 
 from pynamodb.exceptions import UpdateError
 
-from ..adapters.models import (CaseRecord, CasesTableRecord, TaskRecord, WatchIndex,
-                               condition_failed, update_if)
+from ..adapters.models import (
+    CaseRecord,
+    CasesTableRecord,
+    TaskRecord,
+    WatchIndex,
+    condition_failed,
+    update_if,
+)
 from ..domain import cards, worktime
 from . import casefile, catalogue, clock, ratings, settlement, supervision, supervision_record
 from .cases import META

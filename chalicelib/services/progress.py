@@ -15,7 +15,6 @@
 import json
 import logging
 
-
 from .. import config
 from ..adapters import aws, workflow
 from ..adapters.models import CaseRecord, TaskRecord, TaskToken

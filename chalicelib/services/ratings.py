@@ -11,11 +11,16 @@ sends the invitation to rate.
 import logging
 from datetime import datetime
 
-from ..adapters.models import (CaseRecord, RatingRecord, TaskRecord, all_of, put_if_absent,
-                               update_if)
+from ..adapters.models import CaseRecord, RatingRecord, TaskRecord, all_of, put_if_absent, update_if
 from ..domain import identity, ratings, worktime
-from ..domain.errors import (Concealed, Conflict, Forbidden, NotFound, UnprocessableEntity,
-                             ValidationError)
+from ..domain.errors import (
+    Concealed,
+    Conflict,
+    Forbidden,
+    NotFound,
+    UnprocessableEntity,
+    ValidationError,
+)
 from ..domain.lifecycle import CONCLUDED, STOPS_WORKFLOW
 from ..domain.masking import mask_text
 from . import casefile, catalogue, clock

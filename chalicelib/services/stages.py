@@ -14,7 +14,6 @@ at the same time open each task once and conclude the case once.
 import json
 import logging
 
-
 from .. import config
 from ..adapters import aws
 from ..adapters.models import TaskRecord, update_if

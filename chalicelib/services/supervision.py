@@ -11,11 +11,16 @@ from datetime import datetime
 
 from pynamodb.expressions.condition import Condition
 
-from ..adapters.models import (BreachRecord, CardRecord, TaskRecord, all_of, put_if_absent,
-                               update_if)
+from ..adapters.models import BreachRecord, CardRecord, TaskRecord, all_of, put_if_absent, update_if
 from ..domain import breaches, cards, identity, worktime
-from ..domain.errors import (Concealed, Conflict, Forbidden, NotFound, UnprocessableEntity,
-                             ValidationError)
+from ..domain.errors import (
+    Concealed,
+    Conflict,
+    Forbidden,
+    NotFound,
+    UnprocessableEntity,
+    ValidationError,
+)
 from . import clock
 from .cases import load_records
 from .pagination import decode_cursor, encode_cursor

@@ -27,8 +27,7 @@ from pynamodb.exceptions import PutError, TransactWriteError
 
 from .. import config
 from ..adapters import seal_store, signer
-from ..adapters.models import (SupervisionEntry, cancellation_codes, condition_failed,
-                               transact_write)
+from ..adapters.models import SupervisionEntry, cancellation_codes, condition_failed, transact_write
 from ..domain import chain as chains
 from ..domain import identity, license_proof, worktime
 from ..domain.errors import UnprocessableEntity, ValidationError

@@ -12,11 +12,24 @@ from datetime import date, timedelta
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from .. import tracing
-from ..adapters.models import (CaseRecord, TaskRecord, TaskToken, all_of, condition_failed,
-                               put_if_absent, transact_write)
+from ..adapters.models import (
+    CaseRecord,
+    TaskRecord,
+    TaskToken,
+    all_of,
+    condition_failed,
+    put_if_absent,
+    transact_write,
+)
 from ..domain import identity, worktime
-from ..domain.errors import (Concealed, Conflict, Forbidden, NotFound, UnprocessableEntity,
-                             ValidationError)
+from ..domain.errors import (
+    Concealed,
+    Conflict,
+    Forbidden,
+    NotFound,
+    UnprocessableEntity,
+    ValidationError,
+)
 from ..domain.identifiers import is_valid_task_id
 from ..domain.lifecycle import ACCEPTANCE_DECISIONS, CLOSED, REVIEW_DECISIONS, Status
 from . import casefile, catalogue, clock, review_entry, roster

@@ -17,13 +17,19 @@ however many arrive and however they vary.
 import hashlib
 import json
 import logging
-from datetime import datetime, timezone
 import secrets as random
+from datetime import UTC, datetime
 
 from pynamodb.exceptions import TransactWriteError
 
-from ..adapters.models import (LicenseRecord, UsageRecord, VerifierAllowance, VerifierEntry,
-                               cancellation_codes, transact_write)
+from ..adapters.models import (
+    LicenseRecord,
+    UsageRecord,
+    VerifierAllowance,
+    VerifierEntry,
+    cancellation_codes,
+    transact_write,
+)
 from ..domain import identity, worktime
 from ..domain.errors import UnprocessableEntity, ValidationError
 from ..domain.masking import mask_text
@@ -68,7 +74,7 @@ def anonymous_verification(license_record: LicenseRecord, *, purpose: str,
     if not license_record.holderKey:
         return False
     now = clock.now()
-    day = now.astimezone(timezone.utc).date().isoformat()
+    day = now.astimezone(UTC).date().isoformat()
     verifier = hashlib.sha256(json.dumps([source, organisation, purpose],
                                          ensure_ascii=False).encode()).hexdigest()[:32]
     pk, expires = f"VFY#{license_record.licenseId}", int(now.timestamp()) + 2 * 86400

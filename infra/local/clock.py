@@ -19,7 +19,7 @@ import argparse
 import json
 import re
 import sys
-from datetime import datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
 from infra.local import paths
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # One reading of the real time: what is printed is the moment the clock was set to
     # (10:00 exactly after `advance 4wd`), however long this command took.
-    real = datetime.now(timezone.utc)
+    real = datetime.now(UTC)
     if args.command == "advance" and isinstance(args.span, int):
         target = workdays_on(real + offset(), args.span, _region_zone())
         set_offset(max(target - real, offset()))  # never back

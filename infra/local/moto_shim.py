@@ -1,6 +1,6 @@
 """Make moto keep AWS's promises under concurrency and load (local stack and tests).
 
-Part 1, DynamoDB. 
+Part 1, DynamoDB.
 moto 5.2.5 (`moto/dynamodb/models/__init__.py`, `transact_write_items`) runs a
 transaction by deep-copying every table it touches, applying the operations one by one
 and, when one fails, putting the copies back. With concurrent requests that
@@ -247,9 +247,11 @@ class _CachedClients:
 
 def _plan(backend, transact_items: list[dict]) -> list[tuple]:
     """Check the request's shape as moto (and AWS) do; (op type, op, table, key) each."""
-    from moto.dynamodb.exceptions import (MultipleTransactionsException,
-                                          TooManyTransactionsException,
-                                          TransactWriteSingleOpException)
+    from moto.dynamodb.exceptions import (
+        MultipleTransactionsException,
+        TooManyTransactionsException,
+        TransactWriteSingleOpException,
+    )
     if len(transact_items) > 100:
         raise TooManyTransactionsException()
     seen, plan = set(), []

@@ -24,7 +24,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import boto3
 from botocore.exceptions import ClientError
@@ -184,7 +184,7 @@ class QueueSource:
 
 def _epoch(moment: datetime) -> float:
     """Seconds since the epoch (boto3 parses stream times naive or aware; UTC either way)."""
-    return moment.replace(tzinfo=moment.tzinfo or timezone.utc).timestamp()
+    return moment.replace(tzinfo=moment.tzinfo or UTC).timestamp()
 
 
 class _Shard:
@@ -272,7 +272,7 @@ class StreamSource:
                                    "condition": "RetryAttemptsExhausted",
                                    "approximateInvokeCount": shard.attempts},
                 "responseContext": {"functionError": "Unhandled"},
-                "version": "1.0", "timestamp": datetime.now(timezone.utc).isoformat(),
+                "version": "1.0", "timestamp": datetime.now(UTC).isoformat(),
                 "DDBStreamBatchInfo": {
                     "shardId": shard.id, "streamArn": self.arn, "batchSize": len(records),
                     "startSequenceNumber": first["SequenceNumber"],
@@ -392,7 +392,7 @@ class EventPump:
         return True
 
     def _scheduled_event(self, source) -> dict:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         return {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event",
                 "source": "aws.events", "account": "123456789012",
                 "time": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "region": self.region,

@@ -27,7 +27,6 @@ a stage with browser origins the gateway's CORS headers.
 """
 import json
 import re
-import socket
 import sys
 import threading
 import uuid
@@ -150,7 +149,7 @@ def handler_class(in_flight: InFlight | None = None):
                         break
                     chunks.append(chunk)
                     received += len(chunk)
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 pass
             finally:
                 self.connection.settimeout(None)

@@ -89,8 +89,7 @@ class MotoProcess:
 
 def _http_server(app, port: int):
     from chalice.config import Config
-    from chalice.local import (CustomLocalChalice, LocalChalice, LocalDevServer,
-                               ThreadedHTTPServer)
+    from chalice.local import CustomLocalChalice, LocalChalice, LocalDevServer, ThreadedHTTPServer
     ThreadedHTTPServer.request_queue_size = LISTEN_BACKLOG
     from infra.local.threads import thread_local_requests
     config = Config.create(chalice_app=app, app_name="onewindow", chalice_stage="local")
@@ -150,10 +149,18 @@ def _serve(args, endpoint: str, signals: StopSignal) -> int:
     from chalicelib import wiring
     from infra.local import demo
     from infra.local.clock import set_offset
+    from infra.local.oidc import (
+        AUDIENCE,
+        DEMO_PASSWORD,
+        PORTAL_CLIENT_ID,
+        PORTAL_ORIGINS,
+        WORKBENCH_CLIENT_ID,
+        WORKBENCH_ORIGINS,
+        WORKBENCH_PATH,
+        LocalIssuer,
+        demo_clients,
+    )
     from infra.local.outbox import Outbox
-    from infra.local.oidc import (AUDIENCE, DEMO_PASSWORD, PORTAL_CLIENT_ID, PORTAL_ORIGINS,
-                                  WORKBENCH_CLIENT_ID, WORKBENCH_ORIGINS, WORKBENCH_PATH,
-                                  LocalIssuer, demo_clients)
     from infra.local.pump import EventPump
     from infra.local.stack import create_resources
     from infra.local.web import WebApp

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import check_axe, registered_company, shoot, sign_in
 
+
 def _printed_status_address(api, license_id: str) -> str:
     """The status address as the printed license's QR code carries it (print.html)."""
     request = urllib.request.Request(f"{api.url}/licenses/{license_id}/print.html",

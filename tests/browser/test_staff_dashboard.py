@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import FOOD, check_axe, open_workbench, shoot
 from tests.browser.staff_cases import local_command, overdue_food_case
+
 LEVELS = {"warning": "预警", "yellow": "黄牌", "red": "红牌"}
 BAR_COLOURS = {"warning": "#0052d9", "yellow": "#c98a00", "red": "#d54941"}  # the chart's
 

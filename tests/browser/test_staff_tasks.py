@@ -15,7 +15,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from infra.local import demo
-
 from tests.browser import staff_cases
 from tests.browser.conftest import DESKTOP, _page, check_axe, open_workbench, shoot, sign_in
 from tests.browser.test_portal_apply import CASE_NO, PDF, field, material, step

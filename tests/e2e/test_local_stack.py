@@ -7,7 +7,6 @@ import urllib.request
 import pytest
 
 from infra.local import demo
-
 from tests.hostile import CASES
 
 from .local_stack import Api

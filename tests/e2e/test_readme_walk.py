@@ -20,7 +20,6 @@ import pytest
 
 from chalicelib.domain import worktime
 from chalicelib.domain.workdays import add_workdays, is_workday
-
 from tests.pdfs import read_pdf
 
 from .local_stack import Api

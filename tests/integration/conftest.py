@@ -9,7 +9,6 @@ from moto import mock_aws
 from chalicelib import config
 from chalicelib.adapters import bus, notifier
 from chalicelib.contract import events, notifications
-
 from infra.local.oidc import AUDIENCE
 
 from .harness import REGION, reset, start_stack

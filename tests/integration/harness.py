@@ -72,6 +72,7 @@ class Stack:
         """Declare a material, POST it to the bucket with the form the API gave (as a
         browser would), and (`wait`) let the bucket's notice be handled: the material."""
         import hashlib
+
         import requests
         body = {"name": name, "contentType": content_type, "size": len(data),
                 "sha256": hashlib.sha256(data).hexdigest(), **declared}

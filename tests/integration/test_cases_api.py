@@ -1,5 +1,7 @@
 """Applying: idempotency, validation (nothing written), who may see what."""
 import json
+from datetime import UTC
+
 import boto3
 
 from .harness import FOOD, HYGIENE, REGION, another, application
@@ -257,7 +259,7 @@ def _retry_after(answers) -> list[int]:
 
 def test_wrong_query_passwords_are_limited_per_address_in_a_sliding_window(stack, monkeypatch):
     from collections import Counter
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from chalicelib.api import http
     from chalicelib.services import clock, query_passwords
@@ -270,7 +272,7 @@ def test_wrong_query_passwords_are_limited_per_address_in_a_sliding_window(stack
     monkeypatch.setattr(http, "source_ip", lambda request: request.headers.get("x-test-ip"))
     window = query_passwords.WINDOW_SECONDS
     boundary = (int(clock.now().timestamp()) // window + 1) * window
-    moment = {"now": datetime.fromtimestamp(boundary - 2, timezone.utc)}
+    moment = {"now": datetime.fromtimestamp(boundary - 2, UTC)}
     monkeypatch.setattr(clock, "now", lambda: moment["now"])
 
     def ask(number, password, ip="203.0.113.7"):
@@ -364,7 +366,7 @@ def test_refused_accesses_are_audited_and_supervisors_read_them(stack):
             "Authorization": "Bearer not.a.token", "User-Agent": "probe/1.0"}),  # 401
         stack.call("GET", f"/cases/{case_no}", headers={"X-Query-Password": "999999"
                    if created["queryPassword"] != "999999" else "888888"}),      # 403
-        stack.call("POST", "/cases/{}/revoke".format(case_no), "clerk", {"reason": "x"}),
+        stack.call("POST", f"/cases/{case_no}/revoke", "clerk", {"reason": "x"}),
     ]
     assert [r.status_code for r in refused] == [404, 401, 403, 403]
     missing = stack.call("GET", "/cases/440300202611240000001X", "applicant")

@@ -1,5 +1,6 @@
 """Cases run on the exact process of the item version they applied under."""
 import copy
+from datetime import UTC
 
 from infra.local import demo
 
@@ -121,10 +122,11 @@ def test_the_lead_departments_denial_ends_the_one_thing_item(stack):
 
 
 def test_an_immediate_item_concludes_on_acceptance(stack, monkeypatch):
-    from datetime import datetime, timezone
+    from datetime import datetime
+
     from chalicelib.services import clock
     # Wednesday 2026-11-25, 10:00 in Beijing: within office hours, due the same day.
-    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 25, 2, 0, tzinfo=timezone.utc))
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 25, 2, 0, tzinfo=UTC))
     created = _apply(stack, INSURANCE_PROOF, user="applicant")
     assert created["promisedBy"] == "2026-11-25"
     assert created["caseNo"][6:14] == "20261125"
@@ -142,10 +144,11 @@ def test_an_immediate_item_applied_out_of_hours_is_due_at_the_next_working_days_
     """Applied at 20:38 on a Friday evening (Beijing time): the acceptance and the case
     are due at the close of Monday, not at Friday 18:00 before the receipt — so the sweep
     cards nobody, accepting it at once breaches no limit and it concludes on time."""
-    from datetime import datetime, timezone
+    from datetime import datetime
+
     from chalicelib.adapters.models import BreachRecord, CardRecord
     from chalicelib.services import clock, overdue
-    friday_evening = datetime(2026, 11, 27, 12, 38, tzinfo=timezone.utc)
+    friday_evening = datetime(2026, 11, 27, 12, 38, tzinfo=UTC)
     monkeypatch.setattr(clock, "now", lambda: friday_evening)
     created = _apply(stack, INSURANCE_PROOF, user="applicant")
     assert created["caseNo"][6:14] == "20261127" and created["promisedBy"] == "2026-11-30"
@@ -155,7 +158,7 @@ def test_an_immediate_item_applied_out_of_hours_is_due_at_the_next_working_days_
     case = stack.case(case_no)
     assert case["clock"]["promisedDueAt"] == "2026-11-30T10:00:00Z"
     assert case["clock"]["statutoryDueAt"] > created["createdAt"]
-    later = datetime(2026, 11, 27, 13, 5, tzinfo=timezone.utc)   # 21:05, the sweep runs
+    later = datetime(2026, 11, 27, 13, 5, tzinfo=UTC)   # 21:05, the sweep runs
     monkeypatch.setattr(clock, "now", lambda: later)
     assert not any(overdue.sweep(later).values())
     _accept(stack, case_no, dept="RSJ", user="rsj")

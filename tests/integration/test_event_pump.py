@@ -5,8 +5,8 @@ import json
 import boto3
 import pytest
 
-from infra.local import pump as pump_module
 from chalicelib.services import tasks, timeline
+from infra.local import pump as pump_module
 
 from .harness import FOOD, REGION, another
 

@@ -6,18 +6,16 @@ moto does not enforce IAM, so the calls are recorded (a botocore hook on the thr
 running each function) and checked against the policy the template will carry.
 """
 import contextlib
+import os
 import threading
 from datetime import timedelta
-
-import os
 
 import botocore.handlers
 import pytest
 
+from chalicelib.services import clock, materials, supervision_record
 from infra.local.pump import EventPump
 from infra.package import FUNCTION_ACCESS
-
-from chalicelib.services import clock, materials, supervision_record
 
 from .harness import FOOD, another
 

@@ -1,16 +1,16 @@
 """Business dates are the region's (Asia/Shanghai), whatever the server's clock zone:
 at 00:30 Beijing time it is already tomorrow for case numbers and licenses. Deadlines
 counted on a provisional holiday calendar say so, and are logged."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from chalicelib.services import clock
 
-from .harness import FOOD, application, another
+from .harness import FOOD, another, application
 
 # 2026-11-24 16:30 UTC is 2026-11-25 00:30 in Beijing.
-JUST_AFTER_MIDNIGHT = datetime(2026, 11, 24, 16, 30, tzinfo=timezone.utc)
+JUST_AFTER_MIDNIGHT = datetime(2026, 11, 24, 16, 30, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -37,12 +37,12 @@ def test_at_half_past_midnight_beijing_time_case_and_license_carry_the_local_dat
 
 def test_deadlines_on_a_provisional_calendar_are_shown_and_logged(stack, at, log_lines):
     lines = log_lines("onewindow")
-    at(datetime(2026, 12, 28, 2, 0, tzinfo=timezone.utc))
+    at(datetime(2026, 12, 28, 2, 0, tzinfo=UTC))
     created = stack.call("POST", "/cases", "company", application(FOOD)).data
     assert created["deadlineBasis"] == "provisional"
     assert stack.case(created["caseNo"])["deadlineBasis"] == "provisional"
     assert any(created["caseNo"] in line and "provisional" in line for line in lines)
 
-    at(datetime(2026, 11, 2, 2, 0, tzinfo=timezone.utc))
+    at(datetime(2026, 11, 2, 2, 0, tzinfo=UTC))
     assert stack.call("POST", "/cases", "company", another(FOOD)).data[
         "deadlineBasis"] == "official"

@@ -16,9 +16,17 @@ import requests
 from chalicelib.adapters import tokens
 from chalicelib.domain.errors import Unauthorized
 from infra.local import demo
-from infra.local.oidc import (CLIENT_ID, CODE_SECONDS, FAILURE_WINDOW, MAX_FAILURES,
-                              PORTAL_CLIENT_ID, REFRESH_LIFETIME, WORKBENCH_CLIENT_ID, LocalIssuer,
-                              demo_clients)
+from infra.local.oidc import (
+    CLIENT_ID,
+    CODE_SECONDS,
+    FAILURE_WINDOW,
+    MAX_FAILURES,
+    PORTAL_CLIENT_ID,
+    REFRESH_LIFETIME,
+    WORKBENCH_CLIENT_ID,
+    LocalIssuer,
+    demo_clients,
+)
 
 PORTAL = "http://127.0.0.1:5173"
 CALLBACK = f"{PORTAL}/callback"

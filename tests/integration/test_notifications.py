@@ -103,10 +103,9 @@ def test_a_case_tells_its_applicant_and_departments_once_each(stack):
 
 def _envelope(record: NotificationRecord) -> dict:
     """The lifecycle event a notification came of, as EventBridge delivers it."""
-    from chalicelib.adapters.models import TimelineEvent
+    from chalicelib.adapters.models import CaseRecord, TimelineEvent
     from chalicelib.services import timeline
     from chalicelib.services.cases import META
-    from chalicelib.adapters.models import CaseRecord
     case_no, sk = record.eventId.split("/", 1)
     event = TimelineEvent.get(case_no, sk)
     case = CaseRecord.get(case_no, META)

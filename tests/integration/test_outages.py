@@ -18,6 +18,7 @@ from infra.local import pump as pump_module
 
 from .harness import FOOD, REGION, application, task_recorded
 
+
 class Outage:
     """The app's own client of a service refuses the named operations while `down`."""
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from chalicelib.services import clock
 from infra import verify_audit
 
-from .test_supervision_record import (AT, CHAIN, DAY, _built, _edited, _entries, _put)
+from .test_supervision_record import AT, CHAIN, DAY, _built, _edited, _entries, _put
 
 RANGE = f"from={DAY - timedelta(days=1)}&to={DAY}"
 

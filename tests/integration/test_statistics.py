@@ -10,8 +10,13 @@ from datetime import timedelta
 
 import boto3
 
-from chalicelib.adapters.models import (CaseRecord, CasesTableRecord, CardRecord, RatingRecord,
-                                        TimelineEvent)
+from chalicelib.adapters.models import (
+    CardRecord,
+    CaseRecord,
+    CasesTableRecord,
+    RatingRecord,
+    TimelineEvent,
+)
 from chalicelib.domain import statistics as rules
 from chalicelib.domain import worktime
 from chalicelib.services import catalogue, clock, overdue, statistics

@@ -238,6 +238,7 @@ def test_rule_breaches_the_timeline_shows_are_flagged_once(stack, monkeypatch):
     from datetime import timedelta
 
     from chalicelib.services import supervision
+
     from .harness import application
     # Materials asked for twice at acceptance: 一次性告知 broken, by the acceptance office.
     case_no = stack.call("POST", "/cases", "company", application(FOOD)).data["caseNo"]

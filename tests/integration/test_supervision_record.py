@@ -4,24 +4,24 @@ sealed for good, and `make verify-audit` names the first entry that is not as wr
 each of the tester's sixteen tampers made directly in the table (issue 23)."""
 import json
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
 from boto3.dynamodb.conditions import Key
 
-from chalicelib.domain import chain as chains
 from chalicelib.adapters import seal_store
+from chalicelib.domain import chain as chains
 from chalicelib.services import supervision_record
 
 from .harness import REGION
 
-AT = datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)   # 11:00 in Shenzhen
+AT = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)   # 11:00 in Shenzhen
 DAY = AT.date()
 CHAIN = f"440300#{DAY}"
 SWEEP = AT + timedelta(hours=1)                          # a sweep that day
 SWEEP_LATER = AT + timedelta(hours=2)
-NEXT_DAY = datetime(2026, 11, 25, 16, 30, tzinfo=timezone.utc)   # 00:30 the day after
+NEXT_DAY = datetime(2026, 11, 25, 16, 30, tzinfo=UTC)   # 00:30 the day after
 
 
 def _table(stack):
@@ -527,7 +527,7 @@ def test_an_object_that_is_not_a_genuine_seal_is_passed_over_named_and_alarmed(s
 def test_a_forged_final_copy_in_the_table_keeps_no_day_out_of_the_seals(stack):
     """A copy in the table claiming a new day was sealed for good (no seal in the store
     says so): the sweep still seals the day, so an entry edited after is named."""
-    day2 = datetime(2026, 11, 26, 3, 0, tzinfo=timezone.utc)
+    day2 = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
     chain2 = "440300#2026-11-26"
     _record(1, at=AT)
     assert supervision_record.sealing(SWEEP_LATER) == (1, 0)

@@ -3,9 +3,16 @@ import copy
 
 import pytest
 
-from chalicelib.domain.catalogue import (check_entry, check_form_titles, check_implementation,
-                                         check_publishable, diff, dry_run,
-                                         implementation_code, split_implementation_code)
+from chalicelib.domain.catalogue import (
+    check_entry,
+    check_form_titles,
+    check_implementation,
+    check_publishable,
+    diff,
+    dry_run,
+    implementation_code,
+    split_implementation_code,
+)
 from chalicelib.domain.errors import DomainError, ValidationError
 from infra.local import demo
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from chalicelib.domain.documents import field_of
 from chalicelib.contract import errors, models
 from chalicelib.domain import errors as domain_errors
+from chalicelib.domain.documents import field_of
 
 ROOT = Path(__file__).resolve().parents[2]
 

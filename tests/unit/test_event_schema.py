@@ -153,6 +153,7 @@ NOTIFICATION = {"type": "notification.rating_invitation", "notificationId": "n-1
 
 def test_a_notification_message_keeps_its_contract_and_a_stray_one_is_refused():
     import jsonschema
+
     from chalicelib.contract import notifications
     jsonschema.Draft202012Validator.check_schema(notifications.schema())
     assert notifications.violations(NOTIFICATION) == []
@@ -170,6 +171,7 @@ def test_a_notification_message_keeps_its_contract_and_a_stray_one_is_refused():
 
 def test_every_notification_template_is_a_type_the_contract_names():
     from pathlib import Path
+
     from chalicelib.contract import notifications
     shipped = Path(events.__file__).resolve().parents[1] / "templates" / "notifications"
     assert sorted(p.stem for p in shipped.glob("*.txt")) == notifications.TEMPLATES

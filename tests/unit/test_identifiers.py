@@ -4,8 +4,12 @@ import pytest
 from stdnum.iso7064 import mod_11_2, mod_37_36
 
 from chalicelib.domain.errors import UnprocessableEntity, ValidationError
-from chalicelib.domain.identifiers import (is_valid_case_number, make_case_number,
-                                           make_license_identifier, parse_license_identifier)
+from chalicelib.domain.identifiers import (
+    is_valid_case_number,
+    make_case_number,
+    make_license_identifier,
+    parse_license_identifier,
+)
 
 TYPE = "11100000MB0143028R001"
 ISSUER = "11440300MB2C92138W"

@@ -1,9 +1,15 @@
 import pytest
 
 from chalicelib.domain.errors import Conflict
-from chalicelib.domain.lifecycle import (ACCEPTANCE_DECISIONS, TERMINAL, TRANSITIONS, Status,
-                                         allowed_from, check_transition,
-                                         withdrawal_status)
+from chalicelib.domain.lifecycle import (
+    ACCEPTANCE_DECISIONS,
+    TERMINAL,
+    TRANSITIONS,
+    Status,
+    allowed_from,
+    check_transition,
+    withdrawal_status,
+)
 
 
 @pytest.mark.parametrize("current,target", [
@@ -24,8 +30,8 @@ def test_illegal_transitions_are_conflicts_naming_both_statuses(current, target)
 
 
 def test_terminal_statuses_lead_nowhere():
-    assert TERMINAL == {Status.WITHDRAWN_BEFORE_ACCEPTANCE, Status.NOT_ACCEPTED,
-                        Status.REFUSED, Status.DENIED, Status.WITHDRAWN, Status.REVOKED}
+    assert {Status.WITHDRAWN_BEFORE_ACCEPTANCE, Status.NOT_ACCEPTED,
+                        Status.REFUSED, Status.DENIED, Status.WITHDRAWN, Status.REVOKED} == TERMINAL
 
 
 def test_allowed_from_is_the_inverse_of_transitions():

@@ -1,7 +1,7 @@
 """The local stack's clock set ahead (`make clock`): read by services/clock.py whenever
 its file changes, refused in Lambda."""
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -30,7 +30,7 @@ def test_spans():
 
 
 def test_the_service_clock_follows_the_file(clock_file, monkeypatch, capsys):
-    real = datetime.now(timezone.utc)
+    real = datetime.now(UTC)
     assert abs(clock.now() - real) < timedelta(seconds=5)  # no file yet: the real time
     assert local_clock.main(["advance", "3d"]) == 0
     assert abs(clock.now() - real - timedelta(days=3)) < timedelta(seconds=5)
@@ -56,7 +56,7 @@ def test_working_days_land_mid_morning_past_weekends_and_holidays():
     assert local_clock.workdays_on(friday_evening, 1, shanghai) == \
         datetime(2026, 11, 30, 10, tzinfo=shanghai)  # Monday
     # 23:30 UTC on Thursday is Friday in Shanghai: days count from the region's date.
-    assert local_clock.workdays_on(datetime(2026, 11, 26, 23, 30, tzinfo=timezone.utc), 2,
+    assert local_clock.workdays_on(datetime(2026, 11, 26, 23, 30, tzinfo=UTC), 2,
                                    shanghai) == datetime(2026, 12, 1, 10, tzinfo=shanghai)
     # National Day (1-7 October 2026) is skipped.
     assert local_clock.workdays_on(datetime(2026, 9, 30, 9, tzinfo=shanghai), 1, shanghai) \
@@ -73,7 +73,7 @@ def test_advancing_working_days_moves_the_service_clock(clock_file, monkeypatch,
     assert local_clock.main(["advance", "3wd"]) == 0
     moved = clock.now().astimezone(clock.zone())
     from chalicelib.domain.workdays import add_workdays
-    today = datetime.now(timezone.utc).astimezone(clock.zone()).date()
+    today = datetime.now(UTC).astimezone(clock.zone()).date()
     assert (moved.date(), moved.hour) == (add_workdays(today, 3), 10)
     assert local_clock.main(["advance", "0wd"]) == 0  # never back
     assert clock.now() >= moved
@@ -85,7 +85,7 @@ def test_advancing_working_days_shows_10_00_however_slow_the_command(clock_file,
     exactly — even when the machine is so loaded that seconds pass while it runs (each
     reading of the real time here is 7 s after the one before)."""
     from zoneinfo import ZoneInfo
-    start = datetime(2026, 12, 1, 1, 0, tzinfo=timezone.utc)   # Tuesday 09:00 in Shanghai
+    start = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)   # Tuesday 09:00 in Shanghai
     readings = iter(start + timedelta(seconds=7 * n) for n in range(100))
 
     class SlowMachine(datetime):

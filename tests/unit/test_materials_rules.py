@@ -2,12 +2,12 @@
 and replacement by a license (免提交)."""
 import base64
 import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from chalicelib.domain import materials as rules
 
 SHA = hashlib.sha256(b"file").hexdigest()
-NOW = datetime(2026, 11, 25, 10, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)
 LICENSE_SPEC = {"name": "营业执照", "replacedBy": [
     {"licenseType": "11100000MB0143028R002", "trustLevels": ["A"]}]}
 

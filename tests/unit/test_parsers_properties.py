@@ -3,8 +3,8 @@ the system can store and serve, or a DomainError (a JSON 4xx) naming the field â
 any other exception."""
 import dataclasses
 import json
-from unittest import mock
 from types import SimpleNamespace
+from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st

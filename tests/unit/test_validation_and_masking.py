@@ -1,10 +1,10 @@
 import pytest
 
+from chalicelib.domain import identity, masking, payload
 from chalicelib.domain.applications import parse_application, password_matches, query_password
 from chalicelib.domain.canonical import canonical_bytes
 from chalicelib.domain.catalogue import validate_form
 from chalicelib.domain.errors import DomainError, Forbidden, UnprocessableEntity, ValidationError
-from chalicelib.domain import identity, masking, payload
 from chalicelib.domain.masking import mask_id, mask_phone, mask_text
 
 GOOD = {"itemCode": "X", "applicant": {"type": "natural", "name": "张三",

@@ -1,7 +1,7 @@
 """The legal clock: working time on the region's calendar, pauses that stop it. In the
 official 2026 schedule Mid-Autumn takes 25–27 September, National Day 1–7 October, and
 Saturday 10 October is a make-up working day."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
@@ -118,11 +118,11 @@ def test_no_limit_ends_before_it_started(moment, value, unit):
 def test_the_stored_form_of_a_moment_sorts_whatever_its_year():
     """Four-digit years always (strftime's %Y gives '860' for the year 860), so that stored
     moments compare as text and read back; the same text as before for every usual year."""
-    early = datetime(860, 11, 15, 5, 51, 42, tzinfo=timezone.utc)
+    early = datetime(860, 11, 15, 5, 51, 42, tzinfo=UTC)
     assert worktime.utc_text(early) == "0860-11-15T05:51:42Z"
     assert worktime.parse(worktime.utc_text(early)) == early
-    assert worktime.utc_text(datetime(2026, 12, 4, 1, 2, 3, tzinfo=timezone.utc)) == \
+    assert worktime.utc_text(datetime(2026, 12, 4, 1, 2, 3, tzinfo=UTC)) == \
         "2026-12-04T01:02:03Z"
-    assert worktime.utc_precise_text(datetime(2026, 12, 4, 1, 2, 3, 45, tzinfo=timezone.utc)) \
+    assert worktime.utc_precise_text(datetime(2026, 12, 4, 1, 2, 3, 45, tzinfo=UTC)) \
         == "2026-12-04T01:02:03.000045Z"
-    assert worktime.utc_text(early) < worktime.utc_text(datetime(2026, 1, 1, tzinfo=timezone.utc))
+    assert worktime.utc_text(early) < worktime.utc_text(datetime(2026, 1, 1, tzinfo=UTC))

@@ -6,14 +6,25 @@ its history record (who, when, why, what changed) in one transaction, conditiona
 record as read, so two admins registering one department get one 201 and one 409."""
 from pynamodb.exceptions import TransactWriteError
 
-from ...adapters.models import (DepartmentRecord, DepartmentUsccRecord, ItemsTableRecord,
-                                transact_write)
+from ...adapters.models import (
+    DepartmentRecord,
+    DepartmentUsccRecord,
+    ItemsTableRecord,
+    transact_write,
+)
 from ...domain.catalogue import diff
 from ...domain.departments import check_department
 from ...domain.errors import Conflict, NotFound
 from .history import changes
-from .store import (DEPARTMENTS, changes_catalogue, history_record, known_code, now,
-                    object_body, reason_of)
+from .store import (
+    DEPARTMENTS,
+    changes_catalogue,
+    history_record,
+    known_code,
+    now,
+    object_body,
+    reason_of,
+)
 
 
 def _records() -> dict[str, DepartmentRecord]:

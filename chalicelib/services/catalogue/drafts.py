@@ -8,8 +8,19 @@ from ...domain.errors import Conflict, NotFound, PreconditionFailed, ValidationE
 from .departments import departments
 from .entries import entries
 from .loading import reindex
-from .store import (CURRENT, changes_catalogue, history_record, latest_version, new_draft, now,
-                    object_body, public_view, reason_of, version_key, version_record)
+from .store import (
+    CURRENT,
+    changes_catalogue,
+    history_record,
+    latest_version,
+    new_draft,
+    now,
+    object_body,
+    public_view,
+    reason_of,
+    version_key,
+    version_record,
+)
 
 
 @changes_catalogue

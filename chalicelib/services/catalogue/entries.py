@@ -7,8 +7,15 @@ from ...domain.catalogue import check_entry, diff
 from ...domain.errors import Conflict, NotFound, UnprocessableEntity
 from ..pagination import decode_cursor, encode_cursor
 from .reads import list_items
-from .store import (CATALOGUE, changes_catalogue, history_record, known_code, now, object_body,
-                    reason_of)
+from .store import (
+    CATALOGUE,
+    changes_catalogue,
+    history_record,
+    known_code,
+    now,
+    object_body,
+    reason_of,
+)
 
 
 def entry_view(record: CatalogueEntryRecord) -> dict:

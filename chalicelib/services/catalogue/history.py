@@ -1,5 +1,5 @@
 """Who changed what, when and why; every version of an item."""
-from ...adapters.models import ItemHistoryRecord, ItemVersionRecord, ItemsTableRecord
+from ...adapters.models import ItemHistoryRecord, ItemsTableRecord, ItemVersionRecord
 from ...domain.errors import NotFound
 from ..pagination import decode_cursor, encode_cursor
 from .entries import is_entry

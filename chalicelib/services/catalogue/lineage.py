@@ -8,8 +8,15 @@ from ...domain.errors import Conflict, UnprocessableEntity, ValidationError
 from .departments import departments
 from .entries import entries
 from .reads import get_item
-from .store import (changes_catalogue, current_record, history_record, new_draft, now, object_body,
-                    reason_of)
+from .store import (
+    changes_catalogue,
+    current_record,
+    history_record,
+    new_draft,
+    now,
+    object_body,
+    reason_of,
+)
 
 
 @changes_catalogue

@@ -1,15 +1,27 @@
 """Bulk loading of the shipped catalogue and rebuilding an item's search entries."""
 from pynamodb.exceptions import DoesNotExist
 
-from ...adapters.models import (CatalogueEntryRecord, ItemCurrentRecord, ItemIndexRecord,
-                                ItemVersionRecord, ItemsTableRecord)
+from ...adapters.models import (
+    CatalogueEntryRecord,
+    ItemCurrentRecord,
+    ItemIndexRecord,
+    ItemsTableRecord,
+    ItemVersionRecord,
+)
 from ...domain import search
 from ...domain.catalogue import check_entry, check_implementation, check_publishable
 from ...domain.errors import ValidationError
 from .departments import departments
 from .entries import entries
-from .store import (CATALOGUE, CURRENT, SUMMARY_FIELDS, changes_catalogue, history_record, now,
-                    version_key)
+from .store import (
+    CATALOGUE,
+    CURRENT,
+    SUMMARY_FIELDS,
+    changes_catalogue,
+    history_record,
+    now,
+    version_key,
+)
 
 
 @changes_catalogue

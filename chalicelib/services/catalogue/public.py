@@ -15,7 +15,6 @@ from .directory import directory as build_directory
 from .entries import get_entry, list_entries
 from .reads import get_item, get_item_version, list_items
 
-
 JSON = "application/json; charset=utf-8"
 HTML = "text/html; charset=utf-8"
 

@@ -6,8 +6,14 @@ from ...adapters.models import ItemCurrentRecord, ItemIndexRecord, all_of
 from ...domain import search
 from ...domain.errors import NotFound, UnprocessableEntity
 from ..pagination import decode_cursor, encode_cursor
-from .store import (CURRENT, PUBLIC_VERSION_STATUSES, current_record, lineage_of, public_view,
-                    version_record)
+from .store import (
+    CURRENT,
+    PUBLIC_VERSION_STATUSES,
+    current_record,
+    lineage_of,
+    public_view,
+    version_record,
+)
 
 
 def get_item(code: str) -> dict:

@@ -4,10 +4,10 @@ from datetime import date
 
 from pynamodb.exceptions import DoesNotExist
 
-from .. import clock
 from ...adapters.models import ItemCurrentRecord, ItemsTableRecord, ItemVersionRecord
 from ...domain.catalogue import diff, dry_run
 from ...domain.errors import ValidationError
+from .. import clock
 from ..open_cases import open_cases_of
 from .store import CURRENT, object_body, version_record
 

@@ -5,8 +5,15 @@ from ...adapters.models import ItemCurrentRecord, ItemVersionRecord, transact_wr
 from ...domain import identity
 from ...domain.errors import Conflict
 from .loading import reindex
-from .store import (changes_catalogue, current_record, history_record, now, object_body, reason_of,
-                    version_key)
+from .store import (
+    changes_catalogue,
+    current_record,
+    history_record,
+    now,
+    object_body,
+    reason_of,
+    version_key,
+)
 
 
 @changes_catalogue

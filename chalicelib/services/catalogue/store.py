@@ -5,11 +5,15 @@ import re
 
 from pynamodb.exceptions import DoesNotExist
 
-from .. import clock, read_cache
-from ...adapters.models import (ItemCurrentRecord, ItemHistoryRecord, ItemVersionRecord,
-                                ItemsTableRecord, LineageRecord)
+from ...adapters.models import (
+    ItemCurrentRecord,
+    ItemHistoryRecord,
+    ItemsTableRecord,
+    ItemVersionRecord,
+    LineageRecord,
+)
 from ...domain.errors import NotFound, ValidationError
-
+from .. import clock, read_cache
 
 DEPARTMENTS = "DEPT"
 
