@@ -1,0 +1,143 @@
+"""Typed changes to stored records, and the conditions they are made on.
+
+Use cases say *what* changes and *on what condition* — "set the task's state to decided if
+it is still open and unclaimed or claimed by me" — as plain values; a repository carries the
+change out. The DynamoDB repositories (chalicelib/adapters/) translate a `Change` into one
+update or one transaction with condition expressions; the in-memory fakes (tests/fakes/)
+apply it with `satisfied` and `applied` below, so both refuse the same changes: a condition
+that does not hold raises `ConditionFailed` and changes nothing.
+
+A record here is anything with attributes (a PynamoDB model instance, a dataclass): the
+fakes keep model instances in memory, so the views that read them are unchanged.
+"""
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# -- conditions ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Equals:
+    """`attribute == value` (a missing attribute equals nothing)."""
+    attribute: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """`attribute IN values`."""
+    attribute: str
+    values: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Absent:
+    """The attribute is not stored (None)."""
+    attribute: str
+
+
+@dataclass(frozen=True)
+class Present:
+    """The attribute is stored (not None)."""
+    attribute: str
+
+
+@dataclass(frozen=True)
+class AbsentOr:
+    """Not stored, or equal to `value`: "unclaimed, or claimed by me"."""
+    attribute: str
+    value: Any
+
+
+Condition = Equals | OneOf | Absent | Present | AbsentOr
+
+
+class ConditionFailed(Exception):
+    """A change's condition (or the record's version) did not hold: nothing was written.
+    Use cases turn it into the conflict the caller is told of (409)."""
+
+    def __init__(self, key: tuple[str, str], condition: Condition | str):
+        super().__init__(f"{key}: {condition}")
+        self.key, self.condition = key, condition
+
+
+def _value(record: Any, attribute: str) -> Any:
+    return getattr(record, attribute, None)
+
+
+def satisfied(record: Any | None, condition: Condition) -> bool:
+    """Whether `condition` holds for `record` (None: no such record, where only `Absent`
+    conditions hold)."""
+    value = None if record is None else _value(record, condition.attribute)
+    if isinstance(condition, Equals):
+        return value is not None and value == condition.value
+    if isinstance(condition, OneOf):
+        return value in condition.values
+    if isinstance(condition, Absent):
+        return value is None
+    if isinstance(condition, Present):
+        return value is not None
+    if isinstance(condition, AbsentOr):
+        return value is None or value == condition.value
+    raise TypeError(f"not a condition: {condition!r}")
+
+
+# -- changes ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """One record's update: attributes set and removed, on conditions that must all hold.
+
+    `version` is the record's version as read, for records under optimistic locking (the
+    case, a rating): the change holds only while it is still that version, and bumps it.
+    """
+    key: tuple[str, str]
+    set: Mapping[str, Any] = field(default_factory=dict)
+    remove: frozenset[str] = frozenset()
+    expect: tuple[Condition, ...] = ()
+    version: int | None = None
+
+    def __post_init__(self):
+        both = set(self.set) & set(self.remove)
+        if both:
+            raise ValueError(f"set and removed at once: {sorted(both)}")
+
+
+@dataclass(frozen=True)
+class Create:
+    """A new record, written only if none has its key."""
+    key: tuple[str, str]
+    record: Any
+
+
+def applied(record: Any, change: Change) -> Any:
+    """A copy of `record` with `change` made (conditions and version already checked)."""
+    changed = copy.deepcopy(record)
+    for attribute, value in change.set.items():
+        setattr(changed, attribute, copy.deepcopy(value))
+    for attribute in change.remove:
+        setattr(changed, attribute, None)
+    if change.version is not None:
+        changed.version = change.version + 1
+    return changed
+
+
+def check(record: Any | None, change: Change) -> None:
+    """Raise `ConditionFailed` unless every condition of `change` holds for `record` (and
+    its version is the one read)."""
+    if record is None:
+        raise ConditionFailed(change.key, "no such record")
+    if change.version is not None and _value(record, "version") != change.version:
+        raise ConditionFailed(change.key, f"version {change.version}")
+    for condition in change.expect:
+        if not satisfied(record, condition):
+            raise ConditionFailed(change.key, condition)
+
+
+def keys(changes: Iterable[Change | Create]) -> list[tuple[str, str]]:
+    return [change.key for change in changes]

@@ -1,0 +1,57 @@
+"""The typed change vocabulary: the conditions the fakes and the DynamoDB repositories
+both enforce."""
+from types import SimpleNamespace
+
+import pytest
+
+from chalicelib.domain.changes import (
+    Absent,
+    AbsentOr,
+    Change,
+    ConditionFailed,
+    Equals,
+    OneOf,
+    Present,
+    applied,
+    check,
+    satisfied,
+)
+
+
+def _task(**values):
+    return SimpleNamespace(**{"state": "open", "claimedBy": None, "version": None, **values})
+
+
+def test_each_condition_holds_only_where_it_should():
+    task = _task(claimedBy="u1")
+    assert satisfied(task, Equals("state", "open"))
+    assert not satisfied(task, Equals("state", "decided"))
+    assert satisfied(task, OneOf("state", ("open", "supplement")))
+    assert not satisfied(task, OneOf("state", ("decided",)))
+    assert satisfied(task, Present("claimedBy")) and not satisfied(task, Absent("claimedBy"))
+    assert satisfied(task, AbsentOr("claimedBy", "u1"))
+    assert not satisfied(task, AbsentOr("claimedBy", "u2"))
+    assert satisfied(_task(), AbsentOr("claimedBy", "u2"))
+    assert not satisfied(_task(), Equals("claimedBy", None))  # missing equals nothing
+    assert satisfied(None, Absent("state")) and not satisfied(None, Present("state"))
+
+
+def test_a_change_applies_to_a_copy_and_bumps_the_version():
+    task = _task(version=3, note="x")
+    change = Change(("C1", "TASK#1"), set={"state": "decided"}, remove=frozenset({"note"}),
+                    expect=(Equals("state", "open"),), version=3)
+    check(task, change)
+    after = applied(task, change)
+    assert (after.state, after.note, after.version) == ("decided", None, 4)
+    assert (task.state, task.note, task.version) == ("open", "x", 3)
+
+
+def test_a_failed_condition_or_a_stale_version_refuses():
+    with pytest.raises(ConditionFailed):
+        check(_task(state="decided"), Change(("C1", "T"), expect=(Equals("state", "open"),)))
+    with pytest.raises(ConditionFailed):
+        check(_task(version=4), Change(("C1", "T"), set={"state": "x"}, version=3))
+    with pytest.raises(ConditionFailed):
+        check(None, Change(("C1", "T")))
+    with pytest.raises(ValueError):
+        Change(("C1", "T"), set={"a": 1}, remove=frozenset({"a"}))
