@@ -1,5 +1,5 @@
 """The OpenAPI 3.1 document of API v1, generated from the operations the API registers
-(chalicelib/api/http.py `route`) and the models in chalicelib/contract/models.py.
+(chalicelib/api/http.py `route`) and the models in chalicelib/contract/models/.
 
 Built on the first request for it, never at import: a cold start does not pay for it.
 """
@@ -290,7 +290,7 @@ def _with_common_headers(doc: dict) -> dict:
 
 
 def _add_rules(components: dict) -> None:
-    """The rules msgspec cannot generate (contract/models.py SCHEMA_RULES) into their
+    """The rules msgspec cannot generate (contract/models/schema_rules.py) into their
     schemas; every free-form object left declared open (`additionalProperties: true`), so
     that generated types take its fields instead of none; no text holds a character the
     server refuses (domain/payload.py)."""
