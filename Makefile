@@ -20,7 +20,7 @@ PORTAL_PORT ?= 8080
 # A stage of .chalice/config.json (one region's copy), or `all`.
 STAGE ?= beijing
 
-.PHONY: setup web browser run test unit lint bench package redrive verify-audit clock sweep clean
+.PHONY: setup web browser run test unit lint typecheck bench package redrive verify-audit clock sweep clean
 
 setup: $(STAMP) $(WEB_STAMP)
 
@@ -73,6 +73,10 @@ lint: setup
 	$(BIN)/cfn-lint build/package/*/sam.json
 	@echo "lint: code, state machines, stack template and every stage's deployment template OK"
 
+# mypy, strict on the packages mypy.ini names (chalicelib/contract, chalicelib/domain).
+typecheck: setup
+	$(BIN)/mypy chalicelib/domain chalicelib/contract
+
 test: setup lint web browser
 	cd web && npx vitest run
 	$(BIN)/python -m pytest -q
@@ -106,4 +110,4 @@ package: setup web
 	$(BIN)/python -m infra.package --stage $(STAGE) --require-portal
 
 clean:
-	rm -rf build .pytest_cache web/dist
+	rm -rf build .pytest_cache .mypy_cache web/dist

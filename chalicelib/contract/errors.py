@@ -7,7 +7,7 @@ Accept-Language (zh-CN unless English is preferred); `detail` says exactly what 
 (English, for integrators); `field` names the offending field.
 """
 import re
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class ErrorKind(NamedTuple):
@@ -200,7 +200,7 @@ def english_detail(detail: str) -> str:
 
 
 def body(code: str, lang: str, *, field: str | None = None, detail: str | None = None,
-         request_id: str | None = None) -> dict:
+         request_id: str | None = None) -> dict[str, Any]:
     """The JSON error body. `field` is a dotted path (`materials.0.materialId`: object keys
     and array indexes joined by dots) or a parameter's or header's name."""
     error = {"code": code, "message": message(code, lang)}
@@ -208,7 +208,7 @@ def body(code: str, lang: str, *, field: str | None = None, detail: str | None =
         error["field"] = field
     if detail:
         error["detail"] = english_detail(detail) if lang == "en" else detail
-    answer = {"error": error}
+    answer: dict[str, Any] = {"error": error}
     if request_id:
         answer["requestId"] = request_id
     return answer

@@ -8,9 +8,13 @@ the integration tests is validated against it (tests/integration/conftest.py).
 """
 import functools
 import json
+from typing import TYPE_CHECKING, Any
 
 from ..domain import breaches, cards, license_states, ratings
 from ..domain.lifecycle import Status
+
+if TYPE_CHECKING:
+    from jsonschema.protocols import Validator
 
 SOURCE = "onewindow"
 DETAIL_TYPE = "onewindow.case.{}"
@@ -31,7 +35,7 @@ COMMON = {
 }
 
 # Each field has one meaning wherever it appears; an event type narrows it at most.
-FIELDS = {
+FIELDS: dict[str, dict[str, Any]] = {
     "status": {"type": "integer", "minimum": 1, "maximum": 15,
                "description": "the status the case reached"},
     "fromStatus": {"type": "integer", "minimum": 1, "maximum": 15},
@@ -86,14 +90,15 @@ MISSED_DEADLINE = {"type": "string",
                                   "(its moment: dueAt)"}
 
 
-def _variant(required: dict, optional: dict | None = None) -> dict:
+def _variant(required: dict[str, Any], optional: dict[str, Any] | None = None
+             ) -> dict[str, Any]:
     """(required fields, optional fields) of one event type: {name: narrowed schema or
     None for the field's own}."""
     return {"required": required, "optional": optional or {}}
 
 
-def _status(first: bool = False) -> dict:
-    required = {"status": None, "caseStatus": None}
+def _status(first: bool = False) -> dict[str, Any]:
+    required: dict[str, Any] = {"status": None, "caseStatus": None}
     if not first:
         required["fromStatus"] = None
     return _variant(required, {"opinion": None})
@@ -112,7 +117,7 @@ _STEP_OPTIONAL = {**_RATING_OPTIONAL, "opinion": None}
 _LICENSE = {"licenseId": None, "fromState": None, "toState": None, "dept": None}
 
 
-def _types() -> dict[str, dict]:
+def _types() -> dict[str, dict[str, Any]]:
     found = {status.name.lower(): _status(first=status == Status.RECEIVED)
              for status in Status}
     found.update({
@@ -179,7 +184,7 @@ EXTRA = {
 }
 
 
-def _field(name: str, narrowed: dict | None) -> dict:
+def _field(name: str, narrowed: dict[str, Any] | None) -> dict[str, Any]:
     own = FIELDS[name]
     if narrowed is None:
         return own
@@ -187,7 +192,7 @@ def _field(name: str, narrowed: dict | None) -> dict:
     return {**described, **narrowed}
 
 
-def _detail(event_type: str) -> dict:
+def _detail(event_type: str) -> dict[str, Any]:
     """The schema of one event type's `detail`: the common fields (`$defs/common`), the
     type's own, and nothing else."""
     variant = TYPES[event_type]
@@ -200,7 +205,7 @@ def _detail(event_type: str) -> dict:
 
 
 @functools.cache
-def schema() -> dict:
+def schema() -> dict[str, Any]:
     """The whole contract: an EventBridge event of the project's bus (as a rule's target
     receives it), its `detail` chosen by its `detail-type`."""
     return {
@@ -232,7 +237,7 @@ def schema_text() -> str:
     return json.dumps(schema(), ensure_ascii=False, indent=2) + "\n"
 
 
-def _named(name: str, narrowed: dict | None) -> str:
+def _named(name: str, narrowed: dict[str, Any] | None) -> str:
     """A field as docs/events.md's table names it: with its values when the type
     narrows it to a few."""
     values = (narrowed or {}).get("enum") or (
@@ -252,7 +257,7 @@ def _named(name: str, narrowed: dict | None) -> str:
 def fields_table() -> list[str]:
     """docs/events.md's table of event types and their fields (beyond the common ones),
     types with the same fields in one row."""
-    rows: dict[tuple, list[str]] = {}
+    rows: dict[tuple[str, str], list[str]] = {}
     for name, variant in TYPES.items():
         key = (", ".join(_named(f, n) for f, n in variant["required"].items()) or "—",
                ", ".join(_named(f, n) for f, n in variant["optional"].items()) or "—")
@@ -263,15 +268,15 @@ def fields_table() -> list[str]:
 
 
 @functools.cache
-def _validator():
+def _validator() -> "Validator":
     import jsonschema  # only the tests and tools validate; keeps it off cold starts
     return jsonschema.Draft202012Validator(
         schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 
-def violations(detail_type: str, detail: dict) -> list[str]:
+def violations(detail_type: str, detail: dict[str, Any]) -> list[str]:
     """What is wrong with one event as published (`detail_type`, `detail`): one line per
     violation, naming the field; none when it keeps the contract."""
-    event = {"source": SOURCE, "detail-type": detail_type, "detail": detail}
+    event: dict[str, Any] = {"source": SOURCE, "detail-type": detail_type, "detail": detail}
     return sorted(f"{'/'.join(str(p) for p in error.absolute_path) or '(event)'}: "
                   f"{error.message}" for error in _validator().iter_errors(event))

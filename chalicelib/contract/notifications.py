@@ -6,9 +6,13 @@ Every message published during the integration tests is validated against it
 ours to describe.
 """
 import functools
+from typing import TYPE_CHECKING, Any
 
 from ..domain import notices
 from . import events
+
+if TYPE_CHECKING:
+    from jsonschema.protocols import Validator
 
 TEMPLATES = sorted({*notices.STATUS_TEMPLATES.values(), "task_created", "warning", "card",
                     "red_card", *(template for sent in notices.RATING_NOTICES.values()
@@ -38,18 +42,18 @@ DEAD_LETTERS = {
     "additionalProperties": False}
 
 
-def schema() -> dict:
+def schema() -> dict[str, Any]:
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": "OneWindow notification message", "oneOf": [NOTIFICATION, DEAD_LETTERS]}
 
 
 @functools.cache
-def _validator(alert: bool):
+def _validator(alert: bool) -> "Validator":
     import jsonschema  # only the tests and tools validate; keeps it off cold starts
     return jsonschema.Draft202012Validator(DEAD_LETTERS if alert else NOTIFICATION)
 
 
-def violations(message: dict) -> list[str]:
+def violations(message: dict[str, Any]) -> list[str]:
     """What is wrong with one message as published (checked against the variant its
     `type` names): one line per violation, naming the field; none when it keeps the
     contract."""

@@ -5,9 +5,14 @@ Built on the first request for it, never at import: a cold start does not pay fo
 """
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import errors
+
+# A JSON object of the document (a schema, an operation, a response…).
+JsonObject = dict[str, Any]
 
 # Statuses every operation can answer, whatever it does.
 ALWAYS = (500,)
@@ -30,14 +35,14 @@ class Operation:
     body_required: bool = True
     public: bool = False    # no bearer token needed
     errors: tuple[int, ...] = ()
-    query: tuple[tuple[str, dict, bool, str], ...] = ()   # (name, schema, required, what)
-    headers: tuple[tuple[str, dict, str], ...] = ()       # request headers
+    query: tuple[tuple[str, JsonObject, bool, str], ...] = ()   # (name, schema, required, what)
+    headers: tuple[tuple[str, JsonObject, str], ...] = ()       # request headers
     response_headers: tuple[str, ...] = ()
     media_type: str = "application/json"
     also_media: tuple[str, ...] = ()   # the same answer in other types (by Accept)
-    example: dict | None = None
+    example: JsonObject | None = None
     description: str = ""
-    extra: dict = field(default_factory=dict)
+    extra: JsonObject = field(default_factory=dict)
     roles: tuple[str, ...] = ()   # who may call it (none: any signed-in caller)
 
 
@@ -86,7 +91,7 @@ def _codes_for(status: int) -> list[str]:
     return sorted(code for code, kind in errors.CATALOGUE.items() if kind.status == status)
 
 
-def _error_response(status: int) -> dict:
+def _error_response(status: int) -> JsonObject:
     codes = _codes_for(status)
     example_code = errors.BY_STATUS.get(status, codes[0])
     return {
@@ -98,8 +103,8 @@ def _error_response(status: int) -> dict:
                                                                   "000000000000")}}}
 
 
-def _parameters(op: Operation) -> list[dict]:
-    params = []
+def _parameters(op: Operation) -> list[JsonObject]:
+    params: list[JsonObject] = []
     for name in _path_names(documented_path(op.path)):
         params.append({"name": name, "in": "path", "required": True,
                        "schema": PATH_SCHEMAS.get(name, PATH_TEXT)})
@@ -124,7 +129,7 @@ PATH_SCHEMAS = {"version": {"type": "integer", "minimum": 1},
                 "month": MONTH}
 
 
-def _name_text(schema: dict) -> dict:
+def _name_text(schema: JsonObject) -> JsonObject:
     """A parameter's text refuses control and format characters (api/http.query_param)."""
     if schema.get("type") == "string" and "enum" not in schema:
         return {**schema, "not": {"$ref": "#/components/schemas/HiddenInName"}}
@@ -140,7 +145,7 @@ def documented_path(path: str) -> str:
     return re.sub(r"_([a-z])", lambda m: m.group(1).upper(), path)
 
 
-def _preflight(path: str) -> dict:
+def _preflight(path: str) -> JsonObject:
     return {"operationId": "preflight" + "".join(
                 part.strip("{}")[:1].upper() + part.strip("{}")[1:]
                 for part in path.split("/") if part) .replace(".", ""),
@@ -154,7 +159,7 @@ def _preflight(path: str) -> dict:
                                       "$ref": "#/components/headers/X-Request-Id"}}}}}
 
 
-def _body_schema(media_type: str) -> dict:
+def _body_schema(media_type: str) -> JsonObject:
     """A body that is not a model: any object for JSON, text for text, bytes otherwise."""
     if media_type == "application/json":
         return {"type": "object", "additionalProperties": True}
@@ -164,7 +169,7 @@ def _body_schema(media_type: str) -> dict:
     return {"type": "string", "format": "binary", "contentMediaType": media_type}
 
 
-def _operation(op: Operation, ref) -> dict:
+def _operation(op: Operation, ref: Callable[[type], JsonObject]) -> JsonObject:
     statuses = set(op.errors) | set(ALWAYS)
     if op.body is not None:
         statuses |= set(WITH_BODY)
@@ -179,6 +184,7 @@ def _operation(op: Operation, ref) -> dict:
     success_headers = {"X-Request-Id": {"$ref": "#/components/headers/X-Request-Id"}}
     for name in op.response_headers:
         success_headers[name] = {"$ref": f"#/components/headers/{name}"}
+    success: JsonObject
     if op.returns is None:
         success = {"description": op.description or "OK", "headers": success_headers,
                    "content": {op.media_type: {"schema": _body_schema(op.media_type)}}}
@@ -214,7 +220,7 @@ def _operation(op: Operation, ref) -> dict:
 
 
 @functools.cache
-def document(oidc_issuer: str | None = None) -> dict:
+def document(oidc_issuer: str | None = None) -> JsonObject:
     """The OpenAPI document; `oidc_issuer`: the stage's identity provider, named in the
     security schemes."""
     import msgspec
@@ -225,10 +231,10 @@ def document(oidc_issuer: str | None = None) -> dict:
     _add_rules(components)
     by_model = dict(zip(models, refs))
 
-    def ref(model):
+    def ref(model: type) -> JsonObject:
         return by_model[model]
 
-    paths: dict[str, dict] = {}
+    paths: dict[str, JsonObject] = {}
     for op in OPERATIONS:
         paths.setdefault(documented_path(op.path), {})[op.method] = _operation(op, ref)
     for path, operations in paths.items():
@@ -269,7 +275,7 @@ STATUS_HEADERS = {
 }
 
 
-def _with_common_headers(doc: dict) -> dict:
+def _with_common_headers(doc: JsonObject) -> JsonObject:
     """`doc` with COMMON_HEADERS on every response it holds (and STATUS_HEADERS on the
     responses of their status), as components every response refers to."""
     doc["components"]["headers"] = {**doc["components"]["headers"], **COMMON_HEADERS,
@@ -289,7 +295,7 @@ def _with_common_headers(doc: dict) -> dict:
     return doc
 
 
-def _add_rules(components: dict) -> None:
+def _add_rules(components: JsonObject) -> None:
     """The rules msgspec cannot generate (contract/models/schema_rules.py) into their
     schemas; every free-form object left declared open (`additionalProperties: true`), so
     that generated types take its fields instead of none; no text holds a character the
@@ -335,7 +341,7 @@ def hidden_class(in_text: bool) -> str:
                          for a, b in ranges) + "]"
 
 
-def _no_hidden(node, ref: str) -> None:
+def _no_hidden(node: object, ref: str) -> None:
     """Every text schema under `node` refuses what `ref` matches (and an open object's
     keys what a name may not hold)."""
     if isinstance(node, dict):
@@ -354,7 +360,7 @@ def _no_hidden(node, ref: str) -> None:
             _no_hidden(value, ref)
 
 
-def _open_free_forms(node) -> None:
+def _open_free_forms(node: object) -> None:
     if isinstance(node, dict):
         if node.get("type") == "object" and "properties" not in node and \
                 "additionalProperties" not in node:
@@ -366,7 +372,7 @@ def _open_free_forms(node) -> None:
             _open_free_forms(value)
 
 
-def _security_schemes(issuer: str | None) -> dict:
+def _security_schemes(issuer: str | None) -> JsonObject:
     """The bearer token every protected operation takes: an OIDC access token (JWT, RS256
     or ES256) from the stage's identity provider, whose discovery document is named too
     so that clients can sign users in."""
@@ -381,6 +387,6 @@ def _security_schemes(issuer: str | None) -> dict:
     return schemes
 
 
-def _error_model():
+def _error_model() -> type:
     from .models import Error
     return Error

@@ -8,9 +8,10 @@ def free_text_fields(model: type) -> tuple[tuple[str, ...], ...]:
     names of the fields to it, "*" standing for every item of a list."""
     from msgspec import inspect
 
-    found = []
+    found: list[tuple[str, ...]] = []
 
-    def walk(kind, path, marked, seen):
+    def walk(kind: inspect.Type, path: tuple[str, ...], marked: bool,
+             seen: frozenset[type]) -> None:
         if isinstance(kind, inspect.Metadata):
             walk(kind.type, path, marked or bool((kind.extra or {}).get("freeText")), seen)
         elif isinstance(kind, inspect.StructType) and kind.cls not in seen:

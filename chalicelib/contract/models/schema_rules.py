@@ -1,14 +1,15 @@
 """What msgspec cannot say: rules the server checks that the models' own schemas cannot
 state, added to their schemas in the OpenAPI document (contract/openapi.py) so that a client
 learns them from it."""
+from typing import Any
 
 
-def _given(field: str) -> dict:
+def _given(field: str) -> dict[str, Any]:
     """A field that is present and not null."""
     return {"required": [field], "properties": {field: {"not": {"type": "null"}}}}
 
 
-def _only_with(field: str, decision: str) -> dict:
+def _only_with(field: str, decision: str) -> dict[str, Any]:
     """A list field that, non-empty, goes only with `decision`."""
     return {"if": {"required": [field],
                    "properties": {field: {"type": "array", "minItems": 1}}},
@@ -20,7 +21,7 @@ NAME_FIELDS = {"Applicant": ("name",), "LicenseChanges": ("holder",)}
 
 # Rules the server checks that the models' own schemas cannot state, added to their schemas
 # in the OpenAPI document (contract/openapi.py) so that a client learns them from it.
-SCHEMA_RULES: dict[str, dict] = {
+SCHEMA_RULES: dict[str, dict[str, Any]] = {
     # The README's application, whole: what a client sends.
     "Application": {"examples": [{
         "itemCode": "00020101200044030000000011440300007542808J01", "channel": "web",

@@ -9,7 +9,11 @@ from ...domain import documents
 # Free text (an opinion, a reason, a note, a purpose): masked as it comes in.
 FREE_TEXT = documents.FREE_TEXT
 
-Text, Name, ShortText = documents.Text, documents.Name, documents.ShortText
+# The domain's types, named here one by one: a type checker takes each as a type alias (a
+# tuple assignment it would not).
+Text = documents.Text
+Name = documents.Name
+ShortText = documents.ShortText
 Reason = Annotated[str, Meta(extra=FREE_TEXT, min_length=1, max_length=500, pattern=r"\S",
                              description="why the change is made (kept in the history)",
                              examples=["根据2026年新修订的实施办法调整材料清单"])]
@@ -19,8 +23,11 @@ Timestamp = Annotated[str, Meta(description="ISO 8601 with offset",
                                 examples=["2026-11-25T09:41:54.673848+00:00"])]
 CaseNo = Annotated[str, Meta(pattern=r"^\d{6}\d{8}\d{7}[0-9X]$",
                              examples=["4403002026112500000019"])]
-ItemCode, BaseCode, Dept = documents.ItemCode, documents.BaseCode, documents.Dept
-Channel, Kind = documents.Channel, documents.Kind
+ItemCode = documents.ItemCode
+BaseCode = documents.BaseCode
+Dept = documents.Dept
+Channel = documents.Channel
+Kind = documents.Kind
 DeadlineBasis = Annotated[Literal["official", "provisional"], Meta(
     description="official: every day counted follows a published holiday schedule; "
                 "provisional: a year without one was counted on computed holidays")]
