@@ -63,4 +63,3 @@ def bind(cfg: config.Config | None = None) -> None:
         model.Meta.host = cfg.endpoint_url
         model._connection = None
     shared_connection.rebind(cfg.region, cfg.endpoint_url, cfg.max_pool_connections)
-

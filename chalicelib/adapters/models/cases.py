@@ -4,9 +4,10 @@ The case record (`sk = META`), its timeline events (`EV#<time>#<n>`) and its tas
 (`TASK#<id>`) share the case number as partition key, so one Query returns a case with
 everything about it. A discriminator attribute (`rt`) tells the record types apart. Open
 tasks carry `inboxDept`, which puts them in the sparse `inbox` index ordered by deadline;
-deciding a task removes it from there. Beside the cases, under keys of their own: the
-tokens, settle markers, password attempts, open applications, verifier allowances,
-counters and idempotency records.
+deciding a task removes it from there. The case's cards, breaches, ratings, license
+changes and task tokens sit in its partition too; beside the cases, under keys of their
+own: settle markers, password attempts, open applications, verifier allowances, counters
+and idempotency records.
 """
 import json
 
@@ -300,6 +301,7 @@ class IdempotencyRecord(CasesTableRecord, discriminator="idempotency"):
     caseNo = UnicodeAttribute()
     createdAt = UnicodeAttribute()
 
+
 class BreachRecord(CasesTableRecord, discriminator="breach"):
     """A rule breach the timeline showed (domain/breaches.py), once per kind and what it
     is about (sk `BREACH#<kind>#<ref>`); in the `cards` index under its department."""
@@ -364,6 +366,7 @@ class RatingRecord(CasesTableRecord, discriminator="rating"):
     cardDept = UnicodeAttribute()
     cardAt = UnicodeAttribute()            # at#ratingId
     by_dept = CardsIndex()
+
 
 def _json_attributes() -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
