@@ -4,12 +4,13 @@
 A stage is one region's deployment: `.chalice/config.json` holds its settings (area code,
 issuer, identity provider, allowed origins, …) and its AWS region (the stage's
 `onewindow:region` tag). The merge template adds the stateful resources and points what
-Chalice generated at them:
+Chalice generated at them (the functions, their sources and grants are the entries of
+chalicelib/events/registry.py):
 - every function's environment (the variables chalicelib/config.py reads);
 - each event source at its queue or stream (the decorators carry placeholders), and a
   dead-letter destination for the stream handler;
 - one IAM role per function, granting exactly the actions on exactly the resources that
-  function's code uses (`FUNCTION_ACCESS`; tests/integration/test_least_privilege.py
+  function's code uses (its grants; tests/integration/test_least_privilege.py
   checks it against the calls the code really makes);
 - log groups (functions and workflow) kept `LogRetentionDays` (180 by default: 等保 2.0
   keeps logs six months),
