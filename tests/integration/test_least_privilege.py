@@ -1,4 +1,4 @@
-"""Each function's IAM role (infra/package.py FUNCTION_ACCESS) allows every AWS call that
+"""Each function's IAM role (its grants in chalicelib/events/registry.py) allows every AWS call that
 function's code makes — recorded here on a whole case, the catalogue's administration
 and the operators' watch — and nothing is granted that no code path uses.
 
