@@ -4,12 +4,13 @@
 A stage is one region's deployment: `.chalice/config.json` holds its settings (area code,
 issuer, identity provider, allowed origins, …) and its AWS region (the stage's
 `onewindow:region` tag). The merge template adds the stateful resources and points what
-Chalice generated at them:
+Chalice generated at them (the functions, their sources and grants are the entries of
+chalicelib/events/registry.py):
 - every function's environment (the variables chalicelib/config.py reads);
 - each event source at its queue or stream (the decorators carry placeholders), and a
   dead-letter destination for the stream handler;
 - one IAM role per function, granting exactly the actions on exactly the resources that
-  function's code uses (`FUNCTION_ACCESS`; tests/integration/test_least_privilege.py
+  function's code uses (its grants; tests/integration/test_least_privilege.py
   checks it against the calls the code really makes);
 - log groups (functions and workflow) kept `LogRetentionDays` (180 by default: 等保 2.0
   keeps logs six months),
@@ -27,7 +28,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from chalicelib.events import handlers
+from chalicelib.events import registry
 from infra import gateway_responses, web_hosting
 from infra.template import OUTPUT_ENV, ROOT, SECRETS, render, secret_names
 
@@ -35,156 +36,40 @@ BUILD = ROOT / "build"
 CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
 REGION_TAG = "onewindow:region"
 API_NAME = "onewindow"
-FUNCTIONS = ("APIHandler", "RecordTask", "ConcludeCase", "StartWorkflow", "CaseTimeline",
-             "RecordSupervision", "SendNotifications", "CountStatistics", "RecordMaterial",
-             "OverdueSweep", "DeadLetterWatch")
-# Chalice's names for the event sources of each handler, and the resource each reads.
-EVENT_SOURCES = {
-    ("RecordTask", "RecordTaskSqsEventSource", "Queue"):
-        {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.TASKS_QUEUE], "Arn"]},
-    ("ConcludeCase", "ConcludeCaseSqsEventSource", "Queue"):
-        {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.CONCLUDE_QUEUE], "Arn"]},
-    ("StartWorkflow", "StartWorkflowSqsEventSource", "Queue"):
-        {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.STARTS_QUEUE], "Arn"]},
-    ("RecordSupervision", "RecordSupervisionSqsEventSource", "Queue"):
-        {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.SUPERVISION_QUEUE], "Arn"]},
-    ("SendNotifications", "SendNotificationsSqsEventSource", "Queue"):
-        {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.NOTIFICATIONS_QUEUE], "Arn"]},
-    ("CountStatistics", "CountStatisticsSqsEventSource", "Queue"):
-        {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.STATISTICS_QUEUE], "Arn"]},
-    ("RecordMaterial", "RecordMaterialSqsEventSource", "Queue"):
-        {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.MATERIALS_QUEUE], "Arn"]},
-    ("CaseTimeline", "CaseTimelineDynamodbEventSource", "Stream"):
-        {"Fn::GetAtt": [handlers.SOURCE_RESOURCES[handlers.CASES_STREAM], "StreamArn"]},
-}
-# The queues whose handler answers a partial batch response (events/handlers.py).
-REPORTS_ITEM_FAILURES = {handlers.SOURCE_RESOURCES[arn]
-                         for arn in handlers.REPORTS_ITEM_FAILURES}
+# The functions, their event sources and roles: chalicelib/events/registry.py.
+FUNCTIONS = tuple(function.name for function in registry.FUNCTIONS)
+
+
+def _event_source(function: registry.Function) -> tuple[str, dict]:
+    """Chalice's name for a function's event source, and what the merge sets on it: the
+    queue or stream it reads (the decorators carry placeholders), a stream's retries and
+    on-failure queue, a partial batch response where the handler answers one."""
+    source = function.source
+    if isinstance(source, registry.Stream):
+        return f"{function.name}DynamodbEventSource", {
+            "Stream": {"Fn::GetAtt": [source.table, "StreamArn"]},
+            "MaximumRetryAttempts": source.max_retries, "BisectBatchOnFunctionError": True,
+            "DestinationConfig": {"OnFailure": {"Type": "SQS", "Destination": {
+                "Fn::GetAtt": [source.on_failure, "Arn"]}}}}
+    properties = {"Queue": {"Fn::GetAtt": [source.resource, "Arn"]}}
+    if function.reports_item_failures:
+        properties["FunctionResponseTypes"] = ["ReportBatchItemFailures"]
+    return f"{function.name}SqsEventSource", properties
+
+
+# function -> (its event source, the properties the merge sets on it).
+EVENT_SOURCES = {function.name: _event_source(function) for function in registry.FUNCTIONS
+                 if isinstance(function.source, registry.Queue | registry.Stream)}
 
 # What the functions may touch in each bucket: objects under this prefix only.
 BUCKET_PREFIXES = {"MaterialsBucket": "materials/", "SupervisionSealsBucket": "seals/"}
-QUEUE_CONSUME = ("ReceiveMessage", "DeleteMessage", "GetQueueAttributes")
-STREAM_READ = ("DescribeStream", "GetRecords", "GetShardIterator", "ListStreams")
-DEAD_LETTER_QUEUES = ("TasksDeadLetterQueue", "ConcludeDeadLetterQueue",
-                      "StartsDeadLetterQueue", "TimelineDeadLetterQueue",
-                      "SupervisionDeadLetterQueue", "NotificationsDeadLetterQueue",
-                      "StatisticsDeadLetterQueue", "MaterialsDeadLetterQueue")
+DEAD_LETTER_QUEUES = registry.DEAD_LETTER_QUEUES
 # function -> (service, actions, resources by logical id): exactly what each function's
 # code calls (tests/integration/test_least_privilege.py records the calls and compares),
 # plus what Lambda itself does with the function's role: poll its queue or stream, and
 # send a stream batch that kept failing to the on-failure queue.
-FUNCTION_ACCESS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
-    "APIHandler": [
-        # GET /me/cases reads each page's promised dates in one batch (services/me.py).
-        ("dynamodb", ("GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem"),
-         ("CasesTable",)),
-        ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem"),
-         ("ItemsTable",)),
-        # The issuing department suspends, resumes, revokes and reissues (signs) licenses;
-        # a holder lists theirs (the holder index).
-        ("dynamodb", ("GetItem", "PutItem", "UpdateItem", "Query"), ("LicensesTable",)),
-        # Every view, verification and use of a license, for its holder to read (an
-        # anonymous verifier's repeats add to one entry: UpdateItem).
-        ("dynamodb", ("PutItem", "UpdateItem", "Query"), ("UsageTable",)),
-        # Materials: declared, named in applications, listed. Their upload forms and
-        # download links (of the version checked) are signed with this role: S3 checks
-        # these grants when the client uses them. A case's first use tags the object.
-        ("dynamodb", ("GetItem", "PutItem", "UpdateItem", "Query"), ("MaterialsTable",)),
-        ("s3", ("PutObject", "GetObjectVersion", "PutObjectVersionTagging"),
-         ("MaterialsBucket.Objects",)),
-        ("dynamodb", ("PutItem", "Query"), ("AuditTable",)),
-        ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem"), ("NotificationsTable",)),
-        ("dynamodb", ("BatchGetItem", "Query"), ("StatisticsTable",)),
-        # A supervisor's record status (GET /supervision/record-status) checks the record
-        # as `make verify-audit` does: the days' chains and their markers read, every
-        # seal's versions listed and each first version read (services/supervision_record.py).
-        ("dynamodb", ("Query", "BatchGetItem"), ("SupervisionTable",)),
-        ("s3", ("GetObjectVersion",), ("SupervisionSealsBucket.Objects",)),
-        ("s3", ("ListBucketVersions",), ("SupervisionSealsBucket",)),
-        ("kms", ("DescribeKey", "GetPublicKey", "Sign"), ("LicenseSigningKey",)),
-        ("kms", ("GenerateDataKey", "Decrypt"), ("PersonalDataKey",)),
-        ("secretsmanager", ("GetSecretValue",), SECRETS),
-    ],
-    "RecordTask": [
-        ("dynamodb", ("GetItem", "PutItem", "UpdateItem"), ("CasesTable",)),
-        ("sqs", QUEUE_CONSUME, ("TasksQueue",)),
-    ],
-    "ConcludeCase": [
-        # PutItem: the marker of a conclusion it could not make (settlement.requeue_later).
-        ("dynamodb", ("PutItem", "Query", "UpdateItem"), ("CasesTable",)),
-        ("dynamodb", ("GetItem",), ("ItemsTable",)),
-        ("dynamodb", ("GetItem", "PutItem"), ("LicensesTable",)),
-        # GetPublicKey: the signature names its key by the public key's thumbprint.
-        ("kms", ("Sign", "GetPublicKey"), ("LicenseSigningKey",)),
-        ("kms", ("GenerateDataKey", "Decrypt"), ("PersonalDataKey",)),
-        ("sqs", QUEUE_CONSUME, ("ConcludeQueue",)),
-    ],
-    "StartWorkflow": [
-        # PutItem: the marker of a start it could not make (services/settlement.unstarted).
-        ("dynamodb", ("GetItem", "PutItem", "UpdateItem"), ("CasesTable",)),
-        ("dynamodb", ("GetItem",), ("ItemsTable",)),
-        ("states", ("StartExecution",), ("CaseApprovalStateMachine",)),
-        ("sqs", QUEUE_CONSUME, ("StartsQueue",)),
-    ],
-    "CaseTimeline": [
-        ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem"), ("CasesTable",)),
-        ("dynamodb", ("GetItem",), ("ItemsTable",)),
-        ("dynamodb", ("UpdateItem",), ("LicensesTable",)),
-        # The uses of the materials a change added to a case (services/materials.py).
-        ("dynamodb", ("GetItem", "UpdateItem"), ("MaterialsTable",)),
-        ("dynamodb", ("PutItem",), ("UsageTable",)),
-        ("s3", ("PutObjectVersionTagging",), ("MaterialsBucket.Objects",)),
-        ("dynamodb", STREAM_READ, ("CasesTable.Stream",)),
-        ("states", ("SendTaskSuccess", "SendTaskFailure"), ("CaseApprovalStateMachine",)),
-        ("states", ("DescribeExecution", "StopExecution"),
-         ("CaseApprovalStateMachine.Executions",)),
-        ("events", ("PutEvents",), ("CaseEventBus",)),
-        ("sqs", ("SendMessage",), ("StartsQueue", "ConcludeQueue", "TimelineDeadLetterQueue")),
-    ],
-    "RecordSupervision": [
-        # An append: the chain's last entry and head read, then written with its marker.
-        ("dynamodb", ("Query", "GetItem", "PutItem"), ("SupervisionTable",)),
-        ("sqs", QUEUE_CONSUME, ("SupervisionQueue",)),
-    ],
-    "SendNotifications": [
-        ("dynamodb", ("GetItem",), ("CasesTable",)),
-        # The department registry: a notice names a department by its name.
-        ("dynamodb", ("Query",), ("ItemsTable",)),
-        ("dynamodb", ("GetItem", "PutItem", "UpdateItem"), ("NotificationsTable",)),
-        ("sns", ("Publish",), ("NotificationsTopic",)),
-        ("sqs", QUEUE_CONSUME, ("NotificationsQueue",)),
-    ],
-    "CountStatistics": [
-        ("dynamodb", ("GetItem", "Query"), ("CasesTable",)),
-        ("dynamodb", ("GetItem",), ("ItemsTable",)),
-        ("dynamodb", ("PutItem", "UpdateItem"), ("StatisticsTable",)),
-        ("sqs", QUEUE_CONSUME, ("StatisticsQueue",)),
-    ],
-    "OverdueSweep": [
-        ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem"), ("CasesTable",)),
-        ("dynamodb", ("GetItem",), ("ItemsTable",)),
-        # The supervision record sealed: new entries and their markers read, the table's
-        # copies of the seal written, days sealed for good taken off the open ones; each
-        # seal created in the write-once bucket, the ones stored since the last known
-        # listed, the last read back and its signature checked
-        # (services/supervision_record.py).
-        ("dynamodb", ("GetItem", "Query", "BatchGetItem", "PutItem", "DeleteItem"),
-         ("SupervisionTable",)),
-        ("s3", ("GetObject", "PutObject"), ("SupervisionSealsBucket.Objects",)),
-        ("s3", ("ListBucket",), ("SupervisionSealsBucket",)),
-        ("kms", ("Sign", "DescribeKey", "GetPublicKey"), ("LicenseSigningKey",)),
-    ],
-    "RecordMaterial": [
-        ("dynamodb", ("GetItem", "UpdateItem"), ("MaterialsTable",)),
-        ("s3", ("GetObject", "GetObjectVersion", "DeleteObjectVersion",
-                "PutObjectVersionTagging"), ("MaterialsBucket.Objects",)),
-        ("sqs", QUEUE_CONSUME, ("MaterialsQueue",)),
-    ],
-    "DeadLetterWatch": [
-        ("sqs", ("GetQueueAttributes",), DEAD_LETTER_QUEUES),
-        ("sns", ("Publish",), ("NotificationsTopic",)),
-    ],
-}
+FUNCTION_ACCESS: dict[str, list[registry.Grant]] = {
+    function.name: list(function.grants) for function in registry.FUNCTIONS}
 
 
 def stages() -> dict[str, dict]:
@@ -376,15 +261,7 @@ def merge_template(stage: str) -> dict:
         resources[f"{name}LogGroup"] = {"Type": "AWS::Logs::LogGroup", "Properties": {
             "LogGroupName": {"Fn::Sub": _log_group(name)},
             "RetentionInDays": {"Ref": "LogRetentionDays"}}}
-    for (function, event, key), target in EVENT_SOURCES.items():
-        properties = {key: target}
-        if key == "Stream":
-            properties.update({
-                "MaximumRetryAttempts": 10, "BisectBatchOnFunctionError": True,
-                "DestinationConfig": {"OnFailure": {"Type": "SQS", "Destination": {
-                    "Fn::GetAtt": ["TimelineDeadLetterQueue", "Arn"]}}}})
-        if key == "Queue" and target["Fn::GetAtt"][0] in REPORTS_ITEM_FAILURES:
-            properties["FunctionResponseTypes"] = ["ReportBatchItemFailures"]
+    for function, (event, properties) in EVENT_SOURCES.items():
         resources[function]["Properties"]["Events"] = {event: {"Properties": properties}}
     # Named as the 5xx alarm's ApiName dimension says.
     # Stage throttling: a client hammering the API (query-password guessing, a runaway

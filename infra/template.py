@@ -1,5 +1,7 @@
 """The one resource definition: infra/template.json with the ASL files of statemachines/
-inlined where the template says `{{asl:NAME}}`.
+inlined where the template says `{{asl:NAME}}`, and the event consumers' queues and
+dead-letter queues made from chalicelib/events/registry.py (one entry a consumer: the
+template's rules, policies and bucket notifications name these queues by logical id).
 
 The local stack and the tests create their resources from `render()`; `make package`
 merges the same output into `chalice package`'s template for a deployment.
@@ -7,6 +9,8 @@ merges the same output into `chalice package`'s template for a deployment.
 import functools
 import json
 from pathlib import Path
+
+from chalicelib.events import registry
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "infra" / "template.json"
@@ -68,8 +72,42 @@ def _inline(node):
     return node
 
 
+def _dead_letter_queue() -> dict:
+    return {"Type": "AWS::SQS::Queue", "Properties": {
+        "MessageRetentionPeriod": registry.DEAD_LETTER_RETENTION_SECONDS}}
+
+
+def consumer_queues() -> tuple[dict, dict]:
+    """The resources and outputs of the registry's queues: each consumed queue with its
+    dead-letter queue and its URL, the stream's on-failure queue and its URL, and every
+    dead-letter queue's URL in the registry's order (OW_DEAD_LETTER_QUEUE_URLS)."""
+    resources, outputs = {}, {}
+    for queue in registry.queues():
+        resources[queue.dead_letters] = _dead_letter_queue()
+        resources[queue.resource] = {"Type": "AWS::SQS::Queue", "Properties": {
+            "VisibilityTimeout": queue.visibility_timeout,
+            "RedrivePolicy": {
+                "deadLetterTargetArn": {"Fn::GetAtt": [queue.dead_letters, "Arn"]},
+                "maxReceiveCount": queue.max_receive_count}}}
+        outputs[queue.url_output] = {"Value": {"Ref": queue.resource}}
+    for stream in registry.streams():
+        resources[stream.on_failure] = _dead_letter_queue()
+        outputs[f"{stream.on_failure}Url"] = {"Value": {"Ref": stream.on_failure}}
+    outputs["DeadLetterQueueUrls"] = {"Value": {"Fn::Join": [",", [
+        {"Ref": queue} for queue in registry.DEAD_LETTER_QUEUES]]}}
+    return resources, outputs
+
+
 def render() -> dict:
-    return _inline(json.loads(TEMPLATE.read_text("utf-8")))
+    template = _inline(json.loads(TEMPLATE.read_text("utf-8")))
+    resources, outputs = consumer_queues()
+    clash = (resources.keys() & template["Resources"].keys()) | \
+        (outputs.keys() & template["Outputs"].keys())
+    if clash:
+        raise ValueError(f"infra/template.json defines what the registry makes: {sorted(clash)}")
+    template["Resources"] = {**resources, **template["Resources"]}
+    template["Outputs"] = {**template["Outputs"], **outputs}
+    return template
 
 
 def main() -> None:

@@ -1,8 +1,10 @@
 """Event handlers: queue and stream records to the services, as Lambda delivers them.
 
-The queue and stream ARNs in the decorators are placeholders Chalice needs at
-import; `make package` points each event source at the real resource of the stack
-(infra/package.py), and the local event pump delivers to these same functions.
+Each handler is wired by `consumer` to the source its function has in the registry
+(events/registry.py: queue or stream, batch size, concurrency, schedule). The queue and
+stream ARNs the decorators get are placeholders Chalice needs at import; `make package`
+points each event source at the real resource of the stack (infra/package.py), and the
+local event pump delivers to these same functions.
 """
 import functools
 import json
@@ -25,29 +27,29 @@ from ..services import (
     supervision_record,
     tasks,
 )
+from . import registry
 
 bp = Blueprint(__name__)
 log = logging.getLogger("onewindow")  # the masking filter sits on this logger
 
-TASKS_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-tasks"
-CONCLUDE_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-conclude"
-STARTS_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-starts"
-SUPERVISION_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-supervision"
-NOTIFICATIONS_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-notifications"
-STATISTICS_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-statistics"
-MATERIALS_QUEUE = "arn:aws:sqs:cn-north-1:000000000000:onewindow-materials"
-CASES_STREAM = "arn:aws:dynamodb:cn-north-1:000000000000:table/onewindow-cases/stream/x"
-# Each placeholder -> the infra/template.json resource it stands for.
-SOURCE_RESOURCES = {TASKS_QUEUE: "TasksQueue", CONCLUDE_QUEUE: "ConcludeQueue",
-                    STARTS_QUEUE: "StartsQueue", SUPERVISION_QUEUE: "SupervisionQueue",
-                    NOTIFICATIONS_QUEUE: "NotificationsQueue",
-                    STATISTICS_QUEUE: "StatisticsQueue",
-                    MATERIALS_QUEUE: "MaterialsQueue",
-                    CASES_STREAM: "CasesTable"}
-# Queues whose handler answers Lambda's partial batch response (`batchItemFailures`):
-# their mapping is packaged with ReportBatchItemFailures (infra/package.py) and the local
-# pump honours it, so an expected retry is no function error.
-REPORTS_ITEM_FAILURES = (CONCLUDE_QUEUE,)
+
+def consumer(handler):
+    """Register `handler` on the source the registry gives its function."""
+    function = registry.by_handler(handler.__name__)
+    source = function.source
+    if isinstance(source, registry.Queue):
+        # Lambda's own scaling unless the registry caps the batches at once.
+        concurrency = {"maximum_concurrency": function.concurrency} \
+            if function.concurrency else {}
+        return bp.on_sqs_message(queue_arn=source.placeholder,
+                                 batch_size=function.batch_size, **concurrency)(handler)
+    if isinstance(source, registry.Stream):
+        return bp.on_dynamodb_record(stream_arn=source.placeholder,
+                                     batch_size=function.batch_size,
+                                     starting_position=source.starting_position)(handler)
+    if isinstance(source, registry.Schedule):
+        return bp.schedule(Rate(source.minutes, unit=Rate.MINUTES))(handler)
+    raise TypeError(f"{function.name}: no event source to consume")
 
 
 @functools.cache
@@ -75,7 +77,7 @@ def image(raw: dict | None) -> dict | None:
     return _plain({k: deserializer.deserialize(v) for k, v in raw.items()})
 
 
-@bp.on_sqs_message(queue_arn=TASKS_QUEUE, batch_size=1)
+@consumer
 def record_task(event):
     for record in event:
         message = json.loads(record.body)
@@ -85,7 +87,7 @@ def record_task(event):
                  "recorded" if created else "already recorded")
 
 
-@bp.on_sqs_message(queue_arn=MATERIALS_QUEUE, batch_size=5)
+@consumer
 def record_material(event):
     """The bucket's word that a material was uploaded (an S3 event notification): check
     it against what was declared (services/materials.py)."""
@@ -107,7 +109,7 @@ def _requeue_later(case_no: str, work: str) -> None:
         log.warning("%s of %s not marked for the reconciliation: %r", work, case_no, also)
 
 
-@bp.on_sqs_message(queue_arn=CONCLUDE_QUEUE, batch_size=1)
+@consumer
 def conclude_case(event):
     """A case that is not ready yet (conclusion.NotYet: it changed meanwhile, or its
     status has not caught up) is an expected retry, not an error: its message is reported
@@ -134,10 +136,7 @@ def conclude_case(event):
     return {"batchItemFailures": retry}
 
 
-# At most 5 batches at once: 50 starts in flight stay well inside StartExecution's
-# refill rate (150 per second outside the largest regions) together with the API's
-# other calls, and botocore's adaptive retries slow down further when throttled.
-@bp.on_sqs_message(queue_arn=STARTS_QUEUE, batch_size=10, maximum_concurrency=5)
+@consumer
 def start_workflow(event):
     """Queued starts (services/starts.py). Each message is tried; if any failed (after
     the client's own backoff) the batch fails and returns to the queue, where the ones
@@ -158,9 +157,7 @@ def start_workflow(event):
         raise failed
 
 
-# Appends to one chain a day take turns (services/supervision_record.py): two batches at
-# once keep the record's partition from contending with itself.
-@bp.on_sqs_message(queue_arn=SUPERVISION_QUEUE, batch_size=10, maximum_concurrency=2)
+@consumer
 def record_supervision(event):
     """Every lifecycle event from the bus (LifecycleRule) into the supervision record,
     once: a redelivered event appends nothing."""
@@ -172,7 +169,7 @@ def record_supervision(event):
                  "recorded" if appended else "recorded before")
 
 
-@bp.on_sqs_message(queue_arn=NOTIFICATIONS_QUEUE, batch_size=10)
+@consumer
 def send_notifications(event):
     """Every lifecycle event from the bus (LifecycleRule): the notifications it becomes,
     each once (services/notices.py)."""
@@ -193,7 +190,7 @@ def send_notifications(event):
         raise failed  # the batch comes back (then its dead-letter queue): sent ones are no-ops
 
 
-@bp.on_sqs_message(queue_arn=STATISTICS_QUEUE, batch_size=10)
+@consumer
 def count_statistics(event):
     """Every lifecycle event from the bus (LifecycleRule): what it adds to the monthly
     counters, once (services/statistics.py)."""
@@ -207,7 +204,7 @@ class ChangesUnsettled(Exception):
     """Some effects of a stream batch failed: the batch is delivered again."""
 
 
-@bp.on_dynamodb_record(stream_arn=CASES_STREAM, batch_size=100, starting_position="TRIM_HORIZON")
+@consumer
 def case_timeline(event):
     """Every change of the cases table: its timeline and lifecycle events, and what
     follows from it, each effect on its own (services/settlement.py). If any failed, the
@@ -227,7 +224,7 @@ def case_timeline(event):
         raise ChangesUnsettled("; ".join(unsettled))
 
 
-@bp.schedule(Rate(15, unit=Rate.MINUTES))
+@consumer
 def overdue_sweep(event):
     """Every fifteen minutes: warn, card and mark what has passed its deadline, ask for a
     replay of the changes not settled (services/settlement.py), and seal the supervision
@@ -240,7 +237,7 @@ def overdue_sweep(event):
             metrics.emit("OverdueMarked", count, "Count", kind=kind)
 
 
-@bp.schedule(Rate(5, unit=Rate.MINUTES))
+@consumer
 def dead_letter_watch(event):
     """Every five minutes: alert operators when any dead-letter queue holds messages."""
     depths = operations.dead_letter_depths()

@@ -29,8 +29,7 @@ from datetime import UTC, datetime
 import boto3
 from botocore.exceptions import ClientError
 
-from chalicelib.events import handlers
-from chalicelib.events.handlers import SOURCE_RESOURCES
+from chalicelib.events import registry
 
 log = logging.getLogger("onewindow.local.pump")
 
@@ -337,22 +336,16 @@ class EventPump:
         self.sqs = boto3.client("sqs", region_name=region, endpoint_url=endpoint_url)
         self.streams = boto3.client("dynamodbstreams", region_name=region,
                                     endpoint_url=streams_endpoint_url or endpoint_url)
-        physical = {"TasksQueue": env["OW_TASKS_QUEUE_URL"],
-                    "ConcludeQueue": env["OW_CONCLUDE_QUEUE_URL"],
-                    "StartsQueue": env["OW_STARTS_QUEUE_URL"],
-                    "SupervisionQueue": env["OW_SUPERVISION_QUEUE_URL"],
-                    "NotificationsQueue": env["OW_NOTIFICATIONS_QUEUE_URL"],
-                    "StatisticsQueue": env["OW_STATISTICS_QUEUE_URL"],
-                    "MaterialsQueue": env["OW_MATERIALS_QUEUE_URL"],
-                    "CasesTable": env["OW_CASES_STREAM_ARN"]}
         self.sources: list = []
         for source in app.event_sources:
-            if getattr(source, "queue_arn", None) in SOURCE_RESOURCES:
-                self.sources.append(QueueSource(
-                    self, physical[SOURCE_RESOURCES[source.queue_arn]], source))
-            elif getattr(source, "stream_arn", None) in SOURCE_RESOURCES:
+            # Each handler's queue or stream, as the registry names it (the decorators
+            # carry placeholders); the local stack's environment has its URL or ARN.
+            consumes = registry.by_handler(source.name).source
+            if isinstance(consumes, registry.Queue):
+                self.sources.append(QueueSource(self, env[consumes.env], source))
+            elif isinstance(consumes, registry.Stream):
                 self.sources.append(StreamSource(
-                    self, physical[SOURCE_RESOURCES[source.stream_arn]], source,
+                    self, env[consumes.env], source,
                     env.get("OW_STREAM_FAILURE_QUEUE_URL"), refresh_seconds))
         self.schedules = []  # [source, seconds between runs, next due (monotonic)]
         for source in app.event_sources:
@@ -386,7 +379,7 @@ class EventPump:
                 self.failures += 1
             log.exception("handler %s failed; the batch will be retried", source.name)
             return False
-        if getattr(source, "queue_arn", None) in handlers.REPORTS_ITEM_FAILURES and \
+        if registry.by_handler(source.name).reports_item_failures and \
                 isinstance(answer, dict) and answer.get("batchItemFailures"):
             return frozenset(item["itemIdentifier"] for item in answer["batchItemFailures"])
         return True

@@ -8,6 +8,7 @@ import warnings
 
 import boto3
 
+from chalicelib.events import registry
 from infra import template as infra_template
 
 STACK_NAME = "onewindow"
@@ -52,16 +53,14 @@ def _create(region: str, endpoint_url: str | None, stack_name: str,
     # moto's Fn::Join output keeps the list; a deployment's is the joined string.
     if isinstance(env["OW_DEAD_LETTER_QUEUE_URLS"], list):
         env["OW_DEAD_LETTER_QUEUE_URLS"] = ",".join(env["OW_DEAD_LETTER_QUEUE_URLS"])
-    env["OW_CASES_STREAM_ARN"] = outputs["CasesTableStreamArn"]
-    # The queues lifecycle events reach their consumers by (the local pump reads them).
-    env["OW_SUPERVISION_QUEUE_URL"] = outputs["SupervisionQueueUrl"]
-    env["OW_NOTIFICATIONS_QUEUE_URL"] = outputs["NotificationsQueueUrl"]
-    env["OW_STATISTICS_QUEUE_URL"] = outputs["StatisticsQueueUrl"]
-    # Where the materials bucket tells of each upload.
-    env["OW_MATERIALS_QUEUE_URL"] = outputs["MaterialsQueueUrl"]
-    # Where the local pump records a stream batch that kept failing (the deployed
+    # What the local pump reads (infra/local/pump.py): each consumed queue's URL, each
+    # stream's ARN, and where a stream batch that kept failing is recorded (the deployed
     # mapping's on-failure destination, infra/package.py).
-    env["OW_STREAM_FAILURE_QUEUE_URL"] = outputs["TimelineDeadLetterQueueUrl"]
+    for queue in registry.queues():
+        env[queue.env] = outputs[queue.url_output]
+    for stream in registry.streams():
+        env[stream.env] = outputs[stream.arn_output]
+        env["OW_STREAM_FAILURE_QUEUE_URL"] = outputs[f"{stream.on_failure}Url"]
     return env
 
 

@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 
+from chalicelib.events import registry
 from infra import package
 
 ROOT = package.ROOT
@@ -67,16 +68,15 @@ def test_a_stage_deploys_into_cloudformation(built, stage):
         assert environment["OW_QUERY_PASSWORD_SECRET_ID"] == f"onewindow-{stage}/query-password"
         assert not [v for k, v in environment.items() if "SECRET" in k and "/" not in v]
     sources = {m["function"].rsplit("-", 1)[-1]: m["source"] for m in deployed["mappings"]}
-    assert set(sources) == {"RecordTask", "ConcludeCase", "StartWorkflow", "CaseTimeline",
-                            "RecordSupervision", "SendNotifications", "CountStatistics",
-                            "RecordMaterial"}
-    assert "MaterialsQueue" in sources["RecordMaterial"]
-    assert "TasksQueue" in sources["RecordTask"] and "ConcludeQueue" in sources["ConcludeCase"]
-    assert "StartsQueue" in sources["StartWorkflow"]
-    assert "SupervisionQueue" in sources["RecordSupervision"]
-    assert "NotificationsQueue" in sources["SendNotifications"]
-    assert "StatisticsQueue" in sources["CountStatistics"]
-    assert "/stream/" in sources["CaseTimeline"]
+    # Each consumer of a queue or stream reads the one the registry gives it.
+    consumers = {f.name: f.source for f in registry.FUNCTIONS
+                 if isinstance(f.source, registry.Queue | registry.Stream)}
+    assert set(sources) == set(consumers) >= {"RecordTask", "ConcludeCase", "CaseTimeline"}
+    for name, source in consumers.items():
+        if isinstance(source, registry.Queue):
+            assert source.resource in sources[name], (name, sources[name])
+        else:
+            assert source.table in sources[name] and "/stream/" in sources[name], name
     assert deployed["log_groups"] == {
         **{f"/aws/lambda/onewindow-{stage}-{name}": 180 for name in package.FUNCTIONS},
         f"/aws/vendedlogs/states/onewindow-{stage}-case-approval": 180}

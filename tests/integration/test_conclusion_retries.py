@@ -5,7 +5,7 @@ response, the conclude queue's mapping packaged with ReportBatchItemFailures).""
 import logging
 
 from chalicelib.adapters.models import CaseRecord
-from chalicelib.events import handlers
+from chalicelib.events import registry
 from chalicelib.services import clock, licenses
 
 from .harness import FOOD, application
@@ -52,7 +52,8 @@ def test_only_the_conclude_queues_mapping_reports_item_failures():
     delete the message: the packaged mapping of the conclude queue has it, the others
     (whose handlers raise to retry) do not."""
     from infra import package
-    assert handlers.REPORTS_ITEM_FAILURES == (handlers.CONCLUDE_QUEUE,)
+    assert [f.handler for f in registry.FUNCTIONS if f.reports_item_failures] == \
+        ["conclude_case"]
     resources = package.merge_template(sorted(package.stages())[0])["Resources"]
     reporting = {name for name in package.FUNCTIONS for event in resources[name][
         "Properties"].get("Events", {}).values()

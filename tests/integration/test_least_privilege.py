@@ -1,4 +1,4 @@
-"""Each function's IAM role (infra/package.py FUNCTION_ACCESS) allows every AWS call that
+"""Each function's IAM role (its grants in chalicelib/events/registry.py) allows every AWS call that
 function's code makes — recorded here on a whole case, the catalogue's administration
 and the operators' watch — and nothing is granted that no code path uses.
 
@@ -13,19 +13,16 @@ from datetime import timedelta
 import botocore.handlers
 import pytest
 
+from chalicelib.events import registry
 from chalicelib.services import clock, materials, supervision_record
 from infra.local.pump import EventPump
 from infra.package import FUNCTION_ACCESS
 
 from .harness import FOOD, another
 
-HANDLER_FUNCTIONS = {"record_task": "RecordTask", "conclude_case": "ConcludeCase",
-                     "start_workflow": "StartWorkflow", "case_timeline": "CaseTimeline",
-                     "record_supervision": "RecordSupervision",
-                     "send_notifications": "SendNotifications",
-                     "count_statistics": "CountStatistics", "overdue_sweep": "OverdueSweep",
-                     "record_material": "RecordMaterial",
-                     "dead_letter_watch": "DeadLetterWatch"}
+# The function each event handler runs in (chalicelib/events/registry.py).
+HANDLER_FUNCTIONS = {function.handler: function.name for function in registry.FUNCTIONS
+                     if function.handler}
 # Per-item actions IAM checks inside a transaction.
 TRANSACT_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
                     "ConditionCheck": "ConditionCheckItem"}
@@ -48,19 +45,8 @@ class Recorder:
                        env["OW_USAGE_TABLE"]: "UsageTable",
                        env["OW_MATERIALS_TABLE"]: "MaterialsTable"}
         dead = env["OW_DEAD_LETTER_QUEUE_URLS"].split(",")
-        self.queues = {env["OW_TASKS_QUEUE_URL"]: "TasksQueue",
-                       env["OW_CONCLUDE_QUEUE_URL"]: "ConcludeQueue",
-                       env["OW_STARTS_QUEUE_URL"]: "StartsQueue",
-                       env["OW_SUPERVISION_QUEUE_URL"]: "SupervisionQueue",
-                       env["OW_NOTIFICATIONS_QUEUE_URL"]: "NotificationsQueue",
-                       env["OW_STATISTICS_QUEUE_URL"]: "StatisticsQueue",
-                       env["OW_MATERIALS_QUEUE_URL"]: "MaterialsQueue",
-                       dead[0]: "TasksDeadLetterQueue", dead[1]: "ConcludeDeadLetterQueue",
-                       dead[2]: "StartsDeadLetterQueue", dead[3]: "TimelineDeadLetterQueue",
-                       dead[4]: "SupervisionDeadLetterQueue",
-                       dead[5]: "NotificationsDeadLetterQueue",
-                       dead[6]: "StatisticsDeadLetterQueue",
-                       dead[7]: "MaterialsDeadLetterQueue"}
+        self.queues = {**{env[queue.env]: queue.resource for queue in registry.queues()},
+                       **dict(zip(dead, registry.DEAD_LETTER_QUEUES, strict=True))}
         self.buckets = {env["OW_MATERIALS_BUCKET"]: ("MaterialsBucket", "materials/"),
                         env["OW_SUPERVISION_SEALS_BUCKET"]: ("SupervisionSealsBucket",
                                                              "seals/")}
@@ -348,17 +334,7 @@ def test_nothing_is_granted_that_no_code_path_uses(stack, recorded, monkeypatch)
     unused = _granted() - recorded.calls
     # Lambda itself uses these with the function's role: its pollers read the queue or
     # stream, and a stream batch that keeps failing goes to the on-failure queue.
-    expected_unused = {
-        *{(f, f"sqs:{a}", q) for f, q in (("RecordTask", "TasksQueue"),
-                                         ("ConcludeCase", "ConcludeQueue"),
-                                         ("StartWorkflow", "StartsQueue"),
-                                         ("RecordSupervision", "SupervisionQueue"),
-                                         ("SendNotifications", "NotificationsQueue"),
-                                         ("CountStatistics", "StatisticsQueue"),
-                                         ("RecordMaterial", "MaterialsQueue"))
-          for a in ("ReceiveMessage", "DeleteMessage", "GetQueueAttributes")},
-        *{("CaseTimeline", f"dynamodb:{a}", "CasesTable.Stream")
-          for a in ("DescribeStream", "GetRecords", "GetShardIterator", "ListStreams")},
-        ("CaseTimeline", "sqs:SendMessage", "TimelineDeadLetterQueue"),
-    }
+    expected_unused = {(function.name, action, resource)
+                       for function in registry.FUNCTIONS
+                       for action, resource in registry.poller_grants(function)}
     assert unused - expected_unused == set(), sorted(unused - expected_unused)
