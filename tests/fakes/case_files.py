@@ -10,7 +10,7 @@ change of a versioned record (the case) bumps its version, named or not.
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from chalicelib.domain.case_file import META, CaseFile, task_key
@@ -27,8 +27,9 @@ class FakeCaseFiles:
         # Every commit made, in order: a test sees what a use case wrote, and how (one
         # change, or one transaction of several).
         self.commits: list[list[Change | Create]] = []
-        # Raised at the next commit instead of writing (a race lost at commit time).
-        self.fail_next: list[Exception] = []
+        # Another writer's work, done just before the next commit is checked: the race a
+        # use case loses between its read and its write.
+        self.meanwhile: list[Callable[[], None]] = []
         for record in records:
             self.put(record)
 
@@ -69,8 +70,8 @@ class FakeCaseFiles:
     def commit(self, changes: Sequence[Change | Create]) -> None:
         if not changes:
             return
-        if self.fail_next:
-            raise self.fail_next.pop(0)
+        if self.meanwhile:
+            self.meanwhile.pop(0)()
         written: dict[tuple[str, str], Any] = {}
         for change in changes:
             if change.key in written:
