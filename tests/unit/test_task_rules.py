@@ -2,12 +2,12 @@
 supplement request and special procedure — on the in-memory case files, no AWS: who may
 act, in which states, what each decision leaves the task and the case in, and what a
 change that loses a race at commit answers (the same 409s as the HTTP tier shows)."""
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 
-from chalicelib.adapters.models import CaseRecord, TaskRecord
+from chalicelib.adapters.models import TaskRecord
 from chalicelib.domain import identity
 from chalicelib.domain.changes import Change, ConditionFailed, Create, Equals
 from chalicelib.domain.errors import (
@@ -18,28 +18,27 @@ from chalicelib.domain.errors import (
     UnprocessableEntity,
     ValidationError,
 )
-from chalicelib.domain.identifiers import make_case_number
 from chalicelib.domain.lifecycle import Status
 from chalicelib.services import catalogue, clock, roster, tasks
 from tests.fakes.case_files import FakeCaseFiles
 
-CASE_NO = make_case_number("440300", date(2026, 11, 24), 1)
-NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # a Wednesday, 10:00 in Shanghai
-ACCEPTANCE, REVIEW, OTHER_REVIEW = (f"{CASE_NO}-A1", f"{CASE_NO}-R1-SCJG",
-                                    f"{CASE_NO}-R1-WSJ")
-ITEM = {"code": "ITEM", "version": 1, "process": {"materialsToFollowDays": 10},
-        "materials": [{"name": "营业执照"}, {"name": "食品安全管理制度文本"}],
-        "specialProcedures": [{"type": "hearing", "name": "听证",
-                               "limit": {"value": 20, "unit": "workdays"}}]}
-
-CLERK = identity.Principal("clerk-1", identity.CLERK, dept="ZWFW", name="张受理")
-OTHER_CLERK = identity.Principal("clerk-2", identity.CLERK, dept="ZWFW", name="李受理")
-FOREIGN_CLERK = identity.Principal("clerk-9", identity.CLERK, dept="WSJ")
-REVIEWER = identity.Principal("rev-1", identity.REVIEWER, dept="SCJG", name="王审查")
-OTHER_REVIEWER = identity.Principal("rev-2", identity.REVIEWER, dept="SCJG")
-LEAD = identity.Principal("lead-1", identity.REVIEWER, dept="SCJG", name="赵科长", lead=True)
-SUPERVISOR = identity.Principal("sup-1", identity.SUPERVISOR)
-
+from .records import (
+    ACCEPTANCE,
+    CASE_NO,
+    CLERK,
+    FOREIGN_CLERK,
+    ITEM,
+    LEAD,
+    NOW,
+    OTHER_CLERK,
+    OTHER_REVIEW,
+    OTHER_REVIEWER,
+    REVIEW,
+    REVIEWER,
+    SUPERVISOR,
+    case_record,
+    task_record,
+)
 
 @pytest.fixture(autouse=True)
 def offline(monkeypatch):
@@ -60,31 +59,8 @@ def colleagues(monkeypatch):
     return known
 
 
-def _case(status: Status = Status.RECEIVED, **values) -> CaseRecord:
-    created = (NOW - timedelta(days=1)).isoformat()
-    return CaseRecord(CASE_NO, "META", **{
-        "status": int(status), "itemCode": "ITEM", "itemVersion": "1",
-        "itemName": "食品经营许可", "createdAt": created, "updatedAt": created, "actor": "u",
-        "actorRole": "applicant", "channel": "api", "promisedBy": "2026-12-10",
-        "due": {"promised": "2026-12-10T10:00:00Z", "statutory": "2026-12-20T10:00:00Z"},
-        "pauses": [], "watchShard": "W#1", "watchAt": "2026-12-01T00:00:00Z", "version": 4,
-        **values})
-
-
-def _task(task_id: str = ACCEPTANCE, state: str = "open", **values) -> TaskRecord:
-    kind = "acceptance" if "-A" in task_id else "review"
-    dept = {"acceptance": "ZWFW"}.get(kind) or task_id.rsplit("-", 1)[1]
-    return TaskRecord(
-        CASE_NO, f"TASK#{task_id}", taskId=task_id, taskKind=kind, caseNo=CASE_NO,
-        itemCode="ITEM", dept=dept, stage=None if kind == "acceptance" else 1,
-        planned="2026-11-27T10:00:00Z", deadline="2026-11-27T10:00:00Z", state=state,
-        inboxDept=dept if state in ("open", "supplement", "special") else None,
-        createdAt=(NOW - timedelta(hours=1)).isoformat(), watchShard="W#1",
-        watchAt="2026-11-26T10:00:00Z", **values)
-
-
 def _files(*records) -> FakeCaseFiles:
-    return FakeCaseFiles(*(records or (_case(), _task())))
+    return FakeCaseFiles(*(records or (case_record(), task_record())))
 
 
 def _stored_task(files: FakeCaseFiles, task_id: str = ACCEPTANCE) -> TaskRecord:
@@ -111,7 +87,7 @@ def test_a_task_nobody_may_know_of_is_not_found():
 
 
 def test_a_task_is_handled_by_the_role_of_its_kind_or_the_departments_lead():
-    files = _files(_case(Status.IN_REVIEW), _task(REVIEW))
+    files = _files(case_record(Status.IN_REVIEW), task_record(REVIEW))
     with pytest.raises(Concealed):
         tasks.claim(files, CLERK, REVIEW)               # a ZWFW clerk: not SCJG's
     clerk_of_scjg = identity.Principal("clerk-3", identity.CLERK, dept="SCJG")
@@ -136,18 +112,18 @@ def test_a_claim_is_recorded_with_who_and_when_and_claiming_again_changes_nothin
 
 
 def test_a_task_claimed_by_someone_else_or_done_is_not_claimed():
-    files = _files(_case(), _task(claimedBy="clerk-2"))
+    files = _files(case_record(), task_record(claimedBy="clerk-2"))
     with pytest.raises(Conflict) as raised:
         tasks.claim(files, CLERK, ACCEPTANCE)
     assert _code(raised) == "task_claimed"
     for state, code in (("decided", "task_already_decided"), ("cancelled", "task_cancelled"),
                         ("upcoming", "task_waiting")):
-        files = _files(_case(), _task(state=state, cancelReason="case closed"))
+        files = _files(case_record(), task_record(state=state, cancelReason="case closed"))
         with pytest.raises(Conflict) as raised:
             tasks.claim(files, CLERK, ACCEPTANCE)
         assert _code(raised) == code
     # Waiting on the applicant or in a special procedure, a task can still be claimed.
-    files = _files(_case(Status.SUPPLEMENT_REQUESTED), _task(state="supplement"))
+    files = _files(case_record(Status.SUPPLEMENT_REQUESTED), task_record(state="supplement"))
     assert tasks.claim(files, CLERK, ACCEPTANCE)["task"]["state"] == "supplement"
 
 
@@ -161,7 +137,7 @@ def test_a_claim_that_loses_the_race_at_commit_is_told_so():
 
 
 def test_only_the_claimant_or_the_lead_releases_and_releasing_nothing_is_a_no_op():
-    files = _files(_case(Status.IN_REVIEW), _task(REVIEW, claimedBy="rev-1",
+    files = _files(case_record(Status.IN_REVIEW), task_record(REVIEW, claimedBy="rev-1",
                                                   claimedByName="王审查"))
     with pytest.raises(Forbidden):
         tasks.release(files, OTHER_REVIEWER, REVIEW)
@@ -175,7 +151,7 @@ def test_only_the_claimant_or_the_lead_releases_and_releasing_nothing_is_a_no_op
 
 
 def test_a_release_racing_a_new_claim_is_refused():
-    files = _files(_case(), _task(claimedBy="clerk-1"))
+    files = _files(case_record(), task_record(claimedBy="clerk-1"))
 
     def handed_on():
         files.commit([Change((CASE_NO, f"TASK#{ACCEPTANCE}"),
@@ -187,8 +163,8 @@ def test_a_release_racing_a_new_claim_is_refused():
     assert _stored_task(files).claimedBy == "clerk-2"
 
 
-def test_the_lead_assigns_to_a_colleague_in_a_role_that_handles_the_task(colleagues):
-    files = _files(_case(Status.IN_REVIEW), _task(REVIEW, claimedBy="rev-1"))
+def test_the_lead_assigns_to_a_colleague_in_a_role_that_handles_thetask_record(colleagues):
+    files = _files(case_record(Status.IN_REVIEW), task_record(REVIEW, claimedBy="rev-1"))
     with pytest.raises(Forbidden):
         tasks.assign(files, REVIEWER, REVIEW, {"to": "rev-2"})
     for to in ("nobody", "clerk-3"):  # not on SCJG's roster; a clerk for a review
@@ -251,7 +227,7 @@ def test_a_decision_is_the_kinds_own_and_made_once():
 
 
 def test_asking_for_a_supplement_names_the_items_materials_and_stops_the_clock():
-    files = _files(_case(Status.RECEIVED), _task(claimedBy="clerk-1"))
+    files = _files(case_record(Status.RECEIVED), task_record(claimedBy="clerk-1"))
     with pytest.raises(ValidationError) as raised:
         tasks.decide(files, CLERK, ACCEPTANCE, {"decision": "supplement", "opinion": "补",
                                                 "materials": ["身份证", "营业执照"]})
@@ -277,7 +253,7 @@ def test_asking_for_a_supplement_names_the_items_materials_and_stops_the_clock()
 # -- decisions in review ---------------------------------------------------------------
 
 def test_a_review_decided_before_the_stream_moved_its_case_moves_it_to_review_first():
-    files = _files(_case(Status.ACCEPTED), _task(REVIEW))
+    files = _files(case_record(Status.ACCEPTED), task_record(REVIEW))
     answer = tasks.decide(files, REVIEWER, REVIEW, {"decision": "approve", "opinion": "同意"})
     assert answer["caseStatus"] == 8
     entry, decision = files.commits
@@ -289,7 +265,7 @@ def test_a_review_decided_before_the_stream_moved_its_case_moves_it_to_review_fi
 
 
 def test_materials_may_follow_an_approval_only_where_the_item_allows(monkeypatch):
-    files = _files(_case(Status.IN_REVIEW), _task(REVIEW))
+    files = _files(case_record(Status.IN_REVIEW), task_record(REVIEW))
     monkeypatch.setattr(catalogue, "pinned_version",
                         lambda code, version: {**ITEM, "process": {}})
     body = {"decision": "approve", "pendingMaterials": ["营业执照"]}
@@ -307,9 +283,9 @@ def test_materials_may_follow_an_approval_only_where_the_item_allows(monkeypatch
 
 
 def test_a_denial_with_veto_ends_review_and_cancels_the_other_open_tasks():
-    files = _files(_case(Status.IN_REVIEW), _task(REVIEW, veto=True),
-                   _task(OTHER_REVIEW), _task(f"{CASE_NO}-R2-SCJG", state="upcoming"),
-                   _task(ACCEPTANCE, state="decided", decision="accept"))
+    files = _files(case_record(Status.IN_REVIEW), task_record(REVIEW, veto=True),
+                   task_record(OTHER_REVIEW), task_record(f"{CASE_NO}-R2-SCJG", state="upcoming"),
+                   task_record(ACCEPTANCE, state="decided", decision="accept"))
     answer = tasks.decide(files, REVIEWER, REVIEW, {"decision": "deny", "opinion": "不予"})
     assert answer["caseStatus"] == 13
     [transaction] = files.commits
@@ -325,7 +301,7 @@ def test_a_denial_with_veto_ends_review_and_cancels_the_other_open_tasks():
 
 
 def test_a_denial_without_veto_is_an_opinion_the_case_stays_in_review():
-    files = _files(_case(Status.IN_REVIEW), _task(REVIEW), _task(OTHER_REVIEW))
+    files = _files(case_record(Status.IN_REVIEW), task_record(REVIEW), task_record(OTHER_REVIEW))
     answer = tasks.decide(files, REVIEWER, REVIEW, {"decision": "deny", "opinion": "不同意"})
     assert answer["caseStatus"] == 8
     assert files.get(CASE_NO).version == 4  # untouched
@@ -334,7 +310,7 @@ def test_a_denial_without_veto_is_an_opinion_the_case_stays_in_review():
 
 
 def test_a_review_supplement_goes_back_to_this_department():
-    files = _files(_case(Status.IN_REVIEW), _task(REVIEW))
+    files = _files(case_record(Status.IN_REVIEW), task_record(REVIEW))
     tasks.decide(files, REVIEWER, REVIEW, {"decision": "supplement", "opinion": "补",
                                            "materials": ["食品安全管理制度文本"]})
     case = files.get(CASE_NO)
@@ -373,7 +349,7 @@ def test_a_decision_racing_another_says_what_happened_meanwhile():
 
 def test_a_decision_racing_a_withdrawal_is_refused_with_the_task_cancelled():
     from chalicelib.services import casefile
-    files = _files(_case(Status.IN_REVIEW), _task(REVIEW))
+    files = _files(case_record(Status.IN_REVIEW), task_record(REVIEW))
 
     def withdrawn():
         case, _, open_tasks = files.load(CASE_NO)
@@ -395,7 +371,7 @@ def test_a_special_procedure_is_one_the_item_lists_started_in_review():
         tasks.start_special_procedure(files, CLERK, ACCEPTANCE, {"type": "hearing",
                                                                  "reason": "r"})
     assert _code(raised) == "not_in_review"
-    files = _files(_case(Status.IN_REVIEW), _task(REVIEW))
+    files = _files(case_record(Status.IN_REVIEW), task_record(REVIEW))
     with pytest.raises(UnprocessableEntity) as raised:
         tasks.start_special_procedure(files, REVIEWER, REVIEW, {"type": "lab", "reason": "r"})
     assert _code(raised) == "special_procedure_not_allowed"
@@ -408,7 +384,7 @@ def test_a_special_procedure_is_one_the_item_lists_started_in_review():
 def test_a_special_procedure_stops_the_clock_and_its_end_moves_every_deadline_on(
         monkeypatch):
     # No deadline of its own to watch: the procedure's is the one the sweep looks for.
-    files = _files(_case(Status.IN_REVIEW, due=None), _task(REVIEW), _task(OTHER_REVIEW))
+    files = _files(case_record(Status.IN_REVIEW, due=None), task_record(REVIEW), task_record(OTHER_REVIEW))
     answer = tasks.start_special_procedure(files, REVIEWER, REVIEW,
                                            {"type": "hearing", "reason": "涉及公共利益"})
     assert (answer["caseStatus"], answer["task"]["state"],
@@ -454,4 +430,4 @@ def test_the_fake_commits_all_or_nothing_and_versions_every_case_change():
     files.commit([Change((CASE_NO, "META"), set={"opinion": "x"})])
     assert files.get(CASE_NO).version == 5  # no version named: bumped all the same
     with pytest.raises(ConditionFailed):
-        files.create(Create((CASE_NO, "META"), _case()))
+        files.create(Create((CASE_NO, "META"), case_record()))
