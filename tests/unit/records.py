@@ -25,16 +25,16 @@ LEAD = identity.Principal("lead-1", identity.REVIEWER, dept="SCJG", name="赵科
 SUPERVISOR = identity.Principal("sup-1", identity.SUPERVISOR)
 
 
-
 def case_record(status: Status = Status.RECEIVED, **values) -> CaseRecord:
+    """A case (at version 4); a value None leaves the attribute out."""
     created = (NOW - timedelta(days=1)).isoformat()
-    return CaseRecord(CASE_NO, "META", **{
+    return CaseRecord(CASE_NO, "META", **{name: value for name, value in {
         "status": int(status), "itemCode": "ITEM", "itemVersion": "1",
         "itemName": "食品经营许可", "createdAt": created, "updatedAt": created, "actor": "u",
         "actorRole": "applicant", "channel": "api", "promisedBy": "2026-12-10",
         "due": {"promised": "2026-12-10T10:00:00Z", "statutory": "2026-12-20T10:00:00Z"},
         "pauses": [], "watchShard": "W#1", "watchAt": "2026-12-01T00:00:00Z", "version": 4,
-        **values})
+        **values}.items() if value is not None})
 
 
 def task_record(task_id: str = ACCEPTANCE, state: str = "open", **values) -> TaskRecord:

@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.adapters.models import TaskRecord
 from chalicelib.domain import identity
-from chalicelib.domain.changes import Change, ConditionFailed, Create, Equals
+from chalicelib.domain.changes import Change
 from chalicelib.domain.errors import (
     Concealed,
     Conflict,
@@ -416,18 +416,3 @@ def test_a_special_procedure_stops_the_clock_and_its_end_moves_every_deadline_on
     # One transaction: the task, the other open task, the case.
     assert [c.key[1] for c in files.commits[-1]] == [
         f"TASK#{REVIEW}", f"TASK#{OTHER_REVIEW}", "META"]
-
-
-# -- the fake itself keeps DynamoDB's promises -----------------------------------------
-
-def test_the_fake_commits_all_or_nothing_and_versions_every_case_change():
-    files = _files()
-    with pytest.raises(ConditionFailed):
-        files.commit([Change((CASE_NO, "META"), set={"opinion": "x"}),
-                      Change((CASE_NO, f"TASK#{ACCEPTANCE}"), set={"state": "x"},
-                             expect=(Equals("state", "decided"),))])
-    assert (files.get(CASE_NO).opinion, files.get(CASE_NO).version) == (None, 4)
-    files.commit([Change((CASE_NO, "META"), set={"opinion": "x"})])
-    assert files.get(CASE_NO).version == 5  # no version named: bumped all the same
-    with pytest.raises(ConditionFailed):
-        files.create(Create((CASE_NO, "META"), case_record()))
