@@ -180,15 +180,6 @@ def status_change(case: CaseRecord, target: Status, actor: str, role: str, chann
                   version=case.version)
 
 
-def status_actions(case: CaseRecord, target: Status, actor: str, role: str, channel: str,
-                   opinion: str | None, at: datetime, watched: bool = False,
-                   actor_name: str | None = None) -> list:
-    """`status_change` as PynamoDB actions, for the writers not on `CaseFiles` yet (the
-    case's `update` adds its version condition itself)."""
-    return actions_of(CaseRecord, status_change(case, target, actor, role, channel, opinion,
-                                                 at, watched, actor_name))
-
-
 def pause_change(case: CaseRecord, kind: str, task_id: str, at: datetime) -> Change:
     """The case's clock stops: a pause of `kind` (for `task_id`) begins at `at`."""
     pauses = [*(case.pauses or []),
