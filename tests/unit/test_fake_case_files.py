@@ -53,3 +53,19 @@ def test_a_record_is_created_once():
     assert files.get(CASE_NO).version == 1  # as a first save stores it
     with pytest.raises(ConditionFailed):
         files.create(Create(CASE, case_record()))
+
+
+def test_the_fake_and_the_dynamodb_case_files_answer_the_one_interface():
+    import inspect
+
+    from chalicelib.adapters.case_files import DynamoCaseFiles
+    from chalicelib.services.case_files import CaseFiles
+
+    asked = {name: inspect.signature(member) for name, member in vars(CaseFiles).items()
+             if inspect.isfunction(member) and not name.startswith("_")}
+    assert set(asked) == {"get", "load", "get_task", "create", "commit"}
+    for implementation in (FakeCaseFiles, DynamoCaseFiles):
+        for name, signature in asked.items():
+            given = inspect.signature(getattr(implementation, name))
+            assert list(given.parameters) == list(signature.parameters), (implementation,
+                                                                          name)
