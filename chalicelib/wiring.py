@@ -1,10 +1,31 @@
-"""The composition root: read the configuration and point the adapters at it."""
+"""The composition root: read the configuration, point the adapters at it, and build the
+stores the use cases are given (`stores()`)."""
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import config, logs, tracing
 from .adapters import aws, models, secrets, signer
+from .adapters.case_files import DynamoCaseFiles
 from .services import read_cache
+from .services.case_files import CaseFiles
+
+
+@dataclass(frozen=True)
+class Stores:
+    """The repositories the use cases work on; the handlers pass them in (unit tests give
+    the use cases the in-memory fakes of tests/fakes/ instead)."""
+    case_files: CaseFiles
+
+
+_stores: Stores | None = None
+
+
+def stores() -> Stores:
+    """The stores `configure` built."""
+    if _stores is None:
+        raise RuntimeError("wiring.configure() builds the stores first")
+    return _stores
 
 
 def configure() -> config.Config:
@@ -17,6 +38,8 @@ def configure() -> config.Config:
     if cfg.clock_file and os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
         raise RuntimeError("OW_CLOCK_FILE sets the local stack's clock ahead: never in Lambda")
     models.bind(cfg)
+    global _stores
+    _stores = Stores(case_files=DynamoCaseFiles())
     read_cache.configure(cfg.catalogue_cache_seconds)
     _load_calendar(cfg)
     _check_trust_list(cfg)

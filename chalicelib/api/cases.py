@@ -4,6 +4,7 @@ import typing
 
 from chalice import Blueprint, Response
 
+from .. import wiring
 from ..contract import models
 from ..domain import documents, identity
 from ..services import cases, supplements, withdrawals
@@ -58,8 +59,8 @@ def channel_of(request) -> str:
             headers=CHANNEL_HEADER)
 def withdraw(case_no):
     request = bp.current_request
-    return withdrawals.withdraw(http.principal(request), case_no,
-                                http.body(request, models.CaseClosing), channel_of(request))
+    return withdrawals.withdraw(wiring.stores().case_files, http.principal(request),
+                                case_no, http.body(request, models.CaseClosing), channel_of(request))
 
 
 @http.route(bp, "POST", "/cases/{case_no}/revoke", op="revokeCase",
@@ -68,8 +69,8 @@ def withdraw(case_no):
             headers=CHANNEL_HEADER, roles=(identity.SUPERVISOR, identity.ADMIN))
 def revoke(case_no):
     request = bp.current_request
-    return withdrawals.revoke(http.principal(request), case_no,
-                              http.body(request, models.CaseClosing), channel_of(request))
+    return withdrawals.revoke(wiring.stores().case_files, http.principal(request),
+                              case_no, http.body(request, models.CaseClosing), channel_of(request))
 
 
 @http.route(bp, "POST", "/cases/{case_no}/supplement", op="supplyMaterials",
@@ -79,5 +80,5 @@ def revoke(case_no):
             headers=CHANNEL_HEADER)
 def supply(case_no):
     request = bp.current_request
-    return supplements.supply(http.principal(request), case_no,
-                              http.body(request, models.Supply), channel_of(request))
+    return supplements.supply(wiring.stores().case_files, http.principal(request),
+                              case_no, http.body(request, models.Supply), channel_of(request))

@@ -3,6 +3,7 @@ import functools
 
 from chalice import Blueprint, Response
 
+from .. import wiring
 from ..contract import models
 from ..domain import identity
 from ..domain.errors import ValidationError
@@ -82,14 +83,16 @@ def assignees():
             summary="claim a task: from now on only the claimant decides it", tag="tasks",
             returns=models.Decided, errors=(404, 409))
 def claim(task_id):
-    return tasks.claim(http.principal(bp.current_request), task_id)
+    return tasks.claim(wiring.stores().case_files, http.principal(bp.current_request),
+                       task_id)
 
 
 @department_route(bp, "POST", "/tasks/{task_id}/release", op="releaseTask",
             summary="give a claimed task back (the claimant, or the department's lead)",
             tag="tasks", returns=models.Decided, errors=(404, 409))
 def release(task_id):
-    return tasks.release(http.principal(bp.current_request), task_id)
+    return tasks.release(wiring.stores().case_files, http.principal(bp.current_request),
+                         task_id)
 
 
 @department_route(bp, "POST", "/tasks/{task_id}/assign", op="assignTask",
@@ -97,7 +100,7 @@ def release(task_id):
             returns=models.Decided, body=models.Assignment, errors=(404, 409))
 def assign(task_id):
     request = bp.current_request
-    return tasks.assign(http.principal(request), task_id,
+    return tasks.assign(wiring.stores().case_files, http.principal(request), task_id,
                         http.body(request, models.Assignment))
 
 
@@ -107,7 +110,7 @@ def assign(task_id):
             headers=CHANNEL_HEADER)
 def decide(task_id):
     request = bp.current_request
-    return tasks.decide(http.principal(request), task_id,
+    return tasks.decide(wiring.stores().case_files, http.principal(request), task_id,
                         http.body(request, models.Decision), channel=channel_of(request))
 
 
@@ -117,7 +120,8 @@ def decide(task_id):
             errors=(404, 409, 422), headers=CHANNEL_HEADER)
 def start_special_procedure(task_id):
     request = bp.current_request
-    return tasks.start_special_procedure(http.principal(request), task_id,
+    return tasks.start_special_procedure(wiring.stores().case_files, http.principal(request),
+                                         task_id,
                                          http.body(request, models.SpecialProcedureStart),
                                          channel=channel_of(request))
 
@@ -128,6 +132,6 @@ def start_special_procedure(task_id):
             errors=(404, 409), headers=CHANNEL_HEADER)
 def end_special_procedure(task_id):
     request = bp.current_request
-    return tasks.end_special_procedure(http.principal(request), task_id,
-                                       http.body(request, models.SpecialProcedureEnd),
+    return tasks.end_special_procedure(wiring.stores().case_files, http.principal(request),
+                                       task_id, http.body(request, models.SpecialProcedureEnd),
                                        channel=channel_of(request))

@@ -141,3 +141,25 @@ def check(record: Any | None, change: Change) -> None:
 
 def keys(changes: Iterable[Change | Create]) -> list[tuple[str, str]]:
     return [change.key for change in changes]
+
+
+def merged(first: Change, *more: Change) -> Change:
+    """Changes of one record made as one: every attribute set or removed, every condition
+    holding, the version read (when any names it). Two of them touching one attribute, or
+    naming different versions, are a mistake (DynamoDB refuses overlapping paths too)."""
+    sets, removes = dict(first.set), set(first.remove)
+    expect, version = list(first.expect), first.version
+    for change in more:
+        if change.key != first.key:
+            raise ValueError(f"changes of {first.key} and {change.key} are not one change")
+        touched = (set(sets) | removes) & (set(change.set) | set(change.remove))
+        if touched:
+            raise ValueError(f"{first.key}: {sorted(touched)} changed twice")
+        if version is not None and change.version not in (None, version):
+            raise ValueError(f"{first.key}: versions {version} and {change.version}")
+        sets.update(change.set)
+        removes |= change.remove
+        expect += [c for c in change.expect if c not in expect]
+        version = version if version is not None else change.version
+    return Change(first.key, set=sets, remove=frozenset(removes), expect=tuple(expect),
+                  version=version)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from chalice import Blueprint, Rate
 
-from .. import logs, metrics
+from .. import logs, metrics, wiring
 from ..adapters import models
 from ..services import (
     conclusion,
@@ -120,7 +120,7 @@ def conclude_case(event):
         message = json.loads(record.body)
         logs.bind(case_no=message.get("caseNo"))
         try:
-            status = conclusion.conclude(message["caseNo"])
+            status = conclusion.conclude(wiring.stores().case_files, message["caseNo"])
         except conclusion.NotYet as not_yet:
             log.warning("case %s not concluded yet, its message comes back: %s",
                         message["caseNo"], not_yet)

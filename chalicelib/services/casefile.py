@@ -1,8 +1,9 @@
-"""Writing a case: the status change, the clock's pauses and the open tasks, as PynamoDB
-update actions that a caller puts into one transaction with whatever else it changes.
+"""Writing a case: the status change, the clock's pauses and the open tasks, as typed
+changes (domain/changes.py) that a caller commits in one transaction with whatever else
+it changes (services/case_files.py).
 
-Every status change goes through `status_actions` (the lifecycle checked first); every
-pause and resume through `pause_actions` / `resume_actions`, which keep the case's place in
+Every status change goes through `status_change` (the lifecycle checked first); every
+pause and resume through `pause_change` / `resume_changes`, which keep the case's place in
 the overdue watch (`watch` index) and its open tasks' deadlines in step with the clock.
 
 The watch holds each open case and task at the next moment the sweep must look at it:
@@ -14,8 +15,11 @@ import zlib
 from datetime import date, datetime
 
 from .. import config
+from ..adapters.case_files import actions_of
 from ..adapters.models import CaseRecord, TaskRecord
 from ..domain import cards, ratings, worktime
+from ..domain.case_file import case_key, task_key
+from ..domain.changes import Change, OneOf
 from ..domain.lifecycle import CLOSED, CONCLUDED, Status, check_transition
 from . import clock
 
@@ -144,86 +148,95 @@ def next_watch(case: CaseRecord, pauses: list[dict] | None = None, invite: bool 
     return min(found) if found else None
 
 
-def status_actions(case: CaseRecord, target: Status, actor: str, role: str, channel: str,
-                   opinion: str | None, at: datetime, watched: bool = False,
-                   actor_name: str | None = None) -> list:
-    """Move the case to `target` (409 if the lifecycle forbids it) and record who did it.
-    Closing it stops its clock for good and takes it out of the overdue watch, unless it
-    is still `watched` (materials to follow: the caller adds its watch); a conclusion
-    stays in it until its invitation to rate. `actor_name`: a member of staff's name
-    (identity.staff_name), never carried over to the next actor."""
+def status_change(case: CaseRecord, target: Status, actor: str, role: str, channel: str,
+                  opinion: str | None, at: datetime, watched: bool = False,
+                  actor_name: str | None = None) -> Change:
+    """Move the case to `target` (409 if the lifecycle forbids it) and record who did it,
+    on the case's version as read. Closing it stops its clock for good and takes it out of
+    the overdue watch, unless it is still `watched` (materials to follow: the caller adds
+    its watch); a conclusion stays in it until its invitation to rate. `actor_name`: a
+    member of staff's name (identity.staff_name), never carried over to the next actor."""
     check_transition(case.status, target)
     when = at.isoformat()
-    actions = [CaseRecord.status.set(int(target)), CaseRecord.updatedAt.set(when),
-               CaseRecord.actor.set(actor), CaseRecord.actorRole.set(role),
-               CaseRecord.channel.set(channel), CaseRecord.opinion.set(opinion),
-               CaseRecord.actorName.set(actor_name) if actor_name
-               else CaseRecord.actorName.remove()]
+    sets = {"status": int(target), "updatedAt": when, "actor": actor, "actorRole": role,
+            "channel": channel, "opinion": opinion}
+    removes = set()
+    if actor_name:
+        sets["actorName"] = actor_name
+    else:
+        removes.add("actorName")
     if target == Status.ACCEPTED:
-        actions.append(CaseRecord.acceptedAt.set(when))
+        sets["acceptedAt"] = when
     if target in CONCLUDED and not watched and invitation_at(case, when):
-        actions += [CaseRecord.watchShard.set(watch_shard(case.pk)),
-                    CaseRecord.watchAt.set(invitation_at(case, when))]
+        sets.update(watchShard=watch_shard(case.pk), watchAt=invitation_at(case, when))
     elif target in CLOSED and not watched:
-        actions.append(CaseRecord.watchShard.remove())
+        removes.add("watchShard")
     if target in CLOSED and case.closedAt is None:
         # The clock stops for good; a pause still open ends here.
-        actions.append(CaseRecord.closedAt.set(when))
+        sets["closedAt"] = when
         if worktime.open_pause(case.pauses or []):
-            actions.append(CaseRecord.pauses.set(
-                worktime.end_pause(case.pauses, at, clock.zone())))
-    return actions
+            sets["pauses"] = worktime.end_pause(case.pauses, at, clock.zone())
+    return Change(case_key(case.pk), set=sets, remove=frozenset(removes),
+                  version=case.version)
 
 
-def pause_actions(case: CaseRecord, kind: str, task_id: str, at: datetime) -> list:
+def pause_change(case: CaseRecord, kind: str, task_id: str, at: datetime) -> Change:
+    """The case's clock stops: a pause of `kind` (for `task_id`) begins at `at`."""
     pauses = [*(case.pauses or []),
               worktime.Pause(kind, worktime.utc_text(at), taskId=task_id).as_dict()]
-    return [CaseRecord.pauses.set(pauses)]
+    return Change(case_key(case.pk), set={"pauses": pauses})
 
 
-def resume_actions(case: CaseRecord, tasks: list[TaskRecord], at: datetime,
-                   transaction, **changes) -> list:
+def resume_changes(case: CaseRecord, tasks: list[TaskRecord], at: datetime,
+                   **changes) -> tuple[Change, list[Change]]:
     """End the open pause: the case's watch and every open task's deadline move on by the
-    working time it lasted. Adds the task updates to `transaction`; returns the case's.
-    `changes`: as for `next_watch` (a special procedure ending with the pause)."""
+    working time it lasted. The case's change, and its open tasks' (each while it is still
+    open). `changes`: as for `next_watch` (a special procedure ending with the pause)."""
     zone = clock.zone()
     pauses = worktime.end_pause(case.pauses or [], at, zone)
-    actions = [CaseRecord.pauses.set(pauses)]
+    sets = {"pauses": pauses}
     watch = next_watch(case, pauses, **changes)
     if watch:
-        actions.append(CaseRecord.watchAt.set(watch))
+        sets["watchAt"] = watch
+    moved_tasks = []
     for task in tasks:
         if task.state in OPEN_TASK_STATES and task.planned:
             moved = worktime.shifted(task.planned, pauses, zone)
-            updates = [TaskRecord.deadline.set(moved)] if moved != task.deadline else []
-            updates += rewatch(task, at)
+            updates = {"deadline": moved} if moved != task.deadline else {}
+            updates.update(rewatch(task, at))
             if updates:
-                transaction.update(task, actions=updates,
-                                   condition=TaskRecord.state.is_in(*OPEN_TASK_STATES))
-    return actions
+                moved_tasks.append(Change(task_key(task.taskId), set=updates,
+                                          expect=(OneOf("state", OPEN_TASK_STATES),)))
+    return Change(case_key(case.pk), set=sets), moved_tasks
 
 
-def rewatch(task: TaskRecord, at: datetime) -> list:
+def rewatch(task: TaskRecord, at: datetime) -> dict[str, str]:
     """The clock resumes: a sweep while it stood put the task in the watch as if the pause
     ended then, so the next sweep works its moments out again."""
-    return [TaskRecord.watchAt.set(worktime.utc_text(at))] if task.watchShard else []
+    return {"watchAt": worktime.utc_text(at)} if task.watchShard else {}
+
+
+def _cancellation(reason: str, at: datetime) -> dict:
+    return {"set": {"state": "cancelled", "cancelledAt": at.isoformat(),
+                    "cancelReason": reason},
+            "remove": frozenset({"inboxDept", "watchShard"})}
+
+
+def cancel_change(task: TaskRecord, reason: str, at: datetime) -> Change:
+    """A task closed without a decision, while it is still open: out of the inbox and the
+    watch, with why and when."""
+    return Change(task_key(task.taskId), **_cancellation(reason, at),
+                  expect=(OneOf("state", OPEN_TASK_STATES),))
 
 
 def cancel_actions(reason: str, at: datetime) -> list:
-    """A task closed without a decision: out of the inbox and the watch, with why and
-    when."""
-    return [TaskRecord.state.set("cancelled"), TaskRecord.cancelledAt.set(at.isoformat()),
-            TaskRecord.cancelReason.set(reason), TaskRecord.inboxDept.remove(),
-            TaskRecord.watchShard.remove()]
+    """`cancel_change` as PynamoDB actions (its condition the caller's), for the writers
+    not on `CaseFiles` yet."""
+    return actions_of(TaskRecord, Change(("", ""), **_cancellation(reason, at)))
 
 
-def cancel_open_tasks(tasks: list[TaskRecord], reason: str, at: datetime, transaction,
-                      keep: str | None = None) -> list[str]:
+def cancel_open_tasks(tasks: list[TaskRecord], reason: str, at: datetime,
+                      keep: str | None = None) -> list[Change]:
     """Close every task still open (but `keep`): out of the inbox, never decided."""
-    cancelled = []
-    for task in tasks:
-        if task.state in OPEN_TASK_STATES and task.taskId != keep:
-            transaction.update(task, actions=cancel_actions(reason, at),
-                               condition=TaskRecord.state.is_in(*OPEN_TASK_STATES))
-            cancelled.append(task.taskId)
-    return cancelled
+    return [cancel_change(task, reason, at) for task in tasks
+            if task.state in OPEN_TASK_STATES and task.taskId != keep]

@@ -10,14 +10,14 @@ the case still open or upcoming — so a message delivered early, twice, or move
 queue by mistake approves nothing; the last review decided sends the case again."""
 import logging
 
-from pynamodb.exceptions import UpdateError
-
-from ..adapters.models import CaseRecord, condition_failed
+from ..domain.case_file import case_key
 from ..domain.catalogue import review_plan
+from ..domain.changes import Change, ConditionFailed, merged
+from ..domain.errors import NotFound
 from ..domain.lifecycle import CLOSED, Status
 from ..domain.workdays import add_workdays
 from . import casefile, catalogue, clock, licenses, stages
-from .cases import load
+from .case_files import CaseFiles
 
 log = logging.getLogger("onewindow")
 CONCLUDES_FROM = (Status.ACCEPTED, Status.IN_REVIEW, Status.SPECIAL_PROCEDURE_ENDED)
@@ -44,11 +44,14 @@ def reviews_waiting(plan: dict[int, list[str]], tasks: list) -> str | None:
     return None
 
 
-def conclude(case_no: str) -> int | None:
+def conclude(case_files: CaseFiles, case_no: str) -> int | None:
     """Conclude the case; safe to deliver any number of times. Returns the status it
     concluded with, or None when there was nothing to do (concluded already, or closed
     meanwhile — withdrawn, revoked)."""
-    case, _, tasks = load(case_no, consistent=True)
+    found = case_files.load(case_no, consistent=True)
+    if found is None:
+        raise NotFound(f"no case {case_no}", field="caseNo")
+    case, _, tasks = found
     if case.status in CLOSED:
         return None
     if case.status not in CONCLUDES_FROM:
@@ -65,25 +68,24 @@ def conclude(case_no: str) -> int | None:
     now = clock.now()
     opinion = "准予许可" + ("，已核发电子证照" if license_id else "") + \
         ("；容缺材料待补" if pending else "")
-    actions = casefile.status_actions(case, target, "workflow", "workflow", "system",
-                                      opinion, now, watched=bool(pending))
+    extra = {}
     if license_id:
-        actions.append(CaseRecord.licenseId.set(license_id))
+        extra["licenseId"] = license_id
     if pending:
         # The materials have their own due date; the overdue sweep watches it.
         days = item["process"].get("materialsToFollowDays") or 0
         due_by = add_workdays(clock.counting_day(now), days).isoformat()
-        actions += [CaseRecord.pendingMaterials.set(pending),
-                    CaseRecord.materialsDueBy.set(due_by),
-                    CaseRecord.watchShard.set(casefile.watch_shard(case.pk)),
-                    CaseRecord.watchAt.set(min(casefile.materials_due(due_by),
-                                               casefile.invitation_at(case, now.isoformat())))]
+        extra.update(pendingMaterials=pending, materialsDueBy=due_by,
+                     watchShard=casefile.watch_shard(case.pk),
+                     watchAt=min(casefile.materials_due(due_by),
+                                 casefile.invitation_at(case, now.isoformat())))
     try:
-        case.update(actions=actions)
-    except UpdateError as error:
-        if condition_failed(error):
-            raise NotYet(f"case {case_no} changed while concluding; again") from None
-        raise
+        case_files.commit([merged(
+            casefile.status_change(case, target, "workflow", "workflow", "system", opinion,
+                                   now, watched=bool(pending)),
+            Change(case_key(case_no), set=extra))])
+    except ConditionFailed:
+        raise NotYet(f"case {case_no} changed while concluding; again") from None
     log.info("case %s concluded %s%s", case_no, int(target),
              f" with license {license_id}" if license_id else "")
     return int(target)

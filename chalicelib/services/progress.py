@@ -17,6 +17,7 @@ import logging
 
 from .. import config
 from ..adapters import aws, workflow
+from ..adapters.case_files import DynamoCaseFiles
 from ..adapters.models import CaseRecord, TaskRecord, TaskToken
 from ..domain.lifecycle import CLOSED, STOPS_WORKFLOW, Status
 from . import clock, licenses, materials, review_entry, stages, supervision
@@ -84,7 +85,9 @@ def move_to_review(case_no: str, status: Status, version: int) -> bool:
     if case.status != status or case.version != version:
         return False  # it moved on meanwhile (a review decision, or this is a redelivery)
     # False: someone else moved it (a withdrawal, a decision, a concurrent delivery).
-    return review_entry.enter(case)
+    # The stream's handlers are not given the composition root's stores yet: the cases
+    # table's own case files, as wiring builds them.
+    return review_entry.enter(case, DynamoCaseFiles())
 
 
 def resume_decided(old: dict | None, new: dict | None) -> bool:

@@ -9,9 +9,11 @@ conditional write, so the decision finds its case in review and is never refused
 illegal transition. Whichever of the two writes second finds the case moved and does
 nothing.
 """
-from ..adapters.models import CaseRecord, update_if
+from ..adapters.models import CaseRecord
+from ..domain.changes import ConditionFailed
 from ..domain.lifecycle import MOVES_TO_REVIEW, Status
 from . import casefile, clock
+from .case_files import CaseFiles
 
 OPINION = "进入部门办理"
 
@@ -23,10 +25,14 @@ def passes_through(status: int, supplement: dict | None) -> bool:
     return status == Status.SUPPLEMENT_SUPPLIED and (supplement or {}).get("context") == "review"
 
 
-def enter(case: CaseRecord) -> bool:
+def enter(case: CaseRecord, case_files: CaseFiles) -> bool:
     """Move the case on to review if it is still as read (status and version); False when
     it moved meanwhile (the stream, another decision, a withdrawal)."""
     if not passes_through(case.status, case.supplement):
         return False
-    return update_if(case, casefile.status_actions(
-        case, Status.IN_REVIEW, "workflow", "workflow", "system", OPINION, clock.now()))
+    try:
+        case_files.commit([casefile.status_change(
+            case, Status.IN_REVIEW, "workflow", "workflow", "system", OPINION, clock.now())])
+    except ConditionFailed:
+        return False
+    return True

@@ -1,20 +1,24 @@
 """The applicant supplies what was asked for (补正, 6 -> 7) or the materials an approval
 let follow (容缺, 12 -> 11): `POST /cases/{caseNo}/supplement`."""
-from pynamodb.exceptions import UpdateError
-
-from ..adapters.models import CaseRecord, TaskRecord, condition_failed
 from ..domain import identity
-from ..domain.errors import Conflict, Forbidden, ValidationError
+from ..domain.case_file import case_key
+from ..domain.changes import Change, ConditionFailed, Equals, merged
+from ..domain.errors import Conflict, Forbidden, NotFound, ValidationError
+from ..domain.identifiers import is_valid_case_number
 from ..domain.lifecycle import Status
 from . import casefile, catalogue, clock, materials
-from .cases import applicant_in_clear, load, owner_id, require_readable
+from .case_files import CaseFiles
+from .cases import applicant_in_clear, owner_id, require_readable
 from .tasks import reopen
 
 
-def supply(principal: identity.Principal | None, case_no: str, body: dict,
-           channel: str = "api") -> dict:
+def supply(case_files: CaseFiles, principal: identity.Principal | None, case_no: str,
+           body: dict, channel: str = "api") -> dict:
     principal = identity.require(principal)
-    case, _, tasks = load(case_no)
+    found = case_files.load(case_no) if is_valid_case_number(case_no) else None
+    if found is None:
+        raise NotFound(f"no case {case_no}", field="caseNo")
+    case, _, tasks = found
     require_readable(principal, case, tasks)
     counter = principal.role == identity.CLERK and channel == "counter"
     if not identity.owns(principal, case.applicant.sub, owner_id(case)) and \
@@ -41,24 +45,23 @@ def supply(principal: identity.Principal | None, case_no: str, body: dict,
         asked = case.supplement or {}
         _covers(asked.get("materials", []), names)
         task = next(t for t in tasks if t.taskId == asked["taskId"])
-        reopen(task, case, tasks, now, Status.SUPPLEMENT_SUPPLIED, actor, [
-            CaseRecord.materials.set([*(case.materials or []), *given]),
-            CaseRecord.supplement.set({**asked, "suppliedAt": now.isoformat(),
-                                       "supplied": sorted(names)})],
-            condition=TaskRecord.state == "supplement")
+        reopen(case_files, task, case, tasks, now, Status.SUPPLEMENT_SUPPLIED, actor, {
+            "materials": [*(case.materials or []), *given],
+            "supplement": {**asked, "suppliedAt": now.isoformat(),
+                           "supplied": sorted(names)}},
+            expect=(Equals("state", "supplement"),))
         materials.record_uses(supplied, principal, case_no, item, case.owner, now)
         return {"caseNo": case_no, "status": int(Status.SUPPLEMENT_SUPPLIED)}
     if case.status == Status.APPROVED_PENDING_MATERIALS:
         _covers(case.pendingMaterials or [], names)
         try:
-            case.update(actions=casefile.status_actions(case, Status.APPROVED, *actor, now) + [
-                CaseRecord.materials.set([*(case.materials or []), *given]),
-                CaseRecord.pendingMaterials.remove()])
-        except UpdateError as error:
-            if condition_failed(error):
-                raise Conflict(f"case {case_no} changed meanwhile", code="case_changed") \
-                    from None
-            raise
+            case_files.commit([merged(
+                casefile.status_change(case, Status.APPROVED, *actor, now),
+                Change(case_key(case_no), set={"materials": [*(case.materials or []), *given]},
+                       remove=frozenset({"pendingMaterials"})))])
+        except ConditionFailed:
+            raise Conflict(f"case {case_no} changed meanwhile", code="case_changed") \
+                from None
         materials.record_uses(supplied, principal, case_no, item, case.owner, now)
         return {"caseNo": case_no, "status": int(Status.APPROVED)}
     raise Conflict(f"case {case_no} is not waiting for materials (status {case.status})",

@@ -9,19 +9,21 @@ import hashlib
 import json
 from datetime import date, timedelta
 
-from pynamodb.exceptions import TransactWriteError, UpdateError
-
 from .. import tracing
-from ..adapters.models import (
-    CaseRecord,
-    TaskRecord,
-    TaskToken,
-    all_of,
-    condition_failed,
-    put_if_absent,
-    transact_write,
-)
+from ..adapters.models import CaseRecord, TaskRecord, TaskToken, all_of, put_if_absent
 from ..domain import identity, worktime
+from ..domain.case_file import case_key, task_key
+from ..domain.changes import (
+    Absent,
+    AbsentOr,
+    Change,
+    Condition,
+    ConditionFailed,
+    Equals,
+    OneOf,
+    applied,
+    merged,
+)
 from ..domain.errors import (
     Concealed,
     Conflict,
@@ -33,7 +35,8 @@ from ..domain.errors import (
 from ..domain.identifiers import is_valid_task_id
 from ..domain.lifecycle import ACCEPTANCE_DECISIONS, CLOSED, REVIEW_DECISIONS, Status
 from . import casefile, catalogue, clock, review_entry, roster
-from .cases import META, load, task_view
+from .case_files import CaseFiles
+from .cases import META, task_view
 from .pagination import decode_cursor, encode_cursor
 
 DECISIONS = {"acceptance": tuple(ACCEPTANCE_DECISIONS), "review": REVIEW_DECISIONS}
@@ -174,7 +177,7 @@ def inbox_etag(sub: str, asked: list, records: list[TaskRecord], following: str 
 
 # -- loading and authorising -----------------------------------------------------------
 
-def _load_task(task_id: str, principal: identity.Principal
+def _load_task(case_files: CaseFiles, task_id: str, principal: identity.Principal
                ) -> tuple[TaskRecord, CaseRecord]:
     """The task and its case, if the caller may know of it (another department's task does
     not exist for a clerk or reviewer: 404 before anything else is said of it). The case
@@ -182,12 +185,10 @@ def _load_task(task_id: str, principal: identity.Principal
     as a case that seems to have moved on by itself."""
     if not is_valid_task_id(task_id):
         raise NotFound("no task with that id", field="taskId")
-    case_no = task_id.split("-", 1)[0]
-    try:
-        case = CaseRecord.get(case_no, META)
-        task = TaskRecord.get(case_no, f"TASK#{task_id}")
-    except (TaskRecord.DoesNotExist, CaseRecord.DoesNotExist):
-        raise NotFound(f"no task {task_id}", field="taskId") from None
+    case = case_files.get(task_key(task_id)[0])
+    task = case_files.get_task(task_id) if case is not None else None
+    if task is None:
+        raise NotFound(f"no task {task_id}", field="taskId")
     _conceal_from_other_departments(principal, task)
     return task, case
 
@@ -231,37 +232,41 @@ def _require_claim(principal: identity.Principal, task: TaskRecord) -> None:
                        code="task_claimed", field="taskId")
 
 
-def _claimed_condition(principal: identity.Principal):
-    return TaskRecord.claimedBy.does_not_exist() | (TaskRecord.claimedBy == principal.sub)
+def _claimed_condition(principal: identity.Principal) -> AbsentOr:
+    """Unclaimed, or claimed by the caller."""
+    return AbsentOr("claimedBy", principal.sub)
 
 
-def _claim_actions(to: str | None, action: str, actor: str, at: str,
-                   to_name: str | None = None, actor_name: str | None = None) -> list:
+def _claim_change(task: TaskRecord, to: str | None, action: str, actor: str, at: str,
+                  to_name: str | None = None, actor_name: str | None = None) -> Change:
     """The task's claim as one change: who holds it now (none: released), what was done
     (claimed, released, assigned), by whom, when — what its `task_<action>` event says —
     and both their names where known (old claims have none)."""
-    return [TaskRecord.claimedAt.set(at), TaskRecord.claimAction.set(action),
-            TaskRecord.claimActor.set(actor),
-            TaskRecord.claimedBy.set(to) if to else TaskRecord.claimedBy.remove(),
-            TaskRecord.claimedByName.set(to_name) if to and to_name
-            else TaskRecord.claimedByName.remove(),
-            TaskRecord.claimActorName.set(actor_name) if actor_name
-            else TaskRecord.claimActorName.remove()]
+    sets = {"claimedAt": at, "claimAction": action, "claimActor": actor}
+    removes = set()
+    for name, value in (("claimedBy", to), ("claimedByName", to_name if to else None),
+                        ("claimActorName", actor_name)):
+        if value:
+            sets[name] = value
+        else:
+            removes.add(name)
+    return Change(task_key(task.taskId), set=sets, remove=frozenset(removes))
 
 
-def _claimed_by_decider(task: TaskRecord, principal: identity.Principal, at: str) -> list:
+def _claimed_by_decider(task: TaskRecord, principal: identity.Principal,
+                        at: str) -> list[Change]:
     """An unclaimed task is claimed by whoever acts on it, in the same write."""
     if task.claimedBy:
         return []
     name = identity.staff_name(principal)
-    return _claim_actions(principal.sub, "claimed", principal.sub, at, name, name)
+    return [_claim_change(task, principal.sub, "claimed", principal.sub, at, name, name)]
 
 
-def _raced(task: TaskRecord) -> Conflict:
+def _raced(case_files: CaseFiles, task: TaskRecord) -> Conflict:
     """What a write that lost a race answers: what happened to the task meanwhile (decided,
     cancelled, waiting, claimed by someone else), or, when the task is as it was, that its
     case changed."""
-    now = TaskRecord.get(task.pk, task.sk, consistent_read=True)
+    now = case_files.get_task(task.taskId, consistent=True)
     _require_state(now, task.state)
     if now.claimedBy != task.claimedBy:
         return Conflict(f"task {task.taskId} was claimed by {now.claimedBy} meanwhile",
@@ -270,7 +275,7 @@ def _raced(task: TaskRecord) -> Conflict:
                     code="task_changed")
 
 
-def _in_review(task: TaskRecord, case: CaseRecord) -> CaseRecord:
+def _in_review(case_files: CaseFiles, task: TaskRecord, case: CaseRecord) -> CaseRecord:
     """The case as a review decision finds it, in review (8). The workflow asks for a
     review as soon as acceptance resumes it, so its task can be in the inbox while the
     case is still accepted (3) — or back from a supplement (7) or a special procedure
@@ -279,8 +284,8 @@ def _in_review(task: TaskRecord, case: CaseRecord) -> CaseRecord:
     if task.taskKind != "review" or not review_entry.passes_through(case.status,
                                                                     case.supplement):
         return case
-    review_entry.enter(case)  # False: the stream (or another decision) moved it first
-    return CaseRecord.get(case.pk, META, consistent_read=True)
+    review_entry.enter(case, case_files)  # False: the stream (or another decision) was first
+    return case_files.get(case.pk, consistent=True)
 
 
 def _answer(task: TaskRecord, case_status: int) -> dict:
@@ -289,39 +294,40 @@ def _answer(task: TaskRecord, case_status: int) -> dict:
 
 # -- claims ----------------------------------------------------------------------------
 
-def claim(principal: identity.Principal | None, task_id: str) -> dict:
+def claim(case_files: CaseFiles, principal: identity.Principal | None, task_id: str) -> dict:
     """Take a task: from now on only the claimant decides it (claiming again is a no-op)."""
     principal = identity.require(principal)
-    task, case = _load_task(task_id, principal)
+    task, case = _load_task(case_files, task_id, principal)
     _authorise(principal, task)
     _require_state(task, *STATES)
     _require_claim(principal, task)
     if task.claimedBy != principal.sub:
-        _set_claim(task, principal.sub, "claimed", principal,
-                   condition=TaskRecord.claimedBy.does_not_exist(),
-                   to_name=identity.staff_name(principal))
+        task = _set_claim(case_files, task, principal.sub, "claimed", principal,
+                          expect=Absent("claimedBy"), to_name=identity.staff_name(principal))
     return _answer(task, case.status)
 
 
-def release(principal: identity.Principal | None, task_id: str) -> dict:
+def release(case_files: CaseFiles, principal: identity.Principal | None,
+            task_id: str) -> dict:
     """Give a claimed task back to the department (the claimant, or its lead)."""
     principal = identity.require(principal)
-    task, case = _load_task(task_id, principal)
+    task, case = _load_task(case_files, task_id, principal)
     _authorise(principal, task)
     _require_state(task, *STATES)
     if task.claimedBy is None:
         return _answer(task, case.status)
     if task.claimedBy != principal.sub and not principal.leads(task.dept):
         raise Forbidden("only the claimant or the department's lead releases a task")
-    _set_claim(task, None, "released", principal,
-               condition=TaskRecord.claimedBy == task.claimedBy)
+    task = _set_claim(case_files, task, None, "released", principal,
+                      expect=Equals("claimedBy", task.claimedBy))
     return _answer(task, case.status)
 
 
-def assign(principal: identity.Principal | None, task_id: str, body: dict) -> dict:
+def assign(case_files: CaseFiles, principal: identity.Principal | None, task_id: str,
+           body: dict) -> dict:
     """The department's lead hands a task to one of its staff."""
     principal = identity.require(principal)
-    task, case = _load_task(task_id, principal)
+    task, case = _load_task(case_files, task_id, principal)
     identity.require_own_department(principal, task.dept)
     if not principal.leads(task.dept):
         raise Forbidden(f"only the lead of {task.dept} reassigns its tasks")
@@ -329,10 +335,10 @@ def assign(principal: identity.Principal | None, task_id: str, body: dict) -> di
     to = body["to"].strip()
     colleague = _require_colleague(task, to)
     if task.claimedBy != to:
-        condition = TaskRecord.claimedBy.does_not_exist() if task.claimedBy is None \
-            else TaskRecord.claimedBy == task.claimedBy
-        _set_claim(task, to, "assigned", principal, condition=condition,
-                   to_name=colleague.name)
+        expect = Absent("claimedBy") if task.claimedBy is None \
+            else Equals("claimedBy", task.claimedBy)
+        task = _set_claim(case_files, task, to, "assigned", principal, expect=expect,
+                          to_name=colleague.name)
     return _answer(task, case.status)
 
 
@@ -367,18 +373,21 @@ def _require_colleague(task: TaskRecord, to: str) -> roster.StaffMemberRecord:
     return colleague
 
 
-def _set_claim(task: TaskRecord, to: str | None, action: str,
-               principal: identity.Principal, condition, to_name: str | None = None) -> None:
-    actions = _claim_actions(to, action, principal.sub, clock.now().isoformat(), to_name,
-                             identity.staff_name(principal))
+def _set_claim(case_files: CaseFiles, task: TaskRecord, to: str | None, action: str,
+               principal: identity.Principal, expect: Condition,
+               to_name: str | None = None) -> TaskRecord:
+    """Change the task's claim while it is as read (`expect`) and still to be done;
+    the task as changed."""
+    change = merged(_claim_change(task, to, action, principal.sub, clock.now().isoformat(),
+                                  to_name, identity.staff_name(principal)),
+                    Change(task_key(task.taskId),
+                           expect=(expect, OneOf("state", STATES))))
     try:
-        task.update(actions=actions,
-                    condition=condition & TaskRecord.state.is_in(*STATES))
-    except UpdateError as error:
-        if condition_failed(error):
-            raise Conflict(f"task {task.taskId} was claimed or closed meanwhile",
-                           code="task_claimed", field="taskId") from None
-        raise
+        case_files.commit([change])
+    except ConditionFailed:
+        raise Conflict(f"task {task.taskId} was claimed or closed meanwhile",
+                       code="task_claimed", field="taskId") from None
+    return applied(task, change)
 
 
 # -- decisions -------------------------------------------------------------------------
@@ -416,8 +425,8 @@ def _named_materials(case: CaseRecord, names: list[str], field: str) -> list[str
     return list(dict.fromkeys(names))
 
 
-def decide(principal: identity.Principal | None, task_id: str, body: dict,
-           channel: str = "api") -> dict:
+def decide(case_files: CaseFiles, principal: identity.Principal | None, task_id: str,
+           body: dict, channel: str = "api") -> dict:
     """Decide a task once. The decider claims it if nobody has; only the claimant decides.
 
     acceptance: accept (3), refuse (5) / not_accept (4) — the workflow ends —, or
@@ -427,16 +436,16 @@ def decide(principal: identity.Principal | None, task_id: str, body: dict,
     an advisory opinion), or supplement (6, as at acceptance, back to this department).
     """
     principal = identity.require(principal)
-    task, case = _load_task(task_id, principal)
+    task, case = _load_task(case_files, task_id, principal)
     tracing.annotate(case_no=task.pk, item_code=case.itemCode, dept=task.dept)
     _authorise(principal, task)
     decision, opinion = _parse_decision(task, body)
     _require_state(task, "open")
     _require_claim(principal, task)
-    case = _in_review(task, case)
+    case = _in_review(case_files, task, case)
     now = clock.now()
-    step = _Decision(task, case, principal, (principal.sub, principal.role, channel, opinion,
-                                             now))
+    step = _Decision(case_files, task, case, principal,
+                     (principal.sub, principal.role, channel, opinion, now))
     if decision == "supplement":
         return step.ask_supplement(body.get("materials") or [])
     if task.taskKind == "acceptance":
@@ -445,127 +454,123 @@ def decide(principal: identity.Principal | None, task_id: str, body: dict,
 
 
 class _Decision:
-    """One decision on one open task: what it writes to the task and the case."""
+    """One decision on one open task: what it changes of the task and the case."""
 
-    def __init__(self, task: TaskRecord, case: CaseRecord, principal: identity.Principal,
-                 actor: tuple):
+    def __init__(self, case_files: CaseFiles, task: TaskRecord, case: CaseRecord,
+                 principal: identity.Principal, actor: tuple):
+        self.case_files = case_files
         self.task, self.case, self.principal, self.actor = task, case, principal, actor
         self.at = actor[-1].isoformat()
         self.name = identity.staff_name(principal)
+        # Still open, and unclaimed or claimed by the decider (who claims it if nobody has).
+        self.expect = Change(task_key(task.taskId), expect=(
+            Equals("state", "open"), _claimed_condition(principal)))
         self.claim = _claimed_by_decider(task, principal, self.at)
-        self.condition = (TaskRecord.state == "open") & _claimed_condition(principal)
+
+    def _task_change(self, sets: dict, removes: frozenset = frozenset()) -> Change:
+        return merged(Change(task_key(self.task.taskId), set=sets, remove=removes),
+                      self.expect, *self.claim)
 
     def ask_supplement(self, names: list[str]) -> dict:
         """The applicant is asked for materials: 6, the clock stops, the task waits."""
         task, case, now = self.task, self.case, self.actor[-1]
         materials = _named_materials(case, names, "materials")
         target = Status.SUPPLEMENT_REQUESTED
-        case_actions = casefile.status_actions(case, target, *self.actor,
-                                               actor_name=self.name) + \
-            casefile.pause_actions(case, "supplement", task.taskId, now) + [
-                CaseRecord.supplement.set({
-                    "taskId": task.taskId, "dept": task.dept, "context":
-                    "intake" if task.taskKind == "acceptance" else "review",
-                    "materials": materials, "opinion": self.actor[3],
-                    "requestedAt": self.at})]
-        _commit(task, [TaskRecord.state.set("supplement")] + self.claim, self.condition,
-                case, case_actions)
-        task.state = "supplement"
-        return _answer(task, target)
+        case_change = merged(
+            casefile.status_change(case, target, *self.actor, actor_name=self.name),
+            casefile.pause_change(case, "supplement", task.taskId, now),
+            Change(case_key(case.pk), set={"supplement": {
+                "taskId": task.taskId, "dept": task.dept, "context":
+                "intake" if task.taskKind == "acceptance" else "review",
+                "materials": materials, "opinion": self.actor[3],
+                "requestedAt": self.at}}))
+        change = self._task_change({"state": "supplement"})
+        _commit(self.case_files, task, change, case_change)
+        return _answer(applied(task, change), target)
 
     def accept_or_not(self, decision: str) -> dict:
         """Accept (3) resumes the workflow; refusing or not accepting fails its task."""
         target = ACCEPTANCE_DECISIONS[decision]
-        extra = [] if target == Status.ACCEPTED else [TaskRecord.resumeWith.set(NOT_ACCEPTED)]
+        extra = {} if target == Status.ACCEPTED else {"resumeWith": NOT_ACCEPTED}
         return self._decided(decision, extra, target)
 
     def review(self, decision: str, pending: list[str] | None) -> dict:
         """Approve (with materials to follow where allowed), or deny: a department with
         veto ends review (13, the other tasks cancelled); without, it is an opinion."""
         if decision == "deny" and self.task.veto:
-            return self._decided(decision, [TaskRecord.resumeWith.set(DENIED)],
-                                 Status.DENIED, cancel_others=True)
-        extra = []
+            return self._decided(decision, {"resumeWith": DENIED}, Status.DENIED,
+                                 cancel_others=True)
+        extra = {}
         if decision == "approve" and pending:
             item, _ = _item_materials(self.case)
             if not item["process"].get("materialsToFollowDays"):
                 raise UnprocessableEntity("this item version does not accept materials to "
                                           "follow", field="pendingMaterials",
                                           code="materials_to_follow_not_allowed")
-            extra.append(TaskRecord.pendingMaterials.set(
-                _named_materials(self.case, pending, "pendingMaterials")))
+            extra["pendingMaterials"] = _named_materials(self.case, pending,
+                                                         "pendingMaterials")
         return self._decided(decision, extra, None)
 
-    def _decided(self, decision: str, extra: list, target: Status | None,
+    def _decided(self, decision: str, extra: dict, target: Status | None,
                  cancel_others: bool = False) -> dict:
-        task, case, principal = self.task, self.case, self.principal
+        task, case = self.task, self.case
         sub, role, channel, opinion, now = self.actor
-        actions = [TaskRecord.state.set("decided"), TaskRecord.decision.set(decision),
-                   TaskRecord.opinion.set(opinion), TaskRecord.decidedBy.set(sub),
-                   TaskRecord.decidedRole.set(role), TaskRecord.decidedVia.set(channel),
-                   TaskRecord.decidedAt.set(self.at), TaskRecord.inboxDept.remove(),
-                   TaskRecord.decidedByName.set(self.name) if self.name
-                   else TaskRecord.decidedByName.remove(),
-                   TaskRecord.watchShard.remove()] + extra
-        case_actions = casefile.status_actions(case, target, *self.actor,
-                                               actor_name=self.name) \
+        sets = {"state": "decided", "decision": decision, "opinion": opinion,
+                "decidedBy": sub, "decidedRole": role, "decidedVia": channel,
+                "decidedAt": self.at, **extra}
+        removes = {"inboxDept", "watchShard"}
+        if self.name:
+            sets["decidedByName"] = self.name
+        else:
+            removes.add("decidedByName")
+        change = self._task_change(sets, frozenset(removes))
+        case_change = casefile.status_change(case, target, *self.actor, actor_name=self.name) \
             if target is not None else None
-        more = None
+        others = []
         if cancel_others:
-            _, _, tasks = load(case.pk)
-            more = lambda transaction: casefile.cancel_open_tasks(  # noqa: E731
-                tasks, "a department with veto denied", now, transaction, keep=task.taskId)
-        _commit(task, actions + self.claim, self.condition, case, case_actions, more)
-        task.state, task.decision, task.opinion, task.decidedAt = \
-            "decided", decision, opinion, self.at
-        task.decidedBy, task.decidedByName = sub, self.name
-        if not task.claimedBy:
-            task.claimedBy, task.claimedByName = principal.sub, self.name
-        return _answer(task, target if target is not None else case.status)
+            others = casefile.cancel_open_tasks(
+                _tasks_of(self.case_files, case.pk), "a department with veto denied",
+                now, keep=task.taskId)
+        _commit(self.case_files, task, change, case_change, others)
+        return _answer(applied(task, change), target if target is not None else case.status)
 
 
-def _commit(task: TaskRecord, task_actions: list, task_condition, case: CaseRecord,
-            case_actions: list | None, more=None) -> None:
+def _tasks_of(case_files: CaseFiles, case_no: str) -> list[TaskRecord]:
+    """The case's tasks as one read finds them."""
+    found = case_files.load(case_no)
+    return found.tasks if found is not None else []
+
+
+def _commit(case_files: CaseFiles, task: TaskRecord, task_change: Change,
+            case_change: Change | None, more: list[Change] | None = None) -> None:
     """The task, with the case when the decision changes it: one transaction, the case
     version-checked. A decision that leaves the case as it is (an approval, an advisory
     opinion) writes the task alone, on the task's own condition: a withdrawal racing it
     cancels the task in its transaction, so whichever commits second fails — the
     decision with 409, the withdrawal with case_changed."""
+    changes = [task_change, *([case_change] if case_change else []), *(more or [])]
     try:
-        if not case_actions and not more:
-            task.update(actions=task_actions, condition=task_condition)
-            return
-        with transact_write() as transaction:
-            transaction.update(task, actions=task_actions, condition=task_condition)
-            if case_actions:
-                # PynamoDB adds the version condition: a case that moved on refuses.
-                transaction.update(case, actions=case_actions)
-            if more:
-                more(transaction)
-    except UpdateError as error:
-        if condition_failed(error):
-            raise _raced(task) from None
-        raise
-    except TransactWriteError:
-        raise _raced(task) from None
+        case_files.commit(changes)
+    except ConditionFailed:
+        raise _raced(case_files, task) from None
 
 
 # -- special procedures ----------------------------------------------------------------
 
-def start_special_procedure(principal: identity.Principal | None, task_id: str, body: dict,
-                            channel: str = "api") -> dict:
+def start_special_procedure(case_files: CaseFiles, principal: identity.Principal | None,
+                            task_id: str, body: dict, channel: str = "api") -> dict:
     """A department starts a special procedure (听证, 专家评审, 现场勘验, 检验检测…) of a
     type the item version lists: the case goes to 9 and its clock stops; the procedure
     has its own statutory limit."""
     principal = identity.require(principal)
-    task, case = _load_task(task_id, principal)
+    task, case = _load_task(case_files, task_id, principal)
     if task.taskKind != "review":
         raise Conflict("special procedures happen in department review",
                        code="not_in_review", field="taskId")
     _authorise(principal, task)
     _require_state(task, "open")
     _require_claim(principal, task)
-    case = _in_review(task, case)
+    case = _in_review(case_files, task, case)
     item = catalogue.pinned_version(case.itemCode, case.itemVersion)
     kinds = {p["type"]: p for p in item.get("specialProcedures", [])}
     kind = body["type"]
@@ -580,69 +585,68 @@ def start_special_procedure(principal: identity.Principal | None, task_id: str, 
                  "name": kinds[kind]["name"], "reason": body["reason"],
                  "startedAt": now.isoformat(), "dueAt": worktime.utc_text(
                      worktime.limit_due(now, limit["value"], limit["unit"], clock.zone()))}
-    case_actions = casefile.status_actions(
-        case, Status.SPECIAL_PROCEDURE, principal.sub, principal.role, channel,
-        f"{kinds[kind]['name']}：{body['reason']}", now,
-        actor_name=identity.staff_name(principal)) + \
-        casefile.pause_actions(case, "special_procedure", task.taskId, now)
     procedures = [*(case.procedures or []), procedure]
     # The procedure's own limit joins the overdue watch (the case's clock stops).
-    case_actions += [CaseRecord.procedures.set(procedures),
-                     CaseRecord.watchAt.set(casefile.next_watch(case, procedures=procedures))]
-    claim_actions = _claimed_by_decider(task, principal, now.isoformat())
-    _commit(task, [TaskRecord.state.set("special")] + claim_actions,
-            (TaskRecord.state == "open") & _claimed_condition(principal), case, case_actions)
-    task.state = "special"
-    return _answer(task, Status.SPECIAL_PROCEDURE)
+    case_change = merged(
+        casefile.status_change(case, Status.SPECIAL_PROCEDURE, principal.sub, principal.role,
+                               channel, f"{kinds[kind]['name']}：{body['reason']}", now,
+                               actor_name=identity.staff_name(principal)),
+        casefile.pause_change(case, "special_procedure", task.taskId, now),
+        Change(case_key(case.pk), set={
+            "procedures": procedures,
+            "watchAt": casefile.next_watch(case, procedures=procedures)}))
+    change = merged(Change(task_key(task.taskId), set={"state": "special"},
+                           expect=(Equals("state", "open"), _claimed_condition(principal))),
+                    *_claimed_by_decider(task, principal, now.isoformat()))
+    _commit(case_files, task, change, case_change)
+    return _answer(applied(task, change), Status.SPECIAL_PROCEDURE)
 
 
-def end_special_procedure(principal: identity.Principal | None, task_id: str, body: dict,
-                          channel: str = "api") -> dict:
+def end_special_procedure(case_files: CaseFiles, principal: identity.Principal | None,
+                          task_id: str, body: dict, channel: str = "api") -> dict:
     """The department records the procedure's result: 10, the clock runs again (every
     deadline moved on by the time it took), and the task is back in review."""
     principal = identity.require(principal)
-    task, case = _load_task(task_id, principal)
+    task, case = _load_task(case_files, task_id, principal)
     _authorise(principal, task)
     _require_state(task, "special")
     _require_claim(principal, task)
     now = clock.now()
     procedures = [dict(p) for p in case.procedures or []]
     procedures[-1].update(endedAt=now.isoformat(), result=body["result"])
-    _, _, tasks = load(case.pk)
-    moved = reopen(task, case, tasks, now, Status.SPECIAL_PROCEDURE_ENDED,
-                   (principal.sub, principal.role, channel, body["result"]),
-                   [CaseRecord.procedures.set(procedures)],
-                   condition=(TaskRecord.state == "special") & _claimed_condition(principal),
-                   procedures=procedures, actor_name=identity.staff_name(principal))
-    task.state, task.deadline = "open", moved
-    return _answer(task, Status.SPECIAL_PROCEDURE_ENDED)
+    reopened = reopen(case_files, task, case, _tasks_of(case_files, case.pk), now,
+                      Status.SPECIAL_PROCEDURE_ENDED,
+                      (principal.sub, principal.role, channel, body["result"]),
+                      {"procedures": procedures},
+                      expect=(Equals("state", "special"), _claimed_condition(principal)),
+                      procedures=procedures, actor_name=identity.staff_name(principal))
+    return _answer(reopened, Status.SPECIAL_PROCEDURE_ENDED)
 
 
-def reopen(task: TaskRecord, case: CaseRecord, tasks: list[TaskRecord], now, target: Status,
-           actor: tuple, case_extra: list, condition, actor_name: str | None = None,
-           **changes) -> str:
+def reopen(case_files: CaseFiles, task: TaskRecord, case: CaseRecord,
+           tasks: list[TaskRecord], now, target: Status, actor: tuple, case_extra: dict,
+           expect: tuple[Condition, ...], actor_name: str | None = None,
+           **changes) -> TaskRecord:
     """The wait a task was in is over (a supplement given, a special procedure ended): in
     one transaction the case moves to `target`, its clock resumes (every open task's
-    deadline moved on by the pause), and the task is open again. Returns the task's new
-    deadline."""
+    deadline moved on by the pause), and the task is open again (on `expect`). Returns
+    the task as reopened (its deadline moved on)."""
     zone = clock.zone()
     moved = worktime.shifted(task.planned, worktime.end_pause(case.pauses or [], now, zone),
                              zone)
+    task_change = Change(task_key(task.taskId),
+                         set={"state": "open", "deadline": moved,
+                              **casefile.rewatch(task, now)}, expect=expect)
+    others = [t for t in tasks if t.taskId != task.taskId]
+    resumed, moved_tasks = casefile.resume_changes(case, others, now, **changes)
+    case_change = merged(casefile.status_change(case, target, *actor, now,
+                                                actor_name=actor_name),
+                         resumed, Change(case_key(case.pk), set=case_extra))
     try:
-        with transact_write() as transaction:
-            transaction.update(task, actions=[TaskRecord.state.set("open"),
-                                              TaskRecord.deadline.set(moved),
-                                              *casefile.rewatch(task, now)],
-                               condition=condition)
-            others = [t for t in tasks if t.taskId != task.taskId]
-            transaction.update(case, actions=casefile.status_actions(
-                case, target, *actor, now, actor_name=actor_name)
-                               + casefile.resume_actions(case, others, now, transaction,
-                                                         **changes)
-                               + case_extra)
-    except TransactWriteError:
-        raise _raced(task) from None
-    return moved
+        case_files.commit([task_change, *moved_tasks, case_change])
+    except ConditionFailed:
+        raise _raced(case_files, task) from None
+    return applied(task, task_change)
 
 
 # -- the stream's view of tasks -----------------------------------------------------------

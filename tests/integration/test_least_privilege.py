@@ -163,15 +163,15 @@ def recorded(stack, monkeypatch):
 
 @contextlib.contextmanager
 def _failing_once(monkeypatch, module, name: str):
-    """`module.name(case_no)` fails the first time it is called (a downstream service
+    """`module.name(…, case_no)` fails the first time it is called (a downstream service
     down for a moment); yields the case numbers it failed for."""
     real, failed = getattr(module, name), []
 
-    def once(case_no):
+    def once(*args):
         if not failed:
-            failed.append(case_no)
+            failed.append(args[-1])
             raise RuntimeError(f"{name}: service unavailable")
-        return real(case_no)
+        return real(*args)
 
     monkeypatch.setattr(module, name, once)
     try:

@@ -47,8 +47,8 @@ def test_a_review_decided_as_soon_as_it_appears_is_never_an_illegal_transition(
     # first.
     enter, moved_by_decision = review_entry.enter, []
 
-    def watched_enter(case):
-        moved = enter(case)
+    def watched_enter(case, case_files):
+        moved = enter(case, case_files)
         if moved and not threading.current_thread().name.startswith("pump"):
             moved_by_decision.append(case.pk)
         return moved

@@ -14,6 +14,7 @@ from chalicelib.domain.changes import (
     Present,
     applied,
     check,
+    merged,
     satisfied,
 )
 
@@ -55,3 +56,24 @@ def test_a_failed_condition_or_a_stale_version_refuses():
         check(None, Change(("C1", "T")))
     with pytest.raises(ValueError):
         Change(("C1", "T"), set={"a": 1}, remove=frozenset({"a"}))
+
+
+def test_changes_of_one_record_merge_into_one():
+    key = ("C1", "META")
+    status = Change(key, set={"status": 6}, remove=frozenset({"actorName"}), version=7)
+    pause = Change(key, set={"pauses": [{"kind": "supplement"}]},
+                   expect=(Equals("status", 3),))
+    one = merged(status, pause, Change(key, expect=(Equals("status", 3),)))
+    assert one == Change(key, set={"status": 6, "pauses": [{"kind": "supplement"}]},
+                         remove=frozenset({"actorName"}), expect=(Equals("status", 3),),
+                         version=7)
+
+
+def test_merging_refuses_what_one_write_cannot_say():
+    key = ("C1", "META")
+    with pytest.raises(ValueError, match="changed twice"):
+        merged(Change(key, set={"watchAt": "a"}), Change(key, remove=frozenset({"watchAt"})))
+    with pytest.raises(ValueError, match="versions"):
+        merged(Change(key, version=1), Change(key, version=2))
+    with pytest.raises(ValueError, match="not one change"):
+        merged(Change(key), Change(("C1", "TASK#1")))

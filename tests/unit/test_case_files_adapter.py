@@ -1,0 +1,57 @@
+"""The DynamoDB case files' translation of typed changes into UpdateItem requests (built,
+never sent: no AWS): conditions, the record existing, and the case's version as
+PynamoDB's VersionAttribute has always written it."""
+import pytest
+
+from chalicelib.adapters.case_files import _update, model_of
+from chalicelib.adapters.models import CaseRecord, TaskRecord
+from chalicelib.domain.changes import Absent, AbsentOr, Change, Equals, OneOf, Present
+
+
+def _request(change: Change) -> tuple[str, str, dict]:
+    """The condition and update expressions with their names and values filled in."""
+    record, arguments = _update(change)
+    kwargs = record.get_update_kwargs_from_instance(**arguments)
+
+    def filled(text: str) -> str:
+        for name, attribute in kwargs["ExpressionAttributeNames"].items():
+            text = text.replace(name, attribute)
+        for name, value in kwargs.get("ExpressionAttributeValues", {}).items():
+            text = text.replace(name, str(next(iter(value.values()))))
+        return text
+    return filled(kwargs["ConditionExpression"]), filled(kwargs["UpdateExpression"]), kwargs
+
+
+def test_a_change_of_the_case_named_at_its_version_is_conditioned_on_it_and_bumps_it():
+    condition, update, _ = _request(Change(
+        ("C1", "META"), set={"status": 3, "opinion": None}, remove=frozenset({"actorName"}),
+        expect=(Equals("status", 1),), version=4))
+    assert condition == "((attribute_exists (pk) AND status = 1) AND version = 4)"
+    assert update == "SET status = 3, opinion = True REMOVE actorName ADD version 1"
+
+
+def test_a_change_of_the_case_naming_no_version_still_bumps_it():
+    condition, update, _ = _request(Change(("C1", "META"), set={"cardLevel": "red"}))
+    assert condition == "attribute_exists (pk)"
+    assert update == "SET cardLevel = red ADD version 1"
+
+
+def test_each_condition_of_a_task_change_becomes_its_expression():
+    condition, update, kwargs = _request(Change(
+        ("C1", "TASK#C1-A1"), set={"state": "decided"},
+        expect=(AbsentOr("claimedBy", "u1"), OneOf("state", ("open", "special")),
+                Absent("decision"), Present("inboxDept"))))
+    assert condition == ("((((attribute_exists (pk) AND (attribute_not_exists (claimedBy) OR "
+                         "claimedBy = u1)) AND state IN (open, special)) AND "
+                         "attribute_not_exists (decision)) AND attribute_exists (inboxDept))")
+    assert update == "SET state = decided"
+    assert kwargs["Key"] == {"pk": {"S": "C1"}, "sk": {"S": "TASK#C1-A1"}}
+
+
+def test_only_records_of_a_case_file_with_a_version_are_changed_so():
+    assert (model_of(("C1", "META")), model_of(("C1", "TASK#C1-A1"))) == (CaseRecord,
+                                                                         TaskRecord)
+    with pytest.raises(ValueError):
+        model_of(("C1", "CARD#x"))
+    with pytest.raises(ValueError):
+        _update(Change(("C1", "TASK#C1-A1"), set={"state": "x"}, version=2))
