@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from ..domain import documents
+from ..domain import decisions, documents, task_states
 from ..domain.documents import Implementation
 from ..domain.ratings import INDICATORS
 
@@ -353,9 +353,10 @@ class TimelineEntry(Response):
     detail: dict[str, Any] | None = None
 
 
-TaskState = Annotated[Literal["open", "supplement", "special", "decided", "cancelled"], Meta(
-    description="open: to be decided; supplement: waits on the applicant; special: in a "
-                "special procedure; decided; cancelled (the case closed)")]
+TaskState = Annotated[task_states.Name, Meta(
+    description="upcoming: a later stage's review, waiting for the stages before it; open: "
+                "to be decided; supplement: waits on the applicant; special: in a special "
+                "procedure; decided; cancelled (the case closed)")]
 
 
 class Task(Response):
@@ -617,10 +618,8 @@ MaterialName = Annotated[str, Meta(min_length=1, max_length=200, examples=["营�
 
 
 class Decision(Request):
-    decision: Annotated[Literal["accept", "refuse", "not_accept", "supplement", "approve",
-                                "deny"], Meta(
-        description="acceptance: accept | refuse | not_accept | supplement; "
-                    "review: approve | deny | supplement")]
+    # The decision table's (domain/decisions.py): its names, each kind's in the description.
+    decision: Annotated[decisions.Name, Meta(description=decisions.described())]
     opinion: Annotated[str, Meta(extra=FREE_TEXT, max_length=1000,
                                  examples=["材料齐全，予以受理"],
                                  description="required to refuse, deny or ask for a "
@@ -1404,11 +1403,12 @@ def _given(field: str) -> dict:
     return {"required": [field], "properties": {field: {"not": {"type": "null"}}}}
 
 
-def _only_with(field: str, decision: str) -> dict:
-    """A list field that, non-empty, goes only with `decision`."""
+def _only_with(field: str, names: tuple[str, ...]) -> dict:
+    """A list field that, non-empty, goes only with the decisions `names`."""
+    allowed = {"const": names[0]} if len(names) == 1 else {"enum": list(names)}
     return {"if": {"required": [field],
                    "properties": {field: {"type": "array", "minItems": 1}}},
-            "then": {"properties": {"decision": {"const": decision}}}}
+            "then": {"properties": {"decision": allowed}}}
 
 
 # Text fields that are names (no line break or tab either: domain/payload.NAME_ALLOWS).
@@ -1432,16 +1432,16 @@ SCHEMA_RULES: dict[str, dict] = {
     # services/materials.given_in_case: exactly one of the four names the material.
     "MaterialRef": {"oneOf": [_given("materialId"), _given("licenseId"), _given("license"),
                               _given("checkedAtCounter")]},
-    # services/tasks._parse_decision: refusing, not accepting, asking for a supplement and
-    # denying need an opinion (not blank); materials and pendingMaterials go with their
-    # decision only.
+    # domain/decisions.py's table, as decisions.parse checks it: the decisions that say
+    # why need an opinion (not blank); materials and pendingMaterials go with the
+    # decisions that name them only.
     "Decision": {"allOf": [
         {"if": {"properties": {"decision": {
-            "enum": ["refuse", "not_accept", "supplement", "deny"]}}},
+            "enum": list(decisions.where("needs_opinion"))}}},
          "then": {"required": ["opinion"], "properties": {"opinion": {
              "type": "string", "minLength": 1, "pattern": r"\S"}}}},
-        _only_with("materials", "supplement"),
-        _only_with("pendingMaterials", "approve")]},
+        _only_with("materials", decisions.where("names_materials")),
+        _only_with("pendingMaterials", decisions.where("names_pending"))]},
     # services/ratings: a stage's rating names the stage (and, where the stage has several
     # departments, the one rated: what the document cannot state, a 422).
     "RatingIn": {"if": {"required": ["scope"], "properties": {"scope": {"const": "stage"}}},

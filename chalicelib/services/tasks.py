@@ -21,7 +21,7 @@ from ..adapters.models import (
     put_if_absent,
     transact_write,
 )
-from ..domain import identity, worktime
+from ..domain import decisions, identity, worktime
 from ..domain.errors import (
     Concealed,
     Conflict,
@@ -31,14 +31,11 @@ from ..domain.errors import (
     ValidationError,
 )
 from ..domain.identifiers import is_valid_task_id
-from ..domain.lifecycle import ACCEPTANCE_DECISIONS, CLOSED, REVIEW_DECISIONS, Status
+from ..domain.lifecycle import ACCEPTANCE_DECISIONS, CLOSED, Status
 from . import casefile, catalogue, clock, review_entry, roster
 from .cases import META, load, task_view
 from .pagination import decode_cursor, encode_cursor
 
-DECISIONS = {"acceptance": tuple(ACCEPTANCE_DECISIONS), "review": REVIEW_DECISIONS}
-# Decisions that must say why (the applicant is told).
-NEEDS_OPINION = {"refuse", "not_accept", "supplement", "deny"}
 # The named errors a decision fails its task with; the state machine catches them.
 NOT_ACCEPTED, DENIED = "Case.NotAccepted", "Review.Denied"
 STATES = ("open", "supplement", "special")
@@ -384,22 +381,10 @@ def _set_claim(task: TaskRecord, to: str | None, action: str,
 # -- decisions -------------------------------------------------------------------------
 
 def _parse_decision(task: TaskRecord, body: dict) -> tuple[str, str | None]:
-    decision = body.get("decision")
-    allowed = DECISIONS[task.taskKind]
-    if decision not in allowed:
-        # The document lists every decision; which a task takes is its kind's rule.
-        raise UnprocessableEntity(f"decision must be one of {', '.join(allowed)} for a "
-                                  f"{task.taskKind} task", field="decision")
-    opinion = body.get("opinion")
-    if decision in NEEDS_OPINION and not (opinion or "").strip():
-        raise ValidationError(f"an opinion is required to {decision}", field="opinion")
-    if body.get("materials") and decision != "supplement":
-        raise ValidationError("materials are named only when asking for a supplement",
-                              field="materials")
-    if body.get("pendingMaterials") and decision != "approve":
-        raise ValidationError("pendingMaterials go only with an approval",
-                              field="pendingMaterials")
-    return decision, opinion
+    """The decision and its opinion, checked against the decision table's rule for the
+    task's kind (domain/decisions.py)."""
+    decided = decisions.parse(task.taskKind, body)
+    return decided.decision, decided.opinion
 
 
 def _item_materials(case: CaseRecord) -> tuple[dict, set[str]]:

@@ -1,0 +1,138 @@
+"""The decisions a task takes: one table, per task kind and decision, of what the decision
+needs (an opinion, the materials it names) and what it does (the case's status after it,
+the named error its task fails with, the task's state).
+
+Everything else is derived from it: the contract's list of decisions and its rules on a
+decision's body (chalicelib/contract/models.py), lifecycle's ACCEPTANCE_DECISIONS and
+REVIEW_DECISIONS, and the checks on a decision (`parse`). A new decision is a new row
+here (and its name in `Name`), then what it writes (services/tasks.py).
+"""
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, NamedTuple, get_args
+
+from .case_status import Status
+from .errors import UnprocessableEntity, ValidationError
+from .task_states import TaskState
+
+Kind = Literal["acceptance", "review"]
+# Every decision any task takes, in the order the contract lists them (a test keeps this
+# and the table's rows the same).
+Name = Literal["accept", "refuse", "not_accept", "supplement", "approve", "deny"]
+
+# The named errors a decision fails its task with (SendTaskFailure): the state machine
+# catches them (statemachines/case_approval.asl.json) and ends the workflow.
+NOT_ACCEPTED, DENIED = "Case.NotAccepted", "Review.Denied"
+
+
+class Outcome(NamedTuple):
+    """What a decision does to the case: the status it reaches (None: the case stays as
+    it is) and the named error its task fails with (None: the task succeeds or waits)."""
+    status: Status | None
+    fails_with: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: Kind
+    decision: Name
+    needs_opinion: bool                # must say why: the applicant is told
+    outcome: Outcome
+    names_materials: bool = False      # `materials`: what the applicant must give
+    names_pending: bool = False        # `pendingMaterials`: what may follow (容缺)
+    task_state: TaskState = TaskState.DECIDED  # what the task becomes
+    # A department with veto (the stage's rule): what the decision does instead.
+    with_veto: Outcome | None = None
+
+    def outcome_for(self, veto: bool) -> Outcome:
+        return self.with_veto if veto and self.with_veto is not None else self.outcome
+
+
+S = Status
+_ASK_SUPPLEMENT = dict(needs_opinion=True, names_materials=True,
+                       outcome=Outcome(S.SUPPLEMENT_REQUESTED),
+                       task_state=TaskState.SUPPLEMENT)
+TABLE: tuple[Rule, ...] = (
+    # The counter's intake: accept (3) resumes the workflow; refusing (5) or not
+    # accepting (4) ends it; a supplement (6) asks the applicant, the clock stops and the
+    # task waits (the clerk decides again once it is given).
+    Rule("acceptance", "accept", needs_opinion=False, outcome=Outcome(S.ACCEPTED)),
+    Rule("acceptance", "refuse", needs_opinion=True,
+         outcome=Outcome(S.REFUSED, NOT_ACCEPTED)),
+    Rule("acceptance", "not_accept", needs_opinion=True,
+         outcome=Outcome(S.NOT_ACCEPTED, NOT_ACCEPTED)),
+    Rule("acceptance", "supplement", **_ASK_SUPPLEMENT),
+    # A department's review: an approval (with materials to follow, where the item
+    # version allows it) and a denial without veto leave the case in review — the
+    # workflow concludes once every department of every stage has decided; a denial
+    # with veto concludes at once (13); a supplement asks the applicant (6) and keeps the
+    # task waiting, back to this department.
+    Rule("review", "approve", needs_opinion=False, outcome=Outcome(None),
+         names_pending=True),
+    Rule("review", "deny", needs_opinion=True, outcome=Outcome(None),
+         with_veto=Outcome(S.DENIED, DENIED)),
+    Rule("review", "supplement", **_ASK_SUPPLEMENT),
+)
+
+RULES: dict[tuple[str, str], Rule] = {(rule.kind, rule.decision): rule for rule in TABLE}
+KINDS: tuple[Kind, ...] = get_args(Kind)
+# Each kind's decisions, in the table's order.
+BY_KIND: dict[str, tuple[str, ...]] = {
+    kind: tuple(rule.decision for rule in TABLE if rule.kind == kind) for kind in KINDS}
+NAMES: tuple[str, ...] = get_args(Name)
+# The clerk's intake decisions and the status each leads to.
+ACCEPTANCE_DECISIONS: dict[str, Status] = {
+    rule.decision: rule.outcome.status for rule in TABLE
+    if rule.kind == "acceptance" and rule.outcome.status is not None}
+# The reviewer's decisions.
+REVIEW_DECISIONS: tuple[str, ...] = BY_KIND["review"]
+
+
+def where(attribute: str) -> tuple[str, ...]:
+    """The decisions of which `attribute` holds, whatever the task's kind: what the
+    contract can state of a body that does not say which kind of task it decides (a test
+    keeps every such attribute the same for a decision in every kind)."""
+    return tuple(name for name in NAMES
+                 if any(getattr(rule, attribute) for rule in TABLE if rule.decision == name))
+
+
+def described() -> str:
+    """The contract's description of the decision field: each kind's decisions."""
+    return "; ".join(f"{kind}: {' | '.join(BY_KIND[kind])}" for kind in KINDS)
+
+
+class Decided(NamedTuple):
+    """A decision's body as checked: its rule, the opinion, and the materials it names."""
+    rule: Rule
+    opinion: str | None
+    materials: list[str]
+    pending_materials: list[str]
+
+    @property
+    def decision(self) -> str:
+        return self.rule.decision
+
+
+def parse(kind: str, body: Mapping[str, Any]) -> Decided:
+    """A decision's body (POST /tasks/{id}/decision, conforming to the contract) checked
+    against the rule of a task of `kind`: a decision the kind takes (422), an opinion
+    where the decision needs one, materials and pendingMaterials only where it names
+    them (400)."""
+    decision = body.get("decision")
+    allowed = BY_KIND[kind]
+    if decision not in allowed:
+        # The document lists every decision; which a task takes is its kind's rule.
+        raise UnprocessableEntity(f"decision must be one of {', '.join(allowed)} for a "
+                                  f"{kind} task", field="decision")
+    rule = RULES[(kind, decision)]
+    opinion = body.get("opinion")
+    if rule.needs_opinion and not (opinion or "").strip():
+        raise ValidationError(f"an opinion is required to {decision}", field="opinion")
+    materials, pending = body.get("materials") or [], body.get("pendingMaterials") or []
+    if materials and not rule.names_materials:
+        raise ValidationError("materials are named only when asking for a supplement",
+                              field="materials")
+    if pending and not rule.names_pending:
+        raise ValidationError("pendingMaterials go only with an approval",
+                              field="pendingMaterials")
+    return Decided(rule, opinion, list(materials), list(pending))
