@@ -614,22 +614,9 @@ class TaskPage(Response):
     next: Cursor
 
 
-MaterialName = Annotated[str, Meta(min_length=1, max_length=200, examples=["营业执照"])]
-
-
-class Decision(Request):
-    # The decision table's (domain/decisions.py): its names, each kind's in the description.
-    decision: Annotated[decisions.Name, Meta(description=decisions.described())]
-    opinion: Annotated[str, Meta(extra=FREE_TEXT, max_length=1000,
-                                 examples=["材料齐全，予以受理"],
-                                 description="required to refuse, deny or ask for a "
-                                             "supplement")] | None = None
-    materials: Annotated[list[MaterialName], Meta(
-        max_length=50, description="supplement: the materials the applicant must give")] \
-        | None = None
-    pendingMaterials: Annotated[list[MaterialName], Meta(
-        max_length=50, description="approve: materials that may follow (容缺), where the "
-                                   "item version allows it")] | None = None
+# The body of a decision is the decision table's (domain/decisions.py): its names, each
+# kind's in the description, its rules (SCHEMA_RULES below) — and services take it typed.
+Decision = decisions.Decision
 
 
 class Assignment(Request):

@@ -7,11 +7,13 @@ decision's body (chalicelib/contract/models.py), lifecycle's ACCEPTANCE_DECISION
 REVIEW_DECISIONS, and the checks on a decision (`parse`). A new decision is a new row
 here (and its name in `Name`), then what it writes (services/tasks.py).
 """
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple, get_args
+from typing import Annotated, Literal, NamedTuple, get_args
+
+from msgspec import Meta
 
 from .case_status import Status
+from .documents import FREE_TEXT, Document
 from .errors import UnprocessableEntity, ValidationError
 from .task_states import TaskState
 
@@ -101,6 +103,25 @@ def described() -> str:
     return "; ".join(f"{kind}: {' | '.join(BY_KIND[kind])}" for kind in KINDS)
 
 
+MaterialName = Annotated[str, Meta(min_length=1, max_length=200, examples=["营业执照"])]
+
+
+class Decision(Document):
+    # POST /tasks/{id}/decision's body (the contract publishes it as `Decision`): what
+    # the document can say of it. Its kind's rules are `parse`'s.
+    decision: Annotated[Name, Meta(description=described())]
+    opinion: Annotated[str, Meta(extra=FREE_TEXT, max_length=1000,
+                                 examples=["材料齐全，予以受理"],
+                                 description="required to refuse, deny or ask for a "
+                                             "supplement")] | None = None
+    materials: Annotated[list[MaterialName], Meta(
+        max_length=50, description="supplement: the materials the applicant must give")] \
+        | None = None
+    pendingMaterials: Annotated[list[MaterialName], Meta(
+        max_length=50, description="approve: materials that may follow (容缺), where the "
+                                   "item version allows it")] | None = None
+
+
 class Decided(NamedTuple):
     """A decision's body as checked: its rule, the opinion, and the materials it names."""
     rule: Rule
@@ -113,22 +134,21 @@ class Decided(NamedTuple):
         return self.rule.decision
 
 
-def parse(kind: str, body: Mapping[str, Any]) -> Decided:
-    """A decision's body (POST /tasks/{id}/decision, conforming to the contract) checked
-    against the rule of a task of `kind`: a decision the kind takes (422), an opinion
-    where the decision needs one, materials and pendingMaterials only where it names
-    them (400)."""
-    decision = body.get("decision")
+def parse(kind: str, body: Decision) -> Decided:
+    """A decision's body checked against the rule of a task of `kind`: a decision the
+    kind takes (422), an opinion where the decision needs one, materials and
+    pendingMaterials only where it names them (400)."""
+    decision = body.decision
     allowed = BY_KIND[kind]
     if decision not in allowed:
         # The document lists every decision; which a task takes is its kind's rule.
         raise UnprocessableEntity(f"decision must be one of {', '.join(allowed)} for a "
                                   f"{kind} task", field="decision")
     rule = RULES[(kind, decision)]
-    opinion = body.get("opinion")
+    opinion = body.opinion
     if rule.needs_opinion and not (opinion or "").strip():
         raise ValidationError(f"an opinion is required to {decision}", field="opinion")
-    materials, pending = body.get("materials") or [], body.get("pendingMaterials") or []
+    materials, pending = body.materials or [], body.pendingMaterials or []
     if materials and not rule.names_materials:
         raise ValidationError("materials are named only when asking for a supplement",
                               field="materials")

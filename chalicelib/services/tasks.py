@@ -21,7 +21,7 @@ from ..adapters.models import (
     put_if_absent,
     transact_write,
 )
-from ..domain import decisions, identity, worktime
+from ..domain import decisions, documents, identity, worktime
 from ..domain.errors import (
     Concealed,
     Conflict,
@@ -380,10 +380,11 @@ def _set_claim(task: TaskRecord, to: str | None, action: str,
 
 # -- decisions -------------------------------------------------------------------------
 
-def _parse_decision(task: TaskRecord, body: dict) -> tuple[str, str | None]:
+def _parse_decision(task: TaskRecord, body) -> tuple[str, str | None]:
     """The decision and its opinion, checked against the decision table's rule for the
-    task's kind (domain/decisions.py)."""
-    decided = decisions.parse(task.taskKind, body)
+    task's kind (domain/decisions.py). `body` typed (decisions.Decision), or as the JSON
+    object the contract checked it to be."""
+    decided = decisions.parse(task.taskKind, documents.conform(body, decisions.Decision))
     return decided.decision, decided.opinion
 
 
