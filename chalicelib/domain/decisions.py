@@ -2,9 +2,10 @@
 needs (an opinion, the materials it names) and what it does (the case's status after it,
 the named error its task fails with, the task's state).
 
-Everything else is derived from it: the contract's list of decisions and its rules on a
-decision's body (chalicelib/contract/models.py), lifecycle's ACCEPTANCE_DECISIONS and
-REVIEW_DECISIONS, and the checks on a decision (`parse`). A new decision is a new row
+Everything else is derived from it: the decision's body (`Decision`, which the contract
+publishes with its list of decisions and its rules: chalicelib/contract/models.py), the
+events' schema of `task_decided` (contract/events.py), lifecycle's ACCEPTANCE_DECISIONS
+and REVIEW_DECISIONS, and the checks on a decision (`parse`). A new decision is a new row
 here (and its name in `Name`), then what it writes (services/tasks.py).
 """
 from dataclasses import dataclass
@@ -51,9 +52,6 @@ class Rule:
 
 
 S = Status
-_ASK_SUPPLEMENT = dict(needs_opinion=True, names_materials=True,
-                       outcome=Outcome(S.SUPPLEMENT_REQUESTED),
-                       task_state=TaskState.SUPPLEMENT)
 TABLE: tuple[Rule, ...] = (
     # The counter's intake: accept (3) resumes the workflow; refusing (5) or not
     # accepting (4) ends it; a supplement (6) asks the applicant, the clock stops and the
@@ -63,7 +61,8 @@ TABLE: tuple[Rule, ...] = (
          outcome=Outcome(S.REFUSED, NOT_ACCEPTED)),
     Rule("acceptance", "not_accept", needs_opinion=True,
          outcome=Outcome(S.NOT_ACCEPTED, NOT_ACCEPTED)),
-    Rule("acceptance", "supplement", **_ASK_SUPPLEMENT),
+    Rule("acceptance", "supplement", needs_opinion=True, names_materials=True,
+         outcome=Outcome(S.SUPPLEMENT_REQUESTED), task_state=TaskState.SUPPLEMENT),
     # A department's review: an approval (with materials to follow, where the item
     # version allows it) and a denial without veto leave the case in review — the
     # workflow concludes once every department of every stage has decided; a denial
@@ -73,7 +72,8 @@ TABLE: tuple[Rule, ...] = (
          names_pending=True),
     Rule("review", "deny", needs_opinion=True, outcome=Outcome(None),
          with_veto=Outcome(S.DENIED, DENIED)),
-    Rule("review", "supplement", **_ASK_SUPPLEMENT),
+    Rule("review", "supplement", needs_opinion=True, names_materials=True,
+         outcome=Outcome(S.SUPPLEMENT_REQUESTED), task_state=TaskState.SUPPLEMENT),
 )
 
 RULES: dict[tuple[str, str], Rule] = {(rule.kind, rule.decision): rule for rule in TABLE}
