@@ -4,7 +4,7 @@ import functools
 from chalice import Blueprint, Response
 
 from ..contract import models
-from ..domain import identity
+from ..domain import identity, task_states
 from ..domain.errors import ValidationError
 from ..services import tasks
 from . import http
@@ -32,7 +32,7 @@ def _flag(request, name: str) -> bool | None:
             tag="tasks", returns=models.TaskPage,
             query=(("dept", {"type": "string", "maxLength": http.MAX_PARAM_CHARS}, False,
                     "the department (default: the caller's own)"),
-                   ("state", {"type": "string", "enum": list(tasks.STATES)}, False,
+                   ("state", {"type": "string", "enum": list(task_states.IN_INBOX)}, False,
                     "only tasks in this state"),
                    ("item", {"type": "string", "maxLength": http.MAX_PARAM_CHARS}, False,
                     "only tasks of this item (implementation code)"),

@@ -6,6 +6,7 @@ from ..adapters.models import CaseRecord, TaskRecord, condition_failed
 from ..domain import identity
 from ..domain.errors import Conflict, Forbidden, ValidationError
 from ..domain.lifecycle import Status
+from ..domain.task_states import TaskState
 from . import casefile, catalogue, clock, materials
 from .cases import applicant_in_clear, load, owner_id, require_readable
 from .tasks import reopen
@@ -45,7 +46,7 @@ def supply(principal: identity.Principal | None, case_no: str, body: dict,
             CaseRecord.materials.set([*(case.materials or []), *given]),
             CaseRecord.supplement.set({**asked, "suppliedAt": now.isoformat(),
                                        "supplied": sorted(names)})],
-            condition=TaskRecord.state == "supplement")
+            condition=TaskRecord.state == TaskState.SUPPLEMENT)
         materials.record_uses(supplied, principal, case_no, item, case.owner, now)
         return {"caseNo": case_no, "status": int(Status.SUPPLEMENT_SUPPLIED)}
     if case.status == Status.APPROVED_PENDING_MATERIALS:
