@@ -361,7 +361,7 @@ TaskState = Annotated[task_states.Name, Meta(
 
 class Task(Response):
     taskId: str
-    kind: Literal["acceptance", "review"]
+    kind: decisions.Kind
     caseNo: CaseNo
     itemCode: str
     dept: str
