@@ -70,7 +70,8 @@ def advance(case_no: str) -> str:
         return "concluding"
     opened = sum(_open(reviews[(stage, dept)], case.pauses or [])
                  for dept in plan[stage]
-                 if (stage, dept) in reviews and reviews[(stage, dept)].state == TaskState.UPCOMING)
+                 if (stage, dept) in reviews
+                 and reviews[(stage, dept)].state == TaskState.UPCOMING)
     return f"opened {opened}" if opened else "waiting"
 
 
@@ -87,8 +88,9 @@ def _open(task: TaskRecord, pauses: list[dict]) -> bool:
     deadline = worktime.shifted(task.planned, pauses, clock.zone()) if task.planned \
         else task.deadline
     task.openedAt = now
-    if not update_if(task, [TaskRecord.state.set(TaskState.OPEN), TaskRecord.inboxDept.set(task.dept),
-                            TaskRecord.openedAt.set(now), TaskRecord.deadline.set(deadline),
+    if not update_if(task, [TaskRecord.state.set(TaskState.OPEN),
+                            TaskRecord.inboxDept.set(task.dept), TaskRecord.openedAt.set(now),
+                            TaskRecord.deadline.set(deadline),
                             *(getattr(TaskRecord, name).set(value) for name, value
                               in casefile.first_watch(task, pauses).items())],
                      TaskRecord.state == TaskState.UPCOMING):
