@@ -40,9 +40,10 @@ TRANSITIONS: dict[TaskState, frozenset[TaskState]] = {
     T.SUPPLEMENT: frozenset({T.OPEN, T.CANCELLED}),
     T.SPECIAL: frozenset({T.OPEN, T.CANCELLED}),
 }
-FINAL = frozenset(state for state in TaskState if not TRANSITIONS.get(state))
-# Not final yet: what a closing case cancels and what still holds a case open.
-ACTIVE = frozenset(TRANSITIONS)
+FINAL = tuple(state for state in TaskState if not TRANSITIONS.get(state))
+# Not final yet: what a closing case cancels and what still holds a case open (in a
+# fixed order: a write's condition reads the same every time).
+ACTIVE = tuple(TRANSITIONS)
 # Where the department sees it (its inbox) and may claim it; the inbox's `state` filter.
 IN_INBOX = (T.OPEN, T.SUPPLEMENT, T.SPECIAL)
 # Waiting on someone outside the department: the case's clock stands.

@@ -32,17 +32,22 @@ def test_other_walks_are_conflicts_naming_both_states(current, target):
 
 
 def test_decided_and_cancelled_are_final_and_the_rest_active():
-    assert task_states.FINAL == {T.DECIDED, T.CANCELLED}
-    assert task_states.ACTIVE == {T.UPCOMING, T.OPEN, T.SUPPLEMENT, T.SPECIAL}
-    assert set(task_states.IN_INBOX) == task_states.ACTIVE - {T.UPCOMING}
+    assert task_states.FINAL == (T.DECIDED, T.CANCELLED)
+    assert task_states.ACTIVE == (T.UPCOMING, T.OPEN, T.SUPPLEMENT, T.SPECIAL)
+    assert set(task_states.IN_INBOX) == set(task_states.ACTIVE) - {T.UPCOMING}
     assert task_states.PAUSED < set(task_states.IN_INBOX)
 
 
 def test_allowed_from_is_the_inverse_of_the_transitions():
     assert task_states.allowed_from(T.OPEN) == {T.UPCOMING, T.SUPPLEMENT, T.SPECIAL}
     assert task_states.allowed_from(T.DECIDED) == {T.OPEN}
-    assert task_states.allowed_from(T.CANCELLED) == task_states.ACTIVE
+    assert task_states.allowed_from(T.CANCELLED) == set(task_states.ACTIVE)
     assert task_states.allowed_from(T.UPCOMING) == frozenset()
+
+
+def test_a_state_no_transition_leads_to_is_one_a_task_is_recorded_in():
+    unreachable = {state for state in T if not task_states.allowed_from(state)}
+    assert unreachable == {T.UPCOMING} and unreachable <= task_states.RECORDED_AS
 
 
 def test_states_are_the_stored_strings():
