@@ -15,8 +15,8 @@ bp = Blueprint(__name__)
             roles=(identity.SUPERVISOR, identity.ADMIN),
             query=(("day", {"type": "string", "format": "date"}, True,
                     "the day (UTC), YYYY-MM-DD"), http.limit_query(50), http.CURSOR_QUERY))
-def audit():
+def audit(caller):
     request = bp.current_request
-    return audit_service.entries(http.principal(request), http.query_param(request, "day"),
+    return audit_service.entries(caller, http.query_param(request, "day"),
                                  limit=http.int_param(request, "limit", 50, 1, 100),
                                  cursor=http.query_param(request, "cursor"))

@@ -24,11 +24,9 @@ CHANNEL_HEADER = (("X-Channel", {"type": "string"}, "web, miniprogram, api or co
                       "a retry with the same key and body answers the same case"),
                      ("X-Channel", {"type": "string"}, "the front end calling")),
             description="created (or, with a reused Idempotency-Key, replayed)")
-def apply():
-    request = bp.current_request
-    created, replayed = cases.apply(http.principal(request),
-                                    http.body(request, models.Application),
-                                    request.headers.get("idempotency-key"))
+def apply(caller, document):
+    created, replayed = cases.apply(caller, document,
+                                    bp.current_request.headers.get("idempotency-key"))
     headers = {"Location": f"/cases/{created['caseNo']}"}
     if replayed:
         headers["Idempotent-Replayed"] = "true"
@@ -41,9 +39,9 @@ def apply():
             public=True, errors=(401, 403, 404, 429),
             headers=(("X-Query-Password", {"type": "string"},
                       "the case's 6-digit query password (查询密码), for anonymous callers"),))
-def get_case(case_no):
+def get_case(case_no, caller):
     request = bp.current_request
-    return cases.view(http.principal(request), case_no,
+    return cases.view(caller, case_no,
                       password=request.headers.get("x-query-password"),
                       source=http.source_ip(request))
 
@@ -57,20 +55,18 @@ def channel_of(request) -> str:
             summary="the applicant withdraws (撤件 2 before acceptance, 撤回 14 after)",
             tag="cases", returns=models.Closed, body=models.CaseClosing, errors=(404, 409),
             headers=CHANNEL_HEADER)
-def withdraw(case_no):
-    request = bp.current_request
-    return withdrawals.withdraw(wiring.stores().case_files, http.principal(request),
-                                case_no, http.body(request, models.CaseClosing), channel_of(request))
+def withdraw(case_no, caller, document):
+    return withdrawals.withdraw(wiring.stores().case_files, caller, case_no, document,
+                                channel_of(bp.current_request))
 
 
 @http.route(bp, "POST", "/cases/{case_no}/revoke", op="revokeCase",
             summary="a supervisor revokes a case (撤销 15), its license with it",
             tag="cases", returns=models.Closed, body=models.CaseClosing, errors=(404, 409),
             headers=CHANNEL_HEADER, roles=(identity.SUPERVISOR, identity.ADMIN))
-def revoke(case_no):
-    request = bp.current_request
-    return withdrawals.revoke(wiring.stores().case_files, http.principal(request),
-                              case_no, http.body(request, models.CaseClosing), channel_of(request))
+def revoke(case_no, caller, document):
+    return withdrawals.revoke(wiring.stores().case_files, caller, case_no, document,
+                              channel_of(bp.current_request))
 
 
 @http.route(bp, "POST", "/cases/{case_no}/supplement", op="supplyMaterials",
@@ -78,7 +74,6 @@ def revoke(case_no):
                     "materials an approval let follow (容缺 12 -> 11)",
             tag="cases", returns=models.Supplied, body=models.Supply, errors=(404, 409, 422),
             headers=CHANNEL_HEADER)
-def supply(case_no):
-    request = bp.current_request
-    return supplements.supply(wiring.stores().case_files, http.principal(request),
-                              case_no, http.body(request, models.Supply), channel_of(request))
+def supply(case_no, caller, document):
+    return supplements.supply(wiring.stores().case_files, caller, case_no, document,
+                              channel_of(bp.current_request))

@@ -1,5 +1,6 @@
 """What every route shares: the caller, the JSON body, the JSON error shape."""
 import functools
+import inspect
 import json
 import logging
 import re
@@ -48,6 +49,12 @@ def _json_number(text: str) -> int | float:
     return int(value) if value.is_integer() else value
 
 
+# What a view may name among its parameters to be given it, beside the path's: the
+# caller, and the request's body as the route's `body` model checked it — typed (the
+# model's struct) or, for a service that still takes one, as the JSON object.
+CALLER, BODY, DOCUMENT = "caller", "body", "document"
+
+
 def route(bp, method: str, path: str, *, op: str, summary: str, tag: str, returns,
           roles: tuple[str, ...] = (), **spec):
     """Register a view with Chalice and its operation in the OpenAPI document: what it
@@ -56,23 +63,47 @@ def route(bp, method: str, path: str, *, op: str, summary: str, tag: str, return
 
     Who may call it is checked before the view reads anything: a route that is not
     `public` needs a valid token (401), and one with `roles` a caller in one of them
-    (403) — so no caller learns more than that from a body or an id it sends."""
+    (403) — so no caller learns more than that from a body or an id it sends.
+
+    The view names what it takes beside the path's parameters, and is given it: `body`,
+    the request's body as an instance of the route's `body` model (its free text
+    masked, `typed_body`); `document`, the same as the JSON object (`body` below); then
+    `caller`, the principal (None on a public route called without a token). A body the
+    route takes `body_required=False` is None when none came. So a route names its model
+    once, in its registration."""
     public = spec.get("public", False)
+    model = spec.get("body")
+    # A body the route may go without (`body_required=False`): None when none came.
+    optional = not spec.get("body_required", True)
 
     def register(view):
         OPERATIONS.append(Operation(method=method.lower(), path=path, operation_id=op,
                                     summary=summary, tag=tag, returns=returns,
                                     roles=roles, **spec))
+        wanted = inspect.signature(view).parameters
+        if (BODY in wanted or DOCUMENT in wanted) and model is None:
+            raise TypeError(f"{op}: the view takes a body but the route names no model")
 
         @functools.wraps(view)
-        def guarded(*args, **kwargs):
+        def guarded(**path_parameters):
+            request = bp.current_request
             if not public or roles:
-                caller = principal(bp.current_request)
+                caller = principal(request)
                 if caller is None and not public:
                     raise Unauthorized("a bearer token is required", field="Authorization")
                 if roles:
                     identity.require_role(caller, *roles)
-            return view(*args, **kwargs)
+            given = {}
+            # The body before the caller: a public route's body is refused (400) before
+            # a bad token is (401), as when each view read them itself.
+            absent = optional and not request.raw_body
+            if BODY in wanted:
+                given[BODY] = None if absent else typed_body(request, model)
+            if DOCUMENT in wanted:
+                given[DOCUMENT] = None if absent else body(request, model)
+            if CALLER in wanted:
+                given[CALLER] = principal(request)
+            return view(**path_parameters, **given)
         return bp.route(path, methods=[method.upper()])(guarded)
     return register
 
@@ -239,6 +270,13 @@ def body(request, model):
     phone number typed into one is stored or published in clear."""
     value = json_body(request, model)
     return masking.mask_fields(value, free_text_fields(model))
+
+
+def typed_body(request, model):
+    """The request's body as an instance of its contract model: `body`, masked, taken as
+    the model's struct (masking keeps each text's length and leaves no field blank, so
+    what conformed still does)."""
+    return documents.conform(body(request, model), model)
 
 
 def error_response(error: DomainError, headers=None) -> Response:

@@ -18,10 +18,8 @@ bp = Blueprint(__name__)
             description="declared: the upload form for it",
             also=((200, "the same file of the same owner, declared before: that material "
                         "(with an upload form while it is not stored yet)"),))
-def request_upload():
-    request = bp.current_request
-    answer, created = materials.request_upload(
-        http.principal(request), http.body(request, models.MaterialUpload))
+def request_upload(caller, body):
+    answer, created = materials.request_upload(caller, body)
     return Response(body=answer, status_code=201 if created else 200,
                     headers={"Location": f"/materials/{answer['materialId']}"})
 
@@ -29,8 +27,8 @@ def request_upload():
 @http.route(bp, "GET", "/materials/{material_id}", op="getMaterial",
             summary="a material and its state (its owner, the owner's agent, the clerk who "
                     "took it)", tag="materials", returns=models.StoredMaterial, errors=(404,))
-def get_material(material_id):
-    return materials.get(http.principal(bp.current_request), material_id)
+def get_material(material_id, caller):
+    return materials.get(caller, material_id)
 
 
 @http.route(bp, "GET", "/materials/{material_id}/download", op="downloadMaterial",
@@ -39,7 +37,6 @@ def get_material(material_id):
             returns=models.MaterialDownload, errors=(404,),
             query=(("purpose", {"type": "string", "maxLength": MAX_PURPOSE}, False,
                     "why staff open it: required but from its owner"),))
-def download_material(material_id):
-    request = bp.current_request
-    return materials.download(http.principal(request), material_id,
-                              http.query_param(request, "purpose"))
+def download_material(material_id, caller):
+    return materials.download(caller, material_id,
+                              http.query_param(bp.current_request, "purpose"))

@@ -12,8 +12,8 @@ bp = Blueprint(__name__)
 
 @http.route(bp, "GET", "/me", op="getMe", summary="who am I: subject, role, departments",
             tag="me", returns=models.Me)
-def me():
-    return me_service.me(http.principal(bp.current_request))
+def me(caller):
+    return me_service.me(caller)
 
 
 FOR_COMPANY = ("for", {"type": "string", "maxLength": 18}, False,
@@ -23,9 +23,9 @@ FOR_COMPANY = ("for", {"type": "string", "maxLength": 18}, False,
 def _holders_page(path: str, op: str, summary: str, returns, page_size: int, list_page):
     """GET /me/<what>: a page of what the caller (or the company of `?for=`) holds,
     newest first."""
-    def view():
+    def view(caller):
         request = bp.current_request
-        return list_page(http.principal(request),
+        return list_page(caller,
                          limit=http.int_param(request, "limit", page_size, 1, 100),
                          cursor=http.query_param(request, "cursor"),
                          for_company=http.query_param(request, "for"))
@@ -58,12 +58,12 @@ my_access_log = _holders_page(
                     "newest first", tag="me", returns=models.NotificationPage,
             query=(("unread", {"type": "string", "enum": ["true", "false"]}, False,
                     "only those not read yet"), http.limit_query(20), http.CURSOR_QUERY))
-def my_notifications():
+def my_notifications(caller):
     request = bp.current_request
     unread = http.query_param(request, "unread")
     if unread not in (None, "true", "false"):
         raise ValidationError("unread must be true or false", field="unread")
-    return notices.my_notifications(http.principal(request), unread=unread == "true",
+    return notices.my_notifications(caller, unread=unread == "true",
                                     limit=http.int_param(request, "limit", 20, 1, 100),
                                     cursor=http.query_param(request, "cursor"))
 
@@ -71,22 +71,20 @@ def my_notifications():
 @http.route(bp, "POST", "/me/notifications/{notification_id}/read", op="readNotification",
             summary="mark one of my notifications read", tag="me",
             returns=models.Notification, errors=(404,))
-def read_notification(notification_id):
-    return notices.mark_read(http.principal(bp.current_request), notification_id)
+def read_notification(notification_id, caller):
+    return notices.mark_read(caller, notification_id)
 
 
 @http.route(bp, "GET", "/me/notification-preferences", op="getNotificationPreferences",
             summary="the channels my notifications go out on", tag="me",
             returns=models.NotificationPreferences)
-def notification_preferences():
-    return notices.preferences(http.principal(bp.current_request))
+def notification_preferences(caller):
+    return notices.preferences(caller)
 
 
 @http.route(bp, "PUT", "/me/notification-preferences", op="setNotificationPreferences",
             summary="choose the channels my notifications go out on (in-app always)",
             tag="me", returns=models.NotificationPreferences,
             body=models.NotificationChoice)
-def set_notification_preferences():
-    request = bp.current_request
-    return notices.set_preferences(http.principal(request),
-                                   http.body(request, models.NotificationChoice))
+def set_notification_preferences(caller, document):
+    return notices.set_preferences(caller, document)

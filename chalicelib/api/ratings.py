@@ -18,10 +18,8 @@ bp = Blueprint(__name__)
                     "(once per rater); 1–2 opens a rectification", tag="ratings",
             roles=(identity.APPLICANT,), returns=models.Rating, status=201,
             body=models.RatingIn, errors=(404, 409), headers=CHANNEL_HEADER)
-def rate(case_no):
-    request = bp.current_request
-    created = ratings.rate(http.principal(request), case_no,
-                           http.body(request, models.RatingIn), channel_of(request))
+def rate(case_no, caller, document):
+    created = ratings.rate(caller, case_no, document, channel_of(bp.current_request))
     return Response(body=created, status_code=201)
 
 
@@ -29,8 +27,8 @@ def rate(case_no):
             summary="a case's ratings and their rectifications (its owner, agent and "
                     "staff who may read it)", tag="ratings", returns=models.CaseRatings,
             errors=(404,))
-def case_ratings(case_no):
-    return ratings.case_ratings(http.principal(bp.current_request), case_no)
+def case_ratings(case_no, caller):
+    return ratings.case_ratings(caller, case_no)
 
 
 @http.route(bp, "GET", "/ratings", op="listRatings",
@@ -43,10 +41,10 @@ def case_ratings(case_no):
                    ("state", {"type": "string", "enum": list(rating_rules.STATES)}, False,
                     "only ratings whose rectification is in this state"),
                    http.limit_query(50), http.CURSOR_QUERY))
-def list_ratings():
+def list_ratings(caller):
     request = bp.current_request
     return ratings.list_ratings(
-        http.principal(request), http.query_param(request, "dept"),
+        caller, http.query_param(request, "dept"),
         level=http.int_param(request, "level", None, 1, 5),
         state=http.query_param(request, "state"),
         limit=http.int_param(request, "limit", 50, 1, 100),
@@ -56,9 +54,8 @@ def list_ratings():
 def _step(path: str, op: str, summary: str, body, roles: tuple[str, ...], action):
     """One step of a rectification: POST /ratings/{rating_id}/<path> with a `body` model,
     handed to `action(principal, rating_id, body)`."""
-    def step(rating_id):
-        request = bp.current_request
-        return action(http.principal(request), rating_id, http.body(request, body))
+    def step(rating_id, caller, document):
+        return action(caller, rating_id, document)
     step.__name__ = action.__name__
     return http.route(bp, "POST", f"/ratings/{{rating_id}}/{path}", op=op, summary=summary,
                       tag="ratings", roles=roles, returns=models.Rating, body=body,

@@ -24,9 +24,9 @@ MONTH = openapi.MONTH
                     "an item (implementation code)"),
                    ("channel", {"type": "string", "enum": list(stats_rules.CHANNELS)}, False,
                     "an application channel")))
-def figures():
+def figures(caller):
     request = bp.current_request
-    return statistics.figures(http.principal(request),
+    return statistics.figures(caller,
                               start=http.query_param(request, "from"),
                               end=http.query_param(request, "to"),
                               dept=http.query_param(request, "dept"),
@@ -46,9 +46,9 @@ def figures():
                    ("measure", {"type": "string", "enum": list(stats_rules.MEASURES),
                                 "default": "concluded"}, False, "which figure's cases"),
                    http.limit_query(50), http.CURSOR_QUERY))
-def counted_cases():
+def counted_cases(caller):
     request = bp.current_request
-    return statistics.cases(http.principal(request), http.query_param(request, "month"),
+    return statistics.cases(caller, http.query_param(request, "month"),
                             dept=http.query_param(request, "dept"),
                             item=http.query_param(request, "item"),
                             measure=http.query_param(request, "measure"),
@@ -66,9 +66,9 @@ def counted_cases():
                            "default": "dept"}, False,
                     "one row per department or per item (a department's staff: theirs only)"),
                    http.limit_query(100), http.CURSOR_QUERY))
-def breakdown():
+def breakdown(caller):
     request = bp.current_request
-    return statistics.breakdown(http.principal(request),
+    return statistics.breakdown(caller,
                                 start=http.query_param(request, "from"),
                                 end=http.query_param(request, "to"),
                                 by=http.query_param(request, "by"),
@@ -85,14 +85,14 @@ def _export(path: str, op: str, media_type: str, what: str):
 
 @_export("/stats/{month}/export.jsonl", "exportStatisticsJsonl", "application/x-ndjson",
          "one JSON object per line")
-def export_jsonl(month):
-    return Response(body=statistics.export_jsonl(http.principal(bp.current_request), month),
+def export_jsonl(month, caller):
+    return Response(body=statistics.export_jsonl(caller, month),
                     headers={"Content-Type": "application/x-ndjson; charset=utf-8"})
 
 
 @_export("/stats/{month}/export.csv", "exportStatisticsCsv", "text/csv", "CSV, header first")
-def export_csv(month):
-    return Response(body=statistics.export_csv(http.principal(bp.current_request), month),
+def export_csv(month, caller):
+    return Response(body=statistics.export_csv(caller, month),
                     headers={"Content-Type": "text/csv; charset=utf-8",
                              "Content-Disposition": f'attachment; filename="onewindow-'
                                                     f'{month}.csv"'})

@@ -31,9 +31,9 @@ department_route = functools.partial(http.route, roles=identity.DEPARTMENT_STAFF
                      "only cards whose appeal waits for a supervisor (pending) or was "
                      "upheld or rejected"),
                     http.limit_query(50), http.CURSOR_QUERY))
-def list_cards():
+def list_cards(caller):
     request = bp.current_request
-    return supervision.list_cards(http.principal(request), http.query_param(request, "dept"),
+    return supervision.list_cards(caller, http.query_param(request, "dept"),
                                   item=http.query_param(request, "item"),
                                   state=http.query_param(request, "state"),
                                   level=http.query_param(request, "level"),
@@ -49,9 +49,9 @@ def list_cards():
                     ("kind", {"type": "string", "enum": list(breaches.KINDS)}, False,
                      "only breaches of this kind"),
                     http.limit_query(50), http.CURSOR_QUERY))
-def list_breaches():
+def list_breaches(caller):
     request = bp.current_request
-    return supervision.list_breaches(http.principal(request),
+    return supervision.list_breaches(caller,
                                      http.query_param(request, "dept"),
                                      kind=http.query_param(request, "kind"),
                                      limit=http.int_param(request, "limit", 50, 1, 100),
@@ -61,36 +61,30 @@ def list_breaches():
 @staff_route(bp, "GET", "/cases/{case_no}/supervision", op="getCaseSupervision",
              summary="one case as supervision sees it: cards, missed deadlines, tasks",
              returns=models.CaseSupervision, errors=(404,))
-def case_supervision(case_no):
-    return supervision.case_supervision(http.principal(bp.current_request), case_no)
+def case_supervision(case_no, caller):
+    return supervision.case_supervision(caller, case_no)
 
 
 @department_route(bp, "POST", "/supervision/cards/{card_id}/acknowledge", op="acknowledgeCard",
              summary="the department has seen the card (and says what it does about it)",
              returns=models.Card, body=models.CardAcknowledgement, errors=(404, 409))
-def acknowledge(card_id):
-    request = bp.current_request
-    return supervision.acknowledge(http.principal(request), card_id,
-                                   http.body(request, models.CardAcknowledgement))
+def acknowledge(card_id, caller, document):
+    return supervision.acknowledge(caller, card_id, document)
 
 
 @department_route(bp, "POST", "/supervision/cards/{card_id}/appeal", op="appealCard",
              summary="the department's lead appeals a yellow or red card, with its reason",
              returns=models.Card, body=models.CardAppeal, errors=(404, 409))
-def appeal(card_id):
-    request = bp.current_request
-    return supervision.appeal(http.principal(request), card_id,
-                              http.body(request, models.CardAppeal))
+def appeal(card_id, caller, document):
+    return supervision.appeal(caller, card_id, document)
 
 
 @http.route(bp, "POST", "/supervision/cards/{card_id}/appeal/decision",
             op="decideCardAppeal", tag="supervision", roles=(identity.SUPERVISOR,),
             summary="a supervisor upholds the appeal (the card is withdrawn) or rejects it",
             returns=models.Card, body=models.AppealDecision, errors=(404, 409))
-def decide_appeal(card_id):
-    request = bp.current_request
-    return supervision.decide_appeal(http.principal(request), card_id,
-                                     http.body(request, models.AppealDecision))
+def decide_appeal(card_id, caller, document):
+    return supervision.decide_appeal(caller, card_id, document)
 
 
 @http.route(bp, "GET", "/supervision/record-status", op="getRecordStatus", tag="supervision",
@@ -103,9 +97,9 @@ def decide_appeal(card_id):
                    ("to", {"type": "string", "format": "date"}, False,
                     "the last day (default: today, the region's office date); at most "
                     f"{supervision_record.MAX_DAYS} days from `from`")))
-def record_status():
+def record_status(caller):
     request = bp.current_request
-    return supervision_record.status(http.principal(request),
+    return supervision_record.status(caller,
                                      http.query_param(request, "from"),
                                      http.query_param(request, "to"))
 
@@ -116,6 +110,5 @@ def record_status():
              returns=models.OpenWork,
              query=(("dept", {"type": "string", "maxLength": http.MAX_PARAM_CHARS}, False,
                      "the department (default: the caller's own; supervisors name one)"),))
-def open_work_by_days_left():
-    request = bp.current_request
-    return open_work.open_work(http.principal(request), http.query_param(request, "dept"))
+def open_work_by_days_left(caller):
+    return open_work.open_work(caller, http.query_param(bp.current_request, "dept"))

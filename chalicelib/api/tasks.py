@@ -5,7 +5,7 @@ from chalice import Blueprint, Response
 
 from .. import wiring
 from ..contract import models
-from ..domain import identity
+from ..domain import identity, task_states
 from ..domain.errors import ValidationError
 from ..services import tasks
 from . import http
@@ -33,7 +33,7 @@ def _flag(request, name: str) -> bool | None:
             tag="tasks", returns=models.TaskPage,
             query=(("dept", {"type": "string", "maxLength": http.MAX_PARAM_CHARS}, False,
                     "the department (default: the caller's own)"),
-                   ("state", {"type": "string", "enum": list(tasks.STATES)}, False,
+                   ("state", {"type": "string", "enum": list(task_states.IN_INBOX)}, False,
                     "only tasks in this state"),
                    ("item", {"type": "string", "maxLength": http.MAX_PARAM_CHARS}, False,
                     "only tasks of this item (implementation code)"),
@@ -51,9 +51,9 @@ def _flag(request, name: str) -> bool | None:
             headers=(("If-None-Match", {"type": "string"},
                       "the ETag of the page as last read: 304 while no task on it changed "
                       "(what a polling inbox sends)"),))
-def inbox():
+def inbox(caller):
     request = bp.current_request
-    answer, etag = tasks.inbox(http.principal(request), http.query_param(request, "dept"),
+    answer, etag = tasks.inbox(caller, http.query_param(request, "dept"),
                        state=http.query_param(request, "state"),
                        item=http.query_param(request, "item"),
                        overdue=_flag(request, "overdue"), mine=bool(_flag(request, "mine")),
@@ -74,64 +74,53 @@ def inbox():
                   returns=models.Assignees,
                   query=(("dept", {"type": "string", "maxLength": http.MAX_PARAM_CHARS}, False,
                           "the department (default: the caller's own; only its lead asks)"),))
-def assignees():
-    request = bp.current_request
-    return tasks.assignees(http.principal(request), http.query_param(request, "dept"))
+def assignees(caller):
+    return tasks.assignees(caller, http.query_param(bp.current_request, "dept"))
 
 
 @department_route(bp, "POST", "/tasks/{task_id}/claim", op="claimTask",
             summary="claim a task: from now on only the claimant decides it", tag="tasks",
             returns=models.Decided, errors=(404, 409))
-def claim(task_id):
-    return tasks.claim(wiring.stores().case_files, http.principal(bp.current_request),
-                       task_id)
+def claim(task_id, caller):
+    return tasks.claim(wiring.stores().case_files, caller, task_id)
 
 
 @department_route(bp, "POST", "/tasks/{task_id}/release", op="releaseTask",
             summary="give a claimed task back (the claimant, or the department's lead)",
             tag="tasks", returns=models.Decided, errors=(404, 409))
-def release(task_id):
-    return tasks.release(wiring.stores().case_files, http.principal(bp.current_request),
-                         task_id)
+def release(task_id, caller):
+    return tasks.release(wiring.stores().case_files, caller, task_id)
 
 
 @department_route(bp, "POST", "/tasks/{task_id}/assign", op="assignTask",
             summary="the department's lead hands a task to one of its staff", tag="tasks",
             returns=models.Decided, body=models.Assignment, errors=(404, 409))
-def assign(task_id):
-    request = bp.current_request
-    return tasks.assign(wiring.stores().case_files, http.principal(request), task_id,
-                        http.body(request, models.Assignment))
+def assign(task_id, caller, document):
+    return tasks.assign(wiring.stores().case_files, caller, task_id, document)
 
 
 @department_route(bp, "POST", "/tasks/{task_id}/decision", op="decideTask",
             summary="decide a task once; resumes the workflow", tag="tasks",
             returns=models.Decided, body=models.Decision, errors=(404, 409, 422),
             headers=CHANNEL_HEADER)
-def decide(task_id):
-    request = bp.current_request
-    return tasks.decide(wiring.stores().case_files, http.principal(request), task_id,
-                        http.body(request, models.Decision), channel=channel_of(request))
+def decide(task_id, caller, document):
+    return tasks.decide(wiring.stores().case_files, caller, task_id, document,
+                        channel=channel_of(bp.current_request))
 
 
 @department_route(bp, "POST", "/tasks/{task_id}/special-procedure", op="startSpecialProcedure",
             summary="start a special procedure (听证, 专家评审, 现场勘验…): case 9, clock stopped",
             tag="tasks", returns=models.Decided, body=models.SpecialProcedureStart,
             errors=(404, 409, 422), headers=CHANNEL_HEADER)
-def start_special_procedure(task_id):
-    request = bp.current_request
-    return tasks.start_special_procedure(wiring.stores().case_files, http.principal(request),
-                                         task_id,
-                                         http.body(request, models.SpecialProcedureStart),
-                                         channel=channel_of(request))
+def start_special_procedure(task_id, caller, document):
+    return tasks.start_special_procedure(wiring.stores().case_files, caller, task_id, document,
+                                         channel=channel_of(bp.current_request))
 
 
 @department_route(bp, "POST", "/tasks/{task_id}/special-procedure/end", op="endSpecialProcedure",
             summary="record the special procedure's result: case 10, back in review",
             tag="tasks", returns=models.Decided, body=models.SpecialProcedureEnd,
             errors=(404, 409), headers=CHANNEL_HEADER)
-def end_special_procedure(task_id):
-    request = bp.current_request
-    return tasks.end_special_procedure(wiring.stores().case_files, http.principal(request),
-                                       task_id, http.body(request, models.SpecialProcedureEnd),
-                                       channel=channel_of(request))
+def end_special_procedure(task_id, caller, document):
+    return tasks.end_special_procedure(wiring.stores().case_files, caller, task_id, document,
+                                       channel=channel_of(bp.current_request))

@@ -10,7 +10,7 @@ import functools
 import json
 from typing import TYPE_CHECKING, Any
 
-from ..domain import breaches, cards, license_states, ratings
+from ..domain import breaches, cards, decisions, license_states, ratings
 from ..domain.lifecycle import Status
 
 if TYPE_CHECKING:
@@ -121,10 +121,12 @@ def _types() -> dict[str, dict[str, Any]]:
     found = {status.name.lower(): _status(first=status == Status.RECEIVED)
              for status in Status}
     found.update({
-        "task_created": _variant({**_TASK, "kind": {"enum": ["acceptance", "review"]},
+        "task_created": _variant({**_TASK, "kind": {"enum": list(decisions.KINDS)},
                                   "deadline": TIMESTAMP}),
         "task_claimed": _CLAIM, "task_released": _CLAIM, "task_assigned": _CLAIM,
-        "task_decided": _variant({**_TASK, "decision": None}, {"opinion": None}),
+        # The decision table's (domain/decisions.py): a new decision is published as is.
+        "task_decided": _variant({**_TASK, "decision": {"enum": list(decisions.NAMES)}},
+                                 {"opinion": None}),
         "task_cancelled": _variant(_TASK, {"opinion": None}),
         "clock_paused": _variant({"kind": {"enum": ["supplement", "special_procedure"]},
                                   "caseStatus": None}, {"taskId": None}),

@@ -8,7 +8,8 @@ task as the cases table's stream delivers it (old and new images). Pure: no AWS.
 """
 from dataclasses import dataclass
 
-from . import worktime
+from . import task_states, worktime
+from .task_states import TaskState
 
 KINDS = ("second_supplement", "late_acceptance", "no_opinion")
 
@@ -24,7 +25,7 @@ class Breach:
 
 
 def _decided(old: dict | None, new: dict) -> bool:
-    return bool(old) and old.get("state") != "decided" and new.get("state") == "decided"
+    return task_states.became(old, new, TaskState.DECIDED)
 
 
 def found(old: dict | None, new: dict | None) -> list[Breach]:

@@ -1,40 +1,18 @@
-"""Case status codes and the transitions between them (docs/architecture.md).
+"""The transitions between case statuses (docs/architecture.md).
 
-The codes are the ones provincial platforms exchange; every status change goes through
-`check_transition`, so an illegal one is refused before anything is written.
+The codes are the ones provincial platforms exchange (case_status.py); every status
+change goes through `check_transition`, so an illegal one is refused before anything is
+written. Which decision leads to which status is the decision table's (decisions.py).
 """
-from enum import IntEnum
-
+from .case_status import LABELS, Status
+from .decisions import ACCEPTANCE_DECISIONS, REVIEW_DECISIONS
 from .errors import Conflict
 
-
-class Status(IntEnum):
-    RECEIVED = 1               # 已接件
-    WITHDRAWN_BEFORE_ACCEPTANCE = 2  # 已撤件
-    ACCEPTED = 3               # 已受理
-    NOT_ACCEPTED = 4           # 不受理
-    REFUSED = 5                # 不予受理
-    SUPPLEMENT_REQUESTED = 6   # 补正开始
-    SUPPLEMENT_SUPPLIED = 7    # 补正结束
-    IN_REVIEW = 8              # 部门办理
-    SPECIAL_PROCEDURE = 9      # 特别程序开始
-    SPECIAL_PROCEDURE_ENDED = 10  # 特别程序结束
-    APPROVED = 11              # 办结（准予）
-    APPROVED_PENDING_MATERIALS = 12  # 办结（容缺）
-    DENIED = 13                # 办结（不予许可）
-    WITHDRAWN = 14             # 撤回
-    REVOKED = 15               # 撤销
-
-
-LABELS = {
-    Status.RECEIVED: "已接件", Status.WITHDRAWN_BEFORE_ACCEPTANCE: "已撤件",
-    Status.ACCEPTED: "已受理", Status.NOT_ACCEPTED: "不受理", Status.REFUSED: "不予受理",
-    Status.SUPPLEMENT_REQUESTED: "补正开始", Status.SUPPLEMENT_SUPPLIED: "补正结束",
-    Status.IN_REVIEW: "部门办理", Status.SPECIAL_PROCEDURE: "特别程序开始",
-    Status.SPECIAL_PROCEDURE_ENDED: "特别程序结束", Status.APPROVED: "办结（准予）",
-    Status.APPROVED_PENDING_MATERIALS: "办结（容缺）", Status.DENIED: "办结（不予）",
-    Status.WITHDRAWN: "撤回", Status.REVOKED: "撤销",
-}
+# The case's vocabulary in one import: the codes, and the decisions' lists (derived from
+# the decision table) beside the transitions they must keep to.
+__all__ = ["ACCEPTANCE_DECISIONS", "CLOSED", "CONCLUDED", "LABELS", "MOVES_TO_REVIEW",
+           "REVIEW_DECISIONS", "STOPS_WORKFLOW", "TERMINAL", "TRANSITIONS", "Status",
+           "allowed_from", "check_transition", "withdrawal_status"]
 
 S = Status
 # Withdrawal (2 before acceptance, 14 after) and revocation (15, by a supervisor) end a
@@ -88,20 +66,6 @@ def check_transition(current: int, target: int) -> Status:
             f"{int(target)} ({LABELS[target]})",
             code="illegal_transition", field="status")
     return target
-
-
-# The clerk's intake decisions and the status each leads to.
-ACCEPTANCE_DECISIONS = {
-    "accept": Status.ACCEPTED,
-    "refuse": Status.REFUSED,
-    "not_accept": Status.NOT_ACCEPTED,
-    "supplement": Status.SUPPLEMENT_REQUESTED,
-}
-# The reviewer's decisions. An approval (with or without materials to follow) and a
-# denial without veto leave the case in review; the workflow concludes once every
-# department of every stage has decided. A denial with veto concludes at once (13); a
-# supplement asks the applicant (6) and keeps the task waiting.
-REVIEW_DECISIONS = ("approve", "deny", "supplement")
 
 
 def withdrawal_status(accepted: bool) -> Status:

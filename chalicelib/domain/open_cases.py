@@ -11,10 +11,13 @@ so publishing moves none of these deadlines.
 """
 from dataclasses import dataclass
 
+from . import task_states
+
 # The states a case is counted in, in the order a summary lists them.
 STATES = ("acceptance", "review", "supplement", "special")
 # The states whose clock is stopped: their deadline moves on by the pause when they resume.
-PAUSED = frozenset({"supplement", "special"})
+# A paused task holds its case in the task's own state.
+PAUSED = task_states.PAUSED
 # A case with several open tasks is in the first of these its tasks are in.
 _PRECEDENCE = ("supplement", "special", "review", "acceptance")
 # How many cases the soonest list names.

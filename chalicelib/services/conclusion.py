@@ -15,6 +15,7 @@ from ..domain.catalogue import review_plan
 from ..domain.changes import Change, ConditionFailed, merged
 from ..domain.errors import NotFound
 from ..domain.lifecycle import CLOSED, Status
+from ..domain.task_states import ACTIVE, TaskState
 from ..domain.workdays import add_workdays
 from . import casefile, catalogue, clock, licenses, stages
 from .case_files import CaseFiles
@@ -38,7 +39,7 @@ def reviews_waiting(plan: dict[int, list[str]], tasks: list) -> str | None:
               if task.decision == "deny" and task.veto]
     if vetoed:
         return f"denied by {', '.join(vetoed)}"
-    still_open = [task.taskId for task in tasks if task.state in casefile.OPEN_TASK_STATES]
+    still_open = [task.taskId for task in tasks if task.state in ACTIVE]
     if still_open:
         return f"{', '.join(still_open)} still open"
     return None
@@ -61,7 +62,7 @@ def conclude(case_files: CaseFiles, case_no: str) -> int | None:
     if waiting:
         log.warning("case %s not concluded: %s", case_no, waiting)
         return None
-    pending = sorted({name for task in tasks if task.state == "decided"
+    pending = sorted({name for task in tasks if task.state == TaskState.DECIDED
                       for name in task.pendingMaterials or ()})
     target = Status.APPROVED_PENDING_MATERIALS if pending else Status.APPROVED
     license_id = licenses.issue(case, item)

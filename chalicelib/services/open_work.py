@@ -7,6 +7,7 @@ and state only; never a Scan. Tasks waiting on the applicant or in a special pro
 """
 from ..adapters.models import TaskRecord
 from ..domain import days_left, identity, worktime
+from ..domain.task_states import TaskState
 from . import clock
 from .tasks import inbox_of
 
@@ -22,7 +23,7 @@ def open_work(principal: identity.Principal | None, dept: str | None) -> dict:
     counts = dict.fromkeys((bucket.key for bucket in found), 0)
     paused = 0
     for task in TaskRecord.inbox.query(dept, attributes_to_get=["rt", "deadline", "state"]):
-        if task.state != "open":
+        if task.state != TaskState.OPEN:
             paused += 1
             continue
         counts[days_left.bucket_of(task.deadline, found)] += 1

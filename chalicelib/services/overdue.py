@@ -36,6 +36,7 @@ from ..adapters.models import (
     update_if,
 )
 from ..domain import cards, worktime
+from ..domain.task_states import TaskState
 from . import casefile, catalogue, clock, ratings, settlement, supervision, supervision_record
 from .cases import META
 
@@ -107,7 +108,7 @@ def _stage_moments(task: TaskRecord, tasks: list[TaskRecord], pauses: list[dict]
         return None
     members = [casefile.task_moments(other, pauses) for other in tasks
                if other.taskKind == "review" and other.stage == task.stage
-               and other.state != "cancelled" and other.planned]
+               and other.state != TaskState.CANCELLED and other.planned]
     members = [found for found in members if found]
     if not members:
         return None
@@ -121,7 +122,7 @@ def _watch_task(case: CaseRecord, task: TaskRecord, tasks: list[TaskRecord],
     stage = _stage_moments(task, tasks, pauses)
     actions, marked = [], False
     # Waiting on the applicant or a special procedure: its clock stands, no card.
-    if task.state == "open" and own:
+    if task.state == TaskState.OPEN and own:
         level = cards.reached(own, now)
         if cards.rank(level) > cards.rank(task.cardLevel):
             counts["cards"] += supervision.issue(
@@ -131,7 +132,7 @@ def _watch_task(case: CaseRecord, task: TaskRecord, tasks: list[TaskRecord],
         if cards.rank(level) >= cards.rank("yellow") and not task.overdue:
             actions.append(TaskRecord.overdue.set(text))
             marked = True
-    if task.state == "open" and stage:
+    if task.state == TaskState.OPEN and stage:
         level = cards.reached(stage, now)
         part = f"{task.stage}.{task.dept}"
         if cards.rank(level) > cards.rank(

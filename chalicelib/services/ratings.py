@@ -23,6 +23,7 @@ from ..domain.errors import (
 )
 from ..domain.lifecycle import CONCLUDED, STOPS_WORKFLOW
 from ..domain.masking import mask_text
+from ..domain.task_states import TaskState
 from . import casefile, catalogue, clock
 from .cases import load, load_records, may_read, owner_id
 from .pagination import decode_cursor, encode_cursor
@@ -65,7 +66,7 @@ def _rated_part(case: CaseRecord, tasks: list, body: dict) -> tuple[str, int | N
         return case_department(case.itemCode, case.itemVersion), None
     if scope == "acceptance":
         decided = sorted((task for task in tasks if task.taskKind == "acceptance"
-                          and task.state == "decided"), key=lambda task: task.decidedAt)
+                          and task.state == TaskState.DECIDED), key=lambda task: task.decidedAt)
         if not decided:
             raise Conflict("the acceptance is rated once it is decided", code="not_rateable")
         return decided[-1].dept, None
@@ -73,7 +74,7 @@ def _rated_part(case: CaseRecord, tasks: list, body: dict) -> tuple[str, int | N
     if stage is None:
         raise ValidationError("a stage rating names the stage", field="stage")
     reviews = [task for task in tasks if task.taskKind == "review" and task.stage == stage
-               and task.state != "cancelled"]
+               and task.state != TaskState.CANCELLED]
     depts = sorted({task.dept for task in reviews})
     dept = body.get("dept") or (depts[0] if len(depts) == 1 else None)
     if dept is None:
@@ -81,7 +82,7 @@ def _rated_part(case: CaseRecord, tasks: list, body: dict) -> tuple[str, int | N
                                   f"{', '.join(depts) or 'none'}; name the one rated",
                                   field="dept")
     part = [task for task in reviews if task.dept == dept]
-    if not part or any(task.state != "decided" for task in part):
+    if not part or any(task.state != TaskState.DECIDED for task in part):
         raise Conflict(f"{dept}'s part of stage {stage} is rated once it is decided",
                        code="not_rateable")
     return dept, stage

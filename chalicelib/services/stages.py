@@ -20,6 +20,7 @@ from ..adapters.models import TaskRecord, update_if
 from ..domain import worktime
 from ..domain.catalogue import review_plan
 from ..domain.lifecycle import CLOSED, Status
+from ..domain.task_states import ACTIVE, TaskState, became
 from . import casefile, catalogue, clock
 from .cases import load
 
@@ -31,7 +32,7 @@ def turn(plan: dict[int, list[str]], states: dict[tuple[int, str], str]) -> int 
     every review of every stage is). `states` maps (stage, dept) to the task's state;
     a review not recorded yet counts as not decided."""
     for stage in sorted(plan):
-        if any(states.get((stage, dept)) != "decided" for dept in plan[stage]):
+        if any(states.get((stage, dept)) != TaskState.DECIDED for dept in plan[stage]):
             return stage
     return None
 
@@ -42,9 +43,8 @@ def moves_on(old: dict | None, new: dict | None) -> bool:
         return False
     if new.get("rt") == "task":
         if old is None:
-            return new.get("state") != "cancelled"  # recorded: its turn, or a closed case
-        return new.get("taskKind") == "review" and old.get("state") != "decided" and \
-            new.get("state") == "decided"
+            return new.get("state") != TaskState.CANCELLED  # recorded: its turn, or closed
+        return new.get("taskKind") == "review" and became(old, new, TaskState.DECIDED)
     return new.get("rt") == "case" and old is not None and \
         old.get("status") != new.get("status") and int(new["status"]) == Status.ACCEPTED
 
@@ -57,7 +57,7 @@ def advance(case_no: str) -> str:
         # A task recorded while its case was closing (the message was on its way when
         # the case was withdrawn or denied) is cancelled here.
         cancelled = sum(_cancel(task, case.status) for task in tasks
-                        if task.state in casefile.OPEN_TASK_STATES)
+                        if task.state in ACTIVE)
         return f"closed, {cancelled} cancelled" if cancelled else "closed"
     plan = review_plan(catalogue.pinned_version(case.itemCode, case.itemVersion))
     reviews = {(task.stage, task.dept): task for task in tasks if task.taskKind == "review"}
@@ -70,14 +70,15 @@ def advance(case_no: str) -> str:
         return "concluding"
     opened = sum(_open(reviews[(stage, dept)], case.pauses or [])
                  for dept in plan[stage]
-                 if (stage, dept) in reviews and reviews[(stage, dept)].state == "upcoming")
+                 if (stage, dept) in reviews
+                 and reviews[(stage, dept)].state == TaskState.UPCOMING)
     return f"opened {opened}" if opened else "waiting"
 
 
 def _cancel(task: TaskRecord, status: int) -> bool:
     return update_if(task, casefile.cancel_actions(f"case closed ({int(status)})",
                                                    clock.now()),
-                     TaskRecord.state.is_in(*casefile.OPEN_TASK_STATES))
+                     TaskRecord.state.is_in(*ACTIVE))
 
 
 def _open(task: TaskRecord, pauses: list[dict]) -> bool:
@@ -87,11 +88,12 @@ def _open(task: TaskRecord, pauses: list[dict]) -> bool:
     deadline = worktime.shifted(task.planned, pauses, clock.zone()) if task.planned \
         else task.deadline
     task.openedAt = now
-    if not update_if(task, [TaskRecord.state.set("open"), TaskRecord.inboxDept.set(task.dept),
-                            TaskRecord.openedAt.set(now), TaskRecord.deadline.set(deadline),
+    if not update_if(task, [TaskRecord.state.set(TaskState.OPEN),
+                            TaskRecord.inboxDept.set(task.dept), TaskRecord.openedAt.set(now),
+                            TaskRecord.deadline.set(deadline),
                             *(getattr(TaskRecord, name).set(value) for name, value
                               in casefile.first_watch(task, pauses).items())],
-                     TaskRecord.state == "upcoming"):
+                     TaskRecord.state == TaskState.UPCOMING):
         return False  # opened by another delivery, or cancelled meanwhile
     log.info("task %s opened: stage %s's turn", task.taskId, task.stage)
     return True

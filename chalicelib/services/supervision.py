@@ -13,6 +13,7 @@ from pynamodb.expressions.condition import Condition
 
 from ..adapters.models import BreachRecord, CardRecord, TaskRecord, all_of, put_if_absent, update_if
 from ..domain import breaches, cards, identity, worktime
+from ..domain.task_states import FINAL, became
 from ..domain.errors import (
     Concealed,
     Conflict,
@@ -69,7 +70,7 @@ def settle(old: dict | None, new: dict | None) -> int:
     if not new or not old:
         return 0
     if new.get("rt") == "task" and new.get("cardLevel") and \
-            new.get("state") in ("decided", "cancelled") and old.get("state") != new["state"]:
+            any(became(old, new, state) for state in FINAL):
         return resolve_done(new["pk"], (scope_key("task", new["taskId"]),
                                         scope_key("stage", f"{new.get('stage')}.{new['dept']}")))
     if new.get("rt") == "case" and new.get("carded") and new.get("closedAt") and \

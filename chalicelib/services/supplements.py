@@ -6,6 +6,7 @@ from ..domain.changes import Change, ConditionFailed, Equals, merged
 from ..domain.errors import Conflict, Forbidden, NotFound, ValidationError
 from ..domain.identifiers import is_valid_case_number
 from ..domain.lifecycle import Status
+from ..domain.task_states import TaskState
 from . import casefile, catalogue, clock, materials
 from .case_files import CaseFiles
 from .cases import applicant_in_clear, owner_id, require_readable
@@ -49,7 +50,7 @@ def supply(case_files: CaseFiles, principal: identity.Principal | None, case_no:
             "materials": [*(case.materials or []), *given],
             "supplement": {**asked, "suppliedAt": now.isoformat(),
                            "supplied": sorted(names)}},
-            expect=(Equals("state", "supplement"),))
+            expect=(Equals("state", TaskState.SUPPLEMENT),))
         materials.record_uses(supplied, principal, case_no, item, case.owner, now)
         return {"caseNo": case_no, "status": int(Status.SUPPLEMENT_SUPPLIED)}
     if case.status == Status.APPROVED_PENDING_MATERIALS:

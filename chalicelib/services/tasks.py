@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from .. import tracing
 from ..adapters.models import CaseRecord, TaskRecord, TaskToken, all_of, put_if_absent
-from ..domain import identity, worktime
+from ..domain import decisions, documents, identity, worktime
 from ..domain.case_file import case_key, task_key
 from ..domain.changes import (
     Absent,
@@ -33,15 +33,12 @@ from ..domain.errors import (
     ValidationError,
 )
 from ..domain.identifiers import is_valid_task_id
-from ..domain.lifecycle import ACCEPTANCE_DECISIONS, CLOSED, REVIEW_DECISIONS, Status
+from ..domain.lifecycle import ACCEPTANCE_DECISIONS, CLOSED, Status
 from . import casefile, catalogue, clock, review_entry, roster
 from .case_files import CaseFiles
 from .cases import META, task_view
 from .pagination import decode_cursor, encode_cursor
 
-DECISIONS = {"acceptance": tuple(ACCEPTANCE_DECISIONS), "review": REVIEW_DECISIONS}
-# Decisions that must say why (the applicant is told).
-NEEDS_OPINION = {"refuse", "not_accept", "supplement", "deny"}
 # The named errors a decision fails its task with; the state machine catches them.
 NOT_ACCEPTED, DENIED = "Case.NotAccepted", "Review.Denied"
 STATES = ("open", "supplement", "special")
@@ -392,23 +389,12 @@ def _set_claim(case_files: CaseFiles, task: TaskRecord, to: str | None, action: 
 
 # -- decisions -------------------------------------------------------------------------
 
-def _parse_decision(task: TaskRecord, body: dict) -> tuple[str, str | None]:
-    decision = body.get("decision")
-    allowed = DECISIONS[task.taskKind]
-    if decision not in allowed:
-        # The document lists every decision; which a task takes is its kind's rule.
-        raise UnprocessableEntity(f"decision must be one of {', '.join(allowed)} for a "
-                                  f"{task.taskKind} task", field="decision")
-    opinion = body.get("opinion")
-    if decision in NEEDS_OPINION and not (opinion or "").strip():
-        raise ValidationError(f"an opinion is required to {decision}", field="opinion")
-    if body.get("materials") and decision != "supplement":
-        raise ValidationError("materials are named only when asking for a supplement",
-                              field="materials")
-    if body.get("pendingMaterials") and decision != "approve":
-        raise ValidationError("pendingMaterials go only with an approval",
-                              field="pendingMaterials")
-    return decision, opinion
+def _parse_decision(task: TaskRecord, body) -> tuple[str, str | None]:
+    """The decision and its opinion, checked against the decision table's rule for the
+    task's kind (domain/decisions.py). `body` typed (decisions.Decision), or as the JSON
+    object the contract checked it to be."""
+    decided = decisions.parse(task.taskKind, documents.conform(body, decisions.Decision))
+    return decided.decision, decided.opinion
 
 
 def _item_materials(case: CaseRecord) -> tuple[dict, set[str]]:

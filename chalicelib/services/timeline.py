@@ -16,6 +16,7 @@ from ..adapters import bus
 from ..adapters.models import TimelineEvent, put_if_absent
 from ..domain import worktime
 from ..domain.lifecycle import Status
+from ..domain.task_states import TaskState, became
 from .ratings import case_department
 from .tasks import task_decided
 
@@ -90,8 +91,9 @@ def _task_events(old: dict | None, new: dict) -> list[TimelineEvent]:
     task_id, dept = new["taskId"], new.get("dept")
     # A task is created for its department when it lands in the inbox: recorded open,
     # or, for a later stage's review, when its turn comes.
-    if (old is None and new.get("state") == "open") or \
-            (old is not None and old.get("state") == "upcoming" and new.get("state") == "open"):
+    if (old is None and new.get("state") == TaskState.OPEN) or \
+            (old is not None and old.get("state") == TaskState.UPCOMING
+             and new.get("state") == TaskState.OPEN):
         return [_event(new, new.get("openedAt") or new["createdAt"], f"{task_id}#created",
                        "task_created", taskId=task_id, dept=dept,
                        detail={"kind": new["taskKind"], "deadline": new["deadline"]})]
@@ -104,7 +106,7 @@ def _task_events(old: dict | None, new: dict) -> list[TimelineEvent]:
                        actorName=new.get("decidedByName"),
                        channel=new.get("decidedVia", "api"))]
     found = []
-    if new.get("state") == "cancelled" and old.get("state") != "cancelled":
+    if became(old, new, TaskState.CANCELLED):
         found.append(_event(new, new["cancelledAt"], f"{task_id}#cancelled",
                             "task_cancelled", taskId=task_id, dept=dept,
                             opinion=new.get("cancelReason")))

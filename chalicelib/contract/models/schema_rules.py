@@ -3,17 +3,20 @@ state, added to their schemas in the OpenAPI document (contract/openapi.py) so t
 learns them from it."""
 from typing import Any
 
+from ...domain import decisions
+
 
 def _given(field: str) -> dict[str, Any]:
     """A field that is present and not null."""
     return {"required": [field], "properties": {field: {"not": {"type": "null"}}}}
 
 
-def _only_with(field: str, decision: str) -> dict[str, Any]:
-    """A list field that, non-empty, goes only with `decision`."""
+def _only_with(field: str, names: tuple[str, ...]) -> dict[str, Any]:
+    """A list field that, non-empty, goes only with the decisions `names`."""
+    allowed = {"const": names[0]} if len(names) == 1 else {"enum": list(names)}
     return {"if": {"required": [field],
                    "properties": {field: {"type": "array", "minItems": 1}}},
-            "then": {"properties": {"decision": {"const": decision}}}}
+            "then": {"properties": {"decision": allowed}}}
 
 
 # Text fields that are names (no line break or tab either: domain/payload.NAME_ALLOWS).
@@ -37,16 +40,16 @@ SCHEMA_RULES: dict[str, dict[str, Any]] = {
     # services/materials.given_in_case: exactly one of the four names the material.
     "MaterialRef": {"oneOf": [_given("materialId"), _given("licenseId"), _given("license"),
                               _given("checkedAtCounter")]},
-    # services/tasks._parse_decision: refusing, not accepting, asking for a supplement and
-    # denying need an opinion (not blank); materials and pendingMaterials go with their
-    # decision only.
+    # domain/decisions.py's table, as decisions.parse checks it: the decisions that say
+    # why need an opinion (not blank); materials and pendingMaterials go with the
+    # decisions that name them only.
     "Decision": {"allOf": [
         {"if": {"properties": {"decision": {
-            "enum": ["refuse", "not_accept", "supplement", "deny"]}}},
+            "enum": list(decisions.where("needs_opinion"))}}},
          "then": {"required": ["opinion"], "properties": {"opinion": {
              "type": "string", "minLength": 1, "pattern": r"\S"}}}},
-        _only_with("materials", "supplement"),
-        _only_with("pendingMaterials", "approve")]},
+        _only_with("materials", decisions.where("names_materials")),
+        _only_with("pendingMaterials", decisions.where("names_pending"))]},
     # services/ratings: a stage's rating names the stage (and, where the stage has several
     # departments, the one rated: what the document cannot state, a 422).
     "RatingIn": {"if": {"required": ["scope"], "properties": {"scope": {"const": "stage"}}},

@@ -3,17 +3,18 @@ from typing import Annotated, Literal
 
 from msgspec import Meta
 
-from ...domain import documents
+from ...domain import decisions, documents, task_states
 from .shared import FREE_TEXT, STAFF_NAME_NOTE, CaseNo, Cursor, Request, Response, Timestamp
 
-TaskState = Annotated[Literal["open", "supplement", "special", "decided", "cancelled"], Meta(
-    description="open: to be decided; supplement: waits on the applicant; special: in a "
-                "special procedure; decided; cancelled (the case closed)")]
+TaskState = Annotated[task_states.Name, Meta(
+    description="upcoming: a later stage's review, waiting for the stages before it; open: "
+                "to be decided; supplement: waits on the applicant; special: in a special "
+                "procedure; decided; cancelled (the case closed)")]
 
 
 class Task(Response):
     taskId: str
-    kind: Literal["acceptance", "review"]
+    kind: decisions.Kind
     caseNo: CaseNo
     itemCode: str
     dept: str
@@ -55,24 +56,10 @@ class TaskPage(Response):
     next: Cursor
 
 
-MaterialName = Annotated[str, Meta(min_length=1, max_length=200, examples=["营业执照"])]
-
-
-class Decision(Request):
-    decision: Annotated[Literal["accept", "refuse", "not_accept", "supplement", "approve",
-                                "deny"], Meta(
-        description="acceptance: accept | refuse | not_accept | supplement; "
-                    "review: approve | deny | supplement")]
-    opinion: Annotated[str, Meta(extra=FREE_TEXT, max_length=1000,
-                                 examples=["材料齐全，予以受理"],
-                                 description="required to refuse, deny or ask for a "
-                                             "supplement")] | None = None
-    materials: Annotated[list[MaterialName], Meta(
-        max_length=50, description="supplement: the materials the applicant must give")] \
-        | None = None
-    pendingMaterials: Annotated[list[MaterialName], Meta(
-        max_length=50, description="approve: materials that may follow (容缺), where the "
-                                   "item version allows it")] | None = None
+# The body of a decision is the decision table's (domain/decisions.py): its names, each
+# kind's in the description, its rules (schema_rules.py) — and services take it typed.
+MaterialName = decisions.MaterialName
+Decision = decisions.Decision
 
 
 class Assignment(Request):

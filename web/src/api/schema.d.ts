@@ -2218,10 +2218,10 @@ export interface components {
              */
             deadline: string;
             /**
-             * @description open: to be decided; supplement: waits on the applicant; special: in a special procedure; decided; cancelled (the case closed)
+             * @description upcoming: a later stage's review, waiting for the stages before it; open: to be decided; supplement: waits on the applicant; special: in a special procedure; decided; cancelled (the case closed)
              * @enum {unknown}
              */
-            state: "cancelled" | "decided" | "open" | "special" | "supplement";
+            state: "cancelled" | "decided" | "open" | "special" | "supplement" | "upcoming";
             /**
              * @description ISO 8601 with offset
              * @example 2026-11-25T09:41:54.673848+00:00
