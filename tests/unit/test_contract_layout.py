@@ -4,9 +4,10 @@ from chalicelib.contract import models
 from chalicelib.contract.openapi import Operation
 from chalicelib.domain import documents
 
-# Besides its tag's module, a route may use the domain's documents as they are (contract's
-# models re-export them) and, for catalogue administration, a catalogue entry as the public
+# Besides its tag's module, a route may use the domain's own structs as they are (the
+# documents, the decision table's body: contract's models re-export them) and, for catalogue administration, a catalogue entry as the public
 # catalogue shows it.
+DOMAIN = documents.__name__.rsplit(".", 1)[0] + "."
 BORROWED = {"catalogue administration": {models.CatalogueEntry}}
 
 
@@ -17,7 +18,7 @@ def _misplaced(operations: list[Operation]) -> list[str]:
         for model in (op.body, op.returns):
             if model is None or model in BORROWED.get(op.tag, set()):
                 continue
-            if model.__module__ not in (home, documents.__name__):
+            if model.__module__ != home and not model.__module__.startswith(DOMAIN):
                 found.append(f"{op.operation_id} ({op.tag}): {model.__name__} is in "
                              f"{model.__module__}")
     return sorted(found)
