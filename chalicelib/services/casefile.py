@@ -17,15 +17,15 @@ from datetime import date, datetime
 from .. import config
 from ..adapters.case_files import actions_of
 from ..adapters.models import CaseRecord, TaskRecord
-from ..domain import cards, ratings, worktime
+from ..domain import cards, ratings, task_states, worktime
 from ..domain.case_file import case_key, task_key
 from ..domain.changes import Change, OneOf
 from ..domain.lifecycle import CLOSED, CONCLUDED, Status, check_transition
+from ..domain.task_states import TaskState
 from . import clock
 
 WATCH_SHARDS = 8
 # Not decided or cancelled yet: what a closing case cancels, what a resumed clock moves on.
-OPEN_TASK_STATES = ("upcoming", "open", "supplement", "special")
 
 
 def watch_shard(case_no: str, part: str = "W") -> str:
@@ -200,13 +200,13 @@ def resume_changes(case: CaseRecord, tasks: list[TaskRecord], at: datetime,
         sets["watchAt"] = watch
     moved_tasks = []
     for task in tasks:
-        if task.state in OPEN_TASK_STATES and task.planned:
+        if task.state in task_states.ACTIVE and task.planned:
             moved = worktime.shifted(task.planned, pauses, zone)
             updates = {"deadline": moved} if moved != task.deadline else {}
             updates.update(rewatch(task, at))
             if updates:
                 moved_tasks.append(Change(task_key(task.taskId), set=updates,
-                                          expect=(OneOf("state", OPEN_TASK_STATES),)))
+                                          expect=(OneOf("state", task_states.ACTIVE),)))
     return Change(case_key(case.pk), set=sets), moved_tasks
 
 
@@ -217,7 +217,7 @@ def rewatch(task: TaskRecord, at: datetime) -> dict[str, str]:
 
 
 def _cancellation(reason: str, at: datetime) -> dict:
-    return {"set": {"state": "cancelled", "cancelledAt": at.isoformat(),
+    return {"set": {"state": TaskState.CANCELLED, "cancelledAt": at.isoformat(),
                     "cancelReason": reason},
             "remove": frozenset({"inboxDept", "watchShard"})}
 
@@ -226,7 +226,7 @@ def cancel_change(task: TaskRecord, reason: str, at: datetime) -> Change:
     """A task closed without a decision, while it is still open: out of the inbox and the
     watch, with why and when."""
     return Change(task_key(task.taskId), **_cancellation(reason, at),
-                  expect=(OneOf("state", OPEN_TASK_STATES),))
+                  expect=(OneOf("state", task_states.ACTIVE),))
 
 
 def cancel_actions(reason: str, at: datetime) -> list:
@@ -239,4 +239,4 @@ def cancel_open_tasks(tasks: list[TaskRecord], reason: str, at: datetime,
                       keep: str | None = None) -> list[Change]:
     """Close every task still open (but `keep`): out of the inbox, never decided."""
     return [cancel_change(task, reason, at) for task in tasks
-            if task.state in OPEN_TASK_STATES and task.taskId != keep]
+            if task.state in task_states.ACTIVE and task.taskId != keep]

@@ -34,14 +34,13 @@ from ..domain.errors import (
 )
 from ..domain.identifiers import is_valid_task_id
 from ..domain.lifecycle import ACCEPTANCE_DECISIONS, CLOSED, Status
+from ..domain.task_states import IN_INBOX, TaskState, became
 from . import casefile, catalogue, clock, review_entry, roster
 from .case_files import CaseFiles
 from .cases import META, task_view
 from .pagination import decode_cursor, encode_cursor
 
 # The named errors a decision fails its task with; the state machine catches them.
-NOT_ACCEPTED, DENIED = "Case.NotAccepted", "Review.Denied"
-STATES = ("open", "supplement", "special")
 
 
 def record(message: dict) -> bool:
@@ -61,16 +60,16 @@ def record(message: dict) -> bool:
     closed = case.status in CLOSED
     # A later stage's review waits, out of the inbox, for the stages before it
     # (services/stages.py opens it): the workflow asks for every review at once.
-    state = "cancelled" if closed else "upcoming" if (message.get("stage") or 1) > 1 \
-        else "open"
+    state = TaskState.CANCELLED if closed else TaskState.UPCOMING \
+        if (message.get("stage") or 1) > 1 else TaskState.OPEN
     task = TaskRecord(
         message["caseNo"], f"TASK#{message['taskId']}", taskId=message["taskId"],
         taskKind=message["kind"], caseNo=message["caseNo"], itemCode=message["itemCode"],
         dept=message["dept"], stage=message.get("stage"), veto=message.get("veto"),
         planned=planned, deadline=worktime.shifted(planned, case.pauses or [], clock.zone()),
         state=state,
-        inboxDept=message["dept"] if state == "open" else None, createdAt=created.isoformat())
-    if state == "open":
+        inboxDept=message["dept"] if state == TaskState.OPEN else None, createdAt=created.isoformat())
+    if state == TaskState.OPEN:
         for name, value in casefile.first_watch(task, case.pauses or []).items():
             setattr(task, name, value)
     if closed:
@@ -143,8 +142,8 @@ def inbox(principal: identity.Principal | None, dept: str | None, *, state: str 
     dept = inbox_of(principal, dept)
     if dept == principal.dept:
         roster.saw(principal)
-    if state is not None and state not in STATES:
-        raise ValidationError(f"state must be one of {', '.join(STATES)}", field="state")
+    if state is not None and state not in IN_INBOX:
+        raise ValidationError(f"state must be one of {', '.join(IN_INBOX)}", field="state")
     deadlines = _deadline_range(_due(due_after, "dueAfter"), _due(due_before, "dueBefore"))
     condition = all_of((TaskRecord.state == state) if state else None,
                        (TaskRecord.itemCode == item) if item else None,
@@ -208,17 +207,17 @@ def _authorise(principal: identity.Principal, task: TaskRecord) -> None:
 def _require_state(task: TaskRecord, *states: str) -> None:
     if task.state in states:
         return
-    if task.state == "decided":
+    if task.state == TaskState.DECIDED:
         raise Conflict(f"task {task.taskId} was already decided", code="task_already_decided")
-    if task.state == "cancelled":
+    if task.state == TaskState.CANCELLED:
         raise Conflict(f"task {task.taskId} was cancelled ({task.cancelReason})",
                        code="task_cancelled")
-    if task.state == "open":
+    if task.state == TaskState.OPEN:
         raise Conflict(f"task {task.taskId} is in no special procedure",
                        code="no_special_procedure")
-    waiting = {"supplement": "waits on the applicant's supplement",
-               "special": "is in a special procedure",
-               "upcoming": f"waits for the review stages before stage {task.stage}"
+    waiting = {TaskState.SUPPLEMENT: "waits on the applicant's supplement",
+               TaskState.SPECIAL: "is in a special procedure",
+               TaskState.UPCOMING: f"waits for the review stages before stage {task.stage}"
                }[task.state]
     raise Conflict(f"task {task.taskId} {waiting}", code="task_waiting")
 
@@ -296,7 +295,7 @@ def claim(case_files: CaseFiles, principal: identity.Principal | None, task_id: 
     principal = identity.require(principal)
     task, case = _load_task(case_files, task_id, principal)
     _authorise(principal, task)
-    _require_state(task, *STATES)
+    _require_state(task, *IN_INBOX)
     _require_claim(principal, task)
     if task.claimedBy != principal.sub:
         task = _set_claim(case_files, task, principal.sub, "claimed", principal,
@@ -310,7 +309,7 @@ def release(case_files: CaseFiles, principal: identity.Principal | None,
     principal = identity.require(principal)
     task, case = _load_task(case_files, task_id, principal)
     _authorise(principal, task)
-    _require_state(task, *STATES)
+    _require_state(task, *IN_INBOX)
     if task.claimedBy is None:
         return _answer(task, case.status)
     if task.claimedBy != principal.sub and not principal.leads(task.dept):
@@ -328,7 +327,7 @@ def assign(case_files: CaseFiles, principal: identity.Principal | None, task_id:
     identity.require_own_department(principal, task.dept)
     if not principal.leads(task.dept):
         raise Forbidden(f"only the lead of {task.dept} reassigns its tasks")
-    _require_state(task, *STATES)
+    _require_state(task, *IN_INBOX)
     to = body["to"].strip()
     colleague = _require_colleague(task, to)
     if task.claimedBy != to:
@@ -378,7 +377,7 @@ def _set_claim(case_files: CaseFiles, task: TaskRecord, to: str | None, action: 
     change = merged(_claim_change(task, to, action, principal.sub, clock.now().isoformat(),
                                   to_name, identity.staff_name(principal)),
                     Change(task_key(task.taskId),
-                           expect=(expect, OneOf("state", STATES))))
+                           expect=(expect, OneOf("state", IN_INBOX))))
     try:
         case_files.commit([change])
     except ConditionFailed:
@@ -426,7 +425,7 @@ def decide(case_files: CaseFiles, principal: identity.Principal | None, task_id:
     tracing.annotate(case_no=task.pk, item_code=case.itemCode, dept=task.dept)
     _authorise(principal, task)
     decision, opinion = _parse_decision(task, body)
-    _require_state(task, "open")
+    _require_state(task, TaskState.OPEN)
     _require_claim(principal, task)
     case = _in_review(case_files, task, case)
     now = clock.now()
@@ -450,7 +449,7 @@ class _Decision:
         self.name = identity.staff_name(principal)
         # Still open, and unclaimed or claimed by the decider (who claims it if nobody has).
         self.expect = Change(task_key(task.taskId), expect=(
-            Equals("state", "open"), _claimed_condition(principal)))
+            Equals("state", TaskState.OPEN), _claimed_condition(principal)))
         self.claim = _claimed_by_decider(task, principal, self.at)
 
     def _task_change(self, sets: dict, removes: frozenset = frozenset()) -> Change:
@@ -470,21 +469,21 @@ class _Decision:
                 "intake" if task.taskKind == "acceptance" else "review",
                 "materials": materials, "opinion": self.actor[3],
                 "requestedAt": self.at}}))
-        change = self._task_change({"state": "supplement"})
+        change = self._task_change({"state": TaskState.SUPPLEMENT})
         _commit(self.case_files, task, change, case_change)
         return _answer(applied(task, change), target)
 
     def accept_or_not(self, decision: str) -> dict:
         """Accept (3) resumes the workflow; refusing or not accepting fails its task."""
         target = ACCEPTANCE_DECISIONS[decision]
-        extra = {} if target == Status.ACCEPTED else {"resumeWith": NOT_ACCEPTED}
+        extra = {} if target == Status.ACCEPTED else {"resumeWith": decisions.NOT_ACCEPTED}
         return self._decided(decision, extra, target)
 
     def review(self, decision: str, pending: list[str] | None) -> dict:
         """Approve (with materials to follow where allowed), or deny: a department with
         veto ends review (13, the other tasks cancelled); without, it is an opinion."""
         if decision == "deny" and self.task.veto:
-            return self._decided(decision, {"resumeWith": DENIED}, Status.DENIED,
+            return self._decided(decision, {"resumeWith": decisions.DENIED}, Status.DENIED,
                                  cancel_others=True)
         extra = {}
         if decision == "approve" and pending:
@@ -501,7 +500,7 @@ class _Decision:
                  cancel_others: bool = False) -> dict:
         task, case = self.task, self.case
         sub, role, channel, opinion, now = self.actor
-        sets = {"state": "decided", "decision": decision, "opinion": opinion,
+        sets = {"state": TaskState.DECIDED, "decision": decision, "opinion": opinion,
                 "decidedBy": sub, "decidedRole": role, "decidedVia": channel,
                 "decidedAt": self.at, **extra}
         removes = {"inboxDept", "watchShard"}
@@ -554,7 +553,7 @@ def start_special_procedure(case_files: CaseFiles, principal: identity.Principal
         raise Conflict("special procedures happen in department review",
                        code="not_in_review", field="taskId")
     _authorise(principal, task)
-    _require_state(task, "open")
+    _require_state(task, TaskState.OPEN)
     _require_claim(principal, task)
     case = _in_review(case_files, task, case)
     item = catalogue.pinned_version(case.itemCode, case.itemVersion)
@@ -581,8 +580,8 @@ def start_special_procedure(case_files: CaseFiles, principal: identity.Principal
         Change(case_key(case.pk), set={
             "procedures": procedures,
             "watchAt": casefile.next_watch(case, procedures=procedures)}))
-    change = merged(Change(task_key(task.taskId), set={"state": "special"},
-                           expect=(Equals("state", "open"), _claimed_condition(principal))),
+    change = merged(Change(task_key(task.taskId), set={"state": TaskState.SPECIAL},
+                           expect=(Equals("state", TaskState.OPEN), _claimed_condition(principal))),
                     *_claimed_by_decider(task, principal, now.isoformat()))
     _commit(case_files, task, change, case_change)
     return _answer(applied(task, change), Status.SPECIAL_PROCEDURE)
@@ -595,7 +594,7 @@ def end_special_procedure(case_files: CaseFiles, principal: identity.Principal |
     principal = identity.require(principal)
     task, case = _load_task(case_files, task_id, principal)
     _authorise(principal, task)
-    _require_state(task, "special")
+    _require_state(task, TaskState.SPECIAL)
     _require_claim(principal, task)
     now = clock.now()
     procedures = [dict(p) for p in case.procedures or []]
@@ -604,7 +603,7 @@ def end_special_procedure(case_files: CaseFiles, principal: identity.Principal |
                       Status.SPECIAL_PROCEDURE_ENDED,
                       (principal.sub, principal.role, channel, body["result"]),
                       {"procedures": procedures},
-                      expect=(Equals("state", "special"), _claimed_condition(principal)),
+                      expect=(Equals("state", TaskState.SPECIAL), _claimed_condition(principal)),
                       procedures=procedures, actor_name=identity.staff_name(principal))
     return _answer(reopened, Status.SPECIAL_PROCEDURE_ENDED)
 
@@ -621,7 +620,7 @@ def reopen(case_files: CaseFiles, task: TaskRecord, case: CaseRecord,
     moved = worktime.shifted(task.planned, worktime.end_pause(case.pauses or [], now, zone),
                              zone)
     task_change = Change(task_key(task.taskId),
-                         set={"state": "open", "deadline": moved,
+                         set={"state": TaskState.OPEN, "deadline": moved,
                               **casefile.rewatch(task, now)}, expect=expect)
     others = [t for t in tasks if t.taskId != task.taskId]
     resumed, moved_tasks = casefile.resume_changes(case, others, now, **changes)
@@ -639,5 +638,4 @@ def reopen(case_files: CaseFiles, task: TaskRecord, case: CaseRecord,
 
 def task_decided(old: dict | None, new: dict | None) -> bool:
     """Whether a change of the cases table (stream images) is a task being decided."""
-    return bool(old and new and new.get("rt") == "task" and old.get("state") != "decided"
-                and new.get("state") == "decided")
+    return bool(new and new.get("rt") == "task") and became(old, new, TaskState.DECIDED)

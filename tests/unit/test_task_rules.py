@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from chalicelib.adapters.models import TaskRecord
-from chalicelib.domain import identity
+from chalicelib.domain import decisions, identity
 from chalicelib.domain.changes import Change
 from chalicelib.domain.errors import (
     Concealed,
@@ -213,7 +213,7 @@ def test_refusing_needs_an_opinion_closes_the_case_and_fails_the_workflow(decisi
     assert answer["caseStatus"] == status
     case = files.get(CASE_NO)
     assert (case.status, case.closedAt, case.watchShard) == (status, NOW.isoformat(), None)
-    assert _stored_task(files).resumeWith == tasks.NOT_ACCEPTED
+    assert _stored_task(files).resumeWith == decisions.NOT_ACCEPTED
 
 
 def test_a_decision_is_the_kinds_own_and_made_once():
@@ -292,7 +292,7 @@ def test_a_denial_with_veto_ends_review_and_cancels_the_other_open_tasks():
     assert len(transaction) == 4  # the task, the case, the two others still to be done
     case = files.get(CASE_NO)
     assert (case.status, case.closedAt) == (13, NOW.isoformat())
-    assert _stored_task(files, REVIEW).resumeWith == tasks.DENIED
+    assert _stored_task(files, REVIEW).resumeWith == decisions.DENIED
     for other in (OTHER_REVIEW, f"{CASE_NO}-R2-SCJG"):
         task = _stored_task(files, other)
         assert (task.state, task.cancelReason, task.inboxDept) == (
