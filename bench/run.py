@@ -246,8 +246,9 @@ def _route_and_workflow_numbers() -> dict:
         "workflow_cost_usd_per_1000_cases": {
             name: round(count * PRICE_PER_TRANSITION * 1000, 4)
             for name, count in transitions.items()},
-        "cost_reference_case": {**cost.per_case(
-            spent, transitions["reference: two departments in parallel + license (公共场所卫生许可)"]),
+        "cost_reference_case": {
+            **cost.per_case(spent, transitions[
+                "reference: two departments in parallel + license (公共场所卫生许可)"]),
             "aws_calls": spent["calls"]},
         "notifications_per_reference_case": notifications,
         "overdue_sweep": sweep,

@@ -706,7 +706,8 @@ def _login_page(issuer: LocalIssuer, params: dict, error: str = "") -> str:
             f"<title>OneWindow 本地登录</title><style>{LOGIN_STYLE}</style>"
             "<main><h1>OneWindow 本地统一身份认证（演示）</h1>"
             f'{alert}<form method=post action="/authorize">{hidden}'
-            f'<label for="username">用户</label><select id="username" name="username">{options}</select>'
+            f'<label for="username">用户</label>'
+            f'<select id="username" name="username">{options}</select>'
             f'<label for="password">密码（演示：{DEMO_PASSWORD}）</label>'
             '<input id="password" type=password name=password autocomplete="current-password">'
             "<button>登录</button></form></main></html>")

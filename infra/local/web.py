@@ -91,8 +91,9 @@ class WebApp:
                                                         "application/json"):
                     kind += "; charset=utf-8"
                 encoding = None
-                if "gzip" in self.headers.get("Accept-Encoding", "") and \
-                        kind.split(";")[0].endswith(("javascript", "css", "html", "json", "svg+xml")):
+                compressible = kind.split(";")[0].endswith(
+                    ("javascript", "css", "html", "json", "svg+xml"))
+                if "gzip" in self.headers.get("Accept-Encoding", "") and compressible:
                     body, encoding = gzip.compress(body, 6), "gzip"
                 self.send_response(200)
                 self.send_header("Content-Type", kind)

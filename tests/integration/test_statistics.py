@@ -42,12 +42,14 @@ def _drained(stack) -> bool:
 def test_figures_follow_the_cases_and_only_their_readers_see_them(stack):
     # Two 食品经营许可 cases on the mini-program: one approved, one refused at acceptance;
     # a 公共场所卫生许可 case approved; the approved food case rated 5, the other 1.
-    approved = stack.call("POST", "/cases", "company", application(FOOD, channel="miniprogram")).data["caseNo"]
+    approved = stack.call("POST", "/cases", "company",
+                          application(FOOD, channel="miniprogram")).data["caseNo"]
     accept = stack.open_task(approved, "ZWFW", "clerk")
     stack.decide(accept["taskId"], "clerk", "accept", "受理")
     review = stack.open_task(approved, "SCJG", "scjg")
     stack.decide(review["taskId"], "scjg", "approve", "同意")
-    refused = stack.call("POST", "/cases", "company", another(FOOD, channel="miniprogram")).data["caseNo"]
+    refused = stack.call("POST", "/cases", "company",
+                         another(FOOD, channel="miniprogram")).data["caseNo"]
     stack.decide(stack.open_task(refused, "ZWFW", "clerk")["taskId"], "clerk", "refuse",
                  "不属于本机关职权范围")
     hygiene = stack.approve_in_parallel()["caseNo"]
@@ -153,7 +155,8 @@ def _workload(stack, rng: random.Random) -> list[str]:
     for path in paths:
         item = rng.choice((FOOD, HYGIENE))
         channel = rng.choice(("web", "miniprogram"))
-        case_no = stack.call("POST", "/cases", "company", another(item, len(case_nos), channel=channel)).data["caseNo"]
+        case_no = stack.call("POST", "/cases", "company",
+                             another(item, len(case_nos), channel=channel)).data["caseNo"]
         case_nos.append(case_no)
         accept = stack.open_task(case_no, "ZWFW", "clerk")
         if path == "refuse":
