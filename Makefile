@@ -84,7 +84,8 @@ test: setup lint typecheck web browser
 	$(BIN)/python -m pytest -q
 
 # The tiers (CONTRIBUTING.md), each a folder of tests/ and each runnable alone.
-# The fast loop: no AWS (not even moto), no packaging, no stack, no browser; ≤ 30 s.
+# The fast loop: no AWS (not even moto), no packaging, no stack, no browser; the Python
+# part within 30 s on an idle 2-core machine (`make bench BENCH_ARGS=loop` measures it).
 unit: setup
 	$(BIN)/python -m pytest -q tests/unit
 	cd web && npx vitest run
