@@ -13,8 +13,11 @@ ALLOWED = {
     "domain": {"domain"},
     "adapters": {"domain", "adapters", "config"},
     "services": {"domain", "adapters", "services", "config", "logs", "tracing"},
-    "events": {"domain", "adapters", "services", "events", "config", "logs", "metrics"},
-    "api": {"domain", "adapters", "services", "api", "config", "logs", "contract"},
+    # The handlers take the stores the composition root built (wiring.stores()).
+    "events": {"domain", "adapters", "services", "events", "config", "logs", "metrics",
+               "wiring"},
+    "api": {"domain", "adapters", "services", "api", "config", "logs", "contract",
+            "wiring"},
     "wiring": {"domain", "adapters", "services", "wiring", "config", "logs", "metrics",
                "tracing"},
     "config": {"config"},
