@@ -60,6 +60,16 @@ def _kb(size: int) -> int:
     return max(1, math.ceil(size / 1024))
 
 
+def _index_entry(item: dict | None, index_keys: list[str], projected: list | None,
+                 keys: list[str]) -> dict | None:
+    """What a global index holds of an item (None: the item is not in it)."""
+    if not item or any(k not in item for k in index_keys):
+        return None
+    if projected is None:
+        return item
+    return {k: v for k, v in item.items() if k in (*index_keys, *keys, *projected)}
+
+
 def write_units(old: dict | None, new: dict | None, indexes: list[tuple[list[str], list | None]],
                 keys: list[str], transactional: bool = False) -> int:
     """Write units of one write: the item (twice in a transaction) and each index entry.
@@ -68,13 +78,8 @@ def write_units(old: dict | None, new: dict | None, indexes: list[tuple[list[str
     `keys`: the table's key attributes (always projected)."""
     units = _kb(max(item_size(old), item_size(new))) * (2 if transactional else 1)
     for index_keys, projected in indexes:
-        def entry(item):
-            if not item or any(k not in item for k in index_keys):
-                return None
-            if projected is None:
-                return item
-            return {k: v for k, v in item.items() if k in (*index_keys, *keys, *projected)}
-        before, after = entry(old), entry(new)
+        before = _index_entry(old, index_keys, projected, keys)
+        after = _index_entry(new, index_keys, projected, keys)
         if before == after:
             continue
         if before and after and all(before[k] == after[k] for k in index_keys):

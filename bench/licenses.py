@@ -29,7 +29,7 @@ def verification_rates(stack, signed: dict, rounds: int = 7, per_round: int = 10
         "offline_per_second_median": round(statistics.median(offline)),
         "api_in_process_on_moto_per_second_median": round(statistics.median(api), 1),
         "offline_to_api_ratio_median": round(statistics.median(
-            o / a for o, a in zip(offline, api)), 1),
+            o / a for o, a in zip(offline, api, strict=True)), 1),
         "rounds": rounds,
         "note": "offline: license_proof.verify with the JWKS in memory; API: POST "
                 "/licenses/verify through Chalice's test client on moto (its library "

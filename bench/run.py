@@ -20,7 +20,9 @@
   (`make bench BENCH_ARGS="--applications 5000 --concurrency 64"`);
 - the portal (bench/web.py): compressed JavaScript of the home and guide pages, axe-core
   on every page, Lighthouse performance and accessibility, each with its target and a
-  pass flag; alone: `make bench BENCH_ARGS=web`.
+  pass flag; alone: `make bench BENCH_ARGS=web`;
+- the daily loop (bench/loop.py): the unit tests `make unit` runs and the wall time of its
+  Python part, against its 30 s target; alone: `make bench BENCH_ARGS=loop`.
 No thresholds here: targets are read off this output, never asserted in tests.
 """
 import json
@@ -246,8 +248,9 @@ def _route_and_workflow_numbers() -> dict:
         "workflow_cost_usd_per_1000_cases": {
             name: round(count * PRICE_PER_TRANSITION * 1000, 4)
             for name, count in transitions.items()},
-        "cost_reference_case": {**cost.per_case(
-            spent, transitions["reference: two departments in parallel + license (公共场所卫生许可)"]),
+        "cost_reference_case": {
+            **cost.per_case(spent, transitions[
+                "reference: two departments in parallel + license (公共场所卫生许可)"]),
             "aws_calls": spent["calls"]},
         "notifications_per_reference_case": notifications,
         "overdue_sweep": sweep,
@@ -264,13 +267,19 @@ def main(argv=None) -> None:
                         help="applications in the burst run (default 2000)")
     parser.add_argument("--concurrency", type=int, default=32,
                         help="concurrent clients in the burst run (default 32)")
-    parser.add_argument("only", nargs="?", choices=["web"],
-                        help="run one bench only: web (the portal's quality bars)")
+    parser.add_argument("only", nargs="?", choices=["web", "loop"],
+                        help="run one bench only: web (the portal's quality bars) or loop "
+                             "(the unit tests' count and wall time)")
     args = parser.parse_args(argv)
-    from bench import web
+    from bench import loop, web
     if args.only == "web":
         print(json.dumps({"web": web.run()}, ensure_ascii=False, indent=2))
         return
+    if args.only == "loop":
+        print(json.dumps({"loop": loop.run()}, ensure_ascii=False, indent=2))
+        return
+    # First, before the stacks and threads of the other benches load the machine.
+    unit_loop = loop.run()
     env = {**os.environ, "AWS_DEFAULT_REGION": "cn-north-1", "AWS_XRAY_SDK_ENABLED": "false"}
     imports = import_ratio(env)
     result = _route_and_workflow_numbers()
@@ -279,6 +288,7 @@ def main(argv=None) -> None:
     result["read_path_get_item_vs_bare_route"] = read_path.run()
     result["burst"] = burst.run(args.applications, args.concurrency)
     result["web"] = web.run()
+    result["loop"] = unit_loop
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
 

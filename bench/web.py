@@ -10,7 +10,8 @@
   performance and accessibility scores for home and guide;
 - the workbench's heaviest page, the supervision dashboard (监察看板: ECharts in its own
   chunk), signed in as the supervisor at 1280 px: its gzip-compressed JavaScript against
-  its own budget of 350 KB (about 300 KB today, 184 KB of it the dashboard's chunk) (a desktop page on an office network, not the portal's phone).
+  its own budget of 350 KB (about 300 KB today, 184 KB of it the dashboard's chunk) (a
+  desktop page on an office network, not the portal's phone).
 
 Each figure is printed with its target and a `pass` flag; nothing is asserted here.
 

@@ -16,6 +16,7 @@ import math
 import sys
 import urllib.request
 from datetime import date
+from pathlib import Path
 
 from chalicelib.domain import license_proof
 
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--today", type=date.fromisoformat, default=date.today(),
                         help="the date the license must still be valid on")
     args = parser.parse_args(argv)
-    text = sys.stdin.read() if args.signed == "-" else open(args.signed, encoding="utf-8").read()
+    text = sys.stdin.read() if args.signed == "-" else Path(args.signed).read_text("utf-8")
     verdict = license_proof.verify(_signed(text), _keys(args.keys), args.today)
     print(json.dumps(verdict.as_dict(), ensure_ascii=False))
     return 0 if verdict.valid else 1

@@ -141,18 +141,25 @@ class DynamoCaseFiles:
     def commit(self, changes: Sequence[Change | Create]) -> None:
         if not changes:
             return
-        if len(changes) == 1:
-            if isinstance(changes[0], Create):
-                self.create(changes[0])
-                return
-            record, arguments = _update(changes[0])
-            try:
-                record.update(**arguments)
-            except UpdateError as error:
-                if condition_failed(error):
-                    raise ConditionFailed(changes[0].key, "a condition") from None
-                raise
-            return
+        if len(changes) > 1:
+            self._transact(changes)
+        elif isinstance(changes[0], Create):
+            self.create(changes[0])
+        else:
+            self._update_one(changes[0])
+
+    @staticmethod
+    def _update_one(change: Change) -> None:
+        record, arguments = _update(change)
+        try:
+            record.update(**arguments)
+        except UpdateError as error:
+            if condition_failed(error):
+                raise ConditionFailed(change.key, "a condition") from None
+            raise
+
+    @staticmethod
+    def _transact(changes: Sequence[Change | Create]) -> None:
         try:
             with transact_write() as transaction:
                 for change in changes:

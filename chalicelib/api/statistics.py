@@ -11,13 +11,14 @@ from . import http
 bp = Blueprint(__name__)
 READERS = (*identity.STAFF, identity.EVALUATOR)
 MONTH = openapi.MONTH
+LAST_MONTH = "the last month (default: this one); at most 24 from `from`"
 
 
 @http.route(bp, "GET", "/stats", op="getStatistics",
             summary="figures per month for everything, a department, an item or a channel",
             tag="statistics", roles=READERS, returns=models.Stats,
             query=(("from", MONTH, False, "the first month (default: `to`)"),
-                   ("to", MONTH, False, "the last month (default: this one); at most 24 from `from`"),
+                   ("to", MONTH, False, LAST_MONTH),
                    ("dept", {"type": "string", "maxLength": http.MAX_PARAM_CHARS}, False,
                     "a department (its own staff: theirs only)"),
                    ("item", {"type": "string", "maxLength": http.MAX_PARAM_CHARS}, False,
@@ -61,7 +62,7 @@ def counted_cases(caller):
                     "call, a page of rows in code order",
             tag="statistics", roles=READERS, returns=models.StatsBreakdown,
             query=(("from", MONTH, False, "the first month (default: `to`)"),
-                   ("to", MONTH, False, "the last month (default: this one); at most 24 from `from`"),
+                   ("to", MONTH, False, LAST_MONTH),
                    ("by", {"type": "string", "enum": list(statistics.BREAKDOWNS),
                            "default": "dept"}, False,
                     "one row per department or per item (a department's staff: theirs only)"),

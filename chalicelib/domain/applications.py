@@ -2,6 +2,7 @@
 import hashlib
 import hmac
 from dataclasses import dataclass
+from typing import Any
 
 from . import documents, identifiers, payload
 from .canonical import canonical_bytes
@@ -15,13 +16,13 @@ ID_TYPES = {"natural": "111", "legal": "001"}
 @dataclass(frozen=True)
 class Application:
     item_code: str
-    applicant: dict
-    form: dict
-    materials: list
+    applicant: dict[str, Any]
+    form: dict[str, Any]
+    materials: list[dict[str, Any]]
     channel: str
 
 
-def parse_application(body) -> Application:
+def parse_application(body: object) -> Application:
     """An application as the domain takes it: the document's shape (documents.Application),
     then the applicant's ID number by its own check digit."""
     document = conform(body, documents.Application)
@@ -44,7 +45,7 @@ def parse_application(body) -> Application:
                        document.channel)
 
 
-def material_ref(ref: documents.MaterialRef) -> dict:
+def material_ref(ref: documents.MaterialRef) -> dict[str, Any]:
     """A material as named in an application or supplement: its name and what stands for
     it (an upload's id, a license's identifier, a signed license, or how a clerk checked
     it at the counter)."""
@@ -54,7 +55,7 @@ def material_ref(ref: documents.MaterialRef) -> dict:
             if v is not None}
 
 
-def request_hash(body: dict) -> str:
+def request_hash(body: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_bytes(body)).hexdigest()
 
 
@@ -67,5 +68,6 @@ def query_password(secret: str, case_no: str) -> str:
 
 
 def password_matches(secret: str, case_no: str, given: str | None) -> bool:
-    return bool(given) and given.isascii() and \
-        hmac.compare_digest(query_password(secret, case_no), given)
+    if not given:
+        return False
+    return given.isascii() and hmac.compare_digest(query_password(secret, case_no), given)

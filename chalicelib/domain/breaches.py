@@ -7,6 +7,7 @@ task as the cases table's stream delivers it (old and new images). Pure: no AWS.
 - `no_opinion`: a review approved without an opinion (办结无意见).
 """
 from dataclasses import dataclass
+from typing import Any
 
 from . import task_states, worktime
 from .task_states import TaskState
@@ -21,14 +22,14 @@ class Breach:
     dept: str
     at: str           # when it happened (the change's own timestamp)
     taskId: str | None = None
-    detail: dict | None = None
+    detail: dict[str, Any] | None = None
 
 
-def _decided(old: dict | None, new: dict) -> bool:
+def _decided(old: dict[str, Any] | None, new: dict[str, Any]) -> bool:
     return task_states.became(old, new, TaskState.DECIDED)
 
 
-def found(old: dict | None, new: dict | None) -> list[Breach]:
+def found(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Breach]:
     if not new:
         return []
     if new.get("rt") == "case":

@@ -6,7 +6,7 @@ A bundle is catalogue data: its id, a name, what it is for, and the codes of its
 the order they are done. Each item must be published when the bundle is loaded; one
 suspended or cancelled later is left out of what the public reads (services/catalogue/
 directory.py)."""
-from typing import Annotated
+from typing import Annotated, Any
 
 from msgspec import Meta
 
@@ -24,7 +24,7 @@ class Bundle(documents.Document):
     items: Annotated[list[documents.ItemCode], Meta(min_length=1, max_length=30)]
 
 
-def check_bundle(doc, published: set[str], prefix: str = "bundle") -> dict:
+def check_bundle(doc: object, published: set[str], prefix: str = "bundle") -> dict[str, Any]:
     """The bundle as stored, or a ValidationError naming the field: its shape, no item
     twice, every item a published one."""
     bundle = documents.conform(doc, Bundle, prefix)

@@ -8,8 +8,9 @@ reproduce with a JCS library; for documents of ASCII keys and string or integer 
 the two forms are the same bytes.
 """
 import json
+from typing import Any
 
 
-def canonical_bytes(document: dict) -> bytes:
+def canonical_bytes(document: dict[str, Any]) -> bytes:
     return json.dumps(document, sort_keys=True, separators=(",", ":"),
                       ensure_ascii=False, allow_nan=False).encode("utf-8")

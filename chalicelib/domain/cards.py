@@ -14,6 +14,7 @@ done) or withdrawn (a supervisor upheld the department's appeal). Pure rules: no
 """
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import Any
 
 from . import worktime
 from .errors import Conflict, ValidationError
@@ -86,7 +87,7 @@ def parse_card_id(card: str) -> tuple[str, str, str]:
     return parts[0], parts[1], parts[2]
 
 
-def check_appeal(card: dict) -> None:
+def check_appeal(card: dict[str, Any]) -> None:
     """A department may appeal a yellow or red card it holds, once, while it stands."""
     if card["level"] == "warning":
         raise Conflict("a warning is not a card: nothing to appeal", code="not_appealable")
@@ -96,7 +97,7 @@ def check_appeal(card: dict) -> None:
         raise Conflict("the card was appealed already", code="already_appealed")
 
 
-def check_appeal_decision(card: dict) -> None:
+def check_appeal_decision(card: dict[str, Any]) -> None:
     appeal = card.get("appeal")
     if not appeal:
         raise Conflict("the card has no appeal to decide", code="no_appeal")

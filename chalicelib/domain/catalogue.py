@@ -10,8 +10,9 @@ import math
 import re
 import typing
 from datetime import date
+from typing import Any, NoReturn
 
-from .documents import BOOKKEEPING, Channel, Entry, Implementation, conform
+from .documents import BOOKKEEPING, Channel, Entry, Implementation, Limit, Process, conform
 from .errors import UnprocessableEntity, ValidationError
 from .workdays import add_workdays, span_basis
 
@@ -43,25 +44,26 @@ def split_implementation_code(code: str) -> tuple[str, str, str, str]:
 # The documents' shapes are domain/documents.py (checked first, by `conform`); what
 # follows are the rules a shape cannot state.
 
-def _fail(message: str, field: str):
+def _fail(message: str, field: str) -> NoReturn:
     """An implementation's rule beyond its shape (departments that exist, limits that add
     up, a form schema that is one): what the OpenAPI document cannot state, so 422."""
     raise UnprocessableEntity(message, field=f"item.{field}", code="item_not_valid")
 
 
-def _limit_days(limit, field: str, allow_zero: bool) -> float:
+def _limit_days(limit: Limit, field: str, allow_zero: bool) -> float:
     if limit.value < (0 if allow_zero else 1):
         _fail(f"{field}.value must be a whole number {'>= 0' if allow_zero else '>= 1'}",
               f"{field}.value")
-    return limit.value * LIMIT_UNITS[limit.unit]
+    return float(limit.value * LIMIT_UNITS[limit.unit])
 
 
-def _no_repeats(values: list, field: str) -> None:
+def _no_repeats(values: list[str], field: str) -> None:
     if len(set(values)) != len(values):
         _fail(f"{field} lists a value twice", field)
 
 
-def _check_process(process, departments: set, promised_days: float, immediate: bool) -> None:
+def _check_process(process: Process, departments: set[str], promised_days: float,
+                   immediate: bool) -> None:
     if process.acceptanceDept not in departments:
         _fail(f"process.acceptanceDept {process.acceptanceDept!r} is not a known "
               "department", "process.acceptanceDept")
@@ -85,7 +87,7 @@ def _check_process(process, departments: set, promised_days: float, immediate: b
               f"promised limit ({promised_days:g})", "process.stages")
 
 
-def check_entry(doc, entries: dict) -> dict:
+def check_entry(doc: object, entries: dict[str, Any]) -> dict[str, Any]:
     """Validate a catalogue entry (事项目录: the item every region implements).
 
     `entries` maps base code -> entry, for the main-item reference of a sub-item.
@@ -106,7 +108,8 @@ def check_entry(doc, entries: dict) -> dict:
             "parentCode": entry.parentCode, "status": entry.status}
 
 
-def check_implementation(doc, departments: dict, entries: dict) -> dict:
+def check_implementation(doc: dict[str, Any], departments: dict[str, Any],
+                         entries: dict[str, Any]) -> dict[str, Any]:
     """Validate an implementation document; return it normalised (derived code set).
 
     `departments` maps department code -> {"name", "uscc"} (the region's registry) and
@@ -120,6 +123,19 @@ def check_implementation(doc, departments: dict, entries: dict) -> dict:
         _fail(f"baseCode {item.baseCode} is not an active catalogue entry", "baseCode")
     if item.kind != entry["kind"]:
         _fail(f"kind must be the catalogue entry's kind ({entry['kind']})", "kind")
+    code = _check_departments(item, departments)
+    for field in ("coDepts", "audience", "themes", "channels"):
+        _no_repeats(getattr(item, field), field)
+    promised = _check_limits(item)
+    _check_process(item.process, set(departments), promised, item.immediate)
+    _check_form_schema(item.formSchema)
+    kept = {k: v for k, v in doc.items() if k not in BOOKKEEPING}
+    return {**kept, "code": code, "parentCode": entry.get("parentCode")}
+
+
+def _check_departments(item: Implementation, departments: dict[str, Any]) -> str:
+    """The implementation's code, made of its implementing department's USCC: that and
+    its co-departments known to the region's registry."""
     if item.implementingDept not in departments:
         _fail(f"implementingDept {item.implementingDept!r} is not a known department",
               "implementingDept")
@@ -131,8 +147,12 @@ def check_implementation(doc, departments: dict, entries: dict) -> dict:
         if co not in departments or co == item.implementingDept:
             _fail(f"coDepts.{index} {co!r} is not another known department",
                   f"coDepts.{index}")
-    for field in ("coDepts", "audience", "themes", "channels"):
-        _no_repeats(getattr(item, field), field)
+    return code
+
+
+def _check_limits(item: Implementation) -> float:
+    """The promised limit in working days, within the statutory one; a charged fee's
+    basis and standard given."""
     statutory = _limit_days(item.statutoryLimit, "statutoryLimit", allow_zero=item.immediate)
     promised = _limit_days(item.promisedLimit, "promisedLimit", allow_zero=item.immediate)
     if promised > statutory:
@@ -141,16 +161,17 @@ def check_implementation(doc, departments: dict, entries: dict) -> dict:
         for field in ("basis", "standard"):
             if getattr(item.fees, field) is None:
                 _fail(f"fees.{field} is required when a fee is charged", f"fees.{field}")
-    _check_process(item.process, set(departments), promised, item.immediate)
-    if item.formSchema.get("type") != "object":
+    return promised
+
+
+def _check_form_schema(schema: dict[str, Any]) -> None:
+    if schema.get("type") != "object":
         _fail("formSchema must be a JSON Schema of type object", "formSchema")
     import jsonschema
     try:
-        jsonschema.Draft202012Validator.check_schema(item.formSchema)
+        jsonschema.Draft202012Validator.check_schema(schema)
     except jsonschema.SchemaError as exc:
         _fail(f"formSchema is not a valid JSON Schema: {exc.message}", "formSchema")
-    kept = {k: v for k, v in doc.items() if k not in BOOKKEEPING}
-    return {**kept, "code": code, "parentCode": entry.get("parentCode")}
 
 
 # A Chinese title: at least one CJK unified ideograph (the portal labels inputs with it).
@@ -160,7 +181,7 @@ _SUBSCHEMA = ("items", "additionalProperties")
 _SUBSCHEMAS = ("prefixItems",)
 
 
-def check_form_titles(schema: dict, path: str = "formSchema") -> None:
+def check_form_titles(schema: dict[str, Any], path: str = "formSchema") -> None:
     """A version that is published carries a Chinese `title` on its form schema and on
     every property, nested objects and array items included: the portal renders the form
     from the schema alone, and an input without a title has no label. Drafts may lack
@@ -183,13 +204,13 @@ def check_form_titles(schema: dict, path: str = "formSchema") -> None:
                 check_form_titles(sub, f"{path}.{keyword}.{index}")
 
 
-def check_publishable(doc: dict) -> None:
+def check_publishable(doc: dict[str, Any]) -> None:
     """What a published version needs beyond what any version needs (check_implementation):
     a titled form schema."""
     check_form_titles(doc["formSchema"])
 
 
-def validate_form(schema: dict, form: dict) -> None:
+def validate_form(schema: dict[str, Any], form: dict[str, Any]) -> None:
     """Validate an application form against the item version's JSON Schema."""
     import jsonschema  # only applications need it; keeps it off every cold start
     validator = jsonschema.Draft202012Validator(schema)
@@ -209,7 +230,7 @@ def validate_form(schema: dict, form: dict) -> None:
 
 # -- planning ------------------------------------------------------------------------
 
-def workflow_input(case_no: str, item: dict, applied_on: date) -> dict:
+def workflow_input(case_no: str, item: dict[str, Any], applied_on: date) -> dict[str, Any]:
     """The state machine input for one case: who reviews, in which order, by when.
 
     `reviews` is every department review of every stage, in one list: the workflow waits
@@ -249,20 +270,20 @@ def workflow_input(case_no: str, item: dict, applied_on: date) -> dict:
     }
 
 
-def review_plan(item: dict) -> dict[int, list[str]]:
+def review_plan(item: dict[str, Any]) -> dict[int, list[str]]:
     """The departments of each review stage of an item version, by stage number."""
     return {index: list(stage["departments"])
             for index, stage in enumerate(item["process"]["stages"], start=1)}
 
 
-def promised_by(plan: dict) -> str:
+def promised_by(plan: dict[str, Any]) -> str:
     """The date a case is promised to conclude (the last stage's deadline)."""
-    if plan["stages"]:
-        return plan["stages"][-1]["departments"][0]["deadline"]
-    return plan["acceptance"]["deadline"]
+    last = plan["stages"][-1]["departments"][0] if plan["stages"] else plan["acceptance"]
+    deadline: str = last["deadline"]
+    return deadline
 
 
-def dry_run(item: dict, start: date) -> dict:
+def dry_run(item: dict[str, Any], start: date) -> dict[str, Any]:
     """What a case applied on `start` would go through: stages, departments, deadlines."""
     plan = workflow_input("SIMULATION", item, start)
     return {"startDate": start.isoformat(), "acceptance": plan["acceptance"],
@@ -275,8 +296,8 @@ def dry_run(item: dict, start: date) -> dict:
 _BOOKKEEPING = ("version", "status", "createdAt", "createdBy", "publishedAt", "publishedBy")
 
 
-def diff(old: dict | None, new: dict, path: str = "",
-         ignore: tuple[str, ...] = _BOOKKEEPING) -> list[dict]:
+def diff(old: dict[str, Any] | None, new: dict[str, Any], path: str = "",
+         ignore: tuple[str, ...] = _BOOKKEEPING) -> list[dict[str, Any]]:
     """Field-by-field changes from `old` to `new` (objects recursed, lists compared whole),
     leaving out the top-level fields in `ignore` (by default the version bookkeeping)."""
     old = old or {}

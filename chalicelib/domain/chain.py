@@ -21,7 +21,9 @@ a write-once store, so the hash of every sealed entry is known from outside the 
 - an entry after a chain's final seal was not written by the record.
 """
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from .canonical import canonical_bytes
 
@@ -32,18 +34,18 @@ def chain_id(area: str, day: str) -> str:
     return f"{area}#{day}"
 
 
-def entry_hash(prev_hash: str, seq: int, body: dict) -> str:
+def entry_hash(prev_hash: str, seq: int, body: dict[str, Any]) -> str:
     """SHA-256 over the previous hash, the entry's place and its canonical body."""
     return hashlib.sha256(prev_hash.encode("ascii") + b"\n" + str(seq).encode("ascii")
                           + b"\n" + canonical_bytes(body)).hexdigest()
 
 
-def seal_message(document: dict) -> bytes:
+def seal_message(document: dict[str, Any]) -> bytes:
     """What a seal's signature covers: the seal without its signature."""
     return canonical_bytes({k: v for k, v in document.items() if k != "signature"})
 
 
-def seal_digest(document: dict) -> str:
+def seal_digest(document: dict[str, Any]) -> str:
     """What the next seal names as its `prev`: the hash of the whole seal, signed."""
     return hashlib.sha256(canonical_bytes(document)).hexdigest()
 
@@ -73,7 +75,8 @@ class BrokenSeal:
     reason: str
 
 
-def read_seals(seals: list[dict], is_genuine, keep=lambda day: True,
+def read_seals(seals: list[dict[str, Any]], is_genuine: Callable[[bytes, Any], bool],
+               keep: Callable[[str], bool] = lambda day: True,
                anchored: bool = False) -> tuple[dict[str, Sealed], BrokenSeal | None]:
     """The chains the seals (an area's, in order of their number: from the first, or when
     `anchored` from any one, taken as it stands) describe, by day, and the first seal that
@@ -81,9 +84,11 @@ def read_seals(seals: list[dict], is_genuine, keep=lambda day: True,
     described them. `is_genuine(message, signature)` checks a signature; the hashes of a
     day are kept if `keep(day)` (from the anchor on)."""
     chains: dict[str, Sealed] = {}
-    previous, forged, passed = None, None, 0
+    previous: dict[str, Any] | None = None
+    forged: BrokenSeal | None = None
+    passed = 0
     for seal in seals:
-        n = seal.get("n")
+        n: Any = seal.get("n")  # as read back from the store, not trusted to be a number
         if not is_genuine(seal_message(seal), seal.get("signature")):
             # Named, and passed over: the sweep seals on from the last genuine seal with
             # the next free number (services/supervision_record.py), so what follows is
@@ -92,43 +97,70 @@ def read_seals(seals: list[dict], is_genuine, keep=lambda day: True,
             passed += 1
             continue
         if previous is None and n != 1 and anchored:
-            for day, part in seal.get("chains", {}).items():
-                chains[day] = Sealed(seal=n, final=bool(part.get("final")),
-                                     count=part["seq"], head=part["head"])
+            _take_as_it_stands(chains, seal, n)
             previous = seal
             continue
-        if previous is None and n != 1 + passed:
-            return chains, forged or BrokenSeal(n, "the seals before it are missing")
-        if previous is not None and (n != previous["n"] + 1 + passed
-                                     or seal.get("prev") != seal_digest(previous)):
-            return chains, forged or BrokenSeal(n, f"does not follow seal {previous['n']}")
+        broken = _out_of_place(seal, n, previous, passed)
+        if broken:
+            return chains, forged or broken
         passed = 0
-        for day, part in sorted(seal.get("chains", {}).items()):
-            known = chains.setdefault(day, Sealed())
-            if known.final:
-                return chains, BrokenSeal(n, f"lists {day} after its final seal")
-            if part["from"] != known.count:
-                return chains, BrokenSeal(n, f"does not continue {day} where seal "
-                                             f"{known.seal} left it")
-            added = list(part["hashes"])
-            head = added[-1] if added else known.head
-            if known.count + len(added) != part["seq"] or head != part["head"]:
-                return chains, BrokenSeal(n, f"its hashes of {day} do not reach its head")
-            if keep(day):
-                known.hashes += added
-            known.count, known.head = part["seq"], head
-            known.seal, known.final = n, bool(part.get("final"))
+        broken = _add_seal(chains, seal, n, keep)
+        if broken:
+            return chains, broken
         previous = seal
     return chains, forged
 
 
-def check_new(chain: str, sealed_seq: int, sealed_head: str, entries: list[dict],
-              markers: dict[int, dict | None]) -> tuple[list[dict], Broken | None]:
+def _take_as_it_stands(chains: dict[str, Sealed], seal: dict[str, Any], n: int) -> None:
+    """The anchor: each chain it lists as it says, its hashes before it unknown."""
+    for day, part in seal.get("chains", {}).items():
+        chains[day] = Sealed(seal=n, final=bool(part.get("final")),
+                             count=part["seq"], head=part["head"])
+
+
+def _out_of_place(seal: dict[str, Any], n: int, previous: dict[str, Any] | None,
+                  passed: int) -> BrokenSeal | None:
+    """Why a genuine seal does not follow the genuine one before it (`passed` forged
+    ones between them), or None."""
+    if previous is None and n != 1 + passed:
+        return BrokenSeal(n, "the seals before it are missing")
+    if previous is not None and (n != previous["n"] + 1 + passed
+                                 or seal.get("prev") != seal_digest(previous)):
+        return BrokenSeal(n, f"does not follow seal {previous['n']}")
+    return None
+
+
+def _add_seal(chains: dict[str, Sealed], seal: dict[str, Any], n: int,
+              keep: Callable[[str], bool]) -> BrokenSeal | None:
+    """`chains` moved on by what a seal that follows lists of each day, or why it cannot
+    be (the chains as far as the days before it took them)."""
+    for day, part in sorted(seal.get("chains", {}).items()):
+        known = chains.setdefault(day, Sealed())
+        if known.final:
+            return BrokenSeal(n, f"lists {day} after its final seal")
+        if part["from"] != known.count:
+            return BrokenSeal(n, f"does not continue {day} where seal "
+                                 f"{known.seal} left it")
+        added = list(part["hashes"])
+        head = added[-1] if added else known.head
+        if known.count + len(added) != part["seq"] or head != part["head"]:
+            return BrokenSeal(n, f"its hashes of {day} do not reach its head")
+        if keep(day):
+            known.hashes += added
+        known.count, known.head = part["seq"], head
+        known.seal, known.final = n, bool(part.get("final"))
+    return None
+
+
+def check_new(chain: str, sealed_seq: int, sealed_head: str, entries: list[dict[str, Any]],
+              markers: dict[int, dict[str, Any] | None],
+              ) -> tuple[list[dict[str, Any]], Broken | None]:
     """Entries past a chain's last seal (each {"seq", "prevHash", "hash", "body"}, in
     order), as the sweep and the verifier check them: the ones that hold, up to the first
     that does not (and why). `markers[seq]` is the marker the entry's key names ({"chain",
     "seq", "hash"}), None when there is none."""
-    good, previous = [], sealed_head
+    good: list[dict[str, Any]] = []
+    previous = sealed_head
     for expected, entry in enumerate(entries, start=sealed_seq + 1):
         if entry["seq"] != expected:
             return good, Broken(chain, expected, f"is missing or out of order "
@@ -149,9 +181,9 @@ def check_new(chain: str, sealed_seq: int, sealed_head: str, entries: list[dict]
     return good, None
 
 
-def verify(chain: str, entries: list[dict], sealed: Sealed | None,
-           markers: dict[int, dict | None], head: dict | None = None,
-           table_seal: dict | None = None, overdue: bool = False) -> Broken | None:
+def verify(chain: str, entries: list[dict[str, Any]], sealed: Sealed | None,
+           markers: dict[int, dict[str, Any] | None], head: dict[str, Any] | None = None,
+           table_seal: dict[str, Any] | None = None, overdue: bool = False) -> Broken | None:
     """The first break in one chain, or None.
 
     `entries` as stored (each {"seq", "prevHash", "hash", "body"}, in order); `sealed`
@@ -161,34 +193,61 @@ def verify(chain: str, entries: list[dict], sealed: Sealed | None,
     `overdue` whether a seal was written after its day was over (so every entry should
     be sealed)."""
     expected = sealed.hashes if sealed else []
-    by_seq = {e["seq"]: e for e in entries}
+    previous, broken = _check_sealed(chain, entries, sealed)
+    return (broken or _check_unsealed(chain, entries, sealed, previous, markers, head, overdue)
+            or _check_table_seal(chain, sealed, expected, table_seal))
+
+
+def _check_sealed(chain: str, entries: list[dict[str, Any]],
+                  sealed: Sealed | None) -> tuple[str, Broken | None]:
+    """The first sealed entry that is not as sealed, and the hash of the last that is."""
     previous = GENESIS
+    if sealed is None:
+        return previous, None
+    expected = sealed.hashes
+    by_seq = {e["seq"]: e for e in entries}
     for seq in range(1, len(expected) + 1):
         entry, want = by_seq.get(seq), expected[seq - 1]
         if entry is None:
-            return Broken(chain, seq, f"is missing: seal {sealed.seal} covers "
-                                      f"{len(expected)} entries")
+            return previous, Broken(chain, seq, f"is missing: seal {sealed.seal} covers "
+                                                f"{len(expected)} entries")
         if entry_hash(previous, seq, entry["body"]) != want:
-            return Broken(chain, seq, "its content was changed" if entry["hash"] == want
-                          else "is not the entry that was sealed: changed and re-hashed, "
-                               "moved or replaced")
+            return previous, Broken(
+                chain, seq, "its content was changed" if entry["hash"] == want
+                else "is not the entry that was sealed: changed and re-hashed, "
+                     "moved or replaced")
         if entry["hash"] != want or entry["prevHash"] != previous:
-            return Broken(chain, seq, "its stored hashes were changed")
+            return previous, Broken(chain, seq, "its stored hashes were changed")
         previous = want
-    tail = [e for e in entries if e["seq"] > len(expected)]
+    return previous, None
+
+
+def _check_unsealed(chain: str, entries: list[dict[str, Any]], sealed: Sealed | None,
+                    previous: str, markers: dict[int, dict[str, Any] | None],
+                    head: dict[str, Any] | None, overdue: bool) -> Broken | None:
+    """The first break past the last seal (the entries after the sealed ones, which
+    should follow `previous`), or a chain that stops short of its head."""
+    count = len(sealed.hashes) if sealed else 0
+    tail = [e for e in entries if e["seq"] > count]
     if tail and sealed and sealed.final:
-        return Broken(chain, len(expected) + 1, f"was added after the chain's final seal "
-                                                f"({sealed.seal})")
+        return Broken(chain, count + 1, f"was added after the chain's final seal "
+                                        f"({sealed.seal})")
     if tail and overdue:
-        return Broken(chain, len(expected) + 1, "was never sealed, though a seal was "
-                                                "written after its day was over")
-    _, broken = check_new(chain, len(expected), previous, tail, markers)
+        return Broken(chain, count + 1, "was never sealed, though a seal was "
+                                        "written after its day was over")
+    _, broken = check_new(chain, count, previous, tail, markers)
     if broken:
         return broken
     last = max((e["seq"] for e in entries), default=0)
     if head and head["seq"] > last:
         return Broken(chain, last + 1, f"is missing: the chain's head says {head['seq']} "
                                        f"entries were recorded")
+    return None
+
+
+def _check_table_seal(chain: str, sealed: Sealed | None, expected: list[str],
+                      table_seal: dict[str, Any] | None) -> Broken | None:
+    """Whether the table's copy of the chain's seal is the write-once seal's."""
     if sealed and expected:
         if table_seal is None:
             return Broken(chain, 0, f"the chain's seal is missing from the table (seal "

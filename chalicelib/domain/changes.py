@@ -102,7 +102,7 @@ class Change:
     expect: tuple[Condition, ...] = ()
     version: int | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         both = set(self.set) & set(self.remove)
         if both:
             raise ValueError(f"set and removed at once: {sorted(both)}")

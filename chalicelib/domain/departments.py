@@ -3,14 +3,16 @@
 Its shape is the contract's (a 400 for what /openapi.json does not admit); what the
 document cannot state — a USCC's check character, a code the path or the registry
 decides — answers 422 (docs/errors.md)."""
+from typing import Any
+
 from .errors import UnprocessableEntity, ValidationError
 from .identifiers import is_valid_id_number
 
 FIELDS = ("code", "name", "uscc", "sealName", "contacts", "parentArea")
 
 
-def check_department(doc: dict, code: str | None = None,
-                     registered: dict | None = None) -> dict:
+def check_department(doc: dict[str, Any], code: str | None = None,
+                     registered: dict[str, Any] | None = None) -> dict[str, Any]:
     """The registry's record of a department from a request's `department` (already of
     the contract's shape). Registering (`code` None) names its code; a change keeps the
     path's `code` and the USCC `registered` with it — the codes of the items the

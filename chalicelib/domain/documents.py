@@ -8,7 +8,7 @@ stage's lead among its departments — the domain's rules check after `conform`.
 """
 import functools
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 import msgspec.inspect
@@ -282,7 +282,7 @@ def field_of(message: str) -> tuple[str | None, str]:
     """msgspec's "Object missing required field `name` - at `$.applicant`" as the dotted
     field it names ("applicant.name", None for the document itself) and what is wrong."""
     match = _AT.match(message)
-    what, path = match.group("what"), match.group("path") or ""
+    what, path = (match.group("what"), match.group("path") or "") if match else (message, "")
     parts = [p for p in re.split(r"[.\[\]]+", path) if p]
     named = _NAMED.search(what)
     if named:
@@ -290,7 +290,10 @@ def field_of(message: str) -> tuple[str | None, str]:
     return (".".join(parts) or None), what
 
 
-def conform(value, model: type, prefix: str | None = None):
+T = TypeVar("T")
+
+
+def conform(value: object, model: type[T], prefix: str | None = None) -> T:
     """`value` as `model`, or a ValidationError naming the first field that does not fit
     (under `prefix`: "item" -> "item.materials.0.form")."""
     try:
@@ -301,13 +304,14 @@ def conform(value, model: type, prefix: str | None = None):
         raise ValidationError(f"{named}: {what}", field=named) from None
 
 
-def free_form(value, model: type) -> set[tuple]:
+def free_form(value: object, model: type) -> set[tuple[str | int, ...]]:
     """The paths in `value` (which conforms to `model`) whose contents the model admits
     as any JSON: each value of an open object (`dict[str, Any]`: an application's form, a
     license as signed) and each `Any`. The document states nothing inside them but that
     they are JSON — not even which characters their text may hold (domain/payload.py)."""
-    found: set[tuple] = set()
-    stack = [(value, _type_info(model), ())]
+    found: set[tuple[str | int, ...]] = set()
+    stack: list[tuple[Any, msgspec.inspect.Type | None, tuple[str | int, ...]]] = [
+        (value, _type_info(model), ())]
     while stack:
         node, info, path = stack.pop()
         while isinstance(info, msgspec.inspect.Metadata):
@@ -333,7 +337,7 @@ def free_form(value, model: type) -> set[tuple]:
 
 
 @functools.cache
-def _type_info(model: type):
+def _type_info(model: type) -> msgspec.inspect.Type:
     return msgspec.inspect.type_info(model)
 
 
@@ -342,7 +346,8 @@ _KINDS = ((dict, (msgspec.inspect.StructType, msgspec.inspect.DictType)),
                   msgspec.inspect.SetType)))
 
 
-def _member_for(node, union):
+def _member_for(node: object,
+                union: msgspec.inspect.UnionType) -> msgspec.inspect.Type | None:
     """The member of a union type a conforming `node` was taken as: the one of its kind
     (an object, an array), else Any if the union has it; None for a scalar."""
     for kind, infos in _KINDS:

@@ -1,5 +1,6 @@
 """Errors the domain raises; the API turns each into a JSON error with its status
 (chalicelib/api/http.py)."""
+from typing import Any
 
 
 class DomainError(Exception):
@@ -13,7 +14,7 @@ class DomainError(Exception):
         if code:
             self.code = code
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         error = {"code": self.code, "message": self.message}
         if self.field:
             error["field"] = self.field

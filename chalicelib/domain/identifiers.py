@@ -10,6 +10,7 @@ ISO 7064 MOD 37,36 over type + issuer + serial + version.
 """
 import re
 from datetime import date
+from typing import Any
 
 from .errors import UnprocessableEntity, ValidationError
 
@@ -38,7 +39,7 @@ TASK_ID_RE = re.compile(r"^(\d{21}[0-9X])-(A\d{1,3}|S\d{1,3}|R\d{1,3}-[A-Z][A-Z0
 
 def is_valid_task_id(task_id: str) -> bool:
     match = TASK_ID_RE.match(task_id or "")
-    return bool(match) and is_valid_case_number(match.group(1))
+    return match is not None and is_valid_case_number(match.group(1))
 
 
 LICENSE_PREFIX = "1.2.156.3005.2"
@@ -82,7 +83,7 @@ def make_license_identifier(type_code: str, issuer_uscc: str, serial: str,
     return ".".join([LICENSE_PREFIX, type_code, issuer_uscc, serial, version, check])
 
 
-def parse_license_identifier(identifier: str) -> dict:
+def parse_license_identifier(identifier: object) -> dict[str, Any]:
     """Split and check an identifier; raises ValidationError naming what is wrong."""
     if not isinstance(identifier, str) or not identifier.startswith(LICENSE_PREFIX + "."):
         raise ValidationError("identifier must start with " + LICENSE_PREFIX,
@@ -99,7 +100,7 @@ def parse_license_identifier(identifier: str) -> dict:
     return {"typeCode": type_code, "issuer": issuer, "serial": serial, "version": version}
 
 
-def case_number_in_path(params: dict | None) -> str | None:
+def case_number_in_path(params: dict[str, Any] | None) -> str | None:
     """The case a request's path names: `{case_no}`, or the case of a `{task_id}`
     (`<caseNo>-A1`, `<caseNo>-R1-SCJG`)."""
     params = params or {}

@@ -1,6 +1,7 @@
 """Who is calling, and what each role may do."""
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from . import payload
 from .errors import Forbidden, Unauthorized
@@ -71,7 +72,7 @@ def owns(principal: Principal | None, owner_sub: str | None,
                (principal.id_number, *principal.acts_for) if id_number)
 
 
-def holder_name(principal: Principal, applicant: dict) -> str:
+def holder_name(principal: Principal, applicant: dict[str, Any]) -> str:
     """The name a case (and the license it earns) carries for `applicant`: never the name
     an applicant typed, but the verified one — the token's name for an applicant applying
     in its own name (a person, or a company signed in as itself), the delegation's for a
@@ -81,7 +82,8 @@ def holder_name(principal: Principal, applicant: dict) -> str:
     An applicant whose identity names no usable name cannot apply: 403
     unverified_holder_name (the identity provider must send it)."""
     if principal.role != APPLICANT:
-        return applicant["name"]
+        typed: str = applicant["name"]
+        return typed
     if applicant["idNumber"] == principal.id_number:
         verified, whose = principal.name, "the token names no name (claim name)"
     else:

@@ -25,6 +25,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 import rfc8785
 
@@ -32,13 +33,16 @@ from .canonical import canonical_bytes
 from .errors import UnprocessableEntity, ValidationError
 from .identifiers import parse_license_identifier
 
+if TYPE_CHECKING:  # imported where used: cryptography's import is slow for a cold start
+    from cryptography.hazmat.primitives.asymmetric import ec
+
 CANONICALIZATION = "RFC8785"
 KMS_ALGORITHM = "ECDSA_SHA_256"
 JOSE_ALGORITHM = "ES256"
 CURVE = "P-256"
 
 
-def signed_bytes(document: dict, signature: dict) -> bytes:
+def signed_bytes(document: dict[str, Any], signature: dict[str, Any]) -> bytes:
     """The bytes a signature covers: RFC 8785, or the older sorted-keys form for a
     signature without the marker."""
     if signature.get("canonicalization") == CANONICALIZATION:
@@ -46,12 +50,13 @@ def signed_bytes(document: dict, signature: dict) -> bytes:
     return canonical_bytes(document)
 
 
-def signed_content(signed: dict) -> dict:
+def signed_content(signed: dict[str, Any]) -> dict[str, Any]:
     """What a signature covers: the license, or for an annotated copy (加注件) the license
     and its annotation together, as one object."""
     if "annotation" in signed:
         return {"annotation": signed["annotation"], "license": signed["license"]}
-    return signed["license"]
+    document: dict[str, Any] = signed["license"]
+    return document
 
 
 def _b64url(data: bytes) -> str:
@@ -62,25 +67,29 @@ def _b64url_decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def thumbprint(jwk: dict) -> str:
+def thumbprint(jwk: dict[str, Any]) -> str:
     """RFC 7638: SHA-256 over the required members in lexical order, base64url."""
     required = {name: jwk[name] for name in ("crv", "kty", "x", "y")}
     return _b64url(hashlib.sha256(json.dumps(required, sort_keys=True, separators=(",", ":"))
                                   .encode("ascii")).digest())
 
 
-def jwk_of(public_der: bytes, **extra) -> dict:
+def jwk_of(public_der: bytes, **extra: Any) -> dict[str, Any]:
     """The JWK of a P-256 public key (DER SubjectPublicKeyInfo, as KMS gives it), its kid
     the thumbprint, with `extra` members (keyArn, issuer, area, validFrom, validTo)."""
+    from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.hazmat.primitives.serialization import load_der_public_key
-    numbers = load_der_public_key(public_der).public_numbers()
+    key = load_der_public_key(public_der)
+    if not isinstance(key, ec.EllipticCurvePublicKey):
+        raise ValueError("not a P-256 key")
+    numbers = key.public_numbers()
     jwk = {"kty": "EC", "crv": CURVE, "x": _b64url(numbers.x.to_bytes(32, "big")),
            "y": _b64url(numbers.y.to_bytes(32, "big"))}
     return {**jwk, "kid": thumbprint(jwk), "use": "sig", "alg": JOSE_ALGORITHM,
             **{k: v for k, v in extra.items() if v is not None}}
 
 
-def public_key_of(jwk: dict):
+def public_key_of(jwk: dict[str, Any]) -> "ec.EllipticCurvePublicKey":
     """The cryptography public key of a P-256 JWK (ValueError if it is not one)."""
     from cryptography.hazmat.primitives.asymmetric import ec
     if jwk.get("kty") != "EC" or jwk.get("crv") != CURVE:
@@ -89,7 +98,7 @@ def public_key_of(jwk: dict):
     return ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1()).public_key()
 
 
-def find_key(keys: list[dict], signature: dict) -> dict | None:
+def find_key(keys: list[dict[str, Any]], signature: dict[str, Any]) -> dict[str, Any] | None:
     """The key a signature names: by kid, or (signatures from before) by the key's ARN."""
     kid, arn = signature.get("kid"), signature.get("keyId")
     for key in keys:
@@ -124,7 +133,7 @@ def is_low_s(der: bytes) -> bool:
     return 0 < r < P256_ORDER and 0 < s <= P256_ORDER // 2
 
 
-def signature_holds(jwk: dict, message: bytes, value: str) -> bool:
+def signature_holds(jwk: dict[str, Any], message: bytes, value: str) -> bool:
     """The signature holds over `message` and is the low-S one of its twins."""
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives import hashes
@@ -145,16 +154,16 @@ class Verdict:
     reason: str | None       # why not; None when valid
     identifier: str | None
     kid: str | None = None   # the key that signed it, when found
-    annotation: dict | None = None  # an annotated copy's purpose and term
+    annotation: dict[str, Any] | None = None  # an annotated copy's purpose and term
     area: str | None = None  # the region of that key (its JWK's area), when it says
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         found = {"valid": self.valid, "reason": self.reason, "identifier": self.identifier,
                  "kid": self.kid, "area": self.area}
         return {**found, "annotation": self.annotation} if self.annotation else found
 
 
-def verify(signed: dict, keys: list[dict], today: date) -> Verdict:
+def verify(signed: dict[str, Any], keys: list[dict[str, Any]], today: date) -> Verdict:
     """A signed license ({"license", "signature"}), or an annotated copy of one
     ({"license", "annotation", "signature"}), checked against a key set, offline."""
     document, signature = signed.get("license"), signed.get("signature")
@@ -193,7 +202,7 @@ def verify(signed: dict, keys: list[dict], today: date) -> Verdict:
     return verdict(None)
 
 
-def _annotation_ok(annotation, signature: dict) -> bool:
+def _annotation_ok(annotation: object, signature: dict[str, Any]) -> bool:
     """An annotated copy is new: RFC 8785 only, and its annotation says for what and
     until when."""
     return isinstance(annotation, dict) and \
@@ -202,11 +211,11 @@ def _annotation_ok(annotation, signature: dict) -> bool:
             for name in ("purpose", "validUntil", "annotatedAt"))
 
 
-def trust_list(document: dict) -> tuple[list[dict], list[dict]]:
+def trust_list(document: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """A region's trust list (docs/licenses.md): its own retired keys and other regions'
     keys, each a checked JWK; other regions' carry their `area` and `issuer`. A key whose
     kid is not its thumbprint, or that is not P-256, is refused (ValueError)."""
-    def checked(jwk: dict, where: str, **extra) -> dict:
+    def checked(jwk: dict[str, Any], where: str, **extra: Any) -> dict[str, Any]:
         try:
             public_key_of(jwk)
         except (ValueError, KeyError, TypeError) as error:
@@ -227,7 +236,7 @@ def trust_list(document: dict) -> tuple[list[dict], list[dict]]:
     return retired, regions
 
 
-def pem_of(jwk: dict) -> str:
+def pem_of(jwk: dict[str, Any]) -> str:
     """The key as PEM (SubjectPublicKeyInfo), what `openssl` reads."""
     from cryptography.hazmat.primitives import serialization
     return public_key_of(jwk).public_bytes(

@@ -6,6 +6,7 @@ stored: a valid license whose `validTo` has passed is expired. Only the issuing
 department changes a license's state, always with a reason.
 """
 from datetime import date
+from typing import Any
 
 from . import payload
 from .errors import Conflict, ValidationError
@@ -51,7 +52,7 @@ def next_version(identifier: str) -> str:
                                    f"{version:03d}")
 
 
-def reissued(document: dict, changes: dict, today: date) -> dict:
+def reissued(document: dict[str, Any], changes: dict[str, Any], today: date) -> dict[str, Any]:
     """The next version's document: the changes applied, issued today."""
     unknown = sorted(set(changes) - set(REISSUE_FIELDS))
     if unknown:

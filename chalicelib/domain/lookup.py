@@ -3,6 +3,7 @@ ID number without the number itself being an index key anyone could read or enum
 import hashlib
 import hmac
 import json
+from typing import Any
 
 
 def id_key(secret: str, id_number: str) -> str:
@@ -14,7 +15,7 @@ def id_key(secret: str, id_number: str) -> str:
     return "ID#" + digest.hexdigest()[:40]
 
 
-def application_key(secret: str, owner_key: str, item_code: str, form: dict) -> str:
+def application_key(secret: str, owner_key: str, item_code: str, form: dict[str, Any]) -> str:
     """What makes two applications the same (services/open_applications.py): the same
     owner, item and form content, as a keyed hash — a form may hold personal data, so
     its plain hash could be tested against guesses."""

@@ -15,11 +15,13 @@ it is stored or published.
 Each alone, among Chinese text, or after a label glued to it (`TEL13800138000`,
 `ID11010519491231002X`). What it never touches: a number glued into a longer run of ASCII
 letters or digits (case numbers, 22 digits; item codes, license serials and identifiers,
-digits among letters), dates, or a company's USCC (`91…`, public). A masked text is the original with some digits (and a
-USCC's letters) replaced by `*`, of the same length: masking twice changes nothing more.
+digits among letters), dates, or a company's USCC (`91…`, public). A masked text is the
+original with some digits (and a USCC's letters) replaced by `*`, of the same length:
+masking twice changes nothing more.
 """
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 
 _SEP = r"[ \-.]?"
 # A number stands alone: no ASCII letter or digit right before or after it. So a run of
@@ -111,7 +113,7 @@ def _ascii_of(character: str) -> str:
     return folded if len(folded) == 1 and folded.isascii() else character
 
 
-def mask_fields(value, paths) -> object:
+def mask_fields(value: object, paths: Iterable[Sequence[str]]) -> object:
     """`value` (a request body) with the strings at `paths` masked (mask_text): each path
     the keys to a field, "*" standing for every item of a list."""
     for path in paths:
@@ -119,7 +121,7 @@ def mask_fields(value, paths) -> object:
     return value
 
 
-def _mask_at(value, path):
+def _mask_at(value: object, path: Sequence[str]) -> object:
     if not path:
         return mask_text(value) if isinstance(value, str) else value
     step, rest = path[0], path[1:]
@@ -130,29 +132,30 @@ def _mask_at(value, path):
     return value
 
 
-def split_personal(value, pointer: str = "") -> tuple[object, dict[str, str]]:
+def split_personal(value: object, pointer: str = "") -> tuple[object, dict[str, str]]:
     """`value` (an application form: any JSON) with every string that holds an ID or
     mobile number masked, and those strings in clear by JSON pointer — the stored case
     keeps the first and seals the second."""
+    found: dict[str, str] = {}
     if isinstance(value, dict):
-        masked, found = {}, {}
+        masked_fields: dict[str, object] = {}
         for key, item in value.items():
-            masked[key], inner = split_personal(item, _step(pointer, key))
+            masked_fields[key], inner = split_personal(item, _step(pointer, key))
             found.update(inner)
-        return masked, found
+        return masked_fields, found
     if isinstance(value, list):
-        masked, found = [], {}
+        masked_items: list[object] = []
         for index, item in enumerate(value):
             item_masked, inner = split_personal(item, _step(pointer, index))
-            masked.append(item_masked)
+            masked_items.append(item_masked)
             found.update(inner)
-        return masked, found
+        return masked_items, found
     if isinstance(value, str) and mask_text(value) != value:
         return mask_text(value), {pointer: value}
     return value, {}
 
 
-def restore_personal(value, found: dict[str, str] | None, pointer: str = ""):
+def restore_personal(value: object, found: dict[str, str] | None, pointer: str = "") -> object:
     """The form `split_personal` masked, with its strings put back in clear."""
     if not found:
         return value
@@ -165,6 +168,6 @@ def restore_personal(value, found: dict[str, str] | None, pointer: str = ""):
     return found.get(pointer, value)
 
 
-def _step(pointer: str, key) -> str:
+def _step(pointer: str, key: str | int) -> str:
     """The JSON pointer (RFC 6901) of `key` under `pointer`."""
     return f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"

@@ -4,7 +4,9 @@ its materials — an upload (again, if it allows reuse) or a license in its plac
 """
 import base64
 import hashlib
+from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
+from typing import Any
 
 PREFIX = "materials/"
 # How long a presigned upload form stays good.
@@ -63,7 +65,7 @@ def checksum_base64(sha256_hex: str) -> str:
     return base64.b64encode(bytes.fromhex(sha256_hex)).decode()
 
 
-def mismatch(declared: dict, found: dict) -> str | None:
+def mismatch(declared: dict[str, Any], found: dict[str, Any]) -> str | None:
     """Why what was stored is not what was declared (size, contentType, sha256 hex), or
     None. The upload form makes S3 refuse such a file; this is checked again because not
     every S3 (nor every form a client builds) enforces it."""
@@ -84,7 +86,8 @@ ZIP_LOCAL_HEADER = b"PK\x03\x04"
 OFD_ENTRY = "OFD.xml"
 
 
-def content_mismatch(content_type: str, head: bytes, zip_names=None) -> str | None:
+def content_mismatch(content_type: str, head: bytes,
+                     zip_names: Callable[[], Collection[str] | None] | None = None) -> str | None:
     """Why the leading bytes of a file are not what its declared type says, or None.
 
     A declared type is only the uploader's word (an MZ executable was stored as a PDF):
@@ -119,12 +122,12 @@ def content_mismatch(content_type: str, head: bytes, zip_names=None) -> str | No
     return f"the file's content is not {content_type}{what}"
 
 
-def spec_of(item: dict, name: str) -> dict | None:
+def spec_of(item: dict[str, Any], name: str) -> dict[str, Any] | None:
     """The item version's material of that name."""
     return next((m for m in item.get("materials", ()) if m["name"] == name), None)
 
 
-def missing_at_submission(item: dict, named: set[str], channel: str) -> list[str]:
+def missing_at_submission(item: dict[str, Any], named: set[str], channel: str) -> list[str]:
     """The mandatory electronic materials an application through `channel` lacks, where
     the item version wants them complete when it is made (completeAtSubmission); none at
     the counter, where the clerk checks what is handed over."""
@@ -135,7 +138,7 @@ def missing_at_submission(item: dict, named: set[str], channel: str) -> list[str
             and m["name"] not in named]
 
 
-def reuse_refused(spec: dict, created_at: str, used_before: bool,
+def reuse_refused(spec: dict[str, Any], created_at: str, used_before: bool,
                   now: datetime) -> str | None:
     """Why an upload used in an earlier case may not be used again here, or None."""
     if not used_before:
@@ -150,7 +153,8 @@ def reuse_refused(spec: dict, created_at: str, used_before: bool,
     return None
 
 
-def replacement_refused(spec: dict, type_code: str, trust_level: str | None) -> str | None:
+def replacement_refused(spec: dict[str, Any], type_code: str,
+                        trust_level: str | None) -> str | None:
     """Why a license of this type and trust level may not stand in for the material, or
     None (免提交: the version's `replacedBy`)."""
     accepted = [r for r in spec.get("replacedBy", ()) if r["licenseType"] == type_code]

@@ -9,6 +9,7 @@ waits for a supervisor and of a late rectification. Each notice names its
 template (chalicelib/templates/notifications/<template>.txt).
 """
 from dataclasses import dataclass
+from typing import Any
 
 APPLICANT, DEPARTMENT, OPERATORS = "applicant", "department", "operators"
 CHANNELS = ("sms", "miniprogram", "email", "inapp")
@@ -46,7 +47,7 @@ class Notice:
     dept: str | None = None
 
 
-def notices_for(kind: str, detail: dict) -> list[Notice]:
+def notices_for(kind: str, detail: dict[str, Any]) -> list[Notice]:
     """The notices a lifecycle event of type `kind` (docs/events.md) becomes."""
     if kind in STATUS_TEMPLATES:
         return [Notice(APPLICANT, STATUS_TEMPLATES[kind])]

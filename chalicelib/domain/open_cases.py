@@ -10,6 +10,7 @@ acceptance. Every case keeps the item version it applied under (cases pin their 
 so publishing moves none of these deadlines.
 """
 from dataclasses import dataclass
+from typing import Any
 
 from . import task_states
 
@@ -39,7 +40,7 @@ def task_state(task: OpenTask) -> str:
     return task.state if task.state in PAUSED else task.kind
 
 
-def task_departments(item: dict) -> set[str]:
+def task_departments(item: dict[str, Any]) -> set[str]:
     """The departments whose inboxes a case of this item version has tasks in: its
     acceptance department and every review stage's departments."""
     process = item["process"]
@@ -48,7 +49,7 @@ def task_departments(item: dict) -> set[str]:
 
 
 def summarise(tasks: list[OpenTask], versions: dict[str, int], now: str,
-              soonest: int = SOONEST) -> dict:
+              soonest: int = SOONEST) -> dict[str, Any]:
     """The open cases behind `tasks` (each counted once) with the version each applied
     under (`versions`, by case number; a task whose case is not there is left out).
     Each case's deadline is its open tasks' earliest; `now` (UTC text) tells the overdue
@@ -59,7 +60,7 @@ def summarise(tasks: list[OpenTask], versions: dict[str, int], now: str,
     for task in tasks:
         if task.case_no in versions:
             by_case.setdefault(task.case_no, []).append(task)
-    cases = []
+    cases: list[dict[str, Any]] = []
     for case_no, own in by_case.items():
         states = {task_state(task) for task in own}
         state = next(s for s in _PRECEDENCE if s in states)

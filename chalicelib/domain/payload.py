@@ -19,6 +19,7 @@ fields: any JSON, by the document) the document cannot state it, so the same ref
 import math
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 
 from .errors import UnprocessableEntity, ValidationError
 
@@ -28,14 +29,16 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # tab and line breaks, and the zero-width (non-)joiners that emoji and some scripts need.
 HIDDEN = ("Cc", "Cf")
 FREE_TEXT_ALLOWS = frozenset("\t\n\r\u200c\u200d")
-NAME_ALLOWS = frozenset()
+NAME_ALLOWS: frozenset[str] = frozenset()
+# Where a value sits in a request body: its keys and list indexes from the top.
+FieldPath = tuple[str | int, ...]
 
 
 def has_surrogate(text: str) -> bool:
     return bool(_SURROGATE.search(text))
 
 
-def hidden_character(text: str, allowed: frozenset = FREE_TEXT_ALLOWS) -> str | None:
+def hidden_character(text: str, allowed: frozenset[str] = FREE_TEXT_ALLOWS) -> str | None:
     """The first control or format character of `text` not `allowed`, or None."""
     if text.isprintable():  # the common case, in C: no character of any category C or Z
         return None
@@ -45,7 +48,7 @@ def hidden_character(text: str, allowed: frozenset = FREE_TEXT_ALLOWS) -> str | 
     return None
 
 
-def check_text(text: str, field: str, allowed: frozenset = FREE_TEXT_ALLOWS) -> None:
+def check_text(text: str, field: str, allowed: frozenset[str] = FREE_TEXT_ALLOWS) -> None:
     """Raise ValidationError naming `field` if `text` holds a control or format character
     (a name: `allowed` NAME_ALLOWS, not even a line break)."""
     found = hidden_character(text, allowed)
@@ -56,11 +59,11 @@ def check_text(text: str, field: str, allowed: frozenset = FREE_TEXT_ALLOWS) -> 
                               field=field)
 
 
-def _path(parts: tuple) -> str:
+def _path(parts: FieldPath) -> str:
     return ".".join(str(p) for p in parts) or "body"
 
 
-def check(value, max_depth: int = MAX_DEPTH) -> None:
+def check(value: object, max_depth: int = MAX_DEPTH) -> None:
     """Raise ValidationError (naming the field) unless `value` is nested at most
     `max_depth` levels, every string and key is valid Unicode text and every number is
     finite (`check_structure`), and no text holds a hidden character (`check_texts`)."""
@@ -68,11 +71,11 @@ def check(value, max_depth: int = MAX_DEPTH) -> None:
     check_texts(value)
 
 
-def check_structure(value, max_depth: int = MAX_DEPTH) -> None:
+def check_structure(value: object, max_depth: int = MAX_DEPTH) -> None:
     """Raise ValidationError (naming the field) unless `value` is nested at most
     `max_depth` levels, every string and key is valid Unicode text and every number is
     finite."""
-    stack = [(value, (), 0)]
+    stack: list[tuple[object, FieldPath, int]] = [(value, (), 0)]
     while stack:
         node, path, depth = stack.pop()
         if isinstance(node, float) and not math.isfinite(node):
@@ -99,35 +102,47 @@ def check_structure(value, max_depth: int = MAX_DEPTH) -> None:
                          for index, child in enumerate(node))
 
 
-def check_texts(value, free_form=()) -> None:
+def _children(node: object, path: FieldPath) -> Iterator[tuple[object, FieldPath]]:
+    """The values an object or a list holds, each with its path."""
+    if isinstance(node, dict):
+        for key, child in node.items():
+            yield child, path + (key,)
+    elif isinstance(node, list):
+        for index, child in enumerate(node):
+            yield child, path + (index,)
+
+
+def _own_refusal(node: object, path: FieldPath) -> tuple[str, str] | None:
+    """What a string, or the first of an object's keys, holds that is refused (message
+    and field), or None; what the node's values hold is theirs."""
+    if isinstance(node, str):
+        found = hidden_character(node)
+        if found is not None:
+            return (f"{_path(path)} holds a control or format character: "
+                    f"{_character(found)}", _path(path))
+    elif isinstance(node, dict):
+        for key in node:
+            found = hidden_character(key, NAME_ALLOWS)
+            if found is not None:
+                return (f"a key of {_path(path)} holds a control or format "
+                        f"character: {_character(found)}", _path(path))
+    return None
+
+
+def check_texts(value: object, free_form: Iterable[FieldPath] = ()) -> None:
     """Refuse a control or format character in any string or key of `value`, naming its
     field: a ValidationError (400) where the document states the rule, an
     UnprocessableEntity `hidden_character` (422) at or below the paths in `free_form`
     (values the document admits as any JSON). A stated refusal wins over a free-form one,
     whichever comes first."""
-    free_form = frozenset(free_form)
+    free_paths = frozenset(free_form)
     unstated: UnprocessableEntity | None = None
-    stack = [(value, (), () in free_form)]
+    stack: list[tuple[object, FieldPath, bool]] = [(value, (), () in free_paths)]
     while stack:
         node, path, free = stack.pop()
-        refusal = None
-        if isinstance(node, str):
-            found = hidden_character(node)
-            if found is not None:
-                refusal = (f"{_path(path)} holds a control or format character: "
-                           f"{_character(found)}", _path(path))
-        elif isinstance(node, dict):
-            for key, child in node.items():
-                found = hidden_character(key, NAME_ALLOWS)
-                if found is not None and refusal is None:
-                    refusal = (f"a key of {_path(path)} holds a control or format "
-                               f"character: {_character(found)}", _path(path))
-                child_path = path + (key,)
-                stack.append((child, child_path, free or child_path in free_form))
-        elif isinstance(node, list):
-            for index, child in enumerate(node):
-                child_path = path + (index,)
-                stack.append((child, child_path, free or child_path in free_form))
+        stack.extend((child, child_path, free or child_path in free_paths)
+                     for child, child_path in _children(node, path))
+        refusal = _own_refusal(node, path)
         if refusal is None:
             continue
         message, field = refusal

@@ -27,6 +27,7 @@ where they were.
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
+from typing import Any
 
 from . import worktime
 from .errors import Conflict, ValidationError
@@ -87,7 +88,7 @@ def parse_rating_id(rating: str) -> tuple[str, str, str]:
     return parts[0], parts[1], parts[2]
 
 
-def check_rating(body: dict) -> None:
+def check_rating(body: dict[str, Any]) -> None:
     """What a schema cannot say: the indicators named are ours."""
     for name in body.get("indicators") or {}:
         if name not in INDICATORS:
@@ -99,7 +100,7 @@ def opens_rectification(level: int) -> bool:
     return level in OPENS_RECTIFICATION
 
 
-def due_dates(at: datetime, zone: tzinfo, rules: Rules, callback: bool = True) -> dict:
+def due_dates(at: datetime, zone: tzinfo, rules: Rules, callback: bool = True) -> dict[str, Any]:
     """When the department must have called back and rectified, counted in working time
     from `at` (the rating; for a redo, the supervisor's decision: rectify only)."""
     found = {"rectifyDue": worktime.utc_text(worktime.add_minutes(
@@ -110,7 +111,7 @@ def due_dates(at: datetime, zone: tzinfo, rules: Rules, callback: bool = True) -
     return found
 
 
-def pending(rectification: dict) -> dict[str, str]:
+def pending(rectification: dict[str, Any]) -> dict[str, str]:
     """The deadlines still to watch, by kind (callback, rectify): those whose work is
     not done and not yet marked missed. A contested rectification is watched as it stood
     before (the clock does not stop)."""
@@ -126,17 +127,17 @@ def pending(rectification: dict) -> dict[str, str]:
     return found
 
 
-def missed(rectification: dict, now_text: str) -> list[str]:
+def missed(rectification: dict[str, Any], now_text: str) -> list[str]:
     """The deadlines passed at `now_text` not yet marked."""
     return sorted(kind for kind, due in pending(rectification).items() if due < now_text)
 
 
-def next_watch(rectification: dict) -> str | None:
+def next_watch(rectification: dict[str, Any]) -> str | None:
     found = pending(rectification).values()
     return min(found) if found else None
 
 
-def check_action(rectification: dict | None, action: str) -> str:
+def check_action(rectification: dict[str, Any] | None, action: str) -> str:
     """The state `action` leads to; 409 if the rectification is not where it may."""
     if rectification is None:
         raise Conflict("the rating opened no rectification (only a rating of 1 or 2 does)",
@@ -152,7 +153,7 @@ def check_action(rectification: dict | None, action: str) -> str:
     return target
 
 
-def check_decision(rectification: dict | None, waiting: str) -> None:
+def check_decision(rectification: dict[str, Any] | None, waiting: str) -> None:
     """A supervisor decides only what waits for a decision (`review_requested`,
     `contested`)."""
     if rectification is None or rectification["state"] != waiting:

@@ -1,14 +1,16 @@
 """A region's rules given as configuration: JSON naming some of a dataclass's fields,
 the rest left at their defaults."""
 import json
+from typing import Any, ClassVar, Self
 
 
 class RegionalRules:
     """Base of a frozen dataclass of rules; `parse` reads OW_<NAME>_RULES-style JSON."""
     label = "rules"
+    __dataclass_fields__: ClassVar[dict[str, Any]]  # set by @dataclass on each subclass
 
     @classmethod
-    def parse(cls, text: str | None):
+    def parse(cls, text: str | None) -> Self:
         if not text:
             return cls()
         given = json.loads(text)

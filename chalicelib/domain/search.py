@@ -8,6 +8,7 @@ first two characters (letters) and is filtered on the full name (initials); a on
 query reads the `all` facet, filtered the same way.
 """
 import re
+from typing import Any
 
 from .catalogue import BASE_CODE_RE
 
@@ -31,14 +32,14 @@ def keyword_tokens(name: str, name_initials: str) -> set[str]:
     return tokens
 
 
-def departments_of(doc: dict) -> list[str]:
+def departments_of(doc: dict[str, Any]) -> list[str]:
     depts = [doc["implementingDept"], *doc.get("coDepts", [])]
     for stage in doc["process"]["stages"]:
         depts.extend(stage["departments"])
     return list(dict.fromkeys(depts))
 
 
-def facets(doc: dict, name_initials: str) -> set[str]:
+def facets(doc: dict[str, Any], name_initials: str) -> set[str]:
     values = {"all", f"kind#{doc['kind']}", f"base#{doc['baseCode']}"}
     values |= {f"dept#{d}" for d in departments_of(doc)}
     values |= {f"audience#{a}" for a in doc["audience"]}

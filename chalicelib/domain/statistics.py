@@ -14,6 +14,8 @@ and the 90th percentile come out of the counters alone.
 import math
 import typing
 from dataclasses import dataclass, field
+from datetime import tzinfo
+from typing import Any
 
 from . import documents, worktime
 
@@ -54,7 +56,7 @@ class Contribution:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def month_of(moment: str, zone) -> str:
+def month_of(moment: str, zone: tzinfo) -> str:
     """The month (YYYY-MM, the region's time) a moment falls in."""
     return worktime.parse(moment).astimezone(zone).strftime("%Y-%m")
 
@@ -64,58 +66,69 @@ def tenths(minutes: int) -> int:
     return min(math.ceil(minutes * 10 / worktime.DAY_MINUTES), MAX_TENTHS)
 
 
-def needs_conclusion_facts(kind: str, detail: dict) -> bool:
+def needs_conclusion_facts(kind: str, detail: dict[str, Any]) -> bool:
     return kind in CONCLUDED and detail.get("fromStatus") != 12
 
 
-def contribution(kind: str, detail: dict, facts: Facts, zone) -> Contribution | None:
+def contribution(kind: str, detail: dict[str, Any], facts: Facts,
+                 zone: tzinfo) -> Contribution | None:
     """What one lifecycle event (docs/events.md) adds, or None."""
     month = month_of(detail["at"], zone)
     rated_month = month_of(detail.get("ratedAt") or detail["at"], zone)
-    counts: dict[str, int] = {}
-    dept = facts.dept
-    if kind == "received":
-        counts["received"] = 1
-    elif kind == "accepted":
-        counts["accepted"] = 1
-    elif kind in REFUSED:
-        counts["refused"] = 1
-    elif kind in CONCLUDED:
-        # 12 becoming 11 (the materials in) is the same conclusion.
-        if detail.get("fromStatus") == 12:
-            return None
-        counts.update(concluded=1, onTime=int(bool(facts.on_time)),
-                      workMinutes=facts.minutes or 0,
-                      fullyOnline=int(bool(facts.fully_online)))
-        counts[f"{HISTOGRAM}{tenths(facts.minutes or 0)}"] = 1
-    elif kind == "overdue" and not detail.get("taskId") and detail.get("deadline") == "promised":
-        counts["overdue"] = 1
-    elif kind == "card_issued":
-        counts["cards" + detail["level"].capitalize()] = 1
-        dept = detail["dept"]
-    elif kind == "rating_submitted":
-        level = int(detail["level"])
-        counts.update(rated=1, satisfied=int(level >= 4), ratingSum=level)
-        counts[f"rating{level}"] = 1
-        dept = detail["dept"]
-    elif kind == "rectification_opened":
-        counts["rectOpened"] = 1
-        dept, month = detail["dept"], rated_month
-    elif kind == "rectification_rectified" and detail.get("round", 1) == 1:
-        counts["rectRectified"] = 1
-        dept, month = detail["dept"], rated_month
-    elif kind == "rectification_overdue":
-        counts["rectLate"] = 1
-        dept, month = detail["dept"], rated_month
-    elif kind == "rating_contest_decided" and detail.get("decision") == "upheld":
-        # A voided rating leaves its level's count (which so counts the ratings that
-        # count, as `ratings` does); the event names the level it voids.
-        counts.update(excluded=1, rectVoided=1)
-        counts[f"rating{int(detail['level'])}"] = -1
-        dept, month = detail["dept"], rated_month
+    counts = _case_counts(kind, detail, facts)
+    if counts:
+        return Contribution(month, facts.dept, counts)
+    counts, of_rating = _department_counts(kind, detail)
     if not counts:
         return None
-    return Contribution(month, dept, counts)
+    return Contribution(rated_month if of_rating else month, detail["dept"], counts)
+
+
+def _case_counts(kind: str, detail: dict[str, Any], facts: Facts) -> dict[str, int]:
+    """What a step of a case's lifecycle counts, for the case's department."""
+    if kind == "received":
+        return {"received": 1}
+    if kind == "accepted":
+        return {"accepted": 1}
+    if kind in REFUSED:
+        return {"refused": 1}
+    if kind in CONCLUDED:
+        return _conclusion_counts(detail, facts)
+    if kind == "overdue" and not detail.get("taskId") and detail.get("deadline") == "promised":
+        return {"overdue": 1}
+    return {}
+
+
+def _conclusion_counts(detail: dict[str, Any], facts: Facts) -> dict[str, int]:
+    # 12 becoming 11 (the materials in) is the same conclusion: nothing more.
+    if detail.get("fromStatus") == 12:
+        return {}
+    minutes = facts.minutes or 0
+    return {"concluded": 1, "onTime": int(bool(facts.on_time)), "workMinutes": minutes,
+            "fullyOnline": int(bool(facts.fully_online)),
+            f"{HISTOGRAM}{tenths(minutes)}": 1}
+
+
+def _department_counts(kind: str, detail: dict[str, Any]) -> tuple[dict[str, int], bool]:
+    """What a card or a rating's step counts, for the department the event names, and
+    whether it counts in the rating's month (a rating's later steps do)."""
+    if kind == "card_issued":
+        return {"cards" + detail["level"].capitalize(): 1}, False
+    if kind == "rating_submitted":
+        level = int(detail["level"])
+        return {"rated": 1, "satisfied": int(level >= 4), "ratingSum": level,
+                f"rating{level}": 1}, False
+    if kind == "rectification_opened":
+        return {"rectOpened": 1}, True
+    if kind == "rectification_rectified" and detail.get("round", 1) == 1:
+        return {"rectRectified": 1}, True
+    if kind == "rectification_overdue":
+        return {"rectLate": 1}, True
+    if kind == "rating_contest_decided" and detail.get("decision") == "upheld":
+        # A voided rating leaves its level's count (which so counts the ratings that
+        # count, as `ratings` does); the event names the level it voids.
+        return {"excluded": 1, "rectVoided": 1, f"rating{int(detail['level'])}": -1}, True
+    return {}, False
 
 
 def keys(contribution: Contribution, facts: Facts) -> list[str]:
@@ -186,7 +199,7 @@ def percentile_tenths(counts: dict[str, int], share: float) -> int | None:
     return buckets[-1][0]
 
 
-def figures(counts: dict[str, int]) -> dict:
+def figures(counts: dict[str, int]) -> dict[str, Any]:
     """The figures of a set of counters (one month and dimension, or a sum of them)."""
     c = {name: counts.get(name, 0) for name in COUNTERS}
     concluded, counted = c["concluded"], c["rated"] - c["excluded"]
@@ -223,7 +236,7 @@ FLAT_FIELDS = ("received", "accepted", "refused", "concluded", "onTime", "onTime
                "rectificationsLate", "fullyOnline", "fullyOnlineShare")
 
 
-def flat(found: dict) -> dict:
+def flat(found: dict[str, Any]) -> dict[str, Any]:
     """Figures with the cards spread out (one column each: CSV)."""
     cards = found["cards"]
     return {**{k: v for k, v in found.items() if k not in ("cards", "ratingsByLevel")},

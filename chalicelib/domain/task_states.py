@@ -12,7 +12,7 @@ the stored "open", and a write condition or a stream image compares as it always
     decided, cancelled: final
 """
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from .errors import Conflict
 
@@ -67,7 +67,8 @@ def check_transition(current: str, target: str) -> TaskState:
     return TaskState(target)
 
 
-def became(old: dict | None, new: dict | None, target: str) -> bool:
+def became(old: dict[str, Any] | None, new: dict[str, Any] | None, target: str) -> bool:
     """Whether a change of a recorded task (its stream images) made it `target`."""
-    return bool(old) and bool(new) and old.get("state") != target \
-        and new.get("state") == target
+    if not old or not new:
+        return False
+    return bool(old.get("state") != target and new.get("state") == target)

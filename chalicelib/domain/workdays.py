@@ -12,14 +12,18 @@ alone: its dates are `provisional`, and so is every deadline that crosses it.
 """
 import functools
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from .errors import ValidationError
+
+if TYPE_CHECKING:  # imported where used: holidays loads its tables on import
+    from holidays import HolidayBase
 
 OFFICIAL, PROVISIONAL = "official", "provisional"
 _schedules: dict[int, dict[str, frozenset[date]]] = {}
 
 
-def set_schedules(document: dict | None) -> None:
+def set_schedules(document: dict[str, Any] | None) -> None:
     """A region's announced schedules: {"2027": {"holidays": ["2027-01-01", …],
     "workdays": ["2027-02-14", …]}} — every day off of the year, and every weekend day
     that is worked. Raises ValidationError naming a malformed entry."""
@@ -51,9 +55,9 @@ def _shipped_years() -> frozenset[int]:
 
 
 @functools.lru_cache(maxsize=64)
-def _computed(year: int):
-    import holidays
-    return holidays.China(years=year)
+def _computed(year: int) -> "HolidayBase":
+    from holidays.countries.china import China
+    return China(years=year)
 
 
 def basis(year: int) -> str:
@@ -67,7 +71,7 @@ def is_workday(day: date) -> bool:
         if day in schedule["workdays"]:
             return True
         return day not in schedule["holidays"] and day.weekday() < 5
-    return _computed(day.year).is_working_day(day)
+    return bool(_computed(day.year).is_working_day(day))
 
 
 def add_workdays(start: date, days: int) -> date:

@@ -11,8 +11,10 @@ pause lasted. So a case keeps its *planned* deadlines (as if it never paused) an
 working minutes it spent paused; each effective deadline is the planned one plus those
 minutes of working time.
 """
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
 
 from .workdays import add_workdays, is_workday
 
@@ -21,7 +23,7 @@ DAY_MINUTES = 480
 CLOSE = OFFICE_HOURS[-1][1]
 
 
-def _segments(day: date, zone: tzinfo):
+def _segments(day: date, zone: tzinfo) -> Iterator[tuple[datetime, datetime]]:
     if is_workday(day):
         for start, end in OFFICE_HOURS:
             yield datetime.combine(day, start, zone), datetime.combine(day, end, zone)
@@ -137,25 +139,25 @@ class Pause:
     minutes: int | None = None  # working minutes it lasted, once over
     taskId: str | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
-def paused_minutes(pauses: list[dict]) -> int:
+def paused_minutes(pauses: list[dict[str, Any]]) -> int:
     """Working minutes of every pause that is over."""
     return sum(int(p.get("minutes") or 0) for p in pauses if p.get("until"))
 
 
-def open_pause(pauses: list[dict]) -> dict | None:
+def open_pause(pauses: list[dict[str, Any]]) -> dict[str, Any] | None:
     return next((p for p in pauses if not p.get("until")), None)
 
 
-def shifted(planned: str, pauses: list[dict], zone: tzinfo) -> str:
+def shifted(planned: str, pauses: list[dict[str, Any]], zone: tzinfo) -> str:
     """A planned deadline moved on by the working time the case spent paused."""
     return utc_text(add_minutes(parse(planned), paused_minutes(pauses), zone))
 
 
-def end_pause(pauses: list[dict], at: datetime, zone: tzinfo) -> list[dict]:
+def end_pause(pauses: list[dict[str, Any]], at: datetime, zone: tzinfo) -> list[dict[str, Any]]:
     """The pauses with the open one ended at `at` (its working minutes counted)."""
     ended = []
     for pause in pauses:
@@ -166,8 +168,8 @@ def end_pause(pauses: list[dict], at: datetime, zone: tzinfo) -> list[dict]:
     return ended
 
 
-def clock_view(started: str, planned: dict[str, str], pauses: list[dict],
-               stopped: str | None, now: datetime, zone: tzinfo) -> dict:
+def clock_view(started: str, planned: dict[str, str], pauses: list[dict[str, Any]],
+               stopped: str | None, now: datetime, zone: tzinfo) -> dict[str, Any]:
     """Elapsed and remaining working time of a case, and its pauses.
 
     `planned` maps each deadline (promised, statutory) to its planned moment; `stopped`

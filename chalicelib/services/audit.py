@@ -52,11 +52,13 @@ def entries(principal: identity.Principal | None, day: str, limit: int = 50,
         date.fromisoformat(day)
     except (TypeError, ValueError):
         raise ValidationError("day must be a date YYYY-MM-DD", field="day") from None
-    page = AuditRecord.query(day, limit=limit, last_evaluated_key=decode_cursor(cursor, f"audit/{day}"))
+    page = AuditRecord.query(day, limit=limit,
+                             last_evaluated_key=decode_cursor(cursor, f"audit/{day}"))
     found = [{k: v for k, v in {
         "at": entry.at.split("#", 1)[0], "status": entry.status, "code": entry.code,
         "reason": entry.reason, "method": entry.method, "path": entry.path,
         "sub": entry.sub, "role": entry.role, "sourceIp": entry.sourceIp,
         "userAgent": entry.userAgent, "requestId": entry.requestId}.items()
         if v is not None} for entry in page]
-    return {"day": day, "entries": found, "next": encode_cursor(page.last_evaluated_key, f"audit/{day}")}
+    return {"day": day, "entries": found,
+            "next": encode_cursor(page.last_evaluated_key, f"audit/{day}")}

@@ -46,7 +46,7 @@ def environment():
     import jinja2
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                                      autoescape=jinja2.select_autoescape(["html"]))
-    environment.filters["limit"] = lambda l: f"{l['value']}{UNITS[l['unit']]}"
+    environment.filters["limit"] = lambda limit: f"{limit['value']}{UNITS[limit['unit']]}"
     return environment
 
 

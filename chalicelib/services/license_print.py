@@ -42,7 +42,8 @@ def status_line(status: dict) -> str | None:
 
 
 # What each status means to a person who scanned the QR code.
-MEANINGS = {"valid": "该证照真实有效", "suspended": "该证照已被发证机关暂停使用，暂停期间不能作为有效证照",
+MEANINGS = {"valid": "该证照真实有效",
+            "suspended": "该证照已被发证机关暂停使用，暂停期间不能作为有效证照",
             "revoked": "该证照已被发证机关撤销，不再有效",
             "superseded": "该证照已换发新版本，本版本不再使用",
             "expired": "该证照已超过有效期限，不再有效"}

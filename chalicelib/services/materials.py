@@ -262,8 +262,9 @@ def mine(principal: identity.Principal | None, limit: int = 20, cursor: str | No
     """My materials (or a company's I am an agent of), newest first."""
     from .me import holder_key
     owner = holder_key(principal, for_company, "materials")
-    page = MaterialRecord.by_owner.query(owner, scan_index_forward=False, limit=limit,
-                                         last_evaluated_key=decode_cursor(cursor, f"materials/{owner}"))
+    page = MaterialRecord.by_owner.query(
+        owner, scan_index_forward=False, limit=limit,
+        last_evaluated_key=decode_cursor(cursor, f"materials/{owner}"))
     return {"materials": [view(record) for record in page],
             "next": encode_cursor(page.last_evaluated_key, f"materials/{owner}")}
 

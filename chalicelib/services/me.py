@@ -65,8 +65,9 @@ def my_licenses(principal: identity.Principal | None, limit: int = 20,
     """The licenses the caller (or a company it is an agent of) holds, newest first, each
     with its status; from the licenses' `holder` index."""
     holder = holder_key(principal, for_company, "licenses")
-    page = LicenseRecord.holder.query(holder, scan_index_forward=False, limit=limit,
-                                      last_evaluated_key=decode_cursor(cursor, f"licenses/{holder}"))
+    page = LicenseRecord.holder.query(
+        holder, scan_index_forward=False, limit=limit,
+        last_evaluated_key=decode_cursor(cursor, f"licenses/{holder}"))
     found = [{**licenses.public_status(record), "caseNo": record.caseNo,
               "issueDate": record.document.get("issueDate"),
               "typeCode": record.document.get("typeCode")} for record in page]

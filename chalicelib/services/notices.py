@@ -213,7 +213,8 @@ def my_notifications(principal: identity.Principal | None, *, unread: bool = Fal
         filter_condition=NotificationRecord.readAt.does_not_exist() if unread else None,
         last_evaluated_key=decode_cursor(cursor, f"notifications/{key}"))
     found = [view(record) for record in page]
-    return {"notifications": found, "next": encode_cursor(page.last_evaluated_key, f"notifications/{key}")}
+    return {"notifications": found,
+            "next": encode_cursor(page.last_evaluated_key, f"notifications/{key}")}
 
 
 def mark_read(principal: identity.Principal | None, note_id: str) -> dict:

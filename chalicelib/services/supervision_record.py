@@ -365,7 +365,7 @@ def _stored_seals(area: str, since: datetime | None) -> tuple[
     with ThreadPoolExecutor(8) as pool:
         documents = list(pool.map(first_version, numbers[low:]))
     seals = []
-    for n, document in zip(numbers[low:], documents):
+    for n, document in zip(numbers[low:], documents, strict=True):
         if document is None or document.get("n") != n:
             # Named, and passed over as not genuine (chain.read_seals): the seals after
             # it are still read.

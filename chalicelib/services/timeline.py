@@ -153,8 +153,9 @@ def _card_events(old: dict | None, new: dict) -> list[TimelineEvent]:
         found.append(_event(new, new["updatedAt"], f"{card}#{new['state']}",
                             f"card_{new['state']}", actor=new.get("updatedBy"),
                             actorName=new.get("updatedByName"),
-                            actorRole=new.get("updatedRole", "system"), opinion=new.get("note") if new["state"] == "acknowledged"
-                            else None, detail=about, **fields))
+                            actorRole=new.get("updatedRole", "system"),
+                            opinion=new.get("note") if new["state"] == "acknowledged" else None,
+                            detail=about, **fields))
     return found
 
 

@@ -148,7 +148,8 @@ def log(holder_key: str, action: str, *, license_id: str | None = None,
         at: datetime | None = None, entry: str | None = None) -> None:
     """Log one use of a holder's license or material under the holder. A use recorded
     more than once (`at` the moment it happened, `entry` what it was) is one entry."""
-    UsageRecord(holder_key, _entry_key(at or clock.now(), entry), action=action, licenseId=license_id,
+    UsageRecord(holder_key, _entry_key(at or clock.now(), entry), action=action,
+                licenseId=license_id,
                 materialId=material_id, caseNo=case_no,
                 sub=principal.sub if principal else None,
                 role=principal.role if principal else None,

@@ -12,8 +12,8 @@ wherever the weekends and holidays fall.
 
 Everything the running stack does after this (the API, the event handlers, the overdue
 sweep) sees the moved clock: services/clock.py adds the offset kept in the stack's clock
-file (infra/local/paths.py), the file `make run` points OW_CLOCK_FILE at and clears when it starts. Local only: a function
-in Lambda refuses to start with OW_CLOCK_FILE set.
+file (infra/local/paths.py), the file `make run` points OW_CLOCK_FILE at and clears when
+it starts. Local only: a function in Lambda refuses to start with OW_CLOCK_FILE set.
 """
 import argparse
 import json

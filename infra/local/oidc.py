@@ -529,159 +529,168 @@ def _with_query(uri: str, params: dict) -> str:
     return uri + ("&" if "?" in uri else "?") + urlencode(params) if params else uri
 
 
-def _handler(issuer: LocalIssuer):
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):  # quiet: the API logs what matters
-            pass
+class IssuerHandler(BaseHTTPRequestHandler):
+    """The issuer's HTTP endpoints, one method per route; `_handler` binds an issuer."""
+    issuer: LocalIssuer
 
-        def _send(self, status: int, body, content_type="application/json", headers=None):
-            data = body if isinstance(body, bytes) else (
-                json.dumps(body).encode() if content_type == "application/json"
-                else body.encode("utf-8"))
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.send_header("Cache-Control", "no-store")
-            origin = self.headers.get("Origin")
-            if origin and origin in issuer.cors_origins():
-                # The registered front ends call discovery, JWKS, token and userinfo
-                # from the browser.
-                self.send_header("Access-Control-Allow-Origin", origin)
-                self.send_header("Vary", "Origin")
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
+    def log_message(self, *args):  # quiet: the API logs what matters
+        pass
 
-        def _page(self, status: int, body: str, headers=None):
-            self._send(status, body, "text/html; charset=utf-8", {
-                # The login form is never framed (clickjacking).
-                "X-Frame-Options": "DENY",
-                "Content-Security-Policy": "frame-ancestors 'none'", **(headers or {})})
+    def _send(self, status: int, body, content_type="application/json", headers=None):
+        data = body if isinstance(body, bytes) else (
+            json.dumps(body).encode() if content_type == "application/json"
+            else body.encode("utf-8"))
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        origin = self.headers.get("Origin")
+        if origin and origin in self.issuer.cors_origins():
+            # The registered front ends call discovery, JWKS, token and userinfo
+            # from the browser.
+            self.send_header("Access-Control-Allow-Origin", origin)
+            self.send_header("Vary", "Origin")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
 
-        def _error_page(self, error: OAuthError):
-            self._page(error.status if error.status != 401 else 400,
-                       f"<!doctype html><meta charset=utf-8><title>OneWindow 登录错误</title>"
-                       f"<h1>登录请求无效 / invalid request</h1>"
-                       f"<p>{html.escape(error.error)}: {html.escape(error.description)}</p>")
+    def _page(self, status: int, body: str, headers=None):
+        self._send(status, body, "text/html; charset=utf-8", {
+            # The login form is never framed (clickjacking).
+            "X-Frame-Options": "DENY",
+            "Content-Security-Policy": "frame-ancestors 'none'", **(headers or {})})
 
-        def _form(self) -> dict:
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length).decode("utf-8") if length else ""
-            return {k: v[0] for k, v in parse_qs(raw).items()}
+    def _error_page(self, error: OAuthError):
+        self._page(error.status if error.status != 401 else 400,
+                   f"<!doctype html><meta charset=utf-8><title>OneWindow 登录错误</title>"
+                   f"<h1>登录请求无效 / invalid request</h1>"
+                   f"<p>{html.escape(error.error)}: {html.escape(error.description)}</p>")
 
-        def _query(self) -> dict:
-            return {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+    def _form(self) -> dict:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length).decode("utf-8") if length else ""
+        return {k: v[0] for k, v in parse_qs(raw).items()}
 
-        def do_OPTIONS(self):  # CORS preflight (userinfo's Authorization header)
-            origin = self.headers.get("Origin")
-            headers = {}
-            if origin in issuer.cors_origins():
-                headers = {"Access-Control-Allow-Methods": "GET, POST",
-                           "Access-Control-Allow-Headers": "Authorization, Content-Type",
-                           "Access-Control-Max-Age": "600"}
-            self._send(204, b"", "text/plain", headers)
+    def _query(self) -> dict:
+        return {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
 
-        def do_GET(self):
-            self._answer(self._get)
+    def do_OPTIONS(self):  # CORS preflight (userinfo's Authorization header)
+        origin = self.headers.get("Origin")
+        headers = {}
+        if origin in self.issuer.cors_origins():
+            headers = {"Access-Control-Allow-Methods": "GET, POST",
+                       "Access-Control-Allow-Headers": "Authorization, Content-Type",
+                       "Access-Control-Max-Age": "600"}
+        self._send(204, b"", "text/plain", headers)
 
-        def do_POST(self):
-            self._answer(self._post)
+    def do_GET(self):
+        self._answer(self._get)
 
-        def _answer(self, handle):
-            try:
-                handle()
-            except Exception:  # a bug here: still an answer, as a real platform gives
-                logging.getLogger("onewindow.local.oidc").exception("issuer error")
-                self._send(500, {"error": "server_error"})
+    def do_POST(self):
+        self._answer(self._post)
 
-        def _get(self):
-            path = urlsplit(self.path).path
-            if path == "/.well-known/openid-configuration":
-                return self._send(200, issuer.discovery())
-            if path == "/.well-known/jwks.json":
-                return self._send(200, issuer.jwks())
-            if path == "/authorize":
-                return self._authorize(self._query(), signing_in=False)
-            if path == "/userinfo":
-                return self._userinfo()
-            if path == "/logout":
-                return self._logout(self._query())
-            if path in ("/token", "/revoke"):
-                return self._send(405, {"error": "invalid_request",
-                                        "error_description": f"{path} takes POST"},
-                                  headers={"Allow": "POST"})
-            return self._send(404, {"error": "not_found"})
+    def _answer(self, handle):
+        try:
+            handle()
+        except Exception:  # a bug here: still an answer, as a real platform gives
+            logging.getLogger("onewindow.local.oidc").exception("issuer error")
+            self._send(500, {"error": "server_error"})
 
-        def _post(self):
-            path, form = urlsplit(self.path).path, self._form()
-            if path == "/authorize":
-                return self._authorize(form, signing_in=True)
-            if path == "/token":
-                try:
-                    return self._send(200, issuer.token(form), headers={"Pragma": "no-cache"})
-                except OAuthError as error:
-                    return self._send(400 if error.status == 429 else error.status,
-                                      error.body())
-            if path == "/userinfo":
-                return self._userinfo()
-            if path == "/logout":
-                return self._logout(form)
-            if path == "/revoke":
-                try:
-                    issuer.revoke(form)
-                except OAuthError as error:
-                    return self._send(error.status, error.body())
-                # An empty 200 (RFC 7009 §2.2), typed as oidc-client-ts accepts it.
-                return self._send(200, b"", "application/json")
-            return self._send(404, {"error": "not_found"})
+    def _get(self):
+        path = urlsplit(self.path).path
+        route = {"/.well-known/openid-configuration": self._discovery,
+                 "/.well-known/jwks.json": self._jwks,
+                 "/authorize": lambda: self._authorize(self._query(), signing_in=False),
+                 "/userinfo": self._userinfo,
+                 "/logout": lambda: self._logout(self._query()),
+                 "/token": self._post_only, "/revoke": self._post_only}.get(path)
+        return route() if route else self._send(404, {"error": "not_found"})
 
-        def _authorize(self, params: dict, signing_in: bool):
-            # The form posts back every parameter: each is checked again, as on the GET.
-            try:
-                client, redirect_uri = issuer.client_and_redirect(params)
-            except OAuthError as error:
-                return self._error_page(error)
-            back = {"state": params["state"]} if params.get("state") else {}
-            try:
-                scopes = issuer.check_request(params)
-            except OAuthError as error:
-                return self._send(302, b"", "text/plain", {"Location": _with_query(
-                    redirect_uri, {"error": error.error, "error_description": error.description,
-                                   **back, "iss": issuer.url})})
-            if not signing_in:
-                return self._page(200, _login_page(issuer, params))
-            try:
-                user = issuer.login(params.get("username", ""), params.get("password", ""))
-            except OAuthError as error:
-                retry = {"Retry-After": str(FAILURE_WINDOW)} if error.status == 429 else {}
-                return self._page(error.status if error.status == 429 else 400,
-                                  _login_page(issuer, params,
-                                              f"登录失败 / sign-in failed: {error.description}"),
-                                  retry)
-            code = issuer.issue_code(user, client, redirect_uri, scopes, params)
+    def _post(self):
+        path, form = urlsplit(self.path).path, self._form()
+        route = {"/authorize": lambda: self._authorize(form, signing_in=True),
+                 "/token": lambda: self._token(form),
+                 "/userinfo": self._userinfo,
+                 "/logout": lambda: self._logout(form),
+                 "/revoke": lambda: self._revoke(form)}.get(path)
+        return route() if route else self._send(404, {"error": "not_found"})
+
+    def _discovery(self):
+        return self._send(200, self.issuer.discovery())
+
+    def _jwks(self):
+        return self._send(200, self.issuer.jwks())
+
+    def _post_only(self):
+        path = urlsplit(self.path).path
+        return self._send(405, {"error": "invalid_request",
+                                "error_description": f"{path} takes POST"},
+                          headers={"Allow": "POST"})
+
+    def _token(self, form: dict):
+        try:
+            return self._send(200, self.issuer.token(form), headers={"Pragma": "no-cache"})
+        except OAuthError as error:
+            return self._send(400 if error.status == 429 else error.status, error.body())
+
+    def _revoke(self, form: dict):
+        try:
+            self.issuer.revoke(form)
+        except OAuthError as error:
+            return self._send(error.status, error.body())
+        # An empty 200 (RFC 7009 §2.2), typed as oidc-client-ts accepts it.
+        return self._send(200, b"", "application/json")
+
+    def _authorize(self, params: dict, signing_in: bool):
+        # The form posts back every parameter: each is checked again, as on the GET.
+        try:
+            client, redirect_uri = self.issuer.client_and_redirect(params)
+        except OAuthError as error:
+            return self._error_page(error)
+        back = {"state": params["state"]} if params.get("state") else {}
+        try:
+            scopes = self.issuer.check_request(params)
+        except OAuthError as error:
             return self._send(302, b"", "text/plain", {"Location": _with_query(
-                redirect_uri, {"code": code, **back, "iss": issuer.url})})
+                redirect_uri, {"error": error.error, "error_description": error.description,
+                               **back, "iss": self.issuer.url})})
+        if not signing_in:
+            return self._page(200, _login_page(self.issuer, params))
+        try:
+            user = self.issuer.login(params.get("username", ""), params.get("password", ""))
+        except OAuthError as error:
+            retry = {"Retry-After": str(FAILURE_WINDOW)} if error.status == 429 else {}
+            return self._page(error.status if error.status == 429 else 400,
+                              _login_page(self.issuer, params,
+                                          f"登录失败 / sign-in failed: {error.description}"),
+                              retry)
+        code = self.issuer.issue_code(user, client, redirect_uri, scopes, params)
+        return self._send(302, b"", "text/plain", {"Location": _with_query(
+            redirect_uri, {"code": code, **back, "iss": self.issuer.url})})
 
-        def _userinfo(self):
-            try:
-                return self._send(200, issuer.userinfo(self.headers.get("Authorization")))
-            except OAuthError as error:
-                return self._send(401, error.body(), headers={
-                    "WWW-Authenticate": f'Bearer error="{error.error}", '
-                                        f'error_description="{error.description}"'})
+    def _userinfo(self):
+        try:
+            return self._send(200, self.issuer.userinfo(self.headers.get("Authorization")))
+        except OAuthError as error:
+            return self._send(401, error.body(), headers={
+                "WWW-Authenticate": f'Bearer error="{error.error}", '
+                                    f'error_description="{error.description}"'})
 
-        def _logout(self, params: dict):
-            try:
-                target, client_id = issuer.logout(params)
-            except OAuthError as error:
-                return self._error_page(error)
-            if target:
-                return self._send(302, b"", "text/plain", {"Location": target})
-            return self._page(200, "<!doctype html><meta charset=utf-8><title>已退出</title>"
-                                   f"<h1>已退出登录 / signed out of {html.escape(client_id)}</h1>")
+    def _logout(self, params: dict):
+        try:
+            target, client_id = self.issuer.logout(params)
+        except OAuthError as error:
+            return self._error_page(error)
+        if target:
+            return self._send(302, b"", "text/plain", {"Location": target})
+        return self._page(200, "<!doctype html><meta charset=utf-8><title>已退出</title>"
+                               f"<h1>已退出登录 / signed out of {html.escape(client_id)}</h1>")
 
-    return Handler
+
+def _handler(issuer: LocalIssuer) -> type[IssuerHandler]:
+    """The request handler class of one issuer (the server makes one handler a request)."""
+    return type("Handler", (IssuerHandler,), {"issuer": issuer})
 
 
 LOGIN_STYLE = ("body{font-family:sans-serif;margin:0;background:#f3f5f8;color:#1f1f1f}"
@@ -706,7 +715,8 @@ def _login_page(issuer: LocalIssuer, params: dict, error: str = "") -> str:
             f"<title>OneWindow 本地登录</title><style>{LOGIN_STYLE}</style>"
             "<main><h1>OneWindow 本地统一身份认证（演示）</h1>"
             f'{alert}<form method=post action="/authorize">{hidden}'
-            f'<label for="username">用户</label><select id="username" name="username">{options}</select>'
+            f'<label for="username">用户</label>'
+            f'<select id="username" name="username">{options}</select>'
             f'<label for="password">密码（演示：{DEMO_PASSWORD}）</label>'
             '<input id="password" type=password name=password autocomplete="current-password">'
             "<button>登录</button></form></main></html>")

@@ -1,7 +1,7 @@
 """Where a local stack keeps its files: the environment operators' commands read, the
-clock offset, the outbox, the KMS keys kept across restarts. `build/` for `make run`; `OW_LOCAL_DIR` when set — each e2e
-test stack gets a directory of its own, so a developer's `make run` and the tests' stacks
-never read or write each other's files."""
+clock offset, the outbox, the KMS keys kept across restarts. `build/` for `make run`;
+`OW_LOCAL_DIR` when set — each e2e test stack gets a directory of its own, so a developer's
+`make run` and the tests' stacks never read or write each other's files."""
 import os
 from pathlib import Path
 

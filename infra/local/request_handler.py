@@ -79,215 +79,217 @@ class InFlight:
             return self._idle.wait_for(lambda: not self._count, timeout)
 
 
-def handler_class(in_flight: InFlight | None = None):
-    """Chalice's request handler with the answers above (a class per server: the requests
-    it counts in flight are that server's)."""
-    in_flight = in_flight or InFlight()
+class LocalRequestHandler(ChaliceRequestHandler):
+    """Chalice's request handler with the answers above; `handler_class` gives each
+    server its own subclass, counting that server's requests in flight."""
+    # The stock handler writes headers and body separately; with Nagle on, every
+    # keep-alive response waits ~40 ms for the delayed ACK.
+    disable_nagle_algorithm = True
+    requests_in_flight: InFlight
 
-    class RequestHandler(ChaliceRequestHandler):
-        # The stock handler writes headers and body separately; with Nagle on, every
-        # keep-alive response waits ~40 ms for the delayed ACK.
-        disable_nagle_algorithm = True
-        requests_in_flight = in_flight
+    def __getattr__(self, name: str):
+        if name.startswith("do_"):
+            return self._method_not_allowed
+        raise AttributeError(name)
 
-        def __getattr__(self, name: str):
-            if name.startswith("do_"):
-                return self._method_not_allowed
-            raise AttributeError(name)
+    def log_message(self, format: str, *args) -> None:
+        # The standard library prints each request line as sent: its query string
+        # (?for=<USCC>, ?q=, a phone number) would reach the terminal unmasked.
+        sys.stderr.write(access_line(self.address_string(), self.log_date_time_string(),
+                                     format % args))
 
-        def log_message(self, format: str, *args) -> None:
-            # The standard library prints each request line as sent: its query string
-            # (?for=<USCC>, ?q=, a phone number) would reach the terminal unmasked.
-            sys.stderr.write(access_line(self.address_string(), self.log_date_time_string(),
-                                         format % args))
-
-        # -- every method Chalice serves ------------------------------------------
-        def _answer(self) -> None:
-            with self.requests_in_flight:
-                try:
-                    ChaliceRequestHandler._generic_handle(self)
-                except FramingError as error:
-                    self._send_framing_error(error)
-
-        do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _answer
-
-        def _parse_payload(self):
-            length = self._content_length()
-            body = self._read_body(length) if length else None
-            return dict(self.headers), body
-
-        def _content_length(self) -> int:
-            if self.headers.get("Transfer-Encoding") is not None:
-                raise FramingError(400, "Transfer-Encoding",
-                                   "this server reads a body by its Content-Length only; "
-                                   "send the body with a Content-Length")
-            values = {value.strip() for value in self.headers.get_all("Content-Length", [])}
-            if not values:
-                return 0
-            if len(values) > 1:
-                raise FramingError(400, "Content-Length",
-                                   "Content-Length is given twice with different values")
-            value = values.pop()
-            if not _LENGTH.fullmatch(value):
-                raise FramingError(400, "Content-Length",
-                                   f"Content-Length must be a whole number of bytes, "
-                                   f"got {value[:40]!r}")
-            length = int(value)
-            if length > MAX_BODY_BYTES:
-                raise FramingError(413, "Content-Length",
-                                   f"the body ({length} bytes) is larger than "
-                                   f"{MAX_BODY_BYTES} bytes")
-            return length
-
-        def _read_body(self, length: int) -> bytes:
-            self.connection.settimeout(BODY_TIMEOUT_SECONDS)
-            chunks, received = [], 0
+    # -- every method Chalice serves ------------------------------------------
+    def _answer(self) -> None:
+        with self.requests_in_flight:
             try:
-                while received < length:
-                    chunk = self.rfile.read1(min(length - received, 1 << 16))
-                    if not chunk:
-                        break
-                    chunks.append(chunk)
-                    received += len(chunk)
-            except TimeoutError:
-                pass
-            finally:
-                self.connection.settimeout(None)
-            if received < length:
-                raise FramingError(400, "Content-Length",
-                                   f"the body ended after {received} of the {length} bytes "
-                                   "its Content-Length announced")
-            return b"".join(chunks)
+                ChaliceRequestHandler._generic_handle(self)
+            except FramingError as error:
+                self._send_framing_error(error)
 
-        # -- what the standard library answers itself -----------------------------
-        def send_error(self, code, message=None, explain=None) -> None:
-            """The standard library's error answers (a bad request line, 414, 431, an
-            HTTP version it does not speak) as the API's JSON errors."""
-            status = int(code)
-            self.log_error("code %d, message %s", status, message)
-            if status == 414 or status == 431:
-                self._discard_pending_input()
-            detail = "; ".join(str(part) for part in (message, explain) if part) or None
-            if errors.BY_STATUS.get(status) is None:
-                status = 400  # a request this server cannot read
-            self._send_json_error(status, self._code(status),
-                                  _STATUS_FIELDS.get(status, "request"), detail)
+    do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _answer
 
-        def _discard_pending_input(self) -> None:
-            """Read what is left of an over-long request line or header (up to 1 MB), so
-            closing the connection does not reset it before the client reads the answer."""
-            self.connection.settimeout(0.2)
+    def _parse_payload(self):
+        length = self._content_length()
+        body = self._read_body(length) if length else None
+        return dict(self.headers), body
+
+    def _content_length(self) -> int:
+        if self.headers.get("Transfer-Encoding") is not None:
+            raise FramingError(400, "Transfer-Encoding",
+                               "this server reads a body by its Content-Length only; "
+                               "send the body with a Content-Length")
+        values = {value.strip() for value in self.headers.get_all("Content-Length", [])}
+        if not values:
+            return 0
+        if len(values) > 1:
+            raise FramingError(400, "Content-Length",
+                               "Content-Length is given twice with different values")
+        value = values.pop()
+        if not _LENGTH.fullmatch(value):
+            raise FramingError(400, "Content-Length",
+                               f"Content-Length must be a whole number of bytes, "
+                               f"got {value[:40]!r}")
+        length = int(value)
+        if length > MAX_BODY_BYTES:
+            raise FramingError(413, "Content-Length",
+                               f"the body ({length} bytes) is larger than "
+                               f"{MAX_BODY_BYTES} bytes")
+        return length
+
+    def _read_body(self, length: int) -> bytes:
+        self.connection.settimeout(BODY_TIMEOUT_SECONDS)
+        chunks, received = [], 0
+        try:
+            while received < length:
+                chunk = self.rfile.read1(min(length - received, 1 << 16))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                received += len(chunk)
+        except TimeoutError:
+            pass
+        finally:
+            self.connection.settimeout(None)
+        if received < length:
+            raise FramingError(400, "Content-Length",
+                               f"the body ended after {received} of the {length} bytes "
+                               "its Content-Length announced")
+        return b"".join(chunks)
+
+    # -- what the standard library answers itself -----------------------------
+    def send_error(self, code, message=None, explain=None) -> None:
+        """The standard library's error answers (a bad request line, 414, 431, an
+        HTTP version it does not speak) as the API's JSON errors."""
+        status = int(code)
+        self.log_error("code %d, message %s", status, message)
+        if status == 414 or status == 431:
+            self._discard_pending_input()
+        detail = "; ".join(str(part) for part in (message, explain) if part) or None
+        if errors.BY_STATUS.get(status) is None:
+            status = 400  # a request this server cannot read
+        self._send_json_error(status, self._code(status),
+                              _STATUS_FIELDS.get(status, "request"), detail)
+
+    def _discard_pending_input(self) -> None:
+        """Read what is left of an over-long request line or header (up to 1 MB), so
+        closing the connection does not reset it before the client reads the answer."""
+        self.connection.settimeout(0.2)
+        try:
+            left = 1 << 20
+            while left > 0:
+                chunk = self.rfile.read1(min(left, 1 << 16))
+                if not chunk:
+                    break
+                left -= len(chunk)
+        except OSError:
+            pass
+        finally:
+            self.connection.settimeout(None)
+
+    def _method_not_allowed(self) -> None:
+        with self.requests_in_flight:
             try:
-                left = 1 << 20
-                while left > 0:
-                    chunk = self.rfile.read1(min(left, 1 << 16))
-                    if not chunk:
-                        break
-                    left -= len(chunk)
-            except OSError:
-                pass
-            finally:
-                self.connection.settimeout(None)
-
-        def _method_not_allowed(self) -> None:
-            with self.requests_in_flight:
+                length = self._content_length()
+            except FramingError as error:
+                self._send_framing_error(error)
+                return
+            if length <= 1 << 20:
                 try:
-                    length = self._content_length()
-                except FramingError as error:
-                    self._send_framing_error(error)
-                    return
-                if length <= 1 << 20:
-                    try:
-                        self._read_body(length)
-                    except FramingError:
-                        self.close_connection = True
-                else:
+                    self._read_body(length)
+                except FramingError:
                     self.close_connection = True
-                allow = self._allowed_methods()
-                self._send_json_error(405, "method_not_allowed", "method",
-                                      f"Unsupported method: {self.command}",
-                                      {"Allow": allow} if allow else {})
-
-        def _allowed_methods(self) -> str | None:
-            # Chalice's own gateway keeps its route matcher and app private; this is
-            # development-only code, pinned with Chalice in requirements-dev.txt.
-            gateway = self.local_gateway
-            try:
-                route = gateway.event_converter._route_matcher.match_route(self.path).route
-            except ValueError:
-                return None
-            return ", ".join(sorted(gateway._app_object.routes[route]))
-
-        def _send_framing_error(self, error: FramingError) -> None:
-            if error.status == 413:  # over API Gateway's limit: the gateway answers
-                self.close_connection = True
-                self._send_gateway_answer("REQUEST_TOO_LARGE")
             else:
-                self._send_json_error(error.status, self._code(error.status), error.field,
-                                      error.detail)
-
-        def _send_error_response(self, error) -> None:
-            """What Chalice's local gateway raises instead of calling the app: a path no
-            route takes (ForbiddenError, API Gateway's MISSING_AUTHENTICATION_TOKEN), or
-            an authorizer's refusal (this API has none)."""
-            kind = "MISSING_AUTHENTICATION_TOKEN" if isinstance(error, ForbiddenError) \
-                else "UNAUTHORIZED" if isinstance(error, NotAuthorizedError) \
-                else "DEFAULT_5XX" if error.CODE >= 500 else "DEFAULT_4XX"
-            self._send_gateway_answer(kind)
-
-        def _send_gateway_answer(self, kind: str) -> None:
-            status, headers, body = gateway_responses.local(
-                kind, str(uuid.uuid4()), cors=bool(config.get().cors_origins))
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            if self.close_connection:
-                self.send_header("Connection", "close")
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
-
-        @staticmethod
-        def _code(status: int) -> str:
-            return errors.BY_STATUS.get(status, "validation_error")
-
-        def _send_json_error(self, status: int, code: str, field: str | None,
-                             detail: str | None, headers: dict | None = None) -> None:
-            request_id = str(uuid.uuid4())
-            request_headers = getattr(self, "headers", None)
-            lang = errors.language(request_headers.get("accept-language")
-                                   if request_headers is not None else None)
-            body = json.dumps(errors.body(code, lang, field=field, detail=detail,
-                                          request_id=request_id),
-                              ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-            if status != 405:
                 self.close_connection = True
-            if getattr(self, "request_version", None) in (None, "", "HTTP/0.9"):
-                # An unreadable request line leaves the standard library answering as to
-                # HTTP/0.9 (a bare body): answer with a status line and headers.
-                self.request_version = self.protocol_version
-            self.send_response(status)
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Language", "zh-CN" if lang == "zh" else "en")
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("X-Request-Id", request_id)
-            # As the app's errors: the message follows Accept-Language, nothing is kept.
-            self.send_header("Vary", "Accept-Language")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("X-Content-Type-Options", "nosniff")
-            if config.get().cors_origins:  # as the gateway's own answers (no Origin check)
-                self.send_header("Access-Control-Allow-Origin", "*")
-                self.send_header("Access-Control-Expose-Headers", cors.EXPOSE_HEADERS)
-            if self.close_connection:
-                self.send_header("Connection", "close")
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
+            allow = self._allowed_methods()
+            self._send_json_error(405, "method_not_allowed", "method",
+                                  f"Unsupported method: {self.command}",
+                                  {"Allow": allow} if allow else {})
 
-    return RequestHandler
+    def _allowed_methods(self) -> str | None:
+        # Chalice's own gateway keeps its route matcher and app private; this is
+        # development-only code, pinned with Chalice in requirements-dev.txt.
+        gateway = self.local_gateway
+        try:
+            route = gateway.event_converter._route_matcher.match_route(self.path).route
+        except ValueError:
+            return None
+        return ", ".join(sorted(gateway._app_object.routes[route]))
+
+    def _send_framing_error(self, error: FramingError) -> None:
+        if error.status == 413:  # over API Gateway's limit: the gateway answers
+            self.close_connection = True
+            self._send_gateway_answer("REQUEST_TOO_LARGE")
+        else:
+            self._send_json_error(error.status, self._code(error.status), error.field,
+                                  error.detail)
+
+    def _send_error_response(self, error) -> None:
+        """What Chalice's local gateway raises instead of calling the app: a path no
+        route takes (ForbiddenError, API Gateway's MISSING_AUTHENTICATION_TOKEN), or
+        an authorizer's refusal (this API has none)."""
+        kind = "MISSING_AUTHENTICATION_TOKEN" if isinstance(error, ForbiddenError) \
+            else "UNAUTHORIZED" if isinstance(error, NotAuthorizedError) \
+            else "DEFAULT_5XX" if error.CODE >= 500 else "DEFAULT_4XX"
+        self._send_gateway_answer(kind)
+
+    def _send_gateway_answer(self, kind: str) -> None:
+        status, headers, body = gateway_responses.local(
+            kind, str(uuid.uuid4()), cors=bool(config.get().cors_origins))
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    @staticmethod
+    def _code(status: int) -> str:
+        return errors.BY_STATUS.get(status, "validation_error")
+
+    def _send_json_error(self, status: int, code: str, field: str | None,
+                         detail: str | None, headers: dict | None = None) -> None:
+        request_id = str(uuid.uuid4())
+        request_headers = getattr(self, "headers", None)
+        lang = errors.language(request_headers.get("accept-language")
+                               if request_headers is not None else None)
+        body = json.dumps(errors.body(code, lang, field=field, detail=detail,
+                                      request_id=request_id),
+                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        if status != 405:
+            self.close_connection = True
+        if getattr(self, "request_version", None) in (None, "", "HTTP/0.9"):
+            # An unreadable request line leaves the standard library answering as to
+            # HTTP/0.9 (a bare body): answer with a status line and headers.
+            self.request_version = self.protocol_version
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Language", "zh-CN" if lang == "zh" else "en")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Request-Id", request_id)
+        # As the app's errors: the message follows Accept-Language, nothing is kept.
+        self.send_header("Vary", "Accept-Language")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        if config.get().cors_origins:  # as the gateway's own answers (no Origin check)
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Access-Control-Expose-Headers", cors.EXPOSE_HEADERS)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+def handler_class(in_flight: InFlight | None = None) -> type[LocalRequestHandler]:
+    """The request handler of one server (the requests it counts in flight are that
+    server's)."""
+    return type("RequestHandler", (LocalRequestHandler,),
+                {"requests_in_flight": in_flight or InFlight()})
 
 
 def access_line(address: str, when: str, message: str) -> str:

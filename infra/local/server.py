@@ -205,16 +205,23 @@ def _serve(args, endpoint: str, signals: StopSignal) -> int:
     portal.configure({"apiBase": url, "issuer": issuer.url, "clientId": PORTAL_CLIENT_ID,
                       "staffClientId": WORKBENCH_CLIENT_ID,
                       "uploadOrigins": [endpoint]}).start()
+    staff = "clerk, scjg, scjg_lead, supervisor, admin / demo"
+    token = (f"curl -s -X POST {issuer.url}/token -d grant_type=password -d username=clerk "
+             f"-d password={DEMO_PASSWORD}")
+    client_list = "; ".join(f"{c.client_id} ({', '.join(c.redirect_uris) or 'password grant'})"
+                            for c in clients.values())
+    users = ", ".join(f"{k} ({v['role']}{'/' + v['dept'] if v.get('dept') else ''})"
+                      for k, v in demo.USERS.items())
     print(f"""
 OneWindow local stack is up.
   Portal      {portal.url}/   (网上办事大厅: open it in a browser; sign in as company / demo)
-  Workbench   {portal.url}{WORKBENCH_PATH}   (政务服务工作台, staff: clerk, scjg, scjg_lead, supervisor, admin / demo)
+  Workbench   {portal.url}{WORKBENCH_PATH}   (政务服务工作台, staff: {staff})
   API         {url}   (OpenAPI: {url}/openapi.json)
   AWS (moto)  {endpoint}
   OIDC issuer {issuer.url}   (discovery: {issuer.url}/.well-known/openid-configuration)
-  A token:    curl -s -X POST {issuer.url}/token -d grant_type=password -d username=clerk -d password={DEMO_PASSWORD}
-  Clients:    {"; ".join(f"{c.client_id} ({', '.join(c.redirect_uris) or 'password grant'})" for c in clients.values())}
-  Demo users: {", ".join(f"{k} ({v['role']}{'/' + v['dept'] if v.get('dept') else ''})" for k, v in demo.USERS.items())}
+  A token:    {token}
+  Clients:    {client_list}
+  Demo users: {users}
   Notifications that would be sent: {outbox.path}
   Kept across restarts: the KMS keys (licenses signed before still verify), in {paths.keys_file()}
   NOT kept: every case, license record, upload, task and the supervision record live in

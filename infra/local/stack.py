@@ -108,7 +108,8 @@ def _state_machines(template: dict, cfn, stack_name: str, region: str,
         body, variables = props["DefinitionString"]["Fn::Sub"]
         values = {name: physical[ref["Ref"]] for name, ref in variables.items()}
         values.update(_pseudo_parameters(region, stack_name, endpoint_url))
-        definition = re.sub(r"\$\{([\w:]+)\}", lambda m: values[m.group(1)], body)
+        definition = re.sub(r"\$\{([\w:]+)\}", lambda m, values=values: values[m.group(1)],
+                            body)
         role_name = physical[props["RoleArn"]["Fn::GetAtt"][0]]
         sfn.create_state_machine(
             name=physical[logical].rsplit(":", 1)[1], definition=definition,

@@ -63,6 +63,23 @@ class WebApp:
             return self.root / "staff" / "index.html"
         return self.root / "index.html"
 
+    def _content(self, path: str) -> tuple[bytes, str, str] | None:
+        """What a path answers: its bytes, content type and caching; None: a 404."""
+        if path == "/config.json":
+            body, kind, cache = self.config, "application/json", "no-store"
+        else:
+            file = self._file(path)
+            if file is None:
+                return None
+            body = file.read_bytes()
+            kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+            # Hashed assets never change; index.html must be asked for every time.
+            cache = ("public, max-age=31536000, immutable"
+                     if "/assets/" in path and file.name != "index.html" else "no-cache")
+        if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
+            kind += "; charset=utf-8"
+        return body, kind, cache
+
     def _handler(self):
         web = self
 
@@ -74,26 +91,12 @@ class WebApp:
                 self._answer(head=False)
 
             def _answer(self, head: bool) -> None:
-                path = urlsplit(self.path).path
-                if path == "/config.json":
-                    body, kind, cache = web.config, "application/json", "no-store"
-                else:
-                    file = web._file(path)
-                    if file is None:
-                        self.send_error(404)
-                        return
-                    body = file.read_bytes()
-                    kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-                    # Hashed assets never change; index.html must be asked for every time.
-                    cache = ("public, max-age=31536000, immutable"
-                             if "/assets/" in path and file.name != "index.html" else "no-cache")
-                if kind.startswith("text/") or kind in ("application/javascript",
-                                                        "application/json"):
-                    kind += "; charset=utf-8"
-                encoding = None
-                if "gzip" in self.headers.get("Accept-Encoding", "") and \
-                        kind.split(";")[0].endswith(("javascript", "css", "html", "json", "svg+xml")):
-                    body, encoding = gzip.compress(body, 6), "gzip"
+                found = web._content(urlsplit(self.path).path)
+                if found is None:
+                    self.send_error(404)
+                    return
+                body, kind, cache = found
+                body, encoding = _gzipped(body, kind, self.headers.get("Accept-Encoding", ""))
                 self.send_response(200)
                 self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(body)))
@@ -112,3 +115,12 @@ class WebApp:
                 pass
 
         return Handler
+
+
+def _gzipped(body: bytes, kind: str, accepted: str) -> tuple[bytes, str | None]:
+    """The body gzipped, and its encoding, for a client that accepts it and a type that
+    compresses; else as it is."""
+    if "gzip" in accepted and kind.split(";")[0].endswith(
+            ("javascript", "css", "html", "json", "svg+xml")):
+        return gzip.compress(body, 6), "gzip"
+    return body, None

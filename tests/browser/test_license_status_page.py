@@ -84,7 +84,8 @@ UPLOAD = """async ([apiBase, text]) => {
   const token = JSON.parse(sessionStorage.getItem(key)).access_token;
   const bytes = new TextEncoder().encode(text);
   const digest = await crypto.subtle.digest("SHA-256", bytes);
-  const sha256 = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  const sha256 = Array.from(new Uint8Array(digest),
+                            (b) => b.toString(16).padStart(2, "0")).join("");
   const declared = await fetch(apiBase + "/materials", {
     method: "POST",
     headers: {"Content-Type": "application/json", "Authorization": "Bearer " + token},
@@ -92,10 +93,10 @@ UPLOAD = """async ([apiBase, text]) => {
                           sha256, material: "经营场所平面图和设备布局图"}),
   });
   const material = await declared.json();
-  const postForm = %s;
+  const postForm = $POST_FORM;
   const posted = await postForm([material.upload, text]);
   return {declared: declared.status, materialId: material.materialId, ...posted};
-}""" % POST_FORM
+}""".replace("$POST_FORM", POST_FORM)
 
 
 def test_a_file_posted_from_the_portals_origin_reaches_the_bucket_and_is_stored(

@@ -95,7 +95,8 @@ def test_my_cases_and_a_supplement_uploaded_on_a_phone(stack, api, cases, phone)
     clock = _case(api, supplement, cases["company"])["clock"]
     days = round(clock["promisedRemainingMinutes"] / 480 * 10) / 10
     expect(phone.get_by_text(f"{days:g} 个工作日").first).to_be_visible()
-    expect(phone.get_by_role("region", name="办理时限")).to_contain_text("当前环节：部门审查（SCJG）（等待补正）")
+    expect(phone.get_by_role("region", name="办理时限")).to_contain_text(
+        "当前环节：部门审查（SCJG）（等待补正）")
     progress = phone.get_by_role("region", name="办理进度").get_by_role("listitem")
     expect(progress.first).to_contain_text("已接件")
     expect(progress.last).to_contain_text("补正开始")
@@ -206,7 +207,8 @@ def test_a_bad_rating_and_the_rectification_it_opens_on_a_desktop(stack, api, ca
     rated = api.call("GET", f"/cases/{case_no}/ratings", token=cases["company"])[1]["ratings"]
     rating_id = urllib.parse.quote(rated[0]["ratingId"], safe="")
     assert api.call("POST", f"/ratings/{rating_id}/callback",
-                    {"verified": True, "note": "已电话回访，情况属实"}, token=cases["scjg"])[0] == 200
+                    {"verified": True, "note": "已电话回访，情况属实"},
+                    token=cases["scjg"])[0] == 200
     assert api.call("POST", f"/ratings/{rating_id}/rectification",
                     {"measures": "审查任务每日跟踪到期", "answer": "已整改，今后按时办结"},
                     token=cases["scjg"])[0] == 200

@@ -32,7 +32,8 @@ def _find_food_by_pinyin(page: Page, stack, name: str) -> None:
     shoot(page, f"home-{name}")
     page.get_by_role("searchbox", name="搜索事项").fill("spjy")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("status").filter(has_text="找到")).to_have_text(re.compile(r"找到 \d+ 个事项"))
+    expect(page.get_by_role("status").filter(has_text="找到")).to_have_text(
+        re.compile(r"找到 \d+ 个事项"))
     result = page.get_by_role("link", name=FOOD_NAME)
     expect(result).to_be_visible()
     check_axe(page, f"home-search-{name}")
@@ -62,7 +63,8 @@ def _reads_the_guide(page: Page, stack, name: str) -> None:
     expect(page.get_by_role("region", name="收费标准")).to_contain_text("不收费")
     expect(page.get_by_role("region", name="基本信息")).to_contain_text("深圳市市场监督管理局")
     expect(page.get_by_role("region", name="办理地点和时间")).to_contain_text("深圳市民中心B区")
-    expect(page.get_by_role("region", name="常见问题")).to_contain_text("网上申请后还需要到现场吗？")
+    expect(page.get_by_role("region", name="常见问题")).to_contain_text(
+        "网上申请后还需要到现场吗？")
     expect(page.get_by_role("region", name="特别程序")).to_contain_text("现场勘验（5 个工作日）")
     expect(page.get_by_role("region", name="办理结果")).to_contain_text("食品经营许可证")
     apply = page.get_by_role("link", name="在线办理")

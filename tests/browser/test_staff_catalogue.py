@@ -91,7 +91,8 @@ def test_the_admin_drafts_a_form_field_publishes_and_the_portal_asks_it(stack, a
     expect(page.get_by_text("当前状态：已发布")).to_be_visible()
     versions = page.get_by_role("table", name="版本", exact=True)
     expect(versions.get_by_role("row", name=re.compile("第 1 版.*已发布"))).to_be_visible()
-    expect(page.get_by_role("table", name="变更记录").get_by_role("cell", name="导入")).to_be_visible()
+    expect(page.get_by_role("table", name="变更记录").get_by_role("cell", name="导入")) \
+        .to_be_visible()
     check_axe(page, "staff-catalogue-item")
     shoot(page, "staff-catalogue-item")
     page.get_by_role("button", name="起草新版本").click()
@@ -138,7 +139,8 @@ def test_the_admin_drafts_a_form_field_publishes_and_the_portal_asks_it(stack, a
 
     # The diff against version 1, field by field; the dry run beside the published one.
     diff = page.get_by_role("table", name="与已发布版本的差异")
-    expect(diff.get_by_role("row", name=re.compile("申请表 · 字段「照片回执编号」.*新增"))).to_be_visible()
+    expect(diff.get_by_role("row", name=re.compile("申请表 · 字段「照片回执编号」.*新增"))) \
+        .to_be_visible()
     expect(diff.get_by_role("row", name=re.compile("申请表 · 必填字段.*修改"))).to_be_visible()
     expect(diff.get_by_role("row", name=re.compile("办理流程 · 审查环节.*修改"))).to_be_visible()
     page.get_by_role("button", name="运行模拟").click()
@@ -150,7 +152,8 @@ def test_the_admin_drafts_a_form_field_publishes_and_the_portal_asks_it(stack, a
     expect(page.get_by_text(re.compile(r"服务端比对：[1-9]\d* 处差异"))).to_be_visible()
     # … and the cases in flight, which keep version 1: the one at the counter due first.
     expect(page.get_by_role("heading", level=3, name="在办件")).to_be_visible()
-    expect(page.get_by_text("在办件 2 件（受理 1，审查 1），均按原版本办理，时限不变。")).to_be_visible()
+    expect(page.get_by_text("在办件 2 件（受理 1，审查 1），均按原版本办理，时限不变。")) \
+        .to_be_visible()
     expect(page.get_by_text(re.compile("按申请时版本：第 1 版 2 件"))).to_be_visible()
     soonest = page.get_by_role("table", name="最近到期的在办件")
     rows = soonest.get_by_role("row")
@@ -169,7 +172,8 @@ def test_the_admin_drafts_a_form_field_publishes_and_the_portal_asks_it(stack, a
         re.compile(r"^照片回执编号"))).to_be_visible()
     expect(page.get_by_role("textbox", name="标题（中文）")).to_have_count(0)
     previous = page.get_by_role("table", name="与上一版本的差异")      # now against version 1
-    expect(previous.get_by_role("row", name=re.compile("字段「照片回执编号」.*新增"))).to_be_visible()
+    expect(previous.get_by_role("row", name=re.compile("字段「照片回执编号」.*新增"))) \
+        .to_be_visible()
     check_axe(page, "staff-catalogue-published")
     shoot(page, "staff-catalogue-published")
 
@@ -336,7 +340,8 @@ def test_a_draft_is_usable_at_360_px(stack, api, phone):
     phone.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     phone.get_by_role("link", name="返回事项").click()
     expect(phone.get_by_role("table", name="版本", exact=True)).to_be_visible()
-    expect(phone.get_by_role("table", name="变更记录").get_by_role("row")).to_have_count(3)  # +header
+    expect(phone.get_by_role("table", name="变更记录").get_by_role("row")) \
+        .to_have_count(3)  # +header
     assert asked and "未保存的修改" in asked[0]
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shoot(phone, "staff-catalogue-item-phone")
@@ -365,7 +370,8 @@ def test_a_split_item_links_its_new_drafts_and_they_open(stack, api, desktop):
     expect(history.get_by_role("row", name=re.compile("拆分.*按办学层次拆分"))).to_be_visible()
     lineage.get_by_role("link", name=kindergarten).click()
     # a draft never published: its name from the draft, its draft to edit
-    expect(desktop.get_by_role("heading", level=1, name="民办学校设立审批（幼儿园）")).to_be_visible()
+    expect(desktop.get_by_role("heading", level=1, name="民办学校设立审批（幼儿园）")) \
+        .to_be_visible()
     expect(desktop.get_by_text("当前状态：草稿")).to_be_visible()
     expect(desktop.get_by_role("button", name="暂停事项")).to_have_count(0)
     desktop.get_by_role("link", name=re.compile("编辑草稿")).click()

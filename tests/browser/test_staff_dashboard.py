@@ -35,7 +35,8 @@ def carded(stack, api):
     depts = {d["code"]: d["name"] for d in api.call("GET", "/directory")[1]["departments"]}
     return {"caseNo": case_no, "scjg": depts["SCJG"], "levels": levels,
             "count": {level: sum(1 for c in cards if c["level"] == level) for level in levels},
-            "ofCase": {level: sum(1 for c in cards if c["level"] == level and c["caseNo"] == case_no)
+            "ofCase": {level: sum(1 for c in cards
+                                 if c["level"] == level and c["caseNo"] == case_no)
                        for level in levels}}
 
 
@@ -54,15 +55,16 @@ def test_the_card_of_an_overdue_case_drills_down_to_the_case(stack, api, desktop
     # The chart is named by what it shows: the department and its cards by level.
     expect(section.get_by_role("img", name=re.compile(
         f"{carded['scjg']}：.*{LEVELS[level]}{count}"))).to_be_visible()
-    for other in ("按期办结率（按部门和月份）", "满意度趋势", "评价等级分布（按部门）", "差评整改率",
-                  "全程网办占比", "各事项办理用时（工作日）"):
+    for other in ("按期办结率（按部门和月份）", "满意度趋势", "评价等级分布（按部门）",
+                  "差评整改率", "全程网办占比", "各事项办理用时（工作日）"):
         expect(desktop.get_by_role("heading", level=2, name=other)).to_be_visible()
     check_axe(desktop, "staff-dashboard")
     shoot(desktop, "staff-dashboard")
 
     # Overdue now: SCJG's review task, past its deadline; its table drills down to the task.
     overdue = desktop.get_by_role("region", name="当前逾期与今日到期（按部门）")
-    expect(overdue.get_by_role("img", name=re.compile(f"{carded['scjg']}：已超期1"))).to_be_visible()
+    expect(overdue.get_by_role("img", name=re.compile(f"{carded['scjg']}：已超期1"))) \
+        .to_be_visible()
     expect(desktop.get_by_role("region", name="在办件剩余办理时间（按部门）").get_by_role(
         "img", name=re.compile(f"{carded['scjg']}：已超期1"))).to_be_visible()
     overdue.get_by_text("查看数据表").click()
@@ -170,7 +172,8 @@ def test_a_bad_rating_shows_in_the_distribution_and_drills_down_to_it(stack, api
     on_time.get_by_text("查看数据表").click()
     concluded = api.call("GET", f"/stats?from={month}&to={month}&dept=SCJG",
                          token=api.token("supervisor"))[1]["total"]["concluded"]
-    on_time.get_by_role("link", name=f"查看{carded['scjg']} {month} 办结的办件（{concluded}件）").click()
+    on_time.get_by_role(
+        "link", name=f"查看{carded['scjg']} {month} 办结的办件（{concluded}件）").click()
     expect(desktop.get_by_role("heading", level=1)).to_have_text(
         f"{carded['scjg']} {month} 办结的办件")
     row = desktop.get_by_role("row").filter(has=desktop.get_by_role("link", name=case_no))
@@ -198,7 +201,8 @@ def test_a_bad_rating_shows_in_the_distribution_and_drills_down_to_it(stack, api
         f"食品经营许可（新办） 平均用时{item['averageWorkingDays']:g} "
         f"P90 用时{item['p90WorkingDays']:g}"))).to_be_visible()
     items.get_by_text("查看数据表").click()
-    items.get_by_role("link", name=f"查看食品经营许可（新办）办结的办件（{item['concluded']}件）").click()
+    items.get_by_role(
+        "link", name=f"查看食品经营许可（新办）办结的办件（{item['concluded']}件）").click()
     expect(desktop.get_by_role("heading", level=1)).to_contain_text("食品经营许可（新办）")
     expect(desktop.get_by_role("link", name=case_no)).to_be_visible()
     desktop.go_back()

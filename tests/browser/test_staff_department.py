@@ -443,7 +443,8 @@ def test_the_leads_cards_fit_a_phone(stack, phone, carded):
     shoot(phone, "staff-department-cards-phone")
     wide = phone.evaluate("""() => [...document.querySelectorAll('body *')]
         .filter((e) => e.getBoundingClientRect().right > 361)
-        .map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))
+        .map((e) => e.tagName + '.' + e.className + ' '
+                    + Math.round(e.getBoundingClientRect().right))
         .slice(0, 12)""")
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], wide
     check_axe(phone, "staff-department-cards-phone")

@@ -45,7 +45,8 @@ def food_case(api, accepted: bool = True) -> str:
 
 
 def row_of(page: Page, case_no: str):
-    return page.get_by_role("table", name="待办任务列表").get_by_role("row").filter(has_text=case_no)
+    return page.get_by_role("table", name="待办任务列表").get_by_role("row") \
+        .filter(has_text=case_no)
 
 
 def open_case_file(page: Page, case_no: str) -> None:
@@ -120,7 +121,8 @@ def test_applied_in_the_portal_accepted_and_decided_by_two_departments_at_once(
     logged = api.until(lambda: api.call("GET", "/me/access-log", token=api.token("company"))[1],
                        lambda log: any(e.get("purpose") == "受理审查核对" for e in
                                        (log or {}).get("entries", [])))
-    assert [e["action"] for e in logged["entries"] if e.get("purpose") == "受理审查核对"] == ["view"]
+    assert [e["action"] for e in logged["entries"]
+            if e.get("purpose") == "受理审查核对"] == ["view"]
     check_axe(clerk, "staff-tasks-case-file-acceptance")
     shoot(clerk, "staff-tasks-case-file-acceptance")
     decide(clerk, "受理", "材料齐全，予以受理")
@@ -145,7 +147,8 @@ def test_applied_in_the_portal_accepted_and_decided_by_two_departments_at_once(
     check_axe(pages["wsjk"], "staff-tasks-case-file-parallel")
     shoot(pages["wsjk"], "staff-tasks-case-file-parallel")
     for page in pages.values():   # both submit before either answer is in
-        page.get_by_role("region", name="办理", exact=True).get_by_role("button", name="提交决定").click()
+        page.get_by_role("region", name="办理", exact=True) \
+            .get_by_role("button", name="提交决定").click()
     for page in pages.values():
         expect(page.get_by_role("status").filter(has_text="已提交：准予许可。")).to_be_visible()
     expect(pages["xfjy"].get_by_role("table", name="并联审查进度").get_by_role("row").filter(

@@ -17,6 +17,28 @@ for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
     os.environ.pop(name, None)
 
 
+def _without_what_moto_lacks(template: dict) -> tuple[dict, list[str]]:
+    """The API's OpenAPI body, and the types of the resources taken out of `template`
+    (in place) because moto cannot create them."""
+    # moto makes the RestApi without reading its Body (nor can it import Swagger 2),
+    # and then refuses to deploy an API without methods: the deployment is left out
+    # here; the API's paths are read from the Body.
+    api_body, skipped = None, []
+    for logical, resource in list(template["Resources"].items()):
+        if resource["Type"] == "AWS::ApiGateway::RestApi":
+            api_body = resource["Properties"]["Body"]
+        # moto has no CloudFormation for CloudFront (and fails on a GetAtt of one):
+        # the portal's distribution is checked in the template (test_deploy.py).
+        if resource["Type"] in ("AWS::ApiGateway::Deployment", "AWS::ApiGateway::Stage") \
+                or resource["Type"].startswith("AWS::CloudFront::"):
+            skipped.append(resource["Type"])
+            del template["Resources"][logical]
+    for name, output in list(template.get("Outputs", {}).items()):
+        if "PortalDistribution" in json.dumps(output):
+            del template["Outputs"][name]
+    return api_body, skipped
+
+
 def main(stage: str) -> dict:
     import boto3
     from moto import mock_aws
@@ -26,7 +48,6 @@ def main(stage: str) -> dict:
     os.environ["AWS_DEFAULT_REGION"] = region
     folder = BUILD / "package" / stage
     sam = json.loads((folder / "sam.json").read_text("utf-8"))
-    skipped = []
     with mock_aws(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         s3 = boto3.client("s3", region_name=region)
@@ -34,22 +55,7 @@ def main(stage: str) -> dict:
             "LocationConstraint": region})
         s3.upload_file(str(folder / "deployment.zip"), "deploy", "onewindow.zip")
         template = to_cloudformation(sam, region, "deploy", "onewindow.zip")
-        # moto makes the RestApi without reading its Body (nor can it import Swagger 2),
-        # and then refuses to deploy an API without methods: the deployment is left out
-        # here; the API's paths are read from the Body.
-        api_body = None
-        for logical, resource in list(template["Resources"].items()):
-            if resource["Type"] == "AWS::ApiGateway::RestApi":
-                api_body = resource["Properties"]["Body"]
-            # moto has no CloudFormation for CloudFront (and fails on a GetAtt of one):
-            # the portal's distribution is checked in the template (test_deploy.py).
-            if resource["Type"] in ("AWS::ApiGateway::Deployment", "AWS::ApiGateway::Stage") \
-                    or resource["Type"].startswith("AWS::CloudFront::"):
-                skipped.append(resource["Type"])
-                del template["Resources"][logical]
-        for name, output in list(template.get("Outputs", {}).items()):
-            if "PortalDistribution" in json.dumps(output):
-                del template["Outputs"][name]
+        api_body, skipped = _without_what_moto_lacks(template)
         cfn = boto3.client("cloudformation", region_name=region)
         cfn.create_stack(StackName=f"onewindow-{stage}", TemplateBody=json.dumps(template),
                          Capabilities=["CAPABILITY_IAM"])

@@ -126,7 +126,7 @@ class Walk:
     def unrun(self) -> list[str]:
         """The headings of README blocks this walk did not run (in full, in order)."""
         return [heading for (heading, block), ran in
-                zip(sh_blocks(), self.ran + [None] * len(sh_blocks()))
+                zip(sh_blocks(), self.ran + [None] * len(sh_blocks()), strict=False)
                 if ran != (heading, block)]
 
     def section(self, heading: str) -> tuple[list, list]:
@@ -137,45 +137,53 @@ class Walk:
         return self.answers[begin[0]:end[0]], self.runs[begin[1]:end[1]]
 
     def do(self, code: str, comment: str) -> None:
-        if code.startswith("tok()"):
-            self.functions += code + "\n"
-            return
-        if code == "make run":
-            # The stack under test: started as the Makefile's run recipe starts it.
-            assert "$(BIN)/python -m infra.local.server " in _recipe("run"), _recipe("run")
-            return
-        if code == "make test":
-            # This walk is part of the suite `make test` runs: its recipe, not a rerun.
-            assert "$(BIN)/python -m pytest" in _recipe("test"), _recipe("test")
-            return
-        today = re.fullmatch(r"(\w+)=\$\(date \+([^)]+)\)", code)
-        if today:
-            self.vars[today.group(1)] = time.strftime(today.group(2))
+        if self._shapes_the_walk(code):
             return
         assign = re.fullmatch(r"(\w+)=(.+)", code, re.S)
-        if assign and "…" in assign.group(2):
-            field = re.fullmatch(r"the (\w+) from above", comment)
-            assert field, (code, "a placeholder says which field of an answer it takes")
-            value = self.last(field.group(1))
-            assert _shaped_like(assign.group(2).strip(), value), \
-                (code, f"the README shows {assign.group(2)!r}, the server gave {value!r}")
-            self.vars[assign.group(1)] = value
-            return
-        if assign and assign.group(1) in ("API", "ISSUER"):
-            return  # the stack under test runs on ports of its own
-        if assign and assign.group(2).startswith("$("):
-            self.vars[assign.group(1)] = self.shell(f"printf %s {assign.group(2)}",
-                                                    comment).strip()
-            return
         if assign:
-            self.vars[assign.group(1)] = self.expand(shlex.split(assign.group(2))[0])
-            return
-        if code.startswith("curl "):
+            self._assign(assign.group(1), assign.group(2), code, comment)
+        elif code.startswith("curl "):
             self.curl(code, comment)
         elif code.startswith(("make ", ".venv/bin/python -m ")):
             self.command(code, comment)
         else:
             self.shell(code, comment)
+
+    def _shapes_the_walk(self, code: str) -> bool:
+        """Whether `code` is a line the walk takes as it is rather than runs: a shell
+        function, the stack's own start, the suite, today's date."""
+        if code.startswith("tok()"):
+            self.functions += code + "\n"
+            return True
+        if code == "make run":
+            # The stack under test: started as the Makefile's run recipe starts it.
+            assert "$(BIN)/python -m infra.local.server " in _recipe("run"), _recipe("run")
+            return True
+        if code == "make test":
+            # This walk is part of the suite `make test` runs: its recipe, not a rerun.
+            assert "$(BIN)/python -m pytest" in _recipe("test"), _recipe("test")
+            return True
+        today = re.fullmatch(r"(\w+)=\$\(date \+([^)]+)\)", code)
+        if today:
+            self.vars[today.group(1)] = time.strftime(today.group(2))
+            return True
+        return False
+
+    def _assign(self, name: str, value: str, code: str, comment: str) -> None:
+        """A shell variable the README sets, as the reader's shell would hold it."""
+        if "…" in value:
+            field = re.fullmatch(r"the (\w+) from above", comment)
+            assert field, (code, "a placeholder says which field of an answer it takes")
+            found = self.last(field.group(1))
+            assert _shaped_like(value.strip(), found), \
+                (code, f"the README shows {value!r}, the server gave {found!r}")
+            self.vars[name] = found
+        elif name in ("API", "ISSUER"):
+            return  # the stack under test runs on ports of its own
+        elif value.startswith("$("):
+            self.vars[name] = self.shell(f"printf %s {value}", comment).strip()
+        else:
+            self.vars[name] = self.expand(shlex.split(value)[0])
 
     def last(self, field: str) -> str:
         """`field` of the last answer that had it."""
@@ -233,7 +241,23 @@ class Walk:
         redirect = None
         if ">" in code.split("'")[-1]:
             code, redirect = [part.strip() for part in code.rsplit(">", 1)]
-        words = shlex.split(code)[1:]
+        method, headers, data, url, output = self._curl_request(shlex.split(code)[1:])
+        expected = _expectation(self.expand(comment))
+        status, body = self._until(expected, method, url, headers, data)
+        self.answers.append((f"{method} {url}", status, body))
+        assert expected(status, body), (code, comment, status, body)
+        if method == "POST" and url.endswith("/cases") and status == 201:
+            self.query_password = body["queryPassword"]
+        if output:
+            (self.workdir / output).write_bytes(body)
+        if redirect:
+            self.files[redirect] = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            (self.workdir / redirect).write_bytes(self.files[redirect])
+        return status, body
+
+    def _curl_request(self, words: list[str]) -> tuple:
+        """What curl's options ask for: method, headers, body, URL and the file the
+        answer is saved to."""
         method, headers, data, url, output = "GET", {}, None, None, None
         it = iter(words)
         for word in it:
@@ -251,34 +275,26 @@ class Walk:
                 method = "POST" if method == "GET" else method
             elif word == "-o":
                 output = next(it)
-            elif word == "-s":
-                continue
-            else:
+            elif word != "-s":
                 url = self.expand(word)
         if data is not None and "Content-Type" not in headers:
             headers["Content-Type"] = "application/x-www-form-urlencoded"  # as curl does
-        expected = _expectation(self.expand(comment))
+        return method, headers, data, url, output
+
+    def _until(self, expected, method: str, url: str, headers: dict,
+               data: bytes | None) -> tuple[int, dict]:
+        """The answer, asked again until it is the expected one or patience runs out."""
         deadline = time.monotonic() + PATIENCE
         while True:
             status, body = self._send(method, url, headers, data)
             if expected(status, body) or time.monotonic() > deadline:
-                break
+                return status, body
             # A reader asks again for what is not there yet (the workflow runs on its
             # own); a change is sent again only when it was refused for that reason (no
             # such task yet, the case not yet back) — never after it was taken.
             if method != "GET" and status not in (404, 409):
-                break
+                return status, body
             time.sleep(0.3)
-        self.answers.append((f"{method} {url}", status, body))
-        assert expected(status, body), (code, comment, status, body)
-        if method == "POST" and url.endswith("/cases") and status == 201:
-            self.query_password = body["queryPassword"]
-        if output:
-            (self.workdir / output).write_bytes(body)
-        if redirect:
-            self.files[redirect] = json.dumps(body, ensure_ascii=False).encode("utf-8")
-            (self.workdir / redirect).write_bytes(self.files[redirect])
-        return status, body
 
     def _case(self) -> dict:
         return self._send("GET", f"{self.vars['API']}/cases/{self.vars['CASE']}",

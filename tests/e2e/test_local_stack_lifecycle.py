@@ -2,6 +2,7 @@
 before moto), stopped with signals in quick succession it always ends, and restarted it
 keeps its word — its signing key (a license signed before verifies offline against the
 keys it serves after) — and says plainly that it keeps no data."""
+import contextlib
 import itertools
 import os
 import shutil
@@ -129,10 +130,8 @@ def test_stopping_a_busy_stack_stops_the_pump_before_moto_without_errors(stop):
         started_at = time.monotonic()
         stopping.set()
         stop(stack)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):  # reported below, with the output
             stack.process.wait(STOP_BOUND_SECONDS)
-        except subprocess.TimeoutExpired:
-            pass  # reported below, with the output
         took = time.monotonic() - started_at
         sending.clear()
         for client in clients:
@@ -159,10 +158,8 @@ def test_signals_in_quick_succession_always_stop_the_stack():
                     os.kill(pid, signal.SIGTERM)
             else:
                 os.kill(pid, signal.SIGTERM)
-            try:
+            with contextlib.suppress(Exception):  # reported below with the output
                 stack.process.wait(STOP_BOUND_SECONDS)
-            except Exception:  # noqa: BLE001 - reported below with the output
-                pass
             took = time.monotonic() - started_at
             assert stack.process.returncode == 0, (attempt, took, stack.output())
             assert "Traceback" not in _stop_output(stack), stack.output()

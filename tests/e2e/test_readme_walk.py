@@ -14,6 +14,7 @@ runs the commands (a sweep is only asked to fall on the working day the clock wa
 to, in office hours)."""
 import json
 from datetime import datetime
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -134,7 +135,7 @@ def test_supervision_cards_notifications_ratings_figures_and_the_audit_record(
              if code.startswith('make clock ARGS="advance')]
     assert [code.split()[-1] for code, _ in moves] == ['1wd"', '5wd"', '1wd"', '3wd"']
     assert is_workday(moves[0][1].date())  # applied on a working day
-    for (_, before), (code, moved), sweep in zip(moves, moves[1:], sweeps):
+    for ((_, before), (code, moved)), sweep in zip(pairwise(moves), sweeps, strict=True):
         days = int(code.split()[-1].rstrip('wd"'))
         assert moved.date() == add_workdays(before.date(), days), (before, moved)
         swept = _moment(sweep["asOf"])
@@ -168,7 +169,8 @@ def test_supervision_cards_notifications_ratings_figures_and_the_audit_record(
     texts = [n["text"] for user in ("scjg", "supervisor") for n in api.call(
         "GET", "/me/notifications?limit=100", token=api.token(user))[1]["notifications"]
         if n.get("caseNo") == case]
-    named = [text for text in texts if text.startswith(("【红牌督办】", "【差评整改】", "【待办】"))]
+    named = [text for text in texts
+             if text.startswith(("【红牌督办】", "【差评整改】", "【待办】"))]
     assert len(named) == 5 and all("深圳市市场监督管理局" in text for text in named), texts
     assert not [text for text in texts if "SCJG" in text], texts
 

@@ -180,8 +180,8 @@ def reset(stack: Stack) -> None:
     """Per-test isolation on the session's stack: every workflow stopped and forgotten,
     cases and licenses gone (the day's case-number counter kept, so numbers and execution
     names never repeat), the shipped catalogue as loaded, queues empty, subscriptions and
-    queues a test made removed, the supervision record and notifications empty, and a pump reading a fresh
-    stream."""
+    queues a test made removed, the supervision record and notifications empty, and a pump
+    reading a fresh stream."""
     from moto.dynamodb.models.table import StreamShard
     from moto.stepfunctions.parser.models import stepfunctions_parser_backends
     sfn = boto3.client("stepfunctions", region_name=REGION)

@@ -34,7 +34,8 @@ def test_same_idempotency_key_and_body_returns_the_same_case(stack):
 
 def test_reusing_an_idempotency_key_for_another_body_is_rejected(stack):
     key = {"Idempotency-Key": "k-1"}
-    assert stack.call("POST", "/cases", "company", application(FOOD), headers=key).status_code == 201
+    first = stack.call("POST", "/cases", "company", application(FOOD), headers=key)
+    assert first.status_code == 201
     other = stack.call("POST", "/cases", "company", application(HYGIENE), headers=key)
     assert other.status_code == 422
     assert other.data["error"]["code"] == "idempotency_key_reused"
@@ -119,7 +120,8 @@ def test_bad_input_gets_a_json_error_naming_the_field_and_writes_nothing(stack):
         (application(FOOD, channel="fax"), (400, "validation_error", "channel")),
         (application(FOOD, materials=[{"name": "x"}]),
          (422, "material_not_accepted", "materials.0.name")),
-        (application(FOOD, materials=[{"name": "营业执照"}]), (400, "validation_error", "materials.0")),
+        (application(FOOD, materials=[{"name": "营业执照"}]),
+         (400, "validation_error", "materials.0")),
     ]
     for body, expected in cases:
         assert _error(stack.call("POST", "/cases", "company", body)) == expected, body

@@ -83,7 +83,8 @@ def test_cases_on_time_and_late_are_listed_under_their_measures_once(
     first = _listed(stack, month=this, dept="SCJG")[0]
     assert {k: first[k] for k in ("caseNo", "itemCode", "itemName", "dept", "channel",
                                   "outcome", "onTime", "online")} == {
-        "caseNo": on_time[0], "itemCode": FOOD, "itemName": stack.case(on_time[0])["itemName"], "dept": "SCJG",
+        "caseNo": on_time[0], "itemCode": FOOD, "itemName": stack.case(on_time[0])["itemName"],
+        "dept": "SCJG",
         "channel": "web", "outcome": "approved", "onTime": True, "online": True}
     assert first["concludedAt"] == first["at"] and first["workingDays"] >= 0
     [was_late] = _listed(stack, month=next_, dept="SCJG", measure="late")

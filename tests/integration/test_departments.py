@@ -129,8 +129,8 @@ def test_two_departments_registered_at_once_with_one_uscc_get_one_201_and_one_40
     for attempt in range(3):
         codes = (f"SWA{attempt}", f"SWB{attempt}")
         uscc = ("91440300MA5FXK7Q3T", "91440300MA5G0X0B1R", "91440300MA5DCE7L0G")[attempt]
-        answers = race(2, lambda i: stack.call("POST", "/admin/departments", "admin",
-                                               _body(code=codes[i], uscc=uscc)))
+        answers = race(2, lambda i, codes=codes, uscc=uscc: stack.call(
+            "POST", "/admin/departments", "admin", _body(code=codes[i], uscc=uscc)))
         assert Counter(a.status_code for a in answers) == {201: 1, 409: 1}, \
             [a.data for a in answers]
         refused = next(a for a in answers if a.status_code == 409).data["error"]

@@ -11,7 +11,8 @@ from .harness import HYGIENE, REGION, application
 
 ID, PHONE = "11010519491231002X", "13800138000"
 CLERK_SAYS = "申请人身份证号110105 19491231 002X，联系电话+86 138 0013 8000，材料齐全，予以受理"
-REVIEWER_SAYS = "经办人电话138-0013-8000，身份证１１０１０５１９４９１２３１００２Ｘ，15位110105491231002，同意"
+REVIEWER_SAYS = ("经办人电话138-0013-8000，身份证１１０１０５１９４９１２３１００２Ｘ，"
+                 "15位110105491231002，同意")
 
 
 def _texts(value):
@@ -65,8 +66,8 @@ def test_opinions_with_id_and_phone_numbers_are_masked_in_every_record_and_event
     # Masked, not dropped: the opinions are there with the numbers hidden.
     assert "申请人身份证号110105 ******** 002X，联系电话+86 138 **** 8000，材料齐全，予以受理" \
         in opinions
-    assert "经办人电话138-****-8000，身份证１１０１０５********００２Ｘ，15位110105******002，同意" \
-        in opinions
+    assert ("经办人电话138-****-8000，身份证１１０１０５********００２Ｘ，"
+            "15位110105******002，同意") in opinions
     assert _in_clear(records) == set()
     # The timeline the applicant reads, and what the bus published.
     timeline = stack.case(case_no, "company")["timeline"]

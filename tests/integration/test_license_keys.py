@@ -132,14 +132,16 @@ def test_after_a_key_rotation_older_licenses_verify_from_the_published_key(stack
     assert [k["kid"] for k in jwks["keys"]] == [after["signature"]["kid"], old["kid"]]
     assert jwks["keys"][1]["validTo"] == _today()
     for signed in (before, after):
-        verdict = stack.call("POST", "/licenses/verify", body={**signed, "purpose": "开户核验"}).data
+        verdict = stack.call("POST", "/licenses/verify",
+                             body={**signed, "purpose": "开户核验"}).data
         assert (verdict["valid"], verdict["kid"]) == (True, signed["signature"]["kid"])
     # The retired key signs nothing dated after it retired.
     later = {**before["license"], "issueDate": "2099-01-01"}
     signature = {**before["signature"], **signer.sign(old["keyArn"], license_proof.signed_bytes(
         later, before["signature"]))}
     assert stack.call("POST", "/licenses/verify", body={
-        "license": later, "signature": signature, "purpose": "开户核验"}).data["reason"] == "key_not_valid_then"
+        "license": later, "signature": signature, "purpose": "开户核验"},
+    ).data["reason"] == "key_not_valid_then"
 
 
 def test_the_published_keys_are_cacheable_briefly_and_a_license_is_not(stack):

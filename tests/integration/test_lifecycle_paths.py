@@ -81,7 +81,8 @@ def test_revocation_by_a_supervisor_revokes_the_license_too(stack):
     assert answer.status_code == 200 and answer.data["status"] == 15
     signed = stack.call("GET", f"/licenses/{license_id}", "company").data
     assert stack.pump.run_until(lambda: stack.call(
-        "POST", "/licenses/verify", body={**signed, "purpose": "开户核验"}).data["reason"] == "revoked")
+        "POST", "/licenses/verify", body={**signed, "purpose": "开户核验"},
+    ).data["reason"] == "revoked")
     stack.pump.run_until(lambda: 15 in _statuses(stack, case_no))
     assert _statuses(stack, case_no) == [1, 3, 8, 11, 15]
 

@@ -302,7 +302,7 @@ def test_two_concurrent_redemptions_of_one_code_give_tokens_once(issuer):
     for _ in range(5):
         verifier, response = _sign_in(issuer)
         code = _code(response)
-        won, lost = _at_once(lambda: _redeem(issuer, code, verifier))
+        won, lost = _at_once(lambda code=code, verifier=verifier: _redeem(issuer, code, verifier))
         assert (won.status_code, lost.status_code) == (200, 400)
         assert lost.json()["error"] == "invalid_grant" and "access_token" not in lost.json()
         assert _refresh(issuer, won.json()["refresh_token"]).status_code == 400
@@ -345,7 +345,7 @@ def test_two_concurrent_refreshes_with_one_refresh_token_succeed_once(issuer):
     the session ends: a front end renews one refresh at a time."""
     for _ in range(5):
         held = _signed_in(issuer)
-        won, lost = _at_once(lambda: _refresh(issuer, held["refresh_token"]))
+        won, lost = _at_once(lambda held=held: _refresh(issuer, held["refresh_token"]))
         assert (won.status_code, lost.status_code) == (200, 400)
         assert lost.json()["error"] == "invalid_grant" and "access_token" not in lost.json()
         assert _refresh(issuer, won.json()["refresh_token"]).status_code == 400

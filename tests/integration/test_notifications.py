@@ -1,6 +1,7 @@
 """Notifications: each lifecycle event that matters to a person becomes one notification
 per recipient — in the in-app inbox and on the topic for the channels they chose — exactly
 once under redelivery and at once; texts from the Chinese templates, masked."""
+import contextlib
 import json
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -192,10 +193,8 @@ def test_the_claimant_message_publishes_after_dying_and_others_wait_out_its_leas
 
     monkeypatch.setattr(notifier, "publish", die)
     monkeypatch.setattr(notices, "_release", lambda *a: None)   # died: nothing released
-    try:
+    with contextlib.suppress(Died):
         notices.deliver(fresh, "message-1")
-    except Died:
-        pass
     monkeypatch.undo()
     with ThreadPoolExecutor(6) as pool:
         others = list(pool.map(lambda n: notices.deliver(fresh, f"message-{n + 2}"),

@@ -61,7 +61,7 @@ def test_open_tasks_are_counted_by_working_days_left_and_each_bucket_lists_its_o
         "decision": "supplement", "opinion": "请补正", "materials": ["营业执照"]})
     assert asked.status_code == 200, asked.data
     expected: dict[str, list[str]] = {}
-    for task, (deadline, key) in zip(tasks, DEADLINES):
+    for task, (deadline, key) in zip(tasks, DEADLINES, strict=True):
         _due(stack, task, deadline)
         expected.setdefault(key, []).append(task["taskId"])
     _due(stack, paused, _at(11))

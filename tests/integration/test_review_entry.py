@@ -64,23 +64,10 @@ def test_a_review_decided_as_soon_as_it_appears_is_never_an_illegal_transition(
     decisions = [("deny", "不符合条件") if i % 2 == 0 else ("supplement", "请补充材料")
                  for i in range(len(cases))]
     answers: dict[str, object] = {}
-
-    def review(i: int) -> None:
-        case_no = cases[i]
-        accept = _wait_for_task(stack, case_no, "ZWFW", "clerk")
-        assert stack.decide(accept["taskId"], "clerk", "accept", "受理").status_code == 200
-        task = _wait_for_task(stack, case_no, "SCJG", "scjg")
-        decision, opinion = decisions[i]
-        body = {"decision": decision, "opinion": opinion}
-        if decision == "supplement":
-            body["materials"] = ["食品安全管理制度文本"]
-        answers[case_no] = stack.call("POST", f"/tasks/{task['taskId']}/decision", "scjg",
-                                      body)
-        if case_no in held:
-            held[case_no].set()
-
     try:
-        deciders = [threading.Thread(target=review, args=(i,)) for i in range(len(cases))]
+        deciders = [threading.Thread(target=_review, args=(stack, case_no, decision, answers,
+                                                           held.get(case_no)))
+                    for case_no, decision in zip(cases, decisions, strict=True)]
         for thread in deciders:
             thread.start()
         for thread in deciders:
@@ -90,18 +77,10 @@ def test_a_review_decided_as_soon_as_it_appears_is_never_an_illegal_transition(
         assert len(answers) == len(cases) and failures == {}
         expected = {case_no: 13 if decisions[i][0] == "deny" else 6
                     for i, case_no in enumerate(cases)}
-
-        def settled():
-            for case_no, status in expected.items():
-                timeline = [e["status"] for e in stack.case(case_no)["timeline"]
-                            if e["action"] == "status"]
-                if timeline != [1, 3, 8, status]:
-                    return False
-            return True
-
         # The pump's threads deliver meanwhile: wait for them, not for pump_once.
-        assert _until(settled, 30), {c: [e["status"] for e in stack.case(c)["timeline"]
-                                         if e["action"] == "status"] for c in cases}
+        assert _until(lambda: _settled(stack, expected), 30), {
+            c: [e["status"] for e in stack.case(c)["timeline"] if e["action"] == "status"]
+            for c in cases}
         # Every case went through review (8) once, whoever moved it there; the held ones
         # were moved by their decision, before the stream's move.
         assert {answer.data["caseStatus"] for answer in answers.values()} <= {13, 6}
@@ -110,6 +89,32 @@ def test_a_review_decided_as_soon_as_it_appears_is_never_an_illegal_transition(
         stop.set()
         for thread in threads:
             thread.join(timeout=10)
+
+
+def _review(stack, case_no: str, decision: tuple[str, str], answers: dict,
+            held: threading.Event | None) -> None:
+    """The clerk accepts as soon as the case is in the inbox, and SCJG decides as soon as
+    its review appears; a held case's move to review is let go once decided."""
+    accept = _wait_for_task(stack, case_no, "ZWFW", "clerk")
+    assert stack.decide(accept["taskId"], "clerk", "accept", "受理").status_code == 200
+    task = _wait_for_task(stack, case_no, "SCJG", "scjg")
+    kind, opinion = decision
+    body = {"decision": kind, "opinion": opinion}
+    if kind == "supplement":
+        body["materials"] = ["食品安全管理制度文本"]
+    answers[case_no] = stack.call("POST", f"/tasks/{task['taskId']}/decision", "scjg", body)
+    if held is not None:
+        held.set()
+
+
+def _settled(stack, expected: dict[str, int]) -> bool:
+    """Every case's status timeline is 1, 3, 8 and then its expected status."""
+    for case_no, status in expected.items():
+        timeline = [e["status"] for e in stack.case(case_no)["timeline"]
+                    if e["action"] == "status"]
+        if timeline != [1, 3, 8, status]:
+            return False
+    return True
 
 
 def _until(condition, timeout: float) -> bool:

@@ -66,7 +66,8 @@ def test_the_simulation_counts_the_items_open_cases_by_state_and_the_version_the
     # 企业设立登记 in SCJG's review.
     _applied(stack, application(HYGIENE))
     _accepted(stack, {"itemCode": REGISTRATION, "applicant": application(FOOD)["applicant"],
-                      "form": {"companyName": "深圳小吃有限公司", "address": "深圳市南山区科技园1号",
+                      "form": {"companyName": "深圳小吃有限公司",
+                               "address": "深圳市南山区科技园1号",
                                "registeredCapital": 100000, "scope": "餐饮服务"},
                       "channel": "web"})
 

@@ -42,12 +42,14 @@ def _drained(stack) -> bool:
 def test_figures_follow_the_cases_and_only_their_readers_see_them(stack):
     # Two 食品经营许可 cases on the mini-program: one approved, one refused at acceptance;
     # a 公共场所卫生许可 case approved; the approved food case rated 5, the other 1.
-    approved = stack.call("POST", "/cases", "company", application(FOOD, channel="miniprogram")).data["caseNo"]
+    approved = stack.call("POST", "/cases", "company",
+                          application(FOOD, channel="miniprogram")).data["caseNo"]
     accept = stack.open_task(approved, "ZWFW", "clerk")
     stack.decide(accept["taskId"], "clerk", "accept", "受理")
     review = stack.open_task(approved, "SCJG", "scjg")
     stack.decide(review["taskId"], "scjg", "approve", "同意")
-    refused = stack.call("POST", "/cases", "company", another(FOOD, channel="miniprogram")).data["caseNo"]
+    refused = stack.call("POST", "/cases", "company",
+                         another(FOOD, channel="miniprogram")).data["caseNo"]
     stack.decide(stack.open_task(refused, "ZWFW", "clerk")["taskId"], "clerk", "refuse",
                  "不属于本机关职权范围")
     hygiene = stack.approve_in_parallel()["caseNo"]
@@ -153,7 +155,8 @@ def _workload(stack, rng: random.Random) -> list[str]:
     for path in paths:
         item = rng.choice((FOOD, HYGIENE))
         channel = rng.choice(("web", "miniprogram"))
-        case_no = stack.call("POST", "/cases", "company", another(item, len(case_nos), channel=channel)).data["caseNo"]
+        case_no = stack.call("POST", "/cases", "company",
+                             another(item, len(case_nos), channel=channel)).data["caseNo"]
         case_nos.append(case_no)
         accept = stack.open_task(case_no, "ZWFW", "clerk")
         if path == "refuse":
@@ -209,42 +212,53 @@ def _recount(case_nos: list[str]) -> dict[tuple[str, str], dict[str, int]]:
         case = next(r for r in records if isinstance(r, CaseRecord))
         events = [r for r in records if isinstance(r, TimelineEvent)]
         dept = catalogue.pinned_version(case.itemCode, case.itemVersion)["implementingDept"]
-        add(case.createdAt, dept, case, received=1)
-        if case.acceptedAt:
-            add(case.acceptedAt, dept, case, accepted=1)
-        if case.status in (4, 5):
-            add(case.closedAt, dept, case, refused=1)
-        if case.status in (11, 12, 13):
-            taken = worktime.clock_view(
-                worktime.utc_text(worktime.parse(case.createdAt)), case.due, case.pauses or [],
-                worktime.utc_text(worktime.parse(case.closedAt)), clock.now(), zone)
-            online = case.appliedVia in rules.ONLINE and \
-                not [e for e in events if e.channel == "counter"]
-            add(case.closedAt, dept, case, concluded=1,
-                onTime=int(taken["promisedRemainingMinutes"] >= 0),
-                workMinutes=taken["elapsedMinutes"], fullyOnline=int(online),
-                **{f"wd{rules.tenths(taken['elapsedMinutes'])}": 1})
-        for event in events:
-            if event.action == "overdue" and not event.taskId and \
-                    event.detail["deadline"] == "promised":
-                add(event.at, dept, case, overdue=1)
+        _recount_case(add, case, events, dept)
         for card in (r for r in records if isinstance(r, CardRecord)):
             add(card.issuedAt, card.dept, case, **{"cards" + card.level.capitalize(): 1})
         for rating in (r for r in records if isinstance(r, RatingRecord)):
-            add(rating.at, rating.dept, case, rated=1, satisfied=int(rating.level >= 4),
-                ratingSum=rating.level,
-                **{f"rating{rating.level}": int(not rating.excluded)})
-            rectification = rating.rectification
-            if rectification:
-                add(rating.at, rating.dept, case, rectOpened=1,
-                    rectRectified=int("rectified" in rectification),
-                    rectVoided=int(rectification["state"] == "voided"),
-                    excluded=int(bool(rating.excluded)))
-            late = [e for e in events if e.action == "rectification_overdue"
-                    and e.detail["ratingId"] == rating.ratingId]
-            if late:
-                add(rating.at, rating.dept, case, rectLate=len(late))
+            _recount_rating(add, case, rating, events)
     return {key: {k: v for k, v in counts.items() if v} for key, counts in expected.items()}
+
+
+def _recount_case(add, case: CaseRecord, events: list[TimelineEvent], dept: str) -> None:
+    """What the case's own steps count (for its department)."""
+    add(case.createdAt, dept, case, received=1)
+    if case.acceptedAt:
+        add(case.acceptedAt, dept, case, accepted=1)
+    if case.status in (4, 5):
+        add(case.closedAt, dept, case, refused=1)
+    if case.status in (11, 12, 13):
+        zone = clock.zone()
+        taken = worktime.clock_view(
+            worktime.utc_text(worktime.parse(case.createdAt)), case.due, case.pauses or [],
+            worktime.utc_text(worktime.parse(case.closedAt)), clock.now(), zone)
+        online = case.appliedVia in rules.ONLINE and \
+            not [e for e in events if e.channel == "counter"]
+        add(case.closedAt, dept, case, concluded=1,
+            onTime=int(taken["promisedRemainingMinutes"] >= 0),
+            workMinutes=taken["elapsedMinutes"], fullyOnline=int(online),
+            **{f"wd{rules.tenths(taken['elapsedMinutes'])}": 1})
+    for event in events:
+        if event.action == "overdue" and not event.taskId and \
+                event.detail["deadline"] == "promised":
+            add(event.at, dept, case, overdue=1)
+
+
+def _recount_rating(add, case: CaseRecord, rating: RatingRecord,
+                    events: list[TimelineEvent]) -> None:
+    """What a rating and its rectification count (for the rated department)."""
+    add(rating.at, rating.dept, case, rated=1, satisfied=int(rating.level >= 4),
+        ratingSum=rating.level, **{f"rating{rating.level}": int(not rating.excluded)})
+    rectification = rating.rectification
+    if rectification:
+        add(rating.at, rating.dept, case, rectOpened=1,
+            rectRectified=int("rectified" in rectification),
+            rectVoided=int(rectification["state"] == "voided"),
+            excluded=int(bool(rating.excluded)))
+    late = [e for e in events if e.action == "rectification_overdue"
+            and e.detail["ratingId"] == rating.ratingId]
+    if late:
+        add(rating.at, rating.dept, case, rectLate=len(late))
 
 
 def _counted(stack) -> dict[tuple[str, str], dict[str, int]]:

@@ -71,9 +71,11 @@ def test_a_review_left_undecided_is_warned_then_carded_yellow_then_red(stack, re
     assert set(_cards(case_no)) == {(scope, level) for scope in ("task", "stage", "case")
                                     for level in ("warning", "yellow", "red")}
     # What is left to come is the statutory deadline; then the case leaves the watch.
-    assert overdue.sweep(_moment(due, 100 * 480)) == {"tasks": 0, "cases": 1, "cards": 0, **NOTHING_ELSE}
+    assert overdue.sweep(_moment(due, 100 * 480)) == {"tasks": 0, "cases": 1, "cards": 0,
+                                                      **NOTHING_ELSE}
     assert stack.case(case_no)["overdue"] == ["promised", "statutory"]
-    assert overdue.sweep(_moment(due, 200 * 480)) == {"tasks": 0, "cases": 0, "cards": 0, **NOTHING_ELSE}
+    assert overdue.sweep(_moment(due, 200 * 480)) == {"tasks": 0, "cases": 0, "cards": 0,
+                                                      **NOTHING_ELSE}
 
     # Each card is on the timeline, for staff only; the applicant does not see them.
     assert stack.pump.run_until(lambda: len([e for e in stack.case(case_no)["timeline"]
@@ -98,7 +100,8 @@ def test_a_task_waiting_on_the_applicant_is_not_carded(stack):
     stack.call("POST", f"/tasks/{task['taskId']}/decision", "scjg", {
         "decision": "supplement", "opinion": "补正", "materials": ["营业执照"]})
     due = worktime.parse(task["deadline"])
-    assert overdue.sweep(_moment(due, 30 * 480)) == {"tasks": 0, "cases": 0, "cards": 0, **NOTHING_ELSE}
+    assert overdue.sweep(_moment(due, 30 * 480)) == {"tasks": 0, "cases": 0, "cards": 0,
+                                                     **NOTHING_ELSE}
     assert _cards(case_no) == {}
     # Back with the materials: its clock runs on from where it stopped (its deadline
     # moved on by the working time the pause lasted), and the sweep cards it once late —

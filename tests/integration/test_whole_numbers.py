@@ -7,8 +7,9 @@ DATA = b"%PDF-1.7 whole numbers"
 
 
 def _declaration(size_literal: str) -> bytes:
-    return ('{"name":"plan.pdf","contentType":"application/pdf","size":%s,"sha256":"%s"}'
-            % (size_literal, hashlib.sha256(DATA).hexdigest())).encode()
+    digest = hashlib.sha256(DATA).hexdigest()
+    return ('{"name":"plan.pdf","contentType":"application/pdf","size":' + size_literal
+            + ',"sha256":"' + digest + '"}').encode()
 
 
 def test_a_whole_valued_number_is_taken_where_the_body_declares_an_integer(stack):

@@ -5,7 +5,8 @@ import pytest
 from chalicelib.domain.bundles import check_bundle
 from chalicelib.domain.errors import ValidationError
 
-A, B = "00020101200044030000000011440300007542808J01", "00020102500044030000000011440300MB2D53311B01"
+A = "00020101200044030000000011440300007542808J01"
+B = "00020102500044030000000011440300MB2D53311B01"
 GOOD = {"id": "kaiban-canting", "name": "开办餐厅一件事", "description": "开餐厅要办的事",
         "items": [B, A]}
 

@@ -235,7 +235,8 @@ def test_a_sub_item_inherits_its_entry_relation():
 
 
 GOOD_ENTRY = {"baseCode": "000201012003", "name": "食品经营许可（注销）", "kind": "01",
-              "legalBasis": "《食品经营许可和备案管理办法》", "definingDept": "国家市场监督管理总局",
+              "legalBasis": "《食品经营许可和备案管理办法》",
+              "definingDept": "国家市场监督管理总局",
               "parentCode": "000201012000"}
 
 

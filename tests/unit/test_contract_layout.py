@@ -5,8 +5,8 @@ from chalicelib.contract.openapi import Operation
 from chalicelib.domain import documents
 
 # Besides its tag's module, a route may use the domain's own structs as they are (the
-# documents, the decision table's body: contract's models re-export them) and, for catalogue administration, a catalogue entry as the public
-# catalogue shows it.
+# documents, the decision table's body: contract's models re-export them) and, for
+# catalogue administration, a catalogue entry as the public catalogue shows it.
 DOMAIN = documents.__name__.rsplit(".", 1)[0] + "."
 BORROWED = {"catalogue administration": {models.CatalogueEntry}}
 

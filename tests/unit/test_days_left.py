@@ -1,5 +1,6 @@
 """Working days left (domain/days_left.py): buckets of deadlines in the region's calendar."""
 from datetime import datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from chalicelib.domain import days_left, worktime
@@ -44,7 +45,7 @@ def test_buckets_are_contiguous_ranges_from_overdue_up_to_any_later():
     assert found[0].after is None and found[0].before == worktime.utc_text(NOW)
     assert found[1].after == worktime.utc_text(NOW)
     assert found[-1].before is None
-    for one, following in zip(found, found[1:]):
+    for one, following in pairwise(found):
         assert one.before == following.after
     assert found[1].before == _at(25, hour=0)
     assert found[2].before == _at(29, hour=0)

@@ -140,7 +140,7 @@ def test_the_named_errors_are_the_ones_the_state_machine_catches():
 
 
 def test_the_name_literal_is_the_tables_decisions_in_order():
-    assert decisions.NAMES == tuple(dict.fromkeys(rule.decision for rule in decisions.TABLE))
+    assert tuple(dict.fromkeys(rule.decision for rule in decisions.TABLE)) == decisions.NAMES
     assert len(decisions.RULES) == len(decisions.TABLE)  # one row per kind and decision
 
 

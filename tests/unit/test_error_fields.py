@@ -39,10 +39,9 @@ def _resolves(model, parts: list[str]) -> bool:
             if part not in node["properties"]:
                 return False
             node = node["properties"][part]
-        elif node.get("type") == "object":
-            return True   # free-form (an item's form): any key
         else:
-            return False
+            # free-form (an item's form): any key; anything else has no fields
+            return node.get("type") == "object"
     return True
 
 

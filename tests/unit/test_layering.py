@@ -1,6 +1,8 @@
 """The package's layers point one way: api -> services -> adapters -> domain, and nothing
-in the Lambda package imports the development-only code (infra/, bench/, tests/)."""
+in the Lambda package imports the development-only code (infra/, bench/, tests/); the
+layer table of docs/architecture.md states exactly these rules."""
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -16,8 +18,12 @@ ALLOWED = {
                "wiring"},
     "api": {"domain", "adapters", "services", "api", "config", "logs", "contract",
             "wiring"},
-    "metrics": {"config"},
-    "tracing": {"config", "domain"},
+    "wiring": {"domain", "adapters", "services", "wiring", "config", "logs", "metrics",
+               "tracing"},
+    "config": {"config"},
+    "logs": {"domain", "logs", "config", "metrics"},
+    "metrics": {"metrics", "config"},
+    "tracing": {"tracing", "config", "domain"},
     "contract": {"domain", "contract"},
 }
 FRAMEWORKS = {"chalice", "boto3", "botocore", "pynamodb"}
@@ -75,3 +81,32 @@ def test_the_check_sees_a_relative_import_up_the_tree(tmp_path):
         assert _imports(module) == {"chalicelib.services", "chalicelib.domain.errors"}
     finally:
         module.unlink()
+
+
+def _parts() -> set[str]:
+    """The first-level parts of chalicelib that hold code: its packages and modules."""
+    return {path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+            for path in PACKAGE.rglob("*.py")} - {"__init__"}
+
+
+def test_every_part_of_the_package_has_its_rules():
+    assert _parts() == set(ALLOWED)
+
+
+def _documented_layers() -> dict[str, tuple[set[str], bool]]:
+    """docs/architecture.md's layer table: part -> (what it may import besides itself,
+    whether it may import a framework)."""
+    text = (ROOT / "docs" / "architecture.md").read_text("utf-8")
+    section = text.split("\n## Layers\n", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `(\w+)(?:/|\.py)` \|[^|]+\| ([^|]+) \| (none|allowed) \|$",
+                      section, re.M)
+    assert rows, "no layer table under ## Layers"
+    return {part: (set(re.findall(r"`(\w+)`", may_import)), frameworks == "allowed")
+            for part, may_import, frameworks in rows}
+
+
+def test_the_architecture_documents_exactly_these_rules():
+    documented = _documented_layers()
+    assert {part: may | {part} for part, (may, _) in documented.items()} == ALLOWED
+    assert {part for part, (_, frameworks) in documented.items()
+            if not frameworks} == FRAMEWORK_FREE

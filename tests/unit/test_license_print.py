@@ -26,7 +26,8 @@ def test_every_character_of_a_license_including_rare_name_characters_has_a_glyph
     from fontTools.ttLib import TTFont
     mapped = TTFont(license_print.FONT).getBestCmap()
     printed = "".join(value for _, value in license_print.fields(SIGNED["license"]))
-    printed += "".join(license_print.LABELS.values()) + "扫码或访问以下地址核验本证照状态（不显示持证人信息）：电子签名，密钥"
+    printed += "".join(license_print.LABELS.values())
+    printed += "扫码或访问以下地址核验本证照状态（不显示持证人信息）：电子签名，密钥"
     assert [c for c in printed if ord(c) not in mapped] == []
 
 

@@ -21,7 +21,8 @@ def test_legal_transitions(current, target):
 
 
 @pytest.mark.parametrize("current,target", [
-    (1, 8), (1, 11), (3, 13), (1, 14), (8, 2), (13, 15), (7, 11), (8, 3), (11, 13), (13, 11), (5, 3), (2, 1), (6, 3), (9, 11)])
+    (1, 8), (1, 11), (3, 13), (1, 14), (8, 2), (13, 15), (7, 11), (8, 3), (11, 13), (13, 11),
+    (5, 3), (2, 1), (6, 3), (9, 11)])
 def test_illegal_transitions_are_conflicts_naming_both_statuses(current, target):
     with pytest.raises(Conflict) as raised:
         check_transition(current, target)

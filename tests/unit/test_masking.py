@@ -122,7 +122,7 @@ def test_case_numbers_item_codes_license_identifiers_and_dates_are_never_masked(
 def test_masking_keeps_the_text_but_hidden_digits_and_is_idempotent(text):
     masked = mask_text(text)
     assert len(masked) == len(text)
-    assert all(a == b or b == "*" for a, b in zip(text, masked))
+    assert all(a == b or b == "*" for a, b in zip(text, masked, strict=True))
     assert mask_text(masked) == masked
 
 
@@ -136,7 +136,8 @@ def test_only_the_free_text_fields_named_are_masked():
 
 # What a request body carries as text that is not free text: names the catalogue or the
 # applicant gives (a material's, a license holder's), identifiers, signatures. The
-# catalogue's own documents (EntryChange, EntryCreation, ItemChange) are public text about a service.
+# catalogue's own documents (EntryChange, EntryCreation, ItemChange) are public text about a
+# service.
 NOT_FREE_TEXT = {
     "Supply": {"materials.*.name", "materials.*.licenseId"},
     "Decision": {"materials.*", "pendingMaterials.*"},

@@ -40,6 +40,7 @@ from .records import (
     task_record,
 )
 
+
 @pytest.fixture(autouse=True)
 def offline(monkeypatch):
     """The clock stands still; the roster and the catalogue are answered here (their own
@@ -384,7 +385,8 @@ def test_a_special_procedure_is_one_the_item_lists_started_in_review():
 def test_a_special_procedure_stops_the_clock_and_its_end_moves_every_deadline_on(
         monkeypatch):
     # No deadline of its own to watch: the procedure's is the one the sweep looks for.
-    files = _files(case_record(Status.IN_REVIEW, due=None), task_record(REVIEW), task_record(OTHER_REVIEW))
+    files = _files(case_record(Status.IN_REVIEW, due=None), task_record(REVIEW),
+                   task_record(OTHER_REVIEW))
     answer = tasks.start_special_procedure(files, REVIEWER, REVIEW,
                                            {"type": "hearing", "reason": "涉及公共利益"})
     assert (answer["caseStatus"], answer["task"]["state"],

@@ -35,7 +35,7 @@ def test_decided_and_cancelled_are_final_and_the_rest_active():
     assert task_states.FINAL == (T.DECIDED, T.CANCELLED)
     assert task_states.ACTIVE == (T.UPCOMING, T.OPEN, T.SUPPLEMENT, T.SPECIAL)
     assert set(task_states.IN_INBOX) == set(task_states.ACTIVE) - {T.UPCOMING}
-    assert task_states.PAUSED < set(task_states.IN_INBOX)
+    assert set(task_states.IN_INBOX) > task_states.PAUSED
 
 
 def test_allowed_from_is_the_inverse_of_the_transitions():

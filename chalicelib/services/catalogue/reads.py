@@ -76,7 +76,8 @@ def list_items(*, dept: str | None = None, kind: str | None = None,
         ItemIndexRecord.channels.contains(channel) if channel else None,
         ItemIndexRecord.name.contains(name_has) if name_has else None,
         ItemIndexRecord.initials.contains(initials_have) if initials_have else None)
-    page = ItemIndexRecord.by_facet.query(facet, filter_condition=condition, limit=limit,
-                                          last_evaluated_key=decode_cursor(cursor, f"items/{facet}"))
+    page = ItemIndexRecord.by_facet.query(
+        facet, filter_condition=condition, limit=limit,
+        last_evaluated_key=decode_cursor(cursor, f"items/{facet}"))
     items = [record.summary for record in page]
     return {"items": items, "next": encode_cursor(page.last_evaluated_key, f"items/{facet}")}
