@@ -1,4 +1,9 @@
 // 监察看板: the supervision dashboard, its drill-downs and the read-only case view.
+import type { components } from "../../../api/schema";
+
+// Every state the contract lists has its label (a new one fails the type check).
+type TaskState = components["schemas"]["Task"]["state"];
+
 export default {
   title: "监察看板",
   from: "起始月份",
@@ -94,7 +99,7 @@ export default {
   tasks: "办理任务",
   task: "任务",
   taskKinds: { acceptance: "受理", review: "审查" },
-  taskStates: { open: "待办理", supplement: "待补正", special: "特别程序中", decided: "已办理", cancelled: "已取消" },
+  taskStates: { open: "待办理", supplement: "待补正", special: "特别程序中", decided: "已办理", cancelled: "已取消", upcoming: "待前序环节" } satisfies Record<TaskState, string>,
   deadline: "办理期限",
   overdueMark: "已逾期",
   decision: "意见",

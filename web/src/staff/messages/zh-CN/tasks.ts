@@ -1,4 +1,9 @@
 // 待办任务: the department's inbox and the case file of a task.
+import type { components } from "../../../api/schema";
+
+// Every state the contract lists has its label (a new one fails the type check).
+type TaskState = components["schemas"]["Task"]["state"];
+
 export default {
   inbox: "待办任务",
   caseFile: "办件审查",
@@ -7,7 +12,7 @@ export default {
   state: "任务状态",
   stateAll: "全部",
   states: { open: "待办理", supplement: "待补正", special: "特别程序中", decided: "已办理",
-            cancelled: "已取消", upcoming: "待前序环节" },
+            cancelled: "已取消", upcoming: "待前序环节" } satisfies Record<TaskState, string>,
   item: "事项",
   itemAll: "全部事项",
   overdue: "是否逾期",
