@@ -47,7 +47,10 @@ def replay(case_files: CaseFiles, retry: Retry | None, *, consistent: bool = Fal
     if seen.requestHash != retry.request_hash:
         raise UnprocessableEntity("this Idempotency-Key was used with a different request",
                                   field="Idempotency-Key", code="idempotency_key_reused")
-    return created_view(case_files.get(seen.caseNo, consistent=consistent))
+    case = case_files.get(seen.caseNo, consistent=consistent)
+    if case is None:  # never: the key's record is written in its case's commit
+        raise RuntimeError(f"Idempotency-Key record names no case {seen.caseNo}")
+    return created_view(case)
 
 
 def first_use(retry: Retry, case_no: str, at: str) -> Create:
