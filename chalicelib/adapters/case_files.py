@@ -17,7 +17,7 @@ from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition as StoredCondition
 from pynamodb.models import Model
 
-from ..domain.case_file import META, CaseFile, task_key
+from ..domain.case_file import IDEMPOTENCY, MARKERS, META, OPEN_APPLICATION, CaseFile, task_key
 from ..domain.changes import (
     Absent,
     AbsentOr,
@@ -32,6 +32,8 @@ from ..domain.changes import (
 from .models import (
     CaseRecord,
     CasesTableRecord,
+    IdempotencyRecord,
+    OpenApplication,
     TaskRecord,
     TimelineEvent,
     cancellation_codes,
@@ -41,6 +43,9 @@ from .models import (
 
 # The record types of a case file, by the prefix of their sort key.
 RECORD_TYPES: tuple[tuple[str, type[Model]], ...] = (("TASK#", TaskRecord), ("EV#", TimelineEvent))
+# The markers written with a new case, by their sort key (domain/case_file.py).
+MARKER_TYPES: dict[str, type[Model]] = {OPEN_APPLICATION: OpenApplication,
+                                        IDEMPOTENCY: IdempotencyRecord}
 # Why a transaction is cancelled when another writer got there first (each, for us, a
 # condition that no longer holds): the condition itself, or a concurrent transaction on
 # one of its records.
@@ -51,6 +56,8 @@ def model_of(key: tuple[str, str]) -> type[Model]:
     """The model of the record a key names."""
     if key[1] == META:
         return CaseRecord
+    if key[1] in MARKER_TYPES:
+        return MARKER_TYPES[key[1]]
     for prefix, model in RECORD_TYPES:
         if key[1].startswith(prefix):
             return model
@@ -128,6 +135,15 @@ class DynamoCaseFiles:
         try:
             return TaskRecord.get(*task_key(task_id), consistent_read=consistent)
         except TaskRecord.DoesNotExist:
+            return None
+
+    def get_marker(self, key: tuple[str, str], *, consistent: bool = False) -> Any | None:
+        if key[1] not in MARKERS:
+            raise ValueError(f"{key} is not a marker's key")
+        model = MARKER_TYPES[key[1]]
+        try:
+            return model.get(*key, consistent_read=consistent)
+        except model.DoesNotExist:
             return None
 
     def create(self, create: Create) -> None:

@@ -25,7 +25,7 @@ CHANNEL_HEADER = (("X-Channel", {"type": "string"}, "web, miniprogram, api or co
                      ("X-Channel", {"type": "string"}, "the front end calling")),
             description="created (or, with a reused Idempotency-Key, replayed)")
 def apply(caller, document):
-    created, replayed = cases.apply(caller, document,
+    created, replayed = cases.apply(wiring.stores().case_files, caller, document,
                                     bp.current_request.headers.get("idempotency-key"))
     headers = {"Location": f"/cases/{created['caseNo']}"}
     if replayed:

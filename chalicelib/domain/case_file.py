@@ -25,3 +25,22 @@ class CaseFile(NamedTuple):
     case: Any
     events: list[Any]
     tasks: list[Any]
+
+
+# Records written with a new case, beside its file (under their own partition keys), by
+# their sort keys: the marker of the one open case per identical application
+# (services/open_applications.py) and the record of an Idempotency-Key's first use.
+OPEN_APPLICATION = "OPEN"
+IDEMPOTENCY = "IDEMP"
+MARKERS = (OPEN_APPLICATION, IDEMPOTENCY)
+
+
+def open_application_key(application_key: str) -> tuple[str, str]:
+    """The marker of an application's open case: `application_key` is domain/lookup.py's
+    keyed hash of its owner, item and form."""
+    return f"OPEN#{application_key}", OPEN_APPLICATION
+
+
+def idempotency_key(sub: str, key: str) -> tuple[str, str]:
+    """The record of the Idempotency-Key `key` as the identity `sub` used it."""
+    return f"IDEMP#{sub}#{key}", IDEMPOTENCY

@@ -16,11 +16,15 @@ What a commit promises, whatever the implementation:
   writes (`ADD version 1`) and every other writer of the case see each other's;
 - a condition that does not hold raises `ConditionFailed` (nothing was written): the use
   case answers the conflict (409) it means.
+
+A new case is written with its markers (domain/case_file.py's MARKERS: the open
+application it is, the Idempotency-Key it was made with) in one commit; `get_marker` reads
+them back, and a `Change` of a marker is made as of any record.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..domain.case_file import META, CaseFile, case_key, task_key
 from ..domain.changes import Change, Create
@@ -45,6 +49,12 @@ class CaseFiles(Protocol):
     def get_task(self, task_id: str, *, consistent: bool = False) -> TaskRecord | None:
         """One task; None if its case has no such task. `consistent`: as last written
         (what a use case that lost a race reads to say what happened meanwhile)."""
+        ...
+
+    def get_marker(self, key: tuple[str, str], *, consistent: bool = False) -> Any | None:
+        """A marker written with a new case (an `OpenApplication`, an
+        `IdempotencyRecord`) by its key; None if there is none. A key that is not a
+        marker's is a mistake (ValueError)."""
         ...
 
     def create(self, create: Create) -> None:

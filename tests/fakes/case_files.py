@@ -13,7 +13,7 @@ import copy
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from chalicelib.domain.case_file import META, CaseFile, task_key
+from chalicelib.domain.case_file import MARKERS, META, CaseFile, task_key
 from chalicelib.domain.changes import Change, ConditionFailed, Create, applied, check
 
 
@@ -63,6 +63,11 @@ class FakeCaseFiles:
 
     def get_task(self, task_id: str, *, consistent: bool = False) -> Any | None:
         return self.stored(task_key(task_id))
+
+    def get_marker(self, key: tuple[str, str], *, consistent: bool = False) -> Any | None:
+        if key[1] not in MARKERS:
+            raise ValueError(f"{key} is not a marker's key")
+        return self.stored(key)
 
     def create(self, create: Create) -> None:
         self.commit([create])

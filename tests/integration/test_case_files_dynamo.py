@@ -4,7 +4,13 @@ moto and in memory, and must end the same way."""
 import pytest
 
 from chalicelib import wiring
-from chalicelib.adapters.models import CaseRecord, TaskRecord
+from chalicelib.adapters.models import (
+    CaseRecord,
+    IdempotencyRecord,
+    OpenApplication,
+    TaskRecord,
+)
+from chalicelib.domain.case_file import idempotency_key, open_application_key
 from chalicelib.domain.changes import (
     AbsentOr,
     Change,
@@ -19,8 +25,8 @@ CASE_NO = "440300202611240000001X"
 CASE = (CASE_NO, "META")
 
 
-def _case() -> CaseRecord:
-    return CaseRecord(CASE_NO, "META", status=1, itemCode="I", itemVersion="1", itemName="n",
+def _case(case_no: str = CASE_NO) -> CaseRecord:
+    return CaseRecord(case_no, "META", status=1, itemCode="I", itemVersion="1", itemName="n",
                       applicant={"type": "natural", "name": "n", "idType": "111",
                                  "idNumber": "1101**"},
                       form={}, materials=[], appliedVia="api", createdAt="t",
@@ -90,3 +96,27 @@ def test_the_same_changes_end_the_same_way(case_files):
         case_files.commit([Change(_task_key(9), set={"state": "open"})])
     assert case_files.get_task(f"{CASE_NO}-A9", consistent=True) is None
     assert case_files.load("440300202611240000009X") is None
+
+
+def test_a_new_case_and_its_markers_are_one_commit(case_files):
+    opened, used = open_application_key("h1"), idempotency_key("u-1", "k1")
+    marker = Create(opened, OpenApplication(*opened, caseNo=CASE_NO))
+    first_use = Create(used, IdempotencyRecord(*used, caseNo=CASE_NO, requestHash="x",
+                                               createdAt="t"))
+    case_files.commit([Create(CASE, _case()), marker, first_use])
+    assert case_files.get_marker(opened, consistent=True).caseNo == CASE_NO
+    assert case_files.get_marker(used, consistent=True).requestHash == "x"
+    assert case_files.get_marker(idempotency_key("u-1", "k2")) is None
+    # Another case claiming a marker already written: refused, its case not written.
+    other = "440300202611240000002X"
+    with pytest.raises(ConditionFailed):
+        case_files.commit([Create((other, "META"), _case(other)), marker])
+    assert case_files.get(other, consistent=True) is None
+    # Moved on from the case it was read naming, with the other case: both written.
+    case_files.commit([Create((other, "META"), _case(other)),
+                       Change(opened, set={"caseNo": other},
+                              expect=(Equals("caseNo", CASE_NO),))])
+    assert case_files.get_marker(opened, consistent=True).caseNo == other
+    with pytest.raises(ConditionFailed):  # read naming a case it no longer names
+        case_files.commit([Change(opened, set={"caseNo": "x"},
+                                  expect=(Equals("caseNo", CASE_NO),))])

@@ -4,7 +4,12 @@ PynamoDB's VersionAttribute has always written it."""
 import pytest
 
 from chalicelib.adapters.case_files import _update, model_of
-from chalicelib.adapters.models import CaseRecord, TaskRecord
+from chalicelib.adapters.models import (
+    CaseRecord,
+    IdempotencyRecord,
+    OpenApplication,
+    TaskRecord,
+)
 from chalicelib.domain.changes import Absent, AbsentOr, Change, Equals, OneOf, Present
 
 
@@ -48,9 +53,19 @@ def test_each_condition_of_a_task_change_becomes_its_expression():
     assert kwargs["Key"] == {"pk": {"S": "C1"}, "sk": {"S": "TASK#C1-A1"}}
 
 
+def test_a_marker_moves_on_only_from_the_case_it_was_read_naming():
+    condition, update, kwargs = _request(Change(
+        ("OPEN#h1", "OPEN"), set={"caseNo": "C2"}, expect=(Equals("caseNo", "C1"),)))
+    assert condition == "(attribute_exists (pk) AND caseNo = C1)"
+    assert update == "SET caseNo = C2"
+    assert kwargs["Key"] == {"pk": {"S": "OPEN#h1"}, "sk": {"S": "OPEN"}}
+
+
 def test_only_records_of_a_case_file_with_a_version_are_changed_so():
     assert (model_of(("C1", "META")), model_of(("C1", "TASK#C1-A1"))) == (CaseRecord,
                                                                          TaskRecord)
+    assert (model_of(("OPEN#h", "OPEN")), model_of(("IDEMP#u#k", "IDEMP"))) == (
+        OpenApplication, IdempotencyRecord)
     with pytest.raises(ValueError):
         model_of(("C1", "CARD#x"))
     with pytest.raises(ValueError):

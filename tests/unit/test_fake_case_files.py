@@ -3,6 +3,8 @@
 all or nothing, every change of the case versioned."""
 import pytest
 
+from chalicelib.adapters.models import IdempotencyRecord, OpenApplication
+from chalicelib.domain.case_file import idempotency_key, open_application_key
 from chalicelib.domain.changes import Change, ConditionFailed, Create, Equals
 from tests.fakes.case_files import FakeCaseFiles
 
@@ -55,6 +57,24 @@ def test_a_record_is_created_once():
         files.create(Create(CASE, case_record()))
 
 
+def test_a_new_case_s_markers_are_written_with_it_and_read_back_by_key():
+    files = FakeCaseFiles()
+    opened, used = open_application_key("h1"), idempotency_key("u-1", "k1")
+    files.commit([Create(CASE, case_record(version=None)),
+                  Create(opened, OpenApplication(*opened, caseNo=CASE_NO)),
+                  Create(used, IdempotencyRecord(*used, caseNo=CASE_NO, requestHash="x",
+                                                 createdAt="t"))])
+    assert files.get_marker(opened).caseNo == files.get_marker(used).caseNo == CASE_NO
+    assert files.get_marker(open_application_key("h2")) is None
+    # a marker moves on only from the case it was read naming
+    with pytest.raises(ConditionFailed):
+        files.commit([Change(opened, set={"caseNo": "C2"}, expect=(Equals("caseNo", "C9"),))])
+    files.commit([Change(opened, set={"caseNo": "C2"}, expect=(Equals("caseNo", CASE_NO),))])
+    assert files.get_marker(opened).caseNo == "C2"
+    with pytest.raises(ValueError):  # the case is no marker
+        files.get_marker(CASE)
+
+
 def test_the_fake_and_the_dynamodb_case_files_answer_the_one_interface():
     import inspect
 
@@ -63,7 +83,7 @@ def test_the_fake_and_the_dynamodb_case_files_answer_the_one_interface():
 
     asked = {name: inspect.signature(member) for name, member in vars(CaseFiles).items()
              if inspect.isfunction(member) and not name.startswith("_")}
-    assert set(asked) == {"get", "load", "get_task", "create", "commit"}
+    assert set(asked) == {"get", "load", "get_task", "get_marker", "create", "commit"}
     for implementation in (FakeCaseFiles, DynamoCaseFiles):
         for name, signature in asked.items():
             given = inspect.signature(getattr(implementation, name))

@@ -1,0 +1,96 @@
+"""统一申报: an application becomes a case — checked, numbered, written with its markers
+in one commit on the case files, its materials' uses recorded. The workflow starts from
+the starts queue (services/starts.py): the stream hands every new case to it, so a burst
+never meets Step Functions' start quota here."""
+import logging
+
+from ... import config, tracing
+from ...adapters import secrets
+from ...domain import applications, identity, lookup
+from ...domain.case_file import case_key
+from ...domain.catalogue import workflow_input
+from ...domain.changes import Change, ConditionFailed, Create
+from ...domain.errors import Conflict
+from .. import catalogue, clock, materials, open_applications
+from ..case_files import CaseFiles
+from . import eligibility, idempotency, new_case, numbering
+from .views import created_view
+
+log = logging.getLogger("onewindow")
+
+
+def apply(case_files: CaseFiles, principal: identity.Principal | None, body: dict,
+          idempotency_key: str | None = None) -> tuple[dict, bool]:
+    """Create a case (its workflow starts from the stream). Returns (response, replayed)."""
+    # Only the applicant (for itself or a company it acts for) and the counter clerk (for
+    # the person at the counter) apply; no other member of staff ever owns a case.
+    principal = identity.require_role(principal, identity.APPLICANT, identity.CLERK)
+    application = applications.parse_application(body)
+    agent = eligibility.agent_of(principal, application)
+    retry = idempotency.retry_of(principal, idempotency_key, body)
+    replayed = idempotency.replay(case_files, retry)
+    if replayed:
+        return replayed, True
+    item = catalogue.published_item(application.item_code)
+    eligibility.check_item(principal, item, application)
+    holder = identity.holder_name(principal, application.applicant)  # not as typed
+    owner_key = lookup.id_key(secrets.lookup(), application.applicant["idNumber"])
+    given = materials.given_in_case(item, application.materials,
+                                    application.applicant["idNumber"], owner_key,
+                                    at_counter=application.channel == "counter")
+    # One open case per identical application, unless the item allows parallel ones.
+    try:
+        one_open = open_applications.guard(case_files, item, owner_key, application.form)
+    except Conflict:   # its own retry (the same key) that won meanwhile is a replay
+        replayed = idempotency.replay(case_files, retry, consistent=True)
+        if replayed:
+            return replayed, True
+        raise
+    applying = _numbered(principal, application, item, holder, agent, owner_key,
+                         given.entries)
+    record = new_case.case_record(applying)
+    try:
+        case_files.commit(_writes(record, one_open, retry))
+    except ConditionFailed:
+        # A concurrent request with the same key won the race: answer with its case.
+        replayed = idempotency.replay(case_files, retry, consistent=True)
+        if replayed:
+            return replayed, True
+        open_applications.refuse_if_taken(case_files, one_open)
+        raise
+    materials.record_uses(given, principal, record.pk, item, owner_key, applying.started)
+    _written(applying, record)
+    return created_view(record), False
+
+
+def _numbered(principal: identity.Principal, application: applications.Application,
+              item: dict, holder: str, agent: dict | None, owner_key: str,
+              entries: list) -> new_case.Applying:
+    """The application at this moment, under the case number drawn for it and the plan
+    of its stages."""
+    started = clock.now()
+    case_no = numbering.next_case_number(config.get().area_code, clock.local_date(started))
+    # Deadlines count from the day the office receives it (the next working day when
+    # applied for out of office hours); the case number carries the calendar date.
+    plan = workflow_input(case_no, item, clock.counting_day(started))
+    return new_case.Applying(principal, application, item, case_no, plan, started, holder,
+                             agent, owner_key, entries)
+
+
+def _writes(record, one_open: open_applications.Guard | None,
+            retry: idempotency.Retry | None) -> list[Change | Create]:
+    """The case, its open-application marker, its Idempotency-Key's record: one commit."""
+    writes: list[Change | Create] = [Create(case_key(record.pk), record)]
+    if one_open:
+        writes.append(one_open.claim(record.pk))
+    if retry:
+        writes.append(idempotency.first_use(retry, record.pk, record.createdAt))
+    return writes
+
+
+def _written(applying: new_case.Applying, record) -> None:
+    if applying.plan["calendar"] != "official":
+        log.warning("case %s: deadlines up to %s follow a provisional holiday calendar "
+                    "(no announced schedule for a year they cross)", record.pk,
+                    record.promisedBy)
+    tracing.annotate(case_no=record.pk, item_code=applying.application.item_code)
