@@ -8,7 +8,6 @@ from .. import config, tracing
 from ..adapters import sealing, secrets
 from ..adapters.models import (
     CaseRecord,
-    CasesTableRecord,
     DailyCounter,
     IdempotencyRecord,
     TaskRecord,
@@ -27,12 +26,22 @@ from ..domain.errors import (
     UnprocessableEntity,
     ValidationError,
 )
-from ..domain.identifiers import is_valid_case_number, make_case_number
+from ..domain.identifiers import make_case_number
 from ..domain.lifecycle import LABELS, Status
 from ..domain.masking import mask_id, mask_name, mask_phone, restore_personal, split_personal
 from . import casefile, catalogue, clock, materials, open_applications, query_passwords
+# The loader, the access checks and whose a record is live below this module (materials
+# use them, and this module uses materials); their names stay importable from here.
+from .case_access import META as META
+from .case_access import load as load
+from .case_access import load_records as load_records
+from .case_access import may_read as may_read
+from .case_access import require_readable as require_readable
+from .holders import applicant_in_clear as applicant_in_clear
+from .holders import names_id as names_id
+from .holders import open_applicant
+from .holders import owner_id as owner_id
 
-META = "META"
 log = logging.getLogger("onewindow")
 
 
@@ -211,31 +220,6 @@ def _created(record: CaseRecord) -> dict:
             "deadlineBasis": record.deadlineBasis, "workflow": record.workflow or "started"}
 
 
-def load_records(case_no: str, consistent: bool = False
-                 ) -> tuple[CaseRecord, list[CasesTableRecord]]:
-    """The case and every other record of it (timeline, tasks, cards, ratings…): one
-    Query."""
-    if not is_valid_case_number(case_no):
-        raise NotFound(f"no case {case_no}", field="caseNo")
-    case, others = None, []
-    for record in CasesTableRecord.query(case_no, consistent_read=consistent):
-        if isinstance(record, CaseRecord):
-            case = record
-        else:
-            others.append(record)
-    if case is None:
-        raise NotFound(f"no case {case_no}", field="caseNo")
-    return case, others
-
-
-def load(case_no: str, consistent: bool = False
-         ) -> tuple[CaseRecord, list[TimelineEvent], list[TaskRecord]]:
-    """The case with its timeline and tasks: one Query."""
-    case, others = load_records(case_no, consistent)
-    return case, [r for r in others if isinstance(r, TimelineEvent)], \
-        [r for r in others if isinstance(r, TaskRecord)]
-
-
 def view(principal: identity.Principal | None, case_no: str,
          password: str | None = None, source: str | None = None) -> dict:
     """The case as the caller may see it: in full for its owner and the staff who may
@@ -259,21 +243,6 @@ def view(principal: identity.Principal | None, case_no: str,
     raise Concealed(f"no case {case_no}", field="caseNo")
 
 
-def may_read(principal: identity.Principal | None, case: CaseRecord,
-             tasks: list[TaskRecord]) -> bool:
-    """Its owner (or the owner's agent), and the staff who may read it."""
-    return (identity.owns(principal, case.applicant.sub, owner_id(case))
-            or identity.reads_case(principal, {task.dept for task in tasks}))
-
-
-def require_readable(principal: identity.Principal | None, case: CaseRecord,
-                     tasks: list[TaskRecord]) -> None:
-    """A case the caller may not read does not exist for it: 404, whatever it asked to
-    do (audited as concealed), before any rule about what it may do tells it otherwise."""
-    if not may_read(principal, case, tasks):
-        raise Concealed(f"no case {case.pk}", field="caseNo")
-
-
 def public_view(case_no: str, password: str, source: str | None = None) -> dict:
     """What the query password shows anyone: status, item, dates, the holder masked —
     no staff, no opinions, no form. A wrong password and a case that does not exist get
@@ -294,41 +263,11 @@ def public_view(case_no: str, password: str, source: str | None = None) -> dict:
             "promisedBy": case.promisedBy, "updatedAt": case.updatedAt}
 
 
-def owner_id(case: CaseRecord):
-    """Whether an ID number is the one the case's application names."""
-    return names_id(case.owner, case.applicant.idNumber)
-
-
-def names_id(key: str | None, stored: str | None):
-    """Whether an ID number is the one a record names: by the record's keyed hash of it
-    (domain/lookup.py), or — records from before the hash — by the number it stores."""
-    if key:
-        secret = secrets.lookup()
-        return lambda id_number: lookup.id_key(secret, id_number) == key
-    return lambda id_number: id_number == stored
-
-
-def _opened(case: CaseRecord) -> dict:
-    return sealing.open_sealed(case.sealedApplicant, case.pk) if case.sealedApplicant else {}
-
-
-def applicant_in_clear(case: CaseRecord, opened: dict | None = None) -> dict:
-    """The applicant with its ID and phone numbers opened (only for those who may see
-    them)."""
-    applicant = case.applicant.as_dict()
-    opened = _opened(case) if opened is None else opened
-    applicant.update({k: v for k, v in opened.items()
-                      if v is not None and k in ("idNumber", "phone")})
-    if opened.get("agentIdNumber"):
-        applicant["agentIdNumber"] = opened["agentIdNumber"]
-    return applicant
-
-
 def case_view(case: CaseRecord, events, tasks, staff: bool = True) -> dict:
     """The whole case, for its owner and the staff who may read it (the public view is
     `public_view`). Supervision's cards and breaches are internal: only staff see them on
     the timeline."""
-    opened = _opened(case)
+    opened = open_applicant(case)
     applicant = applicant_in_clear(case, opened)
     applicant.pop("sub", None)
     agent_id = applicant.pop("agentIdNumber", None)
