@@ -1,10 +1,35 @@
 """The composition root: read the configuration and point the adapters at it."""
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import config, logs, tracing
 from .adapters import aws, models, secrets, signer
+from .adapters.license_library import DynamoLicenseLibrary
 from .services import read_cache
+from .services.license_library import LicenseLibrary
+
+
+@dataclass(frozen=True)
+class Stores:
+    """The repositories the use cases are given (services/*: the interfaces; adapters/*:
+    the DynamoDB implementations; tests/fakes/*: in memory)."""
+    licenses: LicenseLibrary
+
+
+_stores: Stores | None = None
+
+
+def stores() -> Stores:
+    """The repositories `configure()` built (built now if it has not run: a handler
+    imported without the app, as some tests do)."""
+    return _stores if _stores is not None else _build_stores()
+
+
+def _build_stores() -> Stores:
+    global _stores
+    _stores = Stores(licenses=DynamoLicenseLibrary())
+    return _stores
 
 
 def configure() -> config.Config:
@@ -17,6 +42,7 @@ def configure() -> config.Config:
     if cfg.clock_file and os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
         raise RuntimeError("OW_CLOCK_FILE sets the local stack's clock ahead: never in Lambda")
     models.bind(cfg)
+    _build_stores()
     read_cache.configure(cfg.catalogue_cache_seconds)
     _load_calendar(cfg)
     _check_trust_list(cfg)
@@ -44,7 +70,7 @@ def _load_calendar(cfg: config.Config) -> None:
 
 def _check_trust_list(cfg: config.Config) -> None:
     """A trust list with a bad key stops the function here, not at the first verification
-    (services/licenses.py reads the same cached list)."""
+    (services/licenses/keys.py reads the same cached list)."""
     if cfg.trust_list_file:
         from .services import licenses
         licenses.check_trust_list(cfg.trust_list_file)

@@ -1,7 +1,7 @@
 """Electronic licenses: the holder's copy, public verification and keys."""
 from chalice import Blueprint, Response
 
-from .. import config
+from .. import config, wiring
 from ..contract import models
 from ..domain import identity
 from ..domain.errors import UnprocessableEntity, ValidationError
@@ -14,6 +14,11 @@ PURPOSE_CHARS = usage.MAX_PURPOSE
 # them, but briefly, so a rotated-in key reaches every verifier within minutes.
 KEYS_MAX_AGE = 300
 KEYS_CACHED = {"Cache-Control": f"public, max-age={KEYS_MAX_AGE}"}
+
+
+def _library():
+    """The license library the composition root built (wiring.py)."""
+    return wiring.stores().licenses
 
 
 @http.route(bp, "GET", "/licenses/keys", op="listLicenseKeys",
@@ -52,7 +57,7 @@ def verify():
         # in one of two places, which the document cannot state: 422.
         raise UnprocessableEntity("state the purpose of the verification as ?purpose=",
                                   field="purpose", code="purpose_required")
-    return licenses.verify(body, http.principal(request), http.source_ip(request))
+    return licenses.verify(_library(), body, http.principal(request), http.source_ip(request))
 
 
 @http.route(bp, "GET", "/licenses/{license_id}", op="getLicense",
@@ -62,7 +67,7 @@ def verify():
                     "why staff read it (用证事由): required but from its holder"),))
 def get_license(license_id):
     request = bp.current_request
-    return licenses.get(http.principal(request), license_id, _purpose(request))
+    return licenses.get(_library(), http.principal(request), license_id, _purpose(request))
 
 
 def _printed(kind: str, op: str, media_type: str, content_type: str, description: str):
@@ -72,7 +77,7 @@ def _printed(kind: str, op: str, media_type: str, content_type: str, description
         request = bp.current_request
         if not content_type.startswith("text/"):
             http.require_accept(request, content_type)
-        body = licenses.printable(http.principal(request), license_id, _purpose(request),
+        body = licenses.printable(_library(), http.principal(request), license_id, _purpose(request),
                                   _base_url(request), kind)
         return Response(body=body, status_code=200, headers={"Content-Type": content_type})
     printed.__name__ = f"print_license_{kind}"
@@ -100,7 +105,7 @@ print_pdf = _printed("pdf", "printLicensePdf", "application/pdf", "application/p
 def annotated_copy(license_id):
     request = bp.current_request
     body = http.body(request, models.AnnotatedCopyRequest)
-    return licenses.annotated_copy(http.principal(request), license_id, body["purpose"],
+    return licenses.annotated_copy(_library(), http.principal(request), license_id, body["purpose"],
                                    body["validUntil"])
 
 
@@ -134,7 +139,7 @@ def _purpose(request) -> str | None:
             description="the status as JSON; to a browser (an Accept that prefers "
                         "text/html) the same as a readable Chinese page")
 def license_status(license_id):
-    status = licenses.status_of(license_id)
+    status = licenses.status_of(_library(), license_id)
     # The QR code's address serves people and programs alike: a browser that scanned it
     # gets a page, an API client (application/json, */*, no Accept) the JSON.
     if http.prefers(bp.current_request.headers.get("accept"), "text/html",
@@ -153,7 +158,7 @@ def _state_change(action: str, op: str, summary: str):
     def change(license_id):
         request = bp.current_request
         body = http.body(request, models.LicenseStateChange)
-        return licenses.change_state(http.principal(request), license_id, action,
+        return licenses.change_state(_library(), http.principal(request), license_id, action,
                                      body["reason"])
     change.__name__ = f"{action}_license"  # the name Chalice registers the view by
     return http.route(bp, "POST", f"/licenses/{{license_id}}/{action}", op=op,
@@ -178,5 +183,5 @@ revoke_license = _state_change("revoke", "revokeLicense",
 def reissue_license(license_id):
     request = bp.current_request
     body = http.body(request, models.LicenseReissue)
-    return Response(body=licenses.reissue(http.principal(request), license_id,
+    return Response(body=licenses.reissue(_library(), http.principal(request), license_id,
                                           body["changes"], body["reason"]), status_code=201)

@@ -11,8 +11,10 @@ ALLOWED = {
     "domain": {"domain"},
     "adapters": {"domain", "adapters", "config"},
     "services": {"domain", "adapters", "services", "config", "logs", "tracing"},
-    "events": {"domain", "adapters", "services", "events", "config", "logs", "metrics"},
-    "api": {"domain", "adapters", "services", "api", "config", "logs", "contract"},
+    # api and events take the repositories the composition root built (wiring.stores()).
+    "events": {"domain", "adapters", "services", "events", "config", "logs", "metrics",
+               "wiring"},
+    "api": {"domain", "adapters", "services", "api", "config", "logs", "contract", "wiring"},
     "metrics": {"config"},
     "tracing": {"config", "domain"},
     "contract": {"domain", "contract"},

@@ -4,21 +4,24 @@ from ...domain import license_proof, materials
 from ...domain.errors import NotFound, UnprocessableEntity
 from .. import clock
 from ..holders import names_id
-from .access import load
+from ..license_library import LicenseLibrary
+from .access import load, stored
 from .keys import known_keys
 from .views import public_status, signed_license
 
 
-def accepted_in_case(ref: dict, spec: dict, holder_id: str, field: str) -> dict:
+def accepted_in_case(ref: dict, spec: dict, holder_id: str, field: str,
+                     library: LicenseLibrary | None = None) -> dict:
     """A license standing in for a material (免提交, 证照互认): this region's named by its
     identifier, or any recognised region's as signed. It must verify now, be valid, be
     held by the applicant and be of a type and trust level the version's material takes.
     What the case keeps of it (the reviewer's proof it was verified)."""
+    library = stored(library)
     record = None
     if ref.get("licenseId") is not None:
         field = f"{field}.licenseId"
         try:
-            record = load(ref["licenseId"], consistent=True)
+            record = load(library, ref["licenseId"], consistent=True)
         except NotFound:
             pass
         if record is None or not names_id(record.holderKey,
@@ -36,7 +39,7 @@ def accepted_in_case(ref: dict, spec: dict, holder_id: str, field: str) -> dict:
     document, area = signed["license"], verdict.area
     if record is None and area == config.get().area_code:
         try:  # this region's license, given as signed: its library says how it stands
-            record = load(verdict.identifier, consistent=True)
+            record = load(library, verdict.identifier, consistent=True)
         except NotFound:
             raise UnprocessableEntity("the license is not in this region's library",
                                       field=field, code="license_not_valid") from None

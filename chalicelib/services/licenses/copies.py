@@ -3,20 +3,21 @@ over the license and what it is for and until when."""
 from ...domain import identity, license_proof
 from ...domain.errors import Conflict, Forbidden, UnprocessableEntity
 from .. import clock, usage
+from ..license_library import LicenseLibrary
 from .access import concealed, holds, load, reads_case
 from .keys import sign
 from .views import public_status, signed_license
 
 
-def annotated_copy(principal: identity.Principal | None, license_id: str, purpose: str,
-                   valid_until: str) -> dict:
+def annotated_copy(library: LicenseLibrary, principal: identity.Principal | None,
+                   license_id: str, purpose: str, valid_until: str) -> dict:
     """A copy of the license annotated with what it is for and until when (加注件),
     signed over the license and the annotation together: its holder hands it to one
     recipient, who verifies that it was given for this purpose and has not run out."""
     principal = identity.require(principal)
-    record = load(license_id)
+    record = load(library, license_id)
     if not holds(principal, record):
-        if reads_case(principal, record):
+        if reads_case(library, principal, record):
             raise Forbidden("only the holder makes an annotated copy of its license")
         raise concealed(record)
     status = public_status(record)

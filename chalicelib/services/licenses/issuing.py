@@ -4,11 +4,14 @@ from datetime import date
 
 from ... import config
 from ...adapters import sealing
-from ...adapters.models import CaseRecord, LicenseRecord, put_if_absent
+from ...adapters.models import CaseRecord, LicenseRecord
+from ...domain.changes import ConditionFailed, Create
 from ...domain.identifiers import make_license_identifier
 from ...domain.masking import mask_id
 from .. import clock
 from ..holders import applicant_in_clear
+from ..license_library import LicenseLibrary, license_key
+from .access import stored
 from .keys import sign
 
 VALID_YEARS = 5
@@ -41,7 +44,7 @@ def _build_document(case: CaseRecord, item: dict, cfg: config.Config, today: dat
     }
 
 
-def issue(case: CaseRecord, item: dict) -> str | None:
+def issue(case: CaseRecord, item: dict, library: LicenseLibrary | None = None) -> str | None:
     """Sign and store the e-license a concluded case earns; None when the item issues
     none. Safe to call any number of times: the identifier is derived from the case
     number, so a second call finds the license issued and returns its identifier."""
@@ -52,12 +55,14 @@ def issue(case: CaseRecord, item: dict) -> str | None:
     holder_id = applicant_in_clear(case)["idNumber"]
     document = _build_document(case, item, cfg, clock.local_date(issued_at), holder_id)
     license_id = document["identifier"]
-    try:
-        LicenseRecord.get(license_id, consistent_read=True)
-    except LicenseRecord.DoesNotExist:
+    library = stored(library)
+    if library.get(license_id, consistent=True) is None:
         record = signed_record(document, holder_id, case.pk, issued_at, case.applicant.sub,
                                case.owner, item.get("implementingDept"))
-        put_if_absent(record)  # a concurrent delivery may have issued it meanwhile
+        try:
+            library.commit([Create(license_key(license_id), record)])
+        except ConditionFailed:   # a concurrent delivery issued it meanwhile
+            pass
     return license_id
 
 

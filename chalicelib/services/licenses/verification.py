@@ -1,16 +1,16 @@
 """Verifying a signed license: anyone, no login needed; logged for its holder."""
 from ... import config
-from ...adapters.models import LicenseRecord
 from ...domain import identity, license_proof
 from ...domain.errors import ValidationError
 from ...domain.masking import mask_text
 from .. import clock, usage
+from ..license_library import LicenseLibrary
 from .access import holds
 from .keys import known_keys
 from .views import public_status
 
 
-def verify(body, principal: identity.Principal | None = None,
+def verify(library: LicenseLibrary, body, principal: identity.Principal | None = None,
            source: str | None = None) -> dict:
     """Answer valid / invalid with the reason; anyone may ask, no login needed. The
     signature is checked as anyone would offline (domain/license_proof.py); a license of
@@ -36,9 +36,8 @@ def verify(body, principal: identity.Principal | None = None,
         answer["annotation"] = {k: verdict.annotation[k] for k in ("purpose", "validUntil")}
     if not verdict.valid or answer["area"] != config.get().area_code:
         return answer
-    try:
-        record = LicenseRecord.get(verdict.identifier)
-    except LicenseRecord.DoesNotExist:
+    record = library.get(verdict.identifier)
+    if record is None:
         return {**answer, "valid": False, "reason": "not_in_library"}
     if not holds(principal, record):
         if principal is None:   # repeats folded, bounded per day (services/usage.py)
