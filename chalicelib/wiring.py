@@ -6,8 +6,10 @@ from pathlib import Path
 from . import config, logs, tracing
 from .adapters import aws, models, secrets, signer
 from .adapters.license_library import DynamoLicenseLibrary
+from .adapters.supervision_store import DynamoSupervisionStore
 from .services import read_cache
 from .services.license_library import LicenseLibrary
+from .services.supervision_store import SupervisionStore
 
 
 @dataclass(frozen=True)
@@ -15,6 +17,7 @@ class Stores:
     """The repositories the use cases are given (services/*: the interfaces; adapters/*:
     the DynamoDB implementations; tests/fakes/*: in memory)."""
     licenses: LicenseLibrary
+    supervision: SupervisionStore   # a case's ratings, cards and breaches
 
 
 _stores: Stores | None = None
@@ -28,7 +31,7 @@ def stores() -> Stores:
 
 def _build_stores() -> Stores:
     global _stores
-    _stores = Stores(licenses=DynamoLicenseLibrary())
+    _stores = Stores(licenses=DynamoLicenseLibrary(), supervision=DynamoSupervisionStore())
     return _stores
 
 

@@ -4,6 +4,7 @@ import functools
 
 from chalice import Blueprint
 
+from .. import wiring
 from ..contract import models
 from ..domain import breaches, cards, identity
 from ..services import open_work, supervision, supervision_record
@@ -14,6 +15,11 @@ staff_route = functools.partial(http.route, roles=identity.STAFF, tag="supervisi
 # A card is acknowledged and appealed by the department it is charged to.
 department_route = functools.partial(http.route, roles=identity.DEPARTMENT_STAFF,
                                      tag="supervision")
+
+
+def _store():
+    """The supervision records the composition root built (wiring.py)."""
+    return wiring.stores().supervision
 
 
 @staff_route(bp, "GET", "/supervision/cards", op="listCards",
@@ -70,7 +76,7 @@ def case_supervision(case_no):
              returns=models.Card, body=models.CardAcknowledgement, errors=(404, 409))
 def acknowledge(card_id):
     request = bp.current_request
-    return supervision.acknowledge(http.principal(request), card_id,
+    return supervision.acknowledge(_store(), http.principal(request), card_id,
                                    http.body(request, models.CardAcknowledgement))
 
 
@@ -79,7 +85,7 @@ def acknowledge(card_id):
              returns=models.Card, body=models.CardAppeal, errors=(404, 409))
 def appeal(card_id):
     request = bp.current_request
-    return supervision.appeal(http.principal(request), card_id,
+    return supervision.appeal(_store(), http.principal(request), card_id,
                               http.body(request, models.CardAppeal))
 
 
@@ -89,7 +95,7 @@ def appeal(card_id):
             returns=models.Card, body=models.AppealDecision, errors=(404, 409))
 def decide_appeal(card_id):
     request = bp.current_request
-    return supervision.decide_appeal(http.principal(request), card_id,
+    return supervision.decide_appeal(_store(), http.principal(request), card_id,
                                      http.body(request, models.AppealDecision))
 
 
