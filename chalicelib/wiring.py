@@ -5,9 +5,11 @@ from pathlib import Path
 
 from . import config, logs, tracing
 from .adapters import aws, models, secrets, signer
+from .adapters.catalogue_items import DynamoCatalogueItems
 from .adapters.license_library import DynamoLicenseLibrary
 from .adapters.supervision_store import DynamoSupervisionStore
-from .services import read_cache
+from .services import catalogue, read_cache
+from .services.catalogue_items import CatalogueItems
 from .services.license_library import LicenseLibrary
 from .services.supervision_store import SupervisionStore
 
@@ -18,6 +20,7 @@ class Stores:
     the DynamoDB implementations; tests/fakes/*: in memory)."""
     licenses: LicenseLibrary
     supervision: SupervisionStore   # a case's ratings, cards and breaches
+    catalogue: CatalogueItems       # an item's status (suspend, resume, cancel)
 
 
 _stores: Stores | None = None
@@ -31,7 +34,8 @@ def stores() -> Stores:
 
 def _build_stores() -> Stores:
     global _stores
-    _stores = Stores(licenses=DynamoLicenseLibrary(), supervision=DynamoSupervisionStore())
+    _stores = Stores(licenses=DynamoLicenseLibrary(), supervision=DynamoSupervisionStore(),
+                     catalogue=DynamoCatalogueItems(reindex=catalogue.reindex))
     return _stores
 
 

@@ -2,6 +2,7 @@
 lineage, simulation, history."""
 from chalice import Blueprint, Response
 
+from .. import wiring
 from ..contract import models
 from ..domain import identity
 from ..services import catalogue
@@ -154,21 +155,24 @@ def simulate(code, version):
               models.VersionState, body=models.ReasonOnly, errors=(404, 409))
 def suspend(code):
     admin = _admin()
-    return catalogue.suspend(admin, code, _body(models.ReasonOnly))
+    return catalogue.suspend(wiring.stores().catalogue, admin, code,
+                             _body(models.ReasonOnly))
 
 
 @_admin_route("POST", "/admin/items/{code}/resume", "resumeItem", "resume a suspended item",
               models.VersionState, body=models.ReasonOnly, errors=(404, 409))
 def resume(code):
     admin = _admin()
-    return catalogue.resume(admin, code, _body(models.ReasonOnly))
+    return catalogue.resume(wiring.stores().catalogue, admin, code,
+                            _body(models.ReasonOnly))
 
 
 @_admin_route("POST", "/admin/items/{code}/cancel", "cancelItem", "cancel an item",
               models.VersionState, body=models.ReasonOnly, errors=(404, 409))
 def cancel(code):
     admin = _admin()
-    return catalogue.cancel(admin, code, _body(models.ReasonOnly))
+    return catalogue.cancel(wiring.stores().catalogue, admin, code,
+                            _body(models.ReasonOnly))
 
 
 @_admin_route("POST", "/admin/items/{code}/split", "splitItem", "split into new drafts",

@@ -288,7 +288,7 @@ def given_in_case(item: dict, refs: list[dict], holder_id: str, owner_key: str,
                   at_counter: bool = False) -> Given:
     """Check each named material against the item version and the applicant: an upload
     of theirs (stored, for this material, reusable here) or a license the version takes
-    in its place (services/licenses.py); from a clerk at the counter (`at_counter`),
+    in its place (services/licenses/acceptance.py); from a clerk at the counter (`at_counter`),
     also one the clerk checked there. `also`: names a reviewer asked for
     beyond the version's list (a supplement)."""
     given = Given()
