@@ -146,3 +146,19 @@ def test_done_work_resolves_its_open_cards_only(store):
                       ("CARD#task.t2#yellow", "issued")}
     assert supervision.resolve_done(CASE_NO, None, store) == 1    # the whole case, once
     assert supervision.resolve_done(CASE_NO, None, store) == 0
+
+
+def test_a_late_acceptance_is_flagged_once_however_often_the_change_is_delivered():
+    store = FakeSupervisionStore()
+    old = {"rt": "task", "pk": CASE_NO, "taskId": "t1", "taskKind": "acceptance",
+           "dept": DEPT, "state": "open", "deadline": "2026-11-26T02:00:00Z",
+           "itemCode": "440300-000-XK-0001"}
+    new = {**old, "state": "decided", "decision": "accept",
+           "decidedAt": "2026-11-27T02:00:00Z"}
+    assert supervision.flag_breaches(old, new, store) == 1
+    assert supervision.flag_breaches(old, new, store) == 0     # the stream again
+    [(key, breach)] = store.records.items()
+    assert key == (CASE_NO, "BREACH#late_acceptance#t1")
+    assert (breach.kind, breach.dept, breach.cardDept) == ("late_acceptance", DEPT, DEPT)
+    on_time = {**new, "decidedAt": "2026-11-26T01:00:00Z"}
+    assert supervision.flag_breaches(old, on_time, FakeSupervisionStore()) == 0
