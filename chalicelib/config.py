@@ -87,7 +87,7 @@ class Config:
     card_rules: str | None = None
     # The region's rating rules (domain/ratings.py: invitation, rectification deadlines).
     rating_rules: str | None = None
-    # License keys this region recognises besides its signing key (services/licenses.py):
+    # License keys this region recognises besides its signing key (services/licenses/keys.py):
     # a JSON file with its own retired keys and other regions' published keys (JWKs), and
     # the date the signing key signs from (its JWK's validFrom).
     trust_list_file: str | None = None

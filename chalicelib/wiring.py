@@ -7,24 +7,41 @@ from pathlib import Path
 from . import config, logs, tracing
 from .adapters import aws, models, secrets, signer
 from .adapters.case_files import DynamoCaseFiles
-from .services import read_cache
+from .adapters.catalogue_items import DynamoCatalogueItems
+from .adapters.license_library import DynamoLicenseLibrary
+from .adapters.supervision_store import DynamoSupervisionStore
+from .services import catalogue, read_cache
 from .services.case_files import CaseFiles
+from .services.catalogue_items import CatalogueItems
+from .services.license_library import LicenseLibrary
+from .services.supervision_store import SupervisionStore
 
 
 @dataclass(frozen=True)
 class Stores:
-    """The repositories the use cases work on; the handlers pass them in (unit tests give
-    the use cases the in-memory fakes of tests/fakes/ instead)."""
+    """The repositories the use cases are given; the handlers pass them in (services/*:
+    the interfaces; adapters/*: the DynamoDB implementations; tests/fakes/*: in memory,
+    what the unit tests give the use cases instead)."""
     case_files: CaseFiles
+    licenses: LicenseLibrary
+    supervision: SupervisionStore   # a case's ratings, cards and breaches
+    catalogue: CatalogueItems       # an item's status (suspend, resume, cancel)
 
 
 _stores: Stores | None = None
 
 
 def stores() -> Stores:
-    """The stores `configure` built."""
-    if _stores is None:
-        raise RuntimeError("wiring.configure() builds the stores first")
+    """The repositories `configure()` built (built now if it has not run: a handler
+    imported without the app, as some tests do)."""
+    return _stores if _stores is not None else _build_stores()
+
+
+def _build_stores() -> Stores:
+    global _stores
+    _stores = Stores(case_files=DynamoCaseFiles(), licenses=DynamoLicenseLibrary(),
+                     supervision=DynamoSupervisionStore(),
+                     catalogue=DynamoCatalogueItems(reindex=catalogue.reindex))
     return _stores
 
 
@@ -38,8 +55,7 @@ def configure() -> config.Config:
     if cfg.clock_file and os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
         raise RuntimeError("OW_CLOCK_FILE sets the local stack's clock ahead: never in Lambda")
     models.bind(cfg)
-    global _stores
-    _stores = Stores(case_files=DynamoCaseFiles())
+    _build_stores()
     read_cache.configure(cfg.catalogue_cache_seconds)
     _load_calendar(cfg)
     _check_trust_list(cfg)
@@ -67,7 +83,7 @@ def _load_calendar(cfg: config.Config) -> None:
 
 def _check_trust_list(cfg: config.Config) -> None:
     """A trust list with a bad key stops the function here, not at the first verification
-    (services/licenses.py reads the same cached list)."""
+    (services/licenses/keys.py reads the same cached list)."""
     if cfg.trust_list_file:
         from .services import licenses
         licenses.check_trust_list(cfg.trust_list_file)

@@ -2,6 +2,7 @@
 lineage, simulation, history."""
 from chalice import Blueprint, Response
 
+from .. import wiring
 from ..contract import models
 from ..domain import identity
 from ..services import catalogue
@@ -130,19 +131,19 @@ def simulate(code, version, document):
 @_admin_route("POST", "/admin/items/{code}/suspend", "suspendItem", "suspend an item",
               models.VersionState, body=models.ReasonOnly, errors=(404, 409))
 def suspend(code, caller, document):
-    return catalogue.suspend(caller, code, document)
+    return catalogue.suspend(wiring.stores().catalogue, caller, code, document)
 
 
 @_admin_route("POST", "/admin/items/{code}/resume", "resumeItem", "resume a suspended item",
               models.VersionState, body=models.ReasonOnly, errors=(404, 409))
 def resume(code, caller, document):
-    return catalogue.resume(caller, code, document)
+    return catalogue.resume(wiring.stores().catalogue, caller, code, document)
 
 
 @_admin_route("POST", "/admin/items/{code}/cancel", "cancelItem", "cancel an item",
               models.VersionState, body=models.ReasonOnly, errors=(404, 409))
 def cancel(code, caller, document):
-    return catalogue.cancel(caller, code, document)
+    return catalogue.cancel(wiring.stores().catalogue, caller, code, document)
 
 
 @_admin_route("POST", "/admin/items/{code}/split", "splitItem", "split into new drafts",

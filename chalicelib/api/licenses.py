@@ -1,7 +1,7 @@
 """Electronic licenses: the holder's copy, public verification and keys."""
 from chalice import Blueprint, Response
 
-from .. import config
+from .. import config, wiring
 from ..contract import models
 from ..domain import identity
 from ..domain.errors import UnprocessableEntity, ValidationError
@@ -14,6 +14,11 @@ PURPOSE_CHARS = usage.MAX_PURPOSE
 # them, but briefly, so a rotated-in key reaches every verifier within minutes.
 KEYS_MAX_AGE = 300
 KEYS_CACHED = {"Cache-Control": f"public, max-age={KEYS_MAX_AGE}"}
+
+
+def _library():
+    """The license library the composition root built (wiring.py)."""
+    return wiring.stores().licenses
 
 
 @http.route(bp, "GET", "/licenses/keys", op="listLicenseKeys",
@@ -54,7 +59,7 @@ def verify(document):
                                   field="purpose", code="purpose_required")
     # The caller last (a public route: anyone may verify): a bad purpose is told before
     # a bad token, as it always was.
-    return licenses.verify(body, http.principal(request), http.source_ip(request))
+    return licenses.verify(_library(), body, http.principal(request), http.source_ip(request))
 
 
 @http.route(bp, "GET", "/licenses/{license_id}", op="getLicense",
@@ -63,7 +68,7 @@ def verify(document):
             query=(("purpose", {"type": "string", "maxLength": PURPOSE_CHARS}, False,
                     "why staff read it (用证事由): required but from its holder"),))
 def get_license(license_id, caller):
-    return licenses.get(caller, license_id, _purpose(bp.current_request))
+    return licenses.get(_library(), caller, license_id, _purpose(bp.current_request))
 
 
 def _printed(kind: str, op: str, media_type: str, content_type: str, description: str):
@@ -73,7 +78,7 @@ def _printed(kind: str, op: str, media_type: str, content_type: str, description
         request = bp.current_request
         if not content_type.startswith("text/"):
             http.require_accept(request, content_type)
-        body = licenses.printable(caller, license_id, _purpose(request),
+        body = licenses.printable(_library(), caller, license_id, _purpose(request),
                                   _base_url(request), kind)
         return Response(body=body, status_code=200, headers={"Content-Type": content_type})
     printed.__name__ = f"print_license_{kind}"
@@ -99,7 +104,8 @@ print_pdf = _printed("pdf", "printLicensePdf", "application/pdf", "application/p
                     "holder)", tag="licenses", returns=models.AnnotatedCopy,
             body=models.AnnotatedCopyRequest, errors=(404, 409))
 def annotated_copy(license_id, caller, body):
-    return licenses.annotated_copy(caller, license_id, body.purpose, body.validUntil)
+    return licenses.annotated_copy(_library(), caller, license_id, body.purpose,
+                                   body.validUntil)
 
 
 def _base_url(request) -> str:
@@ -132,7 +138,7 @@ def _purpose(request) -> str | None:
             description="the status as JSON; to a browser (an Accept that prefers "
                         "text/html) the same as a readable Chinese page")
 def license_status(license_id):
-    status = licenses.status_of(license_id)
+    status = licenses.status_of(_library(), license_id)
     # The QR code's address serves people and programs alike: a browser that scanned it
     # gets a page, an API client (application/json, */*, no Accept) the JSON.
     if http.prefers(bp.current_request.headers.get("accept"), "text/html",
@@ -149,7 +155,7 @@ ISSUING_STAFF = identity.DEPARTMENT_STAFF
 def _state_change(action: str, op: str, summary: str):
     """POST /licenses/{license_id}/<action> with a reason (the issuing department)."""
     def change(license_id, caller, body):
-        return licenses.change_state(caller, license_id, action, body.reason)
+        return licenses.change_state(_library(), caller, license_id, action, body.reason)
     change.__name__ = f"{action}_license"  # the name Chalice registers the view by
     return http.route(bp, "POST", f"/licenses/{{license_id}}/{action}", op=op,
                       summary=summary, tag="licenses", roles=ISSUING_STAFF,
@@ -171,5 +177,6 @@ revoke_license = _state_change("revoke", "revokeLicense",
             returns=models.SignedLicense, body=models.LicenseReissue, status=201,
             errors=(404, 409))
 def reissue_license(license_id, caller, document):
-    return Response(body=licenses.reissue(caller, license_id, document["changes"],
-                                          document["reason"]), status_code=201)
+    return Response(body=licenses.reissue(_library(), caller, license_id,
+                                          document["changes"], document["reason"]),
+                    status_code=201)

@@ -3,6 +3,7 @@ back, rectified and answered by the department, accepted or sent to re-review by
 rater, contested by the department's lead; a supervisor decides re-reviews and contests."""
 from chalice import Blueprint, Response
 
+from .. import wiring
 from ..contract import models
 from ..domain import identity
 from ..domain import ratings as rating_rules
@@ -13,13 +14,19 @@ from .cases import CHANNEL_HEADER, channel_of
 bp = Blueprint(__name__)
 
 
+def _store():
+    """The supervision records the composition root built (wiring.py)."""
+    return wiring.stores().supervision
+
+
 @http.route(bp, "POST", "/cases/{case_no}/ratings", op="rateCase",
             summary="rate the case, its acceptance or a department's part of a stage "
                     "(once per rater); 1–2 opens a rectification", tag="ratings",
             roles=(identity.APPLICANT,), returns=models.Rating, status=201,
             body=models.RatingIn, errors=(404, 409), headers=CHANNEL_HEADER)
 def rate(case_no, caller, document):
-    created = ratings.rate(caller, case_no, document, channel_of(bp.current_request))
+    created = ratings.rate(_store(), caller, case_no, document,
+                           channel_of(bp.current_request))
     return Response(body=created, status_code=201)
 
 
@@ -53,9 +60,9 @@ def list_ratings(caller):
 
 def _step(path: str, op: str, summary: str, body, roles: tuple[str, ...], action):
     """One step of a rectification: POST /ratings/{rating_id}/<path> with a `body` model,
-    handed to `action(principal, rating_id, body)`."""
+    handed to `action(store, principal, rating_id, body)`."""
     def step(rating_id, caller, document):
-        return action(caller, rating_id, document)
+        return action(_store(), caller, rating_id, document)
     step.__name__ = action.__name__
     return http.route(bp, "POST", f"/ratings/{{rating_id}}/{path}", op=op, summary=summary,
                       tag="ratings", roles=roles, returns=models.Rating, body=body,

@@ -4,6 +4,7 @@ import functools
 
 from chalice import Blueprint
 
+from .. import wiring
 from ..contract import models
 from ..domain import breaches, cards, identity
 from ..services import open_work, supervision, supervision_record
@@ -14,6 +15,11 @@ staff_route = functools.partial(http.route, roles=identity.STAFF, tag="supervisi
 # A card is acknowledged and appealed by the department it is charged to.
 department_route = functools.partial(http.route, roles=identity.DEPARTMENT_STAFF,
                                      tag="supervision")
+
+
+def _store():
+    """The supervision records the composition root built (wiring.py)."""
+    return wiring.stores().supervision
 
 
 @staff_route(bp, "GET", "/supervision/cards", op="listCards",
@@ -69,14 +75,14 @@ def case_supervision(case_no, caller):
              summary="the department has seen the card (and says what it does about it)",
              returns=models.Card, body=models.CardAcknowledgement, errors=(404, 409))
 def acknowledge(card_id, caller, document):
-    return supervision.acknowledge(caller, card_id, document)
+    return supervision.acknowledge(_store(), caller, card_id, document)
 
 
 @department_route(bp, "POST", "/supervision/cards/{card_id}/appeal", op="appealCard",
              summary="the department's lead appeals a yellow or red card, with its reason",
              returns=models.Card, body=models.CardAppeal, errors=(404, 409))
 def appeal(card_id, caller, document):
-    return supervision.appeal(caller, card_id, document)
+    return supervision.appeal(_store(), caller, card_id, document)
 
 
 @http.route(bp, "POST", "/supervision/cards/{card_id}/appeal/decision",
@@ -84,7 +90,7 @@ def appeal(card_id, caller, document):
             summary="a supervisor upholds the appeal (the card is withdrawn) or rejects it",
             returns=models.Card, body=models.AppealDecision, errors=(404, 409))
 def decide_appeal(card_id, caller, document):
-    return supervision.decide_appeal(caller, card_id, document)
+    return supervision.decide_appeal(_store(), caller, card_id, document)
 
 
 @http.route(bp, "GET", "/supervision/record-status", op="getRecordStatus", tag="supervision",

@@ -18,7 +18,7 @@ The procedure (docs/licenses.md writes it out for other languages and for `opens
    JWK, when given), and the license must not have run out (`validTo`).
 
 Whether the issuer has since suspended or revoked it is not in the document: the
-issuer's verification service answers that (services/licenses.py).
+issuer's verification service answers that (services/licenses/verification.py).
 """
 import base64
 import hashlib

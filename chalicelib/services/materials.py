@@ -19,7 +19,8 @@ from ..domain import identifiers, identity, lookup
 from ..domain import materials as rules
 from ..domain.documents import MaterialUpload, conform
 from ..domain.errors import Forbidden, NotFound, UnprocessableEntity, ValidationError
-from . import clock, usage
+from . import case_access, catalogue, clock, licenses, usage
+from .holders import holder_key
 from .pagination import decode_cursor, encode_cursor
 
 log = logging.getLogger("onewindow")
@@ -29,7 +30,6 @@ def _owner_key(principal: identity.Principal, holder: str | None) -> str:
     """Whose material it will be: the applicant's own, a company's it is an agent of, or
     at the counter the applicant's the clerk names."""
     if principal.role == identity.APPLICANT:
-        from .me import holder_key  # me -> licenses -> cases -> materials: import late
         return holder_key(principal, holder, "materials", field="holder")
     if principal.role == identity.CLERK:
         if not holder:
@@ -226,7 +226,6 @@ def download(principal: identity.Principal | None, identifier: str,
              purpose: str | None = None) -> dict:
     """A short-lived link to the file: for its owner, and for the staff who may read a
     case it was used in — with a purpose, logged for the owner (who used my data)."""
-    from . import cases
     principal = identity.require(principal)
     record = _load(identifier)
     used_in = None
@@ -234,7 +233,7 @@ def download(principal: identity.Principal | None, identifier: str,
         if principal.role not in identity.STAFF:
             raise NotFound(f"no material {identifier}", field="materialId")
         used_in = next((case_no for case_no in record.usedIn or ()
-                        if _reads(principal, case_no, cases)), None)
+                        if _reads(principal, case_no)), None)
         if used_in is None:
             raise NotFound(f"no material {identifier}", field="materialId")
         usage.log(record.owner, "view", principal=principal,
@@ -249,18 +248,17 @@ def download(principal: identity.Principal | None, identifier: str,
         "expiresIn": rules.DOWNLOAD_SECONDS}
 
 
-def _reads(principal: identity.Principal, case_no: str, cases) -> bool:
+def _reads(principal: identity.Principal, case_no: str) -> bool:
     try:
-        case, _, tasks = cases.load(case_no)
+        case, _, tasks = case_access.load(case_no)
     except NotFound:
         return False
-    return cases.may_read(principal, case, tasks)
+    return case_access.may_read(principal, case, tasks)
 
 
 def mine(principal: identity.Principal | None, limit: int = 20, cursor: str | None = None,
          for_company: str | None = None) -> dict:
     """My materials (or a company's I am an agent of), newest first."""
-    from .me import holder_key
     owner = holder_key(principal, for_company, "materials")
     page = MaterialRecord.by_owner.query(
         owner, scan_index_forward=False, limit=limit,
@@ -291,10 +289,9 @@ def given_in_case(item: dict, refs: list[dict], holder_id: str, owner_key: str,
                   at_counter: bool = False) -> Given:
     """Check each named material against the item version and the applicant: an upload
     of theirs (stored, for this material, reusable here) or a license the version takes
-    in its place (services/licenses.py); from a clerk at the counter (`at_counter`),
+    in its place (services/licenses/acceptance.py); from a clerk at the counter (`at_counter`),
     also one the clerk checked there. `also`: names a reviewer asked for
     beyond the version's list (a supplement)."""
-    from . import licenses
     given = Given()
     for index, ref in enumerate(refs):
         at = f"{where}.{index}"
@@ -352,7 +349,6 @@ def uses_added(old: dict | None, new: dict) -> bool:
             given.licenses.append((entry["license"]["identifier"], entry["name"]))
     if not given.uploads and not given.licenses:
         return False
-    from . import catalogue
     item = catalogue.pinned_version(new["itemCode"], new["itemVersion"])
     actor = identity.Principal(sub=new.get("actor") or "", role=new.get("actorRole") or "")
     record_uses(given, actor, new["pk"], item, new["owner"],

@@ -1,12 +1,11 @@
 """Who am I (`GET /me`) and my cases (`GET /me/cases`): what the token says, and the
 cases an applicant's ID number names, newest first, from the `owner` index (no Scan)."""
-from ..adapters import secrets
 from ..adapters.models import CaseRecord, LicenseRecord
-from ..domain import identity, lookup
-from ..domain.errors import Forbidden
+from ..domain import identity
 from ..domain.lifecycle import LABELS, Status
 from . import licenses, usage
-from .cases import META
+from .case_access import META
+from .holders import holder_key
 from .pagination import decode_cursor, encode_cursor
 
 
@@ -18,20 +17,6 @@ def me(principal: identity.Principal | None) -> dict:
             "leads": [principal.dept] if principal.lead and principal.dept else [],
             "actsFor": list(principal.acts_for), "assurance": principal.assurance}
     return {k: v for k, v in view.items() if v is not None}
-
-
-def holder_key(principal: identity.Principal | None, for_company: str | None,
-               what: str = "cases", field: str = "for") -> str:
-    """The keyed hash of the ID number whose cases, licenses, materials and use log the
-    caller has: its own, or a company's (named in `field`) it is an authorised agent of."""
-    principal = identity.require(principal)
-    if principal.role != identity.APPLICANT or not principal.id_number:
-        raise Forbidden(f"only an applicant signed in with its ID number (claim idn) has "
-                        f"{what}", field="Authorization")
-    named = (for_company or "").strip().upper() or principal.id_number
-    if named != principal.id_number and named not in principal.acts_for:
-        raise Forbidden(f"not an authorised agent of {named}", field=field)
-    return lookup.id_key(secrets.lookup(), named)
 
 
 def my_cases(principal: identity.Principal | None, limit: int = 20,

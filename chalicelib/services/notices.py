@@ -33,6 +33,7 @@ from ..domain.errors import NotFound
 from ..domain.masking import mask_text
 from . import clock, timeline
 from .cases import META
+from .catalogue import departments
 from .pagination import decode_cursor, encode_cursor
 
 log = logging.getLogger("onewindow")
@@ -107,7 +108,6 @@ def _department_name(code: str | None) -> str:
     only if the registry does not know it."""
     if not code:
         return ""
-    from .catalogue import departments
     return departments().get(code, {}).get("name") or code
 
 

@@ -11,8 +11,9 @@ sends the invitation to rate.
 import logging
 from datetime import datetime
 
-from ..adapters.models import CaseRecord, RatingRecord, TaskRecord, all_of, put_if_absent, update_if
+from ..adapters.models import CaseRecord, RatingRecord, TaskRecord, all_of
 from ..domain import identity, ratings, worktime
+from ..domain.changes import Absent, Change, ConditionFailed, Create, Equals
 from ..domain.errors import (
     Concealed,
     Conflict,
@@ -21,13 +22,16 @@ from ..domain.errors import (
     UnprocessableEntity,
     ValidationError,
 )
+from ..domain.identifiers import is_valid_case_number
 from ..domain.lifecycle import CONCLUDED, STOPS_WORKFLOW
 from ..domain.masking import mask_text
 from ..domain.task_states import TaskState
 from . import casefile, catalogue, clock
-from .cases import load, load_records, may_read, owner_id
+from .case_access import load_records, may_read
+from .holders import owner_id
 from .pagination import decode_cursor, encode_cursor
 from .supervision import department_of
+from .supervision_store import SupervisionStore, stored
 
 log = logging.getLogger("onewindow")
 
@@ -88,12 +92,19 @@ def _rated_part(case: CaseRecord, tasks: list, body: dict) -> tuple[str, int | N
     return dept, stage
 
 
-def rate(principal: identity.Principal | None, case_no: str, body: dict,
-         channel: str) -> dict:
+def _case(store: SupervisionStore, case_no: str) -> tuple[CaseRecord, list[TaskRecord]]:
+    found = store.case(case_no, consistent=True) if is_valid_case_number(case_no) else None
+    if found is None:
+        raise NotFound(f"no case {case_no}", field="caseNo")
+    return found
+
+
+def rate(store: SupervisionStore, principal: identity.Principal | None, case_no: str,
+         body: dict, channel: str) -> dict:
     """The applicant or agent rates one scope of the case, once. A rating of 1 or 2
     opens a rectification charged to the rated department."""
     principal = identity.require_role(principal, identity.APPLICANT)
-    case, _, tasks = load(case_no, consistent=True)
+    case, tasks = _case(store, case_no)
     rater = _rater(principal, case)
     if rater is None:
         raise Concealed(f"no case {case_no}", field="caseNo")
@@ -116,9 +127,11 @@ def rate(principal: identity.Principal | None, case_no: str, body: dict,
         record.rectification, record.rectState = rectification, "open"
         record.watchShard = casefile.watch_shard(case_no)
         record.watchAt = ratings.next_watch(rectification)
-    if not put_if_absent(record):
+    try:
+        store.commit([Create((record.pk, record.sk), record)])
+    except ConditionFailed:   # racing submissions rate once
         raise Conflict(f"{rating} is rated already (one rating per case, scope and rater)",
-                       code="already_rated")
+                       code="already_rated") from None
     log.info("case %s rated %s (%s) by the %s", case_no, body["level"], key, rater)
     return view(record, staff=False)
 
@@ -177,22 +190,30 @@ def list_ratings(principal: identity.Principal | None, dept: str | None, *,
 
 # -- the rectification's steps ---------------------------------------------------------------
 
-def _load(rating_id: str, principal: identity.Principal) -> RatingRecord:
+def _load(store: SupervisionStore, rating_id: str,
+          principal: identity.Principal) -> RatingRecord:
     """The rating, if the caller may know of it: its department's staff, supervisors and
     admins, its rater. Anyone else: 404 (audited)."""
     try:
         case_no, key, rater = ratings.parse_rating_id(rating_id)
-        record = RatingRecord.get(case_no, rating_key(key, rater), consistent_read=True)
-    except (ValidationError, RatingRecord.DoesNotExist):
+    except ValidationError:
         raise NotFound(f"no rating {rating_id}", field="ratingId") from None
+    record = store.rating(case_no, rating_key(key, rater), consistent=True)
+    if record is None:
+        raise NotFound(f"no rating {rating_id}", field="ratingId")
     if principal.sub == record.raterSub or principal.role in identity.READS_EVERY_CASE or \
             (principal.is_staff and principal.dept == record.dept):
         return record
     raise Concealed(f"no rating {rating_id}", field="ratingId")
 
 
-def _step(record: RatingRecord, principal: identity.Principal, action: str, target: str,
-          changes: dict, at: str) -> dict:
+def _as_read(attribute: str, value):
+    """The condition that an attribute is still as it was read."""
+    return Absent(attribute) if value is None else Equals(attribute, value)
+
+
+def _step(store: SupervisionStore, record: RatingRecord, principal: identity.Principal,
+          action: str, target: str, changes: dict, at: str) -> dict:
     """Move the rectification on, once, as of `at` (when the step says it was taken): a
     change meanwhile (another step, the sweep) fails it with 409."""
     rectification = {**record.rectification, **changes, "state": target,
@@ -200,21 +221,24 @@ def _step(record: RatingRecord, principal: identity.Principal, action: str, targ
                      "updatedAt": at, "updatedBy": principal.sub,
                      "updatedByName": identity.staff_name(principal),
                      "updatedRole": principal.role}
-    actions = [RatingRecord.rectification.set(rectification),
-               RatingRecord.rectState.set(target)]
+    changed = {"rectification": rectification, "rectState": target}
+    removed = set()
     watch = ratings.next_watch(rectification)
     if watch:
-        actions += [RatingRecord.watchShard.set(casefile.watch_shard(record.caseNo)),
-                    RatingRecord.watchAt.set(watch)]
+        changed.update(watchShard=casefile.watch_shard(record.caseNo), watchAt=watch)
     else:
-        actions.append(RatingRecord.watchShard.remove())
+        removed.add("watchShard")
     if target == "voided":
-        actions.append(RatingRecord.excluded.set(True))
-    if not update_if(record, actions, RatingRecord.rectState == record.rectState):
+        changed["excluded"] = True
+    try:
+        store.commit([Change((record.pk, record.sk), set=changed, remove=frozenset(removed),
+                             expect=(_as_read("rectState", record.rectState),),
+                             version=record.version)])
+    except ConditionFailed:
         raise Conflict(f"rating {record.ratingId} changed meanwhile; reload it",
-                       code="rating_changed")
+                       code="rating_changed") from None
     log.info("rating %s: rectification %s", record.ratingId, target)
-    return view(RatingRecord.get(record.pk, record.sk, consistent_read=True),
+    return view(store.rating(record.pk, record.sk, consistent=True),
                 staff=principal.is_staff)
 
 
@@ -231,32 +255,35 @@ def _by(principal, at: str, text_field: str, body: dict, *names: str) -> dict:
                if body.get(name) is not None}}
 
 
-def callback(principal: identity.Principal | None, rating_id: str, body: dict) -> dict:
+def callback(store: SupervisionStore, principal: identity.Principal | None,
+             rating_id: str, body: dict) -> dict:
     """The department has verified the complaint and called the rater back (回访)."""
     principal = identity.require_role(principal, *identity.DEPARTMENT_STAFF)
-    record = _load(rating_id, principal)
+    record = _load(store, rating_id, principal)
     _department_staff(principal, record)
     target = ratings.check_action(record.rectification, "callback")
     at = worktime.utc_precise_text(clock.now())
-    return _step(record, principal, "callback", target, {"callback": {
+    return _step(store, record, principal, "callback", target, {"callback": {
         **_by(principal, at, "note", body), "verified": body["verified"]}}, at)
 
 
-def rectify(principal: identity.Principal | None, rating_id: str, body: dict) -> dict:
+def rectify(store: SupervisionStore, principal: identity.Principal | None,
+            rating_id: str, body: dict) -> dict:
     """The department has rectified (what it did) and answers the rater."""
     principal = identity.require_role(principal, *identity.DEPARTMENT_STAFF)
-    record = _load(rating_id, principal)
+    record = _load(store, rating_id, principal)
     _department_staff(principal, record)
     target = ratings.check_action(record.rectification, "rectify")
     at = worktime.utc_precise_text(clock.now())
-    return _step(record, principal, "rectify", target,
+    return _step(store, record, principal, "rectify", target,
                  {"rectified": _by(principal, at, "measures", body, "answer")}, at)
 
 
-def respond(principal: identity.Principal | None, rating_id: str, body: dict) -> dict:
+def respond(store: SupervisionStore, principal: identity.Principal | None,
+            rating_id: str, body: dict) -> dict:
     """The rater accepts the rectification (closed) or asks for a re-review (复核)."""
     principal = identity.require_role(principal, identity.APPLICANT)
-    record = _load(rating_id, principal)
+    record = _load(store, rating_id, principal)
     if principal.sub != record.raterSub:
         raise Concealed(f"no rating {rating_id}", field="ratingId")
     action = "accept" if body["accept"] else "review"
@@ -264,50 +291,51 @@ def respond(principal: identity.Principal | None, rating_id: str, body: dict) ->
         raise ValidationError("a re-review names its reason", field="reason")
     target = ratings.check_action(record.rectification, action)
     at = worktime.utc_precise_text(clock.now())
-    return _step(record, principal, action, target,
+    return _step(store, record, principal, action, target,
                  {"response": _by(principal, at, "reason", body) | {"accept": body["accept"]}},
                  at)
 
 
-def decide_review(principal: identity.Principal | None, rating_id: str,
-                  body: dict) -> dict:
+def decide_review(store: SupervisionStore, principal: identity.Principal | None,
+                  rating_id: str, body: dict) -> dict:
     """A supervisor decides a re-review: the rectification stands (closed) or is done
     again (back to the department, with a new deadline)."""
     principal = identity.require_role(principal, identity.SUPERVISOR)
-    record = _load(rating_id, principal)
+    record = _load(store, rating_id, principal)
     ratings.check_decision(record.rectification, "review_requested")
     now = clock.now()
     at = worktime.utc_precise_text(now)
     decided = {"review": {**_by(principal, at, "opinion", body),
                           "decision": body["decision"]}}
     if body["decision"] == "upheld":
-        return _step(record, principal, "review_decision", "closed", decided, at)
+        return _step(store, record, principal, "review_decision", "closed", decided, at)
     rectification = record.rectification
     decided.update(ratings.due_dates(now, clock.zone(), rules(), callback=False),
                    round=rectification["round"] + 1,
                    late=[kind for kind in rectification.get("late") or () if kind != "rectify"])
-    return _step(record, principal, "review_decision", "called_back", decided, at)
+    return _step(store, record, principal, "review_decision", "called_back", decided, at)
 
 
-def contest(principal: identity.Principal | None, rating_id: str, body: dict) -> dict:
+def contest(store: SupervisionStore, principal: identity.Principal | None,
+            rating_id: str, body: dict) -> dict:
     """The department's lead contests an abusive rating with evidence; a supervisor
     decides."""
     principal = identity.require_role(principal, *identity.DEPARTMENT_STAFF)
-    record = _load(rating_id, principal)
+    record = _load(store, rating_id, principal)
     _department_staff(principal, record, lead=True)
     target = ratings.check_action(record.rectification, "contest")
     at = worktime.utc_precise_text(clock.now())
-    return _step(record, principal, "contest", target, {"contest": {
+    return _step(store, record, principal, "contest", target, {"contest": {
         **_by(principal, at, "reason", body), "evidence": list(body.get("evidence") or []),
         "from": record.rectification["state"]}}, at)
 
 
-def decide_contest(principal: identity.Principal | None, rating_id: str,
-                   body: dict) -> dict:
+def decide_contest(store: SupervisionStore, principal: identity.Principal | None,
+                   rating_id: str, body: dict) -> dict:
     """A supervisor upholds the contest (the rating is voided: it no longer counts) or
     rejects it (the rectification goes on where it was)."""
     principal = identity.require_role(principal, identity.SUPERVISOR)
-    record = _load(rating_id, principal)
+    record = _load(store, rating_id, principal)
     ratings.check_decision(record.rectification, "contested")
     at = worktime.utc_precise_text(clock.now())
     contested = record.rectification["contest"]
@@ -315,33 +343,38 @@ def decide_contest(principal: identity.Principal | None, rating_id: str,
                            "opinion": mask_text(body["opinion"]), "decidedBy": principal.sub,
                            "decidedAt": at}}
     target = "voided" if body["decision"] == "upheld" else contested["from"]
-    return _step(record, principal, "contest_decision", target, decided, at)
+    return _step(store, record, principal, "contest_decision", target, decided, at)
 
 
 # -- what the sweep does -------------------------------------------------------------------
 
-def mark_late(case_no: str, sk: str, text: str) -> int:
+def mark_late(case_no: str, sk: str, text: str, store: SupervisionStore | None = None) -> int:
     """The sweep: mark the rectification deadlines missed at `text` (once each) and move
     the rating on in the watch. How many were marked."""
-    try:
-        record = RatingRecord.get(case_no, sk, consistent_read=True)
-    except RatingRecord.DoesNotExist:
-        return 0
-    if not record.rectification or not record.watchShard or not record.watchAt or \
-            record.watchAt > text:
+    store = stored(store)
+    record = store.rating(case_no, sk, consistent=True)
+    if record is None or not record.rectification or not record.watchShard or \
+            not record.watchAt or record.watchAt > text:
         return 0
     late = ratings.missed(record.rectification, text)
     rectification = record.rectification
-    actions = []
+    changed, removed = {}, frozenset()
     if late:
         rectification = {**rectification, "late": sorted({*rectification.get("late", ()),
                                                            *late}), "lateAt": text}
-        actions.append(RatingRecord.rectification.set(rectification))
+        changed["rectification"] = rectification
     watch = ratings.next_watch(rectification)
-    actions.append(RatingRecord.watchAt.set(watch) if watch else RatingRecord.watchShard.remove())
-    if update_if(record, actions, RatingRecord.watchAt == record.watchAt):
-        return len(late)
-    return 0
+    if watch:
+        changed["watchAt"] = watch
+    else:
+        removed = frozenset({"watchShard"})
+    try:
+        store.commit([Change((record.pk, record.sk), set=changed, remove=removed,
+                             expect=(Equals("watchAt", record.watchAt),),
+                             version=record.version)])
+    except ConditionFailed:   # a step or another sweep moved it meanwhile
+        return 0
+    return len(late)
 
 
 def invitation_due(case: CaseRecord, now: datetime) -> bool:

@@ -9,10 +9,9 @@ stream (services/timeline.py), like everything else that happens to a case.
 import logging
 from datetime import datetime
 
-from pynamodb.expressions.condition import Condition
-
-from ..adapters.models import BreachRecord, CardRecord, TaskRecord, all_of, put_if_absent, update_if
+from ..adapters.models import BreachRecord, CardRecord, TaskRecord, all_of
 from ..domain import breaches, cards, identity, worktime
+from ..domain.changes import Absent, Change, Condition, ConditionFailed, Create, Equals, OneOf
 from ..domain.task_states import FINAL, became
 from ..domain.errors import (
     Concealed,
@@ -23,8 +22,9 @@ from ..domain.errors import (
     ValidationError,
 )
 from . import clock
-from .cases import load_records
+from .case_access import load_records
 from .pagination import decode_cursor, encode_cursor
+from .supervision_store import SupervisionStore, stored
 
 log = logging.getLogger("onewindow")
 
@@ -41,21 +41,30 @@ def scope_key(scope: str, subject: str | None = None) -> str:
 
 def issue(case_no: str, item_code: str, scope: str, level: str, dept: str, due: datetime,
           at: datetime, subject: str | None = None, task_id: str | None = None,
-          stage: int | None = None) -> bool:
+          stage: int | None = None, store: SupervisionStore | None = None) -> bool:
     """Issue one card; False if it was issued before."""
     card = cards.card_id(case_no, scope, level, subject)
     issued = worktime.utc_precise_text(at)
-    return put_if_absent(CardRecord(
+    return _created(store, CardRecord(
         case_no, card_key(scope_key(scope, subject), level), cardId=card, scope=scope,
         level=level, caseNo=case_no, itemCode=item_code, dept=dept, taskId=task_id,
         stage=stage, dueAt=worktime.utc_text(due), issuedAt=issued, state="issued",
         updatedAt=issued, updatedBy="sweep", cardDept=dept, cardAt=f"{issued}#{card}"))
 
 
-def cards_of(case_no: str) -> list[CardRecord]:
+def _created(store: SupervisionStore | None, record) -> bool:
+    """Write a new record (a card, a breach) once: False if its key was there (the sweep
+    run twice, the stream delivering again)."""
+    try:
+        stored(store).commit([Create((record.pk, record.sk), record)])
+    except ConditionFailed:
+        return False
+    return True
+
+
+def cards_of(case_no: str, store: SupervisionStore | None = None) -> list[CardRecord]:
     """The case's cards, as they stand now (a consistent read)."""
-    return list(CardRecord.query(case_no, CardRecord.sk.startswith(CARD_PREFIX),
-                                 consistent_read=True))
+    return stored(store).cards(case_no)
 
 
 def highest(found: list[CardRecord], prefix: str) -> str | None:
@@ -64,7 +73,7 @@ def highest(found: list[CardRecord], prefix: str) -> str | None:
     return max(levels, key=cards.rank) if levels else None
 
 
-def settle(old: dict | None, new: dict | None) -> int:
+def settle(old: dict | None, new: dict | None, store: SupervisionStore | None = None) -> int:
     """After a change of the cases table (stream images): when carded work is done — a
     task decided or cancelled, the case closed — its open cards are resolved."""
     if not new or not old:
@@ -72,20 +81,22 @@ def settle(old: dict | None, new: dict | None) -> int:
     if new.get("rt") == "task" and new.get("cardLevel") and \
             any(became(old, new, state) for state in FINAL):
         return resolve_done(new["pk"], (scope_key("task", new["taskId"]),
-                                        scope_key("stage", f"{new.get('stage')}.{new['dept']}")))
+                                        scope_key("stage", f"{new.get('stage')}.{new['dept']}")),
+                            store)
     if new.get("rt") == "case" and new.get("carded") and new.get("closedAt") and \
             not old.get("closedAt"):
-        return resolve_done(new["pk"])
+        return resolve_done(new["pk"], None, store)
     return 0
 
 
-def flag_breaches(old: dict | None, new: dict | None) -> int:
+def flag_breaches(old: dict | None, new: dict | None,
+                  store: SupervisionStore | None = None) -> int:
     """Record the rule breaches one change shows (domain/breaches.py), each once."""
     flagged = 0
     for breach in breaches.found(old, new):
         at = worktime.utc_precise_text(worktime.parse(breach.at))
         key = f"BREACH#{breach.kind}#{breach.ref}"
-        flagged += put_if_absent(BreachRecord(
+        flagged += _created(store, BreachRecord(
             new["pk"], key, kind=breach.kind, ref=breach.ref, caseNo=new["pk"],
             itemCode=new.get("itemCode"), dept=breach.dept, taskId=breach.taskId, at=at,
             detail=breach.detail, cardDept=breach.dept, cardAt=f"{at}#{key}"))
@@ -129,20 +140,25 @@ def department_of(principal: identity.Principal, dept: str | None) -> str:
     return dept
 
 
-def resolve_done(case_no: str, prefixes: tuple[str, ...] | None = None) -> int:
+def resolve_done(case_no: str, prefixes: tuple[str, ...] | None = None,
+                 store: SupervisionStore | None = None) -> int:
     """The work a card stood for is done: its cards still open are resolved. `prefixes`:
     the scope keys done (a task, a department's part of a stage); None: the whole case."""
+    store = stored(store)
     now = worktime.utc_precise_text(clock.now())
     resolved = 0
-    for card in cards_of(case_no):
+    for card in store.cards(case_no):
         key = card.sk[len(CARD_PREFIX):].rsplit("#", 1)[0]
         if card.state not in cards.OPEN_STATES or \
                 (prefixes is not None and key not in prefixes):
             continue
-        resolved += update_if(card, [CardRecord.state.set("resolved"),
-                                   CardRecord.updatedAt.set(now),
-                                   CardRecord.updatedBy.set("system")],
-                            CardRecord.state.is_in(*cards.OPEN_STATES))
+        try:
+            store.commit([Change((card.pk, card.sk), set={
+                "state": "resolved", "updatedAt": now, "updatedBy": "system"},
+                expect=(OneOf("state", cards.OPEN_STATES),))])
+        except ConditionFailed:   # closed meanwhile (withdrawn on appeal, say)
+            continue
+        resolved += 1
     if resolved:
         log.info("case %s: %d card(s) resolved", case_no, resolved)
     return resolved
@@ -206,73 +222,83 @@ def case_supervision(principal: identity.Principal | None, case_no: str) -> dict
             "cards": [card_view(card) for card in found]}
 
 
-def _load_card(card_id: str, principal: identity.Principal) -> CardRecord:
+def _load_card(store: SupervisionStore, card_id: str,
+               principal: identity.Principal) -> CardRecord:
     """The card, if the caller may know of it: another department's card does not exist
     for its clerks and reviewers (404, audited)."""
     try:
         case_no, key, level = cards.parse_card_id(card_id)
-        card = CardRecord.get(case_no, card_key(key, level))
-    except (ValidationError, CardRecord.DoesNotExist):
+    except ValidationError:
         raise NotFound(f"no card {card_id}", field="cardId") from None
+    card = store.card(case_no, card_key(key, level))
+    if card is None:
+        raise NotFound(f"no card {card_id}", field="cardId")
     if principal.role not in identity.READS_EVERY_CASE and principal.dept != card.dept:
         raise Concealed(f"no card {card_id}", field="cardId")
     return card
 
 
-def _commit(card: CardRecord, actions: list, condition: Condition, principal) -> dict:
+def _commit(store: SupervisionStore, card: CardRecord, changed: dict,
+            expect: tuple[Condition, ...], principal) -> dict:
+    """The card changed as `changed` says, on `expect`, by `principal`; 409 when it
+    changed meanwhile."""
     now = worktime.utc_precise_text(clock.now())
     name = identity.staff_name(principal)
-    actions += [CardRecord.updatedAt.set(now), CardRecord.updatedBy.set(principal.sub),
-                CardRecord.updatedRole.set(principal.role),
-                CardRecord.updatedByName.set(name) if name else CardRecord.updatedByName.remove()]
-    if not update_if(card, actions, condition):
+    changed = {**changed, "updatedAt": now, "updatedBy": principal.sub,
+               "updatedRole": principal.role, **({"updatedByName": name} if name else {})}
+    try:
+        store.commit([Change((card.pk, card.sk), set=changed,
+                             remove=frozenset() if name else frozenset({"updatedByName"}),
+                             expect=expect)])
+    except ConditionFailed:
         raise Conflict(f"card {card.cardId} changed meanwhile; reload it",
-                       code="card_changed")
-    return card_view(CardRecord.get(card.pk, card.sk, consistent_read=True))
+                       code="card_changed") from None
+    return card_view(store.card(card.pk, card.sk, consistent=True))
 
 
-def acknowledge(principal: identity.Principal | None, card_id: str, body: dict) -> dict:
+def acknowledge(store: SupervisionStore, principal: identity.Principal | None, card_id: str,
+                body: dict) -> dict:
     """The department has seen the card (with a note of what it does about it)."""
     principal = identity.require_role(principal, *identity.DEPARTMENT_STAFF)
-    card = _load_card(card_id, principal)
+    card = _load_card(store, card_id, principal)
     if principal.dept != card.dept:
         raise Forbidden(f"the card is {card.dept}'s to acknowledge")
     if card.state != "issued":
         raise Conflict(f"the card is {card.state}", code="card_closed"
                        if card.state not in cards.OPEN_STATES else "card_acknowledged")
-    return _commit(card, [CardRecord.state.set("acknowledged"),
-                          CardRecord.note.set(body.get("note"))],
-                   CardRecord.state == "issued", principal)
+    return _commit(store, card, {"state": "acknowledged", "note": body.get("note")},
+                   (Equals("state", "issued"),), principal)
 
 
-def appeal(principal: identity.Principal | None, card_id: str, body: dict) -> dict:
+def appeal(store: SupervisionStore, principal: identity.Principal | None, card_id: str,
+           body: dict) -> dict:
     """The department's lead contests a card, with its reason; a supervisor decides."""
     principal = identity.require_role(principal, *identity.DEPARTMENT_STAFF)
-    card = _load_card(card_id, principal)
+    card = _load_card(store, card_id, principal)
     if principal.dept != card.dept or not principal.leads(card.dept):
         raise Forbidden(f"the lead of {card.dept} appeals its cards")
     cards.check_appeal({"level": card.level, "state": card.state, "appeal": card.appeal})
     at = worktime.utc_precise_text(clock.now())
-    return _commit(card, [CardRecord.appeal.set({"reason": body["reason"], "by": principal.sub,
-                                                 "byName": identity.staff_name(principal),
-                                                 "at": at}),
-                          CardRecord.appealState.set("pending")],
-                   CardRecord.appealState.does_not_exist()
-                   & CardRecord.state.is_in(*cards.OPEN_STATES), principal)
+    return _commit(store, card, {"appeal": {"reason": body["reason"], "by": principal.sub,
+                                            "byName": identity.staff_name(principal),
+                                            "at": at},
+                                 "appealState": "pending"},
+                   (Absent("appealState"), OneOf("state", cards.OPEN_STATES)), principal)
 
 
-def decide_appeal(principal: identity.Principal | None, card_id: str, body: dict) -> dict:
+def decide_appeal(store: SupervisionStore, principal: identity.Principal | None, card_id: str,
+                  body: dict) -> dict:
     """A supervisor upholds the appeal (the card is withdrawn) or rejects it (it stands)."""
     principal = identity.require_role(principal, identity.SUPERVISOR)
-    card = _load_card(card_id, principal)
+    card = _load_card(store, card_id, principal)
     cards.check_appeal_decision({"appeal": card.appeal})
     decision = body["decision"]
     at = worktime.utc_precise_text(clock.now())
-    actions = [CardRecord.appeal.set({**card.appeal, "decision": decision,
-                                      "opinion": body.get("opinion"),
-                                      "decidedBy": principal.sub, "decidedAt": at,
-                                      "decidedByName": identity.staff_name(principal)}),
-               CardRecord.appealState.set(decision)]
+    changed = {"appeal": {**card.appeal, "decision": decision,
+                          "opinion": body.get("opinion"),
+                          "decidedBy": principal.sub, "decidedAt": at,
+                          "decidedByName": identity.staff_name(principal)},
+               "appealState": decision}
     if decision == "upheld":
-        actions.append(CardRecord.state.set("withdrawn"))
-    return _commit(card, actions, CardRecord.appealState == "pending", principal)
+        changed["state"] = "withdrawn"
+    return _commit(store, card, changed, (Equals("appealState", "pending"),), principal)

@@ -32,6 +32,7 @@ from ..domain import chain as chains
 from ..domain import identity, license_proof, worktime
 from ..domain.errors import UnprocessableEntity, ValidationError
 from . import clock
+from .licenses import own_keys
 
 log = logging.getLogger("onewindow")
 
@@ -135,7 +136,6 @@ def _genuine():
     """Whether a seal is signed by one of this region's keys: its signing key, or one it
     retired into the trust list (docs/runbook.md, "Rotate keys") — a rotation leaves the
     seals before it genuine, and the next seal follows them."""
-    from .licenses import own_keys
     keys = {key["keyArn"]: key for key in own_keys() if key.get("keyArn")}
 
     def genuine(message: bytes, signature) -> bool:

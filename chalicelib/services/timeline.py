@@ -159,7 +159,7 @@ def _card_events(old: dict | None, new: dict) -> list[TimelineEvent]:
     return found
 
 
-# A change of the case's license (services/licenses.py) -> its event.
+# A change of the case's license (services/licenses/states.py) -> its event.
 LICENSE_EVENTS = {"suspend": "license_suspended", "resume": "license_resumed",
                   "revoke": "license_revoked", "reissue": "license_reissued"}
 

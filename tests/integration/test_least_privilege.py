@@ -189,7 +189,7 @@ def _exercise(stack, monkeypatch):
     monkeypatch.setattr(sealing, "CACHE", False)  # each function asks KMS itself
     # The license key is cached per process: start as a cold function would.
     signer.public_key_der.cache_clear()
-    licenses._jwk.cache_clear()
+    licenses.keys._jwk.cache_clear()
     # Its conclusion fails once (KMS, say): marked for the reconciliation, then made by
     # the queue's next delivery.
     from chalicelib.services import conclusion, starts
@@ -238,7 +238,7 @@ def _exercise(stack, monkeypatch):
     assert stack.call("POST", "/licenses/verify", body={**signed, "purpose": "开户核验"}).data["valid"] is True
     # The public key is cached per process: here one process plays every function.
     signer.public_key_der.cache_clear()
-    licenses._jwk.cache_clear()
+    licenses.keys._jwk.cache_clear()
     stack.call("GET", "/licenses/keys")
     stack.call("GET", "/.well-known/license-keys")
     for path in ("/items", f"/items/{FOOD}", "/catalogue",
@@ -307,7 +307,7 @@ def _exercise(stack, monkeypatch):
     # function would, and seals the day for good.
     signer.public_key_der.cache_clear()
     signer.key_arn.cache_clear()
-    licenses._jwk.cache_clear()
+    licenses.keys._jwk.cache_clear()
     later = clock.now() + timedelta(days=30)
     monkeypatch.setattr(clock, "now", lambda: later)
     assert stack.pump.fire_schedules() == 2

@@ -489,7 +489,7 @@ def test_seals_made_before_a_key_rotation_still_verify_and_the_sweep_seals_on(
     monkeypatch.setenv("OW_SIGNING_KEY_ID", new_key)
     monkeypatch.setenv("OW_TRUST_LIST_FILE", str(trust))
     config.reset()
-    licenses._trust_list.cache_clear()
+    licenses.keys._trust_list.cache_clear()
     try:
         _record(10, at=SWEEP_LATER)
         assert supervision_record.sealing(SWEEP_LATER + timedelta(minutes=15)) == (2, 0)
@@ -498,7 +498,7 @@ def test_seals_made_before_a_key_rotation_still_verify_and_the_sweep_seals_on(
     finally:
         monkeypatch.undo()
         config.reset()
-        licenses._trust_list.cache_clear()
+        licenses.keys._trust_list.cache_clear()
 
 
 def test_an_object_that_is_not_a_genuine_seal_is_passed_over_named_and_alarmed(stack):

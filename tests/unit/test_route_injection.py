@@ -100,5 +100,5 @@ def test_every_route_with_a_body_names_its_model_once():
     readers = sorted(f"{path.name}: {line.strip()}" for path in api.glob("*.py")
                      for line in path.read_text("utf-8").splitlines()
                      if "http.body(" in line or "http.principal(" in line)
-    assert readers == ["licenses.py: return licenses.verify(body, http.principal(request), "
-                       "http.source_ip(request))"]
+    assert readers == ["licenses.py: return licenses.verify(_library(), body, "
+                       "http.principal(request), http.source_ip(request))"]

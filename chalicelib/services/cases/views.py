@@ -2,15 +2,14 @@
 it, the public view for anyone with its query password, and what an application answers."""
 from datetime import datetime
 
-from ...adapters import sealing
 from ...adapters.models import CaseRecord, TaskRecord, TimelineEvent
 from ...domain import identity, worktime
 from ...domain.errors import Concealed, NotFound, Unauthorized
 from ...domain.lifecycle import LABELS, Status
 from ...domain.masking import mask_id, mask_name, restore_personal
 from .. import clock, query_passwords
-from .access import may_read
-from .loading import META, load
+from ..case_access import META, load, may_read
+from ..holders import applicant_in_clear, open_applicant
 
 # Supervision's own events — cards, breaches, a contested rating, a rectification deadline
 # missed: staff see them on the timeline, applicants do not.
@@ -71,28 +70,12 @@ def public_view(case_no: str, password: str, source: str | None = None) -> dict:
             "promisedBy": case.promisedBy, "updatedAt": case.updatedAt}
 
 
-def _opened(case: CaseRecord) -> dict:
-    return sealing.open_sealed(case.sealedApplicant, case.pk) if case.sealedApplicant else {}
-
-
-def applicant_in_clear(case: CaseRecord, opened: dict | None = None) -> dict:
-    """The applicant with its ID and phone numbers opened (only for those who may see
-    them)."""
-    applicant = case.applicant.as_dict()
-    opened = _opened(case) if opened is None else opened
-    applicant.update({k: v for k, v in opened.items()
-                      if v is not None and k in ("idNumber", "phone")})
-    if opened.get("agentIdNumber"):
-        applicant["agentIdNumber"] = opened["agentIdNumber"]
-    return applicant
-
-
 def case_view(case: CaseRecord, events: list[TimelineEvent], tasks: list[TaskRecord],
               staff: bool = True) -> dict:
     """The whole case, for its owner and the staff who may read it (the public view is
     `public_view`). Supervision's cards and breaches are internal: only staff see them on
     the timeline."""
-    opened = _opened(case)
+    opened = open_applicant(case)
     applicant = applicant_in_clear(case, opened)
     applicant.pop("sub", None)
     agent_id = applicant.pop("agentIdNumber", None)

@@ -1,0 +1,78 @@
+"""Issuing the e-license a concluded case earns: the document, signed as issued (with the
+holder's number in clear), stored masked with the number sealed."""
+from datetime import date
+
+from ... import config
+from ...adapters import sealing
+from ...adapters.models import CaseRecord, LicenseRecord
+from ...domain.changes import ConditionFailed, Create
+from ...domain.identifiers import make_license_identifier
+from ...domain.masking import mask_id
+from .. import clock
+from ..holders import applicant_in_clear
+from ..license_library import LicenseLibrary, license_key
+from .access import stored
+from .keys import sign
+
+VALID_YEARS = 5
+
+
+def _build_document(case: CaseRecord, item: dict, cfg: config.Config, today: date,
+                    holder_id: str) -> dict:
+    result = item["result"]
+    identifier = make_license_identifier(result["licenseType"], cfg.issuer_uscc, case.pk)
+    # 29 February has no twin five years on: such a license runs to 28 February.
+    valid_to = date(today.year + VALID_YEARS, today.month,
+                    min(today.day, 28 if today.month == 2 else 31))
+    return {
+        "identifier": identifier,
+        "name": result["licenseName"],
+        "number": f"{result.get('numberPrefix', 'ZZ')}{case.pk}",
+        "typeCode": result["licenseType"],
+        "holder": case.applicant.name,
+        "holderId": holder_id,
+        "holderIdType": case.applicant.idType,
+        "issuer": cfg.issuer_name,
+        "issuerCode": cfg.issuer_uscc,
+        "issueDate": today.isoformat(),
+        "validFrom": today.isoformat(),
+        "validTo": valid_to.isoformat(),
+        "area": cfg.area_code,
+        "trustLevel": "A",
+        "caseNo": case.pk,
+        "itemCode": case.itemCode,
+    }
+
+
+def issue(case: CaseRecord, item: dict, library: LicenseLibrary | None = None) -> str | None:
+    """Sign and store the e-license a concluded case earns; None when the item issues
+    none. Safe to call any number of times: the identifier is derived from the case
+    number, so a second call finds the license issued and returns its identifier."""
+    if not (item.get("result") or {}).get("licenseType"):
+        return None
+    cfg = config.get()
+    issued_at = clock.now()
+    holder_id = applicant_in_clear(case)["idNumber"]
+    document = _build_document(case, item, cfg, clock.local_date(issued_at), holder_id)
+    license_id = document["identifier"]
+    library = stored(library)
+    if library.get(license_id, consistent=True) is None:
+        record = signed_record(document, holder_id, case.pk, issued_at, case.applicant.sub,
+                               case.owner, item.get("implementingDept"))
+        try:
+            library.commit([Create(license_key(license_id), record)])
+        except ConditionFailed:   # a concurrent delivery issued it meanwhile
+            pass
+    return license_id
+
+
+def signed_record(document: dict, holder_id: str, case_no: str, issued_at, holder_sub,
+                  holder_key, dept: str | None) -> LicenseRecord:
+    """A license record: signed as issued (with the clear number), stored masked, the
+    number sealed and its keyed hash kept (to tell the holder)."""
+    license_id = document["identifier"]
+    return LicenseRecord(
+        license_id, caseNo=case_no, document={**document, "holderId": mask_id(holder_id)},
+        signature=sign(document), issuedAt=issued_at.isoformat(), holderSub=holder_sub,
+        sealedHolder=sealing.seal({"holderId": holder_id}, license_id), holderKey=holder_key,
+        dept=dept)

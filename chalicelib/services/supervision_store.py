@@ -1,0 +1,42 @@
+"""The supervision records of a case as the rating and card use cases see them: ratings
+(好差评) with their rectifications, cards (电子监察) and rule breaches, all records of the
+case in the cases table; the case and its tasks they are about; writes as typed changes
+(domain/changes.py).
+
+The DynamoDB implementation is adapters/supervision_store.py; tests/fakes/supervision_store.py
+keeps them in memory with the same condition and version semantics. A rating is versioned
+(every step of its rectification is one): a `Change` of it carries the version read. A
+condition that fails raises `ConditionFailed`, which the use case turns into its 409."""
+from collections.abc import Sequence
+from typing import Protocol
+
+from ..adapters.models import CardRecord, CaseRecord, RatingRecord, TaskRecord
+from ..adapters.supervision_store import DynamoSupervisionStore
+from ..domain.changes import Change, Create
+
+
+class SupervisionStore(Protocol):
+    def case(self, case_no: str, consistent: bool = False
+             ) -> tuple[CaseRecord, list[TaskRecord]] | None:
+        """The case and its tasks (one read), or None."""
+
+    def rating(self, case_no: str, sk: str, consistent: bool = False) -> RatingRecord | None:
+        """One rating of the case (sk `RATING#<scope key>#<rater>`), or None."""
+
+    def card(self, case_no: str, sk: str, consistent: bool = False) -> CardRecord | None:
+        """One card of the case (sk `CARD#<scope key>#<level>`), or None."""
+
+    def cards(self, case_no: str) -> list[CardRecord]:
+        """The case's cards as they stand now (a consistent read), in key order."""
+
+    def commit(self, changes: Sequence[Change | Create]) -> None:
+        """Write the changes all or none, keyed (case number, sort key): ratings and cards
+        changed, new ratings, cards and breaches (`Create`: only if the key is new).
+        `ConditionFailed` when any condition or version fails; nothing is written then."""
+
+
+def stored(store: SupervisionStore | None) -> SupervisionStore:
+    """The store a use case was given; the DynamoDB one for the callers the composition
+    root does not reach yet (the overdue sweep and the stream's settling: services called
+    from services, which cannot import wiring)."""
+    return DynamoSupervisionStore() if store is None else store
