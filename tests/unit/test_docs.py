@@ -75,13 +75,16 @@ TOP_FOLDERS = ("chalicelib/", "tests/", "infra/", "docs/", "web/", "bench/",
 # … or, for a path named from inside the package (`services/settlement.py`), what it ends
 # with: a file's extension, or `/` for a folder.
 FILE_END = re.compile(r"\.(py|md|json|ts|vue|toml|ini|txt|ya?ml|html)$|/$")
+# What make and npm write, which git ignores: a fresh checkout has none of it.
+WRITTEN_BY_TOOLS = ("build/", ".venv/", "web/dist/", "web/node_modules/")
 
 
 def named_paths(text: str) -> list[str]:
     """The repository paths named in backticks (code spans and fenced blocks) of `text`:
     a path from the root (`chalicelib/wiring.py`, `tests/unit/x.py::test_y`, `infra/local/`)
     or from inside the package (`adapters/tokens.py`); not a URL path (`/openapi.json`), a
-    module's attribute (`api/http.route`) or a command's other words."""
+    module's attribute (`api/http.route`), what the tools write (`build/pytest-cache/`) or
+    a command's other words."""
     spans = re.findall(r"^```[^\n]*\n(.*?)^```", text, re.S | re.M)
     spans += re.findall(r"`([^`\n]+)`", re.sub(r"^```.*?^```", "", text, flags=re.S | re.M))
     paths = []
@@ -89,7 +92,8 @@ def named_paths(text: str) -> list[str]:
         for word in span.split():
             word = word.strip("(),;:'\"")
             path = word.split("::")[0]
-            if "/" in path and not path.startswith("/") and re.fullmatch(r"[\w./-]+", path) \
+            if "/" in path and not path.startswith(("/", *WRITTEN_BY_TOOLS)) \
+                    and re.fullmatch(r"[\w./-]+", path) \
                     and (path.startswith(TOP_FOLDERS) or FILE_END.search(path)):
                 paths.append(word)
     return paths
@@ -109,8 +113,8 @@ def _missing(word: str) -> bool:
 def test_a_named_path_is_recognised_and_one_that_is_not_there_is_caught():
     text = ("The seam is `chalicelib/services/case_files.py`, its fake `tests/fakes/x.py`;\n"
             "`services/settlement.py`, `adapters/models/` and `api/http.route` (`/openapi.json`,"
-            " `OW_CLOCK_FILE`).\n```\n.venv/bin/python -m pytest -q tests/unit/test_docs.py::"
-            "test_nope\n```\n")
+            " `OW_CLOCK_FILE`, `build/mypy-cache/`).\n```\n"
+            ".venv/bin/python -m pytest -q tests/unit/test_docs.py::test_nope\n```\n")
     assert sorted(named_paths(text)) == sorted([
         "chalicelib/services/case_files.py", "tests/fakes/x.py", "services/settlement.py",
         "adapters/models/", "tests/unit/test_docs.py::test_nope"])
