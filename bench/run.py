@@ -22,7 +22,10 @@
   on every page, Lighthouse performance and accessibility, each with its target and a
   pass flag; alone: `make bench BENCH_ARGS=web`;
 - the daily loop (bench/loop.py): the unit tests `make unit` runs and the wall time of its
-  Python part, against its 30 s target; alone: `make bench BENCH_ARGS=loop`.
+  Python part, against its 30 s target; alone: `make bench BENCH_ARGS=loop`;
+- what a change costs (bench/change_cost.py): the files touched to add a review decision
+  and an event consumer, as walked through, each with a check that the code still agrees;
+  alone: `make bench BENCH_ARGS=changes` (and beside the loop's numbers in `loop`).
 No thresholds here: targets are read off this output, never asserted in tests.
 """
 import json
@@ -267,16 +270,22 @@ def main(argv=None) -> None:
                         help="applications in the burst run (default 2000)")
     parser.add_argument("--concurrency", type=int, default=32,
                         help="concurrent clients in the burst run (default 32)")
-    parser.add_argument("only", nargs="?", choices=["web", "loop"],
-                        help="run one bench only: web (the portal's quality bars) or loop "
-                             "(the unit tests' count and wall time)")
+    parser.add_argument("only", nargs="?", choices=["web", "loop", "changes"],
+                        help="run one bench only: web (the portal's quality bars), loop "
+                             "(the unit tests' count and wall time, and what a change "
+                             "costs) or changes (the files a new decision or consumer "
+                             "touches)")
     args = parser.parse_args(argv)
-    from bench import loop, web
+    from bench import change_cost, loop, web
+    if args.only == "changes":
+        print(json.dumps({"changes": change_cost.run()}, ensure_ascii=False, indent=2))
+        return
     if args.only == "web":
         print(json.dumps({"web": web.run()}, ensure_ascii=False, indent=2))
         return
     if args.only == "loop":
-        print(json.dumps({"loop": loop.run()}, ensure_ascii=False, indent=2))
+        print(json.dumps({"loop": loop.run(), "changes": change_cost.run()},
+                         ensure_ascii=False, indent=2))
         return
     # First, before the stacks and threads of the other benches load the machine.
     unit_loop = loop.run()
@@ -289,6 +298,7 @@ def main(argv=None) -> None:
     result["burst"] = burst.run(args.applications, args.concurrency)
     result["web"] = web.run()
     result["loop"] = unit_loop
+    result["changes"] = change_cost.run()
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
 

@@ -79,7 +79,8 @@ _ERROR_DESCRIPTIONS = {
     400: "invalid input; nothing was changed", 401: "no or invalid bearer token",
     403: "not allowed for this caller", 404: "no such resource",
     405: "method not allowed on this path",
-    406: "the Accept header does not name the representation's type", 409: "the resource moved on (see code)",
+    406: "the Accept header does not name the representation's type",
+    409: "the resource moved on (see code)",
     412: "If-Match does not match the current ETag; nothing was changed",
     413: "request body over 256 KB; nothing was changed",
     415: "request body is not application/json", 422: "cannot be processed (see code)",
@@ -169,7 +170,8 @@ def _body_schema(media_type: str) -> JsonObject:
     return {"type": "string", "format": "binary", "contentMediaType": media_type}
 
 
-def _operation(op: Operation, ref: Callable[[type], JsonObject]) -> JsonObject:
+def _error_statuses(op: Operation) -> set[int]:
+    """The error statuses `op` can answer: its own, and those of what it reads."""
     statuses = set(op.errors) | set(ALWAYS)
     if op.body is not None:
         statuses |= set(WITH_BODY)
@@ -181,21 +183,31 @@ def _operation(op: Operation, ref: Callable[[type], JsonObject]) -> JsonObject:
         # What the document admits but cannot state (a check character, a rule of the
         # item version, parameters that exclude each other): 422, never 400.
         statuses.add(422)
+    return statuses
+
+
+def _success(op: Operation, ref: Callable[[type], JsonObject]) -> JsonObject:
+    """The response of `op`'s success: its headers, and its body by media type."""
     success_headers = {"X-Request-Id": {"$ref": "#/components/headers/X-Request-Id"}}
     for name in op.response_headers:
         success_headers[name] = {"$ref": f"#/components/headers/{name}"}
-    success: JsonObject
     if op.returns is None:
-        success = {"description": op.description or "OK", "headers": success_headers,
-                   "content": {op.media_type: {"schema": _body_schema(op.media_type)}}}
-    else:
-        content = {"schema": ref(op.returns)}
-        if op.example is not None:
-            content["example"] = op.example
-        success = {"description": op.description or "OK", "headers": success_headers,
-                   "content": {"application/json": content}}
-        for media_type in op.also_media:
-            success["content"][media_type] = {"schema": _body_schema(media_type)}
+        return {"description": op.description or "OK", "headers": success_headers,
+                "content": {op.media_type: {"schema": _body_schema(op.media_type)}}}
+    content = {"schema": ref(op.returns)}
+    if op.example is not None:
+        content["example"] = op.example
+    success: JsonObject = {"description": op.description or "OK", "headers": success_headers,
+                           "content": {"application/json": content}}
+    for media_type in op.also_media:
+        success["content"][media_type] = {"schema": _body_schema(media_type)}
+    return success
+
+
+def _responses(op: Operation, ref: Callable[[type], JsonObject]) -> JsonObject:
+    """`op`'s responses by status: its successes, 304 for a GET with an ETag, then its
+    errors (as references to the shared error responses)."""
+    success = _success(op, ref)
     responses = {str(op.status): success}
     for status, when in op.also:
         responses[str(status)] = {**success, "description": when}
@@ -203,10 +215,14 @@ def _operation(op: Operation, ref: Callable[[type], JsonObject]) -> JsonObject:
         responses["304"] = {"description": "not modified (If-None-Match matched)",
                             "headers": {"X-Request-Id": {
                                 "$ref": "#/components/headers/X-Request-Id"}}}
-    for status in sorted(statuses):
+    for status in sorted(_error_statuses(op)):
         responses[str(status)] = {"$ref": f"#/components/responses/E{status}"}
+    return responses
+
+
+def _operation(op: Operation, ref: Callable[[type], JsonObject]) -> JsonObject:
     operation = {"operationId": op.operation_id, "summary": op.summary, "tags": [op.tag],
-                 "parameters": _parameters(op), "responses": responses}
+                 "parameters": _parameters(op), "responses": _responses(op, ref)}
     if op.public:
         operation["security"] = []
     if op.roles:
@@ -229,7 +245,7 @@ def document(oidc_issuer: str | None = None) -> JsonObject:
     refs, components = msgspec.json.schema_components(
         models, ref_template="#/components/schemas/{name}")
     _add_rules(components)
-    by_model = dict(zip(models, refs))
+    by_model = dict(zip(models, refs, strict=True))
 
     def ref(model: type) -> JsonObject:
         return by_model[model]

@@ -3,7 +3,7 @@ needs (an opinion, the materials it names) and what it does (the case's status a
 the named error its task fails with, the task's state).
 
 Everything else is derived from it: the decision's body (`Decision`, which the contract
-publishes with its list of decisions and its rules: chalicelib/contract/models.py), the
+publishes with its list of decisions and its rules: chalicelib/contract/models/), the
 events' schema of `task_decided` (contract/events.py), lifecycle's ACCEPTANCE_DECISIONS
 and REVIEW_DECISIONS, and the checks on a decision (`parse`). A new decision is a new row
 here (and its name in `Name`), then what it writes (services/tasks.py).

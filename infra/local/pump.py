@@ -150,7 +150,7 @@ class QueueSource:
         outcomes = self.pump.workers.map(lambda batch: self.pump.invoke(
             self.source, {"Records": [self._record(m) for m in batch]}), batches)
         done = []
-        for batch, outcome in zip(batches, outcomes):
+        for batch, outcome in zip(batches, outcomes, strict=True):
             if not outcome:      # the function failed: the whole batch again
                 self._retry_later(batch)
                 continue

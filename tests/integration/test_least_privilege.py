@@ -67,63 +67,74 @@ class Recorder:
             self.calls.add((function, f"{service}:{action}", resource))
 
     def _resolve(self, service, operation, params):
-        if service == "dynamodb":
-            if operation == "TransactWriteItems":
-                for item in params["TransactItems"]:
-                    (kind, body), = item.items()
-                    yield TRANSACT_ACTIONS[kind], self.tables[body["TableName"]]
-            elif operation == "TransactGetItems":
-                for item in params["TransactItems"]:
-                    yield "GetItem", self.tables[item["Get"]["TableName"]]
-            elif operation == "BatchWriteItem":
-                for table in params["RequestItems"]:
-                    yield "BatchWriteItem", self.tables[table]
-            elif operation == "BatchGetItem":
-                for table in params["RequestItems"]:
-                    yield "BatchGetItem", self.tables[table]
-            else:
-                yield operation, self.tables[params["TableName"]]
-        elif service == "sqs":
-            yield operation, self.queues[params["QueueUrl"]]
-        elif service == "sns":
-            assert params["TopicArn"] == self.topic
-            yield operation, "NotificationsTopic"
-        elif service == "states":
-            if operation == "StartExecution":
-                assert params["stateMachineArn"] == self.machine
-            if "executionArn" in params:
-                assert params["executionArn"].startswith(
-                    self.machine.replace(":stateMachine:", ":execution:") + ":")
-                yield operation, "CaseApprovalStateMachine.Executions"
-            else:
-                yield operation, "CaseApprovalStateMachine"
-        elif service == "events":
-            assert {e["EventBusName"] for e in params["Entries"]} == {self.bus}
-            yield operation, "CaseEventBus"
-        elif service == "kms":
-            personal = os.environ["OW_PERSONAL_DATA_KEY_ID"]
-            key = params.get("KeyId") or personal  # Decrypt may name none: the blob says
-            yield operation, "PersonalDataKey" if personal in key else "LicenseSigningKey"
-        elif service == "s3":
-            # A presigned POST names no key here: its form binds one under materials/.
-            bucket, prefix = self.buckets[params["Bucket"]]
-            assert params.get("Key", prefix).startswith(prefix)
-            if operation in LISTINGS:   # a listing is of the bucket
-                assert params["Prefix"].startswith(prefix)
-                yield LISTINGS[operation], bucket
-                return
-            # IAM's actions for S3's operations: HEAD is a read; a version is named apart;
-            # botocore presigns a POST under the name CreateBucket: it puts an object.
-            action = {"HeadObject": "GetObject", "CreateBucket": "PutObject"}.get(
-                operation, operation)
-            if params.get("VersionId"):   # GetObjectVersion, PutObjectVersionTagging
-                action = action.replace("Tagging", "VersionTagging") \
-                    if action.endswith("Tagging") else action + "Version"
-            yield action, f"{bucket}.Objects"
-        elif service == "secretsmanager":
-            yield operation, self.secrets[params["SecretId"]]
-        else:
+        """The (IAM action, template resource) pairs one AWS call needs."""
+        resolve = {"dynamodb": self._dynamodb, "sqs": self._sqs, "sns": self._sns,
+                   "states": self._states, "events": self._events, "kms": self._kms,
+                   "s3": self._s3, "secretsmanager": self._secrets}.get(service)
+        if resolve is None:
             yield operation, "?"
+            return
+        yield from resolve(operation, params)
+
+    def _dynamodb(self, operation, params):
+        if operation == "TransactWriteItems":
+            for item in params["TransactItems"]:
+                (kind, body), = item.items()
+                yield TRANSACT_ACTIONS[kind], self.tables[body["TableName"]]
+        elif operation == "TransactGetItems":
+            for item in params["TransactItems"]:
+                yield "GetItem", self.tables[item["Get"]["TableName"]]
+        elif operation in ("BatchWriteItem", "BatchGetItem"):
+            for table in params["RequestItems"]:
+                yield operation, self.tables[table]
+        else:
+            yield operation, self.tables[params["TableName"]]
+
+    def _sqs(self, operation, params):
+        yield operation, self.queues[params["QueueUrl"]]
+
+    def _sns(self, operation, params):
+        assert params["TopicArn"] == self.topic
+        yield operation, "NotificationsTopic"
+
+    def _states(self, operation, params):
+        if operation == "StartExecution":
+            assert params["stateMachineArn"] == self.machine
+        if "executionArn" in params:
+            assert params["executionArn"].startswith(
+                self.machine.replace(":stateMachine:", ":execution:") + ":")
+            yield operation, "CaseApprovalStateMachine.Executions"
+        else:
+            yield operation, "CaseApprovalStateMachine"
+
+    def _events(self, operation, params):
+        assert {e["EventBusName"] for e in params["Entries"]} == {self.bus}
+        yield operation, "CaseEventBus"
+
+    def _kms(self, operation, params):
+        personal = os.environ["OW_PERSONAL_DATA_KEY_ID"]
+        key = params.get("KeyId") or personal  # Decrypt may name none: the blob says
+        yield operation, "PersonalDataKey" if personal in key else "LicenseSigningKey"
+
+    def _s3(self, operation, params):
+        # A presigned POST names no key here: its form binds one under materials/.
+        bucket, prefix = self.buckets[params["Bucket"]]
+        assert params.get("Key", prefix).startswith(prefix)
+        if operation in LISTINGS:   # a listing is of the bucket
+            assert params["Prefix"].startswith(prefix)
+            yield LISTINGS[operation], bucket
+            return
+        # IAM's actions for S3's operations: HEAD is a read; a version is named apart;
+        # botocore presigns a POST under the name CreateBucket: it puts an object.
+        action = {"HeadObject": "GetObject", "CreateBucket": "PutObject"}.get(
+            operation, operation)
+        if params.get("VersionId"):   # GetObjectVersion, PutObjectVersionTagging
+            action = action.replace("Tagging", "VersionTagging") \
+                if action.endswith("Tagging") else action + "Version"
+        yield action, f"{bucket}.Objects"
+
+    def _secrets(self, operation, params):
+        yield operation, self.secrets[params["SecretId"]]
 
 
 @pytest.fixture
@@ -235,7 +246,8 @@ def _exercise(stack, monkeypatch):
     # One whose upload is not the file declared: rejected, the object deleted.
     assert stack.upload("company", b"%PDF-1.7 declared", size=3)["state"] == "rejected"
     signed = stack.call("GET", f"/licenses/{case['licenseId']}", "company").data
-    assert stack.call("POST", "/licenses/verify", body={**signed, "purpose": "开户核验"}).data["valid"] is True
+    assert stack.call("POST", "/licenses/verify",
+                      body={**signed, "purpose": "开户核验"}).data["valid"] is True
     # The public key is cached per process: here one process plays every function.
     signer.public_key_der.cache_clear()
     licenses.keys._jwk.cache_clear()
@@ -266,7 +278,8 @@ def _exercise(stack, monkeypatch):
     stack.call("GET", f"{license_path}?purpose=复核", "wsjk")
     assert stack.call("GET", "/me/licenses", "company").data["licenses"]
     assert stack.call("GET", "/me/access-log", "company").data["entries"]
-    stack.call("POST", f"/cases/{case['caseNo']}/revoke", "supervisor", {"reason": "以欺骗手段取得"})
+    stack.call("POST", f"/cases/{case['caseNo']}/revoke", "supervisor",
+               {"reason": "以欺骗手段取得"})
     # A refused access is audited; the supervisor reads the trail.
     stack.call("GET", f"/cases/{case['caseNo']}", "applicant")
     stack.call("GET", "/audit?day=2026-11-25", "supervisor")

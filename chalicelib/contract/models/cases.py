@@ -22,6 +22,10 @@ from .tasks import Task
 # The application is the domain's document (domain/documents.py), published as is.
 Application = documents.Application
 
+# The item version a case applied under: the created case and the case as read say it alike.
+AppliedVersion = Annotated[int, Meta(ge=1, description=(
+    "the item version it applied under (as GET /items/{code}/versions/{version})"))]
+
 
 class CaseCreated(Response):
     caseNo: CaseNo
@@ -29,7 +33,7 @@ class CaseCreated(Response):
     status: int
     statusLabel: Annotated[str, Meta(examples=["已接件"])]
     itemCode: ItemCode
-    itemVersion: Annotated[int, Meta(ge=1, description="the item version it applied under (as GET /items/{code}/versions/{version})")]
+    itemVersion: AppliedVersion
     createdAt: Timestamp
     promisedBy: Date
     deadlineBasis: DeadlineBasis
@@ -126,7 +130,7 @@ class Case(Response):
     status: Annotated[int, Meta(ge=1, le=15, description="docs/glossary.md lists them")]
     statusLabel: str
     itemCode: ItemCode
-    itemVersion: Annotated[int, Meta(ge=1, description="the item version it applied under (as GET /items/{code}/versions/{version})")]
+    itemVersion: AppliedVersion
     applicant: CaseApplicant
     createdAt: Timestamp
     timeline: Annotated[list[TimelineEntry], Meta(
