@@ -8,6 +8,7 @@ draft that survives a closed page; the whole flow by keyboard alone; axe on ever
 import re
 
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from infra.local.oidc import DEMO_PASSWORD
 from tests.browser.conftest import FOOD, check_axe, shoot, sign_in
@@ -256,11 +257,10 @@ def test_the_whole_application_by_keyboard_alone_on_a_phone(stack, api, phone, l
     rules = material(page, "食品安全管理制度文本")
     tab_to(page, rules.get_by_role("radio", name="上传文件"))
     page.keyboard.press("Space")
-    tab_to(page, rules.get_by_label("选择文件"))
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files({"name": "keyboard.pdf", "mimeType": "application/pdf",
-                             "buffer": PDF + b"keyboard"})
+    chooser_input = rules.get_by_label("选择文件")
+    tab_to(page, chooser_input)
+    _choose_by_keyboard(page, chooser_input).set_files({
+        "name": "keyboard.pdf", "mimeType": "application/pdf", "buffer": PDF + b"keyboard"})
     expect(rules.get_by_role("status")).to_have_text("已上传：keyboard.pdf")
     license = material(page, "营业执照")
     tab_to(page, license.get_by_role("radio").first)
@@ -352,3 +352,20 @@ def test_an_agent_applies_for_the_company_it_acts_for(stack, api, desktop, label
     assert case["applicant"]["name"] == "深圳小吃有限公司"
     assert case["agent"]["name"] == "陈代办"
     assert not page.page_errors
+
+
+def _choose_by_keyboard(page, chooser_input):
+    """Space on the focused file input opens the file chooser. On a heavily loaded machine
+    Chromium now and then drops the activation of a synthesized key press (the input
+    stays focused, no chooser opens): press again, as a person would, at most three
+    times — it must open by the keyboard alone."""
+    for attempt in range(3):
+        try:
+            with page.expect_file_chooser(timeout=10_000) as chooser:
+                page.keyboard.press("Space")
+            return chooser.value
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            expect(chooser_input).to_be_focused()
+    raise AssertionError("unreachable")
