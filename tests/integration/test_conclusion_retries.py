@@ -43,7 +43,10 @@ def test_a_conclusion_raced_by_a_change_of_the_case_is_retried_with_a_warning_no
     retried = [r for r in caplog.records if "not concluded yet" in r.getMessage()]
     assert [r.levelno for r in retried] == [logging.WARNING], caplog.text
     assert "changed while concluding" in retried[0].getMessage()
-    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    # Our own errors only: moto's Step Functions logs (ERROR) the executions of earlier
+    # tests timing out in its background threads, whenever that happens to fall.
+    assert [r.getMessage() for r in caplog.records
+            if r.levelno >= logging.ERROR and r.name.startswith("onewindow")] == []
     assert stack.pump.failures == 0
 
 
