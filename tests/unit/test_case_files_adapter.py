@@ -4,7 +4,7 @@ PynamoDB's VersionAttribute has always written it."""
 import pytest
 
 from chalicelib.adapters.case_files import _update, model_of
-from chalicelib.adapters.models import CaseRecord, TaskRecord
+from chalicelib.adapters.models import CaseRecord, TaskRecord, TaskToken
 from chalicelib.domain.changes import Absent, AbsentOr, Change, Equals, OneOf, Present
 
 
@@ -49,9 +49,17 @@ def test_each_condition_of_a_task_change_becomes_its_expression():
 
 
 def test_only_records_of_a_case_file_with_a_version_are_changed_so():
-    assert (model_of(("C1", "META")), model_of(("C1", "TASK#C1-A1"))) == (CaseRecord,
-                                                                         TaskRecord)
+    assert (model_of(("C1", "META")), model_of(("C1", "TASK#C1-A1")),
+            model_of(("C1", "TOKEN#C1-A1"))) == (CaseRecord, TaskRecord, TaskToken)
     with pytest.raises(ValueError):
         model_of(("C1", "CARD#x"))
     with pytest.raises(ValueError):
         _update(Change(("C1", "TASK#C1-A1"), set={"state": "x"}, version=2))
+
+
+def test_an_addition_to_a_set_is_dynamodbs_add_on_the_record_existing():
+    condition, update, kwargs = _request(Change(("C1", "TOKEN#C1-A1"),
+                                                add={"tokens": frozenset({"t2"})}))
+    assert condition == "attribute_exists (pk)"
+    assert update == "ADD tokens ['t2']"  # the filler shows the set's elements as stored
+    assert kwargs["ExpressionAttributeValues"][":0"] == {"SS": ["t2"]}

@@ -3,6 +3,7 @@
 all or nothing, every change of the case versioned."""
 import pytest
 
+from chalicelib.adapters.models import TaskToken
 from chalicelib.domain.changes import Change, ConditionFailed, Create, Equals
 from tests.fakes.case_files import FakeCaseFiles
 
@@ -53,6 +54,17 @@ def test_a_record_is_created_once():
     assert files.get(CASE_NO).version == 1  # as a first save stores it
     with pytest.raises(ConditionFailed):
         files.create(Create(CASE, case_record()))
+
+
+def test_an_addition_to_a_set_needs_the_record_and_keeps_every_element():
+    key = (CASE_NO, f"TOKEN#{ACCEPTANCE}")
+    files = FakeCaseFiles()
+    with pytest.raises(ConditionFailed):
+        files.commit([Change(key, add={"tokens": frozenset({"t1"})})])
+    files.create(Create(key, TaskToken(*key, tokens={"t1"})))
+    files.commit([Change(key, add={"tokens": frozenset({"t2"})})])
+    files.commit([Change(key, add={"tokens": frozenset({"t2"})})])
+    assert files.stored(key).tokens == {"t1", "t2"}
 
 
 def test_the_fake_and_the_dynamodb_case_files_answer_the_one_interface():
