@@ -1,15 +1,9 @@
 """Loading a task for its caller and checking they may act on it: the department that
 sees it, the role that handles it, the state and the claim it must be in."""
-
 from ...adapters.models import CaseRecord, TaskRecord
 from ...domain import identity
 from ...domain.case_file import task_key
-from ...domain.errors import (
-    Concealed,
-    Conflict,
-    Forbidden,
-    NotFound,
-)
+from ...domain.errors import Concealed, Conflict, Forbidden, NotFound
 from ...domain.identifiers import is_valid_task_id
 from ...domain.task_states import TaskState
 from .. import roster
@@ -41,6 +35,8 @@ def _conceal_from_other_departments(principal: identity.Principal, task: TaskRec
 
 
 def authorise(principal: identity.Principal, task: TaskRecord) -> None:
+    """The caller handles tasks of this kind (a clerk acceptances, a reviewer reviews, a
+    lead either) in the task's own department."""
     role = identity.CLERK if task.taskKind == "acceptance" else identity.REVIEWER
     if principal.role != role and not principal.leads(task.dept):
         raise Forbidden(f"a {task.taskKind} task is handled by a {role}")
@@ -49,6 +45,7 @@ def authorise(principal: identity.Principal, task: TaskRecord) -> None:
 
 
 def require_state(task: TaskRecord, *states: str) -> None:
+    """The task is in one of `states`; else the 409 that says what it is in instead."""
     if task.state in states:
         return
     if task.state == TaskState.DECIDED:
@@ -67,6 +64,7 @@ def require_state(task: TaskRecord, *states: str) -> None:
 
 
 def require_claim(principal: identity.Principal, task: TaskRecord) -> None:
+    """Nobody else has claimed the task."""
     if task.claimedBy not in (None, principal.sub):
         raise Conflict(f"task {task.taskId} is claimed by {task.claimedBy}",
                        code="task_claimed", field="taskId")
@@ -75,4 +73,6 @@ def require_claim(principal: identity.Principal, task: TaskRecord) -> None:
 
 
 def answer(task: TaskRecord, case_status: int) -> dict:
+    """What a task use case answers: the task as the caller sees it, and its case's
+    status."""
     return {"task": task_view(task), "caseStatus": int(case_status)}

@@ -1,6 +1,5 @@
 """Claims: taking a task, giving it back, and a department's lead handing it to one of
 its staff."""
-
 from ...adapters.models import TaskRecord
 from ...domain import identity
 from ...domain.case_file import task_key
@@ -14,11 +13,7 @@ from ...domain.changes import (
     applied,
     merged,
 )
-from ...domain.errors import (
-    Conflict,
-    Forbidden,
-    UnprocessableEntity,
-)
+from ...domain.errors import Conflict, Forbidden, UnprocessableEntity
 from ...domain.task_states import IN_INBOX
 from .. import clock, roster
 from ..case_files import CaseFiles

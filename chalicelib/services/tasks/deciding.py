@@ -1,21 +1,12 @@
 """Deciding a task once: acceptance (accept, refuse, not accept) and review (approve,
 deny, with veto or as an opinion), or asking the applicant for a supplement; each in one
 transaction with the case it changes (domain/decisions.py says what each decision needs)."""
-
 from ... import tracing
 from ...adapters.models import CaseRecord, TaskRecord
 from ...domain import decisions, documents, identity
 from ...domain.case_file import case_key, task_key
-from ...domain.changes import (
-    Change,
-    Equals,
-    applied,
-    merged,
-)
-from ...domain.errors import (
-    UnprocessableEntity,
-    ValidationError,
-)
+from ...domain.changes import Change, Equals, applied, merged
+from ...domain.errors import UnprocessableEntity, ValidationError
 from ...domain.lifecycle import ACCEPTANCE_DECISIONS, Status
 from ...domain.task_states import TaskState
 from .. import casefile, catalogue, clock

@@ -6,10 +6,7 @@ from datetime import timedelta
 
 from ...adapters.models import TaskRecord, all_of
 from ...domain import identity, worktime
-from ...domain.errors import (
-    UnprocessableEntity,
-    ValidationError,
-)
+from ...domain.errors import UnprocessableEntity, ValidationError
 from ...domain.task_states import IN_INBOX
 from .. import roster
 from ..cases import task_view

@@ -1,23 +1,14 @@
 """A task back from a wait (a supplement given, a special procedure ended): the case's
 clock resumes and the task is open again, in one transaction."""
-
 from ...adapters.models import CaseRecord, TaskRecord
 from ...domain import worktime
 from ...domain.case_file import case_key, task_key
-from ...domain.changes import (
-    Change,
-    Condition,
-    ConditionFailed,
-    applied,
-    merged,
-)
+from ...domain.changes import Change, Condition, ConditionFailed, applied, merged
 from ...domain.lifecycle import Status
 from ...domain.task_states import TaskState
 from .. import casefile, clock
 from ..case_files import CaseFiles
-from .writes import (
-    raced,
-)
+from .writes import raced
 
 
 def reopen(case_files: CaseFiles, task: TaskRecord, case: CaseRecord,

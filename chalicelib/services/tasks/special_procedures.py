@@ -1,18 +1,9 @@
 """Special procedures (听证, 专家评审, 现场勘验, 检验检测…): started in review, the case's
 clock stopped meanwhile, and ended with their result."""
-
 from ...domain import identity, worktime
 from ...domain.case_file import case_key, task_key
-from ...domain.changes import (
-    Change,
-    Equals,
-    applied,
-    merged,
-)
-from ...domain.errors import (
-    Conflict,
-    UnprocessableEntity,
-)
+from ...domain.changes import Change, Equals, applied, merged
+from ...domain.errors import Conflict, UnprocessableEntity
 from ...domain.lifecycle import Status
 from ...domain.task_states import TaskState
 from .. import casefile, catalogue, clock

@@ -1,5 +1,4 @@
 """The stream's view of tasks: which change of the cases table is a task being decided."""
-
 from ...domain.task_states import TaskState, became
 
 

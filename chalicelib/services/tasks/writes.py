@@ -1,17 +1,10 @@
 """What every task use case's write shares: the claim as a change, the case moved into
 review first, the commit of the task with its case, and the conflict a lost race answers."""
-
 from ...adapters.models import CaseRecord, TaskRecord
 from ...domain import identity
 from ...domain.case_file import task_key
-from ...domain.changes import (
-    AbsentOr,
-    Change,
-    ConditionFailed,
-)
-from ...domain.errors import (
-    Conflict,
-)
+from ...domain.changes import AbsentOr, Change, ConditionFailed
+from ...domain.errors import Conflict
 from .. import review_entry
 from ..case_files import CaseFiles
 from .access import require_state
