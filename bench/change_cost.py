@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DECISION_TABLE = "chalicelib/domain/decisions.py"
 DECISION_BY_HAND = (
     DECISION_TABLE,
-    "chalicelib/services/tasks.py",
+    "chalicelib/services/tasks/deciding.py",
     "docs/api.md",
     "web/src/staff/pages/tasks/TaskFile.vue",
     "web/src/staff/messages/zh-CN/tasks.ts",

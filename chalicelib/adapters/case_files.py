@@ -35,6 +35,7 @@ from .models import (
     IdempotencyRecord,
     OpenApplication,
     TaskRecord,
+    TaskToken,
     TimelineEvent,
     cancellation_codes,
     condition_failed,
@@ -42,7 +43,8 @@ from .models import (
 )
 
 # The record types of a case file, by the prefix of their sort key.
-RECORD_TYPES: tuple[tuple[str, type[Model]], ...] = (("TASK#", TaskRecord), ("EV#", TimelineEvent))
+RECORD_TYPES: tuple[tuple[str, type[Model]], ...] = (
+    ("TASK#", TaskRecord), ("EV#", TimelineEvent), ("TOKEN#", TaskToken))
 # The markers written with a new case, by their sort key (domain/case_file.py).
 MARKER_TYPES: dict[str, type[Model]] = {OPEN_APPLICATION: OpenApplication,
                                         IDEMPOTENCY: IdempotencyRecord}
@@ -81,11 +83,13 @@ def condition_of(model: type[Model], condition: Condition) -> StoredCondition:
 
 
 def actions_of(model: type[Model], change: Change) -> list:
-    """The change's SET and REMOVE actions on `model` (a value None is stored as PynamoDB
-    stores it, as before: an explicit null)."""
+    """The change's SET, REMOVE and ADD actions on `model` (a value None is stored as
+    PynamoDB stores it, as before: an explicit null)."""
     attributes = model.get_attributes()
     return [*(attributes[name].set(value) for name, value in change.set.items()),
-            *(attributes[name].remove() for name in sorted(change.remove))]
+            *(attributes[name].remove() for name in sorted(change.remove)),
+            *(attributes[name].add(set(elements)) for name, elements
+              in sorted(change.add.items()))]
 
 
 def _update(change: Change) -> tuple[Model, dict[str, Any]]:

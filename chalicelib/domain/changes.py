@@ -91,8 +91,12 @@ def satisfied(record: Any | None, condition: Condition) -> bool:
 
 @dataclass(frozen=True)
 class Change:
-    """One record's update: attributes set and removed, on conditions that must all hold.
+    """One record's update: attributes set and removed, elements added to set attributes,
+    on conditions that must all hold.
 
+    `add` adds elements to a set attribute (a set not stored yet starts empty): writers
+    that each add their own element never overwrite one another's, whatever the order
+    (the task's tokens, one per callback the workflow sent).
     `version` is the record's version as read, for records under optimistic locking (the
     case, a rating): the change holds only while it is still that version, and bumps it.
     """
@@ -101,11 +105,17 @@ class Change:
     remove: frozenset[str] = frozenset()
     expect: tuple[Condition, ...] = ()
     version: int | None = None
+    add: Mapping[str, frozenset[Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        both = set(self.set) & set(self.remove)
-        if both:
-            raise ValueError(f"set and removed at once: {sorted(both)}")
+        named = [set(self.set), set(self.remove), set(self.add)]
+        twice = {name for i, one in enumerate(named) for other in named[i + 1:]
+                 for name in one & other}
+        if twice:
+            raise ValueError(f"changed twice at once (set, removed, added): {sorted(twice)}")
+        empty = [name for name, elements in self.add.items() if not elements]
+        if empty:
+            raise ValueError(f"nothing to add to {sorted(empty)}")  # DynamoDB refuses it
 
 
 @dataclass(frozen=True)
@@ -122,6 +132,8 @@ def applied(record: Any, change: Change) -> Any:
         setattr(changed, attribute, copy.deepcopy(value))
     for attribute in change.remove:
         setattr(changed, attribute, None)
+    for attribute, elements in change.add.items():
+        setattr(changed, attribute, set(_value(record, attribute) or ()) | set(elements))
     if change.version is not None:
         changed.version = change.version + 1
     return changed
@@ -147,19 +159,21 @@ def merged(first: Change, *more: Change) -> Change:
     """Changes of one record made as one: every attribute set or removed, every condition
     holding, the version read (when any names it). Two of them touching one attribute, or
     naming different versions, are a mistake (DynamoDB refuses overlapping paths too)."""
-    sets, removes = dict(first.set), set(first.remove)
+    sets, removes, adds = dict(first.set), set(first.remove), dict(first.add)
     expect, version = list(first.expect), first.version
     for change in more:
         if change.key != first.key:
             raise ValueError(f"changes of {first.key} and {change.key} are not one change")
-        touched = (set(sets) | removes) & (set(change.set) | set(change.remove))
+        touched = (set(sets) | removes | set(adds)) & \
+            (set(change.set) | set(change.remove) | set(change.add))
         if touched:
             raise ValueError(f"{first.key}: {sorted(touched)} changed twice")
         if version is not None and change.version not in (None, version):
             raise ValueError(f"{first.key}: versions {version} and {change.version}")
         sets.update(change.set)
         removes |= change.remove
+        adds.update(change.add)
         expect += [c for c in change.expect if c not in expect]
         version = version if version is not None else change.version
     return Change(first.key, set=sets, remove=frozenset(removes), expect=tuple(expect),
-                  version=version)
+                  version=version, add=adds)

@@ -6,7 +6,7 @@ Everything else is derived from it: the decision's body (`Decision`, which the c
 publishes with its list of decisions and its rules: chalicelib/contract/models/), the
 events' schema of `task_decided` (contract/events.py), lifecycle's ACCEPTANCE_DECISIONS
 and REVIEW_DECISIONS, and the checks on a decision (`parse`). A new decision is a new row
-here (and its name in `Name`), then what it writes (services/tasks.py).
+here (and its name in `Name`), then what it writes (services/tasks/deciding.py).
 """
 from dataclasses import dataclass
 from typing import Annotated, Literal, NamedTuple, get_args

@@ -82,7 +82,7 @@ def record_task(event):
     for record in event:
         message = json.loads(record.body)
         logs.bind(case_no=message.get("caseNo"))
-        created = tasks.record(message)
+        created = tasks.record(wiring.stores().case_files, message)
         log.info("task %s for %s %s", message["taskId"], message["dept"],
                  "recorded" if created else "already recorded")
 
@@ -215,7 +215,8 @@ def case_timeline(event):
         old, new = models.decode_image(image(record.old_image)), \
             models.decode_image(image(record.new_image))
         logs.bind(case_no=(new or old or {}).get("pk"))
-        outcome = settlement.settle(old, new, record.sequence_number)
+        outcome = settlement.settle(wiring.stores().case_files, old, new,
+                                    record.sequence_number)
         for name, value, unit, dimensions in outcome.metrics:
             metrics.emit(name, value, unit, **dimensions)
         if outcome.failed:

@@ -15,7 +15,6 @@ import zlib
 from datetime import date, datetime
 
 from .. import config
-from ..adapters.case_files import actions_of
 from ..adapters.models import CaseRecord, TaskRecord
 from ..domain import cards, ratings, task_states, worktime
 from ..domain.case_file import case_key, task_key
@@ -216,23 +215,14 @@ def rewatch(task: TaskRecord, at: datetime) -> dict[str, str]:
     return {"watchAt": worktime.utc_text(at)} if task.watchShard else {}
 
 
-def _cancellation(reason: str, at: datetime) -> dict:
-    return {"set": {"state": TaskState.CANCELLED, "cancelledAt": at.isoformat(),
-                    "cancelReason": reason},
-            "remove": frozenset({"inboxDept", "watchShard"})}
-
-
 def cancel_change(task: TaskRecord, reason: str, at: datetime) -> Change:
     """A task closed without a decision, while it is still open: out of the inbox and the
     watch, with why and when."""
-    return Change(task_key(task.taskId), **_cancellation(reason, at),
+    return Change(task_key(task.taskId),
+                  set={"state": TaskState.CANCELLED, "cancelledAt": at.isoformat(),
+                       "cancelReason": reason},
+                  remove=frozenset({"inboxDept", "watchShard"}),
                   expect=(OneOf("state", task_states.ACTIVE),))
-
-
-def cancel_actions(reason: str, at: datetime) -> list:
-    """`cancel_change` as PynamoDB actions (its condition the caller's), for the writers
-    not on `CaseFiles` yet."""
-    return actions_of(TaskRecord, Change(("", ""), **_cancellation(reason, at)))
 
 
 def cancel_open_tasks(tasks: list[TaskRecord], reason: str, at: datetime,

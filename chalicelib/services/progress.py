@@ -17,24 +17,25 @@ import logging
 
 from .. import config
 from ..adapters import aws, workflow
-from ..adapters.case_files import DynamoCaseFiles
 from ..adapters.models import CaseRecord, TaskRecord, TaskToken
 from ..domain.lifecycle import CLOSED, STOPS_WORKFLOW, Status
 from . import clock, licenses, materials, review_entry, stages, supervision
+from .case_files import CaseFiles
 from .cases import META
 from .tasks import task_decided, token_key
 
 log = logging.getLogger("onewindow")
 
 
-def after_change(old: dict | None, new: dict | None) -> list[str]:
-    """Do what follows from one change. Each effect runs whether or not another failed
-    (a bus or queue that is down must not keep the workflow from being resumed); returns
-    the names of the effects that failed, each logged, for the caller to retry the
-    change (services/settlement.py). Every effect is idempotent, so a retry redoes only
-    what is still missing."""
+def after_change(case_files: CaseFiles, old: dict | None, new: dict | None) -> list[str]:
+    """Do what follows from one change, in `case_files` (the store the composition root
+    built). Each effect runs whether or not another failed (a bus or queue that is down
+    must not keep the workflow from being resumed); returns the names of the effects
+    that failed, each logged, for the caller to retry the change
+    (services/settlement.py). Every effect is idempotent, so a retry redoes only what is
+    still missing."""
     failed = []
-    for name, effect in effects(old, new):
+    for name, effect in effects(case_files, old, new):
         try:
             effect()
         except Exception as error:  # noqa: BLE001 - the other effects still run
@@ -43,14 +44,15 @@ def after_change(old: dict | None, new: dict | None) -> list[str]:
     return failed
 
 
-def effects(old: dict | None, new: dict | None) -> list[tuple[str, object]]:
+def effects(case_files: CaseFiles, old: dict | None,
+            new: dict | None) -> list[tuple[str, object]]:
     """The effects of one change, by name, in the order they run."""
     found = [("resume", lambda: resume_decided(old, new)),
              ("cards", lambda: supervision.settle(old, new)),
              ("breaches", lambda: supervision.flag_breaches(old, new))]
     if stages.moves_on(old, new):
         found.append(("review", lambda: log.info("case %s review: %s", new["pk"],
-                                                  stages.advance(new["pk"]))))
+                                                  stages.advance(case_files, new["pk"]))))
     if not new or new.get("rt") != "case":
         return found
     found.append(("materials", lambda: materials.uses_added(old, new)))
@@ -60,7 +62,8 @@ def effects(old: dict | None, new: dict | None) -> list[tuple[str, object]]:
         status = Status(int(new["status"]))
         if review_entry.passes_through(status, new.get("supplement")):
             found.append(("move_to_review",
-                          lambda: move_to_review(new["pk"], status, int(new["version"]))))
+                          lambda: move_to_review(case_files, new["pk"], status,
+                                                 int(new["version"]))))
         if status in STOPS_WORKFLOW:
             found.append(("stop", lambda: _stop(new["pk"], status)))
         if status == Status.REVOKED:
@@ -79,15 +82,13 @@ def _revoke_license(new: dict) -> None:
         log.info("license %s of case %s revoked", new.get("licenseId"), new["pk"])
 
 
-def move_to_review(case_no: str, status: Status, version: int) -> bool:
+def move_to_review(case_files: CaseFiles, case_no: str, status: Status, version: int) -> bool:
     """Move the case on to department review, if it is still where the change left it."""
-    case = CaseRecord.get(case_no, META, consistent_read=True)
-    if case.status != status or case.version != version:
+    case = case_files.get(case_no, consistent=True)
+    if case is None or case.status != status or case.version != version:
         return False  # it moved on meanwhile (a review decision, or this is a redelivery)
     # False: someone else moved it (a withdrawal, a decision, a concurrent delivery).
-    # The stream's handlers are not given the composition root's stores yet: the cases
-    # table's own case files, as wiring builds them.
-    return review_entry.enter(case, DynamoCaseFiles())
+    return review_entry.enter(case, case_files)
 
 
 def resume_decided(old: dict | None, new: dict | None) -> bool:

@@ -16,13 +16,16 @@ import logging
 
 from .. import config
 from ..adapters import aws
-from ..adapters.models import TaskRecord, update_if
+from ..adapters.models import TaskRecord
 from ..domain import worktime
+from ..domain.case_file import task_key
 from ..domain.catalogue import review_plan
+from ..domain.changes import Change, ConditionFailed, Equals
+from ..domain.errors import NotFound
 from ..domain.lifecycle import CLOSED, Status
 from ..domain.task_states import ACTIVE, TaskState, became
 from . import casefile, catalogue, clock
-from .cases import load
+from .case_files import CaseFiles
 
 log = logging.getLogger("onewindow")
 
@@ -49,14 +52,17 @@ def moves_on(old: dict | None, new: dict | None) -> bool:
         old.get("status") != new.get("status") and int(new["status"]) == Status.ACCEPTED
 
 
-def advance(case_no: str) -> str:
+def advance(case_files: CaseFiles, case_no: str) -> str:
     """Open the reviews whose turn has come, or hand a fully reviewed case to the
     conclude queue. Returns what it did: closed, waiting, opened N, or concluding."""
-    case, _, tasks = load(case_no, consistent=True)
+    found = case_files.load(case_no, consistent=True)
+    if found is None:
+        raise NotFound(f"no case {case_no}", field="caseNo")
+    case, tasks = found.case, found.tasks
     if case.status in CLOSED:
         # A task recorded while its case was closing (the message was on its way when
         # the case was withdrawn or denied) is cancelled here.
-        cancelled = sum(_cancel(task, case.status) for task in tasks
+        cancelled = sum(_cancel(case_files, task, case.status) for task in tasks
                         if task.state in ACTIVE)
         return f"closed, {cancelled} cancelled" if cancelled else "closed"
     plan = review_plan(catalogue.pinned_version(case.itemCode, case.itemVersion))
@@ -68,32 +74,42 @@ def advance(case_no: str) -> str:
         aws.client("sqs").send_message(QueueUrl=config.get().conclude_queue_url,
                                        MessageBody=json.dumps({"caseNo": case_no}))
         return "concluding"
-    opened = sum(_open(reviews[(stage, dept)], case.pauses or [])
+    opened = sum(_open(case_files, reviews[(stage, dept)], case.pauses or [])
                  for dept in plan[stage]
                  if (stage, dept) in reviews
                  and reviews[(stage, dept)].state == TaskState.UPCOMING)
     return f"opened {opened}" if opened else "waiting"
 
 
-def _cancel(task: TaskRecord, status: int) -> bool:
-    return update_if(task, casefile.cancel_actions(f"case closed ({int(status)})",
-                                                   clock.now()),
-                     TaskRecord.state.is_in(*ACTIVE))
+def _cancel(case_files: CaseFiles, task: TaskRecord, status: int) -> bool:
+    """A task still to be done of a closed case, cancelled (False: it was decided or
+    cancelled meanwhile)."""
+    return _made(case_files, casefile.cancel_change(task, f"case closed ({int(status)})",
+                                                    clock.now()))
 
 
-def _open(task: TaskRecord, pauses: list[dict]) -> bool:
+def _open(case_files: CaseFiles, task: TaskRecord, pauses: list[dict]) -> bool:
     """An upcoming review's turn: into its department's inbox, its deadline moved on by
     the working time the case has spent paused."""
     now = clock.now().isoformat()
     deadline = worktime.shifted(task.planned, pauses, clock.zone()) if task.planned \
         else task.deadline
-    task.openedAt = now
-    if not update_if(task, [TaskRecord.state.set(TaskState.OPEN),
-                            TaskRecord.inboxDept.set(task.dept), TaskRecord.openedAt.set(now),
-                            TaskRecord.deadline.set(deadline),
-                            *(getattr(TaskRecord, name).set(value) for name, value
-                              in casefile.first_watch(task, pauses).items())],
-                     TaskRecord.state == TaskState.UPCOMING):
+    task.openedAt = now  # its card moments run from now (casefile.task_moments)
+    opened = Change(task_key(task.taskId), set={
+        "state": TaskState.OPEN, "inboxDept": task.dept, "openedAt": now,
+        "deadline": deadline, **casefile.first_watch(task, pauses)},
+        expect=(Equals("state", TaskState.UPCOMING),))
+    if not _made(case_files, opened):
         return False  # opened by another delivery, or cancelled meanwhile
     log.info("task %s opened: stage %s's turn", task.taskId, task.stage)
+    return True
+
+
+def _made(case_files: CaseFiles, change: Change) -> bool:
+    """Make one change on its conditions; False if another writer got there first (not a
+    fault: a redelivery, or a concurrent one)."""
+    try:
+        case_files.commit([change])
+    except ConditionFailed:
+        return False
     return True

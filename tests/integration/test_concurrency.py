@@ -162,6 +162,7 @@ def test_parallel_departments_approving_at_once_conclude_the_case_once(stack):
 
 
 def test_racing_deliveries_open_the_next_stage_once(stack):
+    from chalicelib import wiring
     from chalicelib.services import stages
 
     from .harness import RESTAURANT
@@ -173,7 +174,7 @@ def test_racing_deliveries_open_the_next_stage_once(stack):
     # The decision is committed; before the stream handler gets to it, eight deliveries
     # of "a review decided" race to move the case on: the second stage opens once.
     stack.decide(first["taskId"], "scjg", "approve", "同意")
-    outcomes = race(8, lambda i: stages.advance(case_no))
+    outcomes = race(8, lambda i: stages.advance(wiring.stores().case_files, case_no))
     opened = [int(o.split()[1]) for o in outcomes if o.startswith("opened")]
     assert sum(opened) == 3 and all(o == "waiting" or o.startswith("opened")
                                     for o in outcomes)

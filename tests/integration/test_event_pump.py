@@ -135,11 +135,11 @@ def test_a_failing_queue_message_is_retried_until_it_succeeds_once(stack, monkey
     original = tasks.record
     failures = []
 
-    def flaky(message):
+    def flaky(case_files, message):
         if len(failures) < 2:
             failures.append(message["taskId"])
             raise RuntimeError("transient")
-        return original(message)
+        return original(case_files, message)
 
     monkeypatch.setattr(tasks, "record", flaky)
     case_no = _apply(stack)

@@ -6,15 +6,18 @@ moto does not enforce IAM, so the calls are recorded (a botocore hook on the thr
 running each function) and checked against the policy the template will carry.
 """
 import contextlib
+import json
 import os
 import threading
 from datetime import timedelta
 
+import boto3
 import botocore.handlers
 import pytest
 
+from chalicelib.adapters.models import TaskToken
 from chalicelib.events import registry
-from chalicelib.services import clock, materials, supervision_record
+from chalicelib.services import clock, materials, supervision_record, tasks
 from infra.local.pump import EventPump
 from infra.package import FUNCTION_ACCESS
 
@@ -211,7 +214,16 @@ def _exercise(stack, monkeypatch):
     task = stack.open_task(refused, "ZWFW", "clerk")
     stack.decide(task["taskId"], "clerk", "refuse", "不属于本部门职权范围")
     withdrawn = stack.call("POST", "/cases", "company", another(FOOD, 2)).data["caseNo"]
-    stack.open_task(withdrawn, "ZWFW", "clerk")
+    retried = stack.open_task(withdrawn, "ZWFW", "clerk")
+    # A callback state the workflow retried: its task's message again, with a new token,
+    # which joins the first (added to the task's set of tokens).
+    boto3.client("sqs", region_name="cn-north-1").send_message(
+        QueueUrl=stack.env["OW_TASKS_QUEUE_URL"], MessageBody=json.dumps({
+            "taskId": retried["taskId"], "kind": "acceptance", "caseNo": withdrawn,
+            "itemCode": FOOD, "dept": "ZWFW", "deadline": "2026-12-01",
+            "token": "a retried callback's token"}))
+    assert stack.pump.run_until(lambda: "a retried callback's token" in TaskToken.get(
+        withdrawn, tasks.token_key(retried["taskId"]), consistent_read=True).tokens)
     stack.call("POST", f"/cases/{withdrawn}/withdraw", "company", {"reason": "不办了"})
     stack.wait_status(withdrawn, 2)
     # A start Step Functions refuses once: marked for the reconciliation, then made by
@@ -304,7 +316,6 @@ def _exercise(stack, monkeypatch):
     stack.wait_status(case["caseNo"], 15)
     # The dead-letter watch, through the pump, with a message set aside to alert about;
     # the sweep a month on, when the last case is overdue.
-    import boto3
     dead = stack.env["OW_DEAD_LETTER_QUEUE_URLS"].split(",")[0]
     boto3.client("sqs", region_name="cn-north-1").send_message(QueueUrl=dead,
                                                                MessageBody="{}")

@@ -33,14 +33,14 @@ def test_a_review_decided_as_soon_as_it_appears_is_never_an_illegal_transition(
     # whatever the machine's speed: those decisions certainly come first.
     move, held = progress.move_to_review, {}
 
-    def late_move(case_no, status, version):
+    def late_move(case_files, case_no, status, version):
         if case_no in held:
             held[case_no].wait(timeout=60)
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline and not task_recorded(case_no, f"{case_no}-R1-SCJG"):
             time.sleep(0.01)
         time.sleep(random.uniform(0, 0.2))
-        return move(case_no, status, version)
+        return move(case_files, case_no, status, version)
 
     monkeypatch.setattr(progress, "move_to_review", late_move)
     # Who moved each case to review: the stream (a pump thread) or a decision that came

@@ -3,6 +3,7 @@ import hashlib
 
 import boto3
 
+from chalicelib import wiring
 from chalicelib.events.handlers import record_task
 from chalicelib.services import tasks, timeline
 
@@ -157,7 +158,7 @@ def test_redelivered_events_never_duplicate(stack):
     task = stack.open_task(case_no, "ZWFW", "clerk")
     message = {"taskId": task["taskId"], "kind": "acceptance", "caseNo": case_no,
                "itemCode": FOOD, "dept": "ZWFW", "deadline": "2026-12-01", "token": "t"}
-    assert tasks.record(message) is False  # the queue delivered it before
+    assert tasks.record(wiring.stores().case_files, message) is False  # delivered before
     # Tokens are kept apart from the task (so out of the inbox index), every one the
     # task came with: a retried callback state brings a new one.
     from chalicelib.adapters.models import TaskRecord, TaskToken

@@ -9,6 +9,7 @@ from chalicelib.adapters.models import (
     IdempotencyRecord,
     OpenApplication,
     TaskRecord,
+    TaskToken,
 )
 from chalicelib.domain.changes import Absent, AbsentOr, Change, Equals, OneOf, Present
 
@@ -62,11 +63,19 @@ def test_a_marker_moves_on_only_from_the_case_it_was_read_naming():
 
 
 def test_only_records_of_a_case_file_with_a_version_are_changed_so():
-    assert (model_of(("C1", "META")), model_of(("C1", "TASK#C1-A1"))) == (CaseRecord,
-                                                                         TaskRecord)
+    assert (model_of(("C1", "META")), model_of(("C1", "TASK#C1-A1")),
+            model_of(("C1", "TOKEN#C1-A1"))) == (CaseRecord, TaskRecord, TaskToken)
     assert (model_of(("OPEN#h", "OPEN")), model_of(("IDEMP#u#k", "IDEMP"))) == (
         OpenApplication, IdempotencyRecord)
     with pytest.raises(ValueError):
         model_of(("C1", "CARD#x"))
     with pytest.raises(ValueError):
         _update(Change(("C1", "TASK#C1-A1"), set={"state": "x"}, version=2))
+
+
+def test_an_addition_to_a_set_is_dynamodbs_add_on_the_record_existing():
+    condition, update, kwargs = _request(Change(("C1", "TOKEN#C1-A1"),
+                                                add={"tokens": frozenset({"t2"})}))
+    assert condition == "attribute_exists (pk)"
+    assert update == "ADD tokens ['t2']"  # the filler shows the set's elements as stored
+    assert kwargs["ExpressionAttributeValues"][":0"] == {"SS": ["t2"]}

@@ -77,3 +77,23 @@ def test_merging_refuses_what_one_write_cannot_say():
         merged(Change(key, version=1), Change(key, version=2))
     with pytest.raises(ValueError, match="not one change"):
         merged(Change(key), Change(("C1", "TASK#1")))
+
+
+def test_an_addition_to_a_set_keeps_what_is_there_and_starts_a_set_not_stored_yet():
+    key = ("C1", "TOKEN#C1-A1")
+    after = applied(_task(tokens={"t1"}), Change(key, add={"tokens": frozenset({"t2", "t1"})}))
+    assert after.tokens == {"t1", "t2"}
+    assert applied(_task(), Change(key, add={"tokens": frozenset({"t1"})})).tokens == {"t1"}
+
+
+def test_an_addition_merges_and_names_its_attribute_once():
+    key = ("C1", "TOKEN#C1-A1")
+    one = merged(Change(key, add={"tokens": frozenset({"t1"})}), Change(key, set={"rt": "x"}))
+    assert one == Change(key, set={"rt": "x"}, add={"tokens": frozenset({"t1"})})
+    with pytest.raises(ValueError, match="changed twice"):
+        merged(Change(key, add={"tokens": frozenset({"t1"})}),
+               Change(key, add={"tokens": frozenset({"t2"})}))
+    with pytest.raises(ValueError, match="changed twice"):
+        Change(key, set={"tokens": {"t1"}}, add={"tokens": frozenset({"t2"})})
+    with pytest.raises(ValueError, match="nothing to add"):
+        Change(key, add={"tokens": frozenset()})

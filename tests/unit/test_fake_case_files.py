@@ -3,7 +3,7 @@
 all or nothing, every change of the case versioned."""
 import pytest
 
-from chalicelib.adapters.models import IdempotencyRecord, OpenApplication
+from chalicelib.adapters.models import IdempotencyRecord, OpenApplication, TaskToken
 from chalicelib.domain.case_file import idempotency_key, open_application_key
 from chalicelib.domain.changes import Change, ConditionFailed, Create, Equals
 from tests.fakes.case_files import FakeCaseFiles
@@ -73,6 +73,17 @@ def test_a_new_case_s_markers_are_written_with_it_and_read_back_by_key():
     assert files.get_marker(opened).caseNo == "C2"
     with pytest.raises(ValueError):  # the case is no marker
         files.get_marker(CASE)
+
+
+def test_an_addition_to_a_set_needs_the_record_and_keeps_every_element():
+    key = (CASE_NO, f"TOKEN#{ACCEPTANCE}")
+    files = FakeCaseFiles()
+    with pytest.raises(ConditionFailed):
+        files.commit([Change(key, add={"tokens": frozenset({"t1"})})])
+    files.create(Create(key, TaskToken(*key, tokens={"t1"})))
+    files.commit([Change(key, add={"tokens": frozenset({"t2"})})])
+    files.commit([Change(key, add={"tokens": frozenset({"t2"})})])
+    assert files.stored(key).tokens == {"t1", "t2"}
 
 
 def test_the_fake_and_the_dynamodb_case_files_answer_the_one_interface():

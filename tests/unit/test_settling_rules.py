@@ -8,6 +8,7 @@ import pytest
 from chalicelib.services import settlement
 from chalicelib.services.conclusion import reviews_waiting
 from chalicelib.services.review_entry import passes_through
+from tests.fakes.case_files import FakeCaseFiles
 
 
 @pytest.mark.parametrize("status, supplement, expected", [
@@ -56,4 +57,6 @@ def test_reviews_conclude_a_case_only_when_every_review_of_every_stage_is_decide
 ])
 def test_a_marker_replays_its_change_only_when_the_sweep_touched_it(old, new):
     # Nothing is read or written: the change it holds is not even looked at.
-    assert settlement.replay(old, new) == settlement.Outcome()
+    files = FakeCaseFiles()
+    assert settlement.replay(files, old, new) == settlement.Outcome()
+    assert files.commits == []

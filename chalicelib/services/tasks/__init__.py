@@ -1,0 +1,21 @@
+"""Department inboxes, claims and decisions: the human steps of the approval workflow,
+one module per concern.
+
+A task is what the workflow waits on (acceptance by the counter, review by a department).
+Its token never leaves the server (it is kept apart from the task, models.TaskToken): a
+decision is written here, in one transaction with the case it changes, and the stream
+handler (services/progress.py) redeems the token once.
+
+This package's names, for the API, the event handlers and the other services:
+"""
+from .claims import assign, assignees, claim, release
+from .deciding import decide
+from .inbox import inbox, inbox_etag, inbox_of
+from .recording import record, token_key
+from .reopening import reopen
+from .special_procedures import end_special_procedure, start_special_procedure
+from .stream import task_decided
+
+__all__ = ["assign", "assignees", "claim", "decide", "end_special_procedure", "inbox",
+           "inbox_etag", "inbox_of", "record", "release", "reopen", "start_special_procedure",
+           "task_decided", "token_key"]
