@@ -120,7 +120,9 @@ def conclude_case(event):
         message = json.loads(record.body)
         logs.bind(case_no=message.get("caseNo"))
         try:
-            status = conclusion.conclude(wiring.stores().case_files, message["caseNo"])
+            stores = wiring.stores()
+            status = conclusion.conclude(stores.case_files, stores.licenses,
+                                         message["caseNo"])
         except conclusion.NotYet as not_yet:
             log.warning("case %s not concluded yet, its message comes back: %s",
                         message["caseNo"], not_yet)
