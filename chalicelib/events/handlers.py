@@ -231,7 +231,7 @@ def overdue_sweep(event):
     """Every fifteen minutes: warn, card and mark what has passed its deadline, ask for a
     replay of the changes not settled (services/settlement.py), and seal the supervision
     record (services/overdue.py)."""
-    counts = overdue.run()
+    counts = overdue.run(wiring.stores().supervision)
     metrics.emit("UnsettledChanges", counts.pop("unsettled", 0), "Count")
     metrics.emit("SupervisionRecordRefused", counts.pop("refusedToSeal", 0), "Count")
     for kind, count in counts.items():

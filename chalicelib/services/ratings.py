@@ -31,7 +31,7 @@ from .case_access import load_records, may_read
 from .holders import owner_id
 from .pagination import decode_cursor, encode_cursor
 from .supervision import department_of
-from .supervision_store import SupervisionStore, stored
+from .supervision_store import SupervisionStore
 
 log = logging.getLogger("onewindow")
 
@@ -348,10 +348,9 @@ def decide_contest(store: SupervisionStore, principal: identity.Principal | None
 
 # -- what the sweep does -------------------------------------------------------------------
 
-def mark_late(case_no: str, sk: str, text: str, store: SupervisionStore | None = None) -> int:
+def mark_late(store: SupervisionStore, case_no: str, sk: str, text: str) -> int:
     """The sweep: mark the rectification deadlines missed at `text` (once each) and move
     the rating on in the watch. How many were marked."""
-    store = stored(store)
     record = store.rating(case_no, sk, consistent=True)
     if record is None or not record.rectification or not record.watchShard or \
             not record.watchAt or record.watchAt > text:

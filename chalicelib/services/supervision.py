@@ -39,10 +39,10 @@ def scope_key(scope: str, subject: str | None = None) -> str:
     return f"{scope}.{subject}" if subject else scope
 
 
-def issue(case_no: str, item_code: str, scope: str, level: str, dept: str, due: datetime,
-          at: datetime, subject: str | None = None, task_id: str | None = None,
-          stage: int | None = None, store: SupervisionStore | None = None) -> bool:
-    """Issue one card; False if it was issued before."""
+def issue(store: SupervisionStore, case_no: str, item_code: str, scope: str, level: str,
+          dept: str, due: datetime, at: datetime, subject: str | None = None,
+          task_id: str | None = None, stage: int | None = None) -> bool:
+    """Issue one card in `store`; False if it was issued before."""
     card = cards.card_id(case_no, scope, level, subject)
     issued = worktime.utc_precise_text(at)
     return _created(store, CardRecord(
@@ -62,9 +62,9 @@ def _created(store: SupervisionStore | None, record) -> bool:
     return True
 
 
-def cards_of(case_no: str, store: SupervisionStore | None = None) -> list[CardRecord]:
+def cards_of(store: SupervisionStore, case_no: str) -> list[CardRecord]:
     """The case's cards, as they stand now (a consistent read)."""
-    return stored(store).cards(case_no)
+    return store.cards(case_no)
 
 
 def highest(found: list[CardRecord], prefix: str) -> str | None:

@@ -25,9 +25,8 @@ WARNING = f"{CASE_NO}~task.t1~warning"
 
 
 def _issue(store, level="yellow", task="t1") -> bool:
-    return supervision.issue(CASE_NO, "440300-000-XK-0001", "task", level, DEPT,
-                             AT - timedelta(days=1), AT, subject=task, task_id=task,
-                             store=store)
+    return supervision.issue(store, CASE_NO, "440300-000-XK-0001", "task", level, DEPT,
+                             AT - timedelta(days=1), AT, subject=task, task_id=task)
 
 
 @pytest.fixture
@@ -47,7 +46,7 @@ def test_a_card_is_issued_once(store):
     assert _issue(store) is False     # the sweep run again
     card = _card(store)
     assert (card.state, card.updatedBy, card.cardDept) == ("issued", "sweep", DEPT)
-    assert [card.level for card in supervision.cards_of(CASE_NO, store)] == \
+    assert [card.level for card in supervision.cards_of(store, CASE_NO)] == \
         ["warning", "yellow"]
 
 
@@ -140,7 +139,7 @@ def test_done_work_resolves_its_open_cards_only(store):
            "stage": 1, "cardLevel": "yellow"}
     # t1's warning is resolved; its withdrawn card stays withdrawn; t2's is not t1's work.
     assert supervision.settle(old, {**old, "state": "decided"}, store) == 1
-    states = {(card.sk, card.state) for card in supervision.cards_of(CASE_NO, store)}
+    states = {(card.sk, card.state) for card in supervision.cards_of(store, CASE_NO)}
     assert states == {("CARD#task.t1#warning", "resolved"),
                       ("CARD#task.t1#yellow", "withdrawn"),
                       ("CARD#task.t2#yellow", "issued")}

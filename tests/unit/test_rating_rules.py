@@ -194,9 +194,9 @@ def test_the_sweep_marks_a_missed_deadline_once(store):
     after = (datetime.strptime(callback_due, "%Y-%m-%dT%H:%M:%SZ") + timedelta(minutes=1)
              ).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert after < record.rectification["rectifyDue"]
-    assert ratings.mark_late(CASE_NO, record.sk, after, store) == 1
+    assert ratings.mark_late(store, CASE_NO, record.sk, after) == 1
     marked = _stored(store)
     assert marked.rectification["late"] == ["callback"]
     assert marked.watchAt == marked.rectification["rectifyDue"]
-    assert ratings.mark_late(CASE_NO, record.sk, after, store) == 0    # once
-    assert ratings.mark_late(CASE_NO, "RATING#none#applicant", after, store) == 0
+    assert ratings.mark_late(store, CASE_NO, record.sk, after) == 0    # once
+    assert ratings.mark_late(store, CASE_NO, "RATING#none#applicant", after) == 0
