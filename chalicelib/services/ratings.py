@@ -185,7 +185,8 @@ def list_ratings(principal: identity.Principal | None, dept: str | None, *,
                                       scan_index_forward=False,
                                       last_evaluated_key=decode_cursor(cursor, f"ratings/{dept}"))
     found = [view(record, staff=True) for record in page]
-    return {"dept": dept, "ratings": found, "next": encode_cursor(page.last_evaluated_key, f"ratings/{dept}")}
+    return {"dept": dept, "ratings": found,
+            "next": encode_cursor(page.last_evaluated_key, f"ratings/{dept}")}
 
 
 # -- the rectification's steps ---------------------------------------------------------------

@@ -12,7 +12,6 @@ from datetime import datetime
 from ..adapters.models import BreachRecord, CardRecord, TaskRecord, all_of
 from ..domain import breaches, cards, identity, worktime
 from ..domain.changes import Absent, Change, Condition, ConditionFailed, Create, Equals, OneOf
-from ..domain.task_states import FINAL, became
 from ..domain.errors import (
     Concealed,
     Conflict,
@@ -21,6 +20,7 @@ from ..domain.errors import (
     UnprocessableEntity,
     ValidationError,
 )
+from ..domain.task_states import FINAL, became
 from . import clock
 from .case_access import load_records
 from .pagination import decode_cursor, encode_cursor
@@ -125,7 +125,8 @@ def list_breaches(principal: identity.Principal | None, dept: str | None, *,
         dept, filter_condition=(BreachRecord.kind == kind) if kind else None, limit=limit,
         scan_index_forward=False, last_evaluated_key=decode_cursor(cursor, f"breaches/{dept}"))
     found = [breach_view(breach) for breach in page]
-    return {"dept": dept, "breaches": found, "next": encode_cursor(page.last_evaluated_key, f"breaches/{dept}")}
+    return {"dept": dept, "breaches": found,
+            "next": encode_cursor(page.last_evaluated_key, f"breaches/{dept}")}
 
 
 def department_of(principal: identity.Principal, dept: str | None) -> str:
@@ -196,7 +197,8 @@ def list_cards(principal: identity.Principal | None, dept: str | None, *,
                                     scan_index_forward=False,
                                     last_evaluated_key=decode_cursor(cursor, f"cards/{dept}"))
     found = [card_view(card) for card in page]
-    return {"dept": dept, "cards": found, "next": encode_cursor(page.last_evaluated_key, f"cards/{dept}")}
+    return {"dept": dept, "cards": found,
+            "next": encode_cursor(page.last_evaluated_key, f"cards/{dept}")}
 
 
 def case_supervision(principal: identity.Principal | None, case_no: str) -> dict:

@@ -36,7 +36,8 @@ class SupervisionStore(Protocol):
 
 
 def stored(store: SupervisionStore | None) -> SupervisionStore:
-    """The store a use case was given; the DynamoDB one for the callers the composition
-    root does not reach yet (the overdue sweep and the stream's settling: services called
-    from services, which cannot import wiring)."""
+    """The store a use case was given; the DynamoDB one for the one caller the
+    composition root does not reach yet: the stream's settling (services/progress.py ->
+    supervision.settle, resolve_done, flag_breaches), until the stores are threaded
+    through it."""
     return DynamoSupervisionStore() if store is None else store
