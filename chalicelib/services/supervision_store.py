@@ -10,9 +10,17 @@ condition that fails raises `ConditionFailed`, which the use case turns into its
 from collections.abc import Sequence
 from typing import Protocol
 
-from ..adapters.models import CardRecord, CaseRecord, RatingRecord, TaskRecord
+from ..adapters.models import (
+    BreachRecord,
+    CardRecord,
+    CaseRecord,
+    CasesTableRecord,
+    RatingRecord,
+    TaskRecord,
+)
 from ..adapters.supervision_store import DynamoSupervisionStore
 from ..domain.changes import Change, Create
+from ..domain.pages import Page
 
 
 class SupervisionStore(Protocol):
@@ -28,6 +36,27 @@ class SupervisionStore(Protocol):
 
     def cards(self, case_no: str) -> list[CardRecord]:
         """The case's cards as they stand now (a consistent read), in key order."""
+
+    def case_records(self, case_no: str) -> tuple[CaseRecord, list[CasesTableRecord]] | None:
+        """The case and every other record of it — tasks, ratings, cards, breaches, its
+        timeline — in one read, or None."""
+
+    def department_ratings(self, dept: str, *, level: int | None = None,
+                           state: str | None = None, limit: int,
+                           start: dict | None = None) -> Page[RatingRecord]:
+        """A department's ratings, newest first; `level`, `state` (of the rectification):
+        only those. `start`: the last key of the page before."""
+
+    def department_cards(self, dept: str, *, item: str | None = None,
+                         state: str | None = None, level: str | None = None,
+                         appeal: str | None = None, limit: int,
+                         start: dict | None = None) -> Page[CardRecord]:
+        """A department's cards, newest first; `item`, `state`, `level`, `appeal` (the
+        appeal's state): only those."""
+
+    def department_breaches(self, dept: str, *, kind: str | None = None, limit: int,
+                            start: dict | None = None) -> Page[BreachRecord]:
+        """A department's rule breaches, newest first; `kind`: only those."""
 
     def commit(self, changes: Sequence[Change | Create]) -> None:
         """Write the changes all or none, keyed (case number, sort key): ratings and cards

@@ -295,3 +295,36 @@ def test_a_material_given_as_a_license_is_checked_against_the_library_given(
     with pytest.raises(UnprocessableEntity) as raised:
         materials.given_in_case(FakeLicenseLibrary(), FOOD_ITEM, refs, holder, "owner-key")
     assert "not in this region's library" in str(raised.value)
+
+
+# -- a holder's licenses (GET /me/licenses) --------------------------------------------------
+
+def test_a_holder_reads_its_licenses_newest_first_page_by_page_and_an_agent_its_companys(
+        monkeypatch):
+    from chalicelib.adapters import secrets
+    from chalicelib.domain import lookup
+    from chalicelib.services import me
+    monkeypatch.setattr(secrets, "lookup", lambda: "l" * 32)
+    monkeypatch.setattr(secrets, "cursor", lambda: "c" * 32)
+    company = "91440300MA5FXK7Q3T"
+    agent = identity.Principal(sub="agent-1", role=identity.APPLICANT,
+                               id_number="110101199003077777", acts_for=(company,))
+    library = FakeLicenseLibrary()
+    older, newer = LICENSE_ID, make_license_identifier(
+        TYPE, ISSUER, make_case_number("440300", date(2026, 11, 26), 3))
+    for license_id, issued in ((older, "2026-11-25T02:00:00+00:00"),
+                               (newer, "2026-11-26T02:00:00+00:00")):
+        record = _license()
+        record.licenseId, record.issuedAt = license_id, issued
+        record.holderKey = lookup.id_key("l" * 32, company)
+        library.add(record)
+    first = me.my_licenses(library, agent, limit=1, for_company=company)
+    assert [found["identifier"] for found in first["licenses"]] == [newer] and first["next"]
+    assert first["licenses"][0]["status"] == "valid"
+    second = me.my_licenses(library, agent, limit=1, cursor=first["next"],
+                            for_company=company)
+    assert [found["identifier"] for found in second["licenses"]] == [older]
+    assert second["next"] is None
+    assert me.my_licenses(library, agent)["licenses"] == []    # none in its own name
+    with pytest.raises(Forbidden):
+        me.my_licenses(library, agent, for_company="91110000100000000X")

@@ -1,7 +1,7 @@
 """The rating use cases' rules on the in-memory supervision store
 (tests/fakes/supervision_store.py): who rates what and when, once; who takes each step of a
 rectification; the step that lost a race; the sweep marking deadlines missed. No AWS."""
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -200,3 +200,51 @@ def test_the_sweep_marks_a_missed_deadline_once(store):
     assert marked.watchAt == marked.rectification["rectifyDue"]
     assert ratings.mark_late(store, CASE_NO, record.sk, after) == 0    # once
     assert ratings.mark_late(store, CASE_NO, "RATING#none#applicant", after) == 0
+
+
+# -- reading ratings -----------------------------------------------------------------------
+
+@pytest.fixture
+def cursors(monkeypatch):
+    """Page cursors signed with a key of the test's (the secret is the adapters')."""
+    from chalicelib.adapters import secrets
+    monkeypatch.setattr(secrets, "cursor", lambda: "c" * 32)
+
+
+def test_a_departments_ratings_newest_first_page_by_page_and_filtered(
+        store, cursors, monkeypatch):
+    from chalicelib.services import clock
+    moments = iter([datetime(2026, 11, 26, 2, tzinfo=UTC), datetime(2026, 11, 26, 3, tzinfo=UTC)])
+    monkeypatch.setattr(clock, "now", lambda: next(moments))
+    _rate(store, APPLICANT, level=2)
+    _rate(store, AGENT, level=5)      # an hour later: the newest
+    newest = _stored(store, f"{CASE_NO}~acceptance~agent")
+    first = ratings.list_ratings(store, REVIEWER, None, limit=1)
+    assert first["dept"] == DEPT and first["next"]
+    assert [found["ratingId"] for found in first["ratings"]] == [newest.ratingId]
+    second = ratings.list_ratings(store, REVIEWER, None, limit=1, cursor=first["next"])
+    assert [found["ratingId"] for found in second["ratings"]] == [ACCEPTANCE]
+    assert second["next"] is None
+    assert [found["level"] for found in ratings.list_ratings(
+        store, SUPERVISOR, DEPT, level=5)["ratings"]] == [5]
+    [opened] = ratings.list_ratings(store, REVIEWER, None, state="open")["ratings"]
+    assert opened["ratingId"] == ACCEPTANCE and opened["rectification"]["state"] == "open"
+    with pytest.raises(Forbidden):                # another department's ratings
+        ratings.list_ratings(store, OTHER, DEPT)
+    with pytest.raises(ValidationError):
+        ratings.list_ratings(store, REVIEWER, None, state="lost")
+
+
+def test_a_cases_ratings_for_its_rater_and_staff_who_read_it(store):
+    _rate(store, APPLICANT, level=2)
+    assert [found["ratingId"] for found in ratings.case_ratings(
+        store, APPLICANT, CASE_NO)["ratings"]] == [ACCEPTANCE]
+    [seen] = ratings.case_ratings(store, REVIEWER, CASE_NO)["ratings"]
+    assert seen["rectification"]["state"] == "open"
+    with pytest.raises(Concealed):
+        ratings.case_ratings(store, STRANGER, CASE_NO)
+    with pytest.raises(Concealed):
+        ratings.case_ratings(store, OTHER, CASE_NO)   # no task of the case in its department
+    with pytest.raises(NotFound):
+        ratings.case_ratings(store, APPLICANT, make_case_number("440300",
+                                                                date(2026, 11, 25), 8))
