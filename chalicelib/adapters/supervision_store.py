@@ -44,6 +44,10 @@ class DynamoSupervisionStore:
         except RatingRecord.DoesNotExist:
             return None
 
+    def ratings(self, case_no: str, prefix: str) -> list[RatingRecord]:
+        return list(RatingRecord.query(case_no, RatingRecord.sk.startswith(prefix),
+                                       consistent_read=True))
+
     def card(self, case_no: str, sk: str, consistent: bool = False) -> CardRecord | None:
         try:
             return CardRecord.get(case_no, sk, consistent_read=consistent)

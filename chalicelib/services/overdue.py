@@ -178,7 +178,7 @@ def _watch_case(store: SupervisionStore, case: CaseRecord, found: list, pauses: 
     invite, invited = True, False
     if ratings.invitation_due(case, now):
         invite = False  # sent now, or rated already: either way done with
-        if not ratings.rated(case.pk):
+        if not ratings.rated(store, case.pk):
             actions.append(CaseRecord.invitedAt.set(text))
             invited = True
     case.overdue = missed

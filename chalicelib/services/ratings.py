@@ -382,8 +382,6 @@ def invitation_due(case: CaseRecord, now: datetime) -> bool:
         moment <= worktime.utc_text(now)
 
 
-def rated(case_no: str) -> bool:
+def rated(store: SupervisionStore, case_no: str) -> bool:
     """Whether the case itself has a rating (by the applicant or the agent)."""
-    return any(True for _ in RatingRecord.query(
-        case_no, RatingRecord.sk.startswith(rating_key("case", "")), limit=1,
-        consistent_read=True))
+    return bool(store.ratings(case_no, rating_key("case", "")))

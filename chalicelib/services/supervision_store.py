@@ -31,6 +31,10 @@ class SupervisionStore(Protocol):
     def rating(self, case_no: str, sk: str, consistent: bool = False) -> RatingRecord | None:
         """One rating of the case (sk `RATING#<scope key>#<rater>`), or None."""
 
+    def ratings(self, case_no: str, prefix: str) -> list[RatingRecord]:
+        """The case's ratings whose sort key starts with `prefix` (`RATING#case#`: those
+        of the case itself), as they stand now (a consistent read), in key order."""
+
     def card(self, case_no: str, sk: str, consistent: bool = False) -> CardRecord | None:
         """One card of the case (sk `CARD#<scope key>#<level>`), or None."""
 

@@ -49,6 +49,11 @@ class FakeSupervisionStore:
         found = self.records.get((case_no, sk))
         return copy.deepcopy(found) if isinstance(found, RatingRecord) else None
 
+    def ratings(self, case_no: str, prefix: str) -> list[RatingRecord]:
+        return [copy.deepcopy(record) for key, record in sorted(self.records.items())
+                if key[0] == case_no and key[1].startswith(prefix)
+                and isinstance(record, RatingRecord)]
+
     def card(self, case_no: str, sk: str, consistent: bool = False) -> CardRecord | None:
         found = self.records.get((case_no, sk))
         return copy.deepcopy(found) if isinstance(found, CardRecord) else None

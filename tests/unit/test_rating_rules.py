@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from chalicelib.adapters.models import Applicant, CaseRecord, TaskRecord
+from chalicelib.adapters.models import Applicant, CaseRecord, RatingRecord, TaskRecord
 from chalicelib.domain import identity
 from chalicelib.domain.errors import Concealed, Conflict, Forbidden, NotFound, ValidationError
 from chalicelib.domain.identifiers import make_case_number
@@ -248,3 +248,16 @@ def test_a_cases_ratings_for_its_rater_and_staff_who_read_it(store):
     with pytest.raises(NotFound):
         ratings.case_ratings(store, APPLICANT, make_case_number("440300",
                                                                 date(2026, 11, 25), 8))
+
+
+def test_the_sweep_invites_to_rate_only_a_case_not_rated_itself(store):
+    _rate(store)                       # the acceptance rated: not the case itself
+    assert ratings.rated(store, CASE_NO) is False
+    key = ratings.rating_key("case", "agent")
+    store.add(RatingRecord(CASE_NO, key, ratingId=f"{CASE_NO}~case~agent", scope="case",
+                           scopeKey="case", caseNo=CASE_NO, itemCode="i", dept=DEPT,
+                           rater="agent", raterSub=AGENT.sub, level=5, channel="web",
+                           at="2026-11-27T02:00:00.000Z", cardDept=DEPT,
+                           cardAt="2026-11-27T02:00:00.000Z#r"))
+    assert ratings.rated(store, CASE_NO) is True
+    assert ratings.rated(store, make_case_number("440300", date(2026, 11, 25), 8)) is False
