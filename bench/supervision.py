@@ -20,6 +20,7 @@ def _not_due(stack, count: int, far: str) -> None:
 
 
 def sweep_calls(stack, measure, counts, application, item: str) -> dict:
+    from chalicelib import wiring
     from chalicelib.domain import worktime
     from chalicelib.services import clock, overdue
     due = 100
@@ -30,7 +31,7 @@ def sweep_calls(stack, measure, counts, application, item: str) -> dict:
     _not_due(stack, 10_000 - due, worktime.utc_text(later + timedelta(days=365)))
     name = "sweep: 10,000 open cases, 1 % due"
     with measure(name):
-        found = overdue.sweep(later)
+        found = overdue.sweep(wiring.stores().supervision, later)
     calls = counts.pop(name)[-1]
     return {"open_cases": 10_000, "due": due, "dynamodb_calls": calls,
             "dynamodb_calls_per_due_case": round(calls / due, 2),

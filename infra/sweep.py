@@ -16,9 +16,10 @@ from infra import stage_env
 def main() -> int:
     if not stage_env.load("OW_CASES_TABLE", "OW_CASES_TABLE, OW_SUPERVISION_TABLE…"):
         return 2
+    from chalicelib import wiring
     from chalicelib.services import clock, overdue
     stage_env.configure()
-    counts = overdue.run()
+    counts = overdue.run(wiring.stores().supervision)
     print(json.dumps({"asOf": clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"), **counts}))
     return 0
 

@@ -3,6 +3,7 @@ licenses table, and the case a license came from in the cases table."""
 from collections.abc import Sequence
 
 from ..domain.changes import Change, Create
+from ..domain.pages import Page
 from . import typed_changes
 from .models import CaseRecord, CasesTableRecord, LicenseRecord, TaskRecord
 
@@ -13,6 +14,13 @@ class DynamoLicenseLibrary:
             return LicenseRecord.get(license_id, consistent_read=consistent)
         except LicenseRecord.DoesNotExist:
             return None
+
+    def held_by(self, holder_key: str, *, limit: int,
+                start: dict | None = None) -> Page[LicenseRecord]:
+        found = LicenseRecord.holder.query(holder_key, scan_index_forward=False, limit=limit,
+                                           last_evaluated_key=start)
+        records = list(found)
+        return Page(records, found.last_evaluated_key)
 
     def _case_records(self, case_no: str) -> list[CasesTableRecord]:
         # One Query of the case's partition, as services/case_access.py reads a case.

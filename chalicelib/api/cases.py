@@ -25,7 +25,8 @@ CHANNEL_HEADER = (("X-Channel", {"type": "string"}, "web, miniprogram, api or co
                      ("X-Channel", {"type": "string"}, "the front end calling")),
             description="created (or, with a reused Idempotency-Key, replayed)")
 def apply(caller, document):
-    created, replayed = cases.apply(wiring.stores().case_files, caller, document,
+    stores = wiring.stores()
+    created, replayed = cases.apply(stores.case_files, stores.licenses, caller, document,
                                     bp.current_request.headers.get("idempotency-key"))
     headers = {"Location": f"/cases/{created['caseNo']}"}
     if replayed:
@@ -75,5 +76,6 @@ def revoke(case_no, caller, document):
             tag="cases", returns=models.Supplied, body=models.Supply, errors=(404, 409, 422),
             headers=CHANNEL_HEADER)
 def supply(case_no, caller, document):
-    return supplements.supply(wiring.stores().case_files, caller, case_no, document,
+    stores = wiring.stores()
+    return supplements.supply(stores.case_files, stores.licenses, caller, case_no, document,
                               channel_of(bp.current_request))

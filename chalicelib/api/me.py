@@ -1,6 +1,9 @@
 """The caller: who they are, and an applicant's own cases."""
+import functools
+
 from chalice import Blueprint
 
+from .. import wiring
 from ..contract import models
 from ..domain.errors import ValidationError
 from ..services import materials, notices
@@ -39,10 +42,18 @@ my_cases = _holders_page(
     "/me/cases", "listMyCases",
     "my cases (an applicant's, by the ID number of its token), newest first",
     models.MyCases, 20, me_service.my_cases)
+def _in_the_library(list_page):
+    """`list_page` given the license library the composition root built (wiring.py)."""
+    @functools.wraps(list_page)
+    def listed(caller, **page):
+        return list_page(wiring.stores().licenses, caller, **page)
+    return listed
+
+
 my_licenses = _holders_page(
     "/me/licenses", "listMyLicenses",
     "the licenses I hold (or a company I am an agent of), newest first, with their status",
-    models.MyLicenses, 20, me_service.my_licenses)
+    models.MyLicenses, 20, _in_the_library(me_service.my_licenses))
 my_materials = _holders_page(
     "/me/materials", "listMyMaterials",
     "my materials (我的材料), or a company's I am an agent of, newest first",

@@ -35,7 +35,7 @@ def rate(case_no, caller, document):
                     "staff who may read it)", tag="ratings", returns=models.CaseRatings,
             errors=(404,))
 def case_ratings(case_no, caller):
-    return ratings.case_ratings(caller, case_no)
+    return ratings.case_ratings(_store(), caller, case_no)
 
 
 @http.route(bp, "GET", "/ratings", op="listRatings",
@@ -51,7 +51,7 @@ def case_ratings(case_no, caller):
 def list_ratings(caller):
     request = bp.current_request
     return ratings.list_ratings(
-        caller, http.query_param(request, "dept"),
+        _store(), caller, http.query_param(request, "dept"),
         level=http.int_param(request, "level", None, 1, 5),
         state=http.query_param(request, "state"),
         limit=http.int_param(request, "limit", 50, 1, 100),

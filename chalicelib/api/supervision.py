@@ -39,7 +39,7 @@ def _store():
                     http.limit_query(50), http.CURSOR_QUERY))
 def list_cards(caller):
     request = bp.current_request
-    return supervision.list_cards(caller, http.query_param(request, "dept"),
+    return supervision.list_cards(_store(), caller, http.query_param(request, "dept"),
                                   item=http.query_param(request, "item"),
                                   state=http.query_param(request, "state"),
                                   level=http.query_param(request, "level"),
@@ -57,8 +57,7 @@ def list_cards(caller):
                     http.limit_query(50), http.CURSOR_QUERY))
 def list_breaches(caller):
     request = bp.current_request
-    return supervision.list_breaches(caller,
-                                     http.query_param(request, "dept"),
+    return supervision.list_breaches(_store(), caller, http.query_param(request, "dept"),
                                      kind=http.query_param(request, "kind"),
                                      limit=http.int_param(request, "limit", 50, 1, 100),
                                      cursor=http.query_param(request, "cursor"))
@@ -68,7 +67,7 @@ def list_breaches(caller):
              summary="one case as supervision sees it: cards, missed deadlines, tasks",
              returns=models.CaseSupervision, errors=(404,))
 def case_supervision(case_no, caller):
-    return supervision.case_supervision(caller, case_no)
+    return supervision.case_supervision(_store(), caller, case_no)
 
 
 @department_route(bp, "POST", "/supervision/cards/{card_id}/acknowledge", op="acknowledgeCard",

@@ -120,7 +120,9 @@ def conclude_case(event):
         message = json.loads(record.body)
         logs.bind(case_no=message.get("caseNo"))
         try:
-            status = conclusion.conclude(wiring.stores().case_files, message["caseNo"])
+            stores = wiring.stores()
+            status = conclusion.conclude(stores.case_files, stores.licenses,
+                                         message["caseNo"])
         except conclusion.NotYet as not_yet:
             log.warning("case %s not concluded yet, its message comes back: %s",
                         message["caseNo"], not_yet)
@@ -230,7 +232,7 @@ def overdue_sweep(event):
     """Every fifteen minutes: warn, card and mark what has passed its deadline, ask for a
     replay of the changes not settled (services/settlement.py), and seal the supervision
     record (services/overdue.py)."""
-    counts = overdue.run()
+    counts = overdue.run(wiring.stores().supervision)
     metrics.emit("UnsettledChanges", counts.pop("unsettled", 0), "Count")
     metrics.emit("SupervisionRecordRefused", counts.pop("refusedToSeal", 0), "Count")
     for kind, count in counts.items():

@@ -19,6 +19,7 @@ from ..domain.task_states import ACTIVE, TaskState
 from ..domain.workdays import add_workdays
 from . import casefile, catalogue, clock, licenses, stages
 from .case_files import CaseFiles
+from .license_library import LicenseLibrary
 
 log = logging.getLogger("onewindow")
 CONCLUDES_FROM = (Status.ACCEPTED, Status.IN_REVIEW, Status.SPECIAL_PROCEDURE_ENDED)
@@ -45,10 +46,10 @@ def reviews_waiting(plan: dict[int, list[str]], tasks: list) -> str | None:
     return None
 
 
-def conclude(case_files: CaseFiles, case_no: str) -> int | None:
-    """Conclude the case; safe to deliver any number of times. Returns the status it
-    concluded with, or None when there was nothing to do (concluded already, or closed
-    meanwhile — withdrawn, revoked)."""
+def conclude(case_files: CaseFiles, library: LicenseLibrary, case_no: str) -> int | None:
+    """Conclude the case on `case_files`, its license issued into `library`; safe to
+    deliver any number of times. Returns the status it concluded with, or None when there
+    was nothing to do (concluded already, or closed meanwhile — withdrawn, revoked)."""
     found = case_files.load(case_no, consistent=True)
     if found is None:
         raise NotFound(f"no case {case_no}", field="caseNo")
@@ -65,7 +66,7 @@ def conclude(case_files: CaseFiles, case_no: str) -> int | None:
     pending = sorted({name for task in tasks if task.state == TaskState.DECIDED
                       for name in task.pendingMaterials or ()})
     target = Status.APPROVED_PENDING_MATERIALS if pending else Status.APPROVED
-    license_id = licenses.issue(case, item)
+    license_id = licenses.issue(library, case, item)
     now = clock.now()
     opinion = "准予许可" + ("，已核发电子证照" if license_id else "") + \
         ("；容缺材料待补" if pending else "")

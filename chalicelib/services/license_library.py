@@ -10,6 +10,7 @@ from typing import Protocol
 
 from ..adapters.models import LicenseRecord
 from ..domain.changes import Change, Create
+from ..domain.pages import Page
 
 
 def license_key(license_id: str) -> tuple[str, str]:
@@ -22,6 +23,11 @@ def license_key(license_id: str) -> tuple[str, str]:
 class LicenseLibrary(Protocol):
     def get(self, license_id: str, consistent: bool = False) -> LicenseRecord | None:
         """The license record, or None."""
+
+    def held_by(self, holder_key: str, *, limit: int,
+                start: dict | None = None) -> Page[LicenseRecord]:
+        """The licenses a holder holds (by the keyed hash of its ID number), newest
+        issued first; `start`: the last key of the page before."""
 
     def case_departments(self, case_no: str) -> set[str]:
         """The departments that hold or held a task on the license's case (who may read

@@ -21,6 +21,7 @@ from ..domain.documents import MaterialUpload, conform
 from ..domain.errors import Forbidden, NotFound, UnprocessableEntity, ValidationError
 from . import case_access, catalogue, clock, licenses, usage
 from .holders import holder_key
+from .license_library import LicenseLibrary
 from .pagination import decode_cursor, encode_cursor
 
 log = logging.getLogger("onewindow")
@@ -284,14 +285,14 @@ def _not_accepted(message: str, field: str) -> UnprocessableEntity:
     return UnprocessableEntity(message, field=field, code="material_not_accepted")
 
 
-def given_in_case(item: dict, refs: list[dict], holder_id: str, owner_key: str,
-                  where: str = "materials", also: list[str] = (),
+def given_in_case(library: LicenseLibrary, item: dict, refs: list[dict], holder_id: str,
+                  owner_key: str, where: str = "materials", also: list[str] = (),
                   at_counter: bool = False) -> Given:
     """Check each named material against the item version and the applicant: an upload
     of theirs (stored, for this material, reusable here) or a license the version takes
-    in its place (services/licenses/acceptance.py); from a clerk at the counter (`at_counter`),
-    also one the clerk checked there. `also`: names a reviewer asked for
-    beyond the version's list (a supplement)."""
+    in its place (in `library`: services/licenses/acceptance.py); from a clerk at the
+    counter (`at_counter`), also one the clerk checked there. `also`: names a reviewer
+    asked for beyond the version's list (a supplement)."""
     given = Given()
     for index, ref in enumerate(refs):
         at = f"{where}.{index}"
@@ -316,7 +317,7 @@ def given_in_case(item: dict, refs: list[dict], holder_id: str, owner_key: str,
             entry, _ = uploaded(ref["materialId"], spec, owner_key, f"{at}.materialId")
             given.uploads.append(ref["materialId"])
         else:
-            entry = licenses.accepted_in_case(ref, spec, holder_id, at)
+            entry = licenses.accepted_in_case(library, ref, spec, holder_id, at)
             given.licenses.append((entry["license"]["identifier"], spec["name"]))
         given.entries.append(entry)
     return given

@@ -1,11 +1,12 @@
 """Who am I (`GET /me`) and my cases (`GET /me/cases`): what the token says, and the
 cases an applicant's ID number names, newest first, from the `owner` index (no Scan)."""
-from ..adapters.models import CaseRecord, LicenseRecord
+from ..adapters.models import CaseRecord
 from ..domain import identity
 from ..domain.lifecycle import LABELS, Status
 from . import licenses, usage
 from .case_access import META
 from .holders import holder_key
+from .license_library import LicenseLibrary
 from .pagination import decode_cursor, encode_cursor
 
 
@@ -45,18 +46,18 @@ def _promised_by(case_nos: list[str]) -> dict[str, str]:
         attributes_to_get=["pk", "sk", "rt", "promisedBy"])}
 
 
-def my_licenses(principal: identity.Principal | None, limit: int = 20,
-                cursor: str | None = None, for_company: str | None = None) -> dict:
-    """The licenses the caller (or a company it is an agent of) holds, newest first, each
-    with its status; from the licenses' `holder` index."""
+def my_licenses(library: LicenseLibrary, principal: identity.Principal | None,
+                limit: int = 20, cursor: str | None = None,
+                for_company: str | None = None) -> dict:
+    """The licenses the caller (or a company it is an agent of) holds in `library`, newest
+    first, each with its status."""
     holder = holder_key(principal, for_company, "licenses")
-    page = LicenseRecord.holder.query(
-        holder, scan_index_forward=False, limit=limit,
-        last_evaluated_key=decode_cursor(cursor, f"licenses/{holder}"))
+    listing = f"licenses/{holder}"
+    page = library.held_by(holder, limit=limit, start=decode_cursor(cursor, listing))
     found = [{**licenses.public_status(record), "caseNo": record.caseNo,
               "issueDate": record.document.get("issueDate"),
-              "typeCode": record.document.get("typeCode")} for record in page]
-    return {"licenses": found, "next": encode_cursor(page.last_evaluated_key, f"licenses/{holder}")}
+              "typeCode": record.document.get("typeCode")} for record in page.records]
+    return {"licenses": found, "next": encode_cursor(page.last_key, listing)}
 
 
 def my_access_log(principal: identity.Principal | None, limit: int = 50,

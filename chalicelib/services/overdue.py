@@ -39,6 +39,7 @@ from ..domain import cards, worktime
 from ..domain.task_states import TaskState
 from . import casefile, catalogue, clock, ratings, settlement, supervision, supervision_record
 from .cases import META
+from .supervision_store import SupervisionStore
 
 log = logging.getLogger("onewindow")
 # What a sweep counts: tasks and cases newly overdue, cards issued, invitations to rate
@@ -46,12 +47,13 @@ log = logging.getLogger("onewindow")
 COUNTS = ("tasks", "cases", "cards", "invitations", "rectifications")
 
 
-def run() -> dict:
-    """One scheduled run: the sweep at the service clock's time, the reconciliation of
-    the changes not settled (`unsettled`: how many were replayed, services/settlement.py),
-    then the supervision record sealed as it stands — every chain not sealed for good,
-    each day's for good once it is over (services/supervision_record.py)."""
-    counts = sweep()
+def run(store: SupervisionStore) -> dict:
+    """One scheduled run: the sweep at the service clock's time (its cards and marks in
+    `store`), the reconciliation of the changes not settled (`unsettled`: how many were
+    replayed, services/settlement.py), then the supervision record sealed as it stands —
+    every chain not sealed for good, each day's for good once it is over
+    (services/supervision_record.py)."""
+    counts = sweep(store)
     counts["unsettled"] = settlement.touch_due()
     try:
         counts["refusedToSeal"] = supervision_record.sealing()[1]
@@ -61,8 +63,9 @@ def run() -> dict:
     return counts
 
 
-def sweep(now: datetime | None = None) -> dict:
-    """Mark what is due at `now` (the service clock's time by default)."""
+def sweep(store: SupervisionStore, now: datetime | None = None) -> dict:
+    """Mark what is due at `now` (the service clock's time by default): the cards issued
+    and the ratings' missed deadlines in `store`."""
     now = now or clock.now()
     text = worktime.utc_text(now)
     due: dict[str, list[str]] = {}
@@ -73,16 +76,16 @@ def sweep(now: datetime | None = None) -> dict:
     for case_no, keys in due.items():
         ratings_due = [sk for sk in keys if sk.startswith(ratings.PREFIX)]
         if len(ratings_due) < len(keys):
-            for kind, count in _supervise(case_no, now, text).items():
+            for kind, count in _supervise(store, case_no, now, text).items():
                 counts[kind] += count
         for sk in ratings_due:
-            counts["rectifications"] += ratings.mark_late(case_no, sk, text)
+            counts["rectifications"] += ratings.mark_late(store, case_no, sk, text)
     if any(counts.values()):
         log.info("overdue sweep at %s: %s", text, counts)
     return counts
 
 
-def _supervise(case_no: str, now: datetime, text: str) -> dict:
+def _supervise(store: SupervisionStore, case_no: str, now: datetime, text: str) -> dict:
     counts = dict.fromkeys(COUNTS, 0)
     try:
         case = CaseRecord.get(case_no, META, consistent_read=True)
@@ -90,13 +93,13 @@ def _supervise(case_no: str, now: datetime, text: str) -> dict:
         return counts
     tasks = list(TaskRecord.query(case_no, TaskRecord.sk.startswith("TASK#"),
                                   consistent_read=True))
-    found = supervision.cards_of(case_no)
+    found = supervision.cards_of(store, case_no)
     pauses = worktime.end_pause(case.pauses or [], now, clock.zone())
     for task in tasks:
         if task.watchShard and task.watchAt and task.watchAt <= text:
-            _watch_task(case, task, tasks, found, pauses, now, text, counts)
+            _watch_task(store, case, task, tasks, found, pauses, now, text, counts)
     if case.watchShard and case.watchAt and case.watchAt <= text:
-        _watch_case(case, found, pauses, now, text, counts)
+        _watch_case(store, case, found, pauses, now, text, counts)
     elif counts["cards"] and not case.carded:
         _update_case(case, [CaseRecord.carded.set(True)], CaseRecord.pk.exists())
     return counts
@@ -115,9 +118,9 @@ def _stage_moments(task: TaskRecord, tasks: list[TaskRecord], pauses: list[dict]
     return max(members, key=lambda found: found["yellow"])
 
 
-def _watch_task(case: CaseRecord, task: TaskRecord, tasks: list[TaskRecord],
-                found: list, pauses: list[dict], now: datetime, text: str,
-                counts: dict) -> None:
+def _watch_task(store: SupervisionStore, case: CaseRecord, task: TaskRecord,
+                tasks: list[TaskRecord], found: list, pauses: list[dict], now: datetime,
+                text: str, counts: dict) -> None:
     own = casefile.task_moments(task, pauses)
     stage = _stage_moments(task, tasks, pauses)
     actions, marked = [], False
@@ -126,7 +129,7 @@ def _watch_task(case: CaseRecord, task: TaskRecord, tasks: list[TaskRecord],
         level = cards.reached(own, now)
         if cards.rank(level) > cards.rank(task.cardLevel):
             counts["cards"] += supervision.issue(
-                case.pk, task.itemCode, "task", level, task.dept, own["yellow"], now,
+                store, case.pk, task.itemCode, "task", level, task.dept, own["yellow"], now,
                 subject=task.taskId, task_id=task.taskId, stage=task.stage)
             actions.append(TaskRecord.cardLevel.set(level))
         if cards.rank(level) >= cards.rank("yellow") and not task.overdue:
@@ -138,7 +141,7 @@ def _watch_task(case: CaseRecord, task: TaskRecord, tasks: list[TaskRecord],
         if cards.rank(level) > cards.rank(
                 supervision.highest(found, supervision.scope_key("stage", part))):
             counts["cards"] += supervision.issue(
-                case.pk, task.itemCode, "stage", level, task.dept, stage["yellow"], now,
+                store, case.pk, task.itemCode, "stage", level, task.dept, stage["yellow"], now,
                 subject=part, task_id=task.taskId, stage=task.stage)
     upcoming = [moment for moment in (cards.next_moment(m, now) for m in (own, stage) if m)
                 if moment]
@@ -151,8 +154,8 @@ def _watch_task(case: CaseRecord, task: TaskRecord, tasks: list[TaskRecord],
         counts["tasks"] += marked
 
 
-def _watch_case(case: CaseRecord, found: list, pauses: list[dict], now: datetime, text: str,
-                counts: dict) -> None:
+def _watch_case(store: SupervisionStore, case: CaseRecord, found: list, pauses: list[dict],
+                now: datetime, text: str, counts: dict) -> None:
     """Mark the deadlines the case has missed (its own, an open special procedure's,
     materials to follow) and the card it has reached; keep it in the watch for what
     comes next."""
@@ -166,8 +169,8 @@ def _watch_case(case: CaseRecord, found: list, pauses: list[dict], now: datetime
     level = cards.reached(moments, now) if moments else None
     if cards.rank(level) > cards.rank(case.cardLevel):
         dept = catalogue.pinned_version(case.itemCode, case.itemVersion)["implementingDept"]
-        counts["cards"] += supervision.issue(case.pk, case.itemCode, "case", level, dept,
-                                             moments["yellow"], now)
+        counts["cards"] += supervision.issue(store, case.pk, case.itemCode, "case", level,
+                                             dept, moments["yellow"], now)
         actions.append(CaseRecord.cardLevel.set(level))
         case.cardLevel = level
     if counts["cards"] and not case.carded:
@@ -175,7 +178,7 @@ def _watch_case(case: CaseRecord, found: list, pauses: list[dict], now: datetime
     invite, invited = True, False
     if ratings.invitation_due(case, now):
         invite = False  # sent now, or rated already: either way done with
-        if not ratings.rated(case.pk):
+        if not ratings.rated(store, case.pk):
             actions.append(CaseRecord.invitedAt.set(text))
             invited = True
     case.overdue = missed

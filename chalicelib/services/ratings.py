@@ -11,7 +11,7 @@ sends the invitation to rate.
 import logging
 from datetime import datetime
 
-from ..adapters.models import CaseRecord, RatingRecord, TaskRecord, all_of
+from ..adapters.models import CaseRecord, RatingRecord, TaskRecord
 from ..domain import identity, ratings, worktime
 from ..domain.changes import Absent, Change, ConditionFailed, Create, Equals
 from ..domain.errors import (
@@ -27,11 +27,11 @@ from ..domain.lifecycle import CONCLUDED, STOPS_WORKFLOW
 from ..domain.masking import mask_text
 from ..domain.task_states import TaskState
 from . import casefile, catalogue, clock
-from .case_access import load_records, may_read
+from .case_access import may_read
 from .holders import owner_id
 from .pagination import decode_cursor, encode_cursor
-from .supervision import department_of
-from .supervision_store import SupervisionStore, stored
+from .supervision import case_records, department_of
+from .supervision_store import SupervisionStore
 
 log = logging.getLogger("onewindow")
 
@@ -156,10 +156,11 @@ def view(record: RatingRecord, staff: bool) -> dict:
     return {k: v for k, v in found.items() if v is not None}
 
 
-def case_ratings(principal: identity.Principal | None, case_no: str) -> dict:
+def case_ratings(store: SupervisionStore, principal: identity.Principal | None,
+                 case_no: str) -> dict:
     """The ratings of one case: for its owner and agent, and the staff who may read it."""
     principal = identity.require(principal)
-    case, others = load_records(case_no)
+    case, others = case_records(store, case_no)
     tasks = [record for record in others if isinstance(record, TaskRecord)]
     if not may_read(principal, case, tasks) and _rater(principal, case) is None:
         raise Concealed(f"no case {case_no}", field="caseNo")
@@ -169,9 +170,9 @@ def case_ratings(principal: identity.Principal | None, case_no: str) -> dict:
             "ratings": [view(record, staff=principal.is_staff) for record in found]}
 
 
-def list_ratings(principal: identity.Principal | None, dept: str | None, *,
-                 level: int | None = None, state: str | None = None, limit: int = 50,
-                 cursor: str | None = None) -> dict:
+def list_ratings(store: SupervisionStore, principal: identity.Principal | None,
+                 dept: str | None, *, level: int | None = None, state: str | None = None,
+                 limit: int = 50, cursor: str | None = None) -> dict:
     """A department's ratings, newest first: its own staff see theirs, supervisors and
     admins any department's. `state`: only those whose rectification is there."""
     principal = identity.require_role(principal, *identity.STAFF)
@@ -179,13 +180,11 @@ def list_ratings(principal: identity.Principal | None, dept: str | None, *,
     if state is not None and state not in ratings.STATES:
         raise ValidationError(f"state must be one of {', '.join(ratings.STATES)}",
                               field="state")
-    condition = all_of((RatingRecord.level == level) if level is not None else None,
-                       (RatingRecord.rectState == state) if state is not None else None)
-    page = RatingRecord.by_dept.query(dept, filter_condition=condition, limit=limit,
-                                      scan_index_forward=False,
-                                      last_evaluated_key=decode_cursor(cursor, f"ratings/{dept}"))
-    found = [view(record, staff=True) for record in page]
-    return {"dept": dept, "ratings": found, "next": encode_cursor(page.last_evaluated_key, f"ratings/{dept}")}
+    listing = f"ratings/{dept}"
+    page = store.department_ratings(dept, level=level, state=state, limit=limit,
+                                    start=decode_cursor(cursor, listing))
+    return {"dept": dept, "ratings": [view(record, staff=True) for record in page.records],
+            "next": encode_cursor(page.last_key, listing)}
 
 
 # -- the rectification's steps ---------------------------------------------------------------
@@ -348,10 +347,9 @@ def decide_contest(store: SupervisionStore, principal: identity.Principal | None
 
 # -- what the sweep does -------------------------------------------------------------------
 
-def mark_late(case_no: str, sk: str, text: str, store: SupervisionStore | None = None) -> int:
+def mark_late(store: SupervisionStore, case_no: str, sk: str, text: str) -> int:
     """The sweep: mark the rectification deadlines missed at `text` (once each) and move
     the rating on in the watch. How many were marked."""
-    store = stored(store)
     record = store.rating(case_no, sk, consistent=True)
     if record is None or not record.rectification or not record.watchShard or \
             not record.watchAt or record.watchAt > text:
@@ -384,8 +382,6 @@ def invitation_due(case: CaseRecord, now: datetime) -> bool:
         moment <= worktime.utc_text(now)
 
 
-def rated(case_no: str) -> bool:
+def rated(store: SupervisionStore, case_no: str) -> bool:
     """Whether the case itself has a rating (by the applicant or the agent)."""
-    return any(True for _ in RatingRecord.query(
-        case_no, RatingRecord.sk.startswith(rating_key("case", "")), limit=1,
-        consistent_read=True))
+    return bool(store.ratings(case_no, rating_key("case", "")))

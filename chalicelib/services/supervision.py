@@ -9,10 +9,9 @@ stream (services/timeline.py), like everything else that happens to a case.
 import logging
 from datetime import datetime
 
-from ..adapters.models import BreachRecord, CardRecord, TaskRecord, all_of
+from ..adapters.models import BreachRecord, CardRecord, CaseRecord, CasesTableRecord, TaskRecord
 from ..domain import breaches, cards, identity, worktime
 from ..domain.changes import Absent, Change, Condition, ConditionFailed, Create, Equals, OneOf
-from ..domain.task_states import FINAL, became
 from ..domain.errors import (
     Concealed,
     Conflict,
@@ -21,8 +20,9 @@ from ..domain.errors import (
     UnprocessableEntity,
     ValidationError,
 )
+from ..domain.identifiers import is_valid_case_number
+from ..domain.task_states import FINAL, became
 from . import clock
-from .case_access import load_records
 from .pagination import decode_cursor, encode_cursor
 from .supervision_store import SupervisionStore, stored
 
@@ -39,10 +39,10 @@ def scope_key(scope: str, subject: str | None = None) -> str:
     return f"{scope}.{subject}" if subject else scope
 
 
-def issue(case_no: str, item_code: str, scope: str, level: str, dept: str, due: datetime,
-          at: datetime, subject: str | None = None, task_id: str | None = None,
-          stage: int | None = None, store: SupervisionStore | None = None) -> bool:
-    """Issue one card; False if it was issued before."""
+def issue(store: SupervisionStore, case_no: str, item_code: str, scope: str, level: str,
+          dept: str, due: datetime, at: datetime, subject: str | None = None,
+          task_id: str | None = None, stage: int | None = None) -> bool:
+    """Issue one card in `store`; False if it was issued before."""
     card = cards.card_id(case_no, scope, level, subject)
     issued = worktime.utc_precise_text(at)
     return _created(store, CardRecord(
@@ -62,9 +62,9 @@ def _created(store: SupervisionStore | None, record) -> bool:
     return True
 
 
-def cards_of(case_no: str, store: SupervisionStore | None = None) -> list[CardRecord]:
+def cards_of(store: SupervisionStore, case_no: str) -> list[CardRecord]:
     """The case's cards, as they stand now (a consistent read)."""
-    return stored(store).cards(case_no)
+    return store.cards(case_no)
 
 
 def highest(found: list[CardRecord], prefix: str) -> str | None:
@@ -112,8 +112,8 @@ def breach_view(breach: BreachRecord) -> dict:
     return {k: v for k, v in view.items() if v is not None}
 
 
-def list_breaches(principal: identity.Principal | None, dept: str | None, *,
-                  kind: str | None = None, limit: int = 50,
+def list_breaches(store: SupervisionStore, principal: identity.Principal | None,
+                  dept: str | None, *, kind: str | None = None, limit: int = 50,
                   cursor: str | None = None) -> dict:
     """A department's rule breaches, newest first."""
     principal = identity.require_role(principal, *identity.STAFF)
@@ -121,11 +121,11 @@ def list_breaches(principal: identity.Principal | None, dept: str | None, *,
     if kind is not None and kind not in breaches.KINDS:
         raise ValidationError(f"kind must be one of {', '.join(breaches.KINDS)}",
                               field="kind")
-    page = BreachRecord.by_dept.query(
-        dept, filter_condition=(BreachRecord.kind == kind) if kind else None, limit=limit,
-        scan_index_forward=False, last_evaluated_key=decode_cursor(cursor, f"breaches/{dept}"))
-    found = [breach_view(breach) for breach in page]
-    return {"dept": dept, "breaches": found, "next": encode_cursor(page.last_evaluated_key, f"breaches/{dept}")}
+    listing = f"breaches/{dept}"
+    page = store.department_breaches(dept, kind=kind, limit=limit,
+                                     start=decode_cursor(cursor, listing))
+    return {"dept": dept, "breaches": [breach_view(breach) for breach in page.records],
+            "next": encode_cursor(page.last_key, listing)}
 
 
 def department_of(principal: identity.Principal, dept: str | None) -> str:
@@ -176,9 +176,10 @@ def card_view(card: CardRecord) -> dict:
     return {k: v for k, v in view.items() if v is not None}
 
 
-def list_cards(principal: identity.Principal | None, dept: str | None, *,
-               item: str | None = None, state: str | None = None, level: str | None = None,
-               appeal: str | None = None, limit: int = 50, cursor: str | None = None) -> dict:
+def list_cards(store: SupervisionStore, principal: identity.Principal | None,
+               dept: str | None, *, item: str | None = None, state: str | None = None,
+               level: str | None = None, appeal: str | None = None, limit: int = 50,
+               cursor: str | None = None) -> dict:
     """A department's cards, newest first, with filters: its own staff see theirs,
     supervisors and admins any department's."""
     principal = identity.require_role(principal, *identity.STAFF)
@@ -188,22 +189,28 @@ def list_cards(principal: identity.Principal | None, dept: str | None, *,
                                  ("appeal", appeal, cards.APPEAL_STATES)):
         if value is not None and value not in allowed:
             raise ValidationError(f"{name} must be one of {', '.join(allowed)}", field=name)
-    condition = all_of((CardRecord.itemCode == item) if item else None,
-                       (CardRecord.state == state) if state else None,
-                       (CardRecord.level == level) if level else None,
-                       (CardRecord.appealState == appeal) if appeal else None)
-    page = CardRecord.by_dept.query(dept, filter_condition=condition, limit=limit,
-                                    scan_index_forward=False,
-                                    last_evaluated_key=decode_cursor(cursor, f"cards/{dept}"))
-    found = [card_view(card) for card in page]
-    return {"dept": dept, "cards": found, "next": encode_cursor(page.last_evaluated_key, f"cards/{dept}")}
+    listing = f"cards/{dept}"
+    page = store.department_cards(dept, item=item, state=state, level=level, appeal=appeal,
+                                  limit=limit, start=decode_cursor(cursor, listing))
+    return {"dept": dept, "cards": [card_view(card) for card in page.records],
+            "next": encode_cursor(page.last_key, listing)}
 
 
-def case_supervision(principal: identity.Principal | None, case_no: str) -> dict:
+def case_records(store: SupervisionStore, case_no: str
+                 ) -> tuple[CaseRecord, list[CasesTableRecord]]:
+    """The case and its other records (one read); 404 when there is no such case."""
+    found = store.case_records(case_no) if is_valid_case_number(case_no) else None
+    if found is None:
+        raise NotFound(f"no case {case_no}", field="caseNo")
+    return found
+
+
+def case_supervision(store: SupervisionStore, principal: identity.Principal | None,
+                     case_no: str) -> dict:
     """One case as supervision sees it: its cards, the deadlines it missed, the clock.
     For staff who may read the case; nobody else learns it exists."""
     principal = identity.require_role(principal, *identity.STAFF)
-    case, others = load_records(case_no)
+    case, others = case_records(store, case_no)
     tasks = [record for record in others if isinstance(record, TaskRecord)]
     if not identity.reads_case(principal, {task.dept for task in tasks}):
         raise Concealed(f"no case {case_no}", field="caseNo")

@@ -10,9 +10,17 @@ condition that fails raises `ConditionFailed`, which the use case turns into its
 from collections.abc import Sequence
 from typing import Protocol
 
-from ..adapters.models import CardRecord, CaseRecord, RatingRecord, TaskRecord
+from ..adapters.models import (
+    BreachRecord,
+    CardRecord,
+    CaseRecord,
+    CasesTableRecord,
+    RatingRecord,
+    TaskRecord,
+)
 from ..adapters.supervision_store import DynamoSupervisionStore
 from ..domain.changes import Change, Create
+from ..domain.pages import Page
 
 
 class SupervisionStore(Protocol):
@@ -23,11 +31,36 @@ class SupervisionStore(Protocol):
     def rating(self, case_no: str, sk: str, consistent: bool = False) -> RatingRecord | None:
         """One rating of the case (sk `RATING#<scope key>#<rater>`), or None."""
 
+    def ratings(self, case_no: str, prefix: str) -> list[RatingRecord]:
+        """The case's ratings whose sort key starts with `prefix` (`RATING#case#`: those
+        of the case itself), as they stand now (a consistent read), in key order."""
+
     def card(self, case_no: str, sk: str, consistent: bool = False) -> CardRecord | None:
         """One card of the case (sk `CARD#<scope key>#<level>`), or None."""
 
     def cards(self, case_no: str) -> list[CardRecord]:
         """The case's cards as they stand now (a consistent read), in key order."""
+
+    def case_records(self, case_no: str) -> tuple[CaseRecord, list[CasesTableRecord]] | None:
+        """The case and every other record of it — tasks, ratings, cards, breaches, its
+        timeline — in one read, or None."""
+
+    def department_ratings(self, dept: str, *, level: int | None = None,
+                           state: str | None = None, limit: int,
+                           start: dict | None = None) -> Page[RatingRecord]:
+        """A department's ratings, newest first; `level`, `state` (of the rectification):
+        only those. `start`: the last key of the page before."""
+
+    def department_cards(self, dept: str, *, item: str | None = None,
+                         state: str | None = None, level: str | None = None,
+                         appeal: str | None = None, limit: int,
+                         start: dict | None = None) -> Page[CardRecord]:
+        """A department's cards, newest first; `item`, `state`, `level`, `appeal` (the
+        appeal's state): only those."""
+
+    def department_breaches(self, dept: str, *, kind: str | None = None, limit: int,
+                            start: dict | None = None) -> Page[BreachRecord]:
+        """A department's rule breaches, newest first; `kind`: only those."""
 
     def commit(self, changes: Sequence[Change | Create]) -> None:
         """Write the changes all or none, keyed (case number, sort key): ratings and cards
@@ -36,7 +69,8 @@ class SupervisionStore(Protocol):
 
 
 def stored(store: SupervisionStore | None) -> SupervisionStore:
-    """The store a use case was given; the DynamoDB one for the callers the composition
-    root does not reach yet (the overdue sweep and the stream's settling: services called
-    from services, which cannot import wiring)."""
+    """The store a use case was given; the DynamoDB one for the one caller the
+    composition root does not reach yet: the stream's settling (services/progress.py ->
+    supervision.settle, resolve_done, flag_breaches), until the stores are threaded
+    through it."""
     return DynamoSupervisionStore() if store is None else store

@@ -10,11 +10,15 @@ from ..domain.task_states import TaskState
 from . import casefile, catalogue, clock, materials
 from .case_files import CaseFiles
 from .cases import applicant_in_clear, owner_id, require_readable
+from .license_library import LicenseLibrary
 from .tasks import reopen
 
 
-def supply(case_files: CaseFiles, principal: identity.Principal | None, case_no: str,
-           body: dict, channel: str = "api") -> dict:
+def supply(case_files: CaseFiles, library: LicenseLibrary,
+           principal: identity.Principal | None, case_no: str, body: dict,
+           channel: str = "api") -> dict:
+    """Supply the materials asked for on `case_files`; a license named for one is looked
+    up in `library`."""
     principal = identity.require(principal)
     found = case_files.load(case_no) if is_valid_case_number(case_no) else None
     if found is None:
@@ -36,8 +40,8 @@ def supply(case_files: CaseFiles, principal: identity.Principal | None, case_no:
                    *(case.pendingMaterials or ())]
     holder_id = applicant_in_clear(case)["idNumber"] if any(
         "licenseId" in r or "license" in r for r in refs) else ""
-    supplied = materials.given_in_case(item, refs, holder_id, case.owner, also=asked_names,
-                                       at_counter=counter)
+    supplied = materials.given_in_case(library, item, refs, holder_id, case.owner,
+                                       also=asked_names, at_counter=counter)
     given = supplied.entries
     names = {m["name"] for m in given}
     actor = (principal.sub, principal.role, channel, body.get("note") or "已补正")

@@ -1,10 +1,13 @@
 """The license library in memory (services/license_library.py): license records by
-`license_key`, timeline lines by (case, sort key), and the cases licenses came from."""
+`license_key`, timeline lines by (case, sort key), and the cases licenses came from. A
+holder's licenses page as the `holder` index does: newest issued first, the next page
+after the last key of the one before."""
 import copy
 from collections.abc import Sequence
 
 from chalicelib.adapters.models import LicenseRecord
 from chalicelib.domain.changes import Change, ConditionFailed, Create, applied, check
+from chalicelib.domain.pages import Page
 from chalicelib.services.license_library import license_key
 
 
@@ -30,6 +33,21 @@ class FakeLicenseLibrary:
     def get(self, license_id: str, consistent: bool = False) -> LicenseRecord | None:
         found = self.records.get(license_key(license_id))
         return copy.deepcopy(found)
+
+    def held_by(self, holder_key: str, *, limit: int,
+                start: dict | None = None) -> Page[LicenseRecord]:
+        found = sorted((record for record in self.records.values()
+                        if isinstance(record, LicenseRecord) and record.holderKey == holder_key),
+                       key=lambda record: (record.issuedAt, record.licenseId), reverse=True)
+        if start is not None:
+            after = (start["issuedAt"], start["licenseId"])
+            found = [record for record in found
+                     if (record.issuedAt, record.licenseId) < after]
+        page = [copy.deepcopy(record) for record in found[:limit]]
+        last = page[-1] if len(found) > limit else None
+        return Page(page, None if last is None else {
+            "licenseId": last.licenseId, "holderKey": last.holderKey,
+            "issuedAt": last.issuedAt})
 
     def case_departments(self, case_no: str) -> set[str]:
         return set(self.cases.get(case_no, ("", set()))[1])

@@ -257,6 +257,13 @@ def task_recorded(case_no: str, task_id: str) -> bool:
     return True
 
 
+def sweep(now=None) -> dict:
+    """The overdue sweep at `now`, on the stores the composition root built (as the
+    scheduled handler runs it)."""
+    from chalicelib.services import overdue
+    return overdue.sweep(wiring.stores().supervision, now)
+
+
 def application(item: str = HYGIENE, **overrides) -> dict:
     forms = {FOOD: {"businessName": "小吃店", "address": "深圳市南山区科技园1号",
                     "category": "餐饮服务"},

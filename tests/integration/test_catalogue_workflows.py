@@ -4,7 +4,7 @@ from datetime import UTC
 
 from infra.local import demo
 
-from .harness import FOOD, INSURANCE_PROOF, RESTAURANT, application
+from .harness import FOOD, INSURANCE_PROOF, RESTAURANT, application, sweep
 
 
 def _form(item):
@@ -147,7 +147,7 @@ def test_an_immediate_item_applied_out_of_hours_is_due_at_the_next_working_days_
     from datetime import datetime
 
     from chalicelib.adapters.models import BreachRecord, CardRecord
-    from chalicelib.services import clock, overdue
+    from chalicelib.services import clock
     friday_evening = datetime(2026, 11, 27, 12, 38, tzinfo=UTC)
     monkeypatch.setattr(clock, "now", lambda: friday_evening)
     created = _apply(stack, INSURANCE_PROOF, user="applicant")
@@ -160,7 +160,7 @@ def test_an_immediate_item_applied_out_of_hours_is_due_at_the_next_working_days_
     assert case["clock"]["statutoryDueAt"] > created["createdAt"]
     later = datetime(2026, 11, 27, 13, 5, tzinfo=UTC)   # 21:05, the sweep runs
     monkeypatch.setattr(clock, "now", lambda: later)
-    assert not any(overdue.sweep(later).values())
+    assert not any(sweep(later).values())
     _accept(stack, case_no, dept="RSJ", user="rsj")
     stack.wait_status(case_no, 11)
     stack.pump.run_until(lambda: False, timeout=0.5)

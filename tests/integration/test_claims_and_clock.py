@@ -9,9 +9,9 @@ from botocore.exceptions import ClientError
 
 from chalicelib.adapters import aws
 from chalicelib.domain import worktime
-from chalicelib.services import clock, overdue
+from chalicelib.services import clock
 
-from .harness import FOOD, HYGIENE, REGION, another, application
+from .harness import FOOD, HYGIENE, REGION, another, application, sweep
 from .test_concurrency import race
 
 # What these sweeps find nothing of: invitations to rate, rectification deadlines.
@@ -88,12 +88,12 @@ def test_the_sweep_marks_overdue_tasks_and_cases_once_and_paused_ones_not(stack,
     stack.call("POST", f"/tasks/{paused_task['taskId']}/decision", "scjg2", {
         "decision": "supplement", "opinion": "补正", "materials": ["营业执照"]})
     now = clock.now()
-    assert overdue.sweep(now) == {"tasks": 0, "cases": 0, "cards": 0, **NOTHING_ELSE}
+    assert sweep(now) == {"tasks": 0, "cases": 0, "cards": 0, **NOTHING_ELSE}
     later = now + timedelta(days=40)
     monkeypatch.setattr(clock, "now", lambda: later)
     # Driven by the scheduled event, as deployed, and twice: marked once.
     assert stack.pump.fire_schedules() == 2
-    assert overdue.sweep(later) == {"tasks": 0, "cases": 0, "cards": 0, **NOTHING_ELSE}
+    assert sweep(later) == {"tasks": 0, "cases": 0, "cards": 0, **NOTHING_ELSE}
     late = stack.case(late_case)
     assert [t["overdue"] for t in late["tasks"] if t["taskId"] == late_task["taskId"]]
     assert late["overdue"] == ["promised", "statutory"]
@@ -130,15 +130,15 @@ def test_the_sweep_watches_a_special_procedures_own_limit_and_materials_to_follo
         "pendingMaterials": ["食品安全管理制度文本"]}).status_code == 200
     stack.wait_status(following, 12)
     now = clock.now()
-    assert overdue.sweep(now) == {"tasks": 0, "cases": 0, "cards": 0, **NOTHING_ELSE}
+    assert sweep(now) == {"tasks": 0, "cases": 0, "cards": 0, **NOTHING_ELSE}
 
     later = now + timedelta(days=20)  # past both, but the case clock of the first stopped
     assert worktime.utc_text(later) > due_at
     monkeypatch.setattr(clock, "now", lambda: later)
     # (The concluded one is also invited to rate, three days after its conclusion.)
-    assert overdue.sweep(later) == {"tasks": 0, "cases": 2, "cards": 0, "invitations": 1,
+    assert sweep(later) == {"tasks": 0, "cases": 2, "cards": 0, "invitations": 1,
                                     "rectifications": 0}
-    assert overdue.sweep(later) == {"tasks": 0, "cases": 0, "cards": 0, **NOTHING_ELSE}  # once
+    assert sweep(later) == {"tasks": 0, "cases": 0, "cards": 0, **NOTHING_ELSE}  # once
     assert stack.case(inspected)["overdue"] == ["special_procedure#1"]
     assert stack.case(following)["overdue"] == ["materials"]
     assert stack.pump.run_until(lambda: [
@@ -152,7 +152,7 @@ def test_the_sweep_watches_a_special_procedures_own_limit_and_materials_to_follo
         "materials": [{"name": "食品安全管理制度文本",
                        "materialId": stack.upload("company")["materialId"]}]
     }).data["status"] == 11
-    assert overdue.sweep(later) == {"tasks": 0, "cases": 0, "cards": 0, **NOTHING_ELSE}
+    assert sweep(later) == {"tasks": 0, "cases": 0, "cards": 0, **NOTHING_ELSE}
     assert stack.case(inspected)["overdue"] == ["special_procedure#1"]
 
 

@@ -22,12 +22,12 @@ def test_a_conclusion_raced_by_a_change_of_the_case_is_retried_with_a_warning_no
     # version moves on): that conclusion's write is refused and the message comes back.
     issue, raced = licenses.issue, []
 
-    def issue_while_the_case_changes(case, item):
+    def issue_while_the_case_changes(library, case, item):
         if not raced:
             raced.append(case.pk)
             CaseRecord.get(case.pk, "META", consistent_read=True).update(
                 actions=[CaseRecord.updatedAt.set(clock.now().isoformat())])
-        return issue(case, item)
+        return issue(library, case, item)
     monkeypatch.setattr(licenses, "issue", issue_while_the_case_changes)
 
     onewindow = logging.getLogger("onewindow")  # the pump's logger is its child

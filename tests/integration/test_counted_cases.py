@@ -6,9 +6,9 @@ from urllib.parse import urlencode
 import boto3
 
 from chalicelib.domain import statistics as rules
-from chalicelib.services import clock, overdue, statistics
+from chalicelib.services import clock, statistics
 
-from .harness import FOOD, HYGIENE, REGION, another
+from .harness import FOOD, HYGIENE, REGION, another, sweep
 from .test_statistics import _drained
 
 
@@ -63,7 +63,7 @@ def test_cases_on_time_and_late_are_listed_under_their_measures_once(
     now = clock.now()
     later = now + timedelta(days=40)
     monkeypatch.setattr(clock, "now", lambda: later)
-    overdue.sweep(later)
+    sweep(later)
     _approved(stack, late)
     assert stack.pump.run_until(lambda: _drained(stack) and stack.call(
         "GET", f"/stats?dept=SCJG&from={_month(now)}&to={_month(later)}",

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from chalicelib.adapters.models import CaseRecord, RatingRecord
 from chalicelib.domain import worktime
-from chalicelib.services import overdue
 
+from .harness import sweep
 from .test_claims_and_clock import _review
 from .test_concurrency import race
 from .test_notifications import _inbox
@@ -187,17 +187,17 @@ def test_missed_rectification_deadlines_are_marked_once_each(stack):
     rating = _rate(stack, case_no, 2).data
     due = rating["rectification"]
     callback_due = worktime.parse(due["callbackDue"])
-    assert overdue.sweep(callback_due - timedelta(minutes=1))["rectifications"] == 0
-    runs = race(4, lambda i: overdue.sweep(callback_due + timedelta(minutes=1)))
+    assert sweep(callback_due - timedelta(minutes=1))["rectifications"] == 0
+    runs = race(4, lambda i: sweep(callback_due + timedelta(minutes=1)))
     assert sum(run["rectifications"] for run in runs) == 1
     # Called back late: the rectify deadline is still watched, and missed once too.
     _step(stack, rating["ratingId"], "callback", "scjg", {"verified": True, "note": "回访"})
     later = worktime.parse(due["rectifyDue"]) + timedelta(minutes=1)
-    assert sum(run["rectifications"] for run in race(3, lambda i: overdue.sweep(later))) == 1
+    assert sum(run["rectifications"] for run in race(3, lambda i: sweep(later))) == 1
     record = RatingRecord.get(case_no, "RATING#case#applicant", consistent_read=True)
     assert record.rectification["late"] == ["callback", "rectify"]
     assert record.watchShard is None
-    assert overdue.sweep(later + timedelta(days=30))["rectifications"] == 0
+    assert sweep(later + timedelta(days=30))["rectifications"] == 0
     assert stack.pump.run_until(lambda: _actions(stack, case_no).count(
         "rectification_overdue") == 2)
     assert "rectification_overdue" not in _actions(stack, case_no, "company")
@@ -212,8 +212,8 @@ def test_an_unrated_case_is_invited_to_rate_three_days_after_conclusion(stack):
     rated_no = _concluded(stack)
     _rate(stack, rated_no, 5)
     closed = worktime.parse(CaseRecord.get(case_no, "META").closedAt)
-    assert overdue.sweep(closed + timedelta(days=3, minutes=-1))["invitations"] == 0
-    runs = race(4, lambda i: overdue.sweep(closed + timedelta(days=3, minutes=5)))
+    assert sweep(closed + timedelta(days=3, minutes=-1))["invitations"] == 0
+    runs = race(4, lambda i: sweep(closed + timedelta(days=3, minutes=5)))
     assert sum(run["invitations"] for run in runs) == 1
     for number in (case_no, rated_no):
         assert CaseRecord.get(number, "META", consistent_read=True).watchShard is None

@@ -67,3 +67,36 @@ def test_a_rating_changes_only_as_the_version_read(stack):
         store.commit([Change(step.key, set={"rectState": "rectified"}, version=1)])
     assert store.rating(CASE_NO, rating.sk, consistent=True).rectState == "called_back"
     assert store.case(CASE_NO) is None and store.cards(CASE_NO) == []
+
+
+def _ratings_of(store, dept: str, **only) -> list[str]:
+    return [record.ratingId for record in store.department_ratings(dept, limit=10,
+                                                                   **only).records]
+
+
+@pytest.mark.parametrize("fake", [False, True], ids=["dynamodb", "fake"])
+def test_a_departments_ratings_and_a_holders_licenses_page_alike_on_the_fake(stack, fake):
+    from tests.fakes.license_library import FakeLicenseLibrary
+    from tests.fakes.supervision_store import FakeSupervisionStore
+    store = FakeSupervisionStore() if fake else DynamoSupervisionStore()
+    library = FakeLicenseLibrary() if fake else DynamoLicenseLibrary()
+    for n, (dept, level) in enumerate((("d", 2), ("d", 5), ("e", 2), ("d", 2))):
+        store.commit([Create((CASE_NO, f"RATING#r{n}"), RatingRecord(
+            CASE_NO, f"RATING#r{n}", ratingId=f"r{n}", scope="case", scopeKey="case",
+            caseNo=CASE_NO, itemCode="i", dept=dept, rater="applicant", raterSub="s",
+            level=level, channel="web", at=f"2026-11-2{n}", cardDept=dept,
+            cardAt=f"2026-11-2{n}#r{n}"))])
+    assert _ratings_of(store, "d") == ["r3", "r1", "r0"]          # newest first
+    assert _ratings_of(store, "d", level=2) == ["r3", "r0"]
+    first = store.department_ratings("d", limit=2)
+    assert [r.ratingId for r in first.records] == ["r3", "r1"] and first.last_key
+    rest = store.department_ratings("d", limit=2, start=first.last_key)
+    assert ([r.ratingId for r in rest.records], rest.last_key) == (["r0"], None)
+    for n in range(3):
+        record = _license(f"L-{n}")
+        record.holderKey, record.issuedAt = "h", f"2026-11-2{n}T02:00:00+00:00"
+        library.commit([Create(license_key(record.licenseId), record)])
+    first = library.held_by("h", limit=2)
+    assert [r.licenseId for r in first.records] == ["L-2", "L-1"] and first.last_key
+    rest = library.held_by("h", limit=2, start=first.last_key)
+    assert ([r.licenseId for r in rest.records], rest.last_key) == (["L-0"], None)

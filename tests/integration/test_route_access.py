@@ -8,9 +8,9 @@ import pytest
 
 import app  # noqa: F401  (registers the routes)
 from chalicelib.contract.openapi import OPERATIONS
-from chalicelib.services import clock, overdue
+from chalicelib.services import clock
 
-from .harness import FOOD, application
+from .harness import FOOD, application, sweep
 
 PROTECTED = [op for op in OPERATIONS if not op.public]
 # Values for path parameters that exist in shape (a route must not answer 404 first).
@@ -108,7 +108,7 @@ def _objects(stack, op) -> tuple[str, dict]:
         return op.path.replace("{rating_id}", rating), stack.case(case_no)
     card = ""
     if "{card_id}" in op.path:  # the acceptance a month late: red cards
-        overdue.sweep(clock.now() + timedelta(days=30))
+        sweep(clock.now() + timedelta(days=30))
         card = next(c["cardId"] for c in stack.call("GET", "/supervision/cards?level=red",
                                                      "clerk").data["cards"]
                     if c["caseNo"] == case_no and c["scope"] == "task")

@@ -19,9 +19,9 @@ from chalicelib.adapters.models import (
 )
 from chalicelib.domain import statistics as rules
 from chalicelib.domain import worktime
-from chalicelib.services import catalogue, clock, overdue, statistics
+from chalicelib.services import catalogue, clock, statistics
 
-from .harness import FOOD, HYGIENE, REGION, another, application
+from .harness import FOOD, HYGIENE, REGION, another, application, sweep
 from .test_concurrency import race
 
 
@@ -276,7 +276,7 @@ def test_every_aggregate_equals_a_recount_after_a_random_workload_and_redeliveri
     rng = random.Random(20261125)
     case_nos = _workload(stack, rng)
     # The open ones are carded and marked overdue a month on.
-    assert overdue.sweep(clock.now() + timedelta(days=30))["cards"]
+    assert sweep(clock.now() + timedelta(days=30))["cards"]
     assert stack.pump.run_until(lambda: _counted(stack) == _recount(case_nos), 60), (
         _counted(stack), _recount(case_nos))
     envelopes = bus_events()

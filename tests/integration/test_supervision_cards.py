@@ -9,9 +9,9 @@ from chalicelib import config
 from chalicelib.adapters import aws
 from chalicelib.adapters.models import CardRecord
 from chalicelib.domain import worktime
-from chalicelib.services import casefile, clock, overdue
+from chalicelib.services import casefile, clock
 
-from .harness import FOOD
+from .harness import FOOD, sweep
 from .test_claims_and_clock import NOTHING_ELSE, _review
 from .test_concurrency import race
 
@@ -46,19 +46,19 @@ def test_a_review_left_undecided_is_warned_then_carded_yellow_then_red(stack, re
     case_no, task = _review(stack)
     due = worktime.parse(task["deadline"])
     assert stack.case(case_no)["clock"]["promisedDueAt"] == task["deadline"]
-    assert overdue.sweep(_moment(due, -481)) == {"tasks": 0, "cases": 0, "cards": 0, **NOTHING_ELSE}
+    assert sweep(_moment(due, -481)) == {"tasks": 0, "cases": 0, "cards": 0, **NOTHING_ELSE}
     assert _cards(case_no) == {}
 
-    warned = overdue.sweep(_moment(due, -480))
+    warned = sweep(_moment(due, -480))
     assert warned == {"tasks": 0, "cases": 0, "cards": 3, **NOTHING_ELSE}
     assert _cards(case_no) == {("task", "warning"): "issued", ("stage", "warning"): "issued",
                                ("case", "warning"): "issued"}
-    assert overdue.sweep(_moment(due, -1)) == {"tasks": 0, "cases": 0, "cards": 0, **NOTHING_ELSE}
+    assert sweep(_moment(due, -1)) == {"tasks": 0, "cases": 0, "cards": 0, **NOTHING_ELSE}
 
     # Past the deadline, four sweeps at once: each card once, the task and the case
     # marked overdue once.
     late = _moment(due, 10)
-    runs = race(4, lambda i: overdue.sweep(late))
+    runs = race(4, lambda i: sweep(late))
     assert sum(run["cards"] for run in runs) == 3
     assert sum(run["tasks"] for run in runs) == 1 and sum(run["cases"] for run in runs) == 1
     view = stack.case(case_no)
@@ -66,15 +66,15 @@ def test_a_review_left_undecided_is_warned_then_carded_yellow_then_red(stack, re
     assert [t["overdue"] for t in view["tasks"] if t["taskId"] == task["taskId"]] == \
         [worktime.utc_text(late)]
     red = _moment(due, 2 * 480 + 1)
-    assert overdue.sweep(_moment(due, 2 * 480 - 1))["cards"] == 0
-    assert overdue.sweep(red)["cards"] == 3
+    assert sweep(_moment(due, 2 * 480 - 1))["cards"] == 0
+    assert sweep(red)["cards"] == 3
     assert set(_cards(case_no)) == {(scope, level) for scope in ("task", "stage", "case")
                                     for level in ("warning", "yellow", "red")}
     # What is left to come is the statutory deadline; then the case leaves the watch.
-    assert overdue.sweep(_moment(due, 100 * 480)) == {"tasks": 0, "cases": 1, "cards": 0,
+    assert sweep(_moment(due, 100 * 480)) == {"tasks": 0, "cases": 1, "cards": 0,
                                                       **NOTHING_ELSE}
     assert stack.case(case_no)["overdue"] == ["promised", "statutory"]
-    assert overdue.sweep(_moment(due, 200 * 480)) == {"tasks": 0, "cases": 0, "cards": 0,
+    assert sweep(_moment(due, 200 * 480)) == {"tasks": 0, "cases": 0, "cards": 0,
                                                       **NOTHING_ELSE}
 
     # Each card is on the timeline, for staff only; the applicant does not see them.
@@ -100,7 +100,7 @@ def test_a_task_waiting_on_the_applicant_is_not_carded(stack):
     stack.call("POST", f"/tasks/{task['taskId']}/decision", "scjg", {
         "decision": "supplement", "opinion": "补正", "materials": ["营业执照"]})
     due = worktime.parse(task["deadline"])
-    assert overdue.sweep(_moment(due, 30 * 480)) == {"tasks": 0, "cases": 0, "cards": 0,
+    assert sweep(_moment(due, 30 * 480)) == {"tasks": 0, "cases": 0, "cards": 0,
                                                      **NOTHING_ELSE}
     assert _cards(case_no) == {}
     # Back with the materials: its clock runs on from where it stopped (its deadline
@@ -112,7 +112,7 @@ def test_a_task_waiting_on_the_applicant_is_not_carded(stack):
     }).status_code == 200
     stack.pump.run_until(lambda: stack.case(case_no)["status"] == 8)
     moved = worktime.parse(stack.case(case_no)["clock"]["promisedDueAt"])
-    assert overdue.sweep(_moment(moved, 10))["cards"] == 3
+    assert sweep(_moment(moved, 10))["cards"] == 3
     assert _cards(case_no) == {(scope, "yellow"): "issued" for scope in ("task", "stage", "case")}
 
 
@@ -128,7 +128,7 @@ def test_the_sweep_reads_only_what_is_due(stack):
     shared = models.connection().client
     shared.meta.events.register("before-call.dynamodb", count)
     try:
-        assert overdue.sweep(clock.now()) == {"tasks": 0, "cases": 0, "cards": 0, **NOTHING_ELSE}
+        assert sweep(clock.now()) == {"tasks": 0, "cases": 0, "cards": 0, **NOTHING_ELSE}
     finally:
         shared.meta.events.unregister("before-call.dynamodb", count)
     del client
@@ -141,8 +141,8 @@ def _carded(stack):
     stage and the case (and the warnings before them)."""
     case_no, task = _review(stack)
     due = worktime.parse(task["deadline"])
-    overdue.sweep(_moment(due, -480))
-    overdue.sweep(_moment(due, 10))
+    sweep(_moment(due, -480))
+    sweep(_moment(due, 10))
     return case_no, task
 
 

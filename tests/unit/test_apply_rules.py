@@ -28,6 +28,7 @@ from chalicelib.services import cases, catalogue, clock, materials
 from chalicelib.services.cases import numbering
 from infra.local import demo
 from tests.fakes.case_files import FakeCaseFiles
+from tests.fakes.license_library import FakeLicenseLibrary
 
 from .records import CLERK, NOW, REVIEWER, SUPERVISOR
 
@@ -78,8 +79,9 @@ def given(monkeypatch, items):
                                                                     **values})
     seen = SimpleNamespace(asked=[], used=[])
 
-    def given_in_case(item, refs, holder_id, owner_key, at_counter=False):
-        seen.asked.append({"refs": refs, "holder": holder_id, "at_counter": at_counter})
+    def given_in_case(library, item, refs, holder_id, owner_key, at_counter=False):
+        seen.asked.append({"refs": refs, "holder": holder_id, "at_counter": at_counter,
+                           "library": library})
         return SimpleNamespace(entries=[{"name": r["name"], "materialId": f"M{n}"}
                                         for n, r in enumerate(refs)])
     monkeypatch.setattr(materials, "given_in_case", given_in_case)
@@ -88,8 +90,12 @@ def given(monkeypatch, items):
     return seen
 
 
+LIBRARY = FakeLicenseLibrary()   # the licenses a material may name (asked by materials)
+
+
 def _apply(files, principal, body=None, key=None):
-    return cases.apply(files, principal, application() if body is None else body, key)
+    return cases.apply(files, LIBRARY, principal, application() if body is None else body,
+                       key)
 
 
 def _cases(files) -> list:
@@ -240,6 +246,7 @@ def test_materials_given_are_checked_for_the_holder_and_a_refusal_writes_nothing
     files = FakeCaseFiles()
     _apply(files, AGENT, application(materials=[{"name": "营业执照"}]))
     assert given.asked[-1]["holder"] == USCC  # the company's, not its agent's
+    assert given.asked[-1]["library"] is LIBRARY   # the one apply was given
 
     def refused(*args, **kwargs):
         raise UnprocessableEntity("not yours", field="materials.0.materialId")

@@ -4,20 +4,23 @@ from types import SimpleNamespace
 
 import pytest
 
+from chalicelib.adapters import sealing
 from chalicelib.domain import identity
 from chalicelib.domain.changes import Change
 from chalicelib.domain.errors import Concealed, Conflict, Forbidden, NotFound
+from chalicelib.domain.identifiers import make_license_identifier
 from chalicelib.domain.lifecycle import Status
 from chalicelib.services import (
     catalogue,
     clock,
     conclusion,
-    licenses,
     roster,
     tasks,
     withdrawals,
 )
+from chalicelib.services.licenses import issuing
 from tests.fakes.case_files import FakeCaseFiles
+from tests.fakes.license_library import FakeLicenseLibrary
 
 from .records import (
     ACCEPTANCE,
@@ -43,7 +46,6 @@ REASON = {"reason": "不办了"}
 def offline(monkeypatch):
     monkeypatch.setattr(clock, "now", lambda: NOW)
     monkeypatch.setattr(catalogue, "pinned_version", lambda code, version: PLAN)
-    monkeypatch.setattr(licenses, "issue", lambda case, item: None)  # the item issues none
     monkeypatch.setattr(roster, "saw", lambda principal: None)
 
 
@@ -113,6 +115,11 @@ def test_a_supervisor_revokes_and_an_applicant_does_not():
 
 # -- conclusion -------------------------------------------------------------------------
 
+def _conclude(files: FakeCaseFiles) -> int | None:
+    """Conclude the case (its item issues no license: the library stays empty)."""
+    return conclusion.conclude(files, FakeLicenseLibrary(), CASE_NO)
+
+
 def _reviewed(*decisions: tuple[str, str, dict]) -> FakeCaseFiles:
     return FakeCaseFiles(_applied(), *(task_record(task_id, state=state, **values)
                                        for task_id, state, values in decisions))
@@ -120,32 +127,32 @@ def _reviewed(*decisions: tuple[str, str, dict]) -> FakeCaseFiles:
 
 def test_a_case_concludes_only_when_every_review_of_its_plan_is_decided():
     files = _reviewed((REVIEW, "decided", {"decision": "approve"}))
-    assert conclusion.conclude(files, CASE_NO) is None  # WSJ's review not recorded yet
+    assert _conclude(files) is None  # WSJ's review not recorded yet
     files = _reviewed((REVIEW, "decided", {"decision": "approve"}), (OTHER_REVIEW, "open", {}))
-    assert conclusion.conclude(files, CASE_NO) is None
+    assert _conclude(files) is None
     files = _reviewed((REVIEW, "decided", {"decision": "deny", "veto": True}),
                       (OTHER_REVIEW, "decided", {"decision": "approve"}))
-    assert conclusion.conclude(files, CASE_NO) is None  # vetoed: the workflow denies it
+    assert _conclude(files) is None  # vetoed: the workflow denies it
     assert files.commits == []
 
 
 def test_a_case_not_where_a_conclusion_follows_is_retried_or_left_alone():
     files = FakeCaseFiles(_applied(Status.SUPPLEMENT_REQUESTED))
     with pytest.raises(conclusion.NotYet):
-        conclusion.conclude(files, CASE_NO)
+        _conclude(files)
     files = FakeCaseFiles(_applied(Status.WITHDRAWN))
-    assert conclusion.conclude(files, CASE_NO) is None
+    assert _conclude(files) is None
 
 
 def test_approved_reviews_conclude_the_case_once():
     files = _reviewed((REVIEW, "decided", {"decision": "approve"}),
                       (OTHER_REVIEW, "decided", {"decision": "deny"}))  # advisory
-    assert conclusion.conclude(files, CASE_NO) == 11
+    assert _conclude(files) == 11
     case = files.get(CASE_NO)
     assert (case.status, case.opinion, case.closedAt, case.actor) == (
         11, "准予许可", NOW.isoformat(), "workflow")
     assert case.watchShard  # in the watch until its invitation to rate
-    assert conclusion.conclude(files, CASE_NO) is None  # delivered again
+    assert _conclude(files) is None  # delivered again
     assert len(files.commits) == 1
 
 
@@ -154,7 +161,7 @@ def test_materials_to_follow_conclude_it_pending_with_their_own_due_date():
                                            "pendingMaterials": ["营业执照"]}),
                       (OTHER_REVIEW, "decided", {"decision": "approve",
                                                  "pendingMaterials": ["营业执照", "a"]}))
-    assert conclusion.conclude(files, CASE_NO) == 12
+    assert _conclude(files) == 12
     case = files.get(CASE_NO)
     assert (case.pendingMaterials, case.materialsDueBy) == (["a", "营业执照"], "2026-12-09")
     assert case.watchShard and case.watchAt <= "2026-12-09T16:00:00Z"
@@ -166,5 +173,42 @@ def test_a_conclusion_racing_another_change_of_the_case_is_retried():
     files.meanwhile.append(lambda: files.commit([Change((CASE_NO, "META"),
                                                         set={"cardLevel": "warning"})]))
     with pytest.raises(conclusion.NotYet):
-        conclusion.conclude(files, CASE_NO)
+        _conclude(files)
     assert files.get(CASE_NO).status == Status.IN_REVIEW
+
+
+LICENSED = {**PLAN, "implementingDept": "SCJG",
+            "result": {"licenseType": "11100000000013127D001", "licenseName": "食品经营许可证"}}
+
+
+@pytest.fixture
+def signing(monkeypatch):
+    """The item issues a license: signed and sealed here (KMS is the adapters'), the
+    applicant's number opened as the case has it."""
+    monkeypatch.setattr(catalogue, "pinned_version", lambda code, version: LICENSED)
+    monkeypatch.setattr(issuing, "sign", lambda document: {"keyId": "arn:key", "value": "s"})
+    monkeypatch.setattr(sealing, "seal", lambda values, bound_to: {"for": bound_to})
+    monkeypatch.setattr(issuing, "applicant_in_clear",
+                        lambda case: {"idNumber": "110101199003077777"})
+
+
+def test_a_concluded_case_has_its_license_issued_into_the_library_once(signing):
+    files = FakeCaseFiles(case_record(Status.IN_REVIEW, applicant=SimpleNamespace(
+        sub="u-1", idNumber="1101**7777", name="张三", idType="111")),
+        task_record(REVIEW, state="decided", decision="approve"),
+        task_record(OTHER_REVIEW, state="decided", decision="approve"))
+    library = FakeLicenseLibrary()
+    assert conclusion.conclude(files, library, CASE_NO) == 11
+    case = files.get(CASE_NO)
+    assert case.licenseId == make_license_identifier(
+        LICENSED["result"]["licenseType"], "11440300MB2C92138W", CASE_NO)
+    assert case.opinion == "准予许可，已核发电子证照"
+    issued = library.get(case.licenseId)
+    assert (issued.caseNo, issued.holderSub, issued.dept, issued.state) == (
+        CASE_NO, "u-1", "SCJG", "valid")
+    assert issued.document["holderId"] != "110101199003077777"   # stored masked
+    assert issued.sealedHolder == {"for": case.licenseId}
+    # Delivered again after the license was issued but before the case was written (a
+    # conclusion that lost its race): the same license, none other.
+    assert issuing.issue(library, files.get(CASE_NO), LICENSED) == case.licenseId
+    assert len(library.records) == 1

@@ -10,7 +10,14 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from chalicelib.adapters.models import LicenseChangeRecord, LicenseRecord
 from chalicelib.domain import identity, license_proof
-from chalicelib.domain.errors import Concealed, Conflict, Forbidden, NotFound, Unauthorized
+from chalicelib.domain.errors import (
+    Concealed,
+    Conflict,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+    UnprocessableEntity,
+)
 from chalicelib.domain.identifiers import make_case_number, make_license_identifier
 from chalicelib.services import licenses
 from chalicelib.services.license_library import license_key
@@ -207,8 +214,8 @@ def test_issuing_again_finds_the_license_and_writes_nothing(library):
     item = {"result": {"licenseType": TYPE, "licenseName": "食品经营许可证"},
             "implementingDept": DEPT}
     before = dict(library.records)
-    assert licenses.issue(case, item, library) == LICENSE_ID
-    assert licenses.issue(case, {"result": {}}, library) is None
+    assert licenses.issue(library, case, item) == LICENSE_ID
+    assert licenses.issue(library, case, {"result": {}}) is None
     assert library.records.keys() == before.keys()
     assert _stored(library).state == "valid"
 
@@ -257,3 +264,67 @@ def test_a_verified_license_answers_how_its_library_says_it_stands(library, sign
     # A changed byte breaks the signature before any library is asked.
     forged = {**signed, "license": {**signed["license"], "holder": "别人"}}
     assert licenses.verify(missing, forged, HOLDER)["reason"] == "signature_mismatch"
+
+
+# -- a license standing in for a material (materials -> licenses, on the library given) ----
+
+FOOD_ITEM = {"name": "食品经营许可", "materials": [
+    {"name": "营业执照", "replacedBy": [{"licenseType": TYPE, "trustLevels": ["A"]}]}]}
+
+
+def test_a_material_given_as_a_license_is_checked_against_the_library_given(
+        library, signing, monkeypatch):
+    from chalicelib.services import materials
+    from chalicelib.services.licenses import acceptance
+    monkeypatch.setattr(acceptance, "known_keys", verification.known_keys)
+    signed = signing(_document(itemCode=ITEM))
+    refs = [{"name": "营业执照", "license": signed}]
+    holder = signed["license"]["holderId"]
+    given = materials.given_in_case(library, FOOD_ITEM, refs, holder, "owner-key")
+    [entry] = given.entries
+    assert (entry["name"], entry["license"]["identifier"], entry["license"]["verified"]) == \
+        ("营业执照", LICENSE_ID, True)
+    assert given.licenses == [(LICENSE_ID, "营业执照")]
+    # As its library has it now: suspended there, it stands in for nothing.
+    licenses.change_state(library, REVIEWER, LICENSE_ID, "suspend", "整改")
+    with pytest.raises(UnprocessableEntity) as raised:
+        materials.given_in_case(library, FOOD_ITEM, refs, holder, "owner-key")
+    assert (raised.value.code, raised.value.field) == ("license_not_valid",
+                                                       "materials.0.license")
+    # This region's license missing from the library given: not accepted either.
+    with pytest.raises(UnprocessableEntity) as raised:
+        materials.given_in_case(FakeLicenseLibrary(), FOOD_ITEM, refs, holder, "owner-key")
+    assert "not in this region's library" in str(raised.value)
+
+
+# -- a holder's licenses (GET /me/licenses) --------------------------------------------------
+
+def test_a_holder_reads_its_licenses_newest_first_page_by_page_and_an_agent_its_companys(
+        monkeypatch):
+    from chalicelib.adapters import secrets
+    from chalicelib.domain import lookup
+    from chalicelib.services import me
+    monkeypatch.setattr(secrets, "lookup", lambda: "l" * 32)
+    monkeypatch.setattr(secrets, "cursor", lambda: "c" * 32)
+    company = "91440300MA5FXK7Q3T"
+    agent = identity.Principal(sub="agent-1", role=identity.APPLICANT,
+                               id_number="110101199003077777", acts_for=(company,))
+    library = FakeLicenseLibrary()
+    older, newer = LICENSE_ID, make_license_identifier(
+        TYPE, ISSUER, make_case_number("440300", date(2026, 11, 26), 3))
+    for license_id, issued in ((older, "2026-11-25T02:00:00+00:00"),
+                               (newer, "2026-11-26T02:00:00+00:00")):
+        record = _license()
+        record.licenseId, record.issuedAt = license_id, issued
+        record.holderKey = lookup.id_key("l" * 32, company)
+        library.add(record)
+    first = me.my_licenses(library, agent, limit=1, for_company=company)
+    assert [found["identifier"] for found in first["licenses"]] == [newer] and first["next"]
+    assert first["licenses"][0]["status"] == "valid"
+    second = me.my_licenses(library, agent, limit=1, cursor=first["next"],
+                            for_company=company)
+    assert [found["identifier"] for found in second["licenses"]] == [older]
+    assert second["next"] is None
+    assert me.my_licenses(library, agent)["licenses"] == []    # none in its own name
+    with pytest.raises(Forbidden):
+        me.my_licenses(library, agent, for_company="91110000100000000X")

@@ -1,11 +1,11 @@
 """The rating use cases' rules on the in-memory supervision store
 (tests/fakes/supervision_store.py): who rates what and when, once; who takes each step of a
 rectification; the step that lost a race; the sweep marking deadlines missed. No AWS."""
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from chalicelib.adapters.models import Applicant, CaseRecord, TaskRecord
+from chalicelib.adapters.models import Applicant, CaseRecord, RatingRecord, TaskRecord
 from chalicelib.domain import identity
 from chalicelib.domain.errors import Concealed, Conflict, Forbidden, NotFound, ValidationError
 from chalicelib.domain.identifiers import make_case_number
@@ -194,9 +194,70 @@ def test_the_sweep_marks_a_missed_deadline_once(store):
     after = (datetime.strptime(callback_due, "%Y-%m-%dT%H:%M:%SZ") + timedelta(minutes=1)
              ).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert after < record.rectification["rectifyDue"]
-    assert ratings.mark_late(CASE_NO, record.sk, after, store) == 1
+    assert ratings.mark_late(store, CASE_NO, record.sk, after) == 1
     marked = _stored(store)
     assert marked.rectification["late"] == ["callback"]
     assert marked.watchAt == marked.rectification["rectifyDue"]
-    assert ratings.mark_late(CASE_NO, record.sk, after, store) == 0    # once
-    assert ratings.mark_late(CASE_NO, "RATING#none#applicant", after, store) == 0
+    assert ratings.mark_late(store, CASE_NO, record.sk, after) == 0    # once
+    assert ratings.mark_late(store, CASE_NO, "RATING#none#applicant", after) == 0
+
+
+# -- reading ratings -----------------------------------------------------------------------
+
+@pytest.fixture
+def cursors(monkeypatch):
+    """Page cursors signed with a key of the test's (the secret is the adapters')."""
+    from chalicelib.adapters import secrets
+    monkeypatch.setattr(secrets, "cursor", lambda: "c" * 32)
+
+
+def test_a_departments_ratings_newest_first_page_by_page_and_filtered(
+        store, cursors, monkeypatch):
+    from chalicelib.services import clock
+    moments = iter([datetime(2026, 11, 26, 2, tzinfo=UTC), datetime(2026, 11, 26, 3, tzinfo=UTC)])
+    monkeypatch.setattr(clock, "now", lambda: next(moments))
+    _rate(store, APPLICANT, level=2)
+    _rate(store, AGENT, level=5)      # an hour later: the newest
+    newest = _stored(store, f"{CASE_NO}~acceptance~agent")
+    first = ratings.list_ratings(store, REVIEWER, None, limit=1)
+    assert first["dept"] == DEPT and first["next"]
+    assert [found["ratingId"] for found in first["ratings"]] == [newest.ratingId]
+    second = ratings.list_ratings(store, REVIEWER, None, limit=1, cursor=first["next"])
+    assert [found["ratingId"] for found in second["ratings"]] == [ACCEPTANCE]
+    assert second["next"] is None
+    assert [found["level"] for found in ratings.list_ratings(
+        store, SUPERVISOR, DEPT, level=5)["ratings"]] == [5]
+    [opened] = ratings.list_ratings(store, REVIEWER, None, state="open")["ratings"]
+    assert opened["ratingId"] == ACCEPTANCE and opened["rectification"]["state"] == "open"
+    with pytest.raises(Forbidden):                # another department's ratings
+        ratings.list_ratings(store, OTHER, DEPT)
+    with pytest.raises(ValidationError):
+        ratings.list_ratings(store, REVIEWER, None, state="lost")
+
+
+def test_a_cases_ratings_for_its_rater_and_staff_who_read_it(store):
+    _rate(store, APPLICANT, level=2)
+    assert [found["ratingId"] for found in ratings.case_ratings(
+        store, APPLICANT, CASE_NO)["ratings"]] == [ACCEPTANCE]
+    [seen] = ratings.case_ratings(store, REVIEWER, CASE_NO)["ratings"]
+    assert seen["rectification"]["state"] == "open"
+    with pytest.raises(Concealed):
+        ratings.case_ratings(store, STRANGER, CASE_NO)
+    with pytest.raises(Concealed):
+        ratings.case_ratings(store, OTHER, CASE_NO)   # no task of the case in its department
+    with pytest.raises(NotFound):
+        ratings.case_ratings(store, APPLICANT, make_case_number("440300",
+                                                                date(2026, 11, 25), 8))
+
+
+def test_the_sweep_invites_to_rate_only_a_case_not_rated_itself(store):
+    _rate(store)                       # the acceptance rated: not the case itself
+    assert ratings.rated(store, CASE_NO) is False
+    key = ratings.rating_key("case", "agent")
+    store.add(RatingRecord(CASE_NO, key, ratingId=f"{CASE_NO}~case~agent", scope="case",
+                           scopeKey="case", caseNo=CASE_NO, itemCode="i", dept=DEPT,
+                           rater="agent", raterSub=AGENT.sub, level=5, channel="web",
+                           at="2026-11-27T02:00:00.000Z", cardDept=DEPT,
+                           cardAt="2026-11-27T02:00:00.000Z#r"))
+    assert ratings.rated(store, CASE_NO) is True
+    assert ratings.rated(store, make_case_number("440300", date(2026, 11, 25), 8)) is False

@@ -12,12 +12,14 @@ from chalicelib.domain.errors import Concealed, Conflict, Forbidden, ValidationE
 from chalicelib.domain.lifecycle import Status
 from chalicelib.services import catalogue, clock, materials, supplements
 from tests.fakes.case_files import FakeCaseFiles
+from tests.fakes.license_library import FakeLicenseLibrary
 
 from .records import CASE_NO, ITEM, NOW, OTHER_REVIEW, REVIEW, case_record, task_record
 
 APPLICANT = identity.Principal("u-1", identity.APPLICANT, id_number="110101199003077777")
 STRANGER = identity.Principal("u-2", identity.APPLICANT)
 ASKED = ["食品安全管理制度文本"]
+LIBRARY = FakeLicenseLibrary()   # the licenses a material may name (asked by materials)
 LATER = NOW + timedelta(days=2)  # two working days after the supplement was asked for
 
 
@@ -26,9 +28,10 @@ def offline(monkeypatch):
     monkeypatch.setattr(clock, "now", lambda: LATER)
     monkeypatch.setattr(catalogue, "pinned_version", lambda code, version: ITEM)
     used = []
-    monkeypatch.setattr(materials, "given_in_case", lambda item, refs, *args, **kwargs:
+    monkeypatch.setattr(materials, "given_in_case",
+                        lambda library, item, refs, *args, **kwargs:
                         SimpleNamespace(entries=[{"name": r["name"], "materialId": "M1"}
-                                                 for r in refs]))
+                                                 for r in refs], library=library))
     monkeypatch.setattr(materials, "record_uses", lambda given, *args: used.append(given))
     return used
 
@@ -47,7 +50,7 @@ def _waiting(**values) -> FakeCaseFiles:
 
 
 def _supply(files, names, principal=APPLICANT):
-    return supplements.supply(files, principal, CASE_NO,
+    return supplements.supply(files, LIBRARY, principal, CASE_NO,
                               {"materials": [{"name": name} for name in names]})
 
 
@@ -78,6 +81,7 @@ def test_a_supplement_reopens_the_task_and_resumes_the_clock_in_one_transaction(
     assert task.state == "open" and task.deadline > "2026-11-27T10:00:00Z"
     assert other.deadline == task.deadline  # the pause moved every open task on
     assert len(offline) == 1  # the uses recorded after the write
+    assert offline[0].library is LIBRARY   # materials asked in the library supply was given
 
 
 def test_supplying_twice_finds_nothing_to_supply():

@@ -13,15 +13,17 @@ from ...domain.changes import Change, ConditionFailed, Create
 from ...domain.errors import Conflict
 from .. import catalogue, clock, materials, open_applications
 from ..case_files import CaseFiles
+from ..license_library import LicenseLibrary
 from . import eligibility, idempotency, new_case, numbering
 from .views import created_view
 
 log = logging.getLogger("onewindow")
 
 
-def apply(case_files: CaseFiles, principal: identity.Principal | None, body: dict,
-          idempotency_key: str | None = None) -> tuple[dict, bool]:
-    """Create a case (its workflow starts from the stream). Returns (response, replayed)."""
+def apply(case_files: CaseFiles, library: LicenseLibrary, principal: identity.Principal | None,
+          body: dict, idempotency_key: str | None = None) -> tuple[dict, bool]:
+    """Create a case (its workflow starts from the stream) on `case_files`; a license
+    named for a material is looked up in `library`. Returns (response, replayed)."""
     # Only the applicant (for itself or a company it acts for) and the counter clerk (for
     # the person at the counter) apply; no other member of staff ever owns a case.
     principal = identity.require_role(principal, identity.APPLICANT, identity.CLERK)
@@ -35,7 +37,7 @@ def apply(case_files: CaseFiles, principal: identity.Principal | None, body: dic
     eligibility.check_item(principal, item, application)
     holder = identity.holder_name(principal, application.applicant)  # not as typed
     owner_key = lookup.id_key(secrets.lookup(), application.applicant["idNumber"])
-    given = materials.given_in_case(item, application.materials,
+    given = materials.given_in_case(library, item, application.materials,
                                     application.applicant["idNumber"], owner_key,
                                     at_counter=application.channel == "counter")
     # One open case per identical application, unless the item allows parallel ones.

@@ -10,9 +10,10 @@ from ..license_library import LicenseLibrary
 
 
 def stored(library: LicenseLibrary | None) -> LicenseLibrary:
-    """The library a use case was given; the DynamoDB one for the callers the composition
-    root does not reach yet (conclusion, a case's revocation, an application's materials:
-    services called from services, which cannot import wiring)."""
+    """The library a use case was given; the DynamoDB one for the one caller the
+    composition root does not reach yet: the stream's settling (services/progress.py ->
+    revoke_for_case, a revoked case's license), until the stores are threaded through
+    it."""
     return DynamoLicenseLibrary() if library is None else library
 
 

@@ -1,5 +1,6 @@
 """Issuing the e-license a concluded case earns: the document, signed as issued (with the
 holder's number in clear), stored masked with the number sealed."""
+from contextlib import suppress
 from datetime import date
 
 from ... import config
@@ -11,7 +12,6 @@ from ...domain.masking import mask_id
 from .. import clock
 from ..holders import applicant_in_clear
 from ..license_library import LicenseLibrary, license_key
-from .access import stored
 from .keys import sign
 
 VALID_YEARS = 5
@@ -44,10 +44,11 @@ def _build_document(case: CaseRecord, item: dict, cfg: config.Config, today: dat
     }
 
 
-def issue(case: CaseRecord, item: dict, library: LicenseLibrary | None = None) -> str | None:
-    """Sign and store the e-license a concluded case earns; None when the item issues
-    none. Safe to call any number of times: the identifier is derived from the case
-    number, so a second call finds the license issued and returns its identifier."""
+def issue(library: LicenseLibrary, case: CaseRecord, item: dict) -> str | None:
+    """Sign and store the e-license a concluded case earns in `library`; None when the
+    item issues none. Safe to call any number of times: the identifier is derived from
+    the case number, so a second call finds the license issued and returns its
+    identifier."""
     if not (item.get("result") or {}).get("licenseType"):
         return None
     cfg = config.get()
@@ -55,14 +56,12 @@ def issue(case: CaseRecord, item: dict, library: LicenseLibrary | None = None) -
     holder_id = applicant_in_clear(case)["idNumber"]
     document = _build_document(case, item, cfg, clock.local_date(issued_at), holder_id)
     license_id = document["identifier"]
-    library = stored(library)
     if library.get(license_id, consistent=True) is None:
         record = signed_record(document, holder_id, case.pk, issued_at, case.applicant.sub,
                                case.owner, item.get("implementingDept"))
-        try:
+        # A concurrent delivery that issued it meanwhile: it is issued, as asked.
+        with suppress(ConditionFailed):
             library.commit([Create(license_key(license_id), record)])
-        except ConditionFailed:   # a concurrent delivery issued it meanwhile
-            pass
     return license_id
 
 
