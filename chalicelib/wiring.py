@@ -1,7 +1,6 @@
 """The composition root: read the configuration, point the adapters at it, and build the
 stores the use cases are given (`stores()`)."""
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import config, logs, tracing
@@ -11,21 +10,9 @@ from .adapters.catalogue_items import DynamoCatalogueItems
 from .adapters.license_library import DynamoLicenseLibrary
 from .adapters.supervision_store import DynamoSupervisionStore
 from .services import catalogue, read_cache
-from .services.case_files import CaseFiles
-from .services.catalogue_items import CatalogueItems
-from .services.license_library import LicenseLibrary
-from .services.supervision_store import SupervisionStore
+from .services.stores import Stores
 
-
-@dataclass(frozen=True)
-class Stores:
-    """The repositories the use cases are given; the handlers pass them in (services/*:
-    the interfaces; adapters/*: the DynamoDB implementations; tests/fakes/*: in memory,
-    what the unit tests give the use cases instead)."""
-    case_files: CaseFiles
-    licenses: LicenseLibrary
-    supervision: SupervisionStore   # a case's ratings, cards and breaches
-    catalogue: CatalogueItems       # an item's status (suspend, resume, cancel)
+__all__ = ["Stores", "configure", "stores"]
 
 
 _stores: Stores | None = None

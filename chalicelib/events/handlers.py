@@ -217,7 +217,7 @@ def case_timeline(event):
         old, new = models.decode_image(image(record.old_image)), \
             models.decode_image(image(record.new_image))
         logs.bind(case_no=(new or old or {}).get("pk"))
-        outcome = settlement.settle(wiring.stores().case_files, old, new,
+        outcome = settlement.settle(wiring.stores(), old, new,
                                     record.sequence_number)
         for name, value, unit, dimensions in outcome.metrics:
             metrics.emit(name, value, unit, **dimensions)

@@ -22,20 +22,21 @@ from ..domain.lifecycle import CLOSED, STOPS_WORKFLOW, Status
 from . import clock, licenses, materials, review_entry, stages, supervision
 from .case_files import CaseFiles
 from .cases import META
+from .stores import Stores
 from .tasks import task_decided, token_key
 
 log = logging.getLogger("onewindow")
 
 
-def after_change(case_files: CaseFiles, old: dict | None, new: dict | None) -> list[str]:
-    """Do what follows from one change, in `case_files` (the store the composition root
-    built). Each effect runs whether or not another failed (a bus or queue that is down
-    must not keep the workflow from being resumed); returns the names of the effects
+def after_change(stores: Stores, old: dict | None, new: dict | None) -> list[str]:
+    """Do what follows from one change, in `stores` (those the composition root built).
+    Each effect runs whether or not another failed (a bus or queue that is down must not
+    keep the workflow from being resumed); returns the names of the effects
     that failed, each logged, for the caller to retry the change
     (services/settlement.py). Every effect is idempotent, so a retry redoes only what is
     still missing."""
     failed = []
-    for name, effect in effects(case_files, old, new):
+    for name, effect in effects(stores, old, new):
         try:
             effect()
         except Exception as error:  # noqa: BLE001 - the other effects still run
@@ -44,12 +45,13 @@ def after_change(case_files: CaseFiles, old: dict | None, new: dict | None) -> l
     return failed
 
 
-def effects(case_files: CaseFiles, old: dict | None,
+def effects(stores: Stores, old: dict | None,
             new: dict | None) -> list[tuple[str, object]]:
     """The effects of one change, by name, in the order they run."""
+    case_files = stores.case_files
     found = [("resume", lambda: resume_decided(old, new)),
-             ("cards", lambda: supervision.settle(old, new)),
-             ("breaches", lambda: supervision.flag_breaches(old, new))]
+             ("cards", lambda: supervision.settle(old, new, stores.supervision)),
+             ("breaches", lambda: supervision.flag_breaches(old, new, stores.supervision))]
     if stages.moves_on(old, new):
         found.append(("review", lambda: log.info("case %s review: %s", new["pk"],
                                                   stages.advance(case_files, new["pk"]))))
@@ -67,7 +69,7 @@ def effects(case_files: CaseFiles, old: dict | None,
         if status in STOPS_WORKFLOW:
             found.append(("stop", lambda: _stop(new["pk"], status)))
         if status == Status.REVOKED:
-            found.append(("revoke_license", lambda: _revoke_license(new)))
+            found.append(("revoke_license", lambda: _revoke_license(stores, new)))
     return found
 
 
@@ -77,8 +79,8 @@ def _stop(case_no: str, status: Status) -> None:
              "stopped" if stopped else "was not running")
 
 
-def _revoke_license(new: dict) -> None:
-    if licenses.revoke_for_case(new):
+def _revoke_license(stores: Stores, new: dict) -> None:
+    if licenses.revoke_for_case(new, stores.licenses):
         log.info("license %s of case %s revoked", new.get("licenseId"), new["pk"])
 
 

@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 from ..adapters.models import SettleMarker, WatchIndex, put_if_absent, update_if
 from ..domain import worktime
 from . import casefile, clock, progress, stages, timeline
-from .case_files import CaseFiles
+from .stores import Stores
 
 log = logging.getLogger("onewindow")
 
@@ -58,19 +58,19 @@ def shard(case_no: str) -> str:
     return casefile.watch_shard(case_no, "S")
 
 
-def settle(case_files: CaseFiles, old: dict | None, new: dict | None, key: str) -> Outcome:
+def settle(stores: Stores, old: dict | None, new: dict | None, key: str) -> Outcome:
     """Every effect of one change (stream images; `key` names it: its sequence number),
-    on the composition root's `case_files`. A change with a failed effect leaves its
+    on the composition root's `stores`. A change with a failed effect leaves its
     marker."""
     if (new or old or {}).get("rt") == "settle":
-        return replay(case_files, old, new)
-    outcome = _effects(case_files, old, new)
+        return replay(stores, old, new)
+    outcome = _effects(stores, old, new)
     if outcome.failed:
         _mark(old, new, key, outcome.failed)
     return outcome
 
 
-def _effects(case_files: CaseFiles, old: dict | None, new: dict | None) -> Outcome:
+def _effects(stores: Stores, old: dict | None, new: dict | None) -> Outcome:
     outcome = Outcome()
     try:
         if timeline.record_change(old, new):
@@ -79,7 +79,7 @@ def _effects(case_files: CaseFiles, old: dict | None, new: dict | None) -> Outco
     except Exception as error:  # noqa: BLE001 - the other effects still run
         log.warning("case %s: timeline failed: %r", (new or old or {}).get("pk"), error)
         outcome.failed.append("timeline")
-    outcome.failed += progress.after_change(case_files, old, new)
+    outcome.failed += progress.after_change(stores, old, new)
     return outcome
 
 
@@ -120,7 +120,7 @@ def requeue_later(case_no: str, work: str) -> None:
                SettleMarker.expiresAt.remove()])
 
 
-def _ask_again(case_files: CaseFiles, case_no: str, work: str) -> Outcome:
+def _ask_again(stores: Stores, case_no: str, work: str) -> Outcome:
     """A replayed queue consumer's work: the start queued again if the case still waits
     for its workflow; the conclusion asked for again if every review is decided (the
     same check a decided review makes, services/stages.py)."""
@@ -130,22 +130,22 @@ def _ask_again(case_files: CaseFiles, case_no: str, work: str) -> Outcome:
             if progress.start_pending(case_no):
                 progress.enqueue_start(case_no)
         else:
-            stages.advance(case_files, case_no)
+            stages.advance(stores.case_files, case_no)
     except Exception as error:  # noqa: BLE001 - due again at the next sweep
         log.warning("case %s: %s not asked for again: %r", case_no, work, error)
         outcome.failed.append(work)
     return outcome
 
 
-def replay(case_files: CaseFiles, old: dict | None, new: dict | None) -> Outcome:
+def replay(stores: Stores, old: dict | None, new: dict | None) -> Outcome:
     """A marker's change: when the sweep touched it (one more attempt), the change it
     holds is settled again; done, the marker leaves the index. Never fails the delivery:
     an effect failing again leaves the marker due, for the next sweep."""
     if not new or int(new.get("attempts") or 0) <= int((old or {}).get("attempts") or 0):
         return Outcome()  # written, settled or expired: nothing asked
     change = new["change"]
-    outcome = _ask_again(case_files, new["pk"], change[REQUEUE]) if REQUEUE in change \
-        else _effects(case_files, change.get("old"), change.get("new"))
+    outcome = _ask_again(stores, new["pk"], change[REQUEUE]) if REQUEUE in change \
+        else _effects(stores, change.get("old"), change.get("new"))
     marker = SettleMarker(new["pk"], new["sk"])
     if outcome.failed:
         log.warning("case %s: change %s still unsettled after %d replay(s): %s", new["pk"],

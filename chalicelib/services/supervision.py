@@ -24,7 +24,7 @@ from ..domain.identifiers import is_valid_case_number
 from ..domain.task_states import FINAL, became
 from . import clock
 from .pagination import decode_cursor, encode_cursor
-from .supervision_store import SupervisionStore, stored
+from .supervision_store import SupervisionStore
 
 log = logging.getLogger("onewindow")
 
@@ -52,11 +52,11 @@ def issue(store: SupervisionStore, case_no: str, item_code: str, scope: str, lev
         updatedAt=issued, updatedBy="sweep", cardDept=dept, cardAt=f"{issued}#{card}"))
 
 
-def _created(store: SupervisionStore | None, record) -> bool:
+def _created(store: SupervisionStore, record) -> bool:
     """Write a new record (a card, a breach) once: False if its key was there (the sweep
     run twice, the stream delivering again)."""
     try:
-        stored(store).commit([Create((record.pk, record.sk), record)])
+        store.commit([Create((record.pk, record.sk), record)])
     except ConditionFailed:
         return False
     return True
@@ -73,7 +73,7 @@ def highest(found: list[CardRecord], prefix: str) -> str | None:
     return max(levels, key=cards.rank) if levels else None
 
 
-def settle(old: dict | None, new: dict | None, store: SupervisionStore | None = None) -> int:
+def settle(old: dict | None, new: dict | None, store: SupervisionStore) -> int:
     """After a change of the cases table (stream images): when carded work is done — a
     task decided or cancelled, the case closed — its open cards are resolved."""
     if not new or not old:
@@ -89,8 +89,7 @@ def settle(old: dict | None, new: dict | None, store: SupervisionStore | None = 
     return 0
 
 
-def flag_breaches(old: dict | None, new: dict | None,
-                  store: SupervisionStore | None = None) -> int:
+def flag_breaches(old: dict | None, new: dict | None, store: SupervisionStore) -> int:
     """Record the rule breaches one change shows (domain/breaches.py), each once."""
     flagged = 0
     for breach in breaches.found(old, new):
@@ -140,11 +139,10 @@ def department_of(principal: identity.Principal, dept: str | None) -> str:
     return dept
 
 
-def resolve_done(case_no: str, prefixes: tuple[str, ...] | None = None,
-                 store: SupervisionStore | None = None) -> int:
+def resolve_done(case_no: str, prefixes: tuple[str, ...] | None,
+                 store: SupervisionStore) -> int:
     """The work a card stood for is done: its cards still open are resolved. `prefixes`:
     the scope keys done (a task, a department's part of a stage); None: the whole case."""
-    store = stored(store)
     now = worktime.utc_precise_text(clock.now())
     resolved = 0
     for card in store.cards(case_no):

@@ -18,7 +18,6 @@ from ..adapters.models import (
     RatingRecord,
     TaskRecord,
 )
-from ..adapters.supervision_store import DynamoSupervisionStore
 from ..domain.changes import Change, Create
 from ..domain.pages import Page
 
@@ -66,11 +65,3 @@ class SupervisionStore(Protocol):
         """Write the changes all or none, keyed (case number, sort key): ratings and cards
         changed, new ratings, cards and breaches (`Create`: only if the key is new).
         `ConditionFailed` when any condition or version fails; nothing is written then."""
-
-
-def stored(store: SupervisionStore | None) -> SupervisionStore:
-    """The store a use case was given; the DynamoDB one for the one caller the
-    composition root does not reach yet: the stream's settling (services/progress.py ->
-    supervision.settle, resolve_done, flag_breaches), until the stores are threaded
-    through it."""
-    return DynamoSupervisionStore() if store is None else store

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from chalicelib import config
+from chalicelib import config, wiring
 from chalicelib.adapters import aws
 from chalicelib.adapters.models import CardRecord
 from chalicelib.domain import worktime
@@ -285,7 +285,7 @@ def test_rule_breaches_the_timeline_shows_are_flagged_once(stack, monkeypatch):
            "taskId": review_task["taskId"], "dept": "SCJG"}
     new = {**old, "state": "decided", "decision": "approve",
            "decidedAt": review_task["decidedAt"]}
-    assert supervision.flag_breaches(old, new) == 0
+    assert supervision.flag_breaches(old, new, wiring.stores().supervision) == 0
     assert kinds() == expected
 
 

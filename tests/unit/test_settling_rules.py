@@ -9,6 +9,7 @@ from chalicelib.services import settlement
 from chalicelib.services.conclusion import reviews_waiting
 from chalicelib.services.review_entry import passes_through
 from tests.fakes.case_files import FakeCaseFiles
+from tests.fakes.stores import fake_stores
 
 
 @pytest.mark.parametrize("status, supplement, expected", [
@@ -58,5 +59,5 @@ def test_reviews_conclude_a_case_only_when_every_review_of_every_stage_is_decide
 def test_a_marker_replays_its_change_only_when_the_sweep_touched_it(old, new):
     # Nothing is read or written: the change it holds is not even looked at.
     files = FakeCaseFiles()
-    assert settlement.replay(files, old, new) == settlement.Outcome()
+    assert settlement.replay(fake_stores(files), old, new) == settlement.Outcome()
     assert files.commits == []

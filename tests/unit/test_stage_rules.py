@@ -8,6 +8,7 @@ from chalicelib.adapters import aws
 from chalicelib.domain.lifecycle import Status
 from chalicelib.services import catalogue, clock, progress, stages
 from tests.fakes.case_files import FakeCaseFiles
+from tests.fakes.stores import fake_stores
 
 from .records import ACCEPTANCE, CASE_NO, ITEM, NOW, OTHER_REVIEW, REVIEW, case_record, task_record
 
@@ -107,7 +108,7 @@ def _moved_to(status: Status) -> tuple[dict, dict]:
 
 def test_an_accepted_case_enters_review_once_through_the_store_it_is_given():
     files = FakeCaseFiles(case_record(Status.ACCEPTED))
-    named = dict(progress.effects(files, *_moved_to(Status.ACCEPTED)))
+    named = dict(progress.effects(fake_stores(files), *_moved_to(Status.ACCEPTED)))
     named["move_to_review"]()
     case = files.get(CASE_NO)
     assert (case.status, case.version, case.actor) == (Status.IN_REVIEW, 5, "workflow")

@@ -1,20 +1,11 @@
 """A license looked up by its identifier, and who may know of it: its holder, and the
 staff who read the case it came from; to anyone else it does not exist."""
-from ...adapters.license_library import DynamoLicenseLibrary
 from ...adapters.models import LicenseRecord
 from ...domain import identity
 from ...domain.errors import Concealed, NotFound, UnprocessableEntity, ValidationError
 from ...domain.identifiers import parse_license_identifier
 from ..holders import names_id
 from ..license_library import LicenseLibrary
-
-
-def stored(library: LicenseLibrary | None) -> LicenseLibrary:
-    """The library a use case was given; the DynamoDB one for the one caller the
-    composition root does not reach yet: the stream's settling (services/progress.py ->
-    revoke_for_case, a revoked case's license), until the stores are threaded through
-    it."""
-    return DynamoLicenseLibrary() if library is None else library
 
 
 def load(library: LicenseLibrary, license_id: str, consistent: bool = False) -> LicenseRecord:

@@ -11,7 +11,7 @@ from ...domain.errors import Conflict, Forbidden
 from ...domain.masking import mask_text
 from .. import clock
 from ..license_library import LicenseLibrary, license_key
-from .access import concealed, load, reads_case, stored
+from .access import concealed, load, reads_case
 from .issuing import signed_record
 from .views import public_status, signed_license
 
@@ -20,12 +20,12 @@ log = logging.getLogger("onewindow")
 CASE_REVOKED = "办件已被撤销 (the case was revoked)"
 
 
-def revoke_for_case(case: dict, library: LicenseLibrary | None = None) -> bool:
+def revoke_for_case(case: dict, library: LicenseLibrary) -> bool:
     """A revoked case's license is revoked with it; True if it was valid until now."""
     if not case.get("licenseId"):
         return False
     try:
-        stored(library).commit([Change(
+        library.commit([Change(
             license_key(case["licenseId"]),
             set={"state": "revoked", "stateReason": CASE_REVOKED,
                  "stateSince": clock.now().isoformat()},
