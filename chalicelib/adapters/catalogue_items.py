@@ -2,6 +2,7 @@
 from collections.abc import Sequence
 
 from pynamodb.exceptions import DoesNotExist
+from pynamodb.models import Model
 
 from ..domain.changes import Change, Create
 from . import typed_changes
@@ -10,13 +11,13 @@ from .models import ItemCurrentRecord, ItemVersionRecord
 CURRENT = "CURRENT"
 
 
-def _model_of(change: Change):
-    _, sk = change.key
+def _model_of(key: tuple[str, str]) -> type[Model]:
+    _, sk = key
     if sk == CURRENT:
         return ItemCurrentRecord
     if sk.startswith("V#"):
         return ItemVersionRecord
-    raise ValueError(f"not an item record to change: {change.key}")
+    raise ValueError(f"not an item record to change: {key}")
 
 
 class DynamoCatalogueItems:

@@ -27,4 +27,4 @@ class DynamoLicenseLibrary:
                      if isinstance(record, CaseRecord)), None)
 
     def commit(self, changes: Sequence[Change | Create]) -> None:
-        typed_changes.write(changes, lambda change: LicenseRecord)
+        typed_changes.write(changes, lambda key: LicenseRecord)

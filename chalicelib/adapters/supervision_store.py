@@ -2,6 +2,8 @@
 it does): ratings, cards and breaches are records of the case in the cases table."""
 from collections.abc import Sequence
 
+from pynamodb.models import Model
+
 from ..domain.changes import Change, Create
 from . import typed_changes
 from .models import CardRecord, CaseRecord, CasesTableRecord, RatingRecord, TaskRecord
@@ -10,12 +12,12 @@ from .models import CardRecord, CaseRecord, CasesTableRecord, RatingRecord, Task
 _MODELS = {"RATING#": RatingRecord, "CARD#": CardRecord}
 
 
-def _model_of(change: Change):
-    _, sk = change.key
+def _model_of(key: tuple[str, str]) -> type[Model]:
+    _, sk = key
     for prefix, model in _MODELS.items():
         if sk.startswith(prefix):
             return model
-    raise ValueError(f"not a supervision record: {change.key}")
+    raise ValueError(f"not a supervision record: {key}")
 
 
 class DynamoSupervisionStore:
