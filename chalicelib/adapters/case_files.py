@@ -24,6 +24,7 @@ from .models import (
     TaskRecord,
     TaskToken,
     TimelineEvent,
+    get_or_none,
 )
 
 # The record types of a case file, by the prefix of their sort key.
@@ -50,10 +51,7 @@ class DynamoCaseFiles:
     """`CaseFiles` in the cases table (the models bound by wiring.configure)."""
 
     def get(self, case_no: str, *, consistent: bool = False) -> CaseRecord | None:
-        try:
-            return CaseRecord.get(case_no, META, consistent_read=consistent)
-        except CaseRecord.DoesNotExist:
-            return None
+        return get_or_none(CaseRecord, case_no, META, consistent=consistent)
 
     def load(self, case_no: str, *, consistent: bool = False) -> CaseFile | None:
         case, events, tasks = None, [], []
@@ -67,19 +65,12 @@ class DynamoCaseFiles:
         return None if case is None else CaseFile(case, events, tasks)
 
     def get_task(self, task_id: str, *, consistent: bool = False) -> TaskRecord | None:
-        try:
-            return TaskRecord.get(*task_key(task_id), consistent_read=consistent)
-        except TaskRecord.DoesNotExist:
-            return None
+        return get_or_none(TaskRecord, *task_key(task_id), consistent=consistent)
 
     def get_marker(self, key: tuple[str, str], *, consistent: bool = False) -> Any | None:
         if key[1] not in MARKERS:
             raise ValueError(f"{key} is not a marker's key")
-        model = MARKER_TYPES[key[1]]
-        try:
-            return model.get(*key, consistent_read=consistent)
-        except model.DoesNotExist:
-            return None
+        return get_or_none(MARKER_TYPES[key[1]], *key, consistent=consistent)
 
     def create(self, create: Create) -> None:
         self.commit([create])

@@ -4,15 +4,12 @@ from collections.abc import Sequence
 
 from ..domain.changes import Change, Create
 from . import typed_changes
-from .models import CaseRecord, CasesTableRecord, LicenseRecord, TaskRecord
+from .models import CaseRecord, CasesTableRecord, LicenseRecord, TaskRecord, get_or_none
 
 
 class DynamoLicenseLibrary:
     def get(self, license_id: str, consistent: bool = False) -> LicenseRecord | None:
-        try:
-            return LicenseRecord.get(license_id, consistent_read=consistent)
-        except LicenseRecord.DoesNotExist:
-            return None
+        return get_or_none(LicenseRecord, license_id, consistent=consistent)
 
     def _case_records(self, case_no: str) -> list[CasesTableRecord]:
         # One Query of the case's partition, as services/case_access.py reads a case.

@@ -6,7 +6,8 @@ from pynamodb.models import Model
 
 from ..domain.changes import Change, Create
 from . import typed_changes
-from .models import CardRecord, CaseRecord, CasesTableRecord, RatingRecord, TaskRecord
+from .case_files import DynamoCaseFiles
+from .models import CardRecord, CaseRecord, RatingRecord, TaskRecord, get_or_none
 
 # Which record a change updates, by its sort key's prefix.
 _MODELS = {"RATING#": RatingRecord, "CARD#": CardRecord}
@@ -23,25 +24,14 @@ def _model_of(key: tuple[str, str]) -> type[Model]:
 class DynamoSupervisionStore:
     def case(self, case_no: str, consistent: bool = False
              ) -> tuple[CaseRecord, list[TaskRecord]] | None:
-        case, tasks = None, []
-        for record in CasesTableRecord.query(case_no, consistent_read=consistent):
-            if isinstance(record, CaseRecord):
-                case = record
-            elif isinstance(record, TaskRecord):
-                tasks.append(record)
-        return None if case is None else (case, tasks)
+        found = DynamoCaseFiles().load(case_no, consistent=consistent)
+        return None if found is None else (found.case, found.tasks)
 
     def rating(self, case_no: str, sk: str, consistent: bool = False) -> RatingRecord | None:
-        try:
-            return RatingRecord.get(case_no, sk, consistent_read=consistent)
-        except RatingRecord.DoesNotExist:
-            return None
+        return get_or_none(RatingRecord, case_no, sk, consistent=consistent)
 
     def card(self, case_no: str, sk: str, consistent: bool = False) -> CardRecord | None:
-        try:
-            return CardRecord.get(case_no, sk, consistent_read=consistent)
-        except CardRecord.DoesNotExist:
-            return None
+        return get_or_none(CardRecord, case_no, sk, consistent=consistent)
 
     def cards(self, case_no: str) -> list[CardRecord]:
         return list(CardRecord.query(case_no, CardRecord.sk.startswith("CARD#"),
