@@ -1,22 +1,22 @@
 """The catalogue's items on DynamoDB (services/catalogue_items.py says what it does)."""
 from collections.abc import Sequence
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.models import Model
 
 from ..domain.changes import Change, Create
 from . import typed_changes
-from .models import ItemCurrentRecord, ItemVersionRecord
+from .models import ItemCurrentRecord, ItemVersionRecord, get_or_none
 
 CURRENT = "CURRENT"
 
 
-def _model_of(change: Change):
-    _, sk = change.key
+def _model_of(key: tuple[str, str]) -> type[Model]:
+    _, sk = key
     if sk == CURRENT:
         return ItemCurrentRecord
     if sk.startswith("V#"):
         return ItemVersionRecord
-    raise ValueError(f"not an item record to change: {change.key}")
+    raise ValueError(f"not an item record to change: {key}")
 
 
 class DynamoCatalogueItems:
@@ -26,10 +26,7 @@ class DynamoCatalogueItems:
         self._reindex = reindex
 
     def current(self, code: str) -> ItemCurrentRecord | None:
-        try:
-            return ItemCurrentRecord.get(code, CURRENT)
-        except DoesNotExist:
-            return None
+        return get_or_none(ItemCurrentRecord, code, CURRENT)
 
     def commit(self, changes: Sequence[Change | Create]) -> None:
         typed_changes.write(changes, _model_of)

@@ -5,15 +5,12 @@ from collections.abc import Sequence
 from ..domain.changes import Change, Create
 from ..domain.pages import Page
 from . import typed_changes
-from .models import CaseRecord, CasesTableRecord, LicenseRecord, TaskRecord
+from .models import CaseRecord, CasesTableRecord, LicenseRecord, TaskRecord, get_or_none
 
 
 class DynamoLicenseLibrary:
     def get(self, license_id: str, consistent: bool = False) -> LicenseRecord | None:
-        try:
-            return LicenseRecord.get(license_id, consistent_read=consistent)
-        except LicenseRecord.DoesNotExist:
-            return None
+        return get_or_none(LicenseRecord, license_id, consistent=consistent)
 
     def held_by(self, holder_key: str, *, limit: int,
                 start: dict | None = None) -> Page[LicenseRecord]:
@@ -35,4 +32,4 @@ class DynamoLicenseLibrary:
                      if isinstance(record, CaseRecord)), None)
 
     def commit(self, changes: Sequence[Change | Create]) -> None:
-        typed_changes.write(changes, lambda change: LicenseRecord)
+        typed_changes.write(changes, lambda key: LicenseRecord)

@@ -2,9 +2,12 @@
 it does): ratings, cards and breaches are records of the case in the cases table."""
 from collections.abc import Sequence
 
+from pynamodb.models import Model
+
 from ..domain.changes import Change, Create
 from ..domain.pages import Page
 from . import typed_changes
+from .case_files import DynamoCaseFiles
 from .models import (
     BreachRecord,
     CardRecord,
@@ -13,46 +16,36 @@ from .models import (
     RatingRecord,
     TaskRecord,
     all_of,
+    get_or_none,
 )
 
 # Which record a change updates, by its sort key's prefix.
 _MODELS = {"RATING#": RatingRecord, "CARD#": CardRecord}
 
 
-def _model_of(change: Change):
-    _, sk = change.key
+def _model_of(key: tuple[str, str]) -> type[Model]:
+    _, sk = key
     for prefix, model in _MODELS.items():
         if sk.startswith(prefix):
             return model
-    raise ValueError(f"not a supervision record: {change.key}")
+    raise ValueError(f"not a supervision record: {key}")
 
 
 class DynamoSupervisionStore:
     def case(self, case_no: str, consistent: bool = False
              ) -> tuple[CaseRecord, list[TaskRecord]] | None:
-        case, tasks = None, []
-        for record in CasesTableRecord.query(case_no, consistent_read=consistent):
-            if isinstance(record, CaseRecord):
-                case = record
-            elif isinstance(record, TaskRecord):
-                tasks.append(record)
-        return None if case is None else (case, tasks)
+        found = DynamoCaseFiles().load(case_no, consistent=consistent)
+        return None if found is None else (found.case, found.tasks)
 
     def rating(self, case_no: str, sk: str, consistent: bool = False) -> RatingRecord | None:
-        try:
-            return RatingRecord.get(case_no, sk, consistent_read=consistent)
-        except RatingRecord.DoesNotExist:
-            return None
+        return get_or_none(RatingRecord, case_no, sk, consistent=consistent)
 
     def ratings(self, case_no: str, prefix: str) -> list[RatingRecord]:
         return list(RatingRecord.query(case_no, RatingRecord.sk.startswith(prefix),
                                        consistent_read=True))
 
     def card(self, case_no: str, sk: str, consistent: bool = False) -> CardRecord | None:
-        try:
-            return CardRecord.get(case_no, sk, consistent_read=consistent)
-        except CardRecord.DoesNotExist:
-            return None
+        return get_or_none(CardRecord, case_no, sk, consistent=consistent)
 
     def cards(self, case_no: str) -> list[CardRecord]:
         return list(CardRecord.query(case_no, CardRecord.sk.startswith("CARD#"),

@@ -1,35 +1,23 @@
 """Case files in memory: the `CaseFiles` of chalicelib/services/case_files.py with the
 DynamoDB implementation's semantics (chalicelib/adapters/case_files.py), no AWS.
 
-Records are the PynamoDB model instances the views read, kept by key and copied in and
-out (a use case changing the instance it read changes nothing stored, as in DynamoDB).
-Conditions and versions are checked by domain/changes.py's `check`, changes made by its
-`applied`; a commit checks every change before making any (all or nothing), and every
-change of a versioned record (the case) bumps its version, named or not.
+The records and their commits are tests/fakes/records.py's; as in DynamoDB, every change of
+a versioned record (the case) bumps its version, named or not.
 """
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Sequence
 from typing import Any
 
 from chalicelib.domain.case_file import MARKERS, META, CaseFile, task_key
-from chalicelib.domain.changes import Change, ConditionFailed, Create, applied, check
+from chalicelib.domain.changes import Create
+
+from .records import RecordStore
 
 
-def _versioned(record: Any) -> bool:
-    return getattr(type(record), "_version_attribute_name", None) is not None
-
-
-class FakeCaseFiles:
+class FakeCaseFiles(RecordStore):
     def __init__(self, *records: Any):
-        self.records: dict[tuple[str, str], Any] = {}
-        # Every commit made, in order: a test sees what a use case wrote, and how (one
-        # change, or one transaction of several).
-        self.commits: list[list[Change | Create]] = []
-        # Another writer's work, done just before the next commit is checked: the race a
-        # use case loses between its read and its write.
-        self.meanwhile: list[Callable[[], None]] = []
+        super().__init__(unnamed_version_bumps=True)
         for record in records:
             self.put(record)
 
@@ -37,14 +25,7 @@ class FakeCaseFiles:
 
     def put(self, record: Any) -> Any:
         """Store a record as it is (no condition), as a test's given state."""
-        if _versioned(record) and record.version is None:
-            record.version = 1  # as a first save stores it
-        self.records[(record.pk, record.sk)] = copy.deepcopy(record)
-        return record
-
-    def stored(self, key: tuple[str, str]) -> Any:
-        """A record as stored now (a copy)."""
-        return copy.deepcopy(self.records.get(key))
+        return self.keep((record.pk, record.sk), record)
 
     # -- CaseFiles ----------------------------------------------------------------------
 
@@ -71,30 +52,3 @@ class FakeCaseFiles:
 
     def create(self, create: Create) -> None:
         self.commit([create])
-
-    def commit(self, changes: Sequence[Change | Create]) -> None:
-        if not changes:
-            return
-        if self.meanwhile:
-            self.meanwhile.pop(0)()
-        written: dict[tuple[str, str], Any] = {}
-        for change in changes:
-            if change.key in written:
-                # DynamoDB refuses two writes of one item in a transaction.
-                raise ValueError(f"{change.key} written twice in one commit")
-            current = self.records.get(change.key)
-            if isinstance(change, Create):
-                if current is not None:
-                    raise ConditionFailed(change.key, "exists already")
-                record = copy.deepcopy(change.record)
-                if _versioned(record) and record.version is None:
-                    record.version = 1
-                written[change.key] = record
-                continue
-            check(current, change)
-            record = applied(current, change)
-            if _versioned(record) and change.version is None:
-                record.version = (current.version or 0) + 1
-            written[change.key] = record
-        self.records.update(written)
-        self.commits.append(list(changes))

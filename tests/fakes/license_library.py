@@ -3,23 +3,22 @@
 holder's licenses page as the `holder` index does: newest issued first, the next page
 after the last key of the one before."""
 import copy
-from collections.abc import Sequence
 
 from chalicelib.adapters.models import LicenseRecord
-from chalicelib.domain.changes import Change, ConditionFailed, Create, applied, check
 from chalicelib.domain.pages import Page
 from chalicelib.services.license_library import license_key
 
+from .records import RecordStore
 
-class FakeLicenseLibrary:
+
+class FakeLicenseLibrary(RecordStore):
     def __init__(self):
-        self.records: dict[tuple[str, str], object] = {}
+        super().__init__()
         self.cases: dict[str, tuple[str, set[str]]] = {}   # case -> (item code, departments)
 
     # -- arranging ----------------------------------------------------------------------
     def add(self, record: LicenseRecord) -> LicenseRecord:
-        self.records[license_key(record.licenseId)] = copy.deepcopy(record)
-        return record
+        return self.keep(license_key(record.licenseId), record)
 
     def add_case(self, case_no: str, item_code: str, departments: set[str]) -> None:
         self.cases[case_no] = (item_code, set(departments))
@@ -31,8 +30,7 @@ class FakeLicenseLibrary:
 
     # -- the interface ------------------------------------------------------------------
     def get(self, license_id: str, consistent: bool = False) -> LicenseRecord | None:
-        found = self.records.get(license_key(license_id))
-        return copy.deepcopy(found)
+        return self.stored(license_key(license_id))
 
     def held_by(self, holder_key: str, *, limit: int,
                 start: dict | None = None) -> Page[LicenseRecord]:
@@ -54,16 +52,3 @@ class FakeLicenseLibrary:
 
     def case_item(self, case_no: str) -> str | None:
         return self.cases[case_no][0] if case_no in self.cases else None
-
-    def commit(self, changes: Sequence[Change | Create]) -> None:
-        written = {}
-        for change in changes:   # every condition first: all or nothing
-            if isinstance(change, Create):
-                if change.key in self.records or change.key in written:
-                    raise ConditionFailed(change.key, "exists")
-                written[change.key] = copy.deepcopy(change.record)
-            else:
-                current = written.get(change.key, self.records.get(change.key))
-                check(current, change)
-                written[change.key] = applied(current, change)
-        self.records.update(written)

@@ -5,7 +5,6 @@ A department's listing pages as the cards index does — newest first by `cardAt
 page after the last key of the one before — but filters before it counts `limit` (DynamoDB
 counts the records it read: its pages may hold fewer)."""
 import copy
-from collections.abc import Sequence
 
 from chalicelib.adapters.models import (
     BreachRecord,
@@ -14,13 +13,14 @@ from chalicelib.adapters.models import (
     RatingRecord,
     TaskRecord,
 )
-from chalicelib.domain.changes import Change, ConditionFailed, Create, applied, check
 from chalicelib.domain.pages import Page
 
+from .records import RecordStore
 
-class FakeSupervisionStore:
+
+class FakeSupervisionStore(RecordStore):
     def __init__(self):
-        self.records: dict[tuple[str, str], object] = {}
+        super().__init__()
         self.cases: dict[str, tuple[CaseRecord, list[TaskRecord]]] = {}
 
     # -- arranging ----------------------------------------------------------------------
@@ -29,16 +29,7 @@ class FakeSupervisionStore:
 
     def add(self, record):
         """A record as stored (a versioned one as its first write leaves it)."""
-        self.records[(record.pk, record.sk)] = self._stored(record)
-        return record
-
-    @staticmethod
-    def _stored(record):
-        stored = copy.deepcopy(record)
-        name = type(record)._version_attribute_name
-        if name is not None and getattr(stored, name) is None:
-            setattr(stored, name, 1)   # as PynamoDB's conditional put leaves it
-        return stored
+        return self.keep((record.pk, record.sk), record)
 
     # -- the interface ------------------------------------------------------------------
     def case(self, case_no: str, consistent: bool = False
@@ -101,19 +92,3 @@ class FakeSupervisionStore:
         last = page[-1] if len(found) > limit else None
         return Page(page, None if last is None else {
             "pk": last.pk, "sk": last.sk, "cardDept": last.cardDept, "cardAt": last.cardAt})
-
-    def commit(self, changes: Sequence[Change | Create]) -> None:
-        written = {}
-        for change in changes:   # every condition first: all or nothing
-            if isinstance(change, Create):
-                if change.key in self.records or change.key in written:
-                    raise ConditionFailed(change.key, "exists")
-                written[change.key] = self._stored(change.record)
-            else:
-                current = written.get(change.key, self.records.get(change.key))
-                if current is not None and change.version is None and \
-                        type(current)._version_attribute_name is not None:
-                    raise ValueError(f"{change.key} is versioned: change it with its version")
-                check(current, change)
-                written[change.key] = applied(current, change)
-        self.records.update(written)

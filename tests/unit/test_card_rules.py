@@ -110,22 +110,13 @@ def test_a_rejected_appeal_leaves_the_card_standing():
     assert (decided["state"], _card(store, red).appealState) == ("issued", "rejected")
 
 
-class _Racing(FakeSupervisionStore):
-    """The card is resolved between the acknowledgement's read and its write."""
-    steal = False
-
-    def card(self, case_no, sk, consistent=False):
-        found = super().card(case_no, sk, consistent)
-        if found is not None and self.steal:
-            self.steal = False
-            self.records[(case_no, sk)].state = "resolved"
-        return found
-
-
 def test_an_acknowledgement_that_lost_the_race_is_told_to_reload():
-    store = _Racing()
+    store = FakeSupervisionStore()
     _issue(store)
-    store.steal = True
+    card = _card(store)
+    # The card is resolved between the acknowledgement's read and its write.
+    store.meanwhile.append(
+        lambda: setattr(store.records[(card.pk, card.sk)], "state", "resolved"))
     with pytest.raises(Conflict) as refused:
         supervision.acknowledge(store, REVIEWER, YELLOW, {})
     assert refused.value.code == "card_changed"

@@ -1,9 +1,9 @@
-"""The DynamoDB case files' translation of typed changes into UpdateItem requests (built,
-never sent: no AWS): conditions, the record existing, and the case's version as
-PynamoDB's VersionAttribute has always written it."""
+"""The DynamoDB case files' typed changes as UpdateItem requests (adapters/typed_changes.py
+builds them, never sent: no AWS): conditions, the record existing, and the case's version
+as PynamoDB's VersionAttribute has always written it."""
 import pytest
 
-from chalicelib.adapters.case_files import _update, model_of
+from chalicelib.adapters.case_files import model_of
 from chalicelib.adapters.models import (
     CaseRecord,
     IdempotencyRecord,
@@ -11,7 +11,13 @@ from chalicelib.adapters.models import (
     TaskRecord,
     TaskToken,
 )
+from chalicelib.adapters.typed_changes import update_of
 from chalicelib.domain.changes import Absent, AbsentOr, Change, Equals, OneOf, Present
+
+
+def _update(change: Change):
+    """As the case files write it: every change of the case bumps its version."""
+    return update_of(model_of(change.key), change, unnamed_version_bumps=True)
 
 
 def _request(change: Change) -> tuple[str, str, dict]:

@@ -161,24 +161,14 @@ def test_a_contest_upheld_voids_the_rating_and_its_rater_never_sees_the_contest(
     assert "contest" not in ratings.view(record, staff=False)["rectification"]
 
 
-class _Racing(FakeSupervisionStore):
-    """Another step lands between this one's read and its write."""
-    steal = False
-
-    def rating(self, case_no, sk, consistent=False):
-        found = super().rating(case_no, sk, consistent)
-        if found is not None and self.steal:
-            self.steal = False
-            current = self.records[(case_no, sk)]
-            current.version += 1    # the other step's write
-        return found
-
-
 def test_a_step_that_lost_the_race_is_told_to_reload():
-    store = _Racing()
+    store = FakeSupervisionStore()
     store.add_case(_case(), [_acceptance()])
     _rate(store)
-    store.steal = True
+    rating = _stored(store)
+    # Another step's write lands between this one's read and its write.
+    store.meanwhile.append(
+        lambda: setattr(store.records[(rating.pk, rating.sk)], "version", rating.version + 1))
     with pytest.raises(Conflict) as refused:
         ratings.callback(store, REVIEWER, ACCEPTANCE, {"verified": True})
     assert refused.value.code == "rating_changed"

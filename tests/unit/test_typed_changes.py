@@ -2,10 +2,19 @@
 (adapters/typed_changes.py): the DynamoDB repositories refuse what the fakes refuse. The
 expressions are compared as PynamoDB serialises them; nothing is sent anywhere."""
 import pytest
+from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
 
 from chalicelib.adapters import typed_changes
 from chalicelib.adapters.models import LicenseRecord, RatingRecord
-from chalicelib.domain.changes import Absent, AbsentOr, Change, Equals, OneOf, Present
+from chalicelib.domain.changes import (
+    Absent,
+    AbsentOr,
+    Change,
+    ConditionFailed,
+    Equals,
+    OneOf,
+    Present,
+)
 
 
 def _expression(condition) -> str:
@@ -42,9 +51,68 @@ def test_a_change_sets_and_removes_its_attributes():
 
 def test_a_versioned_record_is_changed_only_with_the_version_read():
     with pytest.raises(ValueError):
-        typed_changes._target(RatingRecord, Change(("C1", "RATING#case#applicant"),
-                                                   set={"rectState": "closed"}))
-    record = typed_changes._target(RatingRecord, Change(
+        typed_changes.update_of(RatingRecord, Change(("C1", "RATING#case#applicant"),
+                                                     set={"rectState": "closed"}))
+    record, arguments = typed_changes.update_of(RatingRecord, Change(
         ("C1", "RATING#case#applicant"), set={"rectState": "closed"}, version=3))
     assert (record.pk, record.sk, record.version) == ("C1", "RATING#case#applicant", 3)
-    assert typed_changes._target(LicenseRecord, Change(("L1", ""))).licenseId == "L1"
+    assert arguments["add_version_condition"] is True
+    record, arguments = typed_changes.update_of(LicenseRecord, Change(("L1", "")))
+    assert record.licenseId == "L1" and arguments["add_version_condition"] is False
+
+
+class _Cancelled:
+    """A transaction DynamoDB cancels (nothing is sent): `code` is the error's code,
+    `reasons` each write's cancellation reason (None: not a reason)."""
+
+    def __init__(self, code: str, reasons: list):
+        self.code, self.reasons = code, reasons
+
+    def __enter__(self):
+        return self
+
+    def save(self, record, condition=None):
+        pass
+
+    def update(self, record, actions, condition=None, add_version_condition=True):
+        pass
+
+    def __exit__(self, *exc):
+        cause = VerboseClientError({"Error": {"Code": self.code, "Message": "x"}},
+                                   "TransactWriteItems",
+                                   cancellation_reasons=[CancellationReason(code) if code
+                                                         else None for code in self.reasons])
+        raise TransactWriteError("cancelled", cause=cause)
+
+
+TWO = [Change(("L1", ""), set={"state": "revoked"}),
+       Change(("L2", ""), set={"state": "valid"}, expect=(Equals("state", "suspended"),))]
+
+
+@pytest.mark.parametrize("code, reasons", [
+    ("TransactionCanceledException", [None, "ConditionalCheckFailed"]),
+    ("TransactionCanceledException", [None, "TransactionConflict"]),
+])
+def test_a_transaction_lost_to_another_writer_is_a_failed_condition_of_its_record(
+        monkeypatch, code, reasons):
+    monkeypatch.setattr(typed_changes, "transact_write", lambda: _Cancelled(code, reasons))
+    with pytest.raises(ConditionFailed) as failed:
+        typed_changes.write(TWO, lambda key: LicenseRecord)
+    assert failed.value.key == ("L2", "")
+
+
+@pytest.mark.parametrize("code, reasons", [
+    ("TransactionCanceledException", ["ThrottlingError", None]),
+    ("TransactionCanceledException", ["ValidationError", None]),
+    ("ValidationException", []),
+])
+def test_a_transaction_failing_for_any_other_reason_is_a_fault(monkeypatch, code, reasons):
+    monkeypatch.setattr(typed_changes, "transact_write", lambda: _Cancelled(code, reasons))
+    with pytest.raises(TransactWriteError):
+        typed_changes.write(TWO, lambda key: LicenseRecord)
+
+
+def test_nothing_to_write_writes_nothing(monkeypatch):
+    monkeypatch.setattr(typed_changes, "transact_write", lambda: pytest.fail("written"))
+    typed_changes.write([], lambda key: LicenseRecord)
+

@@ -55,6 +55,7 @@ from .catalogue import (
 from .licenses import HolderIndex, LicenseRecord
 from .materials import MaterialOwnerIndex, MaterialRecord
 from .notifications import NotificationPrefs, NotificationRecord, NotificationsTableRecord
+from .reads import get_or_none
 from .shared_connection import SharedClient, connection, transact_write
 from .supervision import SupervisionEntry
 from .usage import UsageRecord
@@ -71,6 +72,6 @@ __all__ = [
     "OpenApplication", "PasswordAttempts", "RatingRecord", "SettleMarker", "SharedClient",
     "StaffMemberRecord", "SupervisionEntry", "TaskRecord", "TaskToken", "TimelineEvent",
     "UsageRecord", "VerifierAllowance", "VerifierEntry", "WatchIndex", "all_of", "bind",
-    "cancellation_codes", "condition_failed", "connection", "decode_image", "put_if_absent",
-    "transact_write", "update_if",
+    "cancellation_codes", "condition_failed", "connection", "decode_image", "get_or_none",
+    "put_if_absent", "transact_write", "update_if",
 ]
