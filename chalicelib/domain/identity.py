@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import payload
-from .errors import Forbidden, Unauthorized
+from .errors import Forbidden, Unauthorized, UnprocessableEntity
 
 APPLICANT, CLERK, REVIEWER, SUPERVISOR, ADMIN, EVALUATOR = (
     "applicant", "clerk", "reviewer", "supervisor", "admin", "evaluator")
@@ -133,3 +133,16 @@ def require_department(principal: Principal, dept: str) -> None:
     if principal.role != ADMIN and principal.dept != dept:
         raise Forbidden(f"this belongs to department {dept}, not {principal.dept}",
                         field="dept")
+
+
+def department_read(principal: Principal, dept: str | None) -> str:
+    """The department whose inbox or listing the caller reads: its own by default;
+    supervisors and admins (who read every case) any, read-only."""
+    dept = dept or principal.dept
+    if not dept:
+        # Optional in the document: required only of a caller with no department.
+        raise UnprocessableEntity("dept is required (the caller has no department)",
+                                  field="dept")
+    if principal.role not in READS_EVERY_CASE:
+        require_department(principal, dept)
+    return dept

@@ -30,7 +30,7 @@ from . import casefile, catalogue, clock
 from .case_access import may_read
 from .holders import owner_id
 from .pagination import decode_cursor, encode_cursor
-from .supervision import case_records, department_of
+from .supervision import case_records
 from .supervision_store import SupervisionStore
 
 log = logging.getLogger("onewindow")
@@ -176,7 +176,7 @@ def list_ratings(store: SupervisionStore, principal: identity.Principal | None,
     """A department's ratings, newest first: its own staff see theirs, supervisors and
     admins any department's. `state`: only those whose rectification is there."""
     principal = identity.require_role(principal, *identity.STAFF)
-    dept = department_of(principal, dept)
+    dept = identity.department_read(principal, dept)
     if state is not None and state not in ratings.STATES:
         raise ValidationError(f"state must be one of {', '.join(ratings.STATES)}",
                               field="state")

@@ -17,7 +17,6 @@ from ..domain.errors import (
     Conflict,
     Forbidden,
     NotFound,
-    UnprocessableEntity,
     ValidationError,
 )
 from ..domain.identifiers import is_valid_case_number
@@ -116,7 +115,7 @@ def list_breaches(store: SupervisionStore, principal: identity.Principal | None,
                   cursor: str | None = None) -> dict:
     """A department's rule breaches, newest first."""
     principal = identity.require_role(principal, *identity.STAFF)
-    dept = department_of(principal, dept)
+    dept = identity.department_read(principal, dept)
     if kind is not None and kind not in breaches.KINDS:
         raise ValidationError(f"kind must be one of {', '.join(breaches.KINDS)}",
                               field="kind")
@@ -125,18 +124,6 @@ def list_breaches(store: SupervisionStore, principal: identity.Principal | None,
                                      start=decode_cursor(cursor, listing))
     return {"dept": dept, "breaches": [breach_view(breach) for breach in page.records],
             "next": encode_cursor(page.last_key, listing)}
-
-
-def department_of(principal: identity.Principal, dept: str | None) -> str:
-    """The department a listing is of: the caller's own, or any for supervisors."""
-    dept = dept or principal.dept
-    if not dept:
-        # Optional in the document: required only of a caller with no department.
-        raise UnprocessableEntity("dept is required (the caller has no department)",
-                                  field="dept")
-    if principal.role not in identity.READS_EVERY_CASE:
-        identity.require_department(principal, dept)
-    return dept
 
 
 def resolve_done(case_no: str, prefixes: tuple[str, ...] | None,
@@ -181,7 +168,7 @@ def list_cards(store: SupervisionStore, principal: identity.Principal | None,
     """A department's cards, newest first, with filters: its own staff see theirs,
     supervisors and admins any department's."""
     principal = identity.require_role(principal, *identity.STAFF)
-    dept = department_of(principal, dept)
+    dept = identity.department_read(principal, dept)
     for name, value, allowed in (("state", state, cards.STATES),
                                  ("level", level, cards.LEVELS),
                                  ("appeal", appeal, cards.APPEAL_STATES)):

@@ -14,16 +14,8 @@ from ..pagination import decode_cursor, encode_cursor
 
 
 def inbox_of(principal: identity.Principal, dept: str | None) -> str:
-    """The department whose inbox the caller reads: its own by default; supervisors and
-    admins (who read every case) any, read-only."""
-    dept = dept or principal.dept
-    if not dept:
-        # Optional in the document: required only of a caller with no department.
-        raise UnprocessableEntity("dept is required (the caller has no department)",
-                                  field="dept")
-    if principal.role not in identity.READS_EVERY_CASE:
-        identity.require_department(principal, dept)
-    return dept
+    """The department whose inbox the caller reads (identity.department_read)."""
+    return identity.department_read(principal, dept)
 
 
 def _due(value: str | None, name: str) -> str | None:
