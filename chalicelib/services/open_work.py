@@ -9,7 +9,6 @@ from ..adapters.models import TaskRecord
 from ..domain import days_left, identity, worktime
 from ..domain.task_states import TaskState
 from . import clock
-from .tasks import inbox_of
 
 
 def open_work(principal: identity.Principal | None, dept: str | None) -> dict:
@@ -17,7 +16,7 @@ def open_work(principal: identity.Principal | None, dept: str | None) -> dict:
     bucket of working days left; supervisors and admins any department's, its own staff
     their own."""
     principal = identity.require_role(principal, *identity.STAFF)
-    dept = inbox_of(principal, dept)
+    dept = identity.department_read(principal, dept)
     now = clock.now()
     found = days_left.buckets(now, clock.zone())
     counts = dict.fromkeys((bucket.key for bucket in found), 0)

@@ -13,11 +13,6 @@ from ..cases import task_view
 from ..pagination import decode_cursor, encode_cursor
 
 
-def inbox_of(principal: identity.Principal, dept: str | None) -> str:
-    """The department whose inbox the caller reads (identity.department_read)."""
-    return identity.department_read(principal, dept)
-
-
 def _due(value: str | None, name: str) -> str | None:
     """A deadline bound as the inbox index stores deadlines (UTC, to the second), rounded
     up: `deadline >= bound` holds of a stored one exactly when it holds of the bound."""
@@ -56,7 +51,7 @@ def inbox(principal: identity.Principal | None, dept: str | None, *, state: str 
     (deadlines `due_after` ≤ deadline < `due_before`: a dashboard's bucket, days_left);
     and the page's ETag (inbox_etag)."""
     principal = identity.require_role(principal, *identity.STAFF)
-    dept = inbox_of(principal, dept)
+    dept = identity.department_read(principal, dept)
     if dept == principal.dept:
         roster.saw(principal)
     if state is not None and state not in IN_INBOX:
