@@ -47,6 +47,19 @@ def model_of(key: tuple[str, str]) -> type[Model]:
     raise ValueError(f"no record type of a case file has the key {key}")
 
 
+def case_partition(case_no: str, *, consistent: bool = False
+                   ) -> tuple[CaseRecord | None, list[CasesTableRecord]]:
+    """The case record and every other record of its partition (timeline, tasks, cards,
+    ratings…): one Query. None for the case when there is no case record."""
+    case, others = None, []
+    for record in CasesTableRecord.query(case_no, consistent_read=consistent):
+        if isinstance(record, CaseRecord):
+            case = record
+        else:
+            others.append(record)
+    return case, others
+
+
 class DynamoCaseFiles:
     """`CaseFiles` in the cases table (the models bound by wiring.configure)."""
 
@@ -54,15 +67,11 @@ class DynamoCaseFiles:
         return get_or_none(CaseRecord, case_no, META, consistent=consistent)
 
     def load(self, case_no: str, *, consistent: bool = False) -> CaseFile | None:
-        case, events, tasks = None, [], []
-        for record in CasesTableRecord.query(case_no, consistent_read=consistent):
-            if isinstance(record, CaseRecord):
-                case = record
-            elif isinstance(record, TimelineEvent):
-                events.append(record)
-            elif isinstance(record, TaskRecord):
-                tasks.append(record)
-        return None if case is None else CaseFile(case, events, tasks)
+        case, others = case_partition(case_no, consistent=consistent)
+        if case is None:
+            return None
+        return CaseFile(case, [r for r in others if isinstance(r, TimelineEvent)],
+                        [r for r in others if isinstance(r, TaskRecord)])
 
     def get_task(self, task_id: str, *, consistent: bool = False) -> TaskRecord | None:
         return get_or_none(TaskRecord, *task_key(task_id), consistent=consistent)

@@ -5,7 +5,8 @@ from collections.abc import Sequence
 from ..domain.changes import Change, Create
 from ..domain.pages import Page
 from . import typed_changes
-from .models import CaseRecord, CasesTableRecord, LicenseRecord, TaskRecord, get_or_none
+from .case_files import case_partition
+from .models import LicenseRecord, TaskRecord, get_or_none
 
 
 class DynamoLicenseLibrary:
@@ -19,17 +20,13 @@ class DynamoLicenseLibrary:
         records = list(found)
         return Page(records, found.last_evaluated_key)
 
-    def _case_records(self, case_no: str) -> list[CasesTableRecord]:
-        # One Query of the case's partition, as services/case_access.py reads a case.
-        return list(CasesTableRecord.query(case_no))
-
     def case_departments(self, case_no: str) -> set[str]:
-        return {record.dept for record in self._case_records(case_no)
-                if isinstance(record, TaskRecord)}
+        _, others = case_partition(case_no)
+        return {record.dept for record in others if isinstance(record, TaskRecord)}
 
     def case_item(self, case_no: str) -> str | None:
-        return next((record.itemCode for record in self._case_records(case_no)
-                     if isinstance(record, CaseRecord)), None)
+        case, _ = case_partition(case_no)
+        return None if case is None else case.itemCode
 
     def commit(self, changes: Sequence[Change | Create]) -> None:
         typed_changes.write(changes, lambda key: LicenseRecord)

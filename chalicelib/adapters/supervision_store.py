@@ -7,7 +7,7 @@ from pynamodb.models import Model
 from ..domain.changes import Change, Create
 from ..domain.pages import Page
 from . import typed_changes
-from .case_files import DynamoCaseFiles
+from .case_files import DynamoCaseFiles, case_partition
 from .models import (
     BreachRecord,
     CardRecord,
@@ -52,12 +52,7 @@ class DynamoSupervisionStore:
                                      consistent_read=True))
 
     def case_records(self, case_no: str) -> tuple[CaseRecord, list[CasesTableRecord]] | None:
-        case, others = None, []
-        for record in CasesTableRecord.query(case_no):
-            if isinstance(record, CaseRecord):
-                case = record
-            else:
-                others.append(record)
+        case, others = case_partition(case_no)
         return None if case is None else (case, others)
 
     def department_ratings(self, dept: str, *, level: int | None = None,

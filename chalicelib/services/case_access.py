@@ -4,6 +4,7 @@ Cases, materials (a staff member downloads a material used in a case it reads) a
 supervision and task use cases all load cases and ask who may read them; the loader and the
 check live here, below services/cases/, so that materials need not import the module
 that applies (which imports materials)."""
+from ..adapters.case_files import case_partition
 from ..adapters.models import CaseRecord, CasesTableRecord, TaskRecord, TimelineEvent
 from ..domain import identity
 from ..domain.case_file import META
@@ -20,12 +21,7 @@ def load_records(case_no: str, consistent: bool = False
     Query."""
     if not is_valid_case_number(case_no):
         raise NotFound(f"no case {case_no}", field="caseNo")
-    case, others = None, []
-    for record in CasesTableRecord.query(case_no, consistent_read=consistent):
-        if isinstance(record, CaseRecord):
-            case = record
-        else:
-            others.append(record)
+    case, others = case_partition(case_no, consistent=consistent)
     if case is None:
         raise NotFound(f"no case {case_no}", field="caseNo")
     return case, others
