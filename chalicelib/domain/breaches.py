@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import task_states, worktime
-from .task_states import TaskState
 
 KINDS = ("second_supplement", "late_acceptance", "no_opinion")
 
@@ -25,10 +24,6 @@ class Breach:
     detail: dict[str, Any] | None = None
 
 
-def _decided(old: dict[str, Any] | None, new: dict[str, Any]) -> bool:
-    return task_states.became(old, new, TaskState.DECIDED)
-
-
 def found(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Breach]:
     if not new:
         return []
@@ -40,7 +35,7 @@ def found(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Breach
                            detail={"first": before.get("requestedAt"),
                                    "materials": asked.get("materials")})]
         return []
-    if new.get("rt") != "task" or not _decided(old, new):
+    if not task_states.decided_in(old, new):
         return []
     if new.get("taskKind") == "acceptance" and new.get("deadline") and \
             worktime.parse(new["decidedAt"]) > worktime.parse(new["deadline"]):

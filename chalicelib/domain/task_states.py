@@ -72,3 +72,8 @@ def became(old: dict[str, Any] | None, new: dict[str, Any] | None, target: str) 
     if not old or not new:
         return False
     return bool(old.get("state") != target and new.get("state") == target)
+
+
+def decided_in(old: dict[str, Any] | None, new: dict[str, Any] | None) -> bool:
+    """Whether a change of the cases table (stream images) is a task being decided."""
+    return bool(new and new.get("rt") == "task") and became(old, new, TaskState.DECIDED)

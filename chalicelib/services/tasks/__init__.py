@@ -8,13 +8,13 @@ handler (services/progress.py) redeems the token once.
 
 This package's names, for the API, the event handlers and the other services:
 """
+from ...domain.task_states import decided_in as task_decided
 from .claims import assign, assignees, claim, release
 from .deciding import decide
 from .inbox import inbox
 from .recording import record, token_key
 from .reopening import reopen
 from .special_procedures import end_special_procedure, start_special_procedure
-from .stream import task_decided
 
 __all__ = ["assign", "assignees", "claim", "decide", "end_special_procedure", "inbox",
            "record", "release", "reopen", "start_special_procedure", "task_decided",
