@@ -17,6 +17,10 @@ API_PORT ?= 8000
 MOTO_PORT ?= 5000
 OIDC_PORT ?= 8001
 PORTAL_PORT ?= 8080
+# How many processes run the tests (pytest-xdist): every core by default; one file stays on
+# one process (its fixtures, a stack per module, are built once). PYTEST_WORKERS=0: one.
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadfile
 # A stage of .chalice/config.json (one region's copy), or `all`.
 STAGE ?= beijing
 
@@ -81,7 +85,7 @@ typecheck: setup
 # Everything: lint, types, the front end's unit tests and every tier of tests/.
 test: setup lint typecheck web browser
 	cd web && npx vitest run
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL)
 
 # The tiers (CONTRIBUTING.md), each a folder of tests/ and each runnable alone.
 # The fast loop: no AWS (not even moto), no packaging, no stack, no browser; the Python
@@ -92,11 +96,11 @@ unit: setup
 
 # The real models, ASL and handlers on moto in-process; the deployable templates built.
 integration: setup
-	$(BIN)/python -m pytest -q tests/integration tests/packaging
+	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL) tests/integration tests/packaging
 
 # The local stack as `make run` serves it, over HTTP and in Chromium.
 e2e: setup web browser
-	$(BIN)/python -m pytest -q tests/e2e tests/browser
+	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL) tests/e2e tests/browser
 
 bench: setup
 	@$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -342,12 +342,12 @@ def _compile_into(package: Path) -> int:
     return compiled
 
 
-def build(stage: str, require_portal: bool = False) -> Path:
-    """Package one stage: build/package/<stage>/{sam.json, deployment.zip, portal/} (the
-    portal's files with the stage's config.json; `require_portal`: refuse without
-    web/dist/portal)."""
+def build(stage: str, require_portal: bool = False, into: Path = BUILD / "package") -> Path:
+    """Package one stage: <into>/<stage>/{sam.json, deployment.zip, portal/} (the portal's
+    files with the stage's config.json; `require_portal`: refuse without web/dist/portal).
+    `into` is build/package unless a caller (a test running beside others) wants its own."""
     region = stage_region(stage)
-    out = BUILD / "package" / stage
+    out = into / stage
     out.mkdir(parents=True, exist_ok=True)
     merge = out.parent / f"merge-{stage}.json"
     merge.write_text(json.dumps(merge_template(stage), indent=1, ensure_ascii=False), "utf-8")
@@ -388,9 +388,11 @@ def main(argv=None) -> int:
                         help="a stage of .chalice/config.json, or 'all'")
     parser.add_argument("--require-portal", action="store_true",
                         help="stop unless web/dist/portal is built (make package builds it)")
+    parser.add_argument("--into", type=Path, default=BUILD / "package",
+                        help="the folder each stage's package goes into (default build/package)")
     args = parser.parse_args(argv)
     for stage in (sorted(stages()) if args.stage == "all" else [args.stage]):
-        sam = build(stage, require_portal=args.require_portal)
+        sam = build(stage, require_portal=args.require_portal, into=args.into)
         print(f"{stage} ({stage_region(stage)}): {sam}, {sam.parent / 'portal'}/")
     return 0
 

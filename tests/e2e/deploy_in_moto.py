@@ -1,6 +1,8 @@
 """Deploy a packaged stage into moto's CloudFormation and describe what was created.
 
-    python -m tests.e2e.deploy_in_moto <stage>     # prints JSON
+    python -m tests.e2e.deploy_in_moto <stage> [<folder>]   # prints JSON
+
+(<folder>: where the stage was packaged, build/package/<stage> unless given.)
 
 Run as a process of its own (tests/e2e/test_deploy.py): moto's in-process backends stay
 apart from any other test's. The SAM template is turned into plain CloudFormation with
@@ -11,6 +13,7 @@ import json
 import os
 import sys
 import warnings
+from pathlib import Path
 
 os.environ.update({"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"})
 for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
@@ -39,14 +42,14 @@ def _without_what_moto_lacks(template: dict) -> tuple[dict, list[str]]:
     return api_body, skipped
 
 
-def main(stage: str) -> dict:
+def main(stage: str, folder: str | None = None) -> dict:
     import boto3
     from moto import mock_aws
 
     from infra.package import BUILD, stage_region, to_cloudformation
     region = stage_region(stage)
     os.environ["AWS_DEFAULT_REGION"] = region
-    folder = BUILD / "package" / stage
+    folder = Path(folder) if folder else BUILD / "package" / stage
     sam = json.loads((folder / "sam.json").read_text("utf-8"))
     with mock_aws(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -100,4 +103,4 @@ def main(stage: str) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(sys.argv[1]), ensure_ascii=False, default=str))
+    print(json.dumps(main(*sys.argv[1:3]), ensure_ascii=False, default=str))

@@ -17,8 +17,10 @@ STAGES = sorted(package.stages())
 
 
 @pytest.fixture(scope="module")
-def built():
-    return {stage: package.build(stage) for stage in STAGES}
+def built(tmp_path_factory):
+    # Packaged into a folder of this module's own: the suite runs other files beside it.
+    into = tmp_path_factory.mktemp("package")
+    return {stage: package.build(stage, into=into) for stage in STAGES}
 
 
 def _template(built, stage) -> dict:
@@ -36,7 +38,8 @@ def test_there_are_stages_in_both_china_regions_and_one_outside(built):
 
 @pytest.mark.parametrize("stage", STAGES)
 def test_a_stage_deploys_into_cloudformation(built, stage):
-    done = subprocess.run([sys.executable, "-m", "tests.e2e.deploy_in_moto", stage],
+    done = subprocess.run([sys.executable, "-m", "tests.e2e.deploy_in_moto", stage,
+                           str(built[stage].parent)],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-5000:]
     deployed = json.loads(done.stdout)

@@ -13,10 +13,12 @@ ROOT = Path(__file__).resolve().parents[2]
 PSEUDO = re.compile(r"\$\{AWS::(Partition|Region|URLSuffix)\}")
 
 
-def _package(stage: str) -> dict:
-    subprocess.run([sys.executable, "-m", "infra.package", "--stage", stage], cwd=ROOT,
-                   check=True, stdout=subprocess.DEVNULL, timeout=300)
-    return json.loads((ROOT / "build" / "package" / stage / "sam.json").read_text("utf-8"))
+def _package(stage: str, into: Path) -> dict:
+    """`make package STAGE=<stage>`'s command, into a folder of the test's own (the suite
+    runs other files beside this one)."""
+    subprocess.run([sys.executable, "-m", "infra.package", "--stage", stage, "--into",
+                    str(into)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL, timeout=300)
+    return json.loads((into / stage / "sam.json").read_text("utf-8"))
 
 
 def _substitute(node, values: dict):
@@ -45,8 +47,8 @@ def _policy_resources(template: dict):
     ("beijing", "cn-north-1", "aws-cn", "amazonaws.com.cn"),
     ("ningxia", "cn-northwest-1", "aws-cn", "amazonaws.com.cn"),
     ("global-demo", "ap-southeast-1", "aws", "amazonaws.com")])
-def test_every_arn_is_in_the_regions_partition(stage, region, partition, suffix):
-    raw = _package(stage)
+def test_every_arn_is_in_the_regions_partition(stage, region, partition, suffix, tmp_path):
+    raw = _package(stage, tmp_path)
     text = json.dumps(_substitute(raw, {"Partition": partition, "Region": region,
                                         "URLSuffix": suffix}), ensure_ascii=False)
     partitions = set(re.findall(r"arn:([a-z-]*):", text))
