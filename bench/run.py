@@ -23,6 +23,9 @@
   pass flag; alone: `make bench BENCH_ARGS=web`;
 - the daily loop (bench/loop.py): the unit tests `make unit` runs and the wall time of its
   Python part, against its 30 s target; alone: `make bench BENCH_ARGS=loop`;
+- the whole suite (bench/suite.py): `make test` beside `make test PYTEST_WORKERS=0`, wall
+  times, their ratio and the 12-minute target; alone only (two whole runs of the suite):
+  `make bench BENCH_ARGS=suite`;
 - what a change costs (bench/change_cost.py): the files touched to add a review decision
   and an event consumer, as walked through, each with a check that the code still agrees;
   alone: `make bench BENCH_ARGS=changes` (and beside the loop's numbers in `loop`).
@@ -270,13 +273,16 @@ def main(argv=None) -> None:
                         help="applications in the burst run (default 2000)")
     parser.add_argument("--concurrency", type=int, default=32,
                         help="concurrent clients in the burst run (default 32)")
-    parser.add_argument("only", nargs="?", choices=["web", "loop", "changes"],
+    parser.add_argument("only", nargs="?", choices=["web", "loop", "changes", "suite"],
                         help="run one bench only: web (the portal's quality bars), loop "
                              "(the unit tests' count and wall time, and what a change "
-                             "costs) or changes (the files a new decision or consumer "
-                             "touches)")
+                             "costs), changes (the files a new decision or consumer "
+                             "touches) or suite (make test, parallel and in one process)")
     args = parser.parse_args(argv)
-    from bench import change_cost, loop, web
+    from bench import change_cost, loop, suite, web
+    if args.only == "suite":
+        print(json.dumps({"suite": suite.run()}, ensure_ascii=False, indent=2))
+        return
     if args.only == "changes":
         print(json.dumps({"changes": change_cost.run()}, ensure_ascii=False, indent=2))
         return

@@ -30,3 +30,15 @@ def test_the_summary_gives_counts_by_outcome_and_pytests_seconds(output, counts,
 def test_output_without_a_summary_is_an_error_not_zero_tests():
     with pytest.raises(ValueError):
         loop.summary("ImportError while loading conftest\n")
+
+
+def test_the_suite_bench_runs_make_test_as_the_makefile_shares_it_out_and_in_one_process():
+    from bench import loop, suite
+    makefile = (loop.ROOT / "Makefile").read_text("utf-8")
+    recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
+    assert "-m pytest -q $(PYTEST_PARALLEL)" in recipe
+    assert "PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadfile" in makefile
+    # The one-process run is the same recipe with the variable the Makefile reads.
+    assert "PYTEST_WORKERS ?= auto" in makefile
+    assert suite.RUNS["make test PYTEST_WORKERS=0"] == [*suite.RUNS["make test"],
+                                                       "PYTEST_WORKERS=0"]
