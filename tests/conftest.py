@@ -8,9 +8,3 @@ os.environ.update({
 })
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
-
-def pytest_collection_modifyitems(config, items):
-    """The files marked `long` first, each kept whole and in order: `make test` shares the
-    files out among processes in this order (pytest.ini), and a file of minutes handed out
-    last would finish alone while the other processes wait."""
-    items.sort(key=lambda item: item.get_closest_marker("long") is None)

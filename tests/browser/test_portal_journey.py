@@ -16,8 +16,6 @@ from playwright.sync_api import expect
 from tests.browser.conftest import DESKTOP, FOOD, PHONE, _page, check_axe, shoot, sign_in
 from tests.browser.test_portal_apply import CASE_NO, PDF, fill_food_form, material, step
 
-pytestmark = pytest.mark.long  # minutes: started first (tests/conftest.py)
-
 PLAN = "经营场所平面图和设备布局图"
 
 

@@ -19,8 +19,6 @@ from tests.browser import staff_cases
 from tests.browser.conftest import DESKTOP, _page, check_axe, open_workbench, shoot, sign_in
 from tests.browser.test_portal_apply import CASE_NO, PDF, field, material, step
 
-pytestmark = pytest.mark.long  # minutes: started first (tests/conftest.py)
-
 _DISTINCT = itertools.count(1)
 # The case file polls every 10 s, the inbox every 15 s: a notice is waited for that long
 # and the usual patience on top.

@@ -8,8 +8,6 @@ from bench import burst
 
 from .local_stack import LocalStack
 
-pytestmark = pytest.mark.long  # minutes: started first (tests/conftest.py)
-
 # Enough at once to queue at the server and at moto (the bench's `burst` fires 2,000).
 APPLICATIONS, CLIENTS = 100, 32
 

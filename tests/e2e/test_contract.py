@@ -7,8 +7,6 @@ import pytest
 from tests.e2e import contract_runs
 from tests.e2e.local_stack import Api, started
 
-pytestmark = pytest.mark.long
-
 
 @pytest.fixture(scope="module")
 def served():

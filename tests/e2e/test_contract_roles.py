@@ -8,8 +8,6 @@ from tests.e2e import contract_runs
 from tests.e2e.contract_runs import FOOD
 from tests.e2e.local_stack import Api, started
 
-pytestmark = pytest.mark.long
-
 
 @pytest.fixture(scope="module")
 def served():

@@ -21,8 +21,6 @@ from infra.local import demo
 
 from .local_stack import Api, started
 
-pytestmark = pytest.mark.long  # minutes: started first (tests/conftest.py)
-
 # Generous: a stop takes a second or two; the machine may be loaded.
 STOP_BOUND_SECONDS = 60
 

@@ -26,8 +26,6 @@ from tests.pdfs import read_pdf
 from .local_stack import Api
 from .readme_walk import Walk, sh_blocks
 
-pytestmark = pytest.mark.long  # minutes: started first (tests/conftest.py)
-
 
 @pytest.fixture(scope="module")
 def walk(local_stack):

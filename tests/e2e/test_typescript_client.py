@@ -11,8 +11,6 @@ import pytest
 from infra import typescript_schema
 from tests.e2e.local_stack import Api, started
 
-pytestmark = pytest.mark.long  # minutes: started first (tests/conftest.py)
-
 WEB = typescript_schema.WEB
 BIN = WEB / "node_modules" / ".bin"
 README_ITEM = "00020101200044030000000011440300007542808J01"   # 食品经营许可, SCJG alone

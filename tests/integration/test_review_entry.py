@@ -13,8 +13,10 @@ from chalicelib.services import progress, review_entry
 from .harness import FOOD, REGION, another, application, task_recorded
 
 
-def _wait_for_task(stack, case_no: str, dept: str, user: str, timeout: float = 30) -> dict:
-    """Poll the inbox (as a reviewer's screen would) until the case's task is in it."""
+def _wait_for_task(stack, case_no: str, dept: str, user: str, timeout: float = 180) -> dict:
+    """Poll the inbox (as a reviewer's screen would) until the case's task is in it. Patient:
+    with other test files running beside this one, eight cases' workflows on a loaded
+    2-core machine took over 30 s to reach review (make test, 2026-12-04)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         tasks = stack.call("GET", f"/tasks?dept={dept}", user).data["tasks"]

@@ -9,7 +9,6 @@ from collections import defaultdict
 from datetime import timedelta
 
 import boto3
-import pytest
 
 from chalicelib.adapters.models import (
     CardRecord,
@@ -24,8 +23,6 @@ from chalicelib.services import catalogue, clock, statistics
 
 from .harness import FOOD, HYGIENE, REGION, another, application, sweep
 from .test_concurrency import race
-
-pytestmark = pytest.mark.long  # minutes: started first (tests/conftest.py)
 
 
 def _month() -> str:
