@@ -11,24 +11,12 @@ asserted; the ratio of the two runs is what stays comparable on a machine whose 
 varies from day to day.
 """
 import subprocess
-import time
-from pathlib import Path
 
-from bench.loop import summary
+from bench.loop import ROOT, timed
 
-ROOT = Path(__file__).resolve().parent.parent
 TARGET_SECONDS = 12 * 60
 RUNS = {"make test": ["make", "test"],
         "make test PYTEST_WORKERS=0": ["make", "test", "PYTEST_WORKERS=0"]}
-
-
-def timed(command: list[str]) -> dict:
-    started = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-    wall = time.perf_counter() - started
-    found = summary(done.stdout)
-    return {"wall_seconds": round(wall, 1), "pytest_seconds": found["pytest_seconds"],
-            "outcomes": found["counts"], "exit_code": done.returncode}
 
 
 def run() -> dict:

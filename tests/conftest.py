@@ -7,4 +7,3 @@ os.environ.update({
     "AWS_REGION": "cn-north-1", "AWS_XRAY_SDK_ENABLED": "false",
 })
 os.environ.pop("AWS_ENDPOINT_URL", None)
-

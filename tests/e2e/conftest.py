@@ -1,6 +1,6 @@
 import pytest
 
-from .local_stack import started
+from .local_stack import Api, started
 
 
 @pytest.fixture(scope="module")
@@ -9,3 +9,9 @@ def local_stack():
     with started() as stack:
         yield stack
     assert stack.process.returncode == 0, stack.output()
+
+
+@pytest.fixture(scope="module")
+def served(local_stack):
+    """The module's local stack and a client of its API."""
+    return local_stack, Api(local_stack.url, local_stack.issuer)

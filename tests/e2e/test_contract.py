@@ -2,16 +2,8 @@
 input, as the catalogue admin (who may call the most), against the local stack as `make
 run` serves it (the checks: tests/e2e/contract_runs.py). Each role on its own routes with
 real resources: test_contract_roles.py."""
-import pytest
 
 from tests.e2e import contract_runs
-from tests.e2e.local_stack import Api, started
-
-
-@pytest.fixture(scope="module")
-def served():
-    with started() as stack:
-        yield stack, Api(stack.url, stack.issuer)
 
 
 def test_every_operation_keeps_the_contract_under_fuzzing(served, tmp_path):

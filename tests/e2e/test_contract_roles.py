@@ -2,17 +2,9 @@
 task, license), so the success answers are checked against their schemas too, not only the
 errors (the checks: tests/e2e/contract_runs.py). Every operation as the admin:
 test_contract.py."""
-import pytest
 
 from tests.e2e import contract_runs
 from tests.e2e.contract_runs import FOOD
-from tests.e2e.local_stack import Api, started
-
-
-@pytest.fixture(scope="module")
-def served():
-    with started() as stack:
-        yield stack, Api(stack.url, stack.issuer)
 
 
 def test_real_resources_answer_as_documented(served, tmp_path):

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from infra.local import demo
-from tests.e2e.local_stack import Api, started
 
 GENERATOR = Path(sys.executable).with_name("openapi-python-client")
 FOOD = demo.code_of("000201012000", "SCJG")
@@ -23,12 +22,6 @@ APPLICATION = {
     "itemCode": FOOD, "channel": "web",
     "applicant": {"type": "legal", "name": "深圳小吃有限公司", "idNumber": "91440300MA5FXK7Q3T"},
     "form": {"businessName": "小吃店", "address": "深圳市南山区科技园1号", "category": "餐饮服务"}}
-
-
-@pytest.fixture(scope="module")
-def served():
-    with started() as stack:
-        yield stack, Api(stack.url, stack.issuer)
 
 
 @pytest.fixture(scope="module")
