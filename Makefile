@@ -17,9 +17,11 @@ API_PORT ?= 8000
 MOTO_PORT ?= 5000
 OIDC_PORT ?= 8001
 PORTAL_PORT ?= 8080
-# How many processes run the tests (pytest-xdist): every core by default; one file stays on
-# one process (its fixtures, a stack per module, are built once). PYTEST_WORKERS=0: one.
-PYTEST_WORKERS ?= auto
+# How many processes run the tests (pytest-xdist): one per core this machine lets us use —
+# a container's CPU quota and the memory count, not only the cores it sees (tests/workers.py);
+# one file stays on one process (its fixtures, a stack per module, are built once).
+# PYTEST_WORKERS=0: one process.
+PYTEST_WORKERS ?= $(shell $(PYTHON) -m tests.workers)
 PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadfile
 # A stage of .chalice/config.json (one region's copy), or `all`.
 STAGE ?= beijing
@@ -85,6 +87,7 @@ typecheck: setup
 # Everything: lint, types, the front end's unit tests and every tier of tests/.
 test: setup lint typecheck web browser
 	cd web && npx vitest run
+	@echo "pytest: $(PYTEST_WORKERS) worker processes (0: one process)"
 	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL)
 
 # The tiers (CONTRIBUTING.md), each a folder of tests/ and each runnable alone.

@@ -63,11 +63,31 @@ once however many try at once, as AWS promises. A browser's POST of a presigned 
 answered with the bucket's CORS headers for its origin, as S3 answers it (moto adds them
 to other answers, not to that one), so the portal can read the answer of an upload.
 
+Part 6, DynamoDB's answers. moto turns the answer of every item operation (GetItem,
+Query, UpdateItem, TransactWriteItems…) into JSON by walking the operation's output shape
+and, for every value, trying the attribute names each of its alias providers proposes
+(`moto/core/serialize.py`): a seventh of the CPU of a moto-backed test, for answers that
+are already in the wire's shape (moto builds them as `{"S": …}` / `{"N": "…"}` values,
+`dynamo_to_dict`); the same for the stream's records, which the pump reads all the time.
+The shim writes such an answer as it is — the members the output shape names, with no
+null among them, as AWS leaves an absent member out, a record's time in epoch seconds as
+the JSON protocol has it — and hands any answer holding something else JSON cannot write
+as it is (the bytes of a binary attribute) to moto's serializer as before.
+
+Part 7, JSONPath. moto parses a JSONPath anew wherever it meets one — EventBridge for
+each input path of each target's input transformer, for every event put
+(`moto/events/utils.py`), and the Step Functions interpreter for every path of every
+state it runs — and jsonpath_ng builds a whole parser (ply's tables) for each parse: a
+fifth of a moto-backed test's CPU went to it. The shim parses each path once; a parsed
+path keeps nothing of what it is matched against.
+
 It is tied to moto's internals and so to one moto version: `install` refuses any other.
 """
 import copy
 import functools
+import json
 import threading
+from datetime import datetime
 
 PINNED_MOTO = "5.2.5"
 LOCK = threading.RLock()
@@ -99,6 +119,8 @@ def install() -> None:
     from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
 
     DynamoHandler.call_action = _serialised(DynamoHandler.call_action)
+    from moto.core.responses import ActionResult
+    ActionResult.execute_result = _as_it_is(ActionResult.execute_result)
     DynamoDBStreamsHandler.call_action = _serialised(DynamoDBStreamsHandler.call_action)
     DynamoDBBackend.transact_write_items = transact_write_items
 
@@ -127,10 +149,72 @@ def install() -> None:
     S3Response.put_object = _serialised(S3Response.put_object, threading.Lock())
     S3Response._bucket_response_post = _with_cors(S3Response._bucket_response_post)
 
+    import jsonpath_ng
+    import jsonpath_ng.ext
+    from moto.stepfunctions.parser.asl.component.common.path import result_path
+    from moto.stepfunctions.parser.asl.utils import json_path
+    jsonpath_ng.ext.parse = json_path.parse = _parsed_once(jsonpath_ng.ext.parse)
+    jsonpath_ng.parse = result_path.parse = _parsed_once(jsonpath_ng.parse)
+
     from moto import backends
     modules = tuple(backends.list_of_moto_modules())
     backends.list_of_moto_modules = lambda: modules
     _installed = True
+
+
+def _parsed_once(parse):
+    cached = functools.lru_cache(maxsize=1024)(parse)
+
+    @functools.wraps(parse)
+    def parsed(path, *args, **kwargs):
+        if args or kwargs or not isinstance(path, str):
+            return parse(path, *args, **kwargs)
+        return cached(path)
+    return parsed
+
+
+# The operations whose answers moto builds in the wire's shape: DynamoDB's item operations
+# and the stream's records.
+AS_IT_IS = {
+    "dynamodb": frozenset({"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan",
+                           "BatchGetItem", "BatchWriteItem", "TransactGetItems",
+                           "TransactWriteItems"}),
+    "dynamodbstreams": frozenset({"GetRecords"})}
+
+
+def _without_nulls(value):
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
+
+
+def _as_it_is(execute_result):
+    from moto.core.serialize import TimestampSerializer
+
+    def timestamp(value):
+        # A stream record's creation time, as the JSON protocol writes it (epoch seconds).
+        if isinstance(value, datetime):
+            return TimestampSerializer._timestamp_unixtimestamp(value)
+        raise TypeError(f"{type(value).__name__} is not written as it is")
+
+    @functools.wraps(execute_result)
+    def execute(self, context):
+        operation = context.operation_model
+        shape = operation.output_shape
+        if operation.name not in AS_IT_IS.get(context.service_model.service_name, ()) \
+                or shape is None or not isinstance(self.result, dict):
+            return execute_result(self, context)
+        answer = {key: value for key, value in self.result.items()
+                  if key in shape.members and value is not None}
+        try:
+            body = json.dumps(_without_nulls(answer), default=timestamp)
+        except (TypeError, ValueError):   # bytes of a binary value: moto's serializer's
+            return execute_result(self, context)
+        version = context.service_model.metadata.get("jsonVersion", "1.0")
+        return 200, {"Content-Type": f"application/x-amz-json-{version}"}, body
+    return execute
 
 
 def _with_cors(post):

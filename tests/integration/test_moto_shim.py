@@ -222,3 +222,62 @@ def test_racing_starts_with_one_name_make_one_execution_as_in_aws(monkeypatch):
         assert len(set(answers) - {"already exists"}) == 1
         assert len(sfn.list_executions(stateMachineArn=arn)["executions"]) == 1
         sfn.delete_state_machine(stateMachineArn=arn)
+
+
+def test_item_answers_written_as_they_are_equal_motos_own_serialization(table, monkeypatch):
+    """Every item operation's answer, with every type of value (a binary one, a NULL, nested
+    maps and lists, sets, an empty list), a missing item, consumed capacity, and the
+    stream's records of it all: the shim's JSON is moto's serializer's, as botocore reads
+    it."""
+    from moto.core.responses import ActionResult
+    shimmed = ActionResult.execute_result
+    compared = []
+
+    def both(self, context):
+        ours, motos = shimmed(self, context), shimmed.__wrapped__(self, context)
+        assert (ours[0], ours[1]["Content-Type"], json.loads(ours[2])) == \
+            (motos[0], motos[1]["Content-Type"], json.loads(motos[2])), \
+            context.operation_model.name
+        compared.append(context.operation_model.name)
+        return ours
+
+    monkeypatch.setattr(ActionResult, "execute_result", both)
+    key = {"pk": {"S": "a"}, "sk": {"S": "1"}}
+    item = {**key, "n": {"N": "1.5"}, "ns": {"NS": ["1", "2"]}, "b": {"B": b"\x00\x01"},
+            "l": {"L": [{"S": "x"}, {"NULL": True}, {"BOOL": False}]},
+            "m": {"M": {"ss": {"SS": ["a", "b"]}, "empty": {"L": []}}}}
+    table.put_item(TableName="t", Item=item)
+    assert table.put_item(TableName="t", Item={**item, "b": {"S": "text"}},
+                          ReturnValues="ALL_OLD")["Attributes"] == item
+    assert table.get_item(TableName="t", Key=key, ReturnConsumedCapacity="TOTAL")[
+        "Item"]["m"] == item["m"]
+    assert "Item" not in table.get_item(TableName="t", Key={**key, "sk": {"S": "2"}})
+    page = table.query(TableName="t", KeyConditionExpression="pk = :p", Limit=1,
+                       ExpressionAttributeValues={":p": {"S": "a"}},
+                       ReturnConsumedCapacity="INDEXES")
+    assert page["Count"] == 1 and page["Items"][0]["ns"] == item["ns"]
+    assert table.scan(TableName="t")["Items"][0]["l"] == item["l"]
+    assert table.update_item(TableName="t", Key=key, UpdateExpression="SET n = n + :one",
+                             ExpressionAttributeValues={":one": {"N": "1"}},
+                             ReturnValues="UPDATED_NEW")["Attributes"] == {"n": {"N": "2.5"}}
+    assert table.transact_get_items(TransactItems=[{"Get": {"TableName": "t", "Key": key}}])[
+        "Responses"][0]["Item"]["b"] == {"S": "text"}
+    assert table.batch_get_item(RequestItems={"t": {"Keys": [key]}})["Responses"]["t"]
+    assert table.delete_item(TableName="t", Key=key, ReturnValues="ALL_OLD")["Attributes"]
+    streams = boto3.client("dynamodbstreams", region_name=REGION,
+                           endpoint_url=STREAMS_ENDPOINT)
+    arn = table.describe_table(TableName="t")["Table"]["LatestStreamArn"]
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]
+    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"],
+                                          ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    records = streams.get_records(ShardIterator=iterator)["Records"]
+    assert [r["eventName"] for r in records][:2] == ["INSERT", "MODIFY"]
+    # The records after the binary value's last appearance: written as they are.
+    iterator = streams.get_shard_iterator(
+        StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="AFTER_SEQUENCE_NUMBER",
+        SequenceNumber=records[1]["dynamodb"]["SequenceNumber"])["ShardIterator"]
+    later = streams.get_records(ShardIterator=iterator)["Records"]
+    assert [r["eventName"] for r in later] == ["MODIFY", "REMOVE"]
+    assert later[0]["dynamodb"]["ApproximateCreationDateTime"].year >= 2025
+    assert {"PutItem", "GetItem", "Query", "Scan", "UpdateItem", "TransactGetItems",
+            "BatchGetItem", "DeleteItem", "GetRecords"} <= set(compared)
