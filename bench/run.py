@@ -26,6 +26,9 @@
 - the whole suite (bench/suite.py): `make test` beside `make test PYTEST_WORKERS=0`, wall
   times, their ratio and the 12-minute target; alone only (two whole runs of the suite):
   `make bench BENCH_ARGS=suite`;
+- the moto shim's answer parts (bench/moto_answers.py): two integration files with the shim
+  as it is and with moto's own answer serializer and JSONPath parsing, CPU seconds side by
+  side; alone only: `make bench BENCH_ARGS=moto`;
 - what a change costs (bench/change_cost.py): the files touched to add a review decision
   and an event consumer, as walked through, each with a check that the code still agrees;
   alone: `make bench BENCH_ARGS=changes` (and beside the loop's numbers in `loop`).
@@ -273,13 +276,18 @@ def main(argv=None) -> None:
                         help="applications in the burst run (default 2000)")
     parser.add_argument("--concurrency", type=int, default=32,
                         help="concurrent clients in the burst run (default 32)")
-    parser.add_argument("only", nargs="?", choices=["web", "loop", "changes", "suite"],
+    parser.add_argument("only", nargs="?",
+                        choices=["web", "loop", "changes", "suite", "moto"],
                         help="run one bench only: web (the portal's quality bars), loop "
                              "(the unit tests' count and wall time, and what a change "
                              "costs), changes (the files a new decision or consumer "
-                             "touches) or suite (make test, parallel and in one process)")
+                             "touches), suite (make test, parallel and in one process) "
+                             "or moto (what the moto shim's answer parts save)")
     args = parser.parse_args(argv)
-    from bench import change_cost, loop, suite, web
+    from bench import change_cost, loop, moto_answers, suite, web
+    if args.only == "moto":
+        print(json.dumps({"moto_answers": moto_answers.run()}, ensure_ascii=False, indent=2))
+        return
     if args.only == "suite":
         print(json.dumps({"suite": suite.run()}, ensure_ascii=False, indent=2))
         return

@@ -281,3 +281,23 @@ def test_item_answers_written_as_they_are_equal_motos_own_serialization(table, m
     assert later[0]["dynamodb"]["ApproximateCreationDateTime"].year >= 2025
     assert {"PutItem", "GetItem", "Query", "Scan", "UpdateItem", "TransactGetItems",
             "BatchGetItem", "DeleteItem", "GetRecords"} <= set(compared)
+
+
+def test_the_bench_can_take_back_the_answer_parts_and_only_those():
+    """bench/moto_unshimmed.py (the moto bench's other side): moto's own serializer and
+    JSONPath parsing again, the rest of the shim still in place."""
+    import subprocess
+    import sys
+    check = (
+        "from bench import moto_unshimmed; moto_unshimmed.pytest_configure(None)\n"
+        "import jsonpath_ng, jsonpath_ng.ext\n"
+        "from moto.core.responses import ActionResult\n"
+        "from moto.dynamodb.responses import DynamoHandler\n"
+        "from moto.stepfunctions.parser.asl.utils import json_path\n"
+        "assert not hasattr(ActionResult.execute_result, '__wrapped__')\n"
+        "assert not hasattr(jsonpath_ng.ext.parse, '__wrapped__')\n"
+        "assert json_path.parse is jsonpath_ng.ext.parse\n"
+        "assert not hasattr(jsonpath_ng.parse, '__wrapped__')\n"
+        "assert DynamoHandler.call_action.__wrapped__\n")
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
