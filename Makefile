@@ -26,7 +26,7 @@ PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadfile
 # A stage of .chalice/config.json (one region's copy), or `all`.
 STAGE ?= beijing
 
-.PHONY: setup web browser run test unit integration e2e typecheck lint bench package redrive \
+.PHONY: setup web browser run test unit integration e2e typecheck lint vitest bench package redrive \
 	verify-audit clock sweep clean
 
 setup: $(STAMP) $(WEB_STAMP)
@@ -84,11 +84,16 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-# Everything: lint, types, the front end's unit tests and every tier of tests/.
-test: setup lint typecheck web browser
-	cd web && npx vitest run
+# Everything: lint, types, the front end's unit tests and every tier of tests/. The first
+# three side by side (each keeps one core busy), then pytest on every core.
+test: setup web browser
+	@$(MAKE) --no-print-directory -j 2 lint typecheck vitest
 	@echo "pytest: $(PYTEST_WORKERS) worker processes (0: one process)"
 	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL)
+
+# The front end's unit tests (vitest, jsdom).
+vitest: setup
+	cd web && npx vitest run
 
 # The tiers (CONTRIBUTING.md), each a folder of tests/ and each runnable alone.
 # The fast loop: no AWS (not even moto), no packaging, no stack, no browser; the Python
