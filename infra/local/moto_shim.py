@@ -55,8 +55,11 @@ answers that one flag alone. ReceiveMessage does the same three times for every 
 it returns (to read the retention period): the shim reads the period itself.
 
 Part 4, the server. To route each request moto lists its own package directory
-(`moto/backends.py`, `list_of_moto_modules`, a listdir and a stat per module); the shim
-lists it once.
+(`moto/backends.py`, `list_of_moto_modules`, a listdir and a stat per module), and to
+find the handler's method it lists the handler class's functions with
+`inspect.getmembers` (`moto/core/responses.py`, `call_action`); the shim does each once
+(per class: the shim's own patches, made before anything is served, replace methods but
+add none).
 
 Part 5, S3: a conditional put (`If-None-Match: *`) runs one at a time, so a key is created
 once however many try at once, as AWS promises. A browser's POST of a presigned form is
@@ -155,6 +158,10 @@ def install() -> None:
     from moto.stepfunctions.parser.asl.utils import json_path
     jsonpath_ng.ext.parse = json_path.parse = _parsed_once(jsonpath_ng.ext.parse)
     jsonpath_ng.parse = result_path.parse = _parsed_once(jsonpath_ng.parse)
+
+    from moto.core import responses as core_responses
+    core_responses.method_names_from_class = functools.lru_cache(maxsize=None)(
+        core_responses.method_names_from_class)
 
     from moto import backends
     modules = tuple(backends.list_of_moto_modules())
