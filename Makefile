@@ -20,8 +20,10 @@ PORTAL_PORT ?= 8080
 # How many processes run the tests (pytest-xdist): one per core this machine lets us use —
 # a container's CPU quota and the memory count, not only the cores it sees (tests/workers.py);
 # one file stays on one process (its fixtures, a stack per module, are built once).
-# PYTEST_WORKERS=0: one process.
-PYTEST_WORKERS ?= $(shell $(PYTHON) -m tests.workers)
+# PYTEST_WORKERS=0: one process. Counted once (the recipe prints what pytest is given).
+ifeq ($(origin PYTEST_WORKERS),undefined)
+PYTEST_WORKERS := $(shell $(PYTHON) -m tests.workers)
+endif
 PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadfile
 # A stage of .chalice/config.json (one region's copy), or `all`.
 STAGE ?= beijing

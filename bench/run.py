@@ -285,20 +285,12 @@ def main(argv=None) -> None:
                              "or moto (what the moto shim's answer parts save)")
     args = parser.parse_args(argv)
     from bench import change_cost, loop, moto_answers, suite, web
-    if args.only == "moto":
-        print(json.dumps({"moto_answers": moto_answers.run()}, ensure_ascii=False, indent=2))
-        return
-    if args.only == "suite":
-        print(json.dumps({"suite": suite.run()}, ensure_ascii=False, indent=2))
-        return
-    if args.only == "changes":
-        print(json.dumps({"changes": change_cost.run()}, ensure_ascii=False, indent=2))
-        return
-    if args.only == "web":
-        print(json.dumps({"web": web.run()}, ensure_ascii=False, indent=2))
-        return
-    if args.only == "loop":
-        print(json.dumps({"loop": loop.run(), "changes": change_cost.run()},
+    # The benches run alone: what each prints, under which key.
+    alone = {"web": {"web": web.run}, "changes": {"changes": change_cost.run},
+             "loop": {"loop": loop.run, "changes": change_cost.run},
+             "suite": {"suite": suite.run}, "moto": {"moto_answers": moto_answers.run}}
+    if args.only:
+        print(json.dumps({key: run() for key, run in alone[args.only].items()},
                          ensure_ascii=False, indent=2))
         return
     # First, before the stacks and threads of the other benches load the machine.

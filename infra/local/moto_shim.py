@@ -122,10 +122,10 @@ def install() -> None:
     from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
 
     DynamoHandler.call_action = _serialised(DynamoHandler.call_action)
-    from moto.core.responses import ActionResult
-    ActionResult.execute_result = _as_it_is(ActionResult.execute_result)
     DynamoDBStreamsHandler.call_action = _serialised(DynamoDBStreamsHandler.call_action)
     DynamoDBBackend.transact_write_items = transact_write_items
+    from moto.core.responses import ActionResult
+    ActionResult.execute_result = _as_it_is(ActionResult.execute_result)
 
     from moto.stepfunctions.parser.asl.utils import boto_client
     boto_client.boto3 = _CachedClients(boto_client.boto3)
@@ -213,8 +213,7 @@ def _as_it_is(execute_result):
         if operation.name not in AS_IT_IS.get(context.service_model.service_name, ()) \
                 or shape is None or not isinstance(self.result, dict):
             return execute_result(self, context)
-        answer = {key: value for key, value in self.result.items()
-                  if key in shape.members and value is not None}
+        answer = {key: value for key, value in self.result.items() if key in shape.members}
         try:
             body = json.dumps(_without_nulls(answer), default=timestamp)
         except (TypeError, ValueError):   # bytes of a binary value: moto's serializer's

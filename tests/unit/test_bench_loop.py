@@ -39,6 +39,7 @@ def test_the_suite_bench_runs_make_test_as_the_makefile_shares_it_out_and_in_one
     assert "-m pytest -q $(PYTEST_PARALLEL)" in recipe
     assert "PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadfile" in makefile
     # The one-process run is the same recipe with the variable the Makefile reads.
-    assert "PYTEST_WORKERS ?= $(shell $(PYTHON) -m tests.workers)" in makefile
+    assert "ifeq ($(origin PYTEST_WORKERS),undefined)\n" \
+        "PYTEST_WORKERS := $(shell $(PYTHON) -m tests.workers)\nendif" in makefile
     assert suite.RUNS["make test PYTEST_WORKERS=0"] == [*suite.RUNS["make test"],
                                                        "PYTEST_WORKERS=0"]
