@@ -29,6 +29,9 @@
 - the moto shim's answer parts (bench/moto_answers.py): two integration files with the shim
   as it is and with moto's own answer serializer and JSONPath parsing, CPU seconds side by
   side; alone only: `make bench BENCH_ARGS=moto`;
+- the local stack's moto server (bench/moto_server.py): the same requests to moto's own
+  werkzeug server and to waitress, CPU seconds of both sides, and an idle stack's CPU
+  share; alone only: `make bench BENCH_ARGS=moto-server`;
 - what a change costs (bench/change_cost.py): the files touched to add a review decision
   and an event consumer, as walked through, each with a check that the code still agrees;
   alone: `make bench BENCH_ARGS=changes` (and beside the loop's numbers in `loop`).
@@ -277,18 +280,20 @@ def main(argv=None) -> None:
     parser.add_argument("--concurrency", type=int, default=32,
                         help="concurrent clients in the burst run (default 32)")
     parser.add_argument("only", nargs="?",
-                        choices=["web", "loop", "changes", "suite", "moto"],
+                        choices=["web", "loop", "changes", "suite", "moto", "moto-server"],
                         help="run one bench only: web (the portal's quality bars), loop "
                              "(the unit tests' count and wall time, and what a change "
                              "costs), changes (the files a new decision or consumer "
-                             "touches), suite (make test, parallel and in one process) "
-                             "or moto (what the moto shim's answer parts save)")
+                             "touches), suite (make test, parallel and in one process), "
+                             "moto (what the moto shim's answer parts save) or moto-server "
+                             "(waitress against moto's own server, an idle stack)")
     args = parser.parse_args(argv)
-    from bench import change_cost, loop, moto_answers, suite, web
+    from bench import change_cost, loop, moto_answers, moto_server, suite, web
     # The benches run alone: what each prints, under which key.
     alone = {"web": {"web": web.run}, "changes": {"changes": change_cost.run},
              "loop": {"loop": loop.run, "changes": change_cost.run},
-             "suite": {"suite": suite.run}, "moto": {"moto_answers": moto_answers.run}}
+             "suite": {"suite": suite.run}, "moto": {"moto_answers": moto_answers.run},
+             "moto-server": {"moto_server": moto_server.run}}
     if args.only:
         print(json.dumps({key: run() for key, run in alone[args.only].items()},
                          ensure_ascii=False, indent=2))

@@ -7,6 +7,12 @@ Functions execution is switched on, and the process ends with its parent: on SIG
 SIGINT, or as soon as the parent is gone. Waiting executions are threads of this process,
 so ending it ends them at once, however many there are.
 
+moto is served by waitress rather than moto's own werkzeug server: werkzeug's development
+server closes the connection after every answer (and starts a thread for every
+connection), so each of the stack's requests to moto paid a TCP connection and a thread
+on both sides; waitress keeps connections open and answers on a fixed pool of threads
+(`make bench BENCH_ARGS=moto-server` compares the two).
+
     python -m infra.local.moto_process --port 5000 [--keys-file build/local-keys.json]
     # prints "MOTO READY <url>"
 """
@@ -41,11 +47,7 @@ def main(argv=None) -> int:
     # so a browser upload from an origin the rule leaves out fails here as on AWS.
     os.environ["MOTO_DISABLE_GLOBAL_CORS"] = "true"
 
-    import logging
-    # werkzeug logs every request at INFO: a tenth of moto's CPU in a burst.
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     from moto.core.config import default_user_config
-    from moto.server import ThreadedMotoServer
 
     from infra.local import moto_shim
     moto_shim.install()
@@ -61,11 +63,34 @@ def main(argv=None) -> int:
         signal.signal(signum, lambda *_: os._exit(0))
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
-    server = ThreadedMotoServer(ip_address=HOST, port=args.port, verbose=False)
-    server.start()
+    server = serve(HOST, args.port)
     print(f"MOTO READY http://{HOST}:{args.port}", flush=True)
-    threading.Event().wait()
+    server.run()
     return 0
+
+
+# Requests moto answers at once: the event pump's long polls hold one each (a queue
+# each, and the outbox) and a burst brings as many as the API has request threads
+# (infra/local/server.py); moto holds the GIL for most of a request, so more threads
+# than that only queue in it.
+THREADS = 48
+# Connections kept open: every boto3 client of the stack keeps a pool of its own.
+CONNECTIONS = 1000
+
+
+def serve(host: str, port: int):
+    """moto's WSGI application on `host:port` (bound, not yet serving: `.run()`)."""
+    import logging
+
+    import waitress
+    # "Task queue depth is N": requests waiting for a thread in a burst, which is expected.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    return waitress.create_server(
+        DomainDispatcherApplication(create_backend_app), host=host, port=port,
+        threads=THREADS, connection_limit=CONNECTIONS, backlog=1024,
+        # poll(), not select(): select cannot watch more than 1,024 sockets.
+        asyncore_use_poll=True, ident="moto")
 
 
 if __name__ == "__main__":

@@ -34,6 +34,14 @@ from chalicelib.events import registry
 log = logging.getLogger("onewindow.local.pump")
 
 MAX_STREAM_RETRIES = 10      # the deployed stream mapping's MaximumRetryAttempts
+# How long an idle queue's receive waits for a message (SQS long polling, as Lambda's
+# pollers do): a message is delivered as soon as it is sent, and an idle queue costs one
+# request a second instead of a poll every half second.
+LONG_POLL_SECONDS = 1
+# How long an idle stream (which has no long polling) is left at most before it is read
+# again; it is read at once after any request the API answered or batch the pump
+# delivered (EventPump.nudge), which is what writes to the tables.
+IDLE_STREAM_SECONDS = 2.0
 LAG_WARNING_SECONDS = 10.0
 LAG_LOG_EVERY_SECONDS = 30.0
 
@@ -129,23 +137,26 @@ class QueueSource:
                 "md5OfBody": message.get("MD5OfBody", ""), "eventSource": "aws:sqs",
                 "eventSourceARN": self.arn, "awsRegion": self.pump.region}
 
-    def _receive(self, wanted: int) -> list[dict]:
+    def _receive(self, wanted: int, wait: int = 0) -> list[dict]:
+        """Up to `wanted` messages; the first receive waits up to `wait` seconds for one."""
         messages: list[dict] = []
         while len(messages) < wanted:
             got = self.pump.sqs.receive_message(
                 QueueUrl=self.url, MaxNumberOfMessages=min(10, wanted - len(messages)),
+                WaitTimeSeconds=0 if messages else wait,
                 AttributeNames=["All"], MessageAttributeNames=["All"]).get("Messages", [])
             messages.extend(got)
             if not got:
                 break
         return messages
 
-    def pump_once(self) -> int:
+    def pump_once(self, wait: int = 0) -> int:
+        """Deliver what is waiting (waiting up to `wait` seconds for a first message)."""
         size = max(1, self.source.batch_size)
         # As many batches at once as the mapping's maximum concurrency allows (Lambda's
         # own scaling otherwise: what one receive of ten brings).
         concurrency = getattr(self.source, "maximum_concurrency", None)
-        messages = self._receive(size * concurrency if concurrency else 10)
+        messages = self._receive(size * concurrency if concurrency else 10, wait)
         batches = [messages[start:start + size] for start in range(0, len(messages), size)]
         outcomes = self.pump.workers.map(lambda batch: self.pump.invoke(
             self.source, {"Records": [self._record(m) for m in batch]}), batches)
@@ -358,6 +369,9 @@ class EventPump:
         self.failures = 0
         # Queue batches run on these, as concurrent invocations of a function would.
         self.workers = ThreadPoolExecutor(max_workers=10, thread_name_prefix="pump worker")
+        # Counted nudges: an idle stream's thread wakes on the next one (see nudge).
+        self._nudged = threading.Condition()
+        self._nudges = 0
 
     def close(self, wait: bool = False) -> None:
         """Let the workers go (after the pump's own threads have stopped); `wait` for the
@@ -425,8 +439,30 @@ class EventPump:
         return False
 
     # -- the local stack: one thread per source, as separate mappings run ------------
-    def _loop(self, pump, stop: threading.Event, interval: float, name: str) -> None:
-        idle = interval
+    def nudge(self) -> None:
+        """Something may have been written (a request answered, a batch delivered): idle
+        streams are read now, not after their idle wait."""
+        with self._nudged:
+            self._nudges += 1
+            self._nudged.notify_all()
+
+    def halt(self, stop: threading.Event) -> None:
+        """End the threads (`threads(stop)`): each ends within a long poll."""
+        stop.set()
+        self.nudge()
+
+    def _rest(self, seen: int, seconds: float, stop: threading.Event) -> int:
+        """Wait up to `seconds` for a nudge after the `seen`-th (or the stop); the count."""
+        with self._nudged:
+            self._nudged.wait_for(lambda: self._nudges != seen or stop.is_set(), seconds)
+            return self._nudges
+
+    def _loop(self, pump, stop: threading.Event, interval: float, name: str,
+              long_polls: bool) -> None:
+        """Pump one source until `stop`: at once again after a delivery; a queue's next
+        receive waits for its messages itself (long polling); an idle stream waits for a
+        nudge, or ever longer up to IDLE_STREAM_SECONDS."""
+        idle, seen = interval, self._nudges
         while not stop.is_set():
             try:
                 delivered = self._count(pump())
@@ -434,16 +470,23 @@ class EventPump:
                 if stop.is_set():
                     return
                 log.exception("event pump: %s failed; retrying", name)
-                delivered = 0
-                idle = 1.0
+                seen = self._rest(seen, 1.0, stop)
+                continue
             if delivered:
                 idle = interval
-            else:
-                stop.wait(idle)
-                idle = min(idle * 2, 0.5)  # idle sources are polled less often
+                self.nudge()  # what it delivered may have written to a stream
+            elif not long_polls:
+                nudges = self._rest(seen, idle, stop)
+                idle = interval if nudges != seen else min(idle * 2, IDLE_STREAM_SECONDS)
+                seen = nudges
 
     def threads(self, stop: threading.Event, interval: float = 0.05) -> list[threading.Thread]:
-        loops = [(source.pump_once, source.name) for source in self.sources]
-        loops.append((lambda: self.fire_schedules(due_only=True), "schedules"))
-        return [threading.Thread(target=self._loop, args=(pump, stop, interval, name),
-                                 name=f"pump: {name}", daemon=True) for pump, name in loops]
+        """A thread per source and one for the schedules, until `halt(stop)`."""
+        loops = [(functools.partial(source.pump_once, wait=LONG_POLL_SECONDS), source.name,
+                  True) if isinstance(source, QueueSource)
+                 else (source.pump_once, source.name, False) for source in self.sources]
+        loops.append((lambda: self.fire_schedules(due_only=True), "schedules", False))
+        return [threading.Thread(target=self._loop,
+                                 args=(pump, stop, interval, name, long_polls),
+                                 name=f"pump: {name}", daemon=True)
+                for pump, name, long_polls in loops]

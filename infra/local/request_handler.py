@@ -58,11 +58,14 @@ class FramingError(Exception):
 
 
 class InFlight:
-    """Requests being answered, so a stop can wait for them before moto goes."""
+    """Requests being answered, so a stop can wait for them before moto goes;
+    `answered` is called after each (the event pump's nudge: what a request wrote is
+    delivered at once)."""
 
-    def __init__(self):
+    def __init__(self, answered=None):
         self._count = 0
         self._idle = threading.Condition()
+        self._answered = answered
 
     def __enter__(self):
         with self._idle:
@@ -73,6 +76,8 @@ class InFlight:
             self._count -= 1
             if not self._count:
                 self._idle.notify_all()
+        if self._answered:
+            self._answered()
 
     def wait_idle(self, timeout: float) -> bool:
         with self._idle:

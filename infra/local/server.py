@@ -87,7 +87,7 @@ class MotoProcess:
                 self.process.wait()
 
 
-def _http_server(app, port: int):
+def _http_server(app, port: int, answered=None):
     from chalice.config import Config
     from chalice.local import CustomLocalChalice, LocalChalice, LocalDevServer, ThreadedHTTPServer
     ThreadedHTTPServer.request_queue_size = LISTEN_BACKLOG
@@ -97,7 +97,7 @@ def _http_server(app, port: int):
     CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
     app.__class__ = CustomLocalChalice
     from infra.local.request_handler import InFlight, handler_class
-    in_flight = InFlight()
+    in_flight = InFlight(answered)
     server = LocalDevServer(app, config, HOST, port, handler_cls=handler_class(in_flight))
     server.requests_in_flight = in_flight  # a stop waits for them
     thread_local_requests(app)  # after the class swap above
@@ -198,7 +198,7 @@ def _serve(args, endpoint: str, signals: StopSignal) -> int:
     pump_threads = pump.threads(stop) + [outbox.thread(stop)]
     for thread in pump_threads:
         thread.start()
-    server = _http_server(app_module.app, args.port)
+    server = _http_server(app_module.app, args.port, answered=pump.nudge)
     threading.Thread(target=server.server.serve_forever, name="api", daemon=True).start()
 
     url = f"http://{HOST}:{args.port}"
@@ -256,7 +256,7 @@ def _stop_in_order(server, issuer, stop: threading.Event, pump_threads: list,
     if not server.requests_in_flight.wait_idle(left(REQUEST_GRACE_SECONDS)):
         log.warning("stopping with requests still being answered")
     issuer.stop()
-    stop.set()
+    pump.halt(stop)
     for thread in pump_threads:
         thread.join(timeout=left(PUMP_GRACE_SECONDS))
     busy = [thread.name for thread in pump_threads if thread.is_alive()]

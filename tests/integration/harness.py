@@ -46,6 +46,7 @@ class Stack:
             headers["Content-Type"] = "application/json"
             kwargs["body"] = body if isinstance(body, (str, bytes)) else json.dumps(body)
         response = getattr(self.client.http, method.lower())(path, **kwargs)
+        self.pump.nudge()  # as the local server does after each request
         kind = response.headers.get("Content-Type", "")
         response.data = json.loads(response.body) if response.body and \
             kind.startswith("application/json") else None

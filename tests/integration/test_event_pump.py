@@ -1,6 +1,8 @@
 """The event pump never stops silently: shard changes, dead iterators, failing handlers."""
 import itertools
 import json
+import threading
+import time
 
 import boto3
 import pytest
@@ -146,3 +148,51 @@ def test_a_failing_queue_message_is_retried_until_it_succeeds_once(stack, monkey
     task = stack.open_task(case_no, "ZWFW", "clerk", timeout=20)
     assert failures == [task["taskId"]] * 2
     assert [t["taskId"] for t in stack.case(case_no)["tasks"]] == [task["taskId"]]
+
+
+def test_a_queues_receive_waits_for_its_message_and_takes_it_as_it_is_sent(stack, monkeypatch):
+    """The local stack's queue threads long-poll (pump.LONG_POLL_SECONDS): a receive that
+    began on an empty queue returns the message sent while it waited."""
+    source = next(s for s in stack.pump.sources if isinstance(s, pump_module.QueueSource)
+                  and s.source.name == "count_statistics")
+    taken = []
+    monkeypatch.setattr(stack.pump, "invoke",
+                        lambda handler, event: taken.extend(event["Records"]) or True)
+    delivered = []
+    receiving = threading.Thread(target=lambda: delivered.append(source.pump_once(wait=20)))
+    receiving.start()
+    time.sleep(0.5)  # the receive is waiting on the empty queue by now (or starts later)
+    boto3.client("sqs", region_name=REGION).send_message(QueueUrl=source.url,
+                                                         MessageBody='{"late": true}')
+    receiving.join(timeout=30)
+    assert delivered == [1] and [json.loads(r["body"]) for r in taken] == [{"late": True}]
+
+
+def test_an_idle_stream_is_read_at_once_after_a_request_and_halt_ends_every_thread(stack):
+    """The pump's threads with an idle wait far longer than the test: the case applied for
+    reaches its timeline only because the answered request nudged the idle stream; halt
+    ends every thread (a queue's within its long poll)."""
+    stream = stack.pump.stream()
+    reads = []
+    read = stream.pump_once
+    stream.pump_once = lambda: reads.append(1) or read()
+    stop = threading.Event()
+    threads = stack.pump.threads(stop, interval=600.0)
+    try:
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 30
+        while not reads and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert reads, "the stream's thread never read it"
+        case_no = _apply(stack)   # the harness nudges the pump after each request
+        deadline = time.monotonic() + 30
+        while 1 not in _statuses(stack, case_no) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert 1 in _statuses(stack, case_no)
+    finally:
+        stack.pump.halt(stop)
+        for thread in threads:
+            thread.join(timeout=30)
+        del stream.pump_once
+    assert [t.name for t in threads if t.is_alive()] == []

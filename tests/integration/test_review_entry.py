@@ -88,7 +88,7 @@ def test_a_review_decided_as_soon_as_it_appears_is_never_an_illegal_transition(
         assert {answer.data["caseStatus"] for answer in answers.values()} <= {13, 6}
         assert set(held) <= set(moved_by_decision)
     finally:
-        stop.set()
+        stack.pump.halt(stop)
         for thread in threads:
             thread.join(timeout=10)
 

@@ -15,7 +15,7 @@ from chalicelib import wiring
 from chalicelib.api.cors import EXPOSE_HEADERS
 from chalicelib.contract import errors, models
 from infra import gateway_responses, package
-from infra.local.request_handler import handler_class
+from infra.local.request_handler import InFlight, handler_class
 
 STAGES = sorted(package.stages())
 
@@ -137,3 +137,28 @@ def test_the_local_servers_own_errors_carry_the_same_headers(local_server):
     assert headers["access-control-expose-headers"] == EXPOSE_HEADERS
     assert (headers["cache-control"], headers["x-content-type-options"]) == \
         ("no-store", "nosniff")
+
+
+def test_the_local_server_tells_the_event_pump_after_every_request_it_answered():
+    """What a request wrote is delivered at once: the local server calls its `answered`
+    hook (the event pump's nudge) after each request, a refused one included."""
+    app = Chalice(app_name="probe")
+
+    @app.route("/items")
+    def items():
+        return {"items": []}
+
+    answered = threading.Semaphore(0)
+    config = Config.create(chalice_app=app, app_name="probe", chalice_stage="local")
+    server = LocalDevServer(app, config, "127.0.0.1", 0,
+                            handler_cls=handler_class(InFlight(answered.release)))
+    threading.Thread(target=server.server.serve_forever, daemon=True).start()
+    try:
+        port = server.server.server_address[1]
+        assert _ask(port, "GET", "/items", {})[0] == 200
+        assert _ask(port, "GET", "/nowhere", {})[0] == 404
+        assert answered.acquire(timeout=10) and answered.acquire(timeout=10)
+        assert not answered.acquire(timeout=0.2)   # twice, not more
+    finally:
+        server.server.shutdown()
+        server.server.server_close()
