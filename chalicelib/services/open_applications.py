@@ -4,12 +4,13 @@ applying for the same item with the same form while such a case is open is told 
 `allowParallelCases`.
 
 An OpenApplication marker keyed by owner, item and form names the case; it is written in
-the case's own commit (services/case_files.py), on condition that it is absent or still
-names the case it was read naming (a closed one). Of any number of identical applications
-at once exactly one commit writes it; the others fail and find it naming an open case.
-Closing a case (withdrawn, refused, concluded, revoked — wherever that happens) releases
-nothing: a marker naming a closed case counts as free, and the next application
-overwrites it.
+the case's own commit (services/case_files.py), on condition that it is absent — nothing
+is read first, so an application costs no read for it — or, after that commit failed
+because a marker was there, that it still names the closed case it was then read naming.
+Of any number of identical applications at once exactly one commit writes it; the others
+fail and find it naming an open case. Closing a case (withdrawn, refused, concluded,
+revoked — wherever that happens) releases nothing: a marker naming a closed case counts as
+free, and the next application takes it over.
 """
 from dataclasses import dataclass
 
@@ -38,34 +39,32 @@ class Guard:
                       expect=(Equals("caseNo", self.held_by),))
 
 
-def guard(case_files: CaseFiles, item: dict, owner_key: str, form: dict) -> Guard | None:
-    """What the new case's commit must claim, or None for an item that allows parallel
-    cases. Refuses (409) while an identical case is open — before a case number is
-    drawn."""
+def guard(item: dict, owner_key: str, form: dict) -> Guard | None:
+    """What the new case's commit must claim — the marker, expected absent — or None for
+    an item that allows parallel cases."""
     if item.get("allowParallelCases"):
         return None
-    key = open_application_key(
-        lookup.application_key(secrets.lookup(), owner_key, item["code"], form))
-    holder = case_files.get_marker(key, consistent=True)
-    if holder is not None:
-        _refuse_if_open(case_files, holder.caseNo)
-    return Guard(key, holder.caseNo if holder is not None else None)
+    return Guard(open_application_key(
+        lookup.application_key(secrets.lookup(), owner_key, item["code"], form)), None)
 
 
-def refuse_if_taken(case_files: CaseFiles, claimed: Guard | None) -> None:
-    """After the case's commit failed: 409 if an identical application's case took the
-    marker meanwhile and is open."""
+def retake(case_files: CaseFiles, claimed: Guard | None) -> Guard | None:
+    """After the case's commit failed: the claim to try again with — the marker held by a
+    closed case, taken over from it — or None when the marker is not what failed it.
+    409 `duplicate_open_case` while the marker names an open case."""
     if claimed is None:
-        return
+        return None
     holder = case_files.get_marker(claimed.key, consistent=True)
-    if holder is not None and holder.caseNo != claimed.held_by:
-        _refuse_if_open(case_files, holder.caseNo)
+    if holder is None or holder.caseNo == claimed.held_by:
+        return None   # as it was claimed: another condition failed the commit
+    _refuse_if_open(case_files, holder.caseNo)
+    return Guard(claimed.key, holder.caseNo)
 
 
 def _refuse_if_open(case_files: CaseFiles, case_no: str) -> None:
     case = case_files.get(case_no, consistent=True)
     if case is None:   # never: the marker is written with its case
-        return
+        raise RuntimeError(f"open-application marker names no case {case_no}")
     status = Status(case.status)
     if status not in CLOSED:
         raise Conflict(f"an identical application (same applicant, item and form) is open "

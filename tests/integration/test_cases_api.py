@@ -32,6 +32,29 @@ def test_same_idempotency_key_and_body_returns_the_same_case(stack):
     assert [e["name"] for e in _executions(stack)] == [first.data["caseNo"]]
 
 
+def test_an_application_with_a_key_reads_only_its_item_before_its_one_commit(stack,
+                                                                           monkeypatch):
+    """Three round trips: the item's current version read, the day's number drawn, one
+    transaction — no Idempotency-Key or open-application marker read first (a retry or a
+    duplicate is found when the commit fails)."""
+    import botocore.client
+    stack.call("POST", "/cases", "company", another(FOOD, 1))   # caches filled
+    calls = []
+    original = botocore.client.BaseClient._make_api_call
+
+    def counted(client, operation, params):
+        if client.meta.service_model.service_name == "dynamodb":
+            calls.append(operation)
+        return original(client, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counted)
+    made = stack.call("POST", "/cases", "company", another(FOOD, 2),
+                      headers={"Idempotency-Key": "two-round-trips"})
+    monkeypatch.undo()
+    assert made.status_code == 201, made.data
+    assert calls == ["GetItem", "UpdateItem", "TransactWriteItems"], calls
+
+
 def test_reusing_an_idempotency_key_for_another_body_is_rejected(stack):
     key = {"Idempotency-Key": "k-1"}
     first = stack.call("POST", "/cases", "company", application(FOOD), headers=key)

@@ -269,6 +269,31 @@ def test_a_retry_with_the_same_key_and_body_answers_the_same_case():
     assert [type(w) for w in files.commits[0]] == [Create, Create, Create]
 
 
+def test_an_application_reads_nothing_first_and_commits_once(monkeypatch):
+    """Two round trips in the usual case (the day's number drawn, one commit): a retry,
+    a twin, an identical open case are found when that commit fails."""
+    files = FakeCaseFiles()
+    reads = []
+    for name in ("get", "load", "get_task", "get_marker"):
+        monkeypatch.setattr(files, name, lambda *args, _name=name, **kwargs:
+                            reads.append(_name))
+    _apply(files, COMPANY, key="first-try")
+    assert reads == [] and len(files.commits) == 1
+
+
+def test_a_retry_answers_as_the_first_request_did_whatever_the_catalogue_says_now(items):
+    files = FakeCaseFiles()
+    first, _ = _apply(files, COMPANY, key="before-suspension")
+    items.clear()   # the item is no longer open to applications
+    again, replayed = _apply(files, COMPANY, key="before-suspension")
+    assert replayed and again == first
+    with pytest.raises(UnprocessableEntity) as refused:   # without the key: refused
+        _apply(files, COMPANY)
+    assert refused.value.code == "item_not_open"
+    with pytest.raises(UnprocessableEntity):   # another key never made a case
+        _apply(files, COMPANY, key="after-suspension")
+
+
 def test_a_key_used_with_another_body_is_refused_and_a_key_is_each_identity_s_own():
     files = FakeCaseFiles()
     _apply(files, COMPANY, key="k-1")

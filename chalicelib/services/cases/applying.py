@@ -10,7 +10,7 @@ from ...domain import applications, identity, lookup
 from ...domain.case_file import case_key
 from ...domain.catalogue import workflow_input
 from ...domain.changes import Change, ConditionFailed, Create
-from ...domain.errors import Conflict
+from ...domain.errors import Conflict, DomainError
 from .. import catalogue, clock, materials, open_applications
 from ..case_files import CaseFiles
 from ..license_library import LicenseLibrary
@@ -20,46 +20,64 @@ from .views import created_view
 log = logging.getLogger("onewindow")
 
 
+# How many times a commit that lost to a closed case's marker is tried again.
+_RETAKES = 3
+
+
 def apply(case_files: CaseFiles, library: LicenseLibrary, principal: identity.Principal | None,
           body: dict, idempotency_key: str | None = None) -> tuple[dict, bool]:
     """Create a case (its workflow starts from the stream) on `case_files`; a license
-    named for a material is looked up in `library`. Returns (response, replayed)."""
+    named for a material is looked up in `library`. Returns (response, replayed).
+
+    Two round trips to the case files in the usual case — the day's number drawn, then
+    one commit (the case, its open-application marker, its Idempotency-Key's record) — with
+    nothing of them read first: a retry, a twin that won, an identical open case are found
+    when that commit fails on their marker. (So those draw a number that no case gets; case
+    numbers are unique, not gapless.) The item's current version is read before (a third
+    round trip, to the catalogue)."""
     # Only the applicant (for itself or a company it acts for) and the counter clerk (for
     # the person at the counter) apply; no other member of staff ever owns a case.
     principal = identity.require_role(principal, identity.APPLICANT, identity.CLERK)
     application = applications.parse_application(body)
     agent = eligibility.agent_of(principal, application)
     retry = idempotency.retry_of(principal, idempotency_key, body)
-    replayed = idempotency.replay(case_files, retry)
-    if replayed:
-        return replayed, True
-    item = catalogue.published_item(application.item_code)
-    eligibility.check_item(principal, item, application)
-    holder = identity.holder_name(principal, application.applicant)  # not as typed
-    owner_key = lookup.id_key(secrets.lookup(), application.applicant["idNumber"])
-    given = materials.given_in_case(library, item, application.materials,
-                                    application.applicant["idNumber"], owner_key,
-                                    at_counter=application.channel == "counter")
-    # One open case per identical application, unless the item allows parallel ones.
     try:
-        one_open = open_applications.guard(case_files, item, owner_key, application.form)
-    except Conflict:   # its own retry (the same key) that won meanwhile is a replay
-        replayed = idempotency.replay(case_files, retry, consistent=True)
+        item = catalogue.published_item(application.item_code)
+        eligibility.check_item(principal, item, application)
+        holder = identity.holder_name(principal, application.applicant)  # not as typed
+        owner_key = lookup.id_key(secrets.lookup(), application.applicant["idNumber"])
+        given = materials.given_in_case(library, item, application.materials,
+                                        application.applicant["idNumber"], owner_key,
+                                        at_counter=application.channel == "counter")
+    except DomainError:
+        # A retry answers as the first request did, whatever the catalogue or the
+        # materials say now.
+        replayed = idempotency.replay(case_files, retry)
         if replayed:
             return replayed, True
         raise
+    # One open case per identical application, unless the item allows parallel ones.
+    one_open = open_applications.guard(item, owner_key, application.form)
     applying = _numbered(principal, application, item, holder, agent, owner_key,
                          given.entries)
     record = new_case.case_record(applying)
-    try:
-        case_files.commit(_writes(record, one_open, retry))
-    except ConditionFailed:
-        # A concurrent request with the same key won the race: answer with its case.
-        replayed = idempotency.replay(case_files, retry, consistent=True)
-        if replayed:
-            return replayed, True
-        open_applications.refuse_if_taken(case_files, one_open)
-        raise
+    for _ in range(_RETAKES):
+        try:
+            case_files.commit(_writes(record, one_open, retry))
+            break
+        except ConditionFailed:
+            # This request's earlier try, or a twin with its key, made the case: answer
+            # with it. Else an identical case holds the marker: 409 while it is open,
+            # taken over from it when closed.
+            replayed = idempotency.replay(case_files, retry, consistent=True)
+            if replayed:
+                return replayed, True
+            one_open = open_applications.retake(case_files, one_open)
+            if one_open is None:
+                raise
+    else:
+        raise Conflict("identical applications kept taking this one's place; try again",
+                       field="itemCode", code="duplicate_open_case")
     materials.record_uses(given, principal, record.pk, item, owner_key, applying.started)
     _written(applying, record)
     return created_view(record), False
