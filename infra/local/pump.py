@@ -470,7 +470,9 @@ class EventPump:
                 if stop.is_set():
                     return
                 log.exception("event pump: %s failed; retrying", name)
-                seen = self._rest(seen, 1.0, stop)
+                # A full second, nudged or not: a failing source is not retried at the
+                # pace of the requests the stack answers.
+                stop.wait(1.0)
                 continue
             if delivered:
                 idle = interval
