@@ -9,7 +9,6 @@ pump, moto) over a quiet stretch, with the load average beside it.
     python -m bench.run moto-server    # or `make bench BENCH_ARGS=moto-server`
 """
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -44,12 +43,6 @@ else:
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _cpu(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -58,7 +51,9 @@ def _cpu(pid: int) -> float:
 def _requests_cpu(kind: str) -> float:
     """CPU seconds (client and server) of REQUESTS requests to a fresh server of `kind`."""
     import boto3
-    port = _free_port()
+
+    from tests.e2e.local_stack import free_port
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-c", _SERVER, kind, str(port)], cwd=ROOT,
                               stdout=subprocess.PIPE, text=True)
     try:
@@ -85,12 +80,10 @@ def _requests_cpu(kind: str) -> float:
 
 def _idle_stack() -> dict:
     """The CPU share of an idle local stack's processes over IDLE_SECONDS."""
-    from tests.e2e.local_stack import started
+    from tests.e2e.local_stack import started, with_children
     with started() as stack:
         time.sleep(5)  # past start-up
-        pid = stack.process.pid
-        pids = [pid] + [int(child) for child in Path(
-            f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        pids = with_children(stack.process.pid)
         before = sum(_cpu(pid) for pid in pids)
         time.sleep(IDLE_SECONDS)
         share = (sum(_cpu(pid) for pid in pids) - before) / IDLE_SECONDS

@@ -21,21 +21,25 @@ from infra.local.oidc import CLIENT_ID, DEMO_PASSWORD
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def peak_rss_mb(pid: int) -> float:
-    """The peak resident memory (VmHWM) of a process and its children, in MB."""
-    total = 0
-    pids = [pid]
+def with_children(pid: int) -> list[int]:
+    """A process and its children (the local stack: its server and moto)."""
     try:
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
         children = []
-    for each in pids + [int(c) for c in children]:
+    return [pid, *(int(child) for child in children)]
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The peak resident memory (VmHWM) of a process and its children, in MB."""
+    total = 0
+    for each in with_children(pid):
         try:
             status = Path(f"/proc/{each}/status").read_text()
         except OSError:
@@ -51,7 +55,7 @@ class LocalStack:
     pipe would block it) and kept for the failure message."""
 
     def __init__(self, local_dir: Path | None = None):
-        port, moto_port, oidc_port = _free_port(), _free_port(), _free_port()
+        port, moto_port, oidc_port = free_port(), free_port(), free_port()
         self.moto_endpoint = f"http://127.0.0.1:{moto_port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "OW_"))}
         # Its own files (environment, clock, outbox): never a developer's `make run`'s.
