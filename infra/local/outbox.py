@@ -12,6 +12,7 @@ from pathlib import Path
 import boto3
 
 from infra.local import paths
+from infra.local.console import say
 
 QUEUE = "onewindow-local-outbox"
 
@@ -39,8 +40,8 @@ class Outbox:
                 body = json.loads(message["Body"])
                 out.write(json.dumps(body, ensure_ascii=False) + "\n")
                 if body.get("text"):
-                    print(f"notify {body.get('recipient')} {body.get('channels')}: "
-                          f"{body['text']}", flush=True)
+                    say(f"notify {body.get('recipient')} {body.get('channels')}: "
+                        f"{body['text']}")
         for message in got:
             self.sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
         return len(got)

@@ -20,6 +20,7 @@ import time
 from datetime import timedelta
 
 from infra.local import paths  # where this stack's files go (OW_LOCAL_DIR)
+from infra.local.console import say
 from infra.local.stop_signal import StopSignal
 
 HOST = "127.0.0.1"
@@ -212,7 +213,7 @@ def _serve(args, endpoint: str, signals: StopSignal) -> int:
                             for c in clients.values())
     users = ", ".join(f"{k} ({v['role']}{'/' + v['dept'] if v.get('dept') else ''})"
                       for k, v in demo.USERS.items())
-    print(f"""
+    say(f"""
 OneWindow local stack is up.
   Portal      {portal.url}/   (网上办事大厅: open it in a browser; sign in as company / demo)
   Workbench   {portal.url}{WORKBENCH_PATH}   (政务服务工作台, staff: {staff})
@@ -230,10 +231,10 @@ OneWindow local stack is up.
 ISSUER {issuer.url}
 PORTAL {portal.url}
 WORKBENCH {portal.url}{WORKBENCH_PATH}
-READY {url}""", flush=True)
+READY {url}""")
 
     signals.wait()
-    print("stopping…", flush=True)
+    say("stopping…")
     portal.stop()
     _stop_in_order(server, issuer, stop, pump_threads, pump)
     return 0
