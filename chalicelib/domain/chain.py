@@ -2,12 +2,18 @@
 hash is, what a seal says, and where the record read back from the store stops being the
 record that was written.
 
-Entries of one chain (an area's office day) each carry the hash of the entry before them.
-A seal is one signed document per sweep, numbered 1, 2, … per area and each naming the
-digest of the seal before it (so seals chain across days); it lists every chain still open
-(its day not sealed for good) with its length and head and the hash of every entry added
-since the previous seal, and marks a chain `final` once its day is over. Seals are kept in
-a write-once store, so the hash of every sealed entry is known from outside the table:
+An area's office day is recorded in CHAINS chains, an entry going to the one its key's
+hash picks (`shard`): appends to different chains never wait for each other, so the
+record takes CHAINS times the appends per second one chain does. Each chain is labelled
+`<day>#<nn>` (`label`) and named `<area>#<label>`; its entries each carry the hash of the
+entry before them. A seal is one signed document per sweep, numbered 1, 2, … per area and
+each naming the digest of the seal before it (so seals chain across days); it lists every
+chain still open (its day not sealed for good) with its length and head and the hash of
+every entry added since the previous seal, marks a chain `final` once its day is over, and
+names the Merkle root of the heads it lists (`merkle_root`, RFC 6962's tree hash, as
+Certificate Transparency logs do): one hash that commits to every chain at once, which a
+verifier recomputes. Seals are kept in a write-once store, so the hash of every sealed
+entry is known from outside the table:
 
 - a sealed entry that was edited, deleted, moved, or rewritten and re-hashed with all the
   entries after it, differs from its sealed hash at its own place, which is named;
@@ -30,8 +36,58 @@ from .canonical import canonical_bytes
 GENESIS = "0" * 64
 
 
-def chain_id(area: str, day: str) -> str:
-    return f"{area}#{day}"
+# Chains per area and day. One chain takes ~40 appends/s on DynamoDB (read its end, then
+# a transaction that fails if another append took the place: docs/capacity.md); 64 take
+# ~2,500/s, the record's share of 1,000 applications/s with room.
+CHAINS = 64
+
+
+def shard(key: str) -> int:
+    """The number of the chain an entry's key goes to: the same whenever it is recorded
+    again."""
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big") % CHAINS
+
+
+def labels(day: str) -> list[str]:
+    """Every chain of a day, by label."""
+    return [label(day, number) for number in range(CHAINS)]
+
+
+def label(day: str, number: int) -> str:
+    """A chain's name within its area: its day and its number, `2026-12-04#07`."""
+    return f"{day}#{number:02d}"
+
+
+def day_of(chain_label: str) -> str:
+    """The day (YYYY-MM-DD) a chain's label names."""
+    return chain_label.split("#", 1)[0]
+
+
+def chain_id(area: str, chain_label: str) -> str:
+    return f"{area}#{chain_label}"
+
+
+def _leaf_hash(leaf: bytes) -> bytes:
+    return hashlib.sha256(b"\x00" + leaf).digest()
+
+
+def _tree_hash(leaves: list[bytes]) -> bytes:
+    """RFC 6962 section 2.1: the Merkle Tree Hash of the leaves, in order."""
+    if not leaves:
+        return hashlib.sha256(b"").digest()
+    if len(leaves) == 1:
+        return _leaf_hash(leaves[0])
+    split = 1 << ((len(leaves) - 1).bit_length() - 1)  # the largest power of 2 below
+    return hashlib.sha256(b"\x01" + _tree_hash(leaves[:split])
+                          + _tree_hash(leaves[split:])).digest()
+
+
+def merkle_root(chains: dict[str, dict[str, Any]]) -> str:
+    """The root a seal names over the chains it lists: one leaf per chain, in the order of
+    their labels, each the canonical bytes of {"chain", "seq", "head", "final"}."""
+    return _tree_hash([canonical_bytes({"chain": name, "seq": part["seq"],
+                                        "head": part["head"], "final": bool(part["final"])})
+                       for name, part in sorted(chains.items())]).hex()
 
 
 def entry_hash(prev_hash: str, seq: int, body: dict[str, Any]) -> str:
@@ -76,13 +132,13 @@ class BrokenSeal:
 
 
 def read_seals(seals: list[dict[str, Any]], is_genuine: Callable[[bytes, Any], bool],
-               keep: Callable[[str], bool] = lambda day: True,
+               keep: Callable[[str], bool] = lambda name: True,
                anchored: bool = False) -> tuple[dict[str, Sealed], BrokenSeal | None]:
     """The chains the seals (an area's, in order of their number: from the first, or when
-    `anchored` from any one, taken as it stands) describe, by day, and the first seal that
+    `anchored` from any one, taken as it stands) describe, by label, and the first seal that
     is not genuine or does not follow the one before; the chains as the seals before it
     described them. `is_genuine(message, signature)` checks a signature; the hashes of a
-    day are kept if `keep(day)` (from the anchor on)."""
+    chain are kept if `keep(label)` (from the anchor on)."""
     chains: dict[str, Sealed] = {}
     previous: dict[str, Any] | None = None
     forged: BrokenSeal | None = None
@@ -113,8 +169,8 @@ def read_seals(seals: list[dict[str, Any]], is_genuine: Callable[[bytes, Any], b
 
 def _take_as_it_stands(chains: dict[str, Sealed], seal: dict[str, Any], n: int) -> None:
     """The anchor: each chain it lists as it says, its hashes before it unknown."""
-    for day, part in seal.get("chains", {}).items():
-        chains[day] = Sealed(seal=n, final=bool(part.get("final")),
+    for name, part in seal.get("chains", {}).items():
+        chains[name] = Sealed(seal=n, final=bool(part.get("final")),
                              count=part["seq"], head=part["head"])
 
 
@@ -132,20 +188,22 @@ def _out_of_place(seal: dict[str, Any], n: int, previous: dict[str, Any] | None,
 
 def _add_seal(chains: dict[str, Sealed], seal: dict[str, Any], n: int,
               keep: Callable[[str], bool]) -> BrokenSeal | None:
-    """`chains` moved on by what a seal that follows lists of each day, or why it cannot
-    be (the chains as far as the days before it took them)."""
-    for day, part in sorted(seal.get("chains", {}).items()):
-        known = chains.setdefault(day, Sealed())
+    """`chains` moved on by what a seal that follows lists of each chain, or why it cannot
+    be (the chains as far as the seals before it took them)."""
+    if seal.get("root") != merkle_root(seal.get("chains", {})):
+        return BrokenSeal(n, "its Merkle root is not that of the chains it lists")
+    for name, part in sorted(seal.get("chains", {}).items()):
+        known = chains.setdefault(name, Sealed())
         if known.final:
-            return BrokenSeal(n, f"lists {day} after its final seal")
+            return BrokenSeal(n, f"lists {name} after its final seal")
         if part["from"] != known.count:
-            return BrokenSeal(n, f"does not continue {day} where seal "
+            return BrokenSeal(n, f"does not continue {name} where seal "
                                  f"{known.seal} left it")
         added = list(part["hashes"])
         head = added[-1] if added else known.head
         if known.count + len(added) != part["seq"] or head != part["head"]:
-            return BrokenSeal(n, f"its hashes of {day} do not reach its head")
-        if keep(day):
+            return BrokenSeal(n, f"its hashes of {name} do not reach its head")
+        if keep(name):
             known.hashes += added
         known.count, known.head = part["seq"], head
         known.seal, known.final = n, bool(part.get("final"))

@@ -200,9 +200,10 @@ CONSUMERS = (
         ("events", ("PutEvents",), ("CaseEventBus",)),
         ("sqs", ("SendMessage",), ("StartsQueue", "ConcludeQueue", "TimelineDeadLetterQueue")),
     )),
-    # Appends to one chain a day take turns (services/supervision_record.py): two batches
-    # at once keep the record's partition from contending with itself.
-    Function("record_supervision", Queue("SupervisionQueue"), batch_size=10, concurrency=2,
+    # A day's record is 64 chains, and appends to one take turns
+    # (services/supervision_record.py): 32 batches at once keep each chain busy about
+    # half the time, so two appends rarely meet on one (docs/capacity.md).
+    Function("record_supervision", Queue("SupervisionQueue"), batch_size=10, concurrency=32,
              grants=(
         # An append: the chain's last entry and head read, then written with its marker.
         ("dynamodb", ("Query", "GetItem", "PutItem"), ("SupervisionTable",)),

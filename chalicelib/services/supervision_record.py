@@ -1,25 +1,27 @@
 """The supervision record (电子监察记录): append-only, and what is taken from it or slipped
 into it is evidence (domain/chain.py; docs/supervision.md says what is found, from when).
 
-Entries go to the chain of the area's day (the office date they are recorded on), each
-hashing the one before. An append reads how far the chain goes and writes the next place
-only if it is free, in one transaction with a marker of what it records (its chain, place
-and hash), the chain's head moved on, and — the day's first — the day among the open
-ones: two appends at once never take one place (the loser reads again and takes the next),
-and a redelivered event finds its marker and appends nothing.
+Entries go to one of the CHAINS chains of the area's day (the office date they are
+recorded on; the chain the key's hash picks: domain/chain.py `shard`), each hashing the
+one before. An append reads how far its chain goes and writes the next place only if it
+is free, in one transaction with a marker of what it records (its chain, place and hash),
+the chain's head moved on, and — a chain's first — the day among the open ones: two
+appends at once never take one place (the loser reads again and takes the next), appends
+to different chains never meet, and a redelivered event finds its marker and appends
+nothing.
 
 Every sweep seals (`seal`): one document, numbered on from the last, naming its digest,
 listing every chain not sealed for good with its length, head and the hash of each entry
-added since, signed with the region's KMS key and stored in the write-once bucket; a day's
-chain is sealed for good by the first sweep `FINAL_AFTER` past its end. The sweep seals
-only what holds: an entry that does not follow the seal before, or whose marker does not
-name it, stops the chain's seal before it (and is logged, every sweep, until dealt with).
-`verify_days` reads every seal from the store and names, per chain, the first entry that
-is not as sealed or recorded; `report` is what `make verify-audit` prints of it, and
-`GET /supervision/record-status` answers (`status`).
+added since, and the Merkle root of those chains, signed with the region's KMS key and
+stored in the write-once bucket; a chain is sealed for good by the first sweep
+`FINAL_AFTER` past its day's end. The sweep seals only what holds: an entry that does not
+follow the seal before, or whose marker does not name it, stops the chain's seal before
+it (and is logged, every sweep, until dealt with). `verify_days` reads every seal from the
+store and names, per day, the first entry of its chains that is not as sealed or recorded;
+`report` is what `make verify-audit` prints of it, and `GET /supervision/record-status`
+answers (`status`).
 """
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -32,6 +34,7 @@ from ..domain import chain as chains
 from ..domain import identity, license_proof, worktime
 from ..domain.errors import UnprocessableEntity, ValidationError
 from . import clock
+from .at_once import map_at_once
 from .licenses import own_keys
 
 log = logging.getLogger("onewindow")
@@ -44,8 +47,23 @@ HEAD = -1   # the chain's head
 FINAL_AFTER = timedelta(minutes=10)
 
 
-def _chain(day: date, area: str | None = None) -> str:
-    return chains.chain_id(area or config.get().area_code, day.isoformat())
+def _chain(name: str, area: str | None = None) -> str:
+    """The chain's partition key: its area and its label (`<day>#<nn>`)."""
+    return chains.chain_id(area or config.get().area_code, name)
+
+
+def _day_of(name: str) -> date:
+    return date.fromisoformat(chains.day_of(name))
+
+
+def _found(area: str, day: date) -> set[str]:
+    """The day's chains that hold anything: the ones with a head (every append moves it
+    on) or a first entry. A chain whose head and every entry were deleted before a seal
+    listed it is not found — as its entries, past any seal, could not be."""
+    names = chains.labels(day.isoformat())
+    keys = [(_chain(name, area), place) for name in names for place in (HEAD, 1)]
+    return {item.chain.removeprefix(f"{area}#")
+            for item in SupervisionEntry.batch_get(keys, consistent_read=True)}
 
 
 def _open(area: str) -> str:
@@ -89,7 +107,7 @@ def record(kind: str, key: str, body: dict, at: datetime | None = None) -> bool:
         # never to one a sweep may have sealed for good meanwhile.
         at = given or clock.now()
         day = clock.local_date(at)
-        chain = _chain(day, area)
+        chain = _chain(chains.label(day.isoformat(), chains.shard(key)), area)
         content = {"kind": kind, "key": key, "at": worktime.utc_text(at), **body}
         last, previous = _last(chain)
         seq = last + 1
@@ -218,45 +236,56 @@ def _table_seal(chain: str) -> SupervisionEntry | None:
         return None
 
 
-def _window(area: str, latest: dict | None, today: date) -> dict[date, dict]:
-    """The days to seal and how far each is sealed: every chain the last seal left open,
-    every day recorded as opened since (its first append), and — before the first seal —
-    today and yesterday."""
+def _window(area: str, latest: dict | None, now: datetime) -> dict[str, dict | None]:
+    """The chains to seal and how far each is sealed: every chain the last seal left open,
+    every chain found on the days recorded as opened since (a chain's first append) and —
+    before the first seal — today's and yesterday's. A day whose chains are all sealed
+    for good, and over, leaves the open ones."""
     listed = (latest or {}).get("chains", {})
-    window = {date.fromisoformat(day): part for day, part in listed.items()
-              if not part.get("final")}
-    for item in SupervisionEntry.query(_open(area), consistent_read=True):
-        day = date.fromisoformat(item.body["day"])
-        if day in window:
-            continue
-        sealed = _table_seal(_chain(day, area)) if latest else None
-        if listed.get(day.isoformat(), {}).get("final") or \
-                (sealed and sealed.final and _sealed_for_good(area, day, sealed.sealN)):
-            item.delete()   # sealed for good; taking it off the open days was lost
-            continue
-        window[day] = None
+    window: dict[str, dict | None] = {name: part for name, part in listed.items()
+                                      if not part.get("final")}
+    today = clock.local_date(now)
+    days = {date.fromisoformat(item.body["day"]): item
+            for item in SupervisionEntry.query(_open(area), consistent_read=True)}
     if latest is None:
         for day in (today - timedelta(days=1), today):
-            window.setdefault(day, None)
+            days.setdefault(day, None)
+    for day, opened in sorted(days.items(), key=lambda pair: pair[0]):
+        done = True
+        for name in sorted(_found(area, day)):
+            if name in window:
+                done = False
+            elif not listed.get(name, {}).get("final") and not _final_before(area, name,
+                                                                              latest):
+                window[name], done = None, False
+        if done and opened is not None and now >= _end_of(day) + FINAL_AFTER:
+            opened.delete()   # every chain sealed for good
     return window
 
 
-def _sealed_for_good(area: str, day: date, n: int | None) -> bool:
-    """Whether the store's seal `n` — genuine — seals the day for good (the table's copy
+def _final_before(area: str, name: str, latest: dict | None) -> bool:
+    """Whether a seal before the last sealed the chain for good (the table's copy says
+    which; the seal itself decides)."""
+    sealed = _table_seal(_chain(name, area)) if latest else None
+    return bool(sealed and sealed.final and _sealed_for_good(area, name, sealed.sealN))
+
+
+def _sealed_for_good(area: str, name: str, n: int | None) -> bool:
+    """Whether the store's seal `n` — genuine — seals the chain for good (the table's copy
     only says where to look: a copy claiming it is not taken at its word)."""
     document = seal_store.read(area, n) if n else None
     return bool(document and document.get("n") == n
                 and _genuine()(chains.seal_message(document), document.get("signature"))
-                and document.get("chains", {}).get(day.isoformat(), {}).get("final"))
+                and document.get("chains", {}).get(name, {}).get("final"))
 
 
 def _next(area: str, latest: dict | None, now: datetime) -> tuple[dict, bool, int]:
     """The next seal (unsigned), whether it says anything the last one did not, and how
     many chains it stops short of a bad entry in."""
     parts, changed, refused = {}, False, 0
-    for day, part in sorted(_window(area, latest, clock.local_date(now)).items()):
+    for name, part in sorted(_window(area, latest, now).items()):
         sealed_seq, sealed_head = (part["seq"], part["head"]) if part else (0, chains.GENESIS)
-        chain = _chain(day, area)
+        chain = _chain(name, area)
         new = _entries(chain, sealed_seq)
         good, broken = chains.check_new(chain, sealed_seq, sealed_head,
                                         [_plain(e) for e in new], _markers(new))
@@ -265,9 +294,9 @@ def _next(area: str, latest: dict | None, now: datetime) -> tuple[dict, bool, in
             log.error("supervision record %s: entry %d %s; not sealed past it "
                       "(docs/runbook.md)", chain, broken.seq, broken.reason)
         if not good and not part:
-            continue    # nothing recorded that day (or nothing that holds)
-        final = broken is None and now >= _end_of(day) + FINAL_AFTER
-        parts[day.isoformat()] = {
+            continue    # nothing recorded in it (or nothing that holds)
+        final = broken is None and now >= _end_of(_day_of(name)) + FINAL_AFTER
+        parts[name] = {
             "from": sealed_seq, "seq": sealed_seq + len(good),
             "head": good[-1]["hash"] if good else sealed_head,
             "hashes": [e["hash"] for e in good], "final": final}
@@ -275,7 +304,7 @@ def _next(area: str, latest: dict | None, now: datetime) -> tuple[dict, bool, in
     n = latest["n"] + 1 if latest else 1
     return {"area": area, "n": n, "at": worktime.utc_text(now),
             "prev": chains.seal_digest(latest) if latest else chains.GENESIS,
-            "chains": parts}, changed, refused
+            "chains": parts, "root": chains.merkle_root(parts)}, changed, refused
 
 
 def seal(now: datetime | None = None, area: str | None = None) -> int:
@@ -316,12 +345,16 @@ def _copy_to_table(area: str, document: dict) -> None:
                                        sealHash=chains.seal_digest(document)), n)
     # Every chain the seal lists, changed or not: a copy a stopped sweep did not write
     # is written by the next.
-    for day, part in document["chains"].items():
+    for name, part in document["chains"].items():
         _put_unless_newer(SupervisionEntry(
-            _chain(date.fromisoformat(day), area), SEAL, sealSeq=part["seq"],
+            _chain(name, area), SEAL, sealSeq=part["seq"],
             sealHash=part["head"], sealN=n, final=part["final"]), n)
-        if part["final"]:
-            SupervisionEntry(_open(area), _day_number(date.fromisoformat(day))).delete()
+    # A day whose every chain this seal sealed for good leaves the open ones (one sealed
+    # for good before: `_window` takes the day off at the next sweep).
+    final = {name for name, part in document["chains"].items() if part["final"]}
+    for day in sorted({_day_of(name) for name in final}):
+        if _found(area, day) <= final:
+            SupervisionEntry(_open(area), _day_number(day)).delete()
 
 
 def _put_unless_newer(item: SupervisionEntry, n: int) -> None:
@@ -362,8 +395,7 @@ def _stored_seals(area: str, since: datetime | None) -> tuple[
             else:
                 low = middle + 1
         low = max(low - 1, 0)
-    with ThreadPoolExecutor(8) as pool:
-        documents = list(pool.map(first_version, numbers[low:]))
+    documents = map_at_once(first_version, numbers[low:])
     seals = []
     for n, document in zip(numbers[low:], documents, strict=True):
         if document is None or document.get("n") != n:
@@ -384,17 +416,17 @@ def _written_at(document: dict | None) -> datetime | None:
 
 def verify_days(start: date, end: date, area: str | None = None) -> dict:
     """The record of the days from `start` to `end` checked against the seals: the seals
-    read (how many, the last, the first that is not genuine or intact) and each chain (its
-    length, how much of it is sealed, the first break or None). Seals written before the
-    first day began cannot list its chains: they are not read, but for the last one, which
-    the next must follow."""
+    read (how many, the last, the first that is not genuine or intact) and each day's
+    chains (`_day_status`: how many entries, how much is sealed, the first break or None).
+    Seals written before the first day began cannot list its chains: they are not read,
+    but for the last one, which the next must follow."""
     area = area or config.get().area_code
 
-    def asked(day: str) -> bool:
-        return start.isoformat() <= day <= end.isoformat()
+    def asked(name: str) -> bool:
+        return start.isoformat() <= chains.day_of(name) <= end.isoformat()
     seals, problem = _stored_seals(area, datetime.combine(start, time(0), tzinfo=clock.zone()))
     sealed, broken_seal = chains.read_seals(seals, _genuine(), asked, anchored=True)
-    if any(asked(day) and len(found.hashes) != found.count for day, found in sealed.items()):
+    if any(asked(name) and len(found.hashes) != found.count for name, found in sealed.items()):
         # A chain of those days listed before they began (a local clock set back): all.
         seals, problem = _stored_seals(area, None)
         sealed, broken_seal = chains.read_seals(seals, _genuine(), asked)
@@ -403,22 +435,45 @@ def verify_days(start: date, end: date, area: str | None = None) -> dict:
                   key=lambda p: p.n if isinstance(p.n, int) else 0, default=None)
     last_at = next((_written_at(seal) for seal in reversed(seals) if _written_at(seal)),
                    None)
-    checked = []
+    days = []
     day = start
     while day <= end:
-        found = _verify_chain(area, day, sealed.get(day.isoformat()), last_at)
-        if found["entries"] or found["sealed"] or found["broken"]:
-            checked.append(found)
+        days.append(day)
         day += timedelta(days=1)
+
+    def day_chains(day: date) -> list[str]:
+        # The chains the seals list and the ones the table holds.
+        return sorted({name for name in sealed if chains.day_of(name) == day.isoformat()}
+                      | _found(area, day))
+
+    def check(name: str) -> dict:
+        return _verify_chain(area, name, sealed.get(name), last_at)
+    names = map_at_once(day_chains, days)
+    found = iter(map_at_once(check, [name for day_names in names for name in day_names]))
+    checked = [_day_status(area, day, [next(found) for _ in day_names])
+               for day, day_names in zip(days, names, strict=True)]
     return {"seals": {"count": len(seals), "last": seals[-1]["n"] if seals else 0,
                       "broken": None if problem is None else {"n": problem.n,
                                                               "reason": problem.reason}},
-            "chains": checked}
+            "chains": [day for day in checked
+                       if day["entries"] or day["sealed"] or day["broken"]]}
 
 
-def _verify_chain(area: str, day: date, sealed: chains.Sealed | None,
+def _day_status(area: str, day: date, found: list[dict]) -> dict:
+    """A day's chains as one: their entries and sealed entries, whether all are sealed for
+    good, and the first break (naming its chain)."""
+    broken = next((f for f in found if f["broken"]), None)
+    return {"chain": chains.chain_id(area, day.isoformat()), "chains": len(found),
+            "entries": sum(f["entries"] for f in found),
+            "sealed": sum(f["sealed"] for f in found),
+            "final": bool(found) and all(f["final"] for f in found),
+            "broken": None if broken is None else {"chain": broken["chain"],
+                                                   **broken["broken"]}}
+
+
+def _verify_chain(area: str, name: str, sealed: chains.Sealed | None,
                   last_at: datetime | None) -> dict:
-    chain = _chain(day, area)
+    chain = _chain(name, area)
     entries, head, table_seal = [], None, None
     for item in SupervisionEntry.query(chain, consistent_read=True):
         if item.seq == HEAD:
@@ -429,7 +484,7 @@ def _verify_chain(area: str, day: date, sealed: chains.Sealed | None,
             entries.append(item)
     covered = len(sealed.hashes) if sealed else 0
     markers = _markers([e for e in entries if e.seq > covered])
-    overdue = last_at is not None and last_at >= _end_of(day) + FINAL_AFTER
+    overdue = last_at is not None and last_at >= _end_of(_day_of(name)) + FINAL_AFTER
     broken = chains.verify(chain, [_plain(e) for e in entries], sealed, markers, head,
                            table_seal, overdue)
     return {"chain": chain, "entries": len(entries), "sealed": covered,
@@ -439,10 +494,10 @@ def _verify_chain(area: str, day: date, sealed: chains.Sealed | None,
 
 
 def verify(day: date, area: str | None = None) -> dict:
-    """One day's chain checked against every seal."""
+    """One day's chains checked against every seal."""
     found = verify_days(day, day, area)["chains"]
-    return found[0] if found else {"chain": _chain(day, area), "entries": 0, "sealed": 0,
-                                   "final": False, "broken": None}
+    area = area or config.get().area_code
+    return found[0] if found else _day_status(area, day, [])
 
 
 # The most days `GET /supervision/record-status` checks at once: verify-audit's default.

@@ -3,8 +3,8 @@ access to the table could, so a walk-through sees `make verify-audit` catch it.
 
     python -m infra.local.tamper [--day YYYY-MM-DD]
 
-It takes the chain of the day (default: the local clock's today), backdates its first
-entry by an hour (`at`) and leaves the entry's hashes as they were; it prints the chain,
+It takes the first chain of the day (default: the local clock's today) that holds an
+entry, backdates that first entry by an hour (`at`) and leaves the entry's hashes as they were; it prints the chain,
 the entry and the change. Local only: it reads the environment `make run` wrote
 and refuses to run with a stage's environment set.
 """
@@ -36,13 +36,16 @@ def main(argv: list[str] | None = None) -> int:
     from chalicelib.services import clock
     stage_env.configure()
     day = args.day or clock.local_date(clock.now())
-    chain = chains.chain_id(config.get().area_code, day.isoformat())
     table = config.get().supervision_table
-    found = aws.client("dynamodb").get_item(
-        TableName=table, Key={"chain": {"S": chain}, "seq": {"N": str(FIRST)}},
-        ConsistentRead=True).get("Item")
-    if not found:
-        print(f"nothing recorded on {day} (chain {chain})", file=sys.stderr)
+    for name in chains.labels(day.isoformat()):
+        chain = chains.chain_id(config.get().area_code, name)
+        found = aws.client("dynamodb").get_item(
+            TableName=table, Key={"chain": {"S": chain}, "seq": {"N": str(FIRST)}},
+            ConsistentRead=True).get("Item")
+        if found:
+            break
+    else:
+        print(f"nothing recorded on {day}", file=sys.stderr)
         return 1
     body = json.loads(found["body"]["S"])
     was = body["at"]

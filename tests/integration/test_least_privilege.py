@@ -6,9 +6,9 @@ moto does not enforce IAM, so the calls are recorded (a botocore hook on the thr
 running each function) and checked against the policy the template will carry.
 """
 import contextlib
+import contextvars
 import json
 import os
-import threading
 from datetime import timedelta
 
 import boto3
@@ -33,7 +33,10 @@ TRANSACT_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteI
 # IAM's actions for S3's listings, which are of the bucket.
 LISTINGS = {"ListObjectsV2": "ListBucket", "ListObjectVersions": "ListBucketVersions"}
 
-_label = threading.local()
+# Which function a call is made for: a context variable, so the threads a function reads
+# on (services/at_once.py) make their calls for it too.
+_function: contextvars.ContextVar[str | None] = contextvars.ContextVar("function",
+                                                                      default=None)
 
 
 class Recorder:
@@ -62,7 +65,7 @@ class Recorder:
         self.calls: set[tuple[str, str, str]] = set()
 
     def __call__(self, model, params, **_):
-        function = getattr(_label, "function", None)
+        function = _function.get()
         if function is None:
             return
         service = model.service_model.signing_name
@@ -152,21 +155,21 @@ def recorded(stack, monkeypatch):
     original = EventPump.invoke
 
     def labelled(self, source, event):
-        _label.function = HANDLER_FUNCTIONS[source.name]
+        token = _function.set(HANDLER_FUNCTIONS[source.name])
         try:
             return original(self, source, event)
         finally:
-            _label.function = None
+            _function.reset(token)
 
     monkeypatch.setattr(EventPump, "invoke", labelled)
     call = stack.call
 
     def api_call(*args, **kwargs):
-        _label.function = "APIHandler"
+        token = _function.set("APIHandler")
         try:
             return call(*args, **kwargs)
         finally:
-            _label.function = None
+            _function.reset(token)
 
     monkeypatch.setattr(stack, "call", api_call)
     yield recorder

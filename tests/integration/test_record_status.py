@@ -6,7 +6,18 @@ from datetime import date, timedelta
 from chalicelib.services import clock
 from infra import verify_audit
 
-from .test_supervision_record import AT, CHAIN, DAY, _built, _edited, _entries, _put
+# The record's tampers in one chain, as there (`one_chain`).
+from .test_supervision_record import (  # noqa: F401 (a fixture)
+    AT,
+    CHAIN,
+    DAY,
+    DAY_RECORD,
+    _built,
+    _edited,
+    _entries,
+    _put,
+    one_chain,
+)
 
 RANGE = f"from={DAY - timedelta(days=1)}&to={DAY}"
 
@@ -23,8 +34,8 @@ def test_a_record_as_written_holds_and_the_answer_is_what_verify_audit_prints(
     assert answer.data == {
         "from": str(DAY - timedelta(days=1)), "to": str(DAY), "holds": True,
         "entries": 15, "seals": {"count": 1, "last": 1, "broken": None},
-        "chains": [{"chain": CHAIN, "entries": 15, "sealed": 12, "final": False,
-                    "broken": None}]}
+        "chains": [{"chain": DAY_RECORD, "chains": 1, "entries": 15, "sealed": 12,
+                    "final": False, "broken": None}]}
     capsys.readouterr()   # the API's metrics lines
     assert verify_audit.main(["--from", str(DAY - timedelta(days=1)), "--to", str(DAY)]) == 0
     assert json.loads(capsys.readouterr().out) == answer.data
@@ -35,9 +46,10 @@ def test_a_tampered_entry_is_named_at_its_place(stack, capsys):
     _put(stack, _edited(entries[5], at=(AT - timedelta(hours=1)).isoformat()))
     answer = _status(stack).data
     assert answer["holds"] is False and answer["seals"]["broken"] is None
-    assert answer["chains"] == [{"chain": CHAIN, "entries": 15, "sealed": 12,
-                                 "final": False,
-                                 "broken": {"seq": 5, "reason": "its content was changed"}}]
+    assert answer["chains"] == [{"chain": DAY_RECORD, "chains": 1, "entries": 15,
+                                 "sealed": 12, "final": False,
+                                 "broken": {"chain": CHAIN, "seq": 5,
+                                            "reason": "its content was changed"}}]
     capsys.readouterr()
     assert verify_audit.main(["--from", str(DAY - timedelta(days=1)), "--to", str(DAY)]) == 1
     assert json.loads(capsys.readouterr().out) == answer

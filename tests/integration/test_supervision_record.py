@@ -1,7 +1,11 @@
 """The supervision record in DynamoDB and its seals in the write-once bucket: appends at
 once take distinct places, redelivery appends nothing, every sweep seals every chain not
 sealed for good, and `make verify-audit` names the first entry that is not as written in
-each of the tester's sixteen tampers made directly in the table (issue 23)."""
+each of the tester's sixteen tampers made directly in the table (issue 23).
+
+The tampers are made in one chain: here a day's entries all go to one (`one_chain`), so a
+test can say which entry is which. A day's 64 chains, the sweep over them and their
+Merkle root: test_supervision_chains.py."""
 import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -18,10 +22,18 @@ from .harness import REGION
 
 AT = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)   # 11:00 in Shenzhen
 DAY = AT.date()
-CHAIN = f"440300#{DAY}"
+DAY_RECORD = f"440300#{DAY}"      # the day, as the report names it
+CHAIN = f"{DAY_RECORD}#00"        # its one chain
+LABEL = f"{DAY}#00"               # the chain's name in a seal
+NEXT_LABEL = "2026-11-26#00"
 SWEEP = AT + timedelta(hours=1)                          # a sweep that day
 SWEEP_LATER = AT + timedelta(hours=2)
 NEXT_DAY = datetime(2026, 11, 25, 16, 30, tzinfo=UTC)   # 00:30 the day after
+
+
+@pytest.fixture(autouse=True)
+def one_chain(monkeypatch):
+    monkeypatch.setattr(chains, "CHAINS", 1)
 
 
 def _table(stack):
@@ -92,7 +104,8 @@ def _named(capsys) -> tuple[str, int, str]:
     assert status == 1 and report["holds"] is False
     broken = [c for c in report["chains"] if c["broken"]]
     assert len(broken) == 1, report
-    return broken[0]["chain"], broken[0]["broken"]["seq"], broken[0]["broken"]["reason"]
+    return (broken[0]["broken"]["chain"], broken[0]["broken"]["seq"],
+            broken[0]["broken"]["reason"])
 
 
 def _put(stack, entry: dict) -> None:
@@ -133,7 +146,8 @@ def test_appends_at_once_and_redeliveries_make_one_unbroken_chain(stack):
     assert sorted(e["key"] for e in entries.values()) == sorted(f"card-{n}" for n in range(12))
     assert supervision_record.seal(SWEEP) == 1
     assert supervision_record.verify(DAY) == {
-        "chain": CHAIN, "entries": 12, "sealed": 12, "final": False, "broken": None}
+        "chain": DAY_RECORD, "chains": 1, "entries": 12, "sealed": 12, "final": False,
+        "broken": None}
 
 
 def test_every_sweep_seals_every_open_chain_until_its_day_is_sealed_for_good(stack):
@@ -158,17 +172,17 @@ def test_every_sweep_seals_every_open_chain_until_its_day_is_sealed_for_good(sta
     assert [s["prev"] for s in seals[1:]] == [chains.seal_digest(s) for s in seals[:-1]]
     assert [(d, p["from"], p["seq"], p["final"]) for s in seals
             for d, p in sorted(s["chains"].items())] == [
-        (str(DAY), 0, 3, False),
-        (str(DAY), 3, 4, False),
-        (str(DAY), 4, 4, False), ("2026-11-26", 0, 1, False),  # not over 10 minutes yet
-        (str(DAY), 4, 4, True), ("2026-11-26", 1, 1, False)]
+        (LABEL, 0, 3, False),
+        (LABEL, 3, 4, False),
+        (LABEL, 4, 4, False), (NEXT_LABEL, 0, 1, False),  # not over 10 minutes yet
+        (LABEL, 4, 4, True), (NEXT_LABEL, 1, 1, False)]
     assert [s["n"] for s in seals] == [1, 2, 3, 4]
-    assert seals[1]["chains"][str(DAY)]["hashes"] == [_entries(stack)[4]["hash"]]
+    assert seals[1]["chains"][LABEL]["hashes"] == [_entries(stack)[4]["hash"]]
     assert supervision_record.seal(NEXT_DAY + timedelta(hours=1)) == 4
     # The day sealed for good has left the window.
     _record(5, at=NEXT_DAY + timedelta(hours=1))
     assert supervision_record.seal(NEXT_DAY + timedelta(hours=1)) == 5
-    assert list(stored(5)["chains"]) == ["2026-11-26"]
+    assert list(stored(5)["chains"]) == [NEXT_LABEL]
     checked = supervision_record.verify_days(DAY, DAY + timedelta(days=1))
     assert checked["seals"] == {"count": 5, "last": 5, "broken": None}
     assert [(c["entries"], c["sealed"], c["final"], c["broken"])
@@ -202,7 +216,7 @@ def test_a_seal_is_write_once_and_an_overwrite_is_found(stack, capsys):
     with pytest.raises(s3.exceptions.ClientError, match="AccessDenied"):
         s3.delete_object(Bucket=bucket, Key=key, VersionId=first)
     forged = json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
-    forged["chains"][str(DAY)]["hashes"][4] = "0" * 64
+    forged["chains"][LABEL]["hashes"][4] = "0" * 64
     s3.put_object(Bucket=bucket, Key=key, Body=json.dumps(forged).encode())
     status, report = _verify_audit(capsys)
     assert status == 1 and report["seals"]["broken"]["n"] == 1
@@ -240,8 +254,8 @@ def test_the_operators_command_passes_on_a_record_as_written(stack, capsys):
     _built(stack, 12, tail=3)
     status, report = _verify_audit(capsys)
     assert status == 0 and report["holds"] is True and report["entries"] == 15
-    assert report["chains"] == [{"chain": CHAIN, "entries": 15, "sealed": 12,
-                                 "final": False, "broken": None}]
+    assert report["chains"] == [{"chain": DAY_RECORD, "chains": 1, "entries": 15,
+                                 "sealed": 12, "final": False, "broken": None}]
 
 
 def test_verify_audit_reads_the_seals_from_the_days_asked_for_on(stack, capsys):
@@ -425,52 +439,6 @@ def test_an_entry_added_after_the_days_final_seal_is_named(stack, capsys):
     assert _named(capsys) == (CHAIN, 13, "was added after the chain's final seal (2)")
 
 
-# --- from the bus -----------------------------------------------------------------------
-
-def test_every_lifecycle_event_reaches_the_record_once_and_the_sweep_seals_it(stack):
-    """From the bus (the stack's LifecycleRule and queue) to today's chain: each event of
-    a case approved by two departments once, redeliveries of every message appending
-    nothing; the scheduled sweep seals the chain and it verifies."""
-    from chalicelib.adapters.models import TimelineEvent
-    from chalicelib.services import clock
-    started = clock.today()
-    case = stack.approve_in_parallel()
-
-    def entries() -> list[dict]:   # the chains of the office days the test ran in
-        return [e for day in sorted({started, clock.today()})
-                for e in _entries(stack, f"440300#{day}").values()]
-
-    def published() -> set[str]:
-        return {f"{e.pk}/{e.sk}" for e in TimelineEvent.query(case["caseNo"])}
-
-    def recorded() -> dict[str, str]:
-        return {e["key"]: json.loads(e["body"])["kind"] for e in entries()}
-    assert stack.pump.run_until(lambda: "case.approved" in recorded().values()
-                                and set(recorded()) == published())
-    kinds = recorded()
-    assert {kinds[key] for key in published()} >= {
-        "case.received", "case.accepted", "case.task_created", "case.task_decided",
-        "case.in_review", "case.approved"}
-    # Every message delivered again, straight onto the queue as the rule would.
-    sqs = boto3.client("sqs", region_name=REGION)
-    for entry in entries():
-        body = json.loads(entry["body"])
-        sqs.send_message(QueueUrl=stack.env["OW_SUPERVISION_QUEUE_URL"],
-                         MessageBody=json.dumps({"source": "onewindow", "detail": body["event"],
-                                                 "detail-type": f"onewindow.{body['kind']}"}))
-    before = len(recorded())
-    assert stack.pump.run_until(lambda: int(sqs.get_queue_attributes(
-        QueueUrl=stack.env["OW_SUPERVISION_QUEUE_URL"], AttributeNames=[
-            "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])[
-        "Attributes"]["ApproximateNumberOfMessages"]) == 0)
-    assert len(recorded()) == before
-    assert stack.pump.fire_schedules() == 2   # the sweep seals every open chain
-    checked = [supervision_record.verify(day) for day in sorted({started, clock.today()})]
-    assert sum(c["entries"] for c in checked) == before
-    assert all(c["sealed"] == c["entries"] and c["broken"] is None for c in checked)
-
-
-
 def test_seals_made_before_a_key_rotation_still_verify_and_the_sweep_seals_on(
         stack, tmp_path, monkeypatch):
     """Rotated as docs/runbook.md says (the old JWK retired into the trust list, a new
@@ -528,7 +496,7 @@ def test_a_forged_final_copy_in_the_table_keeps_no_day_out_of_the_seals(stack):
     """A copy in the table claiming a new day was sealed for good (no seal in the store
     says so): the sweep still seals the day, so an entry edited after is named."""
     day2 = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
-    chain2 = "440300#2026-11-26"
+    chain2 = f"440300#{NEXT_LABEL}"
     _record(1, at=AT)
     assert supervision_record.sealing(SWEEP_LATER) == (1, 0)
     for n in range(2, 5):
@@ -536,7 +504,7 @@ def test_a_forged_final_copy_in_the_table_keeps_no_day_out_of_the_seals(stack):
     _table(stack).put_item(Item={"chain": chain2, "seq": 0, "sealSeq": 0,
                                  "sealHash": "0" * 64, "sealN": 1, "final": True})
     n, refused = supervision_record.sealing(day2 + timedelta(hours=1))
-    assert refused == 0 and "2026-11-26" in seal_store.read("440300", n)["chains"]
+    assert refused == 0 and NEXT_LABEL in seal_store.read("440300", n)["chains"]
     item = _table(stack).get_item(Key={"chain": chain2, "seq": 2})["Item"]
     _table(stack).put_item(Item={**item, "body": item["body"].replace("yellow_card",
                                                                       "nothing")})

@@ -1,9 +1,13 @@
 """The supervision record's chain and seals: every kind of tampering is found, at its first
 entry — against the seals' hashes where the chain is sealed, against its markers and head
 past them."""
+import hashlib
+from collections import Counter
+
 import pytest
 
 from chalicelib.domain import chain
+from chalicelib.domain.canonical import canonical_bytes
 
 CHAIN = chain.chain_id("440300", "2026-11-25")
 DAY = "2026-11-25"
@@ -39,6 +43,7 @@ def _seals(entries, *cuts, final=False) -> list[dict]:
                                  "hashes": [e["hash"] for e in entries[done:cut]],
                                  "final": final and n == len(cuts)}},
                 "signature": "good"}
+        seal["root"] = chain.merkle_root(seal["chains"])
         seals.append(seal)
         previous, done = seal, cut
     return seals
@@ -177,3 +182,49 @@ def test_seals_read_from_an_anchor_follow_it_and_keep_the_hashes_after_it():
         3, "does not follow seal 2")
     assert chain.read_seals(seals[1:], _genuine)[1] == chain.BrokenSeal(
         2, "the seals before it are missing")
+
+
+def test_a_seal_whose_root_is_not_that_of_its_chains_is_found():
+    entries = _written(30)
+    seals = _seals(entries, 10, 20, 25)
+    seals[1]["chains"][DAY]["head"] = entries[18]["hash"]   # the root still the old head's
+    seals[1]["chains"][DAY]["hashes"].pop()
+    seals[1]["chains"][DAY]["seq"] = 19
+    assert chain.read_seals(seals, _genuine)[1] == chain.BrokenSeal(
+        2, "its Merkle root is not that of the chains it lists")
+    seals = _seals(entries, 10, 20, 25)
+    del seals[0]["root"]
+    assert chain.read_seals(seals, _genuine)[1] == chain.BrokenSeal(
+        1, "its Merkle root is not that of the chains it lists")
+
+
+def _leaf(name: str, seq: int, head: str, final: bool = False) -> bytes:
+    return canonical_bytes({"chain": name, "seq": seq, "head": head, "final": final})
+
+
+def _h(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def test_the_merkle_root_is_rfc_6962s_tree_hash_of_the_chains_in_label_order():
+    parts = {f"2026-11-25#{n:02d}": {"seq": n + 1, "head": f"{n:064x}", "final": n == 1}
+             for n in range(3)}
+    leaves = [_h(b"\x00" + _leaf(name, p["seq"], p["head"], p["final"]))
+              for name, p in sorted(parts.items())]
+    # Three leaves: the first two paired, the third alone on the right (RFC 6962 2.1).
+    expected = _h(b"\x01" + _h(b"\x01" + leaves[0] + leaves[1]) + leaves[2])
+    assert chain.merkle_root(dict(reversed(parts.items()))) == expected.hex()
+    assert chain.merkle_root({}) == hashlib.sha256(b"").hexdigest()
+    one = {"2026-11-25#00": parts["2026-11-25#00"]}
+    assert chain.merkle_root(one) == leaves[0].hex()
+    moved = {**parts, "2026-11-25#02": {**parts["2026-11-25#02"], "seq": 4}}
+    assert chain.merkle_root(moved) != chain.merkle_root(parts)
+
+
+def test_a_key_goes_to_the_same_chain_always_and_keys_spread_over_all_of_them():
+    assert chain.shard("card-7") == chain.shard("card-7")
+    spread = Counter(chain.shard(f"event-{n}") for n in range(6_400))
+    assert set(spread) == set(range(chain.CHAINS))
+    assert max(spread.values()) < 2 * 6_400 / chain.CHAINS
+    assert chain.labels("2026-11-25")[7] == "2026-11-25#07"
+    assert chain.day_of("2026-11-25#07") == "2026-11-25"

@@ -129,6 +129,8 @@ class SealsStatus(Response):
 
 
 class BrokenEntry(Response):
+    chain: Annotated[str, Meta(description="the chain it is in: <area>#<day>#<nn>",
+                               examples=["440300#2026-11-25#07"])]
     seq: Annotated[int, Meta(description="the first entry that is not as sealed or "
                                          "recorded (0: the chain's seal)")]
     reason: Annotated[str, Meta(description="what is wrong with it (English)",
@@ -136,11 +138,16 @@ class BrokenEntry(Response):
 
 
 class ChainStatus(Response):
+    """One day of the record: its entries are spread over up to 64 chains (each hashing
+    its own entries), taken together here."""
     chain: Annotated[str, Meta(description="<area>#<day>", examples=["440300#2026-11-25"])]
+    chains: Annotated[int, Meta(description="how many chains the day's entries are in")]
     entries: Annotated[int, Meta(description="entries the table holds")]
     sealed: Annotated[int, Meta(description="how many of them the seals cover")]
     final: Annotated[bool, Meta(description="sealed for good (its day is over)")]
-    broken: Annotated[BrokenEntry | None, Meta(description="null: the chain holds")]
+    broken: Annotated[BrokenEntry | None, Meta(
+        description="the day's first break, in the first chain that has one; null: all "
+                    "its chains hold")]
 
 
 class RecordStatus(Response):

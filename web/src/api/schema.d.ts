@@ -3532,24 +3532,35 @@ export interface components {
              */
             reason: string;
         };
-        /** ChainStatus */
+        /**
+         * ChainStatus
+         * @description One day of the record: its entries are spread over up to 64 chains (each hashing
+         *         its own entries), taken together here.
+         */
         ChainStatus: {
             /**
              * @description <area>#<day>
              * @example 440300#2026-11-25
              */
             chain: string;
+            /** @description how many chains the day's entries are in */
+            chains: number;
             /** @description entries the table holds */
             entries: number;
             /** @description how many of them the seals cover */
             sealed: number;
             /** @description sealed for good (its day is over) */
             final: boolean;
-            /** @description null: the chain holds */
+            /** @description the day's first break, in the first chain that has one; null: all its chains hold */
             broken: components["schemas"]["BrokenEntry"] | null;
         };
         /** BrokenEntry */
         BrokenEntry: {
+            /**
+             * @description the chain it is in: <area>#<day>#<nn>
+             * @example 440300#2026-11-25#07
+             */
+            chain: string;
             /** @description the first entry that is not as sealed or recorded (0: the chain's seal) */
             seq: number;
             /**

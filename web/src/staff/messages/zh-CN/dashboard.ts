@@ -151,10 +151,11 @@ export default {
   chains: "逐日链条",
   chain: "日期",
   chainArea: "地区代码",
+  chainCount: "链条数",
   chainEntries: "记录数",
   chainSealed: "已封存",
   chainFinal: "已终结",
-  chainBroken: "第 {seq} 条不符：{reason}",
+  chainBroken: "{part} 号链条第 {seq} 条不符：{reason}",
   noChains: "所选期间没有记录",
   actions: {
     task_created: "生成办理任务", task_claimed: "认领任务", task_released: "释放任务",
