@@ -13,6 +13,7 @@ far longer (the API allows 2,048). Items holding a token are sized with TOKEN_BY
 """
 import math
 import threading
+from collections import Counter
 from decimal import Decimal
 
 TOKEN_BYTES = 1024  # assumed size of a real task token (attributes `token`, `tokens`)
@@ -104,6 +105,8 @@ class Meter:
         self.active = False
         self.write_units = 0
         self.read_units = 0.0
+        # Write units by table (its name): what each write path takes of an application.
+        self.write_units_by_table: Counter = Counter()
         self._pending = threading.local()
         self._lock = threading.Lock()
 
@@ -114,6 +117,7 @@ class Meter:
 
     def reset(self) -> None:
         self.write_units, self.read_units = 0, 0.0
+        self.write_units_by_table = Counter()
 
     # -- moto's tables --------------------------------------------------------------------
 
@@ -180,11 +184,12 @@ class Meter:
         if not self.active:
             return
         params = getattr(self._pending, "params", None) or {}
-        units, reads = 0, 0.0
+        units, reads, by_table = 0, 0.0, Counter()
         for table, key, transactional, old in getattr(self._pending, "writes", []):
             new = self._current(table, key)
             keys, indexes = self._shape(table)
-            units += write_units(old, new, indexes, keys, transactional)
+            by_table[table] += write_units(old, new, indexes, keys, transactional)
+        units = sum(by_table.values())
         if model.name == "GetItem" and "Item" in parsed:
             reads = read_units([item_size(_raw(parsed["Item"]))],
                                bool(params.get("ConsistentRead")))
@@ -197,6 +202,7 @@ class Meter:
         with self._lock:
             self.write_units += units
             self.read_units += reads
+            self.write_units_by_table.update(by_table)
 
 
 def _raw(item: dict) -> dict:

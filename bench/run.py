@@ -7,7 +7,9 @@
 - state transitions (`*StateEntered` events in the execution history) per reference case,
   with the Step Functions Standard price of that many transitions;
 - the all-in cost of the reference case and of the "one thing" item per 1,000 cases, from
-  what one case measurably spends (bench/cost.py, bench/capacity.py);
+  what one case measurably spends (bench/cost.py, bench/capacity.py), and the reference
+  case's write units by table (the write paths docs/capacity.md gives a ceiling each);
+  alone, with the rest of these per-case figures: `make bench BENCH_ARGS=capacity`;
 - supervision (bench/supervision.py): DynamoDB calls of one overdue sweep over 10,000 open
   cases with 1 % due, notifications per reference case, GET /stats over 24 months;
 - license verification (bench/licenses.py): offline and API verifications per second
@@ -180,6 +182,7 @@ def _reference_case(stack, item: str, stages: list[list[tuple[str, str]]],
     spent = {"calls": dict(_case_calls), "api_requests": 2 + reviews,
              "invocations": _case["invocations"] + 2 + reviews,
              "callback_states": 1 + reviews, "write_units": _meter.write_units,
+             "write_units_by_table": dict(_meter.write_units_by_table),
              "read_units": _meter.read_units, "own_cpu_s": _case["own_cpu_s"]}
     with measure("GET /cases/{caseNo}"):
         case = stack.case(case_no)
@@ -191,6 +194,15 @@ def _reference_case(stack, item: str, stages: list[list[tuple[str, str]]],
         assert stack.call("POST", "/licenses/verify",
                           body={**signed, "purpose": "bench"}).data["valid"]
     return case_no, spent
+
+
+def _by_table(env: dict, units: dict[str, int]) -> dict[str, int]:
+    """Write units by table, the tables named as the stack template names them (the write
+    paths docs/capacity.md gives a ceiling each)."""
+    names = {value: key.removeprefix("OW_").removesuffix("_TABLE").lower()
+             for key, value in env.items() if key.startswith("OW_") and key.endswith("_TABLE")}
+    return dict(sorted(((names.get(table, table), count) for table, count in units.items()),
+                       key=lambda pair: -pair[1]))
 
 
 def _route_and_workflow_numbers() -> dict:
@@ -260,6 +272,8 @@ def _route_and_workflow_numbers() -> dict:
         "workflow_cost_usd_per_1000_cases": {
             name: round(count * PRICE_PER_TRANSITION * 1000, 4)
             for name, count in transitions.items()},
+        "write_units_per_reference_case_by_table": _by_table(
+            stack.env, spent["write_units_by_table"]),
         "cost_reference_case": {
             **cost.per_case(spent, transitions[
                 "reference: two departments in parallel + license (公共场所卫生许可)"]),
@@ -280,20 +294,24 @@ def main(argv=None) -> None:
     parser.add_argument("--concurrency", type=int, default=32,
                         help="concurrent clients in the burst run (default 32)")
     parser.add_argument("only", nargs="?",
-                        choices=["web", "loop", "changes", "suite", "moto", "moto-server"],
+                        choices=["web", "loop", "changes", "suite", "moto", "moto-server",
+                                 "capacity"],
                         help="run one bench only: web (the portal's quality bars), loop "
                              "(the unit tests' count and wall time, and what a change "
                              "costs), changes (the files a new decision or consumer "
                              "touches), suite (make test, parallel and in one process), "
                              "moto (what the moto shim's answer parts save) or moto-server "
-                             "(waitress against moto's own server, an idle stack)")
+                             "(waitress against moto's own server, an idle stack) or "
+                             "capacity (calls, write units by table, transitions and "
+                             "cost of the reference cases: docs/capacity.md)")
     args = parser.parse_args(argv)
     from bench import change_cost, loop, moto_answers, moto_server, suite, web
     # The benches run alone: what each prints, under which key.
     alone = {"web": {"web": web.run}, "changes": {"changes": change_cost.run},
              "loop": {"loop": loop.run, "changes": change_cost.run},
              "suite": {"suite": suite.run}, "moto": {"moto_answers": moto_answers.run},
-             "moto-server": {"moto_server": moto_server.run}}
+             "moto-server": {"moto_server": moto_server.run},
+             "capacity": {"capacity": _route_and_workflow_numbers}}
     if args.only:
         print(json.dumps({key: run() for key, run in alone[args.only].items()},
                          ensure_ascii=False, indent=2))

@@ -4,6 +4,11 @@ per event, and beside them the cases behind the figures (`CASES#…` partitions)
 Counters are attributes named at run time (the working-days histogram's buckets among
 them), which a model cannot declare: this adapter speaks DynamoDB's own expressions
 through the process's one client (adapters/models.connection)."""
+import random
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
 from botocore.exceptions import ClientError
 
 from . import models
@@ -23,36 +28,98 @@ def _typed(value) -> dict:
     return {"S": str(value)}
 
 
+# Items one transaction takes at most (DynamoDB's limit).
+TRANSACTION_ITEMS = 100
+# Tries again after a transaction conflict before the batch fails (and its queue delivers
+# it again).
+CONFLICT_RETRIES = 4
+
+
+@dataclass(frozen=True)
+class Counted:
+    """What one event adds: each counter of each (month, dimension), and the entries to
+    put (their keys, then their fields: a case behind a figure)."""
+    event_id: str
+    updates: dict[tuple[str, str], dict[str, int]]
+    entries: dict[tuple[str, str], dict] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return 1 + len(self.updates) + len(self.entries)
+
+
 def add_once(table: str, event_id: str, updates: dict[tuple[str, str], dict[str, int]],
              expires_at: int, entries: dict[tuple[str, str], dict] | None = None) -> bool:
-    """In one transaction: mark `event_id` counted, ADD each counter of each (month,
-    dimension) and put each entry (its keys, then its fields: a case behind a figure).
-    False if the event was counted before (nothing changes)."""
+    """`add_all` of one event: False if it was counted before (nothing changes)."""
+    return not add_all(table, [Counted(event_id, updates, entries or {})], expires_at)
+
+
+def add_all(table: str, events: list[Counted], expires_at: int) -> set[str]:
+    """Count every event once, as few transactions as DynamoDB's limit allows: each marks
+    its events counted and ADDs their counters summed per (month, dimension) — a batch of
+    ten events of one month writes its `all` row once, not ten times. The ids of the
+    events counted before (they add nothing)."""
+    before: set[str] = set()
+    pending = list({event.event_id: event for event in events}.values())
+    conflicts = 0
+    while pending:
+        chunk, size = [], 0
+        for event in pending:
+            if chunk and size + event.size > TRANSACTION_ITEMS:
+                break
+            chunk.append(event)
+            size += event.size
+        try:
+            _client().transact_write_items(TransactItems=_transaction(table, chunk,
+                                                                      expires_at))
+        except ClientError as error:
+            reasons = error.response.get("CancellationReasons") or []
+            counted = {event.event_id for event, reason in zip(chunk, reasons, strict=False)
+                       if reason.get("Code") == "ConditionalCheckFailed"}
+            if counted:
+                before |= counted   # the others again, without them
+                pending = [event for event in pending if event.event_id not in counted]
+                continue
+            conflicts += 1
+            if conflicts > CONFLICT_RETRIES or not any(
+                    reason.get("Code") == "TransactionConflict" for reason in reasons):
+                raise
+            # Another batch's transaction holds a row (the month's `all` row, mostly):
+            # after a short, random wait, again.
+            time.sleep(random.uniform(0, 0.02 * 2 ** conflicts))
+            continue
+        pending = pending[len(chunk):]
+    return before
+
+
+def _transaction(table: str, events: list[Counted], expires_at: int) -> list[dict]:
+    """The events' markers first (a cancelled transaction's reasons name them in this
+    order), then their counters summed, then their entries."""
     items = [{"Put": {"TableName": table,
-                      "Item": {"month": {"S": MARKER + event_id}, "dimension": {"S": "-"},
+                      "Item": {"month": {"S": MARKER + event.event_id},
+                               "dimension": {"S": "-"},
                                "expiresAt": {"N": str(expires_at)}},
                       "ConditionExpression": "attribute_not_exists(#m)",
-                      "ExpressionAttributeNames": {"#m": "month"}}}]
-    for (month, dimension), counts in updates.items():
+                      "ExpressionAttributeNames": {"#m": "month"}}} for event in events]
+    summed: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    entries: dict[tuple[str, str], dict] = {}
+    for event in events:
+        for key, counts in event.updates.items():
+            summed[key].update(counts)
+        entries.update(event.entries)   # one item is written once in a transaction
+    for (month, dimension), counts in summed.items():
         names = {f"#c{i}": name for i, name in enumerate(counts)}
         values = {f":v{i}": {"N": str(value)} for i, value in enumerate(counts.values())}
         items.append({"Update": {
             "TableName": table, "Key": {"month": {"S": month}, "dimension": {"S": dimension}},
             "UpdateExpression": "ADD " + ", ".join(f"#c{i} :v{i}" for i in range(len(counts))),
             "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}})
-    for (partition, sort), fields in (entries or {}).items():
+    for (partition, sort), fields in entries.items():
         item = {"month": {"S": partition}, "dimension": {"S": sort}}
         item.update({name: _typed(value) for name, value in fields.items()
                      if value is not None})
         items.append({"Put": {"TableName": table, "Item": item}})
-    try:
-        _client().transact_write_items(TransactItems=items)
-    except ClientError as error:
-        reasons = error.response.get("CancellationReasons") or []
-        if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
-            return False
-        raise
-    return True
+    return items
 
 
 def _plain(item: dict) -> dict:

@@ -137,6 +137,35 @@ def keys(contribution: Contribution, facts: Facts) -> list[str]:
             f"channel#{facts.channel}"]
 
 
+# Every counted event adds to the month's `all` row and to its channel's (a handful of
+# channels): those rows are each spread over SPREAD rows (`all~0` … `all~7`), a batch
+# of events adding to one of them, and summed when read. No one row then takes more than
+# an eighth of the month's batches: DynamoDB's 1,000 writes a second per item, and two
+# transactions meeting on one row, are eight times further off (docs/capacity.md).
+SPREAD = 8
+_PART = "~"
+
+
+def spread(dimension: str) -> bool:
+    return dimension == "all" or dimension.startswith("channel#")
+
+
+def written(dimension: str, part: int) -> str:
+    """The row a batch adds a dimension's counts to (`part` of SPREAD)."""
+    return f"{dimension}{_PART}{part}" if spread(dimension) else dimension
+
+
+def stored(dimension: str) -> list[str]:
+    """The rows a dimension's counts are in, to be summed."""
+    return [written(dimension, part) for part in range(SPREAD)] if spread(dimension) \
+        else [dimension]
+
+
+def dimension_of(row: str) -> str:
+    """The dimension a stored row counts for."""
+    return row.split(_PART, 1)[0]
+
+
 # -- the cases behind the figures ------------------------------------------------------------
 #
 # Each concluded case (and each case found past its promised deadline) is listed under the

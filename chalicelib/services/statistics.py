@@ -11,6 +11,7 @@ import dataclasses
 import io
 import json
 import logging
+import random
 from datetime import timedelta
 
 from .. import config
@@ -61,21 +62,47 @@ def fully_online(case: CaseRecord) -> bool:
 def count(envelope: dict) -> bool:
     """Add what one lifecycle event (as EventBridge delivers it) counts for; False when
     it counts for nothing or was counted before."""
+    return count_all([envelope])[0]
+
+
+def count_all(envelopes: list[dict]) -> list[bool]:
+    """`count` of a queue's batch, in as few transactions as DynamoDB allows (one for ten
+    events): the rows they add to are written once each, their sums (adapters/counters.py
+    `add_all`)."""
+    part = random.randrange(statistics.SPREAD)   # the batch's row of `all` and channels
+    found = [_counted(envelope, part) for envelope in envelopes]
+    counting = [counted for counted in found if counted is not None]
+    expires = int((clock.now() + timedelta(days=MARKER_DAYS)).timestamp())
+    before = counters.add_all(config.get().statistics_table, counting, expires) \
+        if counting else set()
+    added, seen = [], set()
+    for envelope, counted in zip(envelopes, found, strict=True):
+        new = counted is not None and counted.event_id not in before \
+            and counted.event_id not in seen
+        if counted is not None:
+            seen.add(counted.event_id)
+        if new:
+            log.info("%s counted in %s", envelope["detail-type"].removeprefix(EVENT_PREFIX),
+                     next(iter(counted.updates))[0])
+        added.append(new)
+    return added
+
+
+def _counted(envelope: dict, part: int) -> counters.Counted | None:
+    """What one event adds (None: nothing), to the `part` row of the spread ones."""
     kind = envelope["detail-type"].removeprefix(EVENT_PREFIX)
     detail = envelope["detail"]
     if kind not in statistics.KINDS:
-        return False
+        return None
     facts, case = _facts(kind, detail)
     found = statistics.contribution(kind, detail, facts, clock.zone())
     if found is None:
-        return False
-    updates = {(found.month, key): found.counts for key in statistics.keys(found, facts)}
-    expires = int((clock.now() + timedelta(days=MARKER_DAYS)).timestamp())
-    added = counters.add_once(config.get().statistics_table, detail["eventId"], updates,
-                              expires, _case_entries(kind, detail, found, facts, case))
-    if added:
-        log.info("%s counted in %s", kind, found.month)
-    return added
+        return None
+    return counters.Counted(
+        detail["eventId"],
+        {(found.month, statistics.written(key, part)): found.counts
+         for key in statistics.keys(found, facts)},
+        _case_entries(kind, detail, found, facts, case))
 
 
 def _case_entries(kind: str, detail: dict, found: statistics.Contribution,
@@ -170,11 +197,14 @@ def figures(principal: identity.Principal | None, *, start: str | None = None,
     end = end if end is not None else clock.local_date(clock.now()).strftime("%Y-%m")
     months = _months(start if start is not None else end, end)
     key = dimension(principal, dept, item, channel)
-    found = counters.get_many(config.get().statistics_table, [(m, key) for m in months])
+    found = counters.get_many(config.get().statistics_table,
+                              [(m, row) for m in months for row in statistics.stored(key)])
     total: dict[str, int] = {}
     rows = []
     for month in months:
-        counts = found.get((month, key), {})
+        counts: dict[str, int] = {}
+        for row in statistics.stored(key):
+            statistics.add(counts, found.get((month, row), {}))
         statistics.add(total, counts)
         rows.append({"month": month, **statistics.figures(counts)})
     return {"dimension": key, "from": months[0], "to": months[-1], "months": rows,
@@ -238,10 +268,14 @@ def _own(principal: identity.Principal, by: str, code: str) -> bool:
 def _export_rows(principal: identity.Principal | None, month: str) -> list[dict]:
     identity.require_role(principal, *READS_ALL)
     check_month(month, "month")
-    rows = counters.month(config.get().statistics_table, month)
-    return [{"month": month, "dimension": row["dimension"],
-             **statistics.flat(statistics.figures(row))}
-            for row in sorted(rows, key=lambda row: row["dimension"])]
+    summed: dict[str, dict[str, int]] = {}
+    for row in counters.month(config.get().statistics_table, month):
+        stored = row.pop("dimension")
+        row.pop("month", None)
+        statistics.add(summed.setdefault(statistics.dimension_of(stored), {}), row)
+    return [{"month": month, "dimension": dimension,
+             **statistics.flat(statistics.figures(counts))}
+            for dimension, counts in sorted(summed.items())]
 
 
 def export_jsonl(principal: identity.Principal | None, month: str) -> str:

@@ -101,51 +101,93 @@ def _last(chain: str) -> tuple[int, str]:
 def record(kind: str, key: str, body: dict, at: datetime | None = None) -> bool:
     """Append one entry for `key` (what happened, derived from the event: its id); False
     if that key was recorded already."""
-    given, area = at, config.get().area_code
+    return record_all([(kind, key, body)], at)[0]
+
+
+# Entries appended in one transaction at most: each is two of its items (the entry and
+# its marker), with the head and the open day's item DynamoDB's 100 items are far off.
+BATCH = 25
+
+
+def record_all(events: list[tuple[str, str, dict]], at: datetime | None = None) -> list[bool]:
+    """Append an entry for each (kind, key, body) — False for a key recorded already (or
+    twice in `events`) — BATCH at a time, each batch in one transaction onto one chain
+    (the one its first key picks): a queue's batch of events takes one round of the
+    chain's turns, not one each."""
+    outcome: dict[int, bool] = {}
+    seen: set[str] = set()
+    pending = []
+    for n, event in enumerate(events):
+        if event[1] in seen:
+            outcome[n] = False   # the same event twice in one batch: one entry
+        else:
+            seen.add(event[1])
+            pending.append((n, event))
+    for start in range(0, len(pending), BATCH):
+        outcome.update(_append(pending[start:start + BATCH], at))
+    return [outcome[n] for n in range(len(events))]
+
+
+def _append(pending: list[tuple[int, tuple[str, str, dict]]],
+            given: datetime | None) -> dict[int, bool]:
+    """One transaction appending `pending` (each with its place in the caller's list) at
+    the end of one chain; retried on a chain another append moved on, without the keys
+    found recorded before."""
+    area, outcome = config.get().area_code, {}
     for _ in range(ATTEMPTS):
+        if not pending:
+            return outcome
         # Read again each try: an entry goes to the chain of the day it is written on,
         # never to one a sweep may have sealed for good meanwhile.
         at = given or clock.now()
         day = clock.local_date(at)
-        chain = _chain(chains.label(day.isoformat(), chains.shard(key)), area)
-        content = {"kind": kind, "key": key, "at": worktime.utc_text(at), **body}
+        chain = _chain(chains.label(day.isoformat(), chains.shard(pending[0][1][1])), area)
         last, previous = _last(chain)
-        seq = last + 1
-        digest = chains.entry_hash(previous, seq, content)
-        entry = SupervisionEntry(chain, seq, body=content, prevHash=previous, key=key,
-                                 hash=digest)
-        marker = SupervisionEntry(_marker(key), SEAL,
-                                  body={"chain": chain, "seq": seq, "hash": digest})
-        head = SupervisionEntry(chain, HEAD, lastSeq=seq, lastHash=digest)
         try:
             with transact_write() as transaction:
-                transaction.save(entry, condition=SupervisionEntry.seq.does_not_exist())
-                transaction.save(marker, condition=SupervisionEntry.chain.does_not_exist())
-                transaction.save(head, condition=SupervisionEntry.chain.does_not_exist()
-                                 | (SupervisionEntry.lastSeq < seq))
-                if seq == 1:
+                for seq, (_, (kind, key, body)) in enumerate(pending, start=last + 1):
+                    content = {"kind": kind, "key": key, "at": worktime.utc_text(at), **body}
+                    digest = chains.entry_hash(previous, seq, content)
+                    transaction.save(SupervisionEntry(chain, seq, body=content,
+                                                      prevHash=previous, key=key, hash=digest),
+                                     condition=SupervisionEntry.seq.does_not_exist())
+                    transaction.save(SupervisionEntry(_marker(key), SEAL, body={
+                        "chain": chain, "seq": seq, "hash": digest}),
+                        condition=SupervisionEntry.chain.does_not_exist())
+                    previous = digest
+                end = last + len(pending)
+                transaction.save(SupervisionEntry(chain, HEAD, lastSeq=end, lastHash=previous),
+                                 condition=SupervisionEntry.chain.does_not_exist()
+                                 | (SupervisionEntry.lastSeq < end))
+                if last == 0:
                     transaction.save(SupervisionEntry(_open(area), _day_number(day),
                                                       body={"day": day.isoformat()}))
-            return True
+            outcome.update({n: True for n, _ in pending})
+            return outcome
         except TransactWriteError as error:
             codes = cancellation_codes(error)
-            if codes[1:2] == ["ConditionalCheckFailed"]:
-                return False  # recorded before
+            before = {n for i, (n, _) in enumerate(pending)
+                      if codes[2 * i + 1:2 * i + 2] == ["ConditionalCheckFailed"]}
+            if before:
+                outcome.update({n: False for n in before})   # recorded before
+                pending = [(n, event) for n, event in pending if n not in before]
+                continue
             if not {"ConditionalCheckFailed", "TransactionConflict"} & set(codes):
                 raise
-            # Another append took this place (or is taking it): read the chain again.
-    raise RuntimeError(f"supervision record of {key}: no free place after {ATTEMPTS} tries")
+            # Another append took these places (or is taking them): read the chain again.
+    raise RuntimeError(f"supervision record of {[event[1] for _, event in pending]}: no free "
+                       f"place after {ATTEMPTS} tries")
 
 
 EVENT_PREFIX = "onewindow."
 
 
-def record_event(envelope: dict) -> bool:
-    """A lifecycle event as EventBridge delivers it (docs/events.md): appended to today's
-    chain under its `eventId`; False if it was recorded before."""
-    detail = envelope["detail"]
-    kind = envelope["detail-type"].removeprefix(EVENT_PREFIX)
-    return record(kind, detail["eventId"], {"event": detail})
+def record_events(envelopes: list[dict]) -> list[bool]:
+    """Lifecycle events as EventBridge delivers them (docs/events.md): appended to
+    today's record, each under its `eventId`; False for one recorded before."""
+    return record_all([(envelope["detail-type"].removeprefix(EVENT_PREFIX),
+                        envelope["detail"]["eventId"], {"event": envelope["detail"]})
+                       for envelope in envelopes])
 
 
 # --- sealing -------------------------------------------------------------------------

@@ -4,9 +4,9 @@ access to the table could, so a walk-through sees `make verify-audit` catch it.
     python -m infra.local.tamper [--day YYYY-MM-DD]
 
 It takes the first chain of the day (default: the local clock's today) that holds an
-entry, backdates that first entry by an hour (`at`) and leaves the entry's hashes as they were; it prints the chain,
-the entry and the change. Local only: it reads the environment `make run` wrote
-and refuses to run with a stage's environment set.
+entry, backdates that first entry by an hour (`at`) and leaves the entry's hashes as they
+were; it prints the chain, the entry and the change. Local only: it reads the
+environment `make run` wrote and refuses to run with a stage's environment set.
 """
 import argparse
 import json

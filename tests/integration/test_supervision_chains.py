@@ -164,3 +164,24 @@ def test_every_lifecycle_event_reaches_the_record_once_and_the_sweep_seals_it(st
     checked = [supervision_record.verify(day) for day in sorted({started, clock.today()})]
     assert sum(c["entries"] for c in checked) == before
     assert all(c["sealed"] == c["entries"] and c["broken"] is None for c in checked)
+
+
+def test_a_batch_of_events_is_one_append_onto_one_chain_and_a_redelivery_adds_nothing(stack):
+    """A queue's batch: the new events in one transaction at the end of one chain, the
+    ones recorded before (or twice in the batch) not again; the chain verifies."""
+    for n in (3, 5):
+        assert _record(n)
+    batch = [("yellow_card", f"card-{n}", {"caseNo": f"44030020261125{n:07d}X"})
+             for n in (1, 2, 3, 4, 2, 5, 6)]
+    assert supervision_record.record_all(batch, at=AT) == [True, True, False, True, False,
+                                                           False, True]
+    chain = _chain_of("card-1")
+    entries = _entries_by_chain(stack)[chain]
+    added = [e for e in entries if e["key"] in {"card-1", "card-2", "card-4", "card-6"}]
+    assert [e["key"] for e in sorted(added, key=lambda e: int(e["seq"]))] == [
+        "card-1", "card-2", "card-4", "card-6"]
+    assert sorted(int(e["seq"]) for e in entries) == list(range(1, len(entries) + 1))
+    assert supervision_record.record_all(batch, at=AT) == [False] * 7
+    supervision_record.seal(SWEEP)
+    checked = supervision_record.verify(DAY)
+    assert (checked["entries"], checked["sealed"], checked["broken"]) == (6, 6, None)

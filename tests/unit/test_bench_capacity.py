@@ -47,3 +47,15 @@ def test_reads_are_billed_in_four_kilobytes_half_when_eventually_consistent():
     assert read_units([100], consistent=True) == 1
     assert read_units([3000, 3000], consistent=True) == 2
     assert read_units([3000, 3000], consistent=False) == 1
+
+
+def test_write_units_by_table_are_named_as_the_template_names_the_tables():
+    from bench.run import _by_table
+    env = {"OW_SUPERVISION_TABLE": "onewindow-SupervisionTable-X1",
+           "OW_CASES_TABLE": "onewindow-CasesTable-Y2", "OW_AREA_CODE": "440300"}
+    assert _by_table(env, {"onewindow-CasesTable-Y2": 20,
+                           "onewindow-SupervisionTable-X1": 31, "other": 1}) == {
+        "supervision": 31, "cases": 20, "other": 1}
+    assert list(_by_table(env, {"onewindow-CasesTable-Y2": 20,
+                                "onewindow-SupervisionTable-X1": 31})) == ["supervision",
+                                                                           "cases"]

@@ -63,3 +63,13 @@ def test_working_days_go_into_tenths_rounded_up():
         [0, 1, 1, 2, 10, statistics.MAX_TENTHS]
     assert statistics.percentile_tenths({"wd3": 9, "wd50": 1}, 0.9) == 3
     assert statistics.percentile_tenths({"wd3": 8, "wd50": 2}, 0.9) == 50
+
+
+def test_the_rows_every_event_adds_to_are_spread_and_read_back_together():
+    from chalicelib.domain import statistics as rules
+    assert rules.stored("all") == [f"all~{part}" for part in range(rules.SPREAD)]
+    assert rules.written("channel#web", 3) == "channel#web~3"
+    assert rules.stored("dept#SCJG") == ["dept#SCJG"] == [rules.written("dept#SCJG", 3)]
+    assert {rules.dimension_of(row) for row in rules.stored("channel#web")} == {"channel#web"}
+    assert rules.dimension_of("item#11440300MB2C92138W4442111001") == \
+        "item#11440300MB2C92138W4442111001"
