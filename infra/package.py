@@ -42,13 +42,15 @@ FUNCTIONS = tuple(function.name for function in registry.FUNCTIONS)
 
 def _event_source(function: registry.Function) -> tuple[str, dict]:
     """Chalice's name for a function's event source, and what the merge sets on it: the
-    queue or stream it reads (the decorators carry placeholders), a stream's retries and
-    on-failure queue, a partial batch response where the handler answers one."""
+    queue or stream it reads (the decorators carry placeholders), a stream's retries,
+    on-failure queue and batches at once per shard, a partial batch response where the
+    handler answers one."""
     source = function.source
     if isinstance(source, registry.Stream):
         return f"{function.name}DynamodbEventSource", {
             "Stream": {"Fn::GetAtt": [source.table, "StreamArn"]},
             "MaximumRetryAttempts": source.max_retries, "BisectBatchOnFunctionError": True,
+            "ParallelizationFactor": source.parallelization,
             "DestinationConfig": {"OnFailure": {"Type": "SQS", "Destination": {
                 "Fn::GetAtt": [source.on_failure, "Arn"]}}}}
     properties = {"Queue": {"Fn::GetAtt": [source.resource, "Arn"]}}

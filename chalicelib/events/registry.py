@@ -71,6 +71,11 @@ class Stream:
     on_failure: str
     max_retries: int = 10
     starting_position: str = "TRIM_HORIZON"
+    # Batches of one shard at once (the mapping's ParallelizationFactor, 1-10): Lambda
+    # keeps the records of one item key (a case: its partition key) in order, in one of
+    # them. One at a time a shard's records wait for each other: the burst's workflows
+    # started minutes after their applications were accepted.
+    parallelization: int = 10
 
     @property
     def stem(self) -> str:

@@ -23,6 +23,7 @@ import re
 import threading
 import time
 import uuid
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
@@ -208,15 +209,24 @@ class _Shard:
 
 
 class StreamSource:
+    """A table's stream delivered as its mapping would: a shard's records read in order,
+    split into `parallelization` lanes by item key (a case's records all in one, in
+    order), the lanes' batches delivered at once (ParallelizationFactor)."""
+
     def __init__(self, pump: "EventPump", arn: str, source,
-                 on_failure_queue_url: str | None = None, refresh_seconds: float = 5.0):
+                 on_failure_queue_url: str | None = None, refresh_seconds: float = 5.0,
+                 parallelization: int = 1):
         self.pump, self.arn, self.source = pump, arn, source
+        self.parallelization = parallelization
+        self.lanes = ThreadPoolExecutor(max_workers=parallelization,
+                                        thread_name_prefix="stream lane")
         self.on_failure_queue_url = on_failure_queue_url
         self.refresh_seconds = refresh_seconds
         self.name = f"stream {arn.split('/')[1]} -> {source.name}"
         self.shards: dict[str, _Shard] = {}
         self._refreshed = float("-inf")
         self.lag = _Lag(self.name)
+        self.hash_key: str | None = None   # the table's partition key (DescribeStream)
 
     # -- shards ----------------------------------------------------------------------
     def _describe(self) -> list[dict]:
@@ -226,6 +236,8 @@ class StreamSource:
             if start:
                 kwargs["ExclusiveStartShardId"] = start
             description = self.pump.streams.describe_stream(**kwargs)["StreamDescription"]
+            self.hash_key = next((k["AttributeName"] for k in description.get("KeySchema", [])
+                                  if k["KeyType"] == "HASH"), self.hash_key)
             shards.extend(description.get("Shards", []))
             start = description.get("LastEvaluatedShardId")
             if not start:
@@ -292,8 +304,9 @@ class StreamSource:
         # An expired or trimmed iterator, a vanished shard, a 5xx: re-describe and
         # resume after the last record delivered.
         try:
-            answer = self.pump.streams.get_records(ShardIterator=shard.iterator,
-                                                   Limit=self.source.batch_size)
+            answer = self.pump.streams.get_records(
+                ShardIterator=shard.iterator,
+                Limit=min(1000, self.source.batch_size * self.parallelization))
         except Exception as error:  # in-process moto raises its own errors unwrapped
             code = error.response["Error"]["Code"] if isinstance(error, ClientError) \
                 else repr(error)
@@ -304,8 +317,7 @@ class StreamSource:
             return 0
         records = answer.get("Records", [])
         if records:
-            event = {"Records": [self._event_record(r) for r in records]}
-            if not self.pump.invoke(self.source, event):
+            if not self._deliver(records):
                 shard.attempts += 1
                 if shard.attempts <= MAX_STREAM_RETRIES:
                     delay = shard.backoff.failed()
@@ -324,6 +336,29 @@ class StreamSource:
             shard.closed = True  # drained; its children are read from their start
             self._refreshed = float("-inf")
         return len(records)
+
+    def _lanes(self, records: list[dict]) -> list[list[dict]]:
+        """The records split by partition key into at most `parallelization` lanes, each
+        in the shard's order."""
+        lanes: dict[int, list[dict]] = {}
+        for record in records:
+            keys = record["dynamodb"].get("Keys", {})
+            key = json.dumps(keys.get(self.hash_key, keys), sort_keys=True, default=str)
+            lane = zlib.crc32(key.encode("utf-8")) % self.parallelization
+            lanes.setdefault(lane, []).append(record)
+        return list(lanes.values())
+
+    def _deliver(self, records: list[dict]) -> bool:
+        """Every lane's batches (in order within it), the lanes at once; False if any
+        failed (the whole read is retried, as a failed batch is: the handlers take a
+        record twice as once)."""
+        size = max(1, self.source.batch_size)
+
+        def lane(found: list[dict]) -> bool:
+            return all(self.pump.invoke(self.source, {"Records": [
+                self._event_record(r) for r in found[start:start + size]]})
+                for start in range(0, len(found), size))
+        return all(list(self.lanes.map(lane, self._lanes(records))))
 
     def pump_once(self) -> int:
         if time.monotonic() - self._refreshed > self.refresh_seconds:
@@ -357,7 +392,8 @@ class EventPump:
             elif isinstance(consumes, registry.Stream):
                 self.sources.append(StreamSource(
                     self, env[consumes.env], source,
-                    env.get("OW_STREAM_FAILURE_QUEUE_URL"), refresh_seconds))
+                    env.get("OW_STREAM_FAILURE_QUEUE_URL"), refresh_seconds,
+                    consumes.parallelization))
         self.schedules = []  # [source, seconds between runs, next due (monotonic)]
         for source in app.event_sources:
             expression = getattr(source, "schedule_expression", None)
@@ -377,6 +413,9 @@ class EventPump:
         """Let the workers go (after the pump's own threads have stopped); `wait` for the
         batches they run to end (the local stack, before it stops moto)."""
         self.workers.shutdown(wait=wait, cancel_futures=True)
+        for source in self.sources:
+            if isinstance(source, StreamSource):
+                source.lanes.shutdown(wait=wait, cancel_futures=True)
 
     def stream(self) -> StreamSource:
         return next(s for s in self.sources if isinstance(s, StreamSource))

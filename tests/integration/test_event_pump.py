@@ -91,10 +91,11 @@ def test_dead_iterators_resume_after_the_last_delivered_record_exactly_once(stac
     _kill_iterators()
     more = [_apply(stack) for _ in range(3)]
     assert stack.pump.run_until(lambda: all(_statuses(stack, c) == [1] for c in more))
-    # No record twice, none skipped: the sequence numbers delivered are consecutive.
+    # No record twice, none skipped: the sequence numbers delivered are consecutive (in
+    # the order of the shard within a case; cases' lanes deliver side by side).
     numbers = [int(n) for n in stream_log]
     assert len(numbers) == len(set(numbers))
-    assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    assert sorted(numbers) == list(range(min(numbers), min(numbers) + len(numbers)))
     assert len(stream_log) > len(delivered_before)
 
 
