@@ -29,7 +29,7 @@ from ..adapters.models import (
     update_if,
 )
 from ..domain import identity, notices, ratings, worktime
-from ..domain.errors import NotFound
+from ..domain.errors import NotFound, UnprocessableEntity
 from ..domain.masking import mask_text
 from . import clock, timeline
 from .cases import META
@@ -55,6 +55,24 @@ def notification_id(at: str, event_id: str, recipient: str) -> str:
     moment = worktime.parse(at).strftime("%Y%m%dT%H%M%S%fZ")
     digest = hashlib.sha256(f"{event_id}|{recipient}".encode()).hexdigest()[:16]
     return f"{moment}-{digest}"
+
+
+# A department's inbox takes a notification for every new task of the department (every
+# application's acceptance, for the counter's): its notifications are spread over SPREAD
+# partitions (`dept:ZWFW#0` … `#7`, by the notification's id) and read merged, newest
+# first — 3 writes of each, on eight keys, not one (docs/capacity.md).
+SPREAD = 8
+
+
+def _partitions(key: str) -> list[str]:
+    """Where an inbox's notifications are stored."""
+    return [f"{key}#{part}" for part in range(SPREAD)] if key.startswith("dept:") else [key]
+
+
+def _partition(key: str, note_id: str) -> str:
+    """The partition one notification of an inbox is stored in."""
+    found = _partitions(key)
+    return found[int(note_id.rsplit("-", 1)[1], 16) % len(found)]
 
 
 def deliver(envelope: dict, delivery: str | None = None) -> int:
@@ -136,14 +154,15 @@ def _send(recipient: str, notice: notices.Notice, kind: str, values: dict,
     note_id = notification_id(detail["at"], detail["eventId"], recipient)
     now = clock.now()
     record = NotificationRecord(
-        recipient, note_id, caseNo=detail["caseNo"], template=notice.template, event=kind,
+        _partition(recipient, note_id), note_id, caseNo=detail["caseNo"],
+        template=notice.template, event=kind,
         eventId=detail["eventId"], text=mask_text(template(notice.template)
                                                   .safe_substitute(values)),
         channels=notices.channels_for(notice.audience, _preferred(recipient)),
         audience=notice.audience, createdAt=worktime.utc_precise_text(now),
         expiresAt=int((now + timedelta(days=KEEP_DAYS)).timestamp()))
     if not put_if_absent(record):
-        record = NotificationRecord.get(recipient, note_id, consistent_read=True)
+        record = NotificationRecord.get(record.recipient, note_id, consistent_read=True)
         if record.sentAt:
             return 0  # published by an earlier delivery
     if not _claim(record, now, delivery):
@@ -205,16 +224,36 @@ def view(record: NotificationRecord) -> dict:
 
 def my_notifications(principal: identity.Principal | None, *, unread: bool = False,
                      limit: int = 20, cursor: str | None = None) -> dict:
-    """The caller's inbox, newest first, paged."""
+    """The caller's inbox, newest first, paged: its partitions' pages merged."""
     principal = identity.require(principal)
     key = inbox_key(principal)
-    page = NotificationRecord.query(
-        key, NotificationRecord.id < PREFS, scan_index_forward=False, limit=limit,
-        filter_condition=NotificationRecord.readAt.does_not_exist() if unread else None,
-        last_evaluated_key=decode_cursor(cursor, f"notifications/{key}"))
-    found = [view(record) for record in page]
-    return {"notifications": found,
-            "next": encode_cursor(page.last_evaluated_key, f"notifications/{key}")}
+    listing = f"notifications/{key}"
+    before = (decode_cursor(cursor, listing) or {}).get("before", PREFS)
+    if not isinstance(before, str):
+        raise UnprocessableEntity("cursor is not one this listing returned", field="cursor",
+                                  code="invalid_cursor")
+    found, horizon = [], None
+    for partition in _partitions(key):
+        page = NotificationRecord.query(
+            partition, NotificationRecord.id < before, scan_index_forward=False,
+            limit=limit, filter_condition=NotificationRecord.readAt.does_not_exist()
+            if unread else None)
+        found += list(page)
+        if page.last_evaluated_key:
+            # This partition may hold more, older than where its page stopped: nothing
+            # older than that is shown before the next page has read on.
+            stop = page.last_evaluated_key["id"]["S"]
+            horizon = stop if horizon is None else max(horizon, stop)
+    found.sort(key=lambda record: record.id, reverse=True)
+    shown = [r for r in found if horizon is None or r.id > horizon][:limit]
+    if len(shown) == limit:
+        after = shown[-1].id
+    elif horizon is not None:
+        after = horizon + " "   # the horizon itself is read again (ids hold no space)
+    else:
+        after = None
+    return {"notifications": [view(record) for record in shown],
+            "next": encode_cursor({"before": after} if after else None, listing)}
 
 
 def mark_read(principal: identity.Principal | None, note_id: str) -> dict:
@@ -222,8 +261,10 @@ def mark_read(principal: identity.Principal | None, note_id: str) -> dict:
     principal = identity.require(principal)
     key = inbox_key(principal)
     try:
-        record = NotificationRecord.get(key, note_id)
-    except NotificationRecord.DoesNotExist:
+        if "-" not in note_id:
+            raise NotificationRecord.DoesNotExist
+        record = NotificationRecord.get(_partition(key, note_id), note_id)
+    except (NotificationRecord.DoesNotExist, ValueError):
         raise NotFound(f"no notification {note_id}", field="id") from None
     if record.readAt is None:
         # Read at once elsewhere: it stays as first read.

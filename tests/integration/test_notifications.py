@@ -5,6 +5,7 @@ import contextlib
 import json
 import re
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import boto3
 
@@ -203,3 +204,33 @@ def test_the_claimant_message_publishes_after_dying_and_others_wait_out_its_leas
     assert notices.deliver(fresh, "message-1") == 1
     assert notices.deliver(fresh, "message-1") == 0
     assert all(r.sentAt for r in NotificationRecord.query(owner))
+
+
+def test_a_departments_inbox_spread_over_its_partitions_pages_newest_first_once_each(stack):
+    """A department's notifications are stored in 8 partitions; its inbox reads them as
+    one: newest first, each once over every page, the unread ones alone when asked, and
+    one marked read by its id wherever it is."""
+    from chalicelib.services import clock
+    base = clock.now()
+    written = []
+    for n in range(40):
+        at = (base.replace(microsecond=0) - timedelta(minutes=n)).isoformat()
+        note_id = notices.notification_id(at, f"EV#spread#{n}", "dept:RSJ")
+        NotificationRecord(notices._partition("dept:RSJ", note_id), note_id,
+                           caseNo="440300202612040000001X", template="task_created",
+                           event="task_created", eventId=f"EV#spread#{n}", text=f"第{n}条",
+                           channels=["inapp"], audience="department",
+                           createdAt=at, expiresAt=2 ** 31 - 1).save()
+        written.append(note_id)
+    parts = {r.recipient for r in NotificationRecord.scan(
+        NotificationRecord.recipient.startswith("dept:RSJ"))}
+    assert len(parts) == notices.SPREAD
+    staff = "rsj"
+    listed = [n["id"] for n in _inbox(stack, staff)]
+    assert listed == sorted(written, reverse=True)
+    for note_id in written[::3]:
+        answer = stack.call("POST", f"/me/notifications/{note_id}/read", staff)
+        assert answer.status_code == 200 and answer.data["read"] is True
+    unread = [n["id"] for n in _inbox(stack, staff, "&unread=true")]
+    assert unread == sorted(set(written) - set(written[::3]), reverse=True)
+    assert stack.call("POST", "/me/notifications/not-an-id/read", staff).status_code == 404

@@ -7,7 +7,9 @@ from .shared_connection import SharedClient
 
 class NotificationsTableRecord(SharedClient, Model):
     """The notifications table: per recipient (`sub:<subject>`, `owner:<ID lookup key>`,
-    `dept:<code>`, `ops`), its notifications by id (time-ordered) and its preferences."""
+    `dept:<code>#<n>` — a department's spread over 8 partitions —, `ops`), its
+    notifications by id (time-ordered) and its preferences (a department's under
+    `dept:<code>`)."""
     class Meta:
         table_name = "ow-notifications"
         billing_mode = "PAY_PER_REQUEST"
