@@ -28,6 +28,8 @@ class Config:
     # The queue new cases wait in for their workflow's start, and the project's event bus
     # lifecycle events go to (none: not published).
     starts_queue_url: str = ""
+    # The queue a sweep puts the due cases it does not supervise itself on.
+    due_queue_url: str = ""
     event_bus_name: str | None = None
     dead_letter_queue_urls: tuple[str, ...] = ()
     # HTTP connections each AWS client keeps open. A Lambda serves one request at a time;
@@ -121,6 +123,7 @@ def load() -> Config:
         # The region's office time: case-number dates and working-day deadlines use it.
         timezone=env.get("OW_TIMEZONE", "Asia/Shanghai"),
         starts_queue_url=env.get("OW_STARTS_QUEUE_URL", ""),
+        due_queue_url=env.get("OW_DUE_QUEUE_URL", ""),
         event_bus_name=env.get("OW_EVENT_BUS_NAME") or None,
         dead_letter_queue_urls=tuple(
             url for url in env.get("OW_DEAD_LETTER_QUEUE_URLS", "").split(",") if url),

@@ -19,6 +19,8 @@ The app's code goes into the package compiled (unchecked-hash .pyc): Lambda's fi
 is read-only, so uncompiled code would be compiled again at every cold start.
 """
 import argparse
+import contextlib
+import fcntl
 import json
 import os
 import py_compile
@@ -34,6 +36,7 @@ from infra.template import OUTPUT_ENV, ROOT, SECRETS, render, secret_names
 
 BUILD = ROOT / "build"
 CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
+DEPLOYMENTS = ROOT / ".chalice" / "deployments"   # chalice package's cache of zips
 REGION_TAG = "onewindow:region"
 API_NAME = "onewindow"
 # The functions, their event sources and roles: chalicelib/events/registry.py.
@@ -163,6 +166,7 @@ def _environment() -> dict:
         "OW_TASKS_QUEUE_URL": {"Ref": "TasksQueue"},
         "OW_CONCLUDE_QUEUE_URL": {"Ref": "ConcludeQueue"},
         "OW_STARTS_QUEUE_URL": {"Ref": "StartsQueue"},
+        "OW_DUE_QUEUE_URL": {"Ref": "DueQueue"},
         "OW_EVENT_BUS_NAME": {"Fn::GetAtt": ["CaseEventBus", "Name"]},
         "OW_NOTIFICATIONS_TOPIC_ARN": {"Ref": "NotificationsTopic"},
         "OW_SIGNING_KEY_ID": {"Ref": "LicenseSigningKey"},
@@ -344,6 +348,20 @@ def _compile_into(package: Path) -> int:
     return compiled
 
 
+@contextlib.contextmanager
+def _one_packager():
+    """`chalice package` caches each deployment zip under .chalice/deployments by a hash
+    of the code: two packagers at once (the suite's processes, a `make package` beside
+    them) write the same file and leave it corrupt for every later one. One at a time."""
+    DEPLOYMENTS.mkdir(parents=True, exist_ok=True)
+    with open(DEPLOYMENTS / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def build(stage: str, require_portal: bool = False, into: Path = BUILD / "package") -> Path:
     """Package one stage: <into>/<stage>/{sam.json, deployment.zip, portal/} (the portal's
     files with the stage's config.json; `require_portal`: refuse without web/dist/portal).
@@ -355,9 +373,10 @@ def build(stage: str, require_portal: bool = False, into: Path = BUILD / "packag
     merge.write_text(json.dumps(merge_template(stage), indent=1, ensure_ascii=False), "utf-8")
     env = {**os.environ, "AWS_DEFAULT_REGION": region, "AWS_REGION": region}
     chalice = Path(sys.executable).with_name("chalice")
-    subprocess.run([str(chalice), "package", "--stage", stage, "--merge-template",
-                    str(merge), str(out)], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    with _one_packager():
+        subprocess.run([str(chalice), "package", "--stage", stage, "--merge-template",
+                        str(merge), str(out)], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL)
     _compile_into(out / "deployment.zip")
     web_hosting.write_portal(stage, out, require_built=require_portal)
     return out / "sam.json"

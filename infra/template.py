@@ -32,6 +32,7 @@ OUTPUT_ENV = {
     "TasksQueueUrl": "OW_TASKS_QUEUE_URL",
     "ConcludeQueueUrl": "OW_CONCLUDE_QUEUE_URL",
     "StartsQueueUrl": "OW_STARTS_QUEUE_URL",
+    "DueQueueUrl": "OW_DUE_QUEUE_URL",
     "CaseEventBusName": "OW_EVENT_BUS_NAME",
     "NotificationsTopicArn": "OW_NOTIFICATIONS_TOPIC_ARN",
     "LicenseSigningKeyId": "OW_SIGNING_KEY_ID",

@@ -233,10 +233,23 @@ def overdue_sweep(event):
     record (services/overdue.py)."""
     counts = overdue.run(wiring.stores().supervision)
     metrics.emit("UnsettledChanges", counts.pop("unsettled", 0), "Count")
+    metrics.emit("OverdueQueued", counts.pop("queued", 0), "Count")
     metrics.emit("SupervisionRecordRefused", counts.pop("refusedToSeal", 0), "Count")
     for kind, count in counts.items():
         if count:
             metrics.emit("OverdueMarked", count, "Count", kind=kind)
+
+
+@consumer
+def supervise_due(event):
+    """The due cases a sweep queued (services/overdue.py): each looked at, once."""
+    for record in event:
+        message = json.loads(record.body)
+        logs.bind(case_no=message.get("caseNo"))
+        counts = overdue.supervise_queued(wiring.stores().supervision, message)
+        for kind, count in counts.items():
+            if count:
+                metrics.emit("OverdueMarked", count, "Count", kind=kind)
 
 
 @consumer

@@ -240,9 +240,18 @@ CONSUMERS = (
                 "PutObjectVersionTagging"), ("MaterialsBucket.Objects",)),
         ("sqs", QUEUE_CONSUME, ("MaterialsQueue",)),
     )),
+    # The due cases a sweep leaves to others (services/overdue.py INLINE), one message
+    # each: a close of day's intake, supervised side by side.
+    Function("supervise_due", Queue("DueQueue"), batch_size=10,
+             grants=(
+        ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem"), ("CasesTable",)),
+        ("dynamodb", ("GetItem",), ("ItemsTable",)),
+        ("sqs", QUEUE_CONSUME, ("DueQueue",)),
+    )),
     Function("overdue_sweep", Schedule(minutes=15), grants=(
         ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem"), ("CasesTable",)),
         ("dynamodb", ("GetItem",), ("ItemsTable",)),
+        ("sqs", ("SendMessage",), ("DueQueue",)),
         # The supervision record sealed: new entries and their markers read, the table's
         # copies of the seal written, days sealed for good taken off the open ones; each
         # seal created in the write-once bucket, the ones stored since the last known

@@ -16,17 +16,25 @@ The same look sends a concluded case not rated by then its invitation to rate
 (`rating_invited`), and marks a bad rating's rectification deadlines missed
 (services/ratings.py).
 
+A run supervises at most INLINE due cases itself; the rest go on the due queue, one
+message each (`queue_due`), and `supervise_due` consumers take them side by side
+(`supervise_queued`): a close of day on which a whole day's intake falls due is minutes of
+many functions, not one function's run.
+
 Then each moves on to its next moment in the watch, or leaves it when nothing is left to
 come. A missed deadline never fails a workflow: it is escalated to supervision, and the
 work goes on. Whether a moment has really come is decided with the case's clock as it
 stands now (a paused case's deadlines move on; a task waiting on the applicant or a
 special procedure gets no card), not from the stored order alone.
 """
+import json
 import logging
 from datetime import datetime
 
 from pynamodb.exceptions import UpdateError
 
+from .. import config
+from ..adapters import aws
 from ..adapters.models import (
     CaseRecord,
     CasesTableRecord,
@@ -38,6 +46,7 @@ from ..adapters.models import (
 from ..domain import cards, worktime
 from ..domain.task_states import TaskState
 from . import casefile, catalogue, clock, ratings, settlement, supervision, supervision_record
+from .at_once import map_at_once
 from .cases import META
 from .supervision_store import SupervisionStore
 
@@ -45,6 +54,10 @@ log = logging.getLogger("onewindow")
 # What a sweep counts: tasks and cases newly overdue, cards issued, invitations to rate
 # sent, rectification deadlines missed.
 COUNTS = ("tasks", "cases", "cards", "invitations", "rectifications")
+# Due cases a run supervises itself (a few seconds' work); past that many, the rest go
+# on the due queue. A case's look is ~10 round trips: 200 are 20-30 s of one function,
+# 100,000 (a close of day) are many functions' minutes.
+INLINE = 200
 
 
 def run(store: SupervisionStore) -> dict:
@@ -65,24 +78,65 @@ def run(store: SupervisionStore) -> dict:
 
 def sweep(store: SupervisionStore, now: datetime | None = None) -> dict:
     """Mark what is due at `now` (the service clock's time by default): the cards issued
-    and the ratings' missed deadlines in `store`."""
+    and the ratings' missed deadlines in `store`, for the first INLINE due cases; the rest
+    put on the due queue (`queued`, when there are any)."""
     now = now or clock.now()
     text = worktime.utc_text(now)
     due: dict[str, list[str]] = {}
+    since: dict[str, str] = {}
     for shard in range(casefile.WATCH_SHARDS):
         for record in CasesTableRecord.watch.query(f"W#{shard}", WatchIndex.watchAt <= text):
             due.setdefault(record.pk, []).append(record.sk)
+            since[record.pk] = min(since.get(record.pk, text), record.watchAt)
     counts = dict.fromkeys(COUNTS, 0)
-    for case_no, keys in due.items():
-        ratings_due = [sk for sk in keys if sk.startswith(ratings.PREFIX)]
-        if len(ratings_due) < len(keys):
-            for kind, count in _supervise(store, case_no, now, text).items():
-                counts[kind] += count
-        for sk in ratings_due:
-            counts["rectifications"] += ratings.mark_late(store, case_no, sk, text)
+    # The longest due first: those the run looks at itself.
+    cases = sorted(due.items(), key=lambda case: (since[case[0]], case[0]))
+    for case_no, keys in cases[:INLINE]:
+        for kind, count in _look(store, case_no, keys, now, text).items():
+            counts[kind] += count
+    if cases[INLINE:]:
+        counts["queued"] = queue_due(cases[INLINE:], text)
     if any(counts.values()):
         log.info("overdue sweep at %s: %s", text, counts)
     return counts
+
+
+def _look(store: SupervisionStore, case_no: str, keys: list[str], now: datetime,
+          text: str) -> dict:
+    """One due case as of `now`: its cards and marks, its ratings' missed deadlines."""
+    counts = dict.fromkeys(COUNTS, 0)
+    ratings_due = [sk for sk in keys if sk.startswith(ratings.PREFIX)]
+    if len(ratings_due) < len(keys):
+        for kind, count in _supervise(store, case_no, now, text).items():
+            counts[kind] += count
+    for sk in ratings_due:
+        counts["rectifications"] += ratings.mark_late(store, case_no, sk, text)
+    return counts
+
+
+def queue_due(cases: list[tuple[str, list[str]]], text: str) -> int:
+    """Each due case (its number and its watch entries due) on the due queue, ten to a
+    request and several requests at once; how many were queued."""
+    sqs = aws.client("sqs")
+
+    def send(start: int) -> int:
+        entries = [{"Id": str(n), "MessageBody": json.dumps(
+            {"caseNo": case_no, "keys": keys, "dueAt": text})}
+            for n, (case_no, keys) in enumerate(cases[start:start + 10])]
+        answer = sqs.send_message_batch(QueueUrl=config.get().due_queue_url, Entries=entries)
+        if answer.get("Failed"):
+            raise RuntimeError(f"due queue refused {len(answer['Failed'])} message(s): "
+                               f"{answer['Failed'][0].get('Message')}")
+        return len(entries)
+    return sum(map_at_once(send, range(0, len(cases), 10)))
+
+
+def supervise_queued(store: SupervisionStore, message: dict) -> dict:
+    """A due case from the queue, looked at as of now (a case's moments only come, so a
+    late look finds at least what was due when it was queued); a redelivered one marks
+    and cards nothing twice."""
+    now = clock.now()
+    return _look(store, message["caseNo"], message["keys"], now, worktime.utc_text(now))
 
 
 def _supervise(store: SupervisionStore, case_no: str, now: datetime, text: str) -> dict:

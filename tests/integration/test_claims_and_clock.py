@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib.adapters import aws
 from chalicelib.domain import worktime
-from chalicelib.services import clock
+from chalicelib.services import clock, overdue
 
 from .harness import FOOD, HYGIENE, REGION, another, application, sweep
 from .test_concurrency import race
@@ -307,3 +307,46 @@ def test_no_task_goes_to_someone_who_has_moved_to_another_department(stack, monk
         (422, "assignee_not_in_department")
     stack.call("GET", "/tasks", "scjg")            # seen again: assignable again
     assert stack.call("POST", path, "scjg_lead", {"to": "staff:wang-scjg"}).status_code == 200
+
+
+def test_past_what_a_run_takes_itself_the_due_cases_are_queued_and_each_looked_at_once(
+        stack, monkeypatch):
+    """A close of day with more due cases than a run supervises itself: the first INLINE
+    in the run, the rest one message each on the due queue, which the supervise_due
+    consumer takes side by side; every message delivered twice marks nothing twice."""
+    cases = [_review(stack)[0] for _ in range(5)]
+    later = clock.now() + timedelta(days=40)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    monkeypatch.setattr(overdue, "INLINE", 2)
+    sqs = boto3.client("sqs", region_name=REGION)
+    due_queue = stack.env["OW_DUE_QUEUE_URL"]
+    sent = []
+    original = overdue.queue_due
+
+    def queued(found, text):
+        sent.extend(found)
+        return original(found, text)
+    monkeypatch.setattr(overdue, "queue_due", queued)
+    first = sweep(later)   # the module's other open cases are due too
+    assert first["queued"] == len(sent) >= 3
+
+    def overdue_marked() -> list[list[str]]:
+        return [stack.case(case_no)["overdue"] for case_no in cases]
+    assert stack.pump.run_until(lambda: all(m == ["promised", "statutory"]
+                                            for m in overdue_marked()), 60)
+    # Every queued case delivered again: looked at again, nothing new.
+    for case_no, keys in sent:
+        sqs.send_message(QueueUrl=due_queue, MessageBody=json.dumps(
+            {"caseNo": case_no, "keys": keys, "dueAt": "x"}))
+    assert stack.pump.run_until(lambda: sum(int(n) for n in sqs.get_queue_attributes(
+        QueueUrl=due_queue, AttributeNames=["ApproximateNumberOfMessages",
+                                            "ApproximateNumberOfMessagesNotVisible"])[
+        "Attributes"].values()) == 0)
+
+    def marks() -> list[int]:   # the task's, promised, statutory: once each
+        return [[e["action"] for e in stack.case(case_no)["timeline"]].count("overdue")
+                for case_no in cases]
+    assert stack.pump.run_until(lambda: marks() == [3] * len(cases)), marks()
+    stack.pump.run_until(lambda: False, timeout=1)
+    assert marks() == [3] * len(cases)
+    assert sweep(later) == {"tasks": 0, "cases": 0, "cards": 0, **NOTHING_ELSE}
