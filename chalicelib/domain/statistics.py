@@ -156,9 +156,10 @@ def written(dimension: str, part: int) -> str:
 
 
 def stored(dimension: str) -> list[str]:
-    """The rows a dimension's counts are in, to be summed."""
-    return [written(dimension, part) for part in range(SPREAD)] if spread(dimension) \
-        else [dimension]
+    """The rows a dimension's counts are in, to be summed: a spread one's parts and its
+    own row (what was counted before the rows were spread)."""
+    return [dimension, *(written(dimension, part) for part in range(SPREAD))] \
+        if spread(dimension) else [dimension]
 
 
 def dimension_of(row: str) -> str:

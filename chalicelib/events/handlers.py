@@ -235,9 +235,7 @@ def overdue_sweep(event):
     metrics.emit("UnsettledChanges", counts.pop("unsettled", 0), "Count")
     metrics.emit("OverdueQueued", counts.pop("queued", 0), "Count")
     metrics.emit("SupervisionRecordRefused", counts.pop("refusedToSeal", 0), "Count")
-    for kind, count in counts.items():
-        if count:
-            metrics.emit("OverdueMarked", count, "Count", kind=kind)
+    _overdue_marked(counts)
 
 
 @consumer
@@ -246,10 +244,15 @@ def supervise_due(event):
     for record in event:
         message = json.loads(record.body)
         logs.bind(case_no=message.get("caseNo"))
-        counts = overdue.supervise_queued(wiring.stores().supervision, message)
-        for kind, count in counts.items():
-            if count:
-                metrics.emit("OverdueMarked", count, "Count", kind=kind)
+        _overdue_marked(overdue.supervise_queued(wiring.stores().supervision, message))
+
+
+def _overdue_marked(counts: dict) -> None:
+    """What a look at due cases marked and carded, by kind (the sweep's or a queued
+    case's): one metric."""
+    for kind, count in counts.items():
+        if count:
+            metrics.emit("OverdueMarked", count, "Count", kind=kind)
 
 
 @consumer

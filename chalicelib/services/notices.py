@@ -69,6 +69,13 @@ def _partitions(key: str) -> list[str]:
     return [f"{key}#{part}" for part in range(SPREAD)] if key.startswith("dept:") else [key]
 
 
+def _read_from(key: str) -> list[str]:
+    """Where an inbox's notifications are read from: its partitions, and a department's
+    own key, where its notifications were stored before they were spread."""
+    found = _partitions(key)
+    return found if found == [key] else [*found, key]
+
+
 def _partition(key: str, note_id: str) -> str:
     """The partition one notification of an inbox is stored in."""
     found = _partitions(key)
@@ -233,7 +240,7 @@ def my_notifications(principal: identity.Principal | None, *, unread: bool = Fal
         raise UnprocessableEntity("cursor is not one this listing returned", field="cursor",
                                   code="invalid_cursor")
     found, horizon = [], None
-    for partition in _partitions(key):
+    for partition in _read_from(key):
         page = NotificationRecord.query(
             partition, NotificationRecord.id < before, scan_index_forward=False,
             limit=limit, filter_condition=NotificationRecord.readAt.does_not_exist()
@@ -241,17 +248,15 @@ def my_notifications(principal: identity.Principal | None, *, unread: bool = Fal
         found += list(page)
         if page.last_evaluated_key:
             # This partition may hold more, older than where its page stopped: nothing
-            # older than that is shown before the next page has read on.
+            # older than that is shown before the next page has read on. Every
+            # partition has read all it holds at or above the newest such stop.
             stop = page.last_evaluated_key["id"]["S"]
             horizon = stop if horizon is None else max(horizon, stop)
     found.sort(key=lambda record: record.id, reverse=True)
-    shown = [r for r in found if horizon is None or r.id > horizon][:limit]
-    if len(shown) == limit:
-        after = shown[-1].id
-    elif horizon is not None:
-        after = horizon + " "   # the horizon itself is read again (ids hold no space)
-    else:
-        after = None
+    shown = [r for r in found if horizon is None or r.id >= horizon][:limit]
+    # A full page goes on below its last; a short one showed everything at or above the
+    # horizon, and goes on below it (or ends).
+    after = shown[-1].id if len(shown) == limit else horizon
     return {"notifications": [view(record) for record in shown],
             "next": encode_cursor({"before": after} if after else None, listing)}
 
@@ -263,7 +268,10 @@ def mark_read(principal: identity.Principal | None, note_id: str) -> dict:
     try:
         if "-" not in note_id:
             raise NotificationRecord.DoesNotExist
-        record = NotificationRecord.get(_partition(key, note_id), note_id)
+        try:
+            record = NotificationRecord.get(_partition(key, note_id), note_id)
+        except NotificationRecord.DoesNotExist:
+            record = NotificationRecord.get(key, note_id)   # stored before the spread
     except (NotificationRecord.DoesNotExist, ValueError):
         raise NotFound(f"no notification {note_id}", field="id") from None
     if record.readAt is None:

@@ -95,7 +95,12 @@ def sweep(store: SupervisionStore, now: datetime | None = None) -> dict:
         for kind, count in _look(store, case_no, keys, now, text).items():
             counts[kind] += count
     if cases[INLINE:]:
-        counts["queued"] = queue_due(cases[INLINE:], text)
+        try:
+            counts["queued"] = queue_due(cases[INLINE:], text)
+        except Exception:  # noqa: BLE001 - still due: the next run queues them again
+            log.exception("overdue sweep at %s: %d due case(s) not queued", text,
+                          len(cases[INLINE:]))
+            counts["queued"] = 0
     if any(counts.values()):
         log.info("overdue sweep at %s: %s", text, counts)
     return counts

@@ -57,13 +57,16 @@ def _day_of(name: str) -> date:
 
 
 def _found(area: str, day: date) -> set[str]:
-    """The day's chains that hold anything: the ones with a head (every append moves it
-    on) or a first entry. A chain whose head and every entry were deleted before a seal
-    listed it is not found — as its entries, past any seal, could not be."""
+    """The day's chains that hold anything at all (a head, a seal's copy, any entry): one
+    one-item read of each of its chains, eight at a time. Whatever is left of a chain —
+    its entries without their head or first entry, or an entry slipped into a chain no
+    append used — is found, sealed or named."""
+    def holds(name: str) -> bool:
+        return any(True for _ in SupervisionEntry.query(_chain(name, area), limit=1,
+                                                        consistent_read=True))
     names = chains.labels(day.isoformat())
-    keys = [(_chain(name, area), place) for name in names for place in (HEAD, 1)]
-    return {item.chain.removeprefix(f"{area}#")
-            for item in SupervisionEntry.batch_get(keys, consistent_read=True)}
+    return {name for name, held in zip(names, map_at_once(holds, names), strict=True)
+            if held}
 
 
 def _open(area: str) -> str:
@@ -363,11 +366,13 @@ def sealing(now: datetime | None = None, area: str | None = None) -> tuple[int, 
     for _ in range(3):
         found = _latest(area)
         latest, pointer = found.document, found.pointer
+        if latest and pointer != latest["n"]:
+            # A sweep stopped before its copies: the table's word of which chains are
+            # sealed for good comes from them, so they are made before sealing on.
+            _copy_to_table(area, latest)
         document, changed, refused = _next(area, latest, now)
         refused += found.not_genuine
         if not changed:
-            if latest and pointer != latest["n"]:
-                _copy_to_table(area, latest)   # a sweep stopped before its copies
             return (latest["n"] if latest else 0), refused
         document["n"] = found.last_number + 1
         document["signature"] = signer.sign(config.get().signing_key_id,
@@ -383,10 +388,8 @@ def _copy_to_table(area: str, document: dict) -> None:
     """The table's pointer to the last seal, each chain's copy of its seal, and the days
     sealed for good out of the open ones. Only a convenience: the store is the record."""
     n = document["n"]
-    _put_unless_newer(SupervisionEntry(_pointer(area), SEAL, sealSeq=n, sealN=n,
-                                       sealHash=chains.seal_digest(document)), n)
     # Every chain the seal lists, changed or not: a copy a stopped sweep did not write
-    # is written by the next.
+    # is written by the next (the pointer, written last, says whether all were).
     for name, part in document["chains"].items():
         _put_unless_newer(SupervisionEntry(
             _chain(name, area), SEAL, sealSeq=part["seq"],
@@ -397,6 +400,8 @@ def _copy_to_table(area: str, document: dict) -> None:
     for day in sorted({_day_of(name) for name in final}):
         if _found(area, day) <= final:
             SupervisionEntry(_open(area), _day_number(day)).delete()
+    _put_unless_newer(SupervisionEntry(_pointer(area), SEAL, sealSeq=n, sealN=n,
+                                       sealHash=chains.seal_digest(document)), n)
 
 
 def _put_unless_newer(item: SupervisionEntry, n: int) -> None:

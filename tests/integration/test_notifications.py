@@ -228,6 +228,12 @@ def test_a_departments_inbox_spread_over_its_partitions_pages_newest_first_once_
     staff = "rsj"
     listed = [n["id"] for n in _inbox(stack, staff)]
     assert listed == sorted(written, reverse=True)
+    one_by_one, cursor = [], ""   # the smallest page moves on too
+    while cursor is not None:
+        page = stack.call("GET", f"/me/notifications?limit=1&cursor={cursor}", staff).data
+        one_by_one += [n["id"] for n in page["notifications"]]
+        cursor = page["next"]
+    assert one_by_one == listed
     for note_id in written[::3]:
         answer = stack.call("POST", f"/me/notifications/{note_id}/read", staff)
         assert answer.status_code == 200 and answer.data["read"] is True

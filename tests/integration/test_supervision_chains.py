@@ -185,3 +185,20 @@ def test_a_batch_of_events_is_one_append_onto_one_chain_and_a_redelivery_adds_no
     supervision_record.seal(SWEEP)
     checked = supervision_record.verify(DAY)
     assert (checked["entries"], checked["sealed"], checked["broken"]) == (6, 6, None)
+
+
+def test_a_chain_left_without_its_head_and_first_entry_is_still_found_and_named(stack):
+    """Before any seal: the head and the first entry of one chain deleted, its other
+    entries left. The sweep finds the chain all the same (not sealing past the gap) and
+    verify-audit names its first entry missing."""
+    batch = [("yellow_card", f"card-{n}", {"caseNo": f"44030020261125{n:07d}X"})
+             for n in range(4)]
+    assert supervision_record.record_all(batch, at=AT) == [True] * 4
+    chain = _chain_of("card-0")
+    for place in (-1, 1):
+        _table(stack).delete_item(Key={"chain": chain, "seq": place})
+    n, refused = supervision_record.sealing(SWEEP)
+    assert refused == 1
+    (day,) = supervision_record.report(DAY, DAY)["chains"]
+    assert day["broken"] == {"chain": chain, "seq": 1,
+                             "reason": "is missing or out of order (found 2)"}

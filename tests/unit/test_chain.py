@@ -192,10 +192,12 @@ def test_a_seal_whose_root_is_not_that_of_its_chains_is_found():
     seals[1]["chains"][DAY]["seq"] = 19
     assert chain.read_seals(seals, _genuine)[1] == chain.BrokenSeal(
         2, "its Merkle root is not that of the chains it lists")
-    seals = _seals(entries, 10, 20, 25)
-    del seals[0]["root"]
-    assert chain.read_seals(seals, _genuine)[1] == chain.BrokenSeal(
-        1, "its Merkle root is not that of the chains it lists")
+    # A seal written before roots were named has none: read as it is (its signature
+    # covers what it holds, so none can be taken out of a newer one).
+    (seal,) = _seals(entries, 10)
+    del seal["root"]
+    found, broken = chain.read_seals([seal], _genuine)
+    assert broken is None and found[DAY].count == 10
 
 
 def _leaf(name: str, seq: int, head: str, final: bool = False) -> bytes:

@@ -67,7 +67,7 @@ def test_working_days_go_into_tenths_rounded_up():
 
 def test_the_rows_every_event_adds_to_are_spread_and_read_back_together():
     from chalicelib.domain import statistics as rules
-    assert rules.stored("all") == [f"all~{part}" for part in range(rules.SPREAD)]
+    assert rules.stored("all") == ["all", *(f"all~{part}" for part in range(rules.SPREAD))]
     assert rules.written("channel#web", 3) == "channel#web~3"
     assert rules.stored("dept#SCJG") == ["dept#SCJG"] == [rules.written("dept#SCJG", 3)]
     assert {rules.dimension_of(row) for row in rules.stored("channel#web")} == {"channel#web"}
