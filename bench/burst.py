@@ -8,6 +8,7 @@ queued starts took until every workflow ran and waited at acceptance (polled eac
 import argparse
 import http.client
 import json
+import os
 import threading
 import time
 import uuid
@@ -142,6 +143,7 @@ def settle(counts_now, accepted: int, started: float, limit: float = SETTLE_SECO
 
 def run(applications: int = 2000, concurrency: int = 32) -> dict:
     from tests.e2e.local_stack import LocalStack, peak_rss_mb
+    load_before = os.getloadavg()
     stack = LocalStack()
     try:
         if not stack.ready.wait(180) or not stack.url:
@@ -169,6 +171,9 @@ def run(applications: int = 2000, concurrency: int = 32) -> dict:
         "seconds_until_every_workflow_waits_at_acceptance":
             round(all_waiting, 1) if all_waiting is not None else None,
         "watched_seconds_at_most": SETTLE_SECONDS,
+        # Absolute times on a shared machine: how loaded it was before and after.
+        "load_average_1_5_15_before": [round(n, 2) for n in load_before],
+        "load_average_1_5_15_after": [round(n, 2) for n in os.getloadavg()],
         "peak_memory_mb_stack_and_moto": memory,
         "seconds_to_stop_on_sigterm": round(stop_seconds, 1),
         "stack_exit_code": stack.process.returncode,
