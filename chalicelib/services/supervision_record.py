@@ -56,15 +56,22 @@ def _day_of(name: str) -> date:
     return date.fromisoformat(chains.day_of(name))
 
 
-def _found(area: str, day: date) -> set[str]:
-    """The day's chains that hold anything at all (a head, a seal's copy, any entry): one
-    one-item read of each of its chains, eight at a time. Whatever is left of a chain —
-    its entries without their head or first entry, or an entry slipped into a chain no
-    append used — is found, sealed or named."""
+def _found(area: str, day: date, thorough: bool = True) -> set[str]:
+    """The day's chains that hold anything. `thorough` (a day still open: the sweep, and
+    verify-audit on it): one one-item read of each of its chains, eight at a time, so
+    whatever is left of a chain — its entries without their head or first entry, or an
+    entry slipped into a chain no append used — is found, sealed or named. Otherwise (a
+    day sealed for good, whose chains its seals list): the chains with a head or a first
+    entry, in two batch reads."""
+    names = chains.labels(day.isoformat())
+    if not thorough:
+        keys = [(_chain(name, area), place) for name in names for place in (HEAD, 1)]
+        return {item.chain.removeprefix(f"{area}#")
+                for item in SupervisionEntry.batch_get(keys, consistent_read=True)}
+
     def holds(name: str) -> bool:
         return any(True for _ in SupervisionEntry.query(_chain(name, area), limit=1,
                                                         consistent_read=True))
-    names = chains.labels(day.isoformat())
     return {name for name, held in zip(names, map_at_once(holds, names), strict=True)
             if held}
 
@@ -488,10 +495,14 @@ def verify_days(start: date, end: date, area: str | None = None) -> dict:
         days.append(day)
         day += timedelta(days=1)
 
+    opened = {item.body["day"] for item in SupervisionEntry.query(_open(area),
+                                                                  consistent_read=True)}
+
     def day_chains(day: date) -> list[str]:
-        # The chains the seals list and the ones the table holds.
+        # The chains the seals list and the ones the table holds (every one of a day
+        # still open).
         return sorted({name for name in sealed if chains.day_of(name) == day.isoformat()}
-                      | _found(area, day))
+                      | _found(area, day, thorough=day.isoformat() in opened))
 
     def check(name: str) -> dict:
         return _verify_chain(area, name, sealed.get(name), last_at)

@@ -341,11 +341,20 @@ def _exercise(stack, monkeypatch):
     licenses.keys._jwk.cache_clear()
     later = clock.now() + timedelta(days=30)
     monkeypatch.setattr(clock, "now", lambda: later)
-    # The three longest due looked at in the run, the others queued for supervise_due.
-    monkeypatch.setattr(overdue, "INLINE", 3)
     assert stack.pump.fire_schedules() == 2
     stack.pump.run_until(lambda: "overdue" in [
         e["action"] for e in stack.case(late)["timeline"]])
+    # More due than a run looks at itself: a case past its deadlines queued, and looked
+    # at by SuperviseDue.
+    queued = stack.call("POST", "/cases", "company", another(FOOD, 90)).data["caseNo"]
+    stack.decide(stack.open_task(queued, "ZWFW", "clerk")["taskId"], "clerk", "accept", "受理")
+    stack.open_task(queued, "SCJG", "scjg")
+    much_later = later + timedelta(days=40)
+    monkeypatch.setattr(clock, "now", lambda: much_later)
+    monkeypatch.setattr(overdue, "INLINE", 0)
+    assert stack.pump.fire_schedules() == 2
+    assert stack.pump.run_until(lambda: "overdue" in [
+        e["action"] for e in stack.case(queued)["timeline"]], 60)
 
 
 def _granted() -> set[tuple[str, str, str]]:
