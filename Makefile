@@ -29,7 +29,7 @@ PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadfile
 STAGE ?= beijing
 
 .PHONY: setup web browser run test unit integration e2e typecheck lint vitest bench package redrive \
-	verify-audit clock sweep clean
+	verify-audit reindex-inbox clock sweep clean
 
 setup: $(STAMP) $(WEB_STAMP)
 
@@ -119,6 +119,10 @@ bench: setup
 # whose environment is set): docs/runbook.md.
 redrive: setup
 	@$(BIN)/python -m infra.redrive
+
+# The inbox's filter indexes given to tasks written before them (infra/reindex_inbox.py).
+reindex-inbox: setup
+	@$(BIN)/python -m infra.reindex_inbox
 
 # The supervision record's chains and seals (infra/verify_audit.py); ARGS="--from … --to …".
 verify-audit: setup

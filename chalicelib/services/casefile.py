@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from .. import config
 from ..adapters.models import CaseRecord, TaskRecord
-from ..domain import cards, ratings, task_states, worktime
+from ..domain import cards, inbox_filters, ratings, task_states, worktime
 from ..domain.case_file import case_key, task_key
 from ..domain.changes import Change, OneOf
 from ..domain.lifecycle import CLOSED, CONCLUDED, Status, check_transition
@@ -218,11 +218,12 @@ def rewatch(task: TaskRecord, at: datetime) -> dict[str, str]:
 def cancel_change(task: TaskRecord, reason: str, at: datetime) -> Change:
     """A task closed without a decision, while it is still open: out of the inbox and the
     watch, with why and when."""
-    return Change(task_key(task.taskId),
-                  set={"state": TaskState.CANCELLED, "cancelledAt": at.isoformat(),
-                       "cancelReason": reason},
-                  remove=frozenset({"inboxDept", "watchShard"}),
-                  expect=(OneOf("state", task_states.ACTIVE),))
+    return inbox_filters.indexed(task, Change(
+        task_key(task.taskId),
+        set={"state": TaskState.CANCELLED, "cancelledAt": at.isoformat(),
+             "cancelReason": reason},
+        remove=frozenset({"inboxDept", "watchShard"}),
+        expect=(OneOf("state", task_states.ACTIVE),)))
 
 
 def cancel_open_tasks(tasks: list[TaskRecord], reason: str, at: datetime,

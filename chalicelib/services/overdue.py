@@ -43,7 +43,7 @@ from ..adapters.models import (
     condition_failed,
     update_if,
 )
-from ..domain import cards, worktime
+from ..domain import cards, inbox_filters, worktime
 from ..domain.task_states import TaskState
 from . import casefile, catalogue, clock, ratings, settlement, supervision, supervision_record
 from .at_once import map_at_once
@@ -192,7 +192,9 @@ def _watch_task(store: SupervisionStore, case: CaseRecord, task: TaskRecord,
                 subject=task.taskId, task_id=task.taskId, stage=task.stage)
             actions.append(TaskRecord.cardLevel.set(level))
         if cards.rank(level) >= cards.rank("yellow") and not task.overdue:
-            actions.append(TaskRecord.overdue.set(text))
+            actions += [TaskRecord.overdue.set(text), TaskRecord.overdueKey.set(
+                inbox_filters.filter_keys(task.dept, task.itemCode, task.state,
+                                          task.claimedBy, text)["overdueKey"])]
             marked = True
     if task.state == TaskState.OPEN and stage:
         level = cards.reached(stage, now)

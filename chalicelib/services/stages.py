@@ -17,7 +17,7 @@ import logging
 from .. import config
 from ..adapters import aws
 from ..adapters.models import TaskRecord
-from ..domain import worktime
+from ..domain import inbox_filters, worktime
 from ..domain.case_file import task_key
 from ..domain.catalogue import review_plan
 from ..domain.changes import Change, ConditionFailed, Equals
@@ -95,10 +95,10 @@ def _open(case_files: CaseFiles, task: TaskRecord, pauses: list[dict]) -> bool:
     deadline = worktime.shifted(task.planned, pauses, clock.zone()) if task.planned \
         else task.deadline
     task.openedAt = now  # its card moments run from now (casefile.task_moments)
-    opened = Change(task_key(task.taskId), set={
+    opened = inbox_filters.indexed(task, Change(task_key(task.taskId), set={
         "state": TaskState.OPEN, "inboxDept": task.dept, "openedAt": now,
         "deadline": deadline, **casefile.first_watch(task, pauses)},
-        expect=(Equals("state", TaskState.UPCOMING),))
+        expect=(Equals("state", TaskState.UPCOMING),)))
     if not _made(case_files, opened):
         return False  # opened by another delivery, or cancelled meanwhile
     log.info("task %s opened: stage %s's turn", task.taskId, task.stage)

@@ -222,6 +222,8 @@ def _exercise(stack, monkeypatch):
     stack.decide(task["taskId"], "clerk", "refuse", "不属于本部门职权范围")
     withdrawn = stack.call("POST", "/cases", "company", another(FOOD, 2)).data["caseNo"]
     retried = stack.open_task(withdrawn, "ZWFW", "clerk")
+    # A filtered inbox: its index's page, then its tasks by key.
+    assert stack.call("GET", f"/tasks?item={FOOD}", "clerk").data["tasks"]
     # A callback state the workflow retried: its task's message again, with a new token,
     # which joins the first (added to the task's set of tokens).
     boto3.client("sqs", region_name="cn-north-1").send_message(

@@ -4,10 +4,11 @@ The case record (`sk = META`), its timeline events (`EV#<time>#<n>`) and its tas
 (`TASK#<id>`) share the case number as partition key, so one Query returns a case with
 everything about it. A discriminator attribute (`rt`) tells the record types apart. Open
 tasks carry `inboxDept`, which puts them in the sparse `inbox` index ordered by deadline;
-deciding a task removes it from there. The case's cards, breaches, ratings, license
-changes and task tokens sit in its partition too; beside the cases, under keys of their
-own: settle markers, password attempts, open applications, verifier allowances, counters
-and idempotency records.
+deciding a task removes it from there. Each of the inbox's filters is a sparse index too
+(`inboxMine`, `inboxState`, `inboxItem`, `inboxOverdue`). The case's cards, breaches,
+ratings, license changes and task tokens sit in its partition too; beside the cases,
+under keys of their own: settle markers, password attempts, open applications, verifier
+allowances, counters and idempotency records.
 """
 import json
 
@@ -68,6 +69,45 @@ class InboxIndex(GlobalSecondaryIndex):
 
     inboxDept = UnicodeAttribute(hash_key=True)
     deadline = UnicodeAttribute(range_key=True)
+
+
+class _InboxFilterIndex(GlobalSecondaryIndex):
+    """One of the inbox's filters (domain/inbox_filters.py): a department's tasks that
+    match it, soonest deadline first. Keys (and record type) only: an entry is written
+    only when the task enters or leaves it or its deadline moves, never on the task's other
+    changes; a page reads its tasks by key afterwards."""
+    class Meta:
+        projection = IncludeProjection(["rt"])
+
+    deadline = UnicodeAttribute(range_key=True)
+
+
+class InboxMineIndex(_InboxFilterIndex):
+    class Meta(_InboxFilterIndex.Meta):
+        index_name = "inboxMine"
+
+    mineKey = UnicodeAttribute(hash_key=True)
+
+
+class InboxStateIndex(_InboxFilterIndex):
+    class Meta(_InboxFilterIndex.Meta):
+        index_name = "inboxState"
+
+    stateKey = UnicodeAttribute(hash_key=True)
+
+
+class InboxItemIndex(_InboxFilterIndex):
+    class Meta(_InboxFilterIndex.Meta):
+        index_name = "inboxItem"
+
+    itemKey = UnicodeAttribute(hash_key=True)
+
+
+class InboxOverdueIndex(_InboxFilterIndex):
+    class Meta(_InboxFilterIndex.Meta):
+        index_name = "inboxOverdue"
+
+    overdueKey = UnicodeAttribute(hash_key=True)
 
 
 class CardsIndex(GlobalSecondaryIndex):
@@ -203,7 +243,17 @@ class TaskRecord(CasesTableRecord, discriminator="task"):
     decidedVia = UnicodeAttribute(null=True)
     decidedAt = UnicodeAttribute(null=True)
     resumedAt = UnicodeAttribute(null=True)  # when the workflow got the decision
+    # The inbox's filters as index keys (domain/inbox_filters.py): set while the task is in
+    # the inbox and matches the filter.
+    mineKey = UnicodeAttribute(null=True)
+    stateKey = UnicodeAttribute(null=True)
+    itemKey = UnicodeAttribute(null=True)
+    overdueKey = UnicodeAttribute(null=True)
     inbox = InboxIndex()
+    inbox_mine = InboxMineIndex()
+    inbox_state = InboxStateIndex()
+    inbox_item = InboxItemIndex()
+    inbox_overdue = InboxOverdueIndex()
 
 
 class CardRecord(CasesTableRecord, discriminator="card"):

@@ -12,10 +12,11 @@ from ...domain.task_states import decided_in as task_decided
 from .claims import assign, assignees, claim, release
 from .deciding import decide
 from .inbox import inbox
+from .inbox import reindex as reindex_inbox
 from .recording import record, token_key
 from .reopening import reopen
 from .special_procedures import end_special_procedure, start_special_procedure
 
 __all__ = ["assign", "assignees", "claim", "decide", "end_special_procedure", "inbox",
-           "record", "release", "reopen", "start_special_procedure", "task_decided",
-           "token_key"]
+           "record", "reindex_inbox", "release", "reopen", "start_special_procedure",
+           "task_decided", "token_key"]

@@ -1,7 +1,7 @@
 """Claims: taking a task, giving it back, and a department's lead handing it to one of
 its staff."""
 from ...adapters.models import TaskRecord
-from ...domain import identity
+from ...domain import identity, inbox_filters
 from ...domain.case_file import task_key
 from ...domain.changes import (
     Absent,
@@ -105,10 +105,10 @@ def _set_claim(case_files: CaseFiles, task: TaskRecord, to: str | None, action: 
                to_name: str | None = None) -> TaskRecord:
     """Change the task's claim while it is as read (`expect`) and still to be done;
     the task as changed."""
-    change = merged(claim_change(task, to, action, principal.sub, clock.now().isoformat(),
-                                  to_name, identity.staff_name(principal)),
-                    Change(task_key(task.taskId),
-                           expect=(expect, OneOf("state", IN_INBOX))))
+    change = inbox_filters.indexed(task, merged(
+        claim_change(task, to, action, principal.sub, clock.now().isoformat(), to_name,
+                     identity.staff_name(principal)),
+        Change(task_key(task.taskId), expect=(expect, OneOf("state", IN_INBOX)))))
     try:
         case_files.commit([change])
     except ConditionFailed:

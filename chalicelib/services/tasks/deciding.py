@@ -3,7 +3,7 @@ deny, with veto or as an opinion), or asking the applicant for a supplement; eac
 transaction with the case it changes (domain/decisions.py says what each decision needs)."""
 from ... import tracing
 from ...adapters.models import CaseRecord, TaskRecord
-from ...domain import decisions, documents, identity
+from ...domain import decisions, documents, identity, inbox_filters
 from ...domain.case_file import case_key, task_key
 from ...domain.changes import Change, Equals, applied, merged
 from ...domain.errors import UnprocessableEntity, ValidationError
@@ -80,8 +80,9 @@ class _Decision:
         self.claim = claimed_by_decider(task, principal, self.at)
 
     def _task_change(self, sets: dict, removes: frozenset = frozenset()) -> Change:
-        return merged(Change(task_key(self.task.taskId), set=sets, remove=removes),
-                      self.expect, *self.claim)
+        return inbox_filters.indexed(self.task, merged(
+            Change(task_key(self.task.taskId), set=sets, remove=removes),
+            self.expect, *self.claim))
 
     def ask_supplement(self, names: list[str]) -> dict:
         """The applicant is asked for materials: 6, the clock stops, the task waits."""

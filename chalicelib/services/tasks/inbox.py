@@ -4,8 +4,8 @@ import hashlib
 import json
 from datetime import timedelta
 
-from ...adapters.models import TaskRecord, all_of
-from ...domain import identity, worktime
+from ...adapters.models import TaskRecord, all_of, update_if
+from ...domain import identity, inbox_filters, worktime
 from ...domain.errors import UnprocessableEntity, ValidationError
 from ...domain.task_states import IN_INBOX
 from .. import roster
@@ -49,7 +49,13 @@ def inbox(principal: identity.Principal | None, dept: str | None, *, state: str 
           due_before: str | None = None) -> tuple[dict, str]:
     """A department's tasks still to be done, soonest deadline first, with filters
     (deadlines `due_after` ≤ deadline < `due_before`: a dashboard's bucket, days_left);
-    and the page's ETag (inbox_etag)."""
+    and the page's ETag (inbox_etag).
+
+    A page is one bounded read whatever the inbox holds: of the inbox itself, or of the
+    narrowest filter's own index (domain/inbox_filters.py) and then its tasks by key. The
+    filters that read did not narrow by (a second filter, "not overdue") are applied to
+    what it found, so such a page may hold fewer than `limit` tasks and still have a next
+    one."""
     principal = identity.require_role(principal, *identity.STAFF)
     dept = identity.department_read(principal, dept)
     if dept == principal.dept:
@@ -57,18 +63,42 @@ def inbox(principal: identity.Principal | None, dept: str | None, *, state: str 
     if state is not None and state not in IN_INBOX:
         raise ValidationError(f"state must be one of {', '.join(IN_INBOX)}", field="state")
     deadlines = _deadline_range(_due(due_after, "dueAfter"), _due(due_before, "dueBefore"))
-    condition = all_of((TaskRecord.state == state) if state else None,
-                       (TaskRecord.itemCode == item) if item else None,
-                       None if overdue is None else TaskRecord.overdue.exists() if overdue
-                       else TaskRecord.overdue.does_not_exist(),
-                       (TaskRecord.claimedBy == principal.sub) if mine else None)
-    page = TaskRecord.inbox.query(dept, deadlines, filter_condition=condition, limit=limit,
-                                  last_evaluated_key=decode_cursor(cursor, f"tasks/{dept}"))
-    records = list(page)
+    mine_of = principal.sub if mine else None
+    index = inbox_filters.index_for(dept, mine=mine_of, overdue=overdue, state=state,
+                                    item=item)
+    listing = f"tasks/{dept}" if index is None else f"tasks/{dept}/{index[0]}={index[1]}"
+    start = decode_cursor(cursor, listing)
+    if index is None:
+        page = TaskRecord.inbox.query(dept, deadlines, limit=limit, last_evaluated_key=start)
+        records = list(page)
+    else:
+        page = _FILTER_INDEXES[index[0]].query(index[1], deadlines, limit=limit,
+                                               last_evaluated_key=start)
+        records = _tasks_by_key([(entry.pk, entry.sk) for entry in page])
+    # What was read as it is now (a task read by key may have moved on since the index
+    # page), with every filter asked for.
+    records = [task for task in records if task.dept == dept and task.state in IN_INBOX
+               and state in (None, task.state) and item in (None, task.itemCode)
+               and (not mine or task.claimedBy == mine_of)
+               and (overdue is None or bool(task.overdue) == overdue)]
     answer = {"dept": dept, "tasks": [task_view(task) for task in records],
-              "next": encode_cursor(page.last_evaluated_key, f"tasks/{dept}")}
+              "next": encode_cursor(page.last_evaluated_key, listing)}
     return answer, inbox_etag(principal.sub, [dept, state, item, overdue, mine, limit, cursor,
                                               due_after, due_before], records, answer["next"])
+
+
+# Filter key attribute -> its index on the task records.
+_FILTER_INDEXES = {"mineKey": TaskRecord.inbox_mine, "stateKey": TaskRecord.inbox_state,
+                   "itemKey": TaskRecord.inbox_item, "overdueKey": TaskRecord.inbox_overdue}
+
+
+def _tasks_by_key(keys: list[tuple[str, str]]) -> list[TaskRecord]:
+    """The tasks an index page named, in its order, by one batch read (a page is at most
+    100 tasks: one request); one decided and gone meanwhile is left out."""
+    if not keys:
+        return []
+    found = {(task.pk, task.sk): task for task in TaskRecord.batch_get(keys)}
+    return [found[key] for key in keys if key in found]
 
 
 def inbox_etag(sub: str, asked: list, records: list[TaskRecord], following: str | None) -> str:
@@ -81,3 +111,26 @@ def inbox_etag(sub: str, asked: list, records: list[TaskRecord], following: str 
         [sub, asked, following, [task.serialize() for task in records]],
         sort_keys=True, default=str, ensure_ascii=False).encode())
     return f'"{digest.hexdigest()[:32]}"'
+
+
+def reindex() -> dict[str, int]:
+    """Every task in an inbox given the filter keys it should carry (`make reindex-inbox`:
+    tasks written before the filters had indexes are not in them until then). Reads the
+    inbox index once; writes only a task whose keys are not as they should be, and only
+    while its state, claim and overdue mark are as read — a writer that changed one of
+    those meanwhile set the keys itself. Safe to run again, and beside live traffic."""
+    counts = {"tasks": 0, "indexed": 0}
+    for task in TaskRecord.inbox.scan():
+        counts["tasks"] += 1
+        wanted = inbox_filters.keys_of(task)
+        if all(getattr(task, name) == value for name, value in wanted.items()):
+            continue
+        actions = [getattr(TaskRecord, name).set(value) if value
+                   else getattr(TaskRecord, name).remove() for name, value in wanted.items()]
+        as_read = [TaskRecord.state == task.state]
+        for name in ("claimedBy", "overdue"):
+            value = getattr(task, name)
+            attribute = getattr(TaskRecord, name)
+            as_read.append(attribute == value if value else attribute.does_not_exist())
+        counts["indexed"] += update_if(task, actions, all_of(*as_read))
+    return counts

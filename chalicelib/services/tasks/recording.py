@@ -2,7 +2,7 @@
 from datetime import date
 
 from ...adapters.models import TaskRecord, TaskToken
-from ...domain import worktime
+from ...domain import inbox_filters, worktime
 from ...domain.case_file import task_key
 from ...domain.changes import Change, ConditionFailed, Create
 from ...domain.lifecycle import CLOSED
@@ -45,7 +45,8 @@ def record(case_files: CaseFiles, message: dict) -> bool:
         state=state, inboxDept=message["dept"] if state == TaskState.OPEN else None,
         createdAt=created.isoformat())
     if state == TaskState.OPEN:
-        for name, value in casefile.first_watch(task, case.pauses or []).items():
+        for name, value in {**casefile.first_watch(task, case.pauses or []),
+                            **inbox_filters.keys_of(task)}.items():
             setattr(task, name, value)
     if closed:
         task.cancelledAt, task.cancelReason = created.isoformat(), "case closed"

@@ -1,7 +1,7 @@
 """A task back from a wait (a supplement given, a special procedure ended): the case's
 clock resumes and the task is open again, in one transaction."""
 from ...adapters.models import CaseRecord, TaskRecord
-from ...domain import worktime
+from ...domain import inbox_filters, worktime
 from ...domain.case_file import case_key, task_key
 from ...domain.changes import Change, Condition, ConditionFailed, applied, merged
 from ...domain.lifecycle import Status
@@ -22,9 +22,9 @@ def reopen(case_files: CaseFiles, task: TaskRecord, case: CaseRecord,
     zone = clock.zone()
     moved = worktime.shifted(task.planned, worktime.end_pause(case.pauses or [], now, zone),
                              zone)
-    task_change = Change(task_key(task.taskId),
-                         set={"state": TaskState.OPEN, "deadline": moved,
-                              **casefile.rewatch(task, now)}, expect=expect)
+    task_change = inbox_filters.indexed(task, Change(
+        task_key(task.taskId), set={"state": TaskState.OPEN, "deadline": moved,
+                                    **casefile.rewatch(task, now)}, expect=expect))
     others = [t for t in tasks if t.taskId != task.taskId]
     resumed, moved_tasks = casefile.resume_changes(case, others, now, **changes)
     case_change = merged(casefile.status_change(case, target, *actor, now,

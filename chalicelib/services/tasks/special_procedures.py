@@ -1,6 +1,6 @@
 """Special procedures (听证, 专家评审, 现场勘验, 检验检测…): started in review, the case's
 clock stopped meanwhile, and ended with their result."""
-from ...domain import identity, worktime
+from ...domain import identity, inbox_filters, worktime
 from ...domain.case_file import case_key, task_key
 from ...domain.changes import Change, Equals, applied, merged
 from ...domain.errors import Conflict, UnprocessableEntity
@@ -51,9 +51,10 @@ def start_special_procedure(case_files: CaseFiles, principal: identity.Principal
         Change(case_key(case.pk), set={
             "procedures": procedures,
             "watchAt": casefile.next_watch(case, procedures=procedures)}))
-    change = merged(Change(task_key(task.taskId), set={"state": TaskState.SPECIAL},
-                           expect=(Equals("state", TaskState.OPEN), claimed_condition(principal))),
-                    *claimed_by_decider(task, principal, now.isoformat()))
+    change = inbox_filters.indexed(task, merged(
+        Change(task_key(task.taskId), set={"state": TaskState.SPECIAL},
+               expect=(Equals("state", TaskState.OPEN), claimed_condition(principal))),
+        *claimed_by_decider(task, principal, now.isoformat())))
     commit_task(case_files, task, change, case_change)
     return answer(applied(task, change), Status.SPECIAL_PROCEDURE)
 

@@ -1,0 +1,71 @@
+"""The inbox's filters as index keys: each filter a department's staff narrow their inbox
+by (whose claim, which state, which item, overdue) is a sparse index of its own, so a
+filtered page is one bounded read of the tasks that match — never the whole inbox read and
+most of it thrown away.
+
+A task in its department's inbox (open, waiting on a supplement or in a special procedure)
+carries one key per filter it matches, `<dept>#<value>` (overdue: the department alone);
+a task that leaves the inbox carries none. The keys follow from the task's own attributes,
+so every write that changes those (its state, its claim, the sweep's overdue mark) sets
+them again from the task as it will be: `indexed` adds them to that write.
+"""
+from typing import Any
+
+from .changes import Change, merged
+from .task_states import IN_INBOX
+
+# Index key attribute -> index name (adapters/models/cases.py).
+INDEXES = {"mineKey": "inboxMine", "stateKey": "inboxState", "itemKey": "inboxItem",
+           "overdueKey": "inboxOverdue"}
+KEYS = tuple(INDEXES)
+# What decides the keys: a change touching none of these leaves them as they are.
+SOURCES = frozenset({"state", "claimedBy", "overdue"})
+
+
+def filter_keys(dept: str, item: str, state: str | None, claimed_by: str | None,
+                overdue: str | None) -> dict[str, str | None]:
+    """Each filter's key for a task with these attributes (None: not in that index)."""
+    if state not in IN_INBOX:
+        return dict.fromkeys(KEYS)
+    return {"mineKey": f"{dept}#{claimed_by}" if claimed_by else None,
+            "stateKey": f"{dept}#{state}", "itemKey": f"{dept}#{item}",
+            "overdueKey": dept if overdue else None}
+
+
+def keys_of(task: Any) -> dict[str, str | None]:
+    """The filter keys a task (a record, or anything with its attributes) should carry."""
+    return filter_keys(task.dept, task.itemCode, task.state, task.claimedBy, task.overdue)
+
+
+def indexed(task: Any, change: Change) -> Change:
+    """`change` of `task` with the filter keys the task will carry after it: set where it
+    is in an index, removed where not (removing a key it never had is harmless, and so a
+    mark another writer made meanwhile never outlives the task's leaving the inbox). A
+    change that touches neither state, claim nor overdue mark is returned as it is."""
+    if not SOURCES & (set(change.set) | change.remove):
+        return change
+    after = {name: change.set.get(name, getattr(task, name, None))
+             for name in ("state", "claimedBy", "overdue")}
+    for name in change.remove & SOURCES:
+        after[name] = None
+    wanted = filter_keys(task.dept, task.itemCode, after["state"], after["claimedBy"],
+                         after["overdue"])
+    return merged(change, Change(
+        change.key, set={k: v for k, v in wanted.items() if v is not None},
+        remove=frozenset(k for k, v in wanted.items() if v is None)))
+
+
+def index_for(dept: str, *, mine: str | None = None, overdue: bool | None = None,
+              state: str | None = None, item: str | None = None) -> tuple[str, str] | None:
+    """The index (and its key) a filtered inbox page is read from: the narrowest filter
+    asked for — whose claim, then overdue, then item, then state. None: read the inbox
+    itself (no filter, or only "not overdue", which most tasks are)."""
+    if mine:
+        return "mineKey", f"{dept}#{mine}"
+    if overdue:
+        return "overdueKey", dept
+    if item:
+        return "itemKey", f"{dept}#{item}"
+    if state:
+        return "stateKey", f"{dept}#{state}"
+    return None
