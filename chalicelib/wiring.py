@@ -10,6 +10,7 @@ from .adapters.catalogue_items import DynamoCatalogueItems
 from .adapters.license_library import DynamoLicenseLibrary
 from .adapters.supervision_store import DynamoSupervisionStore
 from .services import catalogue, read_cache
+from .services.cases import numbering
 from .services.stores import Stores
 
 __all__ = ["Stores", "configure", "stores"]
@@ -36,6 +37,7 @@ def configure() -> config.Config:
     config.reset()
     aws.reset()
     secrets.forget()
+    numbering.forget()
     signer.key_arn.cache_clear()
     signer.public_key_der.cache_clear()
     cfg = config.get()

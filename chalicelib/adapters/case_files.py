@@ -8,9 +8,12 @@ one to it (PynamoDB's own `ADD version 1`).
 """
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Sequence
 from typing import Any
 
+from pynamodb.exceptions import TransactGetError
 from pynamodb.models import Model
 
 from ..domain.case_file import IDEMPOTENCY, MARKERS, META, OPEN_APPLICATION, CaseFile, task_key
@@ -24,15 +27,28 @@ from .models import (
     TaskRecord,
     TaskToken,
     TimelineEvent,
+    cancellation_codes,
     get_or_none,
+    transact_get,
 )
 
+# How many times a snapshot read of a task and its case is tried while transactions are
+# writing them, before it is read as two reads.
+SNAPSHOT_TRIES = 3
 # The record types of a case file, by the prefix of their sort key.
 RECORD_TYPES: tuple[tuple[str, type[Model]], ...] = (
     ("TASK#", TaskRecord), ("EV#", TimelineEvent), ("TOKEN#", TaskToken))
 # The markers written with a new case, by their sort key (domain/case_file.py).
 MARKER_TYPES: dict[str, type[Model]] = {OPEN_APPLICATION: OpenApplication,
                                         IDEMPOTENCY: IdempotencyRecord}
+
+
+def _found(future) -> Any | None:
+    """A transaction's read: the record, or None where there was none."""
+    try:
+        return future.get()
+    except future._model_cls.DoesNotExist:
+        return None
 
 
 def model_of(key: tuple[str, str]) -> type[Model]:
@@ -75,6 +91,25 @@ class DynamoCaseFiles:
 
     def get_task(self, task_id: str, *, consistent: bool = False) -> TaskRecord | None:
         return get_or_none(TaskRecord, *task_key(task_id), consistent=consistent)
+
+    def get_with_task(self, task_id: str) -> tuple[CaseRecord | None, TaskRecord | None]:
+        # TransactGetItems: both items as one serializable snapshot, one round trip.
+        # DynamoDB refuses it (TransactionConflict) while a transaction is writing
+        # either: tried again after a short random wait, then read as two reads, the case
+        # first (a decision racing this one then shows as the task decided).
+        case_no, sk = task_key(task_id)
+        for attempt in range(SNAPSHOT_TRIES):
+            try:
+                with transact_get() as snapshot:
+                    case = snapshot.get(CaseRecord, case_no, META)
+                    task = snapshot.get(TaskRecord, case_no, sk)
+                return _found(case), _found(task)
+            except TransactGetError as error:
+                if "TransactionConflict" not in cancellation_codes(error):
+                    raise
+                time.sleep(random.uniform(0, 0.01 * 2 ** attempt))
+        read = self.get(case_no)
+        return read, self.get_task(task_id) if read is not None else None
 
     def get_marker(self, key: tuple[str, str], *, consistent: bool = False) -> Any | None:
         if key[1] not in MARKERS:

@@ -51,6 +51,12 @@ class CaseFiles(Protocol):
         (what a use case that lost a race reads to say what happened meanwhile)."""
         ...
 
+    def get_with_task(self, task_id: str) -> tuple[CaseRecord | None, TaskRecord | None]:
+        """A task and its case as they were at one moment, in one read (what a decision
+        reads: never the task as decided and its case not yet moved, nor the other way
+        round); None for either that is not there."""
+        ...
+
     def get_marker(self, key: tuple[str, str], *, consistent: bool = False) -> Any | None:
         """A marker written with a new case (an `OpenApplication`, an
         `IdempotencyRecord`) by its key; None if there is none. A key that is not a

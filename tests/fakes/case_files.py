@@ -45,6 +45,9 @@ class FakeCaseFiles(RecordStore):
     def get_task(self, task_id: str, *, consistent: bool = False) -> Any | None:
         return self.stored(task_key(task_id))
 
+    def get_with_task(self, task_id: str) -> tuple[Any | None, Any | None]:
+        return self.stored((task_key(task_id)[0], META)), self.stored(task_key(task_id))
+
     def get_marker(self, key: tuple[str, str], *, consistent: bool = False) -> Any | None:
         if key[1] not in MARKERS:
             raise ValueError(f"{key} is not a marker's key")

@@ -5,6 +5,7 @@ from datetime import UTC
 import boto3
 
 from .harness import FOOD, HYGIENE, REGION, another, application
+from .test_concurrency import race
 
 
 def _case_records(stack) -> list[dict]:
@@ -34,11 +35,15 @@ def test_same_idempotency_key_and_body_returns_the_same_case(stack):
 
 def test_an_application_with_a_key_reads_only_its_item_before_its_one_commit(stack,
                                                                            monkeypatch):
-    """Three round trips: the item's current version read, the day's number drawn, one
-    transaction — no Idempotency-Key or open-application marker read first (a retry or a
-    duplicate is found when the commit fails)."""
+    """Two round trips: the item's current version read, one transaction — no
+    Idempotency-Key or open-application marker read first (a retry or a duplicate is found
+    when the commit fails), and the number from the function's block of the day's numbers,
+    which is drawn from the counter once in BLOCK applications."""
     import botocore.client
+
+    from chalicelib.services.cases import numbering
     stack.call("POST", "/cases", "company", another(FOOD, 1))   # caches filled
+    numbering.forget()   # as a new container: no block in hand
     calls = []
     original = botocore.client.BaseClient._make_api_call
 
@@ -48,11 +53,40 @@ def test_an_application_with_a_key_reads_only_its_item_before_its_one_commit(sta
         return original(client, operation, params)
 
     monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counted)
-    made = stack.call("POST", "/cases", "company", another(FOOD, 2),
-                      headers={"Idempotency-Key": "two-round-trips"})
+    trips, numbers = [], []
+    for n in range(numbering.BLOCK + 1):
+        calls.clear()
+        made = stack.call("POST", "/cases", "company", another(FOOD, 100 + n),
+                          headers={"Idempotency-Key": f"two-round-trips-{n}"})
+        assert made.status_code == 201, made.data
+        trips.append(list(calls))
+        numbers.append(int(made.data["caseNo"][14:21]))
     monkeypatch.undo()
-    assert made.status_code == 201, made.data
-    assert calls == ["GetItem", "UpdateItem", "TransactWriteItems"], calls
+    drawn = ["GetItem", "UpdateItem", "TransactWriteItems"]
+    assert trips == [drawn] + [["GetItem", "TransactWriteItems"]] * (numbering.BLOCK - 1) \
+        + [drawn], trips
+    # One block's numbers in order, then the next block's first.
+    assert numbers[:numbering.BLOCK] == list(range(numbers[0], numbers[0] + numbering.BLOCK))
+    assert numbers[numbering.BLOCK] > numbers[numbering.BLOCK - 1]
+
+
+def test_numbers_drawn_at_once_by_two_containers_never_repeat(stack):
+    """Threads of one container share its block; a second container (its blocks
+    forgotten) draws blocks of its own: every number handed out once, none past what the
+    counter reserved."""
+    from chalicelib.services.cases import numbering
+    day = "20300101"
+    numbering.forget()
+    first = race(40, lambda i: numbering.next_sequence("440300", day))
+    numbering.forget()
+    second = race(40, lambda i: numbering.next_sequence("440300", day))
+    handed = first + second
+    assert len(set(handed)) == len(handed) == 80
+    table = boto3.resource("dynamodb", region_name=REGION).Table(stack.env["OW_CASES_TABLE"])
+    reserved = int(table.get_item(Key={"pk": f"SEQ#440300#{day}", "sk": "SEQ"})["Item"]["value"])
+    assert max(handed) <= reserved
+    # The first container's blocks used up before it drew again: 40 numbers, 4 draws.
+    assert sorted(first) == list(range(1, 41))
 
 
 def test_reusing_an_idempotency_key_for_another_body_is_rejected(stack):

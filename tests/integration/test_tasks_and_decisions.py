@@ -7,7 +7,7 @@ from chalicelib import wiring
 from chalicelib.events.handlers import record_task
 from chalicelib.services import tasks, timeline
 
-from .harness import FOOD, HYGIENE, REGION, application
+from .harness import FOOD, HYGIENE, REGION, another, application
 
 
 def _apply(stack, item=FOOD):
@@ -183,3 +183,81 @@ def test_redelivered_events_never_duplicate(stack):
     # Decided: the stale token is refused, the live one moves the workflow on.
     stack.decide(task["taskId"], "clerk", "accept", "受理")
     assert stack.open_task(case_no, "SCJG", "scjg")["taskId"] == f"{case_no}-R1-SCJG"
+
+
+def _dynamodb_calls(monkeypatch, request, answer_first=None):
+    """The DynamoDB operations this thread makes while `request()` runs; `answer_first`,
+    if given, may answer a call itself (operation, params -> a fault to raise or None)."""
+    import threading
+
+    import botocore.client
+    calls, me = [], threading.get_ident()
+    original = botocore.client.BaseClient._make_api_call
+
+    def counted(client, operation, params):
+        if client.meta.service_model.service_name == "dynamodb" and \
+                threading.get_ident() == me:
+            calls.append(operation)
+            fault = answer_first(operation, params) if answer_first else None
+            if fault is not None:
+                raise fault
+        return original(client, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counted)
+    try:
+        return request(), calls
+    finally:
+        monkeypatch.undo()
+
+
+def test_a_decision_reads_its_task_and_case_in_one_snapshot_then_commits(stack,
+                                                                         monkeypatch):
+    """Two round trips: the task and its case read as one snapshot (TransactGetItems),
+    then the one commit."""
+    case_no = stack.call("POST", "/cases", "company", another(HYGIENE, 301)).data["caseNo"]
+    task = stack.open_task(case_no, "ZWFW", "clerk")
+    stack.call("GET", "/tasks", "clerk")   # the roster's sighting made before counting
+    answer, calls = _dynamodb_calls(
+        monkeypatch, lambda: stack.decide(task["taskId"], "clerk", "accept", "受理"))
+    assert answer.status_code == 200, answer.data
+    assert calls == ["TransactGetItems", "TransactWriteItems"], calls
+
+
+def test_a_snapshot_refused_by_a_transaction_in_flight_is_read_again_or_as_two_reads(
+        stack, monkeypatch):
+    """AWS refuses a TransactGetItems while a transaction writes one of its items (moto
+    never does): tried again; refused every time, the case and then the task are read
+    apart — the decision goes through either way."""
+    from botocore.exceptions import ClientError
+
+    from chalicelib.adapters import case_files
+
+    def conflict(times):
+        left = [times]
+
+        def answer(operation, params):
+            if operation != "TransactGetItems" or not left[0]:
+                return None
+            left[0] -= 1
+            return ClientError({"Error": {"Code": "TransactionCanceledException",
+                                          "Message": "Transaction cancelled"},
+                                "CancellationReasons": [{"Code": "TransactionConflict"},
+                                                        {"Code": "None"}]},
+                               "TransactGetItems")
+        return answer
+
+    monkeypatch.setattr(case_files.time, "sleep", lambda seconds: None)
+    for times, expected in (
+            (1, ["TransactGetItems", "TransactGetItems", "TransactWriteItems"]),
+            (case_files.SNAPSHOT_TRIES, ["TransactGetItems"] * case_files.SNAPSHOT_TRIES
+             + ["GetItem", "GetItem", "TransactWriteItems"])):
+        case_no = stack.call("POST", "/cases", "company", another(HYGIENE, 300 + times)
+                             ).data["caseNo"]
+        task = stack.open_task(case_no, "ZWFW", "clerk")
+        stack.call("GET", "/tasks", "clerk")
+        answer, calls = _dynamodb_calls(
+            monkeypatch, lambda t=task: stack.decide(t["taskId"], "clerk", "accept", "受理"),
+            conflict(times))
+        assert answer.status_code == 200, answer.data
+        assert calls == expected, calls
+        monkeypatch.setattr(case_files.time, "sleep", lambda seconds: None)

@@ -24,6 +24,10 @@ def test_what_a_use_case_reads_is_a_copy_and_a_case_file_is_in_key_order():
     assert found.events == []
     assert files.load("440300202611240000009X") is None
     assert files.get_task(f"{CASE_NO}-A9") is None
+    case, task = files.get_with_task(REVIEW)
+    assert (case.pk, task.taskId) == (CASE_NO, REVIEW)
+    assert files.get_with_task(f"{CASE_NO}-A9")[1] is None
+    assert files.get_with_task("440300202611240000009X-A1") == (None, None)
 
 
 def test_a_commit_is_all_or_nothing():
@@ -94,7 +98,8 @@ def test_the_fake_and_the_dynamodb_case_files_answer_the_one_interface():
 
     asked = {name: inspect.signature(member) for name, member in vars(CaseFiles).items()
              if inspect.isfunction(member) and not name.startswith("_")}
-    assert set(asked) == {"get", "load", "get_task", "get_marker", "create", "commit"}
+    assert set(asked) == {"get", "load", "get_task", "get_with_task", "get_marker", "create",
+                          "commit"}
     for implementation in (FakeCaseFiles, DynamoCaseFiles):
         for name, signature in asked.items():
             given = inspect.signature(getattr(implementation, name))

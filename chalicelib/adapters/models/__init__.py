@@ -56,7 +56,7 @@ from .licenses import HolderIndex, LicenseRecord
 from .materials import MaterialOwnerIndex, MaterialRecord
 from .notifications import NotificationPrefs, NotificationRecord, NotificationsTableRecord
 from .reads import get_or_none
-from .shared_connection import SharedClient, connection, transact_write
+from .shared_connection import SharedClient, connection, transact_get, transact_write
 from .supervision import SupervisionEntry
 from .usage import UsageRecord
 from .writes import all_of, cancellation_codes, condition_failed, put_if_absent, update_if
@@ -73,5 +73,5 @@ __all__ = [
     "StaffMemberRecord", "SupervisionEntry", "TaskRecord", "TaskToken", "TimelineEvent",
     "UsageRecord", "VerifierAllowance", "VerifierEntry", "WatchIndex", "all_of", "bind",
     "cancellation_codes", "condition_failed", "connection", "decode_image", "get_or_none",
-    "put_if_absent", "transact_write", "update_if",
+    "put_if_absent", "transact_get", "transact_write", "update_if",
 ]

@@ -5,7 +5,7 @@ client, built once for the region and endpoint the models are bound to (binding.
 import threading
 
 from pynamodb.connection import Connection
-from pynamodb.transactions import TransactWrite
+from pynamodb.transactions import TransactGet, TransactWrite
 
 
 class SharedClient:
@@ -58,3 +58,8 @@ def connection() -> Connection:
 def transact_write() -> TransactWrite:
     """A write transaction on the configured region and endpoint (any of our tables)."""
     return TransactWrite(connection=connection())
+
+
+def transact_get() -> TransactGet:
+    """A read of several items as one snapshot, on the configured region and endpoint."""
+    return TransactGet(connection=connection())

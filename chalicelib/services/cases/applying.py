@@ -29,12 +29,14 @@ def apply(case_files: CaseFiles, library: LicenseLibrary, principal: identity.Pr
     """Create a case (its workflow starts from the stream) on `case_files`; a license
     named for a material is looked up in `library`. Returns (response, replayed).
 
-    Two round trips to the case files in the usual case — the day's number drawn, then
-    one commit (the case, its open-application marker, its Idempotency-Key's record) — with
-    nothing of them read first: a retry, a twin that won, an identical open case are found
-    when that commit fails on their marker. (So those draw a number that no case gets; case
-    numbers are unique, not gapless.) The item's current version is read before (a third
-    round trip, to the catalogue)."""
+    Two round trips in the usual case: the item's current version read (never from a
+    cache: a suspended item takes no application from the moment it is suspended), then
+    one commit to the case files (the case, its open-application marker, its
+    Idempotency-Key's record), with nothing of them read first — a retry, a twin that won,
+    an identical open case are found when that commit fails on their marker. The number
+    comes from the function's block of the day's numbers (numbering.py): a third round
+    trip once in a block. (A refused duplicate uses up a number that no case gets; case
+    numbers are unique, not gapless.)"""
     # Only the applicant (for itself or a company it acts for) and the counter clerk (for
     # the person at the counter) apply; no other member of staff ever owns a case.
     principal = identity.require_role(principal, identity.APPLICANT, identity.CLERK)

@@ -2,7 +2,6 @@
 sees it, the role that handles it, the state and the claim it must be in."""
 from ...adapters.models import CaseRecord, TaskRecord
 from ...domain import identity
-from ...domain.case_file import task_key
 from ...domain.errors import Concealed, Conflict, Forbidden, NotFound
 from ...domain.identifiers import is_valid_task_id
 from ...domain.task_states import TaskState
@@ -15,13 +14,12 @@ def load_task(case_files: CaseFiles, task_id: str, principal: identity.Principal
                ) -> tuple[TaskRecord, CaseRecord]:
     """The task and its case, if the caller may know of it (another department's task does
     not exist for a clerk or reviewer: 404 before anything else is said of it). The case
-    is read first: a decision racing this one then shows as the task decided (409), never
-    as a case that seems to have moved on by itself."""
+    and the task are read as one snapshot (one round trip): a decision racing this one shows
+    as the task decided (409), never as a case that seems to have moved on by itself."""
     if not is_valid_task_id(task_id):
         raise NotFound("no task with that id", field="taskId")
-    case = case_files.get(task_key(task_id)[0])
-    task = case_files.get_task(task_id) if case is not None else None
-    if task is None:
+    case, task = case_files.get_with_task(task_id)
+    if case is None or task is None:
         raise NotFound(f"no task {task_id}", field="taskId")
     _conceal_from_other_departments(principal, task)
     return task, case
