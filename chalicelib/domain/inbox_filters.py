@@ -5,14 +5,18 @@ most of it thrown away.
 
 A task in its department's inbox (open, waiting on a supplement or in a special procedure)
 carries one key per filter it matches, `<dept>#<value>` (overdue: the department alone);
-a task that leaves the inbox carries none. The keys follow from the task's own attributes,
-so every write that changes those (its state, its claim, the sweep's overdue mark) sets
-them again from the task as it will be: `indexed` adds them to that write.
+a task that leaves the inbox carries none. The state's index holds only the tasks that
+wait (on a supplement, a special procedure): most of an inbox is open, so "open" reads the
+inbox itself, and a task that goes from open to decided never writes that index.
+
+The keys follow from the task's own attributes, so every write that changes those (its
+state, its claim, the sweep's overdue mark) sets them again from the task as it will be:
+`indexed` adds them to that write.
 """
 from typing import Any
 
 from .changes import Change, merged
-from .task_states import IN_INBOX
+from .task_states import IN_INBOX, PAUSED
 
 # Index key attribute -> index name (adapters/models/cases.py).
 INDEXES = {"mineKey": "inboxMine", "stateKey": "inboxState", "itemKey": "inboxItem",
@@ -28,7 +32,8 @@ def filter_keys(dept: str, item: str, state: str | None, claimed_by: str | None,
     if state not in IN_INBOX:
         return dict.fromkeys(KEYS)
     return {"mineKey": f"{dept}#{claimed_by}" if claimed_by else None,
-            "stateKey": f"{dept}#{state}", "itemKey": f"{dept}#{item}",
+            "stateKey": f"{dept}#{state}" if state in PAUSED else None,
+            "itemKey": f"{dept}#{item}",
             "overdueKey": dept if overdue else None}
 
 
@@ -58,14 +63,14 @@ def indexed(task: Any, change: Change) -> Change:
 def index_for(dept: str, *, mine: str | None = None, overdue: bool | None = None,
               state: str | None = None, item: str | None = None) -> tuple[str, str] | None:
     """The index (and its key) a filtered inbox page is read from: the narrowest filter
-    asked for — whose claim, then overdue, then item, then state. None: read the inbox
-    itself (no filter, or only "not overdue", which most tasks are)."""
+    asked for — whose claim, then overdue, then a waiting state, then item. None: read the
+    inbox itself (no filter, or only filters most tasks match: "open", "not overdue")."""
     if mine:
         return "mineKey", f"{dept}#{mine}"
     if overdue:
         return "overdueKey", dept
+    if state in PAUSED:
+        return "stateKey", f"{dept}#{state}"
     if item:
         return "itemKey", f"{dept}#{item}"
-    if state:
-        return "stateKey", f"{dept}#{state}"
     return None

@@ -108,13 +108,20 @@ def test_a_filtered_page_is_one_query_of_its_index_and_one_batch_read(stack, mon
                            lambda: stack.call("GET", "/tasks?limit=5", "scjg"))
     assert [op for op, _ in calls] == ["Query"] and calls[0][1]["IndexName"] == "inbox"
     assert len(answer.data["tasks"]) == 5
+    # "open", which most of an inbox is, reads the inbox itself: one page of it, the
+    # waiting task on it left out (a page may hold fewer than asked for).
+    answer, calls = _calls(monkeypatch,
+                           lambda: stack.call("GET", "/tasks?state=open&limit=6", "scjg"))
+    assert [op for op, _ in calls] == ["Query"] and calls[0][1]["Limit"] == 6
+    assert waiting not in [t["taskId"] for t in answer.data["tasks"]]
+    assert {t["state"] for t in answer.data["tasks"]} == {"open"}
 
 
 def test_the_filter_indexes_follow_a_task_through_its_life(stack, monkeypatch):
     case_no, task = _review(stack)
     task_id = task["taskId"]
-    assert _held(stack, task) == {"mineKey": None, "stateKey": "SCJG#open",
-                                     "itemKey": f"SCJG#{FOOD}", "overdueKey": None}
+    assert _held(stack, task) == {"mineKey": None, "stateKey": None,
+                                  "itemKey": f"SCJG#{FOOD}", "overdueKey": None}
     stack.call("POST", f"/tasks/{task_id}/claim", "scjg")
     assert _entries(stack, "inboxMine", "SCJG#staff:wang-scjg") == [task_id]
     stack.call("GET", "/tasks", "scjg2")   # 吴审查 on SCJG's roster: the lead may assign
@@ -125,17 +132,17 @@ def test_the_filter_indexes_follow_a_task_through_its_life(stack, monkeypatch):
     assert _entries(stack, "inboxMine", "SCJG#staff:wu-scjg") == [task_id]
     assert stack.call("POST", f"/tasks/{task_id}/release", "scjg2").status_code == 200
     assert _entries(stack, "inboxMine", "SCJG#staff:wu-scjg") == []
-    # Waiting on the applicant: out of "open", into "supplement" — claimed by who asked.
+    # Waiting on the applicant: into the state's index (which holds waiting tasks only) —
+    # claimed by who asked.
     stack.call("POST", f"/tasks/{task_id}/decision", "scjg", {
         "decision": "supplement", "opinion": "补正", "materials": ["营业执照"]})
-    assert task_id not in _entries(stack, "inboxState", "SCJG#open")
     assert _entries(stack, "inboxState", "SCJG#supplement") == [task_id]
     assert _entries(stack, "inboxMine", "SCJG#staff:wang-scjg") == [task_id]
     supplied = stack.call("POST", f"/cases/{case_no}/supplement", "company", {"materials": [
         {"name": "营业执照", "materialId": stack.upload("company")["materialId"]}]})
     assert supplied.status_code == 200, supplied.data
     assert _entries(stack, "inboxState", "SCJG#supplement") == []
-    assert task_id in _entries(stack, "inboxState", "SCJG#open")
+    assert _held(stack, task)["stateKey"] is None
     # Past its deadline: the sweep marks it, and the overdue filter finds it.
     later = clock.now() + timedelta(days=60)
     monkeypatch.setattr(clock, "now", lambda: later)
@@ -148,7 +155,7 @@ def test_the_filter_indexes_follow_a_task_through_its_life(stack, monkeypatch):
     assert _held(stack, task) == dict.fromkeys(INDEXES.values())
     for index in INDEXES:
         assert all(task_id not in _entries(stack, index, key) for key in (
-            "SCJG", "SCJG#open", f"SCJG#{FOOD}", "SCJG#staff:wang-scjg"))
+            "SCJG", "SCJG#supplement", f"SCJG#{FOOD}", "SCJG#staff:wang-scjg"))
 
 
 def test_a_cancelled_task_leaves_every_filter_and_racing_claims_leave_one(stack):
@@ -185,7 +192,7 @@ def test_reindexing_gives_tasks_written_before_the_indexes_their_keys_once(stack
     assert counts["indexed"] == 2 and counts["tasks"] >= 2
     assert [t["taskId"] for t in stack.call("GET", "/tasks?mine=true", "scjg"
                                             ).data["tasks"]] == [tasks[0]["taskId"]]
-    assert _held(stack, tasks[1]) == {"mineKey": None, "stateKey": "SCJG#open",
+    assert _held(stack, tasks[1]) == {"mineKey": None, "stateKey": None,
                                       "itemKey": f"SCJG#{FOOD}", "overdueKey": None}
     assert reindex_inbox()["indexed"] == 0
     # Beside live traffic: a reindex racing a claim never leaves the claim's key stale.

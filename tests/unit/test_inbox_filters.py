@@ -15,8 +15,7 @@ def _task(**attributes):
 
 
 def test_a_task_in_the_inbox_carries_a_key_per_filter_it_matches():
-    assert filter_keys("SCJG", "food", "open", None, None) == {
-        **NONE, "stateKey": "SCJG#open", "itemKey": "SCJG#food"}
+    assert filter_keys("SCJG", "food", "open", None, None) == {**NONE, "itemKey": "SCJG#food"}
     assert filter_keys("SCJG", "food", "supplement", "staff:w", "2026-12-01T00:00:00Z") == {
         "mineKey": "SCJG#staff:w", "stateKey": "SCJG#supplement", "itemKey": "SCJG#food",
         "overdueKey": "SCJG"}
@@ -28,8 +27,11 @@ def test_a_claim_sets_the_mine_key_and_a_release_removes_it_and_nothing_else():
     claim = indexed(_task(), Change(KEY, set={"claimedBy": "staff:w"},
                                     expect=(Equals("state", "open"),)))
     assert claim.set == {"claimedBy": "staff:w", "mineKey": "SCJG#staff:w",
-                         "stateKey": "SCJG#open", "itemKey": "SCJG#food"}
-    assert claim.remove == {"overdueKey"} and claim.expect == (Equals("state", "open"),)
+                         "itemKey": "SCJG#food"}
+    assert claim.remove == {"overdueKey", "stateKey"}
+    assert claim.expect == (Equals("state", "open"),)
+    waits = indexed(_task(claimedBy="staff:w"), Change(KEY, set={"state": "supplement"}))
+    assert waits.set["stateKey"] == "SCJG#supplement" and "stateKey" not in waits.remove
     release = indexed(_task(claimedBy="staff:w"), Change(KEY, remove=frozenset({"claimedBy"})))
     assert "mineKey" in release.remove and "mineKey" not in release.set
 
@@ -53,5 +55,6 @@ def test_the_narrowest_filter_picks_the_index():
     assert index_for("SCJG", overdue=True, state="open", item="food") == ("overdueKey", "SCJG")
     assert index_for("SCJG", overdue=False, state="open", item="food") == \
         ("itemKey", "SCJG#food")
-    assert index_for("SCJG", state="special") == ("stateKey", "SCJG#special")
+    assert index_for("SCJG", state="special", item="food") == ("stateKey", "SCJG#special")
+    assert index_for("SCJG", state="open") is None
     assert index_for("SCJG", overdue=False) is None and index_for("SCJG") is None
