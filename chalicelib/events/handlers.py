@@ -234,6 +234,7 @@ def overdue_sweep(event):
     counts = overdue.run(wiring.stores().supervision)
     metrics.emit("UnsettledChanges", counts.pop("unsettled", 0), "Count")
     metrics.emit("OverdueQueued", counts.pop("queued", 0), "Count")
+    metrics.emit("OverdueLeftToQueue", counts.pop("leftToQueue", 0), "Count")
     metrics.emit("SupervisionRecordRefused", counts.pop("refusedToSeal", 0), "Count")
     _overdue_marked(counts)
 

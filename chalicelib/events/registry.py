@@ -251,7 +251,9 @@ CONSUMERS = (
     Function("overdue_sweep", Schedule(minutes=15), grants=(
         ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem"), ("CasesTable",)),
         ("dynamodb", ("GetItem",), ("ItemsTable",)),
-        ("sqs", ("SendMessage",), ("DueQueue",)),
+        # What is due goes on the due queue; while it still holds messages, what an
+        # earlier run queued is left to it.
+        ("sqs", ("SendMessage", "GetQueueAttributes"), ("DueQueue",)),
         # The supervision record sealed: new entries and their markers read, the table's
         # copies of the seal written, days sealed for good taken off the open ones; each
         # seal created in the write-once bucket, the ones stored since the last known

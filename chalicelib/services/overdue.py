@@ -38,9 +38,11 @@ from ..adapters import aws
 from ..adapters.models import (
     CaseRecord,
     CasesTableRecord,
+    SweepMark,
     TaskRecord,
     WatchIndex,
     condition_failed,
+    get_or_none,
     update_if,
 )
 from ..domain import cards, inbox_filters, worktime
@@ -58,6 +60,8 @@ COUNTS = ("tasks", "cases", "cards", "invitations", "rectifications")
 # on the due queue. A case's look is ~10 round trips: 200 are 20-30 s of one function,
 # 100,000 (a close of day) are many functions' minutes.
 INLINE = 200
+# The key of the mark of what the sweep last queued.
+SWEEP_MARK = ("SWEEP", "DUE")
 
 
 def run(store: SupervisionStore) -> dict:
@@ -79,16 +83,28 @@ def run(store: SupervisionStore) -> dict:
 def sweep(store: SupervisionStore, now: datetime | None = None) -> dict:
     """Mark what is due at `now` (the service clock's time by default): the cards issued
     and the ratings' missed deadlines in `store`, for the first INLINE due cases; the rest
-    put on the due queue (`queued`, when there are any)."""
+    put on the due queue (`queued`, when there are any).
+
+    While the due queue still holds messages, what an earlier run queued is still being
+    worked: this run leaves the cases that were due then to it (`leftToQueue`) and takes
+    only those due since (a case with an entry newly due is taken again: a redelivered
+    look marks nothing twice). Once the queue is empty, whatever is still due — a message
+    that failed to the dead-letter queue, a look that lost a race — is taken again."""
     now = now or clock.now()
     text = worktime.utc_text(now)
     due: dict[str, list[str]] = {}
     since: dict[str, str] = {}
+    latest: dict[str, str] = {}
     for shard in range(casefile.WATCH_SHARDS):
         for record in CasesTableRecord.watch.query(f"W#{shard}", WatchIndex.watchAt <= text):
             due.setdefault(record.pk, []).append(record.sk)
             since[record.pk] = min(since.get(record.pk, text), record.watchAt)
+            latest[record.pk] = max(latest.get(record.pk, ""), record.watchAt)
     counts = dict.fromkeys(COUNTS, 0)
+    through = _still_queued_through()
+    if through:
+        counts["leftToQueue"] = sum(1 for case_no in due if latest[case_no] <= through)
+        due = {case_no: keys for case_no, keys in due.items() if latest[case_no] > through}
     # The longest due first: those the run looks at itself.
     cases = sorted(due.items(), key=lambda case: (since[case[0]], case[0]))
     for case_no, keys in cases[:INLINE]:
@@ -97,6 +113,7 @@ def sweep(store: SupervisionStore, now: datetime | None = None) -> dict:
     if cases[INLINE:]:
         try:
             counts["queued"] = queue_due(cases[INLINE:], text)
+            SweepMark(*SWEEP_MARK, queuedThrough=text).save()
         except Exception:  # noqa: BLE001 - still due: the next run queues them again
             log.exception("overdue sweep at %s: %d due case(s) not queued", text,
                           len(cases[INLINE:]))
@@ -104,6 +121,19 @@ def sweep(store: SupervisionStore, now: datetime | None = None) -> dict:
     if any(counts.values()):
         log.info("overdue sweep at %s: %s", text, counts)
     return counts
+
+
+def _still_queued_through() -> str | None:
+    """What an earlier run queued (the due entries up to this moment), while the due
+    queue still holds messages; None once it is empty (or nothing was ever queued)."""
+    mark = get_or_none(SweepMark, *SWEEP_MARK, consistent=True)
+    if mark is None:
+        return None
+    waiting = aws.client("sqs").get_queue_attributes(
+        QueueUrl=config.get().due_queue_url,
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
+                        "ApproximateNumberOfMessagesDelayed"])["Attributes"]
+    return mark.queuedThrough if any(int(count) for count in waiting.values()) else None
 
 
 def _look(store: SupervisionStore, case_no: str, keys: list[str], now: datetime,

@@ -350,3 +350,33 @@ def test_past_what_a_run_takes_itself_the_due_cases_are_queued_and_each_looked_a
     stack.pump.run_until(lambda: False, timeout=1)
     assert marks() == [3] * len(cases)
     assert sweep(later) == {"tasks": 0, "cases": 0, "cards": 0, **NOTHING_ELSE}
+
+
+def test_while_the_due_queue_holds_a_runs_cases_the_next_run_leaves_them_to_it(
+        stack, monkeypatch):
+    """A run that queued due cases marks how far it went; the next run, finding the queue
+    not yet empty, queues none of them again (nor looks at them itself). Once the queue is
+    empty — here its messages lost — what is still due is queued again."""
+    cases = [_review(stack)[0] for _ in range(5)]
+    later = clock.now() + timedelta(days=40)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    monkeypatch.setattr(overdue, "INLINE", 2)
+    sqs = boto3.client("sqs", region_name=REGION)
+    due_queue = stack.env["OW_DUE_QUEUE_URL"]
+
+    def waiting() -> int:
+        return int(sqs.get_queue_attributes(QueueUrl=due_queue, AttributeNames=[
+            "ApproximateNumberOfMessages"])["Attributes"]["ApproximateNumberOfMessages"])
+    queued = sweep(later)["queued"]
+    assert queued >= 3 and waiting() == queued
+    again = sweep(later + timedelta(minutes=15))
+    assert again["leftToQueue"] == queued and "queued" not in again, again
+    assert again["cases"] == 0 and waiting() == queued
+    sqs.purge_queue(QueueUrl=due_queue)
+    third = sweep(later + timedelta(minutes=30))   # INLINE of them itself, the rest queued
+    assert (third["cases"], third["queued"]) == (2, queued - 2), third
+    assert stack.pump.run_until(lambda: all(
+        stack.case(case_no)["overdue"] == ["promised", "statutory"] for case_no in cases), 60)
+    assert stack.pump.run_until(lambda: waiting() == 0)
+    assert sweep(later + timedelta(minutes=45)) == {"tasks": 0, "cases": 0, "cards": 0,
+                                                   **NOTHING_ELSE}

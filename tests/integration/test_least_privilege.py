@@ -357,6 +357,8 @@ def _exercise(stack, monkeypatch):
     assert stack.pump.fire_schedules() == 2
     assert stack.pump.run_until(lambda: "overdue" in [
         e["action"] for e in stack.case(queued)["timeline"]], 60)
+    # The next run asks the due queue whether it still holds what the last one queued.
+    assert stack.pump.fire_schedules() == 2
 
 
 def _granted() -> set[tuple[str, str, str]]:

@@ -346,6 +346,13 @@ class DailyCounter(CasesTableRecord, discriminator="counter"):
     value = NumberAttribute(default=0)
 
 
+class SweepMark(CasesTableRecord, discriminator="sweep"):
+    """What the overdue sweep last put on the due queue (pk `SWEEP`, sk `DUE`): every
+    watch entry due at or before `queuedThrough` was looked at or queued then
+    (services/overdue.py)."""
+    queuedThrough = UnicodeAttribute()
+
+
 class IdempotencyRecord(CasesTableRecord, discriminator="idempotency"):
     requestHash = UnicodeAttribute()
     caseNo = UnicodeAttribute()
