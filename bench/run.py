@@ -56,7 +56,7 @@ _label = threading.local()
 _counts: dict[str, list[int]] = defaultdict(list)
 # Every AWS call of one reference case (API and handlers), by service:operation.
 _case_calls: Counter = Counter()
-_case = {"collect": False, "invocations": 0, "own_cpu_s": 0.0}
+_case = {"collect": False, "invocations": 0, "own_cpu_s": 0.0, "log_bytes": 0}
 _meter = None  # bench.capacity.Meter, installed with the hooks
 _case_lock = threading.Lock()
 
@@ -124,6 +124,26 @@ class measure:
         _label.name = None
 
 
+class _LogBytes:
+    """A text stream that passes everything on and counts the UTF-8 bytes written while a
+    reference case is collected."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        if _case["collect"]:
+            with _case_lock:
+                _case["log_bytes"] += len(text.encode("utf-8"))
+        return self._stream.write(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
 def _import_seconds(statement: str, env: dict) -> float:
     code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
     return float(subprocess.check_output([sys.executable, "-c", code], cwd=ROOT, env=env))
@@ -159,7 +179,7 @@ def _reference_case(stack, item: str, stages: list[list[tuple[str, str]]],
     from tests.integration.harness import application
     _case_calls.clear()
     _meter.reset()
-    _case.update(collect=True, invocations=0, own_cpu_s=0.0)
+    _case.update(collect=True, invocations=0, own_cpu_s=0.0, log_bytes=0)
     _meter.active = True
     with measure("POST /cases"):
         case_no = stack.call("POST", "/cases", "company",
@@ -183,7 +203,8 @@ def _reference_case(stack, item: str, stages: list[list[tuple[str, str]]],
              "invocations": _case["invocations"] + 2 + reviews,
              "callback_states": 1 + reviews, "write_units": _meter.write_units,
              "write_units_by_table": dict(_meter.write_units_by_table),
-             "read_units": _meter.read_units, "own_cpu_s": _case["own_cpu_s"]}
+             "read_units": _meter.read_units, "own_cpu_s": _case["own_cpu_s"],
+             "log_bytes": _case["log_bytes"]}
     with measure("GET /cases/{caseNo}"):
         case = stack.case(case_no)
     with measure("GET /tasks"):
@@ -209,9 +230,12 @@ def _route_and_workflow_numbers() -> dict:
     sys.path.insert(0, str(ROOT))
     import tests.conftest  # noqa: F401  (fake credentials, region)
     from chalicelib import logs
-    logs.configure(stream=sys.stderr)  # stdout carries the JSON result only
+    # stdout carries the JSON result only; what the functions log (and their metrics'
+    # lines) counted while a reference case runs: what CloudWatch Logs would ingest.
+    counted_stream = _LogBytes(sys.stderr)
+    logs.configure(stream=counted_stream)
     from chalicelib import metrics
-    metrics.set_stream(sys.stderr)
+    metrics.set_stream(counted_stream)
     _install_hook()
     from moto import mock_aws
 
