@@ -113,11 +113,12 @@ def sweep(store: SupervisionStore, now: datetime | None = None) -> dict:
     if cases[INLINE:]:
         try:
             counts["queued"] = queue_due(cases[INLINE:], text)
-            SweepMark(*SWEEP_MARK, queuedThrough=text).save()
         except Exception:  # noqa: BLE001 - still due: the next run queues them again
             log.exception("overdue sweep at %s: %d due case(s) not queued", text,
                           len(cases[INLINE:]))
             counts["queued"] = 0
+        else:
+            _mark_queued(text)
     if any(counts.values()):
         log.info("overdue sweep at %s: %s", text, counts)
     return counts
@@ -125,15 +126,30 @@ def sweep(store: SupervisionStore, now: datetime | None = None) -> dict:
 
 def _still_queued_through() -> str | None:
     """What an earlier run queued (the due entries up to this moment), while the due
-    queue still holds messages; None once it is empty (or nothing was ever queued)."""
-    mark = get_or_none(SweepMark, *SWEEP_MARK, consistent=True)
-    if mark is None:
+    queue still holds messages; None once it is empty, when nothing was ever queued, or
+    when the queue cannot be asked (then what is due is queued again: a case looked at
+    twice marks nothing twice)."""
+    try:
+        mark = get_or_none(SweepMark, *SWEEP_MARK, consistent=True)
+        if mark is None:
+            return None
+        waiting = aws.client("sqs").get_queue_attributes(
+            QueueUrl=config.get().due_queue_url, AttributeNames=[
+                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
+                "ApproximateNumberOfMessagesDelayed"])["Attributes"]
+    except Exception:  # noqa: BLE001 - the sweep goes on as if nothing were queued
+        log.exception("overdue sweep: the due queue's backlog not known")
         return None
-    waiting = aws.client("sqs").get_queue_attributes(
-        QueueUrl=config.get().due_queue_url,
-        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
-                        "ApproximateNumberOfMessagesDelayed"])["Attributes"]
     return mark.queuedThrough if any(int(count) for count in waiting.values()) else None
+
+
+def _mark_queued(text: str) -> None:
+    """Every entry due at `text` is looked at or queued (a mark not written only means
+    the next run may queue some of them again)."""
+    try:
+        SweepMark(*SWEEP_MARK, queuedThrough=text).save()
+    except Exception:  # noqa: BLE001 - the queued cases are queued all the same
+        log.exception("overdue sweep at %s: how far it queued not marked", text)
 
 
 def _look(store: SupervisionStore, case_no: str, keys: list[str], now: datetime,

@@ -372,6 +372,14 @@ def test_while_the_due_queue_holds_a_runs_cases_the_next_run_leaves_them_to_it(
     again = sweep(later + timedelta(minutes=15))
     assert again["leftToQueue"] == queued and "queued" not in again, again
     assert again["cases"] == 0 and waiting() == queued
+    # A queue that cannot be asked counts as empty: what is due is queued again (a look
+    # twice marks nothing twice) rather than the run failing.
+    with monkeypatch.context() as down:
+        class Unavailable:
+            def get_queue_attributes(self, **_):
+                raise RuntimeError("SQS unavailable")
+        down.setattr(overdue.aws, "client", lambda service: Unavailable())
+        assert overdue._still_queued_through() is None
     sqs.purge_queue(QueueUrl=due_queue)
     third = sweep(later + timedelta(minutes=30))   # INLINE of them itself, the rest queued
     assert (third["cases"], third["queued"]) == (2, queued - 2), third
