@@ -35,6 +35,10 @@ from .models import (
 # How many times a snapshot read of a task and its case is tried while transactions are
 # writing them, before it is read as two reads.
 SNAPSHOT_TRIES = 3
+# Why DynamoDB refuses such a snapshot for the moment (not a fault of the request): a
+# transaction writing one of the items, or throttling.
+SNAPSHOT_REFUSALS = frozenset({"TransactionConflict", "ThrottlingError",
+                               "ProvisionedThroughputExceeded"})
 # The record types of a case file, by the prefix of their sort key.
 RECORD_TYPES: tuple[tuple[str, type[Model]], ...] = (
     ("TASK#", TaskRecord), ("EV#", TimelineEvent), ("TOKEN#", TaskToken))
@@ -94,9 +98,9 @@ class DynamoCaseFiles:
 
     def get_with_task(self, task_id: str) -> tuple[CaseRecord | None, TaskRecord | None]:
         # TransactGetItems: both items as one serializable snapshot, one round trip.
-        # DynamoDB refuses it (TransactionConflict) while a transaction is writing
-        # either: tried again after a short random wait, then read as two reads, the case
-        # first (a decision racing this one then shows as the task decided).
+        # DynamoDB refuses it while a transaction is writing either (or throttled):
+        # tried again after a short random wait, then read as two reads, the case first
+        # (a decision racing this one then shows as the task decided).
         case_no, sk = task_key(task_id)
         for attempt in range(SNAPSHOT_TRIES):
             try:
@@ -105,7 +109,7 @@ class DynamoCaseFiles:
                     task = snapshot.get(TaskRecord, case_no, sk)
                 return _found(case), _found(task)
             except TransactGetError as error:
-                if "TransactionConflict" not in cancellation_codes(error):
+                if not SNAPSHOT_REFUSALS & set(cancellation_codes(error)):
                     raise
                 time.sleep(random.uniform(0, 0.01 * 2 ** attempt))
         read = self.get(case_no)

@@ -22,8 +22,10 @@ from .task_states import IN_INBOX, PAUSED
 INDEXES = {"mineKey": "inboxMine", "stateKey": "inboxState", "itemKey": "inboxItem",
            "overdueKey": "inboxOverdue"}
 KEYS = tuple(INDEXES)
-# What decides the keys: a change touching none of these leaves them as they are.
-SOURCES = frozenset({"state", "claimedBy", "overdue"})
+# Each key's own source: while a task stays in the inbox, a change rewrites only the keys
+# whose source it changes (the item never changes).
+SOURCE_OF = {"mineKey": "claimedBy", "stateKey": "state", "overdueKey": "overdue"}
+SOURCES = frozenset(SOURCE_OF.values())
 
 
 def filter_keys(dept: str, item: str, state: str | None, claimed_by: str | None,
@@ -43,18 +45,29 @@ def keys_of(task: Any) -> dict[str, str | None]:
 
 
 def indexed(task: Any, change: Change) -> Change:
-    """`change` of `task` with the filter keys the task will carry after it: set where it
-    is in an index, removed where not (removing a key it never had is harmless, and so a
-    mark another writer made meanwhile never outlives the task's leaving the inbox). A
-    change that touches neither state, claim nor overdue mark is returned as it is."""
-    if not SOURCES & (set(change.set) | change.remove):
+    """`change` of `task` (as read) with the filter keys it changes.
+
+    A task entering the inbox gets every key it matches, and one leaving it loses all
+    four (removing a key it never had is harmless, so a mark another writer made after the
+    read never outlives the task's leaving). A task that stays in it has only the keys
+    rewritten whose own source the change sets: a claim its `mineKey`, a wait its
+    `stateKey`. A key whose source another writer changed after the read — the sweep's
+    overdue mark beside a claim, a reassignment beside a supplement given — is that
+    writer's to set, and stays as it set it. The writes that change the state hold it as
+    read (a condition), so "entering" and "leaving" are what they seem. A change that
+    touches neither state, claim nor overdue mark is returned as it is."""
+    touched = SOURCES & (set(change.set) | change.remove)
+    if not touched:
         return change
-    after = {name: change.set.get(name, getattr(task, name, None))
-             for name in ("state", "claimedBy", "overdue")}
+    after = {name: change.set.get(name, getattr(task, name, None)) for name in SOURCES}
     for name in change.remove & SOURCES:
         after[name] = None
     wanted = filter_keys(task.dept, task.itemCode, after["state"], after["claimedBy"],
                          after["overdue"])
+    was_in, stays_in = task.state in IN_INBOX, after["state"] in IN_INBOX
+    if was_in and stays_in:
+        wanted = {key: value for key, value in wanted.items()
+                  if SOURCE_OF.get(key) in touched}
     return merged(change, Change(
         change.key, set={k: v for k, v in wanted.items() if v is not None},
         remove=frozenset(k for k, v in wanted.items() if v is None)))

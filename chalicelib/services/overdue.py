@@ -29,7 +29,7 @@ special procedure gets no card), not from the stored order alone.
 """
 import json
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pynamodb.exceptions import UpdateError
 
@@ -60,6 +60,10 @@ COUNTS = ("tasks", "cases", "cards", "invitations", "rectifications")
 # on the due queue. A case's look is ~10 round trips: 200 are 20-30 s of one function,
 # 100,000 (a close of day) are many functions' minutes.
 INLINE = 200
+# How long cases are left to the due queue while it stays busy: past that, what is still
+# due is taken again all the same (a message may have failed while others kept the queue
+# busy), and a new period begins.
+LEFT_TO_QUEUE_AT_MOST = timedelta(hours=1)
 # The key of the mark of what the sweep last queued.
 SWEEP_MARK = ("SWEEP", "DUE")
 
@@ -89,7 +93,8 @@ def sweep(store: SupervisionStore, now: datetime | None = None) -> dict:
     worked: this run leaves the cases that were due then to it (`leftToQueue`) and takes
     only those due since (a case with an entry newly due is taken again: a redelivered
     look marks nothing twice). Once the queue is empty, whatever is still due — a message
-    that failed to the dead-letter queue, a look that lost a race — is taken again."""
+    that failed to the dead-letter queue, a look that lost a race — is taken again; so it
+    is once the queue has been busy for LEFT_TO_QUEUE_AT_MOST, however busy it still is."""
     now = now or clock.now()
     text = worktime.utc_text(now)
     due: dict[str, list[str]] = {}
@@ -101,10 +106,13 @@ def sweep(store: SupervisionStore, now: datetime | None = None) -> dict:
             since[record.pk] = min(since.get(record.pk, text), record.watchAt)
             latest[record.pk] = max(latest.get(record.pk, ""), record.watchAt)
     counts = dict.fromkeys(COUNTS, 0)
-    through = _still_queued_through()
-    if through:
-        counts["leftToQueue"] = sum(1 for case_no in due if latest[case_no] <= through)
-        due = {case_no: keys for case_no, keys in due.items() if latest[case_no] > through}
+    held = _still_queued_through()
+    backlog_since = None
+    if held and held[1] > worktime.utc_text(now - LEFT_TO_QUEUE_AT_MOST):
+        through, backlog_since = held
+        left = {case_no for case_no in due if latest[case_no] <= through}
+        counts["leftToQueue"] = len(left)
+        due = {case_no: keys for case_no, keys in due.items() if case_no not in left}
     # The longest due first: those the run looks at itself.
     cases = sorted(due.items(), key=lambda case: (since[case[0]], case[0]))
     for case_no, keys in cases[:INLINE]:
@@ -118,17 +126,17 @@ def sweep(store: SupervisionStore, now: datetime | None = None) -> dict:
                           len(cases[INLINE:]))
             counts["queued"] = 0
         else:
-            _mark_queued(text)
+            _mark_queued(text, backlog_since or text)
     if any(counts.values()):
         log.info("overdue sweep at %s: %s", text, counts)
     return counts
 
 
-def _still_queued_through() -> str | None:
-    """What an earlier run queued (the due entries up to this moment), while the due
-    queue still holds messages; None once it is empty, when nothing was ever queued, or
-    when the queue cannot be asked (then what is due is queued again: a case looked at
-    twice marks nothing twice)."""
+def _still_queued_through() -> tuple[str, str] | None:
+    """What earlier runs queued (the due entries up to this moment) and since when the
+    queue has held messages, while it still does; None once it is empty, when nothing was
+    ever queued, or when the queue cannot be asked (then what is due is queued again: a
+    case looked at twice marks nothing twice)."""
     try:
         mark = get_or_none(SweepMark, *SWEEP_MARK, consistent=True)
         if mark is None:
@@ -140,14 +148,17 @@ def _still_queued_through() -> str | None:
     except Exception:  # noqa: BLE001 - the sweep goes on as if nothing were queued
         log.exception("overdue sweep: the due queue's backlog not known")
         return None
-    return mark.queuedThrough if any(int(count) for count in waiting.values()) else None
+    if not any(int(count) for count in waiting.values()):
+        return None
+    return mark.queuedThrough, mark.backlogSince or mark.queuedThrough
 
 
-def _mark_queued(text: str) -> None:
-    """Every entry due at `text` is looked at or queued (a mark not written only means
-    the next run may queue some of them again)."""
+def _mark_queued(text: str, backlog_since: str) -> None:
+    """Every entry due at `text` is looked at or queued, the queue busy since
+    `backlog_since` (a mark not written only means the next run may queue some of them
+    again)."""
     try:
-        SweepMark(*SWEEP_MARK, queuedThrough=text).save()
+        SweepMark(*SWEEP_MARK, queuedThrough=text, backlogSince=backlog_since).save()
     except Exception:  # noqa: BLE001 - the queued cases are queued all the same
         log.exception("overdue sweep at %s: how far it queued not marked", text)
 

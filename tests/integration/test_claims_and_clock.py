@@ -356,7 +356,8 @@ def test_while_the_due_queue_holds_a_runs_cases_the_next_run_leaves_them_to_it(
         stack, monkeypatch):
     """A run that queued due cases marks how far it went; the next run, finding the queue
     not yet empty, queues none of them again (nor looks at them itself). Once the queue is
-    empty — here its messages lost — what is still due is queued again."""
+    empty — here its messages lost — or has been busy for an hour, what is still due is
+    taken again."""
     cases = [_review(stack)[0] for _ in range(5)]
     later = clock.now() + timedelta(days=40)
     monkeypatch.setattr(clock, "now", lambda: later)
@@ -383,6 +384,13 @@ def test_while_the_due_queue_holds_a_runs_cases_the_next_run_leaves_them_to_it(
     sqs.purge_queue(QueueUrl=due_queue)
     third = sweep(later + timedelta(minutes=30))   # INLINE of them itself, the rest queued
     assert (third["cases"], third["queued"]) == (2, queued - 2), third
+    # Left to the queue while it stays busy — but not past an hour of it being busy: then
+    # what is still due is taken again all the same.
+    assert sweep(later + timedelta(minutes=45))["leftToQueue"] == queued - 2
+    fourth = sweep(later + timedelta(minutes=95))
+    assert "leftToQueue" not in fourth, fourth
+    assert (fourth["cases"], fourth.get("queued", 0)) == (min(2, queued - 2),
+                                                         max(0, queued - 4)), fourth
     assert stack.pump.run_until(lambda: all(
         stack.case(case_no)["overdue"] == ["promised", "statutory"] for case_no in cases), 60)
     assert stack.pump.run_until(lambda: waiting() == 0)

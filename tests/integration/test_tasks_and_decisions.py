@@ -232,7 +232,7 @@ def test_a_snapshot_refused_by_a_transaction_in_flight_is_read_again_or_as_two_r
 
     from chalicelib.adapters import case_files
 
-    def conflict(times):
+    def conflict(times, code="TransactionConflict"):
         left = [times]
 
         def answer(operation, params):
@@ -241,23 +241,27 @@ def test_a_snapshot_refused_by_a_transaction_in_flight_is_read_again_or_as_two_r
             left[0] -= 1
             return ClientError({"Error": {"Code": "TransactionCanceledException",
                                           "Message": "Transaction cancelled"},
-                                "CancellationReasons": [{"Code": "TransactionConflict"},
+                                "CancellationReasons": [{"Code": code},
                                                         {"Code": "None"}]},
                                "TransactGetItems")
         return answer
 
     monkeypatch.setattr(case_files.time, "sleep", lambda seconds: None)
-    for times, expected in (
-            (1, ["TransactGetItems", "TransactGetItems", "TransactWriteItems"]),
-            (case_files.SNAPSHOT_TRIES, ["TransactGetItems"] * case_files.SNAPSHOT_TRIES
+    for times, code, expected in (
+            (1, "TransactionConflict",
+             ["TransactGetItems", "TransactGetItems", "TransactWriteItems"]),
+            (1, "ThrottlingError",
+             ["TransactGetItems", "TransactGetItems", "TransactWriteItems"]),
+            (case_files.SNAPSHOT_TRIES, "TransactionConflict",
+             ["TransactGetItems"] * case_files.SNAPSHOT_TRIES
              + ["GetItem", "GetItem", "TransactWriteItems"])):
-        case_no = stack.call("POST", "/cases", "company", another(HYGIENE, 300 + times)
-                             ).data["caseNo"]
+        case_no = stack.call("POST", "/cases", "company", another(
+            HYGIENE, 300 + times + len(code))).data["caseNo"]
         task = stack.open_task(case_no, "ZWFW", "clerk")
         stack.call("GET", "/tasks", "clerk")
         answer, calls = _dynamodb_calls(
             monkeypatch, lambda t=task: stack.decide(t["taskId"], "clerk", "accept", "受理"),
-            conflict(times))
+            conflict(times, code))
         assert answer.status_code == 200, answer.data
         assert calls == expected, calls
         monkeypatch.setattr(case_files.time, "sleep", lambda seconds: None)

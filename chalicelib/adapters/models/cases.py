@@ -348,9 +348,10 @@ class DailyCounter(CasesTableRecord, discriminator="counter"):
 
 class SweepMark(CasesTableRecord, discriminator="sweep"):
     """What the overdue sweep last put on the due queue (pk `SWEEP`, sk `DUE`): every
-    watch entry due at or before `queuedThrough` was looked at or queued then
-    (services/overdue.py)."""
+    watch entry due at or before `queuedThrough` was looked at or queued then, and the
+    queue has held messages since `backlogSince` (services/overdue.py)."""
     queuedThrough = UnicodeAttribute()
+    backlogSince = UnicodeAttribute(null=True)
 
 
 class IdempotencyRecord(CasesTableRecord, discriminator="idempotency"):
