@@ -106,7 +106,9 @@ def sweep(store: SupervisionStore, now: datetime | None = None) -> dict:
             since[record.pk] = min(since.get(record.pk, text), record.watchAt)
             latest[record.pk] = max(latest.get(record.pk, ""), record.watchAt)
     counts = dict.fromkeys(COUNTS, 0)
-    held = _still_queued_through()
+    # Only a run with more due than it looks at itself asks: fewer are looked at here,
+    # queued or not (twice marks nothing twice), and the run reads nothing but the watch.
+    held = _still_queued_through() if len(due) > INLINE else None
     backlog_since = None
     if held and held[1] > worktime.utc_text(now - LEFT_TO_QUEUE_AT_MOST):
         through, backlog_since = held
