@@ -309,17 +309,24 @@ def test_no_task_goes_to_someone_who_has_moved_to_another_department(stack, monk
     assert stack.call("POST", path, "scjg_lead", {"to": "staff:wang-scjg"}).status_code == 200
 
 
+def _close_of_day(stack, monkeypatch, reviews: int):
+    """`reviews` cases in review, the clock 40 days on (every one of them past its
+    deadlines) and a run looking at two due cases itself: the cases, that moment, an SQS
+    client and the due queue's URL."""
+    cases = [_review(stack)[0] for _ in range(reviews)]
+    later = clock.now() + timedelta(days=40)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    monkeypatch.setattr(overdue, "INLINE", 2)
+    return cases, later, boto3.client("sqs", region_name=REGION), \
+        stack.env["OW_DUE_QUEUE_URL"]
+
+
 def test_past_what_a_run_takes_itself_the_due_cases_are_queued_and_each_looked_at_once(
         stack, monkeypatch):
     """A close of day with more due cases than a run supervises itself: the first INLINE
     in the run, the rest one message each on the due queue, which the supervise_due
     consumer takes side by side; every message delivered twice marks nothing twice."""
-    cases = [_review(stack)[0] for _ in range(5)]
-    later = clock.now() + timedelta(days=40)
-    monkeypatch.setattr(clock, "now", lambda: later)
-    monkeypatch.setattr(overdue, "INLINE", 2)
-    sqs = boto3.client("sqs", region_name=REGION)
-    due_queue = stack.env["OW_DUE_QUEUE_URL"]
+    cases, later, sqs, due_queue = _close_of_day(stack, monkeypatch, 5)
     sent = []
     original = overdue.queue_due
 
@@ -358,12 +365,7 @@ def test_while_the_due_queue_holds_a_runs_cases_the_next_run_leaves_them_to_it(
     not yet empty, queues none of them again (nor looks at them itself). Once the queue is
     empty — here its messages lost — or has been busy for an hour, what is still due is
     taken again."""
-    cases = [_review(stack)[0] for _ in range(7)]
-    later = clock.now() + timedelta(days=40)
-    monkeypatch.setattr(clock, "now", lambda: later)
-    monkeypatch.setattr(overdue, "INLINE", 2)
-    sqs = boto3.client("sqs", region_name=REGION)
-    due_queue = stack.env["OW_DUE_QUEUE_URL"]
+    cases, later, sqs, due_queue = _close_of_day(stack, monkeypatch, 7)
 
     def waiting() -> int:
         return int(sqs.get_queue_attributes(QueueUrl=due_queue, AttributeNames=[
