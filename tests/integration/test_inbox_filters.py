@@ -176,7 +176,7 @@ def test_a_cancelled_task_leaves_every_filter_and_racing_claims_leave_one(stack)
     assert raced["taskId"] in _entries(stack, "inboxItem", f"SCJG#{FOOD}")
 
 
-def test_reindexing_gives_tasks_written_before_the_indexes_their_keys_once(stack):
+def test_reindexing_gives_tasks_written_before_the_indexes_their_keys_once(stack, monkeypatch):
     """Tasks as a stage before the filter indexes stored them (no keys): reindexing puts
     them in every index they match, and a second run writes nothing."""
     tasks = [_review(stack)[1] for _ in range(2)]
@@ -195,9 +195,20 @@ def test_reindexing_gives_tasks_written_before_the_indexes_their_keys_once(stack
     assert _held(stack, tasks[1]) == {"mineKey": None, "stateKey": None,
                                       "itemKey": f"SCJG#{FOOD}", "overdueKey": None}
     assert reindex_inbox()["indexed"] == 0
-    # Beside live traffic: a reindex racing a claim never leaves the claim's key stale.
-    table.update_item(Key={"pk": tasks[1]["caseNo"], "sk": f"TASK#{tasks[1]['taskId']}"},
-                      UpdateExpression="REMOVE mineKey, stateKey, itemKey, overdueKey")
+    # Beside live traffic: a claim between reindex's read and its write wins — the write
+    # holds only while the claim is as read — and a reindex racing claims leaves the key
+    # of whoever holds the task.
+    key = {"pk": tasks[1]["caseNo"], "sk": f"TASK#{tasks[1]['taskId']}"}
+    table.update_item(Key=key, UpdateExpression="REMOVE mineKey, stateKey, itemKey, overdueKey")
+    from chalicelib.adapters.models import TaskRecord
+    as_read = list(TaskRecord.inbox.scan())
+    assert stack.call("POST", f"/tasks/{tasks[1]['taskId']}/claim", "scjg2").status_code == 200
+    with monkeypatch.context() as stale:
+        stale.setattr(TaskRecord.inbox, "scan", lambda *a, **k: iter(as_read))
+        assert reindex_inbox()["indexed"] == 0
+    assert _held(stack, tasks[1])["mineKey"] == "SCJG#staff:wu-scjg"
+    stack.call("POST", f"/tasks/{tasks[1]['taskId']}/release", "scjg2")
+    table.update_item(Key=key, UpdateExpression="REMOVE mineKey, stateKey, itemKey, overdueKey")
     race(4, lambda i: reindex_inbox() if i % 2 else stack.call(
         "POST", f"/tasks/{tasks[1]['taskId']}/claim", ("scjg", "scjg2")[i // 2]))
     claimant = stack.call("GET", f"/cases/{tasks[1]['caseNo']}", "supervisor").data
