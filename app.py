@@ -1,7 +1,11 @@
 """OneWindow API and event handlers: wiring only (logic lives in chalicelib/)."""
+from chalicelib import loading
+
+loading.start()  # the garbage collector waits until the app is loaded (chalicelib/loading.py)
+
 from chalice import Chalice
 
-from chalicelib import logs, tracing, wiring
+from chalicelib import wiring
 from chalicelib.api import (
     admin,
     audit,
@@ -26,8 +30,8 @@ app = Chalice(app_name="onewindow", configure_logs=False)
 # The printed license (GET /licenses/{id}/print.pdf) is bytes: API Gateway passes them
 # through when the caller's Accept names the type.
 app.api.binary_types.append("application/pdf")
-app.register_middleware(logs.middleware, "all")
-app.register_middleware(tracing.middleware, "all")
+for middleware in wiring.EVERY_EVENT:
+    app.register_middleware(middleware, "all")
 app.register_middleware(handle_errors, "http")
 app.register_middleware(cors.middleware, "http")
 for blueprint in (meta.bp, me.bp, audit.bp, catalogue.bp, admin.bp, cases.bp, tasks.bp,
@@ -38,3 +42,4 @@ cors.add_preflight(app)
 answer_domain_errors(app)
 
 wiring.configure()
+loading.done()

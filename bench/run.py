@@ -15,7 +15,10 @@
 - license verification (bench/licenses.py): offline and API verifications per second
   (alternating rounds, medians and their ratio); DynamoDB calls per verification are the
   route's;
-- `import app` against `import boto3`: median ratio of alternating fresh-process pairs;
+- cold start (bench/cold_start.py): each kind of function's handler imported from its
+  package as shipped, in fresh processes, against `import boto3` from the same package
+  (median ratio of alternating pairs), the API's first request, the packages' sizes;
+  alone: `make bench BENCH_ARGS=cold-start`;
 - the public read path (bench/read_path.py): GET /items/{code} against the barest route
   at concurrency 16, alternating rounds, median ratio;
 - a burst on the local stack (bench/burst.py): N applications at concurrency C
@@ -40,9 +43,7 @@
 No thresholds here: targets are read off this output, never asserted in tests.
 """
 import json
-import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -142,25 +143,6 @@ class _LogBytes:
 
     def __getattr__(self, name):
         return getattr(self._stream, name)
-
-
-def _import_seconds(statement: str, env: dict) -> float:
-    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
-    return float(subprocess.check_output([sys.executable, "-c", code], cwd=ROOT, env=env))
-
-
-def import_ratio(env: dict, pairs: int = 11) -> dict:
-    """`import app` against `import boto3`, each in a fresh interpreter, alternating (which
-    one goes first flips every pair) so that both see the same machine: the median of the
-    per-pair ratios, with the medians of each side."""
-    # Both sides from bytecode, as a deployment package ships it (`make package` compiles
-    # the app; pip compiled the libraries): otherwise `import app` times the compiler.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "app.py", "chalicelib"],
-                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    env = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    from bench.paired import alternate
-    return alternate(("import_app_s", lambda: _import_seconds("import app", env)),
-                     ("import_boto3_s", lambda: _import_seconds("import boto3", env)), pairs)
 
 
 def _transitions(stack, case_no: str) -> int:
@@ -319,7 +301,7 @@ def main(argv=None) -> None:
                         help="concurrent clients in the burst run (default 32)")
     parser.add_argument("only", nargs="?",
                         choices=["web", "loop", "changes", "suite", "moto", "moto-server",
-                                 "capacity"],
+                                 "capacity", "cold-start"],
                         help="run one bench only: web (the portal's quality bars), loop "
                              "(the unit tests' count and wall time, and what a change "
                              "costs), changes (the files a new decision or consumer "
@@ -327,25 +309,26 @@ def main(argv=None) -> None:
                              "moto (what the moto shim's answer parts save) or moto-server "
                              "(waitress against moto's own server, an idle stack) or "
                              "capacity (calls, write units by table, transitions and "
-                             "cost of the reference cases: docs/capacity.md)")
+                             "cost of the reference cases: docs/capacity.md) or cold-start "
+                             "(each function's import from its package as shipped)")
     args = parser.parse_args(argv)
-    from bench import change_cost, loop, moto_answers, moto_server, suite, web
+    from bench import change_cost, cold_start, loop, moto_answers, moto_server, suite, web
     # The benches run alone: what each prints, under which key.
     alone = {"web": {"web": web.run}, "changes": {"changes": change_cost.run},
              "loop": {"loop": loop.run, "changes": change_cost.run},
              "suite": {"suite": suite.run}, "moto": {"moto_answers": moto_answers.run},
              "moto-server": {"moto_server": moto_server.run},
-             "capacity": {"capacity": _route_and_workflow_numbers}}
+             "capacity": {"capacity": _route_and_workflow_numbers},
+             "cold-start": {"cold_start": cold_start.run}}
     if args.only:
         print(json.dumps({key: run() for key, run in alone[args.only].items()},
                          ensure_ascii=False, indent=2))
         return
     # First, before the stacks and threads of the other benches load the machine.
     unit_loop = loop.run()
-    env = {**os.environ, "AWS_DEFAULT_REGION": "cn-north-1", "AWS_XRAY_SDK_ENABLED": "false"}
-    imports = import_ratio(env)
+    cold = cold_start.run()
     result = _route_and_workflow_numbers()
-    result["import_app_vs_boto3"] = imports
+    result["cold_start"] = cold
     from bench import burst, read_path
     result["read_path_get_item_vs_bare_route"] = read_path.run()
     result["burst"] = burst.run(args.applications, args.concurrency)

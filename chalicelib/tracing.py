@@ -3,8 +3,9 @@ event runs in a subsegment annotated with what it concerns — case number, item
 — so a trace can be found by case. API Gateway, Lambda and Step Functions all send their
 segments (infra/template.json and .chalice/config.json turn tracing on).
 
-Off the Lambda runtime (tests, the local stack, `import app`) nothing of the X-Ray SDK is
-imported: it costs ~0.2 s.
+Off the Lambda runtime (tests, the local stack) nothing of the X-Ray SDK is imported; in
+Lambda it is imported at the first event, not at import (it costs ~70 ms: wrapt, asyncio),
+so that the function's INIT stays short (docs/capacity.md, cold start).
 """
 import os
 
@@ -12,6 +13,7 @@ from . import config
 from .domain.identifiers import case_number_in_path
 
 _enabled = None
+_patched = False
 
 
 def enabled() -> bool:
@@ -25,6 +27,7 @@ def enabled() -> bool:
 def reset() -> None:
     global _enabled
     _enabled = None
+_patched = False
 
 
 def annotate(**values) -> None:
@@ -40,11 +43,22 @@ def annotate(**values) -> None:
             entity.put_annotation(key, str(value))
 
 
+def _trace_aws_calls() -> None:
+    """Every AWS call (boto3 and PynamoDB both go through botocore) traced from now on:
+    the patch is on botocore's client class, so clients made before it are traced too."""
+    global _patched
+    if not _patched:
+        from aws_xray_sdk.core import patch
+        patch(["botocore"])
+        _patched = True
+
+
 def middleware(event, get_response):
     """Chalice middleware (all events): the request or event in a subsegment of its own,
     annotated with the case number its path names."""
     if not enabled():
         return get_response(event)
+    _trace_aws_calls()
     from aws_xray_sdk.core import xray_recorder
     name = getattr(event, "path", None) or type(event).__name__
     with xray_recorder.in_subsegment(f"onewindow {name}"[:200]):

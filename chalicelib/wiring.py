@@ -17,6 +17,11 @@ __all__ = ["Stores", "configure", "stores"]
 
 
 _stores: Stores | None = None
+_configured = False
+
+# The middleware of every request and event, outermost first: app.py registers them, and
+# each consumer carries them itself (events/handlers.py: Lambda runs it without app.py).
+EVERY_EVENT = (logs.middleware, tracing.middleware)
 
 
 def stores() -> Stores:
@@ -34,6 +39,7 @@ def _build_stores() -> Stores:
 
 
 def configure() -> config.Config:
+    global _configured
     config.reset()
     aws.reset()
     secrets.forget()
@@ -49,7 +55,9 @@ def configure() -> config.Config:
     _load_calendar(cfg)
     _check_trust_list(cfg)
     logs.configure()
-    _trace_aws_calls()
+    # The X-Ray SDK is loaded at the first traced event (tracing.middleware), not here.
+    tracing.reset()
+    _configured = True
     return cfg
 
 
@@ -78,16 +86,11 @@ def _check_trust_list(cfg: config.Config) -> None:
         licenses.check_trust_list(cfg.trust_list_file)
 
 
-_traced = False
-
-
-def _trace_aws_calls() -> None:
-    """In Lambda, trace every AWS call (boto3 and PynamoDB both go through botocore) with
-    X-Ray. Elsewhere the SDK stays unimported: it costs ~0.2 s at import."""
-    global _traced
-    tracing.reset()
-    if _traced or not tracing.enabled():
-        return
-    from aws_xray_sdk.core import patch
-    patch(["botocore"])
-    _traced = True
+def configured(event, get_response):
+    """Chalice middleware for a consumer run without app.py: the composition root
+    configured before its first event (app.py configures at import). Lambda imports a
+    consumer's module straight from its handler string (events/handlers.py), so without
+    this it would use the models' default tables, no calendar and no trust list."""
+    if not _configured:
+        configure()
+    return get_response(event)

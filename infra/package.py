@@ -15,15 +15,21 @@ chalicelib/events/registry.py):
 - log groups (functions and workflow) kept `LogRetentionDays` (180 by default: 等保 2.0
   keeps logs six months),
   API Gateway tracing, and the alarms of docs/runbook.md.
-The app's code goes into the package compiled (unchecked-hash .pyc): Lambda's file system
-is read-only, so uncompiled code would be compiled again at every cold start.
+Everything goes into the packages compiled (unchecked-hash .pyc), the libraries as well
+as the app: Lambda's file system is read-only, so uncompiled code would be compiled again
+at every cold start. Two packages: `print.zip` for the function that renders the printed
+license as PDF (registry.PRINT: API Gateway sends it that route), `deployment.zip`,
+without fonttools, fpdf2, Pillow and the font, for every other function.
 """
 import argparse
+import compileall
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import py_compile
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -41,6 +47,15 @@ REGION_TAG = "onewindow:region"
 API_NAME = "onewindow"
 # The functions, their event sources and roles: chalicelib/events/registry.py.
 FUNCTIONS = tuple(function.name for function in registry.FUNCTIONS)
+# What each package (a function's registry `package`) leaves out of what `chalice
+# package` zipped: a folder or file, or the first part of a name (a library's
+# `<name>-<version>.dist-info`, its `.libs`). Only the PDF needs these (services/
+# license_print.py imports them when it renders one).
+PACKAGES: dict[str, tuple[str, ...]] = {
+    "deployment": ("fontTools/", "fonttools-", "fpdf/", "fpdf2-", "PIL/", "pillow-",
+                   "pillow.libs/", "defusedxml/", "defusedxml-", "chalicelib/fonts/"),
+    "print": (),
+}
 
 
 def _event_source(function: registry.Function) -> tuple[str, dict]:
@@ -254,19 +269,61 @@ def _front_end_origins(stage: str) -> str:
     return ",".join(origins)
 
 
+def _routed_function(stage: str, function: registry.Function) -> dict:
+    """A function that serves some of the API's routes (registry `routes`): Chalice makes
+    one function of the whole API, so this one is written here as Chalice writes that
+    one — the same app, runtime, settings and tags — from its own package."""
+    settings = json.loads(CHALICE_CONFIG.read_text("utf-8"))
+    return {"Type": "AWS::Serverless::Function", "Properties": {
+        "Runtime": f"python{sys.version_info.major}.{sys.version_info.minor}",
+        "Handler": "app.app", "CodeUri": f"./{function.package}.zip",
+        "Tracing": "Active" if settings.get("xray") else "PassThrough",
+        "Timeout": settings["lambda_timeout"], "MemorySize": settings["lambda_memory_size"],
+        "Architectures": ["x86_64"], "Tags": stages()[stage]["tags"],
+        "Environment": {"Variables": dict(stages()[stage]["environment_variables"])}}}
+
+
+def _routes_to(function: registry.Function) -> dict:
+    """The API definition's integrations of the function's routes pointed at it, with
+    API Gateway's permission to invoke it."""
+    paths: dict = {}
+    for route in function.routes:
+        method, path = route.split(" ", 1)
+        paths.setdefault(path, {})[method.lower()] = {"x-amazon-apigateway-integration": {
+            "uri": {"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/"
+                               f"2015-03-31/functions/${{{function.name}.Arn}}/invocations"}}}
+    permission = {"Type": "AWS::Lambda::Permission", "Properties": {
+        "FunctionName": {"Ref": function.name}, "Action": "lambda:InvokeFunction",
+        "Principal": "apigateway.amazonaws.com",
+        "SourceArn": {"Fn::Sub": ["arn:${AWS::Partition}:execute-api:${AWS::Region}:"
+                                  "${AWS::AccountId}:${RestAPIId}/*",
+                                  {"RestAPIId": {"Ref": "RestAPI"}}]}}}
+    return {"paths": paths, f"{function.name}InvokePermission": permission}
+
+
 def merge_template(stage: str) -> dict:
     infra = render()
     resources = dict(infra["Resources"])
-    for name in FUNCTIONS:
+    routed: dict = {}
+    for function in registry.FUNCTIONS:
+        name = function.name
+        resources[name] = _routed_function(stage, function) if function.routes else {}
         # The log group exists (with its retention) before the function can write.
-        resources[name] = {"DependsOn": [f"{name}LogGroup"], "Properties": {
-            "FunctionName": {"Fn::Sub": _function_name(name)},
-            "Environment": {"Variables": _environment()},
-            "Role": {"Fn::GetAtt": [f"{name}Role", "Arn"]}}}
+        resources[name]["DependsOn"] = [f"{name}LogGroup"]
+        properties = resources[name].setdefault("Properties", {})
+        properties["FunctionName"] = {"Fn::Sub": _function_name(name)}
+        properties.setdefault("Environment", {"Variables": {}})["Variables"].update(
+            _environment())
+        properties["Role"] = {"Fn::GetAtt": [f"{name}Role", "Arn"]}
         resources[f"{name}Role"] = _role(name)
         resources[f"{name}LogGroup"] = {"Type": "AWS::Logs::LogGroup", "Properties": {
             "LogGroupName": {"Fn::Sub": _log_group(name)},
             "RetentionInDays": {"Ref": "LogRetentionDays"}}}
+        if function.routes:
+            routes = _routes_to(function)
+            for path, methods in routes.pop("paths").items():
+                routed.setdefault(path, {}).update(methods)
+            resources.update(routes)
     for function, (event, properties) in EVENT_SOURCES.items():
         resources[function]["Properties"]["Events"] = {event: {"Properties": properties}}
     # Named as the 5xx alarm's ApiName dimension says.
@@ -281,7 +338,8 @@ def merge_template(stage: str) -> dict:
     # and are decoded by it.
     resources["RestAPI"] = {"Properties": {
         "GatewayResponses": gateway_responses.sam(cors=bool(origins.strip())),
-        "DefinitionBody": {"x-amazon-apigateway-binary-media-types": ["*/*"]},
+        "DefinitionBody": {"x-amazon-apigateway-binary-media-types": ["*/*"],
+                           "paths": routed},
         "TracingEnabled": True, "Name": API_NAME,
         "MethodSettings": [{"ResourcePath": "/*", "HttpMethod": "*",
                             "ThrottlingRateLimit": {"Ref": "ApiThrottleRate"},
@@ -322,30 +380,57 @@ def merge_template(stage: str) -> dict:
     }
 
 
-def _compile_into(package: Path) -> int:
-    """Add the app's bytecode to the deployment package; the number of modules."""
-    compiled = 0
-    with tempfile.TemporaryDirectory() as scratch, \
-            zipfile.ZipFile(package, "a", zipfile.ZIP_DEFLATED) as archive:
-        names = set(archive.namelist())
-        for name in sorted(names):
-            if not name.endswith(".py") or not (name == "app.py" or
-                                                name.startswith("chalicelib/")):
-                continue
-            source = Path(scratch) / name
-            source.parent.mkdir(parents=True, exist_ok=True)
-            source.write_bytes(archive.read(name))
-            folder, _, stem = name.rpartition("/")
-            target = f"{folder + '/' if folder else ''}__pycache__/" \
-                     f"{stem[:-3]}.{sys.implementation.cache_tag}.pyc"
-            if target in names:
-                continue
-            out = Path(scratch) / "out.pyc"
-            py_compile.compile(str(source), cfile=str(out), dfile=name, doraise=True,
-                               invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
-            archive.writestr(target, out.read_bytes())
-            compiled += 1
-    return compiled
+def _excluded(name: str, leaves_out: tuple[str, ...]) -> bool:
+    return any(name.startswith(prefix) for prefix in leaves_out)
+
+
+def _repackage(out: Path) -> None:
+    """`chalice package`'s one zip made into PACKAGES, everything in them compiled. The
+    same code makes the same packages for every stage: they are kept by the zip's hash
+    beside chalice's own cache and copied for the next stage."""
+    shipped = out / "deployment.zip"
+    kept = DEPLOYMENTS / "packages" / hashlib.sha256(shipped.read_bytes()).hexdigest()
+    if not all((kept / f"{package}.zip").exists() for package in PACKAGES):
+        for old in kept.parent.glob("*"):   # another code's: ~90 MB each
+            shutil.rmtree(old)
+        kept.mkdir(parents=True)
+        _compile_and_split(shipped, kept)
+    for package in PACKAGES:
+        shutil.copyfile(kept / f"{package}.zip", out / f"{package}.zip")
+
+
+def _compile_and_split(shipped: Path, into: Path) -> None:
+    """The zip's entries are copied as they are (their modes: shared libraries stay
+    executable); the bytecode of every module is added beside its source (its
+    __pycache__), where Python looks first."""
+    with tempfile.TemporaryDirectory() as scratch:
+        tree = Path(scratch)
+        with zipfile.ZipFile(shipped) as archive:
+            # Bytecode found in the working tree (checked against timestamps the
+            # package does not keep) is left out: all of it is compiled again below.
+            entries = [(info, archive.read(info)) for info in archive.infolist()
+                       if not info.filename.endswith(".pyc")]
+        for info, data in entries:
+            if info.filename.endswith(".py"):
+                source = tree / info.filename
+                source.parent.mkdir(parents=True, exist_ok=True)
+                source.write_bytes(data)
+        if not compileall.compile_dir(
+                tree, quiet=2, workers=0, stripdir=str(tree),
+                invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH):
+            raise SystemExit("a module of the package does not compile")
+        compiled = sorted(path.relative_to(tree).as_posix()
+                          for path in tree.rglob("*.pyc"))
+        for package, leaves_out in PACKAGES.items():
+            target = into / f"{package}.zip.partial"
+            with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+                for info, data in entries:
+                    if not _excluded(info.filename, leaves_out):
+                        archive.writestr(info, data)
+                for name in compiled:
+                    if not _excluded(name, leaves_out):
+                        archive.write(tree / name, name)
+            target.replace(into / f"{package}.zip")
 
 
 @contextlib.contextmanager
@@ -377,20 +462,21 @@ def build(stage: str, require_portal: bool = False, into: Path = BUILD / "packag
         subprocess.run([str(chalice), "package", "--stage", stage, "--merge-template",
                         str(merge), str(out)], cwd=ROOT, env=env, check=True,
                        stdout=subprocess.DEVNULL)
-    _compile_into(out / "deployment.zip")
+        _repackage(out)
     web_hosting.write_portal(stage, out, require_built=require_portal)
     return out / "sam.json"
 
 
-def to_cloudformation(sam: dict, region: str, bucket: str, key: str) -> dict:
+def to_cloudformation(sam: dict, region: str, bucket: str, prefix: str) -> dict:
     """The SAM template as plain CloudFormation (what the SAM transform would make of it),
-    with the code at s3://bucket/key — for CloudFormation implementations without the
-    transform (moto's, in tests)."""
+    each function's package at s3://bucket/<prefix><its zip's name> — for CloudFormation
+    implementations without the transform (moto's, in tests)."""
     from samtranslator.translator.transform import transform
     sam = json.loads(json.dumps(sam))
     for resource in sam["Resources"].values():
         if resource["Type"] == "AWS::Serverless::Function":
-            resource["Properties"]["CodeUri"] = {"Bucket": bucket, "Key": key}
+            package = Path(resource["Properties"]["CodeUri"]).name
+            resource["Properties"]["CodeUri"] = {"Bucket": bucket, "Key": prefix + package}
     partition = "aws-cn" if region.startswith("cn-") else "aws"
 
     class NoManagedPolicies:

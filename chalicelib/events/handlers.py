@@ -6,6 +6,10 @@ stream ARNs the decorators get are placeholders Chalice needs at import; `make p
 points each event source at the real resource of the stack (infra/package.py), and the
 local event pump delivers to these same functions.
 """
+from .. import loading
+
+loading.start()  # the garbage collector waits until they are loaded (chalicelib/loading.py)
+
 import functools
 import json
 import logging
@@ -34,22 +38,31 @@ log = logging.getLogger("onewindow")  # the masking filter sits on this logger
 
 
 def consumer(handler):
-    """Register `handler` on the source the registry gives its function."""
+    """Register `handler` on the source the registry gives its function, with its
+    middleware. Lambda runs a consumer straight from this module (Chalice's handler
+    string names it), never through app.py, and Chalice gives an app's middleware only to
+    handlers reached through the app (aws/chalice#1566): so each carries its own, the
+    composition root configured at its first event and then app.py's middleware. Under
+    the app (the local stack, tests) registering the blueprint replaces them with the
+    app's, app.py having configured at import."""
     function = registry.by_handler(handler.__name__)
     source = function.source
     if isinstance(source, registry.Queue):
         # Lambda's own scaling unless the registry caps the batches at once.
         concurrency = {"maximum_concurrency": function.concurrency} \
             if function.concurrency else {}
-        return bp.on_sqs_message(queue_arn=source.placeholder,
-                                 batch_size=function.batch_size, **concurrency)(handler)
-    if isinstance(source, registry.Stream):
-        return bp.on_dynamodb_record(stream_arn=source.placeholder,
-                                     batch_size=function.batch_size,
-                                     starting_position=source.starting_position)(handler)
-    if isinstance(source, registry.Schedule):
-        return bp.schedule(Rate(source.minutes, unit=Rate.MINUTES))(handler)
-    raise TypeError(f"{function.name}: no event source to consume")
+        wrapped = bp.on_sqs_message(queue_arn=source.placeholder,
+                                    batch_size=function.batch_size, **concurrency)(handler)
+    elif isinstance(source, registry.Stream):
+        wrapped = bp.on_dynamodb_record(stream_arn=source.placeholder,
+                                        batch_size=function.batch_size,
+                                        starting_position=source.starting_position)(handler)
+    elif isinstance(source, registry.Schedule):
+        wrapped = bp.schedule(Rate(source.minutes, unit=Rate.MINUTES))(handler)
+    else:
+        raise TypeError(f"{function.name}: no event source to consume")
+    wrapped.middleware_handlers = [wiring.configured, *wiring.EVERY_EVENT]
+    return wrapped
 
 
 @functools.cache
@@ -265,3 +278,6 @@ def dead_letter_watch(event):
     waiting = operations.report_dead_letters(depths)
     if waiting:
         log.warning("dead-letter queues hold messages: %s", waiting)
+
+
+loading.done()

@@ -115,9 +115,16 @@ class Function:
     # ReportBatchItemFailures, so a message it reports failed comes back on its own.
     reports_item_failures: bool = False
     api: bool = False
+    # API routes ("GET /path") API Gateway sends to this function instead of the API's
+    # own: the same app, from a package of its own (infra/package.py PACKAGES), named.
+    routes: tuple[str, ...] = ()
+    named: str | None = None
+    package: str = "deployment"
 
     @property
     def name(self) -> str:
+        if self.named:
+            return self.named
         if self.api:
             return "APIHandler"
         # chalice.utils.to_cfn_resource_name, which names the packaged function.
@@ -156,6 +163,20 @@ API = Function(handler=None, source=None, api=True, grants=(
     # The stage's secrets (infra/template.py SECRETS).
     ("secretsmanager", ("GetSecretValue",),
      ("CursorSecret", "QueryPasswordSecret", "LookupSecret")),
+))
+
+# The printed license as PDF: the only code that needs fonttools, fpdf2, Pillow and the
+# CJK font (~37 MB of the ~120 MB unpacked), so the only function whose package carries
+# them; every other function starts from a package without them.
+PRINT = Function(handler=None, source=None, api=True, named="PrintLicense", package="print",
+                 routes=("GET /licenses/{license_id}/print.pdf",), grants=(
+    ("dynamodb", ("GetItem",), ("LicensesTable",)),
+    # Staff may print a license whose case their department read (the case's tasks);
+    # their print is logged for the holder, as a read is.
+    ("dynamodb", ("Query",), ("CasesTable",)),
+    ("dynamodb", ("PutItem",), ("UsageTable",)),
+    # The holder's ID number, sealed in the license record, printed on it.
+    ("kms", ("Decrypt",), ("PersonalDataKey",)),
 ))
 
 CONSUMERS = (
@@ -280,7 +301,7 @@ DEAD_LETTER_WATCH = Function("dead_letter_watch", Schedule(minutes=5), grants=(
     ("sns", ("Publish",), ("NotificationsTopic",)),
 ))
 
-FUNCTIONS = (API, *CONSUMERS, DEAD_LETTER_WATCH)
+FUNCTIONS = (API, PRINT, *CONSUMERS, DEAD_LETTER_WATCH)
 
 
 def by_handler(handler: str) -> Function:

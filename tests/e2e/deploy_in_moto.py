@@ -46,7 +46,7 @@ def main(stage: str, folder: str | None = None) -> dict:
     import boto3
     from moto import mock_aws
 
-    from infra.package import BUILD, stage_region, to_cloudformation
+    from infra.package import BUILD, PACKAGES, stage_region, to_cloudformation
     region = stage_region(stage)
     os.environ["AWS_DEFAULT_REGION"] = region
     folder = Path(folder) if folder else BUILD / "package" / stage
@@ -56,8 +56,10 @@ def main(stage: str, folder: str | None = None) -> dict:
         s3 = boto3.client("s3", region_name=region)
         s3.create_bucket(Bucket="deploy", CreateBucketConfiguration={
             "LocationConstraint": region})
-        s3.upload_file(str(folder / "deployment.zip"), "deploy", "onewindow.zip")
-        template = to_cloudformation(sam, region, "deploy", "onewindow.zip")
+        for package in PACKAGES:
+            s3.upload_file(str(folder / f"{package}.zip"), "deploy",
+                           f"onewindow/{package}.zip")
+        template = to_cloudformation(sam, region, "deploy", "onewindow/")
         api_body, skipped = _without_what_moto_lacks(template)
         cfn = boto3.client("cloudformation", region_name=region)
         cfn.create_stack(StackName=f"onewindow-{stage}", TemplateBody=json.dumps(template),

@@ -157,13 +157,17 @@ def test_the_template_grants_no_wildcards_and_carries_alarms_and_tracing(built, 
     assert retention["Default"] == 180 and min(retention["AllowedValues"]) >= 180
 
 
-def test_the_package_holds_the_app_compiled_and_no_development_code(built):
-    with zipfile.ZipFile(built[STAGES[0]].parent / "deployment.zip") as archive:
+@pytest.mark.parametrize("zipped", sorted(package.PACKAGES))
+def test_each_package_holds_everything_compiled_and_no_development_code(built, zipped):
+    """Lambda's file system is read-only: a module without its bytecode would be compiled
+    at every cold start, the libraries' as much as the app's."""
+    with zipfile.ZipFile(built[STAGES[0]].parent / f"{zipped}.zip") as archive:
         names = set(archive.namelist())
     assert not any(n.startswith(("infra/", "tests/", "bench/", "docs/")) for n in names)
-    sources = [n for n in names if n.startswith("chalicelib/") and n.endswith(".py")]
-    assert sources
-    for source in sources + ["app.py"]:
+    sources = [n for n in names if n.endswith(".py")]
+    assert "app.py" in sources and "boto3/session.py" in sources
+    assert any(n.startswith("chalicelib/") for n in sources)
+    for source in sources:
         folder, _, stem = source.rpartition("/")
         compiled = f"{folder + '/' if folder else ''}__pycache__/{stem[:-3]}." \
                    f"{sys.implementation.cache_tag}.pyc"
@@ -199,7 +203,7 @@ def test_the_api_as_deployed_answers_its_gateway_errors_in_the_error_shape(built
     from infra import gateway_responses
     region = package.stage_region(stage)
     monkeypatch.setenv("AWS_DEFAULT_REGION", region)
-    deployed = package.to_cloudformation(_template(built, stage), region, "b", "k")
+    deployed = package.to_cloudformation(_template(built, stage), region, "b", "k/")
     api, = [r for r in deployed["Resources"].values()
             if r["Type"] == "AWS::ApiGateway::RestApi"]
     answers = api["Properties"]["Body"]["x-amazon-apigateway-gateway-responses"]
@@ -323,3 +327,83 @@ def test_each_stage_gets_its_portal_config_json_and_the_api_lets_the_portal_call
     others = {_portal_expectations(s)[0]["clientId"] for s in STAGES if s != stage}
     assert config["clientId"] not in others
     assert config["staffClientId"] not in others | {config["clientId"]}
+
+
+# Run in each function's unpacked package as Lambda runs it: the package first on the
+# path, no site-packages, the function's name in the environment, and a table name the
+# stack would give; X-Ray off (no daemon here).
+_AS_LAMBDA = r'''
+import importlib, importlib.util, json, sys
+sys.path.insert(0, ".")
+handler_string, kind = sys.argv[1], sys.argv[2]
+module, _, name = handler_string.rpartition(".")
+handler = getattr(importlib.import_module(module), name)
+
+
+class Context:
+    aws_request_id = "r-1"
+    function_name = "f"
+
+
+seen = {"pdf_libraries": importlib.util.find_spec("fpdf") is not None}
+if kind == "api":
+    answer = handler({"resource": "/health", "path": "/health", "httpMethod": "GET",
+                      "headers": {}, "multiValueHeaders": {}, "pathParameters": None,
+                      "queryStringParameters": None, "multiValueQueryStringParameters": None,
+                      "stageVariables": None, "body": None,
+                      "isBase64Encoded": False,
+                      "requestContext": {"resourcePath": "/health", "httpMethod": "GET",
+                                         "requestId": "r-1", "stage": "v1"}}, Context())
+    seen["status"] = answer["statusCode"]
+elif kind == "records":
+    handler({"Records": []}, Context())
+else:
+    from chalicelib import wiring
+    seen["configures"] = wiring.configured in handler.middleware_handlers
+from chalicelib.adapters import models
+seen["cases_table"] = models.CaseRecord.Meta.table_name
+if seen["pdf_libraries"]:
+    from chalicelib.services import license_print
+    seen["glyphs"] = len(license_print._glyphs())
+print(json.dumps(seen))
+'''
+
+
+def test_each_function_runs_from_its_own_package_as_lambda_imports_it(built, tmp_path):
+    """Each function's handler, imported from its package alone as Lambda does, answers
+    or takes its first event configured (the stack's tables, not the models' defaults:
+    Lambda imports a consumer's module without app.py); the PDF's libraries and font are
+    in the print function's package only."""
+    folder = built[STAGES[0]].parent
+    resources = _template(built, STAGES[0])["Resources"]
+    unpacked = {}
+    for zipped in folder.glob("*.zip"):
+        unpacked[zipped.name] = tmp_path / zipped.stem
+        with zipfile.ZipFile(zipped) as archive:
+            archive.extractall(unpacked[zipped.name])
+    sources = {f.name: f.source for f in registry.FUNCTIONS}
+    for name in package.FUNCTIONS:
+        properties = resources[name]["Properties"]
+        source = sources[name]
+        kind = "api" if source is None else "records" if isinstance(
+            source, registry.Queue | registry.Stream) else "schedule"
+        done = subprocess.run(
+            [sys.executable, "-S", "-c", _AS_LAMBDA, properties["Handler"], kind],
+            cwd=unpacked[properties["CodeUri"].removeprefix("./")], capture_output=True,
+            text=True, timeout=120,
+            env={"PATH": "/usr/bin:/bin", "AWS_DEFAULT_REGION": "cn-north-1",
+                 "AWS_LAMBDA_FUNCTION_NAME": f"onewindow-{name}",
+                 "AWS_XRAY_SDK_ENABLED": "false", "OW_CASES_TABLE": "stack-CasesTable",
+                 "OW_AREA_CODE": "110000"})
+        assert done.returncode == 0, (name, done.stderr[-3000:])
+        seen = json.loads(done.stdout.strip().splitlines()[-1])
+        assert seen["pdf_libraries"] == (name == "PrintLicense"), name
+        if kind == "api":
+            assert seen["status"] == 200, name
+        elif kind == "schedule":
+            assert seen["configures"], name
+        if kind != "schedule":
+            assert seen["cases_table"] == "stack-CasesTable", name
+        if name == "PrintLicense":
+            assert seen["glyphs"] > 10_000
+

@@ -9,6 +9,7 @@ import contextlib
 import contextvars
 import json
 import os
+import re
 from datetime import timedelta
 
 import boto3
@@ -36,6 +37,18 @@ SQS_BATCHES = {"SendMessageBatch": "SendMessage", "DeleteMessageBatch": "DeleteM
 
 # IAM's actions for S3's listings, which are of the bucket.
 LISTINGS = {"ListObjectsV2": "ListBucket", "ListObjectVersions": "ListBucketVersions"}
+
+# The API's routes API Gateway sends to a function of their own (registry `routes`).
+_ROUTED = [(re.compile(re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(route))), function.name)
+           for function in registry.FUNCTIONS for route in function.routes]
+
+
+def _api_function(method: str, path: str) -> str:
+    """The function API Gateway invokes for a request."""
+    route = f"{method} {path.split('?', 1)[0]}"
+    return next((name for pattern, name in _ROUTED if pattern.fullmatch(route)),
+                "APIHandler")
+
 
 # Which function a call is made for: a context variable, so the threads a function reads
 # on (services/at_once.py) make their calls for it too.
@@ -168,10 +181,10 @@ def recorded(stack, monkeypatch):
     monkeypatch.setattr(EventPump, "invoke", labelled)
     call = stack.call
 
-    def api_call(*args, **kwargs):
-        token = _function.set("APIHandler")
+    def api_call(method, path, *args, **kwargs):
+        token = _function.set(_api_function(method, path))
         try:
-            return call(*args, **kwargs)
+            return call(method, path, *args, **kwargs)
         finally:
             _function.reset(token)
 
@@ -297,6 +310,11 @@ def _exercise(stack, monkeypatch):
         "changes": {"holder": "深圳大吃有限公司"}, "reason": "名称变更"}).status_code == 201
     stack.call("GET", f"{license_path}/status")
     stack.call("GET", f"{license_path}?purpose=复核", "wsjk")
+    # The printed license as PDF, in a function of its own (registry.PRINT): its
+    # holder's, and a staff member's (logged for the holder).
+    for who, query in (("company", ""), ("wsjk", "?purpose=复核")):
+        assert stack.call("GET", f"{license_path}/print.pdf{query}", who,
+                          headers={"Accept": "application/pdf"}).status_code == 200
     assert stack.call("GET", "/me/licenses", "company").data["licenses"]
     assert stack.call("GET", "/me/access-log", "company").data["entries"]
     stack.call("POST", f"/cases/{case['caseNo']}/revoke", "supervisor",

@@ -15,7 +15,7 @@ ALLOWED = {
     "services": {"domain", "adapters", "services", "config", "logs", "tracing"},
     # The handlers take the stores the composition root built (wiring.stores()).
     "events": {"domain", "adapters", "services", "events", "config", "logs", "metrics",
-               "wiring"},
+               "wiring", "loading"},
     "api": {"domain", "adapters", "services", "api", "config", "logs", "contract",
             "wiring"},
     "wiring": {"domain", "adapters", "services", "wiring", "config", "logs", "metrics",
@@ -25,9 +25,10 @@ ALLOWED = {
     "metrics": {"metrics", "config"},
     "tracing": {"tracing", "config", "domain"},
     "contract": {"domain", "contract"},
+    "loading": {"loading"},
 }
 FRAMEWORKS = {"chalice", "boto3", "botocore", "pynamodb"}
-FRAMEWORK_FREE = {"domain", "contract"}
+FRAMEWORK_FREE = {"domain", "contract", "loading"}
 DEVELOPMENT_ONLY = {"infra", "bench", "tests", "moto"}
 
 
