@@ -56,6 +56,12 @@ PACKAGES: dict[str, tuple[str, ...]] = {
                    "pillow.libs/", "defusedxml/", "defusedxml-", "chalicelib/fonts/"),
     "print": (),
 }
+# The AWS services the functions' code makes clients of (adapters/aws.py; PynamoDB's
+# dynamodb; the X-Ray SDK's xray; sts for credentials a role chain may need): botocore's
+# models of the other ~430 services stay out of every package (28 of its 75 MB unpacked).
+# tests/unit/test_packaging.py checks the code names no other.
+AWS_SERVICES = frozenset({"dynamodb", "events", "kms", "s3", "secretsmanager", "sns", "sqs",
+                          "ssm", "stepfunctions", "sts", "xray"})
 
 
 def _event_source(function: registry.Function) -> tuple[str, dict]:
@@ -381,15 +387,20 @@ def merge_template(stage: str) -> dict:
 
 
 def _excluded(name: str, leaves_out: tuple[str, ...]) -> bool:
+    parts = name.split("/")
+    if parts[:2] == ["botocore", "data"] and len(parts) > 3:    # data/<service>/<version>/
+        return parts[2] not in AWS_SERVICES
     return any(name.startswith(prefix) for prefix in leaves_out)
 
 
 def _repackage(out: Path) -> None:
     """`chalice package`'s one zip made into PACKAGES, everything in them compiled. The
-    same code makes the same packages for every stage: they are kept by the zip's hash
-    beside chalice's own cache and copied for the next stage."""
+    same code makes the same packages for every stage: they are kept beside chalice's own
+    cache by the hash of the zip and of this packager (whose rules make them), and copied
+    for the next stage."""
     shipped = out / "deployment.zip"
-    kept = DEPLOYMENTS / "packages" / hashlib.sha256(shipped.read_bytes()).hexdigest()
+    digest = hashlib.sha256(shipped.read_bytes() + Path(__file__).read_bytes())
+    kept = DEPLOYMENTS / "packages" / digest.hexdigest()
     if not all((kept / f"{package}.zip").exists() for package in PACKAGES):
         for old in kept.parent.glob("*"):   # another code's: ~90 MB each
             shutil.rmtree(old)

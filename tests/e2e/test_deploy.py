@@ -355,6 +355,16 @@ if kind == "api":
                       "requestContext": {"resourcePath": "/health", "httpMethod": "GET",
                                          "requestId": "r-1", "stage": "v1"}}, Context())
     seen["status"] = answer["statusCode"]
+    # botocore's models: those of the services the code calls, no other.
+    import boto3
+    import botocore.exceptions
+    for service in sys.argv[3].split(","):
+        boto3.client(service, region_name="cn-north-1")
+    try:
+        boto3.client("ec2", region_name="cn-north-1")
+        seen["ec2"] = True
+    except botocore.exceptions.UnknownServiceError:
+        seen["ec2"] = False
 elif kind == "records":
     handler({"Records": []}, Context())
 else:
@@ -373,7 +383,8 @@ def test_each_function_runs_from_its_own_package_as_lambda_imports_it(built, tmp
     """Each function's handler, imported from its package alone as Lambda does, answers
     or takes its first event configured (the stack's tables, not the models' defaults:
     Lambda imports a consumer's module without app.py); the PDF's libraries and font are
-    in the print function's package only."""
+    in the print function's package only; botocore knows the services the code calls and
+    no other."""
     folder = built[STAGES[0]].parent
     resources = _template(built, STAGES[0])["Resources"]
     unpacked = {}
@@ -388,7 +399,8 @@ def test_each_function_runs_from_its_own_package_as_lambda_imports_it(built, tmp
         kind = "api" if source is None else "records" if isinstance(
             source, registry.Queue | registry.Stream) else "schedule"
         done = subprocess.run(
-            [sys.executable, "-S", "-c", _AS_LAMBDA, properties["Handler"], kind],
+            [sys.executable, "-S", "-c", _AS_LAMBDA, properties["Handler"], kind,
+             ",".join(sorted(package.AWS_SERVICES))],
             cwd=unpacked[properties["CodeUri"].removeprefix("./")], capture_output=True,
             text=True, timeout=120,
             env={"PATH": "/usr/bin:/bin", "AWS_DEFAULT_REGION": "cn-north-1",
@@ -400,6 +412,7 @@ def test_each_function_runs_from_its_own_package_as_lambda_imports_it(built, tmp
         assert seen["pdf_libraries"] == (name == "PrintLicense"), name
         if kind == "api":
             assert seen["status"] == 200, name
+            assert seen["ec2"] is False, name
         elif kind == "schedule":
             assert seen["configures"], name
         if kind != "schedule":
