@@ -41,5 +41,7 @@ for blueprint in (meta.bp, me.bp, audit.bp, catalogue.bp, admin.bp, cases.bp, ta
 cors.add_preflight(app)
 answer_domain_errors(app)
 
-wiring.configure()
-loading.done()
+try:
+    wiring.configure()   # what may stop the import (a bad setting): the collector resumes
+finally:
+    loading.done()

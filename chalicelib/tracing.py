@@ -1,7 +1,7 @@
-"""X-Ray: in Lambda every AWS call is traced (wiring patches botocore) and each request or
-event runs in a subsegment annotated with what it concerns — case number, item, department
-— so a trace can be found by case. API Gateway, Lambda and Step Functions all send their
-segments (infra/template.json and .chalice/config.json turn tracing on).
+"""X-Ray: in Lambda every AWS call is traced (botocore is patched at the first event) and
+each request or event runs in a subsegment annotated with what it concerns — case number,
+item, department — so a trace can be found by case. API Gateway, Lambda and Step Functions
+all send their segments (infra/template.json and .chalice/config.json turn tracing on).
 
 Off the Lambda runtime (tests, the local stack) nothing of the X-Ray SDK is imported; in
 Lambda it is imported at the first event, not at import (it costs ~70 ms: wrapt, asyncio),

@@ -279,14 +279,38 @@ def _routed_function(stage: str, function: registry.Function) -> dict:
     """A function that serves some of the API's routes (registry `routes`): Chalice makes
     one function of the whole API, so this one is written here as Chalice writes that
     one — the same app, runtime, settings and tags — from its own package."""
-    settings = json.loads(CHALICE_CONFIG.read_text("utf-8"))
+    from chalice import __version__ as chalice_version
+    settings = _api_settings(stage)
     return {"Type": "AWS::Serverless::Function", "Properties": {
         "Runtime": f"python{sys.version_info.major}.{sys.version_info.minor}",
         "Handler": "app.app", "CodeUri": f"./{function.package}.zip",
         "Tracing": "Active" if settings.get("xray") else "PassThrough",
         "Timeout": settings["lambda_timeout"], "MemorySize": settings["lambda_memory_size"],
-        "Architectures": ["x86_64"], "Tags": stages()[stage]["tags"],
-        "Environment": {"Variables": dict(stages()[stage]["environment_variables"])}}}
+        "Architectures": ["x86_64"], "Tags": {
+            **settings.get("tags", {}),
+            # chalice's own tag on what it deploys, as on the API's function
+            "aws-chalice": f"version={chalice_version}:stage={stage}:"
+                           f"app={settings['app_name']}"},
+        "Environment": {"Variables": settings.get("environment_variables", {})}}}
+
+
+def _api_settings(stage: str) -> dict:
+    """The API function's settings as chalice resolves them: the top level of
+    .chalice/config.json, then the stage's, then the stage's `api_handler` entry (tags and
+    environment variables merged, the rest replaced)."""
+    config = json.loads(CHALICE_CONFIG.read_text("utf-8"))
+    staged = config["stages"][stage]
+    levels = [config, staged, staged.get("lambda_functions", {}).get("api_handler", {})]
+    settings: dict = {}
+    for level in levels:
+        for key, value in level.items():
+            if key in ("stages", "lambda_functions"):
+                continue
+            if key in ("tags", "environment_variables"):
+                settings[key] = {**settings.get(key, {}), **value}
+            else:
+                settings[key] = value
+    return settings
 
 
 def _routes_to(function: registry.Function) -> dict:
@@ -440,7 +464,12 @@ def _compile_and_split(shipped: Path, into: Path) -> None:
                         archive.writestr(info, data)
                 for name in compiled:
                     if not _excluded(name, leaves_out):
-                        archive.write(tree / name, name)
+                        # Readable by all whatever the builder's umask: Lambda's user
+                        # would otherwise compile again at every cold start.
+                        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                        info.external_attr = 0o100644 << 16
+                        info.compress_type = zipfile.ZIP_DEFLATED
+                        archive.writestr(info, (tree / name).read_bytes())
             target.replace(into / f"{package}.zip")
 
 

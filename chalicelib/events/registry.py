@@ -177,6 +177,8 @@ PRINT = Function(handler=None, source=None, api=True, named="PrintLicense", pack
     ("dynamodb", ("PutItem",), ("UsageTable",)),
     # The holder's ID number, sealed in the license record, printed on it.
     ("kms", ("Decrypt",), ("PersonalDataKey",)),
+    # Whether the caller holds it: the holder's key is a keyed hash (services/holders.py).
+    ("secretsmanager", ("GetSecretValue",), ("LookupSecret",)),
 ))
 
 CONSUMERS = (

@@ -3,6 +3,7 @@ into moto's CloudFormation in its own region and partition, with one least-privi
 per function, logs kept at least 180 days, tracing on, and the operators' alarms; and the
 portal's private bucket behind CloudFront with the stage's config.json and headers."""
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -329,6 +330,8 @@ def test_each_stage_gets_its_portal_config_json_and_the_api_lets_the_portal_call
     assert config["staffClientId"] not in others | {config["clientId"]}
 
 
+TRACE_HEADER = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+
 # Run in each function's unpacked package as Lambda runs it: the package first on the
 # path, no site-packages, the function's name in the environment, and a table name the
 # stack would give; X-Ray off (no daemon here).
@@ -372,9 +375,18 @@ else:
     seen["configures"] = wiring.configured in handler.middleware_handlers
 from chalicelib.adapters import models
 seen["cases_table"] = models.CaseRecord.Meta.table_name
+if kind == "api":
+    import botocore.client
+    seen["traced"] = hasattr(botocore.client.BaseClient._make_api_call, "__wrapped__")
 if seen["pdf_libraries"]:
     from chalicelib.services import license_print
-    seen["glyphs"] = len(license_print._glyphs())
+    signed = {"license": {"name": "食品经营许可证", "number": "JY1", "holder": "刘䶮",
+                          "holderId": "91440300MA5FXK7Q3T", "issuer": "市场监督管理局",
+                          "issueDate": "2026-11-25", "validFrom": "2026-11-25",
+                          "validTo": "2031-11-24", "trustLevel": 3, "identifier": "1.2.3"},
+              "signature": {"alg": "ES256", "kid": "k", "value": "v"}}
+    pdf = license_print.render_pdf(signed, {"status": "valid"}, "https://zwfw.example")
+    seen["pdf"] = pdf[:5].decode("ascii")
 print(json.dumps(seen))
 '''
 
@@ -405,18 +417,47 @@ def test_each_function_runs_from_its_own_package_as_lambda_imports_it(built, tmp
             text=True, timeout=120,
             env={"PATH": "/usr/bin:/bin", "AWS_DEFAULT_REGION": "cn-north-1",
                  "AWS_LAMBDA_FUNCTION_NAME": f"onewindow-{name}",
-                 "AWS_XRAY_SDK_ENABLED": "false", "OW_CASES_TABLE": "stack-CasesTable",
-                 "OW_AREA_CODE": "110000"})
+                 "OW_CASES_TABLE": "stack-CasesTable", "OW_AREA_CODE": "110000",
+                 # The API's first request traced as in Lambda (its segments sent over
+                 # UDP to a daemon that is not there); X-Ray off for the others.
+                 **({"LAMBDA_TASK_ROOT": str(unpacked[properties["CodeUri"].removeprefix(
+                     "./")]), "_X_AMZN_TRACE_ID": TRACE_HEADER} if kind == "api" else
+                    {"AWS_XRAY_SDK_ENABLED": "false"})})
         assert done.returncode == 0, (name, done.stderr[-3000:])
         seen = json.loads(done.stdout.strip().splitlines()[-1])
         assert seen["pdf_libraries"] == (name == "PrintLicense"), name
         if kind == "api":
             assert seen["status"] == 200, name
             assert seen["ec2"] is False, name
+            assert seen["traced"] is True, name
         elif kind == "schedule":
             assert seen["configures"], name
         if kind != "schedule":
             assert seen["cases_table"] == "stack-CasesTable", name
         if name == "PrintLicense":
-            assert seen["glyphs"] > 10_000
+            assert seen["pdf"] == "%PDF-"
+
+
+def test_api_gateway_sends_the_pdf_route_to_the_print_function_and_the_rest_to_the_api(
+        built):
+    resources = _template(built, STAGES[0])["Resources"]
+    paths = resources["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
+    served_by = {}
+    for path, methods in paths.items():
+        for method, operation in methods.items():
+            uri = operation["x-amazon-apigateway-integration"]["uri"]["Fn::Sub"]
+            served_by[f"{method.upper()} {path}"] = re.search(
+                r"functions/\$\{(\w+)\.Arn\}", uri).group(1)
+            assert operation["x-amazon-apigateway-integration"]["type"] == "aws_proxy"
+    assert served_by.pop("GET /licenses/{license_id}/print.pdf") == "PrintLicense"
+    assert set(served_by.values()) == {"APIHandler"}
+    assert "GET /licenses/{license_id}/print.html" in served_by
+    permission = resources["PrintLicenseInvokePermission"]["Properties"]
+    assert permission["FunctionName"] == {"Ref": "PrintLicense"}
+    assert permission["Principal"] == "apigateway.amazonaws.com"
+    api, printer = (resources[n]["Properties"] for n in ("APIHandler", "PrintLicense"))
+    for setting in ("Runtime", "Handler", "Timeout", "MemorySize", "Tracing", "Tags"):
+        assert printer[setting] == api[setting], setting
+    assert printer["Environment"] == api["Environment"]
+    assert printer["CodeUri"] == "./print.zip" and api["CodeUri"] == "./deployment.zip"
 

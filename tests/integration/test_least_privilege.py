@@ -182,7 +182,12 @@ def recorded(stack, monkeypatch):
     call = stack.call
 
     def api_call(method, path, *args, **kwargs):
-        token = _function.set(_api_function(method, path))
+        function = _api_function(method, path)
+        if function != "APIHandler":
+            # A function of its own is a process of its own: nothing the API's calls
+            # cached (a secret, a key) is there for it.
+            _cold(monkeypatch)
+        token = _function.set(function)
         try:
             return call(method, path, *args, **kwargs)
         finally:
@@ -193,6 +198,17 @@ def recorded(stack, monkeypatch):
     botocore.handlers.BUILTIN_HANDLERS.remove(("before-parameter-build", recorder))
     boto3.DEFAULT_SESSION = None
     wiring.configure()
+
+
+def _cold(monkeypatch) -> None:
+    from chalicelib.adapters import sealing, secrets, signer
+    from chalicelib.services import licenses
+    secrets.forget()
+    monkeypatch.setattr(sealing, "_opened", {})
+    monkeypatch.setattr(sealing, "_current", {})
+    signer.key_arn.cache_clear()
+    signer.public_key_der.cache_clear()
+    licenses.keys._jwk.cache_clear()
 
 
 @contextlib.contextmanager
