@@ -330,6 +330,44 @@ def test_each_stage_gets_its_portal_config_json_and_the_api_lets_the_portal_call
     assert config["staffClientId"] not in others | {config["clientId"]}
 
 
+# Wheel tags a library in a package may carry: pure Python, or built for a glibc Lambda's
+# python3.11 (Amazon Linux 2, glibc 2.26) has.
+_LAMBDA_GLIBC = (2, 26)
+
+
+def _runs_on_lambda(tag: str) -> bool:
+    platform = tag.rsplit("-", 1)[-1]
+    if platform == "any":
+        return True
+    legacy = {"manylinux1_x86_64": (2, 5), "manylinux2010_x86_64": (2, 12),
+              "manylinux2014_x86_64": (2, 17)}
+    if platform in legacy:
+        return legacy[platform] <= _LAMBDA_GLIBC
+    found = re.fullmatch(r"manylinux_(\d+)_(\d+)_x86_64", platform)
+    return bool(found) and (int(found[1]), int(found[2])) <= _LAMBDA_GLIBC
+
+
+@pytest.mark.parametrize("zipped", sorted(package.PACKAGES))
+def test_every_library_in_a_package_is_a_wheel_lambda_can_run(built, zipped):
+    """A library chalice found no Lambda wheel of it builds from source on this machine,
+    linked to this machine's system libraries (`linux_x86_64`): it would fail to load in
+    Lambda. Each library's wheel has a tag for Lambda's glibc, or is pure Python."""
+    with zipfile.ZipFile(built[STAGES[0]].parent / f"{zipped}.zip") as archive:
+        wheels = {name.split("/")[0]: archive.read(name).decode()
+                  for name in archive.namelist()
+                  if name.endswith(".dist-info/WHEEL") and name.count("/") == 1}
+    tags = {library: re.findall(r"^Tag: (\S+)$", text, re.M)
+            for library, text in wheels.items()}
+    assert tags and all(tags.values())
+    if zipped == "print":
+        assert any(library.startswith("pillow-") for library in tags)
+    assert {library: found for library, found in tags.items()
+            if not any(_runs_on_lambda(tag) for tag in found)} == {}
+    assert _runs_on_lambda("cp311-cp311-manylinux2014_x86_64")
+    assert not _runs_on_lambda("cp311-cp311-manylinux_2_28_x86_64")
+    assert not _runs_on_lambda("cp311-cp311-linux_x86_64")
+
+
 TRACE_HEADER = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
 
 # Run in each function's unpacked package as Lambda runs it: the package first on the
