@@ -19,20 +19,12 @@ from pathlib import Path
 
 from bench.paired import alternate
 from chalicelib.events import registry
+from tests.lambda_like import HEALTH_EVENT, TRACE_HEADER
 
 STAGE = "beijing"
 TARGET_API_RATIO = 1.3
-# A trace header as Lambda sets it for a sampled invocation: the X-Ray SDK makes its
-# subsegments under it (sent over UDP to a daemon that is not there: nothing waits).
-_TRACE = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
-_HEALTH = {"resource": "/health", "path": "/health", "httpMethod": "GET", "headers": {},
-           "multiValueHeaders": {}, "pathParameters": None, "queryStringParameters": None,
-           "multiValueQueryStringParameters": None,
-           "stageVariables": None, "body": None, "isBase64Encoded": False,
-           "requestContext": {"resourcePath": "/health", "httpMethod": "GET",
-                              "requestId": "r-1", "stage": "v1"}}
 _FIRST_REQUEST = ("import app; from types import SimpleNamespace; "
-                  f"app.app({_HEALTH!r}, SimpleNamespace(aws_request_id='r-1', "
+                  f"app.app({HEALTH_EVENT!r}, SimpleNamespace(aws_request_id='r-1', "
                   "function_name='f'))")
 
 
@@ -42,7 +34,7 @@ def _seconds(folder: Path, statement: str, function: str) -> float:
     env = {"PATH": "/usr/bin:/bin", "AWS_DEFAULT_REGION": "cn-north-1",
            "AWS_REGION": "cn-north-1", "AWS_LAMBDA_FUNCTION_NAME": f"onewindow-{function}",
            "LAMBDA_TASK_ROOT": str(folder), "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11",
-           "_X_AMZN_TRACE_ID": _TRACE, "OW_AREA_CODE": "110000",
+           "_X_AMZN_TRACE_ID": TRACE_HEADER, "OW_AREA_CODE": "110000",
            # Lambda's file system is read-only: nothing compiled now may be kept.
            "PYTHONDONTWRITEBYTECODE": "1"}
     done = subprocess.run([sys.executable, "-S", "-c", code], cwd=folder, env=env,

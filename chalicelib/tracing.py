@@ -27,7 +27,6 @@ def enabled() -> bool:
 def reset() -> None:
     global _enabled
     _enabled = None
-_patched = False
 
 
 def annotate(**values) -> None:

@@ -435,9 +435,9 @@ def _repackage(out: Path) -> None:
 
 
 def _compile_and_split(shipped: Path, into: Path) -> None:
-    """The zip's entries are copied as they are (their modes: shared libraries stay
-    executable); the bytecode of every module is added beside its source (its
-    __pycache__), where Python looks first."""
+    """The zip's entries are copied as they are (with the modes chalice gave them); the
+    bytecode of every module is added beside its source (its __pycache__), where Python
+    looks first."""
     with tempfile.TemporaryDirectory() as scratch:
         tree = Path(scratch)
         with zipfile.ZipFile(shipped) as archive:

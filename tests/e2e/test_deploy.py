@@ -12,6 +12,7 @@ import pytest
 
 from chalicelib.events import registry
 from infra import package
+from tests.lambda_like import HEALTH_EVENT, TRACE_HEADER
 
 ROOT = package.ROOT
 STAGES = sorted(package.stages())
@@ -368,8 +369,6 @@ def test_every_library_in_a_package_is_a_wheel_lambda_can_run(built, zipped):
     assert not _runs_on_lambda("cp311-cp311-linux_x86_64")
 
 
-TRACE_HEADER = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
-
 # Run in each function's unpacked package as Lambda runs it: the package first on the
 # path, no site-packages, the function's name in the environment, and a table name the
 # stack would give; X-Ray off (no daemon here).
@@ -388,13 +387,7 @@ class Context:
 
 seen = {"pdf_libraries": importlib.util.find_spec("fpdf") is not None}
 if kind == "api":
-    answer = handler({"resource": "/health", "path": "/health", "httpMethod": "GET",
-                      "headers": {}, "multiValueHeaders": {}, "pathParameters": None,
-                      "queryStringParameters": None, "multiValueQueryStringParameters": None,
-                      "stageVariables": None, "body": None,
-                      "isBase64Encoded": False,
-                      "requestContext": {"resourcePath": "/health", "httpMethod": "GET",
-                                         "requestId": "r-1", "stage": "v1"}}, Context())
+    answer = handler(json.loads(sys.argv[4]), Context())
     seen["status"] = answer["statusCode"]
     # botocore's models: those of the services the code calls, no other.
     import boto3
@@ -450,7 +443,7 @@ def test_each_function_runs_from_its_own_package_as_lambda_imports_it(built, tmp
             source, registry.Queue | registry.Stream) else "schedule"
         done = subprocess.run(
             [sys.executable, "-S", "-c", _AS_LAMBDA, properties["Handler"], kind,
-             ",".join(sorted(package.AWS_SERVICES))],
+             ",".join(sorted(package.AWS_SERVICES)), json.dumps(HEALTH_EVENT)],
             cwd=unpacked[properties["CodeUri"].removeprefix("./")], capture_output=True,
             text=True, timeout=120,
             env={"PATH": "/usr/bin:/bin", "AWS_DEFAULT_REGION": "cn-north-1",

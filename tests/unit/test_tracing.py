@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from chalicelib import config, tracing
+from tests.lambda_like import HEALTH_EVENT, TRACE_HEADER
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,15 +75,9 @@ def test_off_lambda_the_sdk_is_not_imported_by_the_app():
 def test_in_lambda_the_sdk_is_loaded_at_the_first_event_not_at_import():
     """A cold start's INIT does not load the SDK (~70 ms); the first event loads it and
     patches botocore, so every AWS call from then on is traced."""
-    event = {"resource": "/health", "path": "/health", "httpMethod": "GET", "headers": {},
-             "multiValueHeaders": {}, "pathParameters": None, "queryStringParameters": None,
-             "multiValueQueryStringParameters": None, "stageVariables": None, "body": None,
-             "isBase64Encoded": False, "requestContext": {
-                 "resourcePath": "/health", "httpMethod": "GET", "requestId": "r-1",
-                 "stage": "v1"}}
     code = ("import sys; from types import SimpleNamespace; import app; "
             "before = 'aws_xray_sdk' in sys.modules; "
-            f"answer = app.app({event!r}, SimpleNamespace(aws_request_id='r-1', "
+            f"answer = app.app({HEALTH_EVENT!r}, SimpleNamespace(aws_request_id='r-1', "
             "function_name='f')); "
             "import botocore.client; "
             "print(before, answer['statusCode'], 'aws_xray_sdk' in sys.modules, "
@@ -93,7 +88,6 @@ def test_in_lambda_the_sdk_is_loaded_at_the_first_event_not_at_import():
                                "AWS_DEFAULT_REGION": "cn-north-1", "OW_AREA_CODE": "110000",
                                "AWS_LAMBDA_FUNCTION_NAME": "onewindow-APIHandler",
                                "LAMBDA_TASK_ROOT": str(ROOT),
-                               "_X_AMZN_TRACE_ID": "Root=1-5759e988-bd862e3fe1be46a99427"
-                                                   "2793;Parent=53995c3f42cd8ad8;Sampled=1"})
+                               "_X_AMZN_TRACE_ID": TRACE_HEADER})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "False 200 True True"
