@@ -84,6 +84,14 @@ state it runs — and jsonpath_ng builds a whole parser (ply's tables) for each 
 fifth of a moto-backed test's CPU went to it. The shim parses each path once; a parsed
 path keeps nothing of what it is matched against.
 
+Part 8, Query. moto answers every Query by listing every item of the table, sorted by key
+(`Table.all_items`), and keeping those that match: a query of one case's few items cost
+a sort of the whole table, so the stack slowed down as its tables filled (a burst of
+2,000 applications spent most of moto's time there). The shim gives a Query on the table
+the items of its partition alone, and one on an index every item unsorted (moto sorts
+what matches by the index's keys itself). A Scan still pages through the table in key
+order.
+
 It is tied to moto's internals and so to one moto version: `install` refuses any other.
 """
 import copy
@@ -124,6 +132,9 @@ def install() -> None:
     DynamoHandler.call_action = _serialised(DynamoHandler.call_action)
     DynamoDBStreamsHandler.call_action = _serialised(DynamoDBStreamsHandler.call_action)
     DynamoDBBackend.transact_write_items = transact_write_items
+    from moto.dynamodb.models.table import Table
+    Table.query = _one_partition(Table.query)
+    Table.all_items = _items_queried(Table.all_items)
     from moto.core.responses import ActionResult
     ActionResult.execute_result = _as_it_is(ActionResult.execute_result)
 
@@ -167,6 +178,41 @@ def install() -> None:
     modules = tuple(backends.list_of_moto_modules())
     backends.list_of_moto_modules = lambda: modules
     _installed = True
+
+
+# The partition a Query on this thread reads: (its hash key,) on the table, () on an
+# index (every item), absent outside a Query.
+_QUERYING = threading.local()
+
+
+def _one_partition(query):
+    @functools.wraps(query)
+    def one_partition(self, hash_key, *args, **kwargs):
+        # moto's DynamoDBBackend.query passes index_name seventh after the hash key.
+        index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+        _QUERYING.partition = () if index_name else (hash_key,)
+        try:
+            return query(self, hash_key, *args, **kwargs)
+        finally:
+            del _QUERYING.partition
+    return one_partition
+
+
+def _items_queried(all_items):
+    @functools.wraps(all_items)
+    def items(self):
+        partition = getattr(_QUERYING, "partition", None)
+        if partition is None:
+            return all_items(self)
+        if partition:
+            found = self.items.get(partition[0])
+            if found is None:
+                return []
+            return list(found.values()) if self.range_key_attr else [found]
+        if self.range_key_attr:
+            return [item for items in self.items.values() for item in items.values()]
+        return list(self.items.values())
+    return items
 
 
 def _parsed_once(parse):

@@ -24,7 +24,8 @@ import threading
 import time
 import uuid
 import zlib
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
 from datetime import UTC, datetime
 
 import boto3
@@ -43,6 +44,9 @@ LONG_POLL_SECONDS = 1
 # again; it is read at once after any request the API answered or batch the pump
 # delivered (EventPump.nudge), which is what writes to the tables.
 IDLE_STREAM_SECONDS = 2.0
+# Batches of a queue's function at once where its mapping sets no maximum (Lambda scales
+# a queue's pollers up as it backs up; locally, ten).
+LAMBDA_SCALING_BATCHES = 10
 LAG_WARNING_SECONDS = 10.0
 LAG_LOG_EVERY_SECONDS = 30.0
 
@@ -117,14 +121,24 @@ class _Lag:
 
 
 class QueueSource:
-    """A queue's mapping: up to 10 messages a receive, their batches handled at once (as
-    Lambda runs concurrent invocations of a queue's function)."""
+    """A queue's mapping: its function's batches run at once, up to the mapping's maximum
+    concurrency (LAMBDA_SCALING_BATCHES where it sets none), on workers of its own — as
+    Lambda runs a function's invocations beside every other function's."""
 
     def __init__(self, pump: "EventPump", url: str, source):
         self.pump, self.url, self.source = pump, url, source
         self.name = f"queue {url.rsplit('/', 1)[-1]} -> {source.name}"
         self.backoff = Backoff()
         self.lag = _Lag(self.name)
+        self.size = max(1, source.batch_size)
+        self.slots = getattr(source, "maximum_concurrency", None) or LAMBDA_SCALING_BATCHES
+        self.workers = ThreadPoolExecutor(max_workers=self.slots,
+                                          thread_name_prefix=f"pump {source.name}")
+        # A slot for each batch that may run; `feed` takes them, a batch's end gives
+        # its own back.
+        self._free = threading.BoundedSemaphore(self.slots)
+        self._running: set[Future] = set()
+        self._running_lock = threading.Lock()
 
     @functools.cached_property
     def arn(self) -> str:
@@ -151,38 +165,77 @@ class QueueSource:
                 break
         return messages
 
+    def _batches(self, messages: list[dict]) -> list[list[dict]]:
+        return [messages[start:start + self.size]
+                for start in range(0, len(messages), self.size)]
+
     def pump_once(self, wait: int = 0) -> int:
-        """Deliver what is waiting (waiting up to `wait` seconds for a first message)."""
-        size = max(1, self.source.batch_size)
-        # As many batches at once as the mapping's maximum concurrency allows (Lambda's
-        # own scaling otherwise: what one receive of ten brings).
-        concurrency = getattr(self.source, "maximum_concurrency", None)
-        messages = self._receive(size * concurrency if concurrency else 10, wait)
-        batches = [messages[start:start + size] for start in range(0, len(messages), size)]
-        outcomes = self.pump.workers.map(lambda batch: self.pump.invoke(
-            self.source, {"Records": [self._record(m) for m in batch]}), batches)
-        done = []
-        for batch, outcome in zip(batches, outcomes, strict=True):
-            if not outcome:      # the function failed: the whole batch again
-                self._retry_later(batch)
-                continue
-            if isinstance(outcome, frozenset):
-                # Reported failed on their own: back after the backoff, the rest done;
-                # not a failure of the function.
-                log.warning("%s: %d message(s) to be delivered again", self.name,
-                            len(outcome))
-                self._retry_later([m for m in batch if m["MessageId"] in outcome])
-                batch = [m for m in batch if m["MessageId"] not in outcome]
-            if batch:
-                done.extend(batch)
-                self.backoff.succeeded()
-                sent = batch[-1].get("Attributes", {}).get("SentTimestamp")
-                if sent:
-                    self.lag.observe(int(sent) / 1000)
-        if done:
-            self.pump.sqs.delete_message_batch(QueueUrl=self.url, Entries=[
-                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)])
-        return len(done)
+        """Deliver what is waiting (waiting up to `wait` seconds for a first message): as
+        many batches as the function runs at once, each to its end; the count done."""
+        batches = self._batches(self._receive(self.size * self.slots, wait))
+        return sum(self.workers.map(self._deliver, batches))
+
+    def feed(self, wait: int = 0) -> int:
+        """Keep the function busy, as Lambda's pollers do: receive for the slots free now
+        (waiting up to `wait` seconds for a first message), start each batch, and return
+        without waiting for them; a slot comes back as its batch ends, so one slow batch
+        holds up nothing but itself. The count of messages started."""
+        if not self._free.acquire(timeout=max(wait, 0.1)):
+            return 0   # every slot busy for a whole long poll: the loop looks at its stop
+        free = 1
+        while free < self.slots and self._free.acquire(blocking=False):
+            free += 1
+        try:
+            batches = self._batches(self._receive(self.size * free, wait))
+        except Exception:
+            for _ in range(free):
+                self._free.release()
+            raise
+        for _ in range(free - len(batches)):
+            self._free.release()
+        for batch in batches:
+            future = self.workers.submit(self._deliver, batch)
+            with self._running_lock:
+                self._running.add(future)
+            future.add_done_callback(self._ended)
+        return sum(len(batch) for batch in batches)
+
+    def _ended(self, future: Future) -> None:
+        with self._running_lock:
+            self._running.discard(future)
+        self._free.release()
+        if not future.cancelled() and future.exception() is None and future.result():
+            self.pump.nudge()   # what it delivered may have written to a stream
+
+    def finish(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for the batches started to end; True if they did."""
+        with self._running_lock:
+            running = set(self._running)
+        return not wait_for(running, timeout=timeout).not_done
+
+    def _deliver(self, batch: list[dict]) -> int:
+        """One invocation of the function with `batch`; its messages deleted once done,
+        the ones it failed (all of them, or those it reported) back after the backoff.
+        The count done."""
+        outcome = self.pump.invoke(self.source, {"Records": [self._record(m) for m in batch]})
+        if not outcome:      # the function failed: the whole batch again
+            self._retry_later(batch)
+            return 0
+        if isinstance(outcome, frozenset):
+            # Reported failed on their own: back after the backoff, the rest done; not a
+            # failure of the function.
+            log.warning("%s: %d message(s) to be delivered again", self.name, len(outcome))
+            self._retry_later([m for m in batch if m["MessageId"] in outcome])
+            batch = [m for m in batch if m["MessageId"] not in outcome]
+        if not batch:
+            return 0
+        self.backoff.succeeded()
+        sent = batch[-1].get("Attributes", {}).get("SentTimestamp")
+        if sent:
+            self.lag.observe(int(sent) / 1000)
+        self.pump.sqs.delete_message_batch(QueueUrl=self.url, Entries=[
+            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(batch)])
+        return len(batch)
 
     def _retry_later(self, messages: list[dict]) -> None:
         """Hidden for the backoff delay, then retried; SQS counts the receives and moves
@@ -401,21 +454,25 @@ class EventPump:
                 seconds = rate_seconds(expression)
                 self.schedules.append([source, seconds, time.monotonic() + seconds])
         self._counts = threading.Lock()
-        self.delivered = 0
         self.failures = 0
-        # Queue batches run on these, as concurrent invocations of a function would.
-        self.workers = ThreadPoolExecutor(max_workers=10, thread_name_prefix="pump worker")
         # Counted nudges: an idle stream's thread wakes on the next one (see nudge).
         self._nudged = threading.Condition()
         self._nudges = 0
 
-    def close(self, wait: bool = False) -> None:
-        """Let the workers go (after the pump's own threads have stopped); `wait` for the
-        batches they run to end (the local stack, before it stops moto)."""
-        self.workers.shutdown(wait=wait, cancel_futures=True)
+    def close(self, grace: float = 0.0) -> bool:
+        """Let the workers go (after the pump's own threads have stopped), waiting up to
+        `grace` seconds in all for the batches they run to end (the local stack, before
+        it stops moto); True if every one ended."""
+        deadline = time.monotonic() + grace
+        ended = True
         for source in self.sources:
-            if isinstance(source, StreamSource):
-                source.lanes.shutdown(wait=wait, cancel_futures=True)
+            if isinstance(source, QueueSource):
+                ended = source.finish(max(0.0, deadline - time.monotonic())) and ended
+                source.workers.shutdown(wait=False, cancel_futures=True)
+            else:
+                # The stream's own thread has ended by now (it waits for its lanes).
+                source.lanes.shutdown(wait=False, cancel_futures=True)
+        return ended
 
     def stream(self) -> StreamSource:
         return next(s for s in self.sources if isinstance(s, StreamSource))
@@ -457,15 +514,10 @@ class EventPump:
                 fired += 1
         return fired
 
-    def _count(self, delivered: int) -> int:
-        with self._counts:
-            self.delivered += delivered
-        return delivered
-
     def pump_once(self) -> int:
         """Deliver what is waiting now, once around every source; the count delivered."""
         count = sum(source.pump_once() for source in self.sources)
-        return self._count(count + self.fire_schedules(due_only=True))
+        return count + self.fire_schedules(due_only=True)
 
     def run_until(self, condition, timeout: float = 15.0, interval: float = 0.05) -> bool:
         """Pump until `condition()` holds (True) or the timeout passes (False)."""
@@ -504,7 +556,7 @@ class EventPump:
         idle, seen = interval, self._nudges
         while not stop.is_set():
             try:
-                delivered = self._count(pump())
+                delivered = pump()
             except Exception:
                 if stop.is_set():
                     return
@@ -523,7 +575,7 @@ class EventPump:
 
     def threads(self, stop: threading.Event, interval: float = 0.05) -> list[threading.Thread]:
         """A thread per source and one for the schedules, until `halt(stop)`."""
-        loops = [(functools.partial(source.pump_once, wait=LONG_POLL_SECONDS), source.name,
+        loops = [(functools.partial(source.feed, wait=LONG_POLL_SECONDS), source.name,
                   True) if isinstance(source, QueueSource)
                  else (source.pump_once, source.name, False) for source in self.sources]
         loops.append((lambda: self.fire_schedules(due_only=True), "schedules", False))

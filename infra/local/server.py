@@ -263,7 +263,8 @@ def _stop_in_order(server, issuer, stop: threading.Event, pump_threads: list,
     busy = [thread.name for thread in pump_threads if thread.is_alive()]
     if busy:
         log.warning("stopping while still delivering: %s", ", ".join(busy))
-    pump.close(wait=not busy)
+    if not pump.close(grace=0.0 if busy else left(PUMP_GRACE_SECONDS)):
+        log.warning("stopping with queue batches still being delivered")
 
 
 def _exit_after(seconds: float) -> None:

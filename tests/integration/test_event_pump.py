@@ -197,3 +197,52 @@ def test_an_idle_stream_is_read_at_once_after_a_request_and_halt_ends_every_thre
             thread.join(timeout=30)
         del stream.pump_once
     assert [t.name for t in threads if t.is_alive()] == []
+
+
+def test_a_slow_batch_holds_up_only_itself_and_a_function_runs_its_concurrency_at_most(
+        stack, monkeypatch):
+    """The local stack's queue threads (`feed`) keep a function's batches going as Lambda's
+    pollers do: while one batch hangs, the queue's other messages are delivered beside it,
+    never more batches at once than the mapping's maximum concurrency, each deleted once
+    its batch is done; a stop waits for the hanging one (`finish`)."""
+    source = next(s for s in stack.pump.sources if isinstance(s, pump_module.QueueSource)
+                  and s.source.name == "start_workflow")
+    assert source.slots == 5   # the registry's maximum concurrency for starts
+    lock, release = threading.Lock(), threading.Event()
+    running, most, taken = [0], [0], []
+
+    def invoke(handler, event):
+        # (A start an earlier test's application left on the queue is taken as well.)
+        numbers = [json.loads(r["body"]).get("n") for r in event["Records"]]
+        numbers = [n for n in numbers if n is not None]
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        if 0 in numbers:
+            release.wait(60)
+        with lock:
+            running[0] -= 1
+            taken.extend(numbers)
+        return True
+
+    monkeypatch.setattr(stack.pump, "invoke", invoke)
+    sqs = boto3.client("sqs", region_name=REGION)
+    sqs.send_message(QueueUrl=source.url, MessageBody=json.dumps({"n": 0}))
+    while not source.feed(wait=1):
+        pass
+    for start in range(1, 61, 10):
+        sqs.send_message_batch(QueueUrl=source.url, Entries=[
+            {"Id": str(n), "MessageBody": json.dumps({"n": n})} for n in range(start, start + 10)])
+    deadline = time.monotonic() + 60
+    while len(taken) < 60 and time.monotonic() < deadline:
+        source.feed(wait=1)
+    assert sorted(taken) == list(range(1, 61)), "the others waited for the hanging batch"
+    assert 1 < most[0] <= source.slots
+    assert not source.finish(0.1)   # the hanging batch is still running
+    release.set()
+    assert source.finish(30)
+    assert sorted(taken) == list(range(61))
+    counts = sqs.get_queue_attributes(QueueUrl=source.url, AttributeNames=[
+        "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+    assert counts == {"ApproximateNumberOfMessages": "0",
+                      "ApproximateNumberOfMessagesNotVisible": "0"}

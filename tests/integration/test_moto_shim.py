@@ -301,3 +301,61 @@ def test_the_bench_can_take_back_the_answer_parts_and_only_those():
         "assert DynamoHandler.call_action.__wrapped__\n")
     done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_queries_read_one_partition_and_answer_as_moto_does(table, monkeypatch):
+    """Part 8: a Query on the table reads its partition alone, one on an index every item
+    unsorted; page by page, forwards and backwards, with key conditions and filters, the
+    answers are moto's own."""
+    from moto.dynamodb.models.table import Table
+    table.update_table(
+        TableName="t", AttributeDefinitions=[{"AttributeName": "g", "AttributeType": "S"},
+                                             {"AttributeName": "d", "AttributeType": "S"}],
+        GlobalSecondaryIndexUpdates=[{"Create": {
+            "IndexName": "byG", "Projection": {"ProjectionType": "KEYS_ONLY"},
+            "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"},
+                          {"AttributeName": "d", "KeyType": "RANGE"}]}}])
+    for n in range(40):
+        item = {"pk": {"S": f"case{n % 7}"}, "sk": {"S": f"{n:03d}"},
+                "n": {"N": str(n)}}
+        if n % 3:   # a sparse index: only some items carry its keys
+            item |= {"g": {"S": f"dept{n % 2}"}, "d": {"S": f"2026-12-{n % 28 + 1:02d}"}}
+        table.put_item(TableName="t", Item=item)
+    queries = [
+        {"KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {
+            ":p": {"S": "case3"}}},
+        {"KeyConditionExpression": "pk = :p AND sk > :s", "ScanIndexForward": False,
+         "ExpressionAttributeValues": {":p": {"S": "case1"}, ":s": {"S": "005"}}},
+        {"KeyConditionExpression": "pk = :p", "FilterExpression": "n > :n",
+         "ExpressionAttributeValues": {":p": {"S": "case2"}, ":n": {"N": "10"}}},
+        {"KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {
+            ":p": {"S": "nobody"}}},
+        {"IndexName": "byG", "KeyConditionExpression": "g = :g",
+         "ExpressionAttributeValues": {":g": {"S": "dept1"}}},
+        {"IndexName": "byG", "KeyConditionExpression": "g = :g AND d <= :d",
+         "ScanIndexForward": False,
+         "ExpressionAttributeValues": {":g": {"S": "dept0"}, ":d": {"S": "2026-12-20"}}},
+    ]
+
+    def pages(query: dict) -> list:
+        answers, start = [], None
+        while True:
+            answer = table.query(TableName="t", Limit=2, **query,
+                                 **({"ExclusiveStartKey": start} if start else {}))
+            answers.append((answer["Items"], answer["Count"], answer["ScannedCount"]))
+            start = answer.get("LastEvaluatedKey")
+            if not start:
+                return answers
+
+    read = []   # how many items each page's query looked at
+    all_items = Table.all_items
+    monkeypatch.setattr(Table, "all_items",
+                        lambda self: read.append(len(items := all_items(self))) or items)
+    shimmed = [pages(query) for query in queries]
+    # Three pages each of case3, case1 and case2 (6 items a partition), one of nobody's
+    # (none), then 7 and 5 pages of the index, each looking at all 40 items.
+    assert [len(answers) for answers in shimmed] == [3, 3, 3, 1, 7, 5]
+    assert read == [6] * 9 + [0] + [40] * 12
+    monkeypatch.setattr(Table, "query", Table.query.__wrapped__)
+    monkeypatch.setattr(Table, "all_items", all_items.__wrapped__)
+    assert shimmed == [pages(query) for query in queries]
