@@ -89,6 +89,33 @@ def jwk_of(public_der: bytes, **extra: Any) -> dict[str, Any]:
             **{k: v for k, v in extra.items() if v is not None}}
 
 
+def identity_kid(key: dict[str, Any], issuer_code: str | None) -> str:
+    """The kid a license of `issuer_code` names under one of the region's keys: the key's
+    own for the authority the key is published for, `<kid>.<USCC>` for a department's
+    identity under it (docs/licenses.md, "Who signs")."""
+    kid = str(key["kid"])
+    if not issuer_code or issuer_code == key.get("issuerCode"):
+        return kid
+    return f"{kid}.{issuer_code}"
+
+
+def department_identity(key: dict[str, Any], department: dict[str, Any]) -> dict[str, Any]:
+    """A department's key identity under one of the region's keys: the key's public
+    material and validity, named for the department (its name, USCC and seal name)."""
+    kept: dict[str, Any] = {k: key[k] for k in ("kty", "crv", "x", "y", "use", "alg", "area",
+                                                "validFrom", "validTo") if k in key}
+    return {**kept, "kid": identity_kid(key, department["uscc"]),
+            "issuer": department["name"], "issuerCode": department["uscc"],
+            "sealName": department.get("sealName") or department["name"]}
+
+
+def names_its_key(jwk: dict[str, Any]) -> bool:
+    """Whether a JWK's kid is its key's RFC 7638 thumbprint, or a department's identity
+    under that key (`<thumbprint>.<its issuerCode>`)."""
+    own = thumbprint(jwk)
+    return jwk.get("kid") in (own, f"{own}.{jwk.get('issuerCode')}")
+
+
 def public_key_of(jwk: dict[str, Any]) -> "ec.EllipticCurvePublicKey":
     """The cryptography public key of a P-256 JWK (ValueError if it is not one)."""
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -98,13 +125,17 @@ def public_key_of(jwk: dict[str, Any]) -> "ec.EllipticCurvePublicKey":
     return ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1()).public_key()
 
 
-def find_key(keys: list[dict[str, Any]], signature: dict[str, Any]) -> dict[str, Any] | None:
-    """The key a signature names: by kid, or (signatures from before) by the key's ARN."""
+def find_key(keys: list[dict[str, Any]], signature: dict[str, Any],
+             issuer_code: str | None = None) -> dict[str, Any] | None:
+    """The key a signature names: by kid, or (signatures from before kids) by the key's
+    ARN — and then the identity under it of the license's issuer (`issuer_code`)."""
     kid, arn = signature.get("kid"), signature.get("keyId")
-    for key in keys:
-        if (kid and key.get("kid") == kid) or (not kid and arn and key.get("keyArn") == arn):
-            return key
-    return None
+    if not kid and arn:
+        key = next((key for key in keys if key.get("keyArn") == arn), None)
+        if key is None:
+            return None
+        kid = identity_kid(key, issuer_code)
+    return next((key for key in keys if kid and key.get("kid") == kid), None)
 
 
 # The order n of P-256's base point (SEC 2 §2.4.2, FIPS 186-4 D.1.2.3).
@@ -179,7 +210,7 @@ def verify(signed: dict[str, Any], keys: list[dict[str, Any]], today: date) -> V
         return Verdict(False, "bad_identifier", identifier)
     if signature.get("alg", KMS_ALGORITHM) != KMS_ALGORITHM:
         return Verdict(False, "unsupported_algorithm", identifier)
-    key = find_key(keys, signature)
+    key = find_key(keys, signature, document.get("issuerCode"))
     if key is None:
         return Verdict(False, "unknown_key", identifier)
 
@@ -189,17 +220,30 @@ def verify(signed: dict[str, Any], keys: list[dict[str, Any]], today: date) -> V
     if not isinstance(signature.get("value"), str) or not signature_holds(
             key, signed_bytes(signed_content(signed), signature), signature["value"]):
         return verdict("signature_mismatch")
-    # The key must have been valid when it signed: the issue date, or the annotation's.
-    signed_on = str(annotation["annotatedAt"])[:10] if annotation else \
-        str(document.get("issueDate", ""))
-    if (key.get("validFrom") and signed_on < key["validFrom"]) or \
-            (key.get("validTo") and signed_on > key["validTo"]):
-        return verdict("key_not_valid_then")
+    refused = _key_refuses(key, document, annotation)
+    if refused:
+        return verdict(refused)
     if str(document.get("validTo", "")) < today.isoformat():
         return verdict("expired")
     if annotation and annotation["validUntil"] < today.isoformat():
         return verdict("annotation_expired")
     return verdict(None)
+
+
+def _key_refuses(key: dict[str, Any], document: dict[str, Any],
+                 annotation: dict[str, Any] | None) -> str | None:
+    """Why the key that signed may not sign this license, if it may not."""
+    # The key identity is the issuer's: a department's license names the department's
+    # identity, never another's under the same key.
+    if key.get("issuerCode") and document.get("issuerCode") != key["issuerCode"]:
+        return "issuer_mismatch"
+    # The key must have been valid when it signed: the issue date, or the annotation's.
+    signed_on = str(annotation["annotatedAt"])[:10] if annotation else \
+        str(document.get("issueDate", ""))
+    if (key.get("validFrom") and signed_on < key["validFrom"]) or \
+            (key.get("validTo") and signed_on > key["validTo"]):
+        return "key_not_valid_then"
+    return None
 
 
 def _annotation_ok(annotation: object, signature: dict[str, Any]) -> bool:
@@ -220,8 +264,9 @@ def trust_list(document: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dic
             public_key_of(jwk)
         except (ValueError, KeyError, TypeError) as error:
             raise ValueError(f"{where}: not a P-256 public key ({error})") from None
-        if jwk.get("kid") != thumbprint(jwk):
-            raise ValueError(f"{where}: kid is not the key's RFC 7638 thumbprint")
+        if not names_its_key({**jwk, **extra}):
+            raise ValueError(f"{where}: kid is not the key's RFC 7638 thumbprint (or a "
+                             "department's identity under it)")
         return {**jwk, **extra}
     retired = [checked(jwk, f"retired[{n}]") for n, jwk in
                enumerate(document.get("retired", []))]
@@ -229,10 +274,14 @@ def trust_list(document: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dic
     for n, region in enumerate(document.get("regions", [])):
         if not region.get("area") or not region.get("issuer"):
             raise ValueError(f"regions[{n}]: area and issuer are required")
-        regions += [checked(jwk, f"regions[{n}].keys[{m}]", area=region["area"],
-                            issuer=region["issuer"],
-                            issuerCode=region.get("issuerCode", jwk.get("issuerCode")))
-                    for m, jwk in enumerate(region.get("keys", []))]
+        for m, jwk in enumerate(region.get("keys", [])):
+            key = checked(jwk, f"regions[{n}].keys[{m}]", area=region["area"])
+            # The region's key takes the region's issuer; a department's identity under
+            # it keeps its own.
+            if key["kid"] == thumbprint(key):
+                key |= {"issuer": region["issuer"],
+                        "issuerCode": region.get("issuerCode", jwk.get("issuerCode"))}
+            regions.append(key)
     return retired, regions
 
 

@@ -42,7 +42,12 @@ def _openssl(folder: Path, signed: dict, jwks: dict) -> str:
 
 def test_openssl_verifies_a_license_as_the_docs_say(stack, tmp_path):
     signed, jwks = _issued(stack)
-    assert [key["kid"] for key in jwks["keys"]] == [signed["signature"]["kid"]]
+    # Signed under the deciding department's identity, which the key set lists after the
+    # region's key among the other departments' (all the same key).
+    region = jwks["keys"][0]
+    assert signed["signature"]["kid"] == f"{region['kid']}.{signed['license']['issuerCode']}"
+    assert signed["signature"]["kid"] in [key["kid"] for key in jwks["keys"][1:]]
+    assert {(key["x"], key["y"]) for key in jwks["keys"]} == {(region["x"], region["y"])}
     checked = _openssl(tmp_path, signed, jwks)
     assert "Verified OK" in checked and "Low-S OK" in checked
     changed = {**signed, "license": {**signed["license"], "validTo": "2099-12-31"}}
@@ -126,11 +131,20 @@ def _today() -> str:
 def test_after_a_key_rotation_older_licenses_verify_from_the_published_key(stack, rotate):
     before, _ = _issued(stack)
     old = rotate()
-    assert old["kid"] == before["signature"]["kid"]
+    department = before["license"]["issuerCode"]
+    assert before["signature"]["kid"] == f"{old['kid']}.{department}"
     after, jwks = _issued(stack)
-    assert after["signature"]["kid"] != old["kid"]
-    assert [k["kid"] for k in jwks["keys"]] == [after["signature"]["kid"], old["kid"]]
-    assert jwks["keys"][1]["validTo"] == _today()
+    new = jwks["keys"][0]
+    assert after["signature"]["kid"] == f"{new['kid']}.{department}" != before[
+        "signature"]["kid"]
+    # Each key, the departments' identities under it following it; the retired key's
+    # bound is theirs too.
+    regions = [k["kid"] for k in jwks["keys"] if "." not in k["kid"]]
+    assert regions == [new["kid"], old["kid"]]
+    retired = {k["kid"]: k for k in jwks["keys"][jwks["keys"].index(
+        next(k for k in jwks["keys"] if k["kid"] == old["kid"])):]}
+    assert retired[old["kid"]]["validTo"] == retired[before["signature"]["kid"]][
+        "validTo"] == _today()
     for signed in (before, after):
         verdict = stack.call("POST", "/licenses/verify",
                              body={**signed, "purpose": "开户核验"}).data
@@ -157,3 +171,31 @@ def test_the_published_keys_are_cacheable_briefly_and_a_license_is_not(stack):
     document = stack.call("GET", "/openapi.json").data
     for path in ("/.well-known/license-keys", "/licenses/keys"):
         assert "Cache-Control" in document["paths"][path]["get"]["responses"]["200"]["headers"]
+
+
+def test_a_license_names_the_department_that_decided_and_verifies_under_its_identity(stack):
+    """The implementing department issues (公共场所卫生许可: 卫生健康委员会), not the data
+    bureau that runs the platform: its name and USCC in the license and its identifier,
+    its identity (with its seal name) in the published key set, and a signature under
+    another department's identity is refused, offline and online."""
+    signed, jwks = _issued(stack)
+    case = stack.call("GET", f"/cases/{signed['license']['caseNo']}", "company").data
+    item = stack.call("GET", f"/items/{case['itemCode']}").data
+    department = next(d for d in stack.call("GET", "/admin/departments", "admin").data[
+        "departments"] if d["code"] == item["implementingDept"])
+    assert item["implementingDept"] == "WSJK"
+    document = signed["license"]
+    assert (document["issuer"], document["issuerCode"]) == (department["name"],
+                                                             department["uscc"])
+    assert f".{department['uscc']}." in document["identifier"]
+    assert document["issuer"] != config.get().issuer_name
+    identity = next(k for k in jwks["keys"] if k["kid"] == signed["signature"]["kid"])
+    assert (identity["issuer"], identity["issuerCode"], identity["sealName"]) == (
+        department["name"], department["uscc"], department["sealName"])
+    assert license_proof.verify(signed, jwks["keys"], clock.local_date(clock.now())).valid
+    other = next(k for k in jwks["keys"] if k["kid"].endswith(".11440300007542808J"))
+    renamed = {**signed, "signature": {**signed["signature"], "kid": other["kid"]}}
+    assert license_proof.verify(renamed, jwks["keys"],
+                                clock.local_date(clock.now())).reason == "issuer_mismatch"
+    assert stack.call("POST", "/licenses/verify", body={**renamed, "purpose": "开户核验"}
+                      ).data["reason"] == "issuer_mismatch"

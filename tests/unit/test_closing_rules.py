@@ -177,6 +177,8 @@ def test_a_conclusion_racing_another_change_of_the_case_is_retried():
     assert files.get(CASE_NO).status == Status.IN_REVIEW
 
 
+MARKET = {"code": "SCJG", "name": "深圳市市场监督管理局", "uscc": "11440300007542808J",
+          "sealName": "深圳市市场监督管理局"}
 LICENSED = {**PLAN, "implementingDept": "SCJG",
             "result": {"licenseType": "11100000000013127D001", "licenseName": "食品经营许可证"}}
 
@@ -186,6 +188,7 @@ def signing(monkeypatch):
     """The item issues a license: signed and sealed here (KMS is the adapters'), the
     applicant's number opened as the case has it."""
     monkeypatch.setattr(catalogue, "pinned_version", lambda code, version: LICENSED)
+    monkeypatch.setattr(catalogue, "department", {"SCJG": MARKET}.get)
     monkeypatch.setattr(issuing, "sign", lambda document: {"keyId": "arn:key", "value": "s"})
     monkeypatch.setattr(sealing, "seal", lambda values, bound_to: {"for": bound_to})
     monkeypatch.setattr(issuing, "applicant_in_clear",
@@ -200,10 +203,13 @@ def test_a_concluded_case_has_its_license_issued_into_the_library_once(signing):
     library = FakeLicenseLibrary()
     assert conclusion.conclude(files, library, CASE_NO) == 11
     case = files.get(CASE_NO)
+    # Issued by the implementing department, as the registry names it.
     assert case.licenseId == make_license_identifier(
-        LICENSED["result"]["licenseType"], "11440300MB2C92138W", CASE_NO)
+        LICENSED["result"]["licenseType"], MARKET["uscc"], CASE_NO)
     assert case.opinion == "准予许可，已核发电子证照"
     issued = library.get(case.licenseId)
+    assert (issued.document["issuer"], issued.document["issuerCode"]) == (MARKET["name"],
+                                                                           MARKET["uscc"])
     assert (issued.caseNo, issued.holderSub, issued.dept, issued.state) == (
         CASE_NO, "u-1", "SCJG", "valid")
     assert issued.document["holderId"] != "110101199003077777"   # stored masked
@@ -212,3 +218,17 @@ def test_a_concluded_case_has_its_license_issued_into_the_library_once(signing):
     # conclusion that lost its race): the same license, none other.
     assert issuing.issue(library, files.get(CASE_NO), LICENSED) == case.licenseId
     assert len(library.records) == 1
+
+
+def test_no_license_names_a_department_the_registry_does_not_know(signing, monkeypatch):
+    """An implementing department removed from the registry since: the conclusion fails
+    (and is retried, then dead-lettered) rather than issue a license naming someone else."""
+    monkeypatch.setattr(catalogue, "department", {}.get)
+    files = FakeCaseFiles(case_record(Status.IN_REVIEW, applicant=SimpleNamespace(
+        sub="u-1", idNumber="1101**7777", name="张三", idType="111")),
+        task_record(REVIEW, state="decided", decision="approve"),
+        task_record(OTHER_REVIEW, state="decided", decision="approve"))
+    library = FakeLicenseLibrary()
+    with pytest.raises(RuntimeError, match="SCJG"):
+        conclusion.conclude(files, library, CASE_NO)
+    assert library.records == {} and files.get(CASE_NO).status == Status.IN_REVIEW

@@ -193,3 +193,60 @@ def test_an_identifier_with_a_wrong_check_character_is_a_verdict_not_an_error():
                                     "signature": {"keyId": "k", "value": "AA=="}}, [],
                                    date(2026, 12, 3))
     assert (verdict.valid, verdict.reason) == (False, "bad_identifier")
+
+
+BUREAU = {"issuer": "深圳市政务服务数据管理局", "issuerCode": "11440300MB2C92138W"}
+MARKET = {"code": "SCJG", "name": "深圳市市场监督管理局", "uscc": "11440300007542808J",
+          "sealName": "深圳市市场监督管理局行政审批专用章"}
+HEALTH = {"code": "WSJK", "name": "深圳市卫生健康委员会", "uscc": "11440300MB2D53311B"}
+
+
+def _departments_license(department: dict) -> dict:
+    return {**LICENSE, "issuer": department["name"], "issuerCode": department["uscc"],
+            "identifier": make_license_identifier("11100000000013127D001", department["uscc"],
+                                                  "4403002026112500000019")}
+
+
+def test_a_department_signs_under_its_identity_and_no_other_department_can_claim_it():
+    """Who signs (docs/licenses.md): the region's key, under each department's identity —
+    the key's material named `<kid>.<USCC>`, with the department's name and seal name. A
+    license verifies only under its own issuer's identity; the region's own licenses
+    under the key itself."""
+    private, region = _key(area="440300", keyArn="arn:region", **BUREAU)
+    market, health = (license_proof.department_identity(region, d) for d in (MARKET, HEALTH))
+    assert market["kid"] == f"{region['kid']}.{MARKET['uscc']}"
+    assert (market["issuer"], market["issuerCode"], market["sealName"], market["area"]) == (
+        MARKET["name"], MARKET["uscc"], MARKET["sealName"], "440300")
+    assert health["sealName"] == HEALTH["name"]   # none registered: its name
+    assert "keyArn" not in market and (market["x"], market["y"]) == (region["x"], region["y"])
+    keys = [region, market, health]
+    document = _departments_license(MARKET)
+    signed = _sign(private, market, document)
+    assert license_proof.verify(signed, keys, TODAY).kid == market["kid"]
+    assert license_proof.verify(signed, keys, TODAY).valid
+    # The same key's signature, named as another department's identity or the region's.
+    for other in (health, region):
+        renamed = {**signed, "signature": {**signed["signature"], "kid": other["kid"]}}
+        assert license_proof.verify(renamed, keys, TODAY).reason == "issuer_mismatch"
+    # A signature from before kids, found by the key's ARN: the issuer's identity under it.
+    legacy = _sign(private, {**region}, document, canonicalization=None)
+    assert license_proof.verify(legacy, keys, TODAY).kid == market["kid"]
+    bureau = _sign(private, region, {**LICENSE, **BUREAU})
+    assert license_proof.verify(bureau, keys, TODAY).kid == region["kid"]
+
+
+def test_a_trust_list_takes_another_regions_department_identities_as_they_are():
+    _, beijing = _key()
+    department = {"name": "北京市市场监督管理局", "uscc": "11110000000021135M"}
+    identity = license_proof.department_identity(beijing, department)
+    _, regions = license_proof.trust_list({"regions": [{
+        "area": "110000", "issuer": "北京市政务服务和数据管理局",
+        "issuerCode": "11110000MB0000000U", "keys": [beijing, identity]}]})
+    assert [(k["kid"], k["issuer"], k["issuerCode"], k["area"]) for k in regions] == [
+        (beijing["kid"], "北京市政务服务和数据管理局", "11110000MB0000000U", "110000"),
+        (identity["kid"], department["name"], department["uscc"], "110000")]
+    # An identity's kid names its own issuer's USCC, or the key is refused.
+    with pytest.raises(ValueError, match="thumbprint"):
+        license_proof.trust_list({"regions": [{"area": "110000", "issuer": "北京",
+                                               "keys": [{**identity,
+                                                         "issuerCode": "11110000MB0000000U"}]}]})

@@ -207,8 +207,13 @@ def test_a_superseded_license_is_not_revoked_with_its_case():
     assert _stored(library).state == "superseded"
 
 
-def test_issuing_again_finds_the_license_and_writes_nothing(library):
+def test_issuing_again_finds_the_license_and_writes_nothing(library, monkeypatch):
     from chalicelib.adapters.models import Applicant, CaseRecord
+    from chalicelib.services.licenses import issuing
+    # The registry's word on the implementing department (the region's data bureau here,
+    # whose USCC the stored license names).
+    monkeypatch.setattr(issuing.catalogue, "department", {DEPT: {
+        "code": DEPT, "name": "深圳市政务服务数据管理局", "uscc": ISSUER}}.get)
     case = CaseRecord(CASE_NO, "META", itemCode=ITEM, owner=None, applicant=Applicant(
         type="legal", name="深圳小吃有限公司", idType="001", idNumber="91440300MA5FXK7Q3T"))
     item = {"result": {"licenseType": TYPE, "licenseName": "食品经营许可证"},

@@ -113,7 +113,8 @@ class VerificationRequest(Request):
 class Verification(Response):
     valid: bool
     reason: Annotated[Literal["malformed", "bad_identifier", "unsupported_algorithm",
-                              "unknown_key", "signature_mismatch", "key_not_valid_then",
+                              "unknown_key", "signature_mismatch", "issuer_mismatch",
+                              "key_not_valid_then",
                               "suspended", "revoked", "superseded", "not_in_library",
                               "expired", "annotation_expired"] | None,
                       Meta(description="why it is not valid")]

@@ -10,7 +10,13 @@ write also empties this container's read cache (services/read_cache.py).
 This package's names, for the API and the other services:
 """
 from .bundles import bundles, import_bundles
-from .departments import department_history, departments, register_department, registry
+from .departments import (
+    department,
+    department_history,
+    departments,
+    register_department,
+    registry,
+)
 from .directory import directory
 from .drafts import create_draft, new_version, publish, update_draft, version_for_edit
 from .entries import entries, get_entry, list_entries, save_entry
@@ -21,8 +27,8 @@ from .reads import get_item, get_item_version, list_items, pinned_version, publi
 from .simulation import simulate
 from .status import cancel, resume, suspend
 
-__all__ = ["bundles", "cancel", "create_draft", "department_history", "departments",
-           "directory", "entries", "get_entry", "get_item",
+__all__ = ["bundles", "cancel", "create_draft", "department", "department_history",
+           "departments", "directory", "entries", "get_entry", "get_item",
            "get_item_version", "history", "import_bundles", "import_entries", "import_published",
            "list_entries", "list_items", "merge", "new_version", "pinned_version", "publish",
            "published_item", "register_department", "registry", "reindex", "resume", "save_entry",

@@ -37,6 +37,14 @@ def departments() -> dict:
     return {code: {"name": r.name, "uscc": r.uscc} for code, r in _records().items()}
 
 
+def department(code: str) -> dict | None:
+    """One registered department as `registry` shows it (one GetItem); None if unknown."""
+    try:
+        return department_view(DepartmentRecord.get(DEPARTMENTS, code))
+    except DepartmentRecord.DoesNotExist:
+        return None
+
+
 def department_view(record: DepartmentRecord) -> dict:
     return {"code": record.sk, "name": record.name, "uscc": record.uscc,
             "sealName": record.sealName, "contacts": list(record.contacts or []),

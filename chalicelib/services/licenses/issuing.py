@@ -9,7 +9,7 @@ from ...adapters.models import CaseRecord, LicenseRecord
 from ...domain.changes import ConditionFailed, Create
 from ...domain.identifiers import make_license_identifier
 from ...domain.masking import mask_id
-from .. import clock
+from .. import catalogue, clock
 from ..holders import applicant_in_clear
 from ..license_library import LicenseLibrary, license_key
 from .keys import sign
@@ -17,10 +17,24 @@ from .keys import sign
 VALID_YEARS = 5
 
 
+def issuing_authority(item: dict) -> dict:
+    """Who issues what a case of `item` earns: the department that decided — the item
+    version's implementing department, as the registry names it (name, USCC, seal
+    name) — not the region's data bureau that runs the platform."""
+    code = item.get("implementingDept")
+    found = catalogue.department(code) if code else None
+    if found is None:
+        # The catalogue refuses an implementation naming an unknown department; one
+        # removed since is an operator's error: the conclusion fails and is retried.
+        raise RuntimeError(f"implementing department {code!r} of {item.get('code')} is not "
+                           "in the department registry: no license can name its issuer")
+    return found
+
+
 def _build_document(case: CaseRecord, item: dict, cfg: config.Config, today: date,
-                    holder_id: str) -> dict:
+                    holder_id: str, issuer: dict) -> dict:
     result = item["result"]
-    identifier = make_license_identifier(result["licenseType"], cfg.issuer_uscc, case.pk)
+    identifier = make_license_identifier(result["licenseType"], issuer["uscc"], case.pk)
     # 29 February has no twin five years on: such a license runs to 28 February.
     valid_to = date(today.year + VALID_YEARS, today.month,
                     min(today.day, 28 if today.month == 2 else 31))
@@ -32,8 +46,8 @@ def _build_document(case: CaseRecord, item: dict, cfg: config.Config, today: dat
         "holder": case.applicant.name,
         "holderId": holder_id,
         "holderIdType": case.applicant.idType,
-        "issuer": cfg.issuer_name,
-        "issuerCode": cfg.issuer_uscc,
+        "issuer": issuer["name"],
+        "issuerCode": issuer["uscc"],
         "issueDate": today.isoformat(),
         "validFrom": today.isoformat(),
         "validTo": valid_to.isoformat(),
@@ -54,7 +68,8 @@ def issue(library: LicenseLibrary, case: CaseRecord, item: dict) -> str | None:
     cfg = config.get()
     issued_at = clock.now()
     holder_id = applicant_in_clear(case)["idNumber"]
-    document = _build_document(case, item, cfg, clock.local_date(issued_at), holder_id)
+    document = _build_document(case, item, cfg, clock.local_date(issued_at), holder_id,
+                               issuing_authority(item))
     license_id = document["identifier"]
     if library.get(license_id, consistent=True) is None:
         record = signed_record(document, holder_id, case.pk, issued_at, case.applicant.sub,

@@ -7,15 +7,20 @@ import json
 from ... import config
 from ...adapters import signer
 from ...domain import license_proof
+from .. import catalogue, read_cache
 
 
-def sign(document: dict) -> dict:
-    """The region's signature over the document's RFC 8785 form, naming its key by kid."""
+def sign(content: dict) -> dict:
+    """The region's signature over a license (or an annotated copy, {annotation,
+    license}) in its RFC 8785 form, naming by kid the key identity of the license's
+    issuer: a department's under the region's key (docs/licenses.md, "Who signs")."""
     cfg = config.get()
     signature = {**signer.sign(cfg.signing_key_id, license_proof.signed_bytes(
-        document, {"canonicalization": license_proof.CANONICALIZATION})),
+        content, {"canonicalization": license_proof.CANONICALIZATION})),
         "canonicalization": license_proof.CANONICALIZATION}
-    return {**signature, "kid": _current_key(signature["keyId"])["kid"]}
+    issuer = content.get("license", content).get("issuerCode")
+    return {**signature, "kid": license_proof.identity_kid(_current_key(signature["keyId"]),
+                                                           issuer)}
 
 
 def _current_key(key_arn: str | None = None) -> dict:
@@ -48,11 +53,17 @@ def check_trust_list(path: str) -> None:
 
 
 def own_keys() -> list[dict]:
-    """This region's keys: the signing key, then the retired ones older licenses name."""
+    """This region's keys: the signing key, then the retired ones older licenses name;
+    each followed by the identities of the registered departments under it."""
     cfg = config.get()
     retired, _ = _trust_list(cfg.trust_list_file)
     own = {"issuer": cfg.issuer_name, "issuerCode": cfg.issuer_uscc, "area": cfg.area_code}
-    return [_current_key(), *({**own, **key} for key in retired)]
+    departments = read_cache.catalogue.get(("departments", "registry"), catalogue.registry)
+    return [identity for key in [_current_key(), *({**own, **key} for key in retired)]
+            for identity in (key, *(license_proof.department_identity(key, department)
+                                    for department in departments
+                                    if department.get("uscc")
+                                    and department["uscc"] != key.get("issuerCode")))]
 
 
 def known_keys() -> list[dict]:

@@ -3851,7 +3851,7 @@ export interface components {
         Verification: {
             valid: boolean;
             /** @description why it is not valid */
-            reason: ("annotation_expired" | "bad_identifier" | "expired" | "key_not_valid_then" | "malformed" | "not_in_library" | "revoked" | "signature_mismatch" | "superseded" | "suspended" | "unknown_key" | "unsupported_algorithm") | null;
+            reason: ("annotation_expired" | "bad_identifier" | "expired" | "issuer_mismatch" | "key_not_valid_then" | "malformed" | "not_in_library" | "revoked" | "signature_mismatch" | "superseded" | "suspended" | "unknown_key" | "unsupported_algorithm") | null;
             /** @description the license's identifier, null when the document carries none */
             identifier: string | null;
             /**
