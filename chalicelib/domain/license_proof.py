@@ -113,7 +113,8 @@ def names_its_key(jwk: dict[str, Any]) -> bool:
     """Whether a JWK's kid is its key's RFC 7638 thumbprint, or a department's identity
     under that key (`<thumbprint>.<its issuerCode>`)."""
     own = thumbprint(jwk)
-    return jwk.get("kid") in (own, f"{own}.{jwk.get('issuerCode')}")
+    return jwk.get("kid") == own or (bool(jwk.get("issuerCode")) and
+                                     jwk.get("kid") == f"{own}.{jwk['issuerCode']}")
 
 
 def public_key_of(jwk: dict[str, Any]) -> "ec.EllipticCurvePublicKey":
@@ -233,9 +234,10 @@ def verify(signed: dict[str, Any], keys: list[dict[str, Any]], today: date) -> V
 def _key_refuses(key: dict[str, Any], document: dict[str, Any],
                  annotation: dict[str, Any] | None) -> str | None:
     """Why the key that signed may not sign this license, if it may not."""
-    # The key identity is the issuer's: a department's license names the department's
-    # identity, never another's under the same key.
-    if key.get("issuerCode") and document.get("issuerCode") != key["issuerCode"]:
+    # The key identity is the issuer's, in its region: a department's license names the
+    # department's identity, never another's under the same key, nor another region's.
+    if document.get("issuerCode") != key.get("issuerCode") or \
+            (key.get("area") and document.get("area") != key["area"]):
         return "issuer_mismatch"
     # The key must have been valid when it signed: the issue date, or the annotation's.
     signed_on = str(annotation["annotatedAt"])[:10] if annotation else \
@@ -270,17 +272,23 @@ def trust_list(document: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dic
         return {**jwk, **extra}
     retired = [checked(jwk, f"retired[{n}]") for n, jwk in
                enumerate(document.get("retired", []))]
+    for n, jwk in enumerate(retired):
+        # The region's key itself, as its key set lists it first: its departments'
+        # identities under it follow from the registry, and a signature from before kids
+        # finds it by its ARN.
+        if jwk["kid"] != thumbprint(jwk) or not jwk.get("keyArn"):
+            raise ValueError(f"retired[{n}]: not the region's key itself (its kid the bare "
+                             "thumbprint, with its keyArn)")
     regions = []
     for n, region in enumerate(document.get("regions", [])):
-        if not region.get("area") or not region.get("issuer"):
-            raise ValueError(f"regions[{n}]: area and issuer are required")
+        if not region.get("area") or not region.get("issuer") or not region.get("issuerCode"):
+            raise ValueError(f"regions[{n}]: area, issuer and issuerCode are required")
         for m, jwk in enumerate(region.get("keys", [])):
             key = checked(jwk, f"regions[{n}].keys[{m}]", area=region["area"])
             # The region's key takes the region's issuer; a department's identity under
             # it keeps its own.
             if key["kid"] == thumbprint(key):
-                key |= {"issuer": region["issuer"],
-                        "issuerCode": region.get("issuerCode", jwk.get("issuerCode"))}
+                key |= {"issuer": region["issuer"], "issuerCode": region["issuerCode"]}
             regions.append(key)
     return retired, regions
 

@@ -35,7 +35,7 @@ from ..domain import identity, license_proof, worktime
 from ..domain.errors import UnprocessableEntity, ValidationError
 from . import clock
 from .at_once import map_at_once
-from .licenses import own_keys
+from .licenses import region_keys
 
 log = logging.getLogger("onewindow")
 
@@ -206,7 +206,9 @@ def _genuine():
     """Whether a seal is signed by one of this region's keys: its signing key, or one it
     retired into the trust list (docs/runbook.md, "Rotate keys") — a rotation leaves the
     seals before it genuine, and the next seal follows them."""
-    keys = {key["keyArn"]: key for key in own_keys() if key.get("keyArn")}
+    # The region's keys alone: the departments' identities under them sign no seal (and
+    # reading them would take the registry, which the sweep has no grant to query).
+    keys = {key["keyArn"]: key for key in region_keys() if key.get("keyArn")}
 
     def genuine(message: bytes, signature) -> bool:
         key = keys.get(signature.get("keyId")) if isinstance(signature, dict) else None

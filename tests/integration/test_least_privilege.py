@@ -18,7 +18,14 @@ import pytest
 
 from chalicelib.adapters.models import TaskToken
 from chalicelib.events import registry
-from chalicelib.services import clock, materials, overdue, supervision_record, tasks
+from chalicelib.services import (
+    clock,
+    materials,
+    overdue,
+    read_cache,
+    supervision_record,
+    tasks,
+)
 from infra.local.pump import EventPump
 from infra.package import FUNCTION_ACCESS
 
@@ -172,6 +179,9 @@ def recorded(stack, monkeypatch):
     original = EventPump.invoke
 
     def labelled(self, source, event):
+        # Each function's container caches the catalogue's reads for itself: what another
+        # function read is not there for this one.
+        read_cache.catalogue.clear()
         token = _function.set(HANDLER_FUNCTIONS[source.name])
         try:
             return original(self, source, event)
@@ -204,6 +214,7 @@ def _cold(monkeypatch) -> None:
     from chalicelib.adapters import sealing, secrets, signer
     from chalicelib.services import licenses
     secrets.forget()
+    read_cache.catalogue.clear()
     monkeypatch.setattr(sealing, "_opened", {})
     monkeypatch.setattr(sealing, "_current", {})
     signer.key_arn.cache_clear()

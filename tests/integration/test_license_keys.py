@@ -49,7 +49,13 @@ def test_openssl_verifies_a_license_as_the_docs_say(stack, tmp_path):
     assert signed["signature"]["kid"] in [key["kid"] for key in jwks["keys"][1:]]
     assert {(key["x"], key["y"]) for key in jwks["keys"]} == {(region["x"], region["y"])}
     checked = _openssl(tmp_path, signed, jwks)
-    assert "Verified OK" in checked and "Low-S OK" in checked
+    assert "Issuer OK" in checked and "Verified OK" in checked and "Low-S OK" in checked
+    # Named as another department's identity: the same key, so the signature holds; the
+    # issuer check is what refuses it.
+    other = next(k for k in jwks["keys"][1:] if k["kid"] != signed["signature"]["kid"])
+    renamed = _openssl(tmp_path, {**signed, "signature": {**signed["signature"],
+                                                          "kid": other["kid"]}}, jwks)
+    assert "Issuer mismatch" in renamed and "Verified OK" in renamed
     changed = {**signed, "license": {**signed["license"], "validTo": "2099-12-31"}}
     assert "Verification failure" in _openssl(tmp_path, changed, jwks)
     twin = _openssl(tmp_path, high_s_twin(signed), jwks)

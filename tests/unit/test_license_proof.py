@@ -100,7 +100,7 @@ def test_the_kid_is_the_rfc7638_thumbprint_of_the_key_alone():
 
 
 def test_a_trust_list_is_checked_key_by_key():
-    _, retired = _key(validTo="2026-06-30")
+    _, retired = _key(validTo="2026-06-30", keyArn="arn:old")
     _, theirs = _key()
     own, regions = license_proof.trust_list({
         "retired": [retired],
@@ -113,8 +113,15 @@ def test_a_trust_list_is_checked_key_by_key():
         license_proof.trust_list({"retired": [{**retired, "kid": "made-up"}]})
     with pytest.raises(ValueError, match="P-256"):
         license_proof.trust_list({"retired": [{**retired, "crv": "P-384"}]})
-    with pytest.raises(ValueError, match="area and issuer"):
-        license_proof.trust_list({"regions": [{"keys": [theirs]}]})
+    with pytest.raises(ValueError, match="area, issuer and issuerCode"):
+        license_proof.trust_list({"regions": [{"area": "110000", "issuer": "北京",
+                                               "keys": [theirs]}]})
+    # Retired: the region's key itself (a signature from before kids finds it by ARN),
+    # never a department's identity under it.
+    identity = license_proof.department_identity(retired, MARKET)
+    for wrong in (identity, {k: v for k, v in retired.items() if k != "keyArn"}):
+        with pytest.raises(ValueError, match="the region's key itself"):
+            license_proof.trust_list({"retired": [wrong]})
 
 
 def test_the_offline_command_needs_only_the_license_and_a_key_set(tmp_path, capsys):
@@ -233,6 +240,10 @@ def test_a_department_signs_under_its_identity_and_no_other_department_can_claim
     assert license_proof.verify(legacy, keys, TODAY).kid == market["kid"]
     bureau = _sign(private, region, {**LICENSE, **BUREAU})
     assert license_proof.verify(bureau, keys, TODAY).kid == region["kid"]
+    # The data bureau's licenses from before kids (all of them were its): the key itself.
+    older = license_proof.verify(_sign(private, region, {**LICENSE, **BUREAU},
+                                       canonicalization=None), keys, TODAY)
+    assert (older.valid, older.kid) == (True, region["kid"])
 
 
 def test_a_trust_list_takes_another_regions_department_identities_as_they_are():
@@ -248,5 +259,20 @@ def test_a_trust_list_takes_another_regions_department_identities_as_they_are():
     # An identity's kid names its own issuer's USCC, or the key is refused.
     with pytest.raises(ValueError, match="thumbprint"):
         license_proof.trust_list({"regions": [{"area": "110000", "issuer": "北京",
+                                               "issuerCode": "11110000MB0000000U",
                                                "keys": [{**identity,
                                                          "issuerCode": "11110000MB0000000U"}]}]})
+
+
+def test_a_key_verifies_only_licenses_of_its_own_issuer_and_region():
+    """Without an issuerCode a key vouches for no issuer's license; with an area, only for
+    licenses of its region."""
+    private, bare = _key()
+    market_license = _departments_license(MARKET)
+    assert license_proof.verify(_sign(private, bare, market_license), [bare],
+                                TODAY).reason == "issuer_mismatch"
+    private, beijing = _key(area="110000", issuerCode=MARKET["uscc"])
+    assert license_proof.verify(_sign(private, beijing, market_license), [beijing],
+                                TODAY).reason == "issuer_mismatch"   # its area is 440300
+    assert license_proof.verify(_sign(private, beijing, {**market_license, "area": "110000"}),
+                                [beijing], TODAY).valid

@@ -242,7 +242,7 @@ def signing(monkeypatch):
     private = ec.generate_private_key(ec.SECP256R1())
     der = private.public_key().public_bytes(serialization.Encoding.DER,
                                             serialization.PublicFormat.SubjectPublicKeyInfo)
-    jwk = license_proof.jwk_of(der, keyArn="arn:key", area="440300")
+    jwk = license_proof.jwk_of(der, keyArn="arn:key", area="440300", issuerCode=ISSUER)
     monkeypatch.setattr(verification, "known_keys", lambda: [jwk])
 
     def sign(document: dict) -> dict:

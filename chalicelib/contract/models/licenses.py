@@ -12,7 +12,9 @@ class Signature(Struct, omit_defaults=True):
     alg: str
     keyId: str
     value: str
-    kid: Annotated[str | None, Meta(description="the key's JWK thumbprint (RFC 7638)")] = None
+    kid: Annotated[str | None, Meta(
+        description="the key identity: the key's JWK thumbprint (RFC 7638), followed for "
+                    "a department's license by '.' and the department's USCC")] = None
     canonicalization: Annotated[str | None, Meta(
         description="RFC8785; absent on licenses signed before (sorted-keys JSON)")] = None
 
@@ -160,6 +162,8 @@ class Jwk(Struct, omit_defaults=True):
     alg: str
     issuer: str | None = None
     issuerCode: str | None = None
+    sealName: Annotated[str | None, Meta(
+        description="a department's identity: the name on its seal")] = None
     area: str | None = None
     keyArn: str | None = None
     validFrom: Annotated[str | None, Meta(description="signs licenses issued from")] = None

@@ -17,7 +17,15 @@ This package's names, for the API and the other services:
 from .acceptance import accepted_in_case
 from .copies import annotated_copy
 from .issuing import VALID_YEARS, issue
-from .keys import check_trust_list, jwks, known_keys, own_keys, public_keys, sign
+from .keys import (
+    check_trust_list,
+    jwks,
+    known_keys,
+    own_keys,
+    public_keys,
+    region_keys,
+    sign,
+)
 from .reading import get, printable, status_of
 from .states import change_state, reissue, revoke_for_case
 from .verification import verify
@@ -25,5 +33,5 @@ from .views import public_status, signed_license
 
 __all__ = ["VALID_YEARS", "accepted_in_case", "annotated_copy", "change_state",
            "check_trust_list", "get", "issue", "jwks", "known_keys", "own_keys", "printable",
-           "public_keys", "public_status", "reissue", "revoke_for_case", "sign",
+           "public_keys", "public_status", "region_keys", "reissue", "revoke_for_case", "sign",
            "signed_license", "status_of", "verify"]

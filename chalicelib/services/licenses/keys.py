@@ -52,14 +52,20 @@ def check_trust_list(path: str) -> None:
     _trust_list(path)
 
 
-def own_keys() -> list[dict]:
-    """This region's keys: the signing key, then the retired ones older licenses name;
-    each followed by the identities of the registered departments under it."""
+def region_keys() -> list[dict]:
+    """This region's keys themselves: the signing key, then the retired ones older
+    licenses and seals name (what the supervision record's seals are checked with)."""
     cfg = config.get()
     retired, _ = _trust_list(cfg.trust_list_file)
     own = {"issuer": cfg.issuer_name, "issuerCode": cfg.issuer_uscc, "area": cfg.area_code}
+    return [_current_key(), *({**own, **key} for key in retired)]
+
+
+def own_keys() -> list[dict]:
+    """This region's keys, each followed by the identities of the registered departments
+    under it (the registry read through the catalogue's cache)."""
     departments = read_cache.catalogue.get(("departments", "registry"), catalogue.registry)
-    return [identity for key in [_current_key(), *({**own, **key} for key in retired)]
+    return [identity for key in region_keys()
             for identity in (key, *(license_proof.department_identity(key, department)
                                     for department in departments
                                     if department.get("uscc")

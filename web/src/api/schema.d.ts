@@ -1669,7 +1669,7 @@ export interface components {
             keyId: string;
             value: string;
             /**
-             * @description the key's JWK thumbprint (RFC 7638)
+             * @description the key identity: the key's JWK thumbprint (RFC 7638), followed for a department's license by '.' and the department's USCC
              * @default null
              */
             kid?: string | null;
@@ -3085,6 +3085,11 @@ export interface components {
             issuer?: string | null;
             /** @default null */
             issuerCode?: string | null;
+            /**
+             * @description a department's identity: the name on its seal
+             * @default null
+             */
+            sealName?: string | null;
             /** @default null */
             area?: string | null;
             /** @default null */
