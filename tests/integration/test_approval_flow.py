@@ -36,7 +36,10 @@ def test_two_department_case_goes_1_3_8_11_with_a_verifiable_license(stack):
     assert signed.status_code == 200
     assert signed.data["license"]["holder"] == "深圳小吃有限公司"
     verdict = stack.call("POST", "/licenses/verify", body={**signed.data, "purpose": "开户核验"})
-    kid = stack.call("GET", "/.well-known/license-keys").data["keys"][0]["kid"]
+    # Issued by the implementing department (卫生健康委员会), signed under its identity.
+    region = stack.call("GET", "/.well-known/license-keys").data["keys"][0]["kid"]
+    assert signed.data["license"]["issuer"] == "深圳市卫生健康委员会"
+    kid = f"{region}.{signed.data['license']['issuerCode']}"
     assert verdict.data == {"valid": True, "reason": None, "identifier": license_id,
                             "kid": kid, "area": "440300", "status": "valid"}
     assert signed.data["signature"]["kid"] == kid
