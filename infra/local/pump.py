@@ -204,7 +204,14 @@ class QueueSource:
         with self._running_lock:
             self._running.discard(future)
         self._free.release()
-        if not future.cancelled() and future.exception() is None and future.result():
+        if future.cancelled():
+            return
+        if future.exception() is not None:
+            # Not the handler (invoke logs and retries that): receiving or deleting
+            # failed; the messages come back after their visibility timeout.
+            log.error("%s: a batch failed outside its handler: %r", self.name,
+                      future.exception())
+        elif future.result():
             self.pump.nudge()   # what it delivered may have written to a stream
 
     def finish(self, timeout: float) -> bool:

@@ -246,3 +246,29 @@ def test_a_slow_batch_holds_up_only_itself_and_a_function_runs_its_concurrency_a
         "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
     assert counts == {"ApproximateNumberOfMessages": "0",
                       "ApproximateNumberOfMessagesNotVisible": "0"}
+
+
+def test_a_batch_failing_outside_its_handler_is_logged_and_gives_its_slot_back(
+        stack, monkeypatch, pump_log):
+    """Deleting a delivered batch fails (moto gone for a moment): never silently — the
+    pump says so, the slot is free again, and the message comes back to be delivered."""
+    source = next(s for s in stack.pump.sources if isinstance(s, pump_module.QueueSource)
+                  and s.source.name == "start_workflow")
+    monkeypatch.setattr(stack.pump, "invoke", lambda handler, event: True)
+    sqs = boto3.client("sqs", region_name=REGION)
+    sqs.send_message(QueueUrl=source.url, MessageBody=json.dumps({"n": "lost delete"}))
+
+    def down(**kwargs):
+        raise ConnectionError("moto is down")
+
+    monkeypatch.setattr(stack.pump.sqs, "delete_message_batch", down)
+    deadline = time.monotonic() + 30
+    while not source.feed(wait=1) and time.monotonic() < deadline:
+        pass
+    assert source.finish(30)
+    assert any("failed outside its handler" in line and "moto is down" in line
+               for line in pump_log)
+    # Every slot is free again: the function can run its full concurrency.
+    assert all(source._free.acquire(timeout=1) for _ in range(source.slots))
+    for _ in range(source.slots):
+        source._free.release()
