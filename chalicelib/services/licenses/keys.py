@@ -68,8 +68,7 @@ def own_keys() -> list[dict]:
     return [identity for key in region_keys()
             for identity in (key, *(license_proof.department_identity(key, department)
                                     for department in departments
-                                    if department.get("uscc")
-                                    and department["uscc"] != key.get("issuerCode")))]
+                                    if department["uscc"] != key.get("issuerCode")))]
 
 
 def known_keys() -> list[dict]:
