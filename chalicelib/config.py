@@ -97,6 +97,12 @@ class Config:
     # Where a license is verified by anyone: the base URL of this region's public API,
     # printed on licenses and in their QR code.
     public_base_url: str = ""
+    # The formal documents (文书, services/case_documents): a directory under the package
+    # root of the region's own templates, and where an adverse decision may be challenged
+    # — the region's reviewing authority (行政复议机关) and court.
+    document_templates: str | None = None
+    reconsideration_authority: str = "深圳市人民政府"
+    litigation_court: str = "深圳市福田区人民法院"
     # The local stack only: a file holding how far its clock is set ahead (`make clock`);
     # refused in Lambda (services/clock.py).
     clock_file: str | None = None
@@ -154,6 +160,10 @@ def load() -> Config:
         card_rules=env.get("OW_CARD_RULES") or None,
         rating_rules=env.get("OW_RATING_RULES") or None,
         clock_file=env.get("OW_CLOCK_FILE") or None,
+        document_templates=env.get("OW_DOCUMENT_TEMPLATES") or None,
+        # The demo region's; every deployment names its own.
+        reconsideration_authority=env.get("OW_RECONSIDERATION_AUTHORITY") or "深圳市人民政府",
+        litigation_court=env.get("OW_LITIGATION_COURT") or "深圳市福田区人民法院",
         trust_list_file=env.get("OW_TRUST_LIST_FILE") or None,
         signing_key_valid_from=env.get("OW_SIGNING_KEY_VALID_FROM") or None,
         public_base_url=env.get("OW_PUBLIC_BASE_URL", "").rstrip("/"),

@@ -54,6 +54,7 @@ def configure() -> config.Config:
     read_cache.configure(cfg.catalogue_cache_seconds)
     _load_calendar(cfg)
     _check_trust_list(cfg)
+    _check_document_templates(cfg)
     logs.configure()
     # The X-Ray SDK is loaded at the first traced event (tracing.middleware), not here.
     tracing.reset()
@@ -76,6 +77,15 @@ def _load_calendar(cfg: config.Config) -> None:
             workdays.set_schedules(json.load(file))
     else:
         workdays.set_schedules(None)
+
+
+def _check_document_templates(cfg: config.Config) -> None:
+    """A region's document template that does not render stops the function here, not
+    at the first decision it would have written (services/case_documents/templates.py)."""
+    if cfg.document_templates:
+        from .services.case_documents import templates
+        templates.environment.cache_clear()
+        templates.check(cfg.document_templates)
 
 
 def _check_trust_list(cfg: config.Config) -> None:

@@ -1,14 +1,15 @@
-"""Verify a signed e-license offline: nothing but the license and a key set.
+"""Verify a signed e-license or formal document offline: nothing but it and a key set.
 
     python -m infra.verify_license signed.json --keys jwks.json
     python -m infra.verify_license signed.json --keys https://<region>/.well-known/license-keys
 
-`signed.json` is the license as its holder downloads it ({"license", "signature"}); the
-keys are a JWKS (a region's published key set, or several regions' merged). It prints the
-verdict (valid, reason, identifier, kid) and exits 0 when the license is valid, 1 when it
-is not. Whether the issuer has since suspended or revoked it is answered online only, by
-the issuer's `POST /licenses/verify`. The procedure, for other languages and for
-`openssl`: docs/licenses.md.
+`signed.json` is the license as its holder downloads it ({"license", "signature"}), or a
+decision's document (文书) as its applicant does ({"document", "signature"}); the keys are
+a JWKS (a region's published key set, or several regions' merged). It prints the verdict
+(valid, reason, identifier, kid) and exits 0 when it is valid, 1 when it is not. Whether
+the issuer has since suspended or revoked a license, or superseded or annulled a document,
+is answered online only (`POST /licenses/verify`, `POST /documents/verify`). The
+procedure, for other languages and for `openssl`: docs/licenses.md, docs/documents.md.
 """
 import argparse
 import json
@@ -18,7 +19,7 @@ import urllib.request
 from datetime import date
 from pathlib import Path
 
-from chalicelib.domain import license_proof
+from chalicelib.domain import document_proof, license_proof
 
 
 def _keys(where: str) -> list[dict]:
@@ -50,13 +51,16 @@ def _signed(text: str) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="verify_license",
                                      description=__doc__.split("\n")[0])
-    parser.add_argument("signed", help="the signed license (JSON file, - for stdin)")
+    parser.add_argument("signed", help="the signed license or document (JSON file, - for "
+                                       "stdin)")
     parser.add_argument("--keys", required=True, help="a JWKS file or URL")
     parser.add_argument("--today", type=date.fromisoformat, default=date.today(),
                         help="the date the license must still be valid on")
     args = parser.parse_args(argv)
     text = sys.stdin.read() if args.signed == "-" else Path(args.signed).read_text("utf-8")
-    verdict = license_proof.verify(_signed(text), _keys(args.keys), args.today)
+    signed = _signed(text)
+    verdict = document_proof.verify(signed, _keys(args.keys)) if "document" in signed \
+        else license_proof.verify(signed, _keys(args.keys), args.today)
     print(json.dumps(verdict.as_dict(), ensure_ascii=False))
     return 0 if verdict.valid else 1
 

@@ -10,7 +10,7 @@ import functools
 import json
 from typing import TYPE_CHECKING, Any
 
-from ..domain import breaches, cards, decisions, license_states, ratings
+from ..domain import breaches, cards, case_documents, decisions, license_states, ratings
 from ..domain.lifecycle import Status
 
 if TYPE_CHECKING:
@@ -76,6 +76,10 @@ FIELDS: dict[str, dict[str, Any]] = {
     "first": {**TIMESTAMP, "description": "when the materials were first asked for"},
     "materials": {"type": "array", "items": {"type": "string"},
                   "description": "the materials asked for the second time"},
+    "documentId": {"type": "string", "pattern": r"^\d{21}[0-9X]-[A-Z]{2,3}\d{3,}$",
+                   "description": "a formal document's number (docs/documents.md)"},
+    "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$",
+               "description": "SHA-256 of the signed document and its signature (RFC 8785)"},
 }
 
 # Narrowed fields, shared by several event types.
@@ -152,6 +156,9 @@ def _types() -> dict[str, dict[str, Any]]:
         "license_resumed": _variant(_LICENSE, {"opinion": None}),
         "license_revoked": _variant(_LICENSE, {"opinion": None}),
         "license_reissued": _variant({**_LICENSE, "supersededBy": None}, {"opinion": None}),
+        # A decision written in its formal document, signed by the department that decided.
+        "document_issued": _variant({"documentId": None, "sha256": None, "dept": None,
+                                     "kind": {"enum": list(case_documents.KINDS)}}),
         # Not about a rating yet: the case (scope `case`) its department (`dept`) would
         # be rated for.
         "rating_invited": _variant({"scope": {"const": "case"}, "dept": None,

@@ -221,7 +221,7 @@ def verify(signed: dict[str, Any], keys: list[dict[str, Any]], today: date) -> V
     if not isinstance(signature.get("value"), str) or not signature_holds(
             key, signed_bytes(signed_content(signed), signature), signature["value"]):
         return verdict("signature_mismatch")
-    refused = _key_refuses(key, document, annotation)
+    refused = key_refuses(key, document, annotation)
     if refused:
         return verdict(refused)
     if str(document.get("validTo", "")) < today.isoformat():
@@ -231,7 +231,7 @@ def verify(signed: dict[str, Any], keys: list[dict[str, Any]], today: date) -> V
     return verdict(None)
 
 
-def _key_refuses(key: dict[str, Any], document: dict[str, Any],
+def key_refuses(key: dict[str, Any], document: dict[str, Any],
                  annotation: dict[str, Any] | None) -> str | None:
     """Why the key that signed may not sign this license, if it may not."""
     # The key identity is the issuer's, in its region: a department's license names the

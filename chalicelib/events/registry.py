@@ -227,6 +227,9 @@ CONSUMERS = (
          ("CaseApprovalStateMachine.Executions",)),
         ("events", ("PutEvents",), ("CaseEventBus",)),
         ("sqs", ("SendMessage",), ("StartsQueue", "ConcludeQueue", "TimelineDeadLetterQueue")),
+        # A decision's document (services/case_documents), signed in the name of the
+        # department that decided; GetPublicKey: its kid names the key's thumbprint.
+        ("kms", ("Sign", "GetPublicKey"), ("LicenseSigningKey",)),
     )),
     # A day's record is 64 chains, and appends to one take turns
     # (services/supervision_record.py): 32 batches at once keep each chain busy about

@@ -6,6 +6,8 @@
 - a case accepted, back from a supplement asked in review, or back from a special
   procedure moves on to department review (8);
 - a case withdrawn or revoked has its execution stopped (and a revoked case its license);
+- a decision is written in its document (受理通知书, 不予许可决定书…:
+  services/case_documents), signed by the department that decided;
 - a new case is handed to the starts queue;
 - a review decided (or an upcoming one recorded, or a case accepted) opens the next
   stage's reviews or hands the case to the conclude queue (services/stages.py);
@@ -18,8 +20,9 @@ import logging
 from .. import config
 from ..adapters import aws, workflow
 from ..adapters.models import CaseRecord, TaskRecord, TaskToken
+from ..domain.case_documents import made_by as makes_document
 from ..domain.lifecycle import CLOSED, STOPS_WORKFLOW, Status
-from . import clock, licenses, materials, review_entry, stages, supervision
+from . import case_documents, clock, licenses, materials, review_entry, stages, supervision
 from .case_files import CaseFiles
 from .cases import META
 from .stores import Stores
@@ -70,6 +73,9 @@ def effects(stores: Stores, old: dict | None,
             found.append(("stop", lambda: _stop(new["pk"], status)))
         if status == Status.REVOKED:
             found.append(("revoke_license", lambda: _revoke_license(stores, new)))
+        if makes_document(old, new):
+            found.append(("document", lambda: log.info(
+                "case %s: document %s", new["pk"], case_documents.issue_for_change(old, new))))
     return found
 
 

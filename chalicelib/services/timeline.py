@@ -260,6 +260,11 @@ def events_for(old: dict | None, new: dict | None) -> list[TimelineEvent]:
                        opinion=new.get("reason"), dept=new.get("dept"),
                        detail={k: new[k] for k in ("licenseId", "fromState", "toState",
                                                    "supersededBy") if new.get(k)})]
+    if new.get("rt") == "document" and old is None:
+        # What the supervision record holds of a document: its kind, number and hash.
+        return [_event(new, new["issuedAt"], new["sk"], "document_issued", dept=new["dept"],
+                       detail={"documentId": new["documentId"], "kind": new["kind"],
+                               "sha256": new["sha256"]})]
     if new.get("rt") == "breach" and old is None:
         return [_event(new, new["at"], f"{new['sk']}", "rule_breach", taskId=new.get("taskId"),
                        dept=new["dept"], detail={"kind": new["kind"],

@@ -179,9 +179,10 @@ def recorded(stack, monkeypatch):
     original = EventPump.invoke
 
     def labelled(self, source, event):
-        # Each function's container caches the catalogue's reads for itself: what another
-        # function read is not there for this one.
+        # Each function's container caches the catalogue's reads and the signing key for
+        # itself: what another function read is not there for this one.
         read_cache.catalogue.clear()
+        _forget_keys()
         token = _function.set(HANDLER_FUNCTIONS[source.name])
         try:
             return original(self, source, event)
@@ -210,16 +211,21 @@ def recorded(stack, monkeypatch):
     wiring.configure()
 
 
-def _cold(monkeypatch) -> None:
-    from chalicelib.adapters import sealing, secrets, signer
+def _forget_keys() -> None:
+    from chalicelib.adapters import signer
     from chalicelib.services import licenses
+    signer.key_arn.cache_clear()
+    signer.public_key_der.cache_clear()
+    licenses.keys._jwk.cache_clear()
+
+
+def _cold(monkeypatch) -> None:
+    from chalicelib.adapters import sealing, secrets
     secrets.forget()
     read_cache.catalogue.clear()
     monkeypatch.setattr(sealing, "_opened", {})
     monkeypatch.setattr(sealing, "_current", {})
-    signer.key_arn.cache_clear()
-    signer.public_key_der.cache_clear()
-    licenses.keys._jwk.cache_clear()
+    _forget_keys()
 
 
 @contextlib.contextmanager

@@ -147,6 +147,10 @@ NOT_FREE_TEXT = {
     "VerificationRequest": {"signature.keyId", "signature.value", "signature.alg",
                             "signature.kid", "signature.canonicalization", "state",
                             "supersededBy"},
+    # A signed document as downloaded: checked, never stored.
+    "DocumentVerificationRequest": {"signature.keyId", "signature.value", "signature.alg",
+                                    "signature.kid", "signature.canonicalization", "state",
+                                    "sha256", "stateReason", "supersededBy"},
     # The applicant's name is checked as a name and replaced by the verified one; its ID
     # number is sealed; a form's values are masked and sealed (masking.split_personal).
     "Application": {"itemCode", "applicant.name", "applicant.idNumber",

@@ -8,6 +8,7 @@ from .cases import (
     CaseRecord,
     CasesTableRecord,
     DailyCounter,
+    DocumentRecord,
     IdempotencyRecord,
     LicenseChangeRecord,
     OpenApplication,
@@ -39,7 +40,7 @@ from .supervision import SupervisionEntry
 from .usage import UsageRecord
 
 ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken, CardRecord,
-              BreachRecord, LicenseChangeRecord, RatingRecord, SettleMarker,
+              BreachRecord, LicenseChangeRecord, RatingRecord, DocumentRecord, SettleMarker,
               PasswordAttempts, OpenApplication, VerifierEntry, VerifierAllowance, DailyCounter,
               SweepMark,
               IdempotencyRecord, ItemsTableRecord, ItemVersionRecord, ItemCurrentRecord,

@@ -394,6 +394,26 @@ class LicenseChangeRecord(CasesTableRecord, discriminator="license"):
     itemCode = UnicodeAttribute(null=True)      # the case's item (absent on older changes)
 
 
+class DocumentRecord(CasesTableRecord, discriminator="document"):
+    """A formal document (文书) of the case — a notice or decision the deciding department
+    issued (domain/case_documents.py), signed (sk `DOC#<documentId>`). Written once, its
+    key derived from the change that made it; only its `state` changes afterwards (a
+    correction supersedes it, an annulment annuls it)."""
+    documentId = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    title = UnicodeAttribute()
+    itemCode = UnicodeAttribute()               # the case's (its lifecycle event names it)
+    dept = UnicodeAttribute()
+    issuedAt = UnicodeAttribute()
+    document = JSONAttribute()                  # as signed (no ID or phone number in it)
+    signature = JSONAttribute()
+    sha256 = UnicodeAttribute()                 # of {document, signature}, RFC 8785
+    state = UnicodeAttribute()                  # valid | superseded | annulled
+    stateReason = UnicodeAttribute(null=True)
+    stateSince = UnicodeAttribute(null=True)
+    supersededBy = UnicodeAttribute(null=True)
+
+
 class RatingRecord(CasesTableRecord, discriminator="rating"):
     """A rating (好差评, domain/ratings.py) of one scope of the case by one rater (sk
     `RATING#<scope key>#<rater>`), with the rectification a bad one opened. It is in the
@@ -429,7 +449,7 @@ class RatingRecord(CasesTableRecord, discriminator="rating"):
 def _json_attributes() -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
     for model in (CaseRecord, TimelineEvent, TaskRecord, CardRecord, BreachRecord,
-                  RatingRecord, SettleMarker):
+                  RatingRecord, SettleMarker, DocumentRecord):
         discriminator = model._get_discriminator_attribute().get_discriminator(model)
         found[discriminator] = {name for name, attribute in model.get_attributes().items()
                                 if isinstance(attribute, JSONAttribute)}

@@ -547,6 +547,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cases/{caseNo}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the documents the case's decisions were written in (受理通知书, 决定书…; its applicant and the staff who read it) */
+        get: operations["listCaseDocuments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightCasesCaseNoDocuments"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{caseNo}/documents/{documentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** one document as signed by the department that decided, with its state */
+        get: operations["getCaseDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightCasesCaseNoDocumentsDocumentId"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/documents/{documentId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** whether a document stands: valid, superseded by a correction or annulled (anyone: no text, no addressee) */
+        get: operations["getDocumentStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightDocumentsDocumentIdStatus"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/documents/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** verify a signed document (anyone, no login): the signature as offline with the published keys, then whether it still stands */
+        post: operations["verifyDocument"];
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightDocumentsVerify"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/licenses/keys": {
         parameters: {
             query?: never;
@@ -2290,6 +2362,39 @@ export interface components {
              */
             workflow?: "none" | "queued" | "started";
         };
+        /** CaseDocuments */
+        CaseDocuments: {
+            /** @example 4403002026112500000019 */
+            caseNo: string;
+            /** @description oldest first */
+            items: components["schemas"]["DocumentSummary"][];
+        };
+        /** DocumentSummary */
+        DocumentSummary: {
+            /**
+             * @description the document's number: the case's, the kind's code and the case version the decision wrote
+             * @example 4403002026112500000019-ZY007
+             */
+            documentId: string;
+            /** @enum {unknown} */
+            kind: "acceptance_notice" | "approval_decision" | "denial_decision" | "refusal_decision" | "revocation_decision" | "special_procedure_notice" | "supplement_notice" | "termination_notice";
+            title: string;
+            issuer: string;
+            /**
+             * @description ISO 8601 with offset
+             * @example 2026-11-25T09:41:54.673848+00:00
+             */
+            issuedAt: string;
+            /**
+             * @description valid; superseded by a correction; annulled
+             * @enum {unknown}
+             */
+            state: "annulled" | "superseded" | "valid";
+            /** @description SHA-256 of {document, signature} in RFC 8785: what the supervision record holds */
+            sha256: string;
+            /** @default null */
+            supersededBy?: string | null;
+        };
         /** CaseRatings */
         CaseRatings: {
             /** @example 4403002026112500000019 */
@@ -2748,6 +2853,78 @@ export interface components {
             name: string;
             /** @description published items it implements, co-operates on or reviews */
             itemCount: number;
+        };
+        /**
+         * DocumentStatus
+         * @description What anyone may know of a document: never its text or addressee.
+         */
+        DocumentStatus: {
+            /**
+             * @description the document's number: the case's, the kind's code and the case version the decision wrote
+             * @example 4403002026112500000019-ZY007
+             */
+            documentId: string;
+            /** @enum {unknown} */
+            kind: "acceptance_notice" | "approval_decision" | "denial_decision" | "refusal_decision" | "revocation_decision" | "special_procedure_notice" | "supplement_notice" | "termination_notice";
+            title: string;
+            issuer: string;
+            /**
+             * Format: date
+             * @example 2026-12-02
+             */
+            issueDate: string;
+            /**
+             * @description valid; superseded by a correction; annulled
+             * @enum {unknown}
+             */
+            state: "annulled" | "superseded" | "valid";
+            /** @description SHA-256 of {document, signature} in RFC 8785: what the supervision record holds */
+            sha256: string;
+            /** @default null */
+            stateReason?: string | null;
+            /** @default null */
+            stateSince?: string | null;
+            /** @default null */
+            supersededBy?: string | null;
+        };
+        /** DocumentVerification */
+        DocumentVerification: {
+            valid: boolean;
+            /** @description why it is not valid */
+            reason: ("annulled" | "bad_identifier" | "issuer_mismatch" | "key_not_valid_then" | "malformed" | "signature_mismatch" | "superseded" | "unknown_key" | "unsupported_algorithm") | null;
+            documentId: string | null;
+            /** @default null */
+            kid?: string | null;
+            /** @default null */
+            area?: string | null;
+            /** @default null */
+            state?: ("annulled" | "superseded" | "valid") | null;
+        };
+        /** DocumentVerificationRequest */
+        DocumentVerificationRequest: {
+            document: {
+                [key: string]: unknown;
+            };
+            signature: components["schemas"]["SignatureIn"];
+            /** @default null */
+            state?: string | null;
+            /** @default null */
+            sha256?: string | null;
+            /** @default null */
+            stateReason?: string | null;
+            /** @default null */
+            supersededBy?: string | null;
+        };
+        /** SignatureIn */
+        SignatureIn: {
+            keyId: string;
+            value: string;
+            /** @default ECDSA_SHA_256 */
+            alg?: string;
+            /** @default null */
+            kid?: string | null;
+            /** @default null */
+            canonicalization?: string | null;
         };
         /** EntryChange */
         EntryChange: {
@@ -3600,6 +3777,70 @@ export interface components {
             decision: "redo" | "upheld";
             opinion: string;
         };
+        /** SignedDocument */
+        SignedDocument: {
+            document: components["schemas"]["FormalDocument"];
+            signature: components["schemas"]["Signature"];
+            /**
+             * @description valid; superseded by a correction; annulled
+             * @enum {unknown}
+             */
+            state: "annulled" | "superseded" | "valid";
+            /** @description SHA-256 of {document, signature} in RFC 8785: what the supervision record holds */
+            sha256: string;
+            /** @default null */
+            stateReason?: string | null;
+            /** @default null */
+            supersededBy?: string | null;
+        };
+        /**
+         * FormalDocument
+         * @description A document as signed (RFC 8785 canonical bytes): every field is signed.
+         */
+        FormalDocument: {
+            /**
+             * @description the document's number: the case's, the kind's code and the case version the decision wrote
+             * @example 4403002026112500000019-ZY007
+             */
+            documentId: string;
+            /** @enum {unknown} */
+            kind: "acceptance_notice" | "approval_decision" | "denial_decision" | "refusal_decision" | "revocation_decision" | "special_procedure_notice" | "supplement_notice" | "termination_notice";
+            /** @example 准予行政许可决定书 */
+            title: string;
+            /** @example 4403002026112500000019 */
+            caseNo: string;
+            /** @example 00020101200044030000000011440300007542808J01 */
+            itemCode: string;
+            /** @description the department that decided */
+            issuer: string;
+            /** @description its USCC */
+            issuerCode: string;
+            /** @example 440300 */
+            area: string;
+            /**
+             * Format: date
+             * @example 2026-12-02
+             */
+            issueDate: string;
+            /**
+             * @description ISO 8601 with offset
+             * @example 2026-11-25T09:41:54.673848+00:00
+             */
+            issuedAt: string;
+            /** @description the applicant it is addressed to */
+            addressee: string;
+            /** @description its text, from the region's template */
+            paragraphs: string[];
+            /** @description what the text states, by name (docs/documents.md lists them per kind): the reason, the legal basis, materials, limits, dates, and for an adverse decision `reconsideration` {authority, days} and `litigation` {court, months} */
+            facts: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description the seal it bears
+             * @default null
+             */
+            sealName?: string | null;
+        };
         /** SignedLicense */
         SignedLicense: {
             license: components["schemas"]["License"];
@@ -3909,17 +4150,6 @@ export interface components {
             purpose?: string | null;
             /** @default null */
             organisation?: string | null;
-        };
-        /** SignatureIn */
-        SignatureIn: {
-            keyId: string;
-            value: string;
-            /** @default ECDSA_SHA_256 */
-            alg?: string;
-            /** @default null */
-            kid?: string | null;
-            /** @default null */
-            canonicalization?: string | null;
         };
         /** Versions */
         Versions: {
@@ -6176,6 +6406,219 @@ export interface operations {
             path: {
                 code: string;
             };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listCaseDocuments: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path: {
+                caseNo: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDocuments"];
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            500: components["responses"]["E500"];
+        };
+    };
+    preflightCasesCaseNoDocuments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseNo: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getCaseDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path: {
+                caseNo: string;
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedDocument"];
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            500: components["responses"]["E500"];
+        };
+    };
+    preflightCasesCaseNoDocumentsDocumentId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseNo: string;
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getDocumentStatus: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path: {
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentStatus"];
+                };
+            };
+            404: components["responses"]["E404"];
+            500: components["responses"]["E500"];
+        };
+    };
+    preflightDocumentsDocumentIdStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    verifyDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentVerificationRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentVerification"];
+                };
+            };
+            400: components["responses"]["E400"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
+            500: components["responses"]["E500"];
+        };
+    };
+    preflightDocumentsVerify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;

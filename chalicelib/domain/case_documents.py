@@ -1,0 +1,209 @@
+"""The formal documents (文书) a case's decisions are written in: which decision makes which
+document, its number, and the facts it states. Pure rules; the wording is the region's
+templates' (chalicelib/templates/documents/), the signing and storing services/case_documents.
+
+A decision of the department is a written document of that department (行政许可法 §32,
+§38, §40): it names the applicant, the application and the item, states the facts, the
+reason and the legal basis, and when it goes against the applicant, the rights of
+administrative reconsideration (行政复议, within 60 days, 行政复议法 §20) and litigation
+(行政诉讼, within 6 months, 行政诉讼法 §46) with the authority and court the region names.
+"""
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .lifecycle import CONCLUDED, Status
+
+# Reconsideration within 60 days of knowing the decision, litigation within 6 months: the
+# statutes', the same in every region; the authority and the court are the region's.
+RECONSIDERATION_DAYS = 60
+LITIGATION_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str          # the document kind, as the API names it
+    code: str          # its part of the document number
+    title: str
+    adverse: bool      # goes against the applicant: states the rights of remedy
+
+
+ACCEPTANCE_NOTICE = Kind("acceptance_notice", "SL", "受理通知书", adverse=False)
+REFUSAL_DECISION = Kind("refusal_decision", "BSL", "不予受理决定书", adverse=True)
+SUPPLEMENT_NOTICE = Kind("supplement_notice", "BZ", "补正材料通知书", adverse=False)
+SPECIAL_PROCEDURE_NOTICE = Kind("special_procedure_notice", "TB", "特别程序告知书",
+                                adverse=False)
+APPROVAL_DECISION = Kind("approval_decision", "ZY", "准予行政许可决定书", adverse=False)
+DENIAL_DECISION = Kind("denial_decision", "BY", "不予行政许可决定书", adverse=True)
+TERMINATION_NOTICE = Kind("termination_notice", "ZZ", "终止办理通知书", adverse=False)
+REVOCATION_DECISION = Kind("revocation_decision", "CX", "撤销行政许可决定书", adverse=True)
+
+KINDS = {kind.name: kind for kind in (
+    ACCEPTANCE_NOTICE, REFUSAL_DECISION, SUPPLEMENT_NOTICE, SPECIAL_PROCEDURE_NOTICE,
+    APPROVAL_DECISION, DENIAL_DECISION, TERMINATION_NOTICE, REVOCATION_DECISION)}
+# The kinds as the contract publishes them: the same names, in the same order.
+KindName = Literal["acceptance_notice", "refusal_decision", "supplement_notice",
+                   "special_procedure_notice", "approval_decision", "denial_decision",
+                   "termination_notice", "revocation_decision"]
+
+# The status a decision brings the case to -> the document it is written in. Not every
+# status is a decision of the department: received (1), supplied (7), in review (8) and
+# the end of a special procedure (10) are steps, and write none.
+BY_STATUS = {
+    Status.ACCEPTED: ACCEPTANCE_NOTICE,
+    Status.NOT_ACCEPTED: REFUSAL_DECISION,
+    Status.REFUSED: REFUSAL_DECISION,
+    Status.SUPPLEMENT_REQUESTED: SUPPLEMENT_NOTICE,
+    Status.SPECIAL_PROCEDURE: SPECIAL_PROCEDURE_NOTICE,
+    Status.APPROVED: APPROVAL_DECISION,
+    Status.APPROVED_PENDING_MATERIALS: APPROVAL_DECISION,
+    Status.DENIED: DENIAL_DECISION,
+    Status.WITHDRAWN_BEFORE_ACCEPTANCE: TERMINATION_NOTICE,
+    Status.WITHDRAWN: TERMINATION_NOTICE,
+    Status.REVOKED: REVOCATION_DECISION,
+}
+# Item kinds whose decision is a 行政许可 (事项类型 01); another kind's decision is titled as
+# the handling of the item (准予办理 / 不予办理).
+LICENSING = "01"
+OTHER_TITLES = {APPROVAL_DECISION.name: "准予办理决定书",
+                DENIAL_DECISION.name: "不予办理决定书",
+                REVOCATION_DECISION.name: "撤销决定书"}
+
+
+def made_by(old: dict[str, Any] | None, new: dict[str, Any] | None) -> Kind | None:
+    """The document a change of the cases table makes: a case record whose status changed
+    to a decision's; None for any other change."""
+    if not new or new.get("rt") != "case" or not old:
+        return None
+    if old.get("status") == new.get("status"):
+        return None
+    status = Status(int(new["status"]))
+    if status == Status.APPROVED and \
+            int(old["status"]) == Status.APPROVED_PENDING_MATERIALS:
+        return None   # the materials to follow came in: approved already, in writing
+    return BY_STATUS.get(status)
+
+
+def document_id(case_no: str, kind: Kind, version: int) -> str:
+    """The document's number: the case's, the kind's code and the version of the case the
+    decision wrote — the same for every delivery of that change, another for the next
+    decision of that kind (a second supplement asked)."""
+    return f"{case_no}-{kind.code}{version:03d}"
+
+
+def case_of(document_id_: str) -> str:
+    """The case number a document number carries."""
+    return document_id_.rsplit("-", 1)[0]
+
+
+def title(kind: Kind, item_kind: str | None) -> str:
+    return kind.title if item_kind == LICENSING else OTHER_TITLES.get(kind.name, kind.title)
+
+
+def limit_text(limit: dict[str, Any] | None) -> str:
+    """A time limit as the documents write it: 20个工作日, 8个工作时."""
+    if not limit:
+        return ""
+    unit = "个工作日" if limit.get("unit") == "workdays" else "个工作小时"
+    return f"{int(limit['value'])}{unit}"
+
+
+def date_text(day: str | None) -> str:
+    """2026-12-05 -> 2026年12月05日."""
+    if not day:
+        return ""
+    year, month, date_ = day[:10].split("-")
+    return f"{year}年{month}月{date_}日"
+
+
+@dataclass(frozen=True)
+class Remedies:
+    """Where an adverse decision may be challenged: the region's reviewing authority
+    (行政复议机关) and court (人民法院)."""
+    authority: str
+    court: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"reconsideration": {"authority": self.authority,
+                                    "days": RECONSIDERATION_DAYS},
+                "litigation": {"court": self.court, "months": LITIGATION_MONTHS}}
+
+
+def facts(kind: Kind, case: dict[str, Any], item: dict[str, Any], dates: dict[str, str],
+          remedies: Remedies,
+          previous: int) -> dict[str, Any]:
+    """What a document of `kind` states about `case` (a case record, as stored) under
+    `item` (the version it applied under), the decision having moved it on from status
+    `previous`: the same names in every kind, the ones a kind has no use for left out.
+    `dates` are the case's moments as local dates (YYYY-MM-DD): applied, decided,
+    promisedBy, materialsDueBy, procedureDueBy."""
+    found: dict[str, Any] = {
+        "caseNo": case["pk"], "itemCode": case["itemCode"], "itemName": case["itemName"],
+        "itemVersion": str(case["itemVersion"]), "applicant": case["applicant"]["name"],
+        "appliedOn": dates["applied"], "decidedOn": dates["decided"],
+        "legalBasis": item.get("legalBasis", ""),
+        "licensing": item.get("kind") == LICENSING,
+    }
+    reason = case.get("opinion")
+    if kind == ACCEPTANCE_NOTICE:
+        found.update(promisedLimit=limit_text(item.get("promisedLimit")),
+                     statutoryLimit=limit_text(item.get("statutoryLimit")),
+                     expectedBy=dates.get("promisedBy", ""))
+    elif kind == SUPPLEMENT_NOTICE:
+        asked = case.get("supplement") or {}
+        found.update(materials=list(asked.get("materials") or []),
+                     reason=asked.get("opinion") or reason or "",
+                     stage="intake" if asked.get("context") != "review" else "review")
+    elif kind == SPECIAL_PROCEDURE_NOTICE:
+        procedure = (case.get("procedures") or [{}])[-1]
+        limits = {p["type"]: p["limit"] for p in item.get("specialProcedures") or []}
+        found.update(procedure=procedure.get("name", ""), procedureType=procedure.get("type"),
+                     reason=procedure.get("reason", ""),
+                     procedureLimit=limit_text(limits.get(procedure.get("type"))),
+                     procedureDueBy=dates.get("procedureDueBy", ""))
+    elif kind == APPROVAL_DECISION:
+        result = item.get("result") or {}
+        found.update(reason=reason or "", licenseId=case.get("licenseId") or "",
+                     licenseName=result.get("licenseName", "") if case.get("licenseId")
+                     else "",
+                     pendingMaterials=list(case.get("pendingMaterials") or []),
+                     materialsDueBy=dates.get("materialsDueBy", ""))
+    elif kind == TERMINATION_NOTICE:
+        found.update(reason=reason or "", accepted=bool(case.get("acceptedAt")))
+    elif kind == REVOCATION_DECISION:
+        found.update(reason=reason or "", licenseId=case.get("licenseId") or "",
+                     concluded=Status(previous) in CONCLUDED)
+    else:   # refusal, denial
+        found.update(reason=reason or "")
+    if kind == REFUSAL_DECISION:
+        # 不受理 (4): the matter is not this department's to decide (§32 (一)(二)).
+        found.update(notCompetent=int(case["status"]) == Status.NOT_ACCEPTED)
+    if kind.adverse:
+        found.update(remedies.as_dict())
+    return found
+
+
+def example_facts(kind: Kind) -> dict[str, Any]:
+    """A document of `kind` stating everything it can: what a region's template is
+    checked against (services/case_documents/templates.check) and docs/documents.md
+    shows."""
+    case = {"pk": "44030020261205000001", "itemCode": "0002010120004403000000001144030000"
+                                                      "7542808J01",
+            "itemName": "食品经营许可（新办）", "itemVersion": "3",
+            "applicant": {"name": "深圳市示例餐饮有限公司"}, "status": Status.APPROVED,
+            "opinion": "经核查，经营场所与申报一致。", "licenseId": "11440300MB2C92138W0012",
+            "acceptedAt": "2026-12-01T02:00:00+00:00",
+            "supplement": {"materials": ["营业执照", "经营场所平面图"], "opinion": "平面图不清晰",
+                           "context": "intake"},
+            "procedures": [{"type": "inspection", "name": "现场勘验",
+                            "reason": "需核实经营场所布局"}],
+            "pendingMaterials": ["从业人员健康证明"]}
+    item = {"kind": LICENSING, "legalBasis": "《中华人民共和国食品安全法》第三十五条",
+            "promisedLimit": {"value": 10, "unit": "workdays"},
+            "statutoryLimit": {"value": 20, "unit": "workdays"},
+            "specialProcedures": [{"type": "inspection",
+                                   "limit": {"value": 5, "unit": "workdays"}}],
+            "result": {"licenseName": "食品经营许可证"}}
+    dates = {"applied": "2026-12-01", "decided": "2026-12-05", "promisedBy": "2026-12-15",
+             "materialsDueBy": "2026-12-25", "procedureDueBy": "2026-12-12"}
+    return facts(kind, case, item, dates, Remedies("深圳市人民政府", "深圳市福田区人民法院"),
+                 Status.APPROVED)

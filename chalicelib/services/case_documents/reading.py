@@ -1,0 +1,61 @@
+"""A case's documents as its applicant and staff read them, and a document's public status
+(what its QR code opens: never its text, never who it was addressed to)."""
+from ...adapters.models import DocumentRecord, TaskRecord, get_or_none
+from ...domain import document_proof, identity
+from ...domain.errors import NotFound
+from .. import case_access
+from .issuing import document_key
+
+
+def summary(record: DocumentRecord) -> dict:
+    return {"documentId": record.documentId, "kind": record.kind, "title": record.title,
+            "issuer": record.document.get("issuer"), "issuedAt": record.issuedAt,
+            "state": record.state, "sha256": record.sha256,
+            **({"supersededBy": record.supersededBy} if record.supersededBy else {})}
+
+
+def signed(record: DocumentRecord) -> dict:
+    return {"document": record.document, "signature": record.signature,
+            "state": record.state, "sha256": record.sha256,
+            **({"stateReason": record.stateReason} if record.stateReason else {}),
+            **({"supersededBy": record.supersededBy} if record.supersededBy else {})}
+
+
+def _readable(principal: identity.Principal | None, case_no: str) -> list[DocumentRecord]:
+    """The case's documents, for its owner (or agent) and the staff who may read it; a
+    case the caller may not read does not exist for it (404, audited)."""
+    case, others = case_access.load_records(case_no, consistent=True)
+    case_access.require_readable(principal, case,
+                                 [r for r in others if isinstance(r, TaskRecord)])
+    return sorted((r for r in others if isinstance(r, DocumentRecord)),
+                  key=lambda r: (r.issuedAt, r.documentId))
+
+
+def list_for_case(principal: identity.Principal | None, case_no: str) -> dict:
+    """Every document the case's decisions were written in, oldest first."""
+    return {"caseNo": case_no, "items": [summary(r) for r in _readable(principal, case_no)]}
+
+
+def get(principal: identity.Principal | None, case_no: str, document_id: str) -> dict:
+    """One document as signed, with its state."""
+    for record in _readable(principal, case_no):
+        if record.documentId == document_id:
+            return signed(record)
+    raise NotFound(f"case {case_no} has no document {document_id}", field="documentId")
+
+
+def status_of(document_id: str) -> dict:
+    """Anyone: whether the document stands (valid), was superseded by a correction, or
+    annulled — its kind, issuer and date, and its hash to compare a copy with."""
+    record = get_or_none(DocumentRecord, *document_key(document_id)) \
+        if document_proof.DOCUMENT_ID.match(document_id) else None
+    if record is None:
+        raise NotFound(f"no document {document_id}", field="documentId")
+    return {"documentId": record.documentId, "kind": record.kind, "title": record.title,
+            "issuer": record.document.get("issuer"),
+            "issueDate": record.document.get("issueDate"), "state": record.state,
+            "sha256": record.sha256,
+            **({"stateReason": record.stateReason} if record.stateReason else {}),
+            **({"stateSince": record.stateSince} if record.state != "valid" else {}),
+            **({"supersededBy": record.supersededBy} if record.supersededBy else {})}
+

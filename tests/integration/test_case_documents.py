@@ -1,0 +1,272 @@
+"""Formal documents (文书) through the real workflow, stream handler and API on moto: each
+decision makes exactly its document, signed by the department that decided and verifiable
+offline with the published keys; the supervision record holds its hash; redelivered and
+concurrent changes make no second one."""
+import copy
+import json
+import threading
+
+import boto3
+import pytest
+
+from chalicelib import config
+from chalicelib.adapters import models
+from chalicelib.adapters.models import DocumentRecord, SupervisionEntry
+from chalicelib.domain import case_documents as case_documents_domain
+from chalicelib.domain import document_proof, worktime
+from chalicelib.events import handlers
+from chalicelib.services import case_documents, clock
+from infra.local.pump import LambdaContext, _handler
+
+from .harness import FOOD, REGION, application
+
+MATERIALS = ["经营场所平面图和设备布局图", "食品安全管理制度文本"]
+
+
+def _documents(stack, case_no, user="company"):
+    answer = stack.call("GET", f"/cases/{case_no}/documents", user)
+    assert answer.status_code == 200, answer.data
+    return answer.data["items"]
+
+
+def _kinds(stack, case_no):
+    return [d["kind"] for d in _documents(stack, case_no)]
+
+
+def _wait_kinds(stack, case_no, kinds):
+    assert stack.pump.run_until(lambda: _kinds(stack, case_no) == kinds), \
+        (_kinds(stack, case_no), kinds)
+    return _documents(stack, case_no)
+
+
+def _signed(stack, case_no, document_id, user="company"):
+    answer = stack.call("GET", f"/cases/{case_no}/documents/{document_id}", user)
+    assert answer.status_code == 200, answer.data
+    return answer.data
+
+
+def _text(signed):
+    return "\n".join(signed["document"]["paragraphs"])
+
+
+def _keys(stack):
+    return stack.call("GET", "/.well-known/license-keys").data["keys"]
+
+
+def _apply(stack, item=FOOD):
+    return stack.call("POST", "/cases", "company", application(item)).data["caseNo"]
+
+
+def test_an_approved_case_has_its_acceptance_notice_and_approval_decision(stack):
+    case = stack.approve_in_parallel()
+    case_no = case["caseNo"]
+    found = _wait_kinds(stack, case_no, ["acceptance_notice", "approval_decision"])
+    acceptance, approval = (_signed(stack, case_no, d["documentId"]) for d in found)
+    assert acceptance["document"]["title"] == "受理通知书"
+    assert approval["document"]["title"] == "准予行政许可决定书"
+    # Issued by the department that decided, never the platform's data bureau.
+    for signed in (acceptance, approval):
+        assert signed["document"]["issuer"] == "深圳市卫生健康委员会"
+        assert signed["state"] == "valid"
+        assert signed["document"]["caseNo"] == case_no
+        assert signed["document"]["addressee"] == "深圳小吃有限公司"
+    text = _text(acceptance)
+    assert case_no in text and "予以受理" in text
+    promised = clock.local_date(worktime.parse(case["promisedBy"])).isoformat()
+    assert acceptance["document"]["facts"]["expectedBy"] == promised
+    assert case_documents_domain.date_text(promised) in text
+    facts = approval["document"]["facts"]
+    assert facts["licenseId"] == case["licenseId"]
+    assert case["licenseId"] in _text(approval) and facts["legalBasis"] in _text(approval)
+    assert "行政复议" not in _text(approval)    # not adverse: no rights of remedy
+    # Offline: the published key set alone; any byte changed fails.
+    verdict = document_proof.verify(approval, _keys(stack))
+    assert verdict.valid, verdict
+    assert verdict.kid.endswith("." + approval["document"]["issuerCode"])
+    forged = copy.deepcopy(approval)
+    forged["document"]["paragraphs"][1] = forged["document"]["paragraphs"][1].replace(
+        "准予", "不予", 1)
+    assert document_proof.verify(forged, _keys(stack)).reason == "signature_mismatch"
+    # Online, and its public status (no text, no addressee).
+    online = stack.call("POST", "/documents/verify", None, approval).data
+    assert (online["valid"], online["state"]) == (True, "valid")
+    status = stack.call("GET", f"/documents/{approval['document']['documentId']}/status")
+    assert status.status_code == 200 and status.data["state"] == "valid"
+    assert status.data["sha256"] == approval["sha256"]
+    assert "paragraphs" not in json.dumps(status.data) and "深圳小吃" not in \
+        json.dumps(status.data, ensure_ascii=False)
+
+
+def test_each_documents_hash_is_in_the_supervision_record_and_the_timeline(stack):
+    case_no = stack.approve_in_parallel()["caseNo"]
+    found = _wait_kinds(stack, case_no, ["acceptance_notice", "approval_decision"])
+    assert stack.pump.run_until(lambda: len(
+        [e for e in stack.case(case_no)["timeline"] if e["action"] == "document_issued"]) == 2)
+    recorded = {}
+
+    def in_record():
+        for entry in SupervisionEntry.scan():
+            event = (entry.body or {}).get("event") or {}
+            if event.get("caseNo") == case_no and event.get("documentId"):
+                recorded[event["documentId"]] = event["sha256"]
+        return len(recorded) == 2
+    assert stack.pump.run_until(in_record)
+    assert recorded == {d["documentId"]: d["sha256"] for d in found}
+    for document in found:
+        signed = _signed(stack, case_no, document["documentId"])
+        assert case_documents.digest(signed["document"], signed["signature"]) == \
+            recorded[document["documentId"]]
+
+
+def test_a_refusal_states_the_reason_the_basis_and_the_regions_remedies(stack, monkeypatch):
+    monkeypatch.setenv("OW_RECONSIDERATION_AUTHORITY", "深圳市南山区人民政府")
+    monkeypatch.setenv("OW_LITIGATION_COURT", "深圳市南山区人民法院")
+    config.reset()
+    try:
+        case_no = _apply(stack)
+        task = stack.open_task(case_no, "ZWFW", "clerk")
+        stack.decide(task["taskId"], "clerk", "refuse", "经营场所不在本区")
+        found = _wait_kinds(stack, case_no, ["refusal_decision"])
+    finally:
+        monkeypatch.undo()
+        config.reset()
+    signed = _signed(stack, case_no, found[0]["documentId"])
+    text = _text(signed)
+    assert signed["document"]["title"] == "不予受理决定书"
+    assert "理由：经营场所不在本区" in text and "第三十二条" in text
+    assert "60日内向深圳市南山区人民政府申请行政复议" in text
+    assert "6个月内向深圳市南山区人民法院提起行政诉讼" in text
+    assert signed["document"]["facts"]["reconsideration"] == {
+        "authority": "深圳市南山区人民政府", "days": 60}
+    assert signed["document"]["issuer"] == "深圳市市场监督管理局"
+    assert document_proof.verify(signed, _keys(stack)).valid
+
+
+def test_a_supplement_names_every_material_and_a_denial_states_the_rights(stack):
+    case_no = _apply(stack)
+    intake = stack.open_task(case_no, "ZWFW", "clerk")
+    asked = stack.call("POST", f"/tasks/{intake['taskId']}/decision", "clerk",
+                       {"decision": "supplement", "opinion": "复印件不清晰",
+                        "materials": MATERIALS})
+    assert asked.status_code == 200, asked.data
+    found = _wait_kinds(stack, case_no, ["supplement_notice"])
+    signed = _signed(stack, case_no, found[0]["documentId"])
+    text = _text(signed)
+    assert signed["document"]["facts"]["materials"] == MATERIALS
+    assert all(f"{n}. {name}" in text for n, name in enumerate(MATERIALS, 1))
+    assert "一次性告知" in text and "说明：复印件不清晰" in text
+    supplied = stack.call("POST", f"/cases/{case_no}/supplement", "company", {"materials": [
+        {"name": name, "materialId": stack.upload(
+            "company", f"%PDF-1.7 {name}".encode(), material=name)["materialId"]}
+        for name in MATERIALS]})
+    assert supplied.status_code == 200, supplied.data
+    again = stack.open_task(case_no, "ZWFW", "clerk")
+    stack.decide(again["taskId"], "clerk", "accept", "受理")
+    stack.wait_status(case_no, 8)
+    review = stack.open_task(case_no, "SCJG", "scjg")
+    stack.decide(review["taskId"], "scjg", "deny", "经营场所布局不符合要求")
+    stack.wait_status(case_no, 13)
+    found = _wait_kinds(stack, case_no,
+                        ["supplement_notice", "acceptance_notice", "denial_decision"])
+    denial = _signed(stack, case_no, found[-1]["documentId"])
+    text = _text(denial)
+    assert denial["document"]["title"] == "不予行政许可决定书"
+    assert "理由：经营场所布局不符合要求" in text
+    assert denial["document"]["facts"]["legalBasis"] in text
+    assert "60日内向深圳市人民政府申请行政复议" in text and "提起行政诉讼" in text
+    assert document_proof.verify(denial, _keys(stack)).valid
+
+
+def test_withdrawal_and_revocation_are_written_too(stack):
+    case_no = _apply(stack)
+    stack.open_task(case_no, "ZWFW", "clerk")
+    stack.call("POST", f"/cases/{case_no}/withdraw", "company", {"reason": "信息填错"})
+    found = _wait_kinds(stack, case_no, ["termination_notice"])
+    assert "撤回理由：信息填错" in _text(_signed(stack, case_no, found[0]["documentId"]))
+    approved = stack.approve_in_parallel()["caseNo"]
+    _wait_kinds(stack, approved, ["acceptance_notice", "approval_decision"])
+    stack.call("POST", f"/cases/{approved}/revoke", "supervisor",
+               {"reason": "以欺骗手段取得许可"})
+    found = _wait_kinds(stack, approved,
+                        ["acceptance_notice", "approval_decision", "revocation_decision"])
+    revocation = _signed(stack, approved, found[-1]["documentId"])
+    assert "以欺骗手段取得许可" in _text(revocation) and "第六十九条" in _text(revocation)
+    assert "同时撤销" in _text(revocation) and "行政复议" in _text(revocation)
+
+
+def test_only_the_owner_and_staff_who_read_the_case_see_its_documents(stack):
+    case_no = stack.approve_in_parallel()["caseNo"]
+    found = _wait_kinds(stack, case_no, ["acceptance_notice", "approval_decision"])
+    path = f"/cases/{case_no}/documents"
+    assert stack.call("GET", path).status_code == 401
+    assert stack.call("GET", path, "applicant").status_code == 404     # someone else
+    assert stack.call("GET", path, "scjg").status_code == 404          # no task on it
+    assert [d["documentId"] for d in _documents(stack, case_no, "wsjk")] == \
+        [d["documentId"] for d in found]
+    one = f"{path}/{found[0]['documentId']}"
+    assert stack.call("GET", one, "applicant").status_code == 404
+    assert stack.call("GET", f"{path}/{case_no}-ZZ999", "company").status_code == 404
+    assert stack.call("GET", "/documents/nonsense/status").status_code == 404
+
+
+def test_redelivered_changes_make_no_second_document(stack, delivered):
+    case_no = stack.approve_in_parallel()["caseNo"]
+    before = _wait_kinds(stack, case_no, ["acceptance_notice", "approval_decision"])
+    stack.pump.run_until(lambda: False, timeout=0.5)
+    for source, event in list(delivered) * 2:
+        _handler(source.handler_string)(copy.deepcopy(event), LambdaContext(source.name))
+    assert _documents(stack, case_no) == before
+
+
+def test_deliveries_of_one_decision_at_once_make_one_document(stack):
+    case_no = _apply(stack)
+    task = stack.open_task(case_no, "ZWFW", "clerk")
+    stack.decide(task["taskId"], "clerk", "refuse", "不符合条件")
+    _wait_kinds(stack, case_no, ["refusal_decision"])
+    # The case's change to 5 as the stream hands it over, delivered six times at once.
+    raw = boto3.client("dynamodb", region_name=REGION).get_item(
+        TableName=stack.env["OW_CASES_TABLE"], Key={"pk": {"S": case_no}, "sk": {"S": "META"}},
+        ConsistentRead=True)["Item"]
+    case = models.decode_image(handlers.image(raw))
+    assert case["status"] == 5
+    old = {**case, "status": 1}
+    existing = [r for r in DocumentRecord.query(case_no) if isinstance(r, DocumentRecord)]
+    for record in existing:
+        record.delete()
+    start = threading.Barrier(6)
+    answers = []
+
+    def deliver():
+        start.wait()
+        answers.append(case_documents.issue_for_change(old, case))
+    threads = [threading.Thread(target=deliver) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    stored = [r for r in DocumentRecord.query(case_no) if isinstance(r, DocumentRecord)]
+    assert len(stored) == 1 and set(answers) == {stored[0].documentId}
+    assert stored[0].documentId == existing[0].documentId
+    assert document_proof.verify(_signed(stack, case_no, stored[0].documentId),
+                                 _keys(stack)).valid
+
+
+@pytest.mark.parametrize("user", ["company", "wsjk"])
+def test_a_flipped_byte_anywhere_fails_offline(stack, user):
+    case_no = stack.approve_in_parallel()["caseNo"]
+    found = _wait_kinds(stack, case_no, ["acceptance_notice", "approval_decision"])
+    signed = _signed(stack, case_no, found[0]["documentId"], user)
+    keys = _keys(stack)
+    assert document_proof.verify(signed, keys).valid
+    raw = json.dumps(signed["document"], ensure_ascii=False)
+    for at in range(0, len(raw), max(1, len(raw) // 25)):
+        if raw[at] in '{}[]":,\\ ':
+            continue
+        flipped = raw[:at] + chr(ord(raw[at]) ^ 1) + raw[at + 1:]
+        try:
+            document = json.loads(flipped)
+        except ValueError:
+            continue
+        if document == signed["document"]:
+            continue
+        assert not document_proof.verify({**signed, "document": document}, keys).valid, at
