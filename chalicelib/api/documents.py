@@ -4,6 +4,7 @@ from chalice import Blueprint, Response
 
 from ..contract import models
 from ..services import case_documents
+from ..services.case_documents import printing
 from . import http
 
 bp = Blueprint(__name__)
@@ -24,12 +25,35 @@ def get_document(case_no, document_id, caller):
     return case_documents.get(caller, case_no, document_id)
 
 
+@http.route(bp, "GET", "/cases/{case_no}/documents/{document_id}/print.pdf",
+            op="printCaseDocument",
+            summary="one document as an A4 PDF: the department's seal appearance and the QR "
+                    "code of its status address (its applicant and the staff who read "
+                    "it)", tag="documents", returns=None, media_type="application/pdf",
+            errors=(404, 406), description="the document as an A4 PDF (the font embedded)")
+def print_document(case_no, document_id, caller):
+    request = bp.current_request
+    http.require_accept(request, "application/pdf")
+    return Response(body=case_documents.printable(caller, case_no, document_id,
+                                                  http.base_url(request)),
+                    status_code=200, headers={"Content-Type": "application/pdf"})
+
+
 @http.route(bp, "GET", "/documents/{document_id}/status", op="getDocumentStatus",
             summary="whether a document stands: valid, superseded by a correction or "
-                    "annulled (anyone: no text, no addressee)", tag="documents",
-            returns=models.DocumentStatus, errors=(404,), public=True)
+                    "annulled (anyone — what its QR code opens: no text, no addressee)",
+            tag="documents", returns=models.DocumentStatus, errors=(404,), public=True,
+            also_media=("text/html",), response_headers=("Vary",),
+            description="the status as JSON; to a browser (an Accept that prefers "
+                        "text/html) the same as a readable Chinese page")
 def document_status(document_id):
-    return Response(body=case_documents.status_of(document_id), status_code=200)
+    status = case_documents.status_of(document_id)
+    if http.prefers(bp.current_request.headers.get("accept"), "text/html",
+                    over="application/json"):
+        return Response(body=printing.status_page(status), status_code=200,
+                        headers={"Content-Type": "text/html; charset=utf-8",
+                                 "Vary": "Accept"})
+    return Response(body=status, status_code=200, headers={"Vary": "Accept"})
 
 
 @http.route(bp, "POST", "/documents/verify", op="verifyDocument",

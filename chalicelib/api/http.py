@@ -7,7 +7,7 @@ import re
 
 from chalice import Response
 
-from .. import logs
+from .. import config, logs
 from ..adapters import tokens
 from ..contract import errors
 from ..contract.models import free_text_fields
@@ -398,3 +398,17 @@ def handle_errors(event, get_response):
         response.body = json.dumps(response.body, ensure_ascii=False, separators=(",", ":"))
         response.headers["Content-Type"] = "application/json; charset=utf-8"
     return response
+
+
+def base_url(request) -> str:
+    """Where this API is reached from outside: the configured public address, else the
+    host the request came to (with the stage, on API Gateway's own execute-api host)."""
+    configured = config.get().public_base_url
+    if configured:
+        return configured
+    host = request.headers.get("host", "localhost")
+    scheme = request.headers.get("x-forwarded-proto", "https")
+    stage = (request.context or {}).get("stage")
+    if stage and ".execute-api." in host:
+        return f"{scheme}://{host}/{stage}"
+    return f"{scheme}://{host}"

@@ -1,7 +1,7 @@
 """Electronic licenses: the holder's copy, public verification and keys."""
 from chalice import Blueprint, Response
 
-from .. import config, wiring
+from .. import wiring
 from ..contract import models
 from ..domain import identity
 from ..domain.errors import UnprocessableEntity, ValidationError
@@ -79,7 +79,7 @@ def _printed(kind: str, op: str, media_type: str, content_type: str, description
         if not content_type.startswith("text/"):
             http.require_accept(request, content_type)
         body = licenses.printable(_library(), caller, license_id, _purpose(request),
-                                  _base_url(request), kind)
+                                  http.base_url(request), kind)
         return Response(body=body, status_code=200, headers={"Content-Type": content_type})
     printed.__name__ = f"print_license_{kind}"
     return http.route(bp, "GET", f"/licenses/{{license_id}}/print.{kind}", op=op,
@@ -106,20 +106,6 @@ print_pdf = _printed("pdf", "printLicensePdf", "application/pdf", "application/p
 def annotated_copy(license_id, caller, body):
     return licenses.annotated_copy(_library(), caller, license_id, body.purpose,
                                    body.validUntil)
-
-
-def _base_url(request) -> str:
-    """Where this API is reached from outside: the configured public address, else the
-    host the request came to (with the stage, on API Gateway's own execute-api host)."""
-    configured = config.get().public_base_url
-    if configured:
-        return configured
-    host = request.headers.get("host", "localhost")
-    scheme = request.headers.get("x-forwarded-proto", "https")
-    stage = (request.context or {}).get("stage")
-    if stage and ".execute-api." in host:
-        return f"{scheme}://{host}/{stage}"
-    return f"{scheme}://{host}"
 
 
 def _purpose(request) -> str | None:

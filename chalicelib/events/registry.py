@@ -165,15 +165,19 @@ API = Function(handler=None, source=None, api=True, grants=(
      ("CursorSecret", "QueryPasswordSecret", "LookupSecret")),
 ))
 
-# The printed license as PDF: the only code that needs fonttools, fpdf2, Pillow and the
-# CJK font (~37 MB of the ~120 MB unpacked), so the only function whose package carries
-# them; every other function starts from a package without them.
+# The printed license and decision documents as PDF: the only code that needs fonttools,
+# fpdf2, Pillow and the CJK font (~37 MB of the ~120 MB unpacked), so the only function
+# whose package carries them; every other function starts from a package without them.
 PRINT = Function(handler=None, source=None, api=True, named="PrintLicense", package="print",
-                 routes=("GET /licenses/{license_id}/print.pdf",), grants=(
+                 routes=("GET /licenses/{license_id}/print.pdf",
+                         "GET /cases/{case_no}/documents/{document_id}/print.pdf"), grants=(
     ("dynamodb", ("GetItem",), ("LicensesTable",)),
     # Staff may print a license whose case their department read (the case's tasks);
-    # their print is logged for the holder, as a read is.
+    # their print is logged for the holder, as a read is. A case's documents are in its
+    # partition (one Query, as for the case).
     ("dynamodb", ("Query",), ("CasesTable",)),
+    # A print refused as if nothing were there (404, Concealed) is audited.
+    ("dynamodb", ("PutItem",), ("AuditTable",)),
     ("dynamodb", ("PutItem",), ("UsageTable",)),
     # The holder's ID number, sealed in the license record, printed on it.
     ("kms", ("Decrypt",), ("PersonalDataKey",)),

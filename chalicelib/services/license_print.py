@@ -133,7 +133,7 @@ def render_pdf(signed: dict, status: dict, base_url: str) -> bytes:
         pdf.set_y(bottom)
     top = pdf.get_y() + 14
     side = 38
-    pdf.image(io.BytesIO(_qr_vector(url)), x=pdf.l_margin, y=top, w=side, h=side)
+    pdf.image(io.BytesIO(qr_vector(url)), x=pdf.l_margin, y=top, w=side, h=side)
     pdf.set_xy(pdf.l_margin + side + 8, top + 2)
     pdf.set_font("license", size=9.5)
     pdf.set_text_color(*GREY)
@@ -150,7 +150,8 @@ def render_pdf(signed: dict, status: dict, base_url: str) -> bytes:
 RENDERERS = {"html": render, "pdf": render_pdf}
 
 
-def _qr_vector(text: str) -> bytes:
+def qr_vector(text: str) -> bytes:
+    """The QR code of `text` as an SVG fpdf2 draws as vectors."""
     import segno
     out = io.BytesIO()
     segno.make(text, error="m").save(out, kind="svg", scale=1, border=0, omitsize=True,

@@ -3,7 +3,8 @@ stack of its own, each answer as its comment says; then what each section promis
 
 One case to a verified license; a fresh case claimed, sent back for a material (its
 deadline moving on by the office hours it waited), put through a special procedure and
-withdrawn; a 营业执照 used in place of paper, verified with openssl, revoked; a fresh case
+withdrawn; a 营业执照 used in place of paper, verified with openssl, revoked; the
+documents of its case and of a refused one verified offline; a fresh case
 SCJG leaves undecided, warned, carded yellow and red as the clock moves on in working
 days, decided, rated, rectified, counted; the audit record holding, then naming a hand
 edit; a catalogue version drafted, simulated and published.
@@ -113,6 +114,28 @@ def test_a_license_stands_in_for_paper_is_verified_revoked_and_logged(walk, loca
     printed = read_pdf((walk.workdir / "营业执照.pdf").read_bytes())
     assert "营业执照" in printed.flat and walk.vars["YZ"] in printed.flat
     assert printed.scanned == [f"{local_stack.url}/licenses/{walk.vars['YZ']}/status"]
+
+
+def test_an_approved_and_a_refused_case_have_their_documents_verified_offline(walk,
+                                                                            local_stack):
+    from chalicelib.domain import document_proof
+    files = walk.workdir
+    keys = json.loads((files / "jwks.json").read_text("utf-8"))["keys"]
+    approval = json.loads((files / "approval.json").read_text("utf-8"))
+    refusal = json.loads((files / "refusal.json").read_text("utf-8"))
+    assert approval["document"]["kind"] == "approval_decision"
+    assert approval["document"]["issuer"] == "深圳市市场监督管理局"
+    assert approval["document"]["facts"]["licenseId"] == walk.vars["YZ"]
+    assert refusal["document"]["caseNo"] == walk.vars["REF"]
+    text = "".join(refusal["document"]["paragraphs"])
+    assert "理由：经营场所不在本市" in text and "深圳市福田区人民法院提起行政诉讼" in text
+    for signed in (approval, refusal):
+        assert document_proof.verify(signed, keys).valid
+    # The PDF the company saved: the decision's text, and the QR code of its status.
+    printed = read_pdf((files / "准予行政许可决定书.pdf").read_bytes())
+    document_id = approval["document"]["documentId"]
+    assert "准予行政许可决定书" in printed.flat and document_id in printed.flat
+    assert printed.scanned == [f"{local_stack.url}/documents/{document_id}/status"]
 
 
 def test_supervision_cards_notifications_ratings_figures_and_the_audit_record(

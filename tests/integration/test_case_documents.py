@@ -4,6 +4,7 @@ offline with the published keys; the supervision record holds its hash; redelive
 concurrent changes make no second one."""
 import copy
 import json
+import re
 import threading
 
 import boto3
@@ -270,3 +271,39 @@ def test_a_flipped_byte_anywhere_fails_offline(stack, user):
         if document == signed["document"]:
             continue
         assert not document_proof.verify({**signed, "document": document}, keys).valid, at
+
+
+def test_the_pdf_reads_back_with_its_text_seal_and_the_qr_code_of_its_status(stack):
+    from tests.pdfs import read_pdf
+    case_no = _apply(stack)
+    task = stack.open_task(case_no, "ZWFW", "clerk")
+    stack.decide(task["taskId"], "clerk", "refuse", "经营场所不在本区")
+    found = _wait_kinds(stack, case_no, ["refusal_decision"])
+    document_id = found[0]["documentId"]
+    signed = _signed(stack, case_no, document_id)
+    path = f"/cases/{case_no}/documents/{document_id}/print.pdf"
+    assert stack.call("GET", path, "company").status_code == 406
+    assert stack.call("GET", path, "applicant",
+                      headers={"Accept": "application/pdf"}).status_code == 404
+    answer = stack.call("GET", path, "company", headers={"Accept": "application/pdf"})
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"] == "application/pdf"
+    read = read_pdf(answer.body)
+    text = "".join(re.sub(r"\s", "", page) for page in read.pages)
+    document = signed["document"]
+    for expected in (document["title"], document_id, document["issuer"],
+                     *document["paragraphs"]):
+        assert re.sub(r"\s", "", expected) in text, expected
+    assert case_documents_domain.date_text(document["issueDate"]) in text
+    # The seal's appearance: the seal's name, one character at a time around its ring.
+    seal_name = document.get("sealName") or document["issuer"]
+    assert all(character in text for character in seal_name)
+    assert read.fonts and all("NotoSansCJK" in font for font in read.fonts)
+    # The QR code opens the document's status: a page for a browser, JSON for a program.
+    status_url = f"/documents/{document_id}/status"
+    assert len(read.scanned) == 1 and read.scanned[0].endswith(status_url)
+    page = stack.call("GET", status_url, headers={"Accept": "text/html"})
+    assert page.headers["Content-Type"].startswith("text/html")
+    html = page.body.decode()
+    assert "有效" in html and document["title"] in html and signed["sha256"] in html
+    assert "深圳小吃" not in html and "经营场所不在本区" not in html

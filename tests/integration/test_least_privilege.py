@@ -348,6 +348,19 @@ def _exercise(stack, monkeypatch):
     for who, query in (("company", ""), ("wsjk", "?purpose=复核")):
         assert stack.call("GET", f"{license_path}/print.pdf{query}", who,
                           headers={"Accept": "application/pdf"}).status_code == 200
+    # The case's documents (文书): listed, read, printed (the print function), their
+    # public status, verified; a print refused as if nothing were there is audited.
+    documents = f"/cases/{case['caseNo']}/documents"
+    assert stack.pump.run_until(lambda: len(stack.call(
+        "GET", documents, "company").data["items"]) == 2)
+    for found in stack.call("GET", documents, "wsjk").data["items"]:
+        signed = stack.call("GET", f"{documents}/{found['documentId']}", "company").data
+        assert stack.call("POST", "/documents/verify", None, signed).data["valid"]
+        stack.call("GET", f"/documents/{found['documentId']}/status")
+        for who, expected in (("company", 200), ("applicant", 404)):
+            assert stack.call("GET", f"{documents}/{found['documentId']}/print.pdf", who,
+                              headers={"Accept": "application/pdf"}
+                              ).status_code == expected
     assert stack.call("GET", "/me/licenses", "company").data["licenses"]
     assert stack.call("GET", "/me/access-log", "company").data["entries"]
     stack.call("POST", f"/cases/{case['caseNo']}/revoke", "supervisor",

@@ -68,19 +68,19 @@ def test_without_a_configured_address_the_qr_code_opens_the_host_asked_with_its_
     from types import SimpleNamespace
 
     from chalicelib import config
-    from chalicelib.api.licenses import _base_url
+    from chalicelib.api.http import base_url
     monkeypatch.delenv("OW_PUBLIC_BASE_URL", raising=False)
     config.reset()
     try:
         gateway = SimpleNamespace(context={"stage": "v1"}, headers={
             "host": "a1b2c3.execute-api.cn-north-1.amazonaws.com.cn"})
-        assert _base_url(gateway) == "https://a1b2c3.execute-api.cn-north-1.amazonaws.com.cn/v1"
+        assert base_url(gateway) == "https://a1b2c3.execute-api.cn-north-1.amazonaws.com.cn/v1"
         custom = SimpleNamespace(context={"stage": "v1"}, headers={
             "host": "zwfw.bj.gov.cn", "x-forwarded-proto": "https"})
-        assert _base_url(custom) == "https://zwfw.bj.gov.cn"    # a custom domain maps it
+        assert base_url(custom) == "https://zwfw.bj.gov.cn"    # a custom domain maps it
         monkeypatch.setenv("OW_PUBLIC_BASE_URL", "https://zwfw.bj.gov.cn/api/")
         config.reset()
-        assert _base_url(gateway) == "https://zwfw.bj.gov.cn/api"
+        assert base_url(gateway) == "https://zwfw.bj.gov.cn/api"
     finally:
         monkeypatch.undo()
         config.reset()

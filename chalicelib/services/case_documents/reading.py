@@ -44,6 +44,14 @@ def get(principal: identity.Principal | None, case_no: str, document_id: str) ->
     raise NotFound(f"case {case_no} has no document {document_id}", field="documentId")
 
 
+def printable(principal: identity.Principal | None, case_no: str, document_id: str,
+              base_url: str) -> bytes:
+    """One document as an A4 PDF with its seal's appearance and the QR code of its status
+    address (`base_url`: where this API is reached from outside)."""
+    from .printing import render_pdf
+    return render_pdf(get(principal, case_no, document_id), base_url)
+
+
 def status_of(document_id: str) -> dict:
     """Anyone: whether the document stands (valid), was superseded by a correction, or
     annulled — its kind, issuer and date, and its hash to compare a copy with."""

@@ -583,6 +583,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cases/{caseNo}/documents/{documentId}/print.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** one document as an A4 PDF: the department's seal appearance and the QR code of its status address (its applicant and the staff who read it) */
+        get: operations["printCaseDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightCasesCaseNoDocumentsDocumentIdPrintpdf"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/documents/{documentId}/status": {
         parameters: {
             query?: never;
@@ -590,7 +608,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** whether a document stands: valid, superseded by a correction or annulled (anyone: no text, no addressee) */
+        /** whether a document stands: valid, superseded by a correction or annulled (anyone — what its QR code opens: no text, no addressee) */
         get: operations["getDocumentStatus"];
         put?: never;
         post?: never;
@@ -6529,6 +6547,62 @@ export interface operations {
             };
         };
     };
+    printCaseDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path: {
+                caseNo: string;
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the document as an A4 PDF (the font embedded) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            406: components["responses"]["E406"];
+            500: components["responses"]["E500"];
+        };
+    };
+    preflightCasesCaseNoDocumentsDocumentIdPrintpdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseNo: string;
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     getDocumentStatus: {
         parameters: {
             query?: never;
@@ -6543,15 +6617,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
+            /** @description the status as JSON; to a browser (an Accept that prefers text/html) the same as a readable Chinese page */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    Vary: components["headers"]["Vary"];
                     "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DocumentStatus"];
+                    "text/html": string;
                 };
             };
             404: components["responses"]["E404"];
