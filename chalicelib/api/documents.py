@@ -3,8 +3,9 @@ public status, and verification by anyone."""
 from chalice import Blueprint, Response
 
 from ..contract import models
+from ..domain import identity
 from ..services import case_documents
-from ..services.case_documents import printing
+from ..services.case_documents import corrections, printing
 from . import http
 
 bp = Blueprint(__name__)
@@ -37,6 +38,40 @@ def print_document(case_no, document_id, caller):
     return Response(body=case_documents.printable(caller, case_no, document_id,
                                                   http.base_url(request)),
                     status_code=200, headers={"Content-Type": "application/pdf"})
+
+
+DEPARTMENT = identity.DEPARTMENT_STAFF
+
+
+@http.route(bp, "POST", "/cases/{case_no}/documents/{document_id}/correct",
+            op="correctCaseDocument",
+            summary="correct a clerical error (更正): a new signed version that supersedes "
+                    "this one, with the reason (the issuing department)", tag="documents",
+            roles=DEPARTMENT, returns=models.SignedDocument, body=models.DocumentCorrection,
+            status=201, errors=(404, 409))
+def correct_document(case_no, document_id, caller, document):
+    return Response(body=corrections.correct(caller, case_no, document_id, document),
+                    status_code=201)
+
+
+@http.route(bp, "POST", "/cases/{case_no}/documents/{document_id}/correction-request",
+            op="requestDocumentCorrection",
+            summary="ask the department to correct a document (更正申请; its applicant)",
+            tag="documents", returns=models.CorrectionRequestAnswer,
+            body=models.CorrectionAsked, status=201, errors=(404, 409))
+def request_correction(case_no, document_id, caller, document):
+    return Response(body=corrections.request_correction(caller, case_no, document_id,
+                                                        document), status_code=201)
+
+
+@http.route(bp, "POST", "/cases/{case_no}/documents/{document_id}/correction-request/refusal",
+            op="refuseDocumentCorrection",
+            summary="refuse the applicant's correction request, with the answer (the "
+                    "issuing department; to accept it, correct the document)",
+            tag="documents", roles=DEPARTMENT, returns=models.CorrectionRequestAnswer,
+            body=models.CorrectionAsked, errors=(404, 409))
+def refuse_correction(case_no, document_id, caller, document):
+    return corrections.refuse_correction(caller, case_no, document_id, document)
 
 
 @http.route(bp, "GET", "/documents/{document_id}/status", op="getDocumentStatus",

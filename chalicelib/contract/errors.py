@@ -81,6 +81,17 @@ CATALOGUE: dict[str, ErrorKind] = {
                                "The license's status does not allow this"),
     "license_changed": ErrorKind(409, "证照已变化，请刷新后重试",
                                  "The license changed; reload and retry"),
+    "document_not_valid": ErrorKind(409, "该文书已被更正或撤销，请对现行版本操作",
+                                    "The document was corrected or annulled: act on the "
+                                    "version that stands"),
+    "document_changed": ErrorKind(409, "文书已变化，请刷新后重试",
+                                  "The document changed; reload and retry"),
+    "correction_requested": ErrorKind(409, "该文书已有待处理的更正申请",
+                                      "The document already has an open correction request"),
+    "no_correction_request": ErrorKind(409, "该文书没有待处理的更正申请",
+                                       "The document has no open correction request"),
+    "correction_not_found": ErrorKind(422, "要更正的文字不在文书中",
+                                      "The text to correct is not in the document"),
     "license_not_valid": ErrorKind(422, "该证照未通过核验或当前无效，不能替代材料",
                                    "The license does not verify or is not valid: it cannot "
                                    "stand in for a material"),

@@ -10,7 +10,15 @@ import functools
 import json
 from typing import TYPE_CHECKING, Any
 
-from ..domain import breaches, cards, case_documents, decisions, license_states, ratings
+from ..domain import (
+    breaches,
+    cards,
+    case_documents,
+    decisions,
+    document_proof,
+    license_states,
+    ratings,
+)
 from ..domain.lifecycle import Status
 
 if TYPE_CHECKING:
@@ -76,8 +84,10 @@ FIELDS: dict[str, dict[str, Any]] = {
     "first": {**TIMESTAMP, "description": "when the materials were first asked for"},
     "materials": {"type": "array", "items": {"type": "string"},
                   "description": "the materials asked for the second time"},
-    "documentId": {"type": "string", "pattern": r"^\d{21}[0-9X]-[A-Z]{2,3}\d{3,}$",
+    "documentId": {"type": "string", "pattern": document_proof.DOCUMENT_ID_PATTERN,
                    "description": "a formal document's number (docs/documents.md)"},
+    "correctedBy": {"type": "string", "pattern": document_proof.DOCUMENT_ID_PATTERN,
+                    "description": "the corrected version that supersedes the document"},
     "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$",
                "description": "SHA-256 of the signed document and its signature (RFC 8785)"},
 }
@@ -159,6 +169,13 @@ def _types() -> dict[str, dict[str, Any]]:
         # A decision written in its formal document, signed by the department that decided.
         "document_issued": _variant({"documentId": None, "sha256": None, "dept": None,
                                      "kind": {"enum": list(case_documents.KINDS)}}),
+        # Corrected (更正: the new version named) or annulled, with the reason.
+        "document_superseded": _variant({"documentId": None, "dept": None,
+                                         "kind": {"enum": list(case_documents.KINDS)},
+                                         "correctedBy": None}, {"opinion": None}),
+        "document_annulled": _variant({"documentId": None, "dept": None,
+                                       "kind": {"enum": list(case_documents.KINDS)}},
+                                      {"opinion": None}),
         # Not about a rating yet: the case (scope `case`) its department (`dept`) would
         # be rated for.
         "rating_invited": _variant({"scope": {"const": "case"}, "dept": None,

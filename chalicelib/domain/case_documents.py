@@ -36,14 +36,22 @@ APPROVAL_DECISION = Kind("approval_decision", "ZY", "准予行政许可决定书
 DENIAL_DECISION = Kind("denial_decision", "BY", "不予行政许可决定书", adverse=True)
 TERMINATION_NOTICE = Kind("termination_notice", "ZZ", "终止办理通知书", adverse=False)
 REVOCATION_DECISION = Kind("revocation_decision", "CX", "撤销行政许可决定书", adverse=True)
+# A license the issuing department revoked, or replaced by a new version, on its own (a
+# license revoked with its case is in the case's revocation decision).
+LICENSE_REVOCATION_NOTICE = Kind("license_revocation_notice", "ZX", "电子证照撤销决定书",
+                                 adverse=True)
+LICENSE_REISSUE_NOTICE = Kind("license_reissue_notice", "HF", "电子证照换发通知书",
+                              adverse=False)
 
 KINDS = {kind.name: kind for kind in (
     ACCEPTANCE_NOTICE, REFUSAL_DECISION, SUPPLEMENT_NOTICE, SPECIAL_PROCEDURE_NOTICE,
-    APPROVAL_DECISION, DENIAL_DECISION, TERMINATION_NOTICE, REVOCATION_DECISION)}
+    APPROVAL_DECISION, DENIAL_DECISION, TERMINATION_NOTICE, REVOCATION_DECISION,
+    LICENSE_REVOCATION_NOTICE, LICENSE_REISSUE_NOTICE)}
 # The kinds as the contract publishes them: the same names, in the same order.
 KindName = Literal["acceptance_notice", "refusal_decision", "supplement_notice",
                    "special_procedure_notice", "approval_decision", "denial_decision",
-                   "termination_notice", "revocation_decision"]
+                   "termination_notice", "revocation_decision",
+                   "license_revocation_notice", "license_reissue_notice"]
 
 # The status a decision brings the case to -> the document it is written in. Not every
 # status is a decision of the department: received (1), supplied (7), in review (8) and
@@ -69,9 +77,15 @@ OTHER_TITLES = {APPROVAL_DECISION.name: "准予办理决定书",
                 REVOCATION_DECISION.name: "撤销决定书"}
 
 
+# A change of a case's license (its record on the case's timeline) -> its notice.
+BY_LICENSE_ACTION = {"revoke": LICENSE_REVOCATION_NOTICE, "reissue": LICENSE_REISSUE_NOTICE}
+
+
 def made_by(old: dict[str, Any] | None, new: dict[str, Any] | None) -> Kind | None:
     """The document a change of the cases table makes: a case record whose status changed
-    to a decision's; None for any other change."""
+    to a decision's, or a license's change the department made; None for any other."""
+    if new and new.get("rt") == "license" and old is None:
+        return BY_LICENSE_ACTION.get(new.get("action", ""))
     if not new or new.get("rt") != "case" or not old:
         return None
     if old.get("status") == new.get("status"):
@@ -83,16 +97,32 @@ def made_by(old: dict[str, Any] | None, new: dict[str, Any] | None) -> Kind | No
     return BY_STATUS.get(status)
 
 
-def document_id(case_no: str, kind: Kind, version: int) -> str:
-    """The document's number: the case's, the kind's code and the version of the case the
-    decision wrote — the same for every delivery of that change, another for the next
-    decision of that kind (a second supplement asked)."""
-    return f"{case_no}-{kind.code}{version:03d}"
+def document_id(case_no: str, kind: Kind, serial: int | str) -> str:
+    """The document's number: the case's, the kind's code and a serial derived from the
+    change that made it — the version of the case the decision wrote, or the moment of a
+    license's change (digits) — the same for every delivery of that change, another for
+    the next decision of that kind (a second supplement asked)."""
+    return f"{case_no}-{kind.code}{serial:03d}" if isinstance(serial, int) \
+        else f"{case_no}-{kind.code}{serial}"
+
+
+def serial_of(change: dict[str, Any]) -> int | str:
+    """The serial of the change a document is made from (see `document_id`)."""
+    if change.get("rt") == "license":
+        return "".join(c for c in str(change["at"]) if c.isdigit())[:20]
+    return int(change["version"])
+
+
+def corrected_id(document_id_: str, corrections: int) -> str:
+    """The number of a document's `corrections`-th corrected version (更正): the first
+    document's number and the count, `…-ZY007-1`."""
+    base = document_id_.split("-")
+    return "-".join(base[:2] + [str(corrections)])
 
 
 def case_of(document_id_: str) -> str:
     """The case number a document number carries."""
-    return document_id_.rsplit("-", 1)[0]
+    return document_id_.split("-", 1)[0]
 
 
 def title(kind: Kind, item_kind: str | None) -> str:
@@ -129,8 +159,8 @@ class Remedies:
 
 
 def facts(kind: Kind, case: dict[str, Any], item: dict[str, Any], dates: dict[str, str],
-          remedies: Remedies,
-          previous: int) -> dict[str, Any]:
+          remedies: Remedies, previous: int,
+          license_change: dict[str, Any] | None = None) -> dict[str, Any]:
     """What a document of `kind` states about `case` (a case record, as stored) under
     `item` (the version it applied under), the decision having moved it on from status
     `previous`: the same names in every kind, the ones a kind has no use for left out.
@@ -169,6 +199,12 @@ def facts(kind: Kind, case: dict[str, Any], item: dict[str, Any], dates: dict[st
                      materialsDueBy=dates.get("materialsDueBy", ""))
     elif kind == TERMINATION_NOTICE:
         found.update(reason=reason or "", accepted=bool(case.get("acceptedAt")))
+    elif kind in (LICENSE_REVOCATION_NOTICE, LICENSE_REISSUE_NOTICE):
+        change = license_change or {}
+        found.update(reason=change.get("reason") or "", licenseId=change.get("licenseId", ""),
+                     licenseName=(item.get("result") or {}).get("licenseName", ""),
+                     **({"supersededBy": change["supersededBy"]}
+                        if change.get("supersededBy") else {}))
     elif kind == REVOCATION_DECISION:
         found.update(reason=reason or "", licenseId=case.get("licenseId") or "",
                      concluded=Status(previous) in CONCLUDED)
@@ -205,5 +241,9 @@ def example_facts(kind: Kind) -> dict[str, Any]:
             "result": {"licenseName": "食品经营许可证"}}
     dates = {"applied": "2026-12-01", "decided": "2026-12-05", "promisedBy": "2026-12-15",
              "materialsDueBy": "2026-12-25", "procedureDueBy": "2026-12-12"}
+    change = {"licenseId": "1.2.156.3005.2.11100000000013127D001.11440300007542808J."
+                           "44030020261205000001.001.7", "reason": "经营场所已变更",
+              "supersededBy": "1.2.156.3005.2.11100000000013127D001.11440300007542808J."
+                              "44030020261205000001.002.5"}
     return facts(kind, case, item, dates, Remedies("深圳市人民政府", "深圳市福田区人民法院"),
-                 Status.APPROVED)
+                 Status.APPROVED, change)

@@ -26,8 +26,9 @@ from .license_proof import (
     signature_holds,
 )
 
-# <case number>-<kind code><version>: domain/case_documents.document_id.
-DOCUMENT_ID = re.compile(r"^\d{21}[0-9X]-[A-Z]{2,3}\d{3,}$")
+# <case number>-<kind code><serial>[-<correction>]: domain/case_documents.document_id.
+DOCUMENT_ID_PATTERN = r"^\d{21}[0-9X]-[A-Z]{2,3}\d{3,20}(-\d{1,3})?$"
+DOCUMENT_ID = re.compile(DOCUMENT_ID_PATTERN)
 
 
 def verify(signed: dict[str, Any], keys: list[dict[str, Any]]) -> Verdict:

@@ -6,8 +6,9 @@
 - a case accepted, back from a supplement asked in review, or back from a special
   procedure moves on to department review (8);
 - a case withdrawn or revoked has its execution stopped (and a revoked case its license);
-- a decision is written in its document (受理通知书, 不予许可决定书…:
-  services/case_documents), signed by the department that decided;
+- a decision (or a license revoked or reissued by its department) is written in its
+  document (受理通知书, 不予许可决定书…: services/case_documents), signed by the
+  department that decided;
 - a new case is handed to the starts queue;
 - a review decided (or an upcoming one recorded, or a case accepted) opens the next
   stage's reviews or hands the case to the conclude queue (services/stages.py);
@@ -55,6 +56,9 @@ def effects(stores: Stores, old: dict | None,
     found = [("resume", lambda: resume_decided(old, new)),
              ("cards", lambda: supervision.settle(old, new, stores.supervision)),
              ("breaches", lambda: supervision.flag_breaches(old, new, stores.supervision))]
+    if makes_document(old, new):
+        found.append(("document", lambda: log.info(
+            "case %s: document %s", new["pk"], case_documents.issue_for_change(old, new))))
     if stages.moves_on(old, new):
         found.append(("review", lambda: log.info("case %s review: %s", new["pk"],
                                                   stages.advance(case_files, new["pk"]))))
@@ -73,9 +77,6 @@ def effects(stores: Stores, old: dict | None,
             found.append(("stop", lambda: _stop(new["pk"], status)))
         if status == Status.REVOKED:
             found.append(("revoke_license", lambda: _revoke_license(stores, new)))
-        if makes_document(old, new):
-            found.append(("document", lambda: log.info(
-                "case %s: document %s", new["pk"], case_documents.issue_for_change(old, new))))
     return found
 
 

@@ -241,6 +241,28 @@ def _said(action: str, rectification: dict) -> dict:
     return {"text": step.get("opinion"), "decision": step["decision"]}
 
 
+# A document's state after issue (services/case_documents) -> its event.
+DOCUMENT_EVENTS = {"superseded": "document_superseded", "annulled": "document_annulled"}
+
+
+def _document_events(old: dict | None, new: dict) -> list[TimelineEvent]:
+    """A document issued — what the supervision record holds of it: its kind, number and
+    hash — and later corrected (superseded) or annulled, with the reason."""
+    about = {"documentId": new["documentId"], "kind": new["kind"]}
+    if old is None:
+        return [_event(new, new["issuedAt"], new["sk"], "document_issued", dept=new["dept"],
+                       detail={**about, "sha256": new["sha256"]})]
+    if new.get("state") == old.get("state") or new.get("state") not in DOCUMENT_EVENTS:
+        return []
+    return [_event(new, new["stateSince"], f"{new['sk']}#{new['state']}",
+                   DOCUMENT_EVENTS[new["state"]], dept=new["dept"],
+                   actor=new.get("stateBy") or "system",
+                   actorRole=new.get("stateByRole") or "system",
+                   actorName=new.get("stateByName"), opinion=new.get("stateReason"),
+                   detail={**about, **({"correctedBy": new["supersededBy"]}
+                                       if new.get("supersededBy") else {})})]
+
+
 def events_for(old: dict | None, new: dict | None) -> list[TimelineEvent]:
     """What one change of the cases table stands for, as timeline events."""
     if not new:
@@ -260,11 +282,8 @@ def events_for(old: dict | None, new: dict | None) -> list[TimelineEvent]:
                        opinion=new.get("reason"), dept=new.get("dept"),
                        detail={k: new[k] for k in ("licenseId", "fromState", "toState",
                                                    "supersededBy") if new.get(k)})]
-    if new.get("rt") == "document" and old is None:
-        # What the supervision record holds of a document: its kind, number and hash.
-        return [_event(new, new["issuedAt"], new["sk"], "document_issued", dept=new["dept"],
-                       detail={"documentId": new["documentId"], "kind": new["kind"],
-                               "sha256": new["sha256"]})]
+    if new.get("rt") == "document":
+        return _document_events(old, new)
     if new.get("rt") == "breach" and old is None:
         return [_event(new, new["at"], f"{new['sk']}", "rule_breach", taskId=new.get("taskId"),
                        dept=new["dept"], detail={"kind": new["kind"],

@@ -307,3 +307,135 @@ def test_the_pdf_reads_back_with_its_text_seal_and_the_qr_code_of_its_status(sta
     html = page.body.decode()
     assert "有效" in html and document["title"] in html and signed["sha256"] in html
     assert "深圳小吃" not in html and "经营场所不在本区" not in html
+
+
+def _refused(stack, opinion="经营场所不在本区"):
+    case_no = _apply(stack)
+    task = stack.open_task(case_no, "ZWFW", "clerk")
+    stack.decide(task["taskId"], "clerk", "refuse", opinion)
+    return case_no, _wait_kinds(stack, case_no, ["refusal_decision"])[0]["documentId"]
+
+
+def test_the_department_corrects_a_clerical_error_as_a_new_version(stack):
+    case_no, first = _refused(stack, "经营场所不在本区，请向南山区申请")
+    base = f"/cases/{case_no}/documents/{first}"
+    fix = {"reason": "区名笔误", "corrections": [{"wrong": "南山区", "right": "宝安区"}]}
+    # Only the department that issued it (SCJG: the item's implementing department).
+    assert stack.call("POST", f"{base}/correct", "company", fix).status_code == 403
+    assert stack.call("POST", f"{base}/correct", "wsjk", fix).status_code == 404
+    assert stack.call("POST", f"{base}/correct", "clerk", fix).status_code == 403
+    missing = stack.call("POST", f"{base}/correct", "scjg", {
+        "reason": "笔误", "corrections": [{"wrong": "罗湖区", "right": "宝安区"}]})
+    assert missing.status_code == 422 and missing.data["error"]["field"] == \
+        "corrections.0.wrong"
+    answer = stack.call("POST", f"{base}/correct", "scjg", fix)
+    assert answer.status_code == 201, answer.data
+    corrected = answer.data
+    assert corrected["document"]["documentId"] == f"{first}-1"
+    assert corrected["document"]["corrects"] == first
+    assert corrected["document"]["correction"]["reason"] == "区名笔误"
+    assert "请向宝安区申请" in _text(corrected) and "南山区" not in _text(corrected)
+    assert document_proof.verify(corrected, _keys(stack)).valid
+    old = _signed(stack, case_no, first)
+    assert (old["state"], old["supersededBy"], old["stateReason"]) == (
+        "superseded", f"{first}-1", "区名笔误")
+    assert "南山区" in _text(old)           # the old version is kept as it was
+    assert stack.call("POST", "/documents/verify", None, old).data["reason"] == "superseded"
+    status = stack.call("GET", f"/documents/{first}/status").data
+    assert (status["state"], status["supersededBy"]) == ("superseded", f"{first}-1")
+    # The superseded version is not corrected again; the new one is, as -2.
+    again = stack.call("POST", f"{base}/correct", "scjg", fix)
+    assert again.status_code == 409 and again.data["error"]["code"] == "document_not_valid"
+    second = stack.call("POST", f"/cases/{case_no}/documents/{first}-1/correct", "scjg", {
+        "reason": "补正标点",
+        "corrections": [{"wrong": "宝安区申请", "right": "宝安区市场监管局申请"}]})
+    assert second.status_code == 201 and second.data["document"]["documentId"] == f"{first}-2"
+    # On the timeline: each version superseded as the next is issued with its hash.
+    assert stack.pump.run_until(lambda: [
+        (e["action"], (e.get("detail") or {}).get("documentId"))
+        for e in stack.case(case_no)["timeline"] if e["action"].startswith("document_")] == [
+        ("document_issued", first), ("document_superseded", first),
+        ("document_issued", f"{first}-1"), ("document_superseded", f"{first}-1"),
+        ("document_issued", f"{first}-2")])
+    assert [d["state"] for d in _documents(stack, case_no)] == ["superseded", "superseded",
+                                                                 "valid"]
+
+
+def test_two_corrections_at_once_make_one_version(stack):
+    case_no, first = _refused(stack)
+    fix = {"reason": "笔误", "corrections": [{"wrong": "本区", "right": "本市"}]}
+    start = threading.Barrier(4)
+    codes = []
+
+    def correct():
+        start.wait()
+        codes.append(stack.call("POST", f"/cases/{case_no}/documents/{first}/correct",
+                                "scjg", fix).status_code)
+    threads = [threading.Thread(target=correct) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [201, 409, 409, 409]
+    assert [d["documentId"] for d in _documents(stack, case_no)] == [first, f"{first}-1"]
+
+
+def test_the_applicant_asks_for_a_correction_and_the_department_answers(stack):
+    case_no, first = _refused(stack)
+    base = f"/cases/{case_no}/documents/{first}"
+    ask = {"reason": "决定书中的区名有误"}
+    assert stack.call("POST", f"{base}/correction-request", "applicant", ask).status_code \
+        == 404
+    assert stack.call("POST", f"{base}/correction-request", "scjg", ask).status_code == 403
+    asked = stack.call("POST", f"{base}/correction-request", "company", ask)
+    assert asked.status_code == 201 and asked.data["correctionRequest"]["state"] == "open"
+    twice = stack.call("POST", f"{base}/correction-request", "company", ask)
+    assert twice.status_code == 409 and twice.data["error"]["code"] == "correction_requested"
+    refused = stack.call("POST", f"{base}/correction-request/refusal", "scjg",
+                         {"reason": "原文无误"})
+    assert refused.status_code == 200
+    assert (refused.data["correctionRequest"]["state"],
+            refused.data["correctionRequest"]["answer"]) == ("refused", "原文无误")
+    assert _signed(stack, case_no, first)["correctionRequest"]["state"] == "refused"
+    # Asked again, then accepted by correcting: the request says by which version.
+    assert stack.call("POST", f"{base}/correction-request", "company",
+                      ask).status_code == 201
+    corrected = stack.call("POST", f"{base}/correct", "scjg", {
+        "reason": "区名有误", "corrections": [{"wrong": "本区", "right": "本市"}]})
+    assert corrected.status_code == 201
+    request = _signed(stack, case_no, first)["correctionRequest"]
+    assert (request["state"], request["correctedBy"]) == ("accepted", f"{first}-1")
+    late = stack.call("POST", f"{base}/correction-request/refusal", "scjg",
+                      {"reason": "晚了"})
+    assert late.status_code == 409
+
+
+def test_a_revocation_annuls_the_approval_and_license_changes_are_written(stack):
+    case = stack.approve_in_parallel()
+    case_no = case["caseNo"]
+    found = _wait_kinds(stack, case_no, ["acceptance_notice", "approval_decision"])
+    license_path = f"/licenses/{case['licenseId']}"
+    reissued = stack.call("POST", f"{license_path}/reissue", "wsjk", {
+        "changes": {"holder": "深圳大吃有限公司"}, "reason": "企业名称变更"})
+    assert reissued.status_code == 201
+    new_license = reissued.data["license"]["identifier"]
+    assert stack.call("POST", f"/licenses/{new_license}/revoke", "wsjk",
+                      {"reason": "以欺骗手段取得许可"}).status_code == 200
+    kinds = ["acceptance_notice", "approval_decision", "license_reissue_notice",
+             "license_revocation_notice"]
+    notices = _wait_kinds(stack, case_no, kinds)[2:]
+    reissue, revocation = (_signed(stack, case_no, d["documentId"]) for d in notices)
+    assert reissue["document"]["title"] == "电子证照换发通知书"
+    assert new_license in _text(reissue) and "企业名称变更" in _text(reissue)
+    assert revocation["document"]["facts"]["licenseId"] == new_license
+    assert "以欺骗手段取得许可" in _text(revocation) and "行政复议" in _text(revocation)
+    assert all(document_proof.verify(s, _keys(stack)).valid for s in (reissue, revocation))
+    # The supervisor revokes the case: its decision, and the approval annulled.
+    stack.call("POST", f"/cases/{case_no}/revoke", "supervisor", {"reason": "虚假材料"})
+    _wait_kinds(stack, case_no, [*kinds, "revocation_decision"])
+    approval = _signed(stack, case_no, found[1]["documentId"])
+    assert approval["state"] == "annulled" and "已被撤销" in approval["stateReason"]
+    assert stack.call("POST", "/documents/verify", None,
+                      approval).data["reason"] == "annulled"
+    assert stack.pump.run_until(lambda: "document_annulled" in [
+        e["action"] for e in stack.case(case_no)["timeline"]])

@@ -225,7 +225,11 @@ def test_a_start_that_keeps_failing_lands_in_the_dead_letter_queue_and_is_redriv
 
 def test_every_change_is_published_once_on_the_bus(stack, bus_events, delivered):
     case = stack.approve_in_parallel()
+    # The approval's document follows the approval (the stream writes it).
+    assert stack.pump.run_until(lambda: [e["action"] for e in stack.case(
+        case["caseNo"])["timeline"]].count("document_issued") == 2)
     stack.pump.run_until(lambda: False, timeout=0.5)
+    case = stack.case(case["caseNo"])
     published = bus_events()
     types = [e["detail-type"] for e in published if e["detail"]["caseNo"] == case["caseNo"]]
     assert types.count("onewindow.case.received") == 1

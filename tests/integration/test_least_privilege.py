@@ -351,8 +351,9 @@ def _exercise(stack, monkeypatch):
     # The case's documents (文书): listed, read, printed (the print function), their
     # public status, verified; a print refused as if nothing were there is audited.
     documents = f"/cases/{case['caseNo']}/documents"
-    assert stack.pump.run_until(lambda: len(stack.call(
-        "GET", documents, "company").data["items"]) == 2)
+    assert stack.pump.run_until(lambda: [d["kind"] for d in stack.call(
+        "GET", documents, "company").data["items"]] == [
+        "acceptance_notice", "approval_decision", "license_reissue_notice"])
     for found in stack.call("GET", documents, "wsjk").data["items"]:
         signed = stack.call("GET", f"{documents}/{found['documentId']}", "company").data
         assert stack.call("POST", "/documents/verify", None, signed).data["valid"]
@@ -361,6 +362,13 @@ def _exercise(stack, monkeypatch):
             assert stack.call("GET", f"{documents}/{found['documentId']}/print.pdf", who,
                               headers={"Accept": "application/pdf"}
                               ).status_code == expected
+    # The applicant asks for a correction; the department refuses, then corrects.
+    first = f"{documents}/{found['documentId']}"
+    stack.call("POST", f"{first}/correction-request", "company", {"reason": "名称有误"})
+    stack.call("POST", f"{first}/correction-request/refusal", "wsjk", {"reason": "无误"})
+    assert stack.call("POST", f"{first}/correct", "wsjk", {
+        "reason": "笔误", "corrections": [{"wrong": "深圳", "right": "深圳市"}]}
+    ).status_code == 201
     assert stack.call("GET", "/me/licenses", "company").data["licenses"]
     assert stack.call("GET", "/me/access-log", "company").data["entries"]
     stack.call("POST", f"/cases/{case['caseNo']}/revoke", "supervisor",

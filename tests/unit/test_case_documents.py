@@ -60,6 +60,29 @@ def test_a_change_without_a_new_status_or_of_another_record_makes_none():
     assert case_documents.made_by(_case(Status.IN_REVIEW), None) is None
 
 
+def test_a_license_revoked_or_reissued_by_its_department_makes_its_notice():
+    change = {"rt": "license", "pk": CASE_NO, "action": "revoke",
+              "at": "2026-11-25T06:12:09.123456+00:00"}
+    assert case_documents.made_by(None, change).name == "license_revocation_notice"
+    assert case_documents.made_by(None, {**change, "action": "reissue"}).name == \
+        "license_reissue_notice"
+    for other in ("suspend", "resume"):
+        assert case_documents.made_by(None, {**change, "action": other}) is None
+    assert case_documents.made_by(change, change) is None   # written once, never changed
+    kind = KINDS["license_revocation_notice"]
+    number = case_documents.document_id(CASE_NO, kind, case_documents.serial_of(change))
+    assert number == f"{CASE_NO}-ZX20261125061209123456"
+    assert document_proof.DOCUMENT_ID.match(number)
+
+
+def test_a_corrected_version_is_numbered_after_the_first():
+    first = f"{CASE_NO}-ZY007"
+    assert case_documents.corrected_id(first, 1) == f"{first}-1"
+    assert case_documents.corrected_id(f"{first}-1", 2) == f"{first}-2"
+    assert case_documents.case_of(f"{first}-2") == CASE_NO
+    assert document_proof.DOCUMENT_ID.match(f"{first}-2")
+
+
 def test_the_number_is_the_changes_own_and_names_its_case():
     kind = KINDS["supplement_notice"]
     first = case_documents.document_id(CASE_NO, kind, 7)
@@ -74,7 +97,8 @@ def test_only_adverse_decisions_state_the_rights_of_remedy():
         facts = case_documents.example_facts(kind)
         assert ("reconsideration" in facts) is kind.adverse, kind.name
     assert {k.name for k in KINDS.values() if k.adverse} == {
-        "refusal_decision", "denial_decision", "revocation_decision"}
+        "refusal_decision", "denial_decision", "revocation_decision",
+        "license_revocation_notice"}
     facts = case_documents.example_facts(KINDS["denial_decision"])
     assert facts["reconsideration"] == {"authority": "深圳市人民政府", "days": 60}
     assert facts["litigation"] == {"court": "深圳市福田区人民法院", "months": 6}

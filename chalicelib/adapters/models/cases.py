@@ -409,9 +409,17 @@ class DocumentRecord(CasesTableRecord, discriminator="document"):
     signature = JSONAttribute()
     sha256 = UnicodeAttribute()                 # of {document, signature}, RFC 8785
     state = UnicodeAttribute()                  # valid | superseded | annulled
-    stateReason = UnicodeAttribute(null=True)
+    stateReason = UnicodeAttribute(null=True)   # masked
     stateSince = UnicodeAttribute(null=True)
-    supersededBy = UnicodeAttribute(null=True)
+    stateBy = UnicodeAttribute(null=True)       # who corrected it (none: the system)
+    stateByRole = UnicodeAttribute(null=True)
+    stateByName = UnicodeAttribute(null=True)
+    supersededBy = UnicodeAttribute(null=True)  # the corrected version
+    supersedes = UnicodeAttribute(null=True)    # the version it corrects
+    # The applicant's request for a correction (更正申请) and the department's answer:
+    # {"reason", "at", "by", "state": open | accepted | refused, "answer", "answeredAt"}.
+    correctionRequest = JSONAttribute(null=True)
+    correctionState = UnicodeAttribute(null=True)  # its state, for the write conditions
 
 
 class RatingRecord(CasesTableRecord, discriminator="rating"):

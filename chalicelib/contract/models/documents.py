@@ -4,11 +4,11 @@ from typing import Annotated, Any, Literal
 
 from msgspec import Meta, Struct
 
-from ...domain import case_documents
+from ...domain import case_documents, document_proof
 from .licenses import Signature, SignatureIn
-from .shared import CaseNo, Date, ItemCode, Request, Response, Timestamp
+from .shared import FREE_TEXT, CaseNo, Date, ItemCode, Request, Response, Timestamp
 
-DocumentId = Annotated[str, Meta(pattern=r"^\d{21}[0-9X]-[A-Z]{2,3}\d{3,}$",
+DocumentId = Annotated[str, Meta(pattern=document_proof.DOCUMENT_ID_PATTERN,
                                  description="the document's number: the case's, the "
                                              "kind's code and the case version the "
                                              "decision wrote",
@@ -40,6 +40,24 @@ class FormalDocument(Struct, omit_defaults=True):
         "reason, the legal basis, materials, limits, dates, and for an adverse decision "
         "`reconsideration` {authority, days} and `litigation` {court, months}"))]
     sealName: Annotated[str | None, Meta(description="the seal it bears")] = None
+    corrects: Annotated[str | None, Meta(description=(
+        "a corrected version (更正): the number of the version it supersedes"))] = None
+    correction: Annotated[dict[str, Any] | None, Meta(description=(
+        "a corrected version: {reason, corrections: [{wrong, right}]}"))] = None
+
+
+class CorrectionRequest(Struct, omit_defaults=True):
+    """The applicant's request for a correction (更正申请) and the department's answer."""
+    reason: str
+    at: Timestamp
+    state: Annotated[Literal["open", "accepted", "refused"], Meta(
+        description="open; accepted (the document corrected: correctedBy); refused "
+                    "(answer: why)")]
+    by: str | None = None
+    answer: str | None = None
+    answeredAt: Timestamp | None = None
+    answeredBy: str | None = None
+    correctedBy: str | None = None
 
 
 class DocumentSummary(Response, omit_defaults=True):
@@ -51,6 +69,8 @@ class DocumentSummary(Response, omit_defaults=True):
     state: DocumentState
     sha256: Sha256
     supersededBy: DocumentId | None = None
+    supersedes: DocumentId | None = None
+    correctionRequest: CorrectionRequest | None = None
 
 
 class CaseDocuments(Response):
@@ -65,6 +85,8 @@ class SignedDocument(Response, omit_defaults=True):
     sha256: Sha256
     stateReason: str | None = None
     supersededBy: DocumentId | None = None
+    supersedes: DocumentId | None = None
+    correctionRequest: CorrectionRequest | None = None
 
 
 class DocumentStatus(Response, omit_defaults=True):
@@ -79,6 +101,32 @@ class DocumentStatus(Response, omit_defaults=True):
     stateReason: str | None = None
     stateSince: Timestamp | None = None
     supersededBy: DocumentId | None = None
+
+
+Reason = Annotated[str, Meta(extra=FREE_TEXT, min_length=1, max_length=500)]
+
+
+class Correction(Request):
+    wrong: Annotated[str, Meta(extra=FREE_TEXT, min_length=1, max_length=200,
+                               description="the text as it stands (it must be there)")]
+    right: Annotated[str, Meta(extra=FREE_TEXT, max_length=200,
+                               description="what it should say")]
+
+
+class DocumentCorrection(Request):
+    """A clerical error corrected (更正) by the issuing department."""
+    reason: Reason
+    corrections: Annotated[list[Correction], Meta(min_length=1, max_length=20)]
+
+
+class CorrectionAsked(Request):
+    """The applicant's request, or the department's refusal of one: why."""
+    reason: Reason
+
+
+class CorrectionRequestAnswer(Response):
+    documentId: DocumentId
+    correctionRequest: CorrectionRequest
 
 
 class DocumentVerificationRequest(Request):

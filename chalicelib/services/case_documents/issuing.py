@@ -11,7 +11,7 @@ from datetime import datetime
 import rfc8785
 
 from ... import config
-from ...adapters.models import DocumentRecord, get_or_none, put_if_absent
+from ...adapters.models import CaseRecord, DocumentRecord, get_or_none, put_if_absent, update_if
 from ...domain import case_documents, worktime
 from ...domain.case_documents import Kind
 from .. import catalogue, clock
@@ -28,18 +28,45 @@ def document_key(document_id: str) -> tuple[str, str]:
 
 def issue_for_change(old: dict | None, new: dict | None) -> str | None:
     """The document the change's decision is written in, issued if it is not yet; its
-    number (None: the change records no decision)."""
+    number (None: the change records no decision). A license's change is written against
+    its case as the case stands now."""
     kind = case_documents.made_by(old, new)
-    if kind is None or new is None or old is None:
+    if kind is None or new is None:
         return None
-    document_id = case_documents.document_id(new["pk"], kind, int(new["version"]))
-    if get_or_none(DocumentRecord, *document_key(document_id), consistent=True):
-        return document_id
-    item = catalogue.pinned_version(new["itemCode"], new["itemVersion"])
-    document = build(kind, document_id, new, int(old["status"]), item,
-                     issuing_authority(item))
-    put_if_absent(signed_record(document, item.get("implementingDept") or ""))
+    document_id = case_documents.document_id(new["pk"], kind, case_documents.serial_of(new))
+    if not get_or_none(DocumentRecord, *document_key(document_id), consistent=True):
+        if new.get("rt") == "license":
+            case, previous, change = _case_now(new["pk"]), 0, new
+        else:
+            case, previous, change = new, int(old["status"]) if old else 0, None
+        item = catalogue.pinned_version(case["itemCode"], case["itemVersion"])
+        document = build(kind, document_id, case, previous, item, issuing_authority(item),
+                         change)
+        put_if_absent(signed_record(document, item.get("implementingDept") or ""))
+    if kind == case_documents.REVOCATION_DECISION:
+        # Again on a redelivery: a first one that stopped in between annuls them now.
+        annul_decisions(new["pk"], f"该决定已被撤销（见 {document_id}）")
     return document_id
+
+
+def _case_now(case_no: str) -> dict:
+    found = CaseRecord.get(case_no, "META", consistent_read=True)
+    return {**found.attribute_values, "applicant": found.applicant.as_dict()}
+
+
+def annul_decisions(case_no: str, reason: str) -> int:
+    """A revoked case's approval stands no more: each valid approval decision of it is
+    annulled (its status says so and why). Returns how many were."""
+    annulled = 0
+    for record in DocumentRecord.query(case_no, DocumentRecord.sk.startswith(PREFIX)):
+        if isinstance(record, DocumentRecord) and record.state == "valid" and \
+                record.kind == case_documents.APPROVAL_DECISION.name:
+            annulled += update_if(record, [
+                DocumentRecord.state.set("annulled"),
+                DocumentRecord.stateReason.set(reason),
+                DocumentRecord.stateSince.set(clock.now().isoformat())],
+                DocumentRecord.state == "valid")
+    return annulled
 
 
 def _local(text: str | None) -> str:
@@ -47,26 +74,27 @@ def _local(text: str | None) -> str:
 
 
 def build(kind: Kind, document_id: str, case: dict, previous: int, item: dict,
-          issuer: dict) -> dict:
+          issuer: dict, license_change: dict | None = None) -> dict:
     """The document as signed: who issues it to whom, its text from the region's
     template and the facts the text states, dated when the decision was made."""
     cfg = config.get()
     procedure = (case.get("procedures") or [{}])[-1]
-    dates = {"applied": _local(case.get("createdAt")), "decided": _local(case["updatedAt"]),
+    decided_at = (license_change or case)["at" if license_change else "updatedAt"]
+    dates = {"applied": _local(case.get("createdAt")), "decided": _local(decided_at),
              "promisedBy": _local(case.get("promisedBy")),
              "materialsDueBy": _local(case.get("materialsDueBy")),
              "procedureDueBy": _local(procedure.get("dueAt"))}
     facts = case_documents.facts(
         kind, case, item, dates,
         case_documents.Remedies(cfg.reconsideration_authority, cfg.litigation_court),
-        previous)
+        previous, license_change)
     document = {
         "documentId": document_id, "kind": kind.name,
         "title": case_documents.title(kind, item.get("kind")),
         "caseNo": case["pk"], "itemCode": case["itemCode"],
         "issuer": issuer["name"], "issuerCode": issuer["uscc"], "area": cfg.area_code,
-        "issueDate": dates["decided"], "issuedAt": worktime.utc_precise_text(
-            worktime.parse(case["updatedAt"])),
+        "issueDate": dates["decided"],
+        "issuedAt": worktime.utc_precise_text(worktime.parse(decided_at)),
         "addressee": case["applicant"]["name"],
         "paragraphs": templates.paragraphs(kind.name, facts), "facts": facts,
     }

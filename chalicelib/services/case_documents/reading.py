@@ -4,6 +4,7 @@ from ...adapters.models import DocumentRecord, TaskRecord, get_or_none
 from ...domain import document_proof, identity
 from ...domain.errors import NotFound
 from .. import case_access
+from ..holders import owner_id
 from .issuing import document_key
 
 
@@ -11,24 +12,47 @@ def summary(record: DocumentRecord) -> dict:
     return {"documentId": record.documentId, "kind": record.kind, "title": record.title,
             "issuer": record.document.get("issuer"), "issuedAt": record.issuedAt,
             "state": record.state, "sha256": record.sha256,
-            **({"supersededBy": record.supersededBy} if record.supersededBy else {})}
+            **({"supersededBy": record.supersededBy} if record.supersededBy else {}),
+            **({"supersedes": record.supersedes} if record.supersedes else {}),
+            **({"correctionRequest": record.correctionRequest}
+               if record.correctionRequest else {})}
 
 
 def signed(record: DocumentRecord) -> dict:
     return {"document": record.document, "signature": record.signature,
             "state": record.state, "sha256": record.sha256,
             **({"stateReason": record.stateReason} if record.stateReason else {}),
-            **({"supersededBy": record.supersededBy} if record.supersededBy else {})}
+            **({"supersededBy": record.supersededBy} if record.supersededBy else {}),
+            **({"supersedes": record.supersedes} if record.supersedes else {}),
+            **({"correctionRequest": record.correctionRequest}
+               if record.correctionRequest else {})}
+
+
+def issues(principal: identity.Principal | None, record: DocumentRecord) -> bool:
+    """Whether the caller is staff of the department that issued the document (the
+    item's implementing department, which may hold no task of its case: the counter
+    accepted or refused in its name)."""
+    return principal is not None and principal.role in identity.DEPARTMENT_STAFF and \
+        principal.dept == record.dept
+
+
+def readable(principal: identity.Principal | None, case_no: str
+             ) -> tuple[list[DocumentRecord], bool]:
+    """The case's documents, oldest first, and whether the caller is its applicant (or
+    agent): for them, the staff who may read the case and the issuing department's staff;
+    a case the caller may not read does not exist for it (404, audited)."""
+    case, others = case_access.load_records(case_no, consistent=True)
+    found = sorted((r for r in others if isinstance(r, DocumentRecord)),
+                   key=lambda r: (r.issuedAt, r.documentId))
+    owner = identity.owns(principal, case.applicant.sub, owner_id(case))
+    if not any(issues(principal, r) for r in found):
+        case_access.require_readable(principal, case,
+                                     [r for r in others if isinstance(r, TaskRecord)])
+    return found, owner
 
 
 def _readable(principal: identity.Principal | None, case_no: str) -> list[DocumentRecord]:
-    """The case's documents, for its owner (or agent) and the staff who may read it; a
-    case the caller may not read does not exist for it (404, audited)."""
-    case, others = case_access.load_records(case_no, consistent=True)
-    case_access.require_readable(principal, case,
-                                 [r for r in others if isinstance(r, TaskRecord)])
-    return sorted((r for r in others if isinstance(r, DocumentRecord)),
-                  key=lambda r: (r.issuedAt, r.documentId))
+    return readable(principal, case_no)[0]
 
 
 def list_for_case(principal: identity.Principal | None, case_no: str) -> dict:

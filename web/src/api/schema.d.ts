@@ -601,6 +601,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cases/{caseNo}/documents/{documentId}/correct": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** correct a clerical error (更正): a new signed version that supersedes this one, with the reason (the issuing department) */
+        post: operations["correctCaseDocument"];
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightCasesCaseNoDocumentsDocumentIdCorrect"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{caseNo}/documents/{documentId}/correction-request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** ask the department to correct a document (更正申请; its applicant) */
+        post: operations["requestDocumentCorrection"];
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightCasesCaseNoDocumentsDocumentIdCorrection-request"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{caseNo}/documents/{documentId}/correction-request/refusal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** refuse the applicant's correction request, with the answer (the issuing department; to accept it, correct the document) */
+        post: operations["refuseDocumentCorrection"];
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightCasesCaseNoDocumentsDocumentIdCorrection-requestRefusal"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/documents/{documentId}/status": {
         parameters: {
             query?: never;
@@ -2395,7 +2449,7 @@ export interface components {
              */
             documentId: string;
             /** @enum {unknown} */
-            kind: "acceptance_notice" | "approval_decision" | "denial_decision" | "refusal_decision" | "revocation_decision" | "special_procedure_notice" | "supplement_notice" | "termination_notice";
+            kind: "acceptance_notice" | "approval_decision" | "denial_decision" | "license_reissue_notice" | "license_revocation_notice" | "refusal_decision" | "revocation_decision" | "special_procedure_notice" | "supplement_notice" | "termination_notice";
             title: string;
             issuer: string;
             /**
@@ -2412,6 +2466,37 @@ export interface components {
             sha256: string;
             /** @default null */
             supersededBy?: string | null;
+            /** @default null */
+            supersedes?: string | null;
+            /** @default null */
+            correctionRequest?: components["schemas"]["CorrectionRequest"] | null;
+        };
+        /**
+         * CorrectionRequest
+         * @description The applicant's request for a correction (更正申请) and the department's answer.
+         */
+        CorrectionRequest: {
+            reason: string;
+            /**
+             * @description ISO 8601 with offset
+             * @example 2026-11-25T09:41:54.673848+00:00
+             */
+            at: string;
+            /**
+             * @description open; accepted (the document corrected: correctedBy); refused (answer: why)
+             * @enum {unknown}
+             */
+            state: "accepted" | "open" | "refused";
+            /** @default null */
+            by?: string | null;
+            /** @default null */
+            answer?: string | null;
+            /** @default null */
+            answeredAt?: string | null;
+            /** @default null */
+            answeredBy?: string | null;
+            /** @default null */
+            correctedBy?: string | null;
         };
         /** CaseRatings */
         CaseRatings: {
@@ -2628,6 +2713,22 @@ export interface components {
              */
             decision: "rejected" | "upheld";
             opinion: string;
+        };
+        /**
+         * CorrectionAsked
+         * @description The applicant's request, or the department's refusal of one: why.
+         */
+        CorrectionAsked: {
+            reason: string;
+        };
+        /** CorrectionRequestAnswer */
+        CorrectionRequestAnswer: {
+            /**
+             * @description the document's number: the case's, the kind's code and the case version the decision wrote
+             * @example 4403002026112500000019-ZY007
+             */
+            documentId: string;
+            correctionRequest: components["schemas"]["CorrectionRequest"];
         };
         /** CountedCases */
         CountedCases: {
@@ -2873,6 +2974,21 @@ export interface components {
             itemCount: number;
         };
         /**
+         * DocumentCorrection
+         * @description A clerical error corrected (更正) by the issuing department.
+         */
+        DocumentCorrection: {
+            reason: string;
+            corrections: components["schemas"]["Correction"][];
+        };
+        /** Correction */
+        Correction: {
+            /** @description the text as it stands (it must be there) */
+            wrong: string;
+            /** @description what it should say */
+            right: string;
+        };
+        /**
          * DocumentStatus
          * @description What anyone may know of a document: never its text or addressee.
          */
@@ -2883,7 +2999,7 @@ export interface components {
              */
             documentId: string;
             /** @enum {unknown} */
-            kind: "acceptance_notice" | "approval_decision" | "denial_decision" | "refusal_decision" | "revocation_decision" | "special_procedure_notice" | "supplement_notice" | "termination_notice";
+            kind: "acceptance_notice" | "approval_decision" | "denial_decision" | "license_reissue_notice" | "license_revocation_notice" | "refusal_decision" | "revocation_decision" | "special_procedure_notice" | "supplement_notice" | "termination_notice";
             title: string;
             issuer: string;
             /**
@@ -3810,6 +3926,10 @@ export interface components {
             stateReason?: string | null;
             /** @default null */
             supersededBy?: string | null;
+            /** @default null */
+            supersedes?: string | null;
+            /** @default null */
+            correctionRequest?: components["schemas"]["CorrectionRequest"] | null;
         };
         /**
          * FormalDocument
@@ -3822,7 +3942,7 @@ export interface components {
              */
             documentId: string;
             /** @enum {unknown} */
-            kind: "acceptance_notice" | "approval_decision" | "denial_decision" | "refusal_decision" | "revocation_decision" | "special_procedure_notice" | "supplement_notice" | "termination_notice";
+            kind: "acceptance_notice" | "approval_decision" | "denial_decision" | "license_reissue_notice" | "license_revocation_notice" | "refusal_decision" | "revocation_decision" | "special_procedure_notice" | "supplement_notice" | "termination_notice";
             /** @example 准予行政许可决定书 */
             title: string;
             /** @example 4403002026112500000019 */
@@ -3858,6 +3978,18 @@ export interface components {
              * @default null
              */
             sealName?: string | null;
+            /**
+             * @description a corrected version (更正): the number of the version it supersedes
+             * @default null
+             */
+            corrects?: string | null;
+            /**
+             * @description a corrected version: {reason, corrections: [{wrong, right}]}
+             * @default null
+             */
+            correction?: {
+                [key: string]: unknown;
+            } | null;
         };
         /** SignedLicense */
         SignedLicense: {
@@ -4295,7 +4427,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description the resource moved on (see code) — codes: already_appealed, already_rated, appeal_decided, card_acknowledged, card_changed, card_closed, case_changed, conflict, department_changed, department_exists, draft_exists, duplicate_open_case, entry_changed, entry_exists, illegal_transition, item_cancelled, item_exists, license_changed, license_state, no_appeal, no_rectification, no_special_procedure, not_a_draft, not_appealable, not_in_review, not_rateable, nothing_to_supply, publish_conflict, rating_changed, rectification_state, task_already_decided, task_cancelled, task_changed, task_claimed, task_waiting */
+        /** @description the resource moved on (see code) — codes: already_appealed, already_rated, appeal_decided, card_acknowledged, card_changed, card_closed, case_changed, conflict, correction_requested, department_changed, department_exists, document_changed, document_not_valid, draft_exists, duplicate_open_case, entry_changed, entry_exists, illegal_transition, item_cancelled, item_exists, license_changed, license_state, no_appeal, no_correction_request, no_rectification, no_special_procedure, not_a_draft, not_appealable, not_in_review, not_rateable, nothing_to_supply, publish_conflict, rating_changed, rectification_state, task_already_decided, task_cancelled, task_changed, task_claimed, task_waiting */
         E409: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4375,7 +4507,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description cannot be processed (see code) — codes: assignee_not_in_department, bad_check_character, form_not_valid, form_title_missing, hidden_character, idempotency_key_reused, invalid_cursor, item_not_open, item_not_valid, license_not_valid, material_not_accepted, materials_to_follow_not_allowed, purpose_required, special_procedure_not_allowed, unprocessable */
+        /** @description cannot be processed (see code) — codes: assignee_not_in_department, bad_check_character, correction_not_found, form_not_valid, form_title_missing, hidden_character, idempotency_key_reused, invalid_cursor, item_not_open, item_not_valid, license_not_valid, material_not_accepted, materials_to_follow_not_allowed, purpose_required, special_procedure_not_allowed, unprocessable */
         E422: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6581,6 +6713,198 @@ export interface operations {
         };
     };
     preflightCasesCaseNoDocumentsDocumentIdPrintpdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseNo: string;
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    correctCaseDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path: {
+                caseNo: string;
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentCorrection"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedDocument"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
+            500: components["responses"]["E500"];
+        };
+    };
+    preflightCasesCaseNoDocumentsDocumentIdCorrect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseNo: string;
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    requestDocumentCorrection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path: {
+                caseNo: string;
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CorrectionAsked"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CorrectionRequestAnswer"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
+            500: components["responses"]["E500"];
+        };
+    };
+    "preflightCasesCaseNoDocumentsDocumentIdCorrection-request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseNo: string;
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    refuseDocumentCorrection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path: {
+                caseNo: string;
+                documentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CorrectionAsked"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CorrectionRequestAnswer"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            409: components["responses"]["E409"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
+            500: components["responses"]["E500"];
+        };
+    };
+    "preflightCasesCaseNoDocumentsDocumentIdCorrection-requestRefusal": {
         parameters: {
             query?: never;
             header?: never;
