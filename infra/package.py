@@ -331,6 +331,23 @@ def _routes_to(function: registry.Function) -> dict:
     return {"paths": paths, f"{function.name}InvokePermission": permission}
 
 
+# The key specs a region's license key may have: ECDSA P-256, or 国密 SM2 (KMS offers it in
+# the aws-cn partition only). A stage names its own in .chalice/config.json
+# (`signingKeySpec`); the functions read the algorithm off the key.
+SIGNING_KEY_SPECS = ("ECC_NIST_P256", "SM2")
+
+
+def _signing_key(stage: str, key: dict) -> dict:
+    spec = stages()[stage].get("signingKeySpec", "ECC_NIST_P256")
+    if spec not in SIGNING_KEY_SPECS:
+        raise SystemExit(f"stage {stage}: signingKeySpec must be one of "
+                         f"{', '.join(SIGNING_KEY_SPECS)}, not {spec!r}")
+    if spec == "SM2" and not stage_region(stage).startswith("cn-"):
+        raise SystemExit(f"stage {stage}: SM2 keys are offered in the aws-cn partition "
+                         "(cn-north-1, cn-northwest-1) only")
+    return {**key, "Properties": {**key["Properties"], "KeySpec": spec}}
+
+
 def merge_template(stage: str) -> dict:
     infra = render()
     resources = dict(infra["Resources"])
@@ -375,6 +392,7 @@ def merge_template(stage: str) -> dict:
                             "ThrottlingRateLimit": {"Ref": "ApiThrottleRate"},
                             "ThrottlingBurstLimit": {"Ref": "ApiThrottleBurst"}}]}}
     resources.update(_alarms())
+    resources["LicenseSigningKey"] = _signing_key(stage, resources["LicenseSigningKey"])
     # The workflow's own log group (infra/template.json) kept as long as the functions'.
     resources["CaseApprovalLogGroup"]["Properties"]["RetentionInDays"] = \
         {"Ref": "LogRetentionDays"}

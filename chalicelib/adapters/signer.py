@@ -1,4 +1,5 @@
-"""License signatures with the region's KMS key (ECDSA P-256 over SHA-256).
+"""License signatures with the region's KMS key: ECDSA P-256 over SHA-256, or — a region
+that signs with 国密 — SM2 over SM3 (KMS key spec SM2, algorithm SM2DSA: aws-cn).
 
 Signing needs KMS; verification needs only the public key, so anyone holding the region's
 published key can verify offline. The public key is fetched once per key id.
@@ -6,19 +7,30 @@ published key can verify offline. The public key is fetched once per key id.
 import base64
 import functools
 
+from ..domain import sm2
 from ..domain.license_proof import is_low_s, low_s
 from . import aws
 
 ALGORITHM = "ECDSA_SHA_256"
+SM2_ALGORITHM = "SM2DSA"
+
+
+def algorithm(key_id: str) -> str:
+    """The algorithm the key signs with: SM2DSA for an SM2 key, else ECDSA_SHA_256 (read
+    off its public key, which every signer fetches once anyway)."""
+    return SM2_ALGORITHM if sm2.is_sm2_key(public_key_der(key_id)) else ALGORITHM
 
 
 def sign(key_id: str, message: bytes) -> dict:
-    """KMS's signature in its low-S form: KMS returns either of the two twins that hold,
-    verifiers accept only the low one (domain/license_proof.py)."""
+    """KMS's signature. ECDSA's in its low-S form: KMS returns either of the two twins
+    that hold, verifiers accept only the low one (domain/license_proof.py); SM2's has no
+    twin."""
+    chosen = algorithm(key_id)
     answer = aws.client("kms").sign(KeyId=key_id, Message=message, MessageType="RAW",
-                                    SigningAlgorithm=ALGORITHM)
-    return {"alg": ALGORITHM, "keyId": answer["KeyId"],
-            "value": base64.b64encode(low_s(answer["Signature"])).decode("ascii")}
+                                    SigningAlgorithm=chosen)
+    value = answer["Signature"] if chosen == SM2_ALGORITHM else low_s(answer["Signature"])
+    return {"alg": chosen, "keyId": answer["KeyId"],
+            "value": base64.b64encode(value).decode("ascii")}
 
 
 @functools.lru_cache(maxsize=16)

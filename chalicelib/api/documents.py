@@ -82,13 +82,8 @@ def refuse_correction(case_no, document_id, caller, document):
             description="the status as JSON; to a browser (an Accept that prefers "
                         "text/html) the same as a readable Chinese page")
 def document_status(document_id):
-    status = case_documents.status_of(document_id)
-    if http.prefers(bp.current_request.headers.get("accept"), "text/html",
-                    over="application/json"):
-        return Response(body=printing.status_page(status), status_code=200,
-                        headers={"Content-Type": "text/html; charset=utf-8",
-                                 "Vary": "Accept"})
-    return Response(body=status, status_code=200, headers={"Vary": "Accept"})
+    return http.page_or_json(bp.current_request, case_documents.status_of(document_id),
+                             printing.status_page)
 
 
 @http.route(bp, "POST", "/documents/verify", op="verifyDocument",

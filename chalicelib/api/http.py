@@ -412,3 +412,13 @@ def base_url(request) -> str:
     if stage and ".execute-api." in host:
         return f"{scheme}://{host}/{stage}"
     return f"{scheme}://{host}"
+
+
+def page_or_json(request, body: dict, page) -> Response:
+    """A public status a QR code's address serves people and programs alike: a browser
+    that scanned it (an Accept preferring text/html) gets `page(body)`, a readable page;
+    an API client (application/json, */*, no Accept) the JSON."""
+    if prefers(request.headers.get("accept"), "text/html", over="application/json"):
+        return Response(body=page(body), status_code=200,
+                        headers={"Content-Type": "text/html; charset=utf-8", "Vary": "Accept"})
+    return Response(body=body, status_code=200, headers={"Vary": "Accept"})

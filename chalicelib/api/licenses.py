@@ -124,15 +124,8 @@ def _purpose(request) -> str | None:
             description="the status as JSON; to a browser (an Accept that prefers "
                         "text/html) the same as a readable Chinese page")
 def license_status(license_id):
-    status = licenses.status_of(_library(), license_id)
-    # The QR code's address serves people and programs alike: a browser that scanned it
-    # gets a page, an API client (application/json, */*, no Accept) the JSON.
-    if http.prefers(bp.current_request.headers.get("accept"), "text/html",
-                    over="application/json"):
-        return Response(body=license_print.status_page(status), status_code=200,
-                        headers={"Content-Type": "text/html; charset=utf-8",
-                                 "Vary": "Accept"})
-    return Response(body=status, status_code=200, headers={"Vary": "Accept"})
+    return http.page_or_json(bp.current_request, licenses.status_of(_library(), license_id),
+                             license_print.status_page)
 
 
 ISSUING_STAFF = identity.DEPARTMENT_STAFF

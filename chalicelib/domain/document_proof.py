@@ -6,7 +6,8 @@ the license's procedure (domain/license_proof.py), over the document object.
 2. The key is the JWK whose `kid` the signature names: the deciding department's key
    identity (its USCC after the key's thumbprint), which must name the document's
    `issuerCode` and, when it says, its `area`.
-3. The signature is ECDSA P-256 over SHA-256, DER, low-S, base64.
+3. The signature is ECDSA P-256 over SHA-256, DER, low-S, base64 — or, for a region that
+   signs with 国密, SM2 over SM3 (`SM2DSA`, domain/sm2.py), DER, base64.
 4. The key must have been valid on the document's `issueDate`.
 
 Whether the document still stands — superseded by a correction, annulled — is not in it:
@@ -19,11 +20,10 @@ import rfc8785
 
 from .license_proof import (
     CANONICALIZATION,
-    KMS_ALGORITHM,
     Verdict,
-    find_key,
     key_refuses,
     signature_holds,
+    signing_key,
 )
 
 # <case number>-<kind code><serial>[-<correction>]: domain/case_documents.document_id.
@@ -40,12 +40,11 @@ def verify(signed: dict[str, Any], keys: list[dict[str, Any]]) -> Verdict:
     identifier = identifier if isinstance(identifier, str) else None
     if identifier is None or not DOCUMENT_ID.match(identifier):
         return Verdict(False, "bad_identifier", identifier)
-    if signature.get("alg", KMS_ALGORITHM) != KMS_ALGORITHM or \
-            signature.get("canonicalization") != CANONICALIZATION:
+    if signature.get("canonicalization") != CANONICALIZATION:
         return Verdict(False, "unsupported_algorithm", identifier)
-    key = find_key(keys, signature, document.get("issuerCode"))
+    key, refused = signing_key(keys, signature, document.get("issuerCode"))
     if key is None:
-        return Verdict(False, "unknown_key", identifier)
+        return Verdict(False, refused, identifier)
     if not isinstance(signature.get("value"), str) or not signature_holds(
             key, rfc8785.dumps(document), signature["value"]):
         return Verdict(False, "signature_mismatch", identifier, key.get("kid"),

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import rfc8785
 
+from . import sm2
 from .canonical import canonical_bytes
 from .errors import UnprocessableEntity, ValidationError
 from .identifiers import parse_license_identifier
@@ -40,6 +41,13 @@ CANONICALIZATION = "RFC8785"
 KMS_ALGORITHM = "ECDSA_SHA_256"
 JOSE_ALGORITHM = "ES256"
 CURVE = "P-256"
+# 国密: a region may sign with an SM2 key instead (domain/sm2.py). Its JWK names the curve
+# `SM2` and the algorithm `SM2SM3`; its signatures say `SM2DSA`, as KMS names it.
+SM2_ALGORITHM = "SM2DSA"
+SM2_JOSE_ALGORITHM = "SM2SM3"
+SM2_CURVE = "SM2"
+# The signing algorithm each curve's keys sign with.
+ALGORITHMS = {CURVE: KMS_ALGORITHM, SM2_CURVE: SM2_ALGORITHM}
 
 
 def signed_bytes(document: dict[str, Any], signature: dict[str, Any]) -> bytes:
@@ -75,10 +83,16 @@ def thumbprint(jwk: dict[str, Any]) -> str:
 
 
 def jwk_of(public_der: bytes, **extra: Any) -> dict[str, Any]:
-    """The JWK of a P-256 public key (DER SubjectPublicKeyInfo, as KMS gives it), its kid
-    the thumbprint, with `extra` members (keyArn, issuer, area, validFrom, validTo)."""
+    """The JWK of a P-256 or SM2 public key (DER SubjectPublicKeyInfo, as KMS gives it),
+    its kid the thumbprint, with `extra` members (keyArn, issuer, area, validFrom,
+    validTo)."""
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.hazmat.primitives.serialization import load_der_public_key
+    if sm2.is_sm2_key(public_der):
+        x, y = sm2.point_of(public_der)
+        found = {"kty": "EC", "crv": SM2_CURVE, "x": _b64url(x), "y": _b64url(y)}
+        return {**found, "kid": thumbprint(found), "use": "sig", "alg": SM2_JOSE_ALGORITHM,
+                **{k: v for k, v in extra.items() if v is not None}}
     key = load_der_public_key(public_der)
     if not isinstance(key, ec.EllipticCurvePublicKey):
         raise ValueError("not a P-256 key")
@@ -117,6 +131,29 @@ def names_its_key(jwk: dict[str, Any]) -> bool:
                                      jwk.get("kid") == f"{own}.{jwk['issuerCode']}")
 
 
+def _sm2_point(jwk: dict[str, Any]) -> tuple[bytes, bytes]:
+    """x and y of an SM2 JWK (ValueError if it is not one)."""
+    if jwk.get("kty") != "EC" or jwk.get("crv") != SM2_CURVE:
+        raise ValueError("not an SM2 key")
+    x, y = _b64url_decode(jwk["x"]), _b64url_decode(jwk["y"])
+    if not sm2.on_curve(x, y):
+        raise ValueError("not a point of the SM2 curve")
+    return x, y
+
+
+def check_key(jwk: dict[str, Any]) -> None:
+    """A P-256 or SM2 public key (ValueError otherwise)."""
+    if jwk.get("crv") == SM2_CURVE:
+        _sm2_point(jwk)
+    else:
+        public_key_of(jwk)
+
+
+def algorithm_fits(key: dict[str, Any], signature: dict[str, Any]) -> bool:
+    """Whether the signature's algorithm is the one its key signs with."""
+    return bool(signature.get("alg", KMS_ALGORITHM) == ALGORITHMS.get(key.get("crv", "")))
+
+
 def public_key_of(jwk: dict[str, Any]) -> "ec.EllipticCurvePublicKey":
     """The cryptography public key of a P-256 JWK (ValueError if it is not one)."""
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -124,6 +161,21 @@ def public_key_of(jwk: dict[str, Any]) -> "ec.EllipticCurvePublicKey":
         raise ValueError("not a P-256 key")
     x, y = (int.from_bytes(_b64url_decode(jwk[n]), "big") for n in ("x", "y"))
     return ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1()).public_key()
+
+
+def signing_key(keys: list[dict[str, Any]], signature: dict[str, Any],
+                issuer_code: str | None) -> tuple[dict[str, Any] | None, str | None]:
+    """The key that made the signature, or why there is none: an algorithm this service
+    does not sign with, or not its key's (`unsupported_algorithm`), a key not in the set
+    (`unknown_key`)."""
+    if signature.get("alg", KMS_ALGORITHM) not in ALGORITHMS.values():
+        return None, "unsupported_algorithm"
+    key = find_key(keys, signature, issuer_code)
+    if key is None:
+        return None, "unknown_key"
+    if not algorithm_fits(key, signature):
+        return None, "unsupported_algorithm"
+    return key, None
 
 
 def find_key(keys: list[dict[str, Any]], signature: dict[str, Any],
@@ -166,12 +218,15 @@ def is_low_s(der: bytes) -> bool:
 
 
 def signature_holds(jwk: dict[str, Any], message: bytes, value: str) -> bool:
-    """The signature holds over `message` and is the low-S one of its twins."""
+    """The signature holds over `message`: for P-256, and is the low-S one of its twins;
+    for SM2, over SM3 with the default distinguishing ID."""
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec
     try:
         der = base64.b64decode(value, validate=True)
+        if jwk.get("crv") == SM2_CURVE:
+            return sm2.verify(*_sm2_point(jwk), message, der)
         if not is_low_s(der):
             return False
         public_key_of(jwk).verify(der, message, ec.ECDSA(hashes.SHA256()))
@@ -209,11 +264,9 @@ def verify(signed: dict[str, Any], keys: list[dict[str, Any]], today: date) -> V
         parse_license_identifier(identifier)
     except (ValidationError, UnprocessableEntity):   # malformed, or a wrong check character
         return Verdict(False, "bad_identifier", identifier)
-    if signature.get("alg", KMS_ALGORITHM) != KMS_ALGORITHM:
-        return Verdict(False, "unsupported_algorithm", identifier)
-    key = find_key(keys, signature, document.get("issuerCode"))
+    key, refused = signing_key(keys, signature, document.get("issuerCode"))
     if key is None:
-        return Verdict(False, "unknown_key", identifier)
+        return Verdict(False, refused, identifier)
 
     def verdict(reason: str | None) -> Verdict:
         return Verdict(reason is None, reason, identifier, key.get("kid"), annotation,
@@ -263,9 +316,9 @@ def trust_list(document: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dic
     kid is not its thumbprint, or that is not P-256, is refused (ValueError)."""
     def checked(jwk: dict[str, Any], where: str, **extra: Any) -> dict[str, Any]:
         try:
-            public_key_of(jwk)
+            check_key(jwk)
         except (ValueError, KeyError, TypeError) as error:
-            raise ValueError(f"{where}: not a P-256 public key ({error})") from None
+            raise ValueError(f"{where}: not a P-256 or SM2 public key ({error})") from None
         if not names_its_key({**jwk, **extra}):
             raise ValueError(f"{where}: kid is not the key's RFC 7638 thumbprint (or a "
                              "department's identity under it)")
@@ -296,6 +349,9 @@ def trust_list(document: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dic
 def pem_of(jwk: dict[str, Any]) -> str:
     """The key as PEM (SubjectPublicKeyInfo), what `openssl` reads."""
     from cryptography.hazmat.primitives import serialization
+    if jwk.get("crv") == SM2_CURVE:
+        body = base64.encodebytes(sm2.spki(*_sm2_point(jwk))).decode("ascii")
+        return f"-----BEGIN PUBLIC KEY-----\n{body}-----END PUBLIC KEY-----\n"
     return public_key_of(jwk).public_bytes(
         serialization.Encoding.PEM,
         serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")

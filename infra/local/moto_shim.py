@@ -92,6 +92,13 @@ the items of its partition alone, and one on an index every item unsorted (moto 
 what matches by the index's keys itself). A Scan still pages through the table in key
 order.
 
+Part 9, KMS SM2 keys. A region may sign with 国密 SM2 (KMS key spec `SM2`, signing
+algorithm `SM2DSA`, in the aws-cn partition). moto accepts the key spec but makes an RSA
+key for it (`moto/kms/utils.py`, `generate_private_key`), which then refuses SM2DSA. The
+shim makes a real SM2 key (domain/sm2.py): Sign answers SM2DSA over SM3 with the default
+distinguishing ID, as DER; GetPublicKey its SubjectPublicKeyInfo (id-ecPublicKey,
+sm2p256v1), as KMS does.
+
 It is tied to moto's internals and so to one moto version: `install` refuses any other.
 """
 import copy
@@ -177,7 +184,38 @@ def install() -> None:
     from moto import backends
     modules = tuple(backends.list_of_moto_modules())
     backends.list_of_moto_modules = lambda: modules
+
+    from moto.kms import models as kms_models
+    kms_models.generate_private_key = _with_sm2(kms_models.generate_private_key)
     _installed = True
+
+
+def _with_sm2(generate):
+    """moto's private key for a key spec, or for `SM2` a real SM2 key (part 9)."""
+    from moto.kms.utils import AbstractPrivateKey, validate_signing_algorithm
+
+    from chalicelib.domain import sm2
+
+    class Sm2PrivateKey(AbstractPrivateKey):
+        def __init__(self) -> None:
+            self.private_hex = sm2.new_private_key()
+            self.point = sm2.public_point(self.private_hex)
+
+        def sign(self, message: bytes, signing_algorithm: str) -> bytes:
+            validate_signing_algorithm(signing_algorithm, ["SM2DSA"])
+            return sm2.sign(self.private_hex, message)
+
+        def verify(self, message: bytes, signature: bytes, signing_algorithm: str) -> bool:
+            validate_signing_algorithm(signing_algorithm, ["SM2DSA"])
+            return sm2.verify(self.point[:32], self.point[32:], message, signature)
+
+        def public_key(self) -> bytes:
+            return sm2.spki(self.point[:32], self.point[32:])
+
+    @functools.wraps(generate)
+    def generated(key_spec: str):
+        return Sm2PrivateKey() if key_spec == "SM2" else generate(key_spec)
+    return generated
 
 
 # The partition a Query on this thread reads: (its hash key,) on the table, () on an

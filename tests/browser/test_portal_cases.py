@@ -181,6 +181,53 @@ def test_withdraw_with_a_reason_by_keyboard_alone_on_a_desktop(stack, api, cases
     assert not desktop.page_errors
 
 
+def test_the_documents_of_an_approved_case_read_kept_and_a_correction_asked_on_a_phone(
+        stack, api, cases, phone):
+    from pathlib import Path
+
+    from chalicelib.domain import document_proof
+    case_no = cases["approved"]["caseNo"]
+    api.until(lambda: api.call("GET", f"/cases/{case_no}/documents",
+                               token=cases["company"])[1],
+              lambda found: len(found.get("items", [])) == 2)
+    _signed_in_at(phone, stack, f"/me/cases/{case_no}")
+    documents = phone.get_by_role("region", name="办件文书")
+    expect(documents.get_by_role("heading", level=3)).to_have_count(2)
+    approval = documents.get_by_role("listitem").filter(has_text="准予行政许可决定书")
+    expect(approval).to_contain_text("深圳市市场监督管理局")
+    expect(approval).to_contain_text("有效")
+    approval.get_by_role("button", name="查看全文").click()
+    expect(approval).to_contain_text("本机关决定准予行政许可")
+    expect(approval.get_by_role("button", name="收起全文")).to_have_attribute(
+        "aria-expanded", "true")
+    check_axe(phone, "case-documents-phone")
+    shoot(phone, "case-documents-phone")
+    with phone.expect_download() as pdf:
+        approval.get_by_role("button", name="下载 PDF").click()
+    assert Path(pdf.value.path()).read_bytes().startswith(b"%PDF-")
+    with phone.expect_download() as kept:
+        approval.get_by_role("button", name="下载电子文书（可离线核验）").click()
+    signed = json.loads(Path(kept.value.path()).read_text("utf-8"))
+    keys = api.call("GET", "/.well-known/license-keys")[1]["keys"]
+    assert document_proof.verify(signed, keys).valid
+    assert signed["document"]["kind"] == "approval_decision"
+    # 更正申请 with the keyboard: a reason is required, then the department is asked.
+    approval.get_by_role("button", name="申请更正").focus()
+    phone.keyboard.press("Enter")
+    reason = approval.get_by_label("需要更正的内容及理由")
+    expect(reason).to_be_visible()
+    approval.get_by_role("button", name="提交更正申请").click()
+    expect(reason).to_have_accessible_description("请填写需要更正的内容及理由")
+    reason.fill("企业名称应为深圳小吃有限公司")
+    reason.press("Tab")
+    phone.keyboard.press("Enter")
+    expect(phone.get_by_role("status")).to_contain_text("更正申请已提交")
+    expect(approval).to_contain_text("更正申请处理中")
+    expect(approval.get_by_role("button", name="申请更正")).to_have_count(0)
+    check_axe(phone, "case-documents-requested-phone")
+    assert not phone.page_errors
+
+
 def test_a_bad_rating_and_the_rectification_it_opens_on_a_desktop(stack, api, cases, desktop):
     case_no = cases["approved"]["caseNo"]
     license_id = _case(api, case_no, cases["company"])["licenseId"]

@@ -27,12 +27,14 @@ def _item_code(api, name: str) -> str:
 def _back(page) -> None:
     """One step Back, as the browser's button does. An entry can send the tab on by itself
     (the issuer's authorize page, once signed in there, redirects to the callback), which
-    aborts the Back navigation's wait for "load" — the tab has still moved, so that is no
+    aborts the Back navigation's wait for "load" — or, when the redirect replaces the
+    document while Chromium is still going back, detaches the history navigation from the
+    page ("Not attached to an active page") — the tab has still moved, so that is no
     failure here; the caller looks at where it landed."""
     try:
         page.go_back()
     except PlaywrightError as error:
-        if "ERR_ABORTED" not in str(error):
+        if "ERR_ABORTED" not in str(error) and "Not attached to an active page" not in str(error):
             raise
         page.wait_for_load_state()
 

@@ -481,6 +481,8 @@ def test_api_gateway_sends_the_pdf_route_to_the_print_function_and_the_rest_to_t
                 r"functions/\$\{(\w+)\.Arn\}", uri).group(1)
             assert operation["x-amazon-apigateway-integration"]["type"] == "aws_proxy"
     assert served_by.pop("GET /licenses/{license_id}/print.pdf") == "PrintLicense"
+    assert served_by.pop("GET /cases/{case_no}/documents/{document_id}/print.pdf") == \
+        "PrintLicense"
     assert set(served_by.values()) == {"APIHandler"}
     assert "GET /licenses/{license_id}/print.html" in served_by
     permission = resources["PrintLicenseInvokePermission"]["Properties"]

@@ -88,6 +88,10 @@ BODIES = {
     "/licenses/{license_id}/reissue": {"changes": {"holder": "深圳大吃有限公司"},
                                        "reason": "名称变更"},
     "/licenses/{license_id}/annotated-copy": {"purpose": "开户", "validUntil": "2030-01-01"},
+    "/cases/{case_no}/documents/{document_id}/correct": {
+        "reason": "笔误", "corrections": [{"wrong": "本区", "right": "本市"}]},
+    "/cases/{case_no}/documents/{document_id}/correction-request": {"reason": "有误"},
+    "/cases/{case_no}/documents/{document_id}/correction-request/refusal": {"reason": "无误"},
 }
 # Signed in, and nothing to do with the case: another applicant, a clerk and a reviewer of
 # departments the case never reached.
@@ -106,6 +110,14 @@ def _objects(stack, op) -> tuple[str, dict]:
         rating = stack.call("POST", f"/cases/{case_no}/ratings", "company",
                             {"scope": "acceptance", "level": 1}).data["ratingId"]
         return op.path.replace("{rating_id}", rating), stack.case(case_no)
+    if "{document_id}" in op.path:  # refused: its 不予受理决定书
+        stack.decide(task["taskId"], "clerk", "refuse", "经营场所不在本区")
+        documents = f"/cases/{case_no}/documents"
+        assert stack.pump.run_until(lambda: stack.call("GET", documents, "company")
+                                    .data["items"])
+        document = stack.call("GET", documents, "company").data["items"][0]["documentId"]
+        return (op.path.replace("{case_no}", case_no)
+                .replace("{document_id}", document), stack.case(case_no))
     card = ""
     if "{card_id}" in op.path:  # the acceptance a month late: red cards
         sweep(clock.now() + timedelta(days=30))
@@ -120,8 +132,9 @@ def _state(stack, case_no: str) -> tuple:
     case = stack.case(case_no)
     cards = stack.call("GET", f"/cases/{case_no}/supervision", "supervisor").data["cards"]
     rated = stack.call("GET", f"/cases/{case_no}/ratings", "supervisor").data["ratings"]
+    documents = stack.call("GET", f"/cases/{case_no}/documents", "supervisor").data["items"]
     return case["status"], [(t["taskId"], t["state"], t.get("claimedBy"))
-                            for t in case["tasks"]], cards, rated
+                            for t in case["tasks"]], cards, rated, documents
 
 
 @pytest.mark.parametrize("op", OBJECT_ROUTES,

@@ -66,3 +66,20 @@ def test_every_arn_is_in_the_regions_partition(stage, region, partition, suffix,
                 (name, resource)
         else:
             assert set(resource) <= {"Ref", "Fn::GetAtt", "Fn::Sub"}, (name, resource)
+
+
+def test_a_china_stage_may_sign_with_sm2_and_a_global_one_may_not(tmp_path, monkeypatch):
+    """国密: ningxia's config names an SM2 key, packaged as KMS's key spec SM2; beijing
+    keeps ECDSA P-256; an SM2 key outside the aws-cn partition is refused at packaging."""
+    from infra import package
+    specs = {stage: _package(stage, tmp_path / stage)["Resources"]["LicenseSigningKey"]
+             ["Properties"]["KeySpec"] for stage in ("ningxia", "beijing")}
+    assert specs == {"ningxia": "SM2", "beijing": "ECC_NIST_P256"}
+    stages = package.stages()
+    monkeypatch.setattr(package, "stages", lambda: {
+        **stages, "global-demo": {**stages["global-demo"], "signingKeySpec": "SM2"},
+        "beijing": {**stages["beijing"], "signingKeySpec": "RSA_2048"}})
+    with pytest.raises(SystemExit, match="aws-cn partition"):
+        package._signing_key("global-demo", {"Properties": {}})
+    with pytest.raises(SystemExit, match="signingKeySpec"):
+        package._signing_key("beijing", {"Properties": {}})

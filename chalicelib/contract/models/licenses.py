@@ -148,11 +148,14 @@ class AnnotatedCopy(Response):
 class PublicKey(Response):
     keyId: str
     kid: str
-    alg: str
+    alg: Annotated[str, Meta(description="ECDSA_SHA_256 (P-256), or SM2DSA for a region "
+                                         "that signs with 国密 SM2")]
     publicKeyPem: str
 
 
 class Jwk(Struct, omit_defaults=True):
+    """A public key: `crv` P-256 (`alg` ES256), or SM2 (`alg` SM2SM3) for a region that
+    signs with 国密."""
     kty: str
     crv: str
     x: str

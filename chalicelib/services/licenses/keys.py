@@ -87,5 +87,5 @@ def public_keys() -> dict:
     cfg = config.get()
     return {"issuer": cfg.issuer_name, "issuerCode": cfg.issuer_uscc,
             "keys": [{"keyId": key.get("keyArn") or key["kid"], "kid": key["kid"],
-                      "alg": signer.ALGORITHM,
+                      "alg": license_proof.ALGORITHMS.get(key.get("crv", ""), signer.ALGORITHM),
                       "publicKeyPem": license_proof.pem_of(key)} for key in own_keys()]}

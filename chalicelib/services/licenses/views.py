@@ -22,7 +22,10 @@ def signed_license(record: LicenseRecord, document: dict | None = None) -> dict:
 
 def _low_s(signature: dict) -> dict:
     """A stored signature as verifiers accept it: one signed before signatures were
-    normalised may be the high-S twin, served as its low-S one (the same proof)."""
+    normalised may be the high-S twin, served as its low-S one (the same proof). An SM2
+    signature has no twin: as it is."""
+    if signature.get("alg", license_proof.KMS_ALGORITHM) != license_proof.KMS_ALGORITHM:
+        return signature
     try:
         der = base64.b64decode(signature["value"], validate=True)
         return {**signature, "value": base64.b64encode(

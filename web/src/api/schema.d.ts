@@ -3383,7 +3383,11 @@ export interface components {
         Jwks: {
             keys: components["schemas"]["Jwk"][];
         };
-        /** Jwk */
+        /**
+         * Jwk
+         * @description A public key: `crv` P-256 (`alg` ES256), or SM2 (`alg` SM2SM3) for a region that
+         *         signs with 国密.
+         */
         Jwk: {
             kty: string;
             crv: string;
@@ -3759,6 +3763,7 @@ export interface components {
         PublicKey: {
             keyId: string;
             kid: string;
+            /** @description ECDSA_SHA_256 (P-256), or SM2DSA for a region that signs with 国密 SM2 */
             alg: string;
             publicKeyPem: string;
         };
