@@ -434,3 +434,44 @@ def test_overdue_tasks_are_marked_in_words_and_filtered(stack, api, desktop):
     desktop.get_by_role("button", name="筛选", exact=True).click()
     desktop.wait_for_url(re.compile(r"overdue=false"))
     expect(row_of(desktop, case_no)).to_have_count(0)
+
+
+def test_the_case_files_documents_and_a_correction_by_the_issuing_department(
+        stack, api, desktop):
+    case_no = food_case(api)
+    scjg = api.token("scjg")
+    task = api.task_of(case_no, "SCJG", scjg)
+    api.decide(task, "approve", "同意", scjg)
+    company = api.token("company")
+    api.until(lambda: api.call("GET", f"/cases/{case_no}/documents", token=company)[1],
+              lambda found: len(found.get("items", [])) == 2)
+    open_workbench(desktop, stack, "scjg", f"tasks/{task['taskId']}")
+    documents = desktop.get_by_role("region", name="办件文书")
+    rows = documents.get_by_role("row")
+    approval = rows.filter(has_text="准予行政许可决定书")
+    expect(approval).to_contain_text("有效")
+    expect(approval).to_contain_text("深圳市市场监督管理局")
+    check_axe(desktop, "staff-case-documents")
+    with desktop.expect_download() as pdf:
+        approval.get_by_role("button", name="下载 PDF").click()
+    assert pdf.value.suggested_filename.startswith("准予行政许可决定书")
+    approval.get_by_role("button", name="更正").click()
+    documents.get_by_role("button", name="出具更正后的文书").click()
+    expect(documents.get_by_label("原文（需更正的文字）")).to_have_accessible_description(
+        "请填写需更正的原文")
+    documents.get_by_label("原文（需更正的文字）").fill("不存在的字")
+    documents.get_by_label("更正为").fill("存在")
+    documents.get_by_label("更正理由（将告知申请人）").fill("笔误")
+    documents.get_by_role("button", name="出具更正后的文书").click()
+    expect(documents.get_by_label("原文（需更正的文字）")).to_have_accessible_description(
+        "要更正的文字不在文书中")
+    documents.get_by_label("原文（需更正的文字）").fill("本机关决定准予")
+    documents.get_by_label("更正为").fill("经研究，本机关决定准予")
+    documents.get_by_role("button", name="出具更正后的文书").click()
+    expect(documents.get_by_role("status")).to_contain_text("已出具更正后的文书")
+    expect(rows.filter(has_text="准予行政许可决定书")).to_have_count(2)
+    expect(rows.filter(has_text="已更正")).to_have_count(1)
+    check_axe(desktop, "staff-case-documents-corrected")
+    shoot(desktop, "staff-case-documents-corrected")
+    found = api.call("GET", f"/cases/{case_no}/documents", token=company)[1]["items"]
+    assert [d["state"] for d in found] == ["valid", "superseded", "valid"]

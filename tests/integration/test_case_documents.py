@@ -78,6 +78,9 @@ def test_an_approved_case_has_its_acceptance_notice_and_approval_decision(stack)
     assert case_documents_domain.date_text(promised) in text
     facts = approval["document"]["facts"]
     assert facts["licenseId"] == case["licenseId"]
+    # The reasons are the reviews' opinions, by department (not the workflow's note).
+    assert facts["reason"] == "深圳市卫生健康委员会：同意；深圳市消防救援支队：同意"
+    assert f"审查意见：{facts['reason']}" in _text(approval)
     assert case["licenseId"] in _text(approval) and facts["legalBasis"] in _text(approval)
     assert "行政复议" not in _text(approval)    # not adverse: no rights of remedy
     # Offline: the published key set alone; any byte changed fails.
@@ -85,8 +88,9 @@ def test_an_approved_case_has_its_acceptance_notice_and_approval_decision(stack)
     assert verdict.valid, verdict
     assert verdict.kid.endswith("." + approval["document"]["issuerCode"])
     forged = copy.deepcopy(approval)
-    forged["document"]["paragraphs"][1] = forged["document"]["paragraphs"][1].replace(
-        "准予", "不予", 1)
+    paragraphs = forged["document"]["paragraphs"]
+    decided = next(n for n, text in enumerate(paragraphs) if "决定准予" in text)
+    paragraphs[decided] = paragraphs[decided].replace("决定准予", "决定不予")
     assert document_proof.verify(forged, _keys(stack)).reason == "signature_mismatch"
     # Online, and its public status (no text, no addressee).
     online = stack.call("POST", "/documents/verify", None, approval).data
@@ -439,3 +443,85 @@ def test_a_revocation_annuls_the_approval_and_license_changes_are_written(stack)
                       approval).data["reason"] == "annulled"
     assert stack.pump.run_until(lambda: "document_annulled" in [
         e["action"] for e in stack.case(case_no)["timeline"]])
+
+
+def _accepted(stack):
+    case_no = _apply(stack)
+    task = stack.open_task(case_no, "ZWFW", "clerk")
+    stack.decide(task["taskId"], "clerk", "accept", "受理")
+    stack.wait_status(case_no, 8)
+    return case_no
+
+
+def test_a_special_procedure_is_notified_with_its_type_duration_and_the_clock_stopped(stack):
+    case_no = _accepted(stack)
+    review = stack.open_task(case_no, "SCJG", "scjg")
+    started = stack.call("POST", f"/tasks/{review['taskId']}/special-procedure", "scjg",
+                         {"type": "inspection", "reason": "需现场核查经营场所"})
+    assert started.status_code == 200, started.data
+    found = _wait_kinds(stack, case_no, ["acceptance_notice", "special_procedure_notice"])
+    notice = _signed(stack, case_no, found[1]["documentId"])
+    facts, text = notice["document"]["facts"], _text(notice)
+    procedure = stack.case(case_no)["specialProcedures"][0]
+    assert (facts["procedure"], facts["procedureType"], facts["reason"]) == (
+        "现场勘验", "inspection", "需现场核查经营场所")
+    due = clock.local_date(worktime.parse(procedure["dueAt"])).isoformat()
+    assert facts["procedureDueBy"] == due and facts["procedureLimit"].endswith("个工作日")
+    assert f"现场勘验的期限为{facts['procedureLimit']}" in text
+    assert case_documents_domain.date_text(due) in text
+    assert "不计算在办理时限内" in text and "第四十五条" in text
+    # Its end is a step, not a decision: no document.
+    stack.call("POST", f"/tasks/{review['taskId']}/special-procedure/end", "scjg",
+               {"result": "合格"})
+    stack.wait_status(case_no, 8)
+    stack.pump.run_until(lambda: False, timeout=0.5)
+    assert _kinds(stack, case_no) == ["acceptance_notice", "special_procedure_notice"]
+
+
+def test_an_approval_with_materials_to_follow_names_them_and_their_limit(stack):
+    case_no = _accepted(stack)
+    review = stack.open_task(case_no, "SCJG", "scjg")
+    approved = stack.call("POST", f"/tasks/{review['taskId']}/decision", "scjg", {
+        "decision": "approve", "opinion": "容缺受理",
+        "pendingMaterials": ["食品安全管理制度文本"]})
+    assert approved.status_code == 200, approved.data
+    case = stack.wait_status(case_no, 12)
+    found = _wait_kinds(stack, case_no, ["acceptance_notice", "approval_decision"])
+    approval = _signed(stack, case_no, found[1]["documentId"])
+    facts, text = approval["document"]["facts"], _text(approval)
+    due = clock.local_date(worktime.parse(case["materialsDueBy"])).isoformat()
+    assert (facts["pendingMaterials"], facts["materialsDueBy"]) == (
+        ["食品安全管理制度文本"], due)
+    assert f"应当于{case_documents_domain.date_text(due)}前补交以下材料：1. 食品安全管理制度文本" \
+        in text
+    # The materials come in (12 -> 11): approved already, no second decision document.
+    done = stack.call("POST", f"/cases/{case_no}/supplement", "company", {
+        "materials": [{"name": "食品安全管理制度文本",
+                       "materialId": stack.upload("company")["materialId"]}]})
+    assert done.data["status"] == 11
+    stack.pump.run_until(lambda: False, timeout=1)
+    assert _kinds(stack, case_no) == ["acceptance_notice", "approval_decision"]
+
+
+def test_racing_decisions_on_one_task_make_one_decision_and_one_document(stack):
+    case_no = _apply(stack)
+    task = stack.open_task(case_no, "ZWFW", "clerk")
+    decisions = [("accept", "受理"), ("refuse", "不符合条件"), ("accept", "受理"),
+                 ("refuse", "不符合条件")]
+    start = threading.Barrier(len(decisions))
+    answers = []
+
+    def decide(decision, opinion):
+        start.wait()
+        answers.append(stack.decide(task["taskId"], "clerk", decision, opinion))
+    threads = [threading.Thread(target=decide, args=pair) for pair in decisions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    won = [a for a in answers if a.status_code == 200]
+    assert len(won) == 1, [a.status_code for a in answers]
+    expected = "acceptance_notice" if won[0].data["caseStatus"] == 3 else "refusal_decision"
+    _wait_kinds(stack, case_no, [expected])
+    stack.pump.run_until(lambda: False, timeout=1)
+    assert _kinds(stack, case_no) == [expected]

@@ -65,6 +65,8 @@ class DocumentSummary(Response, omit_defaults=True):
     kind: DocumentKind
     title: str
     issuer: str
+    dept: Annotated[str, Meta(description="the issuing department's code: its staff "
+                                          "correct the document")]
     issuedAt: Timestamp
     state: DocumentState
     sha256: Sha256

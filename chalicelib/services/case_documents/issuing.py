@@ -11,7 +11,14 @@ from datetime import datetime
 import rfc8785
 
 from ... import config
-from ...adapters.models import CaseRecord, DocumentRecord, get_or_none, put_if_absent, update_if
+from ...adapters.models import (
+    CaseRecord,
+    DocumentRecord,
+    TaskRecord,
+    get_or_none,
+    put_if_absent,
+    update_if,
+)
 from ...domain import case_documents, worktime
 from ...domain.case_documents import Kind
 from .. import catalogue, clock
@@ -39,6 +46,9 @@ def issue_for_change(old: dict | None, new: dict | None) -> str | None:
             case, previous, change = _case_now(new["pk"]), 0, new
         else:
             case, previous, change = new, int(old["status"]) if old else 0, None
+        if kind == case_documents.APPROVAL_DECISION:
+            # Concluded by the workflow: the reviews' opinions are the reasons, not its note.
+            case = {**case, "opinion": _review_opinions(new["pk"]) or case.get("opinion")}
         item = catalogue.pinned_version(case["itemCode"], case["itemVersion"])
         document = build(kind, document_id, case, previous, item, issuing_authority(item),
                          change)
@@ -47,6 +57,21 @@ def issue_for_change(old: dict | None, new: dict | None) -> str | None:
         # Again on a redelivery: a first one that stopped in between annuls them now.
         annul_decisions(new["pk"], f"该决定已被撤销（见 {document_id}）")
     return document_id
+
+
+def _review_opinions(case_no: str) -> str:
+    """The approving reviews' opinions, each after its department's name when there are
+    several: `深圳市卫生健康委员会：同意；深圳市消防救援支队：符合要求`."""
+    reviews = sorted((r for r in TaskRecord.query(case_no, TaskRecord.sk.startswith("TASK#"),
+                                                  consistent_read=True)
+                      if isinstance(r, TaskRecord) and r.taskKind == "review"
+                      and r.decision == "approve" and r.opinion),
+                     key=lambda r: (r.stage or 0, r.dept))
+    if len(reviews) == 1:
+        return str(reviews[0].opinion)
+    names = {r.dept: (catalogue.department(r.dept) or {}).get("name", r.dept)
+             for r in reviews}
+    return "；".join(f"{names[r.dept]}：{r.opinion}" for r in reviews)
 
 
 def _case_now(case_no: str) -> dict:

@@ -10,8 +10,8 @@ from .issuing import document_key
 
 def summary(record: DocumentRecord) -> dict:
     return {"documentId": record.documentId, "kind": record.kind, "title": record.title,
-            "issuer": record.document.get("issuer"), "issuedAt": record.issuedAt,
-            "state": record.state, "sha256": record.sha256,
+            "issuer": record.document.get("issuer"), "dept": record.dept,
+            "issuedAt": record.issuedAt, "state": record.state, "sha256": record.sha256,
             **({"supersededBy": record.supersededBy} if record.supersededBy else {}),
             **({"supersedes": record.supersedes} if record.supersedes else {}),
             **({"correctionRequest": record.correctionRequest}

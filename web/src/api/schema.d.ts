@@ -2452,6 +2452,8 @@ export interface components {
             kind: "acceptance_notice" | "approval_decision" | "denial_decision" | "license_reissue_notice" | "license_revocation_notice" | "refusal_decision" | "revocation_decision" | "special_procedure_notice" | "supplement_notice" | "termination_notice";
             title: string;
             issuer: string;
+            /** @description the issuing department's code: its staff correct the document */
+            dept: string;
             /**
              * @description ISO 8601 with offset
              * @example 2026-11-25T09:41:54.673848+00:00
