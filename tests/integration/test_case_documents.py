@@ -215,12 +215,34 @@ def test_only_the_owner_and_staff_who_read_the_case_see_its_documents(stack):
 
 
 def test_redelivered_changes_make_no_second_document(stack, delivered):
-    case_no = stack.approve_in_parallel()["caseNo"]
-    before = _wait_kinds(stack, case_no, ["acceptance_notice", "approval_decision"])
+    """Every path's changes delivered twice more, after the cases moved on: an approval,
+    a refusal, a supplement then a denial, a special procedure then a withdrawal."""
+    approved = stack.approve_in_parallel()["caseNo"]
+    refused, _ = _refused(stack)
+    denied = _accepted(stack)
+    review = stack.open_task(denied, "SCJG", "scjg")
+    stack.call("POST", f"/tasks/{review['taskId']}/decision", "scjg", {
+        "decision": "supplement", "opinion": "请补充", "materials": [MATERIALS[1]]})
+    stack.call("POST", f"/cases/{denied}/supplement", "company", {"materials": [
+        {"name": MATERIALS[1], "materialId": stack.upload("company")["materialId"]}]})
+    stack.wait_status(denied, 8)
+    stack.decide(review["taskId"], "scjg", "deny", "不符合条件")
+    withdrawn = _accepted(stack)
+    special = stack.open_task(withdrawn, "SCJG", "scjg")
+    stack.call("POST", f"/tasks/{special['taskId']}/special-procedure", "scjg",
+               {"type": "inspection", "reason": "现场核查"})
+    stack.call("POST", f"/cases/{withdrawn}/withdraw", "company", {"reason": "不办了"})
+    expected = {
+        approved: ["acceptance_notice", "approval_decision"],
+        refused: ["refusal_decision"],
+        denied: ["acceptance_notice", "supplement_notice", "denial_decision"],
+        withdrawn: ["acceptance_notice", "special_procedure_notice", "termination_notice"]}
+    before = {case_no: _wait_kinds(stack, case_no, kinds)
+              for case_no, kinds in expected.items()}
     stack.pump.run_until(lambda: False, timeout=0.5)
     for source, event in list(delivered) * 2:
         _handler(source.handler_string)(copy.deepcopy(event), LambdaContext(source.name))
-    assert _documents(stack, case_no) == before
+    assert {case_no: _documents(stack, case_no) for case_no in expected} == before
 
 
 def test_deliveries_of_one_decision_at_once_make_one_document(stack):
