@@ -78,12 +78,16 @@ def refuse_correction(case_no, document_id, caller, document):
             summary="whether a document stands: valid, superseded by a correction or "
                     "annulled (anyone — what its QR code opens: no text, no addressee)",
             tag="documents", returns=models.DocumentStatus, errors=(404,), public=True,
+            query=(("key", {"type": "string", "minLength": 1, "maxLength": 64}, True,
+                    "the key the document's QR code carries (the first 16 characters of "
+                    "its sha256): without the right one, 404"),),
             also_media=("text/html",), response_headers=("Vary",),
             description="the status as JSON; to a browser (an Accept that prefers "
                         "text/html) the same as a readable Chinese page")
 def document_status(document_id):
-    return http.page_or_json(bp.current_request, case_documents.status_of(document_id),
-                             printing.status_page)
+    request = bp.current_request
+    return http.page_or_json(request, case_documents.status_of(
+        document_id, http.query_param(request, "key")), printing.status_page)
 
 
 @http.route(bp, "POST", "/documents/verify", op="verifyDocument",

@@ -90,6 +90,9 @@ CATALOGUE: dict[str, ErrorKind] = {
                                       "The document already has an open correction request"),
     "no_correction_request": ErrorKind(409, "该文书没有待处理的更正申请",
                                        "The document has no open correction request"),
+    "correction_not_clerical": ErrorKind(422, "更正只能修改笔误，不能改变决定内容或救济途径",
+                                         "A correction mends words: not the decision or "
+                                         "the remedies"),
     "correction_not_found": ErrorKind(422, "要更正的文字不在文书中",
                                       "The text to correct is not in the document"),
     "license_not_valid": ErrorKind(422, "该证照未通过核验或当前无效，不能替代材料",

@@ -3,7 +3,7 @@ document, its number, and the facts it states. Pure rules; the wording is the re
 templates' (chalicelib/templates/documents/), the signing and storing services/case_documents.
 
 A decision of the department is a written document of that department (行政许可法 §32,
-§38, §40): it names the applicant, the application and the item, states the facts, the
+§38): it names the applicant, the application and the item, states the facts, the
 reason and the legal basis, and when it goes against the applicant, the rights of
 administrative reconsideration (行政复议, within 60 days, 行政复议法 §20) and litigation
 (行政诉讼, within 6 months, 行政诉讼法 §46) with the authority and court the region names.
@@ -11,6 +11,7 @@ administrative reconsideration (行政复议, within 60 days, 行政复议法 §
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .errors import UnprocessableEntity
 from .lifecycle import CONCLUDED, Status
 
 # Reconsideration within 60 days of knowing the decision, litigation within 6 months: the
@@ -120,6 +121,16 @@ def corrected_id(document_id_: str, corrections: int) -> str:
     return "-".join(base[:2] + [str(corrections)])
 
 
+# A document's status address carries a key, the first characters of its hash: its number
+# is derived from its case's (and so guessable), and its status — that a case exists, was
+# accepted, refused or revoked — is for whoever holds the document.
+STATUS_KEY_CHARS = 16
+
+
+def status_key(sha256: str) -> str:
+    return sha256[:STATUS_KEY_CHARS]
+
+
 def case_of(document_id_: str) -> str:
     """The case number a document number carries."""
     return document_id_.split("-", 1)[0]
@@ -222,8 +233,8 @@ def example_facts(kind: Kind) -> dict[str, Any]:
     """A document of `kind` stating everything it can: what a region's template is
     checked against (services/case_documents/templates.check) and docs/documents.md
     shows."""
-    case = {"pk": "44030020261205000001", "itemCode": "0002010120004403000000001144030000"
-                                                      "7542808J01",
+    case = {"pk": "4403002026120500000019", "itemCode": "0002010120004403000000001144030000"
+                                                        "7542808J01",
             "itemName": "食品经营许可（新办）", "itemVersion": "3",
             "applicant": {"name": "深圳市示例餐饮有限公司"}, "status": Status.APPROVED,
             "opinion": "经核查，经营场所与申报一致。", "licenseId": "11440300MB2C92138W0012",
@@ -242,8 +253,57 @@ def example_facts(kind: Kind) -> dict[str, Any]:
     dates = {"applied": "2026-12-01", "decided": "2026-12-05", "promisedBy": "2026-12-15",
              "materialsDueBy": "2026-12-25", "procedureDueBy": "2026-12-12"}
     change = {"licenseId": "1.2.156.3005.2.11100000000013127D001.11440300007542808J."
-                           "44030020261205000001.001.7", "reason": "经营场所已变更",
+                           "4403002026120500000019.001.7", "reason": "经营场所已变更",
               "supersededBy": "1.2.156.3005.2.11100000000013127D001.11440300007542808J."
-                              "44030020261205000001.002.5"}
+                              "4403002026120500000019.002.5"}
     return facts(kind, case, item, dates, Remedies("深圳市人民政府", "深圳市福田区人民法院"),
                  Status.APPROVED, change)
+
+
+# A correction (更正) mends words — a misspelt name, a wrong district or date — never the
+# decision or the rights of remedy: no text naming what was decided or the remedies may be
+# replaced or written in, the paragraph stating the remedies is never touched, and the
+# facts that say what was decided and where to challenge it stay as they are.
+DECISION_WORDS = ("准予", "不予", "受理", "撤销", "撤回", "终止", "许可", "决定", "复议",
+                  "诉讼", "日内", "个月", "人民法院", "人民政府")
+FIXED_FACTS = frozenset({"caseNo", "itemCode", "itemVersion", "licensing", "notCompetent",
+                         "concluded", "accepted", "stage", "procedureType", "licenseId",
+                         "supersededBy", "reconsideration", "litigation"})
+
+
+def _remedies(paragraph: str) -> bool:
+    return "行政复议" in paragraph or "行政诉讼" in paragraph
+
+
+def corrected(document: dict[str, Any], corrections: list[dict[str, str]]) -> dict[str, Any]:
+    """The document with each correction's wrong text replaced by the right one, in its
+    text (but the remedies), its addressee and the facts a correction may mend. 422 naming
+    the correction that would change the decision or the remedies, or whose text is not
+    where a correction may reach."""
+    found = dict(document)
+    for index, correction in enumerate(corrections):
+        wrong, right = correction["wrong"], correction["right"]
+        touched = [word for word in DECISION_WORDS if word in wrong or word in right]
+        if touched:
+            raise UnprocessableEntity(
+                f"a correction mends words, not the decision or the remedies: "
+                f"{touched[0]!r} may not be corrected", field=f"corrections.{index}",
+                code="correction_not_clerical")
+        reachable = [p for p in found["paragraphs"] if not _remedies(p)]
+        if not any(wrong in p for p in reachable) and wrong not in found.get("addressee", ""):
+            raise UnprocessableEntity(f"{wrong!r} is not in the document",
+                                      field=f"corrections.{index}.wrong",
+                                      code="correction_not_found")
+
+        def mend(value: Any, wrong: str = wrong, right: str = right) -> Any:
+            if isinstance(value, str):
+                return value.replace(wrong, right)
+            if isinstance(value, list):
+                return [mend(v) for v in value]
+            return value
+        found["paragraphs"] = [p if _remedies(p) else mend(p) for p in found["paragraphs"]]
+        found["addressee"] = mend(found["addressee"])
+        found["facts"] = {k: v if k in FIXED_FACTS else mend(v)
+                          for k, v in found["facts"].items()}
+    return found
+

@@ -94,5 +94,7 @@ def public_point(private_hex: str) -> bytes:
 def sign(private_hex: str, message: bytes) -> bytes:
     """SM2DSA over SM3(Z_A ‖ message), DER: what KMS's Sign answers (the moto shim)."""
     public = public_point(private_hex)
-    signed: str = _crypt(private_hex, public).sign_with_sm3(message)
+    # The nonce from the operating system's generator: gmssl's own comes from `random`.
+    nonce = f"{secrets.randbelow(N - 1) + 1:064x}"
+    signed: str = _crypt(private_hex, public).sign_with_sm3(message, nonce)
     return bytes.fromhex(signed)

@@ -6,8 +6,9 @@ against the keys the stack then published, and nothing said so. Installed in mot
 process (infra/local/moto_process.py, `--keys-file`), this gives each key the stack
 creates the id and material kept for it in the stack's key file
 (`local-keys.json` in OW_LOCAL_DIR or build/, infra/local/paths.py; written on the first
-start, readable by its owner only): the license signing key (ECC_NIST_P256) and the
-personal-data key (symmetric) are the same keys, with the same ARNs, after a restart.
+start, readable by its owner only): the license signing key (ECC_NIST_P256, or SM2 for a
+region that signs with 国密) and the personal-data key (symmetric) are the same keys, with
+the same ARNs, after a restart.
 
 A key is known by its account, region, key spec and description — the template's
 (infra/template.json) — and the first key of each kind a run creates takes the kept one.
@@ -53,11 +54,13 @@ def install(path: Path) -> None:
 
 def _export(key) -> dict:
     from cryptography.hazmat.primitives import serialization
+    kept = {"id": key.id, "material": base64.b64encode(key.key_material).decode("ascii")}
+    if hasattr(key.private_key, "private_hex"):   # an SM2 key (moto_shim.py, part 9)
+        return {**kept, "sm2": key.private_key.private_hex}
     private = key.private_key.private_key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption())
-    return {"id": key.id, "material": base64.b64encode(key.key_material).decode("ascii"),
-            "privateKey": private.decode("ascii")}
+    return {**kept, "privateKey": private.decode("ascii")}
 
 
 def _restore(key, kept: dict) -> None:
@@ -65,6 +68,11 @@ def _restore(key, kept: dict) -> None:
     key.id = kept["id"]
     key.arn = f"{key.arn.rsplit('/', 1)[0]}/{kept['id']}"
     key.key_material = base64.b64decode(kept["material"])
+    if "sm2" in kept:
+        from chalicelib.domain import sm2
+        key.private_key.private_hex = kept["sm2"]
+        key.private_key.point = sm2.public_point(kept["sm2"])
+        return
     key.private_key.private_key = serialization.load_pem_private_key(
         kept["privateKey"].encode("ascii"), password=None)
 

@@ -465,8 +465,8 @@ def test_the_case_files_documents_and_a_correction_by_the_issuing_department(
     documents.get_by_role("button", name="出具更正后的文书").click()
     expect(documents.get_by_label("原文（需更正的文字）")).to_have_accessible_description(
         "要更正的文字不在文书中")
-    documents.get_by_label("原文（需更正的文字）").fill("本机关决定准予")
-    documents.get_by_label("更正为").fill("经研究，本机关决定准予")
+    documents.get_by_label("原文（需更正的文字）").fill("深圳小吃有限公司")
+    documents.get_by_label("更正为").fill("深圳小吃有限责任公司")
     documents.get_by_role("button", name="出具更正后的文书").click()
     expect(documents.get_by_role("status")).to_contain_text("已出具更正后的文书")
     expect(rows.filter(has_text="准予行政许可决定书")).to_have_count(2)

@@ -135,7 +135,8 @@ def test_an_approved_and_a_refused_case_have_their_documents_verified_offline(wa
     printed = read_pdf((files / "准予行政许可决定书.pdf").read_bytes())
     document_id = approval["document"]["documentId"]
     assert "准予行政许可决定书" in printed.flat and document_id in printed.flat
-    assert printed.scanned == [f"{local_stack.url}/documents/{document_id}/status"]
+    assert printed.scanned == [f"{local_stack.url}/documents/{document_id}/status"
+                               f"?key={approval['sha256'][:16]}"]
 
 
 def test_supervision_cards_notifications_ratings_figures_and_the_audit_record(

@@ -95,8 +95,12 @@ def test_an_approved_case_has_its_acceptance_notice_and_approval_decision(stack)
     # Online, and its public status (no text, no addressee).
     online = stack.call("POST", "/documents/verify", None, approval).data
     assert (online["valid"], online["state"]) == (True, "valid")
-    status = stack.call("GET", f"/documents/{approval['document']['documentId']}/status")
+    address = f"/documents/{approval['document']['documentId']}/status"
+    status = stack.call("GET", f"{address}?key={approval['sha256'][:16]}")
     assert status.status_code == 200 and status.data["state"] == "valid"
+    # The number alone is guessable from the case's: without the document's key, nothing.
+    for wrong in ("", "?key=", f"?key={'0' * 16}", f"?key={approval['sha256'][1:17]}"):
+        assert stack.call("GET", address + wrong).status_code == 404, wrong
     assert status.data["sha256"] == approval["sha256"]
     assert "paragraphs" not in json.dumps(status.data) and "深圳小吃" not in \
         json.dumps(status.data, ensure_ascii=False)
@@ -211,7 +215,7 @@ def test_only_the_owner_and_staff_who_read_the_case_see_its_documents(stack):
     one = f"{path}/{found[0]['documentId']}"
     assert stack.call("GET", one, "applicant").status_code == 404
     assert stack.call("GET", f"{path}/{case_no}-ZZ999", "company").status_code == 404
-    assert stack.call("GET", "/documents/nonsense/status").status_code == 404
+    assert stack.call("GET", "/documents/nonsense/status?key=x").status_code == 404
 
 
 def test_redelivered_changes_make_no_second_document(stack, delivered):
@@ -326,7 +330,7 @@ def test_the_pdf_reads_back_with_its_text_seal_and_the_qr_code_of_its_status(sta
     assert all(character in text for character in seal_name)
     assert read.fonts and all("NotoSansCJK" in font for font in read.fonts)
     # The QR code opens the document's status: a page for a browser, JSON for a program.
-    status_url = f"/documents/{document_id}/status"
+    status_url = f"/documents/{document_id}/status?key={signed['sha256'][:16]}"
     assert len(read.scanned) == 1 and read.scanned[0].endswith(status_url)
     page = stack.call("GET", status_url, headers={"Accept": "text/html"})
     assert page.headers["Content-Type"].startswith("text/html")
@@ -367,8 +371,9 @@ def test_the_department_corrects_a_clerical_error_as_a_new_version(stack):
         "superseded", f"{first}-1", "区名笔误")
     assert "南山区" in _text(old)           # the old version is kept as it was
     assert stack.call("POST", "/documents/verify", None, old).data["reason"] == "superseded"
-    status = stack.call("GET", f"/documents/{first}/status").data
+    status = stack.call("GET", f"/documents/{first}/status?key={old['sha256'][:16]}").data
     assert (status["state"], status["supersededBy"]) == ("superseded", f"{first}-1")
+    assert "stateReason" not in status          # the reason is for the applicant
     # The superseded version is not corrected again; the new one is, as -2.
     again = stack.call("POST", f"{base}/correct", "scjg", fix)
     assert again.status_code == 409 and again.data["error"]["code"] == "document_not_valid"
@@ -547,3 +552,90 @@ def test_racing_decisions_on_one_task_make_one_decision_and_one_document(stack):
     _wait_kinds(stack, case_no, [expected])
     stack.pump.run_until(lambda: False, timeout=1)
     assert _kinds(stack, case_no) == [expected]
+
+
+def test_an_approval_written_after_its_case_was_revoked_is_annulled_at_once(
+        stack, delivered):
+    """The approval's change replayed late (its document effect had failed; the
+    reconciliation replays it after a supervisor revoked the case): its decision is
+    written annulled, never valid beside the revocation."""
+    case = stack.approve_in_parallel()
+    case_no = case["caseNo"]
+    found = _wait_kinds(stack, case_no, ["acceptance_notice", "approval_decision"])
+    approval_change = next(
+        (source, event) for source, event in delivered if source.name == "case_timeline"
+        and any((r.get("dynamodb", {}).get("NewImage", {}).get("status") or {}).get("N")
+                == "11" for r in event["Records"]))
+    DocumentRecord.get(case_no, f"DOC#{found[1]['documentId']}").delete()
+    stack.call("POST", f"/cases/{case_no}/revoke", "supervisor", {"reason": "虚假材料"})
+    _wait_kinds(stack, case_no, ["acceptance_notice", "revocation_decision"])
+    source, event = approval_change
+    _handler(source.handler_string)(copy.deepcopy(event), LambdaContext(source.name))
+    states = {d["kind"]: d["state"] for d in _documents(stack, case_no)}
+    assert states == {"acceptance_notice": "valid", "approval_decision": "annulled",
+                      "revocation_decision": "valid"}
+
+
+def _race(*calls):
+    start = threading.Barrier(len(calls))
+    answers = [None] * len(calls)
+
+    def run(n, call):
+        start.wait()
+        answers[n] = call()
+    threads = [threading.Thread(target=run, args=(n, call)) for n, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return [answer.status_code for answer in answers]
+
+
+FIX = {"reason": "笔误", "corrections": [{"wrong": "本区", "right": "本市"}]}
+
+
+def _request_meets_correction(stack) -> None:
+    case_no, first = _refused(stack)
+    base = f"/cases/{case_no}/documents/{first}"
+    codes = _race(
+        lambda: stack.call("POST", f"{base}/correction-request", "company",
+                           {"reason": "区名有误"}),
+        lambda: stack.call("POST", f"{base}/correct", "scjg", FIX))
+    old = _signed(stack, case_no, first)
+    if old["state"] == "superseded":
+        # Corrected: a request the correction had not seen was refused (it came too
+        # late), or it made the correction start again (409).
+        assert (old.get("correctionRequest") or {}).get("state") != "open", (codes, old)
+    else:
+        assert codes[1] == 409 and old["correctionRequest"]["state"] == "open"
+
+
+def _refusal_meets_correction(stack) -> None:
+    case_no, first = _refused(stack)
+    base = f"/cases/{case_no}/documents/{first}"
+    ask = {"reason": "有误"}
+    assert sorted(_race(
+        lambda: stack.call("POST", f"{base}/correction-request", "company", ask),
+        lambda: stack.call("POST", f"{base}/correction-request", "company", ask))) \
+        == [201, 409]
+    codes = _race(
+        lambda: stack.call("POST", f"{base}/correction-request/refusal", "scjg",
+                           {"reason": "无误"}),
+        lambda: stack.call("POST", f"{base}/correct", "scjg", FIX))
+    request = _signed(stack, case_no, first)["correctionRequest"]
+    # Refused first: the correction that read the open request starts again (409), or
+    # came after it and corrects on the department's own account; corrected first: the
+    # request was accepted by it, and the refusal finds none open.
+    if codes[0] == 200:
+        assert request["state"] == "refused" and codes[1] in (201, 409), codes
+    else:
+        assert codes == [409, 201] and request["state"] == "accepted", (codes, request)
+
+
+def test_a_request_a_refusal_and_a_correction_at_once_never_leave_a_request_open(stack):
+    """Two requests at once: one is taken; a request and a correction, or a refusal and a
+    correction, at once: never a superseded document with its request still open, never a
+    request both refused and accepted."""
+    for _ in range(3):
+        _request_meets_correction(stack)
+        _refusal_meets_correction(stack)

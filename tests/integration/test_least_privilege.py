@@ -357,7 +357,7 @@ def _exercise(stack, monkeypatch):
     for found in stack.call("GET", documents, "wsjk").data["items"]:
         signed = stack.call("GET", f"{documents}/{found['documentId']}", "company").data
         assert stack.call("POST", "/documents/verify", None, signed).data["valid"]
-        stack.call("GET", f"/documents/{found['documentId']}/status")
+        stack.call("GET", f"/documents/{found['documentId']}/status?key={found['sha256'][:16]}")
         for who, expected in (("company", 200), ("applicant", 404)):
             assert stack.call("GET", f"{documents}/{found['documentId']}/print.pdf", who,
                               headers={"Accept": "application/pdf"}

@@ -267,3 +267,34 @@ def test_the_offline_command_verifies_a_document_too(tmp_path, capsys):
     (tmp_path / "signed.json").write_text(json.dumps(signed, ensure_ascii=False), "utf-8")
     assert verify_license.main(argv) == 1
     assert json.loads(capsys.readouterr().out)["reason"] == "signature_mismatch"
+
+
+def _adverse_document():
+    kind = KINDS["denial_decision"]
+    facts = case_documents.example_facts(kind)
+    return {"documentId": f"{CASE_NO}-BY007", "addressee": facts["applicant"],
+            "paragraphs": templates.paragraphs(kind.name, facts, ""), "facts": facts}
+
+
+def test_a_correction_mends_words_and_never_the_decision_or_the_remedies():
+    from chalicelib.domain.errors import UnprocessableEntity
+    document = _adverse_document()
+    mended = case_documents.corrected(document, [{"wrong": "示例餐饮", "right": "示范餐饮"}])
+    assert mended["addressee"] == "深圳市示范餐饮有限公司"
+    assert all("示例餐饮" not in p for p in mended["paragraphs"])
+    assert mended["facts"]["applicant"] == "深圳市示范餐饮有限公司"
+    for wrong, right in (("不予行政许可", "准予行政许可"), ("行政许可", "备案"),
+                         ("人民法院", "仲裁委员会"), ("示例", "准予")):
+        with pytest.raises(UnprocessableEntity) as refused:
+            case_documents.corrected(document, [{"wrong": wrong, "right": right}])
+        assert (refused.value.code, refused.value.field) == (
+            "correction_not_clerical", "corrections.0")
+    # The remedies' paragraph is out of reach: its days and its court stay as stated.
+    remedies = next(p for p in document["paragraphs"] if "行政复议" in p)
+    with pytest.raises(UnprocessableEntity) as missing:
+        case_documents.corrected(document, [{"wrong": "60", "right": "15"}])
+    assert missing.value.code == "correction_not_found"
+    mended = case_documents.corrected(document, [{"wrong": "深圳市", "right": "深圳"}])
+    assert remedies in mended["paragraphs"]
+    assert mended["facts"]["reconsideration"] == document["facts"]["reconsideration"]
+    assert mended["facts"]["caseNo"] == document["facts"]["caseNo"]

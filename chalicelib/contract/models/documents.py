@@ -92,7 +92,8 @@ class SignedDocument(Response, omit_defaults=True):
 
 
 class DocumentStatus(Response, omit_defaults=True):
-    """What anyone may know of a document: never its text or addressee."""
+    """What whoever holds a document may know of it at its status address: never its
+    text, addressee or the reason of a change."""
     documentId: DocumentId
     kind: DocumentKind
     title: str
@@ -100,7 +101,6 @@ class DocumentStatus(Response, omit_defaults=True):
     issueDate: Date
     state: DocumentState
     sha256: Sha256
-    stateReason: str | None = None
     stateSince: Timestamp | None = None
     supersededBy: DocumentId | None = None
 

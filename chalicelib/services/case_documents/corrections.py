@@ -4,14 +4,15 @@ with the reason; the applicant may ask for one, and the department accepts (corr
 or refuses with its answer.
 
 A correction changes words, never the decision: each correction names the wrong text and
-the right one, and the wrong text must be in the document. The new version and the old
+the right one, the wrong text must be in the document, and neither may name what was
+decided or the remedies (domain/case_documents.corrected). The new version and the old
 one's `superseded` are written together, on the condition that the old one still stands:
 of two corrections at once, one is made and the other is told the document changed."""
 from pynamodb.exceptions import TransactWriteError
 
 from ...adapters.models import DocumentRecord, transact_write, update_if
 from ...domain import case_documents, identity, worktime
-from ...domain.errors import Conflict, Forbidden, NotFound, UnprocessableEntity
+from ...domain.errors import Conflict, Forbidden, NotFound
 from ...domain.masking import mask_text
 from .. import clock
 from .issuing import signed_record
@@ -44,32 +45,6 @@ def _standing(record: DocumentRecord) -> None:
                        field="documentId")
 
 
-def _corrected(document: dict, corrections: list[dict]) -> dict:
-    """The document with each wrong text replaced by the right one, in its text, its
-    addressee and the facts it states; 422 naming a correction whose text is not there."""
-    text = "\n".join(document["paragraphs"])
-    found = dict(document)
-    for index, correction in enumerate(corrections):
-        wrong, right = correction["wrong"], correction["right"]
-        if wrong not in text and wrong not in document.get("addressee", ""):
-            raise UnprocessableEntity(f"{wrong!r} is not in the document",
-                                      field=f"corrections.{index}.wrong",
-                                      code="correction_not_found")
-
-        def fixed(value, wrong=wrong, right=right):
-            if isinstance(value, str):
-                return value.replace(wrong, right)
-            if isinstance(value, list):
-                return [fixed(v) for v in value]
-            return value
-        found["paragraphs"] = fixed(found["paragraphs"])
-        found["addressee"] = fixed(found["addressee"])
-        found["facts"] = {k: fixed(v) if k not in ("caseNo", "itemCode") else v
-                          for k, v in found["facts"].items()}
-        text = "\n".join(found["paragraphs"])
-    return found
-
-
 def correct(principal: identity.Principal | None, case_no: str, document_id: str,
             body: dict) -> dict:
     """The issuing department's correction: the new version, signed, as read back."""
@@ -82,7 +57,7 @@ def correct(principal: identity.Principal | None, case_no: str, document_id: str
     now = clock.now()
     count = int(document_id.split("-")[2]) + 1 if document_id.count("-") == 2 else 1
     new_id = case_documents.corrected_id(document_id, count)
-    document = {**_corrected(record.document, corrections), "documentId": new_id,
+    document = {**case_documents.corrected(record.document, corrections), "documentId": new_id,
                 "issueDate": clock.local_date(now).isoformat(),
                 "issuedAt": worktime.utc_precise_text(now),
                 "corrects": document_id,
@@ -108,8 +83,13 @@ def correct(principal: identity.Principal | None, case_no: str, document_id: str
     try:
         with transact_write() as transaction:
             transaction.save(successor, condition=DocumentRecord.sk.does_not_exist())
+            # Still standing, and its correction request as read: one asked for or
+            # refused meanwhile makes this correction start again.
+            asked = DocumentRecord.correctionState.does_not_exist() \
+                if record.correctionState is None \
+                else DocumentRecord.correctionState == record.correctionState
             transaction.update(record, actions=actions,
-                               condition=DocumentRecord.state == "valid")
+                               condition=(DocumentRecord.state == "valid") & asked)
     except TransactWriteError:
         raise Conflict(f"document {document_id} was corrected meanwhile; reload it",
                        code="document_changed", field="documentId") from None

@@ -21,6 +21,7 @@ from ...adapters.models import (
 )
 from ...domain import case_documents, worktime
 from ...domain.case_documents import Kind
+from ...domain.lifecycle import Status
 from .. import catalogue, clock
 from ..licenses import sign
 from ..licenses.issuing import issuing_authority
@@ -56,6 +57,10 @@ def issue_for_change(old: dict | None, new: dict | None) -> str | None:
     if kind == case_documents.REVOCATION_DECISION:
         # Again on a redelivery: a first one that stopped in between annuls them now.
         annul_decisions(new["pk"], f"该决定已被撤销（见 {document_id}）")
+    elif kind == case_documents.APPROVAL_DECISION and \
+            int(_case_now(new["pk"])["status"]) == Status.REVOKED:
+        # Written late (its change replayed after the case was revoked): annulled at once.
+        annul_decisions(new["pk"], "该决定已被撤销（办件已撤销）")
     return document_id
 
 
@@ -83,7 +88,8 @@ def annul_decisions(case_no: str, reason: str) -> int:
     """A revoked case's approval stands no more: each valid approval decision of it is
     annulled (its status says so and why). Returns how many were."""
     annulled = 0
-    for record in DocumentRecord.query(case_no, DocumentRecord.sk.startswith(PREFIX)):
+    for record in DocumentRecord.query(case_no, DocumentRecord.sk.startswith(PREFIX),
+                                       consistent_read=True):
         if isinstance(record, DocumentRecord) and record.state == "valid" and \
                 record.kind == case_documents.APPROVAL_DECISION.name:
             annulled += update_if(record, [

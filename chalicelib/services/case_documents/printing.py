@@ -15,8 +15,10 @@ MEANINGS = {"valid": "该文书由发文机关签发，现行有效",
             "annulled": "该文书已被发文机关撤销，不再有效"}
 
 
-def status_url(base_url: str, document_id: str) -> str:
-    return f"{base_url.rstrip('/')}/documents/{document_id}/status"
+def status_url(base_url: str, document_id: str, sha256: str) -> str:
+    """The document's status address, with its key (domain/case_documents.status_key)."""
+    key = case_documents.status_key(sha256)
+    return f"{base_url.rstrip('/')}/documents/{document_id}/status?key={key}"
 
 
 def status_page(status: dict) -> str:
@@ -24,7 +26,7 @@ def status_page(status: dict) -> str:
     never its text or to whom it was addressed."""
     rows = [(term, status[key]) for term, key in (
         ("文书名称", "title"), ("发文机关", "issuer"), ("成文日期", "issueDate"),
-        ("状态原因", "stateReason"), ("状态变更时间", "stateSince"),
+        ("状态变更时间", "stateSince"),
         ("更正后的文书", "supersededBy"), ("文书编号", "documentId"),
         ("文书摘要（SHA-256）", "sha256")) if status.get(key)]
     return guides.environment().get_template("document_status.html").render(
@@ -83,7 +85,8 @@ def render_pdf(signed: dict, base_url: str) -> bytes:
             pdf.multi_cell(width, 8, license_print.in_font(indent + line), new_x="LMARGIN",
                            new_y="NEXT")
         pdf.ln(2)
-    _closing(pdf, found, signature, status_url(base_url, found["documentId"]), width)
+    _closing(pdf, found, signature,
+             status_url(base_url, found["documentId"], signed["sha256"]), width)
     return bytes(pdf.output())
 
 

@@ -1,7 +1,9 @@
 """A case's documents as its applicant and staff read them, and a document's public status
 (what its QR code opens: never its text, never who it was addressed to)."""
+import hmac
+
 from ...adapters.models import DocumentRecord, TaskRecord, get_or_none
-from ...domain import document_proof, identity
+from ...domain import case_documents, document_proof, identity
 from ...domain.errors import NotFound
 from .. import case_access
 from ..holders import owner_id
@@ -76,18 +78,26 @@ def printable(principal: identity.Principal | None, case_no: str, document_id: s
     return render_pdf(get(principal, case_no, document_id), base_url)
 
 
-def status_of(document_id: str) -> dict:
-    """Anyone: whether the document stands (valid), was superseded by a correction, or
-    annulled — its kind, issuer and date, and its hash to compare a copy with."""
+def state_of(document_id: str) -> DocumentRecord:
+    """The document a number names (404 if none: a malformed number too)."""
     record = get_or_none(DocumentRecord, *document_key(document_id)) \
         if document_proof.DOCUMENT_ID.match(document_id) else None
     if record is None:
+        raise NotFound(f"no document {document_id}", field="documentId")
+    return record
+
+
+def status_of(document_id: str, key: str | None) -> dict:
+    """Whoever holds the document (its QR code carries the key): whether it stands
+    (valid), was superseded by a correction, or annulled — its kind, issuer and date, and
+    its hash to compare a copy with. Never its text, addressee or the reason given. A
+    wrong or missing key is told as a document that is not there."""
+    record = state_of(document_id)
+    if not key or not hmac.compare_digest(key, case_documents.status_key(record.sha256)):
         raise NotFound(f"no document {document_id}", field="documentId")
     return {"documentId": record.documentId, "kind": record.kind, "title": record.title,
             "issuer": record.document.get("issuer"),
             "issueDate": record.document.get("issueDate"), "state": record.state,
             "sha256": record.sha256,
-            **({"stateReason": record.stateReason} if record.stateReason else {}),
             **({"stateSince": record.stateSince} if record.state != "valid" else {}),
             **({"supersededBy": record.supersededBy} if record.supersededBy else {})}
-

@@ -5,7 +5,7 @@ from ... import config
 from ...domain import document_proof
 from ...domain.errors import ValidationError
 from ..licenses import known_keys
-from .reading import status_of
+from .reading import state_of
 
 
 def verify(body) -> dict:
@@ -20,8 +20,8 @@ def verify(body) -> dict:
               "documentId": verdict.identifier, "kid": verdict.kid, "area": verdict.area}
     if not verdict.valid or verdict.area != config.get().area_code:
         return answer
-    status = status_of(verdict.identifier)
-    answer["state"] = status["state"]
-    if status["state"] != "valid":
-        return {**answer, "valid": False, "reason": status["state"]}
+    state = state_of(verdict.identifier).state
+    answer["state"] = state
+    if state != "valid":
+        return {**answer, "valid": False, "reason": state}
     return answer

@@ -2992,7 +2992,8 @@ export interface components {
         };
         /**
          * DocumentStatus
-         * @description What anyone may know of a document: never its text or addressee.
+         * @description What whoever holds a document may know of it at its status address: never its
+         *         text, addressee or the reason of a change.
          */
         DocumentStatus: {
             /**
@@ -3016,8 +3017,6 @@ export interface components {
             state: "annulled" | "superseded" | "valid";
             /** @description SHA-256 of {document, signature} in RFC 8785: what the supervision record holds */
             sha256: string;
-            /** @default null */
-            stateReason?: string | null;
             /** @default null */
             stateSince?: string | null;
             /** @default null */
@@ -4514,7 +4513,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description cannot be processed (see code) — codes: assignee_not_in_department, bad_check_character, correction_not_found, form_not_valid, form_title_missing, hidden_character, idempotency_key_reused, invalid_cursor, item_not_open, item_not_valid, license_not_valid, material_not_accepted, materials_to_follow_not_allowed, purpose_required, special_procedure_not_allowed, unprocessable */
+        /** @description cannot be processed (see code) — codes: assignee_not_in_department, bad_check_character, correction_not_clerical, correction_not_found, form_not_valid, form_title_missing, hidden_character, idempotency_key_reused, invalid_cursor, item_not_open, item_not_valid, license_not_valid, material_not_accepted, materials_to_follow_not_allowed, purpose_required, special_procedure_not_allowed, unprocessable */
         E422: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6936,7 +6935,10 @@ export interface operations {
     };
     getDocumentStatus: {
         parameters: {
-            query?: never;
+            query: {
+                /** @description the key the document's QR code carries (the first 16 characters of its sha256): without the right one, 404 */
+                key: string;
+            };
             header?: {
                 /** @description zh-CN (default) or en: the language of error messages */
                 "Accept-Language"?: string;
@@ -6961,7 +6963,9 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            400: components["responses"]["E400"];
             404: components["responses"]["E404"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
