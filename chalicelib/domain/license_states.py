@@ -42,18 +42,22 @@ def target(action: str, state: str) -> str:
     return after
 
 
-def next_version(identifier: str) -> str:
-    """The identifier of the license's next version (same type, issuer and serial)."""
+def next_version(identifier: str, issuer_uscc: str | None = None) -> str:
+    """The identifier of the license's next version (same type and serial; same issuer
+    unless `issuer_uscc` names another)."""
     parts = parse_license_identifier(identifier)
     version = int(parts["version"]) + 1
     if version > 999:
         raise Conflict("the license has no version left", code="license_state")
-    return make_license_identifier(parts["typeCode"], parts["issuer"], parts["serial"],
-                                   f"{version:03d}")
+    return make_license_identifier(parts["typeCode"], issuer_uscc or parts["issuer"],
+                                   parts["serial"], f"{version:03d}")
 
 
-def reissued(document: dict[str, Any], changes: dict[str, Any], today: date) -> dict[str, Any]:
-    """The next version's document: the changes applied, issued today."""
+def reissued(document: dict[str, Any], changes: dict[str, Any], today: date,
+             issuer: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The next version's document: the changes applied, issued today — by `issuer` (the
+    department that decided, as the registry names it), which a license issued before
+    licenses named the department (the data bureau's) takes on in its new version."""
     unknown = sorted(set(changes) - set(REISSUE_FIELDS))
     if unknown:
         raise ValidationError(f"a new version may change only {', '.join(REISSUE_FIELDS)}",
@@ -70,5 +74,7 @@ def reissued(document: dict[str, Any], changes: dict[str, Any], today: date) -> 
         raise ValidationError("holder must not be empty", field="changes.holder")
     if "holder" in changes:
         payload.check_text(str(changes["holder"]), "changes.holder", payload.NAME_ALLOWS)
-    return {**document, **changes, "identifier": next_version(document["identifier"]),
+    named = {"issuer": issuer["name"], "issuerCode": issuer["uscc"]} if issuer else {}
+    return {**document, **changes, **named,
+            "identifier": next_version(document["identifier"], named.get("issuerCode")),
             "issueDate": today.isoformat(), "validFrom": today.isoformat()}

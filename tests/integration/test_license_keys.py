@@ -205,3 +205,28 @@ def test_a_license_names_the_department_that_decided_and_verifies_under_its_iden
                                 clock.local_date(clock.now())).reason == "issuer_mismatch"
     assert stack.call("POST", "/licenses/verify", body={**renamed, "purpose": "开户核验"}
                       ).data["reason"] == "issuer_mismatch"
+
+
+def test_a_reissue_of_a_license_the_data_bureau_issued_names_the_department(stack):
+    """A license from before licenses named the department that decided (the data bureau
+    issued it) keeps its issuer; its next version is the department's, signed under the
+    department's identity."""
+    from datetime import date
+
+    from chalicelib.adapters.models import LicenseRecord
+    from chalicelib.domain.identifiers import parse_license_identifier
+    case = stack.approve_in_parallel()
+    record = LicenseRecord.get(case["licenseId"])
+    bureau = {"issuer": config.get().issuer_name, "issuerCode": config.get().issuer_uscc}
+    record.update(actions=[LicenseRecord.document.set({**record.document, **bureau})])
+    answer = stack.call("POST", f"/licenses/{case['licenseId']}/reissue", "wsjk", {
+        "changes": {"holder": "深圳大吃有限公司"}, "reason": "名称变更"})
+    assert answer.status_code == 201, answer.data
+    renewed = answer.data
+    assert (renewed["license"]["issuer"], renewed["license"]["issuerCode"]) == (
+        "深圳市卫生健康委员会", "11440300MB2D53311B")
+    parts = parse_license_identifier(renewed["license"]["identifier"])
+    assert (parts["issuer"], parts["version"]) == ("11440300MB2D53311B", "002")
+    keys = stack.call("GET", "/.well-known/license-keys").data["keys"]
+    assert license_proof.verify(renewed, keys, date.fromisoformat(
+        renewed["license"]["issueDate"])).valid

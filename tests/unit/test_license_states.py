@@ -52,3 +52,21 @@ def test_what_a_new_version_may_change():
         with pytest.raises(ValidationError) as refused:
             license_states.reissued(document, changes, today)
         assert refused.value.field == field
+
+
+def test_a_new_version_of_a_license_the_data_bureau_issued_names_the_department():
+    """Licenses issued before they named the department that decided keep verifying as
+    they are; their next version is the department's (its name, USCC and identifier)."""
+    market = {"code": "SCJG", "name": "深圳市市场监督管理局", "uscc": "11440300007542808J"}
+    document = {"identifier": make_license_identifier(TYPE, ISSUER, SERIAL), "holder": "甲",
+                "issuer": "深圳市政务服务数据管理局", "issuerCode": ISSUER,
+                "validTo": "2031-11-25", "issueDate": "2026-11-25"}
+    renewed = license_states.reissued(document, {"holder": "乙"}, date(2027, 3, 1), market)
+    assert (renewed["issuer"], renewed["issuerCode"]) == (market["name"], market["uscc"])
+    assert parse_license_identifier(renewed["identifier"]) == {
+        "typeCode": TYPE, "issuer": market["uscc"], "serial": SERIAL, "version": "002"}
+    # A license that names its department already: the same issuer, the next version.
+    own = {**document, "issuer": market["name"], "issuerCode": market["uscc"],
+           "identifier": make_license_identifier(TYPE, market["uscc"], SERIAL)}
+    assert license_states.reissued(own, {}, date(2027, 3, 1), market)["identifier"] == \
+        license_states.next_version(own["identifier"])

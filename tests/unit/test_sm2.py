@@ -94,3 +94,23 @@ def test_a_stored_sm2_signature_is_served_as_it_is():
     assert _low_s(signed["signature"]) == signed["signature"]
     assert license_proof.verify({**signed, "signature": _low_s(signed["signature"])}, [jwk],
                                 date(2026, 11, 25)).valid
+
+
+def test_a_signature_openssl_makes_verifies_here(tmp_path):
+    """The other way round from the integration test (OpenSSL verifying KMS's): a key and
+    a signature OpenSSL 3 makes, SM3 with the default distinguishing ID, verify here."""
+    import subprocess
+
+    def openssl(*args):
+        subprocess.run(["openssl", *args], cwd=tmp_path, check=True, capture_output=True)
+    openssl("genpkey", "-algorithm", "SM2", "-out", "key.pem")
+    openssl("pkey", "-in", "key.pem", "-pubout", "-outform", "DER", "-out", "pub.der")
+    (tmp_path / "message").write_bytes(canonical_bytes(LICENSE))
+    openssl("pkeyutl", "-sign", "-inkey", "key.pem", "-rawin", "-in", "message", "-out",
+            "message.sig", "-digest", "sm3", "-pkeyopt", "distid:1234567812345678")
+    public = (tmp_path / "pub.der").read_bytes()
+    assert sm2.is_sm2_key(public)
+    x, y = sm2.point_of(public)
+    signature = (tmp_path / "message.sig").read_bytes()
+    assert sm2.verify(x, y, canonical_bytes(LICENSE), signature)
+    assert not sm2.verify(x, y, canonical_bytes({**LICENSE, "holder": "别人"}), signature)

@@ -4,12 +4,13 @@ on the license's history and its case's timeline, written together (all or nothi
 the condition that the license is still in the state it was read in."""
 import logging
 
+from ... import config
 from ...adapters.models import LicenseChangeRecord, LicenseRecord
 from ...domain import identity, license_states
 from ...domain.changes import Change, ConditionFailed, Create, Equals, OneOf
 from ...domain.errors import Conflict, Forbidden
 from ...domain.masking import mask_text
-from .. import clock
+from .. import catalogue, clock
 from ..license_library import LicenseLibrary, license_key
 from .access import concealed, load, reads_case
 from .issuing import signed_record
@@ -120,7 +121,13 @@ def reissue(library: LicenseLibrary, principal: identity.Principal | None, licen
     _issuing_department(library, principal, record)
     now = clock.now()
     signed = signed_license(record)["license"]
-    document = license_states.reissued(signed, changes, clock.local_date(now))
+    # A new version names the department that decided, also for a license issued when
+    # licenses named the data bureau (docs/licenses.md, "Who signs"): only such a one
+    # needs the registry.
+    license_states.target("reissue", record.state)   # a suspended one is refused first
+    legacy = signed.get("issuerCode") == config.get().issuer_uscc
+    department = catalogue.department(record.dept) if legacy and record.dept else None
+    document = license_states.reissued(signed, changes, clock.local_date(now), department)
     new_id = document["identifier"]
     step = _step(principal, record, "reissue", reason, now.isoformat(), supersededBy=new_id)
     successor = signed_record(document, signed["holderId"], record.caseNo, now,
