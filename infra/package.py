@@ -38,7 +38,14 @@ from pathlib import Path
 
 from chalicelib.events import registry
 from infra import gateway_responses, web_hosting
-from infra.template import OUTPUT_ENV, ROOT, SECRETS, render, secret_names
+from infra.template import (
+    OUTPUT_ENV,
+    ROOT,
+    SECRETS,
+    SIGNING_KEY_SPECS,
+    render,
+    secret_names,
+)
 
 BUILD = ROOT / "build"
 CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
@@ -329,12 +336,6 @@ def _routes_to(function: registry.Function) -> dict:
                                   "${AWS::AccountId}:${RestAPIId}/*",
                                   {"RestAPIId": {"Ref": "RestAPI"}}]}}}
     return {"paths": paths, f"{function.name}InvokePermission": permission}
-
-
-# The key specs a region's license key may have: ECDSA P-256, or 国密 SM2 (KMS offers it in
-# the aws-cn partition only). A stage names its own in .chalice/config.json
-# (`signingKeySpec`); the functions read the algorithm off the key.
-SIGNING_KEY_SPECS = ("ECC_NIST_P256", "SM2")
 
 
 def _signing_key(stage: str, key: dict) -> dict:

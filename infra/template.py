@@ -45,6 +45,11 @@ OUTPUT_ENV = {
 }
 # The stage's secrets (adapters/secrets.py), by logical id.
 SECRETS = ("CursorSecret", "QueryPasswordSecret", "LookupSecret")
+# The key specs a region's license key may have: ECDSA P-256 (the template's), or 国密 SM2
+# (KMS offers it in the aws-cn partition only). A stage names its own in
+# .chalice/config.json (`signingKeySpec`, infra/package.py), the local stack in
+# OW_LOCAL_SIGNING_KEY_SPEC; the functions read the algorithm off the key.
+SIGNING_KEY_SPECS = ("ECC_NIST_P256", "SM2")
 
 
 @functools.cache

@@ -175,7 +175,10 @@ def _serve(args, endpoint: str, signals: StopSignal) -> int:
     # materials bucket, from their origins (the API's CORS, the bucket's CORS rule).
     front_ends = os.environ.get("OW_CORS_ORIGINS") or ",".join(sorted(
         set().union(*(client.origins() for client in clients.values()))))
-    env = create_resources(REGION, endpoint, front_end_origins=front_ends.split(","))
+    # 国密: OW_LOCAL_SIGNING_KEY_SPEC=SM2 signs with a real SM2 key (moto shim, part 9), as
+    # a stage packaged with `signingKeySpec: SM2`.
+    env = create_resources(REGION, endpoint, front_end_origins=front_ends.split(","),
+                           signing_key_spec=os.environ.get("OW_LOCAL_SIGNING_KEY_SPEC") or None)
     # A fresh stack starts at the real time; `make clock` moves it on (infra/local/clock.py).
     set_offset(timedelta(0))
     env["OW_CLOCK_FILE"] = str(paths.clock_file())

@@ -54,10 +54,12 @@ class LocalStack:
     """`make run` as a subprocess on free ports; its output is read all along (a full
     pipe would block it) and kept for the failure message."""
 
-    def __init__(self, local_dir: Path | None = None):
+    def __init__(self, local_dir: Path | None = None, env: dict | None = None):
         port, moto_port, oidc_port = free_port(), free_port(), free_port()
         self.moto_endpoint = f"http://127.0.0.1:{moto_port}"
+        given = env or {}
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "OW_"))}
+        env.update(given)   # what the test sets (OW_LOCAL_SIGNING_KEY_SPEC…)
         # Its own files (environment, clock, outbox): never a developer's `make run`'s.
         # (A restarted stack: the directory of the one it follows.)
         self.local_dir = local_dir or Path(tempfile.mkdtemp(prefix="onewindow-stack-"))
@@ -111,10 +113,10 @@ class LocalStack:
 
 
 @contextlib.contextmanager
-def started(local_dir: Path | None = None):
+def started(local_dir: Path | None = None, env: dict | None = None):
     """A LocalStack that is up (or a failure with its output), stopped afterwards; its
-    directory removed unless it was given (a restart's)."""
-    stack = LocalStack(local_dir)
+    directory removed unless it was given (a restart's); `env`: variables of its own."""
+    stack = LocalStack(local_dir, env)
     try:
         assert stack.ready.wait(120) and stack.url, "local stack did not start:\n" + \
             stack.output()

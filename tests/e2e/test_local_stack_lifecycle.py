@@ -85,6 +85,39 @@ def test_a_license_signed_before_a_restart_verifies_against_the_keys_served_afte
         shutil.rmtree(local_dir, ignore_errors=True)
 
 
+def test_a_stack_that_signs_with_sm2_signs_licenses_and_documents_and_keeps_its_key():
+    """国密 on the embedded stack: OW_LOCAL_SIGNING_KEY_SPEC=SM2 makes the license key a
+    real SM2 key (moto shim, part 9) — licenses and decision documents signed SM2DSA,
+    published as an SM2 JWK, verified offline — and the key is the same after a
+    restart."""
+    from chalicelib.domain import document_proof
+    local_dir = Path(tempfile.mkdtemp(prefix="onewindow-sm2-"))
+    sm2 = {"OW_LOCAL_SIGNING_KEY_SPEC": "SM2"}
+    try:
+        with started(local_dir, sm2) as first:
+            api = Api(first.url, first.issuer)
+            case_no, signed = _licensed(api)
+            keys = api.call("GET", "/.well-known/license-keys")[1]["keys"]
+            assert {k["crv"] for k in keys} == {"SM2"}
+            assert signed["signature"]["alg"] == "SM2DSA"
+            assert license_proof.verify(signed, keys, date.today()).valid
+            company = api.token("company")
+            found = api.until(lambda: api.call("GET", f"/cases/{case_no}/documents",
+                                               token=company)[1],
+                              lambda d: len(d.get("items", [])) == 2)["items"]
+            document = api.call("GET", f"/cases/{case_no}/documents/"
+                                       f"{found[1]['documentId']}", token=company)[1]
+            assert document["signature"]["alg"] == "SM2DSA"
+            assert document_proof.verify(document, keys).valid
+        with started(local_dir, sm2) as second:
+            api = Api(second.url, second.issuer)
+            again = api.call("GET", "/.well-known/license-keys")[1]["keys"]
+            assert [k["kid"] for k in again] == [k["kid"] for k in keys]
+            assert license_proof.verify(signed, again, date.today()).valid
+    finally:
+        shutil.rmtree(local_dir, ignore_errors=True)
+
+
 def test_a_stack_without_its_key_file_signs_with_a_new_key():
     """The keys come from the key file: a stack started in another directory has other
     keys (so the test above is not passing by accident)."""
