@@ -7,6 +7,13 @@ from AWS_ENDPOINT_URL.
 """
 import os
 from dataclasses import dataclass
+from pathlib import Path
+
+# The deployment package's root (Lambda's /var/task, the repository locally): a file a
+# setting names relative to it — OW_CALENDAR_FILE `chalicelib/calendars/2027.json`,
+# OW_DOCUMENT_TEMPLATES `chalicelib/document_templates/440300` — ships in the package,
+# whatever the working directory.
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)

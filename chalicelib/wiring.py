@@ -1,7 +1,6 @@
 """The composition root: read the configuration, point the adapters at it, and build the
 stores the use cases are given (`stores()`)."""
 import os
-from pathlib import Path
 
 from . import config, logs, tracing
 from .adapters import aws, models, secrets, signer
@@ -62,18 +61,12 @@ def configure() -> config.Config:
     return cfg
 
 
-# The deployment package's root (Lambda's /var/task, the repository locally): a relative
-# OW_CALENDAR_FILE such as `chalicelib/calendars/2027.json` names a file shipped in it,
-# whatever the working directory.
-PACKAGE_ROOT = Path(__file__).resolve().parents[1]
-
-
 def _load_calendar(cfg: config.Config) -> None:
     import json
 
     from .domain import workdays
     if cfg.calendar_file:
-        with open(PACKAGE_ROOT / cfg.calendar_file, encoding="utf-8") as file:
+        with open(config.PACKAGE_ROOT / cfg.calendar_file, encoding="utf-8") as file:
             workdays.set_schedules(json.load(file))
     else:
         workdays.set_schedules(None)

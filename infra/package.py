@@ -42,9 +42,9 @@ from infra.template import (
     OUTPUT_ENV,
     ROOT,
     SECRETS,
-    SIGNING_KEY_SPECS,
     render,
     secret_names,
+    with_signing_key_spec,
 )
 
 BUILD = ROOT / "build"
@@ -340,13 +340,14 @@ def _routes_to(function: registry.Function) -> dict:
 
 def _signing_key(stage: str, key: dict) -> dict:
     spec = stages()[stage].get("signingKeySpec", "ECC_NIST_P256")
-    if spec not in SIGNING_KEY_SPECS:
-        raise SystemExit(f"stage {stage}: signingKeySpec must be one of "
-                         f"{', '.join(SIGNING_KEY_SPECS)}, not {spec!r}")
     if spec == "SM2" and not stage_region(stage).startswith("cn-"):
         raise SystemExit(f"stage {stage}: SM2 keys are offered in the aws-cn partition "
                          "(cn-north-1, cn-northwest-1) only")
-    return {**key, "Properties": {**key["Properties"], "KeySpec": spec}}
+    try:
+        keyed = with_signing_key_spec({"Resources": {"LicenseSigningKey": key}}, spec)
+    except ValueError as error:
+        raise SystemExit(f"stage {stage}: signingKeySpec: {error}") from None
+    return keyed["Resources"]["LicenseSigningKey"]
 
 
 def merge_template(stage: str) -> dict:

@@ -52,6 +52,18 @@ SECRETS = ("CursorSecret", "QueryPasswordSecret", "LookupSecret")
 SIGNING_KEY_SPECS = ("ECC_NIST_P256", "SM2")
 
 
+def with_signing_key_spec(template: dict, spec: str) -> dict:
+    """`template` with its license key of `spec` (ValueError naming the specs a key may
+    have, for another)."""
+    if spec not in SIGNING_KEY_SPECS:
+        raise ValueError(f"the signing key spec must be one of {', '.join(SIGNING_KEY_SPECS)}, "
+                         f"not {spec!r}")
+    key = template["Resources"]["LicenseSigningKey"]
+    resources = {**template["Resources"], "LicenseSigningKey": {
+        **key, "Properties": {**key["Properties"], "KeySpec": spec}}}
+    return {**template, "Resources": resources}
+
+
 @functools.cache
 def secret_names() -> dict[str, str]:
     """Each secret's name as the template defines it (`${AWS::StackName}/…`, an Fn::Sub

@@ -8,11 +8,10 @@ import base64
 import functools
 
 from ..domain import sm2
-from ..domain.license_proof import is_low_s, low_s
+from ..domain.license_proof import KMS_ALGORITHM, SM2_ALGORITHM, is_low_s, low_s
 from . import aws
 
-ALGORITHM = "ECDSA_SHA_256"
-SM2_ALGORITHM = "SM2DSA"
+ALGORITHM = KMS_ALGORITHM
 
 
 def algorithm(key_id: str) -> str:

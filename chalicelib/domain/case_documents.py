@@ -114,11 +114,11 @@ def serial_of(change: dict[str, Any]) -> int | str:
     return int(change["version"])
 
 
-def corrected_id(document_id_: str, corrections: int) -> str:
-    """The number of a document's `corrections`-th corrected version (更正): the first
-    document's number and the count, `…-ZY007-1`."""
-    base = document_id_.split("-")
-    return "-".join(base[:2] + [str(corrections)])
+def corrected_id(document_id_: str) -> str:
+    """The number of the version that corrects `document_id_` (更正): the first document's
+    number and the count of corrections, `…-ZY007` -> `…-ZY007-1` -> `…-ZY007-2`."""
+    case_no, first, *done = document_id_.split("-")
+    return f"{case_no}-{first}-{int(done[0]) + 1 if done else 1}"
 
 
 # A document's status address carries a key, the first characters of its hash: its number

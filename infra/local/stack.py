@@ -22,10 +22,6 @@ def create_resources(region: str, endpoint_url: str | None = None,
     `front_end_origins`: the template's FrontEndOrigins (its default without);
     `signing_key_spec`: the license key's, as a stage's `signingKeySpec` sets it when
     packaged (the template's ECC_NIST_P256 without)."""
-    if signing_key_spec and signing_key_spec not in infra_template.SIGNING_KEY_SPECS:
-        raise ValueError(f"signing key spec must be one of "
-                         f"{', '.join(infra_template.SIGNING_KEY_SPECS)}, "
-                         f"not {signing_key_spec!r}")
     with warnings.catch_warnings():
         # moto's CloudFormation skips Secrets Manager secrets (warning each time it reads
         # the template); _secrets makes them.
@@ -41,9 +37,7 @@ def _create(region: str, endpoint_url: str | None, stack_name: str,
     cfn = boto3.client("cloudformation", region_name=region, endpoint_url=endpoint_url)
     template = infra_template.render()
     if signing_key_spec:
-        key = template["Resources"]["LicenseSigningKey"]
-        template["Resources"]["LicenseSigningKey"] = {
-            **key, "Properties": {**key["Properties"], "KeySpec": signing_key_spec}}
+        template = infra_template.with_signing_key_spec(template, signing_key_spec)
     parameters = {name: spec["Default"] for name, spec in template["Parameters"].items()}
     if front_end_origins:
         parameters["FrontEndOrigins"] = ",".join(front_end_origins)

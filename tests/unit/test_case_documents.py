@@ -77,8 +77,8 @@ def test_a_license_revoked_or_reissued_by_its_department_makes_its_notice():
 
 def test_a_corrected_version_is_numbered_after_the_first():
     first = f"{CASE_NO}-ZY007"
-    assert case_documents.corrected_id(first, 1) == f"{first}-1"
-    assert case_documents.corrected_id(f"{first}-1", 2) == f"{first}-2"
+    assert case_documents.corrected_id(first) == f"{first}-1"
+    assert case_documents.corrected_id(f"{first}-1") == f"{first}-2"
     assert case_documents.case_of(f"{first}-2") == CASE_NO
     assert document_proof.DOCUMENT_ID.match(f"{first}-2")
 
@@ -152,7 +152,7 @@ def test_every_shipped_template_renders_every_fact_it_is_given():
 
 def test_a_region_overrides_a_template_without_code_and_a_broken_one_is_found(tmp_path,
                                                                                monkeypatch):
-    monkeypatch.setattr(templates, "PACKAGE_ROOT", tmp_path)
+    monkeypatch.setattr(templates.config, "PACKAGE_ROOT", tmp_path)
     templates.environment.cache_clear()
     region = tmp_path / "regions" / "440100"
     region.mkdir(parents=True)

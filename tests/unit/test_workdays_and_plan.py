@@ -101,13 +101,13 @@ def test_a_region_calendar_ships_under_chalicelib_calendars_and_loads_by_relativ
     its root, as docs/deploy.md and the runbook say, whatever the working directory."""
     from types import SimpleNamespace
 
-    from chalicelib import wiring
-    assert (wiring.PACKAGE_ROOT / "chalicelib" / "calendars").is_dir()
+    from chalicelib import config, wiring
+    assert (config.PACKAGE_ROOT / "chalicelib" / "calendars").is_dir()
     calendars = tmp_path / "chalicelib" / "calendars"
     calendars.mkdir(parents=True)
     (calendars / "2027.json").write_text(
         '{"2027": {"holidays": ["2027-01-01"], "workdays": ["2027-02-13"]}}', "utf-8")
-    monkeypatch.setattr(wiring, "PACKAGE_ROOT", tmp_path)
+    monkeypatch.setattr(config, "PACKAGE_ROOT", tmp_path)
     monkeypatch.chdir(tmp_path.parent)  # not the package root
     wiring._load_calendar(SimpleNamespace(calendar_file="chalicelib/calendars/2027.json"))
     assert workdays.is_workday(date(2027, 2, 13))       # a Saturday worked (调休)

@@ -55,8 +55,7 @@ def correct(principal: identity.Principal | None, case_no: str, document_id: str
     reason = mask_text(body["reason"])
     corrections = [{"wrong": c["wrong"], "right": c["right"]} for c in body["corrections"]]
     now = clock.now()
-    count = int(document_id.split("-")[2]) + 1 if document_id.count("-") == 2 else 1
-    new_id = case_documents.corrected_id(document_id, count)
+    new_id = case_documents.corrected_id(document_id)
     document = {**case_documents.corrected(record.document, corrections), "documentId": new_id,
                 "issueDate": clock.local_date(now).isoformat(),
                 "issuedAt": worktime.utc_precise_text(now),

@@ -10,24 +10,26 @@ from ..holders import owner_id
 from .issuing import document_key
 
 
+def _corrections(record: DocumentRecord) -> dict:
+    """What corrections added to a document, for its applicant and staff: the versions
+    before and after it, and the applicant's request."""
+    return {name: value for name, value in (
+        ("supersededBy", record.supersededBy), ("supersedes", record.supersedes),
+        ("correctionRequest", record.correctionRequest)) if value}
+
+
 def summary(record: DocumentRecord) -> dict:
     return {"documentId": record.documentId, "kind": record.kind, "title": record.title,
             "issuer": record.document.get("issuer"), "dept": record.dept,
             "issuedAt": record.issuedAt, "state": record.state, "sha256": record.sha256,
-            **({"supersededBy": record.supersededBy} if record.supersededBy else {}),
-            **({"supersedes": record.supersedes} if record.supersedes else {}),
-            **({"correctionRequest": record.correctionRequest}
-               if record.correctionRequest else {})}
+            **_corrections(record)}
 
 
 def signed(record: DocumentRecord) -> dict:
     return {"document": record.document, "signature": record.signature,
             "state": record.state, "sha256": record.sha256,
             **({"stateReason": record.stateReason} if record.stateReason else {}),
-            **({"supersededBy": record.supersededBy} if record.supersededBy else {}),
-            **({"supersedes": record.supersedes} if record.supersedes else {}),
-            **({"correctionRequest": record.correctionRequest}
-               if record.correctionRequest else {})}
+            **_corrections(record)}
 
 
 def issues(principal: identity.Principal | None, record: DocumentRecord) -> bool:

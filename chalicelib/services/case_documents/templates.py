@@ -14,14 +14,14 @@ from ... import config
 from ...domain import case_documents
 
 DEFAULTS = Path(__file__).resolve().parents[2] / "templates" / "documents"
-PACKAGE_ROOT = Path(__file__).resolve().parents[3]
 
 
 @functools.lru_cache(maxsize=4)
 def environment(region_dir: str | None):
     import jinja2
     from jinja2.sandbox import SandboxedEnvironment
-    loaders = [jinja2.FileSystemLoader(PACKAGE_ROOT / region_dir)] if region_dir else []
+    loaders = [jinja2.FileSystemLoader(config.PACKAGE_ROOT / region_dir)] if region_dir \
+        else []
     found = SandboxedEnvironment(
         loader=jinja2.ChoiceLoader([*loaders, jinja2.FileSystemLoader(DEFAULTS)]),
         undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
