@@ -112,14 +112,31 @@ class LocalStack:
         return time.monotonic() - started
 
 
+PORT_ATTEMPTS = 4
+
+
+def _lost_a_port(stack: LocalStack) -> bool:
+    """Whether a stack that did not start failed to bind one of its ports."""
+    stack.stop()
+    return "Address already in use" in stack.output(last=0)
+
+
 @contextlib.contextmanager
 def started(local_dir: Path | None = None, env: dict | None = None):
     """A LocalStack that is up (or a failure with its output), stopped afterwards; its
     directory removed unless it was given (a restart's); `env`: variables of its own."""
-    stack = LocalStack(local_dir, env)
+    for attempt in range(PORT_ATTEMPTS):
+        stack = LocalStack(local_dir, env)
+        up = stack.ready.wait(120) and stack.url
+        if up or not _lost_a_port(stack) or attempt == PORT_ATTEMPTS - 1:
+            break
+        # A port free_port() found was taken before the stack bound it (another xdist
+        # worker's stack, started at that moment): new ports, a new start.
+        stack.stop()
+        if local_dir is None:
+            shutil.rmtree(stack.local_dir, ignore_errors=True)
     try:
-        assert stack.ready.wait(120) and stack.url, "local stack did not start:\n" + \
-            stack.output()
+        assert up, "local stack did not start:\n" + stack.output()
         yield stack
     finally:
         stack.stop()

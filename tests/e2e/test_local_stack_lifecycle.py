@@ -7,6 +7,7 @@ import itertools
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import threading
@@ -197,3 +198,31 @@ def test_signals_in_quick_succession_always_stop_the_stack():
             took = time.monotonic() - started_at
             assert stack.process.returncode == 0, (attempt, took, stack.output())
             assert "Traceback" not in _stop_output(stack), stack.output()
+
+
+def test_a_stack_whose_port_was_taken_meanwhile_starts_on_other_ports(monkeypatch):
+    """The harness finds free ports and lets them go; another worker may take one before
+    the stack binds it. The stack then fails with 'Address already in use', and the
+    harness starts it again on new ports rather than failing the test."""
+    from . import local_stack
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        ports = iter([taken.getsockname()[1]])
+        real = local_stack.free_port
+        monkeypatch.setattr(local_stack, "free_port", lambda: next(ports, None) or real())
+        attempts = []
+        monkeypatch.setattr(local_stack, "LocalStack", _counted(local_stack.LocalStack,
+                                                                attempts))
+        with local_stack.started() as stack:
+            status, _ = Api(stack.url).call("GET", "/.well-known/license-keys")
+    assert status == 200
+    assert len(attempts) == 2
+    assert "Address already in use" in attempts[0].output(last=0)
+
+
+def _counted(stack_class, attempts: list):
+    def start(*args, **kwargs):
+        attempts.append(stack_class(*args, **kwargs))
+        return attempts[-1]
+    return start
