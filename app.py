@@ -12,6 +12,7 @@ from chalicelib.api import (
     cases,
     catalogue,
     cors,
+    data_sharing,
     documents,
     licenses,
     materials,
@@ -36,8 +37,8 @@ for middleware in wiring.EVERY_EVENT:
 app.register_middleware(handle_errors, "http")
 app.register_middleware(cors.middleware, "http")
 for blueprint in (meta.bp, me.bp, audit.bp, catalogue.bp, admin.bp, cases.bp, tasks.bp,
-                  licenses.bp, documents.bp, materials.bp, supervision.bp, ratings.bp,
-                  statistics.bp, handlers.bp):
+                  licenses.bp, documents.bp, materials.bp, data_sharing.bp, supervision.bp,
+                  ratings.bp, statistics.bp, handlers.bp):
     app.register_blueprint(blueprint)
 cors.add_preflight(app)
 answer_domain_errors(app)

@@ -113,6 +113,12 @@ class Config:
     # The local stack only: a file holding how far its clock is set ahead (`make clock`);
     # refused in Lambda (services/clock.py).
     clock_file: str | None = None
+    # The base-data registries (数据共享: services/data_sources), JSON by registry
+    # (population, legalPerson, credit): {"url", "timeoutSeconds", and for mutual TLS
+    # "clientCert", "clientKey", "caBundle" (files in the package)}; requests are signed
+    # with the data-exchange secret. Empty: no registry, no prefill, no instant approval.
+    data_sources: str | None = None
+    data_exchange_secret_id: str = ""
 
 
 def load() -> Config:
@@ -173,6 +179,8 @@ def load() -> Config:
         litigation_court=env.get("OW_LITIGATION_COURT") or "深圳市福田区人民法院",
         trust_list_file=env.get("OW_TRUST_LIST_FILE") or None,
         signing_key_valid_from=env.get("OW_SIGNING_KEY_VALID_FROM") or None,
+        data_sources=env.get("OW_DATA_SOURCES") or None,
+        data_exchange_secret_id=env.get("OW_DATA_EXCHANGE_SECRET_ID", ""),
         public_base_url=env.get("OW_PUBLIC_BASE_URL", "").rstrip("/"),
         catalogue_cache_seconds=int(env.get("OW_CATALOGUE_CACHE_SECONDS", "30")),
         cors_origins=tuple(origin.strip().rstrip("/") for origin in

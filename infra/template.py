@@ -42,9 +42,10 @@ OUTPUT_ENV = {
     "CursorSecretId": "OW_CURSOR_SECRET_ID",
     "QueryPasswordSecretId": "OW_QUERY_PASSWORD_SECRET_ID",
     "LookupSecretId": "OW_LOOKUP_SECRET_ID",
+    "DataExchangeSecretId": "OW_DATA_EXCHANGE_SECRET_ID",
 }
 # The stage's secrets (adapters/secrets.py), by logical id.
-SECRETS = ("CursorSecret", "QueryPasswordSecret", "LookupSecret")
+SECRETS = ("CursorSecret", "QueryPasswordSecret", "LookupSecret", "DataExchangeSecret")
 # The key specs a region's license key may have: ECDSA P-256 (the template's), or 国密 SM2
 # (KMS offers it in the aws-cn partition only). A stage names its own in
 # .chalice/config.json (`signingKeySpec`, infra/package.py), the local stack in

@@ -61,6 +61,11 @@ def lookup() -> str:
     return value(config.get().lookup_secret_id, "OW_LOOKUP_SECRET_ID")
 
 
+def data_exchange() -> str:
+    """Signs every query to the base-data registries (adapters/registries.py)."""
+    return value(config.get().data_exchange_secret_id, "OW_DATA_EXCHANGE_SECRET_ID")
+
+
 def forget() -> None:
     """Read every secret again on next use (the tests and the local stack re-wire)."""
     with _lock:

@@ -144,6 +144,19 @@ CATALOGUE: dict[str, ErrorKind] = {
                                   "A text holds a control or format character (refused in "
                                   "any text)"),
     "purpose_required": ErrorKind(422, "请说明用证事由", "State the purpose of using it"),
+    "rule_not_valid": ErrorKind(422, "秒批规则不是有效的 CEL 表达式，或读取了未知的数据",
+                                "An instant-approval rule is not valid CEL, or reads "
+                                "unknown facts"),
+    "requester_required": ErrorKind(422, "查询基础数据须说明由谁查询",
+                                    "A base-data query names who asks"),
+    "basis_required": ErrorKind(422, "查询基础数据须有本人授权或法律依据",
+                                "A base-data query names its basis: consent or a law"),
+    "consent_required": ErrorKind(403, "须先授权使用您的基础数据（或授权已撤回）",
+                                  "The data subject's consent is needed (or was revoked)"),
+    "prefilled_field_locked": ErrorKind(422, "该字段由基础数据自动填写，不能修改",
+                                        "A field filled from base data may not be changed"),
+    "prefill_not_valid": ErrorKind(422, "自动填写凭据无效或已过期，请重新获取",
+                                   "The prefill token is not valid or has expired"),
     "form_not_valid": ErrorKind(422, "申请表不符合该事项版本的表单要求",
                                 "The form does not match the item version's form schema"),
     "assignee_not_in_department": ErrorKind(

@@ -90,6 +90,16 @@ FIELDS: dict[str, dict[str, Any]] = {
                     "description": "the corrected version that supersedes the document"},
     "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$",
                "description": "SHA-256 of the signed document and its signature (RFC 8785)"},
+    "outcome": {"enum": ["approved", "referred"],
+                "description": "秒批: approved by the rules, or referred to people"},
+    "ruleSet": {**TEXT, "description": "the item version whose rules were checked"},
+    "trace": {"type": "array", "description": "each rule: id, name, expression, its "
+                                              "inputs (masked), held, and why not",
+              "items": {"type": "object", "required": ["id", "name", "expression",
+                                                       "inputs", "held"]}},
+    "notes": {"type": "array", "items": {"type": "string"},
+              "description": "what the check could not read (a registry down, no consent)"},
+    "sampled": {"type": "boolean", "description": "抽查: a supervisor is asked to check it"},
 }
 
 # Narrowed fields, shared by several event types.
@@ -176,6 +186,9 @@ def _types() -> dict[str, dict[str, Any]]:
         "document_annulled": _variant({"documentId": None, "dept": None,
                                        "kind": {"enum": list(case_documents.KINDS)}},
                                       {"opinion": None}),
+        # 秒批: the rules checked at application, with their trace (docs/data-sharing.md).
+        "rules_checked": _variant({"outcome": None, "ruleSet": None, "trace": None},
+                                  {"notes": None, "sampled": None, "caseStatus": None}),
         # Not about a rating yet: the case (scope `case`) its department (`dept`) would
         # be rated for.
         "rating_invited": _variant({"scope": {"const": "case"}, "dept": None,

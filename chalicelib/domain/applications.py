@@ -20,6 +20,8 @@ class Application:
     form: dict[str, Any]
     materials: list[dict[str, Any]]
     channel: str
+    consent_id: str | None = None
+    prefill: str | None = None
 
 
 def parse_application(body: object) -> Application:
@@ -42,7 +44,7 @@ def parse_application(body: object) -> Application:
         applicant["phone"] = raw.phone
     materials = [material_ref(m) for m in document.materials]
     return Application(document.itemCode.strip(), applicant, document.form, materials,
-                       document.channel)
+                       document.channel, document.consentId, document.prefill)
 
 
 def material_ref(ref: documents.MaterialRef) -> dict[str, Any]:

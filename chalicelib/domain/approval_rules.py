@@ -16,6 +16,7 @@ says why: a case lacking data goes to a person, never to a machine's yes.
 """
 import functools
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,6 +80,11 @@ def parse_rules(raw: object, field: str = "item.instantApproval.rules") -> list[
     return rules
 
 
+def paths_read(rule: Rule) -> tuple[str, ...]:
+    """The fact paths a rule reads (population.age…): what its trace shows."""
+    return _compiled(rule.expression)[1]
+
+
 def registries_read(rules: list[Rule]) -> list[str]:
     """The registries the rules read, in REGISTRIES order (what to query, and consent to)."""
     read = {path.split(".")[0] for rule in rules for path in _compiled(rule.expression)[1]}
@@ -89,10 +95,17 @@ def registries_read(rules: list[Rule]) -> list[str]:
 def _compiled(expression: str) -> tuple[Any, tuple[str, ...]]:
     """The expression's program, and the fact paths it reads (population.age…)."""
     import celpy  # only the functions that check rules load the parser
-    environment = celpy.Environment()
+    # cel-python raises the process's recursion limit to 2,500 when an environment is
+    # made; the API relies on the usual limit to refuse absurdly nested JSON (api/http.py),
+    # and a rule of at most MAX_EXPRESSION characters needs no more: keep the limit.
+    limit = sys.getrecursionlimit()
+    try:
+        environment = celpy.Environment()
+    finally:
+        sys.setrecursionlimit(limit)
     try:
         tree = environment.compile(expression)
-    except celpy.CELParseError as error:
+    except celpy.celparser.CELParseError as error:
         raise ValueError(str(error).splitlines()[0]) from None
     bound = set(_MACRO_VARIABLE.findall(expression))
     return environment.program(tree), tuple(sorted(
@@ -103,12 +116,12 @@ def _compiled(expression: str) -> tuple[Any, tuple[str, ...]]:
 _MACRO_VARIABLE = re.compile(r"\.(?:all|exists|exists_one|map|filter)\(\s*([A-Za-z_]\w*)\s*,")
 
 
-def _paths(tree) -> set[str]:
+def _paths(tree: Any) -> set[str]:
     """The longest dotted chains from an identifier (`population.household.area`), and
     identifiers read alone."""
     found: set[str] = set()
 
-    def chain(node) -> str | None:
+    def chain(node: Any) -> str | None:
         if getattr(node, "data", None) == "member" and len(node.children) == 1:
             return chain(node.children[0])
         if getattr(node, "data", None) == "primary" and len(node.children) == 1 and \
@@ -131,13 +144,13 @@ def _paths(tree) -> set[str]:
 @dataclass(frozen=True)
 class Verdict:
     held: bool           # every rule held
-    trace: list[dict]    # each rule: id, name, expression, inputs (masked), held, why
+    trace: list[dict[str, Any]]    # each rule: id, name, expression, inputs (masked), held, why
 
 
 def evaluate(rules: list[Rule], facts: dict[str, Any]) -> Verdict:
     """Every rule over `facts`; a rule holds only when it evaluates to true."""
     import celpy
-    activation = {name: celpy.json_to_cel(value) for name, value in facts.items()
+    activation = {name: celpy.adapter.json_to_cel(value) for name, value in facts.items()
                   if name in FACTS and value is not None}
     trace = []
     for rule in rules:

@@ -208,6 +208,12 @@ def facts(kind: Kind, case: dict[str, Any], item: dict[str, Any], dates: dict[st
                      else "",
                      pendingMaterials=list(case.get("pendingMaterials") or []),
                      materialsDueBy=dates.get("materialsDueBy", ""))
+        # 秒批: decided by the version's rules, each named (their trace is on the case).
+        check = case.get("ruleCheck") or {}
+        approved_by_rules = check.get("outcome") == "approved"
+        found.update(rules=[step["name"] for step in check.get("trace") or []]
+                     if approved_by_rules else [],
+                     ruleSet=check.get("ruleSet", "") if approved_by_rules else "")
     elif kind == TERMINATION_NOTICE:
         found.update(reason=reason or "", accepted=bool(case.get("acceptedAt")))
     elif kind in (LICENSE_REVOCATION_NOTICE, LICENSE_REISSUE_NOTICE):

@@ -12,6 +12,8 @@ import typing
 from datetime import date
 from typing import Any, NoReturn
 
+from .approval_rules import parse_rules
+from .data_use import check_sources
 from .documents import BOOKKEEPING, Channel, Entry, Implementation, Limit, Process, conform
 from .errors import UnprocessableEntity, ValidationError
 from .workdays import add_workdays, span_basis
@@ -129,6 +131,10 @@ def check_implementation(doc: dict[str, Any], departments: dict[str, Any],
     promised = _check_limits(item)
     _check_process(item.process, set(departments), promised, item.immediate)
     _check_form_schema(item.formSchema)
+    if item.instantApproval is not None:
+        parse_rules([{"id": r.id, "name": r.name, "expression": r.expression}
+                     for r in item.instantApproval.rules])
+    check_sources(doc)
     kept = {k: v for k, v in doc.items() if k not in BOOKKEEPING}
     return {**kept, "code": code, "parentCode": entry.get("parentCode")}
 

@@ -84,6 +84,10 @@ class Material(Document):
                                     "again if it is at most this many days old (0: every "
                                     "case needs its own upload; absent: no limit)")] \
         | None = None
+    fromData: Annotated[Literal["population", "legalPerson", "credit"], Meta(
+        description="免提交 by data: the applicant's record in this registry stands in for "
+                    "the material (the case keeps the record's hash and source), when the "
+                    "applicant consents")] | None = None
 
 
 class Stage(Document):
@@ -134,6 +138,29 @@ class Result(Document):
     validYears: Annotated[int, Meta(ge=1, le=100)] | None = None
 
 
+class DataUse(Document):
+    """What the version's use of base data is for: what its applicants consent to."""
+    purpose: Annotated[str, Meta(min_length=2, max_length=200,
+                                 examples=["核验申请人户籍和年龄，办理高龄津贴"])]
+
+
+class ApprovalRule(Document):
+    id: Annotated[str, Meta(pattern=r"^[a-z][A-Za-z0-9]{0,39}$", examples=["age"])]
+    name: Annotated[str, Meta(min_length=1, max_length=100, examples=["年满80周岁"])]
+    expression: Annotated[str, Meta(min_length=1, max_length=500, description=(
+        "CEL over population, legalPerson, credit, form and history "
+        "(docs/data-sharing.md)"), examples=["population.age >= 80"])]
+
+
+class InstantApproval(Document):
+    """秒批: when every rule holds at application, the case is accepted and approved by
+    the system, with no person; otherwise it goes to people as usual."""
+    rules: Annotated[list[ApprovalRule], Meta(min_length=1, max_length=20)]
+    sampleShare: Annotated[float, Meta(
+        ge=0, le=1, description="抽查: the share of instant approvals a supervisor is "
+                                "asked to check")] = 0.1
+
+
 class Implementation(Document):
     """One region's implementation of a catalogue entry (办事指南 + process)."""
     baseCode: BaseCode
@@ -176,6 +203,8 @@ class Implementation(Document):
                     "must name every mandatory material that is submitted electronically "
                     "(form electronic or both), as an upload or a license in its place; at "
                     "the counter the clerk checks")] = False
+    dataUse: DataUse | None = None
+    instantApproval: InstantApproval | None = None
     allowParallelCases: Annotated[bool, Meta(
         description="an applicant may have several open cases of this item with the same "
                     "form (without it, applying again while an identical case is open is "
@@ -270,6 +299,13 @@ class Application(Document):
         examples=[{"businessName": "深圳小吃", "address": "深圳市福田区福华路1号",
                    "category": "餐饮服务"}])] = {}
     materials: list[MaterialRef] = []
+    consentId: Annotated[str, Meta(pattern=r"^C[0-9a-f]{32}$", description=(
+        "the consent (授权) the applicant gave to this item's use of base data "
+        "(POST /me/consents): pre-filled values, materials by data and instant "
+        "approval need it"))] | None = None
+    prefill: Annotated[str, Meta(max_length=8192, description=(
+        "the token GET /items/{code}/prefill answered with: the case records which "
+        "values came from which source"))] | None = None
 
 
 # -- checking ---------------------------------------------------------------------------

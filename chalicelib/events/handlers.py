@@ -161,7 +161,7 @@ def start_workflow(event):
         message = json.loads(record.body)
         logs.bind(case_no=message.get("caseNo"))
         try:
-            outcome = starts.start_queued(message["caseNo"])
+            outcome = starts.start_queued(wiring.stores(), message["caseNo"])
         except Exception as error:  # noqa: BLE001 - the others still get their start
             log.warning("workflow of %s not started: %s", message["caseNo"], error)
             failed = error

@@ -141,8 +141,9 @@ API = Function(handler=None, source=None, api=True, grants=(
     # a holder lists theirs (the holder index).
     ("dynamodb", ("GetItem", "PutItem", "UpdateItem", "Query"), ("LicensesTable",)),
     # Every view, verification and use of a license, for its holder to read (an
-    # anonymous verifier's repeats add to one entry: UpdateItem).
-    ("dynamodb", ("PutItem", "UpdateItem", "Query"), ("UsageTable",)),
+    # anonymous verifier's repeats add to one entry: UpdateItem); the holder's consents
+    # to the use of its base data, given, read and revoked (services/data_sources).
+    ("dynamodb", ("GetItem", "PutItem", "UpdateItem", "Query"), ("UsageTable",)),
     # Materials: declared, named in applications, listed. Their upload forms and
     # download links (of the version checked) are signed with this role: S3 checks
     # these grants when the client uses them. A case's first use tags the object.
@@ -162,7 +163,7 @@ API = Function(handler=None, source=None, api=True, grants=(
     ("kms", ("GenerateDataKey", "Decrypt"), ("PersonalDataKey",)),
     # The stage's secrets (infra/template.py SECRETS).
     ("secretsmanager", ("GetSecretValue",),
-     ("CursorSecret", "QueryPasswordSecret", "LookupSecret")),
+     ("CursorSecret", "QueryPasswordSecret", "LookupSecret", "DataExchangeSecret")),
 ))
 
 # The printed license and decision documents as PDF: the only code that needs fonttools,
@@ -213,6 +214,15 @@ CONSUMERS = (
         ("dynamodb", ("GetItem",), ("ItemsTable",)),
         ("states", ("StartExecution",), ("CaseApprovalStateMachine",)),
         ("sqs", QUEUE_CONSUME, ("StartsQueue",)),
+        # 秒批 (services/instant_approval.py): the applicant's earlier cases (the owner
+        # index), its consent read and each registry query logged for it, the facts read
+        # sealed beside the applicant's, the license issued and signed for an approval.
+        ("dynamodb", ("Query",), ("CasesTable",)),
+        ("dynamodb", ("GetItem", "PutItem"), ("UsageTable",)),
+        ("dynamodb", ("GetItem", "PutItem"), ("LicensesTable",)),
+        ("kms", ("GenerateDataKey", "Decrypt"), ("PersonalDataKey",)),
+        ("kms", ("Sign", "GetPublicKey"), ("LicenseSigningKey",)),
+        ("secretsmanager", ("GetSecretValue",), ("LookupSecret", "DataExchangeSecret")),
     )),
     # Every change of the cases table; Lambda's poller reads the stream and sends a batch
     # that kept failing to the on-failure queue with this role.

@@ -18,15 +18,18 @@ from ..adapters import workflow
 from ..adapters.models import CaseRecord, condition_failed
 from ..domain.catalogue import workflow_input
 from ..domain.lifecycle import CLOSED
-from . import catalogue, clock
+from . import catalogue, clock, instant_approval
 from .cases import META
+from .stores import Stores
 
 log = logging.getLogger("onewindow")
 
 
-def start_queued(case_no: str) -> str:
-    """Start the case's workflow if it still waits for one. Returns what was done:
-    started, already (a redelivery), or skipped (the case closed before its start)."""
+def start_queued(stores: Stores, case_no: str) -> str:
+    """Start the case's workflow if it still waits for one — unless its rules approve it
+    at once (秒批: services/instant_approval.py, on `stores`). Returns what was done:
+    started, instant, already (a redelivery), or skipped (the case closed before its
+    start)."""
     case = CaseRecord.get(case_no, META, consistent_read=True)
     if case.workflow != "queued":
         return "already"
@@ -34,6 +37,13 @@ def start_queued(case_no: str) -> str:
         _mark(case_no, "none")
         return "skipped"
     item = catalogue.pinned_version(case.itemCode, case.itemVersion)
+    if instant_approval.check(stores.case_files, stores.licenses, case, item) == \
+            instant_approval.APPROVED:
+        return "instant"   # approved by its rules: no workflow, no wait
+    case = CaseRecord.get(case_no, META, consistent_read=True)
+    if case.status in CLOSED:   # withdrawn while its rules were checked
+        _mark(case_no, "none")
+        return "skipped"
     plan = workflow_input(case_no, item,
                           clock.counting_day(datetime.fromisoformat(case.createdAt)))
     started = workflow.start(config.get().state_machine_arn, case_no, plan)

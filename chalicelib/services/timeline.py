@@ -79,6 +79,11 @@ def _case_events(old: dict | None, new: dict) -> list[TimelineEvent]:
         found.append(_event(new, new["invitedAt"], "rating_invited", "rating_invited",
                             dept=case_department(new["itemCode"], new["itemVersion"]),
                             detail={"scope": "case"}))
+    check = new.get("ruleCheck")
+    if check and not (old or {}).get("ruleCheck"):
+        found.append(_event(new, check["checkedAt"], "rules", "rules_checked",
+                            detail={k: check[k] for k in ("outcome", "ruleSet", "trace",
+                                                          "notes", "sampled") if k in check}))
     missed = set((old or {}).get("overdue") or ())
     for kind in new.get("overdue") or ():
         if kind not in missed:

@@ -37,7 +37,7 @@ from . import clock
 from .pagination import decode_cursor, encode_cursor
 
 logger = logging.getLogger("onewindow")
-ACTIONS = ("view", "verify", "use")
+ACTIONS = ("view", "verify", "use", "query")
 MAX_PURPOSE = 200
 ANONYMOUS_PER_DAY = 20
 
@@ -145,7 +145,8 @@ def log(holder_key: str, action: str, *, license_id: str | None = None,
         material_id: str | None = None, principal: identity.Principal | None = None,
         purpose: str | None = None, organisation: str | None = None,
         case_no: str | None = None, source: str | None = None,
-        at: datetime | None = None, entry: str | None = None) -> None:
+        at: datetime | None = None, entry: str | None = None,
+        registry: str | None = None, basis: str | None = None) -> None:
     """Log one use of a holder's license or material under the holder. A use recorded
     more than once (`at` the moment it happened, `entry` what it was) is one entry."""
     UsageRecord(holder_key, _entry_key(at or clock.now(), entry), action=action,
@@ -154,21 +155,26 @@ def log(holder_key: str, action: str, *, license_id: str | None = None,
                 sub=principal.sub if principal else None,
                 role=principal.role if principal else None,
                 organisation=organisation or (principal.dept if principal else None),
-                purpose=purpose, source=None if principal else source).save()
-    logger.info("%s %s: %s by %s", "license" if license_id else "material",
-                license_id or material_id, action,
-                principal.sub if principal else "anonymous")
+                purpose=purpose, source=None if principal else source,
+                registry=registry, basis=basis).save()
+    logger.info("%s %s: %s by %s", "license" if license_id else
+                "registry" if registry else "case" if case_no and not material_id
+                else "material", license_id or material_id or registry or case_no, action,
+                principal.sub if principal else organisation or "anonymous")
 
 
 def entries(holder_key: str, limit: int, cursor: str | None) -> dict:
     """A holder's log, newest first, paged."""
-    page = UsageRecord.query(holder_key, scan_index_forward=False, limit=limit,
+    # Entries' keys start with their moment (a digit); the holder's consents sort after.
+    page = UsageRecord.query(holder_key, UsageRecord.at < "A", scan_index_forward=False,
+                             limit=limit,
                              last_evaluated_key=decode_cursor(cursor, f"usage/{holder_key}"))
     found = [{"at": entry.at.split("#")[0], "action": entry.action,
               "licenseId": entry.licenseId, "materialId": entry.materialId,
               "caseNo": entry.caseNo, "by": entry.sub,
               "role": entry.role, "organisation": entry.organisation,
               "purpose": entry.purpose, "count": entry.count, "lastAt": entry.lastAt,
-              "merged": entry.merged} for entry in page]
+              "merged": entry.merged, "registry": entry.registry,
+              "basis": entry.basis} for entry in page]
     return {"entries": [{k: v for k, v in e.items() if v is not None} for e in found],
             "next": encode_cursor(page.last_evaluated_key, f"usage/{holder_key}")}

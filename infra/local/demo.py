@@ -34,6 +34,11 @@ USERS = {
     "xfjy": {"sub": "staff:qian-xfjy", "role": "reviewer", "dept": "XFJY", "name": "钱消防"},
     "cgj": {"sub": "staff:sun-cgj", "role": "reviewer", "dept": "CGJ", "name": "孙城管"},
     "rsj": {"sub": "staff:zhou-rsj", "role": "clerk", "dept": "RSJ", "name": "周人社"},
+    # An 80-year-old of the city (高龄津贴: approved by its rules, 秒批), and the civil
+    # affairs bureau's reviewer of the cases the rules refer to people.
+    "elder": {"sub": "person:wang-guiying", "role": "applicant", "name": "王桂英",
+              "idNumber": "440300194203150022", "assurance": 3},
+    "mzj": {"sub": "staff:lin-mzj", "role": "reviewer", "dept": "MZJ", "name": "林民政"},
     "supervisor": {"sub": "staff:feng-jc", "role": "supervisor", "name": "冯监察"},
     "admin": {"sub": "staff:admin", "role": "admin", "name": "管理员"},
     "evaluator": {"sub": "ext:pingjia", "role": "evaluator", "name": "第三方评估"},

@@ -163,6 +163,7 @@ def _serve(args, endpoint: str, signals: StopSignal) -> int:
     )
     from infra.local.outbox import Outbox
     from infra.local.pump import EventPump
+    from infra.local.registries import started_for
     from infra.local.stack import create_resources
     from infra.local.web import WebApp
     # Bound first: the issuer registers the portal's address as a client's redirect URI.
@@ -183,6 +184,10 @@ def _serve(args, endpoint: str, signals: StopSignal) -> int:
     set_offset(timedelta(0))
     env["OW_CLOCK_FILE"] = str(paths.clock_file())
     issuer = LocalIssuer(demo.USERS, HOST, args.oidc_port, clients).start()
+    # The demo base-data registries (人口库, 法人库, 信用信息库) over HTTP, as the
+    # provincial exchange would answer: on a free port, named in OW_DATA_SOURCES.
+    registries = started_for(env, REGION, endpoint)
+    env["OW_DATA_SOURCES"] = os.environ.get("OW_DATA_SOURCES") or registries.sources()
     # The API trusts the local issuer exactly as a deployment trusts its provider.
     env.update({"OW_OIDC_ISSUER": issuer.url, "OW_OIDC_AUDIENCE": AUDIENCE,
                 "OW_OIDC_JWKS_URL": f"{issuer.url}/.well-known/jwks.json",
@@ -223,6 +228,7 @@ OneWindow local stack is up.
   API         {url}   (OpenAPI: {url}/openapi.json)
   AWS (moto)  {endpoint}
   OIDC issuer {issuer.url}   (discovery: {issuer.url}/.well-known/openid-configuration)
+  Registries  {registries.url}   (demo 人口库 / 法人库 / 信用信息库; docs/data-sharing.md)
   A token:    {token}
   Clients:    {client_list}
   Demo users: {users}
@@ -232,6 +238,7 @@ OneWindow local stack is up.
   moto's memory and are gone when this stack stops; a new `make run` starts empty.
   See README.md for the walk-through. Ctrl-C stops.
 ISSUER {issuer.url}
+REGISTRIES {registries.url}
 PORTAL {portal.url}
 WORKBENCH {portal.url}{WORKBENCH_PATH}
 READY {url}""")
@@ -240,6 +247,7 @@ READY {url}""")
     say("stopping…")
     portal.stop()
     _stop_in_order(server, issuer, stop, pump_threads, pump)
+    registries.stop()
     return 0
 
 

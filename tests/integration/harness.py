@@ -12,6 +12,7 @@ from chalicelib.services import read_cache, roster
 from infra.local import demo, moto_shim
 from infra.local.oidc import AUDIENCE, LocalIssuer
 from infra.local.pump import EventPump
+from infra.local.registries import Registries, started_for
 from infra.local.stack import create_resources
 from infra.local.threads import thread_local_requests
 
@@ -31,6 +32,7 @@ class Stack:
     queues: set | None = None       # the stack's own queues
 
     issuer: LocalIssuer | None = None  # the local OIDC issuer the API verifies against
+    registries: Registries | None = None  # the demo base-data registries, over HTTP
 
     def token(self, user: str, **overrides) -> str:
         """A demo user's access token from the local issuer (`overrides`: any claim)."""
@@ -151,6 +153,8 @@ def start_stack() -> Stack:
     moto_shim.install()
     env = create_resources(REGION)
     issuer = LocalIssuer(demo.USERS).start()
+    registries = started_for(env, REGION)
+    env["OW_DATA_SOURCES"] = registries.sources()
     os.environ.update(env)
     # The API verifies tokens against the local issuer as it would against any OIDC
     # provider; a key it has not seen is fetched at once (tests rotate keys).
@@ -163,7 +167,7 @@ def start_stack() -> Stack:
     pump = EventPump(app_module.app, env, REGION, streams_endpoint_url=STREAMS_ENDPOINT)
     thread_local_requests(app_module.app)  # tests send concurrent requests
     stack = Stack(app=app_module.app, client=Client(app_module.app), pump=pump, env=env,
-                  issuer=issuer)
+                  issuer=issuer, registries=registries)
     stack.catalogue = copy.deepcopy(_moto_table(env["OW_ITEMS_TABLE"]).items)
     stack.queues = set(boto3.client("sqs", region_name=REGION).list_queues()["QueueUrls"])
     return stack
@@ -206,6 +210,8 @@ def reset(stack: Stack) -> None:
         _moto_table(stack.env["OW_MATERIALS_TABLE"]).items.clear()
         _moto_table(stack.env["OW_ITEMS_TABLE"]).items = copy.deepcopy(stack.catalogue)
     read_cache.catalogue.clear()  # the table changed under the app's feet
+    stack.registries.queries.clear()
+    stack.registries.control.clear()
     roster._entered.clear()       # so did the departments' rosters
     _empty_bucket(stack.env["OW_MATERIALS_BUCKET"])
     # The seals' bucket is write-once (Object Lock): a test's new stack starts it empty.
@@ -263,6 +269,14 @@ def sweep(now=None) -> dict:
     scheduled handler runs it)."""
     from chalicelib.services import overdue
     return overdue.sweep(wiring.stores().supervision, now)
+
+
+def license_and_material_uses(entries: list[dict]) -> list[dict]:
+    """An access log's entries of licenses and materials: without the staff reads of the
+    holder's case files (the flow helpers read cases as a supervisor, and each read is
+    logged: test_data_sharing.py tests those)."""
+    return [e for e in entries if not (e["action"] == "view" and "licenseId" not in e
+                                       and "materialId" not in e)]
 
 
 def application(item: str = HYGIENE, **overrides) -> dict:

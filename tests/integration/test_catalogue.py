@@ -42,7 +42,8 @@ def test_filters_by_department_kind_audience_and_theme(stack):
     assert _bases(stack.call("GET", "/items?dept=RSJ&kind=20")) == {
         "000220015000", "000220016000"}
     natural = _bases(stack.call("GET", "/items?audience=natural"))
-    assert natural == {"000107001000", "000220015000", "000220016000", "000220030000"}
+    assert natural == {"000107001000", "000220015000", "000220016000", "000220030000",
+                       "000505012000"}
     # The one-thing item is found by every department taking part in it.
     for dept in ("SCJG", "WSJK", "XFJY", "CGJ"):
         assert RESTAURANT in _codes(stack.call("GET", f"/items?dept={dept}"))

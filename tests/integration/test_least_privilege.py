@@ -26,6 +26,7 @@ from chalicelib.services import (
     supervision_record,
     tasks,
 )
+from infra.local import demo
 from infra.local.pump import EventPump
 from infra.package import FUNCTION_ACCESS
 
@@ -85,7 +86,8 @@ class Recorder:
         self.machine = env["OW_STATE_MACHINE_ARN"]
         self.secrets = {env["OW_CURSOR_SECRET_ID"]: "CursorSecret",
                         env["OW_QUERY_PASSWORD_SECRET_ID"]: "QueryPasswordSecret",
-                        env["OW_LOOKUP_SECRET_ID"]: "LookupSecret"}
+                        env["OW_LOOKUP_SECRET_ID"]: "LookupSecret",
+                        env["OW_DATA_EXCHANGE_SECRET_ID"]: "DataExchangeSecret"}
         self.calls: set[tuple[str, str, str]] = set()
 
     def __call__(self, model, params, **_):
@@ -179,10 +181,10 @@ def recorded(stack, monkeypatch):
     original = EventPump.invoke
 
     def labelled(self, source, event):
-        # Each function's container caches the catalogue's reads and the signing key for
-        # itself: what another function read is not there for this one.
-        read_cache.catalogue.clear()
-        _forget_keys()
+        # Each function's container caches the catalogue's reads, the signing key, the
+        # secrets and the data keys for itself: what another function read is not there
+        # for this one.
+        _cold(monkeypatch)
         token = _function.set(HANDLER_FUNCTIONS[source.name])
         try:
             return original(self, source, event)
@@ -327,6 +329,10 @@ def _exercise(stack, monkeypatch):
     version = stack.call("GET", f"/admin/items/{FOOD}/versions/2", "admin")
     item = {k: v for k, v in version.data.items() if k not in ("status", "lineage",
                                                               "version")}
+    # 秒批 for a licensing item: the starts consumer issues and signs the license.
+    item["instantApproval"] = {"sampleShare": 1, "rules": [
+        {"id": "active", "name": "企业存续", "expression": 'legalPerson.status == "存续"'},
+        {"id": "credit", "name": "无失信记录", "expression": "!credit.dishonest"}]}
     stack.call("PUT", f"/admin/items/{FOOD}/versions/2", "admin",
                {"item": item, "reason": "改"}, headers={"If-Match": version.headers["ETag"]})
     # The simulation reads the open cases' tasks from the inboxes, their versions in a batch.
@@ -335,6 +341,37 @@ def _exercise(stack, monkeypatch):
     stack.call("POST", f"/admin/items/{FOOD}/versions/2/publish", "admin", {"reason": "发"})
     stack.call("POST", f"/admin/items/{FOOD}/suspend", "admin", {"reason": "停"})
     stack.call("POST", f"/admin/items/{FOOD}/resume", "admin", {"reason": "复"})
+    # 数据共享 and 秒批: consent, a pre-filled form (the API asks the legal-person
+    # registry); the company's 食品经营许可 approved by the version's rules with its
+    # license, and an 80-year-old's 高龄津贴 (the starts consumer asks the registries,
+    # reads the applicant's history, seals the facts, issues and concludes), the switch.
+    food_consent = stack.call("POST", "/me/consents", "company",
+                              {"itemCode": FOOD}).data["consentId"]
+    prefilled = stack.call("GET", f"/items/{FOOD}/prefill?consent={food_consent}",
+                           "company")
+    assert prefilled.status_code == 200 and prefilled.data["fields"], prefilled.data
+    form = {**another(FOOD, 9)["form"], **{name: field["value"] for name, field
+                                          in prefilled.data["fields"].items()}}
+    licensed = stack.call("POST", "/cases", "company", {
+        **another(FOOD, 9), "form": form, "consentId": food_consent,
+        "prefill": prefilled.data["token"]}).data["caseNo"]
+    assert stack.wait_status(licensed, 11)["licenseId"]
+    elderly = demo.code_of("000505012000", "MZJ")
+    elder = demo.USERS["elder"]
+    elder_consent = stack.call("POST", "/me/consents", "elder",
+                               {"itemCode": elderly}).data["consentId"]
+    instant = stack.call("POST", "/cases", "elder", {
+        "itemCode": elderly, "channel": "web", "consentId": elder_consent,
+        "applicant": {"type": "natural", "name": elder["name"], "idNumber": elder["idNumber"]},
+        "form": {"name": elder["name"], "registeredAddress": "广东省深圳市福田区福中路28号",
+                 "payout": "社会保障卡"}}).data["caseNo"]
+    stack.wait_status(instant, 11)
+    stack.call("GET", "/me/consents", "elder")
+    stack.call("POST", f"/me/consents/{elder_consent}/revoke", "elder")
+    stack.call("GET", f"/items/{elderly}/consent-terms")
+    stack.call("PUT", f"/items/{elderly}/instant-approval", "supervisor",
+               {"enabled": False, "reason": "暂停"})
+    stack.call("GET", f"/items/{elderly}/instant-approval", "supervisor")
     # The issuing department suspends, resumes and reissues the license.
     license_path = f"/licenses/{case['licenseId']}"
     stack.call("POST", f"{license_path}/suspend", "wsjk", {"reason": "停业整顿"})

@@ -5,6 +5,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from tests.pdfs import read_pdf
 
+from .harness import license_and_material_uses
+
 
 def _licensed(stack) -> tuple[dict, str]:
     case = stack.approve_in_parallel()   # 公共场所卫生许可: issued by WSJK
@@ -133,8 +135,7 @@ def test_the_printable_license_carries_the_qr_code_of_its_status_address(stack, 
             .status_code == 422   # a purpose: the document cannot say for whom
         assert stack.call("GET", f"/licenses/{license_id}/print.html?purpose=存档",
                           "wsjk").status_code == 200
-        assert [e["purpose"] for e in stack.call("GET", "/me/access-log", "company").data[
-            "entries"]] == ["存档"]
+        assert [e["purpose"] for e in _uses(stack)] == ["存档"]
         assert stack.call("GET", f"/licenses/{license_id}/print.html", "lisi") \
             .status_code == 404
         stack.call("POST", f"/licenses/{license_id}/suspend", "wsjk", {"reason": "停业整顿"})
@@ -183,15 +184,14 @@ def test_the_license_as_pdf_reads_as_signed_and_its_qr_code_scans_to_the_status_
         for declined in ("application/pdf;q=0", "application/json, application/pdf; q=0.0"):
             assert stack.call("GET", f"{path}?purpose=存档", "wsjk", headers={
                 "Accept": declined}).status_code == 406, declined
-        assert stack.call("GET", "/me/access-log", "company").data["entries"] == []
+        assert _uses(stack) == []
         # Staff print with a purpose, each print logged for the holder; strangers never.
         assert stack.call("GET", path, "wsjk", headers=pdf).status_code == 422
         with ThreadPoolExecutor(4) as pool:
             prints = list(pool.map(lambda _: stack.call(
                 "GET", f"{path}?purpose=存档", "wsjk", headers=pdf), range(4)))
         assert [p.status_code for p in prints] == [200] * 4
-        assert [e["purpose"] for e in stack.call("GET", "/me/access-log", "company").data[
-            "entries"]] == ["存档"] * 4
+        assert [e["purpose"] for e in _uses(stack)] == ["存档"] * 4
         assert stack.call("GET", path, "lisi", headers=pdf).status_code == 404
         stack.call("POST", f"/licenses/{license_id}/suspend", "wsjk", {"reason": "停业整顿"})
         read = read_pdf(stack.call("GET", path, "company", headers=pdf).body)
@@ -315,3 +315,8 @@ def test_the_status_address_shows_a_browser_a_page_and_api_clients_the_json(stac
         assert answer.data == status
     missing = stack.call("GET", "/licenses/NOPE/status", headers={"Accept": BROWSER})
     assert missing.status_code == 404
+
+
+def _uses(stack) -> list[dict]:
+    return license_and_material_uses(
+        stack.call("GET", "/me/access-log", "company").data["entries"])

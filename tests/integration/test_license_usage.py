@@ -3,7 +3,7 @@ logged with who, which organisation, when and why; staff and third parties must 
 purpose; the holder (and its agent) reads the log and its licenses, nobody else does."""
 from concurrent.futures import ThreadPoolExecutor
 
-from .harness import HYGIENE, application
+from .harness import HYGIENE, application, license_and_material_uses
 
 USCC = application(HYGIENE)["applicant"]["idNumber"]   # the company's
 
@@ -17,7 +17,7 @@ def _licensed(stack) -> tuple[dict, str]:
 def _log(stack, user: str = "company", query: str = "") -> list[dict]:
     answer = stack.call("GET", f"/me/access-log{query}", user)
     assert answer.status_code == 200, answer.data
-    return answer.data["entries"]
+    return license_and_material_uses(answer.data["entries"])
 
 
 def test_views_and_verifications_are_logged_for_the_holder(stack):

@@ -10,7 +10,7 @@ import requests
 
 from chalicelib.services import materials
 
-from .harness import FOOD, REGION, another, application
+from .harness import FOOD, REGION, another, application, license_and_material_uses
 
 USCC = application(FOOD)["applicant"]["idNumber"]   # the company's
 PLAN = "经营场所平面图和设备布局图"
@@ -163,7 +163,8 @@ def test_an_application_names_uploads_by_id(stack):
     assert stack.call("GET", f"/materials/{plan}/download", "clerk").status_code == 422
     opened = stack.call("GET", f"/materials/{plan}/download?purpose=受理审查", "clerk")
     assert requests.get(opened.data["url"]).content == b"%PDF-1.7 plan"
-    log = stack.call("GET", "/me/access-log", "company").data["entries"]
+    log = license_and_material_uses(
+        stack.call("GET", "/me/access-log", "company").data["entries"])
     assert [(e["action"], e["materialId"], e["caseNo"], e["purpose"]) for e in log] == [
         ("view", plan, case_no, "受理审查")]
 
@@ -215,7 +216,8 @@ def test_a_license_stands_in_for_a_material_verified_and_logged(stack):
     assert {k: named[0]["license"][k] for k in ("identifier", "trustLevel", "verified",
                                                 "area")} == {
         "identifier": license_id, "trustLevel": "A", "verified": True, "area": "440300"}
-    log = stack.call("GET", "/me/access-log", "company").data["entries"]
+    log = license_and_material_uses(
+        stack.call("GET", "/me/access-log", "company").data["entries"])
     assert [(e["action"], e["licenseId"], e["caseNo"], e["by"], e["organisation"])
             for e in log] == [("use", license_id, case_no, "person:chen-dai", "SCJG")]
     # Not for a material the version does not let it replace, not another's, not revoked.
@@ -264,8 +266,8 @@ def test_uses_a_dying_function_left_unrecorded_come_from_the_cases_stream_once(
     assert "usedIn" not in stack.material("company", plan)
 
     def uses() -> list:
-        return [(e["action"], e["licenseId"], e["caseNo"]) for e in stack.call(
-            "GET", "/me/access-log", "company").data["entries"]]
+        return [(e["action"], e["licenseId"], e["caseNo"]) for e in license_and_material_uses(
+            stack.call("GET", "/me/access-log", "company").data["entries"])]
     assert stack.pump.run_until(lambda: stack.material("company", plan).get("usedIn")
                                 == [case_no] and uses())
     assert uses() == [("use", license_id, case_no)]

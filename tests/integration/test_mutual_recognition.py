@@ -12,7 +12,7 @@ from chalicelib import config
 from chalicelib.domain import license_proof
 from chalicelib.domain.identifiers import make_license_identifier
 
-from .harness import REGION
+from .harness import REGION, license_and_material_uses
 
 BEIJING = {"area": "110000", "issuer": "北京市政务服务和数据管理局",
            "issuerCode": "11110000MB0000000U"}
@@ -117,7 +117,8 @@ def test_a_region_b_case_accepts_a_license_issued_in_region_a(stack, trusting):
     recorded = case["materials"][0]["license"]
     assert (recorded["area"], recorded["kid"], recorded["verified"], recorded["trustLevel"]) \
         == ("110000", jwk["kid"], True, "A")
-    log = stack.call("GET", "/me/access-log", "company").data["entries"]
+    log = license_and_material_uses(
+        stack.call("GET", "/me/access-log", "company").data["entries"])
     assert [(e["action"], e["licenseId"], e["caseNo"]) for e in log] == [
         ("use", business["license"]["identifier"], created.data["caseNo"])]
     # Another holder's license, or a changed one, is not the company's to give.

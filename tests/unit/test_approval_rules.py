@@ -113,3 +113,12 @@ def test_a_macro_over_a_list_is_bounded_by_the_data():
                                  "expression": "credit.flags.all(f, f != \"失信\")"}])
     assert rules.evaluate(parsed, {"credit": {"flags": ["经营异常"]}}).held
     assert not rules.evaluate(parsed, {"credit": {"flags": ["失信"]}}).held
+
+
+def test_checking_rules_leaves_the_recursion_limit_as_it_was():
+    """cel-python raises it when an environment is made; the API's guard against deeply
+    nested JSON relies on the usual one."""
+    import sys
+    before = sys.getrecursionlimit()
+    rules.parse_rules([{"id": "fresh", "name": "新", "expression": "form.x == 123456789"}])
+    assert sys.getrecursionlimit() == before

@@ -117,7 +117,7 @@ def test_every_type_the_timeline_publishes_has_a_variant():
                   "task_released", "task_assigned", "clock_paused", "clock_resumed",
                   "rating_invited", "overdue", "rule_breach", "rating_submitted",
                   "rectification_opened", "rectification_overdue", "card_appealed",
-                  "card_appeal_decided", "document_issued"}
+                  "card_appeal_decided", "document_issued", "rules_checked"}
     published |= set(timeline.DOCUMENT_EVENTS.values())
     published |= {f"card_{state}" for state in cards.STATES}
     published |= set(timeline.LICENSE_EVENTS.values())

@@ -154,8 +154,11 @@ NOT_FREE_TEXT = {
     # The applicant's name is checked as a name and replaced by the verified one; its ID
     # number is sealed; a form's values are masked and sealed (masking.split_personal).
     "Application": {"itemCode", "applicant.name", "applicant.idNumber",
-                    "materials.*.name", "materials.*.licenseId"},
+                    "materials.*.name", "materials.*.licenseId",
+                    # The token the prefill answered with: checked by its MAC, never kept.
+                    "prefill"},
     "MaterialUpload": {"material", "holder"},
+    "ConsentRequest": {"for"},   # a USCC the caller acts for
 }
 # The catalogue's and the department registry's public text (its reason is still masked).
 PUBLIC_TEXT = {"EntryChange", "ItemChange", "DepartmentChange", "DepartmentDocument",

@@ -46,6 +46,7 @@ from .catalogue import (
     DepartmentRecord,
     DepartmentUsccRecord,
     FacetIndex,
+    InstantSwitchRecord,
     ItemCurrentRecord,
     ItemHistoryRecord,
     ItemIndexRecord,
@@ -60,7 +61,7 @@ from .notifications import NotificationPrefs, NotificationRecord, NotificationsT
 from .reads import get_or_none
 from .shared_connection import SharedClient, connection, transact_get, transact_write
 from .supervision import SupervisionEntry
-from .usage import UsageRecord
+from .usage import ConsentRecord, UsageRecord
 from .writes import all_of, cancellation_codes, condition_failed, put_if_absent, update_if
 
 __all__ = [
@@ -70,11 +71,13 @@ __all__ = [
     "DocumentRecord",
     "FacetIndex", "HolderIndex", "IdempotencyRecord", "InboxIndex", "ItemCurrentRecord",
     "ItemHistoryRecord", "ItemIndexRecord", "ItemVersionRecord", "ItemsTableRecord",
+    "InstantSwitchRecord",
     "LicenseChangeRecord", "LicenseRecord", "LineageRecord", "MaterialOwnerIndex",
     "MaterialRecord", "NotificationPrefs", "NotificationRecord", "NotificationsTableRecord",
     "OpenApplication", "PasswordAttempts", "RatingRecord", "SettleMarker", "SharedClient",
     "StaffMemberRecord", "SupervisionEntry", "SweepMark", "TaskRecord", "TaskToken",
-    "TimelineEvent", "UsageRecord", "VerifierAllowance", "VerifierEntry", "WatchIndex",
+    "ConsentRecord", "TimelineEvent", "UsageRecord", "VerifierAllowance", "VerifierEntry",
+    "WatchIndex",
     "all_of", "bind", "cancellation_codes", "condition_failed", "connection", "decode_image",
     "get_or_none", "put_if_absent", "transact_get", "transact_write", "update_if",
 ]

@@ -25,6 +25,7 @@ from .cases import (
 from .catalogue import (
     CatalogueEntryRecord,
     DepartmentRecord,
+    InstantSwitchRecord,
     ItemCurrentRecord,
     ItemHistoryRecord,
     ItemIndexRecord,
@@ -37,16 +38,18 @@ from .licenses import LicenseRecord
 from .materials import MaterialRecord
 from .notifications import NotificationPrefs, NotificationRecord, NotificationsTableRecord
 from .supervision import SupervisionEntry
-from .usage import UsageRecord
+from .usage import ConsentRecord, UsageRecord
 
 ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken, CardRecord,
               BreachRecord, LicenseChangeRecord, RatingRecord, DocumentRecord, SettleMarker,
               PasswordAttempts, OpenApplication, VerifierEntry, VerifierAllowance, DailyCounter,
               SweepMark,
               IdempotencyRecord, ItemsTableRecord, ItemVersionRecord, ItemCurrentRecord,
+              InstantSwitchRecord,
               ItemIndexRecord, ItemHistoryRecord, LineageRecord, CatalogueEntryRecord,
               DepartmentRecord, StaffMemberRecord,
-              LicenseRecord, UsageRecord, MaterialRecord, AuditRecord, SupervisionEntry,
+              LicenseRecord, UsageRecord, ConsentRecord, MaterialRecord, AuditRecord,
+              SupervisionEntry,
               NotificationsTableRecord,
               NotificationRecord, NotificationPrefs)
 
@@ -58,7 +61,8 @@ def bind(cfg: config.Config | None = None) -> None:
               LicenseRecord: cfg.licenses_table, AuditRecord: cfg.audit_table,
               SupervisionEntry: cfg.supervision_table,
               NotificationsTableRecord: cfg.notifications_table,
-              UsageRecord: cfg.usage_table, MaterialRecord: cfg.materials_table}
+              UsageRecord: cfg.usage_table, ConsentRecord: cfg.usage_table,
+              MaterialRecord: cfg.materials_table}
     for model in ALL_MODELS:
         base = next(b for b in tables if issubclass(model, b))
         model.Meta.table_name = tables[base]

@@ -182,6 +182,14 @@ class CaseRecord(CasesTableRecord, discriminator="case"):
     # The applicant's clear ID and phone numbers, sealed (adapters/sealing.py); the
     # `applicant` map holds them masked.
     sealedApplicant = JSONAttribute(null=True)
+    # Base data the case used (数据共享): the consent, which form values came from which
+    # source, which materials a registry record stood in for (with the record's hash).
+    dataUse = JSONAttribute(null=True)
+    # 秒批: the rule check at application — outcome (approved | referred), the rule set's
+    # version, each rule's masked inputs and result; the facts it read, sealed (a later
+    # simulation of new rules reads them).
+    ruleCheck = JSONAttribute(null=True)
+    sealedFacts = JSONAttribute(null=True)
     by_owner = CaseOwnerIndex()
 
 

@@ -45,6 +45,15 @@ class ItemCurrentRecord(ItemsTableRecord, discriminator="current"):
     updatedAt = UnicodeAttribute()
 
 
+class InstantSwitchRecord(ItemsTableRecord, discriminator="instant_switch"):
+    """秒批's per-item switch (services/instant_approval.py): off stops instant approval of
+    the item at once, whichever version is published."""
+    enabled = BooleanAttribute()
+    updatedAt = UnicodeAttribute()
+    updatedBy = UnicodeAttribute()
+    reason = UnicodeAttribute()
+
+
 class FacetIndex(GlobalSecondaryIndex):
     class Meta:
         index_name = "facet"

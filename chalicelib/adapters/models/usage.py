@@ -1,5 +1,10 @@
 """The usage table: the use log of holders' licenses and data (用证记录)."""
-from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
 from pynamodb.models import Model
 
 from .shared_connection import SharedClient
@@ -28,3 +33,28 @@ class UsageRecord(SharedClient, Model):
     count = NumberAttribute(null=True)
     lastAt = UnicodeAttribute(null=True)
     merged = BooleanAttribute(null=True)
+    # A query of a base-data registry about the holder (数据共享): which, on what basis.
+    registry = UnicodeAttribute(null=True)
+    basis = UnicodeAttribute(null=True)
+
+
+class ConsentRecord(SharedClient, Model):
+    """A data subject's consent (授权) to an item's use of its base data: which registries
+    and fields, for what purpose; revocable (services/data_sources/consents.py). Kept in
+    the usage table under the holder, its sort key `CONSENT#<id>` after every log
+    entry's (those start with a digit)."""
+    class Meta:
+        table_name = "ow-usage"
+        billing_mode = "PAY_PER_REQUEST"
+
+    holder = UnicodeAttribute(hash_key=True)
+    at = UnicodeAttribute(range_key=True)        # CONSENT#<consentId>
+    consentId = UnicodeAttribute()
+    itemCode = UnicodeAttribute()
+    itemName = UnicodeAttribute()
+    registries = ListAttribute(of=UnicodeAttribute)
+    fields = ListAttribute(of=UnicodeAttribute)  # population.registeredAddress…
+    purpose = UnicodeAttribute()
+    givenAt = UnicodeAttribute()
+    givenBy = UnicodeAttribute()
+    revokedAt = UnicodeAttribute(null=True)

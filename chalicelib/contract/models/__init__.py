@@ -73,6 +73,18 @@ from .catalogue_administration import (
     Versions,
     VersionState,
 )
+from .data_sharing import (
+    Consent,
+    ConsentRequest,
+    Consents,
+    ConsentTerms,
+    DataMaterial,
+    InstantSwitch,
+    InstantSwitchState,
+    Prefill,
+    PrefilledField,
+    PrefillNote,
+)
 from .documents import (
     CaseDocuments,
     Correction,
@@ -221,6 +233,8 @@ from .tasks import (
 )
 
 __all__ = [
+    "Consent", "ConsentRequest", "ConsentTerms", "Consents", "DataMaterial",
+    "InstantSwitch", "InstantSwitchState", "Prefill", "PrefillNote", "PrefilledField",
     "AccessLog", "AccessLogEntry", "AnnotatedCopy", "AnnotatedCopyRequest", "Annotation",
     "Appeal", "AppealDecision", "Application", "AreaCode", "Assignee", "Assignees",
     "Assignment", "AuditEntry", "AuditPage", "BaseCode", "Breach", "BreachPage",

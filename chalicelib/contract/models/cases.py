@@ -108,6 +108,12 @@ class LicenseInCase(Response):
     kid: Annotated[str | None, Meta(description="the key that signed it")] = None
 
 
+class DataRecord(Response):
+    registry: Literal["population", "legalPerson", "credit"]
+    sha256: Annotated[str, Meta(pattern="^[0-9a-f]{64}$")]
+    fetchedAt: Timestamp
+
+
 class CaseMaterial(Response):
     """A material of the case: an upload (materialId and the file's particulars), a
     license in its place (license), or one a clerk checked at the counter
@@ -123,6 +129,38 @@ class CaseMaterial(Response):
     checkedAtCounter: Annotated[documents.CounterCheck | None, Meta(
         description="handed over at the counter: original checked, or a paper copy kept")] \
         = None
+    fromData: Annotated[DataRecord | None, Meta(
+        description="免提交 by data: the registry record that stood in for it")] = None
+
+
+class RuleStep(Response, omit_defaults=True):
+    id: str
+    name: Annotated[str, Meta(examples=["年满80周岁"])]
+    expression: Annotated[str, Meta(examples=["population.age >= 80"])]
+    inputs: Annotated[dict[str, Any], Meta(description="what the rule read, masked")]
+    held: bool
+    why: Annotated[str | None, Meta(examples=["条件不满足"])] = None
+
+
+class RuleCheck(Response, omit_defaults=True):
+    """秒批: the item version's rules checked at application (docs/data-sharing.md)."""
+    outcome: Annotated[Literal["approved", "referred"], Meta(
+        description="approved by the system, or referred to people")]
+    ruleSet: Annotated[str, Meta(description="<item code>@v<version>")]
+    checkedAt: Timestamp
+    trace: list[RuleStep]
+    notes: Annotated[list[str], Meta(description="what could not be read")] = []
+    sampled: Annotated[bool, Meta(description="抽查: a supervisor is asked to check it")] \
+        = False
+
+
+class CaseDataUse(Response, omit_defaults=True):
+    """The base data the application used (数据共享)."""
+    consentId: str | None = None
+    sources: Annotated[dict[str, str], Meta(
+        description="form field -> the source its value came from (registry.field)")] = {}
+    changed: Annotated[list[str], Meta(
+        description="pre-filled fields the applicant changed")] = []
 
 
 class Case(Response):
@@ -143,8 +181,9 @@ class Case(Response):
     deadlineBasis: DeadlineBasis | None = None
     updatedAt: Timestamp | None = None
     licenseId: str | None = None
-    workflow: Annotated[Literal["queued", "started", "none"], Meta(
-        description="queued: the workflow's start waits in the starts queue")] | None = None
+    workflow: Annotated[Literal["queued", "started", "none", "instant"], Meta(
+        description="queued: the workflow's start waits in the starts queue; instant: "
+                    "approved by its rules (秒批), no workflow")] | None = None
     clock: Clock | None = None
     overdue: Annotated[list[str], Meta(
         description="the deadlines the case has missed: promised, statutory, "
@@ -164,6 +203,8 @@ class Case(Response):
                     "version's (GET /items/{code}/versions/{version}/form-schema)")] | None = None
     materials: list[CaseMaterial] | None = None
     tasks: list[Task] | None = None
+    ruleCheck: RuleCheck | None = None
+    dataUse: CaseDataUse | None = None
 
 
 class CaseClosing(Request):

@@ -85,7 +85,9 @@ class MyLicenses(Response):
 
 class AccessLogEntry(Response, omit_defaults=True):
     at: str
-    action: Literal["view", "verify", "use"]
+    action: Annotated[Literal["view", "verify", "use", "query"], Meta(description=(
+        "view: a license, material or case read by staff or a third party; verify; use "
+        "(a license in a case); query: a base-data registry asked about the holder"))]
     licenseId: str | None = None
     materialId: Annotated[str | None, Meta(description="a material of the holder's")] = None
     caseNo: Annotated[str | None, Meta(description="the case it was used in")] = None
@@ -98,6 +100,10 @@ class AccessLogEntry(Response, omit_defaults=True):
     lastAt: Annotated[str | None, Meta(description="the last of them")] = None
     merged: Annotated[bool | None, Meta(description=(
         "the day's anonymous verifications past its limit of distinct verifiers"))] = None
+    registry: Annotated[Literal["population", "legalPerson", "credit"] | None, Meta(
+        description="the registry a query asked (人口库, 法人库, 信用信息库)")] = None
+    basis: Annotated[str | None, Meta(description=(
+        "a query's basis: consent:<consentId> (the holder's) or law:<citation>"))] = None
 
 
 class AccessLog(Response):

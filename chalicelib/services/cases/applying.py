@@ -11,7 +11,7 @@ from ...domain.case_file import case_key
 from ...domain.catalogue import workflow_input
 from ...domain.changes import Change, ConditionFailed, Create
 from ...domain.errors import Conflict, DomainError
-from .. import catalogue, clock, materials, open_applications
+from .. import catalogue, clock, data_sources, materials, open_applications
 from ..case_files import CaseFiles
 from ..license_library import LicenseLibrary
 from . import eligibility, idempotency, new_case, numbering
@@ -45,12 +45,19 @@ def apply(case_files: CaseFiles, library: LicenseLibrary, principal: identity.Pr
     retry = idempotency.retry_of(principal, idempotency_key, body)
     try:
         item = catalogue.published_item(application.item_code)
-        eligibility.check_item(principal, item, application)
-        holder = identity.holder_name(principal, application.applicant)  # not as typed
         owner_key = lookup.id_key(secrets.lookup(), application.applicant["idNumber"])
+        data_use = data_sources.prefilled_in_application(
+            application.prefill, application.consent_id, item, owner_key, application.form)
+        by_data = (data_use or {}).get("materials") or []
+        eligibility.check_item(principal, item, application,
+                               frozenset(m["name"] for m in by_data))
+        holder = identity.holder_name(principal, application.applicant)  # not as typed
         given = materials.given_in_case(library, item, application.materials,
                                         application.applicant["idNumber"], owner_key,
                                         at_counter=application.channel == "counter")
+        given.entries.extend({"name": m["name"], "fromData": {
+            k: m[k] for k in ("registry", "sha256", "fetchedAt")}} for m in by_data
+            if m["name"] not in {e["name"] for e in given.entries})
     except DomainError:
         # A retry answers as the first request did, whatever the catalogue or the
         # materials say now.
@@ -61,7 +68,7 @@ def apply(case_files: CaseFiles, library: LicenseLibrary, principal: identity.Pr
     # One open case per identical application, unless the item allows parallel ones.
     one_open = open_applications.guard(item, owner_key, application.form)
     applying = _numbered(principal, application, item, holder, agent, owner_key,
-                         given.entries)
+                         given.entries, data_use)
     record = new_case.case_record(applying)
     for _ in range(_RETAKES):
         try:
@@ -87,7 +94,7 @@ def apply(case_files: CaseFiles, library: LicenseLibrary, principal: identity.Pr
 
 def _numbered(principal: identity.Principal, application: applications.Application,
               item: dict, holder: str, agent: dict | None, owner_key: str,
-              entries: list) -> new_case.Applying:
+              entries: list, data_use: dict | None) -> new_case.Applying:
     """The application at this moment, under the case number drawn for it and the plan
     of its stages."""
     started = clock.now()
@@ -96,7 +103,7 @@ def _numbered(principal: identity.Principal, application: applications.Applicati
     # applied for out of office hours); the case number carries the calendar date.
     plan = workflow_input(case_no, item, clock.counting_day(started))
     return new_case.Applying(principal, application, item, case_no, plan, started, holder,
-                             agent, owner_key, entries)
+                             agent, owner_key, entries, data_use)
 
 
 def _writes(record, one_open: open_applications.Guard | None,

@@ -40,9 +40,11 @@ def agent_of(principal: identity.Principal, application: Application) -> dict | 
     return agent
 
 
-def check_item(principal: identity.Principal, item: dict, application: Application) -> None:
+def check_item(principal: identity.Principal, item: dict, application: Application,
+               by_data: frozenset[str] = frozenset()) -> None:
     """The item takes this application: its audience, its form, the identity's assurance
-    level, every mandatory material (online)."""
+    level, every mandatory material (online; `by_data`: those a registry record stands in
+    for)."""
     if application.applicant["type"] not in item.get("audience", ()):
         raise UnprocessableEntity(
             f"the item is for {' and '.join(AUDIENCES[a] for a in item['audience'])} only",
@@ -54,7 +56,7 @@ def check_item(principal: identity.Principal, item: dict, application: Applicati
                         f"{principal.assurance}", field="Authorization",
                         code="assurance_too_low")
     missing = material_rules.missing_at_submission(
-        item, {m["name"] for m in application.materials}, application.channel)
+        item, {m["name"] for m in application.materials} | by_data, application.channel)
     if missing:
         raise UnprocessableEntity(f"the item is applied for online with every "
                                   f"mandatory material: {'、'.join(missing)} missing",

@@ -28,6 +28,7 @@ class Applying:
     agent: dict | None
     owner_key: str
     materials: list
+    data_use: dict | None = None
 
 
 def planned_due(item: dict, plan: dict, applied_at: datetime) -> dict:
@@ -70,6 +71,6 @@ def case_record(applying: Applying) -> CaseRecord:
         channel=application.channel, opinion="申请已提交",
         workflow="queued", due=planned_due(item, applying.plan, applying.started),
         pauses=[], watchShard=casefile.watch_shard(case_no), owner=applying.owner_key,
-        agent=applying.agent)
+        agent=applying.agent, dataUse=applying.data_use)
     record.watchAt = casefile.next_watch(record, [])
     return record

@@ -7,13 +7,18 @@ from ...domain import identity, worktime
 from ...domain.errors import Concealed, NotFound, Unauthorized
 from ...domain.lifecycle import LABELS, Status
 from ...domain.masking import mask_id, mask_name, restore_personal
-from .. import clock, query_passwords
+from .. import clock, query_passwords, usage
 from ..case_access import META, load, may_read
 from ..holders import applicant_in_clear, open_applicant
 
 # Supervision's own events — cards, breaches, a contested rating, a rectification deadline
 # missed: staff see them on the timeline, applicants do not.
 CARD_EVENTS = ("card_", "rule_breach", "rating_contest", "rectification_overdue")
+
+
+# Why staff read a case file, by role: what the applicant's access log says.
+STAFF_PURPOSES = {identity.CLERK: "受理办件", identity.REVIEWER: "审查办件",
+                  identity.SUPERVISOR: "监督检查", identity.ADMIN: "系统管理"}
 
 
 def view(principal: identity.Principal | None, case_no: str,
@@ -31,7 +36,12 @@ def view(principal: identity.Principal | None, case_no: str,
     except NotFound:
         case = None
     if case is not None and may_read(principal, case, tasks):
-        return case_view(case, events, tasks, staff=principal.role in identity.STAFF)
+        staff = principal.role in identity.STAFF
+        if staff and case.owner:
+            # The applicant's log of who read its case file, and why (GET /me/access-log).
+            usage.log(case.owner, "view", case_no=case_no, principal=principal,
+                      purpose=STAFF_PURPOSES.get(principal.role, "办理"))
+        return case_view(case, events, tasks, staff=staff)
     if password is not None:
         return public_view(case_no, password, source)
     if case is None:
@@ -106,6 +116,10 @@ def case_view(case: CaseRecord, events: list[TimelineEvent], tasks: list[TaskRec
     result["form"] = restore_personal(case.form, opened.get("form"))
     result["materials"] = case.materials
     result["tasks"] = [task_view(t) for t in sorted(tasks, key=lambda t: t.createdAt)]
+    if case.ruleCheck:
+        result["ruleCheck"] = case.ruleCheck
+    if case.dataUse:
+        result["dataUse"] = {k: v for k, v in case.dataUse.items() if k != "materials"}
     return result
 
 

@@ -547,6 +547,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/items/{code}/consent-terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** what an applicant of the item is asked to consent to: the registries, the fields read of them, the purpose (授权告知) */
+        get: operations["getConsentTerms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightItemsCodeConsent-terms"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** my consents to the use of my base data, newest first */
+        get: operations["listMyConsents"];
+        put?: never;
+        /** consent to an item's use of my base data (or a company's I am an agent of): given once per item version, again after a revocation */
+        post: operations["giveConsent"];
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightMeConsents"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/consents/{consentId}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** revoke a consent: no registry is asked on it from now on */
+        post: operations["revokeConsent"];
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightMeConsentsConsentIdRevoke"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/items/{code}/prefill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the item's form filled from base data for me (or a company I am an agent of): each value with its source, materials a registry record stands in for, and notes on what could not be filled (免填) */
+        get: operations["prefillApplication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightItemsCodePrefill"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/items/{code}/instant-approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** whether the item's instant approval (秒批) is on */
+        get: operations["getInstantApprovalSwitch"];
+        /** turn the item's instant approval (秒批) off at once, or on again: applications from now on go to people (off) or are checked by the published version's rules (on) */
+        put: operations["setInstantApprovalSwitch"];
+        post?: never;
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightItemsCodeInstant-approval"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases/{caseNo}/documents": {
         parameters: {
             query?: never;
@@ -1677,8 +1769,11 @@ export interface components {
         /** AccessLogEntry */
         AccessLogEntry: {
             at: string;
-            /** @enum {unknown} */
-            action: "use" | "verify" | "view";
+            /**
+             * @description view: a license, material or case read by staff or a third party; verify; use (a license in a case); query: a base-data registry asked about the holder
+             * @enum {unknown}
+             */
+            action: "query" | "use" | "verify" | "view";
             /** @default null */
             licenseId?: string | null;
             /**
@@ -1720,6 +1815,16 @@ export interface components {
              * @default null
              */
             merged?: boolean | null;
+            /**
+             * @description the registry a query asked (人口库, 法人库, 信用信息库)
+             * @default null
+             */
+            registry?: ("credit" | "legalPerson" | "population") | null;
+            /**
+             * @description a query's basis: consent:<consentId> (the holder's) or law:<citation>
+             * @default null
+             */
+            basis?: string | null;
         };
         /** AnnotatedCopy */
         AnnotatedCopy: {
@@ -1885,6 +1990,10 @@ export interface components {
             };
             /** @default [] */
             materials?: components["schemas"]["MaterialRef"][];
+            /** @default null */
+            consentId?: string | null;
+            /** @default null */
+            prefill?: string | null;
         };
         /** Applicant */
         Applicant: {
@@ -2155,7 +2264,7 @@ export interface components {
             /** @default null */
             licenseId?: string | null;
             /** @default null */
-            workflow?: ("none" | "queued" | "started") | null;
+            workflow?: ("instant" | "none" | "queued" | "started") | null;
             /** @default null */
             clock?: components["schemas"]["Clock"] | null;
             /** @default null */
@@ -2184,6 +2293,10 @@ export interface components {
             materials?: components["schemas"]["CaseMaterial"][] | null;
             /** @default null */
             tasks?: components["schemas"]["Task"][] | null;
+            /** @default null */
+            ruleCheck?: components["schemas"]["RuleCheck"] | null;
+            /** @default null */
+            dataUse?: components["schemas"]["CaseDataUse"] | null;
         };
         /** CaseApplicant */
         CaseApplicant: {
@@ -2301,6 +2414,11 @@ export interface components {
              * @default null
              */
             checkedAtCounter?: ("copy" | "original") | null;
+            /**
+             * @description 免提交 by data: the registry record that stood in for it
+             * @default null
+             */
+            fromData?: components["schemas"]["DataRecord"] | null;
         };
         /**
          * LicenseInCase
@@ -2346,6 +2464,17 @@ export interface components {
              * @default null
              */
             kid?: string | null;
+        };
+        /** DataRecord */
+        DataRecord: {
+            /** @enum {unknown} */
+            registry: "credit" | "legalPerson" | "population";
+            sha256: string;
+            /**
+             * @description ISO 8601 with offset
+             * @example 2026-11-25T09:41:54.673848+00:00
+             */
+            fetchedAt: string;
         };
         /** Task */
         Task: {
@@ -2393,6 +2522,73 @@ export interface components {
             decidedByName?: string | null;
             /** @default null */
             cancelledAt?: string | null;
+        };
+        /**
+         * RuleCheck
+         * @description 秒批: the item version's rules checked at application (docs/data-sharing.md).
+         */
+        RuleCheck: {
+            /**
+             * @description approved by the system, or referred to people
+             * @enum {unknown}
+             */
+            outcome: "approved" | "referred";
+            /** @description <item code>@v<version> */
+            ruleSet: string;
+            /**
+             * @description ISO 8601 with offset
+             * @example 2026-11-25T09:41:54.673848+00:00
+             */
+            checkedAt: string;
+            trace: components["schemas"]["RuleStep"][];
+            /**
+             * @description what could not be read
+             * @default []
+             */
+            notes?: string[];
+            /**
+             * @description 抽查: a supervisor is asked to check it
+             * @default false
+             */
+            sampled?: boolean;
+        };
+        /** RuleStep */
+        RuleStep: {
+            id: string;
+            /** @example 年满80周岁 */
+            name: string;
+            /** @example population.age >= 80 */
+            expression: string;
+            /** @description what the rule read, masked */
+            inputs: {
+                [key: string]: unknown;
+            };
+            held: boolean;
+            /**
+             * @default null
+             * @example 条件不满足
+             */
+            why?: string | null;
+        };
+        /**
+         * CaseDataUse
+         * @description The base data the application used (数据共享).
+         */
+        CaseDataUse: {
+            /** @default null */
+            consentId?: string | null;
+            /**
+             * @description form field -> the source its value came from (registry.field)
+             * @default {}
+             */
+            sources?: {
+                [key: string]: string;
+            };
+            /**
+             * @description pre-filled fields the applicant changed
+             * @default []
+             */
+            changed?: string[];
         };
         /** CaseClosing */
         CaseClosing: {
@@ -2706,6 +2902,44 @@ export interface components {
             caseNo: string;
             status: number;
             cancelledTasks: string[];
+        };
+        /** Consent */
+        Consent: {
+            /** @example C4b1e0c7d2a9f8e3b6c5d4a3f2e1d0c9b */
+            consentId: string;
+            /** @example 00020101200044030000000011440300007542808J01 */
+            itemCode: string;
+            itemName: string;
+            registries: ("credit" | "legalPerson" | "population")[];
+            /** @description what is read of them */
+            fields: string[];
+            /** @description 用数事由, as the item version states it */
+            purpose: string;
+            /**
+             * @description ISO 8601 with offset
+             * @example 2026-11-25T09:41:54.673848+00:00
+             */
+            givenAt: string;
+            active: boolean;
+            /** @default null */
+            revokedAt?: string | null;
+        };
+        /** ConsentRequest */
+        ConsentRequest: {
+            /** @example 00020101200044030000000011440300007542808J01 */
+            itemCode: string;
+            /** @default null */
+            for?: string | null;
+        };
+        /** ConsentTerms */
+        ConsentTerms: {
+            registries: ("credit" | "legalPerson" | "population")[];
+            fields: string[];
+            purpose: string;
+        };
+        /** Consents */
+        Consents: {
+            consents: components["schemas"]["Consent"][];
         };
         /** ContestDecision */
         ContestDecision: {
@@ -3246,6 +3480,10 @@ export interface components {
              * @default false
              */
             completeAtSubmission?: boolean;
+            /** @default null */
+            dataUse?: components["schemas"]["DataUse"] | null;
+            /** @default null */
+            instantApproval?: components["schemas"]["InstantApproval"] | null;
             /**
              * @description an applicant may have several open cases of this item with the same form (without it, applying again while an identical case is open is 409 duplicate_open_case)
              * @default false
@@ -3305,6 +3543,8 @@ export interface components {
             replacedBy?: components["schemas"]["Replacement"][];
             /** @default null */
             reusableForDays?: number | null;
+            /** @default null */
+            fromData?: ("credit" | "legalPerson" | "population") | null;
         };
         /**
          * Replacement
@@ -3364,6 +3604,60 @@ export interface components {
             type: "appraisal" | "expert_review" | "hearing" | "inspection" | "other" | "quarantine" | "testing";
             name: string;
             limit: components["schemas"]["Limit"];
+        };
+        /**
+         * DataUse
+         * @description What the version's use of base data is for: what its applicants consent to.
+         */
+        DataUse: {
+            /** @example 核验申请人户籍和年龄，办理高龄津贴 */
+            purpose: string;
+        };
+        /**
+         * InstantApproval
+         * @description 秒批: when every rule holds at application, the case is accepted and approved by
+         *         the system, with no person; otherwise it goes to people as usual.
+         */
+        InstantApproval: {
+            rules: components["schemas"]["ApprovalRule"][];
+            /**
+             * @description 抽查: the share of instant approvals a supervisor is asked to check
+             * @default 0.1
+             */
+            sampleShare?: number;
+        };
+        /** ApprovalRule */
+        ApprovalRule: {
+            /** @example age */
+            id: string;
+            /** @example 年满80周岁 */
+            name: string;
+            /**
+             * @description CEL over population, legalPerson, credit, form and history (docs/data-sharing.md)
+             * @example population.age >= 80
+             */
+            expression: string;
+        };
+        /** InstantSwitch */
+        InstantSwitch: {
+            enabled: boolean;
+            /**
+             * @description why the change is made (kept in the history)
+             * @example 根据2026年新修订的实施办法调整材料清单
+             */
+            reason: string;
+        };
+        /** InstantSwitchState */
+        InstantSwitchState: {
+            /** @example 00020101200044030000000011440300007542808J01 */
+            itemCode: string;
+            enabled: boolean;
+            /** @default null */
+            updatedAt?: string | null;
+            /** @default null */
+            updatedBy?: string | null;
+            /** @default null */
+            reason?: string | null;
         };
         /** ItemChange */
         ItemChange: {
@@ -3753,6 +4047,55 @@ export interface components {
             dueAfter: string | null;
             /** @description and before this (null: any later); pass as GET /tasks?dueBefore= */
             dueBefore: string | null;
+        };
+        /** Prefill */
+        Prefill: {
+            /** @example 00020101200044030000000011440300007542808J01 */
+            itemCode: string;
+            itemVersion: number;
+            /** @description by form field */
+            fields: {
+                [key: string]: components["schemas"]["PrefilledField"];
+            };
+            /** @description materials a registry record stands in for (免提交) */
+            materials: components["schemas"]["DataMaterial"][];
+            /** @description what could not be filled: a registry down, slow or without a record */
+            notes: components["schemas"]["PrefillNote"][];
+            /** @description hand it back in the application (`prefill`): the case records the sources */
+            token: string | null;
+        };
+        /** PrefilledField */
+        PrefilledField: {
+            value: unknown;
+            /**
+             * @description registry.field, or lastCase.field
+             * @example legalPerson.registeredAddress
+             */
+            source: string;
+            /** @example 法人库 */
+            sourceName: string;
+            /** @description whether the applicant may change it */
+            editable: boolean;
+        };
+        /** DataMaterial */
+        DataMaterial: {
+            name: string;
+            /** @enum {unknown} */
+            registry: "credit" | "legalPerson" | "population";
+            sourceName: string;
+            sha256: string;
+            /**
+             * @description ISO 8601 with offset
+             * @example 2026-11-25T09:41:54.673848+00:00
+             */
+            fetchedAt: string;
+        };
+        /** PrefillNote */
+        PrefillNote: {
+            /** @enum {unknown} */
+            registry: "credit" | "legalPerson" | "population";
+            /** @example 人口库暂时无法访问，请手动填写 */
+            note: string;
         };
         /** PublicKeys */
         PublicKeys: {
@@ -4373,7 +4716,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description not allowed for this caller — codes: assurance_too_low, forbidden, unverified_holder_name */
+        /** @description not allowed for this caller — codes: assurance_too_low, consent_required, forbidden, unverified_holder_name */
         E403: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4513,7 +4856,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description cannot be processed (see code) — codes: assignee_not_in_department, bad_check_character, correction_not_clerical, correction_not_found, form_not_valid, form_title_missing, hidden_character, idempotency_key_reused, invalid_cursor, item_not_open, item_not_valid, license_not_valid, material_not_accepted, materials_to_follow_not_allowed, purpose_required, special_procedure_not_allowed, unprocessable */
+        /** @description cannot be processed (see code) — codes: assignee_not_in_department, bad_check_character, basis_required, correction_not_clerical, correction_not_found, form_not_valid, form_title_missing, hidden_character, idempotency_key_reused, invalid_cursor, item_not_open, item_not_valid, license_not_valid, material_not_accepted, materials_to_follow_not_allowed, prefill_not_valid, prefilled_field_locked, purpose_required, requester_required, rule_not_valid, special_procedure_not_allowed, unprocessable */
         E422: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6556,6 +6899,364 @@ export interface operations {
         };
     };
     preflightItemsCodeGuidehtml: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getConsentTerms: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentTerms"];
+                };
+            };
+            422: components["responses"]["E422"];
+            500: components["responses"]["E500"];
+        };
+    };
+    "preflightItemsCodeConsent-terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listMyConsents: {
+        parameters: {
+            query?: {
+                /** @description a company (USCC) the caller is an authorised agent of */
+                for?: string;
+            };
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Consents"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
+            500: components["responses"]["E500"];
+        };
+    };
+    giveConsent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentRequest"];
+            };
+        };
+        responses: {
+            /** @description given before: that consent (given again if it was revoked) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Consent"];
+                };
+            };
+            /** @description OK */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Consent"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
+            500: components["responses"]["E500"];
+        };
+    };
+    preflightMeConsents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    revokeConsent: {
+        parameters: {
+            query?: {
+                /** @description a company (USCC) the caller is an authorised agent of */
+                for?: string;
+            };
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path: {
+                consentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Consent"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            422: components["responses"]["E422"];
+            500: components["responses"]["E500"];
+        };
+    };
+    preflightMeConsentsConsentIdRevoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                consentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    prefillApplication: {
+        parameters: {
+            query?: {
+                /** @description a company (USCC) the caller is an authorised agent of */
+                for?: string;
+                /** @description the consent given to the item (POST /me/consents) */
+                consent?: string;
+            };
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Prefill"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
+            500: components["responses"]["E500"];
+        };
+    };
+    preflightItemsCodePrefill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getInstantApprovalSwitch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstantSwitchState"];
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            500: components["responses"]["E500"];
+        };
+    };
+    setInstantApprovalSwitch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstantSwitch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstantSwitchState"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
+            500: components["responses"]["E500"];
+        };
+    };
+    "preflightItemsCodeInstant-approval": {
         parameters: {
             query?: never;
             header?: never;
