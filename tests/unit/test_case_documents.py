@@ -126,12 +126,34 @@ def test_the_facts_of_each_kind_come_from_the_case_and_its_item_version():
                      "legalBasis": "《食品安全法》第三十五条", "licensing": True,
                      "reason": "同意", "licenseId": "1.2.156.3005.2.x",
                      "licenseName": "食品经营许可证", "pendingMaterials": ["健康证明"],
-                     "materialsDueBy": "2026-12-09"}
+                     "materialsDueBy": "2026-12-09", "rules": [], "ruleSet": ""}
     revoked = case_documents.facts(KINDS["revocation_decision"], case, item, dates,
                                    Remedies("A", "B"), Status.IN_REVIEW)
     assert revoked["concluded"] is False and revoked["litigation"]["court"] == "B"
     assert case_documents.facts(KINDS["revocation_decision"], case, item, dates,
                                 Remedies("A", "B"), Status.APPROVED)["concluded"] is True
+
+
+def test_an_approval_by_the_rules_names_each_rule_in_the_decision():
+    trace = [{"id": "age", "name": "年满80周岁", "expression": "population.age >= 80",
+              "inputs": {"population.age": 84}, "held": True}]
+    case = _case(Status.APPROVED, itemCode="X" * 40, itemName="高龄津贴申领", itemVersion=1,
+                 applicant={"name": "王桂英"}, opinion="规则核验全部通过，系统自动准予（秒批）",
+                 ruleCheck={"outcome": "approved", "ruleSet": "X@v1", "trace": trace})
+    item = {"kind": "05", "legalBasis": "《老年人权益保障法》第三十三条"}
+    dates = {"applied": "2026-12-05", "decided": "2026-12-05"}
+    facts = case_documents.facts(KINDS["approval_decision"], case, item, dates,
+                                 Remedies("A", "B"), Status.ACCEPTED)
+    assert (facts["rules"], facts["ruleSet"]) == (["年满80周岁"], "X@v1")
+    text = "\n".join(templates.paragraphs("approval_decision", facts, ""))
+    assert "审批规则（X@v1）自动作出（秒批）" in text and "1. 年满80周岁" in text
+    # Referred to people and approved by them: no word of rules.
+    referred = {**case, "opinion": "同意", "ruleCheck": {"outcome": "referred",
+                                                         "ruleSet": "X@v1", "trace": trace}}
+    facts = case_documents.facts(KINDS["approval_decision"], referred, item, dates,
+                                 Remedies("A", "B"), Status.IN_REVIEW)
+    assert facts["rules"] == [] and "秒批" not in "".join(
+        templates.paragraphs("approval_decision", facts, ""))
 
 
 def test_every_shipped_template_renders_every_fact_it_is_given():
