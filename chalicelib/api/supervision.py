@@ -7,7 +7,8 @@ from chalice import Blueprint
 from .. import wiring
 from ..contract import models
 from ..domain import breaches, cards, identity
-from ..services import open_work, supervision, supervision_record
+from ..domain.errors import ValidationError
+from ..services import instant_review, open_work, supervision, supervision_record
 from . import http
 
 bp = Blueprint(__name__)
@@ -117,3 +118,29 @@ def record_status(caller):
                      "the department (default: the caller's own; supervisors name one)"),))
 def open_work_by_days_left(caller):
     return open_work.open_work(caller, http.query_param(bp.current_request, "dept"))
+
+
+@http.route(bp, "GET", "/supervision/instant-samples", op="listInstantSamples",
+            summary="抽查: the instant approvals (秒批) sampled for a supervisor to check, "
+                    "open or checked", tag="supervision", returns=models.InstantSamples,
+            roles=(identity.SUPERVISOR, identity.ADMIN),
+            query=(("state", {"type": "string", "enum": ["open", "checked"]}, False,
+                    "open (default) or checked"), http.limit_query(20), http.CURSOR_QUERY))
+def instant_samples(caller):
+    request = bp.current_request
+    state = http.query_param(request, "state") or "open"
+    if state not in ("open", "checked"):
+        raise ValidationError("state must be open or checked", field="state")
+    return instant_review.samples(caller, state,
+                                  limit=http.int_param(request, "limit", 20, 1, 100),
+                                  cursor=http.query_param(request, "cursor"))
+
+
+@http.route(bp, "POST", "/supervision/instant-samples/{case_no}/checked",
+            op="checkInstantSample",
+            summary="mark a sampled instant approval checked, with what was found (to undo "
+                    "the approval, revoke the case: POST /cases/{case_no}/revoke)",
+            tag="supervision", returns=models.InstantSample, body=models.SampleCheck,
+            roles=(identity.SUPERVISOR, identity.ADMIN), errors=(404, 422))
+def check_instant_sample(case_no, caller, body):
+    return instant_review.mark_checked(caller, case_no, body.note)

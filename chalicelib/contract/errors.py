@@ -144,6 +144,8 @@ CATALOGUE: dict[str, ErrorKind] = {
                                   "A text holds a control or format character (refused in "
                                   "any text)"),
     "purpose_required": ErrorKind(422, "请说明用证事由", "State the purpose of using it"),
+    "not_sampled": ErrorKind(422, "该办件不是被抽查的秒批办件",
+                             "The case is not a sampled instant approval"),
     "rule_not_valid": ErrorKind(422, "秒批规则不是有效的 CEL 表达式，或读取了未知的数据",
                                 "An instant-approval rule is not valid CEL, or reads "
                                 "unknown facts"),

@@ -356,3 +356,70 @@ def test_every_staff_read_of_a_case_is_logged_once_with_its_purpose(stack):
         (demo.USERS[user]["sub"], {"clerk": "受理办件", "supervisor": "监督检查",
                                    "admin": "系统管理"}[user]) for user in readers)
     assert {e["caseNo"] for e in views} == {case_no}
+
+
+# -- people over the machine: sampling, simulation --------------------------------------
+
+def test_a_sampled_approval_lands_in_the_supervisors_queue_to_check_or_revoke(stack,
+                                                                           monkeypatch):
+    from chalicelib.services import instant_approval
+    monkeypatch.setattr(instant_approval, "sampled", lambda case_no, share: True)
+    case_no = _elder_applies(stack)
+    stack.wait_status(case_no, 11)
+    assert stack.case(case_no, "elder")["ruleCheck"]["sampled"] is True
+    queue = stack.call("GET", "/supervision/instant-samples", "supervisor").data["samples"]
+    assert [(s["caseNo"], s["state"]) for s in queue] == [(case_no, "open")]
+    assert stack.call("GET", "/supervision/instant-samples", "clerk").status_code == 403
+    # The supervisor finds it wrong: revokes the case, then marks the sample checked.
+    revoked = stack.call("POST", f"/cases/{case_no}/revoke", "supervisor",
+                         {"reason": "抽查发现户籍信息有误"})
+    assert revoked.status_code == 200, revoked.data
+    checked = stack.call("POST", f"/supervision/instant-samples/{case_no}/checked",
+                         "supervisor", {"note": "已撤销"})
+    assert checked.status_code == 200 and checked.data["state"] == "checked"
+    assert stack.call("GET", "/supervision/instant-samples",
+                      "supervisor").data["samples"] == []
+    done = stack.call("GET", "/supervision/instant-samples?state=checked",
+                      "supervisor").data["samples"]
+    assert [(s["caseNo"], s["note"]) for s in done] == [(case_no, "已撤销")]
+    stack.wait_status(case_no, 15)
+    # A case that was not sampled is not the queue's.
+    other = _elder_applies(stack, "applicant")
+    _checked(stack, other, "applicant")
+    refused = stack.call("POST", f"/supervision/instant-samples/{other}/checked",
+                         "supervisor", {"note": "x"})
+    assert (refused.status_code, refused.data["error"]["code"]) == (422, "not_sampled")
+
+
+def test_new_rules_are_simulated_on_the_items_checked_cases(stack):
+    approved = _elder_applies(stack)
+    stack.wait_status(approved, 11)
+    referred = _elder_applies(stack, "applicant")
+    _checked(stack, referred, "applicant")
+    # A draft that asks for 85 years.
+    stack.call("POST", f"/admin/items/{ELDERLY}/versions", "admin", {"reason": "调整年龄"})
+    draft = stack.call("GET", f"/admin/items/{ELDERLY}/versions/2", "admin")
+    item = {k: v for k, v in draft.data.items() if k not in ("status", "lineage", "version")}
+    item["instantApproval"]["rules"][0] = {"id": "age", "name": "年满85周岁",
+                                           "expression": "population.age >= 85"}
+    saved = stack.call("PUT", f"/admin/items/{ELDERLY}/versions/2", "admin",
+                       {"item": item, "reason": "年龄改为85"},
+                       headers={"If-Match": draft.headers["ETag"]})
+    assert saved.status_code == 200, saved.data
+    simulated = stack.call("POST", f"/admin/items/{ELDERLY}/versions/2/simulate", "admin")
+    assert simulated.status_code == 200, simulated.data
+    history = simulated.data["rulesOnHistory"]
+    assert (history["replayed"], history["wouldApprove"], history["wouldRefer"]) == (2, 0, 2)
+    assert history["changed"] == [{"caseNo": approved, "was": "approved",
+                                   "would": "referred"}]
+    named = {r["caseNo"]: {f["id"] for f in r["failed"]} for r in history["referred"]}
+    assert named == {approved: {"age"}, referred: {"age", "resident"}}
+    # A rule that is not valid CEL is refused when the draft is saved.
+    draft = stack.call("GET", f"/admin/items/{ELDERLY}/versions/2", "admin")
+    item["instantApproval"]["rules"][0]["expression"] = "population.age >="
+    bad = stack.call("PUT", f"/admin/items/{ELDERLY}/versions/2", "admin",
+                     {"item": item, "reason": "坏规则"},
+                     headers={"If-Match": draft.headers["ETag"]})
+    assert (bad.status_code, bad.data["error"]["code"],
+            bad.data["error"]["field"]) == (422, "rule_not_valid",
+                                             "item.instantApproval.rules.0.expression")

@@ -53,6 +53,7 @@ from .catalogue import (
     ItemsTableRecord,
     ItemVersionRecord,
     LineageRecord,
+    RuleCheckRecord,
     StaffMemberRecord,
 )
 from .licenses import HolderIndex, LicenseRecord
@@ -71,7 +72,7 @@ __all__ = [
     "DocumentRecord",
     "FacetIndex", "HolderIndex", "IdempotencyRecord", "InboxIndex", "ItemCurrentRecord",
     "ItemHistoryRecord", "ItemIndexRecord", "ItemVersionRecord", "ItemsTableRecord",
-    "InstantSwitchRecord",
+    "InstantSwitchRecord", "RuleCheckRecord",
     "LicenseChangeRecord", "LicenseRecord", "LineageRecord", "MaterialOwnerIndex",
     "MaterialRecord", "NotificationPrefs", "NotificationRecord", "NotificationsTableRecord",
     "OpenApplication", "PasswordAttempts", "RatingRecord", "SettleMarker", "SharedClient",

@@ -32,6 +32,7 @@ from .catalogue import (
     ItemsTableRecord,
     ItemVersionRecord,
     LineageRecord,
+    RuleCheckRecord,
     StaffMemberRecord,
 )
 from .licenses import LicenseRecord
@@ -45,7 +46,7 @@ ALL_MODELS = (CasesTableRecord, CaseRecord, TimelineEvent, TaskRecord, TaskToken
               PasswordAttempts, OpenApplication, VerifierEntry, VerifierAllowance, DailyCounter,
               SweepMark,
               IdempotencyRecord, ItemsTableRecord, ItemVersionRecord, ItemCurrentRecord,
-              InstantSwitchRecord,
+              InstantSwitchRecord, RuleCheckRecord,
               ItemIndexRecord, ItemHistoryRecord, LineageRecord, CatalogueEntryRecord,
               DepartmentRecord, StaffMemberRecord,
               LicenseRecord, UsageRecord, ConsentRecord, MaterialRecord, AuditRecord,

@@ -63,6 +63,27 @@ class FacetIndex(GlobalSecondaryIndex):
     code = UnicodeAttribute(range_key=True)
 
 
+class RuleCheckRecord(ItemsTableRecord, discriminator="rule_check"):
+    """秒批: one case's rule check, under its item (services/instant_approval.py): what a
+    simulation of new rules replays (the facts are sealed on the case), and — a sampled
+    approval (抽查) — an entry of the supervisors' queue, by the facet index
+    (`instant-sample#open`, then `#checked`)."""
+    caseNo = UnicodeAttribute()
+    outcome = UnicodeAttribute()            # approved | referred
+    ruleSet = UnicodeAttribute()
+    checkedAt = UnicodeAttribute()
+    itemName = UnicodeAttribute()
+    sampled = BooleanAttribute(default=False)
+    facet = UnicodeAttribute(null=True)
+    reviewedAt = UnicodeAttribute(null=True)
+    reviewedBy = UnicodeAttribute(null=True)
+    reviewNote = UnicodeAttribute(null=True)
+    by_facet = FacetIndex()
+    # The supervisors' queue: a sampled approval's facet, until it is checked.
+    SAMPLES_OPEN = "instant-sample#open"
+    SAMPLES_CHECKED = "instant-sample#checked"
+
+
 class ItemIndexRecord(ItemsTableRecord, discriminator="index"):
     """One search facet of a published item, carrying the summary a list shows."""
     facet = UnicodeAttribute()

@@ -66,6 +66,7 @@ from .catalogue_administration import (
     OpenCaseState,
     ReasonOnly,
     RegisteredDepartment,
+    RulesOnHistory,
     Simulation,
     SimulationResult,
     Split,
@@ -213,8 +214,11 @@ from .supervision import (
     CaseSupervision,
     ChainStatus,
     DaysLeftBucket,
+    InstantSample,
+    InstantSamples,
     OpenWork,
     RecordStatus,
+    SampleCheck,
     SealsStatus,
     SupervisedTask,
 )
@@ -233,6 +237,7 @@ from .tasks import (
 )
 
 __all__ = [
+    "InstantSample", "InstantSamples", "SampleCheck", "RulesOnHistory",
     "Consent", "ConsentRequest", "ConsentTerms", "Consents", "DataMaterial",
     "InstantSwitch", "InstantSwitchState", "Prefill", "PrefillNote", "PrefilledField",
     "AccessLog", "AccessLogEntry", "AnnotatedCopy", "AnnotatedCopyRequest", "Annotation",

@@ -158,6 +158,18 @@ class OpenCases(Response):
                     "publishing moves none of their deadlines")]
 
 
+class RulesOnHistory(Response):
+    """秒批: the version's rules replayed on the item's checked cases, each on the facts its
+    own check read."""
+    replayed: Annotated[int, Meta(description="the cases replayed (the most recent 500)")]
+    wouldApprove: int
+    wouldRefer: int
+    referred: Annotated[list[dict[str, Any]], Meta(
+        description="up to 50: caseNo and the rules that would fail ({id, name, why})")]
+    changed: Annotated[list[dict[str, Any]], Meta(
+        description="up to 50 cases whose outcome would change: caseNo, was, would")]
+
+
 class SimulationResult(Response):
     code: ItemCode
     version: int
@@ -167,6 +179,7 @@ class SimulationResult(Response):
     dryRun: dict[str, Any]
     openCases: OpenCases
     publishedDryRun: dict[str, Any] | None = None
+    rulesOnHistory: RulesOnHistory | None = None
 
 
 DepartmentCode = Annotated[str, Meta(pattern=r"^[A-Z][A-Z0-9]{1,15}$",

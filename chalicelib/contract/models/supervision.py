@@ -202,3 +202,26 @@ class AppealDecision(Request):
     decision: Literal["upheld", "rejected"]
     opinion: Annotated[str, Meta(extra=FREE_TEXT, min_length=1, max_length=1000, pattern=r"\S",
                                  examples=["情况属实，撤销黄牌"])]
+
+
+class InstantSample(Response, omit_defaults=True):
+    """抽查: an instant approval (秒批) sampled for a supervisor to check."""
+    caseNo: CaseNo
+    itemCode: str
+    itemName: str
+    ruleSet: str
+    checkedAt: Annotated[str, Meta(description="when its rules were checked")]
+    state: Literal["open", "checked"]
+    reviewedAt: str | None = None
+    reviewedBy: str | None = None
+    note: str | None = None
+
+
+class InstantSamples(Response):
+    samples: list[InstantSample]
+    next: str | None
+
+
+class SampleCheck(Request):
+    note: Annotated[str, Meta(extra=FREE_TEXT, min_length=1, max_length=500,
+                              examples=["核对户籍与年龄无误"])]

@@ -5,6 +5,7 @@ from datetime import date
 from pynamodb.exceptions import DoesNotExist
 
 from ...adapters.models import ItemCurrentRecord, ItemsTableRecord, ItemVersionRecord
+from ...domain.approval_rules import parse_rules
 from ...domain.catalogue import diff, dry_run
 from ...domain.errors import ValidationError
 from .. import clock
@@ -45,4 +46,9 @@ def simulate(code: str, version, body) -> dict:
               "openCases": open_cases_of(code, _applied_versions(code))}
     if published and published["version"] != record.version:
         result["publishedDryRun"] = dry_run(published, start)
+    rules = (proposed.get("instantApproval") or {}).get("rules")
+    if rules:
+        # 秒批: the version's rules on the item's history (services/instant_review.py).
+        from ..instant_review import replay
+        result["rulesOnHistory"] = replay(code, parse_rules(rules))
     return result

@@ -55,6 +55,9 @@ export const UNDERSTOOD_KEYWORDS = new Set([
   "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
   "properties", "required", "additionalProperties", "x-order", "propertyOrder", "$schema",
   "$id",
+  // 免填: the field's value comes from base data (and whether the applicant may change it);
+  // the application page fills it from GET /items/{code}/prefill.
+  "x-source", "x-source-editable",
 ]);
 
 /** An enum with at most this many options is a radio group; more, a select. */
