@@ -6,6 +6,9 @@
   other threads and are the workflow's, counted as state transitions instead);
 - state transitions (`*StateEntered` events in the execution history) per reference case,
   with the Step Functions Standard price of that many transitions;
+- an instant approval (秒批: 高龄津贴, approved by its rules with no execution) beside the
+  reference case: its transitions and all-in cost per 1,000, and what logging a staff read
+  of a case file costs (calls, and the time ratio against the owner's unlogged read);
 - the all-in cost of the reference case and of the "one thing" item per 1,000 cases, from
   what one case measurably spends (bench/cost.py, bench/capacity.py), and the reference
   case's write units by table (the write paths docs/capacity.md gives a ceiling each);
@@ -199,6 +202,75 @@ def _reference_case(stack, item: str, stages: list[list[tuple[str, str]]],
     return case_no, spent
 
 
+def _instant_case(stack) -> tuple[str, dict, int]:
+    """One 高龄津贴 case approved by its rules (秒批): consent, prefill, application, the
+    rule check and conclusion in the starts consumer. Returns its number, what it cost
+    (as a reference case's), and its state transitions (it starts no execution)."""
+    import boto3
+
+    from infra.local import demo
+    elderly = demo.code_of("000505012000", "MZJ")
+    elder = demo.USERS["elder"]
+    _case_calls.clear()
+    _meter.reset()
+    _case.update(collect=True, invocations=0, own_cpu_s=0.0, log_bytes=0)
+    _meter.active = True
+    asked = len(stack.registries.queries)
+    with measure("POST /me/consents"):
+        consent = stack.call("POST", "/me/consents", "elder",
+                             {"itemCode": elderly}).data["consentId"]
+    with measure("GET /items/{code}/prefill"):
+        filled = stack.call("GET", f"/items/{elderly}/prefill?consent={consent}",
+                            "elder").data
+    with measure("POST /cases (with consent and prefill)"):
+        case_no = stack.call("POST", "/cases", "elder", {
+            "itemCode": elderly, "channel": "web", "consentId": consent,
+            "prefill": filled["token"],
+            "applicant": {"type": "natural", "name": elder["name"],
+                          "idNumber": elder["idNumber"]},
+            "form": {**{k: f["value"] for k, f in filled["fields"].items()},
+                     "payout": "社会保障卡"}}).data["caseNo"]
+    assert stack.pump.run_until(lambda: stack.case(case_no, "elder")["status"] == 11, 60)
+    stack.pump.run_until(lambda: False, timeout=1.0)
+    _case["collect"] = _meter.active = False
+    spent = {"calls": dict(_case_calls), "api_requests": 3,
+             "invocations": _case["invocations"] + 3, "callback_states": 0,
+             "write_units": _meter.write_units,
+             "write_units_by_table": dict(_meter.write_units_by_table),
+             "read_units": _meter.read_units, "own_cpu_s": _case["own_cpu_s"],
+             "log_bytes": _case["log_bytes"],
+             # HTTP round trips to the registries (the prefill's and the check's): the
+             # exchange's own price, not AWS's.
+             "registry_queries": len(stack.registries.queries) - asked}
+    sfn = boto3.client("stepfunctions", region_name="cn-north-1")
+    executions = [e for e in sfn.list_executions(
+        stateMachineArn=stack.env["OW_STATE_MACHINE_ARN"])["executions"]
+        if e["name"] == case_no]
+    transitions = _transitions(stack, case_no) if executions else 0
+    return case_no, spent, transitions
+
+
+def _case_read_logging(stack, case_no: str, owner: str, pairs: int = 15) -> dict:
+    """What logging a staff read of a case costs (docs/data-sharing.md): the same case
+    read by its owner (not logged) and by a supervisor (logged: one write more), rounds
+    alternating, DynamoDB calls of each, and the median of the per-pair time ratios."""
+    ratios = []
+    for _ in range(pairs):
+        started = time.perf_counter()
+        with measure("GET /cases/{caseNo} (owner: not logged)"):
+            stack.case(case_no, owner)
+        owner_s = time.perf_counter() - started
+        started = time.perf_counter()
+        with measure("GET /cases/{caseNo} (staff: logged for the applicant)"):
+            stack.case(case_no, "supervisor")
+        ratios.append((time.perf_counter() - started) / owner_s)
+    return {"dynamodb_calls_owner_read": max(_counts["GET /cases/{caseNo} (owner: not logged)"]),
+            "dynamodb_calls_staff_read": max(
+                _counts["GET /cases/{caseNo} (staff: logged for the applicant)"]),
+            "staff_over_owner_time_median_ratio": round(statistics.median(ratios), 3),
+            "pairs": pairs}
+
+
 def _by_table(env: dict, units: dict[str, int]) -> dict[str, int]:
     """Write units by table, the tables named as the stack template names them (the write
     paths docs/capacity.md gives a ceiling each)."""
@@ -255,6 +327,8 @@ def _route_and_workflow_numbers() -> dict:
         one_thing, one_thing_spent = _reference_case(
             stack, RESTAURANT, [[("SCJG", "scjg")], [("SCJG", "scjg"), ("WSJK", "wsjk"),
                                                      ("XFJY", "xfjy")], [("CGJ", "cgj")]])
+        instant, instant_spent, instant_transitions = _instant_case(stack)
+        read_logging = _case_read_logging(stack, instant, "elder")
         stack.pump.run_until(lambda: False, timeout=2)
         notifications = supervision.notifications_per_case(parallel)
         supervision.stats_read(stack, measure)
@@ -266,7 +340,9 @@ def _route_and_workflow_numbers() -> dict:
                        "reference: two departments in parallel + license (公共场所卫生许可)":
                            _transitions(stack, parallel),
                        "one thing: three stages, five reviews (开办餐厅一件事)":
-                           _transitions(stack, one_thing)}
+                           _transitions(stack, one_thing),
+                       "instant approval: rules, no execution (高龄津贴, 秒批)":
+                           instant_transitions}
     routes = {name: max(calls) for name, calls in sorted(_counts.items())
               if not name.startswith("event ")}
     events = {name[len("event "):]: round(statistics.mean(calls), 2)
@@ -289,6 +365,13 @@ def _route_and_workflow_numbers() -> dict:
         "license_verification": verifications,
         "cost_one_thing_case": cost.per_case(
             one_thing_spent, transitions["one thing: three stages, five reviews (开办餐厅一件事)"]),
+        # 秒批 beside the reference case: the same per-case accounting (docs/data-sharing.md).
+        "instant_approval": {
+            "state_transitions": instant_transitions,
+            "cost_per_case": cost.per_case(instant_spent, instant_transitions),
+            "aws_calls": instant_spent["calls"],
+            "registry_queries": instant_spent["registry_queries"]},
+        "case_read_logging": read_logging,
     }
 
 

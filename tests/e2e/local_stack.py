@@ -76,6 +76,7 @@ class LocalStack:
         self.ready = threading.Event()
         self.url = None
         self.issuer = None  # the local OIDC issuer's URL
+        self.registries = None  # the demo base-data registries' (infra/local/registries.py)
         self.portal = None  # the built portal's address
         self.workbench = None  # the staff workbench's (the portal's origin, /staff/)
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -86,6 +87,8 @@ class LocalStack:
             self.lines.append(line)
             if line.startswith("ISSUER "):
                 self.issuer = line.split()[1]
+            if line.startswith("REGISTRIES "):
+                self.registries = line.split()[1]
             if line.startswith("PORTAL "):
                 self.portal = line.split()[1]
             if line.startswith("WORKBENCH "):

@@ -234,3 +234,35 @@ def test_a_catalogue_version_is_drafted_simulated_and_published(walk):
     assert answers[f"admin/items/{item}/versions/2"]["status"] == "draft"
     history = answers[f"admin/items/{item}/history"]
     assert "publish" in json.dumps(history, ensure_ascii=False)
+
+
+def test_an_eighty_year_old_is_approved_by_the_rules_and_the_company_form_prefilled(walk):
+    answers = _answers(walk, "### Data instead of paperwork")
+    case = answers[f"cases/{walk.vars['OLD']}"]
+    assert case["status"] == 11 and case["workflow"] == "instant"
+    check = case["ruleCheck"]
+    assert check["outcome"] == "approved"
+    assert [(step["name"], step["held"]) for step in check["trace"]] == [
+        ("年满80周岁", True), ("户籍在本市", True), ("户籍状态正常", True),
+        ("未在领取高龄津贴", True)]
+    assert case["dataUse"]["sources"] == {"name": "population.name",
+                                          "registeredAddress": "population.registeredAddress"}
+    # Her access log (the section's first; the company's follows): the system's registry
+    # query for the case, the supervisor's read.
+    logs = [body for what, _, body in walk.section("### Data instead of paperwork")[0]
+            if what.endswith("/me/access-log")]
+    log = logs[0]["entries"]
+    queries = [e for e in log if e["action"] == "query" and e.get("caseNo") == walk.vars["OLD"]]
+    assert [(e["registry"], e["basis"]) for e in queries] == [
+        ("population", f"consent:{walk.vars['CONSENT']}")]
+    assert any(e["action"] == "view" and e.get("caseNo") == walk.vars["OLD"]
+               and e["purpose"] == "监督检查" for e in log)
+    # The company's form: each value with its source; its 营业执照 stood in for by data.
+    prefilled = answers[f"items/{walk.vars['FOODITEM']}/prefill?consent="
+                        f"{walk.vars['FOODCONSENT']}"]
+    assert prefilled["fields"]["businessName"]["source"] == "legalPerson.name"
+    assert prefilled["fields"]["businessName"]["editable"] is False
+    assert prefilled["fields"]["address"]["editable"] is True
+    assert [m["name"] for m in prefilled["materials"]] == ["营业执照"]
+    assert any(e["action"] == "query" and e["registry"] == "legalPerson"
+               for e in logs[1]["entries"])
