@@ -2,6 +2,7 @@
 and instant approval's per-item switch."""
 from chalice import Blueprint, Response
 
+from .. import wiring
 from ..contract import models
 from ..domain import identity
 from ..services import catalogue, data_sources, instant_approval
@@ -60,7 +61,8 @@ def revoke_consent(consent_id, caller):
                                  False, "the consent given to the item (POST /me/consents)")))
 def prefill(code, caller):
     request = bp.current_request
-    return data_sources.prefill(caller, code, http.query_param(request, "for"),
+    return data_sources.prefill(wiring.stores().licenses, caller, code,
+                                http.query_param(request, "for"),
                                 http.query_param(request, "consent"))
 
 

@@ -9,7 +9,8 @@ An item version maps a form field to data with `x-source` on the field's schema
 (`"x-source": "legalPerson.registeredAddress"`), and says with `x-source-editable` whether
 the applicant may change the value it is given; a material may be stood in for by a
 registry record (`fromData: "population"`, 免提交 by data). `lastCase.<field>` fills a field
-from the applicant's last case of the item.
+from the applicant's last case of the item, and `license.<type code>.<field>` from the
+newest valid license of that type the applicant holds (`license.11100000MB0143028R002.number`).
 
 A query states who asks (a person, a department or the system), why (用数事由), on what
 basis (the data subject's consent, or a law), and for which case: `Purpose`. One that
@@ -22,7 +23,8 @@ from .errors import UnprocessableEntity
 
 REGISTRIES = {"population": "人口库", "legalPerson": "法人库", "credit": "信用信息库"}
 LAST_CASE = "lastCase"
-SOURCES = {**REGISTRIES, LAST_CASE: "上次申请"}
+LICENSE = "license"
+SOURCES = {**REGISTRIES, LAST_CASE: "上次申请", LICENSE: "电子证照"}
 REQUESTERS = ("person", "department", "system")
 MAX_PURPOSE = 200
 
@@ -99,10 +101,11 @@ def registries_of(item: dict[str, Any]) -> list[str]:
 def check_sources(item: dict[str, Any]) -> None:
     """An item version's mapping names known sources (422 naming the field otherwise)."""
     for source in field_sources(item.get("formSchema", {})):
-        if source.source not in SOURCES or not source.path:
+        if source.source not in SOURCES or not source.path or (
+                source.source == LICENSE and len(source.path.split(".")) != 2):
             raise UnprocessableEntity(
                 f"x-source must be one of {', '.join(SOURCES)} and a field "
-                f"(population.registeredAddress)",
+                f"(population.registeredAddress; license.<type code>.<field>)",
                 field=f"item.formSchema.properties.{source.field}.x-source",
                 code="item_not_valid")
     for index, material in enumerate(item.get("materials", ())):

@@ -237,6 +237,17 @@ def test_an_eighty_year_old_is_approved_by_the_rules_with_the_trace(stack):
     # The registry query is in the elder's access log, with the case and the purpose.
     queries = [e for e in _log(stack, "elder") if e["action"] == "query"]
     assert [(e["registry"], e["caseNo"]) for e in queries] == [("population", case_no)]
+    # The supervision record holds the check with its trace (the event, appended).
+    from chalicelib.adapters.models import SupervisionEntry
+
+    def recorded() -> list[dict]:
+        # The event's id is <caseNo>/<its timeline key>, which ends #rules.
+        return [entry.body["event"] for entry in SupervisionEntry.scan()
+                if entry.seq > 0 and (entry.key or "").startswith(f"{case_no}/")
+                and entry.key.endswith("#rules")]
+    assert stack.pump.run_until(lambda: recorded(), 20)
+    [event] = recorded()
+    assert event["outcome"] == "approved" and event["trace"] == check["trace"]
 
 
 def test_failed_rules_go_to_people_who_see_why(stack):
@@ -423,3 +434,37 @@ def test_new_rules_are_simulated_on_the_items_checked_cases(stack):
     assert (bad.status_code, bad.data["error"]["code"],
             bad.data["error"]["field"]) == (422, "rule_not_valid",
                                              "item.instantApproval.rules.0.expression")
+
+
+def test_a_field_comes_from_the_applicants_last_case_of_the_item(stack):
+    first = _elder_applies(stack)
+    stack.wait_status(first, 11)
+    consent = _consent(stack, "elder", ELDERLY)["consentId"]
+    fields = _prefill(stack, "elder", ELDERLY, consent).data["fields"]
+    assert fields["payout"] == {"value": "社会保障卡", "source": "lastCase.payout",
+                                "sourceName": "上次申请", "editable": True}
+    assert fields["name"]["source"] == "population.name"
+
+
+def test_a_field_comes_from_a_license_the_applicant_holds_with_no_registry_asked(stack):
+    hygiene = demo.code_of("000201025000", "WSJK")
+    business = stack.business_license()   # the company's 营业执照
+    stack.call("POST", f"/admin/items/{hygiene}/versions", "admin", {"reason": "免填"})
+    draft = stack.call("GET", f"/admin/items/{hygiene}/versions/2", "admin")
+    item = {k: v for k, v in draft.data.items() if k not in ("status", "lineage", "version")}
+    item["formSchema"]["properties"]["placeName"].update({
+        "x-source": "license.11100000MB0143028R002.holder", "x-source-editable": True})
+    assert stack.call("PUT", f"/admin/items/{hygiene}/versions/2", "admin",
+                      {"item": item, "reason": "名称取自营业执照"},
+                      headers={"If-Match": draft.headers["ETag"]}).status_code == 200
+    assert stack.call("POST", f"/admin/items/{hygiene}/versions/2/publish", "admin",
+                      {"reason": "发布"}).status_code == 200
+    answer = _prefill(stack, "company", hygiene, None)   # its own license: no consent
+    assert answer.status_code == 200, answer.data
+    assert answer.data["fields"]["placeName"] == {
+        "value": "深圳小吃有限公司", "source": "license.11100000MB0143028R002.holder",
+        "sourceName": "电子证照", "editable": True}
+    assert stack.registries.queries == []
+    # Revoked, it fills nothing.
+    stack.call("POST", f"/licenses/{business}/revoke", "scjg", {"reason": "吊销"})
+    assert _prefill(stack, "company", hygiene, None).data["fields"] == {}

@@ -20,21 +20,24 @@ from .. import catalogue
 from ..at_once import map_at_once
 from ..case_access import META
 from ..holders import holder_key
+from ..license_library import LicenseLibrary
+from ..licenses import public_status
 from ..pagination import decode_cursor, encode_cursor
 from .queries import Answer, ask
 
 PREFILL_HOURS = 2
 LAST_CASES_READ = 50
+LICENSES_READ = 50
 
 
 def _digest(value: Any) -> str:
     return hashlib.sha256(canonical_bytes(value)).hexdigest()[:32]
 
 
-def prefill(principal: identity.Principal | None, code: str, for_company: str | None,
-            consent_id: str | None) -> dict:
+def prefill(library: LicenseLibrary, principal: identity.Principal | None, code: str,
+            for_company: str | None, consent_id: str | None) -> dict:
     """The form of the item's published version, filled for the caller (or the company
-    it is an agent of) from the sources its fields name."""
+    it is an agent of) from the sources its fields name (its licenses from `library`)."""
     principal = identity.require_role(principal, identity.APPLICANT)
     holder = holder_key(principal, for_company, "prefilled forms")
     item = catalogue.published_item(code)
@@ -58,13 +61,20 @@ def prefill(principal: identity.Principal | None, code: str, for_company: str | 
     answers = dict(zip(needed, map_at_once(asked, needed), strict=True)) if needed else {}
     last = _last_case_form(holder, item["code"]) if any(
         s.source == data_use.LAST_CASE for s in sources) else None
+    held = _licenses_held(library, holder) if any(
+        s.source == data_use.LICENSE for s in sources) else {}
     fields, signed = {}, {}
     for source in sources:
-        record = last if source.source == data_use.LAST_CASE else \
-            (answers.get(source.source) or Answer(source.source, None, None, "")).record
-        if not record or record.get(source.path) is None:
+        if source.source == data_use.LICENSE:
+            type_code, _, name = source.path.partition(".")
+            record, path = held.get(type_code), name
+        else:
+            record = last if source.source == data_use.LAST_CASE else \
+                (answers.get(source.source) or Answer(source.source, None, None, "")).record
+            path = source.path
+        if not record or record.get(path) is None:
             continue
-        value = record[source.path]
+        value = record[path]
         fields[source.field] = {"value": value, "source": f"{source.source}.{source.path}",
                                 "sourceName": data_use.SOURCES[source.source],
                                 "editable": source.editable}
@@ -85,6 +95,17 @@ def prefill(principal: identity.Principal | None, code: str, for_company: str | 
     return {"itemCode": item["code"], "itemVersion": int(item["version"]),
             "fields": fields, "materials": materials, "notes": notes,
             "token": token if (fields or materials) else None}
+
+
+def _licenses_held(library: LicenseLibrary, holder: str) -> dict[str, dict]:
+    """The newest valid license of each type the holder holds, by type code: its
+    document (the applicant's own data, in our own records: no registry is asked)."""
+    found: dict[str, dict] = {}
+    for record in library.held_by(holder, limit=LICENSES_READ).records:
+        document = record.document
+        if document.get("typeCode") not in found and public_status(record)["status"] == "valid":
+            found[document["typeCode"]] = document
+    return found
 
 
 def _last_case_form(holder: str, code: str) -> dict | None:
