@@ -80,8 +80,8 @@ def check(case_files: CaseFiles, library: LicenseLibrary, case: CaseRecord,
     """Check the case's rules and act on the outcome; None when its version has none (the
     workflow starts as it always has), else approved or referred."""
     rules = rules_of(item)
-    if not rules:
-        return None
+    if not rules or (case.status in CLOSED and not case.ruleCheck):
+        return None   # no rules; or withdrawn before its check (nothing to check)
     if case.ruleCheck:
         _recorded(case, item, case.ruleCheck)   # a delivery that died after the check
         if case.ruleCheck["outcome"] == APPROVED and case.status not in CONCLUDED:

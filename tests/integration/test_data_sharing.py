@@ -468,3 +468,21 @@ def test_a_field_comes_from_a_license_the_applicant_holds_with_no_registry_asked
     # Revoked, it fills nothing.
     stack.call("POST", f"/licenses/{business}/revoke", "scjg", {"reason": "吊销"})
     assert _prefill(stack, "company", hygiene, None).data["fields"] == {}
+
+
+def test_a_case_withdrawn_before_its_check_is_neither_checked_nor_started(stack,
+                                                                          monkeypatch):
+    from chalicelib.services import instant_approval
+    real, withdrawals = instant_approval.gather, []
+
+    def withdrawn_meanwhile(case, item, rules):
+        withdrawals.append(stack.call("POST", f"/cases/{case.pk}/withdraw", "elder",
+                                      {"reason": "不办了"}).status_code)
+        return real(case, item, rules)
+    monkeypatch.setattr(instant_approval, "gather", withdrawn_meanwhile)
+    case_no = _elder_applies(stack)
+    stack.pump.run_until(lambda: False, 3)
+    case = stack.case(case_no, "elder")
+    assert case["status"] == 2 and "ruleCheck" not in case
+    assert withdrawals == [200]   # gathered once: the closed case is not checked again
+    assert _executions(stack, case_no) == []
