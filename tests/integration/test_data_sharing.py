@@ -486,3 +486,29 @@ def test_a_case_withdrawn_before_its_check_is_neither_checked_nor_started(stack,
     assert case["status"] == 2 and "ruleCheck" not in case
     assert withdrawals == [200]   # gathered once: the closed case is not checked again
     assert _executions(stack, case_no) == []
+
+
+def test_concurrent_revocations_switches_and_prefills_each_count_once(stack):
+    consent = _consent(stack, "company", FOOD)["consentId"]
+    with ThreadPoolExecutor(6) as pool:
+        prefills = list(pool.map(lambda _: _prefill(stack, "company", FOOD, consent),
+                                 range(6)))
+    assert [a.status_code for a in prefills] == [200] * 6
+    # Each query asked once and logged once.
+    assert len(stack.registries.queries) == 6
+    assert len([e for e in _log(stack, "company") if e["action"] == "query"]) == 6
+    with ThreadPoolExecutor(4) as pool:
+        revoked = list(pool.map(lambda _: stack.call(
+            "POST", f"/me/consents/{consent}/revoke", "company"), range(4)))
+    assert {a.status_code for a in revoked} == {200}
+    [listed] = stack.call("GET", "/me/consents", "company").data["consents"]
+    # The first revocation's moment stands, whichever request answered.
+    assert {a.data["revokedAt"] for a in revoked} == {listed["revokedAt"]}
+    assert listed["active"] is False
+    switches = [{"enabled": n % 2 == 0, "reason": f"切换{n}"} for n in range(6)]
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(lambda body: stack.call(
+            "PUT", f"/items/{ELDERLY}/instant-approval", "admin", body), switches))
+    assert {a.status_code for a in answers} == {200}
+    state = stack.call("GET", f"/items/{ELDERLY}/instant-approval", "supervisor").data
+    assert {"enabled": state["enabled"], "reason": state["reason"]} in switches

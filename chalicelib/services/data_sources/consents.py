@@ -7,7 +7,7 @@ One consent a subject, item and version: giving it again (a double click, a retr
 answers with the same consent, and gives back one that was revoked."""
 import hashlib
 
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from ...adapters.models import ConsentRecord, condition_failed
 from ...domain import approval_rules, data_use, identity
@@ -98,8 +98,14 @@ def revoke(principal: identity.Principal | None, consent_id: str,
     except DoesNotExist:
         raise NotFound(f"no consent {consent_id} of yours", field="consentId") from None
     if record.revokedAt is None:
-        record.update(actions=[ConsentRecord.revokedAt.set(clock.now().isoformat())],
-                      condition=ConsentRecord.holder.exists())
+        try:
+            record.update(actions=[ConsentRecord.revokedAt.set(clock.now().isoformat())],
+                          condition=ConsentRecord.revokedAt.does_not_exist())
+        except UpdateError as error:
+            if not condition_failed(error):
+                raise
+            # Revoked by a request racing this one: its moment stands.
+            record = ConsentRecord.get(holder, PREFIX + consent_id, consistent_read=True)
     return _view(record)
 
 
