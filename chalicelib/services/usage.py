@@ -163,6 +163,23 @@ def log(holder_key: str, action: str, *, license_id: str | None = None,
                 principal.sub if principal else organisation or "anonymous")
 
 
+# Why staff read a case file, by role: what the applicant's access log says.
+STAFF_PURPOSES = {identity.CLERK: "受理办件", identity.REVIEWER: "审查办件",
+                  identity.SUPERVISOR: "监督检查", identity.ADMIN: "系统管理"}
+
+
+def staff_read(owner_key: str | None, case_no: str, principal: identity.Principal,
+               what: str | None = None) -> None:
+    """A member of staff read the case file of `owner_key` (or `what` of it: a
+    document): one entry of the applicant's access log, with the purpose its role reads
+    for. The applicant's own reads, and a case from before owners were keyed, log
+    nothing."""
+    if owner_key is None or principal.role not in STAFF_PURPOSES:
+        return
+    purpose = STAFF_PURPOSES[principal.role] + (f"：{what}" if what else "")
+    log(owner_key, "view", case_no=case_no, principal=principal, purpose=purpose)
+
+
 def entries(holder_key: str, limit: int, cursor: str | None) -> dict:
     """A holder's log, newest first, paged."""
     # Entries' keys start with their moment (a digit); the holder's consents sort after.

@@ -512,3 +512,20 @@ def test_concurrent_revocations_switches_and_prefills_each_count_once(stack):
     assert {a.status_code for a in answers} == {200}
     state = stack.call("GET", f"/items/{ELDERLY}/instant-approval", "supervisor").data
     assert {"enabled": state["enabled"], "reason": state["reason"]} in switches
+
+
+def test_a_staff_read_of_a_decision_document_is_logged_for_the_applicant(stack):
+    case_no = _elder_applies(stack)
+    stack.wait_status(case_no, 11)
+    documents = f"/cases/{case_no}/documents"
+    assert stack.pump.run_until(lambda: any(
+        d["kind"] == "approval_decision"
+        for d in stack.call("GET", documents, "elder").data["items"]), 20)
+    decision = next(d for d in stack.call("GET", documents, "elder").data["items"]
+                    if d["kind"] == "approval_decision")["documentId"]
+    before = [e for e in _log(stack, "elder") if e["action"] == "view"]
+    assert stack.call("GET", f"{documents}/{decision}", "elder").status_code == 200
+    assert stack.call("GET", f"{documents}/{decision}", "supervisor").status_code == 200
+    views = [e for e in _log(stack, "elder") if e["action"] == "view"][:-len(before) or None]
+    assert [(e["by"], e["purpose"], e["caseNo"]) for e in views] == [
+        ("staff:feng-jc", f"监督检查：文书{decision}", case_no)]

@@ -1,11 +1,12 @@
 """A case's documents as its applicant and staff read them, and a document's public status
 (what its QR code opens: never its text, never who it was addressed to)."""
 import hmac
+from typing import Any
 
 from ...adapters.models import DocumentRecord, TaskRecord, get_or_none
 from ...domain import case_documents, document_proof, identity
 from ...domain.errors import NotFound
-from .. import case_access
+from .. import case_access, usage
 from ..holders import owner_id
 from .issuing import document_key
 
@@ -45,18 +46,23 @@ def readable(principal: identity.Principal | None, case_no: str
     """The case's documents, oldest first, and whether the caller is its applicant (or
     agent): for them, the staff who may read the case and the issuing department's staff;
     a case the caller may not read does not exist for it (404, audited)."""
+    case, found = _case_and_readable(principal, case_no)
+    return found, identity.owns(principal, case.applicant.sub, owner_id(case))
+
+
+def _case_and_readable(principal: identity.Principal | None, case_no: str
+                       ) -> tuple[Any, list[DocumentRecord]]:
     case, others = case_access.load_records(case_no, consistent=True)
     found = sorted((r for r in others if isinstance(r, DocumentRecord)),
                    key=lambda r: (r.issuedAt, r.documentId))
-    owner = identity.owns(principal, case.applicant.sub, owner_id(case))
     if not any(issues(principal, r) for r in found):
         case_access.require_readable(principal, case,
                                      [r for r in others if isinstance(r, TaskRecord)])
-    return found, owner
+    return case, found
 
 
 def _readable(principal: identity.Principal | None, case_no: str) -> list[DocumentRecord]:
-    return readable(principal, case_no)[0]
+    return _case_and_readable(principal, case_no)[1]
 
 
 def list_for_case(principal: identity.Principal | None, case_no: str) -> dict:
@@ -65,9 +71,13 @@ def list_for_case(principal: identity.Principal | None, case_no: str) -> dict:
 
 
 def get(principal: identity.Principal | None, case_no: str, document_id: str) -> dict:
-    """One document as signed, with its state."""
-    for record in _readable(principal, case_no):
+    """One document as signed, with its state; a member of staff's read is in the
+    applicant's access log."""
+    case, found = _case_and_readable(principal, case_no)
+    for record in found:
         if record.documentId == document_id:
+            if principal is not None and principal.role in identity.STAFF:
+                usage.staff_read(case.owner, case_no, principal, f"文书{document_id}")
             return signed(record)
     raise NotFound(f"case {case_no} has no document {document_id}", field="documentId")
 

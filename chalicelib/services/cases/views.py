@@ -16,11 +16,6 @@ from ..holders import applicant_in_clear, open_applicant
 CARD_EVENTS = ("card_", "rule_breach", "rating_contest", "rectification_overdue")
 
 
-# Why staff read a case file, by role: what the applicant's access log says.
-STAFF_PURPOSES = {identity.CLERK: "受理办件", identity.REVIEWER: "审查办件",
-                  identity.SUPERVISOR: "监督检查", identity.ADMIN: "系统管理"}
-
-
 def view(principal: identity.Principal | None, case_no: str,
          password: str | None = None, source: str | None = None) -> dict:
     """The case as the caller may see it: in full for its owner and the staff who may
@@ -37,10 +32,9 @@ def view(principal: identity.Principal | None, case_no: str,
         case = None
     if case is not None and may_read(principal, case, tasks):
         staff = principal.role in identity.STAFF
-        if staff and case.owner:
+        if staff:
             # The applicant's log of who read its case file, and why (GET /me/access-log).
-            usage.log(case.owner, "view", case_no=case_no, principal=principal,
-                      purpose=STAFF_PURPOSES.get(principal.role, "办理"))
+            usage.staff_read(case.owner, case_no, principal)
         return case_view(case, events, tasks, staff=staff)
     if password is not None:
         return public_view(case_no, password, source)
