@@ -68,7 +68,7 @@ def prefill(code, caller):
 
 @http.route(bp, "GET", "/items/{code}/instant-approval", op="getInstantApprovalSwitch",
             summary="whether the item's instant approval (秒批) is on", tag="data sharing",
-            returns=models.InstantSwitchState, roles=identity.STAFF)
+            returns=models.InstantSwitchState, roles=identity.STAFF, errors=(422,))
 def instant_switch(code):
     return instant_approval.switch_state(code)
 

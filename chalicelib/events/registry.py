@@ -211,12 +211,13 @@ CONSUMERS = (
              concurrency=5, grants=(
         # PutItem: the marker of a start it could not make (services/settlement.unstarted).
         ("dynamodb", ("GetItem", "PutItem", "UpdateItem"), ("CasesTable",)),
-        ("dynamodb", ("GetItem",), ("ItemsTable",)),
+        ("dynamodb", ("GetItem", "PutItem"), ("ItemsTable",)),
         ("states", ("StartExecution",), ("CaseApprovalStateMachine",)),
         ("sqs", QUEUE_CONSUME, ("StartsQueue",)),
         # 秒批 (services/instant_approval.py): the applicant's earlier cases (the owner
         # index), its consent read and each registry query logged for it, the facts read
-        # sealed beside the applicant's, the license issued and signed for an approval.
+        # sealed beside the applicant's, the check recorded under its item (ItemsTable
+        # PutItem above), the license issued and signed for an approval.
         ("dynamodb", ("Query",), ("CasesTable",)),
         ("dynamodb", ("GetItem", "PutItem"), ("UsageTable",)),
         ("dynamodb", ("GetItem", "PutItem"), ("LicensesTable",)),

@@ -1613,6 +1613,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/supervision/instant-samples": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 抽查: the instant approvals (秒批) sampled for a supervisor to check, open or checked */
+        get: operations["listInstantSamples"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightSupervisionInstant-samples"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/supervision/instant-samples/{caseNo}/checked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** mark a sampled instant approval checked, with what was found (to undo the approval, revoke the case: POST /cases/{case_no}/revoke) */
+        post: operations["checkInstantSample"];
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightSupervisionInstant-samplesCaseNoChecked"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tasks": {
         parameters: {
             query?: never;
@@ -3638,6 +3674,32 @@ export interface components {
              */
             expression: string;
         };
+        /**
+         * InstantSample
+         * @description 抽查: an instant approval (秒批) sampled for a supervisor to check.
+         */
+        InstantSample: {
+            /** @example 4403002026112500000019 */
+            caseNo: string;
+            itemCode: string;
+            itemName: string;
+            ruleSet: string;
+            /** @description when its rules were checked */
+            checkedAt: string;
+            /** @enum {unknown} */
+            state: "checked" | "open";
+            /** @default null */
+            reviewedAt?: string | null;
+            /** @default null */
+            reviewedBy?: string | null;
+            /** @default null */
+            note?: string | null;
+        };
+        /** InstantSamples */
+        InstantSamples: {
+            samples: components["schemas"]["InstantSample"][];
+            next: string | null;
+        };
         /** InstantSwitch */
         InstantSwitch: {
             enabled: boolean;
@@ -4260,6 +4322,11 @@ export interface components {
             decision: "redo" | "upheld";
             opinion: string;
         };
+        /** SampleCheck */
+        SampleCheck: {
+            /** @example 核对户籍与年龄无误 */
+            note: string;
+        };
         /** SignedDocument */
         SignedDocument: {
             document: components["schemas"]["FormalDocument"];
@@ -4372,6 +4439,8 @@ export interface components {
             publishedDryRun?: {
                 [key: string]: unknown;
             } | null;
+            /** @default null */
+            rulesOnHistory?: components["schemas"]["RulesOnHistory"] | null;
         };
         /**
          * OpenCases
@@ -4429,6 +4498,25 @@ export interface components {
             /** @description its clock stopped (supplement, special): the deadline moves on by the pause */
             paused: boolean;
             overdue: boolean;
+        };
+        /**
+         * RulesOnHistory
+         * @description 秒批: the version's rules replayed on the item's checked cases, each on the facts its
+         *         own check read.
+         */
+        RulesOnHistory: {
+            /** @description the cases replayed (the most recent 500) */
+            replayed: number;
+            wouldApprove: number;
+            wouldRefer: number;
+            /** @description up to 50: caseNo and the rules that would fail ({id, name, why}) */
+            referred: {
+                [key: string]: unknown;
+            }[];
+            /** @description up to 50 cases whose outcome would change: caseNo, was, would */
+            changed: {
+                [key: string]: unknown;
+            }[];
         };
         /** SpecialProcedureEnd */
         SpecialProcedureEnd: {
@@ -4856,7 +4944,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description cannot be processed (see code) — codes: assignee_not_in_department, bad_check_character, basis_required, correction_not_clerical, correction_not_found, form_not_valid, form_title_missing, hidden_character, idempotency_key_reused, invalid_cursor, item_not_open, item_not_valid, license_not_valid, material_not_accepted, materials_to_follow_not_allowed, prefill_not_valid, prefilled_field_locked, purpose_required, requester_required, rule_not_valid, special_procedure_not_allowed, unprocessable */
+        /** @description cannot be processed (see code) — codes: assignee_not_in_department, bad_check_character, basis_required, correction_not_clerical, correction_not_found, form_not_valid, form_title_missing, hidden_character, idempotency_key_reused, invalid_cursor, item_not_open, item_not_valid, license_not_valid, material_not_accepted, materials_to_follow_not_allowed, not_sampled, prefill_not_valid, prefilled_field_locked, purpose_required, requester_required, rule_not_valid, special_procedure_not_allowed, unprocessable */
         E422: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7215,6 +7303,7 @@ export interface operations {
             };
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
             500: components["responses"]["E500"];
         };
     };
@@ -10459,6 +10548,124 @@ export interface operations {
             query?: never;
             header?: never;
             path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listInstantSamples: {
+        parameters: {
+            query?: {
+                /** @description open (default) or checked */
+                state?: "open" | "checked";
+                /** @description page size */
+                limit?: number;
+                /** @description the `next` of the previous page */
+                cursor?: string;
+            };
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstantSamples"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            422: components["responses"]["E422"];
+            500: components["responses"]["E500"];
+        };
+    };
+    "preflightSupervisionInstant-samples": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    checkInstantSample: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path: {
+                caseNo: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SampleCheck"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstantSample"];
+                };
+            };
+            400: components["responses"]["E400"];
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            404: components["responses"]["E404"];
+            413: components["responses"]["E413"];
+            415: components["responses"]["E415"];
+            422: components["responses"]["E422"];
+            500: components["responses"]["E500"];
+        };
+    };
+    "preflightSupervisionInstant-samplesCaseNoChecked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseNo: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
