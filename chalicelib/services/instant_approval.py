@@ -39,6 +39,11 @@ APPROVED, REFERRED = "approved", "referred"
 SWITCH = "INSTANT#SWITCH"
 
 
+def unfinished(case: CaseRecord) -> bool:
+    """Accepted by its rules, and not approved yet: an approval to finish."""
+    return case.workflow == "instant" and case.status == Status.ACCEPTED
+
+
 def rules_of(item: dict) -> list[approval_rules.Rule]:
     declared = (item.get("instantApproval") or {}).get("rules")
     return approval_rules.parse_rules(declared) if declared else []

@@ -23,7 +23,16 @@ from ..adapters import aws, workflow
 from ..adapters.models import CaseRecord, TaskRecord, TaskToken
 from ..domain.case_documents import made_by as makes_document
 from ..domain.lifecycle import CLOSED, STOPS_WORKFLOW, Status
-from . import case_documents, clock, licenses, materials, review_entry, stages, supervision
+from . import (
+    case_documents,
+    clock,
+    instant_approval,
+    licenses,
+    materials,
+    review_entry,
+    stages,
+    supervision,
+)
 from .case_files import CaseFiles
 from .cases import META
 from .stores import Stores
@@ -69,7 +78,7 @@ def effects(stores: Stores, old: dict | None,
         found.append(("start", lambda: enqueue_start(new["pk"])))
     if old is not None and old.get("status") != new.get("status"):
         status = Status(int(new["status"]))
-        if review_entry.passes_through(status, new.get("supplement")):
+        if review_entry.passes_through(status, new.get("supplement"), new.get("workflow")):
             found.append(("move_to_review",
                           lambda: move_to_review(case_files, new["pk"], status,
                                                  int(new["version"]))))
@@ -129,9 +138,11 @@ def resume_decided(old: dict | None, new: dict | None) -> bool:
 
 
 def start_pending(case_no: str) -> bool:
-    """Whether the case still waits for its workflow to start (queued, and not closed)."""
+    """Whether the case still waits for its workflow to start (queued, and not closed), or
+    for its instant approval to be finished (accepted by its rules, not yet approved)."""
     case = CaseRecord.get(case_no, META, consistent_read=True)
-    return case.workflow == "queued" and case.status not in CLOSED
+    return (case.workflow == "queued" and case.status not in CLOSED) or \
+        instant_approval.unfinished(case)
 
 
 def enqueue_start(case_no: str) -> None:

@@ -18,8 +18,11 @@ from .case_files import CaseFiles
 OPINION = "进入部门办理"
 
 
-def passes_through(status: int, supplement: dict | None) -> bool:
-    """Whether a case at `status` moves on to review by itself."""
+def passes_through(status: int, supplement: dict | None, workflow: str | None = None) -> bool:
+    """Whether a case at `status` moves on to review by itself (never one its rules
+    accepted: its approval follows at once, services/instant_approval.py)."""
+    if workflow == "instant":
+        return False
     if status in MOVES_TO_REVIEW:
         return True
     return status == Status.SUPPLEMENT_SUPPLIED and (supplement or {}).get("context") == "review"
@@ -28,7 +31,7 @@ def passes_through(status: int, supplement: dict | None) -> bool:
 def enter(case: CaseRecord, case_files: CaseFiles) -> bool:
     """Move the case on to review if it is still as read (status and version); False when
     it moved meanwhile (the stream, another decision, a withdrawal)."""
-    if not passes_through(case.status, case.supplement):
+    if not passes_through(case.status, case.supplement, case.workflow):
         return False
     try:
         case_files.commit([casefile.status_change(

@@ -48,8 +48,10 @@ def moves_on(old: dict | None, new: dict | None) -> bool:
         if old is None:
             return new.get("state") != TaskState.CANCELLED  # recorded: its turn, or closed
         return new.get("taskKind") == "review" and became(old, new, TaskState.DECIDED)
+    # A case its rules accepted is approved by them at once, not reviewed (秒批).
     return new.get("rt") == "case" and old is not None and \
-        old.get("status") != new.get("status") and int(new["status"]) == Status.ACCEPTED
+        old.get("status") != new.get("status") and int(new["status"]) == Status.ACCEPTED \
+        and new.get("workflow") != "instant"
 
 
 def advance(case_files: CaseFiles, case_no: str) -> str:

@@ -31,6 +31,11 @@ def start_queued(stores: Stores, case_no: str) -> str:
     started, instant, already (a redelivery), or skipped (the case closed before its
     start)."""
     case = CaseRecord.get(case_no, META, consistent_read=True)
+    if instant_approval.unfinished(case):
+        # Accepted by its rules, its approval interrupted (a crash, a conflict): finish it.
+        instant_approval.check(stores.case_files, stores.licenses, case,
+                               catalogue.pinned_version(case.itemCode, case.itemVersion))
+        return "instant"
     if case.workflow != "queued":
         return "already"
     if case.status in CLOSED:

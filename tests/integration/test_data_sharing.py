@@ -529,3 +529,29 @@ def test_a_staff_read_of_a_decision_document_is_logged_for_the_applicant(stack):
     views = [e for e in _log(stack, "elder") if e["action"] == "view"][:-len(before) or None]
     assert [(e["by"], e["purpose"], e["caseNo"]) for e in views] == [
         ("staff:feng-jc", f"监督检查：文书{decision}", case_no)]
+
+
+def test_an_approval_interrupted_after_acceptance_is_finished_by_the_next_delivery(
+        stack, monkeypatch):
+    from chalicelib.services import instant_approval, progress
+    real, failed, down = instant_approval._approve, [], [True]
+
+    def dies_while_down(*args):
+        if down[0]:
+            failed.append(args[2])
+            raise RuntimeError("the function died between acceptance and approval")
+        return real(*args)
+    monkeypatch.setattr(instant_approval, "_approve", dies_while_down)
+    case_no = _elder_applies(stack)
+    assert stack.pump.run_until(lambda: len(failed) >= 2, 20)   # redelivered, died again
+    case = stack.case(case_no, "elder")
+    # Accepted by its rules, not sent to review (no task, no workflow), not approved yet:
+    # the reconciliation sees it waiting.
+    assert (case["status"], case["workflow"], case["tasks"]) == (3, "instant", [])
+    assert progress.start_pending(case_no)
+    down[0] = False   # back: the next delivery finishes it, once
+    case = stack.wait_status(case_no, 11)
+    assert not progress.start_pending(case_no)
+    assert [e["status"] for e in case["timeline"] if e["action"] == "status"] == [1, 3, 11]
+    assert _executions(stack, case_no) == []
+    assert len(stack.registries.queries) == 1   # the check was not made again
