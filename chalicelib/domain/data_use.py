@@ -37,6 +37,7 @@ class Purpose:
     purpose: str
     basis: str
     case_no: str | None = None
+    item: tuple[str, int] | None = None   # the item version a consent must be given for
 
     @property
     def consent_id(self) -> str | None:
@@ -45,7 +46,8 @@ class Purpose:
 
 
 def stated(requester_kind: str | None, requester: str | None, purpose: str | None,
-           basis: str | None, case_no: str | None = None) -> Purpose:
+           basis: str | None, case_no: str | None = None,
+           item: tuple[str, int] | None = None) -> Purpose:
     """A query's statement, or 422 naming what is missing: nothing is asked without it."""
     if requester_kind not in REQUESTERS or not requester:
         raise UnprocessableEntity("a query names who asks (a person, a department or the "
@@ -58,7 +60,10 @@ def stated(requester_kind: str | None, requester: str | None, purpose: str | Non
             (basis.startswith("law:") and len(basis.strip()) > len("law:"))):
         raise UnprocessableEntity("a query names its basis: the data subject's consent "
                                   "or a law", field="basis", code="basis_required")
-    return Purpose(requester_kind, requester, purpose.strip(), basis, case_no)
+    if basis.startswith("consent:") and item is None:
+        raise UnprocessableEntity("a query on a consent names the item version it was "
+                                  "given for", field="basis", code="basis_required")
+    return Purpose(requester_kind, requester, purpose.strip(), basis, case_no, item)
 
 
 @dataclass(frozen=True)

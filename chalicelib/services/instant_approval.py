@@ -189,7 +189,7 @@ def gather(case: CaseRecord, item: dict,
             notes.append(f"{label}不适用于该申请人")
             continue
         purpose = data_use.stated("system", "system", (item.get("dataUse") or {}).get(
-            "purpose"), f"consent:{consent}", case.pk)
+            "purpose"), f"consent:{consent}", case.pk, (item["code"], int(item["version"])))
         try:
             answer = data_sources.ask(registry, subject, purpose)
         except Forbidden:

@@ -195,12 +195,16 @@ def test_a_locked_prefilled_value_changed_or_a_forged_token_is_refused(stack):
     forged = stack.call("POST", "/cases", "company", application(
         FOOD, consentId=consent, prefill=body[:-2] + "AA." + mac))
     assert (forged.status_code, forged.data["error"]["code"]) == (422, "prefill_not_valid")
-    # Another applicant's token is not this one's.
-    stolen = stack.call("POST", "/cases", "lisi", {
-        "itemCode": FOOD, "channel": "web", "consentId": consent, "prefill": filled["token"],
-        "applicant": {"type": "natural", "name": "李四", "idNumber": "440305199003070014"},
-        "form": form})
-    assert stolen.status_code == 422
+    # A token for another item is not this one's (the consent is the right one).
+    registration = demo.code_of("000201001000", "SCJG")
+    other = _consent(stack, "company", registration)["consentId"]
+    misused = stack.call("POST", "/cases", "company", {
+        "itemCode": registration, "channel": "web", "consentId": other,
+        "prefill": filled["token"], "applicant": application(FOOD)["applicant"],
+        "form": {"companyName": "深圳小吃有限公司", "address": "深圳市南山区科技园1号",
+                 "registeredCapital": 50, "scope": "餐饮服务"}})
+    assert (misused.status_code, misused.data["error"]["code"],
+            misused.data["error"]["field"]) == (422, "prefill_not_valid", "prefill")
     assert stack.call("GET", "/me/cases", "company").data["cases"] == []
 
 
@@ -555,3 +559,23 @@ def test_an_approval_interrupted_after_acceptance_is_finished_by_the_next_delive
     assert [e["status"] for e in case["timeline"] if e["action"] == "status"] == [1, 3, 11]
     assert _executions(stack, case_no) == []
     assert len(stack.registries.queries) == 1   # the check was not made again
+
+
+def test_a_consent_serves_only_the_item_version_it_was_given_for(stack):
+    registration = demo.code_of("000201001000", "SCJG")   # 企业设立登记: also 法人库
+    given = _consent(stack, "company", registration)["consentId"]
+    # Not for 食品经营许可's prefill, nor for its application.
+    answer = _prefill(stack, "company", FOOD, given)
+    assert (answer.status_code, answer.data["error"]["code"]) == (403, "consent_required")
+    applied = stack.call("POST", "/cases", "company", application(FOOD, consentId=given))
+    assert (applied.status_code, applied.data["error"]["code"]) == (403, "consent_required")
+    # Nor another applicant's consent for the right item.
+    elders = _consent(stack, "elder", ELDERLY)["consentId"]
+    theirs = stack.call("POST", "/cases", "lisi", {
+        "itemCode": ELDERLY, "channel": "web", "consentId": elders,
+        "applicant": {"type": "natural", "name": "李四", "idNumber": "440305199003070014"},
+        "form": {"name": "李四", "registeredAddress": "广东省深圳市南山区粤海街道科苑路8号",
+                 "payout": "银行账户"}})
+    assert (theirs.status_code, theirs.data["error"]["code"]) == (403, "consent_required")
+    assert stack.registries.queries == []
+    assert stack.call("GET", "/me/cases", "company").data["cases"] == []

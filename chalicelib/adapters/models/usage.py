@@ -51,6 +51,7 @@ class ConsentRecord(SharedClient, Model):
     at = UnicodeAttribute(range_key=True)        # CONSENT#<consentId>
     consentId = UnicodeAttribute()
     itemCode = UnicodeAttribute()
+    itemVersion = NumberAttribute()
     itemName = UnicodeAttribute()
     registries = ListAttribute(of=UnicodeAttribute)
     fields = ListAttribute(of=UnicodeAttribute)  # population.registeredAddress…

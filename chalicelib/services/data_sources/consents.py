@@ -64,7 +64,8 @@ def give(principal: identity.Principal | None, body: dict) -> tuple[dict, bool]:
         f"{holder}|{item['code']}|{item['version']}".encode()).hexdigest()[:32]
     now = clock.now().isoformat()
     record = ConsentRecord(holder, PREFIX + consent_id, consentId=consent_id,
-                           itemCode=item["code"], itemName=item["name"],
+                           itemCode=item["code"], itemVersion=int(item["version"]),
+                           itemName=item["name"],
                            registries=agreed["registries"], fields=agreed["fields"],
                            purpose=agreed["purpose"], givenAt=now, givenBy=principal.sub)
     try:
@@ -109,13 +110,16 @@ def revoke(principal: identity.Principal | None, consent_id: str,
     return _view(record)
 
 
-def require(holder: str, consent_id: str, registry: str) -> ConsentRecord:
-    """The subject's consent, given for `registry` and not revoked (403 otherwise)."""
+def require(holder: str, consent_id: str, item: tuple[str, int],
+            registry: str | None = None) -> ConsentRecord:
+    """The subject's consent, given for this item version (and `registry`, when named) and
+    not revoked — 403 otherwise: a consent is for the use it was given for, and no other."""
     try:
         record = ConsentRecord.get(holder, PREFIX + consent_id, consistent_read=True)
     except DoesNotExist:
         record = None
-    if record is None or record.revokedAt or registry not in record.registries:
+    if record is None or record.revokedAt or (record.itemCode, int(record.itemVersion)) \
+            != (item[0], int(item[1])) or (registry and registry not in record.registries):
         raise Forbidden("the data subject has not consented to this use of its data, or "
                         "has revoked its consent", field="consentId", code="consent_required")
     return record

@@ -23,6 +23,7 @@ from ..holders import holder_key
 from ..license_library import LicenseLibrary
 from ..licenses import public_status
 from ..pagination import decode_cursor, encode_cursor
+from . import consents
 from .queries import Answer, ask
 
 PREFILL_HOURS = 2
@@ -54,7 +55,8 @@ def prefill(library: LicenseLibrary, principal: identity.Principal | None, code:
         raise Forbidden("consent to the item's use of your data first (POST /me/consents)",
                         field="consent", code="consent_required")
     purpose = data_use.stated("person", principal.sub, (item.get("dataUse") or {})
-                              .get("purpose"), f"consent:{consent_id}") if needed else None
+                              .get("purpose"), f"consent:{consent_id}",
+                              item=(item["code"], int(item["version"]))) if needed else None
 
     def asked(registry: str) -> Answer:
         return ask(registry, data_use.subject_of(registry, subject), purpose)
@@ -127,6 +129,9 @@ def prefilled_in_application(token: str | None, consent_id: str | None, item: di
     """What an application's prefill token says of its form and materials — the case's
     `dataUse` — or None without a token; 422 when the token is not this applicant's for
     this version, or a value the version does not let the applicant change was changed."""
+    if consent_id:
+        # A consent given for this item version by this applicant, and not revoked.
+        consents.require(owner_key, consent_id, (item["code"], int(item["version"])))
     if not token:
         return {"consentId": consent_id} if consent_id else None
     try:

@@ -27,8 +27,8 @@ def ask(registry: str, subject_id: str, purpose: Purpose,
     given for this registry, or has revoked. Logged for the subject before it is asked:
     a query its log does not hold is one that was never made."""
     holder = lookup.id_key(secrets.lookup(), subject_id)
-    if purpose.consent_id:
-        consents.require(holder, purpose.consent_id, registry)
+    if purpose.consent_id and purpose.item:
+        consents.require(holder, purpose.consent_id, purpose.item, registry)
     label = REGISTRIES[registry]
     at = clock.now()
     settings = registries.source(registry)
