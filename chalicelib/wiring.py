@@ -3,7 +3,7 @@ stores the use cases are given (`stores()`)."""
 import os
 
 from . import config, logs, tracing
-from .adapters import aws, models, secrets, signer
+from .adapters import aws, models, registries, secrets, signer
 from .adapters.case_files import DynamoCaseFiles
 from .adapters.catalogue_items import DynamoCatalogueItems
 from .adapters.license_library import DynamoLicenseLibrary
@@ -54,6 +54,7 @@ def configure() -> config.Config:
     _load_calendar(cfg)
     _check_trust_list(cfg)
     _check_document_templates(cfg)
+    registries.check(cfg.data_sources)   # a registry's settings refused at start, not later
     logs.configure()
     # The X-Ray SDK is loaded at the first traced event (tracing.middleware), not here.
     tracing.reset()

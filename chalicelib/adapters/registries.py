@@ -4,8 +4,9 @@ the local stack the demo registries (infra/local/registries.py) — the same cli
 A query is `POST <url>/query` with a JSON body (the subject, the fields wanted, and the
 statement: requester, purpose, basis, case), signed: `X-OW-Timestamp` (Unix seconds) and
 `X-OW-Signature: v1=<hex HMAC-SHA256 of "<timestamp>\\n<body>" under the data-exchange
-secret>`. A registry answers 200 `{"record": {...}}`, or 404 when it has no record of the
-subject. Mutual TLS, where the exchange wants it, comes from the source's settings
+secret>`. A registry answers 200 `{"subject": <the subject asked>, "record": {...}}`, or
+404 when it has no record of the subject; the URL is https (plain http to this machine
+only: the local stack). Mutual TLS, where the exchange wants it, comes from the source's settings
 (`clientCert`, `clientKey`, `caBundle`). Anything else — a timeout, a refused connection,
 another status, a body that is not a record — is `Unavailable`: the caller goes on
 without the data, never fails for it.
@@ -17,6 +18,7 @@ import json
 import ssl
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +45,11 @@ class Source:
     ca_bundle: str | None = None
 
 
+# Plain HTTP only to this machine (the local stack's demo registries): a registry's answer
+# decides instant approvals, and its question carries an ID number.
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
 @functools.cache
 def _sources(text: str | None) -> dict[str, Source]:
     if not text:
@@ -50,10 +57,19 @@ def _sources(text: str | None) -> dict[str, Source]:
     found = {}
     for name, settings in json.loads(text).items():
         timeout = min(float(settings.get("timeoutSeconds", DEFAULT_TIMEOUT)), MAX_TIMEOUT)
+        url = urllib.parse.urlsplit(settings["url"])
+        if url.scheme != "https" and not (url.scheme == "http" and url.hostname in LOOPBACK):
+            raise ValueError(f"OW_DATA_SOURCES: {name} must be an https URL "
+                             "(plain http only to 127.0.0.1)")
         found[name] = Source(name, settings["url"].rstrip("/"), timeout,
                              settings.get("clientCert"), settings.get("clientKey"),
                              settings.get("caBundle"))
     return found
+
+
+def check(text: str | None) -> None:
+    """The configured registries' settings (ValueError naming the one that is wrong)."""
+    _sources(text)
 
 
 def source(name: str) -> Source | None:
@@ -94,9 +110,13 @@ def query(settings: Source, request: dict[str, Any]) -> dict[str, Any] | None:
     except (urllib.error.URLError, TimeoutError, OSError) as error:
         raise Unavailable(f"{settings.name}: {error}") from None
     try:
-        record = json.loads(raw)["record"] if len(raw) <= MAX_ANSWER else None
-    except (ValueError, KeyError, TypeError):
-        record = None
+        answer_body = json.loads(raw) if len(raw) <= MAX_ANSWER else None
+    except ValueError:
+        answer_body = None
+    record = answer_body.get("record") if isinstance(answer_body, dict) else None
     if not isinstance(record, dict):
         raise Unavailable(f"{settings.name} answered no record")
+    if answer_body.get("subject") != request["subject"]:
+        # An answer about someone else (a mixed-up response) is no answer.
+        raise Unavailable(f"{settings.name} answered about another subject")
     return record

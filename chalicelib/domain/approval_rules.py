@@ -85,6 +85,23 @@ def paths_read(rule: Rule) -> tuple[str, ...]:
     return _compiled(rule.expression)[1]
 
 
+# Facts a check computes from a registry's record (services/instant_approval.derived):
+# what is asked of the registry for them.
+DERIVED = {"population": {"age": "birthDate"}}
+
+
+def fields_read(rules: list[Rule], registry: str) -> list[str]:
+    """The record fields of `registry` the rules read (a derived fact: its source field):
+    all a check asks of the registry."""
+    found = []
+    for rule in rules:
+        for path in paths_read(rule):
+            parts = path.split(".")
+            if parts[0] == registry and len(parts) > 1:
+                found.append(DERIVED.get(registry, {}).get(parts[1], parts[1]))
+    return sorted(set(found))
+
+
 def registries_read(rules: list[Rule]) -> list[str]:
     """The registries the rules read, in REGISTRIES order (what to query, and consent to)."""
     read = {path.split(".")[0] for rule in rules for path in _compiled(rule.expression)[1]}

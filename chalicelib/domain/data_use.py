@@ -118,10 +118,32 @@ def check_sources(item: dict[str, Any]) -> None:
             raise UnprocessableEntity(f"fromData must be one of {', '.join(REGISTRIES)}",
                                       field=f"item.materials.{index}.fromData",
                                       code="item_not_valid")
+    _rules_read_registries_not_their_copies(item)
     if (item.get("dataUse") or {}).get("purpose") is None and registries_of(item):
         raise UnprocessableEntity("a version that reads registries states the purpose its "
                                   "applicants consent to", field="item.dataUse.purpose",
                                   code="item_not_valid")
+
+
+def _rules_read_registries_not_their_copies(item: dict[str, Any]) -> None:
+    """A rule reads a registry's fact from the registry, never from the form field filled
+    from it: the form is what the applicant sent, and without its prefill token (or with a
+    field it may change) it is self-declared — an instant approval must not rest on it."""
+    from .approval_rules import parse_rules, paths_read
+    rules = (item.get("instantApproval") or {}).get("rules")
+    if not rules:
+        return
+    from_data = {f"form.{s.field}": f"{s.source}.{s.path}"
+                 for s in field_sources(item.get("formSchema", {}))
+                 if s.source in REGISTRIES or s.source == LICENSE}
+    for index, rule in enumerate(parse_rules(rules)):
+        for path in paths_read(rule):
+            field = ".".join(path.split(".")[:2])
+            if field in from_data:
+                raise UnprocessableEntity(
+                    f"{path} is filled from {from_data[field]}: a rule reads the source "
+                    "itself", field=f"item.instantApproval.rules.{index}.expression",
+                    code="rule_not_valid")
 
 
 def subject_of(source: str, applicant: dict[str, Any]) -> str | None:

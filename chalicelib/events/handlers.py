@@ -18,7 +18,7 @@ from decimal import Decimal
 from chalice import Blueprint, Rate
 
 from .. import logs, metrics, wiring
-from ..adapters import models
+from ..adapters import models, registries
 from ..services import (
     conclusion,
     materials,
@@ -151,6 +151,17 @@ def conclude_case(event):
     return {"batchItemFailures": retry}
 
 
+# What one start may take at most: its registries asked at once (each at most
+# registries.MAX_TIMEOUT), its commits and the workflow's start.
+START_MARGIN_MS = int(registries.MAX_TIMEOUT * 1000) + 5000
+
+
+def _time_left_ms(event) -> float:
+    context = getattr(event, "context", None)
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    return remaining() if remaining else float("inf")
+
+
 @consumer
 def start_workflow(event):
     """Queued starts (services/starts.py). Each message is tried; if any failed (after
@@ -160,6 +171,12 @@ def start_workflow(event):
     for record in event:
         message = json.loads(record.body)
         logs.bind(case_no=message.get("caseNo"))
+        if _time_left_ms(event) < START_MARGIN_MS:
+            # A start may check rules, asking registries (up to their timeout): one that
+            # might not finish in time is left for the batch's next delivery.
+            failed = TimeoutError("the batch's time ran short")
+            _requeue_later(message["caseNo"], settlement.START)
+            continue
         try:
             outcome = starts.start_queued(wiring.stores(), message["caseNo"])
         except Exception as error:  # noqa: BLE001 - the others still get their start

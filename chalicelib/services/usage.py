@@ -146,13 +146,14 @@ def log(holder_key: str, action: str, *, license_id: str | None = None,
         purpose: str | None = None, organisation: str | None = None,
         case_no: str | None = None, source: str | None = None,
         at: datetime | None = None, entry: str | None = None,
-        registry: str | None = None, basis: str | None = None) -> None:
+        registry: str | None = None, basis: str | None = None,
+        by: str | None = None) -> None:
     """Log one use of a holder's license or material under the holder. A use recorded
     more than once (`at` the moment it happened, `entry` what it was) is one entry."""
     UsageRecord(holder_key, _entry_key(at or clock.now(), entry), action=action,
                 licenseId=license_id,
                 materialId=material_id, caseNo=case_no,
-                sub=principal.sub if principal else None,
+                sub=principal.sub if principal else by,
                 role=principal.role if principal else None,
                 organisation=organisation or (principal.dept if principal else None),
                 purpose=purpose, source=None if principal else source,

@@ -3,10 +3,10 @@ and the tests: what a provincial data exchange answers, so the client the functi
 (chalicelib/adapters/registries.py) is the one tested.
 
 `POST /<registry>/query` with a signed body (the data-exchange secret, as the exchange
-holds it) answers `{"record": …}` with the fields asked for, or 404; an unsigned, stale or
-wrongly signed request is 401, a request without requester, purpose or basis 400 — an
-exchange refuses what our own code must never send. Every query it answered is kept
-(`queries`) for the tests to read.
+holds it) answers `{"subject": …, "record": …}` with the fields asked for, or 404; an
+unsigned, stale or wrongly signed request is 401, a request without requester, purpose
+or basis 400 — an exchange refuses what our own code must never send. Every query it
+answered is kept (`queries`) for the tests to read.
 
 `PUT /control/<registry>` with `{"delaySeconds": n}` or `{"down": true}` makes one slow or
 unreachable (`{}` restores it): how a test sees a registry time out over real HTTP.
@@ -79,7 +79,8 @@ class Registries:
                 if record is None:
                     return self._answer(404, {"error": "no record"})
                 fields = request.get("fields") or list(record)
-                return self._answer(200, {"record": {k: record[k] for k in fields
+                return self._answer(200, {"subject": request["subject"],
+                                          "record": {k: record[k] for k in fields
                                                      if k in record}})
 
         self.server = ThreadingHTTPServer((host, port), Handler)

@@ -69,7 +69,9 @@ def _executions(stack, case_no: str) -> list:
 def test_consent_terms_name_the_registries_fields_and_purpose(stack):
     terms = stack.call("GET", f"/items/{ELDERLY}/consent-terms").data
     assert terms["registries"] == ["population"]
-    assert "population.age" in terms["fields"] and "population.name" in terms["fields"]
+    # What is read: the birth date (the rules' age is computed from it), the name.
+    assert "population.birthDate" in terms["fields"] and "population.name" in terms["fields"]
+    assert "population.age" not in terms["fields"]
     assert "高龄津贴" in terms["purpose"]
     food = stack.call("GET", f"/items/{FOOD}/consent-terms").data
     assert food["registries"] == ["legalPerson"]
@@ -579,3 +581,34 @@ def test_a_consent_serves_only_the_item_version_it_was_given_for(stack):
     assert (theirs.status_code, theirs.data["error"]["code"]) == (403, "consent_required")
     assert stack.registries.queries == []
     assert stack.call("GET", "/me/cases", "company").data["cases"] == []
+
+
+def test_a_check_asks_only_what_its_rules_read_and_a_repeat_is_one_log_entry(stack):
+    from chalicelib.adapters.models import CaseRecord
+    from chalicelib.services import catalogue, instant_approval
+    case_no = _elder_applies(stack)
+    stack.wait_status(case_no, 11)
+    assert stack.registries.queries[0]["fields"] == ["birthDate", "registeredArea", "status"]
+    # The check's gathering done again (a redelivery that died before its commit): the
+    # registry is asked again, the elder's log holds the query once.
+    case = CaseRecord.get(case_no, "META")
+    item = catalogue.pinned_version(case.itemCode, case.itemVersion)
+    facts, notes = instant_approval.gather(case, item, instant_approval.rules_of(item))
+    assert facts["population"]["age"] >= 80 and notes == []
+    assert len(stack.registries.queries) == 2
+    queries = [e for e in _log(stack, "elder") if e["action"] == "query"]
+    assert [(e["registry"], e["caseNo"]) for e in queries] == [("population", case_no)]
+
+
+def test_a_start_the_batch_has_no_time_left_for_is_left_for_the_next_delivery(stack,
+                                                                             monkeypatch):
+    from chalicelib.events import handlers
+    from chalicelib.services import progress
+    monkeypatch.setattr(handlers, "START_MARGIN_MS", 10 ** 9)   # no batch has the time
+    case_no = _elder_applies(stack)
+    stack.pump.run_until(lambda: False, 2)
+    case = stack.case(case_no, "elder")
+    assert (case["status"], case["workflow"]) == (1, "queued") and "ruleCheck" not in case
+    assert stack.registries.queries == [] and progress.start_pending(case_no)
+    monkeypatch.setattr(handlers, "START_MARGIN_MS", 15_000)
+    assert stack.wait_status(case_no, 11)["workflow"] == "instant"

@@ -122,3 +122,20 @@ def test_checking_rules_leaves_the_recursion_limit_as_it_was():
     before = sys.getrecursionlimit()
     rules.parse_rules([{"id": "fresh", "name": "新", "expression": "form.x == 123456789"}])
     assert sys.getrecursionlimit() == before
+
+
+def test_a_rule_reads_a_registry_not_the_form_field_filled_from_it():
+    from chalicelib.domain import data_use
+    item = {"formSchema": {"properties": {
+                "address": {"x-source": "population.registeredAddress"},
+                "payout": {"type": "string"}}},
+            "dataUse": {"purpose": "核验"},
+            "instantApproval": {"rules": [
+                {"id": "pay", "name": "发放方式", "expression": 'form.payout != ""'},
+                {"id": "addr", "name": "户籍", "expression": 'form.address.contains("深圳")'}]}}
+    with pytest.raises(UnprocessableEntity) as refused:
+        data_use.check_sources(item)
+    assert refused.value.field == "item.instantApproval.rules.1.expression"
+    item["instantApproval"]["rules"][1]["expression"] = \
+        'population.registeredAddress.contains("深圳")'
+    data_use.check_sources(item)   # the registry itself: taken

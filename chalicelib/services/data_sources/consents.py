@@ -41,9 +41,10 @@ def terms(item: dict) -> dict:
                for name, registry in data_use.data_materials(item).items()]
     rules = (item.get("instantApproval") or {}).get("rules")
     if rules:
-        fields += [path for rule in approval_rules.parse_rules(rules)
-                   for path in approval_rules.paths_read(rule)
-                   if path.split(".")[0] in registries]
+        # What is read of each registry (a fact computed from a field: that field).
+        parsed = approval_rules.parse_rules(rules)
+        fields += [f"{registry}.{name}" for registry in registries
+                   for name in approval_rules.fields_read(parsed, registry)]
     return {"registries": registries, "fields": list(dict.fromkeys(fields)),
             "purpose": item["dataUse"]["purpose"]}
 

@@ -59,7 +59,11 @@ def prefill(library: LicenseLibrary, principal: identity.Principal | None, code:
                               item=(item["code"], int(item["version"]))) if needed else None
 
     def asked(registry: str) -> Answer:
-        return ask(registry, data_use.subject_of(registry, subject), purpose)
+        # Only the fields the form maps; the whole record where it stands in for a
+        # material (its hash is the evidence).
+        fields = None if registry in by_data.values() else sorted(
+            {s.path for s in sources if s.source == registry})
+        return ask(registry, data_use.subject_of(registry, subject), purpose, fields)
     answers = dict(zip(needed, map_at_once(asked, needed), strict=True)) if needed else {}
     last = _last_case_form(holder, item["code"]) if any(
         s.source == data_use.LAST_CASE for s in sources) else None
