@@ -99,7 +99,6 @@ FIELDS: dict[str, dict[str, Any]] = {
                                                        "inputs", "held"]}},
     "notes": {"type": "array", "items": {"type": "string"},
               "description": "what the check could not read (a registry down, no consent)"},
-    "sampled": {"type": "boolean", "description": "抽查: a supervisor is asked to check it"},
 }
 
 # Narrowed fields, shared by several event types.
@@ -188,7 +187,7 @@ def _types() -> dict[str, dict[str, Any]]:
                                       {"opinion": None}),
         # 秒批: the rules checked at application, with their trace (docs/data-sharing.md).
         "rules_checked": _variant({"outcome": None, "ruleSet": None, "trace": None},
-                                  {"notes": None, "sampled": None, "caseStatus": None}),
+                                  {"notes": None, "caseStatus": None}),
         # Not about a rating yet: the case (scope `case`) its department (`dept`) would
         # be rated for.
         "rating_invited": _variant({"scope": {"const": "case"}, "dept": None,

@@ -223,7 +223,10 @@ CONSUMERS = (
         ("dynamodb", ("GetItem", "PutItem"), ("LicensesTable",)),
         ("kms", ("GenerateDataKey", "Decrypt"), ("PersonalDataKey",)),
         ("kms", ("Sign", "GetPublicKey"), ("LicenseSigningKey",)),
-        ("secretsmanager", ("GetSecretValue",), ("LookupSecret", "DataExchangeSecret")),
+        # The lookup key (whose data), the exchange's signing key, and the key sampling
+        # is drawn with (services/instant_approval.sampled).
+        ("secretsmanager", ("GetSecretValue",),
+         ("LookupSecret", "DataExchangeSecret", "QueryPasswordSecret")),
     )),
     # Every change of the cases table; Lambda's poller reads the stream and sends a batch
     # that kept failing to the on-failure queue with this role.

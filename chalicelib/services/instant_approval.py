@@ -15,13 +15,14 @@ Safe to deliver again: the check is made once (the case's `ruleCheck`), an appro
 interrupted between acceptance and approval is finished by the next delivery.
 """
 import hashlib
+import hmac
 import logging
 from datetime import date, datetime
 from typing import Any
 
 from pynamodb.exceptions import PutError
 
-from ..adapters import sealing
+from ..adapters import sealing, secrets
 from ..adapters.models import CaseRecord, InstantSwitchRecord, RuleCheckRecord, condition_failed
 from ..domain import approval_rules, data_use, identity
 from ..domain.case_file import case_key
@@ -106,7 +107,8 @@ def check(case_files: CaseFiles, library: LicenseLibrary, case: CaseRecord,
     rule_check = {"outcome": outcome, "ruleSet": f"{item['code']}@v{item['version']}",
                   "checkedAt": now.isoformat(), "trace": verdict.trace, "notes": notes,
                   "sampled": verdict.held and sampled(
-                      case.pk, (item.get("instantApproval") or {}).get("sampleShare", 0.1))}
+                      case.pk, (item.get("instantApproval") or {}).get("sampleShare", 0.1),
+                      secrets.query_password())}
     sets: dict[str, Any] = {"ruleCheck": rule_check}
     if facts:
         sets["sealedFacts"] = sealing.seal(facts, case.pk)
@@ -164,10 +166,13 @@ def _approve(case_files: CaseFiles, library: LicenseLibrary, case_no: str,
         raise
 
 
-def sampled(case_no: str, share: float) -> bool:
+def sampled(case_no: str, share: float, key: str) -> bool:
     """抽查: whether a supervisor is asked to check this approval — the same answer for
-    the same case, a `share` of all of them."""
-    return int(hashlib.sha256(case_no.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF < share
+    the same case, a `share` of all of them, keyed with a stage secret (`key`) so that no
+    applicant can tell from a case number whether it will be checked (and none is told:
+    the applicant's view and the events leave it out)."""
+    digest = hmac.new(key.encode(), b"instant-sample:" + case_no.encode(), hashlib.sha256)
+    return int(digest.hexdigest()[:8], 16) / 0xFFFFFFFF < share
 
 
 def gather(case: CaseRecord, item: dict,

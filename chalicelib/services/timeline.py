@@ -82,8 +82,9 @@ def _case_events(old: dict | None, new: dict) -> list[TimelineEvent]:
     check = new.get("ruleCheck")
     if check and not (old or {}).get("ruleCheck"):
         found.append(_event(new, check["checkedAt"], "rules", "rules_checked",
+                            # Not whether it is sampled (抽查): no applicant may learn it.
                             detail={k: check[k] for k in ("outcome", "ruleSet", "trace",
-                                                          "notes", "sampled") if k in check}))
+                                                          "notes") if k in check}))
     missed = set((old or {}).get("overdue") or ())
     for kind in new.get("overdue") or ():
         if kind not in missed:

@@ -380,10 +380,12 @@ def test_every_staff_read_of_a_case_is_logged_once_with_its_purpose(stack):
 def test_a_sampled_approval_lands_in_the_supervisors_queue_to_check_or_revoke(stack,
                                                                            monkeypatch):
     from chalicelib.services import instant_approval
-    monkeypatch.setattr(instant_approval, "sampled", lambda case_no, share: True)
+    monkeypatch.setattr(instant_approval, "sampled", lambda case_no, share, key: True)
     case_no = _elder_applies(stack)
     stack.wait_status(case_no, 11)
-    assert stack.case(case_no, "elder")["ruleCheck"]["sampled"] is True
+    # Staff see that it is sampled; the applicant is not told.
+    assert stack.case(case_no, "supervisor")["ruleCheck"]["sampled"] is True
+    assert "sampled" not in stack.case(case_no, "elder")["ruleCheck"]
     queue = stack.call("GET", "/supervision/instant-samples", "supervisor").data["samples"]
     assert [(s["caseNo"], s["state"]) for s in queue] == [(case_no, "open")]
     assert stack.call("GET", "/supervision/instant-samples", "clerk").status_code == 403

@@ -150,7 +150,8 @@ class RuleCheck(Response, omit_defaults=True):
     checkedAt: Timestamp
     trace: list[RuleStep]
     notes: Annotated[list[str], Meta(description="what could not be read")] = []
-    sampled: Annotated[bool, Meta(description="抽查: a supervisor is asked to check it")] \
+    sampled: Annotated[bool, Meta(description="抽查: a supervisor is asked to check it "
+                                              "(staff only)")] \
         = False
 
 

@@ -111,7 +111,9 @@ def case_view(case: CaseRecord, events: list[TimelineEvent], tasks: list[TaskRec
     result["materials"] = case.materials
     result["tasks"] = [task_view(t) for t in sorted(tasks, key=lambda t: t.createdAt)]
     if case.ruleCheck:
-        result["ruleCheck"] = case.ruleCheck
+        # Whether it is sampled for a supervisor (抽查) is for staff only.
+        result["ruleCheck"] = case.ruleCheck if staff else {
+            k: v for k, v in case.ruleCheck.items() if k != "sampled"}
     if case.dataUse:
         result["dataUse"] = {k: v for k, v in case.dataUse.items() if k != "materials"}
     return result

@@ -2583,7 +2583,7 @@ export interface components {
              */
             notes?: string[];
             /**
-             * @description 抽查: a supervisor is asked to check it
+             * @description 抽查: a supervisor is asked to check it (staff only)
              * @default false
              */
             sampled?: boolean;
