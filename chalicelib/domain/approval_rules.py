@@ -32,6 +32,9 @@ RULE_ID = re.compile(r"^[a-z][A-Za-z0-9]{0,39}$")
 _NAMES = {"name", "legalRepresentative", "holderName"}
 _IDS = {"idNumber", "uscc", "legalRepresentativeId"}
 _ADDRESSES = {"registeredAddress", "address", "residence"}
+# Codes and categories a trace shows as they are (they name no one).
+_SHOWN = {"registeredArea", "status", "companyType", "category", "payout", "placeType",
+          "level", "gender"}
 
 
 @dataclass(frozen=True)
@@ -209,7 +212,11 @@ def _masked(path: str, value: Any) -> Any:
             return mask_id(value)
         if leaf in _ADDRESSES:
             return value[:6] + "…" if len(value) > 6 else value
-        return mask_text(value)
+        if leaf in _SHOWN:
+            return mask_text(value)
+        # Any other text (a date of birth, a free-text field): its beginning only — the
+        # trace goes to the event bus and the append-only supervision record.
+        return mask_text(value)[:2] + "…" if len(value) > 2 else value
     if isinstance(value, (dict, list)):
         return "…"   # a whole record is not shown in a trace, only what a rule reads of it
     return value

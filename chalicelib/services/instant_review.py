@@ -78,11 +78,13 @@ def replay(code: str, rules: list[approval_rules.Rule]) -> dict:
     cases = {case.pk: case for case in CaseRecord.batch_get(
         [(check.caseNo, META) for check in checks],
         attributes_to_get=["pk", "sk", "rt", "sealedFacts"])} if checks else {}
-    approve, referred, changed = 0, [], []
+    approve, referred, changed, skipped = 0, [], [], 0
     for check in checks:
         case = cases.get(check.caseNo)
-        facts = sealing.open_sealed(case.sealedFacts, case.pk) \
-            if case is not None and case.sealedFacts else {}
+        if case is None or not case.sealedFacts:
+            skipped += 1   # nothing was read (switched off): nothing to replay
+            continue
+        facts = sealing.open_sealed(case.sealedFacts, case.pk)
         verdict = approval_rules.evaluate(rules, facts)
         outcome = "approved" if verdict.held else "referred"
         if verdict.held:
@@ -93,6 +95,6 @@ def replay(code: str, rules: list[approval_rules.Rule]) -> dict:
                 for step in verdict.trace if not step["held"]]})
         if outcome != check.outcome:
             changed.append({"caseNo": check.caseNo, "was": check.outcome, "would": outcome})
-    return {"replayed": len(checks), "wouldApprove": approve,
-            "wouldRefer": len(checks) - approve, "referred": referred,
-            "changed": changed[:LISTED_REFERRALS]}
+    return {"replayed": len(checks) - skipped, "wouldApprove": approve,
+            "wouldRefer": len(checks) - skipped - approve, "referred": referred,
+            "changed": changed[:LISTED_REFERRALS], "notReplayable": skipped}

@@ -415,6 +415,13 @@ def test_new_rules_are_simulated_on_the_items_checked_cases(stack):
     stack.wait_status(approved, 11)
     referred = _elder_applies(stack, "applicant")
     _checked(stack, referred, "applicant")
+    # One checked while instant approval was off: it read nothing, there is nothing to
+    # replay.
+    stack.call("PUT", f"/items/{ELDERLY}/instant-approval", "admin",
+               {"enabled": False, "reason": "暂停"})
+    _checked(stack, _elder_applies(stack, "lisi"), "lisi")
+    stack.call("PUT", f"/items/{ELDERLY}/instant-approval", "admin",
+               {"enabled": True, "reason": "恢复"})
     # A draft that asks for 85 years.
     stack.call("POST", f"/admin/items/{ELDERLY}/versions", "admin", {"reason": "调整年龄"})
     draft = stack.call("GET", f"/admin/items/{ELDERLY}/versions/2", "admin")
@@ -428,7 +435,8 @@ def test_new_rules_are_simulated_on_the_items_checked_cases(stack):
     simulated = stack.call("POST", f"/admin/items/{ELDERLY}/versions/2/simulate", "admin")
     assert simulated.status_code == 200, simulated.data
     history = simulated.data["rulesOnHistory"]
-    assert (history["replayed"], history["wouldApprove"], history["wouldRefer"]) == (2, 0, 2)
+    assert (history["replayed"], history["wouldApprove"], history["wouldRefer"],
+            history["notReplayable"]) == (2, 0, 2, 1)
     assert history["changed"] == [{"caseNo": approved, "was": "approved",
                                    "would": "referred"}]
     named = {r["caseNo"]: {f["id"] for f in r["failed"]} for r in history["referred"]}

@@ -139,3 +139,14 @@ def test_a_rule_reads_a_registry_not_the_form_field_filled_from_it():
     item["instantApproval"]["rules"][1]["expression"] = \
         'population.registeredAddress.contains("深圳")'
     data_use.check_sources(item)   # the registry itself: taken
+
+
+def test_text_a_trace_does_not_know_shows_only_its_beginning():
+    parsed = rules.parse_rules([
+        {"id": "born", "name": "出生", "expression": 'population.birthDate < "1946-01-01"'},
+        {"id": "area", "name": "户籍", "expression": 'population.registeredArea == "440304"'}])
+    verdict = rules.evaluate(parsed, {"population": {"birthDate": "1942-03-15",
+                                                     "registeredArea": "440304"}})
+    assert verdict.held
+    assert verdict.trace[0]["inputs"] == {"population.birthDate": "19…"}
+    assert verdict.trace[1]["inputs"] == {"population.registeredArea": "440304"}

@@ -168,6 +168,8 @@ class RulesOnHistory(Response):
         description="up to 50: caseNo and the rules that would fail ({id, name, why})")]
     changed: Annotated[list[dict[str, Any]], Meta(
         description="up to 50 cases whose outcome would change: caseNo, was, would")]
+    notReplayable: Annotated[int, Meta(
+        description="checks that read nothing (made while instant approval was off)")] = 0
 
 
 class SimulationResult(Response):
