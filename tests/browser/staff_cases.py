@@ -5,8 +5,15 @@ import os
 import subprocess
 import sys
 
+from infra.local import demo
 from tests.browser.conftest import COMPANY, FOOD
 from tests.e2e.local_stack import ROOT
+
+# 高龄津贴申领: checked by its rules on the population registry (秒批). 张三 is 76 and
+# registered in Beijing: his application is referred to people, two rules failed.
+ELDERLY = demo.code_of("000505012000", "MZJ")
+ZHANG = {"type": "natural", "name": "张三", "idNumber": "11010519491231002X"}
+ELDER = {"type": "natural", "name": "王桂英", "idNumber": "440300194203150022"}   # 84
 
 
 def local_command(stack, *args: str) -> str:
@@ -48,3 +55,33 @@ def overdue_food_case(stack, api, name: str) -> tuple[str, dict]:
     api.task_of(case_no, "SCJG", api.token("scjg"))
     local_command(stack, "infra.local.clock", "advance", "6wd")
     return case_no, local_answer(stack, "infra.sweep")
+
+
+def elderly_case(api, user: str, applicant: dict) -> str:
+    """A 高龄津贴 case applied for through the API as the portal applies: consent given,
+    the form pre-filled from the population registry (its token handed back), the payout
+    chosen. Its number."""
+    token = api.token(user)
+    status, consent = api.call("POST", "/me/consents", {"itemCode": ELDERLY}, token=token)
+    assert status in (200, 201), consent
+    status, prefill = api.call(
+        "GET", f"/items/{ELDERLY}/prefill?consent={consent['consentId']}", token=token)
+    assert status == 200 and prefill["token"], prefill
+    form = {name: given["value"] for name, given in prefill["fields"].items()}
+    status, created = api.call("POST", "/cases", {
+        "itemCode": ELDERLY, "channel": "web", "applicant": applicant,
+        "form": {**form, "payout": "银行账户"}, "consentId": consent["consentId"],
+        "prefill": prefill["token"]}, token=token)
+    assert status == 201, created
+    return created["caseNo"]
+
+
+def referred_elderly_case(api) -> str:
+    """张三's 高龄津贴 case, once its rules have referred it to people (and its timeline
+    says so)."""
+    case_no, token = elderly_case(api, "applicant", ZHANG), api.token("applicant")
+    case = api.until(lambda: api.call("GET", f"/cases/{case_no}", token=token)[1],
+                     lambda c: c.get("ruleCheck") and c.get("workflow") == "started" and any(
+                         e["action"] == "rules_checked" for e in c.get("timeline") or []))
+    assert case["ruleCheck"]["outcome"] == "referred", case["ruleCheck"]
+    return case_no

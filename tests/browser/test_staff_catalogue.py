@@ -6,13 +6,15 @@ their version), publishes; a citizen applying in the portal
 is then asked the new field. The item is suspended and resumed, each with a reason and a
 confirmation, and its history says so. Two admins editing one draft: the second is told
 someone changed it (412) and keeps both changes. The API's form_title_missing lands at the
-field it names. A reviewer is refused the page. axe and a screenshot at 1280 px of every
-page."""
+field it names. A reviewer is refused the page. 秒批 turned off for an item with a reason
+(an application then goes to people, and says why) and on again. axe and a screenshot at
+1280 px of every page."""
 import re
 from urllib.parse import quote
 
 from playwright.sync_api import Page, expect
 
+from tests.browser import staff_cases
 from tests.browser.conftest import DESKTOP, PHONE, check_axe, open_workbench, shoot, sign_in
 from tests.browser.test_portal_apply import step
 
@@ -379,3 +381,37 @@ def test_a_split_item_links_its_new_drafts_and_they_open(stack, api, desktop):
     expect(desktop.get_by_text("此事项还没有已发布的版本")).to_be_visible()
     check_axe(desktop, "staff-catalogue-derived-draft")
     shoot(desktop, "staff-catalogue-derived-draft")
+
+
+def test_the_admin_turns_instant_approval_off_and_on_again_with_a_reason(stack, api, desktop):
+    code = staff_cases.ELDERLY
+    open_workbench(desktop, stack, "admin", f"catalogue/items/{code}")
+    expect(desktop.get_by_role("heading", level=1)).to_have_text("高龄津贴申领")
+    switch = desktop.get_by_role("region", name="秒批开关")
+    expect(switch).to_contain_text("已发布版本有 4 条秒批规则")
+    expect(switch.get_by_text(re.compile(r"当前状态：\s*已开启"))).to_be_visible()
+    switch.get_by_role("button", name="关闭秒批").click()
+    confirm(desktop, "关闭秒批", "实施办法修订，暂停自动审批")
+    expect(switch.get_by_role("status")).to_have_text("已关闭秒批：此后的申请转人工审查。")
+    expect(switch.get_by_text(re.compile(r"当前状态：\s*已关闭"))).to_be_visible()
+    expect(switch).to_contain_text("原因：实施办法修订，暂停自动审批")
+    expect(switch).to_contain_text("staff:admin（我）")
+    check_axe(desktop, "staff-catalogue-instant-off")
+    shoot(desktop, "staff-catalogue-instant-off")
+    supervisor = api.token("supervisor")
+    status, state = api.call("GET", f"/items/{code}/instant-approval", token=supervisor)
+    assert status == 200 and state["enabled"] is False, state
+
+    # The elder applies while it is off: people decide, and the case says why.
+    case_no, elder = staff_cases.elderly_case(api, "elder", staff_cases.ELDER), api.token("elder")
+    case = api.until(lambda: api.call("GET", f"/cases/{case_no}", token=elder)[1],
+                     lambda c: c.get("ruleCheck"))
+    assert case["ruleCheck"]["outcome"] == "referred", case["ruleCheck"]
+    assert case["ruleCheck"]["notes"] == ["该事项的秒批已关闭，转人工审查"], case["ruleCheck"]
+
+    switch.get_by_role("button", name="开启秒批").click()
+    confirm(desktop, "开启秒批", "修订完成，恢复自动审批")
+    expect(switch.get_by_text(re.compile(r"当前状态：\s*已开启"))).to_be_visible()
+    expect(switch).to_contain_text("原因：修订完成，恢复自动审批")
+    status, state = api.call("GET", f"/items/{code}/instant-approval", token=supervisor)
+    assert status == 200 and state["enabled"] is True, state

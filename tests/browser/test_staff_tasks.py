@@ -6,7 +6,8 @@ browser contexts; the applicant sees the license in the portal. Also: one review
 and a colleague sees it claimed and cannot decide it (the 409 said, the opinion kept), the
 polling inbox and case file say what someone else did, a supplement asked for by ticking
 materials, a special procedure started and ended, 容缺, filters in the URL, keyboard
-shortcuts, and a role without the inbox refused. axe and a screenshot of every page."""
+shortcuts, and a role without the inbox refused; a case its rules referred (秒批) leads with
+the rules that failed. axe and a screenshot of every page."""
 import itertools
 import re
 from urllib.parse import quote
@@ -416,6 +417,42 @@ def test_nothing_breaks_on_a_phone(stack, api, phone):
 def test_a_role_without_the_inbox_is_refused(stack, desktop):
     open_workbench(desktop, stack, "supervisor", "tasks")
     expect(desktop.get_by_role("heading", name="无权访问此页面")).to_be_visible()
+
+
+def test_a_case_its_rules_referred_leads_with_the_rules_that_failed(stack, api, desktop):
+    """秒批: 张三's 高龄津贴 case, referred by its rules (76, registered in Beijing); the
+    clerk's case file says which rules failed, on what data and why, before anything else
+    is done with it, and which values and materials came from the population registry."""
+    case_no = staff_cases.referred_elderly_case(api)
+    task = api.task_of(case_no, "ZWFW", api.token("clerk"))
+    open_workbench(desktop, stack, "clerk", f"tasks/{task['taskId']}")
+    expect(desktop.get_by_role("heading", level=1)).to_have_text(f"办件审查：{case_no}")
+    rules = desktop.get_by_role("region", name="秒批规则核验")
+    expect(rules).to_contain_text("已转人工审查")
+    expect(rules).to_contain_text("系统核验有 2 项条件未通过，已转人工审查。请重点核实：")
+    expect(rules).to_contain_text("年满80周岁：条件不满足（核验数据：人口库：年龄 76）")
+    expect(rules).to_contain_text(
+        "户籍在本市：条件不满足（核验数据：人口库：户籍地行政区划代码 110105）")
+    expect(rules).to_contain_text('population.registeredArea.startsWith("4403")')
+    trace = rules.get_by_role("list", name="核验的条件").get_by_role("listitem")
+    expect(trace).to_have_count(4)
+    expect(trace.filter(has_text="不符合")).to_have_count(2)
+    expect(trace.filter(has_text="户籍状态正常")).not_to_contain_text("不符合")
+    # Before what the clerk does with the case.
+    actions = desktop.get_by_role("region", name="办理", exact=True)
+    assert rules.bounding_box()["y"] < actions.bounding_box()["y"]
+
+    form = desktop.get_by_role("region", name="申请表")
+    expect(form).to_contain_text("申请人已授权使用基础数据")
+    expect(form.get_by_role("definition").filter(has_text="张三")).to_contain_text("来自人口库")
+    expect(form.get_by_role("definition").filter(has_text="银行账户")).not_to_contain_text("来自")
+    booklet = desktop.get_by_role("table", name="申请材料列表").get_by_role("row") \
+        .filter(has_text="户口簿")
+    expect(booklet).to_contain_text("以人口库记录代替（免提交）")
+    expect(desktop.get_by_role("table", name="办理过程").get_by_role("row").filter(
+        has_text="秒批规则核验：转人工审查，不符合：年满80周岁、户籍在本市")).to_have_count(1)
+    check_axe(desktop, "staff-case-file-rules-referred")
+    shoot(desktop, "staff-case-file-rules-referred")
 
 
 def test_overdue_tasks_are_marked_in_words_and_filtered(stack, api, desktop):

@@ -4517,6 +4517,11 @@ export interface components {
             changed: {
                 [key: string]: unknown;
             }[];
+            /**
+             * @description checks that read nothing (made while instant approval was off)
+             * @default 0
+             */
+            notReplayable?: number;
         };
         /** SpecialProcedureEnd */
         SpecialProcedureEnd: {

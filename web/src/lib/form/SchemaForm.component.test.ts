@@ -70,4 +70,22 @@ describe("SchemaForm renders the schema as labelled native inputs", () => {
     expect((form.get("input[value=餐饮服务]").element as HTMLInputElement).checked).toBe(true);
     expect((form.get("#form-contact-phone").element as HTMLInputElement).value).toBe("138");
   });
+
+  it("a value from base data carries its source; a locked one is read-only with the reason", () => {
+    const form = mount(SchemaForm, { props: {
+      fields: fieldsOf(SCHEMA), errors: {},
+      values: { address: "深圳市南山区粤海街道科苑路1号", category: "餐饮服务" },
+      sources: { address: "来自法人库", category: "来自法人库" },
+      locked: { address: "此项由法人库提供，不能修改", category: "此项由法人库提供，不能修改" } } });
+    const address = form.get("#form-address");
+    expect(address.attributes("readonly")).toBeDefined();
+    expect(address.attributes("aria-describedby")).toBe("form-address-source form-address-hint form-address-locked");
+    expect(form.get("#form-address-source").text()).toBe("来自法人库");
+    expect(form.get("#form-address-locked").text()).toBe("此项由法人库提供，不能修改");
+    expect(form.get("label[for=form-address]").text()).not.toContain("来自法人库");   // the label stays the title
+    // a locked choice: the one given stays chosen, the others cannot be picked
+    const radios = form.findAll("input[name=form-category]").map((r) => r.element as HTMLInputElement);
+    expect(radios.map((r) => [r.value, r.checked, r.disabled])).toEqual([["食品销售", false, true], ["餐饮服务", true, false]]);
+    expect(form.get("#form-seats").attributes("readonly")).toBeUndefined();
+  });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { placeOfApiError } from "../../../lib/form/schemaForm";
 import {
-  applicationBody, discardDraft, materialOfApiError, draftKey, loadDraft, newDraft, oneAtATime, saveDraft,
-  type Draft,
+  applicationBody, dataUseOf, discardDraft, materialOfApiError, materialsFromData, draftKey, loadDraft, newDraft,
+  oneAtATime, saveDraft, type Draft,
 } from "./draft";
 
 const COMPANY = { type: "legal" as const, name: "深圳小吃有限公司", idNumber: "91440300MA5FXK7Q3T" };
@@ -71,6 +71,67 @@ describe("the application body", () => {
                   { name: "经营场所平面图和设备布局图", materialId: "M2" },
                   { name: "营业执照", licenseId: "1.2.156.3005.2.x" }],
     });
+  });
+});
+
+describe("with consent to use base data (数据共享)", () => {
+  const prefill = {
+    itemCode: CODE, itemVersion: 1, token: "TOKEN", notes: [],
+    fields: {
+      businessName: { value: "深圳小吃有限公司", source: "legalPerson.name", sourceName: "法人库", editable: false },
+      address: { value: "深圳市南山区粤海街道科苑路1号", source: "legalPerson.registeredAddress", sourceName: "法人库", editable: true },
+    },
+    materials: [{ name: "营业执照", registry: "legalPerson" as const, sourceName: "法人库", sha256: "ab", fetchedAt: "2026-12-05T08:00:00Z" }],
+  };
+
+  function consented(): Draft {
+    const draft = newDraft(CODE);
+    draft.applicant = "self";
+    draft.values = { businessName: "深圳小吃有限公司", address: "深圳市福田区福华路1号" };
+    draft.materials = { 营业执照: { way: "license", licenseId: "L" }, 食品安全管理制度文本: { way: "upload", materialId: "M1" } };
+    draft.dataUse = { decision: "consented", applicant: "self", consentId: "C1", prefill };
+    return draft;
+  }
+
+  it("sends the consent and the prefill's token; a material a record stands in for is not named", () => {
+    const draft = consented();
+    expect(materialsFromData(draft)).toEqual(new Map([["营业执照", "legalPerson"]]));
+    expect(applicationBody(draft, COMPANY, { businessName: "深圳小吃有限公司 ", address: "深圳市福田区福华路1号" })).toEqual({
+      itemCode: CODE, channel: "web", applicant: COMPANY,
+      form: { businessName: "深圳小吃有限公司", address: "深圳市福田区福华路1号" },
+      materials: [{ name: "食品安全管理制度文本", materialId: "M1" }],
+      consentId: "C1", prefill: "TOKEN",
+    });
+  });
+
+  it("without a token (nothing was filled) the consent still goes: the rules read on it", () => {
+    const draft = consented();
+    draft.dataUse.prefill = { ...prefill, fields: {}, materials: [], token: null };
+    const body = applicationBody(draft, COMPANY, {});
+    expect([body.consentId, "prefill" in body]).toEqual(["C1", false]);
+  });
+
+  it("a consent made for another applicant, or declined, sends nothing of it", () => {
+    const other = consented();
+    other.applicant = "91440300MA5FXK7Q3T";
+    expect(dataUseOf(other)).toBeNull();
+    expect(materialsFromData(other).size).toBe(0);
+    const body = applicationBody(other, COMPANY, { address: "x" });
+    expect([body.consentId, body.prefill, body.materials?.map((m) => m.name)])
+      .toEqual([undefined, undefined, ["营业执照", "食品安全管理制度文本"]]);
+    const declined = consented();
+    declined.dataUse = { decision: "declined", applicant: "self" };
+    expect(applicationBody(declined, COMPANY, {}).consentId).toBeUndefined();
+  });
+
+  it("a draft kept before consent was asked resumes as not asked yet", () => {
+    const old: Partial<Draft> = { ...newDraft(CODE, () => "key-old") };
+    delete old.dataUse;
+    localStorage.setItem(draftKey("org:old", CODE), JSON.stringify(old));
+    expect(loadDraft(localStorage, "org:old", CODE)?.dataUse).toEqual({ decision: null });
+    const kept = consented();
+    saveDraft(localStorage, "org:kept", kept);
+    expect(loadDraft(localStorage, "org:kept", CODE)?.dataUse).toEqual(kept.dataUse);
   });
 });
 

@@ -5,7 +5,13 @@
 // after a submit whose answer never came — is the same request to the API, which makes
 // one case of it. The key is never renewed within a draft: the API answers a reused key
 // with another body as 422 idempotency_key_reused, which means a case was made already.
+//
+// Where the item uses base data (数据共享), the draft also keeps what the applicant chose when
+// asked for consent, and on consent the prefill (免填: the values, their sources, the
+// materials a registry record stands in for, the token the case records them by), for the
+// applicant it was given for: another applicant chosen later makes it void.
 import type { Schemas } from "../../../lib/api";
+import { dataMaterials, withPrefilled, type Registry } from "../../../lib/dataSharing";
 import type { FormValues } from "../../../lib/form/schemaForm";
 
 export type MaterialWay = "upload" | "mine" | "license" | "none";
@@ -18,6 +24,15 @@ export interface MaterialChoice {
   licenseName?: string | undefined;
 }
 
+export interface DataUseChoice {
+  /** consented (and prefilled), declined (filled by hand), or not asked yet */
+  decision: "consented" | "declined" | null;
+  /** the applicant (Draft.applicant) it was made for */
+  applicant?: string | null;
+  consentId?: string;
+  prefill?: Schemas["Prefill"] | null;
+}
+
 export interface Draft {
   itemCode: string;
   itemVersion: number | null;
@@ -28,6 +43,8 @@ export interface Draft {
   values: FormValues;
   /** by the catalogue material's name */
   materials: Record<string, MaterialChoice>;
+  /** consent to the use of base data, and its prefill */
+  dataUse: DataUseChoice;
   idempotencyKey: string;
   savedAt: string;
 }
@@ -46,7 +63,8 @@ export function newIdempotencyKey(): string {
 
 export function newDraft(itemCode: string, makeKey: () => string = newIdempotencyKey): Draft {
   return { itemCode, itemVersion: null, step: 0, applicant: null, phone: "", values: {},
-           materials: {}, idempotencyKey: makeKey(), savedAt: new Date().toISOString() };
+           materials: {}, dataUse: { decision: null }, idempotencyKey: makeKey(),
+           savedAt: new Date().toISOString() };
 }
 
 export function loadDraft(storage: Storage, sub: string, itemCode: string): Draft | null {
@@ -57,7 +75,9 @@ export function loadDraft(storage: Storage, sub: string, itemCode: string): Draf
     if (draft.itemCode !== itemCode || typeof draft.idempotencyKey !== "string" || !draft.idempotencyKey) {
       return null;
     }
-    return { ...newDraft(itemCode, () => draft.idempotencyKey as string), ...draft } as Draft;
+    const loaded = { ...newDraft(itemCode, () => draft.idempotencyKey as string), ...draft } as Draft;
+    if (!loaded.dataUse || typeof loaded.dataUse !== "object") loaded.dataUse = { decision: null };
+    return loaded;
   } catch {
     return null;  // not ours, or damaged: start afresh
   }
@@ -77,18 +97,42 @@ export function discardDraft(storage: Storage, sub: string, itemCode: string): v
   storage.removeItem(draftKey(sub, itemCode));
 }
 
-/** The application as POST /cases takes it. */
+/** The consent and prefill that stand for the draft's applicant now (a choice made for
+ * another applicant does not), or null. */
+export function dataUseOf(draft: Draft): DataUseChoice | null {
+  const choice = draft.dataUse;
+  return choice && choice.decision && choice.applicant === draft.applicant ? choice : null;
+}
+
+/** The materials a registry record stands in for in this draft (免提交 by data): name ->
+ * the registry. */
+export function materialsFromData(draft: Draft): Map<string, Registry> {
+  const choice = dataUseOf(draft);
+  return choice?.decision === "consented" ? dataMaterials(choice.prefill) : new Map();
+}
+
+/** The application as POST /cases takes it: with the consent and the prefill's token when
+ * consented (prefilled values as they were given, materials a record stands in for not
+ * named). */
 export function applicationBody(draft: Draft, applicant: Schemas["Applicant"],
                                 form: Record<string, unknown>): Schemas["Application"] {
+  const choice = dataUseOf(draft);
+  const consented = choice?.decision === "consented" && !!choice.consentId;
+  const byData = materialsFromData(draft);
   const materials: Schemas["MaterialRef"][] = [];
-  for (const [name, choice] of Object.entries(draft.materials)) {
-    if ((choice.way === "upload" || choice.way === "mine") && choice.materialId) {
-      materials.push({ name, materialId: choice.materialId });
-    } else if (choice.way === "license" && choice.licenseId) {
-      materials.push({ name, licenseId: choice.licenseId });
+  for (const [name, given] of Object.entries(draft.materials)) {
+    if (byData.has(name)) continue;
+    if ((given.way === "upload" || given.way === "mine") && given.materialId) {
+      materials.push({ name, materialId: given.materialId });
+    } else if (given.way === "license" && given.licenseId) {
+      materials.push({ name, licenseId: given.licenseId });
     }
   }
-  return { itemCode: draft.itemCode, channel: "web", applicant, form, materials };
+  if (!consented) return { itemCode: draft.itemCode, channel: "web", applicant, form, materials };
+  const prefill = choice.prefill ?? null;
+  return { itemCode: draft.itemCode, channel: "web", applicant,
+           form: withPrefilled(form, prefill, draft.values), materials,
+           consentId: choice.consentId ?? null, ...(prefill?.token ? { prefill: prefill.token } : {}) };
 }
 
 /** The catalogue material an API error names by its place in the application

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Schemas } from "../../../lib/api";
-import { clockFigures, currentTasks, localTime, progress, rateable, requestedMaterials,
+import { clockFigures, currentTasks, localTime, progress, rateable, requestedMaterials, settling,
          withdrawable, workingDays } from "./caseView";
 
 const base: Schemas["Case"] = {
@@ -58,5 +58,36 @@ describe("the case as a person follows it", () => {
 
   it("shows times in the region's zone", () => {
     expect(localTime("2026-12-03T20:40:17Z")).toBe("2026-12-04 04:40");
+  });
+});
+
+describe("a case checked by its rules (秒批)", () => {
+  const check: Schemas["RuleCheck"] = {
+    outcome: "approved", ruleSet: "X@v1", checkedAt: "2026-12-05T08:00:01Z", notes: [],
+    trace: [{ id: "age", name: "年满80周岁", expression: "population.age >= 80", inputs: { "population.age": 84 }, held: true }],
+  };
+
+  it("is followed while the system is still on it: not yet started, or approved and not yet concluded", () => {
+    expect(settling({ ...base, status: 1, workflow: "queued" })).toBe(true);
+    expect(settling({ ...base, status: 3, workflow: "instant", ruleCheck: check })).toBe(true);
+    const concluded = { at: "2026-12-05T08:00:03Z", action: "status", status: 11, statusLabel: "办结（准予）",
+                        actor: "system", actorRole: "system", channel: "system" };
+    expect(settling({ ...base, status: 11, workflow: "instant", ruleCheck: check })).toBe(true);   // timeline behind
+    expect(settling({ ...base, status: 11, workflow: "instant", ruleCheck: check, timeline: [concluded] })).toBe(false);
+    expect(settling({ ...base, status: 1, workflow: "started", ruleCheck: { ...check, outcome: "referred" } })).toBe(false);
+    expect(settling({ ...base, status: 1, workflow: "started" })).toBe(false);
+  });
+
+  it("shows the check in the progress, with the rules that did not hold", () => {
+    const steps = progress([
+      { at: "2026-12-05T08:00:00Z", action: "status", status: 1, statusLabel: "已接件", actor: "p", actorRole: "applicant", channel: "web" },
+      { at: "2026-12-05T08:00:01Z", action: "rules_checked", actor: "system", actorRole: "system", channel: "system",
+        detail: { outcome: "referred", ruleSet: "X@v1", notes: [], trace: [
+          { ...check.trace[0], held: false, why: "条件不满足" },
+          { id: "resident", name: "户籍在本市", expression: "x", inputs: {}, held: true }] } },
+      { at: "2026-12-05T08:00:02Z", action: "task_created", actor: "system", actorRole: "system", channel: "system" },
+    ]);
+    expect(steps.map((s) => [s.kind, s.outcome ?? s.label, s.failed ?? []])).toEqual([
+      ["status", "已接件", []], ["rules", "referred", ["年满80周岁"]]]);
   });
 });

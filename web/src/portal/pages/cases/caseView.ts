@@ -2,6 +2,7 @@
 // progress, the legal clock in working days, the stage under way, and which of the
 // applicant's actions the status allows (docs/glossary.md, "Case status codes").
 import type { Schemas } from "../../../lib/api";
+import { ruleCheckOfEntry } from "../../../lib/dataSharing";
 
 type Case = Schemas["Case"];
 type Clock = Schemas["Clock"];
@@ -53,18 +54,34 @@ export function requestedMaterials(kase: Case): string[] {
   return [];
 }
 
+/** Whether the case is still on its way to where the system takes it by itself: not yet
+ * started (its rules not yet checked, 秒批), or approved by its rules and not yet concluded
+ * — or concluded, and its timeline (which follows a moment later) not there yet. The case
+ * page asks again meanwhile. */
+export function settling(kase: Pick<Case, "workflow" | "ruleCheck" | "status" | "timeline">): boolean {
+  if (kase.workflow === "queued") return true;
+  if (kase.ruleCheck?.outcome !== "approved") return false;
+  if (!ended(kase.status)) return true;
+  const statuses = (kase.timeline ?? []).filter((e) => e.action === "status");
+  return statuses[statuses.length - 1]?.status !== kase.status;
+}
+
 export interface ProgressStep {
   at: string;
-  kind: "status" | "paused" | "resumed";
+  kind: "status" | "paused" | "resumed" | "rules";
   status?: number;
   label: string;
   opinion?: string | undefined;
   dept?: string | undefined;
   pauseKind?: string | undefined;
+  /** a rules check (秒批): its outcome and the names of the rules that did not hold */
+  outcome?: "approved" | "referred" | undefined;
+  failed?: string[] | undefined;
 }
 
-/** The timeline as a person follows it: each status reached, and each stop and restart of
- * the clock, in order. Staff bookkeeping (tasks created, claimed) is left out. */
+/** The timeline as a person follows it: each status reached, each stop and restart of the
+ * clock, the rules check (秒批), in order. Staff bookkeeping (tasks created, claimed) is
+ * left out. */
 export function progress(timeline: Schemas["TimelineEntry"][] | null | undefined): ProgressStep[] {
   const steps: ProgressStep[] = [];
   for (const entry of timeline ?? []) {
@@ -76,6 +93,12 @@ export function progress(timeline: Schemas["TimelineEntry"][] | null | undefined
       const kind = entry.detail?.kind;
       steps.push({ at: entry.at, kind: entry.action === "clock_paused" ? "paused" : "resumed",
                    label: "", pauseKind: typeof kind === "string" ? kind : undefined });
+    } else if (entry.action === "rules_checked") {
+      const check = ruleCheckOfEntry(entry);
+      if (check) {
+        steps.push({ at: entry.at, kind: "rules", label: "", outcome: check.outcome,
+                     failed: check.failed.map((step) => step.name) });
+      }
     }
   }
   return steps.sort((a, b) => a.at.localeCompare(b.at));

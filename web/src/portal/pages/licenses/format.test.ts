@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dateTime, fileSize, statusAddress } from "./format";
+import { byStaff, dateTime, entryBasis, entryKind, fileSize, statusAddress } from "./format";
 import zh from "../../messages/zh-CN/licenses";
 import en from "../../messages/en/licenses";
 
@@ -22,6 +22,23 @@ describe("sizes and times", () => {
     expect(dateTime("2026-12-03T08:05:00Z")).toBe("2026-12-03 16:05");  // Asia/Shanghai
     expect(dateTime("not a time")).toBe("not a time");
     expect(dateTime(null)).toBe("");
+  });
+});
+
+describe("an access-log entry", () => {
+  it("is a registry asked, a case file read by staff, or a license or material used", () => {
+    expect(entryKind({ action: "query", caseNo: "4403", licenseId: null })).toBe("query");
+    expect(entryKind({ action: "view", caseNo: "4403" })).toBe("caseView");
+    expect(entryKind({ action: "view", caseNo: "4403", licenseId: "L1" })).toBe("view");
+    expect(entryKind({ action: "view", materialId: "M1" })).toBe("view");
+    expect(entryKind({ action: "use", caseNo: "4403", licenseId: "L1" })).toBe("use");
+    expect(entryKind({ action: "verify" })).toBe("verify");
+  });
+  it("knows staff by their role and a query's basis", () => {
+    expect([byStaff({ role: "clerk" }), byStaff({ role: "supervisor" }), byStaff({ role: "applicant" }), byStaff({})])
+      .toEqual([true, true, false, false]);
+    expect(entryBasis({ basis: "consent:Cabc" })).toEqual({ kind: "consent", consentId: "Cabc" });
+    expect(entryBasis({})).toBeNull();
   });
 });
 

@@ -158,7 +158,7 @@ export default {
   chainBroken: "{part} 号链条第 {seq} 条不符：{reason}",
   noChains: "所选期间没有记录",
   actions: {
-    task_created: "生成办理任务", task_claimed: "认领任务", task_released: "释放任务",
+    rules_checked: "秒批规则核验", task_created: "生成办理任务", task_claimed: "认领任务", task_released: "释放任务",
     task_assigned: "指派任务", task_cancelled: "取消任务", decision: "作出办理决定",
     overdue: "超过办理期限", card_issued: "发出预警或亮牌", card_acknowledged: "确认预警或亮牌",
     card_appealed: "对亮牌提出申诉", card_appeal_decided: "申诉已审理", card_resolved: "预警或亮牌已解除",

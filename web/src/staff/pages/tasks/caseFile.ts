@@ -7,6 +7,9 @@ export interface FormRow {
   label: string;
   value: string;
   depth: number;
+  /** the field's dotted path in the form (`contact.phone`): what the case's `dataUse`
+   * names its sources by */
+  path: string;
 }
 
 type SchemaNode = { title?: string; properties?: Record<string, SchemaNode>; type?: unknown };
@@ -15,7 +18,7 @@ type SchemaNode = { title?: string; properties?: Record<string, SchemaNode>; typ
  *  labelled by its title (its name where there is none); a nested object as a heading row
  *  and its fields one level in. */
 export function formRows(schema: unknown, form: Record<string, unknown> | null | undefined,
-                         depth = 0): FormRow[] {
+                         depth = 0, prefix = ""): FormRow[] {
   const values = form ?? {};
   const properties = ((schema ?? {}) as SchemaNode).properties ?? {};
   const names = [...Object.keys(properties), ...Object.keys(values).filter((k) => !(k in properties))];
@@ -24,12 +27,13 @@ export function formRows(schema: unknown, form: Record<string, unknown> | null |
     if (!(name in values)) continue;
     const value = values[name];
     const label = properties[name]?.title ?? name;
+    const path = prefix ? `${prefix}.${name}` : name;
     if (value && typeof value === "object" && !Array.isArray(value)) {
-      rows.push({ label, value: "", depth });
-      rows.push(...formRows(properties[name], value as Record<string, unknown>, depth + 1));
+      rows.push({ label, value: "", depth, path });
+      rows.push(...formRows(properties[name], value as Record<string, unknown>, depth + 1, path));
     } else {
       rows.push({ label, value: Array.isArray(value) ? value.join("、") : value === true ? "是"
-        : value === false ? "否" : String(value ?? ""), depth });
+        : value === false ? "否" : String(value ?? ""), depth, path });
     }
   }
   return rows;
@@ -65,6 +69,13 @@ export function allowed(me: Pick<Schemas["Me"], "sub" | "role" | "departments" |
     startSpecial: act && free && task.kind === "review" && task.state === "open" && specialTypes > 0,
     endSpecial: act && free && task.kind === "review" && task.state === "special",
   };
+}
+
+/** The titles of the form's top-level fields, by name (what a rule reading `form.<name>`
+ *  shows). */
+export function formTitles(schema: unknown): Record<string, string> {
+  const properties = ((schema ?? {}) as SchemaNode).properties ?? {};
+  return Object.fromEntries(Object.entries(properties).map(([name, node]) => [name, node.title ?? name]));
 }
 
 /** Working minutes as hours and minutes (the clock counts working time). */

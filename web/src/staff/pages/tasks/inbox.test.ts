@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { caseNoOf, changeBySomeoneElse, dueness, filtersFromQuery, queryFromFilters, regionDay,
          shortcutOf, step, type Task } from "./inbox";
-import { allowed, duration, formRows } from "./caseFile";
+import { allowed, duration, formRows, formTitles } from "./caseFile";
 
 const task = (over: Partial<Task> = {}): Task => ({
   taskId: "440300202612030000001X-R1-SCJG", kind: "review", caseNo: "440300202612030000001X",
@@ -83,9 +83,13 @@ describe("the case file", () => {
     const schema = { properties: { name: { title: "名称" }, place: { title: "场所",
       properties: { area: { title: "面积" } } }, ok: { title: "承诺" } } };
     expect(formRows(schema, { ok: true, extra: "x", place: { area: 40 }, name: "小吃店" })).toEqual([
-      { label: "名称", value: "小吃店", depth: 0 }, { label: "场所", value: "", depth: 0 },
-      { label: "面积", value: "40", depth: 1 }, { label: "承诺", value: "是", depth: 0 },
-      { label: "extra", value: "x", depth: 0 }]);
+      { label: "名称", value: "小吃店", depth: 0, path: "name" }, { label: "场所", value: "", depth: 0, path: "place" },
+      { label: "面积", value: "40", depth: 1, path: "place.area" }, { label: "承诺", value: "是", depth: 0, path: "ok" },
+      { label: "extra", value: "x", depth: 0, path: "extra" }]);
+  });
+  it("names the form's fields by their titles, for the rules that read them", () => {
+    expect(formTitles({ properties: { payout: { title: "发放方式" }, note: {} } })).toEqual({ payout: "发放方式", note: "note" });
+    expect(formTitles(undefined)).toEqual({});
   });
   it("offers only what the role may do in the task's state", () => {
     const reviewer = { sub: "staff:a", role: "reviewer", departments: ["SCJG"], leads: [] };
