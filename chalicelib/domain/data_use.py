@@ -79,8 +79,8 @@ def field_sources(form_schema: dict[str, Any]) -> list[FieldSource]:
     found = []
     for name, schema in (form_schema.get("properties") or {}).items():
         where = schema.get("x-source") if isinstance(schema, dict) else None
-        if isinstance(where, str) and "." in where:
-            source, path = where.split(".", 1)
+        if isinstance(where, str):
+            source, _, path = where.partition(".")
             found.append(FieldSource(name, source, path, bool(schema.get("x-source-editable"))))
     return found
 
