@@ -9,13 +9,14 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import check_axe, open_workbench, shoot
 
-NAV = {"待办任务", "窗口收件", "部门督办", "监察看板", "监察处理", "统计报表", "事项管理"}
+NAV = {"待办任务", "窗口收件", "部门督办", "监察看板", "监察处理", "秒批抽查", "统计报表",
+       "事项管理"}
 OFFERED = {
     "clerk": {"待办任务", "窗口收件"},
     "scjg": {"待办任务"},
     "scjg_lead": {"待办任务", "部门督办"},
-    "supervisor": {"监察看板", "监察处理", "统计报表"},
-    "admin": {"事项管理", "统计报表"},
+    "supervisor": {"监察看板", "监察处理", "秒批抽查", "统计报表"},
+    "admin": {"事项管理", "秒批抽查", "统计报表"},
     "evaluator": {"统计报表"},
 }
 

@@ -6,8 +6,8 @@ describe("capabilitiesOf", () => {
     expect([...capabilitiesOf({ role: "clerk", leads: [] })].sort()).toEqual(["counter", "inbox"]);
     expect([...capabilitiesOf({ role: "reviewer", leads: [] })]).toEqual(["inbox"]);
     expect([...capabilitiesOf({ role: "reviewer", leads: ["SCJG"] })].sort()).toEqual(["department", "inbox"]);
-    expect([...capabilitiesOf({ role: "supervisor", leads: [] })].sort()).toEqual(["statistics", "supervise"]);
-    expect([...capabilitiesOf({ role: "admin", leads: [] })].sort()).toEqual(["catalogue", "statistics"]);
+    expect([...capabilitiesOf({ role: "supervisor", leads: [] })].sort()).toEqual(["samples", "statistics", "supervise"]);
+    expect([...capabilitiesOf({ role: "admin", leads: [] })].sort()).toEqual(["catalogue", "samples", "statistics"]);
     expect([...capabilitiesOf({ role: "evaluator", leads: [] })]).toEqual(["statistics"]);
   });
 

@@ -8,6 +8,7 @@ export type Capability =
   | "counter"     // intake of a walk-in applicant at the counter (clerks)
   | "department"  // a lead's cards, breaches, rectifications and license actions
   | "supervise"   // the supervision dashboard, appeals, reviews, revocation, the record
+  | "samples"     // the instant approvals (秒批) sampled for checking (抽查), the items' switch
   | "statistics"  // the figures and the evaluators' export
   | "catalogue";  // the service catalogue's versions (admins)
 
@@ -23,10 +24,10 @@ export function capabilitiesOf(me: Pick<Me, "role" | "leads">): Set<Capability> 
       can.add("inbox");
       break;
     case "supervisor":
-      can.add("supervise").add("statistics");
+      can.add("supervise").add("samples").add("statistics");
       break;
     case "admin":
-      can.add("catalogue").add("statistics");
+      can.add("catalogue").add("samples").add("statistics");
       break;
     case "evaluator":
       can.add("statistics");

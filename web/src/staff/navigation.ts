@@ -14,6 +14,7 @@ export const NAVIGATION: NavLink[] = [
   { to: "/department", label: "staff.navDepartment", can: "department" },
   { to: "/dashboard", label: "staff.navDashboard", can: "supervise" },
   { to: "/supervision", label: "staff.navSupervision", can: "supervise" },
+  { to: "/samples", label: "staff.navSamples", can: "samples" },
   { to: "/statistics", label: "staff.navStatistics", can: "statistics" },
   { to: "/catalogue", label: "staff.navCatalogue", can: "catalogue" },
 ];

@@ -30,6 +30,8 @@ export default {
   navDashboardHint: "按期办结率、逾期、亮牌、满意度等图表，可下钻到办件",
   navSupervision: "监察处理",
   navSupervisionHint: "申诉审理、差评复核、撤销办件、监察记录校验",
+  navSamples: "秒批抽查",
+  navSamplesHint: "核查随机抽取的系统自动审批（秒批）办件，审批有误的撤销；事项的秒批开关",
   navStatistics: "统计报表",
   navStatisticsHint: "各部门、事项、渠道的统计数据与导出",
   navCatalogue: "事项管理",
