@@ -57,10 +57,33 @@ def overdue_food_case(stack, api, name: str) -> tuple[str, dict]:
     return case_no, local_answer(stack, "infra.sweep")
 
 
+def no_standing_allowance(api, user: str = "elder") -> None:
+    """The applicant's 高龄津贴 cases ended: open ones withdrawn, approved ones revoked by
+    a supervisor. The rule 未在领取高龄津贴 reads the applicant's history, and the browser
+    tests of one worker share a stack: each that wants her approved by the rules starts
+    from none standing, whatever ran before it."""
+    token, supervisor = api.token(user), api.token("supervisor")
+    status, mine = api.call("GET", "/me/cases?limit=100", token=token)
+    assert status == 200, mine
+    for case in mine["cases"]:
+        if case["itemCode"] != ELDERLY:
+            continue
+        if case["status"] in (11, 12):
+            status, body = api.call("POST", f"/cases/{case['caseNo']}/revoke",
+                                    {"reason": "测试前清理"}, token=supervisor)
+            assert status == 200, body
+        elif case["status"] not in (2, 4, 5, 13, 14, 15):
+            status, body = api.call("POST", f"/cases/{case['caseNo']}/withdraw",
+                                    {"reason": "测试前清理"}, token=token)
+            assert status == 200, body
+
+
 def elderly_case(api, user: str, applicant: dict) -> str:
     """A 高龄津贴 case applied for through the API as the portal applies: consent given,
     the form pre-filled from the population registry (its token handed back), the payout
-    chosen. Its number."""
+    chosen — the applicant's earlier ones ended first (`no_standing_allowance`). Its
+    number."""
+    no_standing_allowance(api, user)
     token = api.token(user)
     status, consent = api.call("POST", "/me/consents", {"itemCode": ELDERLY}, token=token)
     assert status in (200, 201), consent

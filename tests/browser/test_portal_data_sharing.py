@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import COMPANY, FOOD, PHONE, check_axe, shoot
-from tests.browser.staff_cases import ELDERLY, referred_elderly_case
+from tests.browser.staff_cases import ELDERLY, no_standing_allowance, referred_elderly_case
 from tests.browser.test_portal_apply import CASE_NO, field, material, open_signed_in, step, tab_to
 
 ELDER_RULES = ("年满80周岁", "户籍在本市", "户籍状态正常", "未在领取高龄津贴")
@@ -41,6 +41,7 @@ def case_of(api, case_no: str, user: str) -> dict:
 
 
 def test_the_elder_consents_and_her_allowance_is_approved_by_the_rules(stack, api, desktop):
+    no_standing_allowance(api)   # whatever another test of this worker left her
     page = desktop
     open_signed_in(page, stack, "elder", f"/apply/{ELDERLY}")
     expect(page.get_by_role("heading", level=1)).to_have_text("网上申报：高龄津贴申领")

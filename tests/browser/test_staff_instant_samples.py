@@ -13,7 +13,8 @@ the elder (王桂英, 84, of the city) applies as the portal does and is approve
   keyboard, and moves to the checked list with who, when and the note;
 - a clerk is not offered the page, and is refused it.
 
-The tests run in this order (the second application needs the first approval revoked).
+Each application first ends whatever 高龄津贴 the elder has standing (staff_cases.
+no_standing_allowance), so no test depends on another's order.
 axe and a screenshot of the queue and of a sample at 1280 px; the queue at 360 px."""
 import json
 import re
