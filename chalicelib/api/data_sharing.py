@@ -66,6 +66,14 @@ def prefill(code, caller):
                                 http.query_param(request, "consent"))
 
 
+@http.route(bp, "GET", "/instant-approval/items", op="listInstantApprovalItems",
+            summary="every published item whose version declares instant-approval rules "
+                    "(秒批), with its switch", tag="data sharing",
+            returns=models.InstantItems, roles=identity.STAFF)
+def instant_items():
+    return instant_approval.instant_items()
+
+
 @http.route(bp, "GET", "/items/{code}/instant-approval", op="getInstantApprovalSwitch",
             summary="whether the item's instant approval (秒批) is on", tag="data sharing",
             returns=models.InstantSwitchState, roles=identity.STAFF, errors=(422,))

@@ -135,8 +135,9 @@ API = Function(handler=None, source=None, api=True, grants=(
     # GET /me/cases reads each page's promised dates in one batch (services/me.py).
     ("dynamodb", ("GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem"),
      ("CasesTable",)),
-    ("dynamodb", ("GetItem", "Query", "PutItem", "UpdateItem", "BatchWriteItem"),
-     ("ItemsTable",)),
+    # BatchGetItem: the items with instant-approval rules and their switches.
+    ("dynamodb", ("GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem",
+                  "BatchWriteItem"), ("ItemsTable",)),
     # The issuing department suspends, resumes, revokes and reissues (signs) licenses;
     # a holder lists theirs (the holder index).
     ("dynamodb", ("GetItem", "PutItem", "UpdateItem", "Query"), ("LicensesTable",)),

@@ -23,7 +23,14 @@ from typing import Any
 from pynamodb.exceptions import PutError
 
 from ..adapters import sealing, secrets
-from ..adapters.models import CaseRecord, InstantSwitchRecord, RuleCheckRecord, condition_failed
+from ..adapters.models import (
+    CaseRecord,
+    InstantSwitchRecord,
+    ItemCurrentRecord,
+    ItemIndexRecord,
+    RuleCheckRecord,
+    condition_failed,
+)
 from ..domain import approval_rules, data_use, identity
 from ..domain.case_file import case_key
 from ..domain.changes import Change, ConditionFailed, merged
@@ -39,6 +46,7 @@ from .license_library import LicenseLibrary
 log = logging.getLogger("onewindow")
 APPROVED, REFERRED = "approved", "referred"
 SWITCH = "INSTANT#SWITCH"
+CURRENT = "CURRENT"   # an item's current version record (services/catalogue/store.py)
 
 
 def unfinished(case: CaseRecord) -> bool:
@@ -68,6 +76,33 @@ def switch_state(code: str) -> dict:
         return {"itemCode": code, "enabled": True}
     return {"itemCode": code, "enabled": record.enabled, "updatedAt": record.updatedAt,
             "updatedBy": record.updatedBy, "reason": record.reason}
+
+
+def instant_items() -> dict:
+    """Every published item whose version declares rules, with its switch: what a
+    supervisor turns off at once, whether or not any of its approvals is sampled."""
+    codes = [record.code for record in ItemIndexRecord.by_facet.query("all")]
+    current = [record for index in range(0, len(codes), 100)
+               for record in ItemCurrentRecord.batch_get(
+                   [(code, CURRENT) for code in codes[index:index + 100]])]
+    with_rules = sorted((record for record in current if record.status == "published"
+                         and (record.document.get("instantApproval") or {}).get("rules")),
+                        key=lambda record: record.code)
+    switches = {record.code: record for index in range(0, len(with_rules), 100)
+                for record in InstantSwitchRecord.batch_get(
+                    [(r.code, SWITCH) for r in with_rules[index:index + 100]])}
+    items = []
+    for record in with_rules:
+        switch = switches.get(record.code)
+        view = {"itemCode": record.code, "itemName": record.document["name"],
+                "version": int(record.version),
+                "rules": len(record.document["instantApproval"]["rules"]),
+                "enabled": switch.enabled if switch else True}
+        if switch:
+            view.update(updatedAt=switch.updatedAt, updatedBy=switch.updatedBy,
+                        reason=switch.reason)
+        items.append(view)
+    return {"items": items}
 
 
 def set_switch(principal: identity.Principal | None, code: str, enabled: bool,

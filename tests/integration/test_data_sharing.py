@@ -622,3 +622,14 @@ def test_a_start_the_batch_has_no_time_left_for_is_left_for_the_next_delivery(st
     assert stack.registries.queries == [] and progress.start_pending(case_no)
     monkeypatch.setattr(handlers, "START_MARGIN_MS", 15_000)
     assert stack.wait_status(case_no, 11)["workflow"] == "instant"
+
+
+def test_the_items_with_rules_are_listed_with_their_switch(stack):
+    listed = stack.call("GET", "/instant-approval/items", "supervisor").data["items"]
+    assert [(i["itemCode"], i["rules"], i["enabled"]) for i in listed] == [(ELDERLY, 4, True)]
+    stack.call("PUT", f"/items/{ELDERLY}/instant-approval", "supervisor",
+               {"enabled": False, "reason": "暂停"})
+    [item] = stack.call("GET", "/instant-approval/items", "clerk").data["items"]
+    assert (item["enabled"], item["reason"], item["updatedBy"]) == (
+        False, "暂停", "staff:feng-jc")
+    assert stack.call("GET", "/instant-approval/items", "elder").status_code == 403

@@ -372,6 +372,7 @@ def _exercise(stack, monkeypatch):
     stack.call("PUT", f"/items/{elderly}/instant-approval", "supervisor",
                {"enabled": False, "reason": "暂停"})
     stack.call("GET", f"/items/{elderly}/instant-approval", "supervisor")
+    assert stack.call("GET", "/instant-approval/items", "supervisor").data["items"]
     # The issuing department suspends, resumes and reissues the license.
     license_path = f"/licenses/{case['licenseId']}"
     stack.call("POST", f"{license_path}/suspend", "wsjk", {"reason": "停业整顿"})

@@ -80,6 +80,8 @@ from .data_sharing import (
     Consents,
     ConsentTerms,
     DataMaterial,
+    InstantItem,
+    InstantItems,
     InstantSwitch,
     InstantSwitchState,
     Prefill,
@@ -239,7 +241,8 @@ from .tasks import (
 __all__ = [
     "InstantSample", "InstantSamples", "SampleCheck", "RulesOnHistory",
     "Consent", "ConsentRequest", "ConsentTerms", "Consents", "DataMaterial",
-    "InstantSwitch", "InstantSwitchState", "Prefill", "PrefillNote", "PrefilledField",
+    "InstantItem", "InstantItems", "InstantSwitch", "InstantSwitchState", "Prefill",
+    "PrefillNote", "PrefilledField",
     "AccessLog", "AccessLogEntry", "AnnotatedCopy", "AnnotatedCopyRequest", "Annotation",
     "Appeal", "AppealDecision", "Application", "AreaCode", "Assignee", "Assignees",
     "Assignment", "AuditEntry", "AuditPage", "BaseCode", "Breach", "BreachPage",

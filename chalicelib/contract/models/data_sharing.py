@@ -86,3 +86,18 @@ class InstantSwitchState(Response, omit_defaults=True):
     updatedAt: Timestamp | None = None
     updatedBy: str | None = None
     reason: str | None = None
+
+
+class InstantItem(Response, omit_defaults=True):
+    itemCode: ItemCode
+    itemName: str
+    version: Annotated[int, Meta(description="the published version whose rules apply")]
+    rules: Annotated[int, Meta(description="how many rules it declares")]
+    enabled: bool
+    updatedAt: Timestamp | None = None
+    updatedBy: str | None = None
+    reason: str | None = None
+
+
+class InstantItems(Response):
+    items: list[InstantItem]

@@ -620,6 +620,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/instant-approval/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** every published item whose version declares instant-approval rules (秒批), with its switch */
+        get: operations["listInstantApprovalItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /** CORS preflight: 204, with the CORS headers for an allowed origin */
+        options: operations["preflightInstant-approvalItems"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/items/{code}/instant-approval": {
         parameters: {
             query?: never;
@@ -3673,6 +3691,27 @@ export interface components {
              * @example population.age >= 80
              */
             expression: string;
+        };
+        /** InstantItems */
+        InstantItems: {
+            items: components["schemas"]["InstantItem"][];
+        };
+        /** InstantItem */
+        InstantItem: {
+            /** @example 00020101200044030000000011440300007542808J01 */
+            itemCode: string;
+            itemName: string;
+            /** @description the published version whose rules apply */
+            version: number;
+            /** @description how many rules it declares */
+            rules: number;
+            enabled: boolean;
+            /** @default null */
+            updatedAt?: string | null;
+            /** @default null */
+            updatedBy?: string | null;
+            /** @default null */
+            reason?: string | null;
         };
         /**
          * InstantSample
@@ -7266,6 +7305,54 @@ export interface operations {
             path: {
                 code: string;
             };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the methods the path takes, in Allow */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listInstantApprovalItems: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description zh-CN (default) or en: the language of error messages */
+                "Accept-Language"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Correlation-Id": components["headers"]["X-Correlation-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstantItems"];
+                };
+            };
+            401: components["responses"]["E401"];
+            403: components["responses"]["E403"];
+            500: components["responses"]["E500"];
+        };
+    };
+    "preflightInstant-approvalItems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
