@@ -11,7 +11,10 @@ the elder (王桂英, 84, of the city) applies as the portal does and is approve
 - with that approval revoked she may apply again (an approval still standing would fail
   the rule 未在领取高龄津贴): the second approval is checked and found right (核查无误) by
   keyboard, and moves to the checked list with who, when and the note;
-- a clerk is not offered the page, and is refused it.
+- a clerk is not offered the page, and is refused it;
+- whatever the queue holds (first in this module: before any application of it), the
+  supervisor finds 高龄津贴申领 among 秒批事项 at the top of the page, with its state, and
+  turns its instant approval off and on again there.
 
 Each application first ends whatever 高龄津贴 the elder has standing (staff_cases.
 no_standing_allowance), so no test depends on another's order.
@@ -94,6 +97,33 @@ def confirm(page: Page, action: str) -> None:
     expect(dialog).to_be_visible()
     dialog.get_by_role("button", name="确认").click()
     expect(dialog).to_be_hidden()
+
+
+def test_the_switch_of_every_instant_item_is_reachable_without_a_sample(stack, api, desktop):
+    open_workbench(desktop, stack, "supervisor", "samples")
+    items = desktop.get_by_role("region", name="秒批事项")
+    expect(items).to_be_visible()
+    elderly = items.get_by_role("region", name=re.compile(r"^高龄津贴申领（第 \d+ 版规则）$"))
+    expect(elderly.get_by_text(re.compile(r"当前状态：\s*已开启"))).to_be_visible()
+    check_axe(desktop, "staff-samples-instant-items")
+    for action, reason, enabled, state in (
+            ("关闭秒批", "核查规则期间暂停秒批", False, "已关闭"),
+            ("开启秒批", "核查完毕，恢复秒批", True, "已开启")):
+        elderly.get_by_role("button", name=action).click()
+        dialog = desktop.get_by_role("dialog", name=action)
+        dialog.get_by_label("原因").fill(reason)
+        dialog.get_by_role("button", name=action).click()
+        expect(dialog).to_be_hidden()
+        expect(elderly.get_by_text(re.compile(rf"当前状态：\s*{state}"))).to_be_visible()
+        expect(elderly).to_contain_text(f"原因：{reason}")
+        status, found = api.call("GET", f"/items/{ELDERLY}/instant-approval",
+                                 token=api.token("admin"))
+        assert status == 200 and found["enabled"] is enabled, found
+        status, listed = api.call("GET", "/instant-approval/items", token=api.token("supervisor"))
+        assert status == 200, listed
+        assert [i["enabled"] for i in listed["items"] if i["itemCode"] == ELDERLY] == [enabled]
+    check_axe(desktop, "staff-samples-instant-items-after")
+    assert not desktop.page_errors
 
 
 def test_a_wrong_approval_is_revoked_and_its_sample_marked_checked(

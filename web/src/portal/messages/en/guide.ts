@@ -41,6 +41,8 @@ export default {
   download: "Download",
   replaced: "No paper needed",
   replacedText: "An e-license replaces it (license type {types})",
+  fromDataTag: "May need no paper",
+  fromDataText: "May need no paper: with your consent, the {registry} record stands in for it",
   reusable: "An upload from My materials of the last {n} days can be used",
   process: "Process",
   acceptance: "Acceptance ({dept}, {days} working days)",

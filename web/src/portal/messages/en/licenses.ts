@@ -39,6 +39,13 @@ export default {
     download: "Download annotated copy",
   },
   log: {
+    self: "You",
+    ownOrg: "Your organisation",
+    agent: "Your agent (for the organisation)",
+    staff: "Staff",
+    folded: ", {n} times",
+    newest: "latest {at}",
+    eachTime: "each time",
     title: "Access log",
     hint: "Who viewed, verified or used my licenses and materials, asked the registries about me or read my cases, why and when.",
     none: "No entries yet.",

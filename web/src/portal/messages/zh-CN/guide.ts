@@ -41,6 +41,8 @@ export default {
   download: "下载",
   replaced: "免提交",
   replacedText: "持有相应电子证照的，可用电子证照代替，无需提交（证照类型 {types}）",
+  fromDataTag: "可免提交",
+  fromDataText: "可免提交：经授权由{registry}记录代替",
   reusable: "我的材料中 {n} 天内上传过的可直接使用",
   process: "办理流程",
   acceptance: "受理（{dept}，{days} 个工作日）",

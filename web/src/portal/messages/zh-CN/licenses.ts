@@ -39,6 +39,13 @@ export default {
     download: "下载加注件",
   },
   log: {
+    self: "本人",
+    ownOrg: "本单位",
+    agent: "代办人（代本单位）",
+    staff: "工作人员",
+    folded: "，共 {n} 次",
+    newest: "最近 {at}",
+    eachTime: "每次的时间",
     title: "用证记录",
     hint: "谁在何时、因何事由查看、核验或使用了我的证照和材料，查询了我的基础数据，或查看了我的办件。",
     none: "暂无记录。",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { byStaff, dateTime, entryBasis, entryKind, fileSize, statusAddress } from "./format";
+import { byStaff, dateTime, entryBasis, entryKind, fileSize, foldEntries, readerOf, statusAddress } from "./format";
 import zh from "../../messages/zh-CN/licenses";
 import en from "../../messages/en/licenses";
 
@@ -39,6 +39,38 @@ describe("an access-log entry", () => {
       .toEqual([true, true, false, false]);
     expect(entryBasis({ basis: "consent:Cabc" })).toEqual({ kind: "consent", consentId: "Cabc" });
     expect(entryBasis({})).toBeNull();
+  });
+});
+
+describe("who read, never by account id", () => {
+  it("says staff by post and department, the holder as 本人 or 本单位, others by organisation", () => {
+    expect(readerOf({ by: "staff:li-clerk", role: "clerk", organisation: "SZ-SCJG" }))
+      .toEqual({ kind: "staff", role: "clerk", organisation: "SZ-SCJG" });
+    expect(readerOf({ by: "person:wang-guiying", organisation: "本人" })).toEqual({ kind: "self" });
+    expect(readerOf({ by: "org:shenzhen-xiaochi", organisation: "本人" })).toEqual({ kind: "ownOrg" });
+    expect(readerOf({ by: "person:chen-agent", organisation: "本人" }, true)).toEqual({ kind: "agent" });
+    expect(readerOf({ organisation: "系统（秒批规则核验）" }))
+      .toEqual({ kind: "organisation", organisation: "系统（秒批规则核验）", role: "" });
+    expect(readerOf({})).toEqual({ kind: "anonymous" });
+  });
+});
+
+describe("folding the log", () => {
+  const read = (at: string, extra = {}) => ({ at, action: "view" as const, caseNo: "4403", by: "staff:li-clerk",
+    role: "clerk", organisation: "SZ-SCJG", purpose: "受理办件", ...extra });
+  it("makes one line of the same reader, action, case and day, newest first, every entry kept", () => {
+    const entries = [read("2026-12-03T08:05:00Z"), read("2026-12-03T07:00:00Z"), read("2026-12-03T06:00:00Z"),
+      read("2026-12-03T05:00:00Z", { caseNo: "4404" }), read("2026-12-02T05:00:00Z", { caseNo: "4404" }),
+      read("2026-12-02T04:00:00Z", { count: 3 }), read("2026-12-02T03:00:00Z", { count: 2 })];
+    const lines = foldEntries(entries);
+    expect(lines.map((line) => [line.entry.at, line.entries.length, line.count])).toEqual([
+      ["2026-12-03T08:05:00Z", 3, 3], ["2026-12-03T05:00:00Z", 1, 1], ["2026-12-02T05:00:00Z", 1, 1],
+      ["2026-12-02T04:00:00Z", 2, 5]]);
+    expect(lines.flatMap((line) => line.entries)).toEqual(entries);
+  });
+  it("keeps another reader or action apart", () => {
+    expect(foldEntries([read("2026-12-03T08:05:00Z"), read("2026-12-03T08:04:00Z", { role: "reviewer" }),
+      read("2026-12-03T08:03:00Z", { action: "use" })])).toHaveLength(3);
   });
 });
 

@@ -45,3 +45,57 @@ export function byStaff(entry: Pick<AccessEntry, "role">): boolean {
 export function entryBasis(entry: Pick<AccessEntry, "basis">): Basis | null {
   return basisOf(entry.basis);
 }
+
+/** Who read, as the page says it — never an account id (`person:…`, `org:…`, `staff:…`):
+ * staff by department and post; the holder asking about their own data (本人, or 本单位
+ * for a company's own account; an agent asking for a company: 代办人); the system checking
+ * the rules, a third party or an anonymous verifier by the organisation it named. */
+export type Reader =
+  | { kind: "staff"; role: string; organisation: string }
+  | { kind: "self" } | { kind: "ownOrg" } | { kind: "agent" }
+  | { kind: "organisation"; organisation: string; role: string }
+  | { kind: "anonymous" };
+
+const SELF = "本人";
+
+export function readerOf(entry: Pick<AccessEntry, "by" | "role" | "organisation">,
+                         forCompany = false): Reader {
+  if (byStaff(entry)) return { kind: "staff", role: entry.role ?? "", organisation: entry.organisation ?? "" };
+  if (entry.organisation === SELF || (!entry.organisation && entry.by)) {
+    if (entry.by?.startsWith("org:")) return { kind: "ownOrg" };
+    return forCompany ? { kind: "agent" } : { kind: "self" };
+  }
+  if (entry.organisation) return { kind: "organisation", organisation: entry.organisation, role: entry.role ?? "" };
+  return { kind: "anonymous" };
+}
+
+/** Entries folded for reading: consecutive entries (newest first) of the same reader,
+ * action, case (license, material, registry, purpose) and day are one line, shown with
+ * the newest's time and how many (`entries`: every one of them, newest first). */
+export interface FoldedEntry {
+  entry: AccessEntry;
+  entries: AccessEntry[];
+  /** how many reads the line stands for (an anonymous verifier's entry may count several) */
+  count: number;
+}
+
+function sameLine(a: AccessEntry, b: AccessEntry): boolean {
+  return a.by === b.by && a.role === b.role && a.organisation === b.organisation
+    && a.action === b.action && a.caseNo === b.caseNo && a.licenseId === b.licenseId
+    && a.materialId === b.materialId && a.registry === b.registry && a.purpose === b.purpose
+    && a.basis === b.basis && localTime(a.at).slice(0, 10) === localTime(b.at).slice(0, 10);
+}
+
+export function foldEntries(entries: readonly AccessEntry[]): FoldedEntry[] {
+  const folded: FoldedEntry[] = [];
+  for (const entry of entries) {
+    const last = folded[folded.length - 1];
+    if (last && sameLine(last.entry, entry)) {
+      last.entries.push(entry);
+      last.count += entry.count ?? 1;
+    } else {
+      folded.push({ entry, entries: [entry], count: entry.count ?? 1 });
+    }
+  }
+  return folded;
+}

@@ -2,6 +2,11 @@
 export default {
   title: "秒批抽查",
   hint: "系统自动审批（秒批）的办件按事项版本设定的比例随机抽取，由电子监察逐件核查规则核验的数据和结论。审批无误的标记核查无误；审批有误的先撤销审批，再标记为已核查。",
+  instantItems: "秒批事项",
+  instantItemsHint: "已发布版本设有秒批规则的事项。发现规则核验有误时，可立即关闭该事项的秒批，此后的申请转人工审查。",
+  instantItemsEmpty: "目前没有设有秒批规则的事项。",
+  instantItem: "{item}（第 {n} 版规则）",
+  queue: "抽查办件",
   stateFilter: "抽查状态",
   states: { open: "待核查", checked: "已核查" },
   table: { open: "待核查的秒批办件", checked: "已核查的秒批办件" },
