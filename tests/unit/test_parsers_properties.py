@@ -6,6 +6,7 @@ import json
 from types import SimpleNamespace
 from unittest import mock
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -83,7 +84,10 @@ def test_query_integers_take_ascii_digits_in_range_only(raw):
     except DomainError as error:
         assert error.status == 400 and error.field == "limit"
         return
-    assert 1 <= value <= 100 and raw == str(int(raw)).zfill(len(raw))
+    # ASCII digits, whole-valued (as JSON Schema counts 2.0 an integer: "2.0" is 2).
+    digits, _, zeros = raw.partition(".")
+    assert 1 <= value <= 100 and value == int(digits)
+    assert digits == str(value).zfill(len(digits)) and set(zeros) <= {"0"}
 
 
 @SETTINGS
@@ -166,3 +170,9 @@ def test_a_number_that_overflows_a_float_is_a_400_naming_where_it_is(literal, pa
     else:
         raise AssertionError(f"{raw!r} accepted")
     assert http.parse_json_body(raw.replace(literal.encode(), b"1e308")) is not None
+
+
+@pytest.mark.parametrize("raw, value", [("1.0", 1), ("020", 20), ("100.00", 100)])
+def test_a_whole_valued_query_integer_is_taken(raw, value):
+    assert http.int_param(SimpleNamespace(query_params={"limit": raw}), "limit", 20, 1,
+                          100) == value
