@@ -10,6 +10,7 @@ from ..adapters import sealing, secrets
 from ..adapters.models import CaseRecord
 from ..domain import identity, lookup
 from ..domain.errors import Forbidden
+from ..domain.masking import restore_personal
 
 
 def holder_key(principal: identity.Principal | None, for_company: str | None,
@@ -43,6 +44,14 @@ def owner_id(case: CaseRecord) -> Callable[[str], bool]:
 def open_applicant(case: CaseRecord) -> dict:
     """The applicant's sealed numbers, opened."""
     return sealing.open_sealed(case.sealedApplicant, case.pk) if case.sealedApplicant else {}
+
+
+def form_in_clear(case: CaseRecord, opened: dict | None = None) -> dict:
+    """The case's form with the personal values it holds masked put back in clear (only
+    for those who may see them)."""
+    opened = open_applicant(case) if opened is None else opened
+    form = restore_personal(case.form, opened.get("form"))
+    return form if isinstance(form, dict) else {}
 
 
 def applicant_in_clear(case: CaseRecord, opened: dict | None = None) -> dict:

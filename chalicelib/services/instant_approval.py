@@ -36,17 +36,17 @@ from ..domain.case_file import case_key
 from ..domain.changes import Change, ConditionFailed, merged
 from ..domain.errors import Forbidden
 from ..domain.lifecycle import CLOSED, CONCLUDED, Status
-from ..domain.masking import mask_text, restore_personal
+from ..domain.masking import mask_text
 from . import casefile, catalogue, clock, data_sources, licenses
 from .at_once import map_at_once
 from .case_files import CaseFiles
-from .holders import applicant_in_clear
+from .catalogue.store import CURRENT
+from .holders import applicant_in_clear, form_in_clear, open_applicant
 from .license_library import LicenseLibrary
 
 log = logging.getLogger("onewindow")
 APPROVED, REFERRED = "approved", "referred"
 SWITCH = "INSTANT#SWITCH"
-CURRENT = "CURRENT"   # an item's current version record (services/catalogue/store.py)
 
 
 def unfinished(case: CaseRecord) -> bool:
@@ -214,9 +214,10 @@ def gather(case: CaseRecord, item: dict,
            rules: list[approval_rules.Rule]) -> tuple[dict[str, Any], list[str]]:
     """What the rules read of this case: registry records (on the applicant's consent),
     the form, the applicant's history of the item; and notes on what could not be read."""
+    opened = open_applicant(case)   # one unsealing for the ID number and the form
     applicant = {"type": case.applicant.type,
-                 "idNumber": _clear_applicant(case)["idNumber"]}
-    facts: dict[str, Any] = {"form": _clear_form(case),
+                 "idNumber": applicant_in_clear(case, opened)["idNumber"]}
+    facts: dict[str, Any] = {"form": form_in_clear(case, opened),
                              "history": history(case)}
     notes = []
     consent = (case.dataUse or {}).get("consentId")
@@ -281,14 +282,3 @@ def history(case: CaseRecord) -> dict[str, int]:
             elif earlier.status not in CLOSED:
                 open_ += 1
     return {"approved": approved, "open": open_}
-
-
-def _clear_applicant(case: CaseRecord) -> dict:
-    return applicant_in_clear(case)
-
-
-def _clear_form(case: CaseRecord) -> dict:
-    sealed = sealing.open_sealed(case.sealedApplicant, case.pk) if case.sealedApplicant \
-        else {}
-    form = restore_personal(case.form, sealed.get("form"))
-    return form if isinstance(form, dict) else {}

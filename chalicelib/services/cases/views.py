@@ -6,10 +6,10 @@ from ...adapters.models import CaseRecord, TaskRecord, TimelineEvent
 from ...domain import identity, worktime
 from ...domain.errors import Concealed, NotFound, Unauthorized
 from ...domain.lifecycle import LABELS, Status
-from ...domain.masking import mask_id, mask_name, restore_personal
+from ...domain.masking import mask_id, mask_name
 from .. import clock, query_passwords, usage
 from ..case_access import META, load, may_read
-from ..holders import applicant_in_clear, open_applicant
+from ..holders import applicant_in_clear, form_in_clear, open_applicant
 
 # Supervision's own events — cards, breaches, a contested rating, a rectification deadline
 # missed: staff see them on the timeline, applicants do not.
@@ -107,7 +107,7 @@ def case_view(case: CaseRecord, events: list[TimelineEvent], tasks: list[TaskRec
         result["specialProcedures"] = case.procedures
     if case.agent:
         result["agent"] = {**case.agent, **({"idNumber": agent_id} if agent_id else {})}
-    result["form"] = restore_personal(case.form, opened.get("form"))
+    result["form"] = form_in_clear(case, opened)
     result["materials"] = case.materials
     result["tasks"] = [task_view(t) for t in sorted(tasks, key=lambda t: t.createdAt)]
     if case.ruleCheck:

@@ -13,16 +13,15 @@ import json
 import time
 from typing import Any
 
-from ...adapters import sealing, secrets
+from ...adapters import secrets
 from ...adapters.models import CaseRecord
 from ...domain import data_use, identifiers, identity
 from ...domain.canonical import canonical_bytes
 from ...domain.errors import Forbidden, UnprocessableEntity
-from ...domain.masking import restore_personal
 from .. import catalogue
 from ..at_once import map_at_once
 from ..case_access import META
-from ..holders import holder_key
+from ..holders import form_in_clear, holder_key
 from ..license_library import LicenseLibrary
 from ..licenses import public_status
 from . import consents
@@ -160,11 +159,8 @@ def _last_case_form(holder: str, code: str) -> dict | None:
         if index >= LAST_CASES_READ:
             return None
         if case.itemCode == code:
-            full = CaseRecord.get(case.pk, META)
-            sealed = sealing.open_sealed(full.sealedApplicant, full.pk) \
-                if full.sealedApplicant else {}
-            form = restore_personal(full.form, sealed.get("form"))
-            return form if isinstance(form, dict) else None
+            form = form_in_clear(CaseRecord.get(case.pk, META))
+            return form or None
     return None
 
 
